@@ -1,0 +1,45 @@
+"""The FastAPI application: wiring of settings, storage, engines and routes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+
+from ordino import __version__
+from ordino.api import problems, routes_network, routes_orders
+from ordino.api.security import KeyCache
+from ordino.config import Settings
+from ordino.engines.sourcing import NearestFirst
+from ordino.store.engine import make_engine
+from ordino.store.uow import SqlUnitOfWork
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = _now) -> FastAPI:
+    settings = settings or Settings.from_env()
+    engine = make_engine(settings.database_url, settings.pool_size)
+    app = FastAPI(
+        title="Ordino",
+        version=__version__,
+        description="Open-source order management: capture, reserve, cancel.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.uow = lambda: SqlUnitOfWork(engine)
+    app.state.clock = clock
+    app.state.sourcing = NearestFirst()
+    app.state.key_cache = KeyCache()
+    problems.install(app)
+    app.include_router(routes_network.router)
+    app.include_router(routes_orders.router)
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

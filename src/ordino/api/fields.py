@@ -1,0 +1,78 @@
+"""Reusable validated field types for request bodies."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+from zoneinfo import available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from ordino.domain.geo import is_country
+from ordino.domain.money import is_currency
+
+
+def _currency(code: str) -> str:
+    if not is_currency(code):
+        raise ValueError(f"{code!r} is not an ISO 4217 currency")
+    return code
+
+
+def _country(code: str) -> str:
+    if not is_country(code):
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _time_zone(name: str) -> str:
+    if name not in _zones():
+        raise ValueError(f"{name!r} is not an IANA time zone")
+    return name
+
+
+_ZONES: set[str] = set()
+
+
+def _zones() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+    return _ZONES
+
+
+def _decimal_text(text: str) -> str:
+    try:
+        amount = Decimal(text)
+    except ArithmeticError:
+        raise ValueError(f"{text!r} is not a decimal number") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError("must be a non-negative decimal number")
+    return text
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None
+Identifier = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
+    ),
+]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_currency)]
+Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(_country)]
+TimeZone = Annotated[str, AfterValidator(_time_zone)]
+Amount = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=32), AfterValidator(_decimal_text)
+]
+Quantity = Annotated[int, Field(strict=True, ge=0, le=100_000_000)]
+PositiveQuantity = Annotated[int, Field(strict=True, gt=0, le=1_000_000)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+
+class Strict(BaseModel):
+    """Request bodies refuse unknown fields, so a misspelt field is an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)

@@ -1,0 +1,169 @@
+"""Request and response bodies for products, locations and inventory."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, Field, model_validator
+
+from ordino.api.fields import (
+    Amount,
+    Country,
+    Currency,
+    Identifier,
+    Latitude,
+    Longitude,
+    OptionalText,
+    Quantity,
+    Strict,
+    Text,
+    TimeZone,
+)
+from ordino.domain.catalog import Product
+from ordino.domain.geo import Point
+from ordino.domain.inventory import Adjustment
+from ordino.domain.money import BadAmount, parse_amount
+from ordino.domain.network import Address, Location, LocationType
+from ordino.errors import FieldError, InvalidInput
+
+
+class AddressIn(Strict):
+    line1: Text
+    line2: OptionalText = None
+    city: Text
+    region: OptionalText = None
+    postal_code: Annotated[str, Field(min_length=1, max_length=20)]
+    country: Country
+
+    def to_domain(self, name: str | None = None) -> Address:
+        return Address(
+            self.line1,
+            self.city,
+            self.postal_code.strip(),
+            self.country,
+            self.line2 or None,
+            self.region or None,
+            name,
+        )
+
+
+class LocationIn(Strict):
+    name: Text
+    type: LocationType
+    address: AddressIn
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    time_zone: TimeZone
+    ships: bool
+    pickup: bool
+    returns: bool
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> LocationIn:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        return self
+
+    def to_domain(self, location_id: str) -> Location:
+        point = None
+        if self.latitude is not None and self.longitude is not None:
+            point = Point(self.latitude, self.longitude)
+        return Location(
+            location_id,
+            self.name,
+            self.type,
+            self.address.to_domain(),
+            point,
+            self.time_zone,
+            self.ships,
+            self.pickup,
+            self.returns,
+        )
+
+
+class ProductIn(Strict):
+    name: Text
+    weight_kg: Annotated[Decimal, Field(ge=0, le=100_000, decimal_places=3)] | None = None
+    prices: Annotated[dict[Currency, Amount], Field(max_length=200)] = {}
+
+    def to_domain(self, sku: str) -> Product:
+        prices, errors = {}, []
+        for currency, text in self.prices.items():
+            try:
+                prices[currency] = parse_amount(text, currency)
+            except BadAmount as bad:
+                errors.append(FieldError(f"prices.{currency}", str(bad)))
+        if errors:
+            raise InvalidInput("invalid prices", errors=errors)
+        return Product(sku, self.name, self.weight_kg, prices)
+
+
+class ProductOut(BaseModel):
+    sku: str
+    name: str
+    weight_kg: str | None
+    prices: dict[str, str]
+
+
+class PositionIn(Strict):
+    on_hand: Quantity
+    safety_stock: Quantity | None = None
+
+
+class PositionOut(BaseModel):
+    location_id: str
+    sku: str
+    on_hand: int
+    reserved: int
+    safety_stock: int
+    available: int
+
+
+class AdjustmentIn(Strict):
+    event_id: Annotated[str, Field(min_length=1, max_length=128)]
+    location_id: Identifier
+    sku: Identifier
+    delta: Annotated[int, Field(strict=True, ge=-100_000_000, le=100_000_000)]
+    reason: OptionalText = None
+
+    def to_domain(self) -> Adjustment:
+        return Adjustment(self.event_id, self.location_id, self.sku, self.delta, self.reason)
+
+
+class AdjustmentsIn(Strict):
+    adjustments: Annotated[list[AdjustmentIn], Field(min_length=1, max_length=10_000)]
+
+    @model_validator(mode="after")
+    def _distinct_events(self) -> AdjustmentsIn:
+        ids = [a.event_id for a in self.adjustments]
+        if len(set(ids)) != len(ids):
+            raise ValueError("event ids repeat within one request")
+        return self
+
+
+class AdjustmentResult(BaseModel):
+    event_id: str
+    status: str  # applied | duplicate
+
+
+class AdjustmentsOut(BaseModel):
+    results: list[AdjustmentResult]
+
+
+class LocationAvailability(BaseModel):
+    location_id: str
+    available: int
+    on_hand: int
+    reserved: int
+    safety_stock: int
+
+
+class SkuAvailability(BaseModel):
+    sku: str
+    available: int
+    locations: list[LocationAvailability]
+
+
+class AvailabilityOut(BaseModel):
+    items: list[SkuAvailability]

@@ -1,0 +1,150 @@
+"""Request and response bodies for orders."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, EmailStr, Field, model_validator
+
+from ordino.api.fields import (
+    Amount,
+    Country,
+    Currency,
+    Identifier,
+    Latitude,
+    Longitude,
+    OptionalText,
+    PositiveQuantity,
+    Strict,
+    Text,
+)
+from ordino.domain.geo import Point
+from ordino.domain.money import BadAmount, parse_amount
+from ordino.domain.network import Address
+from ordino.domain.orders import Customer, LineRequest, PlaceOrder
+from ordino.errors import FieldError, InvalidInput
+
+
+class CustomerIn(Strict):
+    email: EmailStr
+    name: OptionalText = None
+    phone: Annotated[str, Field(max_length=50)] | None = None
+
+
+class ShipToIn(Strict):
+    name: OptionalText = None
+    line1: Text
+    line2: OptionalText = None
+    city: Text
+    region: OptionalText = None
+    postal_code: Annotated[str, Field(min_length=1, max_length=20)]
+    country: Country
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> ShipToIn:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        return self
+
+
+class LineIn(Strict):
+    sku: Identifier
+    quantity: PositiveQuantity
+    unit_price: Amount
+
+
+class OrderIn(Strict):
+    channel: Identifier
+    external_id: Annotated[str, Field(min_length=1, max_length=128)]
+    currency: Currency
+    customer: CustomerIn
+    ship_to: ShipToIn
+    lines: Annotated[list[LineIn], Field(min_length=1, max_length=500)]
+
+    def to_command(self) -> PlaceOrder:
+        lines, errors = [], []
+        for i, line in enumerate(self.lines):
+            try:
+                price = parse_amount(line.unit_price, self.currency)
+            except BadAmount as bad:
+                errors.append(FieldError(f"lines[{i}].unit_price", str(bad)))
+                continue
+            lines.append(LineRequest(line.sku, line.quantity, price))
+        if errors:
+            raise InvalidInput("invalid unit prices", errors=errors)
+        s = self.ship_to
+        point = (
+            None if s.latitude is None or s.longitude is None else Point(s.latitude, s.longitude)
+        )
+        address = Address(
+            s.line1,
+            s.city,
+            s.postal_code.strip(),
+            s.country,
+            s.line2 or None,
+            s.region or None,
+            s.name or None,
+        )
+        customer = Customer(
+            self.customer.email.lower(), self.customer.name or None, self.customer.phone or None
+        )
+        return PlaceOrder(
+            self.channel, self.external_id, self.currency, customer, address, point, tuple(lines)
+        )
+
+
+class CancelIn(Strict):
+    reason: OptionalText = None
+
+
+class AllocationOut(BaseModel):
+    location_id: str
+    quantity: int
+
+
+class LineOut(BaseModel):
+    line_no: int
+    sku: str
+    quantity: int
+    unit_price: str
+    status: str
+    allocations: list[AllocationOut]
+
+
+class CustomerOut(BaseModel):
+    email: str
+    name: str | None
+    phone: str | None
+
+
+class ShipToOut(BaseModel):
+    name: str | None
+    line1: str
+    line2: str | None
+    city: str
+    region: str | None
+    postal_code: str
+    country: str
+    latitude: float | None
+    longitude: float | None
+
+
+class OrderOut(BaseModel):
+    id: str
+    channel: str
+    external_id: str
+    status: str
+    currency: str
+    total: str
+    customer: CustomerOut
+    ship_to: ShipToOut
+    lines: list[LineOut]
+    created_at: str
+    updated_at: str
+
+
+class OrderPage(BaseModel):
+    items: list[OrderOut]
+    next_cursor: str | None

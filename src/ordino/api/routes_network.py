@@ -1,0 +1,121 @@
+"""Products, locations, inventory positions and availability."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from ordino.api.deps import clock, unit_of_work
+from ordino.api.network_schemas import (
+    AdjustmentsIn,
+    AdjustmentsOut,
+    AvailabilityOut,
+    LocationIn,
+    PositionIn,
+    PositionOut,
+    ProductIn,
+    ProductOut,
+)
+from ordino.api.security import require
+from ordino.domain.access import Permission
+from ordino.errors import InvalidInput
+from ordino.services import inventory, network
+from ordino.services.views import location_view, product_view
+
+router = APIRouter(prefix="/v1")
+
+SkuPath = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+]
+IdPath = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+]
+MAX_SKUS = 100
+
+
+def _created_or_ok(created: bool, body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(body, status_code=201 if created else 200)
+
+
+@router.put(
+    "/products/{sku}",
+    response_model=ProductOut,
+    status_code=200,
+    dependencies=[Depends(require(Permission.CATALOG_WRITE))],
+    responses={201: {"model": ProductOut, "description": "Created"}},
+)
+def put_product(sku: SkuPath, body: ProductIn, request: Request) -> Response:
+    product = body.to_domain(sku)
+    created = network.put_product(product, unit_of_work(request), clock(request))
+    return _created_or_ok(created, product_view(product))
+
+
+@router.get(
+    "/products/{sku}",
+    response_model=ProductOut,
+    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
+)
+def get_product(sku: SkuPath, request: Request) -> Response:
+    return JSONResponse(network.get_product(sku, unit_of_work(request)))
+
+
+@router.put(
+    "/locations/{location_id}",
+    status_code=200,
+    dependencies=[Depends(require(Permission.NETWORK_WRITE))],
+    responses={201: {"description": "Created"}},
+)
+def put_location(location_id: IdPath, body: LocationIn, request: Request) -> Response:
+    location = body.to_domain(location_id)
+    created = network.put_location(location, unit_of_work(request), clock(request))
+    return _created_or_ok(created, location_view(location))
+
+
+@router.get(
+    "/locations/{location_id}", dependencies=[Depends(require(Permission.AVAILABILITY_READ))]
+)
+def get_location(location_id: IdPath, request: Request) -> Response:
+    return JSONResponse(network.get_location(location_id, unit_of_work(request)))
+
+
+@router.put(
+    "/inventory/{location_id}/{sku}",
+    response_model=PositionOut,
+    dependencies=[Depends(require(Permission.INVENTORY_WRITE))],
+)
+def put_position(location_id: IdPath, sku: SkuPath, body: PositionIn, request: Request) -> Response:
+    position = inventory.set_position(
+        location_id, sku, body.on_hand, body.safety_stock, unit_of_work(request), clock(request)
+    )
+    return JSONResponse(position)
+
+
+@router.post(
+    "/inventory/adjustments",
+    response_model=AdjustmentsOut,
+    dependencies=[Depends(require(Permission.INVENTORY_WRITE))],
+)
+def post_adjustments(body: AdjustmentsIn, request: Request) -> Response:
+    results = inventory.adjust_inventory(
+        [a.to_domain() for a in body.adjustments], unit_of_work(request), clock(request)
+    )
+    return JSONResponse({"results": results})
+
+
+@router.get(
+    "/availability",
+    response_model=AvailabilityOut,
+    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
+)
+def get_availability(
+    request: Request,
+    skus: Annotated[
+        str, Query(min_length=1, max_length=6600, description="Comma-separated SKUs, at most 100")
+    ],
+) -> Response:
+    wanted = [sku.strip() for sku in skus.split(",") if sku.strip()]
+    if not wanted or len(wanted) > MAX_SKUS:
+        raise InvalidInput.of("skus", f"give between 1 and {MAX_SKUS} comma-separated SKUs")
+    return JSONResponse({"items": inventory.availability(wanted, unit_of_work(request))})

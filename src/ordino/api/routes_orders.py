@@ -1,0 +1,107 @@
+"""Orders: capture, read, list, cancel."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from ordino.api.deps import clock, unit_of_work
+from ordino.api.order_schemas import CancelIn, OrderIn, OrderOut, OrderPage
+from ordino.api.problems import MEDIA_TYPE
+from ordino.api.security import require
+from ordino.domain.access import ApiKey, Permission
+from ordino.domain.idempotency import IdempotencyKey
+from ordino.domain.orders import OrderQuery, OrderStatus
+from ordino.services import orders
+
+router = APIRouter(prefix="/v1/orders")
+
+_PROBLEM: dict[str, Any] = {"content": {MEDIA_TYPE: {}}}
+
+
+def _idempotency(key: str | None, caller: ApiKey, body: OrderIn) -> IdempotencyKey | None:
+    if key is None:
+        return None
+    fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    return IdempotencyKey(caller.id, key, fingerprint)
+
+
+@router.post(
+    "",
+    response_model=OrderOut,
+    status_code=201,
+    responses={
+        409: {
+            "description": "Insufficient stock, duplicate order, or an "
+            "Idempotency-Key reused with another body",
+            **_PROBLEM,
+        },
+        422: {"description": "Invalid order", **_PROBLEM},
+    },
+)
+def place_order(
+    body: OrderIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_CREATE))],
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
+) -> Response:
+    cmd = body.to_command()
+    answer = orders.place_order(
+        cmd,
+        unit_of_work(request),
+        request.app.state.sourcing,
+        clock(request),
+        _idempotency(idempotency_key, caller, body),
+    )
+    headers = {"Location": f"/v1/orders/{answer.body['id']}"}
+    if answer.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
+
+
+@router.get(
+    "/{order_id}", response_model=OrderOut, dependencies=[Depends(require(Permission.ORDERS_READ))]
+)
+def get_order(order_id: str, request: Request) -> Response:
+    return JSONResponse(orders.get_order(order_id, unit_of_work(request)))
+
+
+class OrderListQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: OrderStatus | None = None
+    channel: Annotated[str | None, Field(max_length=64)] = None
+    customer_email: Annotated[str | None, Field(max_length=254)] = None
+    created_from: AwareDatetime | None = None
+    created_to: AwareDatetime | None = None
+    cursor: Annotated[str | None, Field(max_length=26)] = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+    def to_domain(self) -> OrderQuery:
+        email = self.customer_email.lower() if self.customer_email else None
+        return OrderQuery(
+            self.status, self.channel, email, self.created_from, self.created_to, self.cursor
+        )
+
+
+@router.get("", response_model=OrderPage, dependencies=[Depends(require(Permission.ORDERS_READ))])
+def list_orders(request: Request, params: Annotated[OrderListQuery, Query()]) -> Response:
+    query, uow = params.to_domain(), unit_of_work(request)
+    items, next_cursor = orders.list_orders(query, params.limit, uow)
+    return JSONResponse({"items": items, "next_cursor": next_cursor})
+
+
+@router.post(
+    "/{order_id}/cancel",
+    response_model=OrderOut,
+    dependencies=[Depends(require(Permission.ORDERS_CANCEL))],
+)
+def cancel_order(order_id: str, request: Request, body: CancelIn | None = None) -> Response:
+    reason = body.reason if body else None
+    return JSONResponse(
+        orders.cancel_order(order_id, unit_of_work(request), clock(request), reason)
+    )

@@ -1,0 +1,67 @@
+"""Who is calling: `Authorization: Bearer <key>` checked against the stored keys.
+
+A key found is remembered for `CACHE_SECONDS` per process, so the hot path does not
+ask the database each time; a revoked key stops working within that time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ordino.domain.access import ApiKey, Permission, allows
+from ordino.errors import Forbidden, Unauthenticated
+from ordino.services.access import authenticate, hash_key
+
+CACHE_SECONDS = 10.0
+
+_bearer = HTTPBearer(auto_error=False, description="An Ordino API key")
+
+
+class KeyCache:
+    def __init__(self) -> None:
+        self._found: dict[str, tuple[ApiKey, float]] = {}
+
+    def get(self, key_hash: str) -> ApiKey | None:
+        entry = self._found.get(key_hash)
+        if entry is None or entry[1] < time.monotonic():
+            return None
+        return entry[0]
+
+    def put(self, key_hash: str, key: ApiKey) -> None:
+        if len(self._found) > 10_000:
+            self._found.clear()
+        self._found[key_hash] = (key, time.monotonic() + CACHE_SECONDS)
+
+
+def caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiKey:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
+    state = request.app.state
+    key_hash = hash_key(credentials.credentials)
+    found = state.key_cache.get(key_hash)
+    if found is None:
+        found = authenticate(credentials.credentials, state.uow(), state.settings.admin_key)
+        if found is None:
+            raise Unauthenticated("the API key is not valid")
+        state.key_cache.put(key_hash, found)
+    return found  # type: ignore[no-any-return]
+
+
+def require(permission: Permission) -> Callable[[ApiKey], ApiKey]:
+    def guard(key: Annotated[ApiKey, Depends(caller)]) -> ApiKey:
+        if not allows(key.role, permission):
+            raise Forbidden(
+                f"the role {key.role} may not {permission}",
+                extra={"role": str(key.role), "permission": str(permission)},
+            )
+        return key
+
+    return guard

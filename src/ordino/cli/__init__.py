@@ -1,0 +1,1 @@
+"""The `ordino` command line."""

@@ -1,0 +1,166 @@
+"""`ordino`: serve the API, migrate the database, manage keys, check invariants, bench."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+
+import click
+
+from ordino.domain.access import Role
+from ordino.services.access import create_key
+from ordino.services.check import check_inventory
+from ordino.services.demo import seed_demo
+from ordino.store import migrate
+from ordino.store.engine import DEFAULT_URL, make_engine, normalise_url
+from ordino.store.uow import SqlUnitOfWork
+
+database_option = click.option(
+    "--database-url",
+    envvar="ORDINO_DATABASE_URL",
+    default=DEFAULT_URL,
+    show_default=True,
+    help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (env ORDINO_DATABASE_URL).",
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@click.group()
+@click.version_option(package_name="ordino")
+def main() -> None:
+    """Ordino, the open-source order management system."""
+
+
+@main.command()
+@database_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Number of server processes.",
+)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Load the demo network into an empty database and print an admin key.",
+)
+@click.option("--access-log/--no-access-log", default=True, show_default=True)
+def serve(
+    database_url: str, host: str, port: int, workers: int, demo: bool, access_log: bool
+) -> None:
+    """Start the API (and upgrade an embedded SQLite database by itself)."""
+    import uvicorn  # noqa: PLC0415  (only `serve` needs the server)
+
+    engine = make_engine(database_url)
+    _ensure_schema(engine, database_url)
+    if demo:
+        _demo(engine, host, port)
+    engine.dispose()
+    os.environ["ORDINO_DATABASE_URL"] = normalise_url(database_url)
+    uvicorn.run(
+        "ordino.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level="info",
+    )
+
+
+def _ensure_schema(engine: object, database_url: str) -> None:
+    from sqlalchemy import Engine  # noqa: PLC0415
+
+    assert isinstance(engine, Engine)
+    current, head = migrate.current(engine), migrate.head()
+    if current == head:
+        return
+    if engine.dialect.name == "sqlite":
+        click.echo(f"Upgrading the embedded database to {head} …", err=True)
+        migrate.upgrade(engine)
+        return
+    raise click.ClickException(
+        f"the database is at revision {current or 'none'}, not {head}: "
+        "run `ordino db upgrade` first"
+    )
+
+
+def _demo(engine: object, host: str, port: int) -> None:
+    from sqlalchemy import Engine  # noqa: PLC0415
+
+    assert isinstance(engine, Engine)
+    uow = SqlUnitOfWork(engine)
+    if seed_demo(uow, _now()):
+        click.echo("Loaded the demo network (8 locations in DE and AT, 300 SKUs).", err=True)
+    else:
+        click.echo("The database holds a network already; no demo data loaded.", err=True)
+    key = create_key(Role.ADMIN, "demo", uow, _now())
+    base = f"http://{host}:{port}"
+    click.echo(
+        f"\n  Ordino is starting at {base}  (API docs: {base}/docs)\n"
+        f"  Admin key: {key}\n"
+        f"  Try: curl -H 'Authorization: Bearer {key}' "
+        f"'{base}/v1/availability?skus=SKU-0001,SKU-0002'\n",
+        err=True,
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command()
+@database_option
+def upgrade(database_url: str) -> None:
+    """Apply every pending migration."""
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    click.echo(f"database at revision {migrate.current(engine)}")
+
+
+@main.group()
+def keys() -> None:
+    """API keys."""
+
+
+@keys.command("create")
+@database_option
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--name", default=None, help="Who or what the key is for.")
+def keys_create(database_url: str, role: str, name: str | None) -> None:
+    """Create a key and print it once; only its hash is stored."""
+    engine = make_engine(database_url)
+    _ensure_schema(engine, database_url)
+    click.echo(create_key(Role(role), name, SqlUnitOfWork(engine), _now()))
+
+
+@main.command()
+@database_option
+def check(database_url: str) -> None:
+    """Verify inventory invariants; exit 1 with a report when any is broken."""
+    engine = make_engine(database_url)
+    found = check_inventory(SqlUnitOfWork(engine))
+    if not found:
+        click.echo("ok: every position's reserved matches the ledger; no availability is negative")
+        return
+    click.echo(f"{len(found)} problem(s):")
+    for d in found:
+        click.echo(f"  {d.location_id} {d.sku}: {d.problem}")
+    sys.exit(1)
+
+
+def _register_bench() -> None:
+    from ordino.cli.bench import bench  # noqa: PLC0415
+
+    main.add_command(bench)
+
+
+_register_bench()

@@ -1,0 +1,23 @@
+"""Settings from the environment, read once at start."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ordino.store.engine import DEFAULT_URL
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_URL
+    admin_key: str | None = None
+    pool_size: int = 10
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            database_url=os.environ.get("ORDINO_DATABASE_URL", DEFAULT_URL),
+            admin_key=os.environ.get("ORDINO_ADMIN_KEY") or None,
+            pool_size=int(os.environ.get("ORDINO_POOL_SIZE", "10")),
+        )

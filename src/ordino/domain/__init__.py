@@ -1,0 +1,1 @@
+"""The pure domain: dataclasses, enums, state machines, money. No I/O."""

@@ -1,0 +1,39 @@
+"""Geography: countries, coordinates and great-circle distances."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+@cache
+def _countries() -> frozenset[str]:
+    territories = Locale("en").territories
+    return frozenset(
+        code for code in territories if isinstance(code, str) and len(code) == 2 and code.isalpha()
+    )
+
+
+def is_country(code: str) -> bool:
+    """An ISO 3166-1 alpha-2 country code, upper case."""
+    return code in _countries()
+
+
+@dataclass(frozen=True)
+class Point:
+    latitude: float
+    longitude: float
+
+
+def distance_km(a: Point, b: Point) -> float:
+    """Great-circle (haversine) distance."""
+    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
+    dlat = lat2 - lat1
+    dlon = math.radians(b.longitude - a.longitude)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))

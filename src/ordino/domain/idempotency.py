@@ -1,0 +1,24 @@
+"""Idempotent requests: the first answer to a key is kept and given again.
+
+Invariant: a key (within its scope, the API key that sent it) belongs to one request
+body, identified by its fingerprint; another body under the same key is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    fingerprint: str
+    status: int
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    scope: str
+    key: str
+    fingerprint: str

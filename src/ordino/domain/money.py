@@ -1,0 +1,83 @@
+"""Money: a Decimal amount with an ISO 4217 currency.
+
+Invariants: an amount never carries more fraction digits than its currency's minor
+unit (EUR 2, JPY 0, BHD 3); rounding to the minor unit happens here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import cache
+
+from babel.numbers import get_currency_precision, list_currencies
+
+# Codes the standard reserves for testing, precious metals and "no currency".
+_NOT_MONEY = frozenset({"XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XDR", "XSU", "XUA", "XBA"})
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    return frozenset(code for code in list_currencies() if code not in _NOT_MONEY)
+
+
+def is_currency(code: str) -> bool:
+    return code in _currencies()
+
+
+@cache
+def minor_digits(currency: str) -> int:
+    return int(get_currency_precision(currency))
+
+
+class BadAmount(ValueError):
+    pass
+
+
+def parse_amount(text: str | int | Decimal, currency: str) -> Decimal:
+    """A non-negative amount with at most the currency's minor digits, or BadAmount."""
+    try:
+        amount = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise BadAmount(f"{text!r} is not a decimal number") from None
+    if not amount.is_finite() or amount < 0:
+        raise BadAmount("must be a finite, non-negative decimal")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > minor_digits(currency):
+        raise BadAmount(f"{currency} has {minor_digits(currency)} decimal places")
+    return quantize(amount, currency)
+
+
+def quantize(amount: Decimal, currency: str) -> Decimal:
+    step = Decimal(1).scaleb(-minor_digits(currency))
+    return amount.quantize(step, rounding=ROUND_HALF_EVEN)
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __add__(self, other: Money) -> Money:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot add {other.currency} to {self.currency}")
+        return Money(self.amount + other.amount, self.currency)
+
+    def times(self, quantity: int) -> Money:
+        return Money(quantize(self.amount * quantity, self.currency), self.currency)
+
+    @staticmethod
+    def zero(currency: str) -> Money:
+        return Money(quantize(Decimal(0), currency), currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """The amount in the currency's minor unit (cents), exact."""
+    return int(quantize(amount, currency).scaleb(minor_digits(currency)))
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    return quantize(Decimal(minor).scaleb(-minor_digits(currency)), currency)

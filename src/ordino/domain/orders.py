@@ -1,0 +1,196 @@
+"""The order aggregate: an order, its lines and each line's allocations.
+
+Invariants:
+  * a placed order's lines are fully allocated: sum(allocations) == quantity;
+  * states change only through the transition tables below;
+  * every change appends the event that describes it (`pending_events`), which the
+    store writes to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from ordino.domain.events import Event
+from ordino.domain.geo import Point
+from ordino.domain.ids import new_id
+from ordino.domain.inventory import Reservation
+from ordino.domain.money import Money
+from ordino.domain.network import Address
+from ordino.domain.sourcing import SourcingPlan
+from ordino.domain.states import TransitionTable, transition
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"
+    CANCELLED = "cancelled"
+
+
+class LineStatus(StrEnum):
+    ALLOCATED = "allocated"
+    CANCELLED = "cancelled"
+
+
+ORDER_TRANSITIONS: TransitionTable[OrderStatus] = {
+    OrderStatus.PLACED: frozenset({OrderStatus.CANCELLED}),
+    OrderStatus.CANCELLED: frozenset(),
+}
+
+LINE_TRANSITIONS: TransitionTable[LineStatus] = {
+    LineStatus.ALLOCATED: frozenset({LineStatus.CANCELLED}),
+    LineStatus.CANCELLED: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Customer:
+    email: str
+    name: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class PlaceOrder:
+    channel: str
+    external_id: str
+    currency: str
+    customer: Customer
+    ship_to: Address
+    ship_to_point: Point | None
+    lines: tuple[LineRequest, ...]
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """Which orders to list; they come newest first, `before_id` is the cursor."""
+
+    status: OrderStatus | None = None
+    channel: str | None = None
+    customer_email: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    before_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Allocation:
+    location_id: str
+    quantity: int
+
+
+@dataclass
+class OrderLine:
+    line_no: int
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    status: LineStatus
+    allocations: list[Allocation]
+
+
+@dataclass
+class Order:
+    id: str
+    channel: str
+    external_id: str
+    currency: str
+    customer: Customer
+    ship_to: Address
+    ship_to_point: Point | None
+    status: OrderStatus
+    lines: list[OrderLine]
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    pending_events: list[Event] = field(default_factory=list)
+
+    @classmethod
+    def place(cls, cmd: PlaceOrder, plan: SourcingPlan, now: datetime) -> Order:
+        if not plan.complete:
+            raise ValueError("an order is placed only on a complete plan")
+        order = cls(
+            id=new_id(now),
+            channel=cmd.channel,
+            external_id=cmd.external_id,
+            currency=cmd.currency,
+            customer=cmd.customer,
+            ship_to=cmd.ship_to,
+            ship_to_point=cmd.ship_to_point,
+            status=OrderStatus.PLACED,
+            lines=_lines(cmd, plan),
+            created_at=now,
+            updated_at=now,
+        )
+        order._record("order.created", now)
+        return order
+
+    @property
+    def total(self) -> Money:
+        total = Money.zero(self.currency)
+        for line in self.lines:
+            total += Money(line.unit_price, self.currency).times(line.quantity)
+        return total
+
+    def cancel(self, now: datetime, reason: str | None = None) -> bool:
+        """Cancel the order and its lines. False if it was cancelled already."""
+        if self.status is OrderStatus.CANCELLED:
+            return False
+        self.status = transition(ORDER_TRANSITIONS, self.status, OrderStatus.CANCELLED)
+        for line in self.lines:
+            line.status = transition(LINE_TRANSITIONS, line.status, LineStatus.CANCELLED)
+        self.updated_at = now
+        self._record("order.cancelled", now, {"reason": reason})
+        return True
+
+    def reservations(self, now: datetime) -> list[Reservation]:
+        """The ledger rows that hold this order's allocations."""
+        return [
+            Reservation(
+                new_id(now),
+                self.id,
+                line.line_no,
+                allocation.location_id,
+                line.sku,
+                allocation.quantity,
+            )
+            for line in self.lines
+            for allocation in line.allocations
+        ]
+
+    def _record(self, event_type: str, now: datetime, extra: dict[str, Any] | None = None) -> None:
+        data: dict[str, Any] = {
+            "order_id": self.id,
+            "channel": self.channel,
+            "external_id": self.external_id,
+            "status": str(self.status),
+            "total": str(self.total.amount),
+            "currency": self.currency,
+        }
+        self.pending_events.append(
+            Event(new_id(now), event_type, now, f"order/{self.id}", data | (extra or {}))
+        )
+
+
+def _lines(cmd: PlaceOrder, plan: SourcingPlan) -> list[OrderLine]:
+    by_line: dict[int, list[Allocation]] = {}
+    for planned in plan.allocations:
+        by_line.setdefault(planned.line_no, []).append(
+            Allocation(planned.location_id, planned.quantity)
+        )
+    return [
+        OrderLine(
+            no, line.sku, line.quantity, line.unit_price, LineStatus.ALLOCATED, by_line.get(no, [])
+        )
+        for no, line in enumerate(cmd.lines, start=1)
+    ]

@@ -1,0 +1,50 @@
+"""What a sourcing engine answers: allocations of order lines to locations, and what
+it could not place. Plain data, so any engine can produce it and the order can use it.
+
+Invariant of a plan: for every line, allocated + short = requested.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ordino.domain.geo import Point
+
+
+@dataclass(frozen=True)
+class LineDemand:
+    line_no: int
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Destination:
+    country: str
+    point: Point | None
+
+
+@dataclass(frozen=True)
+class PlannedAllocation:
+    line_no: int
+    sku: str
+    location_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    line_no: int
+    sku: str
+    requested: int
+    available: int
+
+
+@dataclass(frozen=True)
+class SourcingPlan:
+    allocations: tuple[PlannedAllocation, ...]
+    shortfalls: tuple[Shortfall, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.shortfalls

@@ -1,0 +1,114 @@
+"""Ordino's errors: a small hierarchy, each with a stable machine code.
+
+    OrdinoError               code                    meaning
+    ├── InvalidInput          invalid-input           malformed request; `errors` names each field
+    ├── NotFound              not-found               the thing asked for does not exist
+    ├── Conflict              conflict                valid, but clashes with the current state
+    │   ├── InsufficientStock     insufficient-stock      not enough stock to reserve the order
+    │   ├── IllegalTransition     illegal-transition      the state machine forbids the change
+    │   ├── IdempotencyKeyReused  idempotency-key-reused  the same key with another body
+    │   ├── DuplicateOrder        duplicate-order         the channel sent this order id before
+    │   └── BelowReserved         below-reserved          on hand would fall under reserved
+    ├── Unauthenticated       unauthenticated         no valid API key
+    └── Forbidden             forbidden               the key's role may not do this
+
+The API maps each code to an HTTP status in one table (`ordino.api.problems`);
+nothing else decides statuses. Errors carry data (`extra`), never formatted
+HTML or framework objects, so services and engines can raise them freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid field: `field` is a dotted path such as `lines[0].quantity`."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class OrdinoError(Exception):
+    detail: str
+    extra: dict[str, Any] = field(default_factory=dict)
+    code: ClassVar[str] = "error"
+    title: ClassVar[str] = "Error"
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+@dataclass
+class InvalidInput(OrdinoError):
+    errors: list[FieldError] = field(default_factory=list)
+    code: ClassVar[str] = "invalid-input"
+    title: ClassVar[str] = "Invalid input"
+
+    @classmethod
+    def of(cls, field_name: str, message: str) -> InvalidInput:
+        return cls(f"{field_name}: {message}", errors=[FieldError(field_name, message)])
+
+
+@dataclass
+class NotFound(OrdinoError):
+    code: ClassVar[str] = "not-found"
+    title: ClassVar[str] = "Not found"
+
+
+@dataclass
+class Conflict(OrdinoError):
+    code: ClassVar[str] = "conflict"
+    title: ClassVar[str] = "Conflict"
+
+
+@dataclass
+class InsufficientStock(Conflict):
+    code: ClassVar[str] = "insufficient-stock"
+    title: ClassVar[str] = "Insufficient stock"
+
+
+@dataclass
+class IllegalTransition(Conflict):
+    code: ClassVar[str] = "illegal-transition"
+    title: ClassVar[str] = "Illegal state transition"
+
+
+@dataclass
+class IdempotencyKeyReused(Conflict):
+    code: ClassVar[str] = "idempotency-key-reused"
+    title: ClassVar[str] = "Idempotency key reused with another request"
+
+
+@dataclass
+class DuplicateOrder(Conflict):
+    code: ClassVar[str] = "duplicate-order"
+    title: ClassVar[str] = "Duplicate order"
+
+
+@dataclass
+class BelowReserved(Conflict):
+    code: ClassVar[str] = "below-reserved"
+    title: ClassVar[str] = "On hand below reserved"
+
+
+@dataclass
+class Unauthenticated(OrdinoError):
+    code: ClassVar[str] = "unauthenticated"
+    title: ClassVar[str] = "Unauthenticated"
+
+
+@dataclass
+class Forbidden(OrdinoError):
+    code: ClassVar[str] = "forbidden"
+    title: ClassVar[str] = "Forbidden"
+
+
+class LostRace(Exception):
+    """A conditional write found the state changed under it; the use case re-plans.
+
+    Internal: never reaches a client (after bounded retries it becomes a Conflict).
+    """

@@ -1,0 +1,159 @@
+"""Order use cases: place, cancel, read, list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ordino.domain.idempotency import IdempotencyKey, StoredAnswer
+from ordino.domain.orders import LineRequest, Order, OrderQuery, PlaceOrder
+from ordino.domain.sourcing import Destination, LineDemand, SourcingPlan
+from ordino.engines.sourcing import SourcingEngine
+from ordino.errors import (
+    DuplicateOrder,
+    FieldError,
+    IdempotencyKeyReused,
+    InsufficientStock,
+    InvalidInput,
+    NotFound,
+)
+from ordino.services.retry import with_retries
+from ordino.services.unit_of_work import UnitOfWork
+from ordino.services.views import order_view
+
+CREATED = 201
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A use case's answer for a client: the document, and whether it is a replay."""
+
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def place_order(
+    cmd: PlaceOrder,
+    uow: UnitOfWork,
+    engine: SourcingEngine,
+    now: datetime,
+    idempotency: IdempotencyKey | None = None,
+) -> Answer:
+    return with_retries(lambda: _place_once(cmd, uow, engine, now, idempotency))
+
+
+def _place_once(
+    cmd: PlaceOrder,
+    uow: UnitOfWork,
+    engine: SourcingEngine,
+    now: datetime,
+    idempotency: IdempotencyKey | None,
+) -> Answer:
+    with uow:
+        if idempotency is not None and (earlier := _replay(uow, idempotency)) is not None:
+            return earlier
+        _refuse_duplicate(uow, cmd)
+        _refuse_unknown_skus(uow, cmd.lines)
+        plan = _plan(uow, engine, cmd)
+        order = Order.place(cmd, plan, now)
+        uow.inventory.reserve(order.reservations(now), now)  # LostRace: re-plan
+        uow.orders.add(order)
+        answer = Answer(CREATED, order_view(order))
+        if idempotency is not None:
+            stored = StoredAnswer(idempotency.fingerprint, answer.status, answer.body)
+            uow.idempotency.add(idempotency.scope, idempotency.key, stored, now)
+        uow.commit()
+        return answer
+
+
+def _replay(uow: UnitOfWork, key: IdempotencyKey) -> Answer | None:
+    stored = uow.idempotency.get(key.scope, key.key)
+    if stored is None:
+        return None
+    if stored.fingerprint != key.fingerprint:
+        raise IdempotencyKeyReused(
+            "this Idempotency-Key was used with a different request body",
+            extra={"idempotency_key": key.key},
+        )
+    return Answer(stored.status, stored.body, replayed=True)
+
+
+def _refuse_duplicate(uow: UnitOfWork, cmd: PlaceOrder) -> None:
+    existing = uow.orders.id_for_external(cmd.channel, cmd.external_id)
+    if existing is not None:
+        raise DuplicateOrder(
+            f"channel {cmd.channel} already placed order {cmd.external_id}",
+            extra={"order_id": existing},
+        )
+
+
+def _refuse_unknown_skus(uow: UnitOfWork, lines: Sequence[LineRequest]) -> None:
+    known = uow.catalog.known([line.sku for line in lines])
+    errors = [
+        FieldError(f"lines[{i}].sku", f"unknown SKU {line.sku!r}")
+        for i, line in enumerate(lines)
+        if line.sku not in known
+    ]
+    if errors:
+        raise InvalidInput("the order names unknown SKUs", errors=errors)
+
+
+def _plan(uow: UnitOfWork, engine: SourcingEngine, cmd: PlaceOrder) -> SourcingPlan:
+    demands = [
+        LineDemand(no, line.sku, line.quantity) for no, line in enumerate(cmd.lines, start=1)
+    ]
+    stock = uow.inventory.stock_for([line.sku for line in cmd.lines])
+    plan = engine.plan(demands, Destination(cmd.ship_to.country, cmd.ship_to_point), stock)
+    if not plan.complete:
+        short = [
+            {"line_no": s.line_no, "sku": s.sku, "requested": s.requested, "available": s.available}
+            for s in plan.shortfalls
+        ]
+        skus = ", ".join(sorted({s.sku for s in plan.shortfalls}))
+        raise InsufficientStock(f"not enough stock of {skus}", extra={"shortfalls": short})
+    return plan
+
+
+def cancel_order(
+    order_id: str, uow: UnitOfWork, now: datetime, reason: str | None = None
+) -> dict[str, Any]:
+    """Cancel and release every reservation; cancelling a cancelled order changes nothing."""
+    return with_retries(lambda: _cancel_once(order_id, uow, now, reason))
+
+
+def _cancel_once(
+    order_id: str, uow: UnitOfWork, now: datetime, reason: str | None
+) -> dict[str, Any]:
+    with uow:
+        order = _existing(uow, order_id)
+        if order.cancel(now, reason):
+            uow.orders.save(order)  # first: a concurrent cancel loses here
+            uow.inventory.release(order.id, now)
+            uow.commit()
+        return order_view(order)
+
+
+def get_order(order_id: str, uow: UnitOfWork) -> dict[str, Any]:
+    with uow:
+        return order_view(_existing(uow, order_id))
+
+
+def list_orders(
+    query: OrderQuery, limit: int, uow: UnitOfWork
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of orders, newest first, and the cursor of the next page (None at the end)."""
+    with uow:
+        found = uow.orders.find(query, limit + 1)
+    page = found[:limit]
+    cursor = page[-1].id if len(found) > limit else None
+    return [order_view(order) for order in page], cursor
+
+
+def _existing(uow: UnitOfWork, order_id: str) -> Order:
+    order = uow.orders.get(order_id)
+    if order is None:
+        raise NotFound(f"no order {order_id}", extra={"order_id": order_id})
+    return order

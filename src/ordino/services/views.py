@@ -1,0 +1,100 @@
+"""The documents the API answers with and the idempotency store keeps.
+
+One function per aggregate, JSON-ready (strings for money, RFC 3339 for times), so
+an answer can be stored and replayed byte for byte.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ordino.domain.catalog import Product
+from ordino.domain.inventory import Position
+from ordino.domain.network import Location
+from ordino.domain.orders import Order
+
+
+def order_view(order: Order) -> dict[str, Any]:
+    ship_to, point = order.ship_to, order.ship_to_point
+    return {
+        "id": order.id,
+        "channel": order.channel,
+        "external_id": order.external_id,
+        "status": str(order.status),
+        "currency": order.currency,
+        "total": str(order.total.amount),
+        "customer": {
+            "email": order.customer.email,
+            "name": order.customer.name,
+            "phone": order.customer.phone,
+        },
+        "ship_to": {
+            "name": ship_to.name,
+            "line1": ship_to.line1,
+            "line2": ship_to.line2,
+            "city": ship_to.city,
+            "region": ship_to.region,
+            "postal_code": ship_to.postal_code,
+            "country": ship_to.country,
+            "latitude": point.latitude if point else None,
+            "longitude": point.longitude if point else None,
+        },
+        "lines": [
+            {
+                "line_no": line.line_no,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "unit_price": str(line.unit_price),
+                "status": str(line.status),
+                "allocations": [
+                    {"location_id": a.location_id, "quantity": a.quantity} for a in line.allocations
+                ],
+            }
+            for line in order.lines
+        ],
+        "created_at": order.created_at.isoformat(),
+        "updated_at": order.updated_at.isoformat(),
+    }
+
+
+def position_view(position: Position) -> dict[str, Any]:
+    return {
+        "location_id": position.location_id,
+        "sku": position.sku,
+        "on_hand": position.on_hand,
+        "reserved": position.reserved,
+        "safety_stock": position.safety_stock,
+        "available": position.available,
+    }
+
+
+def product_view(product: Product) -> dict[str, Any]:
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "weight_kg": None if product.weight_kg is None else str(product.weight_kg),
+        "prices": {currency: str(amount) for currency, amount in sorted(product.prices.items())},
+    }
+
+
+def location_view(location: Location) -> dict[str, Any]:
+    a, point = location.address, location.point
+    return {
+        "id": location.id,
+        "name": location.name,
+        "type": str(location.type),
+        "address": {
+            "line1": a.line1,
+            "line2": a.line2,
+            "city": a.city,
+            "region": a.region,
+            "postal_code": a.postal_code,
+            "country": a.country,
+        },
+        "latitude": point.latitude if point else None,
+        "longitude": point.longitude if point else None,
+        "time_zone": location.time_zone,
+        "ships": location.ships,
+        "pickup": location.pickup,
+        "returns": location.returns,
+    }

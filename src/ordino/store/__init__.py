@@ -1,0 +1,1 @@
+"""Storage: the only package that speaks SQL. Tables, repositories, the unit of work."""

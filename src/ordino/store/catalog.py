@@ -1,0 +1,128 @@
+"""Products and locations: upserts keyed by the caller's ids."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ordino.domain.catalog import Product
+from ordino.domain.geo import Point
+from ordino.domain.money import from_minor, to_minor
+from ordino.domain.network import Address, Location, LocationType
+from ordino.errors import LostRace
+from ordino.store.tables import locations, product_prices, products
+
+
+def _upsert(connection: Connection, table: Any, key: Any, values: dict[str, Any]) -> bool:
+    """Update the row, or insert it when there is none; True when inserted."""
+    if connection.execute(update(table).where(key).values(**values)).rowcount:
+        return False
+    try:
+        connection.execute(insert(table).values(**values))
+    except IntegrityError as error:  # a concurrent writer inserted it first
+        raise LostRace(str(error.orig)) from error
+    return True
+
+
+class SqlCatalog:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def put(self, product: Product, now: datetime) -> bool:
+        weight_g = None if product.weight_kg is None else int(product.weight_kg * 1000)
+        created = _upsert(
+            self.connection,
+            products,
+            products.c.sku == product.sku,
+            {"sku": product.sku, "name": product.name, "weight_g": weight_g, "updated_at": now},
+        )
+        self.connection.execute(delete(product_prices).where(product_prices.c.sku == product.sku))
+        if product.prices:
+            self.connection.execute(
+                insert(product_prices),
+                [
+                    {
+                        "sku": product.sku,
+                        "currency": currency,
+                        "amount_minor": to_minor(amount, currency),
+                    }
+                    for currency, amount in sorted(product.prices.items())
+                ],
+            )
+        return created
+
+    def get(self, sku: str) -> Product | None:
+        row = self.connection.execute(select(products).where(products.c.sku == sku)).first()
+        if row is None:
+            return None
+        prices = self.connection.execute(
+            select(product_prices.c.currency, product_prices.c.amount_minor).where(
+                product_prices.c.sku == sku
+            )
+        )
+        weight = None if row.weight_g is None else Decimal(row.weight_g) / 1000
+        return Product(
+            row.sku,
+            row.name,
+            weight,
+            {p.currency: from_minor(p.amount_minor, p.currency) for p in prices},
+        )
+
+    def known(self, skus: Sequence[str]) -> set[str]:
+        query = select(products.c.sku).where(products.c.sku.in_(sorted(set(skus))))
+        return set(self.connection.scalars(query))
+
+
+class SqlNetwork:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def put(self, location: Location, now: datetime) -> bool:
+        address, point = location.address, location.point
+        values = {
+            "id": location.id,
+            "name": location.name,
+            "type": str(location.type),
+            "line1": address.line1,
+            "line2": address.line2,
+            "city": address.city,
+            "region": address.region,
+            "postal_code": address.postal_code,
+            "country": address.country,
+            "latitude": point.latitude if point else None,
+            "longitude": point.longitude if point else None,
+            "time_zone": location.time_zone,
+            "ships": location.ships,
+            "pickup": location.pickup,
+            "returns": location.returns,
+            "updated_at": now,
+        }
+        return _upsert(self.connection, locations, locations.c.id == location.id, values)
+
+    def is_empty(self) -> bool:
+        return self.connection.execute(select(locations.c.id).limit(1)).first() is None
+
+    def get(self, location_id: str) -> Location | None:
+        row = self.connection.execute(
+            select(locations).where(locations.c.id == location_id)
+        ).first()
+        if row is None:
+            return None
+        point = None if row.latitude is None else Point(row.latitude, row.longitude)
+        address = Address(row.line1, row.city, row.postal_code, row.country, row.line2, row.region)
+        return Location(
+            row.id,
+            row.name,
+            LocationType(row.type),
+            address,
+            point,
+            row.time_zone,
+            row.ships,
+            row.pickup,
+            row.returns,
+        )

@@ -1,0 +1,214 @@
+"""The order repository: an order is written and read whole (lines, allocations),
+and saved only if nobody saved it since it was read (optimistic `version`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Row, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ordino.domain.geo import Point
+from ordino.domain.money import from_minor, to_minor
+from ordino.domain.network import Address
+from ordino.domain.orders import (
+    Allocation,
+    Customer,
+    LineStatus,
+    Order,
+    OrderLine,
+    OrderQuery,
+    OrderStatus,
+)
+from ordino.errors import LostRace
+from ordino.store import outbox
+from ordino.store.tables import allocations, order_lines, orders
+
+
+def _ship_to_document(order: Order) -> dict[str, Any]:
+    a, point = order.ship_to, order.ship_to_point
+    return {
+        "name": a.name,
+        "line1": a.line1,
+        "line2": a.line2,
+        "city": a.city,
+        "region": a.region,
+        "postal_code": a.postal_code,
+        "country": a.country,
+        "latitude": point.latitude if point else None,
+        "longitude": point.longitude if point else None,
+    }
+
+
+def _ship_to(document: dict[str, Any]) -> tuple[Address, Point | None]:
+    address = Address(
+        document["line1"],
+        document["city"],
+        document["postal_code"],
+        document["country"],
+        document.get("line2"),
+        document.get("region"),
+        document.get("name"),
+    )
+    latitude, longitude = document.get("latitude"), document.get("longitude")
+    point = None if latitude is None or longitude is None else Point(latitude, longitude)
+    return address, point
+
+
+_FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
+    "status": lambda status: orders.c.status == str(status),
+    "channel": lambda channel: orders.c.channel == channel,
+    "customer_email": lambda email: orders.c.customer_email == email,
+    "created_from": lambda start: orders.c.created_at >= start,
+    "created_to": lambda end: orders.c.created_at < end,
+    "before_id": lambda cursor: orders.c.id < cursor,
+}
+
+
+class SqlOrders:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, order: Order) -> None:
+        try:
+            self.connection.execute(insert(orders).values(**self._order_row(order)))
+        except IntegrityError as error:  # the same channel order arrived concurrently
+            raise LostRace(str(error.orig)) from error
+        self.connection.execute(
+            insert(order_lines),
+            [
+                {
+                    "order_id": order.id,
+                    "line_no": line.line_no,
+                    "sku": line.sku,
+                    "quantity": line.quantity,
+                    "status": str(line.status),
+                    "unit_price_minor": to_minor(line.unit_price, order.currency),
+                }
+                for line in order.lines
+            ],
+        )
+        self.connection.execute(
+            insert(allocations),
+            [
+                {
+                    "order_id": order.id,
+                    "line_no": line.line_no,
+                    "location_id": a.location_id,
+                    "quantity": a.quantity,
+                }
+                for line in order.lines
+                for a in line.allocations
+            ],
+        )
+        self._flush_events(order)
+
+    def save(self, order: Order) -> None:
+        row = self._order_row(order)
+        saved = self.connection.execute(
+            update(orders)
+            .where(orders.c.id == order.id, orders.c.version == order.version)
+            .values(**row, version=order.version + 1)
+        ).rowcount
+        if saved != 1:
+            raise LostRace(f"order {order.id} changed since it was read")
+        order.version += 1
+        for line in order.lines:
+            self.connection.execute(
+                update(order_lines)
+                .where(order_lines.c.order_id == order.id, order_lines.c.line_no == line.line_no)
+                .values(status=str(line.status))
+            )
+        self._flush_events(order)
+
+    def _flush_events(self, order: Order) -> None:
+        outbox.append(self.connection, order.pending_events)
+        order.pending_events.clear()
+
+    @staticmethod
+    def _order_row(order: Order) -> dict[str, Any]:
+        return {
+            "id": order.id,
+            "channel": order.channel,
+            "external_id": order.external_id,
+            "status": str(order.status),
+            "currency": order.currency,
+            "total_minor": to_minor(order.total.amount, order.currency),
+            "customer_email": order.customer.email,
+            "customer_name": order.customer.name,
+            "customer_phone": order.customer.phone,
+            "ship_to": _ship_to_document(order),
+            "created_at": order.created_at,
+            "updated_at": order.updated_at,
+            "version": order.version,
+        }
+
+    def get(self, order_id: str) -> Order | None:
+        found = self._load(select(orders).where(orders.c.id == order_id))
+        return found[0] if found else None
+
+    def id_for_external(self, channel: str, external_id: str) -> str | None:
+        query = select(orders.c.id).where(
+            orders.c.channel == channel, orders.c.external_id == external_id
+        )
+        return self.connection.scalar(query)
+
+    def find(self, query: OrderQuery, limit: int) -> list[Order]:
+        statement = select(orders).order_by(orders.c.id.desc()).limit(limit)
+        for name, condition in _FILTERS.items():
+            value = getattr(query, name)
+            if value is not None:
+                statement = statement.where(condition(value))
+        return self._load(statement)
+
+    def _load(self, statement: Any) -> list[Order]:
+        heads = self.connection.execute(statement).all()
+        if not heads:
+            return []
+        ids = [head.id for head in heads]
+        lines = self.connection.execute(
+            select(order_lines)
+            .where(order_lines.c.order_id.in_(ids))
+            .order_by(order_lines.c.order_id, order_lines.c.line_no)
+        ).all()
+        held: dict[tuple[str, int], list[Allocation]] = defaultdict(list)
+        for a in self.connection.execute(
+            select(allocations)
+            .where(allocations.c.order_id.in_(ids))
+            .order_by(allocations.c.order_id, allocations.c.line_no, allocations.c.location_id)
+        ):
+            held[(a.order_id, a.line_no)].append(Allocation(a.location_id, a.quantity))
+        by_order: dict[str, list[OrderLine]] = defaultdict(list)
+        currencies = {head.id: head.currency for head in heads}
+        for line in lines:
+            by_order[line.order_id].append(
+                OrderLine(
+                    line.line_no,
+                    line.sku,
+                    line.quantity,
+                    from_minor(line.unit_price_minor, currencies[line.order_id]),
+                    LineStatus(line.status),
+                    held[(line.order_id, line.line_no)],
+                )
+            )
+        return [_order(head, by_order[head.id]) for head in heads]
+
+
+def _order(head: Row[Any], lines: list[OrderLine]) -> Order:
+    address, point = _ship_to(head.ship_to)
+    return Order(
+        id=head.id,
+        channel=head.channel,
+        external_id=head.external_id,
+        currency=head.currency,
+        customer=Customer(head.customer_email, head.customer_name, head.customer_phone),
+        ship_to=address,
+        ship_to_point=point,
+        status=OrderStatus(head.status),
+        lines=lines,
+        created_at=head.created_at,
+        updated_at=head.updated_at,
+        version=head.version,
+    )

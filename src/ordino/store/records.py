@@ -1,0 +1,61 @@
+"""Idempotency records and API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from ordino.domain.access import ApiKey, Role
+from ordino.domain.idempotency import StoredAnswer
+from ordino.errors import LostRace
+from ordino.store.tables import api_keys, idempotency_keys
+
+
+class SqlIdempotency:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, scope: str, key: str) -> StoredAnswer | None:
+        row = self.connection.execute(
+            select(idempotency_keys).where(
+                idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
+            )
+        ).first()
+        return None if row is None else StoredAnswer(row.fingerprint, row.status, row.body)
+
+    def add(self, scope: str, key: str, answer: StoredAnswer, now: datetime) -> None:
+        try:
+            self.connection.execute(
+                insert(idempotency_keys).values(
+                    scope=scope,
+                    key=key,
+                    fingerprint=answer.fingerprint,
+                    status=answer.status,
+                    body=answer.body,
+                    created_at=now,
+                )
+            )
+        except IntegrityError as error:  # the same key is being answered concurrently
+            raise LostRace(str(error.orig)) from error
+
+
+class SqlApiKeys:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, key_id: str, key_hash: str, role: Role, name: str | None, now: datetime) -> None:
+        self.connection.execute(
+            insert(api_keys).values(
+                id=key_id, key_hash=key_hash, role=str(role), name=name, created_at=now
+            )
+        )
+
+    def find(self, key_hash: str) -> ApiKey | None:
+        row = self.connection.execute(
+            select(api_keys.c.id, api_keys.c.role, api_keys.c.name).where(
+                api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None)
+            )
+        ).first()
+        return None if row is None else ApiKey(row.id, Role(row.role), row.name)

@@ -1,0 +1,219 @@
+"""Table definitions: the source of truth for Alembic's migrations.
+
+Money is stored in minor units (integers) with its currency; times as UTC.
+Invariant the reservation statement keeps: 0 <= positions.reserved, and a
+reservation only succeeds while on_hand - reserved - safety_stock >= quantity.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on databases with and without time zones."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if not isinstance(value, datetime):
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Document = JSON().with_variant(JSONB(), "postgresql")
+
+products = Table(
+    "products",
+    metadata,
+    Column("sku", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("weight_g", Integer),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+product_prices = Table(
+    "product_prices",
+    metadata,
+    Column("sku", String(64), ForeignKey("products.sku"), primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column("amount_minor", BigInteger, nullable=False),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("line1", String(200), nullable=False),
+    Column("line2", String(200)),
+    Column("city", String(100), nullable=False),
+    Column("region", String(100)),
+    Column("postal_code", String(20), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("time_zone", String(64), nullable=False),
+    Column("ships", Boolean, nullable=False),
+    Column("pickup", Boolean, nullable=False),
+    Column("returns", Boolean, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+positions = Table(
+    "positions",
+    metadata,
+    Column("location_id", String(64), ForeignKey("locations.id"), primary_key=True),
+    Column("sku", String(64), ForeignKey("products.sku"), primary_key=True),
+    Column("on_hand", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False, server_default="0"),
+    Column("safety_stock", Integer, nullable=False, server_default="0"),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+    CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+    CheckConstraint("safety_stock >= 0", name="safety_stock_not_negative"),
+    Index("ix_positions_sku", "sku"),
+)
+
+inventory_adjustments = Table(
+    "inventory_adjustments",
+    metadata,
+    Column("event_id", String(128), primary_key=True),
+    Column("location_id", String(64), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("delta", Integer, nullable=False),
+    Column("reason", String(200)),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("channel", String(64), nullable=False),
+    Column("external_id", String(128), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    Column("customer_email", String(254), nullable=False),
+    Column("customer_name", String(200)),
+    Column("customer_phone", String(50)),
+    Column("ship_to", Document, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("channel", "external_id", name="uq_orders_channel_external_id"),
+    Index("ix_orders_status_id", "status", "id"),
+    Index("ix_orders_customer_email_id", "customer_email", "id"),
+    Index("ix_orders_created_at", "created_at"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("order_id", String(26), ForeignKey("orders.id"), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("sku", String(64), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_minor", BigInteger, nullable=False),
+    Column("status", String(32), nullable=False),
+)
+
+allocations = Table(
+    "allocations",
+    metadata,
+    Column("order_id", String(26), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("location_id", String(64), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+)
+
+reservations = Table(
+    "reservations",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("order_id", String(26), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("location_id", String(64), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("released_at", UTCDateTime),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    Index("ix_reservations_order_id", "order_id"),
+    Index("ix_reservations_location_id_sku", "location_id", "sku"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("type", String(64), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("subject", String(128), nullable=False),
+    Column("data", Document, nullable=False),
+    Column("published_at", UTCDateTime),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(64), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("body", Document, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("name", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)

@@ -1,0 +1,47 @@
+"""The SQL unit of work: one connection and one transaction per attempt."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from ordino.store.catalog import SqlCatalog, SqlNetwork
+from ordino.store.inventory import SqlInventory
+from ordino.store.orders import SqlOrders
+from ordino.store.records import SqlApiKeys, SqlIdempotency
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> Self:
+        connection = self.engine.connect()
+        connection.begin()
+        self._connection = connection
+        self.catalog = SqlCatalog(connection)
+        self.network = SqlNetwork(connection)
+        self.inventory = SqlInventory(connection)
+        self.orders = SqlOrders(connection)
+        self.idempotency = SqlIdempotency(connection)
+        self.keys = SqlApiKeys(connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.rollback()  # a no-op after commit
+            connection.close()
+
+    def commit(self) -> None:
+        if self._connection is None:
+            raise RuntimeError("commit outside the unit of work")
+        self._connection.commit()
