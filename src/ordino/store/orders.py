@@ -106,11 +106,11 @@ class SqlOrders:
         self._flush_events(order)
 
     def save(self, order: Order) -> None:
-        row = self._order_row(order)
+        row = self._order_row(order) | {"version": order.version + 1}
         saved = self.connection.execute(
             update(orders)
             .where(orders.c.id == order.id, orders.c.version == order.version)
-            .values(**row, version=order.version + 1)
+            .values(**row)
         ).rowcount
         if saved != 1:
             raise LostRace(f"order {order.id} changed since it was read")

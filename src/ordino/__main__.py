@@ -1,0 +1,5 @@
+"""`python -m ordino` is the `ordino` command."""
+
+from ordino.cli.main import main
+
+main()

@@ -1,0 +1,108 @@
+"""Builders with deterministic defaults: `a_location(id="DC-X")`, `an_order_body(...)`.
+
+Each returns the plain thing a caller would send (domain objects for services,
+JSON-ready dicts for the API), with every field overridable.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ordino.domain.catalog import Product
+from ordino.domain.geo import Point
+from ordino.domain.network import Address, Location, LocationType
+from ordino.domain.orders import Customer, LineRequest, PlaceOrder
+
+BERLIN = Point(52.53, 13.38)
+HAMBURG = Point(53.55, 9.99)
+MUNICH = Point(48.14, 11.58)
+VIENNA = Point(48.20, 16.39)
+
+
+def a_location(id: str = "DC-BER", **overrides: Any) -> Location:
+    fields: dict[str, Any] = {
+        "id": id,
+        "name": f"Location {id}",
+        "type": LocationType.WAREHOUSE,
+        "address": Address("Invalidenstr. 1", "Berlin", "10115", "DE"),
+        "point": BERLIN,
+        "time_zone": "Europe/Berlin",
+        "ships": True,
+        "pickup": False,
+        "returns": True,
+    }
+    return Location(**(fields | overrides))
+
+
+def a_product(sku: str = "SKU-1", **overrides: Any) -> Product:
+    fields: dict[str, Any] = {
+        "sku": sku,
+        "name": f"Product {sku}",
+        "weight_kg": Decimal("0.5"),
+        "prices": {"EUR": Decimal("59.90")},
+    }
+    return Product(**(fields | overrides))
+
+
+def a_place_order(*lines: tuple[str, int], **overrides: Any) -> PlaceOrder:
+    """`a_place_order(("SKU-1", 2), ("SKU-2", 1), external_id="W-2")`"""
+    fields: dict[str, Any] = {
+        "channel": "web",
+        "external_id": "W-1001",
+        "currency": "EUR",
+        "customer": Customer("ada@example.com", "Ada Lovelace"),
+        "ship_to": Address("Jungfernstieg 1", "Hamburg", "20354", "DE", name="Ada Lovelace"),
+        "ship_to_point": HAMBURG,
+        "lines": tuple(
+            LineRequest(sku, qty, Decimal("59.90")) for sku, qty in (lines or (("SKU-1", 2),))
+        ),
+    }
+    return PlaceOrder(**(fields | overrides))
+
+
+def a_location_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Berlin DC",
+        "type": "warehouse",
+        "address": {
+            "line1": "Invalidenstr. 1",
+            "city": "Berlin",
+            "postal_code": "10115",
+            "country": "DE",
+        },
+        "latitude": 52.53,
+        "longitude": 13.38,
+        "time_zone": "Europe/Berlin",
+        "ships": True,
+        "pickup": False,
+        "returns": True,
+    }
+    return body | overrides
+
+
+def a_product_body(**overrides: Any) -> dict[str, Any]:
+    return {"name": "Rain jacket", "weight_kg": 0.5, "prices": {"EUR": "59.90"}} | overrides
+
+
+def an_order_body(*lines: tuple[str, int], **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "channel": "web",
+        "external_id": "W-1001",
+        "currency": "EUR",
+        "customer": {"email": "ada@example.com", "name": "Ada Lovelace"},
+        "ship_to": {
+            "name": "Ada Lovelace",
+            "line1": "Jungfernstieg 1",
+            "city": "Hamburg",
+            "postal_code": "20354",
+            "country": "DE",
+            "latitude": 53.55,
+            "longitude": 9.99,
+        },
+        "lines": [
+            {"sku": sku, "quantity": qty, "unit_price": "59.90"}
+            for sku, qty in (lines or (("SKU-1", 2),))
+        ],
+    }
+    return body | overrides
