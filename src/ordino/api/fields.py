@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
-from ordino.domain.geo import is_country
+from ordino.domain.geo import Point, is_country
 from ordino.domain.money import is_currency
+from ordino.errors import InvalidInput
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"
 
 
 def _currency(code: str) -> str:
@@ -57,7 +67,7 @@ Identifier = Annotated[
         strip_whitespace=True,
         min_length=1,
         max_length=64,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
+        pattern=ID_PATTERN,
     ),
 ]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_currency)]
@@ -73,6 +83,24 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 
 class Strict(BaseModel):
-    """Request bodies refuse unknown fields, so a misspelt field is an error, not ignored."""
+    """Request bodies refuse unknown fields, so a misspelt field is an error, not ignored,
+    and NUL characters in any text, which PostgreSQL cannot store or compare."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+def point_of(latitude: float | None, longitude: float | None, prefix: str = "") -> Point | None:
+    """Both coordinates or neither; the error names the one missing."""
+    if latitude is None and longitude is None:
+        return None
+    if latitude is None or longitude is None:
+        missing = prefix + ("latitude" if latitude is None else "longitude")
+        raise InvalidInput.of(missing, "give both latitude and longitude, or neither")
+    return Point(latitude, longitude)

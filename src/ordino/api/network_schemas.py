@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from ordino.api.fields import (
     Amount,
@@ -19,9 +19,9 @@ from ordino.api.fields import (
     Strict,
     Text,
     TimeZone,
+    point_of,
 )
 from ordino.domain.catalog import Product
-from ordino.domain.geo import Point
 from ordino.domain.inventory import Adjustment
 from ordino.domain.money import BadAmount, parse_amount
 from ordino.domain.network import Address, Location, LocationType
@@ -59,22 +59,13 @@ class LocationIn(Strict):
     pickup: bool
     returns: bool
 
-    @model_validator(mode="after")
-    def _both_coordinates(self) -> LocationIn:
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValueError("give both latitude and longitude, or neither")
-        return self
-
     def to_domain(self, location_id: str) -> Location:
-        point = None
-        if self.latitude is not None and self.longitude is not None:
-            point = Point(self.latitude, self.longitude)
         return Location(
             location_id,
             self.name,
             self.type,
             self.address.to_domain(),
-            point,
+            point_of(self.latitude, self.longitude),
             self.time_zone,
             self.ships,
             self.pickup,
@@ -134,12 +125,15 @@ class AdjustmentIn(Strict):
 class AdjustmentsIn(Strict):
     adjustments: Annotated[list[AdjustmentIn], Field(min_length=1, max_length=10_000)]
 
-    @model_validator(mode="after")
-    def _distinct_events(self) -> AdjustmentsIn:
-        ids = [a.event_id for a in self.adjustments]
-        if len(set(ids)) != len(ids):
-            raise ValueError("event ids repeat within one request")
-        return self
+    def to_domain(self) -> list[Adjustment]:
+        """The adjustments, refused when an event id repeats within the request."""
+        first: dict[str, int] = {}
+        for i, adjustment in enumerate(self.adjustments):
+            if (earlier := first.setdefault(adjustment.event_id, i)) != i:
+                raise InvalidInput.of(
+                    f"adjustments[{i}].event_id", f"repeats adjustments[{earlier}].event_id"
+                )
+        return [a.to_domain() for a in self.adjustments]
 
 
 class AdjustmentResult(BaseModel):

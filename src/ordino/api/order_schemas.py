@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, EmailStr, Field, model_validator
+from pydantic import BaseModel, EmailStr, Field
 
 from ordino.api.fields import (
     Amount,
@@ -17,9 +18,10 @@ from ordino.api.fields import (
     PositiveQuantity,
     Strict,
     Text,
+    point_of,
 )
 from ordino.domain.geo import Point
-from ordino.domain.money import BadAmount, parse_amount
+from ordino.domain.money import BadAmount, fits, limit, parse_amount
 from ordino.domain.network import Address
 from ordino.domain.orders import Customer, LineRequest, PlaceOrder
 from ordino.errors import FieldError, InvalidInput
@@ -42,11 +44,18 @@ class ShipToIn(Strict):
     latitude: Latitude | None = None
     longitude: Longitude | None = None
 
-    @model_validator(mode="after")
-    def _both_coordinates(self) -> ShipToIn:
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValueError("give both latitude and longitude, or neither")
-        return self
+    def to_domain(self) -> tuple[Address, Point | None]:
+        point = point_of(self.latitude, self.longitude, "ship_to.")
+        address = Address(
+            self.line1,
+            self.city,
+            self.postal_code.strip(),
+            self.country,
+            self.line2 or None,
+            self.region or None,
+            self.name or None,
+        )
+        return address, point
 
 
 class LineIn(Strict):
@@ -64,6 +73,16 @@ class OrderIn(Strict):
     lines: Annotated[list[LineIn], Field(min_length=1, max_length=500)]
 
     def to_command(self) -> PlaceOrder:
+        lines = self._line_requests()
+        address, point = self.ship_to.to_domain()
+        customer = Customer(
+            self.customer.email.lower(), self.customer.name or None, self.customer.phone or None
+        )
+        return PlaceOrder(
+            self.channel, self.external_id, self.currency, customer, address, point, lines
+        )
+
+    def _line_requests(self) -> tuple[LineRequest, ...]:
         lines, errors = [], []
         for i, line in enumerate(self.lines):
             try:
@@ -74,25 +93,11 @@ class OrderIn(Strict):
             lines.append(LineRequest(line.sku, line.quantity, price))
         if errors:
             raise InvalidInput("invalid unit prices", errors=errors)
-        s = self.ship_to
-        point = (
-            None if s.latitude is None or s.longitude is None else Point(s.latitude, s.longitude)
-        )
-        address = Address(
-            s.line1,
-            s.city,
-            s.postal_code.strip(),
-            s.country,
-            s.line2 or None,
-            s.region or None,
-            s.name or None,
-        )
-        customer = Customer(
-            self.customer.email.lower(), self.customer.name or None, self.customer.phone or None
-        )
-        return PlaceOrder(
-            self.channel, self.external_id, self.currency, customer, address, point, tuple(lines)
-        )
+        total = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
+        if not fits(total, self.currency):
+            too_large = f"the order total must be below {limit(self.currency):f} {self.currency}"
+            raise InvalidInput.of("lines", too_large)
+        return tuple(lines)
 
 
 class CancelIn(Strict):

@@ -62,6 +62,8 @@ def field_path(location: tuple[Any, ...]) -> str:
     """`("body", "lines", 0, "sku")` -> `lines[0].sku`; query and path parameters by name."""
     path = ""
     for part in location[1:]:
+        if part == "[key]":  # a dict key failed: `prices.ZZZ`, as for its value
+            continue
         if isinstance(part, int):
             path += f"[{part}]"
         else:
@@ -96,7 +98,9 @@ def _field_error(error: Any) -> dict[str, str]:
 def _http_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     code = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
-    return problem(error.status_code, code, str(error.detail), str(error.detail))
+    response = problem(error.status_code, code, str(error.detail), str(error.detail))
+    response.headers.update(error.headers or {})  # 405 names the methods it would take: Allow
+    return response
 
 
 def _unexpected(_request: Request, error: Exception) -> JSONResponse:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from ordino.api.deps import clock, unit_of_work
+from ordino.api.fields import ID_PATTERN
 from ordino.api.network_schemas import (
     AdjustmentsIn,
     AdjustmentsOut,
@@ -26,12 +28,8 @@ from ordino.services.views import location_view, product_view
 
 router = APIRouter(prefix="/v1")
 
-SkuPath = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
-]
-IdPath = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
-]
+SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 MAX_SKUS = 100
 
 
@@ -98,9 +96,7 @@ def put_position(location_id: IdPath, sku: SkuPath, body: PositionIn, request: R
     dependencies=[Depends(require(Permission.INVENTORY_WRITE))],
 )
 def post_adjustments(body: AdjustmentsIn, request: Request) -> Response:
-    results = inventory.adjust_inventory(
-        [a.to_domain() for a in body.adjustments], unit_of_work(request), clock(request)
-    )
+    results = inventory.adjust_inventory(body.to_domain(), unit_of_work(request), clock(request))
     return JSONResponse({"results": results})
 
 
@@ -118,4 +114,6 @@ def get_availability(
     wanted = [sku.strip() for sku in skus.split(",") if sku.strip()]
     if not wanted or len(wanted) > MAX_SKUS:
         raise InvalidInput.of("skus", f"give between 1 and {MAX_SKUS} comma-separated SKUs")
+    if malformed := [sku for sku in wanted if not re.match(ID_PATTERN, sku)]:
+        raise InvalidInput.of("skus", f"not SKUs: {', '.join(map(repr, malformed))}")
     return JSONResponse({"items": inventory.availability(wanted, unit_of_work(request))})

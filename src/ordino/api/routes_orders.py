@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from ordino.api.deps import clock, unit_of_work
+from ordino.api.fields import ID_PATTERN, Strict
 from ordino.api.order_schemas import CancelIn, OrderIn, OrderOut, OrderPage
 from ordino.api.problems import MEDIA_TYPE
 from ordino.api.security import require
@@ -21,6 +22,8 @@ from ordino.services import orders
 router = APIRouter(prefix="/v1/orders")
 
 _PROBLEM: dict[str, Any] = {"content": {MEDIA_TYPE: {}}}
+
+OrderIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 
 
 def _idempotency(key: str | None, caller: ApiKey, body: OrderIn) -> IdempotencyKey | None:
@@ -66,19 +69,17 @@ def place_order(
 @router.get(
     "/{order_id}", response_model=OrderOut, dependencies=[Depends(require(Permission.ORDERS_READ))]
 )
-def get_order(order_id: str, request: Request) -> Response:
+def get_order(order_id: OrderIdPath, request: Request) -> Response:
     return JSONResponse(orders.get_order(order_id, unit_of_work(request)))
 
 
-class OrderListQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class OrderListQuery(Strict):
     status: OrderStatus | None = None
     channel: Annotated[str | None, Field(max_length=64)] = None
     customer_email: Annotated[str | None, Field(max_length=254)] = None
     created_from: AwareDatetime | None = None
     created_to: AwareDatetime | None = None
-    cursor: Annotated[str | None, Field(max_length=26)] = None
+    cursor: Annotated[str | None, Field(max_length=32)] = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
     def to_domain(self) -> OrderQuery:
@@ -100,7 +101,7 @@ def list_orders(request: Request, params: Annotated[OrderListQuery, Query()]) ->
     response_model=OrderOut,
     dependencies=[Depends(require(Permission.ORDERS_CANCEL))],
 )
-def cancel_order(order_id: str, request: Request, body: CancelIn | None = None) -> Response:
+def cancel_order(order_id: OrderIdPath, request: Request, body: CancelIn | None = None) -> Response:
     reason = body.reason if body else None
     return JSONResponse(
         orders.cancel_order(order_id, unit_of_work(request), clock(request), reason)

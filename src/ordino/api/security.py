@@ -7,10 +7,11 @@ ask the database each time; a revoked key stops working within that time.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ordino.domain.access import ApiKey, Permission, allows
@@ -38,25 +39,28 @@ class KeyCache:
         self._found[key_hash] = (key, time.monotonic() + CACHE_SECONDS)
 
 
-def caller(
+async def caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKey:
+    """The caller's key. Async, so a cached key costs no trip to the thread pool."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
     state = request.app.state
     key_hash = hash_key(credentials.credentials)
     found = state.key_cache.get(key_hash)
     if found is None:
-        found = authenticate(credentials.credentials, state.uow(), state.settings.admin_key)
+        found = await run_in_threadpool(
+            authenticate, credentials.credentials, state.uow(), state.settings.admin_key
+        )
         if found is None:
             raise Unauthenticated("the API key is not valid")
         state.key_cache.put(key_hash, found)
     return found  # type: ignore[no-any-return]
 
 
-def require(permission: Permission) -> Callable[[ApiKey], ApiKey]:
-    def guard(key: Annotated[ApiKey, Depends(caller)]) -> ApiKey:
+def require(permission: Permission) -> Callable[[ApiKey], Awaitable[ApiKey]]:
+    async def guard(key: Annotated[ApiKey, Depends(caller)]) -> ApiKey:
         if not allows(key.role, permission):
             raise Forbidden(
                 f"the role {key.role} may not {permission}",

@@ -1,10 +1,240 @@
-"""`ordino bench`: benchmarks (filled in below)."""
+"""`ordino bench capture` and `ordino bench flash-sale`.
+
+Both start their own server (`ordino serve --workers N`) against the given database,
+load a network of their own (ids prefixed BENCH-), drive it over HTTP from
+concurrent clients, and finish with `ordino check`'s verdict on the database.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import platform
+import random
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
 import click
+from sqlalchemy import Engine, select
+
+from ordino.cli.load import Outcome, Server, post_all, running_server
+from ordino.domain.catalog import Product
+from ordino.domain.geo import Point
+from ordino.domain.inventory import Position
+from ordino.domain.network import Address, Location, LocationType
+from ordino.services.check import check_inventory
+from ordino.services.inventory import load_positions
+from ordino.services.network import put_location, put_product
+from ordino.store import migrate
+from ordino.store.engine import DEFAULT_URL, make_engine
+from ordino.store.tables import positions
+from ordino.store.uow import SqlUnitOfWork
+
+database_option = click.option(
+    "--database-url",
+    envvar="ORDINO_DATABASE_URL",
+    default=DEFAULT_URL,
+    show_default=True,
+)
+json_option = click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the figures to this JSON file.",
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 @click.group()
 def bench() -> None:
     """Benchmarks: order capture throughput and the flash sale."""
+
+
+def _location(n: int, rng: random.Random) -> Location:
+    point = Point(round(rng.uniform(47.5, 54.5), 4), round(rng.uniform(6.5, 14.5), 4))
+    return Location(
+        f"BENCH-L{n:04d}",
+        f"Bench location {n}",
+        LocationType.WAREHOUSE,
+        Address(f"Benchstr. {n}", "Bench", f"{10000 + n}", "DE"),
+        point,
+        "Europe/Berlin",
+        ships=True,
+        pickup=False,
+        returns=True,
+    )
+
+
+def load_network(engine: Engine, locations: int, skus: int, on_hand: int) -> list[str]:
+    """Upsert the bench network; returns the SKUs. Fast enough for tens of thousands."""
+    migrate.upgrade(engine)
+    uow, now, rng = SqlUnitOfWork(engine), _now(), random.Random(7)
+    sites = [_location(n, rng) for n in range(1, locations + 1)]
+    for site in sites:
+        put_location(site, uow, now)
+    names = [f"BENCH-{n:06d}" for n in range(1, skus + 1)]
+    for sku in names:
+        put_product(
+            Product(sku, f"Bench product {sku}", Decimal("0.4"), {"EUR": Decimal("19.90")}),
+            uow,
+            now,
+        )
+    counts = [Position(site.id, sku, on_hand, 0, 0) for site in sites for sku in names]
+    for start in range(0, len(counts), 2000):
+        load_positions(counts[start : start + 2000], uow, now)
+    return names
+
+
+def _order_body(
+    n: int, run: str, skus: list[str], rng: random.Random, lines: int, quantity: int = 1
+) -> bytes:
+    body: dict[str, Any] = {
+        "channel": "bench",
+        "external_id": f"{run}-{n}",
+        "currency": "EUR",
+        "customer": {"email": f"buyer{n}@example.com", "name": f"Buyer {n}"},
+        "ship_to": {
+            "line1": "Teststr. 1",
+            "city": "Teststadt",
+            "postal_code": "12345",
+            "country": "DE",
+            "latitude": round(rng.uniform(47.5, 54.5), 4),
+            "longitude": round(rng.uniform(6.5, 14.5), 4),
+        },
+        "lines": [
+            {"sku": sku, "quantity": quantity, "unit_price": "19.90"}
+            for sku in rng.sample(skus, lines)
+        ],
+    }
+    return json.dumps(body).encode()
+
+
+def _machine() -> str:
+    cpus = len(__import__("os").sched_getaffinity(0))
+    return f"{platform.node()}, {cpus} cores, Python {platform.python_version()}"
+
+
+def _report(figures: dict[str, Any], json_path: Path | None) -> None:
+    width = max(len(k) for k in figures)
+    for name, value in figures.items():
+        click.echo(f"{name:<{width}}  {value}")
+    if json_path is not None:
+        json_path.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+def _problems(engine: Engine) -> list[str]:
+    return [f"{d.location_id} {d.sku}: {d.problem}" for d in check_inventory(SqlUnitOfWork(engine))]
+
+
+@bench.command()
+@database_option
+@click.option("--workers", default=2, show_default=True, help="Server processes.")
+@click.option("--clients", default=32, show_default=True, help="Concurrent clients.")
+@click.option("--orders", default=20_000, show_default=True, help="Orders measured.")
+@click.option("--warmup", default=1_000, show_default=True, help="Orders before measuring.")
+@click.option("--locations", default=20, show_default=True)
+@click.option("--skus", default=1_000, show_default=True)
+@click.option("--pool-size", default=10, show_default=True, help="Connections per process.")
+@json_option
+def capture(
+    database_url: str,
+    workers: int,
+    clients: int,
+    orders: int,
+    warmup: int,
+    locations: int,
+    skus: int,
+    pool_size: int,
+    json_path: Path | None,
+) -> None:
+    """Order capture: 2-line orders from concurrent clients; orders/s and latency."""
+    engine = make_engine(database_url)
+    click.echo(f"loading {locations} locations x {skus} SKUs …", err=True)
+    names = load_network(engine, locations, skus, on_hand=10_000_000)
+    run, rng = _now().strftime("%Y%m%d%H%M%S"), random.Random(11)
+    bodies = [_order_body(n, run, names, rng, lines=2) for n in range(warmup + orders)]
+    with running_server(database_url, workers, pool_size) as server:
+        click.echo(
+            f"warming up with {warmup} orders, then {orders} orders from {clients} clients …",
+            err=True,
+        )
+        asyncio.run(post_all(server, "/v1/orders", bodies[:warmup], clients))
+        outcome = asyncio.run(post_all(server, "/v1/orders", bodies[warmup:], clients))
+    _report(_capture_figures(outcome, engine, workers, clients), json_path)
+
+
+def _capture_figures(
+    outcome: Outcome, engine: Engine, workers: int, clients: int
+) -> dict[str, Any]:
+    problems = _problems(engine)
+    return {
+        "benchmark": "capture",
+        "database": engine.dialect.name,
+        "workers": workers,
+        "clients": clients,
+        "orders": outcome.completed,
+        "created": outcome.statuses.get(201, 0),
+        "errors": outcome.completed - outcome.statuses.get(201, 0),
+        "orders_per_second": round(outcome.completed / outcome.elapsed, 1),
+        "p50_ms": round(outcome.percentile(0.50) * 1000, 1),
+        "p99_ms": round(outcome.percentile(0.99) * 1000, 1),
+        "check": "clean" if not problems else problems[:10],
+        "machine": _machine(),
+        "date": _now().isoformat(timespec="seconds"),
+    }
+
+
+@bench.command("flash-sale")
+@database_option
+@click.option("--workers", default=4, show_default=True, help="Server processes.")
+@click.option("--buyers", default=2_000, show_default=True, help="Concurrent buyers.")
+@click.option("--units", default=100, show_default=True, help="Units of the one SKU.")
+@json_option
+def flash_sale(
+    database_url: str, workers: int, buyers: int, units: int, json_path: Path | None
+) -> None:
+    """Many buyers at once for few units of one SKU: exactly `units` must sell."""
+    engine = make_engine(database_url)
+    load_network(engine, locations=1, skus=1, on_hand=0)
+    run = _now().strftime("%Y%m%d%H%M%S%f")
+    sku = f"FLASH-{run}"
+    uow, now = SqlUnitOfWork(engine), _now()
+    put_product(Product(sku, "Flash sale item", None, {"EUR": Decimal("9.90")}), uow, now)
+    load_positions([Position("BENCH-L0001", sku, units, 0, 0)], uow, now)
+    rng = random.Random(3)
+    bodies = [_order_body(n, run, [sku], rng, lines=1) for n in range(buyers)]
+    with running_server(database_url, workers) as server:
+        outcome = asyncio.run(post_all(server, "/v1/orders", bodies, buyers, keep_bodies=True))
+    _report(_flash_figures(outcome, engine, sku, units, server, workers), json_path)
+
+
+def _flash_figures(
+    outcome: Outcome, engine: Engine, sku: str, units: int, server: Server, workers: int
+) -> dict[str, Any]:
+    sold = sum(
+        line["quantity"] for body in outcome.bodies if "lines" in body for line in body["lines"]
+    )
+    with engine.connect() as connection:
+        reserved = connection.scalar(select(positions.c.reserved).where(positions.c.sku == sku))
+    problems = _problems(engine)
+    return {
+        "benchmark": "flash-sale",
+        "database": engine.dialect.name,
+        "workers": workers,
+        "buyers": outcome.completed,
+        "units": units,
+        "sold": sold,
+        "reserved": reserved,
+        "oversold": max(0, sold - units),
+        "statuses": dict(sorted(outcome.statuses.items())),
+        "seconds": round(outcome.elapsed, 2),
+        "p99_ms": round(outcome.percentile(0.99) * 1000),
+        "check": "clean" if not problems else problems[:10],
+        "machine": _machine(),
+        "date": _now().isoformat(timespec="seconds"),
+    }

@@ -10,12 +10,21 @@ from babel import Locale
 
 EARTH_RADIUS_KM = 6371.0088
 
+# CLDR regions that are not ISO 3166-1 countries: unions, "unknown", pseudo-locales and
+# codes ISO only reserves. XK (Kosovo, user-assigned) stays: carriers and banks use it.
+_NOT_COUNTRIES = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
+)
+
 
 @cache
 def _countries() -> frozenset[str]:
     territories = Locale("en").territories
     return frozenset(
-        code for code in territories if isinstance(code, str) and len(code) == 2 and code.isalpha()
+        code
+        for code in territories
+        if isinstance(code, str) and len(code) == 2 and code.isalpha()
+        if code not in _NOT_COUNTRIES
     )
 
 

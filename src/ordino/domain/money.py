@@ -1,7 +1,9 @@
 """Money: a Decimal amount with an ISO 4217 currency.
 
 Invariants: an amount never carries more fraction digits than its currency's minor
-unit (EUR 2, JPY 0, BHD 3); rounding to the minor unit happens here and nowhere else.
+unit (EUR 2, JPY 0, BHD 3), nor more than `MAX_DIGITS` digits in that unit (so it is
+exact in a signed 64-bit integer); rounding to the minor unit happens here and
+nowhere else.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
+
+MAX_DIGITS = 18  # in minor units: as ISO 20022 amounts, and below 2**63
 
 # Codes the standard reserves for testing, precious metals and "no currency".
 _NOT_MONEY = frozenset({"XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XDR", "XSU", "XUA", "XBA"})
@@ -45,7 +49,21 @@ def parse_amount(text: str | int | Decimal, currency: str) -> Decimal:
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > minor_digits(currency):
         raise BadAmount(f"{currency} has {minor_digits(currency)} decimal places")
-    return quantize(amount, currency)
+    if not fits(amount, currency):
+        raise BadAmount(f"too large: must be below {limit(currency):f} {currency}")
+    try:
+        return quantize(amount.copy_abs(), currency)  # copy_abs: "-0" is zero, unsigned
+    except InvalidOperation:  # more digits than the decimal context holds
+        raise BadAmount(f"{text!r} is too large") from None
+
+
+def limit(currency: str) -> Decimal:
+    """The smallest amount too large to hold: 10 ** MAX_DIGITS minor units."""
+    return Decimal(1).scaleb(MAX_DIGITS - minor_digits(currency))
+
+
+def fits(amount: Decimal, currency: str) -> bool:
+    return amount.copy_abs() < limit(currency)  # copy_abs: no context, no Overflow
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

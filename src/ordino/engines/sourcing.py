@@ -85,20 +85,29 @@ def _fewest_locations(
         best = _best_cover(ranked, demands, remaining, left)
         if best is None:
             break
-        allocations.extend(_take(best, demands, remaining, left[best]))
+        allocations.extend(_take(best, demands, remaining, left))
     return SourcingPlan(tuple(allocations), _shortfalls(demands, remaining, ranked))
 
 
-def _coverage(
-    demands: Sequence[LineDemand], remaining: dict[int, int], available: dict[str, int]
-) -> int:
+def _portions(
+    demands: Sequence[LineDemand],
+    remaining: dict[int, int],
+    available: dict[str, int],
+    left: dict[str, dict[str, int]],
+) -> list[tuple[LineDemand, int]]:
+    """What one location would give each line: the line's remainder whole, or part of it
+    only when no location has the whole remainder (so lines are split only then)."""
     pool = dict(available)
-    covered = 0
+    portions = []
     for demand in demands:
-        take = min(remaining[demand.line_no], pool.get(demand.sku, 0))
-        pool[demand.sku] = pool.get(demand.sku, 0) - take
-        covered += take
-    return covered
+        wanted, has = remaining[demand.line_no], pool.get(demand.sku, 0)
+        if has < wanted and any(stock.get(demand.sku, 0) >= wanted for stock in left.values()):
+            continue
+        take = min(wanted, has)
+        if take > 0:
+            pool[demand.sku] = has - take
+            portions.append((demand, take))
+    return portions
 
 
 def _best_cover(
@@ -109,7 +118,8 @@ def _best_cover(
 ) -> str | None:
     best, best_units = None, 0
     for location in ranked:  # nearest first, so a strict > keeps the nearer on a tie
-        units = _coverage(demands, remaining, left[location.location_id])
+        portions = _portions(demands, remaining, left[location.location_id], left)
+        units = sum(quantity for _, quantity in portions)
         if units > best_units:
             best, best_units = location.location_id, units
     return best
@@ -119,15 +129,14 @@ def _take(
     location_id: str,
     demands: Sequence[LineDemand],
     remaining: dict[int, int],
-    available: dict[str, int],
+    left: dict[str, dict[str, int]],
 ) -> list[PlannedAllocation]:
+    available = left[location_id]
     taken = []
-    for demand in demands:
-        quantity = min(remaining[demand.line_no], available.get(demand.sku, 0))
-        if quantity > 0:
-            available[demand.sku] -= quantity
-            remaining[demand.line_no] -= quantity
-            taken.append(PlannedAllocation(demand.line_no, demand.sku, location_id, quantity))
+    for demand, quantity in _portions(demands, remaining, available, left):
+        available[demand.sku] -= quantity
+        remaining[demand.line_no] -= quantity
+        taken.append(PlannedAllocation(demand.line_no, demand.sku, location_id, quantity))
     return taken
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.inventory import Adjustment
+from ordino.domain.inventory import Adjustment, Position
 from ordino.errors import FieldError, InvalidInput, NotFound
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
@@ -23,7 +23,7 @@ def set_position(
 ) -> dict[str, Any]:
     """Set on hand (and safety stock) as counted; refused below what is reserved."""
 
-    def attempt() -> dict[str, Any]:
+    def attempt(_: int) -> dict[str, Any]:
         with uow:
             _require_location(uow, location_id)
             _require_sku(uow, sku)
@@ -39,7 +39,7 @@ def adjust_inventory(
 ) -> list[dict[str, Any]]:
     """Apply each delta once per event id; all or nothing."""
 
-    def attempt() -> list[dict[str, Any]]:
+    def attempt(_: int) -> list[dict[str, Any]]:
         with uow:
             _refuse_unknown_references(uow, adjustments)
             results = []
@@ -109,3 +109,21 @@ def _refuse_unknown_references(uow: UnitOfWork, adjustments: Sequence[Adjustment
             errors.append(FieldError(f"adjustments[{i}].sku", f"unknown SKU {a.sku!r}"))
     if errors:
         raise InvalidInput("adjustments name unknown locations or SKUs", errors=errors)
+
+
+def load_positions(counts: Sequence[Position], uow: UnitOfWork, now: datetime) -> int:
+    """Set many positions in one transaction; refuses the whole load on an unknown
+    location or SKU. Returns how many were written (counts below reserved are skipped)."""
+    with uow:
+        locations = uow.network.known([c.location_id for c in counts])
+        skus = uow.catalog.known([c.sku for c in counts])
+        errors = [
+            FieldError(f"[{i}]", f"unknown location {c.location_id!r} or SKU {c.sku!r}")
+            for i, c in enumerate(counts)
+            if c.location_id not in locations or c.sku not in skus
+        ]
+        if errors:
+            raise InvalidInput("the load names unknown locations or SKUs", errors=errors[:100])
+        written = uow.inventory.put_positions(counts, now)
+        uow.commit()
+        return written

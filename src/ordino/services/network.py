@@ -16,7 +16,7 @@ from ordino.services.views import location_view, product_view
 def put_product(product: Product, uow: UnitOfWork, now: datetime) -> bool:
     """Create or replace a product; True when it was created."""
 
-    def attempt() -> bool:
+    def attempt(_: int) -> bool:
         with uow:
             created = uow.catalog.put(product, now)
             uow.commit()
@@ -28,7 +28,7 @@ def put_product(product: Product, uow: UnitOfWork, now: datetime) -> bool:
 def put_location(location: Location, uow: UnitOfWork, now: datetime) -> bool:
     """Create or replace a location; True when it was created."""
 
-    def attempt() -> bool:
+    def attempt(_: int) -> bool:
         with uow:
             created = uow.network.put(location, now)
             uow.commit()

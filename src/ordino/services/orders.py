@@ -42,7 +42,7 @@ def place_order(
     now: datetime,
     idempotency: IdempotencyKey | None = None,
 ) -> Answer:
-    return with_retries(lambda: _place_once(cmd, uow, engine, now, idempotency))
+    return with_retries(lambda n: _place_once(cmd, uow, engine, now, idempotency, retry=n > 0))
 
 
 def _place_once(
@@ -51,20 +51,23 @@ def _place_once(
     engine: SourcingEngine,
     now: datetime,
     idempotency: IdempotencyKey | None,
+    *,
+    retry: bool,
 ) -> Answer:
     with uow:
         if idempotency is not None and (earlier := _replay(uow, idempotency)) is not None:
             return earlier
-        _refuse_duplicate(uow, cmd)
-        _refuse_unknown_skus(uow, cmd.lines)
+        if retry:  # the first attempt leaves duplicates to the unique constraint
+            _refuse_duplicate(uow, cmd)
         plan = _plan(uow, engine, cmd)
         order = Order.place(cmd, plan, now)
-        uow.inventory.reserve(order.reservations(now), now)  # LostRace: re-plan
-        uow.orders.add(order)
         answer = Answer(CREATED, order_view(order))
+        uow.orders.add(order)  # LostRace on a duplicate: the retry names it
         if idempotency is not None:
             stored = StoredAnswer(idempotency.fingerprint, answer.status, answer.body)
             uow.idempotency.add(idempotency.scope, idempotency.key, stored, now)
+        # Last, so the positions stay locked only from here to the commit.
+        uow.inventory.reserve(order.reservations(now), now)  # LostRace: re-plan
         uow.commit()
         return answer
 
@@ -108,6 +111,7 @@ def _plan(uow: UnitOfWork, engine: SourcingEngine, cmd: PlaceOrder) -> SourcingP
     stock = uow.inventory.stock_for([line.sku for line in cmd.lines])
     plan = engine.plan(demands, Destination(cmd.ship_to.country, cmd.ship_to_point), stock)
     if not plan.complete:
+        _refuse_unknown_skus(uow, cmd.lines)
         short = [
             {"line_no": s.line_no, "sku": s.sku, "requested": s.requested, "available": s.available}
             for s in plan.shortfalls
@@ -121,7 +125,7 @@ def cancel_order(
     order_id: str, uow: UnitOfWork, now: datetime, reason: str | None = None
 ) -> dict[str, Any]:
     """Cancel and release every reservation; cancelling a cancelled order changes nothing."""
-    return with_retries(lambda: _cancel_once(order_id, uow, now, reason))
+    return with_retries(lambda _: _cancel_once(order_id, uow, now, reason))
 
 
 def _cancel_once(

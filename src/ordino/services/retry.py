@@ -12,15 +12,16 @@ T = TypeVar("T")
 ATTEMPTS = 8
 
 
-def with_retries(attempt: Callable[[], T], attempts: int = ATTEMPTS) -> T:
-    """Run `attempt` (one unit of work) again each time it loses a race.
+def with_retries(attempt: Callable[[int], T], attempts: int = ATTEMPTS) -> T:
+    """Run `attempt(n)` (one unit of work) again each time it loses a race.
 
-    Every attempt re-reads what it decides on, so a retry sees the winner's commit.
+    Every attempt re-reads what it decides on, so a retry sees the winner's commit;
+    `n` (0 first) lets an attempt skip checks that only a lost race makes necessary.
     """
     last: LostRace | None = None
-    for _ in range(attempts):
+    for n in range(attempts):
         try:
-            return attempt()
+            return attempt(n)
         except LostRace as race:
             last = race
     raise Conflict(

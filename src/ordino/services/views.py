@@ -46,8 +46,9 @@ def order_view(order: Order) -> dict[str, Any]:
                 "quantity": line.quantity,
                 "unit_price": str(line.unit_price),
                 "status": str(line.status),
-                "allocations": [
-                    {"location_id": a.location_id, "quantity": a.quantity} for a in line.allocations
+                "allocations": [  # by location, as the store reads them back
+                    {"location_id": a.location_id, "quantity": a.quantity}
+                    for a in sorted(line.allocations, key=lambda a: a.location_id)
                 ],
             }
             for line in order.lines

@@ -104,6 +104,10 @@ class SqlNetwork:
         }
         return _upsert(self.connection, locations, locations.c.id == location.id, values)
 
+    def known(self, location_ids: Sequence[str]) -> set[str]:
+        query = select(locations.c.id).where(locations.c.id.in_(sorted(set(location_ids))))
+        return set(self.connection.scalars(query))
+
     def is_empty(self) -> bool:
         return self.connection.execute(select(locations.c.id).limit(1)).first() is None
 

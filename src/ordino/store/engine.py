@@ -29,7 +29,9 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_timeout=60)
+    # No overflow: a process never holds more than `pool_size` connections, so
+    # N processes stay within the server's max_connections; requests queue instead.
+    return create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -12,7 +12,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.geo import Point
@@ -24,9 +24,43 @@ from ordino.domain.inventory import (
     StockAtLocation,
 )
 from ordino.errors import BelowReserved, LostRace
+from ordino.store.dialect import upsert
 from ordino.store.tables import inventory_adjustments, locations, positions, reservations
 
 _available = positions.c.on_hand - positions.c.reserved - positions.c.safety_stock
+
+
+# The hot path's statements are built once; building them per call costs more than
+# running them.
+_STOCK_FOR = (
+    select(
+        positions.c.location_id,
+        positions.c.sku,
+        _available.label("available"),
+        locations.c.country,
+        locations.c.latitude,
+        locations.c.longitude,
+    )
+    .join(locations, locations.c.id == positions.c.location_id)
+    .where(
+        positions.c.sku.in_(bindparam("skus", expanding=True)), locations.c.ships, _available > 0
+    )
+    .order_by(positions.c.location_id)
+)
+
+# The reservation: one conditional statement per (location, SKU); no row updated
+# means less is available than asked, whoever took it.
+_RESERVE = (
+    update(positions)
+    .where(
+        positions.c.location_id == bindparam("at_location"),
+        positions.c.sku == bindparam("of_sku"),
+        _available >= bindparam("take"),
+    )
+    .values(reserved=positions.c.reserved + bindparam("take"), updated_at=bindparam("now"))
+)
+
+_INSERT_RESERVATIONS = insert(reservations)
 
 
 def _position(row: Row[Any]) -> Position:
@@ -39,64 +73,40 @@ class SqlInventory:
 
     def stock_for(self, skus: Sequence[str]) -> list[StockAtLocation]:
         """What each shipping location can give of `skus` now (the sourcing snapshot)."""
-        query = (
-            select(
-                positions.c.location_id,
-                positions.c.sku,
-                _available.label("available"),
-                locations.c.country,
-                locations.c.latitude,
-                locations.c.longitude,
-            )
-            .join(locations, locations.c.id == positions.c.location_id)
-            .where(positions.c.sku.in_(sorted(set(skus))), locations.c.ships, _available > 0)
-            .order_by(positions.c.location_id)
-        )
-        rows = self.connection.execute(query).all()
+        rows = self.connection.execute(_STOCK_FOR, {"skus": sorted(set(skus))}).all()
         stock = []
         for location_id, group in groupby(rows, key=lambda row: row.location_id):
             items = list(group)
             first = items[0]
             point = None if first.latitude is None else Point(first.latitude, first.longitude)
-            stock.append(
-                StockAtLocation(
-                    location_id, first.country, point, {row.sku: row.available for row in items}
-                )
-            )
+            available = {row.sku: row.available for row in items}
+            stock.append(StockAtLocation(location_id, first.country, point, available))
         return stock
 
     def reserve(self, held: Sequence[Reservation], now: datetime) -> None:
+        """Write the ledger rows, then take the stock: one conditional UPDATE per
+        position, in sorted order so that concurrent orders never deadlock."""
+        rows = [
+            {
+                "id": r.id,
+                "order_id": r.order_id,
+                "line_no": r.line_no,
+                "location_id": r.location_id,
+                "sku": r.sku,
+                "quantity": r.quantity,
+                "created_at": now,
+            }
+            for r in held
+        ]
+        self.connection.execute(_INSERT_RESERVATIONS, rows)
         totals: dict[tuple[str, str], int] = {}
         for reservation in held:
             key = (reservation.location_id, reservation.sku)
             totals[key] = totals.get(key, 0) + reservation.quantity
         for (location_id, sku), quantity in sorted(totals.items()):
-            taken = self.connection.execute(
-                update(positions)
-                .where(
-                    positions.c.location_id == location_id,
-                    positions.c.sku == sku,
-                    _available >= quantity,
-                )
-                .values(reserved=positions.c.reserved + quantity, updated_at=now)
-            ).rowcount
-            if taken != 1:
+            parameters = {"at_location": location_id, "of_sku": sku, "take": quantity, "now": now}
+            if self.connection.execute(_RESERVE, parameters).rowcount != 1:
                 raise LostRace(f"{sku} at {location_id}: less than {quantity} available")
-        self.connection.execute(
-            insert(reservations),
-            [
-                {
-                    "id": r.id,
-                    "order_id": r.order_id,
-                    "line_no": r.line_no,
-                    "location_id": r.location_id,
-                    "sku": r.sku,
-                    "quantity": r.quantity,
-                    "created_at": now,
-                }
-                for r in held
-            ],
-        )
 
     def release(self, order_id: str, now: datetime) -> list[Reservation]:
         active = self.connection.execute(
@@ -202,6 +212,38 @@ class SqlInventory:
                 "reserved": reserved,
             },
         )
+
+    def put_positions(self, counts: Sequence[Position], now: datetime) -> int:
+        """Set on hand and safety stock of many positions at once (reserved is kept).
+
+        A count below what its position has reserved is skipped; returns how many were
+        written.
+        """
+        if not counts:
+            return 0
+        rows = [
+            {
+                "location_id": c.location_id,
+                "sku": c.sku,
+                "on_hand": c.on_hand,
+                "reserved": 0,
+                "safety_stock": c.safety_stock,
+                "updated_at": now,
+            }
+            for c in counts
+        ]
+        insert_ = upsert(self.connection, positions)
+        statement = insert_.on_conflict_do_update(
+            index_elements=[positions.c.location_id, positions.c.sku],
+            set_={
+                "on_hand": insert_.excluded.on_hand,
+                "safety_stock": insert_.excluded.safety_stock,
+                "updated_at": insert_.excluded.updated_at,
+            },
+            where=positions.c.reserved <= insert_.excluded.on_hand,
+        )
+        written = self.connection.execute(statement.returning(positions.c.sku), rows)
+        return len(written.all())
 
     def _seen(self, event_id: str) -> bool:
         query = select(literal(1)).where(inventory_adjustments.c.event_id == event_id)

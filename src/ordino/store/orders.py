@@ -67,18 +67,24 @@ _FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
 }
 
 
+_INSERT_ORDER = insert(orders)
+_INSERT_LINES = insert(order_lines)
+_INSERT_ALLOCATIONS = insert(allocations)
+
+
 class SqlOrders:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
     def add(self, order: Order) -> None:
         try:
-            self.connection.execute(insert(orders).values(**self._order_row(order)))
+            self.connection.execute(_INSERT_ORDER, self._order_row(order))
         except IntegrityError as error:  # the same channel order arrived concurrently
             raise LostRace(str(error.orig)) from error
-        self.connection.execute(
-            insert(order_lines),
-            [
+        lines: list[dict[str, Any]] = []
+        held: list[dict[str, Any]] = []
+        for line in order.lines:
+            lines.append(
                 {
                     "order_id": order.id,
                     "line_no": line.line_no,
@@ -87,22 +93,18 @@ class SqlOrders:
                     "status": str(line.status),
                     "unit_price_minor": to_minor(line.unit_price, order.currency),
                 }
-                for line in order.lines
-            ],
-        )
-        self.connection.execute(
-            insert(allocations),
-            [
+            )
+            held.extend(
                 {
                     "order_id": order.id,
                     "line_no": line.line_no,
                     "location_id": a.location_id,
                     "quantity": a.quantity,
                 }
-                for line in order.lines
                 for a in line.allocations
-            ],
-        )
+            )
+        self.connection.execute(_INSERT_LINES, lines)
+        self.connection.execute(_INSERT_ALLOCATIONS, held)
         self._flush_events(order)
 
     def save(self, order: Order) -> None:

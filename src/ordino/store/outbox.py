@@ -9,11 +9,13 @@ from sqlalchemy import Connection, insert
 from ordino.domain.events import Event
 from ordino.store.tables import outbox
 
+_INSERT = insert(outbox)
+
 
 def append(connection: Connection, events: Sequence[Event]) -> None:
     if events:
         connection.execute(
-            insert(outbox),
+            _INSERT,
             [
                 {
                     "id": e.id,

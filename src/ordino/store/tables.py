@@ -130,7 +130,7 @@ inventory_adjustments = Table(
 orders = Table(
     "orders",
     metadata,
-    Column("id", String(26), primary_key=True),
+    Column("id", String(32), primary_key=True),
     Column("channel", String(64), nullable=False),
     Column("external_id", String(128), nullable=False),
     Column("status", String(32), nullable=False),
@@ -152,7 +152,7 @@ orders = Table(
 order_lines = Table(
     "order_lines",
     metadata,
-    Column("order_id", String(26), ForeignKey("orders.id"), primary_key=True),
+    Column("order_id", String(32), ForeignKey("orders.id"), primary_key=True),
     Column("line_no", Integer, primary_key=True),
     Column("sku", String(64), nullable=False),
     Column("quantity", Integer, nullable=False),
@@ -163,7 +163,7 @@ order_lines = Table(
 allocations = Table(
     "allocations",
     metadata,
-    Column("order_id", String(26), primary_key=True),
+    Column("order_id", String(32), primary_key=True),
     Column("line_no", Integer, primary_key=True),
     Column("location_id", String(64), primary_key=True),
     Column("quantity", Integer, nullable=False),
@@ -172,8 +172,8 @@ allocations = Table(
 reservations = Table(
     "reservations",
     metadata,
-    Column("id", String(26), primary_key=True),
-    Column("order_id", String(26), nullable=False),
+    Column("id", String(32), primary_key=True),
+    Column("order_id", String(32), nullable=False),
     Column("line_no", Integer, nullable=False),
     Column("location_id", String(64), nullable=False),
     Column("sku", String(64), nullable=False),
@@ -188,7 +188,7 @@ reservations = Table(
 outbox = Table(
     "outbox",
     metadata,
-    Column("id", String(26), primary_key=True),
+    Column("id", String(32), primary_key=True),
     Column("type", String(64), nullable=False),
     Column("occurred_at", UTCDateTime, nullable=False),
     Column("subject", String(128), nullable=False),
@@ -210,7 +210,7 @@ idempotency_keys = Table(
 api_keys = Table(
     "api_keys",
     metadata,
-    Column("id", String(26), primary_key=True),
+    Column("id", String(32), primary_key=True),
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("role", String(16), nullable=False),
     Column("name", String(200)),

@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "allocations",
-        sa.Column("order_id", sa.String(length=26), nullable=False),
+        sa.Column("order_id", sa.String(length=32), nullable=False),
         sa.Column("line_no", sa.Integer(), nullable=False),
         sa.Column("location_id", sa.String(length=64), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
@@ -28,7 +28,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "api_keys",
-        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("key_hash", sa.String(length=64), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=True),
@@ -79,7 +79,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "orders",
-        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("channel", sa.String(length=64), nullable=False),
         sa.Column("external_id", sa.String(length=128), nullable=False),
         sa.Column("status", sa.String(length=32), nullable=False),
@@ -104,7 +104,7 @@ def upgrade() -> None:
 
     op.create_table(
         "outbox",
-        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("type", sa.String(length=64), nullable=False),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("subject", sa.String(length=128), nullable=False),
@@ -122,8 +122,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "reservations",
-        sa.Column("id", sa.String(length=26), nullable=False),
-        sa.Column("order_id", sa.String(length=26), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("order_id", sa.String(length=32), nullable=False),
         sa.Column("line_no", sa.Integer(), nullable=False),
         sa.Column("location_id", sa.String(length=64), nullable=False),
         sa.Column("sku", sa.String(length=64), nullable=False),
@@ -141,7 +141,7 @@ def upgrade() -> None:
 
     op.create_table(
         "order_lines",
-        sa.Column("order_id", sa.String(length=26), nullable=False),
+        sa.Column("order_id", sa.String(length=32), nullable=False),
         sa.Column("line_no", sa.Integer(), nullable=False),
         sa.Column("sku", sa.String(length=64), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),

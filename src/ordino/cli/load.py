@@ -1,0 +1,138 @@
+"""Load generation for `ordino bench`: a server in child processes, clients in asyncio.
+
+The clients run in this process and share the machine with the server and the
+database, so the figures are for the whole system on one machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    key: str
+
+
+@contextmanager
+def running_server(database_url: str, workers: int, pool_size: int = 10) -> Iterator[Server]:
+    """`ordino serve` in child processes, stopped (SIGTERM, then SIGKILL) on exit."""
+    port, key = free_port(), "bench-" + secrets.token_urlsafe(24)
+    env = os.environ | {"ORDINO_ADMIN_KEY": key, "ORDINO_POOL_SIZE": str(pool_size)}
+    command = [
+        sys.executable,
+        "-m",
+        "ordino",
+        "serve",
+        "--database-url",
+        database_url,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+    ]
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process)
+        yield Server(url, key)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[str], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"the server exited: {process.stderr.read() if process.stderr else ''}"
+            )
+        try:
+            if httpx2.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx2.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer at {url} within {timeout}s")
+
+
+@dataclass
+class Outcome:
+    """What a load run saw: statuses, latencies of the measured requests, wall time."""
+
+    statuses: Counter[int] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def completed(self) -> int:
+        return sum(self.statuses.values())
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def post_all(
+    server: Server, path: str, bodies: Sequence[bytes], concurrency: int, keep_bodies: bool = False
+) -> Outcome:
+    """POST every body, `concurrency` at a time, each from its own connection slot."""
+    outcome = Outcome()
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    for body in bodies:
+        queue.put_nowait(body)
+    headers = {"Authorization": f"Bearer {server.key}", "Content-Type": "application/json"}
+    limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx2.AsyncClient(
+        base_url=server.url, headers=headers, limits=limits, timeout=120
+    ) as client:
+
+        async def worker() -> None:
+            while not queue.empty():
+                body = queue.get_nowait()
+                started = time.perf_counter()
+                response = await client.post(path, content=body)
+                outcome.latencies.append(time.perf_counter() - started)
+                outcome.statuses[response.status_code] += 1
+                if keep_bodies:
+                    outcome.bodies.append(response.json())
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        outcome.elapsed = time.perf_counter() - started
+    return outcome
