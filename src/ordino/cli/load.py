@@ -13,12 +13,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import httpx2
 
@@ -53,32 +54,31 @@ def running_server(database_url: str, workers: int, pool_size: int = 10) -> Iter
         str(workers),
         "--no-access-log",
     ]
-    process = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process)
-        yield Server(url, key)
-    finally:
-        process.send_signal(signal.SIGTERM)
+    # The log goes to a file: a pipe that nobody drains would stall the server.
+    with (
+        tempfile.TemporaryFile(mode="w+") as log,
+        subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log) as process,
+    ):
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            _wait_until_up(url, process, log)
+            yield Server(url, key)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[str], timeout: float = 60) -> None:
+def _wait_until_up(
+    url: str, process: subprocess.Popen[bytes], log: IO[str], timeout: float = 60
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"the server exited: {process.stderr.read() if process.stderr else ''}"
-            )
+            log.seek(0)
+            raise RuntimeError(f"the server exited: {log.read()[-2000:]}")
         try:
             if httpx2.get(f"{url}/health", timeout=1).status_code == 200:
                 return

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import click
+from sqlalchemy import Engine
 
 from ordino.domain.access import Role
 from ordino.services.access import create_key
@@ -27,6 +30,15 @@ database_option = click.option(
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+@contextmanager
+def _database(url: str) -> Iterator[Engine]:
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @click.group()
@@ -58,11 +70,10 @@ def serve(
     """Start the API (and upgrade an embedded SQLite database by itself)."""
     import uvicorn  # noqa: PLC0415  (only `serve` needs the server)
 
-    engine = make_engine(database_url)
-    _ensure_schema(engine, database_url)
-    if demo:
-        _demo(engine, host, port)
-    engine.dispose()
+    with _database(database_url) as engine:
+        _ensure_schema(engine, database_url)
+        if demo:
+            _demo(engine, host, port)
     os.environ["ORDINO_DATABASE_URL"] = normalise_url(database_url)
     uvicorn.run(
         "ordino.api.app:create_app",
@@ -75,10 +86,7 @@ def serve(
     )
 
 
-def _ensure_schema(engine: object, database_url: str) -> None:
-    from sqlalchemy import Engine  # noqa: PLC0415
-
-    assert isinstance(engine, Engine)
+def _ensure_schema(engine: Engine, database_url: str) -> None:
     current, head = migrate.current(engine), migrate.head()
     if current == head:
         return
@@ -92,10 +100,7 @@ def _ensure_schema(engine: object, database_url: str) -> None:
     )
 
 
-def _demo(engine: object, host: str, port: int) -> None:
-    from sqlalchemy import Engine  # noqa: PLC0415
-
-    assert isinstance(engine, Engine)
+def _demo(engine: Engine, host: str, port: int) -> None:
     uow = SqlUnitOfWork(engine)
     if seed_demo(uow, _now()):
         click.echo("Loaded the demo network (8 locations in DE and AT, 300 SKUs).", err=True)
@@ -121,9 +126,9 @@ def db() -> None:
 @database_option
 def upgrade(database_url: str) -> None:
     """Apply every pending migration."""
-    engine = make_engine(database_url)
-    migrate.upgrade(engine)
-    click.echo(f"database at revision {migrate.current(engine)}")
+    with _database(database_url) as engine:
+        migrate.upgrade(engine)
+        click.echo(f"database at revision {migrate.current(engine)}")
 
 
 @main.group()
@@ -137,17 +142,17 @@ def keys() -> None:
 @click.option("--name", default=None, help="Who or what the key is for.")
 def keys_create(database_url: str, role: str, name: str | None) -> None:
     """Create a key and print it once; only its hash is stored."""
-    engine = make_engine(database_url)
-    _ensure_schema(engine, database_url)
-    click.echo(create_key(Role(role), name, SqlUnitOfWork(engine), _now()))
+    with _database(database_url) as engine:
+        _ensure_schema(engine, database_url)
+        click.echo(create_key(Role(role), name, SqlUnitOfWork(engine), _now()))
 
 
 @main.command()
 @database_option
 def check(database_url: str) -> None:
     """Verify inventory invariants; exit 1 with a report when any is broken."""
-    engine = make_engine(database_url)
-    found = check_inventory(SqlUnitOfWork(engine))
+    with _database(database_url) as engine:
+        found = check_inventory(SqlUnitOfWork(engine))
     if not found:
         click.echo("ok: every position's reserved matches the ledger; no availability is negative")
         return

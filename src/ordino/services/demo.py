@@ -10,8 +10,7 @@ from decimal import Decimal
 from ordino.domain.catalog import Product
 from ordino.domain.geo import Point
 from ordino.domain.network import Address, Location, LocationType
-from ordino.services.inventory import set_position
-from ordino.services.network import put_location, put_product
+from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 
 _W, _S = LocationType.WAREHOUSE, LocationType.STORE
@@ -185,20 +184,32 @@ def demo_products() -> list[Product]:
 
 
 def seed_demo(uow: UnitOfWork, now: datetime) -> bool:
-    """Load the demo network into an empty database; False if it holds a network already."""
-    with uow:
-        if not uow.network.is_empty():
-            return False
+    """Load the demo network into an empty database; False if it holds a network already.
+
+    One transaction, so an interrupted load leaves nothing behind (and the next call loads
+    it whole) and two concurrent loads cannot both run.
+    """
+
+    def attempt(_: int) -> bool:
+        with uow:
+            if not uow.network.is_empty():
+                return False
+            _load(uow, now)
+            uow.commit()
+            return True
+
+    return with_retries(attempt)
+
+
+def _load(uow: UnitOfWork, now: datetime) -> None:
     rng = random.Random(1)
     for location in demo_locations():
-        put_location(location, uow, now)
+        uow.network.put(location, now)
     for product in demo_products():
-        put_product(product, uow, now)
+        uow.catalog.put(product, now)
         for location in demo_locations():
             on_hand = rng.choice([0, 0, 3, 8, 20, 50, 120])
             if location.type is _W:
                 on_hand *= 4
-            set_position(
-                location.id, product.sku, on_hand, 2 if location.type is _S else 0, uow, now
-            )
-    return True
+            safety_stock = 2 if location.type is _S else 0
+            uow.inventory.set_position(location.id, product.sku, on_hand, safety_stock, now)

@@ -132,7 +132,7 @@ def _cancel_once(
     order_id: str, uow: UnitOfWork, now: datetime, reason: str | None
 ) -> dict[str, Any]:
     with uow:
-        order = _existing(uow, order_id)
+        order = _existing(uow, order_id, for_update=True)
         if order.cancel(now, reason):
             uow.orders.save(order)  # first: a concurrent cancel loses here
             uow.inventory.release(order.id, now)
@@ -156,8 +156,8 @@ def list_orders(
     return [order_view(order) for order in page], cursor
 
 
-def _existing(uow: UnitOfWork, order_id: str) -> Order:
-    order = uow.orders.get(order_id)
+def _existing(uow: UnitOfWork, order_id: str, *, for_update: bool = False) -> Order:
+    order = uow.orders.get(order_id, for_update=for_update)
     if order is None:
         raise NotFound(f"no order {order_id}", extra={"order_id": order_id})
     return order

@@ -147,8 +147,14 @@ class SqlOrders:
             "version": order.version,
         }
 
-    def get(self, order_id: str) -> Order | None:
-        found = self._load(select(orders).where(orders.c.id == order_id))
+    def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
+        """The whole order. `for_update` locks its row first (PostgreSQL; SQLite's write
+        transaction holds the database anyway), so lines read after it cannot come
+        from a newer commit than the head: no read skew for a writer."""
+        statement = select(orders).where(orders.c.id == order_id)
+        if for_update:
+            statement = statement.with_for_update()
+        found = self._load(statement)
         return found[0] if found else None
 
     def id_for_external(self, channel: str, external_id: str) -> str | None:

@@ -1,0 +1,123 @@
+"""The command line: keys, check, and the quickstart's `serve --demo`."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+from click.testing import CliRunner
+from sqlalchemy import update
+
+from ordino.cli.load import free_port
+from ordino.cli.main import main
+from ordino.services.access import authenticate
+from ordino.services.inventory import set_position
+from ordino.services.network import put_location, put_product
+from ordino.store.engine import make_engine
+from ordino.store.tables import positions
+from ordino.store.uow import SqlUnitOfWork
+from tests.builders import a_location, a_product
+from tests.conftest import T0
+
+
+def test_keys_create_prints_a_key_that_works_with_its_role(database_url: str) -> None:
+    result = CliRunner().invoke(
+        main, ["keys", "create", "--role", "store", "--database-url", database_url]
+    )
+
+    assert result.exit_code == 0, result.output
+    key = result.output.strip()
+    assert key.startswith("ordino_")
+    engine = make_engine(database_url)
+    found = authenticate(key, SqlUnitOfWork(engine), admin_key=None)
+    engine.dispose()
+    assert found is not None and found.role == "store"
+
+
+def test_keys_create_refuses_an_unknown_role(database_url: str) -> None:
+    result = CliRunner().invoke(
+        main, ["keys", "create", "--role", "root", "--database-url", database_url]
+    )
+
+    assert result.exit_code == 2
+    assert "root" in result.output
+
+
+def test_check_is_clean_then_reports_a_corrupted_position(database_url: str) -> None:
+    engine = make_engine(database_url)
+    uow = SqlUnitOfWork(engine)
+    put_location(a_location("DC-BER"), uow, T0)
+    put_product(a_product("SKU-1"), uow, T0)
+    set_position("DC-BER", "SKU-1", 5, 0, uow, T0)
+    runner = CliRunner()
+
+    clean = runner.invoke(main, ["check", "--database-url", database_url])
+    with engine.begin() as connection:
+        connection.execute(update(positions).values(reserved=7))
+    broken = runner.invoke(main, ["check", "--database-url", database_url])
+
+    assert (clean.exit_code, clean.output.split(":")[0]) == (0, "ok")
+    assert broken.exit_code == 1
+    assert "DC-BER SKU-1: reserved 7 but the ledger holds 0" in broken.output
+    assert "DC-BER SKU-1: reserved 7 exceeds on hand 5" in broken.output
+    engine.dispose()
+
+
+def test_serve_demo_starts_on_a_fresh_sqlite_file_and_prints_a_working_key(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDINO_")}
+    with subprocess.Popen(
+        [sys.executable, "-m", "ordino", "serve", "--demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    ) as server:
+        try:
+            key = _admin_key(server)
+            base = f"http://127.0.0.1:{port}"
+            _wait(base)
+            answer = httpx2.get(
+                f"{base}/v1/availability",
+                params={"skus": "SKU-0001"},
+                headers={"Authorization": f"Bearer {key}"},
+            )
+        finally:
+            server.terminate()
+            server.communicate(timeout=20)
+
+    assert (tmp_path / "ordino.db").exists()
+    assert answer.status_code == 200
+    assert answer.json()["items"][0]["sku"] == "SKU-0001"
+    assert answer.json()["items"][0]["available"] > 0
+
+
+def _admin_key(server: subprocess.Popen[str]) -> str:
+    assert server.stderr is not None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = server.stderr.readline()
+        if match := re.search(r"Admin key: (\S+)", line):
+            return match.group(1)
+        if not line and server.poll() is not None:
+            break
+    raise AssertionError("serve --demo printed no admin key")
+
+
+def _wait(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx2.get(f"{base}/health").status_code == 200:
+                return
+        except httpx2.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("the server did not come up")

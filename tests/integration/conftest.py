@@ -1,0 +1,31 @@
+"""Integration tests run on PostgreSQL only: concurrency is what they are about."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+
+from ordino.store.engine import make_engine, normalise_url
+from ordino.store.uow import SqlUnitOfWork
+from tests.conftest import POSTGRES_URL, _truncate
+
+
+@pytest.fixture
+def pg_url(postgres_engine: Engine) -> str:
+    _truncate(postgres_engine)
+    assert POSTGRES_URL is not None
+    return normalise_url(POSTGRES_URL)
+
+
+@pytest.fixture
+def pg_engine(pg_url: str) -> Iterator[Engine]:
+    engine = make_engine(pg_url, pool_size=40)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_uow(pg_engine: Engine) -> SqlUnitOfWork:
+    return SqlUnitOfWork(pg_engine)
