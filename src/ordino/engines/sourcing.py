@@ -82,18 +82,30 @@ def _fewest_locations(
     left = {loc.location_id: dict(loc.available) for loc in ranked}
     allocations: list[PlannedAllocation] = []
     while any(remaining.values()):
-        best = _best_cover(ranked, demands, remaining, left)
+        whole = _fillable_whole(demands, remaining, left)
+        best = _best_cover(ranked, demands, remaining, left, whole)
         if best is None:
             break
-        allocations.extend(_take(best, demands, remaining, left))
+        allocations.extend(_take(best, demands, remaining, left[best], whole))
     return SourcingPlan(tuple(allocations), _shortfalls(demands, remaining, ranked))
+
+
+def _fillable_whole(
+    demands: Sequence[LineDemand], remaining: dict[int, int], left: dict[str, dict[str, int]]
+) -> set[int]:
+    """The lines whose remainder some single location still has whole."""
+    return {
+        d.line_no
+        for d in demands
+        if any(stock.get(d.sku, 0) >= remaining[d.line_no] for stock in left.values())
+    }
 
 
 def _portions(
     demands: Sequence[LineDemand],
     remaining: dict[int, int],
     available: dict[str, int],
-    left: dict[str, dict[str, int]],
+    whole: set[int],
 ) -> list[tuple[LineDemand, int]]:
     """What one location would give each line: the line's remainder whole, or part of it
     only when no location has the whole remainder (so lines are split only then)."""
@@ -101,7 +113,7 @@ def _portions(
     portions = []
     for demand in demands:
         wanted, has = remaining[demand.line_no], pool.get(demand.sku, 0)
-        if has < wanted and any(stock.get(demand.sku, 0) >= wanted for stock in left.values()):
+        if has < wanted and demand.line_no in whole:
             continue
         take = min(wanted, has)
         if take > 0:
@@ -115,10 +127,11 @@ def _best_cover(
     demands: Sequence[LineDemand],
     remaining: dict[int, int],
     left: dict[str, dict[str, int]],
+    whole: set[int],
 ) -> str | None:
     best, best_units = None, 0
     for location in ranked:  # nearest first, so a strict > keeps the nearer on a tie
-        portions = _portions(demands, remaining, left[location.location_id], left)
+        portions = _portions(demands, remaining, left[location.location_id], whole)
         units = sum(quantity for _, quantity in portions)
         if units > best_units:
             best, best_units = location.location_id, units
@@ -129,11 +142,11 @@ def _take(
     location_id: str,
     demands: Sequence[LineDemand],
     remaining: dict[int, int],
-    left: dict[str, dict[str, int]],
+    available: dict[str, int],
+    whole: set[int],
 ) -> list[PlannedAllocation]:
-    available = left[location_id]
     taken = []
-    for demand, quantity in _portions(demands, remaining, available, left):
+    for demand, quantity in _portions(demands, remaining, available, whole):
         available[demand.sku] -= quantity
         remaining[demand.line_no] -= quantity
         taken.append(PlannedAllocation(demand.line_no, demand.sku, location_id, quantity))
