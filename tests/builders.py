@@ -11,6 +11,7 @@ from typing import Any
 
 from ordino.domain.catalog import Product
 from ordino.domain.geo import Point
+from ordino.domain.inventory import StockAtLocation
 from ordino.domain.network import Address, Location, LocationType
 from ordino.domain.orders import Customer, LineRequest, PlaceOrder
 
@@ -43,6 +44,17 @@ def a_product(sku: str = "SKU-1", **overrides: Any) -> Product:
         "prices": {"EUR": Decimal("59.90")},
     }
     return Product(**(fields | overrides))
+
+
+def a_stock_at(location_id: str, available: dict[str, int], **overrides: Any) -> StockAtLocation:
+    """`a_stock_at("ST-HAM", {"SKU-1": 3}, point=HAMBURG)`: a sourcing snapshot entry."""
+    fields: dict[str, Any] = {
+        "location_id": location_id,
+        "country": "DE",
+        "point": BERLIN,
+        "available": available,
+    }
+    return StockAtLocation(**(fields | overrides))
 
 
 def a_place_order(*lines: tuple[str, int], **overrides: Any) -> PlaceOrder:
@@ -104,5 +116,16 @@ def an_order_body(*lines: tuple[str, int], **overrides: Any) -> dict[str, Any]:
             {"sku": sku, "quantity": qty, "unit_price": "59.90"}
             for sku, qty in (lines or (("SKU-1", 2),))
         ],
+    }
+    return body | overrides
+
+
+def an_adjustment_body(event_id: str = "E-1", delta: int = 1, **overrides: Any) -> dict[str, Any]:
+    """`an_adjustment_body("E-2", -3, sku="SKU-2")`: one entry of POST /v1/inventory/adjustments."""
+    body: dict[str, Any] = {
+        "event_id": event_id,
+        "location_id": "DC-BER",
+        "sku": "SKU-1",
+        "delta": delta,
     }
     return body | overrides

@@ -38,6 +38,15 @@ class BadAmount(ValueError):
     pass
 
 
+def _fraction_digits(amount: Decimal) -> int:
+    """Significant digits after the point: 12.340 has 2. Exact, unlike normalize()."""
+    _, digits, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)
+    text = "".join(map(str, digits))
+    trailing_zeros = len(text) - len(text.rstrip("0"))
+    return max(0, -(exponent + trailing_zeros))
+
+
 def parse_amount(text: str | int | Decimal, currency: str) -> Decimal:
     """A non-negative amount with at most the currency's minor digits, or BadAmount."""
     try:
@@ -46,8 +55,7 @@ def parse_amount(text: str | int | Decimal, currency: str) -> Decimal:
         raise BadAmount(f"{text!r} is not a decimal number") from None
     if not amount.is_finite() or amount < 0:
         raise BadAmount("must be a finite, non-negative decimal")
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > minor_digits(currency):
+    if _fraction_digits(amount) > minor_digits(currency):
         raise BadAmount(f"{currency} has {minor_digits(currency)} decimal places")
     if not fits(amount, currency):
         raise BadAmount(f"too large: must be below {limit(currency):f} {currency}")

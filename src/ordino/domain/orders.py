@@ -23,6 +23,7 @@ from ordino.domain.money import Money
 from ordino.domain.network import Address
 from ordino.domain.sourcing import SourcingPlan
 from ordino.domain.states import TransitionTable, transition
+from ordino.errors import FieldError
 
 
 class OrderStatus(StrEnum):
@@ -69,6 +70,18 @@ class PlaceOrder:
     ship_to: Address
     ship_to_point: Point | None
     lines: tuple[LineRequest, ...]
+
+
+def order_problems(cmd: PlaceOrder) -> list[FieldError]:
+    """What makes a command unplaceable whatever the stock: the API's schema refuses
+    these too; services check again for callers that do not pass through it."""
+    problems = [] if cmd.lines else [FieldError("lines", "an order needs at least one line")]
+    for i, line in enumerate(cmd.lines):
+        if line.quantity <= 0:
+            problems.append(FieldError(f"lines[{i}].quantity", "must be greater than 0"))
+        if line.unit_price < 0:
+            problems.append(FieldError(f"lines[{i}].unit_price", "must not be negative"))
+    return problems
 
 
 @dataclass(frozen=True)

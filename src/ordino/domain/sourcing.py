@@ -34,10 +34,14 @@ class PlannedAllocation:
 
 @dataclass(frozen=True)
 class Shortfall:
+    """A line the plan could not fill: `short` of `requested` units are missing;
+    `available` is what the whole network has of the SKU."""
+
     line_no: int
     sku: str
     requested: int
     available: int
+    short: int
 
 
 @dataclass(frozen=True)

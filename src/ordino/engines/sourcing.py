@@ -162,7 +162,7 @@ def _shortfalls(
     for location in ranked:
         total.update(location.available)
     return tuple(
-        Shortfall(d.line_no, d.sku, d.quantity, total.get(d.sku, 0))
+        Shortfall(d.line_no, d.sku, d.quantity, total.get(d.sku, 0), remaining[d.line_no])
         for d in demands
         if remaining[d.line_no] > 0
     )

@@ -9,127 +9,26 @@ from decimal import Decimal
 
 from ordino.domain.catalog import Product
 from ordino.domain.geo import Point
+from ordino.domain.inventory import Position
 from ordino.domain.network import Address, Location, LocationType
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 
 _W, _S = LocationType.WAREHOUSE, LocationType.STORE
 
+# fmt: off
 # id, name, type, street, city, postal code, country, lat, lon, time zone, ships, pickup
 _LOCATIONS = [
-    (
-        "DC-BER",
-        "Berlin DC",
-        _W,
-        "Invalidenstr. 1",
-        "Berlin",
-        "10115",
-        "DE",
-        52.53,
-        13.38,
-        "Europe/Berlin",
-        True,
-        False,
-    ),
-    (
-        "DC-FRA",
-        "Frankfurt DC",
-        _W,
-        "Hanauer Landstr. 100",
-        "Frankfurt am Main",
-        "60314",
-        "DE",
-        50.11,
-        8.70,
-        "Europe/Berlin",
-        True,
-        False,
-    ),
-    (
-        "DC-VIE",
-        "Vienna DC",
-        _W,
-        "Lände 3",
-        "Wien",
-        "1030",
-        "AT",
-        48.20,
-        16.39,
-        "Europe/Vienna",
-        True,
-        False,
-    ),
-    (
-        "ST-HAM",
-        "Hamburg Jungfernstieg",
-        _S,
-        "Jungfernstieg 10",
-        "Hamburg",
-        "20354",
-        "DE",
-        53.55,
-        9.99,
-        "Europe/Berlin",
-        True,
-        True,
-    ),
-    (
-        "ST-MUC",
-        "München Marienplatz",
-        _S,
-        "Marienplatz 8",
-        "München",
-        "80331",
-        "DE",
-        48.14,
-        11.58,
-        "Europe/Berlin",
-        True,
-        True,
-    ),
-    (
-        "ST-KOE",
-        "Köln Hohe Straße",
-        _S,
-        "Hohe Str. 50",
-        "Köln",
-        "50667",
-        "DE",
-        50.94,
-        6.96,
-        "Europe/Berlin",
-        False,
-        True,
-    ),
-    (
-        "ST-VIE",
-        "Wien Mariahilfer Straße",
-        _S,
-        "Mariahilfer Str. 40",
-        "Wien",
-        "1070",
-        "AT",
-        48.20,
-        16.35,
-        "Europe/Vienna",
-        True,
-        True,
-    ),
-    (
-        "ST-GRZ",
-        "Graz Herrengasse",
-        _S,
-        "Herrengasse 5",
-        "Graz",
-        "8010",
-        "AT",
-        47.07,
-        15.44,
-        "Europe/Vienna",
-        False,
-        True,
-    ),
+    ("DC-BER", "Berlin DC", _W, "Invalidenstr. 1", "Berlin", "10115", "DE", 52.53, 13.38, "Europe/Berlin", True, False),  # noqa: E501
+    ("DC-FRA", "Frankfurt DC", _W, "Hanauer Landstr. 100", "Frankfurt am Main", "60314", "DE", 50.11, 8.70, "Europe/Berlin", True, False),  # noqa: E501
+    ("DC-VIE", "Vienna DC", _W, "Lände 3", "Wien", "1030", "AT", 48.20, 16.39, "Europe/Vienna", True, False),  # noqa: E501
+    ("ST-HAM", "Hamburg Jungfernstieg", _S, "Jungfernstieg 10", "Hamburg", "20354", "DE", 53.55, 9.99, "Europe/Berlin", True, True),  # noqa: E501
+    ("ST-MUC", "München Marienplatz", _S, "Marienplatz 8", "München", "80331", "DE", 48.14, 11.58, "Europe/Berlin", True, True),  # noqa: E501
+    ("ST-KOE", "Köln Hohe Straße", _S, "Hohe Str. 50", "Köln", "50667", "DE", 50.94, 6.96, "Europe/Berlin", False, True),  # noqa: E501
+    ("ST-VIE", "Wien Mariahilfer Straße", _S, "Mariahilfer Str. 40", "Wien", "1070", "AT", 48.20, 16.35, "Europe/Vienna", True, True),  # noqa: E501
+    ("ST-GRZ", "Graz Herrengasse", _S, "Herrengasse 5", "Graz", "8010", "AT", 47.07, 15.44, "Europe/Vienna", False, True),  # noqa: E501
 ]
+# fmt: on
 
 _KINDS = [
     "Rain jacket",
@@ -203,13 +102,16 @@ def seed_demo(uow: UnitOfWork, now: datetime) -> bool:
 
 def _load(uow: UnitOfWork, now: datetime) -> None:
     rng = random.Random(1)
-    for location in demo_locations():
+    locations = demo_locations()
+    for location in locations:
         uow.network.put(location, now)
+    counts = []
     for product in demo_products():
         uow.catalog.put(product, now)
-        for location in demo_locations():
+        for location in locations:
             on_hand = rng.choice([0, 0, 3, 8, 20, 50, 120])
             if location.type is _W:
                 on_hand *= 4
             safety_stock = 2 if location.type is _S else 0
-            uow.inventory.set_position(location.id, product.sku, on_hand, safety_stock, now)
+            counts.append(Position(location.id, product.sku, on_hand, 0, safety_stock))
+    uow.inventory.put_positions(counts, now)

@@ -22,6 +22,13 @@ def set_position(
     now: datetime,
 ) -> dict[str, Any]:
     """Set on hand (and safety stock) as counted; refused below what is reserved."""
+    problems = [
+        FieldError(name, "must not be negative")
+        for name, value in (("on_hand", on_hand), ("safety_stock", safety_stock))
+        if value is not None and value < 0
+    ]
+    if problems:
+        raise InvalidInput("a count cannot be negative", errors=problems)
 
     def attempt(_: int) -> dict[str, Any]:
         with uow:
@@ -114,6 +121,13 @@ def _refuse_unknown_references(uow: UnitOfWork, adjustments: Sequence[Adjustment
 def load_positions(counts: Sequence[Position], uow: UnitOfWork, now: datetime) -> int:
     """Set many positions in one transaction; refuses the whole load on an unknown
     location or SKU. Returns how many were written (counts below reserved are skipped)."""
+    negative = [
+        FieldError(f"[{i}]", "counts cannot be negative")
+        for i, c in enumerate(counts)
+        if c.on_hand < 0 or c.safety_stock < 0
+    ]
+    if negative:
+        raise InvalidInput("the load holds negative counts", errors=negative[:100])
     with uow:
         locations = uow.network.known([c.location_id for c in counts])
         skus = uow.catalog.known([c.sku for c in counts])

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.idempotency import IdempotencyKey, StoredAnswer
-from ordino.domain.orders import LineRequest, Order, OrderQuery, PlaceOrder
+from ordino.domain.orders import LineRequest, Order, OrderQuery, PlaceOrder, order_problems
 from ordino.domain.sourcing import Destination, LineDemand, SourcingPlan
 from ordino.engines.sourcing import SourcingEngine
 from ordino.errors import (
@@ -42,6 +42,8 @@ def place_order(
     now: datetime,
     idempotency: IdempotencyKey | None = None,
 ) -> Answer:
+    if problems := order_problems(cmd):
+        raise InvalidInput("the order cannot be placed as given", errors=problems)
     return with_retries(lambda n: _place_once(cmd, uow, engine, now, idempotency, retry=n > 0))
 
 
@@ -113,7 +115,13 @@ def _plan(uow: UnitOfWork, engine: SourcingEngine, cmd: PlaceOrder) -> SourcingP
     if not plan.complete:
         _refuse_unknown_skus(uow, cmd.lines)
         short = [
-            {"line_no": s.line_no, "sku": s.sku, "requested": s.requested, "available": s.available}
+            {
+                "line_no": s.line_no,
+                "sku": s.sku,
+                "requested": s.requested,
+                "available": s.available,
+                "short": s.short,
+            }
             for s in plan.shortfalls
         ]
         skus = ", ".join(sorted({s.sku for s in plan.shortfalls}))

@@ -1,0 +1,99 @@
+"""Helpers for service tests: a small network with stock, and the rows as the database has
+them (read on a connection of their own, so only committed rows are seen)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, Table, select
+
+from ordino.domain.inventory import StockAtLocation
+from ordino.domain.network import Address, LocationType
+from ordino.domain.sourcing import Destination, LineDemand, SourcingPlan
+from ordino.engines.sourcing import NearestFirst
+from ordino.services.inventory import set_position
+from ordino.services.network import put_location, put_product
+from ordino.store.tables import (
+    allocations,
+    idempotency_keys,
+    order_lines,
+    orders,
+    outbox,
+    positions,
+    reservations,
+)
+from ordino.store.uow import SqlUnitOfWork
+from tests.builders import HAMBURG, MUNICH, a_location, a_product
+
+LOCATIONS = {
+    "DC-BER": a_location("DC-BER"),
+    "ST-HAM": a_location(
+        "ST-HAM",
+        type=LocationType.STORE,
+        address=Address("Jungfernstieg 10", "Hamburg", "20354", "DE"),
+        point=HAMBURG,
+    ),
+    "DC-MUC": a_location(
+        "DC-MUC", address=Address("Marienplatz 8", "München", "80331", "DE"), point=MUNICH
+    ),
+}
+
+ORDER_TABLES = (orders, order_lines, allocations, reservations, outbox, idempotency_keys)
+
+
+def with_stock(uow: SqlUnitOfWork, now: datetime, counts: dict[tuple[str, str], int]) -> None:
+    """Put the locations and products `counts` names, then set each on hand (no safety stock)."""
+    for location_id in sorted({location_id for location_id, _ in counts}):
+        put_location(LOCATIONS.get(location_id, a_location(location_id)), uow, now)
+    for sku in sorted({sku for _, sku in counts}):
+        put_product(a_product(sku), uow, now)
+    for (location_id, sku), on_hand in counts.items():
+        set_position(location_id, sku, on_hand, 0, uow, now)
+
+
+def rows(engine: Engine, table: Table) -> list[dict[str, Any]]:
+    """Every committed row of `table`, in primary key order."""
+    with engine.connect() as connection:
+        query = select(table).order_by(*table.primary_key.columns)
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def counts(engine: Engine, tables: Sequence[Table] = ORDER_TABLES) -> dict[str, int]:
+    return {table.name: len(rows(engine, table)) for table in tables}
+
+
+def stock_levels(engine: Engine) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """(location, SKU) -> (on hand, reserved, safety stock)."""
+    return {
+        (row["location_id"], row["sku"]): (row["on_hand"], row["reserved"], row["safety_stock"])
+        for row in rows(engine, positions)
+    }
+
+
+class StaleSnapshot:
+    """NearestFirst over a snapshot read before a competitor reserved: the first `times`
+    plans count `phantom` units that are gone by the time the reservation runs."""
+
+    def __init__(self, phantom: dict[tuple[str, str], int], times: int = 1) -> None:
+        self.phantom, self.times, self.calls = phantom, times, 0
+
+    def plan(
+        self,
+        demands: Sequence[LineDemand],
+        destination: Destination,
+        stock: Sequence[StockAtLocation],
+    ) -> SourcingPlan:
+        self.calls += 1
+        if self.calls <= self.times:
+            stock = [self._with_phantom(location) for location in stock]
+        return NearestFirst().plan(demands, destination, stock)
+
+    def _with_phantom(self, location: StockAtLocation) -> StockAtLocation:
+        available = {
+            sku: quantity + self.phantom.get((location.location_id, sku), 0)
+            for sku, quantity in location.available.items()
+        }
+        return replace(location, available=available)

@@ -1,0 +1,111 @@
+"""The demo network loads once; API keys are found by their hash, with their role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from ordino.domain.access import ApiKey, Role
+from ordino.services.access import authenticate, create_key, hash_key
+from ordino.services.demo import seed_demo
+from ordino.store.inventory import SqlInventory
+from ordino.store.tables import api_keys, locations, positions, products
+from ordino.store.uow import SqlUnitOfWork
+from tests.conftest import Clock
+from tests.service.support import counts, rows, with_stock
+
+NETWORK = (locations, products, positions)
+DEMO_ON_HAND = 149_341  # what the seeded generator gives; a change here changes every demo
+
+
+def test_the_demo_network_loads_whole_and_once(
+    uow: SqlUnitOfWork, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(self: SqlInventory, *args: Any) -> Any:
+        raise KeyboardInterrupt  # after locations and products were written
+
+    monkeypatch.setattr(SqlInventory, "put_positions", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        seed_demo(uow, clock())
+    monkeypatch.undo()
+    assert counts(uow.engine, NETWORK) == {"locations": 0, "products": 0, "positions": 0}
+
+    assert seed_demo(uow, clock()) is True
+    loaded = counts(uow.engine, NETWORK)
+    assert seed_demo(uow, clock.advance(minutes=1)) is False
+
+    assert loaded == {"locations": 8, "products": 300, "positions": 2400}
+    assert counts(uow.engine, NETWORK) == loaded
+    assert [row["id"] for row in rows(uow.engine, locations)] == [
+        "DC-BER",
+        "DC-FRA",
+        "DC-VIE",
+        "ST-GRZ",
+        "ST-HAM",
+        "ST-KOE",
+        "ST-MUC",
+        "ST-VIE",
+    ]
+    with uow.engine.connect() as connection:
+        on_hand = connection.execute(text("SELECT SUM(on_hand) FROM positions")).scalar_one()
+    assert on_hand == DEMO_ON_HAND  # deterministic: every demo shows the same numbers
+
+
+def test_the_demo_is_not_loaded_over_an_existing_network(uow: SqlUnitOfWork, clock: Clock) -> None:
+    with_stock(uow, clock(), {("DC-BER", "SKU-1"): 1})
+
+    assert seed_demo(uow, clock()) is False
+
+    assert counts(uow.engine, NETWORK) == {"locations": 1, "products": 1, "positions": 1}
+
+
+def test_a_created_key_authenticates_with_its_role(uow: SqlUnitOfWork, clock: Clock) -> None:
+    key = create_key(Role.STORE, "Hamburg till", uow, clock())
+
+    found = authenticate(key, uow, admin_key=None)
+
+    [row] = rows(uow.engine, api_keys)
+    assert found == ApiKey(row["id"], Role.STORE, "Hamburg till")
+    assert key.startswith("ordino_")
+    assert row["key_hash"] == hash_key(key) != key  # only the hash is stored
+    assert (row["role"], row["created_at"], row["revoked_at"]) == ("store", clock(), None)
+
+
+def test_a_wrong_key_is_not_found(uow: SqlUnitOfWork, clock: Clock) -> None:
+    key = create_key(Role.ADMIN, None, uow, clock())
+
+    assert authenticate(key + "x", uow, admin_key=None) is None
+    assert authenticate("", uow, admin_key=None) is None
+    assert authenticate(hash_key(key), uow, admin_key=None) is None  # the hash is no key
+
+
+def test_a_revoked_key_is_not_found(uow: SqlUnitOfWork, clock: Clock) -> None:
+    key = create_key(Role.CHANNEL, "web shop", uow, clock())
+    with uow.engine.begin() as connection:
+        connection.execute(api_keys.update().values(revoked_at=clock()))
+
+    assert authenticate(key, uow, admin_key=None) is None
+
+
+def test_the_environment_admin_key_is_an_admin(uow: SqlUnitOfWork) -> None:
+    found = authenticate("env-secret", uow, admin_key="env-secret")
+
+    assert found == ApiKey("environment", Role.ADMIN, "ORDINO_ADMIN_KEY")
+
+
+def test_without_an_environment_key_nothing_is_admin_by_default(uow: SqlUnitOfWork) -> None:
+    assert authenticate("env-secret", uow, admin_key=None) is None
+    assert authenticate("", uow, admin_key="") is None
+    assert authenticate("env-secre", uow, admin_key="env-secret") is None
+
+
+def test_keys_of_each_role_are_told_apart(uow: SqlUnitOfWork, clock: Clock) -> None:
+    keys = {role: create_key(role, str(role), uow, clock()) for role in Role}
+
+    found = {role: authenticate(key, uow, admin_key=None) for role, key in keys.items()}
+
+    assert {role: key.role if key else None for role, key in found.items()} == {
+        role: role for role in Role
+    }

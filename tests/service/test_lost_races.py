@@ -1,0 +1,103 @@
+"""A reservation that finds its stock gone (another order won the race) re-plans on fresh
+stock: it succeeds elsewhere or is refused, and never oversells."""
+
+from __future__ import annotations
+
+import pytest
+
+from ordino.errors import Conflict, InsufficientStock
+from ordino.services.orders import place_order
+from ordino.store.tables import reservations
+from ordino.store.uow import SqlUnitOfWork
+from tests.builders import a_place_order
+from tests.conftest import Clock
+from tests.service.support import (
+    ORDER_TABLES,
+    StaleSnapshot,
+    counts,
+    rows,
+    stock_levels,
+    with_stock,
+)
+
+NONE_WRITTEN = {table.name: 0 for table in ORDER_TABLES}
+
+
+def test_a_lost_race_re_plans_and_sources_elsewhere(uow: SqlUnitOfWork, clock: Clock) -> None:
+    with_stock(uow, clock(), {("ST-HAM", "SKU-1"): 3, ("DC-BER", "SKU-1"): 10})
+    engine = StaleSnapshot({("ST-HAM", "SKU-1"): 2})  # Hamburg looked like it had 5
+
+    answer = place_order(a_place_order(("SKU-1", 5)), uow, engine, clock())
+
+    assert engine.calls == 2
+    assert answer.body["lines"][0]["allocations"] == [{"location_id": "DC-BER", "quantity": 5}]
+    assert stock_levels(uow.engine) == {
+        ("DC-BER", "SKU-1"): (10, 5, 0),
+        ("ST-HAM", "SKU-1"): (3, 0, 0),
+    }
+    assert [(r["location_id"], r["quantity"]) for r in rows(uow.engine, reservations)] == [
+        ("DC-BER", 5)
+    ]
+
+
+def test_what_a_lost_attempt_reserved_before_failing_is_rolled_back(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    with_stock(
+        uow,
+        clock(),
+        {
+            ("ST-HAM", "SKU-1"): 5,
+            ("ST-HAM", "SKU-2"): 3,
+            ("DC-BER", "SKU-1"): 10,
+            ("DC-BER", "SKU-2"): 10,
+        },
+    )
+    # The stale plan takes both lines from Hamburg: SKU-1 reserves, then SKU-2 fails.
+    engine = StaleSnapshot({("ST-HAM", "SKU-2"): 2})
+
+    answer = place_order(a_place_order(("SKU-1", 2), ("SKU-2", 5)), uow, engine, clock())
+
+    assert engine.calls == 2
+    assert [line["allocations"] for line in answer.body["lines"]] == [
+        [{"location_id": "DC-BER", "quantity": 2}],
+        [{"location_id": "DC-BER", "quantity": 5}],
+    ]
+    assert stock_levels(uow.engine) == {
+        ("DC-BER", "SKU-1"): (10, 2, 0),
+        ("DC-BER", "SKU-2"): (10, 5, 0),
+        ("ST-HAM", "SKU-1"): (5, 0, 0),
+        ("ST-HAM", "SKU-2"): (3, 0, 0),
+    }
+    assert len(rows(uow.engine, reservations)) == 2
+
+
+def test_a_lost_race_with_no_stock_elsewhere_is_insufficient_stock(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    with_stock(uow, clock(), {("ST-HAM", "SKU-1"): 3})
+    engine = StaleSnapshot({("ST-HAM", "SKU-1"): 2})
+
+    with pytest.raises(InsufficientStock) as refused:
+        place_order(a_place_order(("SKU-1", 5)), uow, engine, clock())
+
+    assert engine.calls == 2
+    assert refused.value.extra == {
+        "shortfalls": [{"line_no": 1, "sku": "SKU-1", "requested": 5, "available": 3, "short": 2}]
+    }
+    assert counts(uow.engine) == NONE_WRITTEN
+    assert stock_levels(uow.engine) == {("ST-HAM", "SKU-1"): (3, 0, 0)}
+
+
+def test_losing_every_race_gives_up_without_writing(uow: SqlUnitOfWork, clock: Clock) -> None:
+    with_stock(uow, clock(), {("ST-HAM", "SKU-1"): 3})
+    engine = StaleSnapshot({("ST-HAM", "SKU-1"): 2}, times=1000)
+
+    with pytest.raises(Conflict) as refused:
+        place_order(a_place_order(("SKU-1", 5)), uow, engine, clock())
+
+    assert type(refused.value) is Conflict
+    assert str(refused.value) == "gave up after 8 concurrent changes; try again"
+    assert engine.calls == 8
+    assert counts(uow.engine) == NONE_WRITTEN
+    assert stock_levels(uow.engine) == {("ST-HAM", "SKU-1"): (3, 0, 0)}

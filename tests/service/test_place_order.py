@@ -1,0 +1,287 @@
+"""Placing an order: order, allocations, ledger and event in one commit, or nothing at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any, Self
+
+import pytest
+from sqlalchemy import Engine, create_engine
+
+from ordino.domain.ids import LENGTH
+from ordino.domain.sourcing import Destination
+from ordino.engines.sourcing import NearestFirst
+from ordino.errors import DuplicateOrder, FieldError, InsufficientStock, InvalidInput
+from ordino.services.orders import place_order
+from ordino.store.tables import allocations, order_lines, orders, outbox, reservations
+from ordino.store.uow import SqlUnitOfWork
+from tests.builders import a_place_order
+from tests.conftest import Clock
+from tests.service.support import ORDER_TABLES, counts, rows, stock_levels, with_stock
+
+NONE_WRITTEN = {table.name: 0 for table in ORDER_TABLES}
+SHIP_TO = {
+    "name": "Ada Lovelace",
+    "line1": "Jungfernstieg 1",
+    "line2": None,
+    "city": "Hamburg",
+    "region": None,
+    "postal_code": "20354",
+    "country": "DE",
+    "latitude": 53.55,
+    "longitude": 9.99,
+}
+
+
+@pytest.fixture
+def berlin_stock(uow: SqlUnitOfWork, clock: Clock) -> None:
+    with_stock(uow, clock(), {("DC-BER", "SKU-1"): 10, ("DC-BER", "SKU-2"): 4})
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_placing_writes_the_order_its_allocations_and_ledger(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    answer = place_order(a_place_order(("SKU-1", 2), ("SKU-2", 1)), uow, NearestFirst(), clock())
+
+    order_id = answer.body["id"]
+    assert (answer.status, answer.replayed) == (201, False)
+    assert rows(uow.engine, orders) == [
+        {
+            "id": order_id,
+            "channel": "web",
+            "external_id": "W-1001",
+            "status": "placed",
+            "currency": "EUR",
+            "total_minor": 17970,
+            "customer_email": "ada@example.com",
+            "customer_name": "Ada Lovelace",
+            "customer_phone": None,
+            "ship_to": SHIP_TO,
+            "created_at": clock(),
+            "updated_at": clock(),
+            "version": 1,
+        }
+    ]
+    assert rows(uow.engine, order_lines) == [
+        {
+            "order_id": order_id,
+            "line_no": 1,
+            "sku": "SKU-1",
+            "quantity": 2,
+            "unit_price_minor": 5990,
+            "status": "allocated",
+        },
+        {
+            "order_id": order_id,
+            "line_no": 2,
+            "sku": "SKU-2",
+            "quantity": 1,
+            "unit_price_minor": 5990,
+            "status": "allocated",
+        },
+    ]
+    assert rows(uow.engine, allocations) == [
+        {"order_id": order_id, "line_no": 1, "location_id": "DC-BER", "quantity": 2},
+        {"order_id": order_id, "line_no": 2, "location_id": "DC-BER", "quantity": 1},
+    ]
+    ledger = sorted(rows(uow.engine, reservations), key=lambda row: row["line_no"])
+    assert [{k: v for k, v in row.items() if k != "id"} for row in ledger] == [
+        {
+            "order_id": order_id,
+            "line_no": 1,
+            "location_id": "DC-BER",
+            "sku": "SKU-1",
+            "quantity": 2,
+            "created_at": clock(),
+            "released_at": None,
+        },
+        {
+            "order_id": order_id,
+            "line_no": 2,
+            "location_id": "DC-BER",
+            "sku": "SKU-2",
+            "quantity": 1,
+            "created_at": clock(),
+            "released_at": None,
+        },
+    ]
+    assert stock_levels(uow.engine) == {
+        ("DC-BER", "SKU-1"): (10, 2, 0),
+        ("DC-BER", "SKU-2"): (4, 1, 0),
+    }
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_placing_writes_exactly_one_order_created_event(uow: SqlUnitOfWork, clock: Clock) -> None:
+    answer = place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock())
+
+    [event] = rows(uow.engine, outbox)
+    order_id = answer.body["id"]
+    assert len(event.pop("id")) == LENGTH
+    assert event == {
+        "type": "order.created",
+        "occurred_at": clock(),
+        "subject": f"order/{order_id}",
+        "data": {
+            "order_id": order_id,
+            "channel": "web",
+            "external_id": "W-1001",
+            "status": "placed",
+            "total": "119.80",
+            "currency": "EUR",
+        },
+        "published_at": None,
+    }
+
+
+class WatchedUnitOfWork:
+    """A unit of work that, just before it commits, notes what another connection sees."""
+
+    def __init__(self, inner: SqlUnitOfWork, watch: Engine) -> None:
+        self.inner, self.watch = inner, watch
+        self.commits: list[tuple[dict[str, int], Any]] = []
+
+    def __enter__(self) -> Self:
+        self.inner.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.inner.__exit__(exc_type, exc, tb)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def commit(self) -> None:
+        self.commits.append((counts(self.watch), stock_levels(self.watch)))
+        self.inner.commit()
+
+
+@pytest.fixture
+def watcher(database_url: str) -> Iterator[Engine]:
+    """A plain engine (no write lock on begin, so it can read while a writer is open)."""
+    engine = create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_order_ledger_and_event_become_visible_in_one_commit(
+    uow: SqlUnitOfWork, clock: Clock, watcher: Engine
+) -> None:
+    watched = WatchedUnitOfWork(uow, watcher)
+
+    place_order(a_place_order(("SKU-1", 2)), watched, NearestFirst(), clock())  # type: ignore[arg-type]
+
+    assert watched.commits == [
+        (NONE_WRITTEN, {("DC-BER", "SKU-1"): (10, 0, 0), ("DC-BER", "SKU-2"): (4, 0, 0)})
+    ]
+    assert counts(watcher) == NONE_WRITTEN | {
+        "orders": 1,
+        "order_lines": 1,
+        "allocations": 1,
+        "reservations": 1,
+        "outbox": 1,
+    }
+    assert stock_levels(watcher)[("DC-BER", "SKU-1")] == (10, 2, 0)
+
+
+def test_a_line_no_single_location_can_fill_is_split_in_the_ledger(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    with_stock(uow, clock(), {("ST-HAM", "SKU-1"): 3, ("DC-BER", "SKU-1"): 4})
+
+    answer = place_order(a_place_order(("SKU-1", 5)), uow, NearestFirst(), clock())
+
+    assert answer.body["lines"][0]["allocations"] == [
+        {"location_id": "DC-BER", "quantity": 4},
+        {"location_id": "ST-HAM", "quantity": 1},
+    ]
+    ledger = sorted((r["location_id"], r["quantity"]) for r in rows(uow.engine, reservations))
+    assert ledger == [("DC-BER", 4), ("ST-HAM", 1)]
+    assert stock_levels(uow.engine) == {
+        ("DC-BER", "SKU-1"): (4, 4, 0),
+        ("ST-HAM", "SKU-1"): (3, 1, 0),
+    }
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_insufficient_stock_writes_nothing(uow: SqlUnitOfWork, clock: Clock) -> None:
+    levels = stock_levels(uow.engine)
+
+    with pytest.raises(InsufficientStock) as refused:
+        place_order(a_place_order(("SKU-1", 2), ("SKU-2", 5)), uow, NearestFirst(), clock())
+
+    assert refused.value.extra == {
+        "shortfalls": [{"line_no": 2, "sku": "SKU-2", "requested": 5, "available": 4, "short": 1}]
+    }
+    assert str(refused.value) == "not enough stock of SKU-2"
+    assert counts(uow.engine) == NONE_WRITTEN
+    assert stock_levels(uow.engine) == levels
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_unknown_skus_are_refused_and_write_nothing(uow: SqlUnitOfWork, clock: Clock) -> None:
+    levels = stock_levels(uow.engine)
+    cmd = a_place_order(("SKU-1", 1), ("NOPE", 1), ("GONE", 2))
+
+    with pytest.raises(InvalidInput) as refused:
+        place_order(cmd, uow, NearestFirst(), clock())
+
+    assert refused.value.errors == [
+        FieldError("lines[1].sku", "unknown SKU 'NOPE'"),
+        FieldError("lines[2].sku", "unknown SKU 'GONE'"),
+    ]
+    assert counts(uow.engine) == NONE_WRITTEN
+    assert stock_levels(uow.engine) == levels
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_a_channel_order_id_seen_before_is_refused_and_writes_nothing(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    first = place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock())
+    written, levels = counts(uow.engine), stock_levels(uow.engine)
+
+    with pytest.raises(DuplicateOrder) as refused:
+        place_order(a_place_order(("SKU-2", 1)), uow, NearestFirst(), clock.advance(seconds=1))
+
+    assert refused.value.extra == {"order_id": first.body["id"]}
+    assert counts(uow.engine) == written
+    assert stock_levels(uow.engine) == levels
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_the_same_external_id_on_another_channel_is_another_order(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock())
+
+    place_order(a_place_order(("SKU-1", 1), channel="store"), uow, NearestFirst(), clock())
+
+    assert sorted((r["channel"], r["external_id"]) for r in rows(uow.engine, orders)) == [
+        ("store", "W-1001"),
+        ("web", "W-1001"),
+    ]
+    assert stock_levels(uow.engine)[("DC-BER", "SKU-1")] == (10, 3, 0)
+
+
+def test_the_destination_reaches_the_engine(uow: SqlUnitOfWork, clock: Clock) -> None:
+    with_stock(uow, clock(), {("DC-BER", "SKU-1"): 1})
+    seen: list[Destination] = []
+
+    class Recording(NearestFirst):
+        def plan(self, demands: Any, destination: Destination, stock: Any) -> Any:
+            seen.append(destination)
+            return super().plan(demands, destination, stock)
+
+    cmd = a_place_order(("SKU-1", 1))
+    place_order(cmd, uow, Recording(), clock())
+
+    assert seen == [Destination("DE", cmd.ship_to_point)]

@@ -1,0 +1,155 @@
+"""Money: amounts carry at most their currency's minor digits; rounding happens in one place."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ordino.domain.money import (
+    BadAmount,
+    Money,
+    from_minor,
+    is_currency,
+    minor_digits,
+    parse_amount,
+    quantize,
+    to_minor,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "amount"),
+    [
+        ("12.34", "EUR", "12.34"),
+        ("12.3", "EUR", "12.30"),
+        ("12", "EUR", "12.00"),
+        (" 59.90 ", "EUR", "59.90"),
+        ("1E+2", "EUR", "100.00"),
+        ("1500", "JPY", "1500"),
+        ("1.234", "BHD", "1.234"),
+        ("1", "BHD", "1.000"),
+        ("0", "EUR", "0.00"),
+    ],
+)
+def test_an_amount_is_parsed_to_its_currency_precision(
+    text: str, currency: str, amount: str
+) -> None:
+    parsed = parse_amount(text, currency)
+
+    assert parsed == Decimal(amount)
+    assert str(parsed) == amount
+
+
+def test_ints_and_decimals_are_accepted_as_well_as_text() -> None:
+    assert str(parse_amount(5, "JPY")) == "5"
+    assert str(parse_amount(Decimal("2.5"), "EUR")) == "2.50"
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [("12.345", "EUR"), ("1500.5", "JPY"), ("1.2345", "BHD"), ("0.001", "EUR")],
+)
+def test_more_fraction_digits_than_the_currency_has_are_refused(text: str, currency: str) -> None:
+    with pytest.raises(BadAmount, match=f"{currency} has {minor_digits(currency)} decimal"):
+        parse_amount(text, currency)
+
+
+@pytest.mark.parametrize("text", ["-1", "-0.01", "-100"])
+def test_negative_amounts_are_refused(text: str) -> None:
+    with pytest.raises(BadAmount, match="non-negative"):
+        parse_amount(text, "EUR")
+
+
+def test_negative_zero_is_plain_zero() -> None:
+    assert str(parse_amount("-0", "EUR")) == "0.00"
+
+
+@pytest.mark.parametrize("text", ["NaN", "sNaN", "Infinity", "-Infinity", "inf"])
+def test_nan_and_infinity_are_refused(text: str) -> None:
+    with pytest.raises(BadAmount, match="finite"):
+        parse_amount(text, "EUR")
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1,50", "12.3.4", "€5", "0x10"])
+def test_garbage_is_refused(text: str) -> None:
+    with pytest.raises(BadAmount, match="not a decimal number"):
+        parse_amount(text, "EUR")
+
+
+@pytest.mark.parametrize("text", ["1e30", "9" * 29])
+def test_amounts_beyond_decimal_precision_are_refused(text: str) -> None:
+    with pytest.raises(BadAmount, match="too large"):
+        parse_amount(text, "EUR")
+
+
+@pytest.mark.parametrize(
+    ("largest", "too_large", "currency"),
+    [
+        ("9999999999999999.99", "10000000000000000", "EUR"),
+        ("999999999999999999", "1000000000000000000", "JPY"),
+        ("999999999999999.999", "1000000000000000", "BHD"),
+    ],
+)
+def test_amounts_fit_18_digits_of_minor_units(largest: str, too_large: str, currency: str) -> None:
+    assert to_minor(parse_amount(largest, currency), currency) == 10**18 - 1
+    with pytest.raises(BadAmount, match="too large"):
+        parse_amount(too_large, currency)
+
+
+def test_rounding_to_the_minor_unit_is_half_even() -> None:
+    assert quantize(Decimal("0.125"), "EUR") == Decimal("0.12")
+    assert quantize(Decimal("0.135"), "EUR") == Decimal("0.14")
+    assert quantize(Decimal("2.5"), "JPY") == Decimal("2")
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "minor"),
+    [("12.34", "EUR", 1234), ("1500", "JPY", 1500), ("1.234", "BHD", 1234), ("0", "EUR", 0)],
+)
+def test_to_minor_counts_minor_units(amount: str, currency: str, minor: int) -> None:
+    assert to_minor(Decimal(amount), currency) == minor
+    assert from_minor(minor, currency) == Decimal(amount)
+
+
+@given(st.sampled_from(["EUR", "JPY", "BHD"]), st.integers(0, 10**15))
+def test_minor_units_round_trip(currency: str, minor: int) -> None:
+    amount = from_minor(minor, currency)
+
+    assert to_minor(amount, currency) == minor
+    assert parse_amount(str(amount), currency) == amount
+    assert -amount.as_tuple().exponent == minor_digits(currency)  # type: ignore[operator]
+
+
+def test_times_multiplies_and_keeps_the_minor_unit() -> None:
+    assert Money(Decimal("59.90"), "EUR").times(2) == Money(Decimal("119.80"), "EUR")
+    assert str(Money(Decimal("59.90"), "EUR").times(3)) == "179.70 EUR"
+    assert str(Money(Decimal("1.234"), "BHD").times(0)) == "0.000 BHD"
+
+
+def test_money_of_one_currency_adds_up() -> None:
+    total = Money.zero("EUR") + Money(Decimal("1.10"), "EUR") + Money(Decimal("2.20"), "EUR")
+
+    assert total == Money(Decimal("3.30"), "EUR")
+
+
+def test_adding_another_currency_is_refused() -> None:
+    with pytest.raises(ValueError, match="cannot add USD to EUR"):
+        _ = Money(Decimal("1.00"), "EUR") + Money(Decimal("1.00"), "USD")
+
+
+def test_zero_has_the_currency_precision() -> None:
+    assert str(Money.zero("EUR")) == "0.00 EUR"
+    assert str(Money.zero("JPY")) == "0 JPY"
+
+
+@pytest.mark.parametrize("code", ["EUR", "USD", "JPY", "BHD", "CHF"])
+def test_iso_currencies_are_currencies(code: str) -> None:
+    assert is_currency(code)
+
+
+@pytest.mark.parametrize("code", ["XXX", "XTS", "XAU", "eur", "EURO", "ABC", ""])
+def test_test_codes_metals_and_non_codes_are_not_currencies(code: str) -> None:
+    assert not is_currency(code)

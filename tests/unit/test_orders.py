@@ -1,0 +1,185 @@
+"""The order aggregate: placed from a complete plan, cancelled once, every change an event."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ordino.domain.events import Event
+from ordino.domain.ids import LENGTH
+from ordino.domain.inventory import Reservation
+from ordino.domain.money import Money
+from ordino.domain.orders import (
+    LINE_TRANSITIONS,
+    ORDER_TRANSITIONS,
+    Allocation,
+    LineStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+)
+from ordino.domain.sourcing import PlannedAllocation, Shortfall, SourcingPlan
+from ordino.domain.states import can_transition, transition
+from ordino.errors import IllegalTransition
+from tests.builders import a_place_order
+from tests.conftest import Clock
+
+CMD = a_place_order(("SKU-1", 2), ("SKU-2", 1))
+PLAN = SourcingPlan(
+    (
+        PlannedAllocation(1, "SKU-1", "DC-BER", 1),
+        PlannedAllocation(2, "SKU-2", "DC-BER", 1),
+        PlannedAllocation(1, "SKU-1", "ST-HAM", 1),
+    ),
+    (),
+)
+
+
+def test_placing_allocates_each_line_as_planned(clock: Clock) -> None:
+    order = Order.place(CMD, PLAN, clock())
+
+    assert order.status is OrderStatus.PLACED
+    assert order.lines == [
+        OrderLine(
+            1,
+            "SKU-1",
+            2,
+            Decimal("59.90"),
+            LineStatus.ALLOCATED,
+            [Allocation("DC-BER", 1), Allocation("ST-HAM", 1)],
+        ),
+        OrderLine(2, "SKU-2", 1, Decimal("59.90"), LineStatus.ALLOCATED, [Allocation("DC-BER", 1)]),
+    ]
+    assert (order.channel, order.external_id, order.currency) == ("web", "W-1001", "EUR")
+    assert (order.customer, order.ship_to, order.ship_to_point) == (
+        CMD.customer,
+        CMD.ship_to,
+        CMD.ship_to_point,
+    )
+    assert order.created_at == order.updated_at == clock()
+    assert order.version == 1
+    assert len(order.id) == LENGTH
+    assert order.total == Money(Decimal("179.70"), "EUR")
+
+
+def test_placing_records_order_created_with_the_total(clock: Clock) -> None:
+    order = Order.place(CMD, PLAN, clock())
+
+    [event] = order.pending_events
+    assert event == Event(
+        event.id,
+        "order.created",
+        clock(),
+        f"order/{order.id}",
+        {
+            "order_id": order.id,
+            "channel": "web",
+            "external_id": "W-1001",
+            "status": "placed",
+            "total": "179.70",
+            "currency": "EUR",
+        },
+    )
+    assert len(event.id) == LENGTH
+
+
+def test_an_order_is_placed_only_on_a_complete_plan(clock: Clock) -> None:
+    short = SourcingPlan(PLAN.allocations, (Shortfall(2, "SKU-2", 1, 0, 1),))
+
+    with pytest.raises(ValueError, match="complete plan"):
+        Order.place(CMD, short, clock())
+
+
+def test_cancelling_cancels_the_order_and_its_lines_and_records_it(clock: Clock) -> None:
+    order = Order.place(CMD, PLAN, clock())
+    order.pending_events.clear()
+    later = clock.advance(minutes=5)
+
+    assert order.cancel(later, reason="customer asked") is True
+
+    assert order.status is OrderStatus.CANCELLED
+    assert [line.status for line in order.lines] == [LineStatus.CANCELLED] * 2
+    assert order.updated_at == later
+    assert order.created_at < later
+    [event] = order.pending_events
+    assert (event.type, event.occurred_at, event.subject) == (
+        "order.cancelled",
+        later,
+        f"order/{order.id}",
+    )
+    assert event.data == {
+        "order_id": order.id,
+        "channel": "web",
+        "external_id": "W-1001",
+        "status": "cancelled",
+        "total": "179.70",
+        "currency": "EUR",
+        "reason": "customer asked",
+    }
+
+
+def test_cancelling_twice_changes_nothing_the_second_time(clock: Clock) -> None:
+    order = Order.place(CMD, PLAN, clock())
+    cancelled_at = clock.advance(minutes=1)
+    order.cancel(cancelled_at)
+    events = list(order.pending_events)
+
+    assert order.cancel(clock.advance(minutes=1), reason="again") is False
+
+    assert order.pending_events == events
+    assert [event.type for event in events] == ["order.created", "order.cancelled"]
+    assert order.updated_at == cancelled_at
+    assert order.status is OrderStatus.CANCELLED
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        (OrderStatus.CANCELLED, OrderStatus.PLACED),
+        (OrderStatus.PLACED, OrderStatus.PLACED),
+        (OrderStatus.CANCELLED, OrderStatus.CANCELLED),
+    ],
+)
+def test_the_order_table_refuses_illegal_transitions(
+    current: OrderStatus, target: OrderStatus
+) -> None:
+    assert not can_transition(ORDER_TRANSITIONS, current, target)
+    with pytest.raises(IllegalTransition) as refused:
+        transition(ORDER_TRANSITIONS, current, target)
+
+    assert refused.value.extra == {"from": str(current), "to": str(target)}
+    assert refused.value.code == "illegal-transition"
+
+
+def test_the_line_table_refuses_uncancelling() -> None:
+    with pytest.raises(IllegalTransition, match="cannot go from cancelled to allocated"):
+        transition(LINE_TRANSITIONS, LineStatus.CANCELLED, LineStatus.ALLOCATED)
+
+
+def test_legal_transitions_return_the_target() -> None:
+    assert transition(ORDER_TRANSITIONS, OrderStatus.PLACED, OrderStatus.CANCELLED) is (
+        OrderStatus.CANCELLED
+    )
+    assert transition(LINE_TRANSITIONS, LineStatus.ALLOCATED, LineStatus.CANCELLED) is (
+        LineStatus.CANCELLED
+    )
+
+
+def test_every_state_has_a_row_in_its_table() -> None:
+    assert set(ORDER_TRANSITIONS) == set(OrderStatus)
+    assert set(LINE_TRANSITIONS) == set(LineStatus)
+
+
+def test_reservations_hold_one_row_per_allocation(clock: Clock) -> None:
+    order = Order.place(CMD, PLAN, clock())
+
+    held = order.reservations(clock())
+
+    assert [(r.order_id, r.line_no, r.location_id, r.sku, r.quantity) for r in held] == [
+        (order.id, 1, "DC-BER", "SKU-1", 1),
+        (order.id, 1, "ST-HAM", "SKU-1", 1),
+        (order.id, 2, "DC-BER", "SKU-2", 1),
+    ]
+    assert all(isinstance(r, Reservation) and len(r.id) == LENGTH for r in held)
+    assert len({r.id for r in held}) == 3
