@@ -46,7 +46,9 @@ def test_insufficient_stock_is_409_naming_the_sku_and_changes_nothing(api: TestC
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert problem["type"] == "/problems/insufficient-stock"
-    assert problem["shortfalls"] == [{"line_no": 1, "sku": "SKU-1", "requested": 2, "available": 1, "short": 1}]
+    assert problem["shortfalls"] == [
+        {"line_no": 1, "sku": "SKU-1", "requested": 2, "available": 1, "short": 1}
+    ]
     assert api.get("/v1/orders").json()["items"] == []
     assert (
         api.get("/v1/availability", params={"skus": "SKU-1"}).json()["items"][0]["available"] == 1

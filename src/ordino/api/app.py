@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from anyio import to_thread
 from fastapi import FastAPI
 
 from ordino import __version__
@@ -23,7 +25,17 @@ def _now() -> datetime:
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = _now) -> FastAPI:
     settings = settings or Settings.from_env()
     engine = make_engine(settings.database_url, settings.pool_size)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # As many threads as connections: more threads only queue for a connection
+        # while they fight for the GIL, stretching the time position locks are held.
+        to_thread.current_default_thread_limiter().total_tokens = settings.pool_size
+        yield
+        engine.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Ordino",
         version=__version__,
         description="Open-source order management: capture, reserve, cancel.",
@@ -39,7 +51,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(routes_orders.router)
 
     @app.get("/health", include_in_schema=False)
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         return {"status": "ok"}
 
     return app

@@ -1,0 +1,299 @@
+"""Who may call what, and how the HTTP surface answers everything else: missing or
+wrong keys, each role's endpoints, the OpenAPI document, unknown routes and methods,
+and arbitrary bodies (never a 5xx)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from ordino.domain.access import Role
+from tests.builders import a_location_body, a_product_body, an_adjustment_body, an_order_body
+from tests.conftest import ADMIN_KEY
+
+PROBLEM = "application/problem+json"
+
+
+def _network_with_an_order(api: TestClient) -> str:
+    """DC-BER holding 100 of SKU-1 and 5 of SKU-2, and one placed order (W-1001)."""
+    assert api.put("/v1/locations/DC-BER", json=a_location_body()).status_code == 201
+    for sku, on_hand in (("SKU-1", 100), ("SKU-2", 5)):
+        assert api.put(f"/v1/products/{sku}", json=a_product_body()).status_code == 201
+        response = api.put(f"/v1/inventory/DC-BER/{sku}", json={"on_hand": on_hand})
+        assert response.status_code == 200
+    placed = api.post("/v1/orders", json=an_order_body(("SKU-1", 2)))
+    assert placed.status_code == 201
+    order_id: str = placed.json()["id"]
+    return order_id
+
+
+@pytest.fixture
+def anonymous(api: TestClient) -> Iterator[TestClient]:
+    """A client of the same app (whose lifespan `api` runs) that sends no Authorization."""
+    client = TestClient(api.app)
+    yield client
+    client.close()
+
+
+# Authentication
+
+
+@pytest.mark.parametrize(
+    "authorization", [None, "", "Bearer", "Bearer not-a-key", f"Basic {ADMIN_KEY}", ADMIN_KEY]
+)
+def test_without_a_valid_key_the_api_answers_401(
+    api: TestClient, anonymous: TestClient, authorization: str | None
+) -> None:
+    headers = {} if authorization is None else {"Authorization": authorization}
+
+    response = anonymous.put("/v1/products/SKU-1", json=a_product_body(), headers=headers)
+
+    assert response.status_code == 401
+    assert response.headers["content-type"] == PROBLEM
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["type"] == "/problems/unauthenticated"
+    assert api.get("/v1/products/SKU-1").status_code == 404
+
+
+def test_the_environment_admin_key_and_a_stored_admin_key_both_act_as_admin(
+    anonymous: TestClient, key_for: Callable[[Role], str]
+) -> None:
+    for n, key in enumerate((ADMIN_KEY, key_for(Role.ADMIN))):
+        headers = {"Authorization": f"Bearer {key}"}
+
+        created = anonymous.put(f"/v1/products/SKU-{n}", json=a_product_body(), headers=headers)
+
+        assert created.status_code == 201
+
+
+# Roles: each endpoint once, with the status it gives when allowed and what it changes.
+
+ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
+    "put product": ("PUT", "/v1/products/SKU-NEW", a_product_body(), 201),
+    "get product": ("GET", "/v1/products/SKU-1", None, 200),
+    "put location": ("PUT", "/v1/locations/DC-NEW", a_location_body(), 201),
+    "get location": ("GET", "/v1/locations/DC-BER", None, 200),
+    "put position": ("PUT", "/v1/inventory/DC-BER/SKU-2", {"on_hand": 7}, 200),
+    "adjust inventory": (
+        "POST",
+        "/v1/inventory/adjustments",
+        {"adjustments": [an_adjustment_body("E-ROLE", 3)]},
+        200,
+    ),
+    "get availability": ("GET", "/v1/availability?skus=SKU-1", None, 200),
+    "place order": ("POST", "/v1/orders", an_order_body(external_id="W-ROLE"), 201),
+    "list orders": ("GET", "/v1/orders", None, 200),
+    "get order": ("GET", "/v1/orders/{order_id}", None, 200),
+    "cancel order": ("POST", "/v1/orders/{order_id}/cancel", None, 200),
+}
+
+READ = {"get product", "get location", "get availability"}
+ORDERS = {"place order", "list orders", "get order", "cancel order"}
+ALLOWED: dict[Role, set[str]] = {
+    Role.ADMIN: set(ENDPOINTS),
+    Role.AGENT: READ | ORDERS,
+    Role.CHANNEL: READ | ORDERS,
+    Role.STORE: READ | {"put position", "adjust inventory", "list orders", "get order"},
+}
+
+
+def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
+    """Which of the writing endpoints left their mark, read back as admin."""
+    sku_1, sku_2 = api.get("/v1/availability", params={"skus": "SKU-1,SKU-2"}).json()["items"]
+    return {
+        "put product": api.get("/v1/products/SKU-NEW").status_code == 200,
+        "put location": api.get("/v1/locations/DC-NEW").status_code == 200,
+        "put position": sku_2["locations"][0]["on_hand"] == 7,
+        "adjust inventory": sku_1["locations"][0]["on_hand"] == 103,
+        "place order": len(api.get("/v1/orders").json()["items"]) == 2,
+        "cancel order": api.get(f"/v1/orders/{order_id}").json()["status"] == "cancelled",
+    }
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_may_call_exactly_its_endpoints(
+    api: TestClient, key_for: Callable[[Role], str], role: Role
+) -> None:
+    order_id = _network_with_an_order(api)
+    headers = {"Authorization": f"Bearer {key_for(role)}"}
+
+    statuses = {
+        name: api.request(
+            method, path.format(order_id=order_id), json=body, headers=headers
+        ).status_code
+        for name, (method, path, body, _) in ENDPOINTS.items()
+    }
+
+    allowed = ALLOWED[role]
+    assert statuses == {
+        name: ok if name in allowed else 403 for name, (_, _, _, ok) in ENDPOINTS.items()
+    }
+    effects = _effects(api, order_id)
+    assert effects == {name: name in allowed for name in effects}
+
+
+def test_a_forbidden_call_is_a_403_problem_naming_role_and_permission(
+    api: TestClient, key_for: Callable[[Role], str]
+) -> None:
+    headers = {"Authorization": f"Bearer {key_for(Role.STORE)}"}
+
+    response = api.post("/v1/orders", json=an_order_body(), headers=headers)
+
+    assert response.status_code == 403
+    assert response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert (problem["type"], problem["role"], problem["permission"]) == (
+        "/problems/forbidden",
+        "store",
+        "orders:create",
+    )
+
+
+# The rest of the HTTP surface
+
+
+def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None:
+    response = anonymous.get("/openapi.json")
+
+    assert response.status_code == 200
+    assert sorted(response.json()["paths"]) == [
+        "/v1/availability",
+        "/v1/inventory/adjustments",
+        "/v1/inventory/{location_id}/{sku}",
+        "/v1/locations/{location_id}",
+        "/v1/orders",
+        "/v1/orders/{order_id}",
+        "/v1/orders/{order_id}/cancel",
+        "/v1/products/{sku}",
+    ]
+
+
+def test_an_unknown_route_is_a_404_problem(api: TestClient) -> None:
+    response = api.get("/v1/shipments")
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["type"] == "/problems/not-found"
+
+
+def test_a_wrong_method_is_a_405_problem_naming_the_allowed_one(api: TestClient) -> None:
+    response = api.get("/v1/inventory/adjustments")
+
+    assert response.status_code == 405
+    assert response.headers["content-type"] == PROBLEM
+    assert response.headers["allow"] == "POST"
+    assert response.json()["type"] == "/problems/method-not-allowed"
+
+
+# Robustness: whatever arrives, the answer is never a 5xx.
+
+KEYS = ["channel", "external_id", "currency", "customer", "ship_to", "lines", "sku", "name"]
+STRINGS = ["", " ", "\x00", "1e30", "NaN", "-0", "9" * 40, "SKU-1", "EUR", "DE", "ada@x.io"]
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 3)
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=12)
+    | st.sampled_from(STRINGS)
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+REMOVE = object()
+ORDER_PATHS = [
+    ("channel",),
+    ("external_id",),
+    ("currency",),
+    ("customer",),
+    ("customer", "email"),
+    ("customer", "phone"),
+    ("ship_to",),
+    ("ship_to", "postal_code"),
+    ("ship_to", "country"),
+    ("ship_to", "latitude"),
+    ("lines",),
+    ("lines", 0),
+    ("lines", 0, "sku"),
+    ("lines", 0, "quantity"),
+    ("lines", 0, "unit_price"),
+]
+PRODUCT_PATHS = [("name",), ("weight_kg",), ("prices",), ("prices", "EUR"), ("prices", "JPY")]
+SLOW_FIXTURES = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _mutated(body: dict[str, Any], mutations: list[tuple[tuple[Any, ...], Any]]) -> Any:
+    """`body` with the value at each path replaced, or removed; a path through
+    something that is no longer a container is skipped."""
+    body = copy.deepcopy(body)
+    for path, value in mutations:
+        target: Any = body
+        for step in path[:-1]:
+            target = _child(target, step)
+        last = path[-1]
+        if value is REMOVE and _child(target, last) is not None:
+            del target[last]
+        elif value is not REMOVE and (isinstance(target, dict) or _child(target, last) is not None):
+            target[last] = value
+    return body
+
+
+def _child(container: Any, step: str | int) -> Any:
+    if isinstance(container, dict):
+        return container.get(step)
+    if isinstance(container, list) and isinstance(step, int) and step < len(container):
+        return container[step]
+    return None
+
+
+def _mutations(paths: list[tuple[Any, ...]]) -> st.SearchStrategy[Any]:
+    return st.lists(
+        st.tuples(st.sampled_from(paths), st.just(REMOVE) | SCALARS | JSON), min_size=1, max_size=2
+    )
+
+
+def _status_of(api: TestClient, method: str, url: str, value: Any) -> int:
+    content = json.dumps(value).encode()  # NaN and Infinity as Python writes them
+    headers = {"content-type": "application/json"}
+    status = api.request(method, url, content=content, headers=headers).status_code
+    event(f"HTTP {status}")
+    return status
+
+
+@pytest.fixture
+def stocked(api: TestClient) -> str:
+    return _network_with_an_order(api)
+
+
+MUTATED_ORDERS = st.builds(
+    lambda external_id, mutations: _mutated(an_order_body(external_id=external_id), mutations),
+    st.uuids().map(str),  # a new order each time, so valid bodies reach the reservation
+    _mutations(ORDER_PATHS),
+)
+
+
+@SLOW_FIXTURES
+@given(value=JSON | MUTATED_ORDERS)
+def test_no_order_body_gets_a_server_error(api: TestClient, stocked: str, value: Any) -> None:
+    assert _status_of(api, "POST", "/v1/orders", value) < 500
+
+
+@SLOW_FIXTURES
+@given(value=JSON | _mutations(PRODUCT_PATHS).map(lambda m: _mutated(a_product_body(), m)))
+def test_no_product_body_gets_a_server_error(api: TestClient, value: Any) -> None:
+    assert _status_of(api, "PUT", "/v1/products/X", value) < 500
