@@ -397,3 +397,17 @@ def test_bad_skus_for_availability_are_refused(api: TestClient, params: dict[str
     _network(api)
 
     assert _fields(api.get("/v1/availability", params=params)) == ["skus"]
+
+
+def test_adjustments_cannot_push_on_hand_past_the_maximum(api: TestClient) -> None:
+    _network(api)
+    _stock(api, "DC-BER", "SKU-1", 0)
+    statuses = [
+        _adjust(api, an_adjustment_body(f"E-{n}", 100_000_000)).status_code for n in range(10)
+    ]
+
+    over = _adjust(api, an_adjustment_body("E-over", 1))
+
+    assert statuses == [200] * 10
+    _refused(over, 409, "conflict")
+    assert _on_hand(api, "SKU-1") == 1_000_000_000

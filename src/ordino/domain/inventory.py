@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 from ordino.domain.geo import Point
 
+# The most units one position may hold: far above any real count, far below the
+# 32-bit integers the database stores quantities in.
+MAX_ON_HAND = 1_000_000_000
+
 
 @dataclass(frozen=True)
 class Position:

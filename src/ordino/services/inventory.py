@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.inventory import Adjustment, Position
+from ordino.domain.inventory import MAX_ON_HAND, Adjustment, Position
 from ordino.errors import FieldError, InvalidInput, NotFound
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
@@ -122,12 +122,12 @@ def load_positions(counts: Sequence[Position], uow: UnitOfWork, now: datetime) -
     """Set many positions in one transaction; refuses the whole load on an unknown
     location or SKU. Returns how many were written (counts below reserved are skipped)."""
     negative = [
-        FieldError(f"[{i}]", "counts cannot be negative")
+        FieldError(f"[{i}]", f"counts must be between 0 and {MAX_ON_HAND:,}")
         for i, c in enumerate(counts)
-        if c.on_hand < 0 or c.safety_stock < 0
+        if not (0 <= c.on_hand <= MAX_ON_HAND and 0 <= c.safety_stock <= MAX_ON_HAND)
     ]
     if negative:
-        raise InvalidInput("the load holds negative counts", errors=negative[:100])
+        raise InvalidInput("the load holds counts out of range", errors=negative[:100])
     with uow:
         locations = uow.network.known([c.location_id for c in counts])
         skus = uow.catalog.known([c.sku for c in counts])

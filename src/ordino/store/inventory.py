@@ -17,13 +17,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.geo import Point
 from ordino.domain.inventory import (
+    MAX_ON_HAND,
     Adjustment,
     Discrepancy,
     Position,
     Reservation,
     StockAtLocation,
 )
-from ordino.errors import BelowReserved, LostRace
+from ordino.errors import BelowReserved, Conflict, LostRace
 from ordino.store.dialect import upsert
 from ordino.store.tables import inventory_adjustments, locations, positions, reservations
 
@@ -191,12 +192,19 @@ class SqlInventory:
                 positions.c.location_id == a.location_id,
                 positions.c.sku == a.sku,
                 positions.c.on_hand + a.delta >= positions.c.reserved,
+                positions.c.on_hand + a.delta <= MAX_ON_HAND,
             )
             .values(on_hand=positions.c.on_hand + a.delta, updated_at=now)
         ).rowcount
         if changed:
             return True
         current = self.position(a.location_id, a.sku)
+        if current is not None and current.on_hand + a.delta > MAX_ON_HAND:
+            raise Conflict(
+                f"adjusting {a.sku} at {a.location_id} by {a.delta} would take on hand above "
+                f"{MAX_ON_HAND:,}",
+                extra={"event_id": a.event_id, "on_hand": current.on_hand},
+            )
         if current is None and a.delta >= 0:
             self._insert_or_refuse(a.location_id, a.sku, {"on_hand": a.delta, "updated_at": now})
             return True
