@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import click
 from sqlalchemy import Engine
 
+from ordino.cli import serving
 from ordino.domain.access import Role
 from ordino.services.access import create_key
 from ordino.services.check import check_inventory
@@ -68,22 +69,12 @@ def serve(
     database_url: str, host: str, port: int, workers: int, demo: bool, access_log: bool
 ) -> None:
     """Start the API (and upgrade an embedded SQLite database by itself)."""
-    import uvicorn  # noqa: PLC0415  (only `serve` needs the server)
-
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         if demo:
             _demo(engine, host, port)
     os.environ["ORDINO_DATABASE_URL"] = normalise_url(database_url)
-    uvicorn.run(
-        "ordino.api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=access_log,
-        log_level="info",
-    )
+    serving.serve(host, port, workers, access_log)
 
 
 def _ensure_schema(engine: Engine, database_url: str) -> None:
