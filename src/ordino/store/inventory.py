@@ -26,6 +26,7 @@ from ordino.domain.inventory import (
 )
 from ordino.errors import BelowReserved, Conflict, LostRace
 from ordino.store.dialect import upsert
+from ordino.store.pending import PendingWrites
 from ordino.store.tables import inventory_adjustments, locations, positions, reservations
 
 _available = positions.c.on_hand - positions.c.reserved - positions.c.safety_stock
@@ -49,28 +50,15 @@ _STOCK_FOR = (
     .order_by(positions.c.location_id)
 )
 
-# The reservation: one conditional statement per (location, SKU); no row updated
-# means less is available than asked, whoever took it.
-_RESERVE = (
-    update(positions)
-    .where(
-        positions.c.location_id == bindparam("at_location"),
-        positions.c.sku == bindparam("of_sku"),
-        _available >= bindparam("take"),
-    )
-    .values(reserved=positions.c.reserved + bindparam("take"), updated_at=bindparam("now"))
-)
-
-_INSERT_RESERVATIONS = insert(reservations)
-
 
 def _position(row: Row[Any]) -> Position:
     return Position(row.location_id, row.sku, row.on_hand, row.reserved, row.safety_stock)
 
 
 class SqlInventory:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, pending: PendingWrites) -> None:
         self.connection = connection
+        self.pending = pending
 
     def stock_for(self, skus: Sequence[str]) -> list[StockAtLocation]:
         """What each shipping location can give of `skus` now (the sourcing snapshot)."""
@@ -85,29 +73,26 @@ class SqlInventory:
         return stock
 
     def reserve(self, held: Sequence[Reservation], now: datetime) -> None:
-        """Write the ledger rows, then take the stock: one conditional UPDATE per
-        position, in sorted order so that concurrent orders never deadlock."""
-        rows = [
-            {
-                "id": r.id,
-                "order_id": r.order_id,
-                "line_no": r.line_no,
-                "location_id": r.location_id,
-                "sku": r.sku,
-                "quantity": r.quantity,
-                "created_at": now,
-            }
-            for r in held
-        ]
-        self.connection.execute(_INSERT_RESERVATIONS, rows)
-        totals: dict[tuple[str, str], int] = {}
-        for reservation in held:
-            key = (reservation.location_id, reservation.sku)
-            totals[key] = totals.get(key, 0) + reservation.quantity
-        for (location_id, sku), quantity in sorted(totals.items()):
-            parameters = {"at_location": location_id, "of_sku": sku, "take": quantity, "now": now}
-            if self.connection.execute(_RESERVE, parameters).rowcount != 1:
-                raise LostRace(f"{sku} at {location_id}: less than {quantity} available")
+        """Ledger rows and the stock they take, both written at commit: see
+        `ordino.store.pending` for the conditional statement."""
+        self.pending.insert(
+            reservations,
+            [
+                {
+                    "id": r.id,
+                    "order_id": r.order_id,
+                    "line_no": r.line_no,
+                    "location_id": r.location_id,
+                    "sku": r.sku,
+                    "quantity": r.quantity,
+                    "created_at": now,
+                    "released_at": None,
+                }
+                for r in held
+            ],
+        )
+        for r in held:
+            self.pending.take(r.location_id, r.sku, r.quantity, now)
 
     def release(self, order_id: str, now: datetime) -> list[Reservation]:
         active = self.connection.execute(

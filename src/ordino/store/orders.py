@@ -7,8 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Connection, Row, select, update
 
 from ordino.domain.geo import Point
 from ordino.domain.money import from_minor, to_minor
@@ -24,7 +23,9 @@ from ordino.domain.orders import (
 )
 from ordino.errors import LostRace
 from ordino.store import outbox
+from ordino.store.pending import PendingWrites
 from ordino.store.tables import allocations, order_lines, orders
+from ordino.store.tables import outbox as outbox_table
 
 
 def _ship_to_document(order: Order) -> dict[str, Any]:
@@ -67,20 +68,13 @@ _FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
 }
 
 
-_INSERT_ORDER = insert(orders)
-_INSERT_LINES = insert(order_lines)
-_INSERT_ALLOCATIONS = insert(allocations)
-
-
 class SqlOrders:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, pending: PendingWrites) -> None:
         self.connection = connection
+        self.pending = pending
 
     def add(self, order: Order) -> None:
-        try:
-            self.connection.execute(_INSERT_ORDER, self._order_row(order))
-        except IntegrityError as error:  # the same channel order arrived concurrently
-            raise LostRace(str(error.orig)) from error
+        """Written at commit, with the reservations (see `ordino.store.pending`)."""
         lines: list[dict[str, Any]] = []
         held: list[dict[str, Any]] = []
         for line in order.lines:
@@ -90,8 +84,8 @@ class SqlOrders:
                     "line_no": line.line_no,
                     "sku": line.sku,
                     "quantity": line.quantity,
-                    "status": str(line.status),
                     "unit_price_minor": to_minor(line.unit_price, order.currency),
+                    "status": str(line.status),
                 }
             )
             held.extend(
@@ -103,8 +97,9 @@ class SqlOrders:
                 }
                 for a in line.allocations
             )
-        self.connection.execute(_INSERT_LINES, lines)
-        self.connection.execute(_INSERT_ALLOCATIONS, held)
+        self.pending.insert(orders, [self._order_row(order)])
+        self.pending.insert(order_lines, lines)
+        self.pending.insert(allocations, held)
         self._flush_events(order)
 
     def save(self, order: Order) -> None:
@@ -126,7 +121,7 @@ class SqlOrders:
         self._flush_events(order)
 
     def _flush_events(self, order: Order) -> None:
-        outbox.append(self.connection, order.pending_events)
+        self.pending.insert(outbox_table, outbox.rows(order.pending_events))
         order.pending_events.clear()
 
     @staticmethod

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from sqlalchemy import Connection, insert
+from typing import Any
 
 from ordino.domain.events import Event
-from ordino.store.tables import outbox
-
-_INSERT = insert(outbox)
 
 
-def append(connection: Connection, events: Sequence[Event]) -> None:
-    if events:
-        connection.execute(
-            _INSERT,
-            [
-                {
-                    "id": e.id,
-                    "type": e.type,
-                    "occurred_at": e.occurred_at,
-                    "subject": e.subject,
-                    "data": e.data,
-                }
-                for e in events
-            ],
-        )
+def rows(events: Sequence[Event]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": e.id,
+            "type": e.type,
+            "occurred_at": e.occurred_at,
+            "subject": e.subject,
+            "data": e.data,
+            "published_at": None,
+        }
+        for e in events
+    ]

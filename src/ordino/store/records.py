@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.access import ApiKey, Role
 from ordino.domain.idempotency import StoredAnswer
-from ordino.errors import LostRace
+from ordino.store.pending import PendingWrites
 from ordino.store.tables import api_keys, idempotency_keys
 
 
 class SqlIdempotency:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, pending: PendingWrites) -> None:
         self.connection = connection
+        self.pending = pending
 
     def get(self, scope: str, key: str) -> StoredAnswer | None:
         row = self.connection.execute(
@@ -26,19 +26,20 @@ class SqlIdempotency:
         return None if row is None else StoredAnswer(row.fingerprint, row.status, row.body)
 
     def add(self, scope: str, key: str, answer: StoredAnswer, now: datetime) -> None:
-        try:
-            self.connection.execute(
-                insert(idempotency_keys).values(
-                    scope=scope,
-                    key=key,
-                    fingerprint=answer.fingerprint,
-                    status=answer.status,
-                    body=answer.body,
-                    created_at=now,
-                )
-            )
-        except IntegrityError as error:  # the same key is being answered concurrently
-            raise LostRace(str(error.orig)) from error
+        """Written at commit; a concurrent request with the same key loses the race there."""
+        self.pending.insert(
+            idempotency_keys,
+            [
+                {
+                    "scope": scope,
+                    "key": key,
+                    "fingerprint": answer.fingerprint,
+                    "status": answer.status,
+                    "body": answer.body,
+                    "created_at": now,
+                }
+            ],
+        )
 
 
 class SqlApiKeys:

@@ -1,4 +1,8 @@
-"""The SQL unit of work: one connection and one transaction per attempt."""
+"""The SQL unit of work: one connection and one transaction per attempt.
+
+New rows and reservations are held until `commit()` and written there at once
+(`ordino.store.pending`); everything else is written as the repositories are called.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from sqlalchemy import Connection, Engine
 from ordino.store.catalog import SqlCatalog, SqlNetwork
 from ordino.store.inventory import SqlInventory
 from ordino.store.orders import SqlOrders
+from ordino.store.pending import PendingWrites
 from ordino.store.records import SqlApiKeys, SqlIdempotency
 
 
@@ -22,11 +27,12 @@ class SqlUnitOfWork:
         connection = self.engine.connect()
         connection.begin()
         self._connection = connection
+        self._pending = PendingWrites()
         self.catalog = SqlCatalog(connection)
         self.network = SqlNetwork(connection)
-        self.inventory = SqlInventory(connection)
-        self.orders = SqlOrders(connection)
-        self.idempotency = SqlIdempotency(connection)
+        self.inventory = SqlInventory(connection, self._pending)
+        self.orders = SqlOrders(connection, self._pending)
+        self.idempotency = SqlIdempotency(connection, self._pending)
         self.keys = SqlApiKeys(connection)
         return self
 
@@ -44,4 +50,5 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._connection is None:
             raise RuntimeError("commit outside the unit of work")
+        self._pending.flush(self._connection)  # LostRace: nothing is committed
         self._connection.commit()
