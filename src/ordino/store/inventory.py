@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, bindparam, func, insert, literal, or_, select, update
@@ -62,14 +61,16 @@ class SqlInventory:
 
     def stock_for(self, skus: Sequence[str]) -> list[StockAtLocation]:
         """What each shipping location can give of `skus` now (the sourcing snapshot)."""
-        rows = self.connection.execute(_STOCK_FOR, {"skus": sorted(set(skus))}).all()
-        stock = []
-        for location_id, group in groupby(rows, key=lambda row: row.location_id):
-            items = list(group)
-            first = items[0]
-            point = None if first.latitude is None else Point(first.latitude, first.longitude)
-            available = {row.sku: row.available for row in items}
-            stock.append(StockAtLocation(location_id, first.country, point, available))
+        rows = self.connection.execute(_STOCK_FOR, {"skus": sorted(set(skus))})
+        stock: list[StockAtLocation] = []
+        current: StockAtLocation | None = None
+        # Unpacked by position: this runs for every order, and Row attribute access costs.
+        for location_id, sku, available, country, latitude, longitude in rows:
+            if current is None or current.location_id != location_id:
+                point = None if latitude is None else Point(latitude, longitude)
+                current = StockAtLocation(location_id, country, point, {})
+                stock.append(current)
+            current.available[sku] = available
         return stock
 
     def reserve(self, held: Sequence[Reservation], now: datetime) -> None:
