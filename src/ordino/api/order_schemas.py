@@ -9,7 +9,6 @@ from pydantic import BaseModel, EmailStr, Field
 
 from ordino.api.fields import (
     Amount,
-    Country,
     Currency,
     Identifier,
     Latitude,
@@ -17,9 +16,9 @@ from ordino.api.fields import (
     OptionalText,
     PositiveQuantity,
     Strict,
-    Text,
     point_of,
 )
+from ordino.api.network_schemas import AddressIn
 from ordino.domain.geo import Point
 from ordino.domain.money import BadAmount, fits, limit, parse_amount
 from ordino.domain.network import Address
@@ -33,29 +32,14 @@ class CustomerIn(Strict):
     phone: Annotated[str, Field(max_length=50)] | None = None
 
 
-class ShipToIn(Strict):
+class ShipToIn(AddressIn):
     name: OptionalText = None
-    line1: Text
-    line2: OptionalText = None
-    city: Text
-    region: OptionalText = None
-    postal_code: Annotated[str, Field(min_length=1, max_length=20)]
-    country: Country
     latitude: Latitude | None = None
     longitude: Longitude | None = None
 
-    def to_domain(self) -> tuple[Address, Point | None]:
+    def to_domain_with_point(self) -> tuple[Address, Point | None]:
         point = point_of(self.latitude, self.longitude, "ship_to.")
-        address = Address(
-            self.line1,
-            self.city,
-            self.postal_code.strip(),
-            self.country,
-            self.line2 or None,
-            self.region or None,
-            self.name or None,
-        )
-        return address, point
+        return self.to_domain(self.name or None), point
 
 
 class LineIn(Strict):
@@ -74,7 +58,7 @@ class OrderIn(Strict):
 
     def to_command(self) -> PlaceOrder:
         lines = self._line_requests()
-        address, point = self.ship_to.to_domain()
+        address, point = self.ship_to.to_domain_with_point()
         customer = Customer(
             self.customer.email.lower(), self.customer.name or None, self.customer.phone or None
         )

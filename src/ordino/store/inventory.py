@@ -26,10 +26,13 @@ from ordino.domain.inventory import (
 from ordino.errors import BelowReserved, Conflict, LostRace
 from ordino.store.dialect import upsert
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import inventory_adjustments, locations, positions, reservations
-
-_available = positions.c.on_hand - positions.c.reserved - positions.c.safety_stock
-
+from ordino.store.tables import (
+    inventory_adjustments,
+    locations,
+    position_available,
+    positions,
+    reservations,
+)
 
 # The hot path's statements are built once; building them per call costs more than
 # running them.
@@ -37,14 +40,16 @@ _STOCK_FOR = (
     select(
         positions.c.location_id,
         positions.c.sku,
-        _available.label("available"),
+        position_available.label("available"),
         locations.c.country,
         locations.c.latitude,
         locations.c.longitude,
     )
     .join(locations, locations.c.id == positions.c.location_id)
     .where(
-        positions.c.sku.in_(bindparam("skus", expanding=True)), locations.c.ships, _available > 0
+        positions.c.sku.in_(bindparam("skus", expanding=True)),
+        locations.c.ships,
+        position_available > 0,
     )
     .order_by(positions.c.location_id)
 )

@@ -33,6 +33,7 @@ from ordino.store.tables import (
     order_lines,
     orders,
     outbox,
+    position_available,
     positions,
     reservations,
 )
@@ -47,13 +48,12 @@ TABLES: tuple[Table, ...] = (
     idempotency_keys,
 )
 
-_available = positions.c.on_hand - positions.c.reserved - positions.c.safety_stock
 _RESERVE = (
     update(positions)
     .where(
         positions.c.location_id == bindparam("at_location"),
         positions.c.sku == bindparam("of_sku"),
-        _available >= bindparam("take"),
+        position_available >= bindparam("take"),
     )
     .values(reserved=positions.c.reserved + bindparam("take"), updated_at=bindparam("now"))
 )

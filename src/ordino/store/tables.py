@@ -116,6 +116,9 @@ positions = Table(
     Index("ix_positions_sku", "sku"),
 )
 
+# What a position can still promise: the left side of the reservation's condition.
+position_available = positions.c.on_hand - positions.c.reserved - positions.c.safety_stock
+
 inventory_adjustments = Table(
     "inventory_adjustments",
     metadata,
