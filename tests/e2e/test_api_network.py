@@ -411,3 +411,18 @@ def test_adjustments_cannot_push_on_hand_past_the_maximum(api: TestClient) -> No
     assert statuses == [200] * 10
     _refused(over, 409, "conflict")
     assert _on_hand(api, "SKU-1") == 1_000_000_000
+
+
+def test_a_document_read_with_get_can_be_put_back(api: TestClient) -> None:
+    _network(api)
+    location = api.get("/v1/locations/DC-BER").json()
+    product = api.get("/v1/products/SKU-1").json()
+
+    put_location = api.put("/v1/locations/DC-BER", json=location | {"name": "Berlin"})
+    put_product = api.put("/v1/products/SKU-1", json=product | {"name": "Jacket"})
+    other = api.put("/v1/products/SKU-2", json=product)
+
+    assert (put_location.status_code, put_location.json()["name"]) == (200, "Berlin")
+    assert (put_product.status_code, put_product.json()["name"]) == (200, "Jacket")
+    assert _fields(other) == ["sku"]
+    assert api.get("/v1/products/SKU-2").json()["name"] == a_product_body()["name"]

@@ -49,6 +49,7 @@ class AddressIn(Strict):
 
 
 class LocationIn(Strict):
+    id: Identifier | None = None
     name: Text
     type: LocationType
     address: AddressIn
@@ -60,6 +61,7 @@ class LocationIn(Strict):
     returns: bool
 
     def to_domain(self, location_id: str) -> Location:
+        _same_id(self.id, location_id, "id")
         return Location(
             location_id,
             self.name,
@@ -73,12 +75,21 @@ class LocationIn(Strict):
         )
 
 
+def _same_id(given: str | None, in_path: str, field: str) -> None:
+    """A document read with GET can be sent back with PUT: its id, if any, must be the
+    path's."""
+    if given is not None and given != in_path:
+        raise InvalidInput.of(field, f"{given!r} differs from {in_path!r} in the path")
+
+
 class ProductIn(Strict):
+    sku: Identifier | None = None
     name: Text
     weight_kg: Annotated[Decimal, Field(ge=0, le=100_000, decimal_places=3)] | None = None
     prices: Annotated[dict[Currency, Amount], Field(max_length=200)] = {}
 
     def to_domain(self, sku: str) -> Product:
+        _same_id(self.sku, sku, "sku")
         prices, errors = {}, []
         for currency, text in self.prices.items():
             try:

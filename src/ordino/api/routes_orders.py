@@ -77,9 +77,15 @@ class OrderListQuery(Strict):
     status: OrderStatus | None = None
     channel: Annotated[str | None, Field(max_length=64)] = None
     customer_email: Annotated[str | None, Field(max_length=254)] = None
-    created_from: AwareDatetime | None = None
-    created_to: AwareDatetime | None = None
-    cursor: Annotated[str | None, Field(max_length=32)] = None
+    created_from: Annotated[
+        AwareDatetime | None, Field(description="Created at or after (RFC 3339 with offset)")
+    ] = None
+    created_to: Annotated[AwareDatetime | None, Field(description="Created before (exclusive)")] = (
+        None
+    )
+    cursor: Annotated[
+        str | None, Field(max_length=32, description="next_cursor of the previous page")
+    ] = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
     def to_domain(self) -> OrderQuery:
