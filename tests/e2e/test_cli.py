@@ -48,6 +48,26 @@ def test_keys_create_refuses_an_unknown_role(database_url: str) -> None:
     assert "root" in result.output
 
 
+def test_only_a_channel_key_takes_a_channel(database_url: str) -> None:
+    runner = CliRunner()
+
+    agent = runner.invoke(
+        main,
+        ["keys", "create", "--role", "agent", "--channel", "web", "--database-url", database_url],
+    )
+    channel = runner.invoke(
+        main,
+        ["keys", "create", "--role", "channel", "--channel", "web", "--database-url", database_url],
+    )
+
+    assert agent.exit_code == 2
+    assert channel.exit_code == 0
+    engine = make_engine(database_url)
+    found = authenticate(channel.output.strip(), SqlUnitOfWork(engine), admin_key=None)
+    engine.dispose()
+    assert found is not None and (found.role, found.channel) == ("channel", "web")
+
+
 def test_check_is_clean_then_reports_a_corrupted_position(database_url: str) -> None:
     engine = make_engine(database_url)
     uow = SqlUnitOfWork(engine)

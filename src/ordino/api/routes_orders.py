@@ -17,6 +17,7 @@ from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.orders import OrderQuery, OrderStatus
+from ordino.errors import Forbidden
 from ordino.services import orders
 
 router = APIRouter(prefix="/v1/orders")
@@ -24,6 +25,15 @@ router = APIRouter(prefix="/v1/orders")
 _PROBLEM: dict[str, Any] = {"content": {MEDIA_TYPE: {}}}
 
 OrderIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+
+
+def _own_channel(caller: ApiKey, channel: str) -> None:
+    """A key scoped to a channel acts for that channel only."""
+    if caller.channel is not None and channel != caller.channel:
+        raise Forbidden(
+            f"this key acts for channel {caller.channel} only, not {channel}",
+            extra={"channel": caller.channel},
+        )
 
 
 def _idempotency(key: str | None, caller: ApiKey, body: OrderIn) -> IdempotencyKey | None:
@@ -52,6 +62,7 @@ def place_order(
     caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_CREATE))],
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
 ) -> Response:
+    _own_channel(caller, body.channel)
     cmd = body.to_command()
     answer = orders.place_order(
         cmd,
@@ -66,11 +77,13 @@ def place_order(
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 
 
-@router.get(
-    "/{order_id}", response_model=OrderOut, dependencies=[Depends(require(Permission.ORDERS_READ))]
-)
-def get_order(order_id: OrderIdPath, request: Request) -> Response:
-    return JSONResponse(orders.get_order(order_id, unit_of_work(request)))
+@router.get("/{order_id}", response_model=OrderOut)
+def get_order(
+    order_id: OrderIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    return JSONResponse(orders.get_order(order_id, unit_of_work(request), caller.channel))
 
 
 class OrderListQuery(Strict):
@@ -95,20 +108,27 @@ class OrderListQuery(Strict):
         )
 
 
-@router.get("", response_model=OrderPage, dependencies=[Depends(require(Permission.ORDERS_READ))])
-def list_orders(request: Request, params: Annotated[OrderListQuery, Query()]) -> Response:
+@router.get("", response_model=OrderPage)
+def list_orders(
+    request: Request,
+    params: Annotated[OrderListQuery, Query()],
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    if caller.channel is not None:
+        _own_channel(caller, params.channel or caller.channel)
+        params = params.model_copy(update={"channel": caller.channel})
     query, uow = params.to_domain(), unit_of_work(request)
     items, next_cursor = orders.list_orders(query, params.limit, uow)
     return JSONResponse({"items": items, "next_cursor": next_cursor})
 
 
-@router.post(
-    "/{order_id}/cancel",
-    response_model=OrderOut,
-    dependencies=[Depends(require(Permission.ORDERS_CANCEL))],
-)
-def cancel_order(order_id: OrderIdPath, request: Request, body: CancelIn | None = None) -> Response:
+@router.post("/{order_id}/cancel", response_model=OrderOut)
+def cancel_order(
+    order_id: OrderIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_CANCEL))],
+    body: CancelIn | None = None,
+) -> Response:
     reason = body.reason if body else None
-    return JSONResponse(
-        orders.cancel_order(order_id, unit_of_work(request), clock(request), reason)
-    )
+    uow, now = unit_of_work(request), clock(request)
+    return JSONResponse(orders.cancel_order(order_id, uow, now, reason, caller.channel))

@@ -131,11 +131,18 @@ def keys() -> None:
 @database_option
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--name", default=None, help="Who or what the key is for.")
-def keys_create(database_url: str, role: str, name: str | None) -> None:
+@click.option(
+    "--channel",
+    default=None,
+    help="Scope a channel key to one channel: it sees that channel's orders only.",
+)
+def keys_create(database_url: str, role: str, name: str | None, channel: str | None) -> None:
     """Create a key and print it once; only its hash is stored."""
+    if channel is not None and role != Role.CHANNEL:
+        raise click.BadParameter("only a channel key takes --channel", param_hint="--channel")
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
-        click.echo(create_key(Role(role), name, SqlUnitOfWork(engine), _now()))
+        click.echo(create_key(Role(role), name, SqlUnitOfWork(engine), _now(), channel))
 
 
 @main.command()

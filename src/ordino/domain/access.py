@@ -58,3 +58,4 @@ class ApiKey:
     id: str
     role: Role
     name: str | None
+    channel: str | None = None  # a channel key scoped to one channel sees only its orders

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from ordino.domain.access import ApiKey, Role
 from ordino.domain.ids import new_id
+from ordino.errors import InvalidInput
 from ordino.services.unit_of_work import UnitOfWork
 
 PREFIX = "ordino_"
@@ -22,11 +23,19 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(role: Role, name: str | None, uow: UnitOfWork, now: datetime) -> str:
-    """Store a new key's hash and return the key itself, which is never stored."""
+def create_key(
+    role: Role, name: str | None, uow: UnitOfWork, now: datetime, channel: str | None = None
+) -> str:
+    """Store a new key's hash and return the key itself, which is never stored.
+
+    A channel key may be scoped to one `channel`: it then places, reads, lists and
+    cancels that channel's orders only.
+    """
+    if channel is not None and role is not Role.CHANNEL:
+        raise InvalidInput.of("channel", "only a channel key is scoped to a channel")
     key = PREFIX + secrets.token_urlsafe(32)
     with uow:
-        uow.keys.add(new_id(now), hash_key(key), role, name, now)
+        uow.keys.add(ApiKey(new_id(now), role, name, channel), hash_key(key), now)
         uow.commit()
     return key
 

@@ -130,17 +130,23 @@ def _plan(uow: UnitOfWork, engine: SourcingEngine, cmd: PlaceOrder) -> SourcingP
 
 
 def cancel_order(
-    order_id: str, uow: UnitOfWork, now: datetime, reason: str | None = None
+    order_id: str,
+    uow: UnitOfWork,
+    now: datetime,
+    reason: str | None = None,
+    channel: str | None = None,
 ) -> dict[str, Any]:
-    """Cancel and release every reservation; cancelling a cancelled order changes nothing."""
-    return with_retries(lambda _: _cancel_once(order_id, uow, now, reason))
+    """Cancel and release every reservation; cancelling a cancelled order changes nothing.
+
+    With `channel`, only an order of that channel is found (a scoped channel key)."""
+    return with_retries(lambda _: _cancel_once(order_id, uow, now, reason, channel))
 
 
 def _cancel_once(
-    order_id: str, uow: UnitOfWork, now: datetime, reason: str | None
+    order_id: str, uow: UnitOfWork, now: datetime, reason: str | None, channel: str | None
 ) -> dict[str, Any]:
     with uow:
-        order = _existing(uow, order_id, for_update=True)
+        order = _existing(uow, order_id, channel, for_update=True)
         if order.cancel(now, reason):
             uow.orders.save(order)  # first: a concurrent cancel loses here
             uow.inventory.release(order.id, now)
@@ -148,9 +154,9 @@ def _cancel_once(
         return order_view(order)
 
 
-def get_order(order_id: str, uow: UnitOfWork) -> dict[str, Any]:
+def get_order(order_id: str, uow: UnitOfWork, channel: str | None = None) -> dict[str, Any]:
     with uow:
-        return order_view(_existing(uow, order_id))
+        return order_view(_existing(uow, order_id, channel))
 
 
 def list_orders(
@@ -164,8 +170,11 @@ def list_orders(
     return [order_view(order) for order in page], cursor
 
 
-def _existing(uow: UnitOfWork, order_id: str, *, for_update: bool = False) -> Order:
+def _existing(
+    uow: UnitOfWork, order_id: str, channel: str | None = None, *, for_update: bool = False
+) -> Order:
+    """The order, or NotFound; an order of another channel than `channel` is not found."""
     order = uow.orders.get(order_id, for_update=for_update)
-    if order is None:
+    if order is None or (channel is not None and order.channel != channel):
         raise NotFound(f"no order {order_id}", extra={"order_id": order_id})
     return order

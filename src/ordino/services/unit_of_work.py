@@ -12,7 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from ordino.domain.access import ApiKey, Role
+from ordino.domain.access import ApiKey
 from ordino.domain.catalog import Product
 from ordino.domain.idempotency import StoredAnswer
 from ordino.domain.inventory import (
@@ -72,9 +72,7 @@ class Idempotency(Protocol):
 
 
 class ApiKeys(Protocol):
-    def add(
-        self, key_id: str, key_hash: str, role: Role, name: str | None, now: datetime
-    ) -> None: ...
+    def add(self, key: ApiKey, key_hash: str, now: datetime) -> None: ...
     def find(self, key_hash: str) -> ApiKey | None: ...
 
 

@@ -46,17 +46,22 @@ class SqlApiKeys:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def add(self, key_id: str, key_hash: str, role: Role, name: str | None, now: datetime) -> None:
+    def add(self, key: ApiKey, key_hash: str, now: datetime) -> None:
         self.connection.execute(
             insert(api_keys).values(
-                id=key_id, key_hash=key_hash, role=str(role), name=name, created_at=now
+                id=key.id,
+                key_hash=key_hash,
+                role=str(key.role),
+                name=key.name,
+                channel=key.channel,
+                created_at=now,
             )
         )
 
     def find(self, key_hash: str) -> ApiKey | None:
         row = self.connection.execute(
-            select(api_keys.c.id, api_keys.c.role, api_keys.c.name).where(
+            select(api_keys.c.id, api_keys.c.role, api_keys.c.name, api_keys.c.channel).where(
                 api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None)
             )
         ).first()
-        return None if row is None else ApiKey(row.id, Role(row.role), row.name)
+        return None if row is None else ApiKey(row.id, Role(row.role), row.name, row.channel)

@@ -219,4 +219,5 @@ api_keys = Table(
     Column("name", String(200)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
+    Column("channel", String(64)),
 )
