@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from ordino import __version__
 from ordino.api import problems, routes_network, routes_orders
+from ordino.api.logs import redact_access_log
 from ordino.api.security import KeyCache
 from ordino.config import Settings
 from ordino.engines.sourcing import NearestFirst
@@ -24,6 +25,7 @@ def _now() -> datetime:
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = _now) -> FastAPI:
     settings = settings or Settings.from_env()
+    redact_access_log()
     engine = make_engine(settings.database_url, settings.pool_size)
 
     @asynccontextmanager

@@ -64,12 +64,14 @@ def _place_once(
         plan = _plan(uow, engine, cmd)
         order = Order.place(cmd, plan, now)
         answer = Answer(CREATED, order_view(order))
-        uow.orders.add(order)  # LostRace on a duplicate: the retry names it
+        uow.orders.add(order)
         if idempotency is not None:
             stored = StoredAnswer(idempotency.fingerprint, answer.status, answer.body)
             uow.idempotency.add(idempotency.scope, idempotency.key, stored, now)
-        # Last, so the positions stay locked only from here to the commit.
-        uow.inventory.reserve(order.reservations(now), now)  # LostRace: re-plan
+        uow.inventory.reserve(order.reservations(now), now)
+        # The store writes all of it here. LostRace when the stock went to another
+        # order (the retry re-plans) or the order or key arrived twice (the retry
+        # names the duplicate or replays the first answer).
         uow.commit()
         return answer
 
