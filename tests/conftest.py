@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings
 from sqlalchemy import Engine, text
 
 from ordino.api.app import create_app
@@ -21,6 +22,12 @@ from ordino.store import migrate
 from ordino.store.engine import make_engine, normalise_url
 from ordino.store.tables import metadata
 from ordino.store.uow import SqlUnitOfWork
+
+# CI replays the same examples every run (a red build is then a change, not luck);
+# elsewhere Hypothesis explores anew each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 POSTGRES_URL = os.environ.get("ORDINO_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
