@@ -68,6 +68,22 @@ def test_only_a_channel_key_takes_a_channel(database_url: str) -> None:
     assert found is not None and (found.role, found.channel) == ("channel", "web")
 
 
+def test_a_store_key_is_scoped_to_a_known_location(database_url: str) -> None:
+    engine = make_engine(database_url)
+    put_location(a_location("ST-HAM"), SqlUnitOfWork(engine), T0)
+    runner = CliRunner()
+    args = ["keys", "create", "--database-url", database_url]
+
+    unknown = runner.invoke(main, [*args, "--role", "store", "--location", "ST-XXX"])
+    agent = runner.invoke(main, [*args, "--role", "agent", "--location", "ST-HAM"])
+    store = runner.invoke(main, [*args, "--role", "store", "--location", "ST-HAM"])
+
+    assert (unknown.exit_code, agent.exit_code, store.exit_code) == (2, 2, 0)
+    found = authenticate(store.output.strip(), SqlUnitOfWork(engine), admin_key=None)
+    engine.dispose()
+    assert found is not None and (found.role, found.location_id) == ("store", "ST-HAM")
+
+
 def test_check_is_clean_then_reports_a_corrupted_position(database_url: str) -> None:
     engine = make_engine(database_url)
     uow = SqlUnitOfWork(engine)

@@ -21,8 +21,8 @@ from ordino.api.network_schemas import (
     ProductOut,
 )
 from ordino.api.security import require
-from ordino.domain.access import Permission
-from ordino.errors import InvalidInput
+from ordino.domain.access import ApiKey, Permission
+from ordino.errors import Forbidden, InvalidInput
 from ordino.services import inventory, network
 from ordino.services.views import location_view, product_view
 
@@ -78,25 +78,40 @@ def get_location(location_id: IdPath, request: Request) -> Response:
     return JSONResponse(network.get_location(location_id, unit_of_work(request)))
 
 
-@router.put(
-    "/inventory/{location_id}/{sku}",
-    response_model=PositionOut,
-    dependencies=[Depends(require(Permission.INVENTORY_WRITE))],
-)
-def put_position(location_id: IdPath, sku: SkuPath, body: PositionIn, request: Request) -> Response:
+def _own_location(caller: ApiKey, location_ids: list[str]) -> None:
+    """A store key scoped to its location counts that location's stock only."""
+    others = sorted({i for i in location_ids if i != caller.location_id})
+    if caller.location_id is not None and others:
+        raise Forbidden(
+            f"this key counts stock at {caller.location_id} only, not {', '.join(others)}",
+            extra={"location_id": caller.location_id},
+        )
+
+
+@router.put("/inventory/{location_id}/{sku}", response_model=PositionOut)
+def put_position(
+    location_id: IdPath,
+    sku: SkuPath,
+    body: PositionIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
+) -> Response:
+    _own_location(caller, [location_id])
     position = inventory.set_position(
         location_id, sku, body.on_hand, body.safety_stock, unit_of_work(request), clock(request)
     )
     return JSONResponse(position)
 
 
-@router.post(
-    "/inventory/adjustments",
-    response_model=AdjustmentsOut,
-    dependencies=[Depends(require(Permission.INVENTORY_WRITE))],
-)
-def post_adjustments(body: AdjustmentsIn, request: Request) -> Response:
-    results = inventory.adjust_inventory(body.to_domain(), unit_of_work(request), clock(request))
+@router.post("/inventory/adjustments", response_model=AdjustmentsOut)
+def post_adjustments(
+    body: AdjustmentsIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
+) -> Response:
+    adjustments = body.to_domain()
+    _own_location(caller, [a.location_id for a in adjustments])
+    results = inventory.adjust_inventory(adjustments, unit_of_work(request), clock(request))
     return JSONResponse({"results": results})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
@@ -83,7 +84,7 @@ def get_order(
     request: Request,
     caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
 ) -> Response:
-    return JSONResponse(orders.get_order(order_id, unit_of_work(request), caller.channel))
+    return JSONResponse(orders.get_order(order_id, unit_of_work(request), caller.orders))
 
 
 class OrderListQuery(Strict):
@@ -118,6 +119,8 @@ def list_orders(
         _own_channel(caller, params.channel or caller.channel)
         params = params.model_copy(update={"channel": caller.channel})
     query, uow = params.to_domain(), unit_of_work(request)
+    if caller.location_id is not None:  # a store sees the orders allocated to it
+        query = replace(query, location_id=caller.location_id)
     items, next_cursor = orders.list_orders(query, params.limit, uow)
     return JSONResponse({"items": items, "next_cursor": next_cursor})
 
@@ -131,4 +134,4 @@ def cancel_order(
 ) -> Response:
     reason = body.reason if body else None
     uow, now = unit_of_work(request), clock(request)
-    return JSONResponse(orders.cancel_order(order_id, uow, now, reason, caller.channel))
+    return JSONResponse(orders.cancel_order(order_id, uow, now, reason, caller.orders))

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from ordino.cli import serving
 from ordino.domain.access import Role
+from ordino.errors import InvalidInput
 from ordino.services.access import create_key
 from ordino.services.check import check_inventory
 from ordino.services.demo import seed_demo
@@ -136,13 +137,26 @@ def keys() -> None:
     default=None,
     help="Scope a channel key to one channel: it sees that channel's orders only.",
 )
-def keys_create(database_url: str, role: str, name: str | None, channel: str | None) -> None:
+@click.option(
+    "--location",
+    default=None,
+    help="Scope a store key to its location: its stock and the orders allocated to it.",
+)
+def keys_create(
+    database_url: str, role: str, name: str | None, channel: str | None, location: str | None
+) -> None:
     """Create a key and print it once; only its hash is stored."""
     if channel is not None and role != Role.CHANNEL:
         raise click.BadParameter("only a channel key takes --channel", param_hint="--channel")
+    if location is not None and role != Role.STORE:
+        raise click.BadParameter("only a store key takes --location", param_hint="--location")
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
-        click.echo(create_key(Role(role), name, SqlUnitOfWork(engine), _now(), channel))
+        uow = SqlUnitOfWork(engine)
+        try:
+            click.echo(create_key(Role(role), name, uow, _now(), channel, location))
+        except InvalidInput as error:
+            raise click.BadParameter(str(error), param_hint="--location") from None
 
 
 @main.command()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ordino.domain.orders import OrderScope
+
 
 class Role(StrEnum):
     ADMIN = "admin"  # everything, including the network and catalogue
@@ -59,3 +61,8 @@ class ApiKey:
     role: Role
     name: str | None
     channel: str | None = None  # a channel key scoped to one channel sees only its orders
+    location_id: str | None = None  # a store key scoped to its store: its stock, its orders
+
+    @property
+    def orders(self) -> OrderScope:
+        return OrderScope(self.channel, self.location_id)

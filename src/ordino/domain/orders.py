@@ -94,6 +94,7 @@ class OrderQuery:
     created_from: datetime | None = None
     created_to: datetime | None = None
     before_id: str | None = None
+    location_id: str | None = None  # only orders with an allocation at this location
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,25 @@ class Order:
         self.pending_events.append(
             Event(new_id(now), event_type, now, f"order/{self.id}", data | (extra or {}))
         )
+
+
+@dataclass(frozen=True)
+class OrderScope:
+    """The orders a caller may see: all of them, one channel's, or those with an
+    allocation at one location (a store's)."""
+
+    channel: str | None = None
+    location_id: str | None = None
+
+    def admits(self, order: Order) -> bool:
+        if self.channel is not None and order.channel != self.channel:
+            return False
+        return self.location_id is None or any(
+            a.location_id == self.location_id for line in order.lines for a in line.allocations
+        )
+
+
+EVERY_ORDER = OrderScope()
 
 
 def _lines(cmd: PlaceOrder, plan: SourcingPlan) -> list[OrderLine]:

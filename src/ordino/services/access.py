@@ -24,18 +24,28 @@ def hash_key(key: str) -> str:
 
 
 def create_key(
-    role: Role, name: str | None, uow: UnitOfWork, now: datetime, channel: str | None = None
+    role: Role,
+    name: str | None,
+    uow: UnitOfWork,
+    now: datetime,
+    channel: str | None = None,
+    location_id: str | None = None,
 ) -> str:
     """Store a new key's hash and return the key itself, which is never stored.
 
     A channel key may be scoped to one `channel`: it then places, reads, lists and
-    cancels that channel's orders only.
+    cancels that channel's orders only. A store key may be scoped to its location:
+    it then counts that location's stock and reads the orders allocated to it.
     """
     if channel is not None and role is not Role.CHANNEL:
         raise InvalidInput.of("channel", "only a channel key is scoped to a channel")
+    if location_id is not None and role is not Role.STORE:
+        raise InvalidInput.of("location_id", "only a store key is scoped to a location")
     key = PREFIX + secrets.token_urlsafe(32)
     with uow:
-        uow.keys.add(ApiKey(new_id(now), role, name, channel), hash_key(key), now)
+        if location_id is not None and uow.network.get(location_id) is None:
+            raise InvalidInput.of("location_id", f"unknown location {location_id!r}")
+        uow.keys.add(ApiKey(new_id(now), role, name, channel, location_id), hash_key(key), now)
         uow.commit()
     return key
 

@@ -8,7 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.idempotency import IdempotencyKey, StoredAnswer
-from ordino.domain.orders import LineRequest, Order, OrderQuery, PlaceOrder, order_problems
+from ordino.domain.orders import (
+    EVERY_ORDER,
+    LineRequest,
+    Order,
+    OrderQuery,
+    OrderScope,
+    PlaceOrder,
+    order_problems,
+)
 from ordino.domain.sourcing import Destination, LineDemand, SourcingPlan
 from ordino.engines.sourcing import SourcingEngine
 from ordino.errors import (
@@ -136,19 +144,19 @@ def cancel_order(
     uow: UnitOfWork,
     now: datetime,
     reason: str | None = None,
-    channel: str | None = None,
+    scope: OrderScope = EVERY_ORDER,
 ) -> dict[str, Any]:
     """Cancel and release every reservation; cancelling a cancelled order changes nothing.
 
-    With `channel`, only an order of that channel is found (a scoped channel key)."""
-    return with_retries(lambda _: _cancel_once(order_id, uow, now, reason, channel))
+    An order outside `scope` (the caller's channel or store) is not found."""
+    return with_retries(lambda _: _cancel_once(order_id, uow, now, reason, scope))
 
 
 def _cancel_once(
-    order_id: str, uow: UnitOfWork, now: datetime, reason: str | None, channel: str | None
+    order_id: str, uow: UnitOfWork, now: datetime, reason: str | None, scope: OrderScope
 ) -> dict[str, Any]:
     with uow:
-        order = _existing(uow, order_id, channel, for_update=True)
+        order = _existing(uow, order_id, scope, for_update=True)
         if order.cancel(now, reason):
             uow.orders.save(order)  # first: a concurrent cancel loses here
             uow.inventory.release(order.id, now)
@@ -156,9 +164,9 @@ def _cancel_once(
         return order_view(order)
 
 
-def get_order(order_id: str, uow: UnitOfWork, channel: str | None = None) -> dict[str, Any]:
+def get_order(order_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
     with uow:
-        return order_view(_existing(uow, order_id, channel))
+        return order_view(_existing(uow, order_id, scope))
 
 
 def list_orders(
@@ -173,10 +181,11 @@ def list_orders(
 
 
 def _existing(
-    uow: UnitOfWork, order_id: str, channel: str | None = None, *, for_update: bool = False
+    uow: UnitOfWork, order_id: str, scope: OrderScope = EVERY_ORDER, *, for_update: bool = False
 ) -> Order:
-    """The order, or NotFound; an order of another channel than `channel` is not found."""
+    """The order, or NotFound: an order outside `scope` is not found, not forbidden, so
+    a scoped key learns nothing of other channels' or stores' orders."""
     order = uow.orders.get(order_id, for_update=for_update)
-    if order is None or (channel is not None and order.channel != channel):
+    if order is None or not scope.admits(order):
         raise NotFound(f"no order {order_id}", extra={"order_id": order_id})
     return order

@@ -65,6 +65,9 @@ _FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
     "created_from": lambda start: orders.c.created_at >= start,
     "created_to": lambda end: orders.c.created_at < end,
     "before_id": lambda cursor: orders.c.id < cursor,
+    "location_id": lambda location_id: orders.c.id.in_(
+        select(allocations.c.order_id).where(allocations.c.location_id == location_id)
+    ),
 }
 
 

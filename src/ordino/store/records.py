@@ -54,14 +54,21 @@ class SqlApiKeys:
                 role=str(key.role),
                 name=key.name,
                 channel=key.channel,
+                location_id=key.location_id,
                 created_at=now,
             )
         )
 
     def find(self, key_hash: str) -> ApiKey | None:
         row = self.connection.execute(
-            select(api_keys.c.id, api_keys.c.role, api_keys.c.name, api_keys.c.channel).where(
-                api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None)
-            )
+            select(
+                api_keys.c.id,
+                api_keys.c.role,
+                api_keys.c.name,
+                api_keys.c.channel,
+                api_keys.c.location_id,
+            ).where(api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None))
         ).first()
-        return None if row is None else ApiKey(row.id, Role(row.role), row.name, row.channel)
+        if row is None:
+            return None
+        return ApiKey(row.id, Role(row.role), row.name, row.channel, row.location_id)

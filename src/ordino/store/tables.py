@@ -220,4 +220,5 @@ api_keys = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
     Column("channel", String(64)),
+    Column("location_id", String(64)),
 )

@@ -1,4 +1,4 @@
-"""api keys scoped to a channel
+"""api keys scoped to a channel or a location
 
 Revision ID: 0002_key_channel
 Revises: 0001_core
@@ -19,8 +19,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         batch_op.add_column(sa.Column("channel", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("location_id", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
+        batch_op.drop_column("location_id")
         batch_op.drop_column("channel")
