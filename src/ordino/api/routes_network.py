@@ -22,7 +22,7 @@ from ordino.api.network_schemas import (
 )
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
-from ordino.errors import Forbidden, InvalidInput
+from ordino.errors import InvalidInput
 from ordino.services import inventory, network
 from ordino.services.views import location_view, product_view
 
@@ -78,16 +78,6 @@ def get_location(location_id: IdPath, request: Request) -> Response:
     return JSONResponse(network.get_location(location_id, unit_of_work(request)))
 
 
-def _own_location(caller: ApiKey, location_ids: list[str]) -> None:
-    """A store key scoped to its location counts that location's stock only."""
-    others = sorted({i for i in location_ids if i != caller.location_id})
-    if caller.location_id is not None and others:
-        raise Forbidden(
-            f"this key counts stock at {caller.location_id} only, not {', '.join(others)}",
-            extra={"location_id": caller.location_id},
-        )
-
-
 @router.put("/inventory/{location_id}/{sku}", response_model=PositionOut)
 def put_position(
     location_id: IdPath,
@@ -96,7 +86,7 @@ def put_position(
     request: Request,
     caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
 ) -> Response:
-    _own_location(caller, [location_id])
+    caller.require_locations([location_id])
     position = inventory.set_position(
         location_id, sku, body.on_hand, body.safety_stock, unit_of_work(request), clock(request)
     )
@@ -110,7 +100,7 @@ def post_adjustments(
     caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
 ) -> Response:
     adjustments = body.to_domain()
-    _own_location(caller, [a.location_id for a in adjustments])
+    caller.require_locations(a.location_id for a in adjustments)
     results = inventory.adjust_inventory(adjustments, unit_of_work(request), clock(request))
     return JSONResponse({"results": results})
 

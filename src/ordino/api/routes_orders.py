@@ -18,7 +18,6 @@ from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.orders import OrderQuery, OrderStatus
-from ordino.errors import Forbidden
 from ordino.services import orders
 
 router = APIRouter(prefix="/v1/orders")
@@ -26,15 +25,6 @@ router = APIRouter(prefix="/v1/orders")
 _PROBLEM: dict[str, Any] = {"content": {MEDIA_TYPE: {}}}
 
 OrderIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
-
-
-def _own_channel(caller: ApiKey, channel: str) -> None:
-    """A key scoped to a channel acts for that channel only."""
-    if caller.channel is not None and channel != caller.channel:
-        raise Forbidden(
-            f"this key acts for channel {caller.channel} only, not {channel}",
-            extra={"channel": caller.channel},
-        )
 
 
 def _idempotency(key: str | None, caller: ApiKey, body: OrderIn) -> IdempotencyKey | None:
@@ -63,7 +53,7 @@ def place_order(
     caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_CREATE))],
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
 ) -> Response:
-    _own_channel(caller, body.channel)
+    caller.require_channel(body.channel)
     cmd = body.to_command()
     answer = orders.place_order(
         cmd,
@@ -116,7 +106,7 @@ def list_orders(
     caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
 ) -> Response:
     if caller.channel is not None:
-        _own_channel(caller, params.channel or caller.channel)
+        caller.require_channel(params.channel or caller.channel)
         params = params.model_copy(update={"channel": caller.channel})
     query, uow = params.to_domain(), unit_of_work(request)
     if caller.location_id is not None:  # a store sees the orders allocated to it

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from ordino.domain.orders import OrderScope
+from ordino.errors import Forbidden
 
 
 class Role(StrEnum):
@@ -65,4 +67,22 @@ class ApiKey:
 
     @property
     def orders(self) -> OrderScope:
+        """The orders this key may see."""
         return OrderScope(self.channel, self.location_id)
+
+    def require_channel(self, channel: str) -> None:
+        """A key scoped to a channel acts for that channel only."""
+        if self.channel is not None and channel != self.channel:
+            raise Forbidden(
+                f"this key acts for channel {self.channel} only, not {channel}",
+                extra={"channel": self.channel},
+            )
+
+    def require_locations(self, location_ids: Iterable[str]) -> None:
+        """A key scoped to a location counts that location's stock only."""
+        others = sorted({i for i in location_ids if i != self.location_id})
+        if self.location_id is not None and others:
+            raise Forbidden(
+                f"this key counts stock at {self.location_id} only, not {', '.join(others)}",
+                extra={"location_id": self.location_id},
+            )
