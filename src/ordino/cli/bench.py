@@ -28,7 +28,7 @@ from ordino.services.check import check_inventory
 from ordino.services.inventory import load_positions
 from ordino.services.network import put_location, put_product
 from ordino.store import migrate
-from ordino.store.engine import DEFAULT_URL, make_engine
+from ordino.store.engine import DEFAULT_URL, analyze, make_engine
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
 
@@ -87,6 +87,7 @@ def load_network(engine: Engine, locations: int, skus: int, on_hand: int) -> lis
     counts = [Position(site.id, sku, on_hand, 0, 0) for site in sites for sku in names]
     for start in range(0, len(counts), 2000):
         load_positions(counts[start : start + 2000], uow, now)
+    analyze(engine)
     return names
 
 
