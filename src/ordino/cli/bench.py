@@ -165,6 +165,7 @@ def capture(
             err=True,
         )
         asyncio.run(post_all(server, "/v1/orders", bodies[:warmup], clients))
+        analyze(engine)  # as autovacuum would, once the order tables are no longer empty
         outcome = asyncio.run(post_all(server, "/v1/orders", bodies[warmup:], clients))
     _report(_capture_figures(outcome, engine, workers, clients), json_path)
 
