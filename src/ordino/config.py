@@ -12,12 +12,14 @@ from ordino.store.engine import DEFAULT_URL
 class Settings:
     database_url: str = DEFAULT_URL
     admin_key: str | None = None
-    pool_size: int = 10
+    # Connections, and so threads, per server process. Few: Python threads beyond a
+    # handful fight over the GIL (measured: 4 gave ~25% more orders/s than 10).
+    pool_size: int = 4
 
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
             database_url=os.environ.get("ORDINO_DATABASE_URL", DEFAULT_URL),
             admin_key=os.environ.get("ORDINO_ADMIN_KEY") or None,
-            pool_size=int(os.environ.get("ORDINO_POOL_SIZE", "10")),
+            pool_size=int(os.environ.get("ORDINO_POOL_SIZE", "4")),
         )

@@ -134,13 +134,13 @@ def _problems(engine: Engine) -> list[str]:
 
 @bench.command()
 @database_option
-@click.option("--workers", default=2, show_default=True, help="Server processes.")
+@click.option("--workers", default=3, show_default=True, help="Server processes.")
 @click.option("--clients", default=32, show_default=True, help="Concurrent clients.")
 @click.option("--orders", default=20_000, show_default=True, help="Orders measured.")
 @click.option("--warmup", default=1_000, show_default=True, help="Orders before measuring.")
 @click.option("--locations", default=20, show_default=True)
 @click.option("--skus", default=1_000, show_default=True)
-@click.option("--pool-size", default=10, show_default=True, help="Connections per process.")
+@click.option("--pool-size", default=4, show_default=True, help="Connections per process.")
 @json_option
 def capture(
     database_url: str,

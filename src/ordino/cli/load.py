@@ -39,7 +39,7 @@ class Server:
 
 
 @contextmanager
-def running_server(database_url: str, workers: int, pool_size: int = 10) -> Iterator[Server]:
+def running_server(database_url: str, workers: int, pool_size: int = 4) -> Iterator[Server]:
     """`ordino serve` in child processes, stopped (SIGTERM, then SIGKILL) on exit."""
     port, key = free_port(), "bench-" + secrets.token_urlsafe(24)
     env = os.environ | {"ORDINO_ADMIN_KEY": key, "ORDINO_POOL_SIZE": str(pool_size)}
