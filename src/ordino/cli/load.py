@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import aiohttp
-import httpx2
 
 
 def free_port() -> int:
@@ -82,9 +82,10 @@ def _wait_until_up(
             log.seek(0)
             raise RuntimeError(f"the server exited: {log.read()[-2000:]}")
         try:
-            if httpx2.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx2.TransportError:
+            with urllib.request.urlopen(f"{url}/health", timeout=1) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return
+        except OSError:  # not listening yet
             pass
         time.sleep(0.2)
     raise RuntimeError(f"the server did not answer at {url} within {timeout}s")

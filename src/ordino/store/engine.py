@@ -31,11 +31,7 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         return _sqlite_engine(url)
     # No overflow: a process never holds more than `pool_size` connections, so
     # N processes stay within the server's max_connections; requests queue instead.
-    engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
-    # Send a many-row INSERT as one multi-VALUES statement rather than psycopg's
-    # pipelined executemany, which costs more for the few rows of an order.
-    engine.dialect.use_insertmanyvalues_wo_returning = True
-    return engine
+    return create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
 
 
 def _sqlite_engine(url: str) -> Engine:
