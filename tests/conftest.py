@@ -49,9 +49,9 @@ def postgres_engine() -> Iterator[Engine]:
     if not POSTGRES_URL:
         pytest.skip("ORDINO_TEST_DATABASE_URL is not set; PostgreSQL tests need it")
     engine = make_engine(POSTGRES_URL, pool_size=40)
-    with engine.begin() as connection:
-        metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    with engine.begin() as connection:  # whatever an earlier version of the schema left
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
     migrate.upgrade(engine)
     yield engine
     engine.dispose()

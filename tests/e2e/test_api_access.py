@@ -22,11 +22,17 @@ PROBLEM = "application/problem+json"
 
 
 def _network_with_an_order(api: TestClient) -> str:
-    """DC-BER holding 100 of SKU-1 and 5 of SKU-2, and one placed order (W-1001)."""
-    assert api.put("/v1/locations/DC-BER", json=a_location_body()).status_code == 201
-    for sku, on_hand in (("SKU-1", 100), ("SKU-2", 5)):
+    """DC-BER holding 100 of SKU-1 and 5 of SKU-2, DC-2 holding 1 of SKU-3, and one placed
+    order (W-1001)."""
+    for location_id in ("DC-BER", "DC-2"):
+        assert api.put(f"/v1/locations/{location_id}", json=a_location_body()).status_code == 201
+    for location_id, sku, on_hand in (
+        ("DC-BER", "SKU-1", 100),
+        ("DC-BER", "SKU-2", 5),
+        ("DC-2", "SKU-3", 1),
+    ):
         assert api.put(f"/v1/products/{sku}", json=a_product_body()).status_code == 201
-        response = api.put(f"/v1/inventory/DC-BER/{sku}", json={"on_hand": on_hand})
+        response = api.put(f"/v1/inventory/{location_id}/{sku}", json={"on_hand": on_hand})
         assert response.status_code == 200
     placed = api.post("/v1/orders", json=an_order_body(("SKU-1", 2)))
     assert placed.status_code == 201
@@ -87,6 +93,23 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
         {"adjustments": [an_adjustment_body("E-ROLE", 3)]},
         200,
     ),
+    "count inventory": (
+        "POST",
+        "/v1/inventory/counts",
+        {"counts": [{"location_id": "DC-BER", "sku": "SKU-3", "on_hand": 11}]},
+        200,
+    ),
+    "take snapshot": (
+        "POST",
+        "/v1/inventory/snapshots",
+        {
+            "location_id": "DC-2",
+            "counted_at": "2026-11-02T09:00:00Z",
+            "positions": [{"sku": "SKU-3", "on_hand": 12}],
+        },
+        200,
+    ),
+    "get movements": ("GET", "/v1/inventory/DC-BER/SKU-1/movements", None, 200),
     "get availability": ("GET", "/v1/availability?skus=SKU-1", None, 200),
     "place order": ("POST", "/v1/orders", an_order_body(external_id="W-ROLE"), 201),
     "list orders": ("GET", "/v1/orders", None, 200),
@@ -94,24 +117,30 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
     "cancel order": ("POST", "/v1/orders/{order_id}/cancel", None, 200),
 }
 
-READ = {"get product", "get location", "get availability"}
+READ = {"get product", "get location", "get availability", "get movements"}
+INVENTORY = {"put position", "adjust inventory", "count inventory", "take snapshot"}
 ORDERS = {"place order", "list orders", "get order", "cancel order"}
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(ENDPOINTS),
     Role.AGENT: READ | ORDERS,
     Role.CHANNEL: READ | ORDERS,
-    Role.STORE: READ | {"put position", "adjust inventory", "list orders", "get order"},
+    Role.STORE: READ | INVENTORY | {"list orders", "get order"},
 }
 
 
 def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
     """Which of the writing endpoints left their mark, read back as admin."""
-    sku_1, sku_2 = api.get("/v1/availability", params={"skus": "SKU-1,SKU-2"}).json()["items"]
+    sku_1, sku_2, sku_3 = api.get("/v1/availability", params={"skus": "SKU-1,SKU-2,SKU-3"}).json()[
+        "items"
+    ]
+    on_hand_3 = {p["location_id"]: p["on_hand"] for p in sku_3["locations"]}
     return {
         "put product": api.get("/v1/products/SKU-NEW").status_code == 200,
         "put location": api.get("/v1/locations/DC-NEW").status_code == 200,
         "put position": sku_2["locations"][0]["on_hand"] == 7,
         "adjust inventory": sku_1["locations"][0]["on_hand"] == 103,
+        "count inventory": on_hand_3.get("DC-BER") == 11,
+        "take snapshot": on_hand_3.get("DC-2") == 12,
         "place order": len(api.get("/v1/orders").json()["items"]) == 2,
         "cancel order": api.get(f"/v1/orders/{order_id}").json()["status"] == "cancelled",
     }
@@ -166,7 +195,10 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
     assert sorted(response.json()["paths"]) == [
         "/v1/availability",
         "/v1/inventory/adjustments",
+        "/v1/inventory/counts",
+        "/v1/inventory/snapshots",
         "/v1/inventory/{location_id}/{sku}",
+        "/v1/inventory/{location_id}/{sku}/movements",
         "/v1/locations/{location_id}",
         "/v1/orders",
         "/v1/orders/{order_id}",

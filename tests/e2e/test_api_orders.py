@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx2 import Response
 
 from ordino.domain.access import Role
 from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import T0, Clock
+from tests.e2e.support import refused
 
-PROBLEM = "application/problem+json"
 POINTS = {"DC-HAM": (53.55, 9.99), "DC-BER": (52.53, 13.38), "DC-MUC": (48.14, 11.58)}
 
 
@@ -55,14 +54,6 @@ def _place(api: TestClient, *lines: tuple[str, int], **changes: Any) -> dict[str
     assert response.status_code == 201, response.text
     order: dict[str, Any] = response.json()
     return order
-
-
-def _problem(response: Response, status: int, problem: str) -> dict[str, Any]:
-    assert response.status_code == status
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, Any] = response.json()
-    assert body["type"] == f"/problems/{problem}"
-    return body
 
 
 # Capture
@@ -192,7 +183,7 @@ def test_a_bad_order_is_refused_naming_the_field(
 ) -> None:
     _network(api, {"DC-BER": {"SKU-1": 10}})
 
-    problem = _problem(api.post("/v1/orders", json=body), 422, "invalid-input")
+    problem = refused(api.post("/v1/orders", json=body), 422, "invalid-input")
 
     assert [error["field"] for error in problem["errors"]] == [field]
     assert _order_ids(api) == []
@@ -208,7 +199,7 @@ def test_a_body_that_is_no_json_object_is_refused(api: TestClient, content: byte
 
     response = api.post("/v1/orders", content=content, headers=headers)
 
-    problem = _problem(response, 422, "invalid-input")
+    problem = refused(response, 422, "invalid-input")
     assert [error["field"] for error in problem["errors"]] == ["body"]
     assert _order_ids(api) == []
 
@@ -218,7 +209,7 @@ def test_insufficient_stock_is_409_with_shortfalls_and_reserves_nothing(api: Tes
 
     response = api.post("/v1/orders", json=an_order_body(("SKU-1", 2), ("SKU-2", 4)))
 
-    problem = _problem(response, 409, "insufficient-stock")
+    problem = refused(response, 409, "insufficient-stock")
     assert problem["shortfalls"] == [
         {"line_no": 2, "sku": "SKU-2", "requested": 4, "available": 3, "short": 1}
     ]
@@ -233,7 +224,7 @@ def test_the_same_channel_order_twice_is_a_409_naming_the_first(api: TestClient)
     again = api.post("/v1/orders", json=an_order_body(("SKU-1", 3)))
     other_channel = _place(api, ("SKU-1", 1), channel="app")
 
-    assert _problem(again, 409, "duplicate-order")["order_id"] == first["id"]
+    assert refused(again, 409, "duplicate-order")["order_id"] == first["id"]
     assert set(_order_ids(api)) == {first["id"], other_channel["id"]}
     assert _reserved(api, "SKU-1") == {"SKU-1": 3}
 
@@ -263,7 +254,7 @@ def test_an_idempotency_key_with_another_body_is_refused(api: TestClient) -> Non
 
     other = api.post("/v1/orders", json=an_order_body(("SKU-1", 3)), headers=headers)
 
-    assert _problem(other, 409, "idempotency-key-reused")["idempotency_key"] == "checkout-7"
+    assert refused(other, 409, "idempotency-key-reused")["idempotency_key"] == "checkout-7"
     assert _order_ids(api) == [first.json()["id"]]
     assert _reserved(api, "SKU-1") == {"SKU-1": 2}
 
@@ -289,10 +280,10 @@ def test_idempotency_keys_belong_to_the_api_key_that_sent_them(
 @pytest.mark.parametrize(
     "request_line", ["GET /v1/orders/ORDER-404", "POST /v1/orders/ORDER-404/cancel"]
 )
-def test_an_unknown_order_is_a_404_problem(api: TestClient, request_line: str) -> None:
+def test_an_unknown_order_is_a_404refused(api: TestClient, request_line: str) -> None:
     method, path = request_line.split()
 
-    problem = _problem(api.request(method, path), 404, "not-found")
+    problem = refused(api.request(method, path), 404, "not-found")
 
     assert problem["order_id"] == "ORDER-404"
 
@@ -372,7 +363,7 @@ def test_the_cursor_pages_through_every_order_once(api: TestClient, clock: Clock
 def test_bad_list_parameters_are_refused(
     api: TestClient, params: dict[str, str], field: str
 ) -> None:
-    problem = _problem(api.get("/v1/orders", params=params), 422, "invalid-input")
+    problem = refused(api.get("/v1/orders", params=params), 422, "invalid-input")
 
     assert [(error["field"], error["in"]) for error in problem["errors"]] == [(field, "query")]
 

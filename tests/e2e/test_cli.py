@@ -15,8 +15,9 @@ from sqlalchemy import update
 
 from ordino.cli.load import free_port
 from ordino.cli.main import main
+from ordino.domain.feeds import Count, Source
 from ordino.services.access import authenticate
-from ordino.services.inventory import set_position
+from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.store.engine import make_engine
 from ordino.store.tables import positions
@@ -89,18 +90,19 @@ def test_check_is_clean_then_reports_a_corrupted_position(database_url: str) -> 
     uow = SqlUnitOfWork(engine)
     put_location(a_location("DC-BER"), uow, T0)
     put_product(a_product("SKU-1"), uow, T0)
-    set_position("DC-BER", "SKU-1", 5, 0, uow, T0)
+    count_stock([Count("DC-BER", "SKU-1", 5, 0)], T0, Source("test", T0), uow)
     runner = CliRunner()
 
     clean = runner.invoke(main, ["check", "--database-url", database_url])
     with engine.begin() as connection:
-        connection.execute(update(positions).values(reserved=7))
+        connection.execute(update(positions).values(reserved=7, on_hand=6))
     broken = runner.invoke(main, ["check", "--database-url", database_url])
 
     assert (clean.exit_code, clean.output.split(":")[0]) == (0, "ok")
     assert broken.exit_code == 1
     assert "DC-BER SKU-1: reserved 7 but the ledger holds 0" in broken.output
-    assert "DC-BER SKU-1: reserved 7 exceeds on hand 5" in broken.output
+    assert "DC-BER SKU-1: on hand 6 but movements add up to 5" in broken.output
+    assert "short: DC-BER SKU-1: 7 reserved, 6 on hand" in broken.output
     engine.dispose()
 
 

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, select
 
 from ordino.cli.load import post_all, running_server
-from ordino.services.inventory import set_position
+from ordino.domain.feeds import Count, Source
+from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
@@ -25,7 +26,7 @@ def test_two_processes_sell_exactly_the_stock(pg_url: str, pg_engine: Engine) ->
     uow = SqlUnitOfWork(pg_engine)
     put_location(a_location("DC-BER"), uow, NOW)
     put_product(a_product("SKU-1"), uow, NOW)
-    set_position("DC-BER", "SKU-1", 40, 0, uow, NOW)
+    count_stock([Count("DC-BER", "SKU-1", 40, 0)], NOW, Source("test", NOW), uow)
     bodies = [
         json.dumps(an_order_body(("SKU-1", 1), external_id=f"F-{n}")).encode() for n in range(150)
     ]

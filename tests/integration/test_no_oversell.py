@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
+from ordino.domain.feeds import Count, Source
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.engines.sourcing import NearestFirst
 from ordino.errors import InsufficientStock, OrdinoError
 from ordino.services.check import check_inventory
-from ordino.services.inventory import set_position
+from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.services.orders import cancel_order, place_order
 from ordino.store.tables import outbox, positions, reservations
@@ -30,8 +31,8 @@ def _stock(uow: SqlUnitOfWork, stock: dict[tuple[str, str], int]) -> None:
         put_location(a_location(location_id, **({"point": point} if point else {})), uow, NOW)
     for sku in sorted({sku for _, sku in stock}):
         put_product(a_product(sku), uow, NOW)
-    for (location_id, sku), on_hand in stock.items():
-        set_position(location_id, sku, on_hand, 0, uow, NOW)
+    counts = [Count(location_id, sku, on_hand, 0) for (location_id, sku), on_hand in stock.items()]
+    count_stock(counts, NOW, Source("test", NOW), uow)
 
 
 def _race(

@@ -10,11 +10,12 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, select
 
+from ordino.domain.feeds import Count, Source
 from ordino.domain.inventory import StockAtLocation
 from ordino.domain.network import Address, LocationType
 from ordino.domain.sourcing import Destination, LineDemand, SourcingPlan
 from ordino.engines.sourcing import NearestFirst
-from ordino.services.inventory import set_position
+from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.store.tables import (
     allocations,
@@ -50,8 +51,8 @@ def with_stock(uow: SqlUnitOfWork, now: datetime, counts: dict[tuple[str, str], 
         put_location(LOCATIONS.get(location_id, a_location(location_id)), uow, now)
     for sku in sorted({sku for _, sku in counts}):
         put_product(a_product(sku), uow, now)
-    for (location_id, sku), on_hand in counts.items():
-        set_position(location_id, sku, on_hand, 0, uow, now)
+    feed = [Count(location_id, sku, on_hand, 0) for (location_id, sku), on_hand in counts.items()]
+    count_stock(feed, None, Source("test", now), uow)
 
 
 def rows(engine: Engine, table: Table) -> list[dict[str, Any]]:

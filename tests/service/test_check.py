@@ -1,13 +1,16 @@
-"""`ordino check`: positions whose reserved disagrees with the ledger or exceeds on hand."""
+"""`ordino check`: positions whose reserved disagrees with the ledger, or whose on hand
+disagrees with its movements."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
 
+from ordino.domain.feeds import Adjustment, Count, Source
 from ordino.domain.inventory import Discrepancy
 from ordino.engines.sourcing import NearestFirst
-from ordino.services.check import check_inventory
+from ordino.services.check import check_inventory, shortages
+from ordino.services.inventory import adjust_inventory, count_stock
 from ordino.services.orders import cancel_order, place_order
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
@@ -35,15 +38,54 @@ def test_a_consistent_database_has_no_discrepancies(uow: SqlUnitOfWork, clock: C
     assert check_inventory(uow) == []
 
 
-def test_reserved_corrupted_above_the_ledger_and_on_hand_is_found(uow: SqlUnitOfWork) -> None:
+def test_reserved_corrupted_above_the_ledger_is_found(uow: SqlUnitOfWork) -> None:
     run_sql(
         uow, "UPDATE positions SET reserved = 13 WHERE location_id = 'DC-BER' AND sku = 'SKU-1'"
     )
 
     assert check_inventory(uow) == [
-        Discrepancy("DC-BER", "SKU-1", "reserved 13 but the ledger holds 2"),
-        Discrepancy("DC-BER", "SKU-1", "reserved 13 exceeds on hand 10"),
+        Discrepancy("DC-BER", "SKU-1", "reserved 13 but the ledger holds 2")
     ]
+
+
+def test_on_hand_changed_without_a_movement_is_found(uow: SqlUnitOfWork) -> None:
+    run_sql(uow, "UPDATE positions SET on_hand = 12 WHERE sku = 'SKU-2'")
+
+    assert check_inventory(uow) == [
+        Discrepancy("DC-BER", "SKU-2", "on hand 12 but movements add up to 5"),
+        Discrepancy("DC-BER", "SKU-2", "on hand 12 but the last movement left 5"),
+    ]
+
+
+def test_a_movement_lost_is_found(uow: SqlUnitOfWork, clock: Clock) -> None:
+    adjust_inventory(
+        [Adjustment("evt-1", "DC-BER", "SKU-2", 3)], Source("test", clock.advance(minutes=1)), uow
+    )
+    run_sql(uow, "DELETE FROM inventory_movements WHERE event_id = 'evt-1'")
+
+    assert check_inventory(uow) == [
+        Discrepancy("DC-BER", "SKU-2", "on hand 8 but movements add up to 5"),
+        Discrepancy("DC-BER", "SKU-2", "on hand 8 but the last movement left 5"),
+    ]
+
+
+def test_movements_out_of_order_are_found(uow: SqlUnitOfWork, clock: Clock) -> None:
+    """The sum is right, but the latest movement does not end where the position is."""
+    adjust_inventory(
+        [Adjustment("evt-1", "DC-BER", "SKU-2", 3)], Source("test", clock.advance(minutes=1)), uow
+    )
+    run_sql(uow, "UPDATE inventory_movements SET on_hand_after = 4 WHERE event_id = 'evt-1'")
+
+    assert check_inventory(uow) == [
+        Discrepancy("DC-BER", "SKU-2", "on hand 8 but the last movement left 4")
+    ]
+
+
+def test_a_short_position_is_not_a_discrepancy(uow: SqlUnitOfWork, clock: Clock) -> None:
+    count_stock([Count("DC-BER", "SKU-1", 1)], None, Source("test", clock()), uow)
+
+    assert check_inventory(uow) == []
+    assert [(p.sku, p.on_hand, p.reserved, p.short) for p in shortages(uow)] == [("SKU-1", 1, 2, 1)]
 
 
 def test_reserved_below_the_ledger_is_found(uow: SqlUnitOfWork) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from ordino.domain.access import ApiKey, Role
 from ordino.services.access import authenticate, create_key, hash_key
 from ordino.services.demo import seed_demo
-from ordino.store.inventory import SqlInventory
+from ordino.store.movements import SqlMovements
 from ordino.store.tables import api_keys, locations, positions, products
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
@@ -23,10 +23,10 @@ DEMO_ON_HAND = 149_341  # what the seeded generator gives; a change here changes
 def test_the_demo_network_loads_whole_and_once(
     uow: SqlUnitOfWork, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def interrupted(self: SqlInventory, *args: Any) -> Any:
+    def interrupted(self: SqlMovements, *args: Any) -> Any:
         raise KeyboardInterrupt  # after locations and products were written
 
-    monkeypatch.setattr(SqlInventory, "put_positions", interrupted)
+    monkeypatch.setattr(SqlMovements, "apply", interrupted)
     with pytest.raises(KeyboardInterrupt):
         seed_demo(uow, clock())
     monkeypatch.undo()

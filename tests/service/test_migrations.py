@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, inspect
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
 
+from ordino.services.check import check_inventory
 from ordino.store import migrate
 from ordino.store.tables import metadata
+from ordino.store.uow import SqlUnitOfWork
 
 
 def test_downgrade_to_base_and_upgrade_again(engine: Engine) -> None:
@@ -19,3 +23,45 @@ def test_downgrade_to_base_and_upgrade_again(engine: Engine) -> None:
     assert set(metadata.tables) <= set(inspect(engine).get_table_names())
     columns = {c["name"] for c in inspect(engine).get_columns("api_keys")}
     assert "channel" in columns
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_defines(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        differences = compare_metadata(context, metadata)
+
+    assert differences == []
+
+
+def test_adjustments_recorded_before_movements_become_movements(engine: Engine) -> None:
+    """0003 carries the adjustments over, after an opening balance, so they add up."""
+    migrate.downgrade(engine, "0002_key_channel")
+    with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO locations (id, name, type, line1, city, postal_code, country, "
+            "time_zone, ships, pickup, returns, updated_at) VALUES ('DC-BER', 'Berlin', "
+            "'warehouse', 'Str. 1', 'Berlin', '10115', 'DE', 'Europe/Berlin', true, false, "
+            "true, '2026-11-01 08:00:00')",
+            "INSERT INTO products (sku, name, updated_at) VALUES ('SKU-1', 'Jacket', "
+            "'2026-11-01 08:00:00')",
+            "INSERT INTO positions (location_id, sku, on_hand, reserved, safety_stock, "
+            "updated_at) VALUES ('DC-BER', 'SKU-1', 12, 0, 1, '2026-11-01 09:00:00')",
+            "INSERT INTO inventory_adjustments VALUES ('E-1', 'DC-BER', 'SKU-1', 5, "
+            "'received', '2026-11-01 08:30:00')",
+        ):
+            connection.execute(text(statement))
+
+    migrate.upgrade(engine)
+
+    with engine.connect() as connection:
+        moved = connection.execute(
+            text(
+                "SELECT kind, quantity, on_hand_after, event_id, reason "
+                "FROM inventory_movements ORDER BY id"
+            )
+        ).all()
+    assert [tuple(row) for row in moved] == [
+        ("opening", 7, 7, None, "balance when movements began"),
+        ("adjustment", 5, 12, "E-1", "received"),
+    ]
+    assert check_inventory(SqlUnitOfWork(engine)) == []

@@ -1,4 +1,4 @@
-"""Request and response bodies for products, locations and inventory."""
+"""Request and response bodies for products and locations."""
 
 from __future__ import annotations
 
@@ -15,14 +15,12 @@ from ordino.api.fields import (
     Latitude,
     Longitude,
     OptionalText,
-    Quantity,
     Strict,
     Text,
     TimeZone,
     point_of,
 )
 from ordino.domain.catalog import Product
-from ordino.domain.inventory import Adjustment
 from ordino.domain.money import BadAmount, parse_amount
 from ordino.domain.network import Address, Location, LocationType
 from ordino.errors import FieldError, InvalidInput
@@ -106,69 +104,3 @@ class ProductOut(BaseModel):
     name: str
     weight_kg: str | None
     prices: dict[str, str]
-
-
-class PositionIn(Strict):
-    on_hand: Quantity
-    safety_stock: Quantity | None = None
-
-
-class PositionOut(BaseModel):
-    location_id: str
-    sku: str
-    on_hand: int
-    reserved: int
-    safety_stock: int
-    available: int
-
-
-class AdjustmentIn(Strict):
-    event_id: Annotated[str, Field(min_length=1, max_length=128)]
-    location_id: Identifier
-    sku: Identifier
-    delta: Annotated[int, Field(strict=True, ge=-100_000_000, le=100_000_000)]
-    reason: OptionalText = None
-
-    def to_domain(self) -> Adjustment:
-        return Adjustment(self.event_id, self.location_id, self.sku, self.delta, self.reason)
-
-
-class AdjustmentsIn(Strict):
-    adjustments: Annotated[list[AdjustmentIn], Field(min_length=1, max_length=10_000)]
-
-    def to_domain(self) -> list[Adjustment]:
-        """The adjustments, refused when an event id repeats within the request."""
-        first: dict[str, int] = {}
-        for i, adjustment in enumerate(self.adjustments):
-            if (earlier := first.setdefault(adjustment.event_id, i)) != i:
-                raise InvalidInput.of(
-                    f"adjustments[{i}].event_id", f"repeats adjustments[{earlier}].event_id"
-                )
-        return [a.to_domain() for a in self.adjustments]
-
-
-class AdjustmentResult(BaseModel):
-    event_id: str
-    status: str  # applied | duplicate
-
-
-class AdjustmentsOut(BaseModel):
-    results: list[AdjustmentResult]
-
-
-class LocationAvailability(BaseModel):
-    location_id: str
-    available: int
-    on_hand: int
-    reserved: int
-    safety_stock: int
-
-
-class SkuAvailability(BaseModel):
-    sku: str
-    available: int
-    locations: list[LocationAvailability]
-
-
-class AvailabilityOut(BaseModel):
-    items: list[SkuAvailability]

@@ -1,29 +1,18 @@
-"""Products, locations, inventory positions and availability."""
+"""Products and locations."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN
-from ordino.api.network_schemas import (
-    AdjustmentsIn,
-    AdjustmentsOut,
-    AvailabilityOut,
-    LocationIn,
-    PositionIn,
-    PositionOut,
-    ProductIn,
-    ProductOut,
-)
+from ordino.api.network_schemas import LocationIn, ProductIn, ProductOut
 from ordino.api.security import require
-from ordino.domain.access import ApiKey, Permission
-from ordino.errors import InvalidInput
-from ordino.services import inventory, network
+from ordino.domain.access import Permission
+from ordino.services import network
 from ordino.services.views import location_view, product_view
 
 router = APIRouter(prefix="/v1")
@@ -76,49 +65,3 @@ def put_location(location_id: IdPath, body: LocationIn, request: Request) -> Res
 )
 def get_location(location_id: IdPath, request: Request) -> Response:
     return JSONResponse(network.get_location(location_id, unit_of_work(request)))
-
-
-@router.put("/inventory/{location_id}/{sku}", response_model=PositionOut)
-def put_position(
-    location_id: IdPath,
-    sku: SkuPath,
-    body: PositionIn,
-    request: Request,
-    caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
-) -> Response:
-    caller.require_locations([location_id])
-    position = inventory.set_position(
-        location_id, sku, body.on_hand, body.safety_stock, unit_of_work(request), clock(request)
-    )
-    return JSONResponse(position)
-
-
-@router.post("/inventory/adjustments", response_model=AdjustmentsOut)
-def post_adjustments(
-    body: AdjustmentsIn,
-    request: Request,
-    caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
-) -> Response:
-    adjustments = body.to_domain()
-    caller.require_locations(a.location_id for a in adjustments)
-    results = inventory.adjust_inventory(adjustments, unit_of_work(request), clock(request))
-    return JSONResponse({"results": results})
-
-
-@router.get(
-    "/availability",
-    response_model=AvailabilityOut,
-    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
-)
-def get_availability(
-    request: Request,
-    skus: Annotated[
-        str, Query(min_length=1, max_length=6600, description="Comma-separated SKUs, at most 100")
-    ],
-) -> Response:
-    wanted = [sku.strip() for sku in skus.split(",") if sku.strip()]
-    if not wanted or len(wanted) > MAX_SKUS:
-        raise InvalidInput.of("skus", f"give between 1 and {MAX_SKUS} comma-separated SKUs")
-    if malformed := [sku for sku in wanted if not re.match(ID_PATTERN, sku)]:
-        raise InvalidInput.of("skus", f"not SKUs: {', '.join(map(repr, malformed))}")
-    return JSONResponse({"items": inventory.availability(wanted, unit_of_work(request))})

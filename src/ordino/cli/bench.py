@@ -21,11 +21,11 @@ from sqlalchemy import Engine, select
 
 from ordino.cli.load import Outcome, Server, post_all, running_server
 from ordino.domain.catalog import Product
+from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point
-from ordino.domain.inventory import Position
 from ordino.domain.network import Address, Location, LocationType
 from ordino.services.check import check_inventory
-from ordino.services.inventory import load_positions
+from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.store import migrate
 from ordino.store.engine import DEFAULT_URL, analyze, make_engine
@@ -84,9 +84,9 @@ def load_network(engine: Engine, locations: int, skus: int, on_hand: int) -> lis
             uow,
             now,
         )
-    counts = [Position(site.id, sku, on_hand, 0, 0) for site in sites for sku in names]
-    for start in range(0, len(counts), 2000):
-        load_positions(counts[start : start + 2000], uow, now)
+    counts = [Count(site.id, sku, on_hand, 0) for site in sites for sku in names]
+    for start in range(0, len(counts), 5000):
+        count_stock(counts[start : start + 5000], None, Source("bench", _now()), uow)
     analyze(engine)
     return names
 
@@ -207,7 +207,7 @@ def flash_sale(
     sku = f"FLASH-{run}"
     uow, now = SqlUnitOfWork(engine), _now()
     put_product(Product(sku, "Flash sale item", None, {"EUR": Decimal("9.90")}), uow, now)
-    load_positions([Position("BENCH-L0001", sku, units, 0, 0)], uow, now)
+    count_stock([Count("BENCH-L0001", sku, units, 0)], None, Source("bench", now), uow)
     rng = random.Random(3)
     bodies = [_order_body(n, run, [sku], rng, lines=1) for n in range(buyers)]
     with running_server(database_url, workers) as server:

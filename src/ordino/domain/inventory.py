@@ -2,13 +2,17 @@
 
 Invariants kept by the store and checked by `ordino check`:
   * `reserved` of a position equals the sum of its active reservations in the ledger;
-  * 0 <= reserved <= on_hand, and safety_stock >= 0.
+  * on hand equals the sum of the position's movements (`ordino.domain.feeds`);
+  * 0 <= on_hand, 0 <= reserved, 0 <= safety_stock. A reservation never takes more
+    than is available, but a count or a delta (a fact reported by the location) may
+    leave on hand below reserved: the position is then `short`.
 Availability to sell is on hand less reserved less safety stock, never below zero.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ordino.domain.geo import Point
 
@@ -24,10 +28,17 @@ class Position:
     on_hand: int
     reserved: int
     safety_stock: int
+    counted_at: datetime | None = None  # when the last count was taken
+    moved_at: datetime | None = None  # when the latest delta happened
 
     @property
     def available(self) -> int:
         return max(0, self.on_hand - self.reserved - self.safety_stock)
+
+    @property
+    def short(self) -> int:
+        """Units reserved that the location no longer has."""
+        return max(0, self.reserved - self.on_hand)
 
 
 @dataclass(frozen=True)
@@ -51,17 +62,6 @@ class Reservation:
     location_id: str
     sku: str
     quantity: int
-
-
-@dataclass(frozen=True)
-class Adjustment:
-    """A change of on hand reported by a location, applied once per event id."""
-
-    event_id: str
-    location_id: str
-    sku: str
-    delta: int
-    reason: str | None = None
 
 
 @dataclass(frozen=True)

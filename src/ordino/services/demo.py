@@ -8,9 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from ordino.domain.catalog import Product
+from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point
-from ordino.domain.inventory import Position
 from ordino.domain.network import Address, Location, LocationType
+from ordino.services.inventory import record_counts
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 
@@ -113,5 +114,5 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
             if location.type is _W:
                 on_hand *= 4
             safety_stock = 2 if location.type is _S else 0
-            counts.append(Position(location.id, product.sku, on_hand, 0, safety_stock))
-    uow.inventory.put_positions(counts, now)
+            counts.append(Count(location.id, product.sku, on_hand, safety_stock))
+    record_counts(uow, counts, Source("demo", now, "demo stock"))

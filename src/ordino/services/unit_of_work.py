@@ -7,21 +7,17 @@ conditional write finds the state changed under it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from ordino.domain.access import ApiKey
 from ordino.domain.catalog import Product
+from ordino.domain.events import Event
+from ordino.domain.feeds import FeedPlan, Key
 from ordino.domain.idempotency import StoredAnswer
-from ordino.domain.inventory import (
-    Adjustment,
-    Discrepancy,
-    Position,
-    Reservation,
-    StockAtLocation,
-)
+from ordino.domain.inventory import Discrepancy, Position, Reservation, StockAtLocation
 from ordino.domain.network import Location
 from ordino.domain.orders import Order, OrderQuery
 
@@ -29,14 +25,14 @@ from ordino.domain.orders import Order, OrderQuery
 class Catalog(Protocol):
     def put(self, product: Product, now: datetime) -> bool: ...  # True if created
     def get(self, sku: str) -> Product | None: ...
-    def known(self, skus: Sequence[str]) -> set[str]: ...
+    def known(self, skus: Iterable[str]) -> set[str]: ...
 
 
 class Network(Protocol):
     def put(self, location: Location, now: datetime) -> bool: ...  # True if created
     def get(self, location_id: str) -> Location | None: ...
     def is_empty(self) -> bool: ...
-    def known(self, location_ids: Sequence[str]) -> set[str]: ...
+    def known(self, location_ids: Iterable[str]) -> set[str]: ...
 
 
 class Inventory(Protocol):
@@ -44,18 +40,29 @@ class Inventory(Protocol):
     def reserve(self, reservations: Sequence[Reservation], now: datetime) -> None: ...
     def release(self, order_id: str, now: datetime) -> list[Reservation]: ...
     def position(self, location_id: str, sku: str) -> Position | None: ...
-    def set_position(
-        self,
-        location_id: str,
-        sku: str,
-        on_hand: int,
-        safety_stock: int | None,
-        now: datetime,
-    ) -> Position: ...
-    def adjust(self, adjustment: Adjustment, now: datetime) -> bool: ...  # False: seen before
-    def put_positions(self, counts: Sequence[Position], now: datetime) -> int: ...
     def positions(self, skus: Sequence[str], shipping_only: bool) -> list[Position]: ...
+
+
+class Movements(Protocol):
+    """Feeds into positions: what they touch, and the plan written with its movements."""
+
+    def current(self, keys: Iterable[Key]) -> dict[Key, Position]: ...
+    def at_location(self, location_id: str) -> dict[Key, Position]: ...
+    def later(self, keys: Iterable[Key], since: datetime) -> dict[Key, int]: ...
+    def seen(self, event_ids: Iterable[str]) -> set[str]: ...
+    def apply(self, plan: FeedPlan, now: datetime) -> None: ...  # LostRace
+    def history(
+        self, location_id: str, sku: str, limit: int, before_id: int | None = None
+    ) -> list[dict[str, Any]]: ...
+
+
+class Audit(Protocol):
     def discrepancies(self) -> list[Discrepancy]: ...
+    def shortages(self) -> list[Position]: ...
+
+
+class Events(Protocol):
+    def add(self, events: Sequence[Event]) -> None: ...  # written at commit
 
 
 class Orders(Protocol):
@@ -83,6 +90,12 @@ class UnitOfWork(Protocol):
     def network(self) -> Network: ...
     @property
     def inventory(self) -> Inventory: ...
+    @property
+    def movements(self) -> Movements: ...
+    @property
+    def audit(self) -> Audit: ...
+    @property
+    def events(self) -> Events: ...
     @property
     def orders(self) -> Orders: ...
     @property

@@ -66,6 +66,8 @@ def position_view(position: Position) -> dict[str, Any]:
         "reserved": position.reserved,
         "safety_stock": position.safety_stock,
         "available": position.available,
+        "short": position.short,
+        "counted_at": position.counted_at.isoformat() if position.counted_at else None,
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,8 @@ from ordino.domain.network import Address, Location, LocationType
 from ordino.errors import LostRace
 from ordino.store.tables import locations, product_prices, products
 
+_CHUNK = 10_000
+
 
 def _upsert(connection: Connection, table: Any, key: Any, values: dict[str, Any]) -> bool:
     """Update the row, or insert it when there is none; True when inserted."""
@@ -27,6 +29,15 @@ def _upsert(connection: Connection, table: Any, key: Any, values: dict[str, Any]
     except IntegrityError as error:  # a concurrent writer inserted it first
         raise LostRace(str(error.orig)) from error
     return True
+
+
+def _existing(connection: Connection, key: Any, wanted: Iterable[str]) -> set[str]:
+    """The values among `wanted` that `key` holds; asked in chunks, so that a bulk feed
+    stays within SQLite's bound on parameters."""
+    values, found = sorted(set(wanted)), set[str]()
+    for start in range(0, len(values), _CHUNK):
+        found.update(connection.scalars(select(key).where(key.in_(values[start : start + _CHUNK]))))
+    return found
 
 
 class SqlCatalog:
@@ -73,9 +84,8 @@ class SqlCatalog:
             {p.currency: from_minor(p.amount_minor, p.currency) for p in prices},
         )
 
-    def known(self, skus: Sequence[str]) -> set[str]:
-        query = select(products.c.sku).where(products.c.sku.in_(sorted(set(skus))))
-        return set(self.connection.scalars(query))
+    def known(self, skus: Iterable[str]) -> set[str]:
+        return _existing(self.connection, products.c.sku, skus)
 
 
 class SqlNetwork:
@@ -104,9 +114,8 @@ class SqlNetwork:
         }
         return _upsert(self.connection, locations, locations.c.id == location.id, values)
 
-    def known(self, location_ids: Sequence[str]) -> set[str]:
-        query = select(locations.c.id).where(locations.c.id.in_(sorted(set(location_ids))))
-        return set(self.connection.scalars(query))
+    def known(self, location_ids: Iterable[str]) -> set[str]:
+        return _existing(self.connection, locations.c.id, location_ids)
 
     def is_empty(self) -> bool:
         return self.connection.execute(select(locations.c.id).limit(1)).first() is None

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ordino.domain.events import Event
+from ordino.store.pending import PendingWrites
+from ordino.store.tables import outbox
 
 
 def rows(events: Sequence[Event]) -> list[dict[str, Any]]:
@@ -20,3 +22,14 @@ def rows(events: Sequence[Event]) -> list[dict[str, Any]]:
         }
         for e in events
     ]
+
+
+class SqlEvents:
+    """Events not tied to an aggregate's save: written at commit with everything else."""
+
+    def __init__(self, pending: PendingWrites) -> None:
+        self.pending = pending
+
+    def add(self, events: Sequence[Event]) -> None:
+        if events:
+            self.pending.insert(outbox, rows(events))

@@ -110,6 +110,8 @@ positions = Table(
     Column("reserved", Integer, nullable=False, server_default="0"),
     Column("safety_stock", Integer, nullable=False, server_default="0"),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("counted_at", UTCDateTime),  # when the last count was taken
+    Column("moved_at", UTCDateTime),  # when the latest delta happened
     CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
     CheckConstraint("reserved >= 0", name="reserved_not_negative"),
     CheckConstraint("safety_stock >= 0", name="safety_stock_not_negative"),
@@ -119,15 +121,27 @@ positions = Table(
 # What a position can still promise: the left side of the reservation's condition.
 position_available = positions.c.on_hand - positions.c.reserved - positions.c.safety_stock
 
-inventory_adjustments = Table(
-    "inventory_adjustments",
+# Every change of a position's on hand or safety stock, kept forever (never updated):
+# a position's on hand is the sum of its movements' quantities.
+inventory_movements = Table(
+    "inventory_movements",
     metadata,
-    Column("event_id", String(128), primary_key=True),
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
     Column("location_id", String(64), nullable=False),
     Column("sku", String(64), nullable=False),
-    Column("delta", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("on_hand_after", Integer, nullable=False),
+    Column("safety_stock_after", Integer, nullable=False),
+    Column("reported", Integer),
+    Column("event_id", String(160), unique=True),
+    Column("reference", String(128)),
     Column("reason", String(200)),
-    Column("applied_at", UTCDateTime, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Index("ix_inventory_movements_location_id_sku_id", "location_id", "sku", "id"),
+    Index("ix_inventory_movements_reference", "reference"),
 )
 
 orders = Table(

@@ -11,9 +11,12 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from ordino.store.audit import SqlAudit
 from ordino.store.catalog import SqlCatalog, SqlNetwork
 from ordino.store.inventory import SqlInventory
+from ordino.store.movements import SqlMovements
 from ordino.store.orders import SqlOrders
+from ordino.store.outbox import SqlEvents
 from ordino.store.pending import PendingWrites
 from ordino.store.records import SqlApiKeys, SqlIdempotency
 
@@ -31,6 +34,9 @@ class SqlUnitOfWork:
         self.catalog = SqlCatalog(connection)
         self.network = SqlNetwork(connection)
         self.inventory = SqlInventory(connection, self._pending)
+        self.movements = SqlMovements(connection)
+        self.audit = SqlAudit(connection)
+        self.events = SqlEvents(self._pending)
         self.orders = SqlOrders(connection, self._pending)
         self.idempotency = SqlIdempotency(connection, self._pending)
         self.keys = SqlApiKeys(connection)

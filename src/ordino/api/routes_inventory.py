@@ -1,0 +1,137 @@
+"""Stock: counts, snapshots and deltas from locations, movements, availability."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from ordino.api.deps import clock, unit_of_work
+from ordino.api.fields import ID_PATTERN
+from ordino.api.inventory_schemas import (
+    AdjustmentsIn,
+    AdjustmentsOut,
+    AvailabilityOut,
+    CountsIn,
+    CountsOut,
+    MovementPage,
+    PositionIn,
+    PositionOut,
+    SnapshotIn,
+    SnapshotOut,
+)
+from ordino.api.security import require
+from ordino.domain.access import ApiKey, Permission
+from ordino.domain.feeds import Count, Source
+from ordino.errors import InvalidInput
+from ordino.services import inventory
+
+router = APIRouter(prefix="/v1")
+
+SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+MAX_SKUS = 100
+
+
+def _source(request: Request, caller: ApiKey, reason: str | None = None) -> Source:
+    return Source(f"key:{caller.id}", clock(request), reason)
+
+
+@router.put("/inventory/{location_id}/{sku}", response_model=PositionOut)
+def put_position(
+    location_id: IdPath,
+    sku: SkuPath,
+    body: PositionIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
+) -> Response:
+    """Count one position: on hand (and safety stock) at `counted_at`."""
+    caller.require_locations([location_id])
+    count = Count(location_id, sku, body.on_hand, body.safety_stock)
+    source = _source(request, caller, body.reason)
+    position = inventory.set_position(
+        location_id, sku, count, body.counted_at, source, unit_of_work(request)
+    )
+    return JSONResponse(position)
+
+
+@router.get(
+    "/inventory/{location_id}/{sku}/movements",
+    response_model=MovementPage,
+    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
+)
+def get_movements(
+    location_id: IdPath,
+    sku: SkuPath,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[int | None, Query(ge=1, description="next_cursor of the last page")] = None,
+) -> Response:
+    """A position and every change that made it, newest first: who, why, when, before, after."""
+    page = inventory.movements(location_id, sku, unit_of_work(request), limit, cursor)
+    return JSONResponse(page)
+
+
+@router.post("/inventory/counts", response_model=CountsOut)
+def post_counts(
+    body: CountsIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
+) -> Response:
+    """Counts of some positions; a count older than the position's last one is superseded."""
+    counts = [c.to_domain() for c in body.counts]
+    caller.require_locations(c.location_id for c in counts)
+    source = _source(request, caller, body.reason)
+    results = inventory.count_stock(counts, body.counted_at, source, unit_of_work(request))
+    return JSONResponse({"results": results})
+
+
+@router.post("/inventory/snapshots", response_model=SnapshotOut)
+def post_snapshot(
+    body: SnapshotIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
+) -> Response:
+    """A full count of one location: positions it does not list are counted 0."""
+    caller.require_locations([body.location_id])
+    source = _source(request, caller, body.reason)
+    summary = inventory.take_snapshot(
+        body.location_id, body.counts(), body.counted_at, source, unit_of_work(request)
+    )
+    return JSONResponse(summary)
+
+
+@router.post("/inventory/adjustments", response_model=AdjustmentsOut)
+def post_adjustments(
+    body: AdjustmentsIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
+) -> Response:
+    """Deltas, each applied once per event id; one that happened before the position's
+    last count is already in it (superseded)."""
+    adjustments = body.to_domain()
+    caller.require_locations(a.location_id for a in adjustments)
+    source = _source(request, caller)
+    results = inventory.adjust_inventory(adjustments, source, unit_of_work(request))
+    return JSONResponse({"results": results})
+
+
+@router.get(
+    "/availability",
+    response_model=AvailabilityOut,
+    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
+)
+def get_availability(
+    request: Request,
+    skus: Annotated[
+        str, Query(min_length=1, max_length=6600, description="Comma-separated SKUs, at most 100")
+    ],
+) -> Response:
+    wanted = [sku.strip() for sku in skus.split(",") if sku.strip()]
+    if not wanted or len(wanted) > MAX_SKUS:
+        raise InvalidInput.of("skus", f"give between 1 and {MAX_SKUS} comma-separated SKUs")
+    if malformed := [sku for sku in wanted if not re.match(ID_PATTERN, sku)]:
+        raise InvalidInput.of("skus", f"not SKUs: {', '.join(map(repr, malformed))}")
+    return JSONResponse({"items": inventory.availability(wanted, unit_of_work(request))})

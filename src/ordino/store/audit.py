@@ -1,0 +1,127 @@
+"""What `ordino check` verifies over the whole database, in a few set queries.
+
+  * a position's reserved equals its active ledger rows, and no ledger row holds
+    stock of a position that does not exist;
+  * a position's on hand equals the sum of its movements, and its latest movement
+    ends at that on hand (so every change of on hand was recorded, in order).
+
+Positions short (reserved above on hand after a count) are not broken: they are
+listed apart, as work to do.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from ordino.domain.inventory import Discrepancy, Position
+from ordino.store.inventory import position_of
+from ordino.store.tables import inventory_movements, positions, reservations
+
+_SAMPLE = 1000  # problems reported per kind at most
+
+
+class SqlAudit:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def discrepancies(self) -> list[Discrepancy]:
+        return self._ledger() + self._orphans() + self._movements()
+
+    def shortages(self) -> list[Position]:
+        query = (
+            select(positions)
+            .where(positions.c.reserved > positions.c.on_hand)
+            .order_by(positions.c.location_id, positions.c.sku)
+            .limit(_SAMPLE)
+        )
+        return [position_of(row) for row in self.connection.execute(query)]
+
+    def _ledger(self) -> list[Discrepancy]:
+        r = reservations.c
+        held = (
+            select(r.location_id, r.sku, func.sum(r.quantity).label("held"))
+            .where(r.released_at.is_(None))
+            .group_by(r.location_id, r.sku)
+            .subquery()
+        )
+        ledger = func.coalesce(held.c.held, 0)
+        query = (
+            select(positions.c.location_id, positions.c.sku, positions.c.reserved, ledger)
+            .outerjoin(
+                held,
+                and_(held.c.location_id == positions.c.location_id, held.c.sku == positions.c.sku),
+            )
+            .where(positions.c.reserved != ledger)
+            .order_by(positions.c.location_id, positions.c.sku)
+            .limit(_SAMPLE)
+        )
+        return [
+            Discrepancy(location_id, sku, f"reserved {reserved} but the ledger holds {total}")
+            for location_id, sku, reserved, total in self.connection.execute(query)
+        ]
+
+    def _orphans(self) -> list[Discrepancy]:
+        """Ledger rows for positions that do not exist."""
+        query = (
+            select(reservations.c.location_id, reservations.c.sku)
+            .distinct()
+            .outerjoin(
+                positions,
+                and_(
+                    positions.c.location_id == reservations.c.location_id,
+                    positions.c.sku == reservations.c.sku,
+                ),
+            )
+            .where(reservations.c.released_at.is_(None), positions.c.sku.is_(None))
+            .limit(_SAMPLE)
+        )
+        return [
+            Discrepancy(r.location_id, r.sku, "ledger holds stock of no position")
+            for r in self.connection.execute(query)
+        ]
+
+    def _movements(self) -> list[Discrepancy]:
+        m = inventory_movements.c
+        sums = (
+            select(
+                m.location_id,
+                m.sku,
+                func.sum(m.quantity).label("total"),
+                func.max(m.id).label("last_id"),
+            )
+            .group_by(m.location_id, m.sku)
+            .subquery()
+        )
+        last = inventory_movements.alias("last")
+        total = func.coalesce(sums.c.total, 0)
+        query = (
+            select(
+                positions.c.location_id,
+                positions.c.sku,
+                positions.c.on_hand,
+                total,
+                func.coalesce(last.c.on_hand_after, 0),
+            )
+            .outerjoin(
+                sums,
+                and_(sums.c.location_id == positions.c.location_id, sums.c.sku == positions.c.sku),
+            )
+            .outerjoin(last, last.c.id == sums.c.last_id)
+            .where(
+                or_(
+                    positions.c.on_hand != total,
+                    positions.c.on_hand != func.coalesce(last.c.on_hand_after, 0),
+                )
+            )
+            .order_by(positions.c.location_id, positions.c.sku)
+            .limit(_SAMPLE)
+        )
+        found = []
+        for location_id, sku, on_hand, moved, last_after in self.connection.execute(query):
+            if on_hand != moved:
+                problem = f"on hand {on_hand} but movements add up to {moved}"
+                found.append(Discrepancy(location_id, sku, problem))
+            if on_hand != last_after:
+                problem = f"on hand {on_hand} but the last movement left {last_after}"
+                found.append(Discrepancy(location_id, sku, problem))
+        return found

@@ -1,0 +1,40 @@
+"""Helpers of the HTTP tests: problem documents, and a small network to stock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx2 import Response
+
+from tests.builders import a_location_body, a_product_body
+
+PROBLEM = "application/problem+json"
+
+
+def refused(response: Response, status: int, problem: str) -> dict[str, Any]:
+    """The problem document of a refusal, checked to be one."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert body["type"] == f"/problems/{problem}"
+    assert body["status"] == status
+    return body
+
+
+def fields(response: Response) -> list[str]:
+    """The fields a 422 names."""
+    return [error["field"] for error in refused(response, 422, "invalid-input")["errors"]]
+
+
+def network(api: TestClient) -> None:
+    """DC-BER and SKU-1, SKU-2: the places and things the tests stock."""
+    assert api.put("/v1/locations/DC-BER", json=a_location_body()).status_code == 201
+    for sku in ("SKU-1", "SKU-2"):
+        assert api.put(f"/v1/products/{sku}", json=a_product_body()).status_code == 201
+
+
+def stock(api: TestClient, location_id: str, sku: str, on_hand: int, safety: int = 0) -> None:
+    body = {"on_hand": on_hand, "safety_stock": safety}
+    response = api.put(f"/v1/inventory/{location_id}/{sku}", json=body)
+    assert response.status_code == 200, response.text
