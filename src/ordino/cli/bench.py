@@ -19,15 +19,13 @@ from typing import Any
 import click
 from sqlalchemy import Engine, select
 
+from ordino.cli.bench_network import NetworkShape, load
 from ordino.cli.load import Outcome, Server, post_all, running_server
 from ordino.domain.catalog import Product
 from ordino.domain.feeds import Count, Source
-from ordino.domain.geo import Point
-from ordino.domain.network import Address, Location, LocationType
 from ordino.services.check import check_inventory
 from ordino.services.inventory import count_stock
-from ordino.services.network import put_location, put_product
-from ordino.store import migrate
+from ordino.services.network import put_product
 from ordino.store.engine import DEFAULT_URL, analyze, make_engine
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
@@ -55,40 +53,11 @@ def bench() -> None:
     """Benchmarks: order capture throughput and the flash sale."""
 
 
-def _location(n: int, rng: random.Random) -> Location:
-    point = Point(round(rng.uniform(47.5, 54.5), 4), round(rng.uniform(6.5, 14.5), 4))
-    return Location(
-        f"BENCH-L{n:04d}",
-        f"Bench location {n}",
-        LocationType.WAREHOUSE,
-        Address(f"Benchstr. {n}", "Bench", f"{10000 + n}", "DE"),
-        point,
-        "Europe/Berlin",
-        ships=True,
-        pickup=False,
-        returns=True,
-    )
-
-
 def load_network(engine: Engine, locations: int, skus: int, on_hand: int) -> list[str]:
-    """Upsert the bench network; returns the SKUs. Fast enough for tens of thousands."""
-    migrate.upgrade(engine)
-    uow, now, rng = SqlUnitOfWork(engine), _now(), random.Random(7)
-    sites = [_location(n, rng) for n in range(1, locations + 1)]
-    for site in sites:
-        put_location(site, uow, now)
-    names = [f"BENCH-{n:06d}" for n in range(1, skus + 1)]
-    for sku in names:
-        put_product(
-            Product(sku, f"Bench product {sku}", Decimal("0.4"), {"EUR": Decimal("19.90")}),
-            uow,
-            now,
-        )
-    counts = [Count(site.id, sku, on_hand, 0) for site in sites for sku in names]
-    for start in range(0, len(counts), 5000):
-        count_stock(counts[start : start + 5000], None, Source("bench", _now()), uow)
-    analyze(engine)
-    return names
+    """The capture bench's network: `locations` warehouses holding `on_hand` of each SKU."""
+    shape = NetworkShape("BENCH", locations, skus, warehouses=locations, on_hand=(on_hand, on_hand))
+    load(engine, shape)
+    return shape.sku_ids
 
 
 def _order_body(
@@ -115,12 +84,12 @@ def _order_body(
     return json.dumps(body).encode()
 
 
-def _machine() -> str:
+def machine() -> str:
     cpus = len(__import__("os").sched_getaffinity(0))
     return f"{platform.node()}, {cpus} cores, Python {platform.python_version()}"
 
 
-def _report(figures: dict[str, Any], json_path: Path | None) -> None:
+def report(figures: dict[str, Any], json_path: Path | None) -> None:
     width = max(len(k) for k in figures)
     for name, value in figures.items():
         click.echo(f"{name:<{width}}  {value}")
@@ -167,7 +136,7 @@ def capture(
         asyncio.run(post_all(server, "/v1/orders", bodies[:warmup], clients))
         analyze(engine)  # as autovacuum would, once the order tables are no longer empty
         outcome = asyncio.run(post_all(server, "/v1/orders", bodies[warmup:], clients))
-    _report(_capture_figures(outcome, engine, workers, clients), json_path)
+    report(_capture_figures(outcome, engine, workers, clients), json_path)
 
 
 def _capture_figures(
@@ -186,7 +155,7 @@ def _capture_figures(
         "p50_ms": round(outcome.percentile(0.50) * 1000, 1),
         "p99_ms": round(outcome.percentile(0.99) * 1000, 1),
         "check": "clean" if not problems else problems[:10],
-        "machine": _machine(),
+        "machine": machine(),
         "date": _now().isoformat(timespec="seconds"),
     }
 
@@ -212,7 +181,7 @@ def flash_sale(
     bodies = [_order_body(n, run, [sku], rng, lines=1) for n in range(buyers)]
     with running_server(database_url, workers) as server:
         outcome = asyncio.run(post_all(server, "/v1/orders", bodies, buyers, keep_bodies=True))
-    _report(_flash_figures(outcome, engine, sku, units, server, workers), json_path)
+    report(_flash_figures(outcome, engine, sku, units, server, workers), json_path)
 
 
 def _flash_figures(
@@ -237,6 +206,6 @@ def _flash_figures(
         "seconds": round(outcome.elapsed, 2),
         "p99_ms": round(outcome.percentile(0.99) * 1000),
         "check": "clean" if not problems else problems[:10],
-        "machine": _machine(),
+        "machine": machine(),
         "date": _now().isoformat(timespec="seconds"),
     }

@@ -27,7 +27,7 @@ position's on hand is the sum of its movements.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -71,9 +71,10 @@ class Adjustment:
     occurred_at: datetime | None = None  # when it happened; when it arrived if unknown
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Movement:
-    """One change of a position, kept forever: who, why, when, before and after."""
+    """One change of a position, kept forever: who, why, when, before and after.
+    (Not frozen: a plan fills in the event id and reason of the line it comes from.)"""
 
     location_id: str
     sku: str
@@ -157,9 +158,12 @@ def plan_counts(
             continue
         on_hand = _bounded(count.on_hand + later.get(key, 0))
         safety = before.safety_stock if count.safety_stock is None else count.safety_stock
-        after = replace(before, on_hand=on_hand, safety_stock=safety, counted_at=counted_at)
+        after = Position(
+            key[0], key[1], on_hand, before.reserved, safety, counted_at, before.moved_at
+        )
         plan.changes[key] = _change(after, current.get(key))
-        plan.movements.append(_movement(before, after, kind, count.on_hand, counted_at, source))
+        movement = _movement(before, after, kind, count.on_hand, counted_at, source)
+        plan.movements.append(movement)
         plan.results.append(LineResult(index, Outcome.APPLIED, on_hand, after.short))
     return plan
 
@@ -185,9 +189,9 @@ def plan_adjustments(
         outcome, after = _apply_delta(before, a.delta, occurred_at)
         state[key] = after
         plan.changes[key] = _change(after, current.get(key))
-        line_source = replace(source, reason=a.reason or source.reason)
-        movement = _movement(before, after, kind, a.delta, occurred_at, line_source)
-        plan.movements.append(replace(movement, event_id=a.event_id))
+        movement = _movement(before, after, kind, a.delta, occurred_at, source)
+        movement.event_id, movement.reason = a.event_id, a.reason or source.reason
+        plan.movements.append(movement)
         plan.results.append(LineResult(index, outcome, after.on_hand, after.short))
     return plan
 
@@ -195,8 +199,17 @@ def plan_adjustments(
 def _apply_delta(before: Position, delta: int, occurred_at: datetime) -> tuple[Outcome, Position]:
     if before.counted_at is not None and occurred_at < before.counted_at:
         return Outcome.SUPERSEDED, before
-    moved_at = max(occurred_at, before.moved_at) if before.moved_at else occurred_at
-    after = replace(before, on_hand=_bounded(before.on_hand + delta), moved_at=moved_at)
+    moved_at = before.moved_at if before.moved_at and before.moved_at > occurred_at else occurred_at
+    on_hand = _bounded(before.on_hand + delta)
+    after = Position(
+        before.location_id,
+        before.sku,
+        on_hand,
+        before.reserved,
+        before.safety_stock,
+        before.counted_at,
+        moved_at,
+    )
     return Outcome.APPLIED, after
 
 
@@ -235,4 +248,6 @@ def _empty(key: Key) -> Position:
 
 
 def _bounded(on_hand: int) -> int:
-    return min(MAX_ON_HAND, max(0, on_hand))
+    if on_hand < 0:
+        return 0
+    return MAX_ON_HAND if on_hand > MAX_ON_HAND else on_hand

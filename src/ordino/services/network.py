@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,10 +16,15 @@ from ordino.services.views import location_view, product_view
 
 def put_product(product: Product, uow: UnitOfWork, now: datetime) -> bool:
     """Create or replace a product; True when it was created."""
+    return put_products([product], uow, now) == 1
 
-    def attempt(_: int) -> bool:
+
+def put_products(products: Sequence[Product], uow: UnitOfWork, now: datetime) -> int:
+    """Create or replace products, all in one transaction; how many were created."""
+
+    def attempt(_: int) -> int:
         with uow:
-            created = uow.catalog.put(product, now)
+            created = sum(uow.catalog.put(product, now) for product in products)
             uow.commit()
             return created
 
@@ -27,10 +33,15 @@ def put_product(product: Product, uow: UnitOfWork, now: datetime) -> bool:
 
 def put_location(location: Location, uow: UnitOfWork, now: datetime) -> bool:
     """Create or replace a location; True when it was created."""
+    return put_locations([location], uow, now) == 1
 
-    def attempt(_: int) -> bool:
+
+def put_locations(locations: Sequence[Location], uow: UnitOfWork, now: datetime) -> int:
+    """Create or replace locations, all in one transaction; how many were created."""
+
+    def attempt(_: int) -> int:
         with uow:
-            created = uow.network.put(location, now)
+            created = sum(uow.network.put(location, now) for location in locations)
             uow.commit()
             return created
 

@@ -15,6 +15,7 @@ from ordino.domain.geo import Point
 from ordino.domain.money import from_minor, to_minor
 from ordino.domain.network import Address, Location, LocationType
 from ordino.errors import LostRace
+from ordino.store.dialect import one_of
 from ordino.store.tables import locations, product_prices, products
 
 _CHUNK = 10_000
@@ -36,7 +37,8 @@ def _existing(connection: Connection, key: Any, wanted: Iterable[str]) -> set[st
     stays within SQLite's bound on parameters."""
     values, found = sorted(set(wanted)), set[str]()
     for start in range(0, len(values), _CHUNK):
-        found.update(connection.scalars(select(key).where(key.in_(values[start : start + _CHUNK]))))
+        chunk = values[start : start + _CHUNK]
+        found.update(connection.scalars(select(key).where(one_of(connection, key, chunk))))
     return found
 
 

@@ -10,18 +10,26 @@ race: nothing is written and the use case plans again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import Connection, Integer, String, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.feeds import FeedPlan, Key, Movement, MovementKind, PositionChange
 from ordino.domain.inventory import Position
 from ordino.errors import LostRace
+from ordino.store.dialect import (
+    insert_rows,
+    is_postgresql,
+    one_of,
+    recordset,
+    time_values,
+    with_keys,
+)
 from ordino.store.inventory import position_of
-from ordino.store.tables import inventory_movements, positions
+from ordino.store.tables import UTCDateTime, inventory_movements, positions
 
 # Kinds that are deltas: what a count taken earlier does not hold yet.
 DELTA_KINDS = tuple(
@@ -29,6 +37,16 @@ DELTA_KINDS = tuple(
     for k in MovementKind
     if k not in (MovementKind.OPENING, MovementKind.COUNT, MovementKind.SNAPSHOT)
 )
+_UPDATE_COLUMNS: dict[str, Any] = {
+    "at_location": String(),
+    "of_sku": String(),
+    "expected": Integer(),
+    "new_on_hand": Integer(),
+    "new_safety_stock": Integer(),
+    "new_counted_at": UTCDateTime(),
+    "new_moved_at": UTCDateTime(),
+    "now": UTCDateTime(),
+}
 # Keys per query: far below SQLite's 32,766 bound parameters.
 _CHUNK = 5000
 
@@ -60,10 +78,9 @@ class SqlMovements:
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             query = (
-                select(positions)
-                .where(tuple_(positions.c.location_id, positions.c.sku).in_(chunk))
+                with_keys(self.connection, select(positions), positions, chunk)
                 .order_by(positions.c.location_id, positions.c.sku)
-                .with_for_update()
+                .with_for_update(of=positions)
             )
             for row in self.connection.execute(query):
                 found[(row.location_id, row.sku)] = position_of(row)
@@ -79,14 +96,12 @@ class SqlMovements:
         totals: dict[Key, int] = {}
         m = inventory_movements.c
         for start in range(0, len(wanted), _CHUNK):
-            query = (
-                select(m.location_id, m.sku, func.sum(m.quantity))
-                .where(
-                    tuple_(m.location_id, m.sku).in_(wanted[start : start + _CHUNK]),
-                    m.kind.in_(DELTA_KINDS),
-                    m.occurred_at > since,
-                )
-                .group_by(m.location_id, m.sku)
+            chunk = wanted[start : start + _CHUNK]
+            totals_query = select(m.location_id, m.sku, func.sum(m.quantity)).where(
+                m.kind.in_(DELTA_KINDS), m.occurred_at > since
+            )
+            query = with_keys(self.connection, totals_query, inventory_movements, chunk).group_by(
+                m.location_id, m.sku
             )
             for location_id, sku, total in self.connection.execute(query):
                 totals[(location_id, sku)] = int(total)
@@ -97,27 +112,49 @@ class SqlMovements:
         found: set[str] = set()
         m = inventory_movements.c
         for start in range(0, len(wanted), _CHUNK):
-            query = select(m.event_id).where(m.event_id.in_(wanted[start : start + _CHUNK]))
+            chunk = wanted[start : start + _CHUNK]
+            query = select(m.event_id).where(one_of(self.connection, m.event_id, chunk))
             found.update(self.connection.scalars(query))
         return found
 
     def apply(self, plan: FeedPlan, now: datetime) -> None:
         """Write the plan's positions and movements; LostRace if any changed meanwhile."""
         ordered = [plan.changes[key] for key in sorted(plan.changes)]
-        updates = [_update_row(c, now) for c in ordered if c.expected_on_hand is not None]
-        inserts = [_insert_row(c.position, now) for c in ordered if c.expected_on_hand is None]
+        t = time_values(self.connection)
+        updates = [_update_row(c, t(now), t) for c in ordered if c.expected_on_hand is not None]
+        inserts = [
+            _insert_row(c.position, t(now), t) for c in ordered if c.expected_on_hand is None
+        ]
         try:
-            if updates:
-                written = self.connection.execute(_UPDATE, updates).rowcount
-                if written != len(updates):
-                    raise LostRace("a position changed while the feed was planned")
-            if inserts:
-                self.connection.execute(insert(positions), inserts)
-            if plan.movements:
-                rows = [movement_row(m, now) for m in plan.movements]
-                self.connection.execute(insert(inventory_movements), rows)
+            if updates and self._update(updates) != len(updates):
+                raise LostRace("a position changed while the feed was planned")
+            insert_rows(self.connection, positions, inserts)
+            rows = [movement_row(m, t(now), t) for m in plan.movements]
+            insert_rows(self.connection, inventory_movements, rows)
         except IntegrityError as error:  # a position or an event id arrived concurrently
             raise LostRace(str(error.orig)) from error
+
+    def _update(self, rows: list[dict[str, Any]]) -> int:
+        """Write positions still at their expected on hand; how many were."""
+        if not is_postgresql(self.connection):
+            return int(self.connection.execute(_UPDATE, rows).rowcount)
+        v = recordset("v", _UPDATE_COLUMNS, rows)
+        statement = (
+            update(positions)
+            .where(
+                positions.c.location_id == v.c.at_location,
+                positions.c.sku == v.c.of_sku,
+                positions.c.on_hand == v.c.expected,
+            )
+            .values(
+                on_hand=v.c.new_on_hand,
+                safety_stock=v.c.new_safety_stock,
+                counted_at=v.c.new_counted_at,
+                moved_at=v.c.new_moved_at,
+                updated_at=v.c.now,
+            )
+        )
+        return int(self.connection.execute(statement).rowcount)
 
     def history(
         self, location_id: str, sku: str, limit: int, before_id: int | None = None
@@ -135,7 +172,12 @@ class SqlMovements:
         return [dict(row._mapping) for row in self.connection.execute(query)]
 
 
-def _update_row(change: PositionChange, now: datetime) -> dict[str, Any]:
+# Rows carry their times through `t` (`ordino.store.dialect.time_values`): as they are
+# for SQLite, as text for PostgreSQL's JSON parameter.
+TimeValue = Callable[[datetime | None], Any]
+
+
+def _update_row(change: PositionChange, now: Any, t: TimeValue) -> dict[str, Any]:
     p = change.position
     return {
         "at_location": p.location_id,
@@ -143,26 +185,26 @@ def _update_row(change: PositionChange, now: datetime) -> dict[str, Any]:
         "expected": change.expected_on_hand,
         "new_on_hand": p.on_hand,
         "new_safety_stock": p.safety_stock,
-        "new_counted_at": p.counted_at,
-        "new_moved_at": p.moved_at,
+        "new_counted_at": t(p.counted_at),
+        "new_moved_at": t(p.moved_at),
         "now": now,
     }
 
 
-def _insert_row(p: Position, now: datetime) -> dict[str, Any]:
+def _insert_row(p: Position, now: Any, t: TimeValue) -> dict[str, Any]:
     return {
         "location_id": p.location_id,
         "sku": p.sku,
         "on_hand": p.on_hand,
         "reserved": 0,
         "safety_stock": p.safety_stock,
-        "counted_at": p.counted_at,
-        "moved_at": p.moved_at,
+        "counted_at": t(p.counted_at),
+        "moved_at": t(p.moved_at),
         "updated_at": now,
     }
 
 
-def movement_row(m: Movement, now: datetime) -> dict[str, Any]:
+def movement_row(m: Movement, now: Any, t: TimeValue) -> dict[str, Any]:
     return {
         "location_id": m.location_id,
         "sku": m.sku,
@@ -175,7 +217,6 @@ def movement_row(m: Movement, now: datetime) -> dict[str, Any]:
         "reference": m.reference,
         "reason": m.reason,
         "actor": m.actor,
-        "occurred_at": m.occurred_at,
+        "occurred_at": t(m.occurred_at),
         "recorded_at": now,
     }
-

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -134,14 +135,27 @@ inventory_movements = Table(
     Column("on_hand_after", Integer, nullable=False),
     Column("safety_stock_after", Integer, nullable=False),
     Column("reported", Integer),
-    Column("event_id", String(160), unique=True),
+    Column("event_id", String(160)),
     Column("reference", String(128)),
     Column("reason", String(200)),
     Column("actor", String(100), nullable=False),
     Column("occurred_at", UTCDateTime, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
     Index("ix_inventory_movements_location_id_sku_id", "location_id", "sku", "id"),
-    Index("ix_inventory_movements_reference", "reference"),
+    # Partial: most movements (counts) have neither, and every index entry costs a bulk feed.
+    Index(
+        "uq_inventory_movements_event_id",
+        "event_id",
+        unique=True,
+        sqlite_where=text("event_id IS NOT NULL"),
+        postgresql_where=text("event_id IS NOT NULL"),
+    ),
+    Index(
+        "ix_inventory_movements_reference",
+        "reference",
+        sqlite_where=text("reference IS NOT NULL"),
+        postgresql_where=text("reference IS NOT NULL"),
+    ),
 )
 
 orders = Table(

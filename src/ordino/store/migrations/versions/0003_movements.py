@@ -41,7 +41,6 @@ def upgrade() -> None:
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inventory_movements")),
-        sa.UniqueConstraint("event_id", name=op.f("uq_inventory_movements_event_id")),
     )
     op.create_index(
         "ix_inventory_movements_location_id_sku_id",
@@ -49,9 +48,23 @@ def upgrade() -> None:
         ["location_id", "sku", "id"],
         unique=False,
     )
-    op.create_index(
-        "ix_inventory_movements_reference", "inventory_movements", ["reference"], unique=False
-    )
+    for name, column, unique in (
+        ("uq_inventory_movements_event_id", "event_id", True),
+        ("ix_inventory_movements_reference", "reference", False),
+    ):
+        condition = sa.text(f"{column} IS NOT NULL")
+        op.create_index(
+            name,
+            "inventory_movements",
+            [column],
+            unique=unique,
+            sqlite_where=condition,
+            postgresql_where=condition,
+        )
+    if op.get_bind().dialect.name == "postgresql":
+        # Room on each page for the new version of a row: updates of on hand and
+        # reserved stay on the page and touch no index (HOT updates).
+        op.execute("ALTER TABLE positions SET (fillfactor = 70)")
     _carry_over()
     op.drop_table("inventory_adjustments")
 
@@ -107,6 +120,7 @@ def downgrade() -> None:
         "FROM inventory_movements WHERE kind = 'adjustment' AND event_id IS NOT NULL"
     )
     op.drop_index("ix_inventory_movements_reference", table_name="inventory_movements")
+    op.drop_index("uq_inventory_movements_event_id", table_name="inventory_movements")
     op.drop_index("ix_inventory_movements_location_id_sku_id", table_name="inventory_movements")
     op.drop_table("inventory_movements")
     with op.batch_alter_table("positions", schema=None) as batch_op:

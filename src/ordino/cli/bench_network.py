@@ -1,0 +1,111 @@
+"""Networks for the benchmarks: locations over Germany, products, stock at every
+location, loaded through the same bulk path as `ordino inventory import`.
+
+Deterministic (seeded), so two runs load the same network; ids carry a prefix of
+the bench's own, so a bench never touches anything else in the database.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import click
+from sqlalchemy import Engine
+
+from ordino.domain.catalog import Product
+from ordino.domain.feeds import Count, Source
+from ordino.domain.geo import Point
+from ordino.domain.network import Address, Location, LocationType
+from ordino.services.imports import Line, import_counts
+from ordino.services.network import put_locations, put_products
+from ordino.store import migrate
+from ordino.store.engine import analyze
+from ordino.store.uow import SqlUnitOfWork
+
+
+@dataclass(frozen=True)
+class NetworkShape:
+    prefix: str
+    locations: int
+    skus: int
+    warehouses: int  # the first locations; then suppliers; the rest are stores
+    suppliers: int = 0
+    on_hand: tuple[int, int] = (0, 50)  # drawn uniformly per position
+
+    def location_id(self, n: int) -> str:
+        return f"{self.prefix}-L{n:04d}"
+
+    def sku(self, n: int) -> str:
+        return f"{self.prefix}-{n:06d}"
+
+    @property
+    def sku_ids(self) -> list[str]:
+        return [self.sku(n) for n in range(1, self.skus + 1)]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def location(shape: NetworkShape, n: int, rng: random.Random) -> Location:
+    point = Point(round(rng.uniform(47.5, 54.5), 4), round(rng.uniform(6.5, 14.5), 4))
+    if n <= shape.warehouses:
+        kind, ships, pickup = LocationType.WAREHOUSE, True, False
+    elif n <= shape.warehouses + shape.suppliers:
+        kind, ships, pickup = LocationType.SUPPLIER, True, False
+    else:  # four stores in five ship; every store takes pickups
+        kind, ships, pickup = LocationType.STORE, n % 5 != 0, True
+    return Location(
+        shape.location_id(n),
+        f"Bench {kind} {n}",
+        kind,
+        Address(f"Benchstr. {n}", "Bench", f"{10000 + n}", "DE"),
+        point,
+        "Europe/Berlin",
+        ships=ships,
+        pickup=pickup,
+        returns=True,
+    )
+
+
+def load(engine: Engine, shape: NetworkShape) -> float:
+    """Upsert the network and count every position; returns the seconds the counts took."""
+    migrate.upgrade(engine)
+    uow, rng = SqlUnitOfWork(engine), random.Random(7)
+    sites = [location(shape, n, rng) for n in range(1, shape.locations + 1)]
+    put_locations(sites, uow, _now())
+    products = [
+        Product(sku, f"Bench product {sku}", Decimal("0.4"), {"EUR": Decimal("19.90")})
+        for sku in shape.sku_ids
+    ]
+    for start in range(0, len(products), 1000):
+        put_products(products[start : start + 1000], uow, _now())
+    total = len(sites) * len(products)
+    started = time.perf_counter()
+    with click.progressbar(
+        length=total, label=f"counting {total:,} positions", file=sys.stderr
+    ) as bar:
+        report = import_counts(
+            _counts(shape, sites), None, Source("bench", _now()), uow, progress=bar.update
+        )
+    elapsed = time.perf_counter() - started
+    if report.rejected:
+        raise click.ClickException(f"the bench network was refused: {report.rejected[:3]}")
+    analyze(engine)
+    return elapsed
+
+
+def _counts(shape: NetworkShape, sites: list[Location]) -> Iterator[Line]:
+    rng = random.Random(13)
+    low, high = shape.on_hand
+    n = 0
+    for site in sites:
+        for sku in shape.sku_ids:
+            n += 1
+            yield n, Count(site.id, sku, rng.randint(low, high), 0)
