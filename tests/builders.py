@@ -6,10 +6,13 @@ JSON-ready dicts for the API), with every field overridable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from ordino.domain.catalog import Product
+from ordino.domain.feeds import Source
 from ordino.domain.geo import Point
 from ordino.domain.inventory import StockAtLocation
 from ordino.domain.network import Address, Location, LocationType
@@ -129,3 +132,8 @@ def an_adjustment_body(event_id: str = "E-1", delta: int = 1, **overrides: Any) 
         "delta": delta,
     }
     return body | overrides
+
+
+def a_source(at: Callable[[], datetime] | datetime, reason: str | None = None) -> Source:
+    """Who sends a feed in tests: the test's key, now (a clock) or at a given time."""
+    return Source("key:test", at if isinstance(at, datetime) else at(), reason)

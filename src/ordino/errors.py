@@ -8,7 +8,8 @@
     │   ├── IllegalTransition     illegal-transition      the state machine forbids the change
     │   ├── IdempotencyKeyReused  idempotency-key-reused  the same key with another body
     │   ├── DuplicateOrder        duplicate-order         the channel sent this order id before
-    │   └── BelowReserved         below-reserved          on hand would fall under reserved
+    │   ├── AlreadyExists         already-exists          something with this id exists already
+    │   └── BelowReserved         below-reserved          a transfer would take reserved stock
     ├── Unauthenticated       unauthenticated         no valid API key
     └── Forbidden             forbidden               the key's role may not do this
 
@@ -87,6 +88,12 @@ class IdempotencyKeyReused(Conflict):
 class DuplicateOrder(Conflict):
     code: ClassVar[str] = "duplicate-order"
     title: ClassVar[str] = "Duplicate order"
+
+
+@dataclass
+class AlreadyExists(Conflict):
+    code: ClassVar[str] = "already-exists"
+    title: ClassVar[str] = "Already exists"
 
 
 @dataclass

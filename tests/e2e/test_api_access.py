@@ -22,8 +22,8 @@ PROBLEM = "application/problem+json"
 
 
 def _network_with_an_order(api: TestClient) -> str:
-    """DC-BER holding 100 of SKU-1 and 5 of SKU-2, DC-2 holding 1 of SKU-3, and one placed
-    order (W-1001)."""
+    """DC-BER holding 100 of SKU-1 and 5 of SKU-2, DC-2 holding 1 of SKU-3, purchase
+    orders PO-R, PO-C, PO-S of SKU-4 for DC-BER, and one placed order (W-1001)."""
     for location_id in ("DC-BER", "DC-2"):
         assert api.put(f"/v1/locations/{location_id}", json=a_location_body()).status_code == 201
     for location_id, sku, on_hand in (
@@ -34,6 +34,16 @@ def _network_with_an_order(api: TestClient) -> str:
         assert api.put(f"/v1/products/{sku}", json=a_product_body()).status_code == 201
         response = api.put(f"/v1/inventory/{location_id}/{sku}", json={"on_hand": on_hand})
         assert response.status_code == 200
+    assert api.put("/v1/products/SKU-4", json=a_product_body()).status_code == 201
+    for supply_id in ("PO-R", "PO-C", "PO-S"):
+        po = {
+            "id": supply_id,
+            "kind": "purchase_order",
+            "location_id": "DC-BER",
+            "expected_at": "2026-11-09T08:00:00Z",
+            "lines": [{"sku": "SKU-4", "quantity": 10}],
+        }
+        assert api.post("/v1/supply", json=po).status_code == 201
     placed = api.post("/v1/orders", json=an_order_body(("SKU-1", 2)))
     assert placed.status_code == 201
     order_id: str = placed.json()["id"]
@@ -111,14 +121,54 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
     ),
     "get movements": ("GET", "/v1/inventory/DC-BER/SKU-1/movements", None, 200),
     "get availability": ("GET", "/v1/availability?skus=SKU-1", None, 200),
+    "create supply": (
+        "POST",
+        "/v1/supply",
+        {
+            "id": "PO-NEW",
+            "kind": "purchase_order",
+            "location_id": "DC-BER",
+            "expected_at": "2026-11-09T08:00:00Z",
+            "lines": [{"sku": "SKU-1", "quantity": 1}],
+        },
+        201,
+    ),
+    "get supply": ("GET", "/v1/supply/PO-R", None, 200),
+    "list supply": ("GET", "/v1/supply", None, 200),
+    "receive supply": (
+        "POST",
+        "/v1/supply/PO-R/receipts",
+        {"receipt_id": "GRN-ROLE", "lines": [{"sku": "SKU-4", "quantity": 1}]},
+        200,
+    ),
+    "cancel supply": ("POST", "/v1/supply/PO-C/cancel", None, 200),
+    "reschedule supply": (
+        "PATCH",
+        "/v1/supply/PO-S",
+        {"expected_at": "2026-11-10T08:00:00Z"},
+        200,
+    ),
     "place order": ("POST", "/v1/orders", an_order_body(external_id="W-ROLE"), 201),
     "list orders": ("GET", "/v1/orders", None, 200),
     "get order": ("GET", "/v1/orders/{order_id}", None, 200),
     "cancel order": ("POST", "/v1/orders/{order_id}/cancel", None, 200),
 }
 
-READ = {"get product", "get location", "get availability", "get movements"}
-INVENTORY = {"put position", "adjust inventory", "count inventory", "take snapshot"}
+READ = {
+    "get product",
+    "get location",
+    "get availability",
+    "get movements",
+    "get supply",
+    "list supply",
+}
+INVENTORY = {
+    "put position",
+    "adjust inventory",
+    "count inventory",
+    "take snapshot",
+    "receive supply",
+}
 ORDERS = {"place order", "list orders", "get order", "cancel order"}
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(ENDPOINTS),
@@ -126,6 +176,11 @@ ALLOWED: dict[Role, set[str]] = {
     Role.CHANNEL: READ | ORDERS,
     Role.STORE: READ | INVENTORY | {"list orders", "get order"},
 }
+
+
+def _supply(api: TestClient, supply_id: str) -> dict[str, Any]:
+    line: dict[str, Any] = api.get(f"/v1/supply/{supply_id}").json()["lines"][0]
+    return line
 
 
 def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
@@ -141,6 +196,12 @@ def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
         "adjust inventory": sku_1["locations"][0]["on_hand"] == 103,
         "count inventory": on_hand_3.get("DC-BER") == 11,
         "take snapshot": on_hand_3.get("DC-2") == 12,
+        "create supply": api.get("/v1/supply/PO-NEW").status_code == 200,
+        "receive supply": _supply(api, "PO-R")["received"] == 1,
+        "cancel supply": _supply(api, "PO-C")["cancelled"] == 10,
+        "reschedule supply": api.get("/v1/supply/PO-S")
+        .json()["expected_at"]
+        .startswith("2026-11-10"),
         "place order": len(api.get("/v1/orders").json()["items"]) == 2,
         "cancel order": api.get(f"/v1/orders/{order_id}").json()["status"] == "cancelled",
     }
@@ -204,6 +265,10 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/orders/{order_id}",
         "/v1/orders/{order_id}/cancel",
         "/v1/products/{sku}",
+        "/v1/supply",
+        "/v1/supply/{supply_id}",
+        "/v1/supply/{supply_id}/cancel",
+        "/v1/supply/{supply_id}/receipts",
     ]
 
 

@@ -4,12 +4,12 @@ even below reserved, and the shortage is reported."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from ordino.domain.feeds import Adjustment, Count, Source
+from ordino.domain.feeds import Adjustment, Count
 from ordino.engines.sourcing import NearestFirst
 from ordino.errors import FieldError, InvalidInput, NotFound
 from ordino.services.check import check_inventory, shortages
@@ -25,7 +25,7 @@ from ordino.services.network import put_location
 from ordino.services.orders import place_order
 from ordino.store.tables import inventory_movements, outbox
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_location, a_place_order
+from tests.builders import a_location, a_place_order, a_source
 from tests.conftest import Clock
 from tests.service.support import rows, stock_levels, with_stock
 
@@ -39,11 +39,6 @@ def stock(uow: SqlUnitOfWork, clock: Clock) -> None:
 @pytest.fixture
 def three_reserved(uow: SqlUnitOfWork, clock: Clock) -> None:
     place_order(a_place_order(("SKU-1", 3)), uow, NearestFirst(), clock())
-
-
-def source(at: Clock | datetime, reason: str | None = None) -> Source:
-    """A feed from the test's key, sent now (the clock) or at a given time."""
-    return Source("key:test", at if isinstance(at, datetime) else at(), reason)
 
 
 def movement_rows(uow: SqlUnitOfWork, sku: str = "SKU-1") -> list[dict[str, Any]]:
@@ -66,9 +61,11 @@ def test_a_count_creates_then_updates_a_position(uow: SqlUnitOfWork, clock: Cloc
     put_location(a_location("DC-MUC"), uow, clock())
 
     created = set_position(
-        "DC-MUC", "SKU-1", Count("DC-MUC", "SKU-1", 7, 2), None, source(clock), uow
+        "DC-MUC", "SKU-1", Count("DC-MUC", "SKU-1", 7, 2), None, a_source(clock), uow
     )
-    updated = set_position("DC-MUC", "SKU-1", Count("DC-MUC", "SKU-1", 9), None, source(clock), uow)
+    updated = set_position(
+        "DC-MUC", "SKU-1", Count("DC-MUC", "SKU-1", 9), None, a_source(clock), uow
+    )
 
     assert created == {
         "location_id": "DC-MUC",
@@ -85,11 +82,11 @@ def test_a_count_creates_then_updates_a_position(uow: SqlUnitOfWork, clock: Cloc
 
 def test_a_count_older_than_the_last_one_changes_nothing(uow: SqlUnitOfWork, clock: Clock) -> None:
     counted = clock()
-    count_stock([Count("DC-BER", "SKU-1", 6)], counted, source(clock), uow)
+    count_stock([Count("DC-BER", "SKU-1", 6)], counted, a_source(clock), uow)
     before = movement_rows(uow)
 
     late = count_stock(
-        [Count("DC-BER", "SKU-1", 40)], counted - timedelta(minutes=5), source(clock), uow
+        [Count("DC-BER", "SKU-1", 40)], counted - timedelta(minutes=5), a_source(clock), uow
     )
 
     assert late == [
@@ -104,9 +101,9 @@ def test_a_count_keeps_the_deltas_that_happened_after_it(uow: SqlUnitOfWork, clo
     received = Adjustment(
         "evt-1", "DC-BER", "SKU-1", 5, "received", counted + timedelta(seconds=30)
     )
-    adjust_inventory([received], source(clock.advance(minutes=1)), uow)
+    adjust_inventory([received], a_source(clock.advance(minutes=1)), uow)
 
-    [result] = count_stock([Count("DC-BER", "SKU-1", 4)], counted, source(clock), uow)
+    [result] = count_stock([Count("DC-BER", "SKU-1", 4)], counted, a_source(clock), uow)
 
     assert (result["status"], result["on_hand"]) == ("applied", 9)  # 4 counted + 5 after
     assert movement_rows(uow)[-1] == {
@@ -122,7 +119,7 @@ def test_a_count_keeps_the_deltas_that_happened_after_it(uow: SqlUnitOfWork, clo
 def test_a_count_below_reserved_is_applied_and_the_position_is_short(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
-    [result] = count_stock([Count("DC-BER", "SKU-1", 1)], None, source(clock), uow)
+    [result] = count_stock([Count("DC-BER", "SKU-1", 1)], None, a_source(clock), uow)
 
     assert result == {
         "location_id": "DC-BER",
@@ -143,8 +140,8 @@ def test_a_count_below_reserved_is_applied_and_the_position_is_short(
 def test_a_count_that_leaves_a_short_position_as_short_reports_nothing_new(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
-    count_stock([Count("DC-BER", "SKU-1", 1)], None, source(clock), uow)
-    count_stock([Count("DC-BER", "SKU-1", 2)], None, source(clock.advance(minutes=1)), uow)
+    count_stock([Count("DC-BER", "SKU-1", 1)], None, a_source(clock), uow)
+    count_stock([Count("DC-BER", "SKU-1", 2)], None, a_source(clock.advance(minutes=1)), uow)
 
     assert len(events(uow, "inventory.fell_short")) == 1
 
@@ -175,7 +172,7 @@ def test_a_bad_count_feed_changes_nothing(
     levels, moved = stock_levels(uow.engine), movement_rows(uow)
 
     with pytest.raises(InvalidInput) as refused:
-        count_stock([*counts, Count("DC-BER", "SKU-2", 5)], None, source(clock), uow)
+        count_stock([*counts, Count("DC-BER", "SKU-2", 5)], None, a_source(clock), uow)
 
     assert refused.value.errors == errors
     assert stock_levels(uow.engine) == levels
@@ -184,7 +181,9 @@ def test_a_bad_count_feed_changes_nothing(
 
 def test_a_count_from_the_future_is_refused(uow: SqlUnitOfWork, clock: Clock) -> None:
     with pytest.raises(InvalidInput) as refused:
-        count_stock([Count("DC-BER", "SKU-1", 1)], clock() + timedelta(hours=1), source(clock), uow)
+        count_stock(
+            [Count("DC-BER", "SKU-1", 1)], clock() + timedelta(hours=1), a_source(clock), uow
+        )
 
     assert refused.value.errors == [FieldError("counted_at", "must not be in the future")]
 
@@ -193,7 +192,7 @@ def test_setting_a_position_of_unknown_things_is_not_found(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
     with pytest.raises(NotFound) as refused:
-        set_position("DC-NOPE", "SKU-1", Count("DC-NOPE", "SKU-1", 1), None, source(clock), uow)
+        set_position("DC-NOPE", "SKU-1", Count("DC-NOPE", "SKU-1", 1), None, a_source(clock), uow)
 
     assert refused.value.extra == {"location_id": "DC-NOPE"}
 
@@ -207,7 +206,7 @@ def test_a_snapshot_counts_what_the_location_does_not_list_as_zero(
     with_stock(uow, clock(), {("DC-MUC", "SKU-1"): 8, ("DC-BER", "SKU-3"): 4})
 
     summary = take_snapshot(
-        "DC-BER", [Count("DC-BER", "SKU-2", 6)], clock(), source(clock, "weekly count"), uow
+        "DC-BER", [Count("DC-BER", "SKU-2", 6)], clock(), a_source(clock, "weekly count"), uow
     )
 
     assert summary == {
@@ -228,9 +227,9 @@ def test_a_late_older_snapshot_never_overwrites_a_newer_one(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
     older, newer = clock.advance(minutes=1), clock.advance(minutes=1)
-    take_snapshot("DC-BER", [Count("DC-BER", "SKU-1", 7)], newer, source(clock), uow)
+    take_snapshot("DC-BER", [Count("DC-BER", "SKU-1", 7)], newer, a_source(clock), uow)
 
-    summary = take_snapshot("DC-BER", [Count("DC-BER", "SKU-1", 50)], older, source(clock), uow)
+    summary = take_snapshot("DC-BER", [Count("DC-BER", "SKU-1", 50)], older, a_source(clock), uow)
 
     assert (summary["applied"], summary["superseded"]) == (0, 2)
     assert stock_levels(uow.engine)[("DC-BER", "SKU-1")] == (7, 0, 0)
@@ -242,14 +241,14 @@ def test_reservations_made_after_the_count_are_held_against_it(
     counted = clock()
     place_order(a_place_order(("SKU-1", 3)), uow, NearestFirst(), clock.advance(minutes=2))
 
-    take_snapshot("DC-BER", [Count("DC-BER", "SKU-1", 10)], counted, source(clock), uow)
+    take_snapshot("DC-BER", [Count("DC-BER", "SKU-1", 10)], counted, a_source(clock), uow)
 
     assert stock_levels(uow.engine)[("DC-BER", "SKU-1")] == (10, 3, 0)  # 7 left to sell
 
 
 def test_a_snapshot_of_an_unknown_location_is_not_found(uow: SqlUnitOfWork, clock: Clock) -> None:
     with pytest.raises(NotFound):
-        take_snapshot("DC-NOPE", [], clock(), source(clock), uow)
+        take_snapshot("DC-NOPE", [], clock(), a_source(clock), uow)
 
 
 # Deltas
@@ -258,8 +257,8 @@ def test_a_snapshot_of_an_unknown_location_is_not_found(uow: SqlUnitOfWork, cloc
 def test_an_adjustment_applies_once_per_event_id(uow: SqlUnitOfWork, clock: Clock) -> None:
     damaged = Adjustment("evt-1", "DC-BER", "SKU-1", -2, "damaged")
 
-    first = adjust_inventory([damaged], source(clock), uow)
-    again = adjust_inventory([damaged], source(clock.advance(minutes=1)), uow)
+    first = adjust_inventory([damaged], a_source(clock), uow)
+    again = adjust_inventory([damaged], a_source(clock.advance(minutes=1)), uow)
 
     assert first == [{"event_id": "evt-1", "status": "applied", "on_hand": 8, "short": 0}]
     assert again == [{"event_id": "evt-1", "status": "duplicate", "on_hand": None, "short": 0}]
@@ -276,7 +275,7 @@ def test_an_adjustment_applies_once_per_event_id(uow: SqlUnitOfWork, clock: Cloc
 def test_an_event_repeated_within_one_batch_applies_once(uow: SqlUnitOfWork, clock: Clock) -> None:
     received = Adjustment("evt-1", "DC-BER", "SKU-2", 5)
 
-    result = adjust_inventory([received, received], source(clock), uow)
+    result = adjust_inventory([received, received], a_source(clock), uow)
 
     assert [r["status"] for r in result] == ["applied", "duplicate"]
     assert stock_levels(uow.engine)[("DC-BER", "SKU-2")] == (5, 0, 0)
@@ -285,7 +284,7 @@ def test_an_event_repeated_within_one_batch_applies_once(uow: SqlUnitOfWork, clo
 def test_deltas_to_one_position_in_one_batch_add_up(uow: SqlUnitOfWork, clock: Clock) -> None:
     batch = [Adjustment(f"evt-{n}", "DC-BER", "SKU-1", delta) for n, delta in enumerate((3, -1))]
 
-    result = adjust_inventory(batch, source(clock), uow)
+    result = adjust_inventory(batch, a_source(clock), uow)
 
     assert [r["on_hand"] for r in result] == [13, 12]
     assert [m["on_hand_after"] for m in movement_rows(uow)[-2:]] == [13, 12]
@@ -294,7 +293,7 @@ def test_deltas_to_one_position_in_one_batch_add_up(uow: SqlUnitOfWork, clock: C
 def test_an_adjustment_of_a_new_position_creates_it(uow: SqlUnitOfWork, clock: Clock) -> None:
     put_location(a_location("DC-MUC"), uow, clock())
 
-    adjust_inventory([Adjustment("evt-1", "DC-MUC", "SKU-1", 4)], source(clock), uow)
+    adjust_inventory([Adjustment("evt-1", "DC-MUC", "SKU-1", 4)], a_source(clock), uow)
 
     assert stock_levels(uow.engine)[("DC-MUC", "SKU-1")] == (4, 0, 0)
 
@@ -308,7 +307,7 @@ def test_a_batch_naming_unknown_things_applies_nothing(uow: SqlUnitOfWork, clock
     moved = movement_rows(uow)
 
     with pytest.raises(InvalidInput) as refused:
-        adjust_inventory(batch, source(clock), uow)
+        adjust_inventory(batch, a_source(clock), uow)
 
     assert refused.value.errors == [
         FieldError("adjustments[1].location_id", "unknown location 'DC-NOPE'"),
@@ -323,7 +322,7 @@ def test_a_delta_below_reserved_is_applied_and_reported_short(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
     result = adjust_inventory(
-        [Adjustment("evt-2", "DC-BER", "SKU-1", -8, "water damage")], source(clock), uow
+        [Adjustment("evt-2", "DC-BER", "SKU-1", -8, "water damage")], a_source(clock), uow
     )
 
     assert result == [{"event_id": "evt-2", "status": "applied", "on_hand": 2, "short": 1}]
@@ -335,11 +334,11 @@ def test_a_delta_that_happened_before_the_last_count_is_already_in_it(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
     counted = clock()
-    count_stock([Count("DC-BER", "SKU-1", 6)], counted, source(clock), uow)
+    count_stock([Count("DC-BER", "SKU-1", 6)], counted, a_source(clock), uow)
     early = Adjustment("evt-1", "DC-BER", "SKU-1", -2, None, counted - timedelta(seconds=1))
 
-    first = adjust_inventory([early], source(clock.advance(minutes=1)), uow)
-    again = adjust_inventory([early], source(clock.advance(minutes=1)), uow)
+    first = adjust_inventory([early], a_source(clock.advance(minutes=1)), uow)
+    again = adjust_inventory([early], a_source(clock.advance(minutes=1)), uow)
 
     assert [first[0]["status"], again[0]["status"]] == ["superseded", "duplicate"]
     assert stock_levels(uow.engine)[("DC-BER", "SKU-1")] == (6, 0, 0)
@@ -347,7 +346,7 @@ def test_a_delta_that_happened_before_the_last_count_is_already_in_it(
 
 
 def test_a_delta_cannot_take_on_hand_below_zero(uow: SqlUnitOfWork, clock: Clock) -> None:
-    adjust_inventory([Adjustment("evt-1", "DC-BER", "SKU-1", -15)], source(clock), uow)
+    adjust_inventory([Adjustment("evt-1", "DC-BER", "SKU-1", -15)], a_source(clock), uow)
 
     assert stock_levels(uow.engine)[("DC-BER", "SKU-1")] == (0, 0, 0)
     assert movement_rows(uow)[-1] | {"event_id": None} == {
@@ -363,8 +362,10 @@ def test_a_delta_cannot_take_on_hand_below_zero(uow: SqlUnitOfWork, clock: Clock
 
 
 def test_movements_explain_a_position_newest_first(uow: SqlUnitOfWork, clock: Clock) -> None:
-    adjust_inventory([Adjustment("evt-1", "DC-BER", "SKU-1", -2, "damaged")], source(clock), uow)
-    count_stock([Count("DC-BER", "SKU-1", 5)], None, source(clock.advance(minutes=1), "cycle"), uow)
+    adjust_inventory([Adjustment("evt-1", "DC-BER", "SKU-1", -2, "damaged")], a_source(clock), uow)
+    count_stock(
+        [Count("DC-BER", "SKU-1", 5)], None, a_source(clock.advance(minutes=1), "cycle"), uow
+    )
 
     page = movements("DC-BER", "SKU-1", uow, limit=2)
 
@@ -393,9 +394,9 @@ def test_availability_is_on_hand_less_reserved_and_safety_stock(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
     with_stock(uow, clock(), {("ST-HAM", "SKU-1"): 4})
-    count_stock([Count("ST-HAM", "SKU-1", 4, 1)], None, source(clock), uow)
+    count_stock([Count("ST-HAM", "SKU-1", 4, 1)], None, a_source(clock), uow)
     put_location(a_location("ST-KOE", ships=False), uow, clock())  # serves pickup only
-    count_stock([Count("ST-KOE", "SKU-1", 50, 0)], None, source(clock), uow)
+    count_stock([Count("ST-KOE", "SKU-1", 50, 0)], None, a_source(clock), uow)
 
     [item] = availability(["SKU-1"], uow)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -78,6 +80,8 @@ Amount = Annotated[
 ]
 Quantity = Annotated[int, Field(strict=True, ge=0, le=100_000_000)]
 PositiveQuantity = Annotated[int, Field(strict=True, gt=0, le=1_000_000)]
+# Any offset is accepted; inside, times are UTC (as they come back from storage).
+Instant = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
-from ordino.api.fields import Identifier, OptionalText, Quantity, Strict
+from ordino.api.fields import Identifier, Instant, OptionalText, Quantity, Strict
 from ordino.domain.feeds import Adjustment, Count
 from ordino.errors import InvalidInput
 
@@ -14,7 +14,7 @@ MAX_FEED_LINES = 10_000
 MAX_SNAPSHOT_LINES = 200_000
 
 CountedAt = Annotated[
-    AwareDatetime | None,
+    Instant | None,
     Field(description="When the stock was counted (RFC 3339 with offset); now if not given"),
 ]
 
@@ -77,7 +77,7 @@ class SnapshotIn(Strict):
     """Everything a location holds, counted at `counted_at`: what it omits is 0."""
 
     location_id: Identifier
-    counted_at: Annotated[AwareDatetime, Field(description="When the location was counted")]
+    counted_at: Annotated[Instant, Field(description="When the location was counted")]
     reason: OptionalText = None
     positions: Annotated[list[SnapshotLineIn], Field(max_length=MAX_SNAPSHOT_LINES)]
 
@@ -108,7 +108,7 @@ class AdjustmentIn(Strict):
     delta: Annotated[int, Field(strict=True, ge=-100_000_000, le=100_000_000)]
     reason: OptionalText = None
     occurred_at: Annotated[
-        AwareDatetime | None, Field(description="When it happened; when it arrived if not given")
+        Instant | None, Field(description="When it happened; when it arrived if not given")
     ] = None
 
     def to_domain(self) -> Adjustment:

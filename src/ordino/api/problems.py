@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from ordino.errors import (
+    AlreadyExists,
     BelowReserved,
     Conflict,
     DuplicateOrder,
@@ -40,19 +41,23 @@ STATUS: dict[type[OrdinoError], int] = {
     IdempotencyKeyReused: 409,
     DuplicateOrder: 409,
     BelowReserved: 409,
+    AlreadyExists: 409,
     Unauthenticated: 401,
     Forbidden: 403,
 }
 
 
-def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
+def problem(
+    status: int, code: str, title: str, detail: str, extra: dict[str, Any] | None = None
+) -> JSONResponse:
+    """A problem document; the members RFC 9457 defines win over extras of the same name."""
     body = {
+        **(extra or {}),
         "type": f"/problems/{code}",
         "title": title,
         "status": status,
         "detail": detail,
         "code": code,
-        **extra,
     }
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
@@ -77,14 +82,15 @@ def _ordino_error(_request: Request, error: Exception) -> JSONResponse:
     extra = dict(error.extra)
     if isinstance(error, InvalidInput):
         extra["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
-    return problem(status, error.code, error.title, error.detail, **extra)
+    return problem(status, error.code, error.title, error.detail, extra)
 
 
 def _validation_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     errors = [_field_error(e) for e in error.errors()]
     fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
-    return problem(422, InvalidInput.code, InvalidInput.title, f"invalid {fields}", errors=errors)
+    detail = f"invalid {fields}"
+    return problem(422, InvalidInput.code, InvalidInput.title, detail, {"errors": errors})
 
 
 def _field_error(error: Any) -> dict[str, str]:

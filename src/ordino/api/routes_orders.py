@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
+from ordino.api.creation import PROBLEM, IdempotencyHeader, created, idempotency
 from ordino.api.deps import clock, unit_of_work
-from ordino.api.fields import ID_PATTERN, Strict
+from ordino.api.fields import ID_PATTERN, Instant, Strict
 from ordino.api.order_schemas import CancelIn, OrderIn, OrderOut, OrderPage
-from ordino.api.problems import MEDIA_TYPE
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
-from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.orders import OrderQuery, OrderStatus
 from ordino.services import orders
 
 router = APIRouter(prefix="/v1/orders")
 
-_PROBLEM: dict[str, Any] = {"content": {MEDIA_TYPE: {}}}
-
 OrderIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
-
-
-def _idempotency(key: str | None, caller: ApiKey, body: OrderIn) -> IdempotencyKey | None:
-    if key is None:
-        return None
-    fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
-    return IdempotencyKey(caller.id, key, fingerprint)
 
 
 @router.post(
@@ -42,16 +31,16 @@ def _idempotency(key: str | None, caller: ApiKey, body: OrderIn) -> IdempotencyK
         409: {
             "description": "Insufficient stock, duplicate order, or an "
             "Idempotency-Key reused with another body",
-            **_PROBLEM,
+            **PROBLEM,
         },
-        422: {"description": "Invalid order", **_PROBLEM},
+        422: {"description": "Invalid order", **PROBLEM},
     },
 )
 def place_order(
     body: OrderIn,
     request: Request,
     caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_CREATE))],
-    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
+    idempotency_key: IdempotencyHeader = None,
 ) -> Response:
     caller.require_channel(body.channel)
     cmd = body.to_command()
@@ -60,12 +49,9 @@ def place_order(
         unit_of_work(request),
         request.app.state.sourcing,
         clock(request),
-        _idempotency(idempotency_key, caller, body),
+        idempotency(idempotency_key, caller, body),
     )
-    headers = {"Location": f"/v1/orders/{answer.body['id']}"}
-    if answer.replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
+    return created(answer, f"/v1/orders/{answer.body['id']}")
 
 
 @router.get("/{order_id}", response_model=OrderOut)
@@ -82,11 +68,9 @@ class OrderListQuery(Strict):
     channel: Annotated[str | None, Field(max_length=64)] = None
     customer_email: Annotated[str | None, Field(max_length=254)] = None
     created_from: Annotated[
-        AwareDatetime | None, Field(description="Created at or after (RFC 3339 with offset)")
+        Instant | None, Field(description="Created at or after (RFC 3339 with offset)")
     ] = None
-    created_to: Annotated[AwareDatetime | None, Field(description="Created before (exclusive)")] = (
-        None
-    )
+    created_to: Annotated[Instant | None, Field(description="Created before (exclusive)")] = None
     cursor: Annotated[
         str | None, Field(max_length=32, description="next_cursor of the previous page")
     ] = None

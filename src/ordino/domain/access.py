@@ -21,6 +21,7 @@ class Permission(StrEnum):
     CATALOG_WRITE = "catalog:write"
     NETWORK_WRITE = "network:write"
     INVENTORY_WRITE = "inventory:write"
+    SUPPLY_WRITE = "supply:write"  # purchase orders and transfers
     AVAILABILITY_READ = "availability:read"
     ORDERS_CREATE = "orders:create"
     ORDERS_READ = "orders:read"

@@ -61,9 +61,10 @@ class Count:
 
 @dataclass(frozen=True)
 class Adjustment:
-    """A change of on hand reported by a location, applied once per event id."""
+    """A change of on hand reported by a location, applied once per event id (when it
+    has one: a receipt is applied once by its supply order instead)."""
 
-    event_id: str
+    event_id: str | None
     location_id: str
     sku: str
     delta: int
@@ -180,10 +181,11 @@ def plan_adjustments(
     state = dict(current)
     for index, a in enumerate(adjustments):
         key = (a.location_id, a.sku)
-        if a.event_id in seen_ids:
-            plan.results.append(LineResult(index, Outcome.DUPLICATE))
-            continue
-        seen_ids.add(a.event_id)
+        if a.event_id is not None:
+            if a.event_id in seen_ids:
+                plan.results.append(LineResult(index, Outcome.DUPLICATE))
+                continue
+            seen_ids.add(a.event_id)
         before = state.get(key) or _empty(key)
         occurred_at = a.occurred_at or source.now
         outcome, after = _apply_delta(before, a.delta, occurred_at)

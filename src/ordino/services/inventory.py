@@ -48,7 +48,7 @@ def count_stock(
         with uow:
             _refuse_unknown(uow, [(c.location_id, c.sku) for c in counts], field)
             plan = _plan_counts(uow, counts, at, MovementKind.COUNT, source)
-            _write(uow, plan, source)
+            write_plan(uow, plan, source)
             uow.commit()
             return [_count_result(counts[r.index], r) for r in plan.results]
 
@@ -77,7 +77,7 @@ def take_snapshot(
                 if sku not in listed
             ]
             plan = _plan_counts(uow, [*counts, *unlisted], at, MovementKind.SNAPSHOT, source)
-            _write(uow, plan, source)
+            write_plan(uow, plan, source)
             uow.commit()
             return _snapshot_summary(location_id, at, plan, len(counts))
 
@@ -94,9 +94,9 @@ def adjust_inventory(
             keys = [(a.location_id, a.sku) for a in adjustments]
             _refuse_unknown(uow, keys, "adjustments")
             current = uow.movements.current(keys)
-            seen = uow.movements.seen(a.event_id for a in adjustments)
+            seen = uow.movements.seen(a.event_id for a in adjustments if a.event_id)
             plan = plan_adjustments(adjustments, current, seen, MovementKind.ADJUSTMENT, source)
-            _write(uow, plan, source)
+            write_plan(uow, plan, source)
             uow.commit()
             return [
                 {
@@ -184,7 +184,7 @@ def availability(skus: Sequence[str], uow: UnitOfWork) -> list[dict[str, Any]]:
 def record_counts(uow: UnitOfWork, counts: Sequence[Count], source: Source) -> FeedPlan:
     """Counts taken now, within a unit of work the caller commits (the demo's load)."""
     plan = _plan_counts(uow, counts, source.now, MovementKind.COUNT, source)
-    _write(uow, plan, source)
+    write_plan(uow, plan, source)
     return plan
 
 
@@ -201,7 +201,8 @@ def _plan_counts(
     return plan_counts(counts, at, current, later, kind, source)
 
 
-def _write(uow: UnitOfWork, plan: FeedPlan, source: Source) -> None:
+def write_plan(uow: UnitOfWork, plan: FeedPlan, source: Source) -> None:
+    """Write a feed's plan with its movements, and report the positions it left short."""
     uow.movements.apply(plan, source.now)
     uow.events.add([_shortage_event(change.position, source.now) for change in plan.shortages])
 

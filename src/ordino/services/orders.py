@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.idempotency import IdempotencyKey, StoredAnswer
+from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.orders import (
     EVERY_ORDER,
     LineRequest,
@@ -22,25 +21,14 @@ from ordino.engines.sourcing import SourcingEngine
 from ordino.errors import (
     DuplicateOrder,
     FieldError,
-    IdempotencyKeyReused,
     InsufficientStock,
     InvalidInput,
     NotFound,
 )
+from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
-
-CREATED = 201
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A use case's answer for a client: the document, and whether it is a replay."""
-
-    status: int
-    body: dict[str, Any]
-    replayed: bool = False
 
 
 def place_order(
@@ -65,7 +53,7 @@ def _place_once(
     retry: bool,
 ) -> Answer:
     with uow:
-        if idempotency is not None and (earlier := _replay(uow, idempotency)) is not None:
+        if (earlier := replay(uow, idempotency)) is not None:
             return earlier
         if retry:  # the first attempt leaves duplicates to the unique constraint
             _refuse_duplicate(uow, cmd)
@@ -73,27 +61,13 @@ def _place_once(
         order = Order.place(cmd, plan, now)
         answer = Answer(CREATED, order_view(order))
         uow.orders.add(order)
-        if idempotency is not None:
-            stored = StoredAnswer(idempotency.fingerprint, answer.status, answer.body)
-            uow.idempotency.add(idempotency.scope, idempotency.key, stored, now)
+        remember(uow, idempotency, answer, now)
         uow.inventory.reserve(order.reservations(now), now)
         # The store writes all of it here. LostRace when the stock went to another
         # order (the retry re-plans) or the order or key arrived twice (the retry
         # names the duplicate or replays the first answer).
         uow.commit()
         return answer
-
-
-def _replay(uow: UnitOfWork, key: IdempotencyKey) -> Answer | None:
-    stored = uow.idempotency.get(key.scope, key.key)
-    if stored is None:
-        return None
-    if stored.fingerprint != key.fingerprint:
-        raise IdempotencyKeyReused(
-            "this Idempotency-Key was used with a different request body",
-            extra={"idempotency_key": key.key},
-        )
-    return Answer(stored.status, stored.body, replayed=True)
 
 
 def _refuse_duplicate(uow: UnitOfWork, cmd: PlaceOrder) -> None:

@@ -12,6 +12,7 @@ from ordino.domain.catalog import Product
 from ordino.domain.inventory import Position
 from ordino.domain.network import Location
 from ordino.domain.orders import Order
+from ordino.domain.supply import SupplyOrder
 
 
 def order_view(order: Order) -> dict[str, Any]:
@@ -100,4 +101,28 @@ def location_view(location: Location) -> dict[str, Any]:
         "ships": location.ships,
         "pickup": location.pickup,
         "returns": location.returns,
+    }
+
+
+def supply_view(order: SupplyOrder) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "kind": str(order.kind),
+        "status": str(order.status),
+        "location_id": order.location_id,
+        "source_location_id": order.source_location_id,
+        "expected_at": order.expected_at.isoformat(),
+        "reference": order.reference,
+        "lines": [
+            {
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "received": line.received,
+                "cancelled": line.cancelled,
+                "open": line.open,
+            }
+            for line in order.lines
+        ],
+        "created_at": order.created_at.isoformat(),
+        "updated_at": order.updated_at.isoformat(),
     }

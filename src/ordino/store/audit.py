@@ -3,7 +3,9 @@
   * a position's reserved equals its active ledger rows, and no ledger row holds
     stock of a position that does not exist;
   * a position's on hand equals the sum of its movements, and its latest movement
-    ends at that on hand (so every change of on hand was recorded, in order).
+    ends at that on hand (so every change of on hand was recorded, in order);
+  * a supply line's received quantity is what its receipts reported, a transfer's
+    quantity is what left its source, and no line cancels more than was open.
 
 Positions short (reserved above on hand after a count) are not broken: they are
 listed apart, as work to do.
@@ -11,11 +13,19 @@ listed apart, as work to do.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, func, or_, select
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, case, func, or_, select
 
 from ordino.domain.inventory import Discrepancy, Position
 from ordino.store.inventory import position_of
-from ordino.store.tables import inventory_movements, positions, reservations
+from ordino.store.tables import (
+    inventory_movements,
+    positions,
+    reservations,
+    supply_lines,
+    supply_orders,
+)
 
 _SAMPLE = 1000  # problems reported per kind at most
 
@@ -25,7 +35,7 @@ class SqlAudit:
         self.connection = connection
 
     def discrepancies(self) -> list[Discrepancy]:
-        return self._ledger() + self._orphans() + self._movements()
+        return self._ledger() + self._orphans() + self._movements() + self._supply()
 
     def shortages(self) -> list[Position]:
         query = (
@@ -125,3 +135,65 @@ class SqlAudit:
                 problem = f"on hand {on_hand} but the last movement left {last_after}"
                 found.append(Discrepancy(location_id, sku, problem))
         return found
+
+    def _supply(self) -> list[Discrepancy]:
+        m, line, order = inventory_movements.c, supply_lines.c, supply_orders.c
+        moved = (
+            select(
+                m.reference,
+                m.sku,
+                func.sum(case((m.kind == "receipt", m.reported), else_=0)).label("received"),
+                func.sum(case((m.kind == "transfer_out", -m.reported), else_=0)).label("shipped"),
+            )
+            .where(m.kind.in_(("receipt", "transfer_out")), m.reference.is_not(None))
+            .group_by(m.reference, m.sku)
+            .subquery()
+        )
+        received, shipped = func.coalesce(moved.c.received, 0), func.coalesce(moved.c.shipped, 0)
+        transfer = order.kind == "transfer"
+        query = (
+            select(
+                order.location_id,
+                line.sku,
+                order.id,
+                transfer.label("transfer"),
+                line.quantity,
+                line.received,
+                line.cancelled,
+                received.label("receipts"),
+                shipped.label("shipped"),
+            )
+            .join(supply_orders, order.id == line.supply_id)
+            .outerjoin(
+                moved,
+                and_(moved.c.reference == "supply/" + order.id, moved.c.sku == line.sku),
+            )
+            .where(
+                or_(
+                    line.received != received,
+                    and_(transfer, line.quantity != shipped),
+                    and_(line.cancelled > 0, line.received + line.cancelled > line.quantity),
+                )
+            )
+            .order_by(order.id, line.sku)
+            .limit(_SAMPLE)
+        )
+        return [
+            Discrepancy(row.location_id, row.sku, problem)
+            for row in self.connection.execute(query)
+            for problem in _supply_problems(row)
+        ]
+
+
+def _supply_problems(line: Row[Any]) -> list[str]:
+    problems = []
+    if line.received != line.receipts:
+        problems.append(
+            f"supply {line.id} received {line.received} but receipts add up to {line.receipts}"
+        )
+    if line.transfer and line.quantity != line.shipped:
+        problems.append(f"transfer {line.id} of {line.quantity} but {line.shipped} left its source")
+    if line.cancelled and line.received + line.cancelled > line.quantity:
+        open_ = line.quantity - line.received
+        problems.append(f"supply {line.id} cancelled {line.cancelled} of {open_} open")
+    return problems

@@ -158,6 +158,52 @@ inventory_movements = Table(
     ),
 )
 
+# Inbound supply: purchase orders and transfers, per line; received and cancelled
+# only grow, and what is still open is quantity - received - cancelled.
+supply_orders = Table(
+    "supply_orders",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("location_id", String(64), ForeignKey("locations.id"), nullable=False),
+    Column("source_location_id", String(64), ForeignKey("locations.id")),
+    Column("expected_at", UTCDateTime, nullable=False),
+    Column("reference", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_supply_orders_location_id", "location_id"),
+)
+
+supply_lines = Table(
+    "supply_lines",
+    metadata,
+    Column("supply_id", String(64), ForeignKey("supply_orders.id"), primary_key=True),
+    Column("sku", String(64), ForeignKey("products.sku"), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    Column("received", Integer, nullable=False),
+    Column("cancelled", Integer, nullable=False),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    CheckConstraint("received >= 0 AND cancelled >= 0", name="counters_not_negative"),
+    # Availability reads the open lines of a SKU: only those are indexed.
+    Index(
+        "ix_supply_lines_open_sku",
+        "sku",
+        sqlite_where=text("quantity > received + cancelled"),
+        postgresql_where=text("quantity > received + cancelled"),
+    ),
+)
+
+supply_receipts = Table(
+    "supply_receipts",
+    metadata,
+    Column("supply_id", String(64), ForeignKey("supply_orders.id"), primary_key=True),
+    Column("receipt_id", String(128), primary_key=True),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("lines", Document, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
 orders = Table(
     "orders",
     metadata,

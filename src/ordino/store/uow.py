@@ -19,6 +19,7 @@ from ordino.store.orders import SqlOrders
 from ordino.store.outbox import SqlEvents
 from ordino.store.pending import PendingWrites
 from ordino.store.records import SqlApiKeys, SqlIdempotency
+from ordino.store.supply import SqlSupply
 
 
 class SqlUnitOfWork:
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
         self.inventory = SqlInventory(connection, self._pending)
         self.movements = SqlMovements(connection)
         self.audit = SqlAudit(connection)
+        self.supply = SqlSupply(connection, self._pending)
         self.events = SqlEvents(self._pending)
         self.orders = SqlOrders(connection, self._pending)
         self.idempotency = SqlIdempotency(connection, self._pending)

@@ -1,0 +1,46 @@
+"""Answers of the use cases that create things, and their replay under an
+Idempotency-Key: a retried request gets the first answer, another body under the
+same key a conflict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ordino.domain.idempotency import IdempotencyKey, StoredAnswer
+from ordino.errors import IdempotencyKeyReused
+from ordino.services.unit_of_work import UnitOfWork
+
+CREATED = 201
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A use case's answer for a client: the document, and whether it is a replay."""
+
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def replay(uow: UnitOfWork, key: IdempotencyKey | None) -> Answer | None:
+    """The answer given before under `key`, if any."""
+    if key is None:
+        return None
+    stored = uow.idempotency.get(key.scope, key.key)
+    if stored is None:
+        return None
+    if stored.fingerprint != key.fingerprint:
+        raise IdempotencyKeyReused(
+            "this Idempotency-Key was used with a different request body",
+            extra={"idempotency_key": key.key},
+        )
+    return Answer(stored.status, stored.body, replayed=True)
+
+
+def remember(uow: UnitOfWork, key: IdempotencyKey | None, answer: Answer, now: datetime) -> None:
+    """Keep `answer` for `key`, written with the rest of the unit of work."""
+    if key is not None:
+        stored = StoredAnswer(key.fingerprint, answer.status, answer.body)
+        uow.idempotency.add(key.scope, key.key, stored, now)
