@@ -38,3 +38,27 @@ def stock(api: TestClient, location_id: str, sku: str, on_hand: int, safety: int
     body = {"on_hand": on_hand, "safety_stock": safety}
     response = api.put(f"/v1/inventory/{location_id}/{sku}", json=body)
     assert response.status_code == 200, response.text
+
+
+def position(api: TestClient, location_id: str, sku: str) -> dict[str, Any] | None:
+    """The position as the API shows it, or None where there is none."""
+    response = api.get(f"/v1/inventory/{location_id}/{sku}")
+    if response.status_code == 404:
+        return None
+    assert response.status_code == 200, response.text
+    found: dict[str, Any] = response.json()
+    return found
+
+
+def levels(api: TestClient, location_id: str, sku: str) -> tuple[int, int, int, int] | None:
+    """(available, on hand, reserved, safety stock) of a position, or None."""
+    p = position(api, location_id, sku)
+    return None if p is None else (p["available"], p["on_hand"], p["reserved"], p["safety_stock"])
+
+
+def locations_of(api: TestClient, sku: str, **params: str) -> dict[str, dict[str, Any]]:
+    """A SKU's availability per location, by location id."""
+    query = {"skus": sku, "include": "locations", **params}
+    response = api.get("/v1/availability", params=query)
+    assert response.status_code == 200, response.text
+    return {at["location_id"]: at for at in response.json()["items"][0]["locations"]}

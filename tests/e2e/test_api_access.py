@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from ordino.domain.access import Role
 from tests.builders import a_location_body, a_product_body, an_adjustment_body, an_order_body
 from tests.conftest import ADMIN_KEY
+from tests.e2e.support import levels
 
 PROBLEM = "application/problem+json"
 
@@ -120,6 +121,10 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
         200,
     ),
     "get movements": ("GET", "/v1/inventory/DC-BER/SKU-1/movements", None, 200),
+    "get position": ("GET", "/v1/inventory/DC-BER/SKU-1", None, 200),
+    "put view": ("PUT", "/v1/availability-views/web", {"channels": ["web"]}, 201),
+    "get view": ("GET", "/v1/availability-views/default", None, 200),
+    "list views": ("GET", "/v1/availability-views", None, 200),
     "get availability": ("GET", "/v1/availability?skus=SKU-1", None, 200),
     "create supply": (
         "POST",
@@ -155,6 +160,9 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
 }
 
 READ = {
+    "get position",
+    "get view",
+    "list views",
     "get product",
     "get location",
     "get availability",
@@ -185,18 +193,24 @@ def _supply(api: TestClient, supply_id: str) -> dict[str, Any]:
 
 def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
     """Which of the writing endpoints left their mark, read back as admin."""
-    sku_1, sku_2, sku_3 = api.get("/v1/availability", params={"skus": "SKU-1,SKU-2,SKU-3"}).json()[
-        "items"
-    ]
-    on_hand_3 = {p["location_id"]: p["on_hand"] for p in sku_3["locations"]}
+    on_hand = {
+        (location_id, sku): (levels(api, location_id, sku) or (0, 0, 0, 0))[1]
+        for location_id, sku in (
+            ("DC-BER", "SKU-1"),
+            ("DC-BER", "SKU-2"),
+            ("DC-BER", "SKU-3"),
+            ("DC-2", "SKU-3"),
+        )
+    }
     return {
         "put product": api.get("/v1/products/SKU-NEW").status_code == 200,
         "put location": api.get("/v1/locations/DC-NEW").status_code == 200,
-        "put position": sku_2["locations"][0]["on_hand"] == 7,
-        "adjust inventory": sku_1["locations"][0]["on_hand"] == 103,
-        "count inventory": on_hand_3.get("DC-BER") == 11,
-        "take snapshot": on_hand_3.get("DC-2") == 12,
+        "put position": on_hand[("DC-BER", "SKU-2")] == 7,
+        "adjust inventory": on_hand[("DC-BER", "SKU-1")] == 103,
+        "count inventory": on_hand[("DC-BER", "SKU-3")] == 11,
+        "take snapshot": on_hand[("DC-2", "SKU-3")] == 12,
         "create supply": api.get("/v1/supply/PO-NEW").status_code == 200,
+        "put view": api.get("/v1/availability-views/web").status_code == 200,
         "receive supply": _supply(api, "PO-R")["received"] == 1,
         "cancel supply": _supply(api, "PO-C")["cancelled"] == 10,
         "reschedule supply": api.get("/v1/supply/PO-S")
@@ -255,6 +269,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
     assert response.status_code == 200
     assert sorted(response.json()["paths"]) == [
         "/v1/availability",
+        "/v1/availability-views",
+        "/v1/availability-views/{name}",
         "/v1/inventory/adjustments",
         "/v1/inventory/counts",
         "/v1/inventory/snapshots",

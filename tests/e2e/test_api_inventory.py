@@ -1,4 +1,4 @@
-"""Stock over HTTP: counts, snapshots, deltas, movements, availability.
+"""Stock over HTTP: counts, snapshots, deltas and the movements they make.
 
 Every refusal is a problem document naming the field, and leaves the data as it was.
 """
@@ -12,27 +12,14 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from tests.builders import a_location_body, an_adjustment_body, an_order_body
+from tests.builders import an_adjustment_body, an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import fields, network, refused, stock
-
-
-def _positions(api: TestClient, sku: str) -> list[dict[str, Any]]:
-    response = api.get("/v1/availability", params={"skus": sku})
-    assert response.status_code == 200
-    locations: list[dict[str, Any]] = response.json()["items"][0]["locations"]
-    return locations
+from tests.e2e.support import fields, levels, network, position, refused, stock
 
 
 def _on_hand(api: TestClient, sku: str, location_id: str = "DC-BER") -> int | None:
-    found = [p["on_hand"] for p in _positions(api, sku) if p["location_id"] == location_id]
-    return found[0] if found else None
-
-
-def _at(location_id: str, *counts: int) -> dict[str, Any]:
-    """`_at("DC-BER", available, on_hand, reserved, safety_stock)`: one availability entry."""
-    names = ("available", "on_hand", "reserved", "safety_stock")
-    return {"location_id": location_id} | dict(zip(names, counts, strict=True))
+    found = position(api, location_id, sku)
+    return None if found is None else int(found["on_hand"])
 
 
 def _adjust(api: TestClient, *adjustments: dict[str, Any]) -> Response:
@@ -89,7 +76,7 @@ def test_a_position_of_an_unknown_location_or_sku_is_404(
     body = refused(api.put(path, json={"on_hand": 5}), 404, "not-found")
 
     assert body[problem_field] == value
-    assert _positions(api, "SKU-1") == []
+    assert position(api, "DC-BER", "SKU-1") is None
 
 
 @pytest.mark.parametrize(
@@ -124,7 +111,7 @@ def test_a_count_below_reserved_is_taken_and_the_position_is_short(api: TestClie
 
     assert response.status_code == 200
     assert (response.json()["on_hand"], response.json()["short"]) == (2, 1)
-    assert _positions(api, "SKU-1") == [_at("DC-BER", 0, 2, 3, 1)]
+    assert levels(api, "DC-BER", "SKU-1") == (0, 2, 3, 1)
 
 
 # Bulk counts and snapshots
@@ -178,7 +165,7 @@ def test_a_bad_count_refuses_the_whole_feed(
     response = api.post("/v1/inventory/counts", json={"counts": [first, *counts]})
 
     assert fields(response) == [field]
-    assert _positions(api, "SKU-2") == []
+    assert position(api, "DC-BER", "SKU-2") is None
 
 
 def test_a_snapshot_replaces_the_location_and_a_late_older_one_changes_nothing(
@@ -327,7 +314,7 @@ def test_a_delta_below_reserved_is_taken_and_reported_short(api: TestClient, clo
     assert response.json()["results"] == [
         {"event_id": "E-2", "status": "applied", "on_hand": 3, "short": 1}
     ]
-    assert _positions(api, "SKU-1") == [_at("DC-BER", 0, 3, 4, 0)]
+    assert levels(api, "DC-BER", "SKU-1") == (0, 3, 4, 0)
 
 
 def test_an_event_id_repeated_within_a_request_is_refused(api: TestClient) -> None:
@@ -412,40 +399,3 @@ def test_movements_of_no_position_are_404(api: TestClient) -> None:
     network(api)
 
     refused(api.get("/v1/inventory/DC-BER/SKU-1/movements"), 404, "not-found")
-
-
-# Availability
-
-
-def test_availability_counts_shipping_locations_less_safety_stock(api: TestClient) -> None:
-    network(api)
-    api.put("/v1/locations/DC-MUC", json=a_location_body(name="Munich DC"))
-    api.put("/v1/locations/ST-HAM", json=a_location_body(type="store", ships=False))
-    stock(api, "DC-BER", "SKU-1", 10, safety=3)
-    stock(api, "DC-MUC", "SKU-1", 2, safety=5)
-    stock(api, "ST-HAM", "SKU-1", 50)
-    assert api.post("/v1/orders", json=an_order_body(("SKU-1", 4))).status_code == 201
-
-    response = api.get("/v1/availability", params={"skus": "SKU-2,SKU-1"})
-
-    assert response.status_code == 200
-    assert response.json() == {
-        "items": [
-            {"sku": "SKU-2", "available": 0, "locations": []},
-            {
-                "sku": "SKU-1",
-                "available": 3,
-                "locations": [_at("DC-BER", 3, 10, 4, 3), _at("DC-MUC", 0, 2, 0, 5)],
-            },
-        ]
-    }
-
-
-@pytest.mark.parametrize(
-    "params",
-    [{"skus": "SKU-1,SKU-404"}, {"skus": ""}, {"skus": " , "}, {"skus": "SKU 1"}, {}],
-)
-def test_bad_skus_for_availability_are_refused(api: TestClient, params: dict[str, str]) -> None:
-    network(api)
-
-    assert fields(api.get("/v1/availability", params=params)) == ["skus"]

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from ordino.domain.access import Role
 from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import T0, Clock
-from tests.e2e.support import refused
+from tests.e2e.support import locations_of, refused
 
 POINTS = {"DC-HAM": (53.55, 9.99), "DC-BER": (52.53, 13.38), "DC-MUC": (48.14, 11.58)}
 
@@ -33,8 +33,7 @@ def _network(api: TestClient, stock: dict[str, dict[str, int]]) -> None:
 
 def _reserved(api: TestClient, *skus: str) -> dict[str, int]:
     """Units reserved per SKU over the network."""
-    items = api.get("/v1/availability", params={"skus": ",".join(skus)}).json()["items"]
-    return {item["sku"]: sum(at["reserved"] for at in item["locations"]) for item in items}
+    return {sku: sum(at["reserved"] for at in locations_of(api, sku).values()) for sku in skus}
 
 
 def _order_ids(api: TestClient, **params: str) -> list[str]:

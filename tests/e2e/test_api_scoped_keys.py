@@ -11,6 +11,7 @@ from ordino.domain.access import Role
 from ordino.services.access import create_key
 from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import Clock
+from tests.e2e.support import locations_of
 
 
 def _network(api: TestClient) -> None:
@@ -96,8 +97,7 @@ def test_a_store_key_counts_its_own_stock_only(api: TestClient, clock: Clock) ->
 
     assert own.status_code == 200
     assert (other.status_code, mixed.status_code) == (403, 403)
-    items = api.get("/v1/availability", params={"skus": "SKU-1"}).json()["items"][0]
-    assert {p["location_id"]: p["on_hand"] for p in items["locations"]} == {
+    assert {at: p["on_hand"] for at, p in locations_of(api, "SKU-1").items()} == {
         "DC-BER": 10,
         "ST-HAM": 4,
     }

@@ -1,4 +1,5 @@
-"""`ordino inventory import FILE.csv`: counts applied, bad lines reported by number."""
+"""`ordino inventory import FILE.csv`: counts applied, bad lines reported by number; and
+`ordino geo import`: postal codes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from ordino.cli.main import main
+from ordino.domain.geo import Point
 from ordino.services import imports
 from ordino.services.network import put_location, put_product
 from ordino.store.tables import inventory_movements
@@ -136,3 +138,26 @@ def test_an_import_goes_in_batches(
         ("ST-HAM", "SKU-1"): 2,
         ("ST-HAM", "SKU-2"): 4,
     }
+
+
+def test_postal_codes_are_loaded_from_a_geonames_file(
+    database_url: str, tmp_path: Path, engine: Engine
+) -> None:
+    path = tmp_path / "DE.txt"
+    path.write_text(
+        "DE\t20095\tHamburg\tHamburg\tHH\t\t\t\t\t53.5507\t9.993\t4\n"
+        "DE\t20095\tHamburg Altstadt\tHamburg\tHH\t\t\t\t\t53.55\t10.0\t4\n"  # first place wins
+        "XX\t1\tNowhere\t\t\t\t\t\t\t1\t1\t1\n"  # 3: no such country
+        "DE\t80331\tMünchen\tBayern\tBY\t\t\t\t\t48.1372\t11.5755\t4\n"
+    )
+
+    result = CliRunner().invoke(main, ["geo", "import", str(path), "--database-url", database_url])
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "2 postal codes loaded, 1 lines skipped",
+        "  line 3: not a postal code with a country and coordinates",
+    ]
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.geo.locate("DE", "20095") == Point(53.5507, 9.993)
+        assert uow.geo.locate("DE", "80331") == Point(48.1372, 11.5755)

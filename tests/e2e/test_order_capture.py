@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.builders import a_location_body, a_product_body, an_order_body
+from tests.e2e.support import locations_of
 
 
 def _network(api: TestClient, on_hand: int = 100) -> None:
@@ -26,7 +27,7 @@ def test_capture_reserves_and_cancel_releases(api: TestClient) -> None:
     assert order["lines"][0]["allocations"] == [{"location_id": "DC-BER", "quantity": 2}]
     availability = api.get("/v1/availability", params={"skus": "SKU-1"}).json()
     assert availability["items"][0]["available"] == 98
-    assert availability["items"][0]["locations"][0]["available"] == 98
+    assert locations_of(api, "SKU-1")["DC-BER"]["available"] == 98
     assert api.get(f"/v1/orders/{order['id']}").json() == order
 
     cancelled = api.post(f"/v1/orders/{order['id']}/cancel")

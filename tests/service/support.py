@@ -36,6 +36,7 @@ LOCATIONS = {
         type=LocationType.STORE,
         address=Address("Jungfernstieg 10", "Hamburg", "20354", "DE"),
         point=HAMBURG,
+        pickup=True,
     ),
     "DC-MUC": a_location(
         "DC-MUC", address=Address("Marienplatz 8", "München", "80331", "DE"), point=MUNICH

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from ordino.domain.access import ApiKey, Role
 from ordino.services.access import authenticate, create_key, hash_key
+from ordino.services.check import check_inventory
 from ordino.services.demo import seed_demo
 from ordino.store.movements import SqlMovements
 from ordino.store.tables import api_keys, locations, positions, products
@@ -50,7 +51,15 @@ def test_the_demo_network_loads_whole_and_once(
     ]
     with uow.engine.connect() as connection:
         on_hand = connection.execute(text("SELECT SUM(on_hand) FROM positions")).scalar_one()
-    assert on_hand == DEMO_ON_HAND  # deterministic: every demo shows the same numbers
+        in_transit = connection.execute(
+            text("SELECT SUM(quantity) FROM supply_lines WHERE supply_id = 'TR-DEMO-1'")
+        ).scalar_one()
+    # Deterministic: every demo shows the same numbers; the transfer is on its way.
+    assert (on_hand + in_transit, in_transit) == (DEMO_ON_HAND, 276)
+    with uow:
+        assert [view.name for view in uow.views.all()] == ["marketplace", "web"]
+        assert uow.geo.locate("DE", "20095") is not None
+    assert check_inventory(uow) == []
 
 
 def test_the_demo_is_not_loaded_over_an_existing_network(uow: SqlUnitOfWork, clock: Clock) -> None:

@@ -15,7 +15,6 @@ from ordino.errors import FieldError, InvalidInput, NotFound
 from ordino.services.check import check_inventory, shortages
 from ordino.services.inventory import (
     adjust_inventory,
-    availability,
     count_stock,
     movements,
     set_position,
@@ -384,46 +383,3 @@ def test_movements_explain_a_position_newest_first(uow: SqlUnitOfWork, clock: Cl
 def test_movements_of_no_position_are_not_found(uow: SqlUnitOfWork) -> None:
     with pytest.raises(NotFound):
         movements("DC-BER", "SKU-NOPE", uow)
-
-
-# Availability
-
-
-@pytest.mark.usefixtures("three_reserved")
-def test_availability_is_on_hand_less_reserved_and_safety_stock(
-    uow: SqlUnitOfWork, clock: Clock
-) -> None:
-    with_stock(uow, clock(), {("ST-HAM", "SKU-1"): 4})
-    count_stock([Count("ST-HAM", "SKU-1", 4, 1)], None, a_source(clock), uow)
-    put_location(a_location("ST-KOE", ships=False), uow, clock())  # serves pickup only
-    count_stock([Count("ST-KOE", "SKU-1", 50, 0)], None, a_source(clock), uow)
-
-    [item] = availability(["SKU-1"], uow)
-
-    assert item == {
-        "sku": "SKU-1",
-        "available": 10,
-        "locations": [
-            {
-                "location_id": "DC-BER",
-                "available": 7,
-                "on_hand": 10,
-                "reserved": 3,
-                "safety_stock": 0,
-            },
-            {
-                "location_id": "ST-HAM",
-                "available": 3,
-                "on_hand": 4,
-                "reserved": 0,
-                "safety_stock": 1,
-            },
-        ],
-    }
-
-
-def test_availability_of_unknown_skus_is_refused(uow: SqlUnitOfWork) -> None:
-    with pytest.raises(InvalidInput) as refused:
-        availability(["SKU-1", "SKU-NOPE"], uow)
-
-    assert refused.value.errors == [FieldError("skus", "unknown SKUs: SKU-NOPE")]

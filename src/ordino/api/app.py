@@ -10,7 +10,14 @@ from anyio import to_thread
 from fastapi import FastAPI
 
 from ordino import __version__
-from ordino.api import problems, routes_inventory, routes_network, routes_orders, routes_supply
+from ordino.api import (
+    problems,
+    routes_availability,
+    routes_inventory,
+    routes_network,
+    routes_orders,
+    routes_supply,
+)
 from ordino.api.logs import redact_access_log
 from ordino.api.security import KeyCache
 from ordino.config import Settings
@@ -52,6 +59,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(routes_network.router)
     app.include_router(routes_inventory.router)
     app.include_router(routes_supply.router)
+    app.include_router(routes_availability.router)
     app.include_router(routes_orders.router)
 
     @app.get("/health", include_in_schema=False)

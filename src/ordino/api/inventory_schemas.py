@@ -162,21 +162,3 @@ class MovementPage(BaseModel):
     position: PositionOut
     items: list[MovementOut]
     next_cursor: int | None
-
-
-class LocationAvailability(BaseModel):
-    location_id: str
-    available: int
-    on_hand: int
-    reserved: int
-    safety_stock: int
-
-
-class SkuAvailability(BaseModel):
-    sku: str
-    available: int
-    locations: list[LocationAvailability]
-
-
-class AvailabilityOut(BaseModel):
-    items: list[SkuAvailability]

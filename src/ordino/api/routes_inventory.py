@@ -1,8 +1,7 @@
-"""Stock: counts, snapshots and deltas from locations, movements, availability."""
+"""Stock: counts, snapshots and deltas from locations, and the movements they made."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -13,7 +12,6 @@ from ordino.api.fields import ID_PATTERN
 from ordino.api.inventory_schemas import (
     AdjustmentsIn,
     AdjustmentsOut,
-    AvailabilityOut,
     CountsIn,
     CountsOut,
     MovementPage,
@@ -25,14 +23,12 @@ from ordino.api.inventory_schemas import (
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
 from ordino.domain.feeds import Count, Source
-from ordino.errors import InvalidInput
 from ordino.services import inventory
 
 router = APIRouter(prefix="/v1")
 
 SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
-MAX_SKUS = 100
 
 
 def _source(request: Request, caller: ApiKey, reason: str | None = None) -> Source:
@@ -55,6 +51,16 @@ def put_position(
         location_id, sku, count, body.counted_at, source, unit_of_work(request)
     )
     return JSONResponse(position)
+
+
+@router.get(
+    "/inventory/{location_id}/{sku}",
+    response_model=PositionOut,
+    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
+)
+def get_position(location_id: IdPath, sku: SkuPath, request: Request) -> Response:
+    """On hand, reserved, safety stock and when it was last counted."""
+    return JSONResponse(inventory.get_position(location_id, sku, unit_of_work(request)))
 
 
 @router.get(
@@ -116,22 +122,3 @@ def post_adjustments(
     source = _source(request, caller)
     results = inventory.adjust_inventory(adjustments, source, unit_of_work(request))
     return JSONResponse({"results": results})
-
-
-@router.get(
-    "/availability",
-    response_model=AvailabilityOut,
-    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
-)
-def get_availability(
-    request: Request,
-    skus: Annotated[
-        str, Query(min_length=1, max_length=6600, description="Comma-separated SKUs, at most 100")
-    ],
-) -> Response:
-    wanted = [sku.strip() for sku in skus.split(",") if sku.strip()]
-    if not wanted or len(wanted) > MAX_SKUS:
-        raise InvalidInput.of("skus", f"give between 1 and {MAX_SKUS} comma-separated SKUs")
-    if malformed := [sku for sku in wanted if not re.match(ID_PATTERN, sku)]:
-        raise InvalidInput.of("skus", f"not SKUs: {', '.join(map(repr, malformed))}")
-    return JSONResponse({"items": inventory.availability(wanted, unit_of_work(request))})

@@ -184,10 +184,12 @@ def check(database_url: str) -> None:
 def _register_bench() -> None:
     from ordino.cli import bench_stock  # noqa: F401, PLC0415  (adds to `bench`)
     from ordino.cli.bench import bench  # noqa: PLC0415
+    from ordino.cli.geo import geo  # noqa: PLC0415
     from ordino.cli.inventory import inventory  # noqa: PLC0415
 
     main.add_command(bench)
     main.add_command(inventory)
+    main.add_command(geo)
 
 
 _register_bench()

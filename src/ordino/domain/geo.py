@@ -46,3 +46,11 @@ def distance_km(a: Point, b: Point) -> float:
     dlon = math.radians(b.longitude - a.longitude)
     h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass(frozen=True)
+class PostalCode:
+    country: str
+    postal_code: str
+    point: Point
+    place: str | None = None

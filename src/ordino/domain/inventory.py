@@ -52,6 +52,19 @@ class StockAtLocation:
 
 
 @dataclass(frozen=True)
+class Floor:
+    """What a reservation must leave at a position, as a channel's view wants: the
+    larger of `safety` and the position's own safety stock, plus `protection` (units a
+    store keeps for walk-in customers)."""
+
+    safety: int = 0
+    protection: int = 0
+
+
+NO_FLOOR = Floor()
+
+
+@dataclass(frozen=True)
 class Reservation:
     """One row of the reservation ledger: `quantity` of `sku` held at `location_id`
     for line `line_no` of order `order_id`."""

@@ -1,18 +1,29 @@
 """The demo network: warehouses and stores in Germany and Austria, a few hundred
-SKUs with stock. Deterministic, so every demo shows the same numbers."""
+SKUs with stock, a purchase order and a transfer on their way, two channel views
+(web, marketplace) and the postal codes around. Deterministic, so every demo shows
+the same numbers."""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from ordino.domain.availability import (
+    AvailabilityView,
+    Holdback,
+    InboundRule,
+    LocationFilter,
+    SafetyRule,
+)
 from ordino.domain.catalog import Product
 from ordino.domain.feeds import Count, Source
-from ordino.domain.geo import Point
+from ordino.domain.geo import Point, PostalCode
 from ordino.domain.network import Address, Location, LocationType
+from ordino.domain.supply import CreateSupply, SupplyKind
 from ordino.services.inventory import record_counts
 from ordino.services.retry import with_retries
+from ordino.services.supply import record_supply
 from ordino.services.unit_of_work import UnitOfWork
 
 _W, _S = LocationType.WAREHOUSE, LocationType.STORE
@@ -115,4 +126,87 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
                 on_hand *= 4
             safety_stock = 2 if location.type is _S else 0
             counts.append(Count(location.id, product.sku, on_hand, safety_stock))
-    record_counts(uow, counts, Source("demo", now, "demo stock"))
+    source = Source("demo", now, "demo stock")
+    record_counts(uow, counts, source)
+    for view in demo_views():
+        uow.views.put(view, now)
+    uow.geo.put(demo_postal_codes())
+    for supply in _demo_supply(counts, now):
+        record_supply(uow, supply, source)
+
+
+def demo_views() -> list[AvailabilityView]:
+    """Two channels that see the same stock differently: the web shop counts stores (but
+    leaves walk-in customers a unit) and what arrives within three weeks; marketplaces
+    see the warehouses only, a fifth held back, and no SKU with fewer than 3 units."""
+    web = AvailabilityView(
+        "web",
+        frozenset({"web", "app"}),
+        "Web shop and app: every location, a unit kept at stores, inbound within 21 days",
+        safety_stock=(SafetyRule(Holdback(percent=Decimal(5)), location_type=_W),),
+        store_protection=Holdback(units=1),
+        inbound=InboundRule(counts=True, horizon_days=21),
+        low_stock_below=5,
+    )
+    marketplace = AvailabilityView(
+        "marketplace",
+        frozenset({"amazon", "zalando"}),
+        "Marketplaces: warehouses only, a fifth held back, shown from 3 units",
+        locations=LocationFilter(types=frozenset({_W})),
+        safety_stock=(SafetyRule(Holdback(percent=Decimal(20))),),
+        in_stock_minimum=3,
+        low_stock_below=10,
+    )
+    return [web, marketplace]
+
+
+# The centroids of postal codes around the demo's locations, for "pick up near me".
+# fmt: off
+_POSTAL_CODES = [
+    ("DE", "10115", "Berlin", 52.532, 13.385), ("DE", "10117", "Berlin", 52.517, 13.389),
+    ("DE", "20095", "Hamburg", 53.551, 10.001), ("DE", "20354", "Hamburg", 53.556, 9.989),
+    ("DE", "22765", "Hamburg", 53.556, 9.932), ("DE", "60314", "Frankfurt am Main", 50.113, 8.708),
+    ("DE", "60311", "Frankfurt am Main", 50.111, 8.683), ("DE", "80331", "München", 48.137, 11.575),
+    ("DE", "80802", "München", 48.160, 11.585), ("DE", "50667", "Köln", 50.938, 6.955),
+    ("DE", "04109", "Leipzig", 51.340, 12.373), ("DE", "01067", "Dresden", 51.053, 13.735),
+    ("DE", "30159", "Hannover", 52.374, 9.738), ("DE", "90402", "Nürnberg", 49.449, 11.076),
+    ("DE", "70173", "Stuttgart", 48.777, 9.177), ("DE", "40213", "Düsseldorf", 51.226, 6.774),
+    ("DE", "28195", "Bremen", 53.078, 8.806), ("AT", "1010", "Wien", 48.208, 16.372),
+    ("AT", "1030", "Wien", 48.199, 16.394), ("AT", "1070", "Wien", 48.202, 16.349),
+    ("AT", "8010", "Graz", 47.071, 15.439), ("AT", "4020", "Linz", 48.306, 14.286),
+    ("AT", "5020", "Salzburg", 47.800, 13.044), ("AT", "6020", "Innsbruck", 47.269, 11.404),
+]
+# fmt: on
+
+
+def demo_postal_codes() -> list[PostalCode]:
+    return [
+        PostalCode(country, code, Point(lat, lon), place)
+        for country, code, place, lat, lon in _POSTAL_CODES
+    ]
+
+
+def _demo_supply(counts: list[Count], now: datetime) -> list[CreateSupply]:
+    """A purchase order for the Berlin DC due in five days, and a transfer from the
+    Frankfurt DC to the Munich store arriving the day after tomorrow."""
+    purchase = tuple((f"SKU-{n:04d}", 40) for n in range(1, 21))
+    at_frankfurt = [c for c in counts if c.location_id == "DC-FRA" and c.on_hand >= 12]
+    transfer = tuple((c.sku, c.on_hand // 4) for c in at_frankfurt[:5])
+    return [
+        CreateSupply(
+            "PO-DEMO-1",
+            SupplyKind.PURCHASE_ORDER,
+            "DC-BER",
+            now + timedelta(days=5),
+            purchase,
+            reference="Nordwind Outdoor GmbH",
+        ),
+        CreateSupply(
+            "TR-DEMO-1",
+            SupplyKind.TRANSFER,
+            "ST-MUC",
+            now + timedelta(days=2),
+            transfer,
+            source_location_id="DC-FRA",
+        ),
+    ]

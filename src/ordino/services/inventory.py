@@ -23,7 +23,7 @@ from ordino.domain.feeds import (
     plan_counts,
 )
 from ordino.domain.ids import new_id
-from ordino.domain.inventory import MAX_ON_HAND
+from ordino.domain.inventory import MAX_ON_HAND, Position
 from ordino.errors import FieldError, InvalidInput, NotFound
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
@@ -130,17 +130,17 @@ def set_position(
     return position_view(position)
 
 
+def get_position(location_id: str, sku: str, uow: UnitOfWork) -> dict[str, Any]:
+    with uow:
+        return position_view(_existing_position(uow, location_id, sku))
+
+
 def movements(
     location_id: str, sku: str, uow: UnitOfWork, limit: int = 100, before_id: int | None = None
 ) -> dict[str, Any]:
     """A position and the movements that explain it, newest first."""
     with uow:
-        position = uow.inventory.position(location_id, sku)
-        if position is None:
-            raise NotFound(
-                f"no stock of {sku} at {location_id}",
-                extra={"location_id": location_id, "sku": sku},
-            )
+        position = _existing_position(uow, location_id, sku)
         found = uow.movements.history(location_id, sku, limit + 1, before_id)
     page = found[:limit]
     cursor = page[-1]["id"] if len(found) > limit else None
@@ -149,36 +149,6 @@ def movements(
         "items": [_movement_view(row) for row in page],
         "next_cursor": cursor,
     }
-
-
-def availability(skus: Sequence[str], uow: UnitOfWork) -> list[dict[str, Any]]:
-    """Per SKU: what can be sold now over every location that ships, and where."""
-    with uow:
-        known = uow.catalog.known(skus)
-        unknown = [sku for sku in skus if sku not in known]
-        if unknown:
-            raise InvalidInput.of("skus", f"unknown SKUs: {', '.join(unknown)}")
-        positions = uow.inventory.positions(skus, shipping_only=True)
-    items = []
-    for sku in dict.fromkeys(skus):
-        at = [p for p in positions if p.sku == sku]
-        items.append(
-            {
-                "sku": sku,
-                "available": sum(p.available for p in at),
-                "locations": [
-                    {
-                        "location_id": p.location_id,
-                        "available": p.available,
-                        "on_hand": p.on_hand,
-                        "reserved": p.reserved,
-                        "safety_stock": p.safety_stock,
-                    }
-                    for p in at
-                ],
-            }
-        )
-    return items
 
 
 def record_counts(uow: UnitOfWork, counts: Sequence[Count], source: Source) -> FeedPlan:
@@ -260,6 +230,16 @@ def _refuse_unknown(uow: UnitOfWork, keys: Sequence[tuple[str, str]], field: str
             errors.append(FieldError(f"{field}[{i}].sku", f"unknown SKU {sku!r}"))
     if errors:
         raise InvalidInput(f"{field} name unknown locations or SKUs", errors=errors[:100])
+
+
+def _existing_position(uow: UnitOfWork, location_id: str, sku: str) -> Position:
+    position = uow.inventory.position(location_id, sku)
+    if position is None:
+        raise NotFound(
+            f"no stock of {sku} at {location_id}",
+            extra={"location_id": location_id, "sku": sku},
+        )
+    return position
 
 
 def _require_location(uow: UnitOfWork, location_id: str) -> None:

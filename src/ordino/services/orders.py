@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from ordino.domain.idempotency import IdempotencyKey
+from ordino.domain.inventory import Floor
 from ordino.domain.orders import (
     EVERY_ORDER,
     LineRequest,
@@ -17,6 +18,7 @@ from ordino.domain.orders import (
     order_problems,
 )
 from ordino.domain.sourcing import Destination, LineDemand, SourcingPlan
+from ordino.engines.availability import sourcing_stock
 from ordino.engines.sourcing import SourcingEngine
 from ordino.errors import (
     DuplicateOrder,
@@ -26,6 +28,7 @@ from ordino.errors import (
     NotFound,
 )
 from ordino.services.answers import CREATED, Answer, remember, replay
+from ordino.services.availability import resolve_view
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
@@ -57,12 +60,12 @@ def _place_once(
             return earlier
         if retry:  # the first attempt leaves duplicates to the unique constraint
             _refuse_duplicate(uow, cmd)
-        plan = _plan(uow, engine, cmd)
+        plan, floors = _plan(uow, engine, cmd)
         order = Order.place(cmd, plan, now)
         answer = Answer(CREATED, order_view(order))
         uow.orders.add(order)
         remember(uow, idempotency, answer, now)
-        uow.inventory.reserve(order.reservations(now), now)
+        uow.inventory.reserve(order.reservations(now), now, floors)
         # The store writes all of it here. LostRace when the stock went to another
         # order (the retry re-plans) or the order or key arrived twice (the retry
         # names the duplicate or replays the first answer).
@@ -90,11 +93,18 @@ def _refuse_unknown_skus(uow: UnitOfWork, lines: Sequence[LineRequest]) -> None:
         raise InvalidInput("the order names unknown SKUs", errors=errors)
 
 
-def _plan(uow: UnitOfWork, engine: SourcingEngine, cmd: PlaceOrder) -> SourcingPlan:
+def _plan(
+    uow: UnitOfWork, engine: SourcingEngine, cmd: PlaceOrder
+) -> tuple[SourcingPlan, Mapping[tuple[str, str], Floor]]:
+    """The plan over what the channel's view lets it sell, and the floor each position
+    must keep (so the reservation leaves what the view holds back)."""
     demands = [
         LineDemand(no, line.sku, line.quantity) for no, line in enumerate(cmd.lines, start=1)
     ]
-    stock = uow.inventory.stock_for([line.sku for line in cmd.lines])
+    view = resolve_view(uow.views.all(), None, cmd.channel)
+    positions = uow.inventory.sourcing_positions([line.sku for line in cmd.lines])
+    locations = {location.id: location for location in uow.network.all()}
+    stock, floors = sourcing_stock(view, positions, locations)
     plan = engine.plan(demands, Destination(cmd.ship_to.country, cmd.ship_to_point), stock)
     if not plan.complete:
         _refuse_unknown_skus(uow, cmd.lines)
@@ -110,7 +120,7 @@ def _plan(uow: UnitOfWork, engine: SourcingEngine, cmd: PlaceOrder) -> SourcingP
         ]
         skus = ", ".join(sorted({s.sku for s in plan.shortfalls}))
         raise InsufficientStock(f"not enough stock of {skus}", extra={"shortfalls": short})
-    return plan
+    return plan, floors
 
 
 def cancel_order(

@@ -34,19 +34,25 @@ def create_supply(
         with uow:
             if (earlier := replay(uow, idempotency)) is not None:
                 return earlier
-            _refuse_unknown(uow, cmd)
-            if uow.supply.get(cmd.id) is not None:
-                raise AlreadyExists(f"supply order {cmd.id} exists", extra={"supply_id": cmd.id})
-            order = SupplyOrder.create(cmd, source.now)
-            if order.kind is SupplyKind.TRANSFER:
-                _ship(uow, order, source)
-            uow.supply.add(order)
+            order = record_supply(uow, cmd, source)
             answer = Answer(CREATED, supply_view(order))
             remember(uow, idempotency, answer, source.now)
             uow.commit()
             return answer
 
     return with_retries(attempt)
+
+
+def record_supply(uow: UnitOfWork, cmd: CreateSupply, source: Source) -> SupplyOrder:
+    """Create a supply order within a unit of work the caller commits (a transfer ships)."""
+    _refuse_unknown(uow, cmd)
+    if uow.supply.get(cmd.id) is not None:
+        raise AlreadyExists(f"supply order {cmd.id} exists", extra={"supply_id": cmd.id})
+    order = SupplyOrder.create(cmd, source.now)
+    if order.kind is SupplyKind.TRANSFER:
+        _ship(uow, order, source)
+    uow.supply.add(order)
+    return order
 
 
 def receive_supply(

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ordino.domain.availability import AvailabilityView, view_document
 from ordino.domain.catalog import Product
 from ordino.domain.inventory import Position
 from ordino.domain.network import Location
 from ordino.domain.orders import Order
 from ordino.domain.supply import SupplyOrder
+from ordino.engines.availability import Nearby, SkuAvailability
 
 
 def order_view(order: Order) -> dict[str, Any]:
@@ -126,3 +128,42 @@ def supply_view(order: SupplyOrder) -> dict[str, Any]:
         "created_at": order.created_at.isoformat(),
         "updated_at": order.updated_at.isoformat(),
     }
+
+
+def view_answer(view: AvailabilityView) -> dict[str, Any]:
+    return {"name": view.name, "version": view.version, **view_document(view)}
+
+
+def availability_view(
+    result: SkuAvailability, near: list[Nearby] | None, per_location: bool
+) -> dict[str, Any]:
+    """One SKU's availability: the network total always; where it is when asked."""
+    answer: dict[str, Any] = {
+        "sku": result.sku,
+        "available": result.available,
+        "status": str(result.status),
+        "future": [{"date": a.day.isoformat(), "available": a.quantity} for a in result.future],
+    }
+    if per_location:
+        answer["locations"] = [
+            {
+                "location_id": at.location_id,
+                "available": at.available,
+                "on_hand": at.on_hand,
+                "reserved": at.reserved,
+                "held_back": at.holdback,
+                "ships": at.ships,
+                "pickup": at.pickup,
+                "stale": at.stale,
+                "arrivals": [
+                    {"date": a.day.isoformat(), "quantity": a.quantity} for a in at.arrivals
+                ],
+            }
+            for at in result.locations
+        ]
+    if near is not None:
+        answer["nearest"] = [
+            {"location_id": n.location_id, "distance_km": n.distance_km, "available": n.available}
+            for n in near
+        ]
+    return answer

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.catalog import Product
@@ -126,18 +126,24 @@ class SqlNetwork:
         row = self.connection.execute(
             select(locations).where(locations.c.id == location_id)
         ).first()
-        if row is None:
-            return None
-        point = None if row.latitude is None else Point(row.latitude, row.longitude)
-        address = Address(row.line1, row.city, row.postal_code, row.country, row.line2, row.region)
-        return Location(
-            row.id,
-            row.name,
-            LocationType(row.type),
-            address,
-            point,
-            row.time_zone,
-            row.ships,
-            row.pickup,
-            row.returns,
-        )
+        return None if row is None else _location(row)
+
+    def all(self) -> list[Location]:
+        query = select(locations).order_by(locations.c.id)
+        return [_location(row) for row in self.connection.execute(query)]
+
+
+def _location(row: Row[Any]) -> Location:
+    point = None if row.latitude is None else Point(row.latitude, row.longitude)
+    address = Address(row.line1, row.city, row.postal_code, row.country, row.line2, row.region)
+    return Location(
+        row.id,
+        row.name,
+        LocationType(row.type),
+        address,
+        point,
+        row.time_zone,
+        row.ships,
+        row.pickup,
+        row.returns,
+    )

@@ -8,14 +8,13 @@ changes only through `ordino.store.movements`, each change with its movement.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, select, update
 
-from ordino.domain.geo import Point
-from ordino.domain.inventory import Position, Reservation, StockAtLocation
+from ordino.domain.inventory import NO_FLOOR, Floor, Position, Reservation
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import (
     locations,
@@ -24,16 +23,17 @@ from ordino.store.tables import (
     reservations,
 )
 
-# The hot path's statements are built once; building them per call costs more than
-# running them.
-_STOCK_FOR = (
+Key = tuple[str, str]
+
+# The hot path's statement is built once; building it per call costs more than running it.
+# Positions with nothing above their own safety stock cannot sell through any view.
+_SOURCING = (
     select(
         positions.c.location_id,
         positions.c.sku,
-        position_available.label("available"),
-        locations.c.country,
-        locations.c.latitude,
-        locations.c.longitude,
+        positions.c.on_hand,
+        positions.c.reserved,
+        positions.c.safety_stock,
     )
     .join(locations, locations.c.id == positions.c.location_id)
     .where(
@@ -62,21 +62,18 @@ class SqlInventory:
         self.connection = connection
         self.pending = pending
 
-    def stock_for(self, skus: Sequence[str]) -> list[StockAtLocation]:
-        """What each shipping location can give of `skus` now (the sourcing snapshot)."""
-        rows = self.connection.execute(_STOCK_FOR, {"skus": sorted(set(skus))})
-        stock: list[StockAtLocation] = []
-        current: StockAtLocation | None = None
+    def sourcing_positions(self, skus: Sequence[str]) -> list[Position]:
+        """The positions of `skus` at shipping locations with stock above safety stock."""
+        rows = self.connection.execute(_SOURCING, {"skus": sorted(set(skus))})
         # Unpacked by position: this runs for every order, and Row attribute access costs.
-        for location_id, sku, available, country, latitude, longitude in rows:
-            if current is None or current.location_id != location_id:
-                point = None if latitude is None else Point(latitude, longitude)
-                current = StockAtLocation(location_id, country, point, {})
-                stock.append(current)
-            current.available[sku] = available
-        return stock
+        return [
+            Position(location_id, sku, on_hand, reserved, safety)
+            for location_id, sku, on_hand, reserved, safety in rows
+        ]
 
-    def reserve(self, held: Sequence[Reservation], now: datetime) -> None:
+    def reserve(
+        self, held: Sequence[Reservation], now: datetime, floors: Mapping[Key, Floor]
+    ) -> None:
         """Ledger rows and the stock they take, both written at commit: see
         `ordino.store.pending` for the conditional statement."""
         self.pending.insert(
@@ -96,7 +93,8 @@ class SqlInventory:
             ],
         )
         for r in held:
-            self.pending.take(r.location_id, r.sku, r.quantity, now)
+            floor = floors.get((r.location_id, r.sku), NO_FLOOR)
+            self.pending.take(r.location_id, r.sku, r.quantity, floor, now)
 
     def release(self, order_id: str, now: datetime) -> list[Reservation]:
         active = self.connection.execute(

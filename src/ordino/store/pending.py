@@ -5,10 +5,12 @@ stock they take are written at commit, all at once, so position rows stay locked
 only from the reservation to the commit. On PostgreSQL the whole flush is one
 statement (one round trip): the inserts as data-modifying CTEs, then the
 reservation, which locks the positions in sorted order first (no deadlocks) and
-updates only those that still have the quantity:
+updates only those that still have the quantity above the floor the channel's view
+leaves there (`ordino.domain.inventory.Floor`):
 
     UPDATE positions SET reserved = reserved + q
-     WHERE location_id = l AND sku = s AND on_hand - reserved - safety_stock >= q
+     WHERE location_id = l AND sku = s
+       AND on_hand - reserved - GREATEST(safety_stock, floor) - protection >= q
 
 Elsewhere the same writes are one statement per table and per position. Either
 way, fewer positions updated than taken, or a unique key already present, is a
@@ -19,13 +21,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, text, update
+from sqlalchemy import Connection, Table, bindparam, case, insert, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from ordino.domain.inventory import Floor
 from ordino.errors import LostRace
 from ordino.store.tables import (
     allocations,
@@ -33,7 +37,6 @@ from ordino.store.tables import (
     order_lines,
     orders,
     outbox,
-    position_available,
     positions,
     reservations,
 )
@@ -48,12 +51,17 @@ TABLES: tuple[Table, ...] = (
     idempotency_keys,
 )
 
+_SAFETY = case(
+    (positions.c.safety_stock > bindparam("floor"), positions.c.safety_stock),
+    else_=bindparam("floor"),
+)
 _RESERVE = (
     update(positions)
     .where(
         positions.c.location_id == bindparam("at_location"),
         positions.c.sku == bindparam("of_sku"),
-        position_available >= bindparam("take"),
+        positions.c.on_hand - positions.c.reserved - _SAFETY - bindparam("protection")
+        >= bindparam("take"),
     )
     .values(reserved=positions.c.reserved + bindparam("take"), updated_at=bindparam("now"))
 )
@@ -64,15 +72,16 @@ _DEADLOCK = "40P01"
 class PendingWrites:
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, Any]]] = {}
-        self.takes: dict[tuple[str, str], int] = {}
+        self.takes: dict[tuple[str, str], Take] = {}
         self.now: datetime | None = None
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         self.rows.setdefault(table.name, []).extend(rows)
 
-    def take(self, location_id: str, sku: str, quantity: int, now: datetime) -> None:
+    def take(self, location_id: str, sku: str, quantity: int, floor: Floor, now: datetime) -> None:
         key = (location_id, sku)
-        self.takes[key] = self.takes.get(key, 0) + quantity
+        earlier = self.takes.get(key)
+        self.takes[key] = Take(quantity + (earlier.quantity if earlier else 0), floor)
         self.now = now
 
     def flush(self, connection: Connection) -> None:
@@ -93,8 +102,14 @@ class PendingWrites:
             raise LostRace("less is available than the plan took")
 
 
+@dataclass(frozen=True)
+class Take:
+    quantity: int
+    floor: Floor
+
+
 Rows = dict[str, list[dict[str, Any]]]
-Takes = dict[tuple[str, str], int]
+Takes = dict[tuple[str, str], Take]
 
 
 def _one_by_one(connection: Connection, rows: Rows, takes: Takes, now: datetime | None) -> int:
@@ -102,8 +117,15 @@ def _one_by_one(connection: Connection, rows: Rows, takes: Takes, now: datetime 
         if rows.get(table.name):
             connection.execute(_INSERTS[table.name], rows[table.name])
     taken = 0
-    for (location_id, sku), quantity in sorted(takes.items()):
-        parameters = {"at_location": location_id, "of_sku": sku, "take": quantity, "now": now}
+    for (location_id, sku), take in sorted(takes.items()):
+        parameters = {
+            "at_location": location_id,
+            "of_sku": sku,
+            "take": take.quantity,
+            "floor": take.floor.safety,
+            "protection": take.floor.protection,
+            "now": now,
+        }
         if connection.execute(_RESERVE, parameters).rowcount != 1:
             break
         taken += 1
@@ -117,8 +139,14 @@ def _in_one_statement(
     parameters: dict[str, Any] = {name: json.dumps(rows[name], default=_iso) for name in names}
     parameters["takes"] = json.dumps(
         [
-            {"location_id": loc, "sku": sku, "quantity": qty}
-            for (loc, sku), qty in sorted(takes.items())
+            {
+                "location_id": loc,
+                "sku": sku,
+                "quantity": take.quantity,
+                "floor": take.floor.safety,
+                "protection": take.floor.protection,
+            }
+            for (loc, sku), take in sorted(takes.items())
         ]
     )
     parameters["now"] = now
@@ -142,7 +170,7 @@ def _statement(names: tuple[str, ...], reserves: bool) -> Any:
     if reserves:
         parts += [
             "wanted AS (SELECT * FROM jsonb_to_recordset(CAST(:takes AS jsonb)) "
-            "AS t(location_id text, sku text, quantity int))",
+            "AS t(location_id text, sku text, quantity int, floor int, protection int))",
             # Lock the positions in sorted order before touching them: no deadlocks.
             "locked AS (SELECT p.location_id, p.sku FROM positions p JOIN wanted w "
             "ON p.location_id = w.location_id AND p.sku = w.sku "
@@ -151,7 +179,8 @@ def _statement(names: tuple[str, ...], reserves: bool) -> Any:
             "updated_at = :now FROM wanted w, locked k "
             "WHERE p.location_id = w.location_id AND p.sku = w.sku "
             "AND k.location_id = p.location_id AND k.sku = p.sku "
-            "AND p.on_hand - p.reserved - p.safety_stock >= w.quantity RETURNING 1)",
+            "AND p.on_hand - p.reserved - GREATEST(p.safety_stock, w.floor) - w.protection "
+            ">= w.quantity RETURNING 1)",
         ]
     tail = "SELECT count(*) FROM taken" if reserves else "SELECT 0"
     return text("WITH " + ",\n".join(parts) + "\n" + tail)

@@ -204,6 +204,28 @@ supply_receipts = Table(
     Column("recorded_at", UTCDateTime, nullable=False),
 )
 
+# Channel views of availability: the rules as one document (see
+# ordino.domain.availability), editable through the API; `version` counts changes.
+availability_views = Table(
+    "availability_views",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Where postal codes are (their centroid), for "near me" by postal code.
+postal_codes = Table(
+    "postal_codes",
+    metadata,
+    Column("country", String(2), primary_key=True),
+    Column("postal_code", String(20), primary_key=True),
+    Column("place", String(200)),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+)
+
 orders = Table(
     "orders",
     metadata,

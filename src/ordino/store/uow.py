@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine
 
 from ordino.store.audit import SqlAudit
 from ordino.store.catalog import SqlCatalog, SqlNetwork
+from ordino.store.geo import SqlGeo
 from ordino.store.inventory import SqlInventory
 from ordino.store.movements import SqlMovements
 from ordino.store.orders import SqlOrders
@@ -20,6 +21,7 @@ from ordino.store.outbox import SqlEvents
 from ordino.store.pending import PendingWrites
 from ordino.store.records import SqlApiKeys, SqlIdempotency
 from ordino.store.supply import SqlSupply
+from ordino.store.views import SqlViews
 
 
 class SqlUnitOfWork:
@@ -38,6 +40,8 @@ class SqlUnitOfWork:
         self.movements = SqlMovements(connection)
         self.audit = SqlAudit(connection)
         self.supply = SqlSupply(connection, self._pending)
+        self.views = SqlViews(connection)
+        self.geo = SqlGeo(connection)
         self.events = SqlEvents(self._pending)
         self.orders = SqlOrders(connection, self._pending)
         self.idempotency = SqlIdempotency(connection, self._pending)

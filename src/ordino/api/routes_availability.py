@@ -1,0 +1,127 @@
+"""Availability through channel views, and the views themselves."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from ordino.api.availability_schemas import AvailabilityOut, ViewIn, ViewList, ViewOut
+from ordino.api.deps import clock, unit_of_work
+from ordino.api.fields import ID_PATTERN, Country, Latitude, Longitude, Strict, point_of
+from ordino.api.security import require
+from ordino.domain.access import ApiKey, Permission
+from ordino.errors import InvalidInput
+from ordino.services import availability
+from ordino.services.availability import AvailabilityQuery, Near
+
+router = APIRouter(prefix="/v1")
+
+NamePath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+MAX_SKUS = 100
+
+
+class AvailabilityParams(Strict):
+    skus: Annotated[
+        str, Field(min_length=1, max_length=6600, description="Comma-separated SKUs, at most 100")
+    ]
+    view: Annotated[str | None, Field(max_length=64, description="A view by name")] = None
+    channel: Annotated[str | None, Field(max_length=64, description="The view of this channel")] = (
+        None
+    )
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    postal_code: Annotated[str | None, Field(min_length=1, max_length=20)] = None
+    country: Country | None = None
+    radius_km: Annotated[float, Field(gt=0, le=1_000)] = availability.DEFAULT_RADIUS_KM
+    nearest: Annotated[int, Field(ge=1, le=50)] = availability.DEFAULT_NEAREST
+    include: Annotated[
+        Literal["locations"] | None, Field(description="`locations`: answer per location too")
+    ] = None
+
+    def skus_asked(self) -> tuple[str, ...]:
+        wanted = [sku.strip() for sku in self.skus.split(",") if sku.strip()]
+        if not wanted or len(wanted) > MAX_SKUS:
+            raise InvalidInput.of("skus", f"give between 1 and {MAX_SKUS} comma-separated SKUs")
+        if malformed := [sku for sku in wanted if not re.match(ID_PATTERN, sku)]:
+            raise InvalidInput.of("skus", f"not SKUs: {', '.join(map(repr, malformed))}")
+        return tuple(wanted)
+
+    def near(self) -> Near | None:
+        point = point_of(self.latitude, self.longitude)
+        if point is None and self.postal_code is None:
+            return None
+        if point is None and self.country is None:
+            raise InvalidInput.of("country", "a postal code needs its country")
+        return Near(point, self.country, self.postal_code, self.radius_km, self.nearest)
+
+
+@router.get("/availability", response_model=AvailabilityOut, response_model_exclude_none=True)
+def get_availability(
+    request: Request,
+    params: Annotated[AvailabilityParams, Query()],
+    caller: Annotated[ApiKey, Depends(require(Permission.AVAILABILITY_READ))],
+) -> Response:
+    """What can be sold of each SKU through a channel's view: the network total, the
+    status (in stock, low, out), future availability from inbound supply; per location
+    with `include=locations`; the nearest pickup locations with stock given a point or
+    a postal code."""
+    channel = params.channel
+    if caller.channel is not None:  # a channel's key reads through its own view
+        caller.require_channel(channel or caller.channel)
+        channel = caller.channel
+    query = AvailabilityQuery(
+        params.skus_asked(), params.view, channel, params.near(), params.include == "locations"
+    )
+    return JSONResponse(
+        availability.read_availability(query, unit_of_work(request), clock(request))
+    )
+
+
+@router.get(
+    "/availability-views",
+    response_model=ViewList,
+    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
+)
+def list_views(request: Request) -> Response:
+    return JSONResponse({"items": availability.list_views(unit_of_work(request))})
+
+
+@router.get(
+    "/availability-views/{name}",
+    response_model=ViewOut,
+    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
+)
+def get_view(name: NamePath, request: Request) -> Response:
+    return JSONResponse(availability.get_view(name, unit_of_work(request)))
+
+
+@router.put(
+    "/availability-views/{name}",
+    response_model=ViewOut,
+    dependencies=[Depends(require(Permission.NETWORK_WRITE))],
+    responses={201: {"model": ViewOut, "description": "Created"}},
+)
+def put_view(name: NamePath, body: ViewIn, request: Request) -> Response:
+    """Create or replace a view. Send the `version` you read to be refused (409) if
+    someone changed the view since."""
+    if body.name is not None and body.name != name:
+        raise InvalidInput.of("name", f"{body.name!r} differs from {name!r} in the path")
+    created, view = availability.put_view(
+        body.to_domain(name), unit_of_work(request), clock(request), body.version
+    )
+    return JSONResponse(view, status_code=201 if created else 200)
+
+
+@router.delete(
+    "/availability-views/{name}",
+    status_code=204,
+    dependencies=[Depends(require(Permission.NETWORK_WRITE))],
+)
+def delete_view(name: NamePath, request: Request) -> Response:
+    """Remove a view: its channels see through the default view again."""
+    availability.delete_view(name, unit_of_work(request))
+    return Response(status_code=204)

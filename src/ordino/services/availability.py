@@ -1,0 +1,205 @@
+"""Availability use cases: read stock through a channel's view, and keep the views.
+
+A read names a view, or a channel (whose view it is: the one that lists the
+channel, else the view named `default`, else every location with each position's
+own safety stock), the SKUs, and optionally a point (coordinates, or a postal code
+with its country) to find the nearest pickup locations with stock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ordino.domain.availability import DEFAULT_VIEW, DEFAULT_VIEW_NAME, AvailabilityView
+from ordino.domain.geo import Point, PostalCode
+from ordino.domain.network import Location
+from ordino.engines.availability import Nearby, SkuAvailability, nearest, sku_availability
+from ordino.errors import Conflict, FieldError, InvalidInput, NotFound
+from ordino.services.retry import with_retries
+from ordino.services.unit_of_work import UnitOfWork
+from ordino.services.views import availability_view, view_answer
+
+DEFAULT_RADIUS_KM = 50.0
+DEFAULT_NEAREST = 10
+
+
+@dataclass(frozen=True)
+class Near:
+    """Where the customer is: a point, or a postal code in a country."""
+
+    point: Point | None = None
+    country: str | None = None
+    postal_code: str | None = None
+    radius_km: float = DEFAULT_RADIUS_KM
+    limit: int = DEFAULT_NEAREST
+
+
+@dataclass(frozen=True)
+class AvailabilityQuery:
+    skus: tuple[str, ...]
+    view: str | None = None
+    channel: str | None = None
+    near: Near | None = None
+    locations: bool = False  # answer per location as well
+
+
+def read_availability(query: AvailabilityQuery, uow: UnitOfWork, now: datetime) -> dict[str, Any]:
+    with uow:
+        view = resolve_view(uow.views.all(), query.view, query.channel)
+        _refuse_unknown_skus(uow, query.skus)
+        point = _point(uow, query.near)
+        positions = uow.inventory.positions(query.skus, shipping_only=False)
+        inbound = uow.supply.inbound(query.skus) if view.inbound.counts else []
+        locations = {location.id: location for location in uow.network.all()}
+    items = []
+    for sku in dict.fromkeys(query.skus):
+        mine = [p for p in positions if p.sku == sku]
+        result = sku_availability(view, sku, mine, locations, inbound, now)
+        near = _nearest(result, locations, point, query.near)
+        items.append(availability_view(result, near, query.locations))
+    return {"view": view.name, "items": items}
+
+
+def resolve_view(
+    stored: Sequence[AvailabilityView], name: str | None, channel: str | None
+) -> AvailabilityView:
+    """The view named, or the channel's, or the default."""
+    by_name = {view.name: view for view in stored}
+    if name is not None:
+        if name in by_name:
+            return by_name[name]
+        if name == DEFAULT_VIEW_NAME:
+            return DEFAULT_VIEW
+        raise InvalidInput.of("view", f"no availability view {name!r}")
+    for view in stored:
+        if channel is not None and channel in view.channels:
+            return view
+    return by_name.get(DEFAULT_VIEW_NAME, DEFAULT_VIEW)
+
+
+def put_view(
+    view: AvailabilityView, uow: UnitOfWork, now: datetime, version: int | None = None
+) -> tuple[bool, dict[str, Any]]:
+    """Create or replace a view; a channel belongs to one view only. With `version`
+    (the one read), refused if the view changed since."""
+
+    def attempt(_: int) -> tuple[bool, dict[str, Any]]:
+        with uow:
+            stored = {other.name: other for other in uow.views.all()}
+            _refuse_changed(stored.get(view.name), view.name, version)
+            _refuse_unknown_references(uow, view)
+            for other in stored.values():
+                if other.name != view.name and (shared := other.channels & view.channels):
+                    raise Conflict(
+                        f"view {other.name} already serves {', '.join(sorted(shared))}",
+                        extra={"field": "channels", "view": other.name},
+                    )
+            created = uow.views.put(view, now)
+            saved = uow.views.get(view.name)
+            uow.commit()
+        assert saved is not None
+        return created, view_answer(saved)
+
+    return with_retries(attempt)
+
+
+def _refuse_changed(stored: AvailabilityView | None, name: str, version: int | None) -> None:
+    current = stored.version if stored is not None else 0
+    if version is not None and version != current:
+        raise Conflict(
+            f"view {name} is at version {current}, not {version}: read it again",
+            extra={"view": name, "version": current},
+        )
+
+
+def _refuse_unknown_references(uow: UnitOfWork, view: AvailabilityView) -> None:
+    named = [("locations.include", i) for i in sorted(view.locations.include)]
+    named += [("locations.exclude", i) for i in sorted(view.locations.exclude)]
+    named += [
+        (f"safety_stock[{n}].location_id", rule.location_id)
+        for n, rule in enumerate(view.safety_stock)
+        if rule.location_id is not None
+    ]
+    known = uow.network.known(location_id for _, location_id in named)
+    errors = [
+        FieldError(field, f"unknown location {location_id!r}")
+        for field, location_id in named
+        if location_id not in known
+    ]
+    skus = [(n, rule.sku) for n, rule in enumerate(view.safety_stock) if rule.sku is not None]
+    known_skus = uow.catalog.known(sku for _, sku in skus)
+    errors += [
+        FieldError(f"safety_stock[{n}].sku", f"unknown SKU {sku!r}")
+        for n, sku in skus
+        if sku not in known_skus
+    ]
+    if errors:
+        raise InvalidInput("the view names unknown locations or SKUs", errors=errors[:100])
+
+
+def get_view(name: str, uow: UnitOfWork) -> dict[str, Any]:
+    with uow:
+        view = uow.views.get(name)
+    if view is None:
+        if name == DEFAULT_VIEW_NAME:
+            return view_answer(DEFAULT_VIEW)
+        raise NotFound(f"no availability view {name}", extra={"view": name})
+    return view_answer(view)
+
+
+def list_views(uow: UnitOfWork) -> list[dict[str, Any]]:
+    with uow:
+        stored = uow.views.all()
+    if DEFAULT_VIEW_NAME not in {view.name for view in stored}:
+        stored = [DEFAULT_VIEW, *stored]
+    return [view_answer(view) for view in sorted(stored, key=lambda v: v.name)]
+
+
+def delete_view(name: str, uow: UnitOfWork) -> None:
+    """Remove a view: its channels see through the default view again."""
+    with uow:
+        if not uow.views.remove(name):
+            raise NotFound(f"no availability view {name}", extra={"view": name})
+        uow.commit()
+
+
+def put_postal_codes(codes: Sequence[PostalCode], uow: UnitOfWork) -> int:
+    with uow:
+        uow.geo.put(codes)
+        uow.commit()
+    return len(codes)
+
+
+def _point(uow: UnitOfWork, near: Near | None) -> Point | None:
+    if near is None:
+        return None
+    if near.point is not None:
+        return near.point
+    if near.country is None or near.postal_code is None:
+        raise InvalidInput.of("postal_code", "give a postal code with its country, or coordinates")
+    point = uow.geo.locate(near.country, near.postal_code)
+    if point is None:
+        raise InvalidInput.of(
+            "postal_code", f"postal code {near.postal_code} in {near.country} is not known"
+        )
+    return point
+
+
+def _nearest(
+    result: SkuAvailability,
+    locations: Mapping[str, Location],
+    point: Point | None,
+    near: Near | None,
+) -> list[Nearby] | None:
+    if point is None or near is None:
+        return None
+    return nearest(result, locations, point, near.radius_km, near.limit)
+
+
+def _refuse_unknown_skus(uow: UnitOfWork, skus: Sequence[str]) -> None:
+    known = uow.catalog.known(skus)
+    if unknown := [sku for sku in skus if sku not in known]:
+        raise InvalidInput.of("skus", f"unknown SKUs: {', '.join(unknown)}")

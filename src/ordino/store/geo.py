@@ -1,0 +1,51 @@
+"""Postal codes and where they are."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, select
+
+from ordino.domain.geo import Point, PostalCode
+from ordino.store.dialect import insert_rows
+from ordino.store.tables import postal_codes
+
+
+class SqlGeo:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def locate(self, country: str, postal_code: str) -> Point | None:
+        row = self.connection.execute(
+            select(postal_codes.c.latitude, postal_codes.c.longitude).where(
+                postal_codes.c.country == country, postal_codes.c.postal_code == postal_code
+            )
+        ).first()
+        return None if row is None else Point(row.latitude, row.longitude)
+
+    def put(self, codes: Sequence[PostalCode]) -> None:
+        """Replace the points of the codes given (the rest stay)."""
+        wanted = {(c.country, c.postal_code) for c in codes}
+        for country in sorted({country for country, _ in wanted}):
+            self.connection.execute(
+                postal_codes.delete().where(
+                    postal_codes.c.country == country,
+                    postal_codes.c.postal_code.in_(
+                        sorted(code for c, code in wanted if c == country)
+                    ),
+                )
+            )
+        insert_rows(
+            self.connection,
+            postal_codes,
+            [
+                {
+                    "country": c.country,
+                    "postal_code": c.postal_code,
+                    "place": c.place,
+                    "latitude": c.point.latitude,
+                    "longitude": c.point.longitude,
+                }
+                for c in codes
+            ],
+        )

@@ -1,0 +1,254 @@
+"""Availability views over real storage: kept and changed as data, read per channel,
+and honoured by order capture down to the reservation statement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from ordino.domain.availability import (
+    AvailabilityView,
+    Holdback,
+    InboundRule,
+    LocationFilter,
+    SafetyRule,
+)
+from ordino.domain.feeds import Count
+from ordino.domain.geo import Point, PostalCode
+from ordino.domain.inventory import StockAtLocation
+from ordino.domain.network import Address, LocationType
+from ordino.domain.sourcing import Destination, LineDemand, PlannedAllocation, SourcingPlan
+from ordino.domain.supply import CreateSupply, SupplyKind
+from ordino.engines.sourcing import NearestFirst
+from ordino.errors import Conflict, FieldError, InsufficientStock, InvalidInput, NotFound
+from ordino.services.availability import (
+    AvailabilityQuery,
+    Near,
+    delete_view,
+    get_view,
+    list_views,
+    put_postal_codes,
+    put_view,
+    read_availability,
+)
+from ordino.services.inventory import count_stock
+from ordino.services.network import put_location
+from ordino.services.orders import place_order
+from ordino.services.supply import create_supply
+from ordino.store.uow import SqlUnitOfWork
+from tests.builders import HAMBURG, a_location, a_place_order, a_source
+from tests.conftest import Clock
+from tests.service.support import stock_levels, with_stock
+
+MARKETPLACE = AvailabilityView(
+    "marketplace",
+    frozenset({"amazon"}),
+    locations=LocationFilter(types=frozenset({LocationType.WAREHOUSE})),
+    safety_stock=(SafetyRule(Holdback(percent=Decimal(20))),),
+)
+WEB = AvailabilityView(
+    "web",
+    frozenset({"web", "app"}),
+    store_protection=Holdback(units=2),
+    inbound=InboundRule(counts=True, horizon_days=14),
+)
+
+
+@pytest.fixture(autouse=True)
+def network(uow: SqlUnitOfWork, clock: Clock) -> None:
+    """DC-BER (Berlin) holds 10 of SKU-1, the store ST-HAM (Hamburg, pickup) 3."""
+    with_stock(uow, clock(), {("DC-BER", "SKU-1"): 10, ("ST-HAM", "SKU-1"): 3})
+    put_view(MARKETPLACE, uow, clock())
+    put_view(WEB, uow, clock())
+
+
+def read(uow: SqlUnitOfWork, clock: Clock, **query: object) -> dict[str, object]:
+    return read_availability(AvailabilityQuery(("SKU-1",), **query), uow, clock())  # type: ignore[arg-type]
+
+
+def item(uow: SqlUnitOfWork, clock: Clock, **query: object) -> dict[str, object]:
+    [found] = read(uow, clock, **query)["items"]  # type: ignore[misc]
+    return found  # type: ignore[no-any-return]
+
+
+# Views as data
+
+
+def test_each_channel_reads_through_its_own_view(uow: SqlUnitOfWork, clock: Clock) -> None:
+    assert item(uow, clock, channel="amazon")["available"] == 8  # DC only, 20% held back
+    assert item(uow, clock, channel="web")["available"] == 11  # 10 + 3 less 2 protected
+    assert item(uow, clock, channel="store")["available"] == 13  # no view: the default
+    assert item(uow, clock, view="marketplace")["available"] == 8
+    assert read(uow, clock, channel="app")["view"] == "web"
+
+
+def test_a_view_is_changed_with_its_version_and_refused_on_a_stale_one(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    stricter = AvailabilityView(
+        "marketplace", frozenset({"amazon"}), safety_stock=(SafetyRule(Holdback(units=9)),)
+    )
+
+    created, changed = put_view(stricter, uow, clock(), version=1)
+
+    assert (created, changed["version"]) == (False, 2)
+    assert item(uow, clock, channel="amazon")["available"] == 1  # 10 - 9 at DC-BER, 0 at ST-HAM
+    with pytest.raises(Conflict) as refused:
+        put_view(stricter, uow, clock(), version=1)
+    assert refused.value.extra == {"view": "marketplace", "version": 2}
+
+
+def test_a_channel_belongs_to_one_view(uow: SqlUnitOfWork, clock: Clock) -> None:
+    with pytest.raises(Conflict) as refused:
+        put_view(AvailabilityView("shop", frozenset({"web"})), uow, clock())
+
+    assert refused.value.extra == {"field": "channels", "view": "web"}
+    with pytest.raises(NotFound):
+        get_view("shop", uow)
+
+
+def test_a_view_naming_unknown_locations_or_skus_is_refused(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    view = AvailabilityView(
+        "odd",
+        locations=LocationFilter(exclude=frozenset({"DC-NOPE"})),
+        safety_stock=(SafetyRule(Holdback(units=1), sku="SKU-NOPE"),),
+    )
+
+    with pytest.raises(InvalidInput) as refused:
+        put_view(view, uow, clock())
+
+    assert refused.value.errors == [
+        FieldError("locations.exclude", "unknown location 'DC-NOPE'"),
+        FieldError("safety_stock[0].sku", "unknown SKU 'SKU-NOPE'"),
+    ]
+
+
+def test_views_are_listed_with_the_default_and_removed(uow: SqlUnitOfWork, clock: Clock) -> None:
+    assert [v["name"] for v in list_views(uow)] == ["default", "marketplace", "web"]
+
+    delete_view("web", uow)
+
+    assert [v["name"] for v in list_views(uow)] == ["default", "marketplace"]
+    assert read(uow, clock, channel="web")["view"] == "default"
+    with pytest.raises(NotFound):
+        delete_view("web", uow)
+
+
+def test_an_unknown_view_or_sku_is_refused(uow: SqlUnitOfWork, clock: Clock) -> None:
+    with pytest.raises(InvalidInput) as no_view:
+        read(uow, clock, view="nope")
+    with pytest.raises(InvalidInput) as no_sku:
+        read_availability(AvailabilityQuery(("SKU-1", "SKU-9")), uow, clock())
+
+    assert no_view.value.errors == [FieldError("view", "no availability view 'nope'")]
+    assert no_sku.value.errors == [FieldError("skus", "unknown SKUs: SKU-9")]
+
+
+# Reads
+
+
+def test_inbound_supply_shows_as_future_availability_in_a_view_that_counts_it(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    create_supply(
+        CreateSupply(
+            "PO-1",
+            SupplyKind.PURCHASE_ORDER,
+            "DC-BER",
+            clock() + timedelta(days=3),
+            (("SKU-1", 20),),
+        ),
+        a_source(clock),
+        uow,
+    )
+
+    assert item(uow, clock, channel="web")["future"] == [{"date": "2026-11-05", "available": 31}]
+    assert item(uow, clock, channel="amazon")["future"] == []
+
+
+def test_the_nearest_stores_with_stock_by_point_or_postal_code(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    put_postal_codes([PostalCode("DE", "20095", Point(53.55, 10.00), "Hamburg")], uow)
+    hamburg = Near(point=Point(53.55, 10.0), radius_km=20)
+
+    by_point = item(uow, clock, channel="web", near=hamburg)["nearest"]
+    by_code = item(uow, clock, channel="web", near=Near(None, "DE", "20095", 20))["nearest"]
+
+    assert by_point == by_code == [{"location_id": "ST-HAM", "distance_km": 0.7, "available": 1}]
+    with pytest.raises(InvalidInput) as unknown:
+        item(uow, clock, near=Near(None, "DE", "99999"))
+    assert unknown.value.errors == [
+        FieldError("postal_code", "postal code 99999 in DE is not known")
+    ]
+
+
+# Capture reads the same picture
+
+
+def test_an_order_is_sourced_only_where_its_channels_view_looks(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    near_the_store = a_place_order(("SKU-1", 1), channel="amazon")  # ships to Hamburg
+
+    placed = place_order(near_the_store, uow, NearestFirst(), clock())
+
+    assert placed.body["lines"][0]["allocations"] == [{"location_id": "DC-BER", "quantity": 1}]
+
+
+def test_an_order_cannot_take_what_its_view_holds_back(uow: SqlUnitOfWork, clock: Clock) -> None:
+    with pytest.raises(InsufficientStock) as refused:
+        place_order(a_place_order(("SKU-1", 9), channel="amazon"), uow, NearestFirst(), clock())
+
+    assert refused.value.extra["shortfalls"][0]["available"] == 8
+    placed = place_order(a_place_order(("SKU-1", 11), channel="web"), uow, NearestFirst(), clock())
+    assert sum(a["quantity"] for a in placed.body["lines"][0]["allocations"]) == 11
+    assert stock_levels(uow.engine)[("ST-HAM", "SKU-1")] == (3, 1, 0)  # 2 kept for walk-ins
+
+
+class IgnoresTheView:
+    """A sourcing engine that takes from the store whatever the view says."""
+
+    def plan(
+        self,
+        demands: Sequence[LineDemand],
+        destination: Destination,
+        stock: Sequence[StockAtLocation],
+    ) -> SourcingPlan:
+        d = demands[0]
+        return SourcingPlan((PlannedAllocation(d.line_no, d.sku, "ST-HAM", d.quantity),), ())
+
+
+def test_the_reservation_itself_keeps_the_views_floor(uow: SqlUnitOfWork, clock: Clock) -> None:
+    with pytest.raises(Conflict):
+        place_order(a_place_order(("SKU-1", 2), channel="web"), uow, IgnoresTheView(), clock())
+
+    assert stock_levels(uow.engine)[("ST-HAM", "SKU-1")] == (3, 0, 0)
+    placed = place_order(a_place_order(("SKU-1", 1), channel="web"), uow, IgnoresTheView(), clock())
+    assert placed.status == 201
+
+
+def test_a_store_that_does_not_ship_is_never_sourced_but_is_near(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    pickup_only = a_location(
+        "ST-ALT",
+        type=LocationType.STORE,
+        ships=False,
+        pickup=True,
+        point=HAMBURG,
+        address=Address("Altona 1", "Hamburg", "22765", "DE"),
+    )
+    put_location(pickup_only, uow, clock())
+    count_stock([Count("ST-ALT", "SKU-1", 30)], None, a_source(clock), uow)
+
+    found = item(uow, clock, near=Near(point=HAMBURG, radius_km=5))
+    placed = place_order(a_place_order(("SKU-1", 1)), uow, NearestFirst(), clock())
+
+    assert [n["location_id"] for n in found["nearest"]] == ["ST-ALT", "ST-HAM"]  # type: ignore[index]
+    assert placed.body["lines"][0]["allocations"][0]["location_id"] == "ST-HAM"
