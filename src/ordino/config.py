@@ -15,6 +15,8 @@ class Settings:
     # Connections, and so threads, per server process. Few: Python threads beyond a
     # handful fight over the GIL (measured: 4 gave ~25% more orders/s than 10).
     pool_size: int = 4
+    # Positions the process's picture of stock holds at most (about 150 bytes each).
+    cache_positions: int = 2_000_000
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -22,4 +24,5 @@ class Settings:
             database_url=os.environ.get("ORDINO_DATABASE_URL", DEFAULT_URL),
             admin_key=os.environ.get("ORDINO_ADMIN_KEY") or None,
             pool_size=int(os.environ.get("ORDINO_POOL_SIZE", "4")),
+            cache_positions=int(os.environ.get("ORDINO_CACHE_POSITIONS", "2000000")),
         )

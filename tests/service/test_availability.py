@@ -3,11 +3,13 @@ and honoured by order capture down to the reservation statement."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from ordino.domain.availability import (
     AvailabilityView,
@@ -37,6 +39,7 @@ from ordino.services.availability import (
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location
 from ordino.services.orders import place_order
+from ordino.services.picture import StockPicture
 from ordino.services.supply import create_supply
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import HAMBURG, a_location, a_place_order, a_source
@@ -57,6 +60,17 @@ WEB = AvailabilityView(
 )
 
 
+@pytest.fixture
+def picture() -> StockPicture:
+    return StockPicture()
+
+
+@pytest.fixture
+def uow(engine: Engine, picture: StockPicture) -> SqlUnitOfWork:
+    """A unit of work whose commits the picture hears, as the API wires them."""
+    return SqlUnitOfWork(engine, on_commit=picture.forget)
+
+
 @pytest.fixture(autouse=True)
 def network(uow: SqlUnitOfWork, clock: Clock) -> None:
     """DC-BER (Berlin) holds 10 of SKU-1, the store ST-HAM (Hamburg, pickup) 3."""
@@ -65,28 +79,45 @@ def network(uow: SqlUnitOfWork, clock: Clock) -> None:
     put_view(WEB, uow, clock())
 
 
-def read(uow: SqlUnitOfWork, clock: Clock, **query: object) -> dict[str, object]:
-    return read_availability(AvailabilityQuery(("SKU-1",), **query), uow, clock())  # type: ignore[arg-type]
+Read = Callable[..., dict[str, Any]]
 
 
-def item(uow: SqlUnitOfWork, clock: Clock, **query: object) -> dict[str, object]:
-    [found] = read(uow, clock, **query)["items"]  # type: ignore[misc]
-    return found  # type: ignore[no-any-return]
+@pytest.fixture
+def read(uow: SqlUnitOfWork, picture: StockPicture, clock: Clock) -> Read:
+    """Availability of SKU-1, through the picture the unit of work keeps fresh."""
+
+    def answer(**query: Any) -> dict[str, Any]:
+        return read_availability(AvailabilityQuery(("SKU-1",), **query), uow, picture, clock())
+
+    return answer
+
+
+@pytest.fixture
+def item(read: Read) -> Read:
+    """The one item of `read`."""
+
+    def only(**query: Any) -> dict[str, Any]:
+        [found] = read(**query)["items"]
+        return found  # type: ignore[no-any-return]
+
+    return only
 
 
 # Views as data
 
 
-def test_each_channel_reads_through_its_own_view(uow: SqlUnitOfWork, clock: Clock) -> None:
-    assert item(uow, clock, channel="amazon")["available"] == 8  # DC only, 20% held back
-    assert item(uow, clock, channel="web")["available"] == 11  # 10 + 3 less 2 protected
-    assert item(uow, clock, channel="store")["available"] == 13  # no view: the default
-    assert item(uow, clock, view="marketplace")["available"] == 8
-    assert read(uow, clock, channel="app")["view"] == "web"
+def test_each_channel_reads_through_its_own_view(
+    uow: SqlUnitOfWork, clock: Clock, item: Read, read: Read
+) -> None:
+    assert item(channel="amazon")["available"] == 8  # DC only, 20% held back
+    assert item(channel="web")["available"] == 11  # 10 + 3 less 2 protected
+    assert item(channel="store")["available"] == 13  # no view: the default
+    assert item(view="marketplace")["available"] == 8
+    assert read(channel="app")["view"] == "web"
 
 
 def test_a_view_is_changed_with_its_version_and_refused_on_a_stale_one(
-    uow: SqlUnitOfWork, clock: Clock
+    uow: SqlUnitOfWork, clock: Clock, item: Read
 ) -> None:
     stricter = AvailabilityView(
         "marketplace", frozenset({"amazon"}), safety_stock=(SafetyRule(Holdback(units=9)),)
@@ -95,7 +126,7 @@ def test_a_view_is_changed_with_its_version_and_refused_on_a_stale_one(
     created, changed = put_view(stricter, uow, clock(), version=1)
 
     assert (created, changed["version"]) == (False, 2)
-    assert item(uow, clock, channel="amazon")["available"] == 1  # 10 - 9 at DC-BER, 0 at ST-HAM
+    assert item(channel="amazon")["available"] == 1  # 10 - 9 at DC-BER, 0 at ST-HAM
     with pytest.raises(Conflict) as refused:
         put_view(stricter, uow, clock(), version=1)
     assert refused.value.extra == {"view": "marketplace", "version": 2}
@@ -128,22 +159,24 @@ def test_a_view_naming_unknown_locations_or_skus_is_refused(
     ]
 
 
-def test_views_are_listed_with_the_default_and_removed(uow: SqlUnitOfWork, clock: Clock) -> None:
+def test_views_are_listed_with_the_default_and_removed(
+    uow: SqlUnitOfWork, clock: Clock, read: Read
+) -> None:
     assert [v["name"] for v in list_views(uow)] == ["default", "marketplace", "web"]
 
     delete_view("web", uow)
 
     assert [v["name"] for v in list_views(uow)] == ["default", "marketplace"]
-    assert read(uow, clock, channel="web")["view"] == "default"
+    assert read(channel="web")["view"] == "default"
     with pytest.raises(NotFound):
         delete_view("web", uow)
 
 
-def test_an_unknown_view_or_sku_is_refused(uow: SqlUnitOfWork, clock: Clock) -> None:
+def test_an_unknown_view_or_sku_is_refused(uow: SqlUnitOfWork, clock: Clock, read: Read) -> None:
     with pytest.raises(InvalidInput) as no_view:
-        read(uow, clock, view="nope")
+        read(view="nope")
     with pytest.raises(InvalidInput) as no_sku:
-        read_availability(AvailabilityQuery(("SKU-1", "SKU-9")), uow, clock())
+        read_availability(AvailabilityQuery(("SKU-1", "SKU-9")), uow, StockPicture(), clock())
 
     assert no_view.value.errors == [FieldError("view", "no availability view 'nope'")]
     assert no_sku.value.errors == [FieldError("skus", "unknown SKUs: SKU-9")]
@@ -153,7 +186,7 @@ def test_an_unknown_view_or_sku_is_refused(uow: SqlUnitOfWork, clock: Clock) -> 
 
 
 def test_inbound_supply_shows_as_future_availability_in_a_view_that_counts_it(
-    uow: SqlUnitOfWork, clock: Clock
+    uow: SqlUnitOfWork, clock: Clock, item: Read
 ) -> None:
     create_supply(
         CreateSupply(
@@ -167,22 +200,22 @@ def test_inbound_supply_shows_as_future_availability_in_a_view_that_counts_it(
         uow,
     )
 
-    assert item(uow, clock, channel="web")["future"] == [{"date": "2026-11-05", "available": 31}]
-    assert item(uow, clock, channel="amazon")["future"] == []
+    assert item(channel="web")["future"] == [{"date": "2026-11-05", "available": 31}]
+    assert item(channel="amazon")["future"] == []
 
 
 def test_the_nearest_stores_with_stock_by_point_or_postal_code(
-    uow: SqlUnitOfWork, clock: Clock
+    uow: SqlUnitOfWork, clock: Clock, item: Read
 ) -> None:
     put_postal_codes([PostalCode("DE", "20095", Point(53.55, 10.00), "Hamburg")], uow)
     hamburg = Near(point=Point(53.55, 10.0), radius_km=20)
 
-    by_point = item(uow, clock, channel="web", near=hamburg)["nearest"]
-    by_code = item(uow, clock, channel="web", near=Near(None, "DE", "20095", 20))["nearest"]
+    by_point = item(channel="web", near=hamburg)["nearest"]
+    by_code = item(channel="web", near=Near(None, "DE", "20095", 20))["nearest"]
 
     assert by_point == by_code == [{"location_id": "ST-HAM", "distance_km": 0.7, "available": 1}]
     with pytest.raises(InvalidInput) as unknown:
-        item(uow, clock, near=Near(None, "DE", "99999"))
+        item(near=Near(None, "DE", "99999"))
     assert unknown.value.errors == [
         FieldError("postal_code", "postal code 99999 in DE is not known")
     ]
@@ -234,7 +267,7 @@ def test_the_reservation_itself_keeps_the_views_floor(uow: SqlUnitOfWork, clock:
 
 
 def test_a_store_that_does_not_ship_is_never_sourced_but_is_near(
-    uow: SqlUnitOfWork, clock: Clock
+    uow: SqlUnitOfWork, clock: Clock, item: Read
 ) -> None:
     pickup_only = a_location(
         "ST-ALT",
@@ -247,7 +280,7 @@ def test_a_store_that_does_not_ship_is_never_sourced_but_is_near(
     put_location(pickup_only, uow, clock())
     count_stock([Count("ST-ALT", "SKU-1", 30)], None, a_source(clock), uow)
 
-    found = item(uow, clock, near=Near(point=HAMBURG, radius_km=5))
+    found = item(near=Near(point=HAMBURG, radius_km=5))
     placed = place_order(a_place_order(("SKU-1", 1)), uow, NearestFirst(), clock())
 
     assert [n["location_id"] for n in found["nearest"]] == ["ST-ALT", "ST-HAM"]  # type: ignore[index]

@@ -22,7 +22,10 @@ from ordino.api.logs import redact_access_log
 from ordino.api.security import KeyCache
 from ordino.config import Settings
 from ordino.engines.sourcing import NearestFirst
+from ordino.services.orders import Capture
+from ordino.services.picture import StockPicture
 from ordino.store.engine import make_engine
+from ordino.store.listen import change_feed
 from ordino.store.uow import SqlUnitOfWork
 
 
@@ -34,26 +37,32 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     settings = settings or Settings.from_env()
     redact_access_log()
     engine = make_engine(settings.database_url, settings.pool_size)
+    picture = StockPicture(settings.cache_positions)
+    feed = change_feed(engine, picture.forget)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # As many threads as connections: more threads only queue for a connection
         # while they fight for the GIL, stretching the time position locks are held.
         to_thread.current_default_thread_limiter().total_tokens = settings.pool_size
+        feed.start()
         yield
+        feed.stop()
         engine.dispose()
 
     app = FastAPI(
         lifespan=lifespan,
         title="Ordino",
         version=__version__,
-        description="Open-source order management: capture, reserve, cancel.",
+        description="Open-source order management: stock, availability, capture, reserve, cancel.",
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.uow = lambda: SqlUnitOfWork(engine)
+    app.state.uow = lambda: SqlUnitOfWork(engine, on_commit=picture.forget)
     app.state.clock = clock
-    app.state.sourcing = NearestFirst()
+    app.state.picture = picture
+    app.state.feed = feed
+    app.state.capture = Capture(NearestFirst(), picture)
     app.state.key_cache = KeyCache()
     problems.install(app)
     app.include_router(routes_network.router)

@@ -6,6 +6,7 @@ import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -60,7 +61,7 @@ class AvailabilityParams(Strict):
 
 
 @router.get("/availability", response_model=AvailabilityOut, response_model_exclude_none=True)
-def get_availability(
+async def get_availability(
     request: Request,
     params: Annotated[AvailabilityParams, Query()],
     caller: Annotated[ApiKey, Depends(require(Permission.AVAILABILITY_READ))],
@@ -76,9 +77,14 @@ def get_availability(
     query = AvailabilityQuery(
         params.skus_asked(), params.view, channel, params.near(), params.include == "locations"
     )
-    return JSONResponse(
-        availability.read_availability(query, unit_of_work(request), clock(request))
-    )
+    # Async: what the process's picture of stock holds is answered without a thread;
+    # what it lacks is read from the database in one.
+    picture, now = request.app.state.picture, clock(request)
+    answer = availability.cached_availability(query, picture, now)
+    if answer is None:
+        uow = unit_of_work(request)
+        answer = await run_in_threadpool(availability.read_availability, query, uow, picture, now)
+    return JSONResponse(answer)
 
 
 @router.get(

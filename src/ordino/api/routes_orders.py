@@ -47,7 +47,7 @@ def place_order(
     answer = orders.place_order(
         cmd,
         unit_of_work(request),
-        request.app.state.sourcing,
+        request.app.state.capture,
         clock(request),
         idempotency(idempotency_key, caller, body),
     )

@@ -103,6 +103,19 @@ class PositionChange:
     position: Position
     expected_on_hand: int | None
     short_before: int  # reserved above on hand, before the change
+    safety_before: int = 0
+
+    @property
+    def fall(self) -> int:
+        """How much less the position may sell than before, at most."""
+        on_hand_lost = max(0, (self.expected_on_hand or 0) - self.position.on_hand)
+        return on_hand_lost + max(0, self.position.safety_stock - self.safety_before)
+
+    @property
+    def rise(self) -> bool:
+        return self.position.on_hand > (self.expected_on_hand or 0) or (
+            self.position.safety_stock < self.safety_before
+        )
 
     @property
     def worsened(self) -> bool:
@@ -218,7 +231,7 @@ def _apply_delta(before: Position, delta: int, occurred_at: datetime) -> tuple[O
 def _change(after: Position, existing: Position | None) -> PositionChange:
     if existing is None:
         return PositionChange(after, None, 0)
-    return PositionChange(after, existing.on_hand, existing.short)
+    return PositionChange(after, existing.on_hand, existing.short, existing.safety_stock)
 
 
 def _movement(

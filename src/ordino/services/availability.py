@@ -16,8 +16,9 @@ from typing import Any
 from ordino.domain.availability import DEFAULT_VIEW, DEFAULT_VIEW_NAME, AvailabilityView
 from ordino.domain.geo import Point, PostalCode
 from ordino.domain.network import Location
-from ordino.engines.availability import Nearby, SkuAvailability, nearest, sku_availability
+from ordino.engines.availability import Nearby, SkuAvailability, nearest
 from ordino.errors import Conflict, FieldError, InvalidInput, NotFound
+from ordino.services.picture import NotCached, StockPicture
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import availability_view, view_answer
@@ -46,18 +47,36 @@ class AvailabilityQuery:
     locations: bool = False  # answer per location as well
 
 
-def read_availability(query: AvailabilityQuery, uow: UnitOfWork, now: datetime) -> dict[str, Any]:
+def read_availability(
+    query: AvailabilityQuery, uow: UnitOfWork, picture: StockPicture, now: datetime
+) -> dict[str, Any]:
+    """The answer, from the process's picture of stock; what it lacks is loaded."""
     with uow:
-        view = resolve_view(uow.views.all(), query.view, query.channel)
-        _refuse_unknown_skus(uow, query.skus)
-        point = _point(uow, query.near)
-        positions = uow.inventory.positions(query.skus, shipping_only=False)
-        inbound = uow.supply.inbound(query.skus) if view.inbound.counts else []
-        locations = {location.id: location for location in uow.network.all()}
+        return _answer(query, picture, uow, now)
+
+
+def cached_availability(
+    query: AvailabilityQuery, picture: StockPicture, now: datetime
+) -> dict[str, Any] | None:
+    """The answer if the picture holds all it needs (no I/O at all), else None."""
+    try:
+        return _answer(query, picture, None, now)
+    except NotCached:
+        return None
+
+
+def _answer(
+    query: AvailabilityQuery, picture: StockPicture, uow: UnitOfWork | None, now: datetime
+) -> dict[str, Any]:
+    view = resolve_view(picture.views(uow), query.view, query.channel)
+    locations = picture.locations(uow)
+    point = _point(picture, uow, query.near)
+    stock = picture.stock(uow, query.skus)
+    if unknown := [sku for sku in query.skus if not stock[sku].known]:
+        raise InvalidInput.of("skus", f"unknown SKUs: {', '.join(unknown)}")
     items = []
     for sku in dict.fromkeys(query.skus):
-        mine = [p for p in positions if p.sku == sku]
-        result = sku_availability(view, sku, mine, locations, inbound, now)
+        result = picture.availability(view, sku, stock[sku], locations, now)
         near = _nearest(result, locations, point, query.near)
         items.append(availability_view(result, near, query.locations))
     return {"view": view.name, "items": items}
@@ -173,14 +192,14 @@ def put_postal_codes(codes: Sequence[PostalCode], uow: UnitOfWork) -> int:
     return len(codes)
 
 
-def _point(uow: UnitOfWork, near: Near | None) -> Point | None:
+def _point(picture: StockPicture, uow: UnitOfWork | None, near: Near | None) -> Point | None:
     if near is None:
         return None
     if near.point is not None:
         return near.point
     if near.country is None or near.postal_code is None:
         raise InvalidInput.of("postal_code", "give a postal code with its country, or coordinates")
-    point = uow.geo.locate(near.country, near.postal_code)
+    point = picture.place(uow, near.country, near.postal_code)
     if point is None:
         raise InvalidInput.of(
             "postal_code", f"postal code {near.postal_code} in {near.country} is not known"
@@ -197,9 +216,3 @@ def _nearest(
     if point is None or near is None:
         return None
     return nearest(result, locations, point, near.radius_km, near.limit)
-
-
-def _refuse_unknown_skus(uow: UnitOfWork, skus: Sequence[str]) -> None:
-    known = uow.catalog.known(skus)
-    if unknown := [sku for sku in skus if sku not in known]:
-        raise InvalidInput.of("skus", f"unknown SKUs: {', '.join(unknown)}")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ordino.domain.changes import Change
 from ordino.domain.idempotency import IdempotencyKey
-from ordino.domain.inventory import Floor
+from ordino.domain.inventory import Floor, Position
 from ordino.domain.orders import (
     EVERY_ORDER,
     LineRequest,
@@ -25,31 +27,46 @@ from ordino.errors import (
     FieldError,
     InsufficientStock,
     InvalidInput,
+    LostRace,
     NotFound,
 )
 from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.availability import resolve_view
+from ordino.services.picture import StockPicture
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
 
 
+@dataclass(frozen=True)
+class Capture:
+    """What order capture works with besides the unit of work."""
+
+    engine: SourcingEngine
+    picture: StockPicture = field(default_factory=StockPicture)
+
+
 def place_order(
     cmd: PlaceOrder,
     uow: UnitOfWork,
-    engine: SourcingEngine,
+    capture: Capture | SourcingEngine,
     now: datetime,
     idempotency: IdempotencyKey | None = None,
 ) -> Answer:
+    """Place the order, sourced and reserved. The first attempt plans from the process's
+    picture of stock; a retry (the reservation lost its race: the picture may be stale)
+    plans from the database."""
     if problems := order_problems(cmd):
         raise InvalidInput("the order cannot be placed as given", errors=problems)
-    return with_retries(lambda n: _place_once(cmd, uow, engine, now, idempotency, retry=n > 0))
+    if not isinstance(capture, Capture):
+        capture = Capture(capture)
+    return with_retries(lambda n: _place_once(cmd, uow, capture, now, idempotency, retry=n > 0))
 
 
 def _place_once(
     cmd: PlaceOrder,
     uow: UnitOfWork,
-    engine: SourcingEngine,
+    capture: Capture,
     now: datetime,
     idempotency: IdempotencyKey | None,
     *,
@@ -60,7 +77,7 @@ def _place_once(
             return earlier
         if retry:  # the first attempt leaves duplicates to the unique constraint
             _refuse_duplicate(uow, cmd)
-        plan, floors = _plan(uow, engine, cmd)
+        plan, floors = _plan(uow, capture, cmd, fresh=retry)
         order = Order.place(cmd, plan, now)
         answer = Answer(CREATED, order_view(order))
         uow.orders.add(order)
@@ -94,33 +111,51 @@ def _refuse_unknown_skus(uow: UnitOfWork, lines: Sequence[LineRequest]) -> None:
 
 
 def _plan(
-    uow: UnitOfWork, engine: SourcingEngine, cmd: PlaceOrder
+    uow: UnitOfWork, capture: Capture, cmd: PlaceOrder, *, fresh: bool
 ) -> tuple[SourcingPlan, Mapping[tuple[str, str], Floor]]:
     """The plan over what the channel's view lets it sell, and the floor each position
     must keep (so the reservation leaves what the view holds back)."""
     demands = [
         LineDemand(no, line.sku, line.quantity) for no, line in enumerate(cmd.lines, start=1)
     ]
-    view = resolve_view(uow.views.all(), None, cmd.channel)
-    positions = uow.inventory.sourcing_positions([line.sku for line in cmd.lines])
-    locations = {location.id: location for location in uow.network.all()}
-    stock, floors = sourcing_stock(view, positions, locations)
-    plan = engine.plan(demands, Destination(cmd.ship_to.country, cmd.ship_to_point), stock)
+    picture = capture.picture
+    view = resolve_view(picture.views(uow), None, cmd.channel)
+    positions = _positions(uow, picture, [line.sku for line in cmd.lines], fresh=fresh)
+    stock, floors = sourcing_stock(view, positions, picture.locations(uow))
+    destination = Destination(cmd.ship_to.country, cmd.ship_to_point)
+    plan = capture.engine.plan(demands, destination, stock)
     if not plan.complete:
+        if not fresh:  # the picture may be behind another process's commit: ask again
+            raise LostRace("the picture of stock is short; the database may not be")
         _refuse_unknown_skus(uow, cmd.lines)
-        short = [
-            {
-                "line_no": s.line_no,
-                "sku": s.sku,
-                "requested": s.requested,
-                "available": s.available,
-                "short": s.short,
-            }
-            for s in plan.shortfalls
-        ]
-        skus = ", ".join(sorted({s.sku for s in plan.shortfalls}))
-        raise InsufficientStock(f"not enough stock of {skus}", extra={"shortfalls": short})
+        _refuse_shortfalls(plan)
     return plan, floors
+
+
+def _positions(
+    uow: UnitOfWork, picture: StockPicture, skus: list[str], *, fresh: bool
+) -> list[Position]:
+    """The SKUs' positions: from the picture, or (`fresh`) from the database, which the
+    picture then forgets, as it proved stale."""
+    if fresh:
+        picture.forget(Change(frozenset(skus)))
+        return uow.inventory.sourcing_positions(skus)
+    return [p for entry in picture.stock(uow, skus).values() for p in entry.positions]
+
+
+def _refuse_shortfalls(plan: SourcingPlan) -> None:
+    short = [
+        {
+            "line_no": s.line_no,
+            "sku": s.sku,
+            "requested": s.requested,
+            "available": s.available,
+            "short": s.short,
+        }
+        for s in plan.shortfalls
+    ]
+    skus = ", ".join(sorted({s.sku for s in plan.shortfalls}))
+    raise InsufficientStock(f"not enough stock of {skus}", extra={"shortfalls": short})
 
 
 def cancel_order(

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.catalog import Product
+from ordino.domain.changes import ChangeLog
 from ordino.domain.geo import Point
 from ordino.domain.money import from_minor, to_minor
 from ordino.domain.network import Address, Location, LocationType
@@ -43,10 +44,12 @@ def _existing(connection: Connection, key: Any, wanted: Iterable[str]) -> set[st
 
 
 class SqlCatalog:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, changes: ChangeLog) -> None:
         self.connection = connection
+        self.changes = changes
 
     def put(self, product: Product, now: datetime) -> bool:
+        self.changes.sku(product.sku)  # known from now on
         weight_g = None if product.weight_kg is None else int(product.weight_kg * 1000)
         created = _upsert(
             self.connection,
@@ -91,10 +94,12 @@ class SqlCatalog:
 
 
 class SqlNetwork:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, changes: ChangeLog) -> None:
         self.connection = connection
+        self.changes = changes
 
     def put(self, location: Location, now: datetime) -> bool:
+        self.changes.network = True
         address, point = location.address, location.point
         values = {
             "id": location.id,

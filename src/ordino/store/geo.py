@@ -6,14 +6,16 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, select
 
+from ordino.domain.changes import ChangeLog
 from ordino.domain.geo import Point, PostalCode
 from ordino.store.dialect import insert_rows
 from ordino.store.tables import postal_codes
 
 
 class SqlGeo:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, changes: ChangeLog) -> None:
         self.connection = connection
+        self.changes = changes
 
     def locate(self, country: str, postal_code: str) -> Point | None:
         row = self.connection.execute(
@@ -25,6 +27,7 @@ class SqlGeo:
 
     def put(self, codes: Sequence[PostalCode]) -> None:
         """Replace the points of the codes given (the rest stay)."""
+        self.changes.network = True  # where "near me" is
         wanted = {(c.country, c.postal_code) for c in codes}
         for country in sorted({country for country, _ in wanted}):
             self.connection.execute(

@@ -95,6 +95,7 @@ class SqlInventory:
         for r in held:
             floor = floors.get((r.location_id, r.sku), NO_FLOOR)
             self.pending.take(r.location_id, r.sku, r.quantity, floor, now)
+            self.pending.changes.sku(r.sku, down=r.quantity)
 
     def release(self, order_id: str, now: datetime) -> list[Reservation]:
         active = self.connection.execute(
@@ -107,6 +108,7 @@ class SqlInventory:
             for r in active
         ]
         for r in released:
+            self.pending.changes.sku(r.sku, up=True)
             self.connection.execute(
                 update(positions)
                 .where(positions.c.location_id == r.location_id, positions.c.sku == r.sku)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, String, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ordino.domain.changes import ChangeLog
 from ordino.domain.feeds import FeedPlan, Key, Movement, MovementKind, PositionChange
 from ordino.domain.inventory import Position
 from ordino.errors import LostRace
@@ -68,8 +69,9 @@ _UPDATE = (
 
 
 class SqlMovements:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, changes: ChangeLog) -> None:
         self.connection = connection
+        self.changes = changes
 
     def current(self, keys: Iterable[Key]) -> dict[Key, Position]:
         """The positions among `keys` that exist, locked until the commit."""
@@ -133,6 +135,11 @@ class SqlMovements:
             insert_rows(self.connection, inventory_movements, rows)
         except IntegrityError as error:  # a position or an event id arrived concurrently
             raise LostRace(str(error.orig)) from error
+        for change in ordered:
+            self._record(change)
+
+    def _record(self, change: PositionChange) -> None:
+        self.changes.sku(change.position.sku, down=change.fall, up=change.rise)
 
     def _update(self, rows: list[dict[str, Any]]) -> int:
         """Write positions still at their expected on hand; how many were."""

@@ -22,13 +22,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, case, insert, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from ordino.domain.changes import Change, ChangeLog
 from ordino.domain.inventory import Floor
 from ordino.errors import LostRace
 from ordino.store.tables import (
@@ -39,6 +40,7 @@ from ordino.store.tables import (
     outbox,
     positions,
     reservations,
+    stock_changes,
 )
 
 # Parents before children: the order in which the rows are inserted.
@@ -49,6 +51,7 @@ TABLES: tuple[Table, ...] = (
     reservations,
     outbox,
     idempotency_keys,
+    stock_changes,
 )
 
 _SAFETY = case(
@@ -74,6 +77,7 @@ class PendingWrites:
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.takes: dict[tuple[str, str], Take] = {}
         self.now: datetime | None = None
+        self.changes = ChangeLog()
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         self.rows.setdefault(table.name, []).extend(rows)
@@ -84,14 +88,23 @@ class PendingWrites:
         self.takes[key] = Take(quantity + (earlier.quantity if earlier else 0), floor)
         self.now = now
 
-    def flush(self, connection: Connection) -> None:
-        rows, takes, now = self.rows, self.takes, self.now
-        self.rows, self.takes = {}, {}
+    def flush(self, connection: Connection) -> Change:
+        """Write everything held, with the record of what changed; returns that."""
+        # When the change was recorded: the database's business, not the domain's clock.
+        now_ = self.now or datetime.now(UTC)
+        change = self.changes.change()
+        if not change.empty:
+            self.insert(stock_changes, change_rows(self.changes, now_))
+        rows, takes = self.rows, self.takes
+        self.rows, self.takes, self.changes = {}, {}, ChangeLog()
         if not rows and not takes:
-            return
-        write = _in_one_statement if connection.dialect.name == "postgresql" else _one_by_one
+            return change
+        postgresql = connection.dialect.name == "postgresql"
         try:
-            taken = write(connection, rows, takes, now)
+            if postgresql:
+                taken = _in_one_statement(connection, rows, takes, now_, notice(change))
+            else:
+                taken = _one_by_one(connection, rows, takes, now_)
         except IntegrityError as error:  # the same order or key was written concurrently
             raise LostRace(str(error.orig)) from error
         except DBAPIError as error:
@@ -100,6 +113,32 @@ class PendingWrites:
             raise
         if taken != len(takes):
             raise LostRace("less is available than the plan took")
+        return change
+
+
+CHANNEL = "ordino_changes"  # PostgreSQL's NOTIFY channel: see `ordino.store.listen`
+_MAX_NOTICE = 7900  # bytes: NOTIFY takes payloads below 8000
+
+
+def notice(change: Change) -> str:
+    """The NOTIFY payload of a change: what it changed, or everything if too long."""
+    if change.empty:
+        return ""
+    text_ = json.dumps({"s": sorted(change.skus), "n": change.network, "v": change.views})
+    return text_ if len(text_.encode()) < _MAX_NOTICE else json.dumps({"all": True})
+
+
+def change_rows(changes: ChangeLog, now: datetime) -> list[dict[str, Any]]:
+    rows = [
+        {"kind": "stock", "sku": c.sku, "down": c.down, "up": c.up, "changed_at": now}
+        for c in sorted(changes.skus.values(), key=lambda c: c.sku)
+    ]
+    rows += [
+        {"kind": kind, "sku": None, "down": 0, "up": True, "changed_at": now}
+        for kind, flag in (("network", changes.network), ("views", changes.views))
+        if flag
+    ]
+    return rows
 
 
 @dataclass(frozen=True)
@@ -133,10 +172,12 @@ def _one_by_one(connection: Connection, rows: Rows, takes: Takes, now: datetime 
 
 
 def _in_one_statement(
-    connection: Connection, rows: Rows, takes: Takes, now: datetime | None
+    connection: Connection, rows: Rows, takes: Takes, now: datetime | None, note: str
 ) -> int:
-    names = tuple(table.name for table in TABLES if rows.get(table.name))
-    parameters: dict[str, Any] = {name: json.dumps(rows[name], default=_iso) for name in names}
+    tables = tuple(
+        (table.name, tuple(rows[table.name][0])) for table in TABLES if rows.get(table.name)
+    )
+    parameters: dict[str, Any] = {name: json.dumps(rows[name], default=_iso) for name, _ in tables}
     parameters["takes"] = json.dumps(
         [
             {
@@ -150,7 +191,9 @@ def _in_one_statement(
         ]
     )
     parameters["now"] = now
-    return int(connection.execute(_statement(names, bool(takes)), parameters).scalar_one())
+    parameters["note"] = note
+    statement = _statement(tables, bool(takes), bool(note))
+    return int(connection.execute(statement, parameters).first()[0])  # type: ignore[index]
 
 
 def _iso(value: object) -> str:
@@ -160,12 +203,16 @@ def _iso(value: object) -> str:
 
 
 @cache
-def _statement(names: tuple[str, ...], reserves: bool) -> Any:
-    # `names` are our own table names (TABLES), never input: the f-string is safe.
+def _statement(
+    tables: tuple[tuple[str, tuple[str, ...]], ...], reserves: bool, notifies: bool
+) -> Any:
+    # Table and column names are our own (TABLES, the rows' keys), never input: the
+    # f-string is safe. Columns are named so that a table's defaults (a sequence) apply.
     parts = [
-        f"insert_{name} AS (INSERT INTO {name} "  # noqa: S608
-        f"SELECT * FROM jsonb_populate_recordset(NULL::{name}, CAST(:{name} AS jsonb)))"
-        for name in names
+        f"insert_{name} AS (INSERT INTO {name} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(columns)} "
+        f"FROM jsonb_populate_recordset(NULL::{name}, CAST(:{name} AS jsonb)))"
+        for name, columns in tables
     ]
     if reserves:
         parts += [
@@ -182,5 +229,8 @@ def _statement(names: tuple[str, ...], reserves: bool) -> Any:
             "AND p.on_hand - p.reserved - GREATEST(p.safety_stock, w.floor) - w.protection "
             ">= w.quantity RETURNING 1)",
         ]
-    tail = "SELECT count(*) FROM taken" if reserves else "SELECT 0"
-    return text("WITH " + ",\n".join(parts) + "\n" + tail)
+    if notifies:  # delivered at commit, to every listening process
+        parts.append(f"notified AS (SELECT pg_notify('{CHANNEL}', :note) AS n)")
+    taken = "(SELECT count(*) FROM taken)" if reserves else "0"
+    notified = ", (SELECT count(*) FROM notified)" if notifies else ""
+    return text("WITH " + ",\n".join(parts) + f"\nSELECT {taken}{notified}")

@@ -38,6 +38,7 @@ class SqlSupply:
         except IntegrityError as error:  # the same id, created concurrently
             raise LostRace(str(error.orig)) from error
         self.connection.execute(insert(supply_lines), _lines(order))
+        self._changed(order)
         self._flush_events(order)
 
     def save(self, order: SupplyOrder) -> None:
@@ -55,6 +56,7 @@ class SqlSupply:
                 .where(supply_lines.c.supply_id == order.id, supply_lines.c.sku == line.sku)
                 .values(received=line.received, cancelled=line.cancelled)
             )
+        self._changed(order)
         self._flush_events(order)
 
     def get(self, supply_id: str, *, for_update: bool = False) -> SupplyOrder | None:
@@ -127,6 +129,11 @@ class SqlSupply:
             )
         except IntegrityError as error:  # the same receipt, concurrently
             raise LostRace(str(error.orig)) from error
+
+    def _changed(self, order: SupplyOrder) -> None:
+        """What is on its way changed (on hand changes through the feeds)."""
+        for line in order.lines:
+            self.pending.changes.sku(line.sku)
 
     def _flush_events(self, order: SupplyOrder) -> None:
         self.pending.insert(outbox_table, outbox.rows(order.pending_events))

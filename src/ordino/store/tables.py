@@ -226,6 +226,21 @@ postal_codes = Table(
     Column("longitude", Float, nullable=False),
 )
 
+# What commits changed, in commit order on SQLite: processes poll it to forget their
+# cached picture (on PostgreSQL they hear NOTIFY instead), and the stock signals read
+# it, deleting what they have evaluated. kind: stock (a SKU), network, views.
+stock_changes = Table(
+    "stock_changes",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("sku", String(64)),
+    Column("down", Integer, nullable=False),
+    Column("up", Boolean, nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+    sqlite_autoincrement=True,  # a seq is never reused, even after its row is deleted
+)
+
 orders = Table(
     "orders",
     metadata,

@@ -6,11 +6,13 @@ New rows and reservations are held until `commit()` and written there at once
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from ordino.domain.changes import Change
 from ordino.store.audit import SqlAudit
 from ordino.store.catalog import SqlCatalog, SqlNetwork
 from ordino.store.geo import SqlGeo
@@ -25,8 +27,12 @@ from ordino.store.views import SqlViews
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine) -> None:
+    """`on_commit` hears what each commit changed, after it committed: the process's
+    picture of stock forgets it there, before the use case answers."""
+
+    def __init__(self, engine: Engine, on_commit: Callable[[Change], None] | None = None) -> None:
         self.engine = engine
+        self.on_commit = on_commit
         self._connection: Connection | None = None
 
     def __enter__(self) -> Self:
@@ -34,14 +40,15 @@ class SqlUnitOfWork:
         connection.begin()
         self._connection = connection
         self._pending = PendingWrites()
-        self.catalog = SqlCatalog(connection)
-        self.network = SqlNetwork(connection)
+        changes = self._pending.changes
+        self.catalog = SqlCatalog(connection, changes)
+        self.network = SqlNetwork(connection, changes)
         self.inventory = SqlInventory(connection, self._pending)
-        self.movements = SqlMovements(connection)
+        self.movements = SqlMovements(connection, changes)
         self.audit = SqlAudit(connection)
         self.supply = SqlSupply(connection, self._pending)
-        self.views = SqlViews(connection)
-        self.geo = SqlGeo(connection)
+        self.views = SqlViews(connection, changes)
+        self.geo = SqlGeo(connection, changes)
         self.events = SqlEvents(self._pending)
         self.orders = SqlOrders(connection, self._pending)
         self.idempotency = SqlIdempotency(connection, self._pending)
@@ -62,5 +69,7 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._connection is None:
             raise RuntimeError("commit outside the unit of work")
-        self._pending.flush(self._connection)  # LostRace: nothing is committed
+        change = self._pending.flush(self._connection)  # LostRace: nothing is committed
         self._connection.commit()
+        if self.on_commit is not None and not change.empty:
+            self.on_commit(change)

@@ -8,13 +8,15 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.availability import AvailabilityView, view_document, view_from_document
+from ordino.domain.changes import ChangeLog
 from ordino.errors import LostRace
 from ordino.store.tables import availability_views
 
 
 class SqlViews:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, changes: ChangeLog) -> None:
         self.connection = connection
+        self.changes = changes
 
     def all(self) -> list[AvailabilityView]:
         query = select(availability_views).order_by(availability_views.c.name)
@@ -31,6 +33,7 @@ class SqlViews:
 
     def put(self, view: AvailabilityView, now: datetime) -> bool:
         """Create or replace; True when created. The version counts every change."""
+        self.changes.views = True
         values = {"document": view_document(view), "updated_at": now}
         changed = self.connection.execute(
             update(availability_views)
@@ -48,5 +51,6 @@ class SqlViews:
         return True
 
     def remove(self, name: str) -> bool:
+        self.changes.views = True
         query = delete(availability_views).where(availability_views.c.name == name)
         return bool(self.connection.execute(query).rowcount)

@@ -1,0 +1,51 @@
+"""What a commit changed that a picture of stock must forget: SKUs whose positions or
+inbound supply moved, the network (locations), the availability views.
+
+`down` is how much a SKU's availability may have fallen, at most, in any view (a
+reservation's quantity, a fall of on hand, a rise of safety stock): the stock signals
+skip SKUs still far above their thresholds with it. `up` says it may have risen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SkuChange:
+    sku: str
+    down: int = 0
+    up: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    skus: frozenset[str] = frozenset()
+    network: bool = False
+    views: bool = False
+    everything: bool = False  # a listener lost track: forget all
+
+    @property
+    def empty(self) -> bool:
+        return not (self.skus or self.network or self.views or self.everything)
+
+
+EVERYTHING = Change(everything=True)
+
+
+@dataclass
+class ChangeLog:
+    """Collects a unit of work's changes until it commits."""
+
+    skus: dict[str, SkuChange] = field(default_factory=dict)
+    network: bool = False
+    views: bool = False
+
+    def sku(self, sku: str, down: int = 0, up: bool = False) -> None:
+        earlier = self.skus.get(sku)
+        if earlier is not None:
+            down, up = down + earlier.down, up or earlier.up
+        self.skus[sku] = SkuChange(sku, down, up)
+
+    def change(self) -> Change:
+        return Change(frozenset(self.skus), self.network, self.views)

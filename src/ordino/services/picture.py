@@ -1,0 +1,197 @@
+"""The picture of stock a process keeps: what availability reads and order capture
+plans from, without asking the database each time.
+
+It holds the locations, the availability views, the postal codes looked up, and per
+SKU its positions and open inbound supply (least recently used SKUs go when it
+holds more positions than it may), with each view's computed availability.
+
+Fresh:
+  * after a commit of this process, at once: the unit of work tells the picture what
+    it changed (`forget`) before the use case answers;
+  * after a commit of another process, within the delay of the change feed that
+    tells it (PostgreSQL NOTIFY, or a poll of `stock_changes` on SQLite; see
+    `ordino.store.listen`);
+  * a load that overlapped a change of its SKU is not kept: each SKU has a counter
+    of changes, read before the load and checked after it.
+Order capture may plan from it: the reservation is conditional in the database, so
+a plan from a stale picture loses its race and the retry plans from the database.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ordino.domain.availability import AvailabilityView
+from ordino.domain.changes import Change
+from ordino.domain.geo import Point
+from ordino.domain.inventory import Position
+from ordino.domain.network import Location
+from ordino.domain.supply import InboundLine
+from ordino.engines.availability import SkuAvailability, sku_availability
+from ordino.services.unit_of_work import UnitOfWork
+
+DEFAULT_MAX_POSITIONS = 2_000_000
+# What a computed availability depends on besides stock: the hour (inbound horizons,
+# supplier feeds growing old, what is overdue).
+RESULT_LIFETIME = timedelta(seconds=60)
+
+
+class NotCached(Exception):
+    """A read without a unit of work needed what the picture does not hold."""
+
+
+@dataclass
+class SkuStock:
+    known: bool  # the SKU is in the catalogue
+    positions: tuple[Position, ...]
+    inbound: tuple[InboundLine, ...]
+    results: dict[tuple[str, int], tuple[datetime, SkuAvailability]] = field(default_factory=dict)
+
+
+class StockPicture:
+    def __init__(self, max_positions: int = DEFAULT_MAX_POSITIONS) -> None:
+        self.max_positions = max_positions
+        self._lock = threading.Lock()
+        self._skus: OrderedDict[str, SkuStock] = OrderedDict()
+        self._held = 0  # positions held
+        self._versions: dict[str, int] = {}  # changes seen per SKU
+        self._epoch = 0  # forget-everything count
+        self._locations: dict[str, Location] | None = None
+        self._views: tuple[AvailabilityView, ...] | None = None
+        self._places: dict[tuple[str, str], Point] = {}
+        self.hits = self.misses = 0
+
+    # What changed
+
+    def forget(self, change: Change) -> None:
+        with self._lock:
+            if change.everything:
+                self._epoch += 1
+                self._skus.clear()
+                self._held = 0
+                self._locations, self._views = None, None
+                self._places.clear()
+                return
+            for sku in change.skus:
+                self._versions[sku] = self._versions.get(sku, 0) + 1
+                self._drop(sku)
+            if change.network:
+                self._locations = None
+                self._places.clear()
+            if change.views:
+                self._views = None
+
+    # Reads. Misses are loaded through `uow`, which must be entered; without one
+    # (None), a miss raises NotCached: the caller then reads in a thread of its own.
+
+    def locations(self, uow: UnitOfWork | None) -> Mapping[str, Location]:
+        found = self._locations
+        if found is None:
+            epoch = self._epoch
+            found = {location.id: location for location in _entered(uow).network.all()}
+            with self._lock:
+                if epoch == self._epoch:
+                    self._locations = found
+        return found
+
+    def views(self, uow: UnitOfWork | None) -> Sequence[AvailabilityView]:
+        found = self._views
+        if found is None:
+            epoch = self._epoch
+            found = tuple(_entered(uow).views.all())
+            with self._lock:
+                if epoch == self._epoch:
+                    self._views = found
+        return found
+
+    def place(self, uow: UnitOfWork | None, country: str, postal_code: str) -> Point | None:
+        key = (country, postal_code)
+        found = self._places.get(key)
+        if found is None:
+            found = _entered(uow).geo.locate(country, postal_code)
+            if found is not None and len(self._places) < 100_000:
+                self._places[key] = found
+        return found
+
+    def stock(self, uow: UnitOfWork | None, skus: Iterable[str]) -> dict[str, SkuStock]:
+        wanted = list(dict.fromkeys(skus))
+        found = self.cached(wanted)
+        missing = [sku for sku in wanted if sku not in found]
+        if missing:
+            found |= self._load(_entered(uow), missing)
+        self.hits += len(wanted) - len(missing)
+        self.misses += len(missing)
+        return found
+
+    def cached(self, skus: Iterable[str]) -> dict[str, SkuStock]:
+        """What the picture holds of `skus`, without loading anything."""
+        found = {}
+        with self._lock:
+            for sku in skus:
+                entry = self._skus.get(sku)
+                if entry is not None:
+                    self._skus.move_to_end(sku)
+                    found[sku] = entry
+        return found
+
+    def availability(
+        self,
+        view: AvailabilityView,
+        sku: str,
+        entry: SkuStock,
+        locations: Mapping[str, Location],
+        now: datetime,
+    ) -> SkuAvailability:
+        """The SKU's availability through `view`, computed once a minute at most."""
+        key = (view.name, view.version)
+        kept = entry.results.get(key)
+        if kept is not None and now - kept[0] < RESULT_LIFETIME and kept[0] <= now:
+            return kept[1]
+        result = sku_availability(view, sku, entry.positions, locations, entry.inbound, now)
+        entry.results[key] = (now, result)
+        return result
+
+    def _load(self, uow: UnitOfWork, skus: Sequence[str]) -> dict[str, SkuStock]:
+        with self._lock:
+            seen = {sku: self._versions.get(sku, 0) for sku in skus}
+            epoch = self._epoch
+        known = uow.catalog.known(skus)
+        positions = uow.inventory.positions(skus, shipping_only=False)
+        inbound = uow.supply.inbound(skus)
+        loaded = {
+            sku: SkuStock(
+                sku in known,
+                tuple(p for p in positions if p.sku == sku),
+                tuple(i for i in inbound if i.sku == sku),
+            )
+            for sku in skus
+        }
+        with self._lock:
+            if epoch == self._epoch:
+                for sku, entry in loaded.items():
+                    if self._versions.get(sku, 0) == seen[sku]:  # no change meanwhile
+                        self._keep(sku, entry)
+        return loaded
+
+    def _keep(self, sku: str, entry: SkuStock) -> None:
+        self._drop(sku)
+        self._skus[sku] = entry
+        self._held += len(entry.positions) + 1
+        while self._held > self.max_positions and len(self._skus) > 1:
+            oldest, _ = next(iter(self._skus.items()))
+            self._drop(oldest)
+
+    def _drop(self, sku: str) -> None:
+        entry = self._skus.pop(sku, None)
+        if entry is not None:
+            self._held -= len(entry.positions) + 1
+
+
+def _entered(uow: UnitOfWork | None) -> UnitOfWork:
+    if uow is None:
+        raise NotCached
+    return uow

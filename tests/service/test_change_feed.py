@@ -1,0 +1,70 @@
+"""The change feed on SQLite: another process's commits reach this process's picture
+through `stock_changes`, read in commit order; rows deleted unseen make it forget all.
+(On PostgreSQL, NOTIFY does it: tests/integration/test_cache_across_processes.py.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+
+from ordino.domain.changes import EVERYTHING, Change
+from ordino.domain.feeds import Count
+from ordino.services.inventory import count_stock
+from ordino.store.engine import make_engine
+from ordino.store.listen import SqlitePoller
+from ordino.store.uow import SqlUnitOfWork
+from tests.builders import a_source
+from tests.conftest import Clock
+from tests.service.support import with_stock
+
+
+@pytest.fixture
+def other_process(database_url: str) -> Iterator[Engine]:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the SQLite change feed; PostgreSQL's is NOTIFY")
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def test_the_poller_hears_each_commit_of_another_process(
+    engine: Engine, other_process: Engine, clock: Clock
+) -> None:
+    heard: list[Change] = []
+    poller = SqlitePoller(engine, heard.append)
+    poller.poll()  # starts from what is there
+    theirs = SqlUnitOfWork(other_process)
+
+    with_stock(theirs, clock(), {("DC-BER", "SKU-1"): 5})
+    poller.poll()
+    count_stock([Count("DC-BER", "SKU-1", 7)], None, a_source(clock.advance(minutes=1)), theirs)
+    poller.poll()
+    poller.poll()  # nothing new
+
+    assert heard == [
+        Change(frozenset({"SKU-1"}), network=True),
+        Change(frozenset({"SKU-1"})),
+    ]
+
+
+def test_changes_deleted_before_they_were_seen_forget_everything(
+    engine: Engine, other_process: Engine, clock: Clock
+) -> None:
+    heard: list[Change] = []
+    poller = SqlitePoller(engine, heard.append)
+    poller.poll()
+    with_stock(SqlUnitOfWork(other_process), clock(), {("DC-BER", "SKU-1"): 5})
+    count_stock(
+        [Count("DC-BER", "SKU-1", 7)],
+        None,
+        a_source(clock.advance(minutes=1)),
+        SqlUnitOfWork(other_process),
+    )
+    with other_process.begin() as connection:
+        connection.execute(text("DELETE FROM stock_changes WHERE kind = 'network'"))
+
+    poller.poll()
+
+    assert heard == [EVERYTHING]
