@@ -17,6 +17,8 @@ class Settings:
     pool_size: int = 4
     # Positions the process's picture of stock holds at most (about 150 bytes each).
     cache_positions: int = 2_000_000
+    # How often the stock signals are evaluated (seconds; 0: not in this process).
+    signal_seconds: float = 1.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -25,4 +27,5 @@ class Settings:
             admin_key=os.environ.get("ORDINO_ADMIN_KEY") or None,
             pool_size=int(os.environ.get("ORDINO_POOL_SIZE", "4")),
             cache_positions=int(os.environ.get("ORDINO_CACHE_POSITIONS", "2000000")),
+            signal_seconds=float(os.environ.get("ORDINO_SIGNAL_SECONDS", "1")),
         )

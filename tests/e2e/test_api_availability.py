@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
 
+from ordino.api.app import create_app
+from ordino.config import Settings
 from ordino.domain.access import Role
 from ordino.services.access import create_key
-from tests.builders import a_location_body
-from tests.conftest import Clock
+from ordino.store.tables import outbox, stock_signals
+from tests.builders import a_location_body, an_order_body
+from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import fields, locations_of, network, refused, stock
 
 MARKETPLACE: dict[str, Any] = {
@@ -166,3 +172,40 @@ def test_a_channel_key_reads_through_its_own_channels_view(api: TestClient, cloc
 
     assert (own.json()["view"], own.json()["items"][0]["available"]) == ("marketplace", 8)
     refused(other, 403, "forbidden")
+
+
+def test_the_server_signals_a_sell_out_by_itself(database_url: str, clock: Clock) -> None:
+    settings = Settings(database_url=database_url, admin_key=ADMIN_KEY, signal_seconds=0.02)
+    app = create_app(settings, clock=clock)
+    headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    with TestClient(app, headers=headers) as client:  # the same database as `api`'s
+        seen = _eventually(lambda: _looked_at(app.state.engine), ["SKU-1", "SKU-2"])
+        placed = client.post("/v1/orders", json=an_order_body(("SKU-1", 13)))
+        events = _eventually(lambda: _signals(app.state.engine), ["stock.sold_out"])
+    app.state.engine.dispose()
+
+    assert seen == ["SKU-1", "SKU-2"]  # the first look, in the default view: no signal
+
+    assert placed.status_code == 201
+    assert events == ["stock.sold_out"]
+
+
+def _looked_at(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return sorted(connection.scalars(select(stock_signals.c.sku)))
+
+
+def _signals(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        query = select(outbox.c.type).where(outbox.c.type.like("stock.%"))
+        return list(connection.scalars(query))
+
+
+def _eventually(read: Callable[[], list[str]], expected: list[str]) -> list[str]:
+    """What `read` gives once it gives `expected`, or its last answer after 10 s."""
+    deadline = time.monotonic() + 10
+    seen = read()
+    while seen != expected and time.monotonic() < deadline:
+        time.sleep(0.02)
+        seen = read()
+    return seen

@@ -1,5 +1,6 @@
 """Availability views and the availability engine, without a database: each rule of a
-view, future supply by day, the nearest pickup locations, and what capture may take."""
+view, future supply by day, the nearest pickup locations, what capture may take, and
+the stock signals."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from ordino.domain.availability import (
 from ordino.domain.geo import Point
 from ordino.domain.inventory import Floor, Position
 from ordino.domain.network import Address, LocationType
+from ordino.domain.signals import SignalState, decide, lowered, needs_count
 from ordino.domain.supply import InboundLine, SupplyKind
 from ordino.engines.availability import Arrival, nearest, sku_availability, sourcing_stock
 from tests.builders import BERLIN, HAMBURG, MUNICH, a_location
@@ -295,3 +297,74 @@ def test_a_view_reads_back_from_its_document_unchanged(
     )
 
     assert view_from_document("web", view_document(view), 3) == view
+
+
+# Signals
+
+
+WATCHED = AvailabilityView("web", in_stock_minimum=2, low_stock_below=5, version=3)
+
+
+@pytest.mark.parametrize(
+    ("before", "available", "event"),
+    [
+        (None, 0, None),  # a first look tells nothing
+        (StockStatus.IN_STOCK, 9, None),
+        (StockStatus.IN_STOCK, 4, "stock.ran_low"),
+        (StockStatus.IN_STOCK, 1, "stock.sold_out"),
+        (StockStatus.LOW_STOCK, 0, "stock.sold_out"),
+        (StockStatus.OUT_OF_STOCK, 3, "stock.restocked"),
+        (StockStatus.LOW_STOCK, 5, "stock.restocked"),
+    ],
+)
+def test_a_signal_tells_each_change_of_status(
+    before: StockStatus | None, available: int, event: str | None
+) -> None:
+    state = None if before is None else SignalState("web", "SKU-1", before, 0, 3)
+
+    new, told = decide(WATCHED, "SKU-1", state, available)
+
+    assert (told, new.bound, new.version) == (event, available, 3)
+
+
+@pytest.mark.parametrize(
+    ("state", "down", "up", "count"),
+    [
+        (None, 0, True, True),
+        (SignalState("web", "S", StockStatus.IN_STOCK, 20, 3), 15, False, False),
+        (SignalState("web", "S", StockStatus.IN_STOCK, 20, 3), 16, False, True),  # 4 < 5
+        (SignalState("web", "S", StockStatus.IN_STOCK, 20, 3), 0, True, False),
+        (SignalState("web", "S", StockStatus.IN_STOCK, 20, 2), 0, True, True),  # old rules
+        (SignalState("web", "S", StockStatus.OUT_OF_STOCK, 0, 3), 0, True, True),
+        (SignalState("web", "S", StockStatus.LOW_STOCK, 3, 3), 1, False, True),
+    ],
+)
+def test_only_a_sku_near_its_threshold_is_counted(
+    state: SignalState | None, down: int, up: bool, count: bool
+) -> None:
+    assert needs_count(WATCHED, state, down, up) is count
+
+
+@given(
+    start=st.integers(0, 200),
+    moves=st.lists(st.integers(-30, 30), max_size=15),
+)
+def test_a_bound_never_misses_a_change_of_status(start: int, moves: list[int]) -> None:
+    """Whatever stock does, the signals told equal those an exact count at every step
+    would tell."""
+    available, state = start, decide(WATCHED, "S", None, start)[0]
+    exact: SignalState = state
+    told, truth = [], []
+    for move in moves:
+        available = max(0, available + move)
+        down, up = max(0, -move), move > 0
+        if needs_count(WATCHED, state, down, up):
+            state, event = decide(WATCHED, "S", state, available)
+            told.append(event)
+        elif down:
+            state = lowered(state, down)
+        exact, real = decide(WATCHED, "S", exact, available)
+        truth.append(real)
+        assert state.status is exact.status
+        assert state.bound <= available
+    assert [e for e in told if e] == [e for e in truth if e]

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from ordino import __version__
 from ordino.api import (
+    background,
     problems,
     routes_availability,
     routes_inventory,
@@ -40,13 +41,21 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     picture = StockPicture(settings.cache_positions)
     feed = change_feed(engine, picture.forget)
 
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, on_commit=picture.forget)
+
+    sqlite = engine.dialect.name == "sqlite"
+    signal_loop = background.signals(settings.signal_seconds, uow, clock, sqlite)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # As many threads as connections: more threads only queue for a connection
         # while they fight for the GIL, stretching the time position locks are held.
         to_thread.current_default_thread_limiter().total_tokens = settings.pool_size
         feed.start()
+        signal_loop.start()
         yield
+        signal_loop.stop()
         feed.stop()
         engine.dispose()
 
@@ -58,7 +67,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.uow = lambda: SqlUnitOfWork(engine, on_commit=picture.forget)
+    app.state.uow = uow
     app.state.clock = clock
     app.state.picture = picture
     app.state.feed = feed

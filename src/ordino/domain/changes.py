@@ -33,6 +33,17 @@ class Change:
 EVERYTHING = Change(everything=True)
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A change as `stock_changes` keeps it, for the stock signals: kind is `stock` (of
+    `sku`), `network` or `views`."""
+
+    kind: str
+    sku: str | None
+    down: int
+    up: bool
+
+
 @dataclass
 class ChangeLog:
     """Collects a unit of work's changes until it commits."""

@@ -8,13 +8,14 @@ conditional write finds the state changed under it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from ordino.domain.access import ApiKey
 from ordino.domain.availability import AvailabilityView
 from ordino.domain.catalog import Product
+from ordino.domain.changes import Recorded
 from ordino.domain.events import Event
 from ordino.domain.feeds import FeedPlan, Key
 from ordino.domain.geo import Point, PostalCode
@@ -22,6 +23,7 @@ from ordino.domain.idempotency import StoredAnswer
 from ordino.domain.inventory import Discrepancy, Floor, Position, Reservation
 from ordino.domain.network import Location
 from ordino.domain.orders import Order, OrderQuery
+from ordino.domain.signals import SignalState
 from ordino.domain.supply import InboundLine, Receipt, SupplyOrder, SupplyQuery
 
 
@@ -86,6 +88,16 @@ class Supply(Protocol):
     ) -> None: ...
 
 
+class Signals(Protocol):
+    def claim(self, limit: int, settle: timedelta) -> list[Recorded]: ...
+    def states(self, skus: Sequence[str]) -> dict[tuple[str, str], SignalState]: ...
+    def save(
+        self, states: Iterable[SignalState], existing: set[tuple[str, str]], now: datetime
+    ) -> None: ...
+    def requeue(self, views: Sequence[str], now: datetime) -> int: ...
+    def pending(self) -> int: ...
+
+
 class Audit(Protocol):
     def discrepancies(self) -> list[Discrepancy]: ...
     def shortages(self) -> list[Position]: ...
@@ -128,6 +140,8 @@ class UnitOfWork(Protocol):
     def views(self) -> Views: ...
     @property
     def geo(self) -> Geo: ...
+    @property
+    def signals(self) -> Signals: ...
     @property
     def audit(self) -> Audit: ...
     @property

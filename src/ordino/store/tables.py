@@ -241,6 +241,18 @@ stock_changes = Table(
     sqlite_autoincrement=True,  # a seq is never reused, even after its row is deleted
 )
 
+# The last stock signal per view and SKU (ordino.domain.signals).
+stock_signals = Table(
+    "stock_signals",
+    metadata,
+    Column("view", String(64), primary_key=True),
+    Column("sku", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("bound", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 orders = Table(
     "orders",
     metadata,

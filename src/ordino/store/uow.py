@@ -22,6 +22,7 @@ from ordino.store.orders import SqlOrders
 from ordino.store.outbox import SqlEvents
 from ordino.store.pending import PendingWrites
 from ordino.store.records import SqlApiKeys, SqlIdempotency
+from ordino.store.signals import SqlSignals
 from ordino.store.supply import SqlSupply
 from ordino.store.views import SqlViews
 
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
         self.supply = SqlSupply(connection, self._pending)
         self.views = SqlViews(connection, changes)
         self.geo = SqlGeo(connection, changes)
+        self.signals = SqlSignals(connection)
         self.events = SqlEvents(self._pending)
         self.orders = SqlOrders(connection, self._pending)
         self.idempotency = SqlIdempotency(connection, self._pending)

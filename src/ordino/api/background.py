@@ -1,0 +1,49 @@
+"""Work a server process does on its own, every so often: the stock signals."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from ordino.services.signals import evaluate_all
+from ordino.services.unit_of_work import UnitOfWork
+
+log = logging.getLogger("ordino.background")
+
+
+class Every:
+    """Runs `work` every `seconds` in a thread of its own until stopped; a failure is
+    logged and tried again next time (what it left undone is still there)."""
+
+    def __init__(self, seconds: float, work: Callable[[], object], name: str) -> None:
+        self.seconds = seconds
+        self._work = work
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def start(self) -> None:
+        if self.seconds > 0:
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self.seconds):
+            try:
+                self._work()
+            except Exception:
+                log.exception("%s failed; trying again", self._thread.name)
+
+
+def signals(
+    seconds: float, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], sqlite: bool
+) -> Every:
+    # On SQLite, other processes poll stock_changes: leave them a second to see a
+    # change before it is evaluated and deleted (PostgreSQL tells them by NOTIFY).
+    settle = timedelta(seconds=1) if sqlite else timedelta(0)
+    return Every(seconds, lambda: evaluate_all(uow(), clock(), settle), "ordino-signals")

@@ -1,0 +1,112 @@
+"""The queue of stock changes to evaluate, and the last signal per view and SKU.
+
+Evaluators claim changes by deleting them (on PostgreSQL skipping rows another
+evaluator holds), so each change is evaluated once, and not at all if the
+evaluation rolls back (the rows come back). The states of the SKUs evaluated are
+locked in sorted order, so two evaluators never decide one SKU at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ordino.domain.availability import StockStatus
+from ordino.domain.changes import Recorded
+from ordino.domain.signals import UNBOUNDED, SignalState
+from ordino.errors import LostRace
+from ordino.store.dialect import insert_rows, is_postgresql, one_of
+from ordino.store.tables import stock_changes, stock_signals
+
+_UPDATE = (
+    update(stock_signals)
+    .where(stock_signals.c.view == bindparam("_view"), stock_signals.c.sku == bindparam("_sku"))
+    .values(
+        status=bindparam("_status"),
+        bound=bindparam("_bound"),
+        version=bindparam("_version"),
+        updated_at=bindparam("_updated_at"),
+    )
+)
+
+
+class SqlSignals:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def claim(self, limit: int, settle: timedelta) -> list[Recorded]:
+        """Take up to `limit` changes, oldest first, recorded at least `settle` ago (by
+        the clock that recorded them: `ordino.store.pending`)."""
+        c = stock_changes.c
+        oldest = select(c.seq).order_by(c.seq).limit(limit)
+        if settle:
+            oldest = oldest.where(c.changed_at < datetime.now(UTC) - settle)
+        if is_postgresql(self.connection):
+            oldest = oldest.with_for_update(skip_locked=True)
+        seqs = list(self.connection.scalars(oldest))
+        if not seqs:
+            return []
+        rows = self.connection.execute(
+            delete(stock_changes).where(c.seq.in_(seqs)).returning(c.kind, c.sku, c.down, c.up)
+        )
+        return [Recorded(kind, sku, down, up) for kind, sku, down, up in rows]
+
+    def states(self, skus: Sequence[str]) -> dict[tuple[str, str], SignalState]:
+        """The states of `skus` in every view, locked until the commit."""
+        s = stock_signals.c
+        query = (
+            select(stock_signals)
+            .where(one_of(self.connection, s.sku, sorted(set(skus))))
+            .order_by(s.sku, s.view)
+            .with_for_update()
+        )
+        return {
+            (row.view, row.sku): SignalState(
+                row.view, row.sku, StockStatus(row.status), row.bound, row.version
+            )
+            for row in self.connection.execute(query)
+        }
+
+    def save(
+        self, states: Iterable[SignalState], existing: set[tuple[str, str]], now: datetime
+    ) -> None:
+        rows = [
+            {
+                "view": state.view,
+                "sku": state.sku,
+                "status": str(state.status),
+                "bound": state.bound,
+                "version": state.version,
+                "updated_at": now,
+            }
+            for state in states
+        ]
+        changed = [r for r in rows if (r["view"], r["sku"]) in existing]
+        if changed:
+            self.connection.execute(_UPDATE, [{f"_{k}": v for k, v in r.items()} for r in changed])
+        try:
+            insert_rows(self.connection, stock_signals, [r for r in rows if r not in changed])
+        except IntegrityError as error:  # another evaluator decided the SKU first
+            raise LostRace(str(error.orig)) from error
+
+    def requeue(self, views: Sequence[str], now: datetime) -> int:
+        """After the network or the views changed: every SKU with a signal is counted again
+        (states of views that no longer exist go)."""
+        s = stock_signals.c
+        self.connection.execute(delete(stock_signals).where(s.view.not_in(list(views))))
+        skus = select(
+            literal("stock").label("kind"),
+            s.sku,
+            literal(UNBOUNDED).label("down"),
+            literal(True).label("up"),
+            literal(now, stock_changes.c.changed_at.type).label("changed_at"),
+        ).group_by(s.sku)
+        columns = ["kind", "sku", "down", "up", "changed_at"]
+        result = self.connection.execute(insert(stock_changes).from_select(columns, skus))
+        return int(result.rowcount or 0)
+
+    def pending(self) -> int:
+        return int(self.connection.scalar(select(func.count()).select_from(stock_changes)) or 0)
