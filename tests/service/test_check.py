@@ -110,3 +110,19 @@ def test_ledger_rows_of_a_missing_position_are_found(uow: SqlUnitOfWork) -> None
     assert check_inventory(uow) == [
         Discrepancy("DC-BER", "SKU-1", "ledger holds stock of no position")
     ]
+
+
+def test_a_position_of_an_unknown_location_or_product_is_found(uow: SqlUnitOfWork) -> None:
+    run_sql(uow, "UPDATE positions SET location_id = 'DC-GONE' WHERE sku = 'SKU-2'")
+    run_sql(uow, "UPDATE reservations SET sku = 'SKU-GONE'")
+    run_sql(uow, "UPDATE positions SET sku = 'SKU-GONE' WHERE sku = 'SKU-1'")
+
+    assert check_inventory(uow) == [
+        Discrepancy("DC-BER", "SKU-GONE", "position of an unknown product"),
+        Discrepancy("DC-GONE", "SKU-2", "position of an unknown location"),
+        # and, moved by hand, the positions no longer match their movements
+        Discrepancy("DC-BER", "SKU-GONE", "on hand 10 but movements add up to 0"),
+        Discrepancy("DC-BER", "SKU-GONE", "on hand 10 but the last movement left 0"),
+        Discrepancy("DC-GONE", "SKU-2", "on hand 5 but movements add up to 0"),
+        Discrepancy("DC-GONE", "SKU-2", "on hand 5 but the last movement left 0"),
+    ]

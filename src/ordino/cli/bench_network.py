@@ -92,7 +92,12 @@ def load(engine: Engine, shape: NetworkShape) -> float:
         length=total, label=f"counting {total:,} positions", file=sys.stderr
     ) as bar:
         report = import_counts(
-            _counts(shape, sites), None, Source("bench", _now()), uow, progress=bar.update
+            _counts(shape, sites),
+            None,
+            Source("bench", _now()),
+            lambda: SqlUnitOfWork(engine),
+            progress=bar.update,
+            workers=2 if engine.dialect.name == "postgresql" else 1,
         )
     elapsed = time.perf_counter() - started
     if report.rejected:

@@ -48,6 +48,14 @@ def inventory() -> None:
 )
 @click.option("--reason", default=None, help="Kept on every movement, e.g. 'year-end count'.")
 @click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Batches applied at once (PostgreSQL). With more than one, a position listed "
+    "twice in the file may end at either count.",
+)
+@click.option(
     "--rejected",
     "rejected_path",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -58,6 +66,7 @@ def import_(
     database_url: str,
     counted_at: datetime | None,
     reason: str | None,
+    workers: int,
     rejected_path: Path | None,
 ) -> None:
     """Set on hand (and safety stock) from a CSV file of counts.
@@ -70,8 +79,9 @@ def import_(
     engine = make_engine(database_url)
     try:
         with path.open("rb") as raw, _progress(path) as bar:
-            lines = read_counts(raw, bar.update)
-            report = import_counts(lines, counted_at, source, SqlUnitOfWork(engine))
+            lines = read_counts(raw, bar.update)  # progress: the bytes read
+            new_uow = lambda: SqlUnitOfWork(engine)  # noqa: E731
+            report = import_counts(lines, counted_at, source, new_uow, workers=workers)
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None
     finally:

@@ -18,12 +18,21 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import aiohttp
+import uvloop
+
+T = TypeVar("T")
+
+
+def run(load: Coroutine[Any, Any, T]) -> T:
+    """Run a load on uvloop (installed with uvicorn): the client shares the machine with
+    the server, and uvloop's event loop spends less of it per request."""
+    return uvloop.run(load)
 
 
 def free_port() -> int:
@@ -39,10 +48,14 @@ class Server:
 
 
 @contextmanager
-def running_server(database_url: str, workers: int, pool_size: int = 4) -> Iterator[Server]:
-    """`ordino serve` in child processes, stopped (SIGTERM, then SIGKILL) on exit."""
+def running_server(
+    database_url: str, workers: int, pool_size: int = 4, settings: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """`ordino serve` in child processes, stopped (SIGTERM, then SIGKILL) on exit;
+    `settings` are more ORDINO_… environment variables."""
     port, key = free_port(), "bench-" + secrets.token_urlsafe(24)
     env = os.environ | {"ORDINO_ADMIN_KEY": key, "ORDINO_POOL_SIZE": str(pool_size)}
+    env |= settings or {}
     command = [
         sys.executable,
         "-m",
@@ -99,6 +112,7 @@ class Outcome:
     latencies: list[float] = field(default_factory=list)
     bodies: list[dict[str, Any]] = field(default_factory=list)
     elapsed: float = 0.0
+    late: int = 0  # requests the client sent more than a second behind their schedule
 
     @property
     def completed(self) -> int:
@@ -147,5 +161,44 @@ async def post_all(
 
         started = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(concurrency)))
+        outcome.elapsed = time.perf_counter() - started
+    return outcome
+
+
+async def get_at_rate(
+    server: Server, paths: Sequence[str], rate: float, connections: int = 64
+) -> Outcome:
+    """GET each path in turn at `rate` a second, whatever the answers take (an open
+    load, as users make: a slow answer does not hold the next request back).
+
+    A latency counts from when the request was due, so queueing in the client counts
+    too; requests that fall behind their schedule by more than a second are counted
+    in `late` (then the client, not the server, was the bound).
+    """
+    outcome = Outcome()
+    headers = {"Authorization": f"Bearer {server.key}"}
+    connector = aiohttp.TCPConnector(limit=connections)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(
+        server.url, headers=headers, connector=connector, timeout=timeout
+    ) as session:
+
+        async def one(path: str, due: float) -> None:
+            async with session.get(path) as response:
+                await response.read()
+            outcome.latencies.append(time.perf_counter() - due)
+            outcome.statuses[response.status] += 1
+
+        started = time.perf_counter()
+        tasks = []
+        for n, path in enumerate(paths):
+            due = started + n / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            elif delay < -1:
+                outcome.late += 1
+            tasks.append(asyncio.create_task(one(path, due)))
+        await asyncio.gather(*tasks)
         outcome.elapsed = time.perf_counter() - started
     return outcome

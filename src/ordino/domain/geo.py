@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,3 +55,41 @@ class PostalCode:
     postal_code: str
     point: Point
     place: str | None = None
+
+
+KM_PER_DEGREE = 2 * math.pi * EARTH_RADIUS_KM / 360
+
+
+class Grid:
+    """Points filed by cells of `cell` degrees, to find those within a radius of a
+    place without measuring the distance to every one of them."""
+
+    def __init__(self, points: Mapping[str, Point], cell: float = 0.5) -> None:
+        self.cell = cell
+        self._cells: dict[tuple[int, int], list[tuple[str, Point]]] = {}
+        for key, point in points.items():
+            self._cells.setdefault(self._cell_of(point), []).append((key, point))
+
+    def within(self, place: Point, radius_km: float) -> list[tuple[float, str]]:
+        """(distance, key) of the points within `radius_km`, nearest first."""
+        lat_span = radius_km / KM_PER_DEGREE
+        cos_lat = max(0.01, math.cos(math.radians(min(89.0, abs(place.latitude) + lat_span))))
+        lon_span = min(180.0, lat_span / cos_lat)
+        low = self._cell_of(Point(place.latitude - lat_span, place.longitude - lon_span))
+        high = self._cell_of(Point(place.latitude + lat_span, place.longitude + lon_span))
+        circle = round(360 / self.cell)  # columns around the earth
+        # One cell more each way: a point on a cell's edge may round into its neighbour.
+        columns = range(low[1] - 1, min(high[1] + 1, low[1] + circle - 2) + 1)
+        found = []
+        for row in range(low[0] - 1, high[0] + 2):
+            for column in columns:  # across the antimeridian, back to -180°
+                wrapped = (column + circle // 2) % circle - circle // 2
+                for key, point in self._cells.get((row, wrapped), ()):
+                    distance = distance_km(place, point)
+                    if distance <= radius_km:
+                        found.append((distance, key))
+        found.sort()
+        return found
+
+    def _cell_of(self, point: Point) -> tuple[int, int]:
+        return (math.floor(point.latitude / self.cell), math.floor(point.longitude / self.cell))

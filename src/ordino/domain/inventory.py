@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from ordino.domain.geo import Point
 
@@ -21,8 +22,10 @@ from ordino.domain.geo import Point
 MAX_ON_HAND = 1_000_000_000
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
+    """A named tuple: cheap to make, and plain values as a tuple (the picture of stock
+    keeps them so, out of the garbage collector's way)."""
+
     location_id: str
     sku: str
     on_hand: int

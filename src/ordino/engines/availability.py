@@ -10,24 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from ordino.domain.availability import AvailabilityView, StockStatus
-from ordino.domain.geo import Point, distance_km
+from ordino.domain.geo import Grid, Point
 from ordino.domain.inventory import Floor, Position, StockAtLocation
 from ordino.domain.network import Location, LocationType
 from ordino.domain.supply import InboundLine
 
+# Named tuples: light to make; a picture of stock keeps summaries, not these.
 
-@dataclass(frozen=True)
-class Arrival:
+
+class Arrival(NamedTuple):
     day: date  # in the receiving location's time zone
     quantity: int
 
 
-@dataclass(frozen=True)
-class LocationAvailability:
+class LocationAvailability(NamedTuple):
     location_id: str
     on_hand: int
     reserved: int
@@ -46,6 +47,24 @@ class SkuAvailability:
     status: StockStatus
     locations: tuple[LocationAvailability, ...]
     future: tuple[Arrival, ...]  # cumulative: what can be sold by each day (shipping)
+
+    def summary(self) -> SkuSummary:
+        pickup = {
+            at.location_id: at.available for at in self.locations if at.pickup and at.available
+        }
+        return SkuSummary(self.sku, self.available, self.status, self.future, pickup)
+
+
+@dataclass(frozen=True)
+class SkuSummary:
+    """What most reads need of a SKU's availability, small enough to keep for many SKUs:
+    the totals, and what each pickup location with stock can sell (for "near me")."""
+
+    sku: str
+    available: int
+    status: StockStatus
+    future: tuple[Arrival, ...]
+    pickup: Mapping[str, int]
 
 
 @dataclass(frozen=True)
@@ -77,24 +96,65 @@ def sku_availability(
     return SkuAvailability(sku, total, view.status(total), tuple(results), _future(total, results))
 
 
-def nearest(
-    availability: SkuAvailability,
+def valid_until(
+    view: AvailabilityView,
+    positions: Sequence[Position],
     locations: Mapping[str, Location],
-    point: Point,
-    radius_km: float,
-    limit: int,
+    inbound: Sequence[InboundLine],
+    now: datetime,
+) -> datetime | None:
+    """Until when `sku_availability` gives the same answer if stock does not change
+    (None: for ever): the next moment supply enters the view's horizon or comes due,
+    a day turns for supply already due, or a supplier's count grows too old."""
+    moments = []
+    if view.inbound.counts:
+        horizon = timedelta(days=view.inbound.horizon_days)
+        for line in inbound:
+            location = locations.get(line.location_id)
+            if location is None or line.kind not in view.inbound.kinds:
+                continue
+            if line.expected_at > now + horizon:
+                moments.append(line.expected_at - horizon)
+            elif line.expected_at > now:
+                moments.append(line.expected_at)
+            else:  # overdue: it counts from today, until the location's day turns
+                moments.append(_next_midnight(now, location.time_zone))
+    if view.supplier_max_age_hours is not None:
+        age = timedelta(hours=view.supplier_max_age_hours)
+        moments += [
+            p.counted_at + age
+            for p in positions
+            if p.counted_at is not None
+            and p.counted_at + age > now
+            and (location := locations.get(p.location_id)) is not None
+            and location.type is LocationType.SUPPLIER
+        ]
+    return min(moments, default=None)
+
+
+def _next_midnight(now: datetime, time_zone: str) -> datetime:
+    local = now.astimezone(ZoneInfo(time_zone))
+    tomorrow = datetime.combine(local.date() + timedelta(days=1), time(), local.tzinfo)
+    return tomorrow.astimezone(now.tzinfo)
+
+
+def nearest(
+    availability: SkuSummary, grid: Grid, point: Point, radius_km: float, limit: int
 ) -> list[Nearby]:
-    """Pickup locations within `radius_km` of `point` that have the SKU, nearest first."""
+    """Pickup locations within `radius_km` of `point` that have the SKU, nearest first
+    (`grid` files every location by its point)."""
     found = []
-    for stock in availability.locations:
-        location = locations[stock.location_id]
-        if not stock.pickup or stock.available <= 0 or location.point is None:
-            continue
-        distance = distance_km(point, location.point)
-        if distance <= radius_km:
-            found.append(Nearby(stock.location_id, round(distance, 1), stock.available))
-    found.sort(key=lambda n: (n.distance_km, n.location_id))
-    return found[:limit]
+    pickup = availability.pickup
+    for distance, location_id in grid.within(point, radius_km):
+        if location_id in pickup:
+            found.append(Nearby(location_id, round(distance, 1), pickup[location_id]))
+            if len(found) == limit:
+                break
+    return found
+
+
+def location_grid(locations: Mapping[str, Location]) -> Grid:
+    return Grid({k: loc.point for k, loc in locations.items() if loc.point is not None})
 
 
 def sourcing_stock(

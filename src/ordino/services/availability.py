@@ -8,15 +8,14 @@ with its country) to find the nearest pickup locations with stock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ordino.domain.availability import DEFAULT_VIEW, DEFAULT_VIEW_NAME, AvailabilityView
-from ordino.domain.geo import Point, PostalCode
-from ordino.domain.network import Location
-from ordino.engines.availability import Nearby, SkuAvailability, nearest
+from ordino.domain.geo import Grid, Point, PostalCode
+from ordino.engines.availability import Nearby, SkuSummary, nearest
 from ordino.errors import Conflict, FieldError, InvalidInput, NotFound
 from ordino.services.picture import NotCached, StockPicture
 from ordino.services.retry import with_retries
@@ -74,11 +73,13 @@ def _answer(
     stock = picture.stock(uow, query.skus)
     if unknown := [sku for sku in query.skus if not stock[sku].known]:
         raise InvalidInput.of("skus", f"unknown SKUs: {', '.join(unknown)}")
+    grid = picture.grid(uow) if point is not None else None
     items = []
     for sku in dict.fromkeys(query.skus):
-        result = picture.availability(view, sku, stock[sku], locations, now)
-        near = _nearest(result, locations, point, query.near)
-        items.append(availability_view(result, near, query.locations))
+        summary = picture.availability(view, sku, stock[sku], locations, now)
+        detail = picture.detail(view, sku, stock[sku], locations, now) if query.locations else None
+        near = _nearest(summary, grid, point, query.near)
+        items.append(availability_view(summary, detail, near))
     return {"view": view.name, "items": items}
 
 
@@ -208,11 +209,8 @@ def _point(picture: StockPicture, uow: UnitOfWork | None, near: Near | None) -> 
 
 
 def _nearest(
-    result: SkuAvailability,
-    locations: Mapping[str, Location],
-    point: Point | None,
-    near: Near | None,
+    result: SkuSummary, grid: Grid | None, point: Point | None, near: Near | None
 ) -> list[Nearby] | None:
-    if point is None or near is None:
+    if grid is None or point is None or near is None:
         return None
-    return nearest(result, locations, point, near.radius_km, near.limit)
+    return nearest(result, grid, point, near.radius_km, near.limit)

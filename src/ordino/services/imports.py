@@ -3,12 +3,15 @@
 Unlike the API's feeds, an import applies what it can: a line naming an unknown
 location or SKU, or malformed (the reader's verdict), is reported with its line
 number and the rest is applied. A position listed twice: the later line wins, as
-it would have had it come in a later file.
+it would have had it come in a later file; with batches applied in parallel
+(`workers` > 1) that holds within a batch only, so a file listing a position twice
+should be imported with one worker.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -34,6 +37,13 @@ class ImportReport:
     short: int = 0
     rejected: list[Rejected] = field(default_factory=list)
 
+    def merge(self, other: ImportReport) -> None:
+        self.lines += other.lines
+        self.applied += other.applied
+        self.superseded += other.superseded
+        self.short += other.short
+        self.rejected += other.rejected
+
     def add(self, results: Iterable[dict[str, object]]) -> None:
         for result in results:
             self.applied += result["status"] == "applied"
@@ -49,20 +59,45 @@ def import_counts(
     lines: Iterable[Line],
     counted_at: datetime | None,
     source: Source,
-    uow: UnitOfWork,
+    new_uow: Callable[[], UnitOfWork],
     progress: Callable[[int], None] = lambda _: None,
+    workers: int = 1,
 ) -> ImportReport:
-    """Apply the counts `lines` holds, `BATCH` at a time; `progress(n)` after each batch
-    of n lines."""
+    """Apply the counts `lines` holds, `BATCH` at a time, `workers` batches at once (each
+    with a unit of work of its own: one computes while another waits for the database);
+    `progress(n)` after each batch of n lines."""
     report = ImportReport()
-    for batch in _batches(iter(lines)):
-        report.lines += len(batch)
-        counts = _known(batch, uow, report)
+
+    def apply(batch: list[Line]) -> tuple[int, ImportReport]:
+        mine, uow = ImportReport(lines=len(batch)), new_uow()
+        counts = _known(batch, uow, mine)
         if counts:
-            report.add(count_stock(counts, counted_at, source, uow))
-        progress(len(batch))
+            mine.add(count_stock(counts, counted_at, source, uow))
+        return len(batch), mine
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ordino-import") as pool:
+        running: set[Future[tuple[int, ImportReport]]] = set()
+        for batch in _batches(iter(lines)):
+            if len(running) >= 2 * workers:  # read ahead a little, not the whole file
+                running = _collect(running, report, progress)
+            running.add(pool.submit(apply, batch))
+        while running:
+            running = _collect(running, report, progress)
     report.rejected.sort(key=lambda r: r.line)
     return report
+
+
+def _collect(
+    running: set[Future[tuple[int, ImportReport]]],
+    report: ImportReport,
+    progress: Callable[[int], None],
+) -> set[Future[tuple[int, ImportReport]]]:
+    done, pending = wait(running, return_when=FIRST_COMPLETED)
+    for future in done:
+        lines, part = future.result()
+        report.merge(part)
+        progress(lines)
+    return pending
 
 
 def _batches(lines: Iterator[Line]) -> Iterator[list[Line]]:

@@ -135,12 +135,17 @@ def _plan(
 def _positions(
     uow: UnitOfWork, picture: StockPicture, skus: list[str], *, fresh: bool
 ) -> list[Position]:
-    """The SKUs' positions: from the picture, or (`fresh`) from the database, which the
-    picture then forgets, as it proved stale."""
+    """The SKUs' positions: from the picture when it holds them all, else from the
+    database in one query (loading the picture would take three, and the order's own
+    commit makes it forget them again); `fresh`: from the database, and the picture
+    forgets them, as it proved stale."""
     if fresh:
         picture.forget(Change(frozenset(skus)))
-        return uow.inventory.sourcing_positions(skus)
-    return [p for entry in picture.stock(uow, skus).values() for p in entry.positions]
+    else:
+        held = picture.cached(skus)
+        if len(held) == len(set(skus)):
+            return [p for entry in held.values() for p in entry.positions]
+    return uow.inventory.sourcing_positions(skus)
 
 
 def _refuse_shortfalls(plan: SourcingPlan) -> None:

@@ -14,7 +14,7 @@ from ordino.domain.inventory import Position
 from ordino.domain.network import Location
 from ordino.domain.orders import Order
 from ordino.domain.supply import SupplyOrder
-from ordino.engines.availability import Nearby, SkuAvailability
+from ordino.engines.availability import Nearby, SkuAvailability, SkuSummary
 
 
 def order_view(order: Order) -> dict[str, Any]:
@@ -135,16 +135,16 @@ def view_answer(view: AvailabilityView) -> dict[str, Any]:
 
 
 def availability_view(
-    result: SkuAvailability, near: list[Nearby] | None, per_location: bool
+    summary: SkuSummary, detail: SkuAvailability | None, near: list[Nearby] | None
 ) -> dict[str, Any]:
     """One SKU's availability: the network total always; where it is when asked."""
     answer: dict[str, Any] = {
-        "sku": result.sku,
-        "available": result.available,
-        "status": str(result.status),
-        "future": [{"date": a.day.isoformat(), "available": a.quantity} for a in result.future],
+        "sku": summary.sku,
+        "available": summary.available,
+        "status": str(summary.status),
+        "future": [{"date": a.day.isoformat(), "available": a.quantity} for a in summary.future],
     }
-    if per_location:
+    if detail is not None:
         answer["locations"] = [
             {
                 "location_id": at.location_id,
@@ -159,7 +159,7 @@ def availability_view(
                     {"date": a.day.isoformat(), "quantity": a.quantity} for a in at.arrivals
                 ],
             }
-            for at in result.locations
+            for at in detail.locations
         ]
     if near is not None:
         answer["nearest"] = [

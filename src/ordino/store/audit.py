@@ -1,7 +1,8 @@
 """What `ordino check` verifies over the whole database, in a few set queries.
 
   * a position's reserved equals its active ledger rows, and no ledger row holds
-    stock of a position that does not exist;
+    stock of a position that does not exist, nor a position of an unknown location
+    or product;
   * a position's on hand equals the sum of its movements, and its latest movement
     ends at that on hand (so every change of on hand was recorded, in order);
   * a supply line's received quantity is what its receipts reported, a transfer's
@@ -21,7 +22,9 @@ from ordino.domain.inventory import Discrepancy, Position
 from ordino.store.inventory import position_of
 from ordino.store.tables import (
     inventory_movements,
+    locations,
     positions,
+    products,
     reservations,
     supply_lines,
     supply_orders,
@@ -35,7 +38,28 @@ class SqlAudit:
         self.connection = connection
 
     def discrepancies(self) -> list[Discrepancy]:
-        return self._ledger() + self._orphans() + self._movements() + self._supply()
+        found = self._ledger() + self._orphans() + self._unknown_references()
+        return found + self._movements() + self._supply()
+
+    def _unknown_references(self) -> list[Discrepancy]:
+        """Positions of locations or products that do not exist (positions have no
+        foreign keys: see `ordino.store.tables`)."""
+        query = (
+            select(positions.c.location_id, positions.c.sku, locations.c.id, products.c.sku)
+            .outerjoin(locations, locations.c.id == positions.c.location_id)
+            .outerjoin(products, products.c.sku == positions.c.sku)
+            .where(or_(locations.c.id.is_(None), products.c.sku.is_(None)))
+            .order_by(positions.c.location_id, positions.c.sku)
+            .limit(_SAMPLE)
+        )
+        return [
+            Discrepancy(
+                location_id,
+                sku,
+                "position of an unknown " + ("location" if not place else "product"),
+            )
+            for location_id, sku, place, _ in self.connection.execute(query)
+        ]
 
     def shortages(self) -> list[Position]:
         query = (

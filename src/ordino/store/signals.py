@@ -10,16 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, literal, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.availability import StockStatus
 from ordino.domain.changes import Recorded
 from ordino.domain.signals import UNBOUNDED, SignalState
 from ordino.errors import LostRace
-from ordino.store.dialect import insert_rows, is_postgresql, one_of
-from ordino.store.tables import stock_changes, stock_signals
+from ordino.store.dialect import insert_rows, is_postgresql, one_of, recordset, time_values
+from ordino.store.tables import UTCDateTime, stock_changes, stock_signals
 
 _UPDATE = (
     update(stock_signals)
@@ -33,6 +45,18 @@ _UPDATE = (
 )
 
 
+_COLUMNS: dict[str, Any] = {
+    "view": String(),
+    "sku": String(),
+    "status": String(),
+    "bound": Integer(),
+    "version": Integer(),
+    "updated_at": UTCDateTime(),
+}
+# A transaction-scoped lock that only one evaluator holds at a time (on PostgreSQL).
+_ONE_EVALUATOR = select(func.pg_try_advisory_xact_lock(0x6F7264696E6F))  # "ordino"
+
+
 class SqlSignals:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -41,6 +65,8 @@ class SqlSignals:
         """Take up to `limit` changes, oldest first, recorded at least `settle` ago (by
         the clock that recorded them: `ordino.store.pending`)."""
         c = stock_changes.c
+        if is_postgresql(self.connection) and not self.connection.scalar(_ONE_EVALUATOR):
+            return []  # another process evaluates now: one at a time is enough
         oldest = select(c.seq).order_by(c.seq).limit(limit)
         if settle:
             oldest = oldest.where(c.changed_at < datetime.now(UTC) - settle)
@@ -86,11 +112,25 @@ class SqlSignals:
         ]
         changed = [r for r in rows if (r["view"], r["sku"]) in existing]
         if changed:
-            self.connection.execute(_UPDATE, [{f"_{k}": v for k, v in r.items()} for r in changed])
+            self._update(changed)
         try:
             insert_rows(self.connection, stock_signals, [r for r in rows if r not in changed])
         except IntegrityError as error:  # another evaluator decided the SKU first
             raise LostRace(str(error.orig)) from error
+
+    def _update(self, rows: list[dict[str, Any]]) -> None:
+        if not is_postgresql(self.connection):
+            self.connection.execute(_UPDATE, [{f"_{k}": v for k, v in r.items()} for r in rows])
+            return
+        t = time_values(self.connection)
+        v = recordset("v", _COLUMNS, [r | {"updated_at": t(r["updated_at"])} for r in rows])
+        self.connection.execute(
+            update(stock_signals)
+            .where(stock_signals.c.view == v.c.view, stock_signals.c.sku == v.c.sku)
+            .values(
+                status=v.c.status, bound=v.c.bound, version=v.c.version, updated_at=v.c.updated_at
+            )
+        )
 
     def requeue(self, views: Sequence[str], now: datetime) -> int:
         """After the network or the views changed: every SKU with a signal is counted again

@@ -105,8 +105,11 @@ locations = Table(
 positions = Table(
     "positions",
     metadata,
-    Column("location_id", String(64), ForeignKey("locations.id"), primary_key=True),
-    Column("sku", String(64), ForeignKey("products.sku"), primary_key=True),
+    # No foreign keys: their checks took 144 of 182 ms to insert 10,000 positions of one
+    # location (each locks the referenced row). Feeds check their references first;
+    # nothing deletes locations or products; `ordino check` finds orphans.
+    Column("location_id", String(64), primary_key=True),
+    Column("sku", String(64), primary_key=True),
     Column("on_hand", Integer, nullable=False),
     Column("reserved", Integer, nullable=False, server_default="0"),
     Column("safety_stock", Integer, nullable=False, server_default="0"),
