@@ -3,6 +3,7 @@ status, never lost when an evaluation fails, and cheap for SKUs far from a thres
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from ordino.domain.network import LocationType
 from ordino.engines.sourcing import NearestFirst
 from ordino.services.availability import put_view
 from ordino.services.inventory import count_stock
+from ordino.services.network import put_location
 from ordino.services.orders import cancel_order, place_order
 from ordino.services.signals import evaluate_all
 from ordino.store.inventory import SqlInventory
@@ -22,7 +24,7 @@ from ordino.store.tables import outbox, stock_changes, stock_signals
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_source
 from tests.conftest import Clock
-from tests.service.support import rows, with_stock
+from tests.service.support import LOCATIONS, rows, with_stock
 
 
 @pytest.fixture(autouse=True)
@@ -152,3 +154,29 @@ def test_a_cancelled_order_brings_the_sku_back(uow: SqlUnitOfWork, clock: Clock)
         ("stock.restocked", "warehouses", "out_of_stock", "in_stock", 5),
         ("stock.sold_out", "warehouses", "in_stock", "out_of_stock", 0),
     ]
+
+
+def test_a_store_that_stops_shipping_takes_its_stock_out_of_the_network_total(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    count_stock([Count("DC-BER", "SKU-1", 0)], None, a_source(clock.advance(minutes=1)), uow)
+    evaluate_all(uow, clock())  # only ST-HAM's 3 are left, in stock
+
+    put_location(replace(LOCATIONS["ST-HAM"], ships=False), uow, clock())
+    evaluate_all(uow, clock())
+
+    assert signals(uow) == [
+        ("stock.sold_out", "default", "in_stock", "out_of_stock", 0),  # the store no longer ships
+        ("stock.sold_out", "warehouses", "in_stock", "out_of_stock", 0),  # the count of DC-BER
+    ]
+
+
+def test_a_location_sent_again_unchanged_changes_nothing(uow: SqlUnitOfWork, clock: Clock) -> None:
+    with uow.engine.connect() as connection:
+        before = connection.scalar(select(func.count()).select_from(stock_changes))
+
+    created = put_location(LOCATIONS["ST-HAM"], uow, clock())
+
+    with uow.engine.connect() as connection:
+        after = connection.scalar(select(func.count()).select_from(stock_changes))
+    assert (created, before, after) == (False, 0, 0)

@@ -36,12 +36,13 @@ EVERYTHING = Change(everything=True)
 @dataclass(frozen=True)
 class Recorded:
     """A change as `stock_changes` keeps it, for the stock signals: kind is `stock` (of
-    `sku`), `network` or `views`."""
+    `sku`), `network` (of `location_id`, or of postal codes when None) or `views`."""
 
     kind: str
     sku: str | None
     down: int
     up: bool
+    location_id: str | None = None
 
 
 @dataclass
@@ -49,8 +50,13 @@ class ChangeLog:
     """Collects a unit of work's changes until it commits."""
 
     skus: dict[str, SkuChange] = field(default_factory=dict)
-    network: bool = False
+    network: bool = False  # locations or postal codes
+    locations: set[str] = field(default_factory=set)  # locations redefined
     views: bool = False
+
+    def location(self, location_id: str) -> None:
+        self.network = True
+        self.locations.add(location_id)
 
     def sku(self, sku: str, down: int = 0, up: bool = False) -> None:
         earlier = self.skus.get(sku)

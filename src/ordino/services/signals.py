@@ -6,6 +6,10 @@ decides each SKU's signal in every view (`ordino.domain.signals`: from a bound w
 the SKU is far from its threshold, from an exact count otherwise) and commits the
 new states, the events and the removal of the changes it evaluated together: a
 crash loses no signal and repeats none. Server processes run it every second.
+
+A changed view counts every SKU again (its rules may change anything); a redefined
+location requeues the SKUs it holds, each as a change that may have taken all the
+location had; new postal codes change no signal.
 """
 
 from __future__ import annotations
@@ -22,13 +26,15 @@ from ordino.engines.availability import sku_availability
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 
-BATCH = 5_000
+# SKUs per evaluation: each may need its positions at every location counted.
+BATCH = 500
 
 
 def evaluate_signals(
     uow: UnitOfWork, now: datetime, limit: int = BATCH, settle: timedelta = timedelta(0)
 ) -> int:
-    """Evaluate up to `limit` changes recorded at least `settle` ago; how many it took."""
+    """Evaluate the changes of up to `limit` SKUs recorded at least `settle` ago; how
+    many changes it took."""
 
     def attempt(_: int) -> int:
         with uow:
@@ -36,8 +42,10 @@ def evaluate_signals(
             if not claimed:
                 return 0
             views = _views(uow)
-            if any(change.kind != "stock" for change in claimed):
+            if any(change.kind == "views" for change in claimed):
                 uow.signals.requeue([view.name for view in views], now)
+            if redefined := sorted({c.location_id for c in claimed if c.location_id}):
+                uow.signals.requeue_locations(redefined, now)
             _evaluate(uow, _by_sku(claimed), views, now)
             uow.commit()
             return len(claimed)

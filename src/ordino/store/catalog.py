@@ -99,7 +99,12 @@ class SqlNetwork:
         self.changes = changes
 
     def put(self, location: Location, now: datetime) -> bool:
-        self.changes.network = True
+        """Create or replace; a location sent again unchanged changes nothing (and makes
+        no picture of stock forget anything)."""
+        existing = self.get(location.id)
+        if existing == location:
+            return False
+        self.changes.location(location.id)
         address, point = location.address, location.point
         values = {
             "id": location.id,

@@ -129,15 +129,27 @@ def notice(change: Change) -> str:
 
 
 def change_rows(changes: ChangeLog, now: datetime) -> list[dict[str, Any]]:
+    def row(
+        kind: str, sku: str | None = None, down: int = 0, up: bool = True, at: str | None = None
+    ) -> dict[str, Any]:
+        return {
+            "kind": kind,
+            "sku": sku,
+            "down": down,
+            "up": up,
+            "changed_at": now,
+            "location_id": at,
+        }
+
     rows = [
-        {"kind": "stock", "sku": c.sku, "down": c.down, "up": c.up, "changed_at": now}
+        row("stock", c.sku, c.down, c.up)
         for c in sorted(changes.skus.values(), key=lambda c: c.sku)
     ]
-    rows += [
-        {"kind": kind, "sku": None, "down": 0, "up": True, "changed_at": now}
-        for kind, flag in (("network", changes.network), ("views", changes.views))
-        if flag
-    ]
+    rows += [row("network", at=location_id) for location_id in sorted(changes.locations)]
+    if changes.network and not changes.locations:  # postal codes
+        rows.append(row("network"))
+    if changes.views:
+        rows.append(row("views"))
     return rows
 
 

@@ -1,9 +1,10 @@
 """The queue of stock changes to evaluate, and the last signal per view and SKU.
 
-Evaluators claim changes by deleting them (on PostgreSQL skipping rows another
-evaluator holds), so each change is evaluated once, and not at all if the
-evaluation rolls back (the rows come back). The states of the SKUs evaluated are
-locked in sorted order, so two evaluators never decide one SKU at once.
+An evaluator claims changes by deleting them, so each change is evaluated once, and
+not at all if the evaluation rolls back (the rows come back). On PostgreSQL one
+evaluator works at a time (a transaction-scoped advisory lock); changes committed
+while it works are the next one's. The states of the SKUs evaluated are locked in
+sorted order besides.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from sqlalchemy import (
     Connection,
     Integer,
     String,
+    and_,
     bindparam,
     delete,
+    false,
     func,
     insert,
     literal,
+    or_,
     select,
     update,
 )
@@ -31,7 +35,7 @@ from ordino.domain.changes import Recorded
 from ordino.domain.signals import UNBOUNDED, SignalState
 from ordino.errors import LostRace
 from ordino.store.dialect import insert_rows, is_postgresql, one_of, recordset, time_values
-from ordino.store.tables import UTCDateTime, stock_changes, stock_signals
+from ordino.store.tables import UTCDateTime, positions, stock_changes, stock_signals
 
 _UPDATE = (
     update(stock_signals)
@@ -62,23 +66,45 @@ class SqlSignals:
         self.connection = connection
 
     def claim(self, limit: int, settle: timedelta) -> list[Recorded]:
-        """Take up to `limit` changes, oldest first, recorded at least `settle` ago (by
-        the clock that recorded them: `ordino.store.pending`)."""
+        """Take the changes of up to `limit` SKUs, those changed longest ago: every change
+        of theirs recorded so far (a bulk load records one per SKU and batch: its SKUs
+        are then evaluated once, not a thousand times), and the network's and views'.
+        Only changes recorded at least `settle` ago, by the clock that recorded them
+        (`ordino.store.pending`)."""
         c = stock_changes.c
         if is_postgresql(self.connection) and not self.connection.scalar(_ONE_EVALUATOR):
             return []  # another process evaluates now: one at a time is enough
-        oldest = select(c.seq).order_by(c.seq).limit(limit)
+        oldest = select(c.seq, c.sku).order_by(c.seq).limit(limit)
         if settle:
             oldest = oldest.where(c.changed_at < datetime.now(UTC) - settle)
-        if is_postgresql(self.connection):
-            oldest = oldest.with_for_update(skip_locked=True)
-        seqs = list(self.connection.scalars(oldest))
-        if not seqs:
+        found = self.connection.execute(oldest).all()
+        if not found:
             return []
-        rows = self.connection.execute(
-            delete(stock_changes).where(c.seq.in_(seqs)).returning(c.kind, c.sku, c.down, c.up)
+        last = max(seq for seq, _ in found)
+        skus = sorted({sku for _, sku in found if sku is not None})
+        taken = or_(
+            and_(c.sku.is_(None), c.seq <= last),
+            one_of(self.connection, c.sku, skus) if skus else false(),
         )
-        return [Recorded(kind, sku, down, up) for kind, sku, down, up in rows]
+        if settle:
+            taken = and_(taken, c.changed_at < datetime.now(UTC) - settle)
+        gone: Any = (
+            delete(stock_changes).where(taken).returning(c.kind, c.sku, c.down, c.up, c.location_id)
+        )
+        if is_postgresql(self.connection):  # summed in the database: a bulk load leaves
+            gone_ = gone.cte("gone")  # a SKU a thousand changes
+            gone = select(
+                gone_.c.kind,
+                gone_.c.sku,
+                func.sum(gone_.c.down),
+                func.bool_or(gone_.c.up),
+                gone_.c.location_id,
+            ).group_by(gone_.c.kind, gone_.c.sku, gone_.c.location_id)
+        rows = self.connection.execute(gone)
+        return [
+            Recorded(kind, sku, int(down), bool(up), location_id)
+            for kind, sku, down, up, location_id in rows
+        ]
 
     def states(self, skus: Sequence[str]) -> dict[tuple[str, str], SignalState]:
         """The states of `skus` in every view, locked until the commit."""
@@ -133,8 +159,8 @@ class SqlSignals:
         )
 
     def requeue(self, views: Sequence[str], now: datetime) -> int:
-        """After the network or the views changed: every SKU with a signal is counted again
-        (states of views that no longer exist go)."""
+        """After the views changed: every SKU with a signal is counted again (states of
+        views that no longer exist go)."""
         s = stock_signals.c
         self.connection.execute(delete(stock_signals).where(s.view.not_in(list(views))))
         skus = select(
@@ -144,8 +170,24 @@ class SqlSignals:
             literal(True).label("up"),
             literal(now, stock_changes.c.changed_at.type).label("changed_at"),
         ).group_by(s.sku)
+        return self._insert(skus)
+
+    def requeue_locations(self, location_ids: Sequence[str], now: datetime) -> int:
+        """After locations were redefined: each SKU they hold, as a change that may have
+        taken what the location had (no more: the rest of the network is as it was)."""
+        p = positions.c
+        skus = select(
+            literal("stock").label("kind"),
+            p.sku,
+            p.on_hand.label("down"),
+            literal(True).label("up"),
+            literal(now, stock_changes.c.changed_at.type).label("changed_at"),
+        ).where(p.location_id.in_(list(location_ids)))
+        return self._insert(skus)
+
+    def _insert(self, changes: Any) -> int:
         columns = ["kind", "sku", "down", "up", "changed_at"]
-        result = self.connection.execute(insert(stock_changes).from_select(columns, skus))
+        result = self.connection.execute(insert(stock_changes).from_select(columns, changes))
         return int(result.rowcount or 0)
 
     def pending(self) -> int:

@@ -241,6 +241,8 @@ stock_changes = Table(
     Column("down", Integer, nullable=False),
     Column("up", Boolean, nullable=False),
     Column("changed_at", UTCDateTime, nullable=False),
+    Column("location_id", String(64)),  # of a network change: the location redefined
+    Index("ix_stock_changes_sku", "sku"),  # the signals take a SKU's changes all at once
     sqlite_autoincrement=True,  # a seq is never reused, even after its row is deleted
 )
 
@@ -248,8 +250,9 @@ stock_changes = Table(
 stock_signals = Table(
     "stock_signals",
     metadata,
-    Column("view", String(64), primary_key=True),
+    # SKU first: the signals read a SKU's states in every view at once.
     Column("sku", String(64), primary_key=True),
+    Column("view", String(64), primary_key=True),
     Column("status", String(16), nullable=False),
     Column("bound", Integer, nullable=False),
     Column("version", Integer, nullable=False),

@@ -25,10 +25,13 @@ def upgrade() -> None:
         sa.Column("down", sa.Integer(), nullable=False),
         sa.Column("up", sa.Boolean(), nullable=False),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("location_id", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_stock_changes")),
         sqlite_autoincrement=True,
     )
+    op.create_index("ix_stock_changes_sku", "stock_changes", ["sku"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_stock_changes_sku", table_name="stock_changes")
     op.drop_table("stock_changes")

@@ -19,13 +19,13 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "stock_signals",
-        sa.Column("view", sa.String(length=64), nullable=False),
         sa.Column("sku", sa.String(length=64), nullable=False),
+        sa.Column("view", sa.String(length=64), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("bound", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("view", "sku", name=op.f("pk_stock_signals")),
+        sa.PrimaryKeyConstraint("sku", "view", name=op.f("pk_stock_signals")),
     )
 
 
