@@ -1,0 +1,56 @@
+"""The stock benchmarks run end to end on a small network (their figures are measured
+by hand on the reference machine: docs/benchmarks.md; here only that they work)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ordino.cli.main import main
+from ordino.services.check import check_inventory
+from ordino.store.engine import make_engine
+from ordino.store.uow import SqlUnitOfWork
+
+
+def _bench(database_url: str, tmp_path: Path, *args: str) -> dict[str, object]:
+    out = tmp_path / f"{args[0]}.json"
+    result = CliRunner().invoke(
+        main, ["bench", *args, "--database-url", database_url, "--json", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    figures: dict[str, object] = json.loads(out.read_text())
+    return figures
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_load_feed_and_read_a_small_network(database_url: str, tmp_path: Path) -> None:
+    size = ("--locations", "12", "--skus", "40")
+
+    loaded = _bench(database_url, tmp_path, "load", *size)
+    fed = _bench(
+        database_url, tmp_path, "feed", *size, "--workers", "1", "--updates", "200", "--batch", "20"
+    )
+    read = _bench(
+        database_url,
+        tmp_path,
+        "availability",
+        *size,
+        "--workers",
+        "1",
+        "--hot-skus",
+        "10",
+        "--seconds",
+        "1",
+        "--rate",
+        "40",
+    )
+
+    assert (loaded["positions"], fed["updates"], fed["requests"]) == (480, 200, {"200": 10})
+    for mode in ("sku", "cart", "nearest"):
+        assert read[mode]["statuses"] == {"200": 40}  # type: ignore[index]
+    engine = make_engine(database_url)
+    assert check_inventory(SqlUnitOfWork(engine)) == []
+    engine.dispose()
