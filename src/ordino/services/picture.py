@@ -82,6 +82,7 @@ class StockPicture:
         self._grid: Grid | None = None
         self._views: tuple[AvailabilityView, ...] | None = None
         self._places: dict[tuple[str, str], Point] = {}
+        self._names: dict[str, str] = {}  # location ids and SKUs, each held once
         self.hits = self.misses = 0
 
     # What changed
@@ -204,13 +205,16 @@ class StockPicture:
             seen = {sku: self._versions.get(sku, 0) for sku in skus}
             epoch = self._epoch
         known = uow.catalog.known(skus)
-        positions = uow.inventory.positions(skus, shipping_only=False)
+        by_sku: dict[str, list[tuple[Any, ...]]] = {sku: [] for sku in skus}
+        names = self._names
+        for p in uow.inventory.positions(skus, shipping_only=False):
+            # One string per location and SKU, however many positions name it.
+            location_id = names.setdefault(p.location_id, p.location_id)
+            by_sku[p.sku].append((location_id, names.setdefault(p.sku, p.sku), *p[2:]))
         inbound = uow.supply.inbound(skus)
         loaded = {
             sku: SkuStock(
-                sku in known,
-                tuple(tuple(p) for p in positions if p.sku == sku),
-                tuple(i for i in inbound if i.sku == sku),
+                sku in known, tuple(by_sku[sku]), tuple(i for i in inbound if i.sku == sku)
             )
             for sku in skus
         }
