@@ -36,7 +36,7 @@ from ordino.services.availability import (
     put_view,
     read_availability,
 )
-from ordino.services.inventory import count_stock
+from ordino.services.inventory import count_stock, take_snapshot
 from ordino.services.network import put_location
 from ordino.services.orders import place_order
 from ordino.services.picture import StockPicture
@@ -285,3 +285,27 @@ def test_a_store_that_does_not_ship_is_never_sourced_but_is_near(
 
     assert [n["location_id"] for n in found["nearest"]] == ["ST-ALT", "ST-HAM"]  # type: ignore[index]
     assert placed.body["lines"][0]["allocations"][0]["location_id"] == "ST-HAM"
+
+
+def test_a_drop_ship_suppliers_stock_counts_while_its_feed_is_fresh(
+    uow: SqlUnitOfWork, clock: Clock, item: Read
+) -> None:
+    supplier = a_location("SUP-NORD", type=LocationType.SUPPLIER, point=HAMBURG)
+    put_location(supplier, uow, clock())
+    take_snapshot("SUP-NORD", [Count("SUP-NORD", "SKU-1", 40)], clock(), a_source(clock), uow)
+    put_view(
+        AvailabilityView("dropship", frozenset({"shop"}), supplier_max_age_hours=24), uow, clock()
+    )
+
+    fresh = item(channel="shop")["available"]
+    clock.advance(hours=23)
+    still = item(channel="shop")["available"]
+    clock.advance(hours=2)  # the supplier has not reported for 25 hours
+    stale = item(channel="shop", locations=True)
+
+    assert (fresh, still, stale["available"]) == (53, 53, 13)
+    assert [(at["location_id"], at["stale"]) for at in stale["locations"]] == [
+        ("DC-BER", False),
+        ("ST-HAM", False),
+        ("SUP-NORD", True),
+    ]
