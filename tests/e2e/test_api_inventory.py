@@ -399,3 +399,14 @@ def test_movements_of_no_position_are_404(api: TestClient) -> None:
     network(api)
 
     refused(api.get("/v1/inventory/DC-BER/SKU-1/movements"), 404, "not-found")
+
+
+def test_a_cursor_beyond_any_movement_is_refused(api: TestClient) -> None:
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 1)
+
+    response = api.get(
+        "/v1/inventory/DC-BER/SKU-1/movements", params={"cursor": 1497129739313508587143168}
+    )
+
+    assert fields(response) == ["cursor"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 from zoneinfo import available_timezones
@@ -83,8 +83,17 @@ Amount = Annotated[
 ]
 Quantity = Annotated[int, Field(strict=True, ge=0, le=100_000_000)]
 PositiveQuantity = Annotated[int, Field(strict=True, gt=0, le=1_000_000)]
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 at +03:00 is in year 0
+        raise ValueError("out of range") from None
+
+
 # Any offset is accepted; inside, times are UTC (as they come back from storage).
-Instant = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
+Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 

@@ -73,7 +73,9 @@ def get_movements(
     sku: SkuPath,
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[int | None, Query(ge=1, description="next_cursor of the last page")] = None,
+    cursor: Annotated[
+        int | None, Query(ge=1, le=2**63 - 1, description="next_cursor of the last page")
+    ] = None,
 ) -> Response:
     """A position and every change that made it, newest first: who, why, when, before, after."""
     page = inventory.movements(location_id, sku, unit_of_work(request), limit, cursor)
