@@ -1,4 +1,5 @@
-"""`ordino bench load`, `bench feed` and `bench availability`: stock at retail scale.
+"""`ordino bench load`, `bench feed`, `bench availability` and `bench change-feed`:
+stock at retail scale.
 
 `load` fills the database with a network of its own (ids prefixed NET-) through
 the bulk path of `ordino inventory import`; `feed` and `availability` drive a
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import json
 import random
+import statistics
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +22,13 @@ from sqlalchemy import Engine
 from ordino.cli.bench import bench, database_option, json_option, machine, report
 from ordino.cli.bench_network import NetworkShape, load
 from ordino.cli.load import get_at_rate, post_all, run, running_server
+from ordino.domain.changes import Change
+from ordino.domain.feeds import Adjustment, Source
 from ordino.services.availability import put_view
 from ordino.services.demo import demo_views
+from ordino.services.inventory import adjust_inventory
 from ordino.store.engine import make_engine
+from ordino.store.listen import PostgresListener
 from ordino.store.uow import SqlUnitOfWork
 
 
@@ -244,3 +251,50 @@ def _bench_views(engine: Engine) -> None:
     uow = SqlUnitOfWork(engine)
     for view in demo_views():
         put_view(view, uow, datetime.now(UTC))
+
+
+@bench.command("change-feed")
+@database_option
+@click.option("--commits", default=200, show_default=True)
+@json_option
+def change_feed_command(database_url: str, commits: int, json_path: Path | None) -> None:
+    """How long another process waits to hear a commit (PostgreSQL NOTIFY): from the
+    writer's commit returning to a listener on its own connection hearing it."""
+    engine = make_engine(database_url)
+    if engine.dialect.name != "postgresql":
+        raise click.ClickException("the change feed to measure is PostgreSQL's NOTIFY")
+    load(engine, NetworkShape("FEED", 1, 1, warehouses=1))
+    heard, delays = threading.Event(), []
+    stamp: dict[str, float] = {}
+
+    def forget(change: Change) -> None:
+        if "FEED-000001" in change.skus:
+            stamp["heard"] = time.perf_counter()
+            heard.set()
+
+    listener = PostgresListener(engine, forget)
+    listener.start()
+    listener.listening.wait(10)
+    uow, run_id = SqlUnitOfWork(engine), datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+    for n in range(commits):
+        heard.clear()
+        delta = Adjustment(f"{run_id}-{n}", "FEED-L0001", "FEED-000001", 1)
+        adjust_inventory([delta], Source("bench", datetime.now(UTC)), uow)
+        committed = time.perf_counter()
+        if heard.wait(10):
+            delays.append(max(0.0, stamp["heard"] - committed) * 1000)
+    listener.stop()
+    delays.sort()
+    report(
+        {
+            "benchmark": "change-feed",
+            "commits": commits,
+            "heard": len(delays),
+            "median_ms": round(statistics.median(delays), 3),
+            "p99_ms": round(delays[max(0, int(len(delays) * 0.99) - 1)], 3),
+            "max_ms": round(delays[-1], 3),
+            "machine": machine(),
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+        json_path,
+    )
