@@ -17,6 +17,7 @@ from ordino.domain.feeds import (
     Adjustment,
     Count,
     FeedPlan,
+    LineResult,
     MovementKind,
     Source,
     plan_adjustments,
@@ -177,7 +178,7 @@ def write_plan(uow: UnitOfWork, plan: FeedPlan, source: Source) -> None:
     uow.events.add([_shortage_event(change.position, source.now) for change in plan.shortages])
 
 
-def _shortage_event(position: Any, now: datetime) -> Event:
+def _shortage_event(position: Position, now: datetime) -> Event:
     return Event(
         new_id(now),
         "inventory.fell_short",
@@ -252,7 +253,7 @@ def _require_sku(uow: UnitOfWork, sku: str) -> None:
         raise NotFound(f"no product {sku}", extra={"sku": sku})
 
 
-def _count_result(count: Count, result: Any) -> dict[str, Any]:
+def _count_result(count: Count, result: LineResult) -> dict[str, Any]:
     return {
         "location_id": count.location_id,
         "sku": count.sku,
