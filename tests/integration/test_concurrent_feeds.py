@@ -91,3 +91,31 @@ def test_snapshots_arriving_out_of_order_in_parallel_leave_the_newest(
         on_hand = dict(connection.execute(select(positions.c.sku, positions.c.on_hand)).all())
     assert on_hand == dict.fromkeys(SKUS, 219)
     assert check_inventory(pg_uow) == []
+
+
+def test_the_same_new_events_sent_twice_at_once_apply_once(
+    pg_engine: Engine, pg_uow: SqlUnitOfWork
+) -> None:
+    _network(pg_uow)
+    put_location(a_location("DC-NEW"), pg_uow, NOW)  # positions that do not exist yet
+    later = NOW + timedelta(minutes=1)
+    batch = [Adjustment(f"N-{sku}", "DC-NEW", sku, 3) for sku in SKUS]
+
+    def send(n: int) -> list[str]:
+        results = adjust_inventory(batch, Source(f"feed-{n}", later), SqlUnitOfWork(pg_engine))
+        return [r["status"] for r in results]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(send, range(8)))
+
+    assert sorted(outcomes) == [["applied"] * 5] + [["duplicate"] * 5] * 7
+    with pg_engine.connect() as connection:
+        on_hand = (
+            connection.execute(
+                select(positions.c.on_hand).where(positions.c.location_id == "DC-NEW")
+            )
+            .scalars()
+            .all()
+        )
+    assert on_hand == [3] * 5
+    assert check_inventory(pg_uow) == []

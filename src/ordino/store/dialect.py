@@ -1,12 +1,13 @@
 """The spellings that differ between PostgreSQL and SQLite, for statements over many
 rows at once.
 
-PostgreSQL takes the rows as one JSON parameter and reads them back as a relation
-(`jsonb_to_recordset`): one statement and one plan whatever the number of rows, a
-bulk feed of 10,000 rows one round trip instead of 10,000 pipelined ones (and JSON
-binds faster than typed arrays: measured 62 against 159 ms for 10,000 rows of six
-columns). SQLite runs in the process, where `executemany` and lists of bound
-values cost little.
+PostgreSQL takes the rows to join or update from as one JSON parameter read back as
+a relation (`jsonb_to_recordset`): one statement and one plan whatever the number of
+rows, a bulk feed of 10,000 rows one round trip instead of 10,000 pipelined ones (and
+JSON binds faster than typed arrays: measured 62 against 159 ms for 10,000 rows of
+six columns). Rows to insert go by COPY (5,000 movements: 85 instead of 155 ms).
+SQLite runs in the process, where `executemany` and lists of bound values cost
+little.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -28,11 +30,11 @@ from sqlalchemy import (
     cast,
     func,
     insert,
-    select,
     tuple_,
 )
 from sqlalchemy import column as column_
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import FromClause
 from sqlalchemy.types import TypeEngine
 
@@ -112,6 +114,13 @@ def insert_rows(connection: Connection, table: Table, rows: Rows) -> None:
         connection.execute(insert(table), list(rows))
         return
     names = list(rows[0])
-    relation = recordset("r", {n: table.c[n].type for n in names}, rows)
-    statement = insert(table).from_select(names, select(*(relation.c[n] for n in names)))
-    connection.execute(statement)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    # COPY: the rows go in PostgreSQL's own format, adapted in C, parsed without JSON.
+    # Table and column names are ours (tables.py, the rows' keys), never input.
+    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[n] for n in names])
+    except psycopg.IntegrityError as error:  # as SQLAlchemy would say it, to its callers
+        raise IntegrityError(statement, None, error) from error
