@@ -1,0 +1,88 @@
+"""Carrier services and their transit times.
+
+A carrier service (e.g. `dhl-express`) has a level (standard, express, next day), a
+delivery calendar, a price per package, and transit rules in order of precedence:
+the first rule whose origin countries, destination countries, destination postal
+code prefixes and distance band all match the lane gives the transit time, in
+delivery days after the day it ships, as an earliest and a latest. No rule matching
+means the service does not serve that lane.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ordino.domain.calendar import DeliveryCalendar
+from ordino.domain.geo import Point, distance_km
+from ordino.domain.money import Money
+from ordino.errors import InvalidInput
+
+
+class ServiceLevel(StrEnum):
+    STANDARD = "standard"
+    EXPRESS = "express"
+    NEXT_DAY = "next_day"
+    SAME_DAY = "same_day"
+
+
+@dataclass(frozen=True)
+class Lane:
+    """Where a parcel goes from and to."""
+
+    origin_country: str
+    origin: Point | None
+    destination_country: str
+    destination: Point | None
+    destination_postal_code: str | None = None
+
+    @property
+    def distance_km(self) -> float | None:
+        if self.origin is None or self.destination is None:
+            return None
+        return distance_km(self.origin, self.destination)
+
+
+@dataclass(frozen=True)
+class TransitRule:
+    min_days: int
+    max_days: int
+    origin_countries: frozenset[str] = frozenset()  # empty: any
+    destination_countries: frozenset[str] = frozenset()
+    postal_prefixes: tuple[str, ...] = ()
+    max_km: float | None = None  # the distance band's upper end
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_days <= self.max_days:
+            raise InvalidInput("transit days: 0 <= min_days <= max_days")
+
+    def matches(self, lane: Lane) -> bool:
+        if self.origin_countries and lane.origin_country not in self.origin_countries:
+            return False
+        if self.destination_countries and lane.destination_country not in (
+            self.destination_countries
+        ):
+            return False
+        if self.postal_prefixes and not (
+            lane.destination_postal_code
+            and lane.destination_postal_code.startswith(self.postal_prefixes)
+        ):
+            return False
+        if self.max_km is None:
+            return True
+        distance = lane.distance_km
+        return distance is not None and distance <= self.max_km
+
+
+@dataclass(frozen=True)
+class CarrierService:
+    code: str
+    carrier: str
+    name: str
+    level: ServiceLevel
+    price: Money  # what a package costs to send
+    rules: tuple[TransitRule, ...]
+    calendar: DeliveryCalendar = field(default_factory=DeliveryCalendar)
+
+    def transit(self, lane: Lane) -> TransitRule | None:
+        return next((rule for rule in self.rules if rule.matches(lane)), None)

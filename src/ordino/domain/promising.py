@@ -1,0 +1,109 @@
+"""What a delivery promise is: the options for a cart and a destination, each with
+where its goods come from, when they leave, when they arrive (or are ready to
+collect), what it costs; and why the options not offered were not.
+
+Invariants of an option: every cart line is covered in full by its sources;
+earliest <= latest; a pickup option has a store and a ready-by time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from ordino.domain.calendar import WorkingCalendar
+from ordino.domain.geo import Point
+from ordino.domain.money import Money
+from ordino.domain.network import Location
+from ordino.domain.operations import LocationOperations
+
+
+class Method(StrEnum):
+    SHIP = "ship"  # a carrier delivers to the customer
+    PICKUP = "pickup"  # the customer collects at a store that has the goods
+    SHIP_TO_STORE = "ship_to_store"  # the goods go to the store first, then pickup
+
+
+@dataclass(frozen=True)
+class CartLine:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PromiseDestination:
+    country: str
+    point: Point | None
+    postal_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """A location as the promise sees it: how it works, what it can give of the
+    cart's SKUs in the channel's view, and the capacity already used per local day."""
+
+    location: Location
+    operations: LocationOperations
+    available: Mapping[str, int]
+    used: Mapping[date, int]
+
+    @property
+    def id(self) -> str:
+        return self.location.id
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return self.operations.calendar
+
+    def covers(self, lines: tuple[CartLine, ...]) -> bool:
+        return all(self.available.get(line.sku, 0) >= line.quantity for line in lines)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Units of one SKU that leave one location, on a day."""
+
+    location_id: str
+    sku: str
+    quantity: int
+    ship_date: date
+
+
+@dataclass(frozen=True)
+class PromiseOption:
+    id: str  # "ship:<service>", "pickup:<store>", "ship_to_store:<store>"
+    method: Method
+    sources: tuple[Source, ...]
+    delivery_earliest: date  # local date of delivery or of readiness
+    delivery_latest: date
+    cost: Money
+    service: str | None = None  # the carrier service that carries it
+    store_id: str | None = None  # where the customer collects
+    ready_by: datetime | None = None  # when the customer can collect
+    packages: int = 1
+
+    @property
+    def ship_date(self) -> date:
+        return max(source.ship_date for source in self.sources)
+
+
+@dataclass(frozen=True)
+class NotOffered:
+    """An option (or a location for it) left out, and why: a stable `reason` code and
+    words for people."""
+
+    option: str
+    reason: str
+    detail: str
+    location_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Promise:
+    options: tuple[PromiseOption, ...]
+    not_offered: tuple[NotOffered, ...]
+
+    def option(self, option_id: str) -> PromiseOption | None:
+        return next((option for option in self.options if option.id == option_id), None)
