@@ -137,3 +137,36 @@ def an_adjustment_body(event_id: str = "E-1", delta: int = 1, **overrides: Any) 
 def a_source(at: Callable[[], datetime] | datetime, reason: str | None = None) -> Source:
     """Who sends a feed in tests: the test's key, now (a clock) or at a given time."""
     return Source("key:test", at if isinstance(at, datetime) else at(), reason)
+
+
+def an_operations_body(**overrides: Any) -> dict[str, Any]:
+    """A warehouse working weekdays 08:00-20:00, cut-offs at 15:00 (standard) and 12:00
+    (express), 2 hours to ship, 1 to prepare a pickup, 500 orders a day."""
+    body: dict[str, Any] = {
+        "opening_hours": {
+            day: [{"opens": "08:00", "closes": "20:00"}]
+            for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+        },
+        "holidays": ["2026-12-25"],
+        "cut_offs": {"standard": "15:00", "express": "12:00"},
+        "ship_processing_hours": 2,
+        "pickup_processing_hours": 1,
+        "capacity": {"limit": 500, "unit": "orders"},
+        "carrier_pickup_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+    }
+    return body | overrides
+
+
+def a_carrier_service_body(**overrides: Any) -> dict[str, Any]:
+    """Standard parcels: 1-2 days within Germany up to 400 km, else 2-4 days."""
+    body: dict[str, Any] = {
+        "carrier": "DHL",
+        "name": "DHL Paket",
+        "level": "standard",
+        "price": {"amount": "4.90", "currency": "EUR"},
+        "transit": [
+            {"min_days": 1, "max_days": 2, "destination_countries": ["DE"], "max_km": 400},
+            {"min_days": 2, "max_days": 4},
+        ],
+    }
+    return body | overrides

@@ -15,7 +15,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from ordino.domain.access import Role
-from tests.builders import a_location_body, a_product_body, an_adjustment_body, an_order_body
+from tests.builders import (
+    a_carrier_service_body,
+    a_location_body,
+    a_product_body,
+    an_adjustment_body,
+    an_operations_body,
+    an_order_body,
+)
 from tests.conftest import ADMIN_KEY
 from tests.e2e.support import levels
 
@@ -24,7 +31,8 @@ PROBLEM = "application/problem+json"
 
 def _network_with_an_order(api: TestClient) -> str:
     """DC-BER holding 100 of SKU-1 and 5 of SKU-2, DC-2 holding 1 of SKU-3, purchase
-    orders PO-R, PO-C, PO-S of SKU-4 for DC-BER, and one placed order (W-1001)."""
+    orders PO-R, PO-C, PO-S of SKU-4 for DC-BER, carrier services dhl and dhl-old, and
+    one placed order (W-1001)."""
     for location_id in ("DC-BER", "DC-2"):
         assert api.put(f"/v1/locations/{location_id}", json=a_location_body()).status_code == 201
     for location_id, sku, on_hand in (
@@ -45,6 +53,9 @@ def _network_with_an_order(api: TestClient) -> str:
             "lines": [{"sku": "SKU-4", "quantity": 10}],
         }
         assert api.post("/v1/supply", json=po).status_code == 201
+    for code in ("dhl", "dhl-old"):
+        response = api.put(f"/v1/carrier-services/{code}", json=a_carrier_service_body())
+        assert response.status_code == 201
     placed = api.post("/v1/orders", json=an_order_body(("SKU-1", 2)))
     assert placed.status_code == 201
     order_id: str = placed.json()["id"]
@@ -153,6 +164,19 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
         {"expected_at": "2026-11-10T08:00:00Z"},
         200,
     ),
+    "put operations": ("PUT", "/v1/locations/DC-2/operations", an_operations_body(), 201),
+    "get operations": ("GET", "/v1/locations/DC-BER/operations", None, 200),
+    "put carrier service": ("PUT", "/v1/carrier-services/ups", a_carrier_service_body(), 201),
+    "get carrier service": ("GET", "/v1/carrier-services/dhl", None, 200),
+    "list carrier services": ("GET", "/v1/carrier-services", None, 200),
+    "delete carrier service": ("DELETE", "/v1/carrier-services/dhl-old", None, 204),
+    "promise": (
+        "POST",
+        "/v1/promises",
+        {"lines": [{"sku": "SKU-1", "quantity": 1}], "destination": {"country": "DE"}},
+        200,
+    ),
+    "promise for a product page": ("GET", "/v1/products/SKU-1/promise?country=DE", None, 200),
     "place order": ("POST", "/v1/orders", an_order_body(external_id="W-ROLE"), 201),
     "list orders": ("GET", "/v1/orders", None, 200),
     "get order": ("GET", "/v1/orders/{order_id}", None, 200),
@@ -169,6 +193,11 @@ READ = {
     "get movements",
     "get supply",
     "list supply",
+    "get operations",
+    "get carrier service",
+    "list carrier services",
+    "promise",
+    "promise for a product page",
 }
 INVENTORY = {
     "put position",
@@ -211,6 +240,9 @@ def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
         "take snapshot": on_hand[("DC-2", "SKU-3")] == 12,
         "create supply": api.get("/v1/supply/PO-NEW").status_code == 200,
         "put view": api.get("/v1/availability-views/web").status_code == 200,
+        "put operations": api.get("/v1/locations/DC-2/operations").json()["version"] == 1,
+        "put carrier service": api.get("/v1/carrier-services/ups").status_code == 200,
+        "delete carrier service": api.get("/v1/carrier-services/dhl-old").status_code == 404,
         "receive supply": _supply(api, "PO-R")["received"] == 1,
         "cancel supply": _supply(api, "PO-C")["cancelled"] == 10,
         "reschedule supply": api.get("/v1/supply/PO-S")
@@ -271,16 +303,21 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/availability",
         "/v1/availability-views",
         "/v1/availability-views/{name}",
+        "/v1/carrier-services",
+        "/v1/carrier-services/{code}",
         "/v1/inventory/adjustments",
         "/v1/inventory/counts",
         "/v1/inventory/snapshots",
         "/v1/inventory/{location_id}/{sku}",
         "/v1/inventory/{location_id}/{sku}/movements",
         "/v1/locations/{location_id}",
+        "/v1/locations/{location_id}/operations",
         "/v1/orders",
         "/v1/orders/{order_id}",
         "/v1/orders/{order_id}/cancel",
         "/v1/products/{sku}",
+        "/v1/products/{sku}/promise",
+        "/v1/promises",
         "/v1/supply",
         "/v1/supply/{supply_id}",
         "/v1/supply/{supply_id}/cancel",

@@ -83,8 +83,20 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
         },
     ]
     assert rows(uow.engine, allocations) == [
-        {"order_id": order_id, "line_no": 1, "location_id": "DC-BER", "quantity": 2},
-        {"order_id": order_id, "line_no": 2, "location_id": "DC-BER", "quantity": 1},
+        {
+            "order_id": order_id,
+            "line_no": 1,
+            "location_id": "DC-BER",
+            "quantity": 2,
+            "ship_date": None,
+        },
+        {
+            "order_id": order_id,
+            "line_no": 2,
+            "location_id": "DC-BER",
+            "quantity": 1,
+            "ship_date": None,
+        },
     ]
     ledger = sorted(rows(uow.engine, reservations), key=lambda row: row["line_no"])
     assert [{k: v for k, v in row.items() if k != "id"} for row in ledger] == [

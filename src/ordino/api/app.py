@@ -18,6 +18,7 @@ from ordino.api import (
     routes_inventory,
     routes_network,
     routes_orders,
+    routes_promising,
     routes_supply,
 )
 from ordino.api.logs import redact_access_log
@@ -26,6 +27,7 @@ from ordino.config import Settings
 from ordino.engines.sourcing import NearestFirst
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
+from ordino.services.promising import Promising
 from ordino.store.engine import make_engine
 from ordino.store.listen import change_feed
 from ordino.store.uow import SqlUnitOfWork
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.picture = picture
     app.state.feed = feed
     app.state.capture = Capture(NearestFirst(), picture)
+    app.state.promising = Promising(picture)
     app.state.key_cache = KeyCache()
     problems.install(app)
     # Routes are matched in order: the hottest first (availability reads, then orders).
@@ -86,6 +89,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(routes_network.router)
     app.include_router(routes_inventory.router)
     app.include_router(routes_supply.router)
+    app.include_router(routes_promising.router)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:

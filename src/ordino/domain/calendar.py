@@ -157,3 +157,39 @@ class DeliveryCalendar:
     def on_or_after(self, day: date) -> date | None:
         """The first delivery day on or after `day`."""
         return self.add_delivery_days(day, 0)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def hours_document(week: tuple[tuple[OpeningHours, ...], ...]) -> dict[str, list[dict[str, str]]]:
+    return {
+        name: [{"opens": _wall(h.opens), "closes": _wall(h.closes)} for h in day]
+        for name, day in zip(WEEKDAYS, week, strict=True)
+    }
+
+
+def hours_from_document(d: dict[str, list[dict[str, str]]]) -> tuple[tuple[OpeningHours, ...], ...]:
+    return tuple(
+        tuple(
+            OpeningHours(_parse_wall(h["opens"]), _parse_wall(h["closes"])) for h in d.get(name, [])
+        )
+        for name in WEEKDAYS
+    )
+
+
+def weekdays_document(days: frozenset[int]) -> list[str]:
+    return [WEEKDAYS[n] for n in sorted(days)]
+
+
+def weekdays_from_document(names: list[str]) -> frozenset[int]:
+    return frozenset(WEEKDAYS.index(name) for name in names)
+
+
+def _wall(value: time) -> str:
+    """ "24:00" is the end of the day (`time.max`)."""
+    return "24:00" if value == time.max else value.strftime("%H:%M")
+
+
+def _parse_wall(text: str) -> time:
+    return time.max if text == "24:00" else time.fromisoformat(text)

@@ -11,9 +11,12 @@ means the service does not serve that lane.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from ordino.domain.calendar import DeliveryCalendar
+from ordino.domain.calendar import DeliveryCalendar, weekdays_document, weekdays_from_document
 from ordino.domain.geo import Point, distance_km
 from ordino.domain.money import Money
 from ordino.errors import InvalidInput
@@ -86,3 +89,52 @@ class CarrierService:
 
     def transit(self, lane: Lane) -> TransitRule | None:
         return next((rule for rule in self.rules if rule.matches(lane)), None)
+
+
+def service_document(service: CarrierService) -> dict[str, Any]:
+    """A carrier service as JSON: stored so, read and written by the API."""
+    return {
+        "carrier": service.carrier,
+        "name": service.name,
+        "level": str(service.level),
+        "price": {"amount": str(service.price.amount), "currency": service.price.currency},
+        "delivery_days": weekdays_document(service.calendar.weekdays),
+        "holidays": [day.isoformat() for day in sorted(service.calendar.holidays)],
+        "transit": [
+            {
+                "min_days": rule.min_days,
+                "max_days": rule.max_days,
+                "origin_countries": sorted(rule.origin_countries),
+                "destination_countries": sorted(rule.destination_countries),
+                "postal_prefixes": list(rule.postal_prefixes),
+                "max_km": rule.max_km,
+            }
+            for rule in service.rules
+        ],
+    }
+
+
+def service_from_document(code: str, d: dict[str, Any]) -> CarrierService:
+    price = d["price"]
+    return CarrierService(
+        code=code,
+        carrier=d["carrier"],
+        name=d["name"],
+        level=ServiceLevel(d["level"]),
+        price=Money(Decimal(price["amount"]), price["currency"]),
+        rules=tuple(
+            TransitRule(
+                rule["min_days"],
+                rule["max_days"],
+                frozenset(rule["origin_countries"]),
+                frozenset(rule["destination_countries"]),
+                tuple(rule["postal_prefixes"]),
+                rule["max_km"],
+            )
+            for rule in d["transit"]
+        ),
+        calendar=DeliveryCalendar(
+            weekdays_from_document(d["delivery_days"]),
+            frozenset(date.fromisoformat(day) for day in d["holidays"]),
+        ),
+    )

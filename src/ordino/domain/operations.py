@@ -3,7 +3,8 @@ days carriers collect; and from those, when an order placed now ships or is read
 
 The rules (one place, pinned by tests/unit/test_operations.py):
   * An order is taken into work on the day it arrives if that is a working day and it
-    arrives before the cut-off of its service (no cut-off: before closing); otherwise
+    arrives before the cut-off of its service (set per carrier service code or per
+    service level, the code's first; no cut-off: before closing); otherwise
     at the next working day's opening. Work starts at the first working instant from
     then on.
   * Processing takes working hours: work stops at closing and resumes at the next
@@ -17,14 +18,22 @@ The rules (one place, pinned by tests/unit/test_operations.py):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
-from ordino.domain.calendar import WorkingCalendar, always_open
+from ordino.domain.calendar import (
+    WorkingCalendar,
+    always_open,
+    hours_document,
+    hours_from_document,
+    weekdays_document,
+    weekdays_from_document,
+)
 
-PICKUP_SERVICE = "pickup"  # the cut-off key of pickup orders
+PICKUP = ("pickup",)  # the cut-off key of pickup orders
 
 
 class CapacityUnit(StrEnum):
@@ -44,6 +53,16 @@ class Capacity:
 
 
 @dataclass(frozen=True)
+class CapacityTaken:
+    """Capacity an order takes at a location on a local day, within `limit`."""
+
+    location_id: str
+    day: date
+    amount: int
+    limit: int
+
+
+@dataclass(frozen=True)
 class LocationOperations:
     location_id: str
     calendar: WorkingCalendar
@@ -53,11 +72,16 @@ class LocationOperations:
     capacity: Capacity | None = None
     carrier_pickup_days: frozenset[int] = frozenset(range(7))  # weekdays carriers call
 
-    def taken_at(self, now: datetime, service: str) -> datetime | None:
+    def cut_off(self, service: Sequence[str]) -> time | None:
+        """The cut-off of the first of `service`'s names that has one (its code, then
+        its level: a location may set one for all express services)."""
+        return next((self.cut_offs[name] for name in service if name in self.cut_offs), None)
+
+    def taken_at(self, now: datetime, service: Sequence[str]) -> datetime | None:
         """When work on an order placed `now` for `service` starts."""
         calendar = self.calendar
         today = calendar.local_date(now)
-        cut_off = self.cut_offs.get(service)
+        cut_off = self.cut_off(service)
         before_cut_off = cut_off is None or now < calendar.at(today, cut_off)
         if before_cut_off and calendar.is_working_day(today):
             start = calendar.next_open(now)
@@ -67,7 +91,7 @@ class LocationOperations:
         return tomorrow
 
     def ship_date(
-        self, now: datetime, service: str, units: int, used: Mapping[date, int]
+        self, now: datetime, service: Sequence[str], units: int, used: Mapping[date, int]
     ) -> date | None:
         """The local date an order placed `now` leaves with the carrier; None when none
         within the calendar's horizon."""
@@ -96,10 +120,53 @@ class LocationOperations:
             ready = self.calendar.add_working_hours(opening, self.pickup_processing_hours)
         return ready
 
+    def capacity_taken(self, day: date, units: int) -> CapacityTaken | None:
+        if self.capacity is None:
+            return None
+        return CapacityTaken(self.location_id, day, self.capacity.need(units), self.capacity.limit)
+
     def has_room(self, day: date, units: int, used: Mapping[date, int]) -> bool:
         if self.capacity is None:
             return True
         return used.get(day, 0) + self.capacity.need(units) <= self.capacity.limit
+
+
+def operations_document(operations: LocationOperations) -> dict[str, Any]:
+    """How a location works, as JSON: stored so, and read and written by the API. The
+    time zone is the location's own and is not repeated here."""
+    calendar, capacity = operations.calendar, operations.capacity
+    return {
+        "opening_hours": hours_document(calendar.week),
+        "holidays": [day.isoformat() for day in sorted(calendar.holidays)],
+        "cut_offs": {
+            service: at.strftime("%H:%M") for service, at in sorted(operations.cut_offs.items())
+        },
+        "ship_processing_hours": operations.ship_processing_hours,
+        "pickup_processing_hours": operations.pickup_processing_hours,
+        "capacity": None
+        if capacity is None
+        else {"limit": capacity.limit, "unit": str(capacity.unit)},
+        "carrier_pickup_days": weekdays_document(operations.carrier_pickup_days),
+    }
+
+
+def operations_from_document(
+    location_id: str, time_zone: str, d: dict[str, Any]
+) -> LocationOperations:
+    capacity = d.get("capacity")
+    return LocationOperations(
+        location_id,
+        WorkingCalendar(
+            time_zone,
+            hours_from_document(d["opening_hours"]),
+            frozenset(date.fromisoformat(day) for day in d["holidays"]),
+        ),
+        {service: time.fromisoformat(at) for service, at in d["cut_offs"].items()},
+        d["ship_processing_hours"],
+        d["pickup_processing_hours"],
+        None if capacity is None else Capacity(capacity["limit"], CapacityUnit(capacity["unit"])),
+        weekdays_from_document(d["carrier_pickup_days"]),
+    )
 
 
 def default_operations(location_id: str, time_zone: str) -> LocationOperations:

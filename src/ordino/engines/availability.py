@@ -161,15 +161,19 @@ def sourcing_stock(
     view: AvailabilityView,
     positions: Sequence[Position],
     locations: Mapping[str, Location],
+    *,
+    pickup: bool = False,
 ) -> tuple[list[StockAtLocation], dict[tuple[str, str], Floor]]:
-    """What order capture may take through the view: the shipping locations it admits,
-    with what each can sell, and per (location, SKU) the floor the reservation must
-    leave there."""
+    """What order capture may take through the view: the shipping locations it admits
+    (and the pickup stores, with `pickup`), with what each can sell, and per
+    (location, SKU) the floor the reservation must leave there."""
     by_location: dict[str, StockAtLocation] = {}
     floors: dict[tuple[str, str], Floor] = {}
     for p in positions:
         location = locations.get(p.location_id)
-        if location is None or not location.ships or not view.locations.admits(location):
+        if location is None or not view.locations.admits(location):
+            continue
+        if not (location.ships or (pickup and location.pickup)):
             continue
         rule = view.rule_safety(location, p.sku, p.on_hand)
         protect = view.protection(location, p.on_hand)

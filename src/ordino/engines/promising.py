@@ -26,7 +26,7 @@ from typing import Protocol
 from ordino.domain.carriers import CarrierService, Lane, ServiceLevel
 from ordino.domain.geo import distance_km
 from ordino.domain.money import Money
-from ordino.domain.operations import PICKUP_SERVICE
+from ordino.domain.operations import PICKUP
 from ordino.domain.promising import (
     CartLine,
     Method,
@@ -233,7 +233,7 @@ class _Planner:
 
     def _pickup(self, store: Site) -> PromiseOption | None:
         operations = store.operations
-        start = operations.taken_at(self.now, PICKUP_SERVICE)
+        start = operations.taken_at(self.now, PICKUP)
         ready = start and operations.ready_for_pickup(start, self.units, store.used)
         if ready is None:
             return None
@@ -308,7 +308,7 @@ class _Planner:
         rule = service.transit(lane)
         if rule is None:
             return None
-        shipped = self._ship_date(site, service.code, units)
+        shipped = self._ship_date(site, service, units)
         if shipped is None:
             return None
         earliest = service.calendar.add_delivery_days(shipped, rule.min_days)
@@ -327,10 +327,11 @@ class _Planner:
             math.inf if distance is None else distance,
         )
 
-    def _ship_date(self, site: Site, service: str, units: int) -> date | None:
-        key = (site.id, service, units)
+    def _ship_date(self, site: Site, service: CarrierService, units: int) -> date | None:
+        key = (site.id, service.code, units)
         if key not in self._ship_dates:
-            self._ship_dates[key] = site.operations.ship_date(self.now, service, units, site.used)
+            names = (service.code, str(service.level))
+            self._ship_dates[key] = site.operations.ship_date(self.now, names, units, site.used)
         return self._ship_dates[key]
 
 

@@ -17,6 +17,7 @@ from ordino.domain.availability import DEFAULT_VIEW, DEFAULT_VIEW_NAME, Availabi
 from ordino.domain.geo import Grid, Point, PostalCode
 from ordino.engines.availability import Nearby, SkuSummary, nearest
 from ordino.errors import Conflict, FieldError, InvalidInput, NotFound
+from ordino.services.answers import refuse_changed
 from ordino.services.picture import NotCached, StockPicture
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
@@ -109,7 +110,8 @@ def put_view(
     def attempt(_: int) -> tuple[bool, dict[str, Any]]:
         with uow:
             stored = {other.name: other for other in uow.views.all()}
-            _refuse_changed(stored.get(view.name), view.name, version)
+            current = stored[view.name].version if view.name in stored else None
+            refuse_changed(f"view {view.name}", current, version, view=view.name)
             _refuse_unknown_references(uow, view)
             for other in stored.values():
                 if other.name != view.name and (shared := other.channels & view.channels):
@@ -124,15 +126,6 @@ def put_view(
         return created, view_answer(saved)
 
     return with_retries(attempt)
-
-
-def _refuse_changed(stored: AvailabilityView | None, name: str, version: int | None) -> None:
-    current = stored.version if stored is not None else 0
-    if version is not None and version != current:
-        raise Conflict(
-            f"view {name} is at version {current}, not {version}: read it again",
-            extra={"view": name, "version": current},
-        )
 
 
 def _refuse_unknown_references(uow: UnitOfWork, view: AvailabilityView) -> None:

@@ -1,7 +1,8 @@
 """The picture of stock a process keeps: what availability reads and order capture
 plans from, without asking the database each time.
 
-It holds the locations, the availability views, the postal codes looked up, and per
+It holds the locations (how each works, the carrier services), the availability
+views, the postal codes looked up, and per
 SKU its positions and open inbound supply (least recently used SKUs go when it
 holds more positions than it may), with each view's computed availability.
 
@@ -29,10 +30,16 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.availability import AvailabilityView
+from ordino.domain.carriers import CarrierService
 from ordino.domain.changes import Change
 from ordino.domain.geo import Grid, Point
 from ordino.domain.inventory import Position
 from ordino.domain.network import Location
+from ordino.domain.operations import (
+    LocationOperations,
+    default_operations,
+    operations_from_document,
+)
 from ordino.domain.supply import InboundLine
 from ordino.engines.availability import (
     SkuAvailability,
@@ -78,9 +85,12 @@ class StockPicture:
         self._held = 0  # positions held
         self._versions: dict[str, int] = {}  # changes seen per SKU
         self._epoch = 0  # forget-everything count
+        self._settings = 0  # count of changes to the network or the views
         self._locations: dict[str, Location] | None = None
         self._grid: Grid | None = None
         self._views: tuple[AvailabilityView, ...] | None = None
+        self._operations: dict[str, LocationOperations] | None = None
+        self._carriers: tuple[CarrierService, ...] | None = None
         self._places: dict[tuple[str, str], Point] = {}
         self._names: dict[str, str] = {}  # location ids and SKUs, each held once
         self.hits = self.misses = 0
@@ -89,53 +99,82 @@ class StockPicture:
 
     def forget(self, change: Change) -> None:
         with self._lock:
+            if change.everything or change.network or change.views:
+                self._settings += 1
             if change.everything:
                 self._epoch += 1
                 self._skus.clear()
                 self._held = 0
-                self._locations, self._grid, self._views = None, None, None
-                self._places.clear()
+                self._forget_network()
+                self._views = None
                 return
             for sku in change.skus:
                 self._versions[sku] = self._versions.get(sku, 0) + 1
                 self._drop(sku)
             if change.network:
-                self._locations, self._grid = None, None
-                self._places.clear()
+                self._forget_network()
             if change.views:
                 self._views = None
 
     # Reads. Misses are loaded through `uow`, which must be entered; without one
     # (None), a miss raises NotCached: the caller then reads in a thread of its own.
 
+    def _forget_network(self) -> None:
+        self._locations, self._grid = None, None
+        self._operations, self._carriers = None, None
+        self._places.clear()
+
     def locations(self, uow: UnitOfWork | None) -> Mapping[str, Location]:
         found = self._locations
         if found is None:
-            epoch = self._epoch
+            settings = self._settings
             found = {location.id: location for location in _entered(uow).network.all()}
             with self._lock:
-                if epoch == self._epoch:
+                if settings == self._settings:
                     self._locations = found
+        return found
+
+    def operations(self, uow: UnitOfWork | None) -> Mapping[str, LocationOperations]:
+        """How each location works: as described, or `default_operations`."""
+        found = self._operations
+        if found is None:
+            settings = self._settings
+            locations = self.locations(uow)
+            documents = _entered(uow).operations.documents()
+            found = _operations(locations, documents)
+            with self._lock:
+                if settings == self._settings:
+                    self._operations = found
+        return found
+
+    def carriers(self, uow: UnitOfWork | None) -> Sequence[CarrierService]:
+        found = self._carriers
+        if found is None:
+            settings = self._settings
+            found = tuple(service for service, _ in _entered(uow).carriers.all())
+            with self._lock:
+                if settings == self._settings:
+                    self._carriers = found
         return found
 
     def grid(self, uow: UnitOfWork | None) -> Grid:
         """The locations filed by where they are, for "near me"."""
         found = self._grid
         if found is None:
-            epoch = self._epoch
+            settings = self._settings
             found = location_grid(self.locations(uow))
             with self._lock:
-                if epoch == self._epoch and self._locations is not None:
+                if settings == self._settings:
                     self._grid = found
         return found
 
     def views(self, uow: UnitOfWork | None) -> Sequence[AvailabilityView]:
         found = self._views
         if found is None:
-            epoch = self._epoch
+            settings = self._settings
             found = tuple(_entered(uow).views.all())
             with self._lock:
-                if epoch == self._epoch:
+                if settings == self._settings:
                     self._views = found
         return found
 
@@ -237,6 +276,20 @@ class StockPicture:
         entry = self._skus.pop(sku, None)
         if entry is not None:
             self._held -= len(entry.rows) + 1
+
+
+def _operations(
+    locations: Mapping[str, Location], documents: Mapping[str, tuple[dict[str, Any], int]]
+) -> dict[str, LocationOperations]:
+    found = {}
+    for location in locations.values():
+        entry = documents.get(location.id)
+        found[location.id] = (
+            default_operations(location.id, location.time_zone)
+            if entry is None
+            else operations_from_document(location.id, location.time_zone, entry[0])
+        )
+    return found
 
 
 def _entered(uow: UnitOfWork | None) -> UnitOfWork:

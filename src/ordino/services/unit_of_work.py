@@ -8,12 +8,13 @@ conditional write finds the state changed under it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from ordino.domain.access import ApiKey
 from ordino.domain.availability import AvailabilityView
+from ordino.domain.carriers import CarrierService
 from ordino.domain.catalog import Product
 from ordino.domain.changes import Recorded
 from ordino.domain.events import Event
@@ -22,6 +23,7 @@ from ordino.domain.geo import Point, PostalCode
 from ordino.domain.idempotency import StoredAnswer
 from ordino.domain.inventory import Discrepancy, Floor, Position, Reservation
 from ordino.domain.network import Location
+from ordino.domain.operations import CapacityTaken
 from ordino.domain.orders import Order, OrderQuery
 from ordino.domain.signals import SignalState
 from ordino.domain.supply import InboundLine, Receipt, SupplyOrder, SupplyQuery
@@ -126,6 +128,28 @@ class ApiKeys(Protocol):
     def find(self, key_hash: str) -> ApiKey | None: ...
 
 
+class Operations(Protocol):
+    """How locations work: documents by location id (the domain object needs the
+    location's time zone)."""
+
+    def documents(self) -> dict[str, tuple[dict[str, Any], int]]: ...
+    def document(self, location_id: str) -> tuple[dict[str, Any], int] | None: ...
+    def put(self, location_id: str, document: dict[str, Any], now: datetime) -> bool: ...
+
+
+class Carriers(Protocol):
+    def all(self) -> list[tuple[CarrierService, int]]: ...  # with their versions
+    def get(self, code: str) -> tuple[CarrierService, int] | None: ...
+    def put(self, service: CarrierService, now: datetime) -> bool: ...  # True if created
+    def remove(self, code: str) -> bool: ...
+
+
+class CapacityLedger(Protocol):
+    def used(self, location_ids: Iterable[str], since: date) -> dict[str, dict[date, int]]: ...
+    def take(self, taken: Sequence[CapacityTaken]) -> None: ...  # LostRace when full
+    def give_back(self, taken: Sequence[CapacityTaken]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def catalog(self) -> Catalog: ...
@@ -153,6 +177,12 @@ class UnitOfWork(Protocol):
     def idempotency(self) -> Idempotency: ...
     @property
     def keys(self) -> ApiKeys: ...
+    @property
+    def operations(self) -> Operations: ...
+    @property
+    def carriers(self) -> Carriers: ...
+    @property
+    def capacity(self) -> CapacityLedger: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -218,6 +219,38 @@ availability_views = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# How each location works (calendar, cut-offs, processing, capacity; see
+# ordino.domain.operations) and each carrier service (ordino.domain.carriers): one
+# document each, editable through the API; `version` counts changes.
+location_operations = Table(
+    "location_operations",
+    metadata,
+    Column("location_id", String(64), ForeignKey("locations.id"), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+carrier_services = Table(
+    "carrier_services",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Capacity placed orders took per location and local day (orders or units, as the
+# location counts); quotes take none.
+capacity_use = Table(
+    "capacity_use",
+    metadata,
+    Column("location_id", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("used", Integer, nullable=False),
+    CheckConstraint("used >= 0", name="used_not_negative"),
+)
+
 # Where postal codes are (their centroid), for "near me" by postal code.
 postal_codes = Table(
     "postal_codes",
@@ -299,6 +332,27 @@ allocations = Table(
     Column("line_no", Integer, primary_key=True),
     Column("location_id", String(64), primary_key=True),
     Column("quantity", Integer, nullable=False),
+    Column("ship_date", Date),  # as promised: the local date it leaves the location
+)
+
+# The promise an order was placed with: the option chosen and its dates, and the
+# capacity it took (given back if the order is cancelled).
+order_promises = Table(
+    "order_promises",
+    metadata,
+    Column("order_id", String(32), ForeignKey("orders.id"), primary_key=True),
+    Column("option_id", String(140), nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("service", String(64)),
+    Column("store_id", String(64)),
+    Column("ship_date", Date, nullable=False),
+    Column("delivery_earliest", Date, nullable=False),
+    Column("delivery_latest", Date, nullable=False),
+    Column("ready_by", UTCDateTime),
+    Column("cost_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("capacity", Document, nullable=False),
+    Column("promised_at", UTCDateTime, nullable=False),
 )
 
 reservations = Table(

@@ -21,6 +21,7 @@ from ordino.store.movements import SqlMovements
 from ordino.store.orders import SqlOrders
 from ordino.store.outbox import SqlEvents
 from ordino.store.pending import PendingWrites
+from ordino.store.promising import SqlCapacity, SqlCarriers, SqlOperations
 from ordino.store.records import SqlApiKeys, SqlIdempotency
 from ordino.store.signals import SqlSignals
 from ordino.store.supply import SqlSupply
@@ -55,6 +56,9 @@ class SqlUnitOfWork:
         self.orders = SqlOrders(connection, self._pending)
         self.idempotency = SqlIdempotency(connection, self._pending)
         self.keys = SqlApiKeys(connection)
+        self.operations = SqlOperations(connection, changes)
+        self.carriers = SqlCarriers(connection, changes)
+        self.capacity = SqlCapacity(connection)
         return self
 
     def __exit__(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, delete, select
 
 from ordino.domain.availability import AvailabilityView, view_document, view_from_document
 from ordino.domain.changes import ChangeLog
-from ordino.errors import LostRace
+from ordino.store.documents import put_document
 from ordino.store.tables import availability_views
 
 
@@ -34,21 +33,8 @@ class SqlViews:
     def put(self, view: AvailabilityView, now: datetime) -> bool:
         """Create or replace; True when created. The version counts every change."""
         self.changes.views = True
-        values = {"document": view_document(view), "updated_at": now}
-        changed = self.connection.execute(
-            update(availability_views)
-            .where(availability_views.c.name == view.name)
-            .values(version=availability_views.c.version + 1, **values)
-        ).rowcount
-        if changed:
-            return False
-        try:
-            self.connection.execute(
-                insert(availability_views).values(name=view.name, version=1, **values)
-            )
-        except IntegrityError as error:  # created concurrently
-            raise LostRace(str(error.orig)) from error
-        return True
+        document = view_document(view)
+        return put_document(self.connection, availability_views.c.name, view.name, document, now)
 
     def remove(self, name: str) -> bool:
         self.changes.views = True

@@ -1,0 +1,202 @@
+"""Request bodies for promising: how a location works, carrier services, and a cart
+to promise. Each is checked whole here, so that the field that is wrong is named."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import pairwise
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from ordino.api.fields import (
+    Amount,
+    Country,
+    Currency,
+    Identifier,
+    Latitude,
+    Longitude,
+    PositiveQuantity,
+    Strict,
+    Text,
+    point_of,
+)
+from ordino.domain.calendar import WEEKDAYS
+from ordino.domain.carriers import CarrierService, ServiceLevel, service_from_document
+from ordino.domain.money import BadAmount, parse_amount
+from ordino.domain.operations import CapacityUnit
+from ordino.domain.promising import CartLine
+from ordino.services.promising import PromiseQuery
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WallTime = Annotated[
+    str,
+    StringConstraints(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"),
+    Field(description="Local wall-clock time, HH:MM; 24:00 is the end of the day"),
+]
+Hours = Annotated[float, Field(ge=0, le=24 * 31)]
+Holidays = Annotated[list[date], Field(max_length=1_000)]
+PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+PostalPrefix = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 -]{1,20}$")]
+Days = Annotated[int, Field(strict=True, ge=0, le=366)]
+
+
+class HoursIn(Strict):
+    opens: WallTime
+    closes: WallTime
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Self:
+        if self.opens == "24:00" or self.closes <= self.opens:
+            raise ValueError("closes must be after opens")
+        return self
+
+
+class WeekIn(Strict):
+    """Per weekday its opening hours (several intervals for a lunch break); a day not
+    given or empty is a day off."""
+
+    monday: Annotated[list[HoursIn], Field(max_length=8)] = []
+    tuesday: Annotated[list[HoursIn], Field(max_length=8)] = []
+    wednesday: Annotated[list[HoursIn], Field(max_length=8)] = []
+    thursday: Annotated[list[HoursIn], Field(max_length=8)] = []
+    friday: Annotated[list[HoursIn], Field(max_length=8)] = []
+    saturday: Annotated[list[HoursIn], Field(max_length=8)] = []
+    sunday: Annotated[list[HoursIn], Field(max_length=8)] = []
+
+    @field_validator(*WEEKDAYS)
+    @classmethod
+    def _not_overlapping(cls, day: list[HoursIn]) -> list[HoursIn]:
+        for earlier, later in pairwise(day):
+            if later.opens < earlier.closes:
+                raise ValueError("intervals must be in order and must not overlap")
+        return day
+
+
+class CapacityIn(Strict):
+    limit: Annotated[int, Field(strict=True, ge=0, le=100_000_000)]
+    unit: CapacityUnit = CapacityUnit.ORDERS
+
+
+class OperationsIn(Strict):
+    """How a location works. Its time zone is the location's own."""
+
+    opening_hours: WeekIn
+    holidays: Holidays = []
+    cut_offs: Annotated[
+        dict[
+            Identifier,
+            Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")],
+        ],
+        Field(
+            max_length=50,
+            description="Per carrier service code (or `pickup`): orders placed from this "
+            "local time on are taken the next working day",
+        ),
+    ] = {}
+    ship_processing_hours: Hours = 0
+    pickup_processing_hours: Hours = 0
+    capacity: CapacityIn | None = None
+    carrier_pickup_days: Annotated[list[Weekday], Field(max_length=7)] = list(WEEKDAYS)  # type: ignore[arg-type]
+    version: Annotated[int | None, Field(ge=0, description="The version read; 0 if none")] = None
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "opening_hours": self.opening_hours.model_dump(),
+            "holidays": [day.isoformat() for day in sorted(set(self.holidays))],
+            "cut_offs": dict(sorted(self.cut_offs.items())),
+            "ship_processing_hours": self.ship_processing_hours,
+            "pickup_processing_hours": self.pickup_processing_hours,
+            "capacity": None if self.capacity is None else self.capacity.model_dump(mode="json"),
+            "carrier_pickup_days": sorted(set(self.carrier_pickup_days), key=WEEKDAYS.index),
+        }
+
+
+class TransitRuleIn(Strict):
+    """Delivery days after shipping, earliest and latest, where the rule matches: all
+    its lists (empty: any) and the distance band (to `max_km`; none: any distance)."""
+
+    min_days: Days
+    max_days: Days
+    origin_countries: Annotated[list[Country], Field(max_length=300)] = []
+    destination_countries: Annotated[list[Country], Field(max_length=300)] = []
+    postal_prefixes: Annotated[list[PostalPrefix], Field(max_length=10_000)] = []
+    max_km: Annotated[float | None, Field(gt=0, le=40_075)] = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Self:
+        if self.max_days < self.min_days:
+            raise ValueError("max_days must not be below min_days")
+        return self
+
+
+class PriceIn(Strict):
+    amount: Amount
+    currency: Currency
+
+    @model_validator(mode="after")
+    def _fits(self) -> Self:
+        try:
+            parse_amount(self.amount, self.currency)
+        except BadAmount as error:
+            raise ValueError(str(error)) from None
+        return self
+
+
+class CarrierServiceIn(Strict):
+    carrier: Text
+    name: Text
+    level: ServiceLevel
+    price: PriceIn
+    delivery_days: Annotated[list[Weekday], Field(max_length=7)] = list(WEEKDAYS[:6])  # type: ignore[arg-type]
+    holidays: Holidays = []
+    transit: Annotated[list[TransitRuleIn], Field(min_length=1, max_length=1_000)]
+    version: Annotated[int | None, Field(ge=0, description="The version read; 0 if none")] = None
+
+    def to_domain(self, code: str) -> CarrierService:
+        document = self.model_dump(mode="json", exclude={"version"})
+        document["price"]["amount"] = str(parse_amount(self.price.amount, self.price.currency))
+        document["holidays"] = sorted(set(document["holidays"]))
+        return service_from_document(code, document)
+
+
+class CartLineIn(Strict):
+    sku: Identifier
+    quantity: PositiveQuantity
+
+
+class DestinationIn(Strict):
+    """Where the cart goes: a country and a postal code or a point (or both: the point
+    wins for distances)."""
+
+    country: Country
+    postal_code: PostalCode | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+
+
+class PromiseIn(Strict):
+    lines: Annotated[list[CartLineIn], Field(min_length=1, max_length=100)]
+    destination: DestinationIn
+    channel: Identifier | None = None
+    view: Identifier | None = None
+
+    def to_query(self) -> PromiseQuery:
+        d = self.destination
+        return PromiseQuery(
+            tuple(CartLine(line.sku, line.quantity) for line in self.lines),
+            d.country,
+            point_of(d.latitude, d.longitude, "destination."),
+            d.postal_code,
+            self.channel,
+            self.view,
+        )
+
+
+class ProductPromiseParams(DestinationIn):
+    channel: Identifier | None = None
+    view: Identifier | None = None
+
+    def to_query(self) -> PromiseQuery:
+        point = point_of(self.latitude, self.longitude)
+        return PromiseQuery((), self.country, point, self.postal_code, self.channel, self.view)

@@ -1,0 +1,113 @@
+"""Delivery promises, and what they are made from: how each location works and the
+carrier services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from ordino.api.deps import clock, unit_of_work
+from ordino.api.fields import ID_PATTERN, query_of, query_parameters
+from ordino.api.promise_schemas import (
+    CarrierServiceIn,
+    OperationsIn,
+    ProductPromiseParams,
+    PromiseIn,
+)
+from ordino.api.security import require
+from ordino.domain.access import Permission
+from ordino.services import operations, promising
+
+router = APIRouter(prefix="/v1")
+
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+READ = [Depends(require(Permission.AVAILABILITY_READ))]
+WRITE = [Depends(require(Permission.NETWORK_WRITE))]
+
+
+def _created_or_ok(created: bool, body: dict[str, object]) -> JSONResponse:
+    return JSONResponse(body, status_code=201 if created else 200)
+
+
+@router.post("/promises", dependencies=READ)
+async def post_promise(body: PromiseIn, request: Request) -> Response:
+    """Every way to get the cart to the destination, soonest first: ship by each
+    carrier service (from the location that delivers soonest, split when no location
+    has it all), pick up at a store near (its own stock), or ship to store; each with
+    ship date, delivery dates (or ready-by time), cost and sources; and why the
+    options not listed were not offered. A quote takes no stock and no capacity."""
+    answer = await run_in_threadpool(
+        promising.quote,
+        body.to_query(),
+        unit_of_work(request),
+        request.app.state.promising,
+        clock(request),
+    )
+    return JSONResponse(answer)
+
+
+@router.get(
+    "/products/{sku}/promise",
+    dependencies=READ,
+    openapi_extra={"parameters": query_parameters(ProductPromiseParams)},
+)
+async def get_product_promise(sku: IdPath, request: Request) -> Response:
+    """For a product page: the earliest option of each method for one unit, to a
+    country and a postal code or a point."""
+    params = query_of(ProductPromiseParams, request)
+    answer = await run_in_threadpool(
+        promising.earliest_per_method,
+        sku,
+        params.to_query(),
+        unit_of_work(request),
+        request.app.state.promising,
+        clock(request),
+    )
+    return JSONResponse(answer)
+
+
+@router.put("/locations/{location_id}/operations", dependencies=WRITE)
+def put_operations(location_id: IdPath, body: OperationsIn, request: Request) -> Response:
+    """How a location works: opening hours per weekday in its own time zone, holidays,
+    cut-off times per service, processing hours for shipping and pickup, daily
+    capacity, and the weekdays carriers collect. Send the `version` you read to be
+    refused (409) if it changed since."""
+    created, answer = operations.put_operations(
+        location_id, body.to_document(), unit_of_work(request), clock(request), body.version
+    )
+    return _created_or_ok(created, answer)
+
+
+@router.get("/locations/{location_id}/operations", dependencies=READ)
+def get_operations(location_id: IdPath, request: Request) -> Response:
+    return JSONResponse(operations.get_operations(location_id, unit_of_work(request)))
+
+
+@router.get("/carrier-services", dependencies=READ)
+def list_carrier_services(request: Request) -> Response:
+    return JSONResponse({"items": operations.list_carrier_services(unit_of_work(request))})
+
+
+@router.put("/carrier-services/{code}", dependencies=WRITE)
+def put_carrier_service(code: IdPath, body: CarrierServiceIn, request: Request) -> Response:
+    """A carrier service: its level, price per package, delivery days and holidays,
+    and transit rules (first match wins) by origin and destination country, postal
+    code prefix and distance band."""
+    created, answer = operations.put_carrier_service(
+        body.to_domain(code), unit_of_work(request), clock(request), body.version
+    )
+    return _created_or_ok(created, answer)
+
+
+@router.get("/carrier-services/{code}", dependencies=READ)
+def get_carrier_service(code: IdPath, request: Request) -> Response:
+    return JSONResponse(operations.get_carrier_service(code, unit_of_work(request)))
+
+
+@router.delete("/carrier-services/{code}", status_code=204, dependencies=WRITE)
+def delete_carrier_service(code: IdPath, request: Request) -> Response:
+    operations.delete_carrier_service(code, unit_of_work(request))
+    return Response(status_code=204)

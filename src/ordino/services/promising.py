@@ -1,0 +1,182 @@
+"""Promise use cases: the options for a cart and a destination (a quote takes
+nothing: no stock, no capacity), and the earliest date per method for a product page.
+
+Promises are made from the process's picture of stock and settings (locations, how
+each works, carrier services, availability views) and the capacity used, read from
+the database each time, so a placed order's capacity counts at once everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ordino.domain.geo import Point
+from ordino.domain.promising import (
+    CartLine,
+    Method,
+    NotOffered,
+    Promise,
+    PromiseDestination,
+    PromiseOption,
+    Site,
+)
+from ordino.engines.availability import sourcing_stock
+from ordino.engines.promising import PromiseNetwork, PromiseRules, TransitEstimator, promise
+from ordino.errors import FieldError, InvalidInput
+from ordino.services.availability import resolve_view
+from ordino.services.picture import StockPicture
+from ordino.services.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class PromiseQuery:
+    lines: tuple[CartLine, ...]
+    country: str
+    point: Point | None = None
+    postal_code: str | None = None
+    channel: str | None = None
+    view: str | None = None
+
+
+@dataclass(frozen=True)
+class Promising:
+    """What promising works with besides the unit of work."""
+
+    picture: StockPicture = field(default_factory=StockPicture)
+    rules: PromiseRules = field(default_factory=PromiseRules)
+    transit: TransitEstimator | None = None
+
+
+def quote(
+    query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
+) -> dict[str, Any]:
+    with uow:
+        answer = make_promise(query, uow, promising, now)
+    return promise_answer(answer)
+
+
+def earliest_per_method(
+    sku: str, query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
+) -> dict[str, Any]:
+    """For a product page: one unit of `sku`, the earliest option of each method."""
+    single = PromiseQuery(
+        (CartLine(sku, 1),),
+        query.country,
+        query.point,
+        query.postal_code,
+        query.channel,
+        query.view,
+    )
+    with uow:
+        answer = make_promise(single, uow, promising, now)
+    earliest: dict[str, Any] = {}
+    for option in answer.options:  # sorted soonest first
+        earliest.setdefault(str(option.method), option_answer(option))
+    return {
+        "sku": sku,
+        "methods": {str(method): earliest.get(str(method)) for method in Method},
+        "not_offered": [refusal_answer(r) for r in answer.not_offered],
+    }
+
+
+def make_promise(
+    query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
+) -> Promise:
+    """The options, in an entered unit of work (order capture makes its promise so)."""
+    destination = PromiseDestination(
+        query.country, _point(query, uow, promising), query.postal_code
+    )
+    network = promise_network(query, uow, promising, now)
+    return promise(query.lines, destination, network, now, promising.rules)
+
+
+def promise_network(
+    query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
+) -> PromiseNetwork:
+    picture = promising.picture
+    skus = [line.sku for line in query.lines]
+    held = picture.stock(uow, skus)
+    _refuse_unknown(query.lines, {sku for sku, entry in held.items() if entry.known})
+    locations = picture.locations(uow)
+    view = resolve_view(picture.views(uow), query.view, query.channel)
+    positions = [p for entry in held.values() for p in entry.positions]
+    stock, _ = sourcing_stock(view, positions, locations, pickup=True)
+    available = {entry.location_id: entry.available for entry in stock}
+    operations = picture.operations(uow)
+    admitted = [
+        location
+        for location in locations.values()
+        if (location.ships or location.pickup) and view.locations.admits(location)
+    ]
+    used = uow.capacity.used([location.id for location in admitted], now.date() - timedelta(1))
+    sites = [
+        Site(
+            location,
+            operations[location.id],
+            available.get(location.id, {}),
+            used.get(location.id, {}),
+        )
+        for location in admitted
+    ]
+    return PromiseNetwork(sites, picture.carriers(uow), promising.transit)
+
+
+def _point(query: PromiseQuery, uow: UnitOfWork, promising: Promising) -> Point | None:
+    if query.point is not None or query.postal_code is None:
+        return query.point
+    return promising.picture.place(uow, query.country, query.postal_code)
+
+
+def _refuse_unknown(lines: Sequence[CartLine], known: set[str]) -> None:
+    errors = [
+        FieldError(f"lines[{i}].sku", f"unknown SKU {line.sku!r}")
+        for i, line in enumerate(lines)
+        if line.sku not in known
+    ]
+    if errors:
+        raise InvalidInput("the cart names unknown SKUs", errors=errors)
+
+
+def promise_answer(answer: Promise) -> dict[str, Any]:
+    return {
+        "options": [option_answer(option) for option in answer.options],
+        "not_offered": [refusal_answer(refusal) for refusal in answer.not_offered],
+    }
+
+
+def option_answer(option: PromiseOption) -> dict[str, Any]:
+    return {
+        "id": option.id,
+        "method": str(option.method),
+        "service": option.service,
+        "store_id": option.store_id,
+        "ship_date": option.ship_date.isoformat(),
+        "delivery": {
+            "earliest": option.delivery_earliest.isoformat(),
+            "latest": option.delivery_latest.isoformat(),
+        },
+        "ready_by": option.ready_by.isoformat() if option.ready_by else None,
+        "cost": {"amount": str(option.cost.amount), "currency": option.cost.currency},
+        "packages": option.packages,
+        "sources": [
+            {
+                "location_id": source.location_id,
+                "sku": source.sku,
+                "quantity": source.quantity,
+                "ship_date": source.ship_date.isoformat(),
+            }
+            for source in option.sources
+        ],
+    }
+
+
+def refusal_answer(refusal: NotOffered) -> dict[str, Any]:
+    return {
+        "option": refusal.option,
+        "reason": refusal.reason,
+        "detail": refusal.detail,
+        "location_id": refusal.location_id,
+    }

@@ -1,0 +1,212 @@
+"""Promises over HTTP: how locations work, carrier services, and the options for a
+cart. The clock stands at Monday 2 November 2026, 10:00 in Berlin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from ordino.store.tables import capacity_use
+from tests.builders import a_carrier_service_body, a_location_body, an_operations_body
+from tests.e2e.support import fields, network, refused, stock
+from tests.service.support import rows
+
+WAREHOUSE_HOURS = an_operations_body()
+
+EXPRESS = a_carrier_service_body(
+    name="DHL Express",
+    level="express",
+    price={"amount": "12.50", "currency": "EUR"},
+    transit=[{"min_days": 1, "max_days": 1}],
+)
+
+
+@pytest.fixture
+def stocked(api: TestClient) -> None:
+    network(api)
+    store = a_location_body(
+        name="Hamburg store",
+        type="store",
+        ships=False,
+        pickup=True,
+        address={
+            "line1": "Jungfernstieg 10",
+            "city": "Hamburg",
+            "postal_code": "20354",
+            "country": "DE",
+        },
+        latitude=53.55,
+        longitude=9.99,
+    )
+    assert api.put("/v1/locations/ST-HAM", json=store).status_code == 201
+    assert api.put("/v1/locations/DC-BER/operations", json=WAREHOUSE_HOURS).status_code == 201
+    assert (
+        api.put("/v1/carrier-services/dhl-standard", json=a_carrier_service_body()).status_code
+        == 201
+    )
+    assert api.put("/v1/carrier-services/dhl-express", json=EXPRESS).status_code == 201
+    stock(api, "DC-BER", "SKU-1", 10)
+    stock(api, "DC-BER", "SKU-2", 10)
+    stock(api, "ST-HAM", "SKU-1", 2)
+
+
+HAMBURG_CUSTOMER = {"country": "DE", "postal_code": "20095", "latitude": 53.55, "longitude": 10.0}
+
+
+def _promise(api: TestClient, *lines: tuple[str, int], **body: Any) -> dict[str, Any]:
+    request = {
+        "lines": [{"sku": sku, "quantity": quantity} for sku, quantity in lines],
+        "destination": HAMBURG_CUSTOMER,
+        **body,
+    }
+    response = api.post("/v1/promises", json=request)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def test_how_a_location_works_is_stored_read_and_versioned(api: TestClient) -> None:
+    network(api)
+    default = api.get("/v1/locations/DC-BER/operations").json()
+    created = api.put("/v1/locations/DC-BER/operations", json=WAREHOUSE_HOURS | {"version": 0})
+    stale = api.put("/v1/locations/DC-BER/operations", json=WAREHOUSE_HOURS | {"version": 0})
+
+    assert default["version"] == 0 and default["capacity"] is None
+    assert created.status_code == 201
+    read = api.get("/v1/locations/DC-BER/operations").json()
+    assert read["version"] == 1
+    assert read["opening_hours"]["monday"] == [{"opens": "08:00", "closes": "20:00"}]
+    assert read["opening_hours"]["sunday"] == []
+    assert read["cut_offs"] == {"express": "12:00", "standard": "15:00"}
+    assert read["capacity"] == {"limit": 500, "unit": "orders"}
+    refused(stale, 409, "conflict")
+
+
+def test_bad_operations_are_refused_naming_the_field(api: TestClient) -> None:
+    network(api)
+    backwards = WAREHOUSE_HOURS | {
+        "opening_hours": {"monday": [{"opens": "18:00", "closes": "09:00"}]}
+    }
+    overlapping = WAREHOUSE_HOURS | {
+        "opening_hours": {
+            "monday": [{"opens": "08:00", "closes": "13:00"}, {"opens": "12:00", "closes": "18:00"}]
+        }
+    }
+    assert fields(api.put("/v1/locations/DC-BER/operations", json=backwards)) == [
+        "opening_hours.monday[0]"
+    ]
+    assert fields(api.put("/v1/locations/DC-BER/operations", json=overlapping)) == [
+        "opening_hours.monday"
+    ]
+    assert fields(
+        api.put(
+            "/v1/locations/DC-BER/operations",
+            json=WAREHOUSE_HOURS | {"cut_offs": {"standard": "25:00"}},
+        )
+    ) == ["cut_offs.standard"]
+    refused(api.put("/v1/locations/NOWHERE/operations", json=WAREHOUSE_HOURS), 404, "not-found")
+    assert api.get("/v1/locations/DC-BER/operations").json()["version"] == 0
+
+
+def test_carrier_services_are_created_listed_replaced_and_removed(api: TestClient) -> None:
+    created = api.put("/v1/carrier-services/dhl-standard", json=a_carrier_service_body())
+    replaced = api.put(
+        "/v1/carrier-services/dhl-standard",
+        json=a_carrier_service_body(price={"amount": "5.5", "currency": "EUR"}, version=1),
+    )
+    listed = api.get("/v1/carrier-services").json()["items"]
+    removed = api.delete("/v1/carrier-services/dhl-standard")
+
+    assert created.status_code == 201 and replaced.status_code == 200
+    assert [(s["code"], s["price"], s["version"]) for s in listed] == [
+        ("dhl-standard", {"amount": "5.50", "currency": "EUR"}, 2)
+    ]
+    assert listed[0]["delivery_days"] == [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+    ]
+    assert removed.status_code == 204
+    refused(api.get("/v1/carrier-services/dhl-standard"), 404, "not-found")
+
+
+def test_bad_carrier_services_are_refused_naming_the_field(api: TestClient) -> None:
+    backwards = a_carrier_service_body(transit=[{"min_days": 3, "max_days": 1}])
+    cents = a_carrier_service_body(price={"amount": "4.999", "currency": "EUR"})
+    assert fields(api.put("/v1/carrier-services/x", json=backwards)) == ["transit[0]"]
+    assert fields(api.put("/v1/carrier-services/x", json=cents)) == ["price"]
+    assert fields(api.put("/v1/carrier-services/x", json=a_carrier_service_body(transit=[]))) == [
+        "transit"
+    ]
+    assert api.get("/v1/carrier-services").json()["items"] == []
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_cart_gets_every_option_soonest_first(api: TestClient, engine: Engine) -> None:
+    answer = _promise(api, ("SKU-1", 1))
+
+    options = {option["id"]: option for option in answer["options"]}
+    assert list(options) == ["pickup:ST-HAM", "ship:dhl-express", "ship:dhl-standard"]
+    pickup = options["pickup:ST-HAM"]
+    # The store described no hours: it works always, with nothing to prepare.
+    assert (pickup["method"], pickup["ready_by"]) == ("pickup", "2026-11-02T09:00:00+00:00")
+    express = options["ship:dhl-express"]
+    # Express has its cut-off at 12:00 and the order came at 10:00 with 2 hours' work.
+    assert (express["ship_date"], express["delivery"]) == (
+        "2026-11-02",
+        {"earliest": "2026-11-03", "latest": "2026-11-03"},
+    )
+    assert express["cost"] == {"amount": "12.50", "currency": "EUR"}
+    assert express["sources"] == [
+        {"location_id": "DC-BER", "sku": "SKU-1", "quantity": 1, "ship_date": "2026-11-02"}
+    ]
+    assert options["ship:dhl-standard"]["delivery"] == {
+        "earliest": "2026-11-03",
+        "latest": "2026-11-04",
+    }
+    assert rows(engine, capacity_use) == []  # a quote takes nothing
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_store_without_the_goods_offers_ship_to_store(api: TestClient) -> None:
+    answer = _promise(api, ("SKU-2", 1))
+    options = {option["id"]: option for option in answer["options"]}
+    assert set(options) == {"ship:dhl-express", "ship:dhl-standard", "ship_to_store:ST-HAM"}
+    to_store = options["ship_to_store:ST-HAM"]
+    assert to_store["sources"][0]["location_id"] == "DC-BER"
+    assert to_store["delivery"]["earliest"] == "2026-11-03"
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_changed_cut_off_counts_at_once(api: TestClient) -> None:
+    early = WAREHOUSE_HOURS | {"cut_offs": {"standard": "09:00", "express": "09:00"}}
+    assert api.put("/v1/locations/DC-BER/operations", json=early).status_code == 200
+    options = {o["id"]: o for o in _promise(api, ("SKU-1", 1))["options"]}
+    assert options["ship:dhl-express"]["ship_date"] == "2026-11-03"
+
+
+@pytest.mark.usefixtures("stocked")
+def test_unknown_skus_and_bad_destinations_are_refused(api: TestClient) -> None:
+    unknown = {"lines": [{"sku": "NOPE", "quantity": 1}], "destination": HAMBURG_CUSTOMER}
+    half_a_point = {
+        "lines": [{"sku": "SKU-1", "quantity": 1}],
+        "destination": {"country": "DE", "latitude": 53.5},
+    }
+    assert fields(api.post("/v1/promises", json=unknown)) == ["lines[0].sku"]
+    assert fields(api.post("/v1/promises", json=half_a_point)) == ["destination.longitude"]
+
+
+@pytest.mark.usefixtures("stocked")
+def test_the_product_page_gets_the_earliest_of_each_method(api: TestClient) -> None:
+    response = api.get("/v1/products/SKU-1/promise", params=HAMBURG_CUSTOMER)
+    assert response.status_code == 200, response.text
+    methods = response.json()["methods"]
+    assert methods["ship"]["id"] == "ship:dhl-express"
+    assert methods["pickup"]["store_id"] == "ST-HAM"
+    assert methods["ship_to_store"] is None
