@@ -9,7 +9,8 @@
     │   ├── IdempotencyKeyReused  idempotency-key-reused  the same key with another body
     │   ├── DuplicateOrder        duplicate-order         the channel sent this order id before
     │   ├── AlreadyExists         already-exists          something with this id exists already
-    │   └── BelowReserved         below-reserved          a transfer would take reserved stock
+    │   ├── BelowReserved         below-reserved          a transfer would take reserved stock
+    │   └── PromiseUnavailable    promise-unavailable     the delivery option chosen is not kept now
     ├── Unauthenticated       unauthenticated         no valid API key
     └── Forbidden             forbidden               the key's role may not do this
 
@@ -100,6 +101,12 @@ class AlreadyExists(Conflict):
 class BelowReserved(Conflict):
     code: ClassVar[str] = "below-reserved"
     title: ClassVar[str] = "On hand below reserved"
+
+
+@dataclass
+class PromiseUnavailable(Conflict):
+    code: ClassVar[str] = "promise-unavailable"
+    title: ClassVar[str] = "Delivery option no longer available"
 
 
 @dataclass

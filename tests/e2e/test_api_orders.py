@@ -84,7 +84,7 @@ def test_the_contract_example_places_an_order(api: TestClient) -> None:
                 "quantity": 2,
                 "unit_price": "59.90",
                 "status": "allocated",
-                "allocations": [{"location_id": "DC-BER", "quantity": 2}],
+                "allocations": [{"location_id": "DC-BER", "quantity": 2, "ship_date": None}],
             },
             {
                 "line_no": 2,
@@ -92,9 +92,10 @@ def test_the_contract_example_places_an_order(api: TestClient) -> None:
                 "quantity": 1,
                 "unit_price": "15.00",
                 "status": "allocated",
-                "allocations": [{"location_id": "DC-BER", "quantity": 1}],
+                "allocations": [{"location_id": "DC-BER", "quantity": 1, "ship_date": None}],
             },
         ],
+        "promise": None,
         "created_at": "2026-11-02T09:00:00+00:00",
         "updated_at": "2026-11-02T09:00:00+00:00",
     }

@@ -10,7 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from ordino.store.tables import capacity_use
-from tests.builders import a_carrier_service_body, a_location_body, an_operations_body
+from tests.builders import (
+    a_carrier_service_body,
+    a_location_body,
+    an_operations_body,
+    an_order_body,
+)
 from tests.e2e.support import fields, network, refused, stock
 from tests.service.support import rows
 
@@ -210,3 +215,94 @@ def test_the_product_page_gets_the_earliest_of_each_method(api: TestClient) -> N
     assert methods["ship"]["id"] == "ship:dhl-express"
     assert methods["pickup"]["store_id"] == "ST-HAM"
     assert methods["ship_to_store"] is None
+
+
+# Capture with the option chosen
+
+
+def _order(*lines: tuple[str, int], promise: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    body = an_order_body(*lines, **overrides)
+    body["ship_to"] |= {"postal_code": "20095", "latitude": 53.55, "longitude": 10.0}
+    return body | {"promise": promise}
+
+
+@pytest.mark.usefixtures("stocked")
+def test_an_order_keeps_the_option_chosen_and_takes_its_capacity(
+    api: TestClient, engine: Engine
+) -> None:
+    response = api.post(
+        "/v1/orders", json=_order(("SKU-1", 2), promise={"option_id": "ship:dhl-express"})
+    )
+
+    assert response.status_code == 201, response.text
+    order = response.json()
+    assert order["promise"] == {
+        "option_id": "ship:dhl-express",
+        "method": "ship",
+        "service": "dhl-express",
+        "store_id": None,
+        "ship_date": "2026-11-02",
+        "delivery": {"earliest": "2026-11-03", "latest": "2026-11-03"},
+        "ready_by": None,
+        "cost": {"amount": "12.50", "currency": "EUR"},
+        "promised_at": "2026-11-02T09:00:00+00:00",
+    }
+    assert order["lines"][0]["allocations"] == [
+        {"location_id": "DC-BER", "quantity": 2, "ship_date": "2026-11-02"}
+    ]
+    assert api.get(f"/v1/orders/{order['id']}").json() == order
+    assert [
+        (r["location_id"], r["day"].isoformat(), r["used"]) for r in rows(engine, capacity_use)
+    ] == [("DC-BER", "2026-11-02", 1)]
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_pickup_order_reserves_at_the_store(api: TestClient) -> None:
+    response = api.post(
+        "/v1/orders", json=_order(("SKU-1", 2), promise={"option_id": "pickup:ST-HAM"})
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["lines"][0]["allocations"][0]["location_id"] == "ST-HAM"
+    assert api.get("/v1/inventory/ST-HAM/SKU-1").json()["reserved"] == 2
+
+
+@pytest.mark.usefixtures("stocked")
+def test_an_option_no_longer_offered_is_refused_and_changes_nothing(
+    api: TestClient, engine: Engine
+) -> None:
+    # The store has 2: a pickup of 3 is not offered.
+    gone = api.post("/v1/orders", json=_order(("SKU-1", 3), promise={"option_id": "pickup:ST-HAM"}))
+    later = api.post(
+        "/v1/orders",
+        json=_order(
+            ("SKU-1", 1), promise={"option_id": "ship:dhl-standard", "deliver_by": "2026-11-03"}
+        ),
+    )
+
+    problem = refused(gone, 409, "promise-unavailable")
+    assert "ship:dhl-express" in problem["offered"]
+    assert refused(later, 409, "promise-unavailable")["delivery_latest"] == "2026-11-04"
+    assert api.get("/v1/orders").json()["items"] == []
+    assert rows(engine, capacity_use) == []
+    assert api.get("/v1/inventory/DC-BER/SKU-1").json()["reserved"] == 0
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_full_day_moves_the_next_promise_and_a_cancel_gives_the_capacity_back(
+    api: TestClient, engine: Engine
+) -> None:
+    one_a_day = WAREHOUSE_HOURS | {"capacity": {"limit": 1, "unit": "orders"}}
+    assert api.put("/v1/locations/DC-BER/operations", json=one_a_day).status_code == 200
+    first = api.post(
+        "/v1/orders", json=_order(("SKU-2", 1), promise={"option_id": "ship:dhl-express"})
+    )
+    assert first.status_code == 201, first.text
+
+    options = {o["id"]: o for o in _promise(api, ("SKU-2", 1))["options"]}
+    assert options["ship:dhl-express"]["ship_date"] == "2026-11-03"
+
+    assert api.post(f"/v1/orders/{first.json()['id']}/cancel").status_code == 200
+    assert [r["used"] for r in rows(engine, capacity_use)] == [0]
+    options = {o["id"]: o for o in _promise(api, ("SKU-2", 1))["options"]}
+    assert options["ship:dhl-express"]["ship_date"] == "2026-11-02"

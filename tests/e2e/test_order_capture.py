@@ -24,7 +24,9 @@ def test_capture_reserves_and_cancel_releases(api: TestClient) -> None:
     order = placed.json()
     assert order["status"] == "placed"
     assert order["total"] == "119.80"
-    assert order["lines"][0]["allocations"] == [{"location_id": "DC-BER", "quantity": 2}]
+    assert order["lines"][0]["allocations"] == [
+        {"location_id": "DC-BER", "quantity": 2, "ship_date": None}
+    ]
     availability = api.get("/v1/availability", params={"skus": "SKU-1"}).json()
     assert availability["items"][0]["available"] == 98
     assert locations_of(api, "SKU-1")["DC-BER"]["available"] == 98

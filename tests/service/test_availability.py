@@ -231,7 +231,9 @@ def test_an_order_is_sourced_only_where_its_channels_view_looks(
 
     placed = place_order(near_the_store, uow, NearestFirst(), clock())
 
-    assert placed.body["lines"][0]["allocations"] == [{"location_id": "DC-BER", "quantity": 1}]
+    assert placed.body["lines"][0]["allocations"] == [
+        {"location_id": "DC-BER", "quantity": 1, "ship_date": None}
+    ]
 
 
 def test_an_order_cannot_take_what_its_view_holds_back(uow: SqlUnitOfWork, clock: Clock) -> None:

@@ -30,7 +30,9 @@ def test_a_lost_race_re_plans_and_sources_elsewhere(uow: SqlUnitOfWork, clock: C
     answer = place_order(a_place_order(("SKU-1", 5)), uow, engine, clock())
 
     assert engine.calls == 2
-    assert answer.body["lines"][0]["allocations"] == [{"location_id": "DC-BER", "quantity": 5}]
+    assert answer.body["lines"][0]["allocations"] == [
+        {"location_id": "DC-BER", "quantity": 5, "ship_date": None}
+    ]
     assert stock_levels(uow.engine) == {
         ("DC-BER", "SKU-1"): (10, 5, 0),
         ("ST-HAM", "SKU-1"): (3, 0, 0),
@@ -60,8 +62,8 @@ def test_what_a_lost_attempt_reserved_before_failing_is_rolled_back(
 
     assert engine.calls == 2
     assert [line["allocations"] for line in answer.body["lines"]] == [
-        [{"location_id": "DC-BER", "quantity": 2}],
-        [{"location_id": "DC-BER", "quantity": 5}],
+        [{"location_id": "DC-BER", "quantity": 2, "ship_date": None}],
+        [{"location_id": "DC-BER", "quantity": 5, "ship_date": None}],
     ]
     assert stock_levels(uow.engine) == {
         ("DC-BER", "SKU-1"): (10, 2, 0),

@@ -212,8 +212,8 @@ def test_a_line_no_single_location_can_fill_is_split_in_the_ledger(
     answer = place_order(a_place_order(("SKU-1", 5)), uow, NearestFirst(), clock())
 
     assert answer.body["lines"][0]["allocations"] == [
-        {"location_id": "DC-BER", "quantity": 4},
-        {"location_id": "ST-HAM", "quantity": 1},
+        {"location_id": "DC-BER", "quantity": 4, "ship_date": None},
+        {"location_id": "ST-HAM", "quantity": 1, "ship_date": None},
     ]
     ledger = sorted((r["location_id"], r["quantity"]) for r in rows(uow.engine, reservations))
     assert ledger == [("DC-BER", 4), ("ST-HAM", 1)]

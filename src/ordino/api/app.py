@@ -79,8 +79,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.clock = clock
     app.state.picture = picture
     app.state.feed = feed
-    app.state.capture = Capture(NearestFirst(), picture)
     app.state.promising = Promising(picture)
+    app.state.capture = Capture(NearestFirst(), picture, app.state.promising)
     app.state.key_cache = KeyCache()
     problems.install(app)
     # Routes are matched in order: the hottest first (availability reads, then orders).

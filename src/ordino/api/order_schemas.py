@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from ordino.domain.geo import Point
 from ordino.domain.money import BadAmount, fits, limit, parse_amount
 from ordino.domain.network import Address
 from ordino.domain.orders import Customer, LineRequest, PlaceOrder
+from ordino.domain.promising import PromiseChoice
 from ordino.errors import FieldError, InvalidInput
 
 
@@ -48,6 +50,15 @@ class LineIn(Strict):
     unit_price: Amount
 
 
+class PromiseChoiceIn(Strict):
+    """The delivery option chosen from `POST /v1/promises`: the order is placed with it
+    made again now, or refused (409 promise-unavailable) if it is no longer offered
+    or, with `deliver_by`, would now deliver later than that."""
+
+    option_id: Annotated[str, Field(min_length=1, max_length=140)]
+    deliver_by: date | None = None
+
+
 class OrderIn(Strict):
     channel: Identifier
     external_id: Annotated[str, Field(min_length=1, max_length=128)]
@@ -55,6 +66,7 @@ class OrderIn(Strict):
     customer: CustomerIn
     ship_to: ShipToIn
     lines: Annotated[list[LineIn], Field(min_length=1, max_length=500)]
+    promise: PromiseChoiceIn | None = None
 
     def to_command(self) -> PlaceOrder:
         lines = self._line_requests()
@@ -62,8 +74,16 @@ class OrderIn(Strict):
         customer = Customer(
             self.customer.email.lower(), self.customer.name or None, self.customer.phone or None
         )
+        choice = self.promise
         return PlaceOrder(
-            self.channel, self.external_id, self.currency, customer, address, point, lines
+            self.channel,
+            self.external_id,
+            self.currency,
+            customer,
+            address,
+            point,
+            lines,
+            None if choice is None else PromiseChoice(choice.option_id, choice.deliver_by),
         )
 
     def _line_requests(self) -> tuple[LineRequest, ...]:
@@ -91,6 +111,29 @@ class CancelIn(Strict):
 class AllocationOut(BaseModel):
     location_id: str
     quantity: int
+    ship_date: str | None
+
+
+class DeliveryOut(BaseModel):
+    earliest: str
+    latest: str
+
+
+class MoneyOut(BaseModel):
+    amount: str
+    currency: str
+
+
+class PromiseOut(BaseModel):
+    option_id: str
+    method: str
+    service: str | None
+    store_id: str | None
+    ship_date: str
+    delivery: DeliveryOut
+    ready_by: str | None
+    cost: MoneyOut
+    promised_at: str
 
 
 class LineOut(BaseModel):
@@ -130,6 +173,7 @@ class OrderOut(BaseModel):
     customer: CustomerOut
     ship_to: ShipToOut
     lines: list[LineOut]
+    promise: PromiseOut | None
     created_at: str
     updated_at: str
 

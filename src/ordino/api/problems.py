@@ -25,6 +25,7 @@ from ordino.errors import (
     InvalidInput,
     NotFound,
     OrdinoError,
+    PromiseUnavailable,
     Unauthenticated,
 )
 
@@ -41,6 +42,7 @@ STATUS: dict[type[OrdinoError], int] = {
     IdempotencyKeyReused: 409,
     DuplicateOrder: 409,
     BelowReserved: 409,
+    PromiseUnavailable: 409,
     AlreadyExists: 409,
     Unauthenticated: 401,
     Forbidden: 403,

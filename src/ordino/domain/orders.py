@@ -10,7 +10,7 @@ Invariants:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -21,6 +21,7 @@ from ordino.domain.ids import new_id
 from ordino.domain.inventory import Reservation
 from ordino.domain.money import Money
 from ordino.domain.network import Address
+from ordino.domain.promising import OrderPromise, PromiseChoice
 from ordino.domain.sourcing import SourcingPlan
 from ordino.domain.states import TransitionTable, transition
 from ordino.errors import FieldError
@@ -70,6 +71,7 @@ class PlaceOrder:
     ship_to: Address
     ship_to_point: Point | None
     lines: tuple[LineRequest, ...]
+    promise: PromiseChoice | None = None
 
 
 def order_problems(cmd: PlaceOrder) -> list[FieldError]:
@@ -101,6 +103,7 @@ class OrderQuery:
 class Allocation:
     location_id: str
     quantity: int
+    ship_date: date | None = None  # as promised
 
 
 @dataclass
@@ -127,10 +130,17 @@ class Order:
     created_at: datetime
     updated_at: datetime
     version: int = 1
+    promise: OrderPromise | None = None
     pending_events: list[Event] = field(default_factory=list)
 
     @classmethod
-    def place(cls, cmd: PlaceOrder, plan: SourcingPlan, now: datetime) -> Order:
+    def place(
+        cls,
+        cmd: PlaceOrder,
+        plan: SourcingPlan,
+        now: datetime,
+        promise: OrderPromise | None = None,
+    ) -> Order:
         if not plan.complete:
             raise ValueError("an order is placed only on a complete plan")
         order = cls(
@@ -145,6 +155,7 @@ class Order:
             lines=_lines(cmd, plan),
             created_at=now,
             updated_at=now,
+            promise=promise,
         )
         order._record("order.created", now)
         return order
@@ -219,7 +230,7 @@ def _lines(cmd: PlaceOrder, plan: SourcingPlan) -> list[OrderLine]:
     by_line: dict[int, list[Allocation]] = {}
     for planned in plan.allocations:
         by_line.setdefault(planned.line_no, []).append(
-            Allocation(planned.location_id, planned.quantity)
+            Allocation(planned.location_id, planned.quantity, planned.ship_date)
         )
     return [
         OrderLine(

@@ -8,16 +8,18 @@ earliest <= latest; a pickup option has a store and a ready-by time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from ordino.domain.calendar import WorkingCalendar
 from ordino.domain.geo import Point
 from ordino.domain.money import Money
 from ordino.domain.network import Location
-from ordino.domain.operations import LocationOperations
+from ordino.domain.operations import CapacityTaken, LocationOperations
+from ordino.domain.sourcing import LineDemand, PlannedAllocation, SourcingPlan
 
 
 class Method(StrEnum):
@@ -107,3 +109,88 @@ class Promise:
 
     def option(self, option_id: str) -> PromiseOption | None:
         return next((option for option in self.options if option.id == option_id), None)
+
+
+@dataclass(frozen=True)
+class PromiseChoice:
+    """The option a customer chose at checkout; with `deliver_by` (the date they were
+    shown), the order is refused rather than placed with a later date."""
+
+    option_id: str
+    deliver_by: date | None = None
+
+
+@dataclass(frozen=True)
+class OrderPromise:
+    """The promise an order was placed with, and the capacity it took."""
+
+    option_id: str
+    method: Method
+    service: str | None
+    store_id: str | None
+    ship_date: date
+    delivery_earliest: date
+    delivery_latest: date
+    ready_by: datetime | None
+    cost: Money
+    capacity: tuple[CapacityTaken, ...]
+    promised_at: datetime
+
+    @classmethod
+    def of(
+        cls, option: PromiseOption, capacity: tuple[CapacityTaken, ...], now: datetime
+    ) -> OrderPromise:
+        return cls(
+            option.id,
+            option.method,
+            option.service,
+            option.store_id,
+            option.ship_date,
+            option.delivery_earliest,
+            option.delivery_latest,
+            option.ready_by,
+            option.cost,
+            capacity,
+            now,
+        )
+
+
+def plan_of(demands: Sequence[LineDemand], option: PromiseOption) -> SourcingPlan:
+    """The option's sources as allocations of the order's lines (two lines of a SKU
+    share its sources in line order)."""
+    left: dict[str, list[list[Any]]] = {}
+    for source in option.sources:
+        left.setdefault(source.sku, []).append(
+            [source.location_id, source.quantity, source.ship_date]
+        )
+    planned: list[PlannedAllocation] = []
+    for demand in demands:
+        wanted = demand.quantity
+        for entry in left.get(demand.sku, []):
+            take = min(wanted, entry[1])
+            if take:
+                planned.append(
+                    PlannedAllocation(demand.line_no, demand.sku, entry[0], take, entry[2])
+                )
+                entry[1] -= take
+                wanted -= take
+        if wanted:
+            raise ValueError(f"option {option.id} does not cover line {demand.line_no}")
+    return SourcingPlan(tuple(planned), ())
+
+
+def capacity_needed(
+    option: PromiseOption, operations: Mapping[str, LocationOperations]
+) -> tuple[CapacityTaken, ...]:
+    """What the option takes of each source location's capacity on its ship day (for
+    a pickup, the store's on the day it is ready)."""
+    units: dict[tuple[str, date], int] = {}
+    for source in option.sources:
+        key = (source.location_id, source.ship_date)
+        units[key] = units.get(key, 0) + source.quantity
+    taken = (
+        operations[location_id].capacity_taken(day, count)
+        for (location_id, day), count in sorted(units.items())
+        if location_id in operations
+    )
+    return tuple(entry for entry in taken if entry is not None)

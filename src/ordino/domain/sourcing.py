@@ -7,6 +7,7 @@ Invariant of a plan: for every line, allocated + short = requested.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from ordino.domain.geo import Point
 
@@ -30,6 +31,7 @@ class PlannedAllocation:
     sku: str
     location_id: str
     quantity: int
+    ship_date: date | None = None  # when a promise says it leaves the location
 
 
 @dataclass(frozen=True)

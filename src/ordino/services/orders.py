@@ -19,6 +19,15 @@ from ordino.domain.orders import (
     PlaceOrder,
     order_problems,
 )
+from ordino.domain.promising import (
+    CartLine,
+    OrderPromise,
+    Promise,
+    PromiseChoice,
+    PromiseOption,
+    capacity_needed,
+    plan_of,
+)
 from ordino.domain.sourcing import Destination, LineDemand, SourcingPlan
 from ordino.engines.availability import sourcing_stock
 from ordino.engines.sourcing import SourcingEngine
@@ -29,10 +38,12 @@ from ordino.errors import (
     InvalidInput,
     LostRace,
     NotFound,
+    PromiseUnavailable,
 )
 from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.availability import resolve_view
 from ordino.services.picture import StockPicture
+from ordino.services.promising import PromiseQuery, Promising, promise_with_floors
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
@@ -44,6 +55,10 @@ class Capture:
 
     engine: SourcingEngine
     picture: StockPicture = field(default_factory=StockPicture)
+    promising: Promising | None = None  # None: promises from the same picture
+
+    def promises(self) -> Promising:
+        return self.promising or Promising(self.picture)
 
 
 def place_order(
@@ -77,8 +92,13 @@ def _place_once(
             return earlier
         if retry:  # the first attempt leaves duplicates to the unique constraint
             _refuse_duplicate(uow, cmd)
-        plan, floors = _plan(uow, capture, cmd, fresh=retry)
-        order = Order.place(cmd, plan, now)
+        if cmd.promise is None:
+            plan, floors = _plan(uow, capture, cmd, fresh=retry)
+            promise = None
+        else:
+            plan, floors, promise = _promised_plan(uow, capture, cmd, now, fresh=retry)
+            uow.capacity.take(promise.capacity)  # LostRace when a day filled up
+        order = Order.place(cmd, plan, now, promise)
         answer = Answer(CREATED, order_view(order))
         uow.orders.add(order)
         remember(uow, idempotency, answer, now)
@@ -130,6 +150,53 @@ def _plan(
         _refuse_unknown_skus(uow, cmd.lines)
         _refuse_shortfalls(plan)
     return plan, floors
+
+
+def _promised_plan(
+    uow: UnitOfWork, capture: Capture, cmd: PlaceOrder, now: datetime, *, fresh: bool
+) -> tuple[SourcingPlan, Mapping[tuple[str, str], Floor], OrderPromise]:
+    """The plan of the delivery option the customer chose, made again now: the
+    option must still be offered, and no later than the date they were shown."""
+    assert cmd.promise is not None
+    choice, skus = cmd.promise, [line.sku for line in cmd.lines]
+    if fresh:
+        capture.picture.forget(Change(frozenset(skus)))
+    query = PromiseQuery(
+        tuple(CartLine(line.sku, line.quantity) for line in cmd.lines),
+        cmd.ship_to.country,
+        cmd.ship_to_point,
+        cmd.ship_to.postal_code,
+        cmd.channel,
+    )
+    promising = capture.promises()
+    answer, floors = promise_with_floors(query, uow, promising, now)
+    option = answer.option(choice.option_id)
+    if option is None or (choice.deliver_by and option.delivery_latest > choice.deliver_by):
+        if not fresh:  # the picture may be behind another process's commit: ask again
+            raise LostRace("the picture does not keep the promise; the database may")
+        _refuse_promise(choice, option, answer)
+    assert option is not None
+    demands = [LineDemand(n, line.sku, line.quantity) for n, line in enumerate(cmd.lines, 1)]
+    taken = capacity_needed(option, promising.picture.operations(uow))
+    return plan_of(demands, option), floors, OrderPromise.of(option, taken, now)
+
+
+def _refuse_promise(choice: PromiseChoice, option: PromiseOption | None, answer: Promise) -> None:
+    offered = [promise_option.id for promise_option in answer.options]
+    if option is None:
+        raise PromiseUnavailable(
+            f"option {choice.option_id} is not offered now",
+            extra={"option_id": choice.option_id, "offered": offered},
+        )
+    raise PromiseUnavailable(
+        f"option {choice.option_id} now delivers by {option.delivery_latest}, "
+        f"not by {choice.deliver_by}",
+        extra={
+            "option_id": choice.option_id,
+            "delivery_latest": option.delivery_latest.isoformat(),
+            "offered": offered,
+        },
+    )
 
 
 def _positions(
@@ -184,6 +251,8 @@ def _cancel_once(
         if order.cancel(now, reason):
             uow.orders.save(order)  # first: a concurrent cancel loses here
             uow.inventory.release(order.id, now)
+            if order.promise is not None:
+                uow.capacity.give_back(order.promise.capacity)
             uow.commit()
         return order_view(order)
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ordino.domain.geo import Point
+from ordino.domain.inventory import Floor
 from ordino.domain.promising import (
     CartLine,
     Method,
@@ -85,17 +86,25 @@ def earliest_per_method(
 def make_promise(
     query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
 ) -> Promise:
-    """The options, in an entered unit of work (order capture makes its promise so)."""
+    """The options, in an entered unit of work."""
+    return promise_with_floors(query, uow, promising, now)[0]
+
+
+def promise_with_floors(
+    query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
+) -> tuple[Promise, dict[tuple[str, str], Floor]]:
+    """The options, and per (location, SKU) the floor a reservation must leave there
+    in the channel's view (order capture reserves with them)."""
     destination = PromiseDestination(
         query.country, _point(query, uow, promising), query.postal_code
     )
-    network = promise_network(query, uow, promising, now)
-    return promise(query.lines, destination, network, now, promising.rules)
+    network, floors = promise_network(query, uow, promising, now)
+    return promise(query.lines, destination, network, now, promising.rules), floors
 
 
 def promise_network(
     query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
-) -> PromiseNetwork:
+) -> tuple[PromiseNetwork, dict[tuple[str, str], Floor]]:
     picture = promising.picture
     skus = [line.sku for line in query.lines]
     held = picture.stock(uow, skus)
@@ -103,7 +112,7 @@ def promise_network(
     locations = picture.locations(uow)
     view = resolve_view(picture.views(uow), query.view, query.channel)
     positions = [p for entry in held.values() for p in entry.positions]
-    stock, _ = sourcing_stock(view, positions, locations, pickup=True)
+    stock, floors = sourcing_stock(view, positions, locations, pickup=True)
     available = {entry.location_id: entry.available for entry in stock}
     operations = picture.operations(uow)
     admitted = [
@@ -121,7 +130,7 @@ def promise_network(
         )
         for location in admitted
     ]
-    return PromiseNetwork(sites, picture.carriers(uow), promising.transit)
+    return PromiseNetwork(sites, picture.carriers(uow), promising.transit), floors
 
 
 def _point(query: PromiseQuery, uow: UnitOfWork, promising: Promising) -> Point | None:

@@ -13,6 +13,7 @@ from ordino.domain.catalog import Product
 from ordino.domain.inventory import Position
 from ordino.domain.network import Location
 from ordino.domain.orders import Order
+from ordino.domain.promising import OrderPromise
 from ordino.domain.supply import SupplyOrder
 from ordino.engines.availability import Nearby, SkuAvailability, SkuSummary
 
@@ -50,14 +51,36 @@ def order_view(order: Order) -> dict[str, Any]:
                 "unit_price": str(line.unit_price),
                 "status": str(line.status),
                 "allocations": [  # by location, as the store reads them back
-                    {"location_id": a.location_id, "quantity": a.quantity}
+                    {
+                        "location_id": a.location_id,
+                        "quantity": a.quantity,
+                        "ship_date": a.ship_date.isoformat() if a.ship_date else None,
+                    }
                     for a in sorted(line.allocations, key=lambda a: a.location_id)
                 ],
             }
             for line in order.lines
         ],
+        "promise": None if order.promise is None else promise_view(order.promise),
         "created_at": order.created_at.isoformat(),
         "updated_at": order.updated_at.isoformat(),
+    }
+
+
+def promise_view(promise: OrderPromise) -> dict[str, Any]:
+    return {
+        "option_id": promise.option_id,
+        "method": str(promise.method),
+        "service": promise.service,
+        "store_id": promise.store_id,
+        "ship_date": promise.ship_date.isoformat(),
+        "delivery": {
+            "earliest": promise.delivery_earliest.isoformat(),
+            "latest": promise.delivery_latest.isoformat(),
+        },
+        "ready_by": promise.ready_by.isoformat() if promise.ready_by else None,
+        "cost": {"amount": str(promise.cost.amount), "currency": promise.cost.currency},
+        "promised_at": promise.promised_at.isoformat(),
     }
 
 

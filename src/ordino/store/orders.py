@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, select, update
 
 from ordino.domain.geo import Point
-from ordino.domain.money import from_minor, to_minor
+from ordino.domain.money import Money, from_minor, to_minor
 from ordino.domain.network import Address
+from ordino.domain.operations import CapacityTaken
 from ordino.domain.orders import (
     Allocation,
     Customer,
@@ -21,10 +23,11 @@ from ordino.domain.orders import (
     OrderQuery,
     OrderStatus,
 )
+from ordino.domain.promising import Method, OrderPromise
 from ordino.errors import LostRace
 from ordino.store import outbox
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import allocations, order_lines, orders
+from ordino.store.tables import allocations, order_lines, order_promises, orders
 from ordino.store.tables import outbox as outbox_table
 
 
@@ -97,12 +100,15 @@ class SqlOrders:
                     "line_no": line.line_no,
                     "location_id": a.location_id,
                     "quantity": a.quantity,
+                    "ship_date": a.ship_date,
                 }
                 for a in line.allocations
             )
         self.pending.insert(orders, [self._order_row(order)])
         self.pending.insert(order_lines, lines)
         self.pending.insert(allocations, held)
+        if order.promise is not None:
+            self.pending.insert(order_promises, [_promise_row(order.id, order.promise)])
         self._flush_events(order)
 
     def save(self, order: Order) -> None:
@@ -185,7 +191,7 @@ class SqlOrders:
             .where(allocations.c.order_id.in_(ids))
             .order_by(allocations.c.order_id, allocations.c.line_no, allocations.c.location_id)
         ):
-            held[(a.order_id, a.line_no)].append(Allocation(a.location_id, a.quantity))
+            held[(a.order_id, a.line_no)].append(Allocation(a.location_id, a.quantity, a.ship_date))
         by_order: dict[str, list[OrderLine]] = defaultdict(list)
         currencies = {head.id: head.currency for head in heads}
         for line in lines:
@@ -199,10 +205,61 @@ class SqlOrders:
                     held[(line.order_id, line.line_no)],
                 )
             )
-        return [_order(head, by_order[head.id]) for head in heads]
+        promised = {
+            row.order_id: _promise(row)
+            for row in self.connection.execute(
+                select(order_promises).where(order_promises.c.order_id.in_(ids))
+            )
+        }
+        return [_order(head, by_order[head.id], promised.get(head.id)) for head in heads]
 
 
-def _order(head: Row[Any], lines: list[OrderLine]) -> Order:
+def _promise_row(order_id: str, promise: OrderPromise) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "option_id": promise.option_id,
+        "method": str(promise.method),
+        "service": promise.service,
+        "store_id": promise.store_id,
+        "ship_date": promise.ship_date,
+        "delivery_earliest": promise.delivery_earliest,
+        "delivery_latest": promise.delivery_latest,
+        "ready_by": promise.ready_by,
+        "cost_minor": to_minor(promise.cost.amount, promise.cost.currency),
+        "currency": promise.cost.currency,
+        "capacity": [
+            {
+                "location_id": c.location_id,
+                "day": c.day.isoformat(),
+                "amount": c.amount,
+                "limit": c.limit,
+            }
+            for c in promise.capacity
+        ],
+        "promised_at": promise.promised_at,
+    }
+
+
+def _promise(row: Row[Any]) -> OrderPromise:
+    return OrderPromise(
+        row.option_id,
+        Method(row.method),
+        row.service,
+        row.store_id,
+        row.ship_date,
+        row.delivery_earliest,
+        row.delivery_latest,
+        row.ready_by,
+        Money(from_minor(row.cost_minor, row.currency), row.currency),
+        tuple(
+            CapacityTaken(c["location_id"], date.fromisoformat(c["day"]), c["amount"], c["limit"])
+            for c in row.capacity
+        ),
+        row.promised_at,
+    )
+
+
+def _order(head: Row[Any], lines: list[OrderLine], promise: OrderPromise | None) -> Order:
     address, point = _ship_to(head.ship_to)
     return Order(
         id=head.id,
@@ -217,4 +274,5 @@ def _order(head: Row[Any], lines: list[OrderLine]) -> Order:
         created_at=head.created_at,
         updated_at=head.updated_at,
         version=head.version,
+        promise=promise,
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -36,6 +36,7 @@ from ordino.store.tables import (
     allocations,
     idempotency_keys,
     order_lines,
+    order_promises,
     orders,
     outbox,
     positions,
@@ -46,6 +47,7 @@ from ordino.store.tables import (
 # Parents before children: the order in which the rows are inserted.
 TABLES: tuple[Table, ...] = (
     orders,
+    order_promises,
     order_lines,
     allocations,
     reservations,
@@ -209,7 +211,7 @@ def _in_one_statement(
 
 
 def _iso(value: object) -> str:
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # dates and datetimes
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON")
 
