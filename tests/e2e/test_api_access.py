@@ -32,7 +32,7 @@ PROBLEM = "application/problem+json"
 def _network_with_an_order(api: TestClient) -> str:
     """DC-BER holding 100 of SKU-1 and 5 of SKU-2, DC-2 holding 1 of SKU-3, purchase
     orders PO-R, PO-C, PO-S of SKU-4 for DC-BER, carrier services dhl and dhl-old, and
-    one placed order (W-1001)."""
+    one order placed with a promise (W-1001)."""
     for location_id in ("DC-BER", "DC-2"):
         assert api.put(f"/v1/locations/{location_id}", json=a_location_body()).status_code == 201
     for location_id, sku, on_hand in (
@@ -56,7 +56,8 @@ def _network_with_an_order(api: TestClient) -> str:
     for code in ("dhl", "dhl-old"):
         response = api.put(f"/v1/carrier-services/{code}", json=a_carrier_service_body())
         assert response.status_code == 201
-    placed = api.post("/v1/orders", json=an_order_body(("SKU-1", 2)))
+    body = an_order_body(("SKU-1", 2)) | {"promise": {"option_id": "ship:dhl"}}
+    placed = api.post("/v1/orders", json=body)
     assert placed.status_code == 201
     order_id: str = placed.json()["id"]
     return order_id
@@ -180,6 +181,18 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
     "place order": ("POST", "/v1/orders", an_order_body(external_id="W-ROLE"), 201),
     "list orders": ("GET", "/v1/orders", None, 200),
     "get order": ("GET", "/v1/orders/{order_id}", None, 200),
+    "record delivery": (
+        "POST",
+        "/v1/orders/{order_id}/deliveries",
+        {"delivered_at": "2026-11-03T12:00:00+01:00"},
+        200,
+    ),
+    "promise performance": (
+        "GET",
+        "/v1/promise-performance?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z",
+        None,
+        200,
+    ),
     "cancel order": ("POST", "/v1/orders/{order_id}/cancel", None, 200),
 }
 
@@ -206,12 +219,15 @@ INVENTORY = {
     "take snapshot",
     "receive supply",
 }
-ORDERS = {"place order", "list orders", "get order", "cancel order"}
+ORDERS = {"place order", "list orders", "get order", "cancel order", "promise performance"}
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(ENDPOINTS),
     Role.AGENT: READ | ORDERS,
     Role.CHANNEL: READ | ORDERS,
-    Role.STORE: READ | INVENTORY | {"list orders", "get order"},
+    Role.STORE: READ
+    | INVENTORY
+    | {"list orders", "get order", "promise performance"}
+    | {"record delivery"},
 }
 
 
@@ -250,6 +266,12 @@ def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
         .startswith("2026-11-10"),
         "place order": len(api.get("/v1/orders").json()["items"]) == 2,
         "cancel order": api.get(f"/v1/orders/{order_id}").json()["status"] == "cancelled",
+        "record delivery": bool(
+            api.get(
+                "/v1/promise-performance",
+                params={"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"},
+            ).json()["items"]
+        ),
     }
 
 
@@ -315,8 +337,10 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/orders",
         "/v1/orders/{order_id}",
         "/v1/orders/{order_id}/cancel",
+        "/v1/orders/{order_id}/deliveries",
         "/v1/products/{sku}",
         "/v1/products/{sku}/promise",
+        "/v1/promise-performance",
         "/v1/promises",
         "/v1/supply",
         "/v1/supply/{supply_id}",

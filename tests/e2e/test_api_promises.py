@@ -306,3 +306,115 @@ def test_a_full_day_moves_the_next_promise_and_a_cancel_gives_the_capacity_back(
     assert [r["used"] for r in rows(engine, capacity_use)] == [0]
     options = {o["id"]: o for o in _promise(api, ("SKU-2", 1))["options"]}
     assert options["ship:dhl-express"]["ship_date"] == "2026-11-02"
+
+
+# Promise against reality
+
+
+def _placed(api: TestClient, option_id: str, *lines: tuple[str, int], external_id: str) -> str:
+    body = _order(*lines, promise={"option_id": option_id}, external_id=external_id)
+    response = api.post("/v1/orders", json=body)
+    assert response.status_code == 201, response.text
+    order_id: str = response.json()["id"]
+    return order_id
+
+
+@pytest.mark.usefixtures("stocked")
+def test_deliveries_are_measured_against_the_promise_per_location_carrier_and_service(
+    api: TestClient,
+) -> None:
+    express = _placed(api, "ship:dhl-express", ("SKU-1", 1), external_id="W-1")
+    standard = _placed(api, "ship:dhl-standard", ("SKU-2", 1), external_id="W-2")
+    # Promised by Tuesday the 3rd (express) and Wednesday the 4th (standard).
+    on_time = api.post(
+        f"/v1/orders/{express}/deliveries",
+        json={"delivered_at": "2026-11-03T23:30:00+01:00", "carrier": "DHL"},
+    )
+    late = api.post(
+        f"/v1/orders/{standard}/deliveries",
+        json={
+            "delivered_at": "2026-11-06T10:00:00+01:00",
+            "location_id": "DC-BER",
+            "carrier": "DHL",
+        },
+    )
+
+    assert on_time.status_code == 200, on_time.text
+    [record] = on_time.json()["deliveries"]
+    assert (record["delivered_on"], record["on_time"], record["slack_days"]) == (
+        "2026-11-03",
+        True,
+        0,
+    )
+    assert late.json()["deliveries"][0] | {"delivered_at": None} == {
+        "location_id": "DC-BER",
+        "delivered_at": None,
+        "delivered_on": "2026-11-06",
+        "service": "dhl-standard",
+        "carrier": "DHL",
+        "promised_latest": "2026-11-04",
+        "on_time": False,
+        "slack_days": -2,
+    }
+    window = {"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}
+    by_service = api.get("/v1/promise-performance", params=window | {"by": "service"}).json()
+    by_location = api.get("/v1/promise-performance", params=window).json()
+    assert by_service["items"] == [
+        {
+            "service": "dhl-express",
+            "deliveries": 1,
+            "on_time": 1,
+            "on_time_rate": 1.0,
+            "mean_slack_days": 0.0,
+        },
+        {
+            "service": "dhl-standard",
+            "deliveries": 1,
+            "on_time": 0,
+            "on_time_rate": 0.0,
+            "mean_slack_days": -2.0,
+        },
+    ]
+    assert by_location["items"] == [
+        {
+            "location": "DC-BER",
+            "deliveries": 2,
+            "on_time": 1,
+            "on_time_rate": 0.5,
+            "mean_slack_days": -1.0,
+        }
+    ]
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_delivery_recorded_twice_counts_once_and_another_time_is_refused(api: TestClient) -> None:
+    order_id = _placed(api, "ship:dhl-express", ("SKU-1", 1), external_id="W-1")
+    delivery = {"delivered_at": "2026-11-03T12:00:00+01:00"}
+    first = api.post(f"/v1/orders/{order_id}/deliveries", json=delivery)
+    again = api.post(f"/v1/orders/{order_id}/deliveries", json=delivery)
+    other = api.post(
+        f"/v1/orders/{order_id}/deliveries", json={"delivered_at": "2026-11-04T12:00:00+01:00"}
+    )
+    elsewhere = api.post(
+        f"/v1/orders/{order_id}/deliveries", json=delivery | {"location_id": "ST-HAM"}
+    )
+
+    assert first.json() == again.json()
+    refused(other, 409, "already-exists")
+    assert fields(elsewhere) == ["location_id"]
+    window = {"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}
+    [group] = api.get("/v1/promise-performance", params=window).json()["items"]
+    assert group["deliveries"] == 1
+
+
+@pytest.mark.usefixtures("stocked")
+def test_an_order_without_a_promise_has_nothing_to_measure(api: TestClient) -> None:
+    body = an_order_body(("SKU-1", 1))
+    order_id = api.post("/v1/orders", json=body).json()["id"]
+    response = api.post(
+        f"/v1/orders/{order_id}/deliveries", json={"delivered_at": "2026-11-03T12:00:00Z"}
+    )
+    refused(response, 409, "conflict")
+    assert fields(
+        api.post(f"/v1/orders/{order_id}/deliveries", json={"delivered_at": "2026-11-03T12:00"})
+    ) == ["delivered_at"]

@@ -3,11 +3,18 @@ to promise. Each is checked whole here, so that the field that is wrong is named
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import pairwise
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from ordino.api.fields import (
     Amount,
@@ -200,3 +207,32 @@ class ProductPromiseParams(DestinationIn):
     def to_query(self) -> PromiseQuery:
         point = point_of(self.latitude, self.longitude)
         return PromiseQuery((), self.country, point, self.postal_code, self.channel, self.view)
+
+
+def _representable(value: datetime) -> datetime:
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range") from None
+    return value
+
+
+class DeliveryIn(Strict):
+    """When the goods arrived (or were collected), with the offset of the place where
+    it happened: its local date is measured against the promised date."""
+
+    delivered_at: Annotated[AwareDatetime, AfterValidator(_representable)]
+    location_id: Identifier | None = Field(
+        None, description="The location the goods came from; none: all not yet delivered"
+    )
+    carrier: Text | None = None
+
+
+class PerformanceParams(Strict):
+    by: Literal["location", "carrier", "service"] = "location"
+    since: Annotated[AwareDatetime, AfterValidator(_representable)] | None = Field(
+        None, alias="from", description="Deliveries from (default: 30 days ago)"
+    )
+    until: Annotated[AwareDatetime, AfterValidator(_representable)] | None = Field(
+        None, alias="to", description="Deliveries before (default: now)"
+    )

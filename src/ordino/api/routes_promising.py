@@ -3,6 +3,7 @@ carrier services."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
@@ -13,13 +14,17 @@ from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, query_of, query_parameters
 from ordino.api.promise_schemas import (
     CarrierServiceIn,
+    DeliveryIn,
     OperationsIn,
+    PerformanceParams,
     ProductPromiseParams,
     PromiseIn,
 )
 from ordino.api.security import require
-from ordino.domain.access import Permission
-from ordino.services import operations, promising
+from ordino.domain.access import ApiKey, Permission
+from ordino.errors import InvalidInput
+from ordino.services import deliveries, operations, promising
+from ordino.services.deliveries import RecordDelivery
 
 router = APIRouter(prefix="/v1")
 
@@ -67,6 +72,40 @@ async def get_product_promise(sku: IdPath, request: Request) -> Response:
         clock(request),
     )
     return JSONResponse(answer)
+
+
+@router.post("/orders/{order_id}/deliveries")
+def post_delivery(
+    order_id: IdPath,
+    body: DeliveryIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.FULFILLMENT_WRITE))],
+) -> Response:
+    """Record that an order's goods arrived (or were collected): measured against its
+    promise (on time when the local date is on or before the latest date promised).
+    The same delivery again changes nothing."""
+    cmd = RecordDelivery(order_id, body.delivered_at, body.location_id, body.carrier)
+    answer = deliveries.record_delivery(cmd, unit_of_work(request), clock(request), caller.orders)
+    return JSONResponse(answer)
+
+
+@router.get(
+    "/promise-performance",
+    dependencies=[Depends(require(Permission.ORDERS_READ))],
+    openapi_extra={"parameters": query_parameters(PerformanceParams)},
+)
+def get_performance(request: Request) -> Response:
+    """Promises against reality: per location, carrier or service, the deliveries in
+    the range, how many came on time, the on-time rate and the mean slack in days
+    (promised date less delivery date; negative when late)."""
+    params = query_of(PerformanceParams, request)
+    now = clock(request)
+    since = params.since or now - timedelta(days=30)
+    until = params.until or now
+    if until <= since:
+        raise InvalidInput.of("to", "must be after from")
+    items = deliveries.promise_performance(params.by, since, until, unit_of_work(request))
+    return JSONResponse({"by": params.by, "items": items})
 
 
 @router.put("/locations/{location_id}/operations", dependencies=WRITE)

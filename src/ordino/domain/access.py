@@ -26,6 +26,7 @@ class Permission(StrEnum):
     ORDERS_CREATE = "orders:create"
     ORDERS_READ = "orders:read"
     ORDERS_CANCEL = "orders:cancel"
+    FULFILLMENT_WRITE = "fulfillment:write"  # deliveries and collections of orders
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -47,7 +48,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.STORE: frozenset(
-        {Permission.AVAILABILITY_READ, Permission.INVENTORY_WRITE, Permission.ORDERS_READ}
+        {
+            Permission.AVAILABILITY_READ,
+            Permission.INVENTORY_WRITE,
+            Permission.ORDERS_READ,
+            Permission.FULFILLMENT_WRITE,
+        }
     ),
 }
 

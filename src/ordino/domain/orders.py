@@ -21,7 +21,7 @@ from ordino.domain.ids import new_id
 from ordino.domain.inventory import Reservation
 from ordino.domain.money import Money
 from ordino.domain.network import Address
-from ordino.domain.promising import OrderPromise, PromiseChoice
+from ordino.domain.promising import DeliveryRecord, OrderPromise, PromiseChoice
 from ordino.domain.sourcing import SourcingPlan
 from ordino.domain.states import TransitionTable, transition
 from ordino.errors import FieldError
@@ -177,6 +177,21 @@ class Order:
         self.updated_at = now
         self._record("order.cancelled", now, {"reason": reason})
         return True
+
+    def delivered(self, record: DeliveryRecord, now: datetime, complete: bool) -> None:
+        """Record that goods of the order arrived (`complete`: all of them)."""
+        self.updated_at = now
+        self._record(
+            "order.delivered",
+            now,
+            {
+                "location_id": record.location_id,
+                "delivered_at": record.delivered_at.isoformat(),
+                "on_time": record.on_time,
+                "slack_days": record.slack_days,
+                "complete": complete,
+            },
+        )
 
     def reservations(self, now: datetime) -> list[Reservation]:
         """The ledger rows that hold this order's allocations."""

@@ -194,3 +194,58 @@ def capacity_needed(
         if location_id in operations
     )
     return tuple(entry for entry in taken if entry is not None)
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """A delivery (or a collection, for pickup) of an order's goods from one location,
+    measured against the order's promise: on time when its local date is on or
+    before the latest date promised; `slack_days` is that date less the delivery's
+    (negative when late)."""
+
+    order_id: str
+    location_id: str
+    delivered_at: datetime
+    delivered_on: date  # the local date where it happened
+    service: str | None
+    carrier: str | None
+    promised_latest: date
+    on_time: bool
+    slack_days: int
+
+    @classmethod
+    def of(
+        cls,
+        order_id: str,
+        location_id: str,
+        delivered_at: datetime,
+        promise: OrderPromise,
+        carrier: str | None,
+    ) -> DeliveryRecord:
+        delivered_on = delivered_at.date()  # local: given with the offset where it happened
+        slack = (promise.delivery_latest - delivered_on).days
+        return cls(
+            order_id,
+            location_id,
+            delivered_at,
+            delivered_on,
+            promise.service,
+            carrier,
+            promise.delivery_latest,
+            slack >= 0,
+            slack,
+        )
+
+
+@dataclass(frozen=True)
+class PromisePerformance:
+    """How promises fared in a group (a location, a carrier or a service)."""
+
+    key: str | None
+    deliveries: int
+    on_time: int
+    mean_slack_days: float
+
+    @property
+    def on_time_rate(self) -> float:
+        return self.on_time / self.deliveries if self.deliveries else 0.0

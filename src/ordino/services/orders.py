@@ -247,7 +247,7 @@ def _cancel_once(
     order_id: str, uow: UnitOfWork, now: datetime, reason: str | None, scope: OrderScope
 ) -> dict[str, Any]:
     with uow:
-        order = _existing(uow, order_id, scope, for_update=True)
+        order = existing_order(uow, order_id, scope, for_update=True)
         if order.cancel(now, reason):
             uow.orders.save(order)  # first: a concurrent cancel loses here
             uow.inventory.release(order.id, now)
@@ -259,7 +259,7 @@ def _cancel_once(
 
 def get_order(order_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
     with uow:
-        return order_view(_existing(uow, order_id, scope))
+        return order_view(existing_order(uow, order_id, scope))
 
 
 def list_orders(
@@ -273,7 +273,7 @@ def list_orders(
     return [order_view(order) for order in page], cursor
 
 
-def _existing(
+def existing_order(
     uow: UnitOfWork, order_id: str, scope: OrderScope = EVERY_ORDER, *, for_update: bool = False
 ) -> Order:
     """The order, or NotFound: an order outside `scope` is not found, not forbidden, so

@@ -25,6 +25,7 @@ from ordino.domain.inventory import Discrepancy, Floor, Position, Reservation
 from ordino.domain.network import Location
 from ordino.domain.operations import CapacityTaken
 from ordino.domain.orders import Order, OrderQuery
+from ordino.domain.promising import DeliveryRecord, PromisePerformance
 from ordino.domain.signals import SignalState
 from ordino.domain.supply import InboundLine, Receipt, SupplyOrder, SupplyQuery
 
@@ -150,6 +151,14 @@ class CapacityLedger(Protocol):
     def give_back(self, taken: Sequence[CapacityTaken]) -> None: ...
 
 
+class Deliveries(Protocol):
+    def add(self, record: DeliveryRecord, now: datetime) -> None: ...  # LostRace if there
+    def of_order(self, order_id: str) -> list[DeliveryRecord]: ...
+    def performance(
+        self, by: str, since: datetime, until: datetime
+    ) -> list[PromisePerformance]: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def catalog(self) -> Catalog: ...
@@ -183,6 +192,8 @@ class UnitOfWork(Protocol):
     def carriers(self) -> Carriers: ...
     @property
     def capacity(self) -> CapacityLedger: ...
+    @property
+    def deliveries(self) -> Deliveries: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -21,7 +21,7 @@ from ordino.store.movements import SqlMovements
 from ordino.store.orders import SqlOrders
 from ordino.store.outbox import SqlEvents
 from ordino.store.pending import PendingWrites
-from ordino.store.promising import SqlCapacity, SqlCarriers, SqlOperations
+from ordino.store.promising import SqlCapacity, SqlCarriers, SqlDeliveries, SqlOperations
 from ordino.store.records import SqlApiKeys, SqlIdempotency
 from ordino.store.signals import SqlSignals
 from ordino.store.supply import SqlSupply
@@ -59,6 +59,7 @@ class SqlUnitOfWork:
         self.operations = SqlOperations(connection, changes)
         self.carriers = SqlCarriers(connection, changes)
         self.capacity = SqlCapacity(connection)
+        self.deliveries = SqlDeliveries(connection)
         return self
 
     def __exit__(

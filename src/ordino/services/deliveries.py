@@ -1,0 +1,104 @@
+"""Tracking the promise against reality: deliveries (or collections) of an order's
+goods, each measured against the order's promise, and the on-time rate and slack
+per location, carrier and service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ordino.domain.orders import EVERY_ORDER, OrderScope
+from ordino.domain.promising import DeliveryRecord, PromisePerformance
+from ordino.errors import AlreadyExists, Conflict, InvalidInput
+from ordino.services.orders import existing_order
+from ordino.services.retry import with_retries
+from ordino.services.unit_of_work import UnitOfWork
+
+GROUPS = ("location", "carrier", "service")
+
+
+@dataclass(frozen=True)
+class RecordDelivery:
+    """The goods of an order from `location_id` (None: from every location not yet
+    delivered) arrived at `delivered_at`, given with the offset where it happened."""
+
+    order_id: str
+    delivered_at: datetime
+    location_id: str | None = None
+    carrier: str | None = None
+
+
+def record_delivery(
+    cmd: RecordDelivery, uow: UnitOfWork, now: datetime, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """Recording the same delivery again changes nothing; another time for it is a
+    conflict."""
+    order_id, location_id, delivered_at = cmd.order_id, cmd.location_id, cmd.delivered_at
+
+    def attempt(_: int) -> dict[str, Any]:
+        with uow:
+            order = existing_order(uow, order_id, scope, for_update=True)
+            if order.promise is None:
+                raise Conflict(f"order {order_id} was placed without a promise to measure")
+            sources = sorted({a.location_id for line in order.lines for a in line.allocations})
+            done = {record.location_id: record for record in uow.deliveries.of_order(order_id)}
+            for at in _locations(location_id, sources, done, delivered_at):
+                record = DeliveryRecord.of(order_id, at, delivered_at, order.promise, cmd.carrier)
+                uow.deliveries.add(record, now)
+                done[at] = record
+                order.delivered(record, now, complete=set(done) >= set(sources))
+            uow.orders.save(order)
+            uow.commit()
+        return {"order_id": order_id, "deliveries": [delivery_answer(r) for r in done.values()]}
+
+    return with_retries(attempt)
+
+
+def _locations(
+    location_id: str | None,
+    sources: list[str],
+    done: dict[str, DeliveryRecord],
+    delivered_at: datetime,
+) -> list[str]:
+    if location_id is not None and location_id not in sources:
+        raise InvalidInput.of("location_id", f"the order has nothing from {location_id}")
+    wanted = [location_id] if location_id is not None else sources
+    for at in wanted:
+        if at in done and done[at].delivered_at != delivered_at:
+            raise AlreadyExists(
+                f"the delivery from {at} was recorded at {done[at].delivered_at.isoformat()}",
+                extra={"location_id": at},
+            )
+    return [at for at in wanted if at not in done]
+
+
+def promise_performance(
+    by: str, since: datetime, until: datetime, uow: UnitOfWork
+) -> list[dict[str, Any]]:
+    with uow:
+        found = uow.deliveries.performance(by, since, until)
+    return [performance_answer(group, by) for group in found]
+
+
+def delivery_answer(record: DeliveryRecord) -> dict[str, Any]:
+    return {
+        "location_id": record.location_id,
+        "delivered_at": record.delivered_at.astimezone(UTC).isoformat(),
+        "delivered_on": record.delivered_on.isoformat(),
+        "service": record.service,
+        "carrier": record.carrier,
+        "promised_latest": record.promised_latest.isoformat(),
+        "on_time": record.on_time,
+        "slack_days": record.slack_days,
+    }
+
+
+def performance_answer(group: PromisePerformance, by: str) -> dict[str, Any]:
+    return {
+        by: group.key,
+        "deliveries": group.deliveries,
+        "on_time": group.on_time,
+        "on_time_rate": round(group.on_time_rate, 4),
+        "mean_slack_days": round(group.mean_slack_days, 2),
+    }
