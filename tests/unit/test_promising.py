@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 
 from ordino.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
 from ordino.domain.carriers import CarrierService, Lane, ServiceLevel, TransitRule
+from ordino.domain.geo import Point
 from ordino.domain.money import Money
 from ordino.domain.network import Address, LocationType
 from ordino.domain.operations import Capacity, LocationOperations
 from ordino.domain.promising import CartLine, Method, Promise, PromiseDestination, Site
 from ordino.engines.promising import PromiseNetwork, PromiseRules, promise
+from ordino.engines.reach import Reach
 from tests.builders import BERLIN, HAMBURG, MUNICH, a_location
 
 # Monday 2 November 2026, 10:00 in Berlin.
@@ -255,3 +257,49 @@ def test_an_option_covers_every_unit_of_the_cart_from_stock_that_is_there(
     for source in option.sources:
         assert source.quantity <= stock[int(source.location_id[-1])]
     assert option.delivery_earliest <= option.delivery_latest
+
+
+class SoonerNearby:
+    """Learned: within 250 km, delivered the day it ships (sooner than the rules)."""
+
+    def latest_days(self, lane: Lane, service: CarrierService, shipped_on: date) -> int | None:
+        return 0 if lane.distance_km is not None and lane.distance_km < 250 else None
+
+
+@given(
+    places=st.lists(
+        st.tuples(st.floats(47.0, 55.0), st.floats(6.0, 15.0), st.integers(0, 3)),
+        min_size=1,
+        max_size=12,
+    ),
+    customer=st.tuples(st.floats(47.0, 55.0), st.floats(6.0, 15.0)),
+    learned=st.booleans(),
+)
+def test_the_search_yields_exactly_the_order_of_working_out_every_location(
+    places: list[tuple[float, float, int]], customer: tuple[float, float], learned: bool
+) -> None:
+    """Nearest first with a bound is only a shortcut: the order is that of the full sort."""
+    sites = [
+        a_site(
+            f"DC-{n:02d}",
+            {"SKU-1": 1},
+            point=Point(lat, lon),
+            used={MONDAY: full},
+            operations=LocationOperations(
+                f"DC-{n:02d}", WorkingCalendar("Europe/Berlin", WEEK), capacity=Capacity(2)
+            ),
+        )
+        for n, (lat, lon, full) in enumerate(places)
+    ]
+    service = a_service(
+        rules=(TransitRule(1, 1, max_km=100), TransitRule(1, 3, max_km=400), TransitRule(3, 5))
+    )
+    to = PromiseDestination("DE", Point(*customer), "10115")
+    reach = Reach(sorted(sites, key=lambda s: s.id), NOW, SoonerNearby() if learned else None)
+    km, _ = reach.distances.from_point(to.point)
+    every = [
+        reach.delivery(site, service, to, 1, float(km[n])) for n, site in enumerate(reach.sites)
+    ]
+    expected = sorted(d.rank for d in every if d is not None)
+
+    assert [d.rank for d in reach.ranked(service, to, 1, lambda site: True)] == expected

@@ -165,26 +165,32 @@ async def post_all(
     return outcome
 
 
-async def get_at_rate(
-    server: Server, paths: Sequence[str], rate: float, connections: int = 64
+async def at_rate(
+    server: Server,
+    paths: Sequence[str],
+    rate: float,
+    bodies: Sequence[bytes] | None = None,
+    connections: int = 64,
 ) -> Outcome:
-    """GET each path in turn at `rate` a second, whatever the answers take (an open
-    load, as users make: a slow answer does not hold the next request back).
+    """GET each path in turn (POST the body of the same index, with `bodies`) at `rate`
+    a second, whatever the answers take (an open load, as users make: a slow answer
+    does not hold the next request back).
 
     A latency counts from when the request was due, so queueing in the client counts
     too; requests that fall behind their schedule by more than a second are counted
     in `late` (then the client, not the server, was the bound).
     """
     outcome = Outcome()
-    headers = {"Authorization": f"Bearer {server.key}"}
+    headers = {"Authorization": f"Bearer {server.key}", "Content-Type": "application/json"}
     connector = aiohttp.TCPConnector(limit=connections)
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(
         server.url, headers=headers, connector=connector, timeout=timeout
     ) as session:
 
-        async def one(path: str, due: float) -> None:
-            async with session.get(path) as response:
+        async def one(n: int, path: str, due: float) -> None:
+            request = session.get(path) if bodies is None else session.post(path, data=bodies[n])
+            async with request as response:
                 await response.read()
             outcome.latencies.append(time.perf_counter() - due)
             outcome.statuses[response.status] += 1
@@ -198,7 +204,7 @@ async def get_at_rate(
                 await asyncio.sleep(delay)
             elif delay < -1:
                 outcome.late += 1
-            tasks.append(asyncio.create_task(one(path, due)))
+            tasks.append(asyncio.create_task(one(n, path, due)))
         await asyncio.gather(*tasks)
         outcome.elapsed = time.perf_counter() - started
     return outcome

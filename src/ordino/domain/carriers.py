@@ -31,19 +31,35 @@ class ServiceLevel(StrEnum):
 
 @dataclass(frozen=True)
 class Lane:
-    """Where a parcel goes from and to."""
+    """Where a parcel goes from and to, and how far that is (None: a point unknown)."""
 
     origin_country: str
     origin: Point | None
     destination_country: str
     destination: Point | None
     destination_postal_code: str | None = None
+    distance_km: float | None = None
 
-    @property
-    def distance_km(self) -> float | None:
-        if self.origin is None or self.destination is None:
-            return None
-        return distance_km(self.origin, self.destination)
+    @classmethod
+    def between(
+        cls,
+        origin_country: str,
+        origin: Point | None,
+        destination_country: str,
+        destination: Point | None,
+        destination_postal_code: str | None = None,
+    ) -> Lane:
+        distance = None
+        if origin is not None and destination is not None:
+            distance = distance_km(origin, destination)
+        return cls(
+            origin_country,
+            origin,
+            destination_country,
+            destination,
+            destination_postal_code,
+            distance,
+        )
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ when, from the network's stock, calendars, capacity and carriers.
 Pure and deterministic given `now`: the same snapshot gives the same options in the
 same order. For each carrier service it finds the location that delivers the whole
 cart soonest (latest date first, then earliest date, then distance, then id); when no
-location has the whole cart it splits by line, each line from the location that
-delivers it soonest, a package per location. For pickup it takes the nearest stores
+location has the whole cart it splits by line, each line from the locations that
+deliver it soonest, a package per location. For pickup it takes the nearest stores
 within the radius: a store with the goods offers pickup after its preparation time;
 one without offers ship-to-store, the goods carried to it by the transfer service
-from the location that gets them there soonest.
+from the location that gets them there soonest. The search for the soonest location
+is `ordino.engines.reach`.
 
 Transit times come from the service's rules (earliest, latest); a learned estimator,
 when given, sets the latest date where it knows the lane and keeps the rule's where
@@ -17,14 +18,11 @@ it does not.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Protocol
+from datetime import date, datetime, time
 
-from ordino.domain.carriers import CarrierService, Lane, ServiceLevel
-from ordino.domain.geo import distance_km
+from ordino.domain.carriers import CarrierService, ServiceLevel
 from ordino.domain.money import Money
 from ordino.domain.operations import PICKUP
 from ordino.domain.promising import (
@@ -37,13 +35,9 @@ from ordino.domain.promising import (
     Site,
     Source,
 )
+from ordino.engines.reach import Delivery, Reach, TransitEstimator
 
-
-class TransitEstimator(Protocol):
-    def latest_days(self, lane: Lane, service: CarrierService, shipped_on: date) -> int | None:
-        """Calendar days from shipping to delivery at the confidence promised, or None
-        where history is too thin to say."""
-        ...
+__all__ = ["PromiseNetwork", "PromiseRules", "TransitEstimator", "promise"]
 
 
 @dataclass(frozen=True)
@@ -52,21 +46,6 @@ class PromiseRules:
     pickup_stores: int = 5  # the nearest this many stores are offered
     transfer_service: str | None = None  # to move goods to a store; None: cheapest standard
     currency: str = "EUR"  # of what an option costs when no carrier is paid
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One location's delivery of goods by one service to one place."""
-
-    site: Site
-    ship_date: date
-    earliest: date
-    latest: date
-    distance_km: float
-
-    @property
-    def rank(self) -> tuple[date, date, float, str]:
-        return (self.latest, self.earliest, self.distance_km, self.site.id)
 
 
 @dataclass(frozen=True)
@@ -86,7 +65,7 @@ def promise(
     now: datetime,
     rules: PromiseRules = PromiseRules(),
 ) -> Promise:
-    planner = _Planner(tuple(_merged(lines)), network.sites, now, rules, network.transit)
+    planner = _Planner(tuple(_merged(lines)), network, now, rules)
     options: list[PromiseOption] = []
     not_offered: list[NotOffered] = []
     for service in sorted(network.services, key=lambda s: s.code):
@@ -96,7 +75,7 @@ def promise(
         else:
             not_offered.append(outcome)
     transfer = _transfer_service(network.services, rules)
-    pickup_options, pickup_refusals = planner.pickups(destination, rules, transfer)
+    pickup_options, pickup_refusals = planner.pickups(destination, transfer)
     return Promise(
         tuple(sorted([*options, *pickup_options], key=_option_rank)),
         tuple([*not_offered, *pickup_refusals]),
@@ -128,23 +107,23 @@ class _Planner:
     def __init__(
         self,
         lines: tuple[CartLine, ...],
-        sites: Sequence[Site],
+        network: PromiseNetwork,
         now: datetime,
         rules: PromiseRules,
-        transit: TransitEstimator | None,
     ) -> None:
-        self.lines, self.now, self.rules, self.transit = lines, now, rules, transit
+        self.lines, self.now, self.rules = lines, now, rules
         self.units = sum(line.quantity for line in lines)
-        self.shippers = [site for site in sites if site.location.ships]
-        self.sites = sites
-        self._ship_dates: dict[tuple[str, str, int], date | None] = {}
+        self.sites = sorted(network.sites, key=lambda site: site.id)
+        self.reach = Reach(self.sites, now, network.transit)
+
+    def _ships_whole(self, site: Site) -> bool:
+        return site.location.ships and site.covers(self.lines)
 
     # -- shipping to the customer ------------------------------------------------------
 
     def ship(self, service: CarrierService, to: PromiseDestination) -> PromiseOption | NotOffered:
         option_id = f"ship:{service.code}"
-        whole = [site for site in self.shippers if site.covers(self.lines)]
-        best = self._best(whole, service, to, self.units)
+        best = self.reach.best(service, to, self.units, self._ships_whole)
         if best is not None:
             sources = tuple(
                 Source(best.site.id, line.sku, line.quantity, best.ship_date) for line in self.lines
@@ -158,13 +137,13 @@ class _Planner:
         sources: list[Source] = []
         used: dict[str, Delivery] = {}
         for line in self.lines:
-            holders = [s for s in self.shippers if s.available.get(line.sku, 0) > 0]
-            ranked = sorted(
-                filter(None, (self._delivery(s, service, to, line.quantity) for s in holders)),
-                key=lambda d: d.rank,
-            )
-            left = line.quantity
-            for delivery in ranked:
+            left, seen = line.quantity, 0
+
+            def holds(site: Site, sku: str = line.sku) -> bool:
+                return site.location.ships and site.available.get(sku, 0) > 0
+
+            for delivery in self.reach.ranked(service, to, line.quantity, holds):
+                seen += 1
                 take = min(left, delivery.site.available.get(line.sku, 0))
                 sources.append(Source(delivery.site.id, line.sku, take, delivery.ship_date))
                 used[delivery.site.id] = delivery
@@ -172,8 +151,17 @@ class _Planner:
                 if left == 0:
                     break
             if left:
-                return _not_offered_ship(option_id, line, ranked, holders)
+                return self._not_shipped(option_id, line, line.quantity - left, seen)
         return self._ship_option(option_id, service, tuple(sources), list(used.values()))
+
+    def _not_shipped(self, option_id: str, line: CartLine, have: int, reached: int) -> NotOffered:
+        holders = any(s.location.ships and s.available.get(line.sku, 0) for s in self.sites)
+        if holders and not reached:
+            detail = f"no location with {line.sku} can deliver there by this service"
+            return NotOffered(option_id, "no-lane", detail)
+        return NotOffered(
+            option_id, "no-stock", f"{line.sku}: {line.quantity} wanted, {have} to ship"
+        )
 
     def _ship_option(
         self,
@@ -196,28 +184,14 @@ class _Planner:
     # -- collecting at a store -----------------------------------------------------------
 
     def pickups(
-        self,
-        to: PromiseDestination,
-        rules: PromiseRules,
-        transfer: CarrierService | None,
+        self, to: PromiseDestination, transfer: CarrierService | None
     ) -> tuple[list[PromiseOption], list[NotOffered]]:
         if to.point is None:
             refusal = NotOffered("pickup", "no-point", "pickup needs the customer's location")
             return [], [refusal]
-        point = to.point
-        near = sorted(
-            (
-                (distance_km(site.location.point, point), site.id, site)
-                for site in self.sites
-                if site.location.pickup and site.location.point is not None
-            ),
-            key=lambda entry: entry[:2],
-        )
-        stores = [site for km, _, site in near if km <= rules.pickup_radius_km][
-            : rules.pickup_stores
-        ]
+        stores = self._stores_near(to)
         if not stores:
-            detail = f"no pickup store within {rules.pickup_radius_km:g} km"
+            detail = f"no pickup store within {self.rules.pickup_radius_km:g} km"
             return [], [NotOffered("pickup", "no-store-near", detail)]
         options: list[PromiseOption] = []
         refusals: list[NotOffered] = []
@@ -230,6 +204,16 @@ class _Planner:
             else:
                 refusals.append(outcome)
         return options, refusals
+
+    def _stores_near(self, to: PromiseDestination) -> list[Site]:
+        km, order = self.reach.distances.from_point(to.point)
+        stores: list[Site] = []
+        for index in order.tolist():
+            if km[index] > self.rules.pickup_radius_km or len(stores) == self.rules.pickup_stores:
+                break
+            if self.sites[index].location.pickup:
+                stores.append(self.sites[index])
+        return stores
 
     def _pickup(self, store: Site) -> PromiseOption | None:
         operations = store.operations
@@ -255,11 +239,11 @@ class _Planner:
         option_id = f"ship_to_store:{store.id}"
         if transfer is None:
             return NotOffered(option_id, "no-transfer-service", "no service carries to stores")
-        lane_end = PromiseDestination(
-            store.location.address.country, store.location.point, store.location.address.postal_code
+        address = store.location.address
+        lane_end = PromiseDestination(address.country, store.location.point, address.postal_code)
+        best = self.reach.best(
+            transfer, lane_end, self.units, lambda s: s.id != store.id and self._ships_whole(s)
         )
-        whole = [s for s in self.shippers if s.id != store.id and s.covers(self.lines)]
-        best = self._best(whole, transfer, lane_end, self.units)
         if best is None:
             detail = "no other location has the whole cart to send to this store"
             return NotOffered(option_id, "no-stock", detail, store.id)
@@ -286,60 +270,3 @@ class _Planner:
         if opening is None:
             return None
         return store.operations.ready_for_pickup(opening, self.units, store.used)
-
-    # -- one location's delivery ------------------------------------------------------------
-
-    def _best(
-        self, sites: Sequence[Site], service: CarrierService, to: PromiseDestination, units: int
-    ) -> Delivery | None:
-        deliveries = (self._delivery(site, service, to, units) for site in sites)
-        return min(filter(None, deliveries), key=lambda d: d.rank, default=None)
-
-    def _delivery(
-        self, site: Site, service: CarrierService, to: PromiseDestination, units: int
-    ) -> Delivery | None:
-        lane = Lane(
-            site.location.address.country,
-            site.location.point,
-            to.country,
-            to.point,
-            to.postal_code,
-        )
-        rule = service.transit(lane)
-        if rule is None:
-            return None
-        shipped = self._ship_date(site, service, units)
-        if shipped is None:
-            return None
-        earliest = service.calendar.add_delivery_days(shipped, rule.min_days)
-        latest = service.calendar.add_delivery_days(shipped, rule.max_days)
-        learned = self.transit.latest_days(lane, service, shipped) if self.transit else None
-        if learned is not None:
-            latest = service.calendar.on_or_after(shipped + timedelta(days=learned))
-        if earliest is None or latest is None:
-            return None
-        distance = lane.distance_km
-        return Delivery(
-            site,
-            shipped,
-            earliest,
-            max(earliest, latest),
-            math.inf if distance is None else distance,
-        )
-
-    def _ship_date(self, site: Site, service: CarrierService, units: int) -> date | None:
-        key = (site.id, service.code, units)
-        if key not in self._ship_dates:
-            names = (service.code, str(service.level))
-            self._ship_dates[key] = site.operations.ship_date(self.now, names, units, site.used)
-        return self._ship_dates[key]
-
-
-def _not_offered_ship(
-    option_id: str, line: CartLine, ranked: list[Delivery], holders: list[Site]
-) -> NotOffered:
-    if holders and not ranked:
-        detail = f"no location with {line.sku} can deliver there by this service"
-        return NotOffered(option_id, "no-lane", detail)
-    have = sum(d.site.available.get(line.sku, 0) for d in ranked)
-    return NotOffered(option_id, "no-stock", f"{line.sku}: {line.quantity} wanted, {have} to ship")
