@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from ordino.cli.bench import bench, database_option, json_option, machine, report
 from ordino.cli.bench_network import NetworkShape, load
-from ordino.cli.load import get_at_rate, post_all, run, running_server
+from ordino.cli.load import at_rate, post_all, run, running_server
 from ordino.domain.changes import Change
 from ordino.domain.feeds import Adjustment, Source
 from ordino.services.availability import put_view
@@ -139,7 +139,7 @@ def feed_command(
         bodies.append(json.dumps({"adjustments": deltas}).encode())
         sizes.append(len(deltas))
     engine = make_engine(database_url)
-    with running_server(database_url, workers, settings={"ORDINO_SIGNAL_SECONDS": "0"}) as server:
+    with running_server(database_url, workers) as server:  # signals evaluated, as in production
         run(post_all(server, "/v1/inventory/adjustments", bodies[:2], 2))  # warm up
         outcome = run(post_all(server, "/v1/inventory/adjustments", bodies[2:], clients))
     measured = sum(sizes[2:])
@@ -226,11 +226,9 @@ def availability_command(
             per_second = rate or READS[mode][1]
             count = int(per_second * seconds)
             warm = _read_paths(mode, shape, hot_skus, count, seed=n)
-            run(get_at_rate(server, warm, per_second))
+            run(at_rate(server, warm, per_second))
             outcome = run(
-                get_at_rate(
-                    server, _read_paths(mode, shape, hot_skus, count, seed=100 + n), per_second
-                )
+                at_rate(server, _read_paths(mode, shape, hot_skus, count, seed=100 + n), per_second)
             )
             figures[mode] = {
                 "asks": READS[mode][0],
