@@ -109,6 +109,12 @@ def _positions_of(
     show_default=True,
     help="A request's deltas: of one location, or of random positions anywhere.",
 )
+@click.option(
+    "--signals/--no-signals",
+    default=True,
+    show_default=True,
+    help="Evaluate the stock signals in the background, as production does.",
+)
 @json_option
 def feed_command(
     database_url: str,
@@ -119,6 +125,7 @@ def feed_command(
     batch: int,
     updates: int,
     spread: str,
+    signals: bool,
     json_path: Path | None,
 ) -> None:
     """Bulk deltas over HTTP into the loaded network (`bench load` first)."""
@@ -139,7 +146,8 @@ def feed_command(
         bodies.append(json.dumps({"adjustments": deltas}).encode())
         sizes.append(len(deltas))
     engine = make_engine(database_url)
-    with running_server(database_url, workers) as server:  # signals evaluated, as in production
+    settings = {} if signals else {"ORDINO_SIGNAL_SECONDS": "0"}
+    with running_server(database_url, workers, settings=settings) as server:
         run(post_all(server, "/v1/inventory/adjustments", bodies[:2], 2))  # warm up
         outcome = run(post_all(server, "/v1/inventory/adjustments", bodies[2:], clients))
     measured = sum(sizes[2:])
@@ -151,6 +159,7 @@ def feed_command(
             "clients": clients,
             "batch": batch,
             "spread": spread,
+            "signals": signals,
             "updates": measured,
             "requests": dict(sorted(outcome.statuses.items())),
             "updates_per_second": round(measured / outcome.elapsed),
