@@ -97,7 +97,8 @@ class PendingWrites:
         change = self.changes.change()
         if not change.empty:
             self.insert(stock_changes, change_rows(self.changes, now_))
-        rows, takes = self.rows, self.takes
+        rows = {name: held for name, held in self.rows.items() if held}
+        takes = self.takes
         self.rows, self.takes, self.changes = {}, {}, ChangeLog()
         if not rows and not takes:
             return change
