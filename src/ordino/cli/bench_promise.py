@@ -1,7 +1,8 @@
 """`ordino bench promise`: delivery promises for carts over the retail network that
 `bench load` made, at a fixed rate, after a warm-up at the same rate.
 
-Every location gets its working week (warehouses 07:00-22:00 Monday to Saturday,
+The warm-up names every hot SKU eight times (each server process keeps its own
+picture of stock). Every location gets its working week (warehouses 07:00-22:00 Monday to Saturday,
 stores 09:00-20:00), cut-offs, processing times and a daily capacity; three carrier
 services serve Germany (standard, express, next day). Carts take their SKUs among
 the hot ones; destinations are anywhere in Germany.
@@ -91,11 +92,26 @@ _RULE: dict[str, Any] = {
 }
 
 
-def _carts(shape: Any, hot: int, count: int, lines: int, seed: int) -> list[bytes]:
+def _warm_up(shape: Any, hot: int, lines: int, passes: int = 8) -> list[bytes]:
+    """Carts that name every hot SKU `passes` times, so that each server process has
+    probably read each into its picture before the measured carts come."""
+    numbers = [n for _ in range(passes) for n in range(1, hot + 1)]
+    chunks = [numbers[i : i + lines] for i in range(0, len(numbers) - lines + 1, lines)]
+    return _carts(shape, hot, len(chunks), lines, seed=1, chosen=chunks)
+
+
+def _carts(
+    shape: Any,
+    hot: int,
+    count: int,
+    lines: int,
+    seed: int,
+    chosen: list[list[int]] | None = None,
+) -> list[bytes]:
     rng = random.Random(seed)
     carts = []
-    for _ in range(count):
-        skus = rng.sample(range(1, hot + 1), lines)
+    for n in range(count):
+        skus = chosen[n] if chosen else rng.sample(range(1, hot + 1), lines)
         body = {
             "lines": [{"sku": shape.sku(n), "quantity": rng.choice((1, 1, 2))} for n in skus],
             "destination": {
@@ -135,8 +151,8 @@ def promise_command(
     describe_network(engine, [shape.location_id(n) for n in range(1, locations + 1)])
     count = int(rate * seconds)
     with running_server(database_url, workers, settings={"ORDINO_SIGNAL_SECONDS": "0"}) as server:
-        warm = _carts(shape, hot_skus, count, lines, seed=1)
-        run(at_rate(server, ["/v1/promises"] * count, rate, warm))
+        warm = _warm_up(shape, hot_skus, lines)
+        run(at_rate(server, ["/v1/promises"] * len(warm), rate, warm))
         carts = _carts(shape, hot_skus, count, lines, seed=2)
         outcome = run(at_rate(server, ["/v1/promises"] * count, rate, carts))
     report(

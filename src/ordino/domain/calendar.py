@@ -55,6 +55,11 @@ class WorkingCalendar:
     week: tuple[tuple[OpeningHours, ...], ...]
     holidays: frozenset[date] = frozenset()
     _zone: ZoneInfo = field(init=False, repr=False, compare=False)
+    # Each day's intervals, worked out once: calendars live as long as the picture of
+    # the network, and promises ask the same days again and again.
+    _days: dict[date, list[Interval]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         if len(self.week) != 7:
@@ -77,12 +82,17 @@ class WorkingCalendar:
 
     def intervals(self, day: date) -> list[Interval]:
         """The day's working intervals as UTC instants (empty on a day off)."""
-        if not self.is_working_day(day):
-            return []
-        return [
-            (self.at(day, hours.opens), self.at(day, hours.closes))
-            for hours in self.week[day.weekday()]
-        ]
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = (
+                [
+                    (self.at(day, hours.opens), self.at(day, hours.closes))
+                    for hours in self.week[day.weekday()]
+                ]
+                if self.is_working_day(day)
+                else []
+            )
+        return found
 
     def working_days(self, start: date) -> Iterator[date]:
         """Working days from `start` on, up to the horizon."""

@@ -18,10 +18,11 @@ The rules (one place, pinned by tests/unit/test_operations.py):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from ordino.domain.calendar import (
@@ -32,6 +33,8 @@ from ordino.domain.calendar import (
     weekdays_document,
     weekdays_from_document,
 )
+
+_SCHEDULES: dict[Hashable, int] = {}  # each distinct schedule, numbered once
 
 PICKUP = ("pickup",)  # the cut-off key of pickup orders
 
@@ -71,6 +74,22 @@ class LocationOperations:
     pickup_processing_hours: float = 0.0
     capacity: Capacity | None = None
     carrier_pickup_days: frozenset[int] = frozenset(range(7))  # weekdays carriers call
+
+    @cached_property
+    def schedule(self) -> int:
+        """A number for all that decides when an order ships or is ready, but the
+        capacity used and the location's id: locations with equal schedules have equal
+        dates while nothing of their capacity is used. (A number: hashing the whole
+        calendar again for every look-up cost more than working out the date.)"""
+        key = (
+            self.calendar,
+            tuple(sorted(self.cut_offs.items())),
+            self.ship_processing_hours,
+            self.pickup_processing_hours,
+            self.capacity,
+            self.carrier_pickup_days,
+        )
+        return _SCHEDULES.setdefault(key, len(_SCHEDULES))
 
     def cut_off(self, service: Sequence[str]) -> time | None:
         """The cut-off of the first of `service`'s names that has one (its code, then

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from ordino.domain.calendar import WorkingCalendar
 from ordino.domain.geo import Point
@@ -41,10 +41,10 @@ class PromiseDestination:
     postal_code: str | None = None
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(NamedTuple):
     """A location as the promise sees it: how it works, what it can give of the
-    cart's SKUs in the channel's view, and the capacity already used per local day."""
+    cart's SKUs in the channel's view, and the capacity already used per local day.
+    (A named tuple: a promise makes one per location, a thousand a request.)"""
 
     location: Location
     operations: LocationOperations

@@ -35,7 +35,7 @@ from ordino.domain.promising import (
     Site,
     Source,
 )
-from ordino.engines.reach import Delivery, Reach, TransitEstimator
+from ordino.engines.reach import Delivery, Distances, Reach, TransitEstimator
 
 __all__ = ["PromiseNetwork", "PromiseRules", "TransitEstimator", "promise"]
 
@@ -56,6 +56,9 @@ class PromiseNetwork:
     sites: Sequence[Site]
     services: Sequence[CarrierService]
     transit: TransitEstimator | None = None
+    # The sites' places, prepared once for many promises; then `sites` must come in
+    # the order it was made from, sorted by id.
+    distances: Distances | None = None
 
 
 def promise(
@@ -113,8 +116,11 @@ class _Planner:
     ) -> None:
         self.lines, self.now, self.rules = lines, now, rules
         self.units = sum(line.quantity for line in lines)
-        self.sites = sorted(network.sites, key=lambda site: site.id)
-        self.reach = Reach(self.sites, now, network.transit)
+        if network.distances is None:
+            self.sites = sorted(network.sites, key=lambda site: site.id)
+        else:
+            self.sites = list(network.sites)
+        self.reach = Reach(self.sites, now, network.transit, network.distances)
 
     def _ships_whole(self, site: Site) -> bool:
         return site.location.ships and site.covers(self.lines)

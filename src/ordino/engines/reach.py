@@ -2,8 +2,10 @@
 working out every location's dates.
 
 Locations are taken nearest first. A location at least d km away can match only the
-service's rules whose distance band reaches d, and ships no earlier than today: so
-no location from there on delivers before a bound the rules give. Deliveries found
+service's rules whose distance band reaches d, and ships no earlier than the first
+ship date of any location (cheap to know: locations with the same schedule and no
+capacity used ship on the same date, worked out once): so no location from there on
+delivers before a bound the rules give. Deliveries found
 wait in a heap and come out once nothing still to be looked at can beat them; with a
 network of a thousand locations, a handful are worked out in full.
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -25,6 +27,7 @@ import numpy.typing as npt
 
 from ordino.domain.carriers import CarrierService, Lane, TransitRule
 from ordino.domain.geo import EARTH_RADIUS_KM, Point
+from ordino.domain.network import Location
 from ordino.domain.promising import PromiseDestination, Site
 
 Floats = npt.NDArray[np.float64]
@@ -54,10 +57,14 @@ class Delivery:
 
 
 class Distances:
-    """Great-circle distances from a point to every site at once."""
+    """Great-circle distances from a point to every location at once. Kept with the
+    picture of the network, it remembers the points asked (a customer's postal code
+    comes again and again), up to a bound."""
 
-    def __init__(self, sites: Sequence[Site]) -> None:
-        points = [site.location.point for site in sites]
+    MAX_POINTS = 10_000
+
+    def __init__(self, locations: Sequence[Location]) -> None:
+        points = [location.point for location in locations]
         self._lat = np.radians([p.latitude if p else math.nan for p in points])
         self._lon = np.radians([p.longitude if p else math.nan for p in points])
         self._cos = np.cos(self._lat)
@@ -70,6 +77,8 @@ class Distances:
             km = np.full(len(self._lat), math.inf)
             return km, np.arange(len(km))
         if point not in self._cache:
+            if len(self._cache) >= self.MAX_POINTS:
+                self._cache.clear()
             lat, lon = math.radians(point.latitude), math.radians(point.longitude)
             h = (
                 np.sin((self._lat - lat) / 2) ** 2
@@ -83,15 +92,20 @@ class Distances:
 
 class Reach:
     def __init__(
-        self, sites: Sequence[Site], now: datetime, transit: TransitEstimator | None
+        self,
+        sites: Sequence[Site],
+        now: datetime,
+        transit: TransitEstimator | None,
+        distances: Distances | None = None,
     ) -> None:
         self.sites, self.now, self.transit = sites, now, transit
-        self.distances = Distances(sites)
-        zones = {site.calendar.time_zone: site for site in sites}
-        self._today = min(
-            (site.calendar.local_date(now) for site in zones.values()), default=now.date()
+        self.distances = distances or Distances([site.location for site in sites])
+        # The sites whose ship dates differ: one per schedule, and each with capacity used.
+        self._distinct = list(
+            {site.id if site.used else site.operations.schedule: site for site in sites}.values()
         )
-        self._ship_dates: dict[tuple[str, str, int], date | None] = {}
+        self._ship_dates: dict[tuple[Hashable, str, int], date | None] = {}
+        self._first_ships: dict[tuple[str, int], date | None] = {}
         self._added: dict[tuple[str, date, int], date | None] = {}
 
     def best(
@@ -109,7 +123,7 @@ class Reach:
             site, distance = self.sites[index], float(km[index])
             if not admit(site):
                 continue
-            bound = self._bound(service, distance)
+            bound = self._bound(service, units, distance)
             while waiting and bound is not None and waiting[0][0] <= bound:
                 yield heapq.heappop(waiting)[1]
             if bound is None:  # no rule reaches this far: nor any farther
@@ -150,25 +164,36 @@ class Reach:
             return None
         return Delivery(site, shipped, earliest, max(earliest, latest), distance)
 
-    def _bound(self, service: CarrierService, distance: float) -> Rank | None:
+    def _bound(self, service: CarrierService, units: int, distance: float) -> Rank | None:
         """No site `distance` km away or farther delivers before this."""
         reaching = [rule for rule in service.rules if _reaches(rule, distance)]
-        if not reaching:
+        first_ship = self._first_ship(service, units)
+        if not reaching or first_ship is None:
             return None
         earliest = min(rule.min_days for rule in reaching)
         # A learned estimate may promise sooner than the rule's latest: then only the
         # earliest bounds the latest.
         latest = earliest if self.transit else min(rule.max_days for rule in reaching)
         first, last = (
-            self._add(service, self._today, earliest),
-            self._add(service, self._today, latest),
+            self._add(service, first_ship, earliest),
+            self._add(service, first_ship, latest),
         )
         if first is None or last is None:
             return None
         return (last, first, distance, "")
 
+    def _first_ship(self, service: CarrierService, units: int) -> date | None:
+        """The earliest any site ships (ship dates are few and shared: cheap)."""
+        key = (service.code, units)
+        if key not in self._first_ships:
+            dates = (self._ship_date(site, service, units) for site in self._distinct)
+            self._first_ships[key] = min(filter(None, dates), default=None)
+        return self._first_ships[key]
+
     def _ship_date(self, site: Site, service: CarrierService, units: int) -> date | None:
-        key = (site.id, service.code, units)
+        # Sites with equal schedules and no capacity used ship on equal dates.
+        owner: Hashable = site.id if site.used else site.operations.schedule
+        key = (owner, service.code, units)
         if key not in self._ship_dates:
             names = (service.code, str(service.level))
             self._ship_dates[key] = site.operations.ship_date(self.now, names, units, site.used)

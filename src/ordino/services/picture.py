@@ -27,13 +27,13 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ordino.domain.availability import AvailabilityView
 from ordino.domain.carriers import CarrierService
 from ordino.domain.changes import Change
 from ordino.domain.geo import Grid, Point
-from ordino.domain.inventory import Position
+from ordino.domain.inventory import Floor, Position
 from ordino.domain.network import Location
 from ordino.domain.operations import (
     LocationOperations,
@@ -46,11 +46,24 @@ from ordino.engines.availability import (
     SkuSummary,
     location_grid,
     sku_availability,
+    sourcing_stock,
     valid_until,
 )
+from ordino.engines.reach import Distances
 from ordino.services.unit_of_work import UnitOfWork
 
 DEFAULT_MAX_POSITIONS = 2_000_000
+
+
+class Sellable(NamedTuple):
+    location_id: str
+    available: int
+    floor: Floor
+
+
+class PromiseFrame(NamedTuple):
+    locations: tuple[Location, ...]
+    distances: Distances
 
 
 class NotCached(Exception):
@@ -71,6 +84,10 @@ class SkuStock:
     results: dict[tuple[str, int], tuple[datetime, datetime | None, SkuSummary]] = field(
         default_factory=dict
     )
+    # Per (view, version): where it can be sold or collected, how much, and the floor a
+    # reservation keeps there (promises and capture ask it); forgotten with the stock
+    # and when the network changes.
+    sellable: dict[tuple[str, int], tuple[Sellable, ...]] = field(default_factory=dict)
 
     @property
     def positions(self) -> list[Position]:
@@ -91,6 +108,7 @@ class StockPicture:
         self._views: tuple[AvailabilityView, ...] | None = None
         self._operations: dict[str, LocationOperations] | None = None
         self._carriers: tuple[CarrierService, ...] | None = None
+        self._frames: dict[tuple[str, int], PromiseFrame] = {}
         self._places: dict[tuple[str, str], Point] = {}
         self._names: dict[str, str] = {}  # location ids and SKUs, each held once
         self.hits = self.misses = 0
@@ -113,6 +131,8 @@ class StockPicture:
                 self._drop(sku)
             if change.network:
                 self._forget_network()
+                for entry in self._skus.values():
+                    entry.sellable.clear()
             if change.views:
                 self._views = None
 
@@ -122,6 +142,7 @@ class StockPicture:
     def _forget_network(self) -> None:
         self._locations, self._grid = None, None
         self._operations, self._carriers = None, None
+        self._frames = {}
         self._places.clear()
 
     def locations(self, uow: UnitOfWork | None) -> Mapping[str, Location]:
@@ -145,6 +166,27 @@ class StockPicture:
             with self._lock:
                 if settings == self._settings:
                     self._operations = found
+        return found
+
+    def promise_frame(self, uow: UnitOfWork | None, view: AvailabilityView) -> PromiseFrame:
+        """The locations a view promises from (they ship or hand over), by id, and
+        their places prepared for distances."""
+        key = (view.name, view.version)
+        found = self._frames.get(key)
+        if found is None:
+            settings = self._settings
+            admitted = sorted(
+                (
+                    location
+                    for location in self.locations(uow).values()
+                    if (location.ships or location.pickup) and view.locations.admits(location)
+                ),
+                key=lambda location: location.id,
+            )
+            found = PromiseFrame(tuple(admitted), Distances(admitted))
+            with self._lock:
+                if settings == self._settings:
+                    self._frames[key] = found
         return found
 
     def carriers(self, uow: UnitOfWork | None) -> Sequence[CarrierService]:
@@ -227,6 +269,25 @@ class StockPicture:
         until = valid_until(view, positions, locations, inbound, now)
         entry.results[key] = (now, until, summary)
         return summary
+
+    def sellable(
+        self, uow: UnitOfWork | None, view: AvailabilityView, skus: Sequence[str]
+    ) -> dict[str, tuple[Sellable, ...]]:
+        """Per SKU, the locations that ship it or hand it over in the view, with what
+        each can give and the floor its reservation keeps."""
+        held, locations = self.stock(uow, skus), self.locations(uow)
+        key, found = (view.name, view.version), {}
+        for sku, entry in held.items():
+            sellable = entry.sellable.get(key)
+            if sellable is None:
+                stock, floors = sourcing_stock(view, entry.positions, locations, pickup=True)
+                sellable = tuple(
+                    Sellable(at.location_id, at.available[sku], floors[(at.location_id, sku)])
+                    for at in stock
+                )
+                entry.sellable[key] = sellable
+            found[sku] = sellable
+        return found
 
     def detail(
         self,

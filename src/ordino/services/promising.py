@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ordino.domain.geo import Point
@@ -24,7 +24,6 @@ from ordino.domain.promising import (
     PromiseOption,
     Site,
 )
-from ordino.engines.availability import sourcing_stock
 from ordino.engines.promising import PromiseNetwork, PromiseRules, TransitEstimator, promise
 from ordino.errors import FieldError, InvalidInput
 from ordino.services.availability import resolve_view
@@ -109,28 +108,31 @@ def promise_network(
     skus = [line.sku for line in query.lines]
     held = picture.stock(uow, skus)
     _refuse_unknown(query.lines, {sku for sku, entry in held.items() if entry.known})
-    locations = picture.locations(uow)
     view = resolve_view(picture.views(uow), query.view, query.channel)
-    positions = [p for entry in held.values() for p in entry.positions]
-    stock, floors = sourcing_stock(view, positions, locations, pickup=True)
-    available = {entry.location_id: entry.available for entry in stock}
+    available: dict[str, dict[str, int]] = {}
+    floors: dict[tuple[str, str], Floor] = {}
+    for sku, sellable in picture.sellable(uow, view, skus).items():
+        for at in sellable:
+            available.setdefault(at.location_id, {})[sku] = at.available
+            floors[(at.location_id, sku)] = at.floor
     operations = picture.operations(uow)
-    admitted = [
-        location
-        for location in locations.values()
-        if (location.ships or location.pickup) and view.locations.admits(location)
-    ]
-    used = uow.capacity.used([location.id for location in admitted], now.date() - timedelta(1))
+    frame = picture.promise_frame(uow, view)
+    used = uow.capacity.used(
+        [location.id for location in frame.locations], now.date() - timedelta(1)
+    )
+    no_stock: dict[str, int] = {}
+    no_use: dict[date, int] = {}
     sites = [
         Site(
             location,
             operations[location.id],
-            available.get(location.id, {}),
-            used.get(location.id, {}),
+            available.get(location.id, no_stock),
+            used.get(location.id, no_use),
         )
-        for location in admitted
+        for location in frame.locations
     ]
-    return PromiseNetwork(sites, picture.carriers(uow), promising.transit), floors
+    carriers = picture.carriers(uow)
+    return PromiseNetwork(sites, carriers, promising.transit, frame.distances), floors
 
 
 def _point(query: PromiseQuery, uow: UnitOfWork, promising: Promising) -> Point | None:
