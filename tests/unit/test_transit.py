@@ -157,3 +157,11 @@ def test_calibration_follows_a_drift_as_deliveries_complete() -> None:
     assert _coverage(stale, later, 0.9) < 0.7
     assert 0.85 <= _coverage(told, later, 0.9) <= 0.97
     assert told.as_of == as_of + timedelta(days=40)
+
+
+def test_a_history_that_thins_out_calibrates_on_its_newest_deliveries() -> None:
+    first_60_days = HISTORY[:1200]  # orders up to day 60, the model as of day 90
+
+    thinned = train(first_60_days, AS_OF, FAST)
+
+    assert len(thinned.learners[Leg.LEAD, 0.5].calibration.scores) == FAST.calibration_size

@@ -19,7 +19,7 @@ SETTINGS = TransitSettings(
     boosting=Boosting(rounds=40),
     holdout_days=14,
     settle_days=7,
-    calibration_size=300,
+    calibration_size=150,
 )
 HISTORY = a_history(days=90, per_day=12)
 FIRST, LAST = START.date() + timedelta(days=50), START.date() + timedelta(days=74)

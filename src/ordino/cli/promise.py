@@ -52,7 +52,7 @@ def promise() -> None:
 @click.option(
     "--as-of",
     type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"]),
-    help="Learn only from deliveries completed before this time (default: all).",
+    help="Learn only from deliveries completed before this time (default: the last order).",
 )
 def train_command(history_path: Path, out_path: Path, as_of: datetime | None) -> None:
     """Learn transit times from a history and save the model."""
@@ -68,8 +68,8 @@ def train_command(history_path: Path, out_path: Path, as_of: datetime | None) ->
     click.echo(f"saved {out_path} in {time.monotonic() - started:.1f} s, as of {about.as_of}")
     for leg, count in about.known.items():
         click.echo(f"  {leg}: {count:,} deliveries known")
-    for leg, level, scores in about.learners:
-        click.echo(f"  {leg} at {level:.0%}: calibrated on the {scores:,} newest deliveries")
+    for learner, scores in about.learners:
+        click.echo(f"  {learner}: calibrated on the {scores:,} newest deliveries")
     if not about.learners:
         click.echo("  too little history to learn from: every promise falls back to carrier tables")
 

@@ -160,15 +160,15 @@ def train(
 ) -> TransitModel:
     """A model of the shipments delivered before `as_of` (the others are not looked at).
 
-    The deliveries of the last `holdout_days` are kept out of fitting and calibrate
-    it; all of them feed recent performance and support. `progress(done, total)` is
-    told of each leg learnt."""
+    The deliveries of the last `holdout_days` (at least the `calibration_size`
+    newest) are kept out of fitting and calibrate it; all of them feed recent
+    performance and support. `progress(done, total)` is told of each leg learnt."""
     settings = settings or TransitSettings()
     known = _by_delivery([s for s in shipments if s.delivered_at < as_of])
     recent = RecentPerformance().adding(deliveries_of(known))
     vocabulary = _vocabulary(known, settings.legs)
     model = TransitModel(as_of, settings, vocabulary, recent, _support(known, {}), {})
-    split = as_of - timedelta(days=settings.holdout_days)
+    split = _holdout_start(known, as_of, settings)
     settled = split - timedelta(days=settings.settle_days)
     fitted = [s for s in known if s.delivered_at < split and s.ordered_at < settled]
     held = [s for s in known if s.delivered_at >= split]
@@ -178,6 +178,18 @@ def train(
         if progress is not None:
             progress(settings.legs.index(leg) + 1, len(settings.legs))
     return replace(model, learners=learners, recent=recent.since(model._first_kept_day()))
+
+
+def _holdout_start(
+    known: Sequence[Shipment], as_of: datetime, settings: TransitSettings
+) -> datetime:
+    """Where the deliveries kept to calibrate begin: `holdout_days` before `as_of`, or
+    earlier when those days hold fewer than a calibration's worth (a history that
+    thins out at its end, such as a sample of orders up to a date)."""
+    split = as_of - timedelta(days=settings.holdout_days)
+    if len(known) >= settings.calibration_size:
+        split = min(split, known[-settings.calibration_size].delivered_at)
+    return split
 
 
 def _learners(

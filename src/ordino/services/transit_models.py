@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ordino.domain.history import Shipment
 from ordino.engines.transit import Leg, TransitModel
+from ordino.engines.transit_boosting import Objective
 from ordino.engines.transit_format import UnreadableModel, from_json, to_json
 
 __all__ = ["ModelSummary", "UnreadableModel", "end_of", "load_model", "save_model", "summary"]
@@ -27,6 +28,7 @@ def save_model(model: TransitModel, path: Path) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(temporary, 0o644)  # readable by the server's user, as a plain write would be
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -43,15 +45,19 @@ def load_model(path: Path | str) -> TransitModel:
 
 
 def end_of(shipments: Sequence[Shipment]) -> datetime:
-    """Just after the last delivery: the moment a model of the whole history is as of."""
-    return max(s.delivered_at for s in shipments) + timedelta(seconds=1)
+    """Just after the last order: the moment a model of the whole history is as of.
+
+    Not the last delivery: an export of orders up to a date (delivered ones only)
+    goes on with the slowest of its last orders only, and a model calibrated on
+    those would promise as if every shipment were that slow."""
+    return max(s.ordered_at for s in shipments) + timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
 class ModelSummary:
     as_of: datetime
     known: dict[Leg, int]  # deliveries known per leg
-    learners: list[tuple[Leg, float, int]]  # leg, level, calibration scores held
+    learners: list[tuple[str, int]]  # each base model (its leg, and level) and the scores held
 
 
 def summary(model: TransitModel) -> ModelSummary:
@@ -60,8 +66,9 @@ def summary(model: TransitModel) -> ModelSummary:
         leg, *rest = key.split("|")
         if len(rest) == 1:  # per country; the carrier-service counts are within them
             known[Leg(leg)] += count
+    per_level = model.settings.boosting.objective is Objective.QUANTILE
     learners = [
-        (leg, level, len(learner.calibration.scores))
+        (f"{leg} at {level:.0%}" if per_level else str(leg), len(learner.calibration.scores))
         for (leg, level), learner in sorted(model.learners.items())
     ]
     return ModelSummary(model.as_of, known, learners)
