@@ -45,6 +45,11 @@ class Delivery:
 @dataclass(frozen=True)
 class RecentPerformance:
     tallies: Tallies = field(default_factory=dict)
+    # Statistics already taken, by (leg, key, day, window): the tallies never change,
+    # and every promise of a day asks for the same few.
+    _known: dict[tuple[str, str, int, int], tuple[float, float]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def adding(self, deliveries: Iterable[Delivery]) -> RecentPerformance:
         added = Counter((d.leg, d.key, d.day, d.days_taken) for d in deliveries)
@@ -73,17 +78,21 @@ class RecentPerformance:
     ) -> tuple[Floats, Floats]:
         """The median and 90th percentile of days taken over the `window` days before
         each of `days`, for each query's key (NaN where too few were completed)."""
+        wanted: dict[str, set[int]] = {}
+        for key, day in zip(keys, days, strict=True):
+            if key is not None and (leg, key, day, window) not in self._known:
+                wanted.setdefault(key, set()).add(day)
+        for key, missing in sorted(wanted.items()):
+            ordered = np.array(sorted(missing))
+            counts = self._window_counts(leg, key, ordered, window)
+            found = zip(ordered, _percentile(counts, 0.5), _percentile(counts, 0.9), strict=True)
+            for day, median, p90 in found:
+                self._known[leg, key, int(day), window] = (float(median), float(p90))
         medians = np.full(len(keys), np.nan)
         p90s = np.full(len(keys), np.nan)
-        by_key: dict[str, list[int]] = {}
-        for index, key in enumerate(keys):
+        for index, (key, day) in enumerate(zip(keys, days, strict=True)):
             if key is not None:
-                by_key.setdefault(key, []).append(index)
-        for key, indexes in sorted(by_key.items()):
-            wanted = np.array([days[i] for i in indexes])
-            counts = self._window_counts(leg, key, wanted, window)
-            medians[indexes] = _percentile(counts, 0.5)
-            p90s[indexes] = _percentile(counts, 0.9)
+                medians[index], p90s[index] = self._known[leg, key, day, window]
         return medians, p90s
 
     def _window_counts(
@@ -93,10 +102,10 @@ class RecentPerformance:
         first = int(days.min()) - window
         span = int(days.max()) - first
         dense = np.zeros((span + 1, CAP_DAYS + 1), dtype=np.int64)
-        for day, counts in self.tallies.get((leg, key), {}).items():
-            if first <= day < first + span:
-                for taken, count in counts.items():
-                    dense[day - first + 1, min(taken, CAP_DAYS)] += count
+        tallied = self.tallies.get((leg, key), {})
+        for day in range(first, first + span):  # not every day kept: a query wants a window
+            for taken, count in tallied.get(day, {}).items():
+                dense[day - first + 1, min(taken, CAP_DAYS)] += count
         cumulative = dense.cumsum(axis=0)  # row r: days first .. first + r - 1
         end = days - first
         summed: npt.NDArray[np.int64] = cumulative[end] - cumulative[end - window]
