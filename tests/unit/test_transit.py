@@ -165,3 +165,8 @@ def test_a_history_that_thins_out_calibrates_on_its_newest_deliveries() -> None:
     thinned = train(first_60_days, AS_OF, FAST)
 
     assert len(thinned.learners[Leg.LEAD, 0.5].calibration.scores) == FAST.calibration_size
+
+
+def test_a_query_without_an_offset_is_refused() -> None:
+    with pytest.raises(ValueError, match="needs its offset"):
+        TransitQuery(datetime(2026, 4, 1, 10, 0))  # noqa: DTZ001

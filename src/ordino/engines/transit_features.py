@@ -40,6 +40,10 @@ class TransitQuery:
     carrier: str | None = None
     service: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("a transit query's `at` needs its offset: whose calendar counts?")
+
 
 CATEGORICAL = (
     "origin_region",
