@@ -186,10 +186,12 @@ def _register_bench() -> None:
     from ordino.cli.bench import bench  # noqa: PLC0415
     from ordino.cli.geo import geo  # noqa: PLC0415
     from ordino.cli.inventory import inventory  # noqa: PLC0415
+    from ordino.cli.promise import promise  # noqa: PLC0415
 
     main.add_command(bench)
     main.add_command(inventory)
     main.add_command(geo)
+    main.add_command(promise)
 
 
 _register_bench()

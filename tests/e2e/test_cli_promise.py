@@ -1,0 +1,95 @@
+"""`ordino promise train` saves a model the server can load; `ordino promise replay`
+writes a promise for every order of the window and compares them with the history's."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from ordino.cli.main import main
+from ordino.engines.transit import Leg
+from ordino.engines.transit_features import ordered, query_of
+from ordino.services.transit_models import end_of, load_model
+from tests.shipments import START, a_history, as_csv
+
+HISTORY = a_history(days=100, per_day=10)
+
+
+def _run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["promise", *args])
+
+
+def _history_file(tmp_path: Path, text: str | None = None) -> Path:
+    path = tmp_path / "history.csv"
+    path.write_text(as_csv(HISTORY) if text is None else text)
+    return path
+
+
+def test_train_saves_a_model_that_loads_and_promises(tmp_path: Path) -> None:
+    out = tmp_path / "transit.json"
+
+    result = _run("train", "--history", str(_history_file(tmp_path)), "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    as_of = end_of(HISTORY)  # just after the last order
+    known = sum(s.delivered_at < as_of for s in HISTORY)
+    assert 900 < known < 1000
+    assert f"  lead: {known:,} deliveries known" in result.stdout.splitlines()
+    assert f"  transit: {known:,} deliveries known" in result.stdout.splitlines()
+    model = load_model(out)
+    assert model.as_of == as_of
+    last = HISTORY[-1]
+    shipping = query_of(last, Leg.TRANSIT)
+    assert shipping is not None
+    assert model.promise_days(ordered(last), 0.95) is not None
+    assert model.promise_days(shipping, 0.9, Leg.TRANSIT) is not None
+
+
+def test_replay_promises_every_order_of_the_window_and_compares(tmp_path: Path) -> None:
+    out = tmp_path / "promises.csv"
+    first, last = START.date() + timedelta(days=80), START.date() + timedelta(days=93)
+
+    result = _run(
+        "replay",
+        "--history",
+        str(_history_file(tmp_path)),
+        "--from",
+        first.isoformat(),
+        "--to",
+        last.isoformat(),
+        "--confidence",
+        "0.9",
+        "--out",
+        str(out),
+    )
+
+    assert result.exit_code == 0, result.output
+    with out.open(newline="") as lines:
+        rows = list(csv.DictReader(lines))
+    window = sorted(
+        (s for s in HISTORY if first <= s.ordered_at.date() <= last),
+        key=lambda s: (s.ordered_at, s.shipment_id),
+    )
+    assert [row["shipment_id"] for row in rows] == [s.shipment_id for s in window]
+    assert all(date.fromisoformat(row["promised_by"]) for row in rows)
+    report = result.stdout.splitlines()
+    assert report[0].startswith(f"140 orders from {first} to {last} promised in ")
+    assert [line.split()[0] for line in report[2:4]] == ["ours", "history"]
+    assert report[4].startswith("confidence asked 90.0%, achieved ")
+
+
+def test_a_bad_history_is_refused_naming_line_and_column(tmp_path: Path) -> None:
+    lines = as_csv(HISTORY[:3]).splitlines(keepends=True)
+    lines[2] = lines[2].replace("T", " at ", 1)
+    out = tmp_path / "transit.json"
+
+    result = _run(
+        "train", "--history", str(_history_file(tmp_path, "".join(lines))), "--out", str(out)
+    )
+
+    assert result.exit_code == 1
+    assert "line 3, ordered_at: not an RFC 3339 time" in result.stderr
+    assert not out.exists()
