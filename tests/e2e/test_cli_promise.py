@@ -93,3 +93,16 @@ def test_a_bad_history_is_refused_naming_line_and_column(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "line 3, ordered_at: not an RFC 3339 time" in result.stderr
     assert not out.exists()
+
+
+def test_the_server_does_not_start_with_a_model_it_cannot_read(tmp_path: Path) -> None:
+    bad = tmp_path / "transit.json"
+    bad.write_text('{"not": "a model"}')
+    database = f"sqlite:///{tmp_path / 'ordino.db'}"
+
+    result = CliRunner().invoke(
+        main, ["serve", "--database-url", database], env={"ORDINO_TRANSIT_MODEL": str(bad)}
+    )
+
+    assert result.exit_code == 1
+    assert "not an Ordino transit model" in result.output

@@ -28,6 +28,7 @@ from ordino.engines.sourcing import NearestFirst
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.promising import Promising
+from ordino.services.transit_models import LearnedTransit, load_model
 from ordino.store.engine import make_engine
 from ordino.store.listen import change_feed
 from ordino.store.uow import SqlUnitOfWork
@@ -35,6 +36,14 @@ from ordino.store.uow import SqlUnitOfWork
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _transit(settings: Settings) -> LearnedTransit | None:
+    """The learned transit times, if a model is named: read at start (a model that
+    cannot be read stops the start, rather than promise silently without it)."""
+    if settings.transit_model is None:
+        return None
+    return LearnedTransit(load_model(settings.transit_model), settings.promise_confidence)
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = _now) -> FastAPI:
@@ -79,7 +88,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.clock = clock
     app.state.picture = picture
     app.state.feed = feed
-    app.state.promising = Promising(picture)
+    app.state.promising = Promising(picture, transit=_transit(settings))
     app.state.capture = Capture(NearestFirst(), picture, app.state.promising)
     app.state.key_cache = KeyCache()
     problems.install(app)

@@ -17,6 +17,7 @@ from ordino.errors import InvalidInput
 from ordino.services.access import create_key
 from ordino.services.check import check_inventory, shortages
 from ordino.services.demo import seed_demo
+from ordino.services.transit_models import UnreadableModel, load_model
 from ordino.store import migrate
 from ordino.store.engine import DEFAULT_URL, make_engine, normalise_url
 from ordino.store.uow import SqlUnitOfWork
@@ -72,10 +73,21 @@ def serve(
     """Start the API (and upgrade an embedded SQLite database by itself)."""
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
+        _check_transit_model()
         if demo:
             _demo(engine, host, port)
     os.environ["ORDINO_DATABASE_URL"] = normalise_url(database_url)
     serving.serve(host, port, workers, access_log)
+
+
+def _check_transit_model() -> None:
+    """A model named by ORDINO_TRANSIT_MODEL must be readable before the server starts."""
+    path = os.environ.get("ORDINO_TRANSIT_MODEL")
+    if path:
+        try:
+            load_model(path)
+        except UnreadableModel as error:
+            raise click.ClickException(str(error)) from None
 
 
 def _ensure_schema(engine: Engine, database_url: str) -> None:

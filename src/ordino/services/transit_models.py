@@ -10,16 +10,25 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from ordino.domain.history import Shipment
-from ordino.engines.transit import Leg, TransitModel
+from ordino.domain.carriers import CarrierService, Lane
+from ordino.domain.history import Place, Shipment
+from ordino.engines.transit import Leg, TransitModel, TransitQuery
 from ordino.engines.transit_boosting import Objective
 from ordino.engines.transit_format import UnreadableModel, from_json, to_json
 
-__all__ = ["ModelSummary", "UnreadableModel", "end_of", "load_model", "save_model", "summary"]
+__all__ = [
+    "LearnedTransit",
+    "ModelSummary",
+    "UnreadableModel",
+    "end_of",
+    "load_model",
+    "save_model",
+    "summary",
+]
 
 
 def save_model(model: TransitModel, path: Path) -> None:
@@ -72,3 +81,33 @@ def summary(model: TransitModel) -> ModelSummary:
         for (leg, level), learner in sorted(model.learners.items())
     ]
     return ModelSummary(model.as_of, known, learners)
+
+
+class LearnedTransit:
+    """A saved model as the promise engine's transit estimator: calendar days from
+    the hand-over to the carrier to delivery, at the confidence the server promises
+    (`ORDINO_PROMISE_CONFIDENCE`), or None where its history is thin (the carrier's
+    table then stands). The hand-over is taken at 17:00 UTC of the ship day: the
+    engine knows the day, not the carrier's hour. Asked of the carrier and service
+    first; a history that does not know them answers for the lane."""
+
+    HAND_OVER = time(17, 0)
+
+    def __init__(self, model: TransitModel, confidence: float) -> None:
+        self.model, self.confidence = model, confidence
+
+    def latest_days(self, lane: Lane, service: CarrierService, shipped_on: date) -> int | None:
+        query = TransitQuery(
+            at=datetime.combine(shipped_on, self.HAND_OVER, tzinfo=UTC),
+            origin=Place(None, None, lane.origin_country, lane.origin),
+            destination=Place(
+                lane.destination_postal_code, None, lane.destination_country, lane.destination
+            ),
+            carrier=service.carrier,
+            service=service.code,
+        )
+        days = self.model.promise_days(query, self.confidence, Leg.TRANSIT)
+        if days is None:  # a history without this carrier: what it knows of the lane
+            general = replace(query, carrier=None, service=None)
+            days = self.model.promise_days(general, self.confidence, Leg.TRANSIT)
+        return days
