@@ -59,6 +59,8 @@ def test_the_demo_network_loads_whole_and_once(
     with uow:
         assert [view.name for view in uow.views.all()] == ["marketplace", "web"]
         assert uow.geo.locate("DE", "20095") is not None
+        assert len(uow.operations.documents()) == 8
+        assert [s.code for s, _ in uow.carriers.all()] == ["dhl-express", "dhl-paket", "post-at"]
     assert check_inventory(uow) == []
 
 

@@ -1,6 +1,7 @@
 """The demo network: warehouses and stores in Germany and Austria, a few hundred
 SKUs with stock, a purchase order and a transfer on their way, two channel views
-(web, marketplace) and the postal codes around. Deterministic, so every demo shows
+(web, marketplace), the postal codes around, and how each location works with three
+carrier services to promise from. Deterministic, so every demo shows
 the same numbers."""
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from ordino.domain.catalog import Product
 from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point, PostalCode
 from ordino.domain.network import Address, Location, LocationType
+from ordino.domain.operations import operations_document
 from ordino.domain.supply import CreateSupply, SupplyKind
+from ordino.services.demo_promises import demo_carriers, demo_operations
 from ordino.services.inventory import record_counts
 from ordino.services.retry import with_retries
 from ordino.services.supply import record_supply
@@ -133,6 +136,10 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
     uow.geo.put(demo_postal_codes())
     for supply in _demo_supply(counts, now):
         record_supply(uow, supply, source)
+    for location in locations:
+        uow.operations.put(location.id, operations_document(demo_operations(location)), now)
+    for service in demo_carriers():
+        uow.carriers.put(service, now)
 
 
 def demo_views() -> list[AvailabilityView]:
