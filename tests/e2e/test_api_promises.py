@@ -9,6 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from ordino.domain.geo import Point, PostalCode
+from ordino.services.availability import put_postal_codes
 from ordino.store.tables import capacity_use
 from tests.builders import (
     a_carrier_service_body,
@@ -418,3 +420,23 @@ def test_an_order_without_a_promise_has_nothing_to_measure(api: TestClient) -> N
     assert fields(
         api.post(f"/v1/orders/{order_id}/deliveries", json={"delivered_at": "2026-11-03T12:00"})
     ) == ["delivered_at"]
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_postal_code_one_country_has_needs_no_country(api: TestClient) -> None:
+    codes = [
+        PostalCode("DE", "20095", Point(53.55, 10.0), "Hamburg"),
+        PostalCode("DE", "1010", Point(52.0, 13.0), "nowhere"),
+        PostalCode("AT", "1010", Point(48.21, 16.37), "Wien"),
+    ]
+    put_postal_codes(codes, api.app.state.uow())  # type: ignore[attr-defined]
+
+    hamburg = api.get("/v1/products/SKU-1/promise", params={"postal_code": "20095"})
+    both = api.get("/v1/products/SKU-1/promise", params={"postal_code": "1010"})
+    nowhere = api.get("/v1/products/SKU-1/promise", params={"latitude": 53.5, "longitude": 10.0})
+
+    assert hamburg.status_code == 200, hamburg.text
+    assert hamburg.json()["methods"]["pickup"]["store_id"] == "ST-HAM"
+    assert fields(both) == ["country"]
+    assert "is in AT, DE" in refused(both, 422, "invalid-input")["detail"]
+    assert fields(nowhere) == ["country"]

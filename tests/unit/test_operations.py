@@ -130,3 +130,10 @@ def test_a_cut_off_of_the_service_code_comes_before_one_of_its_level() -> None:
     at_eleven = berlin(2026, 11, 2, 11)
     assert warehouse.ship_date(at_eleven, ("dhl-express", "express"), 1, {}) == date(2026, 11, 3)
     assert warehouse.ship_date(at_eleven, ("ups-express", "express"), 1, {}) == MONDAY
+
+
+def test_a_pickup_is_ready_at_a_whole_minute() -> None:
+    store = a_warehouse()
+    assert store.ready_for_pickup(berlin(2026, 11, 2, 10, 0, 1), 1, {}) == berlin(
+        2026, 11, 2, 11, 1
+    )

@@ -173,10 +173,11 @@ class CartLineIn(Strict):
 
 
 class DestinationIn(Strict):
-    """Where the cart goes: a country and a postal code or a point (or both: the point
-    wins for distances)."""
+    """Where the cart goes: a postal code or a point (or both: the point wins for
+    distances), and the country (it may be left out with a postal code that only one
+    country has)."""
 
-    country: Country
+    country: Country | None = None
     postal_code: PostalCode | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None

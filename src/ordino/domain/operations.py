@@ -129,8 +129,9 @@ class LocationOperations:
         self, start: datetime, units: int, used: Mapping[date, int]
     ) -> datetime | None:
         """When an order whose goods are at the store from `start` on is ready to
-        collect: preparation in working hours, on a day with capacity."""
-        ready = self.calendar.add_working_hours(start, self.pickup_processing_hours)
+        collect: preparation in working hours, on a day with capacity; told to the
+        customer as a whole minute, the next one."""
+        ready = self.calendar.add_working_hours(_minute_up(start), self.pickup_processing_hours)
         while ready is not None and not self.has_room(self.calendar.local_date(ready), units, used):
             next_day = _midnight_after(self.calendar, self.calendar.local_date(ready))
             opening = self.calendar.next_open(next_day)
@@ -192,6 +193,11 @@ def default_operations(location_id: str, time_zone: str) -> LocationOperations:
     """A location nobody described: always open, no cut-off, no processing time, no
     capacity limit; promises from it are as early as its stock allows."""
     return LocationOperations(location_id, always_open(time_zone))
+
+
+def _minute_up(at: datetime) -> datetime:
+    whole = at.replace(second=0, microsecond=0)
+    return whole if whole == at else whole + timedelta(minutes=1)
 
 
 def _midnight_after(calendar: WorkingCalendar, day: date) -> datetime:

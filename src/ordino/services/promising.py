@@ -34,7 +34,7 @@ from ordino.services.unit_of_work import UnitOfWork
 @dataclass(frozen=True)
 class PromiseQuery:
     lines: tuple[CartLine, ...]
-    country: str
+    country: str | None  # None: the one country that has the postal code
     point: Point | None = None
     postal_code: str | None = None
     channel: str | None = None
@@ -94,8 +94,9 @@ def promise_with_floors(
 ) -> tuple[Promise, dict[tuple[str, str], Floor]]:
     """The options, and per (location, SKU) the floor a reservation must leave there
     in the channel's view (order capture reserves with them)."""
+    country = _country(query, uow)
     destination = PromiseDestination(
-        query.country, _point(query, uow, promising), query.postal_code
+        country, _point(query, country, uow, promising), query.postal_code
     )
     network, floors = promise_network(query, uow, promising, now)
     return promise(query.lines, destination, network, now, promising.rules), floors
@@ -135,10 +136,26 @@ def promise_network(
     return PromiseNetwork(sites, carriers, promising.transit, frame.distances), floors
 
 
-def _point(query: PromiseQuery, uow: UnitOfWork, promising: Promising) -> Point | None:
+def _country(query: PromiseQuery, uow: UnitOfWork) -> str:
+    if query.country is not None:
+        return query.country
+    if query.postal_code is None:
+        raise InvalidInput.of("country", "give the country of the destination")
+    countries = uow.geo.countries(query.postal_code)
+    if len(countries) != 1:
+        known = "is in " + ", ".join(countries) if countries else "is not known"
+        raise InvalidInput.of(
+            "country", f"postal code {query.postal_code} {known}: give the country"
+        )
+    return countries[0]
+
+
+def _point(
+    query: PromiseQuery, country: str, uow: UnitOfWork, promising: Promising
+) -> Point | None:
     if query.point is not None or query.postal_code is None:
         return query.point
-    return promising.picture.place(uow, query.country, query.postal_code)
+    return promising.picture.place(uow, country, query.postal_code)
 
 
 def _refuse_unknown(lines: Sequence[CartLine], known: set[str]) -> None:

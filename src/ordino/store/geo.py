@@ -25,6 +25,15 @@ class SqlGeo:
         ).first()
         return None if row is None else Point(row.latitude, row.longitude)
 
+    def countries(self, postal_code: str) -> list[str]:
+        """The countries that have this postal code."""
+        query = (
+            select(postal_codes.c.country)
+            .where(postal_codes.c.postal_code == postal_code)
+            .order_by(postal_codes.c.country)
+        )
+        return list(self.connection.scalars(query))
+
     def put(self, codes: Sequence[PostalCode]) -> None:
         """Replace the points of the codes given (the rest stay)."""
         self.changes.network = True  # where "near me" is
