@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ordino.domain.catalog import refuse_unknown_skus
 from ordino.domain.changes import Change
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.inventory import Floor, Position
@@ -33,7 +34,6 @@ from ordino.engines.availability import sourcing_stock
 from ordino.engines.sourcing import SourcingEngine
 from ordino.errors import (
     DuplicateOrder,
-    FieldError,
     InsufficientStock,
     InvalidInput,
     LostRace,
@@ -120,14 +120,8 @@ def _refuse_duplicate(uow: UnitOfWork, cmd: PlaceOrder) -> None:
 
 
 def _refuse_unknown_skus(uow: UnitOfWork, lines: Sequence[LineRequest]) -> None:
-    known = uow.catalog.known([line.sku for line in lines])
-    errors = [
-        FieldError(f"lines[{i}].sku", f"unknown SKU {line.sku!r}")
-        for i, line in enumerate(lines)
-        if line.sku not in known
-    ]
-    if errors:
-        raise InvalidInput("the order names unknown SKUs", errors=errors)
+    skus = [line.sku for line in lines]
+    refuse_unknown_skus(skus, uow.catalog.known(skus), "the order")
 
 
 def _plan(

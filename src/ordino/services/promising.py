@@ -8,11 +8,11 @@ the database each time, so a placed order's capacity counts at once everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ordino.domain.catalog import refuse_unknown_skus
 from ordino.domain.geo import Point
 from ordino.domain.inventory import Floor
 from ordino.domain.promising import (
@@ -25,7 +25,7 @@ from ordino.domain.promising import (
     Site,
 )
 from ordino.engines.promising import PromiseNetwork, PromiseRules, TransitEstimator, promise
-from ordino.errors import FieldError, InvalidInput
+from ordino.errors import InvalidInput
 from ordino.services.availability import resolve_view
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
@@ -108,7 +108,8 @@ def promise_network(
     picture = promising.picture
     skus = [line.sku for line in query.lines]
     held = picture.stock(uow, skus)
-    _refuse_unknown(query.lines, {sku for sku, entry in held.items() if entry.known})
+    known = {sku for sku, entry in held.items() if entry.known}
+    refuse_unknown_skus([line.sku for line in query.lines], known, "the cart")
     view = resolve_view(picture.views(uow), query.view, query.channel)
     available: dict[str, dict[str, int]] = {}
     floors: dict[tuple[str, str], Floor] = {}
@@ -156,16 +157,6 @@ def _point(
     if query.point is not None or query.postal_code is None:
         return query.point
     return promising.picture.place(uow, country, query.postal_code)
-
-
-def _refuse_unknown(lines: Sequence[CartLine], known: set[str]) -> None:
-    errors = [
-        FieldError(f"lines[{i}].sku", f"unknown SKU {line.sku!r}")
-        for i, line in enumerate(lines)
-        if line.sku not in known
-    ]
-    if errors:
-        raise InvalidInput("the cart names unknown SKUs", errors=errors)
 
 
 def promise_answer(answer: Promise) -> dict[str, Any]:
