@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from ordino.domain.geo import Point, PostalCode
 from ordino.services.availability import put_postal_codes
-from ordino.store.tables import capacity_use
+from ordino.store.tables import capacity_use, outbox
 from tests.builders import (
     a_carrier_service_body,
     a_location_body,
@@ -256,6 +256,15 @@ def test_an_order_keeps_the_option_chosen_and_takes_its_capacity(
     assert [
         (r["location_id"], r["day"].isoformat(), r["used"]) for r in rows(engine, capacity_use)
     ] == [("DC-BER", "2026-11-02", 1)]
+    [created] = [e["data"] for e in rows(engine, outbox) if e["type"] == "order.created"]
+    assert created["promise"] == {
+        "option_id": "ship:dhl-express",
+        "method": "ship",
+        "ship_date": "2026-11-02",
+        "delivery_earliest": "2026-11-03",
+        "delivery_latest": "2026-11-03",
+        "ready_by": None,
+    }
 
 
 @pytest.mark.usefixtures("stocked")

@@ -157,7 +157,7 @@ class Order:
             updated_at=now,
             promise=promise,
         )
-        order._record("order.created", now)
+        order._record("order.created", now, _promised(promise))
         return order
 
     @property
@@ -220,6 +220,22 @@ class Order:
         self.pending_events.append(
             Event(new_id(now), event_type, now, f"order/{self.id}", data | (extra or {}))
         )
+
+
+def _promised(promise: OrderPromise | None) -> dict[str, Any] | None:
+    """What an order's creation event says of its promise, for those who keep it."""
+    if promise is None:
+        return None
+    return {
+        "promise": {
+            "option_id": promise.option_id,
+            "method": str(promise.method),
+            "ship_date": promise.ship_date.isoformat(),
+            "delivery_earliest": promise.delivery_earliest.isoformat(),
+            "delivery_latest": promise.delivery_latest.isoformat(),
+            "ready_by": promise.ready_by.isoformat() if promise.ready_by else None,
+        }
+    }
 
 
 @dataclass(frozen=True)

@@ -191,9 +191,16 @@ class Reach:
         return self._first_ships[key]
 
     def _ship_date(self, site: Site, service: CarrierService, units: int) -> date | None:
-        # Sites with equal schedules and no capacity used ship on equal dates.
-        owner: Hashable = site.id if site.used else site.operations.schedule
-        key = (owner, service.code, units)
+        # Sites with equal schedules and no capacity used ship on equal dates, whatever
+        # the size of the order as long as it fits in a day.
+        operations = site.operations
+        need = operations.capacity.need(units) if operations.capacity else 0
+        key: tuple[Hashable, str, int]
+        if site.used:
+            key = (site.id, service.code, need)
+        else:
+            fits = operations.capacity is None or need <= operations.capacity.limit
+            key = (operations.schedule, service.code, -1 if fits else need)
         if key not in self._ship_dates:
             names = (service.code, str(service.level))
             self._ship_dates[key] = site.operations.ship_date(self.now, names, units, site.used)

@@ -86,7 +86,7 @@ def make_promise(
     query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
 ) -> Promise:
     """The options, in an entered unit of work."""
-    return promise_with_floors(query, uow, promising, now)[0]
+    return _promise(query, uow, promising, now, None)
 
 
 def promise_with_floors(
@@ -94,17 +94,34 @@ def promise_with_floors(
 ) -> tuple[Promise, dict[tuple[str, str], Floor]]:
     """The options, and per (location, SKU) the floor a reservation must leave there
     in the channel's view (order capture reserves with them)."""
+    floors: dict[tuple[str, str], Floor] = {}
+    return _promise(query, uow, promising, now, floors), floors
+
+
+def _promise(
+    query: PromiseQuery,
+    uow: UnitOfWork,
+    promising: Promising,
+    now: datetime,
+    floors: dict[tuple[str, str], Floor] | None,
+) -> Promise:
     country = _country(query, uow)
     destination = PromiseDestination(
         country, _point(query, country, uow, promising), query.postal_code
     )
-    network, floors = promise_network(query, uow, promising, now)
-    return promise(query.lines, destination, network, now, promising.rules), floors
+    network = promise_network(query, uow, promising, now, floors)
+    return promise(query.lines, destination, network, now, promising.rules)
 
 
 def promise_network(
-    query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
-) -> tuple[PromiseNetwork, dict[tuple[str, str], Floor]]:
+    query: PromiseQuery,
+    uow: UnitOfWork,
+    promising: Promising,
+    now: datetime,
+    floors: dict[tuple[str, str], Floor] | None = None,
+) -> PromiseNetwork:
+    """The network as the promise sees it; fills `floors`, when given, with the floor
+    of each (location, SKU) in the view."""
     picture = promising.picture
     skus = [line.sku for line in query.lines]
     held = picture.stock(uow, skus)
@@ -112,11 +129,11 @@ def promise_network(
     refuse_unknown_skus([line.sku for line in query.lines], known, "the cart")
     view = resolve_view(picture.views(uow), query.view, query.channel)
     available: dict[str, dict[str, int]] = {}
-    floors: dict[tuple[str, str], Floor] = {}
     for sku, sellable in picture.sellable(uow, view, skus).items():
         for at in sellable:
             available.setdefault(at.location_id, {})[sku] = at.available
-            floors[(at.location_id, sku)] = at.floor
+        if floors is not None:
+            floors.update(((at.location_id, sku), at.floor) for at in sellable)
     operations = picture.operations(uow)
     frame = picture.promise_frame(uow, view)
     used = uow.capacity.used(
@@ -134,7 +151,7 @@ def promise_network(
         for location in frame.locations
     ]
     carriers = picture.carriers(uow)
-    return PromiseNetwork(sites, carriers, promising.transit, frame.distances), floors
+    return PromiseNetwork(sites, carriers, promising.transit, frame.distances)
 
 
 def _country(query: PromiseQuery, uow: UnitOfWork) -> str:
