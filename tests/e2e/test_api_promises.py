@@ -449,3 +449,21 @@ def test_a_postal_code_one_country_has_needs_no_country(api: TestClient) -> None
     assert fields(both) == ["country"]
     assert "is in AT, DE" in refused(both, 422, "invalid-input")["detail"]
     assert fields(nowhere) == ["country"]
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_ship_to_store_order_takes_the_capacity_of_both_locations(
+    api: TestClient, engine: Engine
+) -> None:
+    store_hours = WAREHOUSE_HOURS | {"capacity": {"limit": 10, "unit": "units"}}
+    assert api.put("/v1/locations/ST-HAM/operations", json=store_hours).status_code == 201
+    body = _order(("SKU-2", 2), promise={"option_id": "ship_to_store:ST-HAM"})
+
+    response = api.post("/v1/orders", json=body)
+
+    assert response.status_code == 201, response.text
+    ready_on = response.json()["promise"]["delivery"]["latest"]
+    taken = {
+        (r["location_id"], r["day"].isoformat()): r["used"] for r in rows(engine, capacity_use)
+    }
+    assert taken == {("DC-BER", "2026-11-02"): 1, ("ST-HAM", ready_on): 2}

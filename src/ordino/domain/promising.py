@@ -183,11 +183,16 @@ def capacity_needed(
     option: PromiseOption, operations: Mapping[str, LocationOperations]
 ) -> tuple[CapacityTaken, ...]:
     """What the option takes of each source location's capacity on its ship day (for
-    a pickup, the store's on the day it is ready)."""
+    a pickup, the store's on the day it is ready), and for a ship-to-store order the
+    receiving store's on the day it prepares the pickup."""
     units: dict[tuple[str, date], int] = {}
     for source in option.sources:
         key = (source.location_id, source.ship_date)
         units[key] = units.get(key, 0) + source.quantity
+    store = operations.get(option.store_id or "")
+    if option.method is Method.SHIP_TO_STORE and store is not None and option.ready_by:
+        key = (store.location_id, store.calendar.local_date(option.ready_by))
+        units[key] = units.get(key, 0) + sum(source.quantity for source in option.sources)
     taken = (
         operations[location_id].capacity_taken(day, count)
         for (location_id, day), count in sorted(units.items())
