@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from ordino.domain.calendar import DeliveryCalendar, weekdays_document, weekdays_from_document
@@ -63,17 +64,13 @@ class Lane:
 
 
 @dataclass(frozen=True)
-class TransitRule:
-    min_days: int
-    max_days: int
-    origin_countries: frozenset[str] = frozenset()  # empty: any
+class LaneMatch:
+    """Which lanes a zone (or a rule) is for; an empty list matches any."""
+
+    origin_countries: frozenset[str] = frozenset()
     destination_countries: frozenset[str] = frozenset()
     postal_prefixes: tuple[str, ...] = ()
     max_km: float | None = None  # the distance band's upper end
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.min_days <= self.max_days:
-            raise InvalidInput("transit days: 0 <= min_days <= max_days")
 
     def matches(self, lane: Lane) -> bool:
         if self.origin_countries and lane.origin_country not in self.origin_countries:
@@ -89,8 +86,30 @@ class TransitRule:
             return False
         if self.max_km is None:
             return True
-        distance = lane.distance_km
-        return distance is not None and distance <= self.max_km
+        return lane.distance_km is not None and lane.distance_km <= self.max_km
+
+
+@dataclass(frozen=True)
+class TransitRule:
+    min_days: int
+    max_days: int
+    origin_countries: frozenset[str] = frozenset()  # empty: any
+    destination_countries: frozenset[str] = frozenset()
+    postal_prefixes: tuple[str, ...] = ()
+    max_km: float | None = None  # the distance band's upper end
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_days <= self.max_days:
+            raise InvalidInput("transit days: 0 <= min_days <= max_days")
+
+    @cached_property
+    def lane_match(self) -> LaneMatch:
+        return LaneMatch(
+            self.origin_countries, self.destination_countries, self.postal_prefixes, self.max_km
+        )
+
+    def matches(self, lane: Lane) -> bool:
+        return self.lane_match.matches(lane)
 
 
 @dataclass(frozen=True)
