@@ -38,6 +38,9 @@ class RateZone:
         weights = [b.up_to_kg for b in self.breaks]
         if not weights or weights != sorted(set(weights)) or weights[0] <= 0:
             raise InvalidInput("weight breaks: at least one, ascending, above 0 kg")
+        prices = [b.price for b in self.breaks]
+        if prices != sorted(prices) or prices[0] < 0:
+            raise InvalidInput("weight breaks: a heavier package never costs less")
 
     def price(self, weight_kg: Decimal) -> Decimal | None:
         for weight_break in self.breaks:
@@ -60,13 +63,20 @@ class RateCard:
     base_per_package: Decimal = Decimal(0)
     minimum_charge: Decimal = Decimal(0)
 
+    def zone(self, lane: Lane) -> RateZone | None:
+        return next((zone for zone in self.zones if zone.match.matches(lane)), None)
+
     def package(self, lane: Lane, weight_kg: Decimal) -> Money | None:
         """What one package of `weight_kg` costs on `lane`; None where not carried."""
-        zone = next((zone for zone in self.zones if zone.match.matches(lane)), None)
+        zone = self.zone(lane)
         price = None if zone is None else zone.price(weight_kg)
         if price is None:
             return None
-        return Money(max(self.minimum_charge, self.base_per_package + price), self.currency)
+        return Money(self.charge(price), self.currency)
+
+    def charge(self, price: Decimal) -> Decimal:
+        """A zone's price as charged: with the base, at least the minimum."""
+        return max(self.minimum_charge, self.base_per_package + price)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,22 @@
+"""Sourcing decisions: the heuristic always, the exact model when the problem is
+small enough for it to answer within its time limit; the better of the two."""
+
+from __future__ import annotations
+
+from ordino.engines.optimiser import Solution, SourcingProblem, better, usable
+from ordino.engines.optimiser_greedy import heuristic
+from ordino.engines.optimiser_mip import exact
+
+# Problems up to this many (candidate, line) pairs go to the exact model as well.
+EXACT_PAIRS = 400
+
+
+def solve(problem: SourcingProblem, time_limit: float = 0.05) -> Solution:
+    quick = heuristic(problem)
+    pairs = len(usable(problem)) * len(problem.lines)
+    if pairs == 0 or pairs > EXACT_PAIRS:
+        return quick
+    proven = exact(problem, time_limit)
+    if proven is None or better(quick, proven):
+        return quick
+    return proven

@@ -1,0 +1,146 @@
+"""The sourcing optimiser's promises, for any small problem: every unit asked is
+either allocated or reported unfilled; no location gives more than it has or has
+room for; the same problem gives the same plan; the exact model is never worse than
+the heuristic."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ordino.domain.carriers import Lane, LaneMatch
+from ordino.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
+from ordino.domain.geo import Point
+from ordino.engines.optimise import solve
+from ordino.engines.optimiser import (
+    Candidate,
+    Solution,
+    SourcingLine,
+    SourcingProblem,
+    feasible,
+)
+from ordino.engines.optimiser_greedy import heuristic
+from ordino.engines.optimiser_mip import exact
+
+D = Decimal
+CUSTOMER = Point(52.52, 13.40)
+CARD = RateCard(
+    "parcel",
+    "EUR",
+    (
+        RateZone(
+            LaneMatch(max_km=250),
+            (WeightBreak(D(2), D("3.00")), WeightBreak(D(5), D("4.50"))),
+            per_extra_kg=D("0.50"),
+        ),
+        RateZone(LaneMatch(), (WeightBreak(D(2), D("5.00")), WeightBreak(D(5), D("7.00"))), D(1)),
+    ),
+    base_per_package=D("0.40"),
+    minimum_charge=D("3.50"),
+)
+SKUS = ("A", "B", "C")
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> SourcingProblem:
+    lines = tuple(
+        SourcingLine(
+            n, sku, draw(st.integers(1, 5)), D(draw(st.sampled_from(["0.3", "1.2", "2.5"])))
+        )
+        for n, sku in enumerate(draw(st.lists(st.sampled_from(SKUS), min_size=1, max_size=3)), 1)
+    )
+    candidates = []
+    costs = {}
+    for n in range(draw(st.integers(1, 5))):
+        at = f"L{n}"
+        point = Point(draw(st.floats(47.5, 54.5)), draw(st.floats(6.5, 14.5)))
+        candidates.append(
+            Candidate(
+                at,
+                Lane.between("DE", point, "DE", CUSTOMER, "10115"),
+                {sku: draw(st.integers(0, 6)) for sku in SKUS},
+                orders_left=draw(st.sampled_from([None, None, 0, 1])),
+                units_left=draw(st.sampled_from([None, None, 2, 6])),
+                days_late=draw(st.sampled_from([0, 0, 0, 1])),
+            )
+        )
+        costs[at] = LocationCosts(
+            per_order=D(draw(st.sampled_from(["0", "1.00", "2.50"]))),
+            per_unit=D(draw(st.sampled_from(["0", "0.20"]))),
+        )
+    weights = CostWeights(
+        per_extra_package=D(draw(st.sampled_from(["0", "2.00"]))),
+        per_day_late=draw(st.sampled_from([None, D("3.00")])),
+    )
+    return SourcingProblem(
+        lines,
+        tuple(candidates),
+        CARD,
+        costs,
+        weights,
+        max_packages=draw(st.sampled_from([None, 1, 2])),
+        split_lines=draw(st.booleans()),
+    )
+
+
+def _accounts(problem: SourcingProblem, found: Solution) -> None:
+    for line in problem.lines:
+        allocated = sum(a.quantity for a in found.assignments if a.line_no == line.line_no)
+        assert allocated + found.unfilled.get(line.line_no, 0) == line.quantity
+    assert feasible(problem, found.assignments)
+    late = {c.location_id for c in problem.candidates if c.days_late > 0}
+    if problem.weights.per_day_late is None:
+        assert not late & {a.location_id for a in found.assignments}
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems())
+def test_the_heuristic_accounts_for_every_unit_within_every_limit(problem: SourcingProblem) -> None:
+    found = heuristic(problem)
+    _accounts(problem, found)
+    assert heuristic(problem) == found
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems())
+def test_the_exact_model_is_never_worse_than_the_heuristic(problem: SourcingProblem) -> None:
+    quick = heuristic(problem)
+    proven = exact(problem, time_limit=10.0)
+    if proven is None:
+        assert quick.filled == 0
+        return
+    _accounts(problem, proven)
+    assert proven.optimal
+    assert proven.filled >= quick.filled
+    if proven.filled == quick.filled:
+        assert proven.total <= quick.total
+    assert exact(problem, time_limit=10.0) == proven
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems())
+def test_solve_answers_the_better_plan(problem: SourcingProblem) -> None:
+    found = solve(problem, time_limit=10.0)
+    _accounts(problem, found)
+    quick = heuristic(problem)
+    assert (-found.filled, found.total) <= (-quick.filled, quick.total)
+
+
+def test_the_cheapest_single_location_ships_a_whole_order() -> None:
+    near = Point(52.40, 13.05)
+    far = Point(48.14, 11.58)
+    problem = SourcingProblem(
+        (SourcingLine(1, "A", 2, D("0.5")), SourcingLine(2, "B", 1, D("0.5"))),
+        (
+            Candidate("FAR", Lane.between("DE", far, "DE", CUSTOMER), {"A": 5, "B": 5}),
+            Candidate("NEAR", Lane.between("DE", near, "DE", CUSTOMER), {"A": 5, "B": 5}),
+            Candidate("HALF", Lane.between("DE", near, "DE", CUSTOMER), {"A": 5}),
+        ),
+        CARD,
+    )
+    found = solve(problem, time_limit=10.0)
+    assert {a.location_id for a in found.assignments} == {"NEAR"}
+    assert found.total == D("3.50")  # 3.00 + 0.40, below the minimum
+    assert found.unfilled == {}
