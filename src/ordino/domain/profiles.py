@@ -1,0 +1,117 @@
+"""Sourcing profiles: the rules a merchandiser sets for which locations may fulfil an
+order and in what order of preference, as data.
+
+A profile applies to the orders of its channels (and, when it names them, order
+types and carrier services). Its filters exclude locations outright; its strategies
+are tried in order until one fills the order: each says which of the remaining
+locations it may use (types, a radius), how many packages at most, whether a line
+may be split across locations; `backorder` accepts what could not be filled to wait
+for supply; `cancel` gives up on it. Its cost weights say what the optimiser
+minimises. Every change makes a new version; an order records the version and the
+strategy that decided it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ordino.domain.costs import CostWeights
+from ordino.domain.network import Location, LocationType
+from ordino.errors import InvalidInput
+
+
+class StrategyKind(StrEnum):
+    SOURCE = "source"  # allocate from the locations the strategy admits
+    BACKORDER = "backorder"  # take what can be filled, the rest waits for supply
+    CANCEL = "cancel"  # what cannot be filled is not taken
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Locations no strategy of the profile may use."""
+
+    location_types: frozenset[LocationType] = frozenset()  # empty: every type
+    countries: frozenset[str] = frozenset()
+    include: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    radius_km: float | None = None  # from the customer
+    min_stock_left: int = 0  # units a location must keep of a SKU after the order
+    ship_from_store: bool = True
+
+    def excludes(self, location: Location, distance_km: float | None) -> str | None:
+        """The first rule that excludes `location`, or None."""
+        checks = (
+            (
+                "location-type",
+                bool(self.location_types) and location.type not in self.location_types,
+            ),
+            ("country", bool(self.countries) and location.address.country not in self.countries),
+            ("not-included", bool(self.include) and location.id not in self.include),
+            ("excluded", location.id in self.exclude),
+            (
+                "no-ship-from-store",
+                not self.ship_from_store and location.type is LocationType.STORE,
+            ),
+            ("radius", self.radius_km is not None and not _within(distance_km, self.radius_km)),
+        )
+        return next((rule for rule, applies in checks if applies), None)
+
+
+def _within(distance_km: float | None, radius_km: float) -> bool:
+    return distance_km is not None and distance_km <= radius_km
+
+
+@dataclass(frozen=True)
+class Strategy:
+    name: str
+    kind: StrategyKind = StrategyKind.SOURCE
+    location_types: frozenset[LocationType] = frozenset()  # empty: what the filters left
+    radius_km: float | None = None
+    max_packages: int | None = None
+    split_lines: bool = True
+    cancel_after_days: int | None = None  # a backorder not filled by then is cancelled
+
+    def __post_init__(self) -> None:
+        if self.max_packages is not None and self.max_packages < 1:
+            raise InvalidInput.of("max_packages", "must be at least 1")
+
+    def admits(self, location: Location, distance_km: float | None) -> bool:
+        if self.location_types and location.type not in self.location_types:
+            return False
+        return self.radius_km is None or (distance_km is not None and distance_km <= self.radius_km)
+
+
+@dataclass(frozen=True)
+class SourcingProfile:
+    name: str
+    channels: frozenset[str]
+    strategies: tuple[Strategy, ...]
+    filters: Filters = field(default_factory=Filters)
+    weights: CostWeights = field(default_factory=CostWeights)
+    order_types: frozenset[str] = frozenset()  # empty: every type
+    services: frozenset[str] = frozenset()  # empty: every carrier service
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.strategies:
+            raise InvalidInput.of("strategies", "a profile needs at least one strategy")
+
+    def applies(self, channel: str, order_type: str | None, service: str | None) -> bool:
+        return (
+            channel in self.channels
+            and (not self.order_types or order_type in self.order_types)
+            and (not self.services or service in self.services)
+        )
+
+
+# Nearest-first as Ordino did before profiles: ship complete from one location, else
+# split across as few as it takes; never backorder.
+DEFAULT_PROFILE = SourcingProfile(
+    "default",
+    frozenset(),
+    (
+        Strategy("ship complete", max_packages=1, split_lines=False),
+        Strategy("split", split_lines=True),
+    ),
+)

@@ -1,0 +1,121 @@
+"""Sourcing by a profile: each filter excludes with its rule named, strategies fall
+back in order, backorder and cancel end the order as they say."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from ordino.domain.carriers import Lane, LaneMatch
+from ordino.domain.costs import RateCard, RateZone, WeightBreak
+from ordino.domain.geo import Point
+from ordino.domain.network import Address, LocationType
+from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
+from ordino.engines.optimiser import Candidate, SourcingLine
+from ordino.engines.sourcing_rules import Outcome, SourcingSite, decide
+from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location
+
+D = Decimal
+CUSTOMER = Point(52.52, 13.40)
+CARD = RateCard(
+    "parcel",
+    "EUR",
+    (RateZone(LaneMatch(), (WeightBreak(D(30), D("5.00")),)),),
+)
+
+
+def a_site(
+    id: str, stock: dict[str, int], point: Point = BERLIN, country: str = "DE", **overrides: Any
+) -> SourcingSite:
+    location = a_location(
+        id,
+        point=point,
+        type=overrides.pop("type", LocationType.WAREHOUSE),
+        address=Address("Str. 1", "Ort", "10115", country),
+    )
+    lane = Lane.between(country, point, "DE", CUSTOMER, "10115")
+    return SourcingSite(location, Candidate(id, lane, stock, **overrides))
+
+
+def profile(*strategies: Strategy, **filters: Any) -> SourcingProfile:
+    return SourcingProfile("web", frozenset({"web"}), strategies, Filters(**filters))
+
+
+WHOLE = Strategy("ship complete", max_packages=1, split_lines=False)
+SPLIT = Strategy("split")
+LINES = (SourcingLine(1, "A", 2), SourcingLine(2, "B", 1))
+SITES = (
+    a_site("DC-BER", {"A": 5, "B": 5}),
+    a_site("DC-MUC", {"A": 5, "B": 5}, point=MUNICH),
+    a_site("ST-HAM", {"A": 5, "B": 5}, point=HAMBURG, type=LocationType.STORE),
+    a_site("DC-VIE", {"A": 5, "B": 5}, point=VIENNA, country="AT"),
+)
+
+
+@pytest.mark.parametrize(
+    ("filters", "excluded"),
+    [
+        ({"location_types": frozenset({LocationType.STORE})}, ("DC-BER", "location-type")),
+        ({"countries": frozenset({"AT"})}, ("DC-BER", "country")),
+        ({"include": frozenset({"DC-VIE"})}, ("DC-BER", "not-included")),
+        ({"exclude": frozenset({"DC-BER"})}, ("DC-BER", "excluded")),
+        ({"radius_km": 100.0}, ("DC-MUC", "radius")),
+        ({"ship_from_store": False}, ("ST-HAM", "no-ship-from-store")),
+    ],
+)
+def test_each_filter_excludes_with_its_rule_named(
+    filters: dict[str, Any], excluded: tuple[str, str]
+) -> None:
+    decision = decide(profile(WHOLE, **filters), LINES, SITES, CARD, {})
+    assert excluded in {(e.location_id, e.rule) for e in decision.excluded}
+    assert excluded[0] not in {a.location_id for a in decision.solution.assignments}
+
+
+def test_stock_a_location_must_keep_is_not_sourced() -> None:
+    sites = (a_site("DC-BER", {"A": 2, "B": 5}), a_site("DC-MUC", {"A": 5, "B": 5}, point=MUNICH))
+    decision = decide(profile(WHOLE, min_stock_left=1), LINES, sites, CARD, {})
+    assert {a.location_id for a in decision.solution.assignments} == {"DC-MUC"}
+
+
+def test_a_strategy_that_cannot_fill_falls_back_to_the_next() -> None:
+    sites = (a_site("DC-BER", {"A": 2}), a_site("DC-MUC", {"B": 1}, point=MUNICH))
+    decision = decide(profile(WHOLE, SPLIT), LINES, sites, CARD, {})
+    assert (decision.outcome, decision.strategy) == (Outcome.SOURCED, "split")
+    assert [(t.strategy, t.filled) for t in decision.tried] == [("ship complete", 2), ("split", 3)]
+    assert {a.location_id for a in decision.solution.assignments} == {"DC-BER", "DC-MUC"}
+
+
+def test_a_strategy_uses_only_the_locations_it_admits() -> None:
+    stores_near = Strategy(
+        "stores near", location_types=frozenset({LocationType.STORE}), radius_km=300
+    )
+    decision = decide(profile(stores_near), LINES, SITES, CARD, {})
+    assert {a.location_id for a in decision.solution.assignments} == {"ST-HAM"}
+    assert decision.tried[0].candidates == 1
+
+
+def test_backorder_takes_the_best_partial_plan_and_leaves_the_rest_waiting() -> None:
+    sites = (a_site("DC-BER", {"A": 1, "B": 1}),)
+    backorder = Strategy("backorder", kind=StrategyKind.BACKORDER, cancel_after_days=14)
+    decision = decide(profile(WHOLE, SPLIT, backorder), LINES, sites, CARD, {})
+    assert (decision.outcome, decision.strategy) == (Outcome.BACKORDERED, "backorder")
+    assert decision.waiting == {1: 1}
+    assert decision.cancel_after_days == 14
+
+
+def test_cancel_or_no_strategy_left_refuses_what_cannot_be_filled() -> None:
+    sites = (a_site("DC-BER", {"A": 1}),)
+    cancel = Strategy("cancel", kind=StrategyKind.CANCEL)
+    assert decide(profile(WHOLE, cancel), LINES, sites, CARD, {}).outcome is Outcome.REFUSED
+    refused = decide(profile(WHOLE), LINES, sites, CARD, {})
+    # Whole lines only: the one unit of A there is not half of line 1.
+    assert (refused.outcome, refused.waiting) == (Outcome.REFUSED, {1: 2, 2: 1})
+
+
+def test_the_decision_names_the_profile_and_its_version() -> None:
+    versioned = SourcingProfile("web", frozenset({"web"}), (WHOLE,), version=7)
+    decision = decide(versioned, LINES, SITES, CARD, {})
+    assert (decision.profile, decision.version, decision.strategy) == ("web", 7, "ship complete")
+    assert decision.solution.method in {"exact", "heuristic"}
