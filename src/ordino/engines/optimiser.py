@@ -97,7 +97,7 @@ def usable(problem: SourcingProblem) -> tuple[Candidate, ...]:
         and (c.orders_left is None or c.orders_left > 0)
         and (c.units_left is None or c.units_left > 0)
         and any(c.available.get(sku, 0) > 0 for sku in skus)
-        and problem.card.package(c.lane, Decimal("0.001")) is not None
+        and problem.card.zone(c.lane) is not None
     ]
     return tuple(sorted(found, key=lambda c: c.location_id))
 

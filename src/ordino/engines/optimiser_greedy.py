@@ -5,19 +5,19 @@ location, a location's lines to the others) while they lower the cost."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from decimal import Decimal
 
 from ordino.engines.optimiser import (
     Assignment,
     Candidate,
     Solution,
     SourcingProblem,
-    better,
     feasible,
     solution,
     usable,
 )
+from ordino.engines.optimiser_fast import FastCosts
 
 NEAR_FOR_MOVES = 20  # locations, beyond those in the plan, a move may go to
 MAX_ROUNDS = 50
@@ -25,13 +25,23 @@ MAX_ROUNDS = 50
 
 def heuristic(problem: SourcingProblem) -> Solution:
     candidates = usable(problem)
-    best = _greedy(problem, candidates)
-    whole = _single_location(problem, candidates)
-    if whole is not None and (best is None or not better(best, whole)):
-        best = whole
-    if best is None:
+    fast = FastCosts(problem, candidates)
+    plans = [
+        plan
+        for plan in (
+            _single_location(problem, candidates, fast),
+            _greedy(problem, candidates, fast),
+        )
+        if plan
+    ]
+    if not plans:
         return solution(problem, (), "heuristic", optimal=False)
-    return _improve(problem, candidates, best)
+    best = min(plans, key=lambda plan: _rank(fast, plan))
+    return solution(problem, _improve(problem, candidates, fast, best), "heuristic", optimal=False)
+
+
+def _rank(fast: FastCosts, plan: Sequence[Assignment]) -> tuple[int, float]:
+    return (-sum(a.quantity for a in plan), fast.plan(plan))
 
 
 def _take(
@@ -54,46 +64,52 @@ def _take(
     return taken
 
 
-def _single_location(problem: SourcingProblem, candidates: Sequence[Candidate]) -> Solution | None:
+def _single_location(
+    problem: SourcingProblem, candidates: Sequence[Candidate], fast: FastCosts
+) -> list[Assignment] | None:
     wanted = {line.line_no: line.quantity for line in problem.lines}
     everything = sum(wanted.values())
-    best: Solution | None = None
+    best: tuple[float, str] | None = None
+    chosen = None
     for candidate in candidates:
         taken = _take(problem, candidate, wanted)
         if sum(a.quantity for a in taken) < everything:
             continue
-        found = solution(problem, taken, "heuristic", optimal=False)
-        if found.cost is not None and (best is None or better(found, best)):
-            best = found
-    return best
+        key = (fast.plan(taken), candidate.location_id)
+        if math.isfinite(key[0]) and (best is None or key < best):
+            best, chosen = key, taken
+    return chosen
 
 
-def _greedy(problem: SourcingProblem, candidates: Sequence[Candidate]) -> Solution | None:
+def _greedy(
+    problem: SourcingProblem, candidates: Sequence[Candidate], fast: FastCosts
+) -> list[Assignment] | None:
     remaining = {line.line_no: line.quantity for line in problem.lines}
     plan: list[Assignment] = []
     used: set[str] = set()
     while any(remaining.values()) and (
         problem.max_packages is None or len(used) < problem.max_packages
     ):
-        step = _best_step(problem, candidates, remaining, plan, used)
+        step = _best_step(problem, candidates, fast, remaining, plan, used)
         if step is None:
             break
         for a in step:
             remaining[a.line_no] -= a.quantity
             used.add(a.location_id)
         plan.extend(step)
-    return solution(problem, plan, "heuristic", optimal=False) if plan else None
+    return plan or None
 
 
 def _best_step(
     problem: SourcingProblem,
     candidates: Sequence[Candidate],
+    fast: FastCosts,
     remaining: dict[int, int],
     plan: list[Assignment],
     used: set[str],
 ) -> list[Assignment] | None:
-    base = solution(problem, plan, "heuristic", optimal=False).total
-    best: tuple[int, Decimal, str] | None = None
+    base = fast.plan(plan)
+    best: tuple[int, float, str] | None = None
     chosen: list[Assignment] | None = None
     for candidate in candidates:
         if candidate.location_id in used:
@@ -102,21 +118,24 @@ def _best_step(
         covered = sum(a.quantity for a in taken)
         if not covered:
             continue
-        with_it = solution(problem, [*plan, *taken], "heuristic", optimal=False)
-        if with_it.cost is None:
+        cost = fast.plan([*plan, *taken])
+        if not math.isfinite(cost):
             continue
-        key = (-covered, (with_it.total - base) / covered, candidate.location_id)
+        key = (-covered, (cost - base) / covered, candidate.location_id)
         if best is None or key < best:
             best, chosen = key, taken
     return chosen
 
 
 def _improve(
-    problem: SourcingProblem, candidates: Sequence[Candidate], start: Solution
-) -> Solution:
+    problem: SourcingProblem,
+    candidates: Sequence[Candidate],
+    fast: FastCosts,
+    start: list[Assignment],
+) -> list[Assignment]:
     best = start
     for _ in range(MAX_ROUNDS):
-        moved = _first_better_move(problem, candidates, best)
+        moved = _first_better_move(problem, candidates, fast, best)
         if moved is None:
             return best
         best = moved
@@ -124,26 +143,26 @@ def _improve(
 
 
 def _first_better_move(
-    problem: SourcingProblem, candidates: Sequence[Candidate], current: Solution
-) -> Solution | None:
-    in_plan = sorted({a.location_id for a in current.assignments})
-    targets = in_plan + [
-        c.location_id
-        for c in candidates[: NEAR_FOR_MOVES + len(in_plan)]
-        if c.location_id not in in_plan
-    ]
-    plan = list(current.assignments)
-    for index, a in enumerate(plan):
+    problem: SourcingProblem,
+    candidates: Sequence[Candidate],
+    fast: FastCosts,
+    current: list[Assignment],
+) -> list[Assignment] | None:
+    in_plan = sorted({a.location_id for a in current})
+    nearest = sorted(
+        (c for c in candidates if c.location_id not in in_plan),
+        key=lambda c: (fast.package(c.location_id, {}), c.location_id),
+    )[:NEAR_FOR_MOVES]
+    targets = in_plan + [c.location_id for c in nearest]
+    now = _rank(fast, current)
+    for index, a in enumerate(current):
         for target in targets:
             if target == a.location_id:
                 continue
-            rest = plan[:index] + plan[index + 1 :]
+            rest = current[:index] + current[index + 1 :]
             trial = _merged([*rest, Assignment(a.line_no, target, a.quantity)])
-            if not feasible(problem, trial):
-                continue
-            found = solution(problem, trial, "heuristic", optimal=False)
-            if found.cost is not None and better(found, current):
-                return found
+            if _rank(fast, trial) < now and feasible(problem, trial):
+                return trial
     return None
 
 
