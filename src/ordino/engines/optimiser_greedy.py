@@ -1,7 +1,8 @@
-"""The sourcing heuristic: the cheapest location that ships the whole order; else
-locations taken one at a time, the one that fills the most of what is left first
-(fewest packages), the cheaper on a tie; then local moves (a line's units to another
-location, a location's lines to the others) while they lower the cost."""
+"""The sourcing heuristic: the best of three starts — the cheapest location that ships
+the whole order; locations taken one at a time, the one that fills the most of what
+is left first (fewest packages); locations taken one at a time, the cheapest per
+unit first — then local moves (a line's units to another location) while they lower
+the cost."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def heuristic(problem: SourcingProblem) -> Solution:
         plan
         for plan in (
             _single_location(problem, candidates, fast),
-            _greedy(problem, candidates, fast),
+            _greedy(problem, candidates, fast, fewest=True),
+            _greedy(problem, candidates, fast, fewest=False),
         )
         if plan
     ]
@@ -82,15 +84,17 @@ def _single_location(
 
 
 def _greedy(
-    problem: SourcingProblem, candidates: Sequence[Candidate], fast: FastCosts
+    problem: SourcingProblem, candidates: Sequence[Candidate], fast: FastCosts, *, fewest: bool
 ) -> list[Assignment] | None:
+    """Locations one at a time: with `fewest`, the one that fills most of what is left
+    (the cheaper per unit on a tie); else the cheapest per unit it fills."""
     remaining = {line.line_no: line.quantity for line in problem.lines}
     plan: list[Assignment] = []
     used: set[str] = set()
     while any(remaining.values()) and (
         problem.max_packages is None or len(used) < problem.max_packages
     ):
-        step = _best_step(problem, candidates, fast, remaining, plan, used)
+        step = _best_step(problem, candidates, fast, (remaining, plan, used), fewest=fewest)
         if step is None:
             break
         for a in step:
@@ -104,10 +108,11 @@ def _best_step(
     problem: SourcingProblem,
     candidates: Sequence[Candidate],
     fast: FastCosts,
-    remaining: dict[int, int],
-    plan: list[Assignment],
-    used: set[str],
+    state: tuple[dict[int, int], list[Assignment], set[str]],
+    *,
+    fewest: bool,
 ) -> list[Assignment] | None:
+    remaining, plan, used = state
     base = fast.plan(plan)
     best: tuple[int, float, str] | None = None
     chosen: list[Assignment] | None = None
@@ -121,7 +126,7 @@ def _best_step(
         cost = fast.plan([*plan, *taken])
         if not math.isfinite(cost):
             continue
-        key = (-covered, (cost - base) / covered, candidate.location_id)
+        key = (-covered if fewest else 0, (cost - base) / covered, candidate.location_id)
         if best is None or key < best:
             best, chosen = key, taken
     return chosen
