@@ -21,25 +21,27 @@ from ordino.engines.optimiser import (
 from ordino.engines.optimiser_fast import FastCosts
 
 NEAR_FOR_MOVES = 20  # locations, beyond those in the plan, a move may go to
+SHORTLIST = 12  # per line (and by coverage): the candidates split plans are made of
 MAX_ROUNDS = 50
 
 
 def heuristic(problem: SourcingProblem) -> Solution:
     candidates = usable(problem)
     fast = FastCosts(problem, candidates)
+    shortlist = _shortlist(problem, candidates, fast)
     plans = [
         plan
         for plan in (
             _single_location(problem, candidates, fast),
-            _greedy(problem, candidates, fast, fewest=True),
-            _greedy(problem, candidates, fast, fewest=False),
+            _greedy(problem, shortlist, fast, fewest=True),
+            _greedy(problem, shortlist, fast, fewest=False),
         )
         if plan
     ]
     if not plans:
         return solution(problem, (), "heuristic", optimal=False)
     best = min(plans, key=lambda plan: _rank(fast, plan))
-    return solution(problem, _improve(problem, candidates, fast, best), "heuristic", optimal=False)
+    return solution(problem, _improve(problem, shortlist, fast, best), "heuristic", optimal=False)
 
 
 def _rank(fast: FastCosts, plan: Sequence[Assignment]) -> tuple[int, float]:
@@ -64,6 +66,31 @@ def _take(
         room = None if room is None else room - have
         taken.append(Assignment(line.line_no, candidate.location_id, have))
     return taken
+
+
+def _shortlist(
+    problem: SourcingProblem, candidates: Sequence[Candidate], fast: FastCosts
+) -> list[Candidate]:
+    """The candidates a split plan is built from: per line, those that ship it most
+    cheaply per unit; and those that fill most of the order. Others could only
+    matter in plans the cheap ones already beat."""
+    if len(candidates) <= SHORTLIST * (len(problem.lines) + 1):
+        return list(candidates)
+    chosen: set[str] = set()
+    for line in problem.lines:
+        offers = []
+        for c in candidates:
+            units = min(line.quantity, c.available.get(line.sku, 0))
+            if units > 0:
+                cost = fast.package(c.location_id, {line.line_no: units}) / units
+                offers.append((cost, c.location_id))
+        chosen.update(at for _, at in sorted(offers)[:SHORTLIST])
+    wanted = {line.line_no: line.quantity for line in problem.lines}
+    coverage = sorted(
+        (-sum(a.quantity for a in _take(problem, c, wanted)), c.location_id) for c in candidates
+    )
+    chosen.update(at for _, at in coverage[:SHORTLIST])
+    return [c for c in candidates if c.location_id in chosen]
 
 
 def _single_location(
