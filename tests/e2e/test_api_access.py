@@ -27,12 +27,13 @@ from tests.conftest import ADMIN_KEY
 from tests.e2e.support import levels
 
 PROBLEM = "application/problem+json"
+PROFILE = {"channels": ["web"], "strategies": [{"name": "nearest"}]}
 
 
 def _network_with_an_order(api: TestClient) -> str:
     """DC-BER holding 100 of SKU-1 and 5 of SKU-2, DC-2 holding 1 of SKU-3, purchase
     orders PO-R, PO-C, PO-S of SKU-4 for DC-BER, carrier services dhl and dhl-old, and
-    one order placed with a promise (W-1001)."""
+    sourcing profiles web and old, and one order placed with a promise (W-1001)."""
     for location_id in ("DC-BER", "DC-2"):
         assert api.put(f"/v1/locations/{location_id}", json=a_location_body()).status_code == 201
     for location_id, sku, on_hand in (
@@ -55,6 +56,9 @@ def _network_with_an_order(api: TestClient) -> str:
         assert api.post("/v1/supply", json=po).status_code == 201
     for code in ("dhl", "dhl-old"):
         response = api.put(f"/v1/carrier-services/{code}", json=a_carrier_service_body())
+        assert response.status_code == 201
+    for name in ("web", "old"):
+        response = api.put(f"/v1/sourcing-profiles/{name}", json=PROFILE)
         assert response.status_code == 201
     body = an_order_body(("SKU-1", 2)) | {"promise": {"option_id": "ship:dhl"}}
     placed = api.post("/v1/orders", json=body)
@@ -178,6 +182,11 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
         200,
     ),
     "promise for a product page": ("GET", "/v1/products/SKU-1/promise?country=DE", None, 200),
+    "put profile": ("PUT", "/v1/sourcing-profiles/app", PROFILE | {"channels": ["app"]}, 201),
+    "get profile": ("GET", "/v1/sourcing-profiles/web", None, 200),
+    "get profile version": ("GET", "/v1/sourcing-profiles/web/versions/1", None, 200),
+    "list profiles": ("GET", "/v1/sourcing-profiles", None, 200),
+    "delete profile": ("DELETE", "/v1/sourcing-profiles/old", None, 204),
     "place order": ("POST", "/v1/orders", an_order_body(external_id="W-ROLE"), 201),
     "list orders": ("GET", "/v1/orders", None, 200),
     "get order": ("GET", "/v1/orders/{order_id}", None, 200),
@@ -211,6 +220,9 @@ READ = {
     "list carrier services",
     "promise",
     "promise for a product page",
+    "get profile",
+    "get profile version",
+    "list profiles",
 }
 INVENTORY = {
     "put position",
@@ -258,6 +270,8 @@ def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
         "put view": api.get("/v1/availability-views/web").status_code == 200,
         "put operations": api.get("/v1/locations/DC-2/operations").json()["version"] == 1,
         "put carrier service": api.get("/v1/carrier-services/ups").status_code == 200,
+        "put profile": api.get("/v1/sourcing-profiles/app").status_code == 200,
+        "delete profile": api.get("/v1/sourcing-profiles/old").status_code == 404,
         "delete carrier service": api.get("/v1/carrier-services/dhl-old").status_code == 404,
         "receive supply": _supply(api, "PO-R")["received"] == 1,
         "cancel supply": _supply(api, "PO-C")["cancelled"] == 10,
@@ -342,6 +356,9 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/products/{sku}/promise",
         "/v1/promise-performance",
         "/v1/promises",
+        "/v1/sourcing-profiles",
+        "/v1/sourcing-profiles/{name}",
+        "/v1/sourcing-profiles/{name}/versions/{version}",
         "/v1/supply",
         "/v1/supply/{supply_id}",
         "/v1/supply/{supply_id}/cancel",

@@ -18,6 +18,7 @@ from ordino.api import (
     routes_inventory,
     routes_network,
     routes_orders,
+    routes_profiles,
     routes_promising,
     routes_supply,
 )
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(routes_inventory.router)
     app.include_router(routes_supply.router)
     app.include_router(routes_promising.router)
+    app.include_router(routes_profiles.router)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:

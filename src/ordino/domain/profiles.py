@@ -14,7 +14,9 @@ strategy that decided it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from ordino.domain.costs import CostWeights
 from ordino.domain.network import Location, LocationType
@@ -115,3 +117,82 @@ DEFAULT_PROFILE = SourcingProfile(
         Strategy("split", split_lines=True),
     ),
 )
+
+
+def profile_document(profile: SourcingProfile) -> dict[str, Any]:
+    """A profile's rules as JSON: how it is stored, and what the API reads and writes."""
+    f, w = profile.filters, profile.weights
+    return {
+        "channels": sorted(profile.channels),
+        "order_types": sorted(profile.order_types),
+        "services": sorted(profile.services),
+        "filters": {
+            "location_types": sorted(f.location_types),
+            "countries": sorted(f.countries),
+            "include": sorted(f.include),
+            "exclude": sorted(f.exclude),
+            "radius_km": f.radius_km,
+            "min_stock_left": f.min_stock_left,
+            "ship_from_store": f.ship_from_store,
+        },
+        "strategies": [
+            {
+                "name": s.name,
+                "kind": str(s.kind),
+                "location_types": sorted(s.location_types),
+                "radius_km": s.radius_km,
+                "max_packages": s.max_packages,
+                "split_lines": s.split_lines,
+                "cancel_after_days": s.cancel_after_days,
+            }
+            for s in profile.strategies
+        ],
+        "weights": {
+            "shipping": str(w.shipping),
+            "handling": str(w.handling),
+            "labour": str(w.labour),
+            "margin": str(w.margin),
+            "per_extra_package": str(w.per_extra_package),
+            "per_day_late": None if w.per_day_late is None else str(w.per_day_late),
+        },
+    }
+
+
+def profile_from_document(name: str, d: dict[str, Any], version: int) -> SourcingProfile:
+    f, w = d["filters"], d["weights"]
+    return SourcingProfile(
+        name=name,
+        channels=frozenset(d["channels"]),
+        order_types=frozenset(d["order_types"]),
+        services=frozenset(d["services"]),
+        filters=Filters(
+            frozenset(LocationType(t) for t in f["location_types"]),
+            frozenset(f["countries"]),
+            frozenset(f["include"]),
+            frozenset(f["exclude"]),
+            f["radius_km"],
+            f["min_stock_left"],
+            f["ship_from_store"],
+        ),
+        strategies=tuple(
+            Strategy(
+                s["name"],
+                StrategyKind(s["kind"]),
+                frozenset(LocationType(t) for t in s["location_types"]),
+                s["radius_km"],
+                s["max_packages"],
+                s["split_lines"],
+                s["cancel_after_days"],
+            )
+            for s in d["strategies"]
+        ),
+        weights=CostWeights(
+            Decimal(w["shipping"]),
+            Decimal(w["handling"]),
+            Decimal(w["labour"]),
+            Decimal(w["margin"]),
+            Decimal(w["per_extra_package"]),
+            None if w["per_day_late"] is None else Decimal(w["per_day_late"]),
+        ),
+        version=version,
+    )

@@ -240,6 +240,26 @@ carrier_services = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# Sourcing profiles (ordino.domain.profiles): the current document of each, and
+# every version it ever had (an order names the version that sourced it).
+sourcing_profiles = Table(
+    "sourcing_profiles",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+sourcing_profile_versions = Table(
+    "sourcing_profile_versions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 # Capacity placed orders took per location and local day (orders or units, as the
 # location counts); quotes take none.
 capacity_use = Table(

@@ -21,6 +21,7 @@ from ordino.store.movements import SqlMovements
 from ordino.store.orders import SqlOrders
 from ordino.store.outbox import SqlEvents
 from ordino.store.pending import PendingWrites
+from ordino.store.profiles import SqlProfiles
 from ordino.store.promising import SqlCapacity, SqlCarriers, SqlDeliveries, SqlOperations
 from ordino.store.records import SqlApiKeys, SqlIdempotency
 from ordino.store.signals import SqlSignals
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
         self.carriers = SqlCarriers(connection, changes)
         self.capacity = SqlCapacity(connection)
         self.deliveries = SqlDeliveries(connection)
+        self.profiles = SqlProfiles(connection)
         return self
 
     def __exit__(

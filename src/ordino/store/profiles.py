@@ -1,0 +1,70 @@
+"""Sourcing profiles: the current document of each, and every version kept (an order
+names the version that sourced it, and its explanation shows those rules)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ordino.domain.profiles import SourcingProfile, profile_document, profile_from_document
+from ordino.errors import LostRace
+from ordino.store.tables import sourcing_profile_versions, sourcing_profiles
+
+
+class SqlProfiles:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def all(self) -> list[SourcingProfile]:
+        query = select(sourcing_profiles).order_by(sourcing_profiles.c.name)
+        return [
+            profile_from_document(row.name, row.document, row.version)
+            for row in self.connection.execute(query)
+        ]
+
+    def get(self, name: str) -> SourcingProfile | None:
+        query = select(sourcing_profiles).where(sourcing_profiles.c.name == name)
+        row = self.connection.execute(query).first()
+        return None if row is None else profile_from_document(row.name, row.document, row.version)
+
+    def version(self, name: str, version: int) -> SourcingProfile | None:
+        table = sourcing_profile_versions
+        query = select(table).where(table.c.name == name, table.c.version == version)
+        row = self.connection.execute(query).first()
+        return None if row is None else profile_from_document(row.name, row.document, row.version)
+
+    def put(self, profile: SourcingProfile, now: datetime) -> tuple[bool, int]:
+        """Create or replace; (created, the version it now has), that version kept.
+        Versions go on counting across a removal: a number names one set of rules."""
+        kept = sourcing_profile_versions
+        latest = self.connection.scalar(
+            select(func.max(kept.c.version)).where(kept.c.name == profile.name)
+        )
+        version = (latest or 0) + 1
+        document = profile_document(profile)
+        values = {"document": document, "version": version, "updated_at": now}
+        try:
+            self.connection.execute(
+                insert(kept).values(
+                    name=profile.name, version=version, document=document, created_at=now
+                )
+            )
+            replaced = self.connection.execute(
+                update(sourcing_profiles)
+                .where(sourcing_profiles.c.name == profile.name)
+                .values(**values)
+            ).rowcount
+            if not replaced:
+                self.connection.execute(
+                    insert(sourcing_profiles).values(name=profile.name, **values)
+                )
+        except IntegrityError as error:  # changed concurrently
+            raise LostRace(str(error.orig)) from error
+        return not replaced, version
+
+    def remove(self, name: str) -> bool:
+        """The current profile goes; its versions stay, for the orders that name them."""
+        query = delete(sourcing_profiles).where(sourcing_profiles.c.name == name)
+        return bool(self.connection.execute(query).rowcount)
