@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from decimal import Decimal
 
 from ordino.engines.optimiser import Assignment, Candidate, SourcingProblem
 
@@ -24,28 +25,39 @@ class FastCosts:
         self.steps: dict[str, tuple[list[float], list[float], float | None, float, float]] = {}
         self.shipping = float(problem.weights.shipping)
         self.late: dict[str, int] = {}
+        # Decimals to floats once per distinct value and zone: locations share them.
+        self._handling: dict[tuple[Decimal, Decimal, Decimal], tuple[float, float]] = {}
+        self._zones: dict[int, tuple[list[float], list[float], float | None, float, float]] = {}
         for c in candidates:
             self._prepare(problem, c)
 
     def _prepare(self, problem: SourcingProblem, c: Candidate) -> None:
-        w, card = problem.weights, problem.card
+        w = problem.weights
         at = problem.costs.get(c.location_id)
-        self.fixed[c.location_id] = float(at.per_order * w.handling) if at else 0.0
-        unit = 0.0
+        fixed, unit = 0.0, 0.0
         if at is not None:
-            unit = float(at.per_unit * w.handling + at.store_labour_per_unit * w.labour)
+            key = (at.per_order, at.per_unit, at.store_labour_per_unit)
+            if key not in self._handling:
+                self._handling[key] = (
+                    float(at.per_order * w.handling),
+                    float(at.per_unit * w.handling + at.store_labour_per_unit * w.labour),
+                )
+            fixed, unit = self._handling[key]
+        self.fixed[c.location_id] = fixed
         for no, line in self.lines.items():
             markdown = at.markdown.get(line.sku) if at is not None and at.markdown else None
             lost = float(line.unit_value * markdown * w.margin) if markdown else 0.0
             self.unit[(c.location_id, no)] = unit + lost
-        zone = card.zone(c.lane)
+        zone = problem.card.zone(c.lane)
         assert zone is not None
-        caps = [float(b.up_to_kg) for b in zone.breaks]
-        prices = [float(card.charge(b.price)) * float(w.shipping) for b in zone.breaks]
-        extra = None if zone.per_extra_kg is None else float(zone.per_extra_kg)
-        last = float(card.base_per_package + zone.breaks[-1].price)
-        minimum = float(card.minimum_charge)
-        self.steps[c.location_id] = (caps, prices, extra, last, minimum)
+        if id(zone) not in self._zones:
+            card = problem.card
+            caps = [float(b.up_to_kg) for b in zone.breaks]
+            prices = [float(card.charge(b.price)) * float(w.shipping) for b in zone.breaks]
+            extra = None if zone.per_extra_kg is None else float(zone.per_extra_kg)
+            last = float(card.base_per_package + zone.breaks[-1].price)
+            self._zones[id(zone)] = (caps, prices, extra, last, float(card.minimum_charge))
+        self.steps[c.location_id] = self._zones[id(zone)]
         self.late[c.location_id] = c.days_late
 
     def package(self, location_id: str, units: dict[int, int]) -> float:

@@ -28,11 +28,13 @@ MAX_ROUNDS = 50
 def heuristic(problem: SourcingProblem) -> Solution:
     candidates = usable(problem)
     fast = FastCosts(problem, candidates)
-    shortlist = _shortlist(problem, candidates, fast)
+    wanted = {line.line_no: line.quantity for line in problem.lines}
+    whole = {c.location_id: _take(problem, c, wanted) for c in candidates}  # each, once
+    shortlist = _shortlist(problem, candidates, fast, whole)
     plans = [
         plan
         for plan in (
-            _single_location(problem, candidates, fast),
+            _single_location(problem, candidates, fast, whole),
             _greedy(problem, shortlist, fast, fewest=True),
             _greedy(problem, shortlist, fast, fewest=False),
         )
@@ -69,7 +71,10 @@ def _take(
 
 
 def _shortlist(
-    problem: SourcingProblem, candidates: Sequence[Candidate], fast: FastCosts
+    problem: SourcingProblem,
+    candidates: Sequence[Candidate],
+    fast: FastCosts,
+    whole: dict[str, list[Assignment]],
 ) -> list[Candidate]:
     """The candidates a split plan is built from: per line, those that ship it most
     cheaply per unit; and those that fill most of the order. Others could only
@@ -85,23 +90,24 @@ def _shortlist(
                 cost = fast.package(c.location_id, {line.line_no: units}) / units
                 offers.append((cost, c.location_id))
         chosen.update(at for _, at in sorted(offers)[:SHORTLIST])
-    wanted = {line.line_no: line.quantity for line in problem.lines}
     coverage = sorted(
-        (-sum(a.quantity for a in _take(problem, c, wanted)), c.location_id) for c in candidates
+        (-sum(a.quantity for a in whole[c.location_id]), c.location_id) for c in candidates
     )
     chosen.update(at for _, at in coverage[:SHORTLIST])
     return [c for c in candidates if c.location_id in chosen]
 
 
 def _single_location(
-    problem: SourcingProblem, candidates: Sequence[Candidate], fast: FastCosts
+    problem: SourcingProblem,
+    candidates: Sequence[Candidate],
+    fast: FastCosts,
+    whole: dict[str, list[Assignment]],
 ) -> list[Assignment] | None:
-    wanted = {line.line_no: line.quantity for line in problem.lines}
-    everything = sum(wanted.values())
+    everything = sum(line.quantity for line in problem.lines)
     best: tuple[float, str] | None = None
     chosen = None
     for candidate in candidates:
-        taken = _take(problem, candidate, wanted)
+        taken = whole[candidate.location_id]
         if sum(a.quantity for a in taken) < everything:
             continue
         key = (fast.plan(taken), candidate.location_id)
