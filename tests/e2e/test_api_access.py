@@ -28,6 +28,7 @@ from tests.e2e.support import levels
 
 PROBLEM = "application/problem+json"
 PROFILE = {"channels": ["web"], "strategies": [{"name": "nearest"}]}
+RATE_CARD = {"currency": "EUR", "zones": [{"breaks": [{"up_to_kg": "10", "price": "5.00"}]}]}
 
 
 def _network_with_an_order(api: TestClient) -> str:
@@ -182,6 +183,8 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
         200,
     ),
     "promise for a product page": ("GET", "/v1/products/SKU-1/promise?country=DE", None, 200),
+    "put rate card": ("PUT", "/v1/rate-cards/dhl", RATE_CARD, 201),
+    "list rate cards": ("GET", "/v1/rate-cards", None, 200),
     "put profile": ("PUT", "/v1/sourcing-profiles/app", PROFILE | {"channels": ["app"]}, 201),
     "get profile": ("GET", "/v1/sourcing-profiles/web", None, 200),
     "get profile version": ("GET", "/v1/sourcing-profiles/web/versions/1", None, 200),
@@ -223,6 +226,7 @@ READ = {
     "get profile",
     "get profile version",
     "list profiles",
+    "list rate cards",
 }
 INVENTORY = {
     "put position",
@@ -271,6 +275,7 @@ def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
         "put operations": api.get("/v1/locations/DC-2/operations").json()["version"] == 1,
         "put carrier service": api.get("/v1/carrier-services/ups").status_code == 200,
         "put profile": api.get("/v1/sourcing-profiles/app").status_code == 200,
+        "put rate card": api.get("/v1/rate-cards/dhl").status_code == 200,
         "delete profile": api.get("/v1/sourcing-profiles/old").status_code == 404,
         "delete carrier service": api.get("/v1/carrier-services/dhl-old").status_code == 404,
         "receive supply": _supply(api, "PO-R")["received"] == 1,
@@ -356,6 +361,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/products/{sku}/promise",
         "/v1/promise-performance",
         "/v1/promises",
+        "/v1/rate-cards",
+        "/v1/rate-cards/{service}",
         "/v1/sourcing-profiles",
         "/v1/sourcing-profiles/{name}",
         "/v1/sourcing-profiles/{name}/versions/{version}",

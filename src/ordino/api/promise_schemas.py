@@ -4,6 +4,7 @@ to promise. Each is checked whole here, so that the field that is wrong is named
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from itertools import pairwise
 from typing import Annotated, Any, Literal, Self
 
@@ -30,6 +31,7 @@ from ordino.api.fields import (
 )
 from ordino.domain.calendar import WEEKDAYS
 from ordino.domain.carriers import CarrierService, ServiceLevel, service_from_document
+from ordino.domain.costs import RateCard, rate_card_from_document
 from ordino.domain.money import BadAmount, parse_amount
 from ordino.domain.operations import CapacityUnit
 from ordino.domain.promising import CartLine
@@ -237,3 +239,43 @@ class PerformanceParams(Strict):
     until: Annotated[AwareDatetime, AfterValidator(_representable)] | None = Field(
         None, alias="to", description="Deliveries before (default: now)"
     )
+
+
+Money = Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,4})?$")]
+
+
+class WeightBreakIn(Strict):
+    up_to_kg: Annotated[str, StringConstraints(pattern=r"^\d{1,6}(\.\d{1,3})?$")]
+    price: Money
+
+
+class RateZoneIn(Strict):
+    """Matches lanes as a transit rule does; the first zone that fits prices."""
+
+    origin_countries: Annotated[list[Country], Field(max_length=300)] = []
+    destination_countries: Annotated[list[Country], Field(max_length=300)] = []
+    postal_prefixes: Annotated[list[PostalPrefix], Field(max_length=10_000)] = []
+    max_km: Annotated[float | None, Field(gt=0, le=40_075)] = None
+    breaks: Annotated[list[WeightBreakIn], Field(min_length=1, max_length=100)]
+    per_extra_kg: Money | None = None
+
+    @model_validator(mode="after")
+    def _breaks_in_order(self) -> Self:
+        weights = [Decimal(b.up_to_kg) for b in self.breaks]
+        prices = [Decimal(b.price) for b in self.breaks]
+        if weights != sorted(set(weights)) or weights[0] <= 0:
+            raise ValueError("breaks: weights ascending, above 0 kg")
+        if prices != sorted(prices):
+            raise ValueError("breaks: a heavier package never costs less")
+        return self
+
+
+class RateCardIn(Strict):
+    currency: Currency
+    base_per_package: Money = "0"
+    minimum_charge: Money = "0"
+    zones: Annotated[list[RateZoneIn], Field(min_length=1, max_length=1_000)]
+    version: Annotated[int | None, Field(ge=0, description="The version read; 0 if none")] = None
+
+    def to_domain(self, service: str) -> RateCard:
+        return rate_card_from_document(service, self.model_dump(mode="json", exclude={"version"}))

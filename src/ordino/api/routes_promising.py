@@ -19,6 +19,7 @@ from ordino.api.promise_schemas import (
     PerformanceParams,
     ProductPromiseParams,
     PromiseIn,
+    RateCardIn,
 )
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
@@ -149,4 +150,31 @@ def get_carrier_service(code: IdPath, request: Request) -> Response:
 @router.delete("/carrier-services/{code}", status_code=204, dependencies=WRITE)
 def delete_carrier_service(code: IdPath, request: Request) -> Response:
     operations.delete_carrier_service(code, unit_of_work(request))
+    return Response(status_code=204)
+
+
+@router.get("/rate-cards", dependencies=READ)
+def list_rate_cards(request: Request) -> Response:
+    return JSONResponse({"items": operations.list_rate_cards(unit_of_work(request))})
+
+
+@router.put("/rate-cards/{service}", dependencies=WRITE)
+def put_rate_card(service: IdPath, body: RateCardIn, request: Request) -> Response:
+    """What a carrier service charges a package: zones by lane (first match), weight
+    breaks, a price per started kilogram above the last, a base per package, a
+    minimum. Sourcing prices its plans with it."""
+    created, answer = operations.put_rate_card(
+        body.to_domain(service), unit_of_work(request), clock(request), body.version
+    )
+    return _created_or_ok(created, answer)
+
+
+@router.get("/rate-cards/{service}", dependencies=READ)
+def get_rate_card(service: IdPath, request: Request) -> Response:
+    return JSONResponse(operations.get_rate_card(service, unit_of_work(request)))
+
+
+@router.delete("/rate-cards/{service}", status_code=204, dependencies=WRITE)
+def delete_rate_card(service: IdPath, request: Request) -> Response:
+    operations.delete_rate_card(service, unit_of_work(request))
     return Response(status_code=204)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
+from typing import Any
 
 from ordino.domain.carriers import Lane, LaneMatch
 from ordino.domain.money import Money
@@ -180,3 +181,49 @@ def _markdown(package: Package, at: LocationCosts) -> Decimal:
         (unit_value * quantity * at.markdown.get(sku, Decimal(0)))
         for sku, quantity in package.units.items()
     ) or Decimal(0)
+
+
+def rate_card_document(card: RateCard) -> dict[str, Any]:
+    """A rate card as JSON: stored so, read and written by the API."""
+    return {
+        "currency": card.currency,
+        "base_per_package": str(card.base_per_package),
+        "minimum_charge": str(card.minimum_charge),
+        "zones": [
+            {
+                "origin_countries": sorted(zone.match.origin_countries),
+                "destination_countries": sorted(zone.match.destination_countries),
+                "postal_prefixes": list(zone.match.postal_prefixes),
+                "max_km": zone.match.max_km,
+                "breaks": [
+                    {"up_to_kg": str(b.up_to_kg), "price": str(b.price)} for b in zone.breaks
+                ],
+                "per_extra_kg": None if zone.per_extra_kg is None else str(zone.per_extra_kg),
+            }
+            for zone in card.zones
+        ],
+    }
+
+
+def rate_card_from_document(service: str, d: dict[str, Any]) -> RateCard:
+    return RateCard(
+        service,
+        d["currency"],
+        tuple(
+            RateZone(
+                LaneMatch(
+                    frozenset(z["origin_countries"]),
+                    frozenset(z["destination_countries"]),
+                    tuple(z["postal_prefixes"]),
+                    z["max_km"],
+                ),
+                tuple(
+                    WeightBreak(Decimal(b["up_to_kg"]), Decimal(b["price"])) for b in z["breaks"]
+                ),
+                None if z["per_extra_kg"] is None else Decimal(z["per_extra_kg"]),
+            )
+            for z in d["zones"]
+        ),
+        Decimal(d["base_per_package"]),
+        Decimal(d["minimum_charge"]),
+    )

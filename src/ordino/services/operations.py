@@ -1,5 +1,5 @@
 """Settings use cases: how a location works (calendar, cut-offs, processing times,
-capacity, carrier collection days) and the carrier services. Each is one document
+capacity, carrier collection days), the carrier services and their rate cards. Each is one document
 with a version: send the version read to be refused if someone changed it since."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.carriers import CarrierService, service_document
+from ordino.domain.costs import RateCard, rate_card_document
 from ordino.domain.operations import (
     default_operations,
     operations_document,
@@ -103,3 +104,41 @@ def carrier_answer(service: CarrierService, version: int) -> dict[str, Any]:
 
 def _operations_answer(location_id: str, document: dict[str, Any], version: int) -> dict[str, Any]:
     return {"location_id": location_id, **document, "version": version}
+
+
+def put_rate_card(
+    card: RateCard, uow: UnitOfWork, now: datetime, version: int | None = None
+) -> tuple[bool, dict[str, Any]]:
+    def attempt(_: int) -> tuple[bool, dict[str, Any]]:
+        with uow:
+            stored = uow.rate_cards.get(card.service)
+            refuse_changed(f"rate card {card.service}", stored and stored[1], version)
+            created = uow.rate_cards.put(card, now)
+            uow.commit()
+        return created, rate_card_answer(card, version_after(stored))
+
+    return with_retries(attempt)
+
+
+def get_rate_card(service: str, uow: UnitOfWork) -> dict[str, Any]:
+    with uow:
+        stored = uow.rate_cards.get(service)
+    if stored is None:
+        raise NotFound(f"no rate card for {service}", extra={"service": service})
+    return rate_card_answer(*stored)
+
+
+def list_rate_cards(uow: UnitOfWork) -> list[dict[str, Any]]:
+    with uow:
+        return [rate_card_answer(card, version) for card, version in uow.rate_cards.all()]
+
+
+def delete_rate_card(service: str, uow: UnitOfWork) -> None:
+    with uow:
+        if not uow.rate_cards.remove(service):
+            raise NotFound(f"no rate card for {service}", extra={"service": service})
+        uow.commit()
+
+
+def rate_card_answer(card: RateCard, version: int) -> dict[str, Any]:
+    return {"service": card.service, **rate_card_document(card), "version": version}

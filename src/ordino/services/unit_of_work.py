@@ -17,6 +17,7 @@ from ordino.domain.availability import AvailabilityView
 from ordino.domain.carriers import CarrierService
 from ordino.domain.catalog import Product
 from ordino.domain.changes import Recorded
+from ordino.domain.costs import RateCard
 from ordino.domain.events import Event
 from ordino.domain.feeds import FeedPlan, Key
 from ordino.domain.geo import Point, PostalCode
@@ -147,6 +148,13 @@ class Carriers(Protocol):
     def remove(self, code: str) -> bool: ...
 
 
+class RateCards(Protocol):
+    def all(self) -> list[tuple[RateCard, int]]: ...  # with their versions
+    def get(self, service: str) -> tuple[RateCard, int] | None: ...
+    def put(self, card: RateCard, now: datetime) -> bool: ...  # True if created
+    def remove(self, service: str) -> bool: ...
+
+
 class CapacityLedger(Protocol):
     def used(self, location_ids: Iterable[str], since: date) -> dict[str, dict[date, int]]: ...
     def take(self, taken: Sequence[CapacityTaken]) -> None: ...  # LostRace when full
@@ -206,6 +214,8 @@ class UnitOfWork(Protocol):
     def deliveries(self) -> Deliveries: ...
     @property
     def profiles(self) -> Profiles: ...
+    @property
+    def rate_cards(self) -> RateCards: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -17,11 +17,18 @@ from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.carriers import CarrierService, service_document, service_from_document
 from ordino.domain.changes import ChangeLog
+from ordino.domain.costs import RateCard, rate_card_document, rate_card_from_document
 from ordino.domain.operations import CapacityTaken
 from ordino.domain.promising import DeliveryRecord, PromisePerformance
 from ordino.errors import LostRace
 from ordino.store.documents import put_document
-from ordino.store.tables import capacity_use, carrier_services, deliveries, location_operations
+from ordino.store.tables import (
+    capacity_use,
+    carrier_services,
+    deliveries,
+    location_operations,
+    rate_cards,
+)
 
 
 class SqlOperations:
@@ -71,6 +78,33 @@ class SqlCarriers:
     def remove(self, code: str) -> bool:
         self.changes.network = True
         query = delete(carrier_services).where(carrier_services.c.code == code)
+        return bool(self.connection.execute(query).rowcount)
+
+
+class SqlRateCards:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def all(self) -> list[tuple[RateCard, int]]:
+        query = select(rate_cards).order_by(rate_cards.c.service)
+        return [
+            (rate_card_from_document(row.service, row.document), row.version)
+            for row in self.connection.execute(query)
+        ]
+
+    def get(self, service: str) -> tuple[RateCard, int] | None:
+        query = select(rate_cards).where(rate_cards.c.service == service)
+        row = self.connection.execute(query).first()
+        if row is None:
+            return None
+        return rate_card_from_document(row.service, row.document), row.version
+
+    def put(self, card: RateCard, now: datetime) -> bool:
+        document = rate_card_document(card)
+        return put_document(self.connection, rate_cards.c.service, card.service, document, now)
+
+    def remove(self, service: str) -> bool:
+        query = delete(rate_cards).where(rate_cards.c.service == service)
         return bool(self.connection.execute(query).rowcount)
 
 

@@ -240,6 +240,16 @@ carrier_services = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# What each carrier service charges (ordino.domain.costs), one document per service.
+rate_cards = Table(
+    "rate_cards",
+    metadata,
+    Column("service", String(64), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 # Sourcing profiles (ordino.domain.profiles): the current document of each, and
 # every version it ever had (an order names the version that sourced it).
 sourcing_profiles = Table(

@@ -22,7 +22,13 @@ from ordino.store.orders import SqlOrders
 from ordino.store.outbox import SqlEvents
 from ordino.store.pending import PendingWrites
 from ordino.store.profiles import SqlProfiles
-from ordino.store.promising import SqlCapacity, SqlCarriers, SqlDeliveries, SqlOperations
+from ordino.store.promising import (
+    SqlCapacity,
+    SqlCarriers,
+    SqlDeliveries,
+    SqlOperations,
+    SqlRateCards,
+)
 from ordino.store.records import SqlApiKeys, SqlIdempotency
 from ordino.store.signals import SqlSignals
 from ordino.store.supply import SqlSupply
@@ -62,6 +68,7 @@ class SqlUnitOfWork:
         self.capacity = SqlCapacity(connection)
         self.deliveries = SqlDeliveries(connection)
         self.profiles = SqlProfiles(connection)
+        self.rate_cards = SqlRateCards(connection)
         return self
 
     def __exit__(
