@@ -184,6 +184,8 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
     ),
     "promise for a product page": ("GET", "/v1/products/SKU-1/promise?country=DE", None, 200),
     "put rate card": ("PUT", "/v1/rate-cards/dhl", RATE_CARD, 201),
+    "put location costs": ("PUT", "/v1/locations/DC-2/costs", {"per_order": "1.00"}, 201),
+    "get location costs": ("GET", "/v1/locations/DC-BER/costs", None, 200),
     "list rate cards": ("GET", "/v1/rate-cards", None, 200),
     "put profile": ("PUT", "/v1/sourcing-profiles/app", PROFILE | {"channels": ["app"]}, 201),
     "get profile": ("GET", "/v1/sourcing-profiles/web", None, 200),
@@ -227,6 +229,7 @@ READ = {
     "get profile version",
     "list profiles",
     "list rate cards",
+    "get location costs",
 }
 INVENTORY = {
     "put position",
@@ -276,6 +279,7 @@ def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
         "put carrier service": api.get("/v1/carrier-services/ups").status_code == 200,
         "put profile": api.get("/v1/sourcing-profiles/app").status_code == 200,
         "put rate card": api.get("/v1/rate-cards/dhl").status_code == 200,
+        "put location costs": api.get("/v1/locations/DC-2/costs").json()["version"] == 1,
         "delete profile": api.get("/v1/sourcing-profiles/old").status_code == 404,
         "delete carrier service": api.get("/v1/carrier-services/dhl-old").status_code == 404,
         "receive supply": _supply(api, "PO-R")["received"] == 1,
@@ -352,6 +356,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/inventory/{location_id}/{sku}",
         "/v1/inventory/{location_id}/{sku}/movements",
         "/v1/locations/{location_id}",
+        "/v1/locations/{location_id}/costs",
         "/v1/locations/{location_id}/operations",
         "/v1/orders",
         "/v1/orders/{order_id}",

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.e2e.support import fields, refused
+from tests.e2e.support import fields, network, refused
 
 CARD: dict[str, Any] = {
     "currency": "EUR",
@@ -60,3 +60,25 @@ def test_bad_rate_cards_are_refused_naming_the_field(api: TestClient) -> None:
     ]
     assert fields(api.put("/v1/rate-cards/x", json=CARD | {"currency": "XXX"})) == ["currency"]
     assert api.get("/v1/rate-cards").json()["items"] == []
+
+
+def test_a_locations_costs_are_stored_and_read(api: TestClient) -> None:
+    network(api)
+    default = api.get("/v1/locations/DC-BER/costs").json()
+    body = {"per_order": "1.20", "per_unit": "0.15", "markdown": {"SKU-1": "0.25"}}
+    created = api.put("/v1/locations/DC-BER/costs", json=body)
+
+    assert (default["version"], default["per_order"]) == (0, "0")
+    assert created.status_code == 201, created.text
+    assert api.get("/v1/locations/DC-BER/costs").json() == {
+        "location_id": "DC-BER",
+        "per_order": "1.20",
+        "per_unit": "0.15",
+        "store_labour_per_unit": "0",
+        "markdown": {"SKU-1": "0.25"},
+        "version": 1,
+    }
+    assert fields(api.put("/v1/locations/DC-BER/costs", json={"markdown": {"SKU-1": "1.5"}})) == [
+        "markdown.SKU-1"
+    ]
+    refused(api.put("/v1/locations/NOWHERE/costs", json=body), 404, "not-found")

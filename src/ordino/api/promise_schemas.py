@@ -31,7 +31,12 @@ from ordino.api.fields import (
 )
 from ordino.domain.calendar import WEEKDAYS
 from ordino.domain.carriers import CarrierService, ServiceLevel, service_from_document
-from ordino.domain.costs import RateCard, rate_card_from_document
+from ordino.domain.costs import (
+    LocationCosts,
+    RateCard,
+    location_costs_from_document,
+    rate_card_from_document,
+)
 from ordino.domain.money import BadAmount, parse_amount
 from ordino.domain.operations import CapacityUnit
 from ordino.domain.promising import CartLine
@@ -279,3 +284,21 @@ class RateCardIn(Strict):
 
     def to_domain(self, service: str) -> RateCard:
         return rate_card_from_document(service, self.model_dump(mode="json", exclude={"version"}))
+
+
+Share = Annotated[str, StringConstraints(pattern=r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$")]
+
+
+class LocationCostsIn(Strict):
+    """What a location spends to fulfil: per order it ships, per unit picked, store
+    labour per unit, and per SKU the share of its price lost by selling it here
+    (markdown risk), 0 to 1."""
+
+    per_order: Money = "0"
+    per_unit: Money = "0"
+    store_labour_per_unit: Money = "0"
+    markdown: Annotated[dict[Identifier, Share], Field(max_length=100_000)] = {}
+    version: Annotated[int | None, Field(ge=0, description="The version read; 0 if none")] = None
+
+    def to_domain(self) -> LocationCosts:
+        return location_costs_from_document(self.model_dump(mode="json", exclude={"version"}))

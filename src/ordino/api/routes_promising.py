@@ -15,6 +15,7 @@ from ordino.api.fields import ID_PATTERN, query_of, query_parameters
 from ordino.api.promise_schemas import (
     CarrierServiceIn,
     DeliveryIn,
+    LocationCostsIn,
     OperationsIn,
     PerformanceParams,
     ProductPromiseParams,
@@ -178,3 +179,17 @@ def get_rate_card(service: IdPath, request: Request) -> Response:
 def delete_rate_card(service: IdPath, request: Request) -> Response:
     operations.delete_rate_card(service, unit_of_work(request))
     return Response(status_code=204)
+
+
+@router.put("/locations/{location_id}/costs", dependencies=WRITE)
+def put_location_costs(location_id: IdPath, body: LocationCostsIn, request: Request) -> Response:
+    """What a location spends to fulfil; sourcing weighs it against shipping."""
+    created, answer = operations.put_location_costs(
+        location_id, body.to_domain(), unit_of_work(request), clock(request), body.version
+    )
+    return _created_or_ok(created, answer)
+
+
+@router.get("/locations/{location_id}/costs", dependencies=READ)
+def get_location_costs(location_id: IdPath, request: Request) -> Response:
+    return JSONResponse(operations.get_location_costs(location_id, unit_of_work(request)))

@@ -227,3 +227,21 @@ def rate_card_from_document(service: str, d: dict[str, Any]) -> RateCard:
         Decimal(d["base_per_package"]),
         Decimal(d["minimum_charge"]),
     )
+
+
+def location_costs_document(costs: LocationCosts) -> dict[str, Any]:
+    return {
+        "per_order": str(costs.per_order),
+        "per_unit": str(costs.per_unit),
+        "store_labour_per_unit": str(costs.store_labour_per_unit),
+        "markdown": {sku: str(share) for sku, share in sorted(costs.markdown.items())},
+    }
+
+
+def location_costs_from_document(d: dict[str, Any]) -> LocationCosts:
+    return LocationCosts(
+        Decimal(d["per_order"]),
+        Decimal(d["per_unit"]),
+        Decimal(d["store_labour_per_unit"]),
+        {sku: Decimal(share) for sku, share in d["markdown"].items()},
+    )

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.carriers import CarrierService, service_document
-from ordino.domain.costs import RateCard, rate_card_document
+from ordino.domain.costs import LocationCosts, RateCard, location_costs_document, rate_card_document
 from ordino.domain.operations import (
     default_operations,
     operations_document,
@@ -142,3 +142,40 @@ def delete_rate_card(service: str, uow: UnitOfWork) -> None:
 
 def rate_card_answer(card: RateCard, version: int) -> dict[str, Any]:
     return {"service": card.service, **rate_card_document(card), "version": version}
+
+
+def put_location_costs(
+    location_id: str,
+    costs: LocationCosts,
+    uow: UnitOfWork,
+    now: datetime,
+    version: int | None = None,
+) -> tuple[bool, dict[str, Any]]:
+    """What a location spends to fulfil: per order, per unit, store labour, markdown."""
+
+    def attempt(_: int) -> tuple[bool, dict[str, Any]]:
+        with uow:
+            if uow.network.get(location_id) is None:
+                raise NotFound(f"no location {location_id}", extra={"location_id": location_id})
+            stored = uow.location_costs.get(location_id)
+            refuse_changed(f"location {location_id}'s costs", stored and stored[1], version)
+            created = uow.location_costs.put(location_id, costs, now)
+            uow.commit()
+        return created, _costs_answer(location_id, costs, version_after(stored))
+
+    return with_retries(attempt)
+
+
+def get_location_costs(location_id: str, uow: UnitOfWork) -> dict[str, Any]:
+    """A location's costs; one nobody described costs nothing (version 0)."""
+    with uow:
+        location = uow.network.get(location_id)
+        stored = uow.location_costs.get(location_id)
+    if location is None:
+        raise NotFound(f"no location {location_id}", extra={"location_id": location_id})
+    costs, version = stored if stored is not None else (LocationCosts(), 0)
+    return _costs_answer(location_id, costs, version)
+
+
+def _costs_answer(location_id: str, costs: LocationCosts, version: int) -> dict[str, Any]:
+    return {"location_id": location_id, **location_costs_document(costs), "version": version}

@@ -17,7 +17,7 @@ from ordino.domain.availability import AvailabilityView
 from ordino.domain.carriers import CarrierService
 from ordino.domain.catalog import Product
 from ordino.domain.changes import Recorded
-from ordino.domain.costs import RateCard
+from ordino.domain.costs import LocationCosts, RateCard
 from ordino.domain.events import Event
 from ordino.domain.feeds import FeedPlan, Key
 from ordino.domain.geo import Point, PostalCode
@@ -148,6 +148,12 @@ class Carriers(Protocol):
     def remove(self, code: str) -> bool: ...
 
 
+class LocationCostsStore(Protocol):
+    def get(self, location_id: str) -> tuple[LocationCosts, int] | None: ...
+    def all(self) -> dict[str, LocationCosts]: ...
+    def put(self, location_id: str, costs: LocationCosts, now: datetime) -> bool: ...
+
+
 class RateCards(Protocol):
     def all(self) -> list[tuple[RateCard, int]]: ...  # with their versions
     def get(self, service: str) -> tuple[RateCard, int] | None: ...
@@ -216,6 +222,8 @@ class UnitOfWork(Protocol):
     def profiles(self) -> Profiles: ...
     @property
     def rate_cards(self) -> RateCards: ...
+    @property
+    def location_costs(self) -> LocationCostsStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

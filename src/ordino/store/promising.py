@@ -17,7 +17,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.carriers import CarrierService, service_document, service_from_document
 from ordino.domain.changes import ChangeLog
-from ordino.domain.costs import RateCard, rate_card_document, rate_card_from_document
+from ordino.domain.costs import (
+    LocationCosts,
+    RateCard,
+    location_costs_document,
+    location_costs_from_document,
+    rate_card_document,
+    rate_card_from_document,
+)
 from ordino.domain.operations import CapacityTaken
 from ordino.domain.promising import DeliveryRecord, PromisePerformance
 from ordino.errors import LostRace
@@ -26,6 +33,7 @@ from ordino.store.tables import (
     capacity_use,
     carrier_services,
     deliveries,
+    location_costs,
     location_operations,
     rate_cards,
 )
@@ -79,6 +87,26 @@ class SqlCarriers:
         self.changes.network = True
         query = delete(carrier_services).where(carrier_services.c.code == code)
         return bool(self.connection.execute(query).rowcount)
+
+
+class SqlLocationCosts:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, location_id: str) -> tuple[LocationCosts, int] | None:
+        query = select(location_costs).where(location_costs.c.location_id == location_id)
+        row = self.connection.execute(query).first()
+        return None if row is None else (location_costs_from_document(row.document), row.version)
+
+    def all(self) -> dict[str, LocationCosts]:
+        rows = self.connection.execute(select(location_costs))
+        return {row.location_id: location_costs_from_document(row.document) for row in rows}
+
+    def put(self, location_id: str, costs: LocationCosts, now: datetime) -> bool:
+        document = location_costs_document(costs)
+        return put_document(
+            self.connection, location_costs.c.location_id, location_id, document, now
+        )
 
 
 class SqlRateCards:

@@ -240,6 +240,16 @@ carrier_services = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# What each location spends to fulfil (ordino.domain.costs.LocationCosts).
+location_costs = Table(
+    "location_costs",
+    metadata,
+    Column("location_id", String(64), ForeignKey("locations.id"), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 # What each carrier service charges (ordino.domain.costs), one document per service.
 rate_cards = Table(
     "rate_cards",

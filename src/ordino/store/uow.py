@@ -26,6 +26,7 @@ from ordino.store.promising import (
     SqlCapacity,
     SqlCarriers,
     SqlDeliveries,
+    SqlLocationCosts,
     SqlOperations,
     SqlRateCards,
 )
@@ -69,6 +70,7 @@ class SqlUnitOfWork:
         self.deliveries = SqlDeliveries(connection)
         self.profiles = SqlProfiles(connection)
         self.rate_cards = SqlRateCards(connection)
+        self.location_costs = SqlLocationCosts(connection)
         return self
 
     def __exit__(
