@@ -20,7 +20,7 @@ from ordino.engines.sourcing import NearestFirst
 from ordino.errors import PromiseUnavailable
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
-from ordino.services.operations import put_carrier_service, put_operations
+from ordino.services.operations import CARRIER_SERVICES, put_named, put_operations
 from ordino.services.orders import Capture, place_order
 from ordino.services.picture import StockPicture
 from ordino.store.tables import capacity_use, order_promises
@@ -44,7 +44,7 @@ def _network(uow: SqlUnitOfWork) -> None:
     service = CarrierService(
         "parcel", "DHL", "Parcel", ServiceLevel.STANDARD, Money.zero("EUR"), (TransitRule(1, 1),)
     )
-    put_carrier_service(service, uow, NOW)
+    put_named(CARRIER_SERVICES, service, uow, NOW)
 
 
 def _race(engine: Engine, orders: int, deliver_by: date | None) -> Counter[str]:

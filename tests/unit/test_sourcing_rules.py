@@ -119,3 +119,13 @@ def test_the_decision_names_the_profile_and_its_version() -> None:
     decision = decide(versioned, LINES, SITES, CARD, {})
     assert (decision.profile, decision.version, decision.strategy) == ("web", 7, "ship complete")
     assert decision.solution.method in {"exact", "heuristic"}
+
+
+def test_a_profile_applies_to_its_channels_order_types_and_services() -> None:
+    narrow = SourcingProfile(
+        "b2b", frozenset({"b2b"}), (WHOLE,), order_types=frozenset({"ship"}), services=frozenset()
+    )
+    assert narrow.applies("b2b", "ship", "dhl-paket")
+    assert not narrow.applies("web", "ship", None)
+    assert not narrow.applies("b2b", "pickup", None)
+    assert profile(WHOLE).applies("web", None, None)

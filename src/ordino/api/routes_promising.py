@@ -27,6 +27,7 @@ from ordino.domain.access import ApiKey, Permission
 from ordino.errors import InvalidInput
 from ordino.services import deliveries, operations, promising
 from ordino.services.deliveries import RecordDelivery
+from ordino.services.operations import CARRIER_SERVICES, RATE_CARDS
 
 router = APIRouter(prefix="/v1")
 
@@ -129,7 +130,7 @@ def get_operations(location_id: IdPath, request: Request) -> Response:
 
 @router.get("/carrier-services", dependencies=READ)
 def list_carrier_services(request: Request) -> Response:
-    return JSONResponse({"items": operations.list_carrier_services(unit_of_work(request))})
+    return JSONResponse({"items": operations.list_named(CARRIER_SERVICES, unit_of_work(request))})
 
 
 @router.put("/carrier-services/{code}", dependencies=WRITE)
@@ -137,26 +138,26 @@ def put_carrier_service(code: IdPath, body: CarrierServiceIn, request: Request) 
     """A carrier service: its level, price per package, delivery days and holidays,
     and transit rules (first match wins) by origin and destination country, postal
     code prefix and distance band."""
-    created, answer = operations.put_carrier_service(
-        body.to_domain(code), unit_of_work(request), clock(request), body.version
+    created, answer = operations.put_named(
+        CARRIER_SERVICES, body.to_domain(code), unit_of_work(request), clock(request), body.version
     )
     return _created_or_ok(created, answer)
 
 
 @router.get("/carrier-services/{code}", dependencies=READ)
 def get_carrier_service(code: IdPath, request: Request) -> Response:
-    return JSONResponse(operations.get_carrier_service(code, unit_of_work(request)))
+    return JSONResponse(operations.get_named(CARRIER_SERVICES, code, unit_of_work(request)))
 
 
 @router.delete("/carrier-services/{code}", status_code=204, dependencies=WRITE)
 def delete_carrier_service(code: IdPath, request: Request) -> Response:
-    operations.delete_carrier_service(code, unit_of_work(request))
+    operations.delete_named(CARRIER_SERVICES, code, unit_of_work(request))
     return Response(status_code=204)
 
 
 @router.get("/rate-cards", dependencies=READ)
 def list_rate_cards(request: Request) -> Response:
-    return JSONResponse({"items": operations.list_rate_cards(unit_of_work(request))})
+    return JSONResponse({"items": operations.list_named(RATE_CARDS, unit_of_work(request))})
 
 
 @router.put("/rate-cards/{service}", dependencies=WRITE)
@@ -164,20 +165,20 @@ def put_rate_card(service: IdPath, body: RateCardIn, request: Request) -> Respon
     """What a carrier service charges a package: zones by lane (first match), weight
     breaks, a price per started kilogram above the last, a base per package, a
     minimum. Sourcing prices its plans with it."""
-    created, answer = operations.put_rate_card(
-        body.to_domain(service), unit_of_work(request), clock(request), body.version
+    created, answer = operations.put_named(
+        RATE_CARDS, body.to_domain(service), unit_of_work(request), clock(request), body.version
     )
     return _created_or_ok(created, answer)
 
 
 @router.get("/rate-cards/{service}", dependencies=READ)
 def get_rate_card(service: IdPath, request: Request) -> Response:
-    return JSONResponse(operations.get_rate_card(service, unit_of_work(request)))
+    return JSONResponse(operations.get_named(RATE_CARDS, service, unit_of_work(request)))
 
 
 @router.delete("/rate-cards/{service}", status_code=204, dependencies=WRITE)
 def delete_rate_card(service: IdPath, request: Request) -> Response:
-    operations.delete_rate_card(service, unit_of_work(request))
+    operations.delete_named(RATE_CARDS, service, unit_of_work(request))
     return Response(status_code=204)
 
 

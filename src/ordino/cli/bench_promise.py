@@ -26,7 +26,7 @@ from ordino.domain.calendar import WEEKDAYS
 from ordino.domain.carriers import service_from_document
 from ordino.domain.network import LocationType
 from ordino.services.network import get_location
-from ordino.services.operations import put_carrier_service, put_operations
+from ordino.services.operations import CARRIER_SERVICES, put_named, put_operations
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork
 
@@ -81,7 +81,7 @@ def describe_network(engine: Engine, location_ids: list[str]) -> None:
     for code, body in SERVICES.items():
         document = {"delivery_days": list(WEEKDAYS[:6]), "holidays": []} | body
         document["transit"] = [_RULE | rule for rule in body["transit"]]
-        put_carrier_service(service_from_document(code, document), uow, now)
+        put_named(CARRIER_SERVICES, service_from_document(code, document), uow, now)
 
 
 _RULE: dict[str, Any] = {

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cached_property
+from itertools import count
 from typing import Any
 
 from ordino.domain.calendar import (
@@ -34,7 +35,10 @@ from ordino.domain.calendar import (
     weekdays_from_document,
 )
 
-_SCHEDULES: dict[Hashable, int] = {}  # each distinct schedule, numbered once
+# Each distinct schedule, numbered once. The numbers come from a counter, not from
+# the dict's size: two threads numbering two new schedules at once get two numbers.
+_SCHEDULES: dict[Hashable, int] = {}
+_NUMBERS = count()
 
 PICKUP = ("pickup",)  # the cut-off key of pickup orders
 
@@ -89,7 +93,7 @@ class LocationOperations:
             self.capacity,
             self.carrier_pickup_days,
         )
-        return _SCHEDULES.setdefault(key, len(_SCHEDULES))
+        return _SCHEDULES.setdefault(key, next(_NUMBERS))
 
     def cut_off(self, service: Sequence[str]) -> time | None:
         """The cut-off of the first of `service`'s names that has one (its code, then

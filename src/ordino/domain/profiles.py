@@ -107,18 +107,6 @@ class SourcingProfile:
         )
 
 
-# Nearest-first as Ordino did before profiles: ship complete from one location, else
-# split across as few as it takes; never backorder.
-DEFAULT_PROFILE = SourcingProfile(
-    "default",
-    frozenset(),
-    (
-        Strategy("ship complete", max_packages=1, split_lines=False),
-        Strategy("split", split_lines=True),
-    ),
-)
-
-
 def profile_document(profile: SourcingProfile) -> dict[str, Any]:
     """A profile's rules as JSON: how it is stored, and what the API reads and writes."""
     f, w = profile.filters, profile.weights

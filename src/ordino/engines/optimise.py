@@ -12,11 +12,12 @@ EXACT_PAIRS = 400
 
 
 def solve(problem: SourcingProblem, time_limit: float = 0.05) -> Solution:
-    quick = heuristic(problem)
-    pairs = len(usable(problem)) * len(problem.lines)
+    candidates = usable(problem)
+    quick = heuristic(problem, candidates)
+    pairs = len(candidates) * len(problem.lines)
     if pairs == 0 or pairs > EXACT_PAIRS:
         return quick
-    proven = exact(problem, time_limit)
+    proven = exact(problem, time_limit, candidates)
     if proven is None or better(quick, proven):
         return quick
     return proven

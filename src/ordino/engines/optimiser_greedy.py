@@ -25,8 +25,9 @@ SHORTLIST = 12  # per line (and by coverage): the candidates split plans are mad
 MAX_ROUNDS = 50
 
 
-def heuristic(problem: SourcingProblem) -> Solution:
-    candidates = usable(problem)
+def heuristic(problem: SourcingProblem, candidates: Sequence[Candidate] | None = None) -> Solution:
+    """`candidates`: `usable(problem)`, when the caller has it already."""
+    candidates = usable(problem) if candidates is None else candidates
     fast = FastCosts(problem, candidates)
     wanted = {line.line_no: line.quantity for line in problem.lines}
     whole = {c.location_id: _take(problem, c, wanted) for c in candidates}  # each, once
@@ -171,9 +172,14 @@ def _improve(
     fast: FastCosts,
     start: list[Assignment],
 ) -> list[Assignment]:
+    # Where a line may move beyond the plan's own locations: the cheapest to send from.
+    cheapest = [
+        c.location_id
+        for c in sorted(candidates, key=lambda c: (fast.package(c.location_id, {}), c.location_id))
+    ]
     best = start
     for _ in range(MAX_ROUNDS):
-        moved = _first_better_move(problem, candidates, fast, best)
+        moved = _first_better_move(problem, cheapest, fast, best)
         if moved is None:
             return best
         best = moved
@@ -182,16 +188,13 @@ def _improve(
 
 def _first_better_move(
     problem: SourcingProblem,
-    candidates: Sequence[Candidate],
+    cheapest: Sequence[str],
     fast: FastCosts,
     current: list[Assignment],
 ) -> list[Assignment] | None:
     in_plan = sorted({a.location_id for a in current})
-    nearest = sorted(
-        (c for c in candidates if c.location_id not in in_plan),
-        key=lambda c: (fast.package(c.location_id, {}), c.location_id),
-    )[:NEAR_FOR_MOVES]
-    targets = in_plan + [c.location_id for c in nearest]
+    others = [at for at in cheapest[: NEAR_FOR_MOVES + len(in_plan)] if at not in in_plan]
+    targets = in_plan + others[:NEAR_FOR_MOVES]
     now = _rank(fast, current)
     for index, a in enumerate(current):
         for target in targets:

@@ -33,10 +33,15 @@ UNFILLED = 1e7  # per unit: more than any plan's cost
 HEAVY = 1e6  # kilograms: no package weighs more
 
 
-def exact(problem: SourcingProblem, time_limit: float) -> Solution | None:
+def exact(
+    problem: SourcingProblem,
+    time_limit: float,
+    candidates: tuple[Candidate, ...] | None = None,
+) -> Solution | None:
     """The optimal plan, or the best found in `time_limit` seconds (then not marked
-    optimal); None when HiGHS found none."""
-    candidates = usable(problem)
+    optimal); None when HiGHS found none. `candidates`: `usable(problem)`, when the
+    caller has it already."""
+    candidates = usable(problem) if candidates is None else candidates
     if not candidates:
         return None
     model = _Model(problem, candidates)

@@ -76,7 +76,10 @@ class Distances:
         if point is None:
             km = np.full(len(self._lat), math.inf)
             return km, np.arange(len(km))
-        if point not in self._cache:
+        # Shared by the threads of a process: read once, kept whole, never read back
+        # after a write another thread may have cleared.
+        found = self._cache.get(point)
+        if found is None:
             if len(self._cache) >= self.MAX_POINTS:
                 self._cache.clear()
             lat, lon = math.radians(point.latitude), math.radians(point.longitude)
@@ -86,8 +89,8 @@ class Distances:
             )
             km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
             km = np.where(np.isnan(km), math.inf, km)
-            self._cache[point] = (km, np.argsort(km, kind="stable"))
-        return self._cache[point]
+            found = self._cache[point] = (km, np.argsort(km, kind="stable"))
+        return found
 
 
 class Reach:

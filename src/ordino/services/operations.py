@@ -4,8 +4,10 @@ with a version: send the version read to be refused if someone changed it since.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ordino.domain.carriers import CarrierService, service_document
 from ordino.domain.costs import LocationCosts, RateCard, location_costs_document, rate_card_document
@@ -17,7 +19,9 @@ from ordino.domain.operations import (
 from ordino.errors import NotFound
 from ordino.services.answers import refuse_changed
 from ordino.services.retry import with_retries
-from ordino.services.unit_of_work import UnitOfWork
+from ordino.services.unit_of_work import NamedDocuments, UnitOfWork
+
+T = TypeVar("T")
 
 
 def put_operations(
@@ -60,37 +64,63 @@ def get_operations(location_id: str, uow: UnitOfWork) -> dict[str, Any]:
     return _operations_answer(location_id, stored[0], stored[1])
 
 
-def put_carrier_service(
-    service: CarrierService, uow: UnitOfWork, now: datetime, version: int | None = None
+@dataclass(frozen=True)
+class Named(Generic[T]):
+    """A kind of setting kept by name: what it is called, the key its answer names
+    it by, and where the unit of work keeps it."""
+
+    what: str
+    key: str
+    name_of: Callable[[T], str]
+    document: Callable[[T], dict[str, Any]]
+    kept: Callable[[UnitOfWork], NamedDocuments[T]]
+
+    def answer(self, item: T, version: int) -> dict[str, Any]:
+        return {self.key: self.name_of(item), **self.document(item), "version": version}
+
+
+CARRIER_SERVICES: Named[CarrierService] = Named(
+    "carrier service", "code", lambda s: s.code, service_document, lambda uow: uow.carriers
+)
+RATE_CARDS: Named[RateCard] = Named(
+    "rate card", "service", lambda c: c.service, rate_card_document, lambda uow: uow.rate_cards
+)
+
+
+def put_named(
+    kind: Named[T], item: T, uow: UnitOfWork, now: datetime, version: int | None = None
 ) -> tuple[bool, dict[str, Any]]:
+    """Create or replace; with `version` (the one read), refused if it changed since."""
+    name = kind.name_of(item)
+
     def attempt(_: int) -> tuple[bool, dict[str, Any]]:
         with uow:
-            stored = uow.carriers.get(service.code)
-            refuse_changed(f"carrier service {service.code}", stored and stored[1], version)
-            created = uow.carriers.put(service, now)
+            stored = kind.kept(uow).get(name)
+            refuse_changed(f"{kind.what} {name}", stored and stored[1], version)
+            created = kind.kept(uow).put(item, now)
             uow.commit()
-        return created, carrier_answer(service, version_after(stored))
+        return created, kind.answer(item, version_after(stored))
 
     return with_retries(attempt)
 
 
-def get_carrier_service(code: str, uow: UnitOfWork) -> dict[str, Any]:
+def get_named(kind: Named[T], name: str, uow: UnitOfWork) -> dict[str, Any]:
     with uow:
-        stored = uow.carriers.get(code)
+        stored = kind.kept(uow).get(name)
     if stored is None:
-        raise NotFound(f"no carrier service {code}", extra={"code": code})
-    return carrier_answer(*stored)
+        raise NotFound(f"no {kind.what} {name}", extra={kind.key: name})
+    return kind.answer(*stored)
 
 
-def list_carrier_services(uow: UnitOfWork) -> list[dict[str, Any]]:
+def list_named(kind: Named[T], uow: UnitOfWork) -> list[dict[str, Any]]:
     with uow:
-        return [carrier_answer(service, version) for service, version in uow.carriers.all()]
+        return [kind.answer(item, version) for item, version in kind.kept(uow).all()]
 
 
-def delete_carrier_service(code: str, uow: UnitOfWork) -> None:
+def delete_named(kind: Named[T], name: str, uow: UnitOfWork) -> None:
     with uow:
-        if not uow.carriers.remove(code):
-            raise NotFound(f"no carrier service {code}", extra={"code": code})
+        if not kind.kept(uow).remove(name):
+            raise NotFound(f"no {kind.what} {name}", extra={kind.key: name})
         uow.commit()
 
 
@@ -98,50 +128,8 @@ def version_after(stored: tuple[Any, int] | None) -> int:
     return 1 if stored is None else stored[1] + 1
 
 
-def carrier_answer(service: CarrierService, version: int) -> dict[str, Any]:
-    return {"code": service.code, **service_document(service), "version": version}
-
-
 def _operations_answer(location_id: str, document: dict[str, Any], version: int) -> dict[str, Any]:
     return {"location_id": location_id, **document, "version": version}
-
-
-def put_rate_card(
-    card: RateCard, uow: UnitOfWork, now: datetime, version: int | None = None
-) -> tuple[bool, dict[str, Any]]:
-    def attempt(_: int) -> tuple[bool, dict[str, Any]]:
-        with uow:
-            stored = uow.rate_cards.get(card.service)
-            refuse_changed(f"rate card {card.service}", stored and stored[1], version)
-            created = uow.rate_cards.put(card, now)
-            uow.commit()
-        return created, rate_card_answer(card, version_after(stored))
-
-    return with_retries(attempt)
-
-
-def get_rate_card(service: str, uow: UnitOfWork) -> dict[str, Any]:
-    with uow:
-        stored = uow.rate_cards.get(service)
-    if stored is None:
-        raise NotFound(f"no rate card for {service}", extra={"service": service})
-    return rate_card_answer(*stored)
-
-
-def list_rate_cards(uow: UnitOfWork) -> list[dict[str, Any]]:
-    with uow:
-        return [rate_card_answer(card, version) for card, version in uow.rate_cards.all()]
-
-
-def delete_rate_card(service: str, uow: UnitOfWork) -> None:
-    with uow:
-        if not uow.rate_cards.remove(service):
-            raise NotFound(f"no rate card for {service}", extra={"service": service})
-        uow.commit()
-
-
-def rate_card_answer(card: RateCard, version: int) -> dict[str, Any]:
-    return {"service": card.service, **rate_card_document(card), "version": version}
 
 
 def put_location_costs(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, TypeVar
 
 from ordino.domain.access import ApiKey
 from ordino.domain.availability import AvailabilityView
@@ -30,6 +30,8 @@ from ordino.domain.profiles import SourcingProfile
 from ordino.domain.promising import DeliveryRecord, PromisePerformance
 from ordino.domain.signals import SignalState
 from ordino.domain.supply import InboundLine, Receipt, SupplyOrder, SupplyQuery
+
+T = TypeVar("T")
 
 
 class Catalog(Protocol):
@@ -141,24 +143,19 @@ class Operations(Protocol):
     def put(self, location_id: str, document: dict[str, Any], now: datetime) -> bool: ...
 
 
-class Carriers(Protocol):
-    def all(self) -> list[tuple[CarrierService, int]]: ...  # with their versions
-    def get(self, code: str) -> tuple[CarrierService, int] | None: ...
-    def put(self, service: CarrierService, now: datetime) -> bool: ...  # True if created
-    def remove(self, code: str) -> bool: ...
+class NamedDocuments(Protocol[T]):
+    """Settings kept by name, each with its version (carrier services, rate cards)."""
+
+    def all(self) -> list[tuple[T, int]]: ...
+    def get(self, name: str) -> tuple[T, int] | None: ...
+    def put(self, item: T, now: datetime) -> bool: ...  # True if created
+    def remove(self, name: str) -> bool: ...
 
 
 class LocationCostsStore(Protocol):
     def get(self, location_id: str) -> tuple[LocationCosts, int] | None: ...
     def all(self) -> dict[str, LocationCosts]: ...
     def put(self, location_id: str, costs: LocationCosts, now: datetime) -> bool: ...
-
-
-class RateCards(Protocol):
-    def all(self) -> list[tuple[RateCard, int]]: ...  # with their versions
-    def get(self, service: str) -> tuple[RateCard, int] | None: ...
-    def put(self, card: RateCard, now: datetime) -> bool: ...  # True if created
-    def remove(self, service: str) -> bool: ...
 
 
 class CapacityLedger(Protocol):
@@ -213,7 +210,7 @@ class UnitOfWork(Protocol):
     @property
     def operations(self) -> Operations: ...
     @property
-    def carriers(self) -> Carriers: ...
+    def carriers(self) -> NamedDocuments[CarrierService]: ...
     @property
     def capacity(self) -> CapacityLedger: ...
     @property
@@ -221,7 +218,7 @@ class UnitOfWork(Protocol):
     @property
     def profiles(self) -> Profiles: ...
     @property
-    def rate_cards(self) -> RateCards: ...
+    def rate_cards(self) -> NamedDocuments[RateCard]: ...
     @property
     def location_costs(self) -> LocationCostsStore: ...
 

@@ -12,18 +12,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.carriers import CarrierService, service_document, service_from_document
 from ordino.domain.changes import ChangeLog
 from ordino.domain.costs import (
     LocationCosts,
-    RateCard,
     location_costs_document,
     location_costs_from_document,
-    rate_card_document,
-    rate_card_from_document,
 )
 from ordino.domain.operations import CapacityTaken
 from ordino.domain.promising import DeliveryRecord, PromisePerformance
@@ -31,11 +27,9 @@ from ordino.errors import LostRace
 from ordino.store.documents import put_document
 from ordino.store.tables import (
     capacity_use,
-    carrier_services,
     deliveries,
     location_costs,
     location_operations,
-    rate_cards,
 )
 
 
@@ -62,33 +56,6 @@ class SqlOperations:
         )
 
 
-class SqlCarriers:
-    def __init__(self, connection: Connection, changes: ChangeLog) -> None:
-        self.connection, self.changes = connection, changes
-
-    def all(self) -> list[tuple[CarrierService, int]]:
-        query = select(carrier_services).order_by(carrier_services.c.code)
-        return [
-            (service_from_document(row.code, row.document), row.version)
-            for row in self.connection.execute(query)
-        ]
-
-    def get(self, code: str) -> tuple[CarrierService, int] | None:
-        query = select(carrier_services).where(carrier_services.c.code == code)
-        row = self.connection.execute(query).first()
-        return None if row is None else (service_from_document(row.code, row.document), row.version)
-
-    def put(self, service: CarrierService, now: datetime) -> bool:
-        self.changes.network = True
-        document = service_document(service)
-        return put_document(self.connection, carrier_services.c.code, service.code, document, now)
-
-    def remove(self, code: str) -> bool:
-        self.changes.network = True
-        query = delete(carrier_services).where(carrier_services.c.code == code)
-        return bool(self.connection.execute(query).rowcount)
-
-
 class SqlLocationCosts:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -107,33 +74,6 @@ class SqlLocationCosts:
         return put_document(
             self.connection, location_costs.c.location_id, location_id, document, now
         )
-
-
-class SqlRateCards:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
-    def all(self) -> list[tuple[RateCard, int]]:
-        query = select(rate_cards).order_by(rate_cards.c.service)
-        return [
-            (rate_card_from_document(row.service, row.document), row.version)
-            for row in self.connection.execute(query)
-        ]
-
-    def get(self, service: str) -> tuple[RateCard, int] | None:
-        query = select(rate_cards).where(rate_cards.c.service == service)
-        row = self.connection.execute(query).first()
-        if row is None:
-            return None
-        return rate_card_from_document(row.service, row.document), row.version
-
-    def put(self, card: RateCard, now: datetime) -> bool:
-        document = rate_card_document(card)
-        return put_document(self.connection, rate_cards.c.service, card.service, document, now)
-
-    def remove(self, service: str) -> bool:
-        query = delete(rate_cards).where(rate_cards.c.service == service)
-        return bool(self.connection.execute(query).rowcount)
 
 
 class SqlCapacity:

@@ -12,9 +12,12 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from ordino.domain.carriers import service_document, service_from_document
 from ordino.domain.changes import Change
+from ordino.domain.costs import rate_card_document, rate_card_from_document
 from ordino.store.audit import SqlAudit
 from ordino.store.catalog import SqlCatalog, SqlNetwork
+from ordino.store.documents import SqlNamedDocuments
 from ordino.store.geo import SqlGeo
 from ordino.store.inventory import SqlInventory
 from ordino.store.movements import SqlMovements
@@ -24,15 +27,14 @@ from ordino.store.pending import PendingWrites
 from ordino.store.profiles import SqlProfiles
 from ordino.store.promising import (
     SqlCapacity,
-    SqlCarriers,
     SqlDeliveries,
     SqlLocationCosts,
     SqlOperations,
-    SqlRateCards,
 )
 from ordino.store.records import SqlApiKeys, SqlIdempotency
 from ordino.store.signals import SqlSignals
 from ordino.store.supply import SqlSupply
+from ordino.store.tables import carrier_services, rate_cards
 from ordino.store.views import SqlViews
 
 
@@ -65,11 +67,22 @@ class SqlUnitOfWork:
         self.idempotency = SqlIdempotency(connection, self._pending)
         self.keys = SqlApiKeys(connection)
         self.operations = SqlOperations(connection, changes)
-        self.carriers = SqlCarriers(connection, changes)
+        self.carriers = SqlNamedDocuments(
+            connection,
+            carrier_services.c.code,
+            (service_from_document, service_document),
+            lambda service: service.code,
+            changed=lambda: setattr(changes, "network", True),  # pictures hold them
+        )
         self.capacity = SqlCapacity(connection)
         self.deliveries = SqlDeliveries(connection)
         self.profiles = SqlProfiles(connection)
-        self.rate_cards = SqlRateCards(connection)
+        self.rate_cards = SqlNamedDocuments(
+            connection,
+            rate_cards.c.service,
+            (rate_card_from_document, rate_card_document),
+            lambda card: card.service,
+        )
         self.location_costs = SqlLocationCosts(connection)
         return self
 
