@@ -207,6 +207,13 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
         None,
         200,
     ),
+    "get sourcing": ("GET", "/v1/orders/{order_id}/sourcing", None, 200),
+    "reject allocation": (
+        "POST",
+        "/v1/orders/{order_id}/rejections",
+        {"location_id": "DC-BER", "reason": "damaged"},
+        200,
+    ),
     "cancel order": ("POST", "/v1/orders/{order_id}/cancel", None, 200),
 }
 
@@ -238,15 +245,22 @@ INVENTORY = {
     "take snapshot",
     "receive supply",
 }
-ORDERS = {"place order", "list orders", "get order", "cancel order", "promise performance"}
+ORDERS = {
+    "place order",
+    "list orders",
+    "get order",
+    "get sourcing",
+    "cancel order",
+    "promise performance",
+}
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(ENDPOINTS),
     Role.AGENT: READ | ORDERS,
     Role.CHANNEL: READ | ORDERS,
     Role.STORE: READ
     | INVENTORY
-    | {"list orders", "get order", "promise performance"}
-    | {"record delivery"},
+    | {"list orders", "get order", "get sourcing", "promise performance"}
+    | {"record delivery", "reject allocation"},
 }
 
 
@@ -289,6 +303,8 @@ def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
         .startswith("2026-11-10"),
         "place order": len(api.get("/v1/orders").json()["items"]) == 2,
         "cancel order": api.get(f"/v1/orders/{order_id}").json()["status"] == "cancelled",
+        "reject allocation": len(api.get(f"/v1/orders/{order_id}/sourcing").json()["decisions"])
+        == 2,
         "record delivery": bool(
             api.get(
                 "/v1/promise-performance",
@@ -362,6 +378,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/orders/{order_id}",
         "/v1/orders/{order_id}/cancel",
         "/v1/orders/{order_id}/deliveries",
+        "/v1/orders/{order_id}/rejections",
+        "/v1/orders/{order_id}/sourcing",
         "/v1/products/{sku}",
         "/v1/products/{sku}/promise",
         "/v1/promise-performance",

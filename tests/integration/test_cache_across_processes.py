@@ -15,7 +15,7 @@ from ordino.cli.load import Server, running_server
 from ordino.domain.availability import AvailabilityView, LocationFilter
 from ordino.domain.feeds import Count, Source
 from ordino.domain.network import LocationType
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine
 from ordino.services.availability import put_view
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
@@ -61,7 +61,7 @@ def test_a_server_sees_what_another_process_committed(pg_url: str, pg_engine: En
 
         count_stock([Count("DC-BER", "SKU-1", 25)], None, Source("t", NOW), uow)
         after_count = _eventually(lambda: _available(server), 30)
-        place_order(a_place_order(("SKU-1", 4)), uow, NearestFirst(), NOW)
+        place_order(a_place_order(("SKU-1", 4)), uow, RulesEngine(), NOW)
         after_order = _eventually(lambda: _available(server), 26)
         put_view(
             AvailabilityView(

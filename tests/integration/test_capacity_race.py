@@ -16,7 +16,7 @@ from ordino.domain.feeds import Count, Source
 from ordino.domain.money import Money
 from ordino.domain.operations import Capacity, LocationOperations, operations_document
 from ordino.domain.promising import PromiseChoice
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine
 from ordino.errors import PromiseUnavailable
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
@@ -48,7 +48,7 @@ def _network(uow: SqlUnitOfWork) -> None:
 
 
 def _race(engine: Engine, orders: int, deliver_by: date | None) -> Counter[str]:
-    capture = Capture(NearestFirst(), StockPicture())  # one process's, shared by its threads
+    capture = Capture(RulesEngine(), StockPicture())  # one process's, shared by its threads
 
     def one(n: int) -> str:
         cmd = a_place_order(

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, func, select
 
 from ordino.domain.feeds import Adjustment, Count, Source
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine
 from ordino.errors import InsufficientStock
 from ordino.services.check import check_inventory
 from ordino.services.inventory import adjust_inventory, count_stock
@@ -52,7 +52,7 @@ def test_deltas_and_orders_on_the_same_positions_all_land(
         lines = (("SKU-1", 1), (SKUS[n % 5], 1)) if n % 5 else (("SKU-1", 2),)
         try:
             cmd = a_place_order(*lines, external_id=f"W-{n}")
-            place_order(cmd, SqlUnitOfWork(pg_engine), NearestFirst(), later)
+            place_order(cmd, SqlUnitOfWork(pg_engine), RulesEngine(), later)
         except InsufficientStock:
             return "insufficient"
         return "placed"

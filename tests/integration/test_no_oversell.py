@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from ordino.domain.feeds import Count, Source
 from ordino.domain.idempotency import IdempotencyKey
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine
 from ordino.errors import InsufficientStock, OrdinoError
 from ordino.services.check import check_inventory
 from ordino.services.inventory import count_stock
@@ -66,7 +66,7 @@ def test_parallel_orders_sell_exactly_the_stock(pg_engine: Engine, pg_uow: SqlUn
         pg_engine,
         120,
         lambda n, uow: place_order(
-            a_place_order(("SKU-1", 1), external_id=f"W-{n}"), uow, NearestFirst(), NOW
+            a_place_order(("SKU-1", 1), external_id=f"W-{n}"), uow, RulesEngine(), NOW
         ),
     )
 
@@ -82,7 +82,7 @@ def test_two_line_orders_in_opposite_order_never_deadlock(
 
     def place(n: int, uow: SqlUnitOfWork) -> object:
         lines = (("SKU-A", 1), ("SKU-B", 1)) if n % 2 else (("SKU-B", 1), ("SKU-A", 1))
-        return place_order(a_place_order(*lines, external_id=f"W-{n}"), uow, NearestFirst(), NOW)
+        return place_order(a_place_order(*lines, external_id=f"W-{n}"), uow, RulesEngine(), NOW)
 
     outcomes = _race(pg_engine, 80, place)
 
@@ -93,7 +93,7 @@ def test_two_line_orders_in_opposite_order_never_deadlock(
 
 def test_concurrent_cancels_release_once(pg_engine: Engine, pg_uow: SqlUnitOfWork) -> None:
     _stock(pg_uow, {("DC-BER", "SKU-1"): 10})
-    placed = place_order(a_place_order(("SKU-1", 4)), pg_uow, NearestFirst(), NOW)
+    placed = place_order(a_place_order(("SKU-1", 4)), pg_uow, RulesEngine(), NOW)
     order_id = placed.body["id"]
 
     outcomes = _race(pg_engine, 20, lambda _, uow: cancel_order(order_id, uow, NOW))
@@ -121,7 +121,7 @@ def test_same_idempotency_key_in_parallel_places_one_order(
     answers: list[str] = []
 
     def place(_: int, uow: SqlUnitOfWork) -> object:
-        answer = place_order(a_place_order(("SKU-1", 1)), uow, NearestFirst(), NOW, key)
+        answer = place_order(a_place_order(("SKU-1", 1)), uow, RulesEngine(), NOW, key)
         answers.append(answer.body["id"])
         return answer
 

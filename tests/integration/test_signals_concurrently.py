@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, func, select
 
 from ordino.domain.feeds import Count, Source
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_products
 from ordino.services.orders import place_order
@@ -30,7 +30,7 @@ def test_concurrent_evaluators_tell_each_sell_out_once(
     count_stock([Count("DC-BER", sku, 2) for sku in SKUS], NOW, Source("t", NOW), pg_uow)
     evaluate_all(pg_uow, NOW)  # the first look: in stock everywhere
     for n, sku in enumerate(SKUS):
-        place_order(a_place_order((sku, 2), external_id=f"W-{n}"), pg_uow, NearestFirst(), NOW)
+        place_order(a_place_order((sku, 2), external_id=f"W-{n}"), pg_uow, RulesEngine(), NOW)
 
     def evaluator(_: int) -> int:
         uow, taken = SqlUnitOfWork(pg_engine), 0

@@ -11,10 +11,9 @@ from typing import Any
 from sqlalchemy import Engine, Table, select
 
 from ordino.domain.feeds import Count, Source
-from ordino.domain.inventory import StockAtLocation
 from ordino.domain.network import Address, LocationType
-from ordino.domain.sourcing import Destination, LineDemand, SourcingPlan
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine, SourcingRequest
+from ordino.engines.sourcing_rules import Decision, SourcingSite
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.store.tables import (
@@ -76,26 +75,23 @@ def stock_levels(engine: Engine) -> dict[tuple[str, str], tuple[int, int, int]]:
 
 
 class StaleSnapshot:
-    """NearestFirst over a snapshot read before a competitor reserved: the first `times`
-    plans count `phantom` units that are gone by the time the reservation runs."""
+    """The rules engine over a snapshot read before a competitor reserved: the first
+    `times` decisions count `phantom` units that are gone by the time the
+    reservation runs."""
 
     def __init__(self, phantom: dict[tuple[str, str], int], times: int = 1) -> None:
         self.phantom, self.times, self.calls = phantom, times, 0
 
-    def plan(
-        self,
-        demands: Sequence[LineDemand],
-        destination: Destination,
-        stock: Sequence[StockAtLocation],
-    ) -> SourcingPlan:
+    def decide(self, request: SourcingRequest) -> Decision:
         self.calls += 1
         if self.calls <= self.times:
-            stock = [self._with_phantom(location) for location in stock]
-        return NearestFirst().plan(demands, destination, stock)
+            request = replace(request, sites=tuple(self._with_phantom(s) for s in request.sites))
+        return RulesEngine().decide(request)
 
-    def _with_phantom(self, location: StockAtLocation) -> StockAtLocation:
+    def _with_phantom(self, site: SourcingSite) -> SourcingSite:
+        at = site.location.id
         available = {
-            sku: quantity + self.phantom.get((location.location_id, sku), 0)
-            for sku, quantity in location.available.items()
+            sku: quantity + self.phantom.get((at, sku), 0)
+            for sku, quantity in site.candidate.available.items()
         }
-        return replace(location, available=available)
+        return replace(site, candidate=replace(site.candidate, available=available))

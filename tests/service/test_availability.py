@@ -3,7 +3,7 @@ and honoured by order capture down to the reservation statement."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,11 +20,11 @@ from ordino.domain.availability import (
 )
 from ordino.domain.feeds import Count
 from ordino.domain.geo import Point, PostalCode
-from ordino.domain.inventory import StockAtLocation
 from ordino.domain.network import Address, LocationType
-from ordino.domain.sourcing import Destination, LineDemand, PlannedAllocation, SourcingPlan
 from ordino.domain.supply import CreateSupply, SupplyKind
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.optimiser import Assignment, Solution
+from ordino.engines.sourcing import RulesEngine, SourcingRequest
+from ordino.engines.sourcing_rules import Decision, Outcome
 from ordino.errors import Conflict, FieldError, InsufficientStock, InvalidInput, NotFound
 from ordino.services.availability import (
     AvailabilityQuery,
@@ -229,7 +229,7 @@ def test_an_order_is_sourced_only_where_its_channels_view_looks(
 ) -> None:
     near_the_store = a_place_order(("SKU-1", 1), channel="amazon")  # ships to Hamburg
 
-    placed = place_order(near_the_store, uow, NearestFirst(), clock())
+    placed = place_order(near_the_store, uow, RulesEngine(), clock())
 
     assert placed.body["lines"][0]["allocations"] == [
         {"location_id": "DC-BER", "quantity": 1, "ship_date": None}
@@ -238,10 +238,10 @@ def test_an_order_is_sourced_only_where_its_channels_view_looks(
 
 def test_an_order_cannot_take_what_its_view_holds_back(uow: SqlUnitOfWork, clock: Clock) -> None:
     with pytest.raises(InsufficientStock) as refused:
-        place_order(a_place_order(("SKU-1", 9), channel="amazon"), uow, NearestFirst(), clock())
+        place_order(a_place_order(("SKU-1", 9), channel="amazon"), uow, RulesEngine(), clock())
 
     assert refused.value.extra["shortfalls"][0]["available"] == 8
-    placed = place_order(a_place_order(("SKU-1", 11), channel="web"), uow, NearestFirst(), clock())
+    placed = place_order(a_place_order(("SKU-1", 11), channel="web"), uow, RulesEngine(), clock())
     assert sum(a["quantity"] for a in placed.body["lines"][0]["allocations"]) == 11
     assert stock_levels(uow.engine)[("ST-HAM", "SKU-1")] == (3, 1, 0)  # 2 kept for walk-ins
 
@@ -249,14 +249,10 @@ def test_an_order_cannot_take_what_its_view_holds_back(uow: SqlUnitOfWork, clock
 class IgnoresTheView:
     """A sourcing engine that takes from the store whatever the view says."""
 
-    def plan(
-        self,
-        demands: Sequence[LineDemand],
-        destination: Destination,
-        stock: Sequence[StockAtLocation],
-    ) -> SourcingPlan:
-        d = demands[0]
-        return SourcingPlan((PlannedAllocation(d.line_no, d.sku, "ST-HAM", d.quantity),), ())
+    def decide(self, request: SourcingRequest) -> Decision:
+        line = request.lines[0]
+        taken = Solution((Assignment(line.line_no, "ST-HAM", line.quantity),), {}, None, "test")
+        return Decision("test", 1, Outcome.SOURCED, "whatever", taken, (), ())
 
 
 def test_the_reservation_itself_keeps_the_views_floor(uow: SqlUnitOfWork, clock: Clock) -> None:
@@ -283,7 +279,7 @@ def test_a_store_that_does_not_ship_is_never_sourced_but_is_near(
     count_stock([Count("ST-ALT", "SKU-1", 30)], None, a_source(clock), uow)
 
     found = item(near=Near(point=HAMBURG, radius_km=5))
-    placed = place_order(a_place_order(("SKU-1", 1)), uow, NearestFirst(), clock())
+    placed = place_order(a_place_order(("SKU-1", 1)), uow, RulesEngine(), clock())
 
     assert [n["location_id"] for n in found["nearest"]] == ["ST-ALT", "ST-HAM"]  # type: ignore[index]
     assert placed.body["lines"][0]["allocations"][0]["location_id"] == "ST-HAM"

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from ordino.domain.feeds import Adjustment, Count, Source
 from ordino.domain.inventory import Discrepancy
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine
 from ordino.services.check import check_inventory, shortages
 from ordino.services.inventory import adjust_inventory, count_stock
 from ordino.services.orders import cancel_order, place_order
@@ -21,7 +21,7 @@ from tests.service.support import with_stock
 @pytest.fixture(autouse=True)
 def two_reserved(uow: SqlUnitOfWork, clock: Clock) -> None:
     with_stock(uow, clock(), {("DC-BER", "SKU-1"): 10, ("DC-BER", "SKU-2"): 5})
-    place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock())
+    place_order(a_place_order(("SKU-1", 2)), uow, RulesEngine(), clock())
 
 
 def run_sql(uow: SqlUnitOfWork, statement: str) -> None:
@@ -31,7 +31,7 @@ def run_sql(uow: SqlUnitOfWork, statement: str) -> None:
 
 def test_a_consistent_database_has_no_discrepancies(uow: SqlUnitOfWork, clock: Clock) -> None:
     cancelled = place_order(
-        a_place_order(("SKU-2", 5), external_id="W-2"), uow, NearestFirst(), clock()
+        a_place_order(("SKU-2", 5), external_id="W-2"), uow, RulesEngine(), clock()
     )
     cancel_order(cancelled.body["id"], uow, clock.advance(minutes=1))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ordino.domain.idempotency import IdempotencyKey
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine
 from ordino.errors import IdempotencyKeyReused, InsufficientStock
 from ordino.services.orders import cancel_order, place_order
 from ordino.store.tables import idempotency_keys, orders
@@ -24,11 +24,11 @@ def berlin_stock(uow: SqlUnitOfWork, clock: Clock) -> None:
 
 
 def test_the_same_key_and_body_replays_the_first_answer(uow: SqlUnitOfWork, clock: Clock) -> None:
-    first = place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock(), KEY)
+    first = place_order(a_place_order(("SKU-1", 2)), uow, RulesEngine(), clock(), KEY)
     written, levels = counts(uow.engine), stock_levels(uow.engine)
 
     again = place_order(
-        a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock.advance(seconds=3), KEY
+        a_place_order(("SKU-1", 2)), uow, RulesEngine(), clock.advance(seconds=3), KEY
     )
 
     assert (again.status, again.body, again.replayed) == (201, first.body, True)
@@ -38,7 +38,7 @@ def test_the_same_key_and_body_replays_the_first_answer(uow: SqlUnitOfWork, cloc
 
 
 def test_the_first_answer_is_stored_with_the_key(uow: SqlUnitOfWork, clock: Clock) -> None:
-    first = place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock(), KEY)
+    first = place_order(a_place_order(("SKU-1", 2)), uow, RulesEngine(), clock(), KEY)
 
     assert rows(uow.engine, idempotency_keys) == [
         {
@@ -55,23 +55,23 @@ def test_the_first_answer_is_stored_with_the_key(uow: SqlUnitOfWork, clock: Cloc
 def test_a_replay_is_the_first_answer_even_after_the_order_changed(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
-    first = place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock(), KEY)
+    first = place_order(a_place_order(("SKU-1", 2)), uow, RulesEngine(), clock(), KEY)
     cancel_order(first.body["id"], uow, clock.advance(minutes=1))
 
-    again = place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock(), KEY)
+    again = place_order(a_place_order(("SKU-1", 2)), uow, RulesEngine(), clock(), KEY)
 
     assert again.body == first.body
     assert again.body["status"] == "placed"
 
 
 def test_the_same_key_with_another_body_is_refused(uow: SqlUnitOfWork, clock: Clock) -> None:
-    place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock(), KEY)
+    place_order(a_place_order(("SKU-1", 2)), uow, RulesEngine(), clock(), KEY)
     written, levels = counts(uow.engine), stock_levels(uow.engine)
     other = IdempotencyKey(KEY.scope, KEY.key, "fingerprint-b")
 
     with pytest.raises(IdempotencyKeyReused) as refused:
         place_order(
-            a_place_order(("SKU-1", 3), external_id="W-1002"), uow, NearestFirst(), clock(), other
+            a_place_order(("SKU-1", 3), external_id="W-1002"), uow, RulesEngine(), clock(), other
         )
 
     assert refused.value.extra == {"idempotency_key": "7c1e-place-W-1001"}
@@ -81,11 +81,11 @@ def test_the_same_key_with_another_body_is_refused(uow: SqlUnitOfWork, clock: Cl
 
 
 def test_a_key_belongs_to_the_scope_that_sent_it(uow: SqlUnitOfWork, clock: Clock) -> None:
-    place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock(), KEY)
+    place_order(a_place_order(("SKU-1", 2)), uow, RulesEngine(), clock(), KEY)
     elsewhere = IdempotencyKey("key-store", KEY.key, "fingerprint-b")
 
     second = place_order(
-        a_place_order(("SKU-1", 1), external_id="W-1002"), uow, NearestFirst(), clock(), elsewhere
+        a_place_order(("SKU-1", 1), external_id="W-1002"), uow, RulesEngine(), clock(), elsewhere
     )
 
     assert second.replayed is False
@@ -95,8 +95,8 @@ def test_a_key_belongs_to_the_scope_that_sent_it(uow: SqlUnitOfWork, clock: Cloc
 
 def test_a_refused_placement_stores_no_answer(uow: SqlUnitOfWork, clock: Clock) -> None:
     with pytest.raises(InsufficientStock):
-        place_order(a_place_order(("SKU-1", 11)), uow, NearestFirst(), clock(), KEY)
+        place_order(a_place_order(("SKU-1", 11)), uow, RulesEngine(), clock(), KEY)
 
     assert rows(uow.engine, idempotency_keys) == []
-    retried = place_order(a_place_order(("SKU-1", 10)), uow, NearestFirst(), clock(), KEY)
+    retried = place_order(a_place_order(("SKU-1", 10)), uow, RulesEngine(), clock(), KEY)
     assert retried.replayed is False

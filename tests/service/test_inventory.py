@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ordino.domain.feeds import Adjustment, Count
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine
 from ordino.errors import FieldError, InvalidInput, NotFound
 from ordino.services.check import check_inventory, shortages
 from ordino.services.inventory import (
@@ -37,7 +37,7 @@ def stock(uow: SqlUnitOfWork, clock: Clock) -> None:
 
 @pytest.fixture
 def three_reserved(uow: SqlUnitOfWork, clock: Clock) -> None:
-    place_order(a_place_order(("SKU-1", 3)), uow, NearestFirst(), clock())
+    place_order(a_place_order(("SKU-1", 3)), uow, RulesEngine(), clock())
 
 
 def movement_rows(uow: SqlUnitOfWork, sku: str = "SKU-1") -> list[dict[str, Any]]:
@@ -238,7 +238,7 @@ def test_reservations_made_after_the_count_are_held_against_it(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
     counted = clock()
-    place_order(a_place_order(("SKU-1", 3)), uow, NearestFirst(), clock.advance(minutes=2))
+    place_order(a_place_order(("SKU-1", 3)), uow, RulesEngine(), clock.advance(minutes=2))
 
     take_snapshot("DC-BER", [Count("DC-BER", "SKU-1", 10)], counted, a_source(clock), uow)
 

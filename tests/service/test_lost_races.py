@@ -85,7 +85,8 @@ def test_a_lost_race_with_no_stock_elsewhere_is_insufficient_stock(
 
     assert engine.calls == 2
     assert refused.value.extra == {
-        "shortfalls": [{"line_no": 1, "sku": "SKU-1", "requested": 5, "available": 3, "short": 2}]
+        "shortfalls": [{"line_no": 1, "sku": "SKU-1", "requested": 5, "available": 3, "short": 2}],
+        "sourcing": {"profile": "built-in", "version": 0, "strategy": "split lines"},
     }
     assert counts(uow.engine) == NONE_WRITTEN
     assert stock_levels(uow.engine) == {("ST-HAM", "SKU-1"): (3, 0, 0)}

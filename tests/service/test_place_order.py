@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from ordino.domain.ids import LENGTH
-from ordino.domain.sourcing import Destination
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine, SourcingRequest
+from ordino.engines.sourcing_rules import Decision
 from ordino.errors import DuplicateOrder, FieldError, InsufficientStock, InvalidInput
 from ordino.services.orders import place_order
 from ordino.store.tables import allocations, order_lines, orders, outbox, reservations
@@ -43,7 +43,7 @@ def berlin_stock(uow: SqlUnitOfWork, clock: Clock) -> None:
 def test_placing_writes_the_order_its_allocations_and_ledger(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
-    answer = place_order(a_place_order(("SKU-1", 2), ("SKU-2", 1)), uow, NearestFirst(), clock())
+    answer = place_order(a_place_order(("SKU-1", 2), ("SKU-2", 1)), uow, RulesEngine(), clock())
 
     order_id = answer.body["id"]
     assert (answer.status, answer.replayed) == (201, False)
@@ -127,7 +127,7 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
 
 @pytest.mark.usefixtures("berlin_stock")
 def test_placing_writes_exactly_one_order_created_event(uow: SqlUnitOfWork, clock: Clock) -> None:
-    answer = place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock())
+    answer = place_order(a_place_order(("SKU-1", 2)), uow, RulesEngine(), clock())
 
     [event] = rows(uow.engine, outbox)
     order_id = answer.body["id"]
@@ -189,7 +189,7 @@ def test_order_ledger_and_event_become_visible_in_one_commit(
 ) -> None:
     watched = WatchedUnitOfWork(uow, watcher)
 
-    place_order(a_place_order(("SKU-1", 2)), watched, NearestFirst(), clock())  # type: ignore[arg-type]
+    place_order(a_place_order(("SKU-1", 2)), watched, RulesEngine(), clock())  # type: ignore[arg-type]
 
     assert watched.commits == [
         (NONE_WRITTEN, {("DC-BER", "SKU-1"): (10, 0, 0), ("DC-BER", "SKU-2"): (4, 0, 0)})
@@ -209,17 +209,18 @@ def test_a_line_no_single_location_can_fill_is_split_in_the_ledger(
 ) -> None:
     with_stock(uow, clock(), {("ST-HAM", "SKU-1"): 3, ("DC-BER", "SKU-1"): 4})
 
-    answer = place_order(a_place_order(("SKU-1", 5)), uow, NearestFirst(), clock())
+    answer = place_order(a_place_order(("SKU-1", 5)), uow, RulesEngine(), clock())
 
+    # Two packages either way; the nearer (Hamburg, to a Hamburg customer) gives most.
     assert answer.body["lines"][0]["allocations"] == [
-        {"location_id": "DC-BER", "quantity": 4, "ship_date": None},
-        {"location_id": "ST-HAM", "quantity": 1, "ship_date": None},
+        {"location_id": "DC-BER", "quantity": 2, "ship_date": None},
+        {"location_id": "ST-HAM", "quantity": 3, "ship_date": None},
     ]
     ledger = sorted((r["location_id"], r["quantity"]) for r in rows(uow.engine, reservations))
-    assert ledger == [("DC-BER", 4), ("ST-HAM", 1)]
+    assert ledger == [("DC-BER", 2), ("ST-HAM", 3)]
     assert stock_levels(uow.engine) == {
-        ("DC-BER", "SKU-1"): (4, 4, 0),
-        ("ST-HAM", "SKU-1"): (3, 1, 0),
+        ("DC-BER", "SKU-1"): (4, 2, 0),
+        ("ST-HAM", "SKU-1"): (3, 3, 0),
     }
 
 
@@ -228,10 +229,11 @@ def test_insufficient_stock_writes_nothing(uow: SqlUnitOfWork, clock: Clock) -> 
     levels = stock_levels(uow.engine)
 
     with pytest.raises(InsufficientStock) as refused:
-        place_order(a_place_order(("SKU-1", 2), ("SKU-2", 5)), uow, NearestFirst(), clock())
+        place_order(a_place_order(("SKU-1", 2), ("SKU-2", 5)), uow, RulesEngine(), clock())
 
     assert refused.value.extra == {
-        "shortfalls": [{"line_no": 2, "sku": "SKU-2", "requested": 5, "available": 4, "short": 1}]
+        "shortfalls": [{"line_no": 2, "sku": "SKU-2", "requested": 5, "available": 4, "short": 1}],
+        "sourcing": {"profile": "built-in", "version": 0, "strategy": "split lines"},
     }
     assert str(refused.value) == "not enough stock of SKU-2"
     assert counts(uow.engine) == NONE_WRITTEN
@@ -244,7 +246,7 @@ def test_unknown_skus_are_refused_and_write_nothing(uow: SqlUnitOfWork, clock: C
     cmd = a_place_order(("SKU-1", 1), ("NOPE", 1), ("GONE", 2))
 
     with pytest.raises(InvalidInput) as refused:
-        place_order(cmd, uow, NearestFirst(), clock())
+        place_order(cmd, uow, RulesEngine(), clock())
 
     assert refused.value.errors == [
         FieldError("lines[1].sku", "unknown SKU 'NOPE'"),
@@ -258,11 +260,11 @@ def test_unknown_skus_are_refused_and_write_nothing(uow: SqlUnitOfWork, clock: C
 def test_a_channel_order_id_seen_before_is_refused_and_writes_nothing(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
-    first = place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock())
+    first = place_order(a_place_order(("SKU-1", 2)), uow, RulesEngine(), clock())
     written, levels = counts(uow.engine), stock_levels(uow.engine)
 
     with pytest.raises(DuplicateOrder) as refused:
-        place_order(a_place_order(("SKU-2", 1)), uow, NearestFirst(), clock.advance(seconds=1))
+        place_order(a_place_order(("SKU-2", 1)), uow, RulesEngine(), clock.advance(seconds=1))
 
     assert refused.value.extra == {"order_id": first.body["id"]}
     assert counts(uow.engine) == written
@@ -273,9 +275,9 @@ def test_a_channel_order_id_seen_before_is_refused_and_writes_nothing(
 def test_the_same_external_id_on_another_channel_is_another_order(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
-    place_order(a_place_order(("SKU-1", 2)), uow, NearestFirst(), clock())
+    place_order(a_place_order(("SKU-1", 2)), uow, RulesEngine(), clock())
 
-    place_order(a_place_order(("SKU-1", 1), channel="store"), uow, NearestFirst(), clock())
+    place_order(a_place_order(("SKU-1", 1), channel="store"), uow, RulesEngine(), clock())
 
     assert sorted((r["channel"], r["external_id"]) for r in rows(uow.engine, orders)) == [
         ("store", "W-1001"),
@@ -286,14 +288,16 @@ def test_the_same_external_id_on_another_channel_is_another_order(
 
 def test_the_destination_reaches_the_engine(uow: SqlUnitOfWork, clock: Clock) -> None:
     with_stock(uow, clock(), {("DC-BER", "SKU-1"): 1})
-    seen: list[Destination] = []
+    seen: list[SourcingRequest] = []
 
-    class Recording(NearestFirst):
-        def plan(self, demands: Any, destination: Destination, stock: Any) -> Any:
-            seen.append(destination)
-            return super().plan(demands, destination, stock)
+    class Recording(RulesEngine):
+        def decide(self, request: SourcingRequest) -> Decision:
+            seen.append(request)
+            return super().decide(request)
 
     cmd = a_place_order(("SKU-1", 1))
     place_order(cmd, uow, Recording(), clock())
 
-    assert seen == [Destination("DE", cmd.ship_to_point)]
+    (lane,) = [site.candidate.lane for site in seen[0].sites]
+    assert (lane.destination_country, lane.destination) == ("DE", cmd.ship_to_point)
+    assert lane.distance_km is not None

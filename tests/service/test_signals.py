@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from ordino.domain.availability import AvailabilityView, LocationFilter
 from ordino.domain.feeds import Count
 from ordino.domain.network import LocationType
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine
 from ordino.services.availability import put_view
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location
@@ -60,7 +60,7 @@ def states(uow: SqlUnitOfWork) -> dict[str, tuple[str, int]]:
 
 def order(uow: SqlUnitOfWork, clock: Clock, quantity: int, n: int = 1) -> dict[str, Any]:
     cmd = a_place_order(("SKU-1", quantity), external_id=f"W-{n}")
-    return place_order(cmd, uow, NearestFirst(), clock()).body
+    return place_order(cmd, uow, RulesEngine(), clock()).body
 
 
 def test_a_first_look_records_the_status_and_tells_nothing(uow: SqlUnitOfWork) -> None:

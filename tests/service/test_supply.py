@@ -13,7 +13,7 @@ from ordino.domain.feeds import Count
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.inventory import Discrepancy
 from ordino.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyQuery
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine
 from ordino.errors import AlreadyExists, BelowReserved, Conflict, FieldError, InvalidInput, NotFound
 from ordino.services.check import check_inventory
 from ordino.services.inventory import count_stock
@@ -263,7 +263,7 @@ def test_a_transfer_ships_from_its_source_and_arrives_at_its_destination(
 
 
 def test_a_transfer_never_takes_reserved_stock(uow: SqlUnitOfWork, clock: Clock) -> None:
-    place_order(a_place_order(("SKU-1", 8)), uow, NearestFirst(), clock())  # HAM has 1: DC-BER
+    place_order(a_place_order(("SKU-1", 8)), uow, RulesEngine(), clock())  # HAM has 1: DC-BER
 
     with pytest.raises(BelowReserved) as refused:
         create_supply(a_transfer(), a_source(clock), uow)

@@ -14,7 +14,7 @@ from ordino.domain.geo import Point
 from ordino.domain.network import Address, LocationType
 from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.engines.optimiser import Candidate, SourcingLine
-from ordino.engines.sourcing_rules import Outcome, SourcingSite, decide
+from ordino.engines.sourcing_rules import Outcome, SourcingRequest, SourcingSite, decide
 from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location
 
 D = Decimal
@@ -68,20 +68,20 @@ SITES = (
 def test_each_filter_excludes_with_its_rule_named(
     filters: dict[str, Any], excluded: tuple[str, str]
 ) -> None:
-    decision = decide(profile(WHOLE, **filters), LINES, SITES, CARD, {})
+    decision = decide(SourcingRequest(profile(WHOLE, **filters), LINES, SITES, CARD))
     assert excluded in {(e.location_id, e.rule) for e in decision.excluded}
     assert excluded[0] not in {a.location_id for a in decision.solution.assignments}
 
 
 def test_stock_a_location_must_keep_is_not_sourced() -> None:
     sites = (a_site("DC-BER", {"A": 2, "B": 5}), a_site("DC-MUC", {"A": 5, "B": 5}, point=MUNICH))
-    decision = decide(profile(WHOLE, min_stock_left=1), LINES, sites, CARD, {})
+    decision = decide(SourcingRequest(profile(WHOLE, min_stock_left=1), LINES, sites, CARD))
     assert {a.location_id for a in decision.solution.assignments} == {"DC-MUC"}
 
 
 def test_a_strategy_that_cannot_fill_falls_back_to_the_next() -> None:
     sites = (a_site("DC-BER", {"A": 2}), a_site("DC-MUC", {"B": 1}, point=MUNICH))
-    decision = decide(profile(WHOLE, SPLIT), LINES, sites, CARD, {})
+    decision = decide(SourcingRequest(profile(WHOLE, SPLIT), LINES, sites, CARD))
     assert (decision.outcome, decision.strategy) == (Outcome.SOURCED, "split")
     assert [(t.strategy, t.filled) for t in decision.tried] == [("ship complete", 2), ("split", 3)]
     assert {a.location_id for a in decision.solution.assignments} == {"DC-BER", "DC-MUC"}
@@ -91,7 +91,7 @@ def test_a_strategy_uses_only_the_locations_it_admits() -> None:
     stores_near = Strategy(
         "stores near", location_types=frozenset({LocationType.STORE}), radius_km=300
     )
-    decision = decide(profile(stores_near), LINES, SITES, CARD, {})
+    decision = decide(SourcingRequest(profile(stores_near), LINES, SITES, CARD))
     assert {a.location_id for a in decision.solution.assignments} == {"ST-HAM"}
     assert decision.tried[0].candidates == 1
 
@@ -99,7 +99,7 @@ def test_a_strategy_uses_only_the_locations_it_admits() -> None:
 def test_backorder_takes_the_best_partial_plan_and_leaves_the_rest_waiting() -> None:
     sites = (a_site("DC-BER", {"A": 1, "B": 1}),)
     backorder = Strategy("backorder", kind=StrategyKind.BACKORDER, cancel_after_days=14)
-    decision = decide(profile(WHOLE, SPLIT, backorder), LINES, sites, CARD, {})
+    decision = decide(SourcingRequest(profile(WHOLE, SPLIT, backorder), LINES, sites, CARD))
     assert (decision.outcome, decision.strategy) == (Outcome.BACKORDERED, "backorder")
     assert decision.waiting == {1: 1}
     assert decision.cancel_after_days == 14
@@ -108,15 +108,18 @@ def test_backorder_takes_the_best_partial_plan_and_leaves_the_rest_waiting() -> 
 def test_cancel_or_no_strategy_left_refuses_what_cannot_be_filled() -> None:
     sites = (a_site("DC-BER", {"A": 1}),)
     cancel = Strategy("cancel", kind=StrategyKind.CANCEL)
-    assert decide(profile(WHOLE, cancel), LINES, sites, CARD, {}).outcome is Outcome.REFUSED
-    refused = decide(profile(WHOLE), LINES, sites, CARD, {})
+    assert (
+        decide(SourcingRequest(profile(WHOLE, cancel), LINES, sites, CARD)).outcome
+        is Outcome.REFUSED
+    )
+    refused = decide(SourcingRequest(profile(WHOLE), LINES, sites, CARD))
     # Whole lines only: the one unit of A there is not half of line 1.
     assert (refused.outcome, refused.waiting) == (Outcome.REFUSED, {1: 2, 2: 1})
 
 
 def test_the_decision_names_the_profile_and_its_version() -> None:
     versioned = SourcingProfile("web", frozenset({"web"}), (WHOLE,), version=7)
-    decision = decide(versioned, LINES, SITES, CARD, {})
+    decision = decide(SourcingRequest(versioned, LINES, SITES, CARD))
     assert (decision.profile, decision.version, decision.strategy) == ("web", 7, "ship complete")
     assert decision.solution.method in {"exact", "heuristic"}
 

@@ -25,7 +25,7 @@ from ordino.api import (
 from ordino.api.logs import redact_access_log
 from ordino.api.security import KeyCache
 from ordino.config import Settings
-from ordino.engines.sourcing import NearestFirst
+from ordino.engines.sourcing import RulesEngine
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.promising import Promising
@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.picture = picture
     app.state.feed = feed
     app.state.promising = Promising(picture, transit=_transit(settings))
-    app.state.capture = Capture(NearestFirst(), picture, app.state.promising)
+    app.state.capture = Capture(RulesEngine(), picture, app.state.promising)
     app.state.key_cache = KeyCache()
     problems.install(app)
     # Routes are matched in order: the hottest first (availability reads, then orders).

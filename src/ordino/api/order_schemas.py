@@ -67,6 +67,9 @@ class OrderIn(Strict):
     ship_to: ShipToIn
     lines: Annotated[list[LineIn], Field(min_length=1, max_length=500)]
     promise: PromiseChoiceIn | None = None
+    # The carrier service chosen, when no promise names it: sourcing prices the
+    # order by its rate card and applies the profiles for it.
+    service: Identifier | None = None
 
     def to_command(self) -> PlaceOrder:
         lines = self._line_requests()
@@ -84,6 +87,7 @@ class OrderIn(Strict):
             point,
             lines,
             None if choice is None else PromiseChoice(choice.option_id, choice.deliver_by),
+            self.service,
         )
 
     def _line_requests(self) -> tuple[LineRequest, ...]:
@@ -143,6 +147,7 @@ class LineOut(BaseModel):
     unit_price: str
     status: str
     allocations: list[AllocationOut]
+    backordered: int  # units waiting for supply
 
 
 class CustomerOut(BaseModel):

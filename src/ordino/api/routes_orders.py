@@ -1,9 +1,9 @@
-"""Orders: capture, read, list, cancel."""
+"""Orders: capture, read, list, cancel; their sourcing and rejections."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -16,7 +16,8 @@ from ordino.api.order_schemas import CancelIn, OrderIn, OrderOut, OrderPage
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
 from ordino.domain.orders import OrderQuery, OrderStatus
-from ordino.services import orders
+from ordino.errors import Forbidden
+from ordino.services import orders, rerouting, sourcing
 
 router = APIRouter(prefix="/v1/orders")
 
@@ -109,3 +110,49 @@ def cancel_order(
     reason = body.reason if body else None
     uow, now = unit_of_work(request), clock(request)
     return JSONResponse(orders.cancel_order(order_id, uow, now, reason, caller.orders))
+
+
+@router.get("/{order_id}/sourcing")
+def get_sourcing(
+    order_id: OrderIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """Every sourcing decision of the order (at capture, after each rejection, as
+    supply arrived): the profile version and strategy that decided, the candidates
+    weighed, what each rule excluded, the chosen plan's cost and the alternatives'."""
+    return JSONResponse(sourcing.get_sourcing(order_id, unit_of_work(request), caller.orders))
+
+
+class RejectionIn(Strict):
+    location_id: Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
+    reason: Literal["not-found", "damaged", "no-capacity", "other"]
+
+
+@router.post(
+    "/{order_id}/rejections",
+    responses={404: {"description": "No such order or allocation", **PROBLEM}},
+)
+def reject_allocation(
+    order_id: OrderIdPath,
+    body: RejectionIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.FULFILLMENT_WRITE))],
+) -> Response:
+    """A location turns down what the order allocated there: it is released and the
+    units sourced again by the order's profile, never from that location again,
+    keeping the promised date when some location can; what none can take waits for
+    supply. A store's key rejects for its own store only."""
+    if caller.location_id is not None and caller.location_id != body.location_id:
+        raise Forbidden(
+            f"this key acts for location {caller.location_id}",
+            extra={"location_id": body.location_id},
+        )
+    answer = rerouting.reject_allocation(
+        rerouting.Rejection(order_id, body.location_id, body.reason),
+        unit_of_work(request),
+        request.app.state.capture,
+        clock(request),
+        caller.orders,
+    )
+    return JSONResponse(answer)

@@ -245,3 +245,19 @@ def location_costs_from_document(d: dict[str, Any]) -> LocationCosts:
         Decimal(d["store_labour_per_unit"]),
         {sku: Decimal(share) for sku, share in d["markdown"].items()},
     )
+
+
+DISTANCE_BANDS_KM = (10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120, 10240)
+
+
+def distance_card(currency: str) -> RateCard:
+    """The card sourcing prices by when the order's service has none: one point per
+    distance band (10, 20, 40, ... km; a lane of unknown distance in the last band).
+    It ranks locations nearest first; its figures are not money."""
+    everywhere = tuple(
+        RateZone(LaneMatch(max_km=km), (WeightBreak(Decimal(1_000_000), Decimal(n)),))
+        for n, km in enumerate(DISTANCE_BANDS_KM, start=1)
+    )
+    last = len(DISTANCE_BANDS_KM) + 1
+    beyond = RateZone(LaneMatch(), (WeightBreak(Decimal(1_000_000), Decimal(last)),))
+    return RateCard("distance", currency, (*everywhere, beyond))

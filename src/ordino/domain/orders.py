@@ -1,7 +1,8 @@
 """The order aggregate: an order, its lines and each line's allocations.
 
 Invariants:
-  * a placed order's lines are fully allocated: sum(allocations) == quantity;
+  * a placed order's line is allocated or waits for supply: sum(allocations) +
+    waiting == quantity, and a line with units waiting is `backordered`;
   * states change only through the transition tables below;
   * every change appends the event that describes it (`pending_events`), which the
     store writes to the outbox in the same transaction.
@@ -24,7 +25,7 @@ from ordino.domain.network import Address
 from ordino.domain.promising import DeliveryRecord, OrderPromise, PromiseChoice
 from ordino.domain.sourcing import SourcingPlan
 from ordino.domain.states import TransitionTable, transition
-from ordino.errors import FieldError
+from ordino.errors import FieldError, IllegalTransition
 
 
 class OrderStatus(StrEnum):
@@ -34,6 +35,7 @@ class OrderStatus(StrEnum):
 
 class LineStatus(StrEnum):
     ALLOCATED = "allocated"
+    BACKORDERED = "backordered"  # some units wait for supply
     CANCELLED = "cancelled"
 
 
@@ -43,7 +45,8 @@ ORDER_TRANSITIONS: TransitionTable[OrderStatus] = {
 }
 
 LINE_TRANSITIONS: TransitionTable[LineStatus] = {
-    LineStatus.ALLOCATED: frozenset({LineStatus.CANCELLED}),
+    LineStatus.ALLOCATED: frozenset({LineStatus.BACKORDERED, LineStatus.CANCELLED}),
+    LineStatus.BACKORDERED: frozenset({LineStatus.ALLOCATED, LineStatus.CANCELLED}),
     LineStatus.CANCELLED: frozenset(),
 }
 
@@ -72,6 +75,7 @@ class PlaceOrder:
     ship_to_point: Point | None
     lines: tuple[LineRequest, ...]
     promise: PromiseChoice | None = None
+    service: str | None = None  # the carrier service, when no promise names it
 
 
 def order_problems(cmd: PlaceOrder) -> list[FieldError]:
@@ -115,6 +119,18 @@ class OrderLine:
     status: LineStatus
     allocations: list[Allocation]
 
+    @property
+    def waiting(self) -> int:
+        """Units not allocated: backordered, waiting for supply."""
+        if self.status is LineStatus.CANCELLED:
+            return 0
+        return self.quantity - sum(a.quantity for a in self.allocations)
+
+    def _settle(self) -> None:
+        status = LineStatus.BACKORDERED if self.waiting else LineStatus.ALLOCATED
+        if status is not self.status:
+            self.status = transition(LINE_TRANSITIONS, self.status, status)
+
 
 @dataclass
 class Order:
@@ -140,8 +156,12 @@ class Order:
         plan: SourcingPlan,
         now: datetime,
         promise: OrderPromise | None = None,
+        *,
+        backorder: bool = False,
     ) -> Order:
-        if not plan.complete:
+        """`backorder`: what the plan falls short of waits for supply; otherwise an
+        order is placed only on a complete plan."""
+        if not plan.complete and not backorder:
             raise ValueError("an order is placed only on a complete plan")
         order = cls(
             id=new_id(now),
@@ -157,8 +177,88 @@ class Order:
             updated_at=now,
             promise=promise,
         )
-        order._record("order.created", now, _promised(promise))
+        order._record("order.created", now, _promised(promise) | order._backordered())
         return order
+
+    @property
+    def backordered(self) -> bool:
+        return any(line.status is LineStatus.BACKORDERED for line in self.lines)
+
+    def allocations_at(self, location_id: str) -> list[tuple[OrderLine, Allocation]]:
+        return [
+            (line, a)
+            for line in self.lines
+            if line.status is not LineStatus.CANCELLED
+            for a in line.allocations
+            if a.location_id == location_id
+        ]
+
+    def withdraw(self, location_id: str, now: datetime, reason: str) -> dict[int, int]:
+        """A location turned down its allocations: they are taken off the order (their
+        units wait until re-sourced); the units withdrawn per line."""
+        if self.status is not OrderStatus.PLACED:
+            raise IllegalTransition(
+                f"order {self.id} is {self.status}", extra={"status": str(self.status)}
+            )
+        withdrawn = self.allocations_at(location_id)
+        for line, allocation in withdrawn:
+            line.allocations.remove(allocation)
+            line._settle()
+        self.updated_at = now
+        self._record(
+            "order.allocation_rejected", now, {"location_id": location_id, "reason": reason}
+        )
+        return {line.line_no: a.quantity for line, a in withdrawn}
+
+    def allocate(self, plan: SourcingPlan, now: datetime, why: str) -> list[Reservation]:
+        """Allocate units that were waiting (after a rejection, or as supply arrived);
+        the ledger rows that hold them."""
+        by_no = {line.line_no: line for line in self.lines}
+        held: list[Reservation] = []
+        for planned in plan.allocations:
+            line = by_no[planned.line_no]
+            if planned.quantity > line.waiting:
+                raise ValueError(f"line {line.line_no} waits for {line.waiting} units")
+            at = next((a for a in line.allocations if a.location_id == planned.location_id), None)
+            if at is not None:
+                line.allocations.remove(at)
+            quantity = planned.quantity + (at.quantity if at else 0)
+            line.allocations.append(Allocation(planned.location_id, quantity, planned.ship_date))
+            held.append(
+                Reservation(
+                    new_id(now),
+                    self.id,
+                    line.line_no,
+                    planned.location_id,
+                    line.sku,
+                    planned.quantity,
+                )
+            )
+        for line in self.lines:
+            if line.status is not LineStatus.CANCELLED:
+                line._settle()
+        self.updated_at = now
+        self._record(
+            "order.allocated",
+            now,
+            {
+                "why": why,
+                "allocations": [
+                    {"line_no": p.line_no, "location_id": p.location_id, "quantity": p.quantity}
+                    for p in plan.allocations
+                ],
+            }
+            | self._backordered(),
+        )
+        return held
+
+    def _backordered(self) -> dict[str, Any]:
+        waiting = [
+            {"line_no": line.line_no, "sku": line.sku, "quantity": line.waiting}
+            for line in self.lines
+            if line.waiting
+        ]
+        return {"backordered": waiting} if waiting else {}
 
     @property
     def total(self) -> Money:
@@ -222,10 +322,10 @@ class Order:
         )
 
 
-def _promised(promise: OrderPromise | None) -> dict[str, Any] | None:
+def _promised(promise: OrderPromise | None) -> dict[str, Any]:
     """What an order's creation event says of its promise, for those who keep it."""
     if promise is None:
-        return None
+        return {}
     return {
         "promise": {
             "option_id": promise.option_id,
@@ -263,9 +363,12 @@ def _lines(cmd: PlaceOrder, plan: SourcingPlan) -> list[OrderLine]:
         by_line.setdefault(planned.line_no, []).append(
             Allocation(planned.location_id, planned.quantity, planned.ship_date)
         )
-    return [
+    lines = [
         OrderLine(
             no, line.sku, line.quantity, line.unit_price, LineStatus.ALLOCATED, by_line.get(no, [])
         )
         for no, line in enumerate(cmd.lines, start=1)
     ]
+    for line in lines:
+        line._settle()
+    return lines

@@ -13,6 +13,7 @@ strategy that decided it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -105,6 +106,33 @@ class SourcingProfile:
             and (not self.order_types or order_type in self.order_types)
             and (not self.services or service in self.services)
         )
+
+
+DEFAULT_PROFILE = SourcingProfile(
+    "built-in",
+    frozenset(),
+    (
+        Strategy("whole lines", split_lines=False),
+        Strategy("split lines"),
+    ),
+    weights=CostWeights(per_extra_package=Decimal(100)),
+    version=0,
+)
+"""The rules for an order no profile applies to: the fewest packages (each beyond
+the first costs more than any distance), from the nearest locations (by the order's
+rate card, or by `distance_card` when its service has none), a line split across
+locations only when no plan keeps every line whole."""
+
+
+def applying(
+    profiles: Iterable[SourcingProfile],
+    channel: str,
+    order_type: str | None = None,
+    service: str | None = None,
+) -> SourcingProfile:
+    """The first profile by name that applies to the order, else DEFAULT_PROFILE."""
+    by_name = sorted(profiles, key=lambda p: p.name)
+    return next((p for p in by_name if p.applies(channel, order_type, service)), DEFAULT_PROFILE)
 
 
 def profile_document(profile: SourcingProfile) -> dict[str, Any]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-from ordino.domain.geo import Point
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,12 +16,6 @@ class LineDemand:
     line_no: int
     sku: str
     quantity: int
-
-
-@dataclass(frozen=True)
-class Destination:
-    country: str
-    point: Point | None
 
 
 @dataclass(frozen=True)
@@ -54,3 +47,17 @@ class SourcingPlan:
     @property
     def complete(self) -> bool:
         return not self.shortfalls
+
+
+@dataclass(frozen=True)
+class SourcingRecord:
+    """One sourcing decision of an order, as kept: why it was made (`capture`,
+    `reroute`, `supply`), the profile version and strategy that decided it, its
+    outcome, and its explanation (a JSON document)."""
+
+    reason: str
+    profile: str
+    profile_version: int
+    strategy: str
+    outcome: str
+    explanation: dict[str, Any]

@@ -37,7 +37,7 @@ from ordino.domain.promising import (
 )
 from ordino.engines.reach import Delivery, Distances, Reach, TransitEstimator
 
-__all__ = ["PromiseNetwork", "PromiseRules", "TransitEstimator", "promise"]
+__all__ = ["PromiseNetwork", "PromiseRules", "TransitEstimator", "deliveries_by", "promise"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,37 @@ def promise(
         tuple(sorted([*options, *pickup_options], key=_option_rank)),
         tuple([*not_offered, *pickup_refusals]),
     )
+
+
+def deliveries_by(
+    lines: Sequence[CartLine],
+    destination: PromiseDestination,
+    network: PromiseNetwork,
+    now: datetime,
+    service_code: str,
+    by: date,
+) -> list[Delivery]:
+    """The shipping sites holding some of the cart that deliver it by the service no
+    later than `by`, soonest first: the locations sourcing may choose among to keep a
+    promise of `by`. (Each ship date is the whole cart's: a site shipping part of it
+    ships no later.)"""
+    service = next((s for s in network.services if s.code == service_code), None)
+    if service is None:
+        return []
+    skus = {line.sku for line in lines}
+    units = sum(line.quantity for line in lines)
+    sites = network.sites if network.distances else sorted(network.sites, key=lambda s: s.id)
+    reach = Reach(sites, now, network.transit, network.distances)
+
+    def holds(site: Site) -> bool:
+        return site.location.ships and any(site.available.get(sku, 0) > 0 for sku in skus)
+
+    found = []
+    for delivery in reach.ranked(service, destination, units, holds):
+        if delivery.latest > by:
+            break  # soonest first: none after it keeps the date
+        found.append(delivery)
+    return found
 
 
 def _merged(lines: Sequence[CartLine]) -> list[CartLine]:

@@ -1,168 +1,142 @@
 """Sourcing: choose the location(s) that ship each order line.
 
-The engine interface is `SourcingEngine.plan(demands, destination, stock)`; services
-depend on the interface, so a later engine (rules and a cost optimiser) replaces
-`NearestFirst` without touching them.
-
-NearestFirst: the nearest location that can ship the whole order; otherwise the fewest
-locations, each time taking the one that covers the most of what is left, the
-nearer one on a tie. Lines are split across locations only when no single
-location can fill them. Pure and deterministic: ties fall to the location id.
+Services depend on the interface, `SourcingEngine.decide(request)`; `RulesEngine`
+decides by the order's sourcing profile (`engines.sourcing_rules`) with the cost
+optimiser. `plan_of` turns a decision into the plan an order is placed with: its
+allocations, and the lines it leaves unfilled as shortfalls.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from ordino.domain.geo import distance_km
-from ordino.domain.inventory import StockAtLocation
-from ordino.domain.sourcing import (
-    Destination,
-    LineDemand,
-    PlannedAllocation,
-    Shortfall,
-    SourcingPlan,
-)
+from ordino.domain.costs import CostBreakdown
+from ordino.domain.sourcing import PlannedAllocation, Shortfall, SourcingPlan, SourcingRecord
+from ordino.engines.sourcing_rules import Decision, SourcingRequest, decide
+
+__all__ = ["RulesEngine", "SourcingEngine", "SourcingRequest", "plan_of", "record_of"]
 
 
 class SourcingEngine(Protocol):
-    def plan(
-        self,
-        demands: Sequence[LineDemand],
-        destination: Destination,
-        stock: Sequence[StockAtLocation],
-    ) -> SourcingPlan: ...
+    def decide(self, request: SourcingRequest) -> Decision: ...
 
 
-class NearestFirst:
-    def plan(
-        self,
-        demands: Sequence[LineDemand],
-        destination: Destination,
-        stock: Sequence[StockAtLocation],
-    ) -> SourcingPlan:
-        ranked = sorted(stock, key=lambda location: _rank(location, destination))
-        whole = _first_that_covers(ranked, demands)
-        if whole is not None:
-            allocations = tuple(
-                PlannedAllocation(d.line_no, d.sku, whole.location_id, d.quantity) for d in demands
-            )
-            return SourcingPlan(allocations, ())
-        return _fewest_locations(ranked, demands)
+@dataclass(frozen=True)
+class RulesEngine:
+    time_limit: float = 0.05  # of the exact model, in seconds
+
+    def decide(self, request: SourcingRequest) -> Decision:
+        return decide(request, self.time_limit)
 
 
-def _rank(location: StockAtLocation, destination: Destination) -> tuple[float, int, str]:
-    if location.point is not None and destination.point is not None:
-        distance = distance_km(location.point, destination.point)
-    else:
-        distance = math.inf
-    foreign = 0 if location.country == destination.country else 1
-    return (distance, foreign, location.location_id)
-
-
-def _first_that_covers(
-    ranked: Sequence[StockAtLocation], demands: Sequence[LineDemand]
-) -> StockAtLocation | None:
-    needed = Counter[str]()
-    for demand in demands:
-        needed[demand.sku] += demand.quantity
-    for location in ranked:
-        if all(location.available.get(sku, 0) >= qty for sku, qty in needed.items()):
-            return location
-    return None
-
-
-def _fewest_locations(
-    ranked: Sequence[StockAtLocation], demands: Sequence[LineDemand]
-) -> SourcingPlan:
-    remaining = {d.line_no: d.quantity for d in demands}
-    left = {loc.location_id: dict(loc.available) for loc in ranked}
-    allocations: list[PlannedAllocation] = []
-    while any(remaining.values()):
-        whole = _fillable_whole(demands, remaining, left)
-        best = _best_cover(ranked, demands, remaining, left, whole)
-        if best is None:
-            break
-        allocations.extend(_take(best, demands, remaining, left[best], whole))
-    return SourcingPlan(tuple(allocations), _shortfalls(demands, remaining, ranked))
-
-
-def _fillable_whole(
-    demands: Sequence[LineDemand], remaining: dict[int, int], left: dict[str, dict[str, int]]
-) -> set[int]:
-    """The lines whose remainder some single location still has whole."""
-    return {
-        d.line_no
-        for d in demands
-        if any(stock.get(d.sku, 0) >= remaining[d.line_no] for stock in left.values())
-    }
-
-
-def _portions(
-    demands: Sequence[LineDemand],
-    remaining: dict[int, int],
-    available: dict[str, int],
-    whole: set[int],
-) -> list[tuple[LineDemand, int]]:
-    """What one location would give each line: the line's remainder whole, or part of it
-    only when no location has the whole remainder (so lines are split only then)."""
-    pool = dict(available)
-    portions = []
-    for demand in demands:
-        wanted, has = remaining[demand.line_no], pool.get(demand.sku, 0)
-        if has < wanted and demand.line_no in whole:
-            continue
-        take = min(wanted, has)
-        if take > 0:
-            pool[demand.sku] = has - take
-            portions.append((demand, take))
-    return portions
-
-
-def _best_cover(
-    ranked: Sequence[StockAtLocation],
-    demands: Sequence[LineDemand],
-    remaining: dict[int, int],
-    left: dict[str, dict[str, int]],
-    whole: set[int],
-) -> str | None:
-    best, best_units = None, 0
-    for location in ranked:  # nearest first, so a strict > keeps the nearer on a tie
-        portions = _portions(demands, remaining, left[location.location_id], whole)
-        units = sum(quantity for _, quantity in portions)
-        if units > best_units:
-            best, best_units = location.location_id, units
-    return best
-
-
-def _take(
-    location_id: str,
-    demands: Sequence[LineDemand],
-    remaining: dict[int, int],
-    available: dict[str, int],
-    whole: set[int],
-) -> list[PlannedAllocation]:
-    taken = []
-    for demand, quantity in _portions(demands, remaining, available, whole):
-        available[demand.sku] -= quantity
-        remaining[demand.line_no] -= quantity
-        taken.append(PlannedAllocation(demand.line_no, demand.sku, location_id, quantity))
-    return taken
-
-
-def _shortfalls(
-    demands: Sequence[LineDemand],
-    remaining: dict[int, int],
-    ranked: Sequence[StockAtLocation],
-) -> tuple[Shortfall, ...]:
-    total = Counter[str]()
-    for location in ranked:
-        total.update(location.available)
-    return tuple(
-        Shortfall(d.line_no, d.sku, d.quantity, total.get(d.sku, 0), remaining[d.line_no])
-        for d in demands
-        if remaining[d.line_no] > 0
+def plan_of(request: SourcingRequest, decision: Decision) -> SourcingPlan:
+    """The decision as allocations of the order's lines; what it leaves unfilled as
+    shortfalls, with what the sites had of the SKU in all."""
+    skus = {line.line_no: line.sku for line in request.lines}
+    allocations = tuple(
+        PlannedAllocation(a.line_no, skus[a.line_no], a.location_id, a.quantity)
+        for a in decision.solution.assignments
     )
+    held = Counter[str]()
+    for site in request.sites:
+        held.update(site.candidate.available)
+    shortfalls = tuple(
+        Shortfall(line.line_no, line.sku, line.quantity, held[line.sku], short)
+        for line in request.lines
+        if (short := decision.waiting.get(line.line_no, 0)) > 0
+    )
+    return SourcingPlan(allocations, shortfalls)
+
+
+NEAREST_SHOWN = 50  # candidates an explanation lists, nearest first
+
+
+def record_of(request: SourcingRequest, decision: Decision, reason: str) -> SourcingRecord:
+    """The decision as an order keeps it: what decided it and why, with the
+    candidates it weighed (the nearest, and how many in all), what each rule
+    excluded, what each strategy tried found, the chosen plan's cost and the best
+    alternatives'."""
+    excluded = {e.location_id for e in decision.excluded}
+    considered = sorted(
+        (s.candidate for s in request.sites if s.location.id not in excluded),
+        key=lambda c: (_km(c.lane.distance_km), c.location_id),
+    )
+    skus = {line.sku for line in request.lines}
+    solution = decision.solution
+    explanation: dict[str, Any] = {
+        "profile": {"name": decision.profile, "version": decision.version},
+        "strategy": decision.strategy,
+        "outcome": str(decision.outcome),
+        "rate_card": request.card.service,
+        "currency": request.card.currency,
+        "chosen": {
+            "allocations": [
+                {"line_no": a.line_no, "location_id": a.location_id, "quantity": a.quantity}
+                for a in solution.assignments
+            ],
+            "cost": None if solution.cost is None else _cost(solution.cost),
+            "method": solution.method,
+            "optimal": solution.optimal,
+        },
+        "waiting": [
+            {"line_no": line_no, "quantity": units}
+            for line_no, units in sorted(decision.waiting.items())
+        ],
+        "cancel_after_days": decision.cancel_after_days,
+        "alternatives": [
+            {"location_ids": list(a.location_ids), "total": str(a.total)}
+            for a in decision.alternatives
+        ],
+        "tried": [
+            {
+                "strategy": t.strategy,
+                "candidates": t.candidates,
+                "filled": t.filled,
+                "total": None if t.total is None else str(t.total),
+                "method": t.method,
+            }
+            for t in decision.tried
+        ],
+        "excluded": [{"location_id": e.location_id, "rule": e.rule} for e in decision.excluded],
+        "rejected": sorted(request.rejected),
+        "candidates": {
+            "count": len(considered),
+            "nearest": [
+                {
+                    "location_id": c.location_id,
+                    "distance_km": None
+                    if c.lane.distance_km is None
+                    else round(c.lane.distance_km, 1),
+                    "available": {sku: n for sku, n in sorted(c.available.items()) if sku in skus},
+                }
+                for c in considered[:NEAREST_SHOWN]
+            ],
+        },
+    }
+    return SourcingRecord(
+        reason,
+        decision.profile,
+        decision.version,
+        decision.strategy,
+        str(decision.outcome),
+        explanation,
+    )
+
+
+def _km(distance_km: float | None) -> float:
+    return math.inf if distance_km is None else distance_km
+
+
+def _cost(cost: CostBreakdown) -> dict[str, str]:
+    return {
+        "shipping": str(cost.shipping),
+        "handling": str(cost.handling),
+        "labour": str(cost.labour),
+        "margin": str(cost.margin),
+        "packages": str(cost.packages),
+        "lateness": str(cost.lateness),
+        "total": str(cost.total),
+    }

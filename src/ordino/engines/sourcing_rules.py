@@ -17,7 +17,16 @@ from ordino.domain.costs import LocationCosts, RateCard
 from ordino.domain.network import Location
 from ordino.domain.profiles import SourcingProfile, StrategyKind
 from ordino.engines.optimise import solve
-from ordino.engines.optimiser import Candidate, Solution, SourcingLine, SourcingProblem, better
+from ordino.engines.optimiser import (
+    Assignment,
+    Candidate,
+    Solution,
+    SourcingLine,
+    SourcingProblem,
+    better,
+    evaluate,
+    feasible,
+)
 
 
 class Outcome(StrEnum):
@@ -48,6 +57,14 @@ class Tried:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """A plan the decision did not take, and what it would have cost."""
+
+    location_ids: tuple[str, ...]
+    total: Decimal
+
+
+@dataclass(frozen=True)
 class Decision:
     profile: str
     version: int
@@ -57,6 +74,7 @@ class Decision:
     excluded: tuple[Excluded, ...]
     tried: tuple[Tried, ...]
     cancel_after_days: int | None = None  # of a backorder
+    alternatives: tuple[Alternative, ...] = ()
 
     @property
     def waiting(self) -> Mapping[int, int]:
@@ -64,15 +82,23 @@ class Decision:
         return self.solution.unfilled
 
 
-def decide(
-    profile: SourcingProfile,
-    lines: Sequence[SourcingLine],
-    sites: Sequence[SourcingSite],
-    card: RateCard,
-    costs: Mapping[str, LocationCosts],
-    time_limit: float = 0.05,
-) -> Decision:
-    admitted, excluded = _filtered(profile, sites)
+@dataclass(frozen=True)
+class SourcingRequest:
+    """An order to source: its profile, lines, the sites that could ship (each a
+    location and what it can give), the rate card of its service, what each location
+    costs, and the locations that turned this order down (never chosen again)."""
+
+    profile: SourcingProfile
+    lines: tuple[SourcingLine, ...]
+    sites: tuple[SourcingSite, ...]
+    card: RateCard
+    costs: Mapping[str, LocationCosts] = field(default_factory=dict)
+    rejected: frozenset[str] = frozenset()
+
+
+def decide(request: SourcingRequest, time_limit: float = 0.05) -> Decision:
+    profile, lines, card, costs = request.profile, request.lines, request.card, request.costs
+    admitted, excluded = _filtered(profile, request.sites, request.rejected)
     run = _Run(profile, tuple(lines), excluded)
     best: Solution | None = None
     for strategy in profile.strategies:
@@ -100,19 +126,23 @@ def decide(
         total = found.total if found.cost is not None else None
         run.tried.append(Tried(strategy.name, len(scope), found.filled, total, found.method))
         if not found.unfilled:
-            return run.decision(Outcome.SOURCED, strategy.name, found)
+            return run.decision(
+                Outcome.SOURCED, strategy.name, found, alternatives=_alternatives(problem, found)
+            )
         if best is None or better(found, best):
             best = found
     return run.decision(Outcome.REFUSED, profile.strategies[-1].name, best)
 
 
 def _filtered(
-    profile: SourcingProfile, sites: Sequence[SourcingSite]
+    profile: SourcingProfile, sites: Sequence[SourcingSite], rejected: frozenset[str]
 ) -> tuple[list[SourcingSite], tuple[Excluded, ...]]:
     admitted, excluded = [], []
     keep = profile.filters.min_stock_left
     for site in sorted(sites, key=lambda s: s.location.id):
         rule = profile.filters.excludes(site.location, site.candidate.lane.distance_km)
+        if rule is None and site.location.id in rejected:
+            rule = REJECTED
         if rule is not None:
             excluded.append(Excluded(site.location.id, rule))
         elif keep:
@@ -122,6 +152,40 @@ def _filtered(
         else:
             admitted.append(site)
     return admitted, tuple(excluded)
+
+
+REJECTED = "rejected"  # the location turned the order down
+ALTERNATIVES = 3  # single-location plans an explanation shows beside the chosen one
+NEAREST_ALTERNATIVES = 20  # how many of the nearest locations are priced for them
+
+
+def _alternatives(problem: SourcingProblem, chosen: Solution) -> tuple[Alternative, ...]:
+    """The cheapest plans from one location, other than the chosen one, among the
+    nearest that hold the whole order: what the choice is measured against."""
+    taken = tuple(sorted({a.location_id for a in chosen.assignments}))
+    near = sorted(problem.candidates, key=lambda c: (_km(c), c.location_id))
+    found: list[Alternative] = []
+    for candidate in near:
+        if len(found) == NEAREST_ALTERNATIVES:
+            break
+        if (candidate.location_id,) == taken or not all(
+            candidate.available.get(line.sku, 0) >= line.quantity for line in problem.lines
+        ):
+            continue
+        whole = [
+            Assignment(line.line_no, candidate.location_id, line.quantity) for line in problem.lines
+        ]
+        if not feasible(problem, whole):
+            continue
+        cost = evaluate(problem, whole)
+        if cost is not None:
+            found.append(Alternative((candidate.location_id,), cost.total))
+    return tuple(sorted(found, key=lambda a: (a.total, a.location_ids))[:ALTERNATIVES])
+
+
+def _km(candidate: Candidate) -> float:
+    km = candidate.lane.distance_km
+    return float("inf") if km is None else km
 
 
 @dataclass
@@ -137,6 +201,7 @@ class _Run:
         strategy: str,
         found: Solution | None,
         cancel_after_days: int | None = None,
+        alternatives: tuple[Alternative, ...] = (),
     ) -> Decision:
         if found is None:
             unfilled = {line.line_no: line.quantity for line in self.lines}
@@ -152,4 +217,5 @@ class _Run:
             self.excluded,
             tuple(self.tried),
             cancel_after_days if outcome is Outcome.BACKORDERED else None,
+            alternatives,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from ordino.domain.catalog import refuse_unknown_skus
 from ordino.domain.changes import Change
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.inventory import Floor, Position
+from ordino.domain.money import Money
 from ordino.domain.orders import (
     EVERY_ORDER,
     LineRequest,
@@ -22,16 +23,19 @@ from ordino.domain.orders import (
 )
 from ordino.domain.promising import (
     CartLine,
+    Method,
     OrderPromise,
     Promise,
     PromiseChoice,
     PromiseOption,
+    Source,
     capacity_needed,
-    plan_of,
 )
-from ordino.domain.sourcing import Destination, LineDemand, SourcingPlan
+from ordino.domain.promising import plan_of as plan_of_option
+from ordino.domain.sourcing import LineDemand, SourcingPlan, SourcingRecord
 from ordino.engines.availability import sourcing_stock
-from ordino.engines.sourcing import SourcingEngine
+from ordino.engines.sourcing import RulesEngine, SourcingEngine, plan_of, record_of
+from ordino.engines.sourcing_rules import Decision, Outcome
 from ordino.errors import (
     DuplicateOrder,
     InsufficientStock,
@@ -43,8 +47,24 @@ from ordino.errors import (
 from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.availability import resolve_view
 from ordino.services.picture import StockPicture
-from ordino.services.promising import PromiseQuery, Promising, promise_with_floors
+from ordino.services.promising import (
+    Promised,
+    PromiseQuery,
+    Promising,
+    keeping,
+    promise_with_floors,
+)
 from ordino.services.retry import with_retries
+from ordino.services.sourcing import (
+    CAPTURE,
+    Destination,
+    LineToSource,
+    ToSource,
+    chosen_by_customer,
+    delivery_sites,
+    sourcing_request,
+    stock_sites,
+)
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
 
@@ -53,12 +73,22 @@ from ordino.services.views import order_view
 class Capture:
     """What order capture works with besides the unit of work."""
 
-    engine: SourcingEngine
+    engine: SourcingEngine = field(default_factory=RulesEngine)
     picture: StockPicture = field(default_factory=StockPicture)
     promising: Promising | None = None  # None: promises from the same picture
 
     def promises(self) -> Promising:
         return self.promising or Promising(self.picture)
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """An order's plan, the floor each position must keep, and the decision's record."""
+
+    plan: SourcingPlan
+    floors: Mapping[tuple[str, str], Floor]
+    record: SourcingRecord
+    backorder: bool = False  # what the plan lacks waits for supply
 
 
 def place_order(
@@ -68,9 +98,9 @@ def place_order(
     now: datetime,
     idempotency: IdempotencyKey | None = None,
 ) -> Answer:
-    """Place the order, sourced and reserved. The first attempt plans from the process's
-    picture of stock; a retry (the reservation lost its race: the picture may be stale)
-    plans from the database."""
+    """Place the order, sourced by its profile and reserved. The first attempt plans
+    from the process's picture of stock; a retry (the reservation lost its race: the
+    picture may be stale) plans from the database."""
     if problems := order_problems(cmd):
         raise InvalidInput("the order cannot be placed as given", errors=problems)
     if not isinstance(capture, Capture):
@@ -93,16 +123,17 @@ def _place_once(
         if retry:  # the first attempt leaves duplicates to the unique constraint
             _refuse_duplicate(uow, cmd)
         if cmd.promise is None:
-            plan, floors = _plan(uow, capture, cmd, fresh=retry)
+            sourced = _sourced(uow, capture, cmd, fresh=retry)
             promise = None
         else:
-            plan, floors, promise = _promised_plan(uow, capture, cmd, now, fresh=retry)
+            sourced, promise = _promised(uow, capture, cmd, now, fresh=retry)
             uow.capacity.take(promise.capacity)  # LostRace when a day filled up
-        order = Order.place(cmd, plan, now, promise)
+        order = Order.place(cmd, sourced.plan, now, promise, backorder=sourced.backorder)
         answer = Answer(CREATED, order_view(order))
         uow.orders.add(order)
+        uow.sourcing.add(order.id, 1, sourced.record, now)
         remember(uow, idempotency, answer, now)
-        uow.inventory.reserve(order.reservations(now), now, floors)
+        uow.inventory.reserve(order.reservations(now), now, sourced.floors)
         # The store writes all of it here. LostRace when the stock went to another
         # order (the retry re-plans) or the order or key arrived twice (the retry
         # names the duplicate or replays the first answer).
@@ -124,33 +155,45 @@ def _refuse_unknown_skus(uow: UnitOfWork, lines: Sequence[LineRequest]) -> None:
     refuse_unknown_skus(skus, uow.catalog.known(skus), "the order")
 
 
-def _plan(
-    uow: UnitOfWork, capture: Capture, cmd: PlaceOrder, *, fresh: bool
-) -> tuple[SourcingPlan, Mapping[tuple[str, str], Floor]]:
-    """The plan over what the channel's view lets it sell, and the floor each position
-    must keep (so the reservation leaves what the view holds back)."""
-    demands = [
-        LineDemand(no, line.sku, line.quantity) for no, line in enumerate(cmd.lines, start=1)
+def _to_source(cmd: PlaceOrder, service: str | None) -> ToSource:
+    lines = [
+        LineToSource(no, line.sku, line.quantity, line.unit_price)
+        for no, line in enumerate(cmd.lines, start=1)
     ]
+    return ToSource(cmd.channel, cmd.currency, service, lines)
+
+
+def _sourced(uow: UnitOfWork, capture: Capture, cmd: PlaceOrder, *, fresh: bool) -> Sourced:
+    """The order sourced by its profile over what the channel's view lets it sell,
+    and the floor each position must keep (so the reservation leaves what the view
+    holds back)."""
     picture = capture.picture
     view = resolve_view(picture.views(uow), None, cmd.channel)
     positions = _positions(uow, picture, [line.sku for line in cmd.lines], fresh=fresh)
-    stock, floors = sourcing_stock(view, positions, picture.locations(uow))
-    destination = Destination(cmd.ship_to.country, cmd.ship_to_point)
-    plan = capture.engine.plan(demands, destination, stock)
-    if not plan.complete:
+    locations = picture.locations(uow)
+    stock, floors = sourcing_stock(view, positions, locations)
+    to = Destination(cmd.ship_to.country, cmd.ship_to_point, cmd.ship_to.postal_code)
+    sites = stock_sites(stock, locations, to)
+    request = sourcing_request(uow, picture, _to_source(cmd, cmd.service), sites)
+    decision = capture.engine.decide(request)
+    plan = plan_of(request, decision)
+    if decision.outcome is not Outcome.SOURCED:
         if not fresh:  # the picture may be behind another process's commit: ask again
             raise LostRace("the picture of stock is short; the database may not be")
         _refuse_unknown_skus(uow, cmd.lines)
-        _refuse_shortfalls(plan)
-    return plan, floors
+        if decision.outcome is Outcome.REFUSED:
+            _refuse_shortfalls(plan, decision)
+    record = record_of(request, decision, CAPTURE)
+    return Sourced(plan, floors, record, backorder=decision.outcome is Outcome.BACKORDERED)
 
 
-def _promised_plan(
+def _promised(
     uow: UnitOfWork, capture: Capture, cmd: PlaceOrder, now: datetime, *, fresh: bool
-) -> tuple[SourcingPlan, Mapping[tuple[str, str], Floor], OrderPromise]:
-    """The plan of the delivery option the customer chose, made again now: the
-    option must still be offered, and no later than the date they were shown."""
+) -> tuple[Sourced, OrderPromise]:
+    """The delivery option the customer chose, made again now: the option must still
+    be offered, and no later than the date they were shown. A shipped option is
+    sourced by the order's profile among the locations that deliver by its date; a
+    pickup is at the store the customer chose."""
     assert cmd.promise is not None
     choice, skus = cmd.promise, [line.sku for line in cmd.lines]
     if fresh:
@@ -163,16 +206,61 @@ def _promised_plan(
         cmd.channel,
     )
     promising = capture.promises()
-    answer, floors = promise_with_floors(query, uow, promising, now)
-    option = answer.option(choice.option_id)
+    promised = promise_with_floors(query, uow, promising, now)
+    option = promised.answer.option(choice.option_id)
     if option is None or (choice.deliver_by and option.delivery_latest > choice.deliver_by):
         if not fresh:  # the picture may be behind another process's commit: ask again
             raise LostRace("the picture does not keep the promise; the database may")
-        _refuse_promise(choice, option, answer)
+        _refuse_promise(choice, option, promised.answer)
     assert option is not None
-    demands = [LineDemand(n, line.sku, line.quantity) for n, line in enumerate(cmd.lines, 1)]
+    if option.method is Method.SHIP and option.service is not None:
+        option, sourced = _ship_sourced(uow, capture, cmd, option, promised, fresh=fresh)
+    else:
+        demands = [LineDemand(n, line.sku, line.quantity) for n, line in enumerate(cmd.lines, 1)]
+        plan = plan_of_option(demands, option)
+        sourced = Sourced(plan, promised.floors, chosen_by_customer(option, plan))
     taken = capacity_needed(option, promising.picture.operations(uow))
-    return plan_of(demands, option), floors, OrderPromise.of(option, taken, now)
+    return sourced, OrderPromise.of(option, taken, now)
+
+
+def _ship_sourced(
+    uow: UnitOfWork,
+    capture: Capture,
+    cmd: PlaceOrder,
+    option: PromiseOption,
+    promised: Promised,
+    *,
+    fresh: bool,
+) -> tuple[PromiseOption, Sourced]:
+    """The shipped option sourced by the profile among the locations that deliver by
+    its latest date; the option with the sources chosen."""
+    assert option.service is not None
+    deliveries = keeping(promised, option.service, option.delivery_latest)
+    to = Destination(cmd.ship_to.country, cmd.ship_to_point, cmd.ship_to.postal_code)
+    sites, ship_dates = delivery_sites(deliveries, to)
+    request = sourcing_request(uow, capture.picture, _to_source(cmd, option.service), sites)
+    decision = capture.engine.decide(request)
+    if decision.outcome is not Outcome.SOURCED:
+        if not fresh:
+            raise LostRace("the picture does not keep the promise; the database may")
+        raise PromiseUnavailable(
+            f"sourcing profile {decision.profile} keeps option {option.id} from no location",
+            extra={"option_id": option.id, "profile": decision.profile},
+        )
+    plan = plan_of(request, decision)
+    dated = tuple(replace(a, ship_date=ship_dates[a.location_id]) for a in plan.allocations)
+    sources = tuple(
+        Source(a.location_id, a.sku, a.quantity, a.ship_date) for a in dated if a.ship_date
+    )
+    packages = len({a.location_id for a in dated})
+    option = replace(
+        option,
+        sources=sources,
+        cost=Money(option.cost.amount / option.packages, option.cost.currency).times(packages),
+        packages=packages,
+    )
+    record = record_of(request, decision, CAPTURE)
+    return option, Sourced(SourcingPlan(dated, ()), promised.floors, record)
 
 
 def _refuse_promise(choice: PromiseChoice, option: PromiseOption | None, answer: Promise) -> None:
@@ -209,7 +297,7 @@ def _positions(
     return uow.inventory.sourcing_positions(skus)
 
 
-def _refuse_shortfalls(plan: SourcingPlan) -> None:
+def _refuse_shortfalls(plan: SourcingPlan, decision: Decision) -> None:
     short = [
         {
             "line_no": s.line_no,
@@ -221,7 +309,17 @@ def _refuse_shortfalls(plan: SourcingPlan) -> None:
         for s in plan.shortfalls
     ]
     skus = ", ".join(sorted({s.sku for s in plan.shortfalls}))
-    raise InsufficientStock(f"not enough stock of {skus}", extra={"shortfalls": short})
+    raise InsufficientStock(
+        f"not enough stock of {skus}",
+        extra={
+            "shortfalls": short,
+            "sourcing": {
+                "profile": decision.profile,
+                "version": decision.version,
+                "strategy": decision.strategy,
+            },
+        },
+    )
 
 
 def cancel_order(

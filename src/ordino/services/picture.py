@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 from ordino.domain.availability import AvailabilityView
 from ordino.domain.carriers import CarrierService
 from ordino.domain.changes import Change
+from ordino.domain.costs import LocationCosts, RateCard
 from ordino.domain.geo import Grid, Point
 from ordino.domain.inventory import Floor, Position
 from ordino.domain.network import Location
@@ -40,6 +41,7 @@ from ordino.domain.operations import (
     default_operations,
     operations_from_document,
 )
+from ordino.domain.profiles import SourcingProfile
 from ordino.domain.supply import InboundLine
 from ordino.engines.availability import (
     SkuAvailability,
@@ -64,6 +66,15 @@ class Sellable(NamedTuple):
 class PromiseFrame(NamedTuple):
     locations: tuple[Location, ...]
     distances: Distances
+
+
+class SourcingSettings(NamedTuple):
+    """What sourcing decides by besides stock: the profiles, each carrier service's
+    rate card, each location's costs."""
+
+    profiles: tuple[SourcingProfile, ...]
+    cards: Mapping[str, RateCard]
+    costs: Mapping[str, LocationCosts]
 
 
 class NotCached(Exception):
@@ -108,6 +119,7 @@ class StockPicture:
         self._views: tuple[AvailabilityView, ...] | None = None
         self._operations: dict[str, LocationOperations] | None = None
         self._carriers: tuple[CarrierService, ...] | None = None
+        self._sourcing: SourcingSettings | None = None
         self._frames: dict[tuple[str, int], PromiseFrame] = {}
         self._places: dict[tuple[str, str], Point] = {}
         self._names: dict[str, str] = {}  # location ids and SKUs, each held once
@@ -141,7 +153,7 @@ class StockPicture:
 
     def _forget_network(self) -> None:
         self._locations, self._grid = None, None
-        self._operations, self._carriers = None, None
+        self._operations, self._carriers, self._sourcing = None, None, None
         self._frames = {}
         self._places.clear()
 
@@ -197,6 +209,21 @@ class StockPicture:
             with self._lock:
                 if settings == self._settings:
                     self._carriers = found
+        return found
+
+    def sourcing(self, uow: UnitOfWork | None) -> SourcingSettings:
+        found = self._sourcing
+        if found is None:
+            settings = self._settings
+            entered = _entered(uow)
+            found = SourcingSettings(
+                tuple(entered.profiles.all()),
+                {card.service: card for card, _ in entered.rate_cards.all()},
+                entered.location_costs.all(),
+            )
+            with self._lock:
+                if settings == self._settings:
+                    self._sourcing = found
         return found
 
     def grid(self, uow: UnitOfWork | None) -> Grid:

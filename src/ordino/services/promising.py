@@ -24,7 +24,14 @@ from ordino.domain.promising import (
     PromiseOption,
     Site,
 )
-from ordino.engines.promising import PromiseNetwork, PromiseRules, TransitEstimator, promise
+from ordino.engines.promising import (
+    PromiseNetwork,
+    PromiseRules,
+    TransitEstimator,
+    deliveries_by,
+    promise,
+)
+from ordino.engines.reach import Delivery
 from ordino.errors import InvalidInput
 from ordino.services.availability import resolve_view
 from ordino.services.picture import StockPicture
@@ -86,31 +93,45 @@ def make_promise(
     query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
 ) -> Promise:
     """The options, in an entered unit of work."""
-    return _promise(query, uow, promising, now, None)
+    return promise_with_floors(query, uow, promising, now).answer
+
+
+@dataclass(frozen=True)
+class Promised:
+    """A promise with what it was made from: per (location, SKU) the floor a
+    reservation must leave there in the channel's view, the network and the
+    destination (order capture reserves with the floors and sources within the
+    network)."""
+
+    answer: Promise
+    floors: dict[tuple[str, str], Floor]
+    network: PromiseNetwork
+    destination: PromiseDestination
+    lines: tuple[CartLine, ...]
+    made_at: datetime
 
 
 def promise_with_floors(
     query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
-) -> tuple[Promise, dict[tuple[str, str], Floor]]:
-    """The options, and per (location, SKU) the floor a reservation must leave there
-    in the channel's view (order capture reserves with them)."""
+) -> Promised:
     floors: dict[tuple[str, str], Floor] = {}
-    return _promise(query, uow, promising, now, floors), floors
-
-
-def _promise(
-    query: PromiseQuery,
-    uow: UnitOfWork,
-    promising: Promising,
-    now: datetime,
-    floors: dict[tuple[str, str], Floor] | None,
-) -> Promise:
-    country = _country(query, uow)
-    destination = PromiseDestination(
-        country, _point(query, country, uow, promising), query.postal_code
-    )
+    destination = _destination(query, uow, promising)
     network = promise_network(query, uow, promising, now, floors)
-    return promise(query.lines, destination, network, now, promising.rules)
+    answer = promise(query.lines, destination, network, now, promising.rules)
+    return Promised(answer, floors, network, destination, query.lines, now)
+
+
+def keeping(promised: Promised, service: str, by: date) -> list[Delivery]:
+    """The locations with some of the cart that deliver it by `service` no later
+    than `by`, soonest first, from what the promise was made."""
+    return deliveries_by(
+        promised.lines, promised.destination, promised.network, promised.made_at, service, by
+    )
+
+
+def _destination(query: PromiseQuery, uow: UnitOfWork, promising: Promising) -> PromiseDestination:
+    country = _country(query, uow)
+    return PromiseDestination(country, _point(query, country, uow, promising), query.postal_code)
 
 
 def promise_network(

@@ -58,6 +58,7 @@ def order_view(order: Order) -> dict[str, Any]:
                     }
                     for a in sorted(line.allocations, key=lambda a: a.location_id)
                 ],
+                "backordered": line.waiting,
             }
             for line in order.lines
         ],

@@ -72,6 +72,14 @@ class SqlCatalog:
             )
         return created
 
+    def weights(self, skus: Iterable[str]) -> dict[str, Decimal]:
+        """The weight of each SKU that has one."""
+        wanted = sorted(set(skus))
+        query = select(products.c.sku, products.c.weight_g).where(
+            one_of(self.connection, products.c.sku, wanted), products.c.weight_g.is_not(None)
+        )
+        return {row.sku: Decimal(row.weight_g) / 1000 for row in self.connection.execute(query)}
+
     def get(self, sku: str) -> Product | None:
         row = self.connection.execute(select(products).where(products.c.sku == sku)).first()
         if row is None:

@@ -97,11 +97,17 @@ class SqlInventory:
             self.pending.take(r.location_id, r.sku, r.quantity, floor, now)
             self.pending.changes.sku(r.sku, down=r.quantity)
 
-    def release(self, order_id: str, now: datetime) -> list[Reservation]:
+    def release(
+        self, order_id: str, now: datetime, location_id: str | None = None
+    ) -> list[Reservation]:
+        """Release what the order holds (at `location_id` only, when given)."""
+        query = select(reservations).where(
+            reservations.c.order_id == order_id, reservations.c.released_at.is_(None)
+        )
+        if location_id is not None:
+            query = query.where(reservations.c.location_id == location_id)
         active = self.connection.execute(
-            select(reservations)
-            .where(reservations.c.order_id == order_id, reservations.c.released_at.is_(None))
-            .order_by(reservations.c.location_id, reservations.c.sku)
+            query.order_by(reservations.c.location_id, reservations.c.sku)
         ).all()
         released = [
             Reservation(r.id, r.order_id, r.line_no, r.location_id, r.sku, r.quantity)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, select, update
+from sqlalchemy import ColumnElement, Connection, Row, delete, insert, select, update
 
 from ordino.domain.geo import Point
 from ordino.domain.money import Money, from_minor, to_minor
@@ -82,7 +82,7 @@ class SqlOrders:
     def add(self, order: Order) -> None:
         """Written at commit, with the reservations (see `ordino.store.pending`)."""
         lines: list[dict[str, Any]] = []
-        held: list[dict[str, Any]] = []
+        held = _allocation_rows(order)
         for line in order.lines:
             lines.append(
                 {
@@ -93,16 +93,6 @@ class SqlOrders:
                     "unit_price_minor": to_minor(line.unit_price, order.currency),
                     "status": str(line.status),
                 }
-            )
-            held.extend(
-                {
-                    "order_id": order.id,
-                    "line_no": line.line_no,
-                    "location_id": a.location_id,
-                    "quantity": a.quantity,
-                    "ship_date": a.ship_date,
-                }
-                for a in line.allocations
             )
         self.pending.insert(orders, [self._order_row(order)])
         self.pending.insert(order_lines, lines)
@@ -127,6 +117,11 @@ class SqlOrders:
                 .where(order_lines.c.order_id == order.id, order_lines.c.line_no == line.line_no)
                 .values(status=str(line.status))
             )
+        # Allocations move when a location turns an order down or supply arrives.
+        self.connection.execute(delete(allocations).where(allocations.c.order_id == order.id))
+        held = _allocation_rows(order)
+        if held:
+            self.connection.execute(insert(allocations), held)
         self._flush_events(order)
 
     def _flush_events(self, order: Order) -> None:
@@ -160,6 +155,17 @@ class SqlOrders:
             statement = statement.with_for_update()
         found = self._load(statement)
         return found[0] if found else None
+
+    def backordered(self, limit: int) -> list[str]:
+        """Orders with units waiting for supply, oldest first."""
+        query = (
+            select(order_lines.c.order_id)
+            .where(order_lines.c.status == str(LineStatus.BACKORDERED))
+            .group_by(order_lines.c.order_id)
+            .order_by(order_lines.c.order_id)
+            .limit(limit)
+        )
+        return list(self.connection.scalars(query))
 
     def id_for_external(self, channel: str, external_id: str) -> str | None:
         query = select(orders.c.id).where(
@@ -212,6 +218,20 @@ class SqlOrders:
             )
         }
         return [_order(head, by_order[head.id], promised.get(head.id)) for head in heads]
+
+
+def _allocation_rows(order: Order) -> list[dict[str, Any]]:
+    return [
+        {
+            "order_id": order.id,
+            "line_no": line.line_no,
+            "location_id": a.location_id,
+            "quantity": a.quantity,
+            "ship_date": a.ship_date,
+        }
+        for line in order.lines
+        for a in line.allocations
+    ]
 
 
 def _promise_row(order_id: str, promise: OrderPromise) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from ordino.store.tables import (
     outbox,
     positions,
     reservations,
+    sourcing_decisions,
     stock_changes,
 )
 
@@ -50,6 +51,7 @@ TABLES: tuple[Table, ...] = (
     order_promises,
     order_lines,
     allocations,
+    sourcing_decisions,
     reservations,
     outbox,
     idempotency_keys,

@@ -8,14 +8,15 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ordino.domain.changes import ChangeLog
 from ordino.domain.profiles import SourcingProfile, profile_document, profile_from_document
 from ordino.errors import LostRace
 from ordino.store.tables import sourcing_profile_versions, sourcing_profiles
 
 
 class SqlProfiles:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+    def __init__(self, connection: Connection, changes: ChangeLog) -> None:
+        self.connection, self.changes = connection, changes
 
     def all(self) -> list[SourcingProfile]:
         query = select(sourcing_profiles).order_by(sourcing_profiles.c.name)
@@ -38,6 +39,7 @@ class SqlProfiles:
     def put(self, profile: SourcingProfile, now: datetime) -> tuple[bool, int]:
         """Create or replace; (created, the version it now has), that version kept.
         Versions go on counting across a removal: a number names one set of rules."""
+        self.changes.network = True  # pictures hold the profiles
         kept = sourcing_profile_versions
         latest = self.connection.scalar(
             select(func.max(kept.c.version)).where(kept.c.name == profile.name)
@@ -66,5 +68,6 @@ class SqlProfiles:
 
     def remove(self, name: str) -> bool:
         """The current profile goes; its versions stay, for the orders that name them."""
+        self.changes.network = True
         query = delete(sourcing_profiles).where(sourcing_profiles.c.name == name)
         return bool(self.connection.execute(query).rowcount)

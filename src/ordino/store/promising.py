@@ -57,8 +57,8 @@ class SqlOperations:
 
 
 class SqlLocationCosts:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+    def __init__(self, connection: Connection, changes: ChangeLog) -> None:
+        self.connection, self.changes = connection, changes
 
     def get(self, location_id: str) -> tuple[LocationCosts, int] | None:
         query = select(location_costs).where(location_costs.c.location_id == location_id)
@@ -70,6 +70,7 @@ class SqlLocationCosts:
         return {row.location_id: location_costs_from_document(row.document) for row in rows}
 
     def put(self, location_id: str, costs: LocationCosts, now: datetime) -> bool:
+        self.changes.network = True  # pictures hold the costs
         document = location_costs_document(costs)
         return put_document(
             self.connection, location_costs.c.location_id, location_id, document, now

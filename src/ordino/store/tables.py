@@ -382,6 +382,8 @@ order_lines = Table(
     Column("quantity", Integer, nullable=False),
     Column("unit_price_minor", BigInteger, nullable=False),
     Column("status", String(32), nullable=False),
+    # Backordered lines are found by status when supply arrives.
+    Index("ix_order_lines_status_order_id", "status", "order_id"),
 )
 
 allocations = Table(
@@ -392,6 +394,22 @@ allocations = Table(
     Column("location_id", String(64), primary_key=True),
     Column("quantity", Integer, nullable=False),
     Column("ship_date", Date),  # as promised: the local date it leaves the location
+)
+
+# Each sourcing decision of an order (at capture, after a rejection, when supply
+# arrived): the profile version and strategy that decided it, and its explanation.
+sourcing_decisions = Table(
+    "sourcing_decisions",
+    metadata,
+    Column("order_id", String(32), ForeignKey("orders.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("reason", String(16), nullable=False),
+    Column("profile", String(64), nullable=False),
+    Column("profile_version", Integer, nullable=False),
+    Column("strategy", String(100), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
+    Column("document", Document, nullable=False),
 )
 
 # The promise an order was placed with: the option chosen and its dates, and the

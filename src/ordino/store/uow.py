@@ -33,6 +33,7 @@ from ordino.store.promising import (
 )
 from ordino.store.records import SqlApiKeys, SqlIdempotency
 from ordino.store.signals import SqlSignals
+from ordino.store.sourcing import SqlSourcingDecisions
 from ordino.store.supply import SqlSupply
 from ordino.store.tables import carrier_services, rate_cards
 from ordino.store.views import SqlViews
@@ -76,14 +77,17 @@ class SqlUnitOfWork:
         )
         self.capacity = SqlCapacity(connection)
         self.deliveries = SqlDeliveries(connection)
-        self.profiles = SqlProfiles(connection)
+        # Pictures hold profiles, rate cards and location costs too.
+        self.profiles = SqlProfiles(connection, changes)
         self.rate_cards = SqlNamedDocuments(
             connection,
             rate_cards.c.service,
             (rate_card_from_document, rate_card_document),
             lambda card: card.service,
+            changed=lambda: setattr(changes, "network", True),
         )
-        self.location_costs = SqlLocationCosts(connection)
+        self.location_costs = SqlLocationCosts(connection, changes)
+        self.sourcing = SqlSourcingDecisions(connection, self._pending)
         return self
 
     def __exit__(

@@ -1,26 +1,33 @@
-"""NearestFirst: whole order from the nearest location that can; otherwise the fewest
-locations; lines split only when no single location can fill them; shortfalls as data."""
+"""The built-in profile (for orders no profile applies to), through the rules engine:
+the whole order from the nearest location that can; otherwise the fewest
+locations; lines split only when some line cannot be had whole; shortfalls as data."""
 
 from __future__ import annotations
 
 import copy
 import random
 from collections import Counter
+from typing import NamedTuple
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ordino.domain.carriers import Lane
+from ordino.domain.costs import distance_card
 from ordino.domain.geo import Point
 from ordino.domain.inventory import StockAtLocation
-from ordino.domain.sourcing import (
-    Destination,
-    LineDemand,
-    PlannedAllocation,
-    Shortfall,
-    SourcingPlan,
-)
-from ordino.engines.sourcing import NearestFirst
-from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_stock_at
+from ordino.domain.profiles import DEFAULT_PROFILE
+from ordino.domain.sourcing import LineDemand, PlannedAllocation, Shortfall, SourcingPlan
+from ordino.engines.optimiser import Candidate, SourcingLine
+from ordino.engines.sourcing import RulesEngine, SourcingRequest, plan_of
+from ordino.engines.sourcing_rules import SourcingSite
+from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location, a_stock_at
+
+
+class Destination(NamedTuple):
+    country: str
+    point: Point | None
+
 
 TO_HAMBURG = Destination("DE", HAMBURG)
 
@@ -30,7 +37,20 @@ def plan(
     stock: list[StockAtLocation],
     destination: Destination = TO_HAMBURG,
 ) -> SourcingPlan:
-    return NearestFirst().plan(demands, destination, stock)
+    sites = tuple(
+        SourcingSite(
+            a_location(at.location_id, point=at.point),
+            Candidate(
+                at.location_id,
+                Lane.between(at.country, at.point, destination.country, destination.point),
+                at.available,
+            ),
+        )
+        for at in stock
+    )
+    lines = tuple(SourcingLine(d.line_no, d.sku, d.quantity) for d in demands)
+    request = SourcingRequest(DEFAULT_PROFILE, lines, sites, distance_card("EUR"))
+    return plan_of(request, RulesEngine().decide(request))
 
 
 def test_the_nearest_location_that_can_ship_the_whole_order_wins() -> None:
@@ -59,9 +79,9 @@ def test_when_no_location_can_ship_everything_the_fewest_locations_are_used() ->
     # Nearest-first alone would take three locations; Vienna covers B and C together.
     assert result == SourcingPlan(
         (
+            PlannedAllocation(1, "A", "ST-HAM", 2),
             PlannedAllocation(2, "B", "DC-VIE", 2),
             PlannedAllocation(3, "C", "DC-VIE", 2),
-            PlannedAllocation(1, "A", "ST-HAM", 2),
         ),
         (),
     )
@@ -92,7 +112,7 @@ def test_a_line_is_split_only_when_no_single_location_can_fill_it() -> None:
     result = plan([LineDemand(1, "A", 10)], stock)
 
     assert result == SourcingPlan(
-        (PlannedAllocation(1, "A", "ST-HAM", 6), PlannedAllocation(1, "A", "DC-BER", 4)), ()
+        (PlannedAllocation(1, "A", "DC-BER", 4), PlannedAllocation(1, "A", "ST-HAM", 6)), ()
     )
 
 
@@ -155,18 +175,8 @@ def test_locations_without_coordinates_rank_after_those_with() -> None:
     )
 
 
-def test_without_distances_the_same_country_ranks_first() -> None:
-    stock = [
-        a_stock_at("A-FOREIGN", {"A": 1}, country="DE", point=None),
-        a_stock_at("Z-HOME", {"A": 1}, country="AT", point=None),
-    ]
-
-    result = plan([LineDemand(1, "A", 1)], stock, Destination("AT", VIENNA))
-
-    assert result.allocations == (PlannedAllocation(1, "A", "Z-HOME", 1),)
-
-
-def test_a_destination_without_coordinates_ranks_by_country_then_id() -> None:
+def test_a_destination_without_coordinates_ranks_by_location_id() -> None:
+    # Every lane's distance is unknown: the distance scale prices them alike.
     stock = [
         a_stock_at("DC-B", {"A": 1}, country="AT", point=BERLIN),
         a_stock_at("DC-C", {"A": 1}, country="DE", point=VIENNA),
@@ -320,12 +330,16 @@ def test_when_one_location_can_cover_everything_the_plan_uses_only_it(
 
 
 @given(networks(), orders(unique_skus=True), destinations)
-def test_a_line_one_location_can_fill_is_never_split(
+def test_when_every_line_can_be_filled_whole_none_is_split(
     stock: list[StockAtLocation], demands: list[LineDemand], destination: Destination
 ) -> None:
     result = plan(demands, stock, destination)
 
-    for demand in demands:
-        sources = {a.location_id for a in result.allocations if a.line_no == demand.line_no}
-        if any(loc.available.get(demand.sku, 0) >= demand.quantity for loc in stock):
+    whole = all(
+        any(loc.available.get(demand.sku, 0) >= demand.quantity for loc in stock)
+        for demand in demands
+    )
+    if whole:  # the first strategy keeps lines whole, and fills the order
+        for demand in demands:
+            sources = {a.location_id for a in result.allocations if a.line_no == demand.line_no}
             assert len(sources) == 1

@@ -1,0 +1,198 @@
+"""Sourcing again after capture: a location turns down an order's allocations (not
+found, damaged, no capacity), or supply arrives for units waiting on backorder.
+
+Either way the units are sourced by the profile version that sourced the order at
+capture, never from a location that turned the order down, keeping the order's
+promised date when a location can; each decision is recorded beside the first.
+Units no location can take wait for supply (the line is `backordered`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from ordino.domain.changes import Change
+from ordino.domain.inventory import Floor
+from ordino.domain.orders import EVERY_ORDER, LineStatus, Order, OrderScope
+from ordino.domain.promising import CartLine, Method
+from ordino.domain.sourcing import SourcingPlan
+from ordino.engines.availability import sourcing_stock
+from ordino.engines.sourcing import SourcingRequest, plan_of, record_of
+from ordino.engines.sourcing_rules import Decision, Outcome, SourcingSite
+from ordino.errors import NotFound
+from ordino.services.availability import resolve_view
+from ordino.services.orders import Capture, existing_order
+from ordino.services.promising import PromiseQuery, keeping, promise_with_floors
+from ordino.services.retry import with_retries
+from ordino.services.sourcing import (
+    CAPTURE,
+    REROUTE,
+    SUPPLY,
+    Destination,
+    LineToSource,
+    ToSource,
+    delivery_sites,
+    profile_named,
+    sourcing_request,
+    stock_sites,
+)
+from ordino.services.unit_of_work import UnitOfWork
+from ordino.services.views import order_view
+
+REJECTION_REASONS = ("not-found", "damaged", "no-capacity", "other")
+
+
+@dataclass(frozen=True)
+class Rejection:
+    order_id: str
+    location_id: str
+    reason: str  # one of REJECTION_REASONS
+
+
+def reject_allocation(
+    rejection: Rejection,
+    uow: UnitOfWork,
+    capture: Capture,
+    now: datetime,
+    scope: OrderScope = EVERY_ORDER,
+) -> dict[str, Any]:
+    """The location turns down what the order allocated there: it is released, and
+    the units are sourced again without it."""
+    order_id, location_id, reason = rejection.order_id, rejection.location_id, rejection.reason
+
+    def attempt(_: int) -> dict[str, Any]:
+        with uow:
+            order = existing_order(uow, order_id, scope, for_update=True)
+            if not order.allocations_at(location_id):
+                raise NotFound(
+                    f"order {order_id} has nothing allocated at {location_id}",
+                    extra={"order_id": order_id, "location_id": location_id},
+                )
+            order.withdraw(location_id, now, reason)
+            uow.inventory.release(order.id, now, location_id)
+            decision = _source_waiting(uow, capture, order, now, REROUTE, also=location_id)
+            uow.commit()
+        return {"order": order_view(order), "sourcing": decision}
+
+    return with_retries(attempt)
+
+
+def fill_backorders(
+    uow: UnitOfWork, capture: Capture, now: datetime, limit: int = 100
+) -> list[str]:
+    """Source the units of backordered orders, oldest order first, from the stock
+    there is now; the orders that got some."""
+    with uow:
+        waiting = uow.orders.backordered(limit)
+    filled = []
+    for order_id in waiting:
+
+        def attempt(_: int, order_id: str = order_id) -> bool:
+            with uow:
+                order = uow.orders.get(order_id, for_update=True)
+                if order is None or not order.backordered:
+                    return False
+                before = _allocated(order)
+                decision = _source_waiting(uow, capture, order, now, SUPPLY)
+                if decision is None or _allocated(order) == before:
+                    return False  # nothing new: no decision recorded, nothing written
+                uow.commit()
+                return True
+
+        if with_retries(attempt):
+            filled.append(order_id)
+    return filled
+
+
+def _allocated(order: Order) -> int:
+    return sum(a.quantity for line in order.lines for a in line.allocations)
+
+
+def _source_waiting(
+    uow: UnitOfWork,
+    capture: Capture,
+    order: Order,
+    now: datetime,
+    reason: str,
+    *,
+    also: str | None = None,
+) -> dict[str, Any] | None:
+    """Source the order's waiting units; allocate and reserve what is found, record
+    the decision (and return its explanation). `also`: a location that just turned
+    the order down."""
+    lines = [
+        LineToSource(line.line_no, line.sku, line.waiting, line.unit_price)
+        for line in order.lines
+        if line.status is LineStatus.BACKORDERED and line.waiting
+    ]
+    if not lines:
+        return None
+    records = uow.sourcing.of_order(order.id)
+    first = next((r for _, _, r in records if r.reason == CAPTURE), None)
+    rejected = {loc for _, _, r in records for loc in r.explanation.get("rejected", [])}
+    rejected |= {also} if also else set()
+    profile = None if first is None else profile_named(uow, first.profile, first.profile_version)
+    skus = [line.sku for line in lines]
+    capture.picture.forget(Change(frozenset(skus)))  # decide from the database
+    to = Destination(order.ship_to.country, order.ship_to_point, order.ship_to.postal_code)
+    service = order.promise.service if order.promise else None
+
+    to_source = ToSource(order.channel, order.currency, service, lines)
+
+    def request(sites: Sequence[SourcingSite]) -> SourcingRequest:
+        return sourcing_request(
+            uow, capture.picture, to_source, sites, profile=profile, rejected=frozenset(rejected)
+        )
+
+    kept = _keeping_promise(uow, capture, order, now, request)
+    if kept is not None:
+        asked, decision, plan, floors = kept
+    else:
+        view = resolve_view(capture.picture.views(uow), None, order.channel)
+        positions = uow.inventory.sourcing_positions(skus)
+        locations = capture.picture.locations(uow)
+        stock, floors = sourcing_stock(view, positions, locations)
+        asked = request(stock_sites(stock, locations, to))
+        decision = capture.engine.decide(asked)
+        plan = plan_of(asked, decision)
+    if plan.allocations:
+        uow.inventory.reserve(order.allocate(plan, now, reason), now, floors)
+    record = record_of(asked, decision, reason)
+    if order.promise is not None:
+        kept_date = {"promise_kept": kept is not None}
+        record = replace(record, explanation=record.explanation | kept_date)
+    if reason == SUPPLY and not plan.allocations:
+        return None
+    uow.orders.save(order)
+    uow.sourcing.add(order.id, (records[-1][0] if records else 0) + 1, record, now)
+    return {"seq": (records[-1][0] if records else 0) + 1, **record.explanation}
+
+
+def _keeping_promise(
+    uow: UnitOfWork,
+    capture: Capture,
+    order: Order,
+    now: datetime,
+    request: Callable[[Sequence[SourcingSite]], SourcingRequest],
+) -> tuple[SourcingRequest, Decision, SourcingPlan, Mapping[tuple[str, str], Floor]] | None:
+    """The waiting units sourced among the locations that still deliver by the
+    order's promised date; None when it has no shipped promise or none can."""
+    promise = order.promise
+    if promise is None or promise.method is not Method.SHIP or promise.service is None:
+        return None
+    to = Destination(order.ship_to.country, order.ship_to_point, order.ship_to.postal_code)
+    carts = tuple(CartLine(line.sku, line.waiting) for line in order.lines if line.waiting)
+    query = PromiseQuery(carts, to.country, to.point, to.postal_code, order.channel)
+    promised = promise_with_floors(query, uow, capture.promises(), now)
+    deliveries = keeping(promised, promise.service, promise.delivery_latest)
+    sites, ship_dates = delivery_sites(deliveries, to)
+    asked = request(sites)
+    decision = capture.engine.decide(asked)
+    if decision.outcome is not Outcome.SOURCED:
+        return None
+    plan = plan_of(asked, decision)
+    dated = tuple(replace(a, ship_date=ship_dates[a.location_id]) for a in plan.allocations)
+    return asked, decision, SourcingPlan(dated, ()), promised.floors

@@ -1,0 +1,175 @@
+"""What sourcing decides from: the order's profile (the first that applies to its
+channel and service, else the built-in one), the rate card of its service (else the
+built-in distance scale), each location's costs, and the sites that could ship,
+from the process's picture; and the explanations orders keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ordino.domain.carriers import Lane
+from ordino.domain.costs import distance_card
+from ordino.domain.geo import Point
+from ordino.domain.inventory import StockAtLocation
+from ordino.domain.network import Location
+from ordino.domain.orders import EVERY_ORDER, OrderScope
+from ordino.domain.profiles import DEFAULT_PROFILE, SourcingProfile, applying
+from ordino.domain.promising import PromiseOption
+from ordino.domain.sourcing import SourcingPlan, SourcingRecord
+from ordino.engines.optimiser import Candidate, SourcingLine
+from ordino.engines.reach import Delivery
+from ordino.engines.sourcing import SourcingRequest
+from ordino.engines.sourcing_rules import SourcingSite
+from ordino.errors import NotFound
+from ordino.services.picture import StockPicture
+from ordino.services.unit_of_work import UnitOfWork
+
+CAPTURE, REROUTE, SUPPLY = "capture", "reroute", "supply"  # why an order was sourced
+
+
+@dataclass(frozen=True)
+class LineToSource:
+    line_no: int
+    sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class Destination:
+    country: str
+    point: Point | None
+    postal_code: str | None
+
+
+@dataclass(frozen=True)
+class ToSource:
+    """What of an order is to be sourced: its channel, currency and service (the
+    profile and rate card go by them), and the lines or the units of them."""
+
+    channel: str
+    currency: str
+    service: str | None
+    lines: Sequence[LineToSource]
+
+
+def sourcing_request(
+    uow: UnitOfWork,
+    picture: StockPicture,
+    order: ToSource,
+    sites: Sequence[SourcingSite],
+    *,
+    profile: SourcingProfile | None = None,
+    rejected: frozenset[str] = frozenset(),
+) -> SourcingRequest:
+    """`profile`: the one to decide by (a reroute keeps the order's); else the one
+    that applies."""
+    settings = picture.sourcing(uow)
+    lines, service = order.lines, order.service
+    if profile is None:
+        profile = applying(settings.profiles, order.channel, None, service)
+    card = settings.cards.get(service) if service is not None else None
+    weights = uow.catalog.weights({line.sku for line in lines}) if card is not None else {}
+    sourcing_lines = tuple(
+        SourcingLine(
+            line.line_no,
+            line.sku,
+            line.quantity,
+            weights.get(line.sku, SourcingLine.unit_weight_kg),
+            line.unit_price,
+        )
+        for line in lines
+    )
+    return SourcingRequest(
+        profile,
+        sourcing_lines,
+        tuple(sites),
+        card or distance_card(order.currency),
+        settings.costs,
+        rejected,
+    )
+
+
+def stock_sites(
+    stock: Sequence[StockAtLocation], locations: Mapping[str, Location], to: Destination
+) -> tuple[SourcingSite, ...]:
+    """Each location with stock, as a candidate on its lane to the customer."""
+    return tuple(
+        SourcingSite(
+            locations[at.location_id],
+            Candidate(
+                at.location_id,
+                Lane.between(at.country, at.point, to.country, to.point, to.postal_code),
+                at.available,
+            ),
+        )
+        for at in stock
+        if at.location_id in locations
+    )
+
+
+def delivery_sites(
+    deliveries: Sequence[Delivery], to: Destination
+) -> tuple[tuple[SourcingSite, ...], dict[str, date]]:
+    """The locations that keep a promise, as candidates, and the day each ships."""
+    sites, ship_dates = [], {}
+    for d in deliveries:
+        origin = d.site.location
+        lane = Lane(
+            origin.address.country,
+            origin.point,
+            to.country,
+            to.point,
+            to.postal_code,
+            d.distance_km if d.distance_km != float("inf") else None,
+        )
+        sites.append(SourcingSite(origin, Candidate(origin.id, lane, d.site.available)))
+        ship_dates[origin.id] = d.ship_date
+    return tuple(sites), ship_dates
+
+
+def chosen_by_customer(option: PromiseOption, plan: SourcingPlan) -> SourcingRecord:
+    """The record of an order whose source the customer chose (a pickup store, or
+    the store a ship-to-store order goes to, supplied as the promise planned)."""
+    allocations = [
+        {"line_no": a.line_no, "location_id": a.location_id, "quantity": a.quantity}
+        for a in plan.allocations
+    ]
+    explanation = {
+        "profile": None,
+        "strategy": f"customer's choice: {option.id}",
+        "outcome": "sourced",
+        "chosen": {"allocations": allocations, "cost": None, "method": "promise"},
+        "promise_option": option.id,
+    }
+    strategy = f"customer's choice: {option.id}"
+    return SourcingRecord(CAPTURE, "-", 0, strategy, "sourced", explanation)
+
+
+def profile_named(uow: UnitOfWork, name: str, version: int) -> SourcingProfile:
+    """The rules of a recorded decision: that version of the profile."""
+    if name == DEFAULT_PROFILE.name and version == DEFAULT_PROFILE.version:
+        return DEFAULT_PROFILE
+    found = uow.profiles.version(name, version)
+    return DEFAULT_PROFILE if found is None else found
+
+
+def get_sourcing(order_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
+    """Every sourcing decision of the order, the first (at capture) first."""
+    with uow:
+        order = uow.orders.get(order_id)
+        if order is None or not scope.admits(order):
+            raise NotFound(f"no order {order_id}", extra={"order_id": order_id})
+        records = uow.sourcing.of_order(order_id)
+    return {
+        "order_id": order_id,
+        "decisions": [
+            {"seq": n, "reason": record.reason, "decided_at": at.isoformat(), **record.explanation}
+            for n, at, record in records
+        ],
+    }
