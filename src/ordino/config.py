@@ -19,6 +19,9 @@ class Settings:
     cache_positions: int = 2_000_000
     # How often the stock signals are evaluated (seconds; 0: not in this process).
     signal_seconds: float = 1.0
+    # How often backordered units are sourced from the stock there is now (seconds;
+    # 0: not in this process).
+    backorder_seconds: float = 5.0
     # A transit-time model saved by `ordino promise train` (None: carrier tables only),
     # and the share of promises it is to keep.
     transit_model: str | None = None
@@ -32,6 +35,7 @@ class Settings:
             pool_size=int(os.environ.get("ORDINO_POOL_SIZE", "4")),
             cache_positions=int(os.environ.get("ORDINO_CACHE_POSITIONS", "2000000")),
             signal_seconds=float(os.environ.get("ORDINO_SIGNAL_SECONDS", "1")),
+            backorder_seconds=float(os.environ.get("ORDINO_BACKORDER_SECONDS", "5")),
             transit_model=os.environ.get("ORDINO_TRANSIT_MODEL") or None,
             promise_confidence=float(os.environ.get("ORDINO_PROMISE_CONFIDENCE", "0.95")),
         )

@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ordino.domain.carriers import Lane, LaneMatch
-from ordino.domain.costs import RateCard, RateZone, WeightBreak
+from ordino.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.domain.geo import Point
 from ordino.domain.network import Address, LocationType
 from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
@@ -132,3 +134,29 @@ def test_a_profile_applies_to_its_channels_order_types_and_services() -> None:
     assert not narrow.applies("web", "ship", None)
     assert not narrow.applies("b2b", "pickup", None)
     assert profile(WHOLE).applies("web", None, None)
+
+
+@given(st.sets(st.sampled_from([site.location.id for site in SITES])))
+def test_a_location_that_rejected_the_order_is_never_in_its_plan(rejected: set[str]) -> None:
+    request = SourcingRequest(profile(WHOLE, SPLIT), LINES, SITES, CARD, {}, frozenset(rejected))
+
+    decision = decide(request)
+
+    assert not rejected & {a.location_id for a in decision.solution.assignments}
+    assert {e.location_id for e in decision.excluded if e.rule == "rejected"} == rejected
+    if len(rejected) < len(SITES):
+        assert decision.outcome is Outcome.SOURCED
+
+
+def test_the_decision_prices_the_best_single_location_alternatives() -> None:
+    costs = {"DC-BER": LocationCosts(per_order=D(1)), "DC-MUC": LocationCosts(per_order=D(2))}
+
+    decision = decide(SourcingRequest(profile(WHOLE), LINES, SITES, CARD, costs))
+
+    (chosen,) = {a.location_id for a in decision.solution.assignments}
+    assert (chosen, decision.solution.total) in {("DC-VIE", D(5)), ("ST-HAM", D(5))}
+    assert [(a.location_ids, a.total) for a in decision.alternatives] == [
+        ((({"DC-VIE", "ST-HAM"} - {chosen}).pop(),), D("5.00")),
+        (("DC-BER",), D("6.00")),
+        (("DC-MUC",), D("7.00")),
+    ]

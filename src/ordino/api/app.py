@@ -59,6 +59,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
 
     sqlite = engine.dialect.name == "sqlite"
     signal_loop = background.signals(settings.signal_seconds, uow, clock, sqlite)
+    promising = Promising(picture, transit=_transit(settings))
+    capture = Capture(RulesEngine(), picture, promising)
+    backorder_loop = background.backorders(settings.backorder_seconds, uow, capture, clock)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -72,7 +75,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         gc.freeze()
         feed.start()
         signal_loop.start()
+        backorder_loop.start()
         yield
+        backorder_loop.stop()
         signal_loop.stop()
         feed.stop()
         engine.dispose()
@@ -89,8 +94,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.clock = clock
     app.state.picture = picture
     app.state.feed = feed
-    app.state.promising = Promising(picture, transit=_transit(settings))
-    app.state.capture = Capture(RulesEngine(), picture, app.state.promising)
+    app.state.promising = promising
+    app.state.capture = capture
     app.state.key_cache = KeyCache()
     problems.install(app)
     # Routes are matched in order: the hottest first (availability reads, then orders).

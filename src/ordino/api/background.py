@@ -1,4 +1,5 @@
-"""Work a server process does on its own, every so often: the stock signals."""
+"""Work a server process does on its own, every so often: the stock signals, and
+sourcing backordered units as supply arrives."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from ordino.services.orders import Capture
+from ordino.services.rerouting import fill_backorders
 from ordino.services.signals import evaluate_all
 from ordino.services.unit_of_work import UnitOfWork
 
@@ -47,3 +50,9 @@ def signals(
     # change before it is evaluated and deleted (PostgreSQL tells them by NOTIFY).
     settle = timedelta(seconds=1) if sqlite else timedelta(0)
     return Every(seconds, lambda: evaluate_all(uow(), clock(), settle), "ordino-signals")
+
+
+def backorders(
+    seconds: float, uow: Callable[[], UnitOfWork], capture: Capture, clock: Callable[[], datetime]
+) -> Every:
+    return Every(seconds, lambda: fill_backorders(uow(), capture, clock()), "ordino-backorders")

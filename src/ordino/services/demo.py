@@ -24,6 +24,11 @@ from ordino.domain.network import Address, Location, LocationType
 from ordino.domain.operations import operations_document
 from ordino.domain.supply import CreateSupply, SupplyKind
 from ordino.services.demo_promises import demo_carriers, demo_operations
+from ordino.services.demo_sourcing import (
+    demo_location_costs,
+    demo_profiles,
+    demo_rate_cards,
+)
 from ordino.services.inventory import record_counts
 from ordino.services.retry import with_retries
 from ordino.services.supply import record_supply
@@ -136,10 +141,21 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
     uow.geo.put(demo_postal_codes())
     for supply in _demo_supply(counts, now):
         record_supply(uow, supply, source)
+    _settings(uow, locations, now)
+
+
+def _settings(uow: UnitOfWork, locations: list[Location], now: datetime) -> None:
+    """How the demo's locations work, its carriers and their prices, how it sources."""
     for location in locations:
         uow.operations.put(location.id, operations_document(demo_operations(location)), now)
     for service in demo_carriers():
         uow.carriers.put(service, now)
+    for card in demo_rate_cards():
+        uow.rate_cards.put(card, now)
+    for location in locations:
+        uow.location_costs.put(location.id, demo_location_costs(location), now)
+    for profile in demo_profiles():
+        uow.profiles.put(profile, now)
 
 
 def demo_views() -> list[AvailabilityView]:

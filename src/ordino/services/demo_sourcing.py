@@ -1,0 +1,64 @@
+"""How the demo sources: a profile for its web shop, rate cards for its carrier
+services, and what its stores spend on picking."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ordino.domain.carriers import LaneMatch
+from ordino.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
+from ordino.domain.network import Location, LocationType
+from ordino.domain.profiles import SourcingProfile, Strategy, StrategyKind
+
+D = Decimal
+_DCS = frozenset({LocationType.WAREHOUSE})
+
+
+def demo_profiles() -> list[SourcingProfile]:
+    return [
+        SourcingProfile(
+            "web",
+            frozenset({"web"}),
+            (
+                Strategy("ship complete from a DC", location_types=_DCS, max_packages=1),
+                Strategy("split across DCs", location_types=_DCS, max_packages=2),
+                Strategy(
+                    "stores within 300 km",
+                    location_types=frozenset({LocationType.STORE}),
+                    radius_km=300,
+                ),
+                Strategy("anywhere"),
+                Strategy("backorder", StrategyKind.BACKORDER, cancel_after_days=14),
+            ),
+            weights=CostWeights(per_extra_package=D("2.50")),
+        )
+    ]
+
+
+def _parcel(near: str, far: str, per_extra_kg: str) -> tuple[RateZone, ...]:
+    return (
+        RateZone(
+            LaneMatch(max_km=200),
+            (WeightBreak(D(2), D(near)), WeightBreak(D(10), D(near) + D("1.60"))),
+            D(per_extra_kg),
+        ),
+        RateZone(
+            LaneMatch(),
+            (WeightBreak(D(2), D(far)), WeightBreak(D(10), D(far) + D("2.10"))),
+            D(per_extra_kg),
+        ),
+    )
+
+
+def demo_rate_cards() -> list[RateCard]:
+    return [
+        RateCard("dhl-paket", "EUR", _parcel("3.60", "4.70", "0.40"), minimum_charge=D("3.60")),
+        RateCard("post-at", "EUR", _parcel("3.20", "4.10", "0.35"), minimum_charge=D("3.20")),
+        RateCard("dhl-express", "EUR", _parcel("9.80", "12.40", "0.90"), D("0.50")),
+    ]
+
+
+def demo_location_costs(location: Location) -> LocationCosts:
+    if location.type is LocationType.STORE:
+        return LocationCosts(D("0.80"), D("0.20"), store_labour_per_unit=D("1.10"))
+    return LocationCosts(D("1.20"), D("0.15"))

@@ -1,0 +1,158 @@
+"""Sourcing over HTTP: a promised order sourced at the least cost among the locations
+that keep its date, its explanation, and a location turning an allocation down."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ordino.domain.access import Role
+from ordino.services.access import create_key
+from tests.builders import (
+    a_carrier_service_body,
+    a_location_body,
+    an_operations_body,
+    an_order_body,
+)
+from tests.conftest import Clock
+from tests.e2e.support import fields, network, refused, stock
+
+MUNICH = a_location_body(
+    name="Munich DC",
+    address={"line1": "Marienplatz 8", "city": "München", "postal_code": "80331", "country": "DE"},
+    latitude=48.14,
+    longitude=11.58,
+)
+ANYWHERE_NEXT_DAY = a_carrier_service_body(transit=[{"min_days": 1, "max_days": 2}])
+
+
+@pytest.fixture
+def two_dcs(api: TestClient) -> None:
+    network(api)
+    assert api.put("/v1/locations/DC-MUC", json=MUNICH).status_code == 201
+    for location_id in ("DC-BER", "DC-MUC"):
+        response = api.put(f"/v1/locations/{location_id}/operations", json=an_operations_body())
+        assert response.status_code == 201
+        stock(api, location_id, "SKU-1", 10)
+    # Berlin is nearer to Hamburg but dearer to ship from.
+    assert api.put("/v1/locations/DC-BER/costs", json={"per_order": "6.00"}).status_code == 201
+
+
+def _order(**overrides: Any) -> dict[str, Any]:
+    body = an_order_body(("SKU-1", 2), **overrides)
+    body["ship_to"] |= {"postal_code": "20095", "latitude": 53.55, "longitude": 10.0}
+    return body | {"promise": {"option_id": "ship:dhl"}}
+
+
+def _place(api: TestClient, **overrides: Any) -> dict[str, Any]:
+    response = api.post("/v1/orders", json=_order(**overrides))
+    assert response.status_code == 201, response.text
+    order: dict[str, Any] = response.json()
+    return order
+
+
+def _sourcing(api: TestClient, order_id: str) -> list[dict[str, Any]]:
+    response = api.get(f"/v1/orders/{order_id}/sourcing")
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()["decisions"]
+    return found
+
+
+@pytest.mark.usefixtures("two_dcs")
+def test_a_promised_order_ships_from_the_cheapest_location_that_keeps_the_date(
+    api: TestClient,
+) -> None:
+    assert api.put("/v1/carrier-services/dhl", json=ANYWHERE_NEXT_DAY).status_code == 201
+
+    order = _place(api)
+
+    assert order["lines"][0]["allocations"] == [
+        {"location_id": "DC-MUC", "quantity": 2, "ship_date": "2026-11-02"}
+    ]
+    [decision] = _sourcing(api, order["id"])
+    assert decision["candidates"]["count"] == 2
+    assert [c["location_id"] for c in decision["candidates"]["nearest"]] == ["DC-BER", "DC-MUC"]
+    assert decision["alternatives"][0]["location_ids"] == ["DC-BER"]
+    chosen, other = decision["chosen"]["cost"]["total"], decision["alternatives"][0]["total"]
+    assert float(chosen) < float(other)
+
+
+@pytest.mark.usefixtures("two_dcs")
+def test_a_cheaper_location_that_would_miss_the_date_is_not_a_candidate(api: TestClient) -> None:
+    # Within 400 km (Berlin) 1-2 days, beyond (Munich) 2-4 days.
+    assert api.put("/v1/carrier-services/dhl", json=a_carrier_service_body()).status_code == 201
+
+    order = _place(api)
+
+    assert order["lines"][0]["allocations"][0]["location_id"] == "DC-BER"
+    [decision] = _sourcing(api, order["id"])
+    assert [c["location_id"] for c in decision["candidates"]["nearest"]] == ["DC-BER"]
+
+
+@pytest.mark.usefixtures("two_dcs")
+def test_a_profile_that_keeps_the_option_from_no_location_refuses_the_order(
+    api: TestClient,
+) -> None:
+    assert api.put("/v1/carrier-services/dhl", json=ANYWHERE_NEXT_DAY).status_code == 201
+    profile = {
+        "channels": ["web"],
+        "filters": {"exclude": ["DC-BER", "DC-MUC"]},
+        "strategies": [{"name": "nowhere"}],
+    }
+    assert api.put("/v1/sourcing-profiles/web", json=profile).status_code == 201
+
+    response = api.post("/v1/orders", json=_order())
+
+    assert refused(response, 409, "promise-unavailable")["profile"] == "web"
+    assert api.get("/v1/orders").json()["items"] == []
+    assert api.get("/v1/inventory/DC-MUC/SKU-1").json()["reserved"] == 0
+
+
+@pytest.mark.usefixtures("two_dcs")
+def test_a_rejection_reroutes_keeping_the_promised_date(api: TestClient) -> None:
+    assert api.put("/v1/carrier-services/dhl", json=ANYWHERE_NEXT_DAY).status_code == 201
+    order = _place(api)
+
+    response = api.post(
+        f"/v1/orders/{order['id']}/rejections",
+        json={"location_id": "DC-MUC", "reason": "damaged"},
+    )
+
+    assert response.status_code == 200, response.text
+    rerouted = response.json()
+    assert rerouted["order"]["lines"][0]["allocations"] == [
+        {"location_id": "DC-BER", "quantity": 2, "ship_date": "2026-11-02"}
+    ]
+    assert rerouted["sourcing"]["promise_kept"] is True
+    assert api.get("/v1/inventory/DC-MUC/SKU-1").json()["reserved"] == 0
+    assert api.get("/v1/inventory/DC-BER/SKU-1").json()["reserved"] == 2
+    assert [d["reason"] for d in _sourcing(api, order["id"])] == ["capture", "reroute"]
+
+
+@pytest.mark.usefixtures("two_dcs")
+def test_bad_rejections_are_refused_and_change_nothing(api: TestClient, clock: Clock) -> None:
+    assert api.put("/v1/carrier-services/dhl", json=ANYWHERE_NEXT_DAY).status_code == 201
+    order = _place(api)
+    path = f"/v1/orders/{order['id']}/rejections"
+    uow = api.app.state.uow()  # type: ignore[attr-defined]
+    berlin_key = create_key(Role.STORE, "Berlin", uow, clock(), None, "DC-BER")
+
+    assert fields(api.post(path, json={"location_id": "DC-MUC", "reason": "bored"})) == ["reason"]
+    assert fields(api.post(path, json={"reason": "damaged"})) == ["location_id"]
+    refused(api.post(path, json={"location_id": "DC-BER", "reason": "damaged"}), 404, "not-found")
+    refused(
+        api.post("/v1/orders/NOPE/rejections", json={"location_id": "DC-MUC", "reason": "damaged"}),
+        404,
+        "not-found",
+    )
+    other = api.post(
+        path,
+        json={"location_id": "DC-MUC", "reason": "damaged"},
+        headers={"Authorization": f"Bearer {berlin_key}"},  # acts for Berlin only
+    )
+    refused(other, 403, "forbidden")
+    assert api.get(f"/v1/orders/{order['id']}").json() == order
+    assert len(_sourcing(api, order["id"])) == 1
+    refused(api.get("/v1/orders/NOPE/sourcing"), 404, "not-found")
