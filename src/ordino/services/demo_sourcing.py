@@ -35,26 +35,27 @@ def demo_profiles() -> list[SourcingProfile]:
     ]
 
 
-def _parcel(near: str, far: str, per_extra_kg: str) -> tuple[RateZone, ...]:
+def _parcel(home: str, near: str, far: str, abroad: str, per_kg: str) -> tuple[RateZone, ...]:
+    """Within `home` up to 200 km, within it farther, and across a border."""
+    inside = frozenset({home})
+
+    def breaks(price: str) -> tuple[WeightBreak, ...]:
+        return (WeightBreak(D(2), D(price)), WeightBreak(D(10), D(price) + D("1.60")))
+
     return (
-        RateZone(
-            LaneMatch(max_km=200),
-            (WeightBreak(D(2), D(near)), WeightBreak(D(10), D(near) + D("1.60"))),
-            D(per_extra_kg),
-        ),
-        RateZone(
-            LaneMatch(),
-            (WeightBreak(D(2), D(far)), WeightBreak(D(10), D(far) + D("2.10"))),
-            D(per_extra_kg),
-        ),
+        RateZone(LaneMatch(inside, inside, max_km=200), breaks(near), D(per_kg)),
+        RateZone(LaneMatch(inside, inside), breaks(far), D(per_kg)),
+        RateZone(LaneMatch(), breaks(abroad), D(per_kg) * 2),
     )
 
 
 def demo_rate_cards() -> list[RateCard]:
     return [
-        RateCard("dhl-paket", "EUR", _parcel("3.60", "4.70", "0.40"), minimum_charge=D("3.60")),
-        RateCard("post-at", "EUR", _parcel("3.20", "4.10", "0.35"), minimum_charge=D("3.20")),
-        RateCard("dhl-express", "EUR", _parcel("9.80", "12.40", "0.90"), D("0.50")),
+        RateCard(
+            "dhl-paket", "EUR", _parcel("DE", "3.60", "4.70", "9.90", "0.40"), D(0), D("3.60")
+        ),
+        RateCard("post-at", "EUR", _parcel("AT", "3.20", "4.10", "8.90", "0.35"), D(0), D("3.20")),
+        RateCard("dhl-express", "EUR", _parcel("DE", "9.80", "12.40", "18.00", "0.90"), D("0.50")),
     ]
 
 
