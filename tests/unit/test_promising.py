@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ordino.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
-from ordino.domain.carriers import CarrierService, Lane, ServiceLevel, TransitRule
+from ordino.domain.carriers import CarrierService, Lane, LaneMatch, ServiceLevel, TransitRule
 from ordino.domain.geo import Point
 from ordino.domain.money import Money
 from ordino.domain.network import Address, LocationType
@@ -61,7 +61,7 @@ def a_service(code: str = "standard", **overrides: Any) -> CarrierService:
         "name": code.title(),
         "level": ServiceLevel.STANDARD,
         "price": Money(Decimal("4.90"), "EUR"),
-        "rules": (TransitRule(1, 2, max_km=300), TransitRule(2, 4)),
+        "rules": (TransitRule(1, 2, LaneMatch(max_km=300)), TransitRule(2, 4)),
         "calendar": DeliveryCalendar(),
     }
     return CarrierService(**(fields | overrides))
@@ -170,7 +170,7 @@ def test_not_enough_stock_anywhere_is_said_with_the_sku() -> None:
 
 def test_a_service_that_does_not_serve_the_lane_is_not_offered() -> None:
     domestic = a_service(
-        "domestic", rules=(TransitRule(1, 2, destination_countries=frozenset({"DE"})),)
+        "domestic", rules=(TransitRule(1, 2, LaneMatch(destination_countries=frozenset({"DE"}))),)
     )
     vienna = PromiseDestination("AT", None, "1010")
     answer = quote([CartLine("SKU-1", 1)], vienna, [a_site("DC-A", {"SKU-1": 2})], [domestic], NOW)
@@ -292,7 +292,11 @@ def test_the_search_yields_exactly_the_order_of_working_out_every_location(
         for n, (lat, lon, full) in enumerate(places)
     ]
     service = a_service(
-        rules=(TransitRule(1, 1, max_km=100), TransitRule(1, 3, max_km=400), TransitRule(3, 5))
+        rules=(
+            TransitRule(1, 1, LaneMatch(max_km=100)),
+            TransitRule(1, 3, LaneMatch(max_km=400)),
+            TransitRule(3, 5),
+        )
     )
     to = PromiseDestination("DE", Point(*customer), "10115")
     reach = Reach(sorted(sites, key=lambda s: s.id), NOW, SoonerNearby() if learned else None)

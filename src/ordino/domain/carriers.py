@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from functools import cached_property
 from typing import Any
 
 from ordino.domain.calendar import DeliveryCalendar, weekdays_document, weekdays_from_document
@@ -89,27 +88,39 @@ class LaneMatch:
         return lane.distance_km is not None and lane.distance_km <= self.max_km
 
 
+def lane_match_document(match: LaneMatch) -> dict[str, Any]:
+    """A lane match's fields as the documents of rate zones and transit rules hold them."""
+    return {
+        "origin_countries": sorted(match.origin_countries),
+        "destination_countries": sorted(match.destination_countries),
+        "postal_prefixes": list(match.postal_prefixes),
+        "max_km": match.max_km,
+    }
+
+
+def lane_match_from_document(d: dict[str, Any]) -> LaneMatch:
+    return LaneMatch(
+        frozenset(d["origin_countries"]),
+        frozenset(d["destination_countries"]),
+        tuple(d["postal_prefixes"]),
+        d["max_km"],
+    )
+
+
 @dataclass(frozen=True)
 class TransitRule:
+    """Days in transit, earliest and latest, on the lanes `match` fits."""
+
     min_days: int
     max_days: int
-    origin_countries: frozenset[str] = frozenset()  # empty: any
-    destination_countries: frozenset[str] = frozenset()
-    postal_prefixes: tuple[str, ...] = ()
-    max_km: float | None = None  # the distance band's upper end
+    match: LaneMatch = LaneMatch()
 
     def __post_init__(self) -> None:
         if not 0 <= self.min_days <= self.max_days:
             raise InvalidInput("transit days: 0 <= min_days <= max_days")
 
-    @cached_property
-    def lane_match(self) -> LaneMatch:
-        return LaneMatch(
-            self.origin_countries, self.destination_countries, self.postal_prefixes, self.max_km
-        )
-
     def matches(self, lane: Lane) -> bool:
-        return self.lane_match.matches(lane)
+        return self.match.matches(lane)
 
 
 @dataclass(frozen=True)
@@ -136,14 +147,7 @@ def service_document(service: CarrierService) -> dict[str, Any]:
         "delivery_days": weekdays_document(service.calendar.weekdays),
         "holidays": [day.isoformat() for day in sorted(service.calendar.holidays)],
         "transit": [
-            {
-                "min_days": rule.min_days,
-                "max_days": rule.max_days,
-                "origin_countries": sorted(rule.origin_countries),
-                "destination_countries": sorted(rule.destination_countries),
-                "postal_prefixes": list(rule.postal_prefixes),
-                "max_km": rule.max_km,
-            }
+            {"min_days": rule.min_days, "max_days": rule.max_days} | lane_match_document(rule.match)
             for rule in service.rules
         ],
     }
@@ -158,14 +162,7 @@ def service_from_document(code: str, d: dict[str, Any]) -> CarrierService:
         level=ServiceLevel(d["level"]),
         price=Money(Decimal(price["amount"]), price["currency"]),
         rules=tuple(
-            TransitRule(
-                rule["min_days"],
-                rule["max_days"],
-                frozenset(rule["origin_countries"]),
-                frozenset(rule["destination_countries"]),
-                tuple(rule["postal_prefixes"]),
-                rule["max_km"],
-            )
+            TransitRule(rule["min_days"], rule["max_days"], lane_match_from_document(rule))
             for rule in d["transit"]
         ),
         calendar=DeliveryCalendar(

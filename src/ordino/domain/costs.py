@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from ordino.domain.carriers import Lane, LaneMatch
+from ordino.domain.carriers import (
+    Lane,
+    LaneMatch,
+    lane_match_document,
+    lane_match_from_document,
+)
 from ordino.domain.money import Money
 from ordino.errors import InvalidInput
 
@@ -190,11 +195,8 @@ def rate_card_document(card: RateCard) -> dict[str, Any]:
         "base_per_package": str(card.base_per_package),
         "minimum_charge": str(card.minimum_charge),
         "zones": [
-            {
-                "origin_countries": sorted(zone.match.origin_countries),
-                "destination_countries": sorted(zone.match.destination_countries),
-                "postal_prefixes": list(zone.match.postal_prefixes),
-                "max_km": zone.match.max_km,
+            lane_match_document(zone.match)
+            | {
                 "breaks": [
                     {"up_to_kg": str(b.up_to_kg), "price": str(b.price)} for b in zone.breaks
                 ],
@@ -211,12 +213,7 @@ def rate_card_from_document(service: str, d: dict[str, Any]) -> RateCard:
         d["currency"],
         tuple(
             RateZone(
-                LaneMatch(
-                    frozenset(z["origin_countries"]),
-                    frozenset(z["destination_countries"]),
-                    tuple(z["postal_prefixes"]),
-                    z["max_km"],
-                ),
+                lane_match_from_document(z),
                 tuple(
                     WeightBreak(Decimal(b["up_to_kg"]), Decimal(b["price"])) for b in z["breaks"]
                 ),

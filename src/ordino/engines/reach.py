@@ -220,4 +220,4 @@ Admit = Callable[[Site], bool]
 
 
 def _reaches(rule: TransitRule, distance: float) -> bool:
-    return rule.max_km is None or rule.max_km >= distance
+    return rule.match.max_km is None or rule.match.max_km >= distance

@@ -7,7 +7,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from ordino.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
-from ordino.domain.carriers import CarrierService, ServiceLevel, TransitRule
+from ordino.domain.carriers import CarrierService, LaneMatch, ServiceLevel, TransitRule
 from ordino.domain.money import Money
 from ordino.domain.network import Location, LocationType
 from ordino.domain.operations import Capacity, LocationOperations
@@ -48,7 +48,8 @@ def demo_operations(location: Location) -> LocationOperations:
 
 
 def demo_carriers() -> list[CarrierService]:
-    de_at = frozenset({"DE", "AT"})
+    de, at = frozenset({"DE"}), frozenset({"AT"})
+    de_at = de | at
     return [
         CarrierService(
             "dhl-paket",
@@ -57,9 +58,9 @@ def demo_carriers() -> list[CarrierService]:
             ServiceLevel.STANDARD,
             Money(Decimal("4.90"), "EUR"),
             (
-                TransitRule(1, 2, frozenset({"DE"}), frozenset({"DE"}), max_km=400),
-                TransitRule(2, 3, frozenset({"DE"}), frozenset({"DE"})),
-                TransitRule(2, 4, de_at, de_at),
+                TransitRule(1, 2, LaneMatch(de, de, max_km=400)),
+                TransitRule(2, 3, LaneMatch(de, de)),
+                TransitRule(2, 4, LaneMatch(de_at, de_at)),
             ),
             DeliveryCalendar(frozenset(range(6)), _HOLIDAYS["DE"]),
         ),
@@ -69,7 +70,7 @@ def demo_carriers() -> list[CarrierService]:
             "Post Paket Österreich",
             ServiceLevel.STANDARD,
             Money(Decimal("3.90"), "EUR"),
-            (TransitRule(1, 2, frozenset({"AT"}), frozenset({"AT"})),),
+            (TransitRule(1, 2, LaneMatch(at, at)),),
             DeliveryCalendar(_WEEKDAYS, _HOLIDAYS["AT"]),
         ),
         CarrierService(
@@ -78,7 +79,7 @@ def demo_carriers() -> list[CarrierService]:
             "DHL Express",
             ServiceLevel.EXPRESS,
             Money(Decimal("12.90"), "EUR"),
-            (TransitRule(1, 1, de_at, de_at),),
+            (TransitRule(1, 1, LaneMatch(de_at, de_at)),),
             DeliveryCalendar(_WEEKDAYS, _HOLIDAYS["DE"]),
         ),
     ]
