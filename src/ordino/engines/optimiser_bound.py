@@ -36,11 +36,11 @@ def proven_single(
     units = sum(wanted.values())
     whole = {line.line_no: line.quantity for line in problem.lines}
     for c in candidates:
-        if all(c.available.get(sku, 0) >= n for sku, n in wanted.items()) and (
-            c.units_left is None or c.units_left >= units
-        ):
-            if fast.package(c.location_id, whole) + _late(fast, c) < cost - TOLERANCE:
-                return False  # another single location is cheaper
+        holds = all(c.available.get(sku, 0) >= n for sku, n in wanted.items())
+        fits = c.units_left is None or c.units_left >= units
+        alone = fast.package(c.location_id, whole) + _late(fast, c) if holds and fits else None
+        if alone is not None and alone < cost - TOLERANCE:
+            return False  # another single location is cheaper
     return cost <= _two_or_more(problem, candidates, fast, units) + TOLERANCE
 
 
