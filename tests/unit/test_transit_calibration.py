@@ -32,7 +32,9 @@ def test_a_delivery_is_kept_exactly_when_its_score_is_within_the_margin(
     if score <= margin:
         assert taken <= days
     if score > margin + 1e-6:
-        assert taken > days
+        # A promise is never of fewer than 0 days: a margin below that keeps a
+        # same-day delivery all the same.
+        assert taken > days or taken == days == 0
 
 
 @pytest.mark.parametrize("scale", list(Scale))
