@@ -199,11 +199,13 @@ def _register_bench() -> None:
     from ordino.cli.geo import geo  # noqa: PLC0415
     from ordino.cli.inventory import inventory  # noqa: PLC0415
     from ordino.cli.promise import promise  # noqa: PLC0415
+    from ordino.cli.simulate import simulate  # noqa: PLC0415
 
     main.add_command(bench)
     main.add_command(inventory)
     main.add_command(geo)
     main.add_command(promise)
+    main.add_command(simulate)
 
 
 _register_bench()
