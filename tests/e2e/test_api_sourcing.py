@@ -92,7 +92,7 @@ def test_a_cheaper_location_that_would_miss_the_date_is_not_a_candidate(api: Tes
 
 
 @pytest.mark.usefixtures("two_dcs")
-def test_a_profile_that_keeps_the_option_from_no_location_refuses_the_order(
+def test_an_option_only_excluded_locations_could_keep_is_neither_offered_nor_taken(
     api: TestClient,
 ) -> None:
     assert api.put("/v1/carrier-services/dhl", json=ANYWHERE_NEXT_DAY).status_code == 201
@@ -103,9 +103,12 @@ def test_a_profile_that_keeps_the_option_from_no_location_refuses_the_order(
     }
     assert api.put("/v1/sourcing-profiles/web", json=profile).status_code == 201
 
+    cart = {"lines": [{"sku": "SKU-1", "quantity": 2}], "channel": "web"}
+    quote = api.post("/v1/promises", json=cart | {"destination": {"country": "DE"}})
     response = api.post("/v1/orders", json=_order())
 
-    assert refused(response, 409, "promise-unavailable")["profile"] == "web"
+    assert [o["id"] for o in quote.json()["options"]] == []
+    assert refused(response, 409, "promise-unavailable")["offered"] == []
     assert api.get("/v1/orders").json()["items"] == []
     assert api.get("/v1/inventory/DC-MUC/SKU-1").json()["reserved"] == 0
 
@@ -156,3 +159,27 @@ def test_bad_rejections_are_refused_and_change_nothing(api: TestClient, clock: C
     assert api.get(f"/v1/orders/{order['id']}").json() == order
     assert len(_sourcing(api, order["id"])) == 1
     refused(api.get("/v1/orders/NOPE/sourcing"), 404, "not-found")
+
+
+@pytest.mark.usefixtures("two_dcs")
+def test_a_quote_promises_only_from_locations_the_channels_profile_allows(
+    api: TestClient,
+) -> None:
+    assert api.put("/v1/carrier-services/dhl", json=ANYWHERE_NEXT_DAY).status_code == 201
+    profile = {
+        "channels": ["web"],
+        "filters": {"exclude": ["DC-BER"], "min_stock_left": 9},
+        "strategies": [{"name": "any"}],
+    }
+    assert api.put("/v1/sourcing-profiles/web", json=profile).status_code == 201
+    to = {"country": "DE", "latitude": 53.55, "longitude": 10.0}
+
+    def sources(channel: str, quantity: int) -> list[str]:
+        cart = {"lines": [{"sku": "SKU-1", "quantity": quantity}], "channel": channel}
+        answer = api.post("/v1/promises", json=cart | {"destination": to}).json()
+        ship = [o for o in answer["options"] if o["id"] == "ship:dhl"]
+        return [s["location_id"] for o in ship for s in o["sources"]]
+
+    assert sources("web", 1) == ["DC-MUC"]  # Berlin, nearer, is excluded
+    assert sources("web", 2) == []  # Munich keeps 9 of its 10
+    assert sources("app", 2) == ["DC-BER"]  # no profile: the soonest

@@ -8,13 +8,14 @@ the database each time, so a placed order's capacity counts at once everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from ordino.domain.catalog import refuse_unknown_skus
-from ordino.domain.geo import Point
+from ordino.domain.geo import Point, distance_km
 from ordino.domain.inventory import Floor
+from ordino.domain.profiles import Filters, applying
 from ordino.domain.promising import (
     CartLine,
     Method,
@@ -116,7 +117,7 @@ def promise_with_floors(
 ) -> Promised:
     floors: dict[tuple[str, str], Floor] = {}
     destination = _destination(query, uow, promising)
-    network = promise_network(query, uow, promising, now, floors)
+    network = promise_network(query, uow, promising, now, floors, destination)
     answer = promise(query.lines, destination, network, now, promising.rules)
     return Promised(answer, floors, network, destination, query.lines, now)
 
@@ -140,9 +141,12 @@ def promise_network(
     promising: Promising,
     now: datetime,
     floors: dict[tuple[str, str], Floor] | None = None,
+    destination: PromiseDestination | None = None,
 ) -> PromiseNetwork:
     """The network as the promise sees it; fills `floors`, when given, with the floor
-    of each (location, SKU) in the view."""
+    of each (location, SKU) in the view. A location the channel's sourcing profile
+    excludes does not ship (it may still hand over pickups), and keeps what the
+    profile says it must keep: what is promised is what capture may source."""
     picture = promising.picture
     skus = [line.sku for line in query.lines]
     held = picture.stock(uow, skus)
@@ -171,8 +175,28 @@ def promise_network(
         )
         for location in frame.locations
     ]
+    if query.channel is not None:
+        profile = applying(picture.sourcing(uow).profiles, query.channel)
+        sites = [_as_profile_allows(site, profile.filters, destination) for site in sites]
     carriers = picture.carriers(uow)
     return PromiseNetwork(sites, carriers, promising.transit, frame.distances)
+
+
+def _as_profile_allows(
+    site: Site, filters: Filters, destination: PromiseDestination | None
+) -> Site:
+    location = site.location
+    if not location.ships:
+        return site
+    distance, to = None, destination.point if destination is not None else None
+    if filters.radius_km is not None and location.point is not None and to is not None:
+        distance = distance_km(location.point, to)
+    if filters.excludes(location, distance) is not None:
+        return site._replace(location=replace(location, ships=False))
+    if filters.min_stock_left and site.available:
+        keep = filters.min_stock_left
+        return site._replace(available={k: n - keep for k, n in site.available.items() if n > keep})
+    return site
 
 
 def _country(query: PromiseQuery, uow: UnitOfWork) -> str:
