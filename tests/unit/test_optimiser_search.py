@@ -7,19 +7,32 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from decimal import Decimal
 from unittest.mock import patch
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ordino.domain.carriers import Lane
+from ordino.domain.geo import Point
 from ordino.engines import optimiser_pairs
-from ordino.engines.optimiser import Assignment, SourcingProblem, evaluate, feasible, usable
+from ordino.engines.optimiser import (
+    Assignment,
+    Candidate,
+    SourcingLine,
+    SourcingProblem,
+    evaluate,
+    feasible,
+    usable,
+)
 from ordino.engines.optimiser_fast import Ints, Table
 from ordino.engines.optimiser_greedy import heuristic, search
 from ordino.engines.optimiser_mip import exact
 from ordino.engines.optimiser_pairs import floors, least_from
-from tests.unit.test_optimiser import problems
+from tests.unit.test_optimiser import CARD, CUSTOMER, problems
+
+D = Decimal
 
 
 def _matrix(t: Table, assignments: list[Assignment] | tuple[Assignment, ...]) -> Ints:
@@ -116,3 +129,20 @@ def test_a_shortlist_cut_short_keeps_what_one_location_could_ship(
     assert feasible(problem, found.assignments)
     one = exact(replace(problem, max_packages=1), time_limit=10.0)
     assert found.filled >= (0 if one is None else one.filled)
+
+
+def test_lines_of_thousands_of_units_are_sourced_within_stock() -> None:
+    near, far = Point(52.40, 13.05), Point(48.14, 11.58)
+    problem = SourcingProblem(
+        (SourcingLine(1, "A", 2_500, D("0.1")), SourcingLine(2, "B", 1_200, D("0.1"))),
+        (
+            Candidate("FAR", Lane.between("DE", far, "DE", CUSTOMER), {"A": 3_000, "B": 900}),
+            Candidate("MID", Lane.between("DE", far, "DE", CUSTOMER), {"A": 400, "B": 300}),
+            Candidate("NEAR", Lane.between("DE", near, "DE", CUSTOMER), {"A": 1_000}),
+        ),
+        CARD,
+    )
+    found = heuristic(problem)
+    assert feasible(problem, found.assignments)
+    assert (found.filled, found.unfilled) == (3_700, {})
+    assert heuristic(problem) == found

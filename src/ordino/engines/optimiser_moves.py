@@ -12,6 +12,7 @@ import numpy as np
 from ordino.engines.optimiser_fast import Bools, Floats, Ints, Table
 
 MAX_ROUNDS = 20
+SOME_UNITS = 8  # of a line: every amount is tried up to this many
 BETTER = 1e-9  # what a cost must be below another's to beat it
 
 
@@ -47,16 +48,25 @@ def _best_move(t: Table, plan: Ints, targets: Ints, cost: float) -> tuple[Ints, 
 
 
 def _moves(t: Table, held: Ints) -> Ints:
-    """What may leave a location: its whole package, and of each line it ships any
-    number of units (all of them, where lines may not be split)."""
+    """What may leave a location: its whole package, and of each line it ships some
+    units (all of them, where lines may not be split)."""
     found = [held]
     for i, units in enumerate(held.tolist()):
-        amounts = range(1, units + 1) if t.split_lines else [units] if units else []
+        amounts = _amounts(units) if t.split_lines else [units] if units else []
         for amount in amounts:
             move = np.zeros(len(held), np.int64)
             move[i] = amount
             found.append(move)
     return np.array(found, np.int64)
+
+
+def _amounts(units: int) -> list[int]:
+    """Any number up to SOME_UNITS; beyond, powers of two and what they leave, so a
+    line of thousands of units gives a few dozen moves, not thousands."""
+    if units <= SOME_UNITS:
+        return list(range(1, units + 1))
+    powers = [2**k for k in range(units.bit_length()) if 2**k < units]
+    return sorted({*powers, *(units - p for p in powers), units})
 
 
 def _priced(t: Table, plan: Ints, move: tuple[int, Ints, Ints], cost: float) -> Floats:
