@@ -27,9 +27,9 @@ from ordino.engines.optimiser import (
     usable,
 )
 from ordino.engines.optimiser_fast import Ints, Table
+from ordino.engines.optimiser_floors import floors, least_from, pair_floors
 from ordino.engines.optimiser_greedy import heuristic, search
 from ordino.engines.optimiser_mip import exact
-from ordino.engines.optimiser_pairs import floors, least_from
 from tests.unit.test_optimiser import CARD, CUSTOMER, problems
 
 D = Decimal
@@ -87,8 +87,12 @@ def test_no_plan_costs_less_than_its_floor(problem: SourcingProblem, data: st.Da
     packages = len({a.location_id for a in plan})
     t = Table(problem)
     f = floors(t)
+    cost = t.cost(_matrix(t, plan))
     if problem.max_packages is None or packages <= problem.max_packages:
-        assert t.cost(_matrix(t, plan)) >= least_from(t, f, packages) - 1e-9
+        assert cost >= least_from(t, f, packages) - 1e-9
+    if packages == 2:
+        a, b = sorted({t.ids.index(a.location_id) for a in plan})
+        assert cost >= pair_floors(t, f, np.array([a]), np.array([b]))[0] - 1e-9
 
 
 @settings(max_examples=150, deadline=None)

@@ -1,7 +1,7 @@
 """The sourcing heuristic, in arrays over every usable candidate (`optimiser_fast`).
 
 1. The cheapest location that ships the whole order, over all candidates.
-2. If the floors (`optimiser_pairs`) show that no plan of two or more packages can
+2. If the floors (`optimiser_floors`) show that no plan of two or more packages can
    beat it, that is the optimum: done (with a thousand candidates, the usual case).
 3. Where no location ships everything, or a plan of three or more packages might
    beat the best that does, two greedy starts over all candidates, locations taken
@@ -36,8 +36,9 @@ from ordino.engines.optimiser import (
     solution,
 )
 from ordino.engines.optimiser_fast import Floats, Ints, Table
+from ordino.engines.optimiser_floors import floors, least_from
 from ordino.engines.optimiser_moves import improve
-from ordino.engines.optimiser_pairs import BETTER, best_pair, floors, least_from, shortlist
+from ordino.engines.optimiser_pairs import BETTER, best_pair, shortlist
 
 
 @dataclass(frozen=True)

@@ -1,65 +1,27 @@
-"""Plans of two packages, searched exhaustively over a shortlist, and the lower
-bounds that say where searching can stop.
+"""Plans of two packages, searched exhaustively over a shortlist.
 
-Floors: a package from location k costs at least its handling per order and the
-cheapest price of its zone; each unit of a line costs at least the least any
-location asks for it; lateness costs nothing or more. So a plan of P packages costs
-at least the P smallest package floors, P - 1 extra packages and the units' floor.
-Given a plan that ships everything (the incumbent), a location whose floor and the
-smallest other floor cannot beat it is in no better plan of two packages, and no
-plan of P or more packages can beat it once every such P-bound is at least its
-cost. The floors hold only while no weight or price is negative (`Floors.sound`);
-otherwise nothing is pruned and nothing is proved.
-
-The pair search prices, for every pair of the shortlist that can ship the whole
-order between them and every way of splitting each line's units between the two,
-the plan's cost, in one go in arrays; the cheapest wins, ties to the first pair and
-split in location-id order. It is complete (it has seen every pair that could beat
-the incumbent) unless the shortlist or the work had to be cut.
+For every pair of the shortlist that can hold the whole order between them and
+whose floor (`optimiser_floors`) does not rule it out, and every way of splitting
+each line's units between the two, the plan's cost, in one go in arrays; the
+cheapest wins, ties to the first pair and split in location-id order. The search is
+complete (it has seen every pair that could beat the plan in hand) unless the
+shortlist or the work had to be cut.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from ordino.engines.optimiser_fast import Floats, Ints, Table
+from ordino.engines.optimiser_floors import Floors, pair_floors, partner_floors
 
 SPLITS = 1024  # ways of splitting an order between two locations, at most
 WORK = 20_000  # pair-and-split costs worked out at once, at most
 SHORTLIST = 48  # locations pairs are drawn from, at most
 BETTER = 1e-9  # what a cost must be below another's to beat it
-
-
-@dataclass(frozen=True)
-class Floors:
-    package: Floats  # per location: the least a package from there costs
-    units: float  # the least the order's units cost, wherever they go
-    sound: bool  # no negative weight or price: the floors are lower bounds
-
-
-def floors(t: Table) -> Floors:
-    cheapest = np.array([zone.cheapest for zone in t.zones])[t.zone]
-    units = float((t.unit.min(axis=0) * t.quantity).sum()) if t.size else 0.0
-    sound = all(z.weight >= 0 and (z.per_kg is None or z.per_kg >= 0) for z in t.zones) and (
-        t.per_day_late is None or t.per_day_late >= 0
-    )
-    return Floors(t.fixed + cheapest, units, sound)
-
-
-def least_from(t: Table, f: Floors, packages: int) -> float:
-    """The least a plan of `packages` or more packages can cost."""
-    most = t.size if t.max_packages is None else min(t.size, t.max_packages)
-    if packages > most:
-        return math.inf
-    if not f.sound:
-        return -math.inf
-    smallest = np.cumsum(np.sort(f.package)[:most])[packages - 1 :]
-    extra = t.extra_package * np.arange(packages - 1, most)
-    return float((smallest + extra).min()) + f.units
 
 
 def shortlist(t: Table, f: Floors, incumbent: float, whole: Ints) -> tuple[Ints, bool]:
@@ -69,9 +31,7 @@ def shortlist(t: Table, f: Floors, incumbent: float, whole: Ints) -> tuple[Ints,
     with the lowest floors. True when none had to be left out."""
     rows = np.arange(t.size)
     if f.sound and math.isfinite(incumbent):
-        others = np.sort(f.package)[:2]
-        other = np.where(f.package <= others[0], others[-1], others[0])
-        rows = np.flatnonzero(f.package + other + t.extra_package + f.units < incumbent - BETTER)
+        rows = np.flatnonzero(partner_floors(t, f) < incumbent - BETTER)
     if len(rows) <= SHORTLIST:
         return rows, True
     orders = [
@@ -139,7 +99,7 @@ def _pairs(t: Table, rows: Ints, f: Floors, incumbent: float, ways: int) -> tupl
     a, b = rows[first], rows[second]
     held = np.minimum(t.stock[a], t.need) + np.minimum(t.stock[b], t.need)
     keep = (held >= t.need).all(axis=1) & (t.room[a] + t.room[b] >= t.quantity.sum())
-    floor = f.package[a] + f.package[b] + t.extra_package + f.units
+    floor = pair_floors(t, f, a, b)
     if f.sound and math.isfinite(incumbent):
         keep &= floor < incumbent - BETTER
     a, b, floor = a[keep], b[keep], floor[keep]
