@@ -44,7 +44,8 @@ SKUS = ("A", "B", "C")
 
 
 @st.composite
-def problems(draw: st.DrawFn) -> SourcingProblem:
+def problems(draw: st.DrawFn, most: int = 5) -> SourcingProblem:
+    """Up to `most` candidates, up to three lines (some of one SKU)."""
     lines = tuple(
         SourcingLine(
             n, sku, draw(st.integers(1, 5)), D(draw(st.sampled_from(["0.3", "1.2", "2.5"])))
@@ -53,7 +54,7 @@ def problems(draw: st.DrawFn) -> SourcingProblem:
     )
     candidates = []
     costs = {}
-    for n in range(draw(st.integers(1, 5))):
+    for n in range(draw(st.integers(1, most))):
         at = f"L{n}"
         point = Point(draw(st.floats(47.5, 54.5)), draw(st.floats(6.5, 14.5)))
         candidates.append(

@@ -4,10 +4,10 @@ promise. Pure and deterministic.
 
 Filling comes first: a plan that fills more units beats any cheaper one that fills
 fewer; what cannot be filled is returned as data (`unfilled`), never an error.
-`ordino.engines.optimise.solve` takes the exact model (a MIP by HiGHS,
-`optimiser_mip`) while the problem is small and the heuristic (`optimiser_greedy`)
-beyond, or when the exact model finds nothing better in its time limit;
-`Solution.method` says which decided.
+`ordino.engines.optimise.solve` runs the heuristic (`optimiser_greedy`) always and
+the exact model (a MIP by HiGHS, `optimiser_mip`) as well while the problem is small
+and the heuristic's lower bounds have not already proved its plan the cheapest; it
+keeps the better, and `Solution.method` says which decided.
 """
 
 from __future__ import annotations

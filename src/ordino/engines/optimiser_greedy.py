@@ -1,215 +1,158 @@
-"""The sourcing heuristic: the best of three starts — the cheapest location that ships
-the whole order; locations taken one at a time, the one that fills the most of what
-is left first (fewest packages); locations taken one at a time, the cheapest per
-unit first — then local moves (a line's units to another location) while they lower
-the cost."""
+"""The sourcing heuristic, in arrays over every usable candidate (`optimiser_fast`).
+
+1. The cheapest location that ships the whole order, over all candidates.
+2. If the floors (`optimiser_floors`) show that no plan of two or more packages can
+   beat it, that is the optimum: done (with a thousand candidates, the usual case).
+3. Where no location ships everything, or a plan of three or more packages might
+   beat the best that does, two greedy starts over all candidates, locations taken
+   one at a time: the one that fills most of what is left (fewest packages), and
+   the cheapest per unit it fills.
+4. Every plan of two packages from a shortlist, each line's units split every way
+   between the two: exact over the shortlist, which keeps every location the
+   floors cannot rule out, up to a bound on the work.
+5. If the search of step 4 was whole and the floors rule out three or more
+   packages, the best plan is the optimum; otherwise it gets local moves
+   (`optimiser_moves`).
+
+Filling comes first throughout (more units filled, then less cost); ties go to the
+location first by id. Trials are priced in floats, the plan chosen in decimals by
+`solution`. What one location can take of the order is the most it can
+(`Table.take`), so the plan never fills less than the best single location could.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from ordino.engines.optimiser import (
     Assignment,
     Candidate,
     Solution,
     SourcingProblem,
-    feasible,
     solution,
-    usable,
 )
-from ordino.engines.optimiser_fast import FastCosts
+from ordino.engines.optimiser_fast import Floats, Ints, Table
+from ordino.engines.optimiser_floors import floors, least_from
+from ordino.engines.optimiser_moves import improve
+from ordino.engines.optimiser_pairs import BETTER, best_pair, shortlist
 
-NEAR_FOR_MOVES = 20  # locations, beyond those in the plan, a move may go to
-SHORTLIST = 12  # per line (and by coverage): the candidates split plans are made of
-MAX_ROUNDS = 50
+
+@dataclass(frozen=True)
+class Found:
+    solution: Solution
+    proven: bool  # the floors show that no plan beats it
+    candidates: tuple[Candidate, ...]  # usable(problem)
 
 
 def heuristic(problem: SourcingProblem, candidates: Sequence[Candidate] | None = None) -> Solution:
     """`candidates`: `usable(problem)`, when the caller has it already."""
-    candidates = usable(problem) if candidates is None else candidates
-    fast = FastCosts(problem, candidates)
-    wanted = {line.line_no: line.quantity for line in problem.lines}
-    whole = {c.location_id: _take(problem, c, wanted) for c in candidates}  # each, once
-    shortlist = _shortlist(problem, candidates, fast, whole)
-    plans = [
-        plan
-        for plan in (
-            _single_location(problem, candidates, fast, whole),
-            _greedy(problem, shortlist, fast, fewest=True),
-            _greedy(problem, shortlist, fast, fewest=False),
-        )
-        if plan
-    ]
-    if not plans:
-        return solution(problem, (), "heuristic", optimal=False)
-    best = min(plans, key=lambda plan: _rank(fast, plan))
-    return solution(problem, _improve(problem, shortlist, fast, best), "heuristic", optimal=False)
+    return search(problem, candidates).solution
 
 
-def _rank(fast: FastCosts, plan: Sequence[Assignment]) -> tuple[int, float]:
-    return (-sum(a.quantity for a in plan), fast.plan(plan))
+def search(problem: SourcingProblem, candidates: Sequence[Candidate] | None = None) -> Found:
+    """The heuristic's plan, whether the floors prove it optimal, and the usable
+    candidates (all the problem's are looked at unless `candidates` are given)."""
+    t = Table(problem, candidates)
+    if t.size == 0 or t.max_packages == 0:
+        none = solution(problem, (), "heuristic", optimal=False)
+        return Found(none, True, t.candidates)
+    plan, proven = _plan(t)
+    found = solution(problem, _assignments(t, plan), "heuristic", optimal=False)
+    return Found(found, proven, t.candidates)
 
 
-def _take(
-    problem: SourcingProblem,
-    candidate: Candidate,
-    remaining: dict[int, int],
-) -> list[Assignment]:
-    """What `candidate` can take of what is left, line by line."""
-    stock = dict(candidate.available)
-    room = candidate.units_left
-    taken = []
-    for line in problem.lines:
-        want = remaining.get(line.line_no, 0)
-        have = min(want, stock.get(line.sku, 0), want if room is None else room)
-        if have <= 0 or (not problem.split_lines and have < line.quantity):
-            continue
-        stock[line.sku] = stock.get(line.sku, 0) - have
-        room = None if room is None else room - have
-        taken.append(Assignment(line.line_no, candidate.location_id, have))
-    return taken
+def _plan(t: Table) -> tuple[Ints | None, bool]:
+    whole = t.take(t.quantity)
+    f = floors(t)
+    best = _single(t, whole)
+    everything = int(t.quantity.sum())
+    if best is not None and t.cost(best) <= least_from(t, f, 2) + BETTER:
+        return best, True
+    if best is None or t.cost(best) > least_from(t, f, 3) + BETTER:
+        # Needed where no location ships everything, or three packages might beat it.
+        best = _best(t, [best, _greedy(t, fewest=True), _greedy(t, fewest=False)])
+    incumbent = t.cost(best) if best is not None and best.sum() == everything else math.inf
+    rows, listed = shortlist(t, f, incumbent, whole)
+    pair, complete = best_pair(t, rows, f, incumbent)
+    best = _best(t, [best, pair])
+    if best is None:  # no location could ship what it holds (too heavy, say)
+        return None, False
+    whole_search = best.sum() == everything and listed and complete
+    if whole_search and t.cost(best) <= least_from(t, f, 3) + BETTER:
+        return best, True
+    return improve(t, best, rows), False
 
 
-def _shortlist(
-    problem: SourcingProblem,
-    candidates: Sequence[Candidate],
-    fast: FastCosts,
-    whole: dict[str, list[Assignment]],
-) -> list[Candidate]:
-    """The candidates a split plan is built from: per line, those that ship it most
-    cheaply per unit; and those that fill most of the order. Others could only
-    matter in plans the cheap ones already beat."""
-    if len(candidates) <= SHORTLIST * (len(problem.lines) + 1):
-        return list(candidates)
-    chosen: set[str] = set()
-    for line in problem.lines:
-        offers = []
-        for c in candidates:
-            units = min(line.quantity, c.available.get(line.sku, 0))
-            if units > 0:
-                cost = fast.package(c.location_id, {line.line_no: units}) / units
-                offers.append((cost, c.location_id))
-        chosen.update(at for _, at in sorted(offers)[:SHORTLIST])
-    coverage = sorted(
-        (-sum(a.quantity for a in whole[c.location_id]), c.location_id) for c in candidates
-    )
-    chosen.update(at for _, at in coverage[:SHORTLIST])
-    return [c for c in candidates if c.location_id in chosen]
+def _best(t: Table, plans: Sequence[Ints | None]) -> Ints | None:
+    found = [plan for plan in plans if plan is not None]
+    if not found:
+        return None
+    return min(found, key=lambda plan: (-int(plan.sum()), t.cost(plan)))
 
 
-def _single_location(
-    problem: SourcingProblem,
-    candidates: Sequence[Candidate],
-    fast: FastCosts,
-    whole: dict[str, list[Assignment]],
-) -> list[Assignment] | None:
-    everything = sum(line.quantity for line in problem.lines)
-    best: tuple[float, str] | None = None
-    chosen = None
-    for candidate in candidates:
-        taken = whole[candidate.location_id]
-        if sum(a.quantity for a in taken) < everything:
-            continue
-        key = (fast.plan(taken), candidate.location_id)
-        if math.isfinite(key[0]) and (best is None or key < best):
-            best, chosen = key, taken
-    return chosen
+def _single(t: Table, whole: Ints) -> Ints | None:
+    """The cheapest location that ships everything."""
+    full = np.flatnonzero(whole.sum(axis=1) == t.quantity.sum())
+    if len(full) == 0:
+        return None
+    cost = t.packages(full, whole[full]) + t.lateness(t.late[full])
+    at = int(np.argmin(cost))
+    if not math.isfinite(cost[at]):
+        return None
+    plan = np.zeros_like(whole)
+    plan[full[at]] = whole[full[at]]
+    return plan
 
 
-def _greedy(
-    problem: SourcingProblem, candidates: Sequence[Candidate], fast: FastCosts, *, fewest: bool
-) -> list[Assignment] | None:
-    """Locations one at a time: with `fewest`, the one that fills most of what is left
-    (the cheaper per unit on a tie); else the cheapest per unit it fills."""
-    remaining = {line.line_no: line.quantity for line in problem.lines}
-    plan: list[Assignment] = []
-    used: set[str] = set()
-    while any(remaining.values()) and (
-        problem.max_packages is None or len(used) < problem.max_packages
-    ):
-        step = _best_step(problem, candidates, fast, (remaining, plan, used), fewest=fewest)
-        if step is None:
+def _greedy(t: Table, *, fewest: bool) -> Ints | None:
+    """Locations one at a time: with `fewest`, the one that fills most of what is
+    left (the cheaper per unit on a tie); else the cheapest per unit it fills."""
+    remaining = t.quantity.copy()
+    plan = np.zeros((t.size, len(t.quantity)), np.int64)
+    count = 0
+    while remaining.any() and (t.max_packages is None or count < t.max_packages):
+        taken = t.take(remaining)
+        taken[plan.any(axis=1)] = 0
+        at = _step(t, plan, taken, count, fewest=fewest)
+        if at is None:
             break
-        for a in step:
-            remaining[a.line_no] -= a.quantity
-            used.add(a.location_id)
-        plan.extend(step)
-    return plan or None
+        plan[at] = taken[at]
+        remaining -= taken[at]
+        count += 1
+    return plan if count else None
 
 
-def _best_step(
-    problem: SourcingProblem,
-    candidates: Sequence[Candidate],
-    fast: FastCosts,
-    state: tuple[dict[int, int], list[Assignment], set[str]],
-    *,
-    fewest: bool,
-) -> list[Assignment] | None:
-    remaining, plan, used = state
-    base = fast.plan(plan)
-    best: tuple[int, float, str] | None = None
-    chosen: list[Assignment] | None = None
-    for candidate in candidates:
-        if candidate.location_id in used:
-            continue
-        taken = _take(problem, candidate, remaining)
-        covered = sum(a.quantity for a in taken)
-        if not covered:
-            continue
-        cost = fast.plan([*plan, *taken])
-        if not math.isfinite(cost):
-            continue
-        key = (-covered if fewest else 0, (cost - base) / covered, candidate.location_id)
-        if best is None or key < best:
-            best, chosen = key, taken
-    return chosen
+def _step(t: Table, plan: Ints, taken: Ints, count: int, *, fewest: bool) -> int | None:
+    covered = taken.sum(axis=1)
+    rows = np.flatnonzero(covered > 0)
+    if len(rows) == 0:
+        return None
+    late = int(t.late[plan.any(axis=1)].max()) if count else 0
+    added = t.packages(rows, taken[rows]) + (t.extra_package if count else 0.0)
+    added += _later(t, late, t.late[rows])
+    each: Floats = added / covered[rows]
+    keep = np.isfinite(each)
+    if not keep.any():
+        return None
+    rows, each, covered = rows[keep], each[keep], covered[rows][keep]
+    order = np.lexsort((each, -covered)) if fewest else np.argsort(each, kind="stable")
+    return int(rows[order[0]])
 
 
-def _improve(
-    problem: SourcingProblem,
-    candidates: Sequence[Candidate],
-    fast: FastCosts,
-    start: list[Assignment],
-) -> list[Assignment]:
-    # Where a line may move beyond the plan's own locations: the cheapest to send from.
-    cheapest = [
-        c.location_id
-        for c in sorted(candidates, key=lambda c: (fast.package(c.location_id, {}), c.location_id))
+def _later(t: Table, late: int, days: Ints) -> Floats:
+    """What lateness adds when a location `days` late joins a plan `late` days late."""
+    return t.lateness(np.maximum(days, late)) - float(t.lateness(np.array([late]))[0])
+
+
+def _assignments(t: Table, plan: Ints | None) -> list[Assignment]:
+    if plan is None:
+        return []
+    rows, lines = np.nonzero(plan)
+    return [
+        Assignment(t.line_nos[i], t.ids[k], int(plan[k, i]))
+        for k, i in zip(rows.tolist(), lines.tolist(), strict=True)
     ]
-    best = start
-    for _ in range(MAX_ROUNDS):
-        moved = _first_better_move(problem, cheapest, fast, best)
-        if moved is None:
-            return best
-        best = moved
-    return best
-
-
-def _first_better_move(
-    problem: SourcingProblem,
-    cheapest: Sequence[str],
-    fast: FastCosts,
-    current: list[Assignment],
-) -> list[Assignment] | None:
-    in_plan = sorted({a.location_id for a in current})
-    others = [at for at in cheapest[: NEAR_FOR_MOVES + len(in_plan)] if at not in in_plan]
-    targets = in_plan + others[:NEAR_FOR_MOVES]
-    now = _rank(fast, current)
-    for index, a in enumerate(current):
-        for target in targets:
-            if target == a.location_id:
-                continue
-            rest = current[:index] + current[index + 1 :]
-            trial = _merged([*rest, Assignment(a.line_no, target, a.quantity)])
-            if _rank(fast, trial) < now and feasible(problem, trial):
-                return trial
-    return None
-
-
-def _merged(assignments: Sequence[Assignment]) -> list[Assignment]:
-    totals: dict[tuple[int, str], int] = {}
-    for a in assignments:
-        key = (a.line_no, a.location_id)
-        totals[key] = totals.get(key, 0) + a.quantity
-    return [Assignment(no, at, quantity) for (no, at), quantity in sorted(totals.items())]
