@@ -27,7 +27,12 @@ from ordino.engines.optimiser import (
     usable,
 )
 from ordino.engines.optimiser_fast import Ints, Table
-from ordino.engines.optimiser_floors import floors, least_from, pair_floors
+from ordino.engines.optimiser_floors import (
+    floors,
+    least_from,
+    least_from_two_roughly,
+    pair_floors,
+)
 from ordino.engines.optimiser_greedy import heuristic, search
 from ordino.engines.optimiser_mip import exact
 from tests.unit.test_optimiser import CARD, CUSTOMER, problems
@@ -90,6 +95,8 @@ def test_no_plan_costs_less_than_its_floor(problem: SourcingProblem, data: st.Da
     cost = t.cost(_matrix(t, plan))
     if problem.max_packages is None or packages <= problem.max_packages:
         assert cost >= least_from(t, f, packages) - 1e-9
+        if packages >= 2:
+            assert cost >= least_from_two_roughly(t) - 1e-9
     if packages == 2:
         a, b = sorted({t.ids.index(a.location_id) for a in plan})
         assert cost >= pair_floors(t, f, np.array([a]), np.array([b]))[0] - 1e-9

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
+from functools import cache
 from typing import Any
 
 from ordino.domain.carriers import (
@@ -247,6 +248,7 @@ def location_costs_from_document(d: dict[str, Any]) -> LocationCosts:
 DISTANCE_BANDS_KM = (10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120, 10240)
 
 
+@cache
 def distance_card(currency: str) -> RateCard:
     """The card sourcing prices by when the order's service has none: one point per
     distance band (10, 20, 40, ... km; a lane of unknown distance in the last band).

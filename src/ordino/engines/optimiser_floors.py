@@ -37,12 +37,36 @@ class Floors:
 
 
 def floors(t: Table) -> Floors:
-    cheapest = np.array([zone.cheapest for zone in t.zones])[t.zone]
-    units = float((t.unit.min(axis=0) * t.quantity).sum()) if t.size else 0.0
-    sound = all(z.weight >= 0 and (z.per_kg is None or z.per_kg >= 0) for z in t.zones) and (
+    return Floors(_packages(t), _units(t), _two_packages(t), _sound(t))
+
+
+def least_from_two_roughly(t: Table) -> float:
+    """A floor for plans of two packages or more that is quick to work out and lower
+    than `least_from(t, floors(t), 2)`: the two cheapest package floors, one extra
+    package and the units' floor, the order's weight not divided."""
+    most = t.size if t.max_packages is None else min(t.size, t.max_packages)
+    if most < 2:
+        return math.inf
+    packages = _packages(t)
+    if not _sound(t) or t.extra_package < 0 or bool((packages < 0).any()):
+        return -math.inf
+    two = float(np.partition(packages, 1)[:2].sum())
+    return two + t.extra_package + _units(t)
+
+
+def _packages(t: Table) -> Floats:
+    cheapest: Floats = np.array([zone.cheapest for zone in t.zones])[t.zone]
+    return t.fixed + cheapest
+
+
+def _units(t: Table) -> float:
+    return float((t.unit.min(axis=0) * t.quantity).sum()) if t.size else 0.0
+
+
+def _sound(t: Table) -> bool:
+    return all(z.weight >= 0 and (z.per_kg is None or z.per_kg >= 0) for z in t.zones) and (
         t.per_day_late is None or t.per_day_late >= 0
     )
-    return Floors(t.fixed + cheapest, units, _two_packages(t), sound)
 
 
 def least_from(t: Table, f: Floors, packages: int) -> float:

@@ -36,7 +36,7 @@ from ordino.engines.optimiser import (
     solution,
 )
 from ordino.engines.optimiser_fast import Floats, Ints, Table
-from ordino.engines.optimiser_floors import floors, least_from
+from ordino.engines.optimiser_floors import floors, least_from, least_from_two_roughly
 from ordino.engines.optimiser_moves import improve
 from ordino.engines.optimiser_pairs import BETTER, best_pair, shortlist
 
@@ -67,8 +67,10 @@ def search(problem: SourcingProblem, candidates: Sequence[Candidate] | None = No
 
 def _plan(t: Table) -> tuple[Ints | None, bool]:
     whole = t.take(t.quantity)
-    f = floors(t)
     best = _single(t, whole)
+    if best is not None and t.cost(best) <= least_from_two_roughly(t) + BETTER:
+        return best, True  # most orders end here, before the finer floors are worked out
+    f = floors(t)
     everything = int(t.quantity.sum())
     if best is not None and t.cost(best) <= least_from(t, f, 2) + BETTER:
         return best, True

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
+import numpy as np
+
 from ordino.domain.costs import LocationCosts, RateCard
 from ordino.domain.network import Location
 from ordino.domain.profiles import SourcingProfile, StrategyKind
@@ -27,6 +29,7 @@ from ordino.engines.optimiser import (
     evaluate,
     feasible,
 )
+from ordino.engines.optimiser_fast import Table
 
 
 class Outcome(StrEnum):
@@ -161,26 +164,31 @@ NEAREST_ALTERNATIVES = 20  # how many of the nearest locations are priced for th
 
 def _alternatives(problem: SourcingProblem, chosen: Solution) -> tuple[Alternative, ...]:
     """The cheapest plans from one location, other than the chosen one, among the
-    nearest that hold the whole order: what the choice is measured against."""
-    taken = tuple(sorted({a.location_id for a in chosen.assignments}))
-    near = sorted(problem.candidates, key=lambda c: (_km(c), c.location_id))
-    found: list[Alternative] = []
-    for candidate in near:
-        if len(found) == NEAREST_ALTERNATIVES:
+    nearest that hold the whole order: what the choice is measured against. (Priced
+    in floats all at once; the few shown again in decimals.)"""
+    taken = {a.location_id for a in chosen.assignments}
+    near = [
+        c
+        for c in sorted(problem.candidates, key=lambda c: (_km(c), c.location_id))
+        if {c.location_id} != taken
+        and all(c.available.get(line.sku, 0) >= line.quantity for line in problem.lines)
+    ][:NEAREST_ALTERNATIVES]
+    t = Table(problem, near)
+    if t.size == 0:
+        return ()
+    whole = t.take(t.quantity)
+    full = np.flatnonzero(whole.sum(axis=1) == t.quantity.sum())
+    cost = t.packages(full, whole[full]) + t.lateness(t.late[full])
+    found = []
+    for row in full[np.argsort(cost, kind="stable")].tolist():
+        at = t.ids[row]
+        plan = [Assignment(line.line_no, at, line.quantity) for line in problem.lines]
+        priced = evaluate(problem, plan) if feasible(problem, plan) else None
+        if priced is not None:
+            found.append(Alternative((at,), priced.total))
+        if len(found) == ALTERNATIVES:
             break
-        if (candidate.location_id,) == taken or not all(
-            candidate.available.get(line.sku, 0) >= line.quantity for line in problem.lines
-        ):
-            continue
-        whole = [
-            Assignment(line.line_no, candidate.location_id, line.quantity) for line in problem.lines
-        ]
-        if not feasible(problem, whole):
-            continue
-        cost = evaluate(problem, whole)
-        if cost is not None:
-            found.append(Alternative((candidate.location_id,), cost.total))
-    return tuple(sorted(found, key=lambda a: (a.total, a.location_ids))[:ALTERNATIVES])
+    return tuple(sorted(found, key=lambda a: (a.total, a.location_ids)))
 
 
 def _km(candidate: Candidate) -> float:
