@@ -46,6 +46,7 @@ class Found:
     solution: Solution
     proven: bool  # the floors show that no plan beats it
     candidates: tuple[Candidate, ...]  # usable(problem)
+    every_pair: bool = True  # every plan of one or two packages was priced
 
 
 def heuristic(problem: SourcingProblem, candidates: Sequence[Candidate] | None = None) -> Solution:
@@ -60,20 +61,22 @@ def search(problem: SourcingProblem, candidates: Sequence[Candidate] | None = No
     if t.size == 0 or t.max_packages == 0:
         none = solution(problem, (), "heuristic", optimal=False)
         return Found(none, True, t.candidates)
-    plan, proven = _plan(t)
+    plan, proven, every_pair = _plan(t)
     found = solution(problem, _assignments(t, plan), "heuristic", optimal=False)
-    return Found(found, proven, t.candidates)
+    return Found(found, proven, t.candidates, every_pair)
 
 
-def _plan(t: Table) -> tuple[Ints | None, bool]:
+def _plan(t: Table) -> tuple[Ints | None, bool, bool]:
+    """The plan, whether it is proven the cheapest, and whether every plan of one or
+    two packages was priced."""
     whole = t.take(t.quantity)
     best = _single(t, whole)
     if best is not None and t.cost(best) <= least_from_two_roughly(t) + BETTER:
-        return best, True  # most orders end here, before the finer floors are worked out
+        return best, True, True  # most orders end here, before the finer floors
     f = floors(t)
     everything = int(t.quantity.sum())
     if best is not None and t.cost(best) <= least_from(t, f, 2) + BETTER:
-        return best, True
+        return best, True, True
     if best is None or t.cost(best) > least_from(t, f, 3) + BETTER:
         # Needed where no location ships everything, or three packages might beat it.
         best = _best(t, [best, _greedy(t, fewest=True), _greedy(t, fewest=False)])
@@ -82,11 +85,11 @@ def _plan(t: Table) -> tuple[Ints | None, bool]:
     pair, complete = best_pair(t, rows, f, incumbent)
     best = _best(t, [best, pair])
     if best is None:  # no location could ship what it holds (too heavy, say)
-        return None, False
+        return None, False, listed and complete
     whole_search = best.sum() == everything and listed and complete
     if whole_search and t.cost(best) <= least_from(t, f, 3) + BETTER:
-        return best, True
-    return improve(t, best, rows), False
+        return best, True, True
+    return improve(t, best, rows), False, listed and complete
 
 
 def _best(t: Table, plans: Sequence[Ints | None]) -> Ints | None:
