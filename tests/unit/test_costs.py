@@ -61,7 +61,10 @@ def test_a_package_no_zone_carries_has_no_price() -> None:
 def package(
     at: str, units: dict[str, int], value: str = "100", to: object = HAMBURG, country: str = "DE"
 ) -> Package:
-    return Package(at, lane(to, country), units, D(sum(units.values())), D(value))
+    """`value`: what all the units sell for, shared by the SKUs by units."""
+    count = sum(units.values())
+    values = {sku: D(value) * n / count for sku, n in units.items()}
+    return Package(at, lane(to, country), units, D(count), values)
 
 
 COSTS = {
@@ -87,6 +90,17 @@ def test_a_plans_cost_names_each_part() -> None:
     assert cost.margin == D("4.00")  # a tenth of the 40.00 the unit sells for
     assert cost.packages == D("2.00")
     assert cost.total == D("8.40") + D("1.90") + D("1.50") + D("4.00") + D("2.00")
+
+
+def test_markdown_counts_each_skus_own_value() -> None:
+    # 1 unit of SKU-1 at 40.00 (a tenth lost in Hamburg) beside 3 of SKU-2 at 5.00 (none).
+    lines = {"SKU-1": D("40.00"), "SKU-2": D("15.00")}
+    mixed = Package("ST-HAM", lane(), {"SKU-1": 1, "SKU-2": 3}, D(4), lines)
+
+    cost = plan_cost([mixed], CARD, COSTS, CostWeights())
+
+    assert cost is not None
+    assert cost.margin == D("4.00")  # not a tenth of the average unit's 13.75
 
 
 def test_weights_scale_each_part() -> None:

@@ -107,7 +107,7 @@ class Package:
     lane: Lane
     units: Mapping[str, int]  # per SKU
     weight_kg: Decimal
-    value: Decimal  # what the units sell for, for the markdown factor
+    values: Mapping[str, Decimal]  # per SKU, what its units sell for (for markdown)
 
 
 @dataclass(frozen=True)
@@ -179,14 +179,12 @@ def plan_cost(
 
 
 def _markdown(package: Package, at: LocationCosts) -> Decimal:
-    if not at.markdown or not package.units:
+    """What selling the package's units here loses: each SKU's value times its
+    markdown share (each line at its own price, as the optimiser counts it)."""
+    if not at.markdown:
         return Decimal(0)
-    units = sum(package.units.values())
-    unit_value = package.value / units if units else Decimal(0)
-    return sum(
-        (unit_value * quantity * at.markdown.get(sku, Decimal(0)))
-        for sku, quantity in package.units.items()
-    ) or Decimal(0)
+    lost = (value * at.markdown.get(sku, Decimal(0)) for sku, value in package.values.items())
+    return sum(lost, Decimal(0))
 
 
 def rate_card_document(card: RateCard) -> dict[str, Any]:

@@ -43,22 +43,29 @@ class Filters:
     ship_from_store: bool = True
 
     def excludes(self, location: Location, distance_km: float | None) -> str | None:
-        """The first rule that excludes `location`, or None."""
-        checks = (
-            (
-                "location-type",
-                bool(self.location_types) and location.type not in self.location_types,
-            ),
-            ("country", bool(self.countries) and location.address.country not in self.countries),
-            ("not-included", bool(self.include) and location.id not in self.include),
-            ("excluded", location.id in self.exclude),
-            (
-                "no-ship-from-store",
-                not self.ship_from_store and location.type is LocationType.STORE,
-            ),
-            ("radius", self.radius_km is not None and not _within(distance_km, self.radius_km)),
+        """The first rule that excludes `location`, or None. (Each rule is looked at
+        only while none before it excluded: a decision asks of every location.)"""
+        kind = location.type
+        return (
+            ("location-type" if self.location_types and kind not in self.location_types else None)
+            or (
+                "country"
+                if self.countries and location.address.country not in self.countries
+                else None
+            )
+            or ("not-included" if self.include and location.id not in self.include else None)
+            or ("excluded" if location.id in self.exclude else None)
+            or (
+                "no-ship-from-store"
+                if not self.ship_from_store and kind is LocationType.STORE
+                else None
+            )
+            or (
+                "radius"
+                if self.radius_km is not None and not _within(distance_km, self.radius_km)
+                else None
+            )
         )
-        return next((rule for rule, applies in checks if applies), None)
 
 
 def _within(distance_km: float | None, radius_km: float) -> bool:

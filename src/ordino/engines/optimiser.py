@@ -111,15 +111,15 @@ def evaluate(problem: SourcingProblem, assignments: Sequence[Assignment]) -> Cos
     candidates = {c.location_id: c for c in problem.candidates}
     units: dict[str, dict[str, int]] = defaultdict(dict)
     weight: dict[str, Decimal] = defaultdict(Decimal)
-    value: dict[str, Decimal] = defaultdict(Decimal)
+    values: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for a in assignments:
         line = by_line[a.line_no]
-        held = units[a.location_id]
+        held, worth = units[a.location_id], values[a.location_id]
         held[line.sku] = held.get(line.sku, 0) + a.quantity
+        worth[line.sku] = worth.get(line.sku, Decimal(0)) + line.unit_value * a.quantity
         weight[a.location_id] += line.unit_weight_kg * a.quantity
-        value[a.location_id] += line.unit_value * a.quantity
     packages = [
-        Package(at, candidates[at].lane, units[at], weight[at], value[at]) for at in sorted(units)
+        Package(at, candidates[at].lane, units[at], weight[at], values[at]) for at in sorted(units)
     ]
     late = max(candidates[at].days_late for at in units)
     return plan_cost(packages, problem.card, problem.costs, problem.weights, late)

@@ -8,6 +8,7 @@ Pure and deterministic; the decision carries all it needs to explain itself.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -167,12 +168,13 @@ def _alternatives(problem: SourcingProblem, chosen: Solution) -> tuple[Alternati
     nearest that hold the whole order: what the choice is measured against. (Priced
     in floats all at once; the few shown again in decimals.)"""
     taken = {a.location_id for a in chosen.assignments}
-    near = [
+    holding = (
         c
-        for c in sorted(problem.candidates, key=lambda c: (_km(c), c.location_id))
+        for c in problem.candidates
         if {c.location_id} != taken
         and all(c.available.get(line.sku, 0) >= line.quantity for line in problem.lines)
-    ][:NEAREST_ALTERNATIVES]
+    )
+    near = heapq.nsmallest(NEAREST_ALTERNATIVES, holding, key=lambda c: (_km(c), c.location_id))
     t = Table(problem, near)
     if t.size == 0:
         return ()
