@@ -12,8 +12,9 @@ from ordino.api.fields import ID_PATTERN
 from ordino.api.network_schemas import LocationIn, ProductIn, ProductOut
 from ordino.api.security import require
 from ordino.domain.access import Permission
+from ordino.domain.network import location_document
 from ordino.services import network
-from ordino.services.views import location_view, product_view
+from ordino.services.views import product_view
 
 router = APIRouter(prefix="/v1")
 
@@ -57,7 +58,7 @@ def get_product(sku: SkuPath, request: Request) -> Response:
 def put_location(location_id: IdPath, body: LocationIn, request: Request) -> Response:
     location = body.to_domain(location_id)
     created = network.put_location(location, unit_of_work(request), clock(request))
-    return _created_or_ok(created, location_view(location))
+    return _created_or_ok(created, location_document(location))
 
 
 @router.get(

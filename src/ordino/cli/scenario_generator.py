@@ -27,8 +27,8 @@ from ordino.domain.money import Money
 from ordino.domain.network import Address, Location, LocationType
 from ordino.domain.operations import Capacity, LocationOperations
 from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
+from ordino.domain.promising import PromiseDestination
 from ordino.domain.scenario import (
-    Destination,
     Scenario,
     ScenarioLine,
     ScenarioOrder,
@@ -240,12 +240,12 @@ def _deliver_by(placed: datetime, express: bool) -> date:
     return calendar.add_delivery_days(placed.date(), 3) or placed.date()
 
 
-def _destination(rng: random.Random) -> Destination:
+def _destination(rng: random.Random) -> PromiseDestination:
     _, country, latitude, longitude, prefix, _ = _city(rng)
     point = Point(
         round(latitude + rng.uniform(-0.6, 0.6), 3), round(longitude + rng.uniform(-0.8, 0.8), 3)
     )
-    return Destination(country, _postal(rng, prefix), point)
+    return PromiseDestination(country, point, _postal(rng, prefix))
 
 
 def _standard() -> CarrierService:

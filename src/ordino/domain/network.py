@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from ordino.domain.geo import Point
 
@@ -36,3 +37,27 @@ class Location:
     ships: bool
     pickup: bool
     returns: bool
+
+
+def location_document(location: Location) -> dict[str, Any]:
+    """A location as the API reads and writes it."""
+    a, point = location.address, location.point
+    return {
+        "id": location.id,
+        "name": location.name,
+        "type": str(location.type),
+        "address": {
+            "line1": a.line1,
+            "line2": a.line2,
+            "city": a.city,
+            "region": a.region,
+            "postal_code": a.postal_code,
+            "country": a.country,
+        },
+        "latitude": point.latitude if point else None,
+        "longitude": point.longitude if point else None,
+        "time_zone": location.time_zone,
+        "ships": location.ships,
+        "pickup": location.pickup,
+        "returns": location.returns,
+    }

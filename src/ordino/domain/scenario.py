@@ -30,13 +30,14 @@ from ordino.domain.costs import (
 )
 from ordino.domain.documents import conform, join, read, refused
 from ordino.domain.geo import Point
-from ordino.domain.network import Address, Location, LocationType
+from ordino.domain.network import Address, Location, LocationType, location_document
 from ordino.domain.operations import (
     LocationOperations,
     operations_document,
     operations_from_document,
 )
 from ordino.domain.profiles import SourcingProfile, profile_document, profile_from_document
+from ordino.domain.promising import PromiseDestination
 from ordino.domain.scenario_shapes import (
     COSTS,
     LOCATION,
@@ -54,13 +55,6 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Destination:
-    country: str
-    postal_code: str | None
-    point: Point | None
-
-
-@dataclass(frozen=True)
 class ScenarioLine:
     sku: str
     quantity: int
@@ -72,7 +66,7 @@ class ScenarioOrder:
     placed_at: datetime
     service: str  # a carrier service code
     deliver_by: date  # the date promised to the customer
-    ship_to: Destination
+    ship_to: PromiseDestination
     lines: tuple[ScenarioLine, ...]
 
 
@@ -284,7 +278,7 @@ def _order_reader(d: dict[str, Any]) -> ScenarioOrder:
         _aware(datetime.fromisoformat(d["placed_at"])),
         d["service"],
         date.fromisoformat(d["deliver_by"]),
-        Destination(_country(to["country"]), to["postal_code"], _point(to)),
+        PromiseDestination(_country(to["country"]), _point(to), to["postal_code"]),
         tuple(ScenarioLine(str(line["sku"]), line["quantity"]) for line in d["lines"]),
     )
 
@@ -349,27 +343,6 @@ def scenario_document(scenario: Scenario) -> dict[str, Any]:
         "products": [_product_document(p) for p in scenario.products.values()],
         "stock": {at: dict(held) for at, held in scenario.stock.items()},
         "orders": [order_document(o) for o in scenario.orders],
-    }
-
-
-def location_document(location: Location) -> dict[str, Any]:
-    a, point = location.address, location.point
-    return {
-        "id": location.id,
-        "name": location.name,
-        "type": str(location.type),
-        "address": {
-            "line1": a.line1,
-            "city": a.city,
-            "postal_code": a.postal_code,
-            "country": a.country,
-        },
-        "latitude": point.latitude if point else None,
-        "longitude": point.longitude if point else None,
-        "time_zone": location.time_zone,
-        "ships": location.ships,
-        "pickup": location.pickup,
-        "returns": location.returns,
     }
 
 

@@ -50,6 +50,7 @@ class Delivery:
     earliest: date
     latest: date
     distance_km: float
+    lane: Lane
 
     @property
     def rank(self) -> Rank:
@@ -165,7 +166,7 @@ class Reach:
             latest = service.calendar.on_or_after(shipped + timedelta(days=learned))
         if earliest is None or latest is None:
             return None
-        return Delivery(site, shipped, earliest, max(earliest, latest), distance)
+        return Delivery(site, shipped, earliest, max(earliest, latest), distance, lane)
 
     def _bound(self, service: CarrierService, units: int, distance: float) -> Rank | None:
         """No site `distance` km away or farther delivers before this."""

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.catalog import Product
-from ordino.domain.network import Location
+from ordino.domain.network import Location, location_document
 from ordino.errors import NotFound
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.views import location_view, product_view
+from ordino.services.views import product_view
 
 
 def put_product(product: Product, uow: UnitOfWork, now: datetime) -> bool:
@@ -61,4 +61,4 @@ def get_location(location_id: str, uow: UnitOfWork) -> dict[str, Any]:
         location = uow.network.get(location_id)
     if location is None:
         raise NotFound(f"no location {location_id}", extra={"location_id": location_id})
-    return location_view(location)
+    return location_document(location)

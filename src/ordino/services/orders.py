@@ -27,6 +27,7 @@ from ordino.domain.promising import (
     OrderPromise,
     Promise,
     PromiseChoice,
+    PromiseDestination,
     PromiseOption,
     Source,
     capacity_needed,
@@ -57,7 +58,6 @@ from ordino.services.promising import (
 from ordino.services.retry import with_retries
 from ordino.services.sourcing import (
     CAPTURE,
-    Destination,
     LineToSource,
     ToSource,
     chosen_by_customer,
@@ -172,7 +172,7 @@ def _sourced(uow: UnitOfWork, capture: Capture, cmd: PlaceOrder, *, fresh: bool)
     positions = _positions(uow, picture, [line.sku for line in cmd.lines], fresh=fresh)
     locations = picture.locations(uow)
     stock, floors = sourcing_stock(view, positions, locations)
-    to = Destination(cmd.ship_to.country, cmd.ship_to_point, cmd.ship_to.postal_code)
+    to = PromiseDestination(cmd.ship_to.country, cmd.ship_to_point, cmd.ship_to.postal_code)
     sites = stock_sites(stock, locations, to)
     request = sourcing_request(uow, picture, _to_source(cmd, cmd.service), sites)
     decision = capture.engine.decide(request)
@@ -236,8 +236,7 @@ def _ship_sourced(
     its latest date; the option with the sources chosen."""
     assert option.service is not None
     deliveries = keeping(promised, option.service, option.delivery_latest)
-    to = Destination(cmd.ship_to.country, cmd.ship_to_point, cmd.ship_to.postal_code)
-    sites, ship_dates = delivery_sites(deliveries, to)
+    sites, ship_dates = delivery_sites(deliveries)
     request = sourcing_request(uow, capture.picture, _to_source(cmd, option.service), sites)
     decision = capture.engine.decide(request)
     if decision.outcome is not Outcome.SOURCED:

@@ -17,7 +17,7 @@ from typing import Any
 from ordino.domain.changes import Change
 from ordino.domain.inventory import Floor
 from ordino.domain.orders import EVERY_ORDER, LineStatus, Order, OrderScope
-from ordino.domain.promising import CartLine, Method
+from ordino.domain.promising import CartLine, Method, PromiseDestination
 from ordino.domain.sourcing import SourcingPlan
 from ordino.engines.availability import sourcing_stock
 from ordino.engines.sourcing import SourcingRequest, plan_of, record_of
@@ -31,7 +31,6 @@ from ordino.services.sourcing import (
     CAPTURE,
     REROUTE,
     SUPPLY,
-    Destination,
     LineToSource,
     ToSource,
     delivery_sites,
@@ -137,7 +136,7 @@ def _source_waiting(
     profile = None if first is None else profile_named(uow, first.profile, first.profile_version)
     skus = [line.sku for line in lines]
     capture.picture.forget(Change(frozenset(skus)))  # decide from the database
-    to = Destination(order.ship_to.country, order.ship_to_point, order.ship_to.postal_code)
+    to = PromiseDestination(order.ship_to.country, order.ship_to_point, order.ship_to.postal_code)
     service = order.promise.service if order.promise else None
 
     to_source = ToSource(order.channel, order.currency, service, lines)
@@ -183,12 +182,12 @@ def _keeping_promise(
     promise = order.promise
     if promise is None or promise.method is not Method.SHIP or promise.service is None:
         return None
-    to = Destination(order.ship_to.country, order.ship_to_point, order.ship_to.postal_code)
+    to = order.ship_to
     carts = tuple(CartLine(line.sku, line.waiting) for line in order.lines if line.waiting)
-    query = PromiseQuery(carts, to.country, to.point, to.postal_code, order.channel)
+    query = PromiseQuery(carts, to.country, order.ship_to_point, to.postal_code, order.channel)
     promised = promise_with_floors(query, uow, capture.promises(), now)
     deliveries = keeping(promised, promise.service, promise.delivery_latest)
-    sites, ship_dates = delivery_sites(deliveries, to)
+    sites, ship_dates = delivery_sites(deliveries)
     asked = request(sites)
     decision = capture.engine.decide(asked)
     if decision.outcome is not Outcome.SOURCED:

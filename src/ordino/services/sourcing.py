@@ -14,12 +14,11 @@ from typing import Any
 
 from ordino.domain.carriers import Lane
 from ordino.domain.costs import distance_card
-from ordino.domain.geo import Point
 from ordino.domain.inventory import StockAtLocation
 from ordino.domain.network import Location
 from ordino.domain.orders import EVERY_ORDER, OrderScope
 from ordino.domain.profiles import DEFAULT_PROFILE, SourcingProfile, applying
-from ordino.domain.promising import PromiseOption
+from ordino.domain.promising import PromiseDestination, PromiseOption
 from ordino.domain.sourcing import SourcingPlan, SourcingRecord
 from ordino.engines.optimiser import Candidate, SourcingLine
 from ordino.engines.reach import Delivery
@@ -38,13 +37,6 @@ class LineToSource:
     sku: str
     quantity: int
     unit_price: Decimal
-
-
-@dataclass(frozen=True)
-class Destination:
-    country: str
-    point: Point | None
-    postal_code: str | None
 
 
 @dataclass(frozen=True)
@@ -96,7 +88,7 @@ def sourcing_request(
 
 
 def stock_sites(
-    stock: Sequence[StockAtLocation], locations: Mapping[str, Location], to: Destination
+    stock: Sequence[StockAtLocation], locations: Mapping[str, Location], to: PromiseDestination
 ) -> tuple[SourcingSite, ...]:
     """Each location with stock, as a candidate on its lane to the customer."""
     return tuple(
@@ -114,21 +106,13 @@ def stock_sites(
 
 
 def delivery_sites(
-    deliveries: Sequence[Delivery], to: Destination
+    deliveries: Sequence[Delivery],
 ) -> tuple[tuple[SourcingSite, ...], dict[str, date]]:
     """The locations that keep a promise, as candidates, and the day each ships."""
     sites, ship_dates = [], {}
     for d in deliveries:
         origin = d.site.location
-        lane = Lane(
-            origin.address.country,
-            origin.point,
-            to.country,
-            to.point,
-            to.postal_code,
-            d.distance_km if d.distance_km != float("inf") else None,
-        )
-        sites.append(SourcingSite(origin, Candidate(origin.id, lane, d.site.available)))
+        sites.append(SourcingSite(origin, Candidate(origin.id, d.lane, d.site.available)))
         ship_dates[origin.id] = d.ship_date
     return tuple(sites), ship_dates
 

@@ -11,7 +11,6 @@ from typing import Any
 from ordino.domain.availability import AvailabilityView, view_document
 from ordino.domain.catalog import Product
 from ordino.domain.inventory import Position
-from ordino.domain.network import Location
 from ordino.domain.orders import Order
 from ordino.domain.promising import OrderPromise
 from ordino.domain.supply import SupplyOrder
@@ -104,29 +103,6 @@ def product_view(product: Product) -> dict[str, Any]:
         "name": product.name,
         "weight_kg": None if product.weight_kg is None else str(product.weight_kg),
         "prices": {currency: str(amount) for currency, amount in sorted(product.prices.items())},
-    }
-
-
-def location_view(location: Location) -> dict[str, Any]:
-    a, point = location.address, location.point
-    return {
-        "id": location.id,
-        "name": location.name,
-        "type": str(location.type),
-        "address": {
-            "line1": a.line1,
-            "line2": a.line2,
-            "city": a.city,
-            "region": a.region,
-            "postal_code": a.postal_code,
-            "country": a.country,
-        },
-        "latitude": point.latitude if point else None,
-        "longitude": point.longitude if point else None,
-        "time_zone": location.time_zone,
-        "ships": location.ships,
-        "pickup": location.pickup,
-        "returns": location.returns,
     }
 
 
