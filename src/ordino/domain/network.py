@@ -39,6 +39,28 @@ class Location:
     returns: bool
 
 
+def address_fields(a: Address) -> dict[str, Any]:
+    """An address's fields as documents and rows hold them."""
+    return {
+        "line1": a.line1,
+        "line2": a.line2,
+        "city": a.city,
+        "region": a.region,
+        "postal_code": a.postal_code,
+        "country": a.country,
+    }
+
+
+def ship_to_document(a: Address, point: Point | None) -> dict[str, Any]:
+    """Where an order goes: the address with its name, and the point when known."""
+    return {
+        "name": a.name,
+        **address_fields(a),
+        "latitude": point.latitude if point else None,
+        "longitude": point.longitude if point else None,
+    }
+
+
 def location_document(location: Location) -> dict[str, Any]:
     """A location as the API reads and writes it."""
     a, point = location.address, location.point
@@ -46,14 +68,7 @@ def location_document(location: Location) -> dict[str, Any]:
         "id": location.id,
         "name": location.name,
         "type": str(location.type),
-        "address": {
-            "line1": a.line1,
-            "line2": a.line2,
-            "city": a.city,
-            "region": a.region,
-            "postal_code": a.postal_code,
-            "country": a.country,
-        },
+        "address": address_fields(a),
         "latitude": point.latitude if point else None,
         "longitude": point.longitude if point else None,
         "time_zone": location.time_zone,

@@ -11,6 +11,7 @@ from typing import Any
 from ordino.domain.availability import AvailabilityView, view_document
 from ordino.domain.catalog import Product
 from ordino.domain.inventory import Position
+from ordino.domain.network import ship_to_document
 from ordino.domain.orders import Order
 from ordino.domain.promising import OrderPromise
 from ordino.domain.supply import SupplyOrder
@@ -31,17 +32,7 @@ def order_view(order: Order) -> dict[str, Any]:
             "name": order.customer.name,
             "phone": order.customer.phone,
         },
-        "ship_to": {
-            "name": ship_to.name,
-            "line1": ship_to.line1,
-            "line2": ship_to.line2,
-            "city": ship_to.city,
-            "region": ship_to.region,
-            "postal_code": ship_to.postal_code,
-            "country": ship_to.country,
-            "latitude": point.latitude if point else None,
-            "longitude": point.longitude if point else None,
-        },
+        "ship_to": ship_to_document(ship_to, point),
         "lines": [
             {
                 "line_no": line.line_no,

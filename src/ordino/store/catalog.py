@@ -14,7 +14,7 @@ from ordino.domain.catalog import Product
 from ordino.domain.changes import ChangeLog
 from ordino.domain.geo import Point
 from ordino.domain.money import from_minor, to_minor
-from ordino.domain.network import Address, Location, LocationType
+from ordino.domain.network import Address, Location, LocationType, address_fields
 from ordino.errors import LostRace
 from ordino.store.dialect import one_of
 from ordino.store.tables import locations, product_prices, products
@@ -118,12 +118,7 @@ class SqlNetwork:
             "id": location.id,
             "name": location.name,
             "type": str(location.type),
-            "line1": address.line1,
-            "line2": address.line2,
-            "city": address.city,
-            "region": address.region,
-            "postal_code": address.postal_code,
-            "country": address.country,
+            **address_fields(address),
             "latitude": point.latitude if point else None,
             "longitude": point.longitude if point else None,
             "time_zone": location.time_zone,

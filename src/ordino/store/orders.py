@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Connection, Row, delete, insert, select, u
 
 from ordino.domain.geo import Point
 from ordino.domain.money import Money, from_minor, to_minor
-from ordino.domain.network import Address
+from ordino.domain.network import Address, ship_to_document
 from ordino.domain.operations import CapacityTaken
 from ordino.domain.orders import (
     Allocation,
@@ -32,18 +32,7 @@ from ordino.store.tables import outbox as outbox_table
 
 
 def _ship_to_document(order: Order) -> dict[str, Any]:
-    a, point = order.ship_to, order.ship_to_point
-    return {
-        "name": a.name,
-        "line1": a.line1,
-        "line2": a.line2,
-        "city": a.city,
-        "region": a.region,
-        "postal_code": a.postal_code,
-        "country": a.country,
-        "latitude": point.latitude if point else None,
-        "longitude": point.longitude if point else None,
-    }
+    return ship_to_document(order.ship_to, order.ship_to_point)
 
 
 def _ship_to(document: dict[str, Any]) -> tuple[Address, Point | None]:
