@@ -6,6 +6,8 @@ the two."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ordino.engines.optimiser import Solution, SourcingProblem, better
 from ordino.engines.optimiser_greedy import search
 from ordino.engines.optimiser_mip import exact
@@ -25,7 +27,7 @@ def solve(problem: SourcingProblem, time_limit: float = 0.05) -> Solution:
     proven = exact(problem, time_limit, candidates)
     if proven is None or better(quick, proven):
         return quick
-    return proven
+    return replace(proven, runners_up=quick.runners_up)
 
 
 def _worth_the_exact_model(problem: SourcingProblem, quick: Solution, *, every_pair: bool) -> bool:

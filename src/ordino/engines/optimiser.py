@@ -75,6 +75,9 @@ class Solution:
     cost: CostBreakdown | None  # None: nothing shipped
     method: str  # "exact", "heuristic" or "none"
     optimal: bool = False  # proven optimal by the exact model
+    # Locations that ship everything alone, the cheapest first: what an explanation
+    # shows the plan against.
+    runners_up: tuple[str, ...] = ()
 
     @property
     def total(self) -> Decimal:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -63,7 +63,22 @@ def search(problem: SourcingProblem, candidates: Sequence[Candidate] | None = No
         return Found(none, True, t.candidates)
     plan, proven, every_pair = _plan(t)
     found = solution(problem, _assignments(t, plan), "heuristic", optimal=False)
+    found = replace(found, runners_up=_singles(t))
     return Found(found, proven, t.candidates, every_pair)
+
+
+RUNNERS_UP = 4  # single-location plans kept beside a solution, for its explanation
+
+
+def _singles(t: Table) -> tuple[str, ...]:
+    """The locations that ship everything alone, the cheapest first (a few)."""
+    whole = t.take(t.quantity)
+    full = np.flatnonzero(whole.sum(axis=1) == t.quantity.sum())
+    if len(full) == 0:
+        return ()
+    cost = t.packages(full, whole[full]) + t.lateness(t.late[full])
+    order = np.argsort(cost, kind="stable")[:RUNNERS_UP]
+    return tuple(t.ids[int(full[k])] for k in order.tolist() if math.isfinite(cost[k]))
 
 
 def _plan(t: Table) -> tuple[Ints | None, bool, bool]:

@@ -8,13 +8,10 @@ Pure and deterministic; the decision carries all it needs to explain itself.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
-
-import numpy as np
 
 from ordino.domain.costs import LocationCosts, RateCard
 from ordino.domain.network import Location
@@ -30,7 +27,6 @@ from ordino.engines.optimiser import (
     evaluate,
     feasible,
 )
-from ordino.engines.optimiser_fast import Table
 
 
 class Outcome(StrEnum):
@@ -160,42 +156,21 @@ def _filtered(
 
 REJECTED = "rejected"  # the location turned the order down
 ALTERNATIVES = 3  # single-location plans an explanation shows beside the chosen one
-NEAREST_ALTERNATIVES = 20  # how many of the nearest locations are priced for them
 
 
 def _alternatives(problem: SourcingProblem, chosen: Solution) -> tuple[Alternative, ...]:
-    """The cheapest plans from one location, other than the chosen one, among the
-    nearest that hold the whole order: what the choice is measured against. (Priced
-    in floats all at once; the few shown again in decimals.)"""
+    """The cheapest plans from one location, other than the chosen one: what the
+    choice is measured against (the optimiser ranked them; priced here in decimals)."""
     taken = {a.location_id for a in chosen.assignments}
-    holding = (
-        c
-        for c in problem.candidates
-        if {c.location_id} != taken
-        and all(c.available.get(line.sku, 0) >= line.quantity for line in problem.lines)
-    )
-    near = heapq.nsmallest(NEAREST_ALTERNATIVES, holding, key=lambda c: (_km(c), c.location_id))
-    t = Table(problem, near)
-    if t.size == 0:
-        return ()
-    whole = t.take(t.quantity)
-    full = np.flatnonzero(whole.sum(axis=1) == t.quantity.sum())
-    cost = t.packages(full, whole[full]) + t.lateness(t.late[full])
     found = []
-    for row in full[np.argsort(cost, kind="stable")].tolist():
-        at = t.ids[row]
+    for at in chosen.runners_up:
+        if {at} == taken:
+            continue
         plan = [Assignment(line.line_no, at, line.quantity) for line in problem.lines]
         priced = evaluate(problem, plan) if feasible(problem, plan) else None
         if priced is not None:
             found.append(Alternative((at,), priced.total))
-        if len(found) == ALTERNATIVES:
-            break
-    return tuple(sorted(found, key=lambda a: (a.total, a.location_ids)))
-
-
-def _km(candidate: Candidate) -> float:
-    km = candidate.lane.distance_km
-    return float("inf") if km is None else km
+    return tuple(sorted(found, key=lambda a: (a.total, a.location_ids))[:ALTERNATIVES])
 
 
 @dataclass
