@@ -200,6 +200,18 @@ def test_ties_are_broken_by_location_id() -> None:
     )
 
 
+def test_of_two_locations_that_cost_the_same_the_nearer_ships() -> None:
+    # Munich and Frankfurt are both 320-640 km from Hamburg: one band, one price.
+    stock = [
+        a_stock_at("DC-A", {"A": 1}, point=MUNICH),
+        a_stock_at("DC-B", {"A": 1}, point=Point(50.11, 8.68)),
+    ]
+
+    assert plan([LineDemand(1, "A", 1)], stock).allocations == (
+        PlannedAllocation(1, "A", "DC-B", 1),
+    )
+
+
 def test_the_input_is_not_mutated() -> None:
     stock = [
         a_stock_at("ST-HAM", {"A": 6, "B": 1}, point=HAMBURG),

@@ -11,6 +11,7 @@ where it is not allowed, costs infinity. Nothing here changes the problem.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -106,6 +107,13 @@ class Table:
         given = problem.candidates if candidates is None else candidates
         self.candidates = _Rows(self, problem).fill(given)
         self.ids = [c.location_id for c in self.candidates]
+        # How far each ships to the customer: of plans that cost the same, the nearer.
+        self.km: Floats = np.array(
+            [
+                math.inf if c.lane.distance_km is None else c.lane.distance_km
+                for c in self.candidates
+            ]
+        )
 
     @property
     def size(self) -> int:

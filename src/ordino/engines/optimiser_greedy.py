@@ -77,7 +77,7 @@ def _singles(t: Table) -> tuple[str, ...]:
     if len(full) == 0:
         return ()
     cost = t.packages(full, whole[full]) + t.lateness(t.late[full])
-    order = np.argsort(cost, kind="stable")[:RUNNERS_UP]
+    order = np.lexsort((t.km[full], cost))[:RUNNERS_UP]
     return tuple(t.ids[int(full[k])] for k in order.tolist() if math.isfinite(cost[k]))
 
 
@@ -120,7 +120,7 @@ def _single(t: Table, whole: Ints) -> Ints | None:
     if len(full) == 0:
         return None
     cost = t.packages(full, whole[full]) + t.lateness(t.late[full])
-    at = int(np.argmin(cost))
+    at = int(np.lexsort((t.km[full], cost))[0])  # the cheapest; of equals, the nearest
     if not math.isfinite(cost[at]):
         return None
     plan = np.zeros_like(whole)
