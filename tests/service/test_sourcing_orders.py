@@ -192,6 +192,22 @@ def test_supply_arriving_allocates_backorders_oldest_first(
     assert stock_levels(uow.engine)[("DC-MUC", "SKU-1")] == (3, 3, 0)
 
 
+def test_every_backordered_order_is_looked_at_not_only_the_oldest_page(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    with_stock(uow, clock(), {("DC-BER", "SKU-1"): 0, ("DC-BER", "SKU-2"): 0})
+    put_profile(a_profile(NEAREST, Strategy("wait", StrategyKind.BACKORDER)), uow, clock())
+    stuck = [place(uow, clock, ("SKU-2", 1), external_id=f"W-{n}") for n in range(3)]
+    clock.advance(seconds=1)
+    newest = place(uow, clock, ("SKU-1", 1), external_id="W-9")
+
+    recount(uow, clock, "DC-BER", "SKU-1", 1)
+    filled = fill_backorders(uow, Capture(), clock(), page=2)
+
+    assert filled == [newest]
+    assert all(get_order(o, uow)["lines"][0]["backordered"] == 1 for o in stuck)
+
+
 # -- rerouting ---------------------------------------------------------------------------
 
 

@@ -200,12 +200,14 @@ def _register_bench() -> None:
     from ordino.cli.inventory import inventory  # noqa: PLC0415
     from ordino.cli.promise import promise  # noqa: PLC0415
     from ordino.cli.simulate import simulate  # noqa: PLC0415
+    from ordino.cli.worker import worker  # noqa: PLC0415
 
     main.add_command(bench)
     main.add_command(inventory)
     main.add_command(geo)
     main.add_command(promise)
     main.add_command(simulate)
+    main.add_command(worker)
 
 
 _register_bench()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from ordino.domain.changes import Change
@@ -79,31 +80,33 @@ def reject_allocation(
     return with_retries(attempt)
 
 
-def fill_backorders(
-    uow: UnitOfWork, capture: Capture, now: datetime, limit: int = 100
-) -> list[str]:
+def fill_backorders(uow: UnitOfWork, capture: Capture, now: datetime, page: int = 100) -> list[str]:
     """Source the units of backordered orders, oldest order first, from the stock
-    there is now; the orders that got some."""
+    there is now, every backordered order looked at once (`page` at a time); the
+    orders that got some."""
+    filled, after = [], None
+    while True:
+        with uow:
+            waiting = uow.orders.backordered(page, after)
+        for order_id in waiting:
+            if with_retries(partial(_fill, uow, capture, order_id, now)):
+                filled.append(order_id)
+        if len(waiting) < page:
+            return filled
+        after = waiting[-1]
+
+
+def _fill(uow: UnitOfWork, capture: Capture, order_id: str, now: datetime, _: int) -> bool:
     with uow:
-        waiting = uow.orders.backordered(limit)
-    filled = []
-    for order_id in waiting:
-
-        def attempt(_: int, order_id: str = order_id) -> bool:
-            with uow:
-                order = uow.orders.get(order_id, for_update=True)
-                if order is None or not order.backordered:
-                    return False
-                before = _allocated(order)
-                decision = _source_waiting(uow, capture, order, now, SUPPLY)
-                if decision is None or _allocated(order) == before:
-                    return False  # nothing new: no decision recorded, nothing written
-                uow.commit()
-                return True
-
-        if with_retries(attempt):
-            filled.append(order_id)
-    return filled
+        order = uow.orders.get(order_id, for_update=True)
+        if order is None or not order.backordered:
+            return False
+        before = _allocated(order)
+        decision = _source_waiting(uow, capture, order, now, SUPPLY)
+        if decision is None or _allocated(order) == before:
+            return False  # nothing new: no decision recorded, nothing written
+        uow.commit()
+        return True
 
 
 def _allocated(order: Order) -> int:

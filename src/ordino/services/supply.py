@@ -15,6 +15,7 @@ from typing import Any
 
 from ordino.domain.feeds import Adjustment, FeedPlan, MovementKind, Source, plan_adjustments
 from ordino.domain.idempotency import IdempotencyKey
+from ordino.domain.jobs import FILL_BACKORDERS, Job
 from ordino.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyOrder, SupplyQuery
 from ordino.errors import AlreadyExists, BelowReserved, FieldError, InvalidInput, NotFound
 from ordino.services.answers import CREATED, Answer, remember, replay
@@ -78,6 +79,8 @@ def receive_supply(
             _move(uow, deltas, MovementKind.RECEIPT, _about(order, source, reason))
             uow.supply.add_receipt(supply_id, receipt, received_at, source.now)
             uow.supply.save(order)
+            # Backordered units may be had now: the worker sources them.
+            uow.jobs.add(Job.new(FILL_BACKORDERS, {}, source.now, key="all"), source.now)
             uow.commit()
             return supply_view(order) | {"receipt": "applied"}
 

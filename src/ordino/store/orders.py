@@ -145,8 +145,8 @@ class SqlOrders:
         found = self._load(statement)
         return found[0] if found else None
 
-    def backordered(self, limit: int) -> list[str]:
-        """Orders with units waiting for supply, oldest first."""
+    def backordered(self, limit: int, after: str | None = None) -> list[str]:
+        """Orders with units waiting for supply, oldest first (after `after`)."""
         query = (
             select(order_lines.c.order_id)
             .where(order_lines.c.status == str(LineStatus.BACKORDERED))
@@ -154,6 +154,8 @@ class SqlOrders:
             .order_by(order_lines.c.order_id)
             .limit(limit)
         )
+        if after is not None:
+            query = query.where(order_lines.c.order_id > after)
         return list(self.connection.scalars(query))
 
     def id_for_external(self, channel: str, external_id: str) -> str | None:

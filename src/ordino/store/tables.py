@@ -482,3 +482,33 @@ api_keys = Table(
     Column("channel", String(64)),
     Column("location_id", String(64)),
 )
+
+# Work for the worker (ordino.domain.jobs): claimed with a lease, retried with
+# backoff, dead when out of attempts. Done jobs are deleted; dead ones kept.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("kind", String(64), nullable=False),
+    Column("key", String(200)),
+    Column("payload", Document, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("run_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("max_attempts", Integer, nullable=False),
+    Column("locked_by", String(64)),
+    Column("locked_until", UTCDateTime),
+    Column("last_error", String(2000)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_jobs_status_run_at", "status", "run_at"),
+    # One waiting job per kind and key: enqueueing twice adds nothing.
+    Index(
+        "uq_jobs_kind_key_waiting",
+        "kind",
+        "key",
+        unique=True,
+        postgresql_where=text("status IN ('queued', 'running')"),
+        sqlite_where=text("status IN ('queued', 'running')"),
+    ),
+)

@@ -20,6 +20,7 @@ from ordino.store.catalog import SqlCatalog, SqlNetwork
 from ordino.store.documents import SqlNamedDocuments
 from ordino.store.geo import SqlGeo
 from ordino.store.inventory import SqlInventory
+from ordino.store.jobs import SqlJobs
 from ordino.store.movements import SqlMovements
 from ordino.store.orders import SqlOrders
 from ordino.store.outbox import SqlEvents
@@ -88,6 +89,7 @@ class SqlUnitOfWork:
         )
         self.location_costs = SqlLocationCosts(connection, changes)
         self.sourcing = SqlSourcingDecisions(connection, self._pending)
+        self.jobs = SqlJobs(connection)
         return self
 
     def __exit__(

@@ -1,0 +1,55 @@
+"""`ordino worker`: runs the jobs Ordino enqueues (ordino.services.work), as many
+workers as you like against one database; `--once` runs what is due and stops."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from datetime import UTC, datetime
+
+import click
+
+from ordino.cli.bench import database_option
+from ordino.engines.sourcing import RulesEngine
+from ordino.services.orders import Capture
+from ordino.services.picture import StockPicture
+from ordino.services.work import handlers
+from ordino.services.worker import Worker
+from ordino.store.engine import make_engine
+from ordino.store.uow import SqlUnitOfWork
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@click.command("worker")
+@database_option
+@click.option("--once", is_flag=True, help="Run the jobs due now, then stop.")
+@click.option("--poll", default=1.0, show_default=True, help="Seconds between looks when idle.")
+def worker(database_url: str, once: bool, poll: float) -> None:
+    """Run jobs: claimed with a lease, retried with backoff, dead when out of attempts."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    engine = make_engine(database_url)
+    picture = StockPicture()
+
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, on_commit=picture.forget)
+
+    capture = Capture(RulesEngine(), picture)
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    runner = Worker(name, uow, _now, handlers(uow, capture))
+    try:
+        while True:
+            ran = runner.run_until_idle()
+            if ran:
+                click.echo(f"{_now().isoformat(timespec='seconds')} ran {ran} job(s)", err=True)
+            if once:
+                return
+            time.sleep(poll)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.dispose()

@@ -1,0 +1,82 @@
+"""Jobs: work done after a commit, by a worker, durably.
+
+A job is written in the same transaction as the change that calls for it, so it
+exists exactly when the change does. A worker claims it for a lease; a worker that
+dies holding it loses the lease and another takes the job again, so every job runs
+at least once and its handler must be idempotent (running it twice changes what
+running it once did, not more). A failing job is tried again later, each wait
+longer than the last (`Backoff`), until its attempts run out: then it is dead, kept
+with its last error for someone to look at and requeue.
+
+A job may carry a `key`: a second job of the same kind and key, while the first
+waits, is not added (enqueueing is idempotent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from ordino.domain.ids import new_id
+
+# The kinds of job Ordino enqueues (their handlers: ordino.services.work).
+FILL_BACKORDERS = "backorders.fill"  # supply arrived: source the units waiting for it
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"  # waits for its time and a worker
+    RUNNING = "running"  # a worker holds its lease
+    DONE = "done"
+    DEAD = "dead"  # out of attempts
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How long a failed job waits before it is tried again: `first`, then `factor`
+    times longer each time, never more than `most`."""
+
+    first: timedelta = timedelta(seconds=5)
+    factor: float = 4.0
+    most: timedelta = timedelta(hours=1)
+
+    def wait(self, attempts: int) -> timedelta:
+        """The wait after the `attempts`-th failure (1: the first)."""
+        seconds = self.first.total_seconds() * self.factor ** max(0, attempts - 1)
+        return min(self.most, timedelta(seconds=seconds))
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    kind: str
+    payload: dict[str, Any]
+    run_at: datetime
+    key: str | None = None
+    max_attempts: int = 8
+    attempts: int = 0  # claims so far
+
+    @classmethod
+    def new(
+        cls,
+        kind: str,
+        payload: dict[str, Any],
+        now: datetime,
+        *,
+        key: str | None = None,
+        run_at: datetime | None = None,
+        max_attempts: int = 8,
+    ) -> Job:
+        return cls(new_id(now), kind, payload, run_at or now, key, max_attempts)
+
+
+@dataclass(frozen=True)
+class DeadJob:
+    id: str
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    error: str
+    failed_at: datetime
+    key: str | None = field(default=None)

@@ -1,0 +1,20 @@
+"""What the worker does: the handler of each kind of job Ordino enqueues."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from ordino.domain.jobs import FILL_BACKORDERS
+from ordino.services.orders import Capture
+from ordino.services.rerouting import fill_backorders
+from ordino.services.unit_of_work import UnitOfWork
+from ordino.services.worker import Handler
+
+
+def handlers(uow: Callable[[], UnitOfWork], capture: Capture) -> Mapping[str, Handler]:
+    def fill(payload: Mapping[str, Any], now: datetime) -> None:
+        fill_backorders(uow(), capture, now)
+
+    return {FILL_BACKORDERS: fill}

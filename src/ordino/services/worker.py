@@ -1,0 +1,115 @@
+"""The worker: claims due jobs (ordino.domain.jobs), runs each by its kind's handler,
+and records how it went, each step a unit of work of its own.
+
+A handler gets the job's payload and the time, and does its work in its own units
+of work; it must be idempotent, since a job whose worker died is run again. A
+handler that raises has its job tried again after the backoff, or dead when out of
+attempts; a job of a kind nobody handles is dead at once. Nothing a handler does is
+inside the claim's transaction: a slow handler holds no lock, only its lease.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ordino.domain.jobs import Backoff, Job
+from ordino.services.unit_of_work import UnitOfWork
+
+log = logging.getLogger("ordino.worker")
+
+Handler = Callable[[Mapping[str, Any], datetime], None]
+
+
+@dataclass(frozen=True)
+class Worker:
+    name: str  # unique among the workers running: it holds the leases
+    uow: Callable[[], UnitOfWork]
+    clock: Callable[[], datetime]
+    handlers: Mapping[str, Handler]
+    lease: timedelta = timedelta(minutes=5)  # longer than any handler runs
+    backoff: Backoff = field(default_factory=Backoff)
+    batch: int = 10
+
+    def run_once(self) -> int:
+        """Claim the due jobs (up to a batch) and run them; how many were claimed."""
+        uow = self.uow()
+        with uow:
+            claimed = uow.jobs.claim(self.name, self.clock(), self.lease, self.batch)
+            uow.commit()
+        for job in claimed:
+            self._run(job)
+        return len(claimed)
+
+    def run_until_idle(self, most: int = 1_000) -> int:
+        """Run batches until none is due (at most `most` batches); how many jobs ran."""
+        ran = 0
+        for _ in range(most):
+            claimed = self.run_once()
+            ran += claimed
+            if not claimed:
+                break
+        return ran
+
+    def _run(self, job: Job) -> None:
+        handler = self.handlers.get(job.kind)
+        if handler is None:
+            self._failed(job, f"no handler for jobs of kind {job.kind}", dead=True)
+            return
+        if job.attempts > job.max_attempts:  # its workers died holding it, each time
+            self._failed(job, "the job's leases ran out more times than it has attempts", True)
+            return
+        try:
+            handler(job.payload, self.clock())
+        except Exception as error:  # any failure of the work: tried again later
+            log.exception("job %s (%s) failed, attempt %d", job.id, job.kind, job.attempts)
+            self._failed(job, f"{type(error).__name__}: {error}", job.attempts >= job.max_attempts)
+            return
+        uow = self.uow()
+        with uow:
+            if not uow.jobs.done(job.id, self.name):
+                log.warning("job %s ran after its lease was lost; it runs again", job.id)
+            uow.commit()
+
+    def _failed(self, job: Job, error: str, dead: bool) -> None:
+        now = self.clock()
+        retry_at = None if dead else now + self.backoff.wait(job.attempts)
+        uow = self.uow()
+        with uow:
+            uow.jobs.failed(job.id, self.name, error, now, retry_at)
+            uow.commit()
+
+
+def enqueue(uow: UnitOfWork, job: Job, now: datetime) -> bool:
+    """Add a job in a unit of work of its own; False when one of its key waits."""
+    with uow:
+        added = uow.jobs.add(job, now)
+        uow.commit()
+    return added
+
+
+def dead_jobs(uow: UnitOfWork, limit: int = 100) -> list[dict[str, Any]]:
+    with uow:
+        found = uow.jobs.dead(limit)
+    return [
+        {
+            "id": job.id,
+            "kind": job.kind,
+            "key": job.key,
+            "payload": job.payload,
+            "attempts": job.attempts,
+            "error": job.error,
+            "failed_at": job.failed_at.isoformat(),
+        }
+        for job in found
+    ]
+
+
+def requeue(uow: UnitOfWork, job_id: str, now: datetime) -> bool:
+    with uow:
+        again = uow.jobs.requeue(job_id, now)
+        uow.commit()
+    return again

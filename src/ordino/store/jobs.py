@@ -1,0 +1,129 @@
+"""The job queue (ordino.domain.jobs) in a table.
+
+A claim takes the due jobs (queued and their time come, or running with the lease
+run out: their worker died) and leases them to one worker in one statement; on
+PostgreSQL the jobs are picked `FOR UPDATE SKIP LOCKED`, so workers claiming at the
+same moment take different jobs and none waits for another. SQLite has one writer
+at a time: the claim's statement runs alone. What a worker then says of a job
+counts only while it still holds the lease (`locked_by` is still it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ordino.domain.jobs import DeadJob, Job, JobStatus
+from ordino.store.dialect import is_postgresql
+from ordino.store.tables import jobs
+
+_QUEUED, _RUNNING, _DEAD = (str(s) for s in (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DEAD))
+
+
+class SqlJobs:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, job: Job, now: datetime) -> bool:
+        """Enqueue in the unit of work's transaction; False when a job of its kind and
+        key already waits."""
+        dialect = postgresql if is_postgresql(self.connection) else sqlite
+        statement = (
+            dialect.insert(jobs)
+            .values(
+                id=job.id,
+                kind=job.kind,
+                key=job.key,
+                payload=job.payload,
+                status=_QUEUED,
+                run_at=job.run_at,
+                attempts=0,
+                max_attempts=job.max_attempts,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(jobs.c.id)  # (the driver's row count is not told for it)
+        )
+        return self.connection.execute(statement).first() is not None
+
+    def claim(self, worker: str, now: datetime, lease: timedelta, limit: int) -> list[Job]:
+        """Lease up to `limit` due jobs to `worker`, those due longest first."""
+        c = jobs.c
+        due = or_(
+            and_(c.status == _QUEUED, c.run_at <= now),
+            and_(c.status == _RUNNING, c.locked_until < now),
+        )
+        pick = select(c.id).where(due).order_by(c.run_at, c.id).limit(limit)
+        if is_postgresql(self.connection):
+            pick = pick.with_for_update(skip_locked=True)
+        statement = (
+            update(jobs)
+            .where(c.id.in_(pick.scalar_subquery()))
+            .values(
+                status=_RUNNING,
+                locked_by=worker,
+                locked_until=now + lease,
+                attempts=c.attempts + 1,
+                updated_at=now,
+            )
+            .returning(c.id, c.kind, c.payload, c.run_at, c.key, c.max_attempts, c.attempts)
+        )
+        found = [Job(*row) for row in self.connection.execute(statement)]
+        return sorted(found, key=lambda job: (job.run_at, job.id))
+
+    def done(self, job_id: str, worker: str) -> bool:
+        """The job ran: it goes. False when `worker` no longer held it."""
+        held = and_(jobs.c.id == job_id, jobs.c.locked_by == worker, jobs.c.status == _RUNNING)
+        return bool(self.connection.execute(delete(jobs).where(held)).rowcount)
+
+    def failed(
+        self, job_id: str, worker: str, error: str, now: datetime, retry_at: datetime | None
+    ) -> bool:
+        """The job failed: it waits until `retry_at`, or (None) it is dead."""
+        held = and_(jobs.c.id == job_id, jobs.c.locked_by == worker, jobs.c.status == _RUNNING)
+        values: dict[str, Any] = {
+            "last_error": error[:2000],
+            "locked_by": None,
+            "locked_until": None,
+            "updated_at": now,
+        }
+        if retry_at is None:
+            values["status"] = _DEAD
+        else:
+            values |= {"status": _QUEUED, "run_at": retry_at}
+        return bool(self.connection.execute(update(jobs).where(held).values(**values)).rowcount)
+
+    def dead(self, limit: int) -> list[DeadJob]:
+        c = jobs.c
+        query = select(jobs).where(c.status == _DEAD).order_by(c.updated_at.desc()).limit(limit)
+        return [
+            DeadJob(
+                row.id,
+                row.kind,
+                row.payload,
+                row.attempts,
+                row.last_error or "",
+                row.updated_at,
+                row.key,
+            )
+            for row in self.connection.execute(query)
+        ]
+
+    def requeue(self, job_id: str, now: datetime) -> bool:
+        """A dead job is tried again, with all its attempts."""
+        c = jobs.c
+        statement = (
+            update(jobs)
+            .where(c.id == job_id, c.status == _DEAD)
+            .values(status=_QUEUED, attempts=0, run_at=now, updated_at=now)
+        )
+        return bool(self.connection.execute(statement).rowcount)
+
+    def waiting(self) -> int:
+        c = jobs.c
+        query = select(func.count()).where(c.status.in_([_QUEUED, _RUNNING]))
+        return int(self.connection.scalar(query) or 0)

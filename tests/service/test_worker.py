@@ -1,0 +1,173 @@
+"""The job queue and the worker: a job runs once and goes; a failing one waits longer
+each time, then is dead and can be requeued; a job whose worker died is taken again
+when its lease runs out; a worker that lost its lease cannot finish the job; the same
+key is queued once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from ordino.domain.jobs import Backoff, Job
+from ordino.services.worker import Handler, Worker, dead_jobs, enqueue, requeue
+from ordino.store.tables import jobs
+from ordino.store.uow import SqlUnitOfWork
+from tests.conftest import Clock
+from tests.service.support import rows
+
+LEASE = timedelta(minutes=1)
+BACKOFF = Backoff(timedelta(seconds=10), 3.0, timedelta(minutes=5))
+
+
+def a_worker(
+    engine: Engine, clock: Clock, handlers: Mapping[str, Handler], name: str = "w1"
+) -> Worker:
+    return Worker(name, lambda: SqlUnitOfWork(engine), clock, handlers, LEASE, BACKOFF)
+
+
+def test_a_job_runs_once_with_its_payload_and_goes(uow: SqlUnitOfWork, clock: Clock) -> None:
+    seen: list[tuple[Mapping[str, Any], object]] = []
+    enqueue(uow, Job.new("greet", {"to": "Ada"}, clock()), clock())
+    worker = a_worker(
+        uow.engine, clock, {"greet": lambda payload, now: seen.append((payload, now))}
+    )
+
+    assert worker.run_until_idle() == 1
+
+    assert seen == [({"to": "Ada"}, clock())]
+    assert rows(uow.engine, jobs) == []
+    assert worker.run_once() == 0
+
+
+def test_a_job_waits_for_its_time(uow: SqlUnitOfWork, clock: Clock) -> None:
+    ran: list[str] = []
+    later = clock() + timedelta(minutes=10)
+    enqueue(uow, Job.new("later", {}, clock(), run_at=later), clock())
+    worker = a_worker(uow.engine, clock, {"later": lambda payload, now: ran.append("later")})
+
+    assert worker.run_once() == 0
+    clock.advance(minutes=10)
+    assert worker.run_once() == 1
+    assert ran == ["later"]
+
+
+def test_a_failing_job_waits_longer_each_time_then_is_dead_and_can_be_requeued(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    calls: list[object] = []
+
+    def flaky(payload: Mapping[str, Any], now: object) -> None:
+        calls.append(now)
+        raise RuntimeError("carrier down")
+
+    enqueue(uow, Job.new("flaky", {"n": 1}, clock(), max_attempts=3), clock())
+    worker = a_worker(uow.engine, clock, {"flaky": flaky})
+
+    assert worker.run_once() == 1
+    [row] = rows(uow.engine, jobs)
+    assert (row["status"], row["attempts"], row["last_error"]) == (
+        "queued",
+        1,
+        "RuntimeError: carrier down",
+    )
+    assert row["run_at"] == clock() + timedelta(seconds=10)
+    clock.advance(seconds=9)
+    assert worker.run_once() == 0  # not yet
+    clock.advance(seconds=1)
+    assert worker.run_once() == 1
+    assert rows(uow.engine, jobs)[0]["run_at"] == clock() + timedelta(seconds=30)  # 10 x 3
+    clock.advance(seconds=30)
+    assert worker.run_once() == 1  # the third attempt, the last
+
+    [row] = rows(uow.engine, jobs)
+    assert (row["status"], row["attempts"]) == ("dead", 3)
+    assert len(calls) == 3
+    [dead] = dead_jobs(uow)
+    assert (dead["kind"], dead["payload"], dead["error"]) == (
+        "flaky",
+        {"n": 1},
+        "RuntimeError: carrier down",
+    )
+    clock.advance(hours=1)
+    assert worker.run_once() == 0
+
+    assert requeue(uow, dead["id"], clock())
+    assert worker.run_once() == 1
+    assert rows(uow.engine, jobs)[0]["attempts"] == 1
+
+
+def test_a_job_nobody_handles_is_dead_at_once(uow: SqlUnitOfWork, clock: Clock) -> None:
+    enqueue(uow, Job.new("unknown", {}, clock()), clock())
+
+    a_worker(uow.engine, clock, {}).run_once()
+
+    [dead] = dead_jobs(uow)
+    assert dead["error"] == "no handler for jobs of kind unknown"
+
+
+def test_a_job_whose_worker_died_runs_again_when_its_lease_runs_out(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    ran: list[str] = []
+    enqueue(uow, Job.new("ship", {}, clock()), clock())
+    with uow:  # a worker claims it, then dies
+        [claimed] = uow.jobs.claim("dead-worker", clock(), LEASE, 10)
+        uow.commit()
+    survivor = a_worker(uow.engine, clock, {"ship": lambda payload, now: ran.append("ship")})
+
+    assert survivor.run_once() == 0  # the lease holds
+    clock.advance(minutes=1, seconds=1)
+    assert survivor.run_once() == 1
+
+    assert ran == ["ship"]
+    assert rows(uow.engine, jobs) == []
+    with uow:  # the dead worker, back, cannot finish what it no longer holds
+        assert not uow.jobs.done(claimed.id, "dead-worker")
+
+
+def test_a_worker_that_lost_its_lease_does_not_finish_the_job(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    enqueue(uow, Job.new("slow", {}, clock()), clock())
+    with uow:
+        [first] = uow.jobs.claim("w1", clock(), LEASE, 10)
+        uow.commit()
+    clock.advance(minutes=2)
+    with uow:
+        [again] = uow.jobs.claim("w2", clock(), LEASE, 10)
+        uow.commit()
+
+    with uow:
+        assert not uow.jobs.done(first.id, "w1")
+        assert not uow.jobs.failed(first.id, "w1", "late", clock(), None)
+        assert uow.jobs.done(again.id, "w2")
+        uow.commit()
+    assert again.attempts == 2
+    assert rows(uow.engine, jobs) == []
+
+
+def test_a_key_waits_once(uow: SqlUnitOfWork, clock: Clock) -> None:
+    ran: list[str] = []
+    assert enqueue(uow, Job.new("fill", {}, clock(), key="all"), clock())
+    assert not enqueue(uow, Job.new("fill", {}, clock(), key="all"), clock())
+    assert enqueue(uow, Job.new("fill", {}, clock(), key="other"), clock())
+    worker = a_worker(uow.engine, clock, {"fill": lambda payload, now: ran.append("fill")})
+
+    assert worker.run_until_idle() == 2
+    assert enqueue(uow, Job.new("fill", {}, clock(), key="all"), clock())  # ran: again
+
+
+@pytest.mark.parametrize("bad", [0, -1])
+def test_backoff_waits_grow_and_stop_at_the_most(bad: int) -> None:
+    assert [BACKOFF.wait(n) for n in (1, 2, 3, 4)] == [
+        timedelta(seconds=10),
+        timedelta(seconds=30),
+        timedelta(seconds=90),
+        timedelta(minutes=4, seconds=30),
+    ]
+    assert BACKOFF.wait(9) == timedelta(minutes=5)
+    assert BACKOFF.wait(bad) == timedelta(seconds=10)
