@@ -170,3 +170,15 @@ def a_carrier_service_body(**overrides: Any) -> dict[str, Any]:
         ],
     }
     return body | overrides
+
+
+def a_purchase_order_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": "PO-1",
+        "kind": "purchase_order",
+        "location_id": "DC-BER",
+        "expected_at": "2026-11-09T08:00:00+01:00",
+        "reference": "Supplier Nord",
+        "lines": [{"sku": "SKU-1", "quantity": 20}, {"sku": "SKU-2", "quantity": 5}],
+    }
+    return body | overrides

@@ -112,7 +112,11 @@ def api(database_url: str, clock: Clock) -> Iterator[TestClient]:
     """A client of the whole app, authenticated as admin by default."""
     # No stock signals in the background: tests evaluate them when they mean to.
     settings = Settings(
-        database_url=database_url, admin_key=ADMIN_KEY, signal_seconds=0, backorder_seconds=0
+        database_url=database_url,
+        admin_key=ADMIN_KEY,
+        signal_seconds=0,
+        backorder_seconds=0,
+        worker_seconds=0,
     )
     app = create_app(settings, clock=clock)
     with TestClient(app, headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as client:

@@ -22,6 +22,9 @@ class Settings:
     # How often backordered units are sourced from the stock there is now (seconds;
     # 0: not in this process).
     backorder_seconds: float = 5.0
+    # How often the process's own worker looks for due jobs (seconds; 0: none here,
+    # `ordino worker` processes run them).
+    worker_seconds: float = 1.0
     # A transit-time model saved by `ordino promise train` (None: carrier tables only),
     # and the share of promises it is to keep.
     transit_model: str | None = None
@@ -36,6 +39,7 @@ class Settings:
             cache_positions=int(os.environ.get("ORDINO_CACHE_POSITIONS", "2000000")),
             signal_seconds=float(os.environ.get("ORDINO_SIGNAL_SECONDS", "1")),
             backorder_seconds=float(os.environ.get("ORDINO_BACKORDER_SECONDS", "5")),
+            worker_seconds=float(os.environ.get("ORDINO_WORKER_SECONDS", "1")),
             transit_model=os.environ.get("ORDINO_TRANSIT_MODEL") or None,
             promise_confidence=float(os.environ.get("ORDINO_PROMISE_CONFIDENCE", "0.95")),
         )

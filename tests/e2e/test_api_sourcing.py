@@ -3,20 +3,24 @@ that keep its date, its explanation, and a location turning an allocation down."
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.api.app import create_app
+from ordino.config import Settings
 from ordino.domain.access import Role
 from ordino.services.access import create_key
 from tests.builders import (
     a_carrier_service_body,
     a_location_body,
+    a_purchase_order_body,
     an_operations_body,
     an_order_body,
 )
-from tests.conftest import Clock
+from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import fields, network, refused, stock
 
 MUNICH = a_location_body(
@@ -183,3 +187,37 @@ def test_a_quote_promises_only_from_locations_the_channels_profile_allows(
     assert sources("web", 1) == ["DC-MUC"]  # Berlin, nearer, is excluded
     assert sources("web", 2) == []  # Munich keeps 9 of its 10
     assert sources("app", 2) == ["DC-BER"]  # no profile: the soonest
+
+
+def test_the_server_fills_a_backorder_by_itself_when_supply_is_received(
+    database_url: str, clock: Clock
+) -> None:
+    settings = Settings(
+        database_url=database_url,
+        admin_key=ADMIN_KEY,
+        signal_seconds=0,
+        backorder_seconds=0,  # only the job a receipt enqueues
+        worker_seconds=0.02,
+    )
+    app = create_app(settings, clock=clock)
+    with TestClient(app, headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as client:
+        network(client)
+        stock(client, "DC-BER", "SKU-1", 1)
+        profile = {
+            "channels": ["web"],
+            "strategies": [{"name": "any"}, {"name": "wait", "kind": "backorder"}],
+        }
+        assert client.put("/v1/sourcing-profiles/web", json=profile).status_code == 201
+        order = client.post("/v1/orders", json=an_order_body(("SKU-1", 3))).json()
+        assert order["lines"][0]["backordered"] == 2
+        assert client.post("/v1/supply", json=a_purchase_order_body()).status_code == 201
+        receipt = {"receipt_id": "GRN-1", "lines": [{"sku": "SKU-1", "quantity": 5}]}
+        assert client.post("/v1/supply/PO-1/receipts", json=receipt).status_code == 200
+
+        deadline, waiting = time.monotonic() + 10, 2
+        while waiting and time.monotonic() < deadline:
+            time.sleep(0.02)
+            waiting = client.get(f"/v1/orders/{order['id']}").json()["lines"][0]["backordered"]
+    app.state.engine.dispose()
+
+    assert waiting == 0

@@ -8,20 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_location_body
+from tests.builders import a_location_body, a_purchase_order_body
 from tests.e2e.support import fields, network, refused, stock
-
-
-def a_purchase_order_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": "PO-1",
-        "kind": "purchase_order",
-        "location_id": "DC-BER",
-        "expected_at": "2026-11-09T08:00:00+01:00",
-        "reference": "Supplier Nord",
-        "lines": [{"sku": "SKU-1", "quantity": 20}, {"sku": "SKU-2", "quantity": 5}],
-    }
-    return body | overrides
 
 
 @pytest.fixture(autouse=True)

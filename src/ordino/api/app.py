@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -30,6 +32,8 @@ from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.promising import Promising
 from ordino.services.transit_models import LearnedTransit, load_model
+from ordino.services.work import handlers
+from ordino.services.worker import Worker
 from ordino.store.engine import make_engine
 from ordino.store.listen import change_feed
 from ordino.store.uow import SqlUnitOfWork
@@ -62,6 +66,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     promising = Promising(picture, transit=_transit(settings))
     capture = Capture(RulesEngine(), picture, promising)
     backorder_loop = background.backorders(settings.backorder_seconds, uow, capture, clock)
+    worker = Worker(f"{socket.gethostname()}:{os.getpid()}:api", uow, clock, handlers(uow, capture))
+    worker_loop = background.jobs(settings.worker_seconds, worker)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -76,7 +82,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         feed.start()
         signal_loop.start()
         backorder_loop.start()
+        worker_loop.start()
         yield
+        worker_loop.stop()
         backorder_loop.stop()
         signal_loop.stop()
         feed.stop()

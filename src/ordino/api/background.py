@@ -1,5 +1,5 @@
-"""Work a server process does on its own, every so often: the stock signals, and
-sourcing backordered units as supply arrives."""
+"""Work a server process does on its own, every so often: the stock signals,
+sourcing backordered units as stock arrives, and running due jobs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ordino.services.orders import Capture
 from ordino.services.rerouting import fill_backorders
 from ordino.services.signals import evaluate_all
 from ordino.services.unit_of_work import UnitOfWork
+from ordino.services.worker import Worker
 
 log = logging.getLogger("ordino.background")
 
@@ -56,3 +57,7 @@ def backorders(
     seconds: float, uow: Callable[[], UnitOfWork], capture: Capture, clock: Callable[[], datetime]
 ) -> Every:
     return Every(seconds, lambda: fill_backorders(uow(), capture, clock()), "ordino-backorders")
+
+
+def jobs(seconds: float, worker: Worker) -> Every:
+    return Every(seconds, worker.run_until_idle, "ordino-worker")
