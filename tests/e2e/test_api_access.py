@@ -208,6 +208,8 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
         200,
     ),
     "get sourcing": ("GET", "/v1/orders/{order_id}/sourcing", None, 200),
+    "list dead jobs": ("GET", "/v1/jobs/dead", None, 200),
+    "requeue a job": ("POST", "/v1/jobs/NO-SUCH-JOB/requeue", None, 404),
     "reject allocation": (
         "POST",
         "/v1/orders/{order_id}/rejections",
@@ -371,6 +373,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/inventory/snapshots",
         "/v1/inventory/{location_id}/{sku}",
         "/v1/inventory/{location_id}/{sku}/movements",
+        "/v1/jobs/dead",
+        "/v1/jobs/{job_id}/requeue",
         "/v1/locations/{location_id}",
         "/v1/locations/{location_id}/costs",
         "/v1/locations/{location_id}/operations",

@@ -12,7 +12,9 @@ from fastapi.testclient import TestClient
 from ordino.api.app import create_app
 from ordino.config import Settings
 from ordino.domain.access import Role
+from ordino.domain.jobs import Job
 from ordino.services.access import create_key
+from ordino.services.worker import Worker, enqueue
 from tests.builders import (
     a_carrier_service_body,
     a_location_body,
@@ -221,3 +223,23 @@ def test_the_server_fills_a_backorder_by_itself_when_supply_is_received(
     app.state.engine.dispose()
 
     assert waiting == 0
+
+
+def test_a_dead_job_is_listed_with_its_error_and_can_be_requeued(
+    api: TestClient, clock: Clock
+) -> None:
+    uow = api.app.state.uow()  # type: ignore[attr-defined]
+    enqueue(uow, Job.new("no.such.kind", {"n": 1}, clock()), clock())
+    Worker("w", api.app.state.uow, clock, {}).run_once()  # type: ignore[attr-defined]
+
+    [dead] = api.get("/v1/jobs/dead").json()["items"]
+    requeued = api.post(f"/v1/jobs/{dead['id']}/requeue")
+
+    assert (dead["kind"], dead["payload"], dead["error"]) == (
+        "no.such.kind",
+        {"n": 1},
+        "no handler for jobs of kind no.such.kind",
+    )
+    assert requeued.json() == {"id": dead["id"], "status": "queued"}
+    assert api.get("/v1/jobs/dead").json()["items"] == []
+    refused(api.post(f"/v1/jobs/{dead['id']}/requeue"), 404, "not-found")  # waits: not dead

@@ -18,6 +18,7 @@ from ordino.api import (
     problems,
     routes_availability,
     routes_inventory,
+    routes_jobs,
     routes_network,
     routes_orders,
     routes_profiles,
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(routes_supply.router)
     app.include_router(routes_promising.router)
     app.include_router(routes_profiles.router)
+    app.include_router(routes_jobs.router)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:

@@ -27,6 +27,7 @@ class Permission(StrEnum):
     ORDERS_READ = "orders:read"
     ORDERS_CANCEL = "orders:cancel"
     FULFILLMENT_WRITE = "fulfillment:write"  # deliveries and collections of orders
+    JOBS_ADMIN = "jobs:admin"  # the worker's dead jobs: read and requeue
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
