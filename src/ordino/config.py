@@ -25,6 +25,10 @@ class Settings:
     # How often the process's own worker looks for due jobs (seconds; 0: none here,
     # `ordino worker` processes run them).
     worker_seconds: float = 1.0
+    # Where the outbox's events go (a NATS server with JetStream, nats://host:4222;
+    # None: they stay in the outbox), and how often the relay looks (seconds).
+    broker_url: str | None = None
+    relay_seconds: float = 0.2
     # A transit-time model saved by `ordino promise train` (None: carrier tables only),
     # and the share of promises it is to keep.
     transit_model: str | None = None
@@ -40,6 +44,8 @@ class Settings:
             signal_seconds=float(os.environ.get("ORDINO_SIGNAL_SECONDS", "1")),
             backorder_seconds=float(os.environ.get("ORDINO_BACKORDER_SECONDS", "5")),
             worker_seconds=float(os.environ.get("ORDINO_WORKER_SECONDS", "1")),
+            broker_url=os.environ.get("ORDINO_BROKER_URL") or None,
+            relay_seconds=float(os.environ.get("ORDINO_RELAY_SECONDS", "0.2")),
             transit_model=os.environ.get("ORDINO_TRANSIT_MODEL") or None,
             promise_confidence=float(os.environ.get("ORDINO_PROMISE_CONFIDENCE", "0.95")),
         )

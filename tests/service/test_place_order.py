@@ -132,6 +132,7 @@ def test_placing_writes_exactly_one_order_created_event(uow: SqlUnitOfWork, cloc
     [event] = rows(uow.engine, outbox)
     order_id = answer.body["id"]
     assert len(event.pop("id")) == LENGTH
+    assert event.pop("seq") >= 1  # its place in the order events leave in
     assert event == {
         "type": "order.created",
         "occurred_at": clock(),

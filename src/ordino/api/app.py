@@ -27,6 +27,7 @@ from ordino.api import (
 )
 from ordino.api.logs import redact_access_log
 from ordino.api.security import KeyCache
+from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
 from ordino.engines.sourcing import RulesEngine
 from ordino.services.orders import Capture
@@ -52,6 +53,26 @@ def _transit(settings: Settings) -> LearnedTransit | None:
     return LearnedTransit(load_model(settings.transit_model), settings.promise_confidence)
 
 
+def _background(
+    settings: Settings,
+    uow: Callable[[], SqlUnitOfWork],
+    capture: Capture,
+    clock: Callable[[], datetime],
+    sqlite: bool,
+    publisher: NatsPublisher | None,
+) -> list[background.Every]:
+    """What the process does on its own: signals, backorders, jobs, the relay."""
+    worker = Worker(f"{socket.gethostname()}:{os.getpid()}:api", uow, clock, handlers(uow, capture))
+    loops = [
+        background.signals(settings.signal_seconds, uow, clock, sqlite),
+        background.backorders(settings.backorder_seconds, uow, capture, clock),
+        background.jobs(settings.worker_seconds, worker),
+    ]
+    if publisher is not None:
+        loops.append(background.relay(settings.relay_seconds, uow, publisher, clock))
+    return loops
+
+
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = _now) -> FastAPI:
     settings = settings or Settings.from_env()
     redact_access_log()
@@ -63,12 +84,10 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         return SqlUnitOfWork(engine, on_commit=picture.forget)
 
     sqlite = engine.dialect.name == "sqlite"
-    signal_loop = background.signals(settings.signal_seconds, uow, clock, sqlite)
     promising = Promising(picture, transit=_transit(settings))
     capture = Capture(RulesEngine(), picture, promising)
-    backorder_loop = background.backorders(settings.backorder_seconds, uow, capture, clock)
-    worker = Worker(f"{socket.gethostname()}:{os.getpid()}:api", uow, clock, handlers(uow, capture))
-    worker_loop = background.jobs(settings.worker_seconds, worker)
+    publisher = NatsPublisher(settings.broker_url) if settings.broker_url else None
+    loops = _background(settings, uow, capture, clock, sqlite, publisher)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -81,13 +100,13 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         gc.collect()
         gc.freeze()
         feed.start()
-        signal_loop.start()
-        backorder_loop.start()
-        worker_loop.start()
+        for loop in loops:
+            loop.start()
         yield
-        worker_loop.stop()
-        backorder_loop.stop()
-        signal_loop.stop()
+        for loop in reversed(loops):
+            loop.stop()
+        if publisher is not None:
+            publisher.close()
         feed.stop()
         engine.dispose()
 

@@ -1,5 +1,6 @@
 """Work a server process does on its own, every so often: the stock signals,
-sourcing backordered units as stock arrives, and running due jobs."""
+sourcing backordered units as stock arrives, running due jobs, relaying the
+outbox's events to the broker."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ordino.services.orders import Capture
+from ordino.services.relay import Publisher, relay_all
 from ordino.services.rerouting import fill_backorders
 from ordino.services.signals import evaluate_all
 from ordino.services.unit_of_work import UnitOfWork
@@ -61,3 +63,12 @@ def backorders(
 
 def jobs(seconds: float, worker: Worker) -> Every:
     return Every(seconds, worker.run_until_idle, "ordino-worker")
+
+
+def relay(
+    seconds: float,
+    uow: Callable[[], UnitOfWork],
+    publisher: Publisher,
+    clock: Callable[[], datetime],
+) -> Every:
+    return Every(seconds, lambda: relay_all(uow(), publisher, clock()), "ordino-relay")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection, func, select, update
+
 from ordino.domain.events import Event
+from ordino.store.dialect import is_postgresql
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import outbox
 
@@ -33,3 +37,33 @@ class SqlEvents:
     def add(self, events: Sequence[Event]) -> None:
         if events:
             self.pending.insert(outbox, rows(events))
+
+
+# One relay at a time (PostgreSQL; SQLite has one writer anyway), so events leave in
+# the order they were written.
+_ONE_RELAY = select(func.pg_try_advisory_xact_lock(0x6F7264696E6F + 1))
+
+
+class SqlOutbox:
+    """The relay's side of the outbox: events not yet published, in the order they
+    were written, and marking them published."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def unpublished(self, limit: int) -> list[Event]:
+        """The oldest events not published, locked for this relay until it commits;
+        none while another relay holds the outbox."""
+        if is_postgresql(self.connection) and not self.connection.scalar(_ONE_RELAY):
+            return []
+        c = outbox.c
+        query = select(outbox).where(c.published_at.is_(None)).order_by(c.seq).limit(limit)
+        return [
+            Event(row.id, row.type, row.occurred_at, row.subject, row.data)
+            for row in self.connection.execute(query)
+        ]
+
+    def published(self, ids: Sequence[str], now: datetime) -> None:
+        if ids:
+            statement = update(outbox).where(outbox.c.id.in_(list(ids))).values(published_at=now)
+            self.connection.execute(statement)

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, case, insert, text, update
+from sqlalchemy import Connection, Table, bindparam, case, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ordino.domain.changes import Change, ChangeLog
@@ -171,7 +171,8 @@ Takes = dict[tuple[str, str], Take]
 def _one_by_one(connection: Connection, rows: Rows, takes: Takes, now: datetime | None) -> int:
     for table in TABLES:
         if rows.get(table.name):
-            connection.execute(_INSERTS[table.name], rows[table.name])
+            held = _numbered(connection, rows[table.name]) if table is outbox else rows[table.name]
+            connection.execute(_INSERTS[table.name], held)
     taken = 0
     for (location_id, sku), take in sorted(takes.items()):
         parameters = {
@@ -211,6 +212,13 @@ def _in_one_statement(
     parameters["note"] = note
     statement = _statement(tables, bool(takes), bool(note))
     return int(connection.execute(statement, parameters).first()[0])  # type: ignore[index]
+
+
+def _numbered(connection: Connection, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Outbox rows with the next numbers (SQLite, where this transaction is the one
+    writer; PostgreSQL's come from the column's sequence)."""
+    last = connection.scalar(select(func.max(outbox.c.seq))) or 0
+    return [row | {"seq": last + n} for n, row in enumerate(events, start=1)]
 
 
 def _iso(value: object) -> str:

@@ -457,6 +457,17 @@ outbox = Table(
     Column("subject", String(128), nullable=False),
     Column("data", Document, nullable=False),
     Column("published_at", UTCDateTime),
+    # The order events were written in, for the relay: on PostgreSQL from a sequence
+    # (the column's default), on SQLite (one writer at a time) the next number at
+    # commit (ordino.store.pending). Events of one order are written under its lock,
+    # so their numbers rise in the order they happened.
+    Column("seq", BigInteger),
+    Index(
+        "ix_outbox_unpublished_seq",
+        "seq",
+        postgresql_where=text("published_at IS NULL"),
+        sqlite_where=text("published_at IS NULL"),
+    ),
 )
 
 idempotency_keys = Table(

@@ -23,7 +23,7 @@ from ordino.store.inventory import SqlInventory
 from ordino.store.jobs import SqlJobs
 from ordino.store.movements import SqlMovements
 from ordino.store.orders import SqlOrders
-from ordino.store.outbox import SqlEvents
+from ordino.store.outbox import SqlEvents, SqlOutbox
 from ordino.store.pending import PendingWrites
 from ordino.store.profiles import SqlProfiles
 from ordino.store.promising import (
@@ -90,6 +90,7 @@ class SqlUnitOfWork:
         self.location_costs = SqlLocationCosts(connection, changes)
         self.sourcing = SqlSourcingDecisions(connection, self._pending)
         self.jobs = SqlJobs(connection)
+        self.outbox = SqlOutbox(connection)
         return self
 
     def __exit__(

@@ -1,0 +1,1 @@
+"""Adapters to message brokers: publishers of the outbox's events."""

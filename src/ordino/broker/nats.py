@@ -1,0 +1,77 @@
+"""Publishing events to NATS JetStream (nats-py).
+
+Each event goes to the subject `<prefix>.<type>` (`ordino.order.created`) as JSON
+(`{id, type, occurred_at, subject, data}`), with its id as `Nats-Msg-Id`: within the
+stream's duplicate window JetStream keeps one copy of an event published twice. The
+stream (default `ORDINO`, subjects `<prefix>.>`) is created when missing. nats-py is
+asyncio; the publisher runs its own event loop in a thread, so callers stay
+synchronous.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import nats
+from nats.js.api import StreamConfig
+
+from ordino.domain.events import Event
+
+
+class NatsPublisher:
+    def __init__(
+        self, url: str, stream: str = "ORDINO", prefix: str = "ordino", timeout: float = 5.0
+    ) -> None:
+        self.url, self.stream, self.prefix, self.timeout = url, stream, prefix, timeout
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        self._client: Any = None
+        self._js: Any = None
+
+    def publish(self, events: Sequence[Event]) -> None:
+        future = asyncio.run_coroutine_threadsafe(self._publish(list(events)), self._loop)
+        future.result(timeout=self.timeout * (len(events) + 2))
+
+    def close(self) -> None:
+        if self._client is not None:
+            asyncio.run_coroutine_threadsafe(self._client.drain(), self._loop).result(self.timeout)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=self.timeout)
+        self._loop.close()
+
+    async def _publish(self, events: list[Event]) -> None:
+        js = await self._jetstream()
+        for event in events:  # one at a time, each acknowledged: the order holds
+            await js.publish(
+                f"{self.prefix}.{event.type}",
+                json.dumps(_document(event)).encode(),
+                timeout=self.timeout,
+                headers={"Nats-Msg-Id": event.id},
+            )
+
+    async def _jetstream(self) -> Any:
+        if self._js is None:
+            self._client = await nats.connect(self.url, connect_timeout=self.timeout)
+            js = self._client.jetstream()
+            subjects = [f"{self.prefix}.>"]
+            try:
+                await js.stream_info(self.stream)
+            except nats.js.errors.NotFoundError:
+                await js.add_stream(StreamConfig(name=self.stream, subjects=subjects))
+            self._js = js
+        return self._js
+
+
+def _document(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "type": event.type,
+        "occurred_at": event.occurred_at.isoformat(),
+        "subject": event.subject,
+        "data": event.data,
+    }
