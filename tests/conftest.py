@@ -117,6 +117,7 @@ def api(database_url: str, clock: Clock) -> Iterator[TestClient]:
         signal_seconds=0,
         backorder_seconds=0,
         worker_seconds=0,
+        relay_seconds=0,
     )
     app = create_app(settings, clock=clock)
     with TestClient(app, headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as client:

@@ -25,8 +25,9 @@ class Settings:
     # How often the process's own worker looks for due jobs (seconds; 0: none here,
     # `ordino worker` processes run them).
     worker_seconds: float = 1.0
-    # Where the outbox's events go (a NATS server with JetStream, nats://host:4222;
-    # None: they stay in the outbox), and how often the relay looks (seconds).
+    # Where the outbox's events go besides webhooks (a NATS server with JetStream,
+    # nats://host:4222; None: no broker), and how often the relay looks (seconds;
+    # 0: no relay in this process).
     broker_url: str | None = None
     relay_seconds: float = 0.2
     # A transit-time model saved by `ordino promise train` (None: carrier tables only),

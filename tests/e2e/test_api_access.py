@@ -210,6 +210,15 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
     "get sourcing": ("GET", "/v1/orders/{order_id}/sourcing", None, 200),
     "list dead jobs": ("GET", "/v1/jobs/dead", None, 200),
     "requeue a job": ("POST", "/v1/jobs/NO-SUCH-JOB/requeue", None, 404),
+    "subscribe a webhook": (
+        "POST",
+        "/v1/webhooks",
+        {"url": "https://hooks.example/ordino", "event_types": ["order.created"]},
+        201,
+    ),
+    "list webhooks": ("GET", "/v1/webhooks", None, 200),
+    "unsubscribe a webhook": ("DELETE", "/v1/webhooks/NO-SUCH-HOOK", None, 404),
+    "webhook deliveries": ("GET", "/v1/webhooks/NO-SUCH-HOOK/deliveries", None, 404),
     "reject allocation": (
         "POST",
         "/v1/orders/{order_id}/rejections",
@@ -305,6 +314,7 @@ def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
         .startswith("2026-11-10"),
         "place order": len(api.get("/v1/orders").json()["items"]) == 2,
         "cancel order": api.get(f"/v1/orders/{order_id}").json()["status"] == "cancelled",
+        "subscribe a webhook": bool(api.get("/v1/webhooks").json()["items"]),
         "reject allocation": len(api.get(f"/v1/orders/{order_id}/sourcing").json()["decisions"])
         == 2,
         "record delivery": bool(
@@ -397,6 +407,9 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/supply/{supply_id}",
         "/v1/supply/{supply_id}/cancel",
         "/v1/supply/{supply_id}/receipts",
+        "/v1/webhooks",
+        "/v1/webhooks/{webhook_id}",
+        "/v1/webhooks/{webhook_id}/deliveries",
     ]
 
 

@@ -24,9 +24,11 @@ from ordino.api import (
     routes_profiles,
     routes_promising,
     routes_supply,
+    routes_webhooks,
 )
 from ordino.api.logs import redact_access_log
 from ordino.api.security import KeyCache
+from ordino.broker.http import post_json
 from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
 from ordino.engines.sourcing import RulesEngine
@@ -62,14 +64,18 @@ def _background(
     publisher: NatsPublisher | None,
 ) -> list[background.Every]:
     """What the process does on its own: signals, backorders, jobs, the relay."""
-    worker = Worker(f"{socket.gethostname()}:{os.getpid()}:api", uow, clock, handlers(uow, capture))
+    worker = Worker(
+        f"{socket.gethostname()}:{os.getpid()}:api",
+        uow,
+        clock,
+        handlers(uow, capture, post_json, clock),
+    )
     loops = [
         background.signals(settings.signal_seconds, uow, clock, sqlite),
         background.backorders(settings.backorder_seconds, uow, capture, clock),
         background.jobs(settings.worker_seconds, worker),
     ]
-    if publisher is not None:
-        loops.append(background.relay(settings.relay_seconds, uow, publisher, clock))
+    loops.append(background.relay(settings.relay_seconds, uow, publisher, clock))
     return loops
 
 
@@ -135,6 +141,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(routes_promising.router)
     app.include_router(routes_profiles.router)
     app.include_router(routes_jobs.router)
+    app.include_router(routes_webhooks.router)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:

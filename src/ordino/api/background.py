@@ -68,7 +68,7 @@ def jobs(seconds: float, worker: Worker) -> Every:
 def relay(
     seconds: float,
     uow: Callable[[], UnitOfWork],
-    publisher: Publisher,
+    publisher: Publisher | None,
     clock: Callable[[], datetime],
 ) -> Every:
     return Every(seconds, lambda: relay_all(uow(), publisher, clock()), "ordino-relay")

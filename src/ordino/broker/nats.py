@@ -19,7 +19,7 @@ from typing import Any
 import nats
 from nats.js.api import StreamConfig
 
-from ordino.domain.events import Event
+from ordino.domain.events import Event, event_document
 
 
 class NatsPublisher:
@@ -49,7 +49,7 @@ class NatsPublisher:
         for event in events:  # one at a time, each acknowledged: the order holds
             await js.publish(
                 f"{self.prefix}.{event.type}",
-                json.dumps(_document(event)).encode(),
+                json.dumps(event_document(event)).encode(),
                 timeout=self.timeout,
                 headers={"Nats-Msg-Id": event.id},
             )
@@ -65,13 +65,3 @@ class NatsPublisher:
                 await js.add_stream(StreamConfig(name=self.stream, subjects=subjects))
             self._js = js
         return self._js
-
-
-def _document(event: Event) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "type": event.type,
-        "occurred_at": event.occurred_at.isoformat(),
-        "subject": event.subject,
-        "data": event.data,
-    }

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import click
 
+from ordino.broker.http import post_json
 from ordino.cli.bench import database_option
 from ordino.engines.sourcing import RulesEngine
 from ordino.services.orders import Capture
@@ -40,7 +41,7 @@ def worker(database_url: str, once: bool, poll: float) -> None:
 
     capture = Capture(RulesEngine(), picture)
     name = f"{socket.gethostname()}:{os.getpid()}"
-    runner = Worker(name, uow, _now, handlers(uow, capture))
+    runner = Worker(name, uow, _now, handlers(uow, capture, post_json, _now))
     try:
         while True:
             ran = runner.run_until_idle()

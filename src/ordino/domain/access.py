@@ -28,6 +28,7 @@ class Permission(StrEnum):
     ORDERS_CANCEL = "orders:cancel"
     FULFILLMENT_WRITE = "fulfillment:write"  # deliveries and collections of orders
     JOBS_ADMIN = "jobs:admin"  # the worker's dead jobs: read and requeue
+    WEBHOOKS_ADMIN = "webhooks:admin"  # subscriptions and their delivery logs
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -23,6 +23,7 @@ from ordino.domain.ids import new_id
 
 # The kinds of job Ordino enqueues (their handlers: ordino.services.work).
 FILL_BACKORDERS = "backorders.fill"  # supply arrived: source the units waiting for it
+DELIVER_WEBHOOKS = "webhooks.deliver"  # post a subscription's waiting events, in order
 
 
 class JobStatus(StrEnum):

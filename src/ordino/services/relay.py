@@ -16,6 +16,7 @@ from typing import Protocol
 
 from ordino.domain.events import Event
 from ordino.services.unit_of_work import UnitOfWork
+from ordino.services.webhooks import fan_out
 
 
 class Publisher(Protocol):
@@ -24,19 +25,23 @@ class Publisher(Protocol):
         ...
 
 
-def relay(uow: UnitOfWork, publisher: Publisher, now: datetime, limit: int = 500) -> int:
-    """Publish up to `limit` of the oldest unpublished events; how many."""
+def relay(uow: UnitOfWork, publisher: Publisher | None, now: datetime, limit: int = 500) -> int:
+    """Publish up to `limit` of the oldest unpublished events to the broker (if
+    there is one) and hand them to the webhook subscriptions that want them; how
+    many."""
     with uow:
         events = uow.outbox.unpublished(limit)
         if not events:
             return 0
-        publisher.publish(events)  # raises: nothing marked, the next relay tries again
+        if publisher is not None:
+            publisher.publish(events)  # raises: nothing marked, the next relay tries again
+        fan_out(uow, events, now)
         uow.outbox.published([event.id for event in events], now)
         uow.commit()
     return len(events)
 
 
-def relay_all(uow: UnitOfWork, publisher: Publisher, now: datetime, limit: int = 500) -> int:
+def relay_all(uow: UnitOfWork, publisher: Publisher | None, now: datetime, limit: int = 500) -> int:
     """Relay until nothing is left; how many events."""
     total = 0
     while sent := relay(uow, publisher, now, limit):

@@ -6,15 +6,24 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.jobs import FILL_BACKORDERS
+from ordino.domain.jobs import DELIVER_WEBHOOKS, FILL_BACKORDERS
 from ordino.services.orders import Capture
 from ordino.services.rerouting import fill_backorders
 from ordino.services.unit_of_work import UnitOfWork
+from ordino.services.webhooks import Post, deliver
 from ordino.services.worker import Handler
 
 
-def handlers(uow: Callable[[], UnitOfWork], capture: Capture) -> Mapping[str, Handler]:
+def handlers(
+    uow: Callable[[], UnitOfWork],
+    capture: Capture,
+    post: Post,
+    clock: Callable[[], datetime],
+) -> Mapping[str, Handler]:
     def fill(payload: Mapping[str, Any], now: datetime) -> None:
         fill_backorders(uow(), capture, now)
 
-    return {FILL_BACKORDERS: fill}
+    def webhooks(payload: Mapping[str, Any], now: datetime) -> None:
+        deliver(payload["webhook_id"], uow(), post, clock)
+
+    return {FILL_BACKORDERS: fill, DELIVER_WEBHOOKS: webhooks}

@@ -59,7 +59,7 @@ class SqlOutbox:
         c = outbox.c
         query = select(outbox).where(c.published_at.is_(None)).order_by(c.seq).limit(limit)
         return [
-            Event(row.id, row.type, row.occurred_at, row.subject, row.data)
+            Event(row.id, row.type, row.occurred_at, row.subject, row.data, row.seq)
             for row in self.connection.execute(query)
         ]
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     TypeDecorator,
     UniqueConstraint,
     text,
@@ -522,4 +523,35 @@ jobs = Table(
         postgresql_where=text("status IN ('queued', 'running')"),
         sqlite_where=text("status IN ('queued', 'running')"),
     ),
+)
+
+# Webhook subscriptions (ordino.domain.webhooks), and each event's delivery to each,
+# kept as the delivery log.
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("url", String(2000), nullable=False),
+    Column("event_types", Document, nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("subscription_id", String(32), nullable=False),
+    Column("event_id", String(32), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),  # the event's place in the outbox
+    Column("body", Text, nullable=False),
+    Column("delivered_at", UTCDateTime),
+    Column("attempts", Integer, nullable=False),
+    Column("last_status", Integer),
+    Column("last_error", String(2000)),
+    Column("last_attempt_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("subscription_id", "event_id", name="uq_webhook_deliveries_once"),
+    Index("ix_webhook_deliveries_waiting", "subscription_id", "delivered_at", "seq"),
 )

@@ -38,6 +38,7 @@ from ordino.store.sourcing import SqlSourcingDecisions
 from ordino.store.supply import SqlSupply
 from ordino.store.tables import carrier_services, rate_cards
 from ordino.store.views import SqlViews
+from ordino.store.webhooks import SqlWebhooks
 
 
 class SqlUnitOfWork:
@@ -91,6 +92,7 @@ class SqlUnitOfWork:
         self.sourcing = SqlSourcingDecisions(connection, self._pending)
         self.jobs = SqlJobs(connection)
         self.outbox = SqlOutbox(connection)
+        self.webhooks = SqlWebhooks(connection)
         return self
 
     def __exit__(

@@ -1,0 +1,111 @@
+"""Webhook use cases: subscribe, list, unsubscribe, read the delivery log; and the
+delivery of a subscription's events, in order (the worker's `webhooks.deliver`)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from ordino.domain.events import Event
+from ordino.domain.ids import new_id
+from ordino.domain.jobs import DELIVER_WEBHOOKS, Job
+from ordino.domain.webhooks import SIGNATURE_HEADER, Subscription, signature
+from ordino.errors import InvalidInput, NotFound
+from ordino.services.unit_of_work import UnitOfWork
+
+# POST url, body, headers, timeout -> the status answered; OSError: no answer.
+Post = Callable[[str, str, dict[str, str], float], int]
+TIMEOUT = 10.0  # seconds a receiver has to answer
+
+
+class DeliveryFailed(Exception):
+    """A receiver did not accept an event: the job tries again later, in order."""
+
+
+def subscribe(
+    url: str, event_types: Sequence[str], uow: UnitOfWork, now: datetime
+) -> dict[str, Any]:
+    if not url.startswith(("http://", "https://")):
+        raise InvalidInput.of("url", "must be an http or https URL")
+    if not event_types:
+        raise InvalidInput.of("event_types", "name at least one event type, or *")
+    subscription = Subscription(
+        new_id(now), url, frozenset(event_types), secrets.token_urlsafe(32), now
+    )
+    with uow:
+        uow.webhooks.add(subscription)
+        uow.commit()
+    return _answer(subscription) | {"secret": subscription.secret}  # shown this once
+
+
+def list_subscriptions(uow: UnitOfWork) -> list[dict[str, Any]]:
+    with uow:
+        return [_answer(s) for s in uow.webhooks.all()]
+
+
+def unsubscribe(subscription_id: str, uow: UnitOfWork) -> None:
+    with uow:
+        if not uow.webhooks.remove(subscription_id):
+            raise NotFound(f"no webhook {subscription_id}", extra={"webhook_id": subscription_id})
+        uow.commit()
+
+
+def delivery_log(subscription_id: str, uow: UnitOfWork, limit: int = 100) -> dict[str, Any]:
+    with uow:
+        if uow.webhooks.get(subscription_id) is None:
+            raise NotFound(f"no webhook {subscription_id}", extra={"webhook_id": subscription_id})
+        return {"webhook_id": subscription_id, "items": uow.webhooks.log(subscription_id, limit)}
+
+
+def fan_out(uow: UnitOfWork, events: Sequence[Event], now: datetime) -> None:
+    """In the relay's unit of work: a delivery per event and subscription wanting
+    it, and a job per subscription to post them."""
+    for subscription_id in uow.webhooks.fan_out(events, now):
+        job = Job.new(DELIVER_WEBHOOKS, {"webhook_id": subscription_id}, now, key=subscription_id)
+        uow.jobs.add(job, now)
+
+
+def deliver(
+    subscription_id: str, uow: UnitOfWork, post: Post, clock: Callable[[], datetime]
+) -> int:
+    """Post the subscription's waiting deliveries one at a time, oldest first; stop
+    at the first one not accepted (DeliveryFailed: the job retries, the order kept).
+    How many were delivered."""
+    delivered = 0
+    while True:
+        with uow:
+            subscription = uow.webhooks.get(subscription_id)
+            waiting = uow.webhooks.next_waiting(subscription_id) if subscription else None
+        if subscription is None or waiting is None:
+            return delivered
+        sent_at = clock()
+        headers = {
+            SIGNATURE_HEADER: signature(
+                subscription.secret, int(sent_at.timestamp()), waiting.body
+            ),
+            "Ordino-Event-Id": waiting.event_id,
+            "Ordino-Event-Type": waiting.event_type,
+        }
+        status: int | None = None
+        error: str | None = None
+        try:  # outside any transaction: a slow receiver holds no lock
+            status = post(subscription.url, waiting.body, headers, TIMEOUT)
+        except OSError as failure:
+            error = f"{type(failure).__name__}: {failure}"
+        with uow:
+            uow.webhooks.attempted(waiting.id, status, error, clock())
+            uow.commit()
+        if status is None or not 200 <= status < 300:
+            raise DeliveryFailed(f"{subscription.url} answered {status or error}")
+        delivered += 1
+
+
+def _answer(subscription: Subscription) -> dict[str, Any]:
+    return {
+        "id": subscription.id,
+        "url": subscription.url,
+        "event_types": sorted(subscription.event_types),
+        "created_at": subscription.created_at.isoformat(),
+    }
