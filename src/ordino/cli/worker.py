@@ -7,7 +7,7 @@ import logging
 import os
 import socket
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import click
 
@@ -30,7 +30,13 @@ def _now() -> datetime:
 @database_option
 @click.option("--once", is_flag=True, help="Run the jobs due now, then stop.")
 @click.option("--poll", default=1.0, show_default=True, help="Seconds between looks when idle.")
-def worker(database_url: str, once: bool, poll: float) -> None:
+@click.option(
+    "--lease",
+    default=300.0,
+    show_default=True,
+    help="Seconds a claimed job is this worker's; a job still held past it is taken again.",
+)
+def worker(database_url: str, once: bool, poll: float, lease: float) -> None:
     """Run jobs: claimed with a lease, retried with backoff, dead when out of attempts."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     engine = make_engine(database_url)
@@ -41,7 +47,8 @@ def worker(database_url: str, once: bool, poll: float) -> None:
 
     capture = Capture(RulesEngine(), picture)
     name = f"{socket.gethostname()}:{os.getpid()}"
-    runner = Worker(name, uow, _now, handlers(uow, capture, post_json, _now))
+    jobs = handlers(uow, capture, post_json, _now)
+    runner = Worker(name, uow, _now, jobs, timedelta(seconds=lease))
     try:
         while True:
             ran = runner.run_until_idle()
