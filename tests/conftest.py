@@ -115,7 +115,6 @@ def api(database_url: str, clock: Clock) -> Iterator[TestClient]:
         database_url=database_url,
         admin_key=ADMIN_KEY,
         signal_seconds=0,
-        backorder_seconds=0,
         worker_seconds=0,
         relay_seconds=0,
     )

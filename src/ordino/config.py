@@ -19,9 +19,6 @@ class Settings:
     cache_positions: int = 2_000_000
     # How often the stock signals are evaluated (seconds; 0: not in this process).
     signal_seconds: float = 1.0
-    # How often backordered units are sourced from the stock there is now (seconds;
-    # 0: not in this process).
-    backorder_seconds: float = 5.0
     # How often the process's own worker looks for due jobs (seconds; 0: none here,
     # `ordino worker` processes run them).
     worker_seconds: float = 1.0
@@ -43,7 +40,6 @@ class Settings:
             pool_size=int(os.environ.get("ORDINO_POOL_SIZE", "4")),
             cache_positions=int(os.environ.get("ORDINO_CACHE_POSITIONS", "2000000")),
             signal_seconds=float(os.environ.get("ORDINO_SIGNAL_SECONDS", "1")),
-            backorder_seconds=float(os.environ.get("ORDINO_BACKORDER_SECONDS", "5")),
             worker_seconds=float(os.environ.get("ORDINO_WORKER_SECONDS", "1")),
             broker_url=os.environ.get("ORDINO_BROKER_URL") or None,
             relay_seconds=float(os.environ.get("ORDINO_RELAY_SECONDS", "0.2")),

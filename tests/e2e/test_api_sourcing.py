@@ -197,8 +197,7 @@ def test_the_server_fills_a_backorder_by_itself_when_supply_is_received(
     settings = Settings(
         database_url=database_url,
         admin_key=ADMIN_KEY,
-        signal_seconds=0,
-        backorder_seconds=0,  # only the job a receipt enqueues
+        signal_seconds=0,  # only the job a receipt enqueues
         worker_seconds=0.02,
     )
     app = create_app(settings, clock=clock)

@@ -83,7 +83,6 @@ def test_the_server_relays_an_orders_events_to_the_broker_by_itself(
         database_url=database_url,
         admin_key=ADMIN_KEY,
         signal_seconds=0,
-        backorder_seconds=0,
         worker_seconds=0,
         broker_url=NATS_URL,
         relay_seconds=0.02,

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ordino.broker.http import post_json
 from ordino.domain.carriers import LaneMatch
 from ordino.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.domain.feeds import Count, Source
@@ -20,8 +21,11 @@ from ordino.services.operations import RATE_CARDS, put_location_costs, put_named
 from ordino.services.orders import Capture, get_order, place_order
 from ordino.services.profiles import put_profile
 from ordino.services.rerouting import Rejection, fill_backorders, reject_allocation
+from ordino.services.signals import evaluate_all
 from ordino.services.sourcing import get_sourcing
-from ordino.store.tables import reservations
+from ordino.services.work import handlers
+from ordino.services.worker import Worker
+from ordino.store.tables import jobs, reservations
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock
@@ -271,3 +275,24 @@ def test_rejecting_where_the_order_has_nothing_is_not_found_and_changes_nothing(
 
     assert allocations(uow, order_id) == [[("DC-BER", 2)]]
     assert len(decisions(uow, order_id)) == 1
+
+
+def test_stock_rising_by_a_count_has_the_worker_fill_what_waited(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    uow_of = lambda: SqlUnitOfWork(uow.engine)  # noqa: E731
+    worker = Worker("w", uow_of, clock, handlers(uow_of, Capture(), post_json, clock))
+    with_stock(uow, clock(), {("DC-BER", "SKU-1"): 1})
+    put_profile(a_profile(NEAREST, Strategy("wait", StrategyKind.BACKORDER)), uow, clock())
+    evaluate_all(uow, clock())
+    worker.run_until_idle()  # the first stock's rise: nothing waited yet
+    order_id = place(uow, clock, ("SKU-1", 3))
+    evaluate_all(uow, clock())  # the signals see the stock fall: nothing to fill
+    assert rows(uow.engine, jobs) == []
+
+    recount(uow, clock, "DC-BER", "SKU-1", 4)
+    evaluate_all(uow, clock())  # they see it rise: the filling is enqueued
+    assert [job["kind"] for job in rows(uow.engine, jobs)] == ["backorders.fill"]
+    worker.run_until_idle()
+
+    assert get_order(order_id, uow)["lines"][0]["backordered"] == 0

@@ -63,7 +63,7 @@ def _background(
     sqlite: bool,
     publisher: NatsPublisher | None,
 ) -> list[background.Every]:
-    """What the process does on its own: signals, backorders, jobs, the relay."""
+    """What the process does on its own: signals, jobs, the relay."""
     worker = Worker(
         f"{socket.gethostname()}:{os.getpid()}:api",
         uow,
@@ -72,7 +72,6 @@ def _background(
     )
     loops = [
         background.signals(settings.signal_seconds, uow, clock, sqlite),
-        background.backorders(settings.backorder_seconds, uow, capture, clock),
         background.jobs(settings.worker_seconds, worker),
     ]
     loops.append(background.relay(settings.relay_seconds, uow, publisher, clock))

@@ -1,6 +1,6 @@
-"""Work a server process does on its own, every so often: the stock signals,
-sourcing backordered units as stock arrives, running due jobs, relaying the
-outbox's events to the broker."""
+"""Work a server process does on its own, every so often: the stock signals (which
+also enqueue the filling of backorders when stock rose), running due jobs, relaying
+the outbox's events."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from ordino.services.orders import Capture
 from ordino.services.relay import Publisher, relay_all
-from ordino.services.rerouting import fill_backorders
 from ordino.services.signals import evaluate_all
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.worker import Worker
@@ -53,12 +51,6 @@ def signals(
     # change before it is evaluated and deleted (PostgreSQL tells them by NOTIFY).
     settle = timedelta(seconds=1) if sqlite else timedelta(0)
     return Every(seconds, lambda: evaluate_all(uow(), clock(), settle), "ordino-signals")
-
-
-def backorders(
-    seconds: float, uow: Callable[[], UnitOfWork], capture: Capture, clock: Callable[[], datetime]
-) -> Every:
-    return Every(seconds, lambda: fill_backorders(uow(), capture, clock()), "ordino-backorders")
 
 
 def jobs(seconds: float, worker: Worker) -> Every:

@@ -21,6 +21,7 @@ from ordino.domain.availability import DEFAULT_VIEW, DEFAULT_VIEW_NAME, Availabi
 from ordino.domain.changes import Recorded
 from ordino.domain.events import Event
 from ordino.domain.ids import new_id
+from ordino.domain.jobs import FILL_BACKORDERS, Job
 from ordino.domain.signals import SignalState, decide, lowered, needs_count
 from ordino.engines.availability import sku_availability
 from ordino.services.retry import with_retries
@@ -104,6 +105,8 @@ def _evaluate(
             decided.append(new)
     uow.signals.save(decided, set(states), now)
     uow.events.add(events)
+    if any(up for _, up in changes.values()):  # stock may have risen: backorders may fill
+        uow.jobs.add(Job.new(FILL_BACKORDERS, {}, now, key="all"), now)
 
 
 def _counts(
