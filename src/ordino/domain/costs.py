@@ -144,6 +144,19 @@ class CostBreakdown:
             + self.lateness
         )
 
+    @property
+    def parts(self) -> dict[str, Decimal]:
+        """Each part by name, and the total: how documents show a cost."""
+        return {
+            "shipping": self.shipping,
+            "handling": self.handling,
+            "labour": self.labour,
+            "margin": self.margin,
+            "packages": self.packages,
+            "lateness": self.lateness,
+            "total": self.total,
+        }
+
 
 def plan_cost(
     packages: Sequence[Package],

@@ -235,16 +235,10 @@ def report_document(report: SimulationReport, top: int | None = None) -> dict[st
 
 
 def _cost_document(cost: CostBreakdown, money: bool) -> dict[str, str]:
-    parts = {
-        "total": cost.total,
-        "shipping": cost.shipping,
-        "handling": cost.handling,
-        "labour": cost.labour,
-        "margin": cost.margin,
-    }
-    if not money:
-        parts |= {"packages": cost.packages, "lateness": cost.lateness}
-    return {name: str(value.quantize(Decimal("0.01"))) for name, value in parts.items()}
+    """Money: what is paid (no penalties); else the weighted objective, all of it."""
+    names = ["total", "shipping", "handling", "labour", "margin"]
+    names += [] if money else ["packages", "lateness"]
+    return {name: str(cost.parts[name].quantize(Decimal("0.01"))) for name in names}
 
 
 def _use_document(use: LocationUse) -> dict[str, Any]:

@@ -131,12 +131,4 @@ def _km(distance_km: float | None) -> float:
 
 
 def _cost(cost: CostBreakdown) -> dict[str, str]:
-    return {
-        "shipping": str(cost.shipping),
-        "handling": str(cost.handling),
-        "labour": str(cost.labour),
-        "margin": str(cost.margin),
-        "packages": str(cost.packages),
-        "lateness": str(cost.lateness),
-        "total": str(cost.total),
-    }
+    return {name: str(value) for name, value in cost.parts.items()}
