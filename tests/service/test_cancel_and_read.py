@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ordino.domain.orders import OrderQuery, OrderStatus
+from ordino.domain.orders import OrderQuery
+from ordino.domain.rollup import OrderStatus
 from ordino.engines.sourcing import RulesEngine
 from ordino.errors import NotFound
 from ordino.services.orders import cancel_order, get_order, list_orders, place_order
@@ -63,6 +64,7 @@ def test_cancelling_releases_the_ledger_and_records_order_cancelled(
         "total": "299.50",
         "currency": "EUR",
         "reason": "customer asked",
+        "cancelled": [{"line_no": 1, "quantity": 5}],
     }
 
 

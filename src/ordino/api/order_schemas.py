@@ -146,8 +146,35 @@ class LineOut(BaseModel):
     quantity: int
     unit_price: str
     status: str
-    allocations: list[AllocationOut]
+    cancelled: int
+    allocated: int  # held at locations, released or not
+    released: int  # held for fulfillment orders sent to their locations
+    shipped: int
+    delivered: int
+    picked_up: int
+    returned: int
     backordered: int  # units waiting for supply
+    allocations: list[AllocationOut]
+
+
+class FulfillmentLineOut(BaseModel):
+    line_no: int
+    sku: str
+    quantity: int
+
+
+class FulfillmentOut(BaseModel):
+    id: str
+    location_id: str
+    method: str
+    status: str
+    store_id: str | None
+    lines: list[FulfillmentLineOut]
+    carrier: str | None
+    tracking_number: str | None
+    reason: str | None
+    created_at: str
+    updated_at: str
 
 
 class CustomerOut(BaseModel):
@@ -178,6 +205,7 @@ class OrderOut(BaseModel):
     customer: CustomerOut
     ship_to: ShipToOut
     lines: list[LineOut]
+    fulfillments: list[FulfillmentOut]
     promise: PromiseOut | None
     created_at: str
     updated_at: str

@@ -15,7 +15,8 @@ from ordino.api.fields import ID_PATTERN, Instant, Strict
 from ordino.api.order_schemas import CancelIn, OrderIn, OrderOut, OrderPage
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
-from ordino.domain.orders import OrderQuery, OrderStatus
+from ordino.domain.orders import OrderQuery
+from ordino.domain.rollup import OrderStatus
 from ordino.errors import Forbidden
 from ordino.services import orders, rerouting, sourcing
 

@@ -1,54 +1,34 @@
 """The order aggregate: an order, its lines and each line's allocations.
 
 Invariants:
-  * a placed order's line is allocated or waits for supply: sum(allocations) +
-    waiting == quantity, and a line with units waiting is `backordered`;
-  * states change only through the transition tables below;
+  * every unit of a line is cancelled, held at a location (allocated; released to
+    it or not), out (left a location for the customer), or waits for supply:
+    cancelled + allocated + out + backordered == quantity, each at least 0;
+  * the order's and its lines' states are derived from those counters
+    (`ordino.domain.rollup`), never set; fulfillment orders change state only
+    through their transition tables (`ordino.domain.fulfillment`);
   * every change appends the event that describes it (`pending_events`), which the
     store writes to the outbox in the same transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from ordino.domain.events import Event
+from ordino.domain.fulfillment import Fulfillment, FulfillmentStatus
 from ordino.domain.geo import Point
 from ordino.domain.ids import new_id
 from ordino.domain.inventory import Reservation
 from ordino.domain.money import Money
 from ordino.domain.network import Address
 from ordino.domain.promising import DeliveryRecord, OrderPromise, PromiseChoice
+from ordino.domain.rollup import LineCounts, LineStatus, OrderStatus, order_status
 from ordino.domain.sourcing import SourcingPlan
-from ordino.domain.states import TransitionTable, transition
-from ordino.errors import FieldError, IllegalTransition
-
-
-class OrderStatus(StrEnum):
-    PLACED = "placed"
-    CANCELLED = "cancelled"
-
-
-class LineStatus(StrEnum):
-    ALLOCATED = "allocated"
-    BACKORDERED = "backordered"  # some units wait for supply
-    CANCELLED = "cancelled"
-
-
-ORDER_TRANSITIONS: TransitionTable[OrderStatus] = {
-    OrderStatus.PLACED: frozenset({OrderStatus.CANCELLED}),
-    OrderStatus.CANCELLED: frozenset(),
-}
-
-LINE_TRANSITIONS: TransitionTable[LineStatus] = {
-    LineStatus.ALLOCATED: frozenset({LineStatus.BACKORDERED, LineStatus.CANCELLED}),
-    LineStatus.BACKORDERED: frozenset({LineStatus.ALLOCATED, LineStatus.CANCELLED}),
-    LineStatus.CANCELLED: frozenset(),
-}
+from ordino.errors import FieldError, IllegalTransition, NotFound
 
 
 @dataclass(frozen=True)
@@ -116,20 +96,25 @@ class OrderLine:
     sku: str
     quantity: int
     unit_price: Decimal
-    status: LineStatus
-    allocations: list[Allocation]
+    allocations: list[Allocation]  # units held at locations, released or not
+    cancelled: int = 0
+    status: LineStatus = LineStatus.ALLOCATED  # derived by the order (`Order.settle`)
 
     @property
-    def waiting(self) -> int:
-        """Units not allocated: backordered, waiting for supply."""
-        if self.status is LineStatus.CANCELLED:
-            return 0
-        return self.quantity - sum(a.quantity for a in self.allocations)
+    def allocated(self) -> int:
+        return sum(a.quantity for a in self.allocations)
 
-    def _settle(self) -> None:
-        status = LineStatus.BACKORDERED if self.waiting else LineStatus.ALLOCATED
-        if status is not self.status:
-            self.status = transition(LINE_TRANSITIONS, self.status, status)
+    def allocation_at(self, location_id: str) -> Allocation | None:
+        return next((a for a in self.allocations if a.location_id == location_id), None)
+
+    def take(self, location_id: str, quantity: int) -> None:
+        """`quantity` units held at the location are no longer: they left, or were let go."""
+        held = self.allocation_at(location_id)
+        if held is None or held.quantity < quantity:
+            raise ValueError(f"line {self.line_no} holds fewer than {quantity} at {location_id}")
+        self.allocations.remove(held)
+        if held.quantity > quantity:
+            self.allocations.append(replace(held, quantity=held.quantity - quantity))
 
 
 @dataclass
@@ -141,12 +126,13 @@ class Order:
     customer: Customer
     ship_to: Address
     ship_to_point: Point | None
-    status: OrderStatus
     lines: list[OrderLine]
     created_at: datetime
     updated_at: datetime
     version: int = 1
     promise: OrderPromise | None = None
+    fulfillments: list[Fulfillment] = field(default_factory=list)
+    status: OrderStatus = OrderStatus.PLACED  # derived (`settle`)
     pending_events: list[Event] = field(default_factory=list)
 
     @classmethod
@@ -171,41 +157,82 @@ class Order:
             customer=cmd.customer,
             ship_to=cmd.ship_to,
             ship_to_point=cmd.ship_to_point,
-            status=OrderStatus.PLACED,
             lines=_lines(cmd, plan),
             created_at=now,
             updated_at=now,
             promise=promise,
         )
-        order._record("order.created", now, _promised(promise) | order._backordered())
+        order.settle()
+        order.record("order.created", now, _promised(promise) | order._backordered())
         return order
+
+    def counts(self, line: OrderLine) -> LineCounts:
+        """The line's quantity counters, from its allocations and fulfillment orders."""
+        parts = [(fo, fo.quantity_of(line.line_no)) for fo in self.fulfillments]
+        return LineCounts(
+            ordered=line.quantity,
+            cancelled=line.cancelled,
+            allocated=line.allocated,
+            released=sum(q for fo, q in parts if fo.holds_stock),
+            shipped=sum(q for fo, q in parts if fo.shipped),
+            delivered=sum(q for fo, q in parts if fo.status is FulfillmentStatus.DELIVERED),
+            picked_up=sum(q for fo, q in parts if fo.status is FulfillmentStatus.PICKED_UP),
+            out=sum(q for fo, q in parts if fo.left),
+        )
+
+    def waiting(self, line: OrderLine) -> int:
+        """Units of the line that wait for supply (backordered)."""
+        return self.counts(line).backordered
+
+    def settle(self) -> None:
+        """Derive every roll-up state from the counters, after any change."""
+        for line in self.lines:
+            line.status = self.counts(line).status
+        self.status = order_status([line.status for line in self.lines])
 
     @property
     def backordered(self) -> bool:
-        return any(line.status is LineStatus.BACKORDERED for line in self.lines)
+        return any(self.waiting(line) for line in self.lines)
+
+    def line(self, line_no: int) -> OrderLine:
+        return next(line for line in self.lines if line.line_no == line_no)
+
+    def fulfillment(self, fulfillment_id: str) -> Fulfillment:
+        found = next((fo for fo in self.fulfillments if fo.id == fulfillment_id), None)
+        if found is None:
+            raise NotFound(
+                f"no fulfillment {fulfillment_id}", extra={"fulfillment_id": fulfillment_id}
+            )
+        return found
 
     def allocations_at(self, location_id: str) -> list[tuple[OrderLine, Allocation]]:
         return [
             (line, a)
             for line in self.lines
-            if line.status is not LineStatus.CANCELLED
             for a in line.allocations
             if a.location_id == location_id
         ]
 
-    def withdraw(self, location_id: str, now: datetime, reason: str) -> dict[int, int]:
-        """A location turned down its allocations: they are taken off the order (their
-        units wait until re-sourced); the units withdrawn per line."""
-        if self.status is not OrderStatus.PLACED:
+    def refuse_if_closed(self) -> None:
+        if self.status in (OrderStatus.CANCELLED, OrderStatus.FULFILLED):
             raise IllegalTransition(
                 f"order {self.id} is {self.status}", extra={"status": str(self.status)}
             )
+
+    def withdraw(self, location_id: str, now: datetime, reason: str) -> dict[int, int]:
+        """A location turned down everything it holds for the order: its fulfillment
+        orders are rejected and its allocations taken off the order (the units wait
+        until sourced again); the units withdrawn per line."""
+        self.refuse_if_closed()
+        for fo in self.fulfillments:
+            if fo.location_id == location_id and fo.holds_stock:
+                fo.move(FulfillmentStatus.REJECTED, now)
+                fo.reason = reason
         withdrawn = self.allocations_at(location_id)
         for line, allocation in withdrawn:
             line.allocations.remove(allocation)
-            line._settle()
-        self.updated_at = now
-        self._record(
+        self.touch(now)
+        self.record(
             "order.allocation_rejected", now, {"location_id": location_id, "reason": reason}
         )
         return {line.line_no: a.quantity for line, a in withdrawn}
@@ -213,13 +240,12 @@ class Order:
     def allocate(self, plan: SourcingPlan, now: datetime, why: str) -> list[Reservation]:
         """Allocate units that were waiting (after a rejection, or as supply arrived);
         the ledger rows that hold them."""
-        by_no = {line.line_no: line for line in self.lines}
         held: list[Reservation] = []
         for planned in plan.allocations:
-            line = by_no[planned.line_no]
-            if planned.quantity > line.waiting:
-                raise ValueError(f"line {line.line_no} waits for {line.waiting} units")
-            at = next((a for a in line.allocations if a.location_id == planned.location_id), None)
+            line = self.line(planned.line_no)
+            if planned.quantity > self.waiting(line):
+                raise ValueError(f"line {line.line_no} waits for {self.waiting(line)} units")
+            at = line.allocation_at(planned.location_id)
             if at is not None:
                 line.allocations.remove(at)
             quantity = planned.quantity + (at.quantity if at else 0)
@@ -234,11 +260,8 @@ class Order:
                     planned.quantity,
                 )
             )
-        for line in self.lines:
-            if line.status is not LineStatus.CANCELLED:
-                line._settle()
-        self.updated_at = now
-        self._record(
+        self.touch(now)
+        self.record(
             "order.allocated",
             now,
             {
@@ -254,9 +277,9 @@ class Order:
 
     def _backordered(self) -> dict[str, Any]:
         waiting = [
-            {"line_no": line.line_no, "sku": line.sku, "quantity": line.waiting}
+            {"line_no": line.line_no, "sku": line.sku, "quantity": self.waiting(line)}
             for line in self.lines
-            if line.waiting
+            if self.waiting(line)
         ]
         return {"backordered": waiting} if waiting else {}
 
@@ -268,20 +291,37 @@ class Order:
         return total
 
     def cancel(self, now: datetime, reason: str | None = None) -> bool:
-        """Cancel the order and its lines. False if it was cancelled already."""
+        """Cancel every unit that has not left a location: waiting, allocated, released
+        (the fulfillment orders holding them are cancelled). False if the order was
+        cancelled already; IllegalTransition if everything left already."""
         if self.status is OrderStatus.CANCELLED:
             return False
-        self.status = transition(ORDER_TRANSITIONS, self.status, OrderStatus.CANCELLED)
+        open_units = {line.line_no: self.waiting(line) + line.allocated for line in self.lines}
+        if not any(open_units.values()):
+            raise IllegalTransition(
+                f"order {self.id} is {self.status}: nothing is left to cancel",
+                extra={"status": str(self.status)},
+            )
+        for fo in self.fulfillments:
+            if fo.holds_stock:
+                fo.move(FulfillmentStatus.CANCELLED, now)
+                fo.reason = reason
         for line in self.lines:
-            line.status = transition(LINE_TRANSITIONS, line.status, LineStatus.CANCELLED)
-        self.updated_at = now
-        self._record("order.cancelled", now, {"reason": reason})
+            line.cancelled += open_units[line.line_no]
+            line.allocations.clear()
+        self.touch(now)
+        self.record(self.cancellation(), now, {"reason": reason, "cancelled": _units(open_units)})
         return True
+
+    def cancellation(self) -> str:
+        """The event of a cancellation: the whole order's, or some of its units'."""
+        whole = self.status is OrderStatus.CANCELLED
+        return "order.cancelled" if whole else "order.lines_cancelled"
 
     def delivered(self, record: DeliveryRecord, now: datetime, complete: bool) -> None:
         """Record that goods of the order arrived (`complete`: all of them)."""
-        self.updated_at = now
-        self._record(
+        self.touch(now)
+        self.record(
             "order.delivered",
             now,
             {
@@ -308,7 +348,12 @@ class Order:
             for allocation in line.allocations
         ]
 
-    def _record(self, event_type: str, now: datetime, extra: dict[str, Any] | None = None) -> None:
+    def touch(self, now: datetime) -> None:
+        """After a change: the roll-up states derived again, the time it changed."""
+        self.settle()
+        self.updated_at = now
+
+    def record(self, event_type: str, now: datetime, extra: dict[str, Any] | None = None) -> None:
         data: dict[str, Any] = {
             "order_id": self.id,
             "channel": self.channel,
@@ -320,6 +365,10 @@ class Order:
         self.pending_events.append(
             Event(new_id(now), event_type, now, f"order/{self.id}", data | (extra or {}))
         )
+
+
+def _units(by_line: dict[int, int]) -> list[dict[str, int]]:
+    return [{"line_no": no, "quantity": q} for no, q in sorted(by_line.items()) if q]
 
 
 def _promised(promise: OrderPromise | None) -> dict[str, Any]:
@@ -349,8 +398,12 @@ class OrderScope:
     def admits(self, order: Order) -> bool:
         if self.channel is not None and order.channel != self.channel:
             return False
-        return self.location_id is None or any(
-            a.location_id == self.location_id for line in order.lines for a in line.allocations
+        return (
+            self.location_id is None
+            or any(
+                a.location_id == self.location_id for line in order.lines for a in line.allocations
+            )
+            or any(fo.location_id == self.location_id for fo in order.fulfillments)
         )
 
 
@@ -363,12 +416,7 @@ def _lines(cmd: PlaceOrder, plan: SourcingPlan) -> list[OrderLine]:
         by_line.setdefault(planned.line_no, []).append(
             Allocation(planned.location_id, planned.quantity, planned.ship_date)
         )
-    lines = [
-        OrderLine(
-            no, line.sku, line.quantity, line.unit_price, LineStatus.ALLOCATED, by_line.get(no, [])
-        )
+    return [
+        OrderLine(no, line.sku, line.quantity, line.unit_price, by_line.get(no, []))
         for no, line in enumerate(cmd.lines, start=1)
     ]
-    for line in lines:
-        line._settle()
-    return lines

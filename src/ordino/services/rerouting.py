@@ -17,7 +17,7 @@ from typing import Any
 
 from ordino.domain.changes import Change
 from ordino.domain.inventory import Floor
-from ordino.domain.orders import EVERY_ORDER, LineStatus, Order, OrderScope
+from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.promising import CartLine, Method, PromiseDestination
 from ordino.domain.sourcing import SourcingPlan
 from ordino.engines.availability import sourcing_stock
@@ -126,9 +126,9 @@ def _source_waiting(
     the decision (and return its explanation). `also`: a location that just turned
     the order down."""
     lines = [
-        LineToSource(line.line_no, line.sku, line.waiting, line.unit_price)
+        LineToSource(line.line_no, line.sku, order.waiting(line), line.unit_price)
         for line in order.lines
-        if line.status is LineStatus.BACKORDERED and line.waiting
+        if order.waiting(line)
     ]
     if not lines:
         return None
@@ -186,7 +186,9 @@ def _keeping_promise(
     if promise is None or promise.method is not Method.SHIP or promise.service is None:
         return None
     to = order.ship_to
-    carts = tuple(CartLine(line.sku, line.waiting) for line in order.lines if line.waiting)
+    carts = tuple(
+        CartLine(line.sku, order.waiting(line)) for line in order.lines if order.waiting(line)
+    )
     query = PromiseQuery(carts, to.country, order.ship_to_point, to.postal_code, order.channel)
     promised = promise_with_floors(query, uow, capture.promises(), now)
     deliveries = keeping(promised, promise.service, promise.delivery_latest)

@@ -10,10 +10,12 @@ from typing import Any
 
 from ordino.domain.availability import AvailabilityView, view_document
 from ordino.domain.catalog import Product
+from ordino.domain.fulfillment import fulfillment_document
 from ordino.domain.inventory import Position
 from ordino.domain.network import ship_to_document
 from ordino.domain.orders import Order
 from ordino.domain.promising import OrderPromise
+from ordino.domain.rollup import LineCounts
 from ordino.domain.supply import SupplyOrder
 from ordino.engines.availability import Nearby, SkuAvailability, SkuSummary
 
@@ -40,6 +42,7 @@ def order_view(order: Order) -> dict[str, Any]:
                 "quantity": line.quantity,
                 "unit_price": str(line.unit_price),
                 "status": str(line.status),
+                **counters_view(order.counts(line)),
                 "allocations": [  # by location, as the store reads them back
                     {
                         "location_id": a.location_id,
@@ -48,13 +51,26 @@ def order_view(order: Order) -> dict[str, Any]:
                     }
                     for a in sorted(line.allocations, key=lambda a: a.location_id)
                 ],
-                "backordered": line.waiting,
             }
             for line in order.lines
         ],
+        "fulfillments": [fulfillment_document(fo) for fo in order.fulfillments],
         "promise": None if order.promise is None else promise_view(order.promise),
         "created_at": order.created_at.isoformat(),
         "updated_at": order.updated_at.isoformat(),
+    }
+
+
+def counters_view(counts: LineCounts) -> dict[str, int]:
+    return {
+        "cancelled": counts.cancelled,
+        "allocated": counts.allocated,
+        "released": counts.released,
+        "shipped": counts.shipped,
+        "delivered": counts.delivered,
+        "picked_up": counts.picked_up,
+        "returned": counts.returned,
+        "backordered": counts.backordered,
     }
 
 

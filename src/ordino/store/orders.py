@@ -4,30 +4,31 @@ and saved only if nobody saved it since it was read (optimistic `version`)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, delete, insert, select, update
 
+from ordino.domain.fulfillment import Fulfillment, FulfillmentLine, FulfillmentStatus
 from ordino.domain.geo import Point
 from ordino.domain.money import Money, from_minor, to_minor
 from ordino.domain.network import Address, ship_to_document
 from ordino.domain.operations import CapacityTaken
-from ordino.domain.orders import (
-    Allocation,
-    Customer,
-    LineStatus,
-    Order,
-    OrderLine,
-    OrderQuery,
-    OrderStatus,
-)
+from ordino.domain.orders import Allocation, Customer, Order, OrderLine, OrderQuery
 from ordino.domain.promising import Method, OrderPromise
+from ordino.domain.rollup import LineStatus, OrderStatus
 from ordino.errors import LostRace
 from ordino.store import outbox
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import allocations, order_lines, order_promises, orders
+from ordino.store.tables import (
+    allocations,
+    fulfillment_lines,
+    fulfillments,
+    order_lines,
+    order_promises,
+    orders,
+)
 from ordino.store.tables import outbox as outbox_table
 
 
@@ -70,19 +71,8 @@ class SqlOrders:
 
     def add(self, order: Order) -> None:
         """Written at commit, with the reservations (see `ordino.store.pending`)."""
-        lines: list[dict[str, Any]] = []
         held = _allocation_rows(order)
-        for line in order.lines:
-            lines.append(
-                {
-                    "order_id": order.id,
-                    "line_no": line.line_no,
-                    "sku": line.sku,
-                    "quantity": line.quantity,
-                    "unit_price_minor": to_minor(line.unit_price, order.currency),
-                    "status": str(line.status),
-                }
-            )
+        lines = [_line_row(order, line) for line in order.lines]
         self.pending.insert(orders, [self._order_row(order)])
         self.pending.insert(order_lines, lines)
         self.pending.insert(allocations, held)
@@ -104,14 +94,56 @@ class SqlOrders:
             self.connection.execute(
                 update(order_lines)
                 .where(order_lines.c.order_id == order.id, order_lines.c.line_no == line.line_no)
-                .values(status=str(line.status))
+                .values(_counter_values(order, line))
             )
-        # Allocations move when a location turns an order down or supply arrives.
+        # Allocations move when a location turns an order down or supply arrives;
+        # fulfillment orders when a location reports.
         self.connection.execute(delete(allocations).where(allocations.c.order_id == order.id))
         held = _allocation_rows(order)
         if held:
             self.connection.execute(insert(allocations), held)
+        self._save_fulfillments(order)
         self._flush_events(order)
+
+    def _save_fulfillments(self, order: Order) -> None:
+        for table in (fulfillment_lines, fulfillments):
+            self.connection.execute(delete(table).where(table.c.order_id == order.id))
+        if order.fulfillments:
+            self.connection.execute(
+                insert(fulfillments), [_fulfillment_row(order.id, fo) for fo in order.fulfillments]
+            )
+            rows = [
+                {
+                    "fulfillment_id": fo.id,
+                    "line_no": line.line_no,
+                    "order_id": order.id,
+                    "sku": line.sku,
+                    "quantity": line.quantity,
+                }
+                for fo in order.fulfillments
+                for line in fo.lines
+            ]
+            self.connection.execute(insert(fulfillment_lines), rows)
+
+    def order_of_fulfillment(self, fulfillment_id: str) -> str | None:
+        query = select(fulfillments.c.order_id).where(fulfillments.c.id == fulfillment_id)
+        return self.connection.scalar(query)
+
+    def fulfillments_at(
+        self, location_id: str, statuses: Sequence[str], limit: int, after: str | None = None
+    ) -> list[str]:
+        """The orders with fulfillment orders at the location in these states, oldest
+        first (after the order `after`)."""
+        query = (
+            select(fulfillments.c.order_id)
+            .where(fulfillments.c.location_id == location_id, fulfillments.c.status.in_(statuses))
+            .group_by(fulfillments.c.order_id)
+            .order_by(fulfillments.c.order_id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(fulfillments.c.order_id > after)
+        return list(self.connection.scalars(query))
 
     def _flush_events(self, order: Order) -> None:
         self.pending.insert(outbox_table, outbox.rows(order.pending_events))
@@ -149,7 +181,7 @@ class SqlOrders:
         """Orders with units waiting for supply, oldest first (after `after`)."""
         query = (
             select(order_lines.c.order_id)
-            .where(order_lines.c.status == str(LineStatus.BACKORDERED))
+            .where(order_lines.c.backordered > 0)
             .group_by(order_lines.c.order_id)
             .order_by(order_lines.c.order_id)
             .limit(limit)
@@ -198,8 +230,9 @@ class SqlOrders:
                     line.sku,
                     line.quantity,
                     from_minor(line.unit_price_minor, currencies[line.order_id]),
-                    LineStatus(line.status),
                     held[(line.order_id, line.line_no)],
+                    line.cancelled,
+                    LineStatus(line.status),
                 )
             )
         promised = {
@@ -208,7 +241,81 @@ class SqlOrders:
                 select(order_promises).where(order_promises.c.order_id.in_(ids))
             )
         }
-        return [_order(head, by_order[head.id], promised.get(head.id)) for head in heads]
+        fos = self._fulfillments(ids)
+        return [
+            _order(head, by_order[head.id], promised.get(head.id), fos[head.id]) for head in heads
+        ]
+
+    def _fulfillments(self, ids: list[str]) -> dict[str, list[Fulfillment]]:
+        lines: dict[str, list[FulfillmentLine]] = defaultdict(list)
+        for row in self.connection.execute(
+            select(fulfillment_lines)
+            .where(fulfillment_lines.c.order_id.in_(ids))
+            .order_by(fulfillment_lines.c.fulfillment_id, fulfillment_lines.c.line_no)
+        ):
+            lines[row.fulfillment_id].append(FulfillmentLine(row.line_no, row.sku, row.quantity))
+        found: dict[str, list[Fulfillment]] = defaultdict(list)
+        for row in self.connection.execute(
+            select(fulfillments).where(fulfillments.c.order_id.in_(ids)).order_by(fulfillments.c.id)
+        ):
+            found[row.order_id].append(
+                Fulfillment(
+                    row.id,
+                    row.location_id,
+                    Method(row.method),
+                    FulfillmentStatus(row.status),
+                    lines[row.id],
+                    row.created_at,
+                    row.updated_at,
+                    row.store_id,
+                    row.carrier,
+                    row.tracking_number,
+                    row.pickup_code,
+                    row.reason,
+                )
+            )
+        return found
+
+
+def _line_row(order: Order, line: OrderLine) -> dict[str, Any]:
+    return {
+        "order_id": order.id,
+        "line_no": line.line_no,
+        "sku": line.sku,
+        "quantity": line.quantity,
+        "unit_price_minor": to_minor(line.unit_price, order.currency),
+    } | _counter_values(order, line)
+
+
+def _counter_values(order: Order, line: OrderLine) -> dict[str, Any]:
+    counts = order.counts(line)
+    return {
+        "status": str(line.status),
+        "cancelled": counts.cancelled,
+        "released": counts.released,
+        "shipped": counts.shipped,
+        "delivered": counts.delivered,
+        "picked_up": counts.picked_up,
+        "returned": counts.returned,
+        "backordered": counts.backordered,
+    }
+
+
+def _fulfillment_row(order_id: str, fo: Fulfillment) -> dict[str, Any]:
+    return {
+        "id": fo.id,
+        "order_id": order_id,
+        "location_id": fo.location_id,
+        "method": str(fo.method),
+        "status": str(fo.status),
+        "store_id": fo.store_id,
+        "carrier": fo.carrier,
+        "tracking_number": fo.tracking_number,
+        "pickup_code": fo.pickup_code,
+        "reason": fo.reason,
+        "created_at": fo.created_at,
+        "updated_at": fo.updated_at,
+    }
 
 
 def _allocation_rows(order: Order) -> list[dict[str, Any]]:
@@ -270,7 +377,12 @@ def _promise(row: Row[Any]) -> OrderPromise:
     )
 
 
-def _order(head: Row[Any], lines: list[OrderLine], promise: OrderPromise | None) -> Order:
+def _order(
+    head: Row[Any],
+    lines: list[OrderLine],
+    promise: OrderPromise | None,
+    fulfilled: list[Fulfillment],
+) -> Order:
     address, point = _ship_to(head.ship_to)
     return Order(
         id=head.id,
@@ -286,4 +398,5 @@ def _order(head: Row[Any], lines: list[OrderLine], promise: OrderPromise | None)
         updated_at=head.updated_at,
         version=head.version,
         promise=promise,
+        fulfillments=fulfilled,
     )

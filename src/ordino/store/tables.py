@@ -383,8 +383,49 @@ order_lines = Table(
     Column("quantity", Integer, nullable=False),
     Column("unit_price_minor", BigInteger, nullable=False),
     Column("status", String(32), nullable=False),
-    # Backordered lines are found by status when supply arrives.
-    Index("ix_order_lines_status_order_id", "status", "order_id"),
+    # The line's counters, as the order derived them (`ordino.domain.rollup`), kept
+    # for reports and for finding what waits.
+    Column("cancelled", Integer, nullable=False, server_default="0"),
+    Column("released", Integer, nullable=False, server_default="0"),
+    Column("shipped", Integer, nullable=False, server_default="0"),
+    Column("delivered", Integer, nullable=False, server_default="0"),
+    Column("picked_up", Integer, nullable=False, server_default="0"),
+    Column("returned", Integer, nullable=False, server_default="0"),
+    Column("backordered", Integer, nullable=False, server_default="0"),
+    # Backordered lines are found by their count when supply arrives.
+    Index("ix_order_lines_backordered_order_id", "backordered", "order_id"),
+)
+
+fulfillments = Table(
+    "fulfillments",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("order_id", String(32), ForeignKey("orders.id"), nullable=False),
+    Column("location_id", String(64), nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("store_id", String(64)),
+    Column("carrier", String(64)),
+    Column("tracking_number", String(128)),
+    Column("pickup_code", String(16)),
+    Column("reason", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_fulfillments_order_id", "order_id"),
+    # A location's queue: its fulfillment orders in a state, oldest first.
+    Index("ix_fulfillments_location_id_status_id", "location_id", "status", "id"),
+)
+
+fulfillment_lines = Table(
+    "fulfillment_lines",
+    metadata,
+    Column("fulfillment_id", String(32), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("order_id", String(32), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    Index("ix_fulfillment_lines_order_id", "order_id"),
 )
 
 allocations = Table(

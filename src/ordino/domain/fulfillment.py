@@ -1,0 +1,193 @@
+"""Fulfillment orders: what one location is asked to do for one order, by one method.
+
+An order's allocations say where its units are held; releasing the order turns the
+units held at each location into a fulfillment order for that location, which the
+location (a WMS, a store's app) accepts or rejects, picks, packs and ships, or makes
+ready for the customer to collect. Each has its own state machine, one table per
+method (below); what the location has not reached it may skip (a WMS that reports
+only "shipped" ships straight from released).
+
+Invariants:
+  * a fulfillment order's lines are positive quantities of the order's lines, and
+    never change once it has left `holds_stock`; shipping part of one splits it: the
+    shipped part keeps its id, the rest becomes a new one at the same stage;
+  * units a fulfillment order `holds_stock` for are still reserved at its location;
+    once they `left` it (shipped, handed over) they are no longer.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from ordino.domain.promising import Method
+from ordino.domain.states import TransitionTable, transition
+from ordino.errors import InvalidInput
+
+
+class FulfillmentStatus(StrEnum):
+    RELEASED = "released"  # sent to the location, not accepted yet
+    ACCEPTED = "accepted"
+    PICKED = "picked"
+    PACKED = "packed"
+    SHIPPED = "shipped"  # handed to the carrier
+    DELIVERED = "delivered"  # the carrier delivered to the customer
+    READY = "ready"  # waiting at the store for the customer, who has the pickup code
+    PICKED_UP = "picked_up"
+    NOT_COLLECTED = "not_collected"  # the customer did not come: cancelled, back to stock
+    REJECTED = "rejected"  # the location turned it down: its units are sourced again
+    CANCELLED = "cancelled"
+
+
+S = FulfillmentStatus
+_BEFORE_SHIPPING = {
+    S.RELEASED: frozenset({S.ACCEPTED, S.PICKED, S.PACKED, S.SHIPPED}),
+    S.ACCEPTED: frozenset({S.PICKED, S.PACKED, S.SHIPPED}),
+    S.PICKED: frozenset({S.PACKED, S.SHIPPED}),
+    S.PACKED: frozenset({S.SHIPPED}),
+}
+_TURNED_DOWN = frozenset({S.REJECTED, S.CANCELLED})
+_DONE: dict[S, frozenset[S]] = {
+    S.DELIVERED: frozenset(),
+    S.PICKED_UP: frozenset(),
+    S.NOT_COLLECTED: frozenset(),
+    S.REJECTED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+SHIP_TRANSITIONS: TransitionTable[S] = {
+    **{status: targets | _TURNED_DOWN for status, targets in _BEFORE_SHIPPING.items()},
+    S.SHIPPED: frozenset({S.DELIVERED}),
+    **_DONE,
+}
+PICKUP_TRANSITIONS: TransitionTable[S] = {
+    S.RELEASED: frozenset({S.ACCEPTED, S.PICKED, S.READY}) | _TURNED_DOWN,
+    S.ACCEPTED: frozenset({S.PICKED, S.READY}) | _TURNED_DOWN,
+    S.PICKED: frozenset({S.READY}) | _TURNED_DOWN,
+    S.READY: frozenset({S.PICKED_UP, S.NOT_COLLECTED, S.CANCELLED}),
+    **_DONE,
+}
+SHIP_TO_STORE_TRANSITIONS: TransitionTable[S] = {
+    **SHIP_TRANSITIONS,
+    S.SHIPPED: frozenset({S.READY}),  # arrived at the store
+    S.READY: frozenset({S.PICKED_UP, S.NOT_COLLECTED}),
+}
+TRANSITIONS: dict[Method, TransitionTable[S]] = {
+    # Every state has a row; one a method never reaches leads nowhere.
+    method: {status: table.get(status, frozenset()) for status in S}
+    for method, table in (
+        (Method.SHIP, SHIP_TRANSITIONS),
+        (Method.PICKUP, PICKUP_TRANSITIONS),
+        (Method.SHIP_TO_STORE, SHIP_TO_STORE_TRANSITIONS),
+    )
+}
+_STOCK_HELD = frozenset({S.RELEASED, S.ACCEPTED, S.PICKED, S.PACKED})
+_DONE_STATES = frozenset({S.DELIVERED, S.PICKED_UP})
+
+
+@dataclass(frozen=True)
+class FulfillmentLine:
+    line_no: int
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """What a location reports of a parcel it handed to a carrier; `lines` (line_no →
+    units) None: everything the fulfillment order holds."""
+
+    carrier: str
+    tracking_number: str
+    lines: dict[int, int] | None = None
+
+
+@dataclass
+class Fulfillment:
+    id: str
+    location_id: str
+    method: Method
+    status: FulfillmentStatus
+    lines: list[FulfillmentLine]
+    created_at: datetime
+    updated_at: datetime
+    store_id: str | None = None  # where the customer collects (pickup, ship to store)
+    carrier: str | None = None
+    tracking_number: str | None = None
+    pickup_code: str | None = None
+    reason: str | None = None  # why it was rejected, cancelled, not collected
+
+    @property
+    def holds_stock(self) -> bool:
+        """Its units are still reserved at its location."""
+        return self.status in _STOCK_HELD or (
+            self.status is S.READY and self.method is Method.PICKUP
+        )
+
+    @property
+    def left(self) -> bool:
+        """Its units left the location for the customer, who has them or will."""
+        if self.status in (S.SHIPPED, S.DELIVERED, S.PICKED_UP):
+            return True
+        return self.status is S.READY and self.method is Method.SHIP_TO_STORE
+
+    @property
+    def done(self) -> bool:
+        """The customer has its units."""
+        return self.status in _DONE_STATES
+
+    @property
+    def shipped(self) -> bool:
+        """Its units went with a carrier (to the customer or to the store)."""
+        return self.carrier is not None
+
+    def quantity_of(self, line_no: int) -> int:
+        return sum(line.quantity for line in self.lines if line.line_no == line_no)
+
+    def move(self, target: FulfillmentStatus, now: datetime) -> None:
+        self.status = transition(TRANSITIONS[self.method], self.status, target)
+        self.updated_at = now
+
+    def split(self, keep: dict[int, int], new_id: str, now: datetime) -> Fulfillment | None:
+        """Keep `keep` (line_no → units) here; the rest becomes a new fulfillment order
+        at the same stage (None when nothing is left over)."""
+        kept, rest = [], []
+        for line in self.lines:
+            here = keep.get(line.line_no, 0)
+            if here:
+                kept.append(replace(line, quantity=here))
+            if line.quantity > here:
+                rest.append(replace(line, quantity=line.quantity - here))
+        if not rest:
+            return None
+        self.lines, self.updated_at = kept, now
+        return replace(self, id=new_id, lines=rest, created_at=now, updated_at=now)
+
+    def check_code(self, code: str) -> None:
+        """A store hands over nothing unless the customer gives the code sent to them."""
+        if self.pickup_code is None or not hmac.compare_digest(self.pickup_code, code):
+            raise InvalidInput.of("code", "is not the pickup code sent to the customer")
+
+
+def fulfillment_document(fo: Fulfillment) -> dict[str, Any]:
+    """A fulfillment order as events and answers show it (never its pickup code: the
+    customer alone is sent that)."""
+    return {
+        "id": fo.id,
+        "location_id": fo.location_id,
+        "method": str(fo.method),
+        "status": str(fo.status),
+        "store_id": fo.store_id,
+        "lines": [
+            {"line_no": line.line_no, "sku": line.sku, "quantity": line.quantity}
+            for line in fo.lines
+        ],
+        "carrier": fo.carrier,
+        "tracking_number": fo.tracking_number,
+        "reason": fo.reason,
+        "created_at": fo.created_at.isoformat(),
+        "updated_at": fo.updated_at.isoformat(),
+    }

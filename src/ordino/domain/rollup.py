@@ -1,0 +1,102 @@
+"""Roll-up states: a line's status from its quantity counters, an order's from its
+lines'. Derived every time the order changes, never set by hand, so they cannot
+disagree with the quantities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    """Derived from the lines' statuses (`order_status`), never set."""
+
+    PLACED = "placed"  # captured and allocated, not released yet
+    BACKORDERED = "backordered"  # some units wait for supply
+    RELEASED = "released"  # every unit sent to its location
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"  # every unit left its location
+    PARTIALLY_FULFILLED = "partially_fulfilled"
+    FULFILLED = "fulfilled"  # the customer has every unit (delivered or picked up)
+    CANCELLED = "cancelled"
+
+
+class LineStatus(StrEnum):
+    """Derived from the line's counters (`LineCounts.status`), never set."""
+
+    ALLOCATED = "allocated"
+    BACKORDERED = "backordered"
+    RELEASED = "released"
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    PARTIALLY_FULFILLED = "partially_fulfilled"
+    FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class LineCounts:
+    """A line's quantity counters. `allocated`: held at locations (released or not);
+    `out`: left a location for the customer (shipped to them or to their store, or
+    handed over) and not cancelled since; the rest of what is not cancelled waits."""
+
+    ordered: int
+    cancelled: int
+    allocated: int
+    released: int
+    shipped: int
+    delivered: int
+    picked_up: int
+    out: int
+    returned: int = 0
+
+    @property
+    def live(self) -> int:
+        return self.ordered - self.cancelled
+
+    @property
+    def backordered(self) -> int:
+        return self.live - self.allocated - self.out
+
+    @property
+    def status(self) -> LineStatus:
+        live, done = self.live, self.delivered + self.picked_up
+        if live == 0:
+            return LineStatus.CANCELLED
+        if done:
+            return LineStatus.FULFILLED if done >= live else LineStatus.PARTIALLY_FULFILLED
+        if self.out:
+            return LineStatus.SHIPPED if self.out >= live else LineStatus.PARTIALLY_SHIPPED
+        if self.backordered:
+            return LineStatus.BACKORDERED
+        return LineStatus.RELEASED if self.released == self.allocated else LineStatus.ALLOCATED
+
+
+_FURTHEST: tuple[tuple[LineStatus, OrderStatus, OrderStatus], ...] = (
+    # (a line status, the order's when all live lines have it, when some have)
+    (LineStatus.FULFILLED, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_FULFILLED),
+    (
+        LineStatus.PARTIALLY_FULFILLED,
+        OrderStatus.PARTIALLY_FULFILLED,
+        OrderStatus.PARTIALLY_FULFILLED,
+    ),
+    (LineStatus.SHIPPED, OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED),
+    (LineStatus.PARTIALLY_SHIPPED, OrderStatus.PARTIALLY_SHIPPED, OrderStatus.PARTIALLY_SHIPPED),
+    (LineStatus.BACKORDERED, OrderStatus.BACKORDERED, OrderStatus.BACKORDERED),
+)
+
+
+def order_status(lines: list[LineStatus]) -> OrderStatus:
+    """The order's roll-up: the furthest any line got (all of them: that state; some:
+    partially), else backordered if any waits, released if all are, else placed."""
+    live = [status for status in lines if status is not LineStatus.CANCELLED]
+    if not live:
+        return OrderStatus.CANCELLED
+    for line_status, every, some in _FURTHEST:
+        if all(status is line_status for status in live):
+            return every
+        if line_status in live:
+            return some
+    if all(status is LineStatus.RELEASED for status in live):
+        return OrderStatus.RELEASED
+    return OrderStatus.PLACED
