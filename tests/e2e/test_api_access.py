@@ -225,6 +225,15 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
         {"location_id": "DC-BER", "reason": "damaged"},
         200,
     ),
+    "cancel units": (
+        "POST",
+        "/v1/orders/NO-SUCH-ORDER/cancellations",
+        {"lines": [{"line_no": 1, "quantity": 1}]},
+        404,
+    ),
+    "fulfillment queue": ("GET", "/v1/fulfillments?location_id=DC-BER", None, 200),
+    "get fulfillment": ("GET", "/v1/fulfillments/NO-SUCH-FO", None, 404),
+    "update fulfillment": ("POST", "/v1/fulfillments/NO-SUCH-FO/picked", None, 404),
     "cancel order": ("POST", "/v1/orders/{order_id}/cancel", None, 200),
 }
 
@@ -262,6 +271,9 @@ ORDERS = {
     "get order",
     "get sourcing",
     "cancel order",
+    "cancel units",
+    "fulfillment queue",
+    "get fulfillment",
     "promise performance",
 }
 ALLOWED: dict[Role, set[str]] = {
@@ -271,7 +283,8 @@ ALLOWED: dict[Role, set[str]] = {
     Role.STORE: READ
     | INVENTORY
     | {"list orders", "get order", "get sourcing", "promise performance"}
-    | {"record delivery", "reject allocation"},
+    | {"fulfillment queue", "get fulfillment"}
+    | {"record delivery", "reject allocation", "update fulfillment"},
 }
 
 
@@ -378,6 +391,17 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/availability-views/{name}",
         "/v1/carrier-services",
         "/v1/carrier-services/{code}",
+        "/v1/fulfillments",
+        "/v1/fulfillments/{fulfillment_id}",
+        "/v1/fulfillments/{fulfillment_id}/accept",
+        "/v1/fulfillments/{fulfillment_id}/delivered",
+        "/v1/fulfillments/{fulfillment_id}/not-collected",
+        "/v1/fulfillments/{fulfillment_id}/packed",
+        "/v1/fulfillments/{fulfillment_id}/picked",
+        "/v1/fulfillments/{fulfillment_id}/picked-up",
+        "/v1/fulfillments/{fulfillment_id}/ready",
+        "/v1/fulfillments/{fulfillment_id}/reject",
+        "/v1/fulfillments/{fulfillment_id}/shipped",
         "/v1/inventory/adjustments",
         "/v1/inventory/counts",
         "/v1/inventory/snapshots",
@@ -391,6 +415,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/orders",
         "/v1/orders/{order_id}",
         "/v1/orders/{order_id}/cancel",
+        "/v1/orders/{order_id}/cancellations",
         "/v1/orders/{order_id}/deliveries",
         "/v1/orders/{order_id}/rejections",
         "/v1/orders/{order_id}/sourcing",

@@ -34,12 +34,14 @@ def test_a_receipt_has_the_worker_allocate_what_waited_for_it(
     )
     create_supply(po, source, uow)
     receive_supply("PO-1", Receipt("GRN-1", (("SKU-1", 5),)), source, uow)
-    assert [job["kind"] for job in rows(uow.engine, jobs)] == ["backorders.fill"]
+    kinds = sorted(job["kind"] for job in rows(uow.engine, jobs))
+    assert kinds == ["backorders.fill", "orders.release"]
 
     result = CliRunner().invoke(main, ["worker", "--once", "--database-url", database_url])
 
     assert result.exit_code == 0, result.output
     line = get_order(order["id"], uow)["lines"][0]
-    assert (line["status"], line["backordered"]) == ("allocated", 0)
+    # Filled, and released to DC-BER by the job the filling queued.
+    assert (line["status"], line["backordered"], line["released"]) == ("released", 0, 3)
     assert line["allocations"] == [{"location_id": "DC-BER", "quantity": 3, "ship_date": None}]
     assert rows(uow.engine, jobs) == []

@@ -39,12 +39,12 @@ def berlin_stock(uow: SqlUnitOfWork, clock: Clock) -> None:
     with_stock(uow, clock(), {("DC-BER", "SKU-1"): 10, ("DC-BER", "SKU-2"): 4})
 
 
-@pytest.mark.usefixtures("berlin_stock")
 NO_PROGRESS = dict.fromkeys(
     ("cancelled", "released", "shipped", "delivered", "picked_up", "returned", "backordered"), 0
 )
 
 
+@pytest.mark.usefixtures("berlin_stock")
 def test_placing_writes_the_order_its_allocations_and_ledger(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:

@@ -17,6 +17,7 @@ from ordino.api import (
     background,
     problems,
     routes_availability,
+    routes_fulfillments,
     routes_inventory,
     routes_jobs,
     routes_network,
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     # Routes are matched in order: the hottest first (availability reads, then orders).
     app.include_router(routes_availability.router)
     app.include_router(routes_orders.router)
+    app.include_router(routes_fulfillments.router)
     app.include_router(routes_network.router)
     app.include_router(routes_inventory.router)
     app.include_router(routes_supply.router)

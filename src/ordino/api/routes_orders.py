@@ -12,13 +12,15 @@ from pydantic import Field
 from ordino.api.creation import PROBLEM, IdempotencyHeader, created, idempotency
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Instant, Strict
+from ordino.api.fulfillment_schemas import CancellationIn, by_line
 from ordino.api.order_schemas import CancelIn, OrderIn, OrderOut, OrderPage
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
+from ordino.domain.feeds import Source
 from ordino.domain.orders import OrderQuery
 from ordino.domain.rollup import OrderStatus
 from ordino.errors import Forbidden
-from ordino.services import orders, rerouting, sourcing
+from ordino.services import fulfillment, orders, rerouting, sourcing
 
 router = APIRouter(prefix="/v1/orders")
 
@@ -111,6 +113,29 @@ def cancel_order(
     reason = body.reason if body else None
     uow, now = unit_of_work(request), clock(request)
     return JSONResponse(orders.cancel_order(order_id, uow, now, reason, caller.orders))
+
+
+@router.post(
+    "/{order_id}/cancellations",
+    response_model=OrderOut,
+    responses={
+        404: {"description": "No such order", **PROBLEM},
+        422: {"description": "Units that cannot be cancelled", **PROBLEM},
+    },
+)
+def cancel_units(
+    order_id: OrderIdPath,
+    body: CancellationIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_CANCEL))],
+) -> Response:
+    """Cancel some units of some lines: first those waiting for supply, then those
+    held and not released, then released ones (their fulfillment orders shrink or
+    are cancelled). Units that left a location cannot be cancelled."""
+    uow = unit_of_work(request)
+    source = Source(f"key:{caller.id}", clock(request), body.reason)
+    units = by_line(body.lines) or {}
+    return JSONResponse(fulfillment.cancel_units(order_id, units, uow, source, caller.orders))
 
 
 @router.get("/{order_id}/sourcing")

@@ -43,6 +43,8 @@ class MovementKind(StrEnum):
     ADJUSTMENT = "adjustment"  # a delta reported by a location
     RECEIPT = "receipt"  # inbound supply arrived
     TRANSFER_OUT = "transfer_out"  # shipped to another location
+    FULFILLMENT = "fulfillment"  # left for a customer: shipped to them, or handed over
+    RESTOCK = "restock"  # an order's goods back on the shelf (not collected)
 
 
 class Outcome(StrEnum):

@@ -20,7 +20,6 @@ from ordino.domain.fulfillment import (
     Shipment,
     fulfillment_document,
 )
-from ordino.domain.ids import new_id
 from ordino.domain.network import ship_to_document
 from ordino.domain.orders import Order
 from ordino.domain.promising import Method
@@ -28,6 +27,7 @@ from ordino.errors import FieldError, IllegalTransition, InvalidInput
 
 S = FulfillmentStatus
 PICKUP_WINDOW = timedelta(days=7)  # how long a store keeps goods for the customer
+_NO_STOCK_STEPS = frozenset({S.PICKED, S.PACKED})
 
 
 class StockEffect(StrEnum):
@@ -59,15 +59,22 @@ def release(order: Order, now: datetime) -> list[Fulfillment]:
             if (units := _unreleased(order, line.line_no, location_id)) > 0
         ]
         if lines:
-            fo = Fulfillment(new_id(now), location_id, method, S.RELEASED, lines, now, now)
+            number = len(order.fulfillments) + 1
+            fo = Fulfillment(_id(order, number), location_id, method, S.RELEASED, lines, now, now)
             fo.store_id = store_id
+            order.fulfillments.append(fo)
             made.append(fo)
-    order.fulfillments.extend(made)
     if made:
         order.touch(now)
         for fo in made:
             _record(order, fo, "fulfillment.released", now, _release_details(order))
     return made
+
+
+def _id(order: Order, number: int | None = None) -> str:
+    """The order's id and the fulfillment order's number in it: ids sort in the order
+    they were made."""
+    return f"{order.id}-{number or len(order.fulfillments) + 1:03d}"
 
 
 def _method(order: Order) -> tuple[Method, str | None]:
@@ -106,12 +113,14 @@ def accept(
     those, the rest is split off and rejected (it is sourced again elsewhere)."""
     fo = order.fulfillment(fulfillment_id)
     if keep is not None:
+        fo.check_move(S.ACCEPTED)  # refused before the split, or the split stays
         _refuse_more_than_held(fo, keep, "lines")
-        rest = fo.split(dict(keep), new_id(now), now)
+        rest = fo.split(dict(keep), _id(order), now)
         if rest is not None:
             order.fulfillments.append(rest)
-            _record(order, fo, "fulfillment.split", now, {"into": rest.id})
             fo.move(S.ACCEPTED, now)
+            order.touch(now)
+            _record(order, fo, "fulfillment.split", now, {"into": rest.id})
             _record(order, fo, "fulfillment.accepted", now)
             return reject(order, rest.id, now, "no-stock")
     fo.move(S.ACCEPTED, now)
@@ -135,6 +144,13 @@ def reject(order: Order, fulfillment_id: str, now: datetime, reason: str) -> lis
 def progress(order: Order, fulfillment_id: str, target: FulfillmentStatus, now: datetime) -> None:
     """A step that changes no stock: picked, packed."""
     fo = order.fulfillment(fulfillment_id)
+    if target not in _NO_STOCK_STEPS:
+        # The others change stock or counters: here they would leave units both
+        # allocated and out (shipped), or rejected yet still allocated.
+        raise IllegalTransition(
+            f"fulfillment {fo.id} cannot be moved to {target} this way",
+            extra={"from": str(fo.status), "to": str(target)},
+        )
     fo.move(target, now)
     order.touch(now)
     _record(order, fo, f"fulfillment.{target}", now)
@@ -145,8 +161,9 @@ def ship(order: Order, fulfillment_id: str, shipment: Shipment, now: datetime) -
     split, the shipped part keeps its id, the rest stays at the stage it was."""
     fo = order.fulfillment(fulfillment_id)
     if shipment.lines is not None:
+        fo.check_move(S.SHIPPED)  # refused before the split, or the split stays
         _refuse_more_than_held(fo, shipment.lines, "lines")
-        rest = fo.split(shipment.lines, new_id(now), now)
+        rest = fo.split(shipment.lines, _id(order), now)
         if rest is not None:
             order.fulfillments.append(rest)
             _record(order, fo, "fulfillment.split", now, {"into": rest.id})
@@ -280,7 +297,7 @@ def _shrink(
 
 
 def _refuse_uncancellable(order: Order, units: Mapping[int, int]) -> None:
-    errors = []
+    errors = [] if units else [FieldError("lines", "name at least one line to cancel")]
     numbers = {line.line_no for line in order.lines}
     for line_no, quantity in sorted(units.items()):
         where = f"lines[{line_no}]"

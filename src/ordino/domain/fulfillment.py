@@ -151,6 +151,11 @@ class Fulfillment:
         self.status = transition(TRANSITIONS[self.method], self.status, target)
         self.updated_at = now
 
+    def check_move(self, target: FulfillmentStatus) -> None:
+        """Raise IllegalTransition unless it may go to `target`: for steps that change
+        other things (a split, other fulfillment orders) before they move it."""
+        transition(TRANSITIONS[self.method], self.status, target)
+
     def split(self, keep: dict[int, int], new_id: str, now: datetime) -> Fulfillment | None:
         """Keep `keep` (line_no → units) here; the rest becomes a new fulfillment order
         at the same stage (None when nothing is left over)."""

@@ -24,6 +24,7 @@ from ordino.domain.ids import new_id
 # The kinds of job Ordino enqueues (their handlers: ordino.services.work).
 FILL_BACKORDERS = "backorders.fill"  # supply arrived: source the units waiting for it
 DELIVER_WEBHOOKS = "webhooks.deliver"  # post a subscription's waiting events, in order
+RELEASE_ORDER = "orders.release"  # send an order's allocated units to their locations
 
 
 class JobStatus(StrEnum):
@@ -81,3 +82,9 @@ class DeadJob:
     error: str
     failed_at: datetime
     key: str | None = field(default=None)
+
+
+def release_job(order_id: str, now: datetime) -> Job:
+    """Release the order's units that are allocated and not released yet; one waits
+    per order at a time."""
+    return Job.new(RELEASE_ORDER, {"order_id": order_id}, now, key=order_id)

@@ -224,10 +224,12 @@ class Order:
         orders are rejected and its allocations taken off the order (the units wait
         until sourced again); the units withdrawn per line."""
         self.refuse_if_closed()
-        for fo in self.fulfillments:
-            if fo.location_id == location_id and fo.holds_stock:
-                fo.move(FulfillmentStatus.REJECTED, now)
-                fo.reason = reason
+        held = [fo for fo in self.fulfillments if fo.location_id == location_id and fo.holds_stock]
+        for fo in held:  # all or none: a pickup ready for the customer cannot be rejected
+            fo.check_move(FulfillmentStatus.REJECTED)
+        for fo in held:
+            fo.move(FulfillmentStatus.REJECTED, now)
+            fo.reason = reason
         withdrawn = self.allocations_at(location_id)
         for line, allocation in withdrawn:
             line.allocations.remove(allocation)

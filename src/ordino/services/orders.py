@@ -11,6 +11,7 @@ from ordino.domain.catalog import refuse_unknown_skus
 from ordino.domain.changes import Change
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.inventory import Floor, Position
+from ordino.domain.jobs import release_job
 from ordino.domain.money import Money
 from ordino.domain.orders import (
     EVERY_ORDER,
@@ -134,6 +135,7 @@ def _place_once(
         uow.sourcing.add(order.id, 1, sourced.record, now)
         remember(uow, idempotency, answer, now)
         uow.inventory.reserve(order.reservations(now), now, sourced.floors)
+        uow.jobs.add(release_job(order.id, now), now)
         # The store writes all of it here. LostRace when the stock went to another
         # order (the retry re-plans) or the order or key arrived twice (the retry
         # names the duplicate or replays the first answer).

@@ -17,6 +17,7 @@ from typing import Any
 
 from ordino.domain.changes import Change
 from ordino.domain.inventory import Floor
+from ordino.domain.jobs import release_job
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.promising import CartLine, Method, PromiseDestination
 from ordino.domain.sourcing import SourcingPlan
@@ -73,7 +74,8 @@ def reject_allocation(
                 )
             order.withdraw(location_id, now, reason)
             uow.inventory.release(order.id, now, location_id)
-            decision = _source_waiting(uow, capture, order, now, REROUTE, also=location_id)
+            decision = source_waiting(uow, capture, order, now, REROUTE, also=location_id)
+            uow.jobs.add(release_job(order.id, now), now)
             uow.commit()
         return {"order": order_view(order), "sourcing": decision}
 
@@ -102,9 +104,10 @@ def _fill(uow: UnitOfWork, capture: Capture, order_id: str, now: datetime, _: in
         if order is None or not order.backordered:
             return False
         before = _allocated(order)
-        decision = _source_waiting(uow, capture, order, now, SUPPLY)
+        decision = source_waiting(uow, capture, order, now, SUPPLY)
         if decision is None or _allocated(order) == before:
             return False  # nothing new: no decision recorded, nothing written
+        uow.jobs.add(release_job(order.id, now), now)
         uow.commit()
         return True
 
@@ -113,7 +116,7 @@ def _allocated(order: Order) -> int:
     return sum(a.quantity for line in order.lines for a in line.allocations)
 
 
-def _source_waiting(
+def source_waiting(
     uow: UnitOfWork,
     capture: Capture,
     order: Order,

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from ordino.domain.inventory import NO_FLOOR, Floor, Position, Reservation
 from ordino.store.pending import PendingWrites
@@ -126,6 +126,49 @@ class SqlInventory:
             .values(released_at=now)
         )
         return released
+
+    def unhold(self, held: Reservation, now: datetime, *, freed: bool) -> None:
+        """Let go of `held.quantity` units the order line holds at the location (they
+        left it, or are no longer wanted): its ledger rows are released, and a row for
+        what the line still holds there takes their place. `freed`: the units are
+        back on the shelf for others (a signal that stock rose), not gone."""
+        r = reservations.c
+        active = self.connection.execute(
+            select(r.id, r.quantity)
+            .where(
+                r.order_id == held.order_id,
+                r.line_no == held.line_no,
+                r.location_id == held.location_id,
+                r.released_at.is_(None),
+            )
+            .order_by(r.id)
+        ).all()
+        remaining = sum(row.quantity for row in active) - held.quantity
+        if remaining < 0:
+            raise ValueError(f"line {held.line_no} holds fewer than {held.quantity} units")
+        self.connection.execute(
+            update(reservations).where(r.id.in_([row.id for row in active])).values(released_at=now)
+        )
+        if remaining:
+            self.connection.execute(
+                insert(reservations),
+                {
+                    "id": held.id,
+                    "order_id": held.order_id,
+                    "line_no": held.line_no,
+                    "location_id": held.location_id,
+                    "sku": held.sku,
+                    "quantity": remaining,
+                    "created_at": now,
+                    "released_at": None,
+                },
+            )
+        self.connection.execute(
+            update(positions)
+            .where(positions.c.location_id == held.location_id, positions.c.sku == held.sku)
+            .values(reserved=positions.c.reserved - held.quantity, updated_at=now)
+        )
+        self.pending.changes.sku(held.sku, up=freed)
 
     def position(self, location_id: str, sku: str) -> Position | None:
         row = self.connection.execute(

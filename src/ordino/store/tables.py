@@ -399,7 +399,7 @@ order_lines = Table(
 fulfillments = Table(
     "fulfillments",
     metadata,
-    Column("id", String(32), primary_key=True),
+    Column("id", String(40), primary_key=True),  # the order's id and a number
     Column("order_id", String(32), ForeignKey("orders.id"), nullable=False),
     Column("location_id", String(64), nullable=False),
     Column("method", String(16), nullable=False),
@@ -419,7 +419,7 @@ fulfillments = Table(
 fulfillment_lines = Table(
     "fulfillment_lines",
     metadata,
-    Column("fulfillment_id", String(32), primary_key=True),
+    Column("fulfillment_id", String(40), primary_key=True),
     Column("line_no", Integer, primary_key=True),
     Column("order_id", String(32), nullable=False),
     Column("sku", String(64), nullable=False),

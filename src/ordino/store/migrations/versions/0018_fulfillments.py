@@ -40,7 +40,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "fulfillments",
-        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("order_id", sa.String(length=32), nullable=False),
         sa.Column("location_id", sa.String(length=64), nullable=False),
         sa.Column("method", sa.String(length=16), nullable=False),
@@ -63,7 +63,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "fulfillment_lines",
-        sa.Column("fulfillment_id", sa.String(length=32), nullable=False),
+        sa.Column("fulfillment_id", sa.String(length=40), nullable=False),
         sa.Column("line_no", sa.Integer(), nullable=False),
         sa.Column("order_id", sa.String(length=32), nullable=False),
         sa.Column("sku", sa.String(length=64), nullable=False),

@@ -1,0 +1,324 @@
+"""Fulfilment use cases: release an order to its locations, and take each location's
+updates of a fulfillment order (accept, reject, picked, packed, shipped, delivered;
+ready for pickup, picked up, not collected), and cancel units of an order.
+
+Each runs in one unit of work: the order changes (`ordino.domain.fulfilling`), the
+stock follows (a reservation let go, goods gone or back on the shelf, each a
+movement), events go to the outbox, all in one commit. Units a location turns down
+are sourced again at once, never from it, and a release of what was found is queued.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from ordino.domain import fulfilling
+from ordino.domain.feeds import Adjustment, MovementKind, Source, plan_adjustments
+from ordino.domain.fulfilling import StockChange, StockEffect
+from ordino.domain.fulfillment import (
+    Fulfillment,
+    FulfillmentStatus,
+    Shipment,
+    fulfillment_document,
+)
+from ordino.domain.ids import new_id
+from ordino.domain.inventory import Reservation
+from ordino.domain.jobs import release_job
+from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.domain.promising import DeliveryRecord
+from ordino.domain.rollup import OrderStatus
+from ordino.errors import NotFound
+from ordino.services.inventory import write_plan
+from ordino.services.orders import Capture, existing_order
+from ordino.services.rerouting import source_waiting
+from ordino.services.retry import with_retries
+from ordino.services.sourcing import REROUTE
+from ordino.services.unit_of_work import UnitOfWork
+from ordino.services.views import order_view
+
+Step = Callable[[Order, Fulfillment], list[StockChange]]
+
+
+def release_order(order_id: str, uow: UnitOfWork, now: datetime) -> list[str]:
+    """Send the order's allocated, unreleased units to their locations; the new
+    fulfillment orders' ids (none: nothing to release, or the order is closed)."""
+
+    def attempt(_: int) -> list[str]:
+        with uow:
+            order = uow.orders.get(order_id, for_update=True)
+            if order is None or order.status in (OrderStatus.CANCELLED, OrderStatus.FULFILLED):
+                return []
+            made = fulfilling.release(order, now)
+            if made:
+                uow.orders.save(order)
+                uow.commit()
+            return [fo.id for fo in made]
+
+    return with_retries(attempt)
+
+
+def accept(
+    fulfillment_id: str,
+    keep: Mapping[int, int] | None,
+    uow: UnitOfWork,
+    capture: Capture,
+    source: Source,
+    scope: OrderScope = EVERY_ORDER,
+) -> dict[str, Any]:
+    """The location takes it on; `keep`: only these units, the rest sourced again."""
+    now = source.now
+    return _update(
+        fulfillment_id,
+        uow,
+        source,
+        scope,
+        lambda order, fo: fulfilling.accept(order, fo.id, now, keep),
+        reroute=capture,
+    )
+
+
+def reject(
+    fulfillment_id: str,
+    reason: str,
+    uow: UnitOfWork,
+    capture: Capture,
+    source: Source,
+    scope: OrderScope = EVERY_ORDER,
+) -> dict[str, Any]:
+    """The location turns it down: its units are sourced again without it."""
+    now = source.now
+    return _update(
+        fulfillment_id,
+        uow,
+        source,
+        scope,
+        lambda order, fo: fulfilling.reject(order, fo.id, now, reason),
+        reroute=capture,
+    )
+
+
+def progress(
+    fulfillment_id: str,
+    status: FulfillmentStatus,
+    uow: UnitOfWork,
+    source: Source,
+    scope: OrderScope = EVERY_ORDER,
+) -> dict[str, Any]:
+    """Picked, packed: a step that moves no stock."""
+
+    def step(order: Order, fo: Fulfillment) -> list[StockChange]:
+        fulfilling.progress(order, fo.id, status, source.now)
+        return []
+
+    return _update(fulfillment_id, uow, source, scope, step)
+
+
+def ship(
+    fulfillment_id: str,
+    shipment: Shipment,
+    uow: UnitOfWork,
+    source: Source,
+    scope: OrderScope = EVERY_ORDER,
+) -> dict[str, Any]:
+    """Handed to a carrier (all of it, or the lines given: the rest stays)."""
+    now = source.now
+    return _update(
+        fulfillment_id,
+        uow,
+        source,
+        scope,
+        lambda order, fo: fulfilling.ship(order, fo.id, shipment, now),
+    )
+
+
+def deliver(
+    fulfillment_id: str,
+    delivered_at: datetime,
+    uow: UnitOfWork,
+    source: Source,
+    scope: OrderScope = EVERY_ORDER,
+) -> dict[str, Any]:
+    """The carrier delivered it; measured against the order's promise, once per
+    location (the first parcel from it to arrive)."""
+
+    def step(order: Order, fo: Fulfillment) -> list[StockChange]:
+        fulfilling.deliver(order, fo.id, source.now)
+        if order.promise is not None:
+            done = {record.location_id for record in uow.deliveries.of_order(order.id)}
+            if fo.location_id not in done:
+                record = DeliveryRecord.of(
+                    order.id, fo.location_id, delivered_at, order.promise, fo.carrier
+                )
+                uow.deliveries.add(record, source.now)
+        return []
+
+    return _update(fulfillment_id, uow, source, scope, step)
+
+
+def ready(
+    fulfillment_id: str, uow: UnitOfWork, source: Source, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """The goods wait at the store; a pickup code goes to the customer (in the
+    `fulfillment.ready_for_pickup` event) to collect them within the pickup window."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    deadline = source.now + fulfilling.PICKUP_WINDOW
+
+    def step(order: Order, fo: Fulfillment) -> list[StockChange]:
+        fulfilling.ready(order, fo.id, code, deadline, source.now)
+        return []
+
+    return _update(fulfillment_id, uow, source, scope, step)
+
+
+def pick_up(
+    fulfillment_id: str,
+    code: str,
+    uow: UnitOfWork,
+    source: Source,
+    scope: OrderScope = EVERY_ORDER,
+) -> dict[str, Any]:
+    """The customer collected, with the code they were sent (a wrong code hands
+    over nothing)."""
+    now = source.now
+    return _update(
+        fulfillment_id,
+        uow,
+        source,
+        scope,
+        lambda order, fo: fulfilling.pick_up(order, fo.id, code, now),
+    )
+
+
+def not_collected(
+    fulfillment_id: str, uow: UnitOfWork, source: Source, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """The customer did not come: cancelled, and the goods go back to stock."""
+    now = source.now
+    return _update(
+        fulfillment_id,
+        uow,
+        source,
+        scope,
+        lambda order, fo: fulfilling.not_collected(order, fo.id, now),
+    )
+
+
+def cancel_units(
+    order_id: str,
+    units: Mapping[int, int],
+    uow: UnitOfWork,
+    source: Source,
+    scope: OrderScope = EVERY_ORDER,
+) -> dict[str, Any]:
+    """Cancel some units of some lines (line_no → units) that have not left a location."""
+
+    def attempt(_: int) -> dict[str, Any]:
+        with uow:
+            order = existing_order(uow, order_id, scope, for_update=True)
+            changes = fulfilling.cancel_lines(order, units, source.now, source.reason)
+            uow.orders.save(order)  # first: a concurrent change loses here
+            apply_stock(uow, order, changes, source)
+            if order.promise is not None and order.status is OrderStatus.CANCELLED:
+                uow.capacity.give_back(order.promise.capacity)
+            uow.commit()
+        return order_view(order)
+
+    return with_retries(attempt)
+
+
+def get_fulfillment(
+    fulfillment_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    with uow:
+        order, fo = _fulfillment(uow, fulfillment_id, scope)
+    return {"order_id": order.id} | fulfillment_document(fo)
+
+
+def location_queue(
+    location_id: str, statuses: Sequence[FulfillmentStatus], limit: int, uow: UnitOfWork
+) -> list[dict[str, Any]]:
+    """A location's fulfillment orders in these states, oldest order first: its work
+    (to accept, to pick, ready for pickup)."""
+    wanted = {str(status) for status in statuses}
+    with uow:
+        ids = uow.orders.fulfillments_at(location_id, sorted(wanted), limit)
+        orders = [uow.orders.get(order_id) for order_id in ids]
+    return [
+        {"order_id": order.id} | fulfillment_document(fo)
+        for order in orders
+        if order is not None
+        for fo in order.fulfillments
+        if str(fo.status) in wanted and location_id in (fo.location_id, fo.store_id)
+    ][:limit]
+
+
+def _update(
+    fulfillment_id: str,
+    uow: UnitOfWork,
+    source: Source,
+    scope: OrderScope,
+    step: Step,
+    *,
+    reroute: Capture | None = None,
+) -> dict[str, Any]:
+    def attempt(_: int) -> dict[str, Any]:
+        with uow:
+            order, fo = _fulfillment(uow, fulfillment_id, scope, for_update=True)
+            changes = step(order, fo)
+            uow.orders.save(order)  # first: a concurrent update loses here
+            apply_stock(uow, order, changes, source)
+            turned_down = {c.location_id for c in changes if c.effect is StockEffect.RELEASED}
+            if reroute is not None and turned_down:
+                (location_id,) = turned_down
+                source_waiting(uow, reroute, order, source.now, REROUTE, also=location_id)
+                uow.jobs.add(release_job(order.id, source.now), source.now)
+            uow.commit()
+        return {"order": order_view(order), "fulfillment": fulfillment_document(fo)}
+
+    return with_retries(attempt)
+
+
+def _fulfillment(
+    uow: UnitOfWork, fulfillment_id: str, scope: OrderScope, *, for_update: bool = False
+) -> tuple[Order, Fulfillment]:
+    """The fulfillment order and its order, or NotFound: one of another store (not its
+    location, nor the store the customer collects at) is not found."""
+    order_id = uow.orders.order_of_fulfillment(fulfillment_id)
+    missing = NotFound(f"no fulfillment {fulfillment_id}", extra={"fulfillment_id": fulfillment_id})
+    if order_id is None:
+        raise missing
+    order = existing_order(uow, order_id, scope, for_update=for_update)
+    fo = order.fulfillment(fulfillment_id)
+    if scope.location_id is not None and scope.location_id not in (fo.location_id, fo.store_id):
+        raise missing
+    return order, fo
+
+
+def apply_stock(
+    uow: UnitOfWork, order: Order, changes: Sequence[StockChange], source: Source
+) -> None:
+    """The stock follows the order: reservations let go of, goods gone (a
+    `fulfillment` movement) or back on the shelf (`restock`)."""
+    now = source.now
+    for c in changes:
+        if c.effect is not StockEffect.RETURNED:
+            held = Reservation(new_id(now), order.id, c.line_no, c.location_id, c.sku, c.quantity)
+            uow.inventory.unhold(held, now, freed=c.effect is StockEffect.RELEASED)
+    for effect, kind, sign in (
+        (StockEffect.CONSUMED, MovementKind.FULFILLMENT, -1),
+        (StockEffect.RETURNED, MovementKind.RESTOCK, 1),
+    ):
+        deltas = [
+            Adjustment(
+                None, c.location_id, c.sku, sign * c.quantity, f"fulfillment {c.fulfillment_id}"
+            )
+            for c in changes
+            if c.effect is effect
+        ]
+        if deltas:
+            about = Source(source.actor, now, source.reason, f"order/{order.id}")
+            current = uow.movements.current((d.location_id, d.sku) for d in deltas)
+            write_plan(uow, plan_adjustments(deltas, current, (), kind, about), about)
