@@ -16,7 +16,7 @@ from ordino.domain.feeds import Source
 from ordino.domain.geo import Point
 from ordino.domain.inventory import StockAtLocation
 from ordino.domain.network import Address, Location, LocationType
-from ordino.domain.orders import Customer, LineRequest, PlaceOrder
+from ordino.domain.order_commands import Customer, LineRequest, PlaceOrder
 
 BERLIN = Point(52.53, 13.38)
 HAMBURG = Point(53.55, 9.99)

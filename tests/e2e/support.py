@@ -7,7 +7,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
+from ordino.broker.http import post_json
+from ordino.services.work import handlers
+from ordino.services.worker import Worker
+from ordino.store.tables import outbox
 from tests.builders import a_location_body, a_product_body
+from tests.conftest import Clock
+from tests.service.support import rows
 
 PROBLEM = "application/problem+json"
 
@@ -62,3 +68,18 @@ def locations_of(api: TestClient, sku: str, **params: str) -> dict[str, dict[str
     response = api.get("/v1/availability", params=query)
     assert response.status_code == 200, response.text
     return {at["location_id"]: at for at in response.json()["items"][0]["locations"]}
+
+
+def work(api: TestClient, clock: Clock) -> None:
+    """The worker runs what is due (advances of orders, releases, fills)."""
+    state: Any = api.app.state  # type: ignore[attr-defined]
+    uow_of = state.uow
+    jobs = handlers(uow_of, state.capture, post_json, clock)
+    Worker("test", uow_of, clock, jobs).run_until_idle()
+
+
+def events_of(api: TestClient, order_id: str) -> list[dict[str, Any]]:
+    """The order's events in the outbox, in the order written."""
+    engine = api.app.state.engine  # type: ignore[attr-defined]
+    found = [e for e in rows(engine, outbox) if e["subject"] == f"order/{order_id}"]
+    return sorted(found, key=lambda e: e["seq"])

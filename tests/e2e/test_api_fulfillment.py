@@ -10,12 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.broker.http import post_json
 from ordino.domain.access import Role
 from ordino.services.access import create_key
-from ordino.services.work import handlers
-from ordino.services.worker import Worker
-from ordino.store.tables import outbox
 from tests.builders import (
     a_carrier_service_body,
     a_location_body,
@@ -23,8 +19,7 @@ from tests.builders import (
     an_order_body,
 )
 from tests.conftest import Clock
-from tests.e2e.support import fields, levels, network, refused, stock
-from tests.service.support import rows
+from tests.e2e.support import events_of, fields, levels, network, refused, stock, work
 
 
 @pytest.fixture
@@ -54,15 +49,6 @@ def _place(api: TestClient, *lines: tuple[str, int], **changes: Any) -> dict[str
     return order
 
 
-def _work(api: TestClient, clock: Clock) -> None:
-    """The worker runs what is queued (here: releases)."""
-    state: Any = api.app.state  # type: ignore[attr-defined]
-    uow_of = state.uow
-    Worker(
-        "test", uow_of, clock, handlers(uow_of, state.capture, post_json, clock)
-    ).run_until_idle()
-
-
 def _order(api: TestClient, order_id: str) -> dict[str, Any]:
     response = api.get(f"/v1/orders/{order_id}")
     assert response.status_code == 200, response.text
@@ -77,12 +63,6 @@ def _post(api: TestClient, fulfillment_id: str, step: str, **body: Any) -> dict[
     return answer
 
 
-def _events(api: TestClient, order_id: str) -> list[dict[str, Any]]:
-    engine = api.app.state.engine  # type: ignore[attr-defined]
-    found = [e for e in rows(engine, outbox) if e["subject"] == f"order/{order_id}"]
-    return sorted(found, key=lambda e: e["seq"])
-
-
 def _counters(line: dict[str, Any]) -> tuple[int, ...]:
     names = ("allocated", "released", "shipped", "delivered", "cancelled", "backordered")
     return tuple(line[name] for name in names)
@@ -93,7 +73,7 @@ def test_ship_to_home_released_accepted_shipped_in_two_parcels_and_delivered(
 ) -> None:
     order = _place(api, ("SKU-1", 2), ("SKU-2", 1))
     assert order["status"] == "placed" and order["fulfillments"] == []
-    _work(api, clock)
+    work(api, clock)
 
     [fo] = _order(api, order["id"])["fulfillments"]
     assert (fo["location_id"], fo["method"], fo["status"]) == ("DC-BER", "ship", "released")
@@ -138,7 +118,7 @@ def test_ship_to_home_released_accepted_shipped_in_two_parcels_and_delivered(
     ]
     assert levels(api, "DC-BER", "SKU-1") == (8, 8, 0, 0)
     assert levels(api, "DC-BER", "SKU-2") == (9, 9, 0, 0)
-    assert [e["type"] for e in _events(api, order["id"])] == [
+    assert [e["type"] for e in events_of(api, order["id"])] == [
         "order.created",
         "fulfillment.released",
         "fulfillment.accepted",
@@ -150,7 +130,7 @@ def test_ship_to_home_released_accepted_shipped_in_two_parcels_and_delivered(
         "fulfillment.delivered",
         "fulfillment.delivered",
     ]
-    released = _events(api, order["id"])[1]["data"]
+    released = events_of(api, order["id"])[1]["data"]
     assert released["ship_to"]["postal_code"] and released["fulfillment"]["id"] == fo["id"]
 
 
@@ -158,7 +138,7 @@ def test_a_rejection_is_sourced_again_elsewhere_and_released_there(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
     order = _place(api, ("SKU-1", 3))
-    _work(api, clock)
+    work(api, clock)
     [fo] = _order(api, order["id"])["fulfillments"]
     assert fo["location_id"] == "DC-BER"
 
@@ -168,7 +148,7 @@ def test_a_rejection_is_sourced_again_elsewhere_and_released_there(
     line = rejected["order"]["lines"][0]
     assert line["allocations"] == [{"location_id": "DC-MUC", "quantity": 3, "ship_date": None}]
     assert levels(api, "DC-BER", "SKU-1") == (10, 10, 0, 0)
-    _work(api, clock)
+    work(api, clock)
     fos = _order(api, order["id"])["fulfillments"]
     assert [(f["location_id"], f["status"]) for f in fos] == [
         ("DC-BER", "rejected"),
@@ -189,7 +169,7 @@ def test_accepting_part_splits_off_the_rest_and_sources_it_elsewhere(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
     order = _place(api, ("SKU-1", 3))
-    _work(api, clock)
+    work(api, clock)
     [fo] = _order(api, order["id"])["fulfillments"]
 
     answer = _post(api, fo["id"], "accept", lines=[{"line_no": 1, "quantity": 1}])
@@ -209,13 +189,13 @@ def _pickup_order(api: TestClient, clock: Clock) -> tuple[dict[str, Any], dict[s
     response = api.post("/v1/orders", json=body)
     assert response.status_code == 201, response.text
     order: dict[str, Any] = response.json()
-    _work(api, clock)
+    work(api, clock)
     [fo] = _order(api, order["id"])["fulfillments"]
     return order, fo
 
 
 def _pickup_code(api: TestClient, order_id: str) -> str:
-    [ready] = [e for e in _events(api, order_id) if e["type"] == "fulfillment.ready_for_pickup"]
+    [ready] = [e for e in events_of(api, order_id) if e["type"] == "fulfillment.ready_for_pickup"]
     code: str = ready["data"]["pickup_code"]
     return code
 
@@ -262,7 +242,7 @@ def test_cancelling_units_takes_unreleased_ones_first_and_refuses_more_than_open
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
     order = _place(api, ("SKU-1", 3), ("SKU-2", 1))
-    _work(api, clock)
+    work(api, clock)
     url = f"/v1/orders/{order['id']}/cancellations"
 
     too_many = api.post(url, json={"lines": [{"line_no": 1, "quantity": 4}]})
@@ -290,7 +270,7 @@ def test_a_store_updates_only_its_own_fulfillment_orders(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
     order = _place(api, ("SKU-1", 1))
-    _work(api, clock)
+    work(api, clock)
     [fo] = _order(api, order["id"])["fulfillments"]
     state: Any = api.app.state  # type: ignore[attr-defined]
     other_store = create_key(Role.STORE, "store", state.uow(), clock(), location_id="ST-HAM")

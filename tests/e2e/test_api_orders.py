@@ -77,6 +77,12 @@ def test_the_contract_example_places_an_order(api: TestClient) -> None:
         "total": "134.80",
         "customer": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": None},
         "ship_to": body["ship_to"] | {"line2": None, "region": None},
+        "type": "ship_to_home",
+        "on_hold": False,
+        "holds": [],
+        "pipeline": {"steps": [], "next": None},  # begun when the worker first advances it
+        "bill_to": None,
+        "b2b": None,
         "lines": [
             {
                 "line_no": 1,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ordino.domain.orders import OrderQuery
+from ordino.domain.order_commands import OrderQuery
 from ordino.domain.rollup import OrderStatus
 from ordino.engines.sourcing import RulesEngine
 from ordino.errors import NotFound

@@ -67,6 +67,11 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
             "created_at": clock(),
             "updated_at": clock(),
             "version": 1,
+            "type": "ship_to_home",
+            "pipeline": [],  # copied from its type when it first advances
+            "step": 0,
+            "bill_to": None,
+            "b2b": None,
         }
     ]
     assert rows(uow.engine, order_lines) == [

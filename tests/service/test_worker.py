@@ -6,7 +6,7 @@ key is queued once."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -159,6 +159,40 @@ def test_a_key_waits_once(uow: SqlUnitOfWork, clock: Clock) -> None:
 
     assert worker.run_until_idle() == 2
     assert enqueue(uow, Job.new("fill", {}, clock(), key="all"), clock())  # ran: again
+
+
+def test_a_key_queued_while_its_job_runs_runs_again_after(uow: SqlUnitOfWork, clock: Clock) -> None:
+    ran: list[int] = []
+
+    def fill(payload: Mapping[str, Any], now: datetime) -> None:
+        ran.append(payload["n"])
+        if payload["n"] == 1:  # something changed while it ran
+            assert enqueue(uow, Job.new("fill", {"n": 2}, clock(), key="all"), clock())
+
+    enqueue(uow, Job.new("fill", {"n": 1}, clock(), key="all"), clock())
+    worker = a_worker(uow.engine, clock, {"fill": fill})
+
+    assert worker.run_until_idle() == 2
+    assert ran == [1, 2]
+
+
+def test_a_key_queued_while_another_worker_runs_it_waits_for_that_one(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    enqueue(uow, Job.new("fill", {"n": 1}, clock(), key="all"), clock())
+    with uow:  # one worker is running it
+        [running] = uow.jobs.claim("busy-worker", clock(), LEASE, 10)
+        uow.commit()
+    assert enqueue(uow, Job.new("fill", {"n": 2}, clock(), key="all"), clock())
+    ran: list[int] = []
+    other = a_worker(uow.engine, clock, {"fill": lambda payload, now: ran.append(payload["n"])})
+
+    assert other.run_once() == 0  # never two of one key at once
+    with uow:
+        assert uow.jobs.done(running.id, "busy-worker")
+        uow.commit()
+    assert other.run_once() == 1
+    assert ran == [2]
 
 
 @pytest.mark.parametrize("bad", [0, -1])

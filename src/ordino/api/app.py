@@ -22,6 +22,7 @@ from ordino.api import (
     routes_jobs,
     routes_network,
     routes_orders,
+    routes_pipelines,
     routes_profiles,
     routes_promising,
     routes_supply,
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(routes_availability.router)
     app.include_router(routes_orders.router)
     app.include_router(routes_fulfillments.router)
+    app.include_router(routes_pipelines.router)
     app.include_router(routes_network.router)
     app.include_router(routes_inventory.router)
     app.include_router(routes_supply.router)

@@ -23,7 +23,7 @@ from ordino.api.network_schemas import AddressIn
 from ordino.domain.geo import Point
 from ordino.domain.money import BadAmount, fits, limit, parse_amount
 from ordino.domain.network import Address
-from ordino.domain.orders import Customer, LineRequest, PlaceOrder
+from ordino.domain.order_commands import B2B, Customer, LineRequest, PlaceOrder
 from ordino.domain.promising import PromiseChoice
 from ordino.errors import FieldError, InvalidInput
 
@@ -59,6 +59,21 @@ class PromiseChoiceIn(Strict):
     deliver_by: date | None = None
 
 
+class BillToIn(AddressIn):
+    name: OptionalText = None
+
+
+class B2BIn(Strict):
+    purchase_order: Annotated[str, Field(min_length=1, max_length=64)]
+    requested_date: Annotated[
+        date | None, Field(description="When the buyer wants it (released lead days before)")
+    ] = None
+    ship_complete: bool = True
+
+    def to_domain(self) -> B2B:
+        return B2B(self.purchase_order, self.requested_date, self.ship_complete)
+
+
 class OrderIn(Strict):
     channel: Identifier
     external_id: Annotated[str, Field(min_length=1, max_length=128)]
@@ -70,6 +85,19 @@ class OrderIn(Strict):
     # The carrier service chosen, when no promise names it: sourcing prices the
     # order by its rate card and applies the profiles for it.
     service: Identifier | None = None
+    type: Annotated[
+        str | None,
+        Field(
+            min_length=1,
+            max_length=32,
+            pattern=r"^[a-z][a-z0-9_]*$",
+            description="The order type (GET /v1/order-types); none: b2b with a purchase "
+            "order, else by the promise's method (pickup_in_store, ship_to_store), else "
+            "ship_to_home",
+        ),
+    ] = None
+    bill_to: BillToIn | None = None
+    b2b: B2BIn | None = None
 
     def to_command(self) -> PlaceOrder:
         lines = self._line_requests()
@@ -88,6 +116,9 @@ class OrderIn(Strict):
             lines,
             None if choice is None else PromiseChoice(choice.option_id, choice.deliver_by),
             self.service,
+            self.type,
+            None if self.bill_to is None else self.bill_to.to_domain(self.bill_to.name or None),
+            None if self.b2b is None else self.b2b.to_domain(),
         )
 
     def _line_requests(self) -> tuple[LineRequest, ...]:
@@ -195,6 +226,29 @@ class ShipToOut(BaseModel):
     longitude: float | None
 
 
+class HoldOut(BaseModel):
+    id: str
+    rule: str
+    reason: str
+    status: str
+    placed_at: str
+    placed_by: str
+    resolved_at: str | None
+    resolved_by: str | None
+    note: str | None
+
+
+class PipelineOut(BaseModel):
+    steps: list[str]
+    next: str | None  # the step it stands at; none: every step passed (or not begun)
+
+
+class B2BOut(BaseModel):
+    purchase_order: str
+    requested_date: str | None
+    ship_complete: bool
+
+
 class OrderOut(BaseModel):
     id: str
     channel: str
@@ -204,6 +258,12 @@ class OrderOut(BaseModel):
     total: str
     customer: CustomerOut
     ship_to: ShipToOut
+    type: str
+    on_hold: bool
+    holds: list[HoldOut]
+    pipeline: PipelineOut
+    bill_to: ShipToOut | None
+    b2b: B2BOut | None
     lines: list[LineOut]
     fulfillments: list[FulfillmentOut]
     promise: PromiseOut | None

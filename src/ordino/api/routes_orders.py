@@ -11,16 +11,16 @@ from pydantic import Field
 
 from ordino.api.creation import PROBLEM, IdempotencyHeader, created, idempotency
 from ordino.api.deps import clock, unit_of_work
-from ordino.api.fields import ID_PATTERN, Instant, Strict
+from ordino.api.fields import ID_PATTERN, Instant, OptionalText, Strict, Text
 from ordino.api.fulfillment_schemas import CancellationIn, by_line
 from ordino.api.order_schemas import CancelIn, OrderIn, OrderOut, OrderPage
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
 from ordino.domain.feeds import Source
-from ordino.domain.orders import OrderQuery
+from ordino.domain.order_commands import OrderQuery
 from ordino.domain.rollup import OrderStatus
 from ordino.errors import Forbidden
-from ordino.services import fulfillment, orders, rerouting, sourcing
+from ordino.services import fulfillment, orders, pipelines, rerouting, sourcing
 
 router = APIRouter(prefix="/v1/orders")
 
@@ -136,6 +136,61 @@ def cancel_units(
     source = Source(f"key:{caller.id}", clock(request), body.reason)
     units = by_line(body.lines) or {}
     return JSONResponse(fulfillment.cancel_units(order_id, units, uow, source, caller.orders))
+
+
+class HoldIn(Strict):
+    reason: Text
+
+
+class HoldActionIn(Strict):
+    note: OptionalText = None
+
+
+HoldIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+Holder = Annotated[ApiKey, Depends(require(Permission.HOLDS_MANAGE))]
+
+
+@router.post("/{order_id}/holds", status_code=201)
+def hold_order(order_id: OrderIdPath, body: HoldIn, request: Request, caller: Holder) -> Response:
+    """Hold the order by hand: nothing more of it is released until the hold is."""
+    uow, now = unit_of_work(request), clock(request)
+    answer = pipelines.hold_order(
+        order_id, body.reason, f"key:{caller.id}", uow, now, caller.orders
+    )
+    return JSONResponse(answer, status_code=201)
+
+
+@router.post("/{order_id}/holds/{hold_id}/release")
+def release_hold(
+    order_id: OrderIdPath,
+    hold_id: HoldIdPath,
+    request: Request,
+    caller: Holder,
+    body: HoldActionIn | None = None,
+) -> Response:
+    """Release the hold; with no other, the order goes on through its pipeline."""
+    action = pipelines.HoldAction(
+        order_id, hold_id, f"key:{caller.id}", body.note if body else None
+    )
+    uow, now = unit_of_work(request), clock(request)
+    return JSONResponse(pipelines.release_hold(action, uow, now, caller.orders))
+
+
+@router.post("/{order_id}/holds/{hold_id}/cancel")
+def cancel_from_hold(
+    order_id: OrderIdPath,
+    hold_id: HoldIdPath,
+    request: Request,
+    caller: Holder,
+    body: HoldActionIn | None = None,
+) -> Response:
+    """Cancel the order from the hold (fraud confirmed, credit refused): every unit
+    not gone is let go, and its holds are resolved as cancelled."""
+    action = pipelines.HoldAction(
+        order_id, hold_id, f"key:{caller.id}", body.note if body else None
+    )
+    uow, now = unit_of_work(request), clock(request)
+    return JSONResponse(pipelines.cancel_from_hold(action, uow, now, caller.orders))
 
 
 @router.get("/{order_id}/sourcing")

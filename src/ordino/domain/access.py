@@ -29,6 +29,7 @@ class Permission(StrEnum):
     FULFILLMENT_WRITE = "fulfillment:write"  # deliveries and collections of orders
     JOBS_ADMIN = "jobs:admin"  # the worker's dead jobs: read and requeue
     WEBHOOKS_ADMIN = "webhooks:admin"  # subscriptions and their delivery logs
+    HOLDS_MANAGE = "holds:manage"  # hold orders by hand, release holds, cancel from them
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -39,6 +40,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORDERS_CREATE,
             Permission.ORDERS_READ,
             Permission.ORDERS_CANCEL,
+            Permission.HOLDS_MANAGE,
         }
     ),
     Role.CHANNEL: frozenset(

@@ -24,7 +24,7 @@ from ordino.domain.ids import new_id
 # The kinds of job Ordino enqueues (their handlers: ordino.services.work).
 FILL_BACKORDERS = "backorders.fill"  # supply arrived: source the units waiting for it
 DELIVER_WEBHOOKS = "webhooks.deliver"  # post a subscription's waiting events, in order
-RELEASE_ORDER = "orders.release"  # send an order's allocated units to their locations
+ADVANCE_ORDER = "orders.advance"  # run an order's pipeline on (checks, …, release)
 
 
 class JobStatus(StrEnum):
@@ -84,7 +84,7 @@ class DeadJob:
     key: str | None = field(default=None)
 
 
-def release_job(order_id: str, now: datetime) -> Job:
-    """Release the order's units that are allocated and not released yet; one waits
-    per order at a time."""
-    return Job.new(RELEASE_ORDER, {"order_id": order_id}, now, key=order_id)
+def advance_job(order_id: str, now: datetime, run_at: datetime | None = None) -> Job:
+    """Run the order's pipeline from where it stands (past its end: release what was
+    allocated since); one waits per order at a time."""
+    return Job.new(ADVANCE_ORDER, {"order_id": order_id}, now, key=order_id, run_at=run_at)

@@ -21,66 +21,17 @@ from typing import Any
 from ordino.domain.events import Event
 from ordino.domain.fulfillment import Fulfillment, FulfillmentStatus
 from ordino.domain.geo import Point
+from ordino.domain.holds import Hold
 from ordino.domain.ids import new_id
 from ordino.domain.inventory import Reservation
 from ordino.domain.money import Money
 from ordino.domain.network import Address
-from ordino.domain.promising import DeliveryRecord, OrderPromise, PromiseChoice
+from ordino.domain.order_commands import B2B, Customer, PlaceOrder
+from ordino.domain.pipelines import Step
+from ordino.domain.promising import DeliveryRecord, Method, OrderPromise
 from ordino.domain.rollup import LineCounts, LineStatus, OrderStatus, order_status
 from ordino.domain.sourcing import SourcingPlan
-from ordino.errors import FieldError, IllegalTransition, NotFound
-
-
-@dataclass(frozen=True)
-class Customer:
-    email: str
-    name: str | None = None
-    phone: str | None = None
-
-
-@dataclass(frozen=True)
-class LineRequest:
-    sku: str
-    quantity: int
-    unit_price: Decimal
-
-
-@dataclass(frozen=True)
-class PlaceOrder:
-    channel: str
-    external_id: str
-    currency: str
-    customer: Customer
-    ship_to: Address
-    ship_to_point: Point | None
-    lines: tuple[LineRequest, ...]
-    promise: PromiseChoice | None = None
-    service: str | None = None  # the carrier service, when no promise names it
-
-
-def order_problems(cmd: PlaceOrder) -> list[FieldError]:
-    """What makes a command unplaceable whatever the stock: the API's schema refuses
-    these too; services check again for callers that do not pass through it."""
-    problems = [] if cmd.lines else [FieldError("lines", "an order needs at least one line")]
-    for i, line in enumerate(cmd.lines):
-        if line.quantity <= 0:
-            problems.append(FieldError(f"lines[{i}].quantity", "must be greater than 0"))
-        if line.unit_price < 0:
-            problems.append(FieldError(f"lines[{i}].unit_price", "must not be negative"))
-    return problems
-
-
-@dataclass(frozen=True)
-class OrderQuery:
-    """Which orders to list; they come newest first, `before_id` is the cursor."""
-
-    status: OrderStatus | None = None
-    channel: str | None = None
-    customer_email: str | None = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
-    before_id: str | None = None
-    location_id: str | None = None  # only orders with an allocation at this location
+from ordino.errors import IllegalTransition, NotFound
 
 
 @dataclass(frozen=True)
@@ -133,6 +84,12 @@ class Order:
     promise: OrderPromise | None = None
     fulfillments: list[Fulfillment] = field(default_factory=list)
     status: OrderStatus = OrderStatus.PLACED  # derived (`settle`)
+    type: str = "ship_to_home"  # its order type (`ordino.domain.pipelines`)
+    pipeline: tuple[Step, ...] = ()  # the type's steps, copied when it first advances
+    step: int = 0  # the next step of `pipeline` to run
+    holds: list[Hold] = field(default_factory=list)
+    bill_to: Address | None = None
+    b2b: B2B | None = None
     pending_events: list[Event] = field(default_factory=list)
 
     @classmethod
@@ -161,6 +118,9 @@ class Order:
             created_at=now,
             updated_at=now,
             promise=promise,
+            type=cmd.type or order_type_of(cmd, promise),
+            bill_to=cmd.bill_to,
+            b2b=cmd.b2b,
         )
         order.settle()
         order.record("order.created", now, _promised(promise) | order._backordered())
@@ -189,6 +149,10 @@ class Order:
         for line in self.lines:
             line.status = self.counts(line).status
         self.status = order_status([line.status for line in self.lines])
+
+    @property
+    def on_hold(self) -> bool:
+        return any(hold.active for hold in self.holds)
 
     @property
     def backordered(self) -> bool:
@@ -371,6 +335,18 @@ class Order:
 
 def _units(by_line: dict[int, int]) -> list[dict[str, int]]:
     return [{"line_no": no, "quantity": q} for no, q in sorted(by_line.items()) if q]
+
+
+def order_type_of(cmd: PlaceOrder, promise: OrderPromise | None) -> str:
+    """The type of an order placed without one: a business's by its purchase order,
+    else by how the customer chose to receive it."""
+    if cmd.b2b is not None:
+        return "b2b"
+    if promise is not None and promise.method is Method.PICKUP:
+        return "pickup_in_store"
+    if promise is not None and promise.method is Method.SHIP_TO_STORE:
+        return "ship_to_store"
+    return "ship_to_home"
 
 
 def _promised(promise: OrderPromise | None) -> dict[str, Any]:

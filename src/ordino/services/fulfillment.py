@@ -26,7 +26,7 @@ from ordino.domain.fulfillment import (
 )
 from ordino.domain.ids import new_id
 from ordino.domain.inventory import Reservation
-from ordino.domain.jobs import release_job
+from ordino.domain.jobs import advance_job
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.promising import DeliveryRecord
 from ordino.domain.rollup import OrderStatus
@@ -40,24 +40,6 @@ from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
 
 Step = Callable[[Order, Fulfillment], list[StockChange]]
-
-
-def release_order(order_id: str, uow: UnitOfWork, now: datetime) -> list[str]:
-    """Send the order's allocated, unreleased units to their locations; the new
-    fulfillment orders' ids (none: nothing to release, or the order is closed)."""
-
-    def attempt(_: int) -> list[str]:
-        with uow:
-            order = uow.orders.get(order_id, for_update=True)
-            if order is None or order.status in (OrderStatus.CANCELLED, OrderStatus.FULFILLED):
-                return []
-            made = fulfilling.release(order, now)
-            if made:
-                uow.orders.save(order)
-                uow.commit()
-            return [fo.id for fo in made]
-
-    return with_retries(attempt)
 
 
 def accept(
@@ -274,7 +256,7 @@ def _update(
             if reroute is not None and turned_down:
                 (location_id,) = turned_down
                 source_waiting(uow, reroute, order, source.now, REROUTE, also=location_id)
-                uow.jobs.add(release_job(order.id, source.now), source.now)
+                uow.jobs.add(advance_job(order.id, source.now), source.now)
             uow.commit()
         return {"order": order_view(order), "fulfillment": fulfillment_document(fo)}
 

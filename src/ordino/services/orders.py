@@ -11,17 +11,11 @@ from ordino.domain.catalog import refuse_unknown_skus
 from ordino.domain.changes import Change
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.inventory import Floor, Position
-from ordino.domain.jobs import release_job
+from ordino.domain.jobs import advance_job
 from ordino.domain.money import Money
-from ordino.domain.orders import (
-    EVERY_ORDER,
-    LineRequest,
-    Order,
-    OrderQuery,
-    OrderScope,
-    PlaceOrder,
-    order_problems,
-)
+from ordino.domain.order_commands import LineRequest, OrderQuery, PlaceOrder, order_problems
+from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.domain.pipelines import BUILT_IN
 from ordino.domain.promising import (
     CartLine,
     Method,
@@ -123,6 +117,7 @@ def _place_once(
             return earlier
         if retry:  # the first attempt leaves duplicates to the unique constraint
             _refuse_duplicate(uow, cmd)
+        _refuse_unknown_type(uow, cmd.type)
         if cmd.promise is None:
             sourced = _sourced(uow, capture, cmd, fresh=retry)
             promise = None
@@ -135,12 +130,18 @@ def _place_once(
         uow.sourcing.add(order.id, 1, sourced.record, now)
         remember(uow, idempotency, answer, now)
         uow.inventory.reserve(order.reservations(now), now, sourced.floors)
-        uow.jobs.add(release_job(order.id, now), now)
+        uow.jobs.add(advance_job(order.id, now), now)
         # The store writes all of it here. LostRace when the stock went to another
         # order (the retry re-plans) or the order or key arrived twice (the retry
         # names the duplicate or replays the first answer).
         uow.commit()
         return answer
+
+
+def _refuse_unknown_type(uow: UnitOfWork, name: str | None) -> None:
+    """An order names a type that exists (built in, or configured)."""
+    if name is not None and name not in BUILT_IN and uow.order_types.get(name) is None:
+        raise InvalidInput.of("type", f"no order type {name!r}")
 
 
 def _refuse_duplicate(uow: UnitOfWork, cmd: PlaceOrder) -> None:

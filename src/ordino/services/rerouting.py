@@ -17,7 +17,7 @@ from typing import Any
 
 from ordino.domain.changes import Change
 from ordino.domain.inventory import Floor
-from ordino.domain.jobs import release_job
+from ordino.domain.jobs import advance_job
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.promising import CartLine, Method, PromiseDestination
 from ordino.domain.sourcing import SourcingPlan
@@ -75,7 +75,7 @@ def reject_allocation(
             order.withdraw(location_id, now, reason)
             uow.inventory.release(order.id, now, location_id)
             decision = source_waiting(uow, capture, order, now, REROUTE, also=location_id)
-            uow.jobs.add(release_job(order.id, now), now)
+            uow.jobs.add(advance_job(order.id, now), now)
             uow.commit()
         return {"order": order_view(order), "sourcing": decision}
 
@@ -107,7 +107,7 @@ def _fill(uow: UnitOfWork, capture: Capture, order_id: str, now: datetime, _: in
         decision = source_waiting(uow, capture, order, now, SUPPLY)
         if decision is None or _allocated(order) == before:
             return False  # nothing new: no decision recorded, nothing written
-        uow.jobs.add(release_job(order.id, now), now)
+        uow.jobs.add(advance_job(order.id, now), now)
         uow.commit()
         return True
 

@@ -22,12 +22,15 @@ from ordino.domain.costs import LocationCosts, RateCard
 from ordino.domain.events import Event
 from ordino.domain.feeds import FeedPlan, Key
 from ordino.domain.geo import Point, PostalCode
+from ordino.domain.holds import HoldRule
 from ordino.domain.idempotency import StoredAnswer
 from ordino.domain.inventory import Discrepancy, Floor, Position, Reservation
 from ordino.domain.jobs import DeadJob, Job
 from ordino.domain.network import Location
 from ordino.domain.operations import CapacityTaken
-from ordino.domain.orders import Order, OrderQuery
+from ordino.domain.order_commands import OrderQuery
+from ordino.domain.orders import Order
+from ordino.domain.pipelines import OrderType
 from ordino.domain.profiles import SourcingProfile
 from ordino.domain.promising import DeliveryRecord, PromisePerformance
 from ordino.domain.signals import SignalState
@@ -135,6 +138,7 @@ class Orders(Protocol):
     def fulfillments_at(
         self, location_id: str, statuses: Sequence[str], limit: int, after: str | None = None
     ) -> list[str]: ...
+    def velocity(self, email: str, since: datetime, before: datetime) -> tuple[int, int]: ...
 
 
 class Idempotency(Protocol):
@@ -278,6 +282,10 @@ class UnitOfWork(Protocol):
     def outbox(self) -> Outbox: ...
     @property
     def webhooks(self) -> Webhooks: ...
+    @property
+    def order_types(self) -> NamedDocuments[OrderType]: ...
+    @property
+    def hold_rules(self) -> NamedDocuments[HoldRule]: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

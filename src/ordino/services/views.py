@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ordino.domain.advancing import hold_document, next_step
 from ordino.domain.availability import AvailabilityView, view_document
 from ordino.domain.catalog import Product
 from ordino.domain.fulfillment import fulfillment_document
@@ -35,6 +36,23 @@ def order_view(order: Order) -> dict[str, Any]:
             "phone": order.customer.phone,
         },
         "ship_to": ship_to_document(ship_to, point),
+        "type": order.type,
+        "on_hold": order.on_hold,
+        "holds": [hold_document(h) for h in order.holds],
+        "pipeline": {
+            "steps": [str(step) for step in order.pipeline],
+            "next": str(step) if (step := next_step(order)) else None,
+        },
+        "bill_to": None if order.bill_to is None else ship_to_document(order.bill_to, None),
+        "b2b": None
+        if order.b2b is None
+        else {
+            "purchase_order": order.b2b.purchase_order,
+            "requested_date": order.b2b.requested_date.isoformat()
+            if order.b2b.requested_date
+            else None,
+            "ship_complete": order.b2b.ship_complete,
+        },
         "lines": [
             {
                 "line_no": line.line_no,

@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.jobs import DELIVER_WEBHOOKS, FILL_BACKORDERS, RELEASE_ORDER
-from ordino.services.fulfillment import release_order
+from ordino.domain.jobs import ADVANCE_ORDER, DELIVER_WEBHOOKS, FILL_BACKORDERS
 from ordino.services.orders import Capture
+from ordino.services.pipelines import advance_order
 from ordino.services.rerouting import fill_backorders
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.webhooks import Post, deliver
@@ -27,7 +27,7 @@ def handlers(
     def webhooks(payload: Mapping[str, Any], now: datetime) -> None:
         deliver(payload["webhook_id"], uow(), post, clock)
 
-    def release(payload: Mapping[str, Any], now: datetime) -> None:
-        release_order(payload["order_id"], uow(), now)
+    def advance(payload: Mapping[str, Any], now: datetime) -> None:
+        advance_order(payload["order_id"], uow(), now)
 
-    return {FILL_BACKORDERS: fill, DELIVER_WEBHOOKS: webhooks, RELEASE_ORDER: release}
+    return {FILL_BACKORDERS: fill, DELIVER_WEBHOOKS: webhooks, ADVANCE_ORDER: advance}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ordino.domain.jobs import DeadJob, Job, JobStatus
@@ -51,10 +51,18 @@ class SqlJobs:
         return self.connection.execute(statement).first() is not None
 
     def claim(self, worker: str, now: datetime, lease: timedelta, limit: int) -> list[Job]:
-        """Lease up to `limit` due jobs to `worker`, those due longest first."""
-        c = jobs.c
+        """Lease up to `limit` due jobs to `worker`, those due longest first. A job
+        whose key has one running (its lease alive) waits for it: jobs of one key
+        never run at once (a subscription's deliveries stay in order)."""
+        c, running = jobs.c, jobs.alias("running").c
+        busy = exists().where(
+            running.kind == c.kind,
+            running.key == c.key,
+            running.status == _RUNNING,
+            running.locked_until >= now,
+        )
         due = or_(
-            and_(c.status == _QUEUED, c.run_at <= now),
+            and_(c.status == _QUEUED, c.run_at <= now, ~busy),
             and_(c.status == _RUNNING, c.locked_until < now),
         )
         pick = select(c.id).where(due).order_by(c.run_at, c.id).limit(limit)
@@ -83,8 +91,13 @@ class SqlJobs:
     def failed(
         self, job_id: str, worker: str, error: str, now: datetime, retry_at: datetime | None
     ) -> bool:
-        """The job failed: it waits until `retry_at`, or (None) it is dead."""
+        """The job failed: it waits until `retry_at`, or (None) it is dead. One of its
+        key queued meanwhile does what it would have: it goes, and that one waits."""
         held = and_(jobs.c.id == job_id, jobs.c.locked_by == worker, jobs.c.status == _RUNNING)
+        if retry_at is not None and self._twin_queued(job_id):
+            twin = and_(jobs.c.status == _QUEUED, jobs.c.key.is_not(None), *_same_key(job_id))
+            self.connection.execute(update(jobs).where(twin).values(run_at=retry_at))
+            return bool(self.connection.execute(delete(jobs).where(held)).rowcount)
         values: dict[str, Any] = {
             "last_error": error[:2000],
             "locked_by": None,
@@ -113,9 +126,20 @@ class SqlJobs:
             for row in self.connection.execute(query)
         ]
 
+    def _twin_queued(self, job_id: str) -> bool:
+        query = select(func.count()).where(jobs.c.status == _QUEUED, *_same_key(job_id))
+        return bool(self.connection.scalar(query))
+
     def requeue(self, job_id: str, now: datetime) -> bool:
-        """A dead job is tried again, with all its attempts."""
+        """A dead job is tried again, with all its attempts (when one of its key is
+        queued already, that one will do)."""
         c = jobs.c
+        if self._twin_queued(job_id):
+            return bool(
+                self.connection.execute(
+                    delete(jobs).where(c.id == job_id, c.status == _DEAD)
+                ).rowcount
+            )
         statement = (
             update(jobs)
             .where(c.id == job_id, c.status == _DEAD)
@@ -127,3 +151,13 @@ class SqlJobs:
         c = jobs.c
         query = select(func.count()).where(c.status.in_([_QUEUED, _RUNNING]))
         return int(self.connection.scalar(query) or 0)
+
+
+def _same_key(job_id: str) -> tuple[ColumnElement[bool], ...]:
+    """Conditions: a job of the same kind and key as `job_id` (itself excluded)."""
+    this = select(jobs.c.kind, jobs.c.key).where(jobs.c.id == job_id).subquery()
+    return (
+        jobs.c.id != job_id,
+        jobs.c.kind == select(this.c.kind).scalar_subquery(),
+        jobs.c.key == select(this.c.key).scalar_subquery(),
+    )

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, delete, func, insert, select, update
 
 from ordino.domain.fulfillment import Fulfillment, FulfillmentLine, FulfillmentStatus
 from ordino.domain.geo import Point
+from ordino.domain.holds import Hold, HoldStatus
 from ordino.domain.money import Money, from_minor, to_minor
 from ordino.domain.network import Address, ship_to_document
 from ordino.domain.operations import CapacityTaken
-from ordino.domain.orders import Allocation, Customer, Order, OrderLine, OrderQuery
+from ordino.domain.order_commands import B2B, Customer, OrderQuery
+from ordino.domain.orders import Allocation, Order, OrderLine
+from ordino.domain.pipelines import Step
 from ordino.domain.promising import Method, OrderPromise
 from ordino.domain.rollup import LineStatus, OrderStatus
 from ordino.errors import LostRace
@@ -25,6 +28,7 @@ from ordino.store.tables import (
     allocations,
     fulfillment_lines,
     fulfillments,
+    holds,
     order_lines,
     order_promises,
     orders,
@@ -103,7 +107,28 @@ class SqlOrders:
         if held:
             self.connection.execute(insert(allocations), held)
         self._save_fulfillments(order)
+        self._save_holds(order)
         self._flush_events(order)
+
+    def _save_holds(self, order: Order) -> None:
+        self.connection.execute(delete(holds).where(holds.c.order_id == order.id))
+        if order.holds:
+            rows = [
+                {
+                    "id": h.id,
+                    "order_id": order.id,
+                    "rule": h.rule,
+                    "reason": h.reason,
+                    "status": str(h.status),
+                    "placed_at": h.placed_at,
+                    "placed_by": h.placed_by,
+                    "resolved_at": h.resolved_at,
+                    "resolved_by": h.resolved_by,
+                    "note": h.note,
+                }
+                for h in order.holds
+            ]
+            self.connection.execute(insert(holds), rows)
 
     def _save_fulfillments(self, order: Order) -> None:
         for table in (fulfillment_lines, fulfillments):
@@ -124,6 +149,18 @@ class SqlOrders:
                 for line in fo.lines
             ]
             self.connection.execute(insert(fulfillment_lines), rows)
+
+    def velocity(self, email: str, since: datetime, before: datetime) -> tuple[int, int]:
+        """How many orders the customer placed from `since` to before `before`, and
+        their total in minor units (of whatever currency: a rough measure)."""
+        row = self.connection.execute(
+            select(func.count(), func.coalesce(func.sum(orders.c.total_minor), 0)).where(
+                orders.c.customer_email == email,
+                orders.c.created_at >= since,
+                orders.c.created_at < before,
+            )
+        ).one()
+        return int(row[0]), int(row[1])
 
     def order_of_fulfillment(self, fulfillment_id: str) -> str | None:
         query = select(fulfillments.c.order_id).where(fulfillments.c.id == fulfillment_id)
@@ -165,6 +202,11 @@ class SqlOrders:
             "created_at": order.created_at,
             "updated_at": order.updated_at,
             "version": order.version,
+            "type": order.type,
+            "pipeline": [str(step) for step in order.pipeline],
+            "step": order.step,
+            "bill_to": None if order.bill_to is None else ship_to_document(order.bill_to, None),
+            "b2b": None if order.b2b is None else _b2b_document(order.b2b),
         }
 
     def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
@@ -241,10 +283,30 @@ class SqlOrders:
                 select(order_promises).where(order_promises.c.order_id.in_(ids))
             )
         }
-        fos = self._fulfillments(ids)
+        fos, on_hold = self._fulfillments(ids), self._holds(ids)
         return [
-            _order(head, by_order[head.id], promised.get(head.id), fos[head.id]) for head in heads
+            _with(_order(head, by_order[head.id], promised.get(head.id), fos[head.id]), on_hold)
+            for head in heads
         ]
+
+    def _holds(self, ids: list[str]) -> dict[str, list[Hold]]:
+        found: dict[str, list[Hold]] = defaultdict(list)
+        query = select(holds).where(holds.c.order_id.in_(ids)).order_by(holds.c.id)
+        for row in self.connection.execute(query):
+            found[row.order_id].append(
+                Hold(
+                    row.id,
+                    row.rule,
+                    row.reason,
+                    HoldStatus(row.status),
+                    row.placed_at,
+                    row.placed_by,
+                    row.resolved_at,
+                    row.resolved_by,
+                    row.note,
+                )
+            )
+        return found
 
     def _fulfillments(self, ids: list[str]) -> dict[str, list[Fulfillment]]:
         lines: dict[str, list[FulfillmentLine]] = defaultdict(list)
@@ -275,6 +337,30 @@ class SqlOrders:
                 )
             )
         return found
+
+
+def _with(order: Order, held: dict[str, list[Hold]]) -> Order:
+    order.holds = held.get(order.id, [])
+    return order
+
+
+def _b2b_document(b2b: B2B) -> dict[str, Any]:
+    return {
+        "purchase_order": b2b.purchase_order,
+        "requested_date": b2b.requested_date.isoformat() if b2b.requested_date else None,
+        "ship_complete": b2b.ship_complete,
+    }
+
+
+def _b2b(document: dict[str, Any] | None) -> B2B | None:
+    if document is None:
+        return None
+    requested = document.get("requested_date")
+    return B2B(
+        document["purchase_order"],
+        date.fromisoformat(requested) if requested else None,
+        document["ship_complete"],
+    )
 
 
 def _line_row(order: Order, line: OrderLine) -> dict[str, Any]:
@@ -399,4 +485,9 @@ def _order(
         version=head.version,
         promise=promise,
         fulfillments=fulfilled,
+        type=head.type,
+        pipeline=tuple(Step(step) for step in head.pipeline),
+        step=head.step,
+        bill_to=None if head.bill_to is None else _ship_to(head.bill_to)[0],
+        b2b=_b2b(head.b2b),
     )

@@ -368,6 +368,11 @@ orders = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("type", String(32), nullable=False, server_default="ship_to_home"),
+    Column("pipeline", Document, nullable=False, server_default="[]"),  # its type's steps
+    Column("step", Integer, nullable=False, server_default="0"),  # the next to run
+    Column("bill_to", Document),
+    Column("b2b", Document),  # purchase order, requested date, ship complete
     UniqueConstraint("channel", "external_id", name="uq_orders_channel_external_id"),
     Index("ix_orders_status_id", "status", "id"),
     Index("ix_orders_customer_email_id", "customer_email", "id"),
@@ -394,6 +399,41 @@ order_lines = Table(
     Column("backordered", Integer, nullable=False, server_default="0"),
     # Backordered lines are found by their count when supply arrives.
     Index("ix_order_lines_backordered_order_id", "backordered", "order_id"),
+)
+
+holds = Table(
+    "holds",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("order_id", String(32), ForeignKey("orders.id"), nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("placed_at", UTCDateTime, nullable=False),
+    Column("placed_by", String(100), nullable=False),
+    Column("resolved_at", UTCDateTime),
+    Column("resolved_by", String(100)),
+    Column("note", String(200)),
+    Index("ix_holds_order_id", "order_id"),
+    Index("ix_holds_status_order_id", "status", "order_id"),  # the orders on hold
+)
+
+hold_rules = Table(  # `ordino.domain.holds.hold_rule_document`
+    "hold_rules",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+order_types = Table(  # `ordino.domain.pipelines.order_type_document`
+    "order_types",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 fulfillments = Table(
@@ -555,14 +595,15 @@ jobs = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_jobs_status_run_at", "status", "run_at"),
-    # One waiting job per kind and key: enqueueing twice adds nothing.
+    # One queued job per kind and key: enqueueing twice adds nothing. One may be
+    # queued while another runs: what changed since the running one read runs after.
     Index(
-        "uq_jobs_kind_key_waiting",
+        "uq_jobs_kind_key_queued",
         "kind",
         "key",
         unique=True,
-        postgresql_where=text("status IN ('queued', 'running')"),
-        sqlite_where=text("status IN ('queued', 'running')"),
+        postgresql_where=text("status = 'queued'"),
+        sqlite_where=text("status = 'queued'"),
     ),
 )
 
@@ -595,4 +636,49 @@ webhook_deliveries = Table(
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("subscription_id", "event_id", name="uq_webhook_deliveries_once"),
     Index("ix_webhook_deliveries_waiting", "subscription_id", "delivered_at", "seq"),
+)
+
+# The sandbox payment gateway's own ledger (ordino.gateways.sandbox), as a card
+# gateway keeps it: its authorisations, and the answer to every operation under its
+# idempotency key. Never a whole card number: its last four digits at most.
+sandbox_authorisations = Table(
+    "sandbox_authorisations",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("token_last4", String(4), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("authorised_minor", BigInteger, nullable=False),
+    Column("captured_minor", BigInteger, nullable=False),
+    Column("refunded_minor", BigInteger, nullable=False),
+    Column("voided", Boolean, nullable=False),
+    Column("declines_captures", Boolean, nullable=False),  # as its test card does
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    CheckConstraint("authorised_minor > 0", name="authorised_positive"),
+    CheckConstraint(
+        "captured_minor >= 0 AND captured_minor <= authorised_minor",
+        name="captured_within_authorised",
+    ),
+    CheckConstraint(
+        "refunded_minor >= 0 AND refunded_minor <= captured_minor",
+        name="refunded_within_captured",
+    ),
+)
+
+sandbox_operations = Table(
+    "sandbox_operations",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    # Of the request (kind, card's last four or authorisation, amount, currency): the
+    # same key with another request is refused.
+    Column("fingerprint", String(64), nullable=False),
+    Column("authorisation_id", String(32), ForeignKey("sandbox_authorisations.id")),
+    Column("amount_minor", BigInteger, nullable=False),  # what was done; 0 if nothing
+    Column("currency", String(3)),  # of the amount, once known
+    Column("outcome", String(16), nullable=False),
+    Column("reference", String(32)),
+    Column("message", String(200)),
+    Column("expires_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
 )

@@ -15,6 +15,8 @@ from sqlalchemy import Connection, Engine
 from ordino.domain.carriers import service_document, service_from_document
 from ordino.domain.changes import Change
 from ordino.domain.costs import rate_card_document, rate_card_from_document
+from ordino.domain.holds import hold_rule_document, hold_rule_from_document
+from ordino.domain.pipelines import order_type_document, order_type_from_document
 from ordino.store.audit import SqlAudit
 from ordino.store.catalog import SqlCatalog, SqlNetwork
 from ordino.store.documents import SqlNamedDocuments
@@ -36,7 +38,7 @@ from ordino.store.records import SqlApiKeys, SqlIdempotency
 from ordino.store.signals import SqlSignals
 from ordino.store.sourcing import SqlSourcingDecisions
 from ordino.store.supply import SqlSupply
-from ordino.store.tables import carrier_services, rate_cards
+from ordino.store.tables import carrier_services, hold_rules, order_types, rate_cards
 from ordino.store.views import SqlViews
 from ordino.store.webhooks import SqlWebhooks
 
@@ -93,6 +95,18 @@ class SqlUnitOfWork:
         self.jobs = SqlJobs(connection)
         self.outbox = SqlOutbox(connection)
         self.webhooks = SqlWebhooks(connection)
+        self.order_types = SqlNamedDocuments(
+            connection,
+            order_types.c.name,
+            (order_type_from_document, order_type_document),
+            lambda order_type: order_type.name,
+        )
+        self.hold_rules = SqlNamedDocuments(
+            connection,
+            hold_rules.c.name,
+            (hold_rule_from_document, hold_rule_document),
+            lambda rule: rule.name,
+        )
         return self
 
     def __exit__(

@@ -1,0 +1,91 @@
+"""Order types (their pipelines) and hold rules: configuration, as data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from ordino.api.deps import clock, unit_of_work
+from ordino.api.fields import Strict, Text
+from ordino.api.security import require
+from ordino.domain.access import Permission
+from ordino.domain.holds import HoldRule
+from ordino.domain.pipelines import OrderType, Step
+from ordino.services import pipelines
+
+router = APIRouter(prefix="/v1")
+
+TypeName = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
+RuleName = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_-]*$")]
+READ = [Depends(require(Permission.AVAILABILITY_READ))]
+WRITE = [Depends(require(Permission.NETWORK_WRITE))]
+
+
+class OrderTypeIn(Strict):
+    steps: Annotated[
+        list[Step],
+        Field(
+            min_length=1,
+            max_length=10,
+            description="In the order they run; release last. checks: the hold rules; "
+            "authorise: the payment; requested_date: wait until lead_days before a B2B "
+            "order's requested date; ship_complete: wait until nothing is backordered",
+        ),
+    ]
+    description: Annotated[str, Field(max_length=200)] = ""
+    lead_days: Annotated[int, Field(ge=0, le=365)] = 0
+
+
+@router.get("/order-types", dependencies=READ)
+def list_order_types(request: Request) -> Response:
+    """Every order type: the built-in ones (as configured, where they are) and any
+    configured anew."""
+    return JSONResponse({"items": pipelines.list_order_types(unit_of_work(request))})
+
+
+@router.put("/order-types/{name}", dependencies=WRITE)
+def put_order_type(name: TypeName, body: OrderTypeIn, request: Request) -> Response:
+    """Create or replace a type's pipeline. Orders placed from now on run it; those
+    placed before keep the steps they began with."""
+    order_type = OrderType(name, tuple(body.steps), body.description, body.lead_days)
+    answer, created = pipelines.put_order_type(order_type, unit_of_work(request), clock(request))
+    return JSONResponse(answer, status_code=201 if created else 200)
+
+
+class HoldRuleIn(Strict):
+    expression: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=2000,
+            description="CEL, true: hold (the facts: docs/orchestration.md), e.g. "
+            "`order.total > 1000.0 && customer.orders_24h >= 3`",
+        ),
+    ]
+    reason: Text
+    order_types: Annotated[list[str], Field(max_length=20)] = []
+    enabled: bool = True
+
+
+@router.get("/hold-rules", dependencies=READ)
+def list_hold_rules(request: Request) -> Response:
+    return JSONResponse({"items": pipelines.list_hold_rules(unit_of_work(request))})
+
+
+@router.put("/hold-rules/{name}", dependencies=WRITE)
+def put_hold_rule(name: RuleName, body: HoldRuleIn, request: Request) -> Response:
+    """Create or replace a rule; it holds orders from their next checks on. An
+    expression that does not compile, or does not evaluate to true or false on an
+    order with every fact, is refused (422 naming `expression`)."""
+    rule = HoldRule(name, body.expression, body.reason, frozenset(body.order_types), body.enabled)
+    answer, created = pipelines.put_hold_rule(rule, unit_of_work(request), clock(request))
+    return JSONResponse(answer, status_code=201 if created else 200)
+
+
+@router.delete("/hold-rules/{name}", status_code=204, dependencies=WRITE)
+def delete_hold_rule(name: RuleName, request: Request) -> Response:
+    pipelines.remove_hold_rule(name, unit_of_work(request))
+    return Response(status_code=204)

@@ -1,0 +1,80 @@
+"""What a caller asks of orders: to place one (with its customer, lines, and for a
+business its purchase order), and which to list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from ordino.domain.geo import Point
+from ordino.domain.network import Address
+from ordino.domain.promising import PromiseChoice
+from ordino.domain.rollup import OrderStatus
+from ordino.errors import FieldError
+
+
+@dataclass(frozen=True)
+class Customer:
+    email: str
+    name: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class B2B:
+    """What a business's purchase order adds: its number, the date the buyer wants
+    it (released `lead_days` before: see the `b2b` order type), and whether it ships
+    only complete."""
+
+    purchase_order: str
+    requested_date: date | None = None
+    ship_complete: bool = True
+
+
+@dataclass(frozen=True)
+class PlaceOrder:
+    channel: str
+    external_id: str
+    currency: str
+    customer: Customer
+    ship_to: Address
+    ship_to_point: Point | None
+    lines: tuple[LineRequest, ...]
+    promise: PromiseChoice | None = None
+    service: str | None = None  # the carrier service, when no promise names it
+    type: str | None = None  # the order type; None: inferred (`order_type_of`)
+    bill_to: Address | None = None
+    b2b: B2B | None = None
+
+
+def order_problems(cmd: PlaceOrder) -> list[FieldError]:
+    """What makes a command unplaceable whatever the stock: the API's schema refuses
+    these too; services check again for callers that do not pass through it."""
+    problems = [] if cmd.lines else [FieldError("lines", "an order needs at least one line")]
+    for i, line in enumerate(cmd.lines):
+        if line.quantity <= 0:
+            problems.append(FieldError(f"lines[{i}].quantity", "must be greater than 0"))
+        if line.unit_price < 0:
+            problems.append(FieldError(f"lines[{i}].unit_price", "must not be negative"))
+    return problems
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """Which orders to list; they come newest first, `before_id` is the cursor."""
+
+    status: OrderStatus | None = None
+    channel: str | None = None
+    customer_email: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    before_id: str | None = None
+    location_id: str | None = None  # only orders with an allocation at this location

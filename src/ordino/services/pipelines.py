@@ -1,0 +1,230 @@
+"""Orders through their pipelines: the worker's `orders.advance`, order types as
+configuration, hold rules, and the holds people put, release and cancel from.
+
+Each step runs in a unit of work of its own, under the order's lock; the order
+goes on to the next while steps pass, and stops at the first that makes it wait.
+Whatever ends a wait queues the advance again: releasing the last hold, a backorder
+filled (ship complete), the requested date come (a job due then).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ordino.domain import advancing, fulfilling
+from ordino.domain.advancing import hold_document
+from ordino.domain.holds import MANUAL, HoldRule, hold_rule_document
+from ordino.domain.jobs import advance_job
+from ordino.domain.money import from_minor
+from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.domain.pipelines import BUILT_IN, OrderType, Step, order_type_document
+from ordino.domain.rollup import OrderStatus
+from ordino.engines.holds import Velocity, holding, order_facts, refuse_bad_rule
+from ordino.errors import InvalidInput, NotFound
+from ordino.services.orders import existing_order
+from ordino.services.retry import with_retries
+from ordino.services.unit_of_work import UnitOfWork
+from ordino.services.views import order_view
+
+VELOCITY_WINDOW = timedelta(hours=24)
+_CLOSED = (OrderStatus.CANCELLED, OrderStatus.FULFILLED)
+
+
+def advance_order(order_id: str, uow: UnitOfWork, now: datetime) -> None:
+    """Run the order's steps from where it stands until one makes it wait; past the
+    last, release whatever was allocated since."""
+    while with_retries(lambda _: _step_once(order_id, uow, now)):
+        pass
+
+
+def _step_once(order_id: str, uow: UnitOfWork, now: datetime) -> bool:
+    """One step; True when the order may go on to the next."""
+    with uow:
+        order = uow.orders.get(order_id, for_update=True)
+        if order is None or order.status in _CLOSED or order.on_hold:
+            return False
+        order_type = order_type_named(uow, order.type)
+        advancing.begin(order, order_type)
+        step = advancing.next_step(order)
+        go_on = _run(step, order, order_type, uow, now)
+        uow.orders.save(order)
+        uow.commit()
+    return go_on
+
+
+def _run(
+    step: Step | None, order: Order, order_type: OrderType, uow: UnitOfWork, now: datetime
+) -> bool:
+    if step is None:  # every step passed: what was allocated since goes out too
+        fulfilling.release(order, now)
+        return False
+    if step is Step.CHECKS and _held(order, uow, now):
+        return False
+    if step is Step.REQUESTED_DATE:
+        due = advancing.release_after(order, order_type.lead_days)
+        if due is not None and now < due:
+            uow.jobs.add(advance_job(order.id, now, run_at=due), now)
+            return False
+    ship_complete = order.b2b is not None and order.b2b.ship_complete
+    if step is Step.SHIP_COMPLETE and ship_complete and order.backordered:
+        return False  # the filling of its backorders queues the advance again
+    if step is Step.RELEASE:
+        fulfilling.release(order, now)
+    # Step.AUTHORISE passes: orders carry no payment yet (see docs/orchestration.md).
+    advancing.passed(order, step, now)
+    return True
+
+
+def _held(order: Order, uow: UnitOfWork, now: datetime) -> bool:
+    """Evaluate the hold rules that apply; hold the order for each that is true."""
+    rules = advancing.rules_to_check(order, [rule for rule, _ in uow.hold_rules.all()])
+    if not rules:
+        return False
+    count, value_minor = uow.orders.velocity(
+        order.customer.email, order.created_at - VELOCITY_WINDOW, order.created_at
+    )
+    velocity = Velocity(count, from_minor(value_minor, order.currency))
+    known = uow.geo.locate(order.ship_to.country, order.ship_to.postal_code) is not None
+    verdicts = holding(rules, order_facts(order, velocity, known))
+    advancing.held_by_rules(order, [(v.rule, v.reason) for v in verdicts], now)
+    return bool(verdicts)
+
+
+def order_type_named(uow: UnitOfWork, name: str) -> OrderType:
+    """The configured type of that name, else the built-in one."""
+    stored = uow.order_types.get(name)
+    if stored is not None:
+        order_type, version = stored
+        return OrderType(
+            name, order_type.steps, order_type.description, order_type.lead_days, version
+        )
+    if name in BUILT_IN:
+        return BUILT_IN[name]
+    raise NotFound(f"no order type {name}", extra={"type": name})
+
+
+def put_order_type(
+    order_type: OrderType, uow: UnitOfWork, now: datetime
+) -> tuple[dict[str, Any], bool]:
+    if problems := order_type.problems():
+        raise InvalidInput("the order type cannot run", errors=problems)
+    with uow:
+        created = uow.order_types.put(order_type, now)
+        uow.commit()
+        return order_type_view(order_type_named(uow, order_type.name)), created
+
+
+def list_order_types(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Every type an order may have: the built-in ones, as configured where they are,
+    and those configured anew."""
+    with uow:
+        configured = {t.name: t for t, _ in uow.order_types.all()}
+        names = sorted(set(BUILT_IN) | set(configured))
+        return [order_type_view(order_type_named(uow, name)) for name in names]
+
+
+def order_type_view(order_type: OrderType) -> dict[str, Any]:
+    return {
+        "name": order_type.name,
+        **order_type_document(order_type),
+        "version": order_type.version,
+        "built_in": order_type.version == 0,
+    }
+
+
+def put_hold_rule(rule: HoldRule, uow: UnitOfWork, now: datetime) -> tuple[dict[str, Any], bool]:
+    refuse_bad_rule(rule.expression)
+    with uow:
+        created = uow.hold_rules.put(rule, now)
+        uow.commit()
+        stored = uow.hold_rules.get(rule.name)
+    assert stored is not None
+    return hold_rule_view(*stored), created
+
+
+def list_hold_rules(uow: UnitOfWork) -> list[dict[str, Any]]:
+    with uow:
+        return [hold_rule_view(rule, version) for rule, version in uow.hold_rules.all()]
+
+
+def remove_hold_rule(name: str, uow: UnitOfWork) -> None:
+    with uow:
+        if not uow.hold_rules.remove(name):
+            raise NotFound(f"no hold rule {name}", extra={"name": name})
+        uow.commit()
+
+
+def hold_rule_view(rule: HoldRule, version: int) -> dict[str, Any]:
+    return {"name": rule.name, **hold_rule_document(rule), "version": version}
+
+
+def hold_order(
+    order_id: str,
+    reason: str,
+    by: str,
+    uow: UnitOfWork,
+    now: datetime,
+    scope: OrderScope = EVERY_ORDER,
+) -> dict[str, Any]:
+    """Hold the order by hand: nothing more of it is released until it is released."""
+
+    def attempt(_: int) -> dict[str, Any]:
+        with uow:
+            order = existing_order(uow, order_id, scope, for_update=True)
+            placed = advancing.hold(order, MANUAL, reason, by, now)
+            uow.orders.save(order)
+            uow.commit()
+        return hold_document(placed) | {"order": order_view(order)}
+
+    return with_retries(attempt)
+
+
+@dataclass(frozen=True)
+class HoldAction:
+    """Someone (`by`) acts on a hold of an order, saying why (`note`)."""
+
+    order_id: str
+    hold_id: str
+    by: str
+    note: str | None = None
+
+
+def release_hold(
+    action: HoldAction, uow: UnitOfWork, now: datetime, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """Release the hold; with none left the order goes on (the advance is queued)."""
+
+    def attempt(_: int) -> dict[str, Any]:
+        with uow:
+            order = existing_order(uow, action.order_id, scope, for_update=True)
+            released = advancing.release_hold(order, action.hold_id, action.by, action.note, now)
+            uow.orders.save(order)
+            if not order.on_hold:
+                uow.jobs.add(advance_job(order.id, now), now)
+            uow.commit()
+        return hold_document(released) | {"order": order_view(order)}
+
+    return with_retries(attempt)
+
+
+def cancel_from_hold(
+    action: HoldAction, uow: UnitOfWork, now: datetime, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """Cancel the order from its hold: every unit not gone is let go."""
+
+    def attempt(_: int) -> dict[str, Any]:
+        with uow:
+            order = existing_order(uow, action.order_id, scope, for_update=True)
+            resolved = advancing.cancel_from_hold(
+                order, action.hold_id, action.by, action.note, now
+            )
+            uow.orders.save(order)
+            uow.inventory.release(order.id, now)
+            if order.promise is not None and order.status is OrderStatus.CANCELLED:
+                uow.capacity.give_back(order.promise.capacity)
+            uow.commit()
+        return hold_document(resolved) | {"order": order_view(order)}
+
+    return with_retries(attempt)
