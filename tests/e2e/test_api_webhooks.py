@@ -17,9 +17,10 @@ from fastapi.testclient import TestClient
 
 from ordino.broker.http import post_json
 from ordino.engines.sourcing import RulesEngine
+from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.relay import relay_all
-from ordino.services.work import handlers
+from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
 from tests.builders import an_order_body
 from tests.conftest import Clock
@@ -64,7 +65,12 @@ def _work(api: TestClient, clock: Clock) -> None:
     uow = api.app.state.uow  # type: ignore[attr-defined]
     relay_all(uow(), None, clock())
     capture = Capture(RulesEngine())
-    Worker("test", uow, clock, handlers(uow, capture, post_json, clock)).run_until_idle()
+    Worker(
+        "test",
+        uow,
+        clock,
+        handlers(uow, capture, Outside(post_json, SandboxGateway(uow().engine)), clock),
+    ).run_until_idle()
 
 
 def _verified(secret: str, headers: dict[str, str], body: str) -> bool:

@@ -16,6 +16,7 @@ from ordino.domain.feeds import Count, Source
 from ordino.domain.network import LocationType
 from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.errors import InsufficientStock, NotFound
+from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.inventory import count_stock
 from ordino.services.operations import RATE_CARDS, put_location_costs, put_named
 from ordino.services.orders import Capture, get_order, place_order
@@ -23,7 +24,7 @@ from ordino.services.profiles import put_profile
 from ordino.services.rerouting import Rejection, fill_backorders, reject_allocation
 from ordino.services.signals import evaluate_all
 from ordino.services.sourcing import get_sourcing
-from ordino.services.work import handlers
+from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
 from ordino.store.tables import jobs, reservations
 from ordino.store.uow import SqlUnitOfWork
@@ -281,7 +282,12 @@ def test_stock_rising_by_a_count_has_the_worker_fill_what_waited(
     uow: SqlUnitOfWork, clock: Clock
 ) -> None:
     uow_of = lambda: SqlUnitOfWork(uow.engine)  # noqa: E731
-    worker = Worker("w", uow_of, clock, handlers(uow_of, Capture(), post_json, clock))
+    worker = Worker(
+        "w",
+        uow_of,
+        clock,
+        handlers(uow_of, Capture(), Outside(post_json, SandboxGateway(uow.engine)), clock),
+    )
     with_stock(uow, clock(), {("DC-BER", "SKU-1"): 1})
     put_profile(a_profile(NEAREST, Strategy("wait", StrategyKind.BACKORDER)), uow, clock())
     evaluate_all(uow, clock())

@@ -34,11 +34,12 @@ from ordino.broker.http import post_json
 from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
 from ordino.engines.sourcing import RulesEngine
+from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.promising import Promising
 from ordino.services.transit_models import LearnedTransit, load_model
-from ordino.services.work import handlers
+from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
 from ordino.store.engine import make_engine
 from ordino.store.listen import change_feed
@@ -65,12 +66,13 @@ def _background(
     sqlite: bool,
     publisher: NatsPublisher | None,
 ) -> list[background.Every]:
+    gateway = SandboxGateway(uow().engine)  # the only gateway so far: docs/orchestration.md
     """What the process does on its own: signals, jobs, the relay."""
     worker = Worker(
         f"{socket.gethostname()}:{os.getpid()}:api",
         uow,
         clock,
-        handlers(uow, capture, post_json, clock),
+        handlers(uow, capture, Outside(post_json, gateway), clock),
     )
     loops = [
         background.signals(settings.signal_seconds, uow, clock, sqlite),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field, model_validator
 
 from ordino.api.fields import (
     Amount,
@@ -23,7 +23,8 @@ from ordino.api.network_schemas import AddressIn
 from ordino.domain.geo import Point
 from ordino.domain.money import BadAmount, fits, limit, parse_amount
 from ordino.domain.network import Address
-from ordino.domain.order_commands import B2B, Customer, LineRequest, PlaceOrder
+from ordino.domain.order_commands import B2B, Customer, LineRequest, PaymentChoice, PlaceOrder
+from ordino.domain.payments import PaymentMethod
 from ordino.domain.promising import PromiseChoice
 from ordino.errors import FieldError, InvalidInput
 
@@ -57,6 +58,26 @@ class PromiseChoiceIn(Strict):
 
     option_id: Annotated[str, Field(min_length=1, max_length=140)]
     deliver_by: date | None = None
+
+
+class PaymentIn(Strict):
+    """How the customer pays: `card` with the payment gateway's token for it (the
+    sandbox's test card numbers stand for tokens: 4242424242424242 approves,
+    4000000000000002 is declined; docs/orchestration.md), or `invoice`."""
+
+    method: Literal["card", "invoice"]
+    token: Annotated[
+        str | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    ] = None
+
+    @model_validator(mode="after")
+    def _token_for_cards(self) -> PaymentIn:
+        if (self.method == "card") != (self.token is not None):
+            raise ValueError("a card payment needs its token, an invoice none")
+        return self
+
+    def to_domain(self) -> PaymentChoice:
+        return PaymentChoice(PaymentMethod(self.method), self.token)
 
 
 class BillToIn(AddressIn):
@@ -98,6 +119,9 @@ class OrderIn(Strict):
     ] = None
     bill_to: BillToIn | None = None
     b2b: B2BIn | None = None
+    payment: Annotated[
+        PaymentIn | None, Field(description="None: paid already (a marketplace's order)")
+    ] = None
 
     def to_command(self) -> PlaceOrder:
         lines = self._line_requests()
@@ -119,6 +143,7 @@ class OrderIn(Strict):
             self.type,
             None if self.bill_to is None else self.bill_to.to_domain(self.bill_to.name or None),
             None if self.b2b is None else self.b2b.to_domain(),
+            None if self.payment is None else self.payment.to_domain(),
         )
 
     def _line_requests(self) -> tuple[LineRequest, ...]:
@@ -249,6 +274,19 @@ class B2BOut(BaseModel):
     ship_complete: bool
 
 
+class PaymentOut(BaseModel):
+    method: str
+    status: str
+    currency: str
+    amount: str
+    authorised: str
+    captured: str
+    voided: str
+    refunded: str
+    expires_at: str | None
+    message: str | None
+
+
 class OrderOut(BaseModel):
     id: str
     channel: str
@@ -266,6 +304,7 @@ class OrderOut(BaseModel):
     b2b: B2BOut | None
     lines: list[LineOut]
     fulfillments: list[FulfillmentOut]
+    payment: PaymentOut | None = None  # on GET /v1/orders/{id}
     promise: PromiseOut | None
     created_at: str
     updated_at: str

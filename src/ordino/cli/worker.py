@@ -14,9 +14,10 @@ import click
 from ordino.broker.http import post_json
 from ordino.cli.bench import database_option
 from ordino.engines.sourcing import RulesEngine
+from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
-from ordino.services.work import handlers
+from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork
@@ -47,7 +48,7 @@ def worker(database_url: str, once: bool, poll: float, lease: float) -> None:
 
     capture = Capture(RulesEngine(), picture)
     name = f"{socket.gethostname()}:{os.getpid()}"
-    jobs = handlers(uow, capture, post_json, _now)
+    jobs = handlers(uow, capture, Outside(post_json, SandboxGateway(engine)), _now)
     runner = Worker(name, uow, _now, jobs, timedelta(seconds=lease))
     try:
         while True:

@@ -25,6 +25,8 @@ from ordino.domain.ids import new_id
 FILL_BACKORDERS = "backorders.fill"  # supply arrived: source the units waiting for it
 DELIVER_WEBHOOKS = "webhooks.deliver"  # post a subscription's waiting events, in order
 ADVANCE_ORDER = "orders.advance"  # run an order's pipeline on (checks, …, release)
+CAPTURE_PAYMENT = "payments.capture"  # capture what a parcel took (key: its fulfillment)
+SETTLE_PAYMENT = "payments.settle"  # void what is authorised and will not ship
 
 
 class JobStatus(StrEnum):
@@ -88,3 +90,13 @@ def advance_job(order_id: str, now: datetime, run_at: datetime | None = None) ->
     """Run the order's pipeline from where it stands (past its end: release what was
     allocated since); one waits per order at a time."""
     return Job.new(ADVANCE_ORDER, {"order_id": order_id}, now, key=order_id, run_at=run_at)
+
+
+def capture_job(order_id: str, fulfillment_id: str, amount: str, now: datetime) -> Job:
+    """Capture `amount` (the goods that left with a parcel, or were handed over)."""
+    payload = {"order_id": order_id, "key": fulfillment_id, "amount": amount}
+    return Job.new(CAPTURE_PAYMENT, payload, now, key=fulfillment_id)
+
+
+def settle_job(order_id: str, now: datetime) -> Job:
+    return Job.new(SETTLE_PAYMENT, {"order_id": order_id}, now, key=order_id)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from ordino.domain.geo import Point
 from ordino.domain.network import Address
+from ordino.domain.payments import PaymentMethod
 from ordino.domain.promising import PromiseChoice
 from ordino.domain.rollup import OrderStatus
 from ordino.errors import FieldError
@@ -40,6 +41,14 @@ class B2B:
 
 
 @dataclass(frozen=True)
+class PaymentChoice:
+    """How the customer pays: a card (the gateway's token for it) or an invoice."""
+
+    method: PaymentMethod
+    token: str | None = None
+
+
+@dataclass(frozen=True)
 class PlaceOrder:
     channel: str
     external_id: str
@@ -53,6 +62,7 @@ class PlaceOrder:
     type: str | None = None  # the order type; None: inferred (`order_type_of`)
     bill_to: Address | None = None
     b2b: B2B | None = None
+    payment: PaymentChoice | None = None  # None: paid already (a marketplace's order)
 
 
 def order_problems(cmd: PlaceOrder) -> list[FieldError]:

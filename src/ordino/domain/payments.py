@@ -17,6 +17,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from ordino.domain.money import from_minor, to_minor
+
 
 class Outcome(StrEnum):
     APPROVED = "approved"
@@ -54,3 +56,82 @@ class PaymentGateway(Protocol):
     def refund(
         self, authorisation: str, amount: Decimal, key: str, now: datetime
     ) -> GatewayAnswer: ...  # of what was captured
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"  # authorised by the gateway, captured as it ships
+    INVOICE = "invoice"  # billed later (B2B): nothing to authorise
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"  # to authorise
+    AUTHORISED = "authorised"  # some or none of it captured yet
+    DECLINED = "declined"  # the authorisation was refused: the order is held
+    CLOSED = "closed"  # what shipped captured, the rest voided (or nothing was left)
+
+
+@dataclass
+class Payment:
+    """An order's payment: authorised for the order's total, captured per parcel
+    shipped (the goods in it), the rest voided once nothing more can ship.
+
+    `token` is the gateway's token for the customer's card (the sandbox's test card
+    numbers stand for such tokens): Ordino never takes card numbers."""
+
+    id: str
+    order_id: str
+    method: PaymentMethod
+    token: str | None
+    currency: str
+    amount: Decimal  # to authorise: the order's total
+    status: PaymentStatus
+    created_at: datetime
+    updated_at: datetime
+    authorisation: str | None = None  # the gateway's reference
+    expires_at: datetime | None = None
+    authorised: Decimal = Decimal(0)
+    captured: Decimal = Decimal(0)
+    voided: Decimal = Decimal(0)
+    refunded: Decimal = Decimal(0)
+    message: str | None = None  # the gateway's, on the last refusal
+
+    @property
+    def open(self) -> Decimal:
+        """Authorised and neither captured nor voided."""
+        return self.authorised - self.captured - self.voided
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+
+@dataclass(frozen=True)
+class PaymentOperation:
+    """One call to the gateway, written (pending) before it is made and completed
+    with its answer after: the key makes the call once, whatever retries it."""
+
+    key: str
+    payment_id: str
+    kind: str  # authorise, capture, void, refund
+    amount: Decimal
+    created_at: datetime
+    outcome: Outcome | None = None  # None: made, no answer recorded yet
+    reference: str | None = None
+    message: str | None = None
+
+
+def payment_document(payment: Payment) -> dict[str, object]:
+    def money(amount: Decimal) -> str:  # to the currency's minor unit: "0.00"
+        return str(from_minor(to_minor(amount, payment.currency), payment.currency))
+
+    return {
+        "method": str(payment.method),
+        "status": str(payment.status),
+        "currency": payment.currency,
+        "amount": money(payment.amount),
+        "authorised": money(payment.authorised),
+        "captured": money(payment.captured),
+        "voided": money(payment.voided),
+        "refunded": money(payment.refunded),
+        "expires_at": payment.expires_at.isoformat() if payment.expires_at else None,
+        "message": payment.message,
+    }

@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from ordino.domain import fulfilling
@@ -26,13 +27,13 @@ from ordino.domain.fulfillment import (
 )
 from ordino.domain.ids import new_id
 from ordino.domain.inventory import Reservation
-from ordino.domain.jobs import advance_job
+from ordino.domain.jobs import advance_job, capture_job, settle_job
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.promising import DeliveryRecord
 from ordino.domain.rollup import OrderStatus
 from ordino.errors import NotFound
 from ordino.services.inventory import write_plan
-from ordino.services.orders import Capture, existing_order
+from ordino.services.orders import Capture, existing_order, with_payment
 from ordino.services.rerouting import source_waiting
 from ordino.services.retry import with_retries
 from ordino.services.sourcing import REROUTE
@@ -105,15 +106,16 @@ def ship(
     source: Source,
     scope: OrderScope = EVERY_ORDER,
 ) -> dict[str, Any]:
-    """Handed to a carrier (all of it, or the lines given: the rest stays)."""
+    """Handed to a carrier (all of it, or the lines given: the rest stays); the
+    goods in the parcel are captured from the payment."""
     now = source.now
-    return _update(
-        fulfillment_id,
-        uow,
-        source,
-        scope,
-        lambda order, fo: fulfilling.ship(order, fo.id, shipment, now),
-    )
+
+    def step(order: Order, fo: Fulfillment) -> list[StockChange]:
+        changes = fulfilling.ship(order, fo.id, shipment, now)
+        _capture_later(uow, order, fo, now)
+        return changes
+
+    return _update(fulfillment_id, uow, source, scope, step)
 
 
 def deliver(
@@ -163,15 +165,16 @@ def pick_up(
     scope: OrderScope = EVERY_ORDER,
 ) -> dict[str, Any]:
     """The customer collected, with the code they were sent (a wrong code hands
-    over nothing)."""
+    over nothing); a pickup's goods are captured from the payment now."""
     now = source.now
-    return _update(
-        fulfillment_id,
-        uow,
-        source,
-        scope,
-        lambda order, fo: fulfilling.pick_up(order, fo.id, code, now),
-    )
+
+    def step(order: Order, fo: Fulfillment) -> list[StockChange]:
+        changes = fulfilling.pick_up(order, fo.id, code, now)
+        if changes:  # it left the store's stock now (not shipped in: captured then)
+            _capture_later(uow, order, fo, now)
+        return changes
+
+    return _update(fulfillment_id, uow, source, scope, step)
 
 
 def not_collected(
@@ -179,13 +182,13 @@ def not_collected(
 ) -> dict[str, Any]:
     """The customer did not come: cancelled, and the goods go back to stock."""
     now = source.now
-    return _update(
-        fulfillment_id,
-        uow,
-        source,
-        scope,
-        lambda order, fo: fulfilling.not_collected(order, fo.id, now),
-    )
+
+    def step(order: Order, fo: Fulfillment) -> list[StockChange]:
+        changes = fulfilling.not_collected(order, fo.id, now)
+        uow.jobs.add(settle_job(order.id, now), now)
+        return changes
+
+    return _update(fulfillment_id, uow, source, scope, step)
 
 
 def cancel_units(
@@ -205,10 +208,20 @@ def cancel_units(
             apply_stock(uow, order, changes, source)
             if order.promise is not None and order.status is OrderStatus.CANCELLED:
                 uow.capacity.give_back(order.promise.capacity)
+            uow.jobs.add(settle_job(order.id, source.now), source.now)
             uow.commit()
-        return order_view(order)
+            payment = uow.payments.of_order(order.id)
+        return with_payment(order, payment)
 
     return with_retries(attempt)
+
+
+def _capture_later(uow: UnitOfWork, order: Order, fo: Fulfillment, now: datetime) -> None:
+    """Queue the capture of what the fulfillment order took: its goods' value."""
+    value = sum(
+        (order.line(line.line_no).unit_price * line.quantity for line in fo.lines), Decimal(0)
+    )
+    uow.jobs.add(capture_job(order.id, fo.id, str(value), now), now)
 
 
 def get_fulfillment(

@@ -11,10 +11,11 @@ from ordino.domain.catalog import refuse_unknown_skus
 from ordino.domain.changes import Change
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.inventory import Floor, Position
-from ordino.domain.jobs import advance_job
+from ordino.domain.jobs import advance_job, settle_job
 from ordino.domain.money import Money
 from ordino.domain.order_commands import LineRequest, OrderQuery, PlaceOrder, order_problems
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.domain.payments import Payment, payment_document
 from ordino.domain.pipelines import BUILT_IN
 from ordino.domain.promising import (
     CartLine,
@@ -42,6 +43,7 @@ from ordino.errors import (
 )
 from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.availability import resolve_view
+from ordino.services.payments import new_payment
 from ordino.services.picture import StockPicture
 from ordino.services.promising import (
     Promised,
@@ -125,8 +127,11 @@ def _place_once(
             sourced, promise = _promised(uow, capture, cmd, now, fresh=retry)
             uow.capacity.take(promise.capacity)  # LostRace when a day filled up
         order = Order.place(cmd, sourced.plan, now, promise, backorder=sourced.backorder)
-        answer = Answer(CREATED, order_view(order))
+        payment = None if cmd.payment is None else new_payment(order, cmd.payment, now)
+        answer = Answer(CREATED, with_payment(order, payment))
         uow.orders.add(order)
+        if payment is not None:
+            uow.payments.add(payment)
         uow.sourcing.add(order.id, 1, sourced.record, now)
         remember(uow, idempotency, answer, now)
         uow.inventory.reserve(order.reservations(now), now, sourced.floors)
@@ -345,15 +350,23 @@ def _cancel_once(
         if order.cancel(now, reason):
             uow.orders.save(order)  # first: a concurrent cancel loses here
             uow.inventory.release(order.id, now)
+            uow.jobs.add(settle_job(order.id, now), now)
             if order.promise is not None:
                 uow.capacity.give_back(order.promise.capacity)
             uow.commit()
-        return order_view(order)
+        return with_payment(order, uow.payments.of_order(order.id))
 
 
 def get_order(order_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
+    """The order, with its payment."""
     with uow:
-        return order_view(existing_order(uow, order_id, scope))
+        order = existing_order(uow, order_id, scope)
+        payment = uow.payments.of_order(order_id)
+    return with_payment(order, payment)
+
+
+def with_payment(order: Order, payment: Payment | None) -> dict[str, Any]:
+    return order_view(order) | {"payment": payment_document(payment) if payment else None}
 
 
 def list_orders(

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from ordino.domain import advancing, fulfilling
 from ordino.domain.advancing import hold_document
 from ordino.domain.holds import MANUAL, HoldRule, hold_rule_document
-from ordino.domain.jobs import advance_job
+from ordino.domain.jobs import advance_job, settle_job
 from ordino.domain.money import from_minor
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.domain.payments import PaymentGateway, PaymentStatus
 from ordino.domain.pipelines import BUILT_IN, OrderType, Step, order_type_document
 from ordino.domain.rollup import OrderStatus
 from ordino.engines.holds import Velocity, holding, order_facts, refuse_bad_rule
 from ordino.errors import InvalidInput, NotFound
+from ordino.services import payments
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
@@ -32,49 +35,73 @@ VELOCITY_WINDOW = timedelta(hours=24)
 _CLOSED = (OrderStatus.CANCELLED, OrderStatus.FULFILLED)
 
 
-def advance_order(order_id: str, uow: UnitOfWork, now: datetime) -> None:
+class Next(Enum):
+    STEP = "step"  # go on to the next step
+    STOP = "stop"  # the order waits
+    AUTHORISE = "authorise"  # the card must be authorised first (outside a transaction)
+
+
+def advance_order(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> None:
     """Run the order's steps from where it stands until one makes it wait; past the
     last, release whatever was allocated since."""
-    while with_retries(lambda _: _step_once(order_id, uow, now)):
-        pass
+    while (next_ := with_retries(lambda _: _step_once(order_id, uow, now))) is not Next.STOP:
+        if next_ is Next.AUTHORISE:
+            payments.authorise(order_id, uow, gateway, now)
+            with uow:
+                if payments.needs_authorising(uow.payments.of_order(order_id)):
+                    raise payments.PaymentFailed("the authorisation is still to be answered")
 
 
-def _step_once(order_id: str, uow: UnitOfWork, now: datetime) -> bool:
-    """One step; True when the order may go on to the next."""
+def _step_once(order_id: str, uow: UnitOfWork, now: datetime) -> Next:
+    """One step, in one transaction."""
     with uow:
         order = uow.orders.get(order_id, for_update=True)
         if order is None or order.status in _CLOSED or order.on_hold:
-            return False
+            return Next.STOP
         order_type = order_type_named(uow, order.type)
         advancing.begin(order, order_type)
         step = advancing.next_step(order)
-        go_on = _run(step, order, order_type, uow, now)
+        next_ = _run(step, order, order_type, uow, now)
         uow.orders.save(order)
         uow.commit()
-    return go_on
+    return next_
 
 
 def _run(
     step: Step | None, order: Order, order_type: OrderType, uow: UnitOfWork, now: datetime
-) -> bool:
+) -> Next:
     if step is None:  # every step passed: what was allocated since goes out too
         fulfilling.release(order, now)
-        return False
+        return Next.STOP
     if step is Step.CHECKS and _held(order, uow, now):
-        return False
+        return Next.STOP
+    if step is Step.AUTHORISE and (waits := _paying(order, uow, now)) is not None:
+        return waits
     if step is Step.REQUESTED_DATE:
         due = advancing.release_after(order, order_type.lead_days)
         if due is not None and now < due:
             uow.jobs.add(advance_job(order.id, now, run_at=due), now)
-            return False
+            return Next.STOP
     ship_complete = order.b2b is not None and order.b2b.ship_complete
     if step is Step.SHIP_COMPLETE and ship_complete and order.backordered:
-        return False  # the filling of its backorders queues the advance again
+        return Next.STOP  # the filling of its backorders queues the advance again
     if step is Step.RELEASE:
         fulfilling.release(order, now)
-    # Step.AUTHORISE passes: orders carry no payment yet (see docs/orchestration.md).
     advancing.passed(order, step, now)
-    return True
+    return Next.STEP
+
+
+def _paying(order: Order, uow: UnitOfWork, now: datetime) -> Next | None:
+    """What the authorise step waits for (None: it passes: authorised, an invoice,
+    or no payment to take). A declined card holds the order."""
+    payment = uow.payments.of_order(order.id)
+    if payments.needs_authorising(payment):
+        return Next.AUTHORISE
+    if payment is not None and payment.status is PaymentStatus.DECLINED:
+        reason = f"payment declined: {payment.message}"
+        advancing.hold(order, payments.PAYMENT_HOLD, reason, "gateway", now)
+        return Next.STOP
+    return None
 
 
 def _held(order: Order, uow: UnitOfWork, now: datetime) -> bool:
@@ -201,6 +228,8 @@ def release_hold(
             order = existing_order(uow, action.order_id, scope, for_update=True)
             released = advancing.release_hold(order, action.hold_id, action.by, action.note, now)
             uow.orders.save(order)
+            if released.rule == payments.PAYMENT_HOLD:
+                payments.try_again(uow, order.id, now)
             if not order.on_hold:
                 uow.jobs.add(advance_job(order.id, now), now)
             uow.commit()
@@ -224,6 +253,7 @@ def cancel_from_hold(
             uow.inventory.release(order.id, now)
             if order.promise is not None and order.status is OrderStatus.CANCELLED:
                 uow.capacity.give_back(order.promise.capacity)
+            uow.jobs.add(settle_job(order.id, now), now)
             uow.commit()
         return hold_document(resolved) | {"order": order_view(order)}
 

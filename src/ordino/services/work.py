@@ -3,31 +3,65 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from ordino.domain.jobs import ADVANCE_ORDER, DELIVER_WEBHOOKS, FILL_BACKORDERS
+from ordino.domain.jobs import (
+    ADVANCE_ORDER,
+    CAPTURE_PAYMENT,
+    DELIVER_WEBHOOKS,
+    FILL_BACKORDERS,
+    SETTLE_PAYMENT,
+    settle_job,
+)
+from ordino.domain.payments import PaymentGateway
+from ordino.services import payments
 from ordino.services.orders import Capture
 from ordino.services.pipelines import advance_order
 from ordino.services.rerouting import fill_backorders
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.webhooks import Post, deliver
-from ordino.services.worker import Handler
+from ordino.services.worker import Handler, enqueue
+
+
+@dataclass(frozen=True)
+class Outside:
+    """What the worker's jobs reach beyond the database: webhook receivers (`post`)
+    and the payment gateway."""
+
+    post: Post
+    gateway: PaymentGateway
 
 
 def handlers(
     uow: Callable[[], UnitOfWork],
     capture: Capture,
-    post: Post,
+    outside: Outside,
     clock: Callable[[], datetime],
 ) -> Mapping[str, Handler]:
     def fill(payload: Mapping[str, Any], now: datetime) -> None:
         fill_backorders(uow(), capture, now)
 
     def webhooks(payload: Mapping[str, Any], now: datetime) -> None:
-        deliver(payload["webhook_id"], uow(), post, clock)
+        deliver(payload["webhook_id"], uow(), outside.post, clock)
 
     def advance(payload: Mapping[str, Any], now: datetime) -> None:
-        advance_order(payload["order_id"], uow(), now)
+        advance_order(payload["order_id"], uow(), outside.gateway, now)
 
-    return {FILL_BACKORDERS: fill, DELIVER_WEBHOOKS: webhooks, ADVANCE_ORDER: advance}
+    def capture_payment(payload: Mapping[str, Any], now: datetime) -> None:
+        amount = Decimal(payload["amount"])
+        payments.capture(payload["order_id"], payload["key"], amount, uow(), outside.gateway, now)
+        enqueue(uow(), settle_job(payload["order_id"], now), now)
+
+    def settle(payload: Mapping[str, Any], now: datetime) -> None:
+        payments.settle(payload["order_id"], uow(), outside.gateway, now)
+
+    return {
+        FILL_BACKORDERS: fill,
+        DELIVER_WEBHOOKS: webhooks,
+        ADVANCE_ORDER: advance,
+        CAPTURE_PAYMENT: capture_payment,
+        SETTLE_PAYMENT: settle,
+    }

@@ -26,6 +26,7 @@ from ordino.store.jobs import SqlJobs
 from ordino.store.movements import SqlMovements
 from ordino.store.orders import SqlOrders
 from ordino.store.outbox import SqlEvents, SqlOutbox
+from ordino.store.payments import SqlPayments
 from ordino.store.pending import PendingWrites
 from ordino.store.profiles import SqlProfiles
 from ordino.store.promising import (
@@ -95,6 +96,7 @@ class SqlUnitOfWork:
         self.jobs = SqlJobs(connection)
         self.outbox = SqlOutbox(connection)
         self.webhooks = SqlWebhooks(connection)
+        self.payments = SqlPayments(connection)
         self.order_types = SqlNamedDocuments(
             connection,
             order_types.c.name,

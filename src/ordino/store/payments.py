@@ -1,0 +1,129 @@
+"""Orders' payments and the gateway calls made for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ordino.domain.money import from_minor, to_minor
+from ordino.domain.payments import (
+    GatewayAnswer,
+    Outcome,
+    Payment,
+    PaymentMethod,
+    PaymentOperation,
+    PaymentStatus,
+)
+from ordino.errors import LostRace
+from ordino.store.tables import payment_operations, payments
+
+_MONEY = ("amount", "authorised", "captured", "voided", "refunded")
+
+
+class SqlPayments:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, payment: Payment) -> None:
+        self.connection.execute(insert(payments).values(_row(payment)))
+
+    def of_order(self, order_id: str, *, for_update: bool = False) -> Payment | None:
+        query = select(payments).where(payments.c.order_id == order_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self.connection.execute(query).first()
+        return None if row is None else _payment(row)
+
+    def save(self, payment: Payment) -> None:
+        row = _row(payment)
+        self.connection.execute(update(payments).where(payments.c.id == payment.id).values(row))
+
+    def operation(self, key: str) -> PaymentOperation | None:
+        query = select(payment_operations).where(payment_operations.c.key == key)
+        row = self.connection.execute(query).first()
+        return None if row is None else _operation(row)
+
+    def begin(self, op: PaymentOperation, currency: str) -> None:
+        """Written before the call; LostRace when another worker began it first."""
+        try:
+            self.connection.execute(
+                insert(payment_operations).values(
+                    key=op.key,
+                    payment_id=op.payment_id,
+                    kind=op.kind,
+                    amount_minor=to_minor(op.amount, currency),
+                    currency=currency,
+                    created_at=op.created_at,
+                )
+            )
+        except IntegrityError as error:
+            raise LostRace(str(error.orig)) from error
+
+    def complete(self, key: str, answer: GatewayAnswer, now: datetime) -> None:
+        self.connection.execute(
+            update(payment_operations)
+            .where(payment_operations.c.key == key)
+            .values(
+                outcome=str(answer.outcome),
+                reference=answer.reference,
+                message=answer.message,
+                completed_at=now,
+            )
+        )
+
+    def operations(self, payment_id: str) -> list[PaymentOperation]:
+        c = payment_operations.c
+        query = select(payment_operations).where(c.payment_id == payment_id)
+        rows = self.connection.execute(query.order_by(c.created_at, c.key))
+        return [_operation(row) for row in rows]
+
+
+def _row(payment: Payment) -> dict[str, Any]:
+    money = {f"{name}_minor": to_minor(getattr(payment, name), payment.currency) for name in _MONEY}
+    return {
+        "id": payment.id,
+        "order_id": payment.order_id,
+        "method": str(payment.method),
+        "token": payment.token,
+        "currency": payment.currency,
+        "status": str(payment.status),
+        "authorisation": payment.authorisation,
+        "expires_at": payment.expires_at,
+        "message": payment.message,
+        "created_at": payment.created_at,
+        "updated_at": payment.updated_at,
+    } | money
+
+
+def _payment(row: Row[Any]) -> Payment:
+    money = {name: from_minor(row._mapping[f"{name}_minor"], row.currency) for name in _MONEY}
+    return Payment(
+        id=row.id,
+        order_id=row.order_id,
+        method=PaymentMethod(row.method),
+        token=row.token,
+        currency=row.currency,
+        status=PaymentStatus(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        authorisation=row.authorisation,
+        expires_at=row.expires_at,
+        message=row.message,
+        **money,
+    )
+
+
+def _operation(row: Row[Any]) -> PaymentOperation:
+    return PaymentOperation(
+        row.key,
+        row.payment_id,
+        row.kind,
+        from_minor(row.amount_minor, row.currency),
+        row.created_at,
+        None if row.outcome is None else Outcome(row.outcome),
+        row.reference,
+        row.message,
+    )

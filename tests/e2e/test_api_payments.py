@@ -1,0 +1,182 @@
+"""Payments over HTTP, against the sandbox gateway: a card authorised by the
+pipeline and captured parcel by parcel as it ships, the rest voided; a declined
+card holds the order; a lost answer retried by its key; an expired authorisation
+made again; pickup captured at handover. The clock stands at Monday 2 November
+2026, 10:00 in Berlin; the worker runs when the tests say so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ordino.store.tables import sandbox_authorisations
+from tests.builders import a_location_body, an_order_body
+from tests.conftest import Clock
+from tests.e2e.support import events_of, fields, network, stock, work
+from tests.service.support import rows
+
+APPROVES = "4242424242424242"
+DECLINES = "4000000000000002"
+LOSES_ANSWER = "4000000000003220"
+
+
+@pytest.fixture
+def stocked(api: TestClient) -> None:
+    network(api)
+    store = a_location_body(
+        name="Hamburg store", type="store", ships=False, pickup=True, latitude=53.55, longitude=9.99
+    )
+    assert api.put("/v1/locations/ST-HAM", json=store).status_code == 201
+    stock(api, "DC-BER", "SKU-1", 20)
+    stock(api, "DC-BER", "SKU-2", 20)
+    stock(api, "ST-HAM", "SKU-1", 2)
+
+
+def _place(api: TestClient, card: str, *lines: tuple[str, int], **changes: Any) -> dict[str, Any]:
+    body = an_order_body(*lines, payment={"method": "card", "token": card}, **changes)
+    response = api.post("/v1/orders", json=body)
+    assert response.status_code == 201, response.text
+    order: dict[str, Any] = response.json()
+    return order
+
+
+def _order(api: TestClient, order_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = api.get(f"/v1/orders/{order_id}").json()
+    return found
+
+
+def _money(payment: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (payment["status"], payment["authorised"], payment["captured"], payment["voided"])
+
+
+def _ship(api: TestClient, fulfillment_id: str, **body: Any) -> None:
+    shipped = {"carrier": "dhl", "tracking_number": "JD1"} | body
+    response = api.post(f"/v1/fulfillments/{fulfillment_id}/shipped", json=shipped)
+    assert response.status_code == 200, response.text
+
+
+def test_a_card_is_authorised_then_captured_parcel_by_parcel(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, APPROVES, ("SKU-1", 2), ("SKU-2", 1))  # 3 x 59.90
+    assert _money(order["payment"]) == ("pending", "0.00", "0.00", "0.00")
+
+    work(api, clock)
+    authorised = _order(api, order["id"])
+    assert _money(authorised["payment"]) == ("authorised", "179.70", "0.00", "0.00")
+    assert authorised["status"] == "released"
+    [fo] = authorised["fulfillments"]
+
+    _ship(api, fo["id"], lines=[{"line_no": 1, "quantity": 1}])
+    work(api, clock)
+    assert _money(_order(api, order["id"])["payment"]) == ("authorised", "179.70", "59.90", "0.00")
+    rest = _order(api, order["id"])["fulfillments"][1]
+    _ship(api, rest["id"], tracking_number="JD2")
+    work(api, clock)
+
+    assert _money(_order(api, order["id"])["payment"]) == ("closed", "179.70", "179.70", "0.00")
+    types = [e["type"] for e in events_of(api, order["id"]) if e["type"].startswith("payment.")]
+    assert types == ["payment.authorised", "payment.captured", "payment.captured"]
+
+
+def test_a_declined_card_holds_the_order_and_cancelling_from_the_hold_ends_it(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, DECLINES, ("SKU-1", 2))
+    work(api, clock)
+
+    held = _order(api, order["id"])
+    assert (held["status"], held["on_hold"], held["fulfillments"]) == ("placed", True, [])
+    [hold] = held["holds"]
+    assert (hold["rule"], hold["reason"]) == ("payment", "payment declined: card declined")
+    assert _money(held["payment"]) == ("declined", "0.00", "0.00", "0.00")
+
+    response = api.post(f"/v1/orders/{order['id']}/holds/{hold['id']}/cancel")
+    assert response.status_code == 200, response.text
+    work(api, clock)
+    cancelled = _order(api, order["id"])
+    assert cancelled["status"] == "cancelled"
+    assert _money(cancelled["payment"]) == ("declined", "0.00", "0.00", "0.00")
+
+
+def test_a_lost_answer_is_asked_again_by_its_key_and_authorised_once(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, LOSES_ANSWER, ("SKU-1", 1))
+    work(api, clock)  # the gateway authorised it, but its answer never came
+    assert _money(_order(api, order["id"])["payment"]) == ("pending", "0.00", "0.00", "0.00")
+
+    clock.advance(seconds=30)  # the job's retry is due
+    work(api, clock)
+
+    assert _money(_order(api, order["id"])["payment"]) == ("authorised", "59.90", "0.00", "0.00")
+    assert _order(api, order["id"])["status"] == "released"
+    engine = api.app.state.engine  # type: ignore[attr-defined]
+    assert len(rows(engine, sandbox_authorisations)) == 1
+
+
+def test_cancelling_after_a_parcel_left_voids_the_rest(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, APPROVES, ("SKU-1", 3))
+    work(api, clock)
+    [fo] = _order(api, order["id"])["fulfillments"]
+    _ship(api, fo["id"], lines=[{"line_no": 1, "quantity": 1}])
+
+    response = api.post(f"/v1/orders/{order['id']}/cancel", json={"reason": "changed mind"})
+    assert response.status_code == 200, response.text
+    work(api, clock)  # the capture first, then the void of what will not ship
+
+    done = _order(api, order["id"])
+    assert done["status"] == "shipped"
+    assert _money(done["payment"]) == ("closed", "179.70", "59.90", "119.80")
+
+
+def test_an_expired_authorisation_is_made_again_before_capturing(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, APPROVES, ("SKU-1", 1))
+    work(api, clock)
+    [fo] = _order(api, order["id"])["fulfillments"]
+    first = _order(api, order["id"])["payment"]["expires_at"]
+
+    clock.advance(days=8)
+    _ship(api, fo["id"])
+    work(api, clock)
+
+    payment = _order(api, order["id"])["payment"]
+    assert _money(payment) == ("closed", "59.90", "59.90", "0.00")
+    assert payment["expires_at"] > first
+    engine = api.app.state.engine  # type: ignore[attr-defined]
+    assert len(rows(engine, sandbox_authorisations)) == 2
+
+
+def test_a_pickup_is_captured_when_it_is_handed_over(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, APPROVES, ("SKU-1", 2), promise={"option_id": "pickup:ST-HAM"})
+    work(api, clock)
+    [fo] = _order(api, order["id"])["fulfillments"]
+    assert api.post(f"/v1/fulfillments/{fo['id']}/ready").status_code == 200
+    [ready] = [
+        e for e in events_of(api, order["id"]) if e["type"] == "fulfillment.ready_for_pickup"
+    ]
+    assert _money(_order(api, order["id"])["payment"])[2] == "0.00"
+
+    code = ready["data"]["pickup_code"]
+    assert (
+        api.post(f"/v1/fulfillments/{fo['id']}/picked-up", json={"code": code}).status_code == 200
+    )
+    work(api, clock)
+
+    assert _money(_order(api, order["id"])["payment"]) == ("closed", "119.80", "119.80", "0.00")
+
+
+def test_a_card_without_its_token_is_refused(api: TestClient, stocked: None) -> None:
+    body = an_order_body(("SKU-1", 1), payment={"method": "card"})
+    assert fields(api.post("/v1/orders", json=body)) == ["payment"]
+    invoice = an_order_body(("SKU-1", 1), payment={"method": "invoice", "token": APPROVES})
+    assert fields(api.post("/v1/orders", json=invoice)) == ["payment"]
+    assert api.get("/v1/orders").json()["items"] == []
