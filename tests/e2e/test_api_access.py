@@ -208,6 +208,9 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
         200,
     ),
     "get sourcing": ("GET", "/v1/orders/{order_id}/sourcing", None, 200),
+    "get timeline": ("GET", "/v1/orders/{order_id}/timeline", None, 200),
+    "list exceptions": ("GET", "/v1/exceptions", None, 200),
+    "hold order": ("POST", "/v1/orders/NO-SUCH-ORDER/holds", {"reason": "check"}, 404),
     "list dead jobs": ("GET", "/v1/jobs/dead", None, 200),
     "requeue a job": ("POST", "/v1/jobs/NO-SUCH-JOB/requeue", None, 404),
     "subscribe a webhook": (
@@ -270,6 +273,7 @@ ORDERS = {
     "list orders",
     "get order",
     "get sourcing",
+    "get timeline",
     "cancel order",
     "cancel units",
     "fulfillment queue",
@@ -278,11 +282,11 @@ ORDERS = {
 }
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(ENDPOINTS),
-    Role.AGENT: READ | ORDERS,
+    Role.AGENT: READ | ORDERS | {"list exceptions", "hold order"},
     Role.CHANNEL: READ | ORDERS,
     Role.STORE: READ
     | INVENTORY
-    | {"list orders", "get order", "get sourcing", "promise performance"}
+    | {"list orders", "get order", "get sourcing", "get timeline", "promise performance"}
     | {"fulfillment queue", "get fulfillment"}
     | {"record delivery", "reject allocation", "update fulfillment"},
 }
@@ -391,6 +395,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/availability-views/{name}",
         "/v1/carrier-services",
         "/v1/carrier-services/{code}",
+        "/v1/exceptions",
         "/v1/fulfillments",
         "/v1/fulfillments/{fulfillment_id}",
         "/v1/fulfillments/{fulfillment_id}/accept",
@@ -426,6 +431,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/orders/{order_id}/holds/{hold_id}/release",
         "/v1/orders/{order_id}/rejections",
         "/v1/orders/{order_id}/sourcing",
+        "/v1/orders/{order_id}/timeline",
         "/v1/products/{sku}",
         "/v1/products/{sku}/promise",
         "/v1/promise-performance",

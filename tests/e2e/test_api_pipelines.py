@@ -91,6 +91,17 @@ def test_a_rule_holds_the_order_until_someone_releases_it(
     assert released["holds"][0]["resolved_by"].startswith("key:")
     types = [e["type"] for e in events_of(api, large["id"])]
     assert types == ["order.created", "order.held", "order.hold_released", "fulfillment.released"]
+    timeline = api.get(f"/v1/orders/{large['id']}/timeline").json()["items"]
+    caller = timeline[0]["by"]
+    assert caller.startswith("key:")
+    assert [(e["type"], e["by"], e["why"], e["status"]) for e in timeline] == [
+        ("order.created", caller, None, "placed"),
+        ("order.held", "ordino", "an order this large is looked at", "placed"),
+        ("order.hold_released", caller, "called the buyer", "placed"),
+        ("fulfillment.released", "ordino", None, "released"),
+    ]
+    assert timeline[3]["at"] == "2026-11-02T09:30:00+00:00"
+    assert timeline[3]["details"]["fulfillment"]["location_id"] == "DC-BER"
     # Resolved once: releasing it again changes nothing.
     again = api.post(f"/v1/orders/{large['id']}/holds/{hold['id']}/release")
     refused(again, 409, "illegal-transition")

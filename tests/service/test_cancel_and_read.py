@@ -63,6 +63,7 @@ def test_cancelling_releases_the_ledger_and_records_order_cancelled(
         "status": "cancelled",
         "total": "299.50",
         "currency": "EUR",
+        "by": "ordino",
         "reason": "customer asked",
         "cancelled": [{"line_no": 1, "quantity": 5}],
     }

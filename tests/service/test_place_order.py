@@ -156,6 +156,7 @@ def test_placing_writes_exactly_one_order_created_event(uow: SqlUnitOfWork, cloc
             "status": "placed",
             "total": "119.80",
             "currency": "EUR",
+            "by": "ordino",
         },
         "published_at": None,
     }

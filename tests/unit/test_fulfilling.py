@@ -18,7 +18,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ordino.domain.fulfilling import (
-    PICKUP_WINDOW,
     StockChange,
     StockEffect,
     accept,
@@ -52,6 +51,7 @@ S = FulfillmentStatus
 DC, STORE, FAR = "DC-BER", "ST-HAM", "ST-MUC"
 TRACKED = Shipment("DHL", "00340434161094000001")
 LATER = T0 + timedelta(hours=1)
+PICKUP_WINDOW = timedelta(days=7)  # how long the store keeps it, as the type says
 CODE = "4711"
 RELEASED, CONSUMED, RETURNED = StockEffect.RELEASED, StockEffect.CONSUMED, StockEffect.RETURNED
 # Line 1 (SKU-1 x 3): 2 at DC-BER, 1 at ST-HAM; line 2 (SKU-2 x 1): 1 at DC-BER.
@@ -178,6 +178,7 @@ def test_a_released_event_tells_the_location_what_to_send_where(clock: Clock) ->
         "status": "released",
         "total": "239.60",
         "currency": "EUR",
+        "by": "ordino",
         "fulfillment": {
             "id": at_dc.id,
             "location_id": DC,

@@ -75,6 +75,7 @@ def test_placing_records_order_created_with_the_total(clock: Clock) -> None:
             "status": "placed",
             "total": "179.70",
             "currency": "EUR",
+            "by": "ordino",
         },
     )
     assert len(event.id) == LENGTH
@@ -111,6 +112,7 @@ def test_cancelling_cancels_the_order_and_its_lines_and_records_it(clock: Clock)
         "status": "cancelled",
         "total": "179.70",
         "currency": "EUR",
+        "by": "ordino",
         "reason": "customer asked",
         "cancelled": [{"line_no": 1, "quantity": 2}, {"line_no": 2, "quantity": 1}],
     }

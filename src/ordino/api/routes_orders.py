@@ -20,7 +20,7 @@ from ordino.domain.feeds import Source
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.rollup import OrderStatus
 from ordino.errors import Forbidden
-from ordino.services import fulfillment, orders, pipelines, rerouting, sourcing
+from ordino.services import fulfillment, orders, pipelines, rerouting, sourcing, timeline
 
 router = APIRouter(prefix="/v1/orders")
 
@@ -47,7 +47,7 @@ def place_order(
     idempotency_key: IdempotencyHeader = None,
 ) -> Response:
     caller.require_channel(body.channel)
-    cmd = body.to_command()
+    cmd = replace(body.to_command(), placed_by=f"key:{caller.id}")
     answer = orders.place_order(
         cmd,
         unit_of_work(request),
@@ -191,6 +191,18 @@ def cancel_from_hold(
     )
     uow, now = unit_of_work(request), clock(request)
     return JSONResponse(pipelines.cancel_from_hold(action, uow, now, caller.orders))
+
+
+@router.get("/{order_id}/timeline")
+def get_timeline(
+    order_id: OrderIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """Every change of the order, oldest first: when, what (the event), who made it
+    (`key:<id>`, `ordino` itself, the payment `gateway`), why, and the order's
+    status after it."""
+    return JSONResponse(timeline.timeline(order_id, unit_of_work(request), caller.orders))
 
 
 @router.get("/{order_id}/sourcing")

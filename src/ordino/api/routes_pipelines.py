@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -13,8 +13,8 @@ from ordino.api.fields import Strict, Text
 from ordino.api.security import require
 from ordino.domain.access import Permission
 from ordino.domain.holds import HoldRule
-from ordino.domain.pipelines import OrderType, Step
-from ordino.services import pipelines
+from ordino.domain.pipelines import OrderType, Slas, Step
+from ordino.services import order_types, pipelines, timers
 
 router = APIRouter(prefix="/v1")
 
@@ -22,6 +22,17 @@ TypeName = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z][a-z
 RuleName = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_-]*$")]
 READ = [Depends(require(Permission.AVAILABILITY_READ))]
 WRITE = [Depends(require(Permission.NETWORK_WRITE))]
+
+
+class SlasIn(Strict):
+    accept_minutes: Annotated[int | None, Field(ge=1, le=10_080, description="None: no limit")] = (
+        120
+    )
+    reroute_unaccepted: bool = False
+    pickup_days: Annotated[int, Field(ge=1, le=60)] = 7
+
+    def to_domain(self) -> Slas:
+        return Slas(self.accept_minutes, self.reroute_unaccepted, self.pickup_days)
 
 
 class OrderTypeIn(Strict):
@@ -37,21 +48,24 @@ class OrderTypeIn(Strict):
     ]
     description: Annotated[str, Field(max_length=200)] = ""
     lead_days: Annotated[int, Field(ge=0, le=365)] = 0
+    slas: SlasIn = SlasIn()
 
 
 @router.get("/order-types", dependencies=READ)
 def list_order_types(request: Request) -> Response:
     """Every order type: the built-in ones (as configured, where they are) and any
     configured anew."""
-    return JSONResponse({"items": pipelines.list_order_types(unit_of_work(request))})
+    return JSONResponse({"items": order_types.list_order_types(unit_of_work(request))})
 
 
 @router.put("/order-types/{name}", dependencies=WRITE)
 def put_order_type(name: TypeName, body: OrderTypeIn, request: Request) -> Response:
     """Create or replace a type's pipeline. Orders placed from now on run it; those
     placed before keep the steps they began with."""
-    order_type = OrderType(name, tuple(body.steps), body.description, body.lead_days)
-    answer, created = pipelines.put_order_type(order_type, unit_of_work(request), clock(request))
+    order_type = OrderType(
+        name, tuple(body.steps), body.description, body.lead_days, slas=body.slas.to_domain()
+    )
+    answer, created = order_types.put_order_type(order_type, unit_of_work(request), clock(request))
     return JSONResponse(answer, status_code=201 if created else 200)
 
 
@@ -89,3 +103,10 @@ def put_hold_rule(name: RuleName, body: HoldRuleIn, request: Request) -> Respons
 def delete_hold_rule(name: RuleName, request: Request) -> Response:
     pipelines.remove_hold_rule(name, unit_of_work(request))
     return Response(status_code=204)
+
+
+@router.get("/exceptions", dependencies=[Depends(require(Permission.HOLDS_MANAGE))])
+def exceptions(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
+    """What needs a person: service levels missed and still open (a location that did
+    not accept or ship in time), orders on hold, and how many jobs are dead."""
+    return JSONResponse(timers.exceptions(unit_of_work(request), limit))

@@ -79,7 +79,7 @@ class ApiKey:
     @property
     def orders(self) -> OrderScope:
         """The orders this key may see."""
-        return OrderScope(self.channel, self.location_id)
+        return OrderScope(self.channel, self.location_id, f"key:{self.id}")
 
     def require_channel(self, channel: str) -> None:
         """A key scoped to a channel acts for that channel only."""

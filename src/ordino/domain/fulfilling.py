@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -26,7 +26,6 @@ from ordino.domain.promising import Method
 from ordino.errors import FieldError, IllegalTransition, InvalidInput
 
 S = FulfillmentStatus
-PICKUP_WINDOW = timedelta(days=7)  # how long a store keeps goods for the customer
 _NO_STOCK_STEPS = frozenset({S.PICKED, S.PACKED})
 
 

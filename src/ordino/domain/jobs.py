@@ -100,3 +100,13 @@ def capture_job(order_id: str, fulfillment_id: str, amount: str, now: datetime) 
 
 def settle_job(order_id: str, now: datetime) -> Job:
     return Job.new(SETTLE_PAYMENT, {"order_id": order_id}, now, key=order_id)
+
+
+TIMER_DUE = "timers.due"  # a service level's time came: check it was met
+
+
+def timer_job(timer: str, order_id: str, subject: str, run_at: datetime, now: datetime) -> Job:
+    """Check at `run_at` that the order (its fulfillment order `subject`, or the order
+    itself) met the service level `timer`: accept, ship, pickup, backorder."""
+    payload = {"timer": timer, "order_id": order_id, "subject": subject}
+    return Job.new(TIMER_DUE, payload, now, key=f"{timer}:{subject}", run_at=run_at)

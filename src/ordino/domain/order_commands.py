@@ -63,6 +63,7 @@ class PlaceOrder:
     bill_to: Address | None = None
     b2b: B2B | None = None
     payment: PaymentChoice | None = None  # None: paid already (a marketplace's order)
+    placed_by: str = "ordino"  # who placed it: the API key
 
 
 def order_problems(cmd: PlaceOrder) -> list[FieldError]:

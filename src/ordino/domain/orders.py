@@ -91,6 +91,9 @@ class Order:
     bill_to: Address | None = None
     b2b: B2B | None = None
     pending_events: list[Event] = field(default_factory=list)
+    # Who changes the order now (an API key, "ordino" itself, the payment "gateway"):
+    # each event it records says so. Not stored: the events keep it.
+    acting: str = "ordino"
 
     @classmethod
     def place(
@@ -121,6 +124,7 @@ class Order:
             type=cmd.type or order_type_of(cmd, promise),
             bill_to=cmd.bill_to,
             b2b=cmd.b2b,
+            acting=cmd.placed_by,
         )
         order.settle()
         order.record("order.created", now, _promised(promise) | order._backordered())
@@ -327,6 +331,7 @@ class Order:
             "status": str(self.status),
             "total": str(self.total.amount),
             "currency": self.currency,
+            "by": self.acting,
         }
         self.pending_events.append(
             Event(new_id(now), event_type, now, f"order/{self.id}", data | (extra or {}))
@@ -368,10 +373,12 @@ def _promised(promise: OrderPromise | None) -> dict[str, Any]:
 @dataclass(frozen=True)
 class OrderScope:
     """The orders a caller may see: all of them, one channel's, or those with an
-    allocation at one location (a store's)."""
+    allocation at one location (a store's); and who the caller is (`actor`), which
+    the events of what they change name."""
 
     channel: str | None = None
     location_id: str | None = None
+    actor: str = "ordino"
 
     def admits(self, order: Order) -> bool:
         if self.channel is not None and order.channel != self.channel:

@@ -29,12 +29,27 @@ class Step(StrEnum):
 
 
 @dataclass(frozen=True)
+class Slas:
+    """What the type's orders are held to once released (`ordino.services.timers`):
+    a location accepts within `accept_minutes` (None: no limit) — past it the
+    breach is flagged, and with `reroute_unaccepted` the fulfillment order is also
+    taken from it and sourced elsewhere; it ships by the promised ship date
+    (flagged); a customer collects within `pickup_days` of being told (past it:
+    not collected, back on the shelf)."""
+
+    accept_minutes: int | None = 120
+    reroute_unaccepted: bool = False
+    pickup_days: int = 7
+
+
+@dataclass(frozen=True)
 class OrderType:
     name: str
     steps: tuple[Step, ...]
     description: str = ""
     lead_days: int = 0  # `requested_date`: released this many days before the date
     version: int = 0  # 0: built in
+    slas: Slas = Slas()
 
     def problems(self) -> list[FieldError]:
         errors = []
@@ -53,7 +68,12 @@ BUILT_IN: dict[str, OrderType] = {
     t.name: t
     for t in (
         OrderType("ship_to_home", _CARD, "a carrier delivers to the customer"),
-        OrderType("pickup_in_store", _CARD, "the customer collects at a store that has it"),
+        OrderType(
+            "pickup_in_store",
+            _CARD,
+            "the customer collects at a store that has it",
+            slas=Slas(accept_minutes=30, pickup_days=7),
+        ),
         OrderType("ship_from_store", _CARD, "a store ships to the customer"),
         OrderType("ship_to_store", _CARD, "shipped to a store, where the customer collects"),
         OrderType("drop_ship", _CARD, "a supplier ships to the customer"),
@@ -68,17 +88,29 @@ BUILT_IN: dict[str, OrderType] = {
 
 
 def order_type_document(order_type: OrderType) -> dict[str, Any]:
+    slas = order_type.slas
     return {
         "steps": [str(step) for step in order_type.steps],
         "description": order_type.description,
         "lead_days": order_type.lead_days,
+        "slas": {
+            "accept_minutes": slas.accept_minutes,
+            "reroute_unaccepted": slas.reroute_unaccepted,
+            "pickup_days": slas.pickup_days,
+        },
     }
 
 
 def order_type_from_document(name: str, document: dict[str, Any]) -> OrderType:
+    slas = document.get("slas") or {}
     return OrderType(
         name,
         tuple(Step(step) for step in document["steps"]),
         document["description"],
         document["lead_days"],
+        slas=Slas(
+            slas.get("accept_minutes", 120),
+            slas.get("reroute_unaccepted", False),
+            slas.get("pickup_days", 7),
+        ),
     )

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from ordino.domain import fulfilling
+from ordino.domain.breaches import Timer
 from ordino.domain.feeds import Adjustment, MovementKind, Source, plan_adjustments
 from ordino.domain.fulfilling import StockChange, StockEffect
 from ordino.domain.fulfillment import (
@@ -27,12 +28,13 @@ from ordino.domain.fulfillment import (
 )
 from ordino.domain.ids import new_id
 from ordino.domain.inventory import Reservation
-from ordino.domain.jobs import advance_job, capture_job, settle_job
+from ordino.domain.jobs import advance_job, capture_job, settle_job, timer_job
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.promising import DeliveryRecord
 from ordino.domain.rollup import OrderStatus
 from ordino.errors import NotFound
 from ordino.services.inventory import write_plan
+from ordino.services.order_types import order_type_named
 from ordino.services.orders import Capture, existing_order, with_payment
 from ordino.services.rerouting import source_waiting
 from ordino.services.retry import with_retries
@@ -53,7 +55,7 @@ def accept(
 ) -> dict[str, Any]:
     """The location takes it on; `keep`: only these units, the rest sourced again."""
     now = source.now
-    return _update(
+    return update(
         fulfillment_id,
         uow,
         source,
@@ -73,7 +75,7 @@ def reject(
 ) -> dict[str, Any]:
     """The location turns it down: its units are sourced again without it."""
     now = source.now
-    return _update(
+    return update(
         fulfillment_id,
         uow,
         source,
@@ -96,7 +98,7 @@ def progress(
         fulfilling.progress(order, fo.id, status, source.now)
         return []
 
-    return _update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, step)
 
 
 def ship(
@@ -115,7 +117,7 @@ def ship(
         _capture_later(uow, order, fo, now)
         return changes
 
-    return _update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, step)
 
 
 def deliver(
@@ -139,22 +141,25 @@ def deliver(
                 uow.deliveries.add(record, source.now)
         return []
 
-    return _update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, step)
 
 
 def ready(
     fulfillment_id: str, uow: UnitOfWork, source: Source, scope: OrderScope = EVERY_ORDER
 ) -> dict[str, Any]:
     """The goods wait at the store; a pickup code goes to the customer (in the
-    `fulfillment.ready_for_pickup` event) to collect them within the pickup window."""
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    deadline = source.now + fulfilling.PICKUP_WINDOW
+    `fulfillment.ready_for_pickup` event) to collect them within the order type's
+    pickup days (a timer checks they did)."""
+    code, now = f"{secrets.randbelow(1_000_000):06d}", source.now
 
     def step(order: Order, fo: Fulfillment) -> list[StockChange]:
-        fulfilling.ready(order, fo.id, code, deadline, source.now)
+        days = order_type_named(uow, order.type).slas.pickup_days
+        deadline = now + timedelta(days=days)
+        fulfilling.ready(order, fo.id, code, deadline, now)
+        uow.jobs.add(timer_job(Timer.PICKUP, order.id, fo.id, deadline, now), now)
         return []
 
-    return _update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, step)
 
 
 def pick_up(
@@ -174,7 +179,7 @@ def pick_up(
             _capture_later(uow, order, fo, now)
         return changes
 
-    return _update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, step)
 
 
 def not_collected(
@@ -188,7 +193,7 @@ def not_collected(
         uow.jobs.add(settle_job(order.id, now), now)
         return changes
 
-    return _update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, step)
 
 
 def cancel_units(
@@ -250,7 +255,7 @@ def location_queue(
     ][:limit]
 
 
-def _update(
+def update(
     fulfillment_id: str,
     uow: UnitOfWork,
     source: Source,
@@ -262,7 +267,10 @@ def _update(
     def attempt(_: int) -> dict[str, Any]:
         with uow:
             order, fo = _fulfillment(uow, fulfillment_id, scope, for_update=True)
+            before = fo.status
             changes = step(order, fo)
+            if fo.status is not before:  # it moved on: what it breached is behind it
+                uow.breaches.resolve(fo.id, source.now)
             uow.orders.save(order)  # first: a concurrent update loses here
             apply_stock(uow, order, changes, source)
             turned_down = {c.location_id for c in changes if c.effect is StockEffect.RELEASED}

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from ordino.domain.breaches import Timer
 from ordino.domain.catalog import refuse_unknown_skus
 from ordino.domain.changes import Change
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.inventory import Floor, Position
-from ordino.domain.jobs import advance_job, settle_job
+from ordino.domain.jobs import advance_job, settle_job, timer_job
 from ordino.domain.money import Money
 from ordino.domain.order_commands import LineRequest, OrderQuery, PlaceOrder, order_problems
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
@@ -136,6 +137,9 @@ def _place_once(
         remember(uow, idempotency, answer, now)
         uow.inventory.reserve(order.reservations(now), now, sourced.floors)
         uow.jobs.add(advance_job(order.id, now), now)
+        if (days := sourced.record.explanation.get("cancel_after_days")) and order.backordered:
+            due = now + timedelta(days=days)
+            uow.jobs.add(timer_job(Timer.BACKORDER, order.id, order.id, due, now), now)
         # The store writes all of it here. LostRace when the stock went to another
         # order (the retry re-plans) or the order or key arrived twice (the retry
         # names the duplicate or replays the first answer).
@@ -388,4 +392,5 @@ def existing_order(
     order = uow.orders.get(order_id, for_update=for_update)
     if order is None or not scope.admits(order):
         raise NotFound(f"no order {order_id}", extra={"order_id": order_id})
+    order.acting = scope.actor
     return order

@@ -214,6 +214,7 @@ def _record(
         order = uow.orders.get(order_id, for_update=True)
         payment = uow.payments.of_order(order_id, for_update=True)
         assert payment is not None and order is not None
+        order.acting = "gateway"
         changed = replace(change(payment), updated_at=now)
         uow.payments.save(changed)
         order.record(event, now, {"payment": _event(changed)})

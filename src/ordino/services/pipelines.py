@@ -21,11 +21,12 @@ from ordino.domain.jobs import advance_job, settle_job
 from ordino.domain.money import from_minor
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.payments import PaymentGateway, PaymentStatus
-from ordino.domain.pipelines import BUILT_IN, OrderType, Step, order_type_document
+from ordino.domain.pipelines import OrderType, Step
 from ordino.domain.rollup import OrderStatus
 from ordino.engines.holds import Velocity, holding, order_facts, refuse_bad_rule
-from ordino.errors import InvalidInput, NotFound
-from ordino.services import payments
+from ordino.errors import NotFound
+from ordino.services import payments, timers
+from ordino.services.order_types import order_type_named
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
@@ -71,7 +72,7 @@ def _run(
     step: Step | None, order: Order, order_type: OrderType, uow: UnitOfWork, now: datetime
 ) -> Next:
     if step is None:  # every step passed: what was allocated since goes out too
-        fulfilling.release(order, now)
+        timers.after_release(uow, order, fulfilling.release(order, now), order_type, now)
         return Next.STOP
     if step is Step.CHECKS and _held(order, uow, now):
         return Next.STOP
@@ -86,7 +87,7 @@ def _run(
     if step is Step.SHIP_COMPLETE and ship_complete and order.backordered:
         return Next.STOP  # the filling of its backorders queues the advance again
     if step is Step.RELEASE:
-        fulfilling.release(order, now)
+        timers.after_release(uow, order, fulfilling.release(order, now), order_type, now)
     advancing.passed(order, step, now)
     return Next.STEP
 
@@ -117,48 +118,6 @@ def _held(order: Order, uow: UnitOfWork, now: datetime) -> bool:
     verdicts = holding(rules, order_facts(order, velocity, known))
     advancing.held_by_rules(order, [(v.rule, v.reason) for v in verdicts], now)
     return bool(verdicts)
-
-
-def order_type_named(uow: UnitOfWork, name: str) -> OrderType:
-    """The configured type of that name, else the built-in one."""
-    stored = uow.order_types.get(name)
-    if stored is not None:
-        order_type, version = stored
-        return OrderType(
-            name, order_type.steps, order_type.description, order_type.lead_days, version
-        )
-    if name in BUILT_IN:
-        return BUILT_IN[name]
-    raise NotFound(f"no order type {name}", extra={"type": name})
-
-
-def put_order_type(
-    order_type: OrderType, uow: UnitOfWork, now: datetime
-) -> tuple[dict[str, Any], bool]:
-    if problems := order_type.problems():
-        raise InvalidInput("the order type cannot run", errors=problems)
-    with uow:
-        created = uow.order_types.put(order_type, now)
-        uow.commit()
-        return order_type_view(order_type_named(uow, order_type.name)), created
-
-
-def list_order_types(uow: UnitOfWork) -> list[dict[str, Any]]:
-    """Every type an order may have: the built-in ones, as configured where they are,
-    and those configured anew."""
-    with uow:
-        configured = {t.name: t for t, _ in uow.order_types.all()}
-        names = sorted(set(BUILT_IN) | set(configured))
-        return [order_type_view(order_type_named(uow, name)) for name in names]
-
-
-def order_type_view(order_type: OrderType) -> dict[str, Any]:
-    return {
-        "name": order_type.name,
-        **order_type_document(order_type),
-        "version": order_type.version,
-        "built_in": order_type.version == 0,
-    }
 
 
 def put_hold_rule(rule: HoldRule, uow: UnitOfWork, now: datetime) -> tuple[dict[str, Any], bool]:

@@ -15,6 +15,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from ordino.domain.access import ApiKey
 from ordino.domain.availability import AvailabilityView
+from ordino.domain.breaches import Breach
 from ordino.domain.carriers import CarrierService
 from ordino.domain.catalog import Product
 from ordino.domain.changes import Recorded
@@ -22,7 +23,7 @@ from ordino.domain.costs import LocationCosts, RateCard
 from ordino.domain.events import Event
 from ordino.domain.feeds import FeedPlan, Key
 from ordino.domain.geo import Point, PostalCode
-from ordino.domain.holds import HoldRule
+from ordino.domain.holds import Hold, HoldRule
 from ordino.domain.idempotency import StoredAnswer
 from ordino.domain.inventory import Discrepancy, Floor, Position, Reservation
 from ordino.domain.jobs import DeadJob, Job
@@ -140,6 +141,7 @@ class Orders(Protocol):
         self, location_id: str, statuses: Sequence[str], limit: int, after: str | None = None
     ) -> list[str]: ...
     def velocity(self, email: str, since: datetime, before: datetime) -> tuple[int, int]: ...
+    def active_holds(self, limit: int) -> list[tuple[str, Hold]]: ...
 
 
 class Payments(Protocol):
@@ -150,6 +152,13 @@ class Payments(Protocol):
     def begin(self, op: PaymentOperation, currency: str) -> None: ...  # LostRace: begun
     def complete(self, key: str, answer: GatewayAnswer, now: datetime) -> None: ...
     def operations(self, payment_id: str) -> list[PaymentOperation]: ...
+
+
+class Breaches(Protocol):
+    def add(self, breach: Breach) -> None: ...
+    def resolve(self, fulfillment_id: str, now: datetime) -> None: ...
+    def open(self, limit: int) -> list[Breach]: ...
+    def of_order(self, order_id: str) -> list[Breach]: ...
 
 
 class Idempotency(Protocol):
@@ -229,6 +238,7 @@ class Jobs(Protocol):
 class Outbox(Protocol):
     def unpublished(self, limit: int) -> list[Event]: ...  # the oldest first
     def published(self, ids: Sequence[str], now: datetime) -> None: ...
+    def of_subject(self, subject: str) -> list[Event]: ...  # in the order written
 
 
 class Webhooks(Protocol):
@@ -295,6 +305,8 @@ class UnitOfWork(Protocol):
     def webhooks(self) -> Webhooks: ...
     @property
     def payments(self) -> Payments: ...
+    @property
+    def breaches(self) -> Breaches: ...
     @property
     def order_types(self) -> NamedDocuments[OrderType]: ...
     @property

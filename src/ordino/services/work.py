@@ -14,10 +14,11 @@ from ordino.domain.jobs import (
     DELIVER_WEBHOOKS,
     FILL_BACKORDERS,
     SETTLE_PAYMENT,
+    TIMER_DUE,
     settle_job,
 )
 from ordino.domain.payments import PaymentGateway
-from ordino.services import payments
+from ordino.services import payments, timers
 from ordino.services.orders import Capture
 from ordino.services.pipelines import advance_order
 from ordino.services.rerouting import fill_backorders
@@ -58,7 +59,11 @@ def handlers(
     def settle(payload: Mapping[str, Any], now: datetime) -> None:
         payments.settle(payload["order_id"], uow(), outside.gateway, now)
 
+    def timer(payload: Mapping[str, Any], now: datetime) -> None:
+        timers.check(payload, uow(), capture, now)
+
     return {
+        TIMER_DUE: timer,
         FILL_BACKORDERS: fill,
         DELIVER_WEBHOOKS: webhooks,
         ADVANCE_ORDER: advance,

@@ -162,6 +162,29 @@ class SqlOrders:
         ).one()
         return int(row[0]), int(row[1])
 
+    def active_holds(self, limit: int) -> list[tuple[str, Hold]]:
+        """Holds not resolved yet, oldest first, with their orders."""
+        query = (
+            select(holds)
+            .where(holds.c.status == str(HoldStatus.ACTIVE))
+            .order_by(holds.c.placed_at, holds.c.id)
+            .limit(limit)
+        )
+        return [
+            (
+                row.order_id,
+                Hold(
+                    row.id,
+                    row.rule,
+                    row.reason,
+                    HoldStatus(row.status),
+                    row.placed_at,
+                    row.placed_by,
+                ),
+            )
+            for row in self.connection.execute(query)
+        ]
+
     def order_of_fulfillment(self, fulfillment_id: str) -> str | None:
         query = select(fulfillments.c.order_id).where(fulfillments.c.id == fulfillment_id)
         return self.connection.scalar(query)

@@ -63,6 +63,16 @@ class SqlOutbox:
             for row in self.connection.execute(query)
         ]
 
+    def of_subject(self, subject: str) -> list[Event]:
+        """Every event about `subject` (`order/<id>`), in the order written: the
+        outbox keeps them after they are published, as the record of what happened."""
+        c = outbox.c
+        query = select(outbox).where(c.subject == subject).order_by(c.seq)
+        return [
+            Event(row.id, row.type, row.occurred_at, row.subject, row.data, row.seq)
+            for row in self.connection.execute(query)
+        ]
+
     def published(self, ids: Sequence[str], now: datetime) -> None:
         if ids:
             statement = update(outbox).where(outbox.c.id.in_(list(ids))).values(published_at=now)

@@ -476,6 +476,24 @@ payment_operations = Table(
     Index("ix_payment_operations_payment_id", "payment_id"),
 )
 
+# Service levels missed (`ordino.services.timers`): the exceptions list shows those
+# still open (what breached has not moved on since).
+sla_breaches = Table(
+    "sla_breaches",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("order_id", String(32), nullable=False),
+    Column("fulfillment_id", String(40)),
+    Column("kind", String(16), nullable=False),  # accept, ship, pickup, backorder
+    Column("location_id", String(64)),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("breached_at", UTCDateTime, nullable=False),
+    Column("action", String(16), nullable=False),  # flagged, rerouted, cancelled, ...
+    Column("resolved_at", UTCDateTime),
+    Index("ix_sla_breaches_open", "resolved_at", "breached_at"),
+    Index("ix_sla_breaches_fulfillment_id", "fulfillment_id"),
+)
+
 fulfillments = Table(
     "fulfillments",
     metadata,
@@ -584,6 +602,7 @@ outbox = Table(
     # commit (ordino.store.pending). Events of one order are written under its lock,
     # so their numbers rise in the order they happened.
     Column("seq", BigInteger),
+    Index("ix_outbox_subject_seq", "subject", "seq"),  # an order's timeline
     Index(
         "ix_outbox_unpublished_seq",
         "seq",

@@ -18,6 +18,7 @@ from ordino.domain.costs import rate_card_document, rate_card_from_document
 from ordino.domain.holds import hold_rule_document, hold_rule_from_document
 from ordino.domain.pipelines import order_type_document, order_type_from_document
 from ordino.store.audit import SqlAudit
+from ordino.store.breaches import SqlBreaches
 from ordino.store.catalog import SqlCatalog, SqlNetwork
 from ordino.store.documents import SqlNamedDocuments
 from ordino.store.geo import SqlGeo
@@ -97,6 +98,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(connection)
         self.webhooks = SqlWebhooks(connection)
         self.payments = SqlPayments(connection)
+        self.breaches = SqlBreaches(connection)
         self.order_types = SqlNamedDocuments(
             connection,
             order_types.c.name,

@@ -1,0 +1,52 @@
+"""Order types as configuration: the built-in ones, as configured where they are,
+and those configured anew (`ordino.domain.pipelines`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from ordino.domain.pipelines import BUILT_IN, OrderType, order_type_document
+from ordino.errors import InvalidInput, NotFound
+from ordino.services.unit_of_work import UnitOfWork
+
+
+def order_type_named(uow: UnitOfWork, name: str) -> OrderType:
+    """The configured type of that name, else the built-in one."""
+    stored = uow.order_types.get(name)
+    if stored is not None:
+        order_type, version = stored
+        return replace(order_type, version=version)
+    if name in BUILT_IN:
+        return BUILT_IN[name]
+    raise NotFound(f"no order type {name}", extra={"type": name})
+
+
+def put_order_type(
+    order_type: OrderType, uow: UnitOfWork, now: datetime
+) -> tuple[dict[str, Any], bool]:
+    if problems := order_type.problems():
+        raise InvalidInput("the order type cannot run", errors=problems)
+    with uow:
+        created = uow.order_types.put(order_type, now)
+        uow.commit()
+        return order_type_view(order_type_named(uow, order_type.name)), created
+
+
+def list_order_types(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Every type an order may have: the built-in ones, as configured where they are,
+    and those configured anew."""
+    with uow:
+        configured = {t.name: t for t, _ in uow.order_types.all()}
+        names = sorted(set(BUILT_IN) | set(configured))
+        return [order_type_view(order_type_named(uow, name)) for name in names]
+
+
+def order_type_view(order_type: OrderType) -> dict[str, Any]:
+    return {
+        "name": order_type.name,
+        **order_type_document(order_type),
+        "version": order_type.version,
+        "built_in": order_type.version == 0,
+    }

@@ -1,0 +1,51 @@
+"""An order's timeline: every change of it, in the order it happened, who or what
+made it and why — read from the outbox, where every change wrote its event in the
+transaction that made it (so the timeline cannot miss one, nor show one that did
+not happen)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ordino.domain.events import Event
+from ordino.domain.orders import EVERY_ORDER, OrderScope
+from ordino.services.orders import existing_order
+from ordino.services.unit_of_work import UnitOfWork
+
+# What every order event carries; the rest is what the entry adds.
+_COMMON = ("order_id", "channel", "external_id", "status", "total", "currency", "by")
+
+
+def timeline(order_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
+    with uow:
+        existing_order(uow, order_id, scope)
+        events = uow.outbox.of_subject(f"order/{order_id}")
+    return {"order_id": order_id, "items": [entry(event) for event in events]}
+
+
+def entry(event: Event) -> dict[str, Any]:
+    data = event.data
+    return {
+        "seq": event.seq,
+        "at": event.occurred_at.isoformat(),
+        "type": event.type,
+        "by": data.get("by", "ordino"),
+        "why": why(data),
+        "status": data.get("status"),
+        "details": {k: v for k, v in data.items() if k not in _COMMON},
+    }
+
+
+def why(data: dict[str, Any]) -> str | None:
+    """The reason the event gives, wherever its kind keeps it."""
+    for value in (
+        data.get("reason"),
+        data.get("why"),
+        (data.get("hold") or {}).get("note"),
+        (data.get("hold") or {}).get("reason"),
+        (data.get("fulfillment") or {}).get("reason"),
+        (data.get("payment") or {}).get("message"),
+    ):
+        if value:
+            return str(value)
+    return None

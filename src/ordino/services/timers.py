@@ -1,0 +1,139 @@
+"""Service levels, kept by timers: jobs queued for when each is due, which check it
+was met and act when it was not (`ordino.domain.breaches`).
+
+  accept     a location accepts a fulfillment order within the type's
+             `accept_minutes` of its release: else flagged, and with
+             `reroute_unaccepted` taken from it and sourced elsewhere;
+  ship       it ships by the end of its promised ship date (UTC): else flagged;
+  pickup     the customer collects within the type's `pickup_days` of being told:
+             else not collected (cancelled, back on the shelf);
+  backorder  units waiting on a backorder are filled within the profile's
+             `cancel_after_days`: else they are cancelled.
+
+Each breach is an event (`fulfillment.sla_breached`, `order.sla_breached`) and a
+row of the exceptions list; a flagged one closes when what breached moves on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from ordino.domain import fulfilling
+from ordino.domain.advancing import hold_document
+from ordino.domain.breaches import Action, Breach, Timer, breach_document
+from ordino.domain.feeds import Source
+from ordino.domain.fulfilling import StockChange
+from ordino.domain.fulfillment import Fulfillment, FulfillmentStatus
+from ordino.domain.ids import new_id
+from ordino.domain.jobs import settle_job, timer_job
+from ordino.domain.orders import EVERY_ORDER, Order
+from ordino.domain.pipelines import OrderType
+from ordino.services import fulfillment
+from ordino.services.order_types import order_type_named
+from ordino.services.orders import Capture
+from ordino.services.unit_of_work import UnitOfWork
+
+SYSTEM = "ordino"
+
+
+def after_release(
+    uow: UnitOfWork, order: Order, made: Sequence[Fulfillment], order_type: OrderType, now: datetime
+) -> None:
+    """In the releasing unit of work: the accept and ship timers of what went out."""
+    accept_minutes = order_type.slas.accept_minutes
+    for fo in made:
+        if accept_minutes is not None:
+            due = now + timedelta(minutes=accept_minutes)
+            uow.jobs.add(timer_job(Timer.ACCEPT, order.id, fo.id, due, now), now)
+        if (ship_by := _ship_by(order, fo)) is not None:
+            uow.jobs.add(timer_job(Timer.SHIP, order.id, fo.id, ship_by, now), now)
+
+
+def _ship_by(order: Order, fo: Fulfillment) -> datetime | None:
+    """The end of the fulfillment order's promised ship date (UTC)."""
+    dates = [
+        held.ship_date
+        for line in fo.lines
+        if (held := order.line(line.line_no).allocation_at(fo.location_id)) and held.ship_date
+    ]
+    day = min(dates) if dates else (order.promise.ship_date if order.promise else None)
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+
+
+def check(payload: Mapping[str, Any], uow: UnitOfWork, capture: Capture, now: datetime) -> None:
+    """The timer's time came: act if its service level was missed."""
+    timer, order_id, subject = Timer(payload["timer"]), payload["order_id"], payload["subject"]
+    source = Source(SYSTEM, now, f"{timer} service level missed")
+    if timer is Timer.BACKORDER:
+        _backorder(order_id, uow, source)
+        return
+
+    def step(order: Order, fo: Fulfillment) -> list[StockChange]:
+        return _fulfillment_timer(timer, order, fo, uow, now)
+
+    reroute = capture if timer is Timer.ACCEPT else None
+    fulfillment.update(subject, uow, source, EVERY_ORDER, step, reroute=reroute)
+
+
+def _fulfillment_timer(
+    timer: Timer, order: Order, fo: Fulfillment, uow: UnitOfWork, now: datetime
+) -> list[StockChange]:
+    if timer is Timer.ACCEPT and fo.status is FulfillmentStatus.RELEASED:
+        reroute = order_type_named(uow, order.type).slas.reroute_unaccepted
+        action = Action.REROUTED if reroute else Action.FLAGGED
+        _breached(uow, order, fo, timer, action, now)
+        return fulfilling.reject(order, fo.id, now, "not accepted in time") if reroute else []
+    if timer is Timer.SHIP and fo.holds_stock:
+        _breached(uow, order, fo, timer, Action.FLAGGED, now)
+    if timer is Timer.PICKUP and fo.status is FulfillmentStatus.READY:
+        _breached(uow, order, fo, timer, Action.NOT_COLLECTED, now)
+        uow.jobs.add(settle_job(order.id, now), now)
+        return fulfilling.not_collected(order, fo.id, now)
+    return []
+
+
+def _breached(
+    uow: UnitOfWork, order: Order, fo: Fulfillment, timer: Timer, action: Action, now: datetime
+) -> None:
+    breach = Breach(new_id(now), order.id, fo.id, timer, fo.location_id, now, now, action)
+    uow.breaches.add(breach)
+    order.record("fulfillment.sla_breached", now, {"breach": breach_document(breach)})
+
+
+def _backorder(order_id: str, uow: UnitOfWork, source: Source) -> None:
+    """Cancel what still waits for supply past the backorder's deadline."""
+    with uow:
+        order = uow.orders.get(order_id, for_update=True)
+        waiting = (
+            {}
+            if order is None
+            else {line.line_no: order.waiting(line) for line in order.lines if order.waiting(line)}
+        )
+    if order is None or not waiting:
+        return
+    now = source.now
+    fulfillment.cancel_units(order_id, waiting, uow, source, EVERY_ORDER)
+    with uow:
+        breach = Breach(
+            new_id(now), order_id, None, Timer.BACKORDER, None, now, now, Action.CANCELLED
+        )
+        uow.breaches.add(breach)
+        uow.commit()
+
+
+def exceptions(uow: UnitOfWork, limit: int = 100) -> dict[str, Any]:
+    """What needs a person: service levels missed and still open, orders on hold, and
+    jobs the worker gave up on (how many: `GET /v1/jobs/dead` lists them)."""
+    with uow:
+        breaches = uow.breaches.open(limit)
+        held = uow.orders.active_holds(limit)
+        dead = len(uow.jobs.dead(limit))
+    return {
+        "breaches": [breach_document(b) for b in breaches],
+        "holds": [{"order_id": order_id} | hold_document(hold) for order_id, hold in held],
+        "dead_jobs": dead,
+    }
