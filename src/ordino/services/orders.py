@@ -15,7 +15,7 @@ from ordino.domain.inventory import Floor, Position
 from ordino.domain.jobs import advance_job, settle_job, timer_job
 from ordino.domain.money import Money
 from ordino.domain.order_commands import LineRequest, OrderQuery, PlaceOrder, order_problems
-from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.domain.orders import EVERY_ORDER, Order, OrderScope, order_type_of
 from ordino.domain.payments import Payment, payment_document
 from ordino.domain.pipelines import BUILT_IN
 from ordino.domain.promising import (
@@ -172,7 +172,7 @@ def _to_source(cmd: PlaceOrder, service: str | None) -> ToSource:
         LineToSource(no, line.sku, line.quantity, line.unit_price)
         for no, line in enumerate(cmd.lines, start=1)
     ]
-    return ToSource(cmd.channel, cmd.currency, service, lines)
+    return ToSource(cmd.channel, cmd.currency, service, lines, cmd.type or order_type_of(cmd, None))
 
 
 def _sourced(uow: UnitOfWork, capture: Capture, cmd: PlaceOrder, *, fresh: bool) -> Sourced:

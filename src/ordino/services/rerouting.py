@@ -145,7 +145,7 @@ def source_waiting(
     to = PromiseDestination(order.ship_to.country, order.ship_to_point, order.ship_to.postal_code)
     service = order.promise.service if order.promise else None
 
-    to_source = ToSource(order.channel, order.currency, service, lines)
+    to_source = ToSource(order.channel, order.currency, service, lines, order.type)
 
     def request(sites: Sequence[SourcingSite]) -> SourcingRequest:
         return sourcing_request(

@@ -48,6 +48,7 @@ class ToSource:
     currency: str
     service: str | None
     lines: Sequence[LineToSource]
+    order_type: str | None = None  # profiles may apply to some types only
 
 
 def sourcing_request(
@@ -64,7 +65,7 @@ def sourcing_request(
     settings = picture.sourcing(uow)
     lines, service = order.lines, order.service
     if profile is None:
-        profile = applying(settings.profiles, order.channel, None, service)
+        profile = applying(settings.profiles, order.channel, order.order_type, service)
     card = settings.cards.get(service) if service is not None else None
     weights = uow.catalog.weights({line.sku for line in lines}) if card is not None else {}
     sourcing_lines = tuple(
