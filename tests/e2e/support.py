@@ -12,7 +12,7 @@ from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
 from ordino.store.tables import outbox
-from tests.builders import a_location_body, a_product_body
+from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import Clock
 from tests.service.support import rows
 
@@ -84,3 +84,19 @@ def events_of(api: TestClient, order_id: str) -> list[dict[str, Any]]:
     engine = api.app.state.engine  # type: ignore[attr-defined]
     found = [e for e in rows(engine, outbox) if e["subject"] == f"order/{order_id}"]
     return sorted(found, key=lambda e: e["seq"])
+
+
+def place(api: TestClient, *lines: tuple[str, int], **changes: Any) -> dict[str, Any]:
+    """An order placed over HTTP (`an_order_body` with `changes`), as answered."""
+    response = api.post("/v1/orders", json=an_order_body(*lines, **changes))
+    assert response.status_code == 201, response.text
+    order: dict[str, Any] = response.json()
+    return order
+
+
+def order_of(api: TestClient, order_id: str) -> dict[str, Any]:
+    """The order as GET /v1/orders/{id} shows it."""
+    response = api.get(f"/v1/orders/{order_id}")
+    assert response.status_code == 200, response.text
+    found: dict[str, Any] = response.json()
+    return found

@@ -19,7 +19,17 @@ from tests.builders import (
     an_order_body,
 )
 from tests.conftest import Clock
-from tests.e2e.support import events_of, fields, levels, network, refused, stock, work
+from tests.e2e.support import (
+    events_of,
+    fields,
+    levels,
+    network,
+    order_of,
+    place,
+    refused,
+    stock,
+    work,
+)
 
 
 @pytest.fixture
@@ -42,20 +52,6 @@ def stocked(api: TestClient) -> None:
     stock(api, "ST-HAM", "SKU-1", 2)
 
 
-def _place(api: TestClient, *lines: tuple[str, int], **changes: Any) -> dict[str, Any]:
-    response = api.post("/v1/orders", json=an_order_body(*lines, **changes))
-    assert response.status_code == 201, response.text
-    order: dict[str, Any] = response.json()
-    return order
-
-
-def _order(api: TestClient, order_id: str) -> dict[str, Any]:
-    response = api.get(f"/v1/orders/{order_id}")
-    assert response.status_code == 200, response.text
-    found: dict[str, Any] = response.json()
-    return found
-
-
 def _post(api: TestClient, fulfillment_id: str, step: str, **body: Any) -> dict[str, Any]:
     response = api.post(f"/v1/fulfillments/{fulfillment_id}/{step}", json=body or None)
     assert response.status_code == 200, response.text
@@ -71,14 +67,14 @@ def _counters(line: dict[str, Any]) -> tuple[int, ...]:
 def test_ship_to_home_released_accepted_shipped_in_two_parcels_and_delivered(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
-    order = _place(api, ("SKU-1", 2), ("SKU-2", 1))
+    order = place(api, ("SKU-1", 2), ("SKU-2", 1))
     assert order["status"] == "placed" and order["fulfillments"] == []
     work(api, clock)
 
-    [fo] = _order(api, order["id"])["fulfillments"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
     assert (fo["location_id"], fo["method"], fo["status"]) == ("DC-BER", "ship", "released")
     assert [(line["line_no"], line["quantity"]) for line in fo["lines"]] == [(1, 2), (2, 1)]
-    assert _order(api, order["id"])["status"] == "released"
+    assert order_of(api, order["id"])["status"] == "released"
     _post(api, fo["id"], "accept")
     _post(api, fo["id"], "picked")
     _post(api, fo["id"], "packed")
@@ -137,9 +133,9 @@ def test_ship_to_home_released_accepted_shipped_in_two_parcels_and_delivered(
 def test_a_rejection_is_sourced_again_elsewhere_and_released_there(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
-    order = _place(api, ("SKU-1", 3))
+    order = place(api, ("SKU-1", 3))
     work(api, clock)
-    [fo] = _order(api, order["id"])["fulfillments"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
     assert fo["location_id"] == "DC-BER"
 
     rejected = _post(api, fo["id"], "reject", reason="damaged")
@@ -149,7 +145,7 @@ def test_a_rejection_is_sourced_again_elsewhere_and_released_there(
     assert line["allocations"] == [{"location_id": "DC-MUC", "quantity": 3, "ship_date": None}]
     assert levels(api, "DC-BER", "SKU-1") == (10, 10, 0, 0)
     work(api, clock)
-    fos = _order(api, order["id"])["fulfillments"]
+    fos = order_of(api, order["id"])["fulfillments"]
     assert [(f["location_id"], f["status"]) for f in fos] == [
         ("DC-BER", "rejected"),
         ("DC-MUC", "released"),
@@ -168,9 +164,9 @@ def test_a_rejection_is_sourced_again_elsewhere_and_released_there(
 def test_accepting_part_splits_off_the_rest_and_sources_it_elsewhere(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
-    order = _place(api, ("SKU-1", 3))
+    order = place(api, ("SKU-1", 3))
     work(api, clock)
-    [fo] = _order(api, order["id"])["fulfillments"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
 
     answer = _post(api, fo["id"], "accept", lines=[{"line_no": 1, "quantity": 1}])
 
@@ -190,7 +186,7 @@ def _pickup_order(api: TestClient, clock: Clock) -> tuple[dict[str, Any], dict[s
     assert response.status_code == 201, response.text
     order: dict[str, Any] = response.json()
     work(api, clock)
-    [fo] = _order(api, order["id"])["fulfillments"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
     return order, fo
 
 
@@ -214,7 +210,7 @@ def test_pickup_in_store_is_handed_over_for_the_code_sent_to_the_customer(
     assert fields(api.post(f"/v1/fulfillments/{fo['id']}/picked-up", json={"code": wrong})) == [
         "code"
     ]
-    assert _order(api, order["id"])["fulfillments"][0]["status"] == "ready"
+    assert order_of(api, order["id"])["fulfillments"][0]["status"] == "ready"
     assert levels(api, "ST-HAM", "SKU-1") == (0, 2, 2, 0)
 
     handed = _post(api, fo["id"], "picked-up", code=code)
@@ -241,7 +237,7 @@ def test_a_pickup_not_collected_is_cancelled_and_back_on_the_shelf(
 def test_cancelling_units_takes_unreleased_ones_first_and_refuses_more_than_open(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
-    order = _place(api, ("SKU-1", 3), ("SKU-2", 1))
+    order = place(api, ("SKU-1", 3), ("SKU-2", 1))
     work(api, clock)
     url = f"/v1/orders/{order['id']}/cancellations"
 
@@ -269,9 +265,9 @@ def test_cancelling_units_takes_unreleased_ones_first_and_refuses_more_than_open
 def test_a_store_updates_only_its_own_fulfillment_orders(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
-    order = _place(api, ("SKU-1", 1))
+    order = place(api, ("SKU-1", 1))
     work(api, clock)
-    [fo] = _order(api, order["id"])["fulfillments"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
     state: Any = api.app.state  # type: ignore[attr-defined]
     other_store = create_key(Role.STORE, "store", state.uow(), clock(), location_id="ST-HAM")
 
@@ -280,6 +276,6 @@ def test_a_store_updates_only_its_own_fulfillment_orders(
     )
 
     refused(response, 404, "not-found")
-    assert _order(api, order["id"])["fulfillments"][0]["status"] == "released"
+    assert order_of(api, order["id"])["fulfillments"][0]["status"] == "released"
     queue = api.get("/v1/fulfillments", params={"location_id": "DC-BER"}).json()["items"]
     assert [(f["id"], f["order_id"]) for f in queue] == [(fo["id"], order["id"])]

@@ -11,17 +11,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_location_body, a_product_body, an_order_body
+from tests.builders import a_location_body, a_product_body
 from tests.conftest import Clock
-from tests.e2e.support import events_of, levels, stock, work
+from tests.e2e.support import events_of, levels, order_of, place, stock, work
 from tests.e2e.test_api_promises import stocked
 
 __all__ = ["stocked"]  # the promising network: DC-BER ships, ST-HAM takes pickups
-
-
-def _order(api: TestClient, order_id: str) -> dict[str, Any]:
-    found: dict[str, Any] = api.get(f"/v1/orders/{order_id}").json()
-    return found
 
 
 def _step(api: TestClient, fulfillment_id: str, step: str, **body: Any) -> dict[str, Any]:
@@ -31,21 +26,14 @@ def _step(api: TestClient, fulfillment_id: str, step: str, **body: Any) -> dict[
     return answer
 
 
-def _place(api: TestClient, *lines: tuple[str, int], **changes: Any) -> dict[str, Any]:
-    response = api.post("/v1/orders", json=an_order_body(*lines, **changes))
-    assert response.status_code == 201, response.text
-    order: dict[str, Any] = response.json()
-    return order
-
-
 @pytest.mark.usefixtures("stocked")
 def test_ship_to_store_goes_from_the_dc_to_the_store_where_the_customer_collects(
     api: TestClient, clock: Clock
 ) -> None:
-    order = _place(api, ("SKU-2", 1), promise={"option_id": "ship_to_store:ST-HAM"})
+    order = place(api, ("SKU-2", 1), promise={"option_id": "ship_to_store:ST-HAM"})
     assert order["type"] == "ship_to_store"
     work(api, clock)
-    [fo] = _order(api, order["id"])["fulfillments"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
     assert (fo["location_id"], fo["method"], fo["store_id"]) == (
         "DC-BER",
         "ship_to_store",
@@ -77,11 +65,11 @@ def test_ship_from_store_is_sourced_from_a_store_by_its_profile(
         "strategies": [{"name": "stores", "location_types": ["store"]}],
     }
     assert api.put("/v1/sourcing-profiles/from-stores", json=profile).status_code == 201
-    from_store = _place(api, ("SKU-1", 1), type="ship_from_store")
-    from_dc = _place(api, ("SKU-1", 1), external_id="W-DC")
+    from_store = place(api, ("SKU-1", 1), type="ship_from_store")
+    from_dc = place(api, ("SKU-1", 1), external_id="W-DC")
     work(api, clock)
 
-    [fo] = _order(api, from_store["id"])["fulfillments"]
+    [fo] = order_of(api, from_store["id"])["fulfillments"]
     assert (fo["location_id"], fo["method"]) == ("ST-SHIP", "ship")
     profiles = {
         name: api.get(f"/v1/orders/{o['id']}/sourcing").json()["decisions"][0]["profile"]["name"]
@@ -102,10 +90,10 @@ def test_drop_ship_goes_to_the_supplier_who_ships_it(api: TestClient, clock: Clo
         "strategies": [{"name": "suppliers", "location_types": ["supplier"]}],
     }
     assert api.put("/v1/sourcing-profiles/drop-ship", json=profile).status_code == 201
-    order = _place(api, ("SKU-1", 2), type="drop_ship")
+    order = place(api, ("SKU-1", 2), type="drop_ship")
     work(api, clock)
 
-    [fo] = _order(api, order["id"])["fulfillments"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
     assert fo["location_id"] == "SUP-1"
     # A supplier reports only the shipment: no accept, no pick, no pack.
     _step(api, fo["id"], "shipped", carrier="ups", tracking_number="1Z999")

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from ordino.store.tables import sandbox_authorisations
 from tests.builders import a_location_body, an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import events_of, fields, network, stock, work
+from tests.e2e.support import events_of, fields, network, order_of, stock, work
 from tests.service.support import rows
 
 APPROVES = "4242424242424242"
@@ -42,11 +42,6 @@ def _place(api: TestClient, card: str, *lines: tuple[str, int], **changes: Any) 
     return order
 
 
-def _order(api: TestClient, order_id: str) -> dict[str, Any]:
-    found: dict[str, Any] = api.get(f"/v1/orders/{order_id}").json()
-    return found
-
-
 def _money(payment: dict[str, Any]) -> tuple[str, str, str, str]:
     return (payment["status"], payment["authorised"], payment["captured"], payment["voided"])
 
@@ -64,19 +59,24 @@ def test_a_card_is_authorised_then_captured_parcel_by_parcel(
     assert _money(order["payment"]) == ("pending", "0.00", "0.00", "0.00")
 
     work(api, clock)
-    authorised = _order(api, order["id"])
+    authorised = order_of(api, order["id"])
     assert _money(authorised["payment"]) == ("authorised", "179.70", "0.00", "0.00")
     assert authorised["status"] == "released"
     [fo] = authorised["fulfillments"]
 
     _ship(api, fo["id"], lines=[{"line_no": 1, "quantity": 1}])
     work(api, clock)
-    assert _money(_order(api, order["id"])["payment"]) == ("authorised", "179.70", "59.90", "0.00")
-    rest = _order(api, order["id"])["fulfillments"][1]
+    assert _money(order_of(api, order["id"])["payment"]) == (
+        "authorised",
+        "179.70",
+        "59.90",
+        "0.00",
+    )
+    rest = order_of(api, order["id"])["fulfillments"][1]
     _ship(api, rest["id"], tracking_number="JD2")
     work(api, clock)
 
-    assert _money(_order(api, order["id"])["payment"]) == ("closed", "179.70", "179.70", "0.00")
+    assert _money(order_of(api, order["id"])["payment"]) == ("closed", "179.70", "179.70", "0.00")
     types = [e["type"] for e in events_of(api, order["id"]) if e["type"].startswith("payment.")]
     assert types == ["payment.authorised", "payment.captured", "payment.captured"]
 
@@ -87,7 +87,7 @@ def test_a_declined_card_holds_the_order_and_cancelling_from_the_hold_ends_it(
     order = _place(api, DECLINES, ("SKU-1", 2))
     work(api, clock)
 
-    held = _order(api, order["id"])
+    held = order_of(api, order["id"])
     assert (held["status"], held["on_hold"], held["fulfillments"]) == ("placed", True, [])
     [hold] = held["holds"]
     assert (hold["rule"], hold["reason"]) == ("payment", "payment declined: card declined")
@@ -96,7 +96,7 @@ def test_a_declined_card_holds_the_order_and_cancelling_from_the_hold_ends_it(
     response = api.post(f"/v1/orders/{order['id']}/holds/{hold['id']}/cancel")
     assert response.status_code == 200, response.text
     work(api, clock)
-    cancelled = _order(api, order["id"])
+    cancelled = order_of(api, order["id"])
     assert cancelled["status"] == "cancelled"
     assert _money(cancelled["payment"]) == ("declined", "0.00", "0.00", "0.00")
 
@@ -106,13 +106,13 @@ def test_a_lost_answer_is_asked_again_by_its_key_and_authorised_once(
 ) -> None:
     order = _place(api, LOSES_ANSWER, ("SKU-1", 1))
     work(api, clock)  # the gateway authorised it, but its answer never came
-    assert _money(_order(api, order["id"])["payment"]) == ("pending", "0.00", "0.00", "0.00")
+    assert _money(order_of(api, order["id"])["payment"]) == ("pending", "0.00", "0.00", "0.00")
 
     clock.advance(seconds=30)  # the job's retry is due
     work(api, clock)
 
-    assert _money(_order(api, order["id"])["payment"]) == ("authorised", "59.90", "0.00", "0.00")
-    assert _order(api, order["id"])["status"] == "released"
+    assert _money(order_of(api, order["id"])["payment"]) == ("authorised", "59.90", "0.00", "0.00")
+    assert order_of(api, order["id"])["status"] == "released"
     engine = api.app.state.engine  # type: ignore[attr-defined]
     assert len(rows(engine, sandbox_authorisations)) == 1
 
@@ -122,14 +122,14 @@ def test_cancelling_after_a_parcel_left_voids_the_rest(
 ) -> None:
     order = _place(api, APPROVES, ("SKU-1", 3))
     work(api, clock)
-    [fo] = _order(api, order["id"])["fulfillments"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
     _ship(api, fo["id"], lines=[{"line_no": 1, "quantity": 1}])
 
     response = api.post(f"/v1/orders/{order['id']}/cancel", json={"reason": "changed mind"})
     assert response.status_code == 200, response.text
     work(api, clock)  # the capture first, then the void of what will not ship
 
-    done = _order(api, order["id"])
+    done = order_of(api, order["id"])
     assert done["status"] == "shipped"
     assert _money(done["payment"]) == ("closed", "179.70", "59.90", "119.80")
 
@@ -139,14 +139,14 @@ def test_an_expired_authorisation_is_made_again_before_capturing(
 ) -> None:
     order = _place(api, APPROVES, ("SKU-1", 1))
     work(api, clock)
-    [fo] = _order(api, order["id"])["fulfillments"]
-    first = _order(api, order["id"])["payment"]["expires_at"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    first = order_of(api, order["id"])["payment"]["expires_at"]
 
     clock.advance(days=8)
     _ship(api, fo["id"])
     work(api, clock)
 
-    payment = _order(api, order["id"])["payment"]
+    payment = order_of(api, order["id"])["payment"]
     assert _money(payment) == ("closed", "59.90", "59.90", "0.00")
     assert payment["expires_at"] > first
     engine = api.app.state.engine  # type: ignore[attr-defined]
@@ -158,12 +158,12 @@ def test_a_pickup_is_captured_when_it_is_handed_over(
 ) -> None:
     order = _place(api, APPROVES, ("SKU-1", 2), promise={"option_id": "pickup:ST-HAM"})
     work(api, clock)
-    [fo] = _order(api, order["id"])["fulfillments"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
     assert api.post(f"/v1/fulfillments/{fo['id']}/ready").status_code == 200
     [ready] = [
         e for e in events_of(api, order["id"]) if e["type"] == "fulfillment.ready_for_pickup"
     ]
-    assert _money(_order(api, order["id"])["payment"])[2] == "0.00"
+    assert _money(order_of(api, order["id"])["payment"])[2] == "0.00"
 
     code = ready["data"]["pickup_code"]
     assert (
@@ -171,7 +171,7 @@ def test_a_pickup_is_captured_when_it_is_handed_over(
     )
     work(api, clock)
 
-    assert _money(_order(api, order["id"])["payment"]) == ("closed", "119.80", "119.80", "0.00")
+    assert _money(order_of(api, order["id"])["payment"]) == ("closed", "119.80", "119.80", "0.00")
 
 
 def test_a_card_without_its_token_is_refused(api: TestClient, stocked: None) -> None:

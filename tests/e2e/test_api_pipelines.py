@@ -12,7 +12,17 @@ from fastapi.testclient import TestClient
 
 from tests.builders import a_purchase_order_body, an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import events_of, fields, levels, network, refused, stock, work
+from tests.e2e.support import (
+    events_of,
+    fields,
+    levels,
+    network,
+    order_of,
+    place,
+    refused,
+    stock,
+    work,
+)
 
 BIG_SPENDER = {
     "expression": "order.total > 500.0",
@@ -27,18 +37,6 @@ def stocked(api: TestClient) -> None:
     stock(api, "DC-BER", "SKU-2", 20)
 
 
-def _place(api: TestClient, *lines: tuple[str, int], **changes: Any) -> dict[str, Any]:
-    response = api.post("/v1/orders", json=an_order_body(*lines, **changes))
-    assert response.status_code == 201, response.text
-    order: dict[str, Any] = response.json()
-    return order
-
-
-def _order(api: TestClient, order_id: str) -> dict[str, Any]:
-    found: dict[str, Any] = api.get(f"/v1/orders/{order_id}").json()
-    return found
-
-
 def _rule(api: TestClient, name: str, body: dict[str, Any]) -> None:
     response = api.put(f"/v1/hold-rules/{name}", json=body)
     assert response.status_code in (200, 201), response.text
@@ -47,10 +45,10 @@ def _rule(api: TestClient, name: str, body: dict[str, Any]) -> None:
 def test_without_rules_an_order_runs_its_pipeline_and_is_released(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
-    order = _place(api, ("SKU-1", 2))
+    order = place(api, ("SKU-1", 2))
     work(api, clock)
 
-    advanced = _order(api, order["id"])
+    advanced = order_of(api, order["id"])
     assert advanced["type"] == "ship_to_home"
     assert advanced["pipeline"] == {"steps": ["checks", "authorise", "release"], "next": None}
     assert (advanced["status"], advanced["on_hold"]) == ("released", False)
@@ -61,12 +59,12 @@ def test_a_rule_holds_the_order_until_someone_releases_it(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
     _rule(api, "big-spender", BIG_SPENDER)
-    small = _place(api, ("SKU-1", 1), external_id="W-SMALL")
-    large = _place(api, ("SKU-1", 10))
+    small = place(api, ("SKU-1", 1), external_id="W-SMALL")
+    large = place(api, ("SKU-1", 10))
     work(api, clock)
 
-    held = _order(api, large["id"])
-    assert _order(api, small["id"])["status"] == "released"
+    held = order_of(api, large["id"])
+    assert order_of(api, small["id"])["status"] == "released"
     assert (held["status"], held["on_hold"], held["fulfillments"]) == ("placed", True, [])
     assert held["pipeline"]["next"] == "checks"
     [hold] = held["holds"]
@@ -85,7 +83,7 @@ def test_a_rule_holds_the_order_until_someone_releases_it(
     assert response.json()["status"] == "released"
     work(api, clock)  # checks again: the released rule does not hold it twice
 
-    released = _order(api, large["id"])
+    released = order_of(api, large["id"])
     assert (released["status"], released["on_hold"]) == ("released", False)
     assert released["holds"][0]["note"] == "called the buyer"
     assert released["holds"][0]["resolved_by"].startswith("key:")
@@ -111,9 +109,9 @@ def test_cancelling_from_a_hold_cancels_the_order_and_lets_its_stock_go(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
     _rule(api, "big-spender", BIG_SPENDER)
-    order = _place(api, ("SKU-1", 10))
+    order = place(api, ("SKU-1", 10))
     work(api, clock)
-    [hold] = _order(api, order["id"])["holds"]
+    [hold] = order_of(api, order["id"])["holds"]
     assert levels(api, "DC-BER", "SKU-1") == (10, 20, 10, 0)
 
     response = api.post(
@@ -121,11 +119,11 @@ def test_cancelling_from_a_hold_cancels_the_order_and_lets_its_stock_go(
     )
 
     assert response.status_code == 200, response.text
-    cancelled = _order(api, order["id"])
+    cancelled = order_of(api, order["id"])
     assert (cancelled["status"], cancelled["holds"][0]["status"]) == ("cancelled", "cancelled")
     assert levels(api, "DC-BER", "SKU-1") == (20, 20, 0, 0)
     work(api, clock)
-    assert _order(api, order["id"])["fulfillments"] == []
+    assert order_of(api, order["id"])["fulfillments"] == []
 
 
 def test_velocity_and_address_mismatch_rules_see_the_facts_of_the_order(
@@ -145,15 +143,15 @@ def test_velocity_and_address_mismatch_rules_see_the_facts_of_the_order(
         },
     )
     bill_to = {"line1": "Rue de Rivoli 1", "city": "Paris", "postal_code": "75001", "country": "FR"}
-    first = _place(api, ("SKU-1", 1), external_id="W-1", bill_to=bill_to)
+    first = place(api, ("SKU-1", 1), external_id="W-1", bill_to=bill_to)
     clock.advance(hours=1)
-    second = _place(api, ("SKU-1", 1), external_id="W-2")
+    second = place(api, ("SKU-1", 1), external_id="W-2")
     clock.advance(hours=1)
-    third = _place(api, ("SKU-1", 1), external_id="W-3")
+    third = place(api, ("SKU-1", 1), external_id="W-3")
     work(api, clock)
 
     reasons = {
-        name: [h["reason"] for h in _order(api, o["id"])["holds"]]
+        name: [h["reason"] for h in order_of(api, o["id"])["holds"]]
         for name, o in (("first", first), ("second", second), ("third", third))
     }
     assert reasons == {
@@ -179,10 +177,10 @@ def test_a_rule_that_cannot_be_stored_is_refused_and_one_that_fails_on_an_order_
     # A rule on a fact an order may lack, without has(): orders without it are held.
     _rule(api, "b2b-po", {"expression": "order.b2b.purchase_order == 'X'", "reason": "po"})
 
-    order = _place(api, ("SKU-1", 1))
+    order = place(api, ("SKU-1", 1))
     work(api, clock)
 
-    [hold] = _order(api, order["id"])["holds"]
+    [hold] = order_of(api, order["id"])["holds"]
     assert hold["reason"].startswith("rule b2b-po failed: ")
 
 
@@ -195,14 +193,14 @@ def test_a_b2b_order_waits_for_its_requested_date_and_ships_complete(
     }
     assert api.put("/v1/sourcing-profiles/web", json=profile).status_code == 201
     b2b = {"purchase_order": "PO-7781", "requested_date": "2026-11-10", "ship_complete": True}
-    order = _place(api, ("SKU-1", 25), ("SKU-2", 5), b2b=b2b)
+    order = place(api, ("SKU-1", 25), ("SKU-2", 5), b2b=b2b)
     assert (order["type"], order["b2b"]) == ("b2b", b2b)
 
     work(api, clock)
-    assert _order(api, order["id"])["pipeline"]["next"] == "requested_date"
+    assert order_of(api, order["id"])["pipeline"]["next"] == "requested_date"
     clock.advance(days=6)  # Sunday 8 November: two days (the lead) before the date
     work(api, clock)
-    waiting = _order(api, order["id"])
+    waiting = order_of(api, order["id"])
     assert waiting["pipeline"]["next"] == "ship_complete"
     assert (waiting["status"], waiting["fulfillments"]) == ("backordered", [])
 
@@ -211,7 +209,7 @@ def test_a_b2b_order_waits_for_its_requested_date_and_ships_complete(
     assert api.post("/v1/supply/PO-1/receipts", json=receipt).status_code == 200
     work(api, clock)  # the backorder is filled, and the advance it queues releases it all
 
-    complete = _order(api, order["id"])
+    complete = order_of(api, order["id"])
     assert complete["status"] == "released"
     [fo] = complete["fulfillments"]
     assert [(line["line_no"], line["quantity"]) for line in fo["lines"]] == [(1, 25), (2, 5)]
@@ -231,10 +229,10 @@ def test_order_types_are_configured_and_an_order_names_one(
     ]
     assert fields(api.post("/v1/orders", json=an_order_body(type="no_such_type"))) == ["type"]
 
-    order = _place(api, ("SKU-1", 10), type="marketplace")
+    order = place(api, ("SKU-1", 10), type="marketplace")
     work(api, clock)
 
-    placed = _order(api, order["id"])
+    placed = order_of(api, order["id"])
     assert (placed["type"], placed["pipeline"]["steps"], placed["holds"]) == (
         "marketplace",
         ["release"],

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_location_body, an_order_body
+from tests.builders import a_location_body
 from tests.conftest import Clock
-from tests.e2e.support import levels, network, stock, work
+from tests.e2e.support import levels, network, order_of, place, stock, work
 
 
 @pytest.fixture
@@ -30,18 +30,6 @@ def stocked(api: TestClient) -> None:
     stock(api, "ST-HAM", "SKU-1", 2)
 
 
-def _place(api: TestClient, *lines: tuple[str, int], **changes: Any) -> dict[str, Any]:
-    response = api.post("/v1/orders", json=an_order_body(*lines, **changes))
-    assert response.status_code == 201, response.text
-    order: dict[str, Any] = response.json()
-    return order
-
-
-def _order(api: TestClient, order_id: str) -> dict[str, Any]:
-    found: dict[str, Any] = api.get(f"/v1/orders/{order_id}").json()
-    return found
-
-
 def _exceptions(api: TestClient) -> dict[str, Any]:
     response = api.get("/v1/exceptions")
     assert response.status_code == 200, response.text
@@ -52,9 +40,9 @@ def _exceptions(api: TestClient) -> dict[str, Any]:
 def test_a_location_that_does_not_accept_in_time_is_flagged_until_it_does(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
-    order = _place(api, ("SKU-1", 1))
+    order = place(api, ("SKU-1", 1))
     work(api, clock)
-    [fo] = _order(api, order["id"])["fulfillments"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
 
     clock.advance(minutes=119)
     work(api, clock)
@@ -83,13 +71,13 @@ def test_a_type_may_take_an_unaccepted_fulfillment_order_away_and_source_it_agai
     slas = {"accept_minutes": 15, "reroute_unaccepted": True}
     body = {"steps": ["release"], "slas": slas}
     assert api.put("/v1/order-types/express", json=body).status_code == 201
-    order = _place(api, ("SKU-1", 2), type="express")
+    order = place(api, ("SKU-1", 2), type="express")
     work(api, clock)
 
     clock.advance(minutes=15)
     work(api, clock)  # the timer takes it from DC-BER; the advance releases it again
 
-    fos = _order(api, order["id"])["fulfillments"]
+    fos = order_of(api, order["id"])["fulfillments"]
     assert [(f["location_id"], f["status"], f["reason"]) for f in fos] == [
         ("DC-BER", "rejected", "not accepted in time"),
         ("DC-MUC", "released", None),
@@ -101,19 +89,19 @@ def test_a_type_may_take_an_unaccepted_fulfillment_order_away_and_source_it_agai
 def test_a_pickup_not_collected_by_its_deadline_goes_back_on_the_shelf(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
-    order = _place(api, ("SKU-1", 2), promise={"option_id": "pickup:ST-HAM"})
+    order = place(api, ("SKU-1", 2), promise={"option_id": "pickup:ST-HAM"})
     work(api, clock)
-    [fo] = _order(api, order["id"])["fulfillments"]
+    [fo] = order_of(api, order["id"])["fulfillments"]
     assert api.post(f"/v1/fulfillments/{fo['id']}/accept").status_code == 200
     assert api.post(f"/v1/fulfillments/{fo['id']}/ready").status_code == 200
 
     clock.advance(days=6, hours=23)
     work(api, clock)
-    assert _order(api, order["id"])["status"] == "released"
+    assert order_of(api, order["id"])["status"] == "released"
     clock.advance(hours=1)  # seven days: the customer did not come
     work(api, clock)
 
-    done = _order(api, order["id"])
+    done = order_of(api, order["id"])
     assert (done["status"], done["fulfillments"][0]["status"]) == ("cancelled", "not_collected")
     assert levels(api, "ST-HAM", "SKU-1") == (2, 2, 0, 0)
 
@@ -129,13 +117,13 @@ def test_a_backorder_not_filled_by_its_deadline_is_cancelled(
         ],
     }
     assert api.put("/v1/sourcing-profiles/web", json=profile).status_code == 201
-    order = _place(api, ("SKU-1", 25))
+    order = place(api, ("SKU-1", 25))
     work(api, clock)
-    assert _order(api, order["id"])["lines"][0]["backordered"] == 5  # 20 at the two DCs
+    assert order_of(api, order["id"])["lines"][0]["backordered"] == 5  # 20 at the two DCs
 
     clock.advance(days=3)
     work(api, clock)
 
-    line = _order(api, order["id"])["lines"][0]
+    line = order_of(api, order["id"])["lines"][0]
     assert (line["backordered"], line["cancelled"], line["allocated"]) == (0, 5, 20)
-    assert _order(api, order["id"])["status"] == "released"
+    assert order_of(api, order["id"])["status"] == "released"

@@ -170,20 +170,7 @@ class SqlOrders:
             .order_by(holds.c.placed_at, holds.c.id)
             .limit(limit)
         )
-        return [
-            (
-                row.order_id,
-                Hold(
-                    row.id,
-                    row.rule,
-                    row.reason,
-                    HoldStatus(row.status),
-                    row.placed_at,
-                    row.placed_by,
-                ),
-            )
-            for row in self.connection.execute(query)
-        ]
+        return [(row.order_id, _hold(row)) for row in self.connection.execute(query)]
 
     def order_of_fulfillment(self, fulfillment_id: str) -> str | None:
         query = select(fulfillments.c.order_id).where(fulfillments.c.id == fulfillment_id)
@@ -316,19 +303,7 @@ class SqlOrders:
         found: dict[str, list[Hold]] = defaultdict(list)
         query = select(holds).where(holds.c.order_id.in_(ids)).order_by(holds.c.id)
         for row in self.connection.execute(query):
-            found[row.order_id].append(
-                Hold(
-                    row.id,
-                    row.rule,
-                    row.reason,
-                    HoldStatus(row.status),
-                    row.placed_at,
-                    row.placed_by,
-                    row.resolved_at,
-                    row.resolved_by,
-                    row.note,
-                )
-            )
+            found[row.order_id].append(_hold(row))
         return found
 
     def _fulfillments(self, ids: list[str]) -> dict[str, list[Fulfillment]]:
@@ -360,6 +335,20 @@ class SqlOrders:
                 )
             )
         return found
+
+
+def _hold(row: Row[Any]) -> Hold:
+    return Hold(
+        row.id,
+        row.rule,
+        row.reason,
+        HoldStatus(row.status),
+        row.placed_at,
+        row.placed_by,
+        row.resolved_at,
+        row.resolved_by,
+        row.note,
+    )
 
 
 def _with(order: Order, held: dict[str, list[Hold]]) -> Order:
