@@ -198,7 +198,6 @@ def _register_bench() -> None:
         bench_promise,
         bench_sourcing,
         bench_stock,
-        simulate_traffic,
     )
     from ordino.cli.bench import bench  # noqa: PLC0415
     from ordino.cli.geo import geo  # noqa: PLC0415
