@@ -195,9 +195,11 @@ def check(database_url: str) -> None:
 
 def _register_bench() -> None:
     from ordino.cli import (  # noqa: F401, PLC0415
+        bench_orchestration,
         bench_promise,
         bench_sourcing,
         bench_stock,
+        simulate_traffic,
     )
     from ordino.cli.bench import bench  # noqa: PLC0415
     from ordino.cli.geo import geo  # noqa: PLC0415
