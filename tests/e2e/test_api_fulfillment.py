@@ -279,3 +279,25 @@ def test_a_store_updates_only_its_own_fulfillment_orders(
     assert order_of(api, order["id"])["fulfillments"][0]["status"] == "released"
     queue = api.get("/v1/fulfillments", params={"location_id": "DC-BER"}).json()["items"]
     assert [(f["id"], f["order_id"]) for f in queue] == [(fo["id"], order["id"])]
+
+
+def test_a_pickup_rerouted_from_its_store_travels_to_the_store(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = place(api, ("SKU-1", 1), promise={"option_id": "pickup:ST-HAM"})
+    work(api, clock)
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    assert (fo["location_id"], fo["method"]) == ("ST-HAM", "pickup")
+
+    _post(api, fo["id"], "reject", reason="damaged")
+    work(api, clock)
+
+    _, again = order_of(api, order["id"])["fulfillments"]
+    # Held at a warehouse now: shipped to the store first, then collected there.
+    assert again["location_id"] != "ST-HAM"
+    assert (again["method"], again["store_id"]) == ("ship_to_store", "ST-HAM")
+    _post(api, again["id"], "shipped", carrier="dhl", tracking_number="TO-HAM")
+    _post(api, again["id"], "ready")
+    code = _pickup_code(api, order["id"])
+    assert _post(api, again["id"], "picked-up", code=code)["order"]["status"] == "fulfilled"
+    assert levels(api, "ST-HAM", "SKU-1") == (2, 2, 0, 0)  # the store's own stock untouched

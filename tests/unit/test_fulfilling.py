@@ -526,7 +526,8 @@ def test_illegal_steps_are_refused_and_change_nothing(
     method: Method, done: list[Step], step: Step, came_from: str, went_to: str
 ) -> None:
     promise = None if method is Method.SHIP else a_promise(method)
-    order = an_order(T0, (1, DC, 3), (2, DC, 1), promise=promise)
+    at = STORE if method is Method.PICKUP else DC  # a pickup's units are at its store
+    order = an_order(T0, (1, at, 3), (2, at, 1), promise=promise)
     [fo] = release(order, T0)
     for earlier in done:
         earlier(order, fo.id)

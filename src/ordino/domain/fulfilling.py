@@ -49,9 +49,9 @@ def release(order: Order, now: datetime) -> list[Fulfillment]:
     """Turn the units held and not yet released at each location into a fulfillment
     order for it, by the order's method; the new ones (none: all released already)."""
     order.refuse_if_closed()
-    method, store_id = _method(order)
     made: list[Fulfillment] = []
     for location_id in sorted({a.location_id for line in order.lines for a in line.allocations}):
+        method, store_id = _method(order, location_id)
         lines = [
             FulfillmentLine(line.line_no, line.sku, units)
             for line in order.lines
@@ -76,10 +76,15 @@ def _id(order: Order, number: int | None = None) -> str:
     return f"{order.id}-{number or len(order.fulfillments) + 1:03d}"
 
 
-def _method(order: Order) -> tuple[Method, str | None]:
+def _method(order: Order, location_id: str) -> tuple[Method, str | None]:
+    """How the units held at the location reach the customer: by the order's promise;
+    a pickup's units held anywhere but its store (rerouted there) travel to the store
+    first."""
     promise = order.promise
     if promise is None or promise.method is Method.SHIP:
         return Method.SHIP, None
+    if promise.method is Method.PICKUP and location_id != promise.store_id:
+        return Method.SHIP_TO_STORE, promise.store_id
     return promise.method, promise.store_id
 
 
