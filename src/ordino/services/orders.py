@@ -136,10 +136,10 @@ def _place_once(
         uow.sourcing.add(order.id, 1, sourced.record, now)
         remember(uow, idempotency, answer, now)
         uow.inventory.reserve(order.reservations(now), now, sourced.floors)
-        uow.jobs.add(advance_job(order.id, now), now)
+        uow.jobs.add_at_commit(advance_job(order.id, now), now)
         if (days := sourced.record.explanation.get("cancel_after_days")) and order.backordered:
             due = now + timedelta(days=days)
-            uow.jobs.add(timer_job(Timer.BACKORDER, order.id, order.id, due, now), now)
+            uow.jobs.add_at_commit(timer_job(Timer.BACKORDER, order.id, order.id, due, now), now)
         # The store writes all of it here. LostRace when the stock went to another
         # order (the retry re-plans) or the order or key arrived twice (the retry
         # names the duplicate or replays the first answer).

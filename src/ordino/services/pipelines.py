@@ -60,10 +60,14 @@ def _step_once(order_id: str, uow: UnitOfWork, now: datetime) -> Next:
         if order is None or order.status in _CLOSED or order.on_hold:
             return Next.STOP
         order_type = order_type_named(uow, order.type)
+        before = (order.pipeline, order.step, len(order.pending_events))
         advancing.begin(order, order_type)
         step = advancing.next_step(order)
         next_ = _run(step, order, order_type, uow, now)
-        uow.orders.save(order)
+        # Every change of the order records an event, or moves its pipeline: with
+        # neither (past its last step, nothing new to release) there is nothing to save.
+        if (order.pipeline, order.step, len(order.pending_events)) != before:
+            uow.orders.save(order)
         uow.commit()
     return next_
 

@@ -225,6 +225,7 @@ class SourcingDecisions(Protocol):
 
 class Jobs(Protocol):
     def add(self, job: Job, now: datetime) -> bool: ...  # False: one with its key waits
+    def add_at_commit(self, job: Job, now: datetime) -> None: ...  # a new key
     def claim(self, worker: str, now: datetime, lease: timedelta, limit: int) -> list[Job]: ...
     def done(self, job_id: str, worker: str) -> bool: ...
     def failed(

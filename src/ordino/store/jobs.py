@@ -18,14 +18,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ordino.domain.jobs import DeadJob, Job, JobStatus
 from ordino.store.dialect import is_postgresql
+from ordino.store.pending import PendingWrites
 from ordino.store.tables import jobs
 
 _QUEUED, _RUNNING, _DEAD = (str(s) for s in (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DEAD))
 
 
 class SqlJobs:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, pending: PendingWrites) -> None:
         self.connection = connection
+        self.pending = pending
 
     def add(self, job: Job, now: datetime) -> bool:
         """Enqueue in the unit of work's transaction; False when a job of its kind and
@@ -33,22 +35,17 @@ class SqlJobs:
         dialect = postgresql if is_postgresql(self.connection) else sqlite
         statement = (
             dialect.insert(jobs)
-            .values(
-                id=job.id,
-                kind=job.kind,
-                key=job.key,
-                payload=job.payload,
-                status=_QUEUED,
-                run_at=job.run_at,
-                attempts=0,
-                max_attempts=job.max_attempts,
-                created_at=now,
-                updated_at=now,
-            )
+            .values(_row(job, now))
             .on_conflict_do_nothing()
             .returning(jobs.c.id)  # (the driver's row count is not told for it)
         )
         return self.connection.execute(statement).first() is not None
+
+    def add_at_commit(self, job: Job, now: datetime) -> None:
+        """Enqueue with the unit of work's other writes at commit (one statement with
+        a new order's rows, see `ordino.store.pending`): for a job whose key is new,
+        such as a new order's; a clash is a LostRace."""
+        self.pending.insert(jobs, [_row(job, now)])
 
     def claim(self, worker: str, now: datetime, lease: timedelta, limit: int) -> list[Job]:
         """Lease up to `limit` due jobs to `worker`, those due longest first. A job
@@ -161,3 +158,18 @@ def _same_key(job_id: str) -> tuple[ColumnElement[bool], ...]:
         jobs.c.kind == select(this.c.kind).scalar_subquery(),
         jobs.c.key == select(this.c.key).scalar_subquery(),
     )
+
+
+def _row(job: Job, now: datetime) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "key": job.key,
+        "payload": job.payload,
+        "status": _QUEUED,
+        "run_at": job.run_at,
+        "attempts": 0,
+        "max_attempts": job.max_attempts,
+        "created_at": now,
+        "updated_at": now,
+    }

@@ -18,17 +18,20 @@ from ordino.domain.payments import (
     PaymentStatus,
 )
 from ordino.errors import LostRace
+from ordino.store.pending import PendingWrites
 from ordino.store.tables import payment_operations, payments
 
 _MONEY = ("amount", "authorised", "captured", "voided", "refunded")
 
 
 class SqlPayments:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, pending: PendingWrites) -> None:
         self.connection = connection
+        self.pending = pending
 
     def add(self, payment: Payment) -> None:
-        self.connection.execute(insert(payments).values(_row(payment)))
+        """Written at commit, with its order (see `ordino.store.pending`)."""
+        self.pending.insert(payments, [_row(payment)])
 
     def of_order(self, order_id: str, *, for_update: bool = False) -> Payment | None:
         query = select(payments).where(payments.c.order_id == order_id)

@@ -35,10 +35,12 @@ from ordino.errors import LostRace
 from ordino.store.tables import (
     allocations,
     idempotency_keys,
+    jobs,
     order_lines,
     order_promises,
     orders,
     outbox,
+    payments,
     positions,
     reservations,
     sourcing_decisions,
@@ -55,6 +57,8 @@ TABLES: tuple[Table, ...] = (
     reservations,
     outbox,
     idempotency_keys,
+    payments,
+    jobs,
     stock_changes,
 )
 

@@ -94,10 +94,10 @@ class SqlUnitOfWork:
         )
         self.location_costs = SqlLocationCosts(connection, changes)
         self.sourcing = SqlSourcingDecisions(connection, self._pending)
-        self.jobs = SqlJobs(connection)
+        self.jobs = SqlJobs(connection, self._pending)
         self.outbox = SqlOutbox(connection)
         self.webhooks = SqlWebhooks(connection)
-        self.payments = SqlPayments(connection)
+        self.payments = SqlPayments(connection, self._pending)
         self.breaches = SqlBreaches(connection)
         self.order_types = SqlNamedDocuments(
             connection,
