@@ -62,22 +62,26 @@ def needs_authorising(payment: Payment | None) -> bool:
     )
 
 
-def try_again(uow: UnitOfWork, order_id: str, now: datetime) -> None:
-    """In the caller's unit of work: a declined card is authorised again (the
-    customer gave another, or their bank said yes since) when the order next
-    advances."""
+def try_again(uow: UnitOfWork, order_id: str, now: datetime, token: str | None = None) -> None:
+    """In the caller's unit of work: a declined card is authorised again when the
+    order next advances: the same card (the bank said yes since), or the customer's
+    new one (`token`)."""
     payment = uow.payments.of_order(order_id, for_update=True)
-    if payment is not None and payment.status is PaymentStatus.DECLINED:
-        uow.payments.save(replace(payment, status=PaymentStatus.PENDING, updated_at=now))
+    if payment is None or payment.status is not PaymentStatus.DECLINED:
+        return
+    card = payment.token if token is None else token
+    again = replace(payment, token=card, status=PaymentStatus.PENDING, message=None, updated_at=now)
+    uow.payments.save(again)
 
 
-def authorise(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> None:
+def authorise(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> bool:
     """Authorise the order's card for its total; the answer is kept on the payment
-    (approved: authorised; declined: the pipeline holds the order)."""
+    (approved: authorised; declined: the pipeline holds the order). False when the
+    answer was lost (it is asked for again, by its key, next time)."""
     with uow:
         payment = uow.payments.of_order(order_id)
     if not needs_authorising(payment):
-        return
+        return True
     assert payment is not None and payment.token is not None
     token, amount, currency = payment.token, payment.amount, payment.currency
     key = f"{order_id}:authorise:{_attempt(uow, payment.id, 'authorise')}"
@@ -89,6 +93,7 @@ def authorise(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: date
         approved = answer.outcome is Outcome.APPROVED
         event = "payment.authorised" if approved else "payment.declined"
         _record(uow, order_id, now, event, lambda p: _authorised(p, answer))
+    return answer is not None
 
 
 def capture(

@@ -1,8 +1,10 @@
 """Orders through their pipelines: the worker's `orders.advance`, order types as
 configuration, hold rules, and the holds people put, release and cancel from.
 
-Each step runs in a unit of work of its own, under the order's lock; the order
-goes on to the next while steps pass, and stops at the first that makes it wait.
+The steps run in one unit of work, under the order's lock, loading and saving the
+order once: the order goes on to the next while steps pass, and stops at the first
+that makes it wait. Only a call outside (authorising a card) ends the transaction
+before that: the call is made between two.
 Whatever ends a wait queues the advance again: releasing the last hold, a backorder
 filled (ship complete), the requested date come (a job due then).
 """
@@ -24,7 +26,7 @@ from ordino.domain.payments import PaymentGateway, PaymentStatus
 from ordino.domain.pipelines import OrderType, Step
 from ordino.domain.rollup import OrderStatus
 from ordino.engines.holds import Velocity, holding, order_facts, refuse_bad_rule
-from ordino.errors import NotFound
+from ordino.errors import InvalidInput, NotFound
 from ordino.services import payments, timers
 from ordino.services.order_types import order_type_named
 from ordino.services.orders import existing_order
@@ -45,16 +47,14 @@ class Next(Enum):
 def advance_order(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> None:
     """Run the order's steps from where it stands until one makes it wait; past the
     last, release whatever was allocated since."""
-    while (next_ := with_retries(lambda _: _step_once(order_id, uow, now))) is not Next.STOP:
-        if next_ is Next.AUTHORISE:
-            payments.authorise(order_id, uow, gateway, now)
-            with uow:
-                if payments.needs_authorising(uow.payments.of_order(order_id)):
-                    raise payments.PaymentFailed("the authorisation is still to be answered")
+    while (next_ := with_retries(lambda _: _steps(order_id, uow, now))) is not Next.STOP:
+        if next_ is Next.AUTHORISE and not payments.authorise(order_id, uow, gateway, now):
+            raise payments.PaymentFailed("the authorisation is still to be answered")
 
 
-def _step_once(order_id: str, uow: UnitOfWork, now: datetime) -> Next:
-    """One step, in one transaction."""
+def _steps(order_id: str, uow: UnitOfWork, now: datetime) -> Next:
+    """The steps from where the order stands until one makes it wait or calls
+    outside, in one transaction."""
     with uow:
         order = uow.orders.get(order_id, for_update=True)
         if order is None or order.status in _CLOSED or order.on_hold:
@@ -62,8 +62,9 @@ def _step_once(order_id: str, uow: UnitOfWork, now: datetime) -> Next:
         order_type = order_type_named(uow, order.type)
         before = (order.pipeline, order.step, len(order.pending_events))
         advancing.begin(order, order_type)
-        step = advancing.next_step(order)
-        next_ = _run(step, order, order_type, uow, now)
+        next_ = Next.STEP
+        while next_ is Next.STEP:
+            next_ = _run(advancing.next_step(order), order, order_type, uow, now)
         # Every change of the order records an event, or moves its pipeline: with
         # neither (past its last step, nothing new to release) there is nothing to save.
         if (order.pipeline, order.step, len(order.pending_events)) != before:
@@ -173,12 +174,14 @@ def hold_order(
 
 @dataclass(frozen=True)
 class HoldAction:
-    """Someone (`by`) acts on a hold of an order, saying why (`note`)."""
+    """Someone (`by`) acts on a hold of an order, saying why (`note`); releasing a
+    payment hold, they may give the token of the customer's new card (`token`)."""
 
     order_id: str
     hold_id: str
     by: str
     note: str | None = None
+    token: str | None = None
 
 
 def release_hold(
@@ -190,9 +193,11 @@ def release_hold(
         with uow:
             order = existing_order(uow, action.order_id, scope, for_update=True)
             released = advancing.release_hold(order, action.hold_id, action.by, action.note, now)
+            if action.token is not None and released.rule != payments.PAYMENT_HOLD:
+                raise InvalidInput.of("token", "a new card is given only for a payment hold")
             uow.orders.save(order)
             if released.rule == payments.PAYMENT_HOLD:
-                payments.try_again(uow, order.id, now)
+                payments.try_again(uow, order.id, now, action.token)
             if not order.on_hold:
                 uow.jobs.add(advance_job(order.id, now), now)
             uow.commit()

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Table, delete, func, insert, select, update
 
 from ordino.domain.fulfillment import Fulfillment, FulfillmentLine, FulfillmentStatus
 from ordino.domain.geo import Point
@@ -72,6 +72,8 @@ class SqlOrders:
     def __init__(self, connection: Connection, pending: PendingWrites) -> None:
         self.connection = connection
         self.pending = pending
+        # The child rows of each order as read, so that a save writes what changed.
+        self._read: dict[str, _Rows] = {}
 
     def add(self, order: Order) -> None:
         """Written at commit, with the reservations (see `ordino.store.pending`)."""
@@ -85,6 +87,8 @@ class SqlOrders:
         self._flush_events(order)
 
     def save(self, order: Order) -> None:
+        """Writes the head (checking its version) and, of the lines, allocations,
+        fulfillment orders and holds, only the rows that changed since it was read."""
         row = self._order_row(order) | {"version": order.version + 1}
         saved = self.connection.execute(
             update(orders)
@@ -94,61 +98,16 @@ class SqlOrders:
         if saved != 1:
             raise LostRace(f"order {order.id} changed since it was read")
         order.version += 1
-        for line in order.lines:
-            self.connection.execute(
-                update(order_lines)
-                .where(order_lines.c.order_id == order.id, order_lines.c.line_no == line.line_no)
-                .values(_counter_values(order, line))
-            )
-        # Allocations move when a location turns an order down or supply arrives;
-        # fulfillment orders when a location reports.
-        self.connection.execute(delete(allocations).where(allocations.c.order_id == order.id))
-        held = _allocation_rows(order)
-        if held:
-            self.connection.execute(insert(allocations), held)
-        self._save_fulfillments(order)
-        self._save_holds(order)
+        now = _child_rows(order)
+        read = self._read.get(order.id)
+        for table in _CHILDREN:
+            if read is None:  # not read here: written whole
+                self.connection.execute(delete(table).where(table.c.order_id == order.id))
+                _write(self.connection, table, {}, now[table])
+            else:
+                _write(self.connection, table, read[table], now[table])
+        self._read[order.id] = now
         self._flush_events(order)
-
-    def _save_holds(self, order: Order) -> None:
-        self.connection.execute(delete(holds).where(holds.c.order_id == order.id))
-        if order.holds:
-            rows = [
-                {
-                    "id": h.id,
-                    "order_id": order.id,
-                    "rule": h.rule,
-                    "reason": h.reason,
-                    "status": str(h.status),
-                    "placed_at": h.placed_at,
-                    "placed_by": h.placed_by,
-                    "resolved_at": h.resolved_at,
-                    "resolved_by": h.resolved_by,
-                    "note": h.note,
-                }
-                for h in order.holds
-            ]
-            self.connection.execute(insert(holds), rows)
-
-    def _save_fulfillments(self, order: Order) -> None:
-        for table in (fulfillment_lines, fulfillments):
-            self.connection.execute(delete(table).where(table.c.order_id == order.id))
-        if order.fulfillments:
-            self.connection.execute(
-                insert(fulfillments), [_fulfillment_row(order.id, fo) for fo in order.fulfillments]
-            )
-            rows = [
-                {
-                    "fulfillment_id": fo.id,
-                    "line_no": line.line_no,
-                    "order_id": order.id,
-                    "sku": line.sku,
-                    "quantity": line.quantity,
-                }
-                for fo in order.fulfillments
-                for line in fo.lines
-            ]
-            self.connection.execute(insert(fulfillment_lines), rows)
 
     def velocity(self, email: str, since: datetime, before: datetime) -> tuple[int, int]:
         """How many orders the customer placed from `since` to before `before`, and
@@ -294,10 +253,13 @@ class SqlOrders:
             )
         }
         fos, on_hold = self._fulfillments(ids), self._holds(ids)
-        return [
+        found = [
             _with(_order(head, by_order[head.id], promised.get(head.id), fos[head.id]), on_hold)
             for head in heads
         ]
+        for order in found:
+            self._read[order.id] = _child_rows(order)
+        return found
 
     def _holds(self, ids: list[str]) -> dict[str, list[Hold]]:
         found: dict[str, list[Hold]] = defaultdict(list)
@@ -335,6 +297,77 @@ class SqlOrders:
                 )
             )
         return found
+
+
+# An order's rows in each child table, by primary key; written in this order,
+# deleted in the reverse.
+_CHILDREN = (order_lines, allocations, fulfillments, fulfillment_lines, holds)
+_Rows = dict[Table, dict[tuple[Any, ...], dict[str, Any]]]
+
+
+def _child_rows(order: Order) -> _Rows:
+    rows: dict[Table, list[dict[str, Any]]] = {
+        order_lines: [_line_row(order, line) for line in order.lines],
+        allocations: _allocation_rows(order),
+        fulfillments: [_fulfillment_row(order.id, fo) for fo in order.fulfillments],
+        fulfillment_lines: [
+            {
+                "fulfillment_id": fo.id,
+                "line_no": line.line_no,
+                "order_id": order.id,
+                "sku": line.sku,
+                "quantity": line.quantity,
+            }
+            for fo in order.fulfillments
+            for line in fo.lines
+        ],
+        holds: [_hold_row(order.id, h) for h in order.holds],
+    }
+    return {table: {_key(table, row): row for row in rows[table]} for table in _CHILDREN}
+
+
+def _key(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row[column.name] for column in table.primary_key.columns)
+
+
+def _write(
+    connection: Connection,
+    table: Table,
+    before: dict[tuple[Any, ...], dict[str, Any]],
+    after: dict[tuple[Any, ...], dict[str, Any]],
+) -> None:
+    """The statements that turn a table's rows `before` into `after`."""
+
+    def where(key: tuple[Any, ...]) -> list[ColumnElement[bool]]:
+        return [c == v for c, v in zip(table.primary_key.columns, key, strict=True)]
+
+    for key in before.keys() - after.keys():
+        connection.execute(delete(table).where(*where(key)))
+    for key, row in after.items():
+        old = before.get(key)
+        if old is None:
+            continue
+        changed = {name: value for name, value in row.items() if old.get(name) != value}
+        if changed:
+            connection.execute(update(table).where(*where(key)).values(changed))
+    added = [row for key, row in after.items() if key not in before]
+    if added:
+        connection.execute(insert(table), added)
+
+
+def _hold_row(order_id: str, h: Hold) -> dict[str, Any]:
+    return {
+        "id": h.id,
+        "order_id": order_id,
+        "rule": h.rule,
+        "reason": h.reason,
+        "status": str(h.status),
+        "placed_at": h.placed_at,
+        "placed_by": h.placed_by,
+        "resolved_at": h.resolved_at,
+        "resolved_by": h.resolved_by,
+        "note": h.note,
+    }
 
 
 def _hold(row: Row[Any]) -> Hold:
