@@ -101,6 +101,40 @@ def test_a_declined_card_holds_the_order_and_cancelling_from_the_hold_ends_it(
     assert _money(cancelled["payment"]) == ("declined", "0.00", "0.00", "0.00")
 
 
+def test_releasing_a_payment_hold_with_a_new_card_authorises_that_card(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, DECLINES, ("SKU-1", 2))
+    work(api, clock)
+    [hold] = order_of(api, order["id"])["holds"]
+
+    path = f"/v1/orders/{order['id']}/holds/{hold['id']}/release"
+    response = api.post(path, json={"note": "new card by phone", "token": APPROVES})
+    assert response.status_code == 200, response.text
+    work(api, clock)
+
+    paid = order_of(api, order["id"])
+    assert (paid["status"], paid["on_hold"]) == ("released", False)
+    assert _money(paid["payment"]) == ("authorised", "119.80", "0.00", "0.00")
+    assert paid["holds"][0]["note"] == "new card by phone"
+
+
+def test_a_new_card_is_refused_for_a_hold_that_is_not_the_payments(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, APPROVES, ("SKU-1", 1))
+    held = api.post(f"/v1/orders/{order['id']}/holds", json={"reason": "call the customer"})
+    assert held.status_code == 201, held.text
+    hold_id = held.json()["id"]
+
+    path = f"/v1/orders/{order['id']}/holds/{hold_id}/release"
+    response = api.post(path, json={"token": APPROVES})
+
+    assert response.status_code == 422
+    assert fields(response) == ["token"]
+    assert order_of(api, order["id"])["holds"][0]["status"] == "active"
+
+
 def test_a_lost_answer_is_asked_again_by_its_key_and_authorised_once(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:

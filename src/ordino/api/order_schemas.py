@@ -60,15 +60,17 @@ class PromiseChoiceIn(Strict):
     deliver_by: date | None = None
 
 
+# The payment gateway's token for a card.
+CardToken = Annotated[str | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 class PaymentIn(Strict):
     """How the customer pays: `card` with the payment gateway's token for it (the
     sandbox's test card numbers stand for tokens: 4242424242424242 approves,
     4000000000000002 is declined; docs/orchestration.md), or `invoice`."""
 
     method: Literal["card", "invoice"]
-    token: Annotated[
-        str | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    ] = None
+    token: CardToken = None
 
     @model_validator(mode="after")
     def _token_for_cards(self) -> PaymentIn:

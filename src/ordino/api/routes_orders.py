@@ -13,7 +13,7 @@ from ordino.api.creation import PROBLEM, IdempotencyHeader, created, idempotency
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Instant, OptionalText, Strict, Text
 from ordino.api.fulfillment_schemas import CancellationIn, by_line
-from ordino.api.order_schemas import CancelIn, OrderIn, OrderOut, OrderPage
+from ordino.api.order_schemas import CancelIn, CardToken, OrderIn, OrderOut, OrderPage
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
 from ordino.domain.feeds import Source
@@ -146,6 +146,13 @@ class HoldActionIn(Strict):
     note: OptionalText = None
 
 
+class ReleaseIn(HoldActionIn):
+    """Releasing a payment hold, `token` is the customer's new card (the gateway's
+    token): it is authorised in place of the declined one."""
+
+    token: CardToken = None
+
+
 HoldIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 Holder = Annotated[ApiKey, Depends(require(Permission.HOLDS_MANAGE))]
 
@@ -166,12 +173,12 @@ def release_hold(
     hold_id: HoldIdPath,
     request: Request,
     caller: Holder,
-    body: HoldActionIn | None = None,
+    body: ReleaseIn | None = None,
 ) -> Response:
-    """Release the hold; with no other, the order goes on through its pipeline."""
-    action = pipelines.HoldAction(
-        order_id, hold_id, f"key:{caller.id}", body.note if body else None
-    )
+    """Release the hold; with no other, the order goes on through its pipeline. A
+    payment hold's release authorises the card again, or the new one given."""
+    body = body or ReleaseIn()
+    action = pipelines.HoldAction(order_id, hold_id, f"key:{caller.id}", body.note, body.token)
     uow, now = unit_of_work(request), clock(request)
     return JSONResponse(pipelines.release_hold(action, uow, now, caller.orders))
 
