@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_location_body
+from tests.builders import a_carrier_service_body, a_location_body, an_operations_body
 from tests.conftest import Clock
 from tests.e2e.support import levels, network, order_of, place, stock, work
 
@@ -63,6 +63,31 @@ def test_a_location_that_does_not_accept_in_time_is_flagged_until_it_does(
 
     assert api.post(f"/v1/fulfillments/{fo['id']}/accept").status_code == 200
     assert _exceptions(api)["breaches"] == []  # it moved on
+
+
+def test_a_fulfillment_order_not_shipped_by_the_end_of_its_day_where_it_is_is_flagged(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    body = an_operations_body()
+    assert api.put("/v1/locations/DC-BER/operations", json=body).status_code == 201
+    dhl = a_carrier_service_body(transit=[{"min_days": 1, "max_days": 2}])
+    assert api.put("/v1/carrier-services/dhl", json=dhl).status_code == 201
+    order = place(api, ("SKU-1", 1), promise={"option_id": "ship:dhl"}, external_id="P-1")
+    [line] = order["lines"]
+    assert line["allocations"][0]["ship_date"] == "2026-11-02"  # Monday, in Berlin
+    work(api, clock)
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    assert api.post(f"/v1/fulfillments/{fo['id']}/accept").status_code == 200
+
+    clock.advance(hours=13, minutes=59)  # 23:59 in Berlin, 22:59 UTC
+    work(api, clock)
+    assert _exceptions(api)["breaches"] == []
+    clock.advance(minutes=1)  # midnight in Berlin: Monday is over there
+    work(api, clock)
+
+    [breach] = _exceptions(api)["breaches"]
+    assert (breach["fulfillment_id"], breach["sla"]) == (fo["id"], "ship")
+    assert breach["action"] == "flagged"
 
 
 def test_a_type_may_take_an_unaccepted_fulfillment_order_away_and_source_it_again(

@@ -4,7 +4,8 @@ was met and act when it was not (`ordino.domain.breaches`).
   accept     a location accepts a fulfillment order within the type's
              `accept_minutes` of its release: else flagged, and with
              `reroute_unaccepted` taken from it and sourced elsewhere;
-  ship       it ships by the end of its promised ship date (UTC): else flagged;
+  ship       it ships by the end of its promised ship date where the location
+             is (its time zone): else flagged;
   pickup     the customer collects within the type's `pickup_days` of being told:
              else not collected (cancelled, back on the shelf);
   backorder  units waiting on a backorder are filled within the profile's
@@ -17,8 +18,9 @@ row of the exceptions list; a flagged one closes when what breached moves on.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ordino.domain import fulfilling
 from ordino.domain.advancing import hold_document
@@ -47,21 +49,22 @@ def after_release(
         if accept_minutes is not None:
             due = now + timedelta(minutes=accept_minutes)
             uow.jobs.add(timer_job(Timer.ACCEPT, order.id, fo.id, due, now), now)
-        if (ship_by := _ship_by(order, fo)) is not None:
+        if (day := _ship_date(order, fo)) is not None:
+            location = uow.network.get(fo.location_id)
+            zone = ZoneInfo(location.time_zone) if location is not None else UTC
+            ship_by = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
             uow.jobs.add(timer_job(Timer.SHIP, order.id, fo.id, ship_by, now), now)
 
 
-def _ship_by(order: Order, fo: Fulfillment) -> datetime | None:
-    """The end of the fulfillment order's promised ship date (UTC)."""
+def _ship_date(order: Order, fo: Fulfillment) -> date | None:
+    """The fulfillment order's promised ship date: it ships by the end of that day
+    where the location is."""
     dates = [
         held.ship_date
         for line in fo.lines
         if (held := order.line(line.line_no).allocation_at(fo.location_id)) and held.ship_date
     ]
-    day = min(dates) if dates else (order.promise.ship_date if order.promise else None)
-    if day is None:
-        return None
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+    return min(dates) if dates else (order.promise.ship_date if order.promise else None)
 
 
 def check(payload: Mapping[str, Any], uow: UnitOfWork, capture: Capture, now: datetime) -> None:
