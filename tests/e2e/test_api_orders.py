@@ -78,6 +78,7 @@ def test_the_contract_example_places_an_order(api: TestClient) -> None:
         "customer": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": None},
         "ship_to": body["ship_to"] | {"line2": None, "region": None},
         "type": "ship_to_home",
+        "priority": 0,
         "on_hold": False,
         "holds": [],
         "pipeline": {"steps": [], "next": None},  # begun when the worker first advances it
@@ -98,6 +99,7 @@ def test_the_contract_example_places_an_order(api: TestClient) -> None:
                 "picked_up": 0,
                 "returned": 0,
                 "backordered": 0,
+                "expected_on": None,
                 "allocations": [{"location_id": "DC-BER", "quantity": 2, "ship_date": None}],
             },
             {
@@ -114,6 +116,7 @@ def test_the_contract_example_places_an_order(api: TestClient) -> None:
                 "picked_up": 0,
                 "returned": 0,
                 "backordered": 0,
+                "expected_on": None,
                 "allocations": [{"location_id": "DC-BER", "quantity": 1, "ship_date": None}],
             },
         ],

@@ -35,7 +35,7 @@ def test_a_receipt_has_the_worker_allocate_what_waited_for_it(
     create_supply(po, source, uow)
     receive_supply("PO-1", Receipt("GRN-1", (("SKU-1", 5),)), source, uow)
     kinds = sorted(job["kind"] for job in rows(uow.engine, jobs))
-    assert kinds == ["backorders.fill", "orders.advance"]
+    assert kinds == ["backorders.expect", "backorders.fill", "orders.advance"]
 
     result = CliRunner().invoke(main, ["worker", "--once", "--database-url", database_url])
 

@@ -39,9 +39,9 @@ def berlin_stock(uow: SqlUnitOfWork, clock: Clock) -> None:
     with_stock(uow, clock(), {("DC-BER", "SKU-1"): 10, ("DC-BER", "SKU-2"): 4})
 
 
-NO_PROGRESS = dict.fromkeys(
+NO_PROGRESS: dict[str, int | None] = dict.fromkeys(
     ("cancelled", "released", "shipped", "delivered", "picked_up", "returned", "backordered"), 0
-)
+) | {"expected_on": None}
 
 
 @pytest.mark.usefixtures("berlin_stock")
@@ -72,6 +72,7 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
             "step": 0,
             "bill_to": None,
             "b2b": None,
+            "priority": 0,
         }
     ]
     assert rows(uow.engine, order_lines) == [

@@ -124,6 +124,15 @@ class OrderIn(Strict):
     payment: Annotated[
         PaymentIn | None, Field(description="None: paid already (a marketplace's order)")
     ] = None
+    priority: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=9,
+            description="0 to 9: units waiting for supply go to orders of higher "
+            "priority first, then to the oldest",
+        ),
+    ] = 0
 
     def to_command(self) -> PlaceOrder:
         lines = self._line_requests()
@@ -146,6 +155,7 @@ class OrderIn(Strict):
             None if self.bill_to is None else self.bill_to.to_domain(self.bill_to.name or None),
             None if self.b2b is None else self.b2b.to_domain(),
             None if self.payment is None else self.payment.to_domain(),
+            priority=self.priority,
         )
 
     def _line_requests(self) -> tuple[LineRequest, ...]:
@@ -212,6 +222,7 @@ class LineOut(BaseModel):
     picked_up: int
     returned: int
     backordered: int  # units waiting for supply
+    expected_on: str | None  # when they are expected (the supply on its way)
     allocations: list[AllocationOut]
 
 
@@ -299,6 +310,7 @@ class OrderOut(BaseModel):
     customer: CustomerOut
     ship_to: ShipToOut
     type: str
+    priority: int
     on_hold: bool
     holds: list[HoldOut]
     pipeline: PipelineOut

@@ -23,6 +23,7 @@ from ordino.domain.ids import new_id
 
 # The kinds of job Ordino enqueues (their handlers: ordino.services.work).
 FILL_BACKORDERS = "backorders.fill"  # supply arrived: source the units waiting for it
+EXPECT_BACKORDERS = "backorders.expect"  # supply on its way changed: date what waits
 DELIVER_WEBHOOKS = "webhooks.deliver"  # post a subscription's waiting events, in order
 ADVANCE_ORDER = "orders.advance"  # run an order's pipeline on (checks, …, release)
 CAPTURE_PAYMENT = "payments.capture"  # capture what a parcel took (key: its fulfillment)
@@ -96,6 +97,11 @@ def capture_job(order_id: str, fulfillment_id: str, amount: str, now: datetime) 
     """Capture `amount` (the goods that left with a parcel, or were handed over)."""
     payload = {"order_id": order_id, "key": fulfillment_id, "amount": amount}
     return Job.new(CAPTURE_PAYMENT, payload, now, key=fulfillment_id)
+
+
+def expect_job(now: datetime) -> Job:
+    """Date every backordered line again by the supply on its way; one waits at a time."""
+    return Job.new(EXPECT_BACKORDERS, {}, now, key="all")
 
 
 def settle_job(order_id: str, now: datetime) -> Job:

@@ -64,6 +64,7 @@ class PlaceOrder:
     b2b: B2B | None = None
     payment: PaymentChoice | None = None  # None: paid already (a marketplace's order)
     placed_by: str = "ordino"  # who placed it: the API key
+    priority: int = 0  # 0 to 9: backordered units go to higher priorities first
 
 
 def order_problems(cmd: PlaceOrder) -> list[FieldError]:
@@ -75,6 +76,8 @@ def order_problems(cmd: PlaceOrder) -> list[FieldError]:
             problems.append(FieldError(f"lines[{i}].quantity", "must be greater than 0"))
         if line.unit_price < 0:
             problems.append(FieldError(f"lines[{i}].unit_price", "must not be negative"))
+    if cmd.priority not in range(10):
+        problems.append(FieldError("priority", "must be from 0 to 9"))
     return problems
 
 

@@ -13,6 +13,7 @@ Invariants:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -50,6 +51,7 @@ class OrderLine:
     allocations: list[Allocation]  # units held at locations, released or not
     cancelled: int = 0
     status: LineStatus = LineStatus.ALLOCATED  # derived by the order (`Order.settle`)
+    expected_on: date | None = None  # when its backordered units are expected
 
     @property
     def allocated(self) -> int:
@@ -90,6 +92,7 @@ class Order:
     holds: list[Hold] = field(default_factory=list)
     bill_to: Address | None = None
     b2b: B2B | None = None
+    priority: int = 0  # the backorder queue's order (`ordino.domain.backorders`)
     pending_events: list[Event] = field(default_factory=list)
     # Who changes the order now (an API key, "ordino" itself, the payment "gateway"):
     # each event it records says so. Not stored: the events keep it.
@@ -124,6 +127,7 @@ class Order:
             type=cmd.type or order_type_of(cmd, promise),
             bill_to=cmd.bill_to,
             b2b=cmd.b2b,
+            priority=cmd.priority,
             acting=cmd.placed_by,
         )
         order.settle()
@@ -151,7 +155,10 @@ class Order:
     def settle(self) -> None:
         """Derive every roll-up state from the counters, after any change."""
         for line in self.lines:
-            line.status = self.counts(line).status
+            counts = self.counts(line)
+            line.status = counts.status
+            if not counts.backordered:
+                line.expected_on = None
         self.status = order_status([line.status for line in self.lines])
 
     @property
@@ -245,9 +252,32 @@ class Order:
         )
         return held
 
+    def expect(self, dates: Mapping[int, date | None], now: datetime) -> bool:
+        """When the waiting units of lines (by number) are now expected (None: not
+        known); the customer is told when that changed. False if nothing did."""
+        changed = [
+            line
+            for line in self.lines
+            if line.line_no in dates
+            and self.waiting(line)
+            and line.expected_on != dates[line.line_no]
+        ]
+        if not changed:
+            return False
+        for line in changed:
+            line.expected_on = dates[line.line_no]
+        self.touch(now)
+        self.record("order.backorder_expected", now, self._backordered())
+        return True
+
     def _backordered(self) -> dict[str, Any]:
         waiting = [
-            {"line_no": line.line_no, "sku": line.sku, "quantity": self.waiting(line)}
+            {
+                "line_no": line.line_no,
+                "sku": line.sku,
+                "quantity": self.waiting(line),
+                "expected_on": line.expected_on.isoformat() if line.expected_on else None,
+            }
             for line in self.lines
             if self.waiting(line)
         ]

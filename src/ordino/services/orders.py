@@ -12,7 +12,7 @@ from ordino.domain.catalog import refuse_unknown_skus
 from ordino.domain.changes import Change
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.inventory import Floor, Position
-from ordino.domain.jobs import advance_job, settle_job, timer_job
+from ordino.domain.jobs import advance_job, expect_job, settle_job, timer_job
 from ordino.domain.money import Money
 from ordino.domain.order_commands import LineRequest, OrderQuery, PlaceOrder, order_problems
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope, order_type_of
@@ -137,6 +137,8 @@ def _place_once(
         remember(uow, idempotency, answer, now)
         uow.inventory.reserve(order.reservations(now), now, sourced.floors)
         uow.jobs.add_at_commit(advance_job(order.id, now), now)
+        if order.backordered:  # its waiting units are dated by the supply on its way
+            uow.jobs.add(expect_job(now), now)  # (one waits for every order: not at commit)
         if (days := sourced.record.explanation.get("cancel_after_days")) and order.backordered:
             due = now + timedelta(days=days)
             uow.jobs.add_at_commit(timer_job(Timer.BACKORDER, order.id, order.id, due, now), now)

@@ -9,12 +9,14 @@ Units no location can take wait for supply (the line is `backordered`).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
+from ordino.domain.backorders import WaitingLine, expected_dates
 from ordino.domain.changes import Change
 from ordino.domain.inventory import Floor
 from ordino.domain.jobs import advance_job
@@ -83,18 +85,66 @@ def reject_allocation(
 
 
 def fill_backorders(uow: UnitOfWork, capture: Capture, now: datetime, page: int = 100) -> list[str]:
-    """Source the units of backordered orders, oldest order first, from the stock
-    there is now, every backordered order looked at once (`page` at a time); the
+    """Source the units of backordered orders from the stock there is now, in the
+    queue's order (higher priority first, then the oldest order), every backordered
+    order looked at once (`page` at a time); then expect what still waits. The
     orders that got some."""
-    filled, after = [], None
+    filled: list[str] = []
+    for order_id in _queue(uow, page):
+        if with_retries(partial(_fill, uow, capture, order_id, now)):
+            filled.append(order_id)
+    expect_backorders(uow, now, page)
+    return filled
+
+
+def expect_backorders(uow: UnitOfWork, now: datetime, page: int = 100) -> int:
+    """Date every backordered line by the supply on its way to locations that ship
+    (`ordino.domain.backorders.expected_dates`); the orders whose dates changed
+    record it (their customers are told). How many changed."""
+    queue = _queue(uow, page)
+    waiting: list[WaitingLine] = []
+    for start in range(0, len(queue), page):
+        ids = queue[start : start + page]
+        with uow:
+            found = uow.orders.waiting_lines(ids)
+        place = {order_id: n for n, order_id in enumerate(ids)}
+        waiting += sorted(found, key=lambda w: (place[w.order_id], w.line_no))
+    with uow:
+        shipping = {location.id for location in uow.network.all() if location.ships}
+        coming = uow.supply.inbound({w.sku for w in waiting})
+    dates = expected_dates(waiting, [c for c in coming if c.location_id in shipping])
+    by_order: dict[str, dict[int, date | None]] = defaultdict(dict)
+    for w in waiting:
+        if dates[(w.order_id, w.line_no)] != w.expected_on:
+            by_order[w.order_id][w.line_no] = dates[(w.order_id, w.line_no)]
+    changed = 0
+    for order_id, lines in by_order.items():
+        changed += with_retries(partial(_expect, uow, order_id, lines, now))
+    return changed
+
+
+def _expect(
+    uow: UnitOfWork, order_id: str, lines: dict[int, date | None], now: datetime, _: int
+) -> bool:
+    with uow:
+        order = uow.orders.get(order_id, for_update=True)
+        if order is None or not order.expect(lines, now):
+            return False
+        uow.orders.save(order)
+        uow.commit()
+        return True
+
+
+def _queue(uow: UnitOfWork, page: int) -> list[str]:
+    """The backordered orders, in the queue's order."""
+    found: list[str] = []
+    after: tuple[int, str] | None = None
     while True:
         with uow:
             waiting = uow.orders.backordered(page, after)
-        for order_id in waiting:
-            if with_retries(partial(_fill, uow, capture, order_id, now)):
-                filled.append(order_id)
+        found += [order_id for _, order_id in waiting]
         if len(waiting) < page:
-            return filled
+            return found
         after = waiting[-1]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ordino.domain.feeds import Adjustment, FeedPlan, MovementKind, Source, plan_adjustments
 from ordino.domain.idempotency import IdempotencyKey
-from ordino.domain.jobs import FILL_BACKORDERS, Job
+from ordino.domain.jobs import FILL_BACKORDERS, Job, expect_job
 from ordino.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyOrder, SupplyQuery
 from ordino.errors import AlreadyExists, BelowReserved, FieldError, InvalidInput, NotFound
 from ordino.services.answers import CREATED, Answer, remember, replay
@@ -53,6 +53,7 @@ def record_supply(uow: UnitOfWork, cmd: CreateSupply, source: Source) -> SupplyO
     if order.kind is SupplyKind.TRANSFER:
         _ship(uow, order, source)
     uow.supply.add(order)
+    uow.jobs.add(expect_job(source.now), source.now)  # backorders may be dated by it
     return order
 
 
@@ -97,6 +98,7 @@ def cancel_supply(
             order = _existing(uow, supply_id, for_update=True)
             if order.cancel(now, tuple(skus), reason):
                 uow.supply.save(order)
+                uow.jobs.add(expect_job(now), now)
                 uow.commit()
             return supply_view(order)
 
@@ -111,6 +113,7 @@ def reschedule_supply(
             order = _existing(uow, supply_id, for_update=True)
             order.reschedule(expected_at, now)
             uow.supply.save(order)
+            uow.jobs.add(expect_job(now), now)
             uow.commit()
             return supply_view(order)
 

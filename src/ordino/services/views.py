@@ -37,6 +37,7 @@ def order_view(order: Order) -> dict[str, Any]:
         },
         "ship_to": ship_to_document(ship_to, point),
         "type": order.type,
+        "priority": order.priority,
         "on_hold": order.on_hold,
         "holds": [hold_document(h) for h in order.holds],
         "pipeline": {
@@ -61,6 +62,7 @@ def order_view(order: Order) -> dict[str, Any]:
                 "unit_price": str(line.unit_price),
                 "status": str(line.status),
                 **counters_view(order.counts(line)),
+                "expected_on": line.expected_on.isoformat() if line.expected_on else None,
                 "allocations": [  # by location, as the store reads them back
                     {
                         "location_id": a.location_id,

@@ -12,6 +12,7 @@ from ordino.domain.jobs import (
     ADVANCE_ORDER,
     CAPTURE_PAYMENT,
     DELIVER_WEBHOOKS,
+    EXPECT_BACKORDERS,
     FILL_BACKORDERS,
     SETTLE_PAYMENT,
     TIMER_DUE,
@@ -21,7 +22,7 @@ from ordino.domain.payments import PaymentGateway
 from ordino.services import payments, timers
 from ordino.services.orders import Capture
 from ordino.services.pipelines import advance_order
-from ordino.services.rerouting import fill_backorders
+from ordino.services.rerouting import expect_backorders, fill_backorders
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.webhooks import Post, deliver
 from ordino.services.worker import Handler, enqueue
@@ -45,6 +46,9 @@ def handlers(
     def fill(payload: Mapping[str, Any], now: datetime) -> None:
         fill_backorders(uow(), capture, now)
 
+    def expect(payload: Mapping[str, Any], now: datetime) -> None:
+        expect_backorders(uow(), now)
+
     def webhooks(payload: Mapping[str, Any], now: datetime) -> None:
         deliver(payload["webhook_id"], uow(), outside.post, clock)
 
@@ -65,6 +69,7 @@ def handlers(
     return {
         TIMER_DUE: timer,
         FILL_BACKORDERS: fill,
+        EXPECT_BACKORDERS: expect,
         DELIVER_WEBHOOKS: webhooks,
         ADVANCE_ORDER: advance,
         CAPTURE_PAYMENT: capture_payment,

@@ -8,8 +8,21 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Table, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
+from ordino.domain.backorders import WaitingLine
 from ordino.domain.fulfillment import Fulfillment, FulfillmentLine, FulfillmentStatus
 from ordino.domain.geo import Point
 from ordino.domain.holds import Hold, HoldStatus
@@ -176,6 +189,7 @@ class SqlOrders:
             "step": order.step,
             "bill_to": None if order.bill_to is None else ship_to_document(order.bill_to, None),
             "b2b": None if order.b2b is None else _b2b_document(order.b2b),
+            "priority": order.priority,
         }
 
     def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
@@ -188,18 +202,38 @@ class SqlOrders:
         found = self._load(statement)
         return found[0] if found else None
 
-    def backordered(self, limit: int, after: str | None = None) -> list[str]:
-        """Orders with units waiting for supply, oldest first (after `after`)."""
+    def backordered(
+        self, limit: int, after: tuple[int, str] | None = None
+    ) -> list[tuple[int, str]]:
+        """Orders with units waiting for supply, as (priority, id), in the queue's
+        order: higher priority first, then the oldest (after `after`)."""
+        waiting = select(order_lines.c.order_id).where(order_lines.c.backordered > 0)
         query = (
-            select(order_lines.c.order_id)
-            .where(order_lines.c.backordered > 0)
-            .group_by(order_lines.c.order_id)
-            .order_by(order_lines.c.order_id)
+            select(orders.c.priority, orders.c.id)
+            .where(orders.c.id.in_(waiting))
+            .order_by(orders.c.priority.desc(), orders.c.id)
             .limit(limit)
         )
         if after is not None:
-            query = query.where(order_lines.c.order_id > after)
-        return list(self.connection.scalars(query))
+            priority, order_id = after
+            query = query.where(
+                or_(
+                    orders.c.priority < priority,
+                    and_(orders.c.priority == priority, orders.c.id > order_id),
+                )
+            )
+        return [(row.priority, row.id) for row in self.connection.execute(query)]
+
+    def waiting_lines(self, order_ids: Sequence[str]) -> list[WaitingLine]:
+        """The lines of these orders with units waiting for supply."""
+        query = select(
+            order_lines.c.order_id,
+            order_lines.c.line_no,
+            order_lines.c.sku,
+            order_lines.c.backordered,
+            order_lines.c.expected_on,
+        ).where(order_lines.c.order_id.in_(order_ids), order_lines.c.backordered > 0)
+        return [WaitingLine(*row) for row in self.connection.execute(query)]
 
     def id_for_external(self, channel: str, external_id: str) -> str | None:
         query = select(orders.c.id).where(
@@ -244,6 +278,7 @@ class SqlOrders:
                     held[(line.order_id, line.line_no)],
                     line.cancelled,
                     LineStatus(line.status),
+                    line.expected_on,
                 )
             )
         promised = {
@@ -429,6 +464,7 @@ def _counter_values(order: Order, line: OrderLine) -> dict[str, Any]:
         "picked_up": counts.picked_up,
         "returned": counts.returned,
         "backordered": counts.backordered,
+        "expected_on": line.expected_on,
     }
 
 
@@ -535,4 +571,5 @@ def _order(
         step=head.step,
         bill_to=None if head.bill_to is None else _ship_to(head.bill_to)[0],
         b2b=_b2b(head.b2b),
+        priority=head.priority,
     )

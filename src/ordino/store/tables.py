@@ -373,6 +373,8 @@ orders = Table(
     Column("step", Integer, nullable=False, server_default="0"),  # the next to run
     Column("bill_to", Document),
     Column("b2b", Document),  # purchase order, requested date, ship complete
+    # 0 to 9: backordered units go to the orders of higher priority first.
+    Column("priority", Integer, nullable=False, server_default="0"),
     UniqueConstraint("channel", "external_id", name="uq_orders_channel_external_id"),
     Index("ix_orders_status_id", "status", "id"),
     Index("ix_orders_customer_email_id", "customer_email", "id"),
@@ -397,6 +399,8 @@ order_lines = Table(
     Column("picked_up", Integer, nullable=False, server_default="0"),
     Column("returned", Integer, nullable=False, server_default="0"),
     Column("backordered", Integer, nullable=False, server_default="0"),
+    # When the backordered units are expected (`ordino.domain.backorders`).
+    Column("expected_on", Date),
     # Backordered lines are found by their count when supply arrives.
     Index("ix_order_lines_backordered_order_id", "backordered", "order_id"),
 )
