@@ -127,7 +127,10 @@ def capture(
     names = load_network(engine, locations, skus, on_hand=10_000_000)
     run_id, rng = _now().strftime("%Y%m%d%H%M%S"), random.Random(11)
     bodies = [_order_body(n, run_id, names, rng, lines=2) for n in range(warmup + orders)]
-    with running_server(database_url, workers, pool_size) as server:
+    # Capture alone: the jobs it queues (each order's advance) are left for workers,
+    # whose share `bench orchestration` measures.
+    alone = {"ORDINO_WORKER_SECONDS": "0"}
+    with running_server(database_url, workers, pool_size, alone) as server:
         click.echo(
             f"warming up with {warmup} orders, then {orders} orders from {clients} clients …",
             err=True,
