@@ -639,6 +639,21 @@ api_keys = Table(
     Column("location_id", String(64)),
 )
 
+# People who sign in to the console: the password's argon2 hash, never the password.
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("name", String(200)),
+    Column("channel", String(64)),
+    Column("location_id", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("disabled_at", UTCDateTime),
+)
+
 # Work for the worker (ordino.domain.jobs): claimed with a lease, retried with
 # backoff, dead when out of attempts. Done jobs are deleted; dead ones kept.
 jobs = Table(
