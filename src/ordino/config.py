@@ -31,6 +31,11 @@ class Settings:
     # and the share of promises it is to keep.
     transit_model: str | None = None
     promise_confidence: float = 0.95
+    # Signs the console's session cookies (and customers' links). None: a random one
+    # per process, so sessions end when it stops, and processes do not share them.
+    secret_key: str | None = None
+    # The time zone the pages show times in.
+    time_zone: str = "UTC"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -45,4 +50,6 @@ class Settings:
             relay_seconds=float(os.environ.get("ORDINO_RELAY_SECONDS", "0.2")),
             transit_model=os.environ.get("ORDINO_TRANSIT_MODEL") or None,
             promise_confidence=float(os.environ.get("ORDINO_PROMISE_CONFIDENCE", "0.95")),
+            secret_key=os.environ.get("ORDINO_SECRET_KEY") or None,
+            time_zone=os.environ.get("ORDINO_TIME_ZONE", "UTC"),
         )

@@ -19,6 +19,7 @@ from ordino.domain.feeds import Count, Source
 from ordino.services.access import authenticate
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
+from ordino.services.users import sign_in
 from ordino.store.engine import make_engine
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
@@ -38,6 +39,25 @@ def test_keys_create_prints_a_key_that_works_with_its_role(database_url: str) ->
     found = authenticate(key, SqlUnitOfWork(engine), admin_key=None)
     engine.dispose()
     assert found is not None and found.role == "store"
+
+
+def test_users_create_makes_a_user_who_signs_in_with_the_password(database_url: str) -> None:
+    command = ["users", "create", "--username", "ada", "--role", "agent"]
+    command += ["--database-url", database_url]
+
+    made = CliRunner().invoke(main, command, input="correct horse battery\n" * 2)
+    again = CliRunner().invoke(main, [*command, "--password", "another password"])
+    short = CliRunner().invoke(main, [*command[:3], "bob", *command[4:], "--password", "short"])
+
+    assert made.exit_code == 0, made.output
+    assert (again.exit_code, short.exit_code) == (1, 1)
+    assert "a user 'ada' exists" in again.output
+    assert "at least 10 characters" in short.output
+    engine = make_engine(database_url)
+    found = sign_in("ada", "correct horse battery", SqlUnitOfWork(engine))
+    wrong = sign_in("ada", "another password", SqlUnitOfWork(engine))
+    engine.dispose()
+    assert found is not None and (found.role, found.name, wrong) == ("agent", "ada", None)
 
 
 def test_keys_create_refuses_an_unknown_role(database_url: str) -> None:

@@ -44,6 +44,7 @@ from ordino.services.worker import Worker
 from ordino.store.engine import make_engine
 from ordino.store.listen import change_feed
 from ordino.store.uow import SqlUnitOfWork
+from ordino.web import pages
 
 
 def _now() -> datetime:
@@ -147,6 +148,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(routes_profiles.router)
     app.include_router(routes_jobs.router)
     app.include_router(routes_webhooks.router)
+
+    pages.install(app, settings)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:

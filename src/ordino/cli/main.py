@@ -13,11 +13,12 @@ from sqlalchemy import Engine
 
 from ordino.cli import serving
 from ordino.domain.access import Role
-from ordino.errors import InvalidInput
+from ordino.errors import AlreadyExists, InvalidInput
 from ordino.services.access import create_key
 from ordino.services.check import check_inventory, shortages
 from ordino.services.demo import seed_demo
 from ordino.services.transit_models import UnreadableModel, load_model
+from ordino.services.users import create_user
 from ordino.store import migrate
 from ordino.store.engine import DEFAULT_URL, make_engine, normalise_url
 from ordino.store.uow import SqlUnitOfWork
@@ -169,6 +170,30 @@ def keys_create(
             click.echo(create_key(Role(role), name, uow, _now(), channel, location))
         except InvalidInput as error:
             raise click.BadParameter(str(error), param_hint="--location") from None
+
+
+@main.group()
+def users() -> None:
+    """People who sign in to the console."""
+
+
+@users.command("create")
+@database_option
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "agent", "store"]))
+@click.option("--location", default=None, help="A store user's store.")
+@click.password_option(help="At least 10 characters; asked for when not given.")
+def users_create(
+    database_url: str, username: str, role: str, location: str | None, password: str
+) -> None:
+    """Create a console user; only the password's hash is stored."""
+    with _database(database_url) as engine:
+        _ensure_schema(engine, database_url)
+        try:
+            create_user(username, password, Role(role), SqlUnitOfWork(engine), _now(), location)
+        except (InvalidInput, AlreadyExists) as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"user {username} ({role}) created")
 
 
 @main.command()

@@ -92,3 +92,6 @@ class OrderQuery:
     created_to: datetime | None = None
     before_id: str | None = None
     location_id: str | None = None  # only orders with an allocation at this location
+    number: str | None = None  # the order's id, or the channel's number for it
+    on_hold: bool | None = None  # only orders with an active hold (True)
+    late: bool | None = None  # only orders with a service level missed and open (True)

@@ -45,6 +45,7 @@ from ordino.store.tables import (
     order_lines,
     order_promises,
     orders,
+    sla_breaches,
 )
 from ordino.store.tables import outbox as outbox_table
 
@@ -77,6 +78,13 @@ _FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
     "before_id": lambda cursor: orders.c.id < cursor,
     "location_id": lambda location_id: orders.c.id.in_(
         select(allocations.c.order_id).where(allocations.c.location_id == location_id)
+    ),
+    "number": lambda number: or_(orders.c.id == number, orders.c.external_id == number),
+    "on_hold": lambda _: orders.c.id.in_(
+        select(holds.c.order_id).where(holds.c.status == str(HoldStatus.ACTIVE))
+    ),
+    "late": lambda _: orders.c.id.in_(
+        select(sla_breaches.c.order_id).where(sla_breaches.c.resolved_at.is_(None))
     ),
 }
 
@@ -245,7 +253,7 @@ class SqlOrders:
         statement = select(orders).order_by(orders.c.id.desc()).limit(limit)
         for name, condition in _FILTERS.items():
             value = getattr(query, name)
-            if value is not None:
+            if value is not None and value is not False:
                 statement = statement.where(condition(value))
         return self._load(statement)
 

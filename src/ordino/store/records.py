@@ -1,15 +1,17 @@
-"""Idempotency records and API keys."""
+"""Idempotency records, API keys and console users."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.access import ApiKey, Role
 from ordino.domain.idempotency import StoredAnswer
+from ordino.errors import AlreadyExists
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import api_keys, idempotency_keys
+from ordino.store.tables import api_keys, idempotency_keys, users
 
 
 class SqlIdempotency:
@@ -72,3 +74,39 @@ class SqlApiKeys:
         if row is None:
             return None
         return ApiKey(row.id, Role(row.role), row.name, row.channel, row.location_id)
+
+
+class SqlUsers:
+    """A user's access is an `ApiKey` whose id is the user's (role and scope alike)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, user: ApiKey, username: str, password_hash: str, now: datetime) -> None:
+        try:
+            self.connection.execute(
+                insert(users).values(
+                    id=user.id,
+                    username=username,
+                    password_hash=password_hash,
+                    role=str(user.role),
+                    name=user.name,
+                    channel=user.channel,
+                    location_id=user.location_id,
+                    created_at=now,
+                )
+            )
+        except IntegrityError as error:
+            raise AlreadyExists(
+                f"a user {username!r} exists", extra={"username": username}
+            ) from error
+
+    def find(self, username: str) -> tuple[ApiKey, str] | None:
+        """The user's access and password hash (None: no such user, or disabled)."""
+        row = self.connection.execute(
+            select(users).where(users.c.username == username, users.c.disabled_at.is_(None))
+        ).first()
+        if row is None:
+            return None
+        access = ApiKey(row.id, Role(row.role), row.username, row.channel, row.location_id)
+        return access, row.password_hash

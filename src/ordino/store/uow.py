@@ -36,7 +36,7 @@ from ordino.store.promising import (
     SqlLocationCosts,
     SqlOperations,
 )
-from ordino.store.records import SqlApiKeys, SqlIdempotency
+from ordino.store.records import SqlApiKeys, SqlIdempotency, SqlUsers
 from ordino.store.signals import SqlSignals
 from ordino.store.sourcing import SqlSourcingDecisions
 from ordino.store.supply import SqlSupply
@@ -73,6 +73,7 @@ class SqlUnitOfWork:
         self.orders = SqlOrders(connection, self._pending)
         self.idempotency = SqlIdempotency(connection, self._pending)
         self.keys = SqlApiKeys(connection)
+        self.users = SqlUsers(connection)
         self.operations = SqlOperations(connection, changes)
         self.carriers = SqlNamedDocuments(
             connection,

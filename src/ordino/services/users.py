@@ -1,0 +1,58 @@
+"""Console users: people who sign in with a name and a password.
+
+Passwords are low-entropy secrets, so only their argon2 hash is kept (argon2-cffi's
+defaults, OWASP's first choice). Signing in as a user nobody has costs the same
+hash as a wrong password, so the answer's time does not tell which names exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ordino.domain.access import ApiKey, Role
+from ordino.domain.ids import new_id
+from ordino.errors import InvalidInput
+from ordino.services.unit_of_work import UnitOfWork
+
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+_NOBODY = _hasher.hash("a password no user has")
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: Role,
+    uow: UnitOfWork,
+    now: datetime,
+    location_id: str | None = None,
+) -> str:
+    """Store the user (a store associate is scoped to their store); their id."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput.of("password", f"must be at least {MIN_PASSWORD} characters")
+    if (location_id is not None) != (role is Role.STORE):
+        raise InvalidInput.of("location_id", "a store user, and only they, has a store")
+    if role is Role.CHANNEL:
+        raise InvalidInput.of("role", "channels call the API with a key; people sign in")
+    user = ApiKey(new_id(now), role, username, None, location_id)
+    with uow:
+        if location_id is not None and uow.network.get(location_id) is None:
+            raise InvalidInput.of("location_id", f"unknown location {location_id!r}")
+        uow.users.add(user, username, _hasher.hash(password), now)
+        uow.commit()
+    return user.id
+
+
+def sign_in(username: str, password: str, uow: UnitOfWork) -> ApiKey | None:
+    """The user's access if the password is theirs; None otherwise."""
+    with uow:
+        found = uow.users.find(username)
+    stored = found[1] if found is not None else _NOBODY
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return found[0] if found is not None else None

@@ -1,0 +1,49 @@
+"""The pages' wiring: the session cookie, the files they load (served here: no
+CDN), their routes, and what a page does when no one is signed in, the role may
+not, or a form's CSRF token is wrong."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from ordino.config import Settings
+from ordino.web import routes_console
+from ordino.web.rendering import render
+from ordino.web.session import SESSION_SECONDS, BadForm, NotAllowed, SignInNeeded
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key or secrets.token_urlsafe(32),
+        session_cookie="ordino_session",
+        max_age=SESSION_SECONDS,
+        same_site="lax",
+    )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(routes_console.router)
+    app.add_exception_handler(SignInNeeded, _to_sign_in)
+    app.add_exception_handler(NotAllowed, _not_allowed)
+    app.add_exception_handler(BadForm, _bad_form)
+
+
+async def _to_sign_in(request: Request, _: Exception) -> Response:
+    back = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    return RedirectResponse(f"/console/sign-in?next={back}", status_code=303)
+
+
+async def _not_allowed(request: Request, error: Exception) -> Response:
+    return render(request, "console/refused.html", {"reason": "role", "detail": str(error)}, 403)
+
+
+async def _bad_form(request: Request, _: Exception) -> Response:
+    return render(request, "console/refused.html", {"reason": "csrf", "detail": ""}, 403)

@@ -1,0 +1,220 @@
+"""The console: sign in and out, find orders, an order's page and what the role
+may do to it. Every action goes through the same services as the API, so it lands
+on the order's timeline as the signed-in person (`user:<name>`, `key:<id>`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ordino.domain.access import Permission
+from ordino.domain.feeds import Source
+from ordino.domain.order_commands import OrderQuery
+from ordino.domain.rollup import OrderStatus
+from ordino.errors import OrdinoError
+from ordino.services import access, fulfillment, orders, pipelines, timeline, users
+from ordino.web.rendering import render
+from ordino.web.session import (
+    Principal,
+    allowed,
+    check_form,
+    csrf_token,
+    sign_in,
+    sign_out,
+)
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+PAGE = 25
+
+
+@router.get("")
+def home() -> Response:
+    return RedirectResponse("/console/orders", status_code=303)
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, next: str = "/console/orders") -> Response:
+    return render(request, "console/sign_in.html", {"next": _local(next), "failed": False})
+
+
+@router.post("/sign-in")
+async def sign_in_submit(request: Request) -> Response:
+    form = await request.form()
+    state, target = request.app.state, _local(str(form.get("next") or "/console/orders"))
+    username, secret = str(form.get("username") or ""), str(form.get("password") or "")
+    found: Principal | None = None
+    if username:
+        user = users.sign_in(username, secret, state.uow())
+        found = None if user is None else Principal.of(user, f"user:{username}")
+    elif secret:
+        key = access.authenticate(secret, state.uow(), state.settings.admin_key)
+        found = None if key is None else Principal.of(key, f"key:{key.id}")
+    if found is None:
+        context = {"next": target, "failed": True, "username": username}
+        return render(request, "console/sign_in.html", context, 401)
+    sign_in(request, found)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/sign-out")
+async def sign_out_submit(request: Request) -> Response:
+    check_form(request, await request.form())
+    sign_out(request)
+    return RedirectResponse("/console/sign-in", status_code=303)
+
+
+@router.get("/orders")
+def order_list(request: Request) -> Response:
+    who = allowed(request, Permission.ORDERS_READ)
+    filters = _filters(request)
+    query, problems = _query(filters, who)
+    found: list[dict[str, Any]] = []
+    cursor = None
+    if not problems:
+        query = replace(query, before_id=request.query_params.get("before") or None)
+        found, cursor = orders.list_orders(query, PAGE, request.app.state.uow())
+    context = {
+        "who": who,
+        "csrf": csrf_token(request),
+        "filters": filters,
+        "problems": problems,
+        "orders": found,
+        "cursor": cursor,
+        "statuses": [str(s) for s in OrderStatus],
+    }
+    return render(request, "console/orders.html", context, 422 if problems else 200)
+
+
+@router.get("/orders/{order_id}")
+def order_page(request: Request, order_id: str) -> Response:
+    return _order_page(request, order_id, allowed(request, Permission.ORDERS_READ))
+
+
+@router.post("/orders/{order_id}/cancellations")
+async def cancel_lines(request: Request, order_id: str) -> Response:
+    form = await request.form()
+    check_form(request, form)
+    who = allowed(request, Permission.ORDERS_CANCEL)
+    units, problem = _units(form)
+    if problem is not None:
+        return _order_page(request, order_id, who, problem)
+    reason = str(form.get("reason") or "") or None
+    source, uow = Source(who.actor, request.app.state.clock(), reason), request.app.state.uow
+    return _acting(
+        request,
+        order_id,
+        who,
+        lambda: fulfillment.cancel_units(order_id, units, uow(), source, who.orders),
+    )
+
+
+@router.post("/orders/{order_id}/holds/{hold_id}/{action}")
+async def act_on_hold(request: Request, order_id: str, hold_id: str, action: str) -> Response:
+    form = await request.form()
+    check_form(request, form)
+    who = allowed(request, Permission.HOLDS_MANAGE)
+    act = {"release": pipelines.release_hold, "cancel": pipelines.cancel_from_hold}.get(action)
+    if act is None:
+        return _order_page(request, order_id, who, f"no such action on a hold: {action}")
+    note = str(form.get("note") or "") or None
+    hold = pipelines.HoldAction(order_id, hold_id, who.actor, note)
+    state = request.app.state
+    return _acting(
+        request, order_id, who, lambda: act(hold, state.uow(), state.clock(), who.orders)
+    )
+
+
+def _acting(request: Request, order_id: str, who: Principal, action: Any) -> Response:
+    """Do it, then show the order again (after a redirect); a refusal is shown on the
+    order's page, and changed nothing."""
+    try:
+        action()
+    except OrdinoError as error:
+        return _order_page(request, order_id, who, str(error))
+    return RedirectResponse(f"/console/orders/{order_id}?done=1", status_code=303)
+
+
+def _order_page(
+    request: Request, order_id: str, who: Principal, problem: str | None = None
+) -> Response:
+    uow = request.app.state.uow
+    try:
+        order = orders.get_order(order_id, uow(), who.orders)
+    except OrdinoError as error:
+        return render(request, "console/missing.html", {"who": who, "detail": str(error)}, 404)
+    context = {
+        "who": who,
+        "csrf": csrf_token(request),
+        "order": order,
+        "events": timeline.timeline(order_id, uow(), who.orders)["items"],
+        "problem": problem,
+        "done": request.query_params.get("done") == "1" and problem is None,
+        "may_cancel": who.may(Permission.ORDERS_CANCEL),
+        "may_hold": who.may(Permission.HOLDS_MANAGE),
+    }
+    return render(request, "console/order.html", context, 200 if problem is None else 422)
+
+
+def _filters(request: Request) -> dict[str, str]:
+    names = ("number", "email", "status", "channel", "location", "from", "to", "on_hold", "late")
+    return {name: request.query_params.get(name, "").strip() for name in names}
+
+
+def _query(filters: dict[str, str], who: Principal) -> tuple[OrderQuery, list[str]]:
+    """The search as a query, and what in it is wrong (by field)."""
+    problems: list[str] = []
+    days: dict[str, date | None] = {}
+    for name in ("from", "to"):
+        try:
+            days[name] = date.fromisoformat(filters[name]) if filters[name] else None
+        except ValueError:
+            problems.append(name)
+    status = filters["status"] or None
+    if status is not None and status not in {str(s) for s in OrderStatus}:
+        problems.append("status")
+    query = OrderQuery(
+        status=OrderStatus(status) if status and "status" not in problems else None,
+        channel=who.channel or filters["channel"] or None,
+        customer_email=filters["email"].lower() or None,
+        created_from=_start(days.get("from")),
+        created_to=_start(_after(days.get("to"))),
+        location_id=who.location_id or filters["location"] or None,
+        number=filters["number"] or None,
+        on_hold=True if filters["on_hold"] else None,
+        late=True if filters["late"] else None,
+    )
+    return query, problems
+
+
+def _after(day: date | None) -> date | None:
+    return None if day is None else day + timedelta(days=1)
+
+
+def _start(day: date | None) -> datetime | None:
+    return None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _units(form: Any) -> tuple[dict[int, int], str | None]:
+    """line_no → units to cancel, from the form's `cancel-<line_no>` fields."""
+    units: dict[int, int] = {}
+    for name, value in form.multi_items():
+        if not name.startswith("cancel-") or not str(value).strip():
+            continue
+        try:
+            line_no, quantity = int(name.removeprefix("cancel-")), int(str(value))
+        except ValueError:
+            return {}, f"{name}: a whole number of units"
+        if quantity < 0:
+            return {}, f"{name}: must not be negative"
+        if quantity:
+            units[line_no] = quantity
+    return units, None if units else "say how many units of which line to cancel"
+
+
+def _local(target: str) -> str:
+    """Only a path of this site to go back to (never another site: an open redirect)."""
+    return target if target.startswith("/") and not target.startswith("//") else "/console"

@@ -1,0 +1,106 @@
+"""A real browser on the real pages: Ordino served by uvicorn in a thread (on
+SQLite: the storage tests cover PostgreSQL) and Debian's chromium driven by
+Playwright (no browser download). A failing test leaves a screenshot in
+`test-results/`; with ORDINO_SCREENSHOTS=<dir>, tests save the pages they show
+there (docs/screenshots is made so)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from ordino.api.app import create_app
+from ordino.config import Settings
+from tests.conftest import ADMIN_KEY, Clock
+
+CHROMIUM = os.environ.get("ORDINO_TEST_CHROMIUM", "/usr/bin/chromium")
+FAILURES = Path("test-results")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+class Served:
+    """The app being served, and where."""
+
+    def __init__(self, app: FastAPI, url: str) -> None:
+        self.app, self.url = app, url
+
+    @property
+    def uow(self) -> Any:
+        return self.app.state.uow
+
+
+@pytest.fixture
+def served(tmp_path: Path, sqlite_template: Path, clock: Clock) -> Iterator[Served]:
+    path = tmp_path / "ordino.db"
+    shutil.copy(sqlite_template, path)
+    settings = Settings(
+        database_url=f"sqlite:///{path}",
+        admin_key=ADMIN_KEY,
+        signal_seconds=0,
+        worker_seconds=0,
+        relay_seconds=0,
+    )
+    app = create_app(settings, clock=clock)
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.started, "the server did not start"
+    yield Served(app, f"http://127.0.0.1:{listening.getsockname()[1]}")
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"no chromium at {CHROMIUM} (ORDINO_TEST_CHROMIUM); .ci/run installs it")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only with a browser)
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page in a fresh context (its own cookies), English unless a test asks."""
+    marker = request.node.get_closest_marker("browser_locale")
+    locale = marker.args[0] if marker else "en-GB"
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    yield opened
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        FAILURES.mkdir(exist_ok=True)
+        opened.screenshot(path=FAILURES / f"{request.node.name}.png", full_page=True)
+    context.close()
+
+
+def document(page: Any, name: str) -> None:
+    """Save the page as docs show it, when asked to (ORDINO_SCREENSHOTS)."""
+    folder = os.environ.get("ORDINO_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(folder) / f"{name}.png", full_page=True)

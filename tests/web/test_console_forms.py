@@ -1,0 +1,124 @@
+"""The console over HTTP, without a browser: signing in (a key, a user), the CSRF
+token every form must send back, and what a role may not do — each refusal
+changing nothing. The browser tests (test_console_browser.py) drive the same pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ordino.domain.access import Role
+from ordino.services.users import create_user
+from tests.conftest import ADMIN_KEY, Clock
+from tests.e2e.support import network, order_of, place, stock
+
+
+@pytest.fixture
+def console(api: TestClient) -> TestClient:
+    """A client with no API key: it signs in as a person does."""
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 10)
+    api.headers.pop("Authorization")
+    return api
+
+
+def _sign_in(client: TestClient, **form: str) -> str:
+    """Sign in; the CSRF token of the session."""
+    response = client.post("/console/sign-in", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    page = client.get("/console/orders").text
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def _as_admin(client: TestClient) -> TestClient:
+    client.headers["Authorization"] = f"Bearer {ADMIN_KEY}"
+    return client
+
+
+def test_a_page_sends_whoever_is_not_signed_in_to_sign_in(console: TestClient) -> None:
+    response = console.get("/console/orders?status=placed", follow_redirects=False)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/console/sign-in?next=/console/orders%3Fstatus%3Dplaced"
+
+
+def test_a_wrong_password_is_refused_and_signs_no_one_in(console: TestClient, clock: Clock) -> None:
+    create_user("ada", "correct horse battery", Role.AGENT, console.app.state.uow(), clock())  # type: ignore[attr-defined]
+
+    response = console.post("/console/sign-in", data={"username": "ada", "password": "wrong one!"})
+
+    assert response.status_code == 401
+    assert "did not match" in response.text
+    assert console.get("/console/orders", follow_redirects=False).status_code == 303
+
+
+def test_an_agent_finds_an_order_by_number_and_cancels_a_line(
+    console: TestClient, clock: Clock
+) -> None:
+    order = place(_as_admin(console), ("SKU-1", 3), external_id="W-77")
+    console.headers.pop("Authorization")
+    create_user("ada", "correct horse battery", Role.AGENT, console.app.state.uow(), clock())  # type: ignore[attr-defined]
+    csrf = _sign_in(console, username="ada", password="correct horse battery")
+
+    found = console.get("/console/orders?number=W-77")
+    assert f"/console/orders/{order['id']}" in found.text
+    form = {"csrf": csrf, "cancel-1": "1", "reason": "customer asked"}
+    done = console.post(f"/console/orders/{order['id']}/cancellations", data=form)
+
+    assert done.status_code == 200
+    assert "Done." in done.text
+    line = order_of(_as_admin(console), order["id"])["lines"][0]
+    assert line["cancelled"] == 1
+    timeline = console.get(f"/v1/orders/{order['id']}/timeline").json()["items"]
+    assert (timeline[-1]["type"], timeline[-1]["by"]) == ("order.lines_cancelled", "user:ada")
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(
+    console: TestClient,
+) -> None:
+    order = place(_as_admin(console), ("SKU-1", 3))
+    console.headers.pop("Authorization")
+    _sign_in(console, password=ADMIN_KEY)
+
+    response = console.post(f"/console/orders/{order['id']}/cancellations", data={"cancel-1": "1"})
+
+    assert response.status_code == 403
+    assert "nothing was changed" in response.text
+    assert order_of(_as_admin(console), order["id"])["lines"][0]["cancelled"] == 0
+
+
+def test_a_store_associate_may_not_cancel(console: TestClient, clock: Clock) -> None:
+    order = place(_as_admin(console), ("SKU-1", 3))
+    console.headers.pop("Authorization")
+    uow = console.app.state.uow  # type: ignore[attr-defined]
+    create_user("sam", "correct horse battery", Role.STORE, uow(), clock(), "DC-BER")
+    csrf = _sign_in(console, username="sam", password="correct horse battery")
+
+    response = console.post(
+        f"/console/orders/{order['id']}/cancellations", data={"csrf": csrf, "cancel-1": "1"}
+    )
+
+    assert response.status_code == 403
+    assert order_of(_as_admin(console), order["id"])["lines"][0]["cancelled"] == 0
+
+
+def test_a_bad_date_in_the_search_is_named(console: TestClient) -> None:
+    _sign_in(console, password=ADMIN_KEY)
+
+    response = console.get("/console/orders?from=yesterday")
+
+    assert response.status_code == 422
+    assert 'name="from" type="date" value="yesterday" aria-invalid="true"' in response.text
+
+
+def test_the_console_speaks_german_to_a_german_browser(console: TestClient) -> None:
+    _sign_in(console, password=ADMIN_KEY)
+
+    page = console.get("/console/orders", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+
+    assert '<html lang="de">' in page.text
+    assert "Bestellungen" in page.text
