@@ -24,10 +24,11 @@ from ordino.store.tables import metadata
 from ordino.store.uow import SqlUnitOfWork
 
 # CI replays the same examples every run (a red build is then a change, not luck);
-# elsewhere Hypothesis explores anew each time.
-settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+# elsewhere Hypothesis explores anew each time. No deadline: an example's time is
+# the machine's load, not the code's correctness (tests never hang on speed).
+settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None)
+settings.register_profile("local", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "local")
 
 POSTGRES_URL = os.environ.get("ORDINO_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

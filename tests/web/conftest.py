@@ -15,12 +15,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 import uvicorn
 from fastapi import FastAPI
 
 from ordino.api.app import create_app
+from ordino.broker.http import post_json
 from ordino.config import Settings
+from ordino.gateways.sandbox import SandboxGateway
+from ordino.services.work import Outside, handlers
+from ordino.services.worker import Worker
 from tests.conftest import ADMIN_KEY, Clock
 
 CHROMIUM = os.environ.get("ORDINO_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -35,14 +40,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 class Served:
-    """The app being served, and where."""
+    """The app being served, and where; its API (as admin) and its worker, for a
+    test to set the scene with."""
 
-    def __init__(self, app: FastAPI, url: str) -> None:
-        self.app, self.url = app, url
+    def __init__(self, app: FastAPI, url: str, clock: Clock) -> None:
+        self.app, self.url, self.clock = app, url, clock
+        self.api = httpx2.Client(base_url=url, headers={"Authorization": f"Bearer {ADMIN_KEY}"})
 
     @property
     def uow(self) -> Any:
         return self.app.state.uow
+
+    def work(self) -> None:
+        """The worker runs what is due (advances of orders, releases, captures)."""
+        state = self.app.state
+        outside = Outside(post_json, SandboxGateway(state.engine))
+        Worker(
+            "test", state.uow, self.clock, handlers(state.uow, state.capture, outside, self.clock)
+        ).run_until_idle()
 
 
 @pytest.fixture
@@ -66,7 +81,9 @@ def served(tmp_path: Path, sqlite_template: Path, clock: Clock) -> Iterator[Serv
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.01)
     assert server.started, "the server did not start"
-    yield Served(app, f"http://127.0.0.1:{listening.getsockname()[1]}")
+    served = Served(app, f"http://127.0.0.1:{listening.getsockname()[1]}", clock)
+    yield served
+    served.api.close()
     server.should_exit = True
     thread.join(10)
 

@@ -14,6 +14,9 @@ from ordino.services.unit_of_work import UnitOfWork
 
 # What every order event carries; the rest is what the entry adds.
 _COMMON = ("order_id", "channel", "external_id", "status", "total", "currency", "by")
+# The customer alone is sent the pickup code (in the event, to notify them): whoever
+# reads the timeline (a store's key among them) must not be able to hand goods over.
+_SECRET = ("pickup_code",)
 
 
 def timeline(order_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
@@ -32,7 +35,7 @@ def entry(event: Event) -> dict[str, Any]:
         "by": data.get("by", "ordino"),
         "why": why(data),
         "status": data.get("status"),
-        "details": {k: v for k, v in data.items() if k not in _COMMON},
+        "details": {k: v for k, v in data.items() if k not in _COMMON + _SECRET},
     }
 
 

@@ -1,0 +1,132 @@
+"""The store associate's view, made for a phone: the store's fulfilment queue (to
+accept, to pick, to hand over or ship, ready for pickup; late ones marked) and the
+steps they take on it: accept, reject with a reason, picked, ready for pickup,
+handed over (only with the customer's pickup code), shipped. Each goes through the
+fulfilment services, as the API's calls do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ordino.domain.access import Permission
+from ordino.domain.feeds import Source
+from ordino.domain.fulfillment import FulfillmentStatus, Shipment
+from ordino.errors import InvalidInput, OrdinoError
+from ordino.services import fulfillment, timers
+from ordino.web.rendering import render
+from ordino.web.session import Principal, allowed, check_form, csrf_token
+
+router = APIRouter(prefix="/console/store", include_in_schema=False)
+REASONS = ("not-found", "damaged", "no-capacity", "other")
+SECTIONS = (
+    ("to_accept", (FulfillmentStatus.RELEASED,)),
+    ("to_pick", (FulfillmentStatus.ACCEPTED,)),
+    ("to_finish", (FulfillmentStatus.PICKED, FulfillmentStatus.PACKED)),
+    ("ready", (FulfillmentStatus.READY,)),
+)
+Step = Callable[[str, Any, Source, Principal, Request], dict[str, Any]]
+
+
+@router.get("")
+def queue(request: Request, location: str = "") -> Response:
+    who = allowed(request, Permission.ORDERS_READ)
+    location_id = who.location_id or location
+    if not location_id:
+        context = {"who": who, "csrf": csrf_token(request)}
+        return render(request, "console/store_pick.html", context)
+    return _queue(request, who, location_id)
+
+
+@router.post("/fulfillments/{fulfillment_id}/{action}")
+async def act(request: Request, fulfillment_id: str, action: str) -> Response:
+    form = await request.form()
+    check_form(request, form)
+    who = allowed(request, Permission.FULFILLMENT_WRITE)
+    location_id = who.location_id or str(form.get("location") or "")
+    step = STEPS.get(action)
+    if step is None:
+        return _queue(request, who, location_id, f"no such step: {action}")
+    source = Source(who.actor, request.app.state.clock(), None)
+    try:
+        step(fulfillment_id, form, source, who, request)
+    except OrdinoError as error:
+        return _queue(request, who, location_id, str(error))
+    return RedirectResponse(f"/console/store?location={location_id}&done=1", status_code=303)
+
+
+def _queue(
+    request: Request, who: Principal, location_id: str, problem: str | None = None
+) -> Response:
+    uow = request.app.state.uow
+    late = {
+        b["fulfillment_id"]
+        for b in timers.exceptions(uow(), 500)["breaches"]
+        if b["location_id"] == location_id
+    }
+    sections = {
+        name: fulfillment.location_queue(location_id, statuses, 100, uow())
+        for name, statuses in SECTIONS
+    }
+    context = {
+        "who": who,
+        "csrf": csrf_token(request),
+        "location_id": location_id,
+        "sections": sections,
+        "late": late,
+        "reasons": REASONS,
+        "problem": problem,
+        "done": request.query_params.get("done") == "1" and problem is None,
+        "may_act": who.may(Permission.FULFILLMENT_WRITE),
+    }
+    return render(request, "console/store.html", context, 200 if problem is None else 422)
+
+
+def _accept(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
+    state = request.app.state
+    return fulfillment.accept(fo, None, state.uow(), state.capture, source, who.orders)
+
+
+def _reject(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
+    reason = str(form.get("reason") or "")
+    if reason not in REASONS:
+        raise InvalidInput.of("reason", f"one of {', '.join(REASONS)}")
+    state = request.app.state
+    why = Source(source.actor, source.now, reason)
+    return fulfillment.reject(fo, reason, state.uow(), state.capture, why, who.orders)
+
+
+def _picked(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
+    uow = request.app.state.uow()
+    return fulfillment.progress(fo, FulfillmentStatus.PICKED, uow, source, who.orders)
+
+
+def _ready(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
+    return fulfillment.ready(fo, request.app.state.uow(), source, who.orders)
+
+
+def _handed_over(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
+    code = str(form.get("code") or "").strip()
+    return fulfillment.pick_up(fo, code, request.app.state.uow(), source, who.orders)
+
+
+def _shipped(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
+    carrier = str(form.get("carrier") or "").strip()
+    tracking = str(form.get("tracking_number") or "").strip()
+    if not carrier or not tracking:
+        raise InvalidInput.of("tracking_number", "the carrier and tracking number are needed")
+    parcel = Shipment(carrier, tracking)
+    return fulfillment.ship(fo, parcel, request.app.state.uow(), source, who.orders)
+
+
+STEPS: dict[str, Step] = {
+    "accept": _accept,
+    "reject": _reject,
+    "picked": _picked,
+    "ready": _ready,
+    "picked-up": _handed_over,
+    "shipped": _shipped,
+}

@@ -1,0 +1,85 @@
+"""The store associate's view in a real browser, phone-sized: a pickup order is
+accepted, picked, made ready, and handed over only with the customer's pickup code
+(a wrong one hands over nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from ordino.domain.access import Role
+from ordino.services.users import create_user
+from ordino.store.tables import outbox
+from tests.builders import a_location_body, a_product_body, an_order_body
+from tests.service.support import rows
+from tests.web.conftest import Served, document
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _pickup_order(served: Served) -> dict[str, Any]:
+    api = served.api
+    store = a_location_body(
+        name="Hamburg store", type="store", ships=False, pickup=True, latitude=53.55, longitude=9.99
+    )
+    assert api.put("/v1/locations/ST-HAM", json=store).status_code == 201
+    assert api.put("/v1/products/SKU-1", json=a_product_body()).status_code == 201
+    stocked = api.put("/v1/inventory/ST-HAM/SKU-1", json={"on_hand": 5, "safety_stock": 0})
+    assert stocked.status_code == 200
+    body = an_order_body(("SKU-1", 2), promise={"option_id": "pickup:ST-HAM"}, external_id="P-1")
+    placed = api.post("/v1/orders", json=body)
+    assert placed.status_code == 201, placed.text
+    served.work()  # released to the store
+    order: dict[str, Any] = placed.json()
+    return order
+
+
+def _code(served: Served, order_id: str) -> str:
+    """The code the customer was sent (in the order's ready-for-pickup event, which
+    notifies them; the timeline never shows it)."""
+    events = [
+        e for e in rows(served.app.state.engine, outbox) if e["subject"] == f"order/{order_id}"
+    ]
+    [ready] = [e for e in events if e["type"] == "fulfillment.ready_for_pickup"]
+    code: str = ready["data"]["pickup_code"]
+    return code
+
+
+def test_a_store_associate_accepts_picks_and_hands_over_with_the_code(
+    served: Served, page: Any
+) -> None:
+    order = _pickup_order(served)
+    create_user("sam", "correct horse battery", Role.STORE, served.uow(), served.clock(), "ST-HAM")
+    page.set_viewport_size(PHONE)
+
+    page.goto(f"{served.url}/console/store")
+    page.get_by_label("User name", exact=True).fill("sam")
+    page.get_by_label("Password, or an API key").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    to_accept = page.get_by_role("region", name="To accept (1)")
+    expect(to_accept).to_contain_text("SKU-1")
+    document(page, "console-store")
+    to_accept.get_by_role("button", name="Accept").click()
+    page.get_by_role("region", name="To pick (1)").get_by_role("button", name="Picked").click()
+    finish = page.get_by_role("region", name="To hand over or ship (1)")
+    finish.get_by_role("button", name="Ready for pickup").click()
+
+    ready = page.get_by_role("region", name="Ready for pickup (1)")
+    code = _code(served, order["id"])
+    wrong = "000000" if code != "000000" else "111111"
+    ready.get_by_label("Customer's pickup code").fill(wrong)
+    ready.get_by_role("button", name="Hand over").click()
+    expect(page.get_by_role("alert")).to_contain_text("Not done:")
+    expect(page.get_by_role("region", name="Ready for pickup (1)")).to_be_visible()
+
+    ready = page.get_by_role("region", name="Ready for pickup (1)")
+    ready.get_by_label("Customer's pickup code").fill(code)
+    ready.get_by_role("button", name="Hand over").click()
+
+    expect(page.get_by_role("status")).to_have_text("Done.")
+    expect(page.get_by_role("region", name="Ready for pickup (0)")).to_be_visible()
+    [fo] = served.api.get(f"/v1/orders/{order['id']}").json()["fulfillments"]
+    assert fo["status"] == "picked_up"
+    timeline = served.api.get(f"/v1/orders/{order['id']}/timeline").json()["items"]
+    assert all("pickup_code" not in e["details"] for e in timeline)
