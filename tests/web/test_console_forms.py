@@ -122,3 +122,26 @@ def test_the_console_speaks_german_to_a_german_browser(console: TestClient) -> N
 
     assert '<html lang="de">' in page.text
     assert "Bestellungen" in page.text
+
+
+def test_the_exceptions_page_lists_holds_and_waiting_orders_with_what_resolves_them(
+    console: TestClient, clock: Clock
+) -> None:
+    profile = {
+        "channels": ["web"],
+        "strategies": [{"name": "any"}, {"name": "w", "kind": "backorder"}],
+    }
+    admin = _as_admin(console)
+    assert admin.put("/v1/sourcing-profiles/web", json=profile).status_code == 201
+    waiting = place(admin, ("SKU-1", 12), external_id="W-WAIT")  # 10 in stock, 2 wait
+    held = place(admin, ("SKU-1", 1), external_id="W-HELD")
+    assert admin.post(f"/v1/orders/{held['id']}/holds", json={"reason": "call"}).status_code == 201
+    console.headers.pop("Authorization")
+    create_user("ada", "correct horse battery", Role.AGENT, console.app.state.uow(), clock())  # type: ignore[attr-defined]
+    _sign_in(console, username="ada", password="correct horse battery")
+
+    page = console.get("/console/exceptions").text
+
+    assert f'href="/console/orders/{held["id"]}"' in page
+    assert f'href="/console/orders/{waiting["id"]}"' in page
+    assert "Jobs given up" not in page  # an admin's to requeue, not an agent's

@@ -129,14 +129,17 @@ def _backorder(order_id: str, uow: UnitOfWork, source: Source) -> None:
 
 
 def exceptions(uow: UnitOfWork, limit: int = 100) -> dict[str, Any]:
-    """What needs a person: service levels missed and still open, orders on hold, and
-    jobs the worker gave up on (how many: `GET /v1/jobs/dead` lists them)."""
+    """What needs a person: service levels missed and still open, orders on hold,
+    orders waiting for supply (in the queue's order), and jobs the worker gave up on
+    (how many: `GET /v1/jobs/dead` lists them)."""
     with uow:
         breaches = uow.breaches.open(limit)
         held = uow.orders.active_holds(limit)
+        waiting = uow.orders.backordered(limit)
         dead = len(uow.jobs.dead(limit))
     return {
         "breaches": [breach_document(b) for b in breaches],
         "holds": [{"order_id": order_id} | hold_document(hold) for order_id, hold in held],
+        "backordered": [{"order_id": order_id, "priority": p} for p, order_id in waiting],
         "dead_jobs": dead,
     }

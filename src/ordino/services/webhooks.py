@@ -59,6 +59,30 @@ def delivery_log(subscription_id: str, uow: UnitOfWork, limit: int = 100) -> dic
         return {"webhook_id": subscription_id, "items": uow.webhooks.log(subscription_id, limit)}
 
 
+def failing(uow: UnitOfWork, limit: int = 100) -> list[dict[str, Any]]:
+    """Subscriptions stuck on a delivery their receiver refused (the oldest waiting
+    one was tried): the receiver to fix, then the delivery to try again."""
+    found = []
+    with uow:
+        for subscription in uow.webhooks.all():
+            waiting = [e for e in uow.webhooks.log(subscription.id, limit) if not e["delivered_at"]]
+            if waiting and waiting[-1]["attempts"]:
+                stuck = waiting[-1] | {"waiting": len(waiting)}
+                found.append({"webhook_id": subscription.id, "url": subscription.url} | stuck)
+    return found
+
+
+def retry(subscription_id: str, uow: UnitOfWork, now: datetime) -> bool:
+    """Post the subscription's waiting deliveries again now (False: already queued)."""
+    job = Job.new(DELIVER_WEBHOOKS, {"webhook_id": subscription_id}, now, key=subscription_id)
+    with uow:
+        if uow.webhooks.get(subscription_id) is None:
+            raise NotFound(f"no webhook {subscription_id}", extra={"webhook_id": subscription_id})
+        added = uow.jobs.add(job, now)
+        uow.commit()
+    return added
+
+
 def fan_out(uow: UnitOfWork, events: Sequence[Event], now: datetime) -> None:
     """In the relay's unit of work: a delivery per event and subscription wanting
     it, and a job per subscription to post them."""

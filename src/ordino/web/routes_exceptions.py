@@ -1,0 +1,54 @@
+"""What needs a person, on one page: orders on hold, service levels missed, orders
+waiting for supply, webhooks whose receiver refuses, jobs the worker gave up on —
+each with the way to resolve it (the order's page for the first three; a retry or
+a requeue for the last two, for an admin)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ordino.domain.access import Permission
+from ordino.services import timers, webhooks, worker
+from ordino.web.rendering import render
+from ordino.web.session import allowed, check_form, csrf_token
+
+router = APIRouter(prefix="/console/exceptions", include_in_schema=False)
+LIMIT = 100
+
+
+@router.get("")
+def exceptions(request: Request) -> Response:
+    who = allowed(request, Permission.HOLDS_MANAGE)
+    uow = request.app.state.uow
+    found = timers.exceptions(uow(), LIMIT)
+    admin = who.may(Permission.JOBS_ADMIN) and who.may(Permission.WEBHOOKS_ADMIN)
+    context = {
+        "who": who,
+        "csrf": csrf_token(request),
+        "section": "exceptions",
+        "breaches": found["breaches"],
+        "holds": found["holds"],
+        "backordered": found["backordered"],
+        "webhooks": webhooks.failing(uow()) if admin else [],
+        "dead": worker.dead_jobs(uow(), LIMIT) if admin else [],
+        "admin": admin,
+        "done": request.query_params.get("done") == "1",
+    }
+    return render(request, "console/exceptions.html", context)
+
+
+@router.post("/jobs/{job_id}/requeue")
+async def requeue(request: Request, job_id: str) -> Response:
+    check_form(request, await request.form())
+    allowed(request, Permission.JOBS_ADMIN)
+    worker.requeue(request.app.state.uow(), job_id, request.app.state.clock())
+    return RedirectResponse("/console/exceptions?done=1", status_code=303)
+
+
+@router.post("/webhooks/{webhook_id}/retry")
+async def retry(request: Request, webhook_id: str) -> Response:
+    check_form(request, await request.form())
+    allowed(request, Permission.WEBHOOKS_ADMIN)
+    webhooks.retry(webhook_id, request.app.state.uow(), request.app.state.clock())
+    return RedirectResponse("/console/exceptions?done=1", status_code=303)
