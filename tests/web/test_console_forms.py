@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from ordino.domain.access import Role
 from ordino.services.users import create_user
+from tests.builders import a_purchase_order_body
 from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import network, order_of, place, stock
 
@@ -145,3 +146,29 @@ def test_the_exceptions_page_lists_holds_and_waiting_orders_with_what_resolves_t
     assert f'href="/console/orders/{held["id"]}"' in page
     assert f'href="/console/orders/{waiting["id"]}"' in page
     assert "Jobs given up" not in page  # an admin's to requeue, not an agent's
+
+
+def test_the_inventory_page_shows_a_sku_across_the_network_and_what_is_coming(
+    console: TestClient,
+) -> None:
+    admin = _as_admin(console)
+    place(admin, ("SKU-1", 3))
+    po = a_purchase_order_body(lines=[{"sku": "SKU-1", "quantity": 20}])
+    assert admin.post("/v1/supply", json=po).status_code == 201
+    console.headers.pop("Authorization")
+    _sign_in(console, password=ADMIN_KEY)
+
+    page = console.get("/console/inventory?sku=SKU-1")
+    movements = console.get("/console/inventory/DC-BER/SKU-1")
+    unknown = console.get("/console/inventory?sku=NOPE")
+
+    assert page.status_code == 200
+    row = re.search(
+        r'<td>DC-BER</td><td><a href="/console/inventory/DC-BER/SKU-1">.*?</tr>', page.text, re.S
+    )
+    assert row is not None
+    cells = re.findall(r'<td class="num">(\d+)</td>', row.group(0))
+    assert cells == ["10", "3", "0", "7"]  # on hand, reserved, safety stock, available
+    assert "PO-1" in page.text and '<td class="num">20</td>' in page.text
+    assert movements.status_code == 200 and "count" in movements.text
+    assert unknown.status_code == 404 and "no product NOPE" in unknown.text

@@ -136,6 +136,21 @@ def get_position(location_id: str, sku: str, uow: UnitOfWork) -> dict[str, Any]:
         return position_view(_existing_position(uow, location_id, sku))
 
 
+def across_network(sku: str, uow: UnitOfWork) -> list[dict[str, Any]]:
+    """The SKU's position at every location that holds it, by location."""
+    with uow:
+        _require_sku(uow, sku)
+        return [position_view(p) for p in uow.inventory.positions([sku], shipping_only=False)]
+
+
+def at_location(location_id: str, uow: UnitOfWork, limit: int = 500) -> list[dict[str, Any]]:
+    """A location's positions, by SKU (the first `limit`)."""
+    with uow:
+        _require_location(uow, location_id)
+        found = uow.movements.at_location(location_id)
+    return [position_view(found[key]) for key in sorted(found)[:limit]]
+
+
 def movements(
     location_id: str, sku: str, uow: UnitOfWork, limit: int = 100, before_id: int | None = None
 ) -> dict[str, Any]:

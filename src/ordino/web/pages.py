@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from ordino.config import Settings
-from ordino.web import routes_console, routes_exceptions, routes_store
+from ordino.web import routes_console, routes_exceptions, routes_inventory, routes_store
 from ordino.web.rendering import render
 from ordino.web.session import SESSION_SECONDS, BadForm, NotAllowed, SignInNeeded
 
@@ -33,6 +33,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(routes_console.router)
     app.include_router(routes_store.router)
     app.include_router(routes_exceptions.router)
+    app.include_router(routes_inventory.router)
     app.add_exception_handler(SignInNeeded, _to_sign_in)
     app.add_exception_handler(NotAllowed, _not_allowed)
     app.add_exception_handler(BadForm, _bad_form)

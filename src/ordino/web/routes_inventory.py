@@ -1,0 +1,73 @@
+"""Stock in the console: a SKU across the network (on hand, reserved, available at
+each location; supply on its way with its dates; what each availability view
+sells), a location's positions, and a position's recent movements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from ordino.domain.access import Permission
+from ordino.domain.supply import SupplyQuery
+from ordino.errors import OrdinoError
+from ordino.services import availability, inventory, supply
+from ordino.web.rendering import render
+from ordino.web.session import Principal, allowed, csrf_token
+
+router = APIRouter(prefix="/console/inventory", include_in_schema=False)
+
+
+@router.get("")
+def stock(request: Request, sku: str = "", location: str = "") -> Response:
+    who = allowed(request, Permission.AVAILABILITY_READ)
+    location = who.location_id or location
+    context: dict[str, Any] = {"who": who, "csrf": csrf_token(request), "sku": sku}
+    context["location"] = location
+    try:
+        if sku:
+            context |= _sku(request, sku.strip())
+        elif location:
+            context["positions"] = inventory.at_location(location, request.app.state.uow())
+    except OrdinoError as error:
+        context["problem"] = str(error)
+        return render(request, "console/inventory.html", context, 404)
+    return render(request, "console/inventory.html", context)
+
+
+@router.get("/{location_id}/{sku}")
+def movements(request: Request, location_id: str, sku: str) -> Response:
+    who = allowed(request, Permission.AVAILABILITY_READ)
+    context: dict[str, Any] = {"who": who, "csrf": csrf_token(request)}
+    try:
+        context["history"] = _history(request, who, location_id, sku)
+    except OrdinoError as error:
+        context["problem"] = str(error)
+        return render(request, "console/movements.html", context, 404)
+    return render(request, "console/movements.html", context)
+
+
+def _history(request: Request, who: Principal, location_id: str, sku: str) -> dict[str, Any]:
+    who.access.require_locations([location_id])
+    return inventory.movements(location_id, sku, request.app.state.uow(), limit=50)
+
+
+def _sku(request: Request, sku: str) -> dict[str, Any]:
+    state, now = request.app.state, request.app.state.clock()
+    positions = inventory.across_network(sku, state.uow())
+    coming, _ = supply.list_supply(SupplyQuery(sku=sku, open_only=True), 50, state.uow())
+    inbound = [
+        {"id": s["id"], "kind": s["kind"], "location_id": s["location_id"]}
+        | {"expected_at": s["expected_at"], "open": line["open"]}
+        for s in coming
+        for line in s["lines"]
+        if line["sku"] == sku and line["open"]
+    ]
+    views = [view["name"] for view in availability.list_views(state.uow())] or [None]
+    sells = []
+    for name in views:
+        query = availability.AvailabilityQuery((sku,), view=name)
+        answer = availability.read_availability(query, state.uow(), state.picture, now)
+        sells.append({"view": answer["view"]} | answer["items"][0])
+    return {"positions": positions, "inbound": inbound, "views": sells}
