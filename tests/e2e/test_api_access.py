@@ -209,6 +209,8 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
     ),
     "get sourcing": ("GET", "/v1/orders/{order_id}/sourcing", None, 200),
     "get timeline": ("GET", "/v1/orders/{order_id}/timeline", None, 200),
+    "add a note": ("POST", "/v1/orders/{order_id}/notes", {"note": "called"}, 201),
+    "resend notification": ("POST", "/v1/orders/{order_id}/notifications", None, 201),
     "list exceptions": ("GET", "/v1/exceptions", None, 200),
     "hold order": ("POST", "/v1/orders/NO-SUCH-ORDER/holds", {"reason": "check"}, 404),
     "list dead jobs": ("GET", "/v1/jobs/dead", None, 200),
@@ -282,7 +284,9 @@ ORDERS = {
 }
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(ENDPOINTS),
-    Role.AGENT: READ | ORDERS | {"list exceptions", "hold order"},
+    Role.AGENT: READ
+    | ORDERS
+    | {"list exceptions", "hold order", "add a note", "resend notification"},
     Role.CHANNEL: READ | ORDERS,
     Role.STORE: READ
     | INVENTORY
@@ -429,6 +433,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/orders/{order_id}/holds",
         "/v1/orders/{order_id}/holds/{hold_id}/cancel",
         "/v1/orders/{order_id}/holds/{hold_id}/release",
+        "/v1/orders/{order_id}/notes",
+        "/v1/orders/{order_id}/notifications",
         "/v1/orders/{order_id}/rejections",
         "/v1/orders/{order_id}/sourcing",
         "/v1/orders/{order_id}/timeline",

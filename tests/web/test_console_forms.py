@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from ordino.domain.access import Role
 from ordino.services.users import create_user
-from tests.builders import a_purchase_order_body
+from tests.builders import a_location_body, a_purchase_order_body
 from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import network, order_of, place, stock
 
@@ -172,3 +172,36 @@ def test_the_inventory_page_shows_a_sku_across_the_network_and_what_is_coming(
     assert "PO-1" in page.text and '<td class="num">20</td>' in page.text
     assert movements.status_code == 200 and "count" in movements.text
     assert unknown.status_code == 404 and "no product NOPE" in unknown.text
+
+
+def test_an_agent_notes_resends_and_reroutes_and_the_timeline_says_so(
+    console: TestClient, clock: Clock
+) -> None:
+    admin = _as_admin(console)
+    munich = a_location_body(name="Munich DC", latitude=48.14, longitude=11.58)
+    assert admin.put("/v1/locations/DC-MUC", json=munich).status_code == 201
+    stock(admin, "DC-MUC", "SKU-1", 10)
+    order = place(admin, ("SKU-1", 2))
+    [held_at] = {a["location_id"] for a in order["lines"][0]["allocations"]}
+    console.headers.pop("Authorization")
+    create_user("ada", "correct horse battery", Role.AGENT, console.app.state.uow(), clock())  # type: ignore[attr-defined]
+    csrf = _sign_in(console, username="ada", password="correct horse battery")
+    path = f"/console/orders/{order['id']}"
+
+    empty = console.post(f"{path}/notes", data={"csrf": csrf, "note": "  "})
+    console.post(f"{path}/notes", data={"csrf": csrf, "note": "called about the gift wrap"})
+    console.post(f"{path}/notifications", data={"csrf": csrf})
+    moved = console.post(f"{path}/reroute", data={"csrf": csrf, "location_id": held_at})
+
+    assert empty.status_code == 422 and "note: 1 to 2000 characters" in empty.text
+    assert moved.status_code == 200, moved.text
+    timeline = _as_admin(console).get(f"/v1/orders/{order['id']}/timeline").json()["items"]
+    said = [(e["type"], e["by"], e["why"]) for e in timeline[1:4]]
+    assert said == [
+        ("order.note_added", "user:ada", "called about the gift wrap"),
+        ("order.notification_resent", "user:ada", None),
+        ("order.allocation_rejected", "user:ada", "other"),
+    ]
+    assert timeline[2]["details"]["event"]["type"] == "order.created"
+    [now_at] = {a["location_id"] for a in order_of(console, order["id"])["lines"][0]["allocations"]}
+    assert now_at != held_at

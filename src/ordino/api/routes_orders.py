@@ -20,7 +20,15 @@ from ordino.domain.feeds import Source
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.rollup import OrderStatus
 from ordino.errors import Forbidden
-from ordino.services import fulfillment, orders, pipelines, rerouting, sourcing, timeline
+from ordino.services import (
+    fulfillment,
+    orders,
+    pipelines,
+    rerouting,
+    servicing,
+    sourcing,
+    timeline,
+)
 
 router = APIRouter(prefix="/v1/orders")
 
@@ -198,6 +206,30 @@ def cancel_from_hold(
     )
     uow, now = unit_of_work(request), clock(request)
     return JSONResponse(pipelines.cancel_from_hold(action, uow, now, caller.orders))
+
+
+class NoteIn(Strict):
+    note: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+Servicer = Annotated[ApiKey, Depends(require(Permission.ORDERS_SERVICE))]
+
+
+@router.post("/{order_id}/notes", status_code=201)
+def add_note(order_id: OrderIdPath, body: NoteIn, request: Request, caller: Servicer) -> Response:
+    """A note for colleagues, on the order's timeline (`order.note_added`)."""
+    uow, now = unit_of_work(request), clock(request)
+    answer = servicing.add_note(order_id, body.note, uow, now, caller.orders)
+    return JSONResponse(answer, status_code=201)
+
+
+@router.post("/{order_id}/notifications", status_code=201)
+def resend_notification(order_id: OrderIdPath, request: Request, caller: Servicer) -> Response:
+    """Tell the customer again what they were last told (`order.notification_resent`
+    carries that event, for the notifying service to send)."""
+    uow, now = unit_of_work(request), clock(request)
+    answer = servicing.resend_notification(order_id, uow, now, caller.orders)
+    return JSONResponse(answer, status_code=201)
 
 
 @router.get("/{order_id}/timeline")

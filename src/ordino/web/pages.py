@@ -14,7 +14,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from ordino.config import Settings
-from ordino.web import routes_console, routes_exceptions, routes_inventory, routes_store
+from ordino.web import (
+    routes_console,
+    routes_exceptions,
+    routes_inventory,
+    routes_servicing,
+    routes_store,
+)
 from ordino.web.rendering import render
 from ordino.web.session import SESSION_SECONDS, BadForm, NotAllowed, SignInNeeded
 
@@ -31,6 +37,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(routes_console.router)
+    app.include_router(routes_servicing.router)
     app.include_router(routes_store.router)
     app.include_router(routes_exceptions.router)
     app.include_router(routes_inventory.router)

@@ -90,8 +90,8 @@ def order_list(request: Request) -> Response:
 
 
 @router.get("/orders/{order_id}")
-def order_page(request: Request, order_id: str) -> Response:
-    return _order_page(request, order_id, allowed(request, Permission.ORDERS_READ))
+def show_order(request: Request, order_id: str) -> Response:
+    return order_page(request, order_id, allowed(request, Permission.ORDERS_READ))
 
 
 @router.post("/orders/{order_id}/cancellations")
@@ -101,10 +101,10 @@ async def cancel_lines(request: Request, order_id: str) -> Response:
     who = allowed(request, Permission.ORDERS_CANCEL)
     units, problem = _units(form)
     if problem is not None:
-        return _order_page(request, order_id, who, problem)
+        return order_page(request, order_id, who, problem)
     reason = str(form.get("reason") or "") or None
     source, uow = Source(who.actor, request.app.state.clock(), reason), request.app.state.uow
-    return _acting(
+    return acting(
         request,
         order_id,
         who,
@@ -119,26 +119,24 @@ async def act_on_hold(request: Request, order_id: str, hold_id: str, action: str
     who = allowed(request, Permission.HOLDS_MANAGE)
     act = {"release": pipelines.release_hold, "cancel": pipelines.cancel_from_hold}.get(action)
     if act is None:
-        return _order_page(request, order_id, who, f"no such action on a hold: {action}")
+        return order_page(request, order_id, who, f"no such action on a hold: {action}")
     note = str(form.get("note") or "") or None
     hold = pipelines.HoldAction(order_id, hold_id, who.actor, note)
     state = request.app.state
-    return _acting(
-        request, order_id, who, lambda: act(hold, state.uow(), state.clock(), who.orders)
-    )
+    return acting(request, order_id, who, lambda: act(hold, state.uow(), state.clock(), who.orders))
 
 
-def _acting(request: Request, order_id: str, who: Principal, action: Any) -> Response:
+def acting(request: Request, order_id: str, who: Principal, action: Any) -> Response:
     """Do it, then show the order again (after a redirect); a refusal is shown on the
     order's page, and changed nothing."""
     try:
         action()
     except OrdinoError as error:
-        return _order_page(request, order_id, who, str(error))
+        return order_page(request, order_id, who, str(error))
     return RedirectResponse(f"/console/orders/{order_id}?done=1", status_code=303)
 
 
-def _order_page(
+def order_page(
     request: Request, order_id: str, who: Principal, problem: str | None = None
 ) -> Response:
     uow = request.app.state.uow
@@ -155,6 +153,7 @@ def _order_page(
         "done": request.query_params.get("done") == "1" and problem is None,
         "may_cancel": who.may(Permission.ORDERS_CANCEL),
         "may_hold": who.may(Permission.HOLDS_MANAGE),
+        "may_service": who.may(Permission.ORDERS_SERVICE),
     }
     return render(request, "console/order.html", context, 200 if problem is None else 422)
 

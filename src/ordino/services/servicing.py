@@ -1,0 +1,71 @@
+"""Customer service on an order: a note for colleagues, and a customer's
+notification sent again. Both are events of the order, so they are on its
+timeline (who, when) and, for the notification, go out to the webhooks and the
+broker like the first time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ordino.domain.orders import EVERY_ORDER, OrderScope
+from ordino.errors import InvalidInput, NotFound
+from ordino.services.orders import existing_order
+from ordino.services.retry import with_retries
+from ordino.services.unit_of_work import UnitOfWork
+
+NOTE_LENGTH = 2000
+# What the customer is told: the events a notification service sends them.
+CUSTOMER_EVENTS = (
+    "order.created",
+    "order.backorder_expected",
+    "fulfillment.shipped",
+    "fulfillment.ready_for_pickup",
+    "fulfillment.delivered",
+    "order.cancelled",
+    "order.lines_cancelled",
+)
+
+
+def add_note(
+    order_id: str, text: str, uow: UnitOfWork, now: datetime, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """A note on the order's timeline (`order.note_added`), by the scope's actor."""
+    note = text.strip()
+    if not note or len(note) > NOTE_LENGTH:
+        raise InvalidInput.of("note", f"1 to {NOTE_LENGTH} characters")
+    return _record(order_id, uow, now, scope, "order.note_added", {"reason": note})
+
+
+def resend_notification(
+    order_id: str, uow: UnitOfWork, now: datetime, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """Tell the customer again what they were last told: `order.notification_resent`
+    carries that event (its type and data) for the notifying service to send."""
+    with uow:
+        existing_order(uow, order_id, scope)
+        told = [e for e in uow.outbox.of_subject(f"order/{order_id}") if e.type in CUSTOMER_EVENTS]
+    if not told:
+        raise NotFound(f"order {order_id} has told its customer nothing yet")
+    last = told[-1]
+    resent = {"event": {"type": last.type, "id": last.id, "data": last.data}}
+    return _record(order_id, uow, now, scope, "order.notification_resent", resent)
+
+
+def _record(
+    order_id: str,
+    uow: UnitOfWork,
+    now: datetime,
+    scope: OrderScope,
+    event: str,
+    data: dict[str, Any],
+) -> dict[str, Any]:
+    def attempt(_: int) -> dict[str, Any]:
+        with uow:
+            order = existing_order(uow, order_id, scope, for_update=True)
+            order.record(event, now, data)
+            uow.orders.save(order)
+            uow.commit()
+        return {"order_id": order_id, "event": event}
+
+    return with_retries(attempt)
