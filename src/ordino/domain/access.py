@@ -30,6 +30,7 @@ class Permission(StrEnum):
     JOBS_ADMIN = "jobs:admin"  # the worker's dead jobs: read and requeue
     WEBHOOKS_ADMIN = "webhooks:admin"  # subscriptions and their delivery logs
     HOLDS_MANAGE = "holds:manage"  # hold orders by hand, release holds, cancel from them
+    REPORTS_READ = "reports:read"  # the dashboard's figures (KPIs) over every order
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -41,6 +42,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORDERS_READ,
             Permission.ORDERS_CANCEL,
             Permission.HOLDS_MANAGE,
+            Permission.REPORTS_READ,
         }
     ),
     Role.CHANNEL: frozenset(
