@@ -207,6 +207,7 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
         None,
         200,
     ),
+    "kpis": ("GET", "/v1/analytics/kpis?from=2026-11-01&to=2026-12-01", None, 200),
     "get sourcing": ("GET", "/v1/orders/{order_id}/sourcing", None, 200),
     "get timeline": ("GET", "/v1/orders/{order_id}/timeline", None, 200),
     "add a note": ("POST", "/v1/orders/{order_id}/notes", {"note": "called"}, 201),
@@ -286,7 +287,7 @@ ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(ENDPOINTS),
     Role.AGENT: READ
     | ORDERS
-    | {"list exceptions", "hold order", "add a note", "resend notification"},
+    | {"list exceptions", "hold order", "add a note", "resend notification", "kpis"},
     Role.CHANNEL: READ | ORDERS,
     Role.STORE: READ
     | INVENTORY
@@ -394,6 +395,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
 
     assert response.status_code == 200
     assert sorted(response.json()["paths"]) == [
+        "/v1/analytics/kpis",
+        "/v1/analytics/kpis.csv",
         "/v1/availability",
         "/v1/availability-views",
         "/v1/availability-views/{name}",

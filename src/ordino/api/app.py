@@ -16,6 +16,7 @@ from ordino import __version__
 from ordino.api import (
     background,
     problems,
+    routes_analytics,
     routes_availability,
     routes_fulfillments,
     routes_inventory,
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(routes_profiles.router)
     app.include_router(routes_jobs.router)
     app.include_router(routes_webhooks.router)
+    app.include_router(routes_analytics.router)
 
     pages.install(app, settings)
 

@@ -31,6 +31,7 @@ class Permission(StrEnum):
     WEBHOOKS_ADMIN = "webhooks:admin"  # subscriptions and their delivery logs
     HOLDS_MANAGE = "holds:manage"  # hold orders by hand, release holds, cancel from them
     ORDERS_SERVICE = "orders:service"  # notes on orders, notifications sent again
+    REPORTS_READ = "reports:read"  # the dashboard's figures (KPIs) over every order
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -43,6 +44,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORDERS_CANCEL,
             Permission.HOLDS_MANAGE,
             Permission.ORDERS_SERVICE,
+            Permission.REPORTS_READ,
         }
     ),
     Role.CHANNEL: frozenset(

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 from ordino.domain.access import ApiKey
+from ordino.domain.analytics import PlacedOrder
 from ordino.domain.availability import AvailabilityView
 from ordino.domain.backorders import WaitingLine
 from ordino.domain.breaches import Breach
@@ -216,6 +217,20 @@ class Deliveries(Protocol):
     def performance(
         self, by: str, since: datetime, until: datetime
     ) -> list[PromisePerformance]: ...
+    def between(
+        self, since: datetime, until: datetime, channel: str | None = None
+    ) -> list[DeliveryRecord]: ...
+
+
+class Analytics(Protocol):
+    """The dashboard's facts, each with the time of its event."""
+
+    def placed_orders(
+        self, since: datetime, until: datetime, channel: str | None
+    ) -> list[PlacedOrder]: ...
+    def store_rejections(
+        self, since: datetime, until: datetime, channel: str | None
+    ) -> list[datetime]: ...
 
 
 class Profiles(Protocol):
@@ -319,6 +334,8 @@ class UnitOfWork(Protocol):
     def payments(self) -> Payments: ...
     @property
     def breaches(self) -> Breaches: ...
+    @property
+    def analytics(self) -> Analytics: ...
     @property
     def order_types(self) -> NamedDocuments[OrderType]: ...
     @property

@@ -30,6 +30,7 @@ from ordino.store.tables import (
     deliveries,
     location_costs,
     location_operations,
+    orders,
 )
 
 
@@ -189,6 +190,19 @@ class SqlDeliveries:
             PromisePerformance(row.key, row.deliveries, int(row.on_time), float(row.slack))
             for row in self.connection.execute(query)
         ]
+
+    def between(
+        self, since: datetime, until: datetime, channel: str | None = None
+    ) -> list[DeliveryRecord]:
+        """Deliveries from `since` until before `until` (of orders of `channel`)."""
+        query = select(deliveries).where(
+            deliveries.c.delivered_at >= since, deliveries.c.delivered_at < until
+        )
+        if channel is not None:
+            query = query.join(orders, deliveries.c.order_id == orders.c.id).where(
+                orders.c.channel == channel
+            )
+        return [_record(row) for row in self.connection.execute(query)]
 
 
 def _record(row: Any) -> DeliveryRecord:

@@ -17,6 +17,7 @@ from ordino.domain.changes import Change
 from ordino.domain.costs import rate_card_document, rate_card_from_document
 from ordino.domain.holds import hold_rule_document, hold_rule_from_document
 from ordino.domain.pipelines import order_type_document, order_type_from_document
+from ordino.store.analytics import SqlAnalytics
 from ordino.store.audit import SqlAudit
 from ordino.store.breaches import SqlBreaches
 from ordino.store.catalog import SqlCatalog, SqlNetwork
@@ -100,6 +101,7 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhooks(connection)
         self.payments = SqlPayments(connection, self._pending)
         self.breaches = SqlBreaches(connection)
+        self.analytics = SqlAnalytics(connection)
         self.order_types = SqlNamedDocuments(
             connection,
             order_types.c.name,
