@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from ordino.config import Settings
 from ordino.web import (
     routes_console,
+    routes_dashboard,
     routes_exceptions,
     routes_inventory,
     routes_servicing,
@@ -41,6 +42,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(routes_store.router)
     app.include_router(routes_exceptions.router)
     app.include_router(routes_inventory.router)
+    app.include_router(routes_dashboard.router)
     app.add_exception_handler(SignInNeeded, _to_sign_in)
     app.add_exception_handler(NotAllowed, _not_allowed)
     app.add_exception_handler(BadForm, _bad_form)
