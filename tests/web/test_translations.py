@@ -1,0 +1,31 @@
+"""Every message the pages show has its German translation: a template changed
+without the catalogue fails here, not in front of a German customer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from ordino.web.rendering import HERE, LANGUAGES
+
+METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+
+
+def _messages() -> set[str]:
+    found = extract_from_dir(Path(HERE), METHODS, options_map=OPTIONS)
+    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+def test_every_message_of_the_pages_is_translated() -> None:
+    messages = _messages()
+    assert "Sign in" in messages  # the extraction found the templates
+
+    for language in LANGUAGES[1:]:
+        po = HERE / "locales" / language / "LC_MESSAGES" / "messages.po"
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=language)
+        missing = sorted(m for m in messages if m not in catalog or not catalog[m].string)
+        assert missing == [], f"{language} lacks {missing}"
