@@ -116,6 +116,7 @@ def _demo(engine: Engine, host: str, port: int) -> None:
     click.echo(
         f"\n  Ordino is starting at {base}  (API docs: {base}/docs)\n"
         f"  Admin key: {key}\n"
+        f"  Console: {base}/console (sign in with the admin key as the password)\n"
         f"  Try: curl -H 'Authorization: Bearer {key}' "
         f"'{base}/v1/availability?skus=SKU-0001,SKU-0002'\n",
         err=True,

@@ -10,6 +10,8 @@ kernel spreads connections evenly over them. A process that dies is started agai
 from __future__ import annotations
 
 import multiprocessing
+import os
+import secrets
 import signal
 import socket
 import sys
@@ -23,6 +25,9 @@ APP = "ordino.api.app:create_app"
 
 
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
+    # The processes share the secret that signs the console's sessions (any of them
+    # may answer a signed-in person); unset, one is made for this run of the server.
+    os.environ.setdefault("ORDINO_SECRET_KEY", secrets.token_urlsafe(32))
     if workers == 1 or not sys.platform.startswith("linux"):
         uvicorn.run(
             APP,
