@@ -31,6 +31,10 @@ class Settings:
     # and the share of promises it is to keep.
     transit_model: str | None = None
     promise_confidence: float = 0.95
+    # Signs the customers' self-service links. None: a random one per process, so
+    # links die with the process and one process's links fail on another (fine for
+    # development only; docs/self-service.md).
+    secret_key: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -45,4 +49,5 @@ class Settings:
             relay_seconds=float(os.environ.get("ORDINO_RELAY_SECONDS", "0.2")),
             transit_model=os.environ.get("ORDINO_TRANSIT_MODEL") or None,
             promise_confidence=float(os.environ.get("ORDINO_PROMISE_CONFIDENCE", "0.95")),
+            secret_key=os.environ.get("ORDINO_SECRET_KEY") or None,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import secrets
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -25,6 +26,7 @@ from ordino.api import (
     routes_pipelines,
     routes_profiles,
     routes_promising,
+    routes_self_service,
     routes_supply,
     routes_webhooks,
 )
@@ -35,9 +37,11 @@ from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
 from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
+from ordino.services.links import Links
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.promising import Promising
+from ordino.services.self_service import SelfService
 from ordino.services.transit_models import LearnedTransit, load_model
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
@@ -133,6 +137,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.feed = feed
     app.state.promising = promising
     app.state.capture = capture
+    # Without a secret, a random one: links die with the process (docs/self-service.md).
+    secret = settings.secret_key or secrets.token_urlsafe(32)
+    app.state.self_service = SelfService(Links(secret), capture)
     app.state.key_cache = KeyCache()
     problems.install(app)
     # Routes are matched in order: the hottest first (availability reads, then orders).
@@ -147,6 +154,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(routes_profiles.router)
     app.include_router(routes_jobs.router)
     app.include_router(routes_webhooks.router)
+    app.include_router(routes_self_service.router)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:

@@ -92,3 +92,4 @@ class OrderQuery:
     created_to: datetime | None = None
     before_id: str | None = None
     location_id: str | None = None  # only orders with an allocation at this location
+    external_id: str | None = None  # the channel's order number
