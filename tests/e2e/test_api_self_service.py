@@ -262,3 +262,126 @@ def test_the_policy_is_a_document_an_admin_reads_and_replaces(
     refused(api.put("/v1/self-service-policy", json={}, headers=channel), 403, "forbidden")
     del api.headers["Authorization"]
     refused(api.put("/v1/self-service-policy", json={}), 401, "unauthenticated")
+
+
+def test_another_address_moves_the_reservation_and_the_promise_with_it(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = place(api, ("SKU-1", 2), **SHIPPED)
+    assert order["lines"][0]["allocations"][0]["location_id"] == "DC-BER"
+    token = _token(api)
+
+    seen = _ok(api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": MUNICH}))
+
+    assert seen["ship_to"]["city"] == "München"
+    assert seen["timeline"][-1]["what"] == "address_changed"
+    moved = order_of(api, order["id"])
+    assert moved["lines"][0]["allocations"][0]["location_id"] == "DC-MUC"
+    assert moved["promise"]["option_id"] == "ship:dhl-standard"
+    assert levels(api, "DC-BER", "SKU-1") == (10, 10, 0, 0)
+    assert levels(api, "DC-MUC", "SKU-1") == (3, 5, 2, 0)
+    [changed] = [e for e in events_of(api, order["id"]) if e["type"] == "order.address_changed"]
+    assert changed["data"]["by"] == "customer"
+    sourcing = api.get(f"/v1/orders/{order['id']}/sourcing").json()["decisions"]
+    assert [d["reason"] for d in sourcing] == ["capture", "customer"]
+
+    # An address no location may serve (the profile's radius): refused, nothing moves.
+    profile = {"channels": ["web"], "filters": {"radius_km": 700}, "strategies": [{"name": "n"}]}
+    assert api.put("/v1/sourcing-profiles/web", json=profile).status_code == 201
+    before = order_of(api, order["id"])
+    far = api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": LISBON})
+    assert refused(far, 409, "promise-unavailable")["detail"].startswith(
+        "the new address cannot be served"
+    )
+    _unchanged(api, before)
+    assert levels(api, "DC-MUC", "SKU-1") == (3, 5, 2, 0)
+    bad = {"ship_to": MUNICH | {"country": "XX"}}
+    assert fields(api.post(f"/v1/self-service/orders/{token}/address", json=bad)) == [
+        "ship_to.country"
+    ]
+
+    work(api, clock)  # released: too late
+    before = order_of(api, order["id"])
+    late = api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": MUNICH})
+    refused(late, 409, "not-allowed")
+    _unchanged(api, before)
+
+
+def test_an_address_change_the_policy_does_not_offer_is_refused(
+    api: TestClient, stocked: None
+) -> None:
+    order = place(api, ("SKU-1", 2))
+    _policy(api, change_address=False)
+    token = _token(api)
+    response = api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": MUNICH})
+    refused(response, 409, "not-allowed")
+    _unchanged(api, order)
+    assert levels(api, "DC-BER", "SKU-1") == (8, 10, 2, 0)
+
+
+def test_a_delivery_becomes_a_pickup_at_a_store_near_then_moves_to_another(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = place(api, ("SKU-1", 2), **SHIPPED)
+    token = _token(api)
+
+    stores = _ok(api.get(f"/v1/self-service/orders/{token}/pickup-stores"))["stores"]
+    assert sorted(s["store_id"] for s in stores) == ["ST-ALT", "ST-HAM"]  # ST-WAN has none
+    assert all(s["ready_by"] for s in stores)
+    assert levels(api, "DC-BER", "SKU-1") == (8, 10, 2, 0)  # listing holds nothing
+
+    seen = _ok(api.post(f"/v1/self-service/orders/{token}/pickup", json={"store_id": "ST-HAM"}))
+
+    assert seen["promise"]["method"] == "pickup"
+    assert seen["promise"]["store"]["store_id"] == "ST-HAM"
+    assert seen["timeline"][-1]["what"] == "converted_to_pickup"
+    assert seen["allowed"]["change_pickup_store"] and not seen["allowed"]["change_address"]
+    converted = order_of(api, order["id"])
+    assert converted["type"] == "pickup_in_store"
+    assert converted["promise"]["option_id"] == "pickup:ST-HAM"
+    assert levels(api, "DC-BER", "SKU-1") == (10, 10, 0, 0)
+    assert levels(api, "ST-HAM", "SKU-1") == (0, 2, 2, 0)
+
+    # Another store: it must take pickups, and have the goods.
+    unknown = api.post(f"/v1/self-service/orders/{token}/pickup", json={"store_id": "ST-XYZ"})
+    assert fields(unknown) == ["store_id"]
+    empty = api.post(f"/v1/self-service/orders/{token}/pickup", json={"store_id": "ST-WAN"})
+    assert refused(empty, 409, "promise-unavailable")["store_id"] == "ST-WAN"
+    _unchanged(api, converted)
+    assert levels(api, "ST-HAM", "SKU-1") == (0, 2, 2, 0)
+
+    stores = _ok(api.get(f"/v1/self-service/orders/{token}/pickup-stores"))["stores"]
+    assert [s["store_id"] for s in stores] == ["ST-ALT"]
+    moved = _ok(api.post(f"/v1/self-service/orders/{token}/pickup", json={"store_id": "ST-ALT"}))
+    assert moved["timeline"][-1]["what"] == "pickup_store_changed"
+    assert moved["timeline"][-1]["store"]["store_id"] == "ST-ALT"
+    assert levels(api, "ST-HAM", "SKU-1") == (2, 2, 0, 0)
+    assert levels(api, "ST-ALT", "SKU-1") == (0, 2, 2, 0)
+    events = [e for e in events_of(api, order["id"]) if e["type"].startswith("order.")]
+    assert [(e["type"], e["data"]["by"]) for e in events][-2:] == [
+        ("order.allocated", "customer"),
+        ("order.pickup_store_changed", "customer"),
+    ]
+
+    work(api, clock)  # released to ST-ALT as a pickup
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    assert (fo["location_id"], fo["method"], fo["store_id"]) == ("ST-ALT", "pickup", "ST-ALT")
+    before = order_of(api, order["id"])
+    late = api.post(f"/v1/self-service/orders/{token}/pickup", json={"store_id": "ST-HAM"})
+    refused(late, 409, "not-allowed")
+    refused(api.get(f"/v1/self-service/orders/{token}/pickup-stores"), 409, "not-allowed")
+    _unchanged(api, before)
+    assert levels(api, "ST-ALT", "SKU-1") == (0, 2, 2, 0)
+
+
+def test_an_order_placed_without_a_promise_is_sourced_again_for_its_new_address(
+    api: TestClient, stocked: None
+) -> None:
+    order = place(api, ("SKU-1", 2))
+    token = _token(api)
+    seen = _ok(api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": MUNICH}))
+    assert seen["promise"] is None
+    [line] = order_of(api, order["id"])["lines"]
+    assert [(a["location_id"], a["quantity"]) for a in line["allocations"]] == [("DC-MUC", 2)]
+    assert levels(api, "DC-MUC", "SKU-1") == (3, 5, 2, 0)
+    assert levels(api, "DC-BER", "SKU-1") == (10, 10, 0, 0)
