@@ -31,8 +31,9 @@ class Settings:
     # and the share of promises it is to keep.
     transit_model: str | None = None
     promise_confidence: float = 0.95
-    # Signs the console's session cookies (and customers' links). None: a random one
-    # per process, so sessions end when it stops, and processes do not share them.
+    # Signs the console's session cookies and the customers' self-service links.
+    # None: a random one per process, so sessions and links die with the process
+    # and fail on another (`ordino serve` makes one its processes share).
     secret_key: str | None = None
     # The time zone the pages show times in.
     time_zone: str = "UTC"

@@ -10,9 +10,12 @@
     │   ├── DuplicateOrder        duplicate-order         the channel sent this order id before
     │   ├── AlreadyExists         already-exists          something with this id exists already
     │   ├── BelowReserved         below-reserved          a transfer would take reserved stock
-    │   └── PromiseUnavailable    promise-unavailable     the delivery option chosen is not kept now
+    │   ├── PromiseUnavailable    promise-unavailable     the delivery option chosen is not kept now
+    │   └── NotAllowed            not-allowed             the self-service policy refuses it now
     ├── Unauthenticated       unauthenticated         no valid API key
     └── Forbidden             forbidden               the key's role may not do this
+        ├── LinkExpired           link-expired            a customer's link is past its time
+        └── LinkInvalid           link-invalid            a customer's link is not Ordino's
 
 The API maps each code to an HTTP status in one table (`ordino.api.problems`);
 nothing else decides statuses. Errors carry data (`extra`), never formatted
@@ -110,6 +113,12 @@ class PromiseUnavailable(Conflict):
 
 
 @dataclass
+class NotAllowed(Conflict):
+    code: ClassVar[str] = "not-allowed"
+    title: ClassVar[str] = "Not allowed for this order now"
+
+
+@dataclass
 class Unauthenticated(OrdinoError):
     code: ClassVar[str] = "unauthenticated"
     title: ClassVar[str] = "Unauthenticated"
@@ -119,6 +128,18 @@ class Unauthenticated(OrdinoError):
 class Forbidden(OrdinoError):
     code: ClassVar[str] = "forbidden"
     title: ClassVar[str] = "Forbidden"
+
+
+@dataclass
+class LinkExpired(Forbidden):
+    code: ClassVar[str] = "link-expired"
+    title: ClassVar[str] = "The link has expired"
+
+
+@dataclass
+class LinkInvalid(Forbidden):
+    code: ClassVar[str] = "link-invalid"
+    title: ClassVar[str] = "The link is not valid"
 
 
 class LostRace(Exception):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import secrets
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -26,6 +27,7 @@ from ordino.api import (
     routes_pipelines,
     routes_profiles,
     routes_promising,
+    routes_self_service,
     routes_supply,
     routes_webhooks,
 )
@@ -36,9 +38,11 @@ from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
 from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
+from ordino.services.links import Links
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.promising import Promising
+from ordino.services.self_service import SelfService
 from ordino.services.transit_models import LearnedTransit, load_model
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
@@ -46,6 +50,23 @@ from ordino.store.engine import make_engine
 from ordino.store.listen import change_feed
 from ordino.store.uow import SqlUnitOfWork
 from ordino.web import pages
+
+# Matched in order: the hottest first (availability reads, then orders).
+ROUTERS = (
+    routes_availability.router,
+    routes_orders.router,
+    routes_fulfillments.router,
+    routes_pipelines.router,
+    routes_network.router,
+    routes_inventory.router,
+    routes_supply.router,
+    routes_promising.router,
+    routes_profiles.router,
+    routes_jobs.router,
+    routes_webhooks.router,
+    routes_analytics.router,
+    routes_self_service.router,
+)
 
 
 def _now() -> datetime:
@@ -135,22 +156,13 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.feed = feed
     app.state.promising = promising
     app.state.capture = capture
+    # Without a secret, a random one: links die with the process (docs/self-service.md).
+    secret = settings.secret_key or secrets.token_urlsafe(32)
+    app.state.self_service = SelfService(Links(secret), capture)
     app.state.key_cache = KeyCache()
     problems.install(app)
-    # Routes are matched in order: the hottest first (availability reads, then orders).
-    app.include_router(routes_availability.router)
-    app.include_router(routes_orders.router)
-    app.include_router(routes_fulfillments.router)
-    app.include_router(routes_pipelines.router)
-    app.include_router(routes_network.router)
-    app.include_router(routes_inventory.router)
-    app.include_router(routes_supply.router)
-    app.include_router(routes_promising.router)
-    app.include_router(routes_profiles.router)
-    app.include_router(routes_jobs.router)
-    app.include_router(routes_webhooks.router)
-    app.include_router(routes_analytics.router)
-
+    for router in ROUTERS:
+        app.include_router(router)
     pages.install(app, settings)
 
     @app.get("/health", include_in_schema=False)

@@ -23,6 +23,9 @@ from ordino.errors import (
     IllegalTransition,
     InsufficientStock,
     InvalidInput,
+    LinkExpired,
+    LinkInvalid,
+    NotAllowed,
     NotFound,
     OrdinoError,
     PromiseUnavailable,
@@ -44,8 +47,11 @@ STATUS: dict[type[OrdinoError], int] = {
     BelowReserved: 409,
     PromiseUnavailable: 409,
     AlreadyExists: 409,
+    NotAllowed: 409,
     Unauthenticated: 401,
     Forbidden: 403,
+    LinkExpired: 403,
+    LinkInvalid: 403,
 }
 
 

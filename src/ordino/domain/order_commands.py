@@ -95,3 +95,4 @@ class OrderQuery:
     number: str | None = None  # the order's id, or the channel's number for it
     on_hold: bool | None = None  # only orders with an active hold (True)
     late: bool | None = None  # only orders with a service level missed and open (True)
+    external_id: str | None = None  # the channel's order number

@@ -131,7 +131,7 @@ class Order:
             acting=cmd.placed_by,
         )
         order.settle()
-        order.record("order.created", now, _promised(promise) | order._backordered())
+        order.record("order.created", now, promise_document(promise) | order._backordered())
         return order
 
     def counts(self, line: OrderLine) -> LineCounts:
@@ -384,7 +384,7 @@ def order_type_of(cmd: PlaceOrder, promise: OrderPromise | None) -> str:
     return "ship_to_home"
 
 
-def _promised(promise: OrderPromise | None) -> dict[str, Any]:
+def promise_document(promise: OrderPromise | None) -> dict[str, Any]:
     """What an order's creation event says of its promise, for those who keep it."""
     if promise is None:
         return {}

@@ -35,7 +35,7 @@ from ordino.domain.rollup import OrderStatus
 from ordino.errors import NotFound
 from ordino.services.inventory import write_plan
 from ordino.services.order_types import order_type_named
-from ordino.services.orders import Capture, existing_order, with_payment
+from ordino.services.orders import Capture, Guard, existing_order, with_payment
 from ordino.services.rerouting import source_waiting
 from ordino.services.retry import with_retries
 from ordino.services.sourcing import REROUTE
@@ -202,12 +202,16 @@ def cancel_units(
     uow: UnitOfWork,
     source: Source,
     scope: OrderScope = EVERY_ORDER,
+    guard: Guard | None = None,
 ) -> dict[str, Any]:
-    """Cancel some units of some lines (line_no → units) that have not left a location."""
+    """Cancel some units of some lines (line_no → units) that have not left a location;
+    `guard` refuses (raises) on the order as read under its lock."""
 
     def attempt(_: int) -> dict[str, Any]:
         with uow:
             order = existing_order(uow, order_id, scope, for_update=True)
+            if guard is not None:
+                guard(uow, order)
             changes = fulfilling.cancel_lines(order, units, source.now, source.reason)
             uow.orders.save(order)  # first: a concurrent change loses here
             apply_stock(uow, order, changes, source)

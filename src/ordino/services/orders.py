@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -121,11 +121,8 @@ def _place_once(
         if retry:  # the first attempt leaves duplicates to the unique constraint
             _refuse_duplicate(uow, cmd)
         _refuse_unknown_type(uow, cmd.type)
-        if cmd.promise is None:
-            sourced = _sourced(uow, capture, cmd, fresh=retry)
-            promise = None
-        else:
-            sourced, promise = _promised(uow, capture, cmd, now, fresh=retry)
+        sourced, promise = plan_order(uow, capture, cmd, now, fresh=retry)
+        if promise is not None:
             uow.capacity.take(promise.capacity)  # LostRace when a day filled up
         order = Order.place(cmd, sourced.plan, now, promise, backorder=sourced.backorder)
         payment = None if cmd.payment is None else new_payment(order, cmd.payment, now)
@@ -147,6 +144,17 @@ def _place_once(
         # names the duplicate or replays the first answer).
         uow.commit()
         return answer
+
+
+def plan_order(
+    uow: UnitOfWork, capture: Capture, cmd: PlaceOrder, now: datetime, *, fresh: bool
+) -> tuple[Sourced, OrderPromise | None]:
+    """The order sourced by its profile, or, with a promise chosen, promised again and
+    sourced to keep it: how capture plans, and how a customer's change plans again.
+    `fresh`: from the database, not the picture."""
+    if cmd.promise is None:
+        return _sourced(uow, capture, cmd, fresh=fresh), None
+    return _promised(uow, capture, cmd, now, fresh=fresh)
 
 
 def _refuse_unknown_type(uow: UnitOfWork, name: str | None) -> None:
@@ -335,24 +343,39 @@ def _refuse_shortfalls(plan: SourcingPlan, decision: Decision) -> None:
     )
 
 
+Guard = Callable[[UnitOfWork, Order], None]  # raises when the change is not allowed
+
+
+def _anything(_uow: UnitOfWork, _order: Order) -> None:
+    return None
+
+
 def cancel_order(
     order_id: str,
     uow: UnitOfWork,
     now: datetime,
     reason: str | None = None,
     scope: OrderScope = EVERY_ORDER,
+    guard: Guard = _anything,
 ) -> dict[str, Any]:
     """Cancel and release every reservation; cancelling a cancelled order changes nothing.
 
-    An order outside `scope` (the caller's channel or store) is not found."""
-    return with_retries(lambda _: _cancel_once(order_id, uow, now, reason, scope))
+    An order outside `scope` (the caller's channel or store) is not found; `guard`
+    refuses (raises) on the order as read under its lock (a customer's policy)."""
+    return with_retries(lambda _: _cancel_once(order_id, uow, now, reason, scope, guard))
 
 
 def _cancel_once(
-    order_id: str, uow: UnitOfWork, now: datetime, reason: str | None, scope: OrderScope
+    order_id: str,
+    uow: UnitOfWork,
+    now: datetime,
+    reason: str | None,
+    scope: OrderScope,
+    guard: Guard,
 ) -> dict[str, Any]:
     with uow:
         order = existing_order(uow, order_id, scope, for_update=True)
+        guard(uow, order)
         if order.cancel(now, reason):
             uow.orders.save(order)  # first: a concurrent cancel loses here
             uow.inventory.release(order.id, now)

@@ -37,6 +37,7 @@ from ordino.domain.payments import GatewayAnswer, Payment, PaymentOperation
 from ordino.domain.pipelines import OrderType
 from ordino.domain.profiles import SourcingProfile
 from ordino.domain.promising import DeliveryRecord, PromisePerformance
+from ordino.domain.self_service import SelfServicePolicy
 from ordino.domain.signals import SignalState
 from ordino.domain.sourcing import SourcingRecord
 from ordino.domain.supply import InboundLine, Receipt, SupplyOrder, SupplyQuery
@@ -340,6 +341,8 @@ class UnitOfWork(Protocol):
     def order_types(self) -> NamedDocuments[OrderType]: ...
     @property
     def hold_rules(self) -> NamedDocuments[HoldRule]: ...
+    @property
+    def self_service_policy(self) -> NamedDocuments[SelfServicePolicy]: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

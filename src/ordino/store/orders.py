@@ -73,6 +73,7 @@ _FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
     "status": lambda status: orders.c.status == str(status),
     "channel": lambda channel: orders.c.channel == channel,
     "customer_email": lambda email: orders.c.customer_email == email,
+    "external_id": lambda number: orders.c.external_id == number,
     "created_from": lambda start: orders.c.created_at >= start,
     "created_to": lambda end: orders.c.created_at < end,
     "before_id": lambda cursor: orders.c.id < cursor,
@@ -344,7 +345,8 @@ class SqlOrders:
 
 # An order's rows in each child table, by primary key; written in this order,
 # deleted in the reverse.
-_CHILDREN = (order_lines, allocations, fulfillments, fulfillment_lines, holds)
+# The promise too: a customer's change gives the order another (docs/self-service.md).
+_CHILDREN = (order_lines, allocations, fulfillments, fulfillment_lines, holds, order_promises)
 _Rows = dict[Table, dict[tuple[Any, ...], dict[str, Any]]]
 
 
@@ -365,6 +367,7 @@ def _child_rows(order: Order) -> _Rows:
             for line in fo.lines
         ],
         holds: [_hold_row(order.id, h) for h in order.holds],
+        order_promises: [] if order.promise is None else [_promise_row(order.id, order.promise)],
     }
     return {table: {_key(table, row): row for row in rows[table]} for table in _CHILDREN}
 

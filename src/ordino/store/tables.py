@@ -431,6 +431,15 @@ hold_rules = Table(  # `ordino.domain.holds.hold_rule_document`
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+self_service_policies = Table(  # `ordino.domain.self_service.policy_document`
+    "self_service_policies",
+    metadata,
+    Column("name", String(32), primary_key=True),  # one: "default"
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 order_types = Table(  # `ordino.domain.pipelines.order_type_document`
     "order_types",
     metadata,

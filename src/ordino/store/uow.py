@@ -17,6 +17,7 @@ from ordino.domain.changes import Change
 from ordino.domain.costs import rate_card_document, rate_card_from_document
 from ordino.domain.holds import hold_rule_document, hold_rule_from_document
 from ordino.domain.pipelines import order_type_document, order_type_from_document
+from ordino.domain.self_service import POLICY_NAME, policy_document, policy_from_document
 from ordino.store.analytics import SqlAnalytics
 from ordino.store.audit import SqlAudit
 from ordino.store.breaches import SqlBreaches
@@ -41,7 +42,13 @@ from ordino.store.records import SqlApiKeys, SqlIdempotency, SqlUsers
 from ordino.store.signals import SqlSignals
 from ordino.store.sourcing import SqlSourcingDecisions
 from ordino.store.supply import SqlSupply
-from ordino.store.tables import carrier_services, hold_rules, order_types, rate_cards
+from ordino.store.tables import (
+    carrier_services,
+    hold_rules,
+    order_types,
+    rate_cards,
+    self_service_policies,
+)
 from ordino.store.views import SqlViews
 from ordino.store.webhooks import SqlWebhooks
 
@@ -113,6 +120,12 @@ class SqlUnitOfWork:
             hold_rules.c.name,
             (hold_rule_from_document, hold_rule_document),
             lambda rule: rule.name,
+        )
+        self.self_service_policy = SqlNamedDocuments(
+            connection,
+            self_service_policies.c.name,
+            (policy_from_document, policy_document),
+            lambda _policy: POLICY_NAME,
         )
         return self
 

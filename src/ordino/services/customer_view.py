@@ -1,0 +1,176 @@
+"""An order as its customer sees it: where it stands, what was promised, the parcels
+with their tracking, and what happened in the customer's words.
+
+What it never shows: other people (no e-mail but the customer's own), who acted
+inside (API keys, rules, holds, reroutes), the locations an order ships from (a
+store the customer collects at is shown: they go there), ids other than the order's,
+payment details, and the pickup code (sent to the customer alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ordino.domain.events import Event
+from ordino.domain.fulfillment import Fulfillment, FulfillmentStatus
+from ordino.domain.network import Location, address_fields, ship_to_document
+from ordino.domain.orders import Order
+from ordino.domain.promising import OrderPromise
+
+# The events a customer hears of, by what they are called on the page. The rest
+# (holds, payments, allocations, acceptance, splits) is the trade's own business.
+_SAID: dict[str, str] = {
+    "order.created": "placed",
+    "order.cancelled": "cancelled",
+    "order.lines_cancelled": "items_cancelled",
+    "order.backorder_expected": "delayed",
+    "order.address_changed": "address_changed",
+    "order.converted_to_pickup": "converted_to_pickup",
+    "order.pickup_store_changed": "pickup_store_changed",
+    "fulfillment.released": "preparing",
+    "fulfillment.shipped": "shipped",
+    "fulfillment.delivered": "delivered",
+    "fulfillment.ready_for_pickup": "ready_for_pickup",
+    "fulfillment.picked_up": "picked_up",
+    "fulfillment.not_collected": "not_collected",
+}
+
+
+def customer_view(
+    order: Order,
+    events: Sequence[Event],
+    stores: Mapping[str, Location],
+    allowed: Mapping[str, bool],
+) -> dict[str, Any]:
+    """`stores`: the locations the customer may collect at, by id; `allowed`: what
+    the self-service policy lets the customer do now."""
+    return {
+        "order_id": order.id,
+        "number": order.external_id,
+        "status": str(order.status),
+        "placed_at": order.created_at.isoformat(),
+        "currency": order.currency,
+        "total": str(order.total.amount),
+        "customer": {"email": order.customer.email, "name": order.customer.name},
+        "ship_to": ship_to_document(order.ship_to, order.ship_to_point),
+        "lines": [_line(order, line.line_no) for line in order.lines],
+        "promise": _promise(order.promise, stores),
+        "parcels": [_parcel(fo, stores) for fo in order.fulfillments if _shown(fo)],
+        "timeline": _timeline(events, stores),
+        "allowed": dict(allowed),
+    }
+
+
+def store_document(location: Location) -> dict[str, Any]:
+    return {
+        "store_id": location.id,
+        "name": location.name,
+        "address": address_fields(location.address),
+    }
+
+
+def _line(order: Order, line_no: int) -> dict[str, Any]:
+    line, counts = order.line(line_no), order.counts(order.line(line_no))
+    return {
+        "line_no": line.line_no,
+        "sku": line.sku,
+        "quantity": line.quantity,
+        "status": str(line.status),
+        "cancelled": counts.cancelled,
+        "shipped": counts.shipped,
+        "delivered": counts.delivered,
+        "picked_up": counts.picked_up,
+        "backordered": counts.backordered,
+        "expected_on": line.expected_on.isoformat() if line.expected_on else None,
+    }
+
+
+def _promise(promise: OrderPromise | None, stores: Mapping[str, Location]) -> dict[str, Any] | None:
+    if promise is None:
+        return None
+    store = stores.get(promise.store_id or "")
+    return {
+        "method": str(promise.method),
+        "delivery": {
+            "earliest": promise.delivery_earliest.isoformat(),
+            "latest": promise.delivery_latest.isoformat(),
+        },
+        "ready_by": promise.ready_by.isoformat() if promise.ready_by else None,
+        "store": None if store is None else store_document(store),
+    }
+
+
+def _shown(fo: Fulfillment) -> bool:
+    """Parcels the customer hears of: not those turned down or split off inside."""
+    return fo.status not in (FulfillmentStatus.REJECTED, FulfillmentStatus.CANCELLED)
+
+
+def _parcel(fo: Fulfillment, stores: Mapping[str, Location]) -> dict[str, Any]:
+    store = stores.get(fo.store_id or "")
+    return {
+        "method": str(fo.method),
+        "status": str(fo.status),
+        "carrier": fo.carrier,
+        "tracking_number": fo.tracking_number,
+        "store": None if store is None else store_document(store),
+        "lines": [
+            {"line_no": line.line_no, "sku": line.sku, "quantity": line.quantity}
+            for line in fo.lines
+        ],
+    }
+
+
+def _timeline(events: Sequence[Event], stores: Mapping[str, Location]) -> list[dict[str, Any]]:
+    return [
+        {"at": event.occurred_at.isoformat(), "what": _SAID[event.type]}
+        | _DETAILS.get(event.type, _nothing)(event.data, stores)
+        for event in events
+        if event.type in _SAID
+    ]
+
+
+def _nothing(_data: dict[str, Any], _stores: Mapping[str, Location]) -> dict[str, Any]:
+    return {}
+
+
+def _tracking(data: dict[str, Any], _stores: Mapping[str, Location]) -> dict[str, Any]:
+    fo = data.get("fulfillment") or {}
+    return {"carrier": fo.get("carrier"), "tracking_number": fo.get("tracking_number")}
+
+
+def _cancelled(data: dict[str, Any], _stores: Mapping[str, Location]) -> dict[str, Any]:
+    return {"lines": data.get("cancelled", [])}
+
+
+def _delayed(data: dict[str, Any], _stores: Mapping[str, Location]) -> dict[str, Any]:
+    waiting = data.get("backordered", [])
+    return {
+        "lines": [{k: w[k] for k in ("line_no", "sku", "quantity", "expected_on")} for w in waiting]
+    }
+
+
+def _ready(data: dict[str, Any], _stores: Mapping[str, Location]) -> dict[str, Any]:
+    return {"collect_by": data.get("collect_by")}
+
+
+def _collect(data: dict[str, Any], stores: Mapping[str, Location]) -> dict[str, Any]:
+    store = stores.get(data.get("store_id") or "")
+    ready_by = (data.get("promise") or {}).get("ready_by")
+    return {"store": None if store is None else store_document(store), "ready_by": ready_by}
+
+
+def _address(data: dict[str, Any], _stores: Mapping[str, Location]) -> dict[str, Any]:
+    return {"ship_to": data.get("ship_to")}
+
+
+_DETAILS: dict[str, Callable[[dict[str, Any], Mapping[str, Location]], dict[str, Any]]] = {
+    "order.lines_cancelled": _cancelled,
+    "order.cancelled": _cancelled,
+    "order.backorder_expected": _delayed,
+    "order.address_changed": _address,
+    "order.converted_to_pickup": _collect,
+    "order.pickup_store_changed": _collect,
+    "fulfillment.shipped": _tracking,
+    "fulfillment.ready_for_pickup": _ready,
+}
