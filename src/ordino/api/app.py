@@ -163,7 +163,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
-    pages.install(app, settings)
+    pages.install(app, secret)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:

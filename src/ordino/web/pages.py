@@ -4,7 +4,6 @@ not, or a form's CSRF token is wrong."""
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,9 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from ordino.config import Settings
 from ordino.web import (
     routes_console,
+    routes_customer,
     routes_dashboard,
     routes_exceptions,
     routes_inventory,
@@ -28,10 +27,11 @@ from ordino.web.session import SESSION_SECONDS, BadForm, NotAllowed, SignInNeede
 STATIC = Path(__file__).parent / "static"
 
 
-def install(app: FastAPI, settings: Settings) -> None:
+def install(app: FastAPI, secret: str) -> None:
+    """`secret` signs the session cookies (ORDINO_SECRET_KEY, or the process's own)."""
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.secret_key or secrets.token_urlsafe(32),
+        secret_key=secret,
         session_cookie="ordino_session",
         max_age=SESSION_SECONDS,
         same_site="lax",
@@ -43,6 +43,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(routes_exceptions.router)
     app.include_router(routes_inventory.router)
     app.include_router(routes_dashboard.router)
+    app.include_router(routes_customer.router)
     app.add_exception_handler(SignInNeeded, _to_sign_in)
     app.add_exception_handler(NotAllowed, _not_allowed)
     app.add_exception_handler(BadForm, _bad_form)

@@ -1,0 +1,160 @@
+"""The customer's own page, public (no sign-in): find an order by its number and
+e-mail, or open it from a signed link; see where it stands, what was promised, the
+parcels with tracking and what happened; and, while the policy allows, cancel
+items or the order, change the address, collect at a store near them instead, or
+move the collection. Every change goes through the self-service use cases
+(`ordino.services.self_service*`), which source and promise it again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ordino.domain.geo import is_country
+from ordino.domain.network import Address
+from ordino.errors import LinkExpired, LinkInvalid, NotFound, OrdinoError
+from ordino.services import self_service, self_service_changes
+from ordino.web.rendering import render
+from ordino.web.session import check_form, csrf_token
+
+router = APIRouter(prefix="/my-order", include_in_schema=False)
+
+
+@router.get("")
+def find_page(request: Request) -> Response:
+    return render(request, "customer/find.html", {"csrf": csrf_token(request), "wrong": False})
+
+
+@router.post("")
+async def find(request: Request) -> Response:
+    form = await request.form()
+    check_form(request, form)
+    number, email = str(form.get("number") or ""), str(form.get("email") or "")
+    state = request.app.state
+    try:
+        found = self_service.find_order(
+            number, email, state.uow(), state.self_service, state.clock()
+        )
+    except NotFound:
+        context = {"csrf": csrf_token(request), "wrong": True, "number": number, "email": email}
+        return render(request, "customer/find.html", context, 404)
+    return RedirectResponse(f"/my-order/{found['token']}", status_code=303)
+
+
+@router.get("/{token}")
+def order_page(request: Request, token: str) -> Response:
+    return _page(request, token)
+
+
+@router.post("/{token}/cancel")
+async def cancel(request: Request, token: str) -> Response:
+    form = await request.form()
+    check_form(request, form)
+    state = request.app.state
+    units = None if form.get("whole") else _units(form)
+    if units == {}:
+        return _page(request, token, "nothing-chosen")
+    return _doing(
+        request,
+        token,
+        lambda: self_service.cancel(token, units, state.uow(), state.self_service, state.clock()),
+    )
+
+
+@router.post("/{token}/address")
+async def change_address(request: Request, token: str) -> Response:
+    form = await request.form()
+    check_form(request, form)
+    state = request.app.state
+
+    address = Address(
+        str(form.get("line1") or "").strip()[:200],
+        str(form.get("city") or "").strip()[:100],
+        str(form.get("postal_code") or "").strip()[:20],
+        str(form.get("country") or "").strip().upper(),
+        name=str(form.get("name") or "").strip()[:200] or None,
+    )
+    if not (address.line1 and address.city and address.postal_code and is_country(address.country)):
+        return _page(request, token, "invalid-input")
+
+    def change() -> Any:
+        services = state.self_service
+        return self_service_changes.change_address(
+            token, address, None, state.uow(), services, state.clock()
+        )
+
+    return _doing(request, token, change)
+
+
+@router.get("/{token}/pickup")
+def pickup_page(request: Request, token: str) -> Response:
+    state = request.app.state
+    try:
+        order = self_service.order_for(token, state.uow(), state.self_service, state.clock())
+        stores = self_service_changes.pickup_stores(
+            token, state.uow(), state.self_service, state.clock()
+        )["stores"]
+    except (LinkExpired, LinkInvalid) as error:
+        return _bad_link(request, error)
+    except OrdinoError as error:
+        return _page(request, token, error.code)
+    context = {"csrf": csrf_token(request), "token": token, "order": order, "stores": stores}
+    return render(request, "customer/pickup.html", context)
+
+
+@router.post("/{token}/pickup")
+async def collect_at(request: Request, token: str) -> Response:
+    form = await request.form()
+    check_form(request, form)
+    state, store_id = request.app.state, str(form.get("store_id") or "")
+    return _doing(
+        request,
+        token,
+        lambda: self_service_changes.collect_at(
+            token, store_id, state.uow(), state.self_service, state.clock()
+        ),
+    )
+
+
+def _doing(request: Request, token: str, change: Callable[[], Any]) -> Response:
+    try:
+        change()
+    except (LinkExpired, LinkInvalid) as error:
+        return _bad_link(request, error)
+    except OrdinoError as error:
+        return _page(request, token, error.code)
+    return RedirectResponse(f"/my-order/{token}?done=1", status_code=303)
+
+
+def _page(request: Request, token: str, problem: str | None = None) -> Response:
+    """The order's page; `problem`: the code of what was refused (the page says it in
+    the customer's language), and nothing was changed."""
+    state = request.app.state
+    try:
+        order = self_service.order_for(token, state.uow(), state.self_service, state.clock())
+    except (LinkExpired, LinkInvalid) as error:
+        return _bad_link(request, error)
+    context = {
+        "csrf": csrf_token(request),
+        "token": token,
+        "order": order,
+        "problem": problem,
+        "done": request.query_params.get("done") == "1" and problem is None,
+    }
+    return render(request, "customer/order.html", context, 200 if problem is None else 409)
+
+
+def _bad_link(request: Request, error: OrdinoError) -> Response:
+    context = {"csrf": csrf_token(request), "expired": isinstance(error, LinkExpired)}
+    return render(request, "customer/bad_link.html", context, 403)
+
+
+def _units(form: Any) -> dict[int, int]:
+    units: dict[int, int] = {}
+    for name, value in form.multi_items():
+        if name.startswith("cancel-") and str(value).strip().isdigit() and int(value):
+            units[int(name.removeprefix("cancel-"))] = int(value)
+    return units
