@@ -52,5 +52,15 @@ def test_an_agent_finds_an_order_and_cancels_a_line(
     line = page.get_by_role("row").filter(has_text="SKU-1")
     expect(line.get_by_role("cell").nth(6)).to_have_text("2")  # cancelled
     expect(page.locator(".timeline li").last).to_contain_text("order.lines_cancelled · user:ada")
+    expect(page.locator(".decisions li").first).to_contain_text("DC-BER")  # why it is there
     document(page, "console-order")
     assert order["id"] in page.url
+
+    page.get_by_role("link", name="Inventory").click()
+    page.get_by_label("SKU", exact=True).fill("SKU-1")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("row").filter(has_text="DC-BER")).to_contain_text("10")
+    document(page, "console-inventory")
+    page.get_by_role("link", name="Exceptions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Exceptions")
+    document(page, "console-exceptions")

@@ -81,6 +81,15 @@ def promise_performance(
     return [performance_answer(group, by) for group in found]
 
 
+def of_order(
+    order_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER
+) -> list[dict[str, Any]]:
+    """The order's deliveries, each measured against its promise (actual vs promised)."""
+    with uow:
+        existing_order(uow, order_id, scope)
+        return [delivery_answer(record) for record in uow.deliveries.of_order(order_id)]
+
+
 def delivery_answer(record: DeliveryRecord) -> dict[str, Any]:
     return {
         "location_id": record.location_id,

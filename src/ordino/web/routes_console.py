@@ -16,7 +16,16 @@ from ordino.domain.feeds import Source
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.rollup import OrderStatus
 from ordino.errors import OrdinoError
-from ordino.services import access, fulfillment, orders, pipelines, timeline, users
+from ordino.services import (
+    access,
+    deliveries,
+    fulfillment,
+    orders,
+    pipelines,
+    sourcing,
+    timeline,
+    users,
+)
 from ordino.web.rendering import render
 from ordino.web.session import (
     Principal,
@@ -149,6 +158,8 @@ def order_page(
         "csrf": csrf_token(request),
         "order": order,
         "events": timeline.timeline(order_id, uow(), who.orders)["items"],
+        "decisions": sourcing.get_sourcing(order_id, uow(), who.orders)["decisions"],
+        "deliveries": deliveries.of_order(order_id, uow(), who.orders),
         "problem": problem,
         "done": request.query_params.get("done") == "1" and problem is None,
         "may_cancel": who.may(Permission.ORDERS_CANCEL),
