@@ -106,3 +106,12 @@ def test_an_address_that_cannot_be_served_changes_nothing(customer: TestClient) 
     [found] = _admin(customer).get("/v1/orders?customer_email=ada@example.com").json()["items"]
     assert found["ship_to"]["city"] == "Hamburg"
     assert order_of(customer, found["id"])["lines"][0]["allocations"][0]["location_id"] == "DC-BER"
+
+
+def test_a_language_chosen_on_the_page_stays_for_the_visit(customer: TestClient) -> None:
+    english = {"Accept-Language": "en-GB,en;q=0.9"}
+
+    chosen = customer.get("/my-order?lang=de", headers=english)
+    later = customer.get("/my-order", headers=english)
+
+    assert '<html lang="de">' in chosen.text and "Bestellung finden" in later.text

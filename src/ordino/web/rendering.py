@@ -49,10 +49,14 @@ def translations(language: str) -> gettext.NullTranslations:
 
 
 def language_of(request: Request) -> str:
-    """`?lang=` if given, else the best of the browser's languages we have."""
+    """`?lang=` if given (kept for the visit), else the one chosen earlier in the
+    visit, else the best of the browser's languages we have."""
     asked = request.query_params.get("lang")
     if asked in LANGUAGES:
+        request.session["lang"] = asked
         return asked
+    if (kept := request.session.get("lang")) in LANGUAGES:
+        return str(kept)
     header = request.headers.get("accept-language", "")
     preferred = [part.split(";")[0].strip().replace("-", "_") for part in header.split(",")]
     found = Locale.negotiate([p for p in preferred if p], list(LANGUAGES), sep="_")
