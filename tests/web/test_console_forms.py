@@ -205,3 +205,45 @@ def test_an_agent_notes_resends_and_reroutes_and_the_timeline_says_so(
     assert timeline[2]["details"]["event"]["type"] == "order.created"
     [now_at] = {a["location_id"] for a in order_of(console, order["id"])["lines"][0]["allocations"]}
     assert now_at != held_at
+
+
+def test_an_agent_moves_a_delivery_to_another_address_or_to_a_store(
+    console: TestClient, clock: Clock
+) -> None:
+    admin = _as_admin(console)
+    store = a_location_body(
+        name="Hamburg store", type="store", ships=False, pickup=True, latitude=53.55, longitude=9.99
+    )
+    assert admin.put("/v1/locations/ST-HAM", json=store).status_code == 201
+    stock(admin, "ST-HAM", "SKU-1", 5)
+    moving = place(admin, ("SKU-1", 2), external_id="W-MOVE")
+    collecting = place(admin, ("SKU-1", 2), external_id="W-COLLECT")
+    console.headers.pop("Authorization")
+    create_user("ada", "correct horse battery", Role.AGENT, console.app.state.uow(), clock())  # type: ignore[attr-defined]
+    csrf = _sign_in(console, username="ada", password="correct horse battery")
+    address = {"csrf": csrf, "line1": "Mönckebergstr. 7", "postal_code": "20095", "city": "Hamburg"}
+    to_move, to_collect = (f"/console/orders/{o['id']}" for o in (moving, collecting))
+
+    bad = console.post(f"{to_move}/address", data=address | {"country": "XX"})
+    moved = console.post(f"{to_move}/address", data=address | {"country": "DE"})
+    offered = console.get(f"{to_collect}/pickup")
+    collected = console.post(f"{to_collect}/pickup", data={"csrf": csrf, "store_id": "ST-HAM"})
+
+    assert bad.status_code == 422 and "country code" in bad.text
+    assert moved.status_code == 200 and "Done." in moved.text
+    assert 'value="ST-HAM"' in offered.text
+    assert collected.status_code == 200 and "Done." in collected.text
+    admin = _as_admin(console)
+    assert order_of(admin, moving["id"])["ship_to"]["line1"] == "Mönckebergstr. 7"
+    now = order_of(admin, collecting["id"])
+    assert now["promise"]["store_id"] == "ST-HAM"
+    assert [a["location_id"] for a in now["lines"][0]["allocations"]] == ["ST-HAM"]
+    said = [
+        (e["type"], e["by"])
+        for o in (moving, collecting)
+        for e in admin.get(f"/v1/orders/{o['id']}/timeline").json()["items"][-1:]
+    ]
+    assert said == [
+        ("order.address_changed", "user:ada"),
+        ("order.converted_to_pickup", "user:ada"),
+    ]

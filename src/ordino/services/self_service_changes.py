@@ -13,7 +13,7 @@ transaction never committed, so the order's own units count as free for it.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from ordino.domain.geo import Point
 from ordino.domain.jobs import advance_job
 from ordino.domain.network import Address
 from ordino.domain.order_commands import LineRequest, PlaceOrder
-from ordino.domain.orders import Order
+from ordino.domain.orders import Order, OrderScope
 from ordino.domain.promising import CartLine, Method, OrderPromise, PromiseChoice
 from ordino.domain.sourcing import SourcingPlan
 from ordino.errors import InsufficientStock, InvalidInput, NotAllowed, PromiseUnavailable
@@ -36,6 +36,19 @@ from ordino.services.unit_of_work import UnitOfWork
 CUSTOMER_CHANGE = "customer"  # why the order was sourced again (its sourcing record)
 
 
+@dataclass(frozen=True)
+class Asking:
+    """Who asks for a change: the customer (by their link: the self-service policy
+    applies), or customer service for them (`scope`'s actor; only the order's state
+    limits it)."""
+
+    scope: OrderScope
+    by_policy: bool = True
+
+
+CUSTOMER = Asking(AS_CUSTOMER)
+
+
 def change_address(
     token: str,
     ship_to: Address,
@@ -47,24 +60,36 @@ def change_address(
     """Deliver to another address: sourced and promised again for it (the same
     carrier service, when the order was promised one)."""
     order_id = self_service.links.order_of(token, now)
+    move_delivery(order_id, (ship_to, point), uow, self_service, now, CUSTOMER)
+    return order_for(token, uow, self_service, now)
 
-    def attempt(_: int) -> dict[str, Any]:
+
+def move_delivery(
+    order_id: str,
+    to: tuple[Address, Point | None],
+    uow: UnitOfWork,
+    self_service: SelfService,
+    now: datetime,
+    asking: Asking,
+) -> None:
+    """`change_address` by the order's id, for whoever asks."""
+
+    def attempt(_: int) -> None:
         with uow:
-            order = existing_order(uow, order_id, AS_CUSTOMER, for_update=True)
-            refuse_change(uow, order, "change_address")
+            order = existing_order(uow, order_id, asking.scope, for_update=True)
+            refuse_change(uow, order, "change_address", asking)
             choice = None if order.promise is None else PromiseChoice(order.promise.option_id)
             capture = _let_go(uow, order, self_service, now)
             try:
-                sourced, promise = _plan(uow, capture, order, (ship_to, point), choice, now)
+                sourced, promise = _plan(uow, capture, order, to, choice, now)
             except (InsufficientStock, PromiseUnavailable) as refused:
                 detail = f"the new address cannot be served: {refused}"
                 raise replace(refused, detail=detail) from None
-            held = policy.change_address(order, ship_to, point, sourced.plan, promise, now)
+            held = policy.change_address(order, *to, sourced.plan, promise, now)
             _hold(uow, order, held, sourced, now)
             uow.commit()
-        return order_for(token, uow, self_service, now)
 
-    return with_retries(attempt)
+    with_retries(attempt)
 
 
 def pickup_stores(
@@ -73,9 +98,16 @@ def pickup_stores(
     """The stores near the customer's address that can have the whole order ready,
     each with its ready-by time, soonest first."""
     order_id = self_service.links.order_of(token, now)
+    return stores_for(order_id, uow, self_service, now, CUSTOMER)
+
+
+def stores_for(
+    order_id: str, uow: UnitOfWork, self_service: SelfService, now: datetime, asking: Asking
+) -> dict[str, Any]:
+    """`pickup_stores` by the order's id, for whoever asks."""
     with uow:  # never committed: the order's units are let go only to be offered back
-        order = existing_order(uow, order_id, AS_CUSTOMER)
-        refuse_change(uow, order, _collecting(order))
+        order = existing_order(uow, order_id, asking.scope)
+        refuse_change(uow, order, _collecting(order), asking)
         capture = _let_go(uow, order, self_service, now)
         lines = tuple(CartLine(order.line(no).sku, n) for no, n in policy.open_units(order).items())
         to = order.ship_to
@@ -101,11 +133,24 @@ def collect_at(
     """Collect the order at `store_id` (one of `pickup_stores`): a delivery becomes a
     pickup there, or a pickup moves there. The units are held at that store."""
     order_id = self_service.links.order_of(token, now)
+    move_collection(order_id, store_id, uow, self_service, now, CUSTOMER)
+    return order_for(token, uow, self_service, now)
 
-    def attempt(_: int) -> dict[str, Any]:
+
+def move_collection(
+    order_id: str,
+    store_id: str,
+    uow: UnitOfWork,
+    self_service: SelfService,
+    now: datetime,
+    asking: Asking,
+) -> None:
+    """`collect_at` by the order's id, for whoever asks."""
+
+    def attempt(_: int) -> None:
         with uow:
-            order = existing_order(uow, order_id, AS_CUSTOMER, for_update=True)
-            refuse_change(uow, order, _collecting(order))
+            order = existing_order(uow, order_id, asking.scope, for_update=True)
+            refuse_change(uow, order, _collecting(order), asking)
             _refuse_store(uow, order, store_id)
             capture = _let_go(uow, order, self_service, now)
             choice = PromiseChoice(f"pickup:{store_id}")
@@ -123,9 +168,8 @@ def collect_at(
             held = policy.collect_at(order, sourced.plan, promise, now)
             _hold(uow, order, held, sourced, now)
             uow.commit()
-        return order_for(token, uow, self_service, now)
 
-    return with_retries(attempt)
+    with_retries(attempt)
 
 
 _CHANGES = {
@@ -135,9 +179,11 @@ _CHANGES = {
 }
 
 
-def refuse_change(uow: UnitOfWork, order: Order, change: str) -> None:
-    """NotAllowed unless the policy offers the change and the order allows it now."""
-    policy.refuse_change(order, getattr(policy_of(uow), change), _CHANGES[change])
+def refuse_change(uow: UnitOfWork, order: Order, change: str, asking: Asking) -> None:
+    """NotAllowed unless the order allows the change now, and, for a customer, the
+    policy offers it."""
+    offered = getattr(policy_of(uow), change) if asking.by_policy else True
+    policy.refuse_change(order, offered, _CHANGES[change])
     if change == "change_address" and not policy.delivered_to_address(order):
         raise NotAllowed("the order is collected at a store: choose another store instead")
 

@@ -1,6 +1,9 @@
 """Customer service's actions on an order's page, besides cancelling and holds: a
-note, the customer's last notification sent again, and a reroute away from a
-location (the units sourced again without it). Each lands on the timeline."""
+note, the customer's last notification sent again, a reroute away from a location
+(the units sourced again without it), another delivery address, collection at a
+store near the customer. Each lands on the timeline. The address and the store go
+through the customer's own use cases (`self_service_changes`), for the agent: the
+self-service policy does not bind them, the order's state does (before release)."""
 
 from __future__ import annotations
 
@@ -8,9 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ordino.domain.access import Permission
-from ordino.services import rerouting, servicing
+from ordino.domain.geo import is_country
+from ordino.domain.network import Address
+from ordino.errors import OrdinoError
+from ordino.services import rerouting, self_service_changes, servicing
+from ordino.web.rendering import render
 from ordino.web.routes_console import acting, order_page
-from ordino.web.session import allowed, check_form
+from ordino.web.session import Principal, allowed, check_form, csrf_token
 
 router = APIRouter(prefix="/console/orders", include_in_schema=False)
 
@@ -59,5 +66,69 @@ async def reroute(request: Request, order_id: str) -> Response:
         who,
         lambda: rerouting.reject_allocation(
             rejection, state.uow(), state.capture, state.clock(), who.orders
+        ),
+    )
+
+
+def _asking(who: Principal) -> self_service_changes.Asking:
+    return self_service_changes.Asking(who.orders, by_policy=False)
+
+
+@router.post("/{order_id}/address")
+async def change_address(request: Request, order_id: str) -> Response:
+    form = await request.form()
+    check_form(request, form)
+    who = allowed(request, Permission.ORDERS_SERVICE)
+    address = Address(
+        str(form.get("line1") or "").strip()[:200],
+        str(form.get("city") or "").strip()[:100],
+        str(form.get("postal_code") or "").strip()[:20],
+        str(form.get("country") or "").strip().upper(),
+        name=str(form.get("name") or "").strip()[:200] or None,
+    )
+    if not (address.line1 and address.city and address.postal_code and is_country(address.country)):
+        return order_page(
+            request,
+            order_id,
+            who,
+            "the address needs a street, postal code, city and a country code",
+        )
+    state = request.app.state
+    return acting(
+        request,
+        order_id,
+        who,
+        lambda: self_service_changes.move_delivery(
+            order_id, (address, None), state.uow(), state.self_service, state.clock(), _asking(who)
+        ),
+    )
+
+
+@router.get("/{order_id}/pickup")
+def pickup_stores(request: Request, order_id: str) -> Response:
+    who = allowed(request, Permission.ORDERS_SERVICE)
+    state = request.app.state
+    try:
+        found = self_service_changes.stores_for(
+            order_id, state.uow(), state.self_service, state.clock(), _asking(who)
+        )
+    except OrdinoError as error:
+        return order_page(request, order_id, who, str(error))
+    context = {"who": who, "csrf": csrf_token(request), "order_id": order_id}
+    return render(request, "console/pickup.html", context | found)
+
+
+@router.post("/{order_id}/pickup")
+async def collect_at(request: Request, order_id: str) -> Response:
+    form = await request.form()
+    check_form(request, form)
+    who = allowed(request, Permission.ORDERS_SERVICE)
+    state, store_id = request.app.state, str(form.get("store_id") or "")
+    return acting(
+        request,
+        order_id,
+        who,
+        lambda: self_service_changes.move_collection(
+            order_id, store_id, state.uow(), state.self_service, state.clock(), _asking(who)
         ),
     )
