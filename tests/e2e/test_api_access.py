@@ -212,6 +212,7 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
     "get timeline": ("GET", "/v1/orders/{order_id}/timeline", None, 200),
     "add a note": ("POST", "/v1/orders/{order_id}/notes", {"note": "called"}, 201),
     "resend notification": ("POST", "/v1/orders/{order_id}/notifications", None, 201),
+    "customer link": ("GET", "/v1/orders/{order_id}/self-service-link", None, 200),
     "list exceptions": ("GET", "/v1/exceptions", None, 200),
     "hold order": ("POST", "/v1/orders/NO-SUCH-ORDER/holds", {"reason": "check"}, 404),
     "list dead jobs": ("GET", "/v1/jobs/dead", None, 200),
@@ -287,7 +288,8 @@ ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(ENDPOINTS),
     Role.AGENT: READ
     | ORDERS
-    | {"list exceptions", "hold order", "add a note", "resend notification", "kpis"},
+    | {"list exceptions", "hold order", "add a note", "resend notification", "kpis"}
+    | {"customer link"},
     Role.CHANNEL: READ | ORDERS,
     Role.STORE: READ
     | INVENTORY
@@ -439,6 +441,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/orders/{order_id}/notes",
         "/v1/orders/{order_id}/notifications",
         "/v1/orders/{order_id}/rejections",
+        "/v1/orders/{order_id}/self-service-link",
         "/v1/orders/{order_id}/sourcing",
         "/v1/orders/{order_id}/timeline",
         "/v1/products/{sku}",

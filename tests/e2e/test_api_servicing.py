@@ -38,3 +38,21 @@ def test_a_note_and_a_notification_sent_again_are_on_the_timeline(
     assert timeline[2]["details"]["event"]["id"] == timeline[0]["details"].get(
         "id", timeline[2]["details"]["event"]["id"]
     )
+
+
+def test_a_link_for_the_customer_opens_their_page_and_only_their_order(
+    api: TestClient, key_for: Callable[[Role], str]
+) -> None:
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 5)
+    order = place(api, ("SKU-1", 1), external_id="W-LINK")
+    store = {"Authorization": f"Bearer {key_for(Role.STORE)}"}
+
+    link = api.get(f"/v1/orders/{order['id']}/self-service-link")
+    refused = api.get(f"/v1/orders/{order['id']}/self-service-link", headers=store)
+
+    assert (link.status_code, refused.status_code) == (200, 403)
+    token = link.json()["token"]
+    assert link.json()["path"] == f"/my-order/{token}"
+    seen = api.get(f"/v1/self-service/orders/{token}", headers={"Authorization": ""})
+    assert seen.status_code == 200 and seen.json()["number"] == "W-LINK"

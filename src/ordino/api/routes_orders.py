@@ -25,6 +25,7 @@ from ordino.services import (
     orders,
     pipelines,
     rerouting,
+    self_service,
     servicing,
     sourcing,
     timeline,
@@ -230,6 +231,18 @@ def resend_notification(order_id: OrderIdPath, request: Request, caller: Service
     uow, now = unit_of_work(request), clock(request)
     answer = servicing.resend_notification(order_id, uow, now, caller.orders)
     return JSONResponse(answer, status_code=201)
+
+
+@router.get("/{order_id}/self-service-link")
+def self_service_link(order_id: OrderIdPath, request: Request, caller: Servicer) -> Response:
+    """A signed link for the order's customer to open their page with (`/my-order/
+    <token>`): for a notification to carry, or an agent to send. It lives the
+    self-service policy's `link_hours`."""
+    state = request.app.state
+    token = self_service.link_to(
+        order_id, state.uow(), state.self_service, clock(request), caller.orders
+    )
+    return JSONResponse({"order_id": order_id, "token": token, "path": f"/my-order/{token}"})
 
 
 @router.get("/{order_id}/timeline")

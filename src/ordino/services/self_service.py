@@ -19,7 +19,7 @@ from typing import Any
 
 from ordino.domain.feeds import Source
 from ordino.domain.order_commands import OrderQuery
-from ordino.domain.orders import Order, OrderScope
+from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.rollup import OrderStatus
 from ordino.domain.self_service import (
     CUSTOMER,
@@ -75,11 +75,17 @@ def find_order(
         return {"token": token, "order": _view(uow, found[0], policy, now)}
 
 
-def link_to(order_id: str, uow: UnitOfWork, self_service: SelfService, now: datetime) -> str:
+def link_to(
+    order_id: str,
+    uow: UnitOfWork,
+    self_service: SelfService,
+    now: datetime,
+    scope: OrderScope = EVERY_ORDER,
+) -> str:
     """A signed link's token for the order's customer (for a notification), valid for
     the policy's `link_hours`."""
     with uow:
-        existing_order(uow, order_id)
+        existing_order(uow, order_id, scope)
         return self_service.links.make(order_id, now, policy_of(uow).link_valid)
 
 

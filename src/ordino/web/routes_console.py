@@ -22,6 +22,7 @@ from ordino.services import (
     fulfillment,
     orders,
     pipelines,
+    self_service,
     sourcing,
     timeline,
     users,
@@ -165,8 +166,20 @@ def order_page(
         "may_cancel": who.may(Permission.ORDERS_CANCEL),
         "may_hold": who.may(Permission.HOLDS_MANAGE),
         "may_service": who.may(Permission.ORDERS_SERVICE),
+        "link": _customer_link(request, order_id, who),
     }
     return render(request, "console/order.html", context, 200 if problem is None else 422)
+
+
+def _customer_link(request: Request, order_id: str, who: Principal) -> str | None:
+    """The customer's own page, for an agent to send them."""
+    if not who.may(Permission.ORDERS_SERVICE):
+        return None
+    state = request.app.state
+    token = self_service.link_to(
+        order_id, state.uow(), state.self_service, state.clock(), who.orders
+    )
+    return f"{request.base_url}my-order/{token}"
 
 
 def _filters(request: Request) -> dict[str, str]:
