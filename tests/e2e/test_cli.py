@@ -60,6 +60,36 @@ def test_users_create_makes_a_user_who_signs_in_with_the_password(database_url: 
     assert found is not None and (found.role, found.name, wrong) == ("agent", "ada", None)
 
 
+def test_users_are_listed_get_a_new_password_and_are_disabled(database_url: str) -> None:
+    url = ["--database-url", database_url]
+    runner = CliRunner()
+    for name, role in (("ada", "agent"), ("sam", "admin")):
+        made = runner.invoke(
+            main,
+            ["users", "create", "--username", name, "--role", role, *url, "--password", "x" * 12],
+        )
+        assert made.exit_code == 0, made.output
+
+    renewed = runner.invoke(
+        main, ["users", "password", "--username", "ada", *url, "--password", "y" * 12]
+    )
+    disabled = runner.invoke(main, ["users", "disable", "--username", "sam", *url])
+    nobody = runner.invoke(main, ["users", "disable", "--username", "eve", *url])
+    listed = runner.invoke(main, ["users", "list", *url])
+
+    assert (renewed.exit_code, disabled.exit_code, nobody.exit_code) == (0, 0, 1)
+    assert "no user 'eve'" in nobody.output
+    assert listed.output.splitlines() == ["ada\tagent", "sam\tadmin (disabled)"]
+    engine = make_engine(database_url)
+    signed = [
+        sign_in("ada", "y" * 12, SqlUnitOfWork(engine)),
+        sign_in("ada", "x" * 12, SqlUnitOfWork(engine)),
+        sign_in("sam", "x" * 12, SqlUnitOfWork(engine)),
+    ]
+    engine.dispose()
+    assert [s is not None for s in signed] == [True, False, False]
+
+
 def test_keys_create_refuses_an_unknown_role(database_url: str) -> None:
     result = CliRunner().invoke(
         main, ["keys", "create", "--role", "root", "--database-url", database_url]

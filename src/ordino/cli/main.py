@@ -13,12 +13,12 @@ from sqlalchemy import Engine
 
 from ordino.cli import serving
 from ordino.domain.access import Role
-from ordino.errors import AlreadyExists, InvalidInput
+from ordino.errors import AlreadyExists, InvalidInput, NotFound
 from ordino.services.access import create_key
 from ordino.services.check import check_inventory, shortages
 from ordino.services.demo import seed_demo
 from ordino.services.transit_models import UnreadableModel, load_model
-from ordino.services.users import create_user
+from ordino.services.users import create_user, disable_user, list_users, set_password
 from ordino.store import migrate
 from ordino.store.engine import DEFAULT_URL, make_engine, normalise_url
 from ordino.store.uow import SqlUnitOfWork
@@ -195,6 +195,47 @@ def users_create(
         except (InvalidInput, AlreadyExists) as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"user {username} ({role}) created")
+
+
+@users.command("list")
+@database_option
+def users_list(database_url: str) -> None:
+    """Every console user: name, role, store, whether disabled."""
+    with _database(database_url) as engine:
+        _ensure_schema(engine, database_url)
+        for user in list_users(SqlUnitOfWork(engine)):
+            store = f" @{user['location_id']}" if user["location_id"] else ""
+            state = " (disabled)" if user["disabled"] else ""
+            click.echo(f"{user['username']}\t{user['role']}{store}{state}")
+
+
+@users.command("disable")
+@database_option
+@click.option("--username", required=True)
+def users_disable(database_url: str, username: str) -> None:
+    """The user can no longer sign in."""
+    with _database(database_url) as engine:
+        _ensure_schema(engine, database_url)
+        try:
+            disable_user(username, SqlUnitOfWork(engine), _now())
+        except NotFound as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"user {username} disabled")
+
+
+@users.command("password")
+@database_option
+@click.option("--username", required=True)
+@click.password_option(help="At least 10 characters; asked for when not given.")
+def users_password(database_url: str, username: str, password: str) -> None:
+    """Give the user a new password."""
+    with _database(database_url) as engine:
+        _ensure_schema(engine, database_url)
+        try:
+            set_password(username, password, SqlUnitOfWork(engine))
+        except (InvalidInput, NotFound) as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"user {username} has a new password")
 
 
 @main.command()

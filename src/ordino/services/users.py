@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ordino.domain.access import ApiKey, Role
 from ordino.domain.ids import new_id
-from ordino.errors import InvalidInput
+from ordino.errors import InvalidInput, NotFound
 from ordino.services.unit_of_work import UnitOfWork
 
 MIN_PASSWORD = 10
@@ -31,8 +31,7 @@ def create_user(
     location_id: str | None = None,
 ) -> str:
     """Store the user (a store associate is scoped to their store); their id."""
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput.of("password", f"must be at least {MIN_PASSWORD} characters")
+    _refuse_short(password)
     if (location_id is not None) != (role is Role.STORE):
         raise InvalidInput.of("location_id", "a store user, and only they, has a store")
     if role is Role.CHANNEL:
@@ -56,3 +55,35 @@ def sign_in(username: str, password: str, uow: UnitOfWork) -> ApiKey | None:
     except (VerificationError, InvalidHashError):
         return None
     return found[0] if found is not None else None
+
+
+def list_users(uow: UnitOfWork) -> list[dict[str, object]]:
+    with uow:
+        found = uow.users.all()
+    return [
+        {"username": user.name, "role": str(user.role), "location_id": user.location_id}
+        | {"disabled": disabled}
+        for user, disabled in found
+    ]
+
+
+def disable_user(username: str, uow: UnitOfWork, now: datetime) -> None:
+    """They can no longer sign in (a session they hold lasts its 8 hours at most)."""
+    _change(username, uow, disabled_at=now)
+
+
+def set_password(username: str, password: str, uow: UnitOfWork) -> None:
+    _refuse_short(password)
+    _change(username, uow, password_hash=_hasher.hash(password))
+
+
+def _change(username: str, uow: UnitOfWork, **values: object) -> None:
+    with uow:
+        if not uow.users.change(username, **values):
+            raise NotFound(f"no user {username!r}", extra={"username": username})
+        uow.commit()
+
+
+def _refuse_short(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput.of("password", f"must be at least {MIN_PASSWORD} characters")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.access import ApiKey, Role
@@ -100,6 +101,19 @@ class SqlUsers:
             raise AlreadyExists(
                 f"a user {username!r} exists", extra={"username": username}
             ) from error
+
+    def all(self) -> list[tuple[ApiKey, bool]]:
+        """Every user's access, by name, and whether they are disabled."""
+        rows = self.connection.execute(select(users).order_by(users.c.username))
+        return [
+            (ApiKey(r.id, Role(r.role), r.username, r.channel, r.location_id), bool(r.disabled_at))
+            for r in rows
+        ]
+
+    def change(self, username: str, **values: Any) -> bool:
+        """Set the user's password hash or disabled time; False if no such user."""
+        statement = update(users).where(users.c.username == username).values(**values)
+        return bool(self.connection.execute(statement).rowcount)
 
     def find(self, username: str) -> tuple[ApiKey, str] | None:
         """The user's access and password hash (None: no such user, or disabled)."""
