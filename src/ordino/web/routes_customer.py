@@ -13,10 +13,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ordino.domain.geo import is_country
-from ordino.domain.network import Address
 from ordino.errors import LinkExpired, LinkInvalid, NotFound, OrdinoError
 from ordino.services import self_service, self_service_changes
+from ordino.web import forms
 from ordino.web.rendering import render
 from ordino.web.session import check_form, csrf_token
 
@@ -70,20 +69,14 @@ async def change_address(request: Request, token: str) -> Response:
     check_form(request, form)
     state = request.app.state
 
-    address = Address(
-        str(form.get("line1") or "").strip()[:200],
-        str(form.get("city") or "").strip()[:100],
-        str(form.get("postal_code") or "").strip()[:20],
-        str(form.get("country") or "").strip().upper(),
-        name=str(form.get("name") or "").strip()[:200] or None,
-    )
-    if not (address.line1 and address.city and address.postal_code and is_country(address.country)):
+    given = forms.address(form)
+    if given is None:
         return _page(request, token, "invalid-input")
 
     def change() -> Any:
         services = state.self_service
         return self_service_changes.change_address(
-            token, address, None, state.uow(), services, state.clock()
+            token, given, None, state.uow(), services, state.clock()
         )
 
     return _doing(request, token, change)

@@ -11,10 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ordino.domain.access import Permission
-from ordino.domain.geo import is_country
-from ordino.domain.network import Address
 from ordino.errors import OrdinoError
 from ordino.services import rerouting, self_service_changes, servicing
+from ordino.web import forms
 from ordino.web.rendering import render
 from ordino.web.routes_console import acting, order_page
 from ordino.web.session import Principal, allowed, check_form, csrf_token
@@ -79,27 +78,17 @@ async def change_address(request: Request, order_id: str) -> Response:
     form = await request.form()
     check_form(request, form)
     who = allowed(request, Permission.ORDERS_SERVICE)
-    address = Address(
-        str(form.get("line1") or "").strip()[:200],
-        str(form.get("city") or "").strip()[:100],
-        str(form.get("postal_code") or "").strip()[:20],
-        str(form.get("country") or "").strip().upper(),
-        name=str(form.get("name") or "").strip()[:200] or None,
-    )
-    if not (address.line1 and address.city and address.postal_code and is_country(address.country)):
-        return order_page(
-            request,
-            order_id,
-            who,
-            "the address needs a street, postal code, city and a country code",
-        )
+    given = forms.address(form)
+    if given is None:
+        problem = "the address needs a street, postal code, city and a country code"
+        return order_page(request, order_id, who, problem)
     state = request.app.state
     return acting(
         request,
         order_id,
         who,
         lambda: self_service_changes.move_delivery(
-            order_id, (address, None), state.uow(), state.self_service, state.clock(), _asking(who)
+            order_id, (given, None), state.uow(), state.self_service, state.clock(), _asking(who)
         ),
     )
 
