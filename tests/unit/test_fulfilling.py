@@ -714,12 +714,13 @@ def test_a_pickup_with_the_wrong_code_is_refused_and_changes_nothing(clock: Cloc
     ready(order, fo.id, CODE, clock() + PICKUP_WINDOW, clock())
     before = deepcopy(order)
 
-    with pytest.raises(InvalidInput) as refused:
-        pick_up(order, fo.id, "0000", clock.advance(hours=1))
+    for wrong in ("0000", "é12345"):  # not ASCII: refused the same, no TypeError
+        with pytest.raises(InvalidInput) as refused:
+            pick_up(order, fo.id, wrong, clock.advance(hours=1))
 
-    assert refused.value.errors == [
-        FieldError("code", "is not the pickup code sent to the customer")
-    ]
+        assert refused.value.errors == [
+            FieldError("code", "is not the pickup code sent to the customer")
+        ]
     assert order == before
     assert fo.status is S.READY
 

@@ -5,12 +5,19 @@ changing nothing. The browser tests (test_console_browser.py) drive the same pag
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.broker.http import post_json
 from ordino.domain.access import Role
-from ordino.services.users import create_user
+from ordino.gateways.sandbox import SandboxGateway
+from ordino.services.access import create_key
+from ordino.services.users import create_user, disable_user
+from ordino.services.work import Outside, handlers
+from ordino.services.worker import Worker
 from tests.builders import a_location_body, a_purchase_order_body
 from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import network, order_of, place, stock
@@ -25,8 +32,15 @@ def console(api: TestClient) -> TestClient:
     return api
 
 
+def _form_token(client: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found is not None
+    return found.group(1)
+
+
 def _sign_in(client: TestClient, **form: str) -> str:
     """Sign in; the CSRF token of the session."""
+    form["csrf"] = _form_token(client, "/console/sign-in")
     response = client.post("/console/sign-in", data=form, follow_redirects=False)
     assert response.status_code == 303, response.text
     page = client.get("/console/orders").text
@@ -50,8 +64,12 @@ def test_a_page_sends_whoever_is_not_signed_in_to_sign_in(console: TestClient) -
 def test_a_wrong_password_is_refused_and_signs_no_one_in(console: TestClient, clock: Clock) -> None:
     create_user("ada", "correct horse battery", Role.AGENT, console.app.state.uow(), clock())  # type: ignore[attr-defined]
 
-    response = console.post("/console/sign-in", data={"username": "ada", "password": "wrong one!"})
+    token = _form_token(console, "/console/sign-in")
+    wrong = {"username": "ada", "password": "wrong one!", "csrf": token}
+    response = console.post("/console/sign-in", data=wrong)
+    forged = console.post("/console/sign-in", data={"password": ADMIN_KEY})  # no token
 
+    assert forged.status_code == 403
     assert response.status_code == 401
     assert "did not match" in response.text
     assert console.get("/console/orders", follow_redirects=False).status_code == 303
@@ -247,3 +265,67 @@ def test_an_agent_moves_a_delivery_to_another_address_or_to_a_store(
         ("order.address_changed", "user:ada"),
         ("order.converted_to_pickup", "user:ada"),
     ]
+
+
+def test_a_disabled_user_is_signed_out_and_no_session_outlives_eight_hours(
+    console: TestClient, clock: Clock
+) -> None:
+    uow = console.app.state.uow  # type: ignore[attr-defined]
+    for name in ("ada", "bob"):
+        create_user(name, "correct horse battery", Role.AGENT, uow(), clock())
+    _sign_in(console, username="ada", password="correct horse battery")
+    other = TestClient(console.app)
+    _sign_in(other, username="bob", password="correct horse battery")
+
+    disable_user("ada", uow(), clock())
+    disabled = console.get("/console/orders", follow_redirects=False)
+    kept = other.get("/console/orders?lang=de", follow_redirects=False)  # writes the cookie again
+    clock.advance(hours=8)
+    expired = other.get("/console/orders", follow_redirects=False)
+
+    assert disabled.status_code == 303 and kept.status_code == 200
+    assert expired.status_code == 303
+    assert expired.headers["location"].startswith("/console/sign-in")
+
+
+def test_bad_values_in_forms_and_searches_are_refused_not_crashed(
+    console: TestClient, clock: Clock
+) -> None:
+    _sign_in(console, password=ADMIN_KEY)
+
+    far = console.get("/console/orders?to=9999-12-31")
+    dashboard = console.get("/console/dashboard?to=9999-12-31")
+    csv = console.get("/console/dashboard.csv?from=xx")
+    requeue = console.post(
+        "/console/exceptions/jobs/nope/requeue",
+        data={"csrf": _form_token(console, "/console/orders")},
+    )
+
+    assert (far.status_code, dashboard.status_code, csv.status_code) == (422, 422, 422)
+    assert "Nothing was done" in requeue.text
+
+
+def test_a_channel_key_sees_only_its_channels_work_in_a_store_queue(
+    console: TestClient, key_for: Callable[[Role], str], clock: Clock
+) -> None:
+    admin = _as_admin(console)
+    place(admin, ("SKU-1", 1), channel="web", external_id="W-WEB")
+    place(admin, ("SKU-1", 1), channel="app", external_id="W-APP")
+    Worker("w", console.app.state.uow, clock, _jobs(console, clock)).run_until_idle()  # type: ignore[attr-defined]
+    uow = console.app.state.uow  # type: ignore[attr-defined]
+    web = {"Authorization": f"Bearer {create_key(Role.CHANNEL, 'web', uow(), clock(), 'web')}"}
+
+    queue = console.get("/v1/fulfillments?location_id=DC-BER", headers=web).json()["items"]
+
+    assert [fo["order_id"] for fo in queue] == _ids(admin, "web")
+
+
+def _ids(client: TestClient, channel: str) -> list[str]:
+    return [o["id"] for o in client.get(f"/v1/orders?channel={channel}").json()["items"]]
+
+
+def _jobs(client: TestClient, clock: Clock) -> Any:
+    state = client.app.state  # type: ignore[attr-defined]
+    return handlers(
+        state.uow, state.capture, Outside(post_json, SandboxGateway(state.engine)), clock
+    )

@@ -75,6 +75,7 @@ def test_a_cancellation_without_its_csrf_token_changes_nothing(customer: TestCli
     response = customer.post(f"{link}/cancel", data={"cancel-1": "1"})
 
     assert response.status_code == 403
+    assert "The form expired" in response.text and "console" not in response.text.lower()
     [found] = _admin(customer).get("/v1/orders?customer_email=ada@example.com").json()["items"]
     assert found["lines"][0]["cancelled"] == 0
 
@@ -115,3 +116,24 @@ def test_a_language_chosen_on_the_page_stays_for_the_visit(customer: TestClient)
     later = customer.get("/my-order", headers=english)
 
     assert '<html lang="de">' in chosen.text and "Bestellung finden" in later.text
+
+
+def test_a_cancellation_of_no_number_is_refused_not_crashed(customer: TestClient) -> None:
+    link = _open(customer)
+    csrf = _csrf(customer, link)
+
+    odd = customer.post(f"{link}/cancel", data={"csrf": csrf, "cancel-x": "1"})
+    unicode = customer.post(f"{link}/cancel", data={"csrf": csrf, "cancel-1": "²"})
+
+    assert (odd.status_code, unicode.status_code) == (409, 409)
+    assert "Please check what you entered." in odd.text
+
+
+def test_the_customers_page_is_not_cached_framed_or_referred_on(customer: TestClient) -> None:
+    page = customer.get(_open(customer))
+    api = customer.get("/health")
+
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "x-frame-options" not in api.headers

@@ -78,7 +78,7 @@ def location_queue(
         raise InvalidInput.of("location_id", "name the location whose queue to list")
     caller.require_locations([location_id])
     items = fulfillment.location_queue(
-        location_id, params.status or TO_DO, params.limit, unit_of_work(request)
+        location_id, params.status or TO_DO, params.limit, unit_of_work(request), caller.orders
     )
     return JSONResponse({"items": items})
 

@@ -173,7 +173,8 @@ class Fulfillment:
 
     def check_code(self, code: str) -> None:
         """A store hands over nothing unless the customer gives the code sent to them."""
-        if self.pickup_code is None or not hmac.compare_digest(self.pickup_code, code):
+        given = code.encode()  # bytes: compare_digest refuses a str that is not ASCII
+        if self.pickup_code is None or not hmac.compare_digest(self.pickup_code.encode(), given):
             raise InvalidInput.of("code", "is not the pickup code sent to the customer")
 
 

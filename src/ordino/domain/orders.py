@@ -418,7 +418,7 @@ class OrderScope:
             or any(
                 a.location_id == self.location_id for line in order.lines for a in line.allocations
             )
-            or any(fo.location_id == self.location_id for fo in order.fulfillments)
+            or any(self.location_id in (fo.location_id, fo.store_id) for fo in order.fulfillments)
         )
 
 

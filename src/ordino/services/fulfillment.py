@@ -242,10 +242,15 @@ def get_fulfillment(
 
 
 def location_queue(
-    location_id: str, statuses: Sequence[FulfillmentStatus], limit: int, uow: UnitOfWork
+    location_id: str,
+    statuses: Sequence[FulfillmentStatus],
+    limit: int,
+    uow: UnitOfWork,
+    scope: OrderScope = EVERY_ORDER,
 ) -> list[dict[str, Any]]:
     """A location's fulfillment orders in these states, oldest order first: its work
-    (to accept, to pick, ready for pickup)."""
+    (to accept, to pick, ready for pickup); only of the orders `scope` admits (a
+    channel's key sees its channel's)."""
     wanted = {str(status) for status in statuses}
     with uow:
         ids = uow.orders.fulfillments_at(location_id, sorted(wanted), limit)
@@ -253,7 +258,7 @@ def location_queue(
     return [
         {"order_id": order.id} | fulfillment_document(fo)
         for order in orders
-        if order is not None
+        if order is not None and scope.admits(order)
         for fo in order.fulfillments
         if str(fo.status) in wanted and location_id in (fo.location_id, fo.store_id)
     ][:limit]

@@ -68,7 +68,7 @@ def list_users(uow: UnitOfWork) -> list[dict[str, object]]:
 
 
 def disable_user(username: str, uow: UnitOfWork, now: datetime) -> None:
-    """They can no longer sign in (a session they hold lasts its 8 hours at most)."""
+    """They can no longer sign in; a session they hold ends at its next request."""
     _change(username, uow, disabled_at=now)
 
 

@@ -62,6 +62,13 @@ class SqlApiKeys:
             )
         )
 
+    def active(self, key_id: str) -> bool:
+        """The key exists and is not revoked."""
+        query = select(api_keys.c.id).where(
+            api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None)
+        )
+        return self.connection.execute(query).first() is not None
+
     def find(self, key_hash: str) -> ApiKey | None:
         row = self.connection.execute(
             select(

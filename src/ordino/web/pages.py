@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ordino.web import (
     routes_console,
@@ -27,8 +28,40 @@ from ordino.web.session import SESSION_SECONDS, BadForm, NotAllowed, SignInNeede
 STATIC = Path(__file__).parent / "static"
 
 
+PAGES = (b"/console", b"/my-order")
+# The pages hold people's data and the customer's link is in its URL: not cached,
+# not framed by another site, the link not sent on to another site as a referrer.
+HEADERS = [
+    (b"cache-control", b"no-store"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+]
+
+
+class PageHeaders:
+    """Adds HEADERS to the pages' answers (plain ASGI: the API's hot paths pay a
+    path check, not a middleware's request wrapping)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].encode().startswith(PAGES):
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
 def install(app: FastAPI, secret: str) -> None:
     """`secret` signs the session cookies (ORDINO_SECRET_KEY, or the process's own)."""
+    app.add_middleware(PageHeaders)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,
@@ -59,4 +92,6 @@ async def _not_allowed(request: Request, error: Exception) -> Response:
 
 
 async def _bad_form(request: Request, _: Exception) -> Response:
+    if request.url.path.startswith("/my-order"):
+        return render(request, "customer/expired_form.html", {}, 403)
     return render(request, "console/refused.html", {"reason": "csrf", "detail": ""}, 403)

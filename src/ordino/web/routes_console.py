@@ -29,9 +29,9 @@ from ordino.services import (
 )
 from ordino.web.rendering import render
 from ordino.web.session import (
+    Posted,
     Principal,
     allowed,
-    check_form,
     csrf_token,
     sign_in,
     sign_out,
@@ -48,12 +48,12 @@ def home() -> Response:
 
 @router.get("/sign-in")
 def sign_in_page(request: Request, next: str = "/console/orders") -> Response:
-    return render(request, "console/sign_in.html", {"next": _local(next), "failed": False})
+    context = {"next": _local(next), "failed": False, "csrf": csrf_token(request)}
+    return render(request, "console/sign_in.html", context)
 
 
 @router.post("/sign-in")
-async def sign_in_submit(request: Request) -> Response:
-    form = await request.form()
+def sign_in_submit(request: Request, form: Posted) -> Response:
     state, target = request.app.state, _local(str(form.get("next") or "/console/orders"))
     username, secret = str(form.get("username") or ""), str(form.get("password") or "")
     found: Principal | None = None
@@ -65,14 +65,14 @@ async def sign_in_submit(request: Request) -> Response:
         found = None if key is None else Principal.of(key, f"key:{key.id}")
     if found is None:
         context = {"next": target, "failed": True, "username": username}
+        context["csrf"] = csrf_token(request)
         return render(request, "console/sign_in.html", context, 401)
     sign_in(request, found)
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/sign-out")
-async def sign_out_submit(request: Request) -> Response:
-    check_form(request, await request.form())
+def sign_out_submit(request: Request, form: Posted) -> Response:
     sign_out(request)
     return RedirectResponse("/console/sign-in", status_code=303)
 
@@ -105,14 +105,12 @@ def show_order(request: Request, order_id: str) -> Response:
 
 
 @router.post("/orders/{order_id}/cancellations")
-async def cancel_lines(request: Request, order_id: str) -> Response:
-    form = await request.form()
-    check_form(request, form)
+def cancel_lines(request: Request, order_id: str, form: Posted) -> Response:
     who = allowed(request, Permission.ORDERS_CANCEL)
     units, problem = _units(form)
     if problem is not None:
         return order_page(request, order_id, who, problem)
-    reason = str(form.get("reason") or "") or None
+    reason = str(form.get("reason") or "")[:200] or None
     source, uow = Source(who.actor, request.app.state.clock(), reason), request.app.state.uow
     return acting(
         request,
@@ -123,14 +121,14 @@ async def cancel_lines(request: Request, order_id: str) -> Response:
 
 
 @router.post("/orders/{order_id}/holds/{hold_id}/{action}")
-async def act_on_hold(request: Request, order_id: str, hold_id: str, action: str) -> Response:
-    form = await request.form()
-    check_form(request, form)
+def act_on_hold(
+    request: Request, order_id: str, hold_id: str, action: str, form: Posted
+) -> Response:
     who = allowed(request, Permission.HOLDS_MANAGE)
     act = {"release": pipelines.release_hold, "cancel": pipelines.cancel_from_hold}.get(action)
     if act is None:
         return order_page(request, order_id, who, f"no such action on a hold: {action}")
-    note = str(form.get("note") or "") or None
+    note = str(form.get("note") or "")[:200] or None
     hold = pipelines.HoldAction(order_id, hold_id, who.actor, note)
     state = request.app.state
     return acting(request, order_id, who, lambda: act(hold, state.uow(), state.clock(), who.orders))
@@ -194,8 +192,10 @@ def _query(filters: dict[str, str], who: Principal) -> tuple[OrderQuery, list[st
     for name in ("from", "to"):
         try:
             days[name] = date.fromisoformat(filters[name]) if filters[name] else None
-        except ValueError:
+            _after(days[name])  # a day there is a next to
+        except (ValueError, OverflowError):
             problems.append(name)
+            days[name] = None
     status = filters["status"] or None
     if status is not None and status not in {str(s) for s in OrderStatus}:
         problems.append("status")

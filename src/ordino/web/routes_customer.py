@@ -17,7 +17,7 @@ from ordino.errors import LinkExpired, LinkInvalid, NotFound, OrdinoError
 from ordino.services import self_service, self_service_changes
 from ordino.web import forms
 from ordino.web.rendering import render
-from ordino.web.session import check_form, csrf_token
+from ordino.web.session import Posted, csrf_token
 
 router = APIRouter(prefix="/my-order", include_in_schema=False)
 
@@ -28,9 +28,7 @@ def find_page(request: Request) -> Response:
 
 
 @router.post("")
-async def find(request: Request) -> Response:
-    form = await request.form()
-    check_form(request, form)
+def find(request: Request, form: Posted) -> Response:
     number, email = str(form.get("number") or ""), str(form.get("email") or "")
     state = request.app.state
     try:
@@ -49,11 +47,11 @@ def order_page(request: Request, token: str) -> Response:
 
 
 @router.post("/{token}/cancel")
-async def cancel(request: Request, token: str) -> Response:
-    form = await request.form()
-    check_form(request, form)
+def cancel(request: Request, token: str, form: Posted) -> Response:
     state = request.app.state
     units = None if form.get("whole") else _units(form)
+    if units is None and not form.get("whole"):
+        return _page(request, token, "invalid-input")
     if units == {}:
         return _page(request, token, "nothing-chosen")
     return _doing(
@@ -64,9 +62,7 @@ async def cancel(request: Request, token: str) -> Response:
 
 
 @router.post("/{token}/address")
-async def change_address(request: Request, token: str) -> Response:
-    form = await request.form()
-    check_form(request, form)
+def change_address(request: Request, token: str, form: Posted) -> Response:
     state = request.app.state
 
     given = forms.address(form)
@@ -99,9 +95,7 @@ def pickup_page(request: Request, token: str) -> Response:
 
 
 @router.post("/{token}/pickup")
-async def collect_at(request: Request, token: str) -> Response:
-    form = await request.form()
-    check_form(request, form)
+def collect_at(request: Request, token: str, form: Posted) -> Response:
     state, store_id = request.app.state, str(form.get("store_id") or "")
     return _doing(
         request,
@@ -145,9 +139,16 @@ def _bad_link(request: Request, error: OrdinoError) -> Response:
     return render(request, "customer/bad_link.html", context, 403)
 
 
-def _units(form: Any) -> dict[int, int]:
+def _units(form: Any) -> dict[int, int] | None:
+    """line_no → items to cancel, from the `cancel-<line_no>` fields; None when one is
+    not a whole number."""
     units: dict[int, int] = {}
     for name, value in form.multi_items():
-        if name.startswith("cancel-") and str(value).strip().isdigit() and int(value):
-            units[int(name.removeprefix("cancel-"))] = int(value)
+        number, given = name.removeprefix("cancel-"), str(value).strip()
+        if not name.startswith("cancel-") or not given:
+            continue
+        if not (number.isascii() and number.isdigit() and given.isascii() and given.isdigit()):
+            return None
+        if int(given):
+            units[int(number)] = int(given)
     return units

@@ -40,7 +40,11 @@ def dashboard(request: Request) -> Response:
 @router.get("/dashboard.csv")
 def dashboard_csv(request: Request) -> Response:
     allowed(request, Permission.REPORTS_READ)
-    query = _query(_chosen(request))
+    try:
+        query = _query(_chosen(request))
+        query.check()
+    except OrdinoError:
+        return dashboard(request)  # the page says what is wrong
     name = f"ordino-kpis-{query.start}-{query.end}.csv"
     return Response(
         kpis_csv(kpis(query, request.app.state.uow())),
@@ -65,9 +69,10 @@ def _query(chosen: dict[str, str]) -> KpiQuery:
     for name in ("from", "to"):
         try:
             days[name] = date.fromisoformat(chosen[name])
-        except ValueError:
+            end = days[name] + timedelta(days=1)
+        except (ValueError, OverflowError):
             raise InvalidInput.of(name, "a date, YYYY-MM-DD") from None
-    return KpiQuery(days["from"], days["to"] + timedelta(days=1), chosen["channel"] or None)
+    return KpiQuery(days["from"], end, chosen["channel"] or None)
 
 
 def _charts(report: KpiReport) -> list[Chart]:

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.domain.access import Permission
+from ordino.errors import OrdinoError
 from ordino.services import timers, webhooks, worker
 from ordino.web.rendering import render
-from ordino.web.session import allowed, check_form, csrf_token
+from ordino.web.session import Posted, allowed, csrf_token
 
 router = APIRouter(prefix="/console/exceptions", include_in_schema=False)
 LIMIT = 100
@@ -34,21 +35,25 @@ def exceptions(request: Request) -> Response:
         "dead": worker.dead_jobs(uow(), LIMIT) if admin else [],
         "admin": admin,
         "done": request.query_params.get("done") == "1",
+        "missed": request.query_params.get("missed") == "1",
     }
     return render(request, "console/exceptions.html", context)
 
 
 @router.post("/jobs/{job_id}/requeue")
-async def requeue(request: Request, job_id: str) -> Response:
-    check_form(request, await request.form())
+def requeue(request: Request, job_id: str, form: Posted) -> Response:
     allowed(request, Permission.JOBS_ADMIN)
-    worker.requeue(request.app.state.uow(), job_id, request.app.state.clock())
-    return RedirectResponse("/console/exceptions?done=1", status_code=303)
+    again = worker.requeue(request.app.state.uow(), job_id, request.app.state.clock())
+    return RedirectResponse(
+        f"/console/exceptions?{'done' if again else 'missed'}=1", status_code=303
+    )
 
 
 @router.post("/webhooks/{webhook_id}/retry")
-async def retry(request: Request, webhook_id: str) -> Response:
-    check_form(request, await request.form())
+def retry(request: Request, webhook_id: str, form: Posted) -> Response:
     allowed(request, Permission.WEBHOOKS_ADMIN)
-    webhooks.retry(webhook_id, request.app.state.uow(), request.app.state.clock())
+    try:
+        webhooks.retry(webhook_id, request.app.state.uow(), request.app.state.clock())
+    except OrdinoError:
+        return RedirectResponse("/console/exceptions?missed=1", status_code=303)
     return RedirectResponse("/console/exceptions?done=1", status_code=303)

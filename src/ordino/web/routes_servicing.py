@@ -16,15 +16,13 @@ from ordino.services import rerouting, self_service_changes, servicing
 from ordino.web import forms
 from ordino.web.rendering import render
 from ordino.web.routes_console import acting, order_page
-from ordino.web.session import Principal, allowed, check_form, csrf_token
+from ordino.web.session import Posted, Principal, allowed, csrf_token
 
 router = APIRouter(prefix="/console/orders", include_in_schema=False)
 
 
 @router.post("/{order_id}/notes")
-async def add_note(request: Request, order_id: str) -> Response:
-    form = await request.form()
-    check_form(request, form)
+def add_note(request: Request, order_id: str, form: Posted) -> Response:
     who = allowed(request, Permission.ORDERS_SERVICE)
     state, note = request.app.state, str(form.get("note") or "")
     return acting(
@@ -36,8 +34,7 @@ async def add_note(request: Request, order_id: str) -> Response:
 
 
 @router.post("/{order_id}/notifications")
-async def resend(request: Request, order_id: str) -> Response:
-    check_form(request, await request.form())
+def resend(request: Request, order_id: str, form: Posted) -> Response:
     who = allowed(request, Permission.ORDERS_SERVICE)
     state = request.app.state
     return acting(
@@ -49,12 +46,10 @@ async def resend(request: Request, order_id: str) -> Response:
 
 
 @router.post("/{order_id}/reroute")
-async def reroute(request: Request, order_id: str) -> Response:
-    form = await request.form()
-    check_form(request, form)
+def reroute(request: Request, order_id: str, form: Posted) -> Response:
     who = allowed(request, Permission.ORDERS_SERVICE)
     location_id = str(form.get("location_id") or "")
-    reason = str(form.get("reason") or "other")
+    reason = str(form.get("reason") or "other")[:32]
     if not location_id or reason not in rerouting.REJECTION_REASONS:
         return order_page(request, order_id, who, "say which location, and why")
     state = request.app.state
@@ -74,9 +69,7 @@ def _asking(who: Principal) -> self_service_changes.Asking:
 
 
 @router.post("/{order_id}/address")
-async def change_address(request: Request, order_id: str) -> Response:
-    form = await request.form()
-    check_form(request, form)
+def change_address(request: Request, order_id: str, form: Posted) -> Response:
     who = allowed(request, Permission.ORDERS_SERVICE)
     given = forms.address(form)
     if given is None:
@@ -108,9 +101,7 @@ def pickup_stores(request: Request, order_id: str) -> Response:
 
 
 @router.post("/{order_id}/pickup")
-async def collect_at(request: Request, order_id: str) -> Response:
-    form = await request.form()
-    check_form(request, form)
+def collect_at(request: Request, order_id: str, form: Posted) -> Response:
     who = allowed(request, Permission.ORDERS_SERVICE)
     state, store_id = request.app.state, str(form.get("store_id") or "")
     return acting(

@@ -18,7 +18,7 @@ from ordino.domain.fulfillment import FulfillmentStatus, Shipment
 from ordino.errors import InvalidInput, OrdinoError
 from ordino.services import fulfillment, timers
 from ordino.web.rendering import render
-from ordino.web.session import Principal, allowed, check_form, csrf_token
+from ordino.web.session import Posted, Principal, allowed, csrf_token
 
 router = APIRouter(prefix="/console/store", include_in_schema=False)
 REASONS = ("not-found", "damaged", "no-capacity", "other")
@@ -42,9 +42,7 @@ def queue(request: Request, location: str = "") -> Response:
 
 
 @router.post("/fulfillments/{fulfillment_id}/{action}")
-async def act(request: Request, fulfillment_id: str, action: str) -> Response:
-    form = await request.form()
-    check_form(request, form)
+def act(request: Request, fulfillment_id: str, action: str, form: Posted) -> Response:
     who = allowed(request, Permission.FULFILLMENT_WRITE)
     location_id = who.location_id or str(form.get("location") or "")
     step = STEPS.get(action)
@@ -68,7 +66,7 @@ def _queue(
         if b["location_id"] == location_id
     }
     sections = {
-        name: fulfillment.location_queue(location_id, statuses, 100, uow())
+        name: fulfillment.location_queue(location_id, statuses, 100, uow(), who.orders)
         for name, statuses in SECTIONS
     }
     context = {

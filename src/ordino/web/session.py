@@ -7,12 +7,15 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
 
 from ordino.domain.access import ApiKey, Permission, Role, allows
 from ordino.domain.orders import OrderScope
+from ordino.services import access
 
 SESSION_SECONDS = 8 * 3600  # a working day
 
@@ -61,6 +64,7 @@ class BadForm(Exception):
 def sign_in(request: Request, principal: Principal) -> None:
     request.session.clear()  # a new session for the new person
     request.session["principal"] = {**asdict(principal), "role": str(principal.role)}
+    request.session["signed_in_at"] = request.app.state.clock().isoformat()
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
@@ -69,10 +73,21 @@ def sign_out(request: Request) -> None:
 
 
 def principal(request: Request) -> Principal:
+    """Who is signed in: within the session's 8 hours from signing in (however often
+    the cookie is written again since), and while their user or key still holds (a
+    user disabled, a key revoked, signs them out at their next request)."""
     stored: dict[str, Any] | None = request.session.get("principal")
     if stored is None:
         raise SignInNeeded
-    return Principal(**{**stored, "role": Role(stored["role"])})
+    who = Principal(**{**stored, "role": Role(stored["role"])})
+    state = request.app.state
+    since = datetime.fromisoformat(request.session.get("signed_in_at", "2000-01-01T00:00:00+00:00"))
+    fresh = state.clock() - since < timedelta(seconds=SESSION_SECONDS)
+    user = who.actor.startswith("user:")
+    if not fresh or not access.still_valid(who.access, user, state.uow(), state.settings.admin_key):
+        request.session.clear()
+        raise SignInNeeded
+    return who
 
 
 def allowed(request: Request, permission: Permission) -> Principal:
@@ -87,6 +102,18 @@ def csrf_token(request: Request) -> str:
     if token is None:
         token = request.session["csrf"] = secrets.token_urlsafe(32)
     return token
+
+
+async def posted(request: Request) -> FormData:
+    """The form posted, its CSRF token checked before the route does anything."""
+    form = await request.form()
+    check_form(request, form)
+    return form
+
+
+# A route's form (FastAPI runs the check in the event loop, the route itself in a
+# thread: a database call or a password hash never holds up other requests).
+Posted = Annotated[FormData, Depends(posted)]
 
 
 def check_form(request: Request, form: Any) -> None:
