@@ -28,7 +28,7 @@ from ordino.web.session import SESSION_SECONDS, BadForm, NotAllowed, SignInNeede
 STATIC = Path(__file__).parent / "static"
 
 
-PAGES = (b"/console", b"/my-order")
+PAGES = ("/console", "/my-order")
 # The pages hold people's data and the customer's link is in its URL: not cached,
 # not framed by another site, the link not sent on to another site as a referrer.
 HEADERS = [
@@ -39,18 +39,28 @@ HEADERS = [
 ]
 
 
-class PageHeaders:
-    """Adds HEADERS to the pages' answers (plain ASGI: the API's hot paths pay a
-    path check, not a middleware's request wrapping)."""
+class Pages:
+    """The pages' own layer: their session cookie and HEADERS. Every other path (the
+    API's hot ones, the static files) passes straight through: plain ASGI, a path
+    check and nothing more."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, secret: str) -> None:
         self.app = app
+        self.with_session = SessionMiddleware(
+            self._with_headers,
+            secret_key=secret,
+            session_cookie="ordino_session",
+            max_age=SESSION_SECONDS,
+            same_site="lax",
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].encode().startswith(PAGES):
+        if scope["type"] == "http" and scope["path"].startswith(PAGES):
+            await self.with_session(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
 
+    async def _with_headers(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), *HEADERS]
@@ -61,14 +71,7 @@ class PageHeaders:
 
 def install(app: FastAPI, secret: str) -> None:
     """`secret` signs the session cookies (ORDINO_SECRET_KEY, or the process's own)."""
-    app.add_middleware(PageHeaders)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=secret,
-        session_cookie="ordino_session",
-        max_age=SESSION_SECONDS,
-        same_site="lax",
-    )
+    app.add_middleware(Pages, secret=secret)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(routes_console.router)
     app.include_router(routes_servicing.router)
