@@ -10,8 +10,11 @@ from typing import Any
 
 from ordino.domain.orders import EVERY_ORDER, OrderScope
 from ordino.errors import InvalidInput, NotFound
-from ordino.services.orders import existing_order
+from ordino.services import timeline
+from ordino.services.deliveries import delivery_answer
+from ordino.services.orders import existing_order, with_payment
 from ordino.services.retry import with_retries
+from ordino.services.sourcing import decisions_view
 from ordino.services.unit_of_work import UnitOfWork
 
 NOTE_LENGTH = 2000
@@ -25,6 +28,24 @@ CUSTOMER_EVENTS = (
     "order.cancelled",
     "order.lines_cancelled",
 )
+
+
+def order_file(order_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
+    """Everything customer service looks at on an order, read once: the order with
+    its payment, its timeline, why its goods are where they are (the sourcing
+    decisions), and its deliveries against the promise."""
+    with uow:
+        order = existing_order(uow, order_id, scope)
+        payment = uow.payments.of_order(order_id)
+        events = uow.outbox.of_subject(f"order/{order_id}")
+        records = uow.sourcing.of_order(order_id)
+        delivered = uow.deliveries.of_order(order_id)
+    return {
+        "order": with_payment(order, payment),
+        "events": [timeline.entry(event) for event in events],
+        "decisions": decisions_view(records),
+        "deliveries": [delivery_answer(record) for record in delivered],
+    }
 
 
 def add_note(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -151,10 +151,11 @@ def get_sourcing(order_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER
         if order is None or not scope.admits(order):
             raise NotFound(f"no order {order_id}", extra={"order_id": order_id})
         records = uow.sourcing.of_order(order_id)
-    return {
-        "order_id": order_id,
-        "decisions": [
-            {"seq": n, "reason": record.reason, "decided_at": at.isoformat(), **record.explanation}
-            for n, at, record in records
-        ],
-    }
+    return {"order_id": order_id, "decisions": decisions_view(records)}
+
+
+def decisions_view(records: Sequence[tuple[int, datetime, SourcingRecord]]) -> list[dict[str, Any]]:
+    return [
+        {"seq": n, "reason": record.reason, "decided_at": at.isoformat(), **record.explanation}
+        for n, at, record in records
+    ]

@@ -18,13 +18,11 @@ from ordino.domain.rollup import OrderStatus
 from ordino.errors import OrdinoError
 from ordino.services import (
     access,
-    deliveries,
     fulfillment,
     orders,
     pipelines,
     self_service,
-    sourcing,
-    timeline,
+    servicing,
     users,
 )
 from ordino.web.rendering import render
@@ -147,18 +145,13 @@ def acting(request: Request, order_id: str, who: Principal, action: Any) -> Resp
 def order_page(
     request: Request, order_id: str, who: Principal, problem: str | None = None
 ) -> Response:
-    uow = request.app.state.uow
     try:
-        order = orders.get_order(order_id, uow(), who.orders)
+        found = servicing.order_file(order_id, request.app.state.uow(), who.orders)
     except OrdinoError as error:
         return render(request, "console/missing.html", {"who": who, "detail": str(error)}, 404)
-    context = {
+    context = found | {
         "who": who,
         "csrf": csrf_token(request),
-        "order": order,
-        "events": timeline.timeline(order_id, uow(), who.orders)["items"],
-        "decisions": sourcing.get_sourcing(order_id, uow(), who.orders)["decisions"],
-        "deliveries": deliveries.of_order(order_id, uow(), who.orders),
         "problem": problem,
         "done": request.query_params.get("done") == "1" and problem is None,
         "may_cancel": who.may(Permission.ORDERS_CANCEL),
