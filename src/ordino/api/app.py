@@ -17,6 +17,7 @@ from ordino import __version__
 from ordino.api import (
     background,
     problems,
+    request_guard,
     routes_analytics,
     routes_availability,
     routes_fulfillments,
@@ -163,6 +164,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    # Inside the pages' layer (added next, so outside this one): a page's refusal
+    # has its session (the reader's language).
+    request_guard.install(app, pages.PAGES, pages.bad_text)
     pages.install(app, secret)
 
     @app.get("/health", include_in_schema=False)

@@ -17,7 +17,6 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
-    field_validator,
 )
 
 from ordino.domain.geo import Point, is_country
@@ -99,17 +98,11 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 
 class Strict(BaseModel):
-    """Request bodies refuse unknown fields, so a misspelt field is an error, not ignored,
-    and NUL characters in any text, which PostgreSQL cannot store or compare."""
+    """Request bodies refuse unknown fields, so a misspelt field is an error, not ignored.
+    (NUL characters, which PostgreSQL cannot store, never get this far: the request
+    guard refuses them in every request, `ordino.api.request_guard`.)"""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value
 
 
 def point_of(latitude: float | None, longitude: float | None, prefix: str = "") -> Point | None:

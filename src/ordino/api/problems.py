@@ -95,7 +95,11 @@ def _ordino_error(_request: Request, error: Exception) -> JSONResponse:
 
 def _validation_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    errors = [_field_error(e) for e in error.errors()]
+    return invalid([_field_error(e) for e in error.errors()])
+
+
+def invalid(errors: list[dict[str, str]]) -> JSONResponse:
+    """422 naming each field: `{field, in, message}` (`in`: body, query, path, header)."""
     fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
     detail = f"invalid {fields}"
     return problem(422, InvalidInput.code, InvalidInput.title, detail, {"errors": errors})
