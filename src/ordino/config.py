@@ -37,6 +37,11 @@ class Settings:
     secret_key: str | None = None
     # The time zone the pages show times in.
     time_zone: str = "UTC"
+    # The largest request body taken (bytes): bigger ones are refused (413) before
+    # they are read; the stock feeds (counts, snapshots, deltas) have their own, as
+    # a location's full snapshot is large.
+    max_body_bytes: int = 2**20
+    max_feed_body_bytes: int = 32 * 2**20
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -53,4 +58,6 @@ class Settings:
             promise_confidence=float(os.environ.get("ORDINO_PROMISE_CONFIDENCE", "0.95")),
             secret_key=os.environ.get("ORDINO_SECRET_KEY") or None,
             time_zone=os.environ.get("ORDINO_TIME_ZONE", "UTC"),
+            max_body_bytes=int(os.environ.get("ORDINO_MAX_BODY_BYTES", str(2**20))),
+            max_feed_body_bytes=int(os.environ.get("ORDINO_MAX_FEED_BODY_BYTES", str(32 * 2**20))),
         )

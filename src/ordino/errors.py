@@ -12,6 +12,7 @@
     │   ├── BelowReserved         below-reserved          a transfer would take reserved stock
     │   ├── PromiseUnavailable    promise-unavailable     the delivery option chosen is not kept now
     │   └── NotAllowed            not-allowed             the self-service policy refuses it now
+    ├── TooLarge              too-large               the request's body is over its limit
     ├── Unauthenticated       unauthenticated         no valid API key
     └── Forbidden             forbidden               the key's role may not do this
         ├── LinkExpired           link-expired            a customer's link is past its time
@@ -116,6 +117,12 @@ class PromiseUnavailable(Conflict):
 class NotAllowed(Conflict):
     code: ClassVar[str] = "not-allowed"
     title: ClassVar[str] = "Not allowed for this order now"
+
+
+@dataclass
+class TooLarge(OrdinoError):
+    code: ClassVar[str] = "too-large"
+    title: ClassVar[str] = "Request body too large"
 
 
 @dataclass

@@ -77,7 +77,7 @@ def test_a_nul_split_between_two_chunks_of_a_streamed_body_is_found() -> None:
         return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
 
     async def read_all() -> None:
-        receive_watched = watching({"type": "http", "headers": []}, receive)
+        receive_watched = watching({"type": "http", "headers": []}, receive, 1_000)
         while (await receive_watched()).get("more_body"):
             pass
 

@@ -60,6 +60,7 @@ ROUTERS = (
     routes_pipelines.router,
     routes_network.router,
     routes_inventory.router,
+    routes_inventory.feeds,
     routes_supply.router,
     routes_promising.router,
     routes_profiles.router,
@@ -166,7 +167,10 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         app.include_router(router)
     # Inside the pages' layer (added next, so outside this one): a page's refusal
     # has its session (the reader's language).
-    request_guard.install(app, pages.PAGES, pages.bad_text)
+    limits = request_guard.Limits(
+        settings.max_body_bytes, settings.max_feed_body_bytes, routes_inventory.FEED_PATHS
+    )
+    request_guard.install(app, pages.PAGES, pages.bad_text, limits)
     pages.install(app, secret)
 
     @app.get("/health", include_in_schema=False)

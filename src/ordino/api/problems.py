@@ -29,6 +29,7 @@ from ordino.errors import (
     NotFound,
     OrdinoError,
     PromiseUnavailable,
+    TooLarge,
     Unauthenticated,
 )
 
@@ -48,6 +49,7 @@ STATUS: dict[type[OrdinoError], int] = {
     PromiseUnavailable: 409,
     AlreadyExists: 409,
     NotAllowed: 409,
+    TooLarge: 413,
     Unauthenticated: 401,
     Forbidden: 403,
     LinkExpired: 403,
@@ -86,6 +88,11 @@ def field_path(location: tuple[Any, ...]) -> str:
 
 def _ordino_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, OrdinoError)
+    return answer_to(error)
+
+
+def answer_to(error: OrdinoError) -> JSONResponse:
+    """The problem document of one of Ordino's errors, at its status."""
     status = STATUS[next(cls for cls in type(error).__mro__ if cls in STATUS)]
     extra = dict(error.extra)
     if isinstance(error, InvalidInput):

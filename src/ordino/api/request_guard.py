@@ -1,6 +1,16 @@
 """What every request passes before a route sees it, the API's and the pages' alike:
 one place, so no route can forget it.
 
+- A request to the API with a body names a valid key before its body is read: an
+  unknown caller gets 401 and costs no reading or parsing (the routes' own check,
+  `ordino.api.security.caller`, takes the key found here). The customer's routes
+  (`PUBLIC_PATHS`) take no key.
+- A body is no larger than its limit (`Limits`: ORDINO_MAX_BODY_BYTES, and for the
+  stock feeds ORDINO_MAX_FEED_BODY_BYTES): refused with 413 before it is read when
+  its Content-Length says so, and as soon as it passes the limit when it streams in
+  chunks. (FastAPI's own `max_body_size` answers a plain-text 413 whenever the
+  Content-Length is over, replacing any other answer: every answer of the API is a
+  problem document.)
 - No NUL character in any text it sends: the path, a query parameter, a JSON body's
   strings and keys however deep, a form's fields. PostgreSQL can neither store nor
   compare one (SQLite can: a route that forgot would work there and fail in
@@ -9,15 +19,16 @@ one place, so no route can forget it.
   read from or written to the database: a 422 problem naming the field for the API,
   a page naming it for the pages.
 
-Plain ASGI, and lazy: the body streams through to the route as it comes (its
-limits, `max_body_size`, are FastAPI's), each chunk searched for the bytes of a NUL;
-only a body that has them is parsed here, to name the field.
+Plain ASGI, and lazy: the body streams through to the route as it comes, each chunk
+counted and searched for the bytes of a NUL; only a body that has them is parsed
+here, to name the field.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -29,7 +40,9 @@ from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ordino.api.problems import invalid
+from ordino.api.problems import answer_to, invalid
+from ordino.api.security import KEY_STATE, PUBLIC_PATHS, bearer_secret, key_of
+from ordino.errors import TooLarge, Unauthenticated
 
 NUL = "\x00"
 NO_NUL = "must not contain NUL characters"
@@ -50,27 +63,79 @@ class BadText(HTTPException):
         self.field, self.part = field, part
 
 
+class BodyTooLarge(HTTPException):
+    """Raised from `receive` as a streamed body passes its limit (an HTTPException, so
+    the route reading the body lets it through to its handler)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, "Request body too large")
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The largest body taken (bytes), and the stock feeds' (`feed_paths`)."""
+
+    body: int
+    feed_body: int
+    feed_paths: tuple[str, ...] = ()
+
+    def of(self, path: str) -> int:
+        return self.feed_body if path in self.feed_paths else self.body
+
+
 class RequestGuard:
-    def __init__(self, app: ASGIApp, pages: tuple[str, ...]) -> None:
+    def __init__(self, app: ASGIApp, limits: Limits) -> None:
         self.app = app
-        self.pages = pages
+        self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if (bad := nul_in_url(scope)) is not None:
-            await answer(Request(scope, receive), bad)(scope, receive, send)
+        refusal = await self._refusal(scope)
+        if refusal is not None:
+            await refusal(scope, receive, send)
             return
-        await self.app(scope, watching(scope, receive), send)
+        limit = self.limits.of(scope["path"]) if _has_body(scope) else 0
+        await self.app(scope, watching(scope, receive, limit), send)
+
+    async def _refusal(self, scope: Scope) -> Response | None:
+        """What refuses the request before anything of its body is read, if anything."""
+        if (bad := nul_in_url(scope)) is not None:
+            return answer(Request(scope), bad)
+        if not _has_body(scope):
+            return None
+        if _needs_key(scope["path"]):
+            headers = Request(scope).headers
+            try:
+                key = await key_of(scope["app"].state, bearer_secret(headers.get("authorization")))
+            except Unauthenticated as error:
+                return answer_to(error)
+            scope.setdefault("state", {})[KEY_STATE] = key
+        limit = self.limits.of(scope["path"])
+        if _declared_length(scope) > limit:
+            return too_large(limit)
+        return None
 
 
-def install(app: FastAPI, pages: tuple[str, ...], refuse_page: PageRefusal) -> None:
-    """The guard, and the answers to a NUL in a body: the pages' refusal on `pages`,
-    a problem elsewhere."""
+def install(app: FastAPI, pages: tuple[str, ...], refuse_page: PageRefusal, limits: Limits) -> None:
+    """The guard, and the answers to what it finds in a body: a NUL (the pages'
+    refusal on `pages`, a problem elsewhere), a body over its limit."""
     app.state.refuse_page = (pages, refuse_page)
-    app.add_middleware(RequestGuard, pages=pages)
+    app.add_middleware(RequestGuard, limits=limits)
     app.add_exception_handler(BadText, _bad_text)
+    app.add_exception_handler(BodyTooLarge, _too_large)
+
+
+def too_large(limit: int) -> Response:
+    detail = f"the request's body is over this route's limit of {limit} bytes"
+    return answer_to(TooLarge(detail, extra={"limit": limit}))
+
+
+def _too_large(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, BodyTooLarge)
+    return too_large(error.limit)
 
 
 def _bad_text(request: Request, error: Exception) -> Response:
@@ -100,19 +165,23 @@ def nul_in_url(scope: Scope) -> BadText | None:
     return None
 
 
-def watching(scope: Scope, receive: Receive) -> Receive:
-    """`receive` for the app: each chunk of the body searched for a NUL's bytes as
-    it passes; with the last, a body that had some is parsed, and a NUL in it raised
-    as BadText (the route reading the body stops there)."""
+def watching(scope: Scope, receive: Receive, limit: int) -> Receive:
+    """`receive` for the app: each chunk of the body counted against `limit` and
+    searched for a NUL's bytes as it passes; with the last, a body that had some is
+    parsed, and a NUL in it raised as BadText (the route reading the body stops
+    there)."""
     chunks: list[bytes] = []
-    suspect = False
+    suspect, size = False, 0
 
     async def watched() -> Message:
-        nonlocal suspect
+        nonlocal suspect, size
         message = await receive()
         if message["type"] != "http.request":
             return message
         chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(limit)
         # A NUL's bytes may straddle two chunks: the end of the last is searched again.
         seam = (chunks[-1][-5:] if chunks else b"") + chunk[:5]
         suspect = suspect or any(nul in chunk or nul in seam for nul in (JSON_NUL, *FORM_NULS))
@@ -187,7 +256,7 @@ async def _nul_in_form(scope: Scope, body: bytes) -> BadText | None:
 def _path_parameter(scope: Scope) -> str:
     """The name of the path's parameter that holds the NUL, as the routes name it
     (`sku`), or `path` if no route takes the path."""
-    for route in _routes(scope["app"].router.routes):
+    for route in every_route(scope["app"].router.routes):
         match, child = route.matches(scope)
         if match is not Match.NONE:  # PARTIAL: the path, with another method
             for name, value in child.get("path_params", {}).items():
@@ -196,10 +265,29 @@ def _path_parameter(scope: Scope) -> str:
     return "path"
 
 
-def _routes(routes: list[Any]) -> list[Any]:
+def every_route(routes: list[Any]) -> list[Any]:
     """The routes, those of included routers among them."""
     found = []
     for route in routes:
         inner = getattr(route, "original_router", None)
-        found += _routes(inner.routes) if inner is not None else [route]
+        found += every_route(inner.routes) if inner is not None else [route]
     return found
+
+
+def _needs_key(path: str) -> bool:
+    return path.startswith("/v1/") and not path.startswith(PUBLIC_PATHS)
+
+
+def _has_body(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return bool(value != b"0")
+        if name == b"transfer-encoding":
+            return True
+    return False
+
+
+def _declared_length(scope: Scope) -> int:
+    """The body's Content-Length (0 if none or not a number: then it is counted)."""
+    length = Request(scope).headers.get("content-length", "")
+    return int(length) if length.isascii() and length.isdigit() else 0

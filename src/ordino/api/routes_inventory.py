@@ -26,6 +26,9 @@ from ordino.domain.feeds import Count, Source
 from ordino.services import inventory
 
 router = APIRouter(prefix="/v1")
+# The stock feeds: counts, snapshots, deltas. Their bodies may be larger than any
+# other's (a location's full snapshot): the app includes them with their own limit.
+feeds = APIRouter(prefix="/v1")
 
 SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
@@ -82,7 +85,7 @@ def get_movements(
     return JSONResponse(page)
 
 
-@router.post("/inventory/counts", response_model=CountsOut)
+@feeds.post("/inventory/counts", response_model=CountsOut)
 def post_counts(
     body: CountsIn,
     request: Request,
@@ -96,7 +99,7 @@ def post_counts(
     return JSONResponse({"results": results})
 
 
-@router.post("/inventory/snapshots", response_model=SnapshotOut)
+@feeds.post("/inventory/snapshots", response_model=SnapshotOut)
 def post_snapshot(
     body: SnapshotIn,
     request: Request,
@@ -111,7 +114,7 @@ def post_snapshot(
     return JSONResponse(summary)
 
 
-@router.post("/inventory/adjustments", response_model=AdjustmentsOut)
+@feeds.post("/inventory/adjustments", response_model=AdjustmentsOut)
 def post_adjustments(
     body: AdjustmentsIn,
     request: Request,
@@ -124,3 +127,6 @@ def post_adjustments(
     source = _source(request, caller)
     results = inventory.adjust_inventory(adjustments, source, unit_of_work(request))
     return JSONResponse({"results": results})
+
+
+FEED_PATHS = tuple(route.path for route in feeds.routes)  # type: ignore[attr-defined]
