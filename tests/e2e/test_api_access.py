@@ -44,7 +44,7 @@ def _network_with_an_order(api: TestClient) -> str:
     ):
         assert api.put(f"/v1/products/{sku}", json=a_product_body()).status_code == 201
         response = api.put(f"/v1/inventory/{location_id}/{sku}", json={"on_hand": on_hand})
-        assert response.status_code == 200
+        assert response.status_code == 201
     assert api.put("/v1/products/SKU-4", json=a_product_body()).status_code == 201
     for supply_id in ("PO-R", "PO-C", "PO-S"):
         po = {

@@ -16,7 +16,7 @@ def _orders_over_two_days(served: Served) -> None:
     api = served.api
     assert api.put("/v1/locations/DC-BER", json=a_location_body()).status_code == 201
     assert api.put("/v1/products/SKU-1", json=a_product_body()).status_code == 201
-    assert api.put("/v1/inventory/DC-BER/SKU-1", json={"on_hand": 50}).status_code == 200
+    assert api.put("/v1/inventory/DC-BER/SKU-1", json={"on_hand": 50}).status_code == 201
     for n in range(3):  # Monday 2 November
         body = an_order_body(("SKU-1", 1), external_id=f"MON-{n}")
         assert api.post("/v1/orders", json=body).status_code == 201

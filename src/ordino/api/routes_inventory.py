@@ -46,14 +46,15 @@ def put_position(
     request: Request,
     caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
 ) -> Response:
-    """Count one position: on hand (and safety stock) at `counted_at`."""
+    """Count one position: on hand (and safety stock) at `counted_at`; 201 when the
+    location held none of the SKU before."""
     caller.require_locations([location_id])
     count = Count(location_id, sku, body.on_hand, body.safety_stock)
     source = _source(request, caller, body.reason)
-    position = inventory.set_position(
+    created, position = inventory.set_position(
         location_id, sku, count, body.counted_at, source, unit_of_work(request)
     )
-    return JSONResponse(position)
+    return JSONResponse(position, status_code=201 if created else 200)
 
 
 @router.get(
