@@ -28,7 +28,7 @@ from ordino.domain.rollup import OrderStatus
 from ordino.engines.holds import Velocity, holding, order_facts, refuse_bad_rule
 from ordino.errors import InvalidInput, NotFound
 from ordino.services import payments, timers
-from ordino.services.order_types import order_type_named
+from ordino.services.order_types import order_type_named, refuse_unknown_types
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
@@ -128,6 +128,7 @@ def _held(order: Order, uow: UnitOfWork, now: datetime) -> bool:
 def put_hold_rule(rule: HoldRule, uow: UnitOfWork, now: datetime) -> tuple[dict[str, Any], bool]:
     refuse_bad_rule(rule.expression)
     with uow:
+        refuse_unknown_types(uow, rule.order_types)
         created = uow.hold_rules.put(rule, now)
         uow.commit()
         stored = uow.hold_rules.get(rule.name)
