@@ -82,6 +82,7 @@ PUTS: dict[str, tuple[str, dict[str, Any]]] = {
     "sourcing profile": ("/v1/sourcing-profiles/web", PROFILE),
     "order type": ("/v1/order-types/express", {"steps": ["checks", "release"]}),
     "hold rule": ("/v1/hold-rules/big", RULE),
+    "channel": ("/v1/channels/b2b", {"max_line_quantity": 10_000}),
 }
 
 

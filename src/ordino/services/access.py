@@ -14,6 +14,7 @@ from datetime import datetime
 from ordino.domain.access import ApiKey, Role
 from ordino.domain.ids import new_id
 from ordino.errors import InvalidInput
+from ordino.services.channels import channels_of, known_channel
 from ordino.services.unit_of_work import UnitOfWork
 
 PREFIX = "ordino_"
@@ -46,6 +47,8 @@ def create_key(
     with uow:
         if location_id is not None and uow.network.get(location_id) is None:
             raise InvalidInput.of("location_id", f"unknown location {location_id!r}")
+        if channel is not None:
+            known_channel(channels_of(uow), channel)
         uow.keys.add(ApiKey(new_id(now), role, name, channel, location_id), hash_key(key), now)
         uow.commit()
     return key

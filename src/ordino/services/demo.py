@@ -18,6 +18,7 @@ from ordino.domain.availability import (
     SafetyRule,
 )
 from ordino.domain.catalog import Product
+from ordino.domain.channels import Channel
 from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point, PostalCode
 from ordino.domain.network import Address, Location, LocationType
@@ -136,6 +137,8 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
             counts.append(Count(location.id, product.sku, on_hand, safety_stock))
     source = Source("demo", now, "demo stock")
     record_counts(uow, counts, source)
+    for channel in demo_channels():
+        uow.channels.put(channel, now)
     for view in demo_views():
         uow.views.put(view, now)
     uow.geo.put(demo_postal_codes())
@@ -156,6 +159,12 @@ def _settings(uow: UnitOfWork, locations: list[Location], now: datetime) -> None
         uow.location_costs.put(location.id, demo_location_costs(location), now)
     for profile in demo_profiles():
         uow.profiles.put(profile, now)
+
+
+def demo_channels() -> list[Channel]:
+    """The web shop and its app, two marketplaces: each known, a line at most 1,000
+    units (the default) but on the marketplaces, which sell single items: 20."""
+    return [Channel("web"), Channel("app"), Channel("amazon", 20), Channel("zalando", 20)]
 
 
 def demo_views() -> list[AvailabilityView]:
