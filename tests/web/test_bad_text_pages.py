@@ -50,14 +50,18 @@ def _refused_naming(response: object, field: str) -> None:
     assert f"<strong>{field}</strong>" in text
 
 
-@pytest.mark.parametrize("field", ["number", "email"])
-def test_the_customers_form_refuses_a_nul_naming_the_field(pages: TestClient, field: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "label"), [("number", "Order number"), ("email", "E-mail address")]
+)
+def test_the_customers_form_refuses_a_nul_naming_the_field(
+    pages: TestClient, field: str, label: str
+) -> None:
     form = {"csrf": _csrf(pages, "/my-order"), "number": "W-1", "email": "ada@example.com"}
     form[field] = form[field] + "\x00"
 
     response = pages.post("/my-order", data=form, follow_redirects=False)
 
-    _refused_naming(response, field)
+    _refused_naming(response, label)  # as the form labels it
     assert "Find your order" in response.text  # the customer's page, not the console's
 
 
@@ -126,4 +130,4 @@ def test_a_nul_in_a_multipart_form_is_found_as_well(pages: TestClient) -> None:
         "/my-order", data=form, files={"none": ("none.txt", b"")}, follow_redirects=False
     )
 
-    _refused_naming(response, "email")
+    _refused_naming(response, "E-mail address")
