@@ -440,6 +440,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/orders/{order_id}/holds/{hold_id}/release",
         "/v1/orders/{order_id}/notes",
         "/v1/orders/{order_id}/notifications",
+        "/v1/orders/{order_id}/refunds",
         "/v1/orders/{order_id}/rejections",
         "/v1/orders/{order_id}/self-service-link",
         "/v1/orders/{order_id}/sourcing",

@@ -6,11 +6,17 @@ made again; pickup captured at handover. The clock stands at Monday 2 November
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.domain.jobs import settle_job
+from ordino.domain.payments import OperationKind, PaymentOperation
+from ordino.gateways.sandbox import SandboxGateway
+from ordino.services.check import check_payments
+from ordino.services.worker import enqueue
 from ordino.store.tables import sandbox_authorisations
 from tests.builders import a_location_body, an_order_body
 from tests.conftest import Clock
@@ -214,3 +220,56 @@ def test_a_card_without_its_token_is_refused(api: TestClient, stocked: None) -> 
     invoice = an_order_body(("SKU-1", 1), payment={"method": "invoice", "token": APPROVES})
     assert fields(api.post("/v1/orders", json=invoice)) == ["payment"]
     assert api.get("/v1/orders").json()["items"] == []
+
+
+def test_an_authorisation_whose_answer_was_lost_is_voided_when_the_order_is_cancelled(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, LOSES_ANSWER, ("SKU-1", 1))
+    work(api, clock)  # authorised at the gateway, the answer lost: the payment waits
+    response = api.post(f"/v1/orders/{order['id']}/cancel", json={"reason": "changed mind"})
+    assert response.status_code == 200, response.text
+
+    clock.advance(seconds=30)
+    work(api, clock)
+
+    payment = order_of(api, order["id"])["payment"]
+    assert _money(payment) == ("closed", "59.90", "0.00", "59.90")
+    engine = api.app.state.engine  # type: ignore[attr-defined]
+    [held] = rows(engine, sandbox_authorisations)
+    assert (held["authorised_minor"], held["captured_minor"], held["voided"]) == (5990, 0, True)
+    uow = api.app.state.uow  # type: ignore[attr-defined]
+    assert check_payments(uow(), SandboxGateway(engine), clock()) == []
+
+
+def test_an_orphaned_authorisation_is_reported_then_voided(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """Before payment operations were recoverable, a retry after a lost record made a
+    second authorisation, held by no payment: `ordino check` reports it and the
+    payment's settling voids it."""
+    order = _place(api, APPROVES, ("SKU-1", 1))
+    work(api, clock)
+    engine, uow = api.app.state.engine, api.app.state.uow  # type: ignore[attr-defined]
+    gateway = SandboxGateway(engine)
+    with uow() as u:
+        payment = u.payments.of_order(order["id"])
+    key = f"{order['id']}:authorise:2"
+    answer = gateway.authorise(APPROVES, Decimal("59.90"), "EUR", key, clock())
+    op = PaymentOperation(key, payment.id, OperationKind.AUTHORISE, Decimal("59.90"), clock())
+    with uow() as u:
+        u.payments.begin(op, "EUR")
+        u.payments.complete(op.answered(answer), "EUR", clock())
+        u.commit()
+
+    [orphan] = check_payments(uow(), gateway, clock())
+    assert (orphan.order_id, orphan.authorisation) == (order["id"], answer.reference)
+    assert "orphan" in orphan.problem
+
+    enqueue(uow(), settle_job(order["id"], clock()), clock())
+    work(api, clock)
+
+    assert check_payments(uow(), gateway, clock()) == []
+    voided = {row["id"]: row["voided"] for row in rows(engine, sandbox_authorisations)}
+    assert voided == {payment.authorisation: False, answer.reference: True}
+    assert _money(order_of(api, order["id"])["payment"]) == ("authorised", "59.90", "0.00", "0.00")

@@ -27,6 +27,7 @@ from ordino.api import (
     routes_pipelines,
     routes_profiles,
     routes_promising,
+    routes_refunds,
     routes_self_service,
     routes_supply,
     routes_webhooks,
@@ -55,6 +56,7 @@ from ordino.web import pages
 ROUTERS = (
     routes_availability.router,
     routes_orders.router,
+    routes_refunds.router,
     routes_fulfillments.router,
     routes_pipelines.router,
     routes_network.router,

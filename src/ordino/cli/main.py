@@ -14,8 +14,9 @@ from sqlalchemy import Engine
 from ordino.cli import serving
 from ordino.domain.access import Role
 from ordino.errors import AlreadyExists, InvalidInput, NotFound
+from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.access import create_key
-from ordino.services.check import check_inventory, shortages
+from ordino.services.check import check_inventory, check_payments, shortages
 from ordino.services.demo import seed_demo
 from ordino.services.transit_models import UnreadableModel, load_model
 from ordino.services.users import create_user, disable_user, list_users, set_password
@@ -241,22 +242,29 @@ def users_password(database_url: str, username: str, password: str) -> None:
 @main.command()
 @database_option
 def check(database_url: str) -> None:
-    """Verify inventory invariants; exit 1 with a report when any is broken.
+    """Verify inventory and payment invariants; exit 1 with a report when any is broken.
 
     Reserved must equal the reservation ledger, and on hand the sum of the
-    movements. Positions short after a count (reserved above on hand) are listed,
-    but are not a failure: their orders are to be served elsewhere."""
+    movements. Every card payment must agree with the gateway's record of its
+    authorisations (authorised, captured, refunded, voided), with no authorisation
+    held for nothing and no call left an hour without its answer. Positions short
+    after a count (reserved above on hand) are listed, but are not a failure: their
+    orders are to be served elsewhere."""
     with _database(database_url) as engine:
         uow = SqlUnitOfWork(engine)
         found, short = check_inventory(uow), shortages(uow)
+        paid = check_payments(uow, SandboxGateway(engine), datetime.now(UTC))
     for p in short:
         click.echo(f"short: {p.location_id} {p.sku}: {p.reserved} reserved, {p.on_hand} on hand")
-    if not found:
+    if not found and not paid:
         click.echo("ok: every position's reserved matches the ledger and its on hand its movements")
+        click.echo("ok: every payment agrees with the gateway")
         return
-    click.echo(f"{len(found)} problem(s):")
+    click.echo(f"{len(found) + len(paid)} problem(s):")
     for d in found:
         click.echo(f"  {d.location_id} {d.sku}: {d.problem}")
+    for money in paid:
+        click.echo(f"  payment of order {money.order_id} ({money.authorisation}): {money.problem}")
     sys.exit(1)
 
 

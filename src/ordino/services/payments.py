@@ -1,39 +1,53 @@
 """Payments: the order's card authorised by its pipeline, captured as its goods
-ship (per parcel: the goods in it), the rest voided once nothing more can ship.
+ship (per parcel: the goods in it), the rest voided once nothing more can ship,
+refunds made as they are asked for.
 
-No call to the gateway is made inside a database transaction: each is written
-first (a pending operation, keyed), made, and its answer written in a transaction
-of its own. A call that times out or fails raises, so its job is tried again later
-with the same key: the gateway answers a key once, so nothing is done twice. An
-operation already answered is not asked again.
+Every call to the gateway is one keyed payment operation, and recoverable from it:
+1. the operation is written (pending) in a transaction of its own;
+2. the call is made, outside any transaction; an operation found pending (its
+   answer lost to a crash, a dropped connection or a timeout) first asks the
+   gateway what it did under the key (`lookup`), and calls only if nothing was;
+3. the answer and its effect on the payment (and the order's event) are written in
+   one transaction, once: an operation answered already is never applied again.
+A call that times out or fails raises, so its job is tried again later, resuming
+the same operation. Authorisations the payment does not hold are voided when it
+settles (`settle`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
 from ordino.domain import advancing
 from ordino.domain.ids import new_id
+from ordino.domain.jobs import settle_job
 from ordino.domain.order_commands import PaymentChoice
 from ordino.domain.orders import Order
 from ordino.domain.payments import (
     GatewayAnswer,
+    OperationKind,
     Outcome,
     Payment,
     PaymentGateway,
     PaymentMethod,
     PaymentOperation,
     PaymentStatus,
+    apply,
+    orphans,
 )
 from ordino.domain.rollup import OrderStatus
 from ordino.errors import LostRace
 from ordino.services.unit_of_work import UnitOfWork
 
-Call = Callable[[str], GatewayAnswer]  # the gateway call, given its key
 PAYMENT_HOLD = "payment"  # the rule of holds the payment puts
+EVENTS = {  # an operation's event: approved, declined
+    OperationKind.AUTHORISE: ("payment.authorised", "payment.declined"),
+    OperationKind.CAPTURE: ("payment.captured", "payment.capture_declined"),
+    OperationKind.VOID: ("payment.voided", "payment.void_declined"),
+    OperationKind.REFUND: ("payment.refunded", "payment.refund_declined"),
+}
 
 
 class PaymentFailed(Exception):
@@ -76,24 +90,15 @@ def try_again(uow: UnitOfWork, order_id: str, now: datetime, token: str | None =
 
 def authorise(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> bool:
     """Authorise the order's card for its total; the answer is kept on the payment
-    (approved: authorised; declined: the pipeline holds the order). False when the
-    answer was lost (it is asked for again, by its key, next time)."""
+    (approved: authorised; declined: the pipeline holds the order). False when
+    another worker is making the call (its answer comes with it)."""
     with uow:
         payment = uow.payments.of_order(order_id)
     if not needs_authorising(payment):
         return True
-    assert payment is not None and payment.token is not None
-    token, amount, currency = payment.token, payment.amount, payment.currency
-    key = f"{order_id}:authorise:{_attempt(uow, payment.id, 'authorise')}"
-    op = PaymentOperation(key, payment.id, "authorise", amount, now)
-    answer = _call(
-        uow, op, payment.currency, lambda k: gateway.authorise(token, amount, currency, k, now)
-    )
-    if answer is not None:
-        approved = answer.outcome is Outcome.APPROVED
-        event = "payment.authorised" if approved else "payment.declined"
-        _record(uow, order_id, now, event, lambda p: _authorised(p, answer))
-    return answer is not None
+    assert payment is not None
+    op = _authorise_op(uow, payment, payment.amount, now)
+    return _operate(uow, gateway, payment, op, now) is not None
 
 
 def capture(
@@ -108,46 +113,78 @@ def capture(
     An authorisation that expired is made again for what is open first."""
     with uow:
         payment = uow.payments.of_order(order_id)
+        begun = uow.payments.operation(f"{key}:capture")
     if payment is None or payment.method is not PaymentMethod.CARD:
         return None
-    if payment.status is not PaymentStatus.AUTHORISED or amount <= 0:
+    if begun is None and (payment.status is not PaymentStatus.AUTHORISED or amount <= 0):
         return None
-    if payment.expired(now):
-        payment = _reauthorise(order_id, payment, uow, gateway, now)
-    authorisation = payment.authorisation
-    assert authorisation is not None
-    take = min(amount, payment.open)
-    op = PaymentOperation(f"{key}:capture", payment.id, "capture", take, now)
-    answer = _call(
-        uow, op, payment.currency, lambda k: gateway.capture(authorisation, take, k, now)
+    if begun is None and payment.expired(now):
+        payment = _reauthorise(payment, uow, gateway, now)
+    op = begun or PaymentOperation(
+        f"{key}:capture",
+        payment.id,
+        OperationKind.CAPTURE,
+        min(amount, payment.open),
+        now,
+        authorisation=payment.authorisation,
     )
-    if answer is None:
-        return None
-    approved = answer.outcome is Outcome.APPROVED
-    event = "payment.captured" if approved else "payment.capture_declined"
-    _record(uow, order_id, now, event, lambda p: _captured(p, answer))
-    return answer.outcome
+    answered = _operate(uow, gateway, payment, op, now)
+    return None if answered is None else answered.outcome
 
 
 def settle(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> None:
-    """Void what is authorised and not captured once nothing more of the order can
+    """Make the payment agree with what the order will still take: answers lost to
+    a crash are asked for, authorisations the payment does not hold are voided, and
+    what is authorised and not captured is voided once nothing more of the order can
     ship (it is cancelled, or every unit left or was cancelled)."""
+    _recover_authorisations(order_id, uow, gateway, now)
     with uow:
         payment = uow.payments.of_order(order_id)
         order = uow.orders.get(order_id)
-    if payment is None or order is None or payment.status is not PaymentStatus.AUTHORISED:
+        ops = [] if payment is None else uow.payments.operations(payment.id)
+    if payment is None or order is None or payment.method is not PaymentMethod.CARD:
         return
-    if not _nothing_more_ships(order) or payment.open <= 0:
-        return
-    if payment.captured < _value_out(order):
-        return  # a capture is still to come; the job after it settles
+    for reference in orphans(payment, ops):
+        orphan = _void_op(f"{order_id}:void:{reference}", payment, reference, now)
+        _operate(uow, gateway, payment, orphan, now)  # the payment held none of it
+    if payment.status is PaymentStatus.AUTHORISED and _to_void(order, payment):
+        void = _void_op(f"{order_id}:void", payment, payment.authorisation, now)
+        _operate(uow, gateway, payment, void, now)
 
-    authorisation = payment.authorisation
-    assert authorisation is not None
-    op = PaymentOperation(f"{order_id}:void", payment.id, "void", payment.open, now)
-    answer = _call(uow, op, payment.currency, lambda k: gateway.void(authorisation, k, now))
-    if answer is not None:
-        _record(uow, order_id, now, "payment.voided", lambda p: _voided(p, answer))
+
+def _recover_authorisations(
+    order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime
+) -> None:
+    """Authorisations whose answer was lost, the order gone on without them: what
+    the gateway did under their keys is recorded. Never a new call: only the
+    pipeline authorises."""
+    with uow:
+        payment = uow.payments.of_order(order_id)
+        ops = [] if payment is None else uow.payments.operations(payment.id)
+    for op in ops:
+        if op.kind is OperationKind.AUTHORISE and op.outcome is None:
+            assert payment is not None
+            _recover(uow, gateway, payment, op, now)
+
+
+def refund(
+    order_id: str, refund_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime
+) -> None:
+    """Make the gateway calls of a refund asked for (`ordino.services.refunds`):
+    each of its operations, written pending when it was asked, once."""
+    with uow:
+        payment = uow.payments.of_order(order_id)
+        ops = [] if payment is None else uow.payments.operations(payment.id)
+    for op in ops:
+        if op.kind is OperationKind.REFUND and op.key.startswith(f"{refund_id}:"):
+            assert payment is not None
+            _operate(uow, gateway, payment, op, now)
+
+
+def _to_void(order: Order, payment: Payment) -> bool:
+    if not _nothing_more_ships(order) or payment.open <= 0:
+        return False
+    return payment.captured >= _value_out(order)  # else a capture is still to come
 
 
 def _value_out(order: Order) -> Decimal:
@@ -161,117 +198,143 @@ def _nothing_more_ships(order: Order) -> bool:
     return all(order.waiting(line) + line.allocated == 0 for line in order.lines)
 
 
-def _reauthorise(
-    order_id: str, payment: Payment, uow: UnitOfWork, gateway: PaymentGateway, now: datetime
-) -> Payment:
-    token, amount, currency = payment.token, payment.open, payment.currency
-    assert token is not None
-    key = f"{order_id}:authorise:{_attempt(uow, payment.id, 'authorise')}"
-    op = PaymentOperation(key, payment.id, "authorise", amount, now)
-    answer = _call(
-        uow, op, payment.currency, lambda k: gateway.authorise(token, amount, currency, k, now)
+def _void_op(
+    key: str, payment: Payment, authorisation: str | None, now: datetime
+) -> PaymentOperation:
+    """A void of what `authorisation` holds: the payment's open amount if it is the
+    payment's (an orphan's amount is what the gateway voids)."""
+    amount = payment.open if authorisation == payment.authorisation else Decimal(0)
+    return PaymentOperation(
+        key, payment.id, OperationKind.VOID, amount, now, authorisation=authorisation
     )
-    if answer is None or answer.outcome is not Outcome.APPROVED:
-        raise PaymentFailed(f"the expired authorisation of order {order_id} was refused")
-    return _record(uow, order_id, now, "payment.authorised", lambda p: _renewed(p, answer))
 
 
-def _call(uow: UnitOfWork, op: PaymentOperation, currency: str, call: Call) -> GatewayAnswer | None:
-    """Write the operation (pending), make the call outside any transaction, write
-    its answer. None when the operation was answered before (nothing to do)."""
+def _authorise_op(
+    uow: UnitOfWork, payment: Payment, amount: Decimal, now: datetime
+) -> PaymentOperation:
+    """The authorisation to make: the one whose answer is still to come, else a new
+    one, keyed by its number."""
     with uow:
-        done = uow.payments.operation(op.key)
-        if done is not None and done.outcome is not None:
-            return None
-        if done is None:
-            try:
-                uow.payments.begin(op, currency)
-            except LostRace:
-                return None  # another worker is making it
-            uow.commit()
-    answer = call(op.key)  # GatewayTimeout: raised, the job retries with this key
+        ops = [
+            op for op in uow.payments.operations(payment.id) if op.kind is OperationKind.AUTHORISE
+        ]
+    waiting = [op for op in ops if op.outcome is None]
+    if waiting:
+        return waiting[-1]
+    key = f"{payment.order_id}:authorise:{len(ops) + 1}"
+    return PaymentOperation(key, payment.id, OperationKind.AUTHORISE, amount, now)
+
+
+def _reauthorise(
+    payment: Payment, uow: UnitOfWork, gateway: PaymentGateway, now: datetime
+) -> Payment:
+    op = _authorise_op(uow, payment, payment.open, now)
+    answered = _operate(uow, gateway, payment, op, now)
+    if answered is None or not answered.approved:
+        raise PaymentFailed(f"the expired authorisation of order {payment.order_id} was refused")
+    with uow:
+        renewed = uow.payments.of_order(payment.order_id)
+    assert renewed is not None
+    return renewed
+
+
+def _operate(
+    uow: UnitOfWork,
+    gateway: PaymentGateway,
+    payment: Payment,
+    op: PaymentOperation,
+    now: datetime,
+) -> PaymentOperation | None:
+    """Make `op` of `payment` once and record its answer; the operation as answered,
+    or None when it was answered before or another worker is making it."""
+    begun = _begin(uow, op, payment.currency)
+    if begun is None:
+        return None
+    op, resumed = begun
+    answer = gateway.lookup(op.key) if resumed else None
+    if answer is None:
+        answer = _call(gateway, payment, op, now)  # GatewayTimeout: the job retries, same key
     if answer.outcome is Outcome.FAILED:
         raise PaymentFailed(f"the gateway failed to {op.kind}: {answer.message}")
+    return _record(uow, payment.order_id, op, answer, now)
+
+
+def _recover(
+    uow: UnitOfWork, gateway: PaymentGateway, payment: Payment, op: PaymentOperation, now: datetime
+) -> None:
+    """Record what the gateway did under a pending operation's key, if it did anything."""
+    answer = gateway.lookup(op.key)
+    if answer is not None and answer.outcome is not Outcome.FAILED:
+        _record(uow, payment.order_id, op, answer, now)
+
+
+def _begin(
+    uow: UnitOfWork, op: PaymentOperation, currency: str
+) -> tuple[PaymentOperation, bool] | None:
+    """The operation to make, written pending if it is new, and whether it was found
+    pending (a call may have been made); None when it was answered already."""
     with uow:
-        uow.payments.complete(op.key, answer, op.created_at)
+        found = uow.payments.operation(op.key)
+        if found is not None:
+            return None if found.outcome is not None else (found, True)
+        try:
+            uow.payments.begin(op, currency)
+        except LostRace:
+            return None  # another worker is making it
         uow.commit()
-    return answer
+    return op, False
 
 
-def _attempt(uow: UnitOfWork, payment_id: str, kind: str) -> int:
-    """The number of this kind of call: one more than those answered."""
-    with uow:
-        ops = uow.payments.operations(payment_id)
-    return 1 + sum(1 for op in ops if op.kind == kind and op.outcome is not None)
+def _call(
+    gateway: PaymentGateway, payment: Payment, op: PaymentOperation, now: datetime
+) -> GatewayAnswer:
+    if op.kind is OperationKind.AUTHORISE:
+        assert payment.token is not None
+        return gateway.authorise(payment.token, op.amount, payment.currency, op.key, now)
+    assert op.authorisation is not None
+    if op.kind is OperationKind.CAPTURE:
+        return gateway.capture(op.authorisation, op.amount, op.key, now)
+    if op.kind is OperationKind.VOID:
+        return gateway.void(op.authorisation, op.key, now)
+    return gateway.refund(op.authorisation, op.amount, op.key, now)
 
 
 def _record(
-    uow: UnitOfWork,
-    order_id: str,
-    now: datetime,
-    event: str,
-    change: Callable[[Payment], Payment],
-) -> Payment:
-    """The answer kept on the payment, and told as the order's event; a capture
+    uow: UnitOfWork, order_id: str, op: PaymentOperation, answer: GatewayAnswer, now: datetime
+) -> PaymentOperation | None:
+    """The answer kept on the operation and its effect on the payment, told as the
+    order's event, in one transaction; None when it was recorded before. A capture
     declined (the goods left) holds the order for someone to settle with the
-    customer."""
+    customer; an authorisation coming to a cancelled order is voided after."""
+    answered = op.answered(answer)
     with uow:
         order = uow.orders.get(order_id, for_update=True)
-        payment = uow.payments.of_order(order_id, for_update=True)
-        assert payment is not None and order is not None
-        order.acting = "gateway"
-        changed = replace(change(payment), updated_at=now)
+        payment = uow.payments.get(op.payment_id, for_update=True)
+        assert order is not None and payment is not None
+        if not uow.payments.complete(answered, payment.currency, now):
+            return None
+        changed = replace(apply(payment, answered, answer), updated_at=now)
         uow.payments.save(changed)
-        order.record(event, now, {"payment": _event(changed)})
+        order.acting = "gateway"
+        event = EVENTS[op.kind][0 if answered.approved else 1]
+        order.record(event, now, {"payment": _event(changed, answered)})
         if event == "payment.capture_declined":
             advancing.hold(order, PAYMENT_HOLD, changed.message or event, "gateway", now)
+        if op.kind is OperationKind.AUTHORISE and order.status is OrderStatus.CANCELLED:
+            uow.jobs.add(settle_job(order.id, now), now)
         uow.orders.save(order)
         uow.commit()
-    return changed
+    return answered
 
 
-def _event(payment: Payment) -> dict[str, str | None]:
+def _event(payment: Payment, op: PaymentOperation) -> dict[str, str | None]:
     return {
         "status": str(payment.status),
         "authorised": str(payment.authorised),
         "captured": str(payment.captured),
         "voided": str(payment.voided),
+        "refunded": str(payment.refunded),
         "message": payment.message,
+        "operation": str(op.kind),
+        "amount": str(op.done),
     }
-
-
-def _authorised(payment: Payment, answer: GatewayAnswer) -> Payment:
-    if answer.outcome is Outcome.APPROVED:
-        return replace(
-            payment,
-            status=PaymentStatus.AUTHORISED,
-            authorisation=answer.reference,
-            authorised=answer.amount,
-            expires_at=answer.expires_at,
-            message=None,
-        )
-    return replace(payment, status=PaymentStatus.DECLINED, message=answer.message)
-
-
-def _renewed(payment: Payment, answer: GatewayAnswer) -> Payment:
-    # What the old authorisation held beyond what was captured is gone with it.
-    return replace(
-        payment,
-        authorisation=answer.reference,
-        authorised=payment.captured + payment.voided + answer.amount,
-        expires_at=answer.expires_at,
-    )
-
-
-def _captured(payment: Payment, answer: GatewayAnswer) -> Payment:
-    if answer.outcome is Outcome.APPROVED:
-        captured = replace(payment, captured=payment.captured + answer.amount, message=None)
-        done = captured.open <= 0
-        return replace(captured, status=PaymentStatus.CLOSED) if done else captured
-    return replace(payment, message=f"capture declined: {answer.message}")
-
-
-def _voided(payment: Payment, answer: GatewayAnswer) -> Payment:
-    if answer.outcome is Outcome.APPROVED:
-        return replace(payment, voided=payment.voided + answer.amount, status=PaymentStatus.CLOSED)
-    return replace(payment, message=f"void declined: {answer.message}")

@@ -486,6 +486,10 @@ payment_operations = Table(
     Column("message", String(200)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
+    # The authorisation the call acts on (an authorise's: the one it made), and what
+    # the gateway did: the payment's amounts are the sums of these.
+    Column("authorisation", String(64)),
+    Column("done_minor", BigInteger, nullable=False),
     Index("ix_payment_operations_payment_id", "payment_id"),
 )
 
