@@ -134,7 +134,8 @@ def test_an_order_paid_by_invoice_has_nothing_to_refund(api: TestClient) -> None
     stock(api, "DC-BER", "SKU-1", 20)
     order_id = api.post("/v1/orders", json=an_order_body(("SKU-1", 1))).json()["id"]
 
-    refused(_refund(api, order_id, "5.00", "r-1"), 409, "not-allowed")
+    problem = refused(_refund(api, order_id, "5.00", "r-1"), 409, "over-refund")
+    assert (problem["field"], problem["refundable"]) == ("amount", "0.00")
 
 
 def test_an_agent_refunds_and_a_channel_may_not(

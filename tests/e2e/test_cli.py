@@ -233,4 +233,4 @@ def test_check_reports_a_payment_that_disagrees_with_the_gateway(
     assert "ok: every payment agrees with the gateway" in clean.output
     assert broken.exit_code == 1
     assert f"payment of order {order_id}" in broken.output
-    assert "its operations 0.00, 0.00" in broken.output
+    assert "captured: the payment says 59.90, its operations 0.00" in broken.output

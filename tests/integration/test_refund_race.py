@@ -9,13 +9,11 @@ from typing import Any
 from ordino.errors import OverRefund
 from ordino.services.refunds import RefundRequest, request_refund
 from tests.e2e.support import order_of
-from tests.integration.test_payment_fault import Books, _shipped, books
-
-__all__ = ["books"]  # the fixture, shared
+from tests.integration.money import Books, shipped
 
 
 def test_concurrent_refunds_never_exceed_what_was_captured(books: Books) -> None:
-    order_id = _shipped(books)  # 119.80 captured
+    order_id = shipped(books)  # 119.80 captured
     state: Any = books.api.app.state  # type: ignore[attr-defined]
 
     def ask(n: int) -> str:

@@ -264,7 +264,7 @@ def check(database_url: str) -> None:
     for d in found:
         click.echo(f"  {d.location_id} {d.sku}: {d.problem}")
     for money in paid:
-        click.echo(f"  payment of order {money.order_id} ({money.authorisation}): {money.problem}")
+        click.echo(f"  payment of order {money.order_id} ({money.subject}): {money.problem}")
     sys.exit(1)
 
 

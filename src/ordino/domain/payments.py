@@ -1,38 +1,32 @@
-"""Payments: the gateway Ordino asks to authorise, capture, void and refund, and
-what it answers.
+"""Payments: the gateway Ordino asks to authorise, capture, void and refund, what
+it answers, and the keyed record of each call (`PaymentOperation`).
 
-Every call carries an idempotency key: the gateway does a call once per key and
+Every call carries an idempotency key: the gateway does a call once per key,
 answers a repeat with the first answer, and tells what it did under a key
 (`lookup`). Amounts are in the payment's currency, as Decimals of its minor unit.
-
-Invariants:
-- the gateway is never called inside a database transaction: each call is a keyed
-  payment operation, written (pending) before the call is made;
-- an operation's answer and its effect on the payment are written in one
-  transaction, so an answered operation has always moved the payment, exactly once
-  (`apply`); an operation still pending after a crash is resumed by its key, asking
-  the gateway what it did under that key before calling again;
-- an authorisation the payment does not hold (an orphan) is voided (`orphans`);
-- a refund never exceeds what was captured less what was refunded or is being
-  refunded (`refundable`).
+The gateway is never called inside a database transaction: each call is written
+(pending) before it is made. What the operations add up to is
+`ordino.domain.payment_ledger`'s.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from ordino.domain.money import from_minor, quantize, to_minor
-from ordino.errors import OverRefund
+from ordino.domain.money import from_minor, to_minor
 
 
 class Outcome(StrEnum):
     APPROVED = "approved"
     DECLINED = "declined"  # the card's bank said no: final, asking again changes nothing
     FAILED = "failed"  # the gateway could not do it now (an error): ask again later
+    # Never a gateway's answer: Ordino gave the call up, the gateway having done
+    # nothing under its key (a later answer under it is still recorded).
+    ABANDONED = "abandoned"
 
 
 @dataclass(frozen=True)
@@ -144,7 +138,8 @@ class PaymentOperation:
     with its answer after: the key makes the call once, whatever retries it.
 
     `authorisation` is the one the call acts on (an authorise's: the one it made);
-    `done` what the gateway did (authorised, captured, voided or refunded)."""
+    `done` what the gateway did (authorised, captured, voided or refunded);
+    `expires_at` an authorisation's end, as the gateway answered it."""
 
     key: str
     payment_id: str
@@ -156,10 +151,15 @@ class PaymentOperation:
     message: str | None = None
     authorisation: str | None = None
     done: Decimal = Decimal(0)
+    expires_at: datetime | None = None
 
     @property
     def approved(self) -> bool:
         return self.outcome is Outcome.APPROVED
+
+    @property
+    def pending(self) -> bool:
+        return self.outcome is None
 
     def answered(self, answer: GatewayAnswer) -> PaymentOperation:
         approved = answer.outcome is Outcome.APPROVED
@@ -171,108 +171,11 @@ class PaymentOperation:
             message=answer.message,
             authorisation=made if approved else self.authorisation,
             done=answer.amount if approved else Decimal(0),
+            expires_at=answer.expires_at if self.kind is OperationKind.AUTHORISE else None,
         )
 
-
-def apply(payment: Payment, op: PaymentOperation, answer: GatewayAnswer) -> Payment:
-    """The payment once the gateway answered `op`: what was done moves its amounts."""
-    if op.kind is OperationKind.AUTHORISE:
-        renewal = payment.status is PaymentStatus.AUTHORISED
-        if renewal and payment.authorisation != answer.reference:
-            return _renewed(payment, answer) if answer.outcome is Outcome.APPROVED else payment
-        return _authorised(payment, answer)
-    if answer.outcome is not Outcome.APPROVED:
-        return replace(payment, message=f"{op.kind} declined: {answer.message}")
-    return _moved(payment, op, answer.amount)
-
-
-def _moved(payment: Payment, op: PaymentOperation, amount: Decimal) -> Payment:
-    """What an approved capture, void or refund did to the payment."""
-    if op.kind is OperationKind.CAPTURE:
-        captured = replace(payment, captured=payment.captured + amount, message=None)
-        return replace(captured, status=PaymentStatus.CLOSED) if captured.open <= 0 else captured
-    if op.kind is OperationKind.REFUND:
-        return replace(payment, refunded=payment.refunded + amount)
-    if op.authorisation != payment.authorisation:  # an orphan's void: the payment held none
-        return payment
-    return replace(payment, voided=payment.voided + amount, status=PaymentStatus.CLOSED)
-
-
-def _authorised(payment: Payment, answer: GatewayAnswer) -> Payment:
-    if answer.outcome is Outcome.APPROVED:
-        return replace(
-            payment,
-            status=PaymentStatus.AUTHORISED,
-            authorisation=answer.reference,
-            authorised=answer.amount,
-            expires_at=answer.expires_at,
-            message=None,
-        )
-    return replace(payment, status=PaymentStatus.DECLINED, message=answer.message)
-
-
-def _renewed(payment: Payment, answer: GatewayAnswer) -> Payment:
-    # What the old authorisation held beyond what was captured is gone with it.
-    return replace(
-        payment,
-        authorisation=answer.reference,
-        authorised=payment.captured + payment.voided + answer.amount,
-        expires_at=answer.expires_at,
-    )
-
-
-def orphans(payment: Payment, ops: list[PaymentOperation]) -> list[str]:
-    """Authorisations made for the payment that it does not hold and nothing has
-    voided or captured: each still holds the customer's money at the gateway."""
-    made = [op.authorisation for op in ops if op.kind is OperationKind.AUTHORISE and op.approved]
-    settled = {
-        op.authorisation
-        for op in ops
-        if op.kind in (OperationKind.VOID, OperationKind.CAPTURE) and op.outcome is not None
-    }
-    return [
-        reference
-        for reference in made
-        if reference is not None and reference != payment.authorisation and reference not in settled
-    ]
-
-
-def refundable(payment: Payment, ops: list[PaymentOperation]) -> dict[str, Decimal]:
-    """Per authorisation, what may still be refunded: captured, less refunded and
-    refunds on their way (pending)."""
-    left: dict[str, Decimal] = {}
-    for op in ops:
-        if op.authorisation is None:
-            continue
-        if op.kind is OperationKind.CAPTURE:
-            change = op.done
-        elif op.kind is OperationKind.REFUND:
-            change = -(op.done if op.outcome is not None else op.amount)
-        else:
-            continue
-        left[op.authorisation] = left.get(op.authorisation, Decimal(0)) + change
-    return left
-
-
-def refund_parts(
-    payment: Payment, ops: list[PaymentOperation], amount: Decimal
-) -> list[tuple[str, Decimal]]:
-    """`amount` taken from the authorisations that captured it, the newest first;
-    OverRefund when they hold less."""
-    left = refundable(payment, ops)
-    if amount > sum(left.values(), Decimal(0)):
-        total = sum(left.values(), Decimal(0))
-        raise OverRefund(
-            f"amount: at most {total} {payment.currency} may still be refunded",
-            extra={"field": "amount", "refundable": str(total)},
-        )
-    parts: list[tuple[str, Decimal]] = []
-    for reference in reversed(list(left)):  # ops come oldest first
-        take = min(amount, left[reference])
-        if take > 0:
-            parts.append((reference, take))
-            amount -= take
-    return parts
+    def abandoned(self) -> PaymentOperation:
+        return replace(self, outcome=Outcome.ABANDONED, message="given up: nothing was done")
 
 
 def payment_document(payment: Payment) -> dict[str, object]:
@@ -291,96 +194,3 @@ def payment_document(payment: Payment) -> dict[str, object]:
         "expires_at": payment.expires_at.isoformat() if payment.expires_at else None,
         "message": payment.message,
     }
-
-
-UNANSWERED = timedelta(hours=1)  # a call this old without its answer is looked at
-
-
-@dataclass(frozen=True)
-class PaymentDiscrepancy:
-    """Where an order's payment and the gateway's record disagree (`ordino check`)."""
-
-    order_id: str
-    authorisation: str | None
-    problem: str
-
-
-@dataclass(frozen=True)
-class _Held:
-    """What Ordino's operations say one authorisation holds."""
-
-    authorised: Decimal = Decimal(0)
-    captured: Decimal = Decimal(0)
-    refunded: Decimal = Decimal(0)
-    voided: bool = False
-
-
-def held(ops: list[PaymentOperation]) -> dict[str, _Held]:
-    """Per authorisation made, what the approved operations did with it."""
-    found: dict[str, _Held] = {}
-    for op in ops:
-        if not op.approved or op.authorisation is None:
-            continue
-        was = found.get(op.authorisation, _Held())
-        if op.kind is OperationKind.AUTHORISE:
-            found[op.authorisation] = replace(was, authorised=op.done)
-        elif op.kind is OperationKind.CAPTURE:
-            found[op.authorisation] = replace(was, captured=was.captured + op.done)
-        elif op.kind is OperationKind.REFUND:
-            found[op.authorisation] = replace(was, refunded=was.refunded + op.done)
-        else:
-            found[op.authorisation] = replace(was, voided=True)
-    return found
-
-
-def discrepancies(
-    payment: Payment,
-    ops: list[PaymentOperation],
-    gateway: dict[str, GatewayAuthorisation | None],
-    now: datetime,
-) -> list[PaymentDiscrepancy]:
-    """Everything on which the payment, its operations and the gateway's record of
-    its authorisations (`gateway`, by reference) disagree; operations begun more than
-    `UNANSWERED` ago and still without an answer are reported too."""
-    said, stale = held(ops), now - UNANSWERED
-    found = [
-        PaymentDiscrepancy(payment.order_id, op.key, f"{op.kind} unanswered since {op.created_at}")
-        for op in ops
-        if op.outcome is None and op.created_at < stale
-    ]
-    for reference, ours in said.items():
-        theirs = gateway.get(reference)
-        found += [
-            PaymentDiscrepancy(payment.order_id, reference, problem)
-            for problem in _disagreements(ours, theirs, reference == payment.authorisation, now)
-        ]
-    totals = (
-        quantize(sum((h.captured for h in said.values()), Decimal(0)), payment.currency),
-        quantize(sum((h.refunded for h in said.values()), Decimal(0)), payment.currency),
-    )
-    if totals != (payment.captured, payment.refunded):
-        problem = f"the payment says captured {payment.captured}, refunded {payment.refunded}; "
-        problem += f"its operations {totals[0]}, {totals[1]}"
-        found.append(PaymentDiscrepancy(payment.order_id, payment.authorisation, problem))
-    return found
-
-
-def _disagreements(
-    ours: _Held, theirs: GatewayAuthorisation | None, current: bool, now: datetime
-) -> list[str]:
-    if theirs is None:
-        return ["the gateway has no such authorisation"]
-    problems = [
-        f"{name}: Ordino {mine}, gateway {gateways}"
-        for name, mine, gateways in (
-            ("authorised", ours.authorised, theirs.authorised),
-            ("captured", ours.captured, theirs.captured),
-            ("refunded", ours.refunded, theirs.refunded),
-            ("voided", ours.voided, theirs.voided),
-        )
-        if mine != gateways
-    ]
-    live = now < theirs.expires_at
-    if not current and live and not theirs.voided and theirs.captured == 0:
-        problems.append("held at the gateway for no payment (an orphan: to void)")
-    return problems

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from ordino.domain.inventory import Discrepancy, Position
-from ordino.domain.payments import PaymentDiscrepancy, PaymentGateway, discrepancies, held
+from ordino.domain.payment_ledger import PaymentDiscrepancy, discrepancies, held
+from ordino.domain.payments import PaymentGateway
 from ordino.services.unit_of_work import UnitOfWork
 
 

@@ -1,23 +1,26 @@
 """Payments: the order's card authorised by its pipeline, captured as its goods
-ship (per parcel: the goods in it), the rest voided once nothing more can ship,
-refunds made as they are asked for.
+ship (per parcel: the goods in it), what the order will not take voided, refunds
+made as they were asked for.
 
-Every call to the gateway is one keyed payment operation, and recoverable from it:
-1. the operation is written (pending) in a transaction of its own;
-2. the call is made, outside any transaction; an operation found pending (its
-   answer lost to a crash, a dropped connection or a timeout) first asks the
-   gateway what it did under the key (`lookup`), and calls only if nothing was;
-3. the answer and its effect on the payment (and the order's event) are written in
-   one transaction, once: an operation answered already is never applied again.
-A call that times out or fails raises, so its job is tried again later, resuming
-the same operation. Authorisations the payment does not hold are voided when it
-settles (`settle`).
+Every call to the gateway is one keyed payment operation, recoverable from it:
+1. which call to make is decided under the payment's lock, from the payment and
+   its operations (`ordino.domain.payment_ledger`'s plans): an operation still
+   pending is resumed, else a new one is written pending, in that transaction;
+2. the call is made outside any transaction; a resumed operation first asks the
+   gateway what it did under its key (`lookup`), and calls only if nothing was;
+3. its answer and its effect on the payment (and the order's event) are written in
+   one transaction, once.
+A call that times out or fails raises, so its job is tried again later and resumes
+the same operation. A pending call the gateway did nothing under is given up when
+it can no longer be made (a capture on an expired authorisation), or, for an
+authorisation of a cancelled order, once `GRACE` has passed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ordino.domain import advancing
@@ -25,6 +28,13 @@ from ordino.domain.ids import new_id
 from ordino.domain.jobs import settle_job
 from ordino.domain.order_commands import PaymentChoice
 from ordino.domain.orders import Order
+from ordino.domain.payment_ledger import (
+    given_up,
+    next_authorisation,
+    next_capture,
+    next_void,
+    recorded,
+)
 from ordino.domain.payments import (
     GatewayAnswer,
     OperationKind,
@@ -34,20 +44,21 @@ from ordino.domain.payments import (
     PaymentMethod,
     PaymentOperation,
     PaymentStatus,
-    apply,
-    orphans,
 )
 from ordino.domain.rollup import OrderStatus
-from ordino.errors import LostRace
 from ordino.services.unit_of_work import UnitOfWork
 
 PAYMENT_HOLD = "payment"  # the rule of holds the payment puts
+# Longer than any call to the gateway takes: a pending call older than this that the
+# gateway has no record of was never made, and will not be.
+GRACE = timedelta(minutes=10)
 EVENTS = {  # an operation's event: approved, declined
     OperationKind.AUTHORISE: ("payment.authorised", "payment.declined"),
     OperationKind.CAPTURE: ("payment.captured", "payment.capture_declined"),
     OperationKind.VOID: ("payment.voided", "payment.void_declined"),
     OperationKind.REFUND: ("payment.refunded", "payment.refund_declined"),
 }
+Plan = Callable[[Payment, list[PaymentOperation]], PaymentOperation | None]
 
 
 class PaymentFailed(Exception):
@@ -88,17 +99,16 @@ def try_again(uow: UnitOfWork, order_id: str, now: datetime, token: str | None =
     uow.payments.save(again)
 
 
-def authorise(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> bool:
-    """Authorise the order's card for its total; the answer is kept on the payment
-    (approved: authorised; declined: the pipeline holds the order). False when
-    another worker is making the call (its answer comes with it)."""
-    with uow:
-        payment = uow.payments.of_order(order_id)
-    if not needs_authorising(payment):
-        return True
-    assert payment is not None
-    op = _authorise_op(uow, payment, payment.amount, now)
-    return _operate(uow, gateway, payment, op, now) is not None
+def authorise(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> None:
+    """Authorise the order's card for its total, once: the answer is kept on the
+    payment (approved: authorised; declined: the pipeline holds the order)."""
+
+    def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+        if not needs_authorising(payment):
+            return None
+        return next_authorisation(payment, ops, payment.amount, now)
+
+    _operate(uow, gateway, order_id, plan, now)
 
 
 def capture(
@@ -108,63 +118,46 @@ def capture(
     uow: UnitOfWork,
     gateway: PaymentGateway,
     now: datetime,
-) -> Outcome | None:
+) -> None:
     """Capture `amount` (goods that left) once per `key` (the fulfillment order).
-    An authorisation that expired is made again for what is open first."""
-    with uow:
-        payment = uow.payments.of_order(order_id)
-        begun = uow.payments.operation(f"{key}:capture")
-    if payment is None or payment.method is not PaymentMethod.CARD:
-        return None
-    if begun is None and (payment.status is not PaymentStatus.AUTHORISED or amount <= 0):
-        return None
-    if begun is None and payment.expired(now):
-        payment = _reauthorise(payment, uow, gateway, now)
-    op = begun or PaymentOperation(
-        f"{key}:capture",
-        payment.id,
-        OperationKind.CAPTURE,
-        min(amount, payment.open),
-        now,
-        authorisation=payment.authorisation,
-    )
-    answered = _operate(uow, gateway, payment, op, now)
-    return None if answered is None else answered.outcome
+    An authorisation that expired is made again for what is open first; a capture
+    begun on it and never made is given up and made on the new one."""
+
+    def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+        return next_capture(payment, ops, key, amount, now)
+
+    for _ in range(4):  # at most: a capture given up, a renewal, then the capture
+        made = _operate(uow, gateway, order_id, plan, now)
+        if made is None or (made.kind is OperationKind.CAPTURE and not _given_up(made)):
+            return
+        if made.kind is OperationKind.AUTHORISE and not made.approved:
+            raise PaymentFailed(f"the expired authorisation of order {order_id} was refused")
+    raise PaymentFailed(f"the capture {key} of order {order_id} found no authorisation to use")
 
 
 def settle(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> None:
-    """Make the payment agree with what the order will still take: answers lost to
-    a crash are asked for, authorisations the payment does not hold are voided, and
-    what is authorised and not captured is voided once nothing more of the order can
-    ship (it is cancelled, or every unit left or was cancelled)."""
-    _recover_authorisations(order_id, uow, gateway, now)
+    """Make the payment hold no more than the order will take: an authorisation of a
+    cancelled order whose answer was lost is asked for, every authorisation the
+    payment does not hold is voided, and its own once nothing more of the order can
+    ship (it is cancelled, or every unit left or was cancelled) and every parcel
+    that left is captured."""
     with uow:
-        payment = uow.payments.of_order(order_id)
         order = uow.orders.get(order_id)
-        ops = [] if payment is None else uow.payments.operations(payment.id)
-    if payment is None or order is None or payment.method is not PaymentMethod.CARD:
+    if order is None:
         return
-    for reference in orphans(payment, ops):
-        orphan = _void_op(f"{order_id}:void:{reference}", payment, reference, now)
-        _operate(uow, gateway, payment, orphan, now)  # the payment held none of it
-    if payment.status is PaymentStatus.AUTHORISED and _to_void(order, payment):
-        void = _void_op(f"{order_id}:void", payment, payment.authorisation, now)
-        _operate(uow, gateway, payment, void, now)
+    if order.status is OrderStatus.CANCELLED:
+        _operate(uow, gateway, order_id, _lost_authorisation, now, may_call=False)
+    ships, value_out = not _nothing_more_ships(order), _value_out(order)
 
+    def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+        capturing = any(op.kind is OperationKind.CAPTURE and op.pending for op in ops)
+        settling = not ships and not capturing and payment.captured >= value_out
+        return next_void(payment, ops, now, settling)
 
-def _recover_authorisations(
-    order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime
-) -> None:
-    """Authorisations whose answer was lost, the order gone on without them: what
-    the gateway did under their keys is recorded. Never a new call: only the
-    pipeline authorises."""
-    with uow:
-        payment = uow.payments.of_order(order_id)
-        ops = [] if payment is None else uow.payments.operations(payment.id)
-    for op in ops:
-        if op.kind is OperationKind.AUTHORISE and op.outcome is None:
-            assert payment is not None
-            _recover(uow, gateway, payment, op, now)
+    for _ in range(16):  # each round answers a void: the authorisations run out
+        if _operate(uow, gateway, order_id, plan, now) is None:
+            return
+    raise PaymentFailed(f"the payment of order {order_id} still has voids to make")
 
 
 def refund(
@@ -172,19 +165,23 @@ def refund(
 ) -> None:
     """Make the gateway calls of a refund asked for (`ordino.services.refunds`):
     each of its operations, written pending when it was asked, once."""
-    with uow:
-        payment = uow.payments.of_order(order_id)
-        ops = [] if payment is None else uow.payments.operations(payment.id)
-    for op in ops:
-        if op.kind is OperationKind.REFUND and op.key.startswith(f"{refund_id}:"):
-            assert payment is not None
-            _operate(uow, gateway, payment, op, now)
+
+    def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+        mine = [op for op in ops if op.kind is OperationKind.REFUND and op.pending]
+        return next((op for op in mine if op.key.startswith(f"{refund_id}:")), None)
+
+    for _ in range(16):  # each round answers one of the refund's parts
+        if _operate(uow, gateway, order_id, plan, now) is None:
+            return
+    raise PaymentFailed(f"refund {refund_id} of order {order_id} still has parts to make")
 
 
-def _to_void(order: Order, payment: Payment) -> bool:
-    if not _nothing_more_ships(order) or payment.open <= 0:
-        return False
-    return payment.captured >= _value_out(order)  # else a capture is still to come
+def _given_up(op: PaymentOperation) -> bool:
+    return op.outcome is Outcome.ABANDONED
+
+
+def _lost_authorisation(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+    return next((op for op in ops if op.kind is OperationKind.AUTHORISE and op.pending), None)
 
 
 def _value_out(order: Order) -> Decimal:
@@ -198,91 +195,77 @@ def _nothing_more_ships(order: Order) -> bool:
     return all(order.waiting(line) + line.allocated == 0 for line in order.lines)
 
 
-def _void_op(
-    key: str, payment: Payment, authorisation: str | None, now: datetime
-) -> PaymentOperation:
-    """A void of what `authorisation` holds: the payment's open amount if it is the
-    payment's (an orphan's amount is what the gateway voids)."""
-    amount = payment.open if authorisation == payment.authorisation else Decimal(0)
-    return PaymentOperation(
-        key, payment.id, OperationKind.VOID, amount, now, authorisation=authorisation
-    )
-
-
-def _authorise_op(
-    uow: UnitOfWork, payment: Payment, amount: Decimal, now: datetime
-) -> PaymentOperation:
-    """The authorisation to make: the one whose answer is still to come, else a new
-    one, keyed by its number."""
-    with uow:
-        ops = [
-            op for op in uow.payments.operations(payment.id) if op.kind is OperationKind.AUTHORISE
-        ]
-    waiting = [op for op in ops if op.outcome is None]
-    if waiting:
-        return waiting[-1]
-    key = f"{payment.order_id}:authorise:{len(ops) + 1}"
-    return PaymentOperation(key, payment.id, OperationKind.AUTHORISE, amount, now)
-
-
-def _reauthorise(
-    payment: Payment, uow: UnitOfWork, gateway: PaymentGateway, now: datetime
-) -> Payment:
-    op = _authorise_op(uow, payment, payment.open, now)
-    answered = _operate(uow, gateway, payment, op, now)
-    if answered is None or not answered.approved:
-        raise PaymentFailed(f"the expired authorisation of order {payment.order_id} was refused")
-    with uow:
-        renewed = uow.payments.of_order(payment.order_id)
-    assert renewed is not None
-    return renewed
-
-
 def _operate(
     uow: UnitOfWork,
     gateway: PaymentGateway,
-    payment: Payment,
-    op: PaymentOperation,
+    order_id: str,
+    plan: Plan,
     now: datetime,
+    *,
+    may_call: bool = True,
 ) -> PaymentOperation | None:
-    """Make `op` of `payment` once and record its answer; the operation as answered,
-    or None when it was answered before or another worker is making it."""
-    begun = _begin(uow, op, payment.currency)
+    """The call `plan` chooses, made once and its answer recorded: the operation as
+    answered (or given up); None when there is nothing to do. `may_call` False only
+    asks the gateway what was done."""
+    begun = _begin(uow, order_id, plan)
     if begun is None:
         return None
-    op, resumed = begun
-    answer = gateway.lookup(op.key) if resumed else None
+    payment, op, resumed = begun
+    answer = _asked(gateway, op.key) if resumed else None
+    if answer is None and resumed and _to_give_up(op, payment, now, may_call):
+        return _give_up(uow, order_id, op, now)
+    if answer is None and not may_call:
+        raise PaymentFailed(f"the gateway has not answered {op.key} yet")
     if answer is None:
-        answer = _call(gateway, payment, op, now)  # GatewayTimeout: the job retries, same key
+        answer = _call(gateway, payment, op, now)  # GatewayTimeout: the job retries
     if answer.outcome is Outcome.FAILED:
         raise PaymentFailed(f"the gateway failed to {op.kind}: {answer.message}")
-    return _record(uow, payment.order_id, op, answer, now)
-
-
-def _recover(
-    uow: UnitOfWork, gateway: PaymentGateway, payment: Payment, op: PaymentOperation, now: datetime
-) -> None:
-    """Record what the gateway did under a pending operation's key, if it did anything."""
-    answer = gateway.lookup(op.key)
-    if answer is not None and answer.outcome is not Outcome.FAILED:
-        _record(uow, payment.order_id, op, answer, now)
+    return _record(uow, order_id, op, answer, now)
 
 
 def _begin(
-    uow: UnitOfWork, op: PaymentOperation, currency: str
-) -> tuple[PaymentOperation, bool] | None:
-    """The operation to make, written pending if it is new, and whether it was found
-    pending (a call may have been made); None when it was answered already."""
+    uow: UnitOfWork, order_id: str, plan: Plan
+) -> tuple[Payment, PaymentOperation, bool] | None:
+    """Under the payment's lock: the operation to make, written pending if it is new,
+    and whether it was pending already (a call may have been made under its key)."""
     with uow:
-        found = uow.payments.operation(op.key)
-        if found is not None:
-            return None if found.outcome is not None else (found, True)
-        try:
-            uow.payments.begin(op, currency)
-        except LostRace:
-            return None  # another worker is making it
+        payment = uow.payments.of_order(order_id, for_update=True)
+        if payment is None or payment.method is not PaymentMethod.CARD:
+            return None
+        ops = uow.payments.operations(payment.id)
+        op = plan(payment, ops)
+        if op is None:
+            return None
+        resumed = any(kept.key == op.key for kept in ops)
+        if not resumed:
+            uow.payments.begin(op, payment.currency)
+            uow.commit()
+    return payment, op, resumed
+
+
+def _asked(gateway: PaymentGateway, key: str) -> GatewayAnswer | None:
+    """What the gateway did under `key`; None if nothing (a failure does nothing)."""
+    answer = gateway.lookup(key)
+    return None if answer is None or answer.outcome is Outcome.FAILED else answer
+
+
+def _to_give_up(op: PaymentOperation, payment: Payment, now: datetime, may_call: bool) -> bool:
+    if given_up(op, payment, now):
+        return True
+    return not may_call and now - op.created_at >= GRACE
+
+
+def _give_up(
+    uow: UnitOfWork, order_id: str, op: PaymentOperation, now: datetime
+) -> PaymentOperation:
+    """Given up, unless another worker recorded an answer first (the plan sees it)."""
+    abandoned = op.abandoned()
+    with uow:
+        payment = uow.payments.of_order(order_id, for_update=True)
+        assert payment is not None
+        uow.payments.complete(abandoned, payment.currency, now)
         uow.commit()
-    return op, False
+    return abandoned
 
 
 def _call(
@@ -301,19 +284,20 @@ def _call(
 
 def _record(
     uow: UnitOfWork, order_id: str, op: PaymentOperation, answer: GatewayAnswer, now: datetime
-) -> PaymentOperation | None:
+) -> PaymentOperation:
     """The answer kept on the operation and its effect on the payment, told as the
-    order's event, in one transaction; None when it was recorded before. A capture
+    order's event, in one transaction, once (another worker may have first). A capture
     declined (the goods left) holds the order for someone to settle with the
     customer; an authorisation coming to a cancelled order is voided after."""
     answered = op.answered(answer)
     with uow:
         order = uow.orders.get(order_id, for_update=True)
-        payment = uow.payments.get(op.payment_id, for_update=True)
+        payment = uow.payments.of_order(order_id, for_update=True)
         assert order is not None and payment is not None
+        ops = uow.payments.operations(payment.id)
         if not uow.payments.complete(answered, payment.currency, now):
-            return None
-        changed = replace(apply(payment, answered, answer), updated_at=now)
+            return answered  # another worker recorded the same answer first
+        changed = replace(recorded(payment, ops, answered, answer), updated_at=now)
         uow.payments.save(changed)
         order.acting = "gateway"
         event = EVENTS[op.kind][0 if answered.approved else 1]

@@ -22,15 +22,15 @@ from ordino.domain.ids import new_id
 from ordino.domain.jobs import refund_job
 from ordino.domain.money import BadAmount, parse_amount, quantize
 from ordino.domain.orders import EVERY_ORDER, OrderScope
+from ordino.domain.payment_ledger import refund_parts
 from ordino.domain.payments import (
     OperationKind,
     Outcome,
     Payment,
     PaymentMethod,
     PaymentOperation,
-    refund_parts,
 )
-from ordino.errors import InvalidInput, NotAllowed
+from ordino.errors import InvalidInput, OverRefund
 from ordino.services.answers import Answer, remember, replay
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
@@ -68,10 +68,10 @@ def _request_once(
         if (earlier := replay(uow, idempotency)) is not None:
             return earlier
         order = existing_order(uow, request.order_id, scope, for_update=True)
-        payment = _paid_by_card(uow.payments.of_order(order.id, for_update=True))
+        payment = _paid_by_card(uow.payments.of_order(order.id, for_update=True), request)
         amount = _amount(request, payment)
         refund_id = new_id(now)
-        parts = refund_parts(payment, uow.payments.operations(payment.id), amount)
+        parts = refund_parts(payment.currency, uow.payments.operations(payment.id), amount)
         ops = [
             PaymentOperation(
                 f"{refund_id}:{n}", payment.id, OperationKind.REFUND, part, now, authorisation=ref
@@ -125,9 +125,13 @@ def refund_document(refund_id: str, currency: str, ops: list[PaymentOperation]) 
     }
 
 
-def _paid_by_card(payment: Payment | None) -> Payment:
+def _paid_by_card(payment: Payment | None, request: RefundRequest) -> Payment:
     if payment is None or payment.method is not PaymentMethod.CARD:
-        raise NotAllowed("the order was not paid by card: there is nothing to refund")
+        nothing = str(quantize(Decimal(0), request.currency))
+        raise OverRefund(
+            "amount: the order was not paid by card, so nothing may be refunded through Ordino",
+            extra={"field": "amount", "refundable": nothing},
+        )
     return payment
 
 

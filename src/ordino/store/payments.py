@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.money import from_minor, to_minor
@@ -75,17 +75,20 @@ class SqlPayments:
             raise LostRace(str(error.orig)) from error
 
     def complete(self, op: PaymentOperation, currency: str, now: datetime) -> bool:
-        """The answer kept, once: False when the operation was answered already."""
+        """The answer kept, once: False when the operation was answered already. One
+        given up (nothing was done under its key) still takes a late answer."""
         c = payment_operations.c
+        open_ = or_(c.outcome.is_(None), c.outcome == str(Outcome.ABANDONED))
         done = self.connection.execute(
             update(payment_operations)
-            .where(c.key == op.key, c.outcome.is_(None))
+            .where(c.key == op.key, open_)
             .values(
                 outcome=str(op.outcome),
                 reference=op.reference,
                 message=op.message,
                 authorisation=op.authorisation,
                 done_minor=to_minor(op.done, currency),
+                expires_at=op.expires_at,
                 completed_at=now,
             )
         )
@@ -153,4 +156,5 @@ def _operation(row: Row[Any]) -> PaymentOperation:
         row.message,
         row.authorisation,
         from_minor(row.done_minor, row.currency),
+        row.expires_at,
     )

@@ -490,6 +490,7 @@ payment_operations = Table(
     # the gateway did: the payment's amounts are the sums of these.
     Column("authorisation", String(64)),
     Column("done_minor", BigInteger, nullable=False),
+    Column("expires_at", UTCDateTime),  # an authorisation's, as answered
     Index("ix_payment_operations_payment_id", "payment_id"),
 )
 
