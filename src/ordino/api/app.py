@@ -19,6 +19,7 @@ from ordino.api import (
     problems,
     routes_analytics,
     routes_availability,
+    routes_configuration,
     routes_fulfillments,
     routes_inventory,
     routes_jobs,
@@ -66,6 +67,7 @@ ROUTERS = (
     routes_webhooks.router,
     routes_analytics.router,
     routes_self_service.router,
+    routes_configuration.router,
 )
 
 

@@ -279,6 +279,7 @@ sourcing_profile_versions = Table(
     Column("version", Integer, primary_key=True),
     Column("document", Document, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100)),  # who made the version (None: before it was kept)
 )
 
 # Capacity placed orders took per location and local day (orders or units, as the
@@ -447,6 +448,23 @@ order_types = Table(  # `ordino.domain.pipelines.order_type_document`
     Column("document", Document, nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Every change of configuration (`ordino.domain.configuration`): who, when, the
+# document before and after. Only ever added to.
+configuration_changes = Table(
+    "configuration_changes",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("version", Integer),  # after the change; none once removed
+    Column("before", Document),
+    Column("after", Document),
+    Column("changed_by", String(100), nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Index("ix_configuration_changes_kind_name_id", "kind", "name", "id"),
+    sqlite_autoincrement=True,
 )
 
 # An order's payment (`ordino.domain.payments.Payment`), and each call to the gateway

@@ -22,6 +22,7 @@ from ordino.store.analytics import SqlAnalytics
 from ordino.store.audit import SqlAudit
 from ordino.store.breaches import SqlBreaches
 from ordino.store.catalog import SqlCatalog, SqlNetwork
+from ordino.store.configuration import SqlConfigurationChanges
 from ordino.store.documents import SqlNamedDocuments
 from ordino.store.geo import SqlGeo
 from ordino.store.inventory import SqlInventory
@@ -127,6 +128,7 @@ class SqlUnitOfWork:
             (policy_from_document, policy_document),
             lambda _policy: POLICY_NAME,
         )
+        self.configuration_changes = SqlConfigurationChanges(connection)
         return self
 
     def __exit__(
