@@ -405,6 +405,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/carrier-services",
         "/v1/carrier-services/{code}",
         "/v1/configuration-changes",
+        "/v1/customer-data/erasures",
+        "/v1/customer-data/exports",
         "/v1/exceptions",
         "/v1/fulfillments",
         "/v1/fulfillments/{fulfillment_id}",

@@ -20,6 +20,7 @@ from ordino.api import (
     routes_analytics,
     routes_availability,
     routes_configuration,
+    routes_customer_data,
     routes_fulfillments,
     routes_inventory,
     routes_jobs,
@@ -68,6 +69,7 @@ ROUTERS = (
     routes_analytics.router,
     routes_self_service.router,
     routes_configuration.router,
+    routes_customer_data.router,
 )
 
 

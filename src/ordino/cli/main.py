@@ -269,6 +269,7 @@ def _register_bench() -> None:
         simulate_traffic,
     )
     from ordino.cli.bench import bench  # noqa: PLC0415
+    from ordino.cli.customers import customers  # noqa: PLC0415
     from ordino.cli.geo import geo  # noqa: PLC0415
     from ordino.cli.inventory import inventory  # noqa: PLC0415
     from ordino.cli.promise import promise  # noqa: PLC0415
@@ -281,6 +282,7 @@ def _register_bench() -> None:
     main.add_command(promise)
     main.add_command(simulate)
     main.add_command(worker)
+    main.add_command(customers)
 
 
 _register_bench()

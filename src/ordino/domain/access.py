@@ -32,6 +32,7 @@ class Permission(StrEnum):
     HOLDS_MANAGE = "holds:manage"  # hold orders by hand, release holds, cancel from them
     ORDERS_SERVICE = "orders:service"  # notes on orders, notifications sent again
     REPORTS_READ = "reports:read"  # the dashboard's figures (KPIs) over every order
+    PERSONAL_DATA = "personal-data:admin"  # a customer's data exported or erased
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

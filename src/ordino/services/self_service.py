@@ -42,7 +42,7 @@ from ordino.services.picture import StockPicture
 from ordino.services.promising import Promising
 from ordino.services.unit_of_work import UnitOfWork
 
-AS_CUSTOMER = OrderScope(actor=CUSTOMER)
+AS_CUSTOMER = OrderScope(actor=CUSTOMER, customer=True)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def find_order(
     (any case), with a link to it: `{token, order}`. NotFound when either is wrong."""
     query = OrderQuery(customer_email=email.strip().lower(), external_id=number.strip())
     with uow:
-        found = uow.orders.find(query, 1)
+        found = [order for order in uow.orders.find(query, 1) if AS_CUSTOMER.admits(order)]
         if not found:
             raise NotFound("no order with that number and e-mail")
         policy = policy_of(uow)

@@ -40,8 +40,9 @@ class SqlEvents:
 
 
 # One relay at a time (PostgreSQL; SQLite has one writer anyway), so events leave in
-# the order they were written.
-_ONE_RELAY = select(func.pg_try_advisory_xact_lock(0x6F7264696E6F + 1))
+# the order they were written. An erasure takes the same lock (`ordino.store.erasure`).
+RELAY_LOCK = 0x6F7264696E6F + 1
+_ONE_RELAY = select(func.pg_try_advisory_xact_lock(RELAY_LOCK))
 
 
 class SqlOutbox:

@@ -467,6 +467,20 @@ configuration_changes = Table(
     sqlite_autoincrement=True,
 )
 
+# Each erasure of a customer's personal data (`ordino.domain.erasure`): who asked,
+# when, the orders erased and how many records of each kind were rewritten. It
+# holds no personal data itself.
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("erased_by", String(100), nullable=False),
+    Column("erased_at", UTCDateTime, nullable=False),
+    Column("orders", Document, nullable=False),
+    Column("records", Document, nullable=False),
+    Index("ix_erasures_erased_at", "erased_at"),
+)
+
 # An order's payment (`ordino.domain.payments.Payment`), and each call to the gateway
 # for it, written before the call and completed with its answer.
 payments = Table(

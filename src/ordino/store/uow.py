@@ -24,6 +24,7 @@ from ordino.store.breaches import SqlBreaches
 from ordino.store.catalog import SqlCatalog, SqlNetwork
 from ordino.store.configuration import SqlConfigurationChanges
 from ordino.store.documents import SqlNamedDocuments
+from ordino.store.erasure import SqlErasures
 from ordino.store.geo import SqlGeo
 from ordino.store.inventory import SqlInventory
 from ordino.store.jobs import SqlJobs
@@ -129,6 +130,7 @@ class SqlUnitOfWork:
             lambda _policy: POLICY_NAME,
         )
         self.configuration_changes = SqlConfigurationChanges(connection)
+        self.erasures = SqlErasures(connection)
         return self
 
     def __exit__(

@@ -1,5 +1,5 @@
 """personal data and the record of configuration: configuration changes (who, when,
-before, after), the author of each sourcing profile version
+before, after), the author of each sourcing profile version, the record of erasures
 
 Revision ID: 0029_privacy
 Revises: 0025_self_service
@@ -42,9 +42,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sourcing_profile_versions") as batch_op:
         batch_op.add_column(sa.Column("created_by", sa.String(length=100), nullable=True))
+    op.create_table(
+        "erasures",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("erased_by", sa.String(length=100), nullable=False),
+        sa.Column("erased_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("orders", DOCUMENT, nullable=False),
+        sa.Column("records", DOCUMENT, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_erasures")),
+    )
+    op.create_index("ix_erasures_erased_at", "erasures", ["erased_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_erasures_erased_at", table_name="erasures")
+    op.drop_table("erasures")
     with op.batch_alter_table("sourcing_profile_versions") as batch_op:
         batch_op.drop_column("created_by")
     op.drop_index("ix_configuration_changes_kind_name_id", table_name="configuration_changes")
