@@ -106,6 +106,7 @@ def _background(
         background.jobs(settings.worker_seconds, worker),
     ]
     loops.append(background.relay(settings.relay_seconds, uow, publisher, clock))
+    loops.append(background.pruning(settings.prune_seconds, uow, settings.retention, clock))
     return loops
 
 
@@ -122,7 +123,10 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     sqlite = engine.dialect.name == "sqlite"
     promising = Promising(picture, transit=_transit(settings))
     capture = Capture(RulesEngine(), picture, promising)
-    publisher = NatsPublisher(settings.broker_url) if settings.broker_url else None
+    publisher = None
+    if settings.broker_url:
+        max_age = settings.broker_max_age_days * 86_400
+        publisher = NatsPublisher(settings.broker_url, max_age=max_age)
     loops = _background(settings, uow, capture, clock, sqlite, publisher)
 
     @asynccontextmanager

@@ -296,6 +296,7 @@ class Outbox(Protocol):
     def unpublished(self, limit: int) -> list[Event]: ...  # the oldest first
     def published(self, ids: Sequence[str], now: datetime) -> None: ...
     def of_subject(self, subject: str) -> list[Event]: ...  # in the order written
+    def prune(self, before: datetime, limit: int) -> int: ...  # published, not an open order's
 
 
 class Webhooks(Protocol):
@@ -309,6 +310,7 @@ class Webhooks(Protocol):
         self, delivery_id: str, status: int | None, error: str | None, now: datetime
     ) -> None: ...
     def log(self, subscription_id: str, limit: int) -> list[dict[str, Any]]: ...
+    def prune(self, before: datetime, limit: int) -> int: ...  # delivered before `before`
 
 
 class UnitOfWork(Protocol):
