@@ -73,10 +73,16 @@ def test_free_text_elsewhere_loses_what_was_written_about_the_order() -> None:
     cancelled = Event("E1", "order.cancelled", T0, "order/01ORDER", {"reason": "moved abroad"})
     personal = PersonalData.of([_order()], [cancelled])
 
-    assert personal.text("stock back: moved abroad (Grace Hopper)") == (
+    assert personal.free_text("stock back: moved abroad (Grace Hopper)") == (
         f"stock back: {ERASED} ({ERASED})"
     )
-    assert personal.text("fulfillment 01ORDER-001") == "fulfillment 01ORDER-001"
+    assert personal.free_text("fulfillment 01ORDER-001") == "fulfillment 01ORDER-001"
+    # In a document, only the customer's own values are searched for: a reason's
+    # words may be Ordino's own elsewhere.
+    assert personal.document({"why": "moved abroad", "status": "placed"}) == {
+        "why": "moved abroad",
+        "status": "placed",
+    }
 
 
 def test_a_short_name_goes_from_its_fields_but_is_not_searched_for_in_text() -> None:

@@ -30,8 +30,8 @@ from ordino.domain.orders import Order
 
 ERASED = "[erased]"
 POSTAL_AREA = 3
-# Values shorter than this are not searched for in free text: "Al" would match
-# inside other words. Such a value in a structured field goes all the same.
+# Values shorter than this are not searched for in text: "Al" would match inside
+# other words. Such a value in a structured field goes all the same.
 _SHORTEST = 4
 _ADDRESSES = ("ship_to", "bill_to")
 _FREE_TEXT = ("reason", "note")
@@ -39,37 +39,40 @@ _FREE_TEXT = ("reason", "note")
 
 @dataclass(frozen=True)
 class PersonalData:
-    """The values that identify a customer, as their orders hold them: what an
-    erasure looks for in free text."""
+    """What identifies a customer, as their orders hold it (`values`: e-mail, names,
+    phone, street lines), searched for in any text about them; and what people wrote
+    about the orders (`writings`: notes and reasons), searched for only in other
+    free text (a stock movement's reason that copies a cancellation's), since a
+    short reason ("late") may well be a word of Ordino's own elsewhere."""
 
     values: tuple[str, ...]
+    writings: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, orders: Iterable[Order], events: Iterable[Event] = ()) -> PersonalData:
-        """From the orders (customer, addresses) and the free text people wrote about
-        them (on holds, fulfillment orders, and in the orders' `events`), so a copy
-        of a note or a reason elsewhere (a stock movement's reason) goes too."""
-        found: set[str] = set()
+        """From the orders and the orders' `events`."""
+        values: set[str] = set()
+        writings: set[str] = set()
         for order in orders:
             customer = order.customer
-            found.update(v for v in (customer.email, customer.name, customer.phone) if v)
+            values.update(v for v in (customer.email, customer.name, customer.phone) if v)
             for address in (order.ship_to, order.bill_to):
                 if address is not None:
-                    parts = (address.name, address.line1, address.line2, address.city)
-                    found.update(v for v in parts if v)
-            found.update(h.reason for h in order.holds)
-            found.update(h.note for h in order.holds if h.note)
-            found.update(fo.reason for fo in order.fulfillments if fo.reason)
+                    values.update(v for v in (address.name, address.line1, address.line2) if v)
+            writings.update(h.reason for h in order.holds)
+            writings.update(h.note for h in order.holds if h.note)
+            writings.update(fo.reason for fo in order.fulfillments if fo.reason)
         for event in events:
-            found.update(_free_texts(event.data))
-        longest_first = sorted((v for v in found if len(v) >= _SHORTEST), key=lambda v: -len(v))
-        return cls(tuple(longest_first))
+            writings.update(_free_texts(event.data))
+        return cls(_longest_first(values), _longest_first(writings))
 
     def text(self, value: str) -> str:
         """`value` with every one of the customer's values in it replaced (any case)."""
-        for personal in self.values:
-            value = re.sub(re.escape(personal), ERASED, value, flags=re.IGNORECASE)
-        return value
+        return _replaced(value, self.values)
+
+    def free_text(self, value: str) -> str:
+        """Free text (`text`), with what people wrote about the orders replaced too."""
+        return _replaced(self.text(value), self.writings)
 
     def document(self, value: Any) -> Any:
         """A JSON document (an event's data, a stored answer) without the customer:
@@ -98,6 +101,16 @@ class PersonalData:
         if key in _FREE_TEXT and isinstance(value, str):
             return ERASED
         return self.document(value)
+
+
+def _longest_first(found: set[str]) -> tuple[str, ...]:
+    return tuple(sorted((v for v in found if len(v) >= _SHORTEST), key=lambda v: (-len(v), v)))
+
+
+def _replaced(value: str, searched: tuple[str, ...]) -> str:
+    for personal in searched:
+        value = re.sub(re.escape(personal), ERASED, value, flags=re.IGNORECASE)
+    return value
 
 
 def _free_texts(value: Any) -> set[str]:

@@ -60,7 +60,7 @@ class SqlErasures:
         ).all()
         for row in found:
             body = json.dumps(event_document(by_id[row.event_id]))
-            error = None if row.last_error is None else personal.text(row.last_error)
+            error = None if row.last_error is None else personal.free_text(row.last_error)
             self.connection.execute(
                 update(webhook_deliveries).where(d.id == row.id).values(body=body, last_error=error)
             )
@@ -88,7 +88,7 @@ class SqlErasures:
         )
         found = self.connection.execute(query).all()
         for row in found:
-            erased = personal.text(row.last_error)
+            erased = personal.free_text(row.last_error)
             self.connection.execute(update(jobs).where(j.id == row.id).values(last_error=erased))
         return len(found)
 
@@ -101,7 +101,7 @@ class SqlErasures:
         query = select(m.id, m.reason).where(m.reference.in_(references), m.reason.is_not(None))
         rewritten = 0
         for row in self.connection.execute(query).all():
-            reason = personal.text(row.reason)
+            reason = personal.free_text(row.reason)
             if reason != row.reason:
                 where = m.id == row.id
                 self.connection.execute(
