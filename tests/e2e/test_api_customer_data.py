@@ -23,6 +23,7 @@ from ordino.store.tables import (
     metadata,
     orders,
     outbox,
+    sourcing_decisions,
     webhook_deliveries,
 )
 from tests.builders import a_carrier_service_body, a_location_body, an_operations_body
@@ -200,10 +201,12 @@ def test_an_erased_customers_data_is_nowhere_and_accounting_keeps_its_facts(
     assert erasure["orders"] == sorted(ids)
     assert erasure["by"] == "key:environment"
     assert erasure["at"] == clock().isoformat()
+    decisions = [d for d in rows(engine, sourcing_decisions) if d["order_id"] in ids]
     assert erasure["records"] == {
         "orders": 2,
         "holds": 1,
         "fulfillments": 0,
+        "sourcing_decisions": len(decisions),
         "events": len(events),
         "webhook_deliveries": len(delivered),
         "idempotency_keys": 2,
@@ -213,6 +216,10 @@ def test_an_erased_customers_data_is_nowhere_and_accounting_keeps_its_facts(
     assert len(delivered) == len(events) > 10
     leaks = {value: _found(engine, value) for value in PERSONAL}
     assert leaks == {value: [] for value in PERSONAL}
+    # Distances to the customer from known locations would place them: gone too.
+    explained = [d["document"].get("candidates", {}) for d in rows(engine, sourcing_decisions)]
+    nearest = [c for candidates in explained for c in candidates.get("nearest", [])]
+    assert nearest and all(c["distance_km"] is None for c in nearest)
 
 
 def test_an_erased_order_keeps_amounts_skus_dates_and_the_postal_area(

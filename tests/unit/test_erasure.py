@@ -50,6 +50,7 @@ def test_a_document_loses_the_customer_and_keeps_the_facts() -> None:
         "hold": {"rule": "manual", "reason": "asked", "note": None},
         "lines": [{"sku": "SKU-1", "note": "GRACE HOPPER calls at 5"}],
         "why": "the customer changed the address to Elbchaussee 42",
+        "nearest": [{"location_id": "ST-HAM", "distance_km": 3.2}],
     }
 
     assert personal.document(resent) == {
@@ -66,6 +67,7 @@ def test_a_document_loses_the_customer_and_keeps_the_facts() -> None:
         "hold": {"rule": "manual", "reason": ERASED, "note": None},
         "lines": [{"sku": "SKU-1", "note": ERASED}],
         "why": f"the customer changed the address to {ERASED}",
+        "nearest": [{"location_id": "ST-HAM", "distance_km": None}],
     }
 
 

@@ -5,7 +5,9 @@ accounting needs.
 What goes, replaced by a tombstone: the e-mail (`ERASED_EMAIL`), names, phone,
 street lines, city and coordinates of the delivery and billing addresses, and free
 text people wrote about the order (notes, reasons of holds, cancellations and
-rejections), since it may name the customer. What stays: amounts, currencies,
+rejections), since it may name the customer; the distances from locations to the
+customer that sourcing explanations show (from three they place the customer). What
+stays: amounts, currencies,
 lines (SKUs, quantities, prices), dates, statuses, the country, the region and the
 postal area (the first `POSTAL_AREA` characters of the postal code: a region for
 reports and tax, not a street), locations, carriers and tracking numbers, who did
@@ -96,7 +98,7 @@ class PersonalData:
             }
         if key in ("customer_email", "email") and isinstance(value, str):
             return ERASED_EMAIL
-        if key == "phone":
+        if key in ("phone", "distance_km"):  # distances to known places would place them
             return None
         if key in _FREE_TEXT and isinstance(value, str):
             return ERASED

@@ -88,6 +88,7 @@ def _erase(uow: UnitOfWork, orders: list[Order], now: datetime, by: str) -> Eras
         "orders": len(orders),
         "holds": sum(len(order.holds) for order in orders),
         "fulfillments": rejected,
+        "sourcing_decisions": uow.erasures.rewrite_decisions(ids, personal),
         "events": len(events),
         "webhook_deliveries": uow.erasures.rewrite_deliveries(events, personal),
         "idempotency_keys": uow.erasures.rewrite_answers(ids, personal),

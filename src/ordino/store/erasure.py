@@ -1,5 +1,5 @@
 """Where an erasure reaches beyond the orders' own rows: their events in the outbox
-(the timeline), the webhook deliveries made of them, the answers kept for
+(the timeline), their sourcing decisions, the webhook deliveries made of them, the answers kept for
 idempotency keys, the errors of jobs about them, the reasons of stock movements
 they caused; and the record of erasures.
 
@@ -26,6 +26,7 @@ from ordino.store.tables import (
     inventory_movements,
     jobs,
     outbox,
+    sourcing_decisions,
     webhook_deliveries,
 )
 
@@ -49,6 +50,21 @@ class SqlErasures:
             self.connection.execute(update(outbox).where(outbox.c.id == row.id).values(data=data))
             rewritten.append(Event(row.id, row.type, row.occurred_at, row.subject, data, row.seq))
         return rewritten
+
+    def rewrite_decisions(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """The orders' sourcing decisions: their explanations name distances to the
+        customer."""
+        s = sourcing_decisions.c
+        found = self.connection.execute(
+            select(s.order_id, s.seq, s.document).where(s.order_id.in_(order_ids))
+        ).all()
+        for row in found:
+            where = (s.order_id == row.order_id, s.seq == row.seq)
+            document = personal.document(row.document)
+            self.connection.execute(
+                update(sourcing_decisions).where(*where).values(document=document)
+            )
+        return len(found)
 
     def rewrite_deliveries(self, events: Sequence[Event], personal: PersonalData) -> int:
         """Every delivery of these events (delivered or waiting): its body is the event
