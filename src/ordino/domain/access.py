@@ -33,6 +33,7 @@ class Permission(StrEnum):
     ORDERS_SERVICE = "orders:service"  # notes on orders, notifications sent again
     REPORTS_READ = "reports:read"  # the dashboard's figures (KPIs) over every order
     PAYMENTS_REFUND = "payments:refund"  # refund what an order's card paid
+    PERSONAL_DATA = "personal-data:admin"  # a customer's data exported or erased
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
