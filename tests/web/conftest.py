@@ -115,6 +115,12 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     context.close()
 
 
+def overflow(page: Any) -> int:
+    """How far the page is wider than its window (0: no sideways scrolling)."""
+    width: int = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    return max(width, 0)
+
+
 def document(page: Any, name: str) -> None:
     """Save the page as docs show it, when asked to (ORDINO_SCREENSHOTS)."""
     folder = os.environ.get("ORDINO_SCREENSHOTS")

@@ -13,7 +13,7 @@ from ordino.services.users import create_user
 from ordino.store.tables import outbox
 from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.service.support import rows
-from tests.web.conftest import Served, document
+from tests.web.conftest import Served, document, overflow
 
 PHONE = {"width": 390, "height": 844}
 
@@ -53,12 +53,16 @@ def test_a_store_associate_accepts_picks_and_hands_over_with_the_code(
     create_user("sam", "correct horse battery", Role.STORE, served.uow(), served.clock(), "ST-HAM")
     page.set_viewport_size(PHONE)
 
-    page.goto(f"{served.url}/console/store")
+    page.goto(f"{served.url}/console")
     page.get_by_label("User name", exact=True).fill("sam")
     page.get_by_label("Password, or an API key").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{served.url}/console/store")  # where an associate lands
     to_accept = page.get_by_role("region", name="To accept (1)")
-    expect(to_accept).to_contain_text("SKU-1")
+    expect(to_accept).to_contain_text("Order P-1")
+    expect(to_accept).to_contain_text("For Ada Lovelace")
+    expect(to_accept).to_contain_text("2 \N{MULTIPLICATION SIGN} Rain jacket")
+    assert overflow(page) == 0  # a 390 px phone scrolls down, never sideways
     document(page, "console-store")
     to_accept.get_by_role("button", name="Accept").click()
     page.get_by_role("region", name="To pick (1)").get_by_role("button", name="Picked").click()

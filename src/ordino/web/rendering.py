@@ -22,6 +22,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ordino.web.menu import MENU
+
 HERE = Path(__file__).parent
 LANGUAGES = ("en", "de")  # the first is the default
 
@@ -33,6 +35,7 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.install_null_translations()  # type: ignore[attr-defined]
+_env.globals["MENU"] = MENU
 
 
 @cache
