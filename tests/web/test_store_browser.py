@@ -13,9 +13,7 @@ from ordino.services.users import create_user
 from ordino.store.tables import outbox
 from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.service.support import rows
-from tests.web.conftest import Served, document, overflow
-
-PHONE = {"width": 390, "height": 844}
+from tests.web.conftest import PHONE, Served, document, overflow
 
 
 def _pickup_order(served: Served) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ordino.web import words
 from ordino.web.menu import MENU
 
 HERE = Path(__file__).parent
@@ -36,6 +37,7 @@ _env = Environment(
 )
 _env.install_null_translations()  # type: ignore[attr-defined]
 _env.globals["MENU"] = MENU
+_env.globals["words"] = words
 
 
 @cache
