@@ -76,6 +76,20 @@ SHOPPER = {
 }
 
 
+# A parcel (a fulfillment order) in a shopper's words.
+PARCEL = {
+    "released": N_("being prepared"),
+    "accepted": N_("being prepared"),
+    "picked": N_("being prepared"),
+    "packed": N_("being prepared"),
+    "shipped": N_("on its way"),
+    "delivered": N_("delivered"),
+    "ready": N_("ready for you to collect"),
+    "picked_up": N_("collected"),
+    "not_collected": N_("not collected"),
+}
+
+
 def event(event_type: str) -> str:
     """The words for an event (to translate); one not known yet, spelled out."""
     spelled = event_type.rpartition(".")[2].replace("_", " ").capitalize()
@@ -109,3 +123,7 @@ def cost_parts(cost: Mapping[str, object]) -> list[tuple[str, object]]:
 
 def shopper(status: str) -> str:
     return SHOPPER.get(status, status)
+
+
+def shopper_parcel(status: str) -> str:
+    return PARCEL.get(status, status)
