@@ -64,6 +64,14 @@ def test_an_agent_finds_an_order_and_cancels_a_line(
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("row").filter(has_text="DC-BER")).to_contain_text("10")
     document(page, "console-inventory")
+    [other] = [
+        o for o in served.api.get("/v1/orders").json()["items"] if o["external_id"] == "W-1002"
+    ]
+    held = served.api.post(f"/v1/orders/{other['id']}/holds", json={"reason": "address check"})
+    assert held.status_code == 201
     page.get_by_role("link", name="Exceptions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Exceptions")
+    expect(page.get_by_role("region", name="On hold (1)")).to_contain_text(
+        "W-1002 · address check · by ORDINO_ADMIN_KEY"
+    )
     document(page, "console-exceptions")

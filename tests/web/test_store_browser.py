@@ -85,3 +85,30 @@ def test_a_store_associate_accepts_picks_and_hands_over_with_the_code(
     assert fo["status"] == "picked_up"
     timeline = served.api.get(f"/v1/orders/{order['id']}/timeline").json()["items"]
     assert all("pickup_code" not in e["details"] for e in timeline)
+
+
+def test_a_rejection_on_a_phone_is_confirmed_on_a_page_of_its_own(
+    served: Served, page: Any
+) -> None:
+    order = _pickup_order(served)
+    create_user("sam", "correct horse battery", Role.STORE, served.uow(), served.clock(), "ST-HAM")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{served.url}/console")
+    page.get_by_label("User name", exact=True).fill("sam")
+    page.get_by_label("Password, or an API key").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+
+    to_accept = page.get_by_role("region", name="To accept (1)")
+    to_accept.get_by_label("Reason").select_option("damaged")
+    to_accept.get_by_role("button", name="Reject").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reject P-1?")
+    assert overflow(page) == 0
+    document(page, "console-store-reject")
+    page.get_by_role("link", name="No, keep it").click()
+    expect(page.get_by_role("region", name="To accept (1)")).to_be_visible()
+    page.get_by_role("region", name="To accept (1)").get_by_role("button", name="Reject").click()
+    page.get_by_role("button", name="Yes, reject").click()
+
+    expect(page.get_by_role("status")).to_have_text("Done.")
+    [fo] = served.api.get(f"/v1/orders/{order['id']}").json()["fulfillments"]
+    assert (fo["status"], fo["reason"]) == ("rejected", "not-found")
