@@ -173,8 +173,8 @@ def _view(
     uow: UnitOfWork, order: Order, policy: SelfServicePolicy, now: datetime
 ) -> dict[str, Any]:
     events = uow.outbox.of_subject(f"order/{order.id}")
-    stores = {location.id: location for location in uow.network.all() if location.pickup}
-    return customer_view(order, events, stores, allowed(order, policy, now))
+    names = uow.catalog.names(line.sku for line in order.lines)
+    return customer_view(order, events, uow.network.all(), names, allowed(order, policy, now))
 
 
 def allowed(order: Order, policy: SelfServicePolicy, now: datetime) -> dict[str, bool]:

@@ -100,6 +100,14 @@ class SqlCatalog:
     def known(self, skus: Iterable[str]) -> set[str]:
         return _existing(self.connection, products.c.sku, skus)
 
+    def names(self, skus: Iterable[str]) -> dict[str, str]:
+        """The name of each SKU in the catalogue, by SKU (what people read)."""
+        wanted = sorted(set(skus))
+        query = select(products.c.sku, products.c.name).where(
+            one_of(self.connection, products.c.sku, wanted)
+        )
+        return {row.sku: row.name for row in self.connection.execute(query)}
+
 
 class SqlNetwork:
     def __init__(self, connection: Connection, changes: ChangeLog) -> None:
