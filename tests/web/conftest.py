@@ -28,6 +28,8 @@ from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
 from tests.conftest import ADMIN_KEY, Clock
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 CHROMIUM = os.environ.get("ORDINO_TEST_CHROMIUM", "/usr/bin/chromium")
 FAILURES = Path("test-results")
 
@@ -105,7 +107,7 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A page in a fresh context (its own cookies), English unless a test asks."""
     marker = request.node.get_closest_marker("browser_locale")
     locale = marker.args[0] if marker else "en-GB"
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale=locale, viewport=DESKTOP)
     opened = context.new_page()
     yield opened
     report = getattr(request.node, "report_call", None)
@@ -113,6 +115,12 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         FAILURES.mkdir(exist_ok=True)
         opened.screenshot(path=FAILURES / f"{request.node.name}.png", full_page=True)
     context.close()
+
+
+def overflow(page: Any) -> int:
+    """How far the page is wider than its window (0: no sideways scrolling)."""
+    width: int = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    return max(width, 0)
 
 
 def document(page: Any, name: str) -> None:

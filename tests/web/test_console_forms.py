@@ -166,6 +166,30 @@ def test_the_exceptions_page_lists_holds_and_waiting_orders_with_what_resolves_t
     assert "Jobs given up" not in page  # an admin's to requeue, not an agent's
 
 
+def test_an_agent_cancelling_every_unit_of_a_held_order_ends_its_hold(
+    console: TestClient, clock: Clock
+) -> None:
+    admin = _as_admin(console)
+    held = place(admin, ("SKU-1", 2), external_id="W-HELD")
+    assert admin.post(f"/v1/orders/{held['id']}/holds", json={"reason": "call"}).status_code == 201
+    console.headers.pop("Authorization")
+    create_user("ada", "correct horse battery", Role.AGENT, console.app.state.uow(), clock())  # type: ignore[attr-defined]
+    csrf = _sign_in(console, username="ada", password="correct horse battery")
+
+    form = {"csrf": csrf, "cancel-1": "2", "reason": "customer called"}
+    done = console.post(f"/console/orders/{held['id']}/cancellations", data=form)
+
+    assert done.status_code == 200
+    assert 'class="tag hold"' not in done.text
+    assert f'href="/console/orders/{held["id"]}"' not in console.get("/console/exceptions").text
+    [hold] = order_of(_as_admin(console), held["id"])["holds"]
+    assert (hold["status"], hold["resolved_by"], hold["note"]) == (
+        "cancelled",
+        "user:ada",
+        "customer called",
+    )
+
+
 def test_the_inventory_page_shows_a_sku_across_the_network_and_what_is_coming(
     console: TestClient,
 ) -> None:

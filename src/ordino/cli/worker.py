@@ -1,5 +1,7 @@
 """`ordino worker`: runs the jobs Ordino enqueues (ordino.services.work), as many
-workers as you like against one database; `--once` runs what is due and stops."""
+workers as you like against one database, and prunes what is past its retention
+every `ORDINO_PRUNE_SECONDS` (ordino.services.retention); `--once` runs what is due,
+prunes, and stops."""
 
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ import click
 
 from ordino.broker.http import post_json
 from ordino.cli.bench import database_option
+from ordino.config import Settings
 from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
+from ordino.services.retention import prune
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
 from ordino.store.engine import make_engine
@@ -50,11 +54,16 @@ def worker(database_url: str, once: bool, poll: float, lease: float) -> None:
     name = f"{socket.gethostname()}:{os.getpid()}"
     jobs = handlers(uow, capture, Outside(post_json, SandboxGateway(engine)), _now)
     runner = Worker(name, uow, _now, jobs, timedelta(seconds=lease))
+    settings, pruned_at = Settings.from_env(), None
     try:
         while True:
             ran = runner.run_until_idle()
             if ran:
                 click.echo(f"{_now().isoformat(timespec='seconds')} ran {ran} job(s)", err=True)
+            every = settings.prune_seconds
+            if every > 0 and (pruned_at is None or time.monotonic() - pruned_at >= every):
+                _prune(uow(), settings)
+                pruned_at = time.monotonic()
             if once:
                 return
             time.sleep(poll)
@@ -62,3 +71,13 @@ def worker(database_url: str, once: bool, poll: float, lease: float) -> None:
         pass
     finally:
         engine.dispose()
+
+
+def _prune(uow: SqlUnitOfWork, settings: Settings) -> None:
+    gone = prune(uow, settings.retention, _now())
+    if any(gone.values()):
+        click.echo(
+            f"{_now().isoformat(timespec='seconds')} pruned {gone['events']} event(s), "
+            f"{gone['webhook_deliveries']} webhook delivery(ies)",
+            err=True,
+        )

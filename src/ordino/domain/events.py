@@ -16,6 +16,7 @@ EVENT_TYPES = frozenset(
         "order.backorder_expected",
         "order.held",
         "order.hold_released",
+        "order.hold_cancelled",
         "order.cancelled",
         "order.lines_cancelled",
         "order.address_changed",
@@ -29,12 +30,18 @@ EVENT_TYPES = frozenset(
         "payment.captured",
         "payment.capture_declined",
         "payment.voided",
+        "payment.void_declined",
+        "payment.refund_requested",
+        "payment.refunded",
+        "payment.refund_declined",
         "fulfillment.released",
         "fulfillment.accepted",
         "fulfillment.rejected",
         "fulfillment.split",
         "fulfillment.changed",
         "fulfillment.cancelled",
+        "fulfillment.picked",  # fulfilling.progress: f"fulfillment.{target}"
+        "fulfillment.packed",
         "fulfillment.shipped",
         "fulfillment.delivered",
         "fulfillment.ready_for_pickup",
@@ -49,6 +56,7 @@ EVENT_TYPES = frozenset(
         "stock.ran_low",
         "stock.restocked",
         "inventory.fell_short",
+        "customer.erased",
     }
 )
 

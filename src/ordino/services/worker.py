@@ -35,11 +35,16 @@ class Worker:
     batch: int = 10
 
     def run_once(self) -> int:
-        """Claim the due jobs (up to a batch) and run them; how many were claimed."""
+        """Claim the due jobs (up to a batch) and run them; how many were claimed.
+        Claiming that fails (the database gone) claims nothing: the next look tries."""
         uow = self.uow()
-        with uow:
-            claimed = uow.jobs.claim(self.name, self.clock(), self.lease, self.batch)
-            uow.commit()
+        try:
+            with uow:
+                claimed = uow.jobs.claim(self.name, self.clock(), self.lease, self.batch)
+                uow.commit()
+        except Exception:  # the database, not a job: nothing was claimed
+            log.exception("claiming jobs failed")
+            return 0
         for job in claimed:
             self._run(job)
         return len(claimed)
@@ -68,19 +73,24 @@ class Worker:
             log.exception("job %s (%s) failed, attempt %d", job.id, job.kind, job.attempts)
             self._failed(job, f"{type(error).__name__}: {error}", job.attempts >= job.max_attempts)
             return
-        uow = self.uow()
-        with uow:
-            if not uow.jobs.done(job.id, self.name):
-                log.warning("job %s ran after its lease was lost; it runs again", job.id)
-            uow.commit()
+        self._settle(job, lambda uow: uow.jobs.done(job.id, self.name))
 
     def _failed(self, job: Job, error: str, dead: bool) -> None:
         now = self.clock()
         retry_at = None if dead else now + self.backoff.wait(job.attempts)
+        self._settle(job, lambda uow: uow.jobs.failed(job.id, self.name, error, now, retry_at))
+
+    def _settle(self, job: Job, record: Callable[[UnitOfWork], bool]) -> None:
+        """Record how the job went. If that fails (the database gone), the job keeps
+        its lease until it runs out, and is run again: handlers are idempotent."""
         uow = self.uow()
-        with uow:
-            uow.jobs.failed(job.id, self.name, error, now, retry_at)
-            uow.commit()
+        try:
+            with uow:
+                if not record(uow):
+                    log.warning("job %s ran after its lease was lost; it runs again", job.id)
+                uow.commit()
+        except Exception:
+            log.exception("recording job %s (%s) failed; it runs again", job.id, job.kind)
 
 
 def enqueue(uow: UnitOfWork, job: Job, now: datetime) -> bool:

@@ -113,6 +113,14 @@ class SqlCatalog:
             found.setdefault(row.sku, set()).update([row.currency] if row.currency else [])
         return {sku: frozenset(currencies) for sku, currencies in found.items()}
 
+    def names(self, skus: Iterable[str]) -> dict[str, str]:
+        """The name of each SKU in the catalogue, by SKU (what people read)."""
+        wanted = sorted(set(skus))
+        query = select(products.c.sku, products.c.name).where(
+            one_of(self.connection, products.c.sku, wanted)
+        )
+        return {row.sku: row.name for row in self.connection.execute(query)}
+
 
 class SqlNetwork:
     def __init__(self, connection: Connection, changes: ChangeLog) -> None:

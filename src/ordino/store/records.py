@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -82,6 +83,11 @@ class SqlApiKeys:
         if row is None:
             return None
         return ApiKey(row.id, Role(row.role), row.name, row.channel, row.location_id)
+
+    def names(self, key_ids: Sequence[str]) -> dict[str, str | None]:
+        """The name each key was given (None: none), by id: who acted, as people read it."""
+        query = select(api_keys.c.id, api_keys.c.name).where(api_keys.c.id.in_(set(key_ids)))
+        return {row.id: row.name for row in self.connection.execute(query)}
 
 
 class SqlUsers:

@@ -25,12 +25,14 @@ from ordino.services import (
     servicing,
     users,
 )
+from ordino.web.menu import home_of
 from ordino.web.rendering import render
 from ordino.web.session import (
     Posted,
     Principal,
     allowed,
     csrf_token,
+    principal,
     sign_in,
     sign_out,
 )
@@ -40,19 +42,20 @@ PAGE = 25
 
 
 @router.get("")
-def home() -> Response:
-    return RedirectResponse("/console/orders", status_code=303)
+def home(request: Request) -> Response:
+    """Where the signed-in person starts (a store associate: their queue)."""
+    return RedirectResponse(home_of(principal(request).role), status_code=303)
 
 
 @router.get("/sign-in")
-def sign_in_page(request: Request, next: str = "/console/orders") -> Response:
+def sign_in_page(request: Request, next: str = "/console") -> Response:
     context = {"next": _local(next), "failed": False, "csrf": csrf_token(request)}
     return render(request, "console/sign_in.html", context)
 
 
 @router.post("/sign-in")
 def sign_in_submit(request: Request, form: Posted) -> Response:
-    state, target = request.app.state, _local(str(form.get("next") or "/console/orders"))
+    state, target = request.app.state, _local(str(form.get("next") or "/console"))
     username, secret = str(form.get("username") or ""), str(form.get("password") or "")
     found: Principal | None = None
     if username:

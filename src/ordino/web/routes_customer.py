@@ -91,7 +91,7 @@ def pickup_page(request: Request, token: str) -> Response:
     except OrdinoError as error:
         return _page(request, token, error.code)
     context = {"csrf": csrf_token(request), "token": token, "order": order, "stores": stores}
-    return render(request, "customer/pickup.html", context)
+    return render(request, "customer/pickup.html", context, time_zone=order["time_zone"])
 
 
 @router.post("/{token}/pickup")
@@ -131,7 +131,8 @@ def _page(request: Request, token: str, problem: str | None = None) -> Response:
         "problem": problem,
         "done": request.query_params.get("done") == "1" and problem is None,
     }
-    return render(request, "customer/order.html", context, 200 if problem is None else 409)
+    status = 200 if problem is None else 409
+    return render(request, "customer/order.html", context, status, order["time_zone"])
 
 
 def _bad_link(request: Request, error: OrdinoError) -> Response:

@@ -3,7 +3,7 @@ every channel already named (by orders, keys, users, views, sourcing profiles)
 becomes a known one with the default settings, so nothing that worked stops
 
 Revision ID: 0028_input_limits
-Revises: 0025_self_service
+Revises: 0027_privacy
 Create Date: 2026-12-01 12:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0028_input_limits"
-down_revision: str | None = "0025_self_service"
+down_revision: str | None = "0027_privacy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
