@@ -6,8 +6,12 @@ amazon, zalando, store, shop and bench: tests/conftest.py.)"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi.testclient import TestClient
 
+from ordino.domain.access import Role
+from ordino.services.access import authenticate
 from tests.builders import an_order_body
 from tests.e2e.support import fields, levels, network, refused, stock
 
@@ -101,3 +105,26 @@ def test_views_and_profiles_list_known_channels_only(api: TestClient) -> None:
     assert fields(sourcing) == ["channels"]
     assert [v["name"] for v in api.get("/v1/availability-views").json()["items"]] == ["default"]
     assert api.get("/v1/sourcing-profiles").json()["items"] == []
+
+
+def test_a_channels_settings_are_configuration_recorded_with_their_author(
+    api: TestClient, key_for: Callable[[Role], str]
+) -> None:
+    secret = key_for(Role.ADMIN)
+    key = authenticate(secret, api.app.state.uow(), None)  # type: ignore[attr-defined]
+    assert key is not None
+    admin = {"Authorization": f"Bearer {secret}"}
+
+    api.put("/v1/channels/b2b", json={"max_line_quantity": 500}, headers=admin)
+    api.put("/v1/channels/b2b", json={"max_line_quantity": 800}, headers=admin)
+
+    found = api.get("/v1/configuration-changes", params={"kind": "channel"}).json()["items"]
+    assert [(c["action"], c["version"], c["by"], c["changes"]) for c in found] == [
+        (
+            "changed",
+            2,
+            f"key:{key.id}",
+            [{"path": "max_line_quantity", "before": 500, "after": 800}],
+        ),
+        ("created", 1, f"key:{key.id}", []),
+    ]

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, OptionalText, Strict
 from ordino.api.security import require
-from ordino.domain.access import Permission
+from ordino.domain.access import ApiKey, Permission
 from ordino.domain.channels import DEFAULT_MAX_LINE_QUANTITY, MAX_LINE_QUANTITY, Channel
 from ordino.services import channels
 
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/channels")
 
 NamePath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 READ = [Depends(require(Permission.AVAILABILITY_READ))]
-WRITE = [Depends(require(Permission.NETWORK_WRITE))]
+Writer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]
 
 
 class ChannelIn(Strict):
@@ -48,11 +48,13 @@ def list_channels(request: Request) -> Response:
     return JSONResponse({"items": channels.list_channels(unit_of_work(request))})
 
 
-@router.put("/{name}", response_model=ChannelOut, dependencies=WRITE)
-def put_channel(name: NamePath, body: ChannelIn, request: Request) -> Response:
-    """Configure a channel (which makes it known) or change its settings."""
+@router.put("/{name}", response_model=ChannelOut)
+def put_channel(name: NamePath, body: ChannelIn, request: Request, caller: Writer) -> Response:
+    """Configure a channel (which makes it known) or change its settings; the change
+    is recorded with its author (`GET /v1/configuration-changes?kind=channel`)."""
     channel = Channel(name, body.max_line_quantity, body.description)
-    created, answer = channels.put_channel(channel, unit_of_work(request), clock(request))
+    uow, now = unit_of_work(request), clock(request)
+    created, answer = channels.put_channel(channel, uow, now, f"key:{caller.id}")
     return JSONResponse(answer, status_code=201 if created else 200)
 
 

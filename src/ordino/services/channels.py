@@ -8,17 +8,29 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.channels import Channel, channel_document
+from ordino.domain.configuration import ConfigurationKind
 from ordino.errors import FieldError, InvalidInput, NotFound
+from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.unit_of_work import UnitOfWork
 
 
-def put_channel(channel: Channel, uow: UnitOfWork, now: datetime) -> tuple[bool, dict[str, Any]]:
-    """Create or replace; True when created."""
+def put_channel(
+    channel: Channel, uow: UnitOfWork, now: datetime, by: str = ORDINO
+) -> tuple[bool, dict[str, Any]]:
+    """Create or replace; True when created. The change is recorded, with `by`."""
     with uow:
+        before = uow.channels.get(channel.name)
         created = uow.channels.put(channel, now)
         stored = uow.channels.get(channel.name)
+        assert stored is not None
+        record(
+            uow,
+            (ConfigurationKind.CHANNEL, channel.name, stored[1]),
+            None if before is None else channel_document(before[0]),
+            channel_document(channel),
+            Changed(by, now),
+        )
         uow.commit()
-    assert stored is not None
     return created, channel_answer(*stored)
 
 

@@ -19,7 +19,7 @@ from ordino.domain.availability import (
     view_document,
 )
 from ordino.domain.catalog import Product
-from ordino.domain.channels import Channel
+from ordino.domain.channels import Channel, channel_document
 from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point, PostalCode
@@ -143,6 +143,8 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
     record_counts(uow, counts, source)
     for channel in demo_channels():
         uow.channels.put(channel, now)
+        what = (ConfigurationKind.CHANNEL, channel.name, 1)
+        record(uow, what, None, channel_document(channel), Changed("demo", now))
     for view in demo_views():
         uow.views.put(view, now)
         what = (ConfigurationKind.AVAILABILITY_VIEW, view.name, 1)
