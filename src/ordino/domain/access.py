@@ -9,6 +9,8 @@ from enum import StrEnum
 from ordino.domain.orders import OrderScope
 from ordino.errors import Forbidden
 
+ENVIRONMENT = "environment"  # the id of ORDINO_ADMIN_KEY's access
+
 
 class Role(StrEnum):
     ADMIN = "admin"  # everything, including the network and catalogue

@@ -11,13 +11,12 @@ import hmac
 import secrets
 from datetime import datetime
 
-from ordino.domain.access import ApiKey, Role
+from ordino.domain.access import ENVIRONMENT, ApiKey, Role
 from ordino.domain.ids import new_id
 from ordino.errors import InvalidInput
 from ordino.services.unit_of_work import UnitOfWork
 
 PREFIX = "ordino_"
-ENVIRONMENT = "environment"  # the id of ORDINO_ADMIN_KEY's access
 
 
 def hash_key(key: str) -> str:
@@ -57,15 +56,3 @@ def authenticate(key: str, uow: UnitOfWork, admin_key: str | None) -> ApiKey | N
         return ApiKey(ENVIRONMENT, Role.ADMIN, "ORDINO_ADMIN_KEY")
     with uow:
         return uow.keys.find(hash_key(key))
-
-
-def still_valid(access: ApiKey, user: bool, uow: UnitOfWork, admin_key: str | None) -> bool:
-    """A signed-in person's access holds still: their user is not disabled (`user`),
-    or their key not revoked (the environment's, while it is set)."""
-    if access.id == ENVIRONMENT:
-        return admin_key is not None
-    with uow:
-        if user:
-            found = uow.users.find(access.name or "")
-            return found is not None and found[0].id == access.id
-        return uow.keys.active(access.id)

@@ -1,18 +1,18 @@
-"""Idempotency records, API keys and console users."""
+"""Idempotency records, API keys, console users and their sessions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.access import ApiKey, Role
+from ordino.domain.access import ENVIRONMENT, ApiKey, Role
 from ordino.domain.idempotency import StoredAnswer
 from ordino.errors import AlreadyExists
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import api_keys, idempotency_keys, users
+from ordino.store.tables import api_keys, console_sessions, idempotency_keys, users
 
 
 class SqlIdempotency:
@@ -131,3 +131,69 @@ class SqlUsers:
             return None
         access = ApiKey(row.id, Role(row.role), row.username, row.channel, row.location_id)
         return access, row.password_hash
+
+
+class SqlSessions:
+    """Console sessions by their token's hash. A session is open until it ends or
+    expires, and while its user is not disabled or its key not revoked."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(
+        self, token_hash: str, kind: str, principal_id: str, now: datetime, until: datetime
+    ) -> None:
+        self.connection.execute(
+            insert(console_sessions).values(
+                token_hash=token_hash,
+                kind=kind,
+                principal_id=principal_id,
+                started_at=now,
+                expires_at=until,
+            )
+        )
+
+    def open_for(self, token_hash: str, now: datetime) -> str | None:
+        """The principal of the open session of that token (None: there is none)."""
+        s = console_sessions.c
+        holds = or_(
+            and_(
+                s.kind == "user",
+                exists().where(users.c.id == s.principal_id, users.c.disabled_at.is_(None)),
+            ),
+            and_(s.kind == "key", s.principal_id == ENVIRONMENT),
+            and_(
+                s.kind == "key",
+                exists().where(api_keys.c.id == s.principal_id, api_keys.c.revoked_at.is_(None)),
+            ),
+        )
+        query = select(s.principal_id).where(
+            s.token_hash == token_hash, s.ended_at.is_(None), s.expires_at > now, holds
+        )
+        found: str | None = self.connection.scalar(query)
+        return found
+
+    def end(
+        self, now: datetime, token_hash: str | None = None, principal_id: str | None = None
+    ) -> int:
+        """End the session of a token, or every open one of a principal; how many."""
+        s = console_sessions.c
+        which = s.token_hash == token_hash if token_hash else s.principal_id == principal_id
+        statement = update(console_sessions).where(which, s.ended_at.is_(None), s.expires_at > now)
+        return int(self.connection.execute(statement.values(ended_at=now)).rowcount)
+
+    def open_counts(self, now: datetime) -> dict[str, int]:
+        """Open sessions per principal (user or key id)."""
+        s = console_sessions.c
+        query = (
+            select(s.principal_id, func.count())
+            .where(s.ended_at.is_(None), s.expires_at > now)
+            .group_by(s.principal_id)
+        )
+        return {principal: int(count) for principal, count in self.connection.execute(query)}
+
+    def prune(self, before: datetime) -> None:
+        """Forget sessions that expired or ended before `before`."""
+        s = console_sessions.c
+        gone = or_(s.expires_at < before, s.ended_at < before)
+        self.connection.execute(delete(console_sessions).where(gone))

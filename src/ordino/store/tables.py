@@ -663,6 +663,21 @@ users = Table(
     Column("disabled_at", UTCDateTime),
 )
 
+# Console sessions, kept on the server so that signing out (or an admin) ends them:
+# the cookie holds a random token, the table its SHA-256. `kind` is user or key, and
+# `principal_id` the user's or key's id (`environment`: ORDINO_ADMIN_KEY).
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("kind", String(8), nullable=False),
+    Column("principal_id", String(32), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime),
+    Index("ix_console_sessions_principal_id", "principal_id"),
+)
+
 # Work for the worker (ordino.domain.jobs): claimed with a lease, retried with
 # backoff, dead when out of attempts. Done jobs are deleted; dead ones kept.
 jobs = Table(

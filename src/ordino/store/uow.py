@@ -38,7 +38,7 @@ from ordino.store.promising import (
     SqlLocationCosts,
     SqlOperations,
 )
-from ordino.store.records import SqlApiKeys, SqlIdempotency, SqlUsers
+from ordino.store.records import SqlApiKeys, SqlIdempotency, SqlSessions, SqlUsers
 from ordino.store.signals import SqlSignals
 from ordino.store.sourcing import SqlSourcingDecisions
 from ordino.store.supply import SqlSupply
@@ -82,6 +82,7 @@ class SqlUnitOfWork:
         self.idempotency = SqlIdempotency(connection, self._pending)
         self.keys = SqlApiKeys(connection)
         self.users = SqlUsers(connection)
+        self.sessions = SqlSessions(connection)
         self.operations = SqlOperations(connection, changes)
         self.carriers = SqlNamedDocuments(
             connection,
