@@ -425,6 +425,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/inventory/{location_id}/{sku}/movements",
         "/v1/jobs/dead",
         "/v1/jobs/{job_id}/requeue",
+        "/v1/keys",
+        "/v1/keys/{key_id}",
         "/v1/locations/{location_id}",
         "/v1/locations/{location_id}/costs",
         "/v1/locations/{location_id}/operations",

@@ -22,6 +22,7 @@ from ordino.api import (
     routes_fulfillments,
     routes_inventory,
     routes_jobs,
+    routes_keys,
     routes_network,
     routes_orders,
     routes_pipelines,
@@ -36,6 +37,7 @@ from ordino.api.security import KeyCache
 from ordino.broker.http import post_json
 from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
+from ordino.domain.changes import Change
 from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.links import Links
@@ -66,6 +68,7 @@ ROUTERS = (
     routes_webhooks.router,
     routes_analytics.router,
     routes_self_service.router,
+    routes_keys.router,
 )
 
 
@@ -110,10 +113,16 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     redact_access_log()
     engine = make_engine(settings.database_url, settings.pool_size)
     picture = StockPicture(settings.cache_positions)
-    feed = change_feed(engine, picture.forget)
+    key_cache = KeyCache()
+
+    def heard(change: Change) -> None:
+        picture.forget(change)
+        key_cache.heard(change)
+
+    feed = change_feed(engine, heard)
 
     def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, on_commit=picture.forget)
+        return SqlUnitOfWork(engine, on_commit=heard)
 
     sqlite = engine.dialect.name == "sqlite"
     promising = Promising(picture, transit=_transit(settings))
@@ -159,7 +168,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     # Without a secret, a random one: links die with the process (docs/self-service.md).
     secret = settings.secret_key or secrets.token_urlsafe(32)
     app.state.self_service = SelfService(Links(secret), capture)
-    app.state.key_cache = KeyCache()
+    app.state.key_cache = key_cache
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)

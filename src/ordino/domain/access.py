@@ -34,6 +34,7 @@ class Permission(StrEnum):
     HOLDS_MANAGE = "holds:manage"  # hold orders by hand, release holds, cancel from them
     ORDERS_SERVICE = "orders:service"  # notes on orders, notifications sent again
     REPORTS_READ = "reports:read"  # the dashboard's figures (KPIs) over every order
+    ACCESS_ADMIN = "access:admin"  # API keys, console users and their sessions
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, sele
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.access import ENVIRONMENT, ApiKey, Role
+from ordino.domain.changes import ChangeLog
 from ordino.domain.idempotency import StoredAnswer
 from ordino.errors import AlreadyExists
 from ordino.store.pending import PendingWrites
@@ -46,8 +47,12 @@ class SqlIdempotency:
 
 
 class SqlApiKeys:
-    def __init__(self, connection: Connection) -> None:
+    """Keys by the hash of the key. Revoking one records an access change, so every
+    process's cache of keys hears of it (`ordino.store.listen`)."""
+
+    def __init__(self, connection: Connection, changes: ChangeLog) -> None:
         self.connection = connection
+        self.changes = changes
 
     def add(self, key: ApiKey, key_hash: str, now: datetime) -> None:
         self.connection.execute(
@@ -68,6 +73,27 @@ class SqlApiKeys:
             api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None)
         )
         return self.connection.execute(query).first() is not None
+
+    def all(self) -> list[tuple[ApiKey, datetime, datetime | None]]:
+        """Every key (never its hash), when it was created and revoked, oldest first."""
+        rows = self.connection.execute(select(api_keys).order_by(api_keys.c.id))
+        return [
+            (
+                ApiKey(r.id, Role(r.role), r.name, r.channel, r.location_id),
+                r.created_at,
+                r.revoked_at,
+            )
+            for r in rows
+        ]
+
+    def revoke(self, key_id: str, now: datetime) -> bool | None:
+        """Revoke the key: True; False if it was revoked already; None if there is none."""
+        k = api_keys.c
+        statement = update(api_keys).where(k.id == key_id, k.revoked_at.is_(None))
+        if self.connection.execute(statement.values(revoked_at=now)).rowcount:
+            self.changes.access = True
+            return True
+        return False if self.connection.scalar(select(k.id).where(k.id == key_id)) else None
 
     def find(self, key_hash: str) -> ApiKey | None:
         row = self.connection.execute(

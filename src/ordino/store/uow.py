@@ -80,7 +80,7 @@ class SqlUnitOfWork:
         self.events = SqlEvents(self._pending)
         self.orders = SqlOrders(connection, self._pending)
         self.idempotency = SqlIdempotency(connection, self._pending)
-        self.keys = SqlApiKeys(connection)
+        self.keys = SqlApiKeys(connection, changes)
         self.users = SqlUsers(connection)
         self.sessions = SqlSessions(connection)
         self.operations = SqlOperations(connection, changes)
