@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ordino.domain.access import Role
-from ordino.services.users import create_user
+from ordino.services.users import create_user, set_password
 from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import network, order_of, place, stock
 from tests.web.test_console_forms import _as_admin, _sign_in
@@ -56,3 +56,16 @@ def test_a_cookie_copied_before_signing_out_works_no_more(
     assert page.headers["location"].startswith("/console/sign-in")
     assert action.status_code == 303
     assert order_of(_as_admin(console), order["id"])["lines"][0]["cancelled"] == 0
+
+
+def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(
+    console: TestClient, clock: Clock
+) -> None:
+    _signed_in(console, clock, "user")
+    other = TestClient(console.app)
+    _signed_in(other, clock, "key")
+
+    set_password("ada", "another good password", console.app.state.uow(), clock())  # type: ignore[attr-defined]
+
+    assert console.get("/console/orders", follow_redirects=False).status_code == 303
+    assert other.get("/console/orders", follow_redirects=False).status_code == 200

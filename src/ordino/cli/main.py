@@ -262,11 +262,11 @@ def users_disable(database_url: str, username: str) -> None:
 @click.option("--username", required=True)
 @click.password_option(help="At least 10 characters; asked for when not given.")
 def users_password(database_url: str, username: str, password: str) -> None:
-    """Give the user a new password."""
+    """Give the user a new password; the sessions they hold end."""
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         try:
-            set_password(username, password, SqlUnitOfWork(engine))
+            set_password(username, password, SqlUnitOfWork(engine), _now())
         except (InvalidInput, NotFound) as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"user {username} has a new password")

@@ -78,6 +78,7 @@ def revoke_key(key_id: str, uow: UnitOfWork, now: datetime) -> None:
     with uow:
         if uow.keys.revoke(key_id, now) is None:
             raise NotFound(f"no key {key_id!r}", extra={"key_id": key_id})
+        uow.sessions.end(now, principal_id=key_id)
         uow.commit()
 
 

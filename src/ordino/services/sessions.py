@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from ordino.domain.access import ENVIRONMENT, ApiKey
 from ordino.services.unit_of_work import UnitOfWork
@@ -59,3 +60,29 @@ def end_all(principal_id: str, uow: UnitOfWork, now: datetime) -> int:
         ended = uow.sessions.end(now, principal_id=principal_id)
         uow.commit()
     return ended
+
+
+def overview(uow: UnitOfWork, now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """Who holds access: every console user and API key (never a key or a hash),
+    each with their open sessions."""
+    with uow:
+        people, keys, counts = uow.users.all(), uow.keys.all(), uow.sessions.open_counts(now)
+    users = [
+        {"username": user.name, "role": str(user.role), "location_id": user.location_id}
+        | {"disabled": disabled, "sessions": counts.get(user.id, 0)}
+        for user, disabled in people
+    ]
+    return {
+        "users": users,
+        "keys": [
+            {"id": key.id, "name": key.name, "role": str(key.role), "scope": _scope(key)}
+            | {"created_at": created, "revoked_at": revoked, "sessions": counts.get(key.id, 0)}
+            for key, created, revoked in keys
+        ],
+    }
+
+
+def _scope(key: ApiKey) -> str | None:
+    if key.channel is not None:
+        return f"channel {key.channel}"
+    return None if key.location_id is None else f"location {key.location_id}"

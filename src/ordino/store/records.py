@@ -148,6 +148,13 @@ class SqlUsers:
         statement = update(users).where(users.c.username == username).values(**values)
         return bool(self.connection.execute(statement).rowcount)
 
+    def id_of(self, username: str) -> str | None:
+        """The user's id, disabled or not (None: no such user)."""
+        found: str | None = self.connection.scalar(
+            select(users.c.id).where(users.c.username == username)
+        )
+        return found
+
     def find(self, username: str) -> tuple[ApiKey, str] | None:
         """The user's access and password hash (None: no such user, or disabled)."""
         row = self.connection.execute(

@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ordino.web import (
+    routes_access,
     routes_console,
     routes_customer,
     routes_dashboard,
@@ -80,6 +81,7 @@ def install(app: FastAPI, secret: str) -> None:
     app.include_router(routes_inventory.router)
     app.include_router(routes_dashboard.router)
     app.include_router(routes_customer.router)
+    app.include_router(routes_access.router)
     app.add_exception_handler(SignInNeeded, _to_sign_in)
     app.add_exception_handler(NotAllowed, _not_allowed)
     app.add_exception_handler(BadForm, _bad_form)
