@@ -37,6 +37,8 @@ class Settings:
     secret_key: str | None = None
     # The time zone the pages show times in.
     time_zone: str = "UTC"
+    # Threads that verify console passwords (argon2), apart from the API's threads.
+    password_threads: int = 1
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -53,4 +55,5 @@ class Settings:
             promise_confidence=float(os.environ.get("ORDINO_PROMISE_CONFIDENCE", "0.95")),
             secret_key=os.environ.get("ORDINO_SECRET_KEY") or None,
             time_zone=os.environ.get("ORDINO_TIME_ZONE", "UTC"),
+            password_threads=int(os.environ.get("ORDINO_PASSWORD_THREADS", "1")),
         )

@@ -13,6 +13,7 @@
     │   ├── PromiseUnavailable    promise-unavailable     the delivery option chosen is not kept now
     │   └── NotAllowed            not-allowed             the self-service policy refuses it now
     ├── Unauthenticated       unauthenticated         no valid API key
+    ├── TooManyAttempts       too-many-attempts       too many guesses: wait `retry_after` s
     └── Forbidden             forbidden               the key's role may not do this
         ├── LinkExpired           link-expired            a customer's link is past its time
         └── LinkInvalid           link-invalid            a customer's link is not Ordino's
@@ -122,6 +123,13 @@ class NotAllowed(Conflict):
 class Unauthenticated(OrdinoError):
     code: ClassVar[str] = "unauthenticated"
     title: ClassVar[str] = "Unauthenticated"
+
+
+@dataclass
+class TooManyAttempts(OrdinoError):
+    retry_after: int = 0  # seconds until the subject may try again
+    code: ClassVar[str] = "too-many-attempts"
+    title: ClassVar[str] = "Too many attempts"
 
 
 @dataclass

@@ -47,14 +47,26 @@ def create_user(
 
 def sign_in(username: str, password: str, uow: UnitOfWork) -> ApiKey | None:
     """The user's access if the password is theirs; None otherwise."""
+    user, stored = password_of(username, uow)
+    return user if verify(stored, password) and user is not None else None
+
+
+def password_of(username: str, uow: UnitOfWork) -> tuple[ApiKey | None, str]:
+    """The user's access and password hash; for no such (or a disabled) user, None
+    and a hash no password matches, to verify all the same (the same time taken)."""
     with uow:
         found = uow.users.find(username)
-    stored = found[1] if found is not None else _NOBODY
+    return (None, _NOBODY) if found is None else found
+
+
+def verify(stored: str, password: str) -> bool:
+    """Whether `password` is the one hashed in `stored`: the slow part (argon2), which
+    the console runs on an executor of its own (`ordino.web.pages`)."""
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
-        return None
-    return found[0] if found is not None else None
+        return False
+    return True
 
 
 def list_users(uow: UnitOfWork) -> list[dict[str, object]]:

@@ -678,6 +678,16 @@ console_sessions = Table(
     Index("ix_console_sessions_principal_id", "principal_id"),
 )
 
+# Attempts at guessing (ordino.domain.throttling): per subject (an account, an order
+# number, a client address), the attempts counted in its window and when it began.
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("subject", String(255), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("window_started_at", UTCDateTime, nullable=False),
+)
+
 # Work for the worker (ordino.domain.jobs): claimed with a lease, retried with
 # backoff, dead when out of attempts. Done jobs are deleted; dead ones kept.
 jobs = Table(

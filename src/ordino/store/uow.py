@@ -19,6 +19,7 @@ from ordino.domain.holds import hold_rule_document, hold_rule_from_document
 from ordino.domain.pipelines import order_type_document, order_type_from_document
 from ordino.domain.self_service import POLICY_NAME, policy_document, policy_from_document
 from ordino.store.analytics import SqlAnalytics
+from ordino.store.attempts import SqlAttempts
 from ordino.store.audit import SqlAudit
 from ordino.store.breaches import SqlBreaches
 from ordino.store.catalog import SqlCatalog, SqlNetwork
@@ -83,6 +84,7 @@ class SqlUnitOfWork:
         self.keys = SqlApiKeys(connection, changes)
         self.users = SqlUsers(connection)
         self.sessions = SqlSessions(connection)
+        self.attempts = SqlAttempts(connection)
         self.operations = SqlOperations(connection, changes)
         self.carriers = SqlNamedDocuments(
             connection,

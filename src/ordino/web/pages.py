@@ -4,6 +4,7 @@ not, or a form's CSRF token is wrong."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -71,7 +72,14 @@ class Pages:
 
 
 def install(app: FastAPI, secret: str) -> None:
-    """`secret` signs the session cookies (ORDINO_SECRET_KEY, or the process's own)."""
+    """`secret` signs the session cookies (ORDINO_SECRET_KEY, or the process's own).
+
+    Console passwords are verified on an executor of their own (`hashing`): argon2
+    is slow on purpose, and a flood of sign-ins must never take the threads (and
+    database connections) the API's routes run on."""
+    app.state.hashing = ThreadPoolExecutor(
+        app.state.settings.password_threads, thread_name_prefix="ordino-passwords"
+    )
     app.add_middleware(Pages, secret=secret)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(routes_console.router)

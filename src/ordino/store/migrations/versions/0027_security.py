@@ -1,4 +1,4 @@
-"""security: console sessions kept on the server
+"""security: console sessions kept on the server; attempts counted against guessing
 
 Revision ID: 0027_security
 Revises: 0025_self_service
@@ -30,8 +30,16 @@ def upgrade() -> None:
     op.create_index(
         "ix_console_sessions_principal_id", "console_sessions", ["principal_id"], unique=False
     )
+    op.create_table(
+        "attempts",
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("window_started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("subject", name=op.f("pk_attempts")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("attempts")
     op.drop_index("ix_console_sessions_principal_id", table_name="console_sessions")
     op.drop_table("console_sessions")
