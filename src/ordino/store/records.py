@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.access import ENVIRONMENT, ApiKey, Role
@@ -13,7 +14,7 @@ from ordino.domain.changes import ChangeLog
 from ordino.domain.idempotency import StoredAnswer
 from ordino.errors import AlreadyExists
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import api_keys, console_sessions, idempotency_keys, users
+from ordino.store.tables import api_keys, console_sessions, idempotency_keys, server_keys, users
 
 
 class SqlIdempotency:
@@ -230,3 +231,29 @@ class SqlSessions:
         s = console_sessions.c
         gone = or_(s.expires_at < before, s.ended_at < before)
         self.connection.execute(delete(console_sessions).where(gone))
+
+
+class SqlServerKeys:
+    """Keys Ordino made itself, by name: made once, kept (`ordino.services.server_keys`)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, name: str) -> str | None:
+        found: str | None = self.connection.scalar(
+            select(server_keys.c.key).where(server_keys.c.name == name)
+        )
+        return found
+
+    def keep(self, name: str, candidate: str, now: datetime) -> str:
+        """The key of that name: `candidate` if there was none (a concurrent maker's
+        if it won the race)."""
+        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
+        self.connection.execute(
+            dialect.insert(server_keys)
+            .values(name=name, key=candidate, created_at=now)
+            .on_conflict_do_nothing()
+        )
+        kept = self.get(name)
+        assert kept is not None
+        return kept

@@ -688,6 +688,16 @@ attempts = Table(
     Column("window_started_at", UTCDateTime, nullable=False),
 )
 
+# Keys Ordino made itself (ordino.services.server_keys): without ORDINO_SECRET_KEY,
+# the key webhook secrets are sealed under is made once and kept here.
+server_keys = Table(
+    "server_keys",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("key", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 # Work for the worker (ordino.domain.jobs): claimed with a lease, retried with
 # backoff, dead when out of attempts. Done jobs are deleted; dead ones kept.
 jobs = Table(
@@ -727,7 +737,8 @@ webhook_subscriptions = Table(
     Column("id", String(32), primary_key=True),
     Column("url", String(2000), nullable=False),
     Column("event_types", Document, nullable=False),
-    Column("secret", String(128), nullable=False),
+    # The secret deliveries are signed with, sealed (ordino.domain.sealing): never in clear.
+    Column("sealed_secret", String(512), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
 

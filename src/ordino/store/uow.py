@@ -39,7 +39,13 @@ from ordino.store.promising import (
     SqlLocationCosts,
     SqlOperations,
 )
-from ordino.store.records import SqlApiKeys, SqlIdempotency, SqlSessions, SqlUsers
+from ordino.store.records import (
+    SqlApiKeys,
+    SqlIdempotency,
+    SqlServerKeys,
+    SqlSessions,
+    SqlUsers,
+)
 from ordino.store.signals import SqlSignals
 from ordino.store.sourcing import SqlSourcingDecisions
 from ordino.store.supply import SqlSupply
@@ -85,6 +91,7 @@ class SqlUnitOfWork:
         self.users = SqlUsers(connection)
         self.sessions = SqlSessions(connection)
         self.attempts = SqlAttempts(connection)
+        self.server_keys = SqlServerKeys(connection)
         self.operations = SqlOperations(connection, changes)
         self.carriers = SqlNamedDocuments(
             connection,
