@@ -42,6 +42,8 @@ class Settings:
     run_secret: str | None = None
     # Webhook receivers on loopback or private addresses (tests, a local demo).
     webhook_allow_private: bool = False
+    # The session cookie always Secure (else: when the request came over https).
+    secure_cookies: bool = False
     # The time zone the pages show times in.
     time_zone: str = "UTC"
     # Threads that verify console passwords (argon2), apart from the API's threads.
@@ -72,6 +74,7 @@ class Settings:
             ),
             run_secret=os.environ.get("ORDINO_RUN_SECRET") or None,
             webhook_allow_private=_flag(os.environ.get("ORDINO_WEBHOOK_ALLOW_PRIVATE")),
+            secure_cookies=_flag(os.environ.get("ORDINO_SECURE_COOKIES")),
             time_zone=os.environ.get("ORDINO_TIME_ZONE", "UTC"),
             password_threads=int(os.environ.get("ORDINO_PASSWORD_THREADS", "1")),
         )
