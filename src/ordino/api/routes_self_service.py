@@ -152,7 +152,7 @@ class PolicyIn(Strict):
         )
 
 
-@router.get("/self-service-policy", dependencies=[Depends(require(Permission.AVAILABILITY_READ))])
+@router.get("/self-service-policy", dependencies=[Depends(require(Permission.SETUP_READ))])
 def get_policy(request: Request) -> Response:
     return JSONResponse(self_service.get_policy(unit_of_work(request)))
 

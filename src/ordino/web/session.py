@@ -87,7 +87,9 @@ def principal(request: Request) -> Principal:
     cookie is written again since), their user not disabled or key not revoked."""
     stored: dict[str, Any] | None = request.session.get("principal")
     token = request.session.get("session")
-    if stored is None or not isinstance(token, str):
+    if stored is None:
+        raise SignInNeeded  # (the session may hold a customer's form token: kept)
+    if not isinstance(token, str):
         request.session.clear()
         raise SignInNeeded
     who = Principal(**{**stored, "role": Role(stored["role"])})
