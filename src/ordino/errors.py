@@ -15,6 +15,7 @@
     │   └── OverRefund            over-refund             more than was captured and not refunded
     ├── TooLarge              too-large               the request's body is over its limit
     ├── Unauthenticated       unauthenticated         no valid API key
+    ├── TooManyAttempts       too-many-attempts       too many guesses: wait `retry_after` s
     └── Forbidden             forbidden               the key's role may not do this
         ├── LinkExpired           link-expired            a customer's link is past its time
         └── LinkInvalid           link-invalid            a customer's link is not Ordino's
@@ -136,6 +137,13 @@ class TooLarge(OrdinoError):
 class Unauthenticated(OrdinoError):
     code: ClassVar[str] = "unauthenticated"
     title: ClassVar[str] = "Unauthenticated"
+
+
+@dataclass
+class TooManyAttempts(OrdinoError):
+    retry_after: int = 0  # seconds until the subject may try again
+    code: ClassVar[str] = "too-many-attempts"
+    title: ClassVar[str] = "Too many attempts"
 
 
 @dataclass

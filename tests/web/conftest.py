@@ -21,10 +21,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from ordino.api.app import create_app
-from ordino.broker.http import post_json
 from ordino.config import Settings
-from ordino.gateways.sandbox import SandboxGateway
-from ordino.services.work import Outside, handlers
+from ordino.services.work import handlers
 from ordino.services.worker import Worker
 from tests.conftest import ADMIN_KEY, Clock
 
@@ -56,7 +54,7 @@ class Served:
     def work(self) -> None:
         """The worker runs what is due (advances of orders, releases, captures)."""
         state = self.app.state
-        outside = Outside(post_json, SandboxGateway(state.engine))
+        outside = state.outside
         Worker(
             "test", state.uow, self.clock, handlers(state.uow, state.capture, outside, self.clock)
         ).run_until_idle()
@@ -72,6 +70,7 @@ def served(tmp_path: Path, sqlite_template: Path, clock: Clock) -> Iterator[Serv
         signal_seconds=0,
         worker_seconds=0,
         relay_seconds=0,
+        webhook_allow_private=True,  # the tests' receivers listen on 127.0.0.1
     )
     app = create_app(settings, clock=clock)
     listening = socket.socket()

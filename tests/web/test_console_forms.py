@@ -11,12 +11,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.broker.http import post_json
 from ordino.domain.access import Role
-from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.access import create_key
 from ordino.services.users import create_user, disable_user
-from ordino.services.work import Outside, handlers
+from ordino.services.work import handlers
 from ordino.services.worker import Worker
 from tests.builders import a_location_body, a_purchase_order_body
 from tests.conftest import ADMIN_KEY, Clock
@@ -350,6 +348,4 @@ def _ids(client: TestClient, channel: str) -> list[str]:
 
 def _jobs(client: TestClient, clock: Clock) -> Any:
     state = client.app.state  # type: ignore[attr-defined]
-    return handlers(
-        state.uow, state.capture, Outside(post_json, SandboxGateway(state.engine)), clock
-    )
+    return handlers(state.uow, state.capture, state.outside, clock)

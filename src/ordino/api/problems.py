@@ -33,6 +33,7 @@ from ordino.errors import (
     OrdinoError,
     PromiseUnavailable,
     TooLarge,
+    TooManyAttempts,
     Unauthenticated,
 )
 
@@ -54,6 +55,7 @@ STATUS: dict[type[OrdinoError], int] = {
     NotAllowed: 409,
     TooLarge: 413,
     Unauthenticated: 401,
+    TooManyAttempts: 429,
     Forbidden: 403,
     LinkExpired: 403,
     LinkInvalid: 403,
@@ -100,7 +102,10 @@ def answer_to(error: OrdinoError) -> JSONResponse:
     extra = dict(error.extra)
     if isinstance(error, InvalidInput):
         extra["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
-    return problem(status, error.code, error.title, error.detail, extra)
+    response = problem(status, error.code, error.title, error.detail, extra)
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _validation_error(_request: Request, error: Exception) -> JSONResponse:

@@ -10,6 +10,7 @@ import os
 import socket
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import click
 
@@ -21,6 +22,7 @@ from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.retention import prune
+from ordino.services.server_keys import ServerKeys
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
 from ordino.store.engine import make_engine
@@ -52,7 +54,10 @@ def worker(database_url: str, once: bool, poll: float, lease: float) -> None:
 
     capture = Capture(RulesEngine(), picture)
     name = f"{socket.gethostname()}:{os.getpid()}"
-    jobs = handlers(uow, capture, Outside(post_json, SandboxGateway(engine)), _now)
+    settings = Settings.from_env()  # the server's keys, whether private receivers may be
+    post = partial(post_json, allow_private=settings.webhook_allow_private)
+    outside = Outside(post, SandboxGateway(engine), ServerKeys(settings.sealing_keys))
+    jobs = handlers(uow, capture, outside, _now)
     runner = Worker(name, uow, _now, jobs, timedelta(seconds=lease))
     settings, pruned_at = Settings.from_env(), None
     try:

@@ -24,11 +24,12 @@ class Entry:
 
 MENU = (
     Entry("orders", "/console/orders", N_("Orders"), Permission.ORDERS_READ),
-    Entry("inventory", "/console/inventory", N_("Inventory"), Permission.AVAILABILITY_READ),
+    Entry("inventory", "/console/inventory", N_("Inventory"), Permission.INVENTORY_READ),
     Entry("store", "/console/store", N_("Store"), Permission.ORDERS_READ),
     Entry("dashboard", "/console/dashboard", N_("Dashboard"), Permission.REPORTS_READ),
     Entry("exceptions", "/console/exceptions", N_("Exceptions"), Permission.HOLDS_MANAGE),
     Entry("configuration", "/console/configuration", N_("Configuration"), Permission.NETWORK_WRITE),
+    Entry("access", "/console/access", N_("Access"), Permission.ACCESS_ADMIN),
 )
 
 
