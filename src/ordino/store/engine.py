@@ -31,7 +31,12 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         return _sqlite_engine(url)
     # No overflow: a process never holds more than `pool_size` connections, so
     # N processes stay within the server's max_connections; requests queue instead.
-    return create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
+    # Pre-ping: a connection the server dropped (a restart, a failover, an idle
+    # timeout) is found before a request uses it, and replaced, instead of failing
+    # that request; it costs a round trip per checkout.
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_pre_ping=True
+    )
 
 
 def _sqlite_engine(url: str) -> Engine:
