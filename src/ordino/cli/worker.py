@@ -1,5 +1,9 @@
 """`ordino worker`: runs the jobs Ordino enqueues (ordino.services.work), as many
-workers as you like against one database; `--once` runs what is due and stops."""
+workers as you like against one database; `--once` runs what is due and stops.
+
+It says what it does on stderr, one line each: that it started (where, how often
+it looks), each failure (the job, its kind, whether it is tried again, the error),
+and every `--report-every` seconds how many jobs of each kind it ran."""
 
 from __future__ import annotations
 
@@ -18,9 +22,11 @@ from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.work import Outside, handlers
-from ordino.services.worker import Worker
-from ordino.store.engine import make_engine
+from ordino.services.worker import Tally, Worker
+from ordino.store.engine import display_url, make_engine
 from ordino.store.uow import SqlUnitOfWork
+
+log = logging.getLogger("ordino.cli.worker")
 
 
 def _now() -> datetime:
@@ -37,9 +43,19 @@ def _now() -> datetime:
     show_default=True,
     help="Seconds a claimed job is this worker's; a job still held past it is taken again.",
 )
-def worker(database_url: str, once: bool, poll: float, lease: float) -> None:
+@click.option(
+    "--report-every",
+    default=60.0,
+    show_default=True,
+    help="Seconds between the lines that count the jobs run, by kind.",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Log each failure's traceback too.")
+def worker(
+    database_url: str, once: bool, poll: float, lease: float, report_every: float, verbose: bool
+) -> None:
     """Run jobs: claimed with a lease, retried with backoff, dead when out of attempts."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    level = logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(message)s")
     engine = make_engine(database_url)
     picture = StockPicture()
 
@@ -50,15 +66,35 @@ def worker(database_url: str, once: bool, poll: float, lease: float) -> None:
     name = f"{socket.gethostname()}:{os.getpid()}"
     jobs = handlers(uow, capture, Outside(post_json, SandboxGateway(engine)), _now)
     runner = Worker(name, uow, _now, jobs, timedelta(seconds=lease))
+    where = display_url(database_url)
+    log.info(
+        "worker %s started on %s: looks for jobs every %gs, leases %gs", name, where, poll, lease
+    )
+    tally = Tally()
     try:
-        while True:
-            ran = runner.run_until_idle()
-            if ran:
-                click.echo(f"{_now().isoformat(timespec='seconds')} ran {ran} job(s)", err=True)
+        _work(runner, tally, once, poll, report_every)
+        log.info("worker %s stopped: no job is due", name)
+    except KeyboardInterrupt:
+        if tally.ran:
+            log.info(tally.line())
+        log.info("worker %s stopped", name)
+    finally:
+        engine.dispose()
+
+
+def _work(runner: Worker, tally: Tally, once: bool, poll: float, every: float) -> None:
+    """Run batches of due jobs; count them in `tally`, and log and clear it every
+    `every` seconds (with `once`: when no job is left due, then return)."""
+    reported = time.monotonic()
+    while True:
+        claimed = runner.run_once(tally)
+        idle_at_last = once and not claimed
+        if tally.ran and (idle_at_last or time.monotonic() - reported >= every):
+            log.info(tally.line())
+            tally.done.clear()
+            tally.failed.clear()
+            reported = time.monotonic()
+        if not claimed:
             if once:
                 return
             time.sleep(poll)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        engine.dispose()

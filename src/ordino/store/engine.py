@@ -25,6 +25,11 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def display_url(url: str) -> str:
+    """The URL to print: its password hidden."""
+    return make_url(normalise_url(url)).render_as_string(hide_password=True)
+
+
 def make_engine(url: str, pool_size: int = 10) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
