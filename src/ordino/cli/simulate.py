@@ -8,11 +8,8 @@ Progress goes to stderr, the report to stdout (`--json`: JSON only there).
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -84,8 +81,7 @@ def sourcing_command(
     if compare_path is not None:
         profiles.append(_profile(compare_path))
     loaded = time.perf_counter() - started
-    with _stdout_to_stderr():
-        runs = [_run(scenario, profile) for profile in profiles]
+    runs = [_run(scenario, profile) for profile in profiles]
     if as_json:
         document = {
             "scenario": scenario.name,
@@ -161,20 +157,6 @@ def _profile(path: Path) -> SourcingProfile:
         return profile_from_file(_load(path))
     except InvalidInput as error:
         raise click.ClickException(f"{path}: {error}") from None
-
-
-@contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """Libraries that print to the process's stdout (HiGHS greets once) print to
-    stderr meanwhile: stdout carries the report alone."""
-    sys.stdout.flush()
-    kept = os.dup(1)
-    os.dup2(2, 1)
-    try:
-        yield
-    finally:
-        os.dup2(kept, 1)
-        os.close(kept)
 
 
 def _run(scenario: Scenario, profile: SourcingProfile) -> tuple[SimulationReport, float]:
