@@ -18,11 +18,12 @@ from typing import IO, Any
 
 import click
 
+from ordino.cli.options import database_option
 from ordino.domain.feeds import Count, Source
 from ordino.domain.inventory import MAX_ON_HAND
 from ordino.errors import InvalidInput
 from ordino.services.imports import ImportReport, Line, import_counts
-from ordino.store.engine import DEFAULT_URL, make_engine
+from ordino.store.engine import connect_once, make_engine
 from ordino.store.uow import SqlUnitOfWork
 
 REQUIRED = ("location_id", "sku", "on_hand")
@@ -37,9 +38,7 @@ def inventory() -> None:
 
 @inventory.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--database-url", envvar="ORDINO_DATABASE_URL", default=DEFAULT_URL, show_default=True
-)
+@database_option
 @click.option(
     "--counted-at",
     type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"]),
@@ -78,6 +77,7 @@ def import_(
     source = Source(f"cli:{getpass.getuser()}", now, reason or f"import {path.name}")
     engine = make_engine(database_url)
     try:
+        connect_once(engine)
         with path.open("rb") as raw, _progress(path) as bar:
             lines = read_counts(raw, bar.update)  # progress: the bytes read
             new_uow = lambda: SqlUnitOfWork(engine)  # noqa: E731

@@ -16,14 +16,14 @@ from datetime import UTC, datetime, timedelta
 import click
 
 from ordino.broker.http import post_json
-from ordino.cli.bench import database_option
+from ordino.cli.options import database_option
 from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Tally, Worker
-from ordino.store.engine import display_url, make_engine
+from ordino.store.engine import connect_once, display_url, make_engine
 from ordino.store.uow import SqlUnitOfWork
 
 log = logging.getLogger("ordino.cli.worker")
@@ -66,6 +66,7 @@ def worker(
     name = f"{socket.gethostname()}:{os.getpid()}"
     jobs = handlers(uow, capture, Outside(post_json, SandboxGateway(engine)), _now)
     runner = Worker(name, uow, _now, jobs, timedelta(seconds=lease))
+    connect_once(engine)
     where = display_url(database_url)
     log.info(
         "worker %s started on %s: looks for jobs every %gs, leases %gs", name, where, poll, lease
