@@ -10,15 +10,16 @@ from __future__ import annotations
 import csv
 import getpass
 import os
-import sys
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import click
 
 from ordino.cli.options import database_option
+from ordino.cli.progress import Progress, progress
 from ordino.domain.feeds import Count, Source
 from ordino.domain.inventory import MAX_ON_HAND
 from ordino.errors import InvalidInput
@@ -91,13 +92,8 @@ def import_(
         raise SystemExit(1)
 
 
-def _progress(path: Path) -> Any:  # click's ProgressBar, which click does not export
-    return click.progressbar(
-        length=os.path.getsize(path),
-        label=f"importing {path.name}",
-        file=sys.stderr,
-        show_eta=True,
-    )
+def _progress(path: Path) -> AbstractContextManager[Progress]:
+    return progress(os.path.getsize(path), f"importing {path.name}")
 
 
 def read_counts(raw: IO[bytes], advanced: Callable[[int], object] | None = None) -> Iterator[Line]:
