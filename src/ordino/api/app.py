@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from anyio import to_thread
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from ordino import __version__
 from ordino.api import (
@@ -142,7 +143,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         feed.stop()
         engine.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc load their scripts from here, not from a CDN: they work offline.
+    app = FastAPIOffline(
+        static_url="/docs/assets",
         lifespan=lifespan,
         title="Ordino",
         version=__version__,

@@ -18,6 +18,7 @@ from ordino.web import (
     routes_customer,
     routes_dashboard,
     routes_exceptions,
+    routes_home,
     routes_inventory,
     routes_servicing,
     routes_store,
@@ -80,6 +81,7 @@ def install(app: FastAPI, secret: str) -> None:
     app.include_router(routes_inventory.router)
     app.include_router(routes_dashboard.router)
     app.include_router(routes_customer.router)
+    app.include_router(routes_home.router)
     app.add_exception_handler(SignInNeeded, _to_sign_in)
     app.add_exception_handler(NotAllowed, _not_allowed)
     app.add_exception_handler(BadForm, _bad_form)
