@@ -123,6 +123,24 @@ def test_given_a_place_each_product_names_the_nearest_pickup_locations_with_it(
     }
 
 
+def test_in_stock_finds_only_what_the_view_sells_or_a_pickup_location_near_has(
+    api: TestClient,
+) -> None:
+    _network(api)
+
+    anywhere = api.get("/v1/products", params={"q": "jacket", "in_stock": "true"})
+    near = api.get(
+        "/v1/products", params={"q": "jacket", "in_stock": "true", **HAMBURG, "radius_km": 50}
+    )
+    first = api.get("/v1/products", params={"in_stock": "true", **MUNICH, "limit": 1})
+
+    # The default view sells what ships: DC-BER's JKT-RED-M; ST-HAM's JKT-RED-L is for
+    # pickup only, near Hamburg.
+    assert (_skus(anywhere.json()), anywhere.json()["next_cursor"]) == (["JKT-RED-M"], None)
+    assert _skus(near.json()) == ["JKT-RED-L", "JKT-RED-M"]
+    assert (_skus(first.json()), first.json()["next_cursor"]) == (["JKT-RED-M"], None)
+
+
 def test_products_come_in_pages(api: TestClient) -> None:
     _network(api)
 

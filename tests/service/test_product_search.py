@@ -33,6 +33,25 @@ def test_availability_is_read_for_the_page_only(uow: SqlUnitOfWork, clock: Clock
     assert sorted(picture.cached(SKUS)) == ["JKT-1", "JKT-2"]  # nothing else was read
 
 
+def test_in_stock_reads_a_bounded_number_of_candidates_and_says_where_it_stopped(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    skus = [f"SKU-{n:02d}" for n in range(1, 31)]
+    with_stock(uow, clock(), {("DC-BER", sku): 0 for sku in skus[:-1]} | {("DC-BER", "SKU-30"): 2})
+    picture = StockPicture()
+    search = ProductSearch(ProductQuery.of("sku"), limit=2, in_stock=True)
+
+    page = search_products(search, uow, picture, clock())
+
+    # Five rounds of two candidates, none in stock: the page is empty, and the cursor
+    # continues after the last one read.
+    assert (page["items"], page["next_cursor"]) == ([], "SKU-10")
+    assert sorted(picture.cached(skus)) == skus[:10]
+    rest = ProductSearch(ProductQuery.of("sku", after="SKU-20"), limit=2, in_stock=True)
+    found = search_products(rest, uow, picture, clock())
+    assert ([item["sku"] for item in found["items"]], found["next_cursor"]) == (["SKU-30"], None)
+
+
 QUERIES = [
     ProductQuery.of("rain"),
     ProductQuery.of("rain jack", after="JKT-0100"),

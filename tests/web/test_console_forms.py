@@ -227,6 +227,8 @@ def test_the_inventory_page_finds_products_with_their_availability_in_pages(
     second = console.get("/console/inventory" + more.group(1).replace("&amp;", "&"))
     assert re.findall(r'<tr class="found"><td><a [^>]+>([^<]+)</a>', second.text) == ["JKT-3"]
     assert '<a rel="next"' not in second.text
+    in_stock = console.get("/console/inventory?q=rain&attribute=colour:red&in_stock=1")
+    assert re.findall(r'<tr class="found"><td><a [^>]+>([^<]+)</a>', in_stock.text) == ["JKT-2"]
     nothing = console.get("/console/inventory?q=umbrella")
     assert "No product matches." in nothing.text
     bad = console.get("/console/inventory?q=rain&attribute=colour")

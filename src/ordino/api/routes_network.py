@@ -50,6 +50,13 @@ class ProductSearchParams(PlaceParams):
         list[Annotated[str, Field(max_length=300)]],
         Field(max_length=10, description="`name:value`, repeated: each attribute equal"),
     ] = []
+    in_stock: Annotated[
+        bool,
+        Field(
+            description="Only what the view sells now (given a place: what a pickup "
+            "location near has); a page may then hold fewer products, `next_cursor` going on"
+        ),
+    ] = False
     cursor: Cursor = None
     limit: Annotated[int, Field(ge=1, le=100)] = 20
 
@@ -74,7 +81,12 @@ def list_products(
     place (coordinates, or a postal code and its country), the nearest pickup
     locations that have it."""
     search = ProductSearch(
-        params.to_query(), params.limit, params.view, params.channel_for(caller), params.near()
+        params.to_query(),
+        params.limit,
+        params.view,
+        params.channel_for(caller),
+        params.near(),
+        params.in_stock,
     )
     state = request.app.state
     answer = search_products(search, unit_of_work(request), state.picture, clock(request))

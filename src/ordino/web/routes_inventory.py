@@ -46,7 +46,7 @@ def stock(request: Request, sku: str = "", location: str = "") -> Response:
     return render(request, "console/inventory.html", context)
 
 
-SEARCH = ("q", "attribute", "view", "postal_code", "country", "limit", "cursor")
+SEARCH = ("q", "attribute", "view", "postal_code", "country", "in_stock", "limit", "cursor")
 PAGE = 25
 
 
@@ -63,7 +63,8 @@ def _search(request: Request, form: dict[str, str]) -> dict[str, Any]:
     near = None
     if form["postal_code"]:
         near = Near(None, form["country"].upper() or None, form["postal_code"])
-    search = ProductSearch(query, max(1, limit), form["view"] or None, None, near)
+    in_stock = bool(form["in_stock"])
+    search = ProductSearch(query, max(1, limit), form["view"] or None, None, near, in_stock)
     state = request.app.state
     return search_products(search, state.uow(), state.picture, state.clock())
 
