@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from ordino.services.retention import Retention
 from ordino.store.engine import DEFAULT_URL
 
 
@@ -37,6 +38,13 @@ class Settings:
     secret_key: str | None = None
     # The time zone the pages show times in.
     time_zone: str = "UTC"
+    # Retention (docs/security.md): days published events and accepted webhook
+    # deliveries are kept (0: for ever), how often a process prunes (seconds; 0:
+    # not in this process), and the age the broker's stream keeps events for.
+    retain_events_days: float = 365
+    retain_webhook_log_days: float = 30
+    prune_seconds: float = 3600
+    broker_max_age_days: float = 7
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -53,4 +61,12 @@ class Settings:
             promise_confidence=float(os.environ.get("ORDINO_PROMISE_CONFIDENCE", "0.95")),
             secret_key=os.environ.get("ORDINO_SECRET_KEY") or None,
             time_zone=os.environ.get("ORDINO_TIME_ZONE", "UTC"),
+            retain_events_days=float(os.environ.get("ORDINO_RETAIN_EVENTS_DAYS", "365")),
+            retain_webhook_log_days=float(os.environ.get("ORDINO_RETAIN_WEBHOOK_LOG_DAYS", "30")),
+            prune_seconds=float(os.environ.get("ORDINO_PRUNE_SECONDS", "3600")),
+            broker_max_age_days=float(os.environ.get("ORDINO_BROKER_MAX_AGE_DAYS", "7")),
         )
+
+    @property
+    def retention(self) -> Retention:
+        return Retention.of_days(self.retain_events_days, self.retain_webhook_log_days)

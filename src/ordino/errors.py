@@ -11,7 +11,8 @@
     │   ├── AlreadyExists         already-exists          something with this id exists already
     │   ├── BelowReserved         below-reserved          a transfer would take reserved stock
     │   ├── PromiseUnavailable    promise-unavailable     the delivery option chosen is not kept now
-    │   └── NotAllowed            not-allowed             the self-service policy refuses it now
+    │   ├── NotAllowed            not-allowed             the self-service policy refuses it now
+    │   └── OverRefund            over-refund             more than was captured and not refunded
     ├── Unauthenticated       unauthenticated         no valid API key
     └── Forbidden             forbidden               the key's role may not do this
         ├── LinkExpired           link-expired            a customer's link is past its time
@@ -116,6 +117,12 @@ class PromiseUnavailable(Conflict):
 class NotAllowed(Conflict):
     code: ClassVar[str] = "not-allowed"
     title: ClassVar[str] = "Not allowed for this order now"
+
+
+@dataclass
+class OverRefund(Conflict):
+    code: ClassVar[str] = "over-refund"
+    title: ClassVar[str] = "More than may be refunded"
 
 
 @dataclass

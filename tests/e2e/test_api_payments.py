@@ -6,12 +6,21 @@ made again; pickup captured at handover. The clock stands at Monday 2 November
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.store.tables import sandbox_authorisations
+from ordino.broker.http import post_json
+from ordino.domain.jobs import settle_job
+from ordino.domain.payments import GatewayTimeout, OperationKind, PaymentOperation
+from ordino.gateways.sandbox import SandboxGateway
+from ordino.services.check import check_payments
+from ordino.services.work import Outside, handlers
+from ordino.services.worker import Worker, enqueue
+from ordino.store.tables import payment_operations, sandbox_authorisations
 from tests.builders import a_location_body, an_order_body
 from tests.conftest import Clock
 from tests.e2e.support import events_of, fields, network, order_of, stock, work
@@ -214,3 +223,202 @@ def test_a_card_without_its_token_is_refused(api: TestClient, stocked: None) -> 
     invoice = an_order_body(("SKU-1", 1), payment={"method": "invoice", "token": APPROVES})
     assert fields(api.post("/v1/orders", json=invoice)) == ["payment"]
     assert api.get("/v1/orders").json()["items"] == []
+
+
+def test_an_authorisation_whose_answer_was_lost_is_voided_when_the_order_is_cancelled(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, LOSES_ANSWER, ("SKU-1", 1))
+    work(api, clock)  # authorised at the gateway, the answer lost: the payment waits
+    response = api.post(f"/v1/orders/{order['id']}/cancel", json={"reason": "changed mind"})
+    assert response.status_code == 200, response.text
+
+    clock.advance(seconds=30)
+    work(api, clock)
+
+    payment = order_of(api, order["id"])["payment"]
+    assert _money(payment) == ("closed", "59.90", "0.00", "59.90")
+    engine = api.app.state.engine  # type: ignore[attr-defined]
+    [held] = rows(engine, sandbox_authorisations)
+    assert (held["authorised_minor"], held["captured_minor"], held["voided"]) == (5990, 0, True)
+    uow = api.app.state.uow  # type: ignore[attr-defined]
+    assert check_payments(uow(), SandboxGateway(engine), clock()) == []
+
+
+def test_an_orphaned_authorisation_is_reported_then_voided(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """Before payment operations were recoverable, a retry after a lost record made a
+    second authorisation, held by no payment: `ordino check` reports it and the
+    payment's settling voids it; the payment tells both."""
+    order = _place(api, APPROVES, ("SKU-1", 1))
+    work(api, clock)
+    engine, uow = api.app.state.engine, api.app.state.uow  # type: ignore[attr-defined]
+    gateway = SandboxGateway(engine)
+    key = f"{order['id']}:authorise:0"
+    answer = gateway.authorise(APPROVES, Decimal("59.90"), "EUR", key, clock())
+    with uow() as u:
+        payment = u.payments.of_order(order["id"])
+        op = PaymentOperation(key, payment.id, OperationKind.AUTHORISE, Decimal("59.90"), clock())
+        u.payments.begin(op, "EUR")
+        u.payments.complete(op.answered(answer), "EUR", clock())
+        u.commit()
+
+    [orphan] = check_payments(uow(), gateway, clock())
+    assert (orphan.order_id, orphan.subject) == (order["id"], answer.reference)
+    assert orphan.problem == "holds money at the gateway for no payment (to void)"
+
+    enqueue(uow(), settle_job(order["id"], clock()), clock())
+    work(api, clock)
+
+    assert check_payments(uow(), gateway, clock()) == []
+    voided = {row["id"]: row["voided"] for row in rows(engine, sandbox_authorisations)}
+    assert voided == {payment.authorisation: False, answer.reference: True}
+    after = order_of(api, order["id"])["payment"]
+    assert (_money(after), after["message"]) == (("authorised", "119.80", "0.00", "59.90"), None)
+
+
+class Racing:
+    """The sandbox; while the first authorisation is on its way, `meanwhile` runs;
+    then the answer is lost (after the sandbox did it, if `arrives`)."""
+
+    def __init__(self, sandbox: SandboxGateway, meanwhile: Any, arrives: bool) -> None:
+        self.sandbox, self.meanwhile, self.arrives = sandbox, meanwhile, arrives
+        self.first = True
+
+    def authorise(self, token: str, amount: Decimal, currency: str, key: str, now: Any) -> Any:
+        if not self.first:
+            return self.sandbox.authorise(token, amount, currency, key, now)
+        self.first = False
+        self.meanwhile()
+        if self.arrives:
+            self.sandbox.authorise(token, amount, currency, key, now)
+        raise GatewayTimeout("no answer in time")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.sandbox, name)
+
+
+def _cancelled_while_authorising(api: TestClient, clock: Clock, arrives: bool) -> str:
+    """An order cancelled (and its payment settled) while its card's authorisation is
+    on its way; then the worker goes on for a day."""
+    order_id: str = _place(api, APPROVES, ("SKU-1", 1))["id"]
+    state: Any = api.app.state  # type: ignore[attr-defined]
+    sandbox = SandboxGateway(state.engine)
+
+    def meanwhile() -> None:
+        response = api.post(f"/v1/orders/{order_id}/cancel", json={"reason": "changed mind"})
+        assert response.status_code == 200, response.text
+        plain = handlers(state.uow, state.capture, Outside(post_json, sandbox), clock)
+        Worker("other", state.uow, clock, plain).run_until_idle()
+
+    racing = Racing(sandbox, meanwhile, arrives)
+    jobs = handlers(state.uow, state.capture, Outside(post_json, racing), clock)
+    for _ in range(24):
+        Worker("first", state.uow, clock, jobs).run_until_idle()
+        clock.advance(hours=1)
+    return order_id
+
+
+def test_an_authorisation_on_its_way_when_the_order_is_cancelled_is_voided(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order_id = _cancelled_while_authorising(api, clock, arrives=True)
+
+    assert _money(order_of(api, order_id)["payment"]) == ("closed", "59.90", "0.00", "59.90")
+    engine = api.app.state.engine  # type: ignore[attr-defined]
+    [held] = rows(engine, sandbox_authorisations)
+    assert (held["authorised_minor"], held["voided"]) == (5990, True)
+    assert check_payments(api.app.state.uow(), SandboxGateway(engine), clock()) == []  # type: ignore[attr-defined]
+
+
+def test_an_authorisation_that_never_reached_the_gateway_is_given_up(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order_id = _cancelled_while_authorising(api, clock, arrives=False)
+
+    assert _money(order_of(api, order_id)["payment"]) == ("pending", "0.00", "0.00", "0.00")
+    engine = api.app.state.engine  # type: ignore[attr-defined]
+    assert rows(engine, sandbox_authorisations) == []
+    [op] = rows(engine, payment_operations)
+    assert (op["kind"], op["outcome"]) == ("authorise", "abandoned")
+    later = clock() + timedelta(days=30)
+    assert check_payments(api.app.state.uow(), SandboxGateway(engine), later) == []  # type: ignore[attr-defined]
+
+
+class Unreachable:
+    """The sandbox, but captures never reach it while `down`."""
+
+    def __init__(self, sandbox: SandboxGateway) -> None:
+        self.sandbox, self.down = sandbox, True
+
+    def capture(self, *args: Any) -> Any:
+        if self.down:
+            raise GatewayTimeout("the gateway is unreachable")
+        return self.sandbox.capture(*args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.sandbox, name)
+
+
+def test_a_capture_that_never_reached_the_gateway_is_made_once_on_the_retry(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, APPROVES, ("SKU-1", 1))
+    work(api, clock)
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    _ship(api, fo["id"])
+    state: Any = api.app.state  # type: ignore[attr-defined]
+    gateway = Unreachable(SandboxGateway(state.engine))
+    jobs = handlers(state.uow, state.capture, Outside(post_json, gateway), clock)
+    Worker("w", state.uow, clock, jobs).run_until_idle()  # begun, never made
+
+    gateway.down = False
+    clock.advance(minutes=1)
+    Worker("w", state.uow, clock, jobs).run_until_idle()
+
+    assert _money(order_of(api, order["id"])["payment"]) == ("closed", "59.90", "59.90", "0.00")
+    [held] = rows(state.engine, sandbox_authorisations)
+    assert held["captured_minor"] == 5990
+
+
+def test_a_capture_retried_after_its_authorisation_expired_is_made_on_a_new_one(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, APPROVES, ("SKU-1", 1))
+    work(api, clock)
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    clock.advance(days=6, hours=23, minutes=50)
+    _ship(api, fo["id"])
+    state: Any = api.app.state  # type: ignore[attr-defined]
+    gateway = Unreachable(SandboxGateway(state.engine))
+    jobs = handlers(state.uow, state.capture, Outside(post_json, gateway), clock)
+    Worker("w", state.uow, clock, jobs).run_until_idle()  # begun on the old one, never made
+
+    gateway.down = False
+    clock.advance(minutes=30)  # the authorisation expired meanwhile
+    Worker("w", state.uow, clock, jobs).run_until_idle()
+
+    done = order_of(api, order["id"])
+    assert (done["on_hold"], _money(done["payment"])) == (
+        False,
+        ("closed", "59.90", "59.90", "0.00"),
+    )
+    captured = sorted(row["captured_minor"] for row in rows(state.engine, sandbox_authorisations))
+    assert captured == [0, 5990]
+
+
+def test_a_renewed_authorisation_settles_without_touching_the_expired_one(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, APPROVES, ("SKU-1", 2))
+    work(api, clock)
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    clock.advance(days=8)
+    _ship(api, fo["id"])
+    work(api, clock)
+
+    payment = order_of(api, order["id"])["payment"]
+    assert (_money(payment), payment["message"]) == (("closed", "119.80", "119.80", "0.00"), None)
+    types = [e["type"] for e in events_of(api, order["id"]) if e["type"].startswith("payment.")]
+    assert types == ["payment.authorised", "payment.authorised", "payment.captured"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx2
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from ordino.cli.load import free_port
@@ -21,10 +22,11 @@ from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.services.users import sign_in
 from ordino.store.engine import make_engine
-from ordino.store.tables import positions
+from ordino.store.tables import payments, positions
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_location, a_product
-from tests.conftest import T0
+from tests.builders import a_location, a_product, an_order_body
+from tests.conftest import T0, Clock
+from tests.e2e.support import network, stock, work
 
 
 def test_keys_create_prints_a_key_that_works_with_its_role(database_url: str) -> None:
@@ -209,3 +211,26 @@ def _wait(base: str) -> None:
         except httpx2.TransportError:
             time.sleep(0.2)
     raise AssertionError("the server did not come up")
+
+
+def test_check_reports_a_payment_that_disagrees_with_the_gateway(
+    api: TestClient, clock: Clock, database_url: str
+) -> None:
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 5)
+    body = an_order_body(("SKU-1", 1), payment={"method": "card", "token": "4242424242424242"})
+    order_id = api.post("/v1/orders", json=body).json()["id"]
+    work(api, clock)
+    runner = CliRunner()
+
+    clean = runner.invoke(main, ["check", "--database-url", database_url])
+    engine = api.app.state.engine  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        connection.execute(update(payments).values(captured_minor=5990, status="closed"))
+    broken = runner.invoke(main, ["check", "--database-url", database_url])
+
+    assert clean.exit_code == 0, clean.output
+    assert "ok: every payment agrees with the gateway" in clean.output
+    assert broken.exit_code == 1
+    assert f"payment of order {order_id}" in broken.output
+    assert "captured: the payment says 59.90, its operations 0.00" in broken.output

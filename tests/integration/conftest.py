@@ -9,7 +9,8 @@ from sqlalchemy import Engine
 
 from ordino.store.engine import make_engine, normalise_url
 from ordino.store.uow import SqlUnitOfWork
-from tests.conftest import POSTGRES_URL, _truncate
+from tests.conftest import POSTGRES_URL, Clock, _truncate
+from tests.integration.money import Books, bench
 
 
 @pytest.fixture
@@ -29,3 +30,10 @@ def pg_engine(pg_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def pg_uow(pg_engine: Engine) -> SqlUnitOfWork:
     return SqlUnitOfWork(pg_engine)
+
+
+@pytest.fixture
+def books(pg_url: str, clock: Clock) -> Iterator[Books]:
+    """The money bench (`tests.integration.money`) on PostgreSQL."""
+    with bench(pg_url, clock) as ready:
+        yield ready

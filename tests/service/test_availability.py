@@ -164,12 +164,12 @@ def test_views_are_listed_with_the_default_and_removed(
 ) -> None:
     assert [v["name"] for v in list_views(uow)] == ["default", "marketplace", "web"]
 
-    delete_view("web", uow)
+    delete_view("web", uow, clock())
 
     assert [v["name"] for v in list_views(uow)] == ["default", "marketplace"]
     assert read(channel="web")["view"] == "default"
     with pytest.raises(NotFound):
-        delete_view("web", uow)
+        delete_view("web", uow, clock())
 
 
 def test_an_unknown_view_or_sku_is_refused(uow: SqlUnitOfWork, clock: Clock, read: Read) -> None:

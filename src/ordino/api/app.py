@@ -20,6 +20,8 @@ from ordino.api import (
     problems,
     routes_analytics,
     routes_availability,
+    routes_configuration,
+    routes_customer_data,
     routes_fulfillments,
     routes_inventory,
     routes_jobs,
@@ -28,6 +30,7 @@ from ordino.api import (
     routes_pipelines,
     routes_profiles,
     routes_promising,
+    routes_refunds,
     routes_self_service,
     routes_supply,
     routes_webhooks,
@@ -56,6 +59,7 @@ from ordino.web import pages
 ROUTERS = (
     routes_availability.router,
     routes_orders.router,
+    routes_refunds.router,
     routes_fulfillments.router,
     routes_pipelines.router,
     routes_network.router,
@@ -67,6 +71,8 @@ ROUTERS = (
     routes_webhooks.router,
     routes_analytics.router,
     routes_self_service.router,
+    routes_configuration.router,
+    routes_customer_data.router,
 )
 
 
@@ -103,6 +109,7 @@ def _background(
         background.jobs(settings.worker_seconds, worker),
     ]
     loops.append(background.relay(settings.relay_seconds, uow, publisher, clock))
+    loops.append(background.pruning(settings.prune_seconds, uow, settings.retention, clock))
     return loops
 
 
@@ -119,7 +126,10 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     sqlite = engine.dialect.name == "sqlite"
     promising = Promising(picture, transit=_transit(settings))
     capture = Capture(RulesEngine(), picture, promising)
-    publisher = NatsPublisher(settings.broker_url) if settings.broker_url else None
+    publisher = None
+    if settings.broker_url:
+        max_age = settings.broker_max_age_days * 86_400
+        publisher = NatsPublisher(settings.broker_url, max_age=max_age)
     loops = _background(settings, uow, capture, clock, sqlite, publisher)
 
     @asynccontextmanager

@@ -1,6 +1,6 @@
 """Work a server process does on its own, every so often: the stock signals (which
 also enqueue the filling of backorders when stock rose), running due jobs, relaying
-the outbox's events."""
+the outbox's events, pruning what is past its retention."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ordino.services.relay import Publisher, relay_all
+from ordino.services.retention import Retention, prune
 from ordino.services.signals import evaluate_all
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.worker import Worker
@@ -64,3 +65,12 @@ def relay(
     clock: Callable[[], datetime],
 ) -> Every:
     return Every(seconds, lambda: relay_all(uow(), publisher, clock()), "ordino-relay")
+
+
+def pruning(
+    seconds: float,
+    uow: Callable[[], UnitOfWork],
+    retention: Retention,
+    clock: Callable[[], datetime],
+) -> Every:
+    return Every(seconds, lambda: prune(uow(), retention, clock()), "ordino-prune")

@@ -132,29 +132,28 @@ def get_view(name: NamePath, request: Request) -> Response:
     return JSONResponse(availability.get_view(name, unit_of_work(request)))
 
 
+Configurer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]
+
+
 @router.put(
     "/availability-views/{name}",
     response_model=ViewOut,
-    dependencies=[Depends(require(Permission.NETWORK_WRITE))],
     responses={201: {"model": ViewOut, "description": "Created"}},
 )
-def put_view(name: NamePath, body: ViewIn, request: Request) -> Response:
+def put_view(name: NamePath, body: ViewIn, request: Request, caller: Configurer) -> Response:
     """Create or replace a view. Send the `version` you read to be refused (409) if
-    someone changed the view since."""
+    someone changed the view since. The change is recorded (GET
+    /v1/configuration-changes)."""
     if body.name is not None and body.name != name:
         raise InvalidInput.of("name", f"{body.name!r} differs from {name!r} in the path")
-    created, view = availability.put_view(
-        body.to_domain(name), unit_of_work(request), clock(request), body.version
-    )
-    return JSONResponse(view, status_code=201 if created else 200)
+    uow, now = unit_of_work(request), clock(request)
+    view = body.to_domain(name)
+    created, answer = availability.put_view(view, uow, now, body.version, f"key:{caller.id}")
+    return JSONResponse(answer, status_code=201 if created else 200)
 
 
-@router.delete(
-    "/availability-views/{name}",
-    status_code=204,
-    dependencies=[Depends(require(Permission.NETWORK_WRITE))],
-)
-def delete_view(name: NamePath, request: Request) -> Response:
+@router.delete("/availability-views/{name}", status_code=204)
+def delete_view(name: NamePath, request: Request, caller: Configurer) -> Response:
     """Remove a view: its channels see through the default view again."""
-    availability.delete_view(name, unit_of_work(request))
+    availability.delete_view(name, unit_of_work(request), clock(request), f"key:{caller.id}")
     return Response(status_code=204)

@@ -11,7 +11,7 @@ from pydantic import Field
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import Strict, Text
 from ordino.api.security import require
-from ordino.domain.access import Permission
+from ordino.domain.access import ApiKey, Permission
 from ordino.domain.holds import HoldRule
 from ordino.domain.pipelines import OrderType, Slas, Step
 from ordino.services import order_types, pipelines, timers
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1")
 TypeName = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
 RuleName = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_-]*$")]
 READ = [Depends(require(Permission.AVAILABILITY_READ))]
-WRITE = [Depends(require(Permission.NETWORK_WRITE))]
+Configurer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]
 
 
 class SlasIn(Strict):
@@ -58,14 +58,17 @@ def list_order_types(request: Request) -> Response:
     return JSONResponse({"items": order_types.list_order_types(unit_of_work(request))})
 
 
-@router.put("/order-types/{name}", dependencies=WRITE)
-def put_order_type(name: TypeName, body: OrderTypeIn, request: Request) -> Response:
+@router.put("/order-types/{name}")
+def put_order_type(
+    name: TypeName, body: OrderTypeIn, request: Request, caller: Configurer
+) -> Response:
     """Create or replace a type's pipeline. Orders placed from now on run it; those
-    placed before keep the steps they began with."""
+    placed before keep the steps they began with. The change is recorded."""
     order_type = OrderType(
         name, tuple(body.steps), body.description, body.lead_days, slas=body.slas.to_domain()
     )
-    answer, created = order_types.put_order_type(order_type, unit_of_work(request), clock(request))
+    uow, now = unit_of_work(request), clock(request)
+    answer, created = order_types.put_order_type(order_type, uow, now, f"key:{caller.id}")
     return JSONResponse(answer, status_code=201 if created else 200)
 
 
@@ -89,19 +92,23 @@ def list_hold_rules(request: Request) -> Response:
     return JSONResponse({"items": pipelines.list_hold_rules(unit_of_work(request))})
 
 
-@router.put("/hold-rules/{name}", dependencies=WRITE)
-def put_hold_rule(name: RuleName, body: HoldRuleIn, request: Request) -> Response:
+@router.put("/hold-rules/{name}")
+def put_hold_rule(
+    name: RuleName, body: HoldRuleIn, request: Request, caller: Configurer
+) -> Response:
     """Create or replace a rule; it holds orders from their next checks on. An
     expression that does not compile, or does not evaluate to true or false on an
-    order with every fact, is refused (422 naming `expression`)."""
+    order with every fact, is refused (422 naming `expression`). The change is
+    recorded."""
     rule = HoldRule(name, body.expression, body.reason, frozenset(body.order_types), body.enabled)
-    answer, created = pipelines.put_hold_rule(rule, unit_of_work(request), clock(request))
+    uow, now = unit_of_work(request), clock(request)
+    answer, created = pipelines.put_hold_rule(rule, uow, now, f"key:{caller.id}")
     return JSONResponse(answer, status_code=201 if created else 200)
 
 
-@router.delete("/hold-rules/{name}", status_code=204, dependencies=WRITE)
-def delete_hold_rule(name: RuleName, request: Request) -> Response:
-    pipelines.remove_hold_rule(name, unit_of_work(request))
+@router.delete("/hold-rules/{name}", status_code=204)
+def delete_hold_rule(name: RuleName, request: Request, caller: Configurer) -> Response:
+    pipelines.remove_hold_rule(name, unit_of_work(request), clock(request), f"key:{caller.id}")
     return Response(status_code=204)
 
 

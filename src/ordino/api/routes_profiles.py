@@ -11,7 +11,7 @@ from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN
 from ordino.api.profile_schemas import ProfileIn
 from ordino.api.security import require
-from ordino.domain.access import Permission
+from ordino.domain.access import ApiKey, Permission
 from ordino.services import profiles
 
 router = APIRouter(prefix="/v1/sourcing-profiles")
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1/sourcing-profiles")
 NamePath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 VersionPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 READ = [Depends(require(Permission.AVAILABILITY_READ))]
-WRITE = [Depends(require(Permission.NETWORK_WRITE))]
+Configurer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]
 
 
 @router.get("", dependencies=READ)
@@ -27,14 +27,14 @@ def list_profiles(request: Request) -> Response:
     return JSONResponse({"items": profiles.list_profiles(unit_of_work(request))})
 
 
-@router.put("/{name}", dependencies=WRITE)
-def put_profile(name: NamePath, body: ProfileIn, request: Request) -> Response:
+@router.put("/{name}")
+def put_profile(name: NamePath, body: ProfileIn, request: Request, caller: Configurer) -> Response:
     """Create or replace a profile: filters, strategies tried in order, cost weights.
-    Every change is a new version, and every version is kept. Send the `version`
-    you read to be refused (409) if it changed since."""
-    created, answer = profiles.put_profile(
-        body.to_domain(name), unit_of_work(request), clock(request), body.version
-    )
+    Every change is a new version, and every version is kept with its author. Send
+    the `version` you read to be refused (409) if it changed since."""
+    uow, now = unit_of_work(request), clock(request)
+    profile, by = body.to_domain(name), f"key:{caller.id}"
+    created, answer = profiles.put_profile(profile, uow, now, body.version, by)
     return JSONResponse(answer, status_code=201 if created else 200)
 
 
@@ -43,14 +43,20 @@ def get_profile(name: NamePath, request: Request) -> Response:
     return JSONResponse(profiles.get_profile(name, unit_of_work(request)))
 
 
+@router.get("/{name}/versions", dependencies=READ)
+def list_profile_versions(name: NamePath, request: Request) -> Response:
+    """Every version of the profile, the newest first: when, and who made it."""
+    return JSONResponse(profiles.list_versions(name, unit_of_work(request)))
+
+
 @router.get("/{name}/versions/{version}", dependencies=READ)
 def get_profile_version(name: NamePath, version: VersionPath, request: Request) -> Response:
     """A profile as it was at a version (an order names the version that sourced it)."""
     return JSONResponse(profiles.get_profile(name, unit_of_work(request), version))
 
 
-@router.delete("/{name}", status_code=204, dependencies=WRITE)
-def delete_profile(name: NamePath, request: Request) -> Response:
+@router.delete("/{name}", status_code=204)
+def delete_profile(name: NamePath, request: Request, caller: Configurer) -> Response:
     """The profile no longer applies; its versions stay readable."""
-    profiles.delete_profile(name, unit_of_work(request))
+    profiles.delete_profile(name, unit_of_work(request), clock(request), f"key:{caller.id}")
     return Response(status_code=204)

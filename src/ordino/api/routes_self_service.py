@@ -15,7 +15,7 @@ from ordino.api.fields import Identifier, OptionalText, Strict
 from ordino.api.fulfillment_schemas import LinesOnce, by_line
 from ordino.api.order_schemas import ShipToIn
 from ordino.api.security import require
-from ordino.domain.access import Permission
+from ordino.domain.access import ApiKey, Permission
 from ordino.domain.self_service import CancelUntil, SelfServicePolicy
 from ordino.services import self_service, self_service_changes
 from ordino.services.self_service import SelfService
@@ -144,8 +144,13 @@ def get_policy(request: Request) -> Response:
     return JSONResponse(self_service.get_policy(unit_of_work(request)))
 
 
-@router.put("/self-service-policy", dependencies=[Depends(require(Permission.NETWORK_WRITE))])
-def put_policy(body: PolicyIn, request: Request) -> Response:
-    """Replace the policy; it applies to every order from now on."""
-    answer = self_service.put_policy(body.to_domain(), unit_of_work(request), clock(request))
+@router.put("/self-service-policy")
+def put_policy(
+    body: PolicyIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))],
+) -> Response:
+    """Replace the policy; it applies to every order from now on. The change is recorded."""
+    uow, now = unit_of_work(request), clock(request)
+    answer = self_service.put_policy(body.to_domain(), uow, now, f"key:{caller.id}")
     return JSONResponse(answer)

@@ -3,9 +3,11 @@
 Each event goes to the subject `<prefix>.<type>` (`ordino.order.created`) as JSON
 (`{id, type, occurred_at, subject, data}`), with its id as `Nats-Msg-Id`: within the
 stream's duplicate window JetStream keeps one copy of an event published twice. The
-stream (default `ORDINO`, subjects `<prefix>.>`) is created when missing. nats-py is
-asyncio; the publisher runs its own event loop in a thread, so callers stay
-synchronous.
+stream (default `ORDINO`, subjects `<prefix>.>`) is created when missing. It keeps
+events for `max_age` seconds (None: for ever; events carry customers' personal data,
+so a deployment sets an age: `ORDINO_BROKER_MAX_AGE_DAYS`); a stream found with
+another age is given this one. nats-py is asyncio; the publisher runs its own event
+loop in a thread, so callers stay synchronous.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import asyncio
 import json
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import nats
@@ -24,9 +27,15 @@ from ordino.domain.events import Event, event_document
 
 class NatsPublisher:
     def __init__(
-        self, url: str, stream: str = "ORDINO", prefix: str = "ordino", timeout: float = 5.0
+        self,
+        url: str,
+        stream: str = "ORDINO",
+        prefix: str = "ordino",
+        timeout: float = 5.0,
+        max_age: float | None = None,
     ) -> None:
         self.url, self.stream, self.prefix, self.timeout = url, stream, prefix, timeout
+        self.max_age = max_age or 0.0  # seconds; the server's 0: no limit
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
@@ -60,8 +69,12 @@ class NatsPublisher:
             js = self._client.jetstream()
             subjects = [f"{self.prefix}.>"]
             try:
-                await js.stream_info(self.stream)
+                info = await js.stream_info(self.stream)
             except nats.js.errors.NotFoundError:
-                await js.add_stream(StreamConfig(name=self.stream, subjects=subjects))
+                config = StreamConfig(name=self.stream, subjects=subjects, max_age=self.max_age)
+                await js.add_stream(config)
+            else:
+                if (info.config.max_age or 0.0) != self.max_age:
+                    await js.update_stream(replace(info.config, max_age=self.max_age))
             self._js = js
         return self._js

@@ -13,11 +13,15 @@ from sqlalchemy import Engine
 
 from ordino.cli import serving
 from ordino.cli.options import Commands, database_option
+from ordino.config import Settings
 from ordino.domain.access import Role
 from ordino.errors import AlreadyExists, InvalidInput, NotFound
+from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.access import create_key
-from ordino.services.check import check_inventory, shortages
+from ordino.services.check import check_inventory, check_payments, shortages
 from ordino.services.demo import seed_demo
+from ordino.services.retention import Retention
+from ordino.services.retention import prune as prune_kept
 from ordino.services.transit_models import UnreadableModel, load_model
 from ordino.services.users import create_user, disable_user, list_users, set_password
 from ordino.store import migrate
@@ -132,6 +136,35 @@ def upgrade(database_url: str) -> None:
         click.echo(f"database at revision {migrate.current(engine)}")
 
 
+@db.command()
+@database_option
+@click.option(
+    "--events-days",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Keep published events this long (0: for ever). Default: ORDINO_RETAIN_EVENTS_DAYS, 365.",
+)
+@click.option(
+    "--webhook-log-days",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Keep accepted webhook deliveries this long (0: for ever). "
+    "Default: ORDINO_RETAIN_WEBHOOK_LOG_DAYS, 30.",
+)
+def prune(database_url: str, events_days: float | None, webhook_log_days: float | None) -> None:
+    """Delete what is past its retention: published events (not an open order's) and
+    accepted webhook deliveries. Servers and workers also do it every hour."""
+    settings = Settings.from_env()
+    retention = Retention.of_days(
+        settings.retain_events_days if events_days is None else events_days,
+        settings.retain_webhook_log_days if webhook_log_days is None else webhook_log_days,
+    )
+    with _database(database_url) as engine:
+        _ensure_schema(engine, database_url)
+        gone = prune_kept(SqlUnitOfWork(engine), retention, _now())
+    click.echo(f"pruned {gone['events']} event(s), {gone['webhook_deliveries']} webhook deliveries")
+
+
 @main.group()
 def keys() -> None:
     """API keys."""
@@ -236,22 +269,29 @@ def users_password(database_url: str, username: str, password: str) -> None:
 @main.command()
 @database_option
 def check(database_url: str) -> None:
-    """Verify inventory invariants; exit 1 with a report when any is broken.
+    """Verify inventory and payment invariants; exit 1 with a report when any is broken.
 
     Reserved must equal the reservation ledger, and on hand the sum of the
-    movements. Positions short after a count (reserved above on hand) are listed,
-    but are not a failure: their orders are to be served elsewhere."""
+    movements. Every card payment must agree with the gateway's record of its
+    authorisations (authorised, captured, refunded, voided), with no authorisation
+    held for nothing and no call left an hour without its answer. Positions short
+    after a count (reserved above on hand) are listed, but are not a failure: their
+    orders are to be served elsewhere."""
     with _database(database_url) as engine:
         uow = SqlUnitOfWork(engine)
         found, short = check_inventory(uow), shortages(uow)
+        paid = check_payments(uow, SandboxGateway(engine), datetime.now(UTC))
     for p in short:
         click.echo(f"short: {p.location_id} {p.sku}: {p.reserved} reserved, {p.on_hand} on hand")
-    if not found:
+    if not found and not paid:
         click.echo("ok: every position's reserved matches the ledger and its on hand its movements")
+        click.echo("ok: every payment agrees with the gateway")
         return
-    click.echo(f"{len(found)} problem(s):")
+    click.echo(f"{len(found) + len(paid)} problem(s):")
     for d in found:
         click.echo(f"  {d.location_id} {d.sku}: {d.problem}")
+    for money in paid:
+        click.echo(f"  payment of order {money.order_id} ({money.subject}): {money.problem}")
     sys.exit(1)
 
 
@@ -264,6 +304,7 @@ def _register_bench() -> None:
         simulate_traffic,
     )
     from ordino.cli.bench import bench  # noqa: PLC0415
+    from ordino.cli.customers import customers  # noqa: PLC0415
     from ordino.cli.geo import geo  # noqa: PLC0415
     from ordino.cli.inventory import inventory  # noqa: PLC0415
     from ordino.cli.promise import promise  # noqa: PLC0415
@@ -276,6 +317,7 @@ def _register_bench() -> None:
     main.add_command(promise)
     main.add_command(simulate)
     main.add_command(worker)
+    main.add_command(customers)
 
 
 _register_bench()

@@ -1,9 +1,12 @@
 """`ordino worker`: runs the jobs Ordino enqueues (ordino.services.work), as many
-workers as you like against one database; `--once` runs what is due and stops.
+workers as you like against one database, and prunes what is past its retention
+every `ORDINO_PRUNE_SECONDS` (ordino.services.retention); `--once` runs what is due,
+prunes, and stops.
 
 It says what it does on stderr, one line each: that it started (where, how often
 it looks), each failure (the job, its kind, whether it is tried again, the error),
-and every `--report-every` seconds how many jobs of each kind it ran."""
+every `--report-every` seconds how many jobs of each kind it ran, and what it
+pruned."""
 
 from __future__ import annotations
 
@@ -11,16 +14,20 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import click
 
 from ordino.broker.http import post_json
 from ordino.cli.options import database_option
+from ordino.config import Settings
 from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
+from ordino.services.retention import prune
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Tally, Worker
 from ordino.store.engine import connect_once, display_url, make_engine
@@ -71,9 +78,9 @@ def worker(
     log.info(
         "worker %s started on %s: looks for jobs every %gs, leases %gs", name, where, poll, lease
     )
-    tally = Tally()
+    tally, pruning = Tally(), _Pruning(uow, Settings.from_env())
     try:
-        _work(runner, tally, once, poll, report_every)
+        _work(runner, tally, once, poll, report_every, pruning)
         log.info("worker %s stopped: no job is due", name)
     except KeyboardInterrupt:
         if tally.ran:
@@ -83,9 +90,12 @@ def worker(
         engine.dispose()
 
 
-def _work(runner: Worker, tally: Tally, once: bool, poll: float, every: float) -> None:
+def _work(
+    runner: Worker, tally: Tally, once: bool, poll: float, every: float, pruning: _Pruning
+) -> None:
     """Run batches of due jobs; count them in `tally`, and log and clear it every
-    `every` seconds (with `once`: when no job is left due, then return)."""
+    `every` seconds; prune when idle and due (with `once`: when no job is left due,
+    then return)."""
     reported = time.monotonic()
     while True:
         claimed = runner.run_once(tally)
@@ -96,6 +106,29 @@ def _work(runner: Worker, tally: Tally, once: bool, poll: float, every: float) -
             tally.failed.clear()
             reported = time.monotonic()
         if not claimed:
+            pruning.when_due()
             if once:
                 return
             time.sleep(poll)
+
+
+@dataclass
+class _Pruning:
+    """Prunes what is past its retention every `settings.prune_seconds` (0: never)."""
+
+    uow: Callable[[], SqlUnitOfWork]
+    settings: Settings
+    last: float | None = None
+
+    def when_due(self) -> None:
+        every = self.settings.prune_seconds
+        if every <= 0 or (self.last is not None and time.monotonic() - self.last < every):
+            return
+        self.last = time.monotonic()
+        gone = prune(self.uow(), self.settings.retention, _now())
+        if any(gone.values()):
+            click.echo(
+                f"{_now().isoformat(timespec='seconds')} pruned {gone['events']} event(s), "
+                f"{gone['webhook_deliveries']} webhook delivery(ies)",
+                err=True,
+            )

@@ -32,6 +32,8 @@ class Permission(StrEnum):
     HOLDS_MANAGE = "holds:manage"  # hold orders by hand, release holds, cancel from them
     ORDERS_SERVICE = "orders:service"  # notes on orders, notifications sent again
     REPORTS_READ = "reports:read"  # the dashboard's figures (KPIs) over every order
+    PAYMENTS_REFUND = "payments:refund"  # refund what an order's card paid
+    PERSONAL_DATA = "personal-data:admin"  # a customer's data exported or erased
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -45,6 +47,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.HOLDS_MANAGE,
             Permission.ORDERS_SERVICE,
             Permission.REPORTS_READ,
+            Permission.PAYMENTS_REFUND,
         }
     ),
     Role.CHANNEL: frozenset(

@@ -28,6 +28,7 @@ DELIVER_WEBHOOKS = "webhooks.deliver"  # post a subscription's waiting events, i
 ADVANCE_ORDER = "orders.advance"  # run an order's pipeline on (checks, …, release)
 CAPTURE_PAYMENT = "payments.capture"  # capture what a parcel took (key: its fulfillment)
 SETTLE_PAYMENT = "payments.settle"  # void what is authorised and will not ship
+REFUND_PAYMENT = "payments.refund"  # make the gateway calls of a refund asked for
 
 
 class JobStatus(StrEnum):
@@ -106,6 +107,12 @@ def expect_job(now: datetime) -> Job:
 
 def settle_job(order_id: str, now: datetime) -> Job:
     return Job.new(SETTLE_PAYMENT, {"order_id": order_id}, now, key=order_id)
+
+
+def refund_job(order_id: str, refund_id: str, now: datetime) -> Job:
+    return Job.new(
+        REFUND_PAYMENT, {"order_id": order_id, "refund_id": refund_id}, now, key=refund_id
+    )
 
 
 TIMER_DUE = "timers.due"  # a service level's time came: check it was met

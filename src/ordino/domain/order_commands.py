@@ -14,12 +14,20 @@ from ordino.domain.promising import PromiseChoice
 from ordino.domain.rollup import OrderStatus
 from ordino.errors import FieldError
 
+# An erased customer's e-mail (`ordino.domain.erasure`): `.invalid` is a domain that
+# never exists (RFC 2606), so nothing is ever sent to it or found by it.
+ERASED_EMAIL = "erased@erased.invalid"
+
 
 @dataclass(frozen=True)
 class Customer:
     email: str
     name: str | None = None
     phone: str | None = None
+
+    @property
+    def erased(self) -> bool:
+        return self.email == ERASED_EMAIL
 
 
 @dataclass(frozen=True)

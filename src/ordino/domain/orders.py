@@ -409,9 +409,14 @@ class OrderScope:
     channel: str | None = None
     location_id: str | None = None
     actor: str = "ordino"
+    # The order's customer, by their link: an order whose customer was erased is
+    # theirs no more (nothing on it is theirs to see).
+    customer: bool = False
 
     def admits(self, order: Order) -> bool:
         if self.channel is not None and order.channel != self.channel:
+            return False
+        if self.customer and order.customer.erased:
             return False
         return (
             self.location_id is None

@@ -1,17 +1,17 @@
-"""Payments: the gateway Ordino asks to authorise, capture, void and refund, and
-what it answers.
+"""Payments: the gateway Ordino asks to authorise, capture, void and refund, what
+it answers, and the keyed record of each call (`PaymentOperation`).
 
-Every call carries an idempotency key: the gateway does a call once per key and
-answers a repeat with the first answer, so a call that timed out is simply made
-again with the same key. Amounts are in the payment's currency, as Decimals of its
-minor unit. The gateway is never called inside a database transaction: a
-payment operation is written first (pending), the call is made, and its outcome is
-written in a transaction of its own.
+Every call carries an idempotency key: the gateway does a call once per key,
+answers a repeat with the first answer, and tells what it did under a key
+(`lookup`). Amounts are in the payment's currency, as Decimals of its minor unit.
+The gateway is never called inside a database transaction: each call is written
+(pending) before it is made. What the operations add up to is
+`ordino.domain.payment_ledger`'s.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -24,6 +24,9 @@ class Outcome(StrEnum):
     APPROVED = "approved"
     DECLINED = "declined"  # the card's bank said no: final, asking again changes nothing
     FAILED = "failed"  # the gateway could not do it now (an error): ask again later
+    # Never a gateway's answer: Ordino gave the call up, the gateway having done
+    # nothing under its key (a later answer under it is still recorded).
+    ABANDONED = "abandoned"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,20 @@ class GatewayAnswer:
     amount: Decimal = Decimal(0)  # what it authorised, captured, voided or refunded
     expires_at: datetime | None = None  # an authorisation's end: capture before it
     message: str | None = None  # why it declined or failed
+
+
+@dataclass(frozen=True)
+class GatewayAuthorisation:
+    """The gateway's own record of an authorisation: what `ordino check` holds
+    Ordino's payments against."""
+
+    reference: str
+    currency: str
+    authorised: Decimal
+    captured: Decimal
+    refunded: Decimal
+    voided: bool
+    expires_at: datetime
 
 
 class GatewayTimeout(Exception):
@@ -56,6 +73,10 @@ class PaymentGateway(Protocol):
     def refund(
         self, authorisation: str, amount: Decimal, key: str, now: datetime
     ) -> GatewayAnswer: ...  # of what was captured
+
+    def lookup(self, key: str) -> GatewayAnswer | None: ...  # what was done under key
+
+    def authorisation(self, reference: str) -> GatewayAuthorisation | None: ...
 
 
 class PaymentMethod(StrEnum):
@@ -104,19 +125,57 @@ class Payment:
         return self.expires_at is not None and now >= self.expires_at
 
 
+class OperationKind(StrEnum):
+    AUTHORISE = "authorise"
+    CAPTURE = "capture"
+    VOID = "void"
+    REFUND = "refund"
+
+
 @dataclass(frozen=True)
 class PaymentOperation:
     """One call to the gateway, written (pending) before it is made and completed
-    with its answer after: the key makes the call once, whatever retries it."""
+    with its answer after: the key makes the call once, whatever retries it.
+
+    `authorisation` is the one the call acts on (an authorise's: the one it made);
+    `done` what the gateway did (authorised, captured, voided or refunded);
+    `expires_at` an authorisation's end, as the gateway answered it."""
 
     key: str
     payment_id: str
-    kind: str  # authorise, capture, void, refund
+    kind: OperationKind
     amount: Decimal
     created_at: datetime
     outcome: Outcome | None = None  # None: made, no answer recorded yet
     reference: str | None = None
     message: str | None = None
+    authorisation: str | None = None
+    done: Decimal = Decimal(0)
+    expires_at: datetime | None = None
+
+    @property
+    def approved(self) -> bool:
+        return self.outcome is Outcome.APPROVED
+
+    @property
+    def pending(self) -> bool:
+        return self.outcome is None
+
+    def answered(self, answer: GatewayAnswer) -> PaymentOperation:
+        approved = answer.outcome is Outcome.APPROVED
+        made = answer.reference if self.kind is OperationKind.AUTHORISE else self.authorisation
+        return replace(
+            self,
+            outcome=answer.outcome,
+            reference=answer.reference,
+            message=answer.message,
+            authorisation=made if approved else self.authorisation,
+            done=answer.amount if approved else Decimal(0),
+            expires_at=answer.expires_at if self.kind is OperationKind.AUTHORISE else None,
+        )
+
+    def abandoned(self) -> PaymentOperation:
+        return replace(self, outcome=Outcome.ABANDONED, message="given up: nothing was done")
 
 
 def payment_document(payment: Payment) -> dict[str, object]:

@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.ids import new_id
 from ordino.domain.money import BadAmount, from_minor, is_currency, parse_amount, to_minor
-from ordino.domain.payments import GatewayAnswer, GatewayTimeout, Outcome
+from ordino.domain.payments import GatewayAnswer, GatewayAuthorisation, GatewayTimeout, Outcome
 from ordino.store.tables import sandbox_authorisations, sandbox_operations
 
 LIFETIME = timedelta(days=7)  # of an authorisation
@@ -198,6 +198,30 @@ class SandboxGateway:
     def refund(self, authorisation: str, amount: Decimal, key: str, now: datetime) -> GatewayAnswer:
         request = _request("refund", key, authorisation, _canonical(amount))
         return self._once(request, now, partial(_refund, authorisation, amount, now))
+
+    def lookup(self, key: str) -> GatewayAnswer | None:
+        """What was done under `key`: its answer, or None when nothing was (a call
+        that failed did nothing)."""
+        query = select(sandbox_operations).where(sandbox_operations.c.key == key)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else _done(row).answer()
+
+    def authorisation(self, reference: str) -> GatewayAuthorisation | None:
+        query = select(sandbox_authorisations).where(sandbox_authorisations.c.id == reference)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        if row is None:
+            return None
+        return GatewayAuthorisation(
+            row.id,
+            row.currency,
+            from_minor(row.authorised_minor, row.currency),
+            from_minor(row.captured_minor, row.currency),
+            from_minor(row.refunded_minor, row.currency),
+            row.voided,
+            row.expires_at,
+        )
 
     def _once(
         self, request: Request, now: datetime, act: Callable[[Connection], Done]

@@ -13,11 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.availability import DEFAULT_VIEW, DEFAULT_VIEW_NAME, AvailabilityView
+from ordino.domain.availability import (
+    DEFAULT_VIEW,
+    DEFAULT_VIEW_NAME,
+    AvailabilityView,
+    view_document,
+)
+from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.geo import Grid, Point, PostalCode
 from ordino.engines.availability import Nearby, SkuSummary, nearest
 from ordino.errors import Conflict, FieldError, InvalidInput, NotFound
 from ordino.services.answers import refuse_changed
+from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.picture import NotCached, StockPicture
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
@@ -102,10 +109,15 @@ def resolve_view(
 
 
 def put_view(
-    view: AvailabilityView, uow: UnitOfWork, now: datetime, version: int | None = None
+    view: AvailabilityView,
+    uow: UnitOfWork,
+    now: datetime,
+    version: int | None = None,
+    by: str = ORDINO,
 ) -> tuple[bool, dict[str, Any]]:
     """Create or replace a view; a channel belongs to one view only. With `version`
-    (the one read), refused if the view changed since."""
+    (the one read), refused if the view changed since. The change is recorded as
+    `by`'s."""
 
     def attempt(_: int) -> tuple[bool, dict[str, Any]]:
         with uow:
@@ -121,8 +133,16 @@ def put_view(
                     )
             created = uow.views.put(view, now)
             saved = uow.views.get(view.name)
+            assert saved is not None
+            before = stored.get(view.name)
+            record(
+                uow,
+                (ConfigurationKind.AVAILABILITY_VIEW, view.name, saved.version),
+                None if before is None else view_document(before),
+                view_document(saved),
+                Changed(by, now),
+            )
             uow.commit()
-        assert saved is not None
         return created, view_answer(saved)
 
     return with_retries(attempt)
@@ -171,11 +191,14 @@ def list_views(uow: UnitOfWork) -> list[dict[str, Any]]:
     return [view_answer(view) for view in sorted(stored, key=lambda v: v.name)]
 
 
-def delete_view(name: str, uow: UnitOfWork) -> None:
+def delete_view(name: str, uow: UnitOfWork, now: datetime, by: str = ORDINO) -> None:
     """Remove a view: its channels see through the default view again."""
     with uow:
-        if not uow.views.remove(name):
+        before = uow.views.get(name)
+        if before is None or not uow.views.remove(name):
             raise NotFound(f"no availability view {name}", extra={"view": name})
+        what = (ConfigurationKind.AVAILABILITY_VIEW, name, None)
+        record(uow, what, view_document(before), None, Changed(by, now))
         uow.commit()
 
 

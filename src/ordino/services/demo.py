@@ -16,13 +16,17 @@ from ordino.domain.availability import (
     InboundRule,
     LocationFilter,
     SafetyRule,
+    view_document,
 )
 from ordino.domain.catalog import Product
+from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point, PostalCode
 from ordino.domain.network import Address, Location, LocationType
 from ordino.domain.operations import operations_document
+from ordino.domain.profiles import profile_document
 from ordino.domain.supply import CreateSupply, SupplyKind
+from ordino.services.configuration import Changed, record
 from ordino.services.demo_promises import demo_carriers, demo_operations
 from ordino.services.demo_sourcing import (
     demo_location_costs,
@@ -138,6 +142,8 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
     record_counts(uow, counts, source)
     for view in demo_views():
         uow.views.put(view, now)
+        what = (ConfigurationKind.AVAILABILITY_VIEW, view.name, 1)
+        record(uow, what, None, view_document(view), Changed("demo", now))
     uow.geo.put(demo_postal_codes())
     for supply in _demo_supply(counts, now):
         record_supply(uow, supply, source)
@@ -155,7 +161,9 @@ def _settings(uow: UnitOfWork, locations: list[Location], now: datetime) -> None
     for location in locations:
         uow.location_costs.put(location.id, demo_location_costs(location), now)
     for profile in demo_profiles():
-        uow.profiles.put(profile, now)
+        uow.profiles.put(profile, now, "demo")
+        what = (ConfigurationKind.SOURCING_PROFILE, profile.name, 1)
+        record(uow, what, None, profile_document(profile), Changed("demo", now))
 
 
 def demo_views() -> list[AvailabilityView]:

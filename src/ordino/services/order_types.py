@@ -7,8 +7,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.pipelines import BUILT_IN, OrderType, order_type_document
 from ordino.errors import InvalidInput, NotFound
+from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.unit_of_work import UnitOfWork
 
 
@@ -24,14 +26,27 @@ def order_type_named(uow: UnitOfWork, name: str) -> OrderType:
 
 
 def put_order_type(
-    order_type: OrderType, uow: UnitOfWork, now: datetime
+    order_type: OrderType, uow: UnitOfWork, now: datetime, by: str = ORDINO
 ) -> tuple[dict[str, Any], bool]:
+    """Create or replace the type (a built-in one configured: its steps as it ran
+    until now are the change's `before`), the change recorded as `by`'s."""
     if problems := order_type.problems():
         raise InvalidInput("the order type cannot run", errors=problems)
     with uow:
+        before = _document_of(uow, order_type.name)
         created = uow.order_types.put(order_type, now)
+        saved = order_type_named(uow, order_type.name)
+        what = (ConfigurationKind.ORDER_TYPE, order_type.name, saved.version)
+        record(uow, what, before, order_type_document(saved), Changed(by, now))
         uow.commit()
-        return order_type_view(order_type_named(uow, order_type.name)), created
+    return order_type_view(saved), created
+
+
+def _document_of(uow: UnitOfWork, name: str) -> dict[str, Any] | None:
+    try:
+        return order_type_document(order_type_named(uow, name))
+    except NotFound:
+        return None
 
 
 def list_order_types(uow: UnitOfWork) -> list[dict[str, Any]]:

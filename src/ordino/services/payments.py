@@ -1,26 +1,43 @@
 """Payments: the order's card authorised by its pipeline, captured as its goods
-ship (per parcel: the goods in it), the rest voided once nothing more can ship.
+ship (per parcel: the goods in it), what the order will not take voided, refunds
+made as they were asked for.
 
-No call to the gateway is made inside a database transaction: each is written
-first (a pending operation, keyed), made, and its answer written in a transaction
-of its own. A call that times out or fails raises, so its job is tried again later
-with the same key: the gateway answers a key once, so nothing is done twice. An
-operation already answered is not asked again.
+Every call to the gateway is one keyed payment operation, recoverable from it:
+1. which call to make is decided under the payment's lock, from the payment and
+   its operations (`ordino.domain.payment_ledger`'s plans): an operation still
+   pending is resumed, else a new one is written pending, in that transaction;
+2. the call is made outside any transaction; a resumed operation first asks the
+   gateway what it did under its key (`lookup`), and calls only if nothing was;
+3. its answer and its effect on the payment (and the order's event) are written in
+   one transaction, once.
+A call that times out or fails raises, so its job is tried again later and resumes
+the same operation. A pending call the gateway did nothing under is given up when
+it can no longer be made (a capture on an expired authorisation), or, for an
+authorisation of a cancelled order, once `GRACE` has passed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ordino.domain import advancing
 from ordino.domain.ids import new_id
+from ordino.domain.jobs import settle_job
 from ordino.domain.order_commands import PaymentChoice
 from ordino.domain.orders import Order
+from ordino.domain.payment_ledger import (
+    given_up,
+    next_authorisation,
+    next_capture,
+    next_void,
+    recorded,
+)
 from ordino.domain.payments import (
     GatewayAnswer,
+    OperationKind,
     Outcome,
     Payment,
     PaymentGateway,
@@ -29,11 +46,19 @@ from ordino.domain.payments import (
     PaymentStatus,
 )
 from ordino.domain.rollup import OrderStatus
-from ordino.errors import LostRace
 from ordino.services.unit_of_work import UnitOfWork
 
-Call = Callable[[str], GatewayAnswer]  # the gateway call, given its key
 PAYMENT_HOLD = "payment"  # the rule of holds the payment puts
+# Longer than any call to the gateway takes: a pending call older than this that the
+# gateway has no record of was never made, and will not be.
+GRACE = timedelta(minutes=10)
+EVENTS = {  # an operation's event: approved, declined
+    OperationKind.AUTHORISE: ("payment.authorised", "payment.declined"),
+    OperationKind.CAPTURE: ("payment.captured", "payment.capture_declined"),
+    OperationKind.VOID: ("payment.voided", "payment.void_declined"),
+    OperationKind.REFUND: ("payment.refunded", "payment.refund_declined"),
+}
+Plan = Callable[[Payment, list[PaymentOperation]], PaymentOperation | None]
 
 
 class PaymentFailed(Exception):
@@ -74,26 +99,16 @@ def try_again(uow: UnitOfWork, order_id: str, now: datetime, token: str | None =
     uow.payments.save(again)
 
 
-def authorise(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> bool:
-    """Authorise the order's card for its total; the answer is kept on the payment
-    (approved: authorised; declined: the pipeline holds the order). False when the
-    answer was lost (it is asked for again, by its key, next time)."""
-    with uow:
-        payment = uow.payments.of_order(order_id)
-    if not needs_authorising(payment):
-        return True
-    assert payment is not None and payment.token is not None
-    token, amount, currency = payment.token, payment.amount, payment.currency
-    key = f"{order_id}:authorise:{_attempt(uow, payment.id, 'authorise')}"
-    op = PaymentOperation(key, payment.id, "authorise", amount, now)
-    answer = _call(
-        uow, op, payment.currency, lambda k: gateway.authorise(token, amount, currency, k, now)
-    )
-    if answer is not None:
-        approved = answer.outcome is Outcome.APPROVED
-        event = "payment.authorised" if approved else "payment.declined"
-        _record(uow, order_id, now, event, lambda p: _authorised(p, answer))
-    return answer is not None
+def authorise(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> None:
+    """Authorise the order's card for its total, once: the answer is kept on the
+    payment (approved: authorised; declined: the pipeline holds the order)."""
+
+    def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+        if not needs_authorising(payment):
+            return None
+        return next_authorisation(payment, ops, payment.amount, now)
+
+    _operate(uow, gateway, order_id, plan, now)
 
 
 def capture(
@@ -103,51 +118,70 @@ def capture(
     uow: UnitOfWork,
     gateway: PaymentGateway,
     now: datetime,
-) -> Outcome | None:
+) -> None:
     """Capture `amount` (goods that left) once per `key` (the fulfillment order).
-    An authorisation that expired is made again for what is open first."""
-    with uow:
-        payment = uow.payments.of_order(order_id)
-    if payment is None or payment.method is not PaymentMethod.CARD:
-        return None
-    if payment.status is not PaymentStatus.AUTHORISED or amount <= 0:
-        return None
-    if payment.expired(now):
-        payment = _reauthorise(order_id, payment, uow, gateway, now)
-    authorisation = payment.authorisation
-    assert authorisation is not None
-    take = min(amount, payment.open)
-    op = PaymentOperation(f"{key}:capture", payment.id, "capture", take, now)
-    answer = _call(
-        uow, op, payment.currency, lambda k: gateway.capture(authorisation, take, k, now)
-    )
-    if answer is None:
-        return None
-    approved = answer.outcome is Outcome.APPROVED
-    event = "payment.captured" if approved else "payment.capture_declined"
-    _record(uow, order_id, now, event, lambda p: _captured(p, answer))
-    return answer.outcome
+    An authorisation that expired is made again for what is open first; a capture
+    begun on it and never made is given up and made on the new one."""
+
+    def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+        return next_capture(payment, ops, key, amount, now)
+
+    for _ in range(4):  # at most: a capture given up, a renewal, then the capture
+        made = _operate(uow, gateway, order_id, plan, now)
+        if made is None or (made.kind is OperationKind.CAPTURE and not _given_up(made)):
+            return
+        if made.kind is OperationKind.AUTHORISE and not made.approved:
+            raise PaymentFailed(f"the expired authorisation of order {order_id} was refused")
+    raise PaymentFailed(f"the capture {key} of order {order_id} found no authorisation to use")
 
 
 def settle(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime) -> None:
-    """Void what is authorised and not captured once nothing more of the order can
-    ship (it is cancelled, or every unit left or was cancelled)."""
+    """Make the payment hold no more than the order will take: an authorisation of a
+    cancelled order whose answer was lost is asked for, every authorisation the
+    payment does not hold is voided, and its own once nothing more of the order can
+    ship (it is cancelled, or every unit left or was cancelled) and every parcel
+    that left is captured."""
     with uow:
-        payment = uow.payments.of_order(order_id)
         order = uow.orders.get(order_id)
-    if payment is None or order is None or payment.status is not PaymentStatus.AUTHORISED:
+    if order is None:
         return
-    if not _nothing_more_ships(order) or payment.open <= 0:
-        return
-    if payment.captured < _value_out(order):
-        return  # a capture is still to come; the job after it settles
+    if order.status is OrderStatus.CANCELLED:
+        _operate(uow, gateway, order_id, _lost_authorisation, now, may_call=False)
+    ships, value_out = not _nothing_more_ships(order), _value_out(order)
 
-    authorisation = payment.authorisation
-    assert authorisation is not None
-    op = PaymentOperation(f"{order_id}:void", payment.id, "void", payment.open, now)
-    answer = _call(uow, op, payment.currency, lambda k: gateway.void(authorisation, k, now))
-    if answer is not None:
-        _record(uow, order_id, now, "payment.voided", lambda p: _voided(p, answer))
+    def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+        capturing = any(op.kind is OperationKind.CAPTURE and op.pending for op in ops)
+        settling = not ships and not capturing and payment.captured >= value_out
+        return next_void(payment, ops, now, settling)
+
+    for _ in range(16):  # each round answers a void: the authorisations run out
+        if _operate(uow, gateway, order_id, plan, now) is None:
+            return
+    raise PaymentFailed(f"the payment of order {order_id} still has voids to make")
+
+
+def refund(
+    order_id: str, refund_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: datetime
+) -> None:
+    """Make the gateway calls of a refund asked for (`ordino.services.refunds`):
+    each of its operations, written pending when it was asked, once."""
+
+    def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+        mine = [op for op in ops if op.kind is OperationKind.REFUND and op.pending]
+        return next((op for op in mine if op.key.startswith(f"{refund_id}:")), None)
+
+    for _ in range(16):  # each round answers one of the refund's parts
+        if _operate(uow, gateway, order_id, plan, now) is None:
+            return
+    raise PaymentFailed(f"refund {refund_id} of order {order_id} still has parts to make")
+
+
+def _given_up(op: PaymentOperation) -> bool:
+    return op.outcome is Outcome.ABANDONED
+
+
+def _lost_authorisation(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+    return next((op for op in ops if op.kind is OperationKind.AUTHORISE and op.pending), None)
 
 
 def _value_out(order: Order) -> Decimal:
@@ -161,117 +195,130 @@ def _nothing_more_ships(order: Order) -> bool:
     return all(order.waiting(line) + line.allocated == 0 for line in order.lines)
 
 
-def _reauthorise(
-    order_id: str, payment: Payment, uow: UnitOfWork, gateway: PaymentGateway, now: datetime
-) -> Payment:
-    token, amount, currency = payment.token, payment.open, payment.currency
-    assert token is not None
-    key = f"{order_id}:authorise:{_attempt(uow, payment.id, 'authorise')}"
-    op = PaymentOperation(key, payment.id, "authorise", amount, now)
-    answer = _call(
-        uow, op, payment.currency, lambda k: gateway.authorise(token, amount, currency, k, now)
-    )
-    if answer is None or answer.outcome is not Outcome.APPROVED:
-        raise PaymentFailed(f"the expired authorisation of order {order_id} was refused")
-    return _record(uow, order_id, now, "payment.authorised", lambda p: _renewed(p, answer))
-
-
-def _call(uow: UnitOfWork, op: PaymentOperation, currency: str, call: Call) -> GatewayAnswer | None:
-    """Write the operation (pending), make the call outside any transaction, write
-    its answer. None when the operation was answered before (nothing to do)."""
-    with uow:
-        done = uow.payments.operation(op.key)
-        if done is not None and done.outcome is not None:
-            return None
-        if done is None:
-            try:
-                uow.payments.begin(op, currency)
-            except LostRace:
-                return None  # another worker is making it
-            uow.commit()
-    answer = call(op.key)  # GatewayTimeout: raised, the job retries with this key
+def _operate(
+    uow: UnitOfWork,
+    gateway: PaymentGateway,
+    order_id: str,
+    plan: Plan,
+    now: datetime,
+    *,
+    may_call: bool = True,
+) -> PaymentOperation | None:
+    """The call `plan` chooses, made once and its answer recorded: the operation as
+    answered (or given up); None when there is nothing to do. `may_call` False only
+    asks the gateway what was done."""
+    begun = _begin(uow, order_id, plan)
+    if begun is None:
+        return None
+    payment, op, resumed = begun
+    answer = _asked(gateway, op.key) if resumed else None
+    if answer is None and resumed and _to_give_up(op, payment, now, may_call):
+        return _give_up(uow, order_id, op, now)
+    if answer is None and not may_call:
+        raise PaymentFailed(f"the gateway has not answered {op.key} yet")
+    if answer is None:
+        answer = _call(gateway, payment, op, now)  # GatewayTimeout: the job retries
     if answer.outcome is Outcome.FAILED:
         raise PaymentFailed(f"the gateway failed to {op.kind}: {answer.message}")
+    return _record(uow, order_id, op, answer, now)
+
+
+def _begin(
+    uow: UnitOfWork, order_id: str, plan: Plan
+) -> tuple[Payment, PaymentOperation, bool] | None:
+    """Under the payment's lock: the operation to make, written pending if it is new,
+    and whether it was pending already (a call may have been made under its key)."""
     with uow:
-        uow.payments.complete(op.key, answer, op.created_at)
+        payment = uow.payments.of_order(order_id, for_update=True)
+        if payment is None or payment.method is not PaymentMethod.CARD:
+            return None
+        ops = uow.payments.operations(payment.id)
+        op = plan(payment, ops)
+        if op is None:
+            return None
+        resumed = any(kept.key == op.key for kept in ops)
+        if not resumed:
+            uow.payments.begin(op, payment.currency)
+            uow.commit()
+    return payment, op, resumed
+
+
+def _asked(gateway: PaymentGateway, key: str) -> GatewayAnswer | None:
+    """What the gateway did under `key`; None if nothing (a failure does nothing)."""
+    answer = gateway.lookup(key)
+    return None if answer is None or answer.outcome is Outcome.FAILED else answer
+
+
+def _to_give_up(op: PaymentOperation, payment: Payment, now: datetime, may_call: bool) -> bool:
+    if given_up(op, payment, now):
+        return True
+    return not may_call and now - op.created_at >= GRACE
+
+
+def _give_up(
+    uow: UnitOfWork, order_id: str, op: PaymentOperation, now: datetime
+) -> PaymentOperation:
+    """Given up, unless another worker recorded an answer first (the plan sees it)."""
+    abandoned = op.abandoned()
+    with uow:
+        payment = uow.payments.of_order(order_id, for_update=True)
+        assert payment is not None
+        uow.payments.complete(abandoned, payment.currency, now)
         uow.commit()
-    return answer
+    return abandoned
 
 
-def _attempt(uow: UnitOfWork, payment_id: str, kind: str) -> int:
-    """The number of this kind of call: one more than those answered."""
-    with uow:
-        ops = uow.payments.operations(payment_id)
-    return 1 + sum(1 for op in ops if op.kind == kind and op.outcome is not None)
+def _call(
+    gateway: PaymentGateway, payment: Payment, op: PaymentOperation, now: datetime
+) -> GatewayAnswer:
+    if op.kind is OperationKind.AUTHORISE:
+        assert payment.token is not None
+        return gateway.authorise(payment.token, op.amount, payment.currency, op.key, now)
+    assert op.authorisation is not None
+    if op.kind is OperationKind.CAPTURE:
+        return gateway.capture(op.authorisation, op.amount, op.key, now)
+    if op.kind is OperationKind.VOID:
+        return gateway.void(op.authorisation, op.key, now)
+    return gateway.refund(op.authorisation, op.amount, op.key, now)
 
 
 def _record(
-    uow: UnitOfWork,
-    order_id: str,
-    now: datetime,
-    event: str,
-    change: Callable[[Payment], Payment],
-) -> Payment:
-    """The answer kept on the payment, and told as the order's event; a capture
+    uow: UnitOfWork, order_id: str, op: PaymentOperation, answer: GatewayAnswer, now: datetime
+) -> PaymentOperation:
+    """The answer kept on the operation and its effect on the payment, told as the
+    order's event, in one transaction, once (another worker may have first). A capture
     declined (the goods left) holds the order for someone to settle with the
-    customer."""
+    customer; an authorisation coming to a cancelled order is voided after."""
+    answered = op.answered(answer)
     with uow:
         order = uow.orders.get(order_id, for_update=True)
         payment = uow.payments.of_order(order_id, for_update=True)
-        assert payment is not None and order is not None
-        order.acting = "gateway"
-        changed = replace(change(payment), updated_at=now)
+        assert order is not None and payment is not None
+        ops = uow.payments.operations(payment.id)
+        if not uow.payments.complete(answered, payment.currency, now):
+            return answered  # another worker recorded the same answer first
+        changed = replace(recorded(payment, ops, answered, answer), updated_at=now)
         uow.payments.save(changed)
-        order.record(event, now, {"payment": _event(changed)})
+        order.acting = "gateway"
+        event = EVENTS[op.kind][0 if answered.approved else 1]
+        order.record(event, now, {"payment": _event(changed, answered)})
         if event == "payment.capture_declined":
             advancing.hold(order, PAYMENT_HOLD, changed.message or event, "gateway", now)
+        if op.kind is OperationKind.AUTHORISE and order.status is OrderStatus.CANCELLED:
+            uow.jobs.add(settle_job(order.id, now), now)
         uow.orders.save(order)
         uow.commit()
-    return changed
+    return answered
 
 
-def _event(payment: Payment) -> dict[str, str | None]:
+def _event(payment: Payment, op: PaymentOperation) -> dict[str, str | None]:
     return {
         "status": str(payment.status),
         "authorised": str(payment.authorised),
         "captured": str(payment.captured),
         "voided": str(payment.voided),
+        "refunded": str(payment.refunded),
         "message": payment.message,
+        "operation": str(op.kind),
+        "amount": str(op.done),
     }
-
-
-def _authorised(payment: Payment, answer: GatewayAnswer) -> Payment:
-    if answer.outcome is Outcome.APPROVED:
-        return replace(
-            payment,
-            status=PaymentStatus.AUTHORISED,
-            authorisation=answer.reference,
-            authorised=answer.amount,
-            expires_at=answer.expires_at,
-            message=None,
-        )
-    return replace(payment, status=PaymentStatus.DECLINED, message=answer.message)
-
-
-def _renewed(payment: Payment, answer: GatewayAnswer) -> Payment:
-    # What the old authorisation held beyond what was captured is gone with it.
-    return replace(
-        payment,
-        authorisation=answer.reference,
-        authorised=payment.captured + payment.voided + answer.amount,
-        expires_at=answer.expires_at,
-    )
-
-
-def _captured(payment: Payment, answer: GatewayAnswer) -> Payment:
-    if answer.outcome is Outcome.APPROVED:
-        captured = replace(payment, captured=payment.captured + answer.amount, message=None)
-        done = captured.open <= 0
-        return replace(captured, status=PaymentStatus.CLOSED) if done else captured
-    return replace(payment, message=f"capture declined: {answer.message}")
-
-
-def _voided(payment: Payment, answer: GatewayAnswer) -> Payment:
-    if answer.outcome is Outcome.APPROVED:
-        return replace(payment, voided=payment.voided + answer.amount, status=PaymentStatus.CLOSED)
-    return replace(payment, message=f"void declined: {answer.message}")

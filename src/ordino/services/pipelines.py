@@ -18,6 +18,7 @@ from typing import Any
 
 from ordino.domain import advancing, fulfilling
 from ordino.domain.advancing import hold_document
+from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.holds import MANUAL, HoldRule, hold_rule_document
 from ordino.domain.jobs import advance_job, settle_job
 from ordino.domain.money import from_minor
@@ -28,6 +29,7 @@ from ordino.domain.rollup import OrderStatus
 from ordino.engines.holds import Velocity, holding, order_facts, refuse_bad_rule
 from ordino.errors import InvalidInput, NotFound
 from ordino.services import payments, timers
+from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.order_types import order_type_named
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
@@ -48,8 +50,8 @@ def advance_order(order_id: str, uow: UnitOfWork, gateway: PaymentGateway, now: 
     """Run the order's steps from where it stands until one makes it wait; past the
     last, release whatever was allocated since."""
     while (next_ := with_retries(lambda _: _steps(order_id, uow, now))) is not Next.STOP:
-        if next_ is Next.AUTHORISE and not payments.authorise(order_id, uow, gateway, now):
-            raise payments.PaymentFailed("the authorisation is still to be answered")
+        if next_ is Next.AUTHORISE:
+            payments.authorise(order_id, uow, gateway, now)
 
 
 def _steps(order_id: str, uow: UnitOfWork, now: datetime) -> Next:
@@ -125,13 +127,24 @@ def _held(order: Order, uow: UnitOfWork, now: datetime) -> bool:
     return bool(verdicts)
 
 
-def put_hold_rule(rule: HoldRule, uow: UnitOfWork, now: datetime) -> tuple[dict[str, Any], bool]:
+def put_hold_rule(
+    rule: HoldRule, uow: UnitOfWork, now: datetime, by: str = ORDINO
+) -> tuple[dict[str, Any], bool]:
+    """Create or replace the rule, the change recorded as `by`'s."""
     refuse_bad_rule(rule.expression)
     with uow:
+        before = uow.hold_rules.get(rule.name)
         created = uow.hold_rules.put(rule, now)
-        uow.commit()
         stored = uow.hold_rules.get(rule.name)
-    assert stored is not None
+        assert stored is not None
+        record(
+            uow,
+            (ConfigurationKind.HOLD_RULE, rule.name, stored[1]),
+            None if before is None else hold_rule_document(before[0]),
+            hold_rule_document(rule),
+            Changed(by, now),
+        )
+        uow.commit()
     return hold_rule_view(*stored), created
 
 
@@ -140,10 +153,13 @@ def list_hold_rules(uow: UnitOfWork) -> list[dict[str, Any]]:
         return [hold_rule_view(rule, version) for rule, version in uow.hold_rules.all()]
 
 
-def remove_hold_rule(name: str, uow: UnitOfWork) -> None:
+def remove_hold_rule(name: str, uow: UnitOfWork, now: datetime, by: str = ORDINO) -> None:
     with uow:
-        if not uow.hold_rules.remove(name):
+        before = uow.hold_rules.get(name)
+        if before is None or not uow.hold_rules.remove(name):
             raise NotFound(f"no hold rule {name}", extra={"name": name})
+        what = (ConfigurationKind.HOLD_RULE, name, None)
+        record(uow, what, hold_rule_document(before[0]), None, Changed(by, now))
         uow.commit()
 
 

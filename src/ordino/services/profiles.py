@@ -6,17 +6,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.profiles import SourcingProfile, profile_document
 from ordino.errors import NotFound
 from ordino.services.answers import refuse_changed
+from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 
 
 def put_profile(
-    profile: SourcingProfile, uow: UnitOfWork, now: datetime, version: int | None = None
+    profile: SourcingProfile,
+    uow: UnitOfWork,
+    now: datetime,
+    version: int | None = None,
+    by: str = ORDINO,
 ) -> tuple[bool, dict[str, Any]]:
-    """Create or replace; with `version` (the one read), refused if it changed since."""
+    """Create or replace; with `version` (the one read), refused if it changed since.
+    The new version names `by` as its author, and the change is recorded."""
 
     def attempt(_: int) -> tuple[bool, dict[str, Any]]:
         with uow:
@@ -25,7 +32,14 @@ def put_profile(
             refuse_changed(
                 f"sourcing profile {profile.name}", current, version, profile=profile.name
             )
-            created, saved = uow.profiles.put(profile, now)
+            created, saved = uow.profiles.put(profile, now, by)
+            record(
+                uow,
+                (ConfigurationKind.SOURCING_PROFILE, profile.name, saved),
+                None if stored is None else profile_document(stored),
+                profile_document(profile),
+                Changed(by, now),
+            )
             uow.commit()
         return created, profile_answer(profile, saved)
 
@@ -33,12 +47,18 @@ def put_profile(
 
 
 def get_profile(name: str, uow: UnitOfWork, version: int | None = None) -> dict[str, Any]:
+    """The current profile, or the one of `version` with when and by whom it was made."""
     with uow:
         found = uow.profiles.get(name) if version is None else uow.profiles.version(name, version)
+        made = [] if version is None else uow.profiles.versions(name)
     if found is None:
         what = f"no sourcing profile {name}" + ("" if version is None else f" version {version}")
         raise NotFound(what, extra={"profile": name, "version": version})
-    return profile_answer(found, found.version)
+    answer = profile_answer(found, found.version)
+    for number, at, by in made:
+        if number == version:
+            answer |= {"created_at": at.isoformat(), "created_by": by}
+    return answer
 
 
 def list_profiles(uow: UnitOfWork) -> list[dict[str, Any]]:
@@ -46,10 +66,29 @@ def list_profiles(uow: UnitOfWork) -> list[dict[str, Any]]:
         return [profile_answer(p, p.version) for p in uow.profiles.all()]
 
 
-def delete_profile(name: str, uow: UnitOfWork) -> None:
+def list_versions(name: str, uow: UnitOfWork) -> dict[str, Any]:
+    """Every version of the profile, the newest first, with when and by whom it was
+    made (versions kept before authors were have none)."""
     with uow:
-        if not uow.profiles.remove(name):
+        versions = uow.profiles.versions(name)
+    if not versions:
+        raise NotFound(f"no sourcing profile {name}", extra={"profile": name})
+    return {
+        "name": name,
+        "items": [
+            {"version": version, "created_at": at.isoformat(), "created_by": by}
+            for version, at, by in versions
+        ],
+    }
+
+
+def delete_profile(name: str, uow: UnitOfWork, now: datetime, by: str = ORDINO) -> None:
+    with uow:
+        before = uow.profiles.get(name)
+        if before is None or not uow.profiles.remove(name):
             raise NotFound(f"no sourcing profile {name}", extra={"profile": name})
+        what = (ConfigurationKind.SOURCING_PROFILE, name, None)
+        record(uow, what, profile_document(before), None, Changed(by, now))
         uow.commit()
 
 

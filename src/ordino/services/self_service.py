@@ -17,19 +17,23 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.feeds import Source
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.rollup import OrderStatus
 from ordino.domain.self_service import (
     CUSTOMER,
+    POLICY_NAME,
     CancelUntil,
     SelfServicePolicy,
     delivered_to_address,
+    policy_document,
     refuse_cancel,
     released,
 )
 from ordino.errors import InvalidInput, NotFound, OrdinoError
+from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.customer_view import customer_view
 from ordino.services.fulfillment import cancel_units
 from ordino.services.links import Links
@@ -38,7 +42,7 @@ from ordino.services.picture import StockPicture
 from ordino.services.promising import Promising
 from ordino.services.unit_of_work import UnitOfWork
 
-AS_CUSTOMER = OrderScope(actor=CUSTOMER)
+AS_CUSTOMER = OrderScope(actor=CUSTOMER, customer=True)
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ def find_order(
     (any case), with a link to it: `{token, order}`. NotFound when either is wrong."""
     query = OrderQuery(customer_email=email.strip().lower(), external_id=number.strip())
     with uow:
-        found = uow.orders.find(query, 1)
+        found = [order for order in uow.orders.find(query, 1) if AS_CUSTOMER.admits(order)]
         if not found:
             raise NotFound("no order with that number and e-mail")
         policy = policy_of(uow)
@@ -135,13 +139,21 @@ def get_policy(uow: UnitOfWork) -> dict[str, Any]:
         return policy_view(policy_of(uow))
 
 
-def put_policy(policy: SelfServicePolicy, uow: UnitOfWork, now: datetime) -> dict[str, Any]:
+def put_policy(
+    policy: SelfServicePolicy, uow: UnitOfWork, now: datetime, by: str = ORDINO
+) -> dict[str, Any]:
+    """Replace the policy (the change's `before` is the policy as it applied, the
+    default if none was stored), recorded as `by`'s."""
     if problems := policy.problems():
         raise InvalidInput("the policy cannot apply", errors=problems)
     with uow:
+        before = policy_document(policy_of(uow))
         uow.self_service_policy.put(policy, now)
+        saved = policy_of(uow)
+        what = (ConfigurationKind.SELF_SERVICE_POLICY, POLICY_NAME, saved.version)
+        record(uow, what, before, policy_document(saved), Changed(by, now))
         uow.commit()
-        return policy_view(policy_of(uow))
+    return policy_view(saved)
 
 
 def policy_view(policy: SelfServicePolicy) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from ordino.domain.jobs import (
     DELIVER_WEBHOOKS,
     EXPECT_BACKORDERS,
     FILL_BACKORDERS,
+    REFUND_PAYMENT,
     SETTLE_PAYMENT,
     TIMER_DUE,
     settle_job,
@@ -63,6 +64,9 @@ def handlers(
     def settle(payload: Mapping[str, Any], now: datetime) -> None:
         payments.settle(payload["order_id"], uow(), outside.gateway, now)
 
+    def refund(payload: Mapping[str, Any], now: datetime) -> None:
+        payments.refund(payload["order_id"], payload["refund_id"], uow(), outside.gateway, now)
+
     def timer(payload: Mapping[str, Any], now: datetime) -> None:
         timers.check(payload, uow(), capture, now)
 
@@ -74,4 +78,5 @@ def handlers(
         ADVANCE_ORDER: advance,
         CAPTURE_PAYMENT: capture_payment,
         SETTLE_PAYMENT: settle,
+        REFUND_PAYMENT: refund,
     }

@@ -59,11 +59,16 @@ class Worker:
 
     def run_once(self, tally: Tally | None = None) -> int:
         """Claim the due jobs (up to a batch) and run them; how many were claimed.
-        `tally` counts them by kind, done or failed."""
+        `tally` counts them by kind, done or failed. Claiming that fails (the
+        database gone) claims nothing: the next look tries."""
         uow = self.uow()
-        with uow:
-            claimed = uow.jobs.claim(self.name, self.clock(), self.lease, self.batch)
-            uow.commit()
+        try:
+            with uow:
+                claimed = uow.jobs.claim(self.name, self.clock(), self.lease, self.batch)
+                uow.commit()
+        except Exception:  # the database, not a job: nothing was claimed
+            log.exception("claiming jobs failed")
+            return 0
         for job in claimed:
             done = self._run(job)
             if tally is not None:
@@ -95,26 +100,31 @@ class Worker:
             log.debug("job %s (%s) failed", job.id, job.kind, exc_info=True)
             self._failed(job, f"{type(error).__name__}: {error}", job.attempts >= job.max_attempts)
             return False
-        uow = self.uow()
-        with uow:
-            if not uow.jobs.done(job.id, self.name):
-                log.warning("job %s ran after its lease was lost; it runs again", job.id)
-            uow.commit()
+        self._settle(job, lambda uow: uow.jobs.done(job.id, self.name))
         return True
 
     def _failed(self, job: Job, error: str, dead: bool) -> None:
         """Record the failure, and log it in one line (the traceback at DEBUG level)."""
         now = self.clock()
         retry_at = None if dead else now + self.backoff.wait(job.attempts)
-        uow = self.uow()
-        with uow:
-            uow.jobs.failed(job.id, self.name, error, now, retry_at)
-            uow.commit()
+        self._settle(job, lambda uow: uow.jobs.failed(job.id, self.name, error, now, retry_at))
         if retry_at is None:
             log.warning("job %s (%s) failed, dead: %s", job.id, job.kind, error)
         else:
             again = f"attempt {job.attempts} of {job.max_attempts}, again at {retry_at:%H:%M:%S}"
             log.warning("job %s (%s) failed, %s: %s", job.id, job.kind, again, error)
+
+    def _settle(self, job: Job, record: Callable[[UnitOfWork], bool]) -> None:
+        """Record how the job went. If that fails (the database gone), the job keeps
+        its lease until it runs out, and is run again: handlers are idempotent."""
+        uow = self.uow()
+        try:
+            with uow:
+                if not record(uow):
+                    log.warning("job %s ran after its lease was lost; it runs again", job.id)
+                uow.commit()
+        except Exception:
+            log.exception("recording job %s (%s) failed; it runs again", job.id, job.kind)
 
 
 def enqueue(uow: UnitOfWork, job: Job, now: datetime) -> bool:

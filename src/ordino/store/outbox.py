@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, delete, exists, func, select, update
 
 from ordino.domain.events import Event
+from ordino.domain.rollup import OrderStatus
 from ordino.store.dialect import is_postgresql
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import outbox
+from ordino.store.tables import orders, outbox
+
+_CLOSED = (str(OrderStatus.CANCELLED), str(OrderStatus.FULFILLED))
 
 
 def rows(events: Sequence[Event]) -> list[dict[str, Any]]:
@@ -40,8 +43,9 @@ class SqlEvents:
 
 
 # One relay at a time (PostgreSQL; SQLite has one writer anyway), so events leave in
-# the order they were written.
-_ONE_RELAY = select(func.pg_try_advisory_xact_lock(0x6F7264696E6F + 1))
+# the order they were written. An erasure takes the same lock (`ordino.store.erasure`).
+RELAY_LOCK = 0x6F7264696E6F + 1
+_ONE_RELAY = select(func.pg_try_advisory_xact_lock(RELAY_LOCK))
 
 
 class SqlOutbox:
@@ -72,6 +76,23 @@ class SqlOutbox:
             Event(row.id, row.type, row.occurred_at, row.subject, row.data, row.seq)
             for row in self.connection.execute(query)
         ]
+
+    def prune(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` events that happened before `before` and were
+        published, none of an order still open; how many."""
+        c = outbox.c
+        open_order = exists().where(
+            orders.c.id == func.substr(c.subject, len("order/") + 1),
+            c.subject.like("order/%"),
+            orders.c.status.not_in(_CLOSED),
+        )
+        gone = (
+            select(c.id)
+            .where(c.published_at.is_not(None), c.occurred_at < before, ~open_order)
+            .limit(limit)
+        )
+        statement = delete(outbox).where(c.id.in_(gone.scalar_subquery()))
+        return int(self.connection.execute(statement).rowcount)
 
     def published(self, ids: Sequence[str], now: datetime) -> None:
         if ids:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.money import from_minor, to_minor
 from ordino.domain.payments import (
-    GatewayAnswer,
+    OperationKind,
     Outcome,
     Payment,
     PaymentMethod,
@@ -40,6 +40,13 @@ class SqlPayments:
         row = self.connection.execute(query).first()
         return None if row is None else _payment(row)
 
+    def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
+        query = select(payments).where(payments.c.id == payment_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self.connection.execute(query).first()
+        return None if row is None else _payment(row)
+
     def save(self, payment: Payment) -> None:
         row = _row(payment)
         self.connection.execute(update(payments).where(payments.c.id == payment.id).values(row))
@@ -56,26 +63,44 @@ class SqlPayments:
                 insert(payment_operations).values(
                     key=op.key,
                     payment_id=op.payment_id,
-                    kind=op.kind,
+                    kind=str(op.kind),
                     amount_minor=to_minor(op.amount, currency),
                     currency=currency,
+                    authorisation=op.authorisation,
+                    done_minor=0,
                     created_at=op.created_at,
                 )
             )
         except IntegrityError as error:
             raise LostRace(str(error.orig)) from error
 
-    def complete(self, key: str, answer: GatewayAnswer, now: datetime) -> None:
-        self.connection.execute(
+    def complete(self, op: PaymentOperation, currency: str, now: datetime) -> bool:
+        """The answer kept, once: False when the operation was answered already. One
+        given up (nothing was done under its key) still takes a late answer."""
+        c = payment_operations.c
+        open_ = or_(c.outcome.is_(None), c.outcome == str(Outcome.ABANDONED))
+        done = self.connection.execute(
             update(payment_operations)
-            .where(payment_operations.c.key == key)
+            .where(c.key == op.key, open_)
             .values(
-                outcome=str(answer.outcome),
-                reference=answer.reference,
-                message=answer.message,
+                outcome=str(op.outcome),
+                reference=op.reference,
+                message=op.message,
+                authorisation=op.authorisation,
+                done_minor=to_minor(op.done, currency),
+                expires_at=op.expires_at,
                 completed_at=now,
             )
         )
+        return done.rowcount == 1
+
+    def by_card(self, after: str | None, limit: int) -> list[Payment]:
+        """Card payments by id, the first `limit` after `after`."""
+        query = select(payments).where(payments.c.method == str(PaymentMethod.CARD))
+        if after is not None:
+            query = query.where(payments.c.id > after)
+        rows = self.connection.execute(query.order_by(payments.c.id).limit(limit))
+        return [_payment(row) for row in rows]
 
     def operations(self, payment_id: str) -> list[PaymentOperation]:
         c = payment_operations.c
@@ -123,10 +148,13 @@ def _operation(row: Row[Any]) -> PaymentOperation:
     return PaymentOperation(
         row.key,
         row.payment_id,
-        row.kind,
+        OperationKind(row.kind),
         from_minor(row.amount_minor, row.currency),
         row.created_at,
         None if row.outcome is None else Outcome(row.outcome),
         row.reference,
         row.message,
+        row.authorisation,
+        from_minor(row.done_minor, row.currency),
+        row.expires_at,
     )

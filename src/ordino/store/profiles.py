@@ -36,9 +36,10 @@ class SqlProfiles:
         row = self.connection.execute(query).first()
         return None if row is None else profile_from_document(row.name, row.document, row.version)
 
-    def put(self, profile: SourcingProfile, now: datetime) -> tuple[bool, int]:
-        """Create or replace; (created, the version it now has), that version kept.
-        Versions go on counting across a removal: a number names one set of rules."""
+    def put(self, profile: SourcingProfile, now: datetime, by: str) -> tuple[bool, int]:
+        """Create or replace; (created, the version it now has), that version kept
+        with its author (`by`). Versions go on counting across a removal: a number
+        names one set of rules."""
         self.changes.network = True  # pictures hold the profiles
         kept = sourcing_profile_versions
         latest = self.connection.scalar(
@@ -50,7 +51,11 @@ class SqlProfiles:
         try:
             self.connection.execute(
                 insert(kept).values(
-                    name=profile.name, version=version, document=document, created_at=now
+                    name=profile.name,
+                    version=version,
+                    document=document,
+                    created_at=now,
+                    created_by=by,
                 )
             )
             replaced = self.connection.execute(
@@ -65,6 +70,18 @@ class SqlProfiles:
         except IntegrityError as error:  # changed concurrently
             raise LostRace(str(error.orig)) from error
         return not replaced, version
+
+    def versions(self, name: str) -> list[tuple[int, datetime, str | None]]:
+        """Every version the profile had, the newest first: (version, when, who)."""
+        kept = sourcing_profile_versions.c
+        query = (
+            select(kept.version, kept.created_at, kept.created_by)
+            .where(kept.name == name)
+            .order_by(kept.version.desc())
+        )
+        return [
+            (row.version, row.created_at, row.created_by) for row in self.connection.execute(query)
+        ]
 
     def remove(self, name: str) -> bool:
         """The current profile goes; its versions stay, for the orders that name them."""

@@ -305,6 +305,7 @@ sourcing_profile_versions = Table(
     Column("version", Integer, primary_key=True),
     Column("document", Document, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100)),  # who made the version (None: before it was kept)
 )
 
 # Capacity placed orders took per location and local day (orders or units, as the
@@ -475,6 +476,37 @@ order_types = Table(  # `ordino.domain.pipelines.order_type_document`
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# Every change of configuration (`ordino.domain.configuration`): who, when, the
+# document before and after. Only ever added to.
+configuration_changes = Table(
+    "configuration_changes",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("version", Integer),  # after the change; none once removed
+    Column("before", Document),
+    Column("after", Document),
+    Column("changed_by", String(100), nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Index("ix_configuration_changes_kind_name_id", "kind", "name", "id"),
+    sqlite_autoincrement=True,
+)
+
+# Each erasure of a customer's personal data (`ordino.domain.erasure`): who asked,
+# when, the orders erased and how many records of each kind were rewritten. It
+# holds no personal data itself.
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("erased_by", String(100), nullable=False),
+    Column("erased_at", UTCDateTime, nullable=False),
+    Column("orders", Document, nullable=False),
+    Column("records", Document, nullable=False),
+    Index("ix_erasures_erased_at", "erased_at"),
+)
+
 # An order's payment (`ordino.domain.payments.Payment`), and each call to the gateway
 # for it, written before the call and completed with its answer.
 payments = Table(
@@ -512,6 +544,11 @@ payment_operations = Table(
     Column("message", String(200)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
+    # The authorisation the call acts on (an authorise's: the one it made), and what
+    # the gateway did: the payment's amounts are the sums of these.
+    Column("authorisation", String(64)),
+    Column("done_minor", BigInteger, nullable=False),
+    Column("expires_at", UTCDateTime),  # an authorisation's, as answered
     Index("ix_payment_operations_payment_id", "payment_id"),
 )
 

@@ -22,7 +22,9 @@ from ordino.store.analytics import SqlAnalytics
 from ordino.store.audit import SqlAudit
 from ordino.store.breaches import SqlBreaches
 from ordino.store.catalog import SqlCatalog, SqlNetwork
+from ordino.store.configuration import SqlConfigurationChanges
 from ordino.store.documents import SqlNamedDocuments
+from ordino.store.erasure import SqlErasures
 from ordino.store.geo import SqlGeo
 from ordino.store.inventory import SqlInventory
 from ordino.store.jobs import SqlJobs
@@ -127,6 +129,8 @@ class SqlUnitOfWork:
             (policy_from_document, policy_document),
             lambda _policy: POLICY_NAME,
         )
+        self.configuration_changes = SqlConfigurationChanges(connection)
+        self.erasures = SqlErasures(connection)
         return self
 
     def __exit__(

@@ -107,6 +107,14 @@ class SqlWebhooks:
             update(webhook_deliveries).where(d.id == delivery_id).values(**values)
         )
 
+    def prune(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` deliveries accepted before `before`; how many. Those
+        still waiting stay, however old."""
+        d = webhook_deliveries.c
+        gone = select(d.id).where(d.delivered_at.is_not(None), d.delivered_at < before).limit(limit)
+        statement = delete(webhook_deliveries).where(d.id.in_(gone.scalar_subquery()))
+        return int(self.connection.execute(statement).rowcount)
+
     def log(self, subscription_id: str, limit: int) -> list[dict[str, Any]]:
         """The subscription's deliveries, the newest first."""
         d = webhook_deliveries.c

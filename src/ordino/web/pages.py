@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ordino.web import (
+    routes_configuration,
     routes_console,
     routes_customer,
     routes_dashboard,
@@ -79,6 +80,7 @@ def install(app: FastAPI, secret: str) -> None:
     app.include_router(routes_store.router)
     app.include_router(routes_exceptions.router)
     app.include_router(routes_inventory.router)
+    app.include_router(routes_configuration.router)
     app.include_router(routes_dashboard.router)
     app.include_router(routes_customer.router)
     app.include_router(routes_home.router)

@@ -1,7 +1,7 @@
 """product search: products' attributes, and the words that find them
 
 Revision ID: 0030_product_search
-Revises: 0025_self_service
+Revises: 0027_privacy
 Create Date: 2026-12-06 08:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from ordino.domain.catalog import Product, search_terms
 
 revision: str = "0030_product_search"
-down_revision: str | None = "0025_self_service"
+down_revision: str | None = "0027_privacy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,56 @@
+"""The record of configuration changes: each use case that changes a rule or policy
+records the change in its own unit of work (so a change and its record commit
+together or not at all), and admins read them here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ordino.domain.configuration import ConfigurationChange, ConfigurationKind, change_document
+from ordino.services.unit_of_work import UnitOfWork
+
+# Who changed configuration when no person or key did: Ordino itself (the demo).
+ORDINO = "ordino"
+
+
+@dataclass(frozen=True)
+class Changed:
+    """Who changes configuration, and when."""
+
+    by: str
+    at: datetime
+
+
+def record(
+    uow: UnitOfWork,
+    what: tuple[ConfigurationKind, str, int | None],
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    changed: Changed,
+) -> None:
+    """Record a change (in an entered unit of work, before its commit): `what` is
+    (kind, name, the version after the change). A put that changed nothing is still
+    recorded: someone wrote the configuration, and the version moved."""
+    kind, name, version = what
+    change = ConfigurationChange(kind, name, version, before, after, changed.by, changed.at)
+    uow.configuration_changes.add(change)
+
+
+def list_changes(
+    uow: UnitOfWork,
+    kind: ConfigurationKind | None = None,
+    name: str | None = None,
+    limit: int = 50,
+    cursor: int | None = None,
+) -> dict[str, Any]:
+    """Changes newest first, a page at a time: `next_cursor` asks for the older ones."""
+    with uow:
+        found = uow.configuration_changes.find(kind, name, limit + 1, cursor)
+    page = found[:limit]
+    more = len(found) > limit
+    return {
+        "items": [change_document(change) for change in page],
+        "next_cursor": str(page[-1].id) if more and page else None,
+    }

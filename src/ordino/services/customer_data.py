@@ -1,0 +1,141 @@
+"""A customer's personal data, on their request (admins act for them): every order of
+theirs exported, or their data erased from all of it (`ordino.domain.erasure`).
+
+A customer is named by e-mail, or by one of their orders (then by that order's
+e-mail). An erasure runs in one unit of work: the orders, their events, the
+deliveries and stored answers made of them, the erasure's own record and its event
+(`customer.erased`, with no personal data) commit together or not at all. A customer
+with an order still open (not cancelled nor fulfilled) is refused, changing nothing:
+that order still needs the address it goes to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ordino.domain.erasure import Erasure, PersonalData, erase_order, erasure_document
+from ordino.domain.events import Event
+from ordino.domain.ids import new_id
+from ordino.domain.order_commands import OrderQuery
+from ordino.domain.orders import Order
+from ordino.domain.rollup import OrderStatus
+from ordino.errors import Conflict, NotFound
+from ordino.services import timeline
+from ordino.services.orders import with_payment
+from ordino.services.retry import with_retries
+from ordino.services.unit_of_work import UnitOfWork
+
+_CLOSED = (OrderStatus.CANCELLED, OrderStatus.FULFILLED)
+_PAGE = 200
+
+
+@dataclass(frozen=True)
+class CustomerRef:
+    """Who: by e-mail (any case), or by one of their orders."""
+
+    email: str | None = None
+    order_id: str | None = None
+
+
+def export_customer(ref: CustomerRef, uow: UnitOfWork, now: datetime) -> dict[str, Any]:
+    """Every order of the customer, newest first, as the API shows it (with its
+    payment) and with its whole timeline."""
+    with uow:
+        email = _email_of(uow, ref)
+        exported = [
+            with_payment(order, uow.payments.of_order(order.id))
+            | {"timeline": [timeline.entry(e) for e in uow.outbox.of_subject(f"order/{order.id}")]}
+            for order in _orders_of(uow, email)
+        ]
+    return {"email": email, "exported_at": now.isoformat(), "orders": exported}
+
+
+def erase_customer(ref: CustomerRef, uow: UnitOfWork, now: datetime, by: str) -> dict[str, Any]:
+    """Erase the customer's personal data wherever Ordino keeps it; the erasure as
+    recorded. `by` asked for it (`key:<id>`, `cli:<user>`)."""
+
+    def attempt(_: int) -> dict[str, Any]:
+        with uow:
+            uow.erasures.hold_the_relay()
+            email = _email_of(uow, ref)
+            found = [uow.orders.get(o.id, for_update=True) for o in _orders_of(uow, email)]
+            orders = [order for order in found if order is not None]
+            _refuse_open(orders)
+            erasure = _erase(uow, orders, now, by)
+            uow.commit()
+        return erasure_document(erasure)
+
+    return with_retries(attempt)
+
+
+def list_erasures(uow: UnitOfWork, limit: int = 100) -> dict[str, Any]:
+    with uow:
+        return {"items": [erasure_document(e) for e in uow.erasures.all(limit)]}
+
+
+def _erase(uow: UnitOfWork, orders: list[Order], now: datetime, by: str) -> Erasure:
+    ids = sorted(order.id for order in orders)
+    told_before = [e for order_id in ids for e in uow.outbox.of_subject(f"order/{order_id}")]
+    personal = PersonalData.of(orders, told_before)
+    rejected = sum(1 for order in orders for fo in order.fulfillments if fo.reason is not None)
+    for order in orders:
+        erase_order(order)
+        uow.orders.save(order)
+    events = uow.erasures.rewrite_events(ids, personal)
+    records = {
+        "orders": len(orders),
+        "holds": sum(len(order.holds) for order in orders),
+        "fulfillments": rejected,
+        "sourcing_decisions": uow.erasures.rewrite_decisions(ids, personal),
+        "events": len(events),
+        "webhook_deliveries": uow.erasures.rewrite_deliveries(events, personal),
+        "idempotency_keys": uow.erasures.rewrite_answers(ids, personal),
+        "jobs": uow.erasures.rewrite_job_errors(ids, personal),
+        "inventory_movements": uow.erasures.rewrite_movements(ids, personal),
+    }
+    erasure = Erasure(new_id(now), by, now, tuple(ids), records)
+    uow.erasures.add(erasure)
+    told = {"erasure_id": erasure.id, "orders": ids, "records": records, "by": by}
+    uow.events.add([Event(new_id(now), "customer.erased", now, f"erasure/{erasure.id}", told)])
+    return erasure
+
+
+def _email_of(uow: UnitOfWork, ref: CustomerRef) -> str:
+    if ref.order_id is not None:
+        order = uow.orders.get(ref.order_id)
+        if order is None or order.customer.erased:
+            raise NotFound(f"no order {ref.order_id}", extra={"order_id": ref.order_id})
+        return order.customer.email
+    return (ref.email or "").strip().lower()
+
+
+def _orders_of(uow: UnitOfWork, email: str) -> list[Order]:
+    """Every order placed with the e-mail, newest first; NotFound if none."""
+    found: list[Order] = []
+    cursor: str | None = None
+    while True:
+        page = uow.orders.find(OrderQuery(customer_email=email, before_id=cursor), _PAGE)
+        found += page
+        if len(page) < _PAGE:
+            break
+        cursor = page[-1].id
+    if not found:
+        raise NotFound("no order of that customer")
+    return found
+
+
+def _refuse_open(orders: list[Order]) -> None:
+    open_ = [order for order in orders if order.status not in _CLOSED]
+    if open_:
+        raise Conflict(
+            f"{len(open_)} order(s) of the customer are still open: cancel them, or erase "
+            "once they are fulfilled; nothing was erased",
+            extra={
+                "open_orders": [
+                    {"id": o.id, "external_id": o.external_id, "status": str(o.status)}
+                    for o in open_
+                ]
+            },
+        )

@@ -1,0 +1,153 @@
+"""Where an erasure reaches beyond the orders' own rows: their events in the outbox
+(the timeline), their sourcing decisions, the webhook deliveries made of them, the answers kept for
+idempotency keys, the errors of jobs about them, the reasons of stock movements
+they caused; and the record of erasures.
+
+Each rewrite goes through `ordino.domain.erasure.PersonalData`, so what is erased
+is decided in one place. On PostgreSQL the erasure first takes the relay's lock: no
+relay can fan out an event as it was before the erasure into a new delivery.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Text, cast, func, insert, or_, select, update
+
+from ordino.domain.erasure import Erasure, PersonalData
+from ordino.domain.events import Event, event_document
+from ordino.store.dialect import is_postgresql
+from ordino.store.outbox import RELAY_LOCK
+from ordino.store.tables import (
+    erasures,
+    idempotency_keys,
+    inventory_movements,
+    jobs,
+    outbox,
+    sourcing_decisions,
+    webhook_deliveries,
+)
+
+
+class SqlErasures:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def hold_the_relay(self) -> None:
+        """Wait for a running relay, and keep others out until this commits."""
+        if is_postgresql(self.connection):
+            self.connection.execute(select(func.pg_advisory_xact_lock(RELAY_LOCK)))
+
+    def rewrite_events(self, order_ids: Sequence[str], personal: PersonalData) -> list[Event]:
+        """Every event of the orders, rewritten; the events as they are now."""
+        subjects = [f"order/{order_id}" for order_id in order_ids]
+        query = select(outbox).where(outbox.c.subject.in_(subjects)).order_by(outbox.c.seq)
+        rewritten = []
+        for row in self.connection.execute(query).all():
+            data = personal.document(row.data)
+            self.connection.execute(update(outbox).where(outbox.c.id == row.id).values(data=data))
+            rewritten.append(Event(row.id, row.type, row.occurred_at, row.subject, data, row.seq))
+        return rewritten
+
+    def rewrite_decisions(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """The orders' sourcing decisions: their explanations name distances to the
+        customer."""
+        s = sourcing_decisions.c
+        found = self.connection.execute(
+            select(s.order_id, s.seq, s.document).where(s.order_id.in_(order_ids))
+        ).all()
+        for row in found:
+            where = (s.order_id == row.order_id, s.seq == row.seq)
+            document = personal.document(row.document)
+            self.connection.execute(
+                update(sourcing_decisions).where(*where).values(document=document)
+            )
+        return len(found)
+
+    def rewrite_deliveries(self, events: Sequence[Event], personal: PersonalData) -> int:
+        """Every delivery of these events (delivered or waiting): its body is the event
+        as it is now; what a receiver answered is searched for the customer too."""
+        by_id = {event.id: event for event in events}
+        d = webhook_deliveries.c
+        found = self.connection.execute(
+            select(d.id, d.event_id, d.last_error).where(d.event_id.in_(list(by_id)))
+        ).all()
+        for row in found:
+            body = json.dumps(event_document(by_id[row.event_id]))
+            error = None if row.last_error is None else personal.free_text(row.last_error)
+            self.connection.execute(
+                update(webhook_deliveries).where(d.id == row.id).values(body=body, last_error=error)
+            )
+        return len(found)
+
+    def rewrite_answers(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """The answers kept for idempotency keys that name one of the orders (a retry
+        gets the erased order). A key that itself holds a value of the customer's is
+        rewritten too."""
+        k = idempotency_keys.c
+        found = self.connection.execute(
+            select(k.scope, k.key, k.body).where(_names(k.body, order_ids))
+        ).all()
+        for row in found:
+            where = (k.scope == row.scope, k.key == row.key)
+            values = {"body": personal.document(row.body), "key": personal.text(row.key)}
+            self.connection.execute(update(idempotency_keys).where(*where).values(**values))
+        return len(found)
+
+    def rewrite_job_errors(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """The errors recorded for jobs about the orders (the worker's `last_error`)."""
+        j = jobs.c
+        query = select(j.id, j.last_error).where(
+            _names(j.payload, order_ids), j.last_error.is_not(None)
+        )
+        found = self.connection.execute(query).all()
+        for row in found:
+            erased = personal.free_text(row.last_error)
+            self.connection.execute(update(jobs).where(j.id == row.id).values(last_error=erased))
+        return len(found)
+
+    def rewrite_movements(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """The reasons of stock movements the orders caused, where they quote the
+        customer or what someone wrote about the order (a cancellation's reason);
+        Ordino's own ("fulfillment <id>") stay."""
+        m = inventory_movements.c
+        references = [f"order/{order_id}" for order_id in order_ids]
+        query = select(m.id, m.reason).where(m.reference.in_(references), m.reason.is_not(None))
+        rewritten = 0
+        for row in self.connection.execute(query).all():
+            reason = personal.free_text(row.reason)
+            if reason != row.reason:
+                where = m.id == row.id
+                self.connection.execute(
+                    update(inventory_movements).where(where).values(reason=reason)
+                )
+                rewritten += 1
+        return rewritten
+
+    def add(self, erasure: Erasure) -> None:
+        self.connection.execute(
+            insert(erasures).values(
+                id=erasure.id,
+                erased_by=erasure.by,
+                erased_at=erasure.at,
+                orders=list(erasure.orders),
+                records=erasure.records,
+            )
+        )
+
+    def all(self, limit: int) -> list[Erasure]:
+        """The erasures, the newest first."""
+        query = select(erasures).order_by(erasures.c.erased_at.desc(), erasures.c.id.desc())
+        return [_erasure(row) for row in self.connection.execute(query.limit(limit))]
+
+
+def _names(document: Any, order_ids: Sequence[str]) -> Any:
+    """A JSON column's text names one of the orders (ids are 32 hex digits: no other
+    text matches them)."""
+    return or_(*(cast(document, Text).like(f"%{order_id}%") for order_id in order_ids))
+
+
+def _erasure(row: Any) -> Erasure:
+    return Erasure(row.id, row.erased_by, row.erased_at, tuple(row.orders), dict(row.records))

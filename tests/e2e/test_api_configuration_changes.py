@@ -1,0 +1,179 @@
+"""Every change of configuration is kept with who made it, when, and the document
+before and after: hold rules, availability views, order types, the self-service
+policy, sourcing profiles (whose versions also name their author). Admins read them
+at GET /v1/configuration-changes; a refused change records nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from ordino.domain.access import Role
+from ordino.services.access import ENVIRONMENT
+from tests.conftest import Clock
+from tests.e2e.support import fields, network
+
+RULE = {"expression": "order.total > 1000.0", "reason": "a large order"}
+VIEW = {
+    "description": "Marketplaces",
+    "channels": ["amazon"],
+    "locations": {"types": ["warehouse"]},
+}
+PROFILE: dict[str, Any] = {
+    "channels": ["web"],
+    "strategies": [{"name": "ship complete", "location_types": ["warehouse"], "max_packages": 1}],
+}
+
+
+def _as(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def _changes(api: TestClient, **query: str) -> list[dict[str, Any]]:
+    response = api.get("/v1/configuration-changes", params=query)
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+def test_a_hold_rule_keeps_every_change_with_its_author_and_both_documents(
+    api: TestClient, clock: Clock, key_for: Callable[[Role], str]
+) -> None:
+    alice, bob = key_for(Role.ADMIN), key_for(Role.ADMIN)
+
+    created = api.put("/v1/hold-rules/big", json=RULE, headers=_as(alice))
+    clock.advance(minutes=5)
+    changed = api.put("/v1/hold-rules/big", json=RULE | {"enabled": False}, headers=_as(bob))
+    clock.advance(minutes=5)
+    removed = api.delete("/v1/hold-rules/big", headers=_as(alice))
+
+    assert (created.status_code, changed.status_code, removed.status_code) == (201, 200, 204)
+    found = _changes(api, kind="hold_rule", name="big")
+    by = [change.pop("by") for change in found]
+    assert by[0] == by[2] != by[1]
+    assert all(who.startswith("key:") for who in by)
+    for change in found:
+        assert isinstance(change.pop("id"), int)
+    document = {"expression": "order.total > 1000.0", "reason": "a large order"}
+    document |= {"order_types": [], "enabled": True}
+    assert found == [
+        {
+            "kind": "hold_rule",
+            "name": "big",
+            "action": "removed",
+            "version": None,
+            "at": "2026-11-02T09:10:00+00:00",
+            "before": document | {"enabled": False},
+            "after": None,
+            "changes": [],
+        },
+        {
+            "kind": "hold_rule",
+            "name": "big",
+            "action": "changed",
+            "version": 2,
+            "at": "2026-11-02T09:05:00+00:00",
+            "before": document,
+            "after": document | {"enabled": False},
+            "changes": [{"path": "enabled", "before": True, "after": False}],
+        },
+        {
+            "kind": "hold_rule",
+            "name": "big",
+            "action": "created",
+            "version": 1,
+            "at": "2026-11-02T09:00:00+00:00",
+            "before": None,
+            "after": document,
+            "changes": [],
+        },
+    ]
+
+
+def test_each_kind_of_configuration_is_recorded_as_the_caller_who_changed_it(
+    api: TestClient,
+) -> None:
+    network(api)
+    environment = f"key:{ENVIRONMENT}"  # the test client's key: ORDINO_ADMIN_KEY
+
+    assert api.put("/v1/availability-views/marketplace", json=VIEW).status_code == 201
+    assert api.delete("/v1/availability-views/marketplace").status_code == 204
+    assert api.put("/v1/order-types/express", json={"steps": ["release"]}).status_code == 201
+    built_in = api.put("/v1/order-types/ship_to_home", json={"steps": ["checks", "release"]})
+    policy = api.put("/v1/self-service-policy", json={"cancel_until": "never"})
+    assert (built_in.status_code, policy.status_code) == (201, 200)  # first configured
+    assert api.put("/v1/sourcing-profiles/web", json=PROFILE).status_code == 201
+    assert api.delete("/v1/sourcing-profiles/web").status_code == 204
+
+    found = _changes(api)
+    assert [(c["kind"], c["name"], c["action"], c["version"]) for c in found] == [
+        ("sourcing_profile", "web", "removed", None),
+        ("sourcing_profile", "web", "created", 1),
+        ("self_service_policy", "default", "changed", 1),
+        ("order_type", "ship_to_home", "changed", 1),
+        ("order_type", "express", "created", 1),
+        ("availability_view", "marketplace", "removed", None),
+        ("availability_view", "marketplace", "created", 1),
+    ]
+    assert {c["by"] for c in found} == {environment}
+    policy_change = found[2]
+    assert policy_change["before"]["cancel_until"] == "release"  # the default, as it applied
+    assert {"path": "cancel_until", "before": "release", "after": "never"} in policy_change[
+        "changes"
+    ]
+    steps = {"path": "steps", "before": ["checks", "authorise", "release"]}
+    assert steps | {"after": ["checks", "release"]} in found[3]["changes"]
+    assert [c["name"] for c in _changes(api, kind="order_type")] == ["ship_to_home", "express"]
+
+
+def test_a_sourcing_profiles_versions_name_their_author(
+    api: TestClient, clock: Clock, key_for: Callable[[Role], str]
+) -> None:
+    admin = key_for(Role.ADMIN)
+    assert api.put("/v1/sourcing-profiles/web", json=PROFILE).status_code == 201
+    clock.advance(hours=1)
+    changed = PROFILE | {"filters": {"countries": ["DE"]}}
+    assert api.put("/v1/sourcing-profiles/web", json=changed, headers=_as(admin)).status_code == 200
+
+    versions = api.get("/v1/sourcing-profiles/web/versions")
+    second = api.get("/v1/sourcing-profiles/web/versions/2").json()
+
+    assert versions.status_code == 200
+    items = versions.json()["items"]
+    assert [(v["version"], v["created_at"]) for v in items] == [
+        (2, "2026-11-02T10:00:00+00:00"),
+        (1, "2026-11-02T09:00:00+00:00"),
+    ]
+    assert items[1]["created_by"] == f"key:{ENVIRONMENT}"
+    assert items[0]["created_by"] == second["created_by"] != items[1]["created_by"]
+    assert items[0]["created_by"].startswith("key:")
+
+
+def test_a_refused_change_records_nothing_and_only_admins_read_the_changes(
+    api: TestClient, key_for: Callable[[Role], str]
+) -> None:
+    bad = api.put("/v1/hold-rules/big", json=RULE | {"expression": "order.total >"})
+    agent = api.get("/v1/configuration-changes", headers=_as(key_for(Role.AGENT)))
+    unknown = api.get("/v1/configuration-changes", params={"kind": "carrier"})
+
+    assert fields(bad) == ["expression"]
+    assert agent.status_code == 403
+    assert fields(unknown) == ["kind"]
+    assert _changes(api) == []
+
+
+def test_the_changes_come_a_page_at_a_time(api: TestClient) -> None:
+    for n in range(3):
+        body = RULE | {"reason": f"reason {n}"}
+        assert api.put("/v1/hold-rules/big", json=body).status_code in (200, 201)
+
+    first = api.get("/v1/configuration-changes", params={"limit": "2"}).json()
+    rest = api.get(
+        "/v1/configuration-changes", params={"limit": "2", "cursor": first["next_cursor"]}
+    ).json()
+
+    assert [c["version"] for c in first["items"]] == [3, 2]
+    assert [c["version"] for c in rest["items"]] == [1]
+    assert rest["next_cursor"] is None

@@ -1,0 +1,80 @@
+"""`ordino customers export | erase`: a customer's orders to a file, and their
+personal data erased (asked to confirm), recorded as the person at the terminal."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from sqlalchemy import Engine
+
+from ordino.cli.main import main
+from ordino.domain.order_commands import Customer
+from ordino.services.orders import Capture, cancel_order, place_order
+from ordino.store.tables import erasures, orders
+from ordino.store.uow import SqlUnitOfWork
+from tests.builders import a_place_order
+from tests.conftest import T0
+from tests.service.support import rows, with_stock
+
+EMAIL = "grace@example.org"
+
+
+def _cancelled_order(engine: Engine, external_id: str) -> str:
+    uow = SqlUnitOfWork(engine)
+    cmd = a_place_order(external_id=external_id, customer=Customer(EMAIL, "Grace Hopper"))
+    order_id: str = place_order(cmd, uow, Capture(), T0).body["id"]
+    cancel_order(order_id, uow, T0, "Grace Hopper moved")
+    return order_id
+
+
+def test_a_customers_orders_are_exported_to_a_file(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    with_stock(SqlUnitOfWork(engine), T0, {("DC-BER", "SKU-1"): 10})
+    first, second = _cancelled_order(engine, "W-1"), _cancelled_order(engine, "W-2")
+    out = tmp_path / "grace.json"
+
+    result = CliRunner().invoke(
+        main,
+        [
+            "customers",
+            "export",
+            "--email",
+            EMAIL,
+            "--out",
+            str(out),
+            "--database-url",
+            database_url,
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert f"2 orders of {EMAIL} written to {out}" in result.output
+    exported = json.loads(out.read_text())
+    assert [o["id"] for o in exported["orders"]] == sorted([first, second], reverse=True)
+    assert exported["orders"][0]["customer"]["name"] == "Grace Hopper"
+
+
+def test_an_erasure_asks_first_then_erases_as_the_user_at_the_terminal(
+    engine: Engine, database_url: str
+) -> None:
+    with_stock(SqlUnitOfWork(engine), T0, {("DC-BER", "SKU-1"): 10})
+    order_id = _cancelled_order(engine, "W-1")
+    command = ["customers", "erase", "--order", order_id, "--database-url", database_url]
+
+    declined = CliRunner().invoke(main, command, input="n\n")
+    unchanged = rows(engine, orders)
+    done = CliRunner().invoke(main, [*command, "--yes"])
+    again = CliRunner().invoke(main, [*command, "--yes"])
+
+    assert declined.exit_code == 1 and "Aborted" in declined.output
+    assert unchanged[0]["customer_email"] == EMAIL
+    assert done.exit_code == 0, done.output
+    assert "erased 1 order(s)" in done.output
+    [recorded] = rows(engine, erasures)
+    assert (recorded["orders"], recorded["erased_by"]) == ([order_id], f"cli:{getpass.getuser()}")
+    assert rows(engine, orders)[0]["customer_email"] == "erased@erased.invalid"
+    assert again.exit_code == 1 and f"no order {order_id}" in again.output

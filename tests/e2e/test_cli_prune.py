@@ -1,0 +1,55 @@
+"""`ordino db prune` deletes what is past its retention (published events of closed
+orders, accepted webhook deliveries); `ordino worker` prunes too."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from click.testing import CliRunner
+from sqlalchemy import Engine
+
+from ordino.cli.main import main
+from ordino.services.orders import Capture, cancel_order, place_order
+from ordino.services.relay import relay_all
+from ordino.store.tables import outbox
+from ordino.store.uow import SqlUnitOfWork
+from tests.builders import a_place_order
+from tests.service.support import rows, with_stock
+
+LONG_AGO = datetime(2020, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _old_closed_order(engine: Engine) -> None:
+    """An order placed and cancelled in 2020, its two events published then."""
+    uow = SqlUnitOfWork(engine)
+    with_stock(uow, LONG_AGO, {("DC-BER", "SKU-1"): 10})
+    order_id = place_order(a_place_order(), uow, Capture(), LONG_AGO).body["id"]
+    cancel_order(order_id, uow, LONG_AGO)
+    relay_all(uow, None, LONG_AGO)
+
+
+def test_db_prune_deletes_old_published_events_and_says_how_many(
+    engine: Engine, database_url: str
+) -> None:
+    _old_closed_order(engine)
+    command = ["db", "prune", "--database-url", database_url]
+
+    kept = CliRunner().invoke(main, [*command, "--events-days", "0"])  # 0: for ever
+    assert len(rows(engine, outbox)) == 2
+    pruned = CliRunner().invoke(main, [*command, "--events-days", "365"])
+
+    assert (kept.exit_code, pruned.exit_code) == (0, 0), pruned.output
+    assert "pruned 0 event(s)" in kept.output
+    assert "pruned 2 event(s), 0 webhook deliveries" in pruned.output
+    assert rows(engine, outbox) == []
+
+
+def test_the_worker_prunes_by_the_retention_settings(engine: Engine, database_url: str) -> None:
+    _old_closed_order(engine)
+    env = {"ORDINO_RETAIN_EVENTS_DAYS": "365", "ORDINO_PRUNE_SECONDS": "3600"}
+
+    result = CliRunner().invoke(main, ["worker", "--once", "--database-url", database_url], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "pruned 2 event(s)" in result.output
+    assert rows(engine, outbox) == []

@@ -1,0 +1,93 @@
+"""Retention: published events and delivered webhook deliveries older than their
+settings go (`ordino db prune`, run by the server and the worker); an open order
+keeps its whole timeline, and nothing not yet sent goes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
+from ordino.domain.order_commands import Customer
+from ordino.services.orders import Capture, cancel_order, place_order
+from ordino.services.relay import relay_all
+from ordino.services.retention import Retention, prune
+from ordino.services.webhooks import subscribe
+from ordino.store.tables import outbox, webhook_deliveries
+from ordino.store.uow import SqlUnitOfWork
+from tests.builders import a_place_order
+from tests.conftest import T0
+from tests.service.support import rows, with_stock
+
+YEAR = Retention(events=timedelta(days=365), webhook_log=timedelta(days=30))
+
+
+def _placed(uow: SqlUnitOfWork, external_id: str, at: datetime = T0) -> str:
+    cmd = a_place_order(external_id=external_id, customer=Customer("ada@example.com"))
+    order_id: str = place_order(cmd, uow, Capture(), at).body["id"]
+    return order_id
+
+
+def _events(engine: Engine) -> list[tuple[str, str]]:
+    return sorted((e["subject"], e["type"]) for e in rows(engine, outbox))
+
+
+def test_published_events_past_retention_go_but_an_open_orders_stay(
+    uow: SqlUnitOfWork, engine: Engine
+) -> None:
+    with_stock(uow, T0, {("DC-BER", "SKU-1"): 10})
+    still_open = _placed(uow, "W-OPEN")
+    closed = _placed(uow, "W-CLOSED")
+    cancel_order(closed, uow, T0, "asked")
+    relay_all(uow, None, T0)  # published a year and more ago
+    later = T0 + timedelta(days=400)
+    unsent = _placed(uow, "W-OLD-UNSENT", T0)  # old, never published
+    recent = _placed(uow, "W-RECENT", later - timedelta(days=10))
+    relay_all(uow, None, later - timedelta(days=10))  # published within the year
+
+    pruned = prune(uow, YEAR, later, batch=1)  # a batch at a time, until none is left
+
+    assert pruned == {"events": 2, "webhook_deliveries": 0}
+    assert _events(engine) == sorted(
+        [
+            (f"order/{still_open}", "order.created"),
+            (f"order/{unsent}", "order.created"),
+            (f"order/{recent}", "order.created"),
+        ]
+    )
+
+
+def test_delivered_webhook_deliveries_past_retention_go_and_waiting_ones_stay(
+    uow: SqlUnitOfWork, engine: Engine
+) -> None:
+    with_stock(uow, T0, {("DC-BER", "SKU-1"): 10})
+    subscribe("http://127.0.0.1:9/hook", ["*"], uow, T0)
+    first, second = _placed(uow, "W-1"), _placed(uow, "W-2")
+    relay_all(uow, None, T0)
+    delivered = {d["event_id"]: d["id"] for d in rows(engine, webhook_deliveries)}
+    [event] = [e for e in rows(engine, outbox) if e["subject"] == f"order/{first}"]
+    with uow:  # the receiver took the first order's event, a month and more ago
+        uow.webhooks.attempted(delivered[event["id"]], 200, None, T0)
+        uow.commit()
+    later = T0 + timedelta(days=31)
+
+    pruned = prune(uow, YEAR, later)
+    again = prune(uow, YEAR, later)
+
+    assert pruned == {"events": 0, "webhook_deliveries": 1}
+    assert again == {"events": 0, "webhook_deliveries": 0}
+    waiting = [d["event_id"] for d in rows(engine, webhook_deliveries)]
+    [second_event] = [e for e in rows(engine, outbox) if e["subject"] == f"order/{second}"]
+    assert waiting == [second_event["id"]]
+
+
+def test_no_retention_set_keeps_everything(uow: SqlUnitOfWork, engine: Engine) -> None:
+    with_stock(uow, T0, {("DC-BER", "SKU-1"): 10})
+    closed = _placed(uow, "W-CLOSED")
+    cancel_order(closed, uow, T0)
+    relay_all(uow, None, T0)
+
+    pruned = prune(uow, Retention(None, None), T0 + timedelta(days=4000))
+
+    assert pruned == {"events": 0, "webhook_deliveries": 0}
+    assert len(_events(engine)) == 2
