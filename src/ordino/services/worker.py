@@ -109,10 +109,10 @@ class Worker:
         retry_at = None if dead else now + self.backoff.wait(job.attempts)
         self._settle(job, lambda uow: uow.jobs.failed(job.id, self.name, error, now, retry_at))
         if retry_at is None:
-            log.warning("job %s (%s) failed, dead: %s", job.id, job.kind, error)
+            log.error("job %s (%s) failed, dead: %s", job.id, job.kind, error)
         else:
             again = f"attempt {job.attempts} of {job.max_attempts}, again at {retry_at:%H:%M:%S}"
-            log.warning("job %s (%s) failed, %s: %s", job.id, job.kind, again, error)
+            log.error("job %s (%s) failed, %s: %s", job.id, job.kind, again, error)
 
     def _settle(self, job: Job, record: Callable[[UnitOfWork], bool]) -> None:
         """Record how the job went. If that fails (the database gone), the job keeps
