@@ -32,10 +32,19 @@ class Settings:
     # and the share of promises it is to keep.
     transit_model: str | None = None
     promise_confidence: float = 0.95
-    # Signs the console's session cookies and the customers' self-service links.
-    # None: a random one per process, so sessions and links die with the process
-    # and fail on another (`ordino serve` makes one its processes share).
+    # The server's key: signs the console's session cookies and the customers'
+    # self-service links, and seals webhook secrets (docs/security.md). None: sessions
+    # and links are signed with `run_secret` (`ordino serve` makes one its processes
+    # share) or a random one per process, so they die with the run; webhook secrets
+    # are sealed with a key kept in the database.
     secret_key: str | None = None
+    # Keys that were ORDINO_SECRET_KEY before: they still open what they sealed.
+    previous_secret_keys: tuple[str, ...] = ()
+    run_secret: str | None = None
+    # Webhook receivers on loopback or private addresses (tests, a local demo).
+    webhook_allow_private: bool = False
+    # The session cookie always Secure (else: when the request came over https).
+    secure_cookies: bool = False
     # The time zone the pages show times in.
     time_zone: str = "UTC"
     # Retention (docs/security.md): days published events and accepted webhook
@@ -45,6 +54,14 @@ class Settings:
     retain_webhook_log_days: float = 30
     prune_seconds: float = 3600
     broker_max_age_days: float = 7
+    # Threads that verify console passwords (argon2), apart from the API's threads.
+    password_threads: int = 1
+
+    @property
+    def sealing_keys(self) -> tuple[str, ...]:
+        """The keys webhook secrets are sealed under: the server's key, then earlier
+        ones (none without ORDINO_SECRET_KEY: a key kept in the database then)."""
+        return () if self.secret_key is None else (self.secret_key, *self.previous_secret_keys)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,13 +77,24 @@ class Settings:
             transit_model=os.environ.get("ORDINO_TRANSIT_MODEL") or None,
             promise_confidence=float(os.environ.get("ORDINO_PROMISE_CONFIDENCE", "0.95")),
             secret_key=os.environ.get("ORDINO_SECRET_KEY") or None,
+            previous_secret_keys=tuple(
+                key for key in os.environ.get("ORDINO_PREVIOUS_SECRET_KEYS", "").split(",") if key
+            ),
+            run_secret=os.environ.get("ORDINO_RUN_SECRET") or None,
+            webhook_allow_private=_flag(os.environ.get("ORDINO_WEBHOOK_ALLOW_PRIVATE")),
+            secure_cookies=_flag(os.environ.get("ORDINO_SECURE_COOKIES")),
             time_zone=os.environ.get("ORDINO_TIME_ZONE", "UTC"),
             retain_events_days=float(os.environ.get("ORDINO_RETAIN_EVENTS_DAYS", "365")),
             retain_webhook_log_days=float(os.environ.get("ORDINO_RETAIN_WEBHOOK_LOG_DAYS", "30")),
             prune_seconds=float(os.environ.get("ORDINO_PRUNE_SECONDS", "3600")),
             broker_max_age_days=float(os.environ.get("ORDINO_BROKER_MAX_AGE_DAYS", "7")),
+            password_threads=int(os.environ.get("ORDINO_PASSWORD_THREADS", "1")),
         )
 
     @property
     def retention(self) -> Retention:
         return Retention.of_days(self.retain_events_days, self.retain_webhook_log_days)
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}

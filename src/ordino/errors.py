@@ -14,6 +14,7 @@
     │   ├── NotAllowed            not-allowed             the self-service policy refuses it now
     │   └── OverRefund            over-refund             more than was captured and not refunded
     ├── Unauthenticated       unauthenticated         no valid API key
+    ├── TooManyAttempts       too-many-attempts       too many guesses: wait `retry_after` s
     └── Forbidden             forbidden               the key's role may not do this
         ├── LinkExpired           link-expired            a customer's link is past its time
         └── LinkInvalid           link-invalid            a customer's link is not Ordino's
@@ -129,6 +130,13 @@ class OverRefund(Conflict):
 class Unauthenticated(OrdinoError):
     code: ClassVar[str] = "unauthenticated"
     title: ClassVar[str] = "Unauthenticated"
+
+
+@dataclass
+class TooManyAttempts(OrdinoError):
+    retry_after: int = 0  # seconds until the subject may try again
+    code: ClassVar[str] = "too-many-attempts"
+    title: ClassVar[str] = "Too many attempts"
 
 
 @dataclass

@@ -7,9 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from ordino.broker.http import post_json
-from ordino.gateways.sandbox import SandboxGateway
-from ordino.services.work import Outside, handlers
+from ordino.services.work import handlers
 from ordino.services.worker import Worker
 from ordino.store.tables import outbox
 from tests.builders import a_location_body, a_product_body, an_order_body
@@ -75,7 +73,7 @@ def work(api: TestClient, clock: Clock) -> None:
     """The worker runs what is due (advances of orders, releases, fills)."""
     state: Any = api.app.state  # type: ignore[attr-defined]
     uow_of = state.uow
-    jobs = handlers(uow_of, state.capture, Outside(post_json, SandboxGateway(state.engine)), clock)
+    jobs = handlers(uow_of, state.capture, state.outside, clock)
     Worker("test", uow_of, clock, jobs).run_until_idle()
 
 

@@ -6,6 +6,7 @@ made again; pickup captured at handover. The clock stands at Monday 2 November
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,12 +14,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.broker.http import post_json
 from ordino.domain.jobs import settle_job
 from ordino.domain.payments import GatewayTimeout, OperationKind, PaymentOperation
 from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.check import check_payments
-from ordino.services.work import Outside, handlers
+from ordino.services.work import handlers
 from ordino.services.worker import Worker, enqueue
 from ordino.store.tables import payment_operations, sandbox_authorisations
 from tests.builders import a_location_body, an_order_body
@@ -309,11 +309,11 @@ def _cancelled_while_authorising(api: TestClient, clock: Clock, arrives: bool) -
     def meanwhile() -> None:
         response = api.post(f"/v1/orders/{order_id}/cancel", json={"reason": "changed mind"})
         assert response.status_code == 200, response.text
-        plain = handlers(state.uow, state.capture, Outside(post_json, sandbox), clock)
+        plain = handlers(state.uow, state.capture, replace(state.outside, gateway=sandbox), clock)
         Worker("other", state.uow, clock, plain).run_until_idle()
 
     racing = Racing(sandbox, meanwhile, arrives)
-    jobs = handlers(state.uow, state.capture, Outside(post_json, racing), clock)
+    jobs = handlers(state.uow, state.capture, replace(state.outside, gateway=racing), clock)
     for _ in range(24):
         Worker("first", state.uow, clock, jobs).run_until_idle()
         clock.advance(hours=1)
@@ -370,7 +370,7 @@ def test_a_capture_that_never_reached_the_gateway_is_made_once_on_the_retry(
     _ship(api, fo["id"])
     state: Any = api.app.state  # type: ignore[attr-defined]
     gateway = Unreachable(SandboxGateway(state.engine))
-    jobs = handlers(state.uow, state.capture, Outside(post_json, gateway), clock)
+    jobs = handlers(state.uow, state.capture, replace(state.outside, gateway=gateway), clock)
     Worker("w", state.uow, clock, jobs).run_until_idle()  # begun, never made
 
     gateway.down = False
@@ -392,7 +392,7 @@ def test_a_capture_retried_after_its_authorisation_expired_is_made_on_a_new_one(
     _ship(api, fo["id"])
     state: Any = api.app.state  # type: ignore[attr-defined]
     gateway = Unreachable(SandboxGateway(state.engine))
-    jobs = handlers(state.uow, state.capture, Outside(post_json, gateway), clock)
+    jobs = handlers(state.uow, state.capture, replace(state.outside, gateway=gateway), clock)
     Worker("w", state.uow, clock, jobs).run_until_idle()  # begun on the old one, never made
 
     gateway.down = False

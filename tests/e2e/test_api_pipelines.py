@@ -121,8 +121,50 @@ def test_cancelling_from_a_hold_cancels_the_order_and_lets_its_stock_go(
     assert response.status_code == 200, response.text
     cancelled = order_of(api, order["id"])
     assert (cancelled["status"], cancelled["holds"][0]["status"]) == ("cancelled", "cancelled")
+    assert (cancelled["on_hold"], cancelled["holds"][0]["note"]) == (False, "stolen card")
     assert levels(api, "DC-BER", "SKU-1") == (20, 20, 0, 0)
+    timeline = api.get(f"/v1/orders/{order['id']}/timeline").json()["items"]
+    assert [(e["type"], e["why"]) for e in timeline[-2:]] == [
+        ("order.cancelled", "stolen card"),
+        ("order.hold_cancelled", "stolen card"),
+    ]
     work(api, clock)
+    assert order_of(api, order["id"])["fulfillments"] == []
+
+
+@pytest.mark.parametrize("how", ["cancel", "cancellations"])
+def test_cancelling_a_held_order_ends_its_holds_on_its_timeline(
+    api: TestClient, clock: Clock, stocked: None, how: str
+) -> None:
+    _rule(api, "big-spender", BIG_SPENDER)
+    order = place(api, ("SKU-1", 10))
+    work(api, clock)
+    assert [h["order_id"] for h in api.get("/v1/exceptions").json()["holds"]] == [order["id"]]
+
+    clock.advance(minutes=5)
+    body: dict[str, Any] = {"reason": "the customer changed their mind"}
+    if how == "cancellations":  # every unit, line by line: the order ends cancelled
+        body["lines"] = [{"line_no": 1, "quantity": 10}]
+    response = api.post(f"/v1/orders/{order['id']}/{how}", json=body)
+
+    assert response.status_code == 200, response.text
+    cancelled = order_of(api, order["id"])
+    [hold] = cancelled["holds"]
+    caller = events_of(api, order["id"])[0]["data"]["by"]
+    assert (cancelled["status"], cancelled["on_hold"]) == ("cancelled", False)
+    assert (hold["status"], hold["resolved_by"], hold["note"], hold["resolved_at"]) == (
+        "cancelled",
+        caller,
+        "the customer changed their mind",
+        "2026-11-02T09:05:00+00:00",
+    )
+    assert api.get("/v1/exceptions").json()["holds"] == []
+    timeline = api.get(f"/v1/orders/{order['id']}/timeline").json()["items"]
+    assert [(e["type"], e["by"], e["why"]) for e in timeline[-2:]] == [
+        ("order.cancelled", caller, "the customer changed their mind"),
+        ("order.hold_cancelled", caller, "the customer changed their mind"),
+    ]
+    work(api, clock)  # nothing of it is released after all
     assert order_of(api, order["id"])["fulfillments"] == []
 
 

@@ -210,6 +210,29 @@ def test_units_are_cancelled_until_release_then_refused_changing_nothing(
     assert response.status_code == 409  # released: the policy refuses before the quantity
 
 
+def test_a_customer_cancelling_a_held_order_ends_its_hold_and_is_not_told_of_it(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = place(api, ("SKU-1", 2))
+    held = api.post(f"/v1/orders/{order['id']}/holds", json={"reason": "address check"})
+    assert held.status_code == 201, held.text
+    token = _token(api)
+
+    whole = {"whole_order": True, "reason": "found it cheaper"}
+    seen = _ok(api.post(f"/v1/self-service/orders/{token}/cancellations", json=whole))
+
+    after = api.get(f"/v1/orders/{order['id']}").json()
+    [hold] = after["holds"]
+    assert (after["status"], after["on_hold"]) == ("cancelled", False)
+    assert (hold["status"], hold["resolved_by"], hold["note"]) == (
+        "cancelled",
+        "customer",
+        "found it cheaper",
+    )
+    assert api.get("/v1/exceptions").json()["holds"] == []
+    assert [entry["what"] for entry in seen["timeline"]] == ["placed", "cancelled"]
+
+
 def test_within_minutes_the_whole_order_is_cancelled_even_released_and_not_after(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:

@@ -15,12 +15,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.broker.http import post_json
 from ordino.engines.sourcing import RulesEngine
-from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.relay import relay_all
-from ordino.services.work import Outside, handlers
+from ordino.services.work import handlers
 from ordino.services.worker import Worker
 from tests.builders import an_order_body
 from tests.conftest import Clock
@@ -69,7 +67,7 @@ def _work(api: TestClient, clock: Clock) -> None:
         "test",
         uow,
         clock,
-        handlers(uow, capture, Outside(post_json, SandboxGateway(uow().engine)), clock),
+        handlers(uow, capture, api.app.state.outside, clock),  # type: ignore[attr-defined]
     ).run_until_idle()
 
 

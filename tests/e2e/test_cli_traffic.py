@@ -19,7 +19,11 @@ from ordino.services.check import check_inventory
 from ordino.services.demo import seed_demo
 from ordino.store.uow import SqlUnitOfWork
 
-QUICK = {"ORDINO_WORKER_SECONDS": "0.1", "ORDINO_RELAY_SECONDS": "0.1"}
+QUICK = {
+    "ORDINO_WORKER_SECONDS": "0.1",
+    "ORDINO_RELAY_SECONDS": "0.1",
+    "ORDINO_WEBHOOK_ALLOW_PRIVATE": "1",  # the simulation's receiver listens on 127.0.0.1
+}
 
 
 def test_the_parties_take_orders_from_capture_to_the_customer(

@@ -12,9 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from ordino.broker.http import post_json
-from ordino.gateways.sandbox import SandboxGateway
-from ordino.services.work import Outside, handlers
+from ordino.services.work import handlers
 from ordino.services.worker import Worker
 from ordino.store.tables import jobs
 from tests.builders import an_order_body
@@ -128,7 +126,7 @@ def test_a_job_failing_in_the_database_logs_and_keeps_no_customer_data(
     assert api.post("/v1/orders", json=_order_body()).status_code == 201
     engine = _engine(api)
     state = api.app.state  # type: ignore[attr-defined]
-    outside = Outside(post_json, SandboxGateway(engine))
+    outside = api.app.state.outside
     worker = Worker("test", state.uow, clock, handlers(state.uow, state.capture, outside, clock))
 
     with _altered(engine, *_REFUSE_SAVES[engine.dialect.name]), caplog.at_level(logging.ERROR):

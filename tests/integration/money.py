@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from itertools import count
@@ -16,11 +16,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, select, text
 
 from ordino.api.app import create_app
-from ordino.broker.http import post_json
 from ordino.config import Settings
 from ordino.domain.payments import GatewayAnswer
 from ordino.gateways.sandbox import SandboxGateway
-from ordino.services.work import Outside, handlers
+from ordino.services.work import handlers
 from ordino.services.worker import Worker
 from ordino.store.engine import make_engine
 from ordino.store.tables import payment_operations, sandbox_authorisations
@@ -142,7 +141,7 @@ def bench(pg_url: str, clock: Clock) -> Iterator[Books]:
     )
     with TestClient(app, headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as api:
         state: Any = app.state
-        jobs = handlers(state.uow, state.capture, Outside(post_json, gateway), clock)
+        jobs = handlers(state.uow, state.capture, replace(state.outside, gateway=gateway), clock)
         worker = Worker("fault", state.uow, clock, jobs)
         network(api)
         stock(api, "DC-BER", "SKU-1", 1_000)

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from ordino.engines.sourcing import RulesEngine
 from ordino.services.orders import place_order
 from ordino.services.relay import relay_all
+from ordino.services.server_keys import ServerKeys
 from ordino.services.webhooks import subscribe
 from ordino.store.tables import webhook_deliveries
 from ordino.store.uow import SqlUnitOfWork
@@ -59,7 +60,9 @@ def _worker(database_url: str) -> subprocess.Popen[bytes]:
         [*command, "--lease", "1", "--poll", "0.05"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=os.environ | {"PYTHONUNBUFFERED": "1"},
+        # The receiver listens on 127.0.0.1; the secrets are sealed with the key the
+        # database keeps (no ORDINO_SECRET_KEY), which the worker reads too.
+        env=os.environ | {"PYTHONUNBUFFERED": "1", "ORDINO_WEBHOOK_ALLOW_PRIVATE": "1"},
     )
 
 
@@ -75,7 +78,7 @@ def test_a_killed_worker_loses_no_event(
 ) -> None:
     port, received = receiver
     with_stock(uow, clock(), {("DC-BER", "SKU-1"): ORDERS})
-    subscribe(f"http://127.0.0.1:{port}/hooks", ["order.created"], uow, clock())
+    subscribe(f"http://127.0.0.1:{port}/hooks", ["order.created"], uow, clock(), ServerKeys(()))
     for n in range(ORDERS):
         cmd = a_place_order(("SKU-1", 1), external_id=f"W-{n}")
         place_order(cmd, uow, RulesEngine(), clock())

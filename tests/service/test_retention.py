@@ -12,6 +12,7 @@ from ordino.domain.order_commands import Customer
 from ordino.services.orders import Capture, cancel_order, place_order
 from ordino.services.relay import relay_all
 from ordino.services.retention import Retention, prune
+from ordino.services.server_keys import ServerKeys
 from ordino.services.webhooks import subscribe
 from ordino.store.tables import outbox, webhook_deliveries
 from ordino.store.uow import SqlUnitOfWork
@@ -61,7 +62,7 @@ def test_delivered_webhook_deliveries_past_retention_go_and_waiting_ones_stay(
     uow: SqlUnitOfWork, engine: Engine
 ) -> None:
     with_stock(uow, T0, {("DC-BER", "SKU-1"): 10})
-    subscribe("http://127.0.0.1:9/hook", ["*"], uow, T0)
+    subscribe("http://127.0.0.1:9/hook", ["*"], uow, T0, ServerKeys(()))
     first, second = _placed(uow, "W-1"), _placed(uow, "W-2")
     relay_all(uow, None, T0)
     delivered = {d["event_id"]: d["id"] for d in rows(engine, webhook_deliveries)}

@@ -22,6 +22,7 @@ from ordino.services.operations import RATE_CARDS, put_location_costs, put_named
 from ordino.services.orders import Capture, get_order, place_order
 from ordino.services.profiles import put_profile
 from ordino.services.rerouting import Rejection, fill_backorders, reject_allocation
+from ordino.services.server_keys import ServerKeys
 from ordino.services.signals import evaluate_all
 from ordino.services.sourcing import get_sourcing
 from ordino.services.work import Outside, handlers
@@ -31,6 +32,8 @@ from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock
 from tests.service.support import rows, stock_levels, with_stock
+
+KEYS = ServerKeys(())  # no webhook is delivered here
 
 NEAREST = Strategy("nearest")
 
@@ -286,7 +289,7 @@ def test_stock_rising_by_a_count_has_the_worker_fill_what_waited(
         "w",
         uow_of,
         clock,
-        handlers(uow_of, Capture(), Outside(post_json, SandboxGateway(uow.engine)), clock),
+        handlers(uow_of, Capture(), Outside(post_json, SandboxGateway(uow.engine), KEYS), clock),
     )
     with_stock(uow, clock(), {("DC-BER", "SKU-1"): 1})
     put_profile(a_profile(NEAREST, Strategy("wait", StrategyKind.BACKORDER)), uow, clock())

@@ -200,6 +200,59 @@ def test_a_store_without_the_goods_offers_ship_to_store_later() -> None:
     assert option.ready_by == datetime(2026, 11, 4, 8, 0, tzinfo=UTC)
 
 
+AUSTRIA_ONLY = a_service(
+    "post-at",
+    price=Money(Decimal("3.90"), "EUR"),
+    rules=(TransitRule(1, 2, LaneMatch(frozenset({"AT"}), frozenset({"AT"}))),),
+)
+
+
+def test_ship_to_store_goes_by_the_cheapest_standard_service_that_reaches_the_store() -> None:
+    # The cheapest standard service delivers inside Austria only: a German store is
+    # reached by the next cheapest (the demo's DHL Paket), not left without an option.
+    store, warehouse = a_store("ST-BER", {}), a_site("DC-HAM", {"SKU-1": 4}, point=HAMBURG)
+    answer = quote(
+        [CartLine("SKU-1", 1)],
+        CUSTOMER_IN_BERLIN,
+        [store, warehouse],
+        [AUSTRIA_ONLY, a_service()],
+        NOW,
+    )
+    option = answer.option("ship_to_store:ST-BER")
+    assert option is not None
+    assert (option.service, option.cost, option.sources[0].location_id) == (
+        "standard",
+        Money(Decimal("4.90"), "EUR"),
+        "DC-HAM",
+    )
+    assert [r.option for r in answer.not_offered] == ["ship:post-at"]
+
+
+def test_ship_to_store_no_service_carries_says_so_not_no_stock() -> None:
+    store, warehouse = a_store("ST-BER", {}), a_site("DC-HAM", {"SKU-1": 4}, point=HAMBURG)
+    answer = quote(
+        [CartLine("SKU-1", 1)], CUSTOMER_IN_BERLIN, [store, warehouse], [AUSTRIA_ONLY], NOW
+    )
+    [refusal] = [r for r in answer.not_offered if r.option == "ship_to_store:ST-BER"]
+    assert (refusal.reason, refusal.location_id, refusal.detail) == (
+        "no-lane",
+        "ST-BER",
+        "no carrier service carries the cart from a location that has it to this store",
+    )
+
+
+def test_ship_to_store_with_the_cart_nowhere_else_is_no_stock() -> None:
+    store, warehouse = a_store("ST-BER", {}), a_site("DC-HAM", {"SKU-1": 1}, point=HAMBURG)
+    answer = quote(
+        [CartLine("SKU-1", 2)], CUSTOMER_IN_BERLIN, [store, warehouse], [a_service()], NOW
+    )
+    [refusal] = [r for r in answer.not_offered if r.option == "ship_to_store:ST-BER"]
+    assert (refusal.reason, refusal.detail) == (
+        "no-stock",
+        "no other location has the whole cart to send to this store",
+    )
+
+
 def test_only_the_nearest_stores_within_the_radius_are_offered() -> None:
     stores = [a_store(f"ST-{n}", {"SKU-1": 1}, point=BERLIN) for n in range(4)]
     munich = a_store("ST-MUC", {"SKU-1": 1}, point=MUNICH)

@@ -14,7 +14,7 @@ from ordino.domain.carriers import Lane, LaneMatch
 from ordino.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.domain.geo import Point
 from ordino.domain.network import Address, LocationType
-from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
+from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind, applying
 from ordino.engines.optimiser import Candidate, SourcingLine
 from ordino.engines.sourcing_rules import Outcome, SourcingRequest, SourcingSite, decide
 from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location
@@ -160,3 +160,25 @@ def test_the_decision_prices_the_best_single_location_alternatives() -> None:
         (("DC-BER",), D("6.00")),
         (("DC-MUC",), D("7.00")),
     ]
+
+
+def test_a_profile_naming_the_order_type_wins_over_one_for_every_type() -> None:
+    # "web" applies to every type of the web channel and sorts first by name; the
+    # profile made for ship-from-store orders must still be the one they get.
+    every = SourcingProfile("web", frozenset({"web"}), (Strategy("dcs"),))
+    from_stores = SourcingProfile(
+        "web-ship-from-store",
+        frozenset({"web"}),
+        (Strategy("stores", location_types=frozenset({LocationType.STORE})),),
+        order_types=frozenset({"ship_from_store"}),
+    )
+    express = SourcingProfile(
+        "a-express", frozenset({"web"}), (Strategy("near"),), services=frozenset({"express"})
+    )
+    profiles = [every, from_stores, express]
+
+    assert applying(profiles, "web", "ship_from_store", "express").name == "web-ship-from-store"
+    assert applying(profiles, "web", "ship_from_store").name == "web-ship-from-store"
+    assert applying(profiles, "web", "ship_to_home", "express").name == "a-express"
+    assert applying(profiles, "web", "ship_to_home").name == "web"
+    assert applying(profiles, "app", "ship_from_store").name == "built-in"

@@ -21,13 +21,13 @@ import uvicorn
 from fastapi import FastAPI
 
 from ordino.api.app import create_app
-from ordino.broker.http import post_json
 from ordino.config import Settings
-from ordino.gateways.sandbox import SandboxGateway
-from ordino.services.work import Outside, handlers
+from ordino.services.work import handlers
 from ordino.services.worker import Worker
 from tests.conftest import ADMIN_KEY, Clock
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 CHROMIUM = os.environ.get("ORDINO_TEST_CHROMIUM", "/usr/bin/chromium")
 FAILURES = Path("test-results")
 
@@ -54,7 +54,7 @@ class Served:
     def work(self) -> None:
         """The worker runs what is due (advances of orders, releases, captures)."""
         state = self.app.state
-        outside = Outside(post_json, SandboxGateway(state.engine))
+        outside = state.outside
         Worker(
             "test", state.uow, self.clock, handlers(state.uow, state.capture, outside, self.clock)
         ).run_until_idle()
@@ -70,6 +70,7 @@ def served(tmp_path: Path, sqlite_template: Path, clock: Clock) -> Iterator[Serv
         signal_seconds=0,
         worker_seconds=0,
         relay_seconds=0,
+        webhook_allow_private=True,  # the tests' receivers listen on 127.0.0.1
     )
     app = create_app(settings, clock=clock)
     listening = socket.socket()
@@ -105,7 +106,7 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A page in a fresh context (its own cookies), English unless a test asks."""
     marker = request.node.get_closest_marker("browser_locale")
     locale = marker.args[0] if marker else "en-GB"
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale=locale, viewport=DESKTOP)
     opened = context.new_page()
     yield opened
     report = getattr(request.node, "report_call", None)
@@ -113,6 +114,12 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         FAILURES.mkdir(exist_ok=True)
         opened.screenshot(path=FAILURES / f"{request.node.name}.png", full_page=True)
     context.close()
+
+
+def overflow(page: Any) -> int:
+    """How far the page is wider than its window (0: no sideways scrolling)."""
+    width: int = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    return max(width, 0)
 
 
 def document(page: Any, name: str) -> None:

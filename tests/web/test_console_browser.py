@@ -14,7 +14,7 @@ from ordino.services.users import create_user
 from tests.builders import a_place_order
 from tests.conftest import Clock
 from tests.service.support import with_stock
-from tests.web.conftest import Served, document
+from tests.web.conftest import DESKTOP, PHONE, Served, document, overflow
 
 
 def _order(served: Served, clock: Clock, **changes: Any) -> dict[str, Any]:
@@ -51,16 +51,27 @@ def test_an_agent_finds_an_order_and_cancels_a_line(
     expect(page.get_by_role("status")).to_have_text("Done.")
     line = page.get_by_role("row").filter(has_text="SKU-1")
     expect(line.get_by_role("cell").nth(6)).to_have_text("2")  # cancelled
-    expect(page.locator(".timeline li").last).to_contain_text("order.lines_cancelled · user:ada")
+    expect(page.locator(".timeline li").last).to_contain_text("Units cancelled · ada")
     expect(page.locator(".decisions li").first).to_contain_text("DC-BER")  # why it is there
     document(page, "console-order")
     assert order["id"] in page.url
+    page.set_viewport_size(PHONE)
+    assert overflow(page) == 0  # on a phone too: down, never sideways
+    page.set_viewport_size(DESKTOP)
 
     page.get_by_role("link", name="Inventory").click()
     page.get_by_label("SKU", exact=True).fill("SKU-1")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("row").filter(has_text="DC-BER")).to_contain_text("10")
     document(page, "console-inventory")
+    [other] = [
+        o for o in served.api.get("/v1/orders").json()["items"] if o["external_id"] == "W-1002"
+    ]
+    held = served.api.post(f"/v1/orders/{other['id']}/holds", json={"reason": "address check"})
+    assert held.status_code == 201
     page.get_by_role("link", name="Exceptions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Exceptions")
+    expect(page.get_by_role("region", name="On hold (1)")).to_contain_text(
+        "W-1002 · address check · by ORDINO_ADMIN_KEY"
+    )
     document(page, "console-exceptions")

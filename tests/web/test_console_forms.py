@@ -11,12 +11,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.broker.http import post_json
 from ordino.domain.access import Role
-from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.access import create_key
 from ordino.services.users import create_user, disable_user
-from ordino.services.work import Outside, handlers
+from ordino.services.work import handlers
 from ordino.services.worker import Worker
 from tests.builders import a_location_body, a_product_body, a_purchase_order_body
 from tests.conftest import ADMIN_KEY, Clock
@@ -164,6 +162,30 @@ def test_the_exceptions_page_lists_holds_and_waiting_orders_with_what_resolves_t
     assert f'href="/console/orders/{held["id"]}"' in page
     assert f'href="/console/orders/{waiting["id"]}"' in page
     assert "Jobs given up" not in page  # an admin's to requeue, not an agent's
+
+
+def test_an_agent_cancelling_every_unit_of_a_held_order_ends_its_hold(
+    console: TestClient, clock: Clock
+) -> None:
+    admin = _as_admin(console)
+    held = place(admin, ("SKU-1", 2), external_id="W-HELD")
+    assert admin.post(f"/v1/orders/{held['id']}/holds", json={"reason": "call"}).status_code == 201
+    console.headers.pop("Authorization")
+    create_user("ada", "correct horse battery", Role.AGENT, console.app.state.uow(), clock())  # type: ignore[attr-defined]
+    csrf = _sign_in(console, username="ada", password="correct horse battery")
+
+    form = {"csrf": csrf, "cancel-1": "2", "reason": "customer called"}
+    done = console.post(f"/console/orders/{held['id']}/cancellations", data=form)
+
+    assert done.status_code == 200
+    assert 'class="tag hold"' not in done.text
+    assert f'href="/console/orders/{held["id"]}"' not in console.get("/console/exceptions").text
+    [hold] = order_of(_as_admin(console), held["id"])["holds"]
+    assert (hold["status"], hold["resolved_by"], hold["note"]) == (
+        "cancelled",
+        "user:ada",
+        "customer called",
+    )
 
 
 def test_the_inventory_page_shows_a_sku_across_the_network_and_what_is_coming(
@@ -369,6 +391,4 @@ def _ids(client: TestClient, channel: str) -> list[str]:
 
 def _jobs(client: TestClient, clock: Clock) -> Any:
     state = client.app.state  # type: ignore[attr-defined]
-    return handlers(
-        state.uow, state.capture, Outside(post_json, SandboxGateway(state.engine)), clock
-    )
+    return handlers(state.uow, state.capture, state.outside, clock)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.builders import a_location_body, a_product_body, an_order_body
-from tests.web.conftest import Served, document
+from tests.web.conftest import DESKTOP, PHONE, Served, document, overflow
 
 
 def _delivery_order(served: Served) -> None:
@@ -44,7 +44,13 @@ def test_a_customer_finds_their_order_in_german_and_collects_it_at_a_store(
     page.get_by_label("E-Mail-Adresse").fill("Ada@Example.com")
     page.get_by_role("button", name="Meine Bestellung anzeigen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bestellung W-4711")
+    expect(page.get_by_role("row").filter(has_text="Rain jacket")).to_contain_text(
+        "in Vorbereitung"
+    )
     document(page, "customer-order-de")
+    page.set_viewport_size(PHONE)
+    assert overflow(page) == 0
+    page.set_viewport_size(DESKTOP)
     page.get_by_role("link", name="Stattdessen in einer Filiale in Ihrer Nähe abholen").click()
     page.get_by_label("Hamburg store", exact=False).check()
     document(page, "customer-pickup-de")

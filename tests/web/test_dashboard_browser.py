@@ -11,14 +11,25 @@ from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import ADMIN_KEY
 from tests.web.conftest import Served, document
 
+LABELS_OUTSIDE = """() => [...document.querySelectorAll('.chart svg')].flatMap(svg => {
+  const width = svg.viewBox.baseVal.width, height = svg.viewBox.baseVal.height;
+  return [...svg.querySelectorAll('text.axis')].filter(text => {
+    const box = text.getBBox();
+    const shown = text.getBoundingClientRect().height;
+    return box.x < 0 || box.x + box.width > width || box.y < 0
+      || box.y + box.height > height || shown < 10;
+  }).map(text => svg.parentElement.id + ': ' + text.textContent);
+})"""
+
 
 def _orders_over_two_days(served: Served) -> None:
     api = served.api
     assert api.put("/v1/locations/DC-BER", json=a_location_body()).status_code == 201
     assert api.put("/v1/products/SKU-1", json=a_product_body()).status_code == 201
     assert api.put("/v1/inventory/DC-BER/SKU-1", json={"on_hand": 50}).status_code == 200
+    big = [{"sku": "SKU-1", "quantity": 2, "unit_price": "6499.95"}]  # a day of 38,999.70
     for n in range(3):  # Monday 2 November
-        body = an_order_body(("SKU-1", 1), external_id=f"MON-{n}")
+        body = an_order_body(external_id=f"MON-{n}", lines=big)
         assert api.post("/v1/orders", json=body).status_code == 201
     served.clock.advance(days=1)  # Tuesday
     tuesday = api.post("/v1/orders", json=an_order_body(("SKU-1", 2), external_id="TUE-0"))
@@ -42,6 +53,8 @@ def test_the_dashboard_draws_its_charts_from_live_data(served: Served, page: Any
     cancelled = page.locator("#chart-cancelled rect title")
     expect(cancelled).to_have_text(["Nov 2, 2026: 0", "Nov 3, 2026: 1", "Nov 4, 2026: 0"])
     expect(page.locator("#chart-on_time rect")).to_have_count(0)  # nothing delivered yet
+    # Every axis label lies whole inside its chart, at a size one can read.
+    assert page.evaluate(LABELS_OUTSIDE) == []
     document(page, "console-dashboard")
 
     with page.expect_download() as download:

@@ -13,9 +13,7 @@ from ordino.services.users import create_user
 from ordino.store.tables import outbox
 from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.service.support import rows
-from tests.web.conftest import Served, document
-
-PHONE = {"width": 390, "height": 844}
+from tests.web.conftest import PHONE, Served, document, overflow
 
 
 def _pickup_order(served: Served) -> dict[str, Any]:
@@ -53,12 +51,16 @@ def test_a_store_associate_accepts_picks_and_hands_over_with_the_code(
     create_user("sam", "correct horse battery", Role.STORE, served.uow(), served.clock(), "ST-HAM")
     page.set_viewport_size(PHONE)
 
-    page.goto(f"{served.url}/console/store")
+    page.goto(f"{served.url}/console")
     page.get_by_label("User name", exact=True).fill("sam")
     page.get_by_label("Password, or an API key").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{served.url}/console/store")  # where an associate lands
     to_accept = page.get_by_role("region", name="To accept (1)")
-    expect(to_accept).to_contain_text("SKU-1")
+    expect(to_accept).to_contain_text("Order P-1")
+    expect(to_accept).to_contain_text("For Ada Lovelace")
+    expect(to_accept).to_contain_text("2 \N{MULTIPLICATION SIGN} Rain jacket")
+    assert overflow(page) == 0  # a 390 px phone scrolls down, never sideways
     document(page, "console-store")
     to_accept.get_by_role("button", name="Accept").click()
     page.get_by_role("region", name="To pick (1)").get_by_role("button", name="Picked").click()
@@ -83,3 +85,30 @@ def test_a_store_associate_accepts_picks_and_hands_over_with_the_code(
     assert fo["status"] == "picked_up"
     timeline = served.api.get(f"/v1/orders/{order['id']}/timeline").json()["items"]
     assert all("pickup_code" not in e["details"] for e in timeline)
+
+
+def test_a_rejection_on_a_phone_is_confirmed_on_a_page_of_its_own(
+    served: Served, page: Any
+) -> None:
+    order = _pickup_order(served)
+    create_user("sam", "correct horse battery", Role.STORE, served.uow(), served.clock(), "ST-HAM")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{served.url}/console")
+    page.get_by_label("User name", exact=True).fill("sam")
+    page.get_by_label("Password, or an API key").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+
+    to_accept = page.get_by_role("region", name="To accept (1)")
+    to_accept.get_by_label("Reason").select_option("damaged")
+    to_accept.get_by_role("button", name="Reject").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reject P-1?")
+    assert overflow(page) == 0
+    document(page, "console-store-reject")
+    page.get_by_role("link", name="No, keep it").click()
+    expect(page.get_by_role("region", name="To accept (1)")).to_be_visible()
+    page.get_by_role("region", name="To accept (1)").get_by_role("button", name="Reject").click()
+    page.get_by_role("button", name="Yes, reject").click()
+
+    expect(page.get_by_role("status")).to_have_text("Done.")
+    [fo] = served.api.get(f"/v1/orders/{order['id']}").json()["fulfillments"]
+    assert (fo["status"], fo["reason"]) == ("rejected", "not-found")

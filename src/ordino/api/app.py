@@ -9,10 +9,12 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
+from sqlalchemy import Engine
 
 from ordino import __version__
 from ordino.api import (
@@ -25,6 +27,7 @@ from ordino.api import (
     routes_fulfillments,
     routes_inventory,
     routes_jobs,
+    routes_keys,
     routes_network,
     routes_orders,
     routes_pipelines,
@@ -40,6 +43,7 @@ from ordino.api.security import KeyCache
 from ordino.broker.http import post_json
 from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
+from ordino.domain.changes import Change
 from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.links import Links
@@ -47,6 +51,7 @@ from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.promising import Promising
 from ordino.services.self_service import SelfService
+from ordino.services.server_keys import ServerKeys
 from ordino.services.transit_models import LearnedTransit, load_model
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
@@ -73,6 +78,7 @@ ROUTERS = (
     routes_self_service.router,
     routes_configuration.router,
     routes_customer_data.router,
+    routes_keys.router,
 )
 
 
@@ -88,21 +94,29 @@ def _transit(settings: Settings) -> LearnedTransit | None:
     return LearnedTransit(load_model(settings.transit_model), settings.promise_confidence)
 
 
+def _outside(settings: Settings, engine: Engine) -> Outside:
+    """Webhook receivers (public ones only, unless allowed; their secrets sealed with
+    the server's keys) and the payment gateway (the only one so far: the sandbox,
+    docs/orchestration.md)."""
+    post = partial(post_json, allow_private=settings.webhook_allow_private)
+    return Outside(post, SandboxGateway(engine), ServerKeys(settings.sealing_keys))
+
+
 def _background(
     settings: Settings,
     uow: Callable[[], SqlUnitOfWork],
     capture: Capture,
     clock: Callable[[], datetime],
-    sqlite: bool,
+    outside: Outside,
     publisher: NatsPublisher | None,
 ) -> list[background.Every]:
-    gateway = SandboxGateway(uow().engine)  # the only gateway so far: docs/orchestration.md
     """What the process does on its own: signals, jobs, the relay."""
+    sqlite = uow().engine.dialect.name == "sqlite"
     worker = Worker(
         f"{socket.gethostname()}:{os.getpid()}:api",
         uow,
         clock,
-        handlers(uow, capture, Outside(post_json, gateway), clock),
+        handlers(uow, capture, outside, clock),
     )
     loops = [
         background.signals(settings.signal_seconds, uow, clock, sqlite),
@@ -118,19 +132,25 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     redact_access_log()
     engine = make_engine(settings.database_url, settings.pool_size)
     picture = StockPicture(settings.cache_positions)
-    feed = change_feed(engine, picture.forget)
+    key_cache = KeyCache()
+
+    def heard(change: Change) -> None:
+        picture.forget(change)
+        key_cache.heard(change)
+
+    feed = change_feed(engine, heard)
 
     def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, on_commit=picture.forget)
+        return SqlUnitOfWork(engine, on_commit=heard)
 
-    sqlite = engine.dialect.name == "sqlite"
     promising = Promising(picture, transit=_transit(settings))
     capture = Capture(RulesEngine(), picture, promising)
     publisher = None
     if settings.broker_url:
         max_age = settings.broker_max_age_days * 86_400
         publisher = NatsPublisher(settings.broker_url, max_age=max_age)
-    loops = _background(settings, uow, capture, clock, sqlite, publisher)
+    outside = _outside(settings, engine)
+    loops = _background(settings, uow, capture, clock, outside, publisher)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -169,10 +189,11 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.feed = feed
     app.state.promising = promising
     app.state.capture = capture
-    # Without a secret, a random one: links die with the process (docs/self-service.md).
-    secret = settings.secret_key or secrets.token_urlsafe(32)
+    app.state.outside = outside  # the worker's adapters (tests run jobs with them)
+    # Without a secret, the run's or a random one: links die with it (docs/security.md).
+    secret = settings.secret_key or settings.run_secret or secrets.token_urlsafe(32)
     app.state.self_service = SelfService(Links(secret), capture)
-    app.state.key_cache = KeyCache()
+    app.state.key_cache = key_cache
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field
 
 from ordino.api.fields import ID_PATTERN, Instant, OptionalText, PositiveQuantity, Strict
-from ordino.api.order_schemas import FulfillmentOut, OrderOut
+from ordino.api.order_schemas import FulfillmentLineOut, FulfillmentOut, OrderOut
 from ordino.domain.fulfillment import Shipment
 
 
@@ -76,8 +76,15 @@ class FulfillmentUpdateOut(BaseModel):
     fulfillment: FulfillmentOut
 
 
+class QueuedLineOut(FulfillmentLineOut):
+    name: str | None  # the product's, from the catalogue
+
+
 class QueuedFulfillmentOut(FulfillmentOut):
     order_id: str
+    order_number: str  # the channel's, on the customer's confirmation
+    customer_name: str | None  # who comes to collect
+    lines: list[QueuedLineOut]  # type: ignore[assignment]
 
 
 class FulfillmentPage(BaseModel):

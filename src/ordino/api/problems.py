@@ -29,6 +29,7 @@ from ordino.errors import (
     NotFound,
     OrdinoError,
     PromiseUnavailable,
+    TooManyAttempts,
     Unauthenticated,
 )
 
@@ -49,6 +50,7 @@ STATUS: dict[type[OrdinoError], int] = {
     AlreadyExists: 409,
     NotAllowed: 409,
     Unauthenticated: 401,
+    TooManyAttempts: 429,
     Forbidden: 403,
     LinkExpired: 403,
     LinkInvalid: 403,
@@ -90,7 +92,10 @@ def _ordino_error(_request: Request, error: Exception) -> JSONResponse:
     extra = dict(error.extra)
     if isinstance(error, InvalidInput):
         extra["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
-    return problem(status, error.code, error.title, error.detail, extra)
+    response = problem(status, error.code, error.title, error.detail, extra)
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _validation_error(_request: Request, error: Exception) -> JSONResponse:

@@ -117,7 +117,7 @@ async def get_availability(
 @router.get(
     "/availability-views",
     response_model=ViewList,
-    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
+    dependencies=[Depends(require(Permission.SETUP_READ))],
 )
 def list_views(request: Request) -> Response:
     return JSONResponse({"items": availability.list_views(unit_of_work(request))})
@@ -126,7 +126,7 @@ def list_views(request: Request) -> Response:
 @router.get(
     "/availability-views/{name}",
     response_model=ViewOut,
-    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
+    dependencies=[Depends(require(Permission.SETUP_READ))],
 )
 def get_view(name: NamePath, request: Request) -> Response:
     return JSONResponse(availability.get_view(name, unit_of_work(request)))

@@ -53,31 +53,31 @@ def put_position(
     return JSONResponse(position)
 
 
-@router.get(
-    "/inventory/{location_id}/{sku}",
-    response_model=PositionOut,
-    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
-)
-def get_position(location_id: IdPath, sku: SkuPath, request: Request) -> Response:
-    """On hand, reserved, safety stock and when it was last counted."""
+Reader = Annotated[ApiKey, Depends(require(Permission.INVENTORY_READ))]
+
+
+@router.get("/inventory/{location_id}/{sku}", response_model=PositionOut)
+def get_position(location_id: IdPath, sku: SkuPath, request: Request, caller: Reader) -> Response:
+    """On hand, reserved, safety stock and when it was last counted (a store key:
+    of its own location only)."""
+    caller.require_locations([location_id])
     return JSONResponse(inventory.get_position(location_id, sku, unit_of_work(request)))
 
 
-@router.get(
-    "/inventory/{location_id}/{sku}/movements",
-    response_model=MovementPage,
-    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
-)
+@router.get("/inventory/{location_id}/{sku}/movements", response_model=MovementPage)
 def get_movements(
     location_id: IdPath,
     sku: SkuPath,
     request: Request,
+    caller: Reader,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[
         int | None, Query(ge=1, le=2**63 - 1, description="next_cursor of the last page")
     ] = None,
 ) -> Response:
-    """A position and every change that made it, newest first: who, why, when, before, after."""
+    """A position and every change that made it, newest first: who, why, when, before,
+    after (a store key: of its own location only)."""
+    caller.require_locations([location_id])
     page = inventory.movements(location_id, sku, unit_of_work(request), limit, cursor)
     return JSONResponse(page)
 

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1")
 
 TypeName = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
 RuleName = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_-]*$")]
-READ = [Depends(require(Permission.AVAILABILITY_READ))]
+READ = [Depends(require(Permission.SETUP_READ))]
 Configurer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]
 
 

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/sourcing-profiles")
 
 NamePath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 VersionPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
-READ = [Depends(require(Permission.AVAILABILITY_READ))]
+READ = [Depends(require(Permission.SETUP_READ))]
 Configurer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]
 
 

@@ -32,7 +32,8 @@ from ordino.services.operations import CARRIER_SERVICES, RATE_CARDS
 router = APIRouter(prefix="/v1")
 
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
-READ = [Depends(require(Permission.AVAILABILITY_READ))]
+READ = [Depends(require(Permission.AVAILABILITY_READ))]  # promises
+SETUP = [Depends(require(Permission.SETUP_READ))]  # how locations and carriers work, costs
 WRITE = [Depends(require(Permission.NETWORK_WRITE))]
 
 
@@ -94,7 +95,7 @@ def post_delivery(
 
 @router.get(
     "/promise-performance",
-    dependencies=[Depends(require(Permission.ORDERS_READ))],
+    dependencies=[Depends(require(Permission.REPORTS_READ))],
     openapi_extra={"parameters": query_parameters(PerformanceParams)},
 )
 def get_performance(request: Request) -> Response:
@@ -123,12 +124,12 @@ def put_operations(location_id: IdPath, body: OperationsIn, request: Request) ->
     return _created_or_ok(created, answer)
 
 
-@router.get("/locations/{location_id}/operations", dependencies=READ)
+@router.get("/locations/{location_id}/operations", dependencies=SETUP)
 def get_operations(location_id: IdPath, request: Request) -> Response:
     return JSONResponse(operations.get_operations(location_id, unit_of_work(request)))
 
 
-@router.get("/carrier-services", dependencies=READ)
+@router.get("/carrier-services", dependencies=SETUP)
 def list_carrier_services(request: Request) -> Response:
     return JSONResponse({"items": operations.list_named(CARRIER_SERVICES, unit_of_work(request))})
 
@@ -144,7 +145,7 @@ def put_carrier_service(code: IdPath, body: CarrierServiceIn, request: Request) 
     return _created_or_ok(created, answer)
 
 
-@router.get("/carrier-services/{code}", dependencies=READ)
+@router.get("/carrier-services/{code}", dependencies=SETUP)
 def get_carrier_service(code: IdPath, request: Request) -> Response:
     return JSONResponse(operations.get_named(CARRIER_SERVICES, code, unit_of_work(request)))
 
@@ -155,7 +156,7 @@ def delete_carrier_service(code: IdPath, request: Request) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/rate-cards", dependencies=READ)
+@router.get("/rate-cards", dependencies=SETUP)
 def list_rate_cards(request: Request) -> Response:
     return JSONResponse({"items": operations.list_named(RATE_CARDS, unit_of_work(request))})
 
@@ -171,7 +172,7 @@ def put_rate_card(service: IdPath, body: RateCardIn, request: Request) -> Respon
     return _created_or_ok(created, answer)
 
 
-@router.get("/rate-cards/{service}", dependencies=READ)
+@router.get("/rate-cards/{service}", dependencies=SETUP)
 def get_rate_card(service: IdPath, request: Request) -> Response:
     return JSONResponse(operations.get_named(RATE_CARDS, service, unit_of_work(request)))
 
@@ -191,6 +192,6 @@ def put_location_costs(location_id: IdPath, body: LocationCostsIn, request: Requ
     return _created_or_ok(created, answer)
 
 
-@router.get("/locations/{location_id}/costs", dependencies=READ)
+@router.get("/locations/{location_id}/costs", dependencies=SETUP)
 def get_location_costs(location_id: IdPath, request: Request) -> Response:
     return JSONResponse(operations.get_location_costs(location_id, unit_of_work(request)))

@@ -44,12 +44,25 @@ class LookupIn(Strict):
     email: EmailStr
 
 
-@router.post("/self-service/lookup", responses={404: {"description": "No such order", **PROBLEM}})
+@router.post(
+    "/self-service/lookup",
+    responses={
+        404: {"description": "No such order", **PROBLEM},
+        429: {"description": "Too many attempts (see Retry-After)", **PROBLEM},
+    },
+)
 def lookup(body: LookupIn, request: Request) -> Response:
     """The order of that number and e-mail, with a link's token to it. A wrong number
-    or e-mail is the same 404."""
+    or e-mail is the same 404. Guesses are limited per order number and per client
+    address: 429 with Retry-After, even for the right pair (docs/security.md)."""
+    address = request.client.host if request.client else None
     answer = self_service.find_order(
-        body.number, str(body.email), unit_of_work(request), _service(request), clock(request)
+        body.number,
+        str(body.email),
+        unit_of_work(request),
+        _service(request),
+        clock(request),
+        address,
     )
     return JSONResponse(answer)
 
@@ -139,7 +152,7 @@ class PolicyIn(Strict):
         )
 
 
-@router.get("/self-service-policy", dependencies=[Depends(require(Permission.AVAILABILITY_READ))])
+@router.get("/self-service-policy", dependencies=[Depends(require(Permission.SETUP_READ))])
 def get_policy(request: Request) -> Response:
     return JSONResponse(self_service.get_policy(unit_of_work(request)))
 

@@ -52,13 +52,16 @@ def create_supply(
     return created(answer, f"/v1/supply/{answer.body['id']}")
 
 
-@router.get(
-    "/{supply_id}",
-    response_model=SupplyOut,
-    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
-)
-def get_supply(supply_id: SupplyIdPath, request: Request) -> Response:
-    return JSONResponse(supply.get_supply(supply_id, unit_of_work(request)))
+Reader = Annotated[ApiKey, Depends(require(Permission.SUPPLY_READ))]
+
+
+@router.get("/{supply_id}", response_model=SupplyOut)
+def get_supply(supply_id: SupplyIdPath, request: Request, caller: Reader) -> Response:
+    """A purchase order or transfer (a store key: one to or from its own location)."""
+    found = supply.get_supply(supply_id, unit_of_work(request))
+    if caller.location_id not in (found["location_id"], found["source_location_id"]):
+        caller.require_locations([found["location_id"]])
+    return JSONResponse(found)
 
 
 class SupplyListQuery(Strict):
@@ -72,13 +75,15 @@ class SupplyListQuery(Strict):
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
-@router.get(
-    "",
-    response_model=SupplyPage,
-    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
-)
-def list_supply(request: Request, params: Annotated[SupplyListQuery, Query()]) -> Response:
-    query = SupplyQuery(params.location_id, params.sku, params.kind, params.open, params.cursor)
+@router.get("", response_model=SupplyPage)
+def list_supply(
+    request: Request, params: Annotated[SupplyListQuery, Query()], caller: Reader
+) -> Response:
+    """Supply by destination, SKU, kind (a store key: to its own location)."""
+    location_id = caller.location_id or params.location_id
+    if params.location_id is not None:
+        caller.require_locations([params.location_id])
+    query = SupplyQuery(location_id, params.sku, params.kind, params.open, params.cursor)
     items, cursor = supply.list_supply(query, params.limit, unit_of_work(request))
     return JSONResponse({"items": items, "next_cursor": cursor})
 

@@ -12,6 +12,7 @@ from ordino.api.creation import PROBLEM
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Strict
 from ordino.api.security import require
+from ordino.broker.http import refuse_private
 from ordino.domain.access import Permission
 from ordino.services import webhooks
 
@@ -34,8 +35,13 @@ class SubscriptionIn(Strict):
 def subscribe(body: SubscriptionIn, request: Request) -> Response:
     """Subscribe a URL to event types (`*`: every one). The answer holds the secret
     the deliveries are signed with (HMAC-SHA256, header `Ordino-Signature`), shown
-    this once."""
-    answer = webhooks.subscribe(body.url, body.event_types, unit_of_work(request), clock(request))
+    this once and stored sealed. A receiver on a loopback or private address is
+    refused (422), unless ORDINO_WEBHOOK_ALLOW_PRIVATE allows it."""
+    state = request.app.state
+    refuse_private(body.url, state.settings.webhook_allow_private)
+    answer = webhooks.subscribe(
+        body.url, body.event_types, unit_of_work(request), clock(request), state.outside.keys
+    )
     return JSONResponse(
         answer, status_code=201, headers={"Location": f"/v1/webhooks/{answer['id']}"}
     )

@@ -1,7 +1,10 @@
 """Who is calling: `Authorization: Bearer <key>` checked against the stored keys.
 
-A key found is remembered for `CACHE_SECONDS` per process, so the hot path does not
-ask the database each time; a revoked key stops working within that time.
+A key found is remembered per process, so the hot path does not ask the database
+each time. Revoking a key is a change every process hears (the change feed: the
+revoking process at its commit, the others by PostgreSQL's NOTIFY or SQLite's
+poll), and each forgets every key it remembered then; `CACHE_SECONDS` only bounds
+how long a key is remembered should a process ever miss that.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ordino.domain.access import ApiKey, Permission, allows
+from ordino.domain.changes import Change
 from ordino.errors import Forbidden, Unauthenticated
 from ordino.services.access import authenticate, hash_key
 
-CACHE_SECONDS = 10.0
+CACHE_SECONDS = 60.0
 
 _bearer = HTTPBearer(auto_error=False, description="An Ordino API key")
 
@@ -26,6 +30,9 @@ _bearer = HTTPBearer(auto_error=False, description="An Ordino API key")
 class KeyCache:
     def __init__(self) -> None:
         self._found: dict[str, tuple[ApiKey, float]] = {}
+        # Counts the revocations heard: a key read from the database before one is
+        # not remembered after it (it may be the key revoked).
+        self.heard_revocations = 0
 
     def get(self, key_hash: str) -> ApiKey | None:
         entry = self._found.get(key_hash)
@@ -33,10 +40,19 @@ class KeyCache:
             return None
         return entry[0]
 
-    def put(self, key_hash: str, key: ApiKey) -> None:
+    def put(self, key_hash: str, key: ApiKey, read_after: int) -> None:
+        """Remember a key read while `read_after` revocations had been heard."""
+        if read_after != self.heard_revocations:
+            return
         if len(self._found) > 10_000:
-            self._found.clear()
+            self._found = {}
         self._found[key_hash] = (key, time.monotonic() + CACHE_SECONDS)
+
+    def heard(self, change: Change) -> None:
+        """A key was revoked somewhere (or the feed lost track): forget them all."""
+        if change.access or change.everything:
+            self.heard_revocations += 1
+            self._found = {}
 
 
 async def caller(
@@ -50,12 +66,13 @@ async def caller(
     key_hash = hash_key(credentials.credentials)
     found = state.key_cache.get(key_hash)
     if found is None:
+        read_after = state.key_cache.heard_revocations
         found = await run_in_threadpool(
             authenticate, credentials.credentials, state.uow(), state.settings.admin_key
         )
         if found is None:
             raise Unauthenticated("the API key is not valid")
-        state.key_cache.put(key_hash, found)
+        state.key_cache.put(key_hash, found, read_after)
     return found  # type: ignore[no-any-return]
 
 

@@ -17,7 +17,7 @@ from ordino.config import Settings
 from ordino.domain.access import Role
 from ordino.errors import AlreadyExists, InvalidInput, NotFound
 from ordino.gateways.sandbox import SandboxGateway
-from ordino.services.access import create_key
+from ordino.services.access import create_key, list_keys, revoke_key
 from ordino.services.check import check_inventory, check_payments, shortages
 from ordino.services.demo import seed_demo
 from ordino.services.retention import Retention
@@ -201,6 +201,40 @@ def keys_create(
             raise click.BadParameter(str(error), param_hint="--location") from None
 
 
+@keys.command("list")
+@database_option
+def keys_list(database_url: str) -> None:
+    """Every key (never the key itself): id, role, name, scope, created, revoked."""
+    with _database(database_url) as engine:
+        _ensure_schema(engine, database_url)
+        found = list_keys(SqlUnitOfWork(engine))
+    click.echo("\t".join(("id", "role", "name", "scope", "created", "revoked")))
+    for key in found:
+        scope = (
+            f"channel {key['channel']}"
+            if key["channel"]
+            else f"location {key['location_id']}"
+            if key["location_id"]
+            else ""
+        )
+        row = (key["id"], key["role"], key["name"] or "", scope, key["created_at"])
+        click.echo("\t".join((*row, key["revoked_at"] or "")))
+
+
+@keys.command("revoke")
+@database_option
+@click.argument("key_id")
+def keys_revoke(database_url: str, key_id: str) -> None:
+    """Revoke a key: running servers refuse it as soon as they hear (docs/security.md)."""
+    with _database(database_url) as engine:
+        _ensure_schema(engine, database_url)
+        try:
+            revoke_key(key_id, SqlUnitOfWork(engine), _now())
+        except NotFound as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"key {key_id} revoked")
+
+
 @main.group()
 def users() -> None:
     """People who sign in to the console."""
@@ -256,11 +290,11 @@ def users_disable(database_url: str, username: str) -> None:
 @click.option("--username", required=True)
 @click.password_option(help="At least 10 characters; asked for when not given.")
 def users_password(database_url: str, username: str, password: str) -> None:
-    """Give the user a new password."""
+    """Give the user a new password; the sessions they hold end."""
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         try:
-            set_password(username, password, SqlUnitOfWork(engine))
+            set_password(username, password, SqlUnitOfWork(engine), _now())
         except (InvalidInput, NotFound) as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"user {username} has a new password")

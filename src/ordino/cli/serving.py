@@ -34,8 +34,10 @@ APP = "ordino.api.app:create_app"
 
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     # The processes share the secret that signs the console's sessions (any of them
-    # may answer a signed-in person); unset, one is made for this run of the server.
-    os.environ.setdefault("ORDINO_SECRET_KEY", secrets.token_urlsafe(32))
+    # may answer a signed-in person): ORDINO_SECRET_KEY, or one made for this run of
+    # the server (never taken for the server's key: it seals nothing that must last).
+    if not os.environ.get("ORDINO_SECRET_KEY"):
+        os.environ.setdefault("ORDINO_RUN_SECRET", secrets.token_urlsafe(32))
     if workers == 1 or not sys.platform.startswith("linux"):
         uvicorn.run(
             APP,

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import click
 
@@ -28,6 +29,7 @@ from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.retention import prune
+from ordino.services.server_keys import ServerKeys
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Tally, Worker
 from ordino.store.engine import connect_once, display_url, make_engine
@@ -71,7 +73,10 @@ def worker(
 
     capture = Capture(RulesEngine(), picture)
     name = f"{socket.gethostname()}:{os.getpid()}"
-    jobs = handlers(uow, capture, Outside(post_json, SandboxGateway(engine)), _now)
+    settings = Settings.from_env()  # the server's keys, whether private receivers may be
+    post = partial(post_json, allow_private=settings.webhook_allow_private)
+    outside = Outside(post, SandboxGateway(engine), ServerKeys(settings.sealing_keys))
+    jobs = handlers(uow, capture, outside, _now)
     runner = Worker(name, uow, _now, jobs, timedelta(seconds=lease))
     connect_once(engine)
     where = display_url(database_url)

@@ -9,20 +9,28 @@ from enum import StrEnum
 from ordino.domain.orders import OrderScope
 from ordino.errors import Forbidden
 
+ENVIRONMENT = "environment"  # the id of ORDINO_ADMIN_KEY's access
+
 
 class Role(StrEnum):
     ADMIN = "admin"  # everything, including the network and catalogue
-    AGENT = "agent"  # customer service: orders on a customer's behalf
-    CHANNEL = "channel"  # a sales channel integration: places and reads orders
-    STORE = "store"  # a store associate: stock counts, orders to serve
+    AGENT = "agent"  # customer service: orders on a customer's behalf, and why
+    CHANNEL = "channel"  # a sales channel integration: availability, promises, its orders
+    STORE = "store"  # a store associate: its stock, its supply, the orders it serves
 
 
 class Permission(StrEnum):
     CATALOG_WRITE = "catalog:write"
     NETWORK_WRITE = "network:write"
+    # How the network is set up, read: location costs and operations, carrier
+    # services, rate cards, sourcing profiles, availability views, order types,
+    # hold rules (the fraud rules), the self-service policy.
+    SETUP_READ = "setup:read"
+    INVENTORY_READ = "inventory:read"  # positions and movements (a store key: its own)
     INVENTORY_WRITE = "inventory:write"
+    SUPPLY_READ = "supply:read"  # inbound supply (a store key: to its own location)
     SUPPLY_WRITE = "supply:write"  # purchase orders and transfers
-    AVAILABILITY_READ = "availability:read"
+    AVAILABILITY_READ = "availability:read"  # what sells, promises, products, locations
     ORDERS_CREATE = "orders:create"
     ORDERS_READ = "orders:read"
     ORDERS_CANCEL = "orders:cancel"
@@ -31,7 +39,8 @@ class Permission(StrEnum):
     WEBHOOKS_ADMIN = "webhooks:admin"  # subscriptions and their delivery logs
     HOLDS_MANAGE = "holds:manage"  # hold orders by hand, release holds, cancel from them
     ORDERS_SERVICE = "orders:service"  # notes on orders, notifications sent again
-    REPORTS_READ = "reports:read"  # the dashboard's figures (KPIs) over every order
+    REPORTS_READ = "reports:read"  # KPIs and promise performance over every order
+    ACCESS_ADMIN = "access:admin"  # API keys, console users and their sessions
     PAYMENTS_REFUND = "payments:refund"  # refund what an order's card paid
     PERSONAL_DATA = "personal-data:admin"  # a customer's data exported or erased
 
@@ -41,6 +50,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(
         {
             Permission.AVAILABILITY_READ,
+            Permission.SETUP_READ,
+            Permission.INVENTORY_READ,
+            Permission.SUPPLY_READ,
             Permission.ORDERS_CREATE,
             Permission.ORDERS_READ,
             Permission.ORDERS_CANCEL,
@@ -61,6 +73,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STORE: frozenset(
         {
             Permission.AVAILABILITY_READ,
+            Permission.INVENTORY_READ,
+            Permission.SUPPLY_READ,
             Permission.INVENTORY_WRITE,
             Permission.ORDERS_READ,
             Permission.FULFILLMENT_WRITE,
@@ -97,10 +111,11 @@ class ApiKey:
             )
 
     def require_locations(self, location_ids: Iterable[str]) -> None:
-        """A key scoped to a location counts that location's stock only."""
+        """A key scoped to a location counts and reads that location's stock and
+        supply only."""
         others = sorted({i for i in location_ids if i != self.location_id})
         if self.location_id is not None and others:
             raise Forbidden(
-                f"this key counts stock at {self.location_id} only, not {', '.join(others)}",
+                f"this key is for {self.location_id} only, not {', '.join(others)}",
                 extra={"location_id": self.location_id},
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ordino.domain.holds import MANUAL, Hold, HoldRule, HoldStatus
+from ordino.domain.holds import MANUAL, Hold, HoldRule, HoldStatus, hold_document
 from ordino.domain.ids import new_id
 from ordino.domain.orders import Order
 from ordino.domain.pipelines import OrderType, Step
@@ -79,17 +79,16 @@ def release_hold(order: Order, hold_id: str, by: str, note: str | None, now: dat
 
 
 def cancel_from_hold(order: Order, hold_id: str, by: str, note: str | None, now: datetime) -> Hold:
-    """Cancel the order from a hold: the hold and every other active one are
-    resolved as cancelled, and the order is cancelled (its units let go)."""
+    """Cancel the order from a hold: the order is cancelled (its units let go), which
+    ends this hold and every other active one (`Order.cancel`). `by` is the order's
+    actor, who acts on the hold."""
     found = _hold(order, hold_id)
     if not found.active:
         raise IllegalTransition(
             f"hold {hold_id} is {found.status}",
             extra={"from": str(found.status), "to": str(HoldStatus.CANCELLED)},
         )
-    for other in order.holds:
-        if other.active:
-            other.resolve(HoldStatus.CANCELLED, by, note, now)
+    order.acting = by
     order.cancel(now, note or found.reason)
     return found
 
@@ -101,18 +100,4 @@ def _hold(order: Order, hold_id: str) -> Hold:
     return found
 
 
-def hold_document(h: Hold) -> dict[str, object]:
-    return {
-        "id": h.id,
-        "rule": h.rule,
-        "reason": h.reason,
-        "status": str(h.status),
-        "placed_at": h.placed_at.isoformat(),
-        "placed_by": h.placed_by,
-        "resolved_at": h.resolved_at.isoformat() if h.resolved_at else None,
-        "resolved_by": h.resolved_by,
-        "note": h.note,
-    }
-
-
-__all__ = ["MANUAL", "begin", "hold", "next_step", "passed"]
+__all__ = ["MANUAL", "begin", "hold", "hold_document", "next_step", "passed"]

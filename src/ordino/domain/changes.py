@@ -1,5 +1,6 @@
 """What a commit changed that a picture of stock must forget: SKUs whose positions or
-inbound supply moved, the network (locations), the availability views.
+inbound supply moved, the network (locations), the availability views; and whether
+it revoked a key, which every process's cache of keys must forget (`access`).
 
 `down` is how much a SKU's availability may have fallen, at most, in any view (a
 reservation's quantity, a fall of on hand, a rise of safety stock): the stock signals
@@ -24,10 +25,11 @@ class Change:
     network: bool = False
     views: bool = False
     everything: bool = False  # a listener lost track: forget all
+    access: bool = False  # a key was revoked
 
     @property
     def empty(self) -> bool:
-        return not (self.skus or self.network or self.views or self.everything)
+        return not (self.skus or self.network or self.views or self.everything or self.access)
 
 
 EVERYTHING = Change(everything=True)
@@ -36,7 +38,8 @@ EVERYTHING = Change(everything=True)
 @dataclass(frozen=True)
 class Recorded:
     """A change as `stock_changes` keeps it, for the stock signals: kind is `stock` (of
-    `sku`), `network` (of `location_id`, or of postal codes when None) or `views`."""
+    `sku`), `network` (of `location_id`, or of postal codes when None) or `views`
+    (`access`, a key revoked, is there for the SQLite feed: the signals pass it by)."""
 
     kind: str
     sku: str | None
@@ -53,6 +56,7 @@ class ChangeLog:
     network: bool = False  # locations or postal codes
     locations: set[str] = field(default_factory=set)  # locations redefined
     views: bool = False
+    access: bool = False  # a key revoked
 
     def location(self, location_id: str) -> None:
         self.network = True
@@ -65,4 +69,4 @@ class ChangeLog:
         self.skus[sku] = SkuChange(sku, down, up)
 
     def change(self) -> Change:
-        return Change(frozenset(self.skus), self.network, self.views)
+        return Change(frozenset(self.skus), self.network, self.views, access=self.access)

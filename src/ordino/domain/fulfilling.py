@@ -235,6 +235,7 @@ def not_collected(order: Order, fulfillment_id: str, now: datetime) -> list[Stoc
         order.line(line.line_no).cancelled += line.quantity
     order.touch(now)
     _record(order, fo, "fulfillment.not_collected", now)
+    order.end_holds(now, fo.reason)
     return changes
 
 
@@ -251,7 +252,7 @@ def cancel_lines(
         changes += _cancel_units(order, line_no, quantity, now, reason)
     order.touch(now)
     cancelled = [{"line_no": n, "quantity": q} for n, q in sorted(units.items())]
-    order.record(order.cancellation(), now, {"reason": reason, "cancelled": cancelled})
+    order.record_cancellation(now, reason, cancelled)
     return changes
 
 

@@ -8,7 +8,8 @@ every hold (it then goes on) or cancels it. A rule whose hold was released is no
 evaluated again for that order. Someone may also hold an order by hand.
 
 Invariants: a hold is resolved once (released, or cancelled with its order), by
-someone, with a note; an order with an active hold is never released.
+someone, with a note; an order with an active hold is never released; a cancelled
+order has no active hold (cancelling it, however, ends them).
 """
 
 from __future__ import annotations
@@ -65,6 +66,20 @@ class Hold:
                 extra={"from": str(self.status), "to": str(status)},
             )
         self.status, self.resolved_by, self.note, self.resolved_at = status, by, note, now
+
+
+def hold_document(h: Hold) -> dict[str, object]:
+    return {
+        "id": h.id,
+        "rule": h.rule,
+        "reason": h.reason,
+        "status": str(h.status),
+        "placed_at": h.placed_at.isoformat(),
+        "placed_by": h.placed_by,
+        "resolved_at": h.resolved_at.isoformat() if h.resolved_at else None,
+        "resolved_by": h.resolved_by,
+        "note": h.note,
+    }
 
 
 def hold_rule_document(rule: HoldRule) -> dict[str, Any]:

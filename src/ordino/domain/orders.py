@@ -22,7 +22,7 @@ from typing import Any
 from ordino.domain.events import Event
 from ordino.domain.fulfillment import Fulfillment, FulfillmentStatus
 from ordino.domain.geo import Point
-from ordino.domain.holds import Hold
+from ordino.domain.holds import Hold, HoldStatus, hold_document
 from ordino.domain.ids import new_id
 from ordino.domain.inventory import Reservation
 from ordino.domain.money import Money
@@ -310,8 +310,26 @@ class Order:
             line.cancelled += open_units[line.line_no]
             line.allocations.clear()
         self.touch(now)
-        self.record(self.cancellation(), now, {"reason": reason, "cancelled": _units(open_units)})
+        self.record_cancellation(now, reason, _units(open_units))
         return True
+
+    def record_cancellation(
+        self, now: datetime, reason: str | None, cancelled: list[dict[str, int]]
+    ) -> None:
+        """Record units cancelled; when that leaves the whole order cancelled, its holds
+        end with it."""
+        self.record(self.cancellation(), now, {"reason": reason, "cancelled": cancelled})
+        self.end_holds(now, reason)
+
+    def end_holds(self, now: datetime, why: str | None) -> None:
+        """A cancelled order waits for nothing: each active hold is resolved as
+        cancelled, by whoever cancelled the order, for its reason, on the timeline."""
+        if self.status is not OrderStatus.CANCELLED:
+            return
+        for hold in self.holds:
+            if hold.active:
+                hold.resolve(HoldStatus.CANCELLED, self.acting, why, now)
+                self.record("order.hold_cancelled", now, {"hold": hold_document(hold)})
 
     def cancellation(self) -> str:
         """The event of a cancellation: the whole order's, or some of its units'."""

@@ -137,9 +137,16 @@ def applying(
     order_type: str | None = None,
     service: str | None = None,
 ) -> SourcingProfile:
-    """The first profile by name that applies to the order, else DEFAULT_PROFILE."""
-    by_name = sorted(profiles, key=lambda p: p.name)
-    return next((p for p in by_name if p.applies(channel, order_type, service)), DEFAULT_PROFILE)
+    """The most specific profile that applies to the order, else DEFAULT_PROFILE: one
+    naming the order's type before one naming its service before one for any order
+    of the channel, the first by name among equals. (By name alone, a profile for
+    every type would hide one made for a type whenever its name sorted first.)"""
+
+    def rank(profile: SourcingProfile) -> tuple[bool, bool, str]:
+        return (not profile.order_types, not profile.services, profile.name)
+
+    applies = [p for p in profiles if p.applies(channel, order_type, service)]
+    return min(applies, key=rank, default=DEFAULT_PROFILE)
 
 
 def profile_document(profile: SourcingProfile) -> dict[str, Any]:

@@ -8,13 +8,19 @@ sees an order's events in order, each at least once (a receiver dedups by event 
 
 The body is the event as JSON; the header `Ordino-Signature: t=<unix time>,v1=<hex>`
 carries HMAC-SHA256, keyed by the subscription's secret, of `<t>.<body>`: the
-receiver recomputes it, and refuses a stale `t` to stop replays.
+receiver recomputes it, and refuses a stale `t` to stop replays. The secret is
+kept sealed (`ordino.domain.sealing`) and opened only to sign.
+
+A receiver must be on the public internet: `refusal` names what is wrong with an
+address that is not (loopback, private, link-local, the cloud's metadata service),
+unless the server allows private receivers (ORDINO_WEBHOOK_ALLOW_PRIVATE).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +33,7 @@ class Subscription:
     id: str
     url: str
     event_types: frozenset[str]
-    secret: str
+    sealed_secret: str  # the signing secret, sealed (ordino.domain.sealing)
     created_at: datetime
 
     def wants(self, event_type: str) -> bool:
@@ -50,3 +56,16 @@ def signature(secret: str, timestamp: int, body: str) -> str:
     """The header's value for `body` sent at `timestamp` (seconds since the epoch)."""
     mac = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256)
     return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def refusal(address: str) -> str | None:
+    """Why a receiver at `address` (an IP address) is refused; None if it is public."""
+    parsed = ipaddress.ip_address(address)
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped
+    if parsed.is_global and not parsed.is_multicast:
+        return None
+    return (
+        f"{address} is a private or loopback address: receivers must be public "
+        "(ORDINO_WEBHOOK_ALLOW_PRIVATE=1 allows them)"
+    )

@@ -8,7 +8,9 @@ location has the whole cart it splits by line, each line from the locations that
 deliver it soonest, a package per location. For pickup it takes the nearest stores
 within the radius: a store with the goods offers pickup after its preparation time;
 one without offers ship-to-store, the goods carried to it by the transfer service
-from the location that gets them there soonest. The search for the soonest location
+(the one named, else the cheapest standard service that reaches that store: a
+service may carry inside one country only) from the location that gets them there
+soonest. The search for the soonest location
 is `ordino.engines.reach`.
 
 Transit times come from the service's rules (earliest, latest); a learned estimator,
@@ -18,7 +20,7 @@ it does not.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -44,7 +46,8 @@ __all__ = ["PromiseNetwork", "PromiseRules", "TransitEstimator", "deliveries_by"
 class PromiseRules:
     pickup_radius_km: float = 50.0
     pickup_stores: int = 5  # the nearest this many stores are offered
-    transfer_service: str | None = None  # to move goods to a store; None: cheapest standard
+    # To move goods to a store; None: the cheapest standard service reaching the store.
+    transfer_service: str | None = None
     currency: str = "EUR"  # of what an option costs when no carrier is paid
 
 
@@ -77,8 +80,8 @@ def promise(
             options.append(outcome)
         else:
             not_offered.append(outcome)
-    transfer = _transfer_service(network.services, rules)
-    pickup_options, pickup_refusals = planner.pickups(destination, transfer)
+    transfers = _transfer_services(network.services, rules)
+    pickup_options, pickup_refusals = planner.pickups(destination, transfers)
     return Promise(
         tuple(sorted([*options, *pickup_options], key=_option_rank)),
         tuple([*not_offered, *pickup_refusals]),
@@ -128,13 +131,15 @@ def _option_rank(option: PromiseOption) -> tuple[date, date, object, str]:
     return (option.delivery_latest, option.delivery_earliest, option.cost.amount, option.id)
 
 
-def _transfer_service(
+def _transfer_services(
     services: Sequence[CarrierService], rules: PromiseRules
-) -> CarrierService | None:
+) -> tuple[CarrierService, ...]:
+    """The services that may carry goods to a store, in the order they are tried: the
+    one the rules name, else every standard service, cheapest first."""
     if rules.transfer_service is not None:
-        return next((s for s in services if s.code == rules.transfer_service), None)
+        return tuple(s for s in services if s.code == rules.transfer_service)
     standard = [s for s in services if s.level is ServiceLevel.STANDARD]
-    return min(standard, key=lambda s: (s.price.amount, s.code), default=None)
+    return tuple(sorted(standard, key=lambda s: (s.price.amount, s.code)))
 
 
 class _Planner:
@@ -221,7 +226,7 @@ class _Planner:
     # -- collecting at a store -----------------------------------------------------------
 
     def pickups(
-        self, to: PromiseDestination, transfer: CarrierService | None
+        self, to: PromiseDestination, transfers: tuple[CarrierService, ...]
     ) -> tuple[list[PromiseOption], list[NotOffered]]:
         if to.point is None:
             refusal = NotOffered("pickup", "no-point", "pickup needs the customer's location")
@@ -234,7 +239,7 @@ class _Planner:
         refusals: list[NotOffered] = []
         for store in stores:
             outcome = (self._pickup(store) if store.covers(self.lines) else None) or (
-                self._ship_to_store(store, transfer)
+                self._ship_to_store(store, transfers)
             )
             if isinstance(outcome, PromiseOption):
                 options.append(outcome)
@@ -271,19 +276,26 @@ class _Planner:
         )
 
     def _ship_to_store(
-        self, store: Site, transfer: CarrierService | None
+        self, store: Site, transfers: tuple[CarrierService, ...]
     ) -> PromiseOption | NotOffered:
         option_id = f"ship_to_store:{store.id}"
-        if transfer is None:
+        if not transfers:
             return NotOffered(option_id, "no-transfer-service", "no service carries to stores")
         address = store.location.address
         lane_end = PromiseDestination(address.country, store.location.point, address.postal_code)
-        best = self.reach.best(
-            transfer, lane_end, self.units, lambda s: s.id != store.id and self._ships_whole(s)
-        )
-        if best is None:
-            detail = "no other location has the whole cart to send to this store"
-            return NotOffered(option_id, "no-stock", detail, store.id)
+
+        def sends(site: Site) -> bool:
+            return site.id != store.id and self._ships_whole(site)
+
+        for transfer in transfers:  # cheapest first: the first that reaches the store
+            best = self.reach.best(transfer, lane_end, self.units, sends)
+            if best is not None:
+                return self._sent_to(store, option_id, transfer, best)
+        return self._not_sent_to(store, option_id, sends)
+
+    def _sent_to(
+        self, store: Site, option_id: str, transfer: CarrierService, best: Delivery
+    ) -> PromiseOption | NotOffered:
         earliest = self._ready_on(store, best.earliest)
         ready = self._ready_on(store, best.latest)
         if earliest is None or ready is None:
@@ -301,6 +313,17 @@ class _Planner:
             store_id=store.id,
             ready_by=ready,
         )
+
+    def _not_sent_to(
+        self, store: Site, option_id: str, sends: Callable[[Site], bool]
+    ) -> NotOffered:
+        """Why no goods can be sent to the store: none has the whole cart, or those
+        that have it are out of every transfer service's reach."""
+        if any(sends(site) for site in self.sites):
+            detail = "no carrier service carries the cart from a location that has it to this store"
+            return NotOffered(option_id, "no-lane", detail, store.id)
+        detail = "no other location has the whole cart to send to this store"
+        return NotOffered(option_id, "no-stock", detail, store.id)
 
     def _ready_on(self, store: Site, arrival: date) -> datetime | None:
         opening = store.calendar.next_open(store.calendar.at(arrival, time(0)))

@@ -1,4 +1,5 @@
-"""API keys: created once and shown once; only a hash is stored.
+"""API keys: created once and shown once; only a hash is stored. Listed (never the
+key) and revoked by an admin.
 
 Keys carry 256 random bits, so a plain SHA-256 is a sound, fast hash for lookup
 (a slow password hash protects low-entropy secrets, which these are not).
@@ -10,14 +11,14 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
+from typing import Any
 
-from ordino.domain.access import ApiKey, Role
+from ordino.domain.access import ENVIRONMENT, ApiKey, Role
 from ordino.domain.ids import new_id
-from ordino.errors import InvalidInput
+from ordino.errors import InvalidInput, NotFound
 from ordino.services.unit_of_work import UnitOfWork
 
 PREFIX = "ordino_"
-ENVIRONMENT = "environment"  # the id of ORDINO_ADMIN_KEY's access
 
 
 def hash_key(key: str) -> str:
@@ -32,23 +33,65 @@ def create_key(
     channel: str | None = None,
     location_id: str | None = None,
 ) -> str:
-    """Store a new key's hash and return the key itself, which is never stored.
+    """Store a new key's hash and return the key itself, which is never stored."""
+    key: str = issue_key(role, name, uow, now, channel, location_id)["key"]
+    return key
+
+
+def issue_key(
+    role: Role,
+    name: str | None,
+    uow: UnitOfWork,
+    now: datetime,
+    channel: str | None = None,
+    location_id: str | None = None,
+) -> dict[str, Any]:
+    """A new key: its record and, this once, the key itself (only its hash is stored).
 
     A channel key may be scoped to one `channel`: it then places, reads, lists and
     cancels that channel's orders only. A store key may be scoped to its location:
-    it then counts that location's stock and reads the orders allocated to it.
+    it then counts and reads that location's stock and reads the orders allocated to it.
     """
     if channel is not None and role is not Role.CHANNEL:
         raise InvalidInput.of("channel", "only a channel key is scoped to a channel")
     if location_id is not None and role is not Role.STORE:
         raise InvalidInput.of("location_id", "only a store key is scoped to a location")
     key = PREFIX + secrets.token_urlsafe(32)
+    record = ApiKey(new_id(now), role, name, channel, location_id)
     with uow:
         if location_id is not None and uow.network.get(location_id) is None:
             raise InvalidInput.of("location_id", f"unknown location {location_id!r}")
-        uow.keys.add(ApiKey(new_id(now), role, name, channel, location_id), hash_key(key), now)
+        uow.keys.add(record, hash_key(key), now)
         uow.commit()
-    return key
+    return _answer(record, now, None) | {"key": key}
+
+
+def list_keys(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Every stored key, oldest first, revoked ones too; never a key or its hash."""
+    with uow:
+        return [_answer(key, created, revoked) for key, created, revoked in uow.keys.all()]
+
+
+def revoke_key(key_id: str, uow: UnitOfWork, now: datetime) -> None:
+    """The key stops working (a second time changes nothing). Its console sessions
+    end with it; every process's cache of keys hears of it (docs/security.md)."""
+    with uow:
+        if uow.keys.revoke(key_id, now) is None:
+            raise NotFound(f"no key {key_id!r}", extra={"key_id": key_id})
+        uow.sessions.end(now, principal_id=key_id)
+        uow.commit()
+
+
+def _answer(key: ApiKey, created: datetime, revoked: datetime | None) -> dict[str, Any]:
+    return {
+        "id": key.id,
+        "role": str(key.role),
+        "name": key.name,
+        "channel": key.channel,
+        "location_id": key.location_id,
+        "created_at": created.isoformat(),
+        "revoked_at": None if revoked is None else revoked.isoformat(),
+    }
 
 
 def authenticate(key: str, uow: UnitOfWork, admin_key: str | None) -> ApiKey | None:
@@ -57,15 +100,3 @@ def authenticate(key: str, uow: UnitOfWork, admin_key: str | None) -> ApiKey | N
         return ApiKey(ENVIRONMENT, Role.ADMIN, "ORDINO_ADMIN_KEY")
     with uow:
         return uow.keys.find(hash_key(key))
-
-
-def still_valid(access: ApiKey, user: bool, uow: UnitOfWork, admin_key: str | None) -> bool:
-    """A signed-in person's access holds still: their user is not disabled (`user`),
-    or their key not revoked (the environment's, while it is set)."""
-    if access.id == ENVIRONMENT:
-        return admin_key is not None
-    with uow:
-        if user:
-            found = uow.users.find(access.name or "")
-            return found is not None and found[0].id == access.id
-        return uow.keys.active(access.id)

@@ -9,11 +9,13 @@ payment details, and the pickup code (sent to the customer alone).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ordino.domain.events import Event
 from ordino.domain.fulfillment import Fulfillment, FulfillmentStatus
+from ordino.domain.geo import distance_km
 from ordino.domain.network import Location, address_fields, ship_to_document
 from ordino.domain.orders import Order
 from ordino.domain.promising import OrderPromise
@@ -40,11 +42,14 @@ _SAID: dict[str, str] = {
 def customer_view(
     order: Order,
     events: Sequence[Event],
-    stores: Mapping[str, Location],
+    locations: Sequence[Location],
+    names: Mapping[str, str],
     allowed: Mapping[str, bool],
 ) -> dict[str, Any]:
-    """`stores`: the locations the customer may collect at, by id; `allowed`: what
-    the self-service policy lets the customer do now."""
+    """`locations`: the network's (the stores the customer may collect at among
+    them); `names`: the products' names by SKU; `allowed`: what the self-service
+    policy lets the customer do now."""
+    stores = {location.id: location for location in locations if location.pickup}
     return {
         "order_id": order.id,
         "number": order.external_id,
@@ -54,7 +59,8 @@ def customer_view(
         "total": str(order.total.amount),
         "customer": {"email": order.customer.email, "name": order.customer.name},
         "ship_to": ship_to_document(order.ship_to, order.ship_to_point),
-        "lines": [_line(order, line.line_no) for line in order.lines],
+        "time_zone": local_zone(order, locations),
+        "lines": [_line(order, line.line_no, names) for line in order.lines],
         "promise": _promise(order.promise, stores),
         "parcels": [_parcel(fo, stores) for fo in order.fulfillments if _shown(fo)],
         "timeline": _timeline(events, stores),
@@ -70,11 +76,35 @@ def store_document(location: Location) -> dict[str, Any]:
     }
 
 
-def _line(order: Order, line_no: int) -> dict[str, Any]:
+def local_zone(order: Order, locations: Sequence[Location]) -> str | None:
+    """The time zone the customer's times are told in: where they are, known by the
+    store they collect at, else by the network's place nearest their address in its
+    country (any place there, without a point); None when the network has no place in
+    the country."""
+    by_id = {location.id: location for location in locations}
+    store = by_id.get(order.promise.store_id or "") if order.promise else None
+    if store is not None:
+        return store.time_zone
+    country, point = order.ship_to.country, order.ship_to_point
+    there = sorted(
+        (place for place in locations if place.address.country == country), key=lambda p: p.id
+    )
+
+    def away(place: Location) -> float:
+        if point is None or place.point is None:
+            return math.inf
+        return distance_km(point, place.point)
+
+    there.sort(key=away)  # stable: by id where no distance tells
+    return there[0].time_zone if there else None
+
+
+def _line(order: Order, line_no: int, names: Mapping[str, str]) -> dict[str, Any]:
     line, counts = order.line(line_no), order.counts(order.line(line_no))
     return {
         "line_no": line.line_no,
         "sku": line.sku,
+        "name": names.get(line.sku),
         "quantity": line.quantity,
         "status": str(line.status),
         "cancelled": counts.cancelled,

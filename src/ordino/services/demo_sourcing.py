@@ -1,4 +1,5 @@
-"""How the demo sources: a profile for its web shop, rate cards for its carrier
+"""How the demo sources: a profile for its web shop and one for its orders a store
+ships (`ship_from_store`: from stores only, never a DC), rate cards for its carrier
 services, and what its stores spend on picking."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from ordino.domain.profiles import SourcingProfile, Strategy, StrategyKind
 
 D = Decimal
 _DCS = frozenset({LocationType.WAREHOUSE})
+_STORES = frozenset({LocationType.STORE})
 
 
 def demo_profiles() -> list[SourcingProfile]:
@@ -24,14 +26,24 @@ def demo_profiles() -> list[SourcingProfile]:
                 Strategy("split across DCs", location_types=_DCS, max_packages=2),
                 Strategy(
                     "stores within 300 km",
-                    location_types=frozenset({LocationType.STORE}),
+                    location_types=_STORES,
                     radius_km=300,
                 ),
                 Strategy("anywhere"),
                 Strategy("backorder", StrategyKind.BACKORDER, cancel_after_days=14),
             ),
             weights=CostWeights(per_extra_package=D("2.50")),
-        )
+        ),
+        SourcingProfile(
+            "web-ship-from-store",
+            frozenset({"web"}),
+            (
+                Strategy("one store ships it all", location_types=_STORES, max_packages=1),
+                Strategy("split across stores", location_types=_STORES, max_packages=2),
+            ),
+            weights=CostWeights(per_extra_package=D("2.50")),
+            order_types=frozenset({"ship_from_store"}),
+        ),
     ]
 
 

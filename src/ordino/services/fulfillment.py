@@ -238,7 +238,8 @@ def get_fulfillment(
 ) -> dict[str, Any]:
     with uow:
         order, fo = _fulfillment(uow, fulfillment_id, scope)
-    return {"order_id": order.id} | fulfillment_document(fo)
+        names = uow.catalog.names(line.sku for line in fo.lines)
+    return queued(order, fo, names)
 
 
 def location_queue(
@@ -250,18 +251,36 @@ def location_queue(
 ) -> list[dict[str, Any]]:
     """A location's fulfillment orders in these states, oldest order first: its work
     (to accept, to pick, ready for pickup); only of the orders `scope` admits (a
-    channel's key sees its channel's)."""
+    channel's key sees its channel's). Each says whose order it is and what the
+    goods are called, for the person who picks them and hands them over."""
     wanted = {str(status) for status in statuses}
     with uow:
         ids = uow.orders.fulfillments_at(location_id, sorted(wanted), limit)
-        orders = [uow.orders.get(order_id) for order_id in ids]
-    return [
-        {"order_id": order.id} | fulfillment_document(fo)
-        for order in orders
-        if order is not None and scope.admits(order)
-        for fo in order.fulfillments
-        if str(fo.status) in wanted and location_id in (fo.location_id, fo.store_id)
-    ][:limit]
+        found = [
+            (order, fo)
+            for order in (uow.orders.get(order_id) for order_id in ids)
+            if order is not None and scope.admits(order)
+            for fo in order.fulfillments
+            if str(fo.status) in wanted and location_id in (fo.location_id, fo.store_id)
+        ][:limit]
+        names = uow.catalog.names(line.sku for _, fo in found for line in fo.lines)
+    return [queued(order, fo, names) for order, fo in found]
+
+
+def queued(order: Order, fo: Fulfillment, names: Mapping[str, str]) -> dict[str, Any]:
+    """A fulfillment order as its location works on it: with the order's number, the
+    customer's name (who comes to collect) and each product's name."""
+    document = fulfillment_document(fo)
+    lines = [line | {"name": names.get(line["sku"])} for line in document["lines"]]
+    return (
+        {
+            "order_id": order.id,
+            "order_number": order.external_id,
+            "customer_name": order.customer.name,
+        }
+        | document
+        | {"lines": lines}
+    )
 
 
 def update(

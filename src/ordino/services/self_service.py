@@ -32,7 +32,9 @@ from ordino.domain.self_service import (
     refuse_cancel,
     released,
 )
+from ordino.domain.throttling import lookup_subjects
 from ordino.errors import InvalidInput, NotFound, OrdinoError
+from ordino.services import throttling
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.customer_view import customer_view
 from ordino.services.fulfillment import cancel_units
@@ -65,10 +67,19 @@ class SelfService:
 
 
 def find_order(
-    number: str, email: str, uow: UnitOfWork, self_service: SelfService, now: datetime
+    number: str,
+    email: str,
+    uow: UnitOfWork,
+    self_service: SelfService,
+    now: datetime,
+    address: str | None,
 ) -> dict[str, Any]:
     """The order of that number (the channel's, as the customer saw it) and e-mail
-    (any case), with a link to it: `{token, order}`. NotFound when either is wrong."""
+    (any case), with a link to it: `{token, order}`. NotFound when either is wrong.
+    Guessing is limited per order number and per client `address`
+    (`ordino.domain.throttling`): TooManyAttempts, even for the right pair."""
+    subjects = lookup_subjects(number, address)
+    throttling.attempt(subjects, uow, now, "find this order")
     query = OrderQuery(customer_email=email.strip().lower(), external_id=number.strip())
     with uow:
         found = [order for order in uow.orders.find(query, 1) if AS_CUSTOMER.admits(order)]
@@ -76,7 +87,9 @@ def find_order(
             raise NotFound("no order with that number and e-mail")
         policy = policy_of(uow)
         token = self_service.links.make(found[0].id, now, policy.link_valid)
-        return {"token": token, "order": _view(uow, found[0], policy, now)}
+        answer = {"token": token, "order": _view(uow, found[0], policy, now)}
+    throttling.succeeded(subjects, uow)
+    return answer
 
 
 def link_to(
@@ -173,8 +186,8 @@ def _view(
     uow: UnitOfWork, order: Order, policy: SelfServicePolicy, now: datetime
 ) -> dict[str, Any]:
     events = uow.outbox.of_subject(f"order/{order.id}")
-    stores = {location.id: location for location in uow.network.all() if location.pickup}
-    return customer_view(order, events, stores, allowed(order, policy, now))
+    names = uow.catalog.names(line.sku for line in order.lines)
+    return customer_view(order, events, uow.network.all(), names, allowed(order, policy, now))
 
 
 def allowed(order: Order, policy: SelfServicePolicy, now: datetime) -> dict[str, bool]:

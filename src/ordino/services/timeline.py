@@ -5,8 +5,10 @@ not happen)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from ordino.domain.access import ENVIRONMENT
 from ordino.domain.events import Event
 from ordino.domain.orders import EVERY_ORDER, OrderScope
 from ordino.services.orders import existing_order
@@ -52,3 +54,19 @@ def why(data: dict[str, Any]) -> str | None:
         if value:
             return str(value)
     return None
+
+
+def actor_names(actors: Iterable[str], uow: UnitOfWork) -> dict[str, str]:
+    """The names of the API keys among `actors` (`key:<id>`), by actor, for people to
+    read who acted (ORDINO_ADMIN_KEY by its variable's name); unnamed keys are left out."""
+    with uow:
+        return names_of_keys(actors, uow)
+
+
+def names_of_keys(actors: Iterable[str], uow: UnitOfWork) -> dict[str, str]:
+    """As `actor_names`, inside a unit of work already open."""
+    ids = {actor.removeprefix("key:") for actor in actors if actor.startswith("key:")}
+    found = uow.keys.names(sorted(ids - {ENVIRONMENT}))
+    if ENVIRONMENT in ids:
+        found[ENVIRONMENT] = "ORDINO_ADMIN_KEY"
+    return {f"key:{key_id}": name for key_id, name in found.items() if name}

@@ -137,9 +137,15 @@ def exceptions(uow: UnitOfWork, limit: int = 100) -> dict[str, Any]:
         held = uow.orders.active_holds(limit)
         waiting = uow.orders.backordered(limit)
         dead = len(uow.jobs.dead(limit))
+        ids = [b.order_id for b in breaches] + [i for i, _ in held] + [i for _, i in waiting]
+        numbers = uow.orders.numbers(ids)
+
+    def of(order_id: str) -> dict[str, Any]:
+        return {"order_id": order_id, "order_number": numbers.get(order_id)}
+
     return {
-        "breaches": [breach_document(b) for b in breaches],
-        "holds": [{"order_id": order_id} | hold_document(hold) for order_id, hold in held],
-        "backordered": [{"order_id": order_id, "priority": p} for p, order_id in waiting],
+        "breaches": [of(b.order_id) | breach_document(b) for b in breaches],
+        "holds": [of(order_id) | hold_document(hold) for order_id, hold in held],
+        "backordered": [of(order_id) | {"priority": p} for p, order_id in waiting],
         "dead_jobs": dead,
     }

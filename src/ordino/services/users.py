@@ -47,14 +47,26 @@ def create_user(
 
 def sign_in(username: str, password: str, uow: UnitOfWork) -> ApiKey | None:
     """The user's access if the password is theirs; None otherwise."""
+    user, stored = password_of(username, uow)
+    return user if verify(stored, password) and user is not None else None
+
+
+def password_of(username: str, uow: UnitOfWork) -> tuple[ApiKey | None, str]:
+    """The user's access and password hash; for no such (or a disabled) user, None
+    and a hash no password matches, to verify all the same (the same time taken)."""
     with uow:
         found = uow.users.find(username)
-    stored = found[1] if found is not None else _NOBODY
+    return (None, _NOBODY) if found is None else found
+
+
+def verify(stored: str, password: str) -> bool:
+    """Whether `password` is the one hashed in `stored`: the slow part (argon2), which
+    the console runs on an executor of its own (`ordino.web.pages`)."""
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
-        return None
-    return found[0] if found is not None else None
+        return False
+    return True
 
 
 def list_users(uow: UnitOfWork) -> list[dict[str, object]]:
@@ -68,20 +80,30 @@ def list_users(uow: UnitOfWork) -> list[dict[str, object]]:
 
 
 def disable_user(username: str, uow: UnitOfWork, now: datetime) -> None:
-    """They can no longer sign in; a session they hold ends at its next request."""
-    _change(username, uow, disabled_at=now)
+    """They can no longer sign in, and every session they hold ends."""
+    _change(username, uow, now, disabled_at=now)
 
 
-def set_password(username: str, password: str, uow: UnitOfWork) -> None:
+def set_password(username: str, password: str, uow: UnitOfWork, now: datetime) -> None:
+    """A new password; the sessions signed in with the old one end."""
     _refuse_short(password)
-    _change(username, uow, password_hash=_hasher.hash(password))
+    _change(username, uow, now, password_hash=_hasher.hash(password))
 
 
-def _change(username: str, uow: UnitOfWork, **values: object) -> None:
+def end_sessions(username: str, uow: UnitOfWork, now: datetime) -> int:
+    """End every session the user holds (an admin's, from the console); how many."""
+    return _change(username, uow, now)
+
+
+def _change(username: str, uow: UnitOfWork, now: datetime, **values: object) -> int:
+    """Change the user's row (if `values`) and end their sessions; how many ended."""
     with uow:
-        if not uow.users.change(username, **values):
+        user_id = uow.users.id_of(username)
+        if user_id is None or (values and not uow.users.change(username, **values)):
             raise NotFound(f"no user {username!r}", extra={"username": username})
+        ended = uow.sessions.end(now, principal_id=user_id)
         uow.commit()
+    return ended
 
 
 def _refuse_short(password: str) -> None:

@@ -11,13 +11,20 @@ from typing import Any
 from ordino.domain.events import Event
 from ordino.domain.ids import new_id
 from ordino.domain.jobs import DELIVER_WEBHOOKS, Job
-from ordino.domain.webhooks import SIGNATURE_HEADER, Subscription, signature
+from ordino.domain.sealing import Sealer, Unreadable
+from ordino.domain.webhooks import SIGNATURE_HEADER, Delivery, Subscription, signature
 from ordino.errors import InvalidInput, NotFound
+from ordino.services.server_keys import ServerKeys
 from ordino.services.unit_of_work import UnitOfWork
 
 # POST url, body, headers, timeout -> the status answered; OSError: no answer.
 Post = Callable[[str, str, dict[str, str], float], int]
 TIMEOUT = 10.0  # seconds a receiver has to answer
+UNREADABLE = (
+    "the subscription's secret cannot be opened with this server's keys: was it sealed "
+    "under another ORDINO_SECRET_KEY? Set that key (or list it in "
+    "ORDINO_PREVIOUS_SECRET_KEYS), or subscribe again"
+)
 
 
 class DeliveryFailed(Exception):
@@ -25,19 +32,21 @@ class DeliveryFailed(Exception):
 
 
 def subscribe(
-    url: str, event_types: Sequence[str], uow: UnitOfWork, now: datetime
+    url: str, event_types: Sequence[str], uow: UnitOfWork, now: datetime, keys: ServerKeys
 ) -> dict[str, Any]:
+    """A subscription; the answer holds its secret, shown this once and stored sealed.
+    (The API checks first that the URL's host is not a private address.)"""
     if not url.startswith(("http://", "https://")):
         raise InvalidInput.of("url", "must be an http or https URL")
     if not event_types:
         raise InvalidInput.of("event_types", "name at least one event type, or *")
-    subscription = Subscription(
-        new_id(now), url, frozenset(event_types), secrets.token_urlsafe(32), now
-    )
+    secret = secrets.token_urlsafe(32)
+    sealed = keys.sealer(uow, now).seal(secret)
+    subscription = Subscription(new_id(now), url, frozenset(event_types), sealed, now)
     with uow:
         uow.webhooks.add(subscription)
         uow.commit()
-    return _answer(subscription) | {"secret": subscription.secret}  # shown this once
+    return _answer(subscription) | {"secret": secret}  # shown this once
 
 
 def list_subscriptions(uow: UnitOfWork) -> list[dict[str, Any]]:
@@ -92,7 +101,11 @@ def fan_out(uow: UnitOfWork, events: Sequence[Event], now: datetime) -> None:
 
 
 def deliver(
-    subscription_id: str, uow: UnitOfWork, post: Post, clock: Callable[[], datetime]
+    subscription_id: str,
+    uow: UnitOfWork,
+    post: Post,
+    clock: Callable[[], datetime],
+    keys: ServerKeys,
 ) -> int:
     """Post the subscription's waiting deliveries one at a time, oldest first; stop
     at the first one not accepted (DeliveryFailed: the job retries, the order kept).
@@ -104,26 +117,38 @@ def deliver(
             waiting = uow.webhooks.next_waiting(subscription_id) if subscription else None
         if subscription is None or waiting is None:
             return delivered
-        sent_at = clock()
-        headers = {
-            SIGNATURE_HEADER: signature(
-                subscription.secret, int(sent_at.timestamp()), waiting.body
-            ),
-            "Ordino-Event-Id": waiting.event_id,
-            "Ordino-Event-Type": waiting.event_type,
-        }
-        status: int | None = None
-        error: str | None = None
-        try:  # outside any transaction: a slow receiver holds no lock
-            status = post(subscription.url, waiting.body, headers, TIMEOUT)
-        except OSError as failure:
-            error = f"{type(failure).__name__}: {failure}"
+        status, error = _post(subscription, waiting, post, clock, keys.sealer(uow, clock()))
         with uow:
             uow.webhooks.attempted(waiting.id, status, error, clock())
             uow.commit()
         if status is None or not 200 <= status < 300:
             raise DeliveryFailed(f"{subscription.url} answered {status or error}")
         delivered += 1
+
+
+def _post(
+    subscription: Subscription,
+    waiting: Delivery,
+    post: Post,
+    clock: Callable[[], datetime],
+    sealer: Sealer,
+) -> tuple[int | None, str | None]:
+    """Sign and post one delivery, outside any transaction (a slow receiver holds no
+    lock): the status answered, or why there was none."""
+    try:
+        secret = sealer.open(subscription.sealed_secret)
+    except Unreadable:
+        return None, UNREADABLE
+    sent_at = clock()
+    headers = {
+        SIGNATURE_HEADER: signature(secret, int(sent_at.timestamp()), waiting.body),
+        "Ordino-Event-Id": waiting.event_id,
+        "Ordino-Event-Type": waiting.event_type,
+    }
+    try:
+        return post(subscription.url, waiting.body, headers, TIMEOUT), None
+    except OSError as failure:
+        return None, f"{type(failure).__name__}: {failure}"
 
 
 def _answer(subscription: Subscription) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from ordino.services import payments, timers
 from ordino.services.orders import Capture
 from ordino.services.pipelines import advance_order
 from ordino.services.rerouting import expect_backorders, fill_backorders
+from ordino.services.server_keys import ServerKeys
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.webhooks import Post, deliver
 from ordino.services.worker import Handler, enqueue
@@ -31,11 +32,12 @@ from ordino.services.worker import Handler, enqueue
 
 @dataclass(frozen=True)
 class Outside:
-    """What the worker's jobs reach beyond the database: webhook receivers (`post`)
-    and the payment gateway."""
+    """What the worker's jobs reach beyond the database: webhook receivers (`post`,
+    with the keys their secrets are sealed under) and the payment gateway."""
 
     post: Post
     gateway: PaymentGateway
+    keys: ServerKeys
 
 
 def handlers(
@@ -51,7 +53,7 @@ def handlers(
         expect_backorders(uow(), now)
 
     def webhooks(payload: Mapping[str, Any], now: datetime) -> None:
-        deliver(payload["webhook_id"], uow(), outside.post, clock)
+        deliver(payload["webhook_id"], uow(), outside.post, clock, outside.keys)
 
     def advance(payload: Mapping[str, Any], now: datetime) -> None:
         advance_order(payload["order_id"], uow(), outside.gateway, now)

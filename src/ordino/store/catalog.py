@@ -118,6 +118,14 @@ class SqlCatalog:
     def known(self, skus: Iterable[str]) -> set[str]:
         return _existing(self.connection, products.c.sku, skus)
 
+    def names(self, skus: Iterable[str]) -> dict[str, str]:
+        """The name of each SKU in the catalogue, by SKU (what people read)."""
+        wanted = sorted(set(skus))
+        query = select(products.c.sku, products.c.name).where(
+            one_of(self.connection, products.c.sku, wanted)
+        )
+        return {row.sku: row.name for row in self.connection.execute(query)}
+
     def search(self, query: ProductQuery, limit: int) -> list[Product]:
         """Up to `limit` products matching `query`, in SKU order after its cursor."""
         found = select(products).order_by(products.c.sku).limit(limit)

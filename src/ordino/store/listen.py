@@ -1,5 +1,6 @@
 """Change feeds: how a process hears what other processes committed, so that its
-picture of stock forgets it (`ordino.services.picture`).
+picture of stock forgets it (`ordino.services.picture`), and its cache of API keys
+a key revoked (`ordino.api.security`).
 
   * PostgreSQL: every commit that changes stock sends `NOTIFY ordino_changes` with
     what it changed (in the same statement as its writes; delivered at commit). A
@@ -57,7 +58,10 @@ def change_of(payload: str) -> Change:
     if document.get("all"):
         return EVERYTHING
     return Change(
-        frozenset(document.get("s", ())), bool(document.get("n")), bool(document.get("v"))
+        frozenset(document.get("s", ())),
+        bool(document.get("n")),
+        bool(document.get("v")),
+        access=bool(document.get("a")),
     )
 
 
@@ -136,5 +140,6 @@ class SqlitePoller(_Thread):
         else:
             kinds = {row.kind for row in rows}
             skus = frozenset(row.sku for row in rows if row.sku is not None)
-            self._forget(Change(skus, "network" in kinds, "views" in kinds))
+            changed = Change(skus, "network" in kinds, "views" in kinds, access="access" in kinds)
+            self._forget(changed)
         self._last = rows[-1].seq

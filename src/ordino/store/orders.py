@@ -153,6 +153,11 @@ class SqlOrders:
         )
         return [(row.order_id, _hold(row)) for row in self.connection.execute(query)]
 
+    def numbers(self, order_ids: Sequence[str]) -> dict[str, str]:
+        """Each order's number (the channel's), by id: how people know an order."""
+        query = select(orders.c.id, orders.c.external_id).where(orders.c.id.in_(set(order_ids)))
+        return {row.id: row.external_id for row in self.connection.execute(query)}
+
     def order_of_fulfillment(self, fulfillment_id: str) -> str | None:
         query = select(fulfillments.c.order_id).where(fulfillments.c.id == fulfillment_id)
         return self.connection.scalar(query)

@@ -133,7 +133,8 @@ def notice(change: Change) -> str:
     """The NOTIFY payload of a change: what it changed, or everything if too long."""
     if change.empty:
         return ""
-    text_ = json.dumps({"s": sorted(change.skus), "n": change.network, "v": change.views})
+    document = {"s": sorted(change.skus), "n": change.network, "v": change.views}
+    text_ = json.dumps(document | ({"a": True} if change.access else {}))
     return text_ if len(text_.encode()) < _MAX_NOTICE else json.dumps({"all": True})
 
 
@@ -159,6 +160,8 @@ def change_rows(changes: ChangeLog, now: datetime) -> list[dict[str, Any]]:
         rows.append(row("network"))
     if changes.views:
         rows.append(row("views"))
+    if changes.access:
+        rows.append(row("access"))
     return rows
 
 

@@ -1,18 +1,21 @@
-"""Idempotency records, API keys and console users."""
+"""Idempotency records, API keys, console users and their sessions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.access import ApiKey, Role
+from ordino.domain.access import ENVIRONMENT, ApiKey, Role
+from ordino.domain.changes import ChangeLog
 from ordino.domain.idempotency import StoredAnswer
 from ordino.errors import AlreadyExists
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import api_keys, idempotency_keys, users
+from ordino.store.tables import api_keys, console_sessions, idempotency_keys, server_keys, users
 
 
 class SqlIdempotency:
@@ -46,8 +49,12 @@ class SqlIdempotency:
 
 
 class SqlApiKeys:
-    def __init__(self, connection: Connection) -> None:
+    """Keys by the hash of the key. Revoking one records an access change, so every
+    process's cache of keys hears of it (`ordino.store.listen`)."""
+
+    def __init__(self, connection: Connection, changes: ChangeLog) -> None:
         self.connection = connection
+        self.changes = changes
 
     def add(self, key: ApiKey, key_hash: str, now: datetime) -> None:
         self.connection.execute(
@@ -69,6 +76,27 @@ class SqlApiKeys:
         )
         return self.connection.execute(query).first() is not None
 
+    def all(self) -> list[tuple[ApiKey, datetime, datetime | None]]:
+        """Every key (never its hash), when it was created and revoked, oldest first."""
+        rows = self.connection.execute(select(api_keys).order_by(api_keys.c.id))
+        return [
+            (
+                ApiKey(r.id, Role(r.role), r.name, r.channel, r.location_id),
+                r.created_at,
+                r.revoked_at,
+            )
+            for r in rows
+        ]
+
+    def revoke(self, key_id: str, now: datetime) -> bool | None:
+        """Revoke the key: True; False if it was revoked already; None if there is none."""
+        k = api_keys.c
+        statement = update(api_keys).where(k.id == key_id, k.revoked_at.is_(None))
+        if self.connection.execute(statement.values(revoked_at=now)).rowcount:
+            self.changes.access = True
+            return True
+        return False if self.connection.scalar(select(k.id).where(k.id == key_id)) else None
+
     def find(self, key_hash: str) -> ApiKey | None:
         row = self.connection.execute(
             select(
@@ -82,6 +110,11 @@ class SqlApiKeys:
         if row is None:
             return None
         return ApiKey(row.id, Role(row.role), row.name, row.channel, row.location_id)
+
+    def names(self, key_ids: Sequence[str]) -> dict[str, str | None]:
+        """The name each key was given (None: none), by id: who acted, as people read it."""
+        query = select(api_keys.c.id, api_keys.c.name).where(api_keys.c.id.in_(set(key_ids)))
+        return {row.id: row.name for row in self.connection.execute(query)}
 
 
 class SqlUsers:
@@ -122,6 +155,13 @@ class SqlUsers:
         statement = update(users).where(users.c.username == username).values(**values)
         return bool(self.connection.execute(statement).rowcount)
 
+    def id_of(self, username: str) -> str | None:
+        """The user's id, disabled or not (None: no such user)."""
+        found: str | None = self.connection.scalar(
+            select(users.c.id).where(users.c.username == username)
+        )
+        return found
+
     def find(self, username: str) -> tuple[ApiKey, str] | None:
         """The user's access and password hash (None: no such user, or disabled)."""
         row = self.connection.execute(
@@ -131,3 +171,95 @@ class SqlUsers:
             return None
         access = ApiKey(row.id, Role(row.role), row.username, row.channel, row.location_id)
         return access, row.password_hash
+
+
+class SqlSessions:
+    """Console sessions by their token's hash. A session is open until it ends or
+    expires, and while its user is not disabled or its key not revoked."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(
+        self, token_hash: str, kind: str, principal_id: str, now: datetime, until: datetime
+    ) -> None:
+        self.connection.execute(
+            insert(console_sessions).values(
+                token_hash=token_hash,
+                kind=kind,
+                principal_id=principal_id,
+                started_at=now,
+                expires_at=until,
+            )
+        )
+
+    def open_for(self, token_hash: str, now: datetime) -> str | None:
+        """The principal of the open session of that token (None: there is none)."""
+        s = console_sessions.c
+        holds = or_(
+            and_(
+                s.kind == "user",
+                exists().where(users.c.id == s.principal_id, users.c.disabled_at.is_(None)),
+            ),
+            and_(s.kind == "key", s.principal_id == ENVIRONMENT),
+            and_(
+                s.kind == "key",
+                exists().where(api_keys.c.id == s.principal_id, api_keys.c.revoked_at.is_(None)),
+            ),
+        )
+        query = select(s.principal_id).where(
+            s.token_hash == token_hash, s.ended_at.is_(None), s.expires_at > now, holds
+        )
+        found: str | None = self.connection.scalar(query)
+        return found
+
+    def end(
+        self, now: datetime, token_hash: str | None = None, principal_id: str | None = None
+    ) -> int:
+        """End the session of a token, or every open one of a principal; how many."""
+        s = console_sessions.c
+        which = s.token_hash == token_hash if token_hash else s.principal_id == principal_id
+        statement = update(console_sessions).where(which, s.ended_at.is_(None), s.expires_at > now)
+        return int(self.connection.execute(statement.values(ended_at=now)).rowcount)
+
+    def open_counts(self, now: datetime) -> dict[str, int]:
+        """Open sessions per principal (user or key id)."""
+        s = console_sessions.c
+        query = (
+            select(s.principal_id, func.count())
+            .where(s.ended_at.is_(None), s.expires_at > now)
+            .group_by(s.principal_id)
+        )
+        return {principal: int(count) for principal, count in self.connection.execute(query)}
+
+    def prune(self, before: datetime) -> None:
+        """Forget sessions that expired or ended before `before`."""
+        s = console_sessions.c
+        gone = or_(s.expires_at < before, s.ended_at < before)
+        self.connection.execute(delete(console_sessions).where(gone))
+
+
+class SqlServerKeys:
+    """Keys Ordino made itself, by name: made once, kept (`ordino.services.server_keys`)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, name: str) -> str | None:
+        found: str | None = self.connection.scalar(
+            select(server_keys.c.key).where(server_keys.c.name == name)
+        )
+        return found
+
+    def keep(self, name: str, candidate: str, now: datetime) -> str:
+        """The key of that name: `candidate` if there was none (a concurrent maker's
+        if it won the race)."""
+        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
+        self.connection.execute(
+            dialect.insert(server_keys)
+            .values(name=name, key=candidate, created_at=now)
+            .on_conflict_do_nothing()
+        )
+        kept = self.get(name)
+        assert kept is not None
+        return kept

@@ -726,6 +726,41 @@ users = Table(
     Column("disabled_at", UTCDateTime),
 )
 
+# Console sessions, kept on the server so that signing out (or an admin) ends them:
+# the cookie holds a random token, the table its SHA-256. `kind` is user or key, and
+# `principal_id` the user's or key's id (`environment`: ORDINO_ADMIN_KEY).
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("kind", String(8), nullable=False),
+    Column("principal_id", String(32), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime),
+    Index("ix_console_sessions_principal_id", "principal_id"),
+)
+
+# Attempts at guessing (ordino.domain.throttling): per subject (an account, an order
+# number, a client address), the attempts counted in its window and when it began.
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("subject", String(255), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("window_started_at", UTCDateTime, nullable=False),
+)
+
+# Keys Ordino made itself (ordino.services.server_keys): without ORDINO_SECRET_KEY,
+# the key webhook secrets are sealed under is made once and kept here.
+server_keys = Table(
+    "server_keys",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("key", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 # Work for the worker (ordino.domain.jobs): claimed with a lease, retried with
 # backoff, dead when out of attempts. Done jobs are deleted; dead ones kept.
 jobs = Table(
@@ -765,7 +800,8 @@ webhook_subscriptions = Table(
     Column("id", String(32), primary_key=True),
     Column("url", String(2000), nullable=False),
     Column("event_types", Document, nullable=False),
-    Column("secret", String(128), nullable=False),
+    # The secret deliveries are signed with, sealed (ordino.domain.sealing): never in clear.
+    Column("sealed_secret", String(512), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
 

@@ -19,6 +19,7 @@ from ordino.domain.holds import hold_rule_document, hold_rule_from_document
 from ordino.domain.pipelines import order_type_document, order_type_from_document
 from ordino.domain.self_service import POLICY_NAME, policy_document, policy_from_document
 from ordino.store.analytics import SqlAnalytics
+from ordino.store.attempts import SqlAttempts
 from ordino.store.audit import SqlAudit
 from ordino.store.breaches import SqlBreaches
 from ordino.store.catalog import SqlCatalog, SqlNetwork
@@ -40,7 +41,13 @@ from ordino.store.promising import (
     SqlLocationCosts,
     SqlOperations,
 )
-from ordino.store.records import SqlApiKeys, SqlIdempotency, SqlUsers
+from ordino.store.records import (
+    SqlApiKeys,
+    SqlIdempotency,
+    SqlServerKeys,
+    SqlSessions,
+    SqlUsers,
+)
 from ordino.store.signals import SqlSignals
 from ordino.store.sourcing import SqlSourcingDecisions
 from ordino.store.supply import SqlSupply
@@ -82,8 +89,11 @@ class SqlUnitOfWork:
         self.events = SqlEvents(self._pending)
         self.orders = SqlOrders(connection, self._pending)
         self.idempotency = SqlIdempotency(connection, self._pending)
-        self.keys = SqlApiKeys(connection)
+        self.keys = SqlApiKeys(connection, changes)
         self.users = SqlUsers(connection)
+        self.sessions = SqlSessions(connection)
+        self.attempts = SqlAttempts(connection)
+        self.server_keys = SqlServerKeys(connection)
         self.operations = SqlOperations(connection, changes)
         self.carriers = SqlNamedDocuments(
             connection,

@@ -25,7 +25,7 @@ class SqlWebhooks:
                 id=subscription.id,
                 url=subscription.url,
                 event_types=sorted(subscription.event_types),
-                secret=subscription.secret,
+                sealed_secret=subscription.sealed_secret,
                 created_at=subscription.created_at,
             )
         )
@@ -139,4 +139,6 @@ class SqlWebhooks:
 
 
 def _subscription(row: Any) -> Subscription:
-    return Subscription(row.id, row.url, frozenset(row.event_types), row.secret, row.created_at)
+    return Subscription(
+        row.id, row.url, frozenset(row.event_types), row.sealed_secret, row.created_at
+    )

@@ -4,6 +4,7 @@ not, or a form's CSRF token is wrong."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ordino.web import (
+    routes_access,
     routes_configuration,
     routes_console,
     routes_customer,
@@ -44,23 +46,34 @@ HEADERS = [
 class Pages:
     """The pages' own layer: their session cookie and HEADERS. Every other path (the
     API's hot ones, the static files) passes straight through: plain ASGI, a path
-    check and nothing more."""
+    check and nothing more.
 
-    def __init__(self, app: ASGIApp, secret: str) -> None:
+    The cookie is `Secure` when the request came over https: directly, or through a
+    proxy uvicorn trusts (FORWARDED_ALLOW_IPS) saying so in X-Forwarded-Proto; or
+    always, with `secure` (ORDINO_SECURE_COOKIES). HttpOnly and SameSite=Lax always."""
+
+    def __init__(self, app: ASGIApp, secret: str, secure: bool) -> None:
         self.app = app
-        self.with_session = SessionMiddleware(
-            self._with_headers,
-            secret_key=secret,
-            session_cookie="ordino_session",
-            max_age=SESSION_SECONDS,
-            same_site="lax",
+        self.secure = secure
+        self.with_session, self.with_secure_session = (
+            SessionMiddleware(
+                self._with_headers,
+                secret_key=secret,
+                session_cookie="ordino_session",
+                max_age=SESSION_SECONDS,
+                same_site="lax",
+                https_only=https_only,
+            )
+            for https_only in (False, True)
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(PAGES):
-            await self.with_session(scope, receive, send)
-        else:
+        if scope["type"] != "http" or not scope["path"].startswith(PAGES):
             await self.app(scope, receive, send)
+        elif self.secure or scope.get("scheme") == "https":
+            await self.with_secure_session(scope, receive, send)
+        else:
+            await self.with_session(scope, receive, send)
 
     async def _with_headers(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def sending(message: Message) -> None:
@@ -72,8 +85,15 @@ class Pages:
 
 
 def install(app: FastAPI, secret: str) -> None:
-    """`secret` signs the session cookies (ORDINO_SECRET_KEY, or the process's own)."""
-    app.add_middleware(Pages, secret=secret)
+    """`secret` signs the session cookies (ORDINO_SECRET_KEY, or the process's own).
+
+    Console passwords are verified on an executor of their own (`hashing`): argon2
+    is slow on purpose, and a flood of sign-ins must never take the threads (and
+    database connections) the API's routes run on."""
+    app.state.hashing = ThreadPoolExecutor(
+        app.state.settings.password_threads, thread_name_prefix="ordino-passwords"
+    )
+    app.add_middleware(Pages, secret=secret, secure=app.state.settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(routes_console.router)
     app.include_router(routes_servicing.router)
@@ -84,6 +104,7 @@ def install(app: FastAPI, secret: str) -> None:
     app.include_router(routes_dashboard.router)
     app.include_router(routes_customer.router)
     app.include_router(routes_home.router)
+    app.include_router(routes_access.router)
     app.add_exception_handler(SignInNeeded, _to_sign_in)
     app.add_exception_handler(NotAllowed, _not_allowed)
     app.add_exception_handler(BadForm, _bad_form)

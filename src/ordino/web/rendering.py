@@ -22,6 +22,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ordino.web import words
+from ordino.web.menu import MENU
+
 HERE = Path(__file__).parent
 LANGUAGES = ("en", "de")  # the first is the default
 
@@ -33,6 +36,8 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.install_null_translations()  # type: ignore[attr-defined]
+_env.globals["MENU"] = MENU
+_env.globals["words"] = words
 
 
 @cache
@@ -80,6 +85,11 @@ class Formats:
         day = date.fromisoformat(value) if isinstance(value, str) else value
         return dates.format_date(day, "medium", locale=self.language)
 
+    @property
+    def zone_name(self) -> str:
+        """The time zone's name in the reader's words ("Central European Time")."""
+        return dates.get_timezone_name(self.time_zone, "long", locale=self.language)
+
     def moment(self, value: datetime | str | None) -> str:
         if value is None:
             return ""
@@ -88,11 +98,16 @@ class Formats:
 
 
 def render(
-    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+    time_zone: str | None = None,
 ) -> HTMLResponse:
+    """`time_zone`: the page's (a customer's order's), else ORDINO_TIME_ZONE."""
     language = language_of(request)
     words = translations(language)
-    zone = ZoneInfo(request.app.state.settings.time_zone)
+    zone = ZoneInfo(time_zone or request.app.state.settings.time_zone)
     page = _env.get_template(template).render(
         request=request,
         lang=language,

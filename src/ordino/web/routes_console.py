@@ -4,18 +4,21 @@ on the order's timeline as the signed-in person (`user:<name>`, `key:<id>`)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.domain.access import Permission
 from ordino.domain.feeds import Source
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.rollup import OrderStatus
-from ordino.errors import OrdinoError
+from ordino.domain.throttling import sign_in_subjects
+from ordino.errors import OrdinoError, TooManyAttempts
 from ordino.services import (
     access,
     fulfillment,
@@ -23,14 +26,17 @@ from ordino.services import (
     pipelines,
     self_service,
     servicing,
+    throttling,
     users,
 )
+from ordino.web.menu import home_of
 from ordino.web.rendering import render
 from ordino.web.session import (
     Posted,
     Principal,
     allowed,
     csrf_token,
+    principal,
     sign_in,
     sign_out,
 )
@@ -40,33 +46,63 @@ PAGE = 25
 
 
 @router.get("")
-def home() -> Response:
-    return RedirectResponse("/console/orders", status_code=303)
+def home(request: Request) -> Response:
+    """Where the signed-in person starts (a store associate: their queue)."""
+    return RedirectResponse(home_of(principal(request).role), status_code=303)
 
 
 @router.get("/sign-in")
-def sign_in_page(request: Request, next: str = "/console/orders") -> Response:
+def sign_in_page(request: Request, next: str = "/console") -> Response:
     context = {"next": _local(next), "failed": False, "csrf": csrf_token(request)}
     return render(request, "console/sign_in.html", context)
 
 
 @router.post("/sign-in")
-def sign_in_submit(request: Request, form: Posted) -> Response:
-    state, target = request.app.state, _local(str(form.get("next") or "/console/orders"))
+async def sign_in_submit(request: Request, form: Posted) -> Response:
+    """Async, so that each step runs where it belongs: the database's in the API's
+    threads, the password's hash on the hashing executor (never holding one of
+    those threads). Guessing is limited per user name and per client address."""
+    state, target = request.app.state, _local(str(form.get("next") or "/console"))
     username, secret = str(form.get("username") or ""), str(form.get("password") or "")
-    found: Principal | None = None
-    if username:
-        user = users.sign_in(username, secret, state.uow())
-        found = None if user is None else Principal.of(user, f"user:{username}")
-    elif secret:
-        key = access.authenticate(secret, state.uow(), state.settings.admin_key)
-        found = None if key is None else Principal.of(key, f"key:{key.id}")
+    address = request.client.host if request.client else None
+    subjects = sign_in_subjects(username or None, address)
+    try:
+        await run_in_threadpool(throttling.attempt, subjects, state.uow(), state.clock(), "sign in")
+    except TooManyAttempts as error:
+        return _refused_sign_in(request, target, username, error.retry_after)
+    found = await _who(request, username, secret)
     if found is None:
-        context = {"next": target, "failed": True, "username": username}
-        context["csrf"] = csrf_token(request)
-        return render(request, "console/sign_in.html", context, 401)
-    sign_in(request, found)
+        return _refused_sign_in(request, target, username)
+    await run_in_threadpool(throttling.succeeded, subjects, state.uow())
+    await run_in_threadpool(sign_in, request, found)
     return RedirectResponse(target, status_code=303)
+
+
+async def _who(request: Request, username: str, secret: str) -> Principal | None:
+    """Who the form's user name and password (or key alone) are, if they match."""
+    state = request.app.state
+    if username:
+        user, stored = await run_in_threadpool(users.password_of, username, state.uow())
+        loop = asyncio.get_running_loop()
+        matches = await loop.run_in_executor(state.hashing, users.verify, stored, secret)
+        return Principal.of(user, f"user:{username}") if matches and user else None
+    if secret:
+        admin_key = state.settings.admin_key
+        key = await run_in_threadpool(access.authenticate, secret, state.uow(), admin_key)
+        return None if key is None else Principal.of(key, f"key:{key.id}")
+    return None
+
+
+def _refused_sign_in(
+    request: Request, target: str, username: str, wait: int | None = None
+) -> Response:
+    """The sign-in page again: it did not match (401), or too many tries (429)."""
+    context = {"next": target, "failed": wait is None, "wait": wait, "username": username}
+    context["csrf"] = csrf_token(request)
+    page = render(request, "console/sign_in.html", context, 401 if wait is None else 429)
+    if wait is not None:
+        page.headers["Retry-After"] = str(wait)
+    return page
 
 
 @router.post("/sign-out")

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ordino.errors import LinkExpired, LinkInvalid, NotFound, OrdinoError
+from ordino.errors import LinkExpired, LinkInvalid, NotFound, OrdinoError, TooManyAttempts
 from ordino.services import self_service, self_service_changes
 from ordino.web import forms
 from ordino.web.rendering import render
@@ -31,13 +31,18 @@ def find_page(request: Request) -> Response:
 def find(request: Request, form: Posted) -> Response:
     number, email = str(form.get("number") or ""), str(form.get("email") or "")
     state = request.app.state
+    address = request.client.host if request.client else None
+    context = {"csrf": csrf_token(request), "number": number, "email": email}
     try:
         found = self_service.find_order(
-            number, email, state.uow(), state.self_service, state.clock()
+            number, email, state.uow(), state.self_service, state.clock(), address
         )
     except NotFound:
-        context = {"csrf": csrf_token(request), "wrong": True, "number": number, "email": email}
-        return render(request, "customer/find.html", context, 404)
+        return render(request, "customer/find.html", context | {"wrong": True}, 404)
+    except TooManyAttempts as error:
+        page = render(request, "customer/find.html", context | {"wait": error.retry_after}, 429)
+        page.headers["Retry-After"] = str(error.retry_after)
+        return page
     return RedirectResponse(f"/my-order/{found['token']}", status_code=303)
 
 
@@ -91,7 +96,7 @@ def pickup_page(request: Request, token: str) -> Response:
     except OrdinoError as error:
         return _page(request, token, error.code)
     context = {"csrf": csrf_token(request), "token": token, "order": order, "stores": stores}
-    return render(request, "customer/pickup.html", context)
+    return render(request, "customer/pickup.html", context, time_zone=order["time_zone"])
 
 
 @router.post("/{token}/pickup")
@@ -131,7 +136,8 @@ def _page(request: Request, token: str, problem: str | None = None) -> Response:
         "problem": problem,
         "done": request.query_params.get("done") == "1" and problem is None,
     }
-    return render(request, "customer/order.html", context, 200 if problem is None else 409)
+    status = 200 if problem is None else 409
+    return render(request, "customer/order.html", context, status, order["time_zone"])
 
 
 def _bad_link(request: Request, error: OrdinoError) -> Response:

@@ -15,8 +15,9 @@ from ordino.domain.access import Permission
 from ordino.domain.analytics import Figures
 from ordino.errors import InvalidInput, OrdinoError
 from ordino.services.analytics import KpiQuery, KpiReport, kpis, kpis_csv
-from ordino.web.charts import Chart, bar_chart
-from ordino.web.rendering import render
+from ordino.web import charts
+from ordino.web.charts import Chart
+from ordino.web.rendering import language_of, render
 from ordino.web.session import allowed, csrf_token
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -33,7 +34,7 @@ def dashboard(request: Request) -> Response:
     except OrdinoError as error:
         context |= {"problem": str(error), "charts": [], "total": None}
         return render(request, "console/dashboard.html", context, 422)
-    context |= {"charts": _charts(report), "total": report.total}
+    context |= {"charts": _charts(report, language_of(request)), "total": report.total}
     return render(request, "console/dashboard.html", context)
 
 
@@ -75,8 +76,11 @@ def _query(chosen: dict[str, str]) -> KpiQuery:
     return KpiQuery(days["from"], end, chosen["channel"] or None)
 
 
-def _charts(report: KpiReport) -> list[Chart]:
+def _charts(report: KpiReport, language: str) -> list[Chart]:
     currency = next(iter(report.total.revenue), None)
+
+    def bar_chart(key: str, title: str, unit: str, points: Any) -> Chart:
+        return charts.bar_chart(key, title, unit, points, language)
 
     def per_day(value: Any) -> list[tuple[date, float | None]]:
         return [(f.day, value(f)) for f in report.days if f.day is not None]

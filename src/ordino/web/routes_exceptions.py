@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ordino.domain.access import Permission
 from ordino.errors import OrdinoError
-from ordino.services import timers, webhooks, worker
+from ordino.services import timeline, timers, webhooks, worker
 from ordino.web.rendering import render
 from ordino.web.session import Posted, allowed, csrf_token
 
@@ -30,6 +30,7 @@ def exceptions(request: Request) -> Response:
         "section": "exceptions",
         "breaches": found["breaches"],
         "holds": found["holds"],
+        "actors": timeline.actor_names([h["placed_by"] for h in found["holds"]], uow()),
         "backordered": found["backordered"],
         "webhooks": webhooks.failing(uow()) if admin else [],
         "dead": worker.dead_jobs(uow(), LIMIT) if admin else [],

@@ -2,7 +2,8 @@
 sells through a view and the nearest pickup locations that have it (a page at a
 time); a SKU across the network (on hand, reserved, available at each location;
 supply on its way with its dates; what each availability view sells), a location's
-positions, and a position's recent movements."""
+positions, and a position's recent movements. A store associate (a user or key
+scoped to a store) sees their own store's positions only."""
 
 from __future__ import annotations
 
@@ -19,14 +20,14 @@ from ordino.services import availability, inventory, supply
 from ordino.services.availability import Near
 from ordino.services.product_search import ProductSearch, search_products
 from ordino.web.rendering import render
-from ordino.web.session import Principal, allowed, csrf_token
+from ordino.web.session import NotAllowed, Principal, allowed, csrf_token
 
 router = APIRouter(prefix="/console/inventory", include_in_schema=False)
 
 
 @router.get("")
 def stock(request: Request, sku: str = "", location: str = "") -> Response:
-    who = allowed(request, Permission.AVAILABILITY_READ)
+    who = allowed(request, Permission.INVENTORY_READ)
     location = who.location_id or location
     context: dict[str, Any] = {"who": who, "csrf": csrf_token(request), "sku": sku}
     context["location"] = location
@@ -36,7 +37,7 @@ def stock(request: Request, sku: str = "", location: str = "") -> Response:
         if search["q"] or search["attribute"]:
             context["found"] = _search(request, search)
         elif sku:
-            context |= _sku(request, sku.strip())
+            context |= _sku(request, sku.strip(), who.location_id)
         elif location:
             context["positions"] = inventory.at_location(location, request.app.state.uow())
     except OrdinoError as error:
@@ -71,7 +72,9 @@ def _search(request: Request, form: dict[str, str]) -> dict[str, Any]:
 
 @router.get("/{location_id}/{sku}")
 def movements(request: Request, location_id: str, sku: str) -> Response:
-    who = allowed(request, Permission.AVAILABILITY_READ)
+    who = allowed(request, Permission.INVENTORY_READ)
+    if who.location_id not in (None, location_id):
+        raise NotAllowed(f"{who.name or who.actor} sees the stock of {who.location_id} only")
     context: dict[str, Any] = {"who": who, "csrf": csrf_token(request)}
     try:
         context["history"] = _history(request, who, location_id, sku)
@@ -86,10 +89,13 @@ def _history(request: Request, who: Principal, location_id: str, sku: str) -> di
     return inventory.movements(location_id, sku, request.app.state.uow(), limit=50)
 
 
-def _sku(request: Request, sku: str) -> dict[str, Any]:
+def _sku(request: Request, sku: str, own: str | None) -> dict[str, Any]:
+    """The SKU at every location (at `own` only, for a store's associate)."""
     state, now = request.app.state, request.app.state.clock()
     positions = inventory.across_network(sku, state.uow())
-    coming, _ = supply.list_supply(SupplyQuery(sku=sku, open_only=True), 50, state.uow())
+    positions = [p for p in positions if own in (None, p["location_id"])]
+    wanted = SupplyQuery(location_id=own, sku=sku, open_only=True)
+    coming, _ = supply.list_supply(wanted, 50, state.uow())
     inbound = [
         {"id": s["id"], "kind": s["kind"], "location_id": s["location_id"]}
         | {"expected_at": s["expected_at"], "open": line["open"]}

@@ -15,8 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 from ordino.domain.access import Permission
 from ordino.domain.feeds import Source
 from ordino.domain.fulfillment import FulfillmentStatus, Shipment
-from ordino.errors import InvalidInput, OrdinoError
-from ordino.services import fulfillment, timers
+from ordino.errors import InvalidInput, NotFound, OrdinoError
+from ordino.services import fulfillment, network, timers
 from ordino.web.rendering import render
 from ordino.web.session import Posted, Principal, allowed, csrf_token
 
@@ -50,6 +50,8 @@ def act(request: Request, fulfillment_id: str, action: str, form: Posted) -> Res
         return _queue(request, who, location_id, f"no such step: {action}")
     source = Source(who.actor, request.app.state.clock(), None)
     try:
+        if action == "reject" and form.get("confirmed") != "1":
+            return _confirm_rejection(request, who, location_id, fulfillment_id, form)
         step(fulfillment_id, form, source, who, request)
     except OrdinoError as error:
         return _queue(request, who, location_id, str(error))
@@ -73,6 +75,7 @@ def _queue(
         "who": who,
         "csrf": csrf_token(request),
         "location_id": location_id,
+        "location_name": _name_of(location_id, uow()),
         "sections": sections,
         "late": late,
         "reasons": REASONS,
@@ -83,15 +86,44 @@ def _queue(
     return render(request, "console/store.html", context, 200 if problem is None else 422)
 
 
+def _name_of(location_id: str, uow: Any) -> str | None:
+    try:
+        return str(network.get_location(location_id, uow)["name"])
+    except NotFound:
+        return None
+
+
+def _confirm_rejection(
+    request: Request, who: Principal, location_id: str, fulfillment_id: str, form: Any
+) -> Response:
+    """A rejection cannot be taken back: the page asks first (no script needed), then
+    the same form comes again with `confirmed`. Nothing is done until then."""
+    reason = _reason(form)
+    fo = fulfillment.get_fulfillment(fulfillment_id, request.app.state.uow(), who.orders)
+    context = {
+        "who": who,
+        "csrf": csrf_token(request),
+        "location_id": location_id,
+        "fo": fo,
+        "reason": reason,
+    }
+    return render(request, "console/store_reject.html", context)
+
+
+def _reason(form: Any) -> str:
+    reason = str(form.get("reason") or "")
+    if reason not in REASONS:
+        raise InvalidInput.of("reason", f"one of {', '.join(REASONS)}")
+    return reason
+
+
 def _accept(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
     state = request.app.state
     return fulfillment.accept(fo, None, state.uow(), state.capture, source, who.orders)
 
 
 def _reject(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
-    reason = str(form.get("reason") or "")
-    if reason not in REASONS:
-        raise InvalidInput.of("reason", f"one of {', '.join(REASONS)}")
+    reason = _reason(form)
     state = request.app.state
     why = Source(source.actor, source.now, reason)
     return fulfillment.reject(fo, reason, state.uow(), state.capture, why, who.orders)

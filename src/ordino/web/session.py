@@ -1,13 +1,13 @@
-"""Who uses the console: signed in with an API key or a user's password, kept in a
-signed session cookie (Starlette's SessionMiddleware: itsdangerous), with a CSRF
-token every form sends back (a form from elsewhere cannot act for them)."""
+"""Who uses the console: signed in with an API key or a user's password. The session
+lives on the server (`ordino.services.sessions`); the signed cookie (Starlette's
+SessionMiddleware: itsdangerous) carries its token, who it is, and a CSRF token
+every form sends back (a form from elsewhere cannot act for them)."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -15,9 +15,10 @@ from starlette.datastructures import FormData
 
 from ordino.domain.access import ApiKey, Permission, Role, allows
 from ordino.domain.orders import OrderScope
-from ordino.services import access
+from ordino.services import sessions
 
-SESSION_SECONDS = 8 * 3600  # a working day
+SESSION_HOURS = 8  # a working day
+SESSION_SECONDS = SESSION_HOURS * 3600
 
 
 @dataclass(frozen=True)
@@ -62,29 +63,39 @@ class BadForm(Exception):
 
 
 def sign_in(request: Request, principal: Principal) -> None:
-    request.session.clear()  # a new session for the new person
+    """A new session on the server, and a new cookie for it (never the old one's)."""
+    state = request.app.state
+    user = principal.actor.startswith("user:")
+    token = sessions.start(principal.access, user, state.uow(), state.clock(), SESSION_HOURS)
+    request.session.clear()
     request.session["principal"] = {**asdict(principal), "role": str(principal.role)}
-    request.session["signed_in_at"] = request.app.state.clock().isoformat()
+    request.session["session"] = token
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
 def sign_out(request: Request) -> None:
+    """The session ends on the server: a copy of the cookie opens nothing after."""
+    token = request.session.get("session")
+    if isinstance(token, str):
+        sessions.end(token, request.app.state.uow(), request.app.state.clock())
     request.session.clear()
 
 
 def principal(request: Request) -> Principal:
-    """Who is signed in: within the session's 8 hours from signing in (however often
-    the cookie is written again since), and while their user or key still holds (a
-    user disabled, a key revoked, signs them out at their next request)."""
+    """Who is signed in, while their session is open on the server: not signed out
+    or ended by an admin, within its 8 hours from signing in (however often the
+    cookie is written again since), their user not disabled or key not revoked."""
     stored: dict[str, Any] | None = request.session.get("principal")
+    token = request.session.get("session")
     if stored is None:
+        raise SignInNeeded  # (the session may hold a customer's form token: kept)
+    if not isinstance(token, str):
+        request.session.clear()
         raise SignInNeeded
     who = Principal(**{**stored, "role": Role(stored["role"])})
     state = request.app.state
-    since = datetime.fromisoformat(request.session.get("signed_in_at", "2000-01-01T00:00:00+00:00"))
-    fresh = state.clock() - since < timedelta(seconds=SESSION_SECONDS)
-    user = who.actor.startswith("user:")
-    if not fresh or not access.still_valid(who.access, user, state.uow(), state.settings.admin_key):
+    admin_key = state.settings.admin_key
+    if not sessions.holds(token, who.access, state.uow(), state.clock(), admin_key):
         request.session.clear()
         raise SignInNeeded
     return who

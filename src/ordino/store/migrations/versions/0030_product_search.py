@@ -1,7 +1,7 @@
 """product search: products' attributes, and the words that find them
 
 Revision ID: 0030_product_search
-Revises: 0027_privacy
+Revises: 0028_security
 Create Date: 2026-12-06 08:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from ordino.domain.catalog import Product, search_terms
 
 revision: str = "0030_product_search"
-down_revision: str | None = "0027_privacy"
+down_revision: str | None = "0028_security"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,43 @@
+"""Guessing limited (`ordino.domain.throttling`): an attempt is counted, in its own
+transaction, before it is tried (so a failure that rolls back still counts, and
+every process sees it); one that succeeds is taken back."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from ordino.domain.throttling import WINDOW, Subject
+from ordino.errors import TooManyAttempts
+from ordino.services.unit_of_work import UnitOfWork
+
+KEPT = 4 * WINDOW  # windows older than this are deleted as attempts come in
+
+
+def attempt(subjects: Sequence[Subject], uow: UnitOfWork, now: datetime, what: str) -> None:
+    """Count an attempt against each subject; TooManyAttempts (naming `what` was
+    tried, and how long to wait) if any is past its limit."""
+    waits: list[timedelta] = []
+    with uow:
+        uow.attempts.prune(now - KEPT)
+        for subject in subjects:
+            count, started = uow.attempts.count(subject.key, now, subject.limit.window)
+            wait = subject.limit.wait(count, started, now)
+            if wait is not None:
+                waits.append(wait)
+        uow.commit()
+    if waits:
+        seconds = max(1, math.ceil(max(waits).total_seconds()))
+        raise TooManyAttempts(
+            f"too many attempts to {what}: try again in {seconds} seconds",
+            retry_after=seconds,
+        )
+
+
+def succeeded(subjects: Sequence[Subject], uow: UnitOfWork) -> None:
+    """The attempt succeeded: it does not count against its subjects."""
+    with uow:
+        for subject in subjects:
+            uow.attempts.take_back(subject.key)
+        uow.commit()

@@ -1,0 +1,133 @@
+"""What the pages call things, in words people use (translated by the catalogues):
+the events of an order's timeline, who did them, the parts of a sourcing cost, and
+an order's state in a shopper's words. Codes stay in the API; the pages say them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from ordino.web.menu import N_
+
+EVENTS = {
+    "order.created": N_("Order placed"),
+    "order.allocated": N_("Units allocated"),
+    "order.allocation_rejected": N_("A location turned units down"),
+    "order.backorder_expected": N_("Date expected for waiting units"),
+    "order.cancelled": N_("Order cancelled"),
+    "order.lines_cancelled": N_("Units cancelled"),
+    "order.held": N_("Put on hold"),
+    "order.hold_released": N_("Hold released"),
+    "order.hold_cancelled": N_("Hold ended with the order"),
+    "order.address_changed": N_("Delivery address changed"),
+    "order.converted_to_pickup": N_("Changed to a pickup at a store"),
+    "order.pickup_store_changed": N_("Pickup store changed"),
+    "order.delivered": N_("Delivered"),
+    "order.note_added": N_("Note"),
+    "order.notification_resent": N_("Customer's notification sent again"),
+    "fulfillment.released": N_("Released to the location"),
+    "fulfillment.accepted": N_("Accepted by the location"),
+    "fulfillment.rejected": N_("Rejected by the location"),
+    "fulfillment.split": N_("Fulfilment split"),
+    "fulfillment.changed": N_("Fulfilment changed"),
+    "fulfillment.cancelled": N_("Fulfilment cancelled"),
+    "fulfillment.picked": N_("Picked"),
+    "fulfillment.packed": N_("Packed"),
+    "fulfillment.shipped": N_("Shipped"),
+    "fulfillment.delivered": N_("Delivered"),
+    "fulfillment.ready_for_pickup": N_("Ready for pickup"),
+    "fulfillment.picked_up": N_("Collected by the customer"),
+    "fulfillment.not_collected": N_("Not collected"),
+    "fulfillment.sla_breached": N_("Service level missed"),
+    "payment.authorised": N_("Payment authorised"),
+    "payment.declined": N_("Payment declined"),
+    "payment.captured": N_("Payment captured"),
+    "payment.capture_declined": N_("Capture declined"),
+    "payment.voided": N_("Payment voided"),
+    "payment.void_declined": N_("Void declined"),
+    "payment.refund_requested": N_("Refund asked for"),
+    "payment.refunded": N_("Payment refunded"),
+    "payment.refund_declined": N_("Refund declined"),
+}
+
+# Those who act without a key or a user name.
+ACTORS = {
+    "ordino": N_("Ordino"),
+    "customer": N_("the customer"),
+    "gateway": N_("the payment gateway"),
+}
+
+COST_PARTS = {
+    "shipping": N_("shipping"),
+    "handling": N_("handling"),
+    "labour": N_("labour"),
+    "margin": N_("margin"),
+    "packages": N_("packages"),
+    "lateness": N_("lateness"),
+    "total": N_("total"),
+}
+
+# A line or an order in a shopper's words: how far it is on its way to them.
+SHOPPER = {
+    "placed": N_("received"),
+    "allocated": N_("being prepared"),
+    "released": N_("being prepared"),
+    "backordered": N_("waiting for stock"),
+    "partially_shipped": N_("partly on its way"),
+    "shipped": N_("on its way"),
+    "partially_fulfilled": N_("partly with you"),
+    "fulfilled": N_("with you"),
+    "cancelled": N_("cancelled"),
+}
+
+
+# A parcel (a fulfillment order) in a shopper's words.
+PARCEL = {
+    "released": N_("being prepared"),
+    "accepted": N_("being prepared"),
+    "picked": N_("being prepared"),
+    "packed": N_("being prepared"),
+    "shipped": N_("on its way"),
+    "delivered": N_("delivered"),
+    "ready": N_("ready for you to collect"),
+    "picked_up": N_("collected"),
+    "not_collected": N_("not collected"),
+}
+
+
+def event(event_type: str) -> str:
+    """The words for an event (to translate); one not known yet, spelled out."""
+    spelled = event_type.rpartition(".")[2].replace("_", " ").capitalize()
+    return EVENTS.get(event_type) or spelled
+
+
+def actor(by: str, names: Mapping[str, str], gettext: Callable[[str], str]) -> str:
+    """Who did it, as a person reads it: a user by name, a key by the name it was
+    given (else the end of its id), a rule by its name, Ordino, the customer."""
+    kind, _, rest = by.partition(":")
+    if by in ACTORS:
+        return gettext(ACTORS[by])
+    if kind == "user":
+        return rest
+    if kind == "key":
+        name = names.get(by)
+        if name == "ORDINO_ADMIN_KEY":
+            return name
+        return gettext("key %(name)s") % {"name": name or f"…{rest[-6:]}"}
+    if kind == "rule":
+        return gettext("rule %(name)s") % {"name": rest.split("@")[0]}
+    return by
+
+
+def cost_parts(cost: Mapping[str, object]) -> list[tuple[str, object]]:
+    """A plan's cost, part by part in one order (the total last) whatever order it
+    was stored in, each part's words (to translate) with its amount."""
+    known = [(COST_PARTS[part], cost[part]) for part in COST_PARTS if part in cost]
+    return known + [(part, value) for part, value in cost.items() if part not in COST_PARTS]
+
+
+def shopper(status: str) -> str:
+    return SHOPPER.get(status, status)
+
+
+def shopper_parcel(status: str) -> str:
+    return PARCEL.get(status, status)

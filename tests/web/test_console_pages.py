@@ -1,0 +1,109 @@
+"""What the console's order and exceptions pages say, over HTTP: orders by their
+numbers, products by their names, the timeline in words (English and German) with
+who did each thing named as a person reads it, a sourcing decision's cost apart
+from its allocations and in money."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ordino.domain.access import Role
+from ordino.services.access import create_key
+from ordino.services.users import create_user
+from tests.builders import an_order_body
+from tests.conftest import Clock
+from tests.e2e.support import network, stock
+
+PASSWORD = "correct horse battery"
+TIMES = "\N{MULTIPLICATION SIGN}"
+
+
+@pytest.fixture
+def held(api: TestClient, clock: Clock) -> dict[str, str]:
+    """W-1001 placed by the web shop's key, held by hand by the admin, a unit
+    cancelled by ada (an agent) from the console; ada signed in, no API key."""
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 10)
+    uow = api.app.state.uow  # type: ignore[attr-defined]
+    shop = create_key(Role.CHANNEL, "Web shop", uow(), clock(), "web")
+    body = an_order_body(("SKU-1", 2))
+    placed = api.post("/v1/orders", json=body, headers={"Authorization": f"Bearer {shop}"})
+    assert placed.status_code == 201, placed.text
+    order_id = placed.json()["id"]
+    hold = api.post(f"/v1/orders/{order_id}/holds", json={"reason": "address check"})
+    assert hold.status_code == 201
+    create_user("ada", PASSWORD, Role.AGENT, uow(), clock())
+    api.headers.pop("Authorization")
+    csrf = _csrf(api, "/console/sign-in")
+    form = {"username": "ada", "password": PASSWORD, "csrf": csrf}
+    assert api.post("/console/sign-in", data=form, follow_redirects=False).status_code == 303
+    csrf = _csrf(api, f"/console/orders/{order_id}")
+    cancel = {"csrf": csrf, "cancel-1": "1", "reason": "one is enough"}
+    assert api.post(f"/console/orders/{order_id}/cancellations", data=cancel).status_code == 200
+    return {"id": order_id}
+
+
+def _csrf(client: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found is not None
+    return found.group(1)
+
+
+def _texts(page: str, pattern: str) -> list[str]:
+    """The text of each element the pattern finds, tags dropped, spaces made one."""
+    return [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found)).split())
+        for found in re.findall(pattern, page, re.S)
+    ]
+
+
+def _timeline(page: str) -> list[str]:
+    """Each entry of the timeline, without its time."""
+    return _texts(page, r"<li><time[^>]*>.*?</time>(.*?)</li>")
+
+
+def test_the_timeline_says_in_words_what_happened_and_who_did_it(
+    api: TestClient, held: dict[str, str]
+) -> None:
+    english = api.get(f"/console/orders/{held['id']}").text
+    german = api.get(f"/console/orders/{held['id']}?lang=de").text
+
+    assert _timeline(english) == [
+        "Order placed · key Web shop → placed",
+        "Put on hold · ORDINO_ADMIN_KEY · address check → placed",
+        "Units cancelled · ada · one is enough → placed",
+    ]
+    assert _timeline(german) == [
+        "Bestellung aufgegeben · Schlüssel Web shop → aufgegeben",
+        "Angehalten · ORDINO_ADMIN_KEY · address check → aufgegeben",
+        "Einheiten storniert · ada · one is enough → aufgegeben",
+    ]
+    assert "order.created" not in english and "key:" not in english
+    holds = _texts(english, r'<ul class="cards holds">(.*?)</ul>')
+    assert "by ORDINO_ADMIN_KEY" in holds[0]
+
+
+def test_the_order_page_names_the_products_and_writes_the_cost_apart(
+    api: TestClient, held: dict[str, str]
+) -> None:
+    page = api.get(f"/console/orders/{held['id']}").text
+
+    [line] = _texts(page, r"<tbody>\s*(<tr>.*?</tr>)")[:1]
+    assert line.startswith("1 Rain jacket SKU-1 2")
+    [decision] = _texts(page, r'<ol class="cards decisions">(.*?)</ol>')
+    assert f"DC-BER {TIMES} 2 Cost: shipping €" in decision
+    assert re.search(rf"{TIMES} \d+\(", decision) is None
+
+
+def test_the_exceptions_page_lists_orders_by_their_numbers(
+    api: TestClient, held: dict[str, str]
+) -> None:
+    page = api.get("/console/exceptions").text
+
+    [entry] = _texts(page, r'<section aria-labelledby="h-holds">.*?<ul class="cards">(.*?)</ul>')
+    assert entry.startswith("W-1001 · address check · by ORDINO_ADMIN_KEY")
+    assert f'href="/console/orders/{held["id"]}">W-1001</a>' in page
