@@ -114,6 +114,8 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
     "get product": ("GET", "/v1/products/SKU-1", None, 200),
     "put location": ("PUT", "/v1/locations/DC-NEW", a_location_body(), 201),
     "get location": ("GET", "/v1/locations/DC-BER", None, 200),
+    "search products": ("GET", "/v1/products?q=sku", None, 200),
+    "list locations": ("GET", "/v1/locations?type=warehouse", None, 200),
     "put position": ("PUT", "/v1/inventory/DC-BER/SKU-2", {"on_hand": 7}, 200),
     "adjust inventory": (
         "POST",
@@ -247,7 +249,15 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
     "list channels": ("GET", "/v1/channels", None, 200),
 }
 
-READ = {"get product", "get location", "get availability", "promise", "promise for a product page"}
+READ = {
+    "get product",
+    "get location",
+    "search products",
+    "list locations",
+    "get availability",
+    "promise",
+    "promise for a product page",
+}
 READ |= {"get channel", "list channels"}  # a channel's settings: the most units a line may ask
 STOCK = {"get position", "get movements", "get supply", "list supply"}  # not a channel's
 SETUP = {  # how the network is set up: an admin's and an agent's to read
@@ -432,6 +442,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/jobs/{job_id}/requeue",
         "/v1/keys",
         "/v1/keys/{key_id}",
+        "/v1/locations",
         "/v1/locations/{location_id}",
         "/v1/locations/{location_id}/costs",
         "/v1/locations/{location_id}/operations",
@@ -452,6 +463,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/orders/{order_id}/self-service-link",
         "/v1/orders/{order_id}/sourcing",
         "/v1/orders/{order_id}/timeline",
+        "/v1/products",
         "/v1/products/{sku}",
         "/v1/products/{sku}/promise",
         "/v1/promise-performance",

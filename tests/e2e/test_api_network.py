@@ -27,9 +27,16 @@ def test_put_product_creates_then_replaces_it_whole(api: TestClient) -> None:
         "name": "Rain jacket",
         "weight_kg": "0.5",
         "prices": {"EUR": "59.90", "JPY": "9800", "USD": "64.00"},
+        "attributes": {},
     }
     assert replaced.status_code == 200
-    expected = {"sku": "SKU-1", "name": "Rain jacket II", "weight_kg": None, "prices": {}}
+    expected = {
+        "sku": "SKU-1",
+        "name": "Rain jacket II",
+        "weight_kg": None,
+        "prices": {},
+        "attributes": {},
+    }
     assert replaced.json() == expected
     assert api.get("/v1/products/SKU-1").json() == expected
 

@@ -111,7 +111,8 @@ def test_refunds_never_take_more_than_was_captured(
 def test_a_bad_refund_is_refused_naming_its_field(
     api: TestClient, clock: Clock, shipped: str, changes: dict[str, str], field: str
 ) -> None:
-    response = _refund(api, shipped, changes.pop("amount", "5.00"), "r-1", **changes)
+    body = {"amount": "5.00"} | changes
+    response = _refund(api, shipped, body.pop("amount"), "r-1", **body)
 
     assert response.status_code == 422, response.text
     assert fields(response) == [field]

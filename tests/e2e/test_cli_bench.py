@@ -4,6 +4,7 @@ by hand on the reference machine: docs/benchmarks.md; here only that they work).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,38 @@ def test_the_sourcing_bench_compares_the_heuristic_with_the_optimum(tmp_path: Pa
     assert figures["compared"] == 6
     assert figures["proven_optimal"] == 6
     assert figures["gap_percent_median"] >= 0  # the exact model is never worse
+
+
+def test_without_a_database_url_a_bench_writes_to_a_temporary_database_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configured = tmp_path / "mine.db"  # the user's database, which a bench must not touch
+    monkeypatch.chdir(tmp_path)  # where the demo's ordino.db would be
+    out = tmp_path / "load.json"
+
+    result = CliRunner().invoke(
+        main,
+        ["bench", "load", "--locations", "2", "--skus", "3", "--json", str(out)],
+        env={"ORDINO_DATABASE_URL": f"sqlite:///{configured}"},
+    )
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["positions"] == 6
+    assert not configured.exists()
+    assert not (tmp_path / "ordino.db").exists()
+    said = result.stderr.splitlines()
+    match = re.fullmatch(
+        r"no --database-url: benchmarking on a temporary SQLite database in (\S+), "
+        r"removed afterwards",
+        said[0],
+    )
+    assert match is not None, said
+    assert not Path(match.group(1)).exists()
+    # Every step says what it does (the long ones with a bar, which shows its label
+    # alone where stderr is not a terminal).
+    assert said[1:] == [
+        "loading 2 locations",
+        "loading 3 products",
+        "counting 6 positions",
+        "updating the planner's statistics (ANALYZE)",
+    ]

@@ -43,7 +43,13 @@ def test_a_generated_day_runs_and_its_report_adds_up(tmp_path: Path) -> None:
     assert run["sourced"] + run["backordered"] + run["refused"] == 40
     assert len(run["locations"]) == 3
     assert run["profile"] == {"name": "web-default", "version": 1}
-    assert "web-default" in result.stderr  # the progress
+    # Every step says what it does: reading, what was read, the run (a bar's label
+    # where stderr is not a terminal).
+    assert result.stderr.splitlines() == [
+        "reading day.json",
+        "day.json: 40 orders, 12 locations, 60 SKUs",
+        "web-default v1",
+    ]
 
 
 def test_the_text_report_names_each_figure(tmp_path: Path) -> None:

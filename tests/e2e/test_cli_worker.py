@@ -3,12 +3,18 @@ worker allocates the units waiting."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from datetime import timedelta
 
 from click.testing import CliRunner
+from sqlalchemy.engine import make_url
 
 from ordino.cli.main import main
 from ordino.domain.feeds import Source
+from ordino.domain.jobs import Job
 from ordino.domain.profiles import SourcingProfile, Strategy, StrategyKind
 from ordino.domain.supply import CreateSupply, Receipt, SupplyKind
 from ordino.services.orders import Capture, get_order, place_order
@@ -47,3 +53,53 @@ def test_a_receipt_has_the_worker_allocate_what_waited_for_it(
     # Left: only the timers that check DC-BER accepts within two hours (one per
     # fulfillment order: the unit it had may have gone out before the filled ones).
     assert {job["kind"] for job in rows(uow.engine, jobs)} == {"timers.due"}
+
+
+def test_the_worker_says_what_it_does_one_line_each(
+    uow: SqlUnitOfWork, clock: Clock, database_url: str
+) -> None:
+    with uow:
+        for kind, payload in (
+            ("backorders.expect", {}),
+            ("backorders.fill", {}),
+            ("nobody.handles", {}),
+            ("orders.advance", {}),  # no order_id: fails, and is tried again later
+        ):
+            uow.jobs.add(Job.new(kind, payload, clock()), clock())
+        uow.commit()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDINO_")}
+    command = [sys.executable, "-m", "ordino", "worker", "--once"]
+
+    done = subprocess.run(
+        [*command, "--database-url", database_url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    lines = [re.sub(r"^\S+ \S+ ", "", line) for line in done.stderr.splitlines()]
+    hidden = re.escape(make_url(database_url).render_as_string(hide_password=True))
+    assert len(lines) == 5, done.stderr
+    assert re.fullmatch(
+        rf"worker \S+:\d+ started on {hidden}: looks for jobs every 1s, leases 300s", lines[0]
+    )
+    failures = (  # in the order they were claimed, which the ids decide
+        r"job \w+ \(nobody\.handles\) failed, dead: no handler for jobs of kind nobody\.handles",
+        r"job \w+ \(orders\.advance\) failed, attempt 1 of 8, again at \S+: KeyError: 'order_id'",
+    )
+    matched = [
+        n
+        for line in lines[1:3]
+        for n, pattern in enumerate(failures)
+        if re.fullmatch(pattern, line)
+    ]
+    assert sorted(matched) == [0, 1], lines[1:3]
+    assert lines[3] == (
+        "4 jobs: 2 done (backorders.expect 1, backorders.fill 1), "
+        "2 failed (nobody.handles 1, orders.advance 1)"
+    )
+    assert re.fullmatch(r"worker \S+:\d+ stopped: no job is due", lines[4])

@@ -5,7 +5,10 @@ the heuristic."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -145,3 +148,39 @@ def test_the_cheapest_single_location_ships_a_whole_order() -> None:
     assert {a.location_id for a in found.assignments} == {"NEAR"}
     assert found.total == D("3.50")  # 3.00 + 0.40, below the minimum
     assert found.unfilled == {}
+
+
+SOLVE_ONE = """
+from decimal import Decimal
+from ordino.domain.carriers import Lane
+from ordino.domain.costs import CostWeights, LocationCosts
+from ordino.domain.geo import Point
+from ordino.engines.optimiser import Candidate, SourcingLine, SourcingProblem
+from ordino.engines.optimiser_mip import exact
+from tests.unit.test_optimiser import CARD, CUSTOMER
+
+lane = Lane.between("DE", Point(53.55, 9.99), "DE", CUSTOMER, "10115")
+problem = SourcingProblem(
+    (SourcingLine(1, "A", 2, Decimal("1.2")),),
+    (Candidate("L0", lane, {"A": 5}),),
+    CARD,
+    {"L0": LocationCosts()},
+    CostWeights(),
+)
+print(exact(problem, time_limit=10.0).total)
+"""
+
+
+def test_the_exact_model_prints_nothing_of_its_own() -> None:
+    # In a process of its own: HiGHS greets once per process, on the first model.
+    done = subprocess.run(
+        [sys.executable, "-c", SOLVE_ONE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=Path(__file__).parents[2],
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout, done.stderr) == ("7.40\n", "")

@@ -16,7 +16,7 @@ from ordino.services.access import create_key
 from ordino.services.users import create_user, disable_user
 from ordino.services.work import handlers
 from ordino.services.worker import Worker
-from tests.builders import a_location_body, a_purchase_order_body
+from tests.builders import a_location_body, a_product_body, a_purchase_order_body
 from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import network, order_of, place, stock
 
@@ -212,6 +212,49 @@ def test_the_inventory_page_shows_a_sku_across_the_network_and_what_is_coming(
     assert "PO-1" in page.text and '<td class="num">20</td>' in page.text
     assert movements.status_code == 200 and "count" in movements.text
     assert unknown.status_code == 404 and "no product NOPE" in unknown.text
+
+
+def test_the_inventory_page_finds_products_with_their_availability_in_pages(
+    console: TestClient,
+) -> None:
+    admin = _as_admin(console)
+    for n in range(1, 4):
+        body = a_product_body(name=f"Rain jacket {n}", attributes={"colour": "red"})
+        assert admin.put(f"/v1/products/JKT-{n}", json=body).status_code == 201
+    stock(admin, "DC-BER", "JKT-2", 4)
+    console.headers.pop("Authorization")
+    _sign_in(console, password=ADMIN_KEY)
+
+    first = console.get("/console/inventory?q=rain+jacket&attribute=colour:red&limit=2")
+    rows = re.findall(r'<tr class="found">(.*?)</tr>', first.text, re.S)
+    more = re.search(r'<a rel="next" href="([^"]+)"', first.text)
+    assert first.status_code == 200
+    assert [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[:5] for row in rows] == [
+        [
+            '<a href="/console/inventory?sku=JKT-1">JKT-1</a>',
+            "Rain jacket 1",
+            "colour: red",
+            "0",
+            "out of stock",
+        ],
+        [
+            '<a href="/console/inventory?sku=JKT-2">JKT-2</a>',
+            "Rain jacket 2",
+            "colour: red",
+            "4",
+            "in stock",
+        ],
+    ]
+    assert more is not None
+    second = console.get("/console/inventory" + more.group(1).replace("&amp;", "&"))
+    assert re.findall(r'<tr class="found"><td><a [^>]+>([^<]+)</a>', second.text) == ["JKT-3"]
+    assert '<a rel="next"' not in second.text
+    in_stock = console.get("/console/inventory?q=rain&attribute=colour:red&in_stock=1")
+    assert re.findall(r'<tr class="found"><td><a [^>]+>([^<]+)</a>', in_stock.text) == ["JKT-2"]
+    nothing = console.get("/console/inventory?q=umbrella")
+    assert "No product matches." in nothing.text
+    bad = console.get("/console/inventory?q=rain&attribute=colour")
+    assert bad.status_code == 422 and "give name:value" in bad.text
 
 
 def test_an_agent_notes_resends_and_reroutes_and_the_timeline_says_so(

@@ -13,6 +13,7 @@ from functools import partial
 
 from anyio import to_thread
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
 from ordino import __version__
@@ -176,7 +177,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         feed.stop()
         engine.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc load their scripts from here, not from a CDN: they work offline.
+    app = FastAPIOffline(
+        static_url="/docs/assets",
         lifespan=lifespan,
         title="Ordino",
         version=__version__,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from ordino.api.fields import (
     Amount,
@@ -20,7 +20,7 @@ from ordino.api.fields import (
     TimeZone,
     point_of,
 )
-from ordino.domain.catalog import Product
+from ordino.domain.catalog import MAX_ATTRIBUTES, Product
 from ordino.domain.money import BadAmount, parse_amount
 from ordino.domain.network import Address, Location, LocationType
 from ordino.errors import FieldError, InvalidInput
@@ -80,11 +80,25 @@ def _same_id(given: str | None, in_path: str, field: str) -> None:
         raise InvalidInput.of(field, f"{given!r} differs from {in_path!r} in the path")
 
 
+# No colon in a name: a search names an attribute as `name:value`.
+AttributeName = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
+
+
 class ProductIn(Strict):
     sku: Identifier | None = None
     name: Text
     weight_kg: Annotated[Decimal, Field(ge=0, le=100_000, decimal_places=3)] | None = None
     prices: Annotated[dict[Currency, Amount], Field(max_length=200)] = {}
+    attributes: Annotated[
+        dict[AttributeName, Text],
+        Field(
+            max_length=MAX_ATTRIBUTES,
+            description="The product's key/values (colour, size, brand): searched by "
+            "equality (`attribute=colour:red`), their values by words (`q`)",
+        ),
+    ] = {}
 
     def to_domain(self, sku: str) -> Product:
         _same_id(self.sku, sku, "sku")
@@ -96,7 +110,7 @@ class ProductIn(Strict):
                 errors.append(FieldError(f"prices.{currency}", str(bad)))
         if errors:
             raise InvalidInput("invalid prices", errors=errors)
-        return Product(sku, self.name, self.weight_kg, prices)
+        return Product(sku, self.name, self.weight_kg, prices, dict(self.attributes))
 
 
 class ProductOut(BaseModel):
@@ -104,3 +118,4 @@ class ProductOut(BaseModel):
     name: str
     weight_kg: str | None
     prices: dict[str, str]
+    attributes: dict[str, str]

@@ -34,10 +34,10 @@ NamePath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 MAX_SKUS = 100
 
 
-class AvailabilityParams(Strict):
-    skus: Annotated[
-        str, Field(min_length=1, max_length=6600, description="Comma-separated SKUs, at most 100")
-    ]
+class PlaceParams(Strict):
+    """Which view to read through, and where the customer is (for the nearest pickup
+    locations with stock): shared by the reads that answer availability."""
+
     view: Annotated[str | None, Field(max_length=64, description="A view by name")] = None
     channel: Annotated[str | None, Field(max_length=64, description="The view of this channel")] = (
         None
@@ -48,6 +48,27 @@ class AvailabilityParams(Strict):
     country: Country | None = None
     radius_km: Annotated[float, Field(gt=0, le=1_000)] = availability.DEFAULT_RADIUS_KM
     nearest: Annotated[int, Field(ge=1, le=50)] = availability.DEFAULT_NEAREST
+
+    def near(self) -> Near | None:
+        point = point_of(self.latitude, self.longitude)
+        if point is None and self.postal_code is None:
+            return None
+        if point is None and self.country is None:
+            raise InvalidInput.of("country", "a postal code needs its country")
+        return Near(point, self.country, self.postal_code, self.radius_km, self.nearest)
+
+    def channel_for(self, caller: ApiKey) -> str | None:
+        """The channel whose view to read: a channel's key reads through its own."""
+        if caller.channel is None:
+            return self.channel
+        caller.require_channel(self.channel or caller.channel)
+        return caller.channel
+
+
+class AvailabilityParams(PlaceParams):
+    skus: Annotated[
+        str, Field(min_length=1, max_length=6600, description="Comma-separated SKUs, at most 100")
+    ]
     include: Annotated[
         Literal["locations"] | None, Field(description="`locations`: answer per location too")
     ] = None
@@ -59,14 +80,6 @@ class AvailabilityParams(Strict):
         if malformed := [sku for sku in wanted if not re.match(ID_PATTERN, sku)]:
             raise InvalidInput.of("skus", f"not SKUs: {', '.join(map(repr, malformed))}")
         return tuple(wanted)
-
-    def near(self) -> Near | None:
-        point = point_of(self.latitude, self.longitude)
-        if point is None and self.postal_code is None:
-            return None
-        if point is None and self.country is None:
-            raise InvalidInput.of("country", "a postal code needs its country")
-        return Near(point, self.country, self.postal_code, self.radius_km, self.nearest)
 
 
 @router.get(
@@ -84,12 +97,12 @@ async def get_availability(
     status (in stock, low, out), future availability from inbound supply; per location
     with `include=locations`; the nearest pickup locations with stock given a point or
     a postal code."""
-    channel = params.channel
-    if caller.channel is not None:  # a channel's key reads through its own view
-        caller.require_channel(channel or caller.channel)
-        channel = caller.channel
     query = AvailabilityQuery(
-        params.skus_asked(), params.view, channel, params.near(), params.include == "locations"
+        params.skus_asked(),
+        params.view,
+        params.channel_for(caller),
+        params.near(),
+        params.include == "locations",
     )
     # Async: what the process's picture of stock holds is answered without a thread;
     # what it lacks is read from the database in one.

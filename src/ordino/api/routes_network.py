@@ -1,19 +1,24 @@
-"""Products and locations."""
+"""Products and locations: kept, read, listed, and products searched."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from ordino.api.deps import clock, unit_of_work
-from ordino.api.fields import ID_PATTERN
+from ordino.api.fields import ID_PATTERN, Country, Strict
 from ordino.api.network_schemas import LocationIn, ProductIn, ProductOut
+from ordino.api.routes_availability import PlaceParams
 from ordino.api.security import require
-from ordino.domain.access import Permission
-from ordino.domain.network import location_document
+from ordino.domain.access import ApiKey, Permission
+from ordino.domain.catalog import ProductQuery
+from ordino.domain.network import LocationQuery, LocationType, location_document
+from ordino.errors import InvalidInput
 from ordino.services import network
+from ordino.services.product_search import ProductSearch, search_products
 from ordino.services.views import product_view
 
 router = APIRouter(prefix="/v1")
@@ -23,8 +28,87 @@ IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 MAX_SKUS = 100
 
 
+Cursor = Annotated[
+    str | None, Field(min_length=1, max_length=64, description="next_cursor of the last page")
+]
+
+
 def _created_or_ok(created: bool, body: dict[str, Any]) -> JSONResponse:
     return JSONResponse(body, status_code=201 if created else 200)
+
+
+class ProductSearchParams(PlaceParams):
+    q: Annotated[
+        str,
+        Field(
+            max_length=200,
+            description="Words, each beginning a word of the SKU, the name "
+            "or an attribute's value (case and accents folded)",
+        ),
+    ] = ""
+    attribute: Annotated[
+        list[Annotated[str, Field(max_length=300)]],
+        Field(max_length=10, description="`name:value`, repeated: each attribute equal"),
+    ] = []
+    in_stock: Annotated[
+        bool,
+        Field(
+            description="Only what the view sells now (given a place: what a pickup "
+            "location near has); a page may then hold fewer products, `next_cursor` going on"
+        ),
+    ] = False
+    cursor: Cursor = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+
+    def to_query(self) -> ProductQuery:
+        pairs = []
+        for given in self.attribute:
+            name, _, value = given.partition(":")
+            if not name or not value:
+                raise InvalidInput.of("attribute", f"give name:value, not {given!r}")
+            pairs.append((name, value))
+        return ProductQuery.of(self.q, pairs, self.cursor)
+
+
+@router.get("/products")
+def list_products(
+    request: Request,
+    params: Annotated[ProductSearchParams, Query()],
+    caller: Annotated[ApiKey, Depends(require(Permission.AVAILABILITY_READ))],
+) -> Response:
+    """Products in SKU order, found by words (`q`) and attributes, a page at a time
+    (`next_cursor`), each with what it sells through the channel's view and, given a
+    place (coordinates, or a postal code and its country), the nearest pickup
+    locations that have it."""
+    search = ProductSearch(
+        params.to_query(),
+        params.limit,
+        params.view,
+        params.channel_for(caller),
+        params.near(),
+        params.in_stock,
+    )
+    state = request.app.state
+    answer = search_products(search, unit_of_work(request), state.picture, clock(request))
+    return JSONResponse(answer)
+
+
+class LocationListParams(Strict):
+    type: LocationType | None = None
+    country: Country | None = None
+    pickup: bool | None = None
+    ships: bool | None = None
+    cursor: Cursor = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+@router.get("/locations", dependencies=[Depends(require(Permission.AVAILABILITY_READ))])
+def list_locations(request: Request, params: Annotated[LocationListParams, Query()]) -> Response:
+    """Locations in id order: of a type, in a country, that take pickups or ship
+    (each when given), a page at a time (`next_cursor`)."""
+    query = LocationQuery(params.type, params.country, params.pickup, params.ships, params.cursor)
+    items, cursor = network.list_locations(query, params.limit, unit_of_work(request))
+    return JSONResponse({"items": items, "next_cursor": cursor})
 
 
 @router.put(

@@ -3,6 +3,10 @@
 Both start their own server (`ordino serve --workers N`) against the given database,
 load a network of their own (ids prefixed BENCH-), drive it over HTTP from
 concurrent clients, and finish with `ordino check`'s verdict on the database.
+
+Every bench writes to the database given with `--database-url` only: without it, to
+a temporary SQLite database removed afterwards, never to ORDINO_DATABASE_URL's (the
+demo's or the user's own).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import json
 import platform
 import random
+import tempfile
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,20 +25,35 @@ from sqlalchemy import Engine, select
 
 from ordino.cli.bench_network import NetworkShape, load
 from ordino.cli.load import Outcome, Server, post_all, run, running_server
+from ordino.cli.options import remember_database
 from ordino.domain.catalog import Product
 from ordino.domain.feeds import Count, Source
 from ordino.services.check import check_inventory
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_product
-from ordino.store.engine import DEFAULT_URL, analyze, make_engine
+from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
 
+
+def _bench_database(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    if value is None:
+        folder = ctx.with_resource(tempfile.TemporaryDirectory(prefix="ordino-bench-"))
+        value = f"sqlite:///{Path(folder) / 'bench.db'}"
+        click.echo(
+            f"no --database-url: benchmarking on a temporary SQLite database in {folder}, "
+            "removed afterwards",
+            err=True,
+        )
+    return str(remember_database(ctx, param, value))
+
+
 database_option = click.option(
     "--database-url",
-    envvar="ORDINO_DATABASE_URL",
-    default=DEFAULT_URL,
-    show_default=True,
+    default=None,
+    callback=_bench_database,
+    help="The database to benchmark on (the bench's ids are its own: BENCH-, NET-). "
+    "Default: a temporary SQLite database, removed afterwards (never ORDINO_DATABASE_URL's).",
 )
 json_option = click.option(
     "--json",

@@ -8,7 +8,6 @@ the bench's own, so a bench never touches anything else in the database.
 from __future__ import annotations
 
 import random
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,8 +15,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import click
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from ordino.cli.progress import progress
 from ordino.domain.catalog import Product
 from ordino.domain.channels import Channel
 from ordino.domain.feeds import Count, Source
@@ -29,6 +29,7 @@ from ordino.services.imports import Line, import_counts
 from ordino.services.network import put_locations, put_products
 from ordino.store import migrate
 from ordino.store.engine import analyze
+from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
 
 
@@ -78,10 +79,12 @@ def location(shape: NetworkShape, n: int, rng: random.Random) -> Location:
 
 
 def load(engine: Engine, shape: NetworkShape) -> float:
-    """Upsert the network and count every position; returns the seconds the counts took."""
+    """Upsert the network and count every position; returns the seconds the counts took.
+    Each step says what it does on stderr (the long ones with a progress bar)."""
     migrate.upgrade(engine)
     uow, rng = SqlUnitOfWork(engine), random.Random(7)
     sites = [location(shape, n, rng) for n in range(1, shape.locations + 1)]
+    click.echo(f"loading {len(sites):,} locations", err=True)
     put_locations(sites, uow, _now())
     for name in ("bench", "web", "app", *MARKETPLACES):  # the benches' orders and reads
         put_channel(Channel(name), uow, _now())
@@ -89,13 +92,13 @@ def load(engine: Engine, shape: NetworkShape) -> float:
         Product(sku, f"Bench product {sku}", Decimal("0.4"), {"EUR": Decimal("19.90")})
         for sku in shape.sku_ids
     ]
-    for start in range(0, len(products), 1000):
-        put_products(products[start : start + 1000], uow, _now())
+    with progress(len(products), f"loading {len(products):,} products") as bar:
+        for start in range(0, len(products), 1000):
+            put_products(products[start : start + 1000], uow, _now())
+            bar.update(len(products[start : start + 1000]))
     total = len(sites) * len(products)
     started = time.perf_counter()
-    with click.progressbar(
-        length=total, label=f"counting {total:,} positions", file=sys.stderr
-    ) as bar:
+    with progress(total, f"counting {total:,} positions") as bar:
         report = import_counts(
             _counts(shape, sites),
             None,
@@ -107,8 +110,29 @@ def load(engine: Engine, shape: NetworkShape) -> float:
     elapsed = time.perf_counter() - started
     if report.rejected:
         raise click.ClickException(f"the bench network was refused: {report.rejected[:3]}")
+    click.echo("updating the planner's statistics (ANALYZE)", err=True)
     analyze(engine)
     return elapsed
+
+
+def ensure_loaded(engine: Engine, shape: NetworkShape) -> None:
+    """Load the network unless it is there (its last location holds its last SKU):
+    the benches that read it then run on a fresh database too."""
+    migrate.upgrade(engine)
+    last = (shape.location_id(shape.locations), shape.sku(shape.skus))
+    with engine.connect() as connection:
+        there = connection.scalar(
+            select(positions.c.on_hand).where(
+                positions.c.location_id == last[0], positions.c.sku == last[1]
+            )
+        )
+    if there is None:
+        click.echo(
+            f"no network of {shape.locations:,} x {shape.skus:,} here: "
+            "loading it first (as `ordino bench load`)",
+            err=True,
+        )
+        load(engine, shape)
 
 
 def _counts(shape: NetworkShape, sites: list[Location]) -> Iterator[Line]:

@@ -20,6 +20,7 @@ import click
 from sqlalchemy import Engine
 
 from ordino.cli.bench import bench, database_option, json_option, machine, report
+from ordino.cli.bench_network import ensure_loaded
 from ordino.cli.bench_stock import locations_option, network_shape, skus_option
 from ordino.cli.load import at_rate, run, running_server
 from ordino.domain.calendar import WEEKDAYS
@@ -146,8 +147,10 @@ def promise_command(
     seconds: int,
     json_path: Path | None,
 ) -> None:
-    """POST /v1/promises for carts over the loaded network (`bench load` first)."""
+    """POST /v1/promises for carts over the network `bench load` made (loaded first
+    if not)."""
     shape, engine = network_shape(locations, skus), make_engine(database_url)
+    ensure_loaded(engine, shape)
     describe_network(engine, [shape.location_id(n) for n in range(1, locations + 1)])
     count = int(rate * seconds)
     with running_server(database_url, workers, settings={"ORDINO_SIGNAL_SECONDS": "0"}) as server:

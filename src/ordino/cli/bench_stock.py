@@ -20,7 +20,7 @@ import click
 from sqlalchemy import Engine
 
 from ordino.cli.bench import bench, database_option, json_option, machine, report
-from ordino.cli.bench_network import NetworkShape, load
+from ordino.cli.bench_network import NetworkShape, ensure_loaded, load
 from ordino.cli.load import at_rate, post_all, run, running_server
 from ordino.domain.changes import Change
 from ordino.domain.feeds import Adjustment, Source
@@ -128,8 +128,10 @@ def feed_command(
     signals: bool,
     json_path: Path | None,
 ) -> None:
-    """Bulk deltas over HTTP into the loaded network (`bench load` first)."""
+    """Bulk deltas over HTTP into the network `bench load` made (loaded first if not)."""
     shape, rng = network_shape(locations, skus), random.Random(5)
+    engine = make_engine(database_url)
+    ensure_loaded(engine, shape)
     run_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     bodies, sizes = [], []
     for start in range(0, updates + 2 * batch, batch):  # two batches to warm up
@@ -145,7 +147,6 @@ def feed_command(
         ]
         bodies.append(json.dumps({"adjustments": deltas}).encode())
         sizes.append(len(deltas))
-    engine = make_engine(database_url)
     settings = {} if signals else {"ORDINO_SIGNAL_SECONDS": "0"}
     with running_server(database_url, workers, settings=settings) as server:
         run(post_all(server, "/v1/inventory/adjustments", bodies[:2], 2))  # warm up
@@ -225,8 +226,10 @@ def availability_command(
     rate: float | None,
     json_path: Path | None,
 ) -> None:
-    """Availability reads at a fixed rate, after a warm-up at the same rate."""
+    """Availability reads at a fixed rate, after a warm-up at the same rate, over the
+    network `bench load` made (loaded first if not)."""
     shape, engine = network_shape(locations, skus), make_engine(database_url)
+    ensure_loaded(engine, shape)
     _bench_views(engine)
     figures: dict[str, object] = {"benchmark": "availability", "database": engine.dialect.name}
     figures |= {"workers": workers, "hot_skus": hot_skus, "seconds": seconds}

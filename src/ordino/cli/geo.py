@@ -14,9 +14,10 @@ from pathlib import Path
 
 import click
 
+from ordino.cli.options import database_option
 from ordino.domain.geo import Point, PostalCode, is_country
 from ordino.services.availability import put_postal_codes
-from ordino.store.engine import DEFAULT_URL, make_engine
+from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork
 
 BATCH = 10_000
@@ -29,9 +30,7 @@ def geo() -> None:
 
 @geo.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--database-url", envvar="ORDINO_DATABASE_URL", default=DEFAULT_URL, show_default=True
-)
+@database_option
 def import_(path: Path, database_url: str) -> None:
     """Load postal codes (GeoNames format); a code loaded again is replaced."""
     engine = make_engine(database_url)

@@ -10,19 +10,21 @@ from __future__ import annotations
 import csv
 import getpass
 import os
-import sys
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import click
 
+from ordino.cli.options import database_option
+from ordino.cli.progress import Progress, progress
 from ordino.domain.feeds import Count, Source
 from ordino.domain.inventory import MAX_ON_HAND
 from ordino.errors import InvalidInput
 from ordino.services.imports import ImportReport, Line, import_counts
-from ordino.store.engine import DEFAULT_URL, make_engine
+from ordino.store.engine import connect_once, make_engine
 from ordino.store.uow import SqlUnitOfWork
 
 REQUIRED = ("location_id", "sku", "on_hand")
@@ -37,9 +39,7 @@ def inventory() -> None:
 
 @inventory.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--database-url", envvar="ORDINO_DATABASE_URL", default=DEFAULT_URL, show_default=True
-)
+@database_option
 @click.option(
     "--counted-at",
     type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"]),
@@ -78,6 +78,7 @@ def import_(
     source = Source(f"cli:{getpass.getuser()}", now, reason or f"import {path.name}")
     engine = make_engine(database_url)
     try:
+        connect_once(engine)
         with path.open("rb") as raw, _progress(path) as bar:
             lines = read_counts(raw, bar.update)  # progress: the bytes read
             new_uow = lambda: SqlUnitOfWork(engine)  # noqa: E731
@@ -91,13 +92,8 @@ def import_(
         raise SystemExit(1)
 
 
-def _progress(path: Path) -> Any:  # click's ProgressBar, which click does not export
-    return click.progressbar(
-        length=os.path.getsize(path),
-        label=f"importing {path.name}",
-        file=sys.stderr,
-        show_eta=True,
-    )
+def _progress(path: Path) -> AbstractContextManager[Progress]:
+    return progress(os.path.getsize(path), f"importing {path.name}")
 
 
 def read_counts(raw: IO[bytes], advanced: Callable[[int], object] | None = None) -> Iterator[Line]:

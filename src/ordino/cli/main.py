@@ -12,6 +12,7 @@ import click
 from sqlalchemy import Engine
 
 from ordino.cli import serving
+from ordino.cli.options import Commands, database_option
 from ordino.config import Settings
 from ordino.domain.access import Role
 from ordino.errors import AlreadyExists, InvalidInput, NotFound
@@ -24,16 +25,8 @@ from ordino.services.retention import prune as prune_kept
 from ordino.services.transit_models import UnreadableModel, load_model
 from ordino.services.users import create_user, disable_user, list_users, set_password
 from ordino.store import migrate
-from ordino.store.engine import DEFAULT_URL, make_engine, normalise_url
+from ordino.store.engine import make_engine, normalise_url
 from ordino.store.uow import SqlUnitOfWork
-
-database_option = click.option(
-    "--database-url",
-    envvar="ORDINO_DATABASE_URL",
-    default=DEFAULT_URL,
-    show_default=True,
-    help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (env ORDINO_DATABASE_URL).",
-)
 
 
 def _now() -> datetime:
@@ -49,10 +42,12 @@ def _database(url: str) -> Iterator[Engine]:
         engine.dispose()
 
 
-@click.group()
+@click.group(cls=Commands)
 @click.version_option(package_name="ordino")
 def main() -> None:
-    """Ordino, the open-source order management system."""
+    """Ordino, the open-source order management system.
+
+    A command whose database cannot be used says so in one line and exits with 3."""
 
 
 @main.command()

@@ -8,16 +8,13 @@ Progress goes to stderr, the report to stdout (`--json`: JSON only there).
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
+from ordino.cli.progress import progress
 from ordino.cli.scenario_generator import generate
 from ordino.cli.simulate_text import print_reports
 from ordino.domain.profiles import SourcingProfile
@@ -79,13 +76,18 @@ def sourcing_command(
     capacity as the earlier orders left them; report outcomes, cost, split rate,
     promises kept and capacity use per location."""
     started = time.perf_counter()
+    click.echo(f"reading {scenario_path.name}", err=True)
     scenario = _scenario(scenario_path)
+    click.echo(
+        f"{scenario_path.name}: {len(scenario.orders):,} orders, "
+        f"{len(scenario.locations):,} locations, {len(scenario.products):,} SKUs",
+        err=True,
+    )
     profiles = [_profile(profile_path) if profile_path else scenario.profile]
     if compare_path is not None:
         profiles.append(_profile(compare_path))
     loaded = time.perf_counter() - started
-    with _stdout_to_stderr():
-        runs = [_run(scenario, profile) for profile in profiles]
+    runs = [_run(scenario, profile) for profile in profiles]
     if as_json:
         document = {
             "scenario": scenario.name,
@@ -163,25 +165,9 @@ def _profile(path: Path) -> SourcingProfile:
         raise click.ClickException(f"{path}: {error}") from None
 
 
-@contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """Libraries that print to the process's stdout (HiGHS greets once) print to
-    stderr meanwhile: stdout carries the report alone."""
-    sys.stdout.flush()
-    kept = os.dup(1)
-    os.dup2(2, 1)
-    try:
-        yield
-    finally:
-        os.dup2(kept, 1)
-        os.close(kept)
-
-
 def _run(scenario: Scenario, profile: SourcingProfile) -> tuple[SimulationReport, float]:
     label = f"{profile.name} v{profile.version}"
-    with click.progressbar(
-        length=len(scenario.orders), label=label, file=sys.stderr, show_eta=True
-    ) as bar:
+    with progress(len(scenario.orders), label) as bar:
 
         def advance(done: int, _: int) -> None:
             bar.update(done - bar.pos)

@@ -1,7 +1,12 @@
 """`ordino worker`: runs the jobs Ordino enqueues (ordino.services.work), as many
 workers as you like against one database, and prunes what is past its retention
 every `ORDINO_PRUNE_SECONDS` (ordino.services.retention); `--once` runs what is due,
-prunes, and stops."""
+prunes, and stops.
+
+It says what it does on stderr, one line each: that it started (where, how often
+it looks), each failure (the job, its kind, whether it is tried again, the error),
+every `--report-every` seconds how many jobs of each kind it ran, and what it
+pruned."""
 
 from __future__ import annotations
 
@@ -9,13 +14,15 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import click
 
 from ordino.broker.http import post_json
-from ordino.cli.bench import database_option
+from ordino.cli.options import database_option
 from ordino.config import Settings
 from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
@@ -24,9 +31,11 @@ from ordino.services.picture import StockPicture
 from ordino.services.retention import prune
 from ordino.services.server_keys import ServerKeys
 from ordino.services.work import Outside, handlers
-from ordino.services.worker import Worker
-from ordino.store.engine import make_engine
+from ordino.services.worker import Tally, Worker
+from ordino.store.engine import connect_once, display_url, make_engine
 from ordino.store.uow import SqlUnitOfWork
+
+log = logging.getLogger("ordino.cli.worker")
 
 
 def _now() -> datetime:
@@ -43,9 +52,19 @@ def _now() -> datetime:
     show_default=True,
     help="Seconds a claimed job is this worker's; a job still held past it is taken again.",
 )
-def worker(database_url: str, once: bool, poll: float, lease: float) -> None:
+@click.option(
+    "--report-every",
+    default=60.0,
+    show_default=True,
+    help="Seconds between the lines that count the jobs run, by kind.",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Log each failure's traceback too.")
+def worker(
+    database_url: str, once: bool, poll: float, lease: float, report_every: float, verbose: bool
+) -> None:
     """Run jobs: claimed with a lease, retried with backoff, dead when out of attempts."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    level = logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(message)s")
     engine = make_engine(database_url)
     picture = StockPicture()
 
@@ -59,30 +78,62 @@ def worker(database_url: str, once: bool, poll: float, lease: float) -> None:
     outside = Outside(post, SandboxGateway(engine), ServerKeys(settings.sealing_keys))
     jobs = handlers(uow, capture, outside, _now)
     runner = Worker(name, uow, _now, jobs, timedelta(seconds=lease))
-    settings, pruned_at = Settings.from_env(), None
+    connect_once(engine)
+    where = display_url(database_url)
+    log.info(
+        "worker %s started on %s: looks for jobs every %gs, leases %gs", name, where, poll, lease
+    )
+    tally, pruning = Tally(), _Pruning(uow, Settings.from_env())
     try:
-        while True:
-            ran = runner.run_until_idle()
-            if ran:
-                click.echo(f"{_now().isoformat(timespec='seconds')} ran {ran} job(s)", err=True)
-            every = settings.prune_seconds
-            if every > 0 and (pruned_at is None or time.monotonic() - pruned_at >= every):
-                _prune(uow(), settings)
-                pruned_at = time.monotonic()
-            if once:
-                return
-            time.sleep(poll)
+        _work(runner, tally, once, poll, report_every, pruning)
+        log.info("worker %s stopped: no job is due", name)
     except KeyboardInterrupt:
-        pass
+        if tally.ran:
+            log.info(tally.line())
+        log.info("worker %s stopped", name)
     finally:
         engine.dispose()
 
 
-def _prune(uow: SqlUnitOfWork, settings: Settings) -> None:
-    gone = prune(uow, settings.retention, _now())
-    if any(gone.values()):
-        click.echo(
-            f"{_now().isoformat(timespec='seconds')} pruned {gone['events']} event(s), "
-            f"{gone['webhook_deliveries']} webhook delivery(ies)",
-            err=True,
-        )
+def _work(
+    runner: Worker, tally: Tally, once: bool, poll: float, every: float, pruning: _Pruning
+) -> None:
+    """Run batches of due jobs; count them in `tally`, and log and clear it every
+    `every` seconds; prune when idle and due (with `once`: when no job is left due,
+    then return)."""
+    reported = time.monotonic()
+    while True:
+        claimed = runner.run_once(tally)
+        idle_at_last = once and not claimed
+        if tally.ran and (idle_at_last or time.monotonic() - reported >= every):
+            log.info(tally.line())
+            tally.done.clear()
+            tally.failed.clear()
+            reported = time.monotonic()
+        if not claimed:
+            pruning.when_due()
+            if once:
+                return
+            time.sleep(poll)
+
+
+@dataclass
+class _Pruning:
+    """Prunes what is past its retention every `settings.prune_seconds` (0: never)."""
+
+    uow: Callable[[], SqlUnitOfWork]
+    settings: Settings
+    last: float | None = None
+
+    def when_due(self) -> None:
+        every = self.settings.prune_seconds
+        if every <= 0 or (self.last is not None and time.monotonic() - self.last < every):
+            return
+        self.last = time.monotonic()
+        gone = prune(self.uow(), self.settings.retention, _now())
+        if any(gone.values()):
+            click.echo(
+                f"{_now().isoformat(timespec='seconds')} pruned {gone['events']} event(s), "
+                f"{gone['webhook_deliveries']} webhook delivery(ies)",
+                err=True,
+            )

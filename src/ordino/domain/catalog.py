@@ -1,7 +1,14 @@
-"""Products: what can be sold, identified by the caller's SKU."""
+"""Products: what can be sold, identified by the caller's SKU, with attributes (the
+caller's key/values: colour, size, brand), and how a search finds them.
+
+A search's text is cut into words (letters and digits, casefolded); a product is
+found when each word begins one of its terms: the words of its SKU, its name and its
+attributes' values. Attributes are matched whole (`colour` equal to `red`).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,6 +22,44 @@ class Product:
     name: str
     weight_kg: Decimal | None = None
     prices: dict[str, Decimal] = field(default_factory=dict)  # currency -> unit price
+    attributes: dict[str, str] = field(default_factory=dict)  # name -> value
+
+
+MAX_ATTRIBUTES = 50
+MAX_TERM = 64  # characters of a term kept (and of a query's word)
+MAX_WORDS = 10  # of a query
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` as a search sees them: runs of letters and digits,
+    casefolded (`Straße` is `strasse`), at most MAX_TERM characters each."""
+    return [word[:MAX_TERM] for word in _WORD.findall(text.casefold())]
+
+
+def search_terms(product: Product) -> set[str]:
+    """What finds the product: the words of its SKU, its name, its attributes' values."""
+    texts = [product.sku, product.name, *product.attributes.values()]
+    return {word for text in texts for word in words(text)}
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    """Products whose terms each word begins, with each attribute equal to its value,
+    after the SKU `after` (the cursor), in SKU order."""
+
+    words: tuple[str, ...] = ()
+    attributes: tuple[tuple[str, str], ...] = ()
+    after: str | None = None
+
+    @classmethod
+    def of(
+        cls, text: str = "", attributes: Sequence[tuple[str, str]] = (), after: str | None = None
+    ) -> ProductQuery:
+        asked = tuple(dict.fromkeys(words(text)))
+        if len(asked) > MAX_WORDS:
+            raise InvalidInput.of("q", f"at most {MAX_WORDS} words")
+        return cls(asked, tuple(dict.fromkeys(attributes)), after)
 
 
 def refuse_unknown_skus(skus: Sequence[str], known: Set[str], what: str) -> None:

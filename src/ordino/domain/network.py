@@ -39,6 +39,18 @@ class Location:
     returns: bool
 
 
+@dataclass(frozen=True)
+class LocationQuery:
+    """Locations of a type, in a country, that take pickups, that ship (each when
+    given), after the id `after` (the cursor), in id order."""
+
+    type: LocationType | None = None
+    country: str | None = None
+    pickup: bool | None = None
+    ships: bool | None = None
+    after: str | None = None
+
+
 def address_fields(a: Address) -> dict[str, Any]:
     """An address's fields as documents and rows hold them."""
     return {

@@ -19,6 +19,7 @@ from typing import Any
 
 import highspy
 
+from ordino.engines.highs import quiet_highs
 from ordino.engines.optimiser import (
     Assignment,
     Candidate,
@@ -57,8 +58,7 @@ def exact(
 class _Model:
     def __init__(self, problem: SourcingProblem, candidates: tuple[Candidate, ...]) -> None:
         self.problem, self.candidates = problem, candidates
-        self.h = highspy.Highs()  # type: ignore[no-untyped-call]
-        self.h.setOptionValue("output_flag", False)
+        self.h = quiet_highs()
         self.h.setOptionValue("threads", 1)
         self.h.setOptionValue("random_seed", 0)
         self.x: dict[tuple[int, int], Any] = {}

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.catalog import Product
-from ordino.domain.network import Location, location_document
+from ordino.domain.network import Location, LocationQuery, location_document
 from ordino.errors import NotFound
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
@@ -62,3 +62,14 @@ def get_location(location_id: str, uow: UnitOfWork) -> dict[str, Any]:
     if location is None:
         raise NotFound(f"no location {location_id}", extra={"location_id": location_id})
     return location_document(location)
+
+
+def list_locations(
+    query: LocationQuery, limit: int, uow: UnitOfWork
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of locations in id order, and the cursor of the next (None at the end)."""
+    with uow:
+        found = uow.network.find(query, limit + 1)
+    page = found[:limit]
+    cursor = page[-1].id if len(found) > limit else None
+    return [location_document(location) for location in page], cursor

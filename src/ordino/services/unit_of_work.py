@@ -19,7 +19,7 @@ from ordino.domain.availability import AvailabilityView
 from ordino.domain.backorders import WaitingLine
 from ordino.domain.breaches import Breach
 from ordino.domain.carriers import CarrierService
-from ordino.domain.catalog import Product
+from ordino.domain.catalog import Product, ProductQuery
 from ordino.domain.changes import Recorded
 from ordino.domain.channels import Channel
 from ordino.domain.configuration import ConfigurationChange, ConfigurationKind
@@ -32,7 +32,7 @@ from ordino.domain.holds import Hold, HoldRule
 from ordino.domain.idempotency import StoredAnswer
 from ordino.domain.inventory import Discrepancy, Floor, Position, Reservation
 from ordino.domain.jobs import DeadJob, Job
-from ordino.domain.network import Location
+from ordino.domain.network import Location, LocationQuery
 from ordino.domain.operations import CapacityTaken
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.orders import Order
@@ -55,6 +55,7 @@ class Catalog(Protocol):
     def known(self, skus: Iterable[str]) -> set[str]: ...
     def currencies(self, skus: Iterable[str]) -> dict[str, frozenset[str]]: ...
     def weights(self, skus: Iterable[str]) -> dict[str, Decimal]: ...
+    def search(self, query: ProductQuery, limit: int) -> list[Product]: ...
     def names(self, skus: Iterable[str]) -> dict[str, str]: ...
 
 
@@ -64,6 +65,7 @@ class Network(Protocol):
     def all(self) -> list[Location]: ...
     def is_empty(self) -> bool: ...
     def known(self, location_ids: Iterable[str]) -> set[str]: ...
+    def find(self, query: LocationQuery, limit: int) -> list[Location]: ...
 
 
 class Inventory(Protocol):

@@ -130,6 +130,7 @@ def product_view(product: Product) -> dict[str, Any]:
         "name": product.name,
         "weight_kg": None if product.weight_kg is None else str(product.weight_kg),
         "prices": {currency: str(amount) for currency, amount in sorted(product.prices.items())},
+        "attributes": dict(sorted(product.attributes.items())),
     }
 
 

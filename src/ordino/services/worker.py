@@ -11,6 +11,7 @@ inside the claim's transaction: a slow handler holds no lock, only its lease.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +25,28 @@ log = logging.getLogger("ordino.worker")
 Handler = Callable[[Mapping[str, Any], datetime], None]
 
 
+@dataclass
+class Tally:
+    """What a worker ran, by kind of job: done, and failed (to be tried again, or dead)."""
+
+    done: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ran(self) -> int:
+        return self.done.total() + self.failed.total()
+
+    def line(self) -> str:
+        """One line: `4 jobs: 2 done (a 1, b 1), 2 failed (c 2)`."""
+
+        def kinds(counts: Counter[str]) -> str:
+            return ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
+
+        parts = [f"{self.done.total()} done ({kinds(self.done)})" if self.done else ""]
+        parts.append(f"{self.failed.total()} failed ({kinds(self.failed)})" if self.failed else "")
+        return f"{self.ran} jobs: " + ", ".join(part for part in parts if part)
+
+
 @dataclass(frozen=True)
 class Worker:
     name: str  # unique among the workers running: it holds the leases
@@ -34,9 +57,10 @@ class Worker:
     backoff: Backoff = field(default_factory=Backoff)
     batch: int = 10
 
-    def run_once(self) -> int:
+    def run_once(self, tally: Tally | None = None) -> int:
         """Claim the due jobs (up to a batch) and run them; how many were claimed.
-        Claiming that fails (the database gone) claims nothing: the next look tries."""
+        `tally` counts them by kind, done or failed. Claiming that fails (the
+        database gone) claims nothing: the next look tries."""
         uow = self.uow()
         try:
             with uow:
@@ -46,39 +70,49 @@ class Worker:
             log.exception("claiming jobs failed")
             return 0
         for job in claimed:
-            self._run(job)
+            done = self._run(job)
+            if tally is not None:
+                (tally.done if done else tally.failed)[job.kind] += 1
         return len(claimed)
 
-    def run_until_idle(self, most: int = 1_000) -> int:
+    def run_until_idle(self, most: int = 1_000, tally: Tally | None = None) -> int:
         """Run batches until none is due (at most `most` batches); how many jobs ran."""
         ran = 0
         for _ in range(most):
-            claimed = self.run_once()
+            claimed = self.run_once(tally)
             ran += claimed
             if not claimed:
                 break
         return ran
 
-    def _run(self, job: Job) -> None:
+    def _run(self, job: Job) -> bool:
+        """Run the job; False when it failed."""
         handler = self.handlers.get(job.kind)
         if handler is None:
             self._failed(job, f"no handler for jobs of kind {job.kind}", dead=True)
-            return
+            return False
         if job.attempts > job.max_attempts:  # its workers died holding it, each time
             self._failed(job, "the job's leases ran out more times than it has attempts", True)
-            return
+            return False
         try:
             handler(job.payload, self.clock())
         except Exception as error:  # any failure of the work: tried again later
-            log.exception("job %s (%s) failed, attempt %d", job.id, job.kind, job.attempts)
+            log.debug("job %s (%s) failed", job.id, job.kind, exc_info=True)
             self._failed(job, f"{type(error).__name__}: {error}", job.attempts >= job.max_attempts)
-            return
+            return False
         self._settle(job, lambda uow: uow.jobs.done(job.id, self.name))
+        return True
 
     def _failed(self, job: Job, error: str, dead: bool) -> None:
+        """Record the failure, and log it in one line (the traceback at DEBUG level)."""
         now = self.clock()
         retry_at = None if dead else now + self.backoff.wait(job.attempts)
         self._settle(job, lambda uow: uow.jobs.failed(job.id, self.name, error, now, retry_at))
+        if retry_at is None:
+            log.error("job %s (%s) failed, dead: %s", job.id, job.kind, error)
+        else:
+            again = f"attempt {job.attempts} of {job.max_attempts}, again at {retry_at:%H:%M:%S}"
+            log.error("job %s (%s) failed, %s: %s", job.id, job.kind, again, error)
 
     def _settle(self, job: Job, record: Callable[[UnitOfWork], bool]) -> None:
         """Record how the job went. If that fails (the database gone), the job keeps

@@ -1,23 +1,41 @@
-"""Products and locations: upserts keyed by the caller's ids."""
+"""Products and locations: upserts keyed by the caller's ids, and their searches.
+
+A product search goes in through an index for each condition (a word's range of
+`product_terms`, an attribute's entry in `product_attributes`) and pages by SKU
+(keyset: after the last SKU seen), so a page costs what matches, never the whole
+catalogue; locations page by id the same way.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Select, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.catalog import Product
+from ordino.domain.catalog import Product, ProductQuery, search_terms
 from ordino.domain.changes import ChangeLog
 from ordino.domain.geo import Point
 from ordino.domain.money import from_minor, to_minor
-from ordino.domain.network import Address, Location, LocationType, address_fields
+from ordino.domain.network import (
+    Address,
+    Location,
+    LocationQuery,
+    LocationType,
+    address_fields,
+)
 from ordino.errors import LostRace
 from ordino.store.dialect import one_of
-from ordino.store.tables import locations, product_prices, products
+from ordino.store.tables import (
+    locations,
+    product_attributes,
+    product_prices,
+    product_terms,
+    products,
+)
 
 _CHUNK = 10_000
 
@@ -57,20 +75,26 @@ class SqlCatalog:
             products.c.sku == product.sku,
             {"sku": product.sku, "name": product.name, "weight_g": weight_g, "updated_at": now},
         )
-        self.connection.execute(delete(product_prices).where(product_prices.c.sku == product.sku))
-        if product.prices:
-            self.connection.execute(
-                insert(product_prices),
-                [
-                    {
-                        "sku": product.sku,
-                        "currency": currency,
-                        "amount_minor": to_minor(amount, currency),
-                    }
-                    for currency, amount in sorted(product.prices.items())
-                ],
-            )
+        prices = [
+            {"sku": product.sku, "currency": currency, "amount_minor": to_minor(amount, currency)}
+            for currency, amount in sorted(product.prices.items())
+        ]
+        attributes = [
+            {"sku": product.sku, "name": name, "value": value}
+            for name, value in sorted(product.attributes.items())
+        ]
+        terms = [{"term": term, "sku": product.sku} for term in sorted(search_terms(product))]
+        self._replace(product_prices, product.sku, prices, created)
+        self._replace(product_attributes, product.sku, attributes, created)
+        self._replace(product_terms, product.sku, terms, created)
         return created
+
+    def _replace(self, table: Any, sku: str, rows: list[dict[str, Any]], created: bool) -> None:
+        """A product's rows of `table` become `rows` (a new product has none to delete)."""
+        if not created:
+            self.connection.execute(delete(table).where(table.c.sku == sku))
+        if rows:
+            self.connection.execute(insert(table), rows)
 
     def weights(self, skus: Iterable[str]) -> dict[str, Decimal]:
         """The weight of each SKU that has one."""
@@ -88,14 +112,8 @@ class SqlCatalog:
             select(product_prices.c.currency, product_prices.c.amount_minor).where(
                 product_prices.c.sku == sku
             )
-        )
-        weight = None if row.weight_g is None else Decimal(row.weight_g) / 1000
-        return Product(
-            row.sku,
-            row.name,
-            weight,
-            {p.currency: from_minor(p.amount_minor, p.currency) for p in prices},
-        )
+        ).all()
+        return self._products([row], {sku: prices})[0]
 
     def known(self, skus: Iterable[str]) -> set[str]:
         return _existing(self.connection, products.c.sku, skus)
@@ -120,6 +138,67 @@ class SqlCatalog:
             one_of(self.connection, products.c.sku, wanted)
         )
         return {row.sku: row.name for row in self.connection.execute(query)}
+
+    def search(self, query: ProductQuery, limit: int) -> list[Product]:
+        """Up to `limit` products matching `query`, in SKU order after its cursor."""
+        found = select(products).order_by(products.c.sku).limit(limit)
+        for condition in _product_conditions(query):
+            found = found.where(condition)
+        rows = self.connection.execute(found).all()
+        skus = [row.sku for row in rows]
+        prices: dict[str, list[Any]] = {sku: [] for sku in skus}
+        if skus:
+            chosen = select(product_prices).where(product_prices.c.sku.in_(skus))
+            for price in self.connection.execute(chosen):
+                prices[price.sku].append(price)
+        return self._products(rows, prices)
+
+    def _products(self, rows: Sequence[Any], prices: Mapping[str, Iterable[Any]]) -> list[Product]:
+        """The products of `rows` with their prices and attributes (one query for all)."""
+        attributes: dict[str, dict[str, str]] = {row.sku: {} for row in rows}
+        if rows:
+            chosen = select(product_attributes).where(product_attributes.c.sku.in_(attributes))
+            for attribute in self.connection.execute(chosen):
+                attributes[attribute.sku][attribute.name] = attribute.value
+        return [
+            Product(
+                row.sku,
+                row.name,
+                None if row.weight_g is None else Decimal(row.weight_g) / 1000,
+                {p.currency: from_minor(p.amount_minor, p.currency) for p in prices[row.sku]},
+                attributes[row.sku],
+            )
+            for row in rows
+        ]
+
+
+def _product_conditions(query: ProductQuery) -> list[ColumnElement[bool]]:
+    """One condition per word (a range of terms: the words it begins) and per attribute,
+    each a lookup in its index."""
+    conditions: list[ColumnElement[bool]] = [
+        products.c.sku.in_(
+            select(product_terms.c.sku).where(
+                product_terms.c.term >= word, product_terms.c.term < _next_after(word)
+            )
+        )
+        for word in query.words
+    ]
+    conditions += [
+        products.c.sku.in_(
+            select(product_attributes.c.sku).where(
+                product_attributes.c.name == name, product_attributes.c.value == value
+            )
+        )
+        for name, value in query.attributes
+    ]
+    if query.after is not None:
+        conditions.append(products.c.sku > query.after)
+    return conditions
+
+
+def _next_after(prefix: str) -> str:
+    """The least string above every string that begins with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 class SqlNetwork:
@@ -165,6 +244,21 @@ class SqlNetwork:
     def all(self) -> list[Location]:
         query = select(locations).order_by(locations.c.id)
         return [_location(row) for row in self.connection.execute(query)]
+
+    def find(self, query: LocationQuery, limit: int) -> list[Location]:
+        """Up to `limit` locations matching `query`, in id order after its cursor."""
+        found: Select[Any] = select(locations).order_by(locations.c.id).limit(limit)
+        if query.type is not None:
+            found = found.where(locations.c.type == str(query.type))
+        if query.country is not None:
+            found = found.where(locations.c.country == query.country)
+        if query.pickup is not None:
+            found = found.where(locations.c.pickup == query.pickup)
+        if query.ships is not None:
+            found = found.where(locations.c.ships == query.ships)
+        if query.after is not None:
+            found = found.where(locations.c.id > query.after)
+        return [_location(row) for row in self.connection.execute(found)]
 
 
 def _location(row: Row[Any]) -> Location:

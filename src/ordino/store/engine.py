@@ -32,14 +32,27 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def display_url(url: str) -> str:
+    """The URL to print: its password hidden."""
+    return make_url(normalise_url(url)).render_as_string(hide_password=True)
+
+
 def make_engine(url: str, pool_size: int = 10) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     # No overflow: a process never holds more than `pool_size` connections, so
     # N processes stay within the server's max_connections; requests queue instead.
+    # Pre-ping: a connection the server dropped (a restart, a failover, an idle
+    # timeout) is found before a request uses it, and replaced, instead of failing
+    # that request; it costs a round trip per checkout.
     engine = create_engine(
-        url, pool_size=pool_size, max_overflow=0, pool_timeout=60, hide_parameters=True
+        url,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=60,
+        pool_pre_ping=True,
+        hide_parameters=True,
     )
     event.listen(engine, "handle_error", _without_values)
     return engine
@@ -84,6 +97,13 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def connect_once(engine: Engine) -> None:
+    """Connect and let go: a database that cannot be used fails here (OperationalError),
+    before a command starts its work or says that it has."""
+    with engine.connect():
+        pass
 
 
 def analyze(engine: Engine) -> None:

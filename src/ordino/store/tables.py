@@ -83,6 +83,32 @@ product_prices = Table(
     Column("amount_minor", BigInteger, nullable=False),
 )
 
+# A product's attributes (the caller's key/values), and the words that find it in a
+# search (ordino.domain.catalog.search_terms). Both indexed for the search's ways in:
+# an attribute by name and value, a word as a prefix of terms; a search reads what
+# matches, never the whole catalogue.
+product_attributes = Table(
+    "product_attributes",
+    metadata,
+    Column("sku", String(64), ForeignKey("products.sku"), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Index("ix_product_attributes_value", "name", "value", "sku"),
+)
+
+product_terms = Table(
+    "product_terms",
+    metadata,
+    # In code point order on PostgreSQL too ("C"), so that a prefix is a range of the
+    # index whatever the database's collation (SQLite compares that way already).
+    Column(
+        "term", String(64).with_variant(String(64, collation="C"), "postgresql"), primary_key=True
+    ),
+    Column("sku", String(64), ForeignKey("products.sku"), primary_key=True),
+    # A product's terms: probed by a search with several conditions, replaced on a put.
+    Index("ix_product_terms_sku", "sku", "term"),
+)
+
 locations = Table(
     "locations",
     metadata,

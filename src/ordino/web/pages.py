@@ -21,6 +21,7 @@ from ordino.web import (
     routes_customer,
     routes_dashboard,
     routes_exceptions,
+    routes_home,
     routes_inventory,
     routes_servicing,
     routes_store,
@@ -102,6 +103,7 @@ def install(app: FastAPI, secret: str) -> None:
     app.include_router(routes_configuration.router)
     app.include_router(routes_dashboard.router)
     app.include_router(routes_customer.router)
+    app.include_router(routes_home.router)
     app.include_router(routes_access.router)
     app.add_exception_handler(SignInNeeded, _to_sign_in)
     app.add_exception_handler(NotAllowed, _not_allowed)

@@ -57,10 +57,11 @@ def language_of(request: Request) -> str:
     """`?lang=` if given (kept for the visit), else the one chosen earlier in the
     visit, else the best of the browser's languages we have."""
     asked = request.query_params.get("lang")
+    session = request.session if "session" in request.scope else {}  # "/" has none
     if asked in LANGUAGES:
-        request.session["lang"] = asked
+        session["lang"] = asked
         return asked
-    if (kept := request.session.get("lang")) in LANGUAGES:
+    if (kept := session.get("lang")) in LANGUAGES:
         return str(kept)
     header = request.headers.get("accept-language", "")
     preferred = [part.split(";")[0].strip().replace("-", "_") for part in header.split(",")]

@@ -1,7 +1,9 @@
-"""Stock in the console: a SKU across the network (on hand, reserved, available at
-each location; supply on its way with its dates; what each availability view
-sells), a location's positions, and a position's recent movements. A store
-associate (a user or key scoped to a store) sees their own store's only."""
+"""Stock in the console: products found by words and attributes, each with what it
+sells through a view and the nearest pickup locations that have it (a page at a
+time); a SKU across the network (on hand, reserved, available at each location;
+supply on its way with its dates; what each availability view sells), a location's
+positions, and a position's recent movements. A store associate (a user or key
+scoped to a store) sees their own store's positions only."""
 
 from __future__ import annotations
 
@@ -11,9 +13,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ordino.domain.access import Permission
+from ordino.domain.catalog import ProductQuery
 from ordino.domain.supply import SupplyQuery
-from ordino.errors import OrdinoError
+from ordino.errors import InvalidInput, OrdinoError
 from ordino.services import availability, inventory, supply
+from ordino.services.availability import Near
+from ordino.services.product_search import ProductSearch, search_products
 from ordino.web.rendering import render
 from ordino.web.session import NotAllowed, Principal, allowed, csrf_token
 
@@ -26,15 +31,43 @@ def stock(request: Request, sku: str = "", location: str = "") -> Response:
     location = who.location_id or location
     context: dict[str, Any] = {"who": who, "csrf": csrf_token(request), "sku": sku}
     context["location"] = location
+    context["search"] = search = {k: request.query_params.get(k, "").strip() for k in SEARCH}
+    context["view_names"] = [v["name"] for v in availability.list_views(request.app.state.uow())]
     try:
-        if sku:
+        if search["q"] or search["attribute"]:
+            context["found"] = _search(request, search)
+        elif sku:
             context |= _sku(request, sku.strip(), who.location_id)
         elif location:
             context["positions"] = inventory.at_location(location, request.app.state.uow())
     except OrdinoError as error:
         context["problem"] = str(error)
-        return render(request, "console/inventory.html", context, 404)
+        status = 422 if isinstance(error, InvalidInput) else 404
+        return render(request, "console/inventory.html", context, status)
     return render(request, "console/inventory.html", context)
+
+
+SEARCH = ("q", "attribute", "view", "postal_code", "country", "in_stock", "limit", "cursor")
+PAGE = 25
+
+
+def _search(request: Request, form: dict[str, str]) -> dict[str, Any]:
+    """A page of products found by the form's words and attribute (`name:value`)."""
+    attributes = []
+    if form["attribute"]:
+        name, _, value = form["attribute"].partition(":")
+        if not name.strip() or not value.strip():
+            raise InvalidInput.of("attribute", f"give name:value, not {form['attribute']!r}")
+        attributes.append((name.strip(), value.strip()))
+    query = ProductQuery.of(form["q"], attributes, form["cursor"] or None)
+    limit = min(int(form["limit"]), 100) if form["limit"].isdigit() else PAGE
+    near = None
+    if form["postal_code"]:
+        near = Near(None, form["country"].upper() or None, form["postal_code"])
+    in_stock = bool(form["in_stock"])
+    search = ProductSearch(query, max(1, limit), form["view"] or None, None, near, in_stock)
+    state = request.app.state
+    return search_products(search, state.uow(), state.picture, state.clock())
 
 
 @router.get("/{location_id}/{sku}")

@@ -1,0 +1,50 @@
+"""What the commands share: the database option, and how a database that cannot be
+used is told (one line, exit code 3) instead of a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from sqlalchemy.exc import OperationalError
+
+from ordino.store.engine import DEFAULT_URL, display_url
+
+DATABASE_URL = "ordino.database_url"  # where a command's context keeps the URL it uses
+UNUSABLE_DATABASE = 3  # the exit code
+
+
+def remember_database(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    """An option's callback: keep the URL, to name it should it not work."""
+    if value is not None:
+        ctx.meta[DATABASE_URL] = value
+    return value
+
+
+database_option = click.option(
+    "--database-url",
+    envvar="ORDINO_DATABASE_URL",
+    default=DEFAULT_URL,
+    show_default=True,
+    callback=remember_database,
+    help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (env ORDINO_DATABASE_URL).",
+)
+
+
+class UnusableDatabase(click.ClickException):
+    exit_code = UNUSABLE_DATABASE
+
+
+class Commands(click.Group):
+    """A group whose commands, when their database cannot be used (it is not there,
+    the server is down, the file cannot be opened), end with one line naming it and
+    what the database said, and exit code 3."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OperationalError as error:
+            url = ctx.meta.get(DATABASE_URL)
+            where = f" {display_url(url)}" if url else ""
+            said = " ".join(str(error.orig).split())  # psycopg's messages span lines
+            raise UnusableDatabase(f"cannot use the database{where}: {said}") from None

@@ -1,0 +1,94 @@
+"""Product search at catalogue scale: it goes in through indexes and pages, and reads
+availability for its page only (the scale target is 100,000 SKUs x 1,000 locations:
+nothing may load the catalogue or its stock)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+
+from ordino.domain.catalog import ProductQuery
+from ordino.services.network import put_products
+from ordino.services.picture import StockPicture
+from ordino.services.product_search import ProductSearch, search_products
+from ordino.store.uow import SqlUnitOfWork
+from tests.builders import a_product
+from tests.conftest import Clock
+from tests.service.support import with_stock
+
+SKUS = [f"JKT-{n}" for n in range(1, 6)]
+
+
+def test_availability_is_read_for_the_page_only(uow: SqlUnitOfWork, clock: Clock) -> None:
+    with_stock(uow, clock(), {("DC-BER", sku): 3 for sku in SKUS})
+    picture = StockPicture()
+
+    page = search_products(ProductSearch(ProductQuery.of("jkt"), limit=2), uow, picture, clock())
+
+    assert [item["sku"] for item in page["items"]] == ["JKT-1", "JKT-2"]
+    assert [item["availability"]["available"] for item in page["items"]] == [3, 3]
+    assert page["next_cursor"] == "JKT-2"
+    assert sorted(picture.cached(SKUS)) == ["JKT-1", "JKT-2"]  # nothing else was read
+
+
+def test_in_stock_reads_a_bounded_number_of_candidates_and_says_where_it_stopped(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    skus = [f"SKU-{n:02d}" for n in range(1, 31)]
+    with_stock(uow, clock(), {("DC-BER", sku): 0 for sku in skus[:-1]} | {("DC-BER", "SKU-30"): 2})
+    picture = StockPicture()
+    search = ProductSearch(ProductQuery.of("sku"), limit=2, in_stock=True)
+
+    page = search_products(search, uow, picture, clock())
+
+    # Five rounds of two candidates, none in stock: the page is empty, and the cursor
+    # continues after the last one read.
+    assert (page["items"], page["next_cursor"]) == ([], "SKU-10")
+    assert sorted(picture.cached(skus)) == skus[:10]
+    rest = ProductSearch(ProductQuery.of("sku", after="SKU-20"), limit=2, in_stock=True)
+    found = search_products(rest, uow, picture, clock())
+    assert ([item["sku"] for item in found["items"]], found["next_cursor"]) == (["SKU-30"], None)
+
+
+QUERIES = [
+    ProductQuery.of("rain"),
+    ProductQuery.of("rain jack", after="JKT-0100"),
+    ProductQuery.of("", [("colour", "red")]),
+    ProductQuery.of("jacket", [("colour", "red"), ("size", "M")], "JKT-0100"),
+    ProductQuery.of("", after="JKT-0100"),
+]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+def test_a_search_reads_through_indexes_never_a_whole_table(
+    uow: SqlUnitOfWork, engine: Engine, clock: Clock, query: ProductQuery
+) -> None:
+    products = [
+        a_product(f"JKT-{n:04d}", name="Rain jacket", attributes={"colour": "red", "size": "M"})
+        for n in range(300)
+    ]
+    put_products(products, uow, clock())
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    statements: list[tuple[str, Any]] = []
+
+    def keep(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().startswith("SELECT") and "FROM products" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    with uow:
+        found = uow.catalog.search(query, 21)
+    event.remove(engine, "before_cursor_execute", keep)
+
+    assert len(found) == 21
+    [(statement, parameters)] = statements
+    with engine.connect() as connection:
+        plan = [
+            row[-1]
+            for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        ]
+    assert [step for step in plan if step.startswith("SCAN")] == [], plan
