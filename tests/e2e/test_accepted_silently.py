@@ -102,7 +102,13 @@ def test_a_cursor_no_page_gave_is_refused(api: TestClient, clock: Clock) -> None
     following = api.get("/v1/orders", params={"limit": 2, "cursor": first["next_cursor"]})
     made_up = api.get("/v1/orders", params={"cursor": "zzz"})
     no_such_supply = api.get("/v1/supply", params={"cursor": "PO-NONE"})
+    no_such_product = api.get("/v1/products", params={"cursor": "SKU-0"})
+    no_such_location = api.get("/v1/locations", params={"cursor": "DC-AAA"})
+    a_product = api.get("/v1/products", params={"cursor": "SKU-1"})
 
     assert [o["external_id"] for o in following.json()["items"]] == ["W-0"]
     assert fields(made_up) == ["cursor"]
     assert fields(no_such_supply) == ["cursor"]
+    assert fields(no_such_product) == ["cursor"]
+    assert fields(no_such_location) == ["cursor"]
+    assert [p["sku"] for p in a_product.json()["items"]] == ["SKU-2"]
