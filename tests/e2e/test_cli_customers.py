@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import getpass
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -78,3 +80,24 @@ def test_an_erasure_asks_first_then_erases_as_the_user_at_the_terminal(
     assert (recorded["orders"], recorded["erased_by"]) == ([order_id], f"cli:{getpass.getuser()}")
     assert rows(engine, orders)[0]["customer_email"] == "erased@erased.invalid"
     assert again.exit_code == 1 and f"no order {order_id}" in again.output
+
+
+def test_the_customers_commands_load_whichever_module_python_starts_from() -> None:
+    """`ordino customers` is a command of its own: importing it first, or running the
+    CLI as a module, loads without a circular import."""
+    first = subprocess.run(
+        [sys.executable, "-c", "import ordino.cli.customers"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    as_module = subprocess.run(
+        [sys.executable, "-m", "ordino.cli.main", "customers", "--help"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+
+    assert (first.returncode, first.stderr) == (0, "")
+    assert as_module.returncode == 0, as_module.stderr
+    assert "export" in as_module.stdout and "erase" in as_module.stdout

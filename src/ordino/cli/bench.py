@@ -20,21 +20,16 @@ from sqlalchemy import Engine, select
 
 from ordino.cli.bench_network import NetworkShape, load
 from ordino.cli.load import Outcome, Server, post_all, run, running_server
+from ordino.cli.options import database_option
 from ordino.domain.catalog import Product
 from ordino.domain.feeds import Count, Source
 from ordino.services.check import check_inventory
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_product
-from ordino.store.engine import DEFAULT_URL, analyze, make_engine
+from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
 
-database_option = click.option(
-    "--database-url",
-    envvar="ORDINO_DATABASE_URL",
-    default=DEFAULT_URL,
-    show_default=True,
-)
 json_option = click.option(
     "--json",
     "json_path",

@@ -31,8 +31,9 @@ from typing import Any
 import click
 from sqlalchemy import Engine, case, func, select
 
-from ordino.cli.bench import bench, database_option, json_option, load_network, machine, report
+from ordino.cli.bench import bench, json_option, load_network, machine, report
 from ordino.cli.load import run, running_server
+from ordino.cli.options import database_option
 from ordino.cli.simulate_traffic import Run, play
 from ordino.cli.traffic import Plan
 from ordino.engines.traffic import FINAL, Behaviour, Catalogue, Destination, Product, Site

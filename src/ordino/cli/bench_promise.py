@@ -19,9 +19,10 @@ from typing import Any
 import click
 from sqlalchemy import Engine
 
-from ordino.cli.bench import bench, database_option, json_option, machine, report
+from ordino.cli.bench import bench, json_option, machine, report
 from ordino.cli.bench_stock import locations_option, network_shape, skus_option
 from ordino.cli.load import at_rate, run, running_server
+from ordino.cli.options import database_option
 from ordino.domain.calendar import WEEKDAYS
 from ordino.domain.carriers import service_from_document
 from ordino.domain.network import LocationType

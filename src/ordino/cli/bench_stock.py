@@ -19,9 +19,10 @@ from pathlib import Path
 import click
 from sqlalchemy import Engine
 
-from ordino.cli.bench import bench, database_option, json_option, machine, report
+from ordino.cli.bench import bench, json_option, machine, report
 from ordino.cli.bench_network import NetworkShape, load
 from ordino.cli.load import at_rate, post_all, run, running_server
+from ordino.cli.options import database_option
 from ordino.domain.changes import Change
 from ordino.domain.feeds import Adjustment, Source
 from ordino.services.availability import put_view

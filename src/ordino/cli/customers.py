@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ordino.cli.main import database_option
+from ordino.cli.options import database_option
 from ordino.errors import OrdinoError
 from ordino.services.customer_data import CustomerRef, erase_customer, export_customer
 from ordino.store.engine import make_engine

@@ -12,6 +12,7 @@ import click
 from sqlalchemy import Engine
 
 from ordino.cli import serving
+from ordino.cli.options import database_option
 from ordino.config import Settings
 from ordino.domain.access import Role
 from ordino.errors import AlreadyExists, InvalidInput, NotFound
@@ -24,16 +25,8 @@ from ordino.services.retention import prune as prune_kept
 from ordino.services.transit_models import UnreadableModel, load_model
 from ordino.services.users import create_user, disable_user, list_users, set_password
 from ordino.store import migrate
-from ordino.store.engine import DEFAULT_URL, make_engine, normalise_url
+from ordino.store.engine import make_engine, normalise_url
 from ordino.store.uow import SqlUnitOfWork
-
-database_option = click.option(
-    "--database-url",
-    envvar="ORDINO_DATABASE_URL",
-    default=DEFAULT_URL,
-    show_default=True,
-    help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (env ORDINO_DATABASE_URL).",
-)
 
 
 def _now() -> datetime:
@@ -334,7 +327,9 @@ def check(database_url: str) -> None:
     sys.exit(1)
 
 
-def _register_bench() -> None:
+def _register_commands() -> None:
+    """The command groups that live in modules of their own (imported here, late:
+    they import what `main` does not need to start)."""
     from ordino.cli import (  # noqa: F401, PLC0415
         bench_orchestration,
         bench_promise,
@@ -359,4 +354,7 @@ def _register_bench() -> None:
     main.add_command(customers)
 
 
-_register_bench()
+_register_commands()
+
+if __name__ == "__main__":
+    main()

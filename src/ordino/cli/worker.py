@@ -15,7 +15,7 @@ from functools import partial
 import click
 
 from ordino.broker.http import post_json
-from ordino.cli.bench import database_option
+from ordino.cli.options import database_option
 from ordino.config import Settings
 from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
