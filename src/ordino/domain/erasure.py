@@ -11,8 +11,11 @@ stays: amounts, currencies,
 lines (SKUs, quantities, prices), dates, statuses, the country, the region and the
 postal area (the first `POSTAL_AREA` characters of the postal code: a region for
 reports and tax, not a street), locations, carriers and tracking numbers, who did
-what (keys, users). Any value of the customer's found in other text (a note that
-quotes their phone) is replaced as well.
+what (keys, users). A name, e-mail or phone goes by its key wherever the code
+writes one (`customer_name`, `customer_email`, ...), whatever its length; any value
+of the customer's found in other text (a note that quotes their phone) is replaced
+as well, except in identifiers and codes (SKUs, location ids, order numbers,
+tracking numbers), of which a one-word name may be a part.
 
 Pure: the use case loads, erases with these functions, and writes back.
 """
@@ -37,6 +40,29 @@ POSTAL_AREA = 3
 _SHORTEST = 4
 _ADDRESSES = ("ship_to", "bill_to")
 _FREE_TEXT = ("reason", "note")
+# Every key the code writes a person's name, e-mail or phone under, outside the
+# customer and the addresses (the release's `customer_name`, the pickup's
+# `customer_email`), and the distances to the customer (from three known places
+# they would place them): replaced whatever their length, short names included.
+_BY_KEY: dict[str, Any] = {
+    "customer_name": ERASED,
+    "customer_email": ERASED_EMAIL,
+    "email": ERASED_EMAIL,
+    "customer_phone": None,
+    "phone": None,
+    "distance_km": None,
+}
+# Identifiers and codes (SKUs, locations, order numbers, event types): never the
+# customer's words, but a one-word name may be part of one ("IKEA-STORE-1").
+_IDENTIFIERS = frozenset(
+    {"id", "sku", "skus", "subject", "type", "status", "currency", "channel", "service"}
+    | {"carrier", "tracking_number", "pickup_code", "external_id", "order_number"}
+    | {"locations", "orders", "rule", "method", "step", "profile", "strategy"}
+)
+
+
+def _identifier(key: str) -> bool:
+    return key in _IDENTIFIERS or key.endswith(("_id", "_ids"))
 
 
 @dataclass(frozen=True)
@@ -78,7 +104,8 @@ class PersonalData:
 
     def document(self, value: Any) -> Any:
         """A JSON document (an event's data, a stored answer) without the customer:
-        addresses, the customer and free texts by their keys, anything else by value."""
+        addresses, the customer, names, e-mails, phones and free texts by their keys,
+        anything else by value but identifiers."""
         if isinstance(value, dict):
             return {key: self._member(key, member) for key, member in value.items()}
         if isinstance(value, list):
@@ -96,12 +123,12 @@ class PersonalData:
                 "email": ERASED_EMAIL,
                 "name": _erased(value.get("name")),
             }
-        if key in ("customer_email", "email") and isinstance(value, str):
-            return ERASED_EMAIL
-        if key in ("phone", "distance_km"):  # distances to known places would place them
-            return None
+        if key in _BY_KEY and value is not None:
+            return _BY_KEY[key]
         if key in _FREE_TEXT and isinstance(value, str):
             return ERASED
+        if _identifier(key):
+            return value
         return self.document(value)
 
 
