@@ -23,6 +23,7 @@ Pure: the use case loads, erases with these functions, and writes back.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -97,6 +98,15 @@ class PersonalData:
     def text(self, value: str) -> str:
         """`value` with every one of the customer's values in it replaced (any case)."""
         return _replaced(value, self.values)
+
+    def key(self, value: str) -> str:
+        """An idempotency key without the customer: one that holds a value of theirs
+        (`ann@example.org-1`) becomes a random one, unique (it is part of a primary
+        key: two customers' keys must not become one) and not to be traced back to
+        them; any other stays, so a retry under it still gets its answer."""
+        if self.text(value) == value:
+            return value
+        return f"{ERASED}:{secrets.token_hex(16)}"
 
     def free_text(self, value: str) -> str:
         """Free text (`text`), with what people wrote about the orders replaced too."""

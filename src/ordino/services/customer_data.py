@@ -83,14 +83,14 @@ def _erase(uow: UnitOfWork, orders: list[Order], now: datetime, by: str) -> Eras
     for order in orders:
         erase_order(order)
         uow.orders.save(order)
-    events = uow.erasures.rewrite_events(ids, personal)
+    events = uow.erasures.rewrite_events(ids, personal)  # the timeline
     records = {
         "orders": len(orders),
         "holds": sum(len(order.holds) for order in orders),
         "fulfillments": rejected,
         "sourcing_decisions": uow.erasures.rewrite_decisions(ids, personal),
         "events": len(events),
-        "webhook_deliveries": uow.erasures.rewrite_deliveries(events, personal),
+        "webhook_deliveries": uow.erasures.rewrite_deliveries(ids, personal),
         "idempotency_keys": uow.erasures.rewrite_answers(ids, personal),
         "jobs": uow.erasures.rewrite_job_errors(ids, personal),
         "inventory_movements": uow.erasures.rewrite_movements(ids, personal),

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Text, cast, func, insert, or_, select, update
 
 from ordino.domain.erasure import Erasure, PersonalData
-from ordino.domain.events import Event, event_document
+from ordino.domain.events import Event
 from ordino.store.dialect import is_postgresql
 from ordino.store.outbox import RELAY_LOCK
 from ordino.store.tables import (
@@ -66,16 +66,17 @@ class SqlErasures:
             )
         return len(found)
 
-    def rewrite_deliveries(self, events: Sequence[Event], personal: PersonalData) -> int:
-        """Every delivery of these events (delivered or waiting): its body is the event
-        as it is now; what a receiver answered is searched for the customer too."""
-        by_id = {event.id: event for event in events}
+    def rewrite_deliveries(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """Every webhook delivery about the orders (delivered or waiting), found by its
+        subject, so also once retention pruned its event: its body is erased as any
+        document is; what a receiver answered is searched for the customer too."""
         d = webhook_deliveries.c
+        subjects = [f"order/{order_id}" for order_id in order_ids]
         found = self.connection.execute(
-            select(d.id, d.event_id, d.last_error).where(d.event_id.in_(list(by_id)))
+            select(d.id, d.body, d.last_error).where(d.subject.in_(subjects))
         ).all()
         for row in found:
-            body = json.dumps(event_document(by_id[row.event_id]))
+            body = json.dumps(personal.document(json.loads(row.body)))
             error = None if row.last_error is None else personal.free_text(row.last_error)
             self.connection.execute(
                 update(webhook_deliveries).where(d.id == row.id).values(body=body, last_error=error)
@@ -83,16 +84,16 @@ class SqlErasures:
         return len(found)
 
     def rewrite_answers(self, order_ids: Sequence[str], personal: PersonalData) -> int:
-        """The answers kept for idempotency keys that name one of the orders (a retry
-        gets the erased order). A key that itself holds a value of the customer's is
-        rewritten too."""
+        """The answers kept for idempotency keys about the orders (a retry gets the
+        erased order); a key that holds a value of the customer's is replaced
+        (`PersonalData.key`)."""
         k = idempotency_keys.c
         found = self.connection.execute(
-            select(k.scope, k.key, k.body).where(_names(k.body, order_ids))
+            select(k.scope, k.key, k.body).where(k.order_id.in_(order_ids))
         ).all()
         for row in found:
             where = (k.scope == row.scope, k.key == row.key)
-            values = {"body": personal.document(row.body), "key": personal.text(row.key)}
+            values = {"body": personal.document(row.body), "key": personal.key(row.key)}
             self.connection.execute(update(idempotency_keys).where(*where).values(**values))
         return len(found)
 

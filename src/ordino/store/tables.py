@@ -670,6 +670,15 @@ idempotency_keys = Table(
     Column("status", Integer, nullable=False),
     Column("body", Document, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # The order the answer is about (a capture's, a refund's): an erasure finds the
+    # answers of the customer's orders by it.
+    Column("order_id", String(32)),
+    Index(
+        "ix_idempotency_keys_order_id",
+        "order_id",
+        sqlite_where=text("order_id IS NOT NULL"),
+        postgresql_where=text("order_id IS NOT NULL"),
+    ),
 )
 
 api_keys = Table(
@@ -786,6 +795,9 @@ webhook_deliveries = Table(
     Column("subscription_id", String(32), nullable=False),
     Column("event_id", String(32), nullable=False),
     Column("event_type", String(64), nullable=False),
+    # The event's subject (`order/<id>`): an erasure finds an order's deliveries by
+    # it, also once retention has pruned the events themselves.
+    Column("subject", String(128), nullable=False),
     Column("seq", BigInteger, nullable=False),  # the event's place in the outbox
     Column("body", Text, nullable=False),
     Column("delivered_at", UTCDateTime),
@@ -796,6 +808,7 @@ webhook_deliveries = Table(
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("subscription_id", "event_id", name="uq_webhook_deliveries_once"),
     Index("ix_webhook_deliveries_waiting", "subscription_id", "delivered_at", "seq"),
+    Index("ix_webhook_deliveries_subject", "subject"),
 )
 
 # The sandbox payment gateway's own ledger (ordino.gateways.sandbox), as a card
