@@ -59,7 +59,7 @@ def test_waiting_deliveries_of_pruned_events_are_erased_too(
     relay_all(uow, None, T0)
     waiting = len(rows(engine, webhook_deliveries))
     later = T0 + timedelta(days=400)
-    assert prune(uow, YEAR, later)["events"] == 3  # created, note added, cancelled
+    assert prune(uow, YEAR, later).events == 3  # created, note added, cancelled
     assert [e for e in rows(engine, outbox) if e["subject"] == f"order/{order_id}"] == []
     assert _with(engine, "ann@example.org") != []
 

@@ -160,7 +160,7 @@ def prune(database_url: str, events_days: float | None, webhook_log_days: float 
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         gone = prune_kept(SqlUnitOfWork(engine), retention, _now())
-    click.echo(f"pruned {gone['events']} event(s), {gone['webhook_deliveries']} webhook deliveries")
+    click.echo(f"pruned {gone.events} event(s), {gone.webhook_deliveries} webhook deliveries")
 
 
 @main.group()

@@ -329,6 +329,7 @@ class Outbox(Protocol):
     def published(self, ids: Sequence[str], now: datetime) -> None: ...
     def of_subject(self, subject: str) -> list[Event]: ...  # in the order written
     def prune(self, before: datetime, limit: int) -> int: ...  # published, not an open order's
+    def prune_alone(self) -> bool: ...  # no other process prunes (held until commit)
 
 
 class Webhooks(Protocol):

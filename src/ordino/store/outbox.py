@@ -46,6 +46,9 @@ class SqlEvents:
 # the order they were written. An erasure takes the same lock (`ordino.store.erasure`).
 RELAY_LOCK = 0x6F7264696E6F + 1
 _ONE_RELAY = select(func.pg_try_advisory_xact_lock(RELAY_LOCK))
+# One process prunes at a time (`ordino.services.retention`).
+PRUNE_LOCK = 0x6F7264696E6F + 2
+_ONE_PRUNING = select(func.pg_try_advisory_xact_lock(PRUNE_LOCK))
 
 
 class SqlOutbox:
@@ -76,6 +79,11 @@ class SqlOutbox:
             Event(row.id, row.type, row.occurred_at, row.subject, row.data, row.seq)
             for row in self.connection.execute(query)
         ]
+
+    def prune_alone(self) -> bool:
+        """True when no other process prunes, and none will until this commits
+        (PostgreSQL's lock; SQLite has one writer at a time anyway)."""
+        return not is_postgresql(self.connection) or bool(self.connection.scalar(_ONE_PRUNING))
 
     def prune(self, before: datetime, limit: int) -> int:
         """Delete up to `limit` events that happened before `before` and were

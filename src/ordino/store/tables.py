@@ -659,6 +659,13 @@ outbox = Table(
         postgresql_where=text("published_at IS NULL"),
         sqlite_where=text("published_at IS NULL"),
     ),
+    # Retention finds the published events past it (ordino.services.retention).
+    Index(
+        "ix_outbox_published_occurred_at",
+        "occurred_at",
+        postgresql_where=text("published_at IS NOT NULL"),
+        sqlite_where=text("published_at IS NOT NULL"),
+    ),
 )
 
 idempotency_keys = Table(
@@ -809,6 +816,13 @@ webhook_deliveries = Table(
     UniqueConstraint("subscription_id", "event_id", name="uq_webhook_deliveries_once"),
     Index("ix_webhook_deliveries_waiting", "subscription_id", "delivered_at", "seq"),
     Index("ix_webhook_deliveries_subject", "subject"),
+    # Retention finds the accepted deliveries past it (ordino.services.retention).
+    Index(
+        "ix_webhook_deliveries_delivered_at",
+        "delivered_at",
+        postgresql_where=text("delivered_at IS NOT NULL"),
+        sqlite_where=text("delivered_at IS NOT NULL"),
+    ),
 )
 
 # The sandbox payment gateway's own ledger (ordino.gateways.sandbox), as a card

@@ -1,6 +1,6 @@
 """privacy fixes: webhook deliveries name their event's subject and stored answers
 their order, so an erasure finds them by index (also once retention has pruned the
-events)
+events); retention finds what is past it by index
 
 Existing rows are filled in here: a delivery's subject from its body (the event as
 sent); an answer's order from its body (a capture's answer is the order) or, for a
@@ -29,6 +29,26 @@ NOT_NULL_ORDER = sa.text("order_id IS NOT NULL")
 def upgrade() -> None:
     _deliveries_name_their_subject()
     _answers_name_their_order()
+    _retention_by_index()
+
+
+def _retention_by_index() -> None:
+    published = sa.text("published_at IS NOT NULL")
+    op.create_index(
+        "ix_outbox_published_occurred_at",
+        "outbox",
+        ["occurred_at"],
+        sqlite_where=published,
+        postgresql_where=published,
+    )
+    delivered = sa.text("delivered_at IS NOT NULL")
+    op.create_index(
+        "ix_webhook_deliveries_delivered_at",
+        "webhook_deliveries",
+        ["delivered_at"],
+        sqlite_where=delivered,
+        postgresql_where=delivered,
+    )
 
 
 def _deliveries_name_their_subject() -> None:
@@ -78,6 +98,8 @@ def _answers_name_their_order() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_webhook_deliveries_delivered_at", table_name="webhook_deliveries")
+    op.drop_index("ix_outbox_published_occurred_at", table_name="outbox")
     op.drop_index("ix_idempotency_keys_order_id", table_name="idempotency_keys")
     with op.batch_alter_table("idempotency_keys") as batch:
         batch.drop_column("order_id")
