@@ -344,3 +344,22 @@ def test_an_export_holds_every_order_of_the_customer_with_its_timeline(
     [moved] = [e for e in first["timeline"] if e["type"] == "order.address_changed"]
     assert moved["details"]["ship_to"]["line1"] == "Blankeneser Hauptstr. 7"
     assert by_order.json()["orders"] == exported["orders"]
+
+
+def test_an_order_shipped_but_never_marked_delivered_does_not_block_the_erasure(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """Many carriers never confirm a delivery: an order whose every unit left is
+    closed for the erasure; one with units still at a location is not."""
+    shipped = _placed(api, _order_body("W-GRACE-4"), "grace-try-4")
+    work(api, clock)
+    [fo] = order_of(api, shipped["id"])["fulfillments"]
+    parcel = {"carrier": "dhl", "tracking_number": "JD1"}
+    assert api.post(f"/v1/fulfillments/{fo['id']}/shipped", json=parcel).status_code == 200
+    assert order_of(api, shipped["id"])["status"] == "shipped"
+
+    response = api.post("/v1/customer-data/erasures", json={"email": EMAIL})
+
+    assert response.status_code == 201, response.text
+    assert response.json()["orders"] == [shipped["id"]]
+    assert order_of(api, shipped["id"])["customer"]["email"] == "erased@erased.invalid"

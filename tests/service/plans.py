@@ -2,8 +2,9 @@
 the test records the statements, then asks the planner about each, whatever the
 tables hold. On PostgreSQL sequential scans are made the last resort, so a
 `Seq Scan` had no index to use, and an index scan whose condition leaves out the
-index's first column reads the whole index; on SQLite a `SCAN` (by index or not)
-reads the whole table, a `SEARCH` looks rows up."""
+index's first column reads the whole index (a partial index's rows are those its
+predicate picks: reading it whole is a look-up); on SQLite a `SCAN` (by index or
+not) reads the whole table, a `SEARCH` looks rows up."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ Statement = tuple[str, Any]
 _PLANNED = ("SELECT", "UPDATE", "DELETE", "WITH")
 _SQLITE_SCAN = re.compile(r"^SCAN (\w+)")
 _FIRST_COLUMN = text(
-    "SELECT a.attname, t.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+    "SELECT a.attname, t.relname, i.indpred IS NOT NULL FROM pg_index i "
+    "JOIN pg_class c ON c.oid = i.indexrelid "
     "JOIN pg_class t ON t.oid = i.indrelid "
     "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
     "WHERE c.relname = :name"
@@ -68,9 +70,10 @@ def _postgresql_scans(connection: Connection, sql: str, params: Any) -> set[str]
         if node["Node Type"] == "Seq Scan":
             scanned.add(node["Relation Name"])
         elif "Index Name" in node:
-            found = connection.execute(_FIRST_COLUMN, {"name": node["Index Name"]}).one()
-            first, table = found
-            if not re.search(rf"\b{first}\b", node.get("Index Cond", "")):
+            first, table, partial = connection.execute(
+                _FIRST_COLUMN, {"name": node["Index Name"]}
+            ).one()
+            if not partial and not re.search(rf"\b{first}\b", node.get("Index Cond", "")):
                 scanned.add(table)
     return scanned
 

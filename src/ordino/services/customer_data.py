@@ -5,8 +5,10 @@ A customer is named by e-mail, or by one of their orders (then by that order's
 e-mail). An erasure runs in one unit of work: the orders, their events, the
 deliveries and stored answers made of them, the erasure's own record and its event
 (`customer.erased`, with no personal data) commit together or not at all. A customer
-with an order still open (not cancelled nor fulfilled) is refused, changing nothing:
-that order still needs the address it goes to.
+with an order not finished yet (`Order.finished`: units still at a location, waiting
+for supply, or on their way to a store for collection) is refused, changing nothing:
+that order still needs the address it goes to. One that shipped counts as finished,
+whether or not a delivery was confirmed.
 """
 
 from __future__ import annotations
@@ -20,14 +22,12 @@ from ordino.domain.events import Event
 from ordino.domain.ids import new_id
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.orders import Order
-from ordino.domain.rollup import OrderStatus
 from ordino.errors import Conflict, NotFound
 from ordino.services import timeline
 from ordino.services.orders import with_payment
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 
-_CLOSED = (OrderStatus.CANCELLED, OrderStatus.FULFILLED)
 _PAGE = 200
 
 
@@ -127,11 +127,11 @@ def _orders_of(uow: UnitOfWork, email: str) -> list[Order]:
 
 
 def _refuse_open(orders: list[Order]) -> None:
-    open_ = [order for order in orders if order.status not in _CLOSED]
+    open_ = [order for order in orders if not order.finished]
     if open_:
         raise Conflict(
             f"{len(open_)} order(s) of the customer are still open: cancel them, or erase "
-            "once they are fulfilled; nothing was erased",
+            "once they have shipped; nothing was erased",
             extra={
                 "open_orders": [
                     {"id": o.id, "external_id": o.external_id, "status": str(o.status)}

@@ -1,6 +1,6 @@
 """Retention: what Ordino sent on is not kept for ever. Events published longer ago
-than their retention go from the outbox, except those of an order still open (its
-timeline is still being written); webhook deliveries accepted longer ago than theirs
+than their retention go from the outbox, except those of an order not finished yet
+(`Order.finished`: a shipped order is, delivered or not); webhook deliveries accepted longer ago than theirs
 go from the delivery log. Nothing not yet sent goes: an unpublished event, a delivery
 still waiting. (The broker's stream ages its copies out by itself:
 `ordino.broker.nats`.)

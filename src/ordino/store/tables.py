@@ -544,6 +544,8 @@ sla_breaches = Table(
     Index("ix_sla_breaches_fulfillment_id", "fulfillment_id"),
 )
 
+AWAITING_COLLECTION = "method = 'ship_to_store' AND status IN ('shipped', 'ready')"
+
 fulfillments = Table(
     "fulfillments",
     metadata,
@@ -562,6 +564,14 @@ fulfillments = Table(
     Index("ix_fulfillments_order_id", "order_id"),
     # A location's queue: its fulfillment orders in a state, oldest first.
     Index("ix_fulfillments_location_id_status_id", "location_id", "status", "id"),
+    # Parcels shipped to a store for the customer to collect: their orders are not
+    # finished (retention keeps their events; ordino.store.outbox).
+    Index(
+        "ix_fulfillments_awaiting_collection",
+        "order_id",
+        postgresql_where=text(AWAITING_COLLECTION),
+        sqlite_where=text(AWAITING_COLLECTION),
+    ),
 )
 
 fulfillment_lines = Table(

@@ -41,6 +41,14 @@ def _retention_by_index() -> None:
         sqlite_where=published,
         postgresql_where=published,
     )
+    awaiting = sa.text("method = 'ship_to_store' AND status IN ('shipped', 'ready')")
+    op.create_index(
+        "ix_fulfillments_awaiting_collection",
+        "fulfillments",
+        ["order_id"],
+        sqlite_where=awaiting,
+        postgresql_where=awaiting,
+    )
     delivered = sa.text("delivered_at IS NOT NULL")
     op.create_index(
         "ix_webhook_deliveries_delivered_at",
@@ -98,6 +106,7 @@ def _answers_name_their_order() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_fulfillments_awaiting_collection", table_name="fulfillments")
     op.drop_index("ix_webhook_deliveries_delivered_at", table_name="webhook_deliveries")
     op.drop_index("ix_outbox_published_occurred_at", table_name="outbox")
     op.drop_index("ix_idempotency_keys_order_id", table_name="idempotency_keys")
