@@ -1,9 +1,9 @@
 """Retention: what Ordino sent on is not kept for ever. Events published longer ago
 than their retention go from the outbox, except those of an order not finished yet
-(`Order.finished`: a shipped order is, delivered or not); webhook deliveries accepted longer ago than theirs
-go from the delivery log. Nothing not yet sent goes: an unpublished event, a delivery
-still waiting. (The broker's stream ages its copies out by itself:
-`ordino.broker.nats`.)
+(`Order.finished`: a shipped order is, delivered or not); webhook deliveries
+accepted longer ago than theirs go from the delivery log. Nothing not yet sent
+goes: an unpublished event, a delivery still waiting. (The broker's stream ages
+its copies out by itself: `ordino.broker.nats`.)
 
 Pruned a batch per unit of work, so no transaction holds many rows for long, found
 by index (a pass over nothing to prune reads nothing). Each server process and
