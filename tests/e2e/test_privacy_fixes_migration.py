@@ -1,18 +1,18 @@
 """0029_privacy_fixes: stored answers name their order and webhook deliveries their
 event's subject; the rows written before the upgrade get them from their bodies (a
 capture's answer is the order, a refund's is found by its payment operation), the
-same as new rows are written with."""
+same as new rows are written with; the active holds of cancelled orders end."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from ordino.services.relay import relay_all
 from ordino.store import migrate
-from ordino.store.tables import idempotency_keys, webhook_deliveries
+from ordino.store.tables import holds, idempotency_keys, webhook_deliveries
 from tests.builders import an_order_body
 from tests.conftest import Clock
 from tests.e2e.support import network, order_of, stock, work
@@ -59,3 +59,35 @@ def test_answers_and_deliveries_written_before_name_their_order_after_the_upgrad
         [("order.created", f"order/{order_id}")],
     )
     assert _named(engine) == written
+
+
+def test_the_upgrade_ends_the_active_holds_of_cancelled_orders(
+    api: TestClient, clock: Clock
+) -> None:
+    """Orders cancelled while held, before cancelling ended holds, kept an active
+    hold: the upgrade ends it as cancelling does now (by Ordino, when the order was
+    last changed: its cancellation). A held order not cancelled keeps its hold."""
+    engine: Engine = api.app.state.engine  # type: ignore[attr-defined]
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 20)
+    cancelled = api.post("/v1/orders", json=an_order_body(("SKU-1", 1))).json()
+    held = api.post("/v1/orders", json=an_order_body(("SKU-1", 1), external_id="W-2")).json()
+    for order in (cancelled, held):
+        assert api.post(f"/v1/orders/{order['id']}/holds", json={"reason": "check"}).is_success
+    clock.advance(minutes=5)
+    assert api.post(f"/v1/orders/{cancelled['id']}/cancel").status_code == 200
+    with engine.begin() as connection:  # the old bug's data
+        old = {"status": "active", "resolved_at": None, "resolved_by": None, "note": None}
+        connection.execute(update(holds).values(**old))
+    migrate.downgrade(engine, "0028_security")
+
+    migrate.upgrade(engine)
+
+    found = {h["order_id"]: h for h in rows(engine, holds)}
+    ended, kept = found[cancelled["id"]], found[held["id"]]
+    assert (ended["status"], ended["resolved_by"], ended["resolved_at"]) == (
+        "cancelled",
+        "ordino",
+        clock(),
+    )
+    assert (kept["status"], kept["resolved_by"], kept["resolved_at"]) == ("active", None, None)

@@ -1,6 +1,7 @@
 """privacy fixes: webhook deliveries name their event's subject and stored answers
 their order, so an erasure finds them by index (also once retention has pruned the
-events); retention finds what is past it by index
+events); retention finds what is past it by index; the active holds of cancelled
+orders end
 
 Existing rows are filled in here: a delivery's subject from its body (the event as
 sent); an answer's order from its body (a capture's answer is the order) or, for a
@@ -30,6 +31,28 @@ def upgrade() -> None:
     _deliveries_name_their_subject()
     _answers_name_their_order()
     _retention_by_index()
+    _end_holds_of_cancelled_orders()
+
+
+def _end_holds_of_cancelled_orders() -> None:
+    """Orders cancelled while held, before cancelling ended holds, kept an active
+    hold: ended now as cancelling ends it (by Ordino), when the order was last
+    changed (its cancellation). Their timelines do not get an event for it."""
+    holds = sa.table(
+        "holds",
+        sa.column("order_id"),
+        sa.column("status"),
+        sa.column("resolved_at"),
+        sa.column("resolved_by"),
+    )
+    orders = sa.table("orders", sa.column("id"), sa.column("status"), sa.column("updated_at"))
+    cancelled = sa.select(orders.c.id).where(orders.c.status == "cancelled")
+    when = sa.select(orders.c.updated_at).where(orders.c.id == holds.c.order_id)
+    op.get_bind().execute(
+        sa.update(holds)
+        .where(holds.c.status == "active", holds.c.order_id.in_(cancelled))
+        .values(status="cancelled", resolved_by="ordino", resolved_at=when.scalar_subquery())
+    )
 
 
 def _retention_by_index() -> None:
