@@ -8,10 +8,14 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine
 
 from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.order_commands import Customer
+from ordino.domain.orders import Order
+from ordino.errors import Conflict
+from ordino.services import customer_data
 from ordino.services.customer_data import CustomerRef, erase_customer
 from ordino.services.orders import Capture, cancel_order, place_order
 from ordino.services.relay import relay_all
@@ -19,7 +23,7 @@ from ordino.services.retention import Retention, prune
 from ordino.services.server_keys import ServerKeys
 from ordino.services.servicing import add_note
 from ordino.services.webhooks import subscribe
-from ordino.store.tables import idempotency_keys, outbox, webhook_deliveries
+from ordino.store.tables import erasures, idempotency_keys, orders, outbox, webhook_deliveries
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import T0
@@ -119,3 +123,33 @@ def test_an_erasure_reads_the_customers_answers_and_deliveries_by_index(
     # Only the jobs with an error are read whole (queued and dead ones: done jobs are
     # deleted), searched for the orders in their payloads.
     assert scanned == {"jobs"}
+
+
+def test_an_order_placed_while_the_erasure_runs_makes_it_refuse_and_change_nothing(
+    uow: SqlUnitOfWork, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The customer places an order after the erasure read their orders and before
+    it commits (PostgreSQL; SQLite's writers queue): the erasure sees it before
+    committing and is refused, as for any open order, erasing nothing."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("on SQLite a unit of work holds the write lock from its start")
+    with_stock(uow, T0, {("DC-BER", "SKU-1"): 10})
+    erased_first = _closed(uow, "ann@example.org", "W-ANN-1")
+    checked, placed = customer_data._refuse_open, []
+
+    def meanwhile(orders: list[Order]) -> None:
+        if not placed:  # once the erasure has read the customer's orders
+            cmd = a_place_order(external_id="W-ANN-2", customer=Customer("ann@example.org"))
+            placed.append(place_order(cmd, SqlUnitOfWork(engine), Capture(), T0))  # committed
+        checked(orders)
+
+    monkeypatch.setattr(customer_data, "_refuse_open", meanwhile)
+
+    with pytest.raises(Conflict) as refused:
+        erase_customer(CustomerRef("ann@example.org"), uow, T0, "key:admin")
+
+    assert [o["external_id"] for o in refused.value.extra["open_orders"]] == ["W-ANN-2"]
+    emails = {o["id"]: o["customer_email"] for o in rows(engine, orders)}
+    assert set(emails.values()) == {"ann@example.org"}
+    assert erased_first in emails
+    assert rows(engine, erasures) == []

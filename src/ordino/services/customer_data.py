@@ -8,7 +8,8 @@ deliveries and stored answers made of them, the erasure's own record and its eve
 with an order not finished yet (`Order.finished`: units still at a location, waiting
 for supply, or on their way to a store for collection) is refused, changing nothing:
 that order still needs the address it goes to. One that shipped counts as finished,
-whether or not a delivery was confirmed.
+whether or not a delivery was confirmed. An order placed while the erasure runs is
+found before it commits (the customer's orders are read again): refused alike.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def erase_customer(ref: CustomerRef, uow: UnitOfWork, now: datetime, by: str) ->
             orders = [order for order in found if order is not None]
             _refuse_open(orders)
             erasure = _erase(uow, orders, now, by)
+            _refuse_open(_placed_meanwhile(uow, email))
             uow.commit()
         return erasure_document(erasure)
 
@@ -124,6 +126,13 @@ def _orders_of(uow: UnitOfWork, email: str) -> list[Order]:
     if not found:
         raise NotFound("no order of that customer")
     return found
+
+
+def _placed_meanwhile(uow: UnitOfWork, email: str) -> list[Order]:
+    """Orders of the e-mail placed since the erasure read the customer's (those it
+    erased no longer have it): new, so open. Read just before the commit, they leave
+    only that instant for an order to come in unseen (after the erasure, then)."""
+    return uow.orders.find(OrderQuery(customer_email=email), _PAGE)
 
 
 def _refuse_open(orders: list[Order]) -> None:
