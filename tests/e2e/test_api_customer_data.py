@@ -212,6 +212,7 @@ def test_an_erased_customers_data_is_nowhere_and_accounting_keeps_its_facts(
         "idempotency_keys": 2,
         "jobs": 0,
         "inventory_movements": 0,
+        "payments": 0,
     }
     assert len(delivered) == len(events) > 10
     leaks = {value: _found(engine, value) for value in PERSONAL}
@@ -363,3 +364,61 @@ def test_an_order_shipped_but_never_marked_delivered_does_not_block_the_erasure(
     assert response.status_code == 201, response.text
     assert response.json()["orders"] == [shipped["id"]]
     assert order_of(api, shipped["id"])["customer"]["email"] == "erased@erased.invalid"
+
+
+CARD = "4242424242424242"  # the sandbox's stand-in for a gateway's reusable card token
+
+
+def _paid(api: TestClient, external_id: str) -> dict[str, Any]:
+    body = _order_body(external_id, payment={"method": "card", "token": CARD})
+    return _placed(api, body, f"{external_id}-try")
+
+
+def _ship(api: TestClient, order_id: str) -> None:
+    [fo] = order_of(api, order_id)["fulfillments"]
+    parcel = {"carrier": "dhl", "tracking_number": "JD1"}
+    assert api.post(f"/v1/fulfillments/{fo['id']}/shipped", json=parcel).status_code == 200
+
+
+def test_an_erasure_clears_the_card_token_of_payments_nothing_more_is_asked_of(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """Once a payment is closed, or its order cancelled, the card is never charged
+    again: its token (a gateway's reusable one; the sandbox's is a whole test card
+    number) goes with the customer. The amounts stay."""
+    cancelled = _paid(api, "W-GRACE-5")
+    assert api.post(f"/v1/orders/{cancelled['id']}/cancel").status_code == 200
+    shipped = _paid(api, "W-GRACE-6")
+    work(api, clock)
+    _ship(api, shipped["id"])
+    work(api, clock)  # captured, the payment closed
+    statuses = [order_of(api, o["id"])["payment"]["status"] for o in (cancelled, shipped)]
+    assert statuses == ["pending", "closed"]
+    assert _found(_engine(api), CARD) == ["payments.token"]
+
+    response = api.post("/v1/customer-data/erasures", json={"email": EMAIL})
+
+    assert response.status_code == 201, response.text
+    assert response.json()["records"]["payments"] == 2
+    assert _found(_engine(api), CARD) == []
+    assert order_of(api, shipped["id"])["payment"]["captured"] == "59.90"
+
+
+def test_a_payment_still_to_be_captured_makes_the_erasure_wait(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """A shipped order whose capture has not run yet may still need its card (an
+    expired authorisation is made again with it): refused, changing nothing."""
+    shipped = _paid(api, "W-GRACE-7")
+    work(api, clock)
+    _ship(api, shipped["id"])  # the capture waits for the worker
+    before = rows(_engine(api), orders)
+
+    response = api.post("/v1/customer-data/erasures", json={"email": EMAIL})
+
+    problem = refused(response, 409, "conflict")
+    assert problem["unsettled_payments"] == [
+        {"id": shipped["id"], "external_id": "W-GRACE-7", "payment": "authorised"}
+    ]
+    assert rows(_engine(api), orders) == before
+    assert _found(_engine(api), CARD) == ["payments.token"]

@@ -7,7 +7,9 @@ deliveries and stored answers made of them, the erasure's own record and its eve
 (`customer.erased`, with no personal data) commit together or not at all. A customer
 with an order not finished yet (`Order.finished`: units still at a location, waiting
 for supply, or on their way to a store for collection) is refused, changing nothing:
-that order still needs the address it goes to. One that shipped counts as finished,
+that order still needs the address it goes to. So is one whose card payment may still
+be charged (not closed, its order not cancelled): the card's token is erased with
+the customer. One that shipped counts as finished,
 whether or not a delivery was confirmed. An order placed while the erasure runs is
 found before it commits (the customer's orders are read again): refused alike.
 """
@@ -23,6 +25,8 @@ from ordino.domain.events import Event
 from ordino.domain.ids import new_id
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.orders import Order
+from ordino.domain.payments import Payment, PaymentStatus
+from ordino.domain.rollup import OrderStatus
 from ordino.errors import Conflict, NotFound
 from ordino.services import timeline
 from ordino.services.orders import with_payment
@@ -64,6 +68,7 @@ def erase_customer(ref: CustomerRef, uow: UnitOfWork, now: datetime, by: str) ->
             found = [uow.orders.get(o.id, for_update=True) for o in _orders_of(uow, email)]
             orders = [order for order in found if order is not None]
             _refuse_open(orders)
+            _refuse_unsettled(uow, orders)
             erasure = _erase(uow, orders, now, by)
             _refuse_open(_placed_meanwhile(uow, email))
             uow.commit()
@@ -96,6 +101,7 @@ def _erase(uow: UnitOfWork, orders: list[Order], now: datetime, by: str) -> Eras
         "idempotency_keys": uow.erasures.rewrite_answers(ids, personal),
         "jobs": uow.erasures.rewrite_job_errors(ids, personal),
         "inventory_movements": uow.erasures.rewrite_movements(ids, personal),
+        "payments": uow.erasures.clear_card_tokens(ids),
     }
     erasure = Erasure(new_id(now), by, now, tuple(ids), records)
     uow.erasures.add(erasure)
@@ -133,6 +139,28 @@ def _placed_meanwhile(uow: UnitOfWork, email: str) -> list[Order]:
     erased no longer have it): new, so open. Read just before the commit, they leave
     only that instant for an order to come in unseen (after the erasure, then)."""
     return uow.orders.find(OrderQuery(customer_email=email), _PAGE)
+
+
+def _refuse_unsettled(uow: UnitOfWork, orders: list[Order]) -> None:
+    """A card payment may still be charged (a capture to come, an expired
+    authorisation made again with the card, a declined one tried again): its token is
+    needed until the payment closes, or its order is cancelled."""
+    paid = [(order, uow.payments.of_order(order.id)) for order in orders]
+    unsettled = [
+        {"id": order.id, "external_id": order.external_id, "payment": str(payment.status)}
+        for order, payment in paid
+        if payment is not None and payment.token is not None and not _card_done(order, payment)
+    ]
+    if unsettled:
+        raise Conflict(
+            f"the payment of {len(unsettled)} order(s) of the customer is still being "
+            "settled: erase once it is closed; nothing was erased",
+            extra={"unsettled_payments": unsettled},
+        )
+
+
+def _card_done(order: Order, payment: Payment) -> bool:
+    return payment.status is PaymentStatus.CLOSED or order.status is OrderStatus.CANCELLED
 
 
 def _refuse_open(orders: list[Order]) -> None:

@@ -1,7 +1,8 @@
 """Where an erasure reaches beyond the orders' own rows: their events in the outbox
-(the timeline), their sourcing decisions, the webhook deliveries made of them, the answers kept for
-idempotency keys, the errors of jobs about them, the reasons of stock movements
-they caused; and the record of erasures.
+(the timeline), their sourcing decisions, the webhook deliveries about them, the
+answers kept for idempotency keys, the errors of jobs about them, the reasons of
+stock movements they caused, the card tokens of their payments; and the record of
+erasures.
 
 Each rewrite goes through `ordino.domain.erasure.PersonalData`, so what is erased
 is decided in one place. On PostgreSQL the erasure first takes the relay's lock: no
@@ -26,6 +27,7 @@ from ordino.store.tables import (
     inventory_movements,
     jobs,
     outbox,
+    payments,
     sourcing_decisions,
     webhook_deliveries,
 )
@@ -126,6 +128,18 @@ class SqlErasures:
                 )
                 rewritten += 1
         return rewritten
+
+    def clear_card_tokens(self, order_ids: Sequence[str]) -> int:
+        """The card tokens of the orders' payments (a gateway's reusable token; the
+        sandbox's, a test card number): nothing more is asked of the cards. Amounts,
+        status and the gateway's references stay."""
+        p = payments.c
+        cleared = (
+            update(payments)
+            .where(p.order_id.in_(order_ids), p.token.is_not(None))
+            .values(token=None)
+        )
+        return int(self.connection.execute(cleared).rowcount)
 
     def add(self, erasure: Erasure) -> None:
         self.connection.execute(
