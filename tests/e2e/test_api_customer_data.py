@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -422,3 +423,58 @@ def test_a_payment_still_to_be_captured_makes_the_erasure_wait(
     ]
     assert rows(_engine(api), orders) == before
     assert _found(_engine(api), CARD) == ["payments.token"]
+
+
+def test_each_export_is_recorded_with_who_asked_and_whose_orders(
+    api: TestClient, clock: Clock, stocked: None, key_for: Callable[[Role], str]
+) -> None:
+    home, collected = _seeded(api, clock)
+    assert api.post("/v1/customer-data/exports", json={"email": EMAIL}).status_code == 200
+    clock.advance(minutes=1)
+    by_order = {"order_id": home["id"]}
+    assert api.post("/v1/customer-data/exports", json=by_order).status_code == 200
+    agent = {"Authorization": f"Bearer {key_for(Role.AGENT)}"}
+
+    listed = api.get("/v1/customer-data/exports")
+    denied = api.get("/v1/customer-data/exports", headers=agent)
+
+    assert listed.status_code == 200, listed.text
+    items = listed.json()["items"]
+    assert [(e["by"], e["at"], e["orders"]) for e in items] == [
+        ("key:environment", clock().isoformat(), sorted([home["id"], collected["id"]])),
+        (
+            "key:environment",
+            (clock() - timedelta(minutes=1)).isoformat(),
+            sorted([home["id"], collected["id"]]),
+        ),
+    ]
+    assert listed.json()["next_cursor"] is None
+    assert denied.status_code == 403
+
+
+def _erased_customer(api: TestClient, email: str, external_id: str) -> str:
+    order = _placed(api, _order_body(external_id, customer={"email": email}), f"{external_id}-k")
+    assert api.post(f"/v1/orders/{order['id']}/cancel").status_code == 200
+    erased = api.post("/v1/customer-data/erasures", json={"email": email})
+    assert erased.status_code == 201, erased.text
+    erasure_id: str = erased.json()["id"]
+    return erasure_id
+
+
+def test_the_erasures_come_a_page_at_a_time_newest_first(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    made = []
+    for n in range(3):
+        made.append(_erased_customer(api, f"customer{n}@example.org", f"W-C{n}"))
+        clock.advance(minutes=1)
+
+    first = api.get("/v1/customer-data/erasures", params={"limit": 2}).json()
+    cursor = first["next_cursor"]
+    second = api.get("/v1/customer-data/erasures", params={"limit": 2, "cursor": cursor}).json()
+    too_many = api.get("/v1/customer-data/erasures", params={"limit": 201})
+
+    assert [e["id"] for e in first["items"]] == [made[2], made[1]]
+    assert cursor == made[1]
+    assert ([e["id"] for e in second["items"]], second["next_cursor"]) == ([made[0]], None)
+    assert refused(too_many, 422, "invalid-input")["errors"][0]["field"] == "limit"

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from ordino.cli.main import main
 from ordino.domain.order_commands import Customer
 from ordino.services.orders import Capture, cancel_order, place_order
-from ordino.store.tables import erasures, orders
+from ordino.store.tables import customer_exports, erasures, orders
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import T0
@@ -101,3 +101,26 @@ def test_the_customers_commands_load_whichever_module_python_starts_from() -> No
     assert (first.returncode, first.stderr) == (0, "")
     assert as_module.returncode == 0, as_module.stderr
     assert "export" in as_module.stdout and "erase" in as_module.stdout
+
+
+def test_the_tombstone_address_names_no_customer(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """Every erased order has the tombstone e-mail: exporting or erasing it would act
+    on every erased customer at once. Refused, changing nothing."""
+    with_stock(SqlUnitOfWork(engine), T0, {("DC-BER", "SKU-1"): 10})
+    order_id = _cancelled_order(engine, "W-1")
+    erase = ["customers", "erase", "--order", order_id, "--yes", "--database-url", database_url]
+    assert CliRunner().invoke(main, erase).exit_code == 0
+    out = tmp_path / "erased.json"
+    tombstone = ["--email", "erased@erased.invalid", "--database-url", database_url]
+
+    exported = CliRunner().invoke(main, ["customers", "export", *tombstone, "--out", str(out)])
+    erased = CliRunner().invoke(main, ["customers", "erase", *tombstone, "--yes"])
+
+    assert exported.exit_code == erased.exit_code == 1
+    assert "email: the tombstone of erased customers names no one" in exported.output
+    assert "email: the tombstone of erased customers names no one" in erased.output
+    assert not out.exists()
+    assert len(rows(engine, erasures)) == 1
+    assert rows(engine, customer_exports) == []

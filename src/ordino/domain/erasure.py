@@ -222,6 +222,26 @@ class Erasure:
     records: dict[str, int]
 
 
+@dataclass(frozen=True)
+class Export:
+    """An export of a customer's data as recorded: who asked, when, whose orders (by
+    id: the record holds no personal data, and outlives an erasure)."""
+
+    id: str
+    by: str
+    at: datetime
+    orders: tuple[str, ...]
+
+
+def export_document(export: Export) -> dict[str, Any]:
+    return {
+        "id": export.id,
+        "by": export.by,
+        "at": export.at.isoformat(),
+        "orders": list(export.orders),
+    }
+
+
 def erasure_document(erasure: Erasure) -> dict[str, Any]:
     return {
         "id": erasure.id,

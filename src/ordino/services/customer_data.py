@@ -20,14 +20,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.erasure import Erasure, PersonalData, erase_order, erasure_document
+from ordino.domain.erasure import (
+    Erasure,
+    Export,
+    PersonalData,
+    erase_order,
+    erasure_document,
+    export_document,
+)
 from ordino.domain.events import Event
 from ordino.domain.ids import new_id
-from ordino.domain.order_commands import OrderQuery
+from ordino.domain.order_commands import ERASED_EMAIL, OrderQuery
 from ordino.domain.orders import Order
 from ordino.domain.payments import Payment, PaymentStatus
 from ordino.domain.rollup import OrderStatus
-from ordino.errors import Conflict, NotFound
+from ordino.errors import Conflict, InvalidInput, NotFound
 from ordino.services import timeline
 from ordino.services.orders import with_payment
 from ordino.services.retry import with_retries
@@ -44,17 +51,29 @@ class CustomerRef:
     order_id: str | None = None
 
 
-def export_customer(ref: CustomerRef, uow: UnitOfWork, now: datetime) -> dict[str, Any]:
+def export_customer(ref: CustomerRef, uow: UnitOfWork, now: datetime, by: str) -> dict[str, Any]:
     """Every order of the customer, newest first, as the API shows it (with its
-    payment) and with its whole timeline."""
+    payment) and with its whole timeline; the export recorded (who, when, the order
+    ids). `by` asked for it (`key:<id>`, `cli:<user>`)."""
     with uow:
         email = _email_of(uow, ref)
+        found = _orders_of(uow, email)
         exported = [
             with_payment(order, uow.payments.of_order(order.id))
             | {"timeline": [timeline.entry(e) for e in uow.outbox.of_subject(f"order/{order.id}")]}
-            for order in _orders_of(uow, email)
+            for order in found
         ]
+        orders = tuple(sorted(order.id for order in found))
+        uow.erasures.add_export(Export(new_id(now), by, now, orders))
+        uow.commit()
     return {"email": email, "exported_at": now.isoformat(), "orders": exported}
+
+
+def list_exports(uow: UnitOfWork, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+    """The exports, the newest first, a page at a time (`next_cursor`: the older)."""
+    with uow:
+        found = uow.erasures.exports(limit + 1, cursor)
+    return _page([export_document(e) for e in found], limit)
 
 
 def erase_customer(ref: CustomerRef, uow: UnitOfWork, now: datetime, by: str) -> dict[str, Any]:
@@ -77,9 +96,16 @@ def erase_customer(ref: CustomerRef, uow: UnitOfWork, now: datetime, by: str) ->
     return with_retries(attempt)
 
 
-def list_erasures(uow: UnitOfWork, limit: int = 100) -> dict[str, Any]:
+def list_erasures(uow: UnitOfWork, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+    """The erasures, the newest first, a page at a time (`next_cursor`: the older)."""
     with uow:
-        return {"items": [erasure_document(e) for e in uow.erasures.all(limit)]}
+        found = uow.erasures.all(limit + 1, cursor)
+    return _page([erasure_document(e) for e in found], limit)
+
+
+def _page(found: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+    page = found[:limit]
+    return {"items": page, "next_cursor": page[-1]["id"] if len(found) > limit else None}
 
 
 def _erase(uow: UnitOfWork, orders: list[Order], now: datetime, by: str) -> Erasure:
@@ -116,7 +142,10 @@ def _email_of(uow: UnitOfWork, ref: CustomerRef) -> str:
         if order is None or order.customer.erased:
             raise NotFound(f"no order {ref.order_id}", extra={"order_id": ref.order_id})
         return order.customer.email
-    return (ref.email or "").strip().lower()
+    email = (ref.email or "").strip().lower()
+    if email == ERASED_EMAIL:  # every erased order has it: it names no one
+        raise InvalidInput.of("email", "the tombstone of erased customers names no one")
+    return email
 
 
 def _orders_of(uow: UnitOfWork, email: str) -> list[Order]:

@@ -23,7 +23,7 @@ from ordino.domain.catalog import Product
 from ordino.domain.changes import Recorded
 from ordino.domain.configuration import ConfigurationChange, ConfigurationKind
 from ordino.domain.costs import LocationCosts, RateCard
-from ordino.domain.erasure import Erasure, PersonalData
+from ordino.domain.erasure import Erasure, Export, PersonalData
 from ordino.domain.events import Event
 from ordino.domain.feeds import FeedPlan, Key
 from ordino.domain.geo import Point, PostalCode
@@ -303,7 +303,9 @@ class Erasures(Protocol):
     def rewrite_movements(self, order_ids: Sequence[str], personal: PersonalData) -> int: ...
     def clear_card_tokens(self, order_ids: Sequence[str]) -> int: ...
     def add(self, erasure: Erasure) -> None: ...
-    def all(self, limit: int) -> list[Erasure]: ...
+    def all(self, limit: int, before: str | None = None) -> list[Erasure]: ...  # newest first
+    def add_export(self, export: Export) -> None: ...
+    def exports(self, limit: int, before: str | None = None) -> list[Export]: ...
 
 
 class SourcingDecisions(Protocol):

@@ -1,8 +1,8 @@
 """Where an erasure reaches beyond the orders' own rows: their events in the outbox
 (the timeline), their sourcing decisions, the webhook deliveries about them, the
 answers kept for idempotency keys, the errors of jobs about them, the reasons of
-stock movements they caused, the card tokens of their payments; and the record of
-erasures.
+stock movements they caused, the card tokens of their payments; and the records of
+erasures and of exports.
 
 Each rewrite goes through `ordino.domain.erasure.PersonalData`, so what is erased
 is decided in one place. On PostgreSQL the erasure first takes the relay's lock: no
@@ -17,11 +17,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, cast, func, insert, or_, select, update
 
-from ordino.domain.erasure import Erasure, PersonalData
+from ordino.domain.erasure import Erasure, Export, PersonalData
 from ordino.domain.events import Event
 from ordino.store.dialect import is_postgresql
 from ordino.store.outbox import RELAY_LOCK
 from ordino.store.tables import (
+    customer_exports,
     erasures,
     idempotency_keys,
     inventory_movements,
@@ -152,10 +153,28 @@ class SqlErasures:
             )
         )
 
-    def all(self, limit: int) -> list[Erasure]:
-        """The erasures, the newest first."""
-        query = select(erasures).order_by(erasures.c.erased_at.desc(), erasures.c.id.desc())
-        return [_erasure(row) for row in self.connection.execute(query.limit(limit))]
+    def all(self, limit: int, before: str | None = None) -> list[Erasure]:
+        """The erasures, the newest first (ids sort by time), from before `before`."""
+        query = select(erasures).order_by(erasures.c.id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(erasures.c.id < before)
+        return [_erasure(row) for row in self.connection.execute(query)]
+
+    def add_export(self, export: Export) -> None:
+        values = {"exported_by": export.by, "exported_at": export.at}
+        row = {"id": export.id, "orders": list(export.orders)} | values
+        self.connection.execute(insert(customer_exports).values(**row))
+
+    def exports(self, limit: int, before: str | None = None) -> list[Export]:
+        """The exports, the newest first, from before `before`."""
+        e = customer_exports.c
+        query = select(customer_exports).order_by(e.id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(e.id < before)
+        return [
+            Export(row.id, row.exported_by, row.exported_at, tuple(row.orders))
+            for row in self.connection.execute(query)
+        ]
 
 
 def _names(document: Any, order_ids: Sequence[str]) -> Any:

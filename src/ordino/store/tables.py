@@ -481,6 +481,17 @@ erasures = Table(
     Index("ix_erasures_erased_at", "erased_at"),
 )
 
+# Each export of a customer's data (`ordino.domain.erasure.Export`): who asked, when,
+# the orders exported. No personal data.
+customer_exports = Table(
+    "customer_exports",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("exported_by", String(100), nullable=False),
+    Column("exported_at", UTCDateTime, nullable=False),
+    Column("orders", Document, nullable=False),
+)
+
 # An order's payment (`ordino.domain.payments.Payment`), and each call to the gateway
 # for it, written before the call and completed with its answer.
 payments = Table(

@@ -1,7 +1,7 @@
 """privacy fixes: webhook deliveries name their event's subject and stored answers
 their order, so an erasure finds them by index (also once retention has pruned the
 events); retention finds what is past it by index; the active holds of cancelled
-orders end
+orders end; exports of customers' data recorded
 
 Existing rows are filled in here: a delivery's subject from its body (the event as
 sent); an answer's order from its body (a capture's answer is the order) or, for a
@@ -32,6 +32,14 @@ def upgrade() -> None:
     _answers_name_their_order()
     _retention_by_index()
     _end_holds_of_cancelled_orders()
+    op.create_table(
+        "customer_exports",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("exported_by", sa.String(length=100), nullable=False),
+        sa.Column("exported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("orders", DOCUMENT, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_exports")),
+    )
 
 
 def _end_holds_of_cancelled_orders() -> None:
@@ -129,6 +137,7 @@ def _answers_name_their_order() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("customer_exports")
     op.drop_index("ix_fulfillments_awaiting_collection", table_name="fulfillments")
     op.drop_index("ix_webhook_deliveries_delivered_at", table_name="webhook_deliveries")
     op.drop_index("ix_outbox_published_occurred_at", table_name="outbox")
