@@ -11,7 +11,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from ordino.domain.access import Role
+from ordino.domain.configuration import DEMO_AUTHOR
 from ordino.services.access import ENVIRONMENT
+from ordino.services.demo import seed_demo
 from tests.conftest import Clock
 from tests.e2e.support import fields, network
 
@@ -177,3 +179,19 @@ def test_the_changes_come_a_page_at_a_time(api: TestClient) -> None:
     assert [c["version"] for c in first["items"]] == [3, 2]
     assert [c["version"] for c in rest["items"]] == [1]
     assert rest["next_cursor"] is None
+
+
+def test_the_demos_changes_are_authored_as_the_api_documents_it(
+    api: TestClient, clock: Clock
+) -> None:
+    """The demo records its configuration as `demo`: the API's description of the
+    changes names that author, and no other for the demo."""
+    assert seed_demo(api.app.state.uow(), clock()) is True  # type: ignore[attr-defined]
+
+    authors = {change["by"] for change in _changes(api, limit="200")}
+    paths = api.get("/openapi.json").json()["paths"]
+    described = paths["/v1/configuration-changes"]["get"]["description"]
+
+    assert authors == {DEMO_AUTHOR} == {"demo"}
+    assert "`demo`" in described
+    assert "`ordino`" not in described

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -212,6 +213,7 @@ def test_an_erased_customers_data_is_nowhere_and_accounting_keeps_its_facts(
         "idempotency_keys": 2,
         "jobs": 0,
         "inventory_movements": 0,
+        "payments": 0,
     }
     assert len(delivered) == len(events) > 10
     leaks = {value: _found(engine, value) for value in PERSONAL}
@@ -344,3 +346,135 @@ def test_an_export_holds_every_order_of_the_customer_with_its_timeline(
     [moved] = [e for e in first["timeline"] if e["type"] == "order.address_changed"]
     assert moved["details"]["ship_to"]["line1"] == "Blankeneser Hauptstr. 7"
     assert by_order.json()["orders"] == exported["orders"]
+
+
+def test_an_order_shipped_but_never_marked_delivered_does_not_block_the_erasure(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """Many carriers never confirm a delivery: an order whose every unit left is
+    closed for the erasure; one with units still at a location is not."""
+    shipped = _placed(api, _order_body("W-GRACE-4"), "grace-try-4")
+    work(api, clock)
+    [fo] = order_of(api, shipped["id"])["fulfillments"]
+    parcel = {"carrier": "dhl", "tracking_number": "JD1"}
+    assert api.post(f"/v1/fulfillments/{fo['id']}/shipped", json=parcel).status_code == 200
+    assert order_of(api, shipped["id"])["status"] == "shipped"
+
+    response = api.post("/v1/customer-data/erasures", json={"email": EMAIL})
+
+    assert response.status_code == 201, response.text
+    assert response.json()["orders"] == [shipped["id"]]
+    assert order_of(api, shipped["id"])["customer"]["email"] == "erased@erased.invalid"
+
+
+CARD = "4242424242424242"  # the sandbox's stand-in for a gateway's reusable card token
+
+
+def _paid(api: TestClient, external_id: str) -> dict[str, Any]:
+    body = _order_body(external_id, payment={"method": "card", "token": CARD})
+    return _placed(api, body, f"{external_id}-try")
+
+
+def _ship(api: TestClient, order_id: str) -> None:
+    [fo] = order_of(api, order_id)["fulfillments"]
+    parcel = {"carrier": "dhl", "tracking_number": "JD1"}
+    assert api.post(f"/v1/fulfillments/{fo['id']}/shipped", json=parcel).status_code == 200
+
+
+def test_an_erasure_clears_the_card_token_of_payments_nothing_more_is_asked_of(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """Once a payment is closed, or its order cancelled, the card is never charged
+    again: its token (a gateway's reusable one; the sandbox's is a whole test card
+    number) goes with the customer. The amounts stay."""
+    cancelled = _paid(api, "W-GRACE-5")
+    assert api.post(f"/v1/orders/{cancelled['id']}/cancel").status_code == 200
+    shipped = _paid(api, "W-GRACE-6")
+    work(api, clock)
+    _ship(api, shipped["id"])
+    work(api, clock)  # captured, the payment closed
+    statuses = [order_of(api, o["id"])["payment"]["status"] for o in (cancelled, shipped)]
+    assert statuses == ["pending", "closed"]
+    assert _found(_engine(api), CARD) == ["payments.token"]
+
+    response = api.post("/v1/customer-data/erasures", json={"email": EMAIL})
+
+    assert response.status_code == 201, response.text
+    assert response.json()["records"]["payments"] == 2
+    assert _found(_engine(api), CARD) == []
+    assert order_of(api, shipped["id"])["payment"]["captured"] == "59.90"
+
+
+def test_a_payment_still_to_be_captured_makes_the_erasure_wait(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """A shipped order whose capture has not run yet may still need its card (an
+    expired authorisation is made again with it): refused, changing nothing."""
+    shipped = _paid(api, "W-GRACE-7")
+    work(api, clock)
+    _ship(api, shipped["id"])  # the capture waits for the worker
+    before = rows(_engine(api), orders)
+
+    response = api.post("/v1/customer-data/erasures", json={"email": EMAIL})
+
+    problem = refused(response, 409, "conflict")
+    assert problem["unsettled_payments"] == [
+        {"id": shipped["id"], "external_id": "W-GRACE-7", "payment": "authorised"}
+    ]
+    assert rows(_engine(api), orders) == before
+    assert _found(_engine(api), CARD) == ["payments.token"]
+
+
+def test_each_export_is_recorded_with_who_asked_and_whose_orders(
+    api: TestClient, clock: Clock, stocked: None, key_for: Callable[[Role], str]
+) -> None:
+    home, collected = _seeded(api, clock)
+    assert api.post("/v1/customer-data/exports", json={"email": EMAIL}).status_code == 200
+    clock.advance(minutes=1)
+    by_order = {"order_id": home["id"]}
+    assert api.post("/v1/customer-data/exports", json=by_order).status_code == 200
+    agent = {"Authorization": f"Bearer {key_for(Role.AGENT)}"}
+
+    listed = api.get("/v1/customer-data/exports")
+    denied = api.get("/v1/customer-data/exports", headers=agent)
+
+    assert listed.status_code == 200, listed.text
+    items = listed.json()["items"]
+    assert [(e["by"], e["at"], e["orders"]) for e in items] == [
+        ("key:environment", clock().isoformat(), sorted([home["id"], collected["id"]])),
+        (
+            "key:environment",
+            (clock() - timedelta(minutes=1)).isoformat(),
+            sorted([home["id"], collected["id"]]),
+        ),
+    ]
+    assert listed.json()["next_cursor"] is None
+    assert denied.status_code == 403
+
+
+def _erased_customer(api: TestClient, email: str, external_id: str) -> str:
+    order = _placed(api, _order_body(external_id, customer={"email": email}), f"{external_id}-k")
+    assert api.post(f"/v1/orders/{order['id']}/cancel").status_code == 200
+    erased = api.post("/v1/customer-data/erasures", json={"email": email})
+    assert erased.status_code == 201, erased.text
+    erasure_id: str = erased.json()["id"]
+    return erasure_id
+
+
+def test_the_erasures_come_a_page_at_a_time_newest_first(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    made = []
+    for n in range(3):
+        made.append(_erased_customer(api, f"customer{n}@example.org", f"W-C{n}"))
+        clock.advance(minutes=1)
+
+    first = api.get("/v1/customer-data/erasures", params={"limit": 2}).json()
+    cursor = first["next_cursor"]
+    second = api.get("/v1/customer-data/erasures", params={"limit": 2, "cursor": cursor}).json()
+    too_many = api.get("/v1/customer-data/erasures", params={"limit": 201})
+
+    assert [e["id"] for e in first["items"]] == [made[2], made[1]]
+    assert cursor == made[1]
+    assert ([e["id"] for e in second["items"]], second["next_cursor"]) == ([made[0]], None)
+    assert refused(too_many, 422, "invalid-input")["errors"][0]["field"] == "limit"

@@ -9,8 +9,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
-from tests.builders import a_purchase_order_body, an_order_body
+from ordino.store.tables import capacity_use, holds
+from tests.builders import (
+    a_carrier_service_body,
+    a_purchase_order_body,
+    an_operations_body,
+    an_order_body,
+)
 from tests.conftest import Clock
 from tests.e2e.support import (
     events_of,
@@ -23,6 +30,7 @@ from tests.e2e.support import (
     stock,
     work,
 )
+from tests.service.support import rows
 
 BIG_SPENDER = {
     "expression": "order.total > 500.0",
@@ -294,3 +302,45 @@ def test_order_types_are_configured_and_an_order_names_one(
         "ship_to_home",
         "ship_to_store",
     ]
+
+
+def _promised(api: TestClient, external_id: str) -> dict[str, Any]:
+    """An order promised by DHL from DC-BER: it takes a unit of the day's capacity."""
+    promise = {"option_id": "ship:dhl-standard"}
+    return place(api, ("SKU-1", 1), external_id=external_id, promise=promise)
+
+
+def _capacity_used(api: TestClient) -> list[tuple[str, int]]:
+    engine = api.app.state.engine  # type: ignore[attr-defined]
+    return [(row["location_id"], row["used"]) for row in rows(engine, capacity_use)]
+
+
+def test_cancelling_from_the_hold_of_an_order_cancelled_already_ends_the_hold_only(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """Orders cancelled while held, before cancelling ended holds, kept an active hold
+    (the upgrade ends them; a database restored from before may still hold some).
+    Cancelling from such a hold ends it and gives back nothing: the order's capacity
+    went back when it was cancelled, and what is used now is other orders'."""
+    assert api.put("/v1/locations/DC-BER/operations", json=an_operations_body()).status_code == 201
+    service = a_carrier_service_body()
+    assert api.put("/v1/carrier-services/dhl-standard", json=service).status_code == 201
+    cancelled, other = _promised(api, "W-OLD-BUG"), _promised(api, "W-OTHER")
+    hold = api.post(f"/v1/orders/{cancelled['id']}/holds", json={"reason": "check"}).json()
+    assert api.post(f"/v1/orders/{cancelled['id']}/cancel").status_code == 200
+    engine = api.app.state.engine  # type: ignore[attr-defined]
+    with engine.begin() as connection:  # the old bug's data: the hold left active
+        connection.execute(update(holds).where(holds.c.id == hold["id"]).values(status="active"))
+    assert _capacity_used(api) == [("DC-BER", 1)]  # the other order's
+
+    first = api.post(f"/v1/orders/{cancelled['id']}/holds/{hold['id']}/cancel")
+    again = api.post(f"/v1/orders/{cancelled['id']}/holds/{hold['id']}/cancel")
+
+    assert first.status_code == 200, first.text
+    assert (first.json()["status"], first.json()["order"]["status"]) == ("cancelled", "cancelled")
+    refused(again, 409, "illegal-transition")
+    assert _capacity_used(api) == [("DC-BER", 1)]
+    assert order_of(api, cancelled["id"])["on_hold"] is False
+    assert order_of(api, other["id"])["status"] == "placed"
+    ended = [e for e in events_of(api, cancelled["id"]) if e["type"] == "order.hold_cancelled"]
+    assert len(ended) == 2  # with the order, then again from the hold left active

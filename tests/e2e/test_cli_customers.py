@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import getpass
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -13,7 +15,7 @@ from sqlalchemy import Engine
 from ordino.cli.main import main
 from ordino.domain.order_commands import Customer
 from ordino.services.orders import Capture, cancel_order, place_order
-from ordino.store.tables import erasures, orders
+from ordino.store.tables import customer_exports, erasures, orders
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import T0
@@ -78,3 +80,47 @@ def test_an_erasure_asks_first_then_erases_as_the_user_at_the_terminal(
     assert (recorded["orders"], recorded["erased_by"]) == ([order_id], f"cli:{getpass.getuser()}")
     assert rows(engine, orders)[0]["customer_email"] == "erased@erased.invalid"
     assert again.exit_code == 1 and f"no order {order_id}" in again.output
+
+
+def test_the_customers_commands_load_whichever_module_python_starts_from() -> None:
+    """`ordino customers` is a command of its own: importing it first, or running the
+    CLI as a module, loads without a circular import."""
+    first = subprocess.run(
+        [sys.executable, "-c", "import ordino.cli.customers"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    as_module = subprocess.run(
+        [sys.executable, "-m", "ordino.cli.main", "customers", "--help"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+
+    assert (first.returncode, first.stderr) == (0, "")
+    assert as_module.returncode == 0, as_module.stderr
+    assert "export" in as_module.stdout and "erase" in as_module.stdout
+
+
+def test_the_tombstone_address_names_no_customer(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """Every erased order has the tombstone e-mail: exporting or erasing it would act
+    on every erased customer at once. Refused, changing nothing."""
+    with_stock(SqlUnitOfWork(engine), T0, {("DC-BER", "SKU-1"): 10})
+    order_id = _cancelled_order(engine, "W-1")
+    erase = ["customers", "erase", "--order", order_id, "--yes", "--database-url", database_url]
+    assert CliRunner().invoke(main, erase).exit_code == 0
+    out = tmp_path / "erased.json"
+    tombstone = ["--email", "erased@erased.invalid", "--database-url", database_url]
+
+    exported = CliRunner().invoke(main, ["customers", "export", *tombstone, "--out", str(out)])
+    erased = CliRunner().invoke(main, ["customers", "erase", *tombstone, "--yes"])
+
+    assert exported.exit_code == erased.exit_code == 1
+    assert "email: the tombstone of erased customers names no one" in exported.output
+    assert "email: the tombstone of erased customers names no one" in erased.output
+    assert not out.exists()
+    assert len(rows(engine, erasures)) == 1
+    assert rows(engine, customer_exports) == []

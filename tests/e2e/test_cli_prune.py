@@ -3,20 +3,25 @@ orders, accepted webhook deliveries); `ordino worker` prunes too."""
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import UTC, datetime
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from ordino.cli.main import main
 from ordino.services.orders import Capture, cancel_order, place_order
 from ordino.services.relay import relay_all
-from ordino.store.tables import outbox
+from ordino.store.tables import jobs, outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.service.support import rows, with_stock
 
 LONG_AGO = datetime(2020, 3, 2, 9, 0, tzinfo=UTC)
+T1 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 def _old_closed_order(engine: Engine) -> None:
@@ -53,3 +58,33 @@ def test_the_worker_prunes_by_the_retention_settings(engine: Engine, database_ur
     assert result.exit_code == 0, result.output
     assert "pruned 2 event(s)" in result.output
     assert rows(engine, outbox) == []
+
+
+def test_a_worker_whose_pruning_fails_logs_it_and_keeps_working(
+    engine: Engine,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Pruning is housekeeping: its failure (the database went away a moment) is
+    logged and tried next time, and the worker's jobs still run."""
+    _old_closed_order(engine)
+    placed = place_order(a_place_order(external_id="W-NEW"), SqlUnitOfWork(engine), Capture(), T1)
+
+    def fails(*_: object, **__: object) -> None:
+        raise OperationalError("DELETE FROM outbox", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr("ordino.cli.worker.prune", fails)
+    env = {"ORDINO_RETAIN_EVENTS_DAYS": "365", "ORDINO_PRUNE_SECONDS": "3600"}
+    caplog.set_level(logging.INFO, logger="ordino")
+
+    result = CliRunner().invoke(main, ["worker", "--once", "--database-url", database_url], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "pruning failed" in caplog.text
+    assert "server closed the connection" in caplog.text
+    assert re.search(r"\d+ jobs: \d+ done", caplog.text)  # the worker's line of jobs run
+    events = [(e["subject"], e["type"]) for e in rows(engine, outbox)]
+    assert (f"order/{placed.body['id']}", "fulfillment.released") in events  # its jobs ran
+    assert len([e for e in events if e[1] == "order.cancelled"]) == 1  # nothing pruned
+    assert "orders.advance" not in [j["kind"] for j in rows(engine, jobs)]

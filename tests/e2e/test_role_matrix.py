@@ -76,6 +76,7 @@ API: dict[str, Rule] = {
     "PUT /v1/channels/{name}": Rule(ADMIN),
     "GET /v1/configuration-changes": Rule(ADMIN),
     "POST /v1/customer-data/exports": Rule(ADMIN),
+    "GET /v1/customer-data/exports": Rule(ADMIN),
     "GET /v1/customer-data/erasures": Rule(ADMIN),
     "POST /v1/customer-data/erasures": Rule(ADMIN),
     "PUT /v1/carrier-services/{code}": Rule(ADMIN),

@@ -48,6 +48,7 @@ def test_the_first_answer_is_stored_with_the_key(uow: SqlUnitOfWork, clock: Cloc
             "status": 201,
             "body": first.body,
             "created_at": clock(),
+            "order_id": first.body["id"],  # the order it is about, for an erasure
         }
     ]
 

@@ -70,9 +70,9 @@ def test_adjustments_recorded_before_movements_become_movements(engine: Engine) 
 def test_every_channel_named_before_channels_were_kept_becomes_a_known_one(
     engine: Engine,
 ) -> None:
-    """0030 makes a channel of each name that orders, keys, users, views and sourcing
+    """0031 makes a channel of each name that orders, keys, users, views and sourcing
     profiles gave, so what worked before goes on working."""
-    migrate.downgrade(engine, "0030_input_limits-1")  # whatever it follows
+    migrate.downgrade(engine, "0031_input_limits-1")  # whatever it follows
     with engine.begin() as connection:
         for statement in (
             "INSERT INTO api_keys (id, key_hash, role, created_at, channel) VALUES "

@@ -6,18 +6,26 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, func, select
 
+from ordino.domain.feeds import Source
+from ordino.domain.fulfillment import Shipment
 from ordino.domain.order_commands import Customer
-from ordino.services.orders import Capture, cancel_order, place_order
+from ordino.gateways.sandbox import SandboxGateway
+from ordino.services.fulfillment import ship
+from ordino.services.orders import Capture, cancel_order, get_order, place_order
+from ordino.services.pipelines import advance_order
 from ordino.services.relay import relay_all
-from ordino.services.retention import Retention, prune
+from ordino.services.retention import Pruned, Retention, prune
 from ordino.services.server_keys import ServerKeys
 from ordino.services.webhooks import subscribe
+from ordino.store.outbox import PRUNE_LOCK
 from ordino.store.tables import outbox, webhook_deliveries
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import T0
+from tests.service.plans import full_scans, statements
 from tests.service.support import rows, with_stock
 
 YEAR = Retention(events=timedelta(days=365), webhook_log=timedelta(days=30))
@@ -48,7 +56,7 @@ def test_published_events_past_retention_go_but_an_open_orders_stay(
 
     pruned = prune(uow, YEAR, later, batch=1)  # a batch at a time, until none is left
 
-    assert pruned == {"events": 2, "webhook_deliveries": 0}
+    assert pruned == Pruned(events=2, webhook_deliveries=0)
     assert _events(engine) == sorted(
         [
             (f"order/{still_open}", "order.created"),
@@ -75,8 +83,8 @@ def test_delivered_webhook_deliveries_past_retention_go_and_waiting_ones_stay(
     pruned = prune(uow, YEAR, later)
     again = prune(uow, YEAR, later)
 
-    assert pruned == {"events": 0, "webhook_deliveries": 1}
-    assert again == {"events": 0, "webhook_deliveries": 0}
+    assert pruned == Pruned(events=0, webhook_deliveries=1)
+    assert again == Pruned(events=0, webhook_deliveries=0)
     waiting = [d["event_id"] for d in rows(engine, webhook_deliveries)]
     [second_event] = [e for e in rows(engine, outbox) if e["subject"] == f"order/{second}"]
     assert waiting == [second_event["id"]]
@@ -90,5 +98,82 @@ def test_no_retention_set_keeps_everything(uow: SqlUnitOfWork, engine: Engine) -
 
     pruned = prune(uow, Retention(None, None), T0 + timedelta(days=4000))
 
-    assert pruned == {"events": 0, "webhook_deliveries": 0}
+    assert pruned == Pruned(events=0, webhook_deliveries=0)
     assert len(_events(engine)) == 2
+
+
+def _closed_long_ago(uow: SqlUnitOfWork, orders: int) -> None:
+    """`orders` orders placed and cancelled at T0, their events published then."""
+    with_stock(uow, T0, {("DC-BER", "SKU-1"): 10})
+    for n in range(orders):
+        cancel_order(_placed(uow, f"W-OLD-{n}"), uow, T0)
+    relay_all(uow, None, T0)
+
+
+def test_a_round_prunes_at_most_its_batches_and_says_what_is_left(
+    uow: SqlUnitOfWork, engine: Engine
+) -> None:
+    """A process prunes a bounded round at a time (its jobs run between rounds),
+    and says whether the round stopped at its bound."""
+    _closed_long_ago(uow, 3)  # 6 events
+    later = T0 + timedelta(days=400)
+
+    first = prune(uow, YEAR, later, batch=2, batches=2)
+    second = prune(uow, YEAR, later, batch=2, batches=2)
+
+    assert first == Pruned(events=4, webhook_deliveries=0, done=False)
+    assert second == Pruned(events=2, webhook_deliveries=0, done=True)
+    assert rows(engine, outbox) == []
+
+
+def test_pruning_reads_by_index_not_whole_tables(uow: SqlUnitOfWork, engine: Engine) -> None:
+    _closed_long_ago(uow, 2)
+    subscribe("http://127.0.0.1:9/hook", ["*"], uow, T0, ServerKeys(()))
+    _placed(uow, "W-NEW", T0 + timedelta(days=399))
+    relay_all(uow, None, T0 + timedelta(days=399))
+
+    with statements(engine) as ran:
+        prune(uow, YEAR, T0 + timedelta(days=400))
+
+    # Besides the look-ups by index, PostgreSQL may read the allocations whole (a
+    # hashed semi-join): they are the open orders' only, not the history's.
+    assert full_scans(engine, ran) <= {"allocations"}
+
+
+def test_one_process_prunes_at_a_time(uow: SqlUnitOfWork, engine: Engine) -> None:
+    """On PostgreSQL a process that finds another pruning leaves it the work (SQLite
+    has one writer at a time anyway)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the lock is PostgreSQL's; SQLite writers queue")
+    _closed_long_ago(uow, 1)
+    later = T0 + timedelta(days=400)
+    with engine.connect() as other:
+        other.execute(select(func.pg_advisory_xact_lock(PRUNE_LOCK)))  # pruning
+
+        meanwhile = prune(uow, YEAR, later)
+
+        other.rollback()
+    after = prune(uow, YEAR, later)
+
+    assert meanwhile == Pruned(events=0, webhook_deliveries=0)
+    assert after == Pruned(events=2, webhook_deliveries=0)
+
+
+def test_a_shipped_orders_events_go_like_a_closed_orders(
+    uow: SqlUnitOfWork, engine: Engine
+) -> None:
+    """Shipped and never confirmed delivered: nothing of it is left to leave, so its
+    events are pruned; an order with units still at a location keeps them."""
+    with_stock(uow, T0, {("DC-BER", "SKU-1"): 10})
+    shipped, held = _placed(uow, "W-SHIPPED"), _placed(uow, "W-HELD")
+    for order_id in (shipped, held):
+        advance_order(order_id, uow, SandboxGateway(engine), T0)  # released
+    [fo] = get_order(shipped, uow)["fulfillments"]
+    ship(fo["id"], Shipment("DHL", "JD1"), uow, Source("key:store", T0))
+    relay_all(uow, None, T0)
+    kept = {e["subject"] for e in rows(engine, outbox)}
+
+    pruned = prune(uow, YEAR, T0 + timedelta(days=400))
+
+    assert pruned.events > 0
+    assert {e["subject"] for e in rows(engine, outbox)} == {f"order/{held}"} < kept

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from ordino.domain.erasure import ERASED, PersonalData, erase_order, postal_area
 from ordino.domain.events import Event
+from ordino.domain.fulfilling import release
 from ordino.domain.holds import Hold, HoldStatus
 from ordino.domain.network import Address
 from ordino.domain.order_commands import ERASED_EMAIL, Customer
-from ordino.domain.orders import Order, OrderLine
+from ordino.domain.orders import Allocation, Order, OrderLine
 from tests.builders import HAMBURG
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -110,3 +111,56 @@ def test_the_postal_area_is_the_codes_first_three_characters() -> None:
         "SW1",
         "107",
     )
+
+
+def _allocated(name: str) -> Order:
+    order = _order(name)
+    order.lines[0].allocations.append(Allocation("DC-BER", 2))
+    return order
+
+
+def test_a_short_name_goes_from_every_key_that_carries_a_name() -> None:
+    """Names under four characters are not searched for in text, so every key the
+    code writes a customer's name, e-mail or phone under must erase it by itself:
+    the release tells the location `customer_name`."""
+    order = _allocated("Al")
+    release(order, T0)
+    [released] = [e.data for e in order.pending_events if e.type == "fulfillment.released"]
+    personal = PersonalData.of([order])
+    written = {
+        "customer_name": "Al",
+        "customer_email": "al@example.org",
+        "customer_phone": "+49 1",
+        "customer": {"name": "Al", "email": "al@example.org", "phone": "+49 1"},
+    }
+
+    erased = personal.document(released)
+    assert released["customer_name"] == "Al"  # what the location was told
+    assert (erased["customer_name"], erased["ship_to"]["name"]) == (ERASED, ERASED)
+    assert personal.document(written) == {
+        "customer_name": ERASED,
+        "customer_email": ERASED_EMAIL,
+        "customer_phone": None,
+        "customer": {"name": ERASED, "email": ERASED_EMAIL, "phone": None},
+    }
+
+
+def test_identifiers_are_not_searched_for_the_customers_values() -> None:
+    """A one-word company name is also part of SKUs, location ids and order numbers:
+    those keep their values; text about the order does not."""
+    personal = PersonalData.of([_order(name="IKEA")])
+    document = {
+        "id": "IKEA-1",
+        "sku": "IKEA-SOFA",
+        "location_id": "IKEA-STORE-1",
+        "external_id": "IKEA-2026-1",
+        "order_number": "IKEA-2026-1",
+        "tracking_number": "IKEA0001",
+        "pickup_code": "IKEA",
+        "subject": "order/IKEA-1",
+        "locations": ["IKEA-STORE-1"],
+        "allocations": [{"location_id": "IKEA-STORE-1", "quantity": 1}],
+        "why": "IKEA asked to wait",
+    }
+
+    assert personal.document(document) == document | {"why": f"{ERASED} asked to wait"}

@@ -1150,3 +1150,35 @@ def test_every_unit_is_counted_once_whatever_happens(
         except (IllegalTransition, InvalidInput):
             assert order == before  # a refused step changes nothing
         assert_every_unit_counted_once(order, reserved)
+
+
+# Closed: nothing left to leave
+
+
+def test_an_order_is_finished_once_every_unit_left_for_the_customer_or_was_cancelled(
+    clock: Clock,
+) -> None:
+    """Shipped and never confirmed delivered counts as finished (its customer may be
+    erased, its events pruned); units still at a location, waiting for supply, or on
+    their way to a store for the customer to collect keep it open."""
+    order = an_order(clock(), (1, DC, 3), (2, DC, 1))
+    placed = order.finished
+    [fo] = release(order, clock())
+    ship(order, fo.id, Shipment("DHL", "1", {1: 3}), clock())
+    partly = (order.status, order.finished)
+    [rest] = [f for f in order.fulfillments if f.id != fo.id]
+    ship(order, rest.id, TRACKED, clock())
+    shipped = (order.status, order.finished)
+    deliver(order, fo.id, clock())
+    half_delivered = (order.status, order.finished)
+    waiting = an_order(clock(), (1, DC, 2))  # one unit waits for supply
+    to_store, _ = a_ship_to_store_order(clock())
+
+    assert placed is False
+    assert partly == (OrderStatus.PARTIALLY_SHIPPED, False)
+    assert shipped == (OrderStatus.SHIPPED, True)
+    assert half_delivered == (OrderStatus.PARTIALLY_FULFILLED, True)
+    assert (waiting.status, waiting.finished) == (OrderStatus.BACKORDERED, False)
+    assert (to_store.status, to_store.finished) == (OrderStatus.SHIPPED, False)
+    waiting.cancel(clock())
+    assert (waiting.status, waiting.finished) == (OrderStatus.CANCELLED, True)

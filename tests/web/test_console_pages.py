@@ -107,3 +107,14 @@ def test_the_exceptions_page_lists_orders_by_their_numbers(
     [entry] = _texts(page, r'<section aria-labelledby="h-holds">.*?<ul class="cards">(.*?)</ul>')
     assert entry.startswith("W-1001 · address check · by ORDINO_ADMIN_KEY")
     assert f'href="/console/orders/{held["id"]}">W-1001</a>' in page
+
+
+def test_the_order_page_writes_the_order_type_in_words(
+    api: TestClient, held: dict[str, str]
+) -> None:
+    english = api.get(f"/console/orders/{held['id']}").text
+    german = api.get(f"/console/orders/{held['id']}?lang=de").text
+
+    assert _texts(english, r"<dt>Channel</dt><dd>(.*?)</dd>") == ["web · delivery to the customer"]
+    assert _texts(german, r"<dt>Kanal</dt><dd>(.*?)</dd>") == ["web · Lieferung nach Hause"]
+    assert "ship_to_home" not in english + german

@@ -8,6 +8,12 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from ordino.domain.fulfillment import FulfillmentStatus
+from ordino.domain.holds import HoldStatus
+from ordino.domain.payments import PaymentStatus
+from ordino.domain.pipelines import BUILT_IN
+from ordino.domain.promising import Method
+from ordino.domain.rollup import LineStatus, OrderStatus
 from ordino.web.rendering import HERE, LANGUAGES
 
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
@@ -28,4 +34,26 @@ def test_every_message_of_the_pages_is_translated() -> None:
         with po.open("rb") as source:
             catalog = read_po(source, locale=language)
         missing = sorted(m for m in messages if m not in catalog or not catalog[m].string)
+        assert missing == [], f"{language} lacks {missing}"
+
+
+def test_every_state_and_built_in_order_type_the_console_shows_has_words() -> None:
+    """The order page writes codes through the catalogue (`_(fo.status)`,
+    `_(order.type)`): each one must be there, in every language, or the page shows
+    `ready` or `ship_from_store` to a German agent."""
+    codes = {
+        *OrderStatus,
+        *LineStatus,
+        *FulfillmentStatus,
+        *HoldStatus,
+        *Method,
+        *PaymentStatus,
+        *BUILT_IN,
+    }
+
+    for language in LANGUAGES:
+        po = HERE / "locales" / language / "LC_MESSAGES" / "messages.po"
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=language)
+        missing = sorted(c for c in codes if c not in catalog or not catalog[c].string)
         assert missing == [], f"{language} lacks {missing}"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ordino.services.relay import Publisher, relay_all
-from ordino.services.retention import Retention, prune
+from ordino.services.retention import ROUND, Retention, prune
 from ordino.services.signals import evaluate_all
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.worker import Worker
@@ -20,10 +20,18 @@ log = logging.getLogger("ordino.background")
 
 class Every:
     """Runs `work` every `seconds` in a thread of its own until stopped; a failure is
-    logged and tried again next time (what it left undone is still there)."""
+    logged and tried again next time (what it left undone is still there). With
+    `again_after`, work that answers True (more is left) runs again that soon."""
 
-    def __init__(self, seconds: float, work: Callable[[], object], name: str) -> None:
+    def __init__(
+        self,
+        seconds: float,
+        work: Callable[[], object],
+        name: str,
+        again_after: float | None = None,
+    ) -> None:
         self.seconds = seconds
+        self.again_after = again_after
         self._work = work
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -38,11 +46,16 @@ class Every:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        while not self._stopping.wait(self.seconds):
+        wait = self.seconds
+        while not self._stopping.wait(wait):
+            wait = self.seconds
             try:
-                self._work()
+                more = self._work()
             except Exception:
                 log.exception("%s failed; trying again", self._thread.name)
+                continue
+            if more is True and self.again_after is not None:
+                wait = self.again_after
 
 
 def signals(
@@ -73,4 +86,10 @@ def pruning(
     retention: Retention,
     clock: Callable[[], datetime],
 ) -> Every:
-    return Every(seconds, lambda: prune(uow(), retention, clock()), "ordino-prune")
+    """A bounded round (one process at a time), and the next a second later while
+    rounds stop at their bound."""
+
+    def a_round() -> bool:
+        return not prune(uow(), retention, clock(), batches=ROUND).done
+
+    return Every(seconds, a_round, "ordino-prune", again_after=1.0)

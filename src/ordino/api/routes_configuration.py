@@ -32,7 +32,8 @@ class ChangesQuery(Strict):
 def configuration_changes(request: Request, params: Annotated[ChangesQuery, Query()]) -> Response:
     """Every change of hold rules, availability views, order types, the self-service
     policy and sourcing profiles, the newest first: who (`key:<id>`, `user:<name>`,
-    `ordino`), when, the document before and after, and what differs (`changes`)."""
+    `demo` for what the demo loads), when, the document before and after, and what
+    differs (`changes`)."""
     answer = configuration.list_changes(
         unit_of_work(request), params.kind, params.name, params.limit, params.cursor
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import EmailStr, Field, model_validator
 
@@ -41,12 +41,28 @@ class CustomerIn(Strict):
         return CustomerRef(None if self.email is None else str(self.email), self.order_id)
 
 
+class PageQuery(Strict):
+    cursor: Annotated[
+        str | None,
+        Field(max_length=32, pattern=ID_PATTERN, description="next_cursor of the previous page"),
+    ] = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+
 @router.post("/exports", responses=NOT_FOUND)
 def export(body: CustomerIn, request: Request, caller: Admin) -> Response:
     """Every order of the customer, newest first, with their data, payment and whole
-    timeline: what Ordino holds about them."""
-    answer = customer_data.export_customer(body.to_domain(), unit_of_work(request), clock(request))
+    timeline: what Ordino holds about them. Recorded (who, when, the orders)."""
+    uow, now = unit_of_work(request), clock(request)
+    answer = customer_data.export_customer(body.to_domain(), uow, now, f"key:{caller.id}")
     return JSONResponse(answer)
+
+
+@router.get("/exports")
+def exports(request: Request, caller: Admin, params: Annotated[PageQuery, Query()]) -> Response:
+    """Every export, the newest first, a page at a time: who asked, when, the orders."""
+    uow = unit_of_work(request)
+    return JSONResponse(customer_data.list_exports(uow, params.limit, params.cursor))
 
 
 @router.post(
@@ -66,6 +82,8 @@ def erase(body: CustomerIn, request: Request, caller: Admin) -> Response:
 
 
 @router.get("/erasures")
-def erasures(request: Request, caller: Admin) -> Response:
-    """Every erasure, the newest first: who asked, when, the orders, how many records."""
-    return JSONResponse(customer_data.list_erasures(unit_of_work(request)))
+def erasures(request: Request, caller: Admin, params: Annotated[PageQuery, Query()]) -> Response:
+    """Every erasure, the newest first, a page at a time: who asked, when, the
+    orders, how many records."""
+    uow = unit_of_work(request)
+    return JSONResponse(customer_data.list_erasures(uow, params.limit, params.cursor))

@@ -1,6 +1,6 @@
 """`ordino customers export | erase`: a customer's personal data, on their request —
 every order of theirs written to a JSON file, or their data erased from everything
-Ordino keeps (docs/security.md#personal-data). The erasure is recorded as
+Ordino keeps (docs/security.md#personal-data). Both are recorded as
 `cli:<the user at the terminal>`."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def export(email: str | None, order_id: str | None, out: Path, database_url: str
     ref = _ref(email, order_id)
     engine = make_engine(database_url)
     try:
-        exported = export_customer(ref, SqlUnitOfWork(engine), datetime.now(UTC))
+        exported = export_customer(ref, SqlUnitOfWork(engine), datetime.now(UTC), _user())
     except OrdinoError as error:
         raise click.ClickException(str(error)) from None
     finally:

@@ -162,7 +162,7 @@ def prune(database_url: str, events_days: float | None, webhook_log_days: float 
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         gone = prune_kept(SqlUnitOfWork(engine), retention, _now())
-    click.echo(f"pruned {gone['events']} event(s), {gone['webhook_deliveries']} webhook deliveries")
+    click.echo(f"pruned {gone.events} event(s), {gone.webhook_deliveries} webhook deliveries")
 
 
 @main.group()
@@ -330,7 +330,9 @@ def check(database_url: str) -> None:
     sys.exit(1)
 
 
-def _register_bench() -> None:
+def _register_commands() -> None:
+    """The command groups that live in modules of their own (imported here, late:
+    they import what `main` does not need to start)."""
     from ordino.cli import (  # noqa: F401, PLC0415
         bench_orchestration,
         bench_promise,
@@ -355,4 +357,7 @@ def _register_bench() -> None:
     main.add_command(customers)
 
 
-_register_bench()
+_register_commands()
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,7 @@
 """`ordino worker`: runs the jobs Ordino enqueues (ordino.services.work), as many
 workers as you like against one database, and prunes what is past its retention
-every `ORDINO_PRUNE_SECONDS` (ordino.services.retention); `--once` runs what is due,
-prunes, and stops.
+every `ORDINO_PRUNE_SECONDS` (ordino.services.retention), a bounded round at a time
+between jobs; `--once` runs what is due, prunes a round, and stops.
 
 It says what it does on stderr, one line each: that it started (where, how often
 it looks), each failure (the job, its kind, whether it is tried again, the error),
@@ -15,7 +15,6 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -28,7 +27,7 @@ from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
-from ordino.services.retention import prune
+from ordino.services.retention import ROUND, prune
 from ordino.services.server_keys import ServerKeys
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Tally, Worker
@@ -73,7 +72,7 @@ def worker(
 
     capture = Capture(RulesEngine(), picture)
     name = f"{socket.gethostname()}:{os.getpid()}"
-    settings = Settings.from_env()  # the server's keys, whether private receivers may be
+    settings = Settings.from_env()  # the server's keys, private receivers, retention
     post = partial(post_json, allow_private=settings.webhook_allow_private)
     outside = Outside(post, SandboxGateway(engine), ServerKeys(settings.sealing_keys))
     jobs = handlers(uow, capture, outside, _now)
@@ -83,7 +82,7 @@ def worker(
     log.info(
         "worker %s started on %s: looks for jobs every %gs, leases %gs", name, where, poll, lease
     )
-    tally, pruning = Tally(), _Pruning(uow, Settings.from_env())
+    tally, pruning = Tally(), _Pruning(uow, settings)
     try:
         _work(runner, tally, once, poll, report_every, pruning)
         log.info("worker %s stopped: no job is due", name)
@@ -99,8 +98,8 @@ def _work(
     runner: Worker, tally: Tally, once: bool, poll: float, every: float, pruning: _Pruning
 ) -> None:
     """Run batches of due jobs; count them in `tally`, and log and clear it every
-    `every` seconds; prune when idle and due (with `once`: when no job is left due,
-    then return)."""
+    `every` seconds; prune a round when idle and due (with `once`: when no job is left
+    due, then return)."""
     reported = time.monotonic()
     while True:
         claimed = runner.run_once(tally)
@@ -111,29 +110,40 @@ def _work(
             tally.failed.clear()
             reported = time.monotonic()
         if not claimed:
-            pruning.when_due()
+            if pruning.due():
+                pruning.run()
             if once:
                 return
             time.sleep(poll)
 
 
-@dataclass
 class _Pruning:
-    """Prunes what is past its retention every `settings.prune_seconds` (0: never)."""
+    """A bounded round of pruning when due: every `ORDINO_PRUNE_SECONDS`, and again
+    after the next jobs while rounds stop at their bound (a backlog is worked down
+    between jobs, not before them). A failure is logged and tried next time."""
 
-    uow: Callable[[], SqlUnitOfWork]
-    settings: Settings
-    last: float | None = None
+    def __init__(self, uow: Callable[[], SqlUnitOfWork], settings: Settings) -> None:
+        self.uow, self.settings = uow, settings
+        self.last: float | None = None
+        self.more = False
 
-    def when_due(self) -> None:
+    def due(self) -> bool:
         every = self.settings.prune_seconds
-        if every <= 0 or (self.last is not None and time.monotonic() - self.last < every):
+        if every <= 0:
+            return False
+        return self.more or self.last is None or time.monotonic() - self.last >= every
+
+    def run(self) -> None:
+        self.last, self.more = time.monotonic(), False
+        try:
+            gone = prune(self.uow(), self.settings.retention, _now(), batches=ROUND)
+        except Exception:
+            log.exception("pruning failed; trying again in %s s", self.settings.prune_seconds)
             return
-        self.last = time.monotonic()
-        gone = prune(self.uow(), self.settings.retention, _now())
-        if any(gone.values()):
+        self.more = not gone.done
+        if gone.events or gone.webhook_deliveries:
             click.echo(
-                f"{_now().isoformat(timespec='seconds')} pruned {gone['events']} event(s), "
-                f"{gone['webhook_deliveries']} webhook delivery(ies)",
+                f"{_now().isoformat(timespec='seconds')} pruned {gone.events} event(s), "
+                f"{gone.webhook_deliveries} webhook delivery(ies)",
                 err=True,
             )

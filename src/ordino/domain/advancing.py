@@ -78,10 +78,14 @@ def release_hold(order: Order, hold_id: str, by: str, note: str | None, now: dat
     return found
 
 
-def cancel_from_hold(order: Order, hold_id: str, by: str, note: str | None, now: datetime) -> Hold:
+def cancel_from_hold(
+    order: Order, hold_id: str, by: str, note: str | None, now: datetime
+) -> tuple[Hold, bool]:
     """Cancel the order from a hold: the order is cancelled (its units let go), which
-    ends this hold and every other active one (`Order.cancel`). `by` is the order's
-    actor, who acts on the hold."""
+    ends this hold and every other active one (`Order.cancel`); whether it was
+    cancelled now. An order cancelled already (while held, before cancelling ended
+    holds) only has its holds ended: what it let go went back then. `by` is the
+    order's actor, who acts on the hold."""
     found = _hold(order, hold_id)
     if not found.active:
         raise IllegalTransition(
@@ -89,8 +93,11 @@ def cancel_from_hold(order: Order, hold_id: str, by: str, note: str | None, now:
             extra={"from": str(found.status), "to": str(HoldStatus.CANCELLED)},
         )
     order.acting = by
-    order.cancel(now, note or found.reason)
-    return found
+    why = note or found.reason
+    if order.cancel(now, why):
+        return found, True
+    order.end_holds(now, why)
+    return found, False
 
 
 def _hold(order: Order, hold_id: str) -> Hold:

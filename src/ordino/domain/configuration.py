@@ -13,6 +13,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+# The author of the configuration `ordino serve --demo` loads.
+DEMO_AUTHOR = "demo"
+
 
 class ConfigurationKind(StrEnum):
     HOLD_RULE = "hold_rule"
@@ -36,7 +39,7 @@ class ConfigurationChange:
     version: int | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-    by: str  # `key:<id>`, `user:<name>`, or `ordino` (itself, as the demo)
+    by: str  # `key:<id>`, `user:<name>`, or `demo` (DEMO_AUTHOR: what the demo loads)
     at: datetime
     id: int | None = None  # its place in the record, once kept
 

@@ -11,8 +11,11 @@ stays: amounts, currencies,
 lines (SKUs, quantities, prices), dates, statuses, the country, the region and the
 postal area (the first `POSTAL_AREA` characters of the postal code: a region for
 reports and tax, not a street), locations, carriers and tracking numbers, who did
-what (keys, users). Any value of the customer's found in other text (a note that
-quotes their phone) is replaced as well.
+what (keys, users). A name, e-mail or phone goes by its key wherever the code
+writes one (`customer_name`, `customer_email`, ...), whatever its length; any value
+of the customer's found in other text (a note that quotes their phone) is replaced
+as well, except in identifiers and codes (SKUs, location ids, order numbers,
+tracking numbers), of which a one-word name may be a part.
 
 Pure: the use case loads, erases with these functions, and writes back.
 """
@@ -20,6 +23,7 @@ Pure: the use case loads, erases with these functions, and writes back.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +41,29 @@ POSTAL_AREA = 3
 _SHORTEST = 4
 _ADDRESSES = ("ship_to", "bill_to")
 _FREE_TEXT = ("reason", "note")
+# Every key the code writes a person's name, e-mail or phone under, outside the
+# customer and the addresses (the release's `customer_name`, the pickup's
+# `customer_email`), and the distances to the customer (from three known places
+# they would place them): replaced whatever their length, short names included.
+_BY_KEY: dict[str, Any] = {
+    "customer_name": ERASED,
+    "customer_email": ERASED_EMAIL,
+    "email": ERASED_EMAIL,
+    "customer_phone": None,
+    "phone": None,
+    "distance_km": None,
+}
+# Identifiers and codes (SKUs, locations, order numbers, event types): never the
+# customer's words, but a one-word name may be part of one ("IKEA-STORE-1").
+_IDENTIFIERS = frozenset(
+    {"id", "sku", "skus", "subject", "type", "status", "currency", "channel", "service"}
+    | {"carrier", "tracking_number", "pickup_code", "external_id", "order_number"}
+    | {"locations", "orders", "rule", "method", "step", "profile", "strategy"}
+)
+
+
+def _identifier(key: str) -> bool:
+    return key in _IDENTIFIERS or key.endswith(("_id", "_ids"))
 
 
 @dataclass(frozen=True)
@@ -72,13 +99,23 @@ class PersonalData:
         """`value` with every one of the customer's values in it replaced (any case)."""
         return _replaced(value, self.values)
 
+    def key(self, value: str) -> str:
+        """An idempotency key without the customer: one that holds a value of theirs
+        (`ann@example.org-1`) becomes a random one, unique (it is part of a primary
+        key: two customers' keys must not become one) and not to be traced back to
+        them; any other stays, so a retry under it still gets its answer."""
+        if self.text(value) == value:
+            return value
+        return f"{ERASED}:{secrets.token_hex(16)}"
+
     def free_text(self, value: str) -> str:
         """Free text (`text`), with what people wrote about the orders replaced too."""
         return _replaced(self.text(value), self.writings)
 
     def document(self, value: Any) -> Any:
         """A JSON document (an event's data, a stored answer) without the customer:
-        addresses, the customer and free texts by their keys, anything else by value."""
+        addresses, the customer, names, e-mails, phones and free texts by their keys,
+        anything else by value but identifiers."""
         if isinstance(value, dict):
             return {key: self._member(key, member) for key, member in value.items()}
         if isinstance(value, list):
@@ -96,12 +133,12 @@ class PersonalData:
                 "email": ERASED_EMAIL,
                 "name": _erased(value.get("name")),
             }
-        if key in ("customer_email", "email") and isinstance(value, str):
-            return ERASED_EMAIL
-        if key in ("phone", "distance_km"):  # distances to known places would place them
-            return None
+        if key in _BY_KEY and value is not None:
+            return _BY_KEY[key]
         if key in _FREE_TEXT and isinstance(value, str):
             return ERASED
+        if _identifier(key):
+            return value
         return self.document(value)
 
 
@@ -183,6 +220,26 @@ class Erasure:
     at: datetime
     orders: tuple[str, ...]
     records: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Export:
+    """An export of a customer's data as recorded: who asked, when, whose orders (by
+    id: the record holds no personal data, and outlives an erasure)."""
+
+    id: str
+    by: str
+    at: datetime
+    orders: tuple[str, ...]
+
+
+def export_document(export: Export) -> dict[str, Any]:
+    return {
+        "id": export.id,
+        "by": export.by,
+        "at": export.at.isoformat(),
+        "orders": list(export.orders),
+    }
 
 
 def erasure_document(erasure: Erasure) -> dict[str, Any]:

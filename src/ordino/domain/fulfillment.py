@@ -135,6 +135,11 @@ class Fulfillment:
         return self.status is S.READY and self.method is Method.SHIP_TO_STORE
 
     @property
+    def awaits_collection(self) -> bool:
+        """Shipped to a store (on its way or ready there) for the customer to collect."""
+        return self.method is Method.SHIP_TO_STORE and self.status in (S.SHIPPED, S.READY)
+
+    @property
     def done(self) -> bool:
         """The customer has its units."""
         return self.status in _DONE_STATES

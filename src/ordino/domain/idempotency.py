@@ -15,6 +15,7 @@ class StoredAnswer:
     fingerprint: str
     status: int
     body: dict[str, Any]
+    order_id: str | None = None  # the order it is about: erasing its customer finds it
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,18 @@ class Order:
             if a.location_id == location_id
         ]
 
+    @property
+    def finished(self) -> bool:
+        """Nothing of the order is left to do at a location or to hand over: every
+        unit cancelled, or gone to the customer (with a carrier, delivered,
+        collected). A parcel no carrier confirms delivered does not keep it open;
+        one on its way to a store, or ready there, for the customer to collect does.
+        A finished order's customer may be erased and its events pruned
+        (`ordino.services.customer_data`, `ordino.services.retention`)."""
+        if any(fo.awaits_collection for fo in self.fulfillments):
+            return False
+        return all(line.allocated == 0 and self.waiting(line) == 0 for line in self.lines)
+
     def refuse_if_closed(self) -> None:
         if self.status in (OrderStatus.CANCELLED, OrderStatus.FULFILLED):
             raise IllegalTransition(

@@ -39,10 +39,17 @@ def replay(uow: UnitOfWork, key: IdempotencyKey | None) -> Answer | None:
     return Answer(stored.status, stored.body, replayed=True)
 
 
-def remember(uow: UnitOfWork, key: IdempotencyKey | None, answer: Answer, now: datetime) -> None:
-    """Keep `answer` for `key`, written with the rest of the unit of work."""
+def remember(
+    uow: UnitOfWork,
+    key: IdempotencyKey | None,
+    answer: Answer,
+    now: datetime,
+    order_id: str | None = None,
+) -> None:
+    """Keep `answer` for `key`, written with the rest of the unit of work; `order_id`:
+    the order it is about (its customer's erasure finds the answer by it)."""
     if key is not None:
-        stored = StoredAnswer(key.fingerprint, answer.status, answer.body)
+        stored = StoredAnswer(key.fingerprint, answer.status, answer.body, order_id)
         uow.idempotency.add(key.scope, key.key, stored, now)
 
 

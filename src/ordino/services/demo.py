@@ -20,7 +20,7 @@ from ordino.domain.availability import (
 )
 from ordino.domain.catalog import Product
 from ordino.domain.channels import Channel, channel_document
-from ordino.domain.configuration import ConfigurationKind
+from ordino.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point, PostalCode
 from ordino.domain.network import Address, Location, LocationType
@@ -144,11 +144,11 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
     for channel in demo_channels():
         uow.channels.put(channel, now)
         what = (ConfigurationKind.CHANNEL, channel.name, 1)
-        record(uow, what, None, channel_document(channel), Changed("demo", now))
+        record(uow, what, None, channel_document(channel), Changed(DEMO_AUTHOR, now))
     for view in demo_views():
         uow.views.put(view, now)
         what = (ConfigurationKind.AVAILABILITY_VIEW, view.name, 1)
-        record(uow, what, None, view_document(view), Changed("demo", now))
+        record(uow, what, None, view_document(view), Changed(DEMO_AUTHOR, now))
     uow.geo.put(demo_postal_codes())
     for supply in _demo_supply(counts, now):
         record_supply(uow, supply, source)
@@ -166,9 +166,9 @@ def _settings(uow: UnitOfWork, locations: list[Location], now: datetime) -> None
     for location in locations:
         uow.location_costs.put(location.id, demo_location_costs(location), now)
     for profile in demo_profiles():
-        uow.profiles.put(profile, now, "demo")
+        uow.profiles.put(profile, now, DEMO_AUTHOR)
         what = (ConfigurationKind.SOURCING_PROFILE, profile.name, 1)
-        record(uow, what, None, profile_document(profile), Changed("demo", now))
+        record(uow, what, None, profile_document(profile), Changed(DEMO_AUTHOR, now))
 
 
 def demo_channels() -> list[Channel]:

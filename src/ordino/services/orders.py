@@ -139,7 +139,7 @@ def _place_once(
         if payment is not None:
             uow.payments.add(payment)
         uow.sourcing.add(order.id, 1, sourced.record, now)
-        remember(uow, idempotency, answer, now)
+        remember(uow, idempotency, answer, now, order.id)
         uow.inventory.reserve(order.reservations(now), now, sourced.floors)
         uow.jobs.add_at_commit(advance_job(order.id, now), now)
         if order.backordered:  # its waiting units are dated by the supply on its way

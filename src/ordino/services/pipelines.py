@@ -223,22 +223,30 @@ def release_hold(
     return with_retries(attempt)
 
 
+def _let_go(uow: UnitOfWork, order: Order, now: datetime) -> None:
+    """What a cancellation frees: the reservations, the promise's capacity (when the
+    whole order went), the payment (settled by a job)."""
+    uow.inventory.release(order.id, now)
+    if order.promise is not None and order.status is OrderStatus.CANCELLED:
+        uow.capacity.give_back(order.promise.capacity)
+    uow.jobs.add(settle_job(order.id, now), now)
+
+
 def cancel_from_hold(
     action: HoldAction, uow: UnitOfWork, now: datetime, scope: OrderScope = EVERY_ORDER
 ) -> dict[str, Any]:
-    """Cancel the order from its hold: every unit not gone is let go."""
+    """Cancel the order from its hold: every unit not gone is let go, its capacity
+    given back, once (an order cancelled already only has its holds ended)."""
 
     def attempt(_: int) -> dict[str, Any]:
         with uow:
             order = existing_order(uow, action.order_id, scope, for_update=True)
-            resolved = advancing.cancel_from_hold(
+            resolved, cancelled = advancing.cancel_from_hold(
                 order, action.hold_id, action.by, action.note, now
             )
             uow.orders.save(order)
-            uow.inventory.release(order.id, now)
-            if order.promise is not None and order.status is OrderStatus.CANCELLED:
-                uow.capacity.give_back(order.promise.capacity)
-            uow.jobs.add(settle_job(order.id, now), now)
+            if cancelled:
+                _let_go(uow, order, now)
             uow.commit()
         return hold_document(resolved) | {"order": order_view(order)}
 

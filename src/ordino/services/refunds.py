@@ -87,7 +87,7 @@ def _request_once(
         uow.orders.save(order)
         uow.jobs.add(refund_job(order.id, refund_id, now), now)
         answer = Answer(202, document)
-        remember(uow, idempotency, answer, now)
+        remember(uow, idempotency, answer, now, order.id)
         uow.commit()
     return answer
 

@@ -1,7 +1,8 @@
 """Where an erasure reaches beyond the orders' own rows: their events in the outbox
-(the timeline), their sourcing decisions, the webhook deliveries made of them, the answers kept for
-idempotency keys, the errors of jobs about them, the reasons of stock movements
-they caused; and the record of erasures.
+(the timeline), their sourcing decisions, the webhook deliveries about them, the
+answers kept for idempotency keys, the errors of jobs about them, the reasons of
+stock movements they caused, the card tokens of their payments; and the records of
+erasures and of exports.
 
 Each rewrite goes through `ordino.domain.erasure.PersonalData`, so what is erased
 is decided in one place. On PostgreSQL the erasure first takes the relay's lock: no
@@ -16,16 +17,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, cast, func, insert, or_, select, update
 
-from ordino.domain.erasure import Erasure, PersonalData
-from ordino.domain.events import Event, event_document
+from ordino.domain.erasure import Erasure, Export, PersonalData
+from ordino.domain.events import Event
 from ordino.store.dialect import is_postgresql
 from ordino.store.outbox import RELAY_LOCK
 from ordino.store.tables import (
+    customer_exports,
     erasures,
     idempotency_keys,
     inventory_movements,
     jobs,
     outbox,
+    payments,
     sourcing_decisions,
     webhook_deliveries,
 )
@@ -66,16 +69,17 @@ class SqlErasures:
             )
         return len(found)
 
-    def rewrite_deliveries(self, events: Sequence[Event], personal: PersonalData) -> int:
-        """Every delivery of these events (delivered or waiting): its body is the event
-        as it is now; what a receiver answered is searched for the customer too."""
-        by_id = {event.id: event for event in events}
+    def rewrite_deliveries(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """Every webhook delivery about the orders (delivered or waiting), found by its
+        subject, so also once retention pruned its event: its body is erased as any
+        document is; what a receiver answered is searched for the customer too."""
         d = webhook_deliveries.c
+        subjects = [f"order/{order_id}" for order_id in order_ids]
         found = self.connection.execute(
-            select(d.id, d.event_id, d.last_error).where(d.event_id.in_(list(by_id)))
+            select(d.id, d.body, d.last_error).where(d.subject.in_(subjects))
         ).all()
         for row in found:
-            body = json.dumps(event_document(by_id[row.event_id]))
+            body = json.dumps(personal.document(json.loads(row.body)))
             error = None if row.last_error is None else personal.free_text(row.last_error)
             self.connection.execute(
                 update(webhook_deliveries).where(d.id == row.id).values(body=body, last_error=error)
@@ -83,16 +87,16 @@ class SqlErasures:
         return len(found)
 
     def rewrite_answers(self, order_ids: Sequence[str], personal: PersonalData) -> int:
-        """The answers kept for idempotency keys that name one of the orders (a retry
-        gets the erased order). A key that itself holds a value of the customer's is
-        rewritten too."""
+        """The answers kept for idempotency keys about the orders (a retry gets the
+        erased order); a key that holds a value of the customer's is replaced
+        (`PersonalData.key`)."""
         k = idempotency_keys.c
         found = self.connection.execute(
-            select(k.scope, k.key, k.body).where(_names(k.body, order_ids))
+            select(k.scope, k.key, k.body).where(k.order_id.in_(order_ids))
         ).all()
         for row in found:
             where = (k.scope == row.scope, k.key == row.key)
-            values = {"body": personal.document(row.body), "key": personal.text(row.key)}
+            values = {"body": personal.document(row.body), "key": personal.key(row.key)}
             self.connection.execute(update(idempotency_keys).where(*where).values(**values))
         return len(found)
 
@@ -126,6 +130,18 @@ class SqlErasures:
                 rewritten += 1
         return rewritten
 
+    def clear_card_tokens(self, order_ids: Sequence[str]) -> int:
+        """The card tokens of the orders' payments (a gateway's reusable token; the
+        sandbox's, a test card number): nothing more is asked of the cards. Amounts,
+        status and the gateway's references stay."""
+        p = payments.c
+        cleared = (
+            update(payments)
+            .where(p.order_id.in_(order_ids), p.token.is_not(None))
+            .values(token=None)
+        )
+        return int(self.connection.execute(cleared).rowcount)
+
     def add(self, erasure: Erasure) -> None:
         self.connection.execute(
             insert(erasures).values(
@@ -137,10 +153,28 @@ class SqlErasures:
             )
         )
 
-    def all(self, limit: int) -> list[Erasure]:
-        """The erasures, the newest first."""
-        query = select(erasures).order_by(erasures.c.erased_at.desc(), erasures.c.id.desc())
-        return [_erasure(row) for row in self.connection.execute(query.limit(limit))]
+    def all(self, limit: int, before: str | None = None) -> list[Erasure]:
+        """The erasures, the newest first (ids sort by time), from before `before`."""
+        query = select(erasures).order_by(erasures.c.id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(erasures.c.id < before)
+        return [_erasure(row) for row in self.connection.execute(query)]
+
+    def add_export(self, export: Export) -> None:
+        values = {"exported_by": export.by, "exported_at": export.at}
+        row = {"id": export.id, "orders": list(export.orders)} | values
+        self.connection.execute(insert(customer_exports).values(**row))
+
+    def exports(self, limit: int, before: str | None = None) -> list[Export]:
+        """The exports, the newest first, from before `before`."""
+        e = customer_exports.c
+        query = select(customer_exports).order_by(e.id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(e.id < before)
+        return [
+            Export(row.id, row.exported_by, row.exported_at, tuple(row.orders))
+            for row in self.connection.execute(query)
+        ]
 
 
 def _names(document: Any, order_ids: Sequence[str]) -> Any:

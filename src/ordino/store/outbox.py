@@ -6,15 +6,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, func, select, update
+from sqlalchemy import Connection, delete, exists, func, or_, select, update
 
 from ordino.domain.events import Event
-from ordino.domain.rollup import OrderStatus
+from ordino.domain.fulfillment import FulfillmentStatus
+from ordino.domain.promising import Method
 from ordino.store.dialect import is_postgresql
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import orders, outbox
+from ordino.store.tables import allocations, fulfillments, order_lines, outbox
 
-_CLOSED = (str(OrderStatus.CANCELLED), str(OrderStatus.FULFILLED))
+_AWAITS_COLLECTION = (str(FulfillmentStatus.SHIPPED), str(FulfillmentStatus.READY))
 
 
 def rows(events: Sequence[Event]) -> list[dict[str, Any]]:
@@ -46,6 +47,9 @@ class SqlEvents:
 # the order they were written. An erasure takes the same lock (`ordino.store.erasure`).
 RELAY_LOCK = 0x6F7264696E6F + 1
 _ONE_RELAY = select(func.pg_try_advisory_xact_lock(RELAY_LOCK))
+# One process prunes at a time (`ordino.services.retention`).
+PRUNE_LOCK = 0x6F7264696E6F + 2
+_ONE_PRUNING = select(func.pg_try_advisory_xact_lock(PRUNE_LOCK))
 
 
 class SqlOutbox:
@@ -77,18 +81,18 @@ class SqlOutbox:
             for row in self.connection.execute(query)
         ]
 
+    def prune_alone(self) -> bool:
+        """True when no other process prunes, and none will until this commits
+        (PostgreSQL's lock; SQLite has one writer at a time anyway)."""
+        return not is_postgresql(self.connection) or bool(self.connection.scalar(_ONE_PRUNING))
+
     def prune(self, before: datetime, limit: int) -> int:
         """Delete up to `limit` events that happened before `before` and were
-        published, none of an order still open; how many."""
+        published, none of an order not finished yet; how many."""
         c = outbox.c
-        open_order = exists().where(
-            orders.c.id == func.substr(c.subject, len("order/") + 1),
-            c.subject.like("order/%"),
-            orders.c.status.not_in(_CLOSED),
-        )
         gone = (
             select(c.id)
-            .where(c.published_at.is_not(None), c.occurred_at < before, ~open_order)
+            .where(c.published_at.is_not(None), c.occurred_at < before, ~_unfinished(c.subject))
             .limit(limit)
         )
         statement = delete(outbox).where(c.id.in_(gone.scalar_subquery()))
@@ -98,3 +102,20 @@ class SqlOutbox:
         if ids:
             statement = update(outbox).where(outbox.c.id.in_(list(ids))).values(published_at=now)
             self.connection.execute(statement)
+
+
+def _unfinished(subject: Any) -> Any:
+    """The subject is an order not finished yet (`Order.finished`, as its rows hold
+    it): units held at a location, waiting for supply, or shipped to a store for the
+    customer to collect. Each test is a look-up by the order's id."""
+    order_id = func.substr(subject, len("order/") + 1)
+    f = fulfillments.c
+    return subject.like("order/%") & or_(
+        exists().where(allocations.c.order_id == order_id),
+        exists().where(order_lines.c.order_id == order_id, order_lines.c.backordered > 0),
+        exists().where(
+            f.order_id == order_id,
+            f.method == str(Method.SHIP_TO_STORE),
+            f.status.in_(_AWAITS_COLLECTION),
+        ),
+    )

@@ -43,6 +43,7 @@ class SqlIdempotency:
                     "status": answer.status,
                     "body": answer.body,
                     "created_at": now,
+                    "order_id": answer.order_id,
                 }
             ],
         )

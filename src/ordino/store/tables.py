@@ -516,6 +516,17 @@ erasures = Table(
     Index("ix_erasures_erased_at", "erased_at"),
 )
 
+# Each export of a customer's data (`ordino.domain.erasure.Export`): who asked, when,
+# the orders exported. No personal data.
+customer_exports = Table(
+    "customer_exports",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("exported_by", String(100), nullable=False),
+    Column("exported_at", UTCDateTime, nullable=False),
+    Column("orders", Document, nullable=False),
+)
+
 # An order's payment (`ordino.domain.payments.Payment`), and each call to the gateway
 # for it, written before the call and completed with its answer.
 payments = Table(
@@ -579,6 +590,8 @@ sla_breaches = Table(
     Index("ix_sla_breaches_fulfillment_id", "fulfillment_id"),
 )
 
+AWAITING_COLLECTION = "method = 'ship_to_store' AND status IN ('shipped', 'ready')"
+
 fulfillments = Table(
     "fulfillments",
     metadata,
@@ -597,6 +610,14 @@ fulfillments = Table(
     Index("ix_fulfillments_order_id", "order_id"),
     # A location's queue: its fulfillment orders in a state, oldest first.
     Index("ix_fulfillments_location_id_status_id", "location_id", "status", "id"),
+    # Parcels shipped to a store for the customer to collect: their orders are not
+    # finished (retention keeps their events; ordino.store.outbox).
+    Index(
+        "ix_fulfillments_awaiting_collection",
+        "order_id",
+        postgresql_where=text(AWAITING_COLLECTION),
+        sqlite_where=text(AWAITING_COLLECTION),
+    ),
 )
 
 fulfillment_lines = Table(
@@ -694,6 +715,13 @@ outbox = Table(
         postgresql_where=text("published_at IS NULL"),
         sqlite_where=text("published_at IS NULL"),
     ),
+    # Retention finds the published events past it (ordino.services.retention).
+    Index(
+        "ix_outbox_published_occurred_at",
+        "occurred_at",
+        postgresql_where=text("published_at IS NOT NULL"),
+        sqlite_where=text("published_at IS NOT NULL"),
+    ),
 )
 
 idempotency_keys = Table(
@@ -705,6 +733,15 @@ idempotency_keys = Table(
     Column("status", Integer, nullable=False),
     Column("body", Document, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # The order the answer is about (a capture's, a refund's): an erasure finds the
+    # answers of the customer's orders by it.
+    Column("order_id", String(32)),
+    Index(
+        "ix_idempotency_keys_order_id",
+        "order_id",
+        sqlite_where=text("order_id IS NOT NULL"),
+        postgresql_where=text("order_id IS NOT NULL"),
+    ),
 )
 
 api_keys = Table(
@@ -821,6 +858,9 @@ webhook_deliveries = Table(
     Column("subscription_id", String(32), nullable=False),
     Column("event_id", String(32), nullable=False),
     Column("event_type", String(64), nullable=False),
+    # The event's subject (`order/<id>`): an erasure finds an order's deliveries by
+    # it, also once retention has pruned the events themselves.
+    Column("subject", String(128), nullable=False),
     Column("seq", BigInteger, nullable=False),  # the event's place in the outbox
     Column("body", Text, nullable=False),
     Column("delivered_at", UTCDateTime),
@@ -831,6 +871,14 @@ webhook_deliveries = Table(
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("subscription_id", "event_id", name="uq_webhook_deliveries_once"),
     Index("ix_webhook_deliveries_waiting", "subscription_id", "delivered_at", "seq"),
+    Index("ix_webhook_deliveries_subject", "subject"),
+    # Retention finds the accepted deliveries past it (ordino.services.retention).
+    Index(
+        "ix_webhook_deliveries_delivered_at",
+        "delivered_at",
+        postgresql_where=text("delivered_at IS NOT NULL"),
+        sqlite_where=text("delivered_at IS NOT NULL"),
+    ),
 )
 
 # The sandbox payment gateway's own ledger (ordino.gateways.sandbox), as a card

@@ -64,6 +64,7 @@ class SqlWebhooks:
                             "subscription_id": subscription.id,
                             "event_id": event.id,
                             "event_type": event.type,
+                            "subject": event.subject,
                             "seq": event.seq or 0,
                             "body": json.dumps(event_document(event)),
                             "attempts": 0,

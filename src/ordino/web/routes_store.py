@@ -17,6 +17,7 @@ from ordino.domain.feeds import Source
 from ordino.domain.fulfillment import FulfillmentStatus, Shipment
 from ordino.errors import InvalidInput, NotFound, OrdinoError
 from ordino.services import fulfillment, network, timers
+from ordino.services.unit_of_work import UnitOfWork
 from ordino.web.rendering import render
 from ordino.web.session import Posted, Principal, allowed, csrf_token
 
@@ -86,7 +87,7 @@ def _queue(
     return render(request, "console/store.html", context, 200 if problem is None else 422)
 
 
-def _name_of(location_id: str, uow: Any) -> str | None:
+def _name_of(location_id: str, uow: UnitOfWork) -> str | None:
     try:
         return str(network.get_location(location_id, uow)["name"])
     except NotFound:

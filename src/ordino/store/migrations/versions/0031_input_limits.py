@@ -2,8 +2,8 @@
 every channel already named (by orders, keys, users, views, sourcing profiles)
 becomes a known one with the default settings, so nothing that worked stops
 
-Revision ID: 0030_input_limits
-Revises: 0029_product_search
+Revision ID: 0031_input_limits
+Revises: 0030_privacy_fixes
 Create Date: 2026-12-01 12:00:00
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0030_input_limits"
-down_revision: str | None = "0029_product_search"
+revision: str = "0031_input_limits"
+down_revision: str | None = "0030_privacy_fixes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
