@@ -17,6 +17,7 @@ from sqlalchemy import Engine, text
 from ordino.api.app import create_app
 from ordino.config import Settings
 from ordino.domain.access import Role
+from ordino.domain.channels import Channel
 from ordino.services.access import create_key
 from ordino.store import migrate
 from ordino.store.engine import make_engine, normalise_url
@@ -36,11 +37,24 @@ ADMIN_KEY = "test-admin-key"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
+# The channels the tests' orders, views, profiles and keys name: a channel is known
+# only once configured (ordino.domain.channels), so every test database has these.
+CHANNELS = ("web", "app", "amazon", "zalando", "store", "shop", "bench")
+
+
+def configure_channels(engine: Engine) -> None:
+    with SqlUnitOfWork(engine) as uow:
+        for name in CHANNELS:
+            uow.channels.put(Channel(name), T0)
+        uow.commit()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "ordino.db"
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
+    configure_channels(engine)
     engine.dispose()
     return path
 
@@ -73,6 +87,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{path}"
     engine = request.getfixturevalue("postgres_engine")
     _truncate(engine)
+    configure_channels(engine)
     assert POSTGRES_URL is not None
     return normalise_url(POSTGRES_URL)
 

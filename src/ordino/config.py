@@ -54,6 +54,11 @@ class Settings:
     retain_webhook_log_days: float = 30
     prune_seconds: float = 3600
     broker_max_age_days: float = 7
+    # The largest request body taken (bytes): bigger ones are refused (413) before
+    # they are read; the stock feeds (counts, snapshots, deltas) have their own, as
+    # a location's full snapshot is large.
+    max_body_bytes: int = 2**20
+    max_feed_body_bytes: int = 32 * 2**20
     # Threads that verify console passwords (argon2), apart from the API's threads.
     password_threads: int = 1
 
@@ -88,6 +93,8 @@ class Settings:
             retain_webhook_log_days=float(os.environ.get("ORDINO_RETAIN_WEBHOOK_LOG_DAYS", "30")),
             prune_seconds=float(os.environ.get("ORDINO_PRUNE_SECONDS", "3600")),
             broker_max_age_days=float(os.environ.get("ORDINO_BROKER_MAX_AGE_DAYS", "7")),
+            max_body_bytes=int(os.environ.get("ORDINO_MAX_BODY_BYTES", str(2**20))),
+            max_feed_body_bytes=int(os.environ.get("ORDINO_MAX_FEED_BODY_BYTES", str(32 * 2**20))),
             password_threads=int(os.environ.get("ORDINO_PASSWORD_THREADS", "1")),
         )
 

@@ -13,6 +13,7 @@
     │   ├── PromiseUnavailable    promise-unavailable     the delivery option chosen is not kept now
     │   ├── NotAllowed            not-allowed             the self-service policy refuses it now
     │   └── OverRefund            over-refund             more than was captured and not refunded
+    ├── TooLarge              too-large               the request's body is over its limit
     ├── Unauthenticated       unauthenticated         no valid API key
     ├── TooManyAttempts       too-many-attempts       too many guesses: wait `retry_after` s
     └── Forbidden             forbidden               the key's role may not do this
@@ -124,6 +125,12 @@ class NotAllowed(Conflict):
 class OverRefund(Conflict):
     code: ClassVar[str] = "over-refund"
     title: ClassVar[str] = "More than may be refunded"
+
+
+@dataclass
+class TooLarge(OrdinoError):
+    code: ClassVar[str] = "too-large"
+    title: ClassVar[str] = "Request body too large"
 
 
 @dataclass

@@ -44,7 +44,7 @@ def _network_with_an_order(api: TestClient) -> str:
     ):
         assert api.put(f"/v1/products/{sku}", json=a_product_body()).status_code == 201
         response = api.put(f"/v1/inventory/{location_id}/{sku}", json={"on_hand": on_hand})
-        assert response.status_code == 200
+        assert response.status_code == 201
     assert api.put("/v1/products/SKU-4", json=a_product_body()).status_code == 201
     for supply_id in ("PO-R", "PO-C", "PO-S"):
         po = {
@@ -200,7 +200,7 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
     "record delivery": (
         "POST",
         "/v1/orders/{order_id}/deliveries",
-        {"delivered_at": "2026-11-03T12:00:00+01:00"},
+        {"delivered_at": "2026-11-02T10:00:00+01:00"},  # as it was placed: not later than now
         200,
     ),
     "promise performance": (
@@ -244,6 +244,9 @@ ENDPOINTS: dict[str, tuple[str, str, Any, int]] = {
     "get fulfillment": ("GET", "/v1/fulfillments/NO-SUCH-FO", None, 404),
     "update fulfillment": ("POST", "/v1/fulfillments/NO-SUCH-FO/picked", None, 404),
     "cancel order": ("POST", "/v1/orders/{order_id}/cancel", None, 200),
+    "put channel": ("PUT", "/v1/channels/b2b", {"max_line_quantity": 10_000}, 201),
+    "get channel": ("GET", "/v1/channels/web", None, 200),
+    "list channels": ("GET", "/v1/channels", None, 200),
 }
 
 READ = {
@@ -255,6 +258,7 @@ READ = {
     "promise",
     "promise for a product page",
 }
+READ |= {"get channel", "list channels"}  # a channel's settings: the most units a line may ask
 STOCK = {"get position", "get movements", "get supply", "list supply"}  # not a channel's
 SETUP = {  # how the network is set up: an admin's and an agent's to read
     "get view",
@@ -334,6 +338,7 @@ def _effects(api: TestClient, order_id: str) -> dict[str, bool]:
         "put profile": api.get("/v1/sourcing-profiles/app").status_code == 200,
         "put rate card": api.get("/v1/rate-cards/dhl").status_code == 200,
         "put location costs": api.get("/v1/locations/DC-2/costs").json()["version"] == 1,
+        "put channel": api.get("/v1/channels/b2b").status_code == 200,
         "delete profile": api.get("/v1/sourcing-profiles/old").status_code == 404,
         "delete carrier service": api.get("/v1/carrier-services/dhl-old").status_code == 404,
         "receive supply": _supply(api, "PO-R")["received"] == 1,
@@ -409,6 +414,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/availability-views/{name}",
         "/v1/carrier-services",
         "/v1/carrier-services/{code}",
+        "/v1/channels",
+        "/v1/channels/{name}",
         "/v1/configuration-changes",
         "/v1/customer-data/erasures",
         "/v1/customer-data/exports",

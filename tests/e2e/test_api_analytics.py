@@ -37,6 +37,7 @@ def history(api: TestClient, clock: Clock) -> None:
     [fo] = order_of(api, order["id"])["fulfillments"]
     shipped = {"carrier": "dhl", "tracking_number": "JD0001"}
     assert api.post(f"/v1/fulfillments/{fo['id']}/shipped", json=shipped).status_code == 200
+    clock.advance(days=5)  # a delivery is recorded once it happened
     delivered = {"delivered_at": "2026-11-06T12:00:00+01:00"}
     response = api.post(f"/v1/fulfillments/{fo['id']}/delivered", json=delivered)
     assert response.status_code == 200, response.text

@@ -43,7 +43,7 @@ def test_put_position_sets_on_hand_and_safety_stock(api: TestClient, clock: Cloc
     clock.advance(minutes=1)
     counted = api.put("/v1/inventory/DC-BER/SKU-1", json={"on_hand": 12})
 
-    assert first.status_code == 200
+    assert (first.status_code, counted.status_code) == (201, 200)  # created, then replaced
     assert first.json() == {
         "location_id": "DC-BER",
         "sku": "SKU-1",

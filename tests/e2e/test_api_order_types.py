@@ -78,6 +78,7 @@ def test_ship_from_store_is_sourced_from_a_store_by_its_profile(
     assert profiles == {"from_store": "from-stores", "from_dc": "built-in"}
     _step(api, fo["id"], "accept")
     _step(api, fo["id"], "shipped", carrier="dhl", tracking_number="FROM-STORE-1")
+    clock.advance(days=4)  # a delivery is recorded once it happened
     done = _step(api, fo["id"], "delivered", delivered_at="2026-11-04T12:00:00+01:00")
     assert done["order"]["status"] == "fulfilled"
 
@@ -97,6 +98,7 @@ def test_drop_ship_goes_to_the_supplier_who_ships_it(api: TestClient, clock: Clo
     assert fo["location_id"] == "SUP-1"
     # A supplier reports only the shipment: no accept, no pick, no pack.
     _step(api, fo["id"], "shipped", carrier="ups", tracking_number="1Z999")
+    clock.advance(days=4)  # a delivery is recorded once it happened
     done = _step(api, fo["id"], "delivered", delivered_at="2026-11-05T12:00:00+01:00")
     assert done["order"]["status"] == "fulfilled"
     assert levels(api, "SUP-1", "SKU-1") == (48, 48, 0, 0)

@@ -28,7 +28,7 @@ def _network(api: TestClient, stock: dict[str, dict[str, int]]) -> None:
         assert api.put(f"/v1/locations/{location_id}", json=body).status_code == 201
         for sku, quantity in on_hand.items():
             url = f"/v1/inventory/{location_id}/{sku}"
-            assert api.put(url, json={"on_hand": quantity}).status_code == 200
+            assert api.put(url, json={"on_hand": quantity}).status_code == 201
 
 
 def _reserved(api: TestClient, *skus: str) -> dict[str, int]:

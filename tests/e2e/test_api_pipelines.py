@@ -223,6 +223,9 @@ def test_a_rule_that_cannot_be_stored_is_refused_and_one_that_fails_on_an_order_
     assert fields(
         api.put("/v1/hold-rules/value", json=BIG_SPENDER | {"expression": "order.total"})
     ) == ["expression"]
+    assert fields(api.put("/v1/hold-rules/types", json=BIG_SPENDER | {"order_types": ["b2c"]})) == [
+        "order_types"
+    ]
     assert api.get("/v1/hold-rules").json()["items"] == []
     # A rule on a fact an order may lack, without has(): orders without it are held.
     _rule(api, "b2b-po", {"expression": "order.b2b.purchase_order == 'X'", "reason": "po"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.e2e.support import fields, refused
@@ -81,3 +82,27 @@ def test_a_removed_profile_keeps_its_versions_readable(api: TestClient) -> None:
     assert api.get("/v1/sourcing-profiles/web/versions/1").status_code == 200
     recreated = api.put("/v1/sourcing-profiles/web", json=WEB)
     assert (recreated.status_code, recreated.json()["version"]) == (201, 2)  # numbers go on
+
+
+def test_a_profile_for_an_order_type_that_does_not_exist_is_refused(api: TestClient) -> None:
+    typo = WEB | {"order_types": ["ship_to_home", "ship_form_store"]}
+    configured = WEB | {"order_types": ["express"]}
+
+    response = api.put("/v1/sourcing-profiles/web", json=typo)
+
+    assert fields(response) == ["order_types"]
+    assert response.json()["errors"][0]["message"] == "no order type 'ship_form_store'"
+    assert api.get("/v1/sourcing-profiles").json()["items"] == []
+    express = {"steps": ["checks", "release"]}
+    assert api.put("/v1/order-types/express", json=express).status_code == 201
+    assert api.put("/v1/sourcing-profiles/web", json=configured).status_code == 201
+
+
+@pytest.mark.parametrize("name", ["near\x07est", "two\nlines", "\x1b[31mred", "del\x7f", "c1\x9bx"])
+def test_a_name_with_control_characters_is_refused(api: TestClient, name: str) -> None:
+    strategies = [{"name": name}]
+
+    response = api.put("/v1/sourcing-profiles/web", json=WEB | {"strategies": strategies})
+
+    assert fields(response) == ["strategies[0].name"]
+    assert api.get("/v1/sourcing-profiles").json()["items"] == []

@@ -18,6 +18,7 @@ from tests.builders import (
     an_operations_body,
     an_order_body,
 )
+from tests.conftest import Clock
 from tests.e2e.support import fields, network, refused, stock
 from tests.service.support import rows
 
@@ -332,10 +333,11 @@ def _placed(api: TestClient, option_id: str, *lines: tuple[str, int], external_i
 
 @pytest.mark.usefixtures("stocked")
 def test_deliveries_are_measured_against_the_promise_per_location_carrier_and_service(
-    api: TestClient,
+    api: TestClient, clock: Clock
 ) -> None:
     express = _placed(api, "ship:dhl-express", ("SKU-1", 1), external_id="W-1")
     standard = _placed(api, "ship:dhl-standard", ("SKU-2", 1), external_id="W-2")
+    clock.advance(days=7)  # deliveries are recorded once they happened
     # Promised by Tuesday the 3rd (express) and Wednesday the 4th (standard).
     on_time = api.post(
         f"/v1/orders/{express}/deliveries",
@@ -398,8 +400,11 @@ def test_deliveries_are_measured_against_the_promise_per_location_carrier_and_se
 
 
 @pytest.mark.usefixtures("stocked")
-def test_a_delivery_recorded_twice_counts_once_and_another_time_is_refused(api: TestClient) -> None:
+def test_a_delivery_recorded_twice_counts_once_and_another_time_is_refused(
+    api: TestClient, clock: Clock
+) -> None:
     order_id = _placed(api, "ship:dhl-express", ("SKU-1", 1), external_id="W-1")
+    clock.advance(days=7)
     delivery = {"delivered_at": "2026-11-03T12:00:00+01:00"}
     first = api.post(f"/v1/orders/{order_id}/deliveries", json=delivery)
     again = api.post(f"/v1/orders/{order_id}/deliveries", json=delivery)
@@ -419,9 +424,10 @@ def test_a_delivery_recorded_twice_counts_once_and_another_time_is_refused(api: 
 
 
 @pytest.mark.usefixtures("stocked")
-def test_an_order_without_a_promise_has_nothing_to_measure(api: TestClient) -> None:
+def test_an_order_without_a_promise_has_nothing_to_measure(api: TestClient, clock: Clock) -> None:
     body = an_order_body(("SKU-1", 1))
     order_id = api.post("/v1/orders", json=body).json()["id"]
+    clock.advance(days=7)
     response = api.post(
         f"/v1/orders/{order_id}/deliveries", json={"delivered_at": "2026-11-03T12:00:00Z"}
     )
@@ -467,3 +473,31 @@ def test_a_ship_to_store_order_takes_the_capacity_of_both_locations(
         (r["location_id"], r["day"].isoformat()): r["used"] for r in rows(engine, capacity_use)
     }
     assert taken == {("DC-BER", "2026-11-02"): 1, ("ST-HAM", ready_on): 2}
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_delivery_yet_to_happen_or_before_the_order_is_refused_and_measures_nothing(
+    api: TestClient, clock: Clock
+) -> None:
+    order_id = _placed(api, "ship:dhl-express", ("SKU-1", 1), external_id="W-1")
+    clock.advance(days=1)  # Tuesday 3 November, 09:00 UTC
+
+    corrupted = api.post(
+        f"/v1/orders/{order_id}/deliveries", json={"delivered_at": "5999-11-03T12:00:00+01:00"}
+    )
+    tomorrow = api.post(
+        f"/v1/orders/{order_id}/deliveries", json={"delivered_at": "2026-11-04T12:00:00+01:00"}
+    )
+    before = api.post(
+        f"/v1/orders/{order_id}/deliveries", json={"delivered_at": "2026-11-01T12:00:00+01:00"}
+    )
+
+    assert [fields(r) for r in (corrupted, tomorrow, before)] == [["delivered_at"]] * 3
+    assert corrupted.json()["errors"][0]["message"] == (
+        "is after now (2026-11-03T09:00:00+00:00): a delivery is recorded once it happened"
+    )
+    assert before.json()["errors"][0]["message"] == (
+        "is before the order was placed (2026-11-02T09:00:00+00:00)"
+    )
+    window = {"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}
+    assert api.get("/v1/promise-performance", params=window).json()["items"] == []

@@ -22,11 +22,12 @@ from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.services.users import sign_in
 from ordino.store.engine import make_engine
-from ordino.store.tables import payments, positions
+from ordino.store.tables import api_keys, payments, positions
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_location, a_product, an_order_body
 from tests.conftest import T0, Clock
 from tests.e2e.support import network, stock, work
+from tests.service.support import rows
 
 
 def test_keys_create_prints_a_key_that_works_with_its_role(database_url: str) -> None:
@@ -135,6 +136,22 @@ def test_a_store_key_is_scoped_to_a_known_location(database_url: str) -> None:
     found = authenticate(store.output.strip(), SqlUnitOfWork(engine), admin_key=None)
     engine.dispose()
     assert found is not None and (found.role, found.location_id) == ("store", "ST-HAM")
+
+
+def test_a_channel_key_is_scoped_to_a_known_channel(database_url: str) -> None:
+    runner = CliRunner()
+    args = ["keys", "create", "--role", "channel", "--database-url", database_url]
+
+    unknown = runner.invoke(main, [*args, "--channel", "telesales"])
+    known = runner.invoke(main, [*args, "--channel", "amazon"])
+
+    assert (unknown.exit_code, known.exit_code) == (2, 0)
+    assert "Invalid value for --channel" in unknown.output
+    assert "no channel 'telesales'" in unknown.output
+    engine = make_engine(database_url)
+    scopes = [key["channel"] for key in rows(engine, api_keys)]
+    engine.dispose()
+    assert scopes == ["amazon"]
 
 
 def test_check_is_clean_then_reports_a_corrupted_position(database_url: str) -> None:

@@ -81,14 +81,69 @@ def test_replay_promises_every_order_of_the_window_and_compares(tmp_path: Path) 
     assert report[4].startswith("confidence asked 90.0%, achieved ")
 
 
-def test_a_bad_history_is_refused_naming_line_and_column(tmp_path: Path) -> None:
+def _with_bad_rows() -> tuple[str, set[str]]:
+    """HISTORY with three rows that contradict themselves (as real exports have): one
+    shipped before it was ordered, one delivered before it was ordered, one with no
+    delivery time; and the ids of those rows."""
+    lines = as_csv(HISTORY).splitlines(keepends=True)
+    rows = [line.split(",") for line in lines]
+    bad = {rows[n][0] for n in (2, 500, 900)}
+    shipped, delivered = 12, 13  # columns
+    rows[2][shipped] = "2025-12-01T10:00:00-03:00"
+    rows[500][delivered] = "2025-12-01T10:00:00-03:00"
+    rows[900][delivered] = ""
+    return "".join(",".join(row) for row in rows), bad
+
+
+def test_rows_that_contradict_themselves_are_reported_by_line_and_set_aside(
+    tmp_path: Path,
+) -> None:
+    text, bad = _with_bad_rows()
+    history, rejected = _history_file(tmp_path, text), tmp_path / "rejected.csv"
+    model, promises = tmp_path / "transit.json", tmp_path / "promises.csv"
+    first, last = START.date() + timedelta(days=80), START.date() + timedelta(days=99)
+
+    trained = _run("train", "--history", str(history), "--out", str(model))
+    replayed = _run(
+        "replay",
+        "--history",
+        str(history),
+        "--from",
+        first.isoformat(),
+        "--to",
+        last.isoformat(),
+        "--out",
+        str(promises),
+        "--rejected",
+        str(rejected),
+    )
+
+    assert (trained.exit_code, replayed.exit_code) == (0, 0), trained.output + replayed.output
+    for result in (trained, replayed):
+        assert "3 rows set aside (--strict refuses the file instead):" in result.stderr
+        assert "  line 3, shipped_at: is before ordered_at" in result.stderr
+        assert "  line 501, delivered_at: is before ordered_at" in result.stderr
+        assert "  line 901, delivered_at: must not be blank" in result.stderr
+    assert load_model(model).as_of == end_of([s for s in HISTORY if s.shipment_id not in bad])
+    with promises.open(newline="") as lines:
+        promised = {row["shipment_id"] for row in csv.DictReader(lines)}
+    window = {s.shipment_id for s in HISTORY if first <= s.ordered_at.date() <= last}
+    assert promised == window - bad
+    assert rejected.read_text().splitlines() == [
+        "line,column,reason",
+        "3,shipped_at,is before ordered_at",
+        "501,delivered_at,is before ordered_at",
+        "901,delivered_at,must not be blank",
+    ]
+
+
+def test_strict_refuses_a_bad_history_naming_line_and_column(tmp_path: Path) -> None:
     lines = as_csv(HISTORY[:3]).splitlines(keepends=True)
     lines[2] = lines[2].replace("T", " at ", 1)
     out = tmp_path / "transit.json"
+    history = _history_file(tmp_path, "".join(lines))
 
-    result = _run(
-        "train", "--history", str(_history_file(tmp_path, "".join(lines))), "--out", str(out)
-    )
+    result = _run("train", "--history", str(history), "--out", str(out), "--strict")
 
     assert result.exit_code == 1
     assert "line 3, ordered_at: not an RFC 3339 time" in result.stderr

@@ -12,7 +12,7 @@ def _network(api: TestClient, on_hand: int = 100) -> None:
     assert api.put("/v1/locations/DC-BER", json=a_location_body()).status_code == 201
     assert api.put("/v1/products/SKU-1", json=a_product_body()).status_code == 201
     response = api.put("/v1/inventory/DC-BER/SKU-1", json={"on_hand": on_hand, "safety_stock": 0})
-    assert response.status_code == 200
+    assert response.status_code == 201
 
 
 def test_capture_reserves_and_cancel_releases(api: TestClient) -> None:

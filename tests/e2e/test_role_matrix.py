@@ -71,6 +71,9 @@ API: dict[str, Rule] = {
     "PUT /v1/availability-views/{name}": Rule(ADMIN),
     "DELETE /v1/availability-views/{name}": Rule(ADMIN),
     "GET /v1/carrier-services": Rule(AGENT),
+    "GET /v1/channels": Rule(ALL),  # a channel's settings: the most units a line may ask
+    "GET /v1/channels/{name}": Rule(ALL),
+    "PUT /v1/channels/{name}": Rule(ADMIN),
     "GET /v1/configuration-changes": Rule(ADMIN),
     "POST /v1/customer-data/exports": Rule(ADMIN),
     "GET /v1/customer-data/exports": Rule(ADMIN),
@@ -220,7 +223,7 @@ def scene(api: TestClient, clock: Clock) -> Scene:
     for location_id, sku in (("DC-BER", "SKU-1"), ("DC-2", "SKU-3")):
         assert api.put(f"/v1/products/{sku}", json=a_product_body()).status_code == 201
         assert (
-            api.put(f"/v1/inventory/{location_id}/{sku}", json={"on_hand": 50}).status_code == 200
+            api.put(f"/v1/inventory/{location_id}/{sku}", json={"on_hand": 50}).status_code == 201
         )
     for supply_id, location_id, sku in (("PO-1", "DC-BER", "SKU-1"), ("PO-2", "DC-2", "SKU-3")):
         po = a_purchase_order_body(

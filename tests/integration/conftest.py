@@ -9,13 +9,14 @@ from sqlalchemy import Engine
 
 from ordino.store.engine import make_engine, normalise_url
 from ordino.store.uow import SqlUnitOfWork
-from tests.conftest import POSTGRES_URL, Clock, _truncate
+from tests.conftest import POSTGRES_URL, Clock, _truncate, configure_channels
 from tests.integration.money import Books, bench
 
 
 @pytest.fixture
 def pg_url(postgres_engine: Engine) -> str:
     _truncate(postgres_engine)
+    configure_channels(postgres_engine)
     assert POSTGRES_URL is not None
     return normalise_url(POSTGRES_URL)
 

@@ -18,10 +18,11 @@ from ordino.errors import InvalidInput
 from ordino.gateways.sandbox import SandboxGateway
 from ordino.services import fulfillment
 from ordino.services.analytics import KpiQuery, kpis, kpis_csv, report_answer
+from ordino.services.network import put_product
 from ordino.services.orders import Capture, cancel_order, get_order, place_order
 from ordino.services.pipelines import advance_order
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
+from tests.builders import a_place_order, a_product
 from tests.service.support import with_stock
 
 NOV_2 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -71,6 +72,8 @@ def history(uow: SqlUnitOfWork) -> None:
             ("ST-HAM", "SKU-2"): 1,
         },
     )
+    prices = {"EUR": Decimal("59.90"), "USD": Decimal("59.90")}
+    put_product(a_product("SKU-1", prices=prices), uow, NOV_2)  # C is paid in USD
     nov_3 = NOV_2 + timedelta(days=1)
     a = _place(uow, NOV_2, ("SKU-1", 2), external_id="W-1")
     b = _place(uow, NOV_2 + timedelta(hours=1), ("SKU-1", 1), ("SKU-3", 1), external_id="W-2")

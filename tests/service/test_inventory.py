@@ -59,13 +59,14 @@ def events(uow: SqlUnitOfWork, event_type: str) -> list[dict[str, Any]]:
 def test_a_count_creates_then_updates_a_position(uow: SqlUnitOfWork, clock: Clock) -> None:
     put_location(a_location("DC-MUC"), uow, clock())
 
-    created = set_position(
+    new, created = set_position(
         "DC-MUC", "SKU-1", Count("DC-MUC", "SKU-1", 7, 2), None, a_source(clock), uow
     )
-    updated = set_position(
+    again, updated = set_position(
         "DC-MUC", "SKU-1", Count("DC-MUC", "SKU-1", 9), None, a_source(clock), uow
     )
 
+    assert (new, again) == (True, False)
     assert created == {
         "location_id": "DC-MUC",
         "sku": "SKU-1",

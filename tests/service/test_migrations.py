@@ -65,3 +65,29 @@ def test_adjustments_recorded_before_movements_become_movements(engine: Engine) 
         ("adjustment", 5, 12, "E-1", "received"),
     ]
     assert check_inventory(SqlUnitOfWork(engine)) == []
+
+
+def test_every_channel_named_before_channels_were_kept_becomes_a_known_one(
+    engine: Engine,
+) -> None:
+    """0031 makes a channel of each name that orders, keys, users, views and sourcing
+    profiles gave, so what worked before goes on working."""
+    migrate.downgrade(engine, "0031_input_limits-1")  # whatever it follows
+    with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO api_keys (id, key_hash, role, created_at, channel) VALUES "
+            "('K1', 'h1', 'channel', '2026-11-01 08:00:00', 'b2b')",
+            "INSERT INTO users (id, username, password_hash, role, created_at, channel) "
+            "VALUES ('U1', 'ada', 'x', 'channel', '2026-11-01 08:00:00', 'app')",
+            "INSERT INTO availability_views (name, document, version, updated_at) VALUES "
+            """('web', '{"channels": ["web", "app"]}', 1, '2026-11-01 08:00:00')""",
+            "INSERT INTO sourcing_profiles (name, document, version, updated_at) VALUES "
+            """('mp', '{"channels": ["amazon"]}', 1, '2026-11-01 08:00:00')""",
+        ):
+            connection.execute(text(statement))
+
+    migrate.upgrade(engine)
+
+    with SqlUnitOfWork(engine) as uow:
+        known = {(channel.name, channel.max_line_quantity) for channel, _ in uow.channels.all()}
+    assert known == {("amazon", 1000), ("app", 1000), ("b2b", 1000), ("web", 1000)}

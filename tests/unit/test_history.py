@@ -21,8 +21,9 @@ def _read(text: str) -> list[Shipment]:
 
 
 def _refusal(text: str) -> InvalidInput:
+    """What `--strict` answers: the file refused, each bad row named."""
     with pytest.raises(InvalidInput) as raised:
-        read_history(text.splitlines(keepends=True))
+        read_history(text.splitlines(keepends=True), strict=True)
     return raised.value
 
 
@@ -180,3 +181,27 @@ def test_offsets_are_kept_for_the_local_calendar() -> None:
 
     assert shipment.ordered_at.tzinfo == timezone(timedelta(hours=-3))
     assert shipment.lead_days == 1  # 5 January in Brasília, 6 January in UTC
+
+
+def test_rows_that_contradict_themselves_are_set_aside_by_line_and_the_rest_read() -> None:
+    text = (
+        f"{HEADER},shipped_at\n"
+        "A,2026-01-05T10:00:00Z,BR,2026-01-08T12:00:00Z,\n"
+        "B,2026-01-05T10:00:00Z,BR,2026-01-08T12:00:00Z,2026-01-04T12:00:00Z\n"
+        "C,2026-01-05T10:00:00Z,BR,,\n"
+        "D,2026-01-05T10:00:00Z,BR,2026-01-04T12:00:00Z,\n"
+        "E,2026-01-05T10:00:00Z,BR,2026-01-08T12:00:00Z,2026-01-09T12:00:00Z\n"
+        "A,2026-01-06T10:00:00Z,BR,2026-01-09T12:00:00Z,\n"
+        "F,2026-01-06T10:00:00Z,BR,2026-01-09T12:00:00Z,\n"
+    )
+
+    history = read_history(text.splitlines(keepends=True))
+
+    assert [s.shipment_id for s in history.shipments] == ["A", "E", "F"]
+    assert [(e.field, e.message) for e in history.set_aside] == [
+        ("line 3, shipped_at", "is before ordered_at"),
+        ("line 4, delivered_at", "must not be blank"),
+        ("line 5, delivered_at", "is before ordered_at"),
+        ("line 7, shipment_id", "repeats the shipment of line 2"),
+    ]
+    assert history.notes == ("line 6: shipped_at is after delivered_at; set aside",)

@@ -36,8 +36,8 @@ class FakeStore:
         self.loads += 1
         return [a_location("DC-BER")]
 
-    def known(self, skus: Iterable[str]) -> set[str]:
-        return set(skus)
+    def currencies(self, skus: Iterable[str]) -> dict[str, frozenset[str]]:
+        return {sku: frozenset({"EUR"}) for sku in skus}
 
     def positions(self, skus: Sequence[str], shipping_only: bool) -> list[Position]:
         self.loads += 1

@@ -23,7 +23,7 @@ def _delivery_order(served: Served) -> None:
     assert api.put("/v1/products/SKU-1", json=a_product_body()).status_code == 201
     for location_id in ("DC-BER", "ST-HAM"):
         put = api.put(f"/v1/inventory/{location_id}/SKU-1", json={"on_hand": 5})
-        assert put.status_code == 200
+        assert put.status_code == 201
     placed = api.post("/v1/orders", json=an_order_body(("SKU-1", 2), external_id="W-4711"))
     assert placed.status_code == 201, placed.text
 

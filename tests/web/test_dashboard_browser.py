@@ -26,7 +26,7 @@ def _orders_over_two_days(served: Served) -> None:
     api = served.api
     assert api.put("/v1/locations/DC-BER", json=a_location_body()).status_code == 201
     assert api.put("/v1/products/SKU-1", json=a_product_body()).status_code == 201
-    assert api.put("/v1/inventory/DC-BER/SKU-1", json={"on_hand": 50}).status_code == 200
+    assert api.put("/v1/inventory/DC-BER/SKU-1", json={"on_hand": 50}).status_code == 201
     big = [{"sku": "SKU-1", "quantity": 2, "unit_price": "6499.95"}]  # a day of 38,999.70
     for n in range(3):  # Monday 2 November
         body = an_order_body(external_id=f"MON-{n}", lines=big)

@@ -24,7 +24,7 @@ def _pickup_order(served: Served) -> dict[str, Any]:
     assert api.put("/v1/locations/ST-HAM", json=store).status_code == 201
     assert api.put("/v1/products/SKU-1", json=a_product_body()).status_code == 201
     stocked = api.put("/v1/inventory/ST-HAM/SKU-1", json={"on_hand": 5, "safety_stock": 0})
-    assert stocked.status_code == 200
+    assert stocked.status_code == 201
     body = an_order_body(("SKU-1", 2), promise={"option_id": "pickup:ST-HAM"}, external_id="P-1")
     placed = api.post("/v1/orders", json=body)
     assert placed.status_code == 201, placed.text

@@ -32,7 +32,7 @@ def console(api: TestClient, clock: Clock) -> TestClient:
     assert api.put("/v1/locations/ST-HAM", json=store).status_code == 201
     assert api.put("/v1/products/SKU-1", json=a_product_body()).status_code == 201
     stocked = api.put("/v1/inventory/ST-HAM/SKU-1", json={"on_hand": 5, "safety_stock": 0})
-    assert stocked.status_code == 200
+    assert stocked.status_code == 201
     body = an_order_body(("SKU-1", 2), promise={"option_id": "pickup:ST-HAM"})
     assert api.post("/v1/orders", json=body).status_code == 201
     work(api, clock)

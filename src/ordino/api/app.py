@@ -20,8 +20,10 @@ from ordino import __version__
 from ordino.api import (
     background,
     problems,
+    request_guard,
     routes_analytics,
     routes_availability,
+    routes_channels,
     routes_configuration,
     routes_customer_data,
     routes_fulfillments,
@@ -69,9 +71,11 @@ ROUTERS = (
     routes_pipelines.router,
     routes_network.router,
     routes_inventory.router,
+    routes_inventory.feeds,
     routes_supply.router,
     routes_promising.router,
     routes_profiles.router,
+    routes_channels.router,
     routes_jobs.router,
     routes_webhooks.router,
     routes_analytics.router,
@@ -197,6 +201,12 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    # Inside the pages' layer (added next, so outside this one): a page's refusal
+    # has its session (the reader's language).
+    limits = request_guard.Limits(
+        settings.max_body_bytes, settings.max_feed_body_bytes, routes_inventory.FEED_PATHS
+    )
+    request_guard.install(app, pages.PAGES, pages.bad_text, limits)
     pages.install(app, secret)
 
     @app.get("/health", include_in_schema=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -17,7 +18,6 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
-    field_validator,
 )
 
 from ordino.domain.geo import Point, is_country
@@ -64,8 +64,27 @@ def _decimal_text(text: str) -> str:
     return text
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None
+def _no_control_characters(text: str) -> str:
+    """A name or a reason is one line of text: no control characters (a line break,
+    an escape sequence that recolours a terminal, a bell) in it."""
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise ValueError("must not contain control characters")
+    return text
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_control_characters),
+]
+OptionalText = (
+    Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, max_length=200),
+        AfterValidator(_no_control_characters),
+    ]
+    | None
+)
 Identifier = Annotated[
     str,
     StringConstraints(
@@ -99,17 +118,11 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 
 class Strict(BaseModel):
-    """Request bodies refuse unknown fields, so a misspelt field is an error, not ignored,
-    and NUL characters in any text, which PostgreSQL cannot store or compare."""
+    """Request bodies refuse unknown fields, so a misspelt field is an error, not ignored.
+    (NUL characters, which PostgreSQL cannot store, never get this far: the request
+    guard refuses them in every request, `ordino.api.request_guard`.)"""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value
 
 
 def point_of(latitude: float | None, longitude: float | None, prefix: str = "") -> Point | None:

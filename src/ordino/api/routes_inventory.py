@@ -26,6 +26,9 @@ from ordino.domain.feeds import Count, Source
 from ordino.services import inventory
 
 router = APIRouter(prefix="/v1")
+# The stock feeds: counts, snapshots, deltas. Their bodies may be larger than any
+# other's (a location's full snapshot): the app includes them with their own limit.
+feeds = APIRouter(prefix="/v1")
 
 SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
@@ -43,14 +46,15 @@ def put_position(
     request: Request,
     caller: Annotated[ApiKey, Depends(require(Permission.INVENTORY_WRITE))],
 ) -> Response:
-    """Count one position: on hand (and safety stock) at `counted_at`."""
+    """Count one position: on hand (and safety stock) at `counted_at`; 201 when the
+    location held none of the SKU before."""
     caller.require_locations([location_id])
     count = Count(location_id, sku, body.on_hand, body.safety_stock)
     source = _source(request, caller, body.reason)
-    position = inventory.set_position(
+    created, position = inventory.set_position(
         location_id, sku, count, body.counted_at, source, unit_of_work(request)
     )
-    return JSONResponse(position)
+    return JSONResponse(position, status_code=201 if created else 200)
 
 
 Reader = Annotated[ApiKey, Depends(require(Permission.INVENTORY_READ))]
@@ -82,7 +86,7 @@ def get_movements(
     return JSONResponse(page)
 
 
-@router.post("/inventory/counts", response_model=CountsOut)
+@feeds.post("/inventory/counts", response_model=CountsOut)
 def post_counts(
     body: CountsIn,
     request: Request,
@@ -96,7 +100,7 @@ def post_counts(
     return JSONResponse({"results": results})
 
 
-@router.post("/inventory/snapshots", response_model=SnapshotOut)
+@feeds.post("/inventory/snapshots", response_model=SnapshotOut)
 def post_snapshot(
     body: SnapshotIn,
     request: Request,
@@ -111,7 +115,7 @@ def post_snapshot(
     return JSONResponse(summary)
 
 
-@router.post("/inventory/adjustments", response_model=AdjustmentsOut)
+@feeds.post("/inventory/adjustments", response_model=AdjustmentsOut)
 def post_adjustments(
     body: AdjustmentsIn,
     request: Request,
@@ -124,3 +128,6 @@ def post_adjustments(
     source = _source(request, caller)
     results = inventory.adjust_inventory(adjustments, source, unit_of_work(request))
     return JSONResponse({"results": results})
+
+
+FEED_PATHS = tuple(route.path for route in feeds.routes)  # type: ignore[attr-defined]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from ordino.domain.access import ApiKey, Permission, allows
 from ordino.domain.changes import Change
@@ -23,6 +24,9 @@ from ordino.errors import Forbidden, Unauthenticated
 from ordino.services.access import authenticate, hash_key
 
 CACHE_SECONDS = 60.0
+KEY_STATE = "ordino_api_key"  # where the request guard leaves the key it found
+# The API's paths that take no key: the customer's link is their key.
+PUBLIC_PATHS = ("/v1/self-service/",)
 
 _bearer = HTTPBearer(auto_error=False, description="An Ordino API key")
 
@@ -59,21 +63,35 @@ async def caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKey:
-    """The caller's key. Async, so a cached key costs no trip to the thread pool."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
+    """The caller's key: the one the request guard found before reading the body
+    (`ordino.api.request_guard`), else found here."""
+    found: ApiKey | None = request.scope.get("state", {}).get(KEY_STATE)
+    if found is not None:
+        return found
+    bearer = credentials if credentials and credentials.scheme.lower() == "bearer" else None
+    return await key_of(request.app.state, bearer.credentials if bearer else None)
+
+
+async def key_of(state: Any, secret: str | None) -> ApiKey:
+    """The stored key `secret` is, or Unauthenticated. Async, so a cached key costs no
+    trip to the thread pool."""
+    if secret is None:
         raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
-    state = request.app.state
-    key_hash = hash_key(credentials.credentials)
+    key_hash = hash_key(secret)
     found = state.key_cache.get(key_hash)
     if found is None:
         read_after = state.key_cache.heard_revocations
-        found = await run_in_threadpool(
-            authenticate, credentials.credentials, state.uow(), state.settings.admin_key
-        )
+        found = await run_in_threadpool(authenticate, secret, state.uow(), state.settings.admin_key)
         if found is None:
             raise Unauthenticated("the API key is not valid")
         state.key_cache.put(key_hash, found, read_after)
     return found  # type: ignore[no-any-return]
+
+
+def bearer_secret(authorization: str | None) -> str | None:
+    """The key an `Authorization: Bearer <key>` header carries (None: no such header)."""
+    scheme, secret = get_authorization_scheme_param(authorization)
+    return secret if scheme.lower() == "bearer" and secret else None
 
 
 def require(permission: Permission) -> Callable[[ApiKey], Awaitable[ApiKey]]:

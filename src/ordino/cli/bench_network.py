@@ -19,9 +19,12 @@ from sqlalchemy import Engine, select
 
 from ordino.cli.progress import progress
 from ordino.domain.catalog import Product
+from ordino.domain.channels import Channel
 from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point
 from ordino.domain.network import Address, Location, LocationType
+from ordino.engines.traffic import MARKETPLACES
+from ordino.services.channels import put_channel
 from ordino.services.imports import Line, import_counts
 from ordino.services.network import put_locations, put_products
 from ordino.store import migrate
@@ -83,6 +86,8 @@ def load(engine: Engine, shape: NetworkShape) -> float:
     sites = [location(shape, n, rng) for n in range(1, shape.locations + 1)]
     click.echo(f"loading {len(sites):,} locations", err=True)
     put_locations(sites, uow, _now())
+    for name in ("bench", "web", "app", *MARKETPLACES):  # the benches' orders and reads
+        put_channel(Channel(name), uow, _now())
     products = [
         Product(sku, f"Bench product {sku}", Decimal("0.4"), {"EUR": Decimal("19.90")})
         for sku in shape.sku_ids

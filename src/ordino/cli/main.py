@@ -198,7 +198,8 @@ def keys_create(
         try:
             click.echo(create_key(Role(role), name, uow, _now(), channel, location))
         except InvalidInput as error:
-            raise click.BadParameter(str(error), param_hint="--location") from None
+            option = "--channel" if error.errors[0].field == "channel" else "--location"
+            raise click.BadParameter(error.errors[0].message, param_hint=option) from None
 
 
 @keys.command("list")

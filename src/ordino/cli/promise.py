@@ -19,19 +19,42 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from ordino.domain.history import Shipment
-from ordino.domain.history_csv import read_history
+from ordino.domain.history_csv import History, read_history
 from ordino.errors import InvalidInput
 
 if TYPE_CHECKING:  # the model's modules load LightGBM: only when a command runs
     from ordino.services.transit_replay import Kept, ReplayPlan, ReplayReport
 
-history_option = click.option(
-    "--history",
-    "history_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Shipment history, CSV (docs/promising.md).",
-)
+SHOWN = 20  # rows set aside printed; --rejected FILE takes them all
+
+
+def history_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The history file, and what to do with its bad rows."""
+    for option in reversed(
+        [
+            click.option(
+                "--history",
+                "history_path",
+                required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="Shipment history, CSV (docs/promising.md).",
+            ),
+            click.option(
+                "--strict",
+                is_flag=True,
+                help="Refuse a history with any bad row (default: set bad rows aside, "
+                "each reported by line, and go on with the rest).",
+            ),
+            click.option(
+                "--rejected",
+                "rejected_path",
+                type=click.Path(dir_okay=False, writable=True, path_type=Path),
+                help="Write every row set aside (line,column,reason) to this CSV file.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
 
 
 @click.group()
@@ -40,7 +63,7 @@ def promise() -> None:
 
 
 @promise.command("train")
-@history_option
+@history_options
 @click.option(
     "--out",
     "out_path",
@@ -54,12 +77,18 @@ def promise() -> None:
     type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"]),
     help="Learn only from deliveries completed before this time (default: the last order).",
 )
-def train_command(history_path: Path, out_path: Path, as_of: datetime | None) -> None:
+def train_command(
+    history_path: Path,
+    strict: bool,
+    rejected_path: Path | None,
+    out_path: Path,
+    as_of: datetime | None,
+) -> None:
     """Learn transit times from a history and save the model."""
     from ordino.engines.transit import train  # noqa: PLC0415
     from ordino.services.transit_models import end_of, save_model, summary  # noqa: PLC0415
 
-    shipments = _read(history_path)
+    shipments = _read(history_path, strict, rejected_path)
     started = time.monotonic()
     with _bar(2, "training") as bar:
         model = train(shipments, as_of or end_of(shipments), progress=_advance(bar))
@@ -75,7 +104,7 @@ def train_command(history_path: Path, out_path: Path, as_of: datetime | None) ->
 
 
 @promise.command("replay")
-@history_option
+@history_options
 @click.option("--from", "first", required=True, type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last order date replayed.")
 @click.option("--confidence", default=0.95, show_default=True, type=click.FloatRange(0.5, 0.999))
@@ -102,6 +131,8 @@ def train_command(history_path: Path, out_path: Path, as_of: datetime | None) ->
 )
 def replay_command(
     history_path: Path,
+    strict: bool,
+    rejected_path: Path | None,
     first: datetime,
     last: datetime | None,
     confidence: float,
@@ -115,7 +146,7 @@ def replay_command(
     before the UTC day of the order began."""
     from ordino.services.transit_replay import ReplayPlan, replay  # noqa: PLC0415
 
-    shipments = _read(history_path)
+    shipments = _read(history_path, strict, rejected_path)
     plan = ReplayPlan(
         first.date(), last.date() if last else None, confidence, retrain_days, fallback_days
     )
@@ -126,19 +157,40 @@ def replay_command(
     _print(report, plan, time.monotonic() - started)
 
 
-def _read(path: Path) -> list[Shipment]:
+def _read(path: Path, strict: bool, rejected_path: Path | None) -> list[Shipment]:
     with path.open("rb") as raw, _bar(os.path.getsize(path), f"reading {path.name}") as bar:
         try:
-            history = read_history(_decoded(raw, bar.update))
+            history = read_history(_decoded(raw, bar.update), strict=strict)
         except InvalidInput as error:
             raise click.ClickException(str(error)) from None
+    _report_set_aside(history, rejected_path)
     if not history.shipments:
         raise click.ClickException(f"{path} holds no shipments")
+    return list(history.shipments)
+
+
+def _report_set_aside(history: History, rejected_path: Path | None) -> None:
+    """Rows set aside, each by line (the first SHOWN; all in `rejected_path`), then
+    values set aside: to stderr, the command's own output staying on stdout."""
+    rows = history.set_aside
+    if rows:
+        click.echo(f"{len(rows):,} rows set aside (--strict refuses the file instead):", err=True)
+    for row in rows[:SHOWN]:
+        click.echo(f"  {row.field}: {row.message}", err=True)
+    if len(rows) > SHOWN:
+        hint = f"all in {rejected_path}" if rejected_path else "--rejected FILE lists all"
+        click.echo(f"  … and {len(rows) - SHOWN:,} more ({hint})", err=True)
+    if rejected_path is not None:
+        with rejected_path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["line", "column", "reason"])
+            for row in rows:
+                line, column = row.field.removeprefix("line ").split(", ", 1)
+                writer.writerow([line, column, row.message])
     for note in history.notes[:5]:
         click.echo(f"note: {note}", err=True)
     if len(history.notes) > 5:
         click.echo(f"note: … and {len(history.notes) - 5} more set aside", err=True)
-    return list(history.shipments)
 
 
 def _decoded(raw: IO[bytes], advanced: Callable[[int], object]) -> Iterator[str]:

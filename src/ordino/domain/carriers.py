@@ -136,6 +136,13 @@ class CarrierService:
     def transit(self, lane: Lane) -> TransitRule | None:
         return next((rule for rule in self.rules if rule.matches(lane)), None)
 
+    def delivers_to(self, country: str) -> bool:
+        """Whether some rule takes parcels to `country` (from somewhere, some way)."""
+        return any(
+            not rule.match.destination_countries or country in rule.match.destination_countries
+            for rule in self.rules
+        )
+
 
 def service_document(service: CarrierService) -> dict[str, Any]:
     """A carrier service as JSON: stored so, read and written by the API."""

@@ -23,6 +23,7 @@ class ConfigurationKind(StrEnum):
     ORDER_TYPE = "order_type"
     SELF_SERVICE_POLICY = "self_service_policy"
     SOURCING_PROFILE = "sourcing_profile"
+    CHANNEL = "channel"
 
 
 class ConfigurationAction(StrEnum):

@@ -8,11 +8,14 @@ ignored so a richer export reads as it is):
   shipped_at, promised_by, units, weight_kg, carrier, service   optional, may be blank
 
 Times are RFC 3339 with an offset (the local one: days are counted in local
-calendars); `promised_by` is a date. A file with bad rows is refused whole, with
-each bad row named by line (as an editor numbers them, the header being line 1)
-and column, the first MAX_REPORTED of them listed. One inconsistency is set aside
-rather than refused, because real exports have it: a `shipped_at` after
-`delivered_at` is dropped (the row still teaches its lead time) and noted.
+calendars); `promised_by` is a date. Real exports have rows that contradict
+themselves (shipped before ordered, delivered before ordered, a value missing): each
+bad row is set aside, named by line (as an editor numbers them, the header being
+line 1) and column, and the rest is read; read `strict`ly, a file with a bad row is
+refused whole, the first MAX_REPORTED of them listed. One inconsistency drops a
+value, not the row: a `shipped_at` after `delivered_at` is dropped (the row still
+teaches its lead time) and noted. A header without a required column, or no header,
+refuses the file either way.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ MAX_REPORTED = 20
 class History:
     shipments: tuple[Shipment, ...]
     notes: tuple[str, ...] = ()  # values set aside, by line
+    set_aside: tuple[FieldError, ...] = ()  # rows set aside: `line N, column`, why
 
 
 class _BadValue(Exception):
@@ -53,8 +57,9 @@ class _BadValue(Exception):
         self.column, self.message = column, message
 
 
-def read_history(lines: Iterable[str]) -> History:
-    """Every shipment of a history file, or InvalidInput naming each bad row."""
+def read_history(lines: Iterable[str], *, strict: bool = False) -> History:
+    """Every good shipment of a history file, and each bad row set aside by line;
+    `strict`: InvalidInput naming each bad row instead."""
     reader = csv.reader(lines)
     columns = _columns(next(reader, None))
     shipments: list[Shipment] = []
@@ -77,9 +82,9 @@ def read_history(lines: Iterable[str]) -> History:
         first_line[shipment.shipment_id] = line
         shipments.append(shipment)
         notes.extend(f"line {line}: {note}" for note in set_aside)
-    if errors:
+    if errors and strict:
         raise _refusal(errors)
-    return History(tuple(shipments), tuple(notes))
+    return History(tuple(shipments), tuple(notes), tuple(errors))
 
 
 def _refusal(errors: list[FieldError]) -> InvalidInput:

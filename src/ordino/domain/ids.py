@@ -15,3 +15,8 @@ LENGTH = 32
 
 def new_id(now: datetime) -> str:
     return f"{int(now.timestamp() * 1000):012x}{secrets.token_hex(10)}"
+
+
+def is_id(text: str) -> bool:
+    """Whether `text` is one of Ordino's ids (as a cursor naming one must be)."""
+    return len(text) == LENGTH and all(c in "0123456789abcdef" for c in text)

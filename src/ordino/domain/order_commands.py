@@ -4,7 +4,7 @@ business its purchase order), and which to list."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from ordino.domain.geo import Point
@@ -87,6 +87,23 @@ def order_problems(cmd: PlaceOrder) -> list[FieldError]:
     if cmd.priority not in range(10):
         problems.append(FieldError("priority", "must be from 0 to 9"))
     return problems
+
+
+REQUESTED_DAYS_AHEAD = 366  # a business's requested date is at most a year away
+
+
+def date_problems(cmd: PlaceOrder, today: date) -> list[FieldError]:
+    """A requested date that cannot be meant: before today, or years ahead (a typo of
+    the year, which would hold the order back until then)."""
+    requested = None if cmd.b2b is None else cmd.b2b.requested_date
+    latest = today + timedelta(days=REQUESTED_DAYS_AHEAD)
+    if requested is None:
+        return []
+    if requested < today:
+        return [FieldError("b2b.requested_date", f"must not be before today, {today}")]
+    if requested > latest:
+        return [FieldError("b2b.requested_date", f"must be by {latest}, a year from today")]
+    return []
 
 
 @dataclass(frozen=True)

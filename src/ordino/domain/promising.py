@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -199,6 +199,21 @@ def capacity_needed(
         if location_id in operations
     )
     return tuple(entry for entry in taken if entry is not None)
+
+
+# How far ahead of Ordino's clock a carrier's clock may run: a delivery time beyond
+# it has not happened yet (the tester's year 5999 made a mean slack of -1.4M days).
+CLOCK_SKEW = timedelta(hours=1)
+
+
+def delivery_time_problem(delivered_at: datetime, placed_at: datetime, now: datetime) -> str | None:
+    """What is wrong with a delivery time given for an order placed at `placed_at`,
+    recorded at `now`: one not yet come, or one before the order existed."""
+    if delivered_at > now + CLOCK_SKEW:
+        return f"is after now ({now.isoformat()}): a delivery is recorded once it happened"
+    if delivered_at < placed_at:
+        return f"is before the order was placed ({placed_at.isoformat()})"
+    return None
 
 
 @dataclass(frozen=True)

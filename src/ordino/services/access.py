@@ -16,6 +16,7 @@ from typing import Any
 from ordino.domain.access import ENVIRONMENT, ApiKey, Role
 from ordino.domain.ids import new_id
 from ordino.errors import InvalidInput, NotFound
+from ordino.services.channels import channels_of, known_channel
 from ordino.services.unit_of_work import UnitOfWork
 
 PREFIX = "ordino_"
@@ -61,6 +62,8 @@ def issue_key(
     with uow:
         if location_id is not None and uow.network.get(location_id) is None:
             raise InvalidInput.of("location_id", f"unknown location {location_id!r}")
+        if channel is not None:
+            known_channel(channels_of(uow), channel)
         uow.keys.add(record, hash_key(key), now)
         uow.commit()
     return _answer(record, now, None) | {"key": key}

@@ -23,6 +23,7 @@ from ordino.domain.analytics import (
 )
 from ordino.domain.money import from_minor
 from ordino.errors import InvalidInput
+from ordino.services.channels import channels_of, known_channel
 from ordino.services.unit_of_work import UnitOfWork
 
 
@@ -61,6 +62,8 @@ def kpis(query: KpiQuery, uow: UnitOfWork) -> KpiReport:
     query.check()
     since, until = query.since, query.until
     with uow:
+        if query.channel is not None:
+            known_channel(channels_of(uow), query.channel)
         placed = uow.analytics.placed_orders(since, until, query.channel)
         delivered = uow.deliveries.between(since, until, query.channel)
         rejected = uow.analytics.store_rejections(since, until, query.channel)

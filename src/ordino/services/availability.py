@@ -24,6 +24,7 @@ from ordino.domain.geo import Grid, Point, PostalCode
 from ordino.engines.availability import Nearby, SkuSummary, nearest
 from ordino.errors import Conflict, FieldError, InvalidInput, NotFound
 from ordino.services.answers import refuse_changed
+from ordino.services.channels import channels_of, known_channel, refuse_unknown_channels
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.picture import NotCached, StockPicture
 from ordino.services.retry import with_retries
@@ -75,7 +76,7 @@ def cached_availability(
 def _answer(
     query: AvailabilityQuery, picture: StockPicture, uow: UnitOfWork | None, now: datetime
 ) -> dict[str, Any]:
-    view = resolve_view(picture.views(uow), query.view, query.channel)
+    view = view_for(picture, uow, query.view, query.channel)
     locations = picture.locations(uow)
     point = _point(picture, uow, query.near)
     stock = picture.stock(uow, query.skus)
@@ -89,6 +90,15 @@ def _answer(
         near = _nearest(summary, grid, point, query.near)
         items.append(availability_view(summary, detail, near))
     return {"view": view.name, "items": items}
+
+
+def view_for(
+    picture: StockPicture, uow: UnitOfWork | None, name: str | None, channel: str | None
+) -> AvailabilityView:
+    """The view a read names, or the one of the (known) channel it names."""
+    if channel is not None:
+        known_channel(picture.channels(uow), channel)
+    return resolve_view(picture.views(uow), name, channel)
 
 
 def resolve_view(
@@ -124,6 +134,7 @@ def put_view(
             stored = {other.name: other for other in uow.views.all()}
             current = stored[view.name].version if view.name in stored else None
             refuse_changed(f"view {view.name}", current, version, view=view.name)
+            refuse_unknown_channels(channels_of(uow), view.channels)
             _refuse_unknown_references(uow, view)
             for other in stored.values():
                 if other.name != view.name and (shared := other.channels & view.channels):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ordino.domain.orders import EVERY_ORDER, OrderScope
-from ordino.domain.promising import DeliveryRecord, PromisePerformance
+from ordino.domain.promising import DeliveryRecord, PromisePerformance, delivery_time_problem
 from ordino.errors import AlreadyExists, Conflict, InvalidInput
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
@@ -39,6 +39,8 @@ def record_delivery(
     def attempt(_: int) -> dict[str, Any]:
         with uow:
             order = existing_order(uow, order_id, scope, for_update=True)
+            if problem := delivery_time_problem(delivered_at, order.created_at, now):
+                raise InvalidInput.of("delivered_at", problem)
             if order.promise is None:
                 raise Conflict(f"order {order_id} was placed without a promise to measure")
             sources = sorted({a.location_id for line in order.lines for a in line.allocations})

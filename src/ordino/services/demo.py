@@ -19,6 +19,7 @@ from ordino.domain.availability import (
     view_document,
 )
 from ordino.domain.catalog import Product
+from ordino.domain.channels import Channel, channel_document
 from ordino.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point, PostalCode
@@ -140,6 +141,10 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
             counts.append(Count(location.id, product.sku, on_hand, safety_stock))
     source = Source("demo", now, "demo stock")
     record_counts(uow, counts, source)
+    for channel in demo_channels():
+        uow.channels.put(channel, now)
+        what = (ConfigurationKind.CHANNEL, channel.name, 1)
+        record(uow, what, None, channel_document(channel), Changed(DEMO_AUTHOR, now))
     for view in demo_views():
         uow.views.put(view, now)
         what = (ConfigurationKind.AVAILABILITY_VIEW, view.name, 1)
@@ -164,6 +169,12 @@ def _settings(uow: UnitOfWork, locations: list[Location], now: datetime) -> None
         uow.profiles.put(profile, now, DEMO_AUTHOR)
         what = (ConfigurationKind.SOURCING_PROFILE, profile.name, 1)
         record(uow, what, None, profile_document(profile), Changed(DEMO_AUTHOR, now))
+
+
+def demo_channels() -> list[Channel]:
+    """The web shop and its app, two marketplaces: each known, a line at most 1,000
+    units (the default) but on the marketplaces, which sell single items: 20."""
+    return [Channel("web"), Channel("app"), Channel("amazon", 20), Channel("zalando", 20)]
 
 
 def demo_views() -> list[AvailabilityView]:

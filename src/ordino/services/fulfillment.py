@@ -30,9 +30,9 @@ from ordino.domain.ids import new_id
 from ordino.domain.inventory import Reservation
 from ordino.domain.jobs import advance_job, capture_job, settle_job, timer_job
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.domain.promising import DeliveryRecord
+from ordino.domain.promising import DeliveryRecord, delivery_time_problem
 from ordino.domain.rollup import OrderStatus
-from ordino.errors import NotFound
+from ordino.errors import InvalidInput, NotFound
 from ordino.services.inventory import write_plan
 from ordino.services.order_types import order_type_named
 from ordino.services.orders import Capture, Guard, existing_order, with_payment
@@ -131,6 +131,8 @@ def deliver(
     location (the first parcel from it to arrive)."""
 
     def step(order: Order, fo: Fulfillment) -> list[StockChange]:
+        if problem := delivery_time_problem(delivered_at, order.created_at, source.now):
+            raise InvalidInput.of("delivered_at", problem)
         fulfilling.deliver(order, fo.id, source.now)
         if order.promise is not None:
             done = {record.location_id for record in uow.deliveries.of_order(order.id)}

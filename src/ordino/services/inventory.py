@@ -119,16 +119,17 @@ def set_position(
     counted_at: datetime | None,
     source: Source,
     uow: UnitOfWork,
-) -> dict[str, Any]:
-    """One position counted; the answer is the position as it now stands."""
+) -> tuple[bool, dict[str, Any]]:
+    """One position counted: whether it is new, and the position as it now stands."""
     with uow:
         _require_location(uow, location_id)
         _require_sku(uow, sku)
+        created = uow.inventory.position(location_id, sku) is None
     count_stock([count], counted_at, source, uow)
     with uow:
         position = uow.inventory.position(location_id, sku)
     assert position is not None
-    return position_view(position)
+    return created, position_view(position)
 
 
 def get_position(location_id: str, sku: str, uow: UnitOfWork) -> dict[str, Any]:

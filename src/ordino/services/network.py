@@ -8,7 +8,7 @@ from typing import Any
 
 from ordino.domain.catalog import Product
 from ordino.domain.network import Location, LocationQuery, location_document
-from ordino.errors import NotFound
+from ordino.errors import InvalidInput, NotFound
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import product_view
@@ -67,8 +67,11 @@ def get_location(location_id: str, uow: UnitOfWork) -> dict[str, Any]:
 def list_locations(
     query: LocationQuery, limit: int, uow: UnitOfWork
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of locations in id order, and the cursor of the next (None at the end)."""
+    """A page of locations in id order, and the cursor of the next (None at the end);
+    a cursor names a location (the last of a page)."""
     with uow:
+        if query.after is not None and not uow.network.known([query.after]):
+            raise InvalidInput.of("cursor", "not a cursor: give the next_cursor of a page")
         found = uow.network.find(query, limit + 1)
     page = found[:limit]
     cursor = page[-1].id if len(found) > limit else None

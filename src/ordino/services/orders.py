@@ -11,13 +11,19 @@ from ordino.domain.breaches import Timer
 from ordino.domain.catalog import refuse_unknown_skus
 from ordino.domain.changes import Change
 from ordino.domain.idempotency import IdempotencyKey
+from ordino.domain.ids import is_id
 from ordino.domain.inventory import Floor, Position
 from ordino.domain.jobs import advance_job, expect_job, settle_job, timer_job
 from ordino.domain.money import Money
-from ordino.domain.order_commands import LineRequest, OrderQuery, PlaceOrder, order_problems
+from ordino.domain.order_commands import (
+    LineRequest,
+    OrderQuery,
+    PlaceOrder,
+    date_problems,
+    order_problems,
+)
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope, order_type_of
 from ordino.domain.payments import Payment, payment_document
-from ordino.domain.pipelines import BUILT_IN
 from ordino.domain.promising import (
     CartLine,
     Method,
@@ -44,6 +50,8 @@ from ordino.errors import (
 )
 from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.availability import resolve_view
+from ordino.services.capture_rules import refuse_what_cannot_be_placed
+from ordino.services.channels import channels_of, known_channel
 from ordino.services.payments import new_payment
 from ordino.services.picture import StockPicture
 from ordino.services.promising import (
@@ -99,7 +107,7 @@ def place_order(
     """Place the order, sourced by its profile and reserved. The first attempt plans
     from the process's picture of stock; a retry (the reservation lost its race: the
     picture may be stale) plans from the database."""
-    if problems := order_problems(cmd):
+    if problems := order_problems(cmd) + date_problems(cmd, now.date()):
         raise InvalidInput("the order cannot be placed as given", errors=problems)
     if not isinstance(capture, Capture):
         capture = Capture(capture)
@@ -120,7 +128,7 @@ def _place_once(
             return earlier
         if retry:  # the first attempt leaves duplicates to the unique constraint
             _refuse_duplicate(uow, cmd)
-        _refuse_unknown_type(uow, cmd.type)
+        refuse_what_cannot_be_placed(uow, capture.picture, cmd)
         sourced, promise = plan_order(uow, capture, cmd, now, fresh=retry)
         if promise is not None:
             uow.capacity.take(promise.capacity)  # LostRace when a day filled up
@@ -155,12 +163,6 @@ def plan_order(
     if cmd.promise is None:
         return _sourced(uow, capture, cmd, fresh=fresh), None
     return _promised(uow, capture, cmd, now, fresh=fresh)
-
-
-def _refuse_unknown_type(uow: UnitOfWork, name: str | None) -> None:
-    """An order names a type that exists (built in, or configured)."""
-    if name is not None and name not in BUILT_IN and uow.order_types.get(name) is None:
-        raise InvalidInput.of("type", f"no order type {name!r}")
 
 
 def _refuse_duplicate(uow: UnitOfWork, cmd: PlaceOrder) -> None:
@@ -401,8 +403,13 @@ def with_payment(order: Order, payment: Payment | None) -> dict[str, Any]:
 def list_orders(
     query: OrderQuery, limit: int, uow: UnitOfWork
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of orders, newest first, and the cursor of the next page (None at the end)."""
+    """A page of orders, newest first, and the cursor of the next page (None at the end).
+    A channel named is a known one; a cursor is an order's id (a page's `next_cursor`)."""
+    if query.before_id is not None and not is_id(query.before_id):
+        raise InvalidInput.of("cursor", "not a cursor: give the next_cursor of a page")
     with uow:
+        if query.channel is not None:
+            known_channel(channels_of(uow), query.channel)
         found = uow.orders.find(query, limit + 1)
     page = found[:limit]
     cursor = page[-1].id if len(found) > limit else None

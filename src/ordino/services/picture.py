@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 from ordino.domain.availability import AvailabilityView
 from ordino.domain.carriers import CarrierService
 from ordino.domain.changes import Change
+from ordino.domain.channels import Channel
 from ordino.domain.costs import LocationCosts, RateCard
 from ordino.domain.geo import Grid, Point
 from ordino.domain.inventory import Floor, Position
@@ -91,6 +92,7 @@ class SkuStock:
     known: bool  # the SKU is in the catalogue
     rows: tuple[tuple[Any, ...], ...]  # Position fields, in order
     inbound: tuple[InboundLine, ...]
+    currencies: frozenset[str] = frozenset()  # those the catalogue has a price in
     # Per (view, version): computed at, valid until (None: until stock changes), summary.
     results: dict[tuple[str, int], tuple[datetime, datetime | None, SkuSummary]] = field(
         default_factory=dict
@@ -117,6 +119,7 @@ class StockPicture:
         self._locations: dict[str, Location] | None = None
         self._grid: Grid | None = None
         self._views: tuple[AvailabilityView, ...] | None = None
+        self._channels: dict[str, Channel] | None = None  # forgotten with the views
         self._operations: dict[str, LocationOperations] | None = None
         self._carriers: tuple[CarrierService, ...] | None = None
         self._sourcing: SourcingSettings | None = None
@@ -136,7 +139,7 @@ class StockPicture:
                 self._skus.clear()
                 self._held = 0
                 self._forget_network()
-                self._views = None
+                self._views, self._channels = None, None
                 return
             for sku in change.skus:
                 self._versions[sku] = self._versions.get(sku, 0) + 1
@@ -146,7 +149,7 @@ class StockPicture:
                 for entry in self._skus.values():
                     entry.sellable.clear()
             if change.views:
-                self._views = None
+                self._views, self._channels = None, None
 
     # Reads. Misses are loaded through `uow`, which must be entered; without one
     # (None), a miss raises NotCached: the caller then reads in a thread of its own.
@@ -247,6 +250,17 @@ class StockPicture:
                     self._views = found
         return found
 
+    def channels(self, uow: UnitOfWork | None) -> Mapping[str, Channel]:
+        """The channels known, by name."""
+        found = self._channels
+        if found is None:
+            settings = self._settings
+            found = {channel.name: channel for channel, _ in _entered(uow).channels.all()}
+            with self._lock:
+                if settings == self._settings:
+                    self._channels = found
+        return found
+
     def place(self, uow: UnitOfWork | None, country: str, postal_code: str) -> Point | None:
         key = (country, postal_code)
         found = self._places.get(key)
@@ -331,7 +345,7 @@ class StockPicture:
         with self._lock:
             seen = {sku: self._versions.get(sku, 0) for sku in skus}
             epoch = self._epoch
-        known = uow.catalog.known(skus)
+        currencies = uow.catalog.currencies(skus)  # of the known SKUs
         by_sku: dict[str, list[tuple[Any, ...]]] = {sku: [] for sku in skus}
         names = self._names
         for p in uow.inventory.positions(skus, shipping_only=False):
@@ -341,7 +355,10 @@ class StockPicture:
         inbound = uow.supply.inbound(skus)
         loaded = {
             sku: SkuStock(
-                sku in known, tuple(by_sku[sku]), tuple(i for i in inbound if i.sku == sku)
+                sku in currencies,
+                tuple(by_sku[sku]),
+                tuple(i for i in inbound if i.sku == sku),
+                currencies.get(sku, frozenset()),
             )
             for sku in skus
         }

@@ -30,7 +30,7 @@ from ordino.engines.holds import Velocity, holding, order_facts, refuse_bad_rule
 from ordino.errors import InvalidInput, NotFound
 from ordino.services import payments, timers
 from ordino.services.configuration import ORDINO, Changed, record
-from ordino.services.order_types import order_type_named
+from ordino.services.order_types import order_type_named, refuse_unknown_types
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
@@ -133,6 +133,7 @@ def put_hold_rule(
     """Create or replace the rule, the change recorded as `by`'s."""
     refuse_bad_rule(rule.expression)
     with uow:
+        refuse_unknown_types(uow, rule.order_types)
         before = uow.hold_rules.get(rule.name)
         created = uow.hold_rules.put(rule, now)
         stored = uow.hold_rules.get(rule.name)

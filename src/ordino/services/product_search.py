@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.catalog import Product, ProductQuery
+from ordino.errors import InvalidInput
 from ordino.services import availability
 from ordino.services.availability import AvailabilityQuery, Near
 from ordino.services.picture import StockPicture
@@ -44,6 +45,10 @@ def search_products(
     through, and the cursor of the next page (None at the end)."""
     items: list[dict[str, Any]] = []
     query = search.query
+    if query.after is not None:  # a cursor names a product (the last a page read)
+        with uow:
+            if not uow.catalog.known([query.after]):
+                raise InvalidInput.of("cursor", "not a cursor: give the next_cursor of a page")
     for _ in range(ROUNDS if search.in_stock else 1):
         with uow:
             found = uow.catalog.search(query, search.limit + 1)

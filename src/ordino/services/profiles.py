@@ -10,7 +10,9 @@ from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.profiles import SourcingProfile, profile_document
 from ordino.errors import NotFound
 from ordino.services.answers import refuse_changed
+from ordino.services.channels import channels_of, refuse_unknown_channels
 from ordino.services.configuration import ORDINO, Changed, record
+from ordino.services.order_types import refuse_unknown_types
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 
@@ -27,6 +29,8 @@ def put_profile(
 
     def attempt(_: int) -> tuple[bool, dict[str, Any]]:
         with uow:
+            refuse_unknown_types(uow, profile.order_types)
+            refuse_unknown_channels(channels_of(uow), profile.channels)
             stored = uow.profiles.get(profile.name)
             current = stored.version if stored is not None else None
             refuse_changed(

@@ -34,7 +34,7 @@ from ordino.engines.promising import (
 )
 from ordino.engines.reach import Delivery
 from ordino.errors import InvalidInput
-from ordino.services.availability import resolve_view
+from ordino.services.availability import view_for
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
 
@@ -152,7 +152,7 @@ def promise_network(
     held = picture.stock(uow, skus)
     known = {sku for sku, entry in held.items() if entry.known}
     refuse_unknown_skus([line.sku for line in query.lines], known, "the cart")
-    view = resolve_view(picture.views(uow), query.view, query.channel)
+    view = view_for(picture, uow, query.view, query.channel)
     available: dict[str, dict[str, int]] = {}
     for sku, sellable in picture.sellable(uow, view, skus).items():
         for at in sellable:

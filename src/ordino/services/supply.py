@@ -128,7 +128,11 @@ def get_supply(supply_id: str, uow: UnitOfWork) -> dict[str, Any]:
 def list_supply(
     query: SupplyQuery, limit: int, uow: UnitOfWork
 ) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of supply orders by id, and the cursor of the next (None at the end); a
+    cursor names a supply order (the last of a page)."""
     with uow:
+        if query.after_id is not None and uow.supply.get(query.after_id) is None:
+            raise InvalidInput.of("cursor", "not a cursor: give the next_cursor of a page")
         found = uow.supply.find(query, limit + 1)
     page = found[:limit]
     cursor = page[-1].id if len(found) > limit else None

@@ -8,12 +8,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.events import Event
+from ordino.domain.events import EVENT_TYPES, Event
 from ordino.domain.ids import new_id
 from ordino.domain.jobs import DELIVER_WEBHOOKS, Job
 from ordino.domain.sealing import Sealer, Unreadable
-from ordino.domain.webhooks import SIGNATURE_HEADER, Delivery, Subscription, signature
-from ordino.errors import InvalidInput, NotFound
+from ordino.domain.webhooks import EVERY_TYPE, SIGNATURE_HEADER, Delivery, Subscription, signature
+from ordino.errors import FieldError, InvalidInput, NotFound
 from ordino.services.server_keys import ServerKeys
 from ordino.services.unit_of_work import UnitOfWork
 
@@ -40,6 +40,7 @@ def subscribe(
         raise InvalidInput.of("url", "must be an http or https URL")
     if not event_types:
         raise InvalidInput.of("event_types", "name at least one event type, or *")
+    refuse_unknown_event_types(event_types)
     secret = secrets.token_urlsafe(32)
     sealed = keys.sealer(uow, now).seal(secret)
     subscription = Subscription(new_id(now), url, frozenset(event_types), sealed, now)
@@ -47,6 +48,18 @@ def subscribe(
         uow.webhooks.add(subscription)
         uow.commit()
     return _answer(subscription) | {"secret": secret}  # shown this once
+
+
+def refuse_unknown_event_types(event_types: Sequence[str]) -> None:
+    """A subscription names types Ordino writes (a typo would never be delivered)."""
+    known = ", ".join(sorted(EVENT_TYPES))
+    errors = [
+        FieldError(f"event_types[{n}]", f"no event {name}: one of *, {known}")
+        for n, name in enumerate(event_types)
+        if name != EVERY_TYPE and name not in EVENT_TYPES
+    ]
+    if errors:
+        raise InvalidInput("unknown event types", errors=errors)
 
 
 def list_subscriptions(uow: UnitOfWork) -> list[dict[str, Any]]:

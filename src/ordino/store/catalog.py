@@ -118,6 +118,19 @@ class SqlCatalog:
     def known(self, skus: Iterable[str]) -> set[str]:
         return _existing(self.connection, products.c.sku, skus)
 
+    def currencies(self, skus: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The currencies each known SKU of `skus` has a price in (one query)."""
+        wanted = sorted(set(skus))
+        query = (
+            select(products.c.sku, product_prices.c.currency)
+            .outerjoin(product_prices, product_prices.c.sku == products.c.sku)
+            .where(one_of(self.connection, products.c.sku, wanted))
+        )
+        found: dict[str, set[str]] = {}
+        for row in self.connection.execute(query):
+            found.setdefault(row.sku, set()).update([row.currency] if row.currency else [])
+        return {sku: frozenset(currencies) for sku, currencies in found.items()}
+
     def names(self, skus: Iterable[str]) -> dict[str, str]:
         """The name of each SKU in the catalogue, by SKU (what people read)."""
         wanted = sorted(set(skus))

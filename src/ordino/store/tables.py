@@ -458,6 +458,15 @@ hold_rules = Table(  # `ordino.domain.holds.hold_rule_document`
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+channels = Table(  # `ordino.domain.channels.channel_document`: the channels known
+    "channels",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 self_service_policies = Table(  # `ordino.domain.self_service.policy_document`
     "self_service_policies",
     metadata,

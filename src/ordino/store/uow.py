@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 
 from ordino.domain.carriers import service_document, service_from_document
 from ordino.domain.changes import Change
+from ordino.domain.channels import channel_document, channel_from_document
 from ordino.domain.costs import rate_card_document, rate_card_from_document
 from ordino.domain.holds import hold_rule_document, hold_rule_from_document
 from ordino.domain.pipelines import order_type_document, order_type_from_document
@@ -53,6 +54,7 @@ from ordino.store.sourcing import SqlSourcingDecisions
 from ordino.store.supply import SqlSupply
 from ordino.store.tables import (
     carrier_services,
+    channels,
     hold_rules,
     order_types,
     rate_cards,
@@ -132,6 +134,13 @@ class SqlUnitOfWork:
             hold_rules.c.name,
             (hold_rule_from_document, hold_rule_document),
             lambda rule: rule.name,
+        )
+        self.channels = SqlNamedDocuments(
+            connection,
+            channels.c.name,
+            (channel_from_document, channel_document),
+            lambda channel: channel.name,
+            changed=lambda: setattr(changes, "views", True),  # pictures hold them, with views
         )
         self.self_service_policy = SqlNamedDocuments(
             connection,

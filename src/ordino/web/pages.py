@@ -110,6 +110,14 @@ def install(app: FastAPI, secret: str) -> None:
     app.add_exception_handler(BadForm, _bad_form)
 
 
+def bad_text(request: Request, field: str) -> Response:
+    """The answer to a text no page can take (a NUL character, which the database
+    cannot store): the field named, nothing done (`ordino.api.request_guard`)."""
+    customer = request.url.path.startswith("/my-order")
+    template = "customer/bad_text.html" if customer else "console/refused.html"
+    return render(request, template, {"reason": "text", "field": field, "detail": ""}, 422)
+
+
 async def _to_sign_in(request: Request, _: Exception) -> Response:
     back = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return RedirectResponse(f"/console/sign-in?next={back}", status_code=303)

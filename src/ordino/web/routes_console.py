@@ -18,7 +18,7 @@ from ordino.domain.feeds import Source
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.rollup import OrderStatus
 from ordino.domain.throttling import sign_in_subjects
-from ordino.errors import OrdinoError, TooManyAttempts
+from ordino.errors import InvalidInput, OrdinoError, TooManyAttempts
 from ordino.services import (
     access,
     fulfillment,
@@ -120,7 +120,10 @@ def order_list(request: Request) -> Response:
     cursor = None
     if not problems:
         query = replace(query, before_id=request.query_params.get("before") or None)
-        found, cursor = orders.list_orders(query, PAGE, request.app.state.uow())
+        try:
+            found, cursor = orders.list_orders(query, PAGE, request.app.state.uow())
+        except InvalidInput as error:  # an unknown channel, a cursor not of a page
+            problems = [{"cursor": "before"}.get(e.field, e.field) for e in error.errors]
     context = {
         "who": who,
         "csrf": csrf_token(request),

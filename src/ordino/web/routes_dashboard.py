@@ -43,12 +43,12 @@ def dashboard_csv(request: Request) -> Response:
     allowed(request, Permission.REPORTS_READ)
     try:
         query = _query(_chosen(request))
-        query.check()
+        report = kpis(query, request.app.state.uow())
     except OrdinoError:
         return dashboard(request)  # the page says what is wrong
     name = f"ordino-kpis-{query.start}-{query.end}.csv"
     return Response(
-        kpis_csv(kpis(query, request.app.state.uow())),
+        kpis_csv(report),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

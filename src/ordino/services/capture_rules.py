@@ -1,0 +1,71 @@
+"""What an order must be to be placed, whatever the stock: checked by capture before
+it sources anything, so a refusal names the field and changes nothing.
+
+- its channel is a known one, and no line asks more units than the channel allows
+  (`ordino.domain.channels`: 1,000 unless the channel says otherwise);
+- its type exists (built in, or configured);
+- each of its known products has a price in the order's currency;
+- without a promise chosen, some carrier service delivers to its country (when any
+  carrier service is set up: without one Ordino knows nothing of shipping).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ordino.domain.carriers import CarrierService
+from ordino.domain.channels import Channel
+from ordino.domain.order_commands import PlaceOrder
+from ordino.domain.pipelines import BUILT_IN
+from ordino.errors import FieldError, InvalidInput
+from ordino.services.channels import known_channel
+from ordino.services.picture import StockPicture
+from ordino.services.unit_of_work import UnitOfWork
+
+
+def refuse_what_cannot_be_placed(uow: UnitOfWork, picture: StockPicture, cmd: PlaceOrder) -> None:
+    """An order of a known channel, within what it allows, of a type that exists, in a
+    currency its products have prices in, to a country a carrier serves."""
+    _refuse_beyond_channel(picture.channels(uow), cmd)
+    _refuse_unknown_type(uow, cmd.type)
+    _refuse_unpriced(uow, picture, cmd)
+    if cmd.promise is None:  # a promise chosen is an option some carrier (or store) keeps
+        _refuse_unserved(picture.carriers(uow), cmd.ship_to.country)
+
+
+def _refuse_unpriced(uow: UnitOfWork, picture: StockPicture, cmd: PlaceOrder) -> None:
+    """Each known SKU has a price in the order's currency (unknown ones are refused as
+    such when sourcing finds them)."""
+    skus = {line.sku for line in cmd.lines}
+    held = picture.cached(skus)
+    currencies = {sku: entry.currencies for sku, entry in held.items() if entry.known}
+    if missing := skus - set(held):
+        currencies |= uow.catalog.currencies(missing)
+    errors = [
+        FieldError(f"lines[{n}].sku", f"{line.sku} has no price in {cmd.currency} (it has {has})")
+        for n, line in enumerate(cmd.lines)
+        if line.sku in currencies and cmd.currency not in currencies[line.sku]
+        for has in [", ".join(sorted(currencies[line.sku])) or "none"]
+    ]
+    if errors:
+        raise InvalidInput(f"products without a price in {cmd.currency}", errors=errors)
+
+
+def _refuse_unserved(carriers: Sequence[CarrierService], country: str) -> None:
+    """Some carrier service delivers to the country (when carrier services are set up at
+    all: without any, Ordino knows nothing of shipping to judge by)."""
+    if carriers and not any(service.delivers_to(country) for service in carriers):
+        raise InvalidInput.of("ship_to.country", f"no carrier service delivers to {country}")
+
+
+def _refuse_beyond_channel(channels: Mapping[str, Channel], cmd: PlaceOrder) -> None:
+    """A known channel, and lines no larger than it allows."""
+    channel = known_channel(channels, cmd.channel)
+    if problems := channel.line_problems([line.quantity for line in cmd.lines]):
+        raise InvalidInput(f"lines larger than channel {channel.name} allows", errors=problems)
+
+
+def _refuse_unknown_type(uow: UnitOfWork, name: str | None) -> None:
+    """An order names a type that exists (built in, or configured)."""
+    if name is not None and name not in BUILT_IN and uow.order_types.get(name) is None:
+        raise InvalidInput.of("type", f"no order type {name!r}")

@@ -1,0 +1,29 @@
+"""The catalogue of event types (what a webhook may subscribe to) holds every type
+the code writes: a new one missing from it could never be subscribed to."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import ordino
+from ordino.domain.events import EVENT_TYPES
+
+SOURCE = Path(ordino.__file__).parent
+# An event type as the code writes it: "<what>.<happened>", past tense.
+WRITTEN = re.compile(
+    r"[\"']((?:order|payment|fulfillment|supply|stock|inventory|customer)\.[a-z_]+)[\"']"
+)
+
+
+def test_every_event_type_the_code_writes_is_in_the_catalogue() -> None:
+    written = {
+        found
+        for path in SOURCE.rglob("*.py")
+        if "migrations" not in path.parts
+        for found in WRITTEN.findall(path.read_text())
+    }
+    assert len(written) > 30  # the scan found them
+
+    assert sorted(written - EVENT_TYPES) == []
+    assert sorted(EVENT_TYPES - written) == []
