@@ -33,7 +33,8 @@ def refuse_what_cannot_be_placed(
     uow: UnitOfWork, picture: StockPicture, cmd: PlaceOrder, now: datetime
 ) -> None:
     """An order of a known channel, within what it allows, of a type that exists, in a
-    currency its products have prices in, to a country a carrier serves."""
+    currency its products have prices in, to a country a carrier serves. All of it
+    from the process's picture (`StockPicture`): no query once it holds them."""
     channel = _refuse_beyond_channel(picture.channels(uow), cmd)
     if problems := date_problems(cmd, channel.today(now), channel.time_zone):
         raise InvalidInput("the order cannot be placed as given", errors=problems)
@@ -48,11 +49,7 @@ def refuse_what_cannot_be_placed(
 def _refuse_unpriced(uow: UnitOfWork, picture: StockPicture, cmd: PlaceOrder) -> None:
     """Each known SKU the catalogue prices has a price in the order's currency
     (unknown ones are refused as such when sourcing finds them)."""
-    skus = {line.sku for line in cmd.lines}
-    held = picture.cached(skus)
-    currencies = {sku: entry.currencies for sku, entry in held.items() if entry.known}
-    if missing := skus - set(held):
-        currencies |= uow.catalog.currencies(missing)
+    currencies = picture.currencies(uow, [line.sku for line in cmd.lines])
     errors = [
         FieldError(f"lines[{n}].sku", f"{line.sku} has no price in {cmd.currency} (it has {has})")
         for n, line in enumerate(cmd.lines)
