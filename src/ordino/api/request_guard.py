@@ -21,7 +21,7 @@ one place, so no route can forget it.
   pages.
 
 Plain ASGI, and lazy: a JSON body streams through to the route as it comes, each
-chunk counted and searched for the bytes of a NUL (`\u0000`, however the chunks cut
+chunk counted and searched for the bytes of a NUL (`\\u0000`, however the chunks cut
 it; or a zero byte, which every body in UTF-16 or UTF-32 has, JSON allowing both);
 only a body that has them is parsed here, to name the field. A form is always
 parsed here as the route will parse it: its charset (`utf-7`: `+AAA-`) may write a
