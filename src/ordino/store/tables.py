@@ -795,6 +795,8 @@ attempts = Table(
     Column("subject", String(255), primary_key=True),
     Column("count", Integer, nullable=False),
     Column("window_started_at", UTCDateTime, nullable=False),
+    # Each attempt forgets the windows long over: by index, however many a flood left.
+    Index("ix_attempts_window_started_at", "window_started_at"),
 )
 
 # Keys Ordino made itself (ordino.services.server_keys): without ORDINO_SECRET_KEY,
