@@ -154,8 +154,7 @@ def test_guessing_order_numbers_for_one_e_mail_from_many_addresses_is_limited(
     # Order numbers run in sequence and e-mails are known: counted per number and per
     # address only, a guesser with many addresses tries every number for one e-mail.
     guesses = [
-        _lookup(_from(shop, f"198.51.100.{n}"), f"W-{100 + n}", "ADA@example.com")
-        for n in range(5)
+        _lookup(_from(shop, f"198.51.100.{n}"), f"W-{100 + n}", "ADA@example.com") for n in range(5)
     ]
 
     locked = _lookup(_from(shop, "198.51.100.99"), "W-1", "ada@example.com")
