@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from ordino.domain.orders import OrderScope
 from ordino.errors import Forbidden
@@ -119,3 +120,14 @@ class ApiKey:
                 f"this key is for {self.location_id} only, not {', '.join(others)}",
                 extra={"location_id": self.location_id},
             )
+
+
+def key_document(key: ApiKey, revoked: bool) -> dict[str, Any]:
+    """A key as the record of configuration keeps it: never the key or its hash."""
+    return {
+        "role": str(key.role),
+        "name": key.name,
+        "channel": key.channel,
+        "location_id": key.location_id,
+        "revoked": revoked,
+    }

@@ -24,6 +24,8 @@ class ConfigurationKind(StrEnum):
     SELF_SERVICE_POLICY = "self_service_policy"
     SOURCING_PROFILE = "sourcing_profile"
     CHANNEL = "channel"
+    API_KEY = "api_key"  # who may call Ordino (never the key or its hash)
+    WEBHOOK = "webhook"  # where every order's events go (never its secret)
 
 
 class ConfigurationAction(StrEnum):

@@ -23,6 +23,7 @@ import hmac
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 SIGNATURE_HEADER = "Ordino-Signature"
 EVERY_TYPE = "*"
@@ -85,3 +86,8 @@ def _carried(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     if any(address in network for network in _CARRYING_IPV4):
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return None
+
+
+def subscription_document(subscription: Subscription) -> dict[str, Any]:
+    """A subscription as the record of configuration keeps it: never its secret."""
+    return {"url": subscription.url, "event_types": sorted(subscription.event_types)}

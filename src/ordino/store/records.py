@@ -98,6 +98,15 @@ class SqlApiKeys:
             return True
         return False if self.connection.scalar(select(k.id).where(k.id == key_id)) else None
 
+    def get(self, key_id: str) -> ApiKey | None:
+        """The key of that id, revoked or not."""
+        row = self.connection.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+        return (
+            None
+            if row is None
+            else ApiKey(row.id, Role(row.role), row.name, row.channel, row.location_id)
+        )
+
     def find(self, key_hash: str) -> ApiKey | None:
         row = self.connection.execute(
             select(
