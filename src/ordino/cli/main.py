@@ -24,7 +24,7 @@ from ordino.services.demo import seed_demo
 from ordino.services.retention import Retention
 from ordino.services.retention import prune as prune_kept
 from ordino.services.transit_models import UnreadableModel, load_model
-from ordino.services.users import create_user, disable_user, list_users, set_password
+from ordino.services.users import NewUser, add_user, disable_user, list_users, set_password
 from ordino.store import migrate
 from ordino.store.engine import make_engine, normalise_url
 from ordino.store.uow import SqlUnitOfWork
@@ -256,7 +256,8 @@ def users_create(
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         try:
-            create_user(username, password, Role(role), SqlUnitOfWork(engine), _now(), location)
+            new = NewUser(username, Role(role), location)
+            add_user(new, password, SqlUnitOfWork(engine), _now(), terminal_user())
         except (InvalidInput, AlreadyExists) as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"user {username} ({role}) created")
@@ -282,7 +283,7 @@ def users_disable(database_url: str, username: str) -> None:
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         try:
-            disable_user(username, SqlUnitOfWork(engine), _now())
+            disable_user(username, SqlUnitOfWork(engine), _now(), terminal_user())
         except NotFound as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"user {username} disabled")
@@ -297,7 +298,7 @@ def users_password(database_url: str, username: str, password: str) -> None:
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         try:
-            set_password(username, password, SqlUnitOfWork(engine), _now())
+            set_password(username, password, SqlUnitOfWork(engine), _now(), terminal_user())
         except (InvalidInput, NotFound) as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"user {username} has a new password")

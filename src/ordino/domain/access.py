@@ -131,3 +131,9 @@ def key_document(key: ApiKey, revoked: bool) -> dict[str, Any]:
         "location_id": key.location_id,
         "revoked": revoked,
     }
+
+
+def user_document(user: ApiKey, disabled: bool) -> dict[str, Any]:
+    """A console user as the record of configuration keeps them: never a password or
+    its hash."""
+    return {"role": str(user.role), "location_id": user.location_id, "disabled": disabled}

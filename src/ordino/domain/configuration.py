@@ -26,6 +26,7 @@ class ConfigurationKind(StrEnum):
     CHANNEL = "channel"
     API_KEY = "api_key"  # who may call Ordino (never the key or its hash)
     WEBHOOK = "webhook"  # where every order's events go (never its secret)
+    USER = "user"  # who signs in to the console (never a password or its hash)
 
 
 class ConfigurationAction(StrEnum):

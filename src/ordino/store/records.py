@@ -165,6 +165,13 @@ class SqlUsers:
         statement = update(users).where(users.c.username == username).values(**values)
         return bool(self.connection.execute(statement).rowcount)
 
+    def get(self, username: str) -> tuple[ApiKey, bool] | None:
+        """The user's access and whether they are disabled (None: no such user)."""
+        r = self.connection.execute(select(users).where(users.c.username == username)).first()
+        if r is None:
+            return None
+        return ApiKey(r.id, Role(r.role), r.username, r.channel, r.location_id), bool(r.disabled_at)
+
     def id_of(self, username: str) -> str | None:
         """The user's id, disabled or not (None: no such user)."""
         found: str | None = self.connection.scalar(

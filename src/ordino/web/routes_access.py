@@ -32,7 +32,9 @@ def end_user_sessions(request: Request, username: str, form: Posted) -> Response
 @router.post("/users/{username}/disable")
 def disable_user(request: Request, username: str, form: Posted) -> Response:
     state = request.app.state
-    return _acting(request, lambda _: users.disable_user(username, state.uow(), state.clock()))
+    return _acting(
+        request, lambda who: users.disable_user(username, state.uow(), state.clock(), who.actor)
+    )
 
 
 @router.post("/keys/{key_id}/end-sessions")
