@@ -19,9 +19,7 @@ from tests.service.support import rows
 KEY = ApiKey("K-1", Role.CHANNEL, "shop")
 
 
-def test_signing_in_forgets_sessions_long_over_by_index(
-    uow: SqlUnitOfWork, engine: Engine
-) -> None:
+def test_signing_in_forgets_sessions_long_over_by_index(uow: SqlUnitOfWork, engine: Engine) -> None:
     ended = sessions.start(KEY, False, uow, T0, 8)
     sessions.end(ended, uow, T0 + timedelta(hours=1))
     sessions.start(KEY, False, uow, T0, 8)  # expires at 8 hours
