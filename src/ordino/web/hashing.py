@@ -14,10 +14,18 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 WAITING_PER_THREAD = 8  # about a second of argon2 each: a person waits that long at most
+# A sign-in turned away is answered after this long (no thread, no connection held):
+# turned away at once, a flood's clients would come straight back, and answering them
+# costs the API more than their waiting did (measured: docs/security.md).
+TURNED_AWAY_SECONDS = 1
 
 
 class Busy(Exception):
     """Too many sign-ins wait for the hashing threads already."""
+
+
+async def turned_away() -> None:
+    await asyncio.sleep(TURNED_AWAY_SECONDS)
 
 
 class Hashing:
@@ -26,9 +34,14 @@ class Hashing:
         self.most_waiting = most_waiting or WAITING_PER_THREAD * threads
         self.waiting = 0  # hashing or queued; only the event loop changes it
 
+    @property
+    def full(self) -> bool:
+        """As many sign-ins wait as may: the next is turned away."""
+        return self.waiting >= self.most_waiting
+
     async def verify(self, check: Callable[[str, str], bool], stored: str, secret: str) -> bool:
         """`check(stored, secret)` on the hashing threads; Busy if too many wait."""
-        if self.waiting >= self.most_waiting:
+        if self.full:
             raise Busy
         self.waiting += 1
         try:

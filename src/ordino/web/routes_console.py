@@ -28,7 +28,7 @@ from ordino.services import (
     throttling,
     users,
 )
-from ordino.web.hashing import Busy
+from ordino.web.hashing import Busy, turned_away
 from ordino.web.menu import home_of
 from ordino.web.rendering import render
 from ordino.web.session import (
@@ -66,6 +66,9 @@ async def sign_in_submit(request: Request, form: Posted) -> Response:
     username, secret = str(form.get("username") or ""), str(form.get("password") or "")
     address = request.client.host if request.client else None
     subjects = sign_in_subjects(username or None, address)
+    if username and state.hashing.full:  # turned away before any work (no count to write)
+        await turned_away()
+        return _refused_sign_in(request, target, username, busy=True)
     try:
         await run_in_threadpool(throttling.attempt, subjects, state.uow(), state.clock(), "sign in")
     except TooManyAttempts as error:
@@ -74,6 +77,7 @@ async def sign_in_submit(request: Request, form: Posted) -> Response:
         found = await _who(request, username, secret)
     except Busy:  # not tried: it does not count against anyone
         await run_in_threadpool(throttling.succeeded, subjects, state.uow())
+        await turned_away()
         return _refused_sign_in(request, target, username, busy=True)
     if found is None:
         return _refused_sign_in(request, target, username)
