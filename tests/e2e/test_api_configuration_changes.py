@@ -163,7 +163,7 @@ def test_a_refused_change_records_nothing_and_only_admins_read_the_changes(
     assert fields(bad) == ["expression"]
     assert agent.status_code == 403
     assert fields(unknown) == ["kind"]
-    assert _changes(api) == []
+    assert _changes(api, kind="hold_rule") == []
 
 
 def test_the_changes_come_a_page_at_a_time(api: TestClient) -> None:
@@ -195,3 +195,43 @@ def test_the_demos_changes_are_authored_as_the_api_documents_it(
     assert authors == {DEMO_AUTHOR} == {"demo"}
     assert "`demo`" in described
     assert "`ordino`" not in described
+
+
+def test_keys_and_webhooks_are_recorded_with_who_made_and_removed_them(
+    api: TestClient, clock: Clock, key_for: Callable[[Role], str]
+) -> None:
+    """Who may call Ordino, and where it sends every order's events (the customers'
+    data), are configuration as much as a hold rule: each change names its author,
+    and no record holds a key, its hash or a webhook's secret."""
+    alice = key_for(Role.ADMIN)
+    alice_id = api.get("/v1/keys").json()["items"][-1]["id"]
+    made = api.post("/v1/keys", json={"role": "channel", "channel": "web"}, headers=_as(alice))
+    hook = api.post(
+        "/v1/webhooks", json={"url": "https://hooks.example.com/o", "event_types": ["*"]}
+    )
+    clock.advance(minutes=5)
+    revoked = api.delete(f"/v1/keys/{made.json()['id']}")
+    removed = api.delete(f"/v1/webhooks/{hook.json()['id']}", headers=_as(alice))
+
+    assert (made.status_code, hook.status_code, revoked.status_code) == (201, 201, 204)
+    assert removed.status_code == 204
+    found = _changes(api)
+    key_id, hook_id = made.json()["id"], hook.json()["id"]
+    assert [(c["kind"], c["name"], c["action"], c["by"]) for c in found] == [
+        ("webhook", hook_id, "removed", f"key:{alice_id}"),
+        ("api_key", key_id, "changed", f"key:{ENVIRONMENT}"),
+        ("webhook", hook_id, "created", f"key:{ENVIRONMENT}"),
+        ("api_key", key_id, "created", f"key:{alice_id}"),
+        ("api_key", alice_id, "created", "ordino"),  # made by the test itself
+    ]
+    assert found[1]["changes"] == [{"path": "revoked", "before": False, "after": True}]
+    assert found[2]["after"] == {"url": "https://hooks.example.com/o", "event_types": ["*"]}
+    assert found[3]["after"] == {
+        "role": "channel",
+        "name": None,
+        "channel": "web",
+        "location_id": None,
+        "revoked": False,
+    }
+    everything = api.get("/v1/configuration-changes").text
+    assert made.json()["key"] not in everything and hook.json()["secret"] not in everything

@@ -9,7 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from ordino.domain.access import Role
 from ordino.domain.geo import Point, PostalCode
+from ordino.services.access import create_key
 from ordino.services.availability import put_postal_codes
 from ordino.store.tables import capacity_use, outbox
 from tests.builders import (
@@ -19,7 +21,7 @@ from tests.builders import (
     an_order_body,
 )
 from tests.conftest import Clock
-from tests.e2e.support import fields, network, refused, stock
+from tests.e2e.support import fields, network, refused, stock, work
 from tests.service.support import rows
 
 WAREHOUSE_HOURS = an_operations_body()
@@ -61,6 +63,7 @@ def stocked(api: TestClient) -> None:
     stock(api, "ST-HAM", "SKU-1", 2)
 
 
+WINDOW = {"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}
 HAMBURG_CUSTOMER = {"country": "DE", "postal_code": "20095", "latitude": 53.55, "longitude": 10.0}
 
 
@@ -501,3 +504,42 @@ def test_a_delivery_yet_to_happen_or_before_the_order_is_refused_and_measures_no
     )
     window = {"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}
     assert api.get("/v1/promise-performance", params=window).json()["items"] == []
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_store_key_records_the_deliveries_of_its_own_parcels_only(
+    api: TestClient, clock: Clock
+) -> None:
+    """An order split between DC-BER and DC-HAM is DC-BER's to see (it ships some of
+    it), but what DC-HAM sent is not DC-BER's to say arrived."""
+    hamburg = a_location_body(name="Hamburg DC", latitude=53.6, longitude=10.0)
+    assert api.put("/v1/locations/DC-HAM", json=hamburg).status_code == 201
+    assert api.put("/v1/locations/DC-HAM/operations", json=WAREHOUSE_HOURS).status_code == 201
+    stock(api, "DC-BER", "SKU-2", 0)
+    stock(api, "DC-HAM", "SKU-2", 5)
+    order_id = _placed(api, "ship:dhl-standard", ("SKU-1", 1), ("SKU-2", 1), external_id="W-9")
+    work(api, clock)  # released: a parcel from each
+    uow = api.app.state.uow  # type: ignore[attr-defined]
+    key = create_key(Role.STORE, "ber", uow(), clock(), location_id="DC-BER")
+    berlin = {"Authorization": f"Bearer {key}"}
+    clock.advance(days=7)
+    arrived = {"delivered_at": "2026-11-03T12:00:00+01:00"}
+
+    other = api.post(
+        f"/v1/orders/{order_id}/deliveries",
+        json=arrived | {"location_id": "DC-HAM"},
+        headers=berlin,
+    )
+    every = api.post(f"/v1/orders/{order_id}/deliveries", json=arrived, headers=berlin)
+    recorded = api.get("/v1/promise-performance", params={"by": "location", **WINDOW}).json()
+    own = api.post(
+        f"/v1/orders/{order_id}/deliveries",
+        json=arrived | {"location_id": "DC-BER"},
+        headers=berlin,
+    )
+
+    refused(other, 403, "forbidden")
+    refused(every, 403, "forbidden")
+    assert recorded["items"] == []
+    assert own.status_code == 200
+    assert [d["location_id"] for d in own.json()["deliveries"]] == ["DC-BER"]

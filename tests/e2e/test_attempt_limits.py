@@ -69,7 +69,7 @@ def test_an_order_number_is_locked_after_five_wrong_e_mails_for_fifteen_minutes(
 def test_one_address_may_guess_twenty_times_in_fifteen_minutes(
     shop: TestClient, other_address: TestClient, clock: Clock
 ) -> None:
-    guesses = [_lookup(shop, f"W-{n}", "eve@example.com") for n in range(100, 120)]
+    guesses = [_lookup(shop, f"W-{n}", f"eve{n}@example.com") for n in range(100, 120)]
     clock.advance(minutes=5)
 
     locked = shop.post(
@@ -146,3 +146,24 @@ def test_the_customers_page_says_plainly_when_it_is_locked(shop: TestClient) -> 
     assert locked.status_code == 429
     assert locked.headers["retry-after"] == "900"
     assert "Too many attempts to find this order. Try again in 15 minutes." in locked.text
+
+
+def test_guessing_order_numbers_for_one_e_mail_from_many_addresses_is_limited(
+    shop: TestClient,
+) -> None:
+    # Order numbers run in sequence and e-mails are known: counted per number and per
+    # address only, a guesser with many addresses tries every number for one e-mail.
+    guesses = [
+        _lookup(_from(shop, f"198.51.100.{n}"), f"W-{100 + n}", "ADA@example.com") for n in range(5)
+    ]
+
+    locked = _lookup(_from(shop, "198.51.100.99"), "W-1", "ada@example.com")
+    other = _lookup(shop, "W-2", "bob@example.com")
+
+    assert guesses == [404] * 5
+    assert (locked, other) == (429, 200)
+
+
+def _from(shop: TestClient, address: str) -> TestClient:
+    """A client of the same server from `address` (its lifespan not run again)."""
+    return TestClient(shop.app, client=(address, 50000))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import subprocess
@@ -18,6 +19,7 @@ from ordino.cli.load import free_port
 from ordino.cli.main import main
 from ordino.domain.feeds import Count, Source
 from ordino.services.access import authenticate
+from ordino.services.configuration import list_changes
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.services.users import sign_in
@@ -251,3 +253,36 @@ def test_check_reports_a_payment_that_disagrees_with_the_gateway(
     assert broken.exit_code == 1
     assert f"payment of order {order_id}" in broken.output
     assert "captured: the payment says 59.90, its operations 0.00" in broken.output
+
+
+def test_users_and_keys_made_on_the_command_line_are_recorded_with_who_made_them(
+    database_url: str,
+) -> None:
+    url = ["--database-url", database_url]
+    runner = CliRunner()
+    user = ["users", "create", "--username", "ada", "--role", "agent", "--password", "x" * 12]
+    assert runner.invoke(main, [*user, *url]).exit_code == 0
+    password = ["users", "password", "--username", "ada", "--password", "y" * 12]
+    assert runner.invoke(main, [*password, *url]).exit_code == 0
+    assert runner.invoke(main, ["users", "disable", "--username", "ada", *url]).exit_code == 0
+    made = runner.invoke(main, ["keys", "create", "--role", "store", *url])
+    key_id = runner.invoke(main, ["keys", "list", *url]).output.splitlines()[1].split("\t")[0]
+    assert runner.invoke(main, ["keys", "revoke", key_id, *url]).exit_code == 0
+
+    engine = make_engine(database_url)
+    found = list_changes(SqlUnitOfWork(engine))["items"]
+    engine.dispose()
+    me = f"cli:{getpass.getuser()}"
+    assert [(c["kind"], c["name"], c["action"], c["by"]) for c in found] == [
+        ("api_key", key_id, "changed", me),
+        ("api_key", key_id, "created", me),
+        ("user", "ada", "changed", me),
+        ("user", "ada", "changed", me),
+        ("user", "ada", "created", me),
+    ]
+    assert [c["changes"] for c in found[2:4]] == [
+        [{"path": "disabled", "before": False, "after": True}],
+        [{"path": "password", "before": None, "after": "changed"}],
+    ]
+    assert found[4]["after"] == {"role": "agent", "location_id": None, "disabled": False}
+    assert made.output.strip() not in str(found) and "x" * 12 not in str(found)

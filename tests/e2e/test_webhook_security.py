@@ -182,6 +182,12 @@ def test_a_server_with_another_key_cannot_open_a_secret_and_says_so(
         "http://[::1]/hooks",
         "http://[::ffff:127.0.0.1]/hooks",
         "http://0.0.0.0/hooks",
+        "http://2130706433/hooks",  # 127.0.0.1 as one decimal number
+        "http://0177.0.0.1/hooks",  # and in octal
+        # IPv6 addresses that carry an IPv4 one to where a gateway may take them:
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",  # NAT64: 169.254.169.254
+        "http://[2002:a00:1::1]/hooks",  # 6to4: 10.0.0.1
+        "http://[::127.0.0.1]/hooks",  # IPv4-compatible (deprecated)
     ],
 )
 def test_a_private_or_loopback_receiver_is_refused_naming_the_url(

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from ordino.cli.load import Server, running_server
 from ordino.domain.access import Role
-from ordino.services.access import issue_key, revoke_key
+from ordino.services.access import NewKey, issue_key, revoke_key
 from ordino.store.uow import SqlUnitOfWork
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -34,11 +34,11 @@ def _status(server: Server, key: str) -> int:
 def test_every_server_process_refuses_a_key_once_it_is_revoked(
     pg_url: str, pg_engine: Engine
 ) -> None:
-    issued = issue_key(Role.CHANNEL, "shop", SqlUnitOfWork(pg_engine), NOW)
+    issued = issue_key(NewKey(Role.CHANNEL, "shop"), SqlUnitOfWork(pg_engine), NOW, "test")
 
     with running_server(pg_url, workers=2, pool_size=2) as server:
         warm = {_status(server, issued["key"]) for _ in range(8)}  # both processes hold it
-        revoke_key(issued["id"], SqlUnitOfWork(pg_engine), NOW)
+        revoke_key(issued["id"], SqlUnitOfWork(pg_engine), NOW, "test")
         deadline = time.monotonic() + PATIENCE
         answers = [_status(server, issued["key"]) for _ in range(8)]
         while set(answers) != {401} and time.monotonic() < deadline:

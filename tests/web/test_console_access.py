@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ordino.domain.access import Role
-from ordino.services.access import issue_key
+from ordino.services.access import NewKey, issue_key
 from ordino.services.users import create_user
 from tests.builders import a_location_body
 from tests.conftest import ADMIN_KEY, Clock
@@ -32,13 +32,8 @@ def console(api: TestClient, clock: Clock) -> TestClient:
 
 
 def _key(client: TestClient, clock: Clock) -> dict[str, str]:
-    found: dict[str, str] = issue_key(
-        Role.CHANNEL,
-        "shop",
-        client.app.state.uow(),
-        clock(),
-        channel="web",  # type: ignore[attr-defined]
-    )
+    uow = client.app.state.uow  # type: ignore[attr-defined]
+    found: dict[str, str] = issue_key(NewKey(Role.CHANNEL, "shop", "web"), uow(), clock(), "test")
     return found
 
 
@@ -102,6 +97,15 @@ def test_an_admin_disables_a_user_and_revokes_a_key_from_the_console(
     assert token is not None
     form = {"username": "sam", "password": PASSWORD, "csrf": token.group(1)}
     assert again.post("/console/sign-in", data=form).status_code == 401
+    changes = console.get(
+        "/v1/configuration-changes",
+        params={"kind": "api_key", "name": key["id"]},
+        headers={"Authorization": f"Bearer {ADMIN_KEY}"},
+    ).json()["items"]
+    assert [(c["action"], c["by"]) for c in changes] == [
+        ("changed", "key:environment"),
+        ("created", "test"),
+    ]
 
 
 @pytest.mark.parametrize("username", ["ada", "sam"])

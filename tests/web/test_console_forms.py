@@ -342,7 +342,7 @@ def test_a_disabled_user_is_signed_out_and_no_session_outlives_eight_hours(
     other = TestClient(console.app)
     _sign_in(other, username="bob", password="correct horse battery")
 
-    disable_user("ada", uow(), clock())
+    disable_user("ada", uow(), clock(), "test")
     disabled = console.get("/console/orders", follow_redirects=False)
     kept = other.get("/console/orders?lang=de", follow_redirects=False)  # writes the cookie again
     clock.advance(hours=8)

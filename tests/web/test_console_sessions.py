@@ -65,7 +65,7 @@ def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(
     other = TestClient(console.app)
     _signed_in(other, clock, "key")
 
-    set_password("ada", "another good password", console.app.state.uow(), clock())  # type: ignore[attr-defined]
+    set_password("ada", "another good password", console.app.state.uow(), clock(), "test")  # type: ignore[attr-defined]
 
     assert console.get("/console/orders", follow_redirects=False).status_code == 303
     assert other.get("/console/orders", follow_redirects=False).status_code == 200

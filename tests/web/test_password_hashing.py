@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,7 @@ from tests.conftest import ADMIN_KEY, Clock
 
 PASSWORD = "correct horse battery"
 PATIENCE = 30.0  # seconds a request may take before the test calls it stuck
+QUEUED = 8  # sign-ins that may be on or wait for the one hashing thread (ordino.web.hashing)
 
 
 class HeldHasher:
@@ -70,11 +72,11 @@ def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldHasher]:
     hasher.release.set()
 
 
-def _signing_in(client: TestClient, results: list[int]) -> threading.Thread:
+def _signing_in(client: TestClient, results: list[int], username: str = "ada") -> threading.Thread:
     page = client.get("/console/sign-in")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert token is not None
-    form = {"username": "ada", "password": "a guess", "csrf": token.group(1)}
+    form = {"username": username, "password": "a guess", "csrf": token.group(1)}
 
     def post() -> None:
         results.append(client.post("/console/sign-in", data=form).status_code)
@@ -124,3 +126,47 @@ def test_passwords_are_verified_on_the_hashing_executors_thread(
 
     assert response.status_code == 401
     assert [name.rsplit("_", 1)[0] for name in held.threads] == ["ordino-passwords"]
+
+
+def test_sign_ins_past_what_the_hasher_can_queue_are_turned_away_at_once(
+    one_thread_api: TestClient, held: HeldHasher
+) -> None:
+    """A flood from many addresses (each under its limits) would otherwise queue
+    without bound for the one hashing thread: every request held open, and a
+    person's sign-in waiting behind all of them."""
+    app = one_thread_api.app
+    statuses: list[int] = []
+    threads = [
+        _signing_in(TestClient(app, client=(f"198.51.100.{n}", 5000)), statuses, f"user{n}")
+        for n in range(QUEUED)
+    ]
+    _until(lambda: app.state.hashing.waiting == QUEUED)  # type: ignore[attr-defined]
+
+    client = TestClient(app, client=("203.0.113.9", 5000))
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/console/sign-in").text)
+    assert token is not None
+    form = {"username": "ada", "password": PASSWORD, "csrf": token.group(1)}
+    answered: list[Any] = []
+    turned_away = threading.Thread(
+        target=lambda: answered.append(client.post("/console/sign-in", data=form)), daemon=True
+    )
+    turned_away.start()
+    turned_away.join(PATIENCE)  # answered while the hash is still held, or never
+    at_once = not turned_away.is_alive()
+    held.release.set()
+    for thread in threads:
+        thread.join(PATIENCE)
+
+    assert at_once, "the sign-in queued behind the flood"
+    busy = answered[0]
+    assert busy.status_code == 503
+    assert busy.headers["retry-after"] == "1"
+    assert "Too many people are signing in right now" in busy.text
+    assert statuses == [401] * QUEUED
+
+
+def _until(condition: Any) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while not condition():
+        assert time.monotonic() < deadline, "never came to pass"
+        time.sleep(0.01)

@@ -13,11 +13,12 @@ from ordino.api.creation import PROBLEM
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, OptionalText, Strict
 from ordino.api.security import require
-from ordino.domain.access import Permission, Role
+from ordino.domain.access import ApiKey, Permission, Role
 from ordino.services import access
 
 router = APIRouter(prefix="/v1/keys", dependencies=[Depends(require(Permission.ACCESS_ADMIN))])
 
+Admin = Annotated[ApiKey, Depends(require(Permission.ACCESS_ADMIN))]
 KeyIdPath = Annotated[str, Path(min_length=1, max_length=32, pattern=ID_PATTERN)]
 Scope = Annotated[str | None, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
 
@@ -30,12 +31,11 @@ class KeyIn(Strict):
 
 
 @router.post("", status_code=201, responses={422: {"description": "Invalid", **PROBLEM}})
-def create_key(body: KeyIn, request: Request) -> Response:
+def create_key(body: KeyIn, request: Request, caller: Admin) -> Response:
     """A new key. The answer holds the key itself (`key`), this once: only its hash is
     stored. No Idempotency-Key here: a stored answer would keep the key."""
-    answer = access.issue_key(
-        body.role, body.name, unit_of_work(request), clock(request), body.channel, body.location_id
-    )
+    new = access.NewKey(body.role, body.name, body.channel, body.location_id)
+    answer = access.issue_key(new, unit_of_work(request), clock(request), f"key:{caller.id}")
     return JSONResponse(answer, status_code=201, headers={"Location": f"/v1/keys/{answer['id']}"})
 
 
@@ -48,8 +48,8 @@ def list_keys(request: Request) -> Response:
 @router.delete(
     "/{key_id}", status_code=204, responses={404: {"description": "No such key", **PROBLEM}}
 )
-def revoke_key(key_id: KeyIdPath, request: Request) -> Response:
+def revoke_key(key_id: KeyIdPath, request: Request, caller: Admin) -> Response:
     """The key stops working: at once in this process, in the others as soon as they
     hear of it (docs/security.md); its console sessions end. Revoking again is a 204."""
-    access.revoke_key(key_id, unit_of_work(request), clock(request))
+    access.revoke_key(key_id, unit_of_work(request), clock(request), f"key:{caller.id}")
     return Response(status_code=204)

@@ -13,13 +13,14 @@ from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Strict
 from ordino.api.security import require
 from ordino.broker.http import refuse_private
-from ordino.domain.access import Permission
+from ordino.domain.access import ApiKey, Permission
 from ordino.services import webhooks
 
 router = APIRouter(
     prefix="/v1/webhooks", dependencies=[Depends(require(Permission.WEBHOOKS_ADMIN))]
 )
 
+Admin = Annotated[ApiKey, Depends(require(Permission.WEBHOOKS_ADMIN))]
 WebhookIdPath = Annotated[str, Path(min_length=1, max_length=32, pattern=ID_PATTERN)]
 EventType = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^(\*|[a-z_]+(\.[a-z_]+)+)$")
@@ -32,16 +33,15 @@ class SubscriptionIn(Strict):
 
 
 @router.post("", status_code=201, responses={422: {"description": "Invalid", **PROBLEM}})
-def subscribe(body: SubscriptionIn, request: Request) -> Response:
+def subscribe(body: SubscriptionIn, request: Request, caller: Admin) -> Response:
     """Subscribe a URL to event types (`*`: every one). The answer holds the secret
     the deliveries are signed with (HMAC-SHA256, header `Ordino-Signature`), shown
     this once and stored sealed. A receiver on a loopback or private address is
     refused (422), unless ORDINO_WEBHOOK_ALLOW_PRIVATE allows it."""
     state = request.app.state
     refuse_private(body.url, state.settings.webhook_allow_private)
-    answer = webhooks.subscribe(
-        body.url, body.event_types, unit_of_work(request), clock(request), state.outside.keys
-    )
+    uow, keys, by = unit_of_work(request), state.outside.keys, f"key:{caller.id}"
+    answer = webhooks.subscribe(body.url, body.event_types, uow, clock(request), keys, by)
     return JSONResponse(
         answer, status_code=201, headers={"Location": f"/v1/webhooks/{answer['id']}"}
     )
@@ -53,8 +53,8 @@ def list_subscriptions(request: Request) -> Response:
 
 
 @router.delete("/{webhook_id}", status_code=204)
-def unsubscribe(webhook_id: WebhookIdPath, request: Request) -> Response:
-    webhooks.unsubscribe(webhook_id, unit_of_work(request))
+def unsubscribe(webhook_id: WebhookIdPath, request: Request, caller: Admin) -> Response:
+    webhooks.unsubscribe(webhook_id, unit_of_work(request), clock(request), f"key:{caller.id}")
     return Response(status_code=204)
 
 

@@ -5,14 +5,13 @@ Ordino keeps (docs/security.md#personal-data). Both are recorded as
 
 from __future__ import annotations
 
-import getpass
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from ordino.cli.options import database_option
+from ordino.cli.options import database_option, terminal_user
 from ordino.errors import OrdinoError
 from ordino.services.customer_data import CustomerRef, erase_customer, export_customer
 from ordino.store.engine import make_engine
@@ -30,13 +29,6 @@ def _ref(email: str | None, order_id: str | None) -> CustomerRef:
     return CustomerRef(email, order_id)
 
 
-def _user() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no name for the process's user
-        return "cli:unknown"
-
-
 @click.group()
 def customers() -> None:
     """A customer's personal data: export, erase."""
@@ -52,7 +44,7 @@ def export(email: str | None, order_id: str | None, out: Path, database_url: str
     ref = _ref(email, order_id)
     engine = make_engine(database_url)
     try:
-        exported = export_customer(ref, SqlUnitOfWork(engine), datetime.now(UTC), _user())
+        exported = export_customer(ref, SqlUnitOfWork(engine), datetime.now(UTC), terminal_user())
     except OrdinoError as error:
         raise click.ClickException(str(error)) from None
     finally:
@@ -76,7 +68,7 @@ def erase(email: str | None, order_id: str | None, yes: bool, database_url: str)
         click.confirm("Erase this customer's personal data? It cannot be undone", abort=True)
     engine = make_engine(database_url)
     try:
-        erased = erase_customer(ref, SqlUnitOfWork(engine), datetime.now(UTC), _user())
+        erased = erase_customer(ref, SqlUnitOfWork(engine), datetime.now(UTC), terminal_user())
     except OrdinoError as error:
         raise click.ClickException(str(error)) from None
     finally:

@@ -12,18 +12,19 @@ import click
 from sqlalchemy import Engine
 
 from ordino.cli import serving
-from ordino.cli.options import Commands, database_option
+from ordino.cli.options import Commands, database_option, terminal_user
 from ordino.config import Settings
 from ordino.domain.access import Role
+from ordino.domain.configuration import DEMO_AUTHOR
 from ordino.errors import AlreadyExists, InvalidInput, NotFound
 from ordino.gateways.sandbox import SandboxGateway
-from ordino.services.access import create_key, list_keys, revoke_key
+from ordino.services.access import NewKey, issue_key, list_keys, revoke_key
 from ordino.services.check import check_inventory, check_payments, shortages
 from ordino.services.demo import seed_demo
 from ordino.services.retention import Retention
 from ordino.services.retention import prune as prune_kept
 from ordino.services.transit_models import UnreadableModel, load_model
-from ordino.services.users import create_user, disable_user, list_users, set_password
+from ordino.services.users import NewUser, add_user, disable_user, list_users, set_password
 from ordino.store import migrate
 from ordino.store.engine import make_engine, normalise_url
 from ordino.store.uow import SqlUnitOfWork
@@ -110,7 +111,7 @@ def _demo(engine: Engine, host: str, port: int) -> None:
         click.echo("Loaded the demo network (8 locations in DE and AT, 300 SKUs).", err=True)
     else:
         click.echo("The database holds a network already; no demo data loaded.", err=True)
-    key = create_key(Role.ADMIN, "demo", uow, _now())
+    key = issue_key(NewKey(Role.ADMIN, "demo"), uow, _now(), DEMO_AUTHOR)["key"]
     base = f"http://{host}:{port}"
     click.echo(
         f"\n  Ordino is starting at {base}  (API docs: {base}/docs)\n"
@@ -196,7 +197,8 @@ def keys_create(
         _ensure_schema(engine, database_url)
         uow = SqlUnitOfWork(engine)
         try:
-            click.echo(create_key(Role(role), name, uow, _now(), channel, location))
+            new = NewKey(Role(role), name, channel, location)
+            click.echo(issue_key(new, uow, _now(), terminal_user())["key"])
         except InvalidInput as error:
             option = "--channel" if error.errors[0].field == "channel" else "--location"
             raise click.BadParameter(error.errors[0].message, param_hint=option) from None
@@ -230,7 +232,7 @@ def keys_revoke(database_url: str, key_id: str) -> None:
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         try:
-            revoke_key(key_id, SqlUnitOfWork(engine), _now())
+            revoke_key(key_id, SqlUnitOfWork(engine), _now(), terminal_user())
         except NotFound as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"key {key_id} revoked")
@@ -254,7 +256,8 @@ def users_create(
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         try:
-            create_user(username, password, Role(role), SqlUnitOfWork(engine), _now(), location)
+            new = NewUser(username, Role(role), location)
+            add_user(new, password, SqlUnitOfWork(engine), _now(), terminal_user())
         except (InvalidInput, AlreadyExists) as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"user {username} ({role}) created")
@@ -280,7 +283,7 @@ def users_disable(database_url: str, username: str) -> None:
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         try:
-            disable_user(username, SqlUnitOfWork(engine), _now())
+            disable_user(username, SqlUnitOfWork(engine), _now(), terminal_user())
         except NotFound as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"user {username} disabled")
@@ -295,7 +298,7 @@ def users_password(database_url: str, username: str, password: str) -> None:
     with _database(database_url) as engine:
         _ensure_schema(engine, database_url)
         try:
-            set_password(username, password, SqlUnitOfWork(engine), _now())
+            set_password(username, password, SqlUnitOfWork(engine), _now(), terminal_user())
         except (InvalidInput, NotFound) as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"user {username} has a new password")

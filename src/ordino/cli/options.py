@@ -3,6 +3,7 @@ used is told (one line, exit code 3) instead of a traceback."""
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 import click
@@ -48,3 +49,11 @@ class Commands(click.Group):
             where = f" {display_url(url)}" if url else ""
             said = " ".join(str(error.orig).split())  # psycopg's messages span lines
             raise UnusableDatabase(f"cannot use the database{where}: {said}") from None
+
+
+def terminal_user() -> str:
+    """Who acts from the command line, as records name them: `cli:<user>`."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for the process's user
+        return "cli:unknown"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from ordino.domain.orders import OrderScope
 from ordino.errors import Forbidden
@@ -119,3 +120,20 @@ class ApiKey:
                 f"this key is for {self.location_id} only, not {', '.join(others)}",
                 extra={"location_id": self.location_id},
             )
+
+
+def key_document(key: ApiKey, revoked: bool) -> dict[str, Any]:
+    """A key as the record of configuration keeps it: never the key or its hash."""
+    return {
+        "role": str(key.role),
+        "name": key.name,
+        "channel": key.channel,
+        "location_id": key.location_id,
+        "revoked": revoked,
+    }
+
+
+def user_document(user: ApiKey, disabled: bool) -> dict[str, Any]:
+    """A console user as the record of configuration keeps them: never a password or
+    its hash."""
+    return {"role": str(user.role), "location_id": user.location_id, "disabled": disabled}

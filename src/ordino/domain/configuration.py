@@ -24,6 +24,9 @@ class ConfigurationKind(StrEnum):
     SELF_SERVICE_POLICY = "self_service_policy"
     SOURCING_PROFILE = "sourcing_profile"
     CHANNEL = "channel"
+    API_KEY = "api_key"  # who may call Ordino (never the key or its hash)
+    WEBHOOK = "webhook"  # where every order's events go (never its secret)
+    USER = "user"  # who signs in to the console (never a password or its hash)
 
 
 class ConfigurationAction(StrEnum):

@@ -456,6 +456,14 @@ class OrderScope:
             or any(self.location_id in (fo.location_id, fo.store_id) for fo in order.fulfillments)
         )
 
+    def sources_reached(self, order: Order) -> frozenset[str] | None:
+        """The locations whose goods this caller may say arrived: every one (None), or a
+        store's own and those whose parcels go to it for the customer to collect."""
+        if self.location_id is None:
+            return None
+        collected = {fo.location_id for fo in order.fulfillments if fo.store_id == self.location_id}
+        return frozenset({self.location_id, *collected})
+
 
 EVERY_ORDER = OrderScope()
 

@@ -36,6 +36,7 @@ SIGN_IN_ACCOUNT = Limit(5, WINDOW)  # one console user name
 SIGN_IN_ADDRESS = Limit(20, WINDOW)  # one client, any names or keys
 LOOKUP_ORDER = Limit(5, WINDOW)  # one order number
 LOOKUP_ADDRESS = Limit(20, WINDOW)  # one client, any orders
+LOOKUP_EMAIL = Limit(5, WINDOW)  # one customer's e-mail, any order numbers
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,17 @@ class Subject:
 
 def client(address: str | None) -> str:
     """A client's address as the limits count it: an IPv6 client by its /64 (one
-    subscriber's whole network), anything else as it is."""
+    subscriber's whole network), an IPv4 one by its address, also as a dual-stack
+    listener hears it (IPv4-mapped, `::ffff:a.b.c.d`: all in one /64), anything else
+    as it is."""
     if not address:
         return "unknown"
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return address[:64]
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
     if parsed.version == 6:
         return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return str(parsed)
@@ -69,8 +74,12 @@ def sign_in_subjects(username: str | None, address: str | None) -> list[Subject]
     return subjects
 
 
-def lookup_subjects(number: str, address: str | None) -> list[Subject]:
+def lookup_subjects(number: str, email: str, address: str | None) -> list[Subject]:
+    """A lookup counts against the address, the order number (guessing e-mails) and
+    the e-mail as the lookup matches it (guessing numbers, which often run in
+    sequence, from many addresses)."""
     return [
         Subject(f"lookup:address:{client(address)}", LOOKUP_ADDRESS),
         Subject(f"lookup:order:{number.strip()[:128]}", LOOKUP_ORDER),
+        Subject(f"lookup:email:{email.strip().lower()[:200]}", LOOKUP_EMAIL),
     ]

@@ -23,6 +23,7 @@ import hmac
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 SIGNATURE_HEADER = "Ordino-Signature"
 EVERY_TYPE = "*"
@@ -58,14 +59,35 @@ def signature(secret: str, timestamp: int, body: str) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
+# IPv6 prefixes whose last 32 bits are an IPv4 address a gateway takes them to:
+# NAT64's well-known prefix, and the deprecated IPv4-compatible addresses.
+_CARRYING_IPV4 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("::/96"))
+
+
 def refusal(address: str) -> str | None:
-    """Why a receiver at `address` (an IP address) is refused; None if it is public."""
+    """Why a receiver at `address` (an IP address) is refused; None if it is public.
+    An IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4, IPv4-compatible)
+    is public only if that IPv4 address is too: a gateway may deliver to it."""
     parsed = ipaddress.ip_address(address)
-    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
-        parsed = parsed.ipv4_mapped
+    if isinstance(parsed, ipaddress.IPv6Address):
+        parsed = _carried(parsed) or parsed
     if parsed.is_global and not parsed.is_multicast:
         return None
     return (
         f"{address} is a private or loopback address: receivers must be public "
         "(ORDINO_WEBHOOK_ALLOW_PRIVATE=1 allows them)"
     )
+
+
+def _carried(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries, if any."""
+    if address.ipv4_mapped is not None or address.sixtofour is not None:
+        return address.ipv4_mapped or address.sixtofour
+    if any(address in network for network in _CARRYING_IPV4):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def subscription_document(subscription: Subscription) -> dict[str, Any]:
+    """A subscription as the record of configuration keeps it: never its secret."""
+    return {"url": subscription.url, "event_types": sorted(subscription.event_types)}

@@ -10,13 +10,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.access import ENVIRONMENT, ApiKey, Role
+from ordino.domain.access import ENVIRONMENT, ApiKey, Role, key_document
+from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.ids import new_id
 from ordino.errors import InvalidInput, NotFound
+from ordino.services import configuration
 from ordino.services.channels import channels_of, known_channel
+from ordino.services.configuration import ORDINO, Changed
 from ordino.services.unit_of_work import UnitOfWork
 
 PREFIX = "ordino_"
@@ -34,37 +38,42 @@ def create_key(
     channel: str | None = None,
     location_id: str | None = None,
 ) -> str:
-    """Store a new key's hash and return the key itself, which is never stored."""
-    key: str = issue_key(role, name, uow, now, channel, location_id)["key"]
+    """Store a new key's hash and return the key itself, which is never stored (made
+    by Ordino itself: by hand, as in a test)."""
+    key: str = issue_key(NewKey(role, name, channel, location_id), uow, now, ORDINO)["key"]
     return key
 
 
-def issue_key(
-    role: Role,
-    name: str | None,
-    uow: UnitOfWork,
-    now: datetime,
-    channel: str | None = None,
-    location_id: str | None = None,
-) -> dict[str, Any]:
-    """A new key: its record and, this once, the key itself (only its hash is stored).
+@dataclass(frozen=True)
+class NewKey:
+    role: Role
+    name: str | None = None
+    channel: str | None = None
+    location_id: str | None = None
+
+
+def issue_key(new: NewKey, uow: UnitOfWork, now: datetime, by: str) -> dict[str, Any]:
+    """A new key: its record and, this once, the key itself (only its hash is stored);
+    recorded as a change of configuration made `by` that caller.
 
     A channel key may be scoped to one `channel`: it then places, reads, lists and
     cancels that channel's orders only. A store key may be scoped to its location:
     it then counts and reads that location's stock and reads the orders allocated to it.
     """
-    if channel is not None and role is not Role.CHANNEL:
+    if new.channel is not None and new.role is not Role.CHANNEL:
         raise InvalidInput.of("channel", "only a channel key is scoped to a channel")
-    if location_id is not None and role is not Role.STORE:
+    if new.location_id is not None and new.role is not Role.STORE:
         raise InvalidInput.of("location_id", "only a store key is scoped to a location")
     key = PREFIX + secrets.token_urlsafe(32)
-    record = ApiKey(new_id(now), role, name, channel, location_id)
+    record = ApiKey(new_id(now), new.role, new.name, new.channel, new.location_id)
     with uow:
-        if location_id is not None and uow.network.get(location_id) is None:
-            raise InvalidInput.of("location_id", f"unknown location {location_id!r}")
-        if channel is not None:
-            known_channel(channels_of(uow), channel)
+        if new.location_id is not None and uow.network.get(new.location_id) is None:
+            raise InvalidInput.of("location_id", f"unknown location {new.location_id!r}")
+        if new.channel is not None:
+            known_channel(channels_of(uow), new.channel)
         uow.keys.add(record, hash_key(key), now)
+        what = (ConfigurationKind.API_KEY, record.id, None)
+        configuration.record(uow, what, None, key_document(record, False), Changed(by, now))
         uow.commit()
     return _answer(record, now, None) | {"key": key}
 
@@ -75,12 +84,19 @@ def list_keys(uow: UnitOfWork) -> list[dict[str, Any]]:
         return [_answer(key, created, revoked) for key, created, revoked in uow.keys.all()]
 
 
-def revoke_key(key_id: str, uow: UnitOfWork, now: datetime) -> None:
-    """The key stops working (a second time changes nothing). Its console sessions
-    end with it; every process's cache of keys hears of it (docs/security.md)."""
+def revoke_key(key_id: str, uow: UnitOfWork, now: datetime, by: str) -> None:
+    """The key stops working (a second time changes nothing), recorded as a change
+    of configuration made `by` that caller. Its console sessions end with it; every
+    process's cache of keys hears of it (docs/security.md)."""
     with uow:
-        if uow.keys.revoke(key_id, now) is None:
+        revoked = uow.keys.revoke(key_id, now)
+        key = uow.keys.get(key_id)
+        if revoked is None or key is None:
             raise NotFound(f"no key {key_id!r}", extra={"key_id": key_id})
+        if revoked:
+            what = (ConfigurationKind.API_KEY, key_id, None)
+            before, after = key_document(key, False), key_document(key, True)
+            configuration.record(uow, what, before, after, Changed(by, now))
         uow.sessions.end(now, principal_id=key_id)
         uow.commit()
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ordino.domain.orders import EVERY_ORDER, OrderScope
+from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.promising import DeliveryRecord, PromisePerformance, delivery_time_problem
-from ordino.errors import AlreadyExists, Conflict, InvalidInput
+from ordino.errors import AlreadyExists, Conflict, Forbidden, InvalidInput
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
@@ -45,7 +45,9 @@ def record_delivery(
                 raise Conflict(f"order {order_id} was placed without a promise to measure")
             sources = sorted({a.location_id for line in order.lines for a in line.allocations})
             done = {record.location_id: record for record in uow.deliveries.of_order(order_id)}
-            for at in _locations(location_id, sources, done, delivered_at):
+            arrived = _locations(location_id, sources, done, delivered_at)
+            _refuse_others(scope, order, arrived)
+            for at in arrived:
                 record = DeliveryRecord.of(order_id, at, delivered_at, order.promise, cmd.carrier)
                 uow.deliveries.add(record, now)
                 done[at] = record
@@ -55,6 +57,18 @@ def record_delivery(
         return {"order_id": order_id, "deliveries": [delivery_answer(r) for r in done.values()]}
 
     return with_retries(attempt)
+
+
+def _refuse_others(scope: OrderScope, order: Order, arrived: list[str]) -> None:
+    """A store's key records what it sent, or what is collected at it; another
+    location's parcel of the same order is not its to say (Forbidden)."""
+    reached = scope.sources_reached(order)
+    others = sorted(set(arrived) - reached) if reached is not None else []
+    if others:
+        raise Forbidden(
+            f"this key acts for location {scope.location_id}, not {', '.join(others)}",
+            extra={"location_id": others[0]},
+        )
 
 
 def _locations(

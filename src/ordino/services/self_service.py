@@ -76,9 +76,9 @@ def find_order(
 ) -> dict[str, Any]:
     """The order of that number (the channel's, as the customer saw it) and e-mail
     (any case), with a link to it: `{token, order}`. NotFound when either is wrong.
-    Guessing is limited per order number and per client `address`
+    Guessing is limited per order number, per e-mail and per client `address`
     (`ordino.domain.throttling`): TooManyAttempts, even for the right pair."""
-    subjects = lookup_subjects(number, address)
+    subjects = lookup_subjects(number, email, address)
     throttling.attempt(subjects, uow, now, "find this order")
     query = OrderQuery(customer_email=email.strip().lower(), external_id=number.strip())
     with uow:

@@ -16,19 +16,21 @@ KEPT = 4 * WINDOW  # windows older than this are deleted as attempts come in
 
 
 def attempt(subjects: Sequence[Subject], uow: UnitOfWork, now: datetime, what: str) -> None:
-    """Count an attempt against each subject; TooManyAttempts (naming `what` was
-    tried, and how long to wait) if any is past its limit."""
-    waits: list[timedelta] = []
+    """Count an attempt against each subject, in order; TooManyAttempts (naming
+    `what` was tried, and how long to wait) at the first past its limit. The
+    subjects after it are not counted: a refused attempt is not tried, and a client
+    refused by its address cannot add a subject (a new name each time) to the table."""
+    wait: timedelta | None = None
     with uow:
         uow.attempts.prune(now - KEPT)
         for subject in subjects:
             count, started = uow.attempts.count(subject.key, now, subject.limit.window)
             wait = subject.limit.wait(count, started, now)
             if wait is not None:
-                waits.append(wait)
+                break
         uow.commit()
-    if waits:
-        seconds = max(1, math.ceil(max(waits).total_seconds()))
+    if wait is not None:
+        seconds = max(1, math.ceil(wait.total_seconds()))
         raise TooManyAttempts(
             f"too many attempts to {what}: try again in {seconds} seconds",
             retry_after=seconds,

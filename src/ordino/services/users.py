@@ -7,19 +7,30 @@ hash as a wrong password, so the answer's time does not tell which names exist.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ordino.domain.access import ApiKey, Role
+from ordino.domain.access import ApiKey, Role, user_document
+from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.ids import new_id
 from ordino.errors import InvalidInput, NotFound
+from ordino.services import configuration
+from ordino.services.configuration import ORDINO, Changed
 from ordino.services.unit_of_work import UnitOfWork
 
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 _NOBODY = _hasher.hash("a password no user has")
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    role: Role
+    location_id: str | None = None  # a store user's store
 
 
 def create_user(
@@ -30,17 +41,25 @@ def create_user(
     now: datetime,
     location_id: str | None = None,
 ) -> str:
-    """Store the user (a store associate is scoped to their store); their id."""
+    """Store the user (made by Ordino itself: by hand, as in a test); their id."""
+    return add_user(NewUser(username, role, location_id), password, uow, now, ORDINO)
+
+
+def add_user(new: NewUser, password: str, uow: UnitOfWork, now: datetime, by: str) -> str:
+    """Store the user (a store associate is scoped to their store), recorded as a change
+    of configuration made `by` that caller; their id."""
     _refuse_short(password)
-    if (location_id is not None) != (role is Role.STORE):
+    if (new.location_id is not None) != (new.role is Role.STORE):
         raise InvalidInput.of("location_id", "a store user, and only they, has a store")
-    if role is Role.CHANNEL:
+    if new.role is Role.CHANNEL:
         raise InvalidInput.of("role", "channels call the API with a key; people sign in")
-    user = ApiKey(new_id(now), role, username, None, location_id)
+    user = ApiKey(new_id(now), new.role, new.username, None, new.location_id)
     with uow:
-        if location_id is not None and uow.network.get(location_id) is None:
-            raise InvalidInput.of("location_id", f"unknown location {location_id!r}")
-        uow.users.add(user, username, _hasher.hash(password), now)
+        if new.location_id is not None and uow.network.get(new.location_id) is None:
+            raise InvalidInput.of("location_id", f"unknown location {new.location_id!r}")
+        uow.users.add(user, new.username, _hasher.hash(password), now)
+        what = (ConfigurationKind.USER, new.username, None)
+        configuration.record(uow, what, None, user_document(user, False), Changed(by, now))
         uow.commit()
     return user.id
 
@@ -79,31 +98,47 @@ def list_users(uow: UnitOfWork) -> list[dict[str, object]]:
     ]
 
 
-def disable_user(username: str, uow: UnitOfWork, now: datetime) -> None:
-    """They can no longer sign in, and every session they hold ends."""
-    _change(username, uow, now, disabled_at=now)
+def disable_user(username: str, uow: UnitOfWork, now: datetime, by: str) -> None:
+    """They can no longer sign in, and every session they hold ends; recorded as a
+    change of configuration made `by` that caller."""
+    _change(username, uow, now, Changed(by, now), disabled_at=now)
 
 
-def set_password(username: str, password: str, uow: UnitOfWork, now: datetime) -> None:
-    """A new password; the sessions signed in with the old one end."""
+def set_password(username: str, password: str, uow: UnitOfWork, now: datetime, by: str) -> None:
+    """A new password; the sessions signed in with the old one end. Recorded as a
+    change made `by` that caller (that it changed, never the password or its hash)."""
     _refuse_short(password)
-    _change(username, uow, now, password_hash=_hasher.hash(password))
+    _change(username, uow, now, Changed(by, now), password_hash=_hasher.hash(password))
 
 
 def end_sessions(username: str, uow: UnitOfWork, now: datetime) -> int:
     """End every session the user holds (an admin's, from the console); how many."""
-    return _change(username, uow, now)
+    return _change(username, uow, now, None)
 
 
-def _change(username: str, uow: UnitOfWork, now: datetime, **values: object) -> int:
-    """Change the user's row (if `values`) and end their sessions; how many ended."""
+def _change(
+    username: str, uow: UnitOfWork, now: datetime, changed: Changed | None, **values: object
+) -> int:
+    """Change the user's row (if `values`; recorded as `changed`) and end their
+    sessions; how many ended."""
     with uow:
-        user_id = uow.users.id_of(username)
-        if user_id is None or (values and not uow.users.change(username, **values)):
+        found = uow.users.get(username)
+        if found is None or (values and not uow.users.change(username, **values)):
             raise NotFound(f"no user {username!r}", extra={"username": username})
-        ended = uow.sessions.end(now, principal_id=user_id)
+        if changed is not None:
+            _record(uow, username, found, set(values), changed)
+        ended = uow.sessions.end(now, principal_id=found[0].id)
         uow.commit()
     return ended
+
+
+def _record(
+    uow: UnitOfWork, username: str, found: tuple[ApiKey, bool], what: set[str], changed: Changed
+) -> None:
+    before = user_document(*found)
+    after = before | ({"disabled": True} if "disabled_at" in what else {})
+    after |= {"password": "changed"} if "password_hash" in what else {}
+    configuration.record(uow, (ConfigurationKind.USER, username, None), before, after, changed)
 
 
 def _refuse_short(password: str) -> None:

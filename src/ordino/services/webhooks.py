@@ -8,12 +8,22 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.events import EVENT_TYPES, Event
 from ordino.domain.ids import new_id
 from ordino.domain.jobs import DELIVER_WEBHOOKS, Job
 from ordino.domain.sealing import Sealer, Unreadable
-from ordino.domain.webhooks import EVERY_TYPE, SIGNATURE_HEADER, Delivery, Subscription, signature
+from ordino.domain.webhooks import (
+    EVERY_TYPE,
+    SIGNATURE_HEADER,
+    Delivery,
+    Subscription,
+    signature,
+    subscription_document,
+)
 from ordino.errors import FieldError, InvalidInput, NotFound
+from ordino.services import configuration
+from ordino.services.configuration import ORDINO, Changed
 from ordino.services.server_keys import ServerKeys
 from ordino.services.unit_of_work import UnitOfWork
 
@@ -32,10 +42,16 @@ class DeliveryFailed(Exception):
 
 
 def subscribe(
-    url: str, event_types: Sequence[str], uow: UnitOfWork, now: datetime, keys: ServerKeys
+    url: str,
+    event_types: Sequence[str],
+    uow: UnitOfWork,
+    now: datetime,
+    keys: ServerKeys,
+    by: str = ORDINO,
 ) -> dict[str, Any]:
-    """A subscription; the answer holds its secret, shown this once and stored sealed.
-    (The API checks first that the URL's host is not a private address.)"""
+    """A subscription, recorded as a change of configuration made `by` that caller;
+    the answer holds its secret, shown this once and stored sealed. (The API checks
+    first that the URL's host is not a private address.)"""
     if not url.startswith(("http://", "https://")):
         raise InvalidInput.of("url", "must be an http or https URL")
     if not event_types:
@@ -46,6 +62,9 @@ def subscribe(
     subscription = Subscription(new_id(now), url, frozenset(event_types), sealed, now)
     with uow:
         uow.webhooks.add(subscription)
+        what = (ConfigurationKind.WEBHOOK, subscription.id, None)
+        after = subscription_document(subscription)
+        configuration.record(uow, what, None, after, Changed(by, now))
         uow.commit()
     return _answer(subscription) | {"secret": secret}  # shown this once
 
@@ -67,10 +86,16 @@ def list_subscriptions(uow: UnitOfWork) -> list[dict[str, Any]]:
         return [_answer(s) for s in uow.webhooks.all()]
 
 
-def unsubscribe(subscription_id: str, uow: UnitOfWork) -> None:
+def unsubscribe(subscription_id: str, uow: UnitOfWork, now: datetime, by: str) -> None:
+    """The subscription goes (what it had not been delivered yet with it), recorded
+    as a change of configuration made `by` that caller."""
     with uow:
-        if not uow.webhooks.remove(subscription_id):
+        subscription = uow.webhooks.get(subscription_id)
+        if subscription is None or not uow.webhooks.remove(subscription_id):
             raise NotFound(f"no webhook {subscription_id}", extra={"webhook_id": subscription_id})
+        what = (ConfigurationKind.WEBHOOK, subscription_id, None)
+        before = subscription_document(subscription)
+        configuration.record(uow, what, before, None, Changed(by, now))
         uow.commit()
 
 

@@ -98,6 +98,15 @@ class SqlApiKeys:
             return True
         return False if self.connection.scalar(select(k.id).where(k.id == key_id)) else None
 
+    def get(self, key_id: str) -> ApiKey | None:
+        """The key of that id, revoked or not."""
+        row = self.connection.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+        return (
+            None
+            if row is None
+            else ApiKey(row.id, Role(row.role), row.name, row.channel, row.location_id)
+        )
+
     def find(self, key_hash: str) -> ApiKey | None:
         row = self.connection.execute(
             select(
@@ -155,6 +164,13 @@ class SqlUsers:
         """Set the user's password hash or disabled time; False if no such user."""
         statement = update(users).where(users.c.username == username).values(**values)
         return bool(self.connection.execute(statement).rowcount)
+
+    def get(self, username: str) -> tuple[ApiKey, bool] | None:
+        """The user's access and whether they are disabled (None: no such user)."""
+        r = self.connection.execute(select(users).where(users.c.username == username)).first()
+        if r is None:
+            return None
+        return ApiKey(r.id, Role(r.role), r.username, r.channel, r.location_id), bool(r.disabled_at)
 
     def id_of(self, username: str) -> str | None:
         """The user's id, disabled or not (None: no such user)."""

@@ -785,6 +785,10 @@ console_sessions = Table(
     Column("expires_at", UTCDateTime, nullable=False),
     Column("ended_at", UTCDateTime),
     Index("ix_console_sessions_principal_id", "principal_id"),
+    # Each sign-in forgets the sessions long over: by index, however many there are
+    # (any key may sign in as often as it likes).
+    Index("ix_console_sessions_expires_at", "expires_at"),
+    Index("ix_console_sessions_ended_at", "ended_at"),
 )
 
 # Attempts at guessing (ordino.domain.throttling): per subject (an account, an order
@@ -795,6 +799,8 @@ attempts = Table(
     Column("subject", String(255), primary_key=True),
     Column("count", Integer, nullable=False),
     Column("window_started_at", UTCDateTime, nullable=False),
+    # Each attempt forgets the windows long over: by index, however many a flood left.
+    Index("ix_attempts_window_started_at", "window_started_at"),
 )
 
 # Keys Ordino made itself (ordino.services.server_keys): without ORDINO_SECRET_KEY,

@@ -4,7 +4,6 @@ not, or a form's CSRF token is wrong."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,6 +25,7 @@ from ordino.web import (
     routes_servicing,
     routes_store,
 )
+from ordino.web.hashing import Hashing
 from ordino.web.rendering import render
 from ordino.web.session import SESSION_SECONDS, BadForm, NotAllowed, SignInNeeded
 
@@ -89,10 +89,8 @@ def install(app: FastAPI, secret: str) -> None:
 
     Console passwords are verified on an executor of their own (`hashing`): argon2
     is slow on purpose, and a flood of sign-ins must never take the threads (and
-    database connections) the API's routes run on."""
-    app.state.hashing = ThreadPoolExecutor(
-        app.state.settings.password_threads, thread_name_prefix="ordino-passwords"
-    )
+    database connections) the API's routes run on, nor queue without bound."""
+    app.state.hashing = Hashing(app.state.settings.password_threads)
     app.add_middleware(Pages, secret=secret, secure=app.state.settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(routes_console.router)

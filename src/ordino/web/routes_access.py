@@ -26,33 +26,37 @@ def access_page(request: Request) -> Response:
 @router.post("/users/{username}/end-sessions")
 def end_user_sessions(request: Request, username: str, form: Posted) -> Response:
     state = request.app.state
-    return _acting(request, lambda: users.end_sessions(username, state.uow(), state.clock()))
+    return _acting(request, lambda _: users.end_sessions(username, state.uow(), state.clock()))
 
 
 @router.post("/users/{username}/disable")
 def disable_user(request: Request, username: str, form: Posted) -> Response:
     state = request.app.state
-    return _acting(request, lambda: users.disable_user(username, state.uow(), state.clock()))
+    return _acting(
+        request, lambda who: users.disable_user(username, state.uow(), state.clock(), who.actor)
+    )
 
 
 @router.post("/keys/{key_id}/end-sessions")
 def end_key_sessions(request: Request, key_id: str, form: Posted) -> Response:
     state = request.app.state
-    return _acting(request, lambda: sessions.end_all(key_id, state.uow(), state.clock()))
+    return _acting(request, lambda _: sessions.end_all(key_id, state.uow(), state.clock()))
 
 
 @router.post("/keys/{key_id}/revoke")
 def revoke_key(request: Request, key_id: str, form: Posted) -> Response:
     state = request.app.state
-    return _acting(request, lambda: access.revoke_key(key_id, state.uow(), state.clock()))
+    return _acting(
+        request, lambda who: access.revoke_key(key_id, state.uow(), state.clock(), who.actor)
+    )
 
 
-def _acting(request: Request, action: Callable[[], object]) -> Response:
-    """An admin's action, then the page again (after a redirect); an unknown user or
-    key is said on the page, and nothing was done."""
+def _acting(request: Request, action: Callable[[Principal], object]) -> Response:
+    """An admin's action (as that admin), then the page again (after a redirect); an
+    unknown user or key is said on the page, and nothing was done."""
     who = allowed(request, Permission.ACCESS_ADMIN)
     try:
-        action()
+        action(who)
     except NotFound as error:
         return _page(request, who, str(error), 404)
     return RedirectResponse("/console/access?done=1", status_code=303)

@@ -4,7 +4,6 @@ on the order's timeline as the signed-in person (`user:<name>`, `key:<id>`)."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -29,6 +28,7 @@ from ordino.services import (
     throttling,
     users,
 )
+from ordino.web.hashing import Busy, turned_away
 from ordino.web.menu import home_of
 from ordino.web.rendering import render
 from ordino.web.session import (
@@ -66,11 +66,19 @@ async def sign_in_submit(request: Request, form: Posted) -> Response:
     username, secret = str(form.get("username") or ""), str(form.get("password") or "")
     address = request.client.host if request.client else None
     subjects = sign_in_subjects(username or None, address)
+    if username and state.hashing.full:  # turned away before any work (no count to write)
+        await turned_away()
+        return _refused_sign_in(request, target, username, busy=True)
     try:
         await run_in_threadpool(throttling.attempt, subjects, state.uow(), state.clock(), "sign in")
     except TooManyAttempts as error:
         return _refused_sign_in(request, target, username, error.retry_after)
-    found = await _who(request, username, secret)
+    try:
+        found = await _who(request, username, secret)
+    except Busy:  # not tried: it does not count against anyone
+        await run_in_threadpool(throttling.succeeded, subjects, state.uow())
+        await turned_away()
+        return _refused_sign_in(request, target, username, busy=True)
     if found is None:
         return _refused_sign_in(request, target, username)
     await run_in_threadpool(throttling.succeeded, subjects, state.uow())
@@ -83,8 +91,7 @@ async def _who(request: Request, username: str, secret: str) -> Principal | None
     state = request.app.state
     if username:
         user, stored = await run_in_threadpool(users.password_of, username, state.uow())
-        loop = asyncio.get_running_loop()
-        matches = await loop.run_in_executor(state.hashing, users.verify, stored, secret)
+        matches = await state.hashing.verify(users.verify, stored, secret)
         return Principal.of(user, f"user:{username}") if matches and user else None
     if secret:
         admin_key = state.settings.admin_key
@@ -94,14 +101,17 @@ async def _who(request: Request, username: str, secret: str) -> Principal | None
 
 
 def _refused_sign_in(
-    request: Request, target: str, username: str, wait: int | None = None
+    request: Request, target: str, username: str, wait: int | None = None, busy: bool = False
 ) -> Response:
-    """The sign-in page again: it did not match (401), or too many tries (429)."""
-    context = {"next": target, "failed": wait is None, "wait": wait, "username": username}
+    """The sign-in page again: it did not match (401), too many tries (429), or too
+    many sign-ins wait for the hashing already (503)."""
+    failed = wait is None and not busy
+    context = {"next": target, "failed": failed, "wait": wait, "busy": busy, "username": username}
     context["csrf"] = csrf_token(request)
-    page = render(request, "console/sign_in.html", context, 401 if wait is None else 429)
-    if wait is not None:
-        page.headers["Retry-After"] = str(wait)
+    status = 503 if busy else 401 if wait is None else 429
+    page = render(request, "console/sign_in.html", context, status)
+    if wait is not None or busy:
+        page.headers["Retry-After"] = str(wait or 1)
     return page
 
 
