@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ordino.domain.access import Role
+from ordino.services.access import create_key
 from tests.builders import a_location_body, a_product_body
 from tests.e2e.support import fields, refused, stock
 
@@ -233,3 +234,57 @@ def test_locations_are_listed_by_type_country_pickup_and_shipping_in_pages(
     )
     assert fields(api.get("/v1/locations", params={"type": "depot"})) == ["type"]
     assert fields(api.get("/v1/locations", params={"country": "XX"})) == ["country"]
+
+
+def test_a_channel_key_cannot_read_through_another_channels_view(
+    api: TestClient, clock: Any
+) -> None:
+    _network(api)
+    stores = {"channels": ["app"], "locations": {"types": ["store"]}}
+    assert api.put("/v1/availability-views/stores", json=stores).status_code == 201
+    web = {"channels": ["web"], "locations": {"include": ["DC-BER"]}}
+    assert api.put("/v1/availability-views/web-view", json=web).status_code == 201
+    key = create_key(Role.CHANNEL, "web", api.app.state.uow(), clock(), channel="web")  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {key}"}
+
+    other = api.get("/v1/products", params={"q": "jkt-red-l", "view": "stores"}, headers=headers)
+    default = api.get("/v1/products", params={"q": "jkt-red-l", "view": "default"}, headers=headers)
+    read = api.get(
+        "/v1/availability", params={"skus": "JKT-RED-L", "view": "stores"}, headers=headers
+    )
+    own = api.get("/v1/products", params={"q": "jkt-red-l", "view": "web-view"}, headers=headers)
+
+    # ST-HAM's 3 of JKT-RED-L are in the stores' view only: never told to web's key.
+    for refusal in (other, default, read):
+        body = refused(refusal, 403, "forbidden")
+        assert body["view"] == "web-view"
+        assert "items" not in body
+    assert own.status_code == 200, own.text
+    assert own.json()["view"] == "web-view"
+    assert own.json()["items"][0]["availability"]["available"] == 0
+
+
+def test_a_store_key_is_not_told_other_stores_stock_near_a_place(
+    api: TestClient, clock: Any
+) -> None:
+    _network(api)
+    key = create_key(Role.STORE, "hamburg", api.app.state.uow(), clock(), location_id="ST-HAM")  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {key}"}
+    place = {**MUNICH, "radius_km": 1000}
+
+    found = api.get("/v1/products", params={"q": "jkt-red-m", **place}, headers=headers)
+    read = api.get(
+        "/v1/availability",
+        params={"skus": "JKT-RED-M", "include": "locations", **place},
+        headers=headers,
+    )
+
+    # ST-MUC has 1 of JKT-RED-M, 0 km from Munich: only ST-HAM's own 2 are told.
+    assert found.status_code == 200, found.text
+    assert found.json()["items"][0]["availability"]["nearest"] == [
+        {"location_id": "ST-HAM", "distance_km": 611.8, "available": 2}
+    ]
+    assert read.status_code == 200, read.text
+    [item] = read.json()["items"]
+    assert item["nearest"] == [{"location_id": "ST-HAM", "distance_km": 611.8, "available": 2}]
+    assert [at["location_id"] for at in item["locations"]] == ["ST-HAM"]

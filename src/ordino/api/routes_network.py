@@ -87,6 +87,7 @@ def list_products(
         params.channel_for(caller),
         params.near(),
         params.in_stock,
+        params.scope_of(caller),
     )
     state = request.app.state
     answer = search_products(search, unit_of_work(request), state.picture, clock(request))

@@ -13,14 +13,14 @@ fewer products than asked (none, when the candidates read were all out of stock)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from ordino.domain.catalog import Product, ProductQuery
 from ordino.errors import InvalidInput
 from ordino.services import availability
-from ordino.services.availability import AvailabilityQuery, Near
+from ordino.services.availability import AvailabilityQuery, Near, ReadScope
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import product_view
@@ -36,6 +36,7 @@ class ProductSearch:
     channel: str | None = None
     near: Near | None = None
     in_stock: bool = False
+    scope: ReadScope = field(default_factory=ReadScope)
 
 
 def search_products(
@@ -75,7 +76,7 @@ def _availability(
 ) -> tuple[str, dict[str, dict[str, Any]]]:
     """The view read through, and each product's availability (without its SKU)."""
     skus = tuple(product.sku for product in page)
-    read = AvailabilityQuery(skus, search.view, search.channel, search.near)
+    read = AvailabilityQuery(skus, search.view, search.channel, search.near, scope=search.scope)
     answer = availability.cached_availability(read, picture, now)
     if answer is None:
         answer = availability.read_availability(read, uow, picture, now)
