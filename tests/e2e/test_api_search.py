@@ -288,3 +288,22 @@ def test_a_store_key_is_not_told_other_stores_stock_near_a_place(
     [item] = read.json()["items"]
     assert item["nearest"] == [{"location_id": "ST-HAM", "distance_km": 611.8, "available": 2}]
     assert [at["location_id"] for at in item["locations"]] == ["ST-HAM"]
+
+
+def test_accents_and_case_are_folded_alike_in_products_and_searches(api: TestClient) -> None:
+    for sku, name in (("DESSERT-1", "Crème brûlée"), ("MAP-1", "Stadtplan Hauptstraße")):
+        assert api.put(f"/v1/products/{sku}", json=a_product_body(name=name)).status_code == 201
+
+    found = {
+        q: _skus(api.get("/v1/products", params={"q": q}).json())
+        for q in ("creme", "CRÈME brulee", "strasse", "hauptstrasse", "Straße", "crême")
+    }
+
+    assert found == {
+        "creme": ["DESSERT-1"],
+        "CRÈME brulee": ["DESSERT-1"],
+        "strasse": [],  # a word begins a word: "hauptstraße" is one word
+        "hauptstrasse": ["MAP-1"],
+        "Straße": [],
+        "crême": ["DESSERT-1"],
+    }

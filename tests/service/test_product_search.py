@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 
 from ordino.domain.catalog import ProductQuery
 from ordino.services.network import put_products
 from ordino.services.picture import StockPicture
 from ordino.services.product_search import ProductSearch, search_products
+from ordino.store import migrate
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_product
 from tests.conftest import Clock
@@ -92,3 +93,27 @@ def test_a_search_reads_through_indexes_never_a_whole_table(
             for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
         ]
     assert [step for step in plan if step.startswith("SCAN")] == [], plan
+
+
+def test_the_upgrade_folds_the_terms_of_the_products_there_are(
+    engine: Engine, uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    migrate.downgrade(engine, "0031_input_limits")
+    with engine.begin() as connection:  # as the code before stored them: unfolded
+        connection.execute(
+            text("INSERT INTO products (sku, name, updated_at) VALUES ('D-1', 'Crème', :t)"),
+            {"t": clock()},
+        )
+        connection.execute(
+            text("INSERT INTO product_attributes (sku, name, value) VALUES ('D-1', 'by', 'Zoë')")
+        )
+        for term in ("d", "1", "crème", "zoë"):
+            connection.execute(
+                text("INSERT INTO product_terms (term, sku) VALUES (:t, 'D-1')"), {"t": term}
+            )
+
+    migrate.upgrade(engine)
+
+    with uow:
+        assert [p.sku for p in uow.catalog.search(ProductQuery.of("creme zoe"), 10)] == ["D-1"]
+        assert [p.sku for p in uow.catalog.search(ProductQuery.of("Crème"), 10)] == ["D-1"]
