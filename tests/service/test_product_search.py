@@ -12,6 +12,8 @@ from sqlalchemy import Engine, event, text
 from ordino.domain.catalog import ProductQuery
 from ordino.services.network import put_products
 from ordino.services.picture import StockPicture
+from ordino.domain.geo import Point
+from ordino.services.availability import Near
 from ordino.services.product_search import ProductSearch, search_products
 from ordino.store import migrate
 from ordino.store.uow import SqlUnitOfWork
@@ -117,3 +119,32 @@ def test_the_upgrade_folds_the_terms_of_the_products_there_are(
     with uow:
         assert [p.sku for p in uow.catalog.search(ProductQuery.of("creme zoe"), 10)] == ["D-1"]
         assert [p.sku for p in uow.catalog.search(ProductQuery.of("Crème"), 10)] == ["D-1"]
+
+
+@pytest.mark.parametrize("near", [None, Near(Point(52.52, 13.40), radius_km=500)], ids=str)
+def test_a_page_costs_a_few_statements_whatever_its_size(
+    uow: SqlUnitOfWork, engine: Engine, clock: Clock, near: Near | None
+) -> None:
+    """Statements a search sends (a new process: nothing in its picture of stock), for a
+    page of 2 and of 40 products: the same few, not one (or more) per product."""
+    skus = [f"SKU-{n:03d}" for n in range(40)]
+    with_stock(uow, clock(), {("DC-BER", sku): 3 for sku in skus})
+    sent: list[int] = []
+
+    def statements(limit: int) -> int:
+        count = [0]
+
+        def keep(*_: Any) -> None:
+            count[0] += 1
+
+        event.listen(engine, "before_cursor_execute", keep)
+        search = ProductSearch(ProductQuery.of("sku"), limit=limit, near=near)
+        page = search_products(search, uow, StockPicture(), clock())
+        event.remove(engine, "before_cursor_execute", keep)
+        assert len(page["items"]) == limit
+        return count[0]
+
+    sent = [statements(2), statements(40)]
+
+    assert sent[0] == sent[1], sent
+    assert sent[1] <= 12, sent
