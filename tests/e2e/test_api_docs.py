@@ -60,3 +60,19 @@ def test_the_root_points_a_browser_to_the_console_and_the_documentation(
     links = re.findall(r'href="([^"]+)"', answer.text)
     for path in ("/console", "/my-order", "/docs", "/openapi.json"):
         assert path in links
+
+
+@pytest.mark.parametrize(
+    ("accept", "kind"), [("text/html", "text/html"), ("application/json", "application/json")]
+)
+def test_the_root_says_it_answers_by_accept_and_answers_head(
+    api: TestClient, accept: str, kind: str
+) -> None:
+    got = api.get("/", headers={"Accept": accept})
+    head = api.head("/", headers={"Accept": accept})
+
+    assert got.headers["vary"] == "Accept"
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"].startswith(kind)
+    assert head.headers["vary"] == "Accept"
+    assert head.headers["content-length"] == got.headers["content-length"]
