@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine, event, text
 
 from ordino.domain.catalog import ProductQuery
-from ordino.services.network import put_products
-from ordino.services.picture import StockPicture
 from ordino.domain.geo import Point
 from ordino.services.availability import Near
+from ordino.services.network import put_products
+from ordino.services.picture import StockPicture
 from ordino.services.product_search import ProductSearch, search_products
 from ordino.store import migrate
 from ordino.store.uow import SqlUnitOfWork
