@@ -64,18 +64,21 @@ QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("analyzed", [False, True], ids=["fresh statistics", "analyzed"])
 @pytest.mark.parametrize("query", QUERIES, ids=str)
 def test_a_search_reads_through_indexes_never_a_whole_table(
-    uow: SqlUnitOfWork, engine: Engine, clock: Clock, query: ProductQuery
+    uow: SqlUnitOfWork, engine: Engine, clock: Clock, query: ProductQuery, analyzed: bool
 ) -> None:
+    """On both backends, whatever the planner's statistics (PostgreSQL here runs
+    without autovacuum: a table's are what its last ANALYZE saw, or none)."""
     products = [
         a_product(f"JKT-{n:04d}", name="Rain jacket", attributes={"colour": "red", "size": "M"})
         for n in range(300)
     ]
     put_products(products, uow, clock())
-    with engine.begin() as connection:
-        connection.exec_driver_sql("ANALYZE")
+    if analyzed:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
     statements: list[tuple[str, Any]] = []
 
     def keep(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -85,16 +88,28 @@ def test_a_search_reads_through_indexes_never_a_whole_table(
     event.listen(engine, "before_cursor_execute", keep)
     with uow:
         found = uow.catalog.search(query, 21)
+        [(statement, parameters)] = statements
+        scans = _whole_table_scans(uow.catalog.connection, statement, parameters)
     event.remove(engine, "before_cursor_execute", keep)
 
     assert len(found) == 21
-    [(statement, parameters)] = statements
-    with engine.connect() as connection:
-        plan = [
-            row[-1]
-            for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-        ]
-    assert [step for step in plan if step.startswith("SCAN")] == [], plan
+    assert scans == []
+
+
+def _whole_table_scans(connection: Any, statement: str, parameters: Any) -> list[str]:
+    """The steps of the statement's plan that read a whole table (in the transaction
+    that ran it, with its settings)."""
+    if connection.dialect.name == "sqlite":
+        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        return [row[-1] for row in plan if row[-1].startswith("SCAN")]
+    [document] = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+    nodes, found = [document[0][0]["Plan"]], []
+    while nodes:
+        node = nodes.pop()
+        nodes += node.get("Plans", [])
+        if node["Node Type"] == "Seq Scan":
+            found.append(f"Seq Scan on {node['Relation Name']}")
+    return found
 
 
 def test_the_upgrade_folds_the_terms_of_the_products_there_are(
