@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
+from ordino.api.network_schemas import LocationOut, LocationPage, ProductPage
 from ordino.domain.access import Role
 from ordino.services.access import create_key
 from tests.builders import a_location_body, a_product_body
@@ -307,3 +309,42 @@ def test_accents_and_case_are_folded_alike_in_products_and_searches(api: TestCli
         "Straße": [],
         "crême": ["DESSERT-1"],
     }
+
+
+def _schema_of(api: TestClient, path: str, method: str, status: str) -> dict[str, Any]:
+    document = api.get("/openapi.json").json()
+    answer = document["paths"][path][method]["responses"][status]
+    schema: dict[str, Any] = answer["content"]["application/json"]["schema"]
+    return schema
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status", "model"),
+    [
+        ("/v1/products", "get", "200", ProductPage),
+        ("/v1/locations", "get", "200", LocationPage),
+        ("/v1/locations/{location_id}", "get", "200", LocationOut),
+        ("/v1/locations/{location_id}", "put", "200", LocationOut),
+        ("/v1/locations/{location_id}", "put", "201", LocationOut),
+    ],
+)
+def test_the_lists_and_searches_document_what_they_answer(
+    api: TestClient, path: str, method: str, status: str, model: type[BaseModel]
+) -> None:
+    assert _schema_of(api, path, method, status) == {
+        "$ref": f"#/components/schemas/{model.__name__}"
+    }
+
+
+def test_what_they_answer_is_what_their_schemas_say(api: TestClient) -> None:
+    _network(api)
+    answers = [
+        (ProductPage, api.get("/v1/products", params={"q": "jacket", **HAMBURG}).json()),
+        (ProductPage, api.get("/v1/products", params={"limit": 1}).json()),
+        (LocationPage, api.get("/v1/locations", params={"limit": 2}).json()),
+        (LocationOut, api.get("/v1/locations/ST-VIE").json()),
+    ]
+
+    for model, answer in answers:
+        # Every field the answer has is in the model (unset ones left out), no other.
+        assert model.model_validate(answer).model_dump(exclude_unset=True) == answer
