@@ -16,7 +16,6 @@ LINKS = {
     "api": "/v1",
     "openapi": "/openapi.json",
     "docs": "/docs",
-    "redoc": "/redoc",
     "console": "/console",
     "customer": "/my-order",
     "health": "/health",
