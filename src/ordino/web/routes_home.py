@@ -24,6 +24,7 @@ LINKS = {
 
 @router.api_route("/", methods=["GET", "HEAD"])
 def home(request: Request) -> Response:
+    answer: Response
     if _wants_html(request.headers.get("accept", "")):
         answer = render(request, "home.html", {"links": LINKS})
     else:

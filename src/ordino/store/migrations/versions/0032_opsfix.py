@@ -7,6 +7,7 @@ Create Date: 2026-12-06 10:30:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -38,7 +39,7 @@ def upgrade() -> None:
         after = rows[-1].sku
 
 
-def _derive_again(connection: sa.Connection, rows: Sequence[sa.Row[tuple[str, str]]]) -> None:
+def _derive_again(connection: sa.Connection, rows: Sequence[sa.Row[Any, Any]]) -> None:
     skus = [row.sku for row in rows]
     values: dict[str, dict[str, str]] = {sku: {} for sku in skus}
     chosen = sa.select(attributes.c.sku, attributes.c.value).where(attributes.c.sku.in_(skus))
