@@ -9,7 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from ordino.domain.access import Role
 from ordino.domain.geo import Point, PostalCode
+from ordino.services.access import create_key
 from ordino.services.availability import put_postal_codes
 from ordino.store.tables import capacity_use, outbox
 from tests.builders import (
@@ -501,3 +503,25 @@ def test_a_delivery_yet_to_happen_or_before_the_order_is_refused_and_measures_no
     )
     window = {"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}
     assert api.get("/v1/promise-performance", params=window).json()["items"] == []
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_channel_key_is_promised_through_its_own_channels_view_only(
+    api: TestClient, clock: Clock
+) -> None:
+    stores = {"channels": ["app"], "locations": {"types": ["store"]}}
+    assert api.put("/v1/availability-views/stores", json=stores).status_code == 201
+    key = create_key(Role.CHANNEL, "web", api.app.state.uow(), clock(), channel="web")  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {key}"}
+    cart = {"lines": [{"sku": "SKU-1", "quantity": 1}], "destination": HAMBURG_CUSTOMER}
+
+    other_view = api.post("/v1/promises", json={**cart, "view": "stores"}, headers=headers)
+    other_channel = api.post("/v1/promises", json={**cart, "channel": "app"}, headers=headers)
+    page = api.get(
+        "/v1/products/SKU-1/promise", params={**HAMBURG_CUSTOMER, "view": "stores"}, headers=headers
+    )
+    own = api.post("/v1/promises", json=cart, headers=headers)
+
+    for refusal in (other_view, other_channel, page):
+        assert "options" not in refused(refusal, 403, "forbidden")
+    assert own.status_code == 200, own.text
