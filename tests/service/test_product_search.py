@@ -136,30 +136,51 @@ def test_the_upgrade_folds_the_terms_of_the_products_there_are(
         assert [p.sku for p in uow.catalog.search(ProductQuery.of("Crème"), 10)] == ["D-1"]
 
 
+def _statements(engine: Engine, uow: SqlUnitOfWork, now: Any, search: ProductSearch) -> int:
+    """Statements the search sends, in a new process (nothing in its picture)."""
+    count = [0]
+
+    def keep(*_: Any) -> None:
+        count[0] += 1
+
+    event.listen(engine, "before_cursor_execute", keep)
+    page = search_products(search, uow, StockPicture(), now)
+    event.remove(engine, "before_cursor_execute", keep)
+    assert len(page["items"]) == search.limit or search.in_stock, page
+    return count[0]
+
+
 @pytest.mark.parametrize("near", [None, Near(Point(52.52, 13.40), radius_km=500)], ids=str)
 def test_a_page_costs_a_few_statements_whatever_its_size(
     uow: SqlUnitOfWork, engine: Engine, clock: Clock, near: Near | None
 ) -> None:
-    """Statements a search sends (a new process: nothing in its picture of stock), for a
-    page of 2 and of 40 products: the same few, not one (or more) per product."""
+    """For a page of 2 and of 40 products: the same few, not one (or more) per product."""
     skus = [f"SKU-{n:03d}" for n in range(40)]
     with_stock(uow, clock(), {("DC-BER", sku): 3 for sku in skus})
-    sent: list[int] = []
 
-    def statements(limit: int) -> int:
-        count = [0]
-
-        def keep(*_: Any) -> None:
-            count[0] += 1
-
-        event.listen(engine, "before_cursor_execute", keep)
-        search = ProductSearch(ProductQuery.of("sku"), limit=limit, near=near)
-        page = search_products(search, uow, StockPicture(), clock())
-        event.remove(engine, "before_cursor_execute", keep)
-        assert len(page["items"]) == limit
-        return count[0]
-
-    sent = [statements(2), statements(40)]
+    sent = [
+        _statements(engine, uow, clock(), ProductSearch(ProductQuery.of("sku"), limit, near=near))
+        for limit in (2, 40)
+    ]
 
     assert sent[0] == sent[1], sent
     assert sent[1] <= 12, sent
+
+
+def test_an_in_stock_search_costs_a_few_statements_however_many_candidates_it_reads(
+    uow: SqlUnitOfWork, engine: Engine, clock: Clock
+) -> None:
+    """Candidates out of stock: it reads five pages of them, not in five rounds of
+    statements (the first page alone, then the rest at once)."""
+    skus = [f"SKU-{n:03d}" for n in range(60)]
+    with_stock(uow, clock(), {("DC-BER", sku): 0 for sku in skus})
+
+    sent = [
+        _statements(
+            engine, uow, clock(), ProductSearch(ProductQuery.of("sku"), limit, in_stock=True)
+        )
+        for limit in (2, 10)
+    ]
+
+    assert sent[0] == sent[1], sent
+    assert sent[1] <= 16, sent  # 42 when it read five rounds of candidates
