@@ -115,7 +115,7 @@ def test_the_search_bench_loads_its_catalogue_once_and_counts_statements(
     again = _bench(database_url, tmp_path, "search", "--products", "300", "--rounds", "5")
 
     kinds = [name for name in first if isinstance(first[name], dict)]
-    assert len(kinds) == 5
+    assert len(kinds) == 6
     for name in kinds:
         for figures in (first[name], again[name]):
             assert isinstance(figures, dict)

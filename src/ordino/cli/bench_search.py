@@ -44,15 +44,20 @@ SIZES = ("XS", "S", "M", "L", "XL", "38", "40", "42", "44")
 BRANDS = tuple(f"Brand{n:03d}" for n in range(200))
 BERLIN = Point(52.52, 13.40)
 
-SEARCHES: dict[str, Callable[[str], ProductSearch]] = {
-    "common word (every 6th product)": lambda _: ProductSearch(ProductQuery.of("jacket"), 20),
-    "rare word (a brand)": lambda _: ProductSearch(ProductQuery.of("brand117"), 20),
-    "two words and an attribute": lambda _: ProductSearch(
+# Each made from a random SKU (a cursor) and the catalogue's size.
+SEARCHES: dict[str, Callable[[str, int], ProductSearch]] = {
+    "common word (every 6th product)": lambda _, __: ProductSearch(ProductQuery.of("jacket"), 20),
+    "rare word (a brand)": lambda _, __: ProductSearch(ProductQuery.of("brand117"), 20),
+    "two words and an attribute": lambda _, __: ProductSearch(
         ProductQuery.of("creme parka", [("colour", "navy")]), 20
     ),
-    "every product, a deep page": lambda after: ProductSearch(ProductQuery.of(after=after), 20),
-    "in stock near Berlin": lambda _: ProductSearch(
+    "every product, a deep page": lambda after, _: ProductSearch(ProductQuery.of(after=after), 20),
+    "in stock near Berlin": lambda _, __: ProductSearch(
         ProductQuery.of("shoe"), 20, near=Near(BERLIN, radius_km=300), in_stock=True
+    ),
+    # Past the stocked tenth: five pages of candidates weighed, none kept.
+    "in stock, none of five pages": lambda _, count: ProductSearch(
+        ProductQuery.of("jacket", after=sku_of(count // 10 + 1)), 20, in_stock=True
     ),
 }
 
@@ -97,7 +102,7 @@ def load_catalogue(engine: Engine, count: int, locations: int) -> None:
 
 
 def _measure(
-    engine: Engine, make: Callable[[str], ProductSearch], rounds: int, count: int
+    engine: Engine, make: Callable[[str, int], ProductSearch], rounds: int, count: int
 ) -> dict[str, Any]:
     sent = [0]
 
@@ -107,7 +112,7 @@ def _measure(
     uow, seconds, statements = SqlUnitOfWork(engine), [], []
     rng = random.Random(3)
     for _ in range(rounds):
-        search, sent[0] = make(sku_of(rng.randint(1, count))), 0
+        search, sent[0] = make(sku_of(rng.randint(1, count)), count), 0
         event.listen(engine, "before_cursor_execute", tally)
         started = time.perf_counter()
         search_products(search, uow, StockPicture(), datetime.now(UTC))
