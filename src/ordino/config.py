@@ -56,9 +56,11 @@ class Settings:
     broker_max_age_days: float = 7
     # The largest request body taken (bytes): bigger ones are refused (413) before
     # they are read; the stock feeds (counts, snapshots, deltas) have their own, as
-    # a location's full snapshot is large.
+    # a location's full snapshot is large. Each admits the largest body its routes'
+    # schemas take (tests/unit/test_largest_bodies.py): an order of 500 lines with
+    # every text at its longest is some 110 kB; 10,000 adjustments so, 41 MB.
     max_body_bytes: int = 2**20
-    max_feed_body_bytes: int = 32 * 2**20
+    max_feed_body_bytes: int = 48 * 2**20
     # Threads that verify console passwords (argon2), apart from the API's threads.
     password_threads: int = 1
 
@@ -94,7 +96,7 @@ class Settings:
             prune_seconds=float(os.environ.get("ORDINO_PRUNE_SECONDS", "3600")),
             broker_max_age_days=float(os.environ.get("ORDINO_BROKER_MAX_AGE_DAYS", "7")),
             max_body_bytes=int(os.environ.get("ORDINO_MAX_BODY_BYTES", str(2**20))),
-            max_feed_body_bytes=int(os.environ.get("ORDINO_MAX_FEED_BODY_BYTES", str(32 * 2**20))),
+            max_feed_body_bytes=int(os.environ.get("ORDINO_MAX_FEED_BODY_BYTES", str(48 * 2**20))),
             password_threads=int(os.environ.get("ORDINO_PASSWORD_THREADS", "1")),
         )
 

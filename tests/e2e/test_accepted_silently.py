@@ -34,7 +34,7 @@ def test_a_b2b_order_wanted_years_ahead_or_in_the_past_is_refused(api: TestClien
     assert fields(years_ahead) == ["b2b.requested_date"]
     assert years_ahead.json()["errors"][0]["message"] == "must be by 2027-11-03, a year from today"
     assert fields(yesterday) == ["b2b.requested_date"]
-    assert yesterday.json()["errors"][0]["message"] == "must not be before today, 2026-11-02"
+    assert yesterday.json()["errors"][0]["message"] == "must not be before today, 2026-11-02 (UTC)"
     assert in_a_year.status_code == 201, in_a_year.text
     assert [o["external_id"] for o in api.get("/v1/orders").json()["items"]] == ["B-2"]
 

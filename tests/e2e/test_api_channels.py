@@ -25,6 +25,7 @@ def test_a_channel_is_configured_read_and_listed(api: TestClient) -> None:
         "name": "b2b",
         "max_line_quantity": 20_000,
         "description": "EDI",
+        "time_zone": "UTC",
         "version": 2,
     }
     assert "b2b" in [c["name"] for c in api.get("/v1/channels").json()["items"]]
@@ -32,6 +33,7 @@ def test_a_channel_is_configured_read_and_listed(api: TestClient) -> None:
     assert fields(api.put("/v1/channels/b2b", json={"max_line_quantity": 0})) == [
         "max_line_quantity"
     ]
+    assert fields(api.put("/v1/channels/b2b", json={"time_zone": "Europe/Bärlin"})) == ["time_zone"]
 
 
 def test_an_order_of_an_unknown_channel_is_refused_and_reserves_nothing(

@@ -5,6 +5,7 @@ when it creates and 200 when it replaces, as documented."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -110,3 +111,29 @@ def test_every_put_documents_both_answers(api: TestClient) -> None:
     assert documented == {
         path: (["200"] if path == "/v1/self-service-policy" else ["200", "201"]) for path in puts
     }
+
+
+def test_every_get_of_a_thing_that_does_not_exist_answers_its_404_problem(
+    api: TestClient,
+) -> None:
+    """The 404 each operation with a path parameter documents is what it answers: a
+    GET naming nothing that exists (the customer's links answer 403 link-invalid: a
+    link that names no order is not a valid link)."""
+    gets = [
+        (path, op)
+        for path, method, op in _operations(api)
+        if method == "get" and "{" in path and not path.startswith("/v1/self-service/")
+    ]
+    assert len(gets) > 15  # the walk found them
+
+    wrong = {}
+    for path, operation in gets:
+        concrete = re.sub(r"\{(\w+)\}", lambda m: "7" if m[1] == "version" else "NOPE-1", path)
+        query = {p["name"]: "DE" for p in operation.get("parameters", []) if p["name"] == "country"}
+        response = api.get(concrete, params=query)
+        if response.status_code != 404 or response.headers["content-type"] != PROBLEM:
+            wrong[path] = (response.status_code, response.text[:120])
+        elif "404" not in operation["responses"]:
+            wrong[path] = (404, "not documented")
+
+    assert wrong == {}

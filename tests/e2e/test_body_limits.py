@@ -162,7 +162,7 @@ def test_the_limits_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings.from_env()
 
     assert (settings.max_body_bytes, settings.max_feed_body_bytes) == (2048, 4096)
-    assert (Settings().max_body_bytes, Settings().max_feed_body_bytes) == (2**20, 32 * 2**20)
+    assert (Settings().max_body_bytes, Settings().max_feed_body_bytes) == (2**20, 48 * 2**20)
 
 
 def _depends_on(dependant: Any, call: Any) -> bool:

@@ -84,6 +84,25 @@ def test_bad_lines_are_reported_by_number_and_the_rest_applied(
     assert rejected.read_text().splitlines()[:2] == ["line,reason", "3,unknown location 'DC-XXX'"]
 
 
+def test_a_line_with_a_nul_is_rejected_by_number_and_the_rest_applied(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        "location_id,sku,on_hand\nDC-BER,SKU-1\x00,5\nDC-\x00BER,SKU-2,5\nDC-BER,SKU-2,4\n"
+    )
+
+    status, output, _ = _import(database_url, path)
+
+    assert status == 1
+    assert output.splitlines() == [
+        "3 lines: 1 applied, 0 superseded by a newer count, 2 rejected; 0 positions left short",
+        "  line 2: sku must not contain NUL characters",
+        "  line 3: location_id must not contain NUL characters",
+    ]
+    assert stock_levels(engine) == {("DC-BER", "SKU-2"): (4, 0, 0)}
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -148,6 +167,8 @@ def test_postal_codes_are_loaded_from_a_geonames_file(
         "DE\t20095\tHamburg\tHamburg\tHH\t\t\t\t\t53.5507\t9.993\t4\n"
         "DE\t20095\tHamburg Altstadt\tHamburg\tHH\t\t\t\t\t53.55\t10.0\t4\n"  # first place wins
         "XX\t1\tNowhere\t\t\t\t\t\t\t1\t1\t1\n"  # 3: no such country
+        "DE\t10115\tBer\x00lin\tBerlin\tBE\t\t\t\t\t52.53\t13.38\t4\n"  # 4: a NUL
+        "DE\t8\x0001\tMunich\tBayern\tBY\t\t\t\t\t48.1\t11.5\t4\n"  # 5: a NUL
         "DE\t80331\tMünchen\tBayern\tBY\t\t\t\t\t48.1372\t11.5755\t4\n"
     )
 
@@ -155,8 +176,10 @@ def test_postal_codes_are_loaded_from_a_geonames_file(
 
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "2 postal codes loaded, 1 lines skipped",
+        "2 postal codes loaded, 3 lines skipped",
         "  line 3: not a postal code with a country and coordinates",
+        "  line 4: not a postal code with a country and coordinates",
+        "  line 5: not a postal code with a country and coordinates",
     ]
     with SqlUnitOfWork(engine) as uow:
         assert uow.geo.locate("DE", "20095") == Point(53.5507, 9.993)

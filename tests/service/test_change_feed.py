@@ -44,8 +44,8 @@ def test_the_poller_hears_each_commit_of_another_process(
     poller.poll()  # nothing new
 
     assert heard == [
-        Change(frozenset({"SKU-1"}), network=True),
-        Change(frozenset({"SKU-1"})),
+        Change(frozenset({"SKU-1"}), network=True, products=frozenset({"SKU-1"})),
+        Change(frozenset({"SKU-1"})),  # its stock: the product is as it was
     ]
 
 

@@ -111,6 +111,7 @@ def test_the_least_recently_used_skus_go_beyond_the_bound() -> None:
     [
         Change(frozenset({"SKU-1", "SKU-2"}), network=True),
         Change(views=True),
+        Change(frozenset({"SKU-1"}), products=frozenset({"SKU-1"})),
         Change(frozenset({f"SKU-{n:06d}" for n in range(2000)})),  # too long: everything
     ],
 )

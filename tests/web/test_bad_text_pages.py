@@ -6,6 +6,7 @@ and changes nothing."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -129,5 +130,55 @@ def test_a_nul_in_a_multipart_form_is_found_as_well(pages: TestClient) -> None:
     response = pages.post(
         "/my-order", data=form, files={"none": ("none.txt", b"")}, follow_redirects=False
     )
+
+    _refused_naming(response, "E-mail address")
+
+
+def _multipart(parts: list[tuple[str, str, bytes]], charset: str | None = None) -> dict[str, Any]:
+    """A multipart body of (name, filename, content) parts, its header naming `charset`."""
+    boundary = "b0undary"
+    body = b""
+    for name, filename, content in parts:
+        file = f'; filename="{filename}"' if filename else ""
+        disposition = f'Content-Disposition: form-data; name="{name}"{file}'
+        body += f"--{boundary}\r\n{disposition}\r\n\r\n".encode()
+        body += content + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    kind = f"multipart/form-data; boundary={boundary}" + (f"; charset={charset}" if charset else "")
+    return {"content": body, "headers": {"content-type": kind}}
+
+
+def test_a_nul_in_a_multipart_form_in_utf_7_is_found(pages: TestClient) -> None:
+    csrf = _csrf(pages, "/my-order").encode()
+    parts = [("csrf", "", csrf), ("number", "", b"W-1"), ("email", "", b"ada@example.com+AAA-")]
+
+    response = pages.post("/my-order", **_multipart(parts, "utf-7"), follow_redirects=False)
+
+    _refused_naming(response, "E-mail address")
+
+
+def test_a_nul_in_a_form_field_after_a_decoy_part_is_found(pages: TestClient) -> None:
+    csrf = _csrf(pages, "/my-order").encode()
+    parts = [
+        ("decoy", "decoy.txt", b"%00 \x00"),
+        ("csrf", "", csrf),
+        ("number", "", b"W-1"),
+        ("email", "", b"ada@example.com+AAA-"),
+    ]
+
+    response = pages.post("/my-order", **_multipart(parts, "utf-7"), follow_redirects=False)
+
+    _refused_naming(response, "E-mail address")
+
+
+def test_a_nul_in_a_form_named_in_capitals_is_found(pages: TestClient) -> None:
+    csrf = _csrf(pages, "/my-order").encode()
+    body = _multipart([("csrf", "", csrf), ("number", "", b"W-1"), ("email", "", b"a@b.de+AAA-")])
+    body["headers"]["content-type"] = (
+        body["headers"]["content-type"].replace("multipart/form-data", " Multipart/Form-Data")
+        + "; charset=utf-7"
+    )
+
+    response = pages.post("/my-order", **body, follow_redirects=False)
 
     _refused_naming(response, "E-mail address")

@@ -11,17 +11,21 @@ one place, so no route can forget it.
   chunks. (FastAPI's own `max_body_size` answers a plain-text 413 whenever the
   Content-Length is over, replacing any other answer: every answer of the API is a
   problem document.)
-- No NUL character in any text it sends: the path, a query parameter, a JSON body's
-  strings and keys however deep, a form's fields. PostgreSQL can neither store nor
-  compare one (SQLite can: a route that forgot would work there and fail in
-  production). A NUL in the path or query is refused before any route runs; one in
-  the body when the route has read it, before it parsed it. Either way nothing is
-  read from or written to the database: a 422 problem naming the field for the API,
-  a page naming it for the pages.
+- No NUL character in any text it sends: the path, a query parameter, a header (the
+  API stores some: Idempotency-Key), a JSON body's strings and keys however deep, a
+  form's fields. PostgreSQL can neither store nor compare one (SQLite can: a route
+  that forgot would work there and fail in production). A NUL in the path, query or
+  headers is refused before any route runs; one in the body when the route has read
+  it, before it parsed it. Either way nothing is read from or written to the
+  database: a 422 problem naming the field for the API, a page naming it for the
+  pages.
 
-Plain ASGI, and lazy: the body streams through to the route as it comes, each chunk
-counted and searched for the bytes of a NUL; only a body that has them is parsed
-here, to name the field.
+Plain ASGI, and lazy: a JSON body streams through to the route as it comes, each
+chunk counted and searched for the bytes of a NUL (`\\u0000`, however the chunks cut
+it; or a zero byte, which every body in UTF-16 or UTF-32 has, JSON allowing both);
+only a body that has them is parsed here, to name the field. A form is always
+parsed here as the route will parse it: its charset (`utf-7`: `+AAA-`) may write a
+NUL in bytes of its own. Forms are the pages' and small.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
+from python_multipart.multipart import parse_options_header
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -46,9 +51,10 @@ from ordino.errors import TooLarge, Unauthenticated
 
 NUL = "\x00"
 NO_NUL = "must not contain NUL characters"
-# How a body may carry a NUL: JSON's only way to write one, a form's two.
-JSON_NUL, FORM_NULS = b"\\u0000", (b"%00", b"\x00")
-FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+# How a JSON body in UTF-8 writes a NUL; a zero byte, in UTF-16 and UTF-32 in every
+# body (then parsed, to look for one).
+JSON_NUL, ZERO = b"\\u0000", b"\x00"
+FORMS = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 
 # How the pages answer a bad text: (request, field) -> their page.
 PageRefusal = Callable[[Request, str], Response]
@@ -102,7 +108,7 @@ class RequestGuard:
 
     async def _refusal(self, scope: Scope) -> Response | None:
         """What refuses the request before anything of its body is read, if anything."""
-        if (bad := nul_in_url(scope)) is not None:
+        if (bad := nul_in_url(scope) or nul_in_headers(scope)) is not None:
             return answer(Request(scope), bad)
         if not _has_body(scope):
             return None
@@ -165,16 +171,24 @@ def nul_in_url(scope: Scope) -> BadText | None:
     return None
 
 
+def nul_in_headers(scope: Scope) -> BadText | None:
+    """The first header whose value holds a NUL (no header may: RFC 9110, 5.5)."""
+    for name, value in scope["headers"]:
+        if ZERO in value:
+            return BadText(name.decode("latin-1").lower(), "header")
+    return None
+
+
 def watching(scope: Scope, receive: Receive, limit: int) -> Receive:
     """`receive` for the app: each chunk of the body counted against `limit` and
-    searched for a NUL's bytes as it passes; with the last, a body that had some is
-    parsed, and a NUL in it raised as BadText (the route reading the body stops
-    there)."""
+    searched for a NUL's bytes as it passes; with the last, a body that had some (or
+    a form's) is parsed, and a NUL in it raised as BadText (the route reading the
+    body stops there)."""
     chunks: list[bytes] = []
-    suspect, size = False, 0
+    suspect, size, tail = _is_form(scope), 0, b""
 
     async def watched() -> Message:
-        nonlocal suspect, size
+        nonlocal suspect, size, tail
         message = await receive()
         if message["type"] != "http.request":
             return message
@@ -182,9 +196,11 @@ def watching(scope: Scope, receive: Receive, limit: int) -> Receive:
         size += len(chunk)
         if size > limit:
             raise BodyTooLarge(limit)
-        # A NUL's bytes may straddle two chunks: the end of the last is searched again.
-        seam = (chunks[-1][-5:] if chunks else b"") + chunk[:5]
-        suspect = suspect or any(nul in chunk or nul in seam for nul in (JSON_NUL, *FORM_NULS))
+        # An escaped NUL may be cut over any number of chunks: the body's last bytes
+        # before this chunk are searched with it, however short the chunks were.
+        window = tail + chunk
+        suspect = suspect or JSON_NUL in window or ZERO in chunk
+        tail = window[-(len(JSON_NUL) - 1) :]
         chunks.append(chunk)
         if message.get("more_body", False):
             return message
@@ -198,16 +214,15 @@ def watching(scope: Scope, receive: Receive, limit: int) -> Receive:
 
 
 async def nul_in_body(scope: Scope, body: bytes) -> BadText | None:
-    """The first field of a JSON body or a form that holds a NUL."""
-    if JSON_NUL in body:
-        try:
-            path = nul_path(json.loads(body))
-        except (ValueError, RecursionError):  # not JSON: the route answers it as such
-            return None
-        return None if path is None else BadText(path or "body", "body")
-    if Request(scope).headers.get("content-type", "").startswith(FORMS):
+    """The first field of a form or a JSON body (in any of the encodings JSON allows,
+    as the route reads it) that holds a NUL."""
+    if _is_form(scope):
         return await _nul_in_form(scope, body)
-    return None
+    try:
+        path = nul_path(json.loads(body))
+    except (ValueError, RecursionError):  # not JSON: the route answers it as such
+        return None
+    return None if path is None else BadText(path or "body", "body")
 
 
 def nul_path(value: Any, path: str = "") -> str | None:
@@ -276,6 +291,13 @@ def every_route(routes: list[Any]) -> list[Any]:
 
 def _needs_key(path: str) -> bool:
     return path.startswith("/v1/") and not path.startswith(PUBLIC_PATHS)
+
+
+def _is_form(scope: Scope) -> bool:
+    """A form, by Starlette's own reading of the Content-Type (`Multipart/Form-Data `
+    is one)."""
+    kind, _ = parse_options_header(Request(scope).headers.get("content-type", ""))
+    return kind in FORMS
 
 
 def _has_body(scope: Scope) -> bool:

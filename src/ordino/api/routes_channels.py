@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ordino.api.deps import clock, unit_of_work
-from ordino.api.fields import ID_PATTERN, OptionalText, Strict
+from ordino.api.fields import ID_PATTERN, OptionalText, Strict, TimeZone
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
 from ordino.domain.channels import DEFAULT_MAX_LINE_QUANTITY, MAX_LINE_QUANTITY, Channel
@@ -34,12 +34,17 @@ class ChannelIn(Strict):
         ),
     ] = DEFAULT_MAX_LINE_QUANTITY
     description: OptionalText = None
+    time_zone: Annotated[
+        TimeZone,
+        Field(description="The IANA zone of its customers' days: today for a requested date"),
+    ] = "UTC"
 
 
 class ChannelOut(BaseModel):
     name: str
     max_line_quantity: int
     description: str | None
+    time_zone: str
     version: int
 
 
@@ -48,16 +53,18 @@ def list_channels(request: Request) -> Response:
     return JSONResponse({"items": channels.list_channels(unit_of_work(request))})
 
 
-@router.put("/{name}", response_model=ChannelOut)
+# `:path`: a channel's name may hold a `/` (`marketplace/amazon-de`), sent as it is or
+# as `%2F` (which the server decodes before routing); nothing lies below a channel.
+@router.put("/{name:path}", response_model=ChannelOut)
 def put_channel(name: NamePath, body: ChannelIn, request: Request, caller: Writer) -> Response:
     """Configure a channel (which makes it known) or change its settings; the change
     is recorded with its author (`GET /v1/configuration-changes?kind=channel`)."""
-    channel = Channel(name, body.max_line_quantity, body.description)
+    channel = Channel(name, body.max_line_quantity, body.description, body.time_zone)
     uow, now = unit_of_work(request), clock(request)
     created, answer = channels.put_channel(channel, uow, now, f"key:{caller.id}")
     return JSONResponse(answer, status_code=201 if created else 200)
 
 
-@router.get("/{name}", response_model=ChannelOut, dependencies=READ)
+@router.get("/{name:path}", response_model=ChannelOut, dependencies=READ)
 def get_channel(name: NamePath, request: Request) -> Response:
     return JSONResponse(channels.get_channel(name, unit_of_work(request)))

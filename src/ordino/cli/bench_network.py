@@ -2,14 +2,16 @@
 location, loaded through the same bulk path as `ordino inventory import`.
 
 Deterministic (seeded), so two runs load the same network; ids carry a prefix of
-the bench's own, so a bench never touches anything else in the database.
+the bench's own, so a bench never touches anything else in the database. What it
+needs that has names of their own (the channels `web`, `app`, the views) it creates
+only when missing: a database's own configuration is never replaced by a bench.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -24,9 +26,11 @@ from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point
 from ordino.domain.network import Address, Location, LocationType
 from ordino.engines.traffic import MARKETPLACES
-from ordino.services.channels import put_channel
+from ordino.errors import NotFound
+from ordino.services.channels import get_channel, put_channel
 from ordino.services.imports import Line, import_counts
 from ordino.services.network import put_locations, put_products
+from ordino.services.unit_of_work import UnitOfWork
 from ordino.store import migrate
 from ordino.store.engine import analyze
 from ordino.store.tables import positions
@@ -51,6 +55,15 @@ class NetworkShape:
     @property
     def sku_ids(self) -> list[str]:
         return [self.sku(n) for n in range(1, self.skus + 1)]
+
+
+def configured(read: Callable[[str, UnitOfWork], object], name: str, uow: UnitOfWork) -> bool:
+    """Whether `read` (`get_channel`, `get_view`) finds the thing of that name."""
+    try:
+        read(name, uow)
+    except NotFound:
+        return False
+    return True
 
 
 def _now() -> datetime:
@@ -87,7 +100,8 @@ def load(engine: Engine, shape: NetworkShape) -> float:
     click.echo(f"loading {len(sites):,} locations", err=True)
     put_locations(sites, uow, _now())
     for name in ("bench", "web", "app", *MARKETPLACES):  # the benches' orders and reads
-        put_channel(Channel(name), uow, _now())
+        if not configured(get_channel, name, uow):
+            put_channel(Channel(name), uow, _now())
     products = [
         Product(sku, f"Bench product {sku}", Decimal("0.4"), {"EUR": Decimal("19.90")})
         for sku in shape.sku_ids

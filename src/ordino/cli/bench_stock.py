@@ -20,11 +20,11 @@ import click
 from sqlalchemy import Engine
 
 from ordino.cli.bench import bench, database_option, json_option, machine, report
-from ordino.cli.bench_network import NetworkShape, ensure_loaded, load
+from ordino.cli.bench_network import NetworkShape, configured, ensure_loaded, load
 from ordino.cli.load import at_rate, post_all, run, running_server
 from ordino.domain.changes import Change
 from ordino.domain.feeds import Adjustment, Source
-from ordino.services.availability import put_view
+from ordino.services.availability import get_view, put_view
 from ordino.services.demo import demo_views
 from ordino.services.inventory import adjust_inventory
 from ordino.store.engine import make_engine
@@ -230,7 +230,7 @@ def availability_command(
     network `bench load` made (loaded first if not)."""
     shape, engine = network_shape(locations, skus), make_engine(database_url)
     ensure_loaded(engine, shape)
-    _bench_views(engine)
+    bench_views(engine)
     figures: dict[str, object] = {"benchmark": "availability", "database": engine.dialect.name}
     figures |= {"workers": workers, "hot_skus": hot_skus, "seconds": seconds}
     with running_server(database_url, workers, settings={"ORDINO_SIGNAL_SECONDS": "0"}) as server:
@@ -256,11 +256,12 @@ def availability_command(
     report(figures, json_path)
 
 
-def _bench_views(engine: Engine) -> None:
-    """The demo's two views, over the bench network."""
+def bench_views(engine: Engine) -> None:
+    """The demo's two views, over the bench network (unless the database has its own)."""
     uow = SqlUnitOfWork(engine)
     for view in demo_views():
-        put_view(view, uow, datetime.now(UTC))
+        if not configured(get_view, view.name, uow):
+            put_view(view, uow, datetime.now(UTC))
 
 
 @bench.command("change-feed")

@@ -57,7 +57,9 @@ def _codes(rows: Iterator[list[str]], skipped: list[int]) -> Iterator[PostalCode
         except (IndexError, ValueError):
             skipped.append(number)
             continue
+        # A NUL, which PostgreSQL can neither store nor compare, is no postal code's.
         valid = is_country(country) and code and -90 <= point.latitude <= 90
+        valid = valid and "\x00" not in code + place
         if not valid or not -180 <= point.longitude <= 180 or len(code) > 20:
             skipped.append(number)
             continue

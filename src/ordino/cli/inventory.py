@@ -134,6 +134,11 @@ def _count(row: list[str], columns: dict[str, int]) -> Count | str:
     location_id, sku = row[columns["location_id"]].strip(), row[columns["sku"]].strip()
     if not location_id or not sku:
         return "location_id and sku must not be empty"
+    # PostgreSQL can neither store nor compare a NUL: the file's line is refused, as
+    # the API refuses one (`ordino.api.request_guard`).
+    for name, value in (("sku", sku), ("location_id", location_id)):
+        if "\x00" in value:
+            return f"{name} must not contain NUL characters"
     on_hand = _quantity(row[columns["on_hand"]])
     if on_hand is None:
         return f"on_hand must be a whole number from 0 to {MAX_ON_HAND:,}"

@@ -1,6 +1,7 @@
 """What a commit changed that a picture of stock must forget: SKUs whose positions or
-inbound supply moved, the network (locations), the availability views; and whether
-it revoked a key, which every process's cache of keys must forget (`access`).
+inbound supply moved, products the catalogue changed (`products`: their SKUs too),
+the network (locations), the availability views; and whether it revoked a key, which
+every process's cache of keys must forget (`access`).
 
 `down` is how much a SKU's availability may have fallen, at most, in any view (a
 reservation's quantity, a fall of on hand, a rise of safety stock): the stock signals
@@ -26,6 +27,9 @@ class Change:
     views: bool = False
     everything: bool = False  # a listener lost track: forget all
     access: bool = False  # a key was revoked
+    # Their catalogue entries (prices) changed: what a picture keeps of the catalogue
+    # outlives the many changes of their stock, not these.
+    products: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -57,6 +61,11 @@ class ChangeLog:
     locations: set[str] = field(default_factory=set)  # locations redefined
     views: bool = False
     access: bool = False  # a key revoked
+    products: set[str] = field(default_factory=set)  # catalogue entries changed
+
+    def product(self, sku: str) -> None:
+        self.products.add(sku)
+        self.sku(sku)
 
     def location(self, location_id: str) -> None:
         self.network = True
@@ -69,4 +78,10 @@ class ChangeLog:
         self.skus[sku] = SkuChange(sku, down, up)
 
     def change(self) -> Change:
-        return Change(frozenset(self.skus), self.network, self.views, access=self.access)
+        return Change(
+            frozenset(self.skus),
+            self.network,
+            self.views,
+            access=self.access,
+            products=frozenset(self.products),
+        )

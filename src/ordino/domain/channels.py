@@ -4,14 +4,19 @@ places orders, has a view of stock, a sourcing profile or a key scoped to it: an
 other name is a typo, refused where it is given, never a new channel by accident.
 
 A channel's settings say what its orders may ask: at most `max_line_quantity` units
-of a line (a shop's customer does not buy 999,999 of a SKU; a B2B channel may).
+of a line (a shop's customer does not buy 999,999 of a SKU; a B2B channel may); and
+in which time zone its customers' days run (`time_zone`): "today" for a date an order
+asks is the channel's today (at 20:30 in New York it is still the 2nd; in UTC it is
+the 3rd already).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ordino.errors import FieldError
 
@@ -24,6 +29,11 @@ class Channel:
     name: str
     max_line_quantity: int = DEFAULT_MAX_LINE_QUANTITY
     description: str | None = None
+    time_zone: str = "UTC"  # an IANA zone
+
+    def today(self, now: datetime) -> date:
+        """The channel's date at `now`."""
+        return now.astimezone(ZoneInfo(self.time_zone)).date()
 
     def line_problems(self, quantities: Sequence[int]) -> list[FieldError]:
         """Each line asking more units than the channel allows, by its field."""
@@ -36,7 +46,11 @@ class Channel:
 
 
 def channel_document(channel: Channel) -> dict[str, Any]:
-    return {"max_line_quantity": channel.max_line_quantity, "description": channel.description}
+    return {
+        "max_line_quantity": channel.max_line_quantity,
+        "description": channel.description,
+        "time_zone": channel.time_zone,
+    }
 
 
 def channel_from_document(name: str, document: dict[str, Any]) -> Channel:
@@ -44,4 +58,5 @@ def channel_from_document(name: str, document: dict[str, Any]) -> Channel:
         name,
         int(document.get("max_line_quantity", DEFAULT_MAX_LINE_QUANTITY)),
         document.get("description"),
+        document.get("time_zone", "UTC"),
     )

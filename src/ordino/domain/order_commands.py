@@ -92,15 +92,16 @@ def order_problems(cmd: PlaceOrder) -> list[FieldError]:
 REQUESTED_DAYS_AHEAD = 366  # a business's requested date is at most a year away
 
 
-def date_problems(cmd: PlaceOrder, today: date) -> list[FieldError]:
-    """A requested date that cannot be meant: before today, or years ahead (a typo of
-    the year, which would hold the order back until then)."""
+def date_problems(cmd: PlaceOrder, today: date, zone: str) -> list[FieldError]:
+    """A requested date that cannot be meant: before today (the date in `zone`, the
+    channel's), or years ahead (a typo of the year, which would hold the order back
+    until then)."""
     requested = None if cmd.b2b is None else cmd.b2b.requested_date
     latest = today + timedelta(days=REQUESTED_DAYS_AHEAD)
     if requested is None:
         return []
     if requested < today:
-        return [FieldError("b2b.requested_date", f"must not be before today, {today}")]
+        return [FieldError("b2b.requested_date", f"must not be before today, {today} ({zone})")]
     if requested > latest:
         return [FieldError("b2b.requested_date", f"must be by {latest}, a year from today")]
     return []

@@ -63,6 +63,8 @@ class OrderType:
 
 
 _CARD = (Step.CHECKS, Step.AUTHORISE, Step.RELEASE)
+# The built-in types whose customer collects at a store: no carrier goes to them.
+COLLECTED = frozenset({"pickup_in_store", "ship_to_store"})
 
 BUILT_IN: dict[str, OrderType] = {
     t.name: t

@@ -19,7 +19,6 @@ from ordino.domain.order_commands import (
     LineRequest,
     OrderQuery,
     PlaceOrder,
-    date_problems,
     order_problems,
 )
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope, order_type_of
@@ -107,7 +106,7 @@ def place_order(
     """Place the order, sourced by its profile and reserved. The first attempt plans
     from the process's picture of stock; a retry (the reservation lost its race: the
     picture may be stale) plans from the database."""
-    if problems := order_problems(cmd) + date_problems(cmd, now.date()):
+    if problems := order_problems(cmd):
         raise InvalidInput("the order cannot be placed as given", errors=problems)
     if not isinstance(capture, Capture):
         capture = Capture(capture)
@@ -128,7 +127,7 @@ def _place_once(
             return earlier
         if retry:  # the first attempt leaves duplicates to the unique constraint
             _refuse_duplicate(uow, cmd)
-        refuse_what_cannot_be_placed(uow, capture.picture, cmd)
+        refuse_what_cannot_be_placed(uow, capture.picture, cmd, now)
         sourced, promise = plan_order(uow, capture, cmd, now, fresh=retry)
         if promise is not None:
             uow.capacity.take(promise.capacity)  # LostRace when a day filled up

@@ -2,7 +2,9 @@
 plans from, without asking the database each time.
 
 It holds the locations (how each works, the carrier services), the availability
-views, the postal codes looked up, and per
+views, the channels, the postal codes looked up, the currencies the catalogue prices
+each product in (kept through the changes of its stock: only a change of the product
+makes the picture forget them), and per
 SKU its positions and open inbound supply (least recently used SKUs go when it
 holds more positions than it may), with each view's computed availability.
 
@@ -56,6 +58,7 @@ from ordino.engines.reach import Distances
 from ordino.services.unit_of_work import UnitOfWork
 
 DEFAULT_MAX_POSITIONS = 2_000_000
+MAX_PRICED = 200_000  # products whose currencies are kept (least recently used go)
 
 
 class Sellable(NamedTuple):
@@ -126,6 +129,9 @@ class StockPicture:
         self._frames: dict[tuple[str, int], PromiseFrame] = {}
         self._places: dict[tuple[str, str], Point] = {}
         self._names: dict[str, str] = {}  # location ids and SKUs, each held once
+        # Per SKU the catalogue knows: the currencies it has a price in.
+        self._priced: OrderedDict[str, frozenset[str]] = OrderedDict()
+        self._catalogue = 0  # count of changes to the catalogue
         self.hits = self.misses = 0
 
     # What changed
@@ -134,8 +140,13 @@ class StockPicture:
         with self._lock:
             if change.everything or change.network or change.views:
                 self._settings += 1
+            if change.everything or change.products:
+                self._catalogue += 1
+                for sku in change.products:
+                    self._priced.pop(sku, None)
             if change.everything:
                 self._epoch += 1
+                self._priced.clear()
                 self._skus.clear()
                 self._held = 0
                 self._forget_network()
@@ -259,6 +270,25 @@ class StockPicture:
             with self._lock:
                 if settings == self._settings:
                     self._channels = found
+        return found
+
+    def currencies(self, uow: UnitOfWork | None, skus: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The currencies each known SKU of `skus` has a price in (none for unknown
+        SKUs); what the picture does not hold is read in one query and kept."""
+        wanted, found = set(skus), {}
+        with self._lock:
+            for sku in wanted & self._priced.keys():
+                self._priced.move_to_end(sku)
+                found[sku] = self._priced[sku]
+        if missing := wanted - found.keys():
+            changes = self._catalogue
+            loaded = _entered(uow).catalog.currencies(missing)
+            found |= loaded
+            with self._lock:
+                if changes == self._catalogue:  # no product changed meanwhile
+                    self._priced.update(loaded)
+                    while len(self._priced) > MAX_PRICED:
+                        self._priced.popitem(last=False)
         return found
 
     def place(self, uow: UnitOfWork | None, country: str, postal_code: str) -> Point | None:

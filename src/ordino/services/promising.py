@@ -33,7 +33,7 @@ from ordino.engines.promising import (
     promise,
 )
 from ordino.engines.reach import Delivery
-from ordino.errors import InvalidInput
+from ordino.errors import InvalidInput, NotFound
 from ordino.services.availability import view_for
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
@@ -73,6 +73,9 @@ def earliest_per_method(
     """For a product page: one unit of `sku`, the earliest option of each method."""
     single = replace(query, lines=(CartLine(sku, 1),))
     with uow:
+        # The product the path names: not there is 404, as for any thing a path names.
+        if not promising.picture.stock(uow, [sku])[sku].known:
+            raise NotFound(f"no product {sku}", extra={"sku": sku})
         answer = make_promise(single, uow, promising, now)
     earliest: dict[str, Any] = {}
     for option in answer.options:  # sorted soonest first

@@ -68,7 +68,7 @@ class SqlCatalog:
         self.changes = changes
 
     def put(self, product: Product, now: datetime) -> bool:
-        self.changes.sku(product.sku)  # known from now on
+        self.changes.product(product.sku)  # known from now on, at its prices
         weight_g = None if product.weight_kg is None else int(product.weight_kg * 1000)
         created = _upsert(
             self.connection,

@@ -62,6 +62,7 @@ def change_of(payload: str) -> Change:
         bool(document.get("n")),
         bool(document.get("v")),
         access=bool(document.get("a")),
+        products=frozenset(document.get("p", ())),
     )
 
 
@@ -140,6 +141,13 @@ class SqlitePoller(_Thread):
         else:
             kinds = {row.kind for row in rows}
             skus = frozenset(row.sku for row in rows if row.sku is not None)
-            changed = Change(skus, "network" in kinds, "views" in kinds, access="access" in kinds)
+            products = frozenset(row.sku for row in rows if row.kind == "product")
+            changed = Change(
+                skus,
+                "network" in kinds,
+                "views" in kinds,
+                access="access" in kinds,
+                products=products,
+            )
             self._forget(changed)
         self._last = rows[-1].seq

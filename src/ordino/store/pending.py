@@ -134,6 +134,7 @@ def notice(change: Change) -> str:
     if change.empty:
         return ""
     document = {"s": sorted(change.skus), "n": change.network, "v": change.views}
+    document |= {"p": sorted(change.products)} if change.products else {}
     text_ = json.dumps(document | ({"a": True} if change.access else {}))
     return text_ if len(text_.encode()) < _MAX_NOTICE else json.dumps({"all": True})
 
@@ -155,6 +156,7 @@ def change_rows(changes: ChangeLog, now: datetime) -> list[dict[str, Any]]:
         row("stock", c.sku, c.down, c.up)
         for c in sorted(changes.skus.values(), key=lambda c: c.sku)
     ]
+    rows += [row("product", sku) for sku in sorted(changes.products)]
     rows += [row("network", at=location_id) for location_id in sorted(changes.locations)]
     if changes.network and not changes.locations:  # postal codes
         rows.append(row("network"))
