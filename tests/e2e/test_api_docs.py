@@ -11,9 +11,8 @@ from fastapi.testclient import TestClient
 TYPES = {".js": "javascript", ".css": "text/css", ".png": "image/png"}
 
 
-@pytest.mark.parametrize("page", ["/docs", "/redoc"])
-def test_the_documentation_loads_only_what_is_served_here(api: TestClient, page: str) -> None:
-    html = api.get(page)
+def test_the_documentation_loads_only_what_is_served_here(api: TestClient) -> None:
+    html = api.get("/docs")
 
     assert html.status_code == 200
     assert html.headers["content-type"].startswith("text/html")
@@ -42,7 +41,6 @@ def test_the_root_points_an_api_client_to_the_documents(api: TestClient) -> None
             "api": "/v1",
             "openapi": "/openapi.json",
             "docs": "/docs",
-            "redoc": "/redoc",
             "console": "/console",
             "customer": "/my-order",
             "health": "/health",
@@ -60,3 +58,26 @@ def test_the_root_points_a_browser_to_the_console_and_the_documentation(
     links = re.findall(r'href="([^"]+)"', answer.text)
     for path in ("/console", "/my-order", "/docs", "/openapi.json"):
         assert path in links
+
+
+@pytest.mark.parametrize(
+    ("accept", "kind"), [("text/html", "text/html"), ("application/json", "application/json")]
+)
+def test_the_root_says_it_answers_by_accept_and_answers_head(
+    api: TestClient, accept: str, kind: str
+) -> None:
+    got = api.get("/", headers={"Accept": accept})
+    head = api.head("/", headers={"Accept": accept})
+
+    assert got.headers["vary"] == "Accept"
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"].startswith(kind)
+    assert head.headers["vary"] == "Accept"
+    assert head.headers["content-length"] == got.headers["content-length"]
+
+
+def test_redoc_is_not_offered_its_bundle_calls_a_third_party(api: TestClient) -> None:
+    """ReDoc's bundle loads its logo from cdn.redoc.ly whatever it is told (see
+    tests/web/test_docs_browser.py for what the browser asks of /docs)."""
+    assert api.get("/redoc").status_code == 404
+    assert "/redoc" not in api.get("/", headers={"Accept": "text/html"}).text

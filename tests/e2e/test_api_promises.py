@@ -543,3 +543,25 @@ def test_a_store_key_records_the_deliveries_of_its_own_parcels_only(
     assert recorded["items"] == []
     assert own.status_code == 200
     assert [d["location_id"] for d in own.json()["deliveries"]] == ["DC-BER"]
+
+
+@pytest.mark.usefixtures("stocked")
+def test_a_channel_key_is_promised_through_its_own_channels_view_only(
+    api: TestClient, clock: Clock
+) -> None:
+    stores = {"channels": ["app"], "locations": {"types": ["store"]}}
+    assert api.put("/v1/availability-views/stores", json=stores).status_code == 201
+    key = create_key(Role.CHANNEL, "web", api.app.state.uow(), clock(), channel="web")  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {key}"}
+    cart = {"lines": [{"sku": "SKU-1", "quantity": 1}], "destination": HAMBURG_CUSTOMER}
+
+    other_view = api.post("/v1/promises", json={**cart, "view": "stores"}, headers=headers)
+    other_channel = api.post("/v1/promises", json={**cart, "channel": "app"}, headers=headers)
+    page = api.get(
+        "/v1/products/SKU-1/promise", params={**HAMBURG_CUSTOMER, "view": "stores"}, headers=headers
+    )
+    own = api.post("/v1/promises", json=cart, headers=headers)
+
+    for refusal in (other_view, other_channel, page):
+        assert "options" not in refused(refusal, 403, "forbidden")
+    assert own.status_code == 200, own.text

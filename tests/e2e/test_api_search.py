@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
+from ordino.api.network_schemas import LocationOut, LocationPage, ProductPage
 from ordino.domain.access import Role
+from ordino.services.access import create_key
 from tests.builders import a_location_body, a_product_body
 from tests.e2e.support import fields, refused, stock
 
@@ -233,3 +236,115 @@ def test_locations_are_listed_by_type_country_pickup_and_shipping_in_pages(
     )
     assert fields(api.get("/v1/locations", params={"type": "depot"})) == ["type"]
     assert fields(api.get("/v1/locations", params={"country": "XX"})) == ["country"]
+
+
+def test_a_channel_key_cannot_read_through_another_channels_view(
+    api: TestClient, clock: Any
+) -> None:
+    _network(api)
+    stores = {"channels": ["app"], "locations": {"types": ["store"]}}
+    assert api.put("/v1/availability-views/stores", json=stores).status_code == 201
+    web = {"channels": ["web"], "locations": {"include": ["DC-BER"]}}
+    assert api.put("/v1/availability-views/web-view", json=web).status_code == 201
+    key = create_key(Role.CHANNEL, "web", api.app.state.uow(), clock(), channel="web")  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {key}"}
+
+    other = api.get("/v1/products", params={"q": "jkt-red-l", "view": "stores"}, headers=headers)
+    default = api.get("/v1/products", params={"q": "jkt-red-l", "view": "default"}, headers=headers)
+    read = api.get(
+        "/v1/availability", params={"skus": "JKT-RED-L", "view": "stores"}, headers=headers
+    )
+    own = api.get("/v1/products", params={"q": "jkt-red-l", "view": "web-view"}, headers=headers)
+
+    # ST-HAM's 3 of JKT-RED-L are in the stores' view only: never told to web's key.
+    for refusal in (other, default, read):
+        body = refused(refusal, 403, "forbidden")
+        assert body["view"] == "web-view"
+        assert "items" not in body
+    assert own.status_code == 200, own.text
+    assert own.json()["view"] == "web-view"
+    assert own.json()["items"][0]["availability"]["available"] == 0
+
+
+def test_a_store_key_is_not_told_other_stores_stock_near_a_place(
+    api: TestClient, clock: Any
+) -> None:
+    _network(api)
+    key = create_key(Role.STORE, "hamburg", api.app.state.uow(), clock(), location_id="ST-HAM")  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {key}"}
+    place = {**MUNICH, "radius_km": 1000}
+
+    found = api.get("/v1/products", params={"q": "jkt-red-m", **place}, headers=headers)
+    read = api.get(
+        "/v1/availability",
+        params={"skus": "JKT-RED-M", "include": "locations", **place},
+        headers=headers,
+    )
+
+    # ST-MUC has 1 of JKT-RED-M, 0 km from Munich: only ST-HAM's own 2 are told.
+    assert found.status_code == 200, found.text
+    assert found.json()["items"][0]["availability"]["nearest"] == [
+        {"location_id": "ST-HAM", "distance_km": 611.8, "available": 2}
+    ]
+    assert read.status_code == 200, read.text
+    [item] = read.json()["items"]
+    assert item["nearest"] == [{"location_id": "ST-HAM", "distance_km": 611.8, "available": 2}]
+    assert [at["location_id"] for at in item["locations"]] == ["ST-HAM"]
+
+
+def test_accents_and_case_are_folded_alike_in_products_and_searches(api: TestClient) -> None:
+    for sku, name in (("DESSERT-1", "Crème brûlée"), ("MAP-1", "Stadtplan Hauptstraße")):
+        assert api.put(f"/v1/products/{sku}", json=a_product_body(name=name)).status_code == 201
+
+    found = {
+        q: _skus(api.get("/v1/products", params={"q": q}).json())
+        for q in ("creme", "CRÈME brulee", "strasse", "hauptstrasse", "Straße", "crême")
+    }
+
+    assert found == {
+        "creme": ["DESSERT-1"],
+        "CRÈME brulee": ["DESSERT-1"],
+        "strasse": [],  # a word begins a word: "hauptstraße" is one word
+        "hauptstrasse": ["MAP-1"],
+        "Straße": [],
+        "crême": ["DESSERT-1"],
+    }
+
+
+def _schema_of(api: TestClient, path: str, method: str, status: str) -> dict[str, Any]:
+    document = api.get("/openapi.json").json()
+    answer = document["paths"][path][method]["responses"][status]
+    schema: dict[str, Any] = answer["content"]["application/json"]["schema"]
+    return schema
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status", "model"),
+    [
+        ("/v1/products", "get", "200", ProductPage),
+        ("/v1/locations", "get", "200", LocationPage),
+        ("/v1/locations/{location_id}", "get", "200", LocationOut),
+        ("/v1/locations/{location_id}", "put", "200", LocationOut),
+        ("/v1/locations/{location_id}", "put", "201", LocationOut),
+    ],
+)
+def test_the_lists_and_searches_document_what_they_answer(
+    api: TestClient, path: str, method: str, status: str, model: type[BaseModel]
+) -> None:
+    assert _schema_of(api, path, method, status) == {
+        "$ref": f"#/components/schemas/{model.__name__}"
+    }
+
+
+def test_what_they_answer_is_what_their_schemas_say(api: TestClient) -> None:
+    _network(api)
+    answers = [
+        (ProductPage, api.get("/v1/products", params={"q": "jacket", **HAMBURG}).json()),
+        (ProductPage, api.get("/v1/products", params={"limit": 1}).json()),
+        (LocationPage, api.get("/v1/locations", params={"limit": 2}).json()),
+        (LocationOut, api.get("/v1/locations/ST-VIE").json()),
+    ]
+
+    for model, answer in answers:
+        # Every field the answer has is in the model (unset ones left out), no other.
+        assert model.model_validate(answer).model_dump(exclude_unset=True) == answer

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from ordino.cli.main import main
 from ordino.services.check import check_inventory
@@ -104,3 +105,21 @@ def test_without_a_database_url_a_bench_writes_to_a_temporary_database_only(
         "counting 6 positions",
         "updating the planner's statistics (ANALYZE)",
     ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_search_bench_loads_its_catalogue_once_and_counts_statements(
+    database_url: str, tmp_path: Path
+) -> None:
+    first = _bench(database_url, tmp_path, "search", "--products", "300", "--rounds", "5")
+    again = _bench(database_url, tmp_path, "search", "--products", "300", "--rounds", "5")
+
+    kinds = [name for name in first if isinstance(first[name], dict)]
+    assert len(kinds) == 6
+    for name in kinds:
+        for figures in (first[name], again[name]):
+            assert isinstance(figures, dict)
+            assert 1 <= figures["statements"] <= 20, (name, figures)
+            assert 0 < figures["p50_ms"] <= figures["p99_ms"], (name, figures)
+    with make_engine(database_url).connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM products")) == 300

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from ordino.cli.main import main
 from tests.conftest import POSTGRES_URL
@@ -63,3 +64,23 @@ def test_a_missing_postgresql_database_is_one_line(tmp_path: Path) -> None:
     for line in said:
         assert line.startswith(f"Error: cannot use the database {shown}: "), line
         assert f'database "{missing.database}" does not exist' in line, line
+
+
+def test_a_command_that_opens_no_database_keeps_its_own_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`simulate sourcing` runs in memory: an OperationalError there is a fault of its
+    own (a traceback, exit 1), never "cannot use the database" and exit 3."""
+    from ordino.cli import simulate  # noqa: PLC0415
+
+    def fails(*_: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(simulate, "_run", fails)
+    scenario = Path(__file__).parents[2] / "examples" / "scenarios" / "day-of-orders.json"
+
+    result = CliRunner().invoke(main, ["simulate", "sourcing", "--scenario", str(scenario)])
+
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, OperationalError)
+    assert "cannot use the database" not in result.output

@@ -5,8 +5,10 @@ key is queued once."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from sqlalchemy import Engine
 
 from ordino.domain.jobs import Backoff, Job
 from ordino.services.worker import Handler, Worker, dead_jobs, enqueue, requeue
+from ordino.store.engine import make_engine
 from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
@@ -205,3 +208,48 @@ def test_backoff_waits_grow_and_stop_at_the_most(bad: int) -> None:
     ]
     assert BACKOFF.wait(9) == timedelta(minutes=5)
     assert BACKOFF.wait(bad) == timedelta(seconds=10)
+
+
+def test_a_worker_whose_database_is_down_says_so_once_then_sums_up(
+    clock: Clock, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    gone = make_engine(f"sqlite:///{tmp_path / 'no such folder' / 'ordino.db'}")
+    worker = Worker("w1", lambda: SqlUnitOfWork(gone), clock, {}, LEASE, BACKOFF)
+    caplog.set_level(logging.INFO, logger="ordino.worker")
+
+    for _ in range(100):  # a look a second, for 99 seconds
+        assert worker.run_once() == 0
+        clock.advance(seconds=1)
+
+    assert [r.getMessage() for r in caplog.records] == [
+        "claiming jobs failed: OperationalError: unable to open database file",
+        "claiming jobs failed: OperationalError: unable to open database file "
+        "(59 times more since 09:00:00, the last at 09:00:59)",
+        "claiming jobs failed: OperationalError: unable to open database file",
+    ]
+    assert all(record.exc_info is None for record in caplog.records)  # one line each
+
+
+def test_jobs_failing_alike_again_and_again_are_summed_up(
+    uow: SqlUnitOfWork, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    def down(payload: Mapping[str, Any], now: object) -> None:
+        raise RuntimeError("carrier down")
+
+    for n in range(30):
+        enqueue(uow, Job.new("label", {"n": n}, clock(), max_attempts=5), clock())
+    worker = a_worker(uow.engine, clock, {"label": down})
+    caplog.set_level(logging.INFO, logger="ordino.worker")
+
+    assert worker.run_until_idle() == 30
+    clock.advance(seconds=60)
+    assert worker.run_until_idle() == 30  # the second attempts: a new minute, said in full
+
+    assert [r.getMessage() for r in caplog.records][:3] == [
+        f"job {rows(uow.engine, jobs)[0]['id']} (label) failed, attempt 1 of 5, again at "
+        "09:00:10: RuntimeError: carrier down",
+        "jobs of kind label failed alike: RuntimeError: carrier down "
+        "(29 times more since 09:00:00, the last at 09:00:00)",
+        f"job {rows(uow.engine, jobs)[0]['id']} (label) failed, attempt 2 of 5, again at "
+        "09:01:30: RuntimeError: carrier down",
+    ]

@@ -5,11 +5,13 @@ the heuristic."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -184,3 +186,30 @@ def test_the_exact_model_prints_nothing_of_its_own() -> None:
 
     assert done.returncode == 0, done.stderr
     assert (done.stdout, done.stderr) == ("7.40\n", "")
+
+
+SOLVE_MANY = SOLVE_ONE.replace(
+    "print(exact(problem, time_limit=10.0).total)",
+    """import os
+exact(problem, time_limit=10.0)  # the first, which silences the banner
+before = len(os.listdir("/proc/self/fd"))
+for _ in range(100):
+    exact(problem, time_limit=10.0)
+print(len(os.listdir("/proc/self/fd")) - before)""",
+)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
+def test_solving_leaves_no_file_open() -> None:
+    # In a process of its own, so that its first solve is the one that silences the banner.
+    done = subprocess.run(
+        [sys.executable, "-c", SOLVE_MANY],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=Path(__file__).parents[2],
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "0\n"

@@ -12,7 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ordino.domain.access import Role
+from ordino.domain.geo import Point, PostalCode
 from ordino.services.access import create_key
+from ordino.services.availability import put_postal_codes
 from ordino.services.users import create_user, disable_user
 from ordino.services.work import handlers
 from ordino.services.worker import Worker
@@ -392,3 +394,29 @@ def _ids(client: TestClient, channel: str) -> list[str]:
 def _jobs(client: TestClient, clock: Clock) -> Any:
     state = client.app.state  # type: ignore[attr-defined]
     return handlers(state.uow, state.capture, state.outside, clock)
+
+
+def test_a_store_associates_search_tells_its_own_stores_stock_only(
+    console: TestClient, clock: Clock
+) -> None:
+    admin = _as_admin(console)
+    uow = console.app.state.uow  # type: ignore[attr-defined]
+    for location_id, (latitude, longitude) in (
+        ("ST-HAM", (53.55, 9.99)),
+        ("ST-ALT", (53.55, 9.93)),
+    ):
+        body = a_location_body(latitude=latitude, longitude=longitude, pickup=True)
+        assert admin.put(f"/v1/locations/{location_id}", json=body).status_code == 201
+    assert admin.put("/v1/products/JKT-1", json=a_product_body(name="Wool parka")).status_code
+    stock(admin, "ST-HAM", "JKT-1", 2)
+    stock(admin, "ST-ALT", "JKT-1", 7)
+    put_postal_codes([PostalCode("DE", "20095", Point(53.55, 9.99), "Hamburg")], uow())
+    console.headers.pop("Authorization")
+    create_user("sam", "correct horse battery", Role.STORE, uow(), clock(), "ST-HAM")
+    _sign_in(console, username="sam", password="correct horse battery")
+
+    page = console.get("/console/inventory?q=parka&postal_code=20095&country=DE")
+
+    [row] = re.findall(r'<tr class="found">(.*?)</tr>', page.text, re.S)
+    assert re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[-1] == "ST-HAM (0.0 km): 2"
+    assert "ST-ALT" not in page.text

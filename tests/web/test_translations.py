@@ -12,8 +12,11 @@ from ordino.domain.fulfillment import FulfillmentStatus
 from ordino.domain.holds import HoldStatus
 from ordino.domain.payments import PaymentStatus
 from ordino.domain.pipelines import BUILT_IN
+from ordino.domain.profiles import DEFAULT_PROFILE
 from ordino.domain.promising import Method
 from ordino.domain.rollup import LineStatus, OrderStatus
+from ordino.engines.sourcing_rules import Outcome
+from ordino.services.sourcing import CAPTURE, REROUTE, SUPPLY
 from ordino.web.rendering import HERE, LANGUAGES
 
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
@@ -39,8 +42,9 @@ def test_every_message_of_the_pages_is_translated() -> None:
 
 def test_every_state_and_built_in_order_type_the_console_shows_has_words() -> None:
     """The order page writes codes through the catalogue (`_(fo.status)`,
-    `_(order.type)`): each one must be there, in every language, or the page shows
-    `ready` or `ship_from_store` to a German agent."""
+    `_(order.type)`, a sourcing decision's reason, outcome, and Ordino's own profile
+    and strategies): each one must be there, in every language, or the page shows
+    `ready`, `ship_from_store` or `split lines` to a German agent."""
     codes = {
         *OrderStatus,
         *LineStatus,
@@ -49,6 +53,10 @@ def test_every_state_and_built_in_order_type_the_console_shows_has_words() -> No
         *Method,
         *PaymentStatus,
         *BUILT_IN,
+        *Outcome,
+        *(CAPTURE, REROUTE, SUPPLY),
+        DEFAULT_PROFILE.name,
+        *(strategy.name for strategy in DEFAULT_PROFILE.strategies),
     }
 
     for language in LANGUAGES:

@@ -4,7 +4,7 @@ given, rules by theirs, and Ordino's own parties in words."""
 from __future__ import annotations
 
 from ordino.web.rendering import translations
-from ordino.web.words import actor, event
+from ordino.web.words import actor, decision, event
 
 
 def test_each_kind_of_actor_is_written_for_people() -> None:
@@ -39,3 +39,36 @@ def test_each_kind_of_actor_is_written_for_people() -> None:
 
 def test_an_event_not_known_to_the_pages_is_still_spelled_out() -> None:
     assert (event("order.created"), event("order.gift_wrapped")) == ("Order placed", "Gift wrapped")
+
+
+def test_a_sourcing_decision_is_written_in_german_whole() -> None:
+    german = translations("de").gettext
+    chosen = {
+        "reason": "capture",
+        "profile": None,
+        "strategy": "customer's choice: pickup-ST-HAM",
+        "outcome": "sourced",
+    }
+    built_in = {
+        "reason": "reroute",
+        "profile": {"name": "built-in", "version": 0},
+        "strategy": "split lines",
+        "outcome": "backordered",
+    }
+    own = {
+        "reason": "supply",
+        "profile": {"name": "eu-web", "version": 3},
+        "strategy": "nearest first",
+        "outcome": "refused",
+    }
+
+    assert [decision(d, german) for d in (chosen, built_in, own)] == [
+        ["bei Eingang", "Wahl des Kunden: pickup-ST-HAM", "beschafft"],
+        [
+            "umgeleitet",
+            "Profil eingebaut, Version 0",
+            "Strategie Zeilen teilen",
+            "im Rückstand",
+        ],
+        ["bei Nachschub", "Profil eu-web, Version 3", "Strategie nearest first", "abgelehnt"],
+    ]

@@ -177,8 +177,11 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         feed.stop()
         engine.dispose()
 
-    # /docs and /redoc load their scripts from here, not from a CDN: they work offline.
+    # /docs loads its scripts from here, not from a CDN: it works offline. No /redoc:
+    # ReDoc's bundle fetches its logo from cdn.redoc.ly whatever it is told (every
+    # reader's address to a third party), and Swagger UI documents the same API.
     app = FastAPIOffline(
+        redoc_url=None,
         static_url="/docs/assets",
         lifespan=lifespan,
         title="Ordino",

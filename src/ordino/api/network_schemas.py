@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from ordino.api.availability_schemas import FutureAvailability, NearbyOut
 from ordino.api.fields import (
     Amount,
     Country,
@@ -119,3 +120,51 @@ class ProductOut(BaseModel):
     weight_kg: str | None
     prices: dict[str, str]
     attributes: dict[str, str]
+
+
+class AddressOut(BaseModel):
+    line1: str
+    line2: str | None
+    city: str
+    region: str | None
+    postal_code: str
+    country: str
+
+
+class LocationOut(BaseModel):
+    id: str
+    name: str
+    type: LocationType
+    address: AddressOut
+    latitude: float | None
+    longitude: float | None
+    time_zone: str
+    ships: bool
+    pickup: bool
+    returns: bool
+
+
+class LocationPage(BaseModel):
+    items: list[LocationOut]
+    next_cursor: str | None = Field(description="Ask again with it for the next page")
+
+
+class ProductAvailabilityOut(BaseModel):
+    """What the product sells through the view (as `GET /v1/availability` answers)."""
+
+    available: int
+    status: str
+    future: list[FutureAvailability]
+    nearest: list[NearbyOut] | None = Field(
+        None, description="Given a place: the nearest pickup locations that have it"
+    )
+
+
+class ProductFound(ProductOut):
+    availability: ProductAvailabilityOut
+
+
+class ProductPage(BaseModel):
+    view: str = Field(description="The availability view read through")
+    items: list[ProductFound]
+    next_cursor: str | None = Field(description="Ask again with it for the next page")

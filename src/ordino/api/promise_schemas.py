@@ -29,6 +29,7 @@ from ordino.api.fields import (
     Text,
     point_of,
 )
+from ordino.domain.access import ApiKey
 from ordino.domain.calendar import WEEKDAYS
 from ordino.domain.carriers import CarrierService, ServiceLevel, service_from_document
 from ordino.domain.costs import (
@@ -196,15 +197,17 @@ class PromiseIn(Strict):
     channel: Identifier | None = None
     view: Identifier | None = None
 
-    def to_query(self) -> PromiseQuery:
+    def to_query(self, caller: ApiKey) -> PromiseQuery:
+        """The query, through the caller's channel's view when it is a channel's key."""
         d = self.destination
         return PromiseQuery(
             tuple(CartLine(line.sku, line.quantity) for line in self.lines),
             d.country,
             point_of(d.latitude, d.longitude, "destination."),
             d.postal_code,
-            self.channel,
+            _channel_for(caller, self.channel),
             self.view,
+            caller.channel is not None,
         )
 
 
@@ -212,9 +215,19 @@ class ProductPromiseParams(DestinationIn):
     channel: Identifier | None = None
     view: Identifier | None = None
 
-    def to_query(self) -> PromiseQuery:
+    def to_query(self, caller: ApiKey) -> PromiseQuery:
         point = point_of(self.latitude, self.longitude)
-        return PromiseQuery((), self.country, point, self.postal_code, self.channel, self.view)
+        channel = _channel_for(caller, self.channel)
+        scoped = caller.channel is not None
+        return PromiseQuery((), self.country, point, self.postal_code, channel, self.view, scoped)
+
+
+def _channel_for(caller: ApiKey, channel: str | None) -> str | None:
+    """The channel whose view and profile to promise by: a channel's key, its own."""
+    if caller.channel is None:
+        return channel
+    caller.require_channel(channel or caller.channel)
+    return caller.channel
 
 
 def _representable(value: datetime) -> datetime:

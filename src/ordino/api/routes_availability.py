@@ -26,7 +26,7 @@ from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
 from ordino.errors import InvalidInput
 from ordino.services import availability
-from ordino.services.availability import AvailabilityQuery, Near
+from ordino.services.availability import AvailabilityQuery, Near, ReadScope
 
 router = APIRouter(prefix="/v1")
 
@@ -63,6 +63,11 @@ class PlaceParams(Strict):
             return self.channel
         caller.require_channel(self.channel or caller.channel)
         return caller.channel
+
+    @staticmethod
+    def scope_of(caller: ApiKey) -> ReadScope:
+        """What the caller may be told: its channel's view, its store's stock."""
+        return ReadScope(caller.channel is not None, caller.location_id)
 
 
 class AvailabilityParams(PlaceParams):
@@ -103,6 +108,7 @@ async def get_availability(
         params.channel_for(caller),
         params.near(),
         params.include == "locations",
+        params.scope_of(caller),
     )
     # Async: what the process's picture of stock holds is answered without a thread;
     # what it lacks is read from the database in one.

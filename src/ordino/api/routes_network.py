@@ -10,7 +10,14 @@ from pydantic import Field
 
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Country, Strict
-from ordino.api.network_schemas import LocationIn, ProductIn, ProductOut
+from ordino.api.network_schemas import (
+    LocationIn,
+    LocationOut,
+    LocationPage,
+    ProductIn,
+    ProductOut,
+    ProductPage,
+)
 from ordino.api.routes_availability import PlaceParams
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
@@ -70,7 +77,7 @@ class ProductSearchParams(PlaceParams):
         return ProductQuery.of(self.q, pairs, self.cursor)
 
 
-@router.get("/products")
+@router.get("/products", response_model=ProductPage)
 def list_products(
     request: Request,
     params: Annotated[ProductSearchParams, Query()],
@@ -87,6 +94,7 @@ def list_products(
         params.channel_for(caller),
         params.near(),
         params.in_stock,
+        params.scope_of(caller),
     )
     state = request.app.state
     answer = search_products(search, unit_of_work(request), state.picture, clock(request))
@@ -102,7 +110,11 @@ class LocationListParams(Strict):
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
-@router.get("/locations", dependencies=[Depends(require(Permission.AVAILABILITY_READ))])
+@router.get(
+    "/locations",
+    response_model=LocationPage,
+    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
+)
 def list_locations(request: Request, params: Annotated[LocationListParams, Query()]) -> Response:
     """Locations in id order: of a type, in a country, that take pickups or ship
     (each when given), a page at a time (`next_cursor`)."""
@@ -135,9 +147,10 @@ def get_product(sku: SkuPath, request: Request) -> Response:
 
 @router.put(
     "/locations/{location_id}",
+    response_model=LocationOut,
     status_code=200,
     dependencies=[Depends(require(Permission.NETWORK_WRITE))],
-    responses={201: {"description": "Created"}},
+    responses={201: {"model": LocationOut, "description": "Created"}},
 )
 def put_location(location_id: IdPath, body: LocationIn, request: Request) -> Response:
     location = body.to_domain(location_id)
@@ -146,7 +159,9 @@ def put_location(location_id: IdPath, body: LocationIn, request: Request) -> Res
 
 
 @router.get(
-    "/locations/{location_id}", dependencies=[Depends(require(Permission.AVAILABILITY_READ))]
+    "/locations/{location_id}",
+    response_model=LocationOut,
+    dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
 )
 def get_location(location_id: IdPath, request: Request) -> Response:
     return JSONResponse(network.get_location(location_id, unit_of_work(request)))

@@ -32,7 +32,6 @@ from ordino.services.operations import CARRIER_SERVICES, RATE_CARDS
 router = APIRouter(prefix="/v1")
 
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
-READ = [Depends(require(Permission.AVAILABILITY_READ))]  # promises
 SETUP = [Depends(require(Permission.SETUP_READ))]  # how locations and carriers work, costs
 WRITE = [Depends(require(Permission.NETWORK_WRITE))]
 
@@ -41,8 +40,12 @@ def _created_or_ok(created: bool, body: dict[str, object]) -> JSONResponse:
     return JSONResponse(body, status_code=201 if created else 200)
 
 
-@router.post("/promises", dependencies=READ)
-async def post_promise(body: PromiseIn, request: Request) -> Response:
+@router.post("/promises")
+async def post_promise(
+    body: PromiseIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.AVAILABILITY_READ))],
+) -> Response:
     """Every way to get the cart to the destination, soonest first: ship by each
     carrier service (from the location that delivers soonest, split when no location
     has it all), pick up at a store near (its own stock), or ship to store; each with
@@ -50,7 +53,7 @@ async def post_promise(body: PromiseIn, request: Request) -> Response:
     options not listed were not offered. A quote takes no stock and no capacity."""
     answer = await run_in_threadpool(
         promising.quote,
-        body.to_query(),
+        body.to_query(caller),
         unit_of_work(request),
         request.app.state.promising,
         clock(request),
@@ -60,17 +63,20 @@ async def post_promise(body: PromiseIn, request: Request) -> Response:
 
 @router.get(
     "/products/{sku}/promise",
-    dependencies=READ,
     openapi_extra={"parameters": query_parameters(ProductPromiseParams)},
 )
-async def get_product_promise(sku: IdPath, request: Request) -> Response:
+async def get_product_promise(
+    sku: IdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.AVAILABILITY_READ))],
+) -> Response:
     """For a product page: the earliest option of each method for one unit, to a
     country and a postal code or a point."""
     params = query_of(ProductPromiseParams, request)
     answer = await run_in_threadpool(
         promising.earliest_per_method,
         sku,
-        params.to_query(),
+        params.to_query(caller),
         unit_of_work(request),
         request.app.state.promising,
         clock(request),

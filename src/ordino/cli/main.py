@@ -339,6 +339,7 @@ def _register_commands() -> None:
     from ordino.cli import (  # noqa: F401, PLC0415
         bench_orchestration,
         bench_promise,
+        bench_search,
         bench_sourcing,
         bench_stock,
         simulate_traffic,

@@ -39,16 +39,18 @@ class UnusableDatabase(click.ClickException):
 class Commands(click.Group):
     """A group whose commands, when their database cannot be used (it is not there,
     the server is down, the file cannot be opened), end with one line naming it and
-    what the database said, and exit code 3."""
+    what the database said, and exit code 3. A command that opens no database (it has
+    no database option) keeps its own failures and codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except OperationalError as error:
             url = ctx.meta.get(DATABASE_URL)
-            where = f" {display_url(url)}" if url else ""
+            if url is None:
+                raise
             said = " ".join(str(error.orig).split())  # psycopg's messages span lines
-            raise UnusableDatabase(f"cannot use the database{where}: {said}") from None
+            raise UnusableDatabase(f"cannot use the database {display_url(url)}: {said}") from None
 
 
 def terminal_user() -> str:

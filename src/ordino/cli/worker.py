@@ -4,7 +4,9 @@ every `ORDINO_PRUNE_SECONDS` (ordino.services.retention), a bounded round at a t
 between jobs; `--once` runs what is due, prunes a round, and stops.
 
 It says what it does on stderr, one line each: that it started (where, how often
-it looks), each failure (the job, its kind, whether it is tried again, the error),
+it looks), each failure (the job, its kind, whether it is tried again, the error;
+the same failure again within a minute, and the database down at every look, are
+counted and summed up in one line when the minute is over: ordino.services.repeats),
 every `--report-every` seconds how many jobs of each kind it ran, and what it
 pruned."""
 

@@ -1,7 +1,7 @@
 """Products: what can be sold, identified by the caller's SKU, with attributes (the
 caller's key/values: colour, size, brand), and how a search finds them.
 
-A search's text is cut into words (letters and digits, casefolded); a product is
+A search's text is cut into words (letters and digits, case and accents folded); a product is
 found when each word begins one of its terms: the words of its SKU, its name and its
 attributes' values. Attributes are matched whole (`colour` equal to `red`).
 """
@@ -9,6 +9,7 @@ attributes' values. Attributes are matched whole (`colour` equal to `red`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,8 +34,16 @@ _WORD = re.compile(r"[^\W_]+")
 
 def words(text: str) -> list[str]:
     """The words of `text` as a search sees them: runs of letters and digits,
-    casefolded (`Straße` is `strasse`), at most MAX_TERM characters each."""
-    return [word[:MAX_TERM] for word in _WORD.findall(text.casefold())]
+    casefolded (`Straße` is `strasse`) and without accents (`Crème` is `creme`), at
+    most MAX_TERM characters each. Folded here, in Python, so that SQLite and
+    PostgreSQL compare the same stored terms byte for byte."""
+    return [word[:MAX_TERM] for word in _WORD.findall(fold(text))]
+
+
+def fold(text: str) -> str:
+    """Case and accents folded: decomposed (NFKD), combining marks dropped."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def search_terms(product: Product) -> set[str]:

@@ -9,7 +9,7 @@ distance, then id).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -53,6 +53,11 @@ class SkuAvailability:
             at.location_id: at.available for at in self.locations if at.pickup and at.available
         }
         return SkuSummary(self.sku, self.available, self.status, self.future, pickup)
+
+    def only(self, location_id: str) -> SkuAvailability:
+        """The same, telling one location's stock only (a store's key reads its own)."""
+        mine = tuple(at for at in self.locations if at.location_id == location_id)
+        return replace(self, locations=mine)
 
 
 @dataclass(frozen=True)
@@ -139,14 +144,19 @@ def _next_midnight(now: datetime, time_zone: str) -> datetime:
 
 
 def nearest(
-    availability: SkuSummary, grid: Grid, point: Point, radius_km: float, limit: int
+    availability: SkuSummary,
+    grid: Grid,
+    point: Point,
+    radius_km: float,
+    limit: int,
+    only: str | None = None,
 ) -> list[Nearby]:
     """Pickup locations within `radius_km` of `point` that have the SKU, nearest first
-    (`grid` files every location by its point)."""
+    (`grid` files every location by its point); with `only`, that location alone."""
     found = []
     pickup = availability.pickup
     for distance, location_id in grid.within(point, radius_km):
-        if location_id in pickup:
+        if location_id in pickup and only in (None, location_id):
             found.append(Nearby(location_id, round(distance, 1), pickup[location_id]))
             if len(found) == limit:
                 break

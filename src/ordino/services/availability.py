@@ -9,7 +9,7 @@ with its country) to find the nearest pickup locations with stock.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from ordino.domain.availability import (
 from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.geo import Grid, Point, PostalCode
 from ordino.engines.availability import Nearby, SkuSummary, nearest
-from ordino.errors import Conflict, FieldError, InvalidInput, NotFound
+from ordino.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from ordino.services.answers import refuse_changed
 from ordino.services.channels import channels_of, known_channel, refuse_unknown_channels
 from ordino.services.configuration import ORDINO, Changed, record
@@ -47,12 +47,22 @@ class Near:
 
 
 @dataclass(frozen=True)
+class ReadScope:
+    """What the caller may see: a channel's key, through its channel's view only; a
+    store's key, of locations' stock (per location, nearest), its own store's only."""
+
+    channel_only: bool = False
+    location_id: str | None = None
+
+
+@dataclass(frozen=True)
 class AvailabilityQuery:
     skus: tuple[str, ...]
     view: str | None = None
     channel: str | None = None
     near: Near | None = None
     locations: bool = False  # answer per location as well
+    scope: ReadScope = field(default_factory=ReadScope)
 
 
 def read_availability(
@@ -76,7 +86,7 @@ def cached_availability(
 def _answer(
     query: AvailabilityQuery, picture: StockPicture, uow: UnitOfWork | None, now: datetime
 ) -> dict[str, Any]:
-    view = view_for(picture, uow, query.view, query.channel)
+    view = view_for(picture, uow, query.view, query.channel, query.scope.channel_only)
     locations = picture.locations(uow)
     point = _point(picture, uow, query.near)
     stock = picture.stock(uow, query.skus)
@@ -87,18 +97,34 @@ def _answer(
     for sku in dict.fromkeys(query.skus):
         summary = picture.availability(view, sku, stock[sku], locations, now)
         detail = picture.detail(view, sku, stock[sku], locations, now) if query.locations else None
-        near = _nearest(summary, grid, point, query.near)
+        near = _nearest(summary, grid, point, query.near, query.scope.location_id)
+        if detail is not None and query.scope.location_id is not None:
+            detail = detail.only(query.scope.location_id)
         items.append(availability_view(summary, detail, near))
     return {"view": view.name, "items": items}
 
 
 def view_for(
-    picture: StockPicture, uow: UnitOfWork | None, name: str | None, channel: str | None
+    picture: StockPicture,
+    uow: UnitOfWork | None,
+    name: str | None,
+    channel: str | None,
+    channel_only: bool = False,
 ) -> AvailabilityView:
-    """The view a read names, or the one of the (known) channel it names."""
+    """The view a read names, or the one of the (known) channel it names; with
+    `channel_only` (a channel's key), a view named must be the channel's own."""
     if channel is not None:
         known_channel(picture.channels(uow), channel)
-    return resolve_view(picture.views(uow), name, channel)
+    views = picture.views(uow)
+    found = resolve_view(views, name, channel)
+    if channel_only and name is not None:
+        own = resolve_view(views, None, channel)
+        if found.name != own.name:
+            raise Forbidden(
+                f"this key reads through view {own.name} only, not {found.name}",
+                extra={"view": own.name},
+            )
+    return found
 
 
 def resolve_view(
@@ -236,8 +262,12 @@ def _point(picture: StockPicture, uow: UnitOfWork | None, near: Near | None) -> 
 
 
 def _nearest(
-    result: SkuSummary, grid: Grid | None, point: Point | None, near: Near | None
+    result: SkuSummary,
+    grid: Grid | None,
+    point: Point | None,
+    near: Near | None,
+    only: str | None,
 ) -> list[Nearby] | None:
     if grid is None or point is None or near is None:
         return None
-    return nearest(result, grid, point, near.radius_km, near.limit)
+    return nearest(result, grid, point, near.radius_km, near.limit, only)

@@ -5,22 +5,24 @@ and, given a place, the nearest pickup locations that have it.
 Availability is read for the page's SKUs only, from the process's picture of stock,
 after the page is found: a search costs its page, whatever the catalogue's size.
 With `in_stock`, products the view does not sell (or, given a place, that no pickup
-location near has) are left out: candidates are read a page at a time, at most
-ROUNDS pages, and the cursor says where the reading stopped, so a page may hold
-fewer products than asked (none, when the candidates read were all out of stock).
+location near has) are left out: candidates are weighed by availability before
+anything else of them is read, the first page's, then the rest of at most ROUNDS
+pages' at once (a bounded few statements, however many are out of stock), and the
+cursor says where the reading stopped, so a page may hold fewer products than asked
+(none, when the candidates read were all out of stock).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.catalog import Product, ProductQuery
+from ordino.domain.catalog import ProductQuery
 from ordino.errors import InvalidInput
 from ordino.services import availability
-from ordino.services.availability import AvailabilityQuery, Near
+from ordino.services.availability import AvailabilityQuery, Near, ReadScope
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import product_view
@@ -36,6 +38,7 @@ class ProductSearch:
     channel: str | None = None
     near: Near | None = None
     in_stock: bool = False
+    scope: ReadScope = field(default_factory=ReadScope)
 
 
 def search_products(
@@ -43,39 +46,65 @@ def search_products(
 ) -> dict[str, Any]:
     """A page of products in SKU order with their availability, the view it was read
     through, and the cursor of the next page (None at the end)."""
-    items: list[dict[str, Any]] = []
-    query = search.query
-    if query.after is not None:  # a cursor names a product (the last a page read)
+    if search.query.after is not None:  # a cursor names a product (the last a page read)
         with uow:
-            if not uow.catalog.known([query.after]):
+            if not uow.catalog.known([search.query.after]):
                 raise InvalidInput.of("cursor", "not a cursor: give the next_cursor of a page")
-    for _ in range(ROUNDS if search.in_stock else 1):
+    if search.in_stock:
+        return _in_stock_page(search, uow, picture, now)
+    with uow:
+        found = uow.catalog.search(search.query, search.limit + 1)
+    page = found[: search.limit]
+    view, sells = _availability(search, [p.sku for p in page], uow, picture, now)
+    items = [product_view(p) | {"availability": sells[p.sku]} for p in page]
+    return _answer(view, items, page[-1].sku if len(found) > search.limit else None)
+
+
+def _in_stock_page(
+    search: ProductSearch, uow: UnitOfWork, picture: StockPicture, now: datetime
+) -> dict[str, Any]:
+    """Candidates' SKUs are weighed by their availability before anything else of them
+    is read: the first page's, then (when it did not fill the page) the rest of the
+    ROUNDS pages' at once; the products kept are read last, in one go."""
+    kept: dict[str, dict[str, Any]] = {}
+    query, view, cursor = search.query, "", None
+    for budget in (search.limit, (ROUNDS - 1) * search.limit):
         with uow:
-            found = uow.catalog.search(query, search.limit + 1)
-        page = found[: search.limit]
-        view, sells = _availability(search, page, uow, picture, now)
-        for n, product in enumerate(page):
-            if not search.in_stock or _in_stock(sells[product.sku], search.near):
-                items.append(product_view(product) | {"availability": sells[product.sku]})
-                if len(items) == search.limit:
-                    more = n + 1 < len(found)
-                    return _answer(view, items, product.sku if more else None)
-        if len(found) <= search.limit:
-            return _answer(view, items, None)
-        query = replace(query, after=page[-1].sku)
-    return _answer(view, items, query.after)
+            found = uow.catalog.search_skus(query, budget + 1)
+        weighed = found[:budget]
+        view, sells = _availability(search, weighed, uow, picture, now)
+        for n, sku in enumerate(weighed):
+            if _in_stock(sells[sku], search.near):
+                kept[sku] = sells[sku]
+                if len(kept) == search.limit:
+                    return _kept(view, kept, uow, sku if n + 1 < len(found) else None)
+        if len(found) <= budget:
+            return _kept(view, kept, uow, None)
+        query = replace(query, after=weighed[-1])
+        cursor = weighed[-1]
+    return _kept(view, kept, uow, cursor)
+
+
+def _kept(
+    view: str, kept: dict[str, dict[str, Any]], uow: UnitOfWork, cursor: str | None
+) -> dict[str, Any]:
+    with uow:
+        found = uow.catalog.products(list(kept))
+    items = [product_view(p) | {"availability": kept[p.sku]} for p in found]
+    return _answer(view, items, cursor)
 
 
 def _availability(
     search: ProductSearch,
-    page: Sequence[Product],
+    skus: Sequence[str],
     uow: UnitOfWork,
     picture: StockPicture,
     now: datetime,
 ) -> tuple[str, dict[str, dict[str, Any]]]:
-    """The view read through, and each product's availability (without its SKU)."""
-    skus = tuple(product.sku for product in page)
-    read = AvailabilityQuery(skus, search.view, search.channel, search.near)
+    """The view read through, and each SKU's availability (without its SKU)."""
+    read = AvailabilityQuery(
+        tuple(skus), search.view, search.channel, search.near, scope=search.scope
+    )
     answer = availability.cached_availability(read, picture, now)
     if answer is None:
         answer = availability.read_availability(read, uow, picture, now)

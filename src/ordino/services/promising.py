@@ -47,6 +47,7 @@ class PromiseQuery:
     postal_code: str | None = None
     channel: str | None = None
     view: str | None = None
+    channel_only: bool = False  # a channel's key: through its channel's view only
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,7 @@ def earliest_per_method(
     sku: str, query: PromiseQuery, uow: UnitOfWork, promising: Promising, now: datetime
 ) -> dict[str, Any]:
     """For a product page: one unit of `sku`, the earliest option of each method."""
-    single = PromiseQuery(
-        (CartLine(sku, 1),),
-        query.country,
-        query.point,
-        query.postal_code,
-        query.channel,
-        query.view,
-    )
+    single = replace(query, lines=(CartLine(sku, 1),))
     with uow:
         # The product the path names: not there is 404, as for any thing a path names.
         if not promising.picture.stock(uow, [sku])[sku].known:
@@ -155,7 +149,7 @@ def promise_network(
     held = picture.stock(uow, skus)
     known = {sku for sku, entry in held.items() if entry.known}
     refuse_unknown_skus([line.sku for line in query.lines], known, "the cart")
-    view = view_for(picture, uow, query.view, query.channel)
+    view = view_for(picture, uow, query.view, query.channel, query.channel_only)
     available: dict[str, dict[str, int]] = {}
     for sku, sellable in picture.sellable(uow, view, skus).items():
         for at in sellable:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ordino.domain.jobs import Backoff, Job
+from ordino.services.repeats import Repeats
 from ordino.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger("ordino.worker")
@@ -56,19 +57,23 @@ class Worker:
     lease: timedelta = timedelta(minutes=5)  # longer than any handler runs
     backoff: Backoff = field(default_factory=Backoff)
     batch: int = 10
+    repeats: Repeats = field(default_factory=lambda: Repeats(log))
 
     def run_once(self, tally: Tally | None = None) -> int:
         """Claim the due jobs (up to a batch) and run them; how many were claimed.
         `tally` counts them by kind, done or failed. Claiming that fails (the
         database gone) claims nothing: the next look tries."""
-        uow = self.uow()
+        uow, now = self.uow(), self.clock()
         try:
             with uow:
-                claimed = uow.jobs.claim(self.name, self.clock(), self.lease, self.batch)
+                claimed = uow.jobs.claim(self.name, now, self.lease, self.batch)
                 uow.commit()
-        except Exception:  # the database, not a job: nothing was claimed
-            log.exception("claiming jobs failed")
+        except Exception as error:  # the database, not a job: nothing was claimed
+            log.debug("claiming jobs failed", exc_info=True)
+            line = f"claiming jobs failed: {_said(error)}"
+            self.repeats.say("claim", now, line, line)
             return 0
+        self.repeats.close(now, "claim")
         for job in claimed:
             done = self._run(job)
             if tally is not None:
@@ -112,7 +117,9 @@ class Worker:
             log.error("job %s (%s) failed, dead: %s", job.id, job.kind, error)
         else:
             again = f"attempt {job.attempts} of {job.max_attempts}, again at {retry_at:%H:%M:%S}"
-            log.error("job %s (%s) failed, %s: %s", job.id, job.kind, again, error)
+            line = f"job {job.id} ({job.kind}) failed, {again}: {error}"
+            alike = f"jobs of kind {job.kind} failed alike: {error}"
+            self.repeats.say(f"job {job.kind} {error}", now, line, alike)
 
     def _settle(self, job: Job, record: Callable[[UnitOfWork], bool]) -> None:
         """Record how the job went. If that fails (the database gone), the job keeps
@@ -125,6 +132,12 @@ class Worker:
                 uow.commit()
         except Exception:
             log.exception("recording job %s (%s) failed; it runs again", job.id, job.kind)
+
+
+def _said(error: Exception) -> str:
+    """The error in one line: the driver's own message, not SQLAlchemy's wrapping."""
+    said = getattr(error, "orig", None) or error
+    return f"{type(error).__name__}: " + " ".join(str(said).split())
 
 
 def enqueue(uow: UnitOfWork, job: Job, now: datetime) -> bool:

@@ -3,7 +3,8 @@
 A product search goes in through an index for each condition (a word's range of
 `product_terms`, an attribute's entry in `product_attributes`) and pages by SKU
 (keyset: after the last SKU seen), so a page costs what matches, never the whole
-catalogue; locations page by id the same way.
+catalogue; locations page by id the same way. On PostgreSQL the search is planned
+by its indexes whatever the statistics say (`through_indexes`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ordino.domain.network import (
     address_fields,
 )
 from ordino.errors import LostRace
-from ordino.store.dialect import one_of
+from ordino.store.dialect import one_of, through_indexes
 from ordino.store.tables import (
     locations,
     product_attributes,
@@ -141,15 +142,30 @@ class SqlCatalog:
 
     def search(self, query: ProductQuery, limit: int) -> list[Product]:
         """Up to `limit` products matching `query`, in SKU order after its cursor."""
-        found = select(products).order_by(products.c.sku).limit(limit)
+        return self._found(self._matching(select(products), query, limit))
+
+    def search_skus(self, query: ProductQuery, limit: int) -> list[str]:
+        """The SKUs of `search`'s products (what an in-stock search weighs first)."""
+        return list(self.connection.scalars(self._matching(select(products.c.sku), query, limit)))
+
+    def products(self, skus: Sequence[str]) -> list[Product]:
+        """The products of `skus` that exist, in SKU order."""
+        wanted = select(products).where(products.c.sku.in_(skus)).order_by(products.c.sku)
+        return self._found(wanted) if skus else []
+
+    def _matching(self, chosen: Select[Any], query: ProductQuery, limit: int) -> Select[Any]:
         for condition in _product_conditions(query):
-            found = found.where(condition)
-        rows = self.connection.execute(found).all()
+            chosen = chosen.where(condition)
+        through_indexes(self.connection)  # a search's transaction reads only its page
+        return chosen.order_by(products.c.sku).limit(limit)
+
+    def _found(self, chosen: Select[Any]) -> list[Product]:
+        rows = self.connection.execute(chosen).all()
         skus = [row.sku for row in rows]
         prices: dict[str, list[Any]] = {sku: [] for sku in skus}
         if skus:
-            chosen = select(product_prices).where(product_prices.c.sku.in_(skus))
-            for price in self.connection.execute(chosen):
+            priced = select(product_prices).where(product_prices.c.sku.in_(skus))
+            for price in self.connection.execute(priced):
                 prices[price.sku].append(price)
         return self._products(rows, prices)
 

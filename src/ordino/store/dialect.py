@@ -124,3 +124,12 @@ def insert_rows(connection: Connection, table: Table, rows: Rows) -> None:
                 copy.write_row([row[n] for n in names])
     except psycopg.IntegrityError as error:  # as SQLAlchemy would say it, to its callers
         raise IntegrityError(statement, None, error) from error
+
+
+def through_indexes(connection: Connection) -> None:
+    """PostgreSQL plans the rest of the transaction by its indexes, whatever its
+    statistics say: without them (autovacuum off, a table not analyzed since it
+    grew) it may read a whole table it takes for small. SET LOCAL: the transaction's
+    only, gone with it. SQLite plans by its indexes without statistics."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")

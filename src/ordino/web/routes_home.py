@@ -1,6 +1,7 @@
 """The server's root: where to go from here. A browser gets a page linking the
 console, the customer's page and the API's documentation; an API client (anything
-that does not ask for HTML first) the same links as JSON."""
+that does not ask for HTML first) the same links as JSON; HEAD answers the same
+headers."""
 
 from __future__ import annotations
 
@@ -15,18 +16,22 @@ LINKS = {
     "api": "/v1",
     "openapi": "/openapi.json",
     "docs": "/docs",
-    "redoc": "/redoc",
     "console": "/console",
     "customer": "/my-order",
     "health": "/health",
 }
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 def home(request: Request) -> Response:
+    answer: Response
     if _wants_html(request.headers.get("accept", "")):
-        return render(request, "home.html", {"links": LINKS})
-    return JSONResponse({"name": "Ordino", "version": request.app.version, "links": LINKS})
+        answer = render(request, "home.html", {"links": LINKS})
+    else:
+        answer = JSONResponse({"name": "Ordino", "version": request.app.version, "links": LINKS})
+    # The answer depends on Accept: a cache must not give a browser's page to a client.
+    answer.headers["Vary"] = "Accept"
+    return answer
 
 
 def _wants_html(accept: str) -> bool:

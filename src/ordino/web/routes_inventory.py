@@ -17,7 +17,7 @@ from ordino.domain.catalog import ProductQuery
 from ordino.domain.supply import SupplyQuery
 from ordino.errors import InvalidInput, OrdinoError
 from ordino.services import availability, inventory, supply
-from ordino.services.availability import Near
+from ordino.services.availability import Near, ReadScope
 from ordino.services.product_search import ProductSearch, search_products
 from ordino.web.rendering import render
 from ordino.web.session import NotAllowed, Principal, allowed, csrf_token
@@ -35,7 +35,7 @@ def stock(request: Request, sku: str = "", location: str = "") -> Response:
     context["view_names"] = [v["name"] for v in availability.list_views(request.app.state.uow())]
     try:
         if search["q"] or search["attribute"]:
-            context["found"] = _search(request, search)
+            context["found"] = _search(request, search, who.location_id)
         elif sku:
             context |= _sku(request, sku.strip(), who.location_id)
         elif location:
@@ -51,8 +51,9 @@ SEARCH = ("q", "attribute", "view", "postal_code", "country", "in_stock", "limit
 PAGE = 25
 
 
-def _search(request: Request, form: dict[str, str]) -> dict[str, Any]:
-    """A page of products found by the form's words and attribute (`name:value`)."""
+def _search(request: Request, form: dict[str, str], own: str | None) -> dict[str, Any]:
+    """A page of products found by the form's words and attribute (`name:value`); a
+    store's associate is told its own store's stock only (`own`)."""
     attributes = []
     if form["attribute"]:
         name, _, value = form["attribute"].partition(":")
@@ -65,7 +66,9 @@ def _search(request: Request, form: dict[str, str]) -> dict[str, Any]:
     if form["postal_code"]:
         near = Near(None, form["country"].upper() or None, form["postal_code"])
     in_stock = bool(form["in_stock"])
-    search = ProductSearch(query, max(1, limit), form["view"] or None, None, near, in_stock)
+    search = ProductSearch(
+        query, max(1, limit), form["view"] or None, None, near, in_stock, ReadScope(False, own)
+    )
     state = request.app.state
     return search_products(search, state.uow(), state.picture, state.clock())
 

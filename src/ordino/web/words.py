@@ -5,6 +5,7 @@ an order's state in a shopper's words. Codes stay in the API; the pages say them
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from ordino.web.menu import N_
 
@@ -131,3 +132,47 @@ def shopper(status: str) -> str:
 
 def shopper_parcel(status: str) -> str:
     return PARCEL.get(status, status)
+
+
+# A sourcing decision: why it was made, and how it came out (codes of
+# ordino.services.sourcing and ordino.engines.sourcing_rules.Outcome).
+REASONS = {"capture": N_("capture"), "reroute": N_("reroute"), "supply": N_("supply")}
+OUTCOMES = {
+    "sourced": N_("sourced"),
+    "backordered": N_("backordered"),
+    "refused": N_("refused"),
+}
+# Ordino's own profile and strategies (ordino.domain.profiles.DEFAULT_PROFILE); the
+# names of the profiles people write are theirs, shown as they wrote them.
+BUILT_IN_NAMES = {
+    "built-in": N_("built-in"),
+    "whole lines": N_("whole lines"),
+    "split lines": N_("split lines"),
+}
+CUSTOMERS_CHOICE = "customer's choice: "  # ordino.services.sourcing.chosen_by_customer
+
+
+def decision(explained: Mapping[str, Any], gettext: Callable[[str], str]) -> list[str]:
+    """A sourcing decision's parts in words: why, by which profile and strategy (or
+    the customer's choice), and how it came out."""
+    parts = [gettext(REASONS.get(explained["reason"], explained["reason"]))]
+    profile = explained.get("profile")
+    if profile:
+        name = _named(profile["name"], gettext)
+        parts.append(
+            gettext("profile %(name)s, version %(version)s")
+            % {"name": name, "version": profile["version"]}
+        )
+    strategy = str(explained.get("strategy") or "")
+    if strategy.startswith(CUSTOMERS_CHOICE):
+        option = strategy.removeprefix(CUSTOMERS_CHOICE)
+        parts.append(gettext("the customer's choice: %(option)s") % {"option": option})
+    elif strategy:
+        parts.append(gettext("strategy %(name)s") % {"name": _named(strategy, gettext)})
+    outcome = explained["outcome"]
+    parts.append(gettext(OUTCOMES.get(outcome, outcome)))
+    return parts
+
+
+def _named(name: str, gettext: Callable[[str], str]) -> str:
+    return gettext(BUILT_IN_NAMES[name]) if name in BUILT_IN_NAMES else name
