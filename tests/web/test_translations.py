@@ -8,6 +8,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from ordino.domain.configuration import ConfigurationAction, ConfigurationKind
 from ordino.domain.fulfillment import FulfillmentStatus
 from ordino.domain.holds import HoldStatus
 from ordino.domain.payments import PaymentStatus
@@ -40,7 +41,8 @@ def test_every_message_of_the_pages_is_translated() -> None:
 def test_every_state_and_built_in_order_type_the_console_shows_has_words() -> None:
     """The order page writes codes through the catalogue (`_(fo.status)`,
     `_(order.type)`): each one must be there, in every language, or the page shows
-    `ready` or `ship_from_store` to a German agent."""
+    `ready` or `ship_from_store` to a German agent. The configuration page writes
+    the kinds and actions of changes the same way (`_(k)`)."""
     codes = {
         *OrderStatus,
         *LineStatus,
@@ -49,6 +51,8 @@ def test_every_state_and_built_in_order_type_the_console_shows_has_words() -> No
         *Method,
         *PaymentStatus,
         *BUILT_IN,
+        *ConfigurationKind,
+        *ConfigurationAction,
     }
 
     for language in LANGUAGES:
