@@ -577,7 +577,10 @@ def test_a_channel_key_of_another_channel_neither_sells_nor_reads_through_this_o
     none of another's, reads no other channel's view, and sees no other's work."""
     api = released.api
     app = {"Authorization": f"Bearer {released.bearer['channel@app']}"}
+    web_view = {"channels": ["web"], "locations": {"include": ["DC-BER"]}}
+    assert api.put("/v1/availability-views/shop", json=web_view).status_code == 201
     before = _books(api, released.params["order_id"])
+    cart = {"lines": [{"sku": "SKU-1", "quantity": 1}], "destination": {"country": "DE"}}
 
     web_order = an_order_body(("SKU-1", 1), external_id="W-OTHER")
     answers = {
@@ -589,11 +592,30 @@ def test_a_channel_key_of_another_channel_neither_sells_nor_reads_through_this_o
         "web's products": api.get(
             "/v1/products", params={"channel": "web"}, headers=app
         ).status_code,
+        "web's view by name": api.get(
+            "/v1/availability", params={"skus": "SKU-1", "view": "shop"}, headers=app
+        ).status_code,
+        "products by web's view": api.get(
+            "/v1/products", params={"view": "shop"}, headers=app
+        ).status_code,
+        "web's promise": api.post(
+            "/v1/promises", json=cart | {"channel": "web"}, headers=app
+        ).status_code,
+        "promise by web's view": api.post(
+            "/v1/promises", json=cart | {"view": "shop"}, headers=app
+        ).status_code,
+        "web's product promise": api.get(
+            "/v1/products/SKU-1/promise", params={"country": "DE", "channel": "web"}, headers=app
+        ).status_code,
     }
+    own = api.get("/v1/availability", params={"skus": "SKU-1", "view": "default"}, headers=app)
+    promised = api.post("/v1/promises", json=cart, headers=app)
     listed = api.get("/v1/orders", headers=app).json()["items"]
     queue = api.get("/v1/fulfillments", params={"location_id": "DC-BER"}, headers=app).json()
 
     assert answers == dict.fromkeys(answers, 403)
+    assert (own.status_code, own.json()["view"]) == (200, "default")  # app's own view
+    assert promised.status_code == 200
     assert (listed, queue["items"]) == ([], [])
     assert _books(api, released.params["order_id"]) == before
 

@@ -59,10 +59,7 @@ class PlaceParams(Strict):
 
     def channel_for(self, caller: ApiKey) -> str | None:
         """The channel whose view to read: a channel's key reads through its own."""
-        if caller.channel is None:
-            return self.channel
-        caller.require_channel(self.channel or caller.channel)
-        return caller.channel
+        return caller.reading_channel(self.channel)
 
 
 class AvailabilityParams(PlaceParams):

@@ -3,6 +3,7 @@ carrier services."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated
 
@@ -32,7 +33,6 @@ from ordino.services.operations import CARRIER_SERVICES, RATE_CARDS
 router = APIRouter(prefix="/v1")
 
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
-READ = [Depends(require(Permission.AVAILABILITY_READ))]  # promises
 SETUP = [Depends(require(Permission.SETUP_READ))]  # how locations and carriers work, costs
 Writer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]  # recorded as author
 
@@ -41,16 +41,22 @@ def _created_or_ok(created: bool, body: dict[str, object]) -> JSONResponse:
     return JSONResponse(body, status_code=201 if created else 200)
 
 
-@router.post("/promises", dependencies=READ)
-async def post_promise(body: PromiseIn, request: Request) -> Response:
+# Promises: a channel's key reads through its own channel (`ApiKey.reading_channel`).
+Reader = Annotated[ApiKey, Depends(require(Permission.AVAILABILITY_READ))]
+
+
+@router.post("/promises")
+async def post_promise(body: PromiseIn, request: Request, caller: Reader) -> Response:
     """Every way to get the cart to the destination, soonest first: ship by each
     carrier service (from the location that delivers soonest, split when no location
     has it all), pick up at a store near (its own stock), or ship to store; each with
     ship date, delivery dates (or ready-by time), cost and sources; and why the
     options not listed were not offered. A quote takes no stock and no capacity."""
+    query = body.to_query()
+    query = replace(query, channel=caller.reading_channel(query.channel))  # its own
     answer = await run_in_threadpool(
         promising.quote,
-        body.to_query(),
+        query,
         unit_of_work(request),
         request.app.state.promising,
         clock(request),
@@ -60,17 +66,17 @@ async def post_promise(body: PromiseIn, request: Request) -> Response:
 
 @router.get(
     "/products/{sku}/promise",
-    dependencies=READ,
     openapi_extra={"parameters": query_parameters(ProductPromiseParams)},
 )
-async def get_product_promise(sku: IdPath, request: Request) -> Response:
+async def get_product_promise(sku: IdPath, request: Request, caller: Reader) -> Response:
     """For a product page: the earliest option of each method for one unit, to a
     country and a postal code or a point."""
     params = query_of(ProductPromiseParams, request)
+    query = replace(params.to_query(), channel=caller.reading_channel(params.channel))
     answer = await run_in_threadpool(
         promising.earliest_per_method,
         sku,
-        params.to_query(),
+        query,
         unit_of_work(request),
         request.app.state.promising,
         clock(request),

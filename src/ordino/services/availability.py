@@ -22,7 +22,7 @@ from ordino.domain.availability import (
 from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.geo import Grid, Point, PostalCode
 from ordino.engines.availability import Nearby, SkuSummary, nearest
-from ordino.errors import Conflict, FieldError, InvalidInput, NotFound
+from ordino.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from ordino.services.answers import refuse_changed
 from ordino.services.channels import channels_of, known_channel, refuse_unknown_channels
 from ordino.services.configuration import ORDINO, Changed, record
@@ -104,14 +104,32 @@ def view_for(
 def resolve_view(
     stored: Sequence[AvailabilityView], name: str | None, channel: str | None
 ) -> AvailabilityView:
-    """The view named, or the channel's, or the default."""
+    """The view named, or the channel's, or the default. Named with a channel, it
+    must be that channel's: a channel reads through its own view only (a key scoped
+    to a channel always reads with it), never another channel's (Forbidden)."""
     by_name = {view.name: view for view in stored}
-    if name is not None:
-        if name in by_name:
-            return by_name[name]
-        if name == DEFAULT_VIEW_NAME:
-            return DEFAULT_VIEW
+    own = _channel_view(stored, by_name, channel)
+    if name is None:
+        return own
+    if name in by_name:
+        named = by_name[name]
+    elif name == DEFAULT_VIEW_NAME:
+        named = DEFAULT_VIEW
+    else:
         raise InvalidInput.of("view", f"no availability view {name!r}")
+    if channel is not None and named.name != own.name:
+        raise Forbidden(
+            f"channel {channel} reads through view {own.name}, not {name}",
+            extra={"view": name},
+        )
+    return named
+
+
+def _channel_view(
+    stored: Sequence[AvailabilityView],
+    by_name: dict[str, AvailabilityView],
+    channel: str | None,
+) -> AvailabilityView:
     for view in stored:
         if channel is not None and channel in view.channels:
             return view
