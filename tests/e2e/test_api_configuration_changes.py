@@ -11,11 +11,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from ordino.domain.access import Role
-from ordino.domain.configuration import DEMO_AUTHOR
+from ordino.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.services.access import ENVIRONMENT
 from ordino.services.demo import seed_demo
+from tests.builders import a_carrier_service_body, a_location_body, an_operations_body
 from tests.conftest import Clock
 from tests.e2e.support import fields, network
+from tests.e2e.test_api_rate_cards import CARD
 
 RULE = {"expression": "order.total > 1000.0", "reason": "a large order"}
 VIEW = {
@@ -118,6 +120,7 @@ def test_each_kind_of_configuration_is_recorded_as_the_caller_who_changed_it(
         ("order_type", "express", "created", 1),
         ("availability_view", "marketplace", "removed", None),
         ("availability_view", "marketplace", "created", 1),
+        ("location", "DC-BER", "created", None),  # network(api)'s
     ]
     assert {c["by"] for c in found} == {environment}
     policy_change = found[2]
@@ -189,10 +192,16 @@ def test_the_demos_changes_are_authored_as_the_api_documents_it(
     assert seed_demo(api.app.state.uow(), clock()) is True  # type: ignore[attr-defined]
 
     authors = {change["by"] for change in _changes(api, limit="200")}
+    kinds = {kind: _changes(api, kind=kind, limit="1") for kind in ConfigurationKind}
     paths = api.get("/openapi.json").json()["paths"]
     described = paths["/v1/configuration-changes"]["get"]["description"]
 
     assert authors == {DEMO_AUTHOR} == {"demo"}
+    demo_kinds = [kind for kind, found in kinds.items() if found]
+    assert set(demo_kinds) == {
+        *("channel", "availability_view", "sourcing_profile", "location"),
+        *("location_operations", "location_costs", "carrier_service", "rate_card"),
+    }
     assert "`demo`" in described
     assert "`ordino`" not in described
 
@@ -235,3 +244,80 @@ def test_keys_and_webhooks_are_recorded_with_who_made_and_removed_them(
     }
     everything = api.get("/v1/configuration-changes").text
     assert made.json()["key"] not in everything and hook.json()["secret"] not in everything
+
+
+def test_how_locations_work_carriers_rate_cards_and_costs_are_recorded_with_their_author(
+    api: TestClient, clock: Clock, key_for: Callable[[Role], str]
+) -> None:
+    """What a location is and how it works, the carriers, what they charge and what
+    each location spends decide every promise and every sourcing plan: each change
+    names its author, with the documents before and after."""
+    alice = key_for(Role.ADMIN)
+    alice_by = f"key:{api.get('/v1/keys').json()['items'][-1]['id']}"
+    environment = f"key:{ENVIRONMENT}"
+    network(api)
+    moved = a_location_body(name="Berlin DC Nord")
+    assert api.put("/v1/locations/DC-BER", json=moved, headers=_as(alice)).status_code == 200
+    hours = api.put("/v1/locations/DC-BER/operations", json=an_operations_body())
+    less = an_operations_body(capacity={"limit": 300, "unit": "orders"}, version=1)
+    fewer = api.put("/v1/locations/DC-BER/operations", json=less, headers=_as(alice))
+    costs = api.put("/v1/locations/DC-BER/costs", json={"per_order": "1.50"}, headers=_as(alice))
+    service = api.put("/v1/carrier-services/dhl", json=a_carrier_service_body())
+    card = api.put("/v1/rate-cards/dhl", json=CARD, headers=_as(alice))
+    clock.advance(minutes=5)
+    gone_card = api.delete("/v1/rate-cards/dhl")
+    gone_service = api.delete("/v1/carrier-services/dhl", headers=_as(alice))
+
+    assert [r.status_code for r in (hours, fewer, costs, service, card)] == [
+        201,
+        200,
+        201,
+        201,
+        201,
+    ]
+    assert (gone_card.status_code, gone_service.status_code) == (204, 204)
+    found = _changes(api)
+    assert [(c["kind"], c["name"], c["action"], c["version"], c["by"]) for c in found] == [
+        ("carrier_service", "dhl", "removed", None, alice_by),
+        ("rate_card", "dhl", "removed", None, environment),
+        ("rate_card", "dhl", "created", 1, alice_by),
+        ("carrier_service", "dhl", "created", 1, environment),
+        ("location_costs", "DC-BER", "created", 1, alice_by),
+        ("location_operations", "DC-BER", "changed", 2, alice_by),
+        ("location_operations", "DC-BER", "created", 1, environment),
+        ("location", "DC-BER", "changed", None, alice_by),
+        ("location", "DC-BER", "created", None, environment),
+        ("api_key", alice_by.removeprefix("key:"), "created", None, "ordino"),
+    ]
+    assert found[7]["changes"] == [
+        {"path": "name", "before": "Berlin DC", "after": "Berlin DC Nord"}
+    ]
+    assert found[5]["changes"] == [{"path": "capacity.limit", "before": 500, "after": 300}]
+    assert found[4]["after"]["per_order"] == "1.50"
+    assert found[2]["after"] == found[1]["before"] and found[1]["before"]["currency"] == "EUR"
+    assert found[0]["before"]["carrier"] == "DHL"
+    assert [c["name"] for c in _changes(api, kind="location")] == ["DC-BER", "DC-BER"]
+
+
+def test_a_refused_setting_records_nothing(api: TestClient) -> None:
+    """A change the API turns away (stale version, unknown location, bad document,
+    nothing to remove) leaves no record: the record says what is configured."""
+    network(api)
+    assert api.put("/v1/locations/DC-BER/operations", json=an_operations_body()).status_code == 201
+    assert api.put("/v1/rate-cards/dhl", json=CARD).status_code == 201
+    before = _changes(api)
+
+    answers = [
+        api.put("/v1/locations/DC-BER/operations", json=an_operations_body(version=7)),
+        api.put("/v1/locations/NOWHERE/operations", json=an_operations_body()),
+        api.put("/v1/locations/NOWHERE/costs", json={"per_order": "1.00"}),
+        api.put("/v1/rate-cards/dhl", json=CARD | {"version": 9}),
+        api.put("/v1/rate-cards/dhl", json=CARD | {"zones": []}),
+        api.put("/v1/carrier-services/ups", json=a_carrier_service_body(level="nope")),
+        api.put("/v1/locations/DC-BER", json=a_location_body(type="castle")),
+        api.delete("/v1/carrier-services/nothing"),
+        api.delete("/v1/rate-cards/nothing"),
+    ]
+
+    assert [r.status_code for r in answers] == [409, 404, 404, 409, 422, 422, 422, 404, 404]
+    assert _changes(api) == before

@@ -302,3 +302,49 @@ def test_a_pickup_rerouted_from_its_store_travels_to_the_store(
     code = _pickup_code(api, order["id"])
     assert _post(api, again["id"], "picked-up", code=code)["order"]["status"] == "fulfilled"
     assert levels(api, "ST-HAM", "SKU-1") == (2, 2, 0, 0)  # the store's own stock untouched
+
+
+def test_each_location_takes_only_its_own_steps_of_a_parcel_shipped_to_a_store(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """Shipped to a store: taking it on, picking, packing, handing it to the carrier
+    or turning it down are the sending location's to say; that it waits at the store,
+    was collected or not, the store's. The store's key could reject the warehouse's
+    parcel (its stock let go, sourced again) or say it shipped (its goods captured
+    from the payment); the warehouse's could say the customer never came."""
+    order = place(api, ("SKU-1", 1), promise={"option_id": "pickup:ST-HAM"})
+    work(api, clock)
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    _post(api, fo["id"], "reject", reason="damaged")
+    work(api, clock)
+    _, parcel = order_of(api, order["id"])["fulfillments"]
+    source = parcel["location_id"]
+    state: Any = api.app.state  # type: ignore[attr-defined]
+    keys = {
+        at: create_key(Role.STORE, at, state.uow(), clock(), location_id=at)
+        for at in ("ST-HAM", source)
+    }
+    held = levels(api, source, "SKU-1")
+
+    def step(at: str, name: str, **body: Any) -> int:
+        url = f"/v1/fulfillments/{parcel['id']}/{name}"
+        headers = {"Authorization": f"Bearer {keys[at]}"}
+        return api.post(url, json=body or None, headers=headers).status_code
+
+    by_the_store = [
+        step("ST-HAM", "reject", reason="damaged"),
+        step("ST-HAM", "accept"),
+        step("ST-HAM", "shipped", carrier="dhl", tracking_number="NOT-MINE"),
+    ]
+    after_store = (order_of(api, order["id"])["fulfillments"][1], levels(api, source, "SKU-1"))
+    shipped = step(source, "shipped", carrier="dhl", tracking_number="TO-HAM")
+    by_the_source = [step(source, "ready"), step(source, "not-collected")]
+    after_source = order_of(api, order["id"])["fulfillments"][1]["status"]
+
+    assert by_the_store == [403, 403, 403]
+    assert (after_store[0]["status"], after_store[0]["tracking_number"]) == ("released", None)
+    assert after_store[1] == held
+    assert shipped == 200
+    assert by_the_source == [403, 403]
+    assert after_source == "shipped"
+    assert step("ST-HAM", "ready") == 200

@@ -30,6 +30,7 @@ from tests.builders import (
     an_order_body,
 )
 from tests.conftest import ADMIN_KEY, Clock
+from tests.e2e.support import work
 
 CALLERS = ["none", "admin", "agent", "channel", "channel@web", "store", "store@DC-BER"]
 PASSWORD = "correct horse battery"
@@ -464,3 +465,187 @@ def test_a_store_associate_sees_a_sku_at_their_own_store_only_on_the_console(
     assert 'href="/console/inventory/DC-BER/SKU-1"' in theirs
     assert "DC-2" not in theirs and "PO-2" not in theirs
     assert 'href="/console/inventory/DC-2/SKU-3"' in everyone and "PO-2" in everyone
+
+
+# Callers scoped elsewhere: a channel key of another channel (`app`: the order is
+# `web`'s) and a store key of another store (DC-2: the order and its fulfillment
+# order are DC-BER's). Every operation that names an order or a fulfillment order is
+# denied them: 404 (what is outside a key's scope does not exist for it) or 403 (the
+# role may not, or the body names what its scope does not reach).
+ELSEWHERE = ("channel@app", "store@DC-2")
+# Valid bodies: a denial must not hide behind a 422.
+OTHER_BODY: dict[str, Any] = {
+    "POST /v1/orders/{order_id}/cancellations": {"lines": [{"line_no": 1, "quantity": 1}]},
+    "POST /v1/orders/{order_id}/deliveries": {"delivered_at": "2026-11-02T12:00:00+00:00"},
+    "POST /v1/orders/{order_id}/holds": {"reason": "a look"},
+    "POST /v1/orders/{order_id}/notes": {"note": "not mine"},
+    "POST /v1/orders/{order_id}/refunds": {"amount": "1.00", "currency": "EUR", "reason": "x"},
+    "POST /v1/orders/{order_id}/rejections": {"location_id": "DC-BER", "reason": "damaged"},
+    "POST /v1/fulfillments/{fulfillment_id}/reject": {"reason": "damaged"},
+    "POST /v1/fulfillments/{fulfillment_id}/shipped": {"carrier": "dhl", "tracking_number": "T"},
+    "POST /v1/fulfillments/{fulfillment_id}/delivered": {
+        "delivered_at": "2026-11-02T12:00:00+00:00"
+    },
+    "POST /v1/fulfillments/{fulfillment_id}/picked-up": {"code": "123456"},
+}
+# The same, for a store's key asking for a location not its own (DC-2 for DC-BER's).
+OTHER_LOCATION = sorted(op for op, rule in API.items() if rule.refused == OTHER_STORE)
+
+
+def _books(api: TestClient, order_id: str) -> dict[str, Any]:
+    """What a denied call must leave as it was, read by the admin: the order (its
+    lines, fulfillment orders, holds, status), its history, refunds and deliveries
+    measured, every position, movement and purchase order."""
+    at = [("DC-BER", "SKU-1"), ("DC-2", "SKU-3")]
+    return {
+        "order": api.get(f"/v1/orders/{order_id}").json(),
+        "timeline": api.get(f"/v1/orders/{order_id}/timeline").json(),
+        "refunds": api.get(f"/v1/orders/{order_id}/refunds").json(),
+        "deliveries": api.get(
+            "/v1/promise-performance", params={"from": "2026-11-01", "to": "2026-11-30"}
+        ).json(),
+        "positions": [api.get(f"/v1/inventory/{loc}/{sku}").json() for loc, sku in at],
+        "movements": [api.get(f"/v1/inventory/{loc}/{sku}/movements").json() for loc, sku in at],
+        "supply": api.get("/v1/supply").json(),
+    }
+
+
+@pytest.fixture
+def released(scene: Scene, clock: Clock) -> Scene:
+    """The scene's order released: a fulfillment order at DC-BER; keys for channel
+    app and the store DC-2."""
+    work(scene.api, clock)
+    [fo] = scene.api.get(f"/v1/orders/{scene.params['order_id']}").json()["fulfillments"]
+    assert fo["location_id"] == "DC-BER"
+    uow = scene.api.app.state.uow  # type: ignore[attr-defined]
+    scene.bearer |= {
+        "channel@app": create_key(Role.CHANNEL, "app", uow(), clock(), channel="app"),
+        "store@DC-2": create_key(Role.STORE, "dc2", uow(), clock(), location_id="DC-2"),
+    }
+    scene.params |= {"fulfillment_id": fo["id"]}
+    return scene
+
+
+def _denials(scene: Scene, caller: str, operations: list[str]) -> dict[str, int]:
+    headers = {"Authorization": f"Bearer {scene.bearer[caller]}"}
+    client = TestClient(scene.api.app)
+    return {
+        operation: client.request(
+            operation.split()[0],
+            operation.split()[1].format(**scene.params),
+            params=QUERY.get(operation),
+            json=OTHER_BODY.get(operation, BODY.get(operation, {})),
+            headers=headers,
+        ).status_code
+        for operation in operations
+    }
+
+
+@pytest.mark.parametrize("caller", ELSEWHERE)
+def test_a_caller_scoped_elsewhere_is_denied_every_operation_on_the_order_and_changes_nothing(
+    released: Scene, caller: str
+) -> None:
+    api, order_id = released.api, released.params["order_id"]
+    operations = sorted(op for op in API if "{order_id}" in op or "{fulfillment_id}" in op)
+    before = _books(api, order_id)
+
+    found = _denials(released, caller, operations)
+
+    assert len(operations) == 25
+    assert {op: status for op, status in found.items() if status not in (403, 404)} == {}
+    assert _books(api, order_id) == before
+
+
+def test_a_store_key_is_denied_another_locations_stock_and_supply(released: Scene) -> None:
+    api, order_id = released.api, released.params["order_id"]
+    before = _books(api, order_id)
+
+    found = _denials(released, "store@DC-BER", OTHER_LOCATION)
+    other = {"Authorization": f"Bearer {released.bearer['store@DC-2']}"}
+    queue = api.get("/v1/fulfillments", params={"location_id": "DC-BER"}, headers=other)
+
+    assert len(OTHER_LOCATION) == 9
+    assert set(found.values()) == {403}, found
+    assert queue.json()["items"] == []  # its own store's queue, whatever it asked
+    assert _books(api, order_id) == before
+
+
+def test_a_channel_key_of_another_channel_neither_sells_nor_reads_through_this_one(
+    released: Scene,
+) -> None:
+    """A channel's key acts for its channel: it places no order of another, lists
+    none of another's, reads no other channel's view, and sees no other's work."""
+    api = released.api
+    app = {"Authorization": f"Bearer {released.bearer['channel@app']}"}
+    web_view = {"channels": ["web"], "locations": {"include": ["DC-BER"]}}
+    assert api.put("/v1/availability-views/shop", json=web_view).status_code == 201
+    before = _books(api, released.params["order_id"])
+    cart = {"lines": [{"sku": "SKU-1", "quantity": 1}], "destination": {"country": "DE"}}
+
+    web_order = an_order_body(("SKU-1", 1), external_id="W-OTHER")
+    answers = {
+        "place for web": api.post("/v1/orders", json=web_order, headers=app).status_code,
+        "list web's": api.get("/v1/orders", params={"channel": "web"}, headers=app).status_code,
+        "web's view": api.get(
+            "/v1/availability", params={"skus": "SKU-1", "channel": "web"}, headers=app
+        ).status_code,
+        "web's products": api.get(
+            "/v1/products", params={"channel": "web"}, headers=app
+        ).status_code,
+        "web's view by name": api.get(
+            "/v1/availability", params={"skus": "SKU-1", "view": "shop"}, headers=app
+        ).status_code,
+        "products by web's view": api.get(
+            "/v1/products", params={"view": "shop"}, headers=app
+        ).status_code,
+        "web's promise": api.post(
+            "/v1/promises", json=cart | {"channel": "web"}, headers=app
+        ).status_code,
+        "promise by web's view": api.post(
+            "/v1/promises", json=cart | {"view": "shop"}, headers=app
+        ).status_code,
+        "web's product promise": api.get(
+            "/v1/products/SKU-1/promise", params={"country": "DE", "channel": "web"}, headers=app
+        ).status_code,
+    }
+    own = api.get("/v1/availability", params={"skus": "SKU-1", "view": "default"}, headers=app)
+    promised = api.post("/v1/promises", json=cart, headers=app)
+    listed = api.get("/v1/orders", headers=app).json()["items"]
+    queue = api.get("/v1/fulfillments", params={"location_id": "DC-BER"}, headers=app).json()
+
+    assert answers == dict.fromkeys(answers, 403)
+    assert (own.status_code, own.json()["view"]) == (200, "default")  # app's own view
+    assert promised.status_code == 200
+    assert (listed, queue["items"]) == ([], [])
+    assert _books(api, released.params["order_id"]) == before
+
+
+@pytest.mark.parametrize("caller", ELSEWHERE)
+def test_on_the_console_a_caller_scoped_elsewhere_is_denied_the_order_and_changes_nothing(
+    released: Scene, caller: str
+) -> None:
+    api, order_id = released.api, released.params["order_id"]
+    client = TestClient(api.app)
+    form = {"password": released.bearer[caller], "csrf": _csrf(client)}
+    assert client.post("/console/sign-in", data=form, follow_redirects=False).status_code == 303
+    csrf = _csrf(client)
+    routes = sorted(r for r in CONSOLE if "{order_id}" in r or "{fulfillment_id}" in r)
+    actions = {"action": "accept"}
+    before = _books(api, order_id)
+
+    found = {
+        route: client.request(
+            route.split()[0],
+            route.split()[1].format(**(released.params | actions)),
+            data={"csrf": csrf} if route.startswith("POST") else None,
+            follow_redirects=False,
+        ).status_code
+        for route in routes
+    }
+
+    # The store's form answers what it could not do on the store's own page (422).
+    store_form = "POST /console/store/fulfillments/{fulfillment_id}/{action}"
+    denied = {route: (403, 404, 422) if route == store_form else (403, 404) for route in routes}
+    assert len(routes) == 10
+    assert {route: status for route, status in found.items() if status not in denied[route]} == {}
+    assert _books(api, order_id) == before

@@ -8,6 +8,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from ordino.domain.configuration import ConfigurationAction, ConfigurationKind
 from ordino.domain.fulfillment import FulfillmentStatus
 from ordino.domain.holds import HoldStatus
 from ordino.domain.payments import PaymentStatus
@@ -44,7 +45,8 @@ def test_every_state_and_built_in_order_type_the_console_shows_has_words() -> No
     """The order page writes codes through the catalogue (`_(fo.status)`,
     `_(order.type)`, a sourcing decision's reason, outcome, and Ordino's own profile
     and strategies): each one must be there, in every language, or the page shows
-    `ready`, `ship_from_store` or `split lines` to a German agent."""
+    `ready`, `ship_from_store` or `split lines` to a German agent. The configuration
+    page writes the kinds and actions of changes the same way (`_(k)`)."""
     codes = {
         *OrderStatus,
         *LineStatus,
@@ -57,6 +59,8 @@ def test_every_state_and_built_in_order_type_the_console_shows_has_words() -> No
         *(CAPTURE, REROUTE, SUPPLY),
         DEFAULT_PROFILE.name,
         *(strategy.name for strategy in DEFAULT_PROFILE.strategies),
+        *ConfigurationKind,
+        *ConfigurationAction,
     }
 
     for language in LANGUAGES:

@@ -205,9 +205,8 @@ class PromiseIn(Strict):
             d.country,
             point_of(d.latitude, d.longitude, "destination."),
             d.postal_code,
-            _channel_for(caller, self.channel),
+            caller.reading_channel(self.channel),
             self.view,
-            caller.channel is not None,
         )
 
 
@@ -217,17 +216,8 @@ class ProductPromiseParams(DestinationIn):
 
     def to_query(self, caller: ApiKey) -> PromiseQuery:
         point = point_of(self.latitude, self.longitude)
-        channel = _channel_for(caller, self.channel)
-        scoped = caller.channel is not None
-        return PromiseQuery((), self.country, point, self.postal_code, channel, self.view, scoped)
-
-
-def _channel_for(caller: ApiKey, channel: str | None) -> str | None:
-    """The channel whose view and profile to promise by: a channel's key, its own."""
-    if caller.channel is None:
-        return channel
-    caller.require_channel(channel or caller.channel)
-    return caller.channel
+        channel = caller.reading_channel(self.channel)
+        return PromiseQuery((), self.country, point, self.postal_code, channel, self.view)
 
 
 def _representable(value: datetime) -> datetime:

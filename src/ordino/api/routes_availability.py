@@ -59,15 +59,12 @@ class PlaceParams(Strict):
 
     def channel_for(self, caller: ApiKey) -> str | None:
         """The channel whose view to read: a channel's key reads through its own."""
-        if caller.channel is None:
-            return self.channel
-        caller.require_channel(self.channel or caller.channel)
-        return caller.channel
+        return caller.reading_channel(self.channel)
 
     @staticmethod
     def scope_of(caller: ApiKey) -> ReadScope:
         """What the caller may be told: its channel's view, its store's stock."""
-        return ReadScope(caller.channel is not None, caller.location_id)
+        return ReadScope(caller.location_id)
 
 
 class AvailabilityParams(PlaceParams):

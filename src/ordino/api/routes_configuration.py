@@ -30,8 +30,10 @@ class ChangesQuery(Strict):
 
 @router.get("/configuration-changes", dependencies=[Depends(require(Permission.NETWORK_WRITE))])
 def configuration_changes(request: Request, params: Annotated[ChangesQuery, Query()]) -> Response:
-    """Every change of hold rules, availability views, order types, the self-service
-    policy and sourcing profiles, the newest first: who (`key:<id>`, `user:<name>`,
+    """Every change of configuration (`kind`: locations, how they work and what they
+    cost, carrier services, rate cards, channels, availability views, hold rules,
+    order types, the self-service policy, sourcing profiles, API keys, webhooks,
+    console users), the newest first: who (`key:<id>`, `user:<name>`, `cli:<user>`,
     `demo` for what the demo loads), when, the document before and after, and what
     differs (`changes`)."""
     answer = configuration.list_changes(

@@ -149,12 +149,18 @@ def get_product(sku: SkuPath, request: Request) -> Response:
     "/locations/{location_id}",
     response_model=LocationOut,
     status_code=200,
-    dependencies=[Depends(require(Permission.NETWORK_WRITE))],
     responses={201: {"model": LocationOut, "description": "Created"}},
 )
-def put_location(location_id: IdPath, body: LocationIn, request: Request) -> Response:
-    location = body.to_domain(location_id)
-    created = network.put_location(location, unit_of_work(request), clock(request))
+def put_location(
+    location_id: IdPath,
+    body: LocationIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))],
+) -> Response:
+    """Create or replace a location; the change is recorded with its author
+    (`GET /v1/configuration-changes?kind=location`)."""
+    location, uow, now = body.to_domain(location_id), unit_of_work(request), clock(request)
+    created = network.put_location(location, uow, now, f"key:{caller.id}")
     return _created_or_ok(created, location_document(location))
 
 

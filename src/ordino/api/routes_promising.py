@@ -33,19 +33,19 @@ router = APIRouter(prefix="/v1")
 
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 SETUP = [Depends(require(Permission.SETUP_READ))]  # how locations and carriers work, costs
-WRITE = [Depends(require(Permission.NETWORK_WRITE))]
+Writer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]  # recorded as author
 
 
 def _created_or_ok(created: bool, body: dict[str, object]) -> JSONResponse:
     return JSONResponse(body, status_code=201 if created else 200)
 
 
+# Promises: a channel's key reads through its own channel (`ApiKey.reading_channel`).
+Reader = Annotated[ApiKey, Depends(require(Permission.AVAILABILITY_READ))]
+
+
 @router.post("/promises")
-async def post_promise(
-    body: PromiseIn,
-    request: Request,
-    caller: Annotated[ApiKey, Depends(require(Permission.AVAILABILITY_READ))],
-) -> Response:
+async def post_promise(body: PromiseIn, request: Request, caller: Reader) -> Response:
     """Every way to get the cart to the destination, soonest first: ship by each
     carrier service (from the location that delivers soonest, split when no location
     has it all), pick up at a store near (its own stock), or ship to store; each with
@@ -65,11 +65,7 @@ async def post_promise(
     "/products/{sku}/promise",
     openapi_extra={"parameters": query_parameters(ProductPromiseParams)},
 )
-async def get_product_promise(
-    sku: IdPath,
-    request: Request,
-    caller: Annotated[ApiKey, Depends(require(Permission.AVAILABILITY_READ))],
-) -> Response:
+async def get_product_promise(sku: IdPath, request: Request, caller: Reader) -> Response:
     """For a product page: the earliest option of each method for one unit, to a
     country and a postal code or a point."""
     params = query_of(ProductPromiseParams, request)
@@ -118,14 +114,17 @@ def get_performance(request: Request) -> Response:
     return JSONResponse({"by": params.by, "items": items})
 
 
-@router.put("/locations/{location_id}/operations", dependencies=WRITE)
-def put_operations(location_id: IdPath, body: OperationsIn, request: Request) -> Response:
+@router.put("/locations/{location_id}/operations")
+def put_operations(
+    location_id: IdPath, body: OperationsIn, request: Request, caller: Writer
+) -> Response:
     """How a location works: opening hours per weekday in its own time zone, holidays,
     cut-off times per service, processing hours for shipping and pickup, daily
     capacity, and the weekdays carriers collect. Send the `version` you read to be
     refused (409) if it changed since."""
+    uow, now = unit_of_work(request), clock(request)
     created, answer = operations.put_operations(
-        location_id, body.to_document(), unit_of_work(request), clock(request), body.version
+        location_id, body.to_document(), uow, now, body.version, f"key:{caller.id}"
     )
     return _created_or_ok(created, answer)
 
@@ -140,14 +139,16 @@ def list_carrier_services(request: Request) -> Response:
     return JSONResponse({"items": operations.list_named(CARRIER_SERVICES, unit_of_work(request))})
 
 
-@router.put("/carrier-services/{code}", dependencies=WRITE)
-def put_carrier_service(code: IdPath, body: CarrierServiceIn, request: Request) -> Response:
+@router.put("/carrier-services/{code}")
+def put_carrier_service(
+    code: IdPath, body: CarrierServiceIn, request: Request, caller: Writer
+) -> Response:
     """A carrier service: its level, price per package, delivery days and holidays,
     and transit rules (first match wins) by origin and destination country, postal
     code prefix and distance band."""
-    created, answer = operations.put_named(
-        CARRIER_SERVICES, body.to_domain(code), unit_of_work(request), clock(request), body.version
-    )
+    service, uow, now = body.to_domain(code), unit_of_work(request), clock(request)
+    by = f"key:{caller.id}"
+    created, answer = operations.put_named(CARRIER_SERVICES, service, uow, now, body.version, by)
     return _created_or_ok(created, answer)
 
 
@@ -156,9 +157,10 @@ def get_carrier_service(code: IdPath, request: Request) -> Response:
     return JSONResponse(operations.get_named(CARRIER_SERVICES, code, unit_of_work(request)))
 
 
-@router.delete("/carrier-services/{code}", status_code=204, dependencies=WRITE)
-def delete_carrier_service(code: IdPath, request: Request) -> Response:
-    operations.delete_named(CARRIER_SERVICES, code, unit_of_work(request))
+@router.delete("/carrier-services/{code}", status_code=204)
+def delete_carrier_service(code: IdPath, request: Request, caller: Writer) -> Response:
+    uow, now = unit_of_work(request), clock(request)
+    operations.delete_named(CARRIER_SERVICES, code, uow, now, f"key:{caller.id}")
     return Response(status_code=204)
 
 
@@ -167,14 +169,14 @@ def list_rate_cards(request: Request) -> Response:
     return JSONResponse({"items": operations.list_named(RATE_CARDS, unit_of_work(request))})
 
 
-@router.put("/rate-cards/{service}", dependencies=WRITE)
-def put_rate_card(service: IdPath, body: RateCardIn, request: Request) -> Response:
+@router.put("/rate-cards/{service}")
+def put_rate_card(service: IdPath, body: RateCardIn, request: Request, caller: Writer) -> Response:
     """What a carrier service charges a package: zones by lane (first match), weight
     breaks, a price per started kilogram above the last, a base per package, a
     minimum. Sourcing prices its plans with it."""
-    created, answer = operations.put_named(
-        RATE_CARDS, body.to_domain(service), unit_of_work(request), clock(request), body.version
-    )
+    card, uow, now = body.to_domain(service), unit_of_work(request), clock(request)
+    by = f"key:{caller.id}"
+    created, answer = operations.put_named(RATE_CARDS, card, uow, now, body.version, by)
     return _created_or_ok(created, answer)
 
 
@@ -183,17 +185,21 @@ def get_rate_card(service: IdPath, request: Request) -> Response:
     return JSONResponse(operations.get_named(RATE_CARDS, service, unit_of_work(request)))
 
 
-@router.delete("/rate-cards/{service}", status_code=204, dependencies=WRITE)
-def delete_rate_card(service: IdPath, request: Request) -> Response:
-    operations.delete_named(RATE_CARDS, service, unit_of_work(request))
+@router.delete("/rate-cards/{service}", status_code=204)
+def delete_rate_card(service: IdPath, request: Request, caller: Writer) -> Response:
+    uow, now = unit_of_work(request), clock(request)
+    operations.delete_named(RATE_CARDS, service, uow, now, f"key:{caller.id}")
     return Response(status_code=204)
 
 
-@router.put("/locations/{location_id}/costs", dependencies=WRITE)
-def put_location_costs(location_id: IdPath, body: LocationCostsIn, request: Request) -> Response:
+@router.put("/locations/{location_id}/costs")
+def put_location_costs(
+    location_id: IdPath, body: LocationCostsIn, request: Request, caller: Writer
+) -> Response:
     """What a location spends to fulfil; sourcing weighs it against shipping."""
+    uow, now = unit_of_work(request), clock(request)
     created, answer = operations.put_location_costs(
-        location_id, body.to_domain(), unit_of_work(request), clock(request), body.version
+        location_id, body.to_domain(), uow, now, body.version, f"key:{caller.id}"
     )
     return _created_or_ok(created, answer)
 

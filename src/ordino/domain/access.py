@@ -111,6 +111,14 @@ class ApiKey:
                 extra={"channel": self.channel},
             )
 
+    def reading_channel(self, asked: str | None) -> str | None:
+        """The channel a read goes through: the one asked, or for a key scoped to a
+        channel its own (asking another is Forbidden)."""
+        if self.channel is None:
+            return asked
+        self.require_channel(asked or self.channel)
+        return self.channel
+
     def require_locations(self, location_ids: Iterable[str]) -> None:
         """A key scoped to a location counts and reads that location's stock and
         supply only."""

@@ -27,6 +27,11 @@ class ConfigurationKind(StrEnum):
     API_KEY = "api_key"  # who may call Ordino (never the key or its hash)
     WEBHOOK = "webhook"  # where every order's events go (never its secret)
     USER = "user"  # who signs in to the console (never a password or its hash)
+    LOCATION = "location"  # what and where it is, whether it ships, takes pickups
+    LOCATION_OPERATIONS = "location_operations"  # hours, cut-offs, capacity
+    LOCATION_COSTS = "location_costs"  # what a location spends to fulfil
+    CARRIER_SERVICE = "carrier_service"
+    RATE_CARD = "rate_card"  # what a carrier service charges a package
 
 
 class ConfigurationAction(StrEnum):

@@ -88,6 +88,12 @@ _STOCK_HELD = frozenset({S.RELEASED, S.ACCEPTED, S.PICKED, S.PACKED})
 _DONE_STATES = frozenset({S.DELIVERED, S.PICKED_UP})
 
 
+# Where the customer collects, the store says what happens there: that the goods
+# wait, were collected, or were not. Every other step (taking it on, picking,
+# packing, handing it to a carrier, turning it down) is the sending location's.
+AT_THE_STORE = frozenset({S.READY, S.PICKED_UP, S.NOT_COLLECTED})
+
+
 @dataclass(frozen=True)
 class FulfillmentLine:
     line_no: int
@@ -175,6 +181,12 @@ class Fulfillment:
             return None
         self.lines, self.updated_at = kept, now
         return replace(self, id=new_id, lines=rest, created_at=now, updated_at=now)
+
+    def acting_location(self, target: FulfillmentStatus) -> str:
+        """The location whose word moves it to `target` (`AT_THE_STORE`)."""
+        if target in AT_THE_STORE and self.store_id is not None:
+            return self.store_id
+        return self.location_id
 
     def check_code(self, code: str) -> None:
         """A store hands over nothing unless the customer gives the code sent to them."""

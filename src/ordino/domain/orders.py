@@ -32,7 +32,7 @@ from ordino.domain.pipelines import Step
 from ordino.domain.promising import DeliveryRecord, Method, OrderPromise
 from ordino.domain.rollup import LineCounts, LineStatus, OrderStatus, order_status
 from ordino.domain.sourcing import SourcingPlan
-from ordino.errors import IllegalTransition, NotFound
+from ordino.errors import Forbidden, IllegalTransition, NotFound
 
 
 @dataclass(frozen=True)
@@ -463,6 +463,16 @@ class OrderScope:
             return None
         collected = {fo.location_id for fo in order.fulfillments if fo.store_id == self.location_id}
         return frozenset({self.location_id, *collected})
+
+    def refuse_step_elsewhere(self, fo: Fulfillment, target: FulfillmentStatus) -> None:
+        """A store's key takes the steps that are its store's: of a parcel shipped to
+        it, what happens at the store, never the sender's (nor the sender the store's)."""
+        acting = fo.acting_location(target)
+        if self.location_id is not None and self.location_id != acting:
+            raise Forbidden(
+                f"this key acts for location {self.location_id}: {target} is {acting}'s to say",
+                extra={"location_id": acting},
+            )
 
 
 EVERY_ORDER = OrderScope()

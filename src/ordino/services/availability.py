@@ -48,10 +48,10 @@ class Near:
 
 @dataclass(frozen=True)
 class ReadScope:
-    """What the caller may see: a channel's key, through its channel's view only; a
-    store's key, of locations' stock (per location, nearest), its own store's only."""
+    """What the caller may see of locations' stock (per location, nearest): a store's
+    key, its own store's only. (A channel's key reads through its channel's view only:
+    `resolve_view`.)"""
 
-    channel_only: bool = False
     location_id: str | None = None
 
 
@@ -86,7 +86,7 @@ def cached_availability(
 def _answer(
     query: AvailabilityQuery, picture: StockPicture, uow: UnitOfWork | None, now: datetime
 ) -> dict[str, Any]:
-    view = view_for(picture, uow, query.view, query.channel, query.scope.channel_only)
+    view = view_for(picture, uow, query.view, query.channel)
     locations = picture.locations(uow)
     point = _point(picture, uow, query.near)
     stock = picture.stock(uow, query.skus)
@@ -109,35 +109,43 @@ def view_for(
     uow: UnitOfWork | None,
     name: str | None,
     channel: str | None,
-    channel_only: bool = False,
 ) -> AvailabilityView:
-    """The view a read names, or the one of the (known) channel it names; with
-    `channel_only` (a channel's key), a view named must be the channel's own."""
+    """The view a read names, or the one of the (known) channel it names; named with a
+    channel, it must be that channel's own (`resolve_view`)."""
     if channel is not None:
         known_channel(picture.channels(uow), channel)
-    views = picture.views(uow)
-    found = resolve_view(views, name, channel)
-    if channel_only and name is not None:
-        own = resolve_view(views, None, channel)
-        if found.name != own.name:
-            raise Forbidden(
-                f"this key reads through view {own.name} only, not {found.name}",
-                extra={"view": own.name},
-            )
-    return found
+    return resolve_view(picture.views(uow), name, channel)
 
 
 def resolve_view(
     stored: Sequence[AvailabilityView], name: str | None, channel: str | None
 ) -> AvailabilityView:
-    """The view named, or the channel's, or the default."""
+    """The view named, or the channel's, or the default. Named with a channel, it
+    must be that channel's: a channel reads through its own view only (a key scoped
+    to a channel always reads with it), never another channel's (Forbidden)."""
     by_name = {view.name: view for view in stored}
-    if name is not None:
-        if name in by_name:
-            return by_name[name]
-        if name == DEFAULT_VIEW_NAME:
-            return DEFAULT_VIEW
+    own = _channel_view(stored, by_name, channel)
+    if name is None:
+        return own
+    if name in by_name:
+        named = by_name[name]
+    elif name == DEFAULT_VIEW_NAME:
+        named = DEFAULT_VIEW
+    else:
         raise InvalidInput.of("view", f"no availability view {name!r}")
+    if channel is not None and named.name != own.name:
+        raise Forbidden(
+            f"channel {channel} reads through view {own.name}, not {name}",
+            extra={"view": own.name},  # the one it may read through
+        )
+    return named
+
+
+def _channel_view(
+    stored: Sequence[AvailabilityView],
+    by_name: dict[str, AvailabilityView],
+    channel: str | None,
+) -> AvailabilityView:
     for view in stored:
         if channel is not None and channel in view.channels:
             return view

@@ -18,12 +18,14 @@ from ordino.domain.availability import (
     SafetyRule,
     view_document,
 )
+from ordino.domain.carriers import service_document
 from ordino.domain.catalog import Product
 from ordino.domain.channels import Channel, channel_document
 from ordino.domain.configuration import DEMO_AUTHOR, ConfigurationKind
+from ordino.domain.costs import location_costs_document, rate_card_document
 from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point, PostalCode
-from ordino.domain.network import Address, Location, LocationType
+from ordino.domain.network import Address, Location, LocationType, location_document
 from ordino.domain.operations import operations_document
 from ordino.domain.profiles import profile_document
 from ordino.domain.supply import CreateSupply, SupplyKind
@@ -130,6 +132,9 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
     locations = demo_locations()
     for location in locations:
         uow.network.put(location, now)
+        _created(
+            uow, (ConfigurationKind.LOCATION, location.id, None), location_document(location), now
+        )
     counts = []
     for product in demo_products():
         uow.catalog.put(product, now)
@@ -158,17 +163,35 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
 def _settings(uow: UnitOfWork, locations: list[Location], now: datetime) -> None:
     """How the demo's locations work, its carriers and their prices, how it sources."""
     for location in locations:
-        uow.operations.put(location.id, operations_document(demo_operations(location)), now)
+        operations = operations_document(demo_operations(location))
+        uow.operations.put(location.id, operations, now)
+        _created(uow, (ConfigurationKind.LOCATION_OPERATIONS, location.id, 1), operations, now)
     for service in demo_carriers():
         uow.carriers.put(service, now)
+        what = (ConfigurationKind.CARRIER_SERVICE, service.code, 1)
+        _created(uow, what, service_document(service), now)
     for card in demo_rate_cards():
         uow.rate_cards.put(card, now)
+        _created(uow, (ConfigurationKind.RATE_CARD, card.service, 1), rate_card_document(card), now)
     for location in locations:
-        uow.location_costs.put(location.id, demo_location_costs(location), now)
+        costs = demo_location_costs(location)
+        uow.location_costs.put(location.id, costs, now)
+        what = (ConfigurationKind.LOCATION_COSTS, location.id, 1)
+        _created(uow, what, location_costs_document(costs), now)
     for profile in demo_profiles():
         uow.profiles.put(profile, now, DEMO_AUTHOR)
         what = (ConfigurationKind.SOURCING_PROFILE, profile.name, 1)
         record(uow, what, None, profile_document(profile), Changed(DEMO_AUTHOR, now))
+
+
+def _created(
+    uow: UnitOfWork,
+    what: tuple[ConfigurationKind, str, int | None],
+    after: dict[str, object],
+    now: datetime,
+) -> None:
+    """Record what the demo configured, as the demo's."""
+    record(uow, what, None, after, Changed(DEMO_AUTHOR, now))
 
 
 def demo_channels() -> list[Channel]:

@@ -43,6 +43,7 @@ from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
 
 Step = Callable[[Order, Fulfillment], list[StockChange]]
+S = FulfillmentStatus
 
 
 def accept(
@@ -60,7 +61,7 @@ def accept(
         uow,
         source,
         scope,
-        lambda order, fo: fulfilling.accept(order, fo.id, now, keep),
+        _taken_by(scope, S.ACCEPTED, lambda order, fo: fulfilling.accept(order, fo.id, now, keep)),
         reroute=capture,
     )
 
@@ -80,7 +81,9 @@ def reject(
         uow,
         source,
         scope,
-        lambda order, fo: fulfilling.reject(order, fo.id, now, reason),
+        _taken_by(
+            scope, S.REJECTED, lambda order, fo: fulfilling.reject(order, fo.id, now, reason)
+        ),
         reroute=capture,
     )
 
@@ -98,7 +101,7 @@ def progress(
         fulfilling.progress(order, fo.id, status, source.now)
         return []
 
-    return update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, _taken_by(scope, status, step))
 
 
 def ship(
@@ -117,7 +120,7 @@ def ship(
         _capture_later(uow, order, fo, now)
         return changes
 
-    return update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, _taken_by(scope, S.SHIPPED, step))
 
 
 def deliver(
@@ -143,7 +146,7 @@ def deliver(
                 uow.deliveries.add(record, source.now)
         return []
 
-    return update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, _taken_by(scope, S.DELIVERED, step))
 
 
 def ready(
@@ -161,7 +164,7 @@ def ready(
         uow.jobs.add(timer_job(Timer.PICKUP, order.id, fo.id, deadline, now), now)
         return []
 
-    return update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, _taken_by(scope, S.READY, step))
 
 
 def pick_up(
@@ -181,7 +184,7 @@ def pick_up(
             _capture_later(uow, order, fo, now)
         return changes
 
-    return update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, _taken_by(scope, S.PICKED_UP, step))
 
 
 def not_collected(
@@ -195,7 +198,7 @@ def not_collected(
         uow.jobs.add(settle_job(order.id, now), now)
         return changes
 
-    return update(fulfillment_id, uow, source, scope, step)
+    return update(fulfillment_id, uow, source, scope, _taken_by(scope, S.NOT_COLLECTED, step))
 
 
 def cancel_units(
@@ -283,6 +286,17 @@ def queued(order: Order, fo: Fulfillment, names: Mapping[str, str]) -> dict[str,
         | document
         | {"lines": lines}
     )
+
+
+def _taken_by(scope: OrderScope, target: FulfillmentStatus, step: Step) -> Step:
+    """The step, refused (before it changes anything) to a store's key when moving
+    the fulfillment order to `target` is another location's to say."""
+
+    def taken(order: Order, fo: Fulfillment) -> list[StockChange]:
+        scope.refuse_step_elsewhere(fo, target)
+        return step(order, fo)
+
+    return taken
 
 
 def update(

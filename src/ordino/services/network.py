@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.catalog import Product
+from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.network import Location, LocationQuery, location_document
 from ordino.errors import InvalidInput, NotFound
+from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import product_view
@@ -31,21 +33,35 @@ def put_products(products: Sequence[Product], uow: UnitOfWork, now: datetime) ->
     return with_retries(attempt)
 
 
-def put_location(location: Location, uow: UnitOfWork, now: datetime) -> bool:
+def put_location(location: Location, uow: UnitOfWork, now: datetime, by: str = ORDINO) -> bool:
     """Create or replace a location; True when it was created."""
-    return put_locations([location], uow, now) == 1
+    return put_locations([location], uow, now, by) == 1
 
 
-def put_locations(locations: Sequence[Location], uow: UnitOfWork, now: datetime) -> int:
-    """Create or replace locations, all in one transaction; how many were created."""
+def put_locations(
+    locations: Sequence[Location], uow: UnitOfWork, now: datetime, by: str = ORDINO
+) -> int:
+    """Create or replace locations, all in one transaction; how many were created.
+    Each is recorded as a change of configuration made `by` (one per location: an
+    auditor asks what happened to one location, not to a batch)."""
 
     def attempt(_: int) -> int:
         with uow:
-            created = sum(uow.network.put(location, now) for location in locations)
+            created = sum(_put_location(uow, location, Changed(by, now)) for location in locations)
             uow.commit()
             return created
 
     return with_retries(attempt)
+
+
+def _put_location(uow: UnitOfWork, location: Location, changed: Changed) -> bool:
+    before = uow.network.get(location.id)
+    created = uow.network.put(location, changed.at)
+    # Locations carry no version: the record orders their changes.
+    what = (ConfigurationKind.LOCATION, location.id, None)
+    document = None if before is None else location_document(before)
+    record(uow, what, document, location_document(location), changed)
+    return created
 
 
 def get_product(sku: str, uow: UnitOfWork) -> dict[str, Any]:

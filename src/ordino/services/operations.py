@@ -1,6 +1,7 @@
 """Settings use cases: how a location works (calendar, cut-offs, processing times,
 capacity, carrier collection days), the carrier services and their rate cards. Each is one document
-with a version: send the version read to be refused if someone changed it since."""
+with a version: send the version read to be refused if someone changed it since. Each
+change is recorded, with its author, in the unit of work that makes it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from ordino.domain.carriers import CarrierService, service_document
+from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.costs import LocationCosts, RateCard, location_costs_document, rate_card_document
 from ordino.domain.operations import (
     default_operations,
@@ -18,6 +20,7 @@ from ordino.domain.operations import (
 )
 from ordino.errors import NotFound
 from ordino.services.answers import refuse_changed
+from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import NamedDocuments, UnitOfWork
 
@@ -30,6 +33,7 @@ def put_operations(
     uow: UnitOfWork,
     now: datetime,
     version: int | None = None,
+    by: str = ORDINO,
 ) -> tuple[bool, dict[str, Any]]:
     """Describe how a location works (replacing what was described)."""
 
@@ -41,11 +45,12 @@ def put_operations(
             stored = uow.operations.document(location_id)
             refuse_changed(f"location {location_id}'s operations", stored and stored[1], version)
             operations = operations_from_document(location_id, location.time_zone, document)
-            created = uow.operations.put(location_id, operations_document(operations), now)
+            after = operations_document(operations)
+            created = uow.operations.put(location_id, after, now)
+            what = (ConfigurationKind.LOCATION_OPERATIONS, location_id, version_after(stored))
+            record(uow, what, None if stored is None else stored[0], after, Changed(by, now))
             uow.commit()
-        return created, _operations_answer(
-            location_id, operations_document(operations), version_after(stored)
-        )
+        return created, _operations_answer(location_id, after, version_after(stored))
 
     return with_retries(attempt)
 
@@ -70,6 +75,7 @@ class Named(Generic[T]):
     it by, and where the unit of work keeps it."""
 
     what: str
+    kind: ConfigurationKind
     key: str
     name_of: Callable[[T], str]
     document: Callable[[T], dict[str, Any]]
@@ -80,15 +86,30 @@ class Named(Generic[T]):
 
 
 CARRIER_SERVICES: Named[CarrierService] = Named(
-    "carrier service", "code", lambda s: s.code, service_document, lambda uow: uow.carriers
+    "carrier service",
+    ConfigurationKind.CARRIER_SERVICE,
+    "code",
+    lambda s: s.code,
+    service_document,
+    lambda uow: uow.carriers,
 )
 RATE_CARDS: Named[RateCard] = Named(
-    "rate card", "service", lambda c: c.service, rate_card_document, lambda uow: uow.rate_cards
+    "rate card",
+    ConfigurationKind.RATE_CARD,
+    "service",
+    lambda c: c.service,
+    rate_card_document,
+    lambda uow: uow.rate_cards,
 )
 
 
 def put_named(
-    kind: Named[T], item: T, uow: UnitOfWork, now: datetime, version: int | None = None
+    kind: Named[T],
+    item: T,
+    uow: UnitOfWork,
+    now: datetime,
+    version: int | None = None,
+    by: str = ORDINO,
 ) -> tuple[bool, dict[str, Any]]:
     """Create or replace; with `version` (the one read), refused if it changed since."""
     name = kind.name_of(item)
@@ -98,6 +119,9 @@ def put_named(
             stored = kind.kept(uow).get(name)
             refuse_changed(f"{kind.what} {name}", stored and stored[1], version)
             created = kind.kept(uow).put(item, now)
+            before = None if stored is None else kind.document(stored[0])
+            what = (kind.kind, name, version_after(stored))
+            record(uow, what, before, kind.document(item), Changed(by, now))
             uow.commit()
         return created, kind.answer(item, version_after(stored))
 
@@ -117,10 +141,15 @@ def list_named(kind: Named[T], uow: UnitOfWork) -> list[dict[str, Any]]:
         return [kind.answer(item, version) for item, version in kind.kept(uow).all()]
 
 
-def delete_named(kind: Named[T], name: str, uow: UnitOfWork) -> None:
+def delete_named(
+    kind: Named[T], name: str, uow: UnitOfWork, now: datetime, by: str = ORDINO
+) -> None:
     with uow:
-        if not kind.kept(uow).remove(name):
+        stored = kind.kept(uow).get(name)
+        if stored is None or not kind.kept(uow).remove(name):
             raise NotFound(f"no {kind.what} {name}", extra={kind.key: name})
+        what = (kind.kind, name, None)
+        record(uow, what, kind.document(stored[0]), None, Changed(by, now))
         uow.commit()
 
 
@@ -138,6 +167,7 @@ def put_location_costs(
     uow: UnitOfWork,
     now: datetime,
     version: int | None = None,
+    by: str = ORDINO,
 ) -> tuple[bool, dict[str, Any]]:
     """What a location spends to fulfil: per order, per unit, store labour, markdown."""
 
@@ -148,6 +178,9 @@ def put_location_costs(
             stored = uow.location_costs.get(location_id)
             refuse_changed(f"location {location_id}'s costs", stored and stored[1], version)
             created = uow.location_costs.put(location_id, costs, now)
+            before = None if stored is None else location_costs_document(stored[0])
+            what = (ConfigurationKind.LOCATION_COSTS, location_id, version_after(stored))
+            record(uow, what, before, location_costs_document(costs), Changed(by, now))
             uow.commit()
         return created, _costs_answer(location_id, costs, version_after(stored))
 

@@ -47,7 +47,6 @@ class PromiseQuery:
     postal_code: str | None = None
     channel: str | None = None
     view: str | None = None
-    channel_only: bool = False  # a channel's key: through its channel's view only
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,7 @@ def promise_network(
     held = picture.stock(uow, skus)
     known = {sku for sku, entry in held.items() if entry.known}
     refuse_unknown_skus([line.sku for line in query.lines], known, "the cart")
-    view = view_for(picture, uow, query.view, query.channel, query.channel_only)
+    view = view_for(picture, uow, query.view, query.channel)
     available: dict[str, dict[str, int]] = {}
     for sku, sellable in picture.sellable(uow, view, skus).items():
         for at in sellable:

@@ -1,6 +1,6 @@
-"""The record of configuration for admins: every change of a hold rule, availability
-view, order type, the self-service policy or a sourcing profile — who, when, and what
-differs, with the whole document before and after."""
+"""The record of configuration for admins: every change of each kind of configuration
+(`ConfigurationKind`) — who, when, and what differs, with the whole document before
+and after."""
 
 from __future__ import annotations
 

@@ -67,7 +67,7 @@ def _search(request: Request, form: dict[str, str], own: str | None) -> dict[str
         near = Near(None, form["country"].upper() or None, form["postal_code"])
     in_stock = bool(form["in_stock"])
     search = ProductSearch(
-        query, max(1, limit), form["view"] or None, None, near, in_stock, ReadScope(False, own)
+        query, max(1, limit), form["view"] or None, None, near, in_stock, ReadScope(own)
     )
     state = request.app.state
     return search_products(search, state.uow(), state.picture, state.clock())
