@@ -264,6 +264,21 @@ def test_the_reservation_itself_keeps_the_views_floor(uow: SqlUnitOfWork, clock:
     assert placed.status == 201
 
 
+def test_the_reservation_keeps_the_higher_of_safety_stock_and_the_views_floor(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    """ST-HAM: 4 on hand, a safety stock of 1 (the web view holds none back), 2 kept
+    for walk-ins: one unit to sell, not two."""
+    count_stock([Count("ST-HAM", "SKU-1", 4, 1)], None, a_source(clock), uow)
+
+    with pytest.raises(Conflict):
+        place_order(a_place_order(("SKU-1", 2), channel="web"), uow, IgnoresTheView(), clock())
+
+    placed = place_order(a_place_order(("SKU-1", 1), channel="web"), uow, IgnoresTheView(), clock())
+    assert placed.status == 201
+    assert stock_levels(uow.engine)[("ST-HAM", "SKU-1")] == (4, 1, 1)
+
+
 def test_a_store_that_does_not_ship_is_never_sourced_but_is_near(
     uow: SqlUnitOfWork, clock: Clock, item: Read
 ) -> None:

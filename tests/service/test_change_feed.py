@@ -11,6 +11,8 @@ from sqlalchemy import Engine, text
 
 from ordino.domain.changes import EVERYTHING, Change
 from ordino.domain.feeds import Count
+from ordino.domain.geo import Point, PostalCode
+from ordino.services.availability import put_postal_codes
 from ordino.services.inventory import count_stock
 from ordino.store.engine import make_engine
 from ordino.store.listen import SqlitePoller
@@ -47,6 +49,23 @@ def test_the_poller_hears_each_commit_of_another_process(
         Change(frozenset({"SKU-1"}), network=True),
         Change(frozenset({"SKU-1"})),
     ]
+
+
+def test_the_poller_hears_postal_codes_put_by_another_process(
+    engine: Engine, other_process: Engine
+) -> None:
+    """Postal codes are where "near me" is: a picture that never heard of new ones
+    would answer with the old points."""
+    heard: list[Change] = []
+    poller = SqlitePoller(engine, heard.append)
+    poller.poll()
+
+    put_postal_codes(
+        [PostalCode("DE", "20095", Point(53.55, 10.00), "Hamburg")], SqlUnitOfWork(other_process)
+    )
+    poller.poll()
+
+    assert heard == [Change(network=True)]
 
 
 def test_changes_deleted_before_they_were_seen_forget_everything(
