@@ -32,6 +32,11 @@ from ordino.domain.money import (
         ("1.234", "BHD", "1.234"),
         ("1", "BHD", "1.000"),
         ("0", "EUR", "0.00"),
+        # Zeros past the currency's decimals say nothing more: the amount is exact.
+        ("1.0000", "EUR", "1.00"),
+        ("12.340", "EUR", "12.34"),
+        ("1.00", "JPY", "1"),
+        ("1.2340", "BHD", "1.234"),
     ],
 )
 def test_an_amount_is_parsed_to_its_currency_precision(
