@@ -88,6 +88,32 @@ def test_a_card_is_authorised_then_captured_parcel_by_parcel(
     assert _money(order_of(api, order["id"])["payment"]) == ("closed", "179.70", "179.70", "0.00")
     types = [e["type"] for e in events_of(api, order["id"]) if e["type"].startswith("payment.")]
     assert types == ["payment.authorised", "payment.captured", "payment.captured"]
+    told = [
+        (e["data"]["by"], e["data"]["payment"])
+        for e in events_of(api, order["id"])
+        if e["type"].startswith("payment.")
+    ]
+    assert told == [
+        ("gateway", _told("authorised", "179.70", "0.00", "authorise", "179.70")),
+        ("gateway", _told("authorised", "179.70", "59.90", "capture", "59.90")),
+        ("gateway", _told("closed", "179.70", "179.70", "capture", "119.80")),
+    ]
+
+
+def _told(
+    status: str, authorised: str, captured: str, operation: str, amount: str
+) -> dict[str, str | None]:
+    """A payment event's account of the payment (nothing voided or refunded)."""
+    return {
+        "status": status,
+        "authorised": authorised,
+        "captured": captured,
+        "voided": "0.00",
+        "refunded": "0.00",
+        "message": None,
+        "operation": operation,
+        "amount": amount,
+    }
 
 
 def test_a_declined_card_holds_the_order_and_cancelling_from_the_hold_ends_it(
