@@ -29,6 +29,7 @@ from tests.service.support import rows
 APPROVES = "4242424242424242"
 DECLINES = "4000000000000002"
 LOSES_ANSWER = "4000000000003220"
+DECLINES_CAPTURES = "4000000000000341"
 
 
 @pytest.fixture
@@ -114,6 +115,26 @@ def _told(
         "operation": operation,
         "amount": amount,
     }
+
+
+def test_a_declined_capture_holds_the_shipped_order_for_someone_to_settle(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, DECLINES_CAPTURES, ("SKU-1", 1))
+    work(api, clock)
+    [fo] = order_of(api, order["id"])["fulfillments"]
+
+    _ship(api, fo["id"])
+    work(api, clock)
+
+    held = order_of(api, order["id"])
+    assert (held["status"], held["on_hold"]) == ("shipped", True)
+    assert [(h["rule"], h["reason"]) for h in held["holds"]] == [
+        ("payment", "capture declined: card declined")
+    ]
+    assert _money(held["payment"]) == ("authorised", "59.90", "0.00", "0.00")
+    [declined] = [e for e in events_of(api, order["id"]) if e["type"] == "payment.capture_declined"]
+    assert declined["data"]["payment"]["message"] == "capture declined: card declined"
 
 
 def test_a_declined_card_holds_the_order_and_cancelling_from_the_hold_ends_it(
