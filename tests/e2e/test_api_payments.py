@@ -175,6 +175,28 @@ def test_releasing_a_payment_hold_with_a_new_card_authorises_that_card(
     assert paid["holds"][0]["note"] == "new card by phone"
 
 
+def test_releasing_a_payment_hold_without_a_new_card_tries_the_same_card_again(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, DECLINES, ("SKU-1", 2))
+    work(api, clock)
+    [hold] = order_of(api, order["id"])["holds"]
+
+    path = f"/v1/orders/{order['id']}/holds/{hold['id']}/release"
+    response = api.post(path, json={"note": "the bank says yes now"})
+    assert response.status_code == 200, response.text
+    retrying = order_of(api, order["id"])["payment"]
+    work(api, clock)
+
+    again = order_of(api, order["id"])
+    assert (retrying["status"], retrying["message"]) == ("pending", None)
+    assert sorted((h["reason"], h["status"]) for h in again["holds"]) == [
+        ("payment declined: card declined", "active"),  # the same card, declined again
+        ("payment declined: card declined", "released"),
+    ]
+    assert _money(again["payment"]) == ("declined", "0.00", "0.00", "0.00")
+
+
 def test_a_new_card_is_refused_for_a_hold_that_is_not_the_payments(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
