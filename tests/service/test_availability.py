@@ -271,8 +271,10 @@ def test_the_reservation_keeps_the_higher_of_safety_stock_and_the_views_floor(
     for walk-ins: one unit to sell, not two."""
     count_stock([Count("ST-HAM", "SKU-1", 4, 1)], None, a_source(clock), uow)
 
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         place_order(a_place_order(("SKU-1", 2), channel="web"), uow, IgnoresTheView(), clock())
+
+    assert refused.value.extra == {"reason": "less is available than the plan took"}
 
     placed = place_order(a_place_order(("SKU-1", 1), channel="web"), uow, IgnoresTheView(), clock())
     assert placed.status == 201

@@ -16,10 +16,11 @@ from ordino.services.availability import put_postal_codes
 from ordino.services.inventory import count_stock
 from ordino.store.engine import make_engine
 from ordino.store.listen import SqlitePoller
+from ordino.store.tables import stock_changes
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_source
 from tests.conftest import Clock
-from tests.service.support import with_stock
+from tests.service.support import rows, with_stock
 
 
 @pytest.fixture
@@ -66,6 +67,12 @@ def test_the_poller_hears_postal_codes_put_by_another_process(
     poller.poll()
 
     assert heard == [Change(network=True)]
+    assert [
+        (r["kind"], r["sku"], r["down"], r["up"], r["location_id"])
+        for r in rows(engine, stock_changes)
+    ] == [
+        ("network", None, 0, True, None)  # of postal codes: no location
+    ]
 
 
 def test_changes_deleted_before_they_were_seen_forget_everything(

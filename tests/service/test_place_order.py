@@ -14,7 +14,15 @@ from ordino.engines.sourcing import RulesEngine, SourcingRequest
 from ordino.engines.sourcing_rules import Decision
 from ordino.errors import DuplicateOrder, FieldError, InsufficientStock, InvalidInput
 from ordino.services.orders import place_order
-from ordino.store.tables import allocations, order_lines, orders, outbox, positions, reservations
+from ordino.store.tables import (
+    allocations,
+    order_lines,
+    orders,
+    outbox,
+    positions,
+    reservations,
+    stock_changes,
+)
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import T0, Clock
@@ -221,6 +229,26 @@ def test_a_reservation_dates_the_position_by_the_orders_clock(
         ("SKU-1", placed_at),
         ("SKU-2", T0),  # untouched since its count
     }
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_an_order_records_how_far_each_skus_availability_may_have_fallen(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    """The stock signals skip SKUs still far above their thresholds by it."""
+    before = len(rows(uow.engine, stock_changes))
+    placed_at = clock.advance(minutes=1)
+
+    place_order(a_place_order(("SKU-1", 2), ("SKU-2", 1)), uow, RulesEngine(), placed_at)
+
+    recorded = [
+        (r["kind"], r["sku"], r["down"], r["up"], r["location_id"], r["changed_at"])
+        for r in rows(uow.engine, stock_changes)[before:]
+    ]
+    assert recorded == [
+        ("stock", "SKU-1", 2, False, None, placed_at),
+        ("stock", "SKU-2", 1, False, None, placed_at),
+    ]
 
 
 @pytest.mark.usefixtures("berlin_stock")
