@@ -70,7 +70,7 @@ def test_the_poller_hears_postal_codes_put_by_another_process(
     assert [
         (r["kind"], r["sku"], r["down"], r["up"], r["location_id"])
         for r in rows(engine, stock_changes)
-    ] == [
+    ][-1:] == [
         ("network", None, 0, True, None)  # of postal codes: no location
     ]
 
