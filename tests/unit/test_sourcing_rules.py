@@ -276,3 +276,39 @@ def test_every_alternative_is_a_plan_the_location_could_ship_alone(
         c = problem_of[at]
         assert c.available["A"] >= 2 and c.available["B"] >= 1
         assert c.orders_left != 0 and (c.units_left is None or c.units_left >= 3)
+
+
+def test_a_radius_keeps_the_sites_inside_it() -> None:
+    decision = decide(SourcingRequest(profile(WHOLE, radius_km=100.0), LINES, SITES, CARD))
+
+    assert {(e.location_id, e.rule) for e in decision.excluded} == {
+        ("DC-MUC", "radius"),
+        ("DC-VIE", "radius"),
+        ("ST-HAM", "radius"),
+    }
+    assert {a.location_id for a in decision.solution.assignments} == {"DC-BER"}
+
+
+def test_a_strategy_that_admits_no_site_is_traced_as_finding_nothing() -> None:
+    stores = Strategy("stores", location_types=frozenset({LocationType.STORE}))
+    sites = (a_site("DC-BER", {"A": 5, "B": 5}),)
+
+    decision = decide(SourcingRequest(profile(stores, WHOLE), LINES, sites, CARD))
+
+    assert [(t.strategy, t.candidates, t.filled, t.total) for t in decision.tried] == [
+        ("stores", 0, 0, None),
+        ("ship complete", 1, 3, D("5.00")),
+    ]
+
+
+def test_a_profile_that_cancels_before_trying_refuses_every_unit() -> None:
+    cancel = Strategy("cancel", kind=StrategyKind.CANCEL)
+
+    decision = decide(SourcingRequest(profile(cancel), LINES, SITES, CARD))
+
+    assert (decision.outcome, decision.waiting, decision.tried) == (
+        Outcome.REFUSED,
+        {1: 2, 2: 1},
+        (),
+    )
+    assert (decision.solution.assignments, decision.solution.method) == ((), "none")
