@@ -9,9 +9,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
+from ordino.domain.access import Role
 from ordino.domain.changes import EVERYTHING, Change
 from ordino.domain.feeds import Count
 from ordino.domain.geo import Point, PostalCode
+from ordino.services.access import issue_key, revoke_key
 from ordino.services.availability import put_postal_codes
 from ordino.services.inventory import count_stock
 from ordino.store.engine import make_engine
@@ -73,6 +75,22 @@ def test_the_poller_hears_postal_codes_put_by_another_process(
     ][-1:] == [
         ("network", None, 0, True, None)  # of postal codes: no location
     ]
+
+
+def test_the_poller_hears_a_key_revoked_by_another_process(
+    engine: Engine, other_process: Engine, clock: Clock
+) -> None:
+    """Every process's cache of keys must forget a revoked one (SQLite: by this row)."""
+    theirs = SqlUnitOfWork(other_process)
+    key = issue_key(Role.CHANNEL, "shop", theirs, clock())
+    heard: list[Change] = []
+    poller = SqlitePoller(engine, heard.append)
+    poller.poll()
+
+    revoke_key(key["id"], theirs, clock())
+    poller.poll()
+
+    assert heard == [Change(access=True)]
 
 
 def test_changes_deleted_before_they_were_seen_forget_everything(
