@@ -75,7 +75,7 @@ def postgres_engine() -> Iterator[Engine]:
 def _truncate(engine: Engine) -> None:
     names = ", ".join(table.name for table in metadata.sorted_tables)
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names}"))
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))  # sequences too
 
 
 @pytest.fixture(params=BACKENDS)

@@ -29,6 +29,7 @@ from tests.service.support import rows
 APPROVES = "4242424242424242"
 DECLINES = "4000000000000002"
 LOSES_ANSWER = "4000000000003220"
+DECLINES_CAPTURES = "4000000000000341"
 
 
 @pytest.fixture
@@ -88,6 +89,52 @@ def test_a_card_is_authorised_then_captured_parcel_by_parcel(
     assert _money(order_of(api, order["id"])["payment"]) == ("closed", "179.70", "179.70", "0.00")
     types = [e["type"] for e in events_of(api, order["id"]) if e["type"].startswith("payment.")]
     assert types == ["payment.authorised", "payment.captured", "payment.captured"]
+    told = [
+        (e["data"]["by"], e["data"]["payment"])
+        for e in events_of(api, order["id"])
+        if e["type"].startswith("payment.")
+    ]
+    assert told == [
+        ("gateway", _told("authorised", "179.70", "0.00", "authorise", "179.70")),
+        ("gateway", _told("authorised", "179.70", "59.90", "capture", "59.90")),
+        ("gateway", _told("closed", "179.70", "179.70", "capture", "119.80")),
+    ]
+
+
+def _told(
+    status: str, authorised: str, captured: str, operation: str, amount: str
+) -> dict[str, str | None]:
+    """A payment event's account of the payment (nothing voided or refunded)."""
+    return {
+        "status": status,
+        "authorised": authorised,
+        "captured": captured,
+        "voided": "0.00",
+        "refunded": "0.00",
+        "message": None,
+        "operation": operation,
+        "amount": amount,
+    }
+
+
+def test_a_declined_capture_holds_the_shipped_order_for_someone_to_settle(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, DECLINES_CAPTURES, ("SKU-1", 1))
+    work(api, clock)
+    [fo] = order_of(api, order["id"])["fulfillments"]
+
+    _ship(api, fo["id"])
+    work(api, clock)
+
+    held = order_of(api, order["id"])
+    assert (held["status"], held["on_hold"]) == ("shipped", True)
+    assert [(h["rule"], h["reason"]) for h in held["holds"]] == [
+        ("payment", "capture declined: card declined")
+    ]
+    assert _money(held["payment"]) == ("authorised", "59.90", "0.00", "0.00")
+    [declined] = [e for e in events_of(api, order["id"]) if e["type"] == "payment.capture_declined"]
+    assert declined["data"]["payment"]["message"] == "capture declined: card declined"
 
 
 def test_a_declined_card_holds_the_order_and_cancelling_from_the_hold_ends_it(
@@ -126,6 +173,28 @@ def test_releasing_a_payment_hold_with_a_new_card_authorises_that_card(
     assert (paid["status"], paid["on_hold"]) == ("released", False)
     assert _money(paid["payment"]) == ("authorised", "119.80", "0.00", "0.00")
     assert paid["holds"][0]["note"] == "new card by phone"
+
+
+def test_releasing_a_payment_hold_without_a_new_card_tries_the_same_card_again(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    order = _place(api, DECLINES, ("SKU-1", 2))
+    work(api, clock)
+    [hold] = order_of(api, order["id"])["holds"]
+
+    path = f"/v1/orders/{order['id']}/holds/{hold['id']}/release"
+    response = api.post(path, json={"note": "the bank says yes now"})
+    assert response.status_code == 200, response.text
+    retrying = order_of(api, order["id"])["payment"]
+    work(api, clock)
+
+    again = order_of(api, order["id"])
+    assert (retrying["status"], retrying["message"]) == ("pending", None)
+    assert sorted((h["reason"], h["status"]) for h in again["holds"]) == [
+        ("payment declined: card declined", "active"),  # the same card, declined again
+        ("payment declined: card declined", "released"),
+    ]
+    assert _money(again["payment"]) == ("declined", "0.00", "0.00", "0.00")
 
 
 def test_a_new_card_is_refused_for_a_hold_that_is_not_the_payments(

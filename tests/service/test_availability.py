@@ -247,11 +247,16 @@ def test_an_order_cannot_take_what_its_view_holds_back(uow: SqlUnitOfWork, clock
 
 
 class IgnoresTheView:
-    """A sourcing engine that takes from the store whatever the view says."""
+    """A sourcing engine that takes from one location (the store) whatever the view says."""
+
+    def __init__(self, location_id: str = "ST-HAM") -> None:
+        self.location_id = location_id
 
     def decide(self, request: SourcingRequest) -> Decision:
         line = request.lines[0]
-        taken = Solution((Assignment(line.line_no, "ST-HAM", line.quantity),), {}, None, "test")
+        taken = Solution(
+            (Assignment(line.line_no, self.location_id, line.quantity),), {}, None, "test"
+        )
         return Decision("test", 1, Outcome.SOURCED, "whatever", taken, (), ())
 
 
@@ -262,6 +267,37 @@ def test_the_reservation_itself_keeps_the_views_floor(uow: SqlUnitOfWork, clock:
     assert stock_levels(uow.engine)[("ST-HAM", "SKU-1")] == (3, 0, 0)
     placed = place_order(a_place_order(("SKU-1", 1), channel="web"), uow, IgnoresTheView(), clock())
     assert placed.status == 201
+
+
+def test_the_reservation_keeps_the_higher_of_safety_stock_and_the_views_floor(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    """ST-HAM: 4 on hand, a safety stock of 1 (the web view holds none back), 2 kept
+    for walk-ins: one unit to sell, not two."""
+    count_stock([Count("ST-HAM", "SKU-1", 4, 1)], None, a_source(clock), uow)
+
+    with pytest.raises(Conflict) as refused:
+        place_order(a_place_order(("SKU-1", 2), channel="web"), uow, IgnoresTheView(), clock())
+
+    assert refused.value.extra == {"reason": "less is available than the plan took"}
+
+    placed = place_order(a_place_order(("SKU-1", 1), channel="web"), uow, IgnoresTheView(), clock())
+    assert placed.status == 201
+    assert stock_levels(uow.engine)[("ST-HAM", "SKU-1")] == (4, 1, 1)
+
+
+def test_the_reservation_keeps_the_views_safety_stock_above_the_positions(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    """The marketplace holds back 20 % of DC-BER's 10 (no safety stock of its own)."""
+    from_berlin = IgnoresTheView("DC-BER")
+
+    with pytest.raises(Conflict):
+        place_order(a_place_order(("SKU-1", 9), channel="amazon"), uow, from_berlin, clock())
+
+    placed = place_order(a_place_order(("SKU-1", 8), channel="amazon"), uow, from_berlin, clock())
+    assert placed.status == 201
+    assert stock_levels(uow.engine)[("DC-BER", "SKU-1")] == (10, 8, 0)
 
 
 def test_a_store_that_does_not_ship_is_never_sourced_but_is_near(

@@ -9,15 +9,20 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
+from ordino.domain.access import Role
 from ordino.domain.changes import EVERYTHING, Change
 from ordino.domain.feeds import Count
+from ordino.domain.geo import Point, PostalCode
+from ordino.services.access import issue_key, revoke_key
+from ordino.services.availability import put_postal_codes
 from ordino.services.inventory import count_stock
 from ordino.store.engine import make_engine
 from ordino.store.listen import SqlitePoller
+from ordino.store.tables import stock_changes
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_source
 from tests.conftest import Clock
-from tests.service.support import with_stock
+from tests.service.support import rows, with_stock
 
 
 @pytest.fixture
@@ -47,6 +52,45 @@ def test_the_poller_hears_each_commit_of_another_process(
         Change(frozenset({"SKU-1"}), network=True, products=frozenset({"SKU-1"})),
         Change(frozenset({"SKU-1"})),  # its stock: the product is as it was
     ]
+
+
+def test_the_poller_hears_postal_codes_put_by_another_process(
+    engine: Engine, other_process: Engine
+) -> None:
+    """Postal codes are where "near me" is: a picture that never heard of new ones
+    would answer with the old points."""
+    heard: list[Change] = []
+    poller = SqlitePoller(engine, heard.append)
+    poller.poll()
+
+    put_postal_codes(
+        [PostalCode("DE", "20095", Point(53.55, 10.00), "Hamburg")], SqlUnitOfWork(other_process)
+    )
+    poller.poll()
+
+    assert heard == [Change(network=True)]
+    assert [
+        (r["kind"], r["sku"], r["down"], r["up"], r["location_id"])
+        for r in rows(engine, stock_changes)
+    ][-1:] == [
+        ("network", None, 0, True, None)  # of postal codes: no location
+    ]
+
+
+def test_the_poller_hears_a_key_revoked_by_another_process(
+    engine: Engine, other_process: Engine, clock: Clock
+) -> None:
+    """Every process's cache of keys must forget a revoked one (SQLite: by this row)."""
+    theirs = SqlUnitOfWork(other_process)
+    key = issue_key(Role.CHANNEL, "shop", theirs, clock())
+    heard: list[Change] = []
+    poller = SqlitePoller(engine, heard.append)
+    poller.poll()
+
+    revoke_key(key["id"], theirs, clock())
+    poller.poll()
+
+    assert heard == [Change(access=True)]
 
 
 def test_changes_deleted_before_they_were_seen_forget_everything(

@@ -3,8 +3,14 @@ stock: it succeeds elsewhere or is refused, and never oversells."""
 
 from __future__ import annotations
 
-import pytest
+import threading
+import time
+from typing import Any
 
+import pytest
+from sqlalchemy import Engine, text
+
+from ordino.engines.sourcing import RulesEngine
 from ordino.errors import Conflict, InsufficientStock
 from ordino.services.orders import place_order
 from ordino.store.tables import reservations
@@ -104,3 +110,46 @@ def test_losing_every_race_gives_up_without_writing(uow: SqlUnitOfWork, clock: C
     assert engine.calls == 8
     assert counts(uow.engine) == NONE_WRITTEN
     assert stock_levels(uow.engine) == {("ST-HAM", "SKU-1"): (3, 0, 0)}
+
+
+def _waits_for_a_lock(engine: Engine) -> None:
+    with engine.connect() as connection:
+        for _ in range(200):
+            waiting = connection.scalar(
+                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            )
+            if waiting:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the order never waited for the lock")
+
+
+def test_a_deadlock_while_reserving_is_a_lost_race_and_retried(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    """Another transaction holds SKU-2 while the order, holding SKU-1 by then, waits
+    for it; then wants SKU-1: PostgreSQL ends the order's attempt, which tries again."""
+    if uow.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite writers queue; they cannot deadlock")
+    with_stock(uow, clock(), {("DC-BER", "SKU-1"): 10, ("DC-BER", "SKU-2"): 10})
+    placed: dict[str, Any] = {}
+    order = a_place_order(("SKU-1", 1), ("SKU-2", 1))
+
+    def place() -> None:
+        placed["answer"] = place_order(order, uow, RulesEngine(), clock())
+
+    with uow.engine.connect() as other:
+        other.execute(text("SET LOCAL deadlock_timeout = '10s'"))  # the order's side notices
+        other.execute(text("SELECT 1 FROM positions WHERE sku = 'SKU-2' FOR UPDATE"))
+        placing = threading.Thread(target=place)
+        placing.start()
+        _waits_for_a_lock(uow.engine)
+        other.execute(text("SELECT 1 FROM positions WHERE sku = 'SKU-1' FOR UPDATE"))
+        other.rollback()
+    placing.join(timeout=30)
+
+    assert placed["answer"].status == 201
+    assert stock_levels(uow.engine) == {
+        ("DC-BER", "SKU-1"): (10, 1, 0),
+        ("DC-BER", "SKU-2"): (10, 1, 0),
+    }

@@ -14,10 +14,18 @@ from ordino.engines.sourcing import RulesEngine, SourcingRequest
 from ordino.engines.sourcing_rules import Decision
 from ordino.errors import DuplicateOrder, FieldError, InsufficientStock, InvalidInput
 from ordino.services.orders import place_order
-from ordino.store.tables import allocations, order_lines, orders, outbox, reservations
+from ordino.store.tables import (
+    allocations,
+    order_lines,
+    orders,
+    outbox,
+    positions,
+    reservations,
+    stock_changes,
+)
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
-from tests.conftest import Clock
+from tests.conftest import T0, Clock
 from tests.service.support import ORDER_TABLES, counts, rows, stock_levels, with_stock
 
 NONE_WRITTEN = {table.name: 0 for table in ORDER_TABLES}
@@ -196,6 +204,60 @@ def watcher(database_url: str) -> Iterator[Engine]:
     engine = create_engine(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_two_lines_of_one_sku_at_one_location_reserve_both(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    place_order(a_place_order(("SKU-1", 2), ("SKU-1", 3)), uow, RulesEngine(), clock())
+
+    assert stock_levels(uow.engine)[("DC-BER", "SKU-1")] == (10, 5, 0)
+    with pytest.raises(InsufficientStock):  # 5 left, not 8
+        place_order(a_place_order(("SKU-1", 6), external_id="W-2"), uow, RulesEngine(), clock())
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_a_reservation_dates_the_position_by_the_orders_clock(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    placed_at = clock.advance(hours=1)
+
+    place_order(a_place_order(("SKU-1", 2)), uow, RulesEngine(), placed_at)
+
+    assert {(row["sku"], row["updated_at"]) for row in rows(uow.engine, positions)} == {
+        ("SKU-1", placed_at),
+        ("SKU-2", T0),  # untouched since its count
+    }
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_an_order_records_how_far_each_skus_availability_may_have_fallen(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    """The stock signals skip SKUs still far above their thresholds by it."""
+    before = len(rows(uow.engine, stock_changes))
+    placed_at = clock.advance(minutes=1)
+
+    place_order(a_place_order(("SKU-1", 2), ("SKU-2", 1)), uow, RulesEngine(), placed_at)
+
+    recorded = [
+        (r["kind"], r["sku"], r["down"], r["up"], r["location_id"], r["changed_at"])
+        for r in rows(uow.engine, stock_changes)[before:]
+    ]
+    assert recorded == [
+        ("stock", "SKU-1", 2, False, None, placed_at),
+        ("stock", "SKU-2", 1, False, None, placed_at),
+    ]
+
+
+@pytest.mark.usefixtures("berlin_stock")
+def test_events_are_numbered_from_one_without_gaps(uow: SqlUnitOfWork, clock: Clock) -> None:
+    """Relays and feeds read events past the last number they saw."""
+    for n in range(1, 4):
+        place_order(a_place_order(("SKU-1", 1), external_id=f"W-{n}"), uow, RulesEngine(), clock())
+
+    assert sorted(row["seq"] for row in rows(uow.engine, outbox)) == [1, 2, 3]
 
 
 @pytest.mark.usefixtures("berlin_stock")

@@ -32,6 +32,11 @@ from ordino.domain.money import (
         ("1.234", "BHD", "1.234"),
         ("1", "BHD", "1.000"),
         ("0", "EUR", "0.00"),
+        # Zeros past the currency's decimals say nothing more: the amount is exact.
+        ("1.0000", "EUR", "1.00"),
+        ("12.340", "EUR", "12.34"),
+        ("1.00", "JPY", "1"),
+        ("1.2340", "BHD", "1.234"),
     ],
 )
 def test_an_amount_is_parsed_to_its_currency_precision(
@@ -59,8 +64,19 @@ def test_more_fraction_digits_than_the_currency_has_are_refused(text: str, curre
 
 @pytest.mark.parametrize("text", ["-1", "-0.01", "-100"])
 def test_negative_amounts_are_refused(text: str) -> None:
-    with pytest.raises(BadAmount, match="non-negative"):
+    with pytest.raises(BadAmount, match=r"^must be a finite, non-negative decimal$"):
         parse_amount(text, "EUR")
+
+
+@pytest.mark.parametrize(
+    ("currency", "limit"),
+    [("EUR", "10000000000000000"), ("JPY", "1000000000000000000"), ("BHD", "1000000000000000")],
+)
+def test_too_large_says_the_limit_in_the_currency(currency: str, limit: str) -> None:
+    with pytest.raises(BadAmount) as refused:
+        parse_amount(limit, currency)
+
+    assert str(refused.value) == f"too large: must be below {limit} {currency}"
 
 
 def test_negative_zero_is_plain_zero() -> None:

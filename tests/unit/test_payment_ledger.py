@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ordino.domain.payment_ledger import (
+    PaymentDiscrepancy,
     discrepancies,
     given_up,
     next_authorisation,
@@ -336,3 +337,52 @@ def test_money_held_for_no_payment_and_an_old_unanswered_call_are_reported() -> 
     ]
     assert [d.subject for d in later] == ["F-1:capture:1", "A-0"]
     assert [d.subject for d in expired] == ["F-1:capture:1"]
+
+
+def test_the_gateway_disagreeing_on_any_amount_is_told_by_name() -> None:
+    ops = [an_op(AUTHORISE, "100.00"), an_op(CAPTURE, "40.00"), an_op(REFUND, "10.00")]
+    theirs = _at_gateway(authorised=D("90.00"), refunded=D("5.00"), voided=True)
+
+    found = discrepancies(summed(a_payment(), ops), ops, {"A-1": theirs}, T0)
+
+    assert [(d.order_id, d.subject, d.problem) for d in found] == [
+        ("O-1", "A-1", "authorised: Ordino 100.00, gateway 90.00"),
+        ("O-1", "A-1", "refunded: Ordino 10.00, gateway 5.00"),
+        ("O-1", "A-1", "voided: Ordino False, gateway True"),
+    ]
+
+
+def test_an_unanswered_call_is_reported_on_its_order() -> None:
+    ops = [an_op(AUTHORISE, "100.00"), an_op(CAPTURE, "40.00", outcome=None, key="F-1:capture:1")]
+
+    [found] = discrepancies(a_payment(), ops, {"A-1": _at_gateway(captured=D(0))}, WEEK)
+
+    assert found == PaymentDiscrepancy(
+        "O-1", "F-1:capture:1", "capture unanswered since 2026-11-02 09:00:00+00:00"
+    )
+
+
+def test_yen_are_told_and_refunded_in_whole_yen() -> None:
+    ops = [an_op(AUTHORISE, "5000"), an_op(CAPTURE, "3000")]
+    payment = a_payment(currency="JPY", amount=D(5000), authorised=D(5000), captured=D(3500))
+
+    [found] = discrepancies(
+        payment, ops, {"A-1": _at_gateway(authorised=D(5000), captured=D(3000))}, T0
+    )
+    with pytest.raises(OverRefund) as refused:
+        refund_parts("JPY", ops, D(3001))
+
+    assert found.problem == "captured: the payment says 3500, its operations 3000"
+    assert refused.value.extra == {"field": "amount", "refundable": "3000"}
+
+
+def test_a_payment_not_authorised_plans_no_capture() -> None:
+    for status in (PaymentStatus.DECLINED, PaymentStatus.CLOSED):
+        assert next_capture(a_payment(status=status), [], "F-1", D("10.00"), T0) is None
+
+
+def test_an_authorisation_stops_holding_money_the_moment_it_expires() -> None:
+    ops = [an_op(AUTHORISE, "100.00", "A-0"), an_op(AUTHORISE, "100.00")]
+
+    assert to_void(a_payment(), ops, WEEK - timedelta(microseconds=1), settling=False) == ["A-0"]
+    assert to_void(a_payment(), ops, WEEK, settling=False) == []

@@ -112,6 +112,8 @@ def test_the_least_recently_used_skus_go_beyond_the_bound() -> None:
         Change(frozenset({"SKU-1", "SKU-2"}), network=True),
         Change(views=True),
         Change(frozenset({"SKU-1"}), products=frozenset({"SKU-1"})),
+        Change(access=True),  # a key revoked: every process's cache of keys forgets it
+        Change(frozenset({"SKU-1"}), access=True),
         Change(frozenset({f"SKU-{n:06d}" for n in range(2000)})),  # too long: everything
     ],
 )
@@ -119,3 +121,8 @@ def test_a_change_survives_its_trip_through_notify(change: Change) -> None:
     heard = change_of(notice(change))
 
     assert heard == (change if len(change.skus) < 1000 else EVERYTHING)
+
+
+def test_a_commit_that_changed_nothing_a_picture_holds_notifies_no_one() -> None:
+    # Any payload would do harm: one a listener cannot read makes it forget everything.
+    assert notice(Change()) == ""

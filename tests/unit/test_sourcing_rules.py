@@ -182,3 +182,133 @@ def test_a_profile_naming_the_order_type_wins_over_one_for_every_type() -> None:
     assert applying(profiles, "web", "ship_to_home", "express").name == "a-express"
     assert applying(profiles, "web", "ship_to_home").name == "web"
     assert applying(profiles, "app", "ship_from_store").name == "built-in"
+
+
+def test_a_location_holding_just_what_it_must_keep_offers_nothing() -> None:
+    lone = (a_site("DC-BER", {"A": 3, "B": 1}),)
+    keep_one = profile(SPLIT, min_stock_left=1)
+
+    two = decide(SourcingRequest(keep_one, (SourcingLine(1, "A", 2),), lone, CARD))
+    three = decide(SourcingRequest(keep_one, (SourcingLine(1, "A", 3),), lone, CARD))
+    b = decide(SourcingRequest(keep_one, (SourcingLine(1, "B", 1),), lone, CARD))
+
+    assert (two.outcome, two.waiting) == (Outcome.SOURCED, {})
+    assert (three.outcome, three.waiting) == (Outcome.REFUSED, {1: 1})  # two of three
+    assert (b.outcome, b.waiting) == (Outcome.REFUSED, {1: 1})
+
+
+def test_the_trace_tells_each_strategy_tried_with_what_it_found() -> None:
+    sites = (a_site("DC-BER", {"A": 2}), a_site("DC-MUC", {"B": 1}, point=MUNICH))
+
+    decision = decide(SourcingRequest(profile(WHOLE, SPLIT), LINES, sites, CARD))
+
+    assert [(t.strategy, t.candidates, t.filled, t.total) for t in decision.tried] == [
+        ("ship complete", 2, 2, D("5.00")),  # line 1 from DC-BER alone
+        ("split", 2, 3, D("10.00")),  # two parcels
+    ]
+    assert decision.tried[-1].method == decision.solution.method
+
+
+def test_cancel_refuses_with_the_best_partial_plan_an_earlier_strategy_found() -> None:
+    """What could be had is part of the answer: the shortfall is the rest."""
+    sites = (a_site("DC-BER", {"A": 1, "B": 1}),)
+    cancel = Strategy("cancel", kind=StrategyKind.CANCEL)
+
+    decision = decide(SourcingRequest(profile(WHOLE, SPLIT, cancel), LINES, sites, CARD))
+
+    assert (decision.outcome, decision.strategy, decision.waiting) == (
+        Outcome.REFUSED,
+        "cancel",
+        {1: 1},
+    )
+    assert {(a.line_no, a.location_id, a.quantity) for a in decision.solution.assignments} == {
+        (1, "DC-BER", 1),
+        (2, "DC-BER", 1),
+    }
+
+
+def test_a_location_with_no_capacity_left_is_no_alternative() -> None:
+    full_in_munich = (
+        a_site("DC-BER", {"A": 5, "B": 5}),
+        a_site("DC-MUC", {"A": 5, "B": 5}, point=MUNICH, orders_left=0),
+        a_site("DC-VIE", {"A": 5, "B": 5}, point=VIENNA, country="AT"),
+    )
+    costs = {"DC-BER": LocationCosts(per_order=D(1))}
+
+    decision = decide(SourcingRequest(profile(WHOLE), LINES, full_in_munich, CARD, costs))
+
+    assert {a.location_id for a in decision.solution.assignments} == {"DC-VIE"}
+    assert [(a.location_ids, a.total) for a in decision.alternatives] == [(("DC-BER",), D("6.00"))]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),  # A
+            st.integers(0, 2),  # B
+            st.sampled_from([None, 0, 1]),  # orders left
+            st.sampled_from([None, 0, 2, 3]),  # units left
+        ),
+        min_size=4,
+        max_size=4,
+    )
+)
+def test_every_alternative_is_a_plan_the_location_could_ship_alone(
+    capacities: list[tuple[int, int, int | None, int | None]],
+) -> None:
+    sites = tuple(
+        a_site(
+            site.location.id,
+            {"A": a, "B": b},
+            site.location.point,
+            site.location.address.country,
+            orders_left=orders,
+            units_left=units,
+        )
+        for site, (a, b, orders, units) in zip(SITES, capacities, strict=True)
+    )
+    problem_of = {s.location.id: s.candidate for s in sites}
+
+    decision = decide(SourcingRequest(profile(WHOLE), LINES, sites, CARD))
+
+    for alternative in decision.alternatives:
+        (at,) = alternative.location_ids
+        c = problem_of[at]
+        assert c.available["A"] >= 2 and c.available["B"] >= 1
+        assert c.orders_left != 0 and (c.units_left is None or c.units_left >= 3)
+
+
+def test_a_radius_keeps_the_sites_inside_it() -> None:
+    decision = decide(SourcingRequest(profile(WHOLE, radius_km=100.0), LINES, SITES, CARD))
+
+    assert {(e.location_id, e.rule) for e in decision.excluded} == {
+        ("DC-MUC", "radius"),
+        ("DC-VIE", "radius"),
+        ("ST-HAM", "radius"),
+    }
+    assert {a.location_id for a in decision.solution.assignments} == {"DC-BER"}
+
+
+def test_a_strategy_that_admits_no_site_is_traced_as_finding_nothing() -> None:
+    stores = Strategy("stores", location_types=frozenset({LocationType.STORE}))
+    sites = (a_site("DC-BER", {"A": 5, "B": 5}),)
+
+    decision = decide(SourcingRequest(profile(stores, WHOLE), LINES, sites, CARD))
+
+    assert [(t.strategy, t.candidates, t.filled, t.total) for t in decision.tried] == [
+        ("stores", 0, 0, None),
+        ("ship complete", 1, 3, D("5.00")),
+    ]
+
+
+def test_a_profile_that_cancels_before_trying_refuses_every_unit() -> None:
+    cancel = Strategy("cancel", kind=StrategyKind.CANCEL)
+
+    decision = decide(SourcingRequest(profile(cancel), LINES, SITES, CARD))
+
+    assert (decision.outcome, decision.waiting, decision.tried) == (
+        Outcome.REFUSED,
+        {1: 2, 2: 1},
+        (),
+    )
+    assert (decision.solution.assignments, decision.solution.method) == ((), "none")

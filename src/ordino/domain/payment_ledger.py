@@ -20,6 +20,7 @@ Invariants:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -120,14 +121,21 @@ def summed(payment: Payment, ops: list[PaymentOperation]) -> Payment:
     others = [h for reference, h in books.items() if reference != payment.authorisation]
     totals = replace(
         payment,
-        authorised=own.authorised + sum((h.captured + h.voided for h in others), ZERO),
-        captured=sum((h.captured for h in books.values()), ZERO),
-        voided=sum((h.voided for h in books.values()), ZERO),
-        refunded=sum((h.refunded for h in books.values()), ZERO),
+        authorised=_sum(
+            [own.authorised, *(h.captured + h.voided for h in others)], payment.currency
+        ),
+        captured=_sum((h.captured for h in books.values()), payment.currency),
+        voided=_sum((h.voided for h in books.values()), payment.currency),
+        refunded=_sum((h.refunded for h in books.values()), payment.currency),
     )
     if totals.status is PaymentStatus.AUTHORISED and totals.open <= 0:
         return replace(totals, status=PaymentStatus.CLOSED)
     return totals
+
+
+def _sum(amounts: Iterable[Decimal], currency: str) -> Decimal:
+    # In the currency's digits ("0.00", not "0"): as the payment tells them in its events.
+    return quantize(sum(amounts, ZERO), currency)
 
 
 def to_void(

@@ -22,7 +22,7 @@ class OrderStatus(StrEnum):
 
 
 class LineStatus(StrEnum):
-    """Derived from the line's counters (`LineCounts.status`), never set."""
+    """Derived from the line's counters (`line_status`), never set."""
 
     ALLOCATED = "allocated"
     BACKORDERED = "backordered"
@@ -60,16 +60,22 @@ class LineCounts:
 
     @property
     def status(self) -> LineStatus:
-        live, done = self.live, self.delivered + self.picked_up
-        if live == 0:
-            return LineStatus.CANCELLED
-        if done:
-            return LineStatus.FULFILLED if done >= live else LineStatus.PARTIALLY_FULFILLED
-        if self.out:
-            return LineStatus.SHIPPED if self.out >= live else LineStatus.PARTIALLY_SHIPPED
-        if self.backordered:
-            return LineStatus.BACKORDERED
-        return LineStatus.RELEASED if self.released == self.allocated else LineStatus.ALLOCATED
+        return line_status(self)
+
+
+def line_status(counts: LineCounts) -> LineStatus:
+    """The furthest every live unit got (fulfilled, shipped: all of them, else
+    partially), else backordered if any waits, released if every allocated unit is."""
+    live, done = counts.live, counts.delivered + counts.picked_up
+    if live == 0:
+        return LineStatus.CANCELLED
+    if done:
+        return LineStatus.FULFILLED if done >= live else LineStatus.PARTIALLY_FULFILLED
+    if counts.out:
+        return LineStatus.SHIPPED if counts.out >= live else LineStatus.PARTIALLY_SHIPPED
+    if counts.backordered:
+        return LineStatus.BACKORDERED
+    return LineStatus.RELEASED if counts.released == counts.allocated else LineStatus.ALLOCATED
 
 
 _FURTHEST: tuple[tuple[LineStatus, OrderStatus, OrderStatus], ...] = (

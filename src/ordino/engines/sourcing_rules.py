@@ -25,7 +25,6 @@ from ordino.engines.optimiser import (
     SourcingProblem,
     better,
     evaluate,
-    feasible,
 )
 
 
@@ -160,14 +159,15 @@ ALTERNATIVES = 3  # single-location plans an explanation shows beside the chosen
 
 def _alternatives(problem: SourcingProblem, chosen: Solution) -> tuple[Alternative, ...]:
     """The cheapest plans from one location, other than the chosen one: what the
-    choice is measured against (the optimiser ranked them; priced here in decimals)."""
+    choice is measured against (the optimiser ranked them, each a location that ships
+    everything alone within its capacity; priced here in decimals)."""
     taken = {a.location_id for a in chosen.assignments}
     found = []
     for at in chosen.runners_up:
         if {at} == taken:
             continue
         plan = [Assignment(line.line_no, at, line.quantity) for line in problem.lines]
-        priced = evaluate(problem, plan) if feasible(problem, plan) else None
+        priced = evaluate(problem, plan)
         if priced is not None:
             found.append(Alternative((at,), priced.total))
     return tuple(sorted(found, key=lambda a: (a.total, a.location_ids))[:ALTERNATIVES])
