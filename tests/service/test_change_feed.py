@@ -13,7 +13,7 @@ from ordino.domain.access import Role
 from ordino.domain.changes import EVERYTHING, Change
 from ordino.domain.feeds import Count
 from ordino.domain.geo import Point, PostalCode
-from ordino.services.access import issue_key, revoke_key
+from ordino.services.access import NewKey, issue_key, revoke_key
 from ordino.services.availability import put_postal_codes
 from ordino.services.inventory import count_stock
 from ordino.store.engine import make_engine
@@ -82,12 +82,12 @@ def test_the_poller_hears_a_key_revoked_by_another_process(
 ) -> None:
     """Every process's cache of keys must forget a revoked one (SQLite: by this row)."""
     theirs = SqlUnitOfWork(other_process)
-    key = issue_key(Role.CHANNEL, "shop", theirs, clock())
+    key = issue_key(NewKey(Role.CHANNEL, "shop"), theirs, clock(), "test")
     heard: list[Change] = []
     poller = SqlitePoller(engine, heard.append)
     poller.poll()
 
-    revoke_key(key["id"], theirs, clock())
+    revoke_key(key["id"], theirs, clock(), "test")
     poller.poll()
 
     assert heard == [Change(access=True)]
