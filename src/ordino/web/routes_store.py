@@ -1,8 +1,9 @@
 """The store associate's view, made for a phone: the store's fulfilment queue (to
-accept, to pick, to hand over or ship, ready for pickup; late ones marked) and the
-steps they take on it: accept, reject with a reason, picked, ready for pickup,
-handed over (only with the customer's pickup code), shipped. Each goes through the
-fulfilment services, as the API's calls do."""
+accept, to pick, to hand over or ship, parcels arriving from a warehouse, ready for
+pickup; late ones marked; each only where its next step is this location's word) and
+the steps they take on it: accept, reject with a reason, picked, ready for pickup (a
+parcel that arrived too), handed over (only with the customer's pickup code),
+shipped. Each goes through the fulfilment services, as the API's calls do."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ SECTIONS = (
     ("to_accept", (FulfillmentStatus.RELEASED,)),
     ("to_pick", (FulfillmentStatus.ACCEPTED,)),
     ("to_finish", (FulfillmentStatus.PICKED, FulfillmentStatus.PACKED)),
+    ("arriving", (FulfillmentStatus.SHIPPED,)),  # shipped here from elsewhere, to collect
     ("ready", (FulfillmentStatus.READY,)),
 )
 Step = Callable[[str, Any, Source, Principal, Request], dict[str, Any]]
@@ -69,7 +71,9 @@ def _queue(
         if b["location_id"] == location_id
     }
     sections = {
-        name: fulfillment.location_queue(location_id, statuses, 100, uow(), who.orders)
+        name: fulfillment.location_queue(
+            location_id, statuses, 100, uow(), who.orders, work_only=True
+        )
         for name, statuses in SECTIONS
     }
     context = {
