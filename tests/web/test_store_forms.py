@@ -302,3 +302,28 @@ def _fulfillment_of(client: TestClient, to_store: dict[str, Any]) -> dict[str, A
     order = _order(client, to_store["order_id"])
     [found] = [f for f in order["fulfillments"] if f["id"] == to_store["id"]]
     return dict(found)
+
+
+def test_a_parcel_not_collected_is_asked_to_be_confirmed_and_only_then_cancelled(
+    console: TestClient, to_store: dict[str, Any]
+) -> None:
+    _sign_in(console, username="sam", password=PASSWORD)
+    csrf = _csrf(console, "/console/store")
+    base = f"/console/store/fulfillments/{to_store['id']}"
+    assert console.post(f"{base}/ready", data={"csrf": csrf}).status_code == 200
+    ready = _section(console.get("/console/store").text, "ready")
+    assert f'action="{base}/not-collected"' in ready
+
+    asked = console.post(f"{base}/not-collected", data={"csrf": csrf})
+
+    assert asked.status_code == 200
+    assert "Not collected: W-2001?" in asked.text
+    assert 'name="confirmed" value="1"' in asked.text
+    assert _fulfillment_of(console, to_store)["status"] == "ready"
+
+    done = console.post(f"{base}/not-collected", data={"csrf": csrf, "confirmed": "1"})
+
+    assert done.status_code == 200 and "Done." in done.text
+    assert "Ready for pickup (0)" in done.text
+    assert _fulfillment_of(console, to_store)["status"] == "not_collected"
+    assert _order(console, to_store["order_id"])["status"] == "cancelled"
