@@ -169,7 +169,7 @@ def test_a_parcel_shipped_to_a_german_store_arrives_and_is_handed_over_with_the_
     expect(arriving).to_contain_text("Versandt 02.11.2026")
     assert overflow(page) == 0  # a 390 px phone scrolls down, never sideways
     document(page, "console-store-arriving-de")
-    arriving.get_by_role("button", name="Angekommen – bereit zur Abholung").click()
+    arriving.get_by_role("button", name="Angekommen \N{EN DASH} bereit zur Abholung").click()
 
     expect(page.get_by_role("status")).to_have_text("Erledigt.")
     expect(page.get_by_role("region", name="Unterwegs zu uns (0)")).to_be_visible()

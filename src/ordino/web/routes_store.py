@@ -3,7 +3,8 @@ accept, to pick, to hand over or ship, parcels arriving from a warehouse, ready 
 pickup; late ones marked; each only where its next step is this location's word) and
 the steps they take on it: accept, reject with a reason, picked, ready for pickup (a
 parcel that arrived too), handed over (only with the customer's pickup code), not
-collected (asked first, as a rejection is), shipped. Each goes through the fulfilment services, as the API's calls do."""
+collected (asked first, as a rejection is), shipped. Each goes through the
+fulfilment services, as the API's calls do."""
 
 from __future__ import annotations
 
