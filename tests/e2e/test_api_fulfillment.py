@@ -348,3 +348,28 @@ def test_each_location_takes_only_its_own_steps_of_a_parcel_shipped_to_a_store(
     assert by_the_source == [403, 403]
     assert after_source == "shipped"
     assert step("ST-HAM", "ready") == 200
+
+
+def test_a_parcel_shipped_to_a_store_is_in_the_stores_queue_not_the_warehouses(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """Once it left the warehouse, only the store has a word to say on it: that it
+    arrived (the queue lists it shipped), then that it was collected or not."""
+    order = place(api, ("SKU-1", 1), promise={"option_id": "pickup:ST-HAM"})
+    work(api, clock)
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    _post(api, fo["id"], "reject", reason="damaged")
+    work(api, clock)
+    _, parcel = order_of(api, order["id"])["fulfillments"]
+    _post(api, parcel["id"], "shipped", carrier="dhl", tracking_number="TO-HAM")
+
+    def queue(location_id: str, *statuses: str) -> list[str]:
+        params = [("location_id", location_id)] + [("status", s) for s in statuses]
+        items = api.get("/v1/fulfillments", params=params).json()["items"]
+        return [item["id"] for item in items]
+
+    assert queue("ST-HAM", "shipped") == [parcel["id"]]
+    assert queue(parcel["location_id"], "shipped") == []
+    _post(api, parcel["id"], "ready")
+    assert queue("ST-HAM") == [parcel["id"]]
+    assert queue(parcel["location_id"]) == []

@@ -146,6 +146,27 @@ class Fulfillment:
         return self.method is Method.SHIP_TO_STORE and self.status in (S.SHIPPED, S.READY)
 
     @property
+    def waits_on(self) -> str | None:
+        """The location whose word it waits for: the store's once a parcel shipped to
+        it is on its way (to say it arrived) or waits there for the customer; before
+        it leaves, the location holding it; else nobody's (a carrier brings it to the
+        customer, or it is over)."""
+        if self.status is S.READY or self.awaits_collection:
+            return self.store_id or self.location_id
+        if self.status in _STOCK_HELD:
+            return self.location_id
+        return None
+
+    def in_queue_of(self, location_id: str) -> bool:
+        """It is this location's work, or (once nobody's) it went through it: a
+        warehouse is never shown as its work a parcel the store is to say arrived or
+        to hand over (the store is, and only it may)."""
+        waiting = self.waits_on
+        if waiting is not None:
+            return waiting == location_id
+        return location_id in (self.location_id, self.store_id)
+
+    @property
     def done(self) -> bool:
         """The customer has its units."""
         return self.status in _DONE_STATES

@@ -253,11 +253,15 @@ def location_queue(
     limit: int,
     uow: UnitOfWork,
     scope: OrderScope = EVERY_ORDER,
+    *,
+    work_only: bool = False,
 ) -> list[dict[str, Any]]:
     """A location's fulfillment orders in these states, oldest order first: its work
-    (to accept, to pick, ready for pickup); only of the orders `scope` admits (a
-    channel's key sees its channel's). Each says whose order it is and what the
-    goods are called, for the person who picks them and hands them over."""
+    (to accept, to pick, a parcel on its way to the store, ready for pickup), each in
+    the queue of the location whose word it waits for (`Fulfillment.in_queue_of`;
+    `work_only`: nothing else, not what merely went through it); only of the orders
+    `scope` admits (a channel's key sees its channel's). Each says whose order it is
+    and what the goods are called, for the person who picks them and hands them over."""
     wanted = {str(status) for status in statuses}
     with uow:
         ids = uow.orders.fulfillments_at(location_id, sorted(wanted), limit)
@@ -266,10 +270,14 @@ def location_queue(
             for order in (uow.orders.get(order_id) for order_id in ids)
             if order is not None and scope.admits(order)
             for fo in order.fulfillments
-            if str(fo.status) in wanted and location_id in (fo.location_id, fo.store_id)
+            if str(fo.status) in wanted and _listed(fo, location_id, work_only)
         ][:limit]
         names = uow.catalog.names(line.sku for _, fo in found for line in fo.lines)
     return [queued(order, fo, names) for order, fo in found]
+
+
+def _listed(fo: Fulfillment, location_id: str, work_only: bool) -> bool:
+    return fo.waits_on == location_id if work_only else fo.in_queue_of(location_id)
 
 
 def queued(order: Order, fo: Fulfillment, names: Mapping[str, str]) -> dict[str, Any]:

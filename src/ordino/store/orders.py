@@ -165,11 +165,14 @@ class SqlOrders:
     def fulfillments_at(
         self, location_id: str, statuses: Sequence[str], limit: int, after: str | None = None
     ) -> list[str]:
-        """The orders with fulfillment orders at the location in these states, oldest
-        first (after the order `after`)."""
+        """The orders with fulfillment orders at the location (held there, or to be
+        collected there) in these states, oldest first (after the order `after`)."""
+        here = or_(
+            fulfillments.c.location_id == location_id, fulfillments.c.store_id == location_id
+        )
         query = (
             select(fulfillments.c.order_id)
-            .where(fulfillments.c.location_id == location_id, fulfillments.c.status.in_(statuses))
+            .where(here, fulfillments.c.status.in_(statuses))
             .group_by(fulfillments.c.order_id)
             .order_by(fulfillments.c.order_id)
             .limit(limit)

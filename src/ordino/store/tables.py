@@ -610,6 +610,8 @@ fulfillments = Table(
     Index("ix_fulfillments_order_id", "order_id"),
     # A location's queue: its fulfillment orders in a state, oldest first.
     Index("ix_fulfillments_location_id_status_id", "location_id", "status", "id"),
+    # A store's parcels to collect there (shipped to it from elsewhere), by state.
+    Index("ix_fulfillments_store_id_status_id", "store_id", "status", "id"),
     # Parcels shipped to a store for the customer to collect: their orders are not
     # finished (retention keeps their events; ordino.store.outbox).
     Index(

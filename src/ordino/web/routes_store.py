@@ -1,7 +1,9 @@
 """The store associate's view, made for a phone: the store's fulfilment queue (to
-accept, to pick, to hand over or ship, ready for pickup; late ones marked) and the
-steps they take on it: accept, reject with a reason, picked, ready for pickup,
-handed over (only with the customer's pickup code), shipped. Each goes through the
+accept, to pick, to hand over or ship, parcels arriving from a warehouse, ready for
+pickup; late ones marked; each only where its next step is this location's word) and
+the steps they take on it: accept, reject with a reason, picked, ready for pickup (a
+parcel that arrived too), handed over (only with the customer's pickup code), not
+collected (asked first, as a rejection is), shipped. Each goes through the
 fulfilment services, as the API's calls do."""
 
 from __future__ import annotations
@@ -27,8 +29,14 @@ SECTIONS = (
     ("to_accept", (FulfillmentStatus.RELEASED,)),
     ("to_pick", (FulfillmentStatus.ACCEPTED,)),
     ("to_finish", (FulfillmentStatus.PICKED, FulfillmentStatus.PACKED)),
+    ("arriving", (FulfillmentStatus.SHIPPED,)),  # shipped here from elsewhere, to collect
     ("ready", (FulfillmentStatus.READY,)),
 )
+# Steps that cannot be taken back, each asked on a page of its own first.
+CONFIRMED_FIRST = {
+    "reject": "console/store_reject.html",
+    "not-collected": "console/store_not_collected.html",
+}
 Step = Callable[[str, Any, Source, Principal, Request], dict[str, Any]]
 
 
@@ -51,8 +59,8 @@ def act(request: Request, fulfillment_id: str, action: str, form: Posted) -> Res
         return _queue(request, who, location_id, f"no such step: {action}")
     source = Source(who.actor, request.app.state.clock(), None)
     try:
-        if action == "reject" and form.get("confirmed") != "1":
-            return _confirm_rejection(request, who, location_id, fulfillment_id, form)
+        if action in CONFIRMED_FIRST and form.get("confirmed") != "1":
+            return _confirm(request, who, location_id, fulfillment_id, action, form)
         step(fulfillment_id, form, source, who, request)
     except OrdinoError as error:
         return _queue(request, who, location_id, str(error))
@@ -69,7 +77,9 @@ def _queue(
         if b["location_id"] == location_id
     }
     sections = {
-        name: fulfillment.location_queue(location_id, statuses, 100, uow(), who.orders)
+        name: fulfillment.location_queue(
+            location_id, statuses, 100, uow(), who.orders, work_only=True
+        )
         for name, statuses in SECTIONS
     }
     context = {
@@ -94,12 +104,18 @@ def _name_of(location_id: str, uow: UnitOfWork) -> str | None:
         return None
 
 
-def _confirm_rejection(
-    request: Request, who: Principal, location_id: str, fulfillment_id: str, form: Any
+def _confirm(
+    request: Request,
+    who: Principal,
+    location_id: str,
+    fulfillment_id: str,
+    action: str,
+    form: Any,
 ) -> Response:
-    """A rejection cannot be taken back: the page asks first (no script needed), then
-    the same form comes again with `confirmed`. Nothing is done until then."""
-    reason = _reason(form)
+    """A rejection, or a parcel not collected (cancelled, back on the shelf), cannot
+    be taken back: the page asks first (no script needed), then the same form comes
+    again with `confirmed`. Nothing is done until then."""
+    reason = _reason(form) if action == "reject" else None
     fo = fulfillment.get_fulfillment(fulfillment_id, request.app.state.uow(), who.orders)
     context = {
         "who": who,
@@ -108,7 +124,7 @@ def _confirm_rejection(
         "fo": fo,
         "reason": reason,
     }
-    return render(request, "console/store_reject.html", context)
+    return render(request, CONFIRMED_FIRST[action], context)
 
 
 def _reason(form: Any) -> str:
@@ -144,6 +160,10 @@ def _handed_over(fo: str, form: Any, source: Source, who: Principal, request: Re
     return fulfillment.pick_up(fo, code, request.app.state.uow(), source, who.orders)
 
 
+def _not_collected(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
+    return fulfillment.not_collected(fo, request.app.state.uow(), source, who.orders)
+
+
 def _shipped(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
     carrier = str(form.get("carrier") or "").strip()
     tracking = str(form.get("tracking_number") or "").strip()
@@ -159,5 +179,6 @@ STEPS: dict[str, Step] = {
     "picked": _picked,
     "ready": _ready,
     "picked-up": _handed_over,
+    "not-collected": _not_collected,
     "shipped": _shipped,
 }
