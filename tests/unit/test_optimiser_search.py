@@ -108,7 +108,7 @@ def test_a_plan_the_floors_prove_the_cheapest_is(problem: SourcingProblem) -> No
     found = search(problem)
     if not found.proven:
         return
-    proven = exact(problem, time_limit=10.0)
+    proven = exact(problem, effort=None)
     if proven is None:
         assert found.solution.filled == 0
         return
@@ -118,7 +118,7 @@ def test_a_plan_the_floors_prove_the_cheapest_is(problem: SourcingProblem) -> No
 @settings(max_examples=150, deadline=None)
 @given(problems(most=8))
 def test_plans_of_up_to_two_packages_are_found_exactly(problem: SourcingProblem) -> None:
-    proven = exact(problem, time_limit=10.0)
+    proven = exact(problem, effort=None)
     if proven is None or proven.unfilled:
         return
     if len({a.location_id for a in proven.assignments}) > 2:
@@ -138,7 +138,7 @@ def test_a_shortlist_cut_short_keeps_what_one_location_could_ship(
     ):
         found = heuristic(problem)
     assert feasible(problem, found.assignments)
-    one = exact(replace(problem, max_packages=1), time_limit=10.0)
+    one = exact(replace(problem, max_packages=1), effort=None)
     assert found.filled >= (0 if one is None else one.filled)
 
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ordino.domain.costs import CostBreakdown
 from ordino.domain.sourcing import PlannedAllocation, Shortfall, SourcingPlan, SourcingRecord
+from ordino.engines.optimise import EXACT_EFFORT
 from ordino.engines.sourcing_rules import Decision, SourcingRequest, decide
 
 __all__ = ["RulesEngine", "SourcingEngine", "SourcingRequest", "plan_of", "record_of"]
@@ -26,10 +27,10 @@ class SourcingEngine(Protocol):
 
 @dataclass(frozen=True)
 class RulesEngine:
-    time_limit: float = 0.05  # of the exact model, in seconds
+    effort: int | None = EXACT_EFFORT  # of the exact model, in HiGHS's checks
 
     def decide(self, request: SourcingRequest) -> Decision:
-        return decide(request, self.time_limit)
+        return decide(request, self.effort)
 
 
 def plan_of(request: SourcingRequest, decision: Decision) -> SourcingPlan:

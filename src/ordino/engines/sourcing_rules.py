@@ -16,7 +16,7 @@ from enum import StrEnum
 from ordino.domain.costs import LocationCosts, RateCard
 from ordino.domain.network import Location
 from ordino.domain.profiles import SourcingProfile, StrategyKind
-from ordino.engines.optimise import solve
+from ordino.engines.optimise import EXACT_EFFORT, solve
 from ordino.engines.optimiser import (
     Assignment,
     Candidate,
@@ -95,7 +95,7 @@ class SourcingRequest:
     rejected: frozenset[str] = frozenset()
 
 
-def decide(request: SourcingRequest, time_limit: float = 0.05) -> Decision:
+def decide(request: SourcingRequest, effort: int | None = EXACT_EFFORT) -> Decision:
     profile, lines, card, costs = request.profile, request.lines, request.card, request.costs
     admitted, excluded = _filtered(profile, request.sites, request.rejected)
     run = _Run(profile, tuple(lines), excluded)
@@ -121,7 +121,7 @@ def decide(request: SourcingRequest, time_limit: float = 0.05) -> Decision:
             strategy.max_packages,
             strategy.split_lines,
         )
-        found = solve(problem, time_limit)
+        found = solve(problem, effort)
         total = found.total if found.cost is not None else None
         run.tried.append(Tried(strategy.name, len(scope), found.filled, total, found.method))
         if not found.unfilled:
