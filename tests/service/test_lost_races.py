@@ -8,12 +8,13 @@ import time
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
 
 from ordino.engines.sourcing import RulesEngine
-from ordino.errors import Conflict, InsufficientStock
+from ordino.errors import Conflict, InsufficientStock, LostRace
 from ordino.services.orders import place_order
-from ordino.store.tables import reservations
+from ordino.store.pending import PendingWrites
+from ordino.store.tables import idempotency_keys, reservations
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock
@@ -96,6 +97,37 @@ def test_a_lost_race_with_no_stock_elsewhere_is_insufficient_stock(
     }
     assert counts(uow.engine) == NONE_WRITTEN
     assert stock_levels(uow.engine) == {("ST-HAM", "SKU-1"): (3, 0, 0)}
+
+
+# What the database said of a key written concurrently: the reason a Conflict carries
+# once the retries give up, and the log's only word on which key it was.
+KEY_TAKEN = {
+    "sqlite": "UNIQUE constraint failed: idempotency_keys.scope, idempotency_keys.key",
+    "postgresql": 'duplicate key value violates unique constraint "pk_idempotency_keys"',
+}
+
+
+def test_a_key_written_concurrently_is_a_lost_race_in_the_databases_words(
+    engine: Engine, clock: Clock
+) -> None:
+    row = {
+        "scope": "orders",
+        "key": "K-1",
+        "fingerprint": "f" * 64,
+        "status": 201,
+        "body": {"id": "O-1"},
+        "created_at": clock(),
+        "order_id": "O-1",
+    }
+    with engine.begin() as connection:
+        connection.execute(insert(idempotency_keys), [row])  # the other writer's
+    pending = PendingWrites()
+    pending.insert(idempotency_keys, [row])
+
+    with engine.connect() as connection, pytest.raises(LostRace) as lost:
+        pending.flush(connection)
+
+    assert str(lost.value).splitlines()[0] == KEY_TAKEN[engine.dialect.name]
 
 
 def test_losing_every_race_gives_up_without_writing(uow: SqlUnitOfWork, clock: Clock) -> None:
