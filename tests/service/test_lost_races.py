@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -128,6 +129,33 @@ def test_a_key_written_concurrently_is_a_lost_race_in_the_databases_words(
         pending.flush(connection)
 
     assert str(lost.value).splitlines()[0] == KEY_TAKEN[engine.dialect.name]
+
+
+def test_a_value_no_json_carries_is_refused_naming_its_type(engine: Engine, clock: Clock) -> None:
+    """Rows reach PostgreSQL as JSON: a column of a type JSON has no word for (a new
+    one, say) must fail loudly, with its type named, not be written as something else."""
+    pending = PendingWrites()
+    pending.insert(
+        idempotency_keys,
+        [
+            {
+                "scope": "orders",
+                "key": "K-1",
+                "fingerprint": "f" * 64,
+                "status": 201,
+                "body": {"total": Decimal("9.99")},
+                "created_at": clock(),
+                "order_id": "O-1",
+            }
+        ],
+    )
+
+    with engine.connect() as connection, pytest.raises(Exception) as refused:
+        pending.flush(connection)
+
+    assert "Decimal is not JSON" in str(refused.value)  # SQLite: SQLAlchemy's, wrapped
+    if engine.dialect.name == "postgresql":  # the flush's own JSON
+        assert (type(refused.value), str(refused.value)) == (TypeError, "Decimal is not JSON")
 
 
 def test_losing_every_race_gives_up_without_writing(uow: SqlUnitOfWork, clock: Clock) -> None:
