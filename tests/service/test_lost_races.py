@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, insert, text
+from sqlalchemy.exc import DBAPIError
 
 from ordino.engines.sourcing import RulesEngine
 from ordino.errors import Conflict, InsufficientStock, LostRace
@@ -156,6 +157,19 @@ def test_a_value_no_json_carries_is_refused_naming_its_type(engine: Engine, cloc
     assert "Decimal is not JSON" in str(refused.value)  # SQLite: SQLAlchemy's, wrapped
     if engine.dialect.name == "postgresql":  # the flush's own JSON
         assert (type(refused.value), str(refused.value)) == (TypeError, "Decimal is not JSON")
+
+
+def test_a_failure_that_is_no_race_is_not_retried(engine: Engine) -> None:
+    """Only a unique key or a deadlock is a lost race: anything else (here a table
+    gone) is the database's own error, not eight attempts and a Conflict."""
+    pending = PendingWrites()
+    pending.insert(idempotency_keys, [{"scope": "orders", "key": "K-1"}])
+
+    with engine.connect() as connection, pytest.raises(DBAPIError) as failed:
+        connection.execute(text("DROP TABLE idempotency_keys"))
+        pending.flush(connection)
+
+    assert "idempotency_keys" in str(failed.value.orig)
 
 
 def test_losing_every_race_gives_up_without_writing(uow: SqlUnitOfWork, clock: Clock) -> None:
