@@ -1,9 +1,11 @@
-"""The change feed on SQLite: another process's commits reach this process's picture
-through `stock_changes`, read in commit order; rows deleted unseen make it forget all.
-(On PostgreSQL, NOTIFY does it: tests/integration/test_cache_across_processes.py.)"""
+"""The change feed: another process's commits reach this process's picture. On SQLite
+through `stock_changes`, read in commit order (rows deleted unseen make it forget
+all); on PostgreSQL through NOTIFY, sent in the commit's statement (a server's whole
+trip: tests/integration/test_cache_across_processes.py)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +19,7 @@ from ordino.services.access import NewKey, issue_key, revoke_key
 from ordino.services.availability import put_postal_codes
 from ordino.services.inventory import count_stock
 from ordino.store.engine import make_engine
-from ordino.store.listen import SqlitePoller
+from ordino.store.listen import PostgresListener, SqlitePoller
 from ordino.store.tables import stock_changes
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_source
@@ -32,6 +34,45 @@ def other_process(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def other_postgres_process(database_url: str) -> Iterator[Engine]:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's change feed: NOTIFY")
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+PATIENCE = 10.0  # seconds: far above a notification's trip, so a slow machine passes too
+
+
+def _hear(heard: list[Change], count: int) -> list[Change]:
+    deadline = time.monotonic() + PATIENCE
+    while len(heard) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return heard
+
+
+def test_the_listener_hears_what_another_process_changed(
+    engine: Engine, other_postgres_process: Engine, clock: Clock
+) -> None:
+    """What a commit changed reaches the listener as that, not as "everything": a
+    picture forgetting all on every commit would be no picture."""
+    theirs = SqlUnitOfWork(other_postgres_process)
+    with_stock(theirs, clock(), {("DC-BER", "SKU-1"): 5})
+    heard: list[Change] = []
+    listener = PostgresListener(engine, heard.append)
+    listener.start()
+    try:
+        assert listener.listening.wait(PATIENCE)
+        count_stock([Count("DC-BER", "SKU-1", 7)], None, a_source(clock.advance(minutes=1)), theirs)
+        _hear(heard, 2)
+    finally:
+        listener.stop()
+
+    assert heard == [EVERYTHING, Change(frozenset({"SKU-1"}))]  # on listening, then the count
 
 
 def test_the_poller_hears_each_commit_of_another_process(

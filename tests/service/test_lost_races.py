@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import threading
 import time
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
+from sqlalchemy.exc import DBAPIError
 
 from ordino.engines.sourcing import RulesEngine
-from ordino.errors import Conflict, InsufficientStock
+from ordino.errors import Conflict, InsufficientStock, LostRace
 from ordino.services.orders import place_order
-from ordino.store.tables import reservations
+from ordino.store.pending import PendingWrites
+from ordino.store.tables import idempotency_keys, reservations
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock
@@ -96,6 +99,77 @@ def test_a_lost_race_with_no_stock_elsewhere_is_insufficient_stock(
     }
     assert counts(uow.engine) == NONE_WRITTEN
     assert stock_levels(uow.engine) == {("ST-HAM", "SKU-1"): (3, 0, 0)}
+
+
+# What the database said of a key written concurrently: the reason a Conflict carries
+# once the retries give up, and the log's only word on which key it was.
+KEY_TAKEN = {
+    "sqlite": "UNIQUE constraint failed: idempotency_keys.scope, idempotency_keys.key",
+    "postgresql": 'duplicate key value violates unique constraint "pk_idempotency_keys"',
+}
+
+
+def test_a_key_written_concurrently_is_a_lost_race_in_the_databases_words(
+    engine: Engine, clock: Clock
+) -> None:
+    row = {
+        "scope": "orders",
+        "key": "K-1",
+        "fingerprint": "f" * 64,
+        "status": 201,
+        "body": {"id": "O-1"},
+        "created_at": clock(),
+        "order_id": "O-1",
+    }
+    with engine.begin() as connection:
+        connection.execute(insert(idempotency_keys), [row])  # the other writer's
+    pending = PendingWrites()
+    pending.insert(idempotency_keys, [row])
+
+    with engine.connect() as connection, pytest.raises(LostRace) as lost:
+        pending.flush(connection)
+
+    assert str(lost.value).splitlines()[0] == KEY_TAKEN[engine.dialect.name]
+
+
+def test_a_value_no_json_carries_is_refused_naming_its_type(engine: Engine, clock: Clock) -> None:
+    """Rows reach PostgreSQL as JSON: a column of a type JSON has no word for (a new
+    one, say) must fail loudly, with its type named, not be written as something else."""
+    pending = PendingWrites()
+    pending.insert(
+        idempotency_keys,
+        [
+            {
+                "scope": "orders",
+                "key": "K-1",
+                "fingerprint": "f" * 64,
+                "status": 201,
+                "body": {"total": Decimal("9.99")},
+                "created_at": clock(),
+                "order_id": "O-1",
+            }
+        ],
+    )
+
+    with engine.connect() as connection, pytest.raises(Exception) as refused:
+        pending.flush(connection)
+
+    assert "Decimal is not JSON" in str(refused.value)  # SQLite: SQLAlchemy's, wrapped
+    if engine.dialect.name == "postgresql":  # the flush's own JSON
+        assert (type(refused.value), str(refused.value)) == (TypeError, "Decimal is not JSON")
+
+
+def test_a_failure_that_is_no_race_is_not_retried(engine: Engine) -> None:
+    """Only a unique key or a deadlock is a lost race: anything else (here a table
+    gone) is the database's own error, not eight attempts and a Conflict."""
+    pending = PendingWrites()
+    pending.insert(idempotency_keys, [{"scope": "orders", "key": "K-1"}])
+
+    with engine.connect() as connection, pytest.raises(DBAPIError) as failed:
+        connection.execute(text("DROP TABLE idempotency_keys"))
+        pending.flush(connection)
+
+    assert "idempotency_keys" in str(failed.value.orig)
 
 
 def test_losing_every_race_gives_up_without_writing(uow: SqlUnitOfWork, clock: Clock) -> None:

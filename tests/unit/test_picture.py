@@ -126,3 +126,15 @@ def test_a_change_survives_its_trip_through_notify(change: Change) -> None:
 def test_a_commit_that_changed_nothing_a_picture_holds_notifies_no_one() -> None:
     # Any payload would do harm: one a listener cannot read makes it forget everything.
     assert notice(Change()) == ""
+
+
+def test_a_notice_says_only_what_changed() -> None:
+    # The payload is read by other processes, perhaps of another version during a
+    # deployment: its words are a contract, and NOTIFY's 8,000 bytes a bound, so a
+    # change of stock alone names no products.
+    assert notice(Change(frozenset({"SKU-2", "SKU-1"}))) == (
+        '{"s": ["SKU-1", "SKU-2"], "n": false, "v": false}'
+    )
+    assert notice(Change(products=frozenset({"SKU-1"}), access=True)) == (
+        '{"s": [], "n": false, "v": false, "p": ["SKU-1"], "a": true}'
+    )
