@@ -179,16 +179,20 @@ print(exact(problem, effort=None).total)
 """
 
 
-def test_the_exact_model_prints_nothing_of_its_own() -> None:
-    # In a process of its own: HiGHS greets once per process, on the first model.
-    done = subprocess.run(
-        [sys.executable, "-c", SOLVE_ONE],
+def _in_a_process_of_its_own(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
         cwd=Path(__file__).parents[2],
     )
+
+
+def test_the_exact_model_prints_nothing_of_its_own() -> None:
+    # In a process of its own: HiGHS greets once per process, on the first model.
+    done = _in_a_process_of_its_own(SOLVE_ONE)
 
     assert done.returncode == 0, done.stderr
     assert (done.stdout, done.stderr) == ("7.40\n", "")
@@ -208,14 +212,7 @@ print(len(os.listdir("/proc/self/fd")) - before)""",
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
 def test_solving_leaves_no_file_open() -> None:
     # In a process of its own, so that its first solve is the one that silences the banner.
-    done = subprocess.run(
-        [sys.executable, "-c", SOLVE_MANY],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=Path(__file__).parents[2],
-    )
+    done = _in_a_process_of_its_own(SOLVE_MANY)
 
     assert done.returncode == 0, done.stderr
     assert done.stdout == "0\n"
