@@ -386,3 +386,168 @@ def test_an_authorisation_stops_holding_money_the_moment_it_expires() -> None:
 
     assert to_void(a_payment(), ops, WEEK - timedelta(microseconds=1), settling=False) == ["A-0"]
     assert to_void(a_payment(), ops, WEEK, settling=False) == []
+
+
+def test_an_orphan_holding_less_than_a_unit_is_still_voided() -> None:
+    ops = [an_op(AUTHORISE, "100.00", "A-0"), an_op(CAPTURE, "99.50", "A-0")]
+
+    assert to_void(a_payment(), ops, T0, settling=False) == ["A-0"]
+    void = next_void(a_payment(), ops, T0, settling=False)
+    assert void is not None and void.amount == D("0.50")
+
+
+def test_a_void_answered_either_way_ends_what_there_is_to_void_and_one_pending_does_not() -> None:
+    orphan = an_op(AUTHORISE, "100.00", "A-0")
+    refused = an_op(VOID, "0", "A-0", outcome=Outcome.DECLINED)
+    waiting = an_op(VOID, "100.00", "A-0", outcome=None)
+    abandoned = an_op(VOID, "0", "A-0", outcome=Outcome.ABANDONED)
+    own = an_op(AUTHORISE, "100.00")
+
+    assert to_void(a_payment(), [orphan, refused, own], T0, settling=False) == []
+    assert to_void(a_payment(), [orphan, waiting, own], T0, settling=False) == ["A-0"]
+    assert to_void(a_payment(), [orphan, abandoned, own], T0, settling=False) == ["A-0"]
+
+
+def test_an_approved_authorisation_clears_the_decline_it_follows() -> None:
+    declined = a_payment(
+        status=PaymentStatus.DECLINED, authorisation=None, authorised=D(0), message="no funds"
+    )
+    auth = PaymentOperation("O-1:authorise:2", "P-1", AUTHORISE, D("100.00"), T0)
+    answer = approved("100.00", "A-1")
+
+    after = recorded(declined, [], auth.answered(answer), answer)
+
+    assert (after.status, after.message, after.authorisation) == (
+        PaymentStatus.AUTHORISED,
+        None,
+        "A-1",
+    )
+
+
+def test_a_late_answer_leaves_a_closed_payment_closed() -> None:
+    ops = [an_op(AUTHORISE, "100.00"), an_op(CAPTURE, "100.00")]
+    closed = summed(a_payment(), ops)
+    void = an_op(VOID, "0", outcome=Outcome.DECLINED)
+    refused = GatewayAnswer(Outcome.DECLINED, None, D(0), None, "nothing to void")
+
+    after = recorded(closed, ops, void, refused)
+
+    assert closed.status is PaymentStatus.CLOSED
+    assert (after.status, after.message) == (PaymentStatus.CLOSED, "void declined: nothing to void")
+
+
+def test_a_capture_declined_on_an_older_authorisation_still_says_why() -> None:
+    ops = [an_op(AUTHORISE, "100.00", "A-0", expires_at=T0), an_op(AUTHORISE, "100.00")]
+    declined = GatewayAnswer(Outcome.DECLINED, None, D(0), None, "authorisation expired")
+    late = an_op(CAPTURE, "0", "A-0", outcome=Outcome.DECLINED, amount=D("40.00"))
+
+    after = recorded(a_payment(), ops, late, declined)
+
+    assert after.message == "capture declined: authorisation expired"
+
+
+def test_an_approved_capture_clears_the_decline_and_a_refund_does_not() -> None:
+    said = a_payment(message="capture declined: card declined")
+    ops = [an_op(AUTHORISE, "100.00"), an_op(CAPTURE, "40.00")]
+
+    captured = recorded(said, ops[:1], an_op(CAPTURE, "40.00", key="F-2"), approved("40.00"))
+    refunded = recorded(said, ops, an_op(REFUND, "10.00"), approved("10.00"))
+
+    assert captured.message is None
+    assert refunded.message == "capture declined: card declined"
+
+
+def test_amounts_are_told_in_the_currencys_digits_whatever_the_gateway_said() -> None:
+    yen = [an_op(AUTHORISE, "5000.0"), an_op(CAPTURE, "3000.0"), an_op(REFUND, "1000.0")]
+    euro = [an_op(AUTHORISE, "100"), an_op(CAPTURE, "40"), an_op(VOID, "60")]
+
+    in_yen = summed(a_payment(currency="JPY", amount=D(5000)), yen)
+    in_euro = summed(a_payment(), euro)
+
+    assert [str(amount) for amount in money(in_yen)[1:]] == ["5000", "3000", "0", "1000"]
+    assert [str(amount) for amount in money(in_euro)[1:]] == ["100.00", "40.00", "60.00", "0.00"]
+
+
+def test_a_payment_with_less_than_a_unit_open_is_not_closed() -> None:
+    ops = [an_op(AUTHORISE, "100.00"), an_op(CAPTURE, "99.50")]
+
+    assert summed(a_payment(), ops).status is PaymentStatus.AUTHORISED
+
+
+def test_a_capture_of_nothing_is_not_made_and_one_of_less_than_a_unit_is() -> None:
+    ops = [an_op(AUTHORISE, "100.00")]
+
+    small = next_capture(a_payment(), ops, "F-1", D("0.50"), T0)
+
+    assert next_capture(a_payment(), ops, "F-1", D(0), T0) is None
+    assert small is not None and small.amount == D("0.50")
+
+
+def test_a_refund_on_its_way_counts_against_an_authorisation_with_no_capture_known() -> None:
+    assert refundable([an_op(REFUND, "5.00", "A-9", outcome=None)]) == {"A-9": D("-5.00")}
+
+
+def test_an_over_refund_says_how_much_may_still_be_refunded() -> None:
+    with pytest.raises(OverRefund) as refused:
+        refund_parts("EUR", [an_op(CAPTURE, "30.00")], D("30.01"))
+
+    assert str(refused.value) == "amount: at most 30.00 EUR may still be refunded"
+
+
+def test_a_call_is_unanswered_only_once_more_than_the_hour_has_passed() -> None:
+    ops = [an_op(AUTHORISE, "100.00"), an_op(CAPTURE, "40.00", outcome=None, key="F-1:capture:1")]
+    gateway = {"A-1": _at_gateway(captured=D(0))}
+
+    on_the_hour = discrepancies(a_payment(), ops, gateway, T0 + timedelta(hours=1))
+    just_after = discrepancies(a_payment(), ops, gateway, T0 + timedelta(hours=1, microseconds=1))
+
+    assert on_the_hour == []
+    assert [d.subject for d in just_after] == ["F-1:capture:1"]
+
+
+def test_the_payment_disagreeing_with_its_operations_names_its_order_and_authorisation() -> None:
+    ops = [an_op(AUTHORISE, "100.00"), an_op(CAPTURE, "40.00")]
+
+    found = discrepancies(a_payment(captured=D("45.00")), ops, {"A-1": _at_gateway()}, T0)
+
+    assert found == [
+        PaymentDiscrepancy("O-1", "A-1", "captured: the payment says 45.00, its operations 40.00")
+    ]
+
+
+def test_a_void_of_less_than_a_unit_agrees_with_the_gateways_void() -> None:
+    ops = [an_op(AUTHORISE, "100.00"), an_op(CAPTURE, "99.50"), an_op(VOID, "0.50")]
+    theirs = _at_gateway(captured=D("99.50"), voided=True)
+
+    assert discrepancies(summed(a_payment(), ops), ops, {"A-1": theirs}, T0) == []
+
+
+def test_an_older_authorisation_holds_nothing_once_all_captured_or_expired() -> None:
+    ops = [an_op(AUTHORISE, "100.00", "A-0"), an_op(CAPTURE, "100.00", "A-0")]
+    ops += [an_op(AUTHORISE, "100.00")]
+    payment = summed(a_payment(), ops)
+    all_taken = _at_gateway(reference="A-0", captured=D("100.00"))
+    holding = _at_gateway(reference="A-0", captured=D(0))
+    gateway = {"A-1": _at_gateway(captured=D(0))}
+    books = [an_op(AUTHORISE, "100.00", "A-0"), ops[-1]]
+
+    assert discrepancies(payment, ops, gateway | {"A-0": all_taken}, T0) == []
+    at_expiry = discrepancies(summed(a_payment(), books), books, gateway | {"A-0": holding}, WEEK)
+    assert at_expiry == []
+
+
+def test_a_declined_authorisation_declines_a_new_payment_but_not_one_it_would_renew() -> None:
+    refused = GatewayAnswer(Outcome.DECLINED, None, D(0), None, "insufficient funds")
+    pending = a_payment(status=PaymentStatus.PENDING, authorisation=None, authorised=D(0))
+    first = PaymentOperation("O-1:authorise:1", "P-1", AUTHORISE, D("100.00"), T0)
+    renewal = PaymentOperation("O-1:authorise:2", "P-1", AUTHORISE, D("60.00"), WEEK)
+
+    new = recorded(pending, [], first.answered(refused), refused)
+    ops = [an_op(AUTHORISE, "100.00")]
+    renewed = recorded(a_payment(), ops, renewal.answered(refused), refused)
+
+    assert (new.status, new.message) == (PaymentStatus.DECLINED, "insufficient funds")
+    assert (renewed.status, renewed.message) == (
+        PaymentStatus.AUTHORISED,
+        "authorise declined: insufficient funds",
+    )

@@ -20,7 +20,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -263,7 +263,7 @@ class PaymentDiscrepancy:
 def discrepancies(
     payment: Payment,
     ops: list[PaymentOperation],
-    gateway: dict[str, GatewayAuthorisation | None],
+    gateway: Mapping[str, GatewayAuthorisation | None],
     now: datetime,
 ) -> list[PaymentDiscrepancy]:
     """Everything on which the payment, its operations and the gateway's record of
