@@ -18,7 +18,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ordino.cli.bench_sourcing import generated
 from ordino.domain.carriers import Lane, LaneMatch
 from ordino.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.domain.geo import Point
@@ -34,6 +33,7 @@ from ordino.engines.optimiser import (
 )
 from ordino.engines.optimiser_greedy import heuristic
 from ordino.engines.optimiser_mip import exact
+from ordino_lab.bench_sourcing import generated
 
 D = Decimal
 CUSTOMER = Point(52.52, 13.40)

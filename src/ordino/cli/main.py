@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from importlib.metadata import entry_points
 
 import click
 from sqlalchemy import Engine
@@ -41,6 +42,9 @@ def _database(url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+COMMANDS = "ordino.commands"  # the entry point group of other packages' commands
 
 
 @click.group(cls=Commands)
@@ -335,16 +339,9 @@ def check(database_url: str) -> None:
 
 def _register_commands() -> None:
     """The command groups that live in modules of their own (imported here, late:
-    they import what `main` does not need to start)."""
-    from ordino.cli import (  # noqa: F401, PLC0415
-        bench_orchestration,
-        bench_promise,
-        bench_search,
-        bench_sourcing,
-        bench_stock,
-        simulate_traffic,
-    )
-    from ordino.cli.bench import bench  # noqa: PLC0415
+    they import what `main` does not need to start), and those of other packages
+    (the lab's benchmarks and traffic), found through the entry point group
+    `ordino.commands`: each is a function given `main`."""
     from ordino.cli.customers import customers  # noqa: PLC0415
     from ordino.cli.geo import geo  # noqa: PLC0415
     from ordino.cli.inventory import inventory  # noqa: PLC0415
@@ -352,13 +349,14 @@ def _register_commands() -> None:
     from ordino.cli.simulate import simulate  # noqa: PLC0415
     from ordino.cli.worker import worker  # noqa: PLC0415
 
-    main.add_command(bench)
     main.add_command(inventory)
     main.add_command(geo)
     main.add_command(promise)
     main.add_command(simulate)
     main.add_command(worker)
     main.add_command(customers)
+    for found in entry_points(group=COMMANDS):
+        found.load()(main)
 
 
 _register_commands()

@@ -22,8 +22,6 @@ from typing import Any
 import click
 from sqlalchemy import Engine, event, select
 
-from ordino.cli.bench import bench, database_option, json_option, machine, report
-from ordino.cli.bench_network import NetworkShape, location
 from ordino.cli.progress import progress
 from ordino.domain.catalog import Product, ProductQuery
 from ordino.domain.feeds import Count, Source
@@ -37,6 +35,8 @@ from ordino.store import migrate
 from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import products
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.bench import bench, database_option, json_option, machine, report
+from ordino_lab.bench_network import NetworkShape, location
 
 KINDS = ("Rain jacket", "Crème parka", "Trail shoe", "Wool sweater", "Straßen boot", "Cap")
 COLOURS = ("red", "blue", "green", "black", "white", "grey", "navy", "ochre")

@@ -23,8 +23,6 @@ from typing import Any
 import click
 from sqlalchemy import Engine, select
 
-from ordino.cli.bench_network import NetworkShape, load
-from ordino.cli.load import Outcome, Server, post_all, run, running_server
 from ordino.cli.options import remember_database
 from ordino.domain.catalog import Product
 from ordino.domain.feeds import Count, Source
@@ -34,6 +32,8 @@ from ordino.services.network import put_product
 from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.bench_network import NetworkShape, load
+from ordino_lab.load import Outcome, Server, post_all, run, running_server
 
 
 def _bench_database(ctx: click.Context, param: click.Parameter, value: str | None) -> str:

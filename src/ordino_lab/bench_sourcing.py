@@ -19,7 +19,6 @@ from pathlib import Path
 
 import click
 
-from ordino.cli.bench import bench, json_option, machine, report
 from ordino.domain.carriers import Lane, LaneMatch
 from ordino.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.domain.geo import Point
@@ -30,6 +29,7 @@ from ordino.engines.optimiser import Candidate, Solution, SourcingLine, Sourcing
 from ordino.engines.optimiser_greedy import heuristic
 from ordino.engines.optimiser_mip import exact
 from ordino.engines.sourcing_rules import SourcingRequest, SourcingSite, decide
+from ordino_lab.bench import bench, json_option, machine, report
 
 D = Decimal
 CARD = RateCard(

@@ -25,7 +25,6 @@ from ordino.domain.channels import Channel
 from ordino.domain.feeds import Count, Source
 from ordino.domain.geo import Point
 from ordino.domain.network import Address, Location, LocationType
-from ordino.engines.traffic import MARKETPLACES
 from ordino.errors import NotFound
 from ordino.services.channels import get_channel, put_channel
 from ordino.services.imports import Line, import_counts
@@ -35,6 +34,7 @@ from ordino.store import migrate
 from ordino.store.engine import analyze
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.traffic import MARKETPLACES
 
 
 @dataclass(frozen=True)
