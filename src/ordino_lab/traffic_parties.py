@@ -190,13 +190,11 @@ class Traffic:
                     self.ended.add(fo_id)
                     return
                 await asyncio.sleep(action.delay)
-                current = await self._report(order_id, current, action)
+                current = await self._report(current, action)
         finally:
             self.busy.discard(fo_id)
 
-    async def _report(
-        self, order_id: str, fo: Mapping[str, Any], action: Action
-    ) -> Mapping[str, Any] | None:
+    async def _report(self, fo: Mapping[str, Any], action: Action) -> Mapping[str, Any] | None:
         step, body = action.step, dict(action.body or {})
         if step is Step.PICKED_UP:
             code = await self._code(fo["id"])

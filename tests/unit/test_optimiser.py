@@ -5,7 +5,6 @@ the heuristic."""
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
 import sys
@@ -209,7 +208,7 @@ print(len(os.listdir("/proc/self/fd")) - before)""",
 )
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
 def test_solving_leaves_no_file_open() -> None:
     # In a process of its own, so that its first solve is the one that silences the banner.
     done = _in_a_process_of_its_own(SOLVE_MANY)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import getpass
-import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -93,7 +92,7 @@ def import_(
 
 
 def _progress(path: Path) -> AbstractContextManager[Progress]:
-    return progress(os.path.getsize(path), f"importing {path.name}")
+    return progress(path.stat().st_size, f"importing {path.name}")
 
 
 def read_counts(raw: IO[bytes], advanced: Callable[[int], object] | None = None) -> Iterator[Line]:

@@ -77,7 +77,7 @@ def serve(
 ) -> None:
     """Start the API (and upgrade an embedded SQLite database by itself)."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         _check_transit_model()
         if demo:
             _demo(engine, host, port)
@@ -95,7 +95,7 @@ def _check_transit_model() -> None:
             raise click.ClickException(str(error)) from None
 
 
-def _ensure_schema(engine: Engine, database_url: str) -> None:
+def _ensure_schema(engine: Engine) -> None:
     current, head = migrate.current(engine), migrate.head()
     if current == head:
         return
@@ -165,7 +165,7 @@ def prune(database_url: str, events_days: float | None, webhook_log_days: float 
         settings.retain_webhook_log_days if webhook_log_days is None else webhook_log_days,
     )
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         gone = prune_kept(SqlUnitOfWork(engine), retention, _now())
     click.echo(f"pruned {gone.events} event(s), {gone.webhook_deliveries} webhook deliveries")
 
@@ -198,7 +198,7 @@ def keys_create(
     if location is not None and role != Role.STORE:
         raise click.BadParameter("only a store key takes --location", param_hint="--location")
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         uow = SqlUnitOfWork(engine)
         try:
             new = NewKey(Role(role), name, channel, location)
@@ -213,7 +213,7 @@ def keys_create(
 def keys_list(database_url: str) -> None:
     """Every key (never the key itself): id, role, name, scope, created, revoked."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         found = list_keys(SqlUnitOfWork(engine))
     click.echo("\t".join(("id", "role", "name", "scope", "created", "revoked")))
     for key in found:
@@ -234,7 +234,7 @@ def keys_list(database_url: str) -> None:
 def keys_revoke(database_url: str, key_id: str) -> None:
     """Revoke a key: running servers refuse it as soon as they hear (docs/security.md)."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         try:
             revoke_key(key_id, SqlUnitOfWork(engine), _now(), terminal_user())
         except NotFound as error:
@@ -258,7 +258,7 @@ def users_create(
 ) -> None:
     """Create a console user; only the password's hash is stored."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         try:
             new = NewUser(username, Role(role), location)
             add_user(new, password, SqlUnitOfWork(engine), _now(), terminal_user())
@@ -272,7 +272,7 @@ def users_create(
 def users_list(database_url: str) -> None:
     """Every console user: name, role, store, whether disabled."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         for user in list_users(SqlUnitOfWork(engine)):
             store = f" @{user['location_id']}" if user["location_id"] else ""
             state = " (disabled)" if user["disabled"] else ""
@@ -285,7 +285,7 @@ def users_list(database_url: str) -> None:
 def users_disable(database_url: str, username: str) -> None:
     """The user can no longer sign in."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         try:
             disable_user(username, SqlUnitOfWork(engine), _now(), terminal_user())
         except NotFound as error:
@@ -300,7 +300,7 @@ def users_disable(database_url: str, username: str) -> None:
 def users_password(database_url: str, username: str, password: str) -> None:
     """Give the user a new password; the sessions they hold end."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         try:
             set_password(username, password, SqlUnitOfWork(engine), _now(), terminal_user())
         except (InvalidInput, NotFound) as error:

@@ -110,8 +110,7 @@ class LocationOperations:
             start = calendar.next_open(now)
             if start is not None and calendar.local_date(start) == today:
                 return start
-        tomorrow = calendar.next_open(_midnight_after(calendar, today))
-        return tomorrow
+        return calendar.next_open(_midnight_after(calendar, today))
 
     def ship_date(
         self, now: datetime, service: Sequence[str], units: int, used: Mapping[date, int]

@@ -37,8 +37,8 @@ def save_model(model: TransitModel, path: Path) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
-        os.chmod(temporary, 0o644)  # readable by the server's user, as a plain write would be
-        os.replace(temporary, path)
+        Path(temporary).chmod(0o644)  # readable by the server's user, as a plain write would be
+        Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -32,6 +32,7 @@ from ordino.web.hashing import Busy, turned_away
 from ordino.web.menu import home_of
 from ordino.web.rendering import render
 from ordino.web.session import (
+    CHECKED,
     Posted,
     Principal,
     allowed,
@@ -115,8 +116,8 @@ def _refused_sign_in(
     return page
 
 
-@router.post("/sign-out")
-def sign_out_submit(request: Request, form: Posted) -> Response:
+@router.post("/sign-out", dependencies=[CHECKED])
+def sign_out_submit(request: Request) -> Response:
     sign_out(request)
     return RedirectResponse("/console/sign-in", status_code=303)
 
