@@ -13,10 +13,10 @@ from typing import Any
 
 from ordino.domain.catalog import Product
 from ordino.domain.feeds import Source
-from ordino.domain.geo import Point
 from ordino.domain.inventory import StockAtLocation
 from ordino.domain.network import Address, Location, LocationType
 from ordino.domain.order_commands import Customer, LineRequest, PlaceOrder
+from ordino.kernel.domain.geo import Point
 
 BERLIN = Point(52.53, 13.38)
 HAMBURG = Point(53.55, 9.99)

@@ -11,7 +11,7 @@ import pytest
 
 from ordino.domain.feeds import Adjustment, Count
 from ordino.engines.sourcing import RulesEngine
-from ordino.errors import FieldError, InvalidInput, NotFound
+from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
 from ordino.services.check import check_inventory, shortages
 from ordino.services.inventory import (
     adjust_inventory,

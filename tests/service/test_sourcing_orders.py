@@ -15,8 +15,8 @@ from ordino.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.domain.feeds import Count, Source
 from ordino.domain.network import LocationType
 from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
-from ordino.errors import InsufficientStock, NotFound
 from ordino.gateways.sandbox import SandboxGateway
+from ordino.kernel.domain.errors import InsufficientStock, NotFound
 from ordino.services.inventory import count_stock
 from ordino.services.operations import RATE_CARDS, put_location_costs, put_named
 from ordino.services.orders import Capture, get_order, place_order

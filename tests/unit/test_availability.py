@@ -22,7 +22,6 @@ from ordino.domain.availability import (
     view_document,
     view_from_document,
 )
-from ordino.domain.geo import Point
 from ordino.domain.inventory import Floor, Position
 from ordino.domain.network import Address, LocationType
 from ordino.domain.signals import SignalState, decide, lowered, needs_count
@@ -35,6 +34,7 @@ from ordino.engines.availability import (
     sourcing_stock,
     valid_until,
 )
+from ordino.kernel.domain.geo import Point
 from tests.builders import BERLIN, HAMBURG, MUNICH, a_location
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from ordino.domain.costs import (
     WeightBreak,
     plan_cost,
 )
-from ordino.domain.money import Money
+from ordino.kernel.domain.money import Money
 from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA
 
 D = Decimal

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from ordino.domain.carriers import Lane, LaneMatch
 from ordino.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
-from ordino.domain.geo import Point
 from ordino.engines import optimiser_mip
 from ordino.engines.highs import quiet_highs
 from ordino.engines.optimise import solve
@@ -32,6 +31,7 @@ from ordino.engines.optimiser import (
 )
 from ordino.engines.optimiser_greedy import heuristic
 from ordino.engines.optimiser_mip import exact
+from ordino.kernel.domain.geo import Point
 from ordino_lab.bench_sourcing import generated
 
 D = Decimal
@@ -161,7 +161,7 @@ SOLVE_ONE = """
 from decimal import Decimal
 from ordino.domain.carriers import Lane
 from ordino.domain.costs import CostWeights, LocationCosts
-from ordino.domain.geo import Point
+from ordino.kernel.domain.geo import Point
 from ordino.engines.optimiser import Candidate, SourcingLine, SourcingProblem
 from ordino.engines.optimiser_mip import exact
 from tests.unit.test_optimiser import CARD, CUSTOMER

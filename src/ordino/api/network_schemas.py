@@ -22,9 +22,9 @@ from ordino.api.fields import (
     point_of,
 )
 from ordino.domain.catalog import MAX_ATTRIBUTES, Product
-from ordino.domain.money import BadAmount, parse_amount
 from ordino.domain.network import Address, Location, LocationType
-from ordino.errors import FieldError, InvalidInput
+from ordino.kernel.domain.errors import FieldError, InvalidInput
+from ordino.kernel.domain.money import BadAmount, parse_amount
 
 
 class AddressIn(Strict):

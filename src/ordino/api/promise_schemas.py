@@ -30,7 +30,6 @@ from ordino.api.fields import (
     point_of,
 )
 from ordino.domain.access import ApiKey
-from ordino.domain.calendar import WEEKDAYS
 from ordino.domain.carriers import CarrierService, ServiceLevel, service_from_document
 from ordino.domain.costs import (
     LocationCosts,
@@ -38,9 +37,10 @@ from ordino.domain.costs import (
     location_costs_from_document,
     rate_card_from_document,
 )
-from ordino.domain.money import BadAmount, parse_amount
 from ordino.domain.operations import CapacityUnit
 from ordino.domain.promising import CartLine
+from ordino.kernel.domain.calendar import WEEKDAYS
+from ordino.kernel.domain.money import BadAmount, parse_amount
 from ordino.services.promising import PromiseQuery
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

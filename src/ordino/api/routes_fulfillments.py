@@ -26,7 +26,7 @@ from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
 from ordino.domain.feeds import Source
 from ordino.domain.fulfillment import FulfillmentStatus
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 from ordino.services import fulfillment
 
 router = APIRouter(prefix="/v1/fulfillments")

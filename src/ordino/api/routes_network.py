@@ -23,7 +23,7 @@ from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
 from ordino.domain.catalog import ProductQuery
 from ordino.domain.network import LocationQuery, LocationType, location_document
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 from ordino.services import network
 from ordino.services.product_search import ProductSearch, search_products
 from ordino.services.views import product_view

@@ -19,7 +19,7 @@ from ordino.domain.access import ApiKey, Permission
 from ordino.domain.feeds import Source
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.rollup import OrderStatus
-from ordino.errors import Forbidden
+from ordino.kernel.domain.errors import Forbidden
 from ordino.services import (
     fulfillment,
     orders,

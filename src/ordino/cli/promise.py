@@ -19,7 +19,7 @@ import click
 
 from ordino.domain.history import Shipment
 from ordino.domain.history_csv import History, read_history
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 
 if TYPE_CHECKING:  # the model's modules load LightGBM: only when a command runs
     from ordino.services.transit_replay import Kept, ReplayPlan, ReplayReport

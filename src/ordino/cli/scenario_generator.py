@@ -18,12 +18,9 @@ from decimal import Decimal
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from ordino.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
 from ordino.domain.carriers import CarrierService, LaneMatch, ServiceLevel, TransitRule
 from ordino.domain.catalog import Product
 from ordino.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
-from ordino.domain.geo import Point
-from ordino.domain.money import Money
 from ordino.domain.network import Address, Location, LocationType
 from ordino.domain.operations import Capacity, LocationOperations
 from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
@@ -33,6 +30,9 @@ from ordino.domain.scenario import (
     ScenarioLine,
     ScenarioOrder,
 )
+from ordino.kernel.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
+from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain.money import Money
 
 D = Decimal
 DAY = date(2026, 11, 27)

@@ -25,8 +25,8 @@ from ordino.domain.carriers import (
     lane_match_document,
     lane_match_from_document,
 )
-from ordino.domain.money import Money
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.money import Money
 
 
 @dataclass(frozen=True)

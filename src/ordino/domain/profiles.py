@@ -21,7 +21,7 @@ from typing import Any
 
 from ordino.domain.costs import CostWeights
 from ordino.domain.network import Location, LocationType
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 
 
 class StrategyKind(StrEnum):

@@ -28,8 +28,6 @@ from ordino.domain.costs import (
     rate_card_document,
     rate_card_from_document,
 )
-from ordino.domain.documents import conform, join, read, refused
-from ordino.domain.geo import Point
 from ordino.domain.network import Address, Location, LocationType, location_document
 from ordino.domain.operations import (
     LocationOperations,
@@ -49,6 +47,8 @@ from ordino.domain.scenario_shapes import (
     SCENARIO,
     SERVICE,
 )
+from ordino.kernel.domain.documents import conform, join, read, refused
+from ordino.kernel.domain.geo import Point
 
 FORMAT = "ordino-scenario/1"
 T = TypeVar("T")

@@ -15,10 +15,10 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from ordino.domain.availability import AvailabilityView, StockStatus
-from ordino.domain.geo import Grid, Point
 from ordino.domain.inventory import Floor, Position, StockAtLocation
 from ordino.domain.network import Location, LocationType
 from ordino.domain.supply import InboundLine
+from ordino.kernel.domain.geo import Grid, Point
 
 # Named tuples: light to make; a picture of stock keeps summaries, not these.
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from ordino.domain.carriers import CarrierService, ServiceLevel
-from ordino.domain.money import Money
 from ordino.domain.operations import PICKUP
 from ordino.domain.promising import (
     CartLine,
@@ -38,6 +37,7 @@ from ordino.domain.promising import (
     Source,
 )
 from ordino.engines.reach import Delivery, Distances, Reach, TransitEstimator
+from ordino.kernel.domain.money import Money
 
 __all__ = ["PromiseNetwork", "PromiseRules", "TransitEstimator", "deliveries_by", "promise"]
 

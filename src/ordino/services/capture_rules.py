@@ -23,7 +23,7 @@ from ordino.domain.carriers import CarrierService
 from ordino.domain.channels import Channel
 from ordino.domain.order_commands import PlaceOrder, date_problems
 from ordino.domain.pipelines import BUILT_IN, COLLECTED
-from ordino.errors import FieldError, InvalidInput
+from ordino.kernel.domain.errors import FieldError, InvalidInput
 from ordino.services.channels import known_channel
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.channels import Channel, channel_document
-from ordino.domain.configuration import ConfigurationKind
-from ordino.errors import FieldError, InvalidInput, NotFound
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.unit_of_work import UnitOfWork
 

@@ -26,13 +26,13 @@ from ordino.domain.fulfillment import (
     Shipment,
     fulfillment_document,
 )
-from ordino.domain.ids import new_id
 from ordino.domain.inventory import Reservation
 from ordino.domain.jobs import advance_job, capture_job, settle_job, timer_job
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.promising import DeliveryRecord, delivery_time_problem
 from ordino.domain.rollup import OrderStatus
-from ordino.errors import InvalidInput, NotFound
+from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.kernel.domain.ids import new_id
 from ordino.services.inventory import write_plan
 from ordino.services.order_types import order_type_named
 from ordino.services.orders import Capture, Guard, existing_order, with_payment

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from ordino.domain.events import Event
 from ordino.domain.feeds import (
     Adjustment,
     Count,
@@ -23,9 +22,10 @@ from ordino.domain.feeds import (
     plan_adjustments,
     plan_counts,
 )
-from ordino.domain.ids import new_id
 from ordino.domain.inventory import MAX_ON_HAND, Position
-from ordino.errors import FieldError, InvalidInput, NotFound
+from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
+from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.ids import new_id
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import position_view

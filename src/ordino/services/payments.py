@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ordino.domain import advancing
-from ordino.domain.ids import new_id
 from ordino.domain.jobs import settle_job
 from ordino.domain.order_commands import PaymentChoice
 from ordino.domain.orders import Order
@@ -46,6 +45,7 @@ from ordino.domain.payments import (
     PaymentStatus,
 )
 from ordino.domain.rollup import OrderStatus
+from ordino.kernel.domain.ids import new_id
 from ordino.services.unit_of_work import UnitOfWork
 
 PAYMENT_HOLD = "payment"  # the rule of holds the payment puts

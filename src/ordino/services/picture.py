@@ -36,7 +36,6 @@ from ordino.domain.carriers import CarrierService
 from ordino.domain.changes import Change
 from ordino.domain.channels import Channel
 from ordino.domain.costs import LocationCosts, RateCard
-from ordino.domain.geo import Grid, Point
 from ordino.domain.inventory import Floor, Position
 from ordino.domain.network import Location
 from ordino.domain.operations import (
@@ -55,6 +54,7 @@ from ordino.engines.availability import (
     valid_until,
 )
 from ordino.engines.reach import Distances
+from ordino.kernel.domain.geo import Grid, Point
 from ordino.services.unit_of_work import UnitOfWork
 
 DEFAULT_MAX_POSITIONS = 2_000_000

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.catalog import ProductQuery
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 from ordino.services import availability
 from ordino.services.availability import AvailabilityQuery, Near, ReadScope
 from ordino.services.picture import StockPicture

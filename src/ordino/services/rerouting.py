@@ -26,7 +26,7 @@ from ordino.domain.sourcing import SourcingPlan
 from ordino.engines.availability import sourcing_stock
 from ordino.engines.sourcing import SourcingRequest, plan_of, record_of
 from ordino.engines.sourcing_rules import Decision, Outcome, SourcingSite
-from ordino.errors import NotFound
+from ordino.kernel.domain.errors import NotFound
 from ordino.services.availability import resolve_view
 from ordino.services.orders import Capture, existing_order
 from ordino.services.promising import PromiseQuery, keeping, promise_with_floors

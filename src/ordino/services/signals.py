@@ -19,11 +19,11 @@ from datetime import datetime, timedelta
 
 from ordino.domain.availability import DEFAULT_VIEW, DEFAULT_VIEW_NAME, AvailabilityView
 from ordino.domain.changes import Recorded
-from ordino.domain.events import Event
-from ordino.domain.ids import new_id
 from ordino.domain.jobs import FILL_BACKORDERS, Job
 from ordino.domain.signals import SignalState, decide, lowered, needs_count
 from ordino.engines.availability import sku_availability
+from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.ids import new_id
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 

@@ -24,7 +24,7 @@ from ordino.engines.optimiser import Candidate, SourcingLine
 from ordino.engines.reach import Delivery
 from ordino.engines.sourcing import SourcingRequest
 from ordino.engines.sourcing_rules import SourcingSite
-from ordino.errors import NotFound
+from ordino.kernel.domain.errors import NotFound
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
 

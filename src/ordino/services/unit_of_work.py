@@ -22,14 +22,10 @@ from ordino.domain.carriers import CarrierService
 from ordino.domain.catalog import Product, ProductQuery
 from ordino.domain.changes import Recorded
 from ordino.domain.channels import Channel
-from ordino.domain.configuration import ConfigurationChange, ConfigurationKind
 from ordino.domain.costs import LocationCosts, RateCard
 from ordino.domain.erasure import Erasure, Export, PersonalData
-from ordino.domain.events import Event
 from ordino.domain.feeds import FeedPlan, Key
-from ordino.domain.geo import Point, PostalCode
 from ordino.domain.holds import Hold, HoldRule
-from ordino.domain.idempotency import StoredAnswer
 from ordino.domain.inventory import Discrepancy, Floor, Position, Reservation
 from ordino.domain.jobs import DeadJob, Job
 from ordino.domain.network import Location, LocationQuery
@@ -45,6 +41,10 @@ from ordino.domain.signals import SignalState
 from ordino.domain.sourcing import SourcingRecord
 from ordino.domain.supply import InboundLine, Receipt, SupplyOrder, SupplyQuery
 from ordino.domain.webhooks import Delivery, Subscription
+from ordino.kernel.domain.configuration import ConfigurationChange, ConfigurationKind
+from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.kernel.domain.idempotency import StoredAnswer
 
 T = TypeVar("T")
 

@@ -19,8 +19,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.catalog import Product, ProductQuery, search_terms
 from ordino.domain.changes import ChangeLog
-from ordino.domain.geo import Point
-from ordino.domain.money import from_minor, to_minor
 from ordino.domain.network import (
     Address,
     Location,
@@ -28,7 +26,9 @@ from ordino.domain.network import (
     LocationType,
     address_fields,
 )
-from ordino.errors import LostRace
+from ordino.kernel.domain.errors import LostRace
+from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain.money import from_minor, to_minor
 from ordino.store.dialect import one_of, through_indexes
 from ordino.store.tables import (
     locations,

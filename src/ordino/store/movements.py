@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from ordino.domain.changes import ChangeLog
 from ordino.domain.feeds import FeedPlan, Key, Movement, MovementKind, PositionChange
 from ordino.domain.inventory import Position
-from ordino.errors import LostRace
+from ordino.kernel.domain.errors import LostRace
 from ordino.store.dialect import (
     insert_rows,
     is_postgresql,

@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ordino.domain.changes import Change, ChangeLog
 from ordino.domain.inventory import Floor
-from ordino.errors import LostRace
+from ordino.kernel.domain.errors import LostRace
 from ordino.store.tables import (
     allocations,
     idempotency_keys,

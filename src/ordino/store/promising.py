@@ -23,7 +23,7 @@ from ordino.domain.costs import (
 )
 from ordino.domain.operations import CapacityTaken
 from ordino.domain.promising import DeliveryRecord, PromisePerformance
-from ordino.errors import LostRace
+from ordino.kernel.domain.errors import LostRace
 from ordino.store.documents import put_document
 from ordino.store.tables import (
     capacity_use,

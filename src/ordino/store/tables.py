@@ -485,7 +485,7 @@ order_types = Table(  # `ordino.domain.pipelines.order_type_document`
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# Every change of configuration (`ordino.domain.configuration`): who, when, the
+# Every change of configuration (`ordino.kernel.domain.configuration`): who, when, the
 # document before and after. Only ever added to.
 configuration_changes = Table(
     "configuration_changes",
@@ -854,7 +854,7 @@ webhook_subscriptions = Table(
     Column("id", String(32), primary_key=True),
     Column("url", String(2000), nullable=False),
     Column("event_types", Document, nullable=False),
-    # The secret deliveries are signed with, sealed (ordino.domain.sealing): never in clear.
+    # The secret deliveries are signed with, sealed (ordino.kernel.domain.sealing): never in clear.
     Column("sealed_secret", String(512), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.domain.access import Permission
-from ordino.errors import NotFound
+from ordino.kernel.domain.errors import NotFound
 from ordino.services import access, sessions, users
 from ordino.web.rendering import render
 from ordino.web.session import CHECKED, Principal, allowed, csrf_token

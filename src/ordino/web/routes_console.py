@@ -17,7 +17,7 @@ from ordino.domain.feeds import Source
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.rollup import OrderStatus
 from ordino.domain.throttling import sign_in_subjects
-from ordino.errors import InvalidInput, OrdinoError, TooManyAttempts
+from ordino.kernel.domain.errors import InvalidInput, OrdinoError, TooManyAttempts
 from ordino.services import (
     access,
     fulfillment,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.domain.access import Permission
-from ordino.errors import OrdinoError
+from ordino.kernel.domain.errors import OrdinoError
 from ordino.services import timeline, timers, webhooks, worker
 from ordino.web.rendering import render
 from ordino.web.session import CHECKED, allowed, csrf_token

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ordino.domain.access import Permission
-from ordino.errors import OrdinoError
+from ordino.kernel.domain.errors import OrdinoError
 from ordino.services import rerouting, self_service_changes, servicing
 from ordino.web import forms
 from ordino.web.rendering import render

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from ordino.domain.access import Permission
 from ordino.domain.feeds import Source
 from ordino.domain.fulfillment import FulfillmentStatus, Shipment
-from ordino.errors import InvalidInput, NotFound, OrdinoError
+from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
 from ordino.services import fulfillment, network, timers
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.web.rendering import render
