@@ -24,8 +24,8 @@ import click
 from sqlalchemy import Engine, select
 
 from ordino.cli.options import remember_database
-from ordino.domain.catalog import Product
-from ordino.domain.feeds import Count, Source
+from ordino.inventory.domain.feeds import Count, Source
+from ordino.network.domain.products import Product
 from ordino.services.check import check_inventory
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_product

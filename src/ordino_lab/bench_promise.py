@@ -19,9 +19,9 @@ from typing import Any
 import click
 from sqlalchemy import Engine
 
-from ordino.domain.carriers import service_from_document
-from ordino.domain.network import LocationType
 from ordino.kernel.domain.calendar import WEEKDAYS
+from ordino.network.domain.carriers import service_from_document
+from ordino.network.domain.locations import LocationType
 from ordino.services.network import get_location
 from ordino.services.operations import CARRIER_SERVICES, put_named, put_operations
 from ordino.store.engine import make_engine

@@ -23,9 +23,9 @@ import click
 from sqlalchemy import Engine, event, select
 
 from ordino.cli.progress import progress
-from ordino.domain.catalog import Product, ProductQuery
-from ordino.domain.feeds import Count, Source
+from ordino.inventory.domain.feeds import Count, Source
 from ordino.kernel.domain.geo import Point
+from ordino.network.domain.products import Product, ProductQuery
 from ordino.services.availability import Near
 from ordino.services.imports import import_counts
 from ordino.services.network import put_locations, put_products

@@ -19,8 +19,8 @@ from pathlib import Path
 import click
 from sqlalchemy import Engine
 
-from ordino.domain.changes import Change
-from ordino.domain.feeds import Adjustment, Source
+from ordino.inventory.domain.feeds import Adjustment, Source
+from ordino.kernel.domain.changes import Change
 from ordino.services.availability import get_view, put_view
 from ordino.services.demo import demo_views
 from ordino.services.inventory import adjust_inventory

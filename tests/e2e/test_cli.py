@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from ordino.cli.main import main
-from ordino.domain.feeds import Count, Source
+from ordino.inventory.domain.feeds import Count, Source
 from ordino.services.access import authenticate
 from ordino.services.configuration import list_changes
 from ordino.services.inventory import count_stock

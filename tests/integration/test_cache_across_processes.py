@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from ordino.domain.availability import AvailabilityView, LocationFilter
-from ordino.domain.feeds import Count, Source
-from ordino.domain.network import LocationType
 from ordino.engines.sourcing import RulesEngine
+from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.domain.views import AvailabilityView, LocationFilter
+from ordino.network.domain.locations import LocationType
 from ordino.services.availability import put_view
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product

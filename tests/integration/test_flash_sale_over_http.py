@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
 
-from ordino.domain.feeds import Count, Source
+from ordino.inventory.domain.feeds import Count, Source
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.store.tables import positions

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
-from ordino.domain.feeds import Count, Source
 from ordino.engines.sourcing import RulesEngine
+from ordino.inventory.domain.feeds import Count, Source
 from ordino.kernel.domain.errors import InsufficientStock, OrdinoError
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.services.check import check_inventory

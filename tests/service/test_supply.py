@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from ordino.domain.feeds import Count
-from ordino.domain.inventory import Discrepancy
-from ordino.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyQuery
 from ordino.engines.sourcing import RulesEngine
+from ordino.inventory.domain.feeds import Count
+from ordino.inventory.domain.positions import Discrepancy
+from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyQuery
 from ordino.kernel.domain.errors import (
     AlreadyExists,
     BelowReserved,

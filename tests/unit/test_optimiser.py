@@ -17,8 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ordino.domain.carriers import Lane, LaneMatch
-from ordino.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.engines import optimiser_mip
 from ordino.engines.highs import quiet_highs
 from ordino.engines.optimise import solve
@@ -32,6 +30,8 @@ from ordino.engines.optimiser import (
 from ordino.engines.optimiser_greedy import heuristic
 from ordino.engines.optimiser_mip import exact
 from ordino.kernel.domain.geo import Point
+from ordino.network.domain.carriers import Lane, LaneMatch
+from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
 from ordino_lab.bench_sourcing import generated
 
 D = Decimal
@@ -159,8 +159,8 @@ def test_the_cheapest_single_location_ships_a_whole_order() -> None:
 
 SOLVE_ONE = """
 from decimal import Decimal
-from ordino.domain.carriers import Lane
-from ordino.domain.costs import CostWeights, LocationCosts
+from ordino.network.domain.carriers import Lane
+from ordino.network.domain.costs import CostWeights, LocationCosts
 from ordino.kernel.domain.geo import Point
 from ordino.engines.optimiser import Candidate, SourcingLine, SourcingProblem
 from ordino.engines.optimiser_mip import exact

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 
 from ordino.domain.fulfillment import TRANSITIONS, FulfillmentStatus
-from ordino.domain.inventory import Reservation
 from ordino.domain.orders import Allocation, Order, OrderLine
 from ordino.domain.promising import Method
 from ordino.domain.rollup import LineStatus, OrderStatus
 from ordino.domain.sourcing import PlannedAllocation, Shortfall, SourcingPlan
+from ordino.inventory.domain.positions import Reservation
 from ordino.kernel.domain.errors import IllegalTransition
 from ordino.kernel.domain.events import Event
 from ordino.kernel.domain.ids import LENGTH

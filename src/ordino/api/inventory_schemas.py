@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from ordino.api.fields import Identifier, Instant, OptionalText, Quantity, Strict
-from ordino.domain.feeds import Adjustment, Count
+from ordino.inventory.domain.feeds import Adjustment, Count
 from ordino.kernel.domain.errors import InvalidInput
 
 MAX_FEED_LINES = 10_000

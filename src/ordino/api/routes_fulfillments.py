@@ -24,8 +24,8 @@ from ordino.api.fulfillment_schemas import (
 )
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
-from ordino.domain.feeds import Source
 from ordino.domain.fulfillment import FulfillmentStatus
+from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.services import fulfillment
 

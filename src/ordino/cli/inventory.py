@@ -19,8 +19,8 @@ import click
 
 from ordino.cli.options import database_option
 from ordino.cli.progress import Progress, progress
-from ordino.domain.feeds import Count, Source
-from ordino.domain.inventory import MAX_ON_HAND
+from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.domain.positions import MAX_ON_HAND
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.services.imports import ImportReport, Line, import_counts
 from ordino.store.engine import connect_once, make_engine

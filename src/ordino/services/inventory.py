@@ -1,7 +1,7 @@
 """Inventory use cases: counts, full snapshots of a location, deltas, and reads.
 
 Each feed is one unit of work: read the positions it touches, plan with
-`ordino.domain.feeds`, write positions and movements conditionally, commit; a
+`ordino.inventory.domain.feeds`, write positions and movements conditionally, commit; a
 concurrent change of the same positions makes it plan again. A feed naming an
 unknown location or SKU, or malformed in any line, changes nothing.
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from ordino.domain.feeds import (
+from ordino.inventory.domain.feeds import (
     Adjustment,
     Count,
     FeedPlan,
@@ -22,7 +22,7 @@ from ordino.domain.feeds import (
     plan_adjustments,
     plan_counts,
 )
-from ordino.domain.inventory import MAX_ON_HAND, Position
+from ordino.inventory.domain.positions import MAX_ON_HAND, Position
 from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
 from ordino.kernel.domain.events import Event
 from ordino.kernel.domain.ids import new_id

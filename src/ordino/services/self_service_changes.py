@@ -19,7 +19,6 @@ from typing import Any
 
 from ordino.domain import self_service as policy
 from ordino.domain.jobs import advance_job
-from ordino.domain.network import Address
 from ordino.domain.order_commands import LineRequest, PlaceOrder
 from ordino.domain.orders import Order, OrderScope
 from ordino.domain.promising import CartLine, Method, OrderPromise, PromiseChoice
@@ -31,6 +30,7 @@ from ordino.kernel.domain.errors import (
     PromiseUnavailable,
 )
 from ordino.kernel.domain.geo import Point
+from ordino.network.domain.locations import Address
 from ordino.services.customer_view import store_document
 from ordino.services.orders import Capture, Sourced, existing_order, plan_order
 from ordino.services.promising import PromiseQuery, make_promise

@@ -13,9 +13,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.feeds import Adjustment, FeedPlan, MovementKind, Source, plan_adjustments
 from ordino.domain.jobs import FILL_BACKORDERS, Job, expect_job
-from ordino.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyOrder, SupplyQuery
+from ordino.inventory.domain.feeds import (
+    Adjustment,
+    FeedPlan,
+    MovementKind,
+    Source,
+    plan_adjustments,
+)
+from ordino.inventory.domain.supply import (
+    CreateSupply,
+    Receipt,
+    SupplyKind,
+    SupplyOrder,
+    SupplyQuery,
+)
 from ordino.kernel.domain.errors import (
     AlreadyExists,
     BelowReserved,

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.supply import (
+from ordino.inventory.domain.supply import (
     InboundLine,
     Receipt,
     SupplyKind,
