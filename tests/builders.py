@@ -11,12 +11,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.domain.catalog import Product
-from ordino.domain.feeds import Source
-from ordino.domain.geo import Point
-from ordino.domain.inventory import StockAtLocation
-from ordino.domain.network import Address, Location, LocationType
 from ordino.domain.order_commands import Customer, LineRequest, PlaceOrder
+from ordino.inventory.domain.feeds import Source
+from ordino.inventory.domain.positions import StockAtLocation
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.locations import Address, Location, LocationType
+from ordino.network.domain.products import Product
 
 BERLIN = Point(52.53, 13.38)
 HAMBURG = Point(53.55, 9.99)

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 from ordino.api.app import create_app
 from ordino.config import Settings
 from ordino.domain.access import Role
-from ordino.domain.channels import Channel
+from ordino.network.domain.channels import Channel
 from ordino.services.access import create_key
 from ordino.store import migrate
 from ordino.store.engine import make_engine, normalise_url
@@ -38,7 +38,7 @@ T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 # The channels the tests' orders, views, profiles and keys name: a channel is known
-# only once configured (ordino.domain.channels), so every test database has these.
+# only once configured (ordino.network.domain.channels), so every test database has these.
 CHANNELS = ("web", "app", "amazon", "zalando", "store", "shop", "bench")
 
 

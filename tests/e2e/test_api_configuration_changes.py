@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from ordino.domain.access import Role
-from ordino.domain.configuration import DEMO_AUTHOR, ConfigurationKind
+from ordino.kernel.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.services.access import ENVIRONMENT
 from ordino.services.demo import seed_demo
 from tests.builders import a_carrier_service_body, a_location_body, an_operations_body

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from ordino.domain.access import Role
-from ordino.domain.geo import Point, PostalCode
+from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.services.access import create_key
 from ordino.services.availability import put_postal_codes
 from ordino.store.tables import capacity_use, outbox

@@ -15,9 +15,8 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from ordino.cli.load import free_port
 from ordino.cli.main import main
-from ordino.domain.feeds import Count, Source
+from ordino.inventory.domain.feeds import Count, Source
 from ordino.services.access import authenticate
 from ordino.services.configuration import list_changes
 from ordino.services.inventory import count_stock
@@ -26,6 +25,7 @@ from ordino.services.users import sign_in
 from ordino.store.engine import make_engine
 from ordino.store.tables import api_keys, payments, positions
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.load import free_port
 from tests.builders import a_location, a_product, an_order_body
 from tests.conftest import T0, Clock
 from tests.e2e.support import network, stock, work

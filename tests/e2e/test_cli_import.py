@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from ordino.cli.main import main
-from ordino.domain.geo import Point
+from ordino.kernel.domain.geo import Point
 from ordino.services import imports
 from ordino.services.network import put_location, put_product
 from ordino.store.tables import inventory_movements

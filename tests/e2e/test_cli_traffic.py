@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from ordino.cli.load import running_server
 from ordino.cli.main import main
 from ordino.services.check import check_inventory
 from ordino.services.demo import seed_demo
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.load import running_server
 
 QUICK = {
     "ORDINO_WORKER_SECONDS": "0.1",

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
 from ordino.cli.main import main
-from ordino.domain.feeds import Source
 from ordino.domain.jobs import Job
 from ordino.domain.profiles import SourcingProfile, Strategy, StrategyKind
-from ordino.domain.supply import CreateSupply, Receipt, SupplyKind
+from ordino.inventory.domain.feeds import Source
+from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind
 from ordino.services.orders import Capture, get_order, place_order
 from ordino.services.profiles import put_profile
 from ordino.services.supply import create_supply, receive_supply

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from ordino.cli.load import free_port
+from ordino_lab.load import free_port
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads the process table in /proc"

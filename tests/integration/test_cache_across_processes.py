@@ -11,16 +11,16 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from ordino.cli.load import Server, running_server
-from ordino.domain.availability import AvailabilityView, LocationFilter
-from ordino.domain.feeds import Count, Source
-from ordino.domain.network import LocationType
 from ordino.engines.sourcing import RulesEngine
+from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.domain.views import AvailabilityView, LocationFilter
+from ordino.network.domain.locations import LocationType
 from ordino.services.availability import put_view
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.services.orders import place_order
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.load import Server, running_server
 from tests.builders import a_location, a_place_order, a_product
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
-from ordino.domain.feeds import Adjustment, Count, Source
 from ordino.engines.sourcing import RulesEngine
-from ordino.errors import InsufficientStock
+from ordino.inventory.domain.feeds import Adjustment, Count, Source
+from ordino.kernel.domain.errors import InsufficientStock
 from ordino.services.check import check_inventory
 from ordino.services.inventory import adjust_inventory, count_stock
 from ordino.services.network import put_location, put_product

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
 
-from ordino.cli.load import post_all, running_server
-from ordino.domain.feeds import Count, Source
+from ordino.inventory.domain.feeds import Count, Source
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.load import post_all, running_server
 from tests.builders import a_location, a_product, an_order_body
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

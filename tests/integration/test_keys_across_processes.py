@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from ordino.cli.load import Server, running_server
 from ordino.domain.access import Role
 from ordino.services.access import NewKey, issue_key, revoke_key
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.load import Server, running_server
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 PATIENCE = 10.0  # seconds: far above a notification's trip, and below the cache's bound

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from ordino.api.app import create_app
 from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
-from ordino.domain.events import Event
+from ordino.kernel.domain.events import Event
 from ordino.store.tables import outbox
 from tests.builders import an_order_body
 from tests.conftest import ADMIN_KEY, Clock

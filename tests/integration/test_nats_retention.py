@@ -13,7 +13,7 @@ import pytest
 from nats.js.api import StreamConfig
 
 from ordino.broker.nats import NatsPublisher
-from ordino.domain.events import Event
+from ordino.kernel.domain.events import Event
 
 NATS_URL = os.environ.get("ORDINO_TEST_NATS_URL")
 pytestmark = pytest.mark.skipif(

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
-from ordino.domain.feeds import Count, Source
-from ordino.domain.idempotency import IdempotencyKey
 from ordino.engines.sourcing import RulesEngine
-from ordino.errors import InsufficientStock, OrdinoError
+from ordino.inventory.domain.feeds import Count, Source
+from ordino.kernel.domain.errors import InsufficientStock, OrdinoError
+from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.services.check import check_inventory
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
-from ordino.domain.feeds import Count, Source
 from ordino.engines.sourcing import RulesEngine
+from ordino.inventory.domain.feeds import Count, Source
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_products
 from ordino.services.orders import place_order

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from ordino.domain.throttling import sign_in_subjects
-from ordino.errors import TooManyAttempts
+from ordino.kernel.domain.errors import TooManyAttempts
 from ordino.services.throttling import attempt
 from ordino.store.tables import attempts
 from ordino.store.uow import SqlUnitOfWork

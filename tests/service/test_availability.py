@@ -11,21 +11,27 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from ordino.domain.availability import (
+from ordino.engines.optimiser import Assignment, Solution
+from ordino.engines.sourcing import RulesEngine, SourcingRequest
+from ordino.engines.sourcing_rules import Decision, Outcome
+from ordino.inventory.domain.feeds import Count
+from ordino.inventory.domain.supply import CreateSupply, SupplyKind
+from ordino.inventory.domain.views import (
     AvailabilityView,
     Holdback,
     InboundRule,
     LocationFilter,
     SafetyRule,
 )
-from ordino.domain.feeds import Count
-from ordino.domain.geo import Point, PostalCode
-from ordino.domain.network import Address, LocationType
-from ordino.domain.supply import CreateSupply, SupplyKind
-from ordino.engines.optimiser import Assignment, Solution
-from ordino.engines.sourcing import RulesEngine, SourcingRequest
-from ordino.engines.sourcing_rules import Decision, Outcome
-from ordino.errors import Conflict, FieldError, InsufficientStock, InvalidInput, NotFound
+from ordino.kernel.domain.errors import (
+    Conflict,
+    FieldError,
+    InsufficientStock,
+    InvalidInput,
+    NotFound,
+)
+from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.network.domain.locations import Address, LocationType
 from ordino.services.availability import (
     AvailabilityQuery,
     Near,

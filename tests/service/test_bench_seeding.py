@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from ordino.cli.bench_network import NetworkShape, load
-from ordino.cli.bench_stock import bench_views
-from ordino.domain.availability import AvailabilityView
-from ordino.domain.channels import Channel
+from ordino.inventory.domain.views import AvailabilityView
+from ordino.network.domain.channels import Channel
 from ordino.services.availability import get_view, put_view
 from ordino.services.channels import get_channel, put_channel
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.bench_network import NetworkShape, load
+from ordino_lab.bench_stock import bench_views
 from tests.conftest import T0
 
 

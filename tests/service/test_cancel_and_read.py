@@ -8,7 +8,7 @@ import pytest
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.rollup import OrderStatus
 from ordino.engines.sourcing import RulesEngine
-from ordino.errors import NotFound
+from ordino.kernel.domain.errors import NotFound
 from ordino.services.orders import cancel_order, get_order, list_orders, place_order
 from ordino.store.tables import order_lines, orders, outbox, reservations
 from ordino.store.uow import SqlUnitOfWork

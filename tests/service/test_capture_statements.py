@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine
 
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 from ordino.services.network import put_product
 from ordino.services.orders import Capture, place_order
 from ordino.store.uow import SqlUnitOfWork

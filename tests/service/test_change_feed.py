@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine, text
 
 from ordino.domain.access import Role
-from ordino.domain.changes import EVERYTHING, Change
-from ordino.domain.feeds import Count
-from ordino.domain.geo import Point, PostalCode
+from ordino.inventory.domain.feeds import Count
+from ordino.kernel.domain.changes import EVERYTHING, Change
+from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.services.access import NewKey, issue_key, revoke_key
 from ordino.services.availability import put_postal_codes
 from ordino.services.inventory import count_stock

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from ordino.domain.idempotency import IdempotencyKey
 from ordino.engines.sourcing import RulesEngine
-from ordino.errors import IdempotencyKeyReused, InsufficientStock
+from ordino.kernel.domain.errors import IdempotencyKeyReused, InsufficientStock
+from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.services.orders import cancel_order, place_order
 from ordino.store.tables import idempotency_keys, orders
 from ordino.store.uow import SqlUnitOfWork

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from ordino.domain.feeds import Adjustment, Count
 from ordino.engines.sourcing import RulesEngine
-from ordino.errors import FieldError, InvalidInput, NotFound
+from ordino.inventory.domain.feeds import Adjustment, Count
+from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
 from ordino.services.check import check_inventory, shortages
 from ordino.services.inventory import (
     adjust_inventory,

@@ -9,10 +9,10 @@ from typing import Any, Self
 import pytest
 from sqlalchemy import Engine, create_engine
 
-from ordino.domain.ids import LENGTH
 from ordino.engines.sourcing import RulesEngine, SourcingRequest
 from ordino.engines.sourcing_rules import Decision
-from ordino.errors import DuplicateOrder, FieldError, InsufficientStock, InvalidInput
+from ordino.kernel.domain.errors import DuplicateOrder, FieldError, InsufficientStock, InvalidInput
+from ordino.kernel.domain.ids import LENGTH
 from ordino.services.orders import place_order
 from ordino.store.tables import (
     allocations,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, text
 
-from ordino.domain.catalog import ProductQuery
-from ordino.domain.geo import Point
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.products import ProductQuery
 from ordino.services.availability import Near
 from ordino.services.network import put_products
 from ordino.services.picture import StockPicture

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from ordino.domain.events import Event
 from ordino.engines.sourcing import RulesEngine
+from ordino.kernel.domain.events import Event
 from ordino.services.orders import cancel_order, place_order
 from ordino.services.relay import relay, relay_all
 from ordino.store.tables import outbox

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from ordino.domain.availability import AvailabilityView, LocationFilter
-from ordino.domain.feeds import Count
-from ordino.domain.network import LocationType
 from ordino.engines.sourcing import RulesEngine
+from ordino.inventory.domain.feeds import Count
+from ordino.inventory.domain.views import AvailabilityView, LocationFilter
+from ordino.network.domain.locations import LocationType
 from ordino.services.availability import put_view
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location

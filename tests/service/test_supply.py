@@ -9,12 +9,19 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from ordino.domain.feeds import Count
-from ordino.domain.idempotency import IdempotencyKey
-from ordino.domain.inventory import Discrepancy
-from ordino.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyQuery
 from ordino.engines.sourcing import RulesEngine
-from ordino.errors import AlreadyExists, BelowReserved, Conflict, FieldError, InvalidInput, NotFound
+from ordino.inventory.domain.feeds import Count
+from ordino.inventory.domain.positions import Discrepancy
+from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyQuery
+from ordino.kernel.domain.errors import (
+    AlreadyExists,
+    BelowReserved,
+    Conflict,
+    FieldError,
+    InvalidInput,
+    NotFound,
+)
+from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.services.check import check_inventory
 from ordino.services.inventory import count_stock
 from ordino.services.orders import place_order

@@ -12,7 +12,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.availability import (
+from ordino.engines.availability import (
+    Arrival,
+    location_grid,
+    nearest,
+    sku_availability,
+    sourcing_stock,
+    valid_until,
+)
+from ordino.inventory.domain.positions import Floor, Position
+from ordino.inventory.domain.signals import SignalState, decide, lowered, needs_count
+from ordino.inventory.domain.supply import InboundLine, SupplyKind
+from ordino.inventory.domain.views import (
     AvailabilityView,
     Holdback,
     InboundRule,
@@ -22,19 +33,8 @@ from ordino.domain.availability import (
     view_document,
     view_from_document,
 )
-from ordino.domain.geo import Point
-from ordino.domain.inventory import Floor, Position
-from ordino.domain.network import Address, LocationType
-from ordino.domain.signals import SignalState, decide, lowered, needs_count
-from ordino.domain.supply import InboundLine, SupplyKind
-from ordino.engines.availability import (
-    Arrival,
-    location_grid,
-    nearest,
-    sku_availability,
-    sourcing_stock,
-    valid_until,
-)
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.locations import Address, LocationType
 from tests.builders import BERLIN, HAMBURG, MUNICH, a_location
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

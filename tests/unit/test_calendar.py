@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ordino.domain.calendar import (
+from ordino.kernel.domain.calendar import (
     DeliveryCalendar,
     OpeningHours,
     WorkingCalendar,
     always_open,
 )
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WEEKDAY = (OpeningHours(time(9), time(18)),)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ordino.domain.carriers import Lane, LaneMatch
-from ordino.domain.costs import (
+from ordino.kernel.domain.money import Money
+from ordino.network.domain.carriers import Lane, LaneMatch
+from ordino.network.domain.costs import (
     CostWeights,
     LocationCosts,
     Package,
@@ -15,7 +16,6 @@ from ordino.domain.costs import (
     WeightBreak,
     plan_cost,
 )
-from ordino.domain.money import Money
 from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA
 
 D = Decimal

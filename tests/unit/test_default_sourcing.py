@@ -12,15 +12,15 @@ from typing import NamedTuple
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.carriers import Lane
-from ordino.domain.costs import distance_card
-from ordino.domain.geo import Point
-from ordino.domain.inventory import StockAtLocation
 from ordino.domain.profiles import DEFAULT_PROFILE
 from ordino.domain.sourcing import LineDemand, PlannedAllocation, Shortfall, SourcingPlan
 from ordino.engines.optimiser import Candidate, SourcingLine
 from ordino.engines.sourcing import RulesEngine, SourcingRequest, plan_of
 from ordino.engines.sourcing_rules import SourcingSite
+from ordino.inventory.domain.positions import StockAtLocation
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.carriers import Lane
+from ordino.network.domain.costs import distance_card
 from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location, a_stock_at
 
 

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from ordino.domain.erasure import ERASED, PersonalData, erase_order, postal_area
-from ordino.domain.events import Event
 from ordino.domain.fulfilling import release
 from ordino.domain.holds import Hold, HoldStatus
-from ordino.domain.network import Address
 from ordino.domain.order_commands import ERASED_EMAIL, Customer
 from ordino.domain.orders import Allocation, Order, OrderLine
+from ordino.kernel.domain.events import Event
+from ordino.network.domain.locations import Address
 from tests.builders import HAMBURG
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

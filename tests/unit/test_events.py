@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import ordino
-from ordino.domain.events import EVENT_TYPES
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.events import EVENT_TYPES
 from ordino.services.webhooks import refuse_unknown_event_types
 
 SOURCE = Path(ordino.__file__).parent

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.feeds import (
+from ordino.inventory.domain.feeds import (
     Adjustment,
     Count,
     FeedPlan,
@@ -21,7 +21,7 @@ from ordino.domain.feeds import (
     plan_adjustments,
     plan_counts,
 )
-from ordino.domain.inventory import MAX_ON_HAND, Position
+from ordino.inventory.domain.positions import MAX_ON_HAND, Position
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 KEY = ("DC-BER", "SKU-1")

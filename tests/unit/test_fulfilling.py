@@ -38,12 +38,12 @@ from ordino.domain.fulfillment import (
     Shipment,
     fulfillment_document,
 )
-from ordino.domain.money import Money
 from ordino.domain.orders import Order
 from ordino.domain.promising import Method, OrderPromise
 from ordino.domain.rollup import LineCounts, LineStatus, OrderStatus
 from ordino.domain.sourcing import PlannedAllocation, SourcingPlan
-from ordino.errors import FieldError, IllegalTransition, InvalidInput
+from ordino.kernel.domain.errors import FieldError, IllegalTransition, InvalidInput
+from ordino.kernel.domain.money import Money
 from tests.builders import a_place_order
 from tests.conftest import T0, Clock
 

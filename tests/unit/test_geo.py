@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.geo import Grid, Point, distance_km, is_country
+from ordino.kernel.domain.geo import Grid, Point, distance_km, is_country
 from tests.builders import BERLIN, HAMBURG
 
 

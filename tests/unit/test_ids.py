@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.ids import LENGTH, new_id
+from ordino.kernel.domain.ids import LENGTH, new_id
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

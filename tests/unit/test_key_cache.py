@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ordino.api.security import KeyCache
 from ordino.domain.access import ApiKey, Role
-from ordino.domain.changes import EVERYTHING, Change
+from ordino.kernel.domain.changes import EVERYTHING, Change
 
 KEY = ApiKey("K-1", Role.CHANNEL, "shop")
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.money import (
+from ordino.kernel.domain.money import (
     BadAmount,
     Money,
     from_minor,

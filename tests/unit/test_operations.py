@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from ordino.domain.calendar import OpeningHours, WorkingCalendar
-from ordino.domain.operations import Capacity, CapacityUnit, LocationOperations
+from ordino.kernel.domain.calendar import OpeningHours, WorkingCalendar
+from ordino.network.domain.operations import Capacity, CapacityUnit, LocationOperations
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = date(2026, 11, 2)

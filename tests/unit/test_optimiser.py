@@ -5,7 +5,6 @@ the heuristic."""
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
 import sys
@@ -18,10 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ordino.cli.bench_sourcing import generated
-from ordino.domain.carriers import Lane, LaneMatch
-from ordino.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
-from ordino.domain.geo import Point
 from ordino.engines import optimiser_mip
 from ordino.engines.highs import quiet_highs
 from ordino.engines.optimise import solve
@@ -34,6 +29,10 @@ from ordino.engines.optimiser import (
 )
 from ordino.engines.optimiser_greedy import heuristic
 from ordino.engines.optimiser_mip import exact
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.carriers import Lane, LaneMatch
+from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
+from ordino_lab.bench_sourcing import generated
 
 D = Decimal
 CUSTOMER = Point(52.52, 13.40)
@@ -160,9 +159,9 @@ def test_the_cheapest_single_location_ships_a_whole_order() -> None:
 
 SOLVE_ONE = """
 from decimal import Decimal
-from ordino.domain.carriers import Lane
-from ordino.domain.costs import CostWeights, LocationCosts
-from ordino.domain.geo import Point
+from ordino.network.domain.carriers import Lane
+from ordino.network.domain.costs import CostWeights, LocationCosts
+from ordino.kernel.domain.geo import Point
 from ordino.engines.optimiser import Candidate, SourcingLine, SourcingProblem
 from ordino.engines.optimiser_mip import exact
 from tests.unit.test_optimiser import CARD, CUSTOMER
@@ -209,7 +208,7 @@ print(len(os.listdir("/proc/self/fd")) - before)""",
 )
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
 def test_solving_leaves_no_file_open() -> None:
     # In a process of its own, so that its first solve is the one that silences the banner.
     done = _in_a_process_of_its_own(SOLVE_MANY)

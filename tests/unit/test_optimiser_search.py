@@ -14,8 +14,6 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ordino.domain.carriers import Lane
-from ordino.domain.geo import Point
 from ordino.engines import optimiser_pairs
 from ordino.engines.optimiser import (
     Assignment,
@@ -35,6 +33,8 @@ from ordino.engines.optimiser_floors import (
 )
 from ordino.engines.optimiser_greedy import heuristic, search
 from ordino.engines.optimiser_mip import exact
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.carriers import Lane
 from tests.unit.test_optimiser import CARD, CUSTOMER, problems
 
 D = Decimal

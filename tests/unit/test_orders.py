@@ -6,17 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from ordino.domain.events import Event
 from ordino.domain.fulfillment import TRANSITIONS, FulfillmentStatus
-from ordino.domain.ids import LENGTH
-from ordino.domain.inventory import Reservation
-from ordino.domain.money import Money
 from ordino.domain.orders import Allocation, Order, OrderLine
 from ordino.domain.promising import Method
 from ordino.domain.rollup import LineStatus, OrderStatus
 from ordino.domain.sourcing import PlannedAllocation, Shortfall, SourcingPlan
-from ordino.domain.states import can_transition, transition
-from ordino.errors import IllegalTransition
+from ordino.inventory.domain.positions import Reservation
+from ordino.kernel.domain.errors import IllegalTransition
+from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.ids import LENGTH
+from ordino.kernel.domain.money import Money
+from ordino.kernel.domain.states import can_transition, transition
 from tests.builders import a_place_order
 from tests.conftest import Clock
 

@@ -35,7 +35,7 @@ from ordino.domain.payments import (
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.errors import OverRefund
+from ordino.kernel.domain.errors import OverRefund
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 WEEK = T0 + timedelta(days=7)

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from ordino.domain.changes import EVERYTHING, Change
-from ordino.domain.inventory import Position
-from ordino.domain.network import Location
-from ordino.domain.supply import InboundLine
+from ordino.inventory.domain.positions import Position
+from ordino.inventory.domain.supply import InboundLine
+from ordino.kernel.domain.changes import EVERYTHING, Change
+from ordino.network.domain.locations import Location
 from ordino.services.picture import NotCached, StockPicture
 from ordino.store.listen import change_of
 from ordino.store.pending import notice

@@ -10,15 +10,21 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
-from ordino.domain.carriers import CarrierService, Lane, LaneMatch, ServiceLevel, TransitRule
-from ordino.domain.geo import Point
-from ordino.domain.money import Money
-from ordino.domain.network import Address, LocationType
-from ordino.domain.operations import Capacity, LocationOperations
 from ordino.domain.promising import CartLine, Method, Promise, PromiseDestination, Site
 from ordino.engines.promising import PromiseNetwork, PromiseRules, promise
 from ordino.engines.reach import Reach
+from ordino.kernel.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
+from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain.money import Money
+from ordino.network.domain.carriers import (
+    CarrierService,
+    Lane,
+    LaneMatch,
+    ServiceLevel,
+    TransitRule,
+)
+from ordino.network.domain.locations import Address, LocationType
+from ordino.network.domain.operations import Capacity, LocationOperations
 from tests.builders import BERLIN, HAMBURG, MUNICH, a_location
 
 # Monday 2 November 2026, 10:00 in Berlin.

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from ordino.cli.traffic_http import progress_line, signed
 from ordino.domain.webhooks import signature
-from ordino.engines.traffic import (
+from ordino_lab.traffic import (
     APPROVED_CARD,
     DECLINED_CARD,
     MARKETPLACES,
@@ -35,6 +34,7 @@ from ordino.engines.traffic import (
     settled,
     summarise,
 )
+from ordino_lab.traffic_http import progress_line, signed
 
 CATALOGUE = Catalogue(
     tuple(Product(f"SKU-{n}", f"{n}.90") for n in range(1, 9)),

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ordino.domain.access import Role
-from ordino.domain.geo import Point, PostalCode
+from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.services.access import create_key
 from ordino.services.availability import put_postal_codes
 from ordino.services.users import create_user, disable_user

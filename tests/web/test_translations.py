@@ -8,7 +8,6 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from ordino.domain.configuration import ConfigurationAction, ConfigurationKind
 from ordino.domain.fulfillment import FulfillmentStatus
 from ordino.domain.holds import HoldStatus
 from ordino.domain.payments import PaymentStatus
@@ -17,6 +16,7 @@ from ordino.domain.profiles import DEFAULT_PROFILE
 from ordino.domain.promising import Method
 from ordino.domain.rollup import LineStatus, OrderStatus
 from ordino.engines.sourcing_rules import Outcome
+from ordino.kernel.domain.configuration import ConfigurationAction, ConfigurationKind
 from ordino.services.sourcing import CAPTURE, REROUTE, SUPPLY
 from ordino.web.rendering import HERE, LANGUAGES
 

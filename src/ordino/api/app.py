@@ -45,9 +45,9 @@ from ordino.api.security import KeyCache
 from ordino.broker.http import post_json
 from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
-from ordino.domain.changes import Change
 from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
+from ordino.kernel.domain.changes import Change
 from ordino.services.links import Links
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture

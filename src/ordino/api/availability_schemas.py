@@ -8,15 +8,15 @@ from typing import Annotated, Self
 from pydantic import BaseModel, Field, model_validator
 
 from ordino.api.fields import Country, Identifier, OptionalText, Strict
-from ordino.domain.availability import (
+from ordino.inventory.domain.supply import SupplyKind
+from ordino.inventory.domain.views import (
     AvailabilityView,
     Holdback,
     InboundRule,
     LocationFilter,
     SafetyRule,
 )
-from ordino.domain.network import LocationType
-from ordino.domain.supply import SupplyKind
+from ordino.network.domain.locations import LocationType
 
 Units = Annotated[int, Field(strict=True, ge=0, le=1_000_000)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]

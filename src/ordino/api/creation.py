@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from ordino.api.problems import MEDIA_TYPE
 from ordino.domain.access import ApiKey
-from ordino.domain.idempotency import IdempotencyKey
+from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.services.answers import Answer
 
 IdempotencyHeader = Annotated[

@@ -20,9 +20,9 @@ from pydantic import (
     ValidationError,
 )
 
-from ordino.domain.geo import Point, is_country
-from ordino.domain.money import is_currency
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.geo import Point, is_country
+from ordino.kernel.domain.money import is_currency
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"
 

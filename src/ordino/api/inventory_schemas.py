@@ -7,8 +7,8 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from ordino.api.fields import Identifier, Instant, OptionalText, Quantity, Strict
-from ordino.domain.feeds import Adjustment, Count
-from ordino.errors import InvalidInput
+from ordino.inventory.domain.feeds import Adjustment, Count
+from ordino.kernel.domain.errors import InvalidInput
 
 MAX_FEED_LINES = 10_000
 MAX_SNAPSHOT_LINES = 200_000

@@ -21,10 +21,10 @@ from ordino.api.fields import (
     TimeZone,
     point_of,
 )
-from ordino.domain.catalog import MAX_ATTRIBUTES, Product
-from ordino.domain.money import BadAmount, parse_amount
-from ordino.domain.network import Address, Location, LocationType
-from ordino.errors import FieldError, InvalidInput
+from ordino.kernel.domain.errors import FieldError, InvalidInput
+from ordino.kernel.domain.money import BadAmount, parse_amount
+from ordino.network.domain.locations import Address, Location, LocationType
+from ordino.network.domain.products import MAX_ATTRIBUTES, Product
 
 
 class AddressIn(Strict):

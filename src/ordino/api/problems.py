@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from ordino.errors import (
+from ordino.kernel.domain.errors import (
     AlreadyExists,
     BelowReserved,
     Conflict,

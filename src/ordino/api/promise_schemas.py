@@ -30,17 +30,17 @@ from ordino.api.fields import (
     point_of,
 )
 from ordino.domain.access import ApiKey
-from ordino.domain.calendar import WEEKDAYS
-from ordino.domain.carriers import CarrierService, ServiceLevel, service_from_document
-from ordino.domain.costs import (
+from ordino.domain.promising import CartLine
+from ordino.kernel.domain.calendar import WEEKDAYS
+from ordino.kernel.domain.money import BadAmount, parse_amount
+from ordino.network.domain.carriers import CarrierService, ServiceLevel, service_from_document
+from ordino.network.domain.costs import (
     LocationCosts,
     RateCard,
     location_costs_from_document,
     rate_card_from_document,
 )
-from ordino.domain.money import BadAmount, parse_amount
-from ordino.domain.operations import CapacityUnit
-from ordino.domain.promising import CartLine
+from ordino.network.domain.operations import CapacityUnit
 from ordino.services.promising import PromiseQuery
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

@@ -47,7 +47,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ordino.api.problems import answer_to, invalid
 from ordino.api.security import KEY_STATE, PUBLIC_PATHS, bearer_secret, key_of
-from ordino.errors import TooLarge, Unauthenticated
+from ordino.kernel.domain.errors import TooLarge, Unauthenticated
 
 NUL = "\x00"
 NO_NUL = "must not contain NUL characters"

@@ -24,7 +24,7 @@ from ordino.api.fields import (
 )
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 from ordino.services import availability
 from ordino.services.availability import AvailabilityQuery, Near, ReadScope
 

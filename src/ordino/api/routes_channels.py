@@ -13,7 +13,7 @@ from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, OptionalText, Strict, TimeZone
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
-from ordino.domain.channels import DEFAULT_MAX_LINE_QUANTITY, MAX_LINE_QUANTITY, Channel
+from ordino.network.domain.channels import DEFAULT_MAX_LINE_QUANTITY, MAX_LINE_QUANTITY, Channel
 from ordino.services import channels
 
 router = APIRouter(prefix="/v1/channels")

@@ -13,7 +13,7 @@ from ordino.api.deps import unit_of_work
 from ordino.api.fields import Strict
 from ordino.api.security import require
 from ordino.domain.access import Permission
-from ordino.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.services import configuration
 
 router = APIRouter(prefix="/v1", tags=["configuration"])

@@ -58,8 +58,8 @@ def export(body: CustomerIn, request: Request, caller: Admin) -> Response:
     return JSONResponse(answer)
 
 
-@router.get("/exports")
-def exports(request: Request, caller: Admin, params: Annotated[PageQuery, Query()]) -> Response:
+@router.get("/exports", dependencies=[Depends(require(Permission.PERSONAL_DATA))])
+def exports(request: Request, params: Annotated[PageQuery, Query()]) -> Response:
     """Every export, the newest first, a page at a time: who asked, when, the orders."""
     uow = unit_of_work(request)
     return JSONResponse(customer_data.list_exports(uow, params.limit, params.cursor))
@@ -81,8 +81,8 @@ def erase(body: CustomerIn, request: Request, caller: Admin) -> Response:
     return JSONResponse(answer, status_code=201)
 
 
-@router.get("/erasures")
-def erasures(request: Request, caller: Admin, params: Annotated[PageQuery, Query()]) -> Response:
+@router.get("/erasures", dependencies=[Depends(require(Permission.PERSONAL_DATA))])
+def erasures(request: Request, params: Annotated[PageQuery, Query()]) -> Response:
     """Every erasure, the newest first, a page at a time: who asked, when, the
     orders, how many records."""
     uow = unit_of_work(request)

@@ -22,7 +22,7 @@ from ordino.api.inventory_schemas import (
 )
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
-from ordino.domain.feeds import Count, Source
+from ordino.inventory.domain.feeds import Count, Source
 from ordino.services import inventory
 
 router = APIRouter(prefix="/v1")

@@ -12,7 +12,7 @@ from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN
 from ordino.api.security import require
 from ordino.domain.access import Permission
-from ordino.errors import NotFound
+from ordino.kernel.domain.errors import NotFound
 from ordino.services import worker
 
 router = APIRouter(prefix="/v1/jobs", dependencies=[Depends(require(Permission.JOBS_ADMIN))])

@@ -21,9 +21,9 @@ from ordino.api.network_schemas import (
 from ordino.api.routes_availability import PlaceParams
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
-from ordino.domain.catalog import ProductQuery
-from ordino.domain.network import LocationQuery, LocationType, location_document
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
+from ordino.network.domain.locations import LocationQuery, LocationType, location_document
+from ordino.network.domain.products import ProductQuery
 from ordino.services import network
 from ordino.services.product_search import ProductSearch, search_products
 from ordino.services.views import product_view

@@ -24,7 +24,7 @@ from ordino.api.promise_schemas import (
 )
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 from ordino.services import deliveries, operations, promising
 from ordino.services.deliveries import RecordDelivery
 from ordino.services.operations import CARRIER_SERVICES, RATE_CARDS

@@ -22,8 +22,8 @@ from ordino.api.supply_schemas import (
     SupplyPage,
 )
 from ordino.domain.access import ApiKey, Permission
-from ordino.domain.feeds import Source
-from ordino.domain.supply import SupplyKind, SupplyQuery
+from ordino.inventory.domain.feeds import Source
+from ordino.inventory.domain.supply import SupplyKind, SupplyQuery
 from ordino.services import supply
 
 router = APIRouter(prefix="/v1/supply")

@@ -19,8 +19,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
 from ordino.domain.access import ApiKey, Permission, allows
-from ordino.domain.changes import Change
-from ordino.errors import Forbidden, Unauthenticated
+from ordino.kernel.domain.changes import Change
+from ordino.kernel.domain.errors import Forbidden, Unauthenticated
 from ordino.services.access import authenticate, hash_key
 
 CACHE_SECONDS = 60.0

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from ordino.api.fields import Identifier, Instant, OptionalText, PositiveQuantity, Strict
-from ordino.domain.supply import CreateSupply, Receipt, SupplyKind
+from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind
 
 MAX_LINES = 1_000
 

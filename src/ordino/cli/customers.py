@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ordino.cli.options import database_option, terminal_user
-from ordino.errors import OrdinoError
+from ordino.kernel.domain.errors import OrdinoError
 from ordino.services.customer_data import CustomerRef, erase_customer, export_customer
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import getpass
-import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -20,9 +19,9 @@ import click
 
 from ordino.cli.options import database_option
 from ordino.cli.progress import Progress, progress
-from ordino.domain.feeds import Count, Source
-from ordino.domain.inventory import MAX_ON_HAND
-from ordino.errors import InvalidInput
+from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.domain.positions import MAX_ON_HAND
+from ordino.kernel.domain.errors import InvalidInput
 from ordino.services.imports import ImportReport, Line, import_counts
 from ordino.store.engine import connect_once, make_engine
 from ordino.store.uow import SqlUnitOfWork
@@ -93,7 +92,7 @@ def import_(
 
 
 def _progress(path: Path) -> AbstractContextManager[Progress]:
-    return progress(os.path.getsize(path), f"importing {path.name}")
+    return progress(path.stat().st_size, f"importing {path.name}")
 
 
 def read_counts(raw: IO[bytes], advanced: Callable[[int], object] | None = None) -> Iterator[Line]:

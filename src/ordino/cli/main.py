@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from importlib.metadata import entry_points
 
 import click
 from sqlalchemy import Engine
@@ -15,9 +16,9 @@ from ordino.cli import serving
 from ordino.cli.options import Commands, database_option, terminal_user
 from ordino.config import Settings
 from ordino.domain.access import Role
-from ordino.domain.configuration import DEMO_AUTHOR
-from ordino.errors import AlreadyExists, InvalidInput, NotFound
 from ordino.gateways.sandbox import SandboxGateway
+from ordino.kernel.domain.configuration import DEMO_AUTHOR
+from ordino.kernel.domain.errors import AlreadyExists, InvalidInput, NotFound
 from ordino.services.access import NewKey, issue_key, list_keys, revoke_key
 from ordino.services.check import check_inventory, check_payments, shortages
 from ordino.services.demo import seed_demo
@@ -41,6 +42,9 @@ def _database(url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+COMMANDS = "ordino.commands"  # the entry point group of other packages' commands
 
 
 @click.group(cls=Commands)
@@ -73,7 +77,7 @@ def serve(
 ) -> None:
     """Start the API (and upgrade an embedded SQLite database by itself)."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         _check_transit_model()
         if demo:
             _demo(engine, host, port)
@@ -91,7 +95,7 @@ def _check_transit_model() -> None:
             raise click.ClickException(str(error)) from None
 
 
-def _ensure_schema(engine: Engine, database_url: str) -> None:
+def _ensure_schema(engine: Engine) -> None:
     current, head = migrate.current(engine), migrate.head()
     if current == head:
         return
@@ -161,7 +165,7 @@ def prune(database_url: str, events_days: float | None, webhook_log_days: float 
         settings.retain_webhook_log_days if webhook_log_days is None else webhook_log_days,
     )
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         gone = prune_kept(SqlUnitOfWork(engine), retention, _now())
     click.echo(f"pruned {gone.events} event(s), {gone.webhook_deliveries} webhook deliveries")
 
@@ -194,7 +198,7 @@ def keys_create(
     if location is not None and role != Role.STORE:
         raise click.BadParameter("only a store key takes --location", param_hint="--location")
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         uow = SqlUnitOfWork(engine)
         try:
             new = NewKey(Role(role), name, channel, location)
@@ -209,7 +213,7 @@ def keys_create(
 def keys_list(database_url: str) -> None:
     """Every key (never the key itself): id, role, name, scope, created, revoked."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         found = list_keys(SqlUnitOfWork(engine))
     click.echo("\t".join(("id", "role", "name", "scope", "created", "revoked")))
     for key in found:
@@ -230,7 +234,7 @@ def keys_list(database_url: str) -> None:
 def keys_revoke(database_url: str, key_id: str) -> None:
     """Revoke a key: running servers refuse it as soon as they hear (docs/security.md)."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         try:
             revoke_key(key_id, SqlUnitOfWork(engine), _now(), terminal_user())
         except NotFound as error:
@@ -254,7 +258,7 @@ def users_create(
 ) -> None:
     """Create a console user; only the password's hash is stored."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         try:
             new = NewUser(username, Role(role), location)
             add_user(new, password, SqlUnitOfWork(engine), _now(), terminal_user())
@@ -268,7 +272,7 @@ def users_create(
 def users_list(database_url: str) -> None:
     """Every console user: name, role, store, whether disabled."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         for user in list_users(SqlUnitOfWork(engine)):
             store = f" @{user['location_id']}" if user["location_id"] else ""
             state = " (disabled)" if user["disabled"] else ""
@@ -281,7 +285,7 @@ def users_list(database_url: str) -> None:
 def users_disable(database_url: str, username: str) -> None:
     """The user can no longer sign in."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         try:
             disable_user(username, SqlUnitOfWork(engine), _now(), terminal_user())
         except NotFound as error:
@@ -296,7 +300,7 @@ def users_disable(database_url: str, username: str) -> None:
 def users_password(database_url: str, username: str, password: str) -> None:
     """Give the user a new password; the sessions they hold end."""
     with _database(database_url) as engine:
-        _ensure_schema(engine, database_url)
+        _ensure_schema(engine)
         try:
             set_password(username, password, SqlUnitOfWork(engine), _now(), terminal_user())
         except (InvalidInput, NotFound) as error:
@@ -335,16 +339,9 @@ def check(database_url: str) -> None:
 
 def _register_commands() -> None:
     """The command groups that live in modules of their own (imported here, late:
-    they import what `main` does not need to start)."""
-    from ordino.cli import (  # noqa: F401, PLC0415
-        bench_orchestration,
-        bench_promise,
-        bench_search,
-        bench_sourcing,
-        bench_stock,
-        simulate_traffic,
-    )
-    from ordino.cli.bench import bench  # noqa: PLC0415
+    they import what `main` does not need to start), and those of other packages
+    (the lab's benchmarks and traffic), found through the entry point group
+    `ordino.commands`: each is a function given `main`."""
     from ordino.cli.customers import customers  # noqa: PLC0415
     from ordino.cli.geo import geo  # noqa: PLC0415
     from ordino.cli.inventory import inventory  # noqa: PLC0415
@@ -352,13 +349,14 @@ def _register_commands() -> None:
     from ordino.cli.simulate import simulate  # noqa: PLC0415
     from ordino.cli.worker import worker  # noqa: PLC0415
 
-    main.add_command(bench)
     main.add_command(inventory)
     main.add_command(geo)
     main.add_command(promise)
     main.add_command(simulate)
     main.add_command(worker)
     main.add_command(customers)
+    for found in entry_points(group=COMMANDS):
+        found.load()(main)
 
 
 _register_commands()

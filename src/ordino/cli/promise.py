@@ -8,7 +8,6 @@ its promises with the history's own. The file format is in docs/promising.md.
 from __future__ import annotations
 
 import csv
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ import click
 
 from ordino.domain.history import Shipment
 from ordino.domain.history_csv import History, read_history
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 
 if TYPE_CHECKING:  # the model's modules load LightGBM: only when a command runs
     from ordino.services.transit_replay import Kept, ReplayPlan, ReplayReport
@@ -158,7 +157,7 @@ def replay_command(
 
 
 def _read(path: Path, strict: bool, rejected_path: Path | None) -> list[Shipment]:
-    with path.open("rb") as raw, _bar(os.path.getsize(path), f"reading {path.name}") as bar:
+    with path.open("rb") as raw, _bar(path.stat().st_size, f"reading {path.name}") as bar:
         try:
             history = read_history(_decoded(raw, bar.update), strict=strict)
         except InvalidInput as error:

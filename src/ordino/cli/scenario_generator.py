@@ -18,14 +18,6 @@ from decimal import Decimal
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from ordino.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
-from ordino.domain.carriers import CarrierService, LaneMatch, ServiceLevel, TransitRule
-from ordino.domain.catalog import Product
-from ordino.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
-from ordino.domain.geo import Point
-from ordino.domain.money import Money
-from ordino.domain.network import Address, Location, LocationType
-from ordino.domain.operations import Capacity, LocationOperations
 from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.domain.promising import PromiseDestination
 from ordino.domain.scenario import (
@@ -33,6 +25,14 @@ from ordino.domain.scenario import (
     ScenarioLine,
     ScenarioOrder,
 )
+from ordino.kernel.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
+from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain.money import Money
+from ordino.network.domain.carriers import CarrierService, LaneMatch, ServiceLevel, TransitRule
+from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
+from ordino.network.domain.locations import Address, Location, LocationType
+from ordino.network.domain.operations import Capacity, LocationOperations
+from ordino.network.domain.products import Product
 
 D = Decimal
 DAY = date(2026, 11, 27)

@@ -26,7 +26,7 @@ from ordino.domain.scenario import (
 )
 from ordino.engines.simulation import simulate as simulate_day
 from ordino.engines.simulation_report import SimulationReport, report_document
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 
 scenario_file = click.Path(exists=True, dir_okay=False, path_type=Path)
 

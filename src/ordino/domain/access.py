@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from ordino.domain.orders import OrderScope
-from ordino.errors import Forbidden
+from ordino.kernel.domain.errors import Forbidden
 
 ENVIRONMENT = "environment"  # the id of ORDINO_ADMIN_KEY's access
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ordino.domain.holds import MANUAL, Hold, HoldRule, HoldStatus, hold_document
-from ordino.domain.ids import new_id
 from ordino.domain.orders import Order
 from ordino.domain.pipelines import OrderType, Step
 from ordino.domain.rollup import OrderStatus
-from ordino.errors import IllegalTransition, NotFound
+from ordino.kernel.domain.errors import IllegalTransition, NotFound
+from ordino.kernel.domain.ids import new_id
 
 
 def begin(order: Order, order_type: OrderType) -> None:

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.events import Event
-from ordino.domain.network import Address
 from ordino.domain.order_commands import ERASED_EMAIL, Customer
 from ordino.domain.orders import Order
+from ordino.kernel.domain.events import Event
+from ordino.network.domain.locations import Address
 
 ERASED = "[erased]"
 POSTAL_AREA = 3

@@ -20,10 +20,10 @@ from ordino.domain.fulfillment import (
     Shipment,
     fulfillment_document,
 )
-from ordino.domain.network import ship_to_document
 from ordino.domain.orders import Order
 from ordino.domain.promising import Method
-from ordino.errors import FieldError, IllegalTransition, InvalidInput
+from ordino.kernel.domain.errors import FieldError, IllegalTransition, InvalidInput
+from ordino.network.domain.locations import ship_to_document
 
 S = FulfillmentStatus
 _NO_STOCK_STEPS = frozenset({S.PICKED, S.PACKED})

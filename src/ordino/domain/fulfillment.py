@@ -24,8 +24,8 @@ from enum import StrEnum
 from typing import Any
 
 from ordino.domain.promising import Method
-from ordino.domain.states import TransitionTable, transition
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.states import TransitionTable, transition
 
 
 class FulfillmentStatus(StrEnum):

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from ordino.domain.ids import new_id
+from ordino.kernel.domain.ids import new_id
 
 # The kinds of job Ordino enqueues (their handlers: ordino.services.work).
 FILL_BACKORDERS = "backorders.fill"  # supply arrived: source the units waiting for it

@@ -19,20 +19,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.domain.events import Event
 from ordino.domain.fulfillment import Fulfillment, FulfillmentStatus
-from ordino.domain.geo import Point
 from ordino.domain.holds import Hold, HoldStatus, hold_document
-from ordino.domain.ids import new_id
-from ordino.domain.inventory import Reservation
-from ordino.domain.money import Money
-from ordino.domain.network import Address
 from ordino.domain.order_commands import B2B, Customer, PlaceOrder
 from ordino.domain.pipelines import Step
 from ordino.domain.promising import DeliveryRecord, Method, OrderPromise
 from ordino.domain.rollup import LineCounts, LineStatus, OrderStatus, order_status
 from ordino.domain.sourcing import SourcingPlan
-from ordino.errors import Forbidden, IllegalTransition, NotFound
+from ordino.inventory.domain.positions import Reservation
+from ordino.kernel.domain.errors import Forbidden, IllegalTransition, NotFound
+from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.money import Money
+from ordino.network.domain.locations import Address
 
 
 @dataclass(frozen=True)

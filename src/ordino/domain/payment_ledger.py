@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ordino.domain.money import quantize
 from ordino.domain.payments import (
     GatewayAnswer,
     GatewayAuthorisation,
@@ -35,7 +34,8 @@ from ordino.domain.payments import (
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.errors import OverRefund
+from ordino.kernel.domain.errors import OverRefund
+from ordino.kernel.domain.money import quantize
 
 ZERO = Decimal(0)
 UNANSWERED = timedelta(hours=1)  # a call this old without its answer is looked at

@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from ordino.domain.money import from_minor, to_minor
+from ordino.kernel.domain.money import from_minor, to_minor
 
 
 class Outcome(StrEnum):

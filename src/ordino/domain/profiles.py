@@ -19,9 +19,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from ordino.domain.costs import CostWeights
-from ordino.domain.network import Location, LocationType
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
+from ordino.network.domain.costs import CostWeights
+from ordino.network.domain.locations import Location, LocationType
 
 
 class StrategyKind(StrEnum):

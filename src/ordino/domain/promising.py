@@ -14,12 +14,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from ordino.domain.calendar import WorkingCalendar
-from ordino.domain.geo import Point
-from ordino.domain.money import Money
-from ordino.domain.network import Location
-from ordino.domain.operations import CapacityTaken, LocationOperations
 from ordino.domain.sourcing import LineDemand, PlannedAllocation, SourcingPlan
+from ordino.kernel.domain.calendar import WorkingCalendar
+from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain.money import Money
+from ordino.network.domain.locations import Location
+from ordino.network.domain.operations import CapacityTaken, LocationOperations
 
 
 class Method(StrEnum):

@@ -18,24 +18,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from ordino.domain.carriers import CarrierService, service_document, service_from_document
-from ordino.domain.catalog import Product
-from ordino.domain.costs import (
-    LocationCosts,
-    RateCard,
-    location_costs_document,
-    location_costs_from_document,
-    rate_card_document,
-    rate_card_from_document,
-)
-from ordino.domain.documents import conform, join, read, refused
-from ordino.domain.geo import Point
-from ordino.domain.network import Address, Location, LocationType, location_document
-from ordino.domain.operations import (
-    LocationOperations,
-    operations_document,
-    operations_from_document,
-)
 from ordino.domain.profiles import SourcingProfile, profile_document, profile_from_document
 from ordino.domain.promising import PromiseDestination
 from ordino.domain.scenario_shapes import (
@@ -49,6 +31,24 @@ from ordino.domain.scenario_shapes import (
     SCENARIO,
     SERVICE,
 )
+from ordino.kernel.domain.documents import conform, join, read, refused
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.carriers import CarrierService, service_document, service_from_document
+from ordino.network.domain.costs import (
+    LocationCosts,
+    RateCard,
+    location_costs_document,
+    location_costs_from_document,
+    rate_card_document,
+    rate_card_from_document,
+)
+from ordino.network.domain.locations import Address, Location, LocationType, location_document
+from ordino.network.domain.operations import (
+    LocationOperations,
+    operations_document,
+    operations_from_document,
+)
+from ordino.network.domain.products import Product
 
 FORMAT = "ordino-scenario/1"
 T = TypeVar("T")

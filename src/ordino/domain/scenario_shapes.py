@@ -1,4 +1,4 @@
-"""The shapes of a scenario's documents (`ordino.domain.documents.Shape`): which
+"""The shapes of a scenario's documents (`ordino.kernel.domain.documents.Shape`): which
 keys each part has, and the defaults of those that may be left out. The defaults
 are the API's, so a part the API accepts reads the same here; a part copied from
 a `GET` answer carries `version` (and the like), which is ignored."""
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordino.domain.calendar import WEEKDAYS
-from ordino.domain.documents import Shape
+from ordino.kernel.domain.calendar import WEEKDAYS
+from ordino.kernel.domain.documents import Shape
 
 ANY_LANE: dict[str, Any] = {
     "origin_countries": [],

@@ -20,14 +20,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from ordino.domain.geo import Point
-from ordino.domain.inventory import Reservation
-from ordino.domain.network import Address, ship_to_document
 from ordino.domain.orders import Order, promise_document
 from ordino.domain.promising import Method, OrderPromise
 from ordino.domain.rollup import OrderStatus
 from ordino.domain.sourcing import SourcingPlan
-from ordino.errors import FieldError, NotAllowed
+from ordino.inventory.domain.positions import Reservation
+from ordino.kernel.domain.errors import FieldError, NotAllowed
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.locations import Address, ship_to_document
 
 CUSTOMER = "customer"  # who the events of a customer's changes name (`by`)
 POLICY_NAME = "default"  # the one policy document's key

@@ -9,7 +9,7 @@ sees an order's events in order, each at least once (a receiver dedups by event 
 The body is the event as JSON; the header `Ordino-Signature: t=<unix time>,v1=<hex>`
 carries HMAC-SHA256, keyed by the subscription's secret, of `<t>.<body>`: the
 receiver recomputes it, and refuses a stale `t` to stop replays. The secret is
-kept sealed (`ordino.domain.sealing`) and opened only to sign.
+kept sealed (`ordino.kernel.domain.sealing`) and opened only to sign.
 
 A receiver must be on the public internet: `refusal` names what is wrong with an
 address that is not (loopback, private, link-local, the cloud's metadata service),
@@ -34,7 +34,7 @@ class Subscription:
     id: str
     url: str
     event_types: frozenset[str]
-    sealed_secret: str  # the signing secret, sealed (ordino.domain.sealing)
+    sealed_secret: str  # the signing secret, sealed (ordino.kernel.domain.sealing)
     created_at: datetime
 
     def wants(self, event_type: str) -> bool:

@@ -14,11 +14,11 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from ordino.domain.availability import AvailabilityView, StockStatus
-from ordino.domain.geo import Grid, Point
-from ordino.domain.inventory import Floor, Position, StockAtLocation
-from ordino.domain.network import Location, LocationType
-from ordino.domain.supply import InboundLine
+from ordino.inventory.domain.positions import Floor, Position, StockAtLocation
+from ordino.inventory.domain.supply import InboundLine
+from ordino.inventory.domain.views import AvailabilityView, StockStatus
+from ordino.kernel.domain.geo import Grid, Point
+from ordino.network.domain.locations import Location, LocationType
 
 # Named tuples: light to make; a picture of stock keeps summaries, not these.
 

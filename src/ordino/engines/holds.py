@@ -34,9 +34,9 @@ from celpy.celtypes import BoolType
 from celpy.evaluation import CELEvalError
 
 from ordino.domain.holds import HoldRule
-from ordino.domain.network import Address
 from ordino.domain.orders import Order
-from ordino.errors import FieldError, InvalidInput
+from ordino.kernel.domain.errors import FieldError, InvalidInput
+from ordino.network.domain.locations import Address
 
 # An order as a rule sees it when the rule is stored: every fact there is.
 SAMPLE_FACTS: dict[str, Any] = {

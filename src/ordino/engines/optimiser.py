@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ordino.domain.carriers import Lane
-from ordino.domain.costs import (
+from ordino.network.domain.carriers import Lane
+from ordino.network.domain.costs import (
     CostBreakdown,
     CostWeights,
     LocationCosts,

@@ -19,9 +19,9 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from ordino.domain.carriers import Lane
-from ordino.domain.costs import LocationCosts, RateZone
 from ordino.engines.optimiser import Candidate, SourcingProblem
+from ordino.network.domain.carriers import Lane
+from ordino.network.domain.costs import LocationCosts, RateZone
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]

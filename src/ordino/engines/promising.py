@@ -24,9 +24,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from ordino.domain.carriers import CarrierService, ServiceLevel
-from ordino.domain.money import Money
-from ordino.domain.operations import PICKUP
 from ordino.domain.promising import (
     CartLine,
     Method,
@@ -38,6 +35,9 @@ from ordino.domain.promising import (
     Source,
 )
 from ordino.engines.reach import Delivery, Distances, Reach, TransitEstimator
+from ordino.kernel.domain.money import Money
+from ordino.network.domain.carriers import CarrierService, ServiceLevel
+from ordino.network.domain.operations import PICKUP
 
 __all__ = ["PromiseNetwork", "PromiseRules", "TransitEstimator", "deliveries_by", "promise"]
 

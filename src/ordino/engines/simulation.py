@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ordino.domain.carriers import CarrierService, Lane
-from ordino.domain.costs import CostBreakdown, CostWeights, RateCard
-from ordino.domain.network import Location
-from ordino.domain.operations import CapacityUnit, LocationOperations, default_operations
 from ordino.domain.profiles import SourcingProfile
 from ordino.domain.scenario import Scenario, ScenarioOrder
 from ordino.engines.optimiser import Candidate, SourcingLine, SourcingProblem, evaluate
 from ordino.engines.simulation_report import SimulationReport, Tally
 from ordino.engines.sourcing_rules import Decision, SourcingRequest, SourcingSite, decide
+from ordino.network.domain.carriers import CarrierService, Lane
+from ordino.network.domain.costs import CostBreakdown, CostWeights, RateCard
+from ordino.network.domain.locations import Location
+from ordino.network.domain.operations import CapacityUnit, LocationOperations, default_operations
 
 # What a plan costs in money: every part at its price, no penalties.
 AT_PRICE = CostWeights(per_day_late=Decimal(0))

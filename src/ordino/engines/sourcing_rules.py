@@ -13,8 +13,6 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from ordino.domain.costs import LocationCosts, RateCard
-from ordino.domain.network import Location
 from ordino.domain.profiles import SourcingProfile, StrategyKind
 from ordino.engines.optimise import EXACT_EFFORT, solve
 from ordino.engines.optimiser import (
@@ -26,6 +24,8 @@ from ordino.engines.optimiser import (
     better,
     evaluate,
 )
+from ordino.network.domain.costs import LocationCosts, RateCard
+from ordino.network.domain.locations import Location
 
 
 class Outcome(StrEnum):

@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain.access import ENVIRONMENT, ApiKey, Role, key_document
-from ordino.domain.configuration import ConfigurationKind
-from ordino.domain.ids import new_id
-from ordino.errors import InvalidInput, NotFound
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.kernel.domain.ids import new_id
 from ordino.services import configuration
 from ordino.services.channels import channels_of, known_channel
 from ordino.services.configuration import ORDINO, Changed

@@ -21,8 +21,8 @@ from ordino.domain.analytics import (
     summed,
     tally_days,
 )
-from ordino.domain.money import from_minor
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.money import from_minor
 from ordino.services.channels import channels_of, known_channel
 from ordino.services.unit_of_work import UnitOfWork
 

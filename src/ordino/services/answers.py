@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.idempotency import IdempotencyKey, StoredAnswer
-from ordino.errors import Conflict, IdempotencyKeyReused
+from ordino.kernel.domain.errors import Conflict, IdempotencyKeyReused
+from ordino.kernel.domain.idempotency import IdempotencyKey, StoredAnswer
 from ordino.services.unit_of_work import UnitOfWork
 
 CREATED = 201

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.availability import (
+from ordino.engines.availability import Nearby, SkuSummary, nearest
+from ordino.inventory.domain.views import (
     DEFAULT_VIEW,
     DEFAULT_VIEW_NAME,
     AvailabilityView,
     view_document,
 )
-from ordino.domain.configuration import ConfigurationKind
-from ordino.domain.geo import Grid, Point, PostalCode
-from ordino.engines.availability import Nearby, SkuSummary, nearest
-from ordino.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from ordino.kernel.domain.geo import Grid, Point, PostalCode
 from ordino.services.answers import refuse_changed
 from ordino.services.channels import channels_of, known_channel, refuse_unknown_channels
 from ordino.services.configuration import ORDINO, Changed, record

@@ -2,7 +2,7 @@
 it sources anything, so a refusal names the field and changes nothing.
 
 - its channel is a known one, and no line asks more units than the channel allows
-  (`ordino.domain.channels`: 1,000 unless the channel says otherwise);
+  (`ordino.network.domain.channels`: 1,000 unless the channel says otherwise);
 - a B2B requested date is neither before the channel's today (in its time zone) nor
   more than a year ahead;
 - its type exists (built in, or configured);
@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from ordino.domain.carriers import CarrierService
-from ordino.domain.channels import Channel
 from ordino.domain.order_commands import PlaceOrder, date_problems
 from ordino.domain.pipelines import BUILT_IN, COLLECTED
-from ordino.errors import FieldError, InvalidInput
+from ordino.kernel.domain.errors import FieldError, InvalidInput
+from ordino.network.domain.carriers import CarrierService
+from ordino.network.domain.channels import Channel
 from ordino.services.channels import known_channel
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.channels import Channel, channel_document
-from ordino.domain.configuration import ConfigurationKind
-from ordino.errors import FieldError, InvalidInput, NotFound
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
+from ordino.network.domain.channels import Channel, channel_document
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.unit_of_work import UnitOfWork
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ordino.domain.inventory import Discrepancy, Position
 from ordino.domain.payment_ledger import PaymentDiscrepancy, discrepancies, held
 from ordino.domain.payments import PaymentGateway
+from ordino.inventory.domain.positions import Discrepancy, Position
 from ordino.services.unit_of_work import UnitOfWork
 
 

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.configuration import ConfigurationChange, ConfigurationKind, change_document
+from ordino.kernel.domain.configuration import (
+    ConfigurationChange,
+    ConfigurationKind,
+    change_document,
+)
 from ordino.services.unit_of_work import UnitOfWork
 
 # Who changed configuration when no person or key did: Ordino itself (the demo).

@@ -10,7 +10,10 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ordino.domain.availability import (
+from ordino.domain.profiles import profile_document
+from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.domain.supply import CreateSupply, SupplyKind
+from ordino.inventory.domain.views import (
     AvailabilityView,
     Holdback,
     InboundRule,
@@ -18,17 +21,14 @@ from ordino.domain.availability import (
     SafetyRule,
     view_document,
 )
-from ordino.domain.carriers import service_document
-from ordino.domain.catalog import Product
-from ordino.domain.channels import Channel, channel_document
-from ordino.domain.configuration import DEMO_AUTHOR, ConfigurationKind
-from ordino.domain.costs import location_costs_document, rate_card_document
-from ordino.domain.feeds import Count, Source
-from ordino.domain.geo import Point, PostalCode
-from ordino.domain.network import Address, Location, LocationType, location_document
-from ordino.domain.operations import operations_document
-from ordino.domain.profiles import profile_document
-from ordino.domain.supply import CreateSupply, SupplyKind
+from ordino.kernel.domain.configuration import DEMO_AUTHOR, ConfigurationKind
+from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.network.domain.carriers import service_document
+from ordino.network.domain.channels import Channel, channel_document
+from ordino.network.domain.costs import location_costs_document, rate_card_document
+from ordino.network.domain.locations import Address, Location, LocationType, location_document
+from ordino.network.domain.operations import operations_document
+from ordino.network.domain.products import Product
 from ordino.services.configuration import Changed, record
 from ordino.services.demo_promises import demo_carriers, demo_operations
 from ordino.services.demo_sourcing import (

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, time
 from decimal import Decimal
 
-from ordino.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
-from ordino.domain.carriers import CarrierService, LaneMatch, ServiceLevel, TransitRule
-from ordino.domain.money import Money
-from ordino.domain.network import Location, LocationType
-from ordino.domain.operations import Capacity, LocationOperations
+from ordino.kernel.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
+from ordino.kernel.domain.money import Money
+from ordino.network.domain.carriers import CarrierService, LaneMatch, ServiceLevel, TransitRule
+from ordino.network.domain.locations import Location, LocationType
+from ordino.network.domain.operations import Capacity, LocationOperations
 
 _HOLIDAYS = {
     "DE": frozenset({date(2026, 12, 25), date(2026, 12, 26), date(2027, 1, 1)}),

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ordino.domain.carriers import LaneMatch
-from ordino.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
-from ordino.domain.network import Location, LocationType
 from ordino.domain.profiles import SourcingProfile, Strategy, StrategyKind
+from ordino.network.domain.carriers import LaneMatch
+from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
+from ordino.network.domain.locations import Location, LocationType
 
 D = Decimal
 _DCS = frozenset({LocationType.WAREHOUSE})

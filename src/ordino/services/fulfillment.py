@@ -18,7 +18,6 @@ from typing import Any
 
 from ordino.domain import fulfilling
 from ordino.domain.breaches import Timer
-from ordino.domain.feeds import Adjustment, MovementKind, Source, plan_adjustments
 from ordino.domain.fulfilling import StockChange, StockEffect
 from ordino.domain.fulfillment import (
     Fulfillment,
@@ -26,13 +25,14 @@ from ordino.domain.fulfillment import (
     Shipment,
     fulfillment_document,
 )
-from ordino.domain.ids import new_id
-from ordino.domain.inventory import Reservation
 from ordino.domain.jobs import advance_job, capture_job, settle_job, timer_job
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.promising import DeliveryRecord, delivery_time_problem
 from ordino.domain.rollup import OrderStatus
-from ordino.errors import InvalidInput, NotFound
+from ordino.inventory.domain.feeds import Adjustment, MovementKind, Source, plan_adjustments
+from ordino.inventory.domain.positions import Reservation
+from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.kernel.domain.ids import new_id
 from ordino.services.inventory import write_plan
 from ordino.services.order_types import order_type_named
 from ordino.services.orders import Capture, Guard, existing_order, with_payment

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 
-from ordino.domain.feeds import Count, Source
+from ordino.inventory.domain.feeds import Count, Source
 from ordino.services.inventory import count_stock
 from ordino.services.unit_of_work import UnitOfWork
 

@@ -1,7 +1,7 @@
 """Inventory use cases: counts, full snapshots of a location, deltas, and reads.
 
 Each feed is one unit of work: read the positions it touches, plan with
-`ordino.domain.feeds`, write positions and movements conditionally, commit; a
+`ordino.inventory.domain.feeds`, write positions and movements conditionally, commit; a
 concurrent change of the same positions makes it plan again. A feed naming an
 unknown location or SKU, or malformed in any line, changes nothing.
 """
@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from ordino.domain.events import Event
-from ordino.domain.feeds import (
+from ordino.inventory.domain.feeds import (
     Adjustment,
     Count,
     FeedPlan,
@@ -23,9 +22,10 @@ from ordino.domain.feeds import (
     plan_adjustments,
     plan_counts,
 )
-from ordino.domain.ids import new_id
-from ordino.domain.inventory import MAX_ON_HAND, Position
-from ordino.errors import FieldError, InvalidInput, NotFound
+from ordino.inventory.domain.positions import MAX_ON_HAND, Position
+from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
+from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.ids import new_id
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import position_view

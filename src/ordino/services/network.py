@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.catalog import Product
-from ordino.domain.configuration import ConfigurationKind
-from ordino.domain.network import Location, LocationQuery, location_document
-from ordino.errors import InvalidInput, NotFound
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.network.domain.locations import Location, LocationQuery, location_document
+from ordino.network.domain.products import Product
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork

@@ -10,15 +10,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from ordino.domain.carriers import CarrierService, service_document
-from ordino.domain.configuration import ConfigurationKind
-from ordino.domain.costs import LocationCosts, RateCard, location_costs_document, rate_card_document
-from ordino.domain.operations import (
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.errors import NotFound
+from ordino.network.domain.carriers import CarrierService, service_document
+from ordino.network.domain.costs import (
+    LocationCosts,
+    RateCard,
+    location_costs_document,
+    rate_card_document,
+)
+from ordino.network.domain.operations import (
     default_operations,
     operations_document,
     operations_from_document,
 )
-from ordino.errors import NotFound
 from ordino.services.answers import refuse_changed
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.retry import with_retries

@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.pipelines import BUILT_IN, OrderType, order_type_document
-from ordino.errors import InvalidInput, NotFound
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.unit_of_work import UnitOfWork
 

@@ -8,13 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ordino.domain.breaches import Timer
-from ordino.domain.catalog import refuse_unknown_skus
-from ordino.domain.changes import Change
-from ordino.domain.idempotency import IdempotencyKey
-from ordino.domain.ids import is_id
-from ordino.domain.inventory import Floor, Position
 from ordino.domain.jobs import advance_job, expect_job, settle_job, timer_job
-from ordino.domain.money import Money
 from ordino.domain.order_commands import (
     LineRequest,
     OrderQuery,
@@ -39,7 +33,9 @@ from ordino.domain.sourcing import LineDemand, SourcingPlan, SourcingRecord
 from ordino.engines.availability import sourcing_stock
 from ordino.engines.sourcing import RulesEngine, SourcingEngine, plan_of, record_of
 from ordino.engines.sourcing_rules import Decision, Outcome
-from ordino.errors import (
+from ordino.inventory.domain.positions import Floor, Position
+from ordino.kernel.domain.changes import Change
+from ordino.kernel.domain.errors import (
     DuplicateOrder,
     InsufficientStock,
     InvalidInput,
@@ -47,6 +43,10 @@ from ordino.errors import (
     NotFound,
     PromiseUnavailable,
 )
+from ordino.kernel.domain.idempotency import IdempotencyKey
+from ordino.kernel.domain.ids import is_id
+from ordino.kernel.domain.money import Money
+from ordino.network.domain.products import refuse_unknown_skus
 from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.availability import resolve_view
 from ordino.services.capture_rules import refuse_what_cannot_be_placed

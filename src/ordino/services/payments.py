@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ordino.domain import advancing
-from ordino.domain.ids import new_id
 from ordino.domain.jobs import settle_job
 from ordino.domain.order_commands import PaymentChoice
 from ordino.domain.orders import Order
@@ -46,6 +45,7 @@ from ordino.domain.payments import (
     PaymentStatus,
 )
 from ordino.domain.rollup import OrderStatus
+from ordino.kernel.domain.ids import new_id
 from ordino.services.unit_of_work import UnitOfWork
 
 PAYMENT_HOLD = "payment"  # the rule of holds the payment puts
@@ -166,7 +166,7 @@ def refund(
     """Make the gateway calls of a refund asked for (`ordino.services.refunds`):
     each of its operations, written pending when it was asked, once."""
 
-    def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+    def plan(_payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
         mine = [op for op in ops if op.kind is OperationKind.REFUND and op.pending]
         return next((op for op in mine if op.key.startswith(f"{refund_id}:")), None)
 
@@ -180,7 +180,7 @@ def _given_up(op: PaymentOperation) -> bool:
     return op.outcome is Outcome.ABANDONED
 
 
-def _lost_authorisation(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
+def _lost_authorisation(_payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
     return next((op for op in ops if op.kind is OperationKind.AUTHORISE and op.pending), None)
 
 

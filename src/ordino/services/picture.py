@@ -31,21 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ordino.domain.availability import AvailabilityView
-from ordino.domain.carriers import CarrierService
-from ordino.domain.changes import Change
-from ordino.domain.channels import Channel
-from ordino.domain.costs import LocationCosts, RateCard
-from ordino.domain.geo import Grid, Point
-from ordino.domain.inventory import Floor, Position
-from ordino.domain.network import Location
-from ordino.domain.operations import (
-    LocationOperations,
-    default_operations,
-    operations_from_document,
-)
 from ordino.domain.profiles import SourcingProfile
-from ordino.domain.supply import InboundLine
 from ordino.engines.availability import (
     SkuAvailability,
     SkuSummary,
@@ -55,6 +41,20 @@ from ordino.engines.availability import (
     valid_until,
 )
 from ordino.engines.reach import Distances
+from ordino.inventory.domain.positions import Floor, Position
+from ordino.inventory.domain.supply import InboundLine
+from ordino.inventory.domain.views import AvailabilityView
+from ordino.kernel.domain.changes import Change
+from ordino.kernel.domain.geo import Grid, Point
+from ordino.network.domain.carriers import CarrierService
+from ordino.network.domain.channels import Channel
+from ordino.network.domain.costs import LocationCosts, RateCard
+from ordino.network.domain.locations import Location
+from ordino.network.domain.operations import (
+    LocationOperations,
+    default_operations,
+    operations_from_document,
+)
 from ordino.services.unit_of_work import UnitOfWork
 
 DEFAULT_MAX_POSITIONS = 2_000_000

@@ -1,4 +1,4 @@
-"""Product search: products found by words and attributes (ordino.domain.catalog),
+"""Product search: products found by words and attributes (ordino.network.domain.products),
 a page at a time, each with what it sells through a channel's availability view
 and, given a place, the nearest pickup locations that have it.
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.catalog import ProductQuery
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
+from ordino.network.domain.products import ProductQuery
 from ordino.services import availability
 from ordino.services.availability import AvailabilityQuery, Near, ReadScope
 from ordino.services.picture import StockPicture

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.configuration import ConfigurationKind
 from ordino.domain.profiles import SourcingProfile, profile_document
-from ordino.errors import NotFound
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.errors import NotFound
 from ordino.services.answers import refuse_changed
 from ordino.services.channels import channels_of, refuse_unknown_channels
 from ordino.services.configuration import ORDINO, Changed, record

@@ -12,9 +12,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ordino.domain.catalog import refuse_unknown_skus
-from ordino.domain.geo import Point, distance_km
-from ordino.domain.inventory import Floor
 from ordino.domain.profiles import Filters, applying
 from ordino.domain.promising import (
     CartLine,
@@ -33,7 +30,10 @@ from ordino.engines.promising import (
     promise,
 )
 from ordino.engines.reach import Delivery
-from ordino.errors import InvalidInput, NotFound
+from ordino.inventory.domain.positions import Floor
+from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.kernel.domain.geo import Point, distance_km
+from ordino.network.domain.products import refuse_unknown_skus
 from ordino.services.availability import view_for
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from ordino.domain.events import Event
+from ordino.kernel.domain.events import Event
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.webhooks import fan_out
 

@@ -17,8 +17,6 @@ from functools import partial
 from typing import Any
 
 from ordino.domain.backorders import WaitingLine, expected_dates
-from ordino.domain.changes import Change
-from ordino.domain.inventory import Floor
 from ordino.domain.jobs import advance_job
 from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.domain.promising import CartLine, Method, PromiseDestination
@@ -26,7 +24,9 @@ from ordino.domain.sourcing import SourcingPlan
 from ordino.engines.availability import sourcing_stock
 from ordino.engines.sourcing import SourcingRequest, plan_of, record_of
 from ordino.engines.sourcing_rules import Decision, Outcome, SourcingSite
-from ordino.errors import NotFound
+from ordino.inventory.domain.positions import Floor
+from ordino.kernel.domain.changes import Change
+from ordino.kernel.domain.errors import NotFound
 from ordino.services.availability import resolve_view
 from ordino.services.orders import Capture, existing_order
 from ordino.services.promising import PromiseQuery, keeping, promise_with_floors

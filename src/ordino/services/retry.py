@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from ordino.errors import Conflict, LostRace
+from ordino.kernel.domain.errors import Conflict, LostRace
 
 T = TypeVar("T")
 

@@ -18,14 +18,19 @@ from datetime import datetime
 from typing import Any
 
 from ordino.domain import self_service as policy
-from ordino.domain.geo import Point
 from ordino.domain.jobs import advance_job
-from ordino.domain.network import Address
 from ordino.domain.order_commands import LineRequest, PlaceOrder
 from ordino.domain.orders import Order, OrderScope
 from ordino.domain.promising import CartLine, Method, OrderPromise, PromiseChoice
 from ordino.domain.sourcing import SourcingPlan
-from ordino.errors import InsufficientStock, InvalidInput, NotAllowed, PromiseUnavailable
+from ordino.kernel.domain.errors import (
+    InsufficientStock,
+    InvalidInput,
+    NotAllowed,
+    PromiseUnavailable,
+)
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.locations import Address
 from ordino.services.customer_view import store_document
 from ordino.services.orders import Capture, Sourced, existing_order, plan_order
 from ordino.services.promising import PromiseQuery, make_promise

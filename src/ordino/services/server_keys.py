@@ -1,4 +1,4 @@
-"""The keys webhook secrets are sealed under (`ordino.domain.sealing`).
+"""The keys webhook secrets are sealed under (`ordino.kernel.domain.sealing`).
 
 ORDINO_SECRET_KEY seals and opens; ORDINO_PREVIOUS_SECRET_KEYS open what earlier
 keys sealed. Without ORDINO_SECRET_KEY, Ordino makes a key the first time it needs
@@ -15,7 +15,7 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime
 
-from ordino.domain.sealing import Sealer
+from ordino.kernel.domain.sealing import Sealer
 from ordino.services.unit_of_work import UnitOfWork
 
 STORED = "webhooks"  # the name of the key kept in the database

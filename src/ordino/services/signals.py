@@ -2,7 +2,7 @@
 SKU, written to the outbox with the state they change, once per change of status.
 
 `evaluate_signals` takes a batch of the changes commits recorded (`stock_changes`),
-decides each SKU's signal in every view (`ordino.domain.signals`: from a bound when
+decides each SKU's signal in every view (`ordino.inventory.domain.signals`: from a bound when
 the SKU is far from its threshold, from an exact count otherwise) and commits the
 new states, the events and the removal of the changes it evaluated together: a
 crash loses no signal and repeats none. Server processes run it every second.
@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from ordino.domain.availability import DEFAULT_VIEW, DEFAULT_VIEW_NAME, AvailabilityView
-from ordino.domain.changes import Recorded
-from ordino.domain.events import Event
-from ordino.domain.ids import new_id
 from ordino.domain.jobs import FILL_BACKORDERS, Job
-from ordino.domain.signals import SignalState, decide, lowered, needs_count
 from ordino.engines.availability import sku_availability
+from ordino.inventory.domain.signals import SignalState, decide, lowered, needs_count
+from ordino.inventory.domain.views import DEFAULT_VIEW, DEFAULT_VIEW_NAME, AvailabilityView
+from ordino.kernel.domain.changes import Recorded
+from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.ids import new_id
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 

@@ -12,10 +12,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.domain.carriers import Lane
-from ordino.domain.costs import distance_card
-from ordino.domain.inventory import StockAtLocation
-from ordino.domain.network import Location
 from ordino.domain.orders import EVERY_ORDER, OrderScope
 from ordino.domain.profiles import DEFAULT_PROFILE, SourcingProfile, applying
 from ordino.domain.promising import PromiseDestination, PromiseOption
@@ -24,7 +20,11 @@ from ordino.engines.optimiser import Candidate, SourcingLine
 from ordino.engines.reach import Delivery
 from ordino.engines.sourcing import SourcingRequest
 from ordino.engines.sourcing_rules import SourcingSite
-from ordino.errors import NotFound
+from ordino.inventory.domain.positions import StockAtLocation
+from ordino.kernel.domain.errors import NotFound
+from ordino.network.domain.carriers import Lane
+from ordino.network.domain.costs import distance_card
+from ordino.network.domain.locations import Location
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
 

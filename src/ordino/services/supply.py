@@ -13,11 +13,29 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.feeds import Adjustment, FeedPlan, MovementKind, Source, plan_adjustments
-from ordino.domain.idempotency import IdempotencyKey
 from ordino.domain.jobs import FILL_BACKORDERS, Job, expect_job
-from ordino.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyOrder, SupplyQuery
-from ordino.errors import AlreadyExists, BelowReserved, FieldError, InvalidInput, NotFound
+from ordino.inventory.domain.feeds import (
+    Adjustment,
+    FeedPlan,
+    MovementKind,
+    Source,
+    plan_adjustments,
+)
+from ordino.inventory.domain.supply import (
+    CreateSupply,
+    Receipt,
+    SupplyKind,
+    SupplyOrder,
+    SupplyQuery,
+)
+from ordino.kernel.domain.errors import (
+    AlreadyExists,
+    BelowReserved,
+    FieldError,
+    InvalidInput,
+    NotFound,
+)
+from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.inventory import CLOCK_SKEW, write_plan
 from ordino.services.retry import with_retries

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from ordino.domain.throttling import WINDOW, Subject
-from ordino.errors import TooManyAttempts
+from ordino.kernel.domain.errors import TooManyAttempts
 from ordino.services.unit_of_work import UnitOfWork
 
 KEPT = 4 * WINDOW  # windows older than this are deleted as attempts come in

@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from ordino.domain.carriers import CarrierService, Lane
 from ordino.domain.history import Place, Shipment
 from ordino.engines.transit import Leg, TransitModel, TransitQuery
 from ordino.engines.transit_boosting import Objective
 from ordino.engines.transit_format import UnreadableModel, from_json, to_json
+from ordino.network.domain.carriers import CarrierService, Lane
 
 __all__ = [
     "LearnedTransit",
@@ -37,8 +37,8 @@ def save_model(model: TransitModel, path: Path) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
-        os.chmod(temporary, 0o644)  # readable by the server's user, as a plain write would be
-        os.replace(temporary, path)
+        Path(temporary).chmod(0o644)  # readable by the server's user, as a plain write would be
+        Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -15,25 +15,11 @@ from typing import Any, Protocol, Self, TypeVar
 
 from ordino.domain.access import ApiKey
 from ordino.domain.analytics import PlacedOrder
-from ordino.domain.availability import AvailabilityView
 from ordino.domain.backorders import WaitingLine
 from ordino.domain.breaches import Breach
-from ordino.domain.carriers import CarrierService
-from ordino.domain.catalog import Product, ProductQuery
-from ordino.domain.changes import Recorded
-from ordino.domain.channels import Channel
-from ordino.domain.configuration import ConfigurationChange, ConfigurationKind
-from ordino.domain.costs import LocationCosts, RateCard
 from ordino.domain.erasure import Erasure, Export, PersonalData
-from ordino.domain.events import Event
-from ordino.domain.feeds import FeedPlan, Key
-from ordino.domain.geo import Point, PostalCode
 from ordino.domain.holds import Hold, HoldRule
-from ordino.domain.idempotency import StoredAnswer
-from ordino.domain.inventory import Discrepancy, Floor, Position, Reservation
 from ordino.domain.jobs import DeadJob, Job
-from ordino.domain.network import Location, LocationQuery
-from ordino.domain.operations import CapacityTaken
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.orders import Order
 from ordino.domain.payments import Payment, PaymentOperation
@@ -41,10 +27,24 @@ from ordino.domain.pipelines import OrderType
 from ordino.domain.profiles import SourcingProfile
 from ordino.domain.promising import DeliveryRecord, PromisePerformance
 from ordino.domain.self_service import SelfServicePolicy
-from ordino.domain.signals import SignalState
 from ordino.domain.sourcing import SourcingRecord
-from ordino.domain.supply import InboundLine, Receipt, SupplyOrder, SupplyQuery
 from ordino.domain.webhooks import Delivery, Subscription
+from ordino.inventory.domain.feeds import FeedPlan, Key
+from ordino.inventory.domain.positions import Discrepancy, Floor, Position, Reservation
+from ordino.inventory.domain.signals import SignalState
+from ordino.inventory.domain.supply import InboundLine, Receipt, SupplyOrder, SupplyQuery
+from ordino.inventory.domain.views import AvailabilityView
+from ordino.kernel.domain.changes import Recorded
+from ordino.kernel.domain.configuration import ConfigurationChange, ConfigurationKind
+from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.kernel.domain.idempotency import StoredAnswer
+from ordino.network.domain.carriers import CarrierService
+from ordino.network.domain.channels import Channel
+from ordino.network.domain.costs import LocationCosts, RateCard
+from ordino.network.domain.locations import Location, LocationQuery
+from ordino.network.domain.operations import CapacityTaken
+from ordino.network.domain.products import Product, ProductQuery
 
 T = TypeVar("T")
 

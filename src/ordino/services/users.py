@@ -14,9 +14,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ordino.domain.access import ApiKey, Role, user_document
-from ordino.domain.configuration import ConfigurationKind
-from ordino.domain.ids import new_id
-from ordino.errors import InvalidInput, NotFound
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.kernel.domain.ids import new_id
 from ordino.services import configuration
 from ordino.services.configuration import ORDINO, Changed
 from ordino.services.unit_of_work import UnitOfWork

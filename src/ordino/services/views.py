@@ -9,16 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from ordino.domain.advancing import hold_document, next_step
-from ordino.domain.availability import AvailabilityView, view_document
-from ordino.domain.catalog import Product
 from ordino.domain.fulfillment import fulfillment_document
-from ordino.domain.inventory import Position
-from ordino.domain.network import ship_to_document
 from ordino.domain.orders import Order
 from ordino.domain.promising import OrderPromise
 from ordino.domain.rollup import LineCounts
-from ordino.domain.supply import SupplyOrder
 from ordino.engines.availability import Nearby, SkuAvailability, SkuSummary
+from ordino.inventory.domain.positions import Position
+from ordino.inventory.domain.supply import SupplyOrder
+from ordino.inventory.domain.views import AvailabilityView, view_document
+from ordino.network.domain.locations import ship_to_document
+from ordino.network.domain.products import Product
 
 
 def order_view(order: Order) -> dict[str, Any]:

@@ -8,11 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.configuration import ConfigurationKind
-from ordino.domain.events import EVENT_TYPES, Event
-from ordino.domain.ids import new_id
 from ordino.domain.jobs import DELIVER_WEBHOOKS, Job
-from ordino.domain.sealing import Sealer, Unreadable
 from ordino.domain.webhooks import (
     EVERY_TYPE,
     SIGNATURE_HEADER,
@@ -21,7 +17,11 @@ from ordino.domain.webhooks import (
     signature,
     subscription_document,
 )
-from ordino.errors import FieldError, InvalidInput, NotFound
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
+from ordino.kernel.domain.events import EVENT_TYPES, Event
+from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.sealing import Sealer, Unreadable
 from ordino.services import configuration
 from ordino.services.configuration import ORDINO, Changed
 from ordino.services.server_keys import ServerKeys

@@ -46,13 +46,13 @@ def handlers(
     outside: Outside,
     clock: Callable[[], datetime],
 ) -> Mapping[str, Handler]:
-    def fill(payload: Mapping[str, Any], now: datetime) -> None:
+    def fill(_payload: Mapping[str, Any], now: datetime) -> None:
         fill_backorders(uow(), capture, now)
 
-    def expect(payload: Mapping[str, Any], now: datetime) -> None:
+    def expect(_payload: Mapping[str, Any], now: datetime) -> None:
         expect_backorders(uow(), now)
 
-    def webhooks(payload: Mapping[str, Any], now: datetime) -> None:
+    def webhooks(payload: Mapping[str, Any], _now: datetime) -> None:
         deliver(payload["webhook_id"], uow(), outside.post, clock, outside.keys)
 
     def advance(payload: Mapping[str, Any], now: datetime) -> None:

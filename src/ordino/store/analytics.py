@@ -12,8 +12,8 @@ from sqlalchemy import Connection, case, distinct, func, select
 
 from ordino.domain.analytics import PlacedOrder
 from ordino.domain.fulfillment import FulfillmentStatus
-from ordino.domain.network import LocationType
 from ordino.domain.rollup import OrderStatus
+from ordino.network.domain.locations import LocationType
 from ordino.store.tables import fulfillments, locations, order_lines, order_promises, orders
 
 # A rejected or cancelled fulfillment order ships nothing from its location.

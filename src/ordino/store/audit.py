@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, case, func, or_, select
 
-from ordino.domain.inventory import Discrepancy, Position
+from ordino.inventory.domain.positions import Discrepancy, Position
 from ordino.store.inventory import position_of
 from ordino.store.tables import (
     inventory_movements,

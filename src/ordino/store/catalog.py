@@ -17,18 +17,18 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Row, Select, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.catalog import Product, ProductQuery, search_terms
-from ordino.domain.changes import ChangeLog
-from ordino.domain.geo import Point
-from ordino.domain.money import from_minor, to_minor
-from ordino.domain.network import (
+from ordino.kernel.domain.changes import ChangeLog
+from ordino.kernel.domain.errors import LostRace
+from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain.money import from_minor, to_minor
+from ordino.network.domain.locations import (
     Address,
     Location,
     LocationQuery,
     LocationType,
     address_fields,
 )
-from ordino.errors import LostRace
+from ordino.network.domain.products import Product, ProductQuery, search_terms
 from ordino.store.dialect import one_of, through_indexes
 from ordino.store.tables import (
     locations,

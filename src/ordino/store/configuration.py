@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from ordino.domain.configuration import ConfigurationChange, ConfigurationKind
+from ordino.kernel.domain.configuration import ConfigurationChange, ConfigurationKind
 from ordino.store.tables import configuration_changes
 
 

@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Column, Connection, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.errors import LostRace
+from ordino.kernel.domain.errors import LostRace
 
 T = TypeVar("T")
 

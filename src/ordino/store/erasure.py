@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Text, cast, func, insert, or_, select, update
 
 from ordino.domain.erasure import Erasure, Export, PersonalData
-from ordino.domain.events import Event
+from ordino.kernel.domain.events import Event
 from ordino.store.dialect import is_postgresql
 from ordino.store.outbox import RELAY_LOCK
 from ordino.store.tables import (

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, select
 
-from ordino.domain.changes import ChangeLog
-from ordino.domain.geo import Point, PostalCode
+from ordino.kernel.domain.changes import ChangeLog
+from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.store.dialect import insert_rows
 from ordino.store.tables import postal_codes
 

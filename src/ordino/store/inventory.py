@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
-from ordino.domain.inventory import NO_FLOOR, Floor, Position, Reservation
+from ordino.inventory.domain.positions import NO_FLOOR, Floor, Position, Reservation
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import (
     locations,

@@ -25,7 +25,7 @@ from typing import Protocol
 import psycopg
 from sqlalchemy import Engine, func, select
 
-from ordino.domain.changes import EVERYTHING, Change
+from ordino.kernel.domain.changes import EVERYTHING, Change
 from ordino.store.pending import CHANNEL
 from ordino.store.tables import stock_changes
 

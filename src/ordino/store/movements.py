@@ -2,7 +2,7 @@
 
 The positions a feed touches are read locked (`FOR UPDATE`, in sorted order, as
 reservations lock them: no deadlocks), so concurrent feeds of the same positions
-queue instead of failing; the plan (`ordino.domain.feeds`) is computed from them
+queue instead of failing; the plan (`ordino.inventory.domain.feeds`) is computed from them
 and written with each update still conditional on the on hand it was computed
 from. A position created in between or an event id recorded in between is a lost
 race: nothing is written and the use case plans again.
@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, Integer, String, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.changes import ChangeLog
-from ordino.domain.feeds import FeedPlan, Key, Movement, MovementKind, PositionChange
-from ordino.domain.inventory import Position
-from ordino.errors import LostRace
+from ordino.inventory.domain.feeds import FeedPlan, Key, Movement, MovementKind, PositionChange
+from ordino.inventory.domain.positions import Position
+from ordino.kernel.domain.changes import ChangeLog
+from ordino.kernel.domain.errors import LostRace
 from ordino.store.dialect import (
     insert_rows,
     is_postgresql,

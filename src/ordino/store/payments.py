@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.money import from_minor, to_minor
 from ordino.domain.payments import (
     OperationKind,
     Outcome,
@@ -17,7 +16,8 @@ from ordino.domain.payments import (
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.errors import LostRace
+from ordino.kernel.domain.errors import LostRace
+from ordino.kernel.domain.money import from_minor, to_minor
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import payment_operations, payments
 

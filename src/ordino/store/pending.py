@@ -6,7 +6,7 @@ only from the reservation to the commit. On PostgreSQL the whole flush is one
 statement (one round trip): the inserts as data-modifying CTEs, then the
 reservation, which locks the positions in sorted order first (no deadlocks) and
 updates only those that still have the quantity above the floor the channel's view
-leaves there (`ordino.domain.inventory.Floor`):
+leaves there (`ordino.inventory.domain.positions.Floor`):
 
     UPDATE positions SET reserved = reserved + q
      WHERE location_id = l AND sku = s
@@ -29,9 +29,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, case, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ordino.domain.changes import Change, ChangeLog
-from ordino.domain.inventory import Floor
-from ordino.errors import LostRace
+from ordino.inventory.domain.positions import Floor
+from ordino.kernel.domain.changes import Change, ChangeLog
+from ordino.kernel.domain.errors import LostRace
 from ordino.store.tables import (
     allocations,
     idempotency_keys,

@@ -15,15 +15,15 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.changes import ChangeLog
-from ordino.domain.costs import (
+from ordino.domain.promising import DeliveryRecord, PromisePerformance
+from ordino.kernel.domain.changes import ChangeLog
+from ordino.kernel.domain.errors import LostRace
+from ordino.network.domain.costs import (
     LocationCosts,
     location_costs_document,
     location_costs_from_document,
 )
-from ordino.domain.operations import CapacityTaken
-from ordino.domain.promising import DeliveryRecord, PromisePerformance
-from ordino.errors import LostRace
+from ordino.network.domain.operations import CapacityTaken
 from ordino.store.documents import put_document
 from ordino.store.tables import (
     capacity_use,

@@ -11,9 +11,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ordino.domain.access import ENVIRONMENT, ApiKey, Role
-from ordino.domain.changes import ChangeLog
-from ordino.domain.idempotency import StoredAnswer
-from ordino.errors import AlreadyExists
+from ordino.kernel.domain.changes import ChangeLog
+from ordino.kernel.domain.errors import AlreadyExists
+from ordino.kernel.domain.idempotency import StoredAnswer
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import api_keys, console_sessions, idempotency_keys, server_keys, users
 

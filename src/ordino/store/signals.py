@@ -30,10 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.availability import StockStatus
-from ordino.domain.changes import Recorded
-from ordino.domain.signals import UNBOUNDED, SignalState
-from ordino.errors import LostRace
+from ordino.inventory.domain.signals import UNBOUNDED, SignalState
+from ordino.inventory.domain.views import StockStatus
+from ordino.kernel.domain.changes import Recorded
+from ordino.kernel.domain.errors import LostRace
 from ordino.store.dialect import insert_rows, is_postgresql, one_of, recordset, time_values
 from ordino.store.tables import UTCDateTime, positions, stock_changes, stock_signals
 

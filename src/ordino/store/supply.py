@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.supply import (
+from ordino.inventory.domain.supply import (
     InboundLine,
     Receipt,
     SupplyKind,
@@ -19,7 +19,7 @@ from ordino.domain.supply import (
     SupplyOrder,
     SupplyQuery,
 )
-from ordino.errors import LostRace
+from ordino.kernel.domain.errors import LostRace
 from ordino.store import outbox
 from ordino.store.dialect import one_of
 from ordino.store.pending import PendingWrites

@@ -58,7 +58,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: Any, _dialect: Dialect) -> datetime | None:
         if not isinstance(value, datetime):
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -84,7 +84,7 @@ product_prices = Table(
 )
 
 # A product's attributes (the caller's key/values), and the words that find it in a
-# search (ordino.domain.catalog.search_terms). Both indexed for the search's ways in:
+# search (ordino.network.domain.products.search_terms). Both indexed for the search's ways in:
 # an attribute by name and value, a word as a prefix of terms; a search reads what
 # matches, never the whole catalogue.
 product_attributes = Table(
@@ -236,7 +236,7 @@ supply_receipts = Table(
 )
 
 # Channel views of availability: the rules as one document (see
-# ordino.domain.availability), editable through the API; `version` counts changes.
+# ordino.inventory.domain.views), editable through the API; `version` counts changes.
 availability_views = Table(
     "availability_views",
     metadata,
@@ -247,7 +247,7 @@ availability_views = Table(
 )
 
 # How each location works (calendar, cut-offs, processing, capacity; see
-# ordino.domain.operations) and each carrier service (ordino.domain.carriers): one
+# ordino.network.domain.operations) and each carrier service (ordino.network.domain.carriers): one
 # document each, editable through the API; `version` counts changes.
 location_operations = Table(
     "location_operations",
@@ -267,7 +267,7 @@ carrier_services = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# What each location spends to fulfil (ordino.domain.costs.LocationCosts).
+# What each location spends to fulfil (ordino.network.domain.costs.LocationCosts).
 location_costs = Table(
     "location_costs",
     metadata,
@@ -277,7 +277,7 @@ location_costs = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# What each carrier service charges (ordino.domain.costs), one document per service.
+# What each carrier service charges (ordino.network.domain.costs), one document per service.
 rate_cards = Table(
     "rate_cards",
     metadata,
@@ -366,7 +366,7 @@ stock_changes = Table(
     sqlite_autoincrement=True,  # a seq is never reused, even after its row is deleted
 )
 
-# The last stock signal per view and SKU (ordino.domain.signals).
+# The last stock signal per view and SKU (ordino.inventory.domain.signals).
 stock_signals = Table(
     "stock_signals",
     metadata,
@@ -458,7 +458,7 @@ hold_rules = Table(  # `ordino.domain.holds.hold_rule_document`
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-channels = Table(  # `ordino.domain.channels.channel_document`: the channels known
+channels = Table(  # `ordino.network.domain.channels.channel_document`: the channels known
     "channels",
     metadata,
     Column("name", String(64), primary_key=True),
@@ -485,7 +485,7 @@ order_types = Table(  # `ordino.domain.pipelines.order_type_document`
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# Every change of configuration (`ordino.domain.configuration`): who, when, the
+# Every change of configuration (`ordino.kernel.domain.configuration`): who, when, the
 # document before and after. Only ever added to.
 configuration_changes = Table(
     "configuration_changes",
@@ -854,7 +854,7 @@ webhook_subscriptions = Table(
     Column("id", String(32), primary_key=True),
     Column("url", String(2000), nullable=False),
     Column("event_types", Document, nullable=False),
-    # The secret deliveries are signed with, sealed (ordino.domain.sealing): never in clear.
+    # The secret deliveries are signed with, sealed (ordino.kernel.domain.sealing): never in clear.
     Column("sealed_secret", String(512), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )

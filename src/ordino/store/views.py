@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, select
 
-from ordino.domain.availability import AvailabilityView, view_document, view_from_document
-from ordino.domain.changes import ChangeLog
+from ordino.inventory.domain.views import AvailabilityView, view_document, view_from_document
+from ordino.kernel.domain.changes import ChangeLog
 from ordino.store.documents import put_document
 from ordino.store.tables import availability_views
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordino.domain.geo import is_country
-from ordino.domain.network import Address
+from ordino.kernel.domain.geo import is_country
+from ordino.network.domain.locations import Address
 
 
 def address(form: Any) -> Address | None:

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.domain.access import Permission
-from ordino.errors import NotFound
+from ordino.kernel.domain.errors import NotFound
 from ordino.services import access, sessions, users
 from ordino.web.rendering import render
-from ordino.web.session import Posted, Principal, allowed, csrf_token
+from ordino.web.session import CHECKED, Principal, allowed, csrf_token
 
 router = APIRouter(prefix="/console/access", include_in_schema=False)
 
@@ -23,28 +23,28 @@ def access_page(request: Request) -> Response:
     return _page(request, allowed(request, Permission.ACCESS_ADMIN))
 
 
-@router.post("/users/{username}/end-sessions")
-def end_user_sessions(request: Request, username: str, form: Posted) -> Response:
+@router.post("/users/{username}/end-sessions", dependencies=[CHECKED])
+def end_user_sessions(request: Request, username: str) -> Response:
     state = request.app.state
     return _acting(request, lambda _: users.end_sessions(username, state.uow(), state.clock()))
 
 
-@router.post("/users/{username}/disable")
-def disable_user(request: Request, username: str, form: Posted) -> Response:
+@router.post("/users/{username}/disable", dependencies=[CHECKED])
+def disable_user(request: Request, username: str) -> Response:
     state = request.app.state
     return _acting(
         request, lambda who: users.disable_user(username, state.uow(), state.clock(), who.actor)
     )
 
 
-@router.post("/keys/{key_id}/end-sessions")
-def end_key_sessions(request: Request, key_id: str, form: Posted) -> Response:
+@router.post("/keys/{key_id}/end-sessions", dependencies=[CHECKED])
+def end_key_sessions(request: Request, key_id: str) -> Response:
     state = request.app.state
     return _acting(request, lambda _: sessions.end_all(key_id, state.uow(), state.clock()))
 
 
-@router.post("/keys/{key_id}/revoke")
-def revoke_key(request: Request, key_id: str, form: Posted) -> Response:
+@router.post("/keys/{key_id}/revoke", dependencies=[CHECKED])
+def revoke_key(request: Request, key_id: str) -> Response:
     state = request.app.state
     return _acting(
         request, lambda who: access.revoke_key(key_id, state.uow(), state.clock(), who.actor)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ordino.domain.access import Permission
-from ordino.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.services import configuration
 from ordino.web.rendering import render
 from ordino.web.session import allowed, csrf_token

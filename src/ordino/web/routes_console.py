@@ -13,11 +13,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.domain.access import Permission
-from ordino.domain.feeds import Source
 from ordino.domain.order_commands import OrderQuery
 from ordino.domain.rollup import OrderStatus
 from ordino.domain.throttling import sign_in_subjects
-from ordino.errors import InvalidInput, OrdinoError, TooManyAttempts
+from ordino.inventory.domain.feeds import Source
+from ordino.kernel.domain.errors import InvalidInput, OrdinoError, TooManyAttempts
 from ordino.services import (
     access,
     fulfillment,
@@ -32,6 +32,7 @@ from ordino.web.hashing import Busy, turned_away
 from ordino.web.menu import home_of
 from ordino.web.rendering import render
 from ordino.web.session import (
+    CHECKED,
     Posted,
     Principal,
     allowed,
@@ -115,8 +116,8 @@ def _refused_sign_in(
     return page
 
 
-@router.post("/sign-out")
-def sign_out_submit(request: Request, form: Posted) -> Response:
+@router.post("/sign-out", dependencies=[CHECKED])
+def sign_out_submit(request: Request) -> Response:
     sign_out(request)
     return RedirectResponse("/console/sign-in", status_code=303)
 

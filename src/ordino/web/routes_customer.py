@@ -13,7 +13,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ordino.errors import LinkExpired, LinkInvalid, NotFound, OrdinoError, TooManyAttempts
+from ordino.kernel.domain.errors import (
+    LinkExpired,
+    LinkInvalid,
+    NotFound,
+    OrdinoError,
+    TooManyAttempts,
+)
 from ordino.services import self_service, self_service_changes
 from ordino.web import forms
 from ordino.web.rendering import render

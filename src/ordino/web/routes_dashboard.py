@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from ordino.domain.access import Permission
 from ordino.domain.analytics import Figures
-from ordino.errors import InvalidInput, OrdinoError
+from ordino.kernel.domain.errors import InvalidInput, OrdinoError
 from ordino.services.analytics import KpiQuery, KpiReport, kpis, kpis_csv
 from ordino.web import charts
 from ordino.web.charts import Chart

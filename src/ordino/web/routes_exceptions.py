@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.domain.access import Permission
-from ordino.errors import OrdinoError
+from ordino.kernel.domain.errors import OrdinoError
 from ordino.services import timeline, timers, webhooks, worker
 from ordino.web.rendering import render
-from ordino.web.session import Posted, allowed, csrf_token
+from ordino.web.session import CHECKED, allowed, csrf_token
 
 router = APIRouter(prefix="/console/exceptions", include_in_schema=False)
 LIMIT = 100
@@ -41,8 +41,8 @@ def exceptions(request: Request) -> Response:
     return render(request, "console/exceptions.html", context)
 
 
-@router.post("/jobs/{job_id}/requeue")
-def requeue(request: Request, job_id: str, form: Posted) -> Response:
+@router.post("/jobs/{job_id}/requeue", dependencies=[CHECKED])
+def requeue(request: Request, job_id: str) -> Response:
     allowed(request, Permission.JOBS_ADMIN)
     again = worker.requeue(request.app.state.uow(), job_id, request.app.state.clock())
     return RedirectResponse(
@@ -50,8 +50,8 @@ def requeue(request: Request, job_id: str, form: Posted) -> Response:
     )
 
 
-@router.post("/webhooks/{webhook_id}/retry")
-def retry(request: Request, webhook_id: str, form: Posted) -> Response:
+@router.post("/webhooks/{webhook_id}/retry", dependencies=[CHECKED])
+def retry(request: Request, webhook_id: str) -> Response:
     allowed(request, Permission.WEBHOOKS_ADMIN)
     try:
         webhooks.retry(webhook_id, request.app.state.uow(), request.app.state.clock())

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ordino.domain.access import Permission
-from ordino.domain.catalog import ProductQuery
-from ordino.domain.supply import SupplyQuery
-from ordino.errors import InvalidInput, OrdinoError
+from ordino.inventory.domain.supply import SupplyQuery
+from ordino.kernel.domain.errors import InvalidInput, OrdinoError
+from ordino.network.domain.products import ProductQuery
 from ordino.services import availability, inventory, supply
 from ordino.services.availability import Near, ReadScope
 from ordino.services.product_search import ProductSearch, search_products

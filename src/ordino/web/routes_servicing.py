@@ -11,12 +11,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ordino.domain.access import Permission
-from ordino.errors import OrdinoError
+from ordino.kernel.domain.errors import OrdinoError
 from ordino.services import rerouting, self_service_changes, servicing
 from ordino.web import forms
 from ordino.web.rendering import render
 from ordino.web.routes_console import acting, order_page
-from ordino.web.session import Posted, Principal, allowed, csrf_token
+from ordino.web.session import CHECKED, Posted, Principal, allowed, csrf_token
 
 router = APIRouter(prefix="/console/orders", include_in_schema=False)
 
@@ -33,8 +33,8 @@ def add_note(request: Request, order_id: str, form: Posted) -> Response:
     )
 
 
-@router.post("/{order_id}/notifications")
-def resend(request: Request, order_id: str, form: Posted) -> Response:
+@router.post("/{order_id}/notifications", dependencies=[CHECKED])
+def resend(request: Request, order_id: str) -> Response:
     who = allowed(request, Permission.ORDERS_SERVICE)
     state = request.app.state
     return acting(

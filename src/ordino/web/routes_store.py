@@ -15,9 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.domain.access import Permission
-from ordino.domain.feeds import Source
 from ordino.domain.fulfillment import FulfillmentStatus, Shipment
-from ordino.errors import InvalidInput, NotFound, OrdinoError
+from ordino.inventory.domain.feeds import Source
+from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
 from ordino.services import fulfillment, network, timers
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.web.rendering import render
@@ -134,7 +134,7 @@ def _reason(form: Any) -> str:
     return reason
 
 
-def _accept(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
+def _accept(fo: str, _form: Any, source: Source, who: Principal, request: Request) -> Any:
     state = request.app.state
     return fulfillment.accept(fo, None, state.uow(), state.capture, source, who.orders)
 
@@ -146,12 +146,12 @@ def _reject(fo: str, form: Any, source: Source, who: Principal, request: Request
     return fulfillment.reject(fo, reason, state.uow(), state.capture, why, who.orders)
 
 
-def _picked(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
+def _picked(fo: str, _form: Any, source: Source, who: Principal, request: Request) -> Any:
     uow = request.app.state.uow()
     return fulfillment.progress(fo, FulfillmentStatus.PICKED, uow, source, who.orders)
 
 
-def _ready(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
+def _ready(fo: str, _form: Any, source: Source, who: Principal, request: Request) -> Any:
     return fulfillment.ready(fo, request.app.state.uow(), source, who.orders)
 
 
@@ -160,7 +160,7 @@ def _handed_over(fo: str, form: Any, source: Source, who: Principal, request: Re
     return fulfillment.pick_up(fo, code, request.app.state.uow(), source, who.orders)
 
 
-def _not_collected(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
+def _not_collected(fo: str, _form: Any, source: Source, who: Principal, request: Request) -> Any:
     return fulfillment.not_collected(fo, request.app.state.uow(), source, who.orders)
 
 

@@ -125,6 +125,8 @@ async def posted(request: Request) -> FormData:
 # A route's form (FastAPI runs the check in the event loop, the route itself in a
 # thread: a database call or a password hash never holds up other requests).
 Posted = Annotated[FormData, Depends(posted)]
+# A route that reads nothing of its form checks it all the same.
+CHECKED = Depends(posted)
 
 
 def check_form(request: Request, form: Any) -> None:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from ordino.domain.sealing import Sealer
+from ordino.kernel.domain.sealing import Sealer
 
 revision: str = "0028_security"
 down_revision: str | None = "0027_privacy"

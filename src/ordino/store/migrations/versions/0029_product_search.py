@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from ordino.domain.catalog import Product, search_terms
+from ordino.network.domain.products import Product, search_terms
 
 revision: str = "0029_product_search"
 down_revision: str | None = "0028_security"

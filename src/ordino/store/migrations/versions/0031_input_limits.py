@@ -21,7 +21,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-DEFAULT = {"max_line_quantity": 1000, "description": None}  # ordino.domain.channels
+DEFAULT = {"max_line_quantity": 1000, "description": None}  # ordino.network.domain.channels
 
 
 def upgrade() -> None:

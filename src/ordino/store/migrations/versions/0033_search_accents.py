@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from ordino.domain.catalog import Product, search_terms
+from ordino.network.domain.products import Product, search_terms
 
 revision: str = "0033_search_accents"
 down_revision: str | None = "0032_securityfix"

@@ -35,7 +35,7 @@ _LAST = ("Bauer", "Fischer", "Hofer", "Huber", "Koch", "Meyer", "Schmidt", "Wagn
 def generator(seed: int, *about: object) -> random.Random:
     """The generator for one decision: seeded by the run's seed and what it is about
     (a string seed is hashed with SHA-512, the same in every process)."""
-    return random.Random("/".join(str(part) for part in (seed, *about)))  # noqa: S311
+    return random.Random("/".join(str(part) for part in (seed, *about)))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Invariants kept by the store and checked by `ordino check`:
   * `reserved` of a position equals the sum of its active reservations in the ledger;
-  * on hand equals the sum of the position's movements (`ordino.domain.feeds`);
+  * on hand equals the sum of the position's movements (`ordino.inventory.domain.feeds`);
   * 0 <= on_hand, 0 <= reserved, 0 <= safety_stock. A reservation never takes more
     than is available, but a count or a delta (a fact reported by the location) may
     leave on hand below reserved: the position is then `short`.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from ordino.domain.geo import Point
+from ordino.kernel.domain.geo import Point
 
 # The most units one position may hold: far above any real count, far below the
 # 32-bit integers the database stores quantities in.

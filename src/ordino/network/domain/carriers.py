@@ -16,10 +16,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from ordino.domain.calendar import DeliveryCalendar, weekdays_document, weekdays_from_document
-from ordino.domain.geo import Point, distance_km
-from ordino.domain.money import Money
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.calendar import (
+    DeliveryCalendar,
+    weekdays_document,
+    weekdays_from_document,
+)
+from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.geo import Point, distance_km
+from ordino.kernel.domain.money import Money
 
 
 class ServiceLevel(StrEnum):

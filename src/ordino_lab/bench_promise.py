@@ -19,17 +19,17 @@ from typing import Any
 import click
 from sqlalchemy import Engine
 
-from ordino.cli.bench import bench, database_option, json_option, machine, report
-from ordino.cli.bench_network import ensure_loaded
-from ordino.cli.bench_stock import locations_option, network_shape, skus_option
-from ordino.cli.load import at_rate, run, running_server
-from ordino.domain.calendar import WEEKDAYS
-from ordino.domain.carriers import service_from_document
-from ordino.domain.network import LocationType
+from ordino.kernel.domain.calendar import WEEKDAYS
+from ordino.network.domain.carriers import service_from_document
+from ordino.network.domain.locations import LocationType
 from ordino.services.network import get_location
 from ordino.services.operations import CARRIER_SERVICES, put_named, put_operations
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.bench import bench, database_option, json_option, machine, report
+from ordino_lab.bench_network import ensure_loaded
+from ordino_lab.bench_stock import locations_option, network_shape, skus_option
+from ordino_lab.load import at_rate, run, running_server
 
 SERVICES: dict[str, dict[str, Any]] = {
     "bench-standard": {

@@ -19,14 +19,14 @@ from decimal import ROUND_CEILING, Decimal
 from functools import cache
 from typing import Any
 
-from ordino.domain.carriers import (
+from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.money import Money
+from ordino.network.domain.carriers import (
     Lane,
     LaneMatch,
     lane_match_document,
     lane_match_from_document,
 )
-from ordino.domain.money import Money
-from ordino.errors import InvalidInput
 
 
 @dataclass(frozen=True)

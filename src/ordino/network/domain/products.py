@@ -14,7 +14,7 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ordino.errors import FieldError, InvalidInput
+from ordino.kernel.domain.errors import FieldError, InvalidInput
 
 
 @dataclass(frozen=True)

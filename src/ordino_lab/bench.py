@@ -23,17 +23,17 @@ from typing import Any
 import click
 from sqlalchemy import Engine, select
 
-from ordino.cli.bench_network import NetworkShape, load
-from ordino.cli.load import Outcome, Server, post_all, run, running_server
 from ordino.cli.options import remember_database
-from ordino.domain.catalog import Product
-from ordino.domain.feeds import Count, Source
+from ordino.inventory.domain.feeds import Count, Source
+from ordino.network.domain.products import Product
 from ordino.services.check import check_inventory
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_product
 from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.bench_network import NetworkShape, load
+from ordino_lab.load import Outcome, post_all, run, running_server
 
 
 def _bench_database(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
@@ -203,11 +203,11 @@ def flash_sale(
     bodies = [_order_body(n, run_id, [sku], rng, lines=1) for n in range(buyers)]
     with running_server(database_url, workers) as server:
         outcome = run(post_all(server, "/v1/orders", bodies, buyers, keep_bodies=True))
-    report(_flash_figures(outcome, engine, sku, units, server, workers), json_path)
+    report(_flash_figures(outcome, engine, sku, units, workers), json_path)
 
 
 def _flash_figures(
-    outcome: Outcome, engine: Engine, sku: str, units: int, server: Server, workers: int
+    outcome: Outcome, engine: Engine, sku: str, units: int, workers: int
 ) -> dict[str, Any]:
     sold = sum(
         line["quantity"] for body in outcome.bodies if "lines" in body for line in body["lines"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ordino.domain.availability import AvailabilityView, StockStatus
+from ordino.inventory.domain.views import AvailabilityView, StockStatus
 
 # A change whose effect cannot be bounded (the network or a view changed): count exactly.
 UNBOUNDED = 1_000_000_000

@@ -19,17 +19,17 @@ from pathlib import Path
 
 import click
 
-from ordino.cli.bench import bench, json_option, machine, report
-from ordino.domain.carriers import Lane, LaneMatch
-from ordino.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
-from ordino.domain.geo import Point
-from ordino.domain.network import Address, Location, LocationType
 from ordino.domain.profiles import Filters, SourcingProfile, Strategy
 from ordino.engines.optimise import solve
 from ordino.engines.optimiser import Candidate, Solution, SourcingLine, SourcingProblem
 from ordino.engines.optimiser_greedy import heuristic
 from ordino.engines.optimiser_mip import exact
 from ordino.engines.sourcing_rules import SourcingRequest, SourcingSite, decide
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.carriers import Lane, LaneMatch
+from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
+from ordino.network.domain.locations import Address, Location, LocationType
+from ordino_lab.bench import bench, json_option, machine, report
 
 D = Decimal
 CARD = RateCard(

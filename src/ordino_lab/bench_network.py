@@ -20,13 +20,12 @@ import click
 from sqlalchemy import Engine, select
 
 from ordino.cli.progress import progress
-from ordino.domain.catalog import Product
-from ordino.domain.channels import Channel
-from ordino.domain.feeds import Count, Source
-from ordino.domain.geo import Point
-from ordino.domain.network import Address, Location, LocationType
-from ordino.engines.traffic import MARKETPLACES
-from ordino.errors import NotFound
+from ordino.inventory.domain.feeds import Count, Source
+from ordino.kernel.domain.errors import NotFound
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.channels import Channel
+from ordino.network.domain.locations import Address, Location, LocationType
+from ordino.network.domain.products import Product
 from ordino.services.channels import get_channel, put_channel
 from ordino.services.imports import Line, import_counts
 from ordino.services.network import put_locations, put_products
@@ -35,6 +34,7 @@ from ordino.store import migrate
 from ordino.store.engine import analyze
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.traffic import MARKETPLACES
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
-from ordino.errors import IllegalTransition
+from ordino.kernel.domain.errors import IllegalTransition
 
 S = TypeVar("S", bound=StrEnum)
 

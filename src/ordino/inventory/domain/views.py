@@ -24,9 +24,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from ordino.domain.inventory import Position
-from ordino.domain.network import Location, LocationType
-from ordino.domain.supply import SupplyKind
+from ordino.inventory.domain.positions import Position
+from ordino.inventory.domain.supply import SupplyKind
+from ordino.network.domain.locations import Location, LocationType
 
 
 class StockStatus(StrEnum):

@@ -4,7 +4,7 @@ Starts `ordino serve --workers SERVERS` (its processes relay the outbox and run 
 jobs: ORDINO_WORKER_SECONDS=0) and WORKERS `ordino worker` processes against the
 database, loads a network of its own (ids BENCH-, as `bench capture`), and places
 2-line orders paid by card (the sandbox gateway) at a fixed rate while the
-locations, played by ordino.cli.traffic, poll their queues and accept and ship what
+locations, played by ordino_lab.traffic_parties, poll their queues and accept and ship what
 is released to them at once. A first batch of orders runs through the whole way
 before the measured run and ANALYZE (as `bench capture` does).
 
@@ -31,15 +31,15 @@ from typing import Any
 import click
 from sqlalchemy import Engine, case, func, select
 
-from ordino.cli.bench import bench, database_option, json_option, load_network, machine, report
-from ordino.cli.load import run, running_server
-from ordino.cli.simulate_traffic import Run, play
-from ordino.cli.traffic import Plan
-from ordino.engines.traffic import FINAL, Behaviour, Catalogue, Destination, Product, Site
 from ordino.services.check import check_inventory
 from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import jobs, outbox
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.bench import bench, database_option, json_option, load_network, machine, report
+from ordino_lab.load import run, running_server
+from ordino_lab.simulate_traffic import Run, play
+from ordino_lab.traffic import FINAL, Behaviour, Catalogue, Destination, Product, Site
+from ordino_lab.traffic_parties import Plan
 
 # The locations accept and ship at once, in one parcel; no rejections, no declines.
 FAST = Behaviour(

@@ -19,17 +19,17 @@ from pathlib import Path
 import click
 from sqlalchemy import Engine
 
-from ordino.cli.bench import bench, database_option, json_option, machine, report
-from ordino.cli.bench_network import NetworkShape, configured, ensure_loaded, load
-from ordino.cli.load import at_rate, post_all, run, running_server
-from ordino.domain.changes import Change
-from ordino.domain.feeds import Adjustment, Source
+from ordino.inventory.domain.feeds import Adjustment, Source
+from ordino.kernel.domain.changes import Change
 from ordino.services.availability import get_view, put_view
 from ordino.services.demo import demo_views
 from ordino.services.inventory import adjust_inventory
 from ordino.store.engine import make_engine
 from ordino.store.listen import PostgresListener
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.bench import bench, database_option, json_option, machine, report
+from ordino_lab.bench_network import NetworkShape, configured, ensure_loaded, load
+from ordino_lab.load import at_rate, post_all, run, running_server
 
 
 def network_shape(locations: int, skus: int) -> NetworkShape:

@@ -19,9 +19,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ordino.domain.events import Event
-from ordino.domain.ids import new_id
-from ordino.errors import Conflict, FieldError, InvalidInput
+from ordino.kernel.domain.errors import Conflict, FieldError, InvalidInput
+from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.ids import new_id
 
 
 class SupplyKind(StrEnum):

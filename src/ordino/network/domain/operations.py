@@ -26,7 +26,7 @@ from functools import cached_property
 from itertools import count
 from typing import Any
 
-from ordino.domain.calendar import (
+from ordino.kernel.domain.calendar import (
     WorkingCalendar,
     always_open,
     hours_document,
@@ -110,8 +110,7 @@ class LocationOperations:
             start = calendar.next_open(now)
             if start is not None and calendar.local_date(start) == today:
                 return start
-        tomorrow = calendar.next_open(_midnight_after(calendar, today))
-        return tomorrow
+        return calendar.next_open(_midnight_after(calendar, today))
 
     def ship_date(
         self, now: datetime, service: Sequence[str], units: int, used: Mapping[date, int]

@@ -21,7 +21,7 @@ from functools import cached_property
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from ordino.errors import InvalidInput
+from ordino.kernel.domain.errors import InvalidInput
 
 # How far ahead a calendar looks for the next working day before it gives up: a
 # location shut for longer than this promises nothing.

@@ -1,5 +1,5 @@
 """`ordino simulate traffic`: live, realistic flow through a running Ordino, every
-outside party played over its HTTP API (ordino.cli.traffic), on the demo network
+outside party played over its HTTP API (ordino_lab.traffic_parties), on the demo network
 (`ordino serve --demo`). Progress goes to stderr every second; the summary to
 stdout (`--json`: as JSON). docs/simulation.md tells what each party does.
 """
@@ -17,12 +17,12 @@ from typing import Any
 
 import click
 
-from ordino.cli.load import run
 from ordino.cli.simulate import simulate
-from ordino.cli.traffic import Plan, Traffic
-from ordino.cli.traffic_http import Api, Tally, every, progress_line, receiver, session
-from ordino.engines.traffic import Behaviour, Catalogue, Destination, Product, Site, summarise
 from ordino.services.demo import demo_locations, demo_postal_codes, demo_products
+from ordino_lab.load import run
+from ordino_lab.traffic import Behaviour, Catalogue, Destination, Product, Site, summarise
+from ordino_lab.traffic_http import Api, Tally, every, progress_line, receiver, session
+from ordino_lab.traffic_parties import Plan, Traffic
 
 # What the customers and customer service are sent.
 EVENTS = ["fulfillment.ready_for_pickup", "order.held"]

@@ -22,12 +22,10 @@ from typing import Any
 import click
 from sqlalchemy import Engine, event, select
 
-from ordino.cli.bench import bench, database_option, json_option, machine, report
-from ordino.cli.bench_network import NetworkShape, location
 from ordino.cli.progress import progress
-from ordino.domain.catalog import Product, ProductQuery
-from ordino.domain.feeds import Count, Source
-from ordino.domain.geo import Point
+from ordino.inventory.domain.feeds import Count, Source
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.products import Product, ProductQuery
 from ordino.services.availability import Near
 from ordino.services.imports import import_counts
 from ordino.services.network import put_locations, put_products
@@ -37,6 +35,8 @@ from ordino.store import migrate
 from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import products
 from ordino.store.uow import SqlUnitOfWork
+from ordino_lab.bench import bench, database_option, json_option, machine, report
+from ordino_lab.bench_network import NetworkShape, location
 
 KINDS = ("Rain jacket", "Crème parka", "Trail shoe", "Wool sweater", "Straßen boot", "Cap")
 COLOURS = ("red", "blue", "green", "black", "white", "grey", "navy", "ochre")

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from ordino.domain.inventory import MAX_ON_HAND, Position
+from ordino.inventory.domain.positions import MAX_ON_HAND, Position
 
 Key = tuple[str, str]  # (location_id, sku)
 

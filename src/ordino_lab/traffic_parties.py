@@ -9,7 +9,7 @@ orchestration`), playing against a running Ordino over its HTTP API:
   them as Ordino's `fulfillment.ready_for_pickup` webhook to a receiver of the
   simulation's own; customer service resolves holds (`order.held`).
 
-What each party does and when is ordino.engines.traffic's decision; here are only
+What each party does and when is ordino_lab.traffic's decision; here are only
 the calls and the waiting. Once a party has a fulfillment order it follows it
 through every step it takes part in; the polls find the new ones.
 """
@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ordino.cli.traffic_http import Api, Tally
-from ordino.engines.traffic import (
+from ordino_lab.traffic import (
     FINAL,
     Action,
     Behaviour,
@@ -39,6 +38,7 @@ from ordino.engines.traffic import (
     review_hold,
     settled,
 )
+from ordino_lab.traffic_http import Api, Tally
 
 COUNTED = {  # a step answered, as the progress counts it
     Step.ACCEPT: "accepted",
@@ -190,13 +190,11 @@ class Traffic:
                     self.ended.add(fo_id)
                     return
                 await asyncio.sleep(action.delay)
-                current = await self._report(order_id, current, action)
+                current = await self._report(current, action)
         finally:
             self.busy.discard(fo_id)
 
-    async def _report(
-        self, order_id: str, fo: Mapping[str, Any], action: Action
-    ) -> Mapping[str, Any] | None:
+    async def _report(self, fo: Mapping[str, Any], action: Action) -> Mapping[str, Any] | None:
         step, body = action.step, dict(action.body or {})
         if step is Step.PICKED_UP:
             code = await self._code(fo["id"])

@@ -1,0 +1,1 @@
+"""Inventory's pure model: plain Python, no I/O, no framework."""

@@ -1,0 +1,1 @@
+"""The kernel's pure vocabulary: plain Python, no I/O, no framework."""

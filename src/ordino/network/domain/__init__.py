@@ -1,0 +1,1 @@
+"""The network's pure model: plain Python, no I/O, no framework."""
