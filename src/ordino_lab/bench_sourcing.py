@@ -19,7 +19,6 @@ from pathlib import Path
 
 import click
 
-from ordino.domain.profiles import Filters, SourcingProfile, Strategy
 from ordino.engines.optimise import solve
 from ordino.engines.optimiser import Candidate, Solution, SourcingLine, SourcingProblem
 from ordino.engines.optimiser_greedy import heuristic
@@ -29,6 +28,7 @@ from ordino.kernel.domain.geo import Point
 from ordino.network.domain.carriers import Lane, LaneMatch
 from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.network.domain.locations import Address, Location, LocationType
+from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy
 from ordino_lab.bench import bench, json_option, machine, report
 
 D = Decimal

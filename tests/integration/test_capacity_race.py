@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Engine, select
 
-from ordino.domain.promising import PromiseChoice
 from ordino.engines.sourcing import RulesEngine
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.kernel.domain.calendar import OpeningHours, WorkingCalendar
@@ -18,6 +17,7 @@ from ordino.kernel.domain.errors import PromiseUnavailable
 from ordino.kernel.domain.money import Money
 from ordino.network.domain.carriers import CarrierService, ServiceLevel, TransitRule
 from ordino.network.domain.operations import Capacity, LocationOperations, operations_document
+from ordino.promising.domain.promises import PromiseChoice
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.services.operations import CARRIER_SERVICES, put_named, put_operations

@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import delete
 
 from ordino.domain.jobs import SETTLE_PAYMENT
-from ordino.domain.order_commands import LineRequest, PaymentChoice
 from ordino.domain.payments import (
     GatewayAnswer,
     OperationKind,
@@ -25,13 +24,14 @@ from ordino.domain.payments import (
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.domain.profiles import SourcingProfile, Strategy, StrategyKind
 from ordino.gateways.sandbox import SandboxGateway
+from ordino.orders.domain.commands import LineRequest, PaymentChoice
 from ordino.services import payments
 from ordino.services.network import put_product
 from ordino.services.orders import Capture, cancel_order, place_order
 from ordino.services.profiles import put_profile
 from ordino.services.refunds import RefundRequest, request_refund
+from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
 from ordino.store.tables import jobs, payment_operations
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_product

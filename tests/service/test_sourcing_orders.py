@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from ordino.broker.http import post_json
-from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.gateways.sandbox import SandboxGateway
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.kernel.domain.errors import InsufficientStock, NotFound
@@ -27,6 +26,7 @@ from ordino.services.signals import evaluate_all
 from ordino.services.sourcing import get_sourcing
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
+from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.store.tables import jobs, reservations
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -12,8 +12,6 @@ from typing import NamedTuple
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.profiles import DEFAULT_PROFILE
-from ordino.domain.sourcing import LineDemand, PlannedAllocation, Shortfall, SourcingPlan
 from ordino.engines.optimiser import Candidate, SourcingLine
 from ordino.engines.sourcing import RulesEngine, SourcingRequest, plan_of
 from ordino.engines.sourcing_rules import SourcingSite
@@ -21,6 +19,8 @@ from ordino.inventory.domain.positions import StockAtLocation
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.carriers import Lane
 from ordino.network.domain.costs import distance_card
+from ordino.sourcing.domain.plans import LineDemand, PlannedAllocation, Shortfall, SourcingPlan
+from ordino.sourcing.domain.profiles import DEFAULT_PROFILE
 from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location, a_stock_at
 
 

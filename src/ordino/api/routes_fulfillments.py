@@ -24,9 +24,9 @@ from ordino.api.fulfillment_schemas import (
 )
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
-from ordino.domain.fulfillment import FulfillmentStatus
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.orders.domain.fulfillment import FulfillmentStatus
 from ordino.services import fulfillment
 
 router = APIRouter(prefix="/v1/fulfillments")

@@ -16,10 +16,10 @@ from ordino.api.fulfillment_schemas import CancellationIn, by_line
 from ordino.api.order_schemas import CancelIn, CardToken, OrderIn, OrderOut, OrderPage
 from ordino.api.security import require
 from ordino.domain.access import ApiKey, Permission
-from ordino.domain.order_commands import OrderQuery
-from ordino.domain.rollup import OrderStatus
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import Forbidden
+from ordino.orders.domain.commands import OrderQuery
+from ordino.orders.domain.status import OrderStatus
 from ordino.services import (
     fulfillment,
     orders,

@@ -17,9 +17,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from ordino.domain.history import Shipment
-from ordino.domain.history_csv import History, read_history
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.promising.domain.history import Shipment
+from ordino.promising.domain.history_csv import History, read_history
 
 if TYPE_CHECKING:  # the model's modules load LightGBM: only when a command runs
     from ordino.services.transit_replay import Kept, ReplayPlan, ReplayReport

@@ -18,8 +18,6 @@ from decimal import Decimal
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
-from ordino.domain.promising import PromiseDestination
 from ordino.domain.scenario import (
     Scenario,
     ScenarioLine,
@@ -33,6 +31,8 @@ from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, Ra
 from ordino.network.domain.locations import Address, Location, LocationType
 from ordino.network.domain.operations import Capacity, LocationOperations
 from ordino.network.domain.products import Product
+from ordino.promising.domain.promises import PromiseDestination
+from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 
 D = Decimal
 DAY = date(2026, 11, 27)

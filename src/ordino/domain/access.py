@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ordino.domain.orders import OrderScope
 from ordino.kernel.domain.errors import Forbidden
+from ordino.orders.domain.orders import OrderScope
 
 ENVIRONMENT = "environment"  # the id of ORDINO_ADMIN_KEY's access
 

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.order_commands import ERASED_EMAIL, Customer
-from ordino.domain.orders import Order
 from ordino.kernel.domain.events import Event
 from ordino.network.domain.locations import Address
+from ordino.orders.domain.commands import ERASED_EMAIL, Customer
+from ordino.orders.domain.orders import Order
 
 ERASED = "[erased]"
 POSTAL_AREA = 3

@@ -18,8 +18,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from ordino.domain.profiles import SourcingProfile, profile_document, profile_from_document
-from ordino.domain.promising import PromiseDestination
 from ordino.domain.scenario_shapes import (
     COSTS,
     LOCATION,
@@ -49,6 +47,8 @@ from ordino.network.domain.operations import (
     operations_from_document,
 )
 from ordino.network.domain.products import Product
+from ordino.promising.domain.promises import PromiseDestination
+from ordino.sourcing.domain.profiles import SourcingProfile, profile_document, profile_from_document
 
 FORMAT = "ordino-scenario/1"
 T = TypeVar("T")

@@ -20,14 +20,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from ordino.domain.orders import Order, promise_document
-from ordino.domain.promising import Method, OrderPromise
-from ordino.domain.rollup import OrderStatus
-from ordino.domain.sourcing import SourcingPlan
 from ordino.inventory.domain.positions import Reservation
 from ordino.kernel.domain.errors import FieldError, NotAllowed
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.locations import Address, ship_to_document
+from ordino.orders.domain.orders import Order, promise_document
+from ordino.orders.domain.status import OrderStatus
+from ordino.promising.domain.promises import Method, OrderPromise
+from ordino.sourcing.domain.plans import SourcingPlan
 
 CUSTOMER = "customer"  # who the events of a customer's changes name (`by`)
 POLICY_NAME = "default"  # the one policy document's key

@@ -24,7 +24,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from ordino.domain.promising import (
+from ordino.engines.reach import Delivery, Distances, Reach, TransitEstimator
+from ordino.kernel.domain.money import Money
+from ordino.network.domain.carriers import CarrierService, ServiceLevel
+from ordino.network.domain.operations import PICKUP
+from ordino.promising.domain.promises import (
     CartLine,
     Method,
     NotOffered,
@@ -34,10 +38,6 @@ from ordino.domain.promising import (
     Site,
     Source,
 )
-from ordino.engines.reach import Delivery, Distances, Reach, TransitEstimator
-from ordino.kernel.domain.money import Money
-from ordino.network.domain.carriers import CarrierService, ServiceLevel
-from ordino.network.domain.operations import PICKUP
 
 __all__ = ["PromiseNetwork", "PromiseRules", "TransitEstimator", "deliveries_by", "promise"]
 

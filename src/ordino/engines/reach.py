@@ -25,10 +25,10 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from ordino.domain.promising import PromiseDestination, Site
 from ordino.kernel.domain.geo import EARTH_RADIUS_KM, Point
 from ordino.network.domain.carriers import CarrierService, Lane, TransitRule
 from ordino.network.domain.locations import Location
+from ordino.promising.domain.promises import PromiseDestination, Site
 
 Floats = npt.NDArray[np.float64]
 Rank = tuple[date, date, float, str]

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from ordino.domain.profiles import SourcingProfile, StrategyKind
 from ordino.engines.optimise import EXACT_EFFORT, solve
 from ordino.engines.optimiser import (
     Assignment,
@@ -26,6 +25,7 @@ from ordino.engines.optimiser import (
 )
 from ordino.network.domain.costs import LocationCosts, RateCard
 from ordino.network.domain.locations import Location
+from ordino.sourcing.domain.profiles import SourcingProfile, StrategyKind
 
 
 class Outcome(StrEnum):

@@ -1,6 +1,6 @@
 """The transit-time model: how many days to promise a shipment at a chosen confidence.
 
-Learned from shipment history (`ordino.domain.history`): per leg (order to
+Learned from shipment history (`ordino.promising.domain.history`): per leg (order to
 delivery, hand-over to delivery) LightGBM trees of the days taken, by default one
 centre (least squares on log days) or else a quantile model per level
 (`transit_boosting`), fed with the query's own features and the recent performance
@@ -27,7 +27,6 @@ from datetime import datetime, timedelta
 import lightgbm
 import numpy as np
 
-from ordino.domain.history import Shipment
 from ordino.engines import transit_boosting as boosting
 from ordino.engines.transit_calibration import Calibration, Scale, promised, scores
 from ordino.engines.transit_features import (
@@ -42,6 +41,7 @@ from ordino.engines.transit_features import (
     query_of,
 )
 from ordino.engines.transit_recent import Floats, RecentPerformance, day_of
+from ordino.promising.domain.history import Shipment
 
 __all__ = ["Leg", "TransitModel", "TransitQuery", "TransitSettings", "train"]
 

@@ -28,13 +28,13 @@ from ordino.domain.erasure import (
     erasure_document,
     export_document,
 )
-from ordino.domain.order_commands import ERASED_EMAIL, OrderQuery
-from ordino.domain.orders import Order
 from ordino.domain.payments import Payment, PaymentStatus
-from ordino.domain.rollup import OrderStatus
 from ordino.kernel.domain.errors import Conflict, InvalidInput, NotFound
 from ordino.kernel.domain.events import Event
 from ordino.kernel.domain.ids import new_id
+from ordino.orders.domain.commands import ERASED_EMAIL, OrderQuery
+from ordino.orders.domain.orders import Order
+from ordino.orders.domain.status import OrderStatus
 from ordino.services import timeline
 from ordino.services.orders import with_payment
 from ordino.services.retry import with_retries

@@ -23,10 +23,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ordino.domain import advancing
 from ordino.domain.jobs import settle_job
-from ordino.domain.order_commands import PaymentChoice
-from ordino.domain.orders import Order
 from ordino.domain.payment_ledger import (
     given_up,
     next_authorisation,
@@ -44,8 +41,11 @@ from ordino.domain.payments import (
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.domain.rollup import OrderStatus
 from ordino.kernel.domain.ids import new_id
+from ordino.orders.domain import advancing
+from ordino.orders.domain.commands import PaymentChoice
+from ordino.orders.domain.orders import Order
+from ordino.orders.domain.status import OrderStatus
 from ordino.services.unit_of_work import UnitOfWork
 
 PAYMENT_HOLD = "payment"  # the rule of holds the payment puts

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ordino.domain.profiles import SourcingProfile
 from ordino.engines.availability import (
     SkuAvailability,
     SkuSummary,
@@ -56,6 +55,7 @@ from ordino.network.domain.operations import (
     operations_from_document,
 )
 from ordino.services.unit_of_work import UnitOfWork
+from ordino.sourcing.domain.profiles import SourcingProfile
 
 DEFAULT_MAX_POSITIONS = 2_000_000
 MAX_PRICED = 200_000  # products whose currencies are kept (least recently used go)

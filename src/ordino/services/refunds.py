@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 from ordino.domain.jobs import refund_job
-from ordino.domain.orders import EVERY_ORDER, OrderScope
 from ordino.domain.payment_ledger import refund_parts
 from ordino.domain.payments import (
     OperationKind,
@@ -31,6 +30,7 @@ from ordino.kernel.domain.errors import InvalidInput, OverRefund
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.kernel.domain.ids import new_id
 from ordino.kernel.domain.money import BadAmount, parse_amount, quantize
+from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
 from ordino.services.answers import Answer, remember, replay
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries

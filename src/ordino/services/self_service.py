@@ -17,9 +17,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.order_commands import OrderQuery
-from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.domain.rollup import OrderStatus
 from ordino.domain.self_service import (
     CUSTOMER,
     POLICY_NAME,
@@ -34,6 +31,9 @@ from ordino.domain.throttling import lookup_subjects
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
+from ordino.orders.domain.commands import OrderQuery
+from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.orders.domain.status import OrderStatus
 from ordino.services import throttling
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.customer_view import customer_view

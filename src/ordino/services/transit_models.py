@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from ordino.domain.history import Place, Shipment
 from ordino.engines.transit import Leg, TransitModel, TransitQuery
 from ordino.engines.transit_boosting import Objective
 from ordino.engines.transit_format import UnreadableModel, from_json, to_json
 from ordino.network.domain.carriers import CarrierService, Lane
+from ordino.promising.domain.history import Place, Shipment
 
 __all__ = [
     "LearnedTransit",

@@ -15,19 +15,11 @@ from typing import Any, Protocol, Self, TypeVar
 
 from ordino.domain.access import ApiKey
 from ordino.domain.analytics import PlacedOrder
-from ordino.domain.backorders import WaitingLine
 from ordino.domain.breaches import Breach
 from ordino.domain.erasure import Erasure, Export, PersonalData
-from ordino.domain.holds import Hold, HoldRule
 from ordino.domain.jobs import DeadJob, Job
-from ordino.domain.order_commands import OrderQuery
-from ordino.domain.orders import Order
 from ordino.domain.payments import Payment, PaymentOperation
-from ordino.domain.pipelines import OrderType
-from ordino.domain.profiles import SourcingProfile
-from ordino.domain.promising import DeliveryRecord, PromisePerformance
 from ordino.domain.self_service import SelfServicePolicy
-from ordino.domain.sourcing import SourcingRecord
 from ordino.domain.webhooks import Delivery, Subscription
 from ordino.inventory.domain.feeds import FeedPlan, Key
 from ordino.inventory.domain.positions import Discrepancy, Floor, Position, Reservation
@@ -45,6 +37,14 @@ from ordino.network.domain.costs import LocationCosts, RateCard
 from ordino.network.domain.locations import Location, LocationQuery
 from ordino.network.domain.operations import CapacityTaken
 from ordino.network.domain.products import Product, ProductQuery
+from ordino.orders.domain.backorders import WaitingLine
+from ordino.orders.domain.commands import OrderQuery
+from ordino.orders.domain.holds import Hold, HoldRule
+from ordino.orders.domain.orders import Order
+from ordino.orders.domain.pipelines import OrderType
+from ordino.promising.domain.promises import DeliveryRecord, PromisePerformance
+from ordino.sourcing.domain.plans import SourcingRecord
+from ordino.sourcing.domain.profiles import SourcingProfile
 
 T = TypeVar("T")
 

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import Connection, case, distinct, func, select
 
 from ordino.domain.analytics import PlacedOrder
-from ordino.domain.fulfillment import FulfillmentStatus
-from ordino.domain.rollup import OrderStatus
 from ordino.network.domain.locations import LocationType
+from ordino.orders.domain.fulfillment import FulfillmentStatus
+from ordino.orders.domain.status import OrderStatus
 from ordino.store.tables import fulfillments, locations, order_lines, order_promises, orders
 
 # A rejected or cancelled fulfillment order ships nothing from its location.

@@ -22,19 +22,19 @@ from sqlalchemy import (
     update,
 )
 
-from ordino.domain.backorders import WaitingLine
-from ordino.domain.fulfillment import Fulfillment, FulfillmentLine, FulfillmentStatus
-from ordino.domain.holds import Hold, HoldStatus
-from ordino.domain.order_commands import B2B, Customer, OrderQuery
-from ordino.domain.orders import Allocation, Order, OrderLine
-from ordino.domain.pipelines import Step
-from ordino.domain.promising import Method, OrderPromise
-from ordino.domain.rollup import LineStatus, OrderStatus
 from ordino.kernel.domain.errors import LostRace
 from ordino.kernel.domain.geo import Point
 from ordino.kernel.domain.money import Money, from_minor, to_minor
 from ordino.network.domain.locations import Address, ship_to_document
 from ordino.network.domain.operations import CapacityTaken
+from ordino.orders.domain.backorders import WaitingLine
+from ordino.orders.domain.commands import B2B, Customer, OrderQuery
+from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentLine, FulfillmentStatus
+from ordino.orders.domain.holds import Hold, HoldStatus
+from ordino.orders.domain.orders import Allocation, Order, OrderLine
+from ordino.orders.domain.pipelines import Step
+from ordino.orders.domain.status import LineStatus, OrderStatus
+from ordino.promising.domain.promises import Method, OrderPromise
 from ordino.store import outbox
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import (

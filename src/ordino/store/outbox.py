@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, exists, func, or_, select, update
 
-from ordino.domain.fulfillment import FulfillmentStatus
-from ordino.domain.promising import Method
 from ordino.kernel.domain.events import Event
+from ordino.orders.domain.fulfillment import FulfillmentStatus
+from ordino.promising.domain.promises import Method
 from ordino.store.dialect import is_postgresql
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import allocations, fulfillments, order_lines, outbox

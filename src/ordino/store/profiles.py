@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.profiles import SourcingProfile, profile_document, profile_from_document
 from ordino.kernel.domain.changes import ChangeLog
 from ordino.kernel.domain.errors import LostRace
+from ordino.sourcing.domain.profiles import SourcingProfile, profile_document, profile_from_document
 from ordino.store.tables import sourcing_profile_versions, sourcing_profiles
 
 

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.promising import DeliveryRecord, PromisePerformance
 from ordino.kernel.domain.changes import ChangeLog
 from ordino.kernel.domain.errors import LostRace
 from ordino.network.domain.costs import (
@@ -24,6 +23,7 @@ from ordino.network.domain.costs import (
     location_costs_from_document,
 )
 from ordino.network.domain.operations import CapacityTaken
+from ordino.promising.domain.promises import DeliveryRecord, PromisePerformance
 from ordino.store.documents import put_document
 from ordino.store.tables import (
     capacity_use,

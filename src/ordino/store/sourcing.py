@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from ordino.domain.sourcing import SourcingRecord
+from ordino.sourcing.domain.plans import SourcingRecord
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import sourcing_decisions
 

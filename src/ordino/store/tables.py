@@ -287,7 +287,7 @@ rate_cards = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# Sourcing profiles (ordino.domain.profiles): the current document of each, and
+# Sourcing profiles (ordino.sourcing.domain.profiles): the current document of each, and
 # every version it ever had (an order names the version that sourced it).
 sourcing_profiles = Table(
     "sourcing_profiles",
@@ -417,7 +417,7 @@ order_lines = Table(
     Column("quantity", Integer, nullable=False),
     Column("unit_price_minor", BigInteger, nullable=False),
     Column("status", String(32), nullable=False),
-    # The line's counters, as the order derived them (`ordino.domain.rollup`), kept
+    # The line's counters, as the order derived them (`ordino.orders.domain.status`), kept
     # for reports and for finding what waits.
     Column("cancelled", Integer, nullable=False, server_default="0"),
     Column("released", Integer, nullable=False, server_default="0"),
@@ -426,7 +426,7 @@ order_lines = Table(
     Column("picked_up", Integer, nullable=False, server_default="0"),
     Column("returned", Integer, nullable=False, server_default="0"),
     Column("backordered", Integer, nullable=False, server_default="0"),
-    # When the backordered units are expected (`ordino.domain.backorders`).
+    # When the backordered units are expected (`ordino.orders.domain.backorders`).
     Column("expected_on", Date),
     # Backordered lines are found by their count when supply arrives.
     Index("ix_order_lines_backordered_order_id", "backordered", "order_id"),
@@ -449,7 +449,7 @@ holds = Table(
     Index("ix_holds_status_order_id", "status", "order_id"),  # the orders on hold
 )
 
-hold_rules = Table(  # `ordino.domain.holds.hold_rule_document`
+hold_rules = Table(  # `ordino.orders.domain.holds.hold_rule_document`
     "hold_rules",
     metadata,
     Column("name", String(64), primary_key=True),
@@ -476,7 +476,7 @@ self_service_policies = Table(  # `ordino.domain.self_service.policy_document`
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-order_types = Table(  # `ordino.domain.pipelines.order_type_document`
+order_types = Table(  # `ordino.orders.domain.pipelines.order_type_document`
     "order_types",
     metadata,
     Column("name", String(32), primary_key=True),

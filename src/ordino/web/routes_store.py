@@ -15,9 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.domain.access import Permission
-from ordino.domain.fulfillment import FulfillmentStatus, Shipment
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
+from ordino.orders.domain.fulfillment import FulfillmentStatus, Shipment
 from ordino.services import fulfillment, network, timers
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.web.rendering import render

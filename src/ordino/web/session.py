@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from ordino.domain.access import ApiKey, Permission, Role, allows
-from ordino.domain.orders import OrderScope
+from ordino.orders.domain.orders import OrderScope
 from ordino.services import sessions
 
 SESSION_HOURS = 8  # a working day

@@ -142,7 +142,7 @@ OUTCOMES = {
     "backordered": N_("backordered"),
     "refused": N_("refused"),
 }
-# Ordino's own profile and strategies (ordino.domain.profiles.DEFAULT_PROFILE); the
+# Ordino's own profile and strategies (ordino.sourcing.domain.profiles.DEFAULT_PROFILE); the
 # names of the profiles people write are theirs, shown as they wrote them.
 BUILT_IN_NAMES = {
     "built-in": N_("built-in"),

@@ -14,12 +14,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from ordino.domain.sourcing import LineDemand, PlannedAllocation, SourcingPlan
 from ordino.kernel.domain.calendar import WorkingCalendar
 from ordino.kernel.domain.geo import Point
 from ordino.kernel.domain.money import Money
 from ordino.network.domain.locations import Location
 from ordino.network.domain.operations import CapacityTaken, LocationOperations
+from ordino.sourcing.domain.plans import LineDemand, PlannedAllocation, SourcingPlan
 
 
 class Method(StrEnum):

@@ -5,8 +5,8 @@ Invariants:
     it or not), out (left a location for the customer), or waits for supply:
     cancelled + allocated + out + backordered == quantity, each at least 0;
   * the order's and its lines' states are derived from those counters
-    (`ordino.domain.rollup`), never set; fulfillment orders change state only
-    through their transition tables (`ordino.domain.fulfillment`);
+    (`ordino.orders.domain.status`), never set; fulfillment orders change state only
+    through their transition tables (`ordino.orders.domain.fulfillment`);
   * every change appends the event that describes it (`pending_events`), which the
     store writes to the outbox in the same transaction.
 """
@@ -19,13 +19,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.domain.fulfillment import Fulfillment, FulfillmentStatus
-from ordino.domain.holds import Hold, HoldStatus, hold_document
-from ordino.domain.order_commands import B2B, Customer, PlaceOrder
-from ordino.domain.pipelines import Step
-from ordino.domain.promising import DeliveryRecord, Method, OrderPromise
-from ordino.domain.rollup import LineCounts, LineStatus, OrderStatus, order_status
-from ordino.domain.sourcing import SourcingPlan
 from ordino.inventory.domain.positions import Reservation
 from ordino.kernel.domain.errors import Forbidden, IllegalTransition, NotFound
 from ordino.kernel.domain.events import Event
@@ -33,6 +26,13 @@ from ordino.kernel.domain.geo import Point
 from ordino.kernel.domain.ids import new_id
 from ordino.kernel.domain.money import Money
 from ordino.network.domain.locations import Address
+from ordino.orders.domain.commands import B2B, Customer, PlaceOrder
+from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus
+from ordino.orders.domain.holds import Hold, HoldStatus, hold_document
+from ordino.orders.domain.pipelines import Step
+from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus, order_status
+from ordino.promising.domain.promises import DeliveryRecord, Method, OrderPromise
+from ordino.sourcing.domain.plans import SourcingPlan
 
 
 @dataclass(frozen=True)
@@ -86,13 +86,13 @@ class Order:
     promise: OrderPromise | None = None
     fulfillments: list[Fulfillment] = field(default_factory=list)
     status: OrderStatus = OrderStatus.PLACED  # derived (`settle`)
-    type: str = "ship_to_home"  # its order type (`ordino.domain.pipelines`)
+    type: str = "ship_to_home"  # its order type (`ordino.orders.domain.pipelines`)
     pipeline: tuple[Step, ...] = ()  # the type's steps, copied when it first advances
     step: int = 0  # the next step of `pipeline` to run
     holds: list[Hold] = field(default_factory=list)
     bill_to: Address | None = None
     b2b: B2B | None = None
-    priority: int = 0  # the backorder queue's order (`ordino.domain.backorders`)
+    priority: int = 0  # the backorder queue's order (`ordino.orders.domain.backorders`)
     pending_events: list[Event] = field(default_factory=list)
     # Who changes the order now (an API key, "ordino" itself, the payment "gateway"):
     # each event it records says so. Not stored: the events keep it.

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ordino.domain.holds import MANUAL, Hold, HoldRule, HoldStatus, hold_document
-from ordino.domain.orders import Order
-from ordino.domain.pipelines import OrderType, Step
-from ordino.domain.rollup import OrderStatus
 from ordino.kernel.domain.errors import IllegalTransition, NotFound
 from ordino.kernel.domain.ids import new_id
+from ordino.orders.domain.holds import MANUAL, Hold, HoldRule, HoldStatus, hold_document
+from ordino.orders.domain.orders import Order
+from ordino.orders.domain.pipelines import OrderType, Step
+from ordino.orders.domain.status import OrderStatus
 
 
 def begin(order: Order, order_type: OrderType) -> None:

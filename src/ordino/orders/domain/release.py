@@ -13,17 +13,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ordino.domain.fulfillment import (
+from ordino.kernel.domain.errors import FieldError, IllegalTransition, InvalidInput
+from ordino.network.domain.locations import ship_to_document
+from ordino.orders.domain.fulfillment import (
     Fulfillment,
     FulfillmentLine,
     FulfillmentStatus,
     Shipment,
     fulfillment_document,
 )
-from ordino.domain.orders import Order
-from ordino.domain.promising import Method
-from ordino.kernel.domain.errors import FieldError, IllegalTransition, InvalidInput
-from ordino.network.domain.locations import ship_to_document
+from ordino.orders.domain.orders import Order
+from ordino.promising.domain.promises import Method
 
 S = FulfillmentStatus
 _NO_STOCK_STEPS = frozenset({S.PICKED, S.PACKED})

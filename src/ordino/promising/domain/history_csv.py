@@ -26,9 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ordino.domain.history import Place, Shipment
 from ordino.kernel.domain.errors import FieldError, InvalidInput
 from ordino.kernel.domain.geo import Point, is_country
+from ordino.promising.domain.history import Place, Shipment
 
 REQUIRED = ("shipment_id", "ordered_at", "delivered_at", "destination_country")
 PLACE_PARTS = ("postal_code", "region", "country", "lat", "lon")

@@ -23,9 +23,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ordino.domain.promising import Method
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.states import TransitionTable, transition
+from ordino.promising.domain.promises import Method
 
 
 class FulfillmentStatus(StrEnum):

@@ -8,11 +8,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from ordino.domain.payments import PaymentMethod
-from ordino.domain.promising import PromiseChoice
-from ordino.domain.rollup import OrderStatus
 from ordino.kernel.domain.errors import FieldError
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.locations import Address
+from ordino.orders.domain.status import OrderStatus
+from ordino.promising.domain.promises import PromiseChoice
 
 # An erased customer's e-mail (`ordino.domain.erasure`): `.invalid` is a domain that
 # never exists (RFC 2606), so nothing is ever sent to it or found by it.
