@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
 from ordino.cli.main import main
-from ordino.domain.jobs import Job
 from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind
+from ordino.kernel.domain.jobs import Job
 from ordino.services.orders import Capture, get_order, place_order
 from ordino.services.profiles import put_profile
 from ordino.services.supply import create_supply, receive_supply

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ordino.domain.analytics import CostPerOrder, PlacedOrder, Tally, figures
+from ordino.analytics.domain.kpis import CostPerOrder, PlacedOrder, Tally, figures
 from ordino.gateways.sandbox import SandboxGateway
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput

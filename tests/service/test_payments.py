@@ -14,18 +14,17 @@ from typing import Any
 import pytest
 from sqlalchemy import delete
 
-from ordino.domain.jobs import SETTLE_PAYMENT
-from ordino.domain.payments import (
+from ordino.gateways.sandbox import SandboxGateway
+from ordino.kernel.domain.jobs import SETTLE_PAYMENT
+from ordino.orders.domain.commands import LineRequest, PaymentChoice, PaymentMethod
+from ordino.payments.domain.payments import (
     GatewayAnswer,
     OperationKind,
     Outcome,
     Payment,
-    PaymentMethod,
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.gateways.sandbox import SandboxGateway
-from ordino.orders.domain.commands import LineRequest, PaymentChoice
 from ordino.services import payments
 from ordino.services.network import put_product
 from ordino.services.orders import Capture, cancel_order, place_order

@@ -22,9 +22,9 @@ from ordino.network.domain.carriers import (
     ServiceLevel,
     TransitRule,
 )
-from ordino.network.domain.locations import Address, LocationType
+from ordino.network.domain.locations import Address, LocationType, PromiseDestination
 from ordino.network.domain.operations import Capacity, LocationOperations
-from ordino.promising.domain.promises import CartLine, Method, Promise, PromiseDestination, Site
+from ordino.promising.domain.promises import CartLine, Method, Promise, Site
 from tests.builders import BERLIN, HAMBURG, MUNICH, a_location
 
 # Monday 2 November 2026, 10:00 in Berlin.

@@ -2,7 +2,7 @@
 receivers only.
 
 The receiver's name is resolved here, every address it resolves to is checked
-(`ordino.domain.webhooks.refusal`: no loopback, private, link-local or metadata
+(`ordino.events.domain.webhooks.refusal`: no loopback, private, link-local or metadata
 address, unless allowed), and the connection goes to the address checked: a name
 that resolves elsewhere a moment later (DNS rebinding) changes nothing. Redirects
 are not followed (a 3xx is not accepted), so they cannot lead inside either.
@@ -15,7 +15,7 @@ import socket
 import ssl
 from urllib.parse import urlsplit
 
-from ordino.domain.webhooks import refusal
+from ordino.events.domain.webhooks import refusal
 from ordino.kernel.domain.errors import InvalidInput
 
 Address = tuple[int, tuple[str, int]]  # a socket family and (host, port)

@@ -27,13 +27,13 @@ from datetime import date, datetime, time
 from ordino.engines.reach import Delivery, Distances, Reach, TransitEstimator
 from ordino.kernel.domain.money import Money
 from ordino.network.domain.carriers import CarrierService, ServiceLevel
+from ordino.network.domain.locations import PromiseDestination
 from ordino.network.domain.operations import PICKUP
 from ordino.promising.domain.promises import (
     CartLine,
     Method,
     NotOffered,
     Promise,
-    PromiseDestination,
     PromiseOption,
     Site,
     Source,

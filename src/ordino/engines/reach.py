@@ -27,8 +27,8 @@ import numpy.typing as npt
 
 from ordino.kernel.domain.geo import EARTH_RADIUS_KM, Point
 from ordino.network.domain.carriers import CarrierService, Lane, TransitRule
-from ordino.network.domain.locations import Location
-from ordino.promising.domain.promises import PromiseDestination, Site
+from ordino.network.domain.locations import Location, PromiseDestination
+from ordino.promising.domain.promises import Site
 
 Floats = npt.NDArray[np.float64]
 Rank = tuple[date, date, float, str]

@@ -31,9 +31,14 @@ from functools import partial
 from sqlalchemy import Connection, Engine, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.payments import GatewayAnswer, GatewayAuthorisation, GatewayTimeout, Outcome
 from ordino.kernel.domain.ids import new_id
 from ordino.kernel.domain.money import BadAmount, from_minor, is_currency, parse_amount, to_minor
+from ordino.payments.domain.payments import (
+    GatewayAnswer,
+    GatewayAuthorisation,
+    GatewayTimeout,
+    Outcome,
+)
 from ordino.store.tables import sandbox_authorisations, sandbox_operations
 
 LIFETIME = timedelta(days=7)  # of an authorisation

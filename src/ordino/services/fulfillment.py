@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ordino.domain.breaches import Timer
-from ordino.domain.jobs import advance_job, capture_job, settle_job, timer_job
 from ordino.inventory.domain.feeds import Adjustment, MovementKind, Source, plan_adjustments
 from ordino.inventory.domain.positions import Reservation
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.jobs import advance_job, capture_job, settle_job, timer_job
+from ordino.orchestration.domain.breaches import Timer
 from ordino.orders.domain import release as fulfilling
 from ordino.orders.domain.fulfillment import (
     Fulfillment,

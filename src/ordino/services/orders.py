@@ -7,9 +7,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from ordino.domain.breaches import Timer
-from ordino.domain.jobs import advance_job, expect_job, settle_job, timer_job
-from ordino.domain.payments import Payment, payment_document
 from ordino.engines.availability import sourcing_stock
 from ordino.engines.sourcing import RulesEngine, SourcingEngine, plan_of, record_of
 from ordino.engines.sourcing_rules import Decision, Outcome
@@ -25,8 +22,11 @@ from ordino.kernel.domain.errors import (
 )
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.kernel.domain.ids import is_id
+from ordino.kernel.domain.jobs import advance_job, expect_job, settle_job, timer_job
 from ordino.kernel.domain.money import Money
+from ordino.network.domain.locations import PromiseDestination
 from ordino.network.domain.products import refuse_unknown_skus
+from ordino.orchestration.domain.breaches import Timer
 from ordino.orders.domain.commands import (
     LineRequest,
     OrderQuery,
@@ -34,13 +34,13 @@ from ordino.orders.domain.commands import (
     order_problems,
 )
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope, order_type_of
+from ordino.payments.domain.payments import Payment, payment_document
 from ordino.promising.domain.promises import (
     CartLine,
     Method,
     OrderPromise,
     Promise,
     PromiseChoice,
-    PromiseDestination,
     PromiseOption,
     Source,
     capacity_needed,

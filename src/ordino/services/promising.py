@@ -23,13 +23,13 @@ from ordino.engines.reach import Delivery
 from ordino.inventory.domain.positions import Floor
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.kernel.domain.geo import Point, distance_km
+from ordino.network.domain.locations import PromiseDestination
 from ordino.network.domain.products import refuse_unknown_skus
 from ordino.promising.domain.promises import (
     CartLine,
     Method,
     NotOffered,
     Promise,
-    PromiseDestination,
     PromiseOption,
     Site,
 )

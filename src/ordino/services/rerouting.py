@@ -16,16 +16,17 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from ordino.domain.jobs import advance_job
 from ordino.engines.availability import sourcing_stock
 from ordino.engines.sourcing import SourcingRequest, plan_of, record_of
 from ordino.engines.sourcing_rules import Decision, Outcome, SourcingSite
 from ordino.inventory.domain.positions import Floor
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.errors import NotFound
+from ordino.kernel.domain.jobs import advance_job
+from ordino.network.domain.locations import PromiseDestination
 from ordino.orders.domain.backorders import WaitingLine, expected_dates
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.promising.domain.promises import CartLine, Method, PromiseDestination
+from ordino.promising.domain.promises import CartLine, Method
 from ordino.services.availability import resolve_view
 from ordino.services.orders import Capture, existing_order
 from ordino.services.promising import PromiseQuery, keeping, promise_with_floors

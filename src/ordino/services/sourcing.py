@@ -20,9 +20,9 @@ from ordino.inventory.domain.positions import StockAtLocation
 from ordino.kernel.domain.errors import NotFound
 from ordino.network.domain.carriers import Lane
 from ordino.network.domain.costs import distance_card
-from ordino.network.domain.locations import Location
+from ordino.network.domain.locations import Location, PromiseDestination
 from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
-from ordino.promising.domain.promises import PromiseDestination, PromiseOption
+from ordino.promising.domain.promises import PromiseOption
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.sourcing.domain.plans import SourcingPlan, SourcingRecord

@@ -13,14 +13,9 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
+from ordino.analytics.domain.kpis import PlacedOrder
 from ordino.domain.access import ApiKey
-from ordino.domain.analytics import PlacedOrder
-from ordino.domain.breaches import Breach
-from ordino.domain.erasure import Erasure, Export, PersonalData
-from ordino.domain.jobs import DeadJob, Job
-from ordino.domain.payments import Payment, PaymentOperation
-from ordino.domain.self_service import SelfServicePolicy
-from ordino.domain.webhooks import Delivery, Subscription
+from ordino.events.domain.webhooks import Delivery, Subscription
 from ordino.inventory.domain.feeds import FeedPlan, Key
 from ordino.inventory.domain.positions import Discrepancy, Floor, Position, Reservation
 from ordino.inventory.domain.signals import SignalState
@@ -31,18 +26,23 @@ from ordino.kernel.domain.configuration import ConfigurationChange, Configuratio
 from ordino.kernel.domain.events import Event
 from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.kernel.domain.idempotency import StoredAnswer
+from ordino.kernel.domain.jobs import DeadJob, Job
 from ordino.network.domain.carriers import CarrierService
 from ordino.network.domain.channels import Channel
 from ordino.network.domain.costs import LocationCosts, RateCard
 from ordino.network.domain.locations import Location, LocationQuery
 from ordino.network.domain.operations import CapacityTaken
 from ordino.network.domain.products import Product, ProductQuery
+from ordino.orchestration.domain.breaches import Breach
 from ordino.orders.domain.backorders import WaitingLine
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.holds import Hold, HoldRule
 from ordino.orders.domain.orders import Order
 from ordino.orders.domain.pipelines import OrderType
+from ordino.payments.domain.payments import Payment, PaymentOperation
+from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
 from ordino.promising.domain.promises import DeliveryRecord, PromisePerformance
+from ordino.servicing.domain.self_service import SelfServicePolicy
 from ordino.sourcing.domain.plans import SourcingRecord
 from ordino.sourcing.domain.profiles import SourcingProfile
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, case, distinct, func, select
 
-from ordino.domain.analytics import PlacedOrder
+from ordino.analytics.domain.kpis import PlacedOrder
 from ordino.network.domain.locations import LocationType
 from ordino.orders.domain.fulfillment import FulfillmentStatus
 from ordino.orders.domain.status import OrderStatus

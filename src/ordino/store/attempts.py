@@ -1,4 +1,4 @@
-"""Attempts counted against guessing (`ordino.domain.throttling`): one row per
+"""Attempts counted against guessing (`ordino.access.domain.throttling`): one row per
 subject, counted in one statement (an upsert), so that every server process shares
 the counts and concurrent attempts each get their own number."""
 

@@ -4,7 +4,7 @@ answers kept for idempotency keys, the errors of jobs about them, the reasons of
 stock movements they caused, the card tokens of their payments; and the records of
 erasures and of exports.
 
-Each rewrite goes through `ordino.domain.erasure.PersonalData`, so what is erased
+Each rewrite goes through `ordino.privacy.domain.erasure.PersonalData`, so what is erased
 is decided in one place. On PostgreSQL the erasure first takes the relay's lock: no
 relay can fan out an event as it was before the erasure into a new delivery.
 """
@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, cast, func, insert, or_, select, update
 
-from ordino.domain.erasure import Erasure, Export, PersonalData
 from ordino.kernel.domain.events import Event
+from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
 from ordino.store.dialect import is_postgresql
 from ordino.store.outbox import RELAY_LOCK
 from ordino.store.tables import (

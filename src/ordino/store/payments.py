@@ -8,16 +8,16 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.payments import (
+from ordino.kernel.domain.errors import LostRace
+from ordino.kernel.domain.money import from_minor, to_minor
+from ordino.orders.domain.commands import PaymentMethod
+from ordino.payments.domain.payments import (
     OperationKind,
     Outcome,
     Payment,
-    PaymentMethod,
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.kernel.domain.errors import LostRace
-from ordino.kernel.domain.money import from_minor, to_minor
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import payment_operations, payments
 

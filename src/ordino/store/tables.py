@@ -467,7 +467,7 @@ channels = Table(  # `ordino.network.domain.channels.channel_document`: the chan
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-self_service_policies = Table(  # `ordino.domain.self_service.policy_document`
+self_service_policies = Table(  # `ordino.servicing.domain.self_service.policy_document`
     "self_service_policies",
     metadata,
     Column("name", String(32), primary_key=True),  # one: "default"
@@ -502,7 +502,7 @@ configuration_changes = Table(
     sqlite_autoincrement=True,
 )
 
-# Each erasure of a customer's personal data (`ordino.domain.erasure`): who asked,
+# Each erasure of a customer's personal data (`ordino.privacy.domain.erasure`): who asked,
 # when, the orders erased and how many records of each kind were rewritten. It
 # holds no personal data itself.
 erasures = Table(
@@ -516,7 +516,7 @@ erasures = Table(
     Index("ix_erasures_erased_at", "erased_at"),
 )
 
-# Each export of a customer's data (`ordino.domain.erasure.Export`): who asked, when,
+# Each export of a customer's data (`ordino.privacy.domain.erasure.Export`): who asked, when,
 # the orders exported. No personal data.
 customer_exports = Table(
     "customer_exports",
@@ -527,7 +527,7 @@ customer_exports = Table(
     Column("orders", Document, nullable=False),
 )
 
-# An order's payment (`ordino.domain.payments.Payment`), and each call to the gateway
+# An order's payment (`ordino.payments.domain.payments.Payment`), and each call to the gateway
 # for it, written before the call and completed with its answer.
 payments = Table(
     "payments",
@@ -793,7 +793,7 @@ console_sessions = Table(
     Index("ix_console_sessions_ended_at", "ended_at"),
 )
 
-# Attempts at guessing (ordino.domain.throttling): per subject (an account, an order
+# Attempts at guessing (ordino.access.domain.throttling): per subject (an account, an order
 # number, a client address), the attempts counted in its window and when it began.
 attempts = Table(
     "attempts",
@@ -815,7 +815,7 @@ server_keys = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
-# Work for the worker (ordino.domain.jobs): claimed with a lease, retried with
+# Work for the worker (ordino.kernel.domain.jobs): claimed with a lease, retried with
 # backoff, dead when out of attempts. Done jobs are deleted; dead ones kept.
 jobs = Table(
     "jobs",
@@ -846,7 +846,7 @@ jobs = Table(
     ),
 )
 
-# Webhook subscriptions (ordino.domain.webhooks), and each event's delivery to each,
+# Webhook subscriptions (ordino.events.domain.webhooks), and each event's delivery to each,
 # kept as the delivery log.
 webhook_subscriptions = Table(
     "webhook_subscriptions",

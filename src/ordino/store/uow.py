@@ -12,13 +12,13 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
-from ordino.domain.self_service import POLICY_NAME, policy_document, policy_from_document
 from ordino.kernel.domain.changes import Change
 from ordino.network.domain.carriers import service_document, service_from_document
 from ordino.network.domain.channels import channel_document, channel_from_document
 from ordino.network.domain.costs import rate_card_document, rate_card_from_document
 from ordino.orders.domain.holds import hold_rule_document, hold_rule_from_document
 from ordino.orders.domain.pipelines import order_type_document, order_type_from_document
+from ordino.servicing.domain.self_service import POLICY_NAME, policy_document, policy_from_document
 from ordino.store.analytics import SqlAnalytics
 from ordino.store.attempts import SqlAttempts
 from ordino.store.audit import SqlAudit

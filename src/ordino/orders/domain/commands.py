@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
-from ordino.domain.payments import PaymentMethod
 from ordino.kernel.domain.errors import FieldError
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.locations import Address
 from ordino.orders.domain.status import OrderStatus
 from ordino.promising.domain.promises import PromiseChoice
 
-# An erased customer's e-mail (`ordino.domain.erasure`): `.invalid` is a domain that
+# An erased customer's e-mail (`ordino.privacy.domain.erasure`): `.invalid` is a domain that
 # never exists (RFC 2606), so nothing is ever sent to it or found by it.
 ERASED_EMAIL = "erased@erased.invalid"
 
@@ -46,6 +46,11 @@ class B2B:
     purchase_order: str
     requested_date: date | None = None
     ship_complete: bool = True
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"  # authorised by the gateway, captured as it ships
+    INVOICE = "invoice"  # billed later (B2B): nothing to authorise
 
 
 @dataclass(frozen=True)

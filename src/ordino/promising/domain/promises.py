@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from ordino.kernel.domain.calendar import WorkingCalendar
-from ordino.kernel.domain.geo import Point
 from ordino.kernel.domain.money import Money
 from ordino.network.domain.locations import Location
 from ordino.network.domain.operations import CapacityTaken, LocationOperations
@@ -32,13 +31,6 @@ class Method(StrEnum):
 class CartLine:
     sku: str
     quantity: int
-
-
-@dataclass(frozen=True)
-class PromiseDestination:
-    country: str
-    point: Point | None
-    postal_code: str | None = None
 
 
 class Site(NamedTuple):

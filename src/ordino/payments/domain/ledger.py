@@ -25,7 +25,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ordino.domain.payments import (
+from ordino.kernel.domain.errors import OverRefund
+from ordino.kernel.domain.money import quantize
+from ordino.payments.domain.payments import (
     GatewayAnswer,
     GatewayAuthorisation,
     OperationKind,
@@ -34,8 +36,6 @@ from ordino.domain.payments import (
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.kernel.domain.errors import OverRefund
-from ordino.kernel.domain.money import quantize
 
 ZERO = Decimal(0)
 UNANSWERED = timedelta(hours=1)  # a call this old without its answer is looked at

@@ -6,7 +6,7 @@ answers a repeat with the first answer, and tells what it did under a key
 (`lookup`). Amounts are in the payment's currency, as Decimals of its minor unit.
 The gateway is never called inside a database transaction: each call is written
 (pending) before it is made. What the operations add up to is
-`ordino.domain.payment_ledger`'s.
+`ordino.payments.domain.ledger`'s.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from ordino.kernel.domain.money import from_minor, to_minor
+from ordino.orders.domain.commands import PaymentMethod
 
 
 class Outcome(StrEnum):
@@ -77,11 +78,6 @@ class PaymentGateway(Protocol):
     def lookup(self, key: str) -> GatewayAnswer | None: ...  # what was done under key
 
     def authorisation(self, reference: str) -> GatewayAuthorisation | None: ...
-
-
-class PaymentMethod(StrEnum):
-    CARD = "card"  # authorised by the gateway, captured as it ships
-    INVOICE = "invoice"  # billed later (B2B): nothing to authorise
 
 
 class PaymentStatus(StrEnum):

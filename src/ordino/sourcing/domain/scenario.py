@@ -18,17 +18,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from ordino.domain.scenario_shapes import (
-    COSTS,
-    LOCATION,
-    OPERATIONS,
-    ORDER,
-    PRODUCT,
-    PROFILE,
-    RATE_CARD,
-    SCENARIO,
-    SERVICE,
-)
 from ordino.kernel.domain.documents import conform, join, read, refused
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.carriers import CarrierService, service_document, service_from_document
@@ -40,15 +29,31 @@ from ordino.network.domain.costs import (
     rate_card_document,
     rate_card_from_document,
 )
-from ordino.network.domain.locations import Address, Location, LocationType, location_document
+from ordino.network.domain.locations import (
+    Address,
+    Location,
+    LocationType,
+    PromiseDestination,
+    location_document,
+)
 from ordino.network.domain.operations import (
     LocationOperations,
     operations_document,
     operations_from_document,
 )
 from ordino.network.domain.products import Product
-from ordino.promising.domain.promises import PromiseDestination
 from ordino.sourcing.domain.profiles import SourcingProfile, profile_document, profile_from_document
+from ordino.sourcing.domain.scenario_shapes import (
+    COSTS,
+    LOCATION,
+    OPERATIONS,
+    ORDER,
+    PRODUCT,
+    PROFILE,
+    RATE_CARD,
+    SCENARIO,
+    SERVICE,
+)
 
 FORMAT = "ordino-scenario/1"
 T = TypeVar("T")
