@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from ordino.domain.access import ApiKey, Role
+from ordino.access.domain.roles import ApiKey, Role
 from ordino.services.access import authenticate, create_key, hash_key
 from ordino.services.check import check_inventory
 from ordino.services.demo import seed_demo

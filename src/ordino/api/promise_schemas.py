@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from ordino.access.domain.roles import ApiKey
 from ordino.api.fields import (
     Amount,
     Country,
@@ -29,7 +30,6 @@ from ordino.api.fields import (
     Text,
     point_of,
 )
-from ordino.domain.access import ApiKey
 from ordino.kernel.domain.calendar import WEEKDAYS
 from ordino.kernel.domain.money import BadAmount, parse_amount
 from ordino.network.domain.carriers import CarrierService, ServiceLevel, service_from_document

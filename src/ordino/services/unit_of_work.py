@@ -13,8 +13,8 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
+from ordino.access.domain.roles import ApiKey
 from ordino.analytics.domain.kpis import PlacedOrder
-from ordino.domain.access import ApiKey
 from ordino.events.domain.webhooks import Delivery, Subscription
 from ordino.inventory.domain.feeds import FeedPlan, Key
 from ordino.inventory.domain.positions import Discrepancy, Floor, Position, Reservation

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from ordino.access.domain.roles import Permission
 from ordino.access.domain.throttling import sign_in_subjects
-from ordino.domain.access import Permission
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput, OrdinoError, TooManyAttempts
 from ordino.orders.domain.commands import OrderQuery

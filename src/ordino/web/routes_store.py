@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ordino.domain.access import Permission
+from ordino.access.domain.roles import Permission
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
 from ordino.orders.domain.fulfillment import FulfillmentStatus, Shipment

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from ordino.access.domain.roles import ApiKey
 from ordino.inventory.domain.positions import Reservation
 from ordino.kernel.domain.errors import Forbidden, IllegalTransition, NotFound
 from ordino.kernel.domain.events import Event
@@ -488,3 +489,8 @@ def _lines(cmd: PlaceOrder, plan: SourcingPlan) -> list[OrderLine]:
         OrderLine(no, line.sku, line.quantity, line.unit_price, by_line.get(no, []))
         for no, line in enumerate(cmd.lines, start=1)
     ]
+
+
+def scope_of(key: ApiKey) -> OrderScope:
+    """The orders an API key may see: its channel's, its location's, or all."""
+    return OrderScope(key.channel, key.location_id, f"key:{key.id}")

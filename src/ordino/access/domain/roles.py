@@ -8,7 +8,6 @@ from enum import StrEnum
 from typing import Any
 
 from ordino.kernel.domain.errors import Forbidden
-from ordino.orders.domain.orders import OrderScope
 
 ENVIRONMENT = "environment"  # the id of ORDINO_ADMIN_KEY's access
 
@@ -97,11 +96,6 @@ class ApiKey:
     name: str | None
     channel: str | None = None  # a channel key scoped to one channel sees only its orders
     location_id: str | None = None  # a store key scoped to its store: its stock, its orders
-
-    @property
-    def orders(self) -> OrderScope:
-        """The orders this key may see."""
-        return OrderScope(self.channel, self.location_id, f"key:{self.id}")
 
     def require_channel(self, channel: str) -> None:
         """A key scoped to a channel acts for that channel only."""
