@@ -18,8 +18,8 @@ import nats
 import pytest
 from sqlalchemy import func, select
 
-from ordino.engines.sourcing import RulesEngine
 from ordino.services.orders import place_order
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from ordino.engines.sourcing import RulesEngine
 from ordino.inventory.domain.feeds import Count
 from ordino.inventory.domain.views import AvailabilityView, LocationFilter
 from ordino.network.domain.locations import LocationType
@@ -18,6 +17,7 @@ from ordino.services.inventory import count_stock
 from ordino.services.network import put_location
 from ordino.services.orders import cancel_order, place_order
 from ordino.services.signals import evaluate_all
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.inventory import SqlInventory
 from ordino.store.signals import SqlSignals
 from ordino.store.tables import outbox, stock_changes, stock_signals

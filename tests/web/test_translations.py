@@ -8,7 +8,6 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from ordino.engines.sourcing_rules import Outcome
 from ordino.kernel.domain.configuration import ConfigurationAction, ConfigurationKind
 from ordino.orders.domain.fulfillment import FulfillmentStatus
 from ordino.orders.domain.holds import HoldStatus
@@ -18,6 +17,7 @@ from ordino.payments.domain.payments import PaymentStatus
 from ordino.promising.domain.promises import Method
 from ordino.services.sourcing import CAPTURE, REROUTE, SUPPLY
 from ordino.sourcing.domain.profiles import DEFAULT_PROFILE
+from ordino.sourcing.engine.rules import Outcome
 from ordino.web.rendering import HERE, LANGUAGES
 
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]

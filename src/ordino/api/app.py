@@ -45,7 +45,6 @@ from ordino.api.security import KeyCache
 from ordino.broker.http import post_json
 from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
-from ordino.engines.sourcing import RulesEngine
 from ordino.gateways.sandbox import SandboxGateway
 from ordino.kernel.domain.changes import Change
 from ordino.services.links import Links
@@ -57,6 +56,7 @@ from ordino.services.server_keys import ServerKeys
 from ordino.services.transit_models import LearnedTransit, load_model
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.engine import make_engine
 from ordino.store.listen import change_feed
 from ordino.store.uow import SqlUnitOfWork

@@ -84,7 +84,7 @@ def train_command(
     as_of: datetime | None,
 ) -> None:
     """Learn transit times from a history and save the model."""
-    from ordino.engines.transit import train  # noqa: PLC0415
+    from ordino.promising.engine.transit import train  # noqa: PLC0415
     from ordino.services.transit_models import end_of, save_model, summary  # noqa: PLC0415
 
     shipments = _read(history_path, strict, rejected_path)

@@ -7,10 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from ordino.engines.availability import sourcing_stock
-from ordino.engines.sourcing import RulesEngine, SourcingEngine, plan_of, record_of
-from ordino.engines.sourcing_rules import Decision, Outcome
 from ordino.inventory.domain.positions import Floor, Position
+from ordino.inventory.engine.availability import sourcing_stock
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.errors import (
     DuplicateOrder,
@@ -72,6 +70,8 @@ from ordino.services.sourcing import (
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
 from ordino.sourcing.domain.plans import LineDemand, SourcingPlan, SourcingRecord
+from ordino.sourcing.engine.choice import RulesEngine, SourcingEngine, plan_of, record_of
+from ordino.sourcing.engine.rules import Decision, Outcome
 
 
 @dataclass(frozen=True)

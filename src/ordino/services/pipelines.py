@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from ordino.engines.holds import Velocity, holding, order_facts, refuse_bad_rule
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.kernel.domain.jobs import advance_job, settle_job
 from ordino.kernel.domain.money import from_minor
+from ordino.orchestration.engine.hold_rules import Velocity, holding, order_facts, refuse_bad_rule
 from ordino.orders.domain import advancing
 from ordino.orders.domain import release as fulfilling
 from ordino.orders.domain.advancing import hold_document

@@ -12,14 +12,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ordino.engines.promising import (
-    PromiseNetwork,
-    PromiseRules,
-    TransitEstimator,
-    deliveries_by,
-    promise,
-)
-from ordino.engines.reach import Delivery
 from ordino.inventory.domain.positions import Floor
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.kernel.domain.geo import Point, distance_km
@@ -33,6 +25,14 @@ from ordino.promising.domain.promises import (
     PromiseOption,
     Site,
 )
+from ordino.promising.engine.options import (
+    PromiseNetwork,
+    PromiseRules,
+    TransitEstimator,
+    deliveries_by,
+    promise,
+)
+from ordino.promising.engine.reach import Delivery
 from ordino.services.availability import view_for
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork

@@ -16,10 +16,8 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from ordino.engines.availability import sourcing_stock
-from ordino.engines.sourcing import SourcingRequest, plan_of, record_of
-from ordino.engines.sourcing_rules import Decision, Outcome, SourcingSite
 from ordino.inventory.domain.positions import Floor
+from ordino.inventory.engine.availability import sourcing_stock
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.errors import NotFound
 from ordino.kernel.domain.jobs import advance_job
@@ -45,6 +43,8 @@ from ordino.services.sourcing import (
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
 from ordino.sourcing.domain.plans import SourcingPlan
+from ordino.sourcing.engine.choice import SourcingRequest, plan_of, record_of
+from ordino.sourcing.engine.rules import Decision, Outcome, SourcingSite
 
 REJECTION_REASONS = ("not-found", "damaged", "no-capacity", "other")
 

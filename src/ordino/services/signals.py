@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from ordino.engines.availability import sku_availability
 from ordino.inventory.domain.signals import SignalState, decide, lowered, needs_count
 from ordino.inventory.domain.views import DEFAULT_VIEW, DEFAULT_VIEW_NAME, AvailabilityView
+from ordino.inventory.engine.availability import sku_availability
 from ordino.kernel.domain.changes import Recorded
 from ordino.kernel.domain.events import Event
 from ordino.kernel.domain.ids import new_id

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordino.engines.availability import Nearby, SkuAvailability, SkuSummary
 from ordino.inventory.domain.positions import Position
 from ordino.inventory.domain.supply import SupplyOrder
 from ordino.inventory.domain.views import AvailabilityView, view_document
+from ordino.inventory.engine.availability import Nearby, SkuAvailability, SkuSummary
 from ordino.network.domain.locations import ship_to_document
 from ordino.network.domain.products import Product
 from ordino.orders.domain.advancing import hold_document, next_step

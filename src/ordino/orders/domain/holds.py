@@ -1,7 +1,7 @@
 """Holds: what stops an order before it is released, and the rules that put them.
 
 A hold rule is data: a CEL expression (https://cel.dev) over the facts of an order
-(`ordino.engines.holds` names them), the reason it gives, and the order types it
+(`ordino.orchestration.engine.hold_rules` names them), the reason it gives, and the order types it
 applies to. The `checks` step of an order's pipeline evaluates the rules that apply;
 each that is true puts a hold on the order, which waits until someone releases
 every hold (it then goes on) or cancels it. A rule whose hold was released is not

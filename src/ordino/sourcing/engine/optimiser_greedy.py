@@ -28,17 +28,17 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ordino.engines.optimiser import (
+from ordino.sourcing.engine.optimiser import (
     Assignment,
     Candidate,
     Solution,
     SourcingProblem,
     solution,
 )
-from ordino.engines.optimiser_fast import Floats, Ints, Table
-from ordino.engines.optimiser_floors import floors, least_from, least_from_two_roughly
-from ordino.engines.optimiser_moves import improve
-from ordino.engines.optimiser_pairs import BETTER, best_pair, shortlist
+from ordino.sourcing.engine.optimiser_fast import Floats, Ints, Table
+from ordino.sourcing.engine.optimiser_floors import floors, least_from, least_from_two_roughly
+from ordino.sourcing.engine.optimiser_moves import improve
+from ordino.sourcing.engine.optimiser_pairs import BETTER, best_pair, shortlist
 
 
 @dataclass(frozen=True)

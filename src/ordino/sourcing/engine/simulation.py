@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ordino.engines.optimiser import Candidate, SourcingLine, SourcingProblem, evaluate
-from ordino.engines.simulation_report import SimulationReport, Tally
-from ordino.engines.sourcing_rules import Decision, SourcingRequest, SourcingSite, decide
 from ordino.network.domain.carriers import CarrierService, Lane
 from ordino.network.domain.costs import CostBreakdown, CostWeights, RateCard
 from ordino.network.domain.locations import Location
 from ordino.network.domain.operations import CapacityUnit, LocationOperations, default_operations
 from ordino.sourcing.domain.profiles import SourcingProfile
 from ordino.sourcing.domain.scenario import Scenario, ScenarioOrder
+from ordino.sourcing.engine.optimiser import Candidate, SourcingLine, SourcingProblem, evaluate
+from ordino.sourcing.engine.rules import Decision, SourcingRequest, SourcingSite, decide
+from ordino.sourcing.engine.simulation_report import SimulationReport, Tally
 
 # What a plan costs in money: every part at its price, no penalties.
 AT_PRICE = CostWeights(per_day_late=Decimal(0))

@@ -16,11 +16,11 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from ordino.engines import transit_boosting as boosting
-from ordino.engines.transit import Learner, TransitModel, TransitSettings
-from ordino.engines.transit_calibration import Calibration, Scale
-from ordino.engines.transit_features import Leg, Windows
-from ordino.engines.transit_recent import RecentPerformance
+from ordino.promising.engine import transit_boosting as boosting
+from ordino.promising.engine.transit import Learner, TransitModel, TransitSettings
+from ordino.promising.engine.transit_calibration import Calibration, Scale
+from ordino.promising.engine.transit_features import Leg, Windows
+from ordino.promising.engine.transit_recent import RecentPerformance
 
 FORMAT, VERSION = "ordino-transit-model", 1
 

@@ -23,7 +23,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from ordino.engines.transit_recent import Floats
+from ordino.promising.engine.transit_recent import Floats
 
 # A score taken back to days may land a hair below the whole day it came from.
 ROUNDING = 1e-9

@@ -13,10 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ordino.engines.optimise import EXACT_EFFORT
-from ordino.engines.sourcing_rules import Decision, SourcingRequest, decide
 from ordino.network.domain.costs import CostBreakdown
 from ordino.sourcing.domain.plans import PlannedAllocation, Shortfall, SourcingPlan, SourcingRecord
+from ordino.sourcing.engine.optimise import EXACT_EFFORT
+from ordino.sourcing.engine.rules import Decision, SourcingRequest, decide
 
 __all__ = ["RulesEngine", "SourcingEngine", "SourcingRequest", "plan_of", "record_of"]
 

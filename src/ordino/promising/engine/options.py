@@ -11,7 +11,7 @@ one without offers ship-to-store, the goods carried to it by the transfer servic
 (the one named, else the cheapest standard service that reaches that store: a
 service may carry inside one country only) from the location that gets them there
 soonest. The search for the soonest location
-is `ordino.engines.reach`.
+is `ordino.promising.engine.reach`.
 
 Transit times come from the service's rules (earliest, latest); a learned estimator,
 when given, sets the latest date where it knows the lane and keeps the rule's where
@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from ordino.engines.reach import Delivery, Distances, Reach, TransitEstimator
 from ordino.kernel.domain.money import Money
 from ordino.network.domain.carriers import CarrierService, ServiceLevel
 from ordino.network.domain.locations import PromiseDestination
@@ -38,6 +37,7 @@ from ordino.promising.domain.promises import (
     Site,
     Source,
 )
+from ordino.promising.engine.reach import Delivery, Distances, Reach, TransitEstimator
 
 __all__ = ["PromiseNetwork", "PromiseRules", "TransitEstimator", "deliveries_by", "promise"]
 

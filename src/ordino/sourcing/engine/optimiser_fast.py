@@ -5,7 +5,7 @@ card's step function of its weight, worked out per zone for many weights at once
 handling, labour and markdown are a fixed cost per package and a cost per unit.
 
 Floats, not decimals: the plan chosen is priced again in decimals by
-`ordino.engines.optimiser.evaluate`. A weight the card cannot carry, or lateness
+`ordino.sourcing.engine.optimiser.evaluate`. A weight the card cannot carry, or lateness
 where it is not allowed, costs infinity. Nothing here changes the problem.
 """
 
@@ -19,9 +19,9 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from ordino.engines.optimiser import Candidate, SourcingProblem
 from ordino.network.domain.carriers import Lane
 from ordino.network.domain.costs import LocationCosts, RateZone
+from ordino.sourcing.engine.optimiser import Candidate, SourcingProblem
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -76,7 +76,7 @@ def steps(problem: SourcingProblem, zone: RateZone) -> Steps:
 
 class Table:
     """The problem's numbers as arrays, worked out once per problem, for the usable
-    candidates (`ordino.engines.optimiser.usable`, the same ones in the same order)
+    candidates (`ordino.sourcing.engine.optimiser.usable`, the same ones in the same order)
     of those given (default: all the problem's)."""
 
     # Per location: stock per SKU, room (units it may still ship, at most the

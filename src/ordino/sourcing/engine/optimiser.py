@@ -4,7 +4,7 @@ promise. Pure and deterministic.
 
 Filling comes first: a plan that fills more units beats any cheaper one that fills
 fewer; what cannot be filled is returned as data (`unfilled`), never an error.
-`ordino.engines.optimise.solve` runs the heuristic (`optimiser_greedy`) always and
+`ordino.sourcing.engine.optimise.solve` runs the heuristic (`optimiser_greedy`) always and
 the exact model (a MIP by HiGHS, `optimiser_mip`) as well while the problem is small
 and the heuristic's lower bounds have not already proved its plan the cheapest; it
 keeps the better, and `Solution.method` says which decided.

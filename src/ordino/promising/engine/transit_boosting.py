@@ -14,7 +14,7 @@ from typing import Any
 import lightgbm
 import numpy as np
 
-from ordino.engines.transit_recent import Floats
+from ordino.promising.engine.transit_recent import Floats
 
 
 class Objective(StrEnum):

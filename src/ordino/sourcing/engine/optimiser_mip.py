@@ -27,8 +27,8 @@ from typing import Any
 
 import highspy
 
-from ordino.engines.highs import quiet_highs
-from ordino.engines.optimiser import (
+from ordino.sourcing.engine.highs import quiet_highs
+from ordino.sourcing.engine.optimiser import (
     Assignment,
     Candidate,
     Solution,

@@ -15,8 +15,8 @@ import math
 
 import numpy as np
 
-from ordino.engines.optimiser_fast import Floats, Ints, Table
-from ordino.engines.optimiser_floors import Floors, pair_floors, partner_floors
+from ordino.sourcing.engine.optimiser_fast import Floats, Ints, Table
+from ordino.sourcing.engine.optimiser_floors import Floors, pair_floors, partner_floors
 
 SPLITS = 1024  # ways of splitting an order between two locations, at most
 WORK = 20_000  # pair-and-split costs worked out at once, at most

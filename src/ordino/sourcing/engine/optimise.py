@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ordino.engines.optimiser import Solution, SourcingProblem, better
-from ordino.engines.optimiser_greedy import search
-from ordino.engines.optimiser_mip import exact
+from ordino.sourcing.engine.optimiser import Solution, SourcingProblem, better
+from ordino.sourcing.engine.optimiser_greedy import search
+from ordino.sourcing.engine.optimiser_mip import exact
 
 # Problems up to this many (candidate, line) pairs go to the exact model as well.
 EXACT_PAIRS = 400

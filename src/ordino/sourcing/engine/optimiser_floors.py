@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ordino.engines.optimiser_fast import Floats, Ints, Steps, Table
+from ordino.sourcing.engine.optimiser_fast import Floats, Ints, Steps, Table
 
 STEP_ENDS = 4_096  # weights tried per zone for two packages, at most
 

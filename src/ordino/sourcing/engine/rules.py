@@ -13,8 +13,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from ordino.engines.optimise import EXACT_EFFORT, solve
-from ordino.engines.optimiser import (
+from ordino.network.domain.costs import LocationCosts, RateCard
+from ordino.network.domain.locations import Location
+from ordino.sourcing.domain.profiles import SourcingProfile, StrategyKind
+from ordino.sourcing.engine.optimise import EXACT_EFFORT, solve
+from ordino.sourcing.engine.optimiser import (
     Assignment,
     Candidate,
     Solution,
@@ -23,9 +26,6 @@ from ordino.engines.optimiser import (
     better,
     evaluate,
 )
-from ordino.network.domain.costs import LocationCosts, RateCard
-from ordino.network.domain.locations import Location
-from ordino.sourcing.domain.profiles import SourcingProfile, StrategyKind
 
 
 class Outcome(StrEnum):

@@ -27,9 +27,10 @@ from datetime import datetime, timedelta
 import lightgbm
 import numpy as np
 
-from ordino.engines import transit_boosting as boosting
-from ordino.engines.transit_calibration import Calibration, Scale, promised, scores
-from ordino.engines.transit_features import (
+from ordino.promising.domain.history import Shipment
+from ordino.promising.engine import transit_boosting as boosting
+from ordino.promising.engine.transit_calibration import Calibration, Scale, promised, scores
+from ordino.promising.engine.transit_features import (
     CATEGORICAL,
     Leg,
     TransitQuery,
@@ -40,8 +41,7 @@ from ordino.engines.transit_features import (
     matrix,
     query_of,
 )
-from ordino.engines.transit_recent import Floats, RecentPerformance, day_of
-from ordino.promising.domain.history import Shipment
+from ordino.promising.engine.transit_recent import Floats, RecentPerformance, day_of
 
 __all__ = ["Leg", "TransitModel", "TransitQuery", "TransitSettings", "train"]
 

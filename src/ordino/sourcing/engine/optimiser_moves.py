@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ordino.engines.optimiser_fast import Bools, Floats, Ints, Table
+from ordino.sourcing.engine.optimiser_fast import Bools, Floats, Ints, Table
 
 MAX_ROUNDS = 20
 SOME_UNITS = 8  # of a line: every amount is tried up to this many

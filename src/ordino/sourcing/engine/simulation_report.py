@@ -20,12 +20,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ordino.engines.optimiser import Candidate
-from ordino.engines.sourcing_rules import Decision, Outcome
 from ordino.network.domain.costs import CostBreakdown
 from ordino.network.domain.operations import LocationOperations
 from ordino.sourcing.domain.profiles import SourcingProfile
 from ordino.sourcing.domain.scenario import Scenario, ScenarioOrder
+from ordino.sourcing.engine.optimiser import Candidate
+from ordino.sourcing.engine.rules import Decision, Outcome
 
 NOTHING = CostBreakdown(*(Decimal(0),) * 6)
 
