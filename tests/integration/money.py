@@ -17,7 +17,7 @@ from sqlalchemy import Engine, event, select, text
 
 from ordino.api.app import create_app
 from ordino.config import Settings
-from ordino.gateways.sandbox import SandboxGateway
+from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.payments.domain.payments import GatewayAnswer
 from ordino.services.work import handlers
 from ordino.services.worker import Worker

@@ -36,7 +36,7 @@ ORDERS = 60
 RELAY = """
 import sys, time
 from datetime import UTC, datetime
-from ordino.broker.nats import NatsPublisher
+from ordino.events.adapters.nats import NatsPublisher
 from ordino.services.relay import relay
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from ordino.analytics.domain.kpis import CostPerOrder, PlacedOrder, Tally, figures
-from ordino.gateways.sandbox import SandboxGateway
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.promising.domain.promises import DeliveryRecord
 from ordino.services import fulfillment
 from ordino.services.analytics import KpiQuery, kpis, kpis_csv, report_answer

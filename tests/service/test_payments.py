@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import delete
 
-from ordino.gateways.sandbox import SandboxGateway
 from ordino.kernel.domain.jobs import SETTLE_PAYMENT
 from ordino.orders.domain.commands import LineRequest, PaymentChoice, PaymentMethod
+from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.payments.domain.payments import (
     GatewayAnswer,
     OperationKind,

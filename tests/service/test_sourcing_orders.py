@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from ordino.broker.http import post_json
-from ordino.gateways.sandbox import SandboxGateway
+from ordino.events.adapters.http_delivery import post_json
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.kernel.domain.errors import InsufficientStock, NotFound
 from ordino.network.domain.carriers import LaneMatch
 from ordino.network.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.network.domain.locations import LocationType
+from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.services.inventory import count_stock
 from ordino.services.operations import RATE_CARDS, put_location_costs, put_named
 from ordino.services.orders import Capture, get_order, place_order

@@ -13,7 +13,7 @@ from ordino.api.creation import PROBLEM
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Strict
 from ordino.api.security import require
-from ordino.broker.http import refuse_private
+from ordino.events.adapters.http_delivery import refuse_private
 from ordino.services import webhooks
 
 router = APIRouter(

@@ -22,10 +22,10 @@ from functools import partial
 
 import click
 
-from ordino.broker.http import post_json
 from ordino.cli.options import database_option
 from ordino.config import Settings
-from ordino.gateways.sandbox import SandboxGateway
+from ordino.events.adapters.http_delivery import post_json
+from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.retention import ROUND, prune

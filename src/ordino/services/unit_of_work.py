@@ -299,7 +299,7 @@ class ConfigurationChanges(Protocol):
 
 
 class Erasures(Protocol):
-    """Where an erasure reaches beyond the orders' rows (`ordino.store.erasure`);
+    """Where an erasure reaches beyond the orders' rows (`ordino.privacy.store.erasure`);
     each rewrite answers how many records it rewrote."""
 
     def hold_the_relay(self) -> None: ...

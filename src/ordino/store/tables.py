@@ -889,7 +889,7 @@ webhook_deliveries = Table(
     ),
 )
 
-# The sandbox payment gateway's own ledger (ordino.gateways.sandbox), as a card
+# The sandbox payment gateway's own ledger (ordino.payments.adapters.sandbox), as a card
 # gateway keeps it: its authorisations, and the answer to every operation under its
 # idempotency key. Never a whole card number: its last four digits at most.
 sandbox_authorisations = Table(

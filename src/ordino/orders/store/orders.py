@@ -35,7 +35,7 @@ from ordino.orders.domain.orders import Allocation, Order, OrderLine
 from ordino.orders.domain.pipelines import Step
 from ordino.orders.domain.status import LineStatus, OrderStatus
 from ordino.promising.domain.promises import Method, OrderPromise
-from ordino.store import outbox
+from ordino.store import outbox_rows
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import (
     allocations,
@@ -182,7 +182,7 @@ class SqlOrders:
         return list(self.connection.scalars(query))
 
     def _flush_events(self, order: Order) -> None:
-        self.pending.insert(outbox_table, outbox.rows(order.pending_events))
+        self.pending.insert(outbox_table, outbox_rows.rows(order.pending_events))
         order.pending_events.clear()
 
     @staticmethod

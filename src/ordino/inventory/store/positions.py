@@ -3,7 +3,7 @@
 The reservation is one conditional UPDATE per (location, SKU), taken in sorted
 order so that concurrent orders never deadlock; zero rows updated is a lost race.
 `reserved` moves only together with ledger rows, in the same transaction. On hand
-changes only through `ordino.store.movements`, each change with its movement.
+changes only through `ordino.inventory.store.movements`, each change with its movement.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from ordino.inventory.domain.supply import (
     SupplyQuery,
 )
 from ordino.kernel.domain.errors import LostRace
-from ordino.store import outbox
+from ordino.store import outbox_rows
 from ordino.store.dialect import one_of
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import outbox as outbox_table
@@ -136,7 +136,7 @@ class SqlSupply:
             self.pending.changes.sku(line.sku)
 
     def _flush_events(self, order: SupplyOrder) -> None:
-        self.pending.insert(outbox_table, outbox.rows(order.pending_events))
+        self.pending.insert(outbox_table, outbox_rows.rows(order.pending_events))
         order.pending_events.clear()
 
     def _load(self, statement: Any) -> list[SupplyOrder]:
