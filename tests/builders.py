@@ -11,12 +11,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.domain.order_commands import Customer, LineRequest, PlaceOrder
 from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.positions import StockAtLocation
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.locations import Address, Location, LocationType
 from ordino.network.domain.products import Product
+from ordino.orders.domain.commands import Customer, LineRequest, PlaceOrder
 
 BERLIN = Point(52.53, 13.38)
 HAMBURG = Point(53.55, 9.99)

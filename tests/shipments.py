@@ -17,8 +17,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
-from ordino.domain.history import Place, Shipment
 from ordino.kernel.domain.geo import Point
+from ordino.promising.domain.history import Place, Shipment
 
 BRASILIA = timezone(timedelta(hours=-3))
 START = datetime(2026, 1, 5, tzinfo=BRASILIA)  # a Monday

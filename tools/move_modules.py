@@ -113,14 +113,53 @@ def files() -> list[Path]:
     return found
 
 
+def rewrite_names(text: str, names: dict[str, str]) -> str:
+    """`from module import a, Name, b` with `module:Name` moved: Name imported from its
+    new module on a line of its own."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return text
+    lines = text.splitlines(keepends=True)
+    edits: list[tuple[int, int, str]] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.ImportFrom) and node.module and node.level == 0):
+            continue
+        moved = [a for a in node.names if f"{node.module}:{a.name}" in names]
+        if not moved:
+            continue
+        indent = re.match(r"\s*", lines[node.lineno - 1]).group(0)  # type: ignore[union-attr]
+        kept = [a for a in node.names if a not in moved]
+        out = []
+        if kept:
+            out.append(f"from {node.module} import {', '.join(_alias(a.name, a.asname) for a in kept)}")
+        out += [
+            f"from {names[f'{node.module}:{a.name}']} import {_alias(a.name, a.asname)}" for a in moved
+        ]
+        body = "".join(f"{indent}{line}\n" for line in out)
+        edits.append((node.lineno - 1, node.end_lineno or node.lineno, body))
+    for start, end, body in sorted(edits, reverse=True):
+        lines[start:end] = [body]
+    return "".join(lines)
+
+
 def main() -> None:
-    moves: dict[str, str] = json.loads(Path(sys.argv[1]).read_text())
-    move_files(moves)
-    for path in files():
-        text = path.read_text()
-        new = rewrite_python(text, moves) if path.suffix == ".py" else rewrite_dotted(text, moves)
-        if new != text:
-            path.write_text(new)
+    if sys.argv[1] == "--names":
+        names: dict[str, str] = json.loads(Path(sys.argv[2]).read_text())
+        for path in files():
+            if path.suffix == ".py":
+                text = path.read_text()
+                new = rewrite_names(text, names)
+                if new != text:
+                    path.write_text(new)
+    else:
+        moves: dict[str, str] = json.loads(Path(sys.argv[1]).read_text())
+        move_files(moves)
+        for path in files():
+            text = path.read_text()
+            new = rewrite_python(text, moves) if path.suffix == ".py" else rewrite_dotted(text, moves)
+            if new != text:
+                path.write_text(new)
     subprocess.run([".venv/bin/ruff", "check", "--fix", "--select", "I,F401", "src", "tests"], cwd=ROOT)
     subprocess.run([".venv/bin/ruff", "format", "src", "tests"], cwd=ROOT)
 

@@ -19,16 +19,16 @@ from pathlib import Path
 
 import click
 
-from ordino.domain.profiles import Filters, SourcingProfile, Strategy
-from ordino.engines.optimise import solve
-from ordino.engines.optimiser import Candidate, Solution, SourcingLine, SourcingProblem
-from ordino.engines.optimiser_greedy import heuristic
-from ordino.engines.optimiser_mip import exact
-from ordino.engines.sourcing_rules import SourcingRequest, SourcingSite, decide
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.carriers import Lane, LaneMatch
 from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.network.domain.locations import Address, Location, LocationType
+from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy
+from ordino.sourcing.engine.optimise import solve
+from ordino.sourcing.engine.optimiser import Candidate, Solution, SourcingLine, SourcingProblem
+from ordino.sourcing.engine.optimiser_greedy import heuristic
+from ordino.sourcing.engine.optimiser_mip import exact
+from ordino.sourcing.engine.rules import SourcingRequest, SourcingSite, decide
 from ordino_lab.bench import bench, json_option, machine, report
 
 D = Decimal

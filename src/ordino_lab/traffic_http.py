@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from ordino.domain.webhooks import SIGNATURE_HEADER, signature
+from ordino.events.domain.webhooks import SIGNATURE_HEADER, signature
 
 Params = Sequence[tuple[str, str]]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from ordino.domain.access import Role
+from ordino.access.domain.roles import Role
 from ordino.kernel.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.services.access import ENVIRONMENT
 from ordino.services.demo import seed_demo

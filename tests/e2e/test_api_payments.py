@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.domain.jobs import settle_job
-from ordino.domain.payments import GatewayTimeout, OperationKind, PaymentOperation
-from ordino.gateways.sandbox import SandboxGateway
+from ordino.kernel.domain.jobs import settle_job
+from ordino.payments.adapters.sandbox import SandboxGateway
+from ordino.payments.domain.payments import GatewayTimeout, OperationKind, PaymentOperation
 from ordino.services.check import check_payments
 from ordino.services.work import handlers
 from ordino.services.worker import Worker, enqueue

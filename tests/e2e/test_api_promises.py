@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from ordino.domain.access import Role
+from ordino.access.domain.roles import Role
 from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.services.access import create_key
 from ordino.services.availability import put_postal_codes

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.engines.sourcing import RulesEngine
 from ordino.services.orders import Capture
 from ordino.services.relay import relay_all
 from ordino.services.work import handlers
 from ordino.services.worker import Worker
+from ordino.sourcing.engine.choice import RulesEngine
 from tests.builders import an_order_body
 from tests.conftest import Clock
 from tests.e2e.support import fields, network, refused, stock

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from ordino.cli.main import main
-from ordino.domain.order_commands import Customer
+from ordino.orders.domain.commands import Customer
 from ordino.services.orders import Capture, cancel_order, place_order
 from ordino.store.tables import customer_exports, erasures, orders
 from ordino.store.uow import SqlUnitOfWork

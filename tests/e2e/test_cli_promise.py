@@ -10,8 +10,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from ordino.cli.main import main
-from ordino.engines.transit import Leg
-from ordino.engines.transit_features import ordered, query_of
+from ordino.promising.engine.transit import Leg
+from ordino.promising.engine.transit_features import ordered, query_of
 from ordino.services.transit_models import end_of, load_model
 from tests.shipments import START, a_history, as_csv
 

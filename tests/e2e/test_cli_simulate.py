@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from ordino.cli.main import main
-from ordino.domain.scenario import scenario_from_document
+from ordino.sourcing.domain.scenario import scenario_from_document
 from tests.scenarios import a_profile_document, a_scenario_document
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "scenarios" / "day-of-orders.json"

@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 
 from ordino.api.app import create_app
 from ordino.config import Settings
-from ordino.domain.history import Place
-from ordino.engines.transit import Leg, TransitQuery, train
 from ordino.kernel.domain.geo import Point
+from ordino.promising.domain.history import Place
+from ordino.promising.engine.transit import Leg, TransitQuery, train
 from ordino.services.transit_models import LearnedTransit, load_model, save_model
 from tests.builders import a_carrier_service_body
 from tests.conftest import ADMIN_KEY, Clock

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, event, select, text
 
 from ordino.api.app import create_app
 from ordino.config import Settings
-from ordino.domain.payments import GatewayAnswer
-from ordino.gateways.sandbox import SandboxGateway
+from ordino.payments.adapters.sandbox import SandboxGateway
+from ordino.payments.domain.payments import GatewayAnswer
 from ordino.services.work import handlers
 from ordino.services.worker import Worker
 from ordino.store.engine import make_engine

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from ordino.engines.sourcing import RulesEngine
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.domain.views import AvailabilityView, LocationFilter
 from ordino.network.domain.locations import LocationType
@@ -19,6 +18,7 @@ from ordino.services.availability import put_view
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.services.orders import place_order
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import Server, running_server
 from tests.builders import a_location, a_place_order, a_product

@@ -20,13 +20,12 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from ordino.domain.fulfillment import Shipment
-from ordino.domain.order_commands import PaymentChoice
-from ordino.domain.payments import PaymentMethod
-from ordino.engines.sourcing import RulesEngine
 from ordino.inventory.domain.feeds import Source
+from ordino.orders.domain.commands import PaymentChoice, PaymentMethod
+from ordino.orders.domain.fulfillment import Shipment
 from ordino.services import fulfillment
 from ordino.services.orders import place_order
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import (
     fulfillments,
     jobs,

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from ordino.api.app import create_app
-from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
+from ordino.events.adapters.nats import NatsPublisher
 from ordino.kernel.domain.events import Event
 from ordino.store.tables import outbox
 from tests.builders import an_order_body

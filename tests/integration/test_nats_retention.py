@@ -12,7 +12,7 @@ import nats
 import pytest
 from nats.js.api import StreamConfig
 
-from ordino.broker.nats import NatsPublisher
+from ordino.events.adapters.nats import NatsPublisher
 from ordino.kernel.domain.events import Event
 
 NATS_URL = os.environ.get("ORDINO_TEST_NATS_URL")

@@ -18,8 +18,8 @@ import nats
 import pytest
 from sqlalchemy import func, select
 
-from ordino.engines.sourcing import RulesEngine
 from ordino.services.orders import place_order
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
@@ -36,7 +36,7 @@ ORDERS = 60
 RELAY = """
 import sys, time
 from datetime import UTC, datetime
-from ordino.broker.nats import NatsPublisher
+from ordino.events.adapters.nats import NatsPublisher
 from ordino.services.relay import relay
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork

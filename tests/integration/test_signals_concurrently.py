@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
-from ordino.engines.sourcing import RulesEngine
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_products
 from ordino.services.orders import place_order
 from ordino.services.signals import evaluate_all, evaluate_signals
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox, stock_changes
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_location, a_place_order, a_product

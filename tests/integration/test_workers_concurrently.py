@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from ordino.domain.jobs import Job
+from ordino.kernel.domain.jobs import Job
 from ordino.services.worker import Worker
 from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork

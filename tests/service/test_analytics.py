@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from ordino.domain.analytics import CostPerOrder, PlacedOrder, Tally, figures
-from ordino.domain.promising import DeliveryRecord
-from ordino.gateways.sandbox import SandboxGateway
+from ordino.analytics.domain.kpis import CostPerOrder, PlacedOrder, Tally, figures
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.payments.adapters.sandbox import SandboxGateway
+from ordino.promising.domain.promises import DeliveryRecord
 from ordino.services import fulfillment
 from ordino.services.analytics import KpiQuery, kpis, kpis_csv, report_answer
 from ordino.services.network import put_product

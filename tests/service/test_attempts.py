@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
-from ordino.domain.throttling import sign_in_subjects
+from ordino.access.domain.throttling import sign_in_subjects
 from ordino.kernel.domain.errors import TooManyAttempts
 from ordino.services.throttling import attempt
 from ordino.store.tables import attempts

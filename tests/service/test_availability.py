@@ -11,9 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from ordino.engines.optimiser import Assignment, Solution
-from ordino.engines.sourcing import RulesEngine, SourcingRequest
-from ordino.engines.sourcing_rules import Decision, Outcome
 from ordino.inventory.domain.feeds import Count
 from ordino.inventory.domain.supply import CreateSupply, SupplyKind
 from ordino.inventory.domain.views import (
@@ -47,6 +44,9 @@ from ordino.services.network import put_location
 from ordino.services.orders import place_order
 from ordino.services.picture import StockPicture
 from ordino.services.supply import create_supply
+from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
+from ordino.sourcing.engine.optimiser import Assignment, Solution
+from ordino.sourcing.engine.rules import Decision, Outcome
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import HAMBURG, a_location, a_place_order, a_source
 from tests.conftest import Clock

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from ordino.domain.access import Role
+from ordino.access.domain.roles import Role
 from ordino.inventory.domain.feeds import Count
 from ordino.kernel.domain.changes import EVERYTHING, Change
 from ordino.kernel.domain.geo import Point, PostalCode

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from ordino.engines.sourcing import RulesEngine
 from ordino.inventory.domain.feeds import Adjustment, Count, Source
 from ordino.inventory.domain.positions import Discrepancy
 from ordino.services.check import check_inventory, shortages
 from ordino.services.inventory import adjust_inventory, count_stock
 from ordino.services.orders import cancel_order, place_order
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock

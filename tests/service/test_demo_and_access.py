@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from ordino.domain.access import ApiKey, Role
+from ordino.access.domain.roles import ApiKey, Role
+from ordino.inventory.store.movements import SqlMovements
 from ordino.services.access import authenticate, create_key, hash_key
 from ordino.services.check import check_inventory
 from ordino.services.demo import seed_demo
-from ordino.store.movements import SqlMovements
 from ordino.store.tables import api_keys, locations, positions, products
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock

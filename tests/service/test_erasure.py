@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from ordino.domain.order_commands import Customer
-from ordino.domain.orders import Order
 from ordino.kernel.domain.errors import Conflict
 from ordino.kernel.domain.idempotency import IdempotencyKey
+from ordino.orders.domain.commands import Customer
+from ordino.orders.domain.orders import Order
 from ordino.services import customer_data
 from ordino.services.customer_data import CustomerRef, erase_customer
 from ordino.services.orders import Capture, cancel_order, place_order

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from ordino.engines.sourcing import RulesEngine
 from ordino.kernel.domain.errors import IdempotencyKeyReused, InsufficientStock
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.services.orders import cancel_order, place_order
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import idempotency_keys, orders
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import DBAPIError
 
-from ordino.engines.sourcing import RulesEngine
 from ordino.kernel.domain.errors import Conflict, InsufficientStock, LostRace
 from ordino.services.orders import place_order
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import idempotency_keys, reservations
 from ordino.store.uow import SqlUnitOfWork

@@ -14,24 +14,23 @@ from typing import Any
 import pytest
 from sqlalchemy import delete
 
-from ordino.domain.jobs import SETTLE_PAYMENT
-from ordino.domain.order_commands import LineRequest, PaymentChoice
-from ordino.domain.payments import (
+from ordino.kernel.domain.jobs import SETTLE_PAYMENT
+from ordino.orders.domain.commands import LineRequest, PaymentChoice, PaymentMethod
+from ordino.payments.adapters.sandbox import SandboxGateway
+from ordino.payments.domain.payments import (
     GatewayAnswer,
     OperationKind,
     Outcome,
     Payment,
-    PaymentMethod,
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.domain.profiles import SourcingProfile, Strategy, StrategyKind
-from ordino.gateways.sandbox import SandboxGateway
 from ordino.services import payments
 from ordino.services.network import put_product
 from ordino.services.orders import Capture, cancel_order, place_order
 from ordino.services.profiles import put_profile
 from ordino.services.refunds import RefundRequest, request_refund
+from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
 from ordino.store.tables import jobs, payment_operations
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_product

@@ -9,11 +9,11 @@ from typing import Any, Self
 import pytest
 from sqlalchemy import Engine, create_engine
 
-from ordino.engines.sourcing import RulesEngine, SourcingRequest
-from ordino.engines.sourcing_rules import Decision
 from ordino.kernel.domain.errors import DuplicateOrder, FieldError, InsufficientStock, InvalidInput
 from ordino.kernel.domain.ids import LENGTH
 from ordino.services.orders import place_order
+from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
+from ordino.sourcing.engine.rules import Decision
 from ordino.store.tables import (
     allocations,
     order_lines,

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from ordino.engines.sourcing import RulesEngine
 from ordino.kernel.domain.events import Event
 from ordino.services.orders import cancel_order, place_order
 from ordino.services.relay import relay, relay_all
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine, func, select
 
-from ordino.domain.fulfillment import Shipment
-from ordino.domain.order_commands import Customer
-from ordino.gateways.sandbox import SandboxGateway
 from ordino.inventory.domain.feeds import Source
+from ordino.orders.domain.commands import Customer
+from ordino.orders.domain.fulfillment import Shipment
+from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.services.fulfillment import ship
 from ordino.services.orders import Capture, cancel_order, get_order, place_order
 from ordino.services.pipelines import advance_order

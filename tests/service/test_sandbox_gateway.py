@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from ordino.domain.payments import GatewayAnswer, GatewayTimeout, Outcome
-from ordino.gateways.sandbox import SandboxGateway
+from ordino.payments.adapters.sandbox import SandboxGateway
+from ordino.payments.domain.payments import GatewayAnswer, GatewayTimeout, Outcome
 from ordino.store.tables import metadata, sandbox_authorisations, sandbox_operations
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0

@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 
-from ordino.broker.http import post_json
-from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
-from ordino.gateways.sandbox import SandboxGateway
+from ordino.events.adapters.http_delivery import post_json
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.kernel.domain.errors import InsufficientStock, NotFound
 from ordino.network.domain.carriers import LaneMatch
 from ordino.network.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.network.domain.locations import LocationType
+from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.services.inventory import count_stock
 from ordino.services.operations import RATE_CARDS, put_location_costs, put_named
 from ordino.services.orders import Capture, get_order, place_order
@@ -27,6 +26,7 @@ from ordino.services.signals import evaluate_all
 from ordino.services.sourcing import get_sourcing
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
+from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.store.tables import jobs, reservations
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from ordino.engines.sourcing import RulesEngine
 from ordino.inventory.domain.feeds import Count
 from ordino.inventory.domain.positions import Discrepancy
 from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyQuery
@@ -33,6 +32,7 @@ from ordino.services.supply import (
     receive_supply,
     reschedule_supply,
 )
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import inventory_movements, outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_source

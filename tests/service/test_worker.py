@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from ordino.domain.jobs import Backoff, Job
+from ordino.kernel.domain.jobs import Backoff, Job
 from ordino.services.worker import Handler, Worker, dead_jobs, enqueue, requeue
 from ordino.store.engine import make_engine
 from ordino.store.tables import jobs

@@ -12,14 +12,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.engines.availability import (
-    Arrival,
-    location_grid,
-    nearest,
-    sku_availability,
-    sourcing_stock,
-    valid_until,
-)
 from ordino.inventory.domain.positions import Floor, Position
 from ordino.inventory.domain.signals import SignalState, decide, lowered, needs_count
 from ordino.inventory.domain.supply import InboundLine, SupplyKind
@@ -32,6 +24,14 @@ from ordino.inventory.domain.views import (
     StockStatus,
     view_document,
     view_from_document,
+)
+from ordino.inventory.engine.availability import (
+    Arrival,
+    location_grid,
+    nearest,
+    sku_availability,
+    sourcing_stock,
+    valid_until,
 )
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.locations import Address, LocationType

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from ordino.domain.backorders import WaitingLine, expected_dates, queue_key
 from ordino.inventory.domain.supply import InboundLine, SupplyKind
+from ordino.orders.domain.backorders import WaitingLine, expected_dates, queue_key
 from tests.conftest import Clock
 from tests.unit.test_fulfilling import DC, a_plan, an_order
 

@@ -12,15 +12,15 @@ from typing import NamedTuple
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.profiles import DEFAULT_PROFILE
-from ordino.domain.sourcing import LineDemand, PlannedAllocation, Shortfall, SourcingPlan
-from ordino.engines.optimiser import Candidate, SourcingLine
-from ordino.engines.sourcing import RulesEngine, SourcingRequest, plan_of
-from ordino.engines.sourcing_rules import SourcingSite
 from ordino.inventory.domain.positions import StockAtLocation
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.carriers import Lane
 from ordino.network.domain.costs import distance_card
+from ordino.sourcing.domain.plans import LineDemand, PlannedAllocation, Shortfall, SourcingPlan
+from ordino.sourcing.domain.profiles import DEFAULT_PROFILE
+from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest, plan_of
+from ordino.sourcing.engine.optimiser import Candidate, SourcingLine
+from ordino.sourcing.engine.rules import SourcingSite
 from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location, a_stock_at
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from ordino.domain.erasure import ERASED, PersonalData, erase_order, postal_area
-from ordino.domain.fulfilling import release
-from ordino.domain.holds import Hold, HoldStatus
-from ordino.domain.order_commands import ERASED_EMAIL, Customer
-from ordino.domain.orders import Allocation, Order, OrderLine
 from ordino.kernel.domain.events import Event
 from ordino.network.domain.locations import Address
+from ordino.orders.domain.commands import ERASED_EMAIL, Customer
+from ordino.orders.domain.holds import Hold, HoldStatus
+from ordino.orders.domain.orders import Allocation, Order, OrderLine
+from ordino.orders.domain.release import release
+from ordino.privacy.domain.erasure import ERASED, PersonalData, erase_order, postal_area
 from tests.builders import HAMBURG
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

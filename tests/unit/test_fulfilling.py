@@ -17,7 +17,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ordino.domain.fulfilling import (
+from ordino.kernel.domain.errors import FieldError, IllegalTransition, InvalidInput
+from ordino.kernel.domain.money import Money
+from ordino.orders.domain.fulfillment import (
+    Fulfillment,
+    FulfillmentLine,
+    FulfillmentStatus,
+    Shipment,
+    fulfillment_document,
+)
+from ordino.orders.domain.orders import Order
+from ordino.orders.domain.release import (
     StockChange,
     StockEffect,
     accept,
@@ -31,19 +41,9 @@ from ordino.domain.fulfilling import (
     release,
     ship,
 )
-from ordino.domain.fulfillment import (
-    Fulfillment,
-    FulfillmentLine,
-    FulfillmentStatus,
-    Shipment,
-    fulfillment_document,
-)
-from ordino.domain.orders import Order
-from ordino.domain.promising import Method, OrderPromise
-from ordino.domain.rollup import LineCounts, LineStatus, OrderStatus
-from ordino.domain.sourcing import PlannedAllocation, SourcingPlan
-from ordino.kernel.domain.errors import FieldError, IllegalTransition, InvalidInput
-from ordino.kernel.domain.money import Money
+from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus
+from ordino.promising.domain.promises import Method, OrderPromise
+from ordino.sourcing.domain.plans import PlannedAllocation, SourcingPlan
 from tests.builders import a_place_order
 from tests.conftest import T0, Clock
 
@@ -1106,7 +1106,7 @@ def orders_held_at_two_locations(
 
 
 def the_line_status(c: LineCounts) -> LineStatus:
-    """The rule as the trade states it, apart from `ordino.domain.rollup`: the first
+    """The rule as the trade states it, apart from `ordino.orders.domain.status`: the first
     that holds, from the furthest a unit can get."""
     live = c.ordered - c.cancelled
     rules = (

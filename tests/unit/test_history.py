@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from ordino.domain.history import Place, Shipment, slack_days
-from ordino.domain.history_csv import read_history
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.geo import Point
+from ordino.promising.domain.history import Place, Shipment, slack_days
+from ordino.promising.domain.history_csv import read_history
 from tests.shipments import BRASILIA, a_shipment, as_csv
 
 HEADER = "shipment_id,ordered_at,destination_country,delivered_at"

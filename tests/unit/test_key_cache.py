@@ -3,8 +3,8 @@ never remembers a key read from the database before that revocation."""
 
 from __future__ import annotations
 
+from ordino.access.domain.roles import ApiKey, Role
 from ordino.api.security import KeyCache
-from ordino.domain.access import ApiKey, Role
 from ordino.kernel.domain.changes import EVERYTHING, Change
 
 KEY = ApiKey("K-1", Role.CHANNEL, "shop")

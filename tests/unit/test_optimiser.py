@@ -17,21 +17,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ordino.engines import optimiser_mip
-from ordino.engines.highs import quiet_highs
-from ordino.engines.optimise import solve
-from ordino.engines.optimiser import (
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.carriers import Lane, LaneMatch
+from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
+from ordino.sourcing.engine import optimiser_mip
+from ordino.sourcing.engine.highs import quiet_highs
+from ordino.sourcing.engine.optimise import solve
+from ordino.sourcing.engine.optimiser import (
     Candidate,
     Solution,
     SourcingLine,
     SourcingProblem,
     feasible,
 )
-from ordino.engines.optimiser_greedy import heuristic
-from ordino.engines.optimiser_mip import exact
-from ordino.kernel.domain.geo import Point
-from ordino.network.domain.carriers import Lane, LaneMatch
-from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
+from ordino.sourcing.engine.optimiser_greedy import heuristic
+from ordino.sourcing.engine.optimiser_mip import exact
 from ordino_lab.bench_sourcing import generated
 
 D = Decimal
@@ -162,8 +162,8 @@ from decimal import Decimal
 from ordino.network.domain.carriers import Lane
 from ordino.network.domain.costs import CostWeights, LocationCosts
 from ordino.kernel.domain.geo import Point
-from ordino.engines.optimiser import Candidate, SourcingLine, SourcingProblem
-from ordino.engines.optimiser_mip import exact
+from ordino.sourcing.engine.optimiser import Candidate, SourcingLine, SourcingProblem
+from ordino.sourcing.engine.optimiser_mip import exact
 from tests.unit.test_optimiser import CARD, CUSTOMER
 
 lane = Lane.between("DE", Point(53.55, 9.99), "DE", CUSTOMER, "10115")

@@ -14,8 +14,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ordino.engines import optimiser_pairs
-from ordino.engines.optimiser import (
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.carriers import Lane
+from ordino.sourcing.engine import optimiser_pairs
+from ordino.sourcing.engine.optimiser import (
     Assignment,
     Candidate,
     SourcingLine,
@@ -24,17 +26,15 @@ from ordino.engines.optimiser import (
     feasible,
     usable,
 )
-from ordino.engines.optimiser_fast import Ints, Table
-from ordino.engines.optimiser_floors import (
+from ordino.sourcing.engine.optimiser_fast import Ints, Table
+from ordino.sourcing.engine.optimiser_floors import (
     floors,
     least_from,
     least_from_two_roughly,
     pair_floors,
 )
-from ordino.engines.optimiser_greedy import heuristic, search
-from ordino.engines.optimiser_mip import exact
-from ordino.kernel.domain.geo import Point
-from ordino.network.domain.carriers import Lane
+from ordino.sourcing.engine.optimiser_greedy import heuristic, search
+from ordino.sourcing.engine.optimiser_mip import exact
 from tests.unit.test_optimiser import CARD, CUSTOMER, problems
 
 D = Decimal

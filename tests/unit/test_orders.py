@@ -6,17 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from ordino.domain.fulfillment import TRANSITIONS, FulfillmentStatus
-from ordino.domain.orders import Allocation, Order, OrderLine
-from ordino.domain.promising import Method
-from ordino.domain.rollup import LineStatus, OrderStatus
-from ordino.domain.sourcing import PlannedAllocation, Shortfall, SourcingPlan
 from ordino.inventory.domain.positions import Reservation
 from ordino.kernel.domain.errors import IllegalTransition
 from ordino.kernel.domain.events import Event
 from ordino.kernel.domain.ids import LENGTH
 from ordino.kernel.domain.money import Money
 from ordino.kernel.domain.states import can_transition, transition
+from ordino.orders.domain.fulfillment import TRANSITIONS, FulfillmentStatus
+from ordino.orders.domain.orders import Allocation, Order, OrderLine
+from ordino.orders.domain.status import LineStatus, OrderStatus
+from ordino.promising.domain.promises import Method
+from ordino.sourcing.domain.plans import PlannedAllocation, Shortfall, SourcingPlan
 from tests.builders import a_place_order
 from tests.conftest import Clock
 

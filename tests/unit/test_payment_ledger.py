@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.payment_ledger import (
+from ordino.kernel.domain.errors import OverRefund
+from ordino.orders.domain.commands import PaymentMethod
+from ordino.payments.domain.ledger import (
     PaymentDiscrepancy,
     discrepancies,
     given_up,
@@ -25,17 +27,15 @@ from ordino.domain.payment_ledger import (
     summed,
     to_void,
 )
-from ordino.domain.payments import (
+from ordino.payments.domain.payments import (
     GatewayAnswer,
     GatewayAuthorisation,
     OperationKind,
     Outcome,
     Payment,
-    PaymentMethod,
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.kernel.domain.errors import OverRefund
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 WEEK = T0 + timedelta(days=7)

@@ -10,9 +10,6 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.promising import CartLine, Method, Promise, PromiseDestination, Site
-from ordino.engines.promising import PromiseNetwork, PromiseRules, promise
-from ordino.engines.reach import Reach
 from ordino.kernel.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
 from ordino.kernel.domain.geo import Point
 from ordino.kernel.domain.money import Money
@@ -23,8 +20,11 @@ from ordino.network.domain.carriers import (
     ServiceLevel,
     TransitRule,
 )
-from ordino.network.domain.locations import Address, LocationType
+from ordino.network.domain.locations import Address, LocationType, PromiseDestination
 from ordino.network.domain.operations import Capacity, LocationOperations
+from ordino.promising.domain.promises import CartLine, Method, Promise, Site
+from ordino.promising.engine.options import PromiseNetwork, PromiseRules, promise
+from ordino.promising.engine.reach import Reach
 from tests.builders import BERLIN, HAMBURG, MUNICH, a_location
 
 # Monday 2 November 2026, 10:00 in Berlin.

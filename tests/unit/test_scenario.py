@@ -12,10 +12,14 @@ from typing import Any
 import pytest
 
 from ordino.cli.scenario_generator import generate
-from ordino.domain.profiles import StrategyKind
-from ordino.domain.scenario import profile_from_file, scenario_document, scenario_from_document
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.network.domain.locations import LocationType
+from ordino.sourcing.domain.profiles import StrategyKind
+from ordino.sourcing.domain.scenario import (
+    profile_from_file,
+    scenario_document,
+    scenario_from_document,
+)
 from tests.scenarios import a_scenario_document
 
 Change = Callable[[dict[str, Any]], None]

@@ -7,10 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ordino.domain.scenario import Scenario, profile_from_file, scenario_from_document
-from ordino.engines.simulation import simulate
-from ordino.engines.simulation_report import SimulationReport
-from ordino.engines.sourcing_rules import Outcome
+from ordino.sourcing.domain.scenario import Scenario, profile_from_file, scenario_from_document
+from ordino.sourcing.engine.rules import Outcome
+from ordino.sourcing.engine.simulation import simulate
+from ordino.sourcing.engine.simulation_report import SimulationReport
 from tests.scenarios import a_profile_document, a_scenario_document, an_order_document
 
 

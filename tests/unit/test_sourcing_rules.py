@@ -10,13 +10,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind, applying
-from ordino.engines.optimiser import Candidate, SourcingLine
-from ordino.engines.sourcing_rules import Outcome, SourcingRequest, SourcingSite, decide
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.carriers import Lane, LaneMatch
 from ordino.network.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.network.domain.locations import Address, LocationType
+from ordino.sourcing.domain.profiles import (
+    Filters,
+    SourcingProfile,
+    Strategy,
+    StrategyKind,
+    applying,
+)
+from ordino.sourcing.engine.optimiser import Candidate, SourcingLine
+from ordino.sourcing.engine.rules import Outcome, SourcingRequest, SourcingSite, decide
 from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location
 
 D = Decimal

@@ -1,8 +1,8 @@
-"""What the guessing limits count against (`ordino.domain.throttling`)."""
+"""What the guessing limits count against (`ordino.access.domain.throttling`)."""
 
 from __future__ import annotations
 
-from ordino.domain.throttling import client, lookup_subjects
+from ordino.access.domain.throttling import client, lookup_subjects
 
 
 def test_ipv4_clients_of_a_dual_stack_listener_count_each_by_their_own_address() -> None:

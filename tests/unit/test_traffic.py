@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ordino.domain.webhooks import signature
+from ordino.events.domain.webhooks import signature
 from ordino_lab.traffic import (
     APPROVED_CARD,
     DECLINED_CARD,

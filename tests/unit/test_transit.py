@@ -10,11 +10,11 @@ from statistics import median
 
 import pytest
 
-from ordino.domain.history import Place, Shipment
-from ordino.engines.transit import Leg, TransitModel, TransitQuery, TransitSettings, train
-from ordino.engines.transit_boosting import Boosting
-from ordino.engines.transit_features import ordered
-from ordino.engines.transit_format import UnreadableModel, from_json, to_json
+from ordino.promising.domain.history import Place, Shipment
+from ordino.promising.engine.transit import Leg, TransitModel, TransitQuery, TransitSettings, train
+from ordino.promising.engine.transit_boosting import Boosting
+from ordino.promising.engine.transit_features import ordered
+from ordino.promising.engine.transit_format import UnreadableModel, from_json, to_json
 from tests.shipments import REGIONS, START, a_history, extra_quantile, extra_share, midnight
 from tests.shipments import poisoned as poison
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.engines.transit_calibration import Calibration, Scale, promised, scores
-from ordino.engines.transit_recent import ALL, Delivery, RecentPerformance
+from ordino.promising.engine.transit_calibration import Calibration, Scale, promised, scores
+from ordino.promising.engine.transit_recent import ALL, Delivery, RecentPerformance
 
 
 @given(

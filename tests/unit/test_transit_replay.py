@@ -7,9 +7,9 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from ordino.domain.history import slack_days
-from ordino.engines.transit import Leg, TransitSettings
-from ordino.engines.transit_boosting import Boosting
+from ordino.promising.domain.history import slack_days
+from ordino.promising.engine.transit import Leg, TransitSettings
+from ordino.promising.engine.transit_boosting import Boosting
 from ordino.services.transit_replay import ReplayPlan, ReplayReport, kept, replay
 from tests.shipments import BRASILIA, START, a_history, poisoned
 

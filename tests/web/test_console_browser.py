@@ -7,8 +7,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from ordino.domain.access import Role
-from ordino.domain.order_commands import PlaceOrder
+from ordino.access.domain.roles import Role
+from ordino.orders.domain.commands import PlaceOrder
 from ordino.services.orders import Capture, place_order
 from ordino.services.users import create_user
 from tests.builders import a_place_order

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.domain.access import Role
+from ordino.access.domain.roles import Role
 from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.services.access import create_key
 from ordino.services.availability import put_postal_codes

@@ -8,16 +8,16 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from ordino.domain.fulfillment import FulfillmentStatus
-from ordino.domain.holds import HoldStatus
-from ordino.domain.payments import PaymentStatus
-from ordino.domain.pipelines import BUILT_IN
-from ordino.domain.profiles import DEFAULT_PROFILE
-from ordino.domain.promising import Method
-from ordino.domain.rollup import LineStatus, OrderStatus
-from ordino.engines.sourcing_rules import Outcome
 from ordino.kernel.domain.configuration import ConfigurationAction, ConfigurationKind
+from ordino.orders.domain.fulfillment import FulfillmentStatus
+from ordino.orders.domain.holds import HoldStatus
+from ordino.orders.domain.pipelines import BUILT_IN
+from ordino.orders.domain.status import LineStatus, OrderStatus
+from ordino.payments.domain.payments import PaymentStatus
+from ordino.promising.domain.promises import Method
 from ordino.services.sourcing import CAPTURE, REROUTE, SUPPLY
+from ordino.sourcing.domain.profiles import DEFAULT_PROFILE
+from ordino.sourcing.engine.rules import Outcome
 from ordino.web.rendering import HERE, LANGUAGES
 
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]

@@ -42,12 +42,11 @@ from ordino.api import (
 )
 from ordino.api.logs import redact_access_log
 from ordino.api.security import KeyCache
-from ordino.broker.http import post_json
-from ordino.broker.nats import NatsPublisher
 from ordino.config import Settings
-from ordino.engines.sourcing import RulesEngine
-from ordino.gateways.sandbox import SandboxGateway
+from ordino.events.adapters.http_delivery import post_json
+from ordino.events.adapters.nats import NatsPublisher
 from ordino.kernel.domain.changes import Change
+from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.services.links import Links
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
@@ -57,6 +56,7 @@ from ordino.services.server_keys import ServerKeys
 from ordino.services.transit_models import LearnedTransit, load_model
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.engine import make_engine
 from ordino.store.listen import change_feed
 from ordino.store.uow import SqlUnitOfWork

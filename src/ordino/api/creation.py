@@ -10,8 +10,8 @@ from fastapi import Header
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from ordino.access.domain.roles import ApiKey
 from ordino.api.problems import MEDIA_TYPE
-from ordino.domain.access import ApiKey
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.services.answers import Answer
 

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from ordino.api.fields import ID_PATTERN, Instant, OptionalText, PositiveQuantity, Strict
 from ordino.api.order_schemas import FulfillmentLineOut, FulfillmentOut, OrderOut
-from ordino.domain.fulfillment import Shipment
+from ordino.orders.domain.fulfillment import Shipment
 
 
 class UnitsIn(Strict):

@@ -20,13 +20,19 @@ from ordino.api.fields import (
     point_of,
 )
 from ordino.api.network_schemas import AddressIn
-from ordino.domain.order_commands import B2B, Customer, LineRequest, PaymentChoice, PlaceOrder
-from ordino.domain.payments import PaymentMethod
-from ordino.domain.promising import PromiseChoice
 from ordino.kernel.domain.errors import FieldError, InvalidInput
 from ordino.kernel.domain.geo import Point
 from ordino.kernel.domain.money import BadAmount, fits, limit, parse_amount
 from ordino.network.domain.locations import Address
+from ordino.orders.domain.commands import (
+    B2B,
+    Customer,
+    LineRequest,
+    PaymentChoice,
+    PaymentMethod,
+    PlaceOrder,
+)
+from ordino.promising.domain.promises import PromiseChoice
 
 
 class CustomerIn(Strict):

@@ -8,9 +8,9 @@ from typing import Annotated
 from pydantic import Field
 
 from ordino.api.fields import Amount, Country, Identifier, Strict, Text
-from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.network.domain.costs import CostWeights
 from ordino.network.domain.locations import LocationType
+from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 
 Kilometres = Annotated[float, Field(gt=0, le=40_075)]
 

@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from ordino.access.domain.roles import ApiKey
 from ordino.api.fields import (
     Amount,
     Country,
@@ -29,8 +30,6 @@ from ordino.api.fields import (
     Text,
     point_of,
 )
-from ordino.domain.access import ApiKey
-from ordino.domain.promising import CartLine
 from ordino.kernel.domain.calendar import WEEKDAYS
 from ordino.kernel.domain.money import BadAmount, parse_amount
 from ordino.network.domain.carriers import CarrierService, ServiceLevel, service_from_document
@@ -41,6 +40,7 @@ from ordino.network.domain.costs import (
     rate_card_from_document,
 )
 from ordino.network.domain.operations import CapacityUnit
+from ordino.promising.domain.promises import CartLine
 from ordino.services.promising import PromiseQuery
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

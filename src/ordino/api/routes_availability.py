@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.availability_schemas import AvailabilityOut, ViewIn, ViewList, ViewOut
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import (
@@ -23,7 +24,6 @@ from ordino.api.fields import (
     query_parameters,
 )
 from ordino.api.security import require
-from ordino.domain.access import ApiKey, Permission
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.services import availability
 from ordino.services.availability import AvailabilityQuery, Near, ReadScope

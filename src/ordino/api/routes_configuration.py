@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from ordino.access.domain.roles import Permission
 from ordino.api.deps import unit_of_work
 from ordino.api.fields import Strict
 from ordino.api.security import require
-from ordino.domain.access import Permission
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.services import configuration
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.creation import PROBLEM
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Strict
@@ -23,10 +24,10 @@ from ordino.api.fulfillment_schemas import (
     by_line,
 )
 from ordino.api.security import require
-from ordino.domain.access import ApiKey, Permission
-from ordino.domain.fulfillment import FulfillmentStatus
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.orders.domain.fulfillment import FulfillmentStatus
+from ordino.orders.domain.orders import scope_of
 from ordino.services import fulfillment
 
 router = APIRouter(prefix="/v1/fulfillments")
@@ -78,7 +79,7 @@ def location_queue(
         raise InvalidInput.of("location_id", "name the location whose queue to list")
     caller.require_locations([location_id])
     items = fulfillment.location_queue(
-        location_id, params.status or TO_DO, params.limit, unit_of_work(request), caller.orders
+        location_id, params.status or TO_DO, params.limit, unit_of_work(request), scope_of(caller)
     )
     return JSONResponse({"items": items})
 
@@ -90,7 +91,7 @@ def get_fulfillment(
     caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
 ) -> Response:
     uow = unit_of_work(request)
-    return JSONResponse(fulfillment.get_fulfillment(fulfillment_id, uow, caller.orders))
+    return JSONResponse(fulfillment.get_fulfillment(fulfillment_id, uow, scope_of(caller)))
 
 
 @router.post("/{fulfillment_id}/accept", **UPDATE)  # type: ignore[arg-type]
@@ -106,7 +107,7 @@ def accept(
     uow, capture = unit_of_work(request), request.app.state.capture
     source = _source(request, caller)
     return JSONResponse(
-        fulfillment.accept(fulfillment_id, keep, uow, capture, source, caller.orders)
+        fulfillment.accept(fulfillment_id, keep, uow, capture, source, scope_of(caller))
     )
 
 
@@ -119,7 +120,7 @@ def reject(
     uow, capture = unit_of_work(request), request.app.state.capture
     source = _source(request, caller, body.reason)
     return JSONResponse(
-        fulfillment.reject(fulfillment_id, body.reason, uow, capture, source, caller.orders)
+        fulfillment.reject(fulfillment_id, body.reason, uow, capture, source, scope_of(caller))
     )
 
 
@@ -127,7 +128,9 @@ def reject(
 def picked(fulfillment_id: FulfillmentIdPath, request: Request, caller: Updater) -> Response:
     uow, source = unit_of_work(request), _source(request, caller)
     return JSONResponse(
-        fulfillment.progress(fulfillment_id, FulfillmentStatus.PICKED, uow, source, caller.orders)
+        fulfillment.progress(
+            fulfillment_id, FulfillmentStatus.PICKED, uow, source, scope_of(caller)
+        )
     )
 
 
@@ -135,7 +138,9 @@ def picked(fulfillment_id: FulfillmentIdPath, request: Request, caller: Updater)
 def packed(fulfillment_id: FulfillmentIdPath, request: Request, caller: Updater) -> Response:
     uow, source = unit_of_work(request), _source(request, caller)
     return JSONResponse(
-        fulfillment.progress(fulfillment_id, FulfillmentStatus.PACKED, uow, source, caller.orders)
+        fulfillment.progress(
+            fulfillment_id, FulfillmentStatus.PACKED, uow, source, scope_of(caller)
+        )
     )
 
 
@@ -147,7 +152,7 @@ def shipped(
     units went: the fulfillment order is split, the rest stays to ship later."""
     uow, source = unit_of_work(request), _source(request, caller)
     return JSONResponse(
-        fulfillment.ship(fulfillment_id, body.to_shipment(), uow, source, caller.orders)
+        fulfillment.ship(fulfillment_id, body.to_shipment(), uow, source, scope_of(caller))
     )
 
 
@@ -157,7 +162,7 @@ def delivered(
 ) -> Response:
     uow, source = unit_of_work(request), _source(request, caller)
     return JSONResponse(
-        fulfillment.deliver(fulfillment_id, body.delivered_at, uow, source, caller.orders)
+        fulfillment.deliver(fulfillment_id, body.delivered_at, uow, source, scope_of(caller))
     )
 
 
@@ -166,7 +171,7 @@ def ready(fulfillment_id: FulfillmentIdPath, request: Request, caller: Updater) 
     """Ready at the store: the customer is sent a pickup code (in the
     `fulfillment.ready_for_pickup` event, never in this answer)."""
     uow, source = unit_of_work(request), _source(request, caller)
-    return JSONResponse(fulfillment.ready(fulfillment_id, uow, source, caller.orders))
+    return JSONResponse(fulfillment.ready(fulfillment_id, uow, source, scope_of(caller)))
 
 
 @router.post("/{fulfillment_id}/picked-up", **UPDATE)  # type: ignore[arg-type]
@@ -175,11 +180,13 @@ def picked_up(
 ) -> Response:
     """Handed over to the customer, who gave the code they were sent."""
     uow, source = unit_of_work(request), _source(request, caller)
-    return JSONResponse(fulfillment.pick_up(fulfillment_id, body.code, uow, source, caller.orders))
+    return JSONResponse(
+        fulfillment.pick_up(fulfillment_id, body.code, uow, source, scope_of(caller))
+    )
 
 
 @router.post("/{fulfillment_id}/not-collected", **UPDATE)  # type: ignore[arg-type]
 def not_collected(fulfillment_id: FulfillmentIdPath, request: Request, caller: Updater) -> Response:
     """The customer did not come: the units are cancelled and go back to stock."""
     uow, source = unit_of_work(request), _source(request, caller, "not collected")
-    return JSONResponse(fulfillment.not_collected(fulfillment_id, uow, source, caller.orders))
+    return JSONResponse(fulfillment.not_collected(fulfillment_id, uow, source, scope_of(caller)))

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN
 from ordino.api.inventory_schemas import (
@@ -21,7 +22,6 @@ from ordino.api.inventory_schemas import (
     SnapshotOut,
 )
 from ordino.api.security import require
-from ordino.domain.access import ApiKey, Permission
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.services import inventory
 

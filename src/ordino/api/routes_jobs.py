@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from ordino.access.domain.roles import Permission
 from ordino.api.creation import PROBLEM
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN
 from ordino.api.security import require
-from ordino.domain.access import Permission
 from ordino.kernel.domain.errors import NotFound
 from ordino.services import worker
 

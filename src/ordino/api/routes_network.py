@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Country, Strict
 from ordino.api.network_schemas import (
@@ -20,7 +21,6 @@ from ordino.api.network_schemas import (
 )
 from ordino.api.routes_availability import PlaceParams
 from ordino.api.security import require
-from ordino.domain.access import ApiKey, Permission
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.network.domain.locations import LocationQuery, LocationType, location_document
 from ordino.network.domain.products import ProductQuery

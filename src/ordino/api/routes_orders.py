@@ -9,17 +9,18 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.creation import PROBLEM, IdempotencyHeader, created, idempotency
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Instant, OptionalText, Strict, Text
 from ordino.api.fulfillment_schemas import CancellationIn, by_line
 from ordino.api.order_schemas import CancelIn, CardToken, OrderIn, OrderOut, OrderPage
 from ordino.api.security import require
-from ordino.domain.access import ApiKey, Permission
-from ordino.domain.order_commands import OrderQuery
-from ordino.domain.rollup import OrderStatus
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import Forbidden
+from ordino.orders.domain.commands import OrderQuery
+from ordino.orders.domain.orders import scope_of
+from ordino.orders.domain.status import OrderStatus
 from ordino.services import (
     fulfillment,
     orders,
@@ -73,7 +74,7 @@ def get_order(
     request: Request,
     caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
 ) -> Response:
-    return JSONResponse(orders.get_order(order_id, unit_of_work(request), caller.orders))
+    return JSONResponse(orders.get_order(order_id, unit_of_work(request), scope_of(caller)))
 
 
 class OrderListQuery(Strict):
@@ -121,7 +122,7 @@ def cancel_order(
 ) -> Response:
     reason = body.reason if body else None
     uow, now = unit_of_work(request), clock(request)
-    return JSONResponse(orders.cancel_order(order_id, uow, now, reason, caller.orders))
+    return JSONResponse(orders.cancel_order(order_id, uow, now, reason, scope_of(caller)))
 
 
 @router.post(
@@ -144,7 +145,7 @@ def cancel_units(
     uow = unit_of_work(request)
     source = Source(f"key:{caller.id}", clock(request), body.reason)
     units = by_line(body.lines) or {}
-    return JSONResponse(fulfillment.cancel_units(order_id, units, uow, source, caller.orders))
+    return JSONResponse(fulfillment.cancel_units(order_id, units, uow, source, scope_of(caller)))
 
 
 class HoldIn(Strict):
@@ -171,7 +172,7 @@ def hold_order(order_id: OrderIdPath, body: HoldIn, request: Request, caller: Ho
     """Hold the order by hand: nothing more of it is released until the hold is."""
     uow, now = unit_of_work(request), clock(request)
     answer = pipelines.hold_order(
-        order_id, body.reason, f"key:{caller.id}", uow, now, caller.orders
+        order_id, body.reason, f"key:{caller.id}", uow, now, scope_of(caller)
     )
     return JSONResponse(answer, status_code=201)
 
@@ -189,7 +190,7 @@ def release_hold(
     body = body or ReleaseIn()
     action = pipelines.HoldAction(order_id, hold_id, f"key:{caller.id}", body.note, body.token)
     uow, now = unit_of_work(request), clock(request)
-    return JSONResponse(pipelines.release_hold(action, uow, now, caller.orders))
+    return JSONResponse(pipelines.release_hold(action, uow, now, scope_of(caller)))
 
 
 @router.post("/{order_id}/holds/{hold_id}/cancel")
@@ -206,7 +207,7 @@ def cancel_from_hold(
         order_id, hold_id, f"key:{caller.id}", body.note if body else None
     )
     uow, now = unit_of_work(request), clock(request)
-    return JSONResponse(pipelines.cancel_from_hold(action, uow, now, caller.orders))
+    return JSONResponse(pipelines.cancel_from_hold(action, uow, now, scope_of(caller)))
 
 
 class NoteIn(Strict):
@@ -220,7 +221,7 @@ Servicer = Annotated[ApiKey, Depends(require(Permission.ORDERS_SERVICE))]
 def add_note(order_id: OrderIdPath, body: NoteIn, request: Request, caller: Servicer) -> Response:
     """A note for colleagues, on the order's timeline (`order.note_added`)."""
     uow, now = unit_of_work(request), clock(request)
-    answer = servicing.add_note(order_id, body.note, uow, now, caller.orders)
+    answer = servicing.add_note(order_id, body.note, uow, now, scope_of(caller))
     return JSONResponse(answer, status_code=201)
 
 
@@ -229,7 +230,7 @@ def resend_notification(order_id: OrderIdPath, request: Request, caller: Service
     """Tell the customer again what they were last told (`order.notification_resent`
     carries that event, for the notifying service to send)."""
     uow, now = unit_of_work(request), clock(request)
-    answer = servicing.resend_notification(order_id, uow, now, caller.orders)
+    answer = servicing.resend_notification(order_id, uow, now, scope_of(caller))
     return JSONResponse(answer, status_code=201)
 
 
@@ -240,7 +241,7 @@ def self_service_link(order_id: OrderIdPath, request: Request, caller: Servicer)
     self-service policy's `link_hours`."""
     state = request.app.state
     token = self_service.link_to(
-        order_id, state.uow(), state.self_service, clock(request), caller.orders
+        order_id, state.uow(), state.self_service, clock(request), scope_of(caller)
     )
     return JSONResponse({"order_id": order_id, "token": token, "path": f"/my-order/{token}"})
 
@@ -254,7 +255,7 @@ def get_timeline(
     """Every change of the order, oldest first: when, what (the event), who made it
     (`key:<id>`, `ordino` itself, the payment `gateway`), why, and the order's
     status after it."""
-    return JSONResponse(timeline.timeline(order_id, unit_of_work(request), caller.orders))
+    return JSONResponse(timeline.timeline(order_id, unit_of_work(request), scope_of(caller)))
 
 
 @router.get("/{order_id}/sourcing")
@@ -266,7 +267,7 @@ def get_sourcing(
     """Every sourcing decision of the order (at capture, after each rejection, as
     supply arrived): the profile version and strategy that decided, the candidates
     weighed, what each rule excluded, the chosen plan's cost and the alternatives'."""
-    return JSONResponse(sourcing.get_sourcing(order_id, unit_of_work(request), caller.orders))
+    return JSONResponse(sourcing.get_sourcing(order_id, unit_of_work(request), scope_of(caller)))
 
 
 class RejectionIn(Strict):
@@ -298,6 +299,6 @@ def reject_allocation(
         unit_of_work(request),
         request.app.state.capture,
         clock(request),
-        caller.orders,
+        scope_of(caller),
     )
     return JSONResponse(answer)

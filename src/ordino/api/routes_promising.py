@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, query_of, query_parameters
 from ordino.api.promise_schemas import (
@@ -23,8 +24,8 @@ from ordino.api.promise_schemas import (
     RateCardIn,
 )
 from ordino.api.security import require
-from ordino.domain.access import ApiKey, Permission
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.orders.domain.orders import scope_of
 from ordino.services import deliveries, operations, promising
 from ordino.services.deliveries import RecordDelivery
 from ordino.services.operations import CARRIER_SERVICES, RATE_CARDS
@@ -91,7 +92,9 @@ def post_delivery(
     promise (on time when the local date is on or before the latest date promised).
     The same delivery again changes nothing."""
     cmd = RecordDelivery(order_id, body.delivered_at, body.location_id, body.carrier)
-    answer = deliveries.record_delivery(cmd, unit_of_work(request), clock(request), caller.orders)
+    answer = deliveries.record_delivery(
+        cmd, unit_of_work(request), clock(request), scope_of(caller)
+    )
     return JSONResponse(answer)
 
 

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 
+from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.creation import PROBLEM, idempotency
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import Amount, Currency, Strict, Text
 from ordino.api.routes_orders import OrderIdPath
 from ordino.api.security import require
-from ordino.domain.access import ApiKey, Permission
+from ordino.orders.domain.orders import scope_of
 from ordino.services import refunds
 
 router = APIRouter(prefix="/v1/orders")
@@ -60,7 +61,7 @@ def request_refund(
         ask,
         unit_of_work(request),
         clock(request),
-        caller.orders,
+        scope_of(caller),
         idempotency(idempotency_key, caller, body),
     )
     headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
@@ -75,4 +76,4 @@ def list_refunds(
 ) -> Response:
     """The order's refunds, oldest first: asked, refunded, and their status
     (pending, refunded, declined, partly refunded)."""
-    return JSONResponse(refunds.refunds(order_id, unit_of_work(request), caller.orders))
+    return JSONResponse(refunds.refunds(order_id, unit_of_work(request), scope_of(caller)))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.creation import PROBLEM, IdempotencyHeader, created, idempotency
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Strict
@@ -21,7 +22,6 @@ from ordino.api.supply_schemas import (
     SupplyOut,
     SupplyPage,
 )
-from ordino.domain.access import ApiKey, Permission
 from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.supply import SupplyKind, SupplyQuery
 from ordino.services import supply

@@ -18,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
-from ordino.domain.access import ApiKey, Permission, allows
+from ordino.access.domain.roles import ApiKey, Permission, allows
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.errors import Forbidden, Unauthenticated
 from ordino.services.access import authenticate, hash_key

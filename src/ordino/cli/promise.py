@@ -17,9 +17,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from ordino.domain.history import Shipment
-from ordino.domain.history_csv import History, read_history
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.promising.domain.history import Shipment
+from ordino.promising.domain.history_csv import History, read_history
 
 if TYPE_CHECKING:  # the model's modules load LightGBM: only when a command runs
     from ordino.services.transit_replay import Kept, ReplayPlan, ReplayReport
@@ -84,7 +84,7 @@ def train_command(
     as_of: datetime | None,
 ) -> None:
     """Learn transit times from a history and save the model."""
-    from ordino.engines.transit import train  # noqa: PLC0415
+    from ordino.promising.engine.transit import train  # noqa: PLC0415
     from ordino.services.transit_models import end_of, save_model, summary  # noqa: PLC0415
 
     shipments = _read(history_path, strict, rejected_path)

@@ -18,21 +18,20 @@ from decimal import Decimal
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from ordino.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
-from ordino.domain.promising import PromiseDestination
-from ordino.domain.scenario import (
-    Scenario,
-    ScenarioLine,
-    ScenarioOrder,
-)
 from ordino.kernel.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
 from ordino.kernel.domain.geo import Point
 from ordino.kernel.domain.money import Money
 from ordino.network.domain.carriers import CarrierService, LaneMatch, ServiceLevel, TransitRule
 from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
-from ordino.network.domain.locations import Address, Location, LocationType
+from ordino.network.domain.locations import Address, Location, LocationType, PromiseDestination
 from ordino.network.domain.operations import Capacity, LocationOperations
 from ordino.network.domain.products import Product
+from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
+from ordino.sourcing.domain.scenario import (
+    Scenario,
+    ScenarioLine,
+    ScenarioOrder,
+)
 
 D = Decimal
 DAY = date(2026, 11, 27)

@@ -17,16 +17,16 @@ import click
 from ordino.cli.progress import progress
 from ordino.cli.scenario_generator import generate
 from ordino.cli.simulate_text import print_reports
-from ordino.domain.profiles import SourcingProfile
-from ordino.domain.scenario import (
+from ordino.kernel.domain.errors import InvalidInput
+from ordino.sourcing.domain.profiles import SourcingProfile
+from ordino.sourcing.domain.scenario import (
     Scenario,
     profile_from_file,
     scenario_document,
     scenario_from_document,
 )
-from ordino.engines.simulation import simulate as simulate_day
-from ordino.engines.simulation_report import SimulationReport, report_document
-from ordino.kernel.domain.errors import InvalidInput
+from ordino.sourcing.engine.simulation import simulate as simulate_day
+from ordino.sourcing.engine.simulation_report import SimulationReport, report_document
 
 scenario_file = click.Path(exists=True, dir_okay=False, path_type=Path)
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import click
 
-from ordino.engines.simulation_report import SimulationReport
-from ordino.engines.sourcing_rules import Outcome
+from ordino.sourcing.engine.rules import Outcome
+from ordino.sourcing.engine.simulation_report import SimulationReport
 
 Run = tuple[SimulationReport, float]  # a report and the seconds it took
 LABEL, COLUMN = 26, 22

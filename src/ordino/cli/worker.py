@@ -22,17 +22,17 @@ from functools import partial
 
 import click
 
-from ordino.broker.http import post_json
 from ordino.cli.options import database_option
 from ordino.config import Settings
-from ordino.engines.sourcing import RulesEngine
-from ordino.gateways.sandbox import SandboxGateway
+from ordino.events.adapters.http_delivery import post_json
+from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.services.orders import Capture
 from ordino.services.picture import StockPicture
 from ordino.services.retention import ROUND, prune
 from ordino.services.server_keys import ServerKeys
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Tally, Worker
+from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.engine import connect_once, display_url, make_engine
 from ordino.store.uow import SqlUnitOfWork
 

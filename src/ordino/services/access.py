@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.access import ENVIRONMENT, ApiKey, Role, key_document
+from ordino.access.domain.roles import ENVIRONMENT, ApiKey, Role, key_document
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.kernel.domain.ids import new_id

@@ -1,7 +1,7 @@
 """The dashboard's KPIs over a range of UTC days, for the API and the console: each
 day's figures and the range's, as plain data, and the days as CSV rows.
 
-How each figure is counted is `ordino.domain.analytics` (and docs/analytics.md);
+How each figure is counted is `ordino.analytics.domain.kpis` (and docs/analytics.md);
 here the range is checked, the facts read in one unit of work, and the answer shaped.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from ordino.domain.analytics import (
+from ordino.analytics.domain.kpis import (
     MAX_DAYS,
     Figures,
     days_of,

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ordino.engines.availability import Nearby, SkuSummary, nearest
 from ordino.inventory.domain.views import (
     DEFAULT_VIEW,
     DEFAULT_VIEW_NAME,
     AvailabilityView,
     view_document,
 )
+from ordino.inventory.engine.availability import Nearby, SkuSummary, nearest
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from ordino.kernel.domain.geo import Grid, Point, PostalCode

@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from ordino.domain.order_commands import PlaceOrder, date_problems
-from ordino.domain.pipelines import BUILT_IN, COLLECTED
 from ordino.kernel.domain.errors import FieldError, InvalidInput
 from ordino.network.domain.carriers import CarrierService
 from ordino.network.domain.channels import Channel
+from ordino.orders.domain.commands import PlaceOrder, date_problems
+from ordino.orders.domain.pipelines import BUILT_IN, COLLECTED
 from ordino.services.channels import known_channel
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork

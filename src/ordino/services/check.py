@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ordino.domain.payment_ledger import PaymentDiscrepancy, discrepancies, held
-from ordino.domain.payments import PaymentGateway
 from ordino.inventory.domain.positions import Discrepancy, Position
+from ordino.payments.domain.ledger import PaymentDiscrepancy, discrepancies, held
+from ordino.payments.domain.payments import PaymentGateway
 from ordino.services.unit_of_work import UnitOfWork
 
 

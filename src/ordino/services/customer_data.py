@@ -1,5 +1,5 @@
 """A customer's personal data, on their request (admins act for them): every order of
-theirs exported, or their data erased from all of it (`ordino.domain.erasure`).
+theirs exported, or their data erased from all of it (`ordino.privacy.domain.erasure`).
 
 A customer is named by e-mail, or by one of their orders (then by that order's
 e-mail). An erasure runs in one unit of work: the orders, their events, the
@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.erasure import (
+from ordino.kernel.domain.errors import Conflict, InvalidInput, NotFound
+from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.ids import new_id
+from ordino.orders.domain.commands import ERASED_EMAIL, OrderQuery
+from ordino.orders.domain.orders import Order
+from ordino.orders.domain.status import OrderStatus
+from ordino.payments.domain.payments import Payment, PaymentStatus
+from ordino.privacy.domain.erasure import (
     Erasure,
     Export,
     PersonalData,
@@ -28,13 +35,6 @@ from ordino.domain.erasure import (
     erasure_document,
     export_document,
 )
-from ordino.domain.order_commands import ERASED_EMAIL, OrderQuery
-from ordino.domain.orders import Order
-from ordino.domain.payments import Payment, PaymentStatus
-from ordino.domain.rollup import OrderStatus
-from ordino.kernel.domain.errors import Conflict, InvalidInput, NotFound
-from ordino.kernel.domain.events import Event
-from ordino.kernel.domain.ids import new_id
 from ordino.services import timeline
 from ordino.services.orders import with_payment
 from ordino.services.retry import with_retries

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.domain.promising import DeliveryRecord, PromisePerformance, delivery_time_problem
 from ordino.kernel.domain.errors import AlreadyExists, Conflict, Forbidden, InvalidInput
+from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.promising.domain.promises import (
+    DeliveryRecord,
+    PromisePerformance,
+    delivery_time_problem,
+)
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork

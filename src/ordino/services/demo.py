@@ -10,7 +10,6 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ordino.domain.profiles import profile_document
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.domain.supply import CreateSupply, SupplyKind
 from ordino.inventory.domain.views import (
@@ -40,6 +39,7 @@ from ordino.services.inventory import record_counts
 from ordino.services.retry import with_retries
 from ordino.services.supply import record_supply
 from ordino.services.unit_of_work import UnitOfWork
+from ordino.sourcing.domain.profiles import profile_document
 
 _W, _S = LocationType.WAREHOUSE, LocationType.STORE
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ordino.domain.profiles import SourcingProfile, Strategy, StrategyKind
 from ordino.network.domain.carriers import LaneMatch
 from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.network.domain.locations import Location, LocationType
+from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
 
 D = Decimal
 _DCS = frozenset({LocationType.WAREHOUSE})

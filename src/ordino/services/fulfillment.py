@@ -2,7 +2,7 @@
 updates of a fulfillment order (accept, reject, picked, packed, shipped, delivered;
 ready for pickup, picked up, not collected), and cancel units of an order.
 
-Each runs in one unit of work: the order changes (`ordino.domain.fulfilling`), the
+Each runs in one unit of work: the order changes (`ordino.orders.domain.release`), the
 stock follows (a reservation let go, goods gone or back on the shelf, each a
 movement), events go to the outbox, all in one commit. Units a location turns down
 are sourced again at once, never from it, and a release of what was found is queued.
@@ -16,23 +16,23 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ordino.domain import fulfilling
-from ordino.domain.breaches import Timer
-from ordino.domain.fulfilling import StockChange, StockEffect
-from ordino.domain.fulfillment import (
+from ordino.inventory.domain.feeds import Adjustment, MovementKind, Source, plan_adjustments
+from ordino.inventory.domain.positions import Reservation
+from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.jobs import advance_job, capture_job, settle_job, timer_job
+from ordino.orchestration.domain.breaches import Timer
+from ordino.orders.domain import release as fulfilling
+from ordino.orders.domain.fulfillment import (
     Fulfillment,
     FulfillmentStatus,
     Shipment,
     fulfillment_document,
 )
-from ordino.domain.jobs import advance_job, capture_job, settle_job, timer_job
-from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.domain.promising import DeliveryRecord, delivery_time_problem
-from ordino.domain.rollup import OrderStatus
-from ordino.inventory.domain.feeds import Adjustment, MovementKind, Source, plan_adjustments
-from ordino.inventory.domain.positions import Reservation
-from ordino.kernel.domain.errors import InvalidInput, NotFound
-from ordino.kernel.domain.ids import new_id
+from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.orders.domain.release import StockChange, StockEffect
+from ordino.orders.domain.status import OrderStatus
+from ordino.promising.domain.promises import DeliveryRecord, delivery_time_problem
 from ordino.services.inventory import write_plan
 from ordino.services.order_types import order_type_named
 from ordino.services.orders import Capture, Guard, existing_order, with_payment

@@ -1,5 +1,5 @@
 """Order types as configuration: the built-in ones, as configured where they are,
-and those configured anew (`ordino.domain.pipelines`)."""
+and those configured anew (`ordino.orders.domain.pipelines`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.pipelines import BUILT_IN, OrderType, order_type_document
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.orders.domain.pipelines import BUILT_IN, OrderType, order_type_document
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.unit_of_work import UnitOfWork
 

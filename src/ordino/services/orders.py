@@ -7,33 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from ordino.domain.breaches import Timer
-from ordino.domain.jobs import advance_job, expect_job, settle_job, timer_job
-from ordino.domain.order_commands import (
-    LineRequest,
-    OrderQuery,
-    PlaceOrder,
-    order_problems,
-)
-from ordino.domain.orders import EVERY_ORDER, Order, OrderScope, order_type_of
-from ordino.domain.payments import Payment, payment_document
-from ordino.domain.promising import (
-    CartLine,
-    Method,
-    OrderPromise,
-    Promise,
-    PromiseChoice,
-    PromiseDestination,
-    PromiseOption,
-    Source,
-    capacity_needed,
-)
-from ordino.domain.promising import plan_of as plan_of_option
-from ordino.domain.sourcing import LineDemand, SourcingPlan, SourcingRecord
-from ordino.engines.availability import sourcing_stock
-from ordino.engines.sourcing import RulesEngine, SourcingEngine, plan_of, record_of
-from ordino.engines.sourcing_rules import Decision, Outcome
 from ordino.inventory.domain.positions import Floor, Position
+from ordino.inventory.engine.availability import sourcing_stock
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.errors import (
     DuplicateOrder,
@@ -45,8 +20,30 @@ from ordino.kernel.domain.errors import (
 )
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.kernel.domain.ids import is_id
+from ordino.kernel.domain.jobs import advance_job, expect_job, settle_job, timer_job
 from ordino.kernel.domain.money import Money
+from ordino.network.domain.locations import PromiseDestination
 from ordino.network.domain.products import refuse_unknown_skus
+from ordino.orchestration.domain.breaches import Timer
+from ordino.orders.domain.commands import (
+    LineRequest,
+    OrderQuery,
+    PlaceOrder,
+    order_problems,
+)
+from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope, order_type_of
+from ordino.payments.domain.payments import Payment, payment_document
+from ordino.promising.domain.promises import (
+    CartLine,
+    Method,
+    OrderPromise,
+    Promise,
+    PromiseChoice,
+    PromiseOption,
+    Source,
+    capacity_needed,
+)
+from ordino.promising.domain.promises import plan_of as plan_of_option
 from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.availability import resolve_view
 from ordino.services.capture_rules import refuse_what_cannot_be_placed
@@ -72,6 +69,9 @@ from ordino.services.sourcing import (
 )
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
+from ordino.sourcing.domain.plans import LineDemand, SourcingPlan, SourcingRecord
+from ordino.sourcing.engine.choice import RulesEngine, SourcingEngine, plan_of, record_of
+from ordino.sourcing.engine.rules import Decision, Outcome
 
 
 @dataclass(frozen=True)

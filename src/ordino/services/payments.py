@@ -4,7 +4,7 @@ made as they were asked for.
 
 Every call to the gateway is one keyed payment operation, recoverable from it:
 1. which call to make is decided under the payment's lock, from the payment and
-   its operations (`ordino.domain.payment_ledger`'s plans): an operation still
+   its operations (`ordino.payments.domain.ledger`'s plans): an operation still
    pending is resumed, else a new one is written pending, in that transaction;
 2. the call is made outside any transaction; a resumed operation first asks the
    gateway what it did under its key (`lookup`), and calls only if nothing was;
@@ -23,29 +23,28 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ordino.domain import advancing
-from ordino.domain.jobs import settle_job
-from ordino.domain.order_commands import PaymentChoice
-from ordino.domain.orders import Order
-from ordino.domain.payment_ledger import (
+from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.jobs import settle_job
+from ordino.orders.domain import advancing
+from ordino.orders.domain.commands import PaymentChoice, PaymentMethod
+from ordino.orders.domain.orders import Order
+from ordino.orders.domain.status import OrderStatus
+from ordino.payments.domain.ledger import (
     given_up,
     next_authorisation,
     next_capture,
     next_void,
     recorded,
 )
-from ordino.domain.payments import (
+from ordino.payments.domain.payments import (
     GatewayAnswer,
     OperationKind,
     Outcome,
     Payment,
     PaymentGateway,
-    PaymentMethod,
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.domain.rollup import OrderStatus
-from ordino.kernel.domain.ids import new_id
 from ordino.services.unit_of_work import UnitOfWork
 
 PAYMENT_HOLD = "payment"  # the rule of holds the payment puts

@@ -31,8 +31,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ordino.domain.profiles import SourcingProfile
-from ordino.engines.availability import (
+from ordino.inventory.domain.positions import Floor, Position
+from ordino.inventory.domain.supply import InboundLine
+from ordino.inventory.domain.views import AvailabilityView
+from ordino.inventory.engine.availability import (
     SkuAvailability,
     SkuSummary,
     location_grid,
@@ -40,10 +42,6 @@ from ordino.engines.availability import (
     sourcing_stock,
     valid_until,
 )
-from ordino.engines.reach import Distances
-from ordino.inventory.domain.positions import Floor, Position
-from ordino.inventory.domain.supply import InboundLine
-from ordino.inventory.domain.views import AvailabilityView
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.geo import Grid, Point
 from ordino.network.domain.carriers import CarrierService
@@ -55,7 +53,9 @@ from ordino.network.domain.operations import (
     default_operations,
     operations_from_document,
 )
+from ordino.promising.engine.reach import Distances
 from ordino.services.unit_of_work import UnitOfWork
+from ordino.sourcing.domain.profiles import SourcingProfile
 
 DEFAULT_MAX_POSITIONS = 2_000_000
 MAX_PRICED = 200_000  # products whose currencies are kept (least recently used go)
@@ -330,7 +330,7 @@ class StockPicture:
         now: datetime,
     ) -> SkuSummary:
         """The SKU's availability through `view`, computed again only when the stock
-        changed or time made it change (`ordino.engines.availability.valid_until`)."""
+        changed or time made it change (`ordino.inventory.engine.availability.valid_until`)."""
         key = (view.name, view.version)
         kept = entry.results.get(key)
         if kept is not None and kept[0] <= now and (kept[1] is None or now < kept[1]):

@@ -16,18 +16,19 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from ordino.domain import advancing, fulfilling
-from ordino.domain.advancing import hold_document
-from ordino.domain.holds import MANUAL, HoldRule, hold_rule_document
-from ordino.domain.jobs import advance_job, settle_job
-from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.domain.payments import PaymentGateway, PaymentStatus
-from ordino.domain.pipelines import OrderType, Step
-from ordino.domain.rollup import OrderStatus
-from ordino.engines.holds import Velocity, holding, order_facts, refuse_bad_rule
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.kernel.domain.jobs import advance_job, settle_job
 from ordino.kernel.domain.money import from_minor
+from ordino.orchestration.engine.hold_rules import Velocity, holding, order_facts, refuse_bad_rule
+from ordino.orders.domain import advancing
+from ordino.orders.domain import release as fulfilling
+from ordino.orders.domain.advancing import hold_document
+from ordino.orders.domain.holds import MANUAL, HoldRule, hold_rule_document
+from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.orders.domain.pipelines import OrderType, Step
+from ordino.orders.domain.status import OrderStatus
+from ordino.payments.domain.payments import PaymentGateway, PaymentStatus
 from ordino.services import payments, timers
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.order_types import order_type_named, refuse_unknown_types

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.profiles import SourcingProfile, profile_document
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import NotFound
 from ordino.services.answers import refuse_changed
@@ -15,6 +14,7 @@ from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.order_types import refuse_unknown_types
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
+from ordino.sourcing.domain.profiles import SourcingProfile, profile_document
 
 
 def put_profile(

@@ -12,31 +12,31 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ordino.domain.profiles import Filters, applying
-from ordino.domain.promising import (
+from ordino.inventory.domain.positions import Floor
+from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.kernel.domain.geo import Point, distance_km
+from ordino.network.domain.locations import PromiseDestination
+from ordino.network.domain.products import refuse_unknown_skus
+from ordino.promising.domain.promises import (
     CartLine,
     Method,
     NotOffered,
     Promise,
-    PromiseDestination,
     PromiseOption,
     Site,
 )
-from ordino.engines.promising import (
+from ordino.promising.engine.options import (
     PromiseNetwork,
     PromiseRules,
     TransitEstimator,
     deliveries_by,
     promise,
 )
-from ordino.engines.reach import Delivery
-from ordino.inventory.domain.positions import Floor
-from ordino.kernel.domain.errors import InvalidInput, NotFound
-from ordino.kernel.domain.geo import Point, distance_km
-from ordino.network.domain.products import refuse_unknown_skus
+from ordino.promising.engine.reach import Delivery
 from ordino.services.availability import view_for
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
+from ordino.sourcing.domain.profiles import Filters, applying
 
 
 @dataclass(frozen=True)

@@ -17,20 +17,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.domain.jobs import refund_job
-from ordino.domain.orders import EVERY_ORDER, OrderScope
-from ordino.domain.payment_ledger import refund_parts
-from ordino.domain.payments import (
-    OperationKind,
-    Outcome,
-    Payment,
-    PaymentMethod,
-    PaymentOperation,
-)
 from ordino.kernel.domain.errors import InvalidInput, OverRefund
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.jobs import refund_job
 from ordino.kernel.domain.money import BadAmount, parse_amount, quantize
+from ordino.orders.domain.commands import PaymentMethod
+from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
+from ordino.payments.domain.ledger import refund_parts
+from ordino.payments.domain.payments import OperationKind, Outcome, Payment, PaymentOperation
 from ordino.services.answers import Answer, remember, replay
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries

@@ -16,17 +16,15 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from ordino.domain.backorders import WaitingLine, expected_dates
-from ordino.domain.jobs import advance_job
-from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.domain.promising import CartLine, Method, PromiseDestination
-from ordino.domain.sourcing import SourcingPlan
-from ordino.engines.availability import sourcing_stock
-from ordino.engines.sourcing import SourcingRequest, plan_of, record_of
-from ordino.engines.sourcing_rules import Decision, Outcome, SourcingSite
 from ordino.inventory.domain.positions import Floor
+from ordino.inventory.engine.availability import sourcing_stock
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.errors import NotFound
+from ordino.kernel.domain.jobs import advance_job
+from ordino.network.domain.locations import PromiseDestination
+from ordino.orders.domain.backorders import WaitingLine, expected_dates
+from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.promising.domain.promises import CartLine, Method
 from ordino.services.availability import resolve_view
 from ordino.services.orders import Capture, existing_order
 from ordino.services.promising import PromiseQuery, keeping, promise_with_floors
@@ -44,6 +42,9 @@ from ordino.services.sourcing import (
 )
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
+from ordino.sourcing.domain.plans import SourcingPlan
+from ordino.sourcing.engine.choice import SourcingRequest, plan_of, record_of
+from ordino.sourcing.engine.rules import Decision, Outcome, SourcingSite
 
 REJECTION_REASONS = ("not-found", "damaged", "no-capacity", "other")
 
@@ -99,7 +100,7 @@ def fill_backorders(uow: UnitOfWork, capture: Capture, now: datetime, page: int 
 
 def expect_backorders(uow: UnitOfWork, now: datetime, page: int = 100) -> int:
     """Date every backordered line by the supply on its way to locations that ship
-    (`ordino.domain.backorders.expected_dates`); the orders whose dates changed
+    (`ordino.orders.domain.backorders.expected_dates`); the orders whose dates changed
     record it (their customers are told). How many changed."""
     queue = _queue(uow, page)
     waiting: list[WaitingLine] = []

@@ -3,7 +3,7 @@ than their retention go from the outbox, except those of an order not finished y
 (`Order.finished`: a shipped order is, delivered or not); webhook deliveries
 accepted longer ago than theirs go from the delivery log. Nothing not yet sent
 goes: an unpublished event, a delivery still waiting. (The broker's stream ages
-its copies out by itself: `ordino.broker.nats`.)
+its copies out by itself: `ordino.events.adapters.nats`.)
 
 Pruned a batch per unit of work, so no transaction holds many rows for long, found
 by index (a pass over nothing to prune reads nothing). Each server process and

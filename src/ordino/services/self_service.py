@@ -17,23 +17,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.order_commands import OrderQuery
-from ordino.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.domain.rollup import OrderStatus
-from ordino.domain.self_service import (
-    CUSTOMER,
-    POLICY_NAME,
-    CancelUntil,
-    SelfServicePolicy,
-    delivered_to_address,
-    policy_document,
-    refuse_cancel,
-    released,
-)
-from ordino.domain.throttling import lookup_subjects
+from ordino.access.domain.throttling import lookup_subjects
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
+from ordino.orders.domain.commands import OrderQuery
+from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.orders.domain.status import OrderStatus
 from ordino.services import throttling
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.customer_view import customer_view
@@ -43,6 +33,16 @@ from ordino.services.orders import Capture, cancel_order, existing_order
 from ordino.services.picture import StockPicture
 from ordino.services.promising import Promising
 from ordino.services.unit_of_work import UnitOfWork
+from ordino.servicing.domain.self_service import (
+    CUSTOMER,
+    POLICY_NAME,
+    CancelUntil,
+    SelfServicePolicy,
+    delivered_to_address,
+    policy_document,
+    refuse_cancel,
+    released,
+)
 
 AS_CUSTOMER = OrderScope(actor=CUSTOMER, customer=True)
 
@@ -77,7 +77,7 @@ def find_order(
     """The order of that number (the channel's, as the customer saw it) and e-mail
     (any case), with a link to it: `{token, order}`. NotFound when either is wrong.
     Guessing is limited per order number, per e-mail and per client `address`
-    (`ordino.domain.throttling`): TooManyAttempts, even for the right pair."""
+    (`ordino.access.domain.throttling`): TooManyAttempts, even for the right pair."""
     subjects = lookup_subjects(number, email, address)
     throttling.attempt(subjects, uow, now, "find this order")
     query = OrderQuery(customer_email=email.strip().lower(), external_id=number.strip())

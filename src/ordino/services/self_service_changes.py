@@ -17,12 +17,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from ordino.domain import self_service as policy
-from ordino.domain.jobs import advance_job
-from ordino.domain.order_commands import LineRequest, PlaceOrder
-from ordino.domain.orders import Order, OrderScope
-from ordino.domain.promising import CartLine, Method, OrderPromise, PromiseChoice
-from ordino.domain.sourcing import SourcingPlan
 from ordino.kernel.domain.errors import (
     InsufficientStock,
     InvalidInput,
@@ -30,13 +24,19 @@ from ordino.kernel.domain.errors import (
     PromiseUnavailable,
 )
 from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain.jobs import advance_job
 from ordino.network.domain.locations import Address
+from ordino.orders.domain.commands import LineRequest, PlaceOrder
+from ordino.orders.domain.orders import Order, OrderScope
+from ordino.promising.domain.promises import CartLine, Method, OrderPromise, PromiseChoice
 from ordino.services.customer_view import store_document
 from ordino.services.orders import Capture, Sourced, existing_order, plan_order
 from ordino.services.promising import PromiseQuery, make_promise
 from ordino.services.retry import with_retries
 from ordino.services.self_service import AS_CUSTOMER, SelfService, order_for, policy_of
 from ordino.services.unit_of_work import UnitOfWork
+from ordino.servicing.domain import self_service as policy
+from ordino.sourcing.domain.plans import SourcingPlan
 
 CUSTOMER_CHANGE = "customer"  # why the order was sourced again (its sourcing record)
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.orders import EVERY_ORDER, OrderScope
 from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
 from ordino.services import timeline
 from ordino.services.deliveries import delivery_answer
 from ordino.services.orders import existing_order, with_payment

@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from ordino.domain.jobs import FILL_BACKORDERS, Job
-from ordino.engines.availability import sku_availability
 from ordino.inventory.domain.signals import SignalState, decide, lowered, needs_count
 from ordino.inventory.domain.views import DEFAULT_VIEW, DEFAULT_VIEW_NAME, AvailabilityView
+from ordino.inventory.engine.availability import sku_availability
 from ordino.kernel.domain.changes import Recorded
 from ordino.kernel.domain.events import Event
 from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.jobs import FILL_BACKORDERS, Job
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 

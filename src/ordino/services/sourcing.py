@@ -12,21 +12,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.domain.orders import EVERY_ORDER, OrderScope
-from ordino.domain.profiles import DEFAULT_PROFILE, SourcingProfile, applying
-from ordino.domain.promising import PromiseDestination, PromiseOption
-from ordino.domain.sourcing import SourcingPlan, SourcingRecord
-from ordino.engines.optimiser import Candidate, SourcingLine
-from ordino.engines.reach import Delivery
-from ordino.engines.sourcing import SourcingRequest
-from ordino.engines.sourcing_rules import SourcingSite
 from ordino.inventory.domain.positions import StockAtLocation
 from ordino.kernel.domain.errors import NotFound
 from ordino.network.domain.carriers import Lane
 from ordino.network.domain.costs import distance_card
-from ordino.network.domain.locations import Location
+from ordino.network.domain.locations import Location, PromiseDestination
+from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
+from ordino.promising.domain.promises import PromiseOption
+from ordino.promising.engine.reach import Delivery
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
+from ordino.sourcing.domain.plans import SourcingPlan, SourcingRecord
+from ordino.sourcing.domain.profiles import DEFAULT_PROFILE, SourcingProfile, applying
+from ordino.sourcing.engine.choice import SourcingRequest
+from ordino.sourcing.engine.optimiser import Candidate, SourcingLine
+from ordino.sourcing.engine.rules import SourcingSite
 
 CAPTURE, REROUTE, SUPPLY = "capture", "reroute", "supply"  # why an order was sourced
 

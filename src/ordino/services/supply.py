@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.jobs import FILL_BACKORDERS, Job, expect_job
 from ordino.inventory.domain.feeds import (
     Adjustment,
     FeedPlan,
@@ -36,6 +35,7 @@ from ordino.kernel.domain.errors import (
     NotFound,
 )
 from ordino.kernel.domain.idempotency import IdempotencyKey
+from ordino.kernel.domain.jobs import FILL_BACKORDERS, Job, expect_job
 from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.inventory import CLOCK_SKEW, write_plan
 from ordino.services.retry import with_retries

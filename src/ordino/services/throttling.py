@@ -1,4 +1,4 @@
-"""Guessing limited (`ordino.domain.throttling`): an attempt is counted, in its own
+"""Guessing limited (`ordino.access.domain.throttling`): an attempt is counted, in its own
 transaction, before it is tried (so a failure that rolls back still counts, and
 every process sees it); one that succeeds is taken back."""
 
@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from ordino.domain.throttling import WINDOW, Subject
+from ordino.access.domain.throttling import WINDOW, Subject
 from ordino.kernel.domain.errors import TooManyAttempts
 from ordino.services.unit_of_work import UnitOfWork
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ordino.domain.access import ENVIRONMENT
-from ordino.domain.orders import EVERY_ORDER, OrderScope
+from ordino.access.domain.roles import ENVIRONMENT
 from ordino.kernel.domain.events import Event
+from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
 from ordino.services.orders import existing_order
 from ordino.services.unit_of_work import UnitOfWork
 

@@ -1,5 +1,5 @@
 """Service levels, kept by timers: jobs queued for when each is due, which check it
-was met and act when it was not (`ordino.domain.breaches`).
+was met and act when it was not (`ordino.orchestration.domain.breaches`).
 
   accept     a location accepts a fulfillment order within the type's
              `accept_minutes` of its release: else flagged, and with
@@ -22,16 +22,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ordino.domain import fulfilling
-from ordino.domain.advancing import hold_document
-from ordino.domain.breaches import Action, Breach, Timer, breach_document
-from ordino.domain.fulfilling import StockChange
-from ordino.domain.fulfillment import Fulfillment, FulfillmentStatus
-from ordino.domain.jobs import settle_job, timer_job
-from ordino.domain.orders import EVERY_ORDER, Order
-from ordino.domain.pipelines import OrderType
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.jobs import settle_job, timer_job
+from ordino.orchestration.domain.breaches import Action, Breach, Timer, breach_document
+from ordino.orders.domain import release as fulfilling
+from ordino.orders.domain.advancing import hold_document
+from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus
+from ordino.orders.domain.orders import EVERY_ORDER, Order
+from ordino.orders.domain.pipelines import OrderType
+from ordino.orders.domain.release import StockChange
 from ordino.services import fulfillment
 from ordino.services.order_types import order_type_named
 from ordino.services.orders import Capture

@@ -1,7 +1,7 @@
 """Transit-time models on disk: saved by `ordino promise train`, loaded by the server.
 
 The server reads the model named by the setting ORDINO_TRANSIT_MODEL with
-`load_model(path)`; a model is a JSON document (`ordino.engines.transit_format`),
+`load_model(path)`; a model is a JSON document (`ordino.promising.engine.transit_format`),
 written whole or not at all so a server never reads half a file.
 """
 
@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from ordino.domain.history import Place, Shipment
-from ordino.engines.transit import Leg, TransitModel, TransitQuery
-from ordino.engines.transit_boosting import Objective
-from ordino.engines.transit_format import UnreadableModel, from_json, to_json
 from ordino.network.domain.carriers import CarrierService, Lane
+from ordino.promising.domain.history import Place, Shipment
+from ordino.promising.engine.transit import Leg, TransitModel, TransitQuery
+from ordino.promising.engine.transit_boosting import Objective
+from ordino.promising.engine.transit_format import UnreadableModel, from_json, to_json
 
 __all__ = [
     "LearnedTransit",

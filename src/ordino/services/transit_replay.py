@@ -17,10 +17,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 from statistics import fmean
 
-from ordino.domain.history import Shipment, slack_days
-from ordino.engines.transit import Leg, TransitModel, TransitSettings, train
-from ordino.engines.transit_features import ordered
-from ordino.engines.transit_recent import day_of
+from ordino.promising.domain.history import Shipment, slack_days
+from ordino.promising.engine.transit import Leg, TransitModel, TransitSettings, train
+from ordino.promising.engine.transit_features import ordered
+from ordino.promising.engine.transit_recent import day_of
 
 Progress = Callable[[int, int], object]  # (orders promised so far, orders in the window)
 

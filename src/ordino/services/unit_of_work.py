@@ -13,22 +13,9 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
-from ordino.domain.access import ApiKey
-from ordino.domain.analytics import PlacedOrder
-from ordino.domain.backorders import WaitingLine
-from ordino.domain.breaches import Breach
-from ordino.domain.erasure import Erasure, Export, PersonalData
-from ordino.domain.holds import Hold, HoldRule
-from ordino.domain.jobs import DeadJob, Job
-from ordino.domain.order_commands import OrderQuery
-from ordino.domain.orders import Order
-from ordino.domain.payments import Payment, PaymentOperation
-from ordino.domain.pipelines import OrderType
-from ordino.domain.profiles import SourcingProfile
-from ordino.domain.promising import DeliveryRecord, PromisePerformance
-from ordino.domain.self_service import SelfServicePolicy
-from ordino.domain.sourcing import SourcingRecord
-from ordino.domain.webhooks import Delivery, Subscription
+from ordino.access.domain.roles import ApiKey
+from ordino.analytics.domain.kpis import PlacedOrder
+from ordino.events.domain.webhooks import Delivery, Subscription
 from ordino.inventory.domain.feeds import FeedPlan, Key
 from ordino.inventory.domain.positions import Discrepancy, Floor, Position, Reservation
 from ordino.inventory.domain.signals import SignalState
@@ -39,12 +26,25 @@ from ordino.kernel.domain.configuration import ConfigurationChange, Configuratio
 from ordino.kernel.domain.events import Event
 from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.kernel.domain.idempotency import StoredAnswer
+from ordino.kernel.domain.jobs import DeadJob, Job
 from ordino.network.domain.carriers import CarrierService
 from ordino.network.domain.channels import Channel
 from ordino.network.domain.costs import LocationCosts, RateCard
 from ordino.network.domain.locations import Location, LocationQuery
 from ordino.network.domain.operations import CapacityTaken
 from ordino.network.domain.products import Product, ProductQuery
+from ordino.orchestration.domain.breaches import Breach
+from ordino.orders.domain.backorders import WaitingLine
+from ordino.orders.domain.commands import OrderQuery
+from ordino.orders.domain.holds import Hold, HoldRule
+from ordino.orders.domain.orders import Order
+from ordino.orders.domain.pipelines import OrderType
+from ordino.payments.domain.payments import Payment, PaymentOperation
+from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
+from ordino.promising.domain.promises import DeliveryRecord, PromisePerformance
+from ordino.servicing.domain.self_service import SelfServicePolicy
+from ordino.sourcing.domain.plans import SourcingRecord
+from ordino.sourcing.domain.profiles import SourcingProfile
 
 T = TypeVar("T")
 
@@ -299,7 +299,7 @@ class ConfigurationChanges(Protocol):
 
 
 class Erasures(Protocol):
-    """Where an erasure reaches beyond the orders' rows (`ordino.store.erasure`);
+    """Where an erasure reaches beyond the orders' rows (`ordino.privacy.store.erasure`);
     each rewrite answers how many records it rewrote."""
 
     def hold_the_relay(self) -> None: ...

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordino.domain.advancing import hold_document, next_step
-from ordino.domain.fulfillment import fulfillment_document
-from ordino.domain.orders import Order
-from ordino.domain.promising import OrderPromise
-from ordino.domain.rollup import LineCounts
-from ordino.engines.availability import Nearby, SkuAvailability, SkuSummary
 from ordino.inventory.domain.positions import Position
 from ordino.inventory.domain.supply import SupplyOrder
 from ordino.inventory.domain.views import AvailabilityView, view_document
+from ordino.inventory.engine.availability import Nearby, SkuAvailability, SkuSummary
 from ordino.network.domain.locations import ship_to_document
 from ordino.network.domain.products import Product
+from ordino.orders.domain.advancing import hold_document, next_step
+from ordino.orders.domain.fulfillment import fulfillment_document
+from ordino.orders.domain.orders import Order
+from ordino.orders.domain.status import LineCounts
+from ordino.promising.domain.promises import OrderPromise
 
 
 def order_view(order: Order) -> dict[str, Any]:

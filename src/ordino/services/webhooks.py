@@ -8,8 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from ordino.domain.jobs import DELIVER_WEBHOOKS, Job
-from ordino.domain.webhooks import (
+from ordino.events.domain.webhooks import (
     EVERY_TYPE,
     SIGNATURE_HEADER,
     Delivery,
@@ -21,6 +20,7 @@ from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
 from ordino.kernel.domain.events import EVENT_TYPES, Event
 from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.jobs import DELIVER_WEBHOOKS, Job
 from ordino.kernel.domain.sealing import Sealer, Unreadable
 from ordino.services import configuration
 from ordino.services.configuration import ORDINO, Changed

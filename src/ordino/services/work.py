@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.domain.jobs import (
+from ordino.kernel.domain.jobs import (
     ADVANCE_ORDER,
     CAPTURE_PAYMENT,
     DELIVER_WEBHOOKS,
@@ -19,7 +19,7 @@ from ordino.domain.jobs import (
     TIMER_DUE,
     settle_job,
 )
-from ordino.domain.payments import PaymentGateway
+from ordino.payments.domain.payments import PaymentGateway
 from ordino.services import payments, timers
 from ordino.services.orders import Capture
 from ordino.services.pipelines import advance_order

@@ -1,4 +1,4 @@
-"""The worker: claims due jobs (ordino.domain.jobs), runs each by its kind's handler,
+"""The worker: claims due jobs (ordino.kernel.domain.jobs), runs each by its kind's handler,
 and records how it went, each step a unit of work of its own.
 
 A handler gets the job's payload and the time, and does its work in its own units
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ordino.domain.jobs import Backoff, Job
+from ordino.kernel.domain.jobs import Backoff, Job
 from ordino.services.repeats import Repeats
 from ordino.services.unit_of_work import UnitOfWork
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, case, func, or_, select
 
 from ordino.inventory.domain.positions import Discrepancy, Position
-from ordino.store.inventory import position_of
+from ordino.inventory.store.positions import position_of
 from ordino.store.tables import (
     inventory_movements,
     locations,

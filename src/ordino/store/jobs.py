@@ -1,4 +1,4 @@
-"""The job queue (ordino.domain.jobs) in a table.
+"""The job queue (ordino.kernel.domain.jobs) in a table.
 
 A claim takes the due jobs (queued and their time come, or running with the lease
 run out: their worker died) and leases them to one worker in one statement; on
@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ordino.domain.jobs import DeadJob, Job, JobStatus
+from ordino.kernel.domain.jobs import DeadJob, Job, JobStatus
 from ordino.store.dialect import is_postgresql
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import jobs

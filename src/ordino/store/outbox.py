@@ -8,43 +8,17 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, exists, func, or_, select, update
 
-from ordino.domain.fulfillment import FulfillmentStatus
-from ordino.domain.promising import Method
 from ordino.kernel.domain.events import Event
+from ordino.orders.domain.fulfillment import FulfillmentStatus
+from ordino.promising.domain.promises import Method
 from ordino.store.dialect import is_postgresql
-from ordino.store.pending import PendingWrites
 from ordino.store.tables import allocations, fulfillments, order_lines, outbox
 
 _AWAITS_COLLECTION = (str(FulfillmentStatus.SHIPPED), str(FulfillmentStatus.READY))
 
 
-def rows(events: Sequence[Event]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": e.id,
-            "type": e.type,
-            "occurred_at": e.occurred_at,
-            "subject": e.subject,
-            "data": e.data,
-            "published_at": None,
-        }
-        for e in events
-    ]
-
-
-class SqlEvents:
-    """Events not tied to an aggregate's save: written at commit with everything else."""
-
-    def __init__(self, pending: PendingWrites) -> None:
-        self.pending = pending
-
-    def add(self, events: Sequence[Event]) -> None:
-        if events:
-            self.pending.insert(outbox, rows(events))
-
-
 # One relay at a time (PostgreSQL; SQLite has one writer anyway), so events leave in
-# the order they were written. An erasure takes the same lock (`ordino.store.erasure`).
+# the order they were written. An erasure takes the same lock (`ordino.privacy.store.erasure`).
 RELAY_LOCK = 0x6F7264696E6F + 1
 _ONE_RELAY = select(func.pg_try_advisory_xact_lock(RELAY_LOCK))
 # One process prunes at a time (`ordino.services.retention`).

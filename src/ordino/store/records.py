@@ -10,7 +10,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, sele
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from ordino.domain.access import ENVIRONMENT, ApiKey, Role
+from ordino.access.domain.roles import ENVIRONMENT, ApiKey, Role
 from ordino.kernel.domain.changes import ChangeLog
 from ordino.kernel.domain.errors import AlreadyExists
 from ordino.kernel.domain.idempotency import StoredAnswer

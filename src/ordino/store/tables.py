@@ -287,7 +287,7 @@ rate_cards = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# Sourcing profiles (ordino.domain.profiles): the current document of each, and
+# Sourcing profiles (ordino.sourcing.domain.profiles): the current document of each, and
 # every version it ever had (an order names the version that sourced it).
 sourcing_profiles = Table(
     "sourcing_profiles",
@@ -417,7 +417,7 @@ order_lines = Table(
     Column("quantity", Integer, nullable=False),
     Column("unit_price_minor", BigInteger, nullable=False),
     Column("status", String(32), nullable=False),
-    # The line's counters, as the order derived them (`ordino.domain.rollup`), kept
+    # The line's counters, as the order derived them (`ordino.orders.domain.status`), kept
     # for reports and for finding what waits.
     Column("cancelled", Integer, nullable=False, server_default="0"),
     Column("released", Integer, nullable=False, server_default="0"),
@@ -426,7 +426,7 @@ order_lines = Table(
     Column("picked_up", Integer, nullable=False, server_default="0"),
     Column("returned", Integer, nullable=False, server_default="0"),
     Column("backordered", Integer, nullable=False, server_default="0"),
-    # When the backordered units are expected (`ordino.domain.backorders`).
+    # When the backordered units are expected (`ordino.orders.domain.backorders`).
     Column("expected_on", Date),
     # Backordered lines are found by their count when supply arrives.
     Index("ix_order_lines_backordered_order_id", "backordered", "order_id"),
@@ -449,7 +449,7 @@ holds = Table(
     Index("ix_holds_status_order_id", "status", "order_id"),  # the orders on hold
 )
 
-hold_rules = Table(  # `ordino.domain.holds.hold_rule_document`
+hold_rules = Table(  # `ordino.orders.domain.holds.hold_rule_document`
     "hold_rules",
     metadata,
     Column("name", String(64), primary_key=True),
@@ -467,7 +467,7 @@ channels = Table(  # `ordino.network.domain.channels.channel_document`: the chan
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-self_service_policies = Table(  # `ordino.domain.self_service.policy_document`
+self_service_policies = Table(  # `ordino.servicing.domain.self_service.policy_document`
     "self_service_policies",
     metadata,
     Column("name", String(32), primary_key=True),  # one: "default"
@@ -476,7 +476,7 @@ self_service_policies = Table(  # `ordino.domain.self_service.policy_document`
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-order_types = Table(  # `ordino.domain.pipelines.order_type_document`
+order_types = Table(  # `ordino.orders.domain.pipelines.order_type_document`
     "order_types",
     metadata,
     Column("name", String(32), primary_key=True),
@@ -502,7 +502,7 @@ configuration_changes = Table(
     sqlite_autoincrement=True,
 )
 
-# Each erasure of a customer's personal data (`ordino.domain.erasure`): who asked,
+# Each erasure of a customer's personal data (`ordino.privacy.domain.erasure`): who asked,
 # when, the orders erased and how many records of each kind were rewritten. It
 # holds no personal data itself.
 erasures = Table(
@@ -516,7 +516,7 @@ erasures = Table(
     Index("ix_erasures_erased_at", "erased_at"),
 )
 
-# Each export of a customer's data (`ordino.domain.erasure.Export`): who asked, when,
+# Each export of a customer's data (`ordino.privacy.domain.erasure.Export`): who asked, when,
 # the orders exported. No personal data.
 customer_exports = Table(
     "customer_exports",
@@ -527,7 +527,7 @@ customer_exports = Table(
     Column("orders", Document, nullable=False),
 )
 
-# An order's payment (`ordino.domain.payments.Payment`), and each call to the gateway
+# An order's payment (`ordino.payments.domain.payments.Payment`), and each call to the gateway
 # for it, written before the call and completed with its answer.
 payments = Table(
     "payments",
@@ -793,7 +793,7 @@ console_sessions = Table(
     Index("ix_console_sessions_ended_at", "ended_at"),
 )
 
-# Attempts at guessing (ordino.domain.throttling): per subject (an account, an order
+# Attempts at guessing (ordino.access.domain.throttling): per subject (an account, an order
 # number, a client address), the attempts counted in its window and when it began.
 attempts = Table(
     "attempts",
@@ -815,7 +815,7 @@ server_keys = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
-# Work for the worker (ordino.domain.jobs): claimed with a lease, retried with
+# Work for the worker (ordino.kernel.domain.jobs): claimed with a lease, retried with
 # backoff, dead when out of attempts. Done jobs are deleted; dead ones kept.
 jobs = Table(
     "jobs",
@@ -846,7 +846,7 @@ jobs = Table(
     ),
 )
 
-# Webhook subscriptions (ordino.domain.webhooks), and each event's delivery to each,
+# Webhook subscriptions (ordino.events.domain.webhooks), and each event's delivery to each,
 # kept as the delivery log.
 webhook_subscriptions = Table(
     "webhook_subscriptions",
@@ -889,7 +889,7 @@ webhook_deliveries = Table(
     ),
 )
 
-# The sandbox payment gateway's own ledger (ordino.gateways.sandbox), as a card
+# The sandbox payment gateway's own ledger (ordino.payments.adapters.sandbox), as a card
 # gateway keeps it: its authorisations, and the answer to every operation under its
 # idempotency key. Never a whole card number: its last four digits at most.
 sandbox_authorisations = Table(

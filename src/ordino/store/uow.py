@@ -12,36 +12,38 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
-from ordino.domain.holds import hold_rule_document, hold_rule_from_document
-from ordino.domain.pipelines import order_type_document, order_type_from_document
-from ordino.domain.self_service import POLICY_NAME, policy_document, policy_from_document
+from ordino.access.store.attempts import SqlAttempts
+from ordino.analytics.store.facts import SqlAnalytics
+from ordino.events.store.webhooks import SqlWebhooks
+from ordino.inventory.store.movements import SqlMovements
+from ordino.inventory.store.positions import SqlInventory
+from ordino.inventory.store.signals import SqlSignals
+from ordino.inventory.store.supply import SqlSupply
+from ordino.inventory.store.views import SqlViews
 from ordino.kernel.domain.changes import Change
 from ordino.network.domain.carriers import service_document, service_from_document
 from ordino.network.domain.channels import channel_document, channel_from_document
 from ordino.network.domain.costs import rate_card_document, rate_card_from_document
-from ordino.store.analytics import SqlAnalytics
-from ordino.store.attempts import SqlAttempts
+from ordino.network.store.catalogue import SqlCatalog, SqlNetwork
+from ordino.network.store.geo import SqlGeo
+from ordino.network.store.operations import SqlCapacity, SqlLocationCosts, SqlOperations
+from ordino.orchestration.store.breaches import SqlBreaches
+from ordino.orders.domain.holds import hold_rule_document, hold_rule_from_document
+from ordino.orders.domain.pipelines import order_type_document, order_type_from_document
+from ordino.orders.store.orders import SqlOrders
+from ordino.payments.store.payments import SqlPayments
+from ordino.privacy.store.erasure import SqlErasures
+from ordino.promising.store.deliveries import SqlDeliveries
+from ordino.servicing.domain.self_service import POLICY_NAME, policy_document, policy_from_document
+from ordino.sourcing.store.decisions import SqlSourcingDecisions
+from ordino.sourcing.store.profiles import SqlProfiles
 from ordino.store.audit import SqlAudit
-from ordino.store.breaches import SqlBreaches
-from ordino.store.catalog import SqlCatalog, SqlNetwork
 from ordino.store.configuration import SqlConfigurationChanges
 from ordino.store.documents import SqlNamedDocuments
-from ordino.store.erasure import SqlErasures
-from ordino.store.geo import SqlGeo
-from ordino.store.inventory import SqlInventory
 from ordino.store.jobs import SqlJobs
-from ordino.store.movements import SqlMovements
-from ordino.store.orders import SqlOrders
-from ordino.store.outbox import SqlEvents, SqlOutbox
-from ordino.store.payments import SqlPayments
+from ordino.store.outbox import SqlOutbox
+from ordino.store.outbox_rows import SqlEvents
 from ordino.store.pending import PendingWrites
-from ordino.store.profiles import SqlProfiles
-from ordino.store.promising import (
-    SqlCapacity,
-    SqlDeliveries,
-    SqlLocationCosts,
-    SqlOperations,
-)
 from ordino.store.records import (
     SqlApiKeys,
     SqlIdempotency,
@@ -49,9 +51,6 @@ from ordino.store.records import (
     SqlSessions,
     SqlUsers,
 )
-from ordino.store.signals import SqlSignals
-from ordino.store.sourcing import SqlSourcingDecisions
-from ordino.store.supply import SqlSupply
 from ordino.store.tables import (
     carrier_services,
     channels,
@@ -60,8 +59,6 @@ from ordino.store.tables import (
     rate_cards,
     self_service_policies,
 )
-from ordino.store.views import SqlViews
-from ordino.store.webhooks import SqlWebhooks
 
 
 class SqlUnitOfWork:

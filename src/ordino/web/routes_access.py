@@ -9,7 +9,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ordino.domain.access import Permission
+from ordino.access.domain.roles import Permission
 from ordino.kernel.domain.errors import NotFound
 from ordino.services import access, sessions, users
 from ordino.web.rendering import render

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ordino.domain.access import Permission
+from ordino.access.domain.roles import Permission
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.services import configuration
 from ordino.web.rendering import render

@@ -11,8 +11,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ordino.domain.access import Permission
-from ordino.domain.analytics import Figures
+from ordino.access.domain.roles import Permission
+from ordino.analytics.domain.kpis import Figures
 from ordino.kernel.domain.errors import InvalidInput, OrdinoError
 from ordino.services.analytics import KpiQuery, KpiReport, kpis, kpis_csv
 from ordino.web import charts

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ordino.domain.access import Permission
+from ordino.access.domain.roles import Permission
 from ordino.kernel.domain.errors import OrdinoError
 from ordino.services import timeline, timers, webhooks, worker
 from ordino.web.rendering import render

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ordino.domain.access import Permission
+from ordino.access.domain.roles import Permission
 from ordino.inventory.domain.supply import SupplyQuery
 from ordino.kernel.domain.errors import InvalidInput, OrdinoError
 from ordino.network.domain.products import ProductQuery

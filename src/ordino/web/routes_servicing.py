@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ordino.domain.access import Permission
+from ordino.access.domain.roles import Permission
 from ordino.kernel.domain.errors import OrdinoError
 from ordino.services import rerouting, self_service_changes, servicing
 from ordino.web import forms

@@ -14,10 +14,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ordino.domain.access import Permission
-from ordino.domain.fulfillment import FulfillmentStatus, Shipment
+from ordino.access.domain.roles import Permission
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
+from ordino.orders.domain.fulfillment import FulfillmentStatus, Shipment
 from ordino.services import fulfillment, network, timers
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.web.rendering import render

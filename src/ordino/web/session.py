@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from ordino.domain.access import ApiKey, Permission, Role, allows
-from ordino.domain.orders import OrderScope
+from ordino.access.domain.roles import ApiKey, Permission, Role, allows
+from ordino.orders.domain.orders import OrderScope, scope_of
 from ordino.services import sessions
 
 SESSION_HOURS = 8  # a working day
@@ -44,7 +44,7 @@ class Principal:
     @property
     def orders(self) -> OrderScope:
         """The orders they may see, and their name on what they change."""
-        return replace(self.access.orders, actor=self.actor)
+        return replace(scope_of(self.access), actor=self.actor)
 
     def may(self, permission: Permission) -> bool:
         return allows(self.role, permission)

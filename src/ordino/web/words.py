@@ -135,14 +135,14 @@ def shopper_parcel(status: str) -> str:
 
 
 # A sourcing decision: why it was made, and how it came out (codes of
-# ordino.services.sourcing and ordino.engines.sourcing_rules.Outcome).
+# ordino.services.sourcing and ordino.sourcing.engine.rules.Outcome).
 REASONS = {"capture": N_("capture"), "reroute": N_("reroute"), "supply": N_("supply")}
 OUTCOMES = {
     "sourced": N_("sourced"),
     "backordered": N_("backordered"),
     "refused": N_("refused"),
 }
-# Ordino's own profile and strategies (ordino.domain.profiles.DEFAULT_PROFILE); the
+# Ordino's own profile and strategies (ordino.sourcing.domain.profiles.DEFAULT_PROFILE); the
 # names of the profiles people write are theirs, shown as they wrote them.
 BUILT_IN_NAMES = {
     "built-in": N_("built-in"),

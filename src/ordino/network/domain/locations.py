@@ -88,3 +88,10 @@ def location_document(location: Location) -> dict[str, Any]:
         "pickup": location.pickup,
         "returns": location.returns,
     }
+
+
+@dataclass(frozen=True)
+class PromiseDestination:
+    country: str
+    point: Point | None
+    postal_code: str | None = None

@@ -1,0 +1,1 @@
+"""The pure model of access: plain Python, no I/O, no framework."""

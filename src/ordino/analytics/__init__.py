@@ -1,0 +1,1 @@
+"""Analytics: the dashboard's figures (KPIs) per day and over a range."""

@@ -1,0 +1,1 @@
+"""The pure model of analytics: plain Python, no I/O, no framework."""

@@ -1,0 +1,191 @@
+"""The dashboard's figures (KPIs) per day and over a range, from facts read narrowly.
+
+Each fact counts on the UTC date of its own event: an order (its value, cost, split,
+cancellation) on the day it was placed, a delivery on the day it was delivered, a
+store's rejection on the day it rejected. Invariants: a rate is a share of a count
+kept beside it, and None where that count is 0; the range's figures are the days'
+figures added (never means of means); money adds in minor units per currency.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from ordino.kernel.domain.money import from_minor, minor_digits
+from ordino.promising.domain.promises import DeliveryRecord
+
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    """An order as the figures of the day it was placed count it."""
+
+    placed_at: datetime
+    currency: str
+    total_minor: int
+    cancelled: bool  # every unit cancelled
+    units_cancelled: int
+    locations: int  # of its fulfillment orders neither rejected nor cancelled
+    cost_minor: int | None  # the promise's cost, in `cost_currency`; None: no promise
+    cost_currency: str | None = None
+
+
+@dataclass
+class Tally:
+    """What a day (or the range) counted; `figures` turns it into rates and money."""
+
+    orders: int = 0
+    revenue_minor: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    deliveries: int = 0
+    on_time: int = 0
+    slack_days: int = 0  # the deliveries' slack added
+    orders_fulfilled: int = 0  # with a fulfillment order at some location
+    orders_split: int = 0  # with fulfillment orders at more than one location
+    cost_minor: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    orders_costed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    orders_cancelled: int = 0
+    units_cancelled: int = 0
+    store_rejections: int = 0
+
+    def add_order(self, order: PlacedOrder) -> None:
+        self.orders += 1
+        self.revenue_minor[order.currency] += order.total_minor
+        self.orders_fulfilled += order.locations > 0
+        self.orders_split += order.locations > 1
+        if order.cost_minor is not None and order.cost_currency is not None:
+            self.cost_minor[order.cost_currency] += order.cost_minor
+            self.orders_costed[order.cost_currency] += 1
+        self.orders_cancelled += order.cancelled
+        self.units_cancelled += order.units_cancelled
+
+    def add_delivery(self, record: DeliveryRecord) -> None:
+        self.deliveries += 1
+        self.on_time += record.on_time
+        self.slack_days += record.slack_days
+
+    def add(self, other: Tally) -> None:
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for mine, theirs in (
+            (self.revenue_minor, other.revenue_minor),
+            (self.cost_minor, other.cost_minor),
+            (self.orders_costed, other.orders_costed),
+        ):
+            for currency, value in theirs.items():
+                mine[currency] += value
+
+
+_COUNTS = (
+    "orders",
+    "deliveries",
+    "on_time",
+    "slack_days",
+    "orders_fulfilled",
+    "orders_split",
+    "orders_cancelled",
+    "units_cancelled",
+    "store_rejections",
+)
+
+
+@dataclass(frozen=True)
+class CostPerOrder:
+    """Fulfilment cost in one currency: over the orders that recorded one."""
+
+    orders: int
+    total: Decimal
+    per_order: Decimal
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of one day, or of the range (`day` None)."""
+
+    day: date | None
+    orders: int
+    revenue: dict[str, Decimal]  # per currency
+    deliveries: int
+    on_time: int
+    on_time_rate: float | None
+    mean_slack_days: float | None
+    orders_fulfilled: int
+    orders_split: int
+    split_rate: float | None
+    fulfilment_cost: dict[str, CostPerOrder]  # per currency
+    orders_cancelled: int
+    units_cancelled: int
+    store_rejections: int
+
+
+def figures(tally: Tally, day: date | None) -> Figures:
+    return Figures(
+        day=day,
+        orders=tally.orders,
+        revenue={c: from_minor(m, c) for c, m in sorted(tally.revenue_minor.items())},
+        deliveries=tally.deliveries,
+        on_time=tally.on_time,
+        on_time_rate=_share(tally.on_time, tally.deliveries),
+        mean_slack_days=_share(tally.slack_days, tally.deliveries),
+        orders_fulfilled=tally.orders_fulfilled,
+        orders_split=tally.orders_split,
+        split_rate=_share(tally.orders_split, tally.orders_fulfilled),
+        fulfilment_cost={
+            c: _cost(c, tally.cost_minor[c], n) for c, n in sorted(tally.orders_costed.items())
+        },
+        orders_cancelled=tally.orders_cancelled,
+        units_cancelled=tally.units_cancelled,
+        store_rejections=tally.store_rejections,
+    )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _cost(currency: str, total_minor: int, orders: int) -> CostPerOrder:
+    """The mean rounded half-even to the currency's minor unit."""
+    total = from_minor(total_minor, currency)
+    step = Decimal(1).scaleb(-minor_digits(currency))
+    per_order = (total / orders).quantize(step, rounding=ROUND_HALF_EVEN)
+    return CostPerOrder(orders, total, per_order)
+
+
+def days_of(start: date, end: date) -> list[date]:
+    """Every day from `start` to before `end`."""
+    return [start + timedelta(days=n) for n in range((end - start).days)]
+
+
+def utc_day(at: datetime) -> date:
+    return at.astimezone(UTC).date()
+
+
+def tally_days(
+    days: Sequence[date],
+    orders: Iterable[PlacedOrder],
+    deliveries: Iterable[DeliveryRecord],
+    rejections: Iterable[datetime],
+) -> dict[date, Tally]:
+    """Each day's tally; facts on days outside `days` are not counted."""
+    tallies = {day: Tally() for day in days}
+    for order in orders:
+        if (tally := tallies.get(utc_day(order.placed_at))) is not None:
+            tally.add_order(order)
+    for record in deliveries:
+        if (tally := tallies.get(utc_day(record.delivered_at))) is not None:
+            tally.add_delivery(record)
+    for rejected_at in rejections:
+        if (tally := tallies.get(utc_day(rejected_at))) is not None:
+            tally.store_rejections += 1
+    return tallies
+
+
+def summed(tallies: Iterable[Tally]) -> Tally:
+    total = Tally()
+    for tally in tallies:
+        total.add(tally)
+    return total

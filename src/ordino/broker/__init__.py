@@ -1,1 +1,0 @@
-"""Adapters to message brokers: publishers of the outbox's events."""

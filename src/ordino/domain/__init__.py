@@ -1,1 +1,0 @@
-"""The pure domain: dataclasses, enums, state machines, money. No I/O."""

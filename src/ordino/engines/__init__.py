@@ -1,2 +1,0 @@
-"""Pure engines over frozen snapshots: they take `now`, never mutate input, break ties
-deterministically and return shortfalls as data."""

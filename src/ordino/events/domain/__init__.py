@@ -1,0 +1,1 @@
+"""The pure model of events out (webhooks): plain Python, no I/O, no framework."""

@@ -1,1 +1,0 @@
-"""Adapters to external payment gateways."""

@@ -1,0 +1,1 @@
+"""The pure model of orchestration: plain Python, no I/O, no framework."""

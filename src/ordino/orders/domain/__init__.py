@@ -1,0 +1,2 @@
+"""The order's pure model: read here to learn an order's lifecycle. Plain Python, no
+I/O, no framework."""

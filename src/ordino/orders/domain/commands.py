@@ -1,0 +1,129 @@
+"""What a caller asks of orders: to place one (with its customer, lines, and for a
+business its purchase order), and which to list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from ordino.kernel.domain.errors import FieldError
+from ordino.kernel.domain.geo import Point
+from ordino.network.domain.locations import Address
+from ordino.orders.domain.status import OrderStatus
+from ordino.promising.domain.promises import PromiseChoice
+
+# An erased customer's e-mail (`ordino.privacy.domain.erasure`): `.invalid` is a domain that
+# never exists (RFC 2606), so nothing is ever sent to it or found by it.
+ERASED_EMAIL = "erased@erased.invalid"
+
+
+@dataclass(frozen=True)
+class Customer:
+    email: str
+    name: str | None = None
+    phone: str | None = None
+
+    @property
+    def erased(self) -> bool:
+        return self.email == ERASED_EMAIL
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class B2B:
+    """What a business's purchase order adds: its number, the date the buyer wants
+    it (released `lead_days` before: see the `b2b` order type), and whether it ships
+    only complete."""
+
+    purchase_order: str
+    requested_date: date | None = None
+    ship_complete: bool = True
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"  # authorised by the gateway, captured as it ships
+    INVOICE = "invoice"  # billed later (B2B): nothing to authorise
+
+
+@dataclass(frozen=True)
+class PaymentChoice:
+    """How the customer pays: a card (the gateway's token for it) or an invoice."""
+
+    method: PaymentMethod
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class PlaceOrder:
+    channel: str
+    external_id: str
+    currency: str
+    customer: Customer
+    ship_to: Address
+    ship_to_point: Point | None
+    lines: tuple[LineRequest, ...]
+    promise: PromiseChoice | None = None
+    service: str | None = None  # the carrier service, when no promise names it
+    type: str | None = None  # the order type; None: inferred (`order_type_of`)
+    bill_to: Address | None = None
+    b2b: B2B | None = None
+    payment: PaymentChoice | None = None  # None: paid already (a marketplace's order)
+    placed_by: str = "ordino"  # who placed it: the API key
+    priority: int = 0  # 0 to 9: backordered units go to higher priorities first
+
+
+def order_problems(cmd: PlaceOrder) -> list[FieldError]:
+    """What makes a command unplaceable whatever the stock: the API's schema refuses
+    these too; services check again for callers that do not pass through it."""
+    problems = [] if cmd.lines else [FieldError("lines", "an order needs at least one line")]
+    for i, line in enumerate(cmd.lines):
+        if line.quantity <= 0:
+            problems.append(FieldError(f"lines[{i}].quantity", "must be greater than 0"))
+        if line.unit_price < 0:
+            problems.append(FieldError(f"lines[{i}].unit_price", "must not be negative"))
+    if cmd.priority not in range(10):
+        problems.append(FieldError("priority", "must be from 0 to 9"))
+    return problems
+
+
+REQUESTED_DAYS_AHEAD = 366  # a business's requested date is at most a year away
+
+
+def date_problems(cmd: PlaceOrder, today: date, zone: str) -> list[FieldError]:
+    """A requested date that cannot be meant: before today (the date in `zone`, the
+    channel's), or years ahead (a typo of the year, which would hold the order back
+    until then)."""
+    requested = None if cmd.b2b is None else cmd.b2b.requested_date
+    latest = today + timedelta(days=REQUESTED_DAYS_AHEAD)
+    if requested is None:
+        return []
+    if requested < today:
+        return [FieldError("b2b.requested_date", f"must not be before today, {today} ({zone})")]
+    if requested > latest:
+        return [FieldError("b2b.requested_date", f"must be by {latest}, a year from today")]
+    return []
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """Which orders to list; they come newest first, `before_id` is the cursor."""
+
+    status: OrderStatus | None = None
+    channel: str | None = None
+    customer_email: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    before_id: str | None = None
+    location_id: str | None = None  # only orders with an allocation at this location
+    number: str | None = None  # the order's id, or the channel's number for it
+    on_hold: bool | None = None  # only orders with an active hold (True)
+    late: bool | None = None  # only orders with a service level missed and open (True)
+    external_id: str | None = None  # the channel's order number

@@ -1,0 +1,496 @@
+"""The order aggregate: an order, its lines and each line's allocations.
+
+Invariants:
+  * every unit of a line is cancelled, held at a location (allocated; released to
+    it or not), out (left a location for the customer), or waits for supply:
+    cancelled + allocated + out + backordered == quantity, each at least 0;
+  * the order's and its lines' states are derived from those counters
+    (`ordino.orders.domain.status`), never set; fulfillment orders change state only
+    through their transition tables (`ordino.orders.domain.fulfillment`);
+  * every change appends the event that describes it (`pending_events`), which the
+    store writes to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ordino.access.domain.roles import ApiKey
+from ordino.inventory.domain.positions import Reservation
+from ordino.kernel.domain.errors import Forbidden, IllegalTransition, NotFound
+from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.money import Money
+from ordino.network.domain.locations import Address
+from ordino.orders.domain.commands import B2B, Customer, PlaceOrder
+from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus
+from ordino.orders.domain.holds import Hold, HoldStatus, hold_document
+from ordino.orders.domain.pipelines import Step
+from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus, order_status
+from ordino.promising.domain.promises import DeliveryRecord, Method, OrderPromise
+from ordino.sourcing.domain.plans import SourcingPlan
+
+
+@dataclass(frozen=True)
+class Allocation:
+    location_id: str
+    quantity: int
+    ship_date: date | None = None  # as promised
+
+
+@dataclass
+class OrderLine:
+    line_no: int
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    allocations: list[Allocation]  # units held at locations, released or not
+    cancelled: int = 0
+    status: LineStatus = LineStatus.ALLOCATED  # derived by the order (`Order.settle`)
+    expected_on: date | None = None  # when its backordered units are expected
+
+    @property
+    def allocated(self) -> int:
+        return sum(a.quantity for a in self.allocations)
+
+    def allocation_at(self, location_id: str) -> Allocation | None:
+        return next((a for a in self.allocations if a.location_id == location_id), None)
+
+    def take(self, location_id: str, quantity: int) -> None:
+        """`quantity` units held at the location are no longer: they left, or were let go."""
+        held = self.allocation_at(location_id)
+        if held is None or held.quantity < quantity:
+            raise ValueError(f"line {self.line_no} holds fewer than {quantity} at {location_id}")
+        self.allocations.remove(held)
+        if held.quantity > quantity:
+            self.allocations.append(replace(held, quantity=held.quantity - quantity))
+
+
+@dataclass
+class Order:
+    id: str
+    channel: str
+    external_id: str
+    currency: str
+    customer: Customer
+    ship_to: Address
+    ship_to_point: Point | None
+    lines: list[OrderLine]
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    promise: OrderPromise | None = None
+    fulfillments: list[Fulfillment] = field(default_factory=list)
+    status: OrderStatus = OrderStatus.PLACED  # derived (`settle`)
+    type: str = "ship_to_home"  # its order type (`ordino.orders.domain.pipelines`)
+    pipeline: tuple[Step, ...] = ()  # the type's steps, copied when it first advances
+    step: int = 0  # the next step of `pipeline` to run
+    holds: list[Hold] = field(default_factory=list)
+    bill_to: Address | None = None
+    b2b: B2B | None = None
+    priority: int = 0  # the backorder queue's order (`ordino.orders.domain.backorders`)
+    pending_events: list[Event] = field(default_factory=list)
+    # Who changes the order now (an API key, "ordino" itself, the payment "gateway"):
+    # each event it records says so. Not stored: the events keep it.
+    acting: str = "ordino"
+
+    @classmethod
+    def place(
+        cls,
+        cmd: PlaceOrder,
+        plan: SourcingPlan,
+        now: datetime,
+        promise: OrderPromise | None = None,
+        *,
+        backorder: bool = False,
+    ) -> Order:
+        """`backorder`: what the plan falls short of waits for supply; otherwise an
+        order is placed only on a complete plan."""
+        if not plan.complete and not backorder:
+            raise ValueError("an order is placed only on a complete plan")
+        order = cls(
+            id=new_id(now),
+            channel=cmd.channel,
+            external_id=cmd.external_id,
+            currency=cmd.currency,
+            customer=cmd.customer,
+            ship_to=cmd.ship_to,
+            ship_to_point=cmd.ship_to_point,
+            lines=_lines(cmd, plan),
+            created_at=now,
+            updated_at=now,
+            promise=promise,
+            type=cmd.type or order_type_of(cmd, promise),
+            bill_to=cmd.bill_to,
+            b2b=cmd.b2b,
+            priority=cmd.priority,
+            acting=cmd.placed_by,
+        )
+        order.settle()
+        order.record("order.created", now, promise_document(promise) | order._backordered())
+        return order
+
+    def counts(self, line: OrderLine) -> LineCounts:
+        """The line's quantity counters, from its allocations and fulfillment orders."""
+        parts = [(fo, fo.quantity_of(line.line_no)) for fo in self.fulfillments]
+        return LineCounts(
+            ordered=line.quantity,
+            cancelled=line.cancelled,
+            allocated=line.allocated,
+            released=sum(q for fo, q in parts if fo.holds_stock),
+            shipped=sum(q for fo, q in parts if fo.shipped),
+            delivered=sum(q for fo, q in parts if fo.status is FulfillmentStatus.DELIVERED),
+            picked_up=sum(q for fo, q in parts if fo.status is FulfillmentStatus.PICKED_UP),
+            out=sum(q for fo, q in parts if fo.left),
+        )
+
+    def waiting(self, line: OrderLine) -> int:
+        """Units of the line that wait for supply (backordered)."""
+        return self.counts(line).backordered
+
+    def settle(self) -> None:
+        """Derive every roll-up state from the counters, after any change."""
+        for line in self.lines:
+            counts = self.counts(line)
+            line.status = counts.status
+            if not counts.backordered:
+                line.expected_on = None
+        self.status = order_status([line.status for line in self.lines])
+
+    @property
+    def on_hold(self) -> bool:
+        return any(hold.active for hold in self.holds)
+
+    @property
+    def backordered(self) -> bool:
+        return any(self.waiting(line) for line in self.lines)
+
+    def line(self, line_no: int) -> OrderLine:
+        return next(line for line in self.lines if line.line_no == line_no)
+
+    def fulfillment(self, fulfillment_id: str) -> Fulfillment:
+        found = next((fo for fo in self.fulfillments if fo.id == fulfillment_id), None)
+        if found is None:
+            raise NotFound(
+                f"no fulfillment {fulfillment_id}", extra={"fulfillment_id": fulfillment_id}
+            )
+        return found
+
+    def allocations_at(self, location_id: str) -> list[tuple[OrderLine, Allocation]]:
+        return [
+            (line, a)
+            for line in self.lines
+            for a in line.allocations
+            if a.location_id == location_id
+        ]
+
+    @property
+    def finished(self) -> bool:
+        """Nothing of the order is left to do at a location or to hand over: every
+        unit cancelled, or gone to the customer (with a carrier, delivered,
+        collected). A parcel no carrier confirms delivered does not keep it open;
+        one on its way to a store, or ready there, for the customer to collect does.
+        A finished order's customer may be erased and its events pruned
+        (`ordino.services.customer_data`, `ordino.services.retention`)."""
+        if any(fo.awaits_collection for fo in self.fulfillments):
+            return False
+        return all(line.allocated == 0 and self.waiting(line) == 0 for line in self.lines)
+
+    def refuse_if_closed(self) -> None:
+        if self.status in (OrderStatus.CANCELLED, OrderStatus.FULFILLED):
+            raise IllegalTransition(
+                f"order {self.id} is {self.status}", extra={"status": str(self.status)}
+            )
+
+    def withdraw(self, location_id: str, now: datetime, reason: str) -> dict[int, int]:
+        """A location turned down everything it holds for the order: its fulfillment
+        orders are rejected and its allocations taken off the order (the units wait
+        until sourced again); the units withdrawn per line."""
+        self.refuse_if_closed()
+        held = [fo for fo in self.fulfillments if fo.location_id == location_id and fo.holds_stock]
+        for fo in held:  # all or none: a pickup ready for the customer cannot be rejected
+            fo.check_move(FulfillmentStatus.REJECTED)
+        for fo in held:
+            fo.move(FulfillmentStatus.REJECTED, now)
+            fo.reason = reason
+        withdrawn = self.allocations_at(location_id)
+        for line, allocation in withdrawn:
+            line.allocations.remove(allocation)
+        self.touch(now)
+        self.record(
+            "order.allocation_rejected", now, {"location_id": location_id, "reason": reason}
+        )
+        return {line.line_no: a.quantity for line, a in withdrawn}
+
+    def allocate(self, plan: SourcingPlan, now: datetime, why: str) -> list[Reservation]:
+        """Allocate units that were waiting (after a rejection, or as supply arrived);
+        the ledger rows that hold them."""
+        held: list[Reservation] = []
+        for planned in plan.allocations:
+            line = self.line(planned.line_no)
+            if planned.quantity > self.waiting(line):
+                raise ValueError(f"line {line.line_no} waits for {self.waiting(line)} units")
+            at = line.allocation_at(planned.location_id)
+            if at is not None:
+                line.allocations.remove(at)
+            quantity = planned.quantity + (at.quantity if at else 0)
+            line.allocations.append(Allocation(planned.location_id, quantity, planned.ship_date))
+            held.append(
+                Reservation(
+                    new_id(now),
+                    self.id,
+                    line.line_no,
+                    planned.location_id,
+                    line.sku,
+                    planned.quantity,
+                )
+            )
+        self.touch(now)
+        self.record(
+            "order.allocated",
+            now,
+            {
+                "why": why,
+                "allocations": [
+                    {"line_no": p.line_no, "location_id": p.location_id, "quantity": p.quantity}
+                    for p in plan.allocations
+                ],
+            }
+            | self._backordered(),
+        )
+        return held
+
+    def expect(self, dates: Mapping[int, date | None], now: datetime) -> bool:
+        """When the waiting units of lines (by number) are now expected (None: not
+        known); the customer is told when that changed. False if nothing did."""
+        changed = [
+            line
+            for line in self.lines
+            if line.line_no in dates
+            and self.waiting(line)
+            and line.expected_on != dates[line.line_no]
+        ]
+        if not changed:
+            return False
+        for line in changed:
+            line.expected_on = dates[line.line_no]
+        self.touch(now)
+        self.record("order.backorder_expected", now, self._backordered())
+        return True
+
+    def _backordered(self) -> dict[str, Any]:
+        waiting = [
+            {
+                "line_no": line.line_no,
+                "sku": line.sku,
+                "quantity": self.waiting(line),
+                "expected_on": line.expected_on.isoformat() if line.expected_on else None,
+            }
+            for line in self.lines
+            if self.waiting(line)
+        ]
+        return {"backordered": waiting} if waiting else {}
+
+    @property
+    def total(self) -> Money:
+        total = Money.zero(self.currency)
+        for line in self.lines:
+            total += Money(line.unit_price, self.currency).times(line.quantity)
+        return total
+
+    def cancel(self, now: datetime, reason: str | None = None) -> bool:
+        """Cancel every unit that has not left a location: waiting, allocated, released
+        (the fulfillment orders holding them are cancelled). False if the order was
+        cancelled already; IllegalTransition if everything left already."""
+        if self.status is OrderStatus.CANCELLED:
+            return False
+        open_units = {line.line_no: self.waiting(line) + line.allocated for line in self.lines}
+        if not any(open_units.values()):
+            raise IllegalTransition(
+                f"order {self.id} is {self.status}: nothing is left to cancel",
+                extra={"status": str(self.status)},
+            )
+        for fo in self.fulfillments:
+            if fo.holds_stock:
+                fo.move(FulfillmentStatus.CANCELLED, now)
+                fo.reason = reason
+        for line in self.lines:
+            line.cancelled += open_units[line.line_no]
+            line.allocations.clear()
+        self.touch(now)
+        self.record_cancellation(now, reason, _units(open_units))
+        return True
+
+    def record_cancellation(
+        self, now: datetime, reason: str | None, cancelled: list[dict[str, int]]
+    ) -> None:
+        """Record units cancelled; when that leaves the whole order cancelled, its holds
+        end with it."""
+        self.record(self.cancellation(), now, {"reason": reason, "cancelled": cancelled})
+        self.end_holds(now, reason)
+
+    def end_holds(self, now: datetime, why: str | None) -> None:
+        """A cancelled order waits for nothing: each active hold is resolved as
+        cancelled, by whoever cancelled the order, for its reason, on the timeline."""
+        if self.status is not OrderStatus.CANCELLED:
+            return
+        for hold in self.holds:
+            if hold.active:
+                hold.resolve(HoldStatus.CANCELLED, self.acting, why, now)
+                self.record("order.hold_cancelled", now, {"hold": hold_document(hold)})
+
+    def cancellation(self) -> str:
+        """The event of a cancellation: the whole order's, or some of its units'."""
+        whole = self.status is OrderStatus.CANCELLED
+        return "order.cancelled" if whole else "order.lines_cancelled"
+
+    def delivered(self, record: DeliveryRecord, now: datetime, complete: bool) -> None:
+        """Record that goods of the order arrived (`complete`: all of them)."""
+        self.touch(now)
+        self.record(
+            "order.delivered",
+            now,
+            {
+                "location_id": record.location_id,
+                "delivered_at": record.delivered_at.isoformat(),
+                "on_time": record.on_time,
+                "slack_days": record.slack_days,
+                "complete": complete,
+            },
+        )
+
+    def reservations(self, now: datetime) -> list[Reservation]:
+        """The ledger rows that hold this order's allocations."""
+        return [
+            Reservation(
+                new_id(now),
+                self.id,
+                line.line_no,
+                allocation.location_id,
+                line.sku,
+                allocation.quantity,
+            )
+            for line in self.lines
+            for allocation in line.allocations
+        ]
+
+    def touch(self, now: datetime) -> None:
+        """After a change: the roll-up states derived again, the time it changed."""
+        self.settle()
+        self.updated_at = now
+
+    def record(self, event_type: str, now: datetime, extra: dict[str, Any] | None = None) -> None:
+        data: dict[str, Any] = {
+            "order_id": self.id,
+            "channel": self.channel,
+            "external_id": self.external_id,
+            "status": str(self.status),
+            "total": str(self.total.amount),
+            "currency": self.currency,
+            "by": self.acting,
+        }
+        self.pending_events.append(
+            Event(new_id(now), event_type, now, f"order/{self.id}", data | (extra or {}))
+        )
+
+
+def _units(by_line: dict[int, int]) -> list[dict[str, int]]:
+    return [{"line_no": no, "quantity": q} for no, q in sorted(by_line.items()) if q]
+
+
+def order_type_of(cmd: PlaceOrder, promise: OrderPromise | None) -> str:
+    """The type of an order placed without one: a business's by its purchase order,
+    else by how the customer chose to receive it."""
+    if cmd.b2b is not None:
+        return "b2b"
+    if promise is not None and promise.method is Method.PICKUP:
+        return "pickup_in_store"
+    if promise is not None and promise.method is Method.SHIP_TO_STORE:
+        return "ship_to_store"
+    return "ship_to_home"
+
+
+def promise_document(promise: OrderPromise | None) -> dict[str, Any]:
+    """What an order's creation event says of its promise, for those who keep it."""
+    if promise is None:
+        return {}
+    return {
+        "promise": {
+            "option_id": promise.option_id,
+            "method": str(promise.method),
+            "ship_date": promise.ship_date.isoformat(),
+            "delivery_earliest": promise.delivery_earliest.isoformat(),
+            "delivery_latest": promise.delivery_latest.isoformat(),
+            "ready_by": promise.ready_by.isoformat() if promise.ready_by else None,
+        }
+    }
+
+
+@dataclass(frozen=True)
+class OrderScope:
+    """The orders a caller may see: all of them, one channel's, or those with an
+    allocation at one location (a store's); and who the caller is (`actor`), which
+    the events of what they change name."""
+
+    channel: str | None = None
+    location_id: str | None = None
+    actor: str = "ordino"
+    # The order's customer, by their link: an order whose customer was erased is
+    # theirs no more (nothing on it is theirs to see).
+    customer: bool = False
+
+    def admits(self, order: Order) -> bool:
+        if self.channel is not None and order.channel != self.channel:
+            return False
+        if self.customer and order.customer.erased:
+            return False
+        return (
+            self.location_id is None
+            or any(
+                a.location_id == self.location_id for line in order.lines for a in line.allocations
+            )
+            or any(self.location_id in (fo.location_id, fo.store_id) for fo in order.fulfillments)
+        )
+
+    def sources_reached(self, order: Order) -> frozenset[str] | None:
+        """The locations whose goods this caller may say arrived: every one (None), or a
+        store's own and those whose parcels go to it for the customer to collect."""
+        if self.location_id is None:
+            return None
+        collected = {fo.location_id for fo in order.fulfillments if fo.store_id == self.location_id}
+        return frozenset({self.location_id, *collected})
+
+    def refuse_step_elsewhere(self, fo: Fulfillment, target: FulfillmentStatus) -> None:
+        """A store's key takes the steps that are its store's: of a parcel shipped to
+        it, what happens at the store, never the sender's (nor the sender the store's)."""
+        acting = fo.acting_location(target)
+        if self.location_id is not None and self.location_id != acting:
+            raise Forbidden(
+                f"this key acts for location {self.location_id}: {target} is {acting}'s to say",
+                extra={"location_id": acting},
+            )
+
+
+EVERY_ORDER = OrderScope()
+
+
+def _lines(cmd: PlaceOrder, plan: SourcingPlan) -> list[OrderLine]:
+    by_line: dict[int, list[Allocation]] = {}
+    for planned in plan.allocations:
+        by_line.setdefault(planned.line_no, []).append(
+            Allocation(planned.location_id, planned.quantity, planned.ship_date)
+        )
+    return [
+        OrderLine(no, line.sku, line.quantity, line.unit_price, by_line.get(no, []))
+        for no, line in enumerate(cmd.lines, start=1)
+    ]
+
+
+def scope_of(key: ApiKey) -> OrderScope:
+    """The orders an API key may see: its channel's, its location's, or all."""
+    return OrderScope(key.channel, key.location_id, f"key:{key.id}")

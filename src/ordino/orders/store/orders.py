@@ -1,0 +1,594 @@
+"""The order repository: an order is written and read whole (lines, allocations),
+and saved only if nobody saved it since it was read (optimistic `version`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+from ordino.kernel.domain.errors import LostRace
+from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain.money import Money, from_minor, to_minor
+from ordino.network.domain.locations import Address, ship_to_document
+from ordino.network.domain.operations import CapacityTaken
+from ordino.orders.domain.backorders import WaitingLine
+from ordino.orders.domain.commands import B2B, Customer, OrderQuery
+from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentLine, FulfillmentStatus
+from ordino.orders.domain.holds import Hold, HoldStatus
+from ordino.orders.domain.orders import Allocation, Order, OrderLine
+from ordino.orders.domain.pipelines import Step
+from ordino.orders.domain.status import LineStatus, OrderStatus
+from ordino.promising.domain.promises import Method, OrderPromise
+from ordino.store import outbox_rows
+from ordino.store.pending import PendingWrites
+from ordino.store.tables import (
+    allocations,
+    fulfillment_lines,
+    fulfillments,
+    holds,
+    order_lines,
+    order_promises,
+    orders,
+    sla_breaches,
+)
+from ordino.store.tables import outbox as outbox_table
+
+
+def _ship_to_document(order: Order) -> dict[str, Any]:
+    return ship_to_document(order.ship_to, order.ship_to_point)
+
+
+def _ship_to(document: dict[str, Any]) -> tuple[Address, Point | None]:
+    address = Address(
+        document["line1"],
+        document["city"],
+        document["postal_code"],
+        document["country"],
+        document.get("line2"),
+        document.get("region"),
+        document.get("name"),
+    )
+    latitude, longitude = document.get("latitude"), document.get("longitude")
+    point = None if latitude is None or longitude is None else Point(latitude, longitude)
+    return address, point
+
+
+_FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
+    "status": lambda status: orders.c.status == str(status),
+    "channel": lambda channel: orders.c.channel == channel,
+    "customer_email": lambda email: orders.c.customer_email == email,
+    "external_id": lambda number: orders.c.external_id == number,
+    "created_from": lambda start: orders.c.created_at >= start,
+    "created_to": lambda end: orders.c.created_at < end,
+    "before_id": lambda cursor: orders.c.id < cursor,
+    "location_id": lambda location_id: orders.c.id.in_(
+        select(allocations.c.order_id).where(allocations.c.location_id == location_id)
+    ),
+    "number": lambda number: or_(orders.c.id == number, orders.c.external_id == number),
+    "on_hold": lambda _: orders.c.id.in_(
+        select(holds.c.order_id).where(holds.c.status == str(HoldStatus.ACTIVE))
+    ),
+    "late": lambda _: orders.c.id.in_(
+        select(sla_breaches.c.order_id).where(sla_breaches.c.resolved_at.is_(None))
+    ),
+}
+
+
+class SqlOrders:
+    def __init__(self, connection: Connection, pending: PendingWrites) -> None:
+        self.connection = connection
+        self.pending = pending
+        # The child rows of each order as read, so that a save writes what changed.
+        self._read: dict[str, _Rows] = {}
+
+    def add(self, order: Order) -> None:
+        """Written at commit, with the reservations (see `ordino.store.pending`)."""
+        held = _allocation_rows(order)
+        lines = [_line_row(order, line) for line in order.lines]
+        self.pending.insert(orders, [self._order_row(order)])
+        self.pending.insert(order_lines, lines)
+        self.pending.insert(allocations, held)
+        if order.promise is not None:
+            self.pending.insert(order_promises, [_promise_row(order.id, order.promise)])
+        self._flush_events(order)
+
+    def save(self, order: Order) -> None:
+        """Writes the head (checking its version) and, of the lines, allocations,
+        fulfillment orders and holds, only the rows that changed since it was read."""
+        row = self._order_row(order) | {"version": order.version + 1}
+        saved = self.connection.execute(
+            update(orders)
+            .where(orders.c.id == order.id, orders.c.version == order.version)
+            .values(**row)
+        ).rowcount
+        if saved != 1:
+            raise LostRace(f"order {order.id} changed since it was read")
+        order.version += 1
+        now = _child_rows(order)
+        read = self._read.get(order.id)
+        for table in _CHILDREN:
+            if read is None:  # not read here: written whole
+                self.connection.execute(delete(table).where(table.c.order_id == order.id))
+                _write(self.connection, table, {}, now[table])
+            else:
+                _write(self.connection, table, read[table], now[table])
+        self._read[order.id] = now
+        self._flush_events(order)
+
+    def velocity(self, email: str, since: datetime, before: datetime) -> tuple[int, int]:
+        """How many orders the customer placed from `since` to before `before`, and
+        their total in minor units (of whatever currency: a rough measure)."""
+        row = self.connection.execute(
+            select(func.count(), func.coalesce(func.sum(orders.c.total_minor), 0)).where(
+                orders.c.customer_email == email,
+                orders.c.created_at >= since,
+                orders.c.created_at < before,
+            )
+        ).one()
+        return int(row[0]), int(row[1])
+
+    def active_holds(self, limit: int) -> list[tuple[str, Hold]]:
+        """Holds not resolved yet, oldest first, with their orders."""
+        query = (
+            select(holds)
+            .where(holds.c.status == str(HoldStatus.ACTIVE))
+            .order_by(holds.c.placed_at, holds.c.id)
+            .limit(limit)
+        )
+        return [(row.order_id, _hold(row)) for row in self.connection.execute(query)]
+
+    def numbers(self, order_ids: Sequence[str]) -> dict[str, str]:
+        """Each order's number (the channel's), by id: how people know an order."""
+        query = select(orders.c.id, orders.c.external_id).where(orders.c.id.in_(set(order_ids)))
+        return {row.id: row.external_id for row in self.connection.execute(query)}
+
+    def order_of_fulfillment(self, fulfillment_id: str) -> str | None:
+        query = select(fulfillments.c.order_id).where(fulfillments.c.id == fulfillment_id)
+        return self.connection.scalar(query)
+
+    def fulfillments_at(
+        self, location_id: str, statuses: Sequence[str], limit: int, after: str | None = None
+    ) -> list[str]:
+        """The orders with fulfillment orders at the location (held there, or to be
+        collected there) in these states, oldest first (after the order `after`)."""
+        here = or_(
+            fulfillments.c.location_id == location_id, fulfillments.c.store_id == location_id
+        )
+        query = (
+            select(fulfillments.c.order_id)
+            .where(here, fulfillments.c.status.in_(statuses))
+            .group_by(fulfillments.c.order_id)
+            .order_by(fulfillments.c.order_id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(fulfillments.c.order_id > after)
+        return list(self.connection.scalars(query))
+
+    def _flush_events(self, order: Order) -> None:
+        self.pending.insert(outbox_table, outbox_rows.rows(order.pending_events))
+        order.pending_events.clear()
+
+    @staticmethod
+    def _order_row(order: Order) -> dict[str, Any]:
+        return {
+            "id": order.id,
+            "channel": order.channel,
+            "external_id": order.external_id,
+            "status": str(order.status),
+            "currency": order.currency,
+            "total_minor": to_minor(order.total.amount, order.currency),
+            "customer_email": order.customer.email,
+            "customer_name": order.customer.name,
+            "customer_phone": order.customer.phone,
+            "ship_to": _ship_to_document(order),
+            "created_at": order.created_at,
+            "updated_at": order.updated_at,
+            "version": order.version,
+            "type": order.type,
+            "pipeline": [str(step) for step in order.pipeline],
+            "step": order.step,
+            "bill_to": None if order.bill_to is None else ship_to_document(order.bill_to, None),
+            "b2b": None if order.b2b is None else _b2b_document(order.b2b),
+            "priority": order.priority,
+        }
+
+    def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
+        """The whole order. `for_update` locks its row first (PostgreSQL; SQLite's write
+        transaction holds the database anyway), so lines read after it cannot come
+        from a newer commit than the head: no read skew for a writer."""
+        statement = select(orders).where(orders.c.id == order_id)
+        if for_update:
+            statement = statement.with_for_update()
+        found = self._load(statement)
+        return found[0] if found else None
+
+    def backordered(
+        self, limit: int, after: tuple[int, str] | None = None
+    ) -> list[tuple[int, str]]:
+        """Orders with units waiting for supply, as (priority, id), in the queue's
+        order: higher priority first, then the oldest (after `after`)."""
+        waiting = select(order_lines.c.order_id).where(order_lines.c.backordered > 0)
+        query = (
+            select(orders.c.priority, orders.c.id)
+            .where(orders.c.id.in_(waiting))
+            .order_by(orders.c.priority.desc(), orders.c.id)
+            .limit(limit)
+        )
+        if after is not None:
+            priority, order_id = after
+            query = query.where(
+                or_(
+                    orders.c.priority < priority,
+                    and_(orders.c.priority == priority, orders.c.id > order_id),
+                )
+            )
+        return [(row.priority, row.id) for row in self.connection.execute(query)]
+
+    def waiting_lines(self, order_ids: Sequence[str]) -> list[WaitingLine]:
+        """The lines of these orders with units waiting for supply."""
+        query = select(
+            order_lines.c.order_id,
+            order_lines.c.line_no,
+            order_lines.c.sku,
+            order_lines.c.backordered,
+            order_lines.c.expected_on,
+        ).where(order_lines.c.order_id.in_(order_ids), order_lines.c.backordered > 0)
+        return [WaitingLine(*row) for row in self.connection.execute(query)]
+
+    def id_for_external(self, channel: str, external_id: str) -> str | None:
+        query = select(orders.c.id).where(
+            orders.c.channel == channel, orders.c.external_id == external_id
+        )
+        return self.connection.scalar(query)
+
+    def find(self, query: OrderQuery, limit: int) -> list[Order]:
+        statement = select(orders).order_by(orders.c.id.desc()).limit(limit)
+        for name, condition in _FILTERS.items():
+            value = getattr(query, name)
+            if value is not None and value is not False:
+                statement = statement.where(condition(value))
+        return self._load(statement)
+
+    def _load(self, statement: Any) -> list[Order]:
+        heads = self.connection.execute(statement).all()
+        if not heads:
+            return []
+        ids = [head.id for head in heads]
+        lines = self.connection.execute(
+            select(order_lines)
+            .where(order_lines.c.order_id.in_(ids))
+            .order_by(order_lines.c.order_id, order_lines.c.line_no)
+        ).all()
+        held: dict[tuple[str, int], list[Allocation]] = defaultdict(list)
+        for a in self.connection.execute(
+            select(allocations)
+            .where(allocations.c.order_id.in_(ids))
+            .order_by(allocations.c.order_id, allocations.c.line_no, allocations.c.location_id)
+        ):
+            held[(a.order_id, a.line_no)].append(Allocation(a.location_id, a.quantity, a.ship_date))
+        by_order: dict[str, list[OrderLine]] = defaultdict(list)
+        currencies = {head.id: head.currency for head in heads}
+        for line in lines:
+            by_order[line.order_id].append(
+                OrderLine(
+                    line.line_no,
+                    line.sku,
+                    line.quantity,
+                    from_minor(line.unit_price_minor, currencies[line.order_id]),
+                    held[(line.order_id, line.line_no)],
+                    line.cancelled,
+                    LineStatus(line.status),
+                    line.expected_on,
+                )
+            )
+        promised = {
+            row.order_id: _promise(row)
+            for row in self.connection.execute(
+                select(order_promises).where(order_promises.c.order_id.in_(ids))
+            )
+        }
+        fos, on_hold = self._fulfillments(ids), self._holds(ids)
+        found = [
+            _with(_order(head, by_order[head.id], promised.get(head.id), fos[head.id]), on_hold)
+            for head in heads
+        ]
+        for order in found:
+            self._read[order.id] = _child_rows(order)
+        return found
+
+    def _holds(self, ids: list[str]) -> dict[str, list[Hold]]:
+        found: dict[str, list[Hold]] = defaultdict(list)
+        query = select(holds).where(holds.c.order_id.in_(ids)).order_by(holds.c.id)
+        for row in self.connection.execute(query):
+            found[row.order_id].append(_hold(row))
+        return found
+
+    def _fulfillments(self, ids: list[str]) -> dict[str, list[Fulfillment]]:
+        lines: dict[str, list[FulfillmentLine]] = defaultdict(list)
+        for row in self.connection.execute(
+            select(fulfillment_lines)
+            .where(fulfillment_lines.c.order_id.in_(ids))
+            .order_by(fulfillment_lines.c.fulfillment_id, fulfillment_lines.c.line_no)
+        ):
+            lines[row.fulfillment_id].append(FulfillmentLine(row.line_no, row.sku, row.quantity))
+        found: dict[str, list[Fulfillment]] = defaultdict(list)
+        for row in self.connection.execute(
+            select(fulfillments).where(fulfillments.c.order_id.in_(ids)).order_by(fulfillments.c.id)
+        ):
+            found[row.order_id].append(
+                Fulfillment(
+                    row.id,
+                    row.location_id,
+                    Method(row.method),
+                    FulfillmentStatus(row.status),
+                    lines[row.id],
+                    row.created_at,
+                    row.updated_at,
+                    row.store_id,
+                    row.carrier,
+                    row.tracking_number,
+                    row.pickup_code,
+                    row.reason,
+                )
+            )
+        return found
+
+
+# An order's rows in each child table, by primary key; written in this order,
+# deleted in the reverse.
+# The promise too: a customer's change gives the order another (docs/self-service.md).
+_CHILDREN = (order_lines, allocations, fulfillments, fulfillment_lines, holds, order_promises)
+_Rows = dict[Table, dict[tuple[Any, ...], dict[str, Any]]]
+
+
+def _child_rows(order: Order) -> _Rows:
+    rows: dict[Table, list[dict[str, Any]]] = {
+        order_lines: [_line_row(order, line) for line in order.lines],
+        allocations: _allocation_rows(order),
+        fulfillments: [_fulfillment_row(order.id, fo) for fo in order.fulfillments],
+        fulfillment_lines: [
+            {
+                "fulfillment_id": fo.id,
+                "line_no": line.line_no,
+                "order_id": order.id,
+                "sku": line.sku,
+                "quantity": line.quantity,
+            }
+            for fo in order.fulfillments
+            for line in fo.lines
+        ],
+        holds: [_hold_row(order.id, h) for h in order.holds],
+        order_promises: [] if order.promise is None else [_promise_row(order.id, order.promise)],
+    }
+    return {table: {_key(table, row): row for row in rows[table]} for table in _CHILDREN}
+
+
+def _key(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row[column.name] for column in table.primary_key.columns)
+
+
+def _write(
+    connection: Connection,
+    table: Table,
+    before: dict[tuple[Any, ...], dict[str, Any]],
+    after: dict[tuple[Any, ...], dict[str, Any]],
+) -> None:
+    """The statements that turn a table's rows `before` into `after`."""
+
+    def where(key: tuple[Any, ...]) -> list[ColumnElement[bool]]:
+        return [c == v for c, v in zip(table.primary_key.columns, key, strict=True)]
+
+    for key in before.keys() - after.keys():
+        connection.execute(delete(table).where(*where(key)))
+    for key, row in after.items():
+        old = before.get(key)
+        if old is None:
+            continue
+        changed = {name: value for name, value in row.items() if old.get(name) != value}
+        if changed:
+            connection.execute(update(table).where(*where(key)).values(changed))
+    added = [row for key, row in after.items() if key not in before]
+    if added:
+        connection.execute(insert(table), added)
+
+
+def _hold_row(order_id: str, h: Hold) -> dict[str, Any]:
+    return {
+        "id": h.id,
+        "order_id": order_id,
+        "rule": h.rule,
+        "reason": h.reason,
+        "status": str(h.status),
+        "placed_at": h.placed_at,
+        "placed_by": h.placed_by,
+        "resolved_at": h.resolved_at,
+        "resolved_by": h.resolved_by,
+        "note": h.note,
+    }
+
+
+def _hold(row: Row[Any]) -> Hold:
+    return Hold(
+        row.id,
+        row.rule,
+        row.reason,
+        HoldStatus(row.status),
+        row.placed_at,
+        row.placed_by,
+        row.resolved_at,
+        row.resolved_by,
+        row.note,
+    )
+
+
+def _with(order: Order, held: dict[str, list[Hold]]) -> Order:
+    order.holds = held.get(order.id, [])
+    return order
+
+
+def _b2b_document(b2b: B2B) -> dict[str, Any]:
+    return {
+        "purchase_order": b2b.purchase_order,
+        "requested_date": b2b.requested_date.isoformat() if b2b.requested_date else None,
+        "ship_complete": b2b.ship_complete,
+    }
+
+
+def _b2b(document: dict[str, Any] | None) -> B2B | None:
+    if document is None:
+        return None
+    requested = document.get("requested_date")
+    return B2B(
+        document["purchase_order"],
+        date.fromisoformat(requested) if requested else None,
+        document["ship_complete"],
+    )
+
+
+def _line_row(order: Order, line: OrderLine) -> dict[str, Any]:
+    return {
+        "order_id": order.id,
+        "line_no": line.line_no,
+        "sku": line.sku,
+        "quantity": line.quantity,
+        "unit_price_minor": to_minor(line.unit_price, order.currency),
+    } | _counter_values(order, line)
+
+
+def _counter_values(order: Order, line: OrderLine) -> dict[str, Any]:
+    counts = order.counts(line)
+    return {
+        "status": str(line.status),
+        "cancelled": counts.cancelled,
+        "released": counts.released,
+        "shipped": counts.shipped,
+        "delivered": counts.delivered,
+        "picked_up": counts.picked_up,
+        "returned": counts.returned,
+        "backordered": counts.backordered,
+        "expected_on": line.expected_on,
+    }
+
+
+def _fulfillment_row(order_id: str, fo: Fulfillment) -> dict[str, Any]:
+    return {
+        "id": fo.id,
+        "order_id": order_id,
+        "location_id": fo.location_id,
+        "method": str(fo.method),
+        "status": str(fo.status),
+        "store_id": fo.store_id,
+        "carrier": fo.carrier,
+        "tracking_number": fo.tracking_number,
+        "pickup_code": fo.pickup_code,
+        "reason": fo.reason,
+        "created_at": fo.created_at,
+        "updated_at": fo.updated_at,
+    }
+
+
+def _allocation_rows(order: Order) -> list[dict[str, Any]]:
+    return [
+        {
+            "order_id": order.id,
+            "line_no": line.line_no,
+            "location_id": a.location_id,
+            "quantity": a.quantity,
+            "ship_date": a.ship_date,
+        }
+        for line in order.lines
+        for a in line.allocations
+    ]
+
+
+def _promise_row(order_id: str, promise: OrderPromise) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "option_id": promise.option_id,
+        "method": str(promise.method),
+        "service": promise.service,
+        "store_id": promise.store_id,
+        "ship_date": promise.ship_date,
+        "delivery_earliest": promise.delivery_earliest,
+        "delivery_latest": promise.delivery_latest,
+        "ready_by": promise.ready_by,
+        "cost_minor": to_minor(promise.cost.amount, promise.cost.currency),
+        "currency": promise.cost.currency,
+        "capacity": [
+            {
+                "location_id": c.location_id,
+                "day": c.day.isoformat(),
+                "amount": c.amount,
+                "limit": c.limit,
+            }
+            for c in promise.capacity
+        ],
+        "promised_at": promise.promised_at,
+    }
+
+
+def _promise(row: Row[Any]) -> OrderPromise:
+    return OrderPromise(
+        row.option_id,
+        Method(row.method),
+        row.service,
+        row.store_id,
+        row.ship_date,
+        row.delivery_earliest,
+        row.delivery_latest,
+        row.ready_by,
+        Money(from_minor(row.cost_minor, row.currency), row.currency),
+        tuple(
+            CapacityTaken(c["location_id"], date.fromisoformat(c["day"]), c["amount"], c["limit"])
+            for c in row.capacity
+        ),
+        row.promised_at,
+    )
+
+
+def _order(
+    head: Row[Any],
+    lines: list[OrderLine],
+    promise: OrderPromise | None,
+    fulfilled: list[Fulfillment],
+) -> Order:
+    address, point = _ship_to(head.ship_to)
+    return Order(
+        id=head.id,
+        channel=head.channel,
+        external_id=head.external_id,
+        currency=head.currency,
+        customer=Customer(head.customer_email, head.customer_name, head.customer_phone),
+        ship_to=address,
+        ship_to_point=point,
+        status=OrderStatus(head.status),
+        lines=lines,
+        created_at=head.created_at,
+        updated_at=head.updated_at,
+        version=head.version,
+        promise=promise,
+        fulfillments=fulfilled,
+        type=head.type,
+        pipeline=tuple(Step(step) for step in head.pipeline),
+        step=head.step,
+        bill_to=None if head.bill_to is None else _ship_to(head.bill_to)[0],
+        b2b=_b2b(head.b2b),
+        priority=head.priority,
+    )

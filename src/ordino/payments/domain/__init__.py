@@ -1,0 +1,1 @@
+"""The pure model of payments: plain Python, no I/O, no framework."""

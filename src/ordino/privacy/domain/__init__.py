@@ -1,0 +1,1 @@
+"""The pure model of privacy: plain Python, no I/O, no framework."""

@@ -1,0 +1,187 @@
+"""Where an erasure reaches beyond the orders' own rows: their events in the outbox
+(the timeline), their sourcing decisions, the webhook deliveries about them, the
+answers kept for idempotency keys, the errors of jobs about them, the reasons of
+stock movements they caused, the card tokens of their payments; and the records of
+erasures and of exports.
+
+Each rewrite goes through `ordino.privacy.domain.erasure.PersonalData`, so what is erased
+is decided in one place. On PostgreSQL the erasure first takes the relay's lock: no
+relay can fan out an event as it was before the erasure into a new delivery.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Text, cast, func, insert, or_, select, update
+
+from ordino.kernel.domain.events import Event
+from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
+from ordino.store.dialect import is_postgresql
+from ordino.store.outbox import RELAY_LOCK
+from ordino.store.tables import (
+    customer_exports,
+    erasures,
+    idempotency_keys,
+    inventory_movements,
+    jobs,
+    outbox,
+    payments,
+    sourcing_decisions,
+    webhook_deliveries,
+)
+
+
+class SqlErasures:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def hold_the_relay(self) -> None:
+        """Wait for a running relay, and keep others out until this commits."""
+        if is_postgresql(self.connection):
+            self.connection.execute(select(func.pg_advisory_xact_lock(RELAY_LOCK)))
+
+    def rewrite_events(self, order_ids: Sequence[str], personal: PersonalData) -> list[Event]:
+        """Every event of the orders, rewritten; the events as they are now."""
+        subjects = [f"order/{order_id}" for order_id in order_ids]
+        query = select(outbox).where(outbox.c.subject.in_(subjects)).order_by(outbox.c.seq)
+        rewritten = []
+        for row in self.connection.execute(query).all():
+            data = personal.document(row.data)
+            self.connection.execute(update(outbox).where(outbox.c.id == row.id).values(data=data))
+            rewritten.append(Event(row.id, row.type, row.occurred_at, row.subject, data, row.seq))
+        return rewritten
+
+    def rewrite_decisions(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """The orders' sourcing decisions: their explanations name distances to the
+        customer."""
+        s = sourcing_decisions.c
+        found = self.connection.execute(
+            select(s.order_id, s.seq, s.document).where(s.order_id.in_(order_ids))
+        ).all()
+        for row in found:
+            where = (s.order_id == row.order_id, s.seq == row.seq)
+            document = personal.document(row.document)
+            self.connection.execute(
+                update(sourcing_decisions).where(*where).values(document=document)
+            )
+        return len(found)
+
+    def rewrite_deliveries(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """Every webhook delivery about the orders (delivered or waiting), found by its
+        subject, so also once retention pruned its event: its body is erased as any
+        document is; what a receiver answered is searched for the customer too."""
+        d = webhook_deliveries.c
+        subjects = [f"order/{order_id}" for order_id in order_ids]
+        found = self.connection.execute(
+            select(d.id, d.body, d.last_error).where(d.subject.in_(subjects))
+        ).all()
+        for row in found:
+            body = json.dumps(personal.document(json.loads(row.body)))
+            error = None if row.last_error is None else personal.free_text(row.last_error)
+            self.connection.execute(
+                update(webhook_deliveries).where(d.id == row.id).values(body=body, last_error=error)
+            )
+        return len(found)
+
+    def rewrite_answers(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """The answers kept for idempotency keys about the orders (a retry gets the
+        erased order); a key that holds a value of the customer's is replaced
+        (`PersonalData.key`)."""
+        k = idempotency_keys.c
+        found = self.connection.execute(
+            select(k.scope, k.key, k.body).where(k.order_id.in_(order_ids))
+        ).all()
+        for row in found:
+            where = (k.scope == row.scope, k.key == row.key)
+            values = {"body": personal.document(row.body), "key": personal.key(row.key)}
+            self.connection.execute(update(idempotency_keys).where(*where).values(**values))
+        return len(found)
+
+    def rewrite_job_errors(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """The errors recorded for jobs about the orders (the worker's `last_error`)."""
+        j = jobs.c
+        query = select(j.id, j.last_error).where(
+            _names(j.payload, order_ids), j.last_error.is_not(None)
+        )
+        found = self.connection.execute(query).all()
+        for row in found:
+            erased = personal.free_text(row.last_error)
+            self.connection.execute(update(jobs).where(j.id == row.id).values(last_error=erased))
+        return len(found)
+
+    def rewrite_movements(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """The reasons of stock movements the orders caused, where they quote the
+        customer or what someone wrote about the order (a cancellation's reason);
+        Ordino's own ("fulfillment <id>") stay."""
+        m = inventory_movements.c
+        references = [f"order/{order_id}" for order_id in order_ids]
+        query = select(m.id, m.reason).where(m.reference.in_(references), m.reason.is_not(None))
+        rewritten = 0
+        for row in self.connection.execute(query).all():
+            reason = personal.free_text(row.reason)
+            if reason != row.reason:
+                where = m.id == row.id
+                self.connection.execute(
+                    update(inventory_movements).where(where).values(reason=reason)
+                )
+                rewritten += 1
+        return rewritten
+
+    def clear_card_tokens(self, order_ids: Sequence[str]) -> int:
+        """The card tokens of the orders' payments (a gateway's reusable token; the
+        sandbox's, a test card number): nothing more is asked of the cards. Amounts,
+        status and the gateway's references stay."""
+        p = payments.c
+        cleared = (
+            update(payments)
+            .where(p.order_id.in_(order_ids), p.token.is_not(None))
+            .values(token=None)
+        )
+        return int(self.connection.execute(cleared).rowcount)
+
+    def add(self, erasure: Erasure) -> None:
+        self.connection.execute(
+            insert(erasures).values(
+                id=erasure.id,
+                erased_by=erasure.by,
+                erased_at=erasure.at,
+                orders=list(erasure.orders),
+                records=erasure.records,
+            )
+        )
+
+    def all(self, limit: int, before: str | None = None) -> list[Erasure]:
+        """The erasures, the newest first (ids sort by time), from before `before`."""
+        query = select(erasures).order_by(erasures.c.id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(erasures.c.id < before)
+        return [_erasure(row) for row in self.connection.execute(query)]
+
+    def add_export(self, export: Export) -> None:
+        values = {"exported_by": export.by, "exported_at": export.at}
+        row = {"id": export.id, "orders": list(export.orders)} | values
+        self.connection.execute(insert(customer_exports).values(**row))
+
+    def exports(self, limit: int, before: str | None = None) -> list[Export]:
+        """The exports, the newest first, from before `before`."""
+        e = customer_exports.c
+        query = select(customer_exports).order_by(e.id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(e.id < before)
+        return [
+            Export(row.id, row.exported_by, row.exported_at, tuple(row.orders))
+            for row in self.connection.execute(query)
+        ]
+
+
+def _names(document: Any, order_ids: Sequence[str]) -> Any:
+    """A JSON column's text names one of the orders (ids are 32 hex digits: no other
+    text matches them)."""
+    return or_(*(cast(document, Text).like(f"%{order_id}%") for order_id in order_ids))
+
+
+def _erasure(row: Any) -> Erasure:
+    return Erasure(row.id, row.erased_by, row.erased_at, tuple(row.orders), dict(row.records))

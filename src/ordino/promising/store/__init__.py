@@ -1,0 +1,1 @@
+"""Promising's storage: deliveries measured against the promise."""

@@ -1,0 +1,1 @@
+"""Sourcing's pure model: plans and profiles. Plain Python, no I/O, no framework."""
