@@ -129,6 +129,16 @@ def money(payment: Payment) -> tuple[str, str, str, str, str]:
     )
 
 
+def authorising(uow: SqlUnitOfWork, clock: Clock, order_id: str) -> str:
+    """The order's first authorisation written pending (a worker died after writing
+    it, before or after calling the gateway): its key."""
+    payment = payment_of(uow, order_id)
+    key = f"{order_id}:authorise:1"
+    op = PaymentOperation(key, payment.id, OperationKind.AUTHORISE, payment.amount, clock())
+    begun(uow, order_id, op)
+    return key
+
+
 def begun(uow: SqlUnitOfWork, order_id: str, op: PaymentOperation) -> None:
     """`op` written pending, as a worker that died after writing it left it."""
     currency = payment_of(uow, order_id).currency
@@ -220,13 +230,7 @@ def test_a_resumed_call_the_gateway_failed_to_make_is_made_again(
     uow: SqlUnitOfWork, clock: Clock, gateway: Gateway
 ) -> None:
     order_id = placed(uow, clock)
-    key = f"{order_id}:authorise:1"
-    payment = payment_of(uow, order_id)
-    begun(
-        uow,
-        order_id,
-        PaymentOperation(key, payment.id, OperationKind.AUTHORISE, payment.amount, clock()),
-    )
+    key = authorising(uow, clock, order_id)
     gateway.lookups[key] = GatewayAnswer(Outcome.FAILED, message="timeout upstream")
 
     payments.authorise(order_id, uow, gateway, clock())
@@ -239,14 +243,9 @@ def test_a_resumed_call_the_gateway_made_is_recorded_not_made_again(
     uow: SqlUnitOfWork, clock: Clock, gateway: Gateway
 ) -> None:
     order_id = placed(uow, clock)
-    payment = payment_of(uow, order_id)
-    key = f"{order_id}:authorise:1"
-    made = gateway.sandbox.authorise(APPROVES, payment.amount, "EUR", key, clock())
-    begun(
-        uow,
-        order_id,
-        PaymentOperation(key, payment.id, OperationKind.AUTHORISE, payment.amount, clock()),
-    )
+    key = authorising(uow, clock, order_id)
+    total = payment_of(uow, order_id).amount
+    made = gateway.sandbox.authorise(APPROVES, total, "EUR", key, clock())  # then it died
 
     payments.authorise(order_id, uow, gateway, clock())
 
@@ -258,13 +257,7 @@ def test_a_pending_authorisation_the_gateway_never_got_is_made_however_old(
     uow: SqlUnitOfWork, clock: Clock, gateway: Gateway
 ) -> None:
     order_id = placed(uow, clock)
-    payment = payment_of(uow, order_id)
-    key = f"{order_id}:authorise:1"
-    begun(
-        uow,
-        order_id,
-        PaymentOperation(key, payment.id, OperationKind.AUTHORISE, payment.amount, clock()),
-    )
+    key = authorising(uow, clock, order_id)
 
     payments.authorise(order_id, uow, gateway, clock.advance(hours=1))
 
@@ -374,13 +367,7 @@ def test_an_authorisation_answered_after_the_order_was_cancelled_queues_its_void
     payments.authorise(live, uow, gateway, clock())
     assert settling(uow) == []  # an order that goes on keeps its authorisation
     late = placed(uow, clock, external_id="W-2")
-    payment = payment_of(uow, late)
-    key = f"{late}:authorise:1"
-    begun(
-        uow,
-        late,
-        PaymentOperation(key, payment.id, OperationKind.AUTHORISE, payment.amount, clock()),
-    )
+    authorising(uow, clock, late)
     cancel_order(late, uow, clock(), "changed mind")
     taken(uow)
 
@@ -456,13 +443,7 @@ def test_an_authorisation_of_a_cancelled_order_unanswered_for_the_grace_is_given
     uow: SqlUnitOfWork, clock: Clock, gateway: Gateway
 ) -> None:
     order_id = placed(uow, clock)
-    payment = payment_of(uow, order_id)
-    key = f"{order_id}:authorise:1"
-    begun(
-        uow,
-        order_id,
-        PaymentOperation(key, payment.id, OperationKind.AUTHORISE, payment.amount, clock()),
-    )
+    key = authorising(uow, clock, order_id)
     cancel_order(order_id, uow, clock(), "changed mind")
 
     with pytest.raises(payments.PaymentFailed) as failed:
