@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Generic, Self, TypeVar, cast, overload
 
 from sqlalchemy import Connection, Engine
 
@@ -60,93 +60,155 @@ from ordino.store.tables import (
     self_service_policies,
 )
 
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+class _Repository(Generic[R]):
+    """A repository of the unit of work, built on first use in an attempt (from the
+    attempt's connection and its writes held until commit) and dropped with it."""
+
+    def __init__(self, build: Callable[[Connection, PendingWrites], R]) -> None:
+        self.build = build
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type) -> R: ...
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type) -> R | Self:
+        if uow is None:
+            return self
+        built = uow.built
+        if self.name not in built:
+            built[self.name] = self.build(uow.connection, uow.pending)
+        return cast(R, built[self.name])
+
+
+def _named(
+    column: Any,
+    codec: tuple[Callable[[str, dict[str, Any]], T], Callable[[T], dict[str, Any]]],
+    name_of: Callable[[T], str],
+    changed: str | None = None,
+) -> Callable[[Connection, PendingWrites], SqlNamedDocuments[T]]:
+    """Settings kept as one document per name; `changed`: what a process's picture of
+    stock must forget when one changes (it holds them)."""
+
+    def build(connection: Connection, pending: PendingWrites) -> SqlNamedDocuments[T]:
+        def told() -> None:
+            if changed is not None:
+                setattr(pending.changes, changed, True)
+
+        return SqlNamedDocuments(connection, column, codec, name_of, changed=told)
+
+    return build
+
 
 class SqlUnitOfWork:
     """`on_commit` hears what each commit changed, after it committed: the process's
-    picture of stock forgets it there, before the use case answers."""
+    picture of stock forgets it there, before the use case answers. Each attempt
+    (`with uow:`) has its own connection and transaction, and builds only the
+    repositories it uses."""
+
+    catalog = _Repository(lambda c, p: SqlCatalog(c, p.changes))
+    network = _Repository(lambda c, p: SqlNetwork(c, p.changes))
+    inventory = _Repository(SqlInventory)
+    movements = _Repository(lambda c, p: SqlMovements(c, p.changes))
+    audit = _Repository(lambda c, _p: SqlAudit(c))
+    supply = _Repository(SqlSupply)
+    views = _Repository(lambda c, p: SqlViews(c, p.changes))
+    geo = _Repository(lambda c, p: SqlGeo(c, p.changes))
+    signals = _Repository(lambda c, _p: SqlSignals(c))
+    events = _Repository(lambda _c, p: SqlEvents(p))
+    orders = _Repository(SqlOrders)
+    idempotency = _Repository(SqlIdempotency)
+    keys = _Repository(lambda c, p: SqlApiKeys(c, p.changes))
+    users = _Repository(lambda c, _p: SqlUsers(c))
+    sessions = _Repository(lambda c, _p: SqlSessions(c))
+    attempts = _Repository(lambda c, _p: SqlAttempts(c))
+    server_keys = _Repository(lambda c, _p: SqlServerKeys(c))
+    operations = _Repository(lambda c, p: SqlOperations(c, p.changes))
+    carriers = _Repository(
+        _named(
+            carrier_services.c.code,
+            (service_from_document, service_document),
+            lambda service: service.code,
+            changed="network",
+        )
+    )
+    capacity = _Repository(lambda c, _p: SqlCapacity(c))
+    deliveries = _Repository(lambda c, _p: SqlDeliveries(c))
+    # Pictures of stock hold profiles, rate cards and location costs too.
+    profiles = _Repository(lambda c, p: SqlProfiles(c, p.changes))
+    rate_cards = _Repository(
+        _named(
+            rate_cards.c.service,
+            (rate_card_from_document, rate_card_document),
+            lambda card: card.service,
+            changed="network",
+        )
+    )
+    location_costs = _Repository(lambda c, p: SqlLocationCosts(c, p.changes))
+    sourcing = _Repository(SqlSourcingDecisions)
+    jobs = _Repository(SqlJobs)
+    outbox = _Repository(lambda c, _p: SqlOutbox(c))
+    webhooks = _Repository(lambda c, _p: SqlWebhooks(c))
+    payments = _Repository(SqlPayments)
+    breaches = _Repository(lambda c, _p: SqlBreaches(c))
+    analytics = _Repository(lambda c, _p: SqlAnalytics(c))
+    order_types = _Repository(
+        _named(
+            order_types.c.name,
+            (order_type_from_document, order_type_document),
+            lambda order_type: order_type.name,
+        )
+    )
+    hold_rules = _Repository(
+        _named(
+            hold_rules.c.name, (hold_rule_from_document, hold_rule_document), lambda rule: rule.name
+        )
+    )
+    # Pictures hold channels, with the views.
+    channels = _Repository(
+        _named(
+            channels.c.name,
+            (channel_from_document, channel_document),
+            lambda channel: channel.name,
+            changed="views",
+        )
+    )
+    self_service_policy = _Repository(
+        _named(
+            self_service_policies.c.name,
+            (policy_from_document, policy_document),
+            lambda _policy: POLICY_NAME,
+        )
+    )
+    configuration_changes = _Repository(lambda c, _p: SqlConfigurationChanges(c))
+    erasures = _Repository(lambda c, _p: SqlErasures(c))
 
     def __init__(self, engine: Engine, on_commit: Callable[[Change], None] | None = None) -> None:
         self.engine = engine
         self.on_commit = on_commit
         self._connection: Connection | None = None
+        self.pending = PendingWrites()
+        self.built: dict[str, object] = {}
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("a repository used outside the unit of work")
+        return self._connection
 
     def __enter__(self) -> Self:
         connection = self.engine.connect()
         connection.begin()
         self._connection = connection
-        self._pending = PendingWrites()
-        changes = self._pending.changes
-        self.catalog = SqlCatalog(connection, changes)
-        self.network = SqlNetwork(connection, changes)
-        self.inventory = SqlInventory(connection, self._pending)
-        self.movements = SqlMovements(connection, changes)
-        self.audit = SqlAudit(connection)
-        self.supply = SqlSupply(connection, self._pending)
-        self.views = SqlViews(connection, changes)
-        self.geo = SqlGeo(connection, changes)
-        self.signals = SqlSignals(connection)
-        self.events = SqlEvents(self._pending)
-        self.orders = SqlOrders(connection, self._pending)
-        self.idempotency = SqlIdempotency(connection, self._pending)
-        self.keys = SqlApiKeys(connection, changes)
-        self.users = SqlUsers(connection)
-        self.sessions = SqlSessions(connection)
-        self.attempts = SqlAttempts(connection)
-        self.server_keys = SqlServerKeys(connection)
-        self.operations = SqlOperations(connection, changes)
-        self.carriers = SqlNamedDocuments(
-            connection,
-            carrier_services.c.code,
-            (service_from_document, service_document),
-            lambda service: service.code,
-            changed=lambda: setattr(changes, "network", True),  # pictures hold them
-        )
-        self.capacity = SqlCapacity(connection)
-        self.deliveries = SqlDeliveries(connection)
-        # Pictures hold profiles, rate cards and location costs too.
-        self.profiles = SqlProfiles(connection, changes)
-        self.rate_cards = SqlNamedDocuments(
-            connection,
-            rate_cards.c.service,
-            (rate_card_from_document, rate_card_document),
-            lambda card: card.service,
-            changed=lambda: setattr(changes, "network", True),
-        )
-        self.location_costs = SqlLocationCosts(connection, changes)
-        self.sourcing = SqlSourcingDecisions(connection, self._pending)
-        self.jobs = SqlJobs(connection, self._pending)
-        self.outbox = SqlOutbox(connection)
-        self.webhooks = SqlWebhooks(connection)
-        self.payments = SqlPayments(connection, self._pending)
-        self.breaches = SqlBreaches(connection)
-        self.analytics = SqlAnalytics(connection)
-        self.order_types = SqlNamedDocuments(
-            connection,
-            order_types.c.name,
-            (order_type_from_document, order_type_document),
-            lambda order_type: order_type.name,
-        )
-        self.hold_rules = SqlNamedDocuments(
-            connection,
-            hold_rules.c.name,
-            (hold_rule_from_document, hold_rule_document),
-            lambda rule: rule.name,
-        )
-        self.channels = SqlNamedDocuments(
-            connection,
-            channels.c.name,
-            (channel_from_document, channel_document),
-            lambda channel: channel.name,
-            changed=lambda: setattr(changes, "views", True),  # pictures hold them, with views
-        )
-        self.self_service_policy = SqlNamedDocuments(
-            connection,
-            self_service_policies.c.name,
-            (policy_from_document, policy_document),
-            lambda _policy: POLICY_NAME,
-        )
-        self.configuration_changes = SqlConfigurationChanges(connection)
-        self.erasures = SqlErasures(connection)
+        self.pending = PendingWrites()
+        self.built = {}
         return self
 
     def __exit__(
@@ -156,6 +218,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         connection, self._connection = self._connection, None
+        self.built = {}
         if connection is not None:
             connection.rollback()  # a no-op after commit
             connection.close()
@@ -163,7 +226,7 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._connection is None:
             raise RuntimeError("commit outside the unit of work")
-        change = self._pending.flush(self._connection)  # LostRace: nothing is committed
+        change = self.pending.flush(self._connection)  # LostRace: nothing is committed
         self._connection.commit()
         if self.on_commit is not None and not change.empty:
             self.on_commit(change)
