@@ -21,8 +21,8 @@ from dataclasses import replace
 from sqlalchemy import func, select
 
 from ordino.inventory.domain.feeds import Source
-from ordino.orders.domain.commands import PaymentChoice, PaymentMethod
 from ordino.orders.domain.fulfillment import Shipment
+from ordino.payments.domain.payments import PaymentChoice, PaymentMethod
 from ordino.services import fulfillment
 from ordino.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine

@@ -15,13 +15,15 @@ import pytest
 from sqlalchemy import delete
 
 from ordino.kernel.domain.jobs import SETTLE_PAYMENT
-from ordino.orders.domain.commands import LineRequest, PaymentChoice, PaymentMethod
+from ordino.orders.domain.commands import LineRequest
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.payments.domain.payments import (
     GatewayAnswer,
     OperationKind,
     Outcome,
     Payment,
+    PaymentChoice,
+    PaymentMethod,
     PaymentOperation,
     PaymentStatus,
 )

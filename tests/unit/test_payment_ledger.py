@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ordino.kernel.domain.errors import OverRefund
-from ordino.orders.domain.commands import PaymentMethod
 from ordino.payments.domain.ledger import (
     PaymentDiscrepancy,
     discrepancies,
@@ -33,6 +32,7 @@ from ordino.payments.domain.payments import (
     OperationKind,
     Outcome,
     Payment,
+    PaymentMethod,
     PaymentOperation,
     PaymentStatus,
 )

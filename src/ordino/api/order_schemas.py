@@ -24,14 +24,8 @@ from ordino.kernel.domain.errors import FieldError, InvalidInput
 from ordino.kernel.domain.geo import Point
 from ordino.kernel.domain.money import BadAmount, fits, limit, parse_amount
 from ordino.network.domain.locations import Address
-from ordino.orders.domain.commands import (
-    B2B,
-    Customer,
-    LineRequest,
-    PaymentChoice,
-    PaymentMethod,
-    PlaceOrder,
-)
+from ordino.orders.domain.commands import B2B, Customer, LineRequest, PlaceOrder
+from ordino.payments.domain.payments import PaymentChoice, PaymentMethod
 from ordino.promising.domain.promises import PromiseChoice
 
 

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import NotFound
+from ordino.kernel.services.ports import NamedDocuments
 from ordino.network.domain.carriers import CarrierService, service_document
 from ordino.network.domain.costs import (
     LocationCosts,
@@ -27,7 +28,7 @@ from ordino.network.domain.operations import (
 from ordino.services.answers import refuse_changed
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.retry import with_retries
-from ordino.services.unit_of_work import NamedDocuments, UnitOfWork
+from ordino.services.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
 

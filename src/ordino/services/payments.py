@@ -26,7 +26,6 @@ from decimal import Decimal
 from ordino.kernel.domain.ids import new_id
 from ordino.kernel.domain.jobs import settle_job
 from ordino.orders.domain import advancing
-from ordino.orders.domain.commands import PaymentChoice, PaymentMethod
 from ordino.orders.domain.orders import Order
 from ordino.orders.domain.status import OrderStatus
 from ordino.payments.domain.ledger import (
@@ -41,7 +40,9 @@ from ordino.payments.domain.payments import (
     OperationKind,
     Outcome,
     Payment,
+    PaymentChoice,
     PaymentGateway,
+    PaymentMethod,
     PaymentOperation,
     PaymentStatus,
 )

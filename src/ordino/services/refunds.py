@@ -22,10 +22,15 @@ from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.kernel.domain.ids import new_id
 from ordino.kernel.domain.jobs import refund_job
 from ordino.kernel.domain.money import BadAmount, parse_amount, quantize
-from ordino.orders.domain.commands import PaymentMethod
 from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
 from ordino.payments.domain.ledger import refund_parts
-from ordino.payments.domain.payments import OperationKind, Outcome, Payment, PaymentOperation
+from ordino.payments.domain.payments import (
+    OperationKind,
+    Outcome,
+    Payment,
+    PaymentMethod,
+    PaymentOperation,
+)
 from ordino.services.answers import Answer, remember, replay
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries

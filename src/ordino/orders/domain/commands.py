@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
 
 from ordino.kernel.domain.errors import FieldError
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.locations import Address
 from ordino.orders.domain.status import OrderStatus
+from ordino.payments.domain.payments import PaymentChoice
 from ordino.promising.domain.promises import PromiseChoice
 
 # An erased customer's e-mail (`ordino.privacy.domain.erasure`): `.invalid` is a domain that
@@ -46,19 +46,6 @@ class B2B:
     purchase_order: str
     requested_date: date | None = None
     ship_complete: bool = True
-
-
-class PaymentMethod(StrEnum):
-    CARD = "card"  # authorised by the gateway, captured as it ships
-    INVOICE = "invoice"  # billed later (B2B): nothing to authorise
-
-
-@dataclass(frozen=True)
-class PaymentChoice:
-    """How the customer pays: a card (the gateway's token for it) or an invoice."""
-
-    method: PaymentMethod
-    token: str | None = None
 
 
 @dataclass(frozen=True)

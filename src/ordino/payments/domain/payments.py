@@ -18,7 +18,21 @@ from enum import StrEnum
 from typing import Protocol
 
 from ordino.kernel.domain.money import from_minor, to_minor
-from ordino.orders.domain.commands import PaymentMethod
+
+
+class PaymentMethod(StrEnum):
+    """How the customer pays, as the order records it."""
+
+    CARD = "card"  # authorised by the gateway, captured as it ships
+    INVOICE = "invoice"  # billed later (B2B): nothing to authorise
+
+
+@dataclass(frozen=True)
+class PaymentChoice:
+    """How the customer pays: a card (the gateway's token for it) or an invoice."""
+
+    method: PaymentMethod
+    token: str | None = None
 
 
 class Outcome(StrEnum):

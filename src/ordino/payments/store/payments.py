@@ -10,11 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ordino.kernel.domain.errors import LostRace
 from ordino.kernel.domain.money import from_minor, to_minor
-from ordino.orders.domain.commands import PaymentMethod
 from ordino.payments.domain.payments import (
     OperationKind,
     Outcome,
     Payment,
+    PaymentMethod,
     PaymentOperation,
     PaymentStatus,
 )

@@ -1,0 +1,1 @@
+"""Access's use cases and the port they speak to."""

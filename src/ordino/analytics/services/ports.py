@@ -1,0 +1,31 @@
+"""The analytics capability's port: the dashboard's facts. `ordino.store` implements it
+over SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from ordino.analytics.domain.kpis import PlacedOrder
+from ordino.privacy.services.ports import PrivacyWork
+
+
+class Analytics(Protocol):
+    """The dashboard's facts, each with the time of its event."""
+
+    def placed_orders(
+        self, since: datetime, until: datetime, channel: str | None
+    ) -> list[PlacedOrder]: ...
+    def store_rejections(
+        self, since: datetime, until: datetime, channel: str | None
+    ) -> list[datetime]: ...
+
+
+class AnalyticsWork(PrivacyWork, Protocol):
+    """What analytics's use cases may use in one attempt: its own repositories and
+    every lower capability's.
+    """
+
+    @property
+    def analytics(self) -> Analytics: ...

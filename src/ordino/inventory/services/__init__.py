@@ -1,0 +1,1 @@
+"""Inventory's use cases and the port they speak to."""

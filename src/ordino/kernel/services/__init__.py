@@ -1,0 +1,1 @@
+"""Kernel's use cases and the port they speak to."""

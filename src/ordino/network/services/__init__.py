@@ -1,0 +1,1 @@
+"""Network's use cases and the port they speak to."""

@@ -1,0 +1,1 @@
+"""Orchestration's use cases and the port they speak to."""

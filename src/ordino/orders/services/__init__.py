@@ -1,0 +1,1 @@
+"""Orders's use cases and the port they speak to."""

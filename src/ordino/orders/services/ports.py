@@ -1,0 +1,49 @@
+"""The orders capability's port: orders, order types and hold rules. `ordino.store`
+implements it over SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from ordino.kernel.services.ports import NamedDocuments
+from ordino.orders.domain.backorders import WaitingLine
+from ordino.orders.domain.commands import OrderQuery
+from ordino.orders.domain.holds import Hold, HoldRule
+from ordino.orders.domain.orders import Order
+from ordino.orders.domain.pipelines import OrderType
+from ordino.payments.services.ports import PaymentsWork
+
+
+class Orders(Protocol):
+    def add(self, order: Order) -> None: ...
+    def get(self, order_id: str, *, for_update: bool = False) -> Order | None: ...
+    def save(self, order: Order) -> None: ...
+    def id_for_external(self, channel: str, external_id: str) -> str | None: ...
+    def backordered(
+        self, limit: int, after: tuple[int, str] | None = None
+    ) -> list[tuple[int, str]]: ...
+    def waiting_lines(self, order_ids: Sequence[str]) -> list[WaitingLine]: ...
+    def find(self, query: OrderQuery, limit: int) -> list[Order]: ...
+    def order_of_fulfillment(self, fulfillment_id: str) -> str | None: ...
+    def fulfillments_at(
+        self, location_id: str, statuses: Sequence[str], limit: int, after: str | None = None
+    ) -> list[str]: ...
+    def velocity(self, email: str, since: datetime, before: datetime) -> tuple[int, int]: ...
+    def active_holds(self, limit: int) -> list[tuple[str, Hold]]: ...
+    def numbers(self, order_ids: Sequence[str]) -> dict[str, str]: ...
+
+
+class OrdersWork(PaymentsWork, Protocol):
+    """What orders's use cases may use in one attempt: its own repositories and every
+    lower capability's.
+    """
+
+    @property
+    def orders(self) -> Orders: ...
+    @property
+    def order_types(self) -> NamedDocuments[OrderType]: ...
+    @property
+    def hold_rules(self) -> NamedDocuments[HoldRule]: ...

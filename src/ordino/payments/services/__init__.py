@@ -1,0 +1,1 @@
+"""Payments's use cases and the port they speak to."""

@@ -1,0 +1,1 @@
+"""Privacy's use cases and the port they speak to."""

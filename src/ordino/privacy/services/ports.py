@@ -1,0 +1,39 @@
+"""The privacy capability's port: erasures and exports of a customer's data.
+`ordino.store` implements it over SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from ordino.kernel.domain.events import Event
+from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
+from ordino.servicing.services.ports import ServicingWork
+
+
+class Erasures(Protocol):
+    """Where an erasure reaches beyond the orders' rows (`ordino.privacy.store.erasure`);
+    each rewrite answers how many records it rewrote."""
+
+    def hold_the_relay(self) -> None: ...
+    def rewrite_events(self, order_ids: Sequence[str], personal: PersonalData) -> list[Event]: ...
+    def rewrite_decisions(self, order_ids: Sequence[str], personal: PersonalData) -> int: ...
+    def rewrite_deliveries(self, order_ids: Sequence[str], personal: PersonalData) -> int: ...
+    def rewrite_answers(self, order_ids: Sequence[str], personal: PersonalData) -> int: ...
+    def rewrite_job_errors(self, order_ids: Sequence[str], personal: PersonalData) -> int: ...
+    def rewrite_movements(self, order_ids: Sequence[str], personal: PersonalData) -> int: ...
+    def clear_card_tokens(self, order_ids: Sequence[str]) -> int: ...
+    def add(self, erasure: Erasure) -> None: ...
+    def all(self, limit: int, before: str | None = None) -> list[Erasure]: ...  # newest first
+    def add_export(self, export: Export) -> None: ...
+    def exports(self, limit: int, before: str | None = None) -> list[Export]: ...
+
+
+class PrivacyWork(ServicingWork, Protocol):
+    """What privacy's use cases may use in one attempt: its own repositories and every
+    lower capability's.
+    """
+
+    @property
+    def erasures(self) -> Erasures: ...

@@ -1,0 +1,1 @@
+"""Promising's use cases and the port they speak to."""

@@ -1,0 +1,1 @@
+"""Servicing's use cases and the port they speak to."""

@@ -1,0 +1,20 @@
+"""The servicing capability's port: the self-service policy. `ordino.store` implements
+it over SQL.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ordino.kernel.services.ports import NamedDocuments
+from ordino.orchestration.services.ports import OrchestrationWork
+from ordino.servicing.domain.self_service import SelfServicePolicy
+
+
+class ServicingWork(OrchestrationWork, Protocol):
+    """What servicing's use cases may use in one attempt: its own repositories and
+    every lower capability's.
+    """
+
+    @property
+    def self_service_policy(self) -> NamedDocuments[SelfServicePolicy]: ...

@@ -1,0 +1,1 @@
+"""Sourcing's use cases and the port they speak to."""
