@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from hypothesis import settings
 from sqlalchemy import Engine, text
 
-from ordino.access.domain.roles import Role
 from ordino.api.app import create_app
 from ordino.config import Settings
+from ordino.kernel.domain.roles import Role
 from ordino.network.domain.channels import Channel
 from ordino.services.access import create_key
 from ordino.store import migrate

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from ordino.access.domain.roles import Role
+from ordino.kernel.domain.roles import Role
 from tests.builders import (
     a_carrier_service_body,
     a_location_body,

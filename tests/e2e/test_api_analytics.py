@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.access.domain.roles import Role
+from ordino.kernel.domain.roles import Role
 from tests.builders import a_carrier_service_body, an_operations_body, an_order_body
 from tests.conftest import Clock
 from tests.e2e.support import fields, network, order_of, place, refused, stock, work

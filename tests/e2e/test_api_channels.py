@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from ordino.access.domain.roles import Role
+from ordino.kernel.domain.roles import Role
 from ordino.services.access import authenticate
 from tests.builders import an_order_body
 from tests.e2e.support import fields, levels, network, refused, stock

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from ordino.access.domain.roles import Role
+from ordino.kernel.domain.roles import Role
 from ordino.services.relay import relay_all
 from ordino.store.tables import (
     idempotency_keys,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.access.domain.roles import Role
+from ordino.kernel.domain.roles import Role
 from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import T0, Clock
 from tests.e2e.support import locations_of, refused

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from ordino.access.domain.roles import Role
 from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.kernel.domain.roles import Role
 from ordino.services.access import create_key
 from ordino.services.availability import put_postal_codes
 from ordino.store.tables import capacity_use, outbox

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from ordino.access.domain.roles import Role
+from ordino.kernel.domain.roles import Role
 from tests.e2e.support import fields, network, place, stock
 
 

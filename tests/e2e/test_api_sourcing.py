@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.access.domain.roles import Role
 from ordino.api.app import create_app
 from ordino.config import Settings
 from ordino.kernel.domain.jobs import Job
+from ordino.kernel.domain.roles import Role
 from ordino.services.access import create_key
 from ordino.services.worker import Worker, enqueue
 from tests.builders import (

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from ordino.access.domain.roles import Role
 from ordino.inventory.domain.feeds import Count
 from ordino.kernel.domain.changes import EVERYTHING, Change
 from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.kernel.domain.roles import Role
 from ordino.services.access import NewKey, issue_key, revoke_key
 from ordino.services.availability import put_postal_codes
 from ordino.services.inventory import count_stock

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from ordino.access.domain.roles import ApiKey, Role
+from ordino.kernel.domain.roles import ApiKey, Role
 from ordino.services import sessions
 from ordino.store.tables import console_sessions
 from ordino.store.uow import SqlUnitOfWork

@@ -3,9 +3,9 @@ never remembers a key read from the database before that revocation."""
 
 from __future__ import annotations
 
-from ordino.access.domain.roles import ApiKey, Role
 from ordino.api.security import KeyCache
 from ordino.kernel.domain.changes import EVERYTHING, Change
+from ordino.kernel.domain.roles import ApiKey, Role
 
 KEY = ApiKey("K-1", Role.CHANNEL, "shop")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from ordino.access.domain.roles import Role
+from ordino.kernel.domain.roles import Role
 from ordino.services.access import create_key
 from ordino.services.users import create_user
 from tests.conftest import ADMIN_KEY, Clock

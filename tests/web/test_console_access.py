@@ -9,7 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.access.domain.roles import Role
+from ordino.kernel.domain.roles import Role
 from ordino.services.access import NewKey, issue_key
 from ordino.services.users import create_user
 from tests.builders import a_location_body

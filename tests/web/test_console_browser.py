@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from ordino.access.domain.roles import Role
+from ordino.kernel.domain.roles import Role
 from ordino.orders.domain.commands import PlaceOrder
 from ordino.services.orders import Capture, place_order
 from ordino.services.users import create_user

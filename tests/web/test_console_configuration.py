@@ -9,7 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.access.domain.roles import Role
+from ordino.kernel.domain.roles import Role
 from ordino.services.users import create_user
 from tests.conftest import ADMIN_KEY, Clock
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.access.domain.roles import Role
 from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.kernel.domain.roles import Role
 from ordino.services.access import create_key
 from ordino.services.availability import put_postal_codes
 from ordino.services.users import create_user, disable_user

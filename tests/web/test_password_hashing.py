@@ -15,9 +15,9 @@ import pytest
 from argon2.exceptions import VerificationError
 from fastapi.testclient import TestClient
 
-from ordino.access.domain.roles import Role
 from ordino.api.app import create_app
 from ordino.config import Settings
+from ordino.kernel.domain.roles import Role
 from ordino.services import users
 from tests.conftest import ADMIN_KEY, Clock
 

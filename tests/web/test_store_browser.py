@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from ordino.access.domain.roles import Role
+from ordino.kernel.domain.roles import Role
 from ordino.services.access import create_key
 from ordino.services.demo import seed_demo
 from ordino.services.users import create_user

@@ -10,9 +10,9 @@ from fastapi import Header
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from ordino.access.domain.roles import ApiKey
 from ordino.api.problems import MEDIA_TYPE
 from ordino.kernel.domain.idempotency import IdempotencyKey
+from ordino.kernel.domain.roles import ApiKey
 from ordino.services.answers import Answer
 
 IdempotencyHeader = Annotated[

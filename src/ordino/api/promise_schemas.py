@@ -17,7 +17,6 @@ from pydantic import (
     model_validator,
 )
 
-from ordino.access.domain.roles import ApiKey
 from ordino.api.fields import (
     Amount,
     Country,
@@ -32,6 +31,7 @@ from ordino.api.fields import (
 )
 from ordino.kernel.domain.calendar import WEEKDAYS
 from ordino.kernel.domain.money import BadAmount, parse_amount
+from ordino.kernel.domain.roles import ApiKey
 from ordino.network.domain.carriers import CarrierService, ServiceLevel, service_from_document
 from ordino.network.domain.costs import (
     LocationCosts,

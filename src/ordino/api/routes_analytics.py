@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator, Field
 
-from ordino.access.domain.roles import Permission
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import Identifier, Strict, query_of, query_parameters
 from ordino.api.security import require
+from ordino.kernel.domain.roles import Permission
 from ordino.services import analytics
 from ordino.services.analytics import KpiQuery
 

@@ -10,7 +10,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.availability_schemas import AvailabilityOut, ViewIn, ViewList, ViewOut
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import (
@@ -25,6 +24,7 @@ from ordino.api.fields import (
 )
 from ordino.api.security import require
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.services import availability
 from ordino.services.availability import AvailabilityQuery, Near, ReadScope
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, OptionalText, Strict, TimeZone
 from ordino.api.security import require
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.network.domain.channels import DEFAULT_MAX_LINE_QUANTITY, MAX_LINE_QUANTITY, Channel
 from ordino.services import channels
 

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from ordino.access.domain.roles import Permission
 from ordino.api.deps import unit_of_work
 from ordino.api.fields import Strict
 from ordino.api.security import require
 from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.roles import Permission
 from ordino.services import configuration
 
 router = APIRouter(prefix="/v1", tags=["configuration"])

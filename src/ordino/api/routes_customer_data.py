@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import EmailStr, Field, model_validator
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.creation import PROBLEM
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Strict
 from ordino.api.security import require
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.services import customer_data
 from ordino.services.customer_data import CustomerRef
 

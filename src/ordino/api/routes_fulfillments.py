@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.creation import PROBLEM
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Strict
@@ -26,6 +25,7 @@ from ordino.api.fulfillment_schemas import (
 from ordino.api.security import require
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.orders.domain.fulfillment import FulfillmentStatus
 from ordino.orders.domain.orders import scope_of
 from ordino.services import fulfillment

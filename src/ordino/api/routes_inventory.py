@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN
 from ordino.api.inventory_schemas import (
@@ -23,6 +22,7 @@ from ordino.api.inventory_schemas import (
 )
 from ordino.api.security import require
 from ordino.inventory.domain.feeds import Count, Source
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.services import inventory
 
 router = APIRouter(prefix="/v1")

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from ordino.access.domain.roles import Permission
 from ordino.api.creation import PROBLEM
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN
 from ordino.api.security import require
 from ordino.kernel.domain.errors import NotFound
+from ordino.kernel.domain.roles import Permission
 from ordino.services import worker
 
 router = APIRouter(prefix="/v1/jobs", dependencies=[Depends(require(Permission.JOBS_ADMIN))])

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Country, Strict
 from ordino.api.network_schemas import (
@@ -22,6 +21,7 @@ from ordino.api.network_schemas import (
 from ordino.api.routes_availability import PlaceParams
 from ordino.api.security import require
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.network.domain.locations import LocationQuery, LocationType, location_document
 from ordino.network.domain.products import ProductQuery
 from ordino.services import network

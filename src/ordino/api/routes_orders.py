@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.creation import PROBLEM, IdempotencyHeader, created, idempotency
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Instant, OptionalText, Strict, Text
@@ -18,6 +17,7 @@ from ordino.api.order_schemas import CancelIn, CardToken, OrderIn, OrderOut, Ord
 from ordino.api.security import require
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import Forbidden
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.orders import scope_of
 from ordino.orders.domain.status import OrderStatus

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import Strict, Text
 from ordino.api.security import require
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.orders.domain.holds import HoldRule
 from ordino.orders.domain.pipelines import OrderType, Slas, Step
 from ordino.services import order_types, pipelines, timers

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, query_of, query_parameters
 from ordino.api.promise_schemas import (
@@ -25,6 +24,7 @@ from ordino.api.promise_schemas import (
 )
 from ordino.api.security import require
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.orders.domain.orders import scope_of
 from ordino.services import deliveries, operations, promising
 from ordino.services.deliveries import RecordDelivery

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.creation import PROBLEM, idempotency
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import Amount, Currency, Strict, Text
 from ordino.api.routes_orders import OrderIdPath
 from ordino.api.security import require
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.orders.domain.orders import scope_of
 from ordino.services import refunds
 

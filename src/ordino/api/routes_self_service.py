@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import EmailStr, Field, model_validator
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.creation import PROBLEM
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import Identifier, OptionalText, Strict
 from ordino.api.fulfillment_schemas import LinesOnce, by_line
 from ordino.api.order_schemas import ShipToIn
 from ordino.api.security import require
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.services import self_service, self_service_changes
 from ordino.services.self_service import SelfService
 from ordino.servicing.domain.self_service import CancelUntil, SelfServicePolicy

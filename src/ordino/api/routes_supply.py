@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.creation import PROBLEM, IdempotencyHeader, created, idempotency
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Strict
@@ -24,6 +23,7 @@ from ordino.api.supply_schemas import (
 )
 from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.supply import SupplyKind, SupplyQuery
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.services import supply
 
 router = APIRouter(prefix="/v1/supply")

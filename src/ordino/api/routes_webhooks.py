@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from ordino.access.domain.roles import ApiKey, Permission
 from ordino.api.creation import PROBLEM
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Strict
 from ordino.api.security import require
 from ordino.events.adapters.http_delivery import refuse_private
+from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.services import webhooks
 
 router = APIRouter(

@@ -18,9 +18,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
-from ordino.access.domain.roles import ApiKey, Permission, allows
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.errors import Forbidden, Unauthenticated
+from ordino.kernel.domain.roles import ApiKey, Permission, allows
 from ordino.services.access import authenticate, hash_key
 
 CACHE_SECONDS = 60.0

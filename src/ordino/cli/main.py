@@ -12,12 +12,12 @@ from importlib.metadata import entry_points
 import click
 from sqlalchemy import Engine
 
-from ordino.access.domain.roles import Role
 from ordino.cli import serving
 from ordino.cli.options import Commands, database_option, terminal_user
 from ordino.config import Settings
 from ordino.kernel.domain.configuration import DEMO_AUTHOR
 from ordino.kernel.domain.errors import AlreadyExists, InvalidInput, NotFound
+from ordino.kernel.domain.roles import Role
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.services.access import NewKey, issue_key, list_keys, revoke_key
 from ordino.services.check import check_inventory, check_payments, shortages

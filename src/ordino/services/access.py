@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.access.domain.roles import ENVIRONMENT, ApiKey, Role, key_document
+from ordino.access.domain.keys import key_document
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey, Role
 from ordino.services import configuration
 from ordino.services.channels import channels_of, known_channel
 from ordino.services.configuration import ORDINO, Changed

@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from ordino.access.domain.roles import ENVIRONMENT, ApiKey
+from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey
 from ordino.services.unit_of_work import UnitOfWork
 
 KEPT = timedelta(days=1)  # how long an ended session's row is kept before it is pruned

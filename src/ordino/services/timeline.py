@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ordino.access.domain.roles import ENVIRONMENT
 from ordino.kernel.domain.events import Event
+from ordino.kernel.domain.roles import ENVIRONMENT
 from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
 from ordino.services.orders import existing_order
 from ordino.services.unit_of_work import UnitOfWork

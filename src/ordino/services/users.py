@@ -13,10 +13,11 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ordino.access.domain.roles import ApiKey, Role, user_document
+from ordino.access.domain.keys import user_document
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain.roles import ApiKey, Role
 from ordino.services import configuration
 from ordino.services.configuration import ORDINO, Changed
 from ordino.services.unit_of_work import UnitOfWork

@@ -10,10 +10,10 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, sele
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from ordino.access.domain.roles import ENVIRONMENT, ApiKey, Role
 from ordino.kernel.domain.changes import ChangeLog
 from ordino.kernel.domain.errors import AlreadyExists
 from ordino.kernel.domain.idempotency import StoredAnswer
+from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey, Role
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import api_keys, console_sessions, idempotency_keys, server_keys, users
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ordino.access.domain.roles import Permission, Role
+from ordino.kernel.domain.roles import Permission, Role
 
 
 def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)

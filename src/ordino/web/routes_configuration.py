@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ordino.access.domain.roles import Permission
 from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.roles import Permission
 from ordino.services import configuration
 from ordino.web.rendering import render
 from ordino.web.session import allowed, csrf_token

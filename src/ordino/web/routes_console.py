@@ -12,10 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from ordino.access.domain.roles import Permission
 from ordino.access.domain.throttling import sign_in_subjects
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput, OrdinoError, TooManyAttempts
+from ordino.kernel.domain.roles import Permission
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.status import OrderStatus
 from ordino.services import (

@@ -11,9 +11,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ordino.access.domain.roles import Permission
 from ordino.analytics.domain.kpis import Figures
 from ordino.kernel.domain.errors import InvalidInput, OrdinoError
+from ordino.kernel.domain.roles import Permission
 from ordino.services.analytics import KpiQuery, KpiReport, kpis, kpis_csv
 from ordino.web import charts
 from ordino.web.charts import Chart

@@ -8,8 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ordino.access.domain.roles import Permission
 from ordino.kernel.domain.errors import OrdinoError
+from ordino.kernel.domain.roles import Permission
 from ordino.services import timeline, timers, webhooks, worker
 from ordino.web.rendering import render
 from ordino.web.session import CHECKED, allowed, csrf_token

@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ordino.access.domain.roles import Permission
 from ordino.inventory.domain.supply import SupplyQuery
 from ordino.kernel.domain.errors import InvalidInput, OrdinoError
+from ordino.kernel.domain.roles import Permission
 from ordino.network.domain.products import ProductQuery
 from ordino.services import availability, inventory, supply
 from ordino.services.availability import Near, ReadScope

@@ -10,8 +10,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ordino.access.domain.roles import Permission
 from ordino.kernel.domain.errors import OrdinoError
+from ordino.kernel.domain.roles import Permission
 from ordino.services import rerouting, self_service_changes, servicing
 from ordino.web import forms
 from ordino.web.rendering import render

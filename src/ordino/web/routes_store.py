@@ -14,9 +14,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ordino.access.domain.roles import Permission
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
+from ordino.kernel.domain.roles import Permission
 from ordino.orders.domain.fulfillment import FulfillmentStatus, Shipment
 from ordino.services import fulfillment, network, timers
 from ordino.services.unit_of_work import UnitOfWork

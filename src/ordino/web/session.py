@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from ordino.access.domain.roles import ApiKey, Permission, Role, allows
+from ordino.kernel.domain.roles import ApiKey, Permission, Role, allows
 from ordino.orders.domain.orders import OrderScope, scope_of
 from ordino.services import sessions
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from ordino.access.domain.roles import ApiKey
-from ordino.kernel.services.ports import KernelWork
+from ordino.kernel.domain.roles import ApiKey
+from ordino.network.services.ports import NetworkWork
 
 
 class ApiKeys(Protocol):
@@ -49,7 +49,7 @@ class Attempts(Protocol):
     def prune(self, before: datetime) -> None: ...
 
 
-class AccessWork(KernelWork, Protocol):
+class AccessWork(NetworkWork, Protocol):
     """What access's use cases may use in one attempt: its own repositories and every
     lower capability's.
     """

@@ -9,13 +9,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from ordino.access.services.ports import AccessWork
 from ordino.inventory.domain.feeds import FeedPlan, Key
 from ordino.inventory.domain.positions import Discrepancy, Floor, Position, Reservation
 from ordino.inventory.domain.signals import SignalState
 from ordino.inventory.domain.supply import InboundLine, Receipt, SupplyOrder, SupplyQuery
 from ordino.inventory.domain.views import AvailabilityView
 from ordino.kernel.domain.changes import Recorded
-from ordino.network.services.ports import NetworkWork
 
 
 class Inventory(Protocol):
@@ -79,7 +79,7 @@ class Audit(Protocol):
     def shortages(self) -> list[Position]: ...
 
 
-class InventoryWork(NetworkWork, Protocol):
+class InventoryWork(AccessWork, Protocol):
     """What inventory's use cases may use in one attempt: its own repositories and
     every lower capability's.
     """

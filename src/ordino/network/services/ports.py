@@ -10,9 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from ordino.access.services.ports import AccessWork
 from ordino.kernel.domain.geo import Point, PostalCode
-from ordino.kernel.services.ports import NamedDocuments
+from ordino.kernel.services.ports import KernelWork, NamedDocuments
 from ordino.network.domain.carriers import CarrierService
 from ordino.network.domain.channels import Channel
 from ordino.network.domain.costs import LocationCosts, RateCard
@@ -69,7 +68,7 @@ class CapacityLedger(Protocol):
     def give_back(self, taken: Sequence[CapacityTaken]) -> None: ...
 
 
-class NetworkWork(AccessWork, Protocol):
+class NetworkWork(KernelWork, Protocol):
     """What network's use cases may use in one attempt: its own repositories and every
     lower capability's.
     """

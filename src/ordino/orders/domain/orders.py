@@ -19,13 +19,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.access.domain.roles import ApiKey
 from ordino.inventory.domain.positions import Reservation
 from ordino.kernel.domain.errors import Forbidden, IllegalTransition, NotFound
 from ordino.kernel.domain.events import Event
 from ordino.kernel.domain.geo import Point
 from ordino.kernel.domain.ids import new_id
 from ordino.kernel.domain.money import Money
+from ordino.kernel.domain.roles import ApiKey
 from ordino.network.domain.locations import Address
 from ordino.orders.domain.commands import B2B, Customer, PlaceOrder
 from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus

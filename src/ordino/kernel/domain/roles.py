@@ -1,11 +1,12 @@
-"""Roles and what each may do: one table, read by the API's guard."""
+"""Who asks (an API key or a console user: `ApiKey`, with its scope), the roles and
+what each may do: one table, read by the API's guard and the console's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from ordino.kernel.domain.errors import Forbidden
 
@@ -122,20 +123,3 @@ class ApiKey:
                 f"this key is for {self.location_id} only, not {', '.join(others)}",
                 extra={"location_id": self.location_id},
             )
-
-
-def key_document(key: ApiKey, revoked: bool) -> dict[str, Any]:
-    """A key as the record of configuration keeps it: never the key or its hash."""
-    return {
-        "role": str(key.role),
-        "name": key.name,
-        "channel": key.channel,
-        "location_id": key.location_id,
-        "revoked": revoked,
-    }
-
-
-def user_document(user: ApiKey, disabled: bool) -> dict[str, Any]:
-    """A console user as the record of configuration keeps them: never a password or
-    its hash."""
-    return {"role": str(user.role), "location_id": user.location_id, "disabled": disabled}
