@@ -15,6 +15,7 @@ from ordino.kernel.domain.errors import InsufficientStock, NotFound
 from ordino.network.domain.carriers import LaneMatch
 from ordino.network.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.network.domain.locations import LocationType
+from ordino.orders.services.decisions import get_sourcing
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.services.inventory import count_stock
 from ordino.services.operations import RATE_CARDS, put_location_costs, put_named
@@ -23,7 +24,6 @@ from ordino.services.profiles import put_profile
 from ordino.services.rerouting import Rejection, fill_backorders, reject_allocation
 from ordino.services.server_keys import ServerKeys
 from ordino.services.signals import evaluate_all
-from ordino.services.sourcing import get_sourcing
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
 from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind

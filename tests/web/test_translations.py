@@ -15,7 +15,7 @@ from ordino.orders.domain.pipelines import BUILT_IN
 from ordino.orders.domain.status import LineStatus, OrderStatus
 from ordino.payments.domain.payments import PaymentStatus
 from ordino.promising.domain.promises import Method
-from ordino.services.sourcing import CAPTURE, REROUTE, SUPPLY
+from ordino.sourcing.domain.plans import CAPTURE, REROUTE, SUPPLY
 from ordino.sourcing.domain.profiles import DEFAULT_PROFILE
 from ordino.sourcing.engine.rules import Outcome
 from ordino.web.rendering import HERE, LANGUAGES

@@ -21,6 +21,7 @@ from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.orders import scope_of
 from ordino.orders.domain.status import OrderStatus
+from ordino.orders.services import decisions
 from ordino.services import (
     fulfillment,
     orders,
@@ -28,7 +29,6 @@ from ordino.services import (
     rerouting,
     self_service,
     servicing,
-    sourcing,
     timeline,
 )
 
@@ -267,7 +267,7 @@ def get_sourcing(
     """Every sourcing decision of the order (at capture, after each rejection, as
     supply arrived): the profile version and strategy that decided, the candidates
     weighed, what each rule excluded, the chosen plan's cost and the alternatives'."""
-    return JSONResponse(sourcing.get_sourcing(order_id, unit_of_work(request), scope_of(caller)))
+    return JSONResponse(decisions.get_sourcing(order_id, unit_of_work(request), scope_of(caller)))
 
 
 class RejectionIn(Strict):

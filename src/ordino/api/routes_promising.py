@@ -26,6 +26,7 @@ from ordino.api.security import require
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.orders.domain.orders import scope_of
+from ordino.promising.services import performance
 from ordino.services import deliveries, operations, promising
 from ordino.services.deliveries import RecordDelivery
 from ordino.services.operations import CARRIER_SERVICES, RATE_CARDS
@@ -113,7 +114,7 @@ def get_performance(request: Request) -> Response:
     until = params.until or now
     if until <= since:
         raise InvalidInput.of("to", "must be after from")
-    items = deliveries.promise_performance(params.by, since, until, unit_of_work(request))
+    items = performance.promise_performance(params.by, since, until, unit_of_work(request))
     return JSONResponse({"by": params.by, "items": items})
 
 

@@ -1,6 +1,6 @@
 """Tracking the promise against reality: deliveries (or collections) of an order's
-goods, each measured against the order's promise, and the on-time rate and slack
-per location, carrier and service."""
+goods, each measured against the order's promise as it is recorded (the on-time rate
+and slack they add up to: `ordino.promising.services.performance`)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,11 @@ from ordino.kernel.domain.errors import AlreadyExists, Conflict, Forbidden, Inva
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.promising.domain.promises import (
     DeliveryRecord,
-    PromisePerformance,
     delivery_time_problem,
 )
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
-
-GROUPS = ("location", "carrier", "service")
 
 
 @dataclass(frozen=True)
@@ -93,14 +90,6 @@ def _locations(
     return [at for at in wanted if at not in done]
 
 
-def promise_performance(
-    by: str, since: datetime, until: datetime, uow: UnitOfWork
-) -> list[dict[str, Any]]:
-    with uow:
-        found = uow.deliveries.performance(by, since, until)
-    return [performance_answer(group, by) for group in found]
-
-
 def of_order(
     order_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER
 ) -> list[dict[str, Any]]:
@@ -120,14 +109,4 @@ def delivery_answer(record: DeliveryRecord) -> dict[str, Any]:
         "promised_latest": record.promised_latest.isoformat(),
         "on_time": record.on_time,
         "slack_days": record.slack_days,
-    }
-
-
-def performance_answer(group: PromisePerformance, by: str) -> dict[str, Any]:
-    return {
-        by: group.key,
-        "deliveries": group.deliveries,
-        "on_time": group.on_time,
-        "on_time_rate": round(group.on_time_rate, 4),
-        "mean_slack_days": round(group.mean_slack_days, 2),
     }

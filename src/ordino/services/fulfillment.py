@@ -20,8 +20,7 @@ from ordino.inventory.domain.feeds import Adjustment, MovementKind, Source, plan
 from ordino.inventory.domain.positions import Reservation
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.jobs import advance_job, capture_job, settle_job, timer_job
-from ordino.orchestration.domain.breaches import Timer
+from ordino.kernel.domain.jobs import Timer, advance_job, capture_job, settle_job, timer_job
 from ordino.orders.domain import release as fulfilling
 from ordino.orders.domain.fulfillment import (
     Fulfillment,
@@ -38,9 +37,9 @@ from ordino.services.order_types import order_type_named
 from ordino.services.orders import Capture, Guard, existing_order, with_payment
 from ordino.services.rerouting import source_waiting
 from ordino.services.retry import with_retries
-from ordino.services.sourcing import REROUTE
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
+from ordino.sourcing.domain.plans import REROUTE
 
 Step = Callable[[Order, Fulfillment], list[StockChange]]
 S = FulfillmentStatus

@@ -20,11 +20,10 @@ from ordino.kernel.domain.errors import (
 )
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.kernel.domain.ids import is_id
-from ordino.kernel.domain.jobs import advance_job, expect_job, settle_job, timer_job
+from ordino.kernel.domain.jobs import Timer, advance_job, expect_job, settle_job, timer_job
 from ordino.kernel.domain.money import Money
 from ordino.network.domain.locations import PromiseDestination
 from ordino.network.domain.products import refuse_unknown_skus
-from ordino.orchestration.domain.breaches import Timer
 from ordino.orders.domain.commands import (
     LineRequest,
     OrderQuery,
@@ -32,7 +31,7 @@ from ordino.orders.domain.commands import (
     order_problems,
 )
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope, order_type_of
-from ordino.payments.domain.payments import Payment, payment_document
+from ordino.payments.domain.payments import Payment, new_payment, payment_document
 from ordino.promising.domain.promises import (
     CartLine,
     Method,
@@ -44,11 +43,11 @@ from ordino.promising.domain.promises import (
     capacity_needed,
 )
 from ordino.promising.domain.promises import plan_of as plan_of_option
+from ordino.promising.engine.sites import chosen_by_customer, delivery_sites
 from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.availability import resolve_view
 from ordino.services.capture_rules import refuse_what_cannot_be_placed
 from ordino.services.channels import channels_of, known_channel
-from ordino.services.payments import new_payment
 from ordino.services.picture import StockPicture
 from ordino.services.promising import (
     Promised,
@@ -58,18 +57,10 @@ from ordino.services.promising import (
     promise_with_floors,
 )
 from ordino.services.retry import with_retries
-from ordino.services.sourcing import (
-    CAPTURE,
-    LineToSource,
-    ToSource,
-    chosen_by_customer,
-    delivery_sites,
-    sourcing_request,
-    stock_sites,
-)
+from ordino.services.sourcing import LineToSource, ToSource, sourcing_request, stock_sites
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
-from ordino.sourcing.domain.plans import LineDemand, SourcingPlan, SourcingRecord
+from ordino.sourcing.domain.plans import CAPTURE, LineDemand, SourcingPlan, SourcingRecord
 from ordino.sourcing.engine.choice import RulesEngine, SourcingEngine, plan_of, record_of
 from ordino.sourcing.engine.rules import Decision, Outcome
 
@@ -132,7 +123,11 @@ def _place_once(
         if promise is not None:
             uow.capacity.take(promise.capacity)  # LostRace when a day filled up
         order = Order.place(cmd, sourced.plan, now, promise, backorder=sourced.backorder)
-        payment = None if cmd.payment is None else new_payment(order, cmd.payment, now)
+        payment = (
+            None
+            if cmd.payment is None
+            else new_payment(order.id, order.currency, order.total.amount, cmd.payment, now)
+        )
         answer = Answer(CREATED, with_payment(order, payment))
         uow.orders.add(order)
         if payment is not None:

@@ -23,7 +23,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ordino.kernel.domain.ids import new_id
 from ordino.kernel.domain.jobs import settle_job
 from ordino.orders.domain import advancing
 from ordino.orders.domain.orders import Order
@@ -40,7 +39,6 @@ from ordino.payments.domain.payments import (
     OperationKind,
     Outcome,
     Payment,
-    PaymentChoice,
     PaymentGateway,
     PaymentMethod,
     PaymentOperation,
@@ -63,20 +61,6 @@ Plan = Callable[[Payment, list[PaymentOperation]], PaymentOperation | None]
 
 class PaymentFailed(Exception):
     """The gateway could not answer now: the job tries again later, same key."""
-
-
-def new_payment(order: Order, choice: PaymentChoice, now: datetime) -> Payment:
-    return Payment(
-        new_id(now),
-        order.id,
-        choice.method,
-        choice.token,
-        order.currency,
-        order.total.amount,
-        PaymentStatus.PENDING,
-        now,
-        now,
-    )
 
 
 def needs_authorising(payment: Payment | None) -> bool:

@@ -25,24 +25,21 @@ from ordino.network.domain.locations import PromiseDestination
 from ordino.orders.domain.backorders import WaitingLine, expected_dates
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.promising.domain.promises import CartLine, Method
+from ordino.promising.engine.sites import delivery_sites
 from ordino.services.availability import resolve_view
 from ordino.services.orders import Capture, existing_order
 from ordino.services.promising import PromiseQuery, keeping, promise_with_floors
 from ordino.services.retry import with_retries
 from ordino.services.sourcing import (
-    CAPTURE,
-    REROUTE,
-    SUPPLY,
     LineToSource,
     ToSource,
-    delivery_sites,
     profile_named,
     sourcing_request,
     stock_sites,
 )
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.services.views import order_view
-from ordino.sourcing.domain.plans import SourcingPlan
+from ordino.sourcing.domain.plans import CAPTURE, REROUTE, SUPPLY, SourcingPlan
 from ordino.sourcing.engine.choice import SourcingRequest, plan_of, record_of
 from ordino.sourcing.engine.rules import Decision, Outcome, SourcingSite
 

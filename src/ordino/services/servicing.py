@@ -10,11 +10,11 @@ from typing import Any
 
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
+from ordino.orders.services.decisions import decisions_view
 from ordino.services import timeline
 from ordino.services.deliveries import delivery_answer
 from ordino.services.orders import existing_order, with_payment
 from ordino.services.retry import with_retries
-from ordino.services.sourcing import decisions_view
 from ordino.services.unit_of_work import UnitOfWork
 
 NOTE_LENGTH = 2000

@@ -8,27 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from ordino.inventory.domain.positions import StockAtLocation
-from ordino.kernel.domain.errors import NotFound
 from ordino.network.domain.carriers import Lane
 from ordino.network.domain.costs import distance_card
 from ordino.network.domain.locations import Location, PromiseDestination
-from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
-from ordino.promising.domain.promises import PromiseOption
-from ordino.promising.engine.reach import Delivery
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.sourcing.domain.plans import SourcingPlan, SourcingRecord
 from ordino.sourcing.domain.profiles import DEFAULT_PROFILE, SourcingProfile, applying
 from ordino.sourcing.engine.choice import SourcingRequest
 from ordino.sourcing.engine.optimiser import Candidate, SourcingLine
 from ordino.sourcing.engine.rules import SourcingSite
-
-CAPTURE, REROUTE, SUPPLY = "capture", "reroute", "supply"  # why an order was sourced
 
 
 @dataclass(frozen=True)
@@ -106,56 +97,9 @@ def stock_sites(
     )
 
 
-def delivery_sites(
-    deliveries: Sequence[Delivery],
-) -> tuple[tuple[SourcingSite, ...], dict[str, date]]:
-    """The locations that keep a promise, as candidates, and the day each ships."""
-    sites, ship_dates = [], {}
-    for d in deliveries:
-        origin = d.site.location
-        sites.append(SourcingSite(origin, Candidate(origin.id, d.lane, d.site.available)))
-        ship_dates[origin.id] = d.ship_date
-    return tuple(sites), ship_dates
-
-
-def chosen_by_customer(option: PromiseOption, plan: SourcingPlan) -> SourcingRecord:
-    """The record of an order whose source the customer chose (a pickup store, or
-    the store a ship-to-store order goes to, supplied as the promise planned)."""
-    allocations = [
-        {"line_no": a.line_no, "location_id": a.location_id, "quantity": a.quantity}
-        for a in plan.allocations
-    ]
-    explanation = {
-        "profile": None,
-        "strategy": f"customer's choice: {option.id}",
-        "outcome": "sourced",
-        "chosen": {"allocations": allocations, "cost": None, "method": "promise"},
-        "promise_option": option.id,
-    }
-    strategy = f"customer's choice: {option.id}"
-    return SourcingRecord(CAPTURE, "-", 0, strategy, "sourced", explanation)
-
-
 def profile_named(uow: UnitOfWork, name: str, version: int) -> SourcingProfile:
     """The rules of a recorded decision: that version of the profile."""
     if name == DEFAULT_PROFILE.name and version == DEFAULT_PROFILE.version:
         return DEFAULT_PROFILE
     found = uow.profiles.version(name, version)
     return DEFAULT_PROFILE if found is None else found
-
-
-def get_sourcing(order_id: str, uow: UnitOfWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
-    """Every sourcing decision of the order, the first (at capture) first."""
-    with uow:
-        order = uow.orders.get(order_id)
-        if order is None or not scope.admits(order):
-            raise NotFound(f"no order {order_id}", extra={"order_id": order_id})
-        records = uow.sourcing.of_order(order_id)
-    return {"order_id": order_id, "decisions": decisions_view(records)}
-
-
-def decisions_view(records: Sequence[tuple[int, datetime, SourcingRecord]]) -> list[dict[str, Any]]:
-    return [
-        {"seq": n, "reason": record.reason, "decided_at": at.isoformat(), **record.explanation}
-        for n, at, record in records
-    ]

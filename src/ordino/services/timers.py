@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.jobs import settle_job, timer_job
-from ordino.orchestration.domain.breaches import Action, Breach, Timer, breach_document
+from ordino.kernel.domain.jobs import Timer, settle_job, timer_job
+from ordino.orchestration.domain.breaches import Action, Breach, breach_document
 from ordino.orders.domain import release as fulfilling
 from ordino.orders.domain.advancing import hold_document
 from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus

@@ -149,7 +149,7 @@ BUILT_IN_NAMES = {
     "whole lines": N_("whole lines"),
     "split lines": N_("split lines"),
 }
-CUSTOMERS_CHOICE = "customer's choice: "  # ordino.services.sourcing.chosen_by_customer
+CUSTOMERS_CHOICE = "customer's choice: "  # ordino.promising.engine.sites.chosen_by_customer
 
 
 def decision(explained: Mapping[str, Any], gettext: Callable[[str], str]) -> list[str]:

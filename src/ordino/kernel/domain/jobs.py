@@ -118,7 +118,16 @@ def refund_job(order_id: str, refund_id: str, now: datetime) -> Job:
 TIMER_DUE = "timers.due"  # a service level's time came: check it was met
 
 
-def timer_job(timer: str, order_id: str, subject: str, run_at: datetime, now: datetime) -> Job:
+class Timer(StrEnum):
+    """The service levels an order is timed against."""
+
+    ACCEPT = "accept"
+    SHIP = "ship"
+    PICKUP = "pickup"
+    BACKORDER = "backorder"
+
+
+def timer_job(timer: Timer, order_id: str, subject: str, run_at: datetime, now: datetime) -> Job:
     """Check at `run_at` that the order (its fulfillment order `subject`, or the order
     itself) met the service level `timer`: accept, ship, pickup, backorder."""
     payload = {"timer": timer, "order_id": order_id, "subject": subject}

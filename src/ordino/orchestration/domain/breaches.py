@@ -9,12 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-
-class Timer(StrEnum):
-    ACCEPT = "accept"
-    SHIP = "ship"
-    PICKUP = "pickup"
-    BACKORDER = "backorder"
+from ordino.kernel.domain.jobs import Timer
 
 
 class Action(StrEnum):

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from ordino.orchestration.domain.breaches import Action, Breach, Timer
+from ordino.kernel.domain.jobs import Timer
+from ordino.orchestration.domain.breaches import Action, Breach
 from ordino.store.tables import sla_breaches
 
 

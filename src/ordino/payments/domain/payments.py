@@ -17,6 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from ordino.kernel.domain.ids import new_id
 from ordino.kernel.domain.money import from_minor, to_minor
 
 
@@ -204,3 +205,20 @@ def payment_document(payment: Payment) -> dict[str, object]:
         "expires_at": payment.expires_at.isoformat() if payment.expires_at else None,
         "message": payment.message,
     }
+
+
+def new_payment(
+    order_id: str, currency: str, amount: Decimal, choice: PaymentChoice, now: datetime
+) -> Payment:
+    """The payment of an order as it is placed: waiting for its authorisation."""
+    return Payment(
+        new_id(now),
+        order_id,
+        choice.method,
+        choice.token,
+        currency,
+        amount,
+        PaymentStatus.PENDING,
+        now,
+        now,
+    )

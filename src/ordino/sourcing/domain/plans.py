@@ -49,6 +49,9 @@ class SourcingPlan:
         return not self.shortfalls
 
 
+CAPTURE, REROUTE, SUPPLY = "capture", "reroute", "supply"  # why an order was sourced
+
+
 @dataclass(frozen=True)
 class SourcingRecord:
     """One sourcing decision of an order, as kept: why it was made (`capture`,
