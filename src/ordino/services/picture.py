@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 from ordino.inventory.domain.positions import Floor, Position
 from ordino.inventory.domain.supply import InboundLine
@@ -46,16 +46,15 @@ from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.geo import Grid, Point
 from ordino.network.domain.carriers import CarrierService
 from ordino.network.domain.channels import Channel
-from ordino.network.domain.costs import LocationCosts, RateCard
 from ordino.network.domain.locations import Location
 from ordino.network.domain.operations import (
     LocationOperations,
     default_operations,
     operations_from_document,
 )
-from ordino.promising.engine.reach import Distances
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.sourcing.domain.profiles import SourcingProfile
+
+T = TypeVar("T")
 
 DEFAULT_MAX_POSITIONS = 2_000_000
 MAX_PRICED = 200_000  # products whose currencies are kept (least recently used go)
@@ -65,20 +64,6 @@ class Sellable(NamedTuple):
     location_id: str
     available: int
     floor: Floor
-
-
-class PromiseFrame(NamedTuple):
-    locations: tuple[Location, ...]
-    distances: Distances
-
-
-class SourcingSettings(NamedTuple):
-    """What sourcing decides by besides stock: the profiles, each carrier service's
-    rate card, each location's costs."""
-
-    profiles: tuple[SourcingProfile, ...]
-    cards: Mapping[str, RateCard]
-    costs: Mapping[str, LocationCosts]
 
 
 class NotCached(Exception):
@@ -125,8 +110,9 @@ class StockPicture:
         self._channels: dict[str, Channel] | None = None  # forgotten with the views
         self._operations: dict[str, LocationOperations] | None = None
         self._carriers: tuple[CarrierService, ...] | None = None
-        self._sourcing: SourcingSettings | None = None
-        self._frames: dict[tuple[str, int], PromiseFrame] = {}
+        # Worked out from the locations and settings by the capabilities above: kept
+        # until the network changes.
+        self._derived: dict[Hashable, object] = {}
         self._places: dict[tuple[str, str], Point] = {}
         self._names: dict[str, str] = {}  # location ids and SKUs, each held once
         # Per SKU the catalogue knows: the currencies it has a price in.
@@ -167,15 +153,15 @@ class StockPicture:
 
     def _forget_network(self) -> None:
         self._locations, self._grid = None, None
-        self._operations, self._carriers, self._sourcing = None, None, None
-        self._frames = {}
+        self._operations, self._carriers = None, None
+        self._derived = {}
         self._places.clear()
 
     def locations(self, uow: UnitOfWork | None) -> Mapping[str, Location]:
         found = self._locations
         if found is None:
             settings = self._settings
-            found = {location.id: location for location in _entered(uow).network.all()}
+            found = {location.id: location for location in entered(uow).network.all()}
             with self._lock:
                 if settings == self._settings:
                     self._locations = found
@@ -187,58 +173,35 @@ class StockPicture:
         if found is None:
             settings = self._settings
             locations = self.locations(uow)
-            documents = _entered(uow).operations.documents()
+            documents = entered(uow).operations.documents()
             found = _operations(locations, documents)
             with self._lock:
                 if settings == self._settings:
                     self._operations = found
         return found
 
-    def promise_frame(self, uow: UnitOfWork | None, view: AvailabilityView) -> PromiseFrame:
-        """The locations a view promises from (they ship or hand over), by id, and
-        their places prepared for distances."""
-        key = (view.name, view.version)
-        found = self._frames.get(key)
-        if found is None:
-            settings = self._settings
-            admitted = sorted(
-                (
-                    location
-                    for location in self.locations(uow).values()
-                    if (location.ships or location.pickup) and view.locations.admits(location)
-                ),
-                key=lambda location: location.id,
-            )
-            found = PromiseFrame(tuple(admitted), Distances(admitted))
-            with self._lock:
-                if settings == self._settings:
-                    self._frames[key] = found
-        return found
-
     def carriers(self, uow: UnitOfWork | None) -> Sequence[CarrierService]:
         found = self._carriers
         if found is None:
             settings = self._settings
-            found = tuple(service for service, _ in _entered(uow).carriers.all())
+            found = tuple(service for service, _ in entered(uow).carriers.all())
             with self._lock:
                 if settings == self._settings:
                     self._carriers = found
         return found
 
-    def sourcing(self, uow: UnitOfWork | None) -> SourcingSettings:
-        found = self._sourcing
+    def derived(self, key: Hashable, load: Callable[[], T]) -> T:
+        """A value worked out from the locations and settings (a promise's frame, what
+        sourcing decides by), loaded by `load` on a miss and kept, under `key`, until
+        the network changes."""
+        found = self._derived.get(key)
         if found is None:
             settings = self._settings
-            entered = _entered(uow)
-            found = SourcingSettings(
-                tuple(entered.profiles.all()),
-                {card.service: card for card, _ in entered.rate_cards.all()},
-                entered.location_costs.all(),
-            )
+            found = load()
             with self._lock:
                 if settings == self._settings:
-                    self._sourcing = found
-        return found
+                    self._derived[key] = found
+        return cast(T, found)
 
     def grid(self, uow: UnitOfWork | None) -> Grid:
         """The locations filed by where they are, for "near me"."""
@@ -255,7 +218,7 @@ class StockPicture:
         found = self._views
         if found is None:
             settings = self._settings
-            found = tuple(_entered(uow).views.all())
+            found = tuple(entered(uow).views.all())
             with self._lock:
                 if settings == self._settings:
                     self._views = found
@@ -266,7 +229,7 @@ class StockPicture:
         found = self._channels
         if found is None:
             settings = self._settings
-            found = {channel.name: channel for channel, _ in _entered(uow).channels.all()}
+            found = {channel.name: channel for channel, _ in entered(uow).channels.all()}
             with self._lock:
                 if settings == self._settings:
                     self._channels = found
@@ -282,7 +245,7 @@ class StockPicture:
                 found[sku] = self._priced[sku]
         if missing := wanted - found.keys():
             changes = self._catalogue
-            loaded = _entered(uow).catalog.currencies(missing)
+            loaded = entered(uow).catalog.currencies(missing)
             found |= loaded
             with self._lock:
                 if changes == self._catalogue:  # no product changed meanwhile
@@ -295,7 +258,7 @@ class StockPicture:
         key = (country, postal_code)
         found = self._places.get(key)
         if found is None:
-            found = _entered(uow).geo.locate(country, postal_code)
+            found = entered(uow).geo.locate(country, postal_code)
             if found is not None and len(self._places) < 100_000:
                 self._places[key] = found
         return found
@@ -305,7 +268,7 @@ class StockPicture:
         found = self.cached(wanted)
         missing = [sku for sku in wanted if sku not in found]
         if missing:
-            found |= self._load(_entered(uow), missing)
+            found |= self._load(entered(uow), missing)
         self.hits += len(wanted) - len(missing)
         self.misses += len(missing)
         return found
@@ -427,7 +390,8 @@ def _operations(
     return found
 
 
-def _entered(uow: UnitOfWork | None) -> UnitOfWork:
+def entered(uow: UnitOfWork | None) -> UnitOfWork:
+    """The unit of work a miss loads through, or NotCached without one."""
     if uow is None:
         raise NotCached
     return uow

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from ordino.inventory.domain.positions import Floor
+from ordino.inventory.domain.views import AvailabilityView
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.kernel.domain.geo import Point, distance_km
-from ordino.network.domain.locations import PromiseDestination
+from ordino.network.domain.locations import Location, PromiseDestination
 from ordino.network.domain.products import refuse_unknown_skus
 from ordino.promising.domain.promises import (
     CartLine,
@@ -32,9 +33,10 @@ from ordino.promising.engine.options import (
     deliveries_by,
     promise,
 )
-from ordino.promising.engine.reach import Delivery
+from ordino.promising.engine.reach import Delivery, Distances
 from ordino.services.availability import view_for
 from ordino.services.picture import StockPicture
+from ordino.services.sourcing import sourcing_settings
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.sourcing.domain.profiles import Filters, applying
 
@@ -156,7 +158,7 @@ def promise_network(
         if floors is not None:
             floors.update(((at.location_id, sku), at.floor) for at in sellable)
     operations = picture.operations(uow)
-    frame = picture.promise_frame(uow, view)
+    frame = promise_frame(picture, uow, view)
     used = uow.capacity.used(
         [location.id for location in frame.locations], now.date() - timedelta(1)
     )
@@ -172,7 +174,7 @@ def promise_network(
         for location in frame.locations
     ]
     if query.channel is not None:
-        profile = applying(picture.sourcing(uow).profiles, query.channel)
+        profile = applying(sourcing_settings(picture, uow).profiles, query.channel)
         sites = [_as_profile_allows(site, profile.filters, destination) for site in sites]
     carriers = picture.carriers(uow)
     return PromiseNetwork(sites, carriers, promising.transit, frame.distances)
@@ -257,3 +259,27 @@ def refusal_answer(refusal: NotOffered) -> dict[str, Any]:
         "detail": refusal.detail,
         "location_id": refusal.location_id,
     }
+
+
+class PromiseFrame(NamedTuple):
+    locations: tuple[Location, ...]
+    distances: Distances
+
+
+def promise_frame(picture: StockPicture, uow: UnitOfWork, view: AvailabilityView) -> PromiseFrame:
+    """The locations a view promises from (they ship or hand over), by id, and their
+    places prepared for distances, as the process's picture keeps them (until the
+    network changes)."""
+
+    def load() -> PromiseFrame:
+        admitted = sorted(
+            (
+                location
+                for location in picture.locations(uow).values()
+                if (location.ships or location.pickup) and view.locations.admits(location)
+            ),
+            key=lambda location: location.id,
+        )
+        return PromiseFrame(tuple(admitted), Distances(admitted))
+
+    return picture.derived(("promise frame", view.name, view.version), load)

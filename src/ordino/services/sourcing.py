@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from ordino.inventory.domain.positions import StockAtLocation
 from ordino.network.domain.carriers import Lane
-from ordino.network.domain.costs import distance_card
+from ordino.network.domain.costs import LocationCosts, RateCard, distance_card
 from ordino.network.domain.locations import Location, PromiseDestination
-from ordino.services.picture import StockPicture
+from ordino.services.picture import StockPicture, entered
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.sourcing.domain.profiles import DEFAULT_PROFILE, SourcingProfile, applying
 from ordino.sourcing.engine.choice import SourcingRequest
@@ -42,6 +43,30 @@ class ToSource:
     order_type: str | None = None  # profiles may apply to some types only
 
 
+class SourcingSettings(NamedTuple):
+    """What sourcing decides by besides stock: the profiles, each carrier service's
+    rate card, each location's costs."""
+
+    profiles: tuple[SourcingProfile, ...]
+    cards: Mapping[str, RateCard]
+    costs: Mapping[str, LocationCosts]
+
+
+def sourcing_settings(picture: StockPicture, uow: UnitOfWork | None) -> SourcingSettings:
+    """What sourcing decides by, as the process's picture keeps it (until the network
+    changes)."""
+
+    def load() -> SourcingSettings:
+        found = entered(uow)
+        return SourcingSettings(
+            tuple(found.profiles.all()),
+            {card.service: card for card, _ in found.rate_cards.all()},
+            found.location_costs.all(),
+        )
+
+    return picture.derived("sourcing settings", load)
+
+
 def sourcing_request(
     uow: UnitOfWork,
     picture: StockPicture,
@@ -53,7 +78,7 @@ def sourcing_request(
 ) -> SourcingRequest:
     """`profile`: the one to decide by (a reroute keeps the order's); else the one
     that applies."""
-    settings = picture.sourcing(uow)
+    settings = sourcing_settings(picture, uow)
     lines, service = order.lines, order.service
     if profile is None:
         profile = applying(settings.profiles, order.channel, order.order_type, service)
