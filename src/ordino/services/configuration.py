@@ -4,6 +4,7 @@ together or not at all), and admins read them here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,7 @@ from ordino.kernel.domain.configuration import (
     ConfigurationKind,
     change_document,
 )
+from ordino.kernel.domain.errors import InvalidInput
 from ordino.services.unit_of_work import UnitOfWork
 
 # Who changed configuration when no person or key did: Ordino itself (the demo).
@@ -58,3 +60,12 @@ def list_changes(
         "items": [change_document(change) for change in page],
         "next_cursor": str(page[-1].id) if more and page else None,
     }
+
+
+def refuse_unknown_types(uow: UnitOfWork, names: Iterable[str]) -> None:
+    """Configuration that names order types (a sourcing profile, a hold rule) names
+    types that exist, built in or configured: a typo would never match an order."""
+    known = uow.order_type_names.names()
+    if unknown := sorted(set(names) - known):
+        message = "no order type " + ", ".join(repr(name) for name in unknown)
+        raise InvalidInput.of("order_types", message)

@@ -3,7 +3,6 @@ and those configured anew (`ordino.orders.domain.pipelines`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -24,15 +23,6 @@ def order_type_named(uow: UnitOfWork, name: str) -> OrderType:
     if name in BUILT_IN:
         return BUILT_IN[name]
     raise NotFound(f"no order type {name}", extra={"type": name})
-
-
-def refuse_unknown_types(uow: UnitOfWork, names: Iterable[str]) -> None:
-    """Configuration that names order types (a sourcing profile, a hold rule) names
-    types that exist, built in or configured: a typo would never match an order."""
-    known = set(BUILT_IN) | {t.name for t, _ in uow.order_types.all()}
-    if unknown := sorted(set(names) - known):
-        message = "no order type " + ", ".join(repr(name) for name in unknown)
-        raise InvalidInput.of("order_types", message)
 
 
 def put_order_type(

@@ -30,8 +30,8 @@ from ordino.orders.domain.pipelines import OrderType, Step
 from ordino.orders.domain.status import OrderStatus
 from ordino.payments.domain.payments import PaymentGateway, PaymentStatus
 from ordino.services import payments, timers
-from ordino.services.configuration import ORDINO, Changed, record
-from ordino.services.order_types import order_type_named, refuse_unknown_types
+from ordino.services.configuration import ORDINO, Changed, record, refuse_unknown_types
+from ordino.services.order_types import order_type_named
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork

@@ -10,8 +10,7 @@ from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import NotFound
 from ordino.services.answers import refuse_changed
 from ordino.services.channels import channels_of, refuse_unknown_channels
-from ordino.services.configuration import ORDINO, Changed, record
-from ordino.services.order_types import refuse_unknown_types
+from ordino.services.configuration import ORDINO, Changed, record, refuse_unknown_types
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.sourcing.domain.profiles import SourcingProfile, profile_document

@@ -30,6 +30,7 @@ from ordino.network.store.operations import SqlCapacity, SqlLocationCosts, SqlOp
 from ordino.orchestration.store.breaches import SqlBreaches
 from ordino.orders.domain.holds import hold_rule_document, hold_rule_from_document
 from ordino.orders.domain.pipelines import order_type_document, order_type_from_document
+from ordino.orders.store.order_types import SqlOrderTypeNames
 from ordino.orders.store.orders import SqlOrders
 from ordino.payments.store.payments import SqlPayments
 from ordino.privacy.store.erasure import SqlErasures
@@ -129,6 +130,7 @@ class SqlUnitOfWork:
     users = _Repository(lambda c, _p: SqlUsers(c))
     sessions = _Repository(lambda c, _p: SqlSessions(c))
     attempts = _Repository(lambda c, _p: SqlAttempts(c))
+    order_type_names = _Repository(lambda c, _p: SqlOrderTypeNames(c))
     server_keys = _Repository(lambda c, _p: SqlServerKeys(c))
     operations = _Repository(lambda c, p: SqlOperations(c, p.changes))
     carriers = _Repository(
