@@ -24,9 +24,9 @@ from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.network.domain.locations import LocationQuery, LocationType, location_document
 from ordino.network.domain.products import ProductQuery
+from ordino.network.services.answers import product_view
 from ordino.services import network
 from ordino.services.product_search import ProductSearch, search_products
-from ordino.services.views import product_view
 
 router = APIRouter(prefix="/v1")
 

@@ -20,6 +20,7 @@ from ordino.inventory.domain.views import (
     view_document,
 )
 from ordino.inventory.engine.availability import Nearby, SkuSummary, nearest
+from ordino.inventory.services.answers import availability_view, view_answer
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from ordino.kernel.domain.geo import Grid, Point, PostalCode
@@ -29,7 +30,6 @@ from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.picture import NotCached, StockPicture
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.views import availability_view, view_answer
 
 DEFAULT_RADIUS_KM = 50.0
 DEFAULT_NEAREST = 10

@@ -31,6 +31,7 @@ from ordino.orders.domain.fulfillment import (
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.orders.domain.release import StockChange, StockEffect
 from ordino.orders.domain.status import OrderStatus
+from ordino.orders.services.answers import order_view
 from ordino.promising.domain.promises import DeliveryRecord, delivery_time_problem
 from ordino.services.inventory import write_plan
 from ordino.services.order_types import order_type_named
@@ -38,7 +39,6 @@ from ordino.services.orders import Capture, Guard, existing_order, with_payment
 from ordino.services.rerouting import source_waiting
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.views import order_view
 from ordino.sourcing.domain.plans import REROUTE
 
 Step = Callable[[Order, Fulfillment], list[StockChange]]

@@ -23,12 +23,12 @@ from ordino.inventory.domain.feeds import (
     plan_counts,
 )
 from ordino.inventory.domain.positions import MAX_ON_HAND, Position
+from ordino.inventory.services.answers import position_view
 from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
 from ordino.kernel.domain.events import Event
 from ordino.kernel.domain.ids import new_id
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.views import position_view
 
 # A count may carry a time a little ahead of ours: the location's clock may run fast.
 CLOCK_SKEW = timedelta(minutes=5)

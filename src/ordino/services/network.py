@@ -10,10 +10,10 @@ from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.network.domain.locations import Location, LocationQuery, location_document
 from ordino.network.domain.products import Product
+from ordino.network.services.answers import product_view
 from ordino.services.configuration import ORDINO, Changed, record
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.views import product_view
 
 
 def put_product(product: Product, uow: UnitOfWork, now: datetime) -> bool:

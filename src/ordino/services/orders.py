@@ -31,6 +31,7 @@ from ordino.orders.domain.commands import (
     order_problems,
 )
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope, order_type_of
+from ordino.orders.services.answers import order_view
 from ordino.payments.domain.payments import Payment, new_payment, payment_document
 from ordino.promising.domain.promises import (
     CartLine,
@@ -59,7 +60,6 @@ from ordino.services.promising import (
 from ordino.services.retry import with_retries
 from ordino.services.sourcing import LineToSource, ToSource, sourcing_request, stock_sites
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.views import order_view
 from ordino.sourcing.domain.plans import CAPTURE, LineDemand, SourcingPlan, SourcingRecord
 from ordino.sourcing.engine.choice import RulesEngine, SourcingEngine, plan_of, record_of
 from ordino.sourcing.engine.rules import Decision, Outcome

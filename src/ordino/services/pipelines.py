@@ -28,6 +28,7 @@ from ordino.orders.domain.holds import MANUAL, HoldRule, hold_rule_document
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.orders.domain.pipelines import OrderType, Step
 from ordino.orders.domain.status import OrderStatus
+from ordino.orders.services.answers import order_view
 from ordino.payments.domain.payments import PaymentGateway, PaymentStatus
 from ordino.services import payments, timers
 from ordino.services.configuration import ORDINO, Changed, record, refuse_unknown_types
@@ -35,7 +36,6 @@ from ordino.services.order_types import order_type_named
 from ordino.services.orders import existing_order
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.views import order_view
 
 VELOCITY_WINDOW = timedelta(hours=24)
 _CLOSED = (OrderStatus.CANCELLED, OrderStatus.FULFILLED)

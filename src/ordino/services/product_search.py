@@ -21,11 +21,11 @@ from typing import Any
 
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.network.domain.products import ProductQuery
+from ordino.network.services.answers import product_view
 from ordino.services import availability
 from ordino.services.availability import AvailabilityQuery, Near, ReadScope
 from ordino.services.picture import StockPicture
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.views import product_view
 
 ROUNDS = 5  # pages of candidates an in-stock search reads at most
 

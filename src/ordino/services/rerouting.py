@@ -24,6 +24,7 @@ from ordino.kernel.domain.jobs import advance_job
 from ordino.network.domain.locations import PromiseDestination
 from ordino.orders.domain.backorders import WaitingLine, expected_dates
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.orders.services.answers import order_view
 from ordino.promising.domain.promises import CartLine, Method
 from ordino.promising.engine.sites import delivery_sites
 from ordino.services.availability import resolve_view
@@ -38,7 +39,6 @@ from ordino.services.sourcing import (
     stock_sites,
 )
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.views import order_view
 from ordino.sourcing.domain.plans import CAPTURE, REROUTE, SUPPLY, SourcingPlan
 from ordino.sourcing.engine.choice import SourcingRequest, plan_of, record_of
 from ordino.sourcing.engine.rules import Decision, Outcome, SourcingSite

@@ -27,6 +27,7 @@ from ordino.inventory.domain.supply import (
     SupplyOrder,
     SupplyQuery,
 )
+from ordino.inventory.services.answers import supply_view
 from ordino.kernel.domain.errors import (
     AlreadyExists,
     BelowReserved,
@@ -40,7 +41,6 @@ from ordino.services.answers import CREATED, Answer, remember, replay
 from ordino.services.inventory import CLOCK_SKEW, write_plan
 from ordino.services.retry import with_retries
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.views import supply_view
 
 
 def create_supply(

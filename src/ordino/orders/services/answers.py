@@ -1,19 +1,13 @@
-"""The documents the API answers with and the idempotency store keeps.
-
-One function per aggregate, JSON-ready (strings for money, RFC 3339 for times), so
-an answer can be stored and replayed byte for byte.
+"""An order as the API answers with it and the idempotency store keeps it: JSON-ready
+(strings for money, RFC 3339 for times), so that an answer is stored and replayed
+byte for byte.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ordino.inventory.domain.positions import Position
-from ordino.inventory.domain.supply import SupplyOrder
-from ordino.inventory.domain.views import AvailabilityView, view_document
-from ordino.inventory.engine.availability import Nearby, SkuAvailability, SkuSummary
 from ordino.network.domain.locations import ship_to_document
-from ordino.network.domain.products import Product
 from ordino.orders.domain.advancing import hold_document, next_step
 from ordino.orders.domain.fulfillment import fulfillment_document
 from ordino.orders.domain.orders import Order
@@ -109,89 +103,3 @@ def promise_view(promise: OrderPromise) -> dict[str, Any]:
         "cost": {"amount": str(promise.cost.amount), "currency": promise.cost.currency},
         "promised_at": promise.promised_at.isoformat(),
     }
-
-
-def position_view(position: Position) -> dict[str, Any]:
-    return {
-        "location_id": position.location_id,
-        "sku": position.sku,
-        "on_hand": position.on_hand,
-        "reserved": position.reserved,
-        "safety_stock": position.safety_stock,
-        "available": position.available,
-        "short": position.short,
-        "counted_at": position.counted_at.isoformat() if position.counted_at else None,
-    }
-
-
-def product_view(product: Product) -> dict[str, Any]:
-    return {
-        "sku": product.sku,
-        "name": product.name,
-        "weight_kg": None if product.weight_kg is None else str(product.weight_kg),
-        "prices": {currency: str(amount) for currency, amount in sorted(product.prices.items())},
-        "attributes": dict(sorted(product.attributes.items())),
-    }
-
-
-def supply_view(order: SupplyOrder) -> dict[str, Any]:
-    return {
-        "id": order.id,
-        "kind": str(order.kind),
-        "status": str(order.status),
-        "location_id": order.location_id,
-        "source_location_id": order.source_location_id,
-        "expected_at": order.expected_at.isoformat(),
-        "reference": order.reference,
-        "lines": [
-            {
-                "sku": line.sku,
-                "quantity": line.quantity,
-                "received": line.received,
-                "cancelled": line.cancelled,
-                "open": line.open,
-            }
-            for line in order.lines
-        ],
-        "created_at": order.created_at.isoformat(),
-        "updated_at": order.updated_at.isoformat(),
-    }
-
-
-def view_answer(view: AvailabilityView) -> dict[str, Any]:
-    return {"name": view.name, "version": view.version, **view_document(view)}
-
-
-def availability_view(
-    summary: SkuSummary, detail: SkuAvailability | None, near: list[Nearby] | None
-) -> dict[str, Any]:
-    """One SKU's availability: the network total always; where it is when asked."""
-    answer: dict[str, Any] = {
-        "sku": summary.sku,
-        "available": summary.available,
-        "status": str(summary.status),
-        "future": [{"date": a.day.isoformat(), "available": a.quantity} for a in summary.future],
-    }
-    if detail is not None:
-        answer["locations"] = [
-            {
-                "location_id": at.location_id,
-                "available": at.available,
-                "on_hand": at.on_hand,
-                "reserved": at.reserved,
-                "held_back": at.holdback,
-                "ships": at.ships,
-                "pickup": at.pickup,
-                "stale": at.stale,
-                "arrivals": [
-                    {"date": a.day.isoformat(), "quantity": a.quantity} for a in at.arrivals
-                ],
-            }
-            for at in detail.locations
-        ]
-    if near is not None:
-        answer["nearest"] = [
-            {"location_id": n.location_id, "distance_km": n.distance_km, "available": n.available}
-            for n in near
-        ]
-    return answer
