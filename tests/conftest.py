@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from hypothesis import settings
 from sqlalchemy import Engine, text
 
+from ordino.access.services.keys import create_key
 from ordino.api.app import create_app
 from ordino.config import Settings
 from ordino.kernel.domain.roles import Role
 from ordino.network.domain.channels import Channel
-from ordino.services.access import create_key
 from ordino.store import migrate
 from ordino.store.engine import make_engine, normalise_url
 from ordino.store.tables import metadata

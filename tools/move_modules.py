@@ -11,7 +11,7 @@ repository, the references rewritten:
   the module imported under its old name (`from new.package import new_name as
   module`) unless the name did not change;
 - any other dotted mention (`"ordino.cli.worker"` in a logger or a monkeypatch,
-  ``ordino.services.payments`` in the docs): the new dotted path.
+  ``ordino.orchestration.services.payments`` in the docs): the new dotted path.
 `ruff check --fix` and `ruff format` sort and format the imports afterwards.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ordino.services.retention import Retention
+from ordino.privacy.services.retention import Retention
 from ordino.store.engine import DEFAULT_URL
 
 

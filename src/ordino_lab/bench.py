@@ -25,10 +25,10 @@ from sqlalchemy import Engine, select
 
 from ordino.cli.options import remember_database
 from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.services.stock import count_stock
 from ordino.network.domain.products import Product
+from ordino.network.services.catalogue import put_product
 from ordino.services.check import check_inventory
-from ordino.services.inventory import count_stock
-from ordino.services.network import put_product
 from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork

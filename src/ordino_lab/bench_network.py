@@ -21,14 +21,14 @@ from sqlalchemy import Engine, select
 
 from ordino.cli.progress import progress
 from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.services.imports import Line, import_counts
 from ordino.kernel.domain.errors import NotFound
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.channels import Channel
 from ordino.network.domain.locations import Address, Location, LocationType
 from ordino.network.domain.products import Product
-from ordino.services.channels import get_channel, put_channel
-from ordino.services.imports import Line, import_counts
-from ordino.services.network import put_locations, put_products
+from ordino.network.services.catalogue import put_locations, put_products
+from ordino.network.services.channels import get_channel, put_channel
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.store import migrate
 from ordino.store.engine import analyze

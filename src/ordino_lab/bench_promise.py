@@ -22,8 +22,8 @@ from sqlalchemy import Engine
 from ordino.kernel.domain.calendar import WEEKDAYS
 from ordino.network.domain.carriers import service_from_document
 from ordino.network.domain.locations import LocationType
-from ordino.services.network import get_location
-from ordino.services.operations import CARRIER_SERVICES, put_named, put_operations
+from ordino.network.services.catalogue import get_location
+from ordino.network.services.operations import CARRIER_SERVICES, put_named, put_operations
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.bench import bench, database_option, json_option, machine, report

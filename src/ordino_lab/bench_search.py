@@ -24,13 +24,13 @@ from sqlalchemy import Engine, event, select
 
 from ordino.cli.progress import progress
 from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.services.availability import Near
+from ordino.inventory.services.imports import import_counts
+from ordino.inventory.services.product_search import ProductSearch, search_products
+from ordino.inventory.services.stock_cache import StockPicture
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.products import Product, ProductQuery
-from ordino.services.availability import Near
-from ordino.services.imports import import_counts
-from ordino.services.network import put_locations, put_products
-from ordino.services.picture import StockPicture
-from ordino.services.product_search import ProductSearch, search_products
+from ordino.network.services.catalogue import put_locations, put_products
 from ordino.store import migrate
 from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import products

@@ -20,10 +20,10 @@ import click
 from sqlalchemy import Engine
 
 from ordino.inventory.domain.feeds import Adjustment, Source
+from ordino.inventory.services.availability import get_view, put_view
+from ordino.inventory.services.stock import adjust_inventory
 from ordino.kernel.domain.changes import Change
-from ordino.services.availability import get_view, put_view
 from ordino.services.demo import demo_views
-from ordino.services.inventory import adjust_inventory
 from ordino.store.engine import make_engine
 from ordino.store.listen import PostgresListener
 from ordino.store.uow import SqlUnitOfWork

@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from ordino.access.services.keys import create_key
 from ordino.api.app import create_app
 from ordino.config import Settings
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import create_key
 from ordino.store.tables import outbox, stock_signals
 from tests.builders import a_location_body, an_order_body
 from tests.conftest import ADMIN_KEY, Clock

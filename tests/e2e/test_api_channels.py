@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from ordino.access.services.keys import authenticate
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import authenticate
 from tests.builders import an_order_body
 from tests.e2e.support import fields, levels, network, refused, stock
 

@@ -17,8 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from ordino.events.services.relay import relay_all
 from ordino.kernel.domain.roles import Role
-from ordino.services.relay import relay_all
 from ordino.store.tables import (
     idempotency_keys,
     metadata,

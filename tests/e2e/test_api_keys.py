@@ -12,11 +12,11 @@ from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from ordino.access.services.keys import authenticate, create_key
 from ordino.api.app import create_app
 from ordino.cli.main import main
 from ordino.config import Settings
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import authenticate, create_key
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import ADMIN_KEY, T0, Clock
 from tests.e2e.support import refused

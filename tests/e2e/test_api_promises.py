@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from ordino.access.services.keys import create_key
+from ordino.inventory.services.availability import put_postal_codes
 from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import create_key
-from ordino.services.availability import put_postal_codes
 from ordino.store.tables import capacity_use, outbox
 from tests.builders import (
     a_carrier_service_body,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from ordino.access.services.keys import create_key
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import create_key
 from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import Clock
 from tests.e2e.support import locations_of

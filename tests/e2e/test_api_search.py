@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
+from ordino.access.services.keys import create_key
 from ordino.api.network_schemas import LocationOut, LocationPage, ProductPage
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import create_key
 from tests.builders import a_location_body, a_product_body
 from tests.e2e.support import fields, refused, stock
 

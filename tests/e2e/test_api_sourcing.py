@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.access.services.keys import create_key
 from ordino.api.app import create_app
 from ordino.config import Settings
 from ordino.kernel.domain.jobs import Job
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import create_key
-from ordino.services.worker import Worker, enqueue
+from ordino.orchestration.services.worker import Worker, enqueue
 from tests.builders import (
     a_carrier_service_body,
     a_location_body,

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
-from ordino.services.users import create_user
 from tests.conftest import Clock
 from tests.e2e.support import network, place, refused, stock
 

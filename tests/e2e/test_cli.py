@@ -15,13 +15,13 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from ordino.access.services.keys import authenticate
+from ordino.access.services.users import sign_in
 from ordino.cli.main import main
 from ordino.inventory.domain.feeds import Count, Source
-from ordino.services.access import authenticate
-from ordino.services.configuration import list_changes
-from ordino.services.inventory import count_stock
-from ordino.services.network import put_location, put_product
-from ordino.services.users import sign_in
+from ordino.inventory.services.stock import count_stock
+from ordino.kernel.services.configuration import list_changes
+from ordino.network.services.catalogue import put_location, put_product
 from ordino.store.engine import make_engine
 from ordino.store.tables import api_keys, payments, positions
 from ordino.store.uow import SqlUnitOfWork

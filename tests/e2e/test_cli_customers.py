@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from ordino.cli.main import main
 from ordino.orders.domain.commands import Customer
-from ordino.services.orders import Capture, cancel_order, place_order
+from ordino.orders.services.orders import Capture, cancel_order, place_order
 from ordino.store.tables import customer_exports, erasures, orders
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

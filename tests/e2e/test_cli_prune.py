@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from ordino.cli.main import main
-from ordino.services.orders import Capture, cancel_order, place_order
-from ordino.services.relay import relay_all
+from ordino.events.services.relay import relay_all
+from ordino.orders.services.orders import Capture, cancel_order, place_order
 from ordino.store.tables import jobs, outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -15,11 +15,11 @@ from sqlalchemy.engine import make_url
 from ordino.cli.main import main
 from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind
+from ordino.inventory.services.supply import create_supply, receive_supply
 from ordino.kernel.domain.jobs import Job
-from ordino.services.orders import Capture, get_order, place_order
-from ordino.services.profiles import put_profile
-from ordino.services.supply import create_supply, receive_supply
+from ordino.orders.services.orders import Capture, get_order, place_order
 from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
+from ordino.sourcing.services.profiles import put_profile
 from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -18,7 +18,7 @@ from ordino.config import Settings
 from ordino.kernel.domain.geo import Point
 from ordino.promising.domain.history import Place
 from ordino.promising.engine.transit import Leg, TransitQuery, train
-from ordino.services.transit_models import LearnedTransit, load_model, save_model
+from ordino.promising.services.transit_models import LearnedTransit, load_model, save_model
 from tests.builders import a_carrier_service_body
 from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import network, stock

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
-from ordino.services.relay import relay_all
+from ordino.events.services.relay import relay_all
 from ordino.store import migrate
 from ordino.store.tables import holds, idempotency_keys, webhook_deliveries
 from tests.builders import an_order_body

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.access.services.keys import create_key
+from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import create_key
-from ordino.services.users import create_user
 from tests.builders import (
     a_location_body,
     a_product_body,

@@ -22,9 +22,9 @@ from sqlalchemy import Engine, select
 
 from ordino.api.app import create_app
 from ordino.config import Settings
-from ordino.services.relay import relay_all
+from ordino.events.services.relay import relay_all
+from ordino.orchestration.services.worker import Worker
 from ordino.services.work import handlers
-from ordino.services.worker import Worker
 from ordino.store.tables import metadata
 from tests.builders import an_order_body
 from tests.conftest import ADMIN_KEY, Clock

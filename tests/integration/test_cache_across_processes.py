@@ -13,11 +13,11 @@ from sqlalchemy import Engine
 
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.domain.views import AvailabilityView, LocationFilter
+from ordino.inventory.services.availability import put_view
+from ordino.inventory.services.stock import count_stock
 from ordino.network.domain.locations import LocationType
-from ordino.services.availability import put_view
-from ordino.services.inventory import count_stock
-from ordino.services.network import put_location, put_product
-from ordino.services.orders import place_order
+from ordino.network.services.catalogue import put_location, put_product
+from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import Server, running_server

@@ -11,17 +11,17 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import Engine, select
 
 from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.services.stock import count_stock
+from ordino.inventory.services.stock_cache import StockPicture
 from ordino.kernel.domain.calendar import OpeningHours, WorkingCalendar
 from ordino.kernel.domain.errors import PromiseUnavailable
 from ordino.kernel.domain.money import Money
 from ordino.network.domain.carriers import CarrierService, ServiceLevel, TransitRule
 from ordino.network.domain.operations import Capacity, LocationOperations, operations_document
+from ordino.network.services.catalogue import put_location, put_product
+from ordino.network.services.operations import CARRIER_SERVICES, put_named, put_operations
+from ordino.orders.services.orders import Capture, place_order
 from ordino.promising.domain.promises import PromiseChoice
-from ordino.services.inventory import count_stock
-from ordino.services.network import put_location, put_product
-from ordino.services.operations import CARRIER_SERVICES, put_named, put_operations
-from ordino.services.orders import Capture, place_order
-from ordino.services.picture import StockPicture
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import capacity_use, order_promises
 from ordino.store.uow import SqlUnitOfWork

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, select
 
 from ordino.inventory.domain.feeds import Count, Source
-from ordino.services.inventory import count_stock
-from ordino.services.network import put_location, put_product
+from ordino.inventory.services.stock import count_stock
+from ordino.network.services.catalogue import put_location, put_product
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import post_all, running_server

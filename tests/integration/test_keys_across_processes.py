@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from ordino.access.services.keys import NewKey, issue_key, revoke_key
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import NewKey, issue_key, revoke_key
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import Server, running_server
 

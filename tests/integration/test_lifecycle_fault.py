@@ -21,10 +21,10 @@ from dataclasses import replace
 from sqlalchemy import func, select
 
 from ordino.inventory.domain.feeds import Source
+from ordino.orchestration.services import fulfillment
 from ordino.orders.domain.fulfillment import Shipment
+from ordino.orders.services.orders import place_order
 from ordino.payments.domain.payments import PaymentChoice, PaymentMethod
-from ordino.services import fulfillment
-from ordino.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import (
     fulfillments,

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ordino.kernel.domain.errors import OverRefund
-from ordino.services.refunds import RefundRequest, request_refund
+from ordino.orchestration.services.refunds import RefundRequest, request_refund
 from tests.e2e.support import order_of
 from tests.integration.money import Books, shipped
 

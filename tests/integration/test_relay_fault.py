@@ -18,7 +18,7 @@ import nats
 import pytest
 from sqlalchemy import func, select
 
-from ordino.services.orders import place_order
+from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
@@ -37,7 +37,7 @@ RELAY = """
 import sys, time
 from datetime import UTC, datetime
 from ordino.events.adapters.nats import NatsPublisher
-from ordino.services.relay import relay
+from ordino.events.services.relay import relay
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork
 url, nats_url, stream, prefix = sys.argv[1:5]

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, func, select
 
 from ordino.inventory.domain.feeds import Count, Source
-from ordino.services.inventory import count_stock
-from ordino.services.network import put_location, put_products
-from ordino.services.orders import place_order
-from ordino.services.signals import evaluate_all, evaluate_signals
+from ordino.inventory.services.signals import evaluate_all, evaluate_signals
+from ordino.inventory.services.stock import count_stock
+from ordino.network.services.catalogue import put_location, put_products
+from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox, stock_changes
 from ordino.store.uow import SqlUnitOfWork

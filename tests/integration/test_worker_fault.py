@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from ordino.services.orders import place_order
-from ordino.services.relay import relay_all
-from ordino.services.server_keys import ServerKeys
-from ordino.services.webhooks import subscribe
+from ordino.events.services.relay import relay_all
+from ordino.events.services.webhooks import subscribe
+from ordino.kernel.services.server_keys import ServerKeys
+from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import webhook_deliveries
 from ordino.store.uow import SqlUnitOfWork

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ordino.kernel.domain.jobs import Job
-from ordino.services.worker import Worker
+from ordino.orchestration.services.worker import Worker
 from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
 from tests.service.support import rows

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import Engine, Table, select
 
 from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.services.stock import count_stock
 from ordino.network.domain.locations import Address, LocationType
-from ordino.services.inventory import count_stock
-from ordino.services.network import put_location, put_product
+from ordino.network.services.catalogue import put_location, put_product
 from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.rules import Decision, SourcingSite
 from ordino.store.tables import (

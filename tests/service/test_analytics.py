@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 
 from ordino.analytics.domain.kpis import CostPerOrder, PlacedOrder, Tally, figures
+from ordino.analytics.services.dashboard import KpiQuery, kpis, kpis_csv, report_answer
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.network.services.catalogue import put_product
+from ordino.orchestration.services import fulfillment
+from ordino.orchestration.services.pipelines import advance_order
+from ordino.orders.services.orders import Capture, cancel_order, get_order, place_order
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.promising.domain.promises import DeliveryRecord
-from ordino.services import fulfillment
-from ordino.services.analytics import KpiQuery, kpis, kpis_csv, report_answer
-from ordino.services.network import put_product
-from ordino.services.orders import Capture, cancel_order, get_order, place_order
-from ordino.services.pipelines import advance_order
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_product
 from tests.service.support import with_stock

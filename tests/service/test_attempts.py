@@ -1,4 +1,4 @@
-"""The counts of guessing (`ordino.services.throttling`) stay small and cheap under a
+"""The counts of guessing (`ordino.access.services.throttling`) stay small and cheap under a
 flood: a refused attempt adds no subject, and counting reads no table whole."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 
 from ordino.access.domain.throttling import sign_in_subjects
+from ordino.access.services.throttling import attempt
 from ordino.kernel.domain.errors import TooManyAttempts
-from ordino.services.throttling import attempt
 from ordino.store.tables import attempts
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0

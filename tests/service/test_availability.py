@@ -20,16 +20,7 @@ from ordino.inventory.domain.views import (
     LocationFilter,
     SafetyRule,
 )
-from ordino.kernel.domain.errors import (
-    Conflict,
-    FieldError,
-    InsufficientStock,
-    InvalidInput,
-    NotFound,
-)
-from ordino.kernel.domain.geo import Point, PostalCode
-from ordino.network.domain.locations import Address, LocationType
-from ordino.services.availability import (
+from ordino.inventory.services.availability import (
     AvailabilityQuery,
     Near,
     delete_view,
@@ -39,11 +30,20 @@ from ordino.services.availability import (
     put_view,
     read_availability,
 )
-from ordino.services.inventory import count_stock, take_snapshot
-from ordino.services.network import put_location
-from ordino.services.orders import place_order
-from ordino.services.picture import StockPicture
-from ordino.services.supply import create_supply
+from ordino.inventory.services.stock import count_stock, take_snapshot
+from ordino.inventory.services.stock_cache import StockPicture
+from ordino.inventory.services.supply import create_supply
+from ordino.kernel.domain.errors import (
+    Conflict,
+    FieldError,
+    InsufficientStock,
+    InvalidInput,
+    NotFound,
+)
+from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.network.domain.locations import Address, LocationType
+from ordino.network.services.catalogue import put_location
+from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.optimiser import Assignment, Solution
 from ordino.sourcing.engine.rules import Decision, Outcome

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from ordino.inventory.domain.views import AvailabilityView
+from ordino.inventory.services.availability import get_view, put_view
 from ordino.network.domain.channels import Channel
-from ordino.services.availability import get_view, put_view
-from ordino.services.channels import get_channel, put_channel
+from ordino.network.services.channels import get_channel, put_channel
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.bench_network import NetworkShape, load
 from ordino_lab.bench_stock import bench_views

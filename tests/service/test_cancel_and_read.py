@@ -8,7 +8,7 @@ import pytest
 from ordino.kernel.domain.errors import NotFound
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.status import OrderStatus
-from ordino.services.orders import cancel_order, get_order, list_orders, place_order
+from ordino.orders.services.orders import cancel_order, get_order, list_orders, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import order_lines, orders, outbox, reservations
 from ordino.store.uow import SqlUnitOfWork

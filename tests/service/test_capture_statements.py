@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import Engine
 
 from ordino.kernel.domain.errors import InvalidInput
-from ordino.services.network import put_product
-from ordino.services.orders import Capture, place_order
+from ordino.network.services.catalogue import put_product
+from ordino.orders.services.orders import Capture, place_order
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_product
 from tests.conftest import Clock

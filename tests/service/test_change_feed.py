@@ -11,13 +11,13 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
+from ordino.access.services.keys import NewKey, issue_key, revoke_key
 from ordino.inventory.domain.feeds import Count
+from ordino.inventory.services.availability import put_postal_codes
+from ordino.inventory.services.stock import count_stock
 from ordino.kernel.domain.changes import EVERYTHING, Change
 from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import NewKey, issue_key, revoke_key
-from ordino.services.availability import put_postal_codes
-from ordino.services.inventory import count_stock
 from ordino.store.engine import make_engine
 from ordino.store.listen import PostgresListener, SqlitePoller
 from ordino.store.tables import stock_changes

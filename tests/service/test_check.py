@@ -8,9 +8,9 @@ from sqlalchemy import text
 
 from ordino.inventory.domain.feeds import Adjustment, Count, Source
 from ordino.inventory.domain.positions import Discrepancy
+from ordino.inventory.services.stock import adjust_inventory, count_stock
+from ordino.orders.services.orders import cancel_order, place_order
 from ordino.services.check import check_inventory, shortages
-from ordino.services.inventory import adjust_inventory, count_stock
-from ordino.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

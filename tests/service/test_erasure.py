@@ -11,18 +11,18 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
+from ordino.events.services.relay import relay_all
+from ordino.events.services.webhooks import subscribe
 from ordino.kernel.domain.errors import Conflict
 from ordino.kernel.domain.idempotency import IdempotencyKey
+from ordino.kernel.services.server_keys import ServerKeys
 from ordino.orders.domain.commands import Customer
 from ordino.orders.domain.orders import Order
-from ordino.services import customer_data
-from ordino.services.customer_data import CustomerRef, erase_customer
-from ordino.services.orders import Capture, cancel_order, place_order
-from ordino.services.relay import relay_all
-from ordino.services.retention import Retention, prune
-from ordino.services.server_keys import ServerKeys
-from ordino.services.servicing import add_note
-from ordino.services.webhooks import subscribe
+from ordino.orders.services.orders import Capture, cancel_order, place_order
+from ordino.privacy.services import customer_data
+from ordino.privacy.services.customer_data import CustomerRef, erase_customer
+from ordino.privacy.services.retention import Retention, prune
+from ordino.servicing.services.notes import add_note
 from ordino.store.tables import erasures, idempotency_keys, orders, outbox, webhook_deliveries
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -7,7 +7,7 @@ import pytest
 
 from ordino.kernel.domain.errors import IdempotencyKeyReused, InsufficientStock
 from ordino.kernel.domain.idempotency import IdempotencyKey
-from ordino.services.orders import cancel_order, place_order
+from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import idempotency_keys, orders
 from ordino.store.uow import SqlUnitOfWork

@@ -10,17 +10,17 @@ from typing import Any
 import pytest
 
 from ordino.inventory.domain.feeds import Adjustment, Count
-from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
-from ordino.services.check import check_inventory, shortages
-from ordino.services.inventory import (
+from ordino.inventory.services.stock import (
     adjust_inventory,
     count_stock,
     movements,
     set_position,
     take_snapshot,
 )
-from ordino.services.network import put_location
-from ordino.services.orders import place_order
+from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
+from ordino.network.services.catalogue import put_location
+from ordino.orders.services.orders import place_order
+from ordino.services.check import check_inventory, shortages
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import inventory_movements, outbox
 from ordino.store.uow import SqlUnitOfWork

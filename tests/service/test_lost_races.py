@@ -13,7 +13,7 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import DBAPIError
 
 from ordino.kernel.domain.errors import Conflict, InsufficientStock, LostRace
-from ordino.services.orders import place_order
+from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import idempotency_keys, reservations

@@ -15,7 +15,11 @@ import pytest
 from sqlalchemy import delete
 
 from ordino.kernel.domain.jobs import SETTLE_PAYMENT
+from ordino.network.services.catalogue import put_product
+from ordino.orchestration.services import payments
+from ordino.orchestration.services.refunds import RefundRequest, request_refund
 from ordino.orders.domain.commands import LineRequest
+from ordino.orders.services.orders import Capture, cancel_order, place_order
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.payments.domain.payments import (
     GatewayAnswer,
@@ -27,12 +31,8 @@ from ordino.payments.domain.payments import (
     PaymentOperation,
     PaymentStatus,
 )
-from ordino.services import payments
-from ordino.services.network import put_product
-from ordino.services.orders import Capture, cancel_order, place_order
-from ordino.services.profiles import put_profile
-from ordino.services.refunds import RefundRequest, request_refund
 from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
+from ordino.sourcing.services.profiles import put_profile
 from ordino.store.tables import jobs, payment_operations
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_product

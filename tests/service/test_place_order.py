@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine
 
 from ordino.kernel.domain.errors import DuplicateOrder, FieldError, InsufficientStock, InvalidInput
 from ordino.kernel.domain.ids import LENGTH
-from ordino.services.orders import place_order
+from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.rules import Decision
 from ordino.store.tables import (

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, text
 
+from ordino.inventory.services.availability import Near
+from ordino.inventory.services.product_search import ProductSearch, search_products
+from ordino.inventory.services.stock_cache import StockPicture
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.products import ProductQuery
-from ordino.services.availability import Near
-from ordino.services.network import put_products
-from ordino.services.picture import StockPicture
-from ordino.services.product_search import ProductSearch, search_products
+from ordino.network.services.catalogue import put_products
 from ordino.store import migrate
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_product

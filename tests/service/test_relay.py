@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import pytest
 
+from ordino.events.services.relay import relay, relay_all
 from ordino.kernel.domain.events import Event
-from ordino.services.orders import cancel_order, place_order
-from ordino.services.relay import relay, relay_all
+from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork

@@ -9,17 +9,17 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine, func, select
 
+from ordino.events.services.relay import relay_all
+from ordino.events.services.webhooks import subscribe
 from ordino.inventory.domain.feeds import Source
+from ordino.kernel.services.server_keys import ServerKeys
+from ordino.orchestration.services.fulfillment import ship
+from ordino.orchestration.services.pipelines import advance_order
 from ordino.orders.domain.commands import Customer
 from ordino.orders.domain.fulfillment import Shipment
+from ordino.orders.services.orders import Capture, cancel_order, get_order, place_order
 from ordino.payments.adapters.sandbox import SandboxGateway
-from ordino.services.fulfillment import ship
-from ordino.services.orders import Capture, cancel_order, get_order, place_order
-from ordino.services.pipelines import advance_order
-from ordino.services.relay import relay_all
-from ordino.services.retention import Pruned, Retention, prune
-from ordino.services.server_keys import ServerKeys
-from ordino.services.webhooks import subscribe
+from ordino.privacy.services.retention import Pruned, Retention, prune
 from ordino.store.outbox import PRUNE_LOCK
 from ordino.store.tables import outbox, webhook_deliveries
 from ordino.store.uow import SqlUnitOfWork

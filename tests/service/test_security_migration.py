@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from ordino.services.server_keys import ServerKeys
+from ordino.kernel.services.server_keys import ServerKeys
 from ordino.store import migrate
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0

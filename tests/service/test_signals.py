@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 
 from ordino.inventory.domain.feeds import Count
 from ordino.inventory.domain.views import AvailabilityView, LocationFilter
+from ordino.inventory.services.availability import put_view
+from ordino.inventory.services.signals import evaluate_all
+from ordino.inventory.services.stock import count_stock
 from ordino.inventory.store.positions import SqlInventory
 from ordino.inventory.store.signals import SqlSignals
 from ordino.network.domain.locations import LocationType
-from ordino.services.availability import put_view
-from ordino.services.inventory import count_stock
-from ordino.services.network import put_location
-from ordino.services.orders import cancel_order, place_order
-from ordino.services.signals import evaluate_all
+from ordino.network.services.catalogue import put_location
+from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox, stock_changes, stock_signals
 from ordino.store.uow import SqlUnitOfWork

@@ -11,22 +11,22 @@ import pytest
 
 from ordino.events.adapters.http_delivery import post_json
 from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.services.signals import evaluate_all
+from ordino.inventory.services.stock import count_stock
 from ordino.kernel.domain.errors import InsufficientStock, NotFound
+from ordino.kernel.services.server_keys import ServerKeys
 from ordino.network.domain.carriers import LaneMatch
 from ordino.network.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.network.domain.locations import LocationType
+from ordino.network.services.operations import RATE_CARDS, put_location_costs, put_named
+from ordino.orchestration.services.rerouting import Rejection, fill_backorders, reject_allocation
+from ordino.orchestration.services.worker import Worker
 from ordino.orders.services.decisions import get_sourcing
+from ordino.orders.services.orders import Capture, get_order, place_order
 from ordino.payments.adapters.sandbox import SandboxGateway
-from ordino.services.inventory import count_stock
-from ordino.services.operations import RATE_CARDS, put_location_costs, put_named
-from ordino.services.orders import Capture, get_order, place_order
-from ordino.services.profiles import put_profile
-from ordino.services.rerouting import Rejection, fill_backorders, reject_allocation
-from ordino.services.server_keys import ServerKeys
-from ordino.services.signals import evaluate_all
 from ordino.services.work import Outside, handlers
-from ordino.services.worker import Worker
 from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
+from ordino.sourcing.services.profiles import put_profile
 from ordino.store.tables import jobs, reservations
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -12,6 +12,15 @@ from sqlalchemy import text
 from ordino.inventory.domain.feeds import Count
 from ordino.inventory.domain.positions import Discrepancy
 from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyQuery
+from ordino.inventory.services.stock import count_stock
+from ordino.inventory.services.supply import (
+    cancel_supply,
+    create_supply,
+    get_supply,
+    list_supply,
+    receive_supply,
+    reschedule_supply,
+)
 from ordino.kernel.domain.errors import (
     AlreadyExists,
     BelowReserved,
@@ -21,17 +30,8 @@ from ordino.kernel.domain.errors import (
     NotFound,
 )
 from ordino.kernel.domain.idempotency import IdempotencyKey
+from ordino.orders.services.orders import place_order
 from ordino.services.check import check_inventory
-from ordino.services.inventory import count_stock
-from ordino.services.orders import place_order
-from ordino.services.supply import (
-    cancel_supply,
-    create_supply,
-    get_supply,
-    list_supply,
-    receive_supply,
-    reschedule_supply,
-)
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import inventory_movements, outbox
 from ordino.store.uow import SqlUnitOfWork

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine
 
 from ordino.kernel.domain.jobs import Backoff, Job
-from ordino.services.worker import Handler, Worker, dead_jobs, enqueue, requeue
+from ordino.orchestration.services.worker import Handler, Worker, dead_jobs, enqueue, requeue
 from ordino.store.engine import make_engine
 from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork

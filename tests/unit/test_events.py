@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import ordino
+from ordino.events.services.webhooks import refuse_unknown_event_types
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.events import EVENT_TYPES
-from ordino.services.webhooks import refuse_unknown_event_types
 
 SOURCE = Path(ordino.__file__).parent
 # An event type as the code writes it: "<what>.<happened>", past tense.

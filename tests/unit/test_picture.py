@@ -11,9 +11,9 @@ import pytest
 
 from ordino.inventory.domain.positions import Position
 from ordino.inventory.domain.supply import InboundLine
+from ordino.inventory.services.stock_cache import NotCached, StockPicture
 from ordino.kernel.domain.changes import EVERYTHING, Change
 from ordino.network.domain.locations import Location
-from ordino.services.picture import NotCached, StockPicture
 from ordino.store.listen import change_of
 from ordino.store.pending import notice
 from tests.builders import a_location

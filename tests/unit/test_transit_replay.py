@@ -10,7 +10,7 @@ import pytest
 from ordino.promising.domain.history import slack_days
 from ordino.promising.engine.transit import Leg, TransitSettings
 from ordino.promising.engine.transit_boosting import Boosting
-from ordino.services.transit_replay import ReplayPlan, ReplayReport, kept, replay
+from ordino.promising.services.replay import ReplayPlan, ReplayReport, kept, replay
 from tests.shipments import BRASILIA, START, a_history, poisoned
 
 SETTINGS = TransitSettings(

@@ -22,8 +22,8 @@ from fastapi import FastAPI
 
 from ordino.api.app import create_app
 from ordino.config import Settings
+from ordino.orchestration.services.worker import Worker
 from ordino.services.work import handlers
-from ordino.services.worker import Worker
 from tests.conftest import ADMIN_KEY, Clock
 
 PHONE = {"width": 390, "height": 844}

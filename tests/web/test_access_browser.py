@@ -8,9 +8,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from ordino.access.services.keys import create_key
+from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import create_key
-from ordino.services.users import create_user
 from tests.conftest import ADMIN_KEY, Clock
 from tests.web.conftest import Served, document
 

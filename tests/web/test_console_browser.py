@@ -7,10 +7,10 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
 from ordino.orders.domain.commands import PlaceOrder
-from ordino.services.orders import Capture, place_order
-from ordino.services.users import create_user
+from ordino.orders.services.orders import Capture, place_order
 from tests.builders import a_place_order
 from tests.conftest import Clock
 from tests.service.support import with_stock

@@ -9,8 +9,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
-from ordino.services.users import create_user
 from tests.conftest import ADMIN_KEY, Clock
 
 RULE = {"expression": "order.total > 1000.0", "reason": "a large order"}

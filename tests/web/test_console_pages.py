@@ -11,9 +11,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.access.services.keys import create_key
+from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
-from ordino.services.access import create_key
-from ordino.services.users import create_user
 from tests.builders import an_order_body
 from tests.conftest import Clock
 from tests.e2e.support import network, stock

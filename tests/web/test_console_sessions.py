@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.access.services.users import create_user, set_password
 from ordino.kernel.domain.roles import Role
-from ordino.services.users import create_user, set_password
 from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import network, order_of, place, stock
 from tests.web.test_console_forms import _as_admin, _sign_in

@@ -15,10 +15,10 @@ import pytest
 from argon2.exceptions import VerificationError
 from fastapi.testclient import TestClient
 
+from ordino.access.services import users
 from ordino.api.app import create_app
 from ordino.config import Settings
 from ordino.kernel.domain.roles import Role
-from ordino.services import users
 from tests.conftest import ADMIN_KEY, Clock
 
 PASSWORD = "correct horse battery"

@@ -45,17 +45,17 @@ from ordino.api.security import KeyCache
 from ordino.config import Settings
 from ordino.events.adapters.http_delivery import post_json
 from ordino.events.adapters.nats import NatsPublisher
+from ordino.inventory.services.stock_cache import StockPicture
 from ordino.kernel.domain.changes import Change
+from ordino.kernel.services.server_keys import ServerKeys
+from ordino.orchestration.services.worker import Worker
+from ordino.orders.services.orders import Capture
 from ordino.payments.adapters.sandbox import SandboxGateway
-from ordino.services.links import Links
-from ordino.services.orders import Capture
-from ordino.services.picture import StockPicture
-from ordino.services.promising import Promising
-from ordino.services.self_service import SelfService
-from ordino.services.server_keys import ServerKeys
-from ordino.services.transit_models import LearnedTransit, load_model
+from ordino.promising.services.promises import Promising
+from ordino.promising.services.transit_models import LearnedTransit, load_model
 from ordino.services.work import Outside, handlers
-from ordino.services.worker import Worker
+from ordino.servicing.services.links import Links
+from ordino.servicing.services.self_service import SelfService
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.engine import make_engine
 from ordino.store.listen import change_feed

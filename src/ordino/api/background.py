@@ -9,11 +9,11 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from ordino.services.relay import Publisher, relay_all
-from ordino.services.retention import ROUND, Retention, prune
-from ordino.services.signals import evaluate_all
+from ordino.events.services.relay import Publisher, relay_all
+from ordino.inventory.services.signals import evaluate_all
+from ordino.orchestration.services.worker import Worker
+from ordino.privacy.services.retention import ROUND, Retention, prune
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.worker import Worker
 
 log = logging.getLogger("ordino.background")
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from ordino.api.problems import MEDIA_TYPE
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.kernel.domain.roles import ApiKey
-from ordino.services.answers import Answer
+from ordino.kernel.services.idempotency import Answer
 
 IdempotencyHeader = Annotated[
     str | None,

@@ -41,7 +41,7 @@ from ordino.network.domain.costs import (
 )
 from ordino.network.domain.operations import CapacityUnit
 from ordino.promising.domain.promises import CartLine
-from ordino.services.promising import PromiseQuery
+from ordino.promising.services.promises import PromiseQuery
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WallTime = Annotated[

@@ -11,12 +11,12 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator, Field
 
+from ordino.analytics.services import dashboard as analytics
+from ordino.analytics.services.dashboard import KpiQuery
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import Identifier, Strict, query_of, query_parameters
 from ordino.api.security import require
 from ordino.kernel.domain.roles import Permission
-from ordino.services import analytics
-from ordino.services.analytics import KpiQuery
 
 router = APIRouter(prefix="/v1/analytics", dependencies=[Depends(require(Permission.REPORTS_READ))])
 

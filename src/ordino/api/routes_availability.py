@@ -23,10 +23,10 @@ from ordino.api.fields import (
     query_parameters,
 )
 from ordino.api.security import require
+from ordino.inventory.services import availability
+from ordino.inventory.services.availability import AvailabilityQuery, Near, ReadScope
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.services import availability
-from ordino.services.availability import AvailabilityQuery, Near, ReadScope
 
 router = APIRouter(prefix="/v1")
 

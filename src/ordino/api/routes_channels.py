@@ -14,7 +14,7 @@ from ordino.api.fields import ID_PATTERN, OptionalText, Strict, TimeZone
 from ordino.api.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.network.domain.channels import DEFAULT_MAX_LINE_QUANTITY, MAX_LINE_QUANTITY, Channel
-from ordino.services import channels
+from ordino.network.services import channels
 
 router = APIRouter(prefix="/v1/channels")
 

@@ -14,7 +14,7 @@ from ordino.api.fields import Strict
 from ordino.api.security import require
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.roles import Permission
-from ordino.services import configuration
+from ordino.kernel.services import configuration
 
 router = APIRouter(prefix="/v1", tags=["configuration"])
 

@@ -14,8 +14,8 @@ from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Strict
 from ordino.api.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.services import customer_data
-from ordino.services.customer_data import CustomerRef
+from ordino.privacy.services import customer_data
+from ordino.privacy.services.customer_data import CustomerRef
 
 router = APIRouter(prefix="/v1/customer-data", tags=["personal data"])
 

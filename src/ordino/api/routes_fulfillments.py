@@ -26,9 +26,9 @@ from ordino.api.security import require
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.orchestration.services import fulfillment
 from ordino.orders.domain.fulfillment import FulfillmentStatus
 from ordino.orders.domain.orders import scope_of
-from ordino.services import fulfillment
 
 router = APIRouter(prefix="/v1/fulfillments")
 

@@ -22,8 +22,8 @@ from ordino.api.inventory_schemas import (
 )
 from ordino.api.security import require
 from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.services import stock as inventory
 from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.services import inventory
 
 router = APIRouter(prefix="/v1")
 # The stock feeds: counts, snapshots, deltas. Their bodies may be larger than any

@@ -13,7 +13,7 @@ from ordino.api.fields import ID_PATTERN
 from ordino.api.security import require
 from ordino.kernel.domain.errors import NotFound
 from ordino.kernel.domain.roles import Permission
-from ordino.services import worker
+from ordino.orchestration.services import worker
 
 router = APIRouter(prefix="/v1/jobs", dependencies=[Depends(require(Permission.JOBS_ADMIN))])
 

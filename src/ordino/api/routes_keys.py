@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from ordino.access.services import keys as access
 from ordino.api.creation import PROBLEM
 from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, OptionalText, Strict
 from ordino.api.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission, Role
-from ordino.services import access
 
 router = APIRouter(prefix="/v1/keys", dependencies=[Depends(require(Permission.ACCESS_ADMIN))])
 

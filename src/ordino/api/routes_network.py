@@ -20,13 +20,13 @@ from ordino.api.network_schemas import (
 )
 from ordino.api.routes_availability import PlaceParams
 from ordino.api.security import require
+from ordino.inventory.services.product_search import ProductSearch, search_products
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.network.domain.locations import LocationQuery, LocationType, location_document
 from ordino.network.domain.products import ProductQuery
+from ordino.network.services import catalogue as network
 from ordino.network.services.answers import product_view
-from ordino.services import network
-from ordino.services.product_search import ProductSearch, search_products
 
 router = APIRouter(prefix="/v1")
 

@@ -18,19 +18,13 @@ from ordino.api.security import require
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import Forbidden
 from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.orchestration.services import fulfillment, pipelines, rerouting
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.orders import scope_of
 from ordino.orders.domain.status import OrderStatus
-from ordino.orders.services import decisions
-from ordino.services import (
-    fulfillment,
-    orders,
-    pipelines,
-    rerouting,
-    self_service,
-    servicing,
-    timeline,
-)
+from ordino.orders.services import decisions, orders
+from ordino.servicing.services import notes as servicing
+from ordino.servicing.services import self_service, timeline
 
 router = APIRouter(prefix="/v1/orders")
 

@@ -12,9 +12,9 @@ from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import Strict, Text
 from ordino.api.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.orchestration.services import order_types, pipelines, timers
 from ordino.orders.domain.holds import HoldRule
 from ordino.orders.domain.pipelines import OrderType, Slas, Step
-from ordino.services import order_types, pipelines, timers
 
 router = APIRouter(prefix="/v1")
 

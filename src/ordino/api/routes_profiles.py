@@ -12,7 +12,7 @@ from ordino.api.fields import ID_PATTERN
 from ordino.api.profile_schemas import ProfileIn
 from ordino.api.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.services import profiles
+from ordino.sourcing.services import profiles
 
 router = APIRouter(prefix="/v1/sourcing-profiles")
 

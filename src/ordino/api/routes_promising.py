@@ -25,11 +25,13 @@ from ordino.api.promise_schemas import (
 from ordino.api.security import require
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.network.services import operations
+from ordino.network.services.operations import CARRIER_SERVICES, RATE_CARDS
+from ordino.orchestration.services import deliveries
+from ordino.orchestration.services.deliveries import RecordDelivery
 from ordino.orders.domain.orders import scope_of
 from ordino.promising.services import performance
-from ordino.services import deliveries, operations, promising
-from ordino.services.deliveries import RecordDelivery
-from ordino.services.operations import CARRIER_SERVICES, RATE_CARDS
+from ordino.promising.services import promises as promising
 
 router = APIRouter(prefix="/v1")
 

@@ -13,8 +13,8 @@ from ordino.api.fields import Amount, Currency, Strict, Text
 from ordino.api.routes_orders import OrderIdPath
 from ordino.api.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.orchestration.services import refunds
 from ordino.orders.domain.orders import scope_of
-from ordino.services import refunds
 
 router = APIRouter(prefix="/v1/orders")
 

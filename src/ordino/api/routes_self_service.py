@@ -16,9 +16,10 @@ from ordino.api.fulfillment_schemas import LinesOnce, by_line
 from ordino.api.order_schemas import ShipToIn
 from ordino.api.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.services import self_service, self_service_changes
-from ordino.services.self_service import SelfService
 from ordino.servicing.domain.self_service import CancelUntil, SelfServicePolicy
+from ordino.servicing.services import changes as self_service_changes
+from ordino.servicing.services import self_service
+from ordino.servicing.services.self_service import SelfService
 
 router = APIRouter(prefix="/v1", tags=["self-service"])
 

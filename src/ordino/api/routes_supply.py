@@ -23,8 +23,8 @@ from ordino.api.supply_schemas import (
 )
 from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.supply import SupplyKind, SupplyQuery
+from ordino.inventory.services import supply
 from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.services import supply
 
 router = APIRouter(prefix="/v1/supply")
 

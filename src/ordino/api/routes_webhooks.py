@@ -13,8 +13,8 @@ from ordino.api.deps import clock, unit_of_work
 from ordino.api.fields import ID_PATTERN, Strict
 from ordino.api.security import require
 from ordino.events.adapters.http_delivery import refuse_private
+from ordino.events.services import webhooks
 from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.services import webhooks
 
 router = APIRouter(
     prefix="/v1/webhooks", dependencies=[Depends(require(Permission.WEBHOOKS_ADMIN))]

@@ -18,10 +18,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
+from ordino.access.services.keys import authenticate, hash_key
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.errors import Forbidden, Unauthenticated
 from ordino.kernel.domain.roles import ApiKey, Permission, allows
-from ordino.services.access import authenticate, hash_key
 
 CACHE_SECONDS = 60.0
 KEY_STATE = "ordino_api_key"  # where the request guard leaves the key it found

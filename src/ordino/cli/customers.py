@@ -13,7 +13,7 @@ import click
 
 from ordino.cli.options import database_option, terminal_user
 from ordino.kernel.domain.errors import OrdinoError
-from ordino.services.customer_data import CustomerRef, erase_customer, export_customer
+from ordino.privacy.services.customer_data import CustomerRef, erase_customer, export_customer
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork
 

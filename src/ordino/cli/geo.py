@@ -15,8 +15,8 @@ from pathlib import Path
 import click
 
 from ordino.cli.options import database_option
+from ordino.inventory.services.availability import put_postal_codes
 from ordino.kernel.domain.geo import Point, PostalCode, is_country
-from ordino.services.availability import put_postal_codes
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork
 

@@ -21,8 +21,8 @@ from ordino.cli.options import database_option
 from ordino.cli.progress import Progress, progress
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.domain.positions import MAX_ON_HAND
+from ordino.inventory.services.imports import ImportReport, Line, import_counts
 from ordino.kernel.domain.errors import InvalidInput
-from ordino.services.imports import ImportReport, Line, import_counts
 from ordino.store.engine import connect_once, make_engine
 from ordino.store.uow import SqlUnitOfWork
 

@@ -12,6 +12,8 @@ from importlib.metadata import entry_points
 import click
 from sqlalchemy import Engine
 
+from ordino.access.services.keys import NewKey, issue_key, list_keys, revoke_key
+from ordino.access.services.users import NewUser, add_user, disable_user, list_users, set_password
 from ordino.cli import serving
 from ordino.cli.options import Commands, database_option, terminal_user
 from ordino.config import Settings
@@ -19,13 +21,11 @@ from ordino.kernel.domain.configuration import DEMO_AUTHOR
 from ordino.kernel.domain.errors import AlreadyExists, InvalidInput, NotFound
 from ordino.kernel.domain.roles import Role
 from ordino.payments.adapters.sandbox import SandboxGateway
-from ordino.services.access import NewKey, issue_key, list_keys, revoke_key
+from ordino.privacy.services.retention import Retention
+from ordino.privacy.services.retention import prune as prune_kept
+from ordino.promising.services.transit_models import UnreadableModel, load_model
 from ordino.services.check import check_inventory, check_payments, shortages
 from ordino.services.demo import seed_demo
-from ordino.services.retention import Retention
-from ordino.services.retention import prune as prune_kept
-from ordino.services.transit_models import UnreadableModel, load_model
-from ordino.services.users import NewUser, add_user, disable_user, list_users, set_password
 from ordino.store import migrate
 from ordino.store.engine import make_engine, normalise_url
 from ordino.store.uow import SqlUnitOfWork

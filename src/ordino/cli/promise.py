@@ -22,7 +22,7 @@ from ordino.promising.domain.history import Shipment
 from ordino.promising.domain.history_csv import History, read_history
 
 if TYPE_CHECKING:  # the model's modules load LightGBM: only when a command runs
-    from ordino.services.transit_replay import Kept, ReplayPlan, ReplayReport
+    from ordino.promising.services.replay import Kept, ReplayPlan, ReplayReport
 
 SHOWN = 20  # rows set aside printed; --rejected FILE takes them all
 
@@ -85,7 +85,7 @@ def train_command(
 ) -> None:
     """Learn transit times from a history and save the model."""
     from ordino.promising.engine.transit import train  # noqa: PLC0415
-    from ordino.services.transit_models import end_of, save_model, summary  # noqa: PLC0415
+    from ordino.promising.services.transit_models import end_of, save_model, summary  # noqa: PLC0415
 
     shipments = _read(history_path, strict, rejected_path)
     started = time.monotonic()
@@ -143,7 +143,7 @@ def replay_command(
 
     Each promise comes from a model that knows only the deliveries completed
     before the UTC day of the order began."""
-    from ordino.services.transit_replay import ReplayPlan, replay  # noqa: PLC0415
+    from ordino.promising.services.replay import ReplayPlan, replay  # noqa: PLC0415
 
     shipments = _read(history_path, strict, rejected_path)
     plan = ReplayPlan(

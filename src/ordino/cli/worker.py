@@ -1,12 +1,13 @@
 """`ordino worker`: runs the jobs Ordino enqueues (ordino.services.work), as many
 workers as you like against one database, and prunes what is past its retention
-every `ORDINO_PRUNE_SECONDS` (ordino.services.retention), a bounded round at a time
+every `ORDINO_PRUNE_SECONDS` (ordino.privacy.services.retention), a bounded round at a time
 between jobs; `--once` runs what is due, prunes a round, and stops.
 
 It says what it does on stderr, one line each: that it started (where, how often
 it looks), each failure (the job, its kind, whether it is tried again, the error;
 the same failure again within a minute, and the database down at every look, are
-counted and summed up in one line when the minute is over: ordino.services.repeats),
+counted and summed up in one line when the minute is over:
+ordino.orchestration.services.log_repeats),
 every `--report-every` seconds how many jobs of each kind it ran, and what it
 pruned."""
 
@@ -25,13 +26,13 @@ import click
 from ordino.cli.options import database_option
 from ordino.config import Settings
 from ordino.events.adapters.http_delivery import post_json
+from ordino.inventory.services.stock_cache import StockPicture
+from ordino.kernel.services.server_keys import ServerKeys
+from ordino.orchestration.services.worker import Tally, Worker
+from ordino.orders.services.orders import Capture
 from ordino.payments.adapters.sandbox import SandboxGateway
-from ordino.services.orders import Capture
-from ordino.services.picture import StockPicture
-from ordino.services.retention import ROUND, prune
-from ordino.services.server_keys import ServerKeys
+from ordino.privacy.services.retention import ROUND, prune
 from ordino.services.work import Outside, handlers
-from ordino.services.worker import Tally, Worker
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.engine import connect_once, display_url, make_engine
 from ordino.store.uow import SqlUnitOfWork

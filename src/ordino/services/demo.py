@@ -20,24 +20,24 @@ from ordino.inventory.domain.views import (
     SafetyRule,
     view_document,
 )
+from ordino.inventory.services.stock import record_counts
+from ordino.inventory.services.supply import record_supply
 from ordino.kernel.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.kernel.services.configuration import Changed, record
+from ordino.kernel.services.retry import with_retries
 from ordino.network.domain.carriers import service_document
 from ordino.network.domain.channels import Channel, channel_document
 from ordino.network.domain.costs import location_costs_document, rate_card_document
 from ordino.network.domain.locations import Address, Location, LocationType, location_document
 from ordino.network.domain.operations import operations_document
 from ordino.network.domain.products import Product
-from ordino.services.configuration import Changed, record
 from ordino.services.demo_promises import demo_carriers, demo_operations
 from ordino.services.demo_sourcing import (
     demo_location_costs,
     demo_profiles,
     demo_rate_cards,
 )
-from ordino.services.inventory import record_counts
-from ordino.services.retry import with_retries
-from ordino.services.supply import record_supply
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.sourcing.domain.profiles import profile_document
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from ordino.events.services.webhooks import Post, deliver
 from ordino.kernel.domain.jobs import (
     ADVANCE_ORDER,
     CAPTURE_PAYMENT,
@@ -19,15 +20,14 @@ from ordino.kernel.domain.jobs import (
     TIMER_DUE,
     settle_job,
 )
+from ordino.kernel.services.server_keys import ServerKeys
+from ordino.orchestration.services import payments, timers
+from ordino.orchestration.services.pipelines import advance_order
+from ordino.orchestration.services.rerouting import expect_backorders, fill_backorders
+from ordino.orchestration.services.worker import Handler, enqueue
+from ordino.orders.services.orders import Capture
 from ordino.payments.domain.payments import PaymentGateway
-from ordino.services import payments, timers
-from ordino.services.orders import Capture
-from ordino.services.pipelines import advance_order
-from ordino.services.rerouting import expect_backorders, fill_backorders
-from ordino.services.server_keys import ServerKeys
 from ordino.services.unit_of_work import UnitOfWork
-from ordino.services.webhooks import Post, deliver
-from ordino.services.worker import Handler, enqueue
 
 
 @dataclass(frozen=True)

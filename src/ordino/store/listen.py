@@ -1,5 +1,5 @@
 """Change feeds: how a process hears what other processes committed, so that its
-picture of stock forgets it (`ordino.services.picture`), and its cache of API keys
+picture of stock forgets it (`ordino.inventory.services.stock_cache`), and its cache of API keys
 a key revoked (`ordino.api.security`).
 
   * PostgreSQL: every commit that changes stock sends `NOTIFY ordino_changes` with

@@ -21,7 +21,7 @@ _AWAITS_COLLECTION = (str(FulfillmentStatus.SHIPPED), str(FulfillmentStatus.READ
 # the order they were written. An erasure takes the same lock (`ordino.privacy.store.erasure`).
 RELAY_LOCK = 0x6F7264696E6F + 1
 _ONE_RELAY = select(func.pg_try_advisory_xact_lock(RELAY_LOCK))
-# One process prunes at a time (`ordino.services.retention`).
+# One process prunes at a time (`ordino.privacy.services.retention`).
 PRUNE_LOCK = 0x6F7264696E6F + 2
 _ONE_PRUNING = select(func.pg_try_advisory_xact_lock(PRUNE_LOCK))
 

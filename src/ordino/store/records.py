@@ -257,7 +257,7 @@ class SqlSessions:
 
 
 class SqlServerKeys:
-    """Keys Ordino made itself, by name: made once, kept (`ordino.services.server_keys`)."""
+    """Keys Ordino made itself, by name: made once, kept (`ordino.kernel.services.server_keys`)."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection

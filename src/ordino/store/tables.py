@@ -572,7 +572,7 @@ payment_operations = Table(
     Index("ix_payment_operations_payment_id", "payment_id"),
 )
 
-# Service levels missed (`ordino.services.timers`): the exceptions list shows those
+# Service levels missed (`ordino.orchestration.services.timers`): the exceptions list shows those
 # still open (what breached has not moved on since).
 sla_breaches = Table(
     "sla_breaches",
@@ -717,7 +717,7 @@ outbox = Table(
         postgresql_where=text("published_at IS NULL"),
         sqlite_where=text("published_at IS NULL"),
     ),
-    # Retention finds the published events past it (ordino.services.retention).
+    # Retention finds the published events past it (ordino.privacy.services.retention).
     Index(
         "ix_outbox_published_occurred_at",
         "occurred_at",
@@ -805,7 +805,7 @@ attempts = Table(
     Index("ix_attempts_window_started_at", "window_started_at"),
 )
 
-# Keys Ordino made itself (ordino.services.server_keys): without ORDINO_SECRET_KEY,
+# Keys Ordino made itself (ordino.kernel.services.server_keys): without ORDINO_SECRET_KEY,
 # the key webhook secrets are sealed under is made once and kept here.
 server_keys = Table(
     "server_keys",
@@ -880,7 +880,7 @@ webhook_deliveries = Table(
     UniqueConstraint("subscription_id", "event_id", name="uq_webhook_deliveries_once"),
     Index("ix_webhook_deliveries_waiting", "subscription_id", "delivered_at", "seq"),
     Index("ix_webhook_deliveries_subject", "subject"),
-    # Retention finds the accepted deliveries past it (ordino.services.retention).
+    # Retention finds the accepted deliveries past it (ordino.privacy.services.retention).
     Index(
         "ix_webhook_deliveries_delivered_at",
         "delivered_at",

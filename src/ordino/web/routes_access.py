@@ -9,9 +9,10 @@ from collections.abc import Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ordino.access.services import keys as access
+from ordino.access.services import sessions, users
 from ordino.kernel.domain.errors import NotFound
 from ordino.kernel.domain.roles import Permission
-from ordino.services import access, sessions, users
 from ordino.web.rendering import render
 from ordino.web.session import CHECKED, Principal, allowed, csrf_token
 

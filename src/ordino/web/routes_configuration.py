@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.roles import Permission
-from ordino.services import configuration
+from ordino.kernel.services import configuration
 from ordino.web.rendering import render
 from ordino.web.session import allowed, csrf_token
 

@@ -13,21 +13,17 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.access.domain.throttling import sign_in_subjects
+from ordino.access.services import keys as access
+from ordino.access.services import throttling, users
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput, OrdinoError, TooManyAttempts
 from ordino.kernel.domain.roles import Permission
+from ordino.orchestration.services import fulfillment, pipelines
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.status import OrderStatus
-from ordino.services import (
-    access,
-    fulfillment,
-    orders,
-    pipelines,
-    self_service,
-    servicing,
-    throttling,
-    users,
-)
+from ordino.orders.services import orders
+from ordino.servicing.services import notes as servicing
+from ordino.servicing.services import self_service
 from ordino.web.hashing import Busy, turned_away
 from ordino.web.menu import home_of
 from ordino.web.rendering import render

@@ -3,7 +3,7 @@ e-mail, or open it from a signed link; see where it stands, what was promised, t
 parcels with tracking and what happened; and, while the policy allows, cancel
 items or the order, change the address, collect at a store near them instead, or
 move the collection. Every change goes through the self-service use cases
-(`ordino.services.self_service*`), which source and promise it again."""
+(`ordino.servicing.services.self_service*`), which source and promise it again."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from ordino.kernel.domain.errors import (
     OrdinoError,
     TooManyAttempts,
 )
-from ordino.services import self_service, self_service_changes
+from ordino.servicing.services import changes as self_service_changes
+from ordino.servicing.services import self_service
 from ordino.web import forms
 from ordino.web.rendering import render
 from ordino.web.session import Posted, csrf_token

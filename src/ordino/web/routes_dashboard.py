@@ -1,7 +1,7 @@
 """The dashboard: orders and revenue per day, on-time rate against the promise,
 promise slack, split shipments, fulfilment cost per order, cancellations and store
 rejections, over a chosen range and channel, from live data
-(`ordino.services.analytics`), drawn as SVG charts; the days as CSV."""
+(`ordino.analytics.services.dashboard`), drawn as SVG charts; the days as CSV."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ordino.analytics.domain.kpis import Figures
+from ordino.analytics.services.dashboard import KpiQuery, KpiReport, kpis, kpis_csv
 from ordino.kernel.domain.errors import InvalidInput, OrdinoError
 from ordino.kernel.domain.roles import Permission
-from ordino.services.analytics import KpiQuery, KpiReport, kpis, kpis_csv
 from ordino.web import charts
 from ordino.web.charts import Chart
 from ordino.web.rendering import language_of, render

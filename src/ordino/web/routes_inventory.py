@@ -13,12 +13,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ordino.inventory.domain.supply import SupplyQuery
+from ordino.inventory.services import availability, supply
+from ordino.inventory.services import stock as inventory
+from ordino.inventory.services.availability import Near, ReadScope
+from ordino.inventory.services.product_search import ProductSearch, search_products
 from ordino.kernel.domain.errors import InvalidInput, OrdinoError
 from ordino.kernel.domain.roles import Permission
 from ordino.network.domain.products import ProductQuery
-from ordino.services import availability, inventory, supply
-from ordino.services.availability import Near, ReadScope
-from ordino.services.product_search import ProductSearch, search_products
 from ordino.web.rendering import render
 from ordino.web.session import NotAllowed, Principal, allowed, csrf_token
 

@@ -12,7 +12,9 @@ from fastapi.responses import Response
 
 from ordino.kernel.domain.errors import OrdinoError
 from ordino.kernel.domain.roles import Permission
-from ordino.services import rerouting, self_service_changes, servicing
+from ordino.orchestration.services import rerouting
+from ordino.servicing.services import changes as self_service_changes
+from ordino.servicing.services import notes as servicing
 from ordino.web import forms
 from ordino.web.rendering import render
 from ordino.web.routes_console import acting, order_page

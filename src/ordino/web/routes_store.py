@@ -17,8 +17,9 @@ from fastapi.responses import RedirectResponse, Response
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
 from ordino.kernel.domain.roles import Permission
+from ordino.network.services import catalogue as network
+from ordino.orchestration.services import fulfillment, timers
 from ordino.orders.domain.fulfillment import FulfillmentStatus, Shipment
-from ordino.services import fulfillment, network, timers
 from ordino.services.unit_of_work import UnitOfWork
 from ordino.web.rendering import render
 from ordino.web.session import Posted, Principal, allowed, csrf_token

@@ -1,5 +1,5 @@
 """Who uses the console: signed in with an API key or a user's password. The session
-lives on the server (`ordino.services.sessions`); the signed cookie (Starlette's
+lives on the server (`ordino.access.services.sessions`); the signed cookie (Starlette's
 SessionMiddleware: itsdangerous) carries its token, who it is, and a CSRF token
 every form sends back (a form from elsewhere cannot act for them)."""
 
@@ -13,9 +13,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from ordino.access.services import sessions
 from ordino.kernel.domain.roles import ApiKey, Permission, Role, allows
 from ordino.orders.domain.orders import OrderScope, scope_of
-from ordino.services import sessions
 
 SESSION_HOURS = 8  # a working day
 SESSION_SECONDS = SESSION_HOURS * 3600

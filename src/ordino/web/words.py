@@ -135,7 +135,7 @@ def shopper_parcel(status: str) -> str:
 
 
 # A sourcing decision: why it was made, and how it came out (codes of
-# ordino.services.sourcing and ordino.sourcing.engine.rules.Outcome).
+# ordino.sourcing.services.requests and ordino.sourcing.engine.rules.Outcome).
 REASONS = {"capture": N_("capture"), "reroute": N_("reroute"), "supply": N_("supply")}
 OUTCOMES = {
     "sourced": N_("sourced"),

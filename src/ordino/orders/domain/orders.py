@@ -196,7 +196,7 @@ class Order:
         collected). A parcel no carrier confirms delivered does not keep it open;
         one on its way to a store, or ready there, for the customer to collect does.
         A finished order's customer may be erased and its events pruned
-        (`ordino.services.customer_data`, `ordino.services.retention`)."""
+        (`ordino.privacy.services.customer_data`, `ordino.privacy.services.retention`)."""
         if any(fo.awaits_collection for fo in self.fulfillments):
             return False
         return all(line.allocated == 0 and self.waiting(line) == 0 for line in self.lines)

@@ -30,7 +30,7 @@ class Step(StrEnum):
 
 @dataclass(frozen=True)
 class Slas:
-    """What the type's orders are held to once released (`ordino.services.timers`):
+    """What the type's orders are held to once released (`ordino.orchestration.services.timers`):
     a location accepts within `accept_minutes` (None: no limit) — past it the
     breach is flagged, and with `reroute_unaccepted` the fulfillment order is also
     taken from it and sourced elsewhere; it ships by the promised ship date

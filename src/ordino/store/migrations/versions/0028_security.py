@@ -59,7 +59,7 @@ def upgrade() -> None:
 
 def _sealer(connection: sa.Connection) -> Sealer:
     """ORDINO_SECRET_KEY's (with the kept key, if any, to open what it sealed), or
-    the kept key, made now if there is none (as ordino.services.server_keys does)."""
+    the kept key, made now if there is none (as ordino.kernel.services.server_keys does)."""
     keys = [os.environ["ORDINO_SECRET_KEY"]] if os.environ.get("ORDINO_SECRET_KEY") else []
     keys += [k for k in os.environ.get("ORDINO_PREVIOUS_SECRET_KEYS", "").split(",") if k and keys]
     kept = connection.scalar(sa.text("SELECT key FROM server_keys WHERE name = 'webhooks'"))

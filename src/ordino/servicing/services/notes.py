@@ -1,0 +1,102 @@
+"""Customer service on an order: a note for colleagues, and a customer's
+notification sent again. Both are events of the order, so they are on its
+timeline (who, when) and, for the notification, go out to the webhooks and the
+broker like the first time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ordino.kernel.domain.errors import InvalidInput, NotFound
+from ordino.kernel.services.retry import with_retries
+from ordino.orchestration.services.deliveries import delivery_answer
+from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
+from ordino.orders.services.decisions import decisions_view
+from ordino.orders.services.orders import existing_order, with_payment
+from ordino.servicing.services import timeline
+from ordino.servicing.services.ports import ServicingWork
+
+NOTE_LENGTH = 2000
+# What the customer is told: the events a notification service sends them.
+CUSTOMER_EVENTS = (
+    "order.created",
+    "order.backorder_expected",
+    "fulfillment.shipped",
+    "fulfillment.ready_for_pickup",
+    "fulfillment.delivered",
+    "order.cancelled",
+    "order.lines_cancelled",
+)
+
+
+def order_file(
+    order_id: str, uow: ServicingWork, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """Everything customer service looks at on an order, read once: the order with
+    its payment, its timeline, why its goods are where they are (the sourcing
+    decisions), and its deliveries against the promise; the names of its products
+    and of the keys that acted on it, for people to read."""
+    with uow:
+        order = existing_order(uow, order_id, scope)
+        payment = uow.payments.of_order(order_id)
+        events = uow.outbox.of_subject(f"order/{order_id}")
+        records = uow.sourcing.of_order(order_id)
+        delivered = uow.deliveries.of_order(order_id)
+        names = uow.catalog.names(line.sku for line in order.lines)
+        actors = {str(event.data.get("by", "")) for event in events}
+        actors |= {hold.placed_by for hold in order.holds}
+        actors |= {hold.resolved_by for hold in order.holds if hold.resolved_by}
+        who = timeline.names_of_keys(actors, uow)
+    return {
+        "order": with_payment(order, payment),
+        "events": [timeline.entry(event) for event in events],
+        "decisions": decisions_view(records),
+        "deliveries": [delivery_answer(record) for record in delivered],
+        "names": names,
+        "actors": who,
+    }
+
+
+def add_note(
+    order_id: str, text: str, uow: ServicingWork, now: datetime, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """A note on the order's timeline (`order.note_added`), by the scope's actor."""
+    note = text.strip()
+    if not note or len(note) > NOTE_LENGTH:
+        raise InvalidInput.of("note", f"1 to {NOTE_LENGTH} characters")
+    return _record(order_id, uow, now, scope, "order.note_added", {"reason": note})
+
+
+def resend_notification(
+    order_id: str, uow: ServicingWork, now: datetime, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """Tell the customer again what they were last told: `order.notification_resent`
+    carries that event (its type and data) for the notifying service to send."""
+    with uow:
+        existing_order(uow, order_id, scope)
+        told = [e for e in uow.outbox.of_subject(f"order/{order_id}") if e.type in CUSTOMER_EVENTS]
+    if not told:
+        raise NotFound(f"order {order_id} has told its customer nothing yet")
+    last = told[-1]
+    resent = {"event": {"type": last.type, "id": last.id, "data": last.data}}
+    return _record(order_id, uow, now, scope, "order.notification_resent", resent)
+
+
+def _record(
+    order_id: str,
+    uow: ServicingWork,
+    now: datetime,
+    scope: OrderScope,
+    event: str,
+    data: dict[str, Any],
+) -> dict[str, Any]:
+    def attempt(_: int) -> dict[str, Any]:
+        with uow:
+            order = existing_order(uow, order_id, scope, for_update=True)
+            order.record(event, now, data)
+            uow.orders.save(order)
+            uow.commit()
+        return {"order_id": order_id, "event": event}
+
+    return with_retries(attempt)

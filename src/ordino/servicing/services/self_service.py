@@ -1,0 +1,214 @@
+"""A customer's self-service: finding their order (its number and e-mail, or a
+signed link), seeing it, and cancelling within the policy. Changing the address and
+collecting at a store are in `ordino.servicing.services.changes`.
+
+Entry points for the web pages and the public API: each takes plain values (a
+token, a number and an e-mail, line quantities) and answers plain data (the
+customer's view of the order, `ordino.servicing.services.customer_view`). A customer reaches
+an order only through its token; a wrong number or e-mail is one and the same
+"not found", never telling which half was wrong.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from ordino.access.domain.throttling import lookup_subjects
+from ordino.access.services import throttling
+from ordino.inventory.domain.feeds import Source
+from ordino.inventory.services.stock_cache import StockPicture
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
+from ordino.kernel.services.configuration import ORDINO, Changed, record
+from ordino.orchestration.services.fulfillment import cancel_units
+from ordino.orders.domain.commands import OrderQuery
+from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.orders.domain.status import OrderStatus
+from ordino.orders.services.orders import Capture, cancel_order, existing_order
+from ordino.orders.services.ports import OrdersWork
+from ordino.promising.services.promises import Promising
+from ordino.servicing.domain.self_service import (
+    CUSTOMER,
+    POLICY_NAME,
+    CancelUntil,
+    SelfServicePolicy,
+    delivered_to_address,
+    policy_document,
+    refuse_cancel,
+    released,
+)
+from ordino.servicing.services.customer_view import customer_view
+from ordino.servicing.services.links import Links
+from ordino.servicing.services.ports import ServicingWork
+
+AS_CUSTOMER = OrderScope(actor=CUSTOMER, customer=True)
+
+
+@dataclass(frozen=True)
+class SelfService:
+    """What self-service works with besides the unit of work: the links' signer and
+    the engines capture uses (`capture`: its sourcing engine, promise rules and
+    transit times)."""
+
+    links: Links = field(default_factory=lambda: Links(secrets.token_urlsafe(32)))
+    capture: Capture = field(default_factory=Capture)
+
+    def deciding(self) -> Capture:
+        """The engines over a picture of its own, loaded in the change's transaction:
+        a change lets go of the order's units before it decides, and the process's
+        shared picture must never see what was not committed."""
+        picture = StockPicture()
+        rules = self.capture.promises().rules
+        transit = self.capture.promises().transit
+        return Capture(self.capture.engine, picture, Promising(picture, rules, transit))
+
+
+def find_order(
+    number: str,
+    email: str,
+    uow: ServicingWork,
+    self_service: SelfService,
+    now: datetime,
+    address: str | None,
+) -> dict[str, Any]:
+    """The order of that number (the channel's, as the customer saw it) and e-mail
+    (any case), with a link to it: `{token, order}`. NotFound when either is wrong.
+    Guessing is limited per order number, per e-mail and per client `address`
+    (`ordino.access.domain.throttling`): TooManyAttempts, even for the right pair."""
+    subjects = lookup_subjects(number, email, address)
+    throttling.attempt(subjects, uow, now, "find this order")
+    query = OrderQuery(customer_email=email.strip().lower(), external_id=number.strip())
+    with uow:
+        found = [order for order in uow.orders.find(query, 1) if AS_CUSTOMER.admits(order)]
+        if not found:
+            raise NotFound("no order with that number and e-mail")
+        policy = policy_of(uow)
+        token = self_service.links.make(found[0].id, now, policy.link_valid)
+        answer = {"token": token, "order": _view(uow, found[0], policy, now)}
+    throttling.succeeded(subjects, uow)
+    return answer
+
+
+def link_to(
+    order_id: str,
+    uow: ServicingWork,
+    self_service: SelfService,
+    now: datetime,
+    scope: OrderScope = EVERY_ORDER,
+) -> str:
+    """A signed link's token for the order's customer (for a notification), valid for
+    the policy's `link_hours`."""
+    with uow:
+        existing_order(uow, order_id, scope)
+        return self_service.links.make(order_id, now, policy_of(uow).link_valid)
+
+
+def order_for(
+    token: str, uow: ServicingWork, self_service: SelfService, now: datetime
+) -> dict[str, Any]:
+    """The customer's view of the order the link names."""
+    order_id = self_service.links.order_of(token, now)
+    with uow:
+        return _view(uow, existing_order(uow, order_id, AS_CUSTOMER), policy_of(uow), now)
+
+
+def cancel(
+    token: str,
+    units: Mapping[int, int] | None,
+    uow: ServicingWork,
+    self_service: SelfService,
+    now: datetime,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Cancel some units (line_no → units), or, `units` None, the whole order, as the
+    policy allows; NotAllowed (changing nothing) when it does not."""
+    order_id = self_service.links.order_of(token, now)
+
+    def guard(_: OrdersWork, order: Order) -> None:
+        refuse_cancel(order, policy_of(uow), now)  # the same unit of work, entered
+
+    if units is None:
+        cancel_order(order_id, uow, now, reason, AS_CUSTOMER, guard)
+    else:
+        source = Source(CUSTOMER, now, reason)
+        cancel_units(order_id, units, uow, source, AS_CUSTOMER, guard)
+    return order_for(token, uow, self_service, now)
+
+
+def policy_of(uow: ServicingWork) -> SelfServicePolicy:
+    """The policy stored, else the default (in an entered unit of work)."""
+    stored = uow.self_service_policy.get("default")
+    if stored is None:
+        return SelfServicePolicy()
+    policy, version = stored
+    return replace(policy, version=version)
+
+
+def get_policy(uow: ServicingWork) -> dict[str, Any]:
+    with uow:
+        return policy_view(policy_of(uow))
+
+
+def put_policy(
+    policy: SelfServicePolicy, uow: ServicingWork, now: datetime, by: str = ORDINO
+) -> dict[str, Any]:
+    """Replace the policy (the change's `before` is the policy as it applied, the
+    default if none was stored), recorded as `by`'s."""
+    if problems := policy.problems():
+        raise InvalidInput("the policy cannot apply", errors=problems)
+    with uow:
+        before = policy_document(policy_of(uow))
+        uow.self_service_policy.put(policy, now)
+        saved = policy_of(uow)
+        what = (ConfigurationKind.SELF_SERVICE_POLICY, POLICY_NAME, saved.version)
+        record(uow, what, before, policy_document(saved), Changed(by, now))
+        uow.commit()
+    return policy_view(saved)
+
+
+def policy_view(policy: SelfServicePolicy) -> dict[str, Any]:
+    return {
+        "cancel_until": str(policy.cancel_until),
+        "cancel_minutes": policy.cancel_minutes,
+        "change_address": policy.change_address,
+        "convert_to_pickup": policy.convert_to_pickup,
+        "change_pickup_store": policy.change_pickup_store,
+        "link_hours": policy.link_hours,
+        "version": policy.version,
+        "default": policy.version == 0,
+    }
+
+
+def _view(
+    uow: ServicingWork, order: Order, policy: SelfServicePolicy, now: datetime
+) -> dict[str, Any]:
+    events = uow.outbox.of_subject(f"order/{order.id}")
+    names = uow.catalog.names(line.sku for line in order.lines)
+    return customer_view(order, events, uow.network.all(), names, allowed(order, policy, now))
+
+
+def allowed(order: Order, policy: SelfServicePolicy, now: datetime) -> dict[str, bool]:
+    """What the customer may do to the order now (the page offers only these)."""
+    open_ = order.status not in (OrderStatus.CANCELLED, OrderStatus.FULFILLED)
+    before_release = open_ and not released(order)
+    to_address = delivered_to_address(order)
+    return {
+        "cancel": _may_cancel(order, policy, now),
+        "change_address": before_release and policy.change_address and to_address,
+        "convert_to_pickup": before_release and policy.convert_to_pickup and to_address,
+        "change_pickup_store": before_release and policy.change_pickup_store and not to_address,
+    }
+
+
+def _may_cancel(order: Order, policy: SelfServicePolicy, now: datetime) -> bool:
+    try:
+        refuse_cancel(order, policy, now)
+    except OrdinoError:
+        return False
+    if policy.cancel_until is CancelUntil.MINUTES:  # units that left cannot be
+        return any(line.allocated or order.waiting(line) for line in order.lines)
+    return True
