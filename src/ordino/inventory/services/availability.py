@@ -26,8 +26,7 @@ from ordino.inventory.services.stock_cache import NotCached, StockPicture
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from ordino.kernel.domain.geo import Grid, Point, PostalCode
-from ordino.kernel.services.configuration import ORDINO, Changed, record
-from ordino.kernel.services.idempotency import refuse_changed
+from ordino.kernel.services.configuration import ORDINO, Changed, record, refuse_changed
 from ordino.kernel.services.retry import with_retries
 from ordino.network.services.channels import channels_of, known_channel, refuse_unknown_channels
 

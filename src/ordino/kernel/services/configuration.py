@@ -1,6 +1,8 @@
 """The record of configuration changes: each use case that changes a rule or policy
 records the change in its own unit of work (so a change and its record commit
-together or not at all), and admins read them here."""
+together or not at all), and admins read them here; the version check of a settings
+document (optimistic concurrency) and the check that configuration names order types
+that exist."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from ordino.kernel.domain.configuration import (
     ConfigurationKind,
     change_document,
 )
-from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain.errors import Conflict, InvalidInput
 from ordino.kernel.services.ports import KernelWork
 
 # Who changed configuration when no person or key did: Ordino itself (the demo).
@@ -69,3 +71,14 @@ def refuse_unknown_types(uow: KernelWork, names: Iterable[str]) -> None:
     if unknown := sorted(set(names) - known):
         message = "no order type " + ", ".join(repr(name) for name in unknown)
         raise InvalidInput.of("order_types", message)
+
+
+def refuse_changed(what: str, current: int | None, version: int | None, **extra: Any) -> None:
+    """Optimistic concurrency for settings: `version` is the one the caller read (0:
+    it was not there), `current` the stored one (None: not there)."""
+    current = current or 0
+    if version is not None and version != current:
+        raise Conflict(
+            f"{what} is at version {current}, not {version}: read it again",
+            extra={**extra, "version": current},
+        )

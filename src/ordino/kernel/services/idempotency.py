@@ -1,6 +1,6 @@
 """Answers of the use cases that create things, and their replay under an
 Idempotency-Key: a retried request gets the first answer, another body under the
-same key a conflict. And the version check of settings documents."""
+same key a conflict."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain.errors import Conflict, IdempotencyKeyReused
+from ordino.kernel.domain.errors import IdempotencyKeyReused
 from ordino.kernel.domain.idempotency import IdempotencyKey, StoredAnswer
 from ordino.kernel.services.ports import KernelWork
 
@@ -51,14 +51,3 @@ def remember(
     if key is not None:
         stored = StoredAnswer(key.fingerprint, answer.status, answer.body, order_id)
         uow.idempotency.add(key.scope, key.key, stored, now)
-
-
-def refuse_changed(what: str, current: int | None, version: int | None, **extra: Any) -> None:
-    """Optimistic concurrency for settings: `version` is the one the caller read (0:
-    it was not there), `current` the stored one (None: not there)."""
-    current = current or 0
-    if version is not None and version != current:
-        raise Conflict(
-            f"{what} is at version {current}, not {version}: read it again",
-            extra={**extra, "version": current},
-        )

@@ -12,8 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import NotFound
-from ordino.kernel.services.configuration import ORDINO, Changed, record
-from ordino.kernel.services.idempotency import refuse_changed
+from ordino.kernel.services.configuration import ORDINO, Changed, record, refuse_changed
 from ordino.kernel.services.ports import NamedDocuments
 from ordino.kernel.services.retry import with_retries
 from ordino.network.domain.carriers import CarrierService, service_document

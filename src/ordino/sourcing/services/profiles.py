@@ -8,8 +8,13 @@ from typing import Any
 
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import NotFound
-from ordino.kernel.services.configuration import ORDINO, Changed, record, refuse_unknown_types
-from ordino.kernel.services.idempotency import refuse_changed
+from ordino.kernel.services.configuration import (
+    ORDINO,
+    Changed,
+    record,
+    refuse_changed,
+    refuse_unknown_types,
+)
 from ordino.kernel.services.retry import with_retries
 from ordino.network.services.channels import channels_of, refuse_unknown_channels
 from ordino.sourcing.domain.profiles import SourcingProfile, profile_document
