@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from ordino.access.services.keys import authenticate, create_key, hash_key
+from ordino.access.services.keys import authenticate, create_key
 from ordino.inventory.store.movements import SqlMovements
-from ordino.kernel.domain.roles import ApiKey, Role
+from ordino.kernel.domain.roles import ApiKey, Role, hash_key
 from ordino.services.check import check_inventory
 from ordino.services.demo import seed_demo
 from ordino.store.tables import api_keys, locations, positions, products

@@ -17,6 +17,7 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
 from ordino import __version__
+from ordino.access.services.keys import authenticate
 from ordino.api import (
     background,
     problems,
@@ -201,6 +202,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     secret = settings.secret_key or settings.run_secret or secrets.token_urlsafe(32)
     app.state.self_service = SelfService(Links(secret), capture)
     app.state.key_cache = key_cache
+    app.state.authenticate = lambda secret: authenticate(secret, uow(), settings.admin_key)
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import Request
 
-from ordino.services.unit_of_work import UnitOfWork
 
-
-def unit_of_work(request: Request) -> UnitOfWork:
-    return request.app.state.uow()  # type: ignore[no-any-return]
+def unit_of_work(request: Request) -> Any:
+    """A fresh unit of work of the app's (`ordino.app.unit_of_work.UnitOfWork`: it
+    implements every capability's port), typed by the use case it is handed to."""
+    return request.app.state.uow()
 
 
 def clock(request: Request) -> datetime:

@@ -18,10 +18,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
-from ordino.access.services.keys import authenticate, hash_key
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.errors import Forbidden, Unauthenticated
-from ordino.kernel.domain.roles import ApiKey, Permission, allows
+from ordino.kernel.domain.roles import ApiKey, Permission, allows, hash_key
 
 CACHE_SECONDS = 60.0
 KEY_STATE = "ordino_api_key"  # where the request guard leaves the key it found
@@ -74,14 +73,15 @@ async def caller(
 
 async def key_of(state: Any, secret: str | None) -> ApiKey:
     """The stored key `secret` is, or Unauthenticated. Async, so a cached key costs no
-    trip to the thread pool."""
+    trip to the thread pool. The app gives the way to find a key
+    (`state.authenticate`: access's, over a unit of work of its own)."""
     if secret is None:
         raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
     key_hash = hash_key(secret)
     found = state.key_cache.get(key_hash)
     if found is None:
         read_after = state.key_cache.heard_revocations
-        found = await run_in_threadpool(authenticate, secret, state.uow(), state.settings.admin_key)
+        found = await run_in_threadpool(state.authenticate, secret)
         if found is None:
             raise Unauthenticated("the API key is not valid")
         state.key_cache.put(key_hash, found, read_after)

@@ -7,7 +7,6 @@ Keys carry 256 random bits, so a plain SHA-256 is a sound, fast hash for lookup
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -19,16 +18,12 @@ from ordino.access.services.ports import AccessWork
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey, Role
+from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey, Role, hash_key
 from ordino.kernel.services import configuration
 from ordino.kernel.services.configuration import ORDINO, Changed
 from ordino.network.services.channels import channels_of, known_channel
 
 PREFIX = "ordino_"
-
-
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def create_key(

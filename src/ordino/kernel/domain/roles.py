@@ -4,6 +4,7 @@ what each may do: one table, read by the API's guard and the console's.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -123,3 +124,8 @@ class ApiKey:
                 f"this key is for {self.location_id} only, not {', '.join(others)}",
                 extra={"location_id": self.location_id},
             )
+
+
+def hash_key(key: str) -> str:
+    """What is kept of a key (and what a key is found by): its SHA-256, never the key."""
+    return hashlib.sha256(key.encode()).hexdigest()
