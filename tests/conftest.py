@@ -15,7 +15,7 @@ from hypothesis import settings
 from sqlalchemy import Engine, text
 
 from ordino.access.services.keys import create_key
-from ordino.api.app import create_app
+from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.kernel.domain.roles import Role
 from ordino.network.domain.channels import Channel

@@ -10,7 +10,7 @@ repository, the references rewritten:
 - `from package import module, ...` where a module moved: one line per new package,
   the module imported under its old name (`from new.package import new_name as
   module`) unless the name did not change;
-- any other dotted mention (`"ordino.cli.worker"` in a logger or a monkeypatch,
+- any other dotted mention (`"ordino.app.worker"` in a logger or a monkeypatch,
   ``ordino.orchestration.services.payments`` in the docs): the new dotted path.
 `ruff check --fix` and `ruff format` sort and format the imports afterwards.
 """

@@ -1,5 +1,5 @@
 """`python -m ordino` is the `ordino` command."""
 
-from ordino.cli.main import main
+from ordino.app.main import main
 
 main()

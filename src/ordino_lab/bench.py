@@ -23,12 +23,12 @@ from typing import Any
 import click
 from sqlalchemy import Engine, select
 
+from ordino.app.check import check_inventory
 from ordino.cli.options import remember_database
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
 from ordino.network.domain.products import Product
 from ordino.network.services.catalogue import put_product
-from ordino.services.check import check_inventory
 from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork

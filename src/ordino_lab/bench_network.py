@@ -19,6 +19,7 @@ from decimal import Decimal
 import click
 from sqlalchemy import Engine, select
 
+from ordino.app.unit_of_work import UnitOfWork
 from ordino.cli.progress import progress
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.imports import Line, import_counts
@@ -29,7 +30,6 @@ from ordino.network.domain.locations import Address, Location, LocationType
 from ordino.network.domain.products import Product
 from ordino.network.services.catalogue import put_locations, put_products
 from ordino.network.services.channels import get_channel, put_channel
-from ordino.services.unit_of_work import UnitOfWork
 from ordino.store import migrate
 from ordino.store.engine import analyze
 from ordino.store.tables import positions

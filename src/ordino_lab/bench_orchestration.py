@@ -31,7 +31,7 @@ from typing import Any
 import click
 from sqlalchemy import Engine, case, func, select
 
-from ordino.services.check import check_inventory
+from ordino.app.check import check_inventory
 from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import jobs, outbox
 from ordino.store.uow import SqlUnitOfWork

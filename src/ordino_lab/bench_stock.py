@@ -19,11 +19,11 @@ from pathlib import Path
 import click
 from sqlalchemy import Engine
 
+from ordino.app.demo import demo_views
 from ordino.inventory.domain.feeds import Adjustment, Source
 from ordino.inventory.services.availability import get_view, put_view
 from ordino.inventory.services.stock import adjust_inventory
 from ordino.kernel.domain.changes import Change
-from ordino.services.demo import demo_views
 from ordino.store.engine import make_engine
 from ordino.store.listen import PostgresListener
 from ordino.store.uow import SqlUnitOfWork

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
+from ordino.app.job_handlers import handlers
 from ordino.orchestration.services.worker import Worker
-from ordino.services.work import handlers
 from ordino.store.tables import outbox
 from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import Clock

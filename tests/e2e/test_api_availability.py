@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from ordino.access.services.keys import create_key
-from ordino.api.app import create_app
+from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.kernel.domain.roles import Role
 from ordino.store.tables import outbox, stock_signals

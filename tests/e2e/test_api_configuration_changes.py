@@ -11,9 +11,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from ordino.access.services.keys import ENVIRONMENT
+from ordino.app.demo import seed_demo
 from ordino.kernel.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.kernel.domain.roles import Role
-from ordino.services.demo import seed_demo
 from tests.builders import a_carrier_service_body, a_location_body, an_operations_body
 from tests.conftest import Clock
 from tests.e2e.support import fields, network

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from ordino.access.services.keys import authenticate, create_key
-from ordino.api.app import create_app
-from ordino.cli.main import main
+from ordino.app.main import main
+from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.kernel.domain.roles import Role
 from ordino.store.uow import SqlUnitOfWork

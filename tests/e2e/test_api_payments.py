@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.app.check import check_payments
+from ordino.app.job_handlers import handlers
 from ordino.kernel.domain.jobs import settle_job
 from ordino.orchestration.services.worker import Worker, enqueue
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.payments.domain.payments import GatewayTimeout, OperationKind, PaymentOperation
-from ordino.services.check import check_payments
-from ordino.services.work import handlers
 from ordino.store.tables import payment_operations, sandbox_authorisations
 from tests.builders import a_location_body, an_order_body
 from tests.conftest import Clock

@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from ordino.access.services.keys import create_key
-from ordino.api.network_schemas import LocationOut, LocationPage, ProductPage
+from ordino.inventory.api.products import ProductPage
 from ordino.kernel.domain.roles import Role
+from ordino.network.api.schemas import LocationOut, LocationPage
 from tests.builders import a_location_body, a_product_body
 from tests.e2e.support import fields, refused, stock
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ordino.access.services.keys import create_key
-from ordino.api.app import create_app
+from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.kernel.domain.jobs import Job
 from ordino.kernel.domain.roles import Role

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.app.job_handlers import handlers
 from ordino.events.services.relay import relay_all
 from ordino.orchestration.services.worker import Worker
 from ordino.orders.services.orders import Capture
-from ordino.services.work import handlers
 from ordino.sourcing.engine.choice import RulesEngine
 from tests.builders import an_order_body
 from tests.conftest import Clock

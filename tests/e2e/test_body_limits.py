@@ -16,10 +16,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from ordino.api.app import create_app
-from ordino.api.request_guard import every_route
-from ordino.api.security import PUBLIC_PATHS, caller
+from ordino.app.server import create_app
 from ordino.config import Settings
+from ordino.http.request_guard import every_route
+from ordino.http.security import PUBLIC_PATHS, caller
 from tests.builders import a_location_body, a_product_body
 from tests.conftest import ADMIN_KEY, Clock
 

@@ -17,7 +17,7 @@ from sqlalchemy import update
 
 from ordino.access.services.keys import authenticate
 from ordino.access.services.users import sign_in
-from ordino.cli.main import main
+from ordino.app.main import main
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
 from ordino.kernel.services.configuration import list_changes

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from ordino.cli.main import main
-from ordino.services.check import check_inventory
+from ordino.app.check import check_inventory
+from ordino.app.main import main
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ordino.cli.main import main
+from ordino.app.main import main
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from ordino.cli.main import main
+from ordino.app.main import main
 from ordino.orders.domain.commands import Customer
 from ordino.orders.services.orders import Capture, cancel_order, place_order
 from ordino.store.tables import customer_exports, erasures, orders
@@ -92,7 +92,7 @@ def test_the_customers_commands_load_whichever_module_python_starts_from() -> No
         text=True,
     )
     as_module = subprocess.run(
-        [sys.executable, "-m", "ordino.cli.main", "customers", "--help"],
+        [sys.executable, "-m", "ordino.app.main", "customers", "--help"],
         check=False,
         capture_output=True,
         text=True,

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from ordino.cli.main import main
+from ordino.app.main import main
 from tests.conftest import POSTGRES_URL
 
 

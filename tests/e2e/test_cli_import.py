@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from ordino.cli.main import main
+from ordino.app.main import main
 from ordino.inventory.services import imports
 from ordino.kernel.domain.geo import Point
 from ordino.network.services.catalogue import put_location, put_product

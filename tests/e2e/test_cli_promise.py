@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from ordino.cli.main import main
+from ordino.app.main import main
 from ordino.promising.engine.transit import Leg
 from ordino.promising.engine.transit_features import ordered, query_of
 from ordino.promising.services.transit_models import end_of, load_model

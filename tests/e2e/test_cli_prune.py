@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from ordino.cli.main import main
+from ordino.app.main import main
 from ordino.events.services.relay import relay_all
 from ordino.orders.services.orders import Capture, cancel_order, place_order
 from ordino.store.tables import jobs, outbox
@@ -74,7 +74,7 @@ def test_a_worker_whose_pruning_fails_logs_it_and_keeps_working(
     def fails(*_: object, **__: object) -> None:
         raise OperationalError("DELETE FROM outbox", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr("ordino.cli.worker.prune", fails)
+    monkeypatch.setattr("ordino.app.worker.prune", fails)
     env = {"ORDINO_RETAIN_EVENTS_DAYS": "365", "ORDINO_PRUNE_SECONDS": "3600"}
     caplog.set_level(logging.INFO, logger="ordino")
 

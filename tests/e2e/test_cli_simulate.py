@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from ordino.cli.main import main
+from ordino.app.main import main
 from ordino.sourcing.domain.scenario import scenario_from_document
 from tests.scenarios import a_profile_document, a_scenario_document
 

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from ordino.cli.main import main
-from ordino.services.check import check_inventory
-from ordino.services.demo import seed_demo
+from ordino.app.check import check_inventory
+from ordino.app.demo import seed_demo
+from ordino.app.main import main
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import running_server
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
-from ordino.cli.main import main
+from ordino.app.main import main
 from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind
 from ordino.inventory.services.supply import create_supply, receive_supply

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from ordino.services.demo import seed_demo
+from ordino.app.demo import seed_demo
 from tests.conftest import Clock
 from tests.e2e.support import levels, order_of, place, work
 

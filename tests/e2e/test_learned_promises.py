@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.api.app import create_app
+from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.kernel.domain.geo import Point
 from ordino.promising.domain.history import Place

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordino.api.request_guard import BadText, watching
+from ordino.http.request_guard import BadText, watching
 from tests.builders import an_order_body
 from tests.e2e.support import fields, network, stock
 

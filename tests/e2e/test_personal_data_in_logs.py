@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from ordino.app.job_handlers import handlers
 from ordino.orchestration.services.worker import Worker
-from ordino.services.work import handlers
 from ordino.store.tables import jobs
 from tests.builders import an_order_body
 from tests.conftest import Clock

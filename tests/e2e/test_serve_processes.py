@@ -101,7 +101,7 @@ def test_where_the_kernel_cannot_be_asked_a_process_sees_its_parent_gone() -> No
     # The parent starts a child that watches it (the fallback of PR_SET_PDEATHSIG),
     # prints the child's pid and ends at once, without stopping it.
     # (The parent's pid is given: by the time the child asks, it may be gone already.)
-    watcher = "from ordino.cli.serving import _watch; import sys; _watch(int(sys.argv[1]), 0.05)"
+    watcher = "from ordino.app.serving import _watch; import sys; _watch(int(sys.argv[1]), 0.05)"
     parent = (
         "import os, subprocess, sys\n"
         f"child = subprocess.Popen([sys.executable, '-c', {watcher!r}, str(os.getpid())], "

@@ -20,11 +20,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from ordino.api.app import create_app
+from ordino.app.job_handlers import handlers
+from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.events.services.relay import relay_all
 from ordino.orchestration.services.worker import Worker
-from ordino.services.work import handlers
 from ordino.store.tables import metadata
 from tests.builders import an_order_body
 from tests.conftest import ADMIN_KEY, Clock

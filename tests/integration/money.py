@@ -15,12 +15,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, select, text
 
-from ordino.api.app import create_app
+from ordino.app.job_handlers import handlers
+from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.orchestration.services.worker import Worker
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.payments.domain.payments import GatewayAnswer
-from ordino.services.work import handlers
 from ordino.store.engine import make_engine
 from ordino.store.tables import payment_operations, sandbox_authorisations
 from tests.builders import an_order_body

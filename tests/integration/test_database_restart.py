@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from ordino.api.app import create_app
+from ordino.app.server import create_app
 from ordino.config import Settings
 from tests.builders import a_location_body
 from tests.conftest import ADMIN_KEY

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from ordino.api.app import create_app
+from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.events.adapters.nats import NatsPublisher
 from ordino.kernel.domain.events import Event

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from ordino.services.check import check_payments
+from ordino.app.check import check_payments
 from tests.e2e.support import order_of
 from tests.integration.money import (
     Books,

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
+from ordino.app.check import check_payments
 from ordino.orchestration.services import payments
-from ordino.services.check import check_payments
 from tests.e2e.support import order_of
 from tests.integration.money import Books, placed, released, ship
 

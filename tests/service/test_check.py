@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from ordino.app.check import check_inventory, shortages
 from ordino.inventory.domain.feeds import Adjustment, Count, Source
 from ordino.inventory.domain.positions import Discrepancy
 from ordino.inventory.services.stock import adjust_inventory, count_stock
 from ordino.orders.services.orders import cancel_order, place_order
-from ordino.services.check import check_inventory, shortages
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import text
 
 from ordino.access.services.keys import authenticate, create_key
+from ordino.app.check import check_inventory
+from ordino.app.demo import seed_demo
 from ordino.inventory.store.movements import SqlMovements
 from ordino.kernel.domain.roles import ApiKey, Role, hash_key
-from ordino.services.check import check_inventory
-from ordino.services.demo import seed_demo
 from ordino.store.tables import api_keys, locations, positions, products
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ordino.app.check import check_inventory, shortages
 from ordino.inventory.domain.feeds import Adjustment, Count
 from ordino.inventory.services.stock import (
     adjust_inventory,
@@ -20,7 +21,6 @@ from ordino.inventory.services.stock import (
 from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
 from ordino.network.services.catalogue import put_location
 from ordino.orders.services.orders import place_order
-from ordino.services.check import check_inventory, shortages
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import inventory_movements, outbox
 from ordino.store.uow import SqlUnitOfWork

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from ordino.services.check import check_inventory
+from ordino.app.check import check_inventory
 from ordino.store import migrate
 from ordino.store.tables import metadata
 from ordino.store.uow import SqlUnitOfWork

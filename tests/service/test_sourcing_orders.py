@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ordino.app.job_handlers import Outside, handlers
 from ordino.events.adapters.http_delivery import post_json
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.signals import evaluate_all
@@ -24,7 +25,6 @@ from ordino.orchestration.services.worker import Worker
 from ordino.orders.services.decisions import get_sourcing
 from ordino.orders.services.orders import Capture, get_order, place_order
 from ordino.payments.adapters.sandbox import SandboxGateway
-from ordino.services.work import Outside, handlers
 from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.services.profiles import put_profile
 from ordino.store.tables import jobs, reservations

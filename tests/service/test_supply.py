@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from ordino.app.check import check_inventory
 from ordino.inventory.domain.feeds import Count
 from ordino.inventory.domain.positions import Discrepancy
 from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyQuery
@@ -31,7 +32,6 @@ from ordino.kernel.domain.errors import (
 )
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.orders.services.orders import place_order
-from ordino.services.check import check_inventory
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import inventory_movements, outbox
 from ordino.store.uow import SqlUnitOfWork

@@ -3,7 +3,7 @@ never remembers a key read from the database before that revocation."""
 
 from __future__ import annotations
 
-from ordino.api.security import KeyCache
+from ordino.http.security import KeyCache
 from ordino.kernel.domain.changes import EVERYTHING, Change
 from ordino.kernel.domain.roles import ApiKey, Role
 

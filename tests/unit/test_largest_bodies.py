@@ -13,19 +13,19 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from ordino.api.inventory_schemas import (
+from ordino.config import Settings
+from ordino.http.request_guard import Limits
+from ordino.inventory.api.stock import FEED_PATHS
+from ordino.inventory.api.stock_schemas import (
     MAX_FEED_LINES,
     MAX_SNAPSHOT_LINES,
     AdjustmentsIn,
     CountsIn,
     SnapshotIn,
 )
-from ordino.api.order_schemas import OrderIn
-from ordino.api.request_guard import Limits
-from ordino.api.routes_inventory import FEED_PATHS
-from ordino.api.supply_schemas import MAX_LINES as MAX_SUPPLY_LINES
-from ordino.api.supply_schemas import SupplyIn
-from ordino.config import Settings
+from ordino.inventory.api.supply_schemas import MAX_LINES as MAX_SUPPLY_LINES
+from ordino.inventory.api.supply_schemas import SupplyIn
+from ordino.orders.api.schemas import OrderIn
 
 WIDE = "\U0001f600"  # 4 bytes of UTF-8; written as "\ud83d\ude00", 12
 ID = "A" * 64

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from ordino.api.logs import RedactQuery
+from ordino.http.logs import RedactQuery
 
 
 def _line(path: str) -> str:

@@ -20,10 +20,10 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from ordino.api.app import create_app
+from ordino.app.job_handlers import handlers
+from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.orchestration.services.worker import Worker
-from ordino.services.work import handlers
 from tests.conftest import ADMIN_KEY, Clock
 
 PHONE = {"width": 390, "height": 844}

@@ -13,11 +13,11 @@ from fastapi.testclient import TestClient
 
 from ordino.access.services.keys import create_key
 from ordino.access.services.users import create_user, disable_user
+from ordino.app.job_handlers import handlers
 from ordino.inventory.services.availability import put_postal_codes
 from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.kernel.domain.roles import Role
 from ordino.orchestration.services.worker import Worker
-from ordino.services.work import handlers
 from tests.builders import a_location_body, a_product_body, a_purchase_order_body
 from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import network, order_of, place, stock

@@ -16,7 +16,7 @@ from argon2.exceptions import VerificationError
 from fastapi.testclient import TestClient
 
 from ordino.access.services import users
-from ordino.api.app import create_app
+from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.kernel.domain.roles import Role
 from tests.conftest import ADMIN_KEY, Clock

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from ordino.api.app import create_app
+from ordino.app.server import create_app
 from ordino.config import Settings
 from tests.conftest import ADMIN_KEY, Clock
 

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from ordino.access.services.keys import create_key
 from ordino.access.services.users import create_user
+from ordino.app.demo import seed_demo
 from ordino.kernel.domain.roles import Role
-from ordino.services.demo import seed_demo
 from ordino.store.tables import outbox
 from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.service.support import rows

@@ -134,7 +134,7 @@ def _count(row: list[str], columns: dict[str, int]) -> Count | str:
     if not location_id or not sku:
         return "location_id and sku must not be empty"
     # PostgreSQL can neither store nor compare a NUL: the file's line is refused, as
-    # the API refuses one (`ordino.api.request_guard`).
+    # the API refuses one (`ordino.http.request_guard`).
     for name, value in (("sku", sku), ("location_id", location_id)):
         if "\x00" in value:
             return f"{name} must not contain NUL characters"

@@ -1,6 +1,6 @@
 """Change feeds: how a process hears what other processes committed, so that its
 picture of stock forgets it (`ordino.inventory.services.stock_cache`), and its cache of API keys
-a key revoked (`ordino.api.security`).
+a key revoked (`ordino.http.security`).
 
   * PostgreSQL: every commit that changes stock sends `NOTIFY ordino_changes` with
     what it changed (in the same statement as its writes; delivered at commit). A

@@ -26,6 +26,7 @@ from ordino.web import words
 from ordino.web.menu import MENU
 
 HERE = Path(__file__).parent
+STATIC = HERE / "static"  # the pages' style sheet and script, served at /static
 LANGUAGES = ("en", "de")  # the first is the default
 
 _env = Environment(

@@ -19,8 +19,8 @@ from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
 from ordino.kernel.domain.roles import Permission
 from ordino.network.services import catalogue as network
 from ordino.orchestration.services import fulfillment, timers
+from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orders.domain.fulfillment import FulfillmentStatus, Shipment
-from ordino.services.unit_of_work import UnitOfWork
 from ordino.web.rendering import render
 from ordino.web.session import Posted, Principal, allowed, csrf_token
 
@@ -98,7 +98,7 @@ def _queue(
     return render(request, "console/store.html", context, 200 if problem is None else 422)
 
 
-def _name_of(location_id: str, uow: UnitOfWork) -> str | None:
+def _name_of(location_id: str, uow: OrchestrationWork) -> str | None:
     try:
         return str(network.get_location(location_id, uow)["name"])
     except NotFound:

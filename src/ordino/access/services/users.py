@@ -81,7 +81,7 @@ def password_of(username: str, uow: AccessWork) -> tuple[ApiKey | None, str]:
 
 def verify(stored: str, password: str) -> bool:
     """Whether `password` is the one hashed in `stored`: the slow part (argon2), which
-    the console runs on an executor of its own (`ordino.web.pages`)."""
+    the console runs on an executor of its own (`ordino.app.pages`)."""
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):

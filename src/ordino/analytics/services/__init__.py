@@ -1,1 +1,1 @@
-"""Analytics's use cases and the port they speak to."""
+"""Analytics' use cases and the port they speak to."""

@@ -1,1 +1,2 @@
-"""TODO: what this package holds."""
+"""Analytics' storage: its repositories over SQL (the protocols they implement are in
+`ordino.analytics.services.ports`)."""

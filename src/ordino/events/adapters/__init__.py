@@ -1,1 +1,1 @@
-"""TODO: what this package holds."""
+"""Events' adapters: the NATS JetStream broker and webhook delivery over HTTP."""

@@ -1,1 +1,1 @@
-"""Events's use cases and the port they speak to."""
+"""Events' use cases and the port they speak to."""

@@ -20,7 +20,7 @@
         ├── LinkExpired           link-expired            a customer's link is past its time
         └── LinkInvalid           link-invalid            a customer's link is not Ordino's
 
-The API maps each code to an HTTP status in one table (`ordino.api.problems`);
+The API maps each code to an HTTP status in one table (`ordino.http.problems`);
 nothing else decides statuses. Errors carry data (`extra`), never formatted
 HTML or framework objects, so services and engines can raise them freely.
 """

@@ -21,7 +21,7 @@ from typing import Any
 
 from ordino.kernel.domain.ids import new_id
 
-# The kinds of job Ordino enqueues (their handlers: ordino.services.work).
+# The kinds of job Ordino enqueues (their handlers: ordino.app.job_handlers).
 FILL_BACKORDERS = "backorders.fill"  # supply arrived: source the units waiting for it
 EXPECT_BACKORDERS = "backorders.expect"  # supply on its way changed: date what waits
 DELIVER_WEBHOOKS = "webhooks.deliver"  # post a subscription's waiting events, in order

@@ -1,1 +1,3 @@
-"""Kernel's use cases and the port they speak to."""
+"""The kernel's use cases, which every capability's call (idempotent answers,
+retries, the record of configuration, the server's keys), and the port every
+capability's port extends."""

@@ -1,1 +1,1 @@
-"""Network's use cases and the port they speak to."""
+"""The network's use cases and the port they speak to."""

@@ -1,1 +1,2 @@
-"""TODO: what this package holds."""
+"""The network's storage: its repositories over SQL (the protocols they implement are in
+`ordino.network.services.ports`)."""

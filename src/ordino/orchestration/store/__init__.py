@@ -1,1 +1,2 @@
-"""TODO: what this package holds."""
+"""Orchestration's storage: its repositories over SQL (the protocols they implement are in
+`ordino.orchestration.services.ports`)."""

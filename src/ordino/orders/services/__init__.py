@@ -1,1 +1,1 @@
-"""Orders's use cases and the port they speak to."""
+"""Orders' use cases and the port they speak to."""

@@ -1,1 +1,1 @@
-"""TODO: what this package holds."""
+"""Payments' adapters: the sandbox gateway (the only gateway so far)."""

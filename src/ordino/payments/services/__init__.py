@@ -1,1 +1,1 @@
-"""Payments's use cases and the port they speak to."""
+"""Payments' use cases and the port they speak to."""

@@ -1,1 +1,2 @@
-"""TODO: what this package holds."""
+"""Payments' storage: its repositories over SQL (the protocols they implement are in
+`ordino.payments.services.ports`)."""

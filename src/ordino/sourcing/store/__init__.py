@@ -1,1 +1,2 @@
-"""TODO: what this package holds."""
+"""Sourcing's storage: its repositories over SQL (the protocols they implement are in
+`ordino.sourcing.services.ports`)."""

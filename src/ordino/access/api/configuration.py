@@ -1,0 +1,42 @@
+"""The record of configuration: who changed which rule or policy, when, from what to
+what (admins only: those who may change it)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from ordino.http.deps import unit_of_work
+from ordino.http.fields import Strict
+from ordino.http.security import require
+from ordino.kernel.domain.configuration import ConfigurationKind
+from ordino.kernel.domain.roles import Permission
+from ordino.kernel.services import configuration
+
+router = APIRouter(prefix="/v1", tags=["configuration"])
+
+
+class ChangesQuery(Strict):
+    kind: ConfigurationKind | None = None
+    name: Annotated[str | None, Field(min_length=1, max_length=64)] = None
+    cursor: Annotated[int | None, Field(ge=1, description="next_cursor of the previous page")] = (
+        None
+    )
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+@router.get("/configuration-changes", dependencies=[Depends(require(Permission.NETWORK_WRITE))])
+def configuration_changes(request: Request, params: Annotated[ChangesQuery, Query()]) -> Response:
+    """Every change of configuration (`kind`: locations, how they work and what they
+    cost, carrier services, rate cards, channels, availability views, hold rules,
+    order types, the self-service policy, sourcing profiles, API keys, webhooks,
+    console users), the newest first: who (`key:<id>`, `user:<name>`, `cli:<user>`,
+    `demo` for what the demo loads), when, the document before and after, and what
+    differs (`changes`)."""
+    answer = configuration.list_changes(
+        unit_of_work(request), params.kind, params.name, params.limit, params.cursor
+    )
+    return JSONResponse(answer)

@@ -1,0 +1,1 @@
+"""Analytics' HTTP routes and the schemas of what they take and answer."""

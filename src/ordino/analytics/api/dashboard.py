@@ -1,0 +1,77 @@
+"""The dashboard's figures (KPIs) per UTC day, as JSON and as CSV
+(docs/analytics.md says how each is counted)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BeforeValidator, Field
+
+from ordino.analytics.services import dashboard as analytics
+from ordino.analytics.services.dashboard import KpiQuery
+from ordino.http.deps import clock, unit_of_work
+from ordino.http.fields import Identifier, Strict, query_of, query_parameters
+from ordino.http.security import require
+from ordino.kernel.domain.roles import Permission
+
+router = APIRouter(prefix="/v1/analytics", dependencies=[Depends(require(Permission.REPORTS_READ))])
+
+DEFAULT_DAYS = 30
+
+
+def _date(value: object) -> date:
+    """Only YYYY-MM-DD: Pydantic alone would take a number as a Unix time."""
+    try:
+        if isinstance(value, str) and _DATE.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ValueError("must be a date, YYYY-MM-DD")
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+Day = Annotated[date, BeforeValidator(_date)]
+
+
+class KpiParams(Strict):
+    start: Day | None = Field(
+        None, alias="from", description="The first UTC day (default: 30 days before to)"
+    )
+    end: Day | None = Field(
+        None, alias="to", description="The UTC day after the last (default: tomorrow)"
+    )
+    channel: Identifier | None = Field(None, description="Only this channel's orders")
+
+
+def _query(request: Request) -> KpiQuery:
+    params = query_of(KpiParams, request)
+    end = params.end or clock(request).date() + timedelta(days=1)
+    start = params.start or end - timedelta(days=DEFAULT_DAYS)
+    return KpiQuery(start, end, params.channel)
+
+
+@router.get("/kpis", openapi_extra={"parameters": query_parameters(KpiParams)})
+def get_kpis(request: Request) -> Response:
+    """Per UTC day from `from` to before `to` (at most 366 days), and over the range:
+    orders placed and their value per currency, deliveries on time against the
+    promise and mean slack in days, split rate, fulfilment cost per order per
+    currency, orders and units cancelled, rejections at stores."""
+    report = analytics.kpis(_query(request), unit_of_work(request))
+    return JSONResponse(analytics.report_answer(report))
+
+
+@router.get("/kpis.csv", openapi_extra={"parameters": query_parameters(KpiParams)})
+def get_kpis_csv(request: Request) -> Response:
+    """The days of `GET /v1/analytics/kpis` as CSV, a row each."""
+    query = _query(request)
+    report = analytics.kpis(query, unit_of_work(request))
+    name = f"ordino-kpis-{query.start}-{query.end}{'-' + query.channel if query.channel else ''}"
+    return Response(
+        analytics.kpis_csv(report),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )

@@ -1,1 +1,0 @@
-"""The HTTP API: thin routes over the use cases."""

@@ -1,0 +1,84 @@
+"""What the worker does: the handler of each kind of job Ordino enqueues."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ordino.app.unit_of_work import UnitOfWork
+from ordino.events.services.webhooks import Post, deliver
+from ordino.kernel.domain.jobs import (
+    ADVANCE_ORDER,
+    CAPTURE_PAYMENT,
+    DELIVER_WEBHOOKS,
+    EXPECT_BACKORDERS,
+    FILL_BACKORDERS,
+    REFUND_PAYMENT,
+    SETTLE_PAYMENT,
+    TIMER_DUE,
+    settle_job,
+)
+from ordino.kernel.services.server_keys import ServerKeys
+from ordino.orchestration.services import payments, timers
+from ordino.orchestration.services.pipelines import advance_order
+from ordino.orchestration.services.rerouting import expect_backorders, fill_backorders
+from ordino.orchestration.services.worker import Handler, enqueue
+from ordino.orders.services.orders import Capture
+from ordino.payments.domain.payments import PaymentGateway
+
+
+@dataclass(frozen=True)
+class Outside:
+    """What the worker's jobs reach beyond the database: webhook receivers (`post`,
+    with the keys their secrets are sealed under) and the payment gateway."""
+
+    post: Post
+    gateway: PaymentGateway
+    keys: ServerKeys
+
+
+def handlers(
+    uow: Callable[[], UnitOfWork],
+    capture: Capture,
+    outside: Outside,
+    clock: Callable[[], datetime],
+) -> Mapping[str, Handler]:
+    def fill(_payload: Mapping[str, Any], now: datetime) -> None:
+        fill_backorders(uow(), capture, now)
+
+    def expect(_payload: Mapping[str, Any], now: datetime) -> None:
+        expect_backorders(uow(), now)
+
+    def webhooks(payload: Mapping[str, Any], _now: datetime) -> None:
+        deliver(payload["webhook_id"], uow(), outside.post, clock, outside.keys)
+
+    def advance(payload: Mapping[str, Any], now: datetime) -> None:
+        advance_order(payload["order_id"], uow(), outside.gateway, now)
+
+    def capture_payment(payload: Mapping[str, Any], now: datetime) -> None:
+        amount = Decimal(payload["amount"])
+        payments.capture(payload["order_id"], payload["key"], amount, uow(), outside.gateway, now)
+        enqueue(uow(), settle_job(payload["order_id"], now), now)
+
+    def settle(payload: Mapping[str, Any], now: datetime) -> None:
+        payments.settle(payload["order_id"], uow(), outside.gateway, now)
+
+    def refund(payload: Mapping[str, Any], now: datetime) -> None:
+        payments.refund(payload["order_id"], payload["refund_id"], uow(), outside.gateway, now)
+
+    def timer(payload: Mapping[str, Any], now: datetime) -> None:
+        timers.check(payload, uow(), capture, now)
+
+    return {
+        TIMER_DUE: timer,
+        FILL_BACKORDERS: fill,
+        EXPECT_BACKORDERS: expect,
+        DELIVER_WEBHOOKS: webhooks,
+        ADVANCE_ORDER: advance,
+        CAPTURE_PAYMENT: capture_payment,
+        SETTLE_PAYMENT: settle,
+        REFUND_PAYMENT: refund,
+    }

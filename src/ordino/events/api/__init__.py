@@ -1,0 +1,1 @@
+"""Events' HTTP routes and the schemas of what they take and answer."""

@@ -1,0 +1,41 @@
+"""What every POST that creates something shares: the Idempotency-Key it may carry,
+and the 201 answer (or its replay) with the new thing's Location."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+from fastapi import Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from ordino.http.problems import MEDIA_TYPE
+from ordino.kernel.domain.idempotency import IdempotencyKey
+from ordino.kernel.domain.roles import ApiKey
+from ordino.kernel.services.idempotency import Answer
+
+IdempotencyHeader = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=255,
+        description="A retried request with the same key and body gets the first answer",
+    ),
+]
+PROBLEM: dict[str, Any] = {"content": {MEDIA_TYPE: {}}}
+
+
+def idempotency(key: str | None, caller: ApiKey, body: BaseModel) -> IdempotencyKey | None:
+    """The key, scoped to the caller, with the fingerprint of the body it came with."""
+    if key is None:
+        return None
+    fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    return IdempotencyKey(caller.id, key, fingerprint)
+
+
+def created(answer: Answer, location: str) -> JSONResponse:
+    headers = {"Location": location}
+    if answer.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers)

@@ -1,0 +1,1 @@
+"""Inventory's HTTP routes and the schemas of what they take and answer."""

@@ -1,0 +1,70 @@
+"""Sales channels: configuring one makes it known (orders, views, profiles and keys
+name known channels only), with the settings its orders are held to."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from ordino.http.deps import clock, unit_of_work
+from ordino.http.fields import ID_PATTERN, OptionalText, Strict, TimeZone
+from ordino.http.security import require
+from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.network.domain.channels import DEFAULT_MAX_LINE_QUANTITY, MAX_LINE_QUANTITY, Channel
+from ordino.network.services import channels
+
+router = APIRouter(prefix="/v1/channels")
+
+NamePath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+READ = [Depends(require(Permission.AVAILABILITY_READ))]
+Writer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]
+
+
+class ChannelIn(Strict):
+    max_line_quantity: Annotated[
+        int,
+        Field(
+            strict=True,
+            ge=1,
+            le=MAX_LINE_QUANTITY,
+            description="The most units one line of an order may ask in this channel",
+        ),
+    ] = DEFAULT_MAX_LINE_QUANTITY
+    description: OptionalText = None
+    time_zone: Annotated[
+        TimeZone,
+        Field(description="The IANA zone of its customers' days: today for a requested date"),
+    ] = "UTC"
+
+
+class ChannelOut(BaseModel):
+    name: str
+    max_line_quantity: int
+    description: str | None
+    time_zone: str
+    version: int
+
+
+@router.get("", dependencies=READ)
+def list_channels(request: Request) -> Response:
+    return JSONResponse({"items": channels.list_channels(unit_of_work(request))})
+
+
+# `:path`: a channel's name may hold a `/` (`marketplace/amazon-de`), sent as it is or
+# as `%2F` (which the server decodes before routing); nothing lies below a channel.
+@router.put("/{name:path}", response_model=ChannelOut)
+def put_channel(name: NamePath, body: ChannelIn, request: Request, caller: Writer) -> Response:
+    """Configure a channel (which makes it known) or change its settings; the change
+    is recorded with its author (`GET /v1/configuration-changes?kind=channel`)."""
+    channel = Channel(name, body.max_line_quantity, body.description, body.time_zone)
+    uow, now = unit_of_work(request), clock(request)
+    created, answer = channels.put_channel(channel, uow, now, f"key:{caller.id}")
+    return JSONResponse(answer, status_code=201 if created else 200)
+
+
+@router.get("/{name:path}", response_model=ChannelOut, dependencies=READ)
+def get_channel(name: NamePath, request: Request) -> Response:
+    return JSONResponse(channels.get_channel(name, unit_of_work(request)))

@@ -1,0 +1,1 @@
+"""Orchestration's HTTP routes and the schemas of what they take and answer."""

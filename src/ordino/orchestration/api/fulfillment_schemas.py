@@ -1,0 +1,91 @@
+"""Bodies of the fulfilment endpoints: what a location reports, and cancellations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from ordino.http.fields import ID_PATTERN, Instant, OptionalText, PositiveQuantity, Strict
+from ordino.orders.api.schemas import FulfillmentLineOut, FulfillmentOut, OrderOut
+from ordino.orders.domain.fulfillment import Shipment
+
+
+class UnitsIn(Strict):
+    line_no: Annotated[int, Field(strict=True, ge=1, le=10_000)]
+    quantity: PositiveQuantity
+
+
+def _each_once(lines: list[UnitsIn]) -> list[UnitsIn]:
+    numbers = [line.line_no for line in lines]
+    if len(numbers) != len(set(numbers)):
+        raise ValueError("each line_no may be given once")
+    return lines
+
+
+LinesOnce = Annotated[list[UnitsIn], Field(max_length=500), AfterValidator(_each_once)]
+
+
+def by_line(lines: list[UnitsIn] | None) -> dict[int, int] | None:
+    return None if lines is None else {line.line_no: line.quantity for line in lines}
+
+
+class AcceptIn(Strict):
+    lines: Annotated[
+        LinesOnce | None,
+        Field(
+            description="Only these units (the rest is turned down and sourced "
+            "elsewhere); none: all of it",
+        ),
+    ] = None
+
+
+class RejectIn(Strict):
+    reason: Literal["not-found", "damaged", "no-capacity", "other"]
+
+
+Carrier = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
+
+
+class ShippedIn(Strict):
+    carrier: Carrier
+    tracking_number: Annotated[str, Field(min_length=1, max_length=128, pattern=ID_PATTERN)]
+    lines: Annotated[
+        LinesOnce | None, Field(description="The units in the parcel; none: all of them")
+    ] = None
+
+    def to_shipment(self) -> Shipment:
+        return Shipment(self.carrier, self.tracking_number, by_line(self.lines))
+
+
+class DeliveredIn(Strict):
+    delivered_at: Annotated[Instant, Field(description="When it arrived (RFC 3339 with offset)")]
+
+
+class PickedUpIn(Strict):
+    code: Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[0-9]+$")]
+
+
+class CancellationIn(Strict):
+    lines: Annotated[LinesOnce, Field(min_length=1)]
+    reason: OptionalText = None
+
+
+class FulfillmentUpdateOut(BaseModel):
+    order: OrderOut
+    fulfillment: FulfillmentOut
+
+
+class QueuedLineOut(FulfillmentLineOut):
+    name: str | None  # the product's, from the catalogue
+
+
+class QueuedFulfillmentOut(FulfillmentOut):
+    order_id: str
+    order_number: str  # the channel's, on the customer's confirmation
+    customer_name: str | None  # who comes to collect
+    lines: list[QueuedLineOut]  # type: ignore[assignment]
+
+
+class FulfillmentPage(BaseModel):
+    items: list[QueuedFulfillmentOut]

@@ -1,0 +1,35 @@
+"""Jobs the worker gave up on: listed with their last error, and requeued."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from ordino.http.creation import PROBLEM
+from ordino.http.deps import clock, unit_of_work
+from ordino.http.fields import ID_PATTERN
+from ordino.http.security import require
+from ordino.kernel.domain.errors import NotFound
+from ordino.kernel.domain.roles import Permission
+from ordino.orchestration.services import worker
+
+router = APIRouter(prefix="/v1/jobs", dependencies=[Depends(require(Permission.JOBS_ADMIN))])
+
+JobIdPath = Annotated[str, Path(min_length=1, max_length=32, pattern=ID_PATTERN)]
+
+
+@router.get("/dead")
+def dead_jobs(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
+    """Jobs out of attempts (or of a kind nobody handles), the latest first, each
+    with its payload and last error."""
+    return JSONResponse({"items": worker.dead_jobs(unit_of_work(request), limit)})
+
+
+@router.post("/{job_id}/requeue", responses={404: {"description": "No such dead job", **PROBLEM}})
+def requeue(job_id: JobIdPath, request: Request) -> Response:
+    """A dead job is tried again, with all its attempts."""
+    if not worker.requeue(unit_of_work(request), job_id, clock(request)):
+        raise NotFound(f"no dead job {job_id}", extra={"job_id": job_id})
+    return JSONResponse({"id": job_id, "status": "queued"})

@@ -1,0 +1,329 @@
+"""Request and response bodies for orders."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, EmailStr, Field, model_validator
+
+from ordino.http.fields import (
+    Amount,
+    Currency,
+    Identifier,
+    Latitude,
+    Longitude,
+    OptionalText,
+    PositiveQuantity,
+    Strict,
+    point_of,
+)
+from ordino.kernel.domain.errors import FieldError, InvalidInput
+from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain.money import BadAmount, fits, limit, parse_amount
+from ordino.network.api.schemas import AddressIn
+from ordino.network.domain.locations import Address
+from ordino.orders.domain.commands import B2B, Customer, LineRequest, PlaceOrder
+from ordino.payments.domain.payments import PaymentChoice, PaymentMethod
+from ordino.promising.domain.promises import PromiseChoice
+
+
+class CustomerIn(Strict):
+    email: EmailStr
+    name: OptionalText = None
+    phone: Annotated[str, Field(max_length=50)] | None = None
+
+
+class ShipToIn(AddressIn):
+    name: OptionalText = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+
+    def to_domain_with_point(self) -> tuple[Address, Point | None]:
+        point = point_of(self.latitude, self.longitude, "ship_to.")
+        return self.to_domain(self.name or None), point
+
+
+class LineIn(Strict):
+    sku: Identifier
+    quantity: PositiveQuantity
+    unit_price: Amount
+
+
+class PromiseChoiceIn(Strict):
+    """The delivery option chosen from `POST /v1/promises`: the order is placed with it
+    made again now, or refused (409 promise-unavailable) if it is no longer offered
+    or, with `deliver_by`, would now deliver later than that."""
+
+    option_id: Annotated[str, Field(min_length=1, max_length=140)]
+    deliver_by: date | None = None
+
+
+# The payment gateway's token for a card.
+CardToken = Annotated[str | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class PaymentIn(Strict):
+    """How the customer pays: `card` with the payment gateway's token for it (the
+    sandbox's test card numbers stand for tokens: 4242424242424242 approves,
+    4000000000000002 is declined; docs/orchestration.md), or `invoice`."""
+
+    method: Literal["card", "invoice"]
+    token: CardToken = None
+
+    @model_validator(mode="after")
+    def _token_for_cards(self) -> PaymentIn:
+        if (self.method == "card") != (self.token is not None):
+            raise ValueError("a card payment needs its token, an invoice none")
+        return self
+
+    def to_domain(self) -> PaymentChoice:
+        return PaymentChoice(PaymentMethod(self.method), self.token)
+
+
+class BillToIn(AddressIn):
+    name: OptionalText = None
+
+
+class B2BIn(Strict):
+    purchase_order: Annotated[str, Field(min_length=1, max_length=64)]
+    requested_date: Annotated[
+        date | None, Field(description="When the buyer wants it (released lead days before)")
+    ] = None
+    ship_complete: bool = True
+
+    def to_domain(self) -> B2B:
+        return B2B(self.purchase_order, self.requested_date, self.ship_complete)
+
+
+class OrderIn(Strict):
+    channel: Identifier
+    external_id: Annotated[str, Field(min_length=1, max_length=128)]
+    currency: Currency
+    customer: CustomerIn
+    ship_to: ShipToIn
+    lines: Annotated[list[LineIn], Field(min_length=1, max_length=500)]
+    promise: PromiseChoiceIn | None = None
+    # The carrier service chosen, when no promise names it: sourcing prices the
+    # order by its rate card and applies the profiles for it.
+    service: Identifier | None = None
+    type: Annotated[
+        str | None,
+        Field(
+            min_length=1,
+            max_length=32,
+            pattern=r"^[a-z][a-z0-9_]*$",
+            description="The order type (GET /v1/order-types); none: b2b with a purchase "
+            "order, else by the promise's method (pickup_in_store, ship_to_store), else "
+            "ship_to_home",
+        ),
+    ] = None
+    bill_to: BillToIn | None = None
+    b2b: B2BIn | None = None
+    payment: Annotated[
+        PaymentIn | None, Field(description="None: paid already (a marketplace's order)")
+    ] = None
+    priority: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=9,
+            description="0 to 9: units waiting for supply go to orders of higher "
+            "priority first, then to the oldest",
+        ),
+    ] = 0
+
+    def to_command(self) -> PlaceOrder:
+        lines = self._line_requests()
+        address, point = self.ship_to.to_domain_with_point()
+        customer = Customer(
+            self.customer.email.lower(), self.customer.name or None, self.customer.phone or None
+        )
+        choice = self.promise
+        return PlaceOrder(
+            self.channel,
+            self.external_id,
+            self.currency,
+            customer,
+            address,
+            point,
+            lines,
+            None if choice is None else PromiseChoice(choice.option_id, choice.deliver_by),
+            self.service,
+            self.type,
+            None if self.bill_to is None else self.bill_to.to_domain(self.bill_to.name or None),
+            None if self.b2b is None else self.b2b.to_domain(),
+            None if self.payment is None else self.payment.to_domain(),
+            priority=self.priority,
+        )
+
+    def _line_requests(self) -> tuple[LineRequest, ...]:
+        lines, errors = [], []
+        for i, line in enumerate(self.lines):
+            try:
+                price = parse_amount(line.unit_price, self.currency)
+            except BadAmount as bad:
+                errors.append(FieldError(f"lines[{i}].unit_price", str(bad)))
+                continue
+            lines.append(LineRequest(line.sku, line.quantity, price))
+        if errors:
+            raise InvalidInput("invalid unit prices", errors=errors)
+        total = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
+        if not fits(total, self.currency):
+            too_large = f"the order total must be below {limit(self.currency):f} {self.currency}"
+            raise InvalidInput.of("lines", too_large)
+        return tuple(lines)
+
+
+class CancelIn(Strict):
+    reason: OptionalText = None
+
+
+class AllocationOut(BaseModel):
+    location_id: str
+    quantity: int
+    ship_date: str | None
+
+
+class DeliveryOut(BaseModel):
+    earliest: str
+    latest: str
+
+
+class MoneyOut(BaseModel):
+    amount: str
+    currency: str
+
+
+class PromiseOut(BaseModel):
+    option_id: str
+    method: str
+    service: str | None
+    store_id: str | None
+    ship_date: str
+    delivery: DeliveryOut
+    ready_by: str | None
+    cost: MoneyOut
+    promised_at: str
+
+
+class LineOut(BaseModel):
+    line_no: int
+    sku: str
+    quantity: int
+    unit_price: str
+    status: str
+    cancelled: int
+    allocated: int  # held at locations, released or not
+    released: int  # held for fulfillment orders sent to their locations
+    shipped: int
+    delivered: int
+    picked_up: int
+    returned: int
+    backordered: int  # units waiting for supply
+    expected_on: str | None  # when they are expected (the supply on its way)
+    allocations: list[AllocationOut]
+
+
+class FulfillmentLineOut(BaseModel):
+    line_no: int
+    sku: str
+    quantity: int
+
+
+class FulfillmentOut(BaseModel):
+    id: str
+    location_id: str
+    method: str
+    status: str
+    store_id: str | None
+    lines: list[FulfillmentLineOut]
+    carrier: str | None
+    tracking_number: str | None
+    reason: str | None
+    created_at: str
+    updated_at: str
+
+
+class CustomerOut(BaseModel):
+    email: str
+    name: str | None
+    phone: str | None
+
+
+class ShipToOut(BaseModel):
+    name: str | None
+    line1: str
+    line2: str | None
+    city: str
+    region: str | None
+    postal_code: str
+    country: str
+    latitude: float | None
+    longitude: float | None
+
+
+class HoldOut(BaseModel):
+    id: str
+    rule: str
+    reason: str
+    status: str
+    placed_at: str
+    placed_by: str
+    resolved_at: str | None
+    resolved_by: str | None
+    note: str | None
+
+
+class PipelineOut(BaseModel):
+    steps: list[str]
+    next: str | None  # the step it stands at; none: every step passed (or not begun)
+
+
+class B2BOut(BaseModel):
+    purchase_order: str
+    requested_date: str | None
+    ship_complete: bool
+
+
+class PaymentOut(BaseModel):
+    method: str
+    status: str
+    currency: str
+    amount: str
+    authorised: str
+    captured: str
+    voided: str
+    refunded: str
+    expires_at: str | None
+    message: str | None
+
+
+class OrderOut(BaseModel):
+    id: str
+    channel: str
+    external_id: str
+    status: str
+    currency: str
+    total: str
+    customer: CustomerOut
+    ship_to: ShipToOut
+    type: str
+    priority: int
+    on_hold: bool
+    holds: list[HoldOut]
+    pipeline: PipelineOut
+    bill_to: ShipToOut | None
+    b2b: B2BOut | None
+    lines: list[LineOut]
+    fulfillments: list[FulfillmentOut]
+    payment: PaymentOut | None = None  # on GET /v1/orders/{id}
+    promise: PromiseOut | None
+    created_at: str
+    updated_at: str
+
+
+class OrderPage(BaseModel):
+    items: list[OrderOut]
+    next_cursor: str | None

@@ -1,1 +1,0 @@
-"""Use cases: one function per command, one unit of work each. Nothing else commits."""
