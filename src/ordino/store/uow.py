@@ -56,6 +56,7 @@ from ordino.store.tables import (
     channels,
     hold_rules,
     order_types,
+    orders,
     rate_cards,
     self_service_policies,
 )
@@ -140,7 +141,7 @@ class SqlUnitOfWork:
         )
     )
     capacity = _Repository(lambda c, _p: SqlCapacity(c))
-    deliveries = _Repository(lambda c, _p: SqlDeliveries(c))
+    deliveries = _Repository(lambda c, _p: SqlDeliveries(c, orders))
     # Pictures of stock hold profiles, rate cards and location costs too.
     profiles = _Repository(lambda c, p: SqlProfiles(c, p.changes))
     rate_cards = _Repository(
