@@ -26,6 +26,7 @@ from ordino.cli.progress import progress
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.products import Product, ProductQuery
+from ordino.network.store.tables import products
 from ordino.services.availability import Near
 from ordino.services.imports import import_counts
 from ordino.services.network import put_locations, put_products
@@ -33,7 +34,6 @@ from ordino.services.picture import StockPicture
 from ordino.services.product_search import ProductSearch, search_products
 from ordino.store import migrate
 from ordino.store.engine import analyze, make_engine
-from ordino.store.tables import products
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.bench import bench, database_option, json_option, machine, report
 from ordino_lab.bench_network import NetworkShape, location

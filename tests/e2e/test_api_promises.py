@@ -11,9 +11,10 @@ from sqlalchemy import Engine
 
 from ordino.access.domain.roles import Role
 from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.network.store.tables import capacity_use
 from ordino.services.access import create_key
 from ordino.services.availability import put_postal_codes
-from ordino.store.tables import capacity_use, outbox
+from ordino.store.tables import outbox
 from tests.builders import (
     a_carrier_service_body,
     a_location_body,

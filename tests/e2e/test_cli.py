@@ -17,13 +17,15 @@ from sqlalchemy import update
 
 from ordino.cli.main import main
 from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.store.tables import positions
+from ordino.payments.store.tables import payments
 from ordino.services.access import authenticate
 from ordino.services.configuration import list_changes
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
 from ordino.services.users import sign_in
 from ordino.store.engine import make_engine
-from ordino.store.tables import api_keys, payments, positions
+from ordino.store.tables import api_keys
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import free_port
 from tests.builders import a_location, a_product, an_order_body

@@ -14,8 +14,9 @@ from sqlalchemy import Engine
 
 from ordino.cli.main import main
 from ordino.orders.domain.commands import Customer
+from ordino.orders.store.tables import orders
+from ordino.privacy.store.tables import customer_exports, erasures
 from ordino.services.orders import Capture, cancel_order, place_order
-from ordino.store.tables import customer_exports, erasures, orders
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import T0

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from ordino.cli.main import main
+from ordino.inventory.store.tables import inventory_movements
 from ordino.kernel.domain.geo import Point
 from ordino.services import imports
 from ordino.services.network import put_location, put_product
-from ordino.store.tables import inventory_movements
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_location, a_product
 from tests.conftest import T0

@@ -16,6 +16,8 @@ from ordino.kernel.domain.errors import PromiseUnavailable
 from ordino.kernel.domain.money import Money
 from ordino.network.domain.carriers import CarrierService, ServiceLevel, TransitRule
 from ordino.network.domain.operations import Capacity, LocationOperations, operations_document
+from ordino.network.store.tables import capacity_use
+from ordino.orders.store.tables import order_promises
 from ordino.promising.domain.promises import PromiseChoice
 from ordino.services.inventory import count_stock
 from ordino.services.network import put_location, put_product
@@ -23,7 +25,6 @@ from ordino.services.operations import CARRIER_SERVICES, put_named, put_operatio
 from ordino.services.orders import Capture, place_order
 from ordino.services.picture import StockPicture
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import capacity_use, order_promises
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_location, a_place_order, a_product
 

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, func, select
 
 from ordino.inventory.domain.feeds import Adjustment, Count, Source
+from ordino.inventory.store.tables import inventory_movements, positions
 from ordino.kernel.domain.errors import InsufficientStock
 from ordino.services.check import check_inventory
 from ordino.services.inventory import adjust_inventory, count_stock
 from ordino.services.network import put_location, put_product
 from ordino.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import inventory_movements, positions
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_location, a_place_order, a_product
 

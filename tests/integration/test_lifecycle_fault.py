@@ -23,16 +23,13 @@ from sqlalchemy import func, select
 from ordino.inventory.domain.feeds import Source
 from ordino.orders.domain.commands import PaymentChoice, PaymentMethod
 from ordino.orders.domain.fulfillment import Shipment
+from ordino.orders.store.tables import fulfillments
+from ordino.payments.adapters.sandbox_tables import sandbox_authorisations, sandbox_operations
+from ordino.payments.store.tables import payments
 from ordino.services import fulfillment
 from ordino.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import (
-    fulfillments,
-    jobs,
-    payments,
-    sandbox_authorisations,
-    sandbox_operations,
-)
+from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from ordino.events.store.tables import webhook_deliveries
 from ordino.services.orders import place_order
 from ordino.services.relay import relay_all
 from ordino.services.server_keys import ServerKeys
 from ordino.services.webhooks import subscribe
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import webhook_deliveries
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine
 
 from ordino.access.domain.throttling import sign_in_subjects
+from ordino.access.store.tables import attempts
 from ordino.kernel.domain.errors import TooManyAttempts
 from ordino.services.throttling import attempt
-from ordino.store.tables import attempts
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.service.plans import full_scans, statements

@@ -9,10 +9,12 @@ from sqlalchemy import text
 
 from ordino.access.domain.roles import ApiKey, Role
 from ordino.inventory.store.movements import SqlMovements
+from ordino.inventory.store.tables import positions
+from ordino.network.store.tables import locations, products
 from ordino.services.access import authenticate, create_key, hash_key
 from ordino.services.check import check_inventory
 from ordino.services.demo import seed_demo
-from ordino.store.tables import api_keys, locations, positions, products
+from ordino.store.tables import api_keys
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.service.support import counts, rows, with_stock

@@ -11,10 +11,13 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
+from ordino.events.store.tables import webhook_deliveries
 from ordino.kernel.domain.errors import Conflict
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.orders.domain.commands import Customer
 from ordino.orders.domain.orders import Order
+from ordino.orders.store.tables import orders
+from ordino.privacy.store.tables import erasures
 from ordino.services import customer_data
 from ordino.services.customer_data import CustomerRef, erase_customer
 from ordino.services.orders import Capture, cancel_order, place_order
@@ -23,7 +26,7 @@ from ordino.services.retention import Retention, prune
 from ordino.services.server_keys import ServerKeys
 from ordino.services.servicing import add_note
 from ordino.services.webhooks import subscribe
-from ordino.store.tables import erasures, idempotency_keys, orders, outbox, webhook_deliveries
+from ordino.store.tables import idempotency_keys, outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import T0

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from ordino.inventory.domain.feeds import Adjustment, Count
+from ordino.inventory.store.tables import inventory_movements
 from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
 from ordino.services.check import check_inventory, shortages
 from ordino.services.inventory import (
@@ -22,7 +23,7 @@ from ordino.services.inventory import (
 from ordino.services.network import put_location
 from ordino.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import inventory_movements, outbox
+from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_location, a_place_order, a_source
 from tests.conftest import Clock

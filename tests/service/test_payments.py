@@ -25,13 +25,14 @@ from ordino.payments.domain.payments import (
     PaymentOperation,
     PaymentStatus,
 )
+from ordino.payments.store.tables import payment_operations
 from ordino.services import payments
 from ordino.services.network import put_product
 from ordino.services.orders import Capture, cancel_order, place_order
 from ordino.services.profiles import put_profile
 from ordino.services.refunds import RefundRequest, request_refund
 from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
-from ordino.store.tables import jobs, payment_operations
+from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_product
 from tests.conftest import Clock

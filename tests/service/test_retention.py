@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine, func, select
 
+from ordino.events.store.tables import webhook_deliveries
 from ordino.inventory.domain.feeds import Source
 from ordino.orders.domain.commands import Customer
 from ordino.orders.domain.fulfillment import Shipment
@@ -21,7 +22,7 @@ from ordino.services.retention import Pruned, Retention, prune
 from ordino.services.server_keys import ServerKeys
 from ordino.services.webhooks import subscribe
 from ordino.store.outbox import PRUNE_LOCK
-from ordino.store.tables import outbox, webhook_deliveries
+from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import T0

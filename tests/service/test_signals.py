@@ -13,6 +13,7 @@ from ordino.inventory.domain.feeds import Count
 from ordino.inventory.domain.views import AvailabilityView, LocationFilter
 from ordino.inventory.store.positions import SqlInventory
 from ordino.inventory.store.signals import SqlSignals
+from ordino.inventory.store.tables import stock_signals
 from ordino.network.domain.locations import LocationType
 from ordino.services.availability import put_view
 from ordino.services.inventory import count_stock
@@ -20,7 +21,7 @@ from ordino.services.network import put_location
 from ordino.services.orders import cancel_order, place_order
 from ordino.services.signals import evaluate_all
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import outbox, stock_changes, stock_signals
+from ordino.store.tables import outbox, stock_changes
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_source
 from tests.conftest import Clock

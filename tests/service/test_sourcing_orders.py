@@ -11,6 +11,7 @@ import pytest
 
 from ordino.events.adapters.http_delivery import post_json
 from ordino.inventory.domain.feeds import Count, Source
+from ordino.inventory.store.tables import reservations
 from ordino.kernel.domain.errors import InsufficientStock, NotFound
 from ordino.network.domain.carriers import LaneMatch
 from ordino.network.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
@@ -27,7 +28,7 @@ from ordino.services.sourcing import get_sourcing
 from ordino.services.work import Outside, handlers
 from ordino.services.worker import Worker
 from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
-from ordino.store.tables import jobs, reservations
+from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from ordino.inventory.domain.feeds import Count
 from ordino.inventory.domain.positions import Discrepancy
 from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyQuery
+from ordino.inventory.store.tables import inventory_movements
 from ordino.kernel.domain.errors import (
     AlreadyExists,
     BelowReserved,
@@ -33,7 +34,7 @@ from ordino.services.supply import (
     reschedule_supply,
 )
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import inventory_movements, outbox
+from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_source
 from tests.conftest import Clock

@@ -41,9 +41,10 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ordino.inventory.domain.positions import Floor
+from ordino.inventory.store.tables import positions
 from ordino.kernel.domain.changes import Change, ChangeLog
 from ordino.kernel.domain.errors import LostRace
-from ordino.store.tables import outbox, positions, stock_changes
+from ordino.store.tables import outbox, stock_changes
 
 # Parents before children: the order in which the rows are inserted, by table name.
 # Each store hands its table over with its rows, so that the commit writer imports

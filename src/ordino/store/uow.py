@@ -31,6 +31,7 @@ from ordino.orchestration.store.breaches import SqlBreaches
 from ordino.orders.domain.holds import hold_rule_document, hold_rule_from_document
 from ordino.orders.domain.pipelines import order_type_document, order_type_from_document
 from ordino.orders.store.orders import SqlOrders
+from ordino.orders.store.tables import orders
 from ordino.payments.store.payments import SqlPayments
 from ordino.privacy.store.erasure import SqlErasures
 from ordino.promising.store.deliveries import SqlDeliveries
@@ -56,7 +57,6 @@ from ordino.store.tables import (
     channels,
     hold_rules,
     order_types,
-    orders,
     rate_cards,
     self_service_policies,
 )

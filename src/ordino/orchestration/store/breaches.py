@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from ordino.orchestration.domain.breaches import Action, Breach, Timer
-from ordino.store.tables import sla_breaches
+from ordino.orders.store.tables import sla_breaches
 
 
 class SqlBreaches:

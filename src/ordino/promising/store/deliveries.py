@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ordino.kernel.domain.errors import LostRace
 from ordino.promising.domain.promises import DeliveryRecord, PromisePerformance
-from ordino.store.tables import deliveries
+from ordino.promising.store.tables import deliveries
 
 _GROUPS = {
     "location": deliveries.c.location_id,
