@@ -21,7 +21,7 @@ from ordino.kernel.domain.roles import Role
 from ordino.network.domain.channels import Channel
 from ordino.store import migrate
 from ordino.store.engine import make_engine, normalise_url
-from ordino.store.tables import metadata
+from ordino.store.schema import metadata
 from ordino.store.uow import SqlUnitOfWork
 
 # CI replays the same examples every run (a red build is then a change, not luck);

@@ -27,10 +27,10 @@ from ordino.app.check import check_inventory
 from ordino.cli.options import remember_database
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
+from ordino.inventory.store.tables import positions
 from ordino.network.domain.products import Product
 from ordino.network.services.catalogue import put_product
 from ordino.store.engine import analyze, make_engine
-from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.bench_network import NetworkShape, load
 from ordino_lab.load import Outcome, post_all, run, running_server

@@ -23,6 +23,7 @@ from ordino.app.unit_of_work import UnitOfWork
 from ordino.cli.progress import progress
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.imports import Line, import_counts
+from ordino.inventory.store.tables import positions
 from ordino.kernel.domain.errors import NotFound
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.channels import Channel
@@ -32,7 +33,6 @@ from ordino.network.services.catalogue import put_locations, put_products
 from ordino.network.services.channels import get_channel, put_channel
 from ordino.store import migrate
 from ordino.store.engine import analyze
-from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.traffic import MARKETPLACES
 

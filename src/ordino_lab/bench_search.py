@@ -31,9 +31,9 @@ from ordino.inventory.services.stock_cache import StockPicture
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.products import Product, ProductQuery
 from ordino.network.services.catalogue import put_locations, put_products
+from ordino.network.store.tables import products
 from ordino.store import migrate
 from ordino.store.engine import analyze, make_engine
-from ordino.store.tables import products
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.bench import bench, database_option, json_option, machine, report
 from ordino_lab.bench_network import NetworkShape, location

@@ -13,8 +13,9 @@ from sqlalchemy import Engine, select
 from ordino.access.services.keys import create_key
 from ordino.app.server import create_app
 from ordino.config import Settings
+from ordino.inventory.store.tables import stock_signals
 from ordino.kernel.domain.roles import Role
-from ordino.store.tables import outbox, stock_signals
+from ordino.store.tables import outbox
 from tests.builders import a_location_body, an_order_body
 from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import fields, locations_of, network, refused, stock

@@ -18,15 +18,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from ordino.events.services.relay import relay_all
+from ordino.events.store.tables import webhook_deliveries
 from ordino.kernel.domain.roles import Role
-from ordino.store.tables import (
-    idempotency_keys,
-    metadata,
-    orders,
-    outbox,
-    sourcing_decisions,
-    webhook_deliveries,
-)
+from ordino.orders.store.tables import orders
+from ordino.sourcing.store.tables import sourcing_decisions
+from ordino.store.schema import metadata
+from ordino.store.tables import idempotency_keys, outbox
 from tests.builders import a_carrier_service_body, a_location_body, an_operations_body
 from tests.conftest import Clock
 from tests.e2e.support import events_of, network, order_of, refused, stock, work

@@ -19,8 +19,9 @@ from ordino.app.job_handlers import handlers
 from ordino.kernel.domain.jobs import settle_job
 from ordino.orchestration.services.worker import Worker, enqueue
 from ordino.payments.adapters.sandbox import SandboxGateway
+from ordino.payments.adapters.sandbox_tables import sandbox_authorisations
 from ordino.payments.domain.payments import GatewayTimeout, OperationKind, PaymentOperation
-from ordino.store.tables import payment_operations, sandbox_authorisations
+from ordino.payments.store.tables import payment_operations
 from tests.builders import a_location_body, an_order_body
 from tests.conftest import Clock
 from tests.e2e.support import events_of, fields, network, order_of, stock, work

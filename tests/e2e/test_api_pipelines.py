@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from ordino.store.tables import capacity_use, holds
+from ordino.network.store.tables import capacity_use
+from ordino.orders.store.tables import holds
 from tests.builders import (
     a_carrier_service_body,
     a_purchase_order_body,

@@ -13,7 +13,8 @@ from ordino.access.services.keys import create_key
 from ordino.inventory.services.availability import put_postal_codes
 from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.kernel.domain.roles import Role
-from ordino.store.tables import capacity_use, outbox
+from ordino.network.store.tables import capacity_use
+from ordino.store.tables import outbox
 from tests.builders import (
     a_carrier_service_body,
     a_location_body,

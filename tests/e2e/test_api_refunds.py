@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from ordino.store.tables import sandbox_authorisations
+from ordino.payments.adapters.sandbox_tables import sandbox_authorisations
 from tests.builders import an_order_body
 from tests.conftest import Clock
 from tests.e2e.support import events_of, fields, network, order_of, refused, stock, work

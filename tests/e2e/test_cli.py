@@ -20,10 +20,12 @@ from ordino.access.services.users import sign_in
 from ordino.app.main import main
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
+from ordino.inventory.store.tables import positions
 from ordino.kernel.services.configuration import list_changes
 from ordino.network.services.catalogue import put_location, put_product
+from ordino.payments.store.tables import payments
 from ordino.store.engine import make_engine
-from ordino.store.tables import api_keys, payments, positions
+from ordino.store.tables import api_keys
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import free_port
 from tests.builders import a_location, a_product, an_order_body

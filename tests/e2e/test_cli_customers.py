@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 from ordino.app.main import main
 from ordino.orders.domain.commands import Customer
 from ordino.orders.services.orders import Capture, cancel_order, place_order
-from ordino.store.tables import customer_exports, erasures, orders
+from ordino.orders.store.tables import orders
+from ordino.privacy.store.tables import customer_exports, erasures
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import T0

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 
 from ordino.app.main import main
 from ordino.inventory.services import imports
+from ordino.inventory.store.tables import inventory_movements
 from ordino.kernel.domain.geo import Point
 from ordino.network.services.catalogue import put_location, put_product
-from ordino.store.tables import inventory_movements
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_location, a_product
 from tests.conftest import T0

@@ -11,8 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
 from ordino.events.services.relay import relay_all
+from ordino.events.store.tables import webhook_deliveries
+from ordino.orders.store.tables import holds
 from ordino.store import migrate
-from ordino.store.tables import holds, idempotency_keys, webhook_deliveries
+from ordino.store.tables import idempotency_keys
 from tests.builders import an_order_body
 from tests.conftest import Clock
 from tests.e2e.support import network, order_of, stock, work

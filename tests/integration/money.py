@@ -20,9 +20,10 @@ from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.orchestration.services.worker import Worker
 from ordino.payments.adapters.sandbox import SandboxGateway
+from ordino.payments.adapters.sandbox_tables import sandbox_authorisations
 from ordino.payments.domain.payments import GatewayAnswer
+from ordino.payments.store.tables import payment_operations
 from ordino.store.engine import make_engine
-from ordino.store.tables import payment_operations, sandbox_authorisations
 from tests.builders import an_order_body
 from tests.conftest import ADMIN_KEY, Clock
 from tests.e2e.support import network, order_of, stock

@@ -20,10 +20,11 @@ from ordino.network.domain.carriers import CarrierService, ServiceLevel, Transit
 from ordino.network.domain.operations import Capacity, LocationOperations, operations_document
 from ordino.network.services.catalogue import put_location, put_product
 from ordino.network.services.operations import CARRIER_SERVICES, put_named, put_operations
+from ordino.network.store.tables import capacity_use
 from ordino.orders.services.orders import Capture, place_order
+from ordino.orders.store.tables import order_promises
 from ordino.promising.domain.promises import PromiseChoice
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import capacity_use, order_promises
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_location, a_place_order, a_product
 

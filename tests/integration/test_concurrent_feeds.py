@@ -12,11 +12,11 @@ from sqlalchemy import Engine, func, select
 from ordino.app.check import check_inventory
 from ordino.inventory.domain.feeds import Adjustment, Count, Source
 from ordino.inventory.services.stock import adjust_inventory, count_stock
+from ordino.inventory.store.tables import inventory_movements, positions
 from ordino.kernel.domain.errors import InsufficientStock
 from ordino.network.services.catalogue import put_location, put_product
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import inventory_movements, positions
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_location, a_place_order, a_product
 

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, select
 
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
+from ordino.inventory.store.tables import positions
 from ordino.network.services.catalogue import put_location, put_product
-from ordino.store.tables import positions
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import post_all, running_server
 from tests.builders import a_location, a_product, an_order_body

@@ -24,15 +24,12 @@ from ordino.inventory.domain.feeds import Source
 from ordino.orchestration.services import fulfillment
 from ordino.orders.domain.fulfillment import Shipment
 from ordino.orders.services.orders import place_order
+from ordino.orders.store.tables import fulfillments
+from ordino.payments.adapters.sandbox_tables import sandbox_authorisations, sandbox_operations
 from ordino.payments.domain.payments import PaymentChoice, PaymentMethod
+from ordino.payments.store.tables import payments
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import (
-    fulfillments,
-    jobs,
-    payments,
-    sandbox_authorisations,
-    sandbox_operations,
-)
+from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock

@@ -13,12 +13,13 @@ from sqlalchemy import Engine, func, select
 from ordino.app.check import check_inventory
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
+from ordino.inventory.store.tables import positions, reservations
 from ordino.kernel.domain.errors import InsufficientStock, OrdinoError
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.network.services.catalogue import put_location, put_product
 from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import outbox, positions, reservations
+from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import MUNICH, a_location, a_place_order, a_product
 

@@ -20,10 +20,10 @@ from sqlalchemy import func, select
 
 from ordino.events.services.relay import relay_all
 from ordino.events.services.webhooks import subscribe
+from ordino.events.store.tables import webhook_deliveries
 from ordino.kernel.services.server_keys import ServerKeys
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import webhook_deliveries
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock

@@ -12,19 +12,13 @@ from sqlalchemy import Engine, Table, select
 
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
+from ordino.inventory.store.tables import positions, reservations
 from ordino.network.domain.locations import Address, LocationType
 from ordino.network.services.catalogue import put_location, put_product
+from ordino.orders.store.tables import allocations, order_lines, orders
 from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.rules import Decision, SourcingSite
-from ordino.store.tables import (
-    allocations,
-    idempotency_keys,
-    order_lines,
-    orders,
-    outbox,
-    positions,
-    reservations,
-)
+from ordino.store.tables import idempotency_keys, outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import HAMBURG, MUNICH, a_location, a_product
 

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from ordino.access.domain.throttling import sign_in_subjects
 from ordino.access.services.throttling import attempt
+from ordino.access.store.tables import attempts
 from ordino.kernel.domain.errors import TooManyAttempts
-from ordino.store.tables import attempts
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.service.plans import full_scans, statements

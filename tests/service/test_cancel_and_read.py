@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from ordino.inventory.store.tables import reservations
 from ordino.kernel.domain.errors import NotFound
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.status import OrderStatus
 from ordino.orders.services.orders import cancel_order, get_order, list_orders, place_order
+from ordino.orders.store.tables import order_lines, orders
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import order_lines, orders, outbox, reservations
+from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock

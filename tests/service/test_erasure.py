@@ -13,17 +13,20 @@ from sqlalchemy import Engine
 
 from ordino.events.services.relay import relay_all
 from ordino.events.services.webhooks import subscribe
+from ordino.events.store.tables import webhook_deliveries
 from ordino.kernel.domain.errors import Conflict
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.kernel.services.server_keys import ServerKeys
 from ordino.orders.domain.commands import Customer
 from ordino.orders.domain.orders import Order
 from ordino.orders.services.orders import Capture, cancel_order, place_order
+from ordino.orders.store.tables import orders
 from ordino.privacy.services import customer_data
 from ordino.privacy.services.customer_data import CustomerRef, erase_customer
 from ordino.privacy.services.retention import Retention, prune
+from ordino.privacy.store.tables import erasures
 from ordino.servicing.services.notes import add_note
-from ordino.store.tables import erasures, idempotency_keys, orders, outbox, webhook_deliveries
+from ordino.store.tables import idempotency_keys, outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import T0

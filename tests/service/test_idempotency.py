@@ -8,8 +8,9 @@ import pytest
 from ordino.kernel.domain.errors import IdempotencyKeyReused, InsufficientStock
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.orders.services.orders import cancel_order, place_order
+from ordino.orders.store.tables import orders
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import idempotency_keys, orders
+from ordino.store.tables import idempotency_keys
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock

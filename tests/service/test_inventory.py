@@ -18,11 +18,12 @@ from ordino.inventory.services.stock import (
     set_position,
     take_snapshot,
 )
+from ordino.inventory.store.tables import inventory_movements
 from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
 from ordino.network.services.catalogue import put_location
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import inventory_movements, outbox
+from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_location, a_place_order, a_source
 from tests.conftest import Clock

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, inspect, text
 
 from ordino.app.check import check_inventory
 from ordino.store import migrate
-from ordino.store.tables import metadata
+from ordino.store.schema import metadata
 from ordino.store.uow import SqlUnitOfWork
 
 

@@ -31,9 +31,10 @@ from ordino.payments.domain.payments import (
     PaymentOperation,
     PaymentStatus,
 )
+from ordino.payments.store.tables import payment_operations
 from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.services.profiles import put_profile
-from ordino.store.tables import jobs, payment_operations
+from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_product
 from tests.conftest import Clock

@@ -9,20 +9,14 @@ from typing import Any, Self
 import pytest
 from sqlalchemy import Engine, create_engine
 
+from ordino.inventory.store.tables import positions, reservations
 from ordino.kernel.domain.errors import DuplicateOrder, FieldError, InsufficientStock, InvalidInput
 from ordino.kernel.domain.ids import LENGTH
 from ordino.orders.services.orders import place_order
+from ordino.orders.store.tables import allocations, order_lines, orders
 from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.rules import Decision
-from ordino.store.tables import (
-    allocations,
-    order_lines,
-    orders,
-    outbox,
-    positions,
-    reservations,
-    stock_changes,
-)
+from ordino.store.tables import outbox, stock_changes
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import T0, Clock

@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import Engine
 
 from ordino.payments.adapters.sandbox import SandboxGateway
+from ordino.payments.adapters.sandbox_tables import sandbox_authorisations, sandbox_operations
 from ordino.payments.domain.payments import GatewayAnswer, GatewayTimeout, Outcome
-from ordino.store.tables import metadata, sandbox_authorisations, sandbox_operations
+from ordino.store.schema import metadata
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.service.support import rows

@@ -16,11 +16,12 @@ from ordino.inventory.services.signals import evaluate_all
 from ordino.inventory.services.stock import count_stock
 from ordino.inventory.store.positions import SqlInventory
 from ordino.inventory.store.signals import SqlSignals
+from ordino.inventory.store.tables import stock_signals
 from ordino.network.domain.locations import LocationType
 from ordino.network.services.catalogue import put_location
 from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import outbox, stock_changes, stock_signals
+from ordino.store.tables import outbox, stock_changes
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_source
 from tests.conftest import Clock

@@ -14,6 +14,7 @@ from ordino.events.adapters.http_delivery import post_json
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.signals import evaluate_all
 from ordino.inventory.services.stock import count_stock
+from ordino.inventory.store.tables import reservations
 from ordino.kernel.domain.errors import InsufficientStock, NotFound
 from ordino.kernel.services.server_keys import ServerKeys
 from ordino.network.domain.carriers import LaneMatch
@@ -27,7 +28,7 @@ from ordino.orders.services.orders import Capture, get_order, place_order
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.services.profiles import put_profile
-from ordino.store.tables import jobs, reservations
+from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order
 from tests.conftest import Clock

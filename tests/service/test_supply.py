@@ -22,6 +22,7 @@ from ordino.inventory.services.supply import (
     receive_supply,
     reschedule_supply,
 )
+from ordino.inventory.store.tables import inventory_movements
 from ordino.kernel.domain.errors import (
     AlreadyExists,
     BelowReserved,
@@ -33,7 +34,7 @@ from ordino.kernel.domain.errors import (
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.tables import inventory_movements, outbox
+from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order, a_source
 from tests.conftest import Clock

@@ -20,15 +20,14 @@ from sqlalchemy import Connection, Row, and_, case, func, or_, select
 
 from ordino.inventory.domain.positions import Discrepancy, Position
 from ordino.inventory.store.positions import position_of
-from ordino.store.tables import (
+from ordino.inventory.store.tables import (
     inventory_movements,
-    locations,
     positions,
-    products,
     reservations,
     supply_lines,
     supply_orders,
 )
+from ordino.network.store.tables import locations, products
 
 _SAMPLE = 1000  # problems reported per kind at most
 
@@ -43,7 +42,7 @@ class SqlAudit:
 
     def _unknown_references(self) -> list[Discrepancy]:
         """Positions of locations or products that do not exist (positions have no
-        foreign keys: see `ordino.store.tables`)."""
+        foreign keys: see `ordino.inventory.store.tables`)."""
         query = (
             select(positions.c.location_id, positions.c.sku, locations.c.id, products.c.sku)
             .outerjoin(locations, locations.c.id == positions.c.location_id)

@@ -10,9 +10,10 @@ from sqlalchemy import Connection, delete, exists, func, or_, select, update
 
 from ordino.kernel.domain.events import Event
 from ordino.orders.domain.fulfillment import FulfillmentStatus
+from ordino.orders.store.tables import allocations, fulfillments, order_lines
 from ordino.promising.domain.promises import Method
 from ordino.store.dialect import is_postgresql
-from ordino.store.tables import allocations, fulfillments, order_lines, outbox
+from ordino.store.tables import outbox
 
 _AWAITS_COLLECTION = (str(FulfillmentStatus.SHIPPED), str(FulfillmentStatus.READY))
 

@@ -26,41 +26,44 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, case, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Table,
+    bindparam,
+    case,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ordino.inventory.domain.positions import Floor
+from ordino.inventory.store.tables import positions
 from ordino.kernel.domain.changes import Change, ChangeLog
 from ordino.kernel.domain.errors import LostRace
-from ordino.store.tables import (
-    allocations,
-    idempotency_keys,
-    jobs,
-    order_lines,
-    order_promises,
-    orders,
-    outbox,
-    payments,
-    positions,
-    reservations,
-    sourcing_decisions,
-    stock_changes,
-)
+from ordino.store.tables import outbox, stock_changes
 
-# Parents before children: the order in which the rows are inserted.
-TABLES: tuple[Table, ...] = (
-    orders,
-    order_promises,
-    order_lines,
-    allocations,
-    sourcing_decisions,
-    reservations,
-    outbox,
-    idempotency_keys,
-    payments,
-    jobs,
-    stock_changes,
+# Parents before children: the order in which the rows are inserted, by table name.
+# Each store hands its table over with its rows, so that the commit writer imports
+# no capability's tables but the positions it reserves (a store of any capability
+# above inventory uses it: the capabilities' order, docs/layout.md).
+TABLES: tuple[str, ...] = (
+    "orders",
+    "order_promises",
+    "order_lines",
+    "allocations",
+    "sourcing_decisions",
+    "reservations",
+    "outbox",
+    "idempotency_keys",
+    "payments",
+    "jobs",
+    "stock_changes",
 )
+_PLACE = {name: place for place, name in enumerate(TABLES)}
 
 _SAFETY = case(
     (positions.c.safety_stock > bindparam("floor"), positions.c.safety_stock),
@@ -76,19 +79,20 @@ _RESERVE = (
     )
     .values(reserved=positions.c.reserved + bindparam("take"), updated_at=bindparam("now"))
 )
-_INSERTS = {table.name: insert(table) for table in TABLES}
 _DEADLOCK = "40P01"
 
 
 class PendingWrites:
     def __init__(self) -> None:
-        self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.rows: Rows = {}
         self.takes: dict[tuple[str, str], Take] = {}
         self.now: datetime | None = None
         self.changes = ChangeLog()
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-        self.rows.setdefault(table.name, []).extend(rows)
+        if table.name not in _PLACE:
+            raise ValueError(f"{table.name} is not written at commit")
+        self.rows.setdefault(table, []).extend(rows)
 
     def take(self, location_id: str, sku: str, quantity: int, floor: Floor, now: datetime) -> None:
         key = (location_id, sku)
@@ -103,7 +107,7 @@ class PendingWrites:
         change = self.changes.change()
         if not change.empty:
             self.insert(stock_changes, change_rows(self.changes, now_))
-        rows = {name: held for name, held in self.rows.items() if held}
+        rows = {table: held for table, held in self.rows.items() if held}
         takes = self.takes
         self.rows, self.takes, self.changes = {}, {}, ChangeLog()
         if not rows and not takes:
@@ -173,15 +177,14 @@ class Take:
     floor: Floor
 
 
-Rows = dict[str, list[dict[str, Any]]]
+Rows = dict[Table, list[dict[str, Any]]]
 Takes = dict[tuple[str, str], Take]
 
 
 def _one_by_one(connection: Connection, rows: Rows, takes: Takes, now: datetime | None) -> int:
-    for table in TABLES:
-        if rows.get(table.name):
-            held = _numbered(connection, rows[table.name]) if table is outbox else rows[table.name]
-            connection.execute(_INSERTS[table.name], held)
+    for table in _in_order(rows):
+        held = _numbered(connection, rows[table]) if table is outbox else rows[table]
+        connection.execute(_insert(table), held)
     taken = 0
     for (location_id, sku), take in sorted(takes.items()):
         parameters = {
@@ -201,10 +204,11 @@ def _one_by_one(connection: Connection, rows: Rows, takes: Takes, now: datetime 
 def _in_one_statement(
     connection: Connection, rows: Rows, takes: Takes, now: datetime | None, note: str
 ) -> int:
-    tables = tuple(
-        (table.name, tuple(rows[table.name][0])) for table in TABLES if rows.get(table.name)
-    )
-    parameters: dict[str, Any] = {name: json.dumps(rows[name], default=_iso) for name, _ in tables}
+    ordered = _in_order(rows)
+    tables = tuple((table.name, tuple(rows[table][0])) for table in ordered)
+    parameters: dict[str, Any] = {
+        table.name: json.dumps(rows[table], default=_iso) for table in ordered
+    }
     parameters["takes"] = json.dumps(
         [
             {
@@ -221,6 +225,15 @@ def _in_one_statement(
     parameters["note"] = note
     statement = _statement(tables, bool(takes), bool(note))
     return int(connection.execute(statement, parameters).first()[0])  # type: ignore[index]
+
+
+def _in_order(rows: Rows) -> list[Table]:
+    return sorted(rows, key=lambda table: _PLACE[table.name])
+
+
+@cache
+def _insert(table: Table) -> Insert:
+    return insert(table)
 
 
 def _numbered(connection: Connection, events: list[dict[str, Any]]) -> list[dict[str, Any]]:

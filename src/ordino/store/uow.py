@@ -32,6 +32,7 @@ from ordino.orders.domain.holds import hold_rule_document, hold_rule_from_docume
 from ordino.orders.domain.pipelines import order_type_document, order_type_from_document
 from ordino.orders.store.order_types import SqlOrderTypeNames
 from ordino.orders.store.orders import SqlOrders
+from ordino.orders.store.tables import orders
 from ordino.payments.store.payments import SqlPayments
 from ordino.privacy.store.erasure import SqlErasures
 from ordino.promising.store.deliveries import SqlDeliveries
@@ -142,7 +143,7 @@ class SqlUnitOfWork:
         )
     )
     capacity = _Repository(lambda c, _p: SqlCapacity(c))
-    deliveries = _Repository(lambda c, _p: SqlDeliveries(c))
+    deliveries = _Repository(lambda c, _p: SqlDeliveries(c, orders))
     # Pictures of stock hold profiles, rate cards and location costs too.
     profiles = _Repository(lambda c, p: SqlProfiles(c, p.changes))
     rate_cards = _Repository(

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ordino.access.store.tables import attempts
 from ordino.store.dialect import is_postgresql
-from ordino.store.tables import attempts
 
 
 class SqlAttempts:

@@ -12,9 +12,10 @@ from sqlalchemy import Connection, case, distinct, func, select
 
 from ordino.analytics.domain.kpis import PlacedOrder
 from ordino.network.domain.locations import LocationType
+from ordino.network.store.tables import locations
 from ordino.orders.domain.fulfillment import FulfillmentStatus
 from ordino.orders.domain.status import OrderStatus
-from ordino.store.tables import fulfillments, locations, order_lines, order_promises, orders
+from ordino.orders.store.tables import fulfillments, order_lines, order_promises, orders
 
 # A rejected or cancelled fulfillment order ships nothing from its location.
 _NOT_SHIPPING = (str(FulfillmentStatus.REJECTED), str(FulfillmentStatus.CANCELLED))

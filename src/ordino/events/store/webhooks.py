@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from ordino.events.domain.webhooks import Delivery, Subscription
+from ordino.events.store.tables import webhook_deliveries, webhook_subscriptions
 from ordino.kernel.domain.events import Event, event_document
 from ordino.kernel.domain.ids import new_id
-from ordino.store.tables import webhook_deliveries, webhook_subscriptions
 
 
 class SqlWebhooks:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from ordino.inventory.domain.feeds import FeedPlan, Key, Movement, MovementKind, PositionChange
 from ordino.inventory.domain.positions import Position
 from ordino.inventory.store.positions import position_of
+from ordino.inventory.store.tables import inventory_movements, positions
 from ordino.kernel.domain.changes import ChangeLog
 from ordino.kernel.domain.errors import LostRace
 from ordino.store.dialect import (
@@ -30,7 +31,7 @@ from ordino.store.dialect import (
     time_values,
     with_keys,
 )
-from ordino.store.tables import UTCDateTime, inventory_movements, positions
+from ordino.store.tables import UTCDateTime
 
 # Kinds that are deltas: what a count taken earlier does not hold yet.
 DELTA_KINDS = tuple(

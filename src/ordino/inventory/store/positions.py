@@ -15,13 +15,9 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from ordino.inventory.domain.positions import NO_FLOOR, Floor, Position, Reservation
+from ordino.inventory.store.tables import position_available, positions, reservations
+from ordino.network.store.tables import locations
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import (
-    locations,
-    position_available,
-    positions,
-    reservations,
-)
 
 Key = tuple[str, str]
 

@@ -19,12 +19,12 @@ from ordino.inventory.domain.supply import (
     SupplyOrder,
     SupplyQuery,
 )
+from ordino.inventory.store.tables import supply_lines, supply_orders, supply_receipts
 from ordino.kernel.domain.errors import LostRace
 from ordino.store import outbox_rows
 from ordino.store.dialect import one_of
 from ordino.store.pending import PendingWrites
 from ordino.store.tables import outbox as outbox_table
-from ordino.store.tables import supply_lines, supply_orders, supply_receipts
 
 
 class SqlSupply:

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, select
 
 from ordino.inventory.domain.views import AvailabilityView, view_document, view_from_document
+from ordino.inventory.store.tables import availability_views
 from ordino.kernel.domain.changes import ChangeLog
 from ordino.store.documents import put_document
-from ordino.store.tables import availability_views
 
 
 class SqlViews:

@@ -29,14 +29,14 @@ from ordino.network.domain.locations import (
     address_fields,
 )
 from ordino.network.domain.products import Product, ProductQuery, search_terms
-from ordino.store.dialect import one_of, through_indexes
-from ordino.store.tables import (
+from ordino.network.store.tables import (
     locations,
     product_attributes,
     product_prices,
     product_terms,
     products,
 )
+from ordino.store.dialect import one_of, through_indexes
 
 _CHUNK = 10_000
 

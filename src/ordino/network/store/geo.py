@@ -8,8 +8,8 @@ from sqlalchemy import Connection, select
 
 from ordino.kernel.domain.changes import ChangeLog
 from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.network.store.tables import postal_codes
 from ordino.store.dialect import insert_rows
-from ordino.store.tables import postal_codes
 
 
 class SqlGeo:

@@ -23,12 +23,8 @@ from ordino.network.domain.costs import (
     location_costs_from_document,
 )
 from ordino.network.domain.operations import CapacityTaken
+from ordino.network.store.tables import capacity_use, location_costs, location_operations
 from ordino.store.documents import put_document
-from ordino.store.tables import (
-    capacity_use,
-    location_costs,
-    location_operations,
-)
 
 
 class SqlOperations:

@@ -34,10 +34,7 @@ from ordino.orders.domain.holds import Hold, HoldStatus
 from ordino.orders.domain.orders import Allocation, Order, OrderLine
 from ordino.orders.domain.pipelines import Step
 from ordino.orders.domain.status import LineStatus, OrderStatus
-from ordino.promising.domain.promises import Method, OrderPromise
-from ordino.store import outbox_rows
-from ordino.store.pending import PendingWrites
-from ordino.store.tables import (
+from ordino.orders.store.tables import (
     allocations,
     fulfillment_lines,
     fulfillments,
@@ -47,6 +44,9 @@ from ordino.store.tables import (
     orders,
     sla_breaches,
 )
+from ordino.promising.domain.promises import Method, OrderPromise
+from ordino.store import outbox_rows
+from ordino.store.pending import PendingWrites
 from ordino.store.tables import outbox as outbox_table
 
 

@@ -33,13 +33,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ordino.kernel.domain.ids import new_id
 from ordino.kernel.domain.money import BadAmount, from_minor, is_currency, parse_amount, to_minor
+from ordino.payments.adapters.sandbox_tables import sandbox_authorisations, sandbox_operations
 from ordino.payments.domain.payments import (
     GatewayAnswer,
     GatewayAuthorisation,
     GatewayTimeout,
     Outcome,
 )
-from ordino.store.tables import sandbox_authorisations, sandbox_operations
 
 LIFETIME = timedelta(days=7)  # of an authorisation
 KEY_LENGTH = 255  # the longest idempotency key the operations table holds

@@ -18,8 +18,8 @@ from ordino.payments.domain.payments import (
     PaymentOperation,
     PaymentStatus,
 )
+from ordino.payments.store.tables import payment_operations, payments
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import payment_operations, payments
 
 _MONEY = ("amount", "authorised", "captured", "voided", "refunded")
 

@@ -17,21 +17,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, cast, func, insert, or_, select, update
 
+from ordino.events.store.tables import webhook_deliveries
+from ordino.inventory.store.tables import inventory_movements
 from ordino.kernel.domain.events import Event
+from ordino.payments.store.tables import payments
 from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
+from ordino.privacy.store.tables import customer_exports, erasures
+from ordino.sourcing.store.tables import sourcing_decisions
 from ordino.store.dialect import is_postgresql
 from ordino.store.outbox import RELAY_LOCK
-from ordino.store.tables import (
-    customer_exports,
-    erasures,
-    idempotency_keys,
-    inventory_movements,
-    jobs,
-    outbox,
-    payments,
-    sourcing_decisions,
-    webhook_deliveries,
-)
+from ordino.store.tables import idempotency_keys, jobs, outbox
 
 
 class SqlErasures:

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from ordino.sourcing.domain.plans import SourcingRecord
+from ordino.sourcing.store.tables import sourcing_decisions
 from ordino.store.pending import PendingWrites
-from ordino.store.tables import sourcing_decisions
 
 
 class SqlSourcingDecisions:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ordino.kernel.domain.changes import ChangeLog
 from ordino.kernel.domain.errors import LostRace
 from ordino.sourcing.domain.profiles import SourcingProfile, profile_document, profile_from_document
-from ordino.store.tables import sourcing_profile_versions, sourcing_profiles
+from ordino.sourcing.store.tables import sourcing_profile_versions, sourcing_profiles
 
 
 class SqlProfiles:
