@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI
@@ -20,6 +21,7 @@ from ordino import __version__
 from ordino.access.api import configuration as access_configuration
 from ordino.access.api import keys as access_keys
 from ordino.access.services.keys import authenticate
+from ordino.access.services.sessions import ConsoleSessions
 from ordino.analytics.api import dashboard as analytics_dashboard
 from ordino.app import pages
 from ordino.app import periodic as background
@@ -139,6 +141,20 @@ def _background(
     return loops
 
 
+def _who_asks(
+    state: Any,
+    key_cache: KeyCache,
+    uow: Callable[[], SqlUnitOfWork],
+    clock: Callable[[], datetime],
+    admin_key: str | None,
+) -> None:
+    """How the frames find who is asking: the API's guard a key (access's use case,
+    each key found remembered by the process), the console a session."""
+    state.key_cache = key_cache
+    state.authenticate = lambda secret: authenticate(secret, uow(), admin_key)
+    state.sessions = ConsoleSessions(uow, clock, admin_key)
+
+
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = _now) -> FastAPI:
     settings = settings or Settings.from_env()
     redact_access_log()
@@ -208,8 +224,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     # Without a secret, the run's or a random one: links die with it (docs/security.md).
     secret = settings.secret_key or settings.run_secret or secrets.token_urlsafe(32)
     app.state.self_service = SelfService(Links(secret), capture)
-    app.state.key_cache = key_cache
-    app.state.authenticate = lambda secret: authenticate(secret, uow(), settings.admin_key)
+    _who_asks(app.state, key_cache, uow, clock, settings.admin_key)
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)

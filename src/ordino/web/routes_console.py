@@ -20,6 +20,7 @@ from ordino.kernel.domain.errors import InvalidInput, OrdinoError, TooManyAttemp
 from ordino.kernel.domain.roles import Permission
 from ordino.orchestration.services import fulfillment, pipelines
 from ordino.orders.domain.commands import OrderQuery
+from ordino.orders.domain.orders import OrderScope, scope_of
 from ordino.orders.domain.status import OrderStatus
 from ordino.orders.services import orders
 from ordino.servicing.services import notes as servicing
@@ -160,7 +161,7 @@ def cancel_lines(request: Request, order_id: str, form: Posted) -> Response:
         request,
         order_id,
         who,
-        lambda: fulfillment.cancel_units(order_id, units, uow(), source, who.orders),
+        lambda: fulfillment.cancel_units(order_id, units, uow(), source, _orders(who)),
     )
 
 
@@ -175,7 +176,12 @@ def act_on_hold(
     note = str(form.get("note") or "")[:200] or None
     hold = pipelines.HoldAction(order_id, hold_id, who.actor, note)
     state = request.app.state
-    return acting(request, order_id, who, lambda: act(hold, state.uow(), state.clock(), who.orders))
+    return acting(
+        request,
+        order_id,
+        who,
+        lambda: act(hold, state.uow(), state.clock(), _orders(who)),
+    )
 
 
 def acting(request: Request, order_id: str, who: Principal, action: Any) -> Response:
@@ -192,7 +198,7 @@ def order_page(
     request: Request, order_id: str, who: Principal, problem: str | None = None
 ) -> Response:
     try:
-        found = servicing.order_file(order_id, request.app.state.uow(), who.orders)
+        found = servicing.order_file(order_id, request.app.state.uow(), _orders(who))
     except OrdinoError as error:
         return render(request, "console/missing.html", {"who": who, "detail": str(error)}, 404)
     context = found | {
@@ -214,7 +220,7 @@ def _customer_link(request: Request, order_id: str, who: Principal) -> str | Non
         return None
     state = request.app.state
     token = self_service.link_to(
-        order_id, state.uow(), state.self_service, state.clock(), who.orders
+        order_id, state.uow(), state.self_service, state.clock(), _orders(who)
     )
     return f"{request.base_url}my-order/{token}"
 
@@ -280,3 +286,8 @@ def _units(form: Any) -> tuple[dict[int, int], str | None]:
 def _local(target: str) -> str:
     """Only a path of this site to go back to (never another site: an open redirect)."""
     return target if target.startswith("/") and not target.startswith("//") else "/console"
+
+
+def _orders(who: Principal) -> OrderScope:
+    """The orders they may see, and their name on what they change."""
+    return scope_of(who.access, who.actor)

@@ -17,7 +17,7 @@ from ordino.servicing.services import changes as self_service_changes
 from ordino.servicing.services import notes as servicing
 from ordino.web import forms
 from ordino.web.rendering import render
-from ordino.web.routes_console import acting, order_page
+from ordino.web.routes_console import _orders, acting, order_page
 from ordino.web.session import CHECKED, Posted, Principal, allowed, csrf_token
 
 router = APIRouter(prefix="/console/orders", include_in_schema=False)
@@ -31,7 +31,7 @@ def add_note(request: Request, order_id: str, form: Posted) -> Response:
         request,
         order_id,
         who,
-        lambda: servicing.add_note(order_id, note, state.uow(), state.clock(), who.orders),
+        lambda: servicing.add_note(order_id, note, state.uow(), state.clock(), _orders(who)),
     )
 
 
@@ -43,7 +43,7 @@ def resend(request: Request, order_id: str) -> Response:
         request,
         order_id,
         who,
-        lambda: servicing.resend_notification(order_id, state.uow(), state.clock(), who.orders),
+        lambda: servicing.resend_notification(order_id, state.uow(), state.clock(), _orders(who)),
     )
 
 
@@ -61,13 +61,13 @@ def reroute(request: Request, order_id: str, form: Posted) -> Response:
         order_id,
         who,
         lambda: rerouting.reject_allocation(
-            rejection, state.uow(), state.capture, state.clock(), who.orders
+            rejection, state.uow(), state.capture, state.clock(), _orders(who)
         ),
     )
 
 
 def _asking(who: Principal) -> self_service_changes.Asking:
-    return self_service_changes.Asking(who.orders, by_policy=False)
+    return self_service_changes.Asking(_orders(who), by_policy=False)
 
 
 @router.post("/{order_id}/address")

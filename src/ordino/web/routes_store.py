@@ -21,6 +21,7 @@ from ordino.network.services import catalogue as network
 from ordino.orchestration.services import fulfillment, timers
 from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orders.domain.fulfillment import FulfillmentStatus, Shipment
+from ordino.orders.domain.orders import OrderScope, scope_of
 from ordino.web.rendering import render
 from ordino.web.session import Posted, Principal, allowed, csrf_token
 
@@ -79,7 +80,7 @@ def _queue(
     }
     sections = {
         name: fulfillment.location_queue(
-            location_id, statuses, 100, uow(), who.orders, work_only=True
+            location_id, statuses, 100, uow(), _orders(who), work_only=True
         )
         for name, statuses in SECTIONS
     }
@@ -117,7 +118,7 @@ def _confirm(
     be taken back: the page asks first (no script needed), then the same form comes
     again with `confirmed`. Nothing is done until then."""
     reason = _reason(form) if action == "reject" else None
-    fo = fulfillment.get_fulfillment(fulfillment_id, request.app.state.uow(), who.orders)
+    fo = fulfillment.get_fulfillment(fulfillment_id, request.app.state.uow(), _orders(who))
     context = {
         "who": who,
         "csrf": csrf_token(request),
@@ -137,32 +138,32 @@ def _reason(form: Any) -> str:
 
 def _accept(fo: str, _form: Any, source: Source, who: Principal, request: Request) -> Any:
     state = request.app.state
-    return fulfillment.accept(fo, None, state.uow(), state.capture, source, who.orders)
+    return fulfillment.accept(fo, None, state.uow(), state.capture, source, _orders(who))
 
 
 def _reject(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
     reason = _reason(form)
     state = request.app.state
     why = Source(source.actor, source.now, reason)
-    return fulfillment.reject(fo, reason, state.uow(), state.capture, why, who.orders)
+    return fulfillment.reject(fo, reason, state.uow(), state.capture, why, _orders(who))
 
 
 def _picked(fo: str, _form: Any, source: Source, who: Principal, request: Request) -> Any:
     uow = request.app.state.uow()
-    return fulfillment.progress(fo, FulfillmentStatus.PICKED, uow, source, who.orders)
+    return fulfillment.progress(fo, FulfillmentStatus.PICKED, uow, source, _orders(who))
 
 
 def _ready(fo: str, _form: Any, source: Source, who: Principal, request: Request) -> Any:
-    return fulfillment.ready(fo, request.app.state.uow(), source, who.orders)
+    return fulfillment.ready(fo, request.app.state.uow(), source, _orders(who))
 
 
 def _handed_over(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
     code = str(form.get("code") or "").strip()
-    return fulfillment.pick_up(fo, code, request.app.state.uow(), source, who.orders)
+    return fulfillment.pick_up(fo, code, request.app.state.uow(), source, _orders(who))
 
 
 def _not_collected(fo: str, _form: Any, source: Source, who: Principal, request: Request) -> Any:
-    return fulfillment.not_collected(fo, request.app.state.uow(), source, who.orders)
+    return fulfillment.not_collected(fo, request.app.state.uow(), source, _orders(who))
 
 
 def _shipped(fo: str, form: Any, source: Source, who: Principal, request: Request) -> Any:
@@ -171,7 +172,7 @@ def _shipped(fo: str, form: Any, source: Source, who: Principal, request: Reques
     if not carrier or not tracking:
         raise InvalidInput.of("tracking_number", "the carrier and tracking number are needed")
     parcel = Shipment(carrier, tracking)
-    return fulfillment.ship(fo, parcel, request.app.state.uow(), source, who.orders)
+    return fulfillment.ship(fo, parcel, request.app.state.uow(), source, _orders(who))
 
 
 STEPS: dict[str, Step] = {
@@ -183,3 +184,8 @@ STEPS: dict[str, Step] = {
     "not-collected": _not_collected,
     "shipped": _shipped,
 }
+
+
+def _orders(who: Principal) -> OrderScope:
+    """The orders they may see, and their name on what they change."""
+    return scope_of(who.access, who.actor)

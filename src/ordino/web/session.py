@@ -1,5 +1,6 @@
 """Who uses the console: signed in with an API key or a user's password. The session
-lives on the server (`ordino.access.services.sessions`); the signed cookie (Starlette's
+lives on the server (access's `ConsoleSessions`, which the app puts in its state as
+`sessions`); the signed cookie (Starlette's
 SessionMiddleware: itsdangerous) carries its token, who it is, and a CSRF token
 every form sends back (a form from elsewhere cannot act for them)."""
 
@@ -7,15 +8,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from ordino.access.services import sessions
 from ordino.kernel.domain.roles import ApiKey, Permission, Role, allows
-from ordino.orders.domain.orders import OrderScope, scope_of
 
 SESSION_HOURS = 8  # a working day
 SESSION_SECONDS = SESSION_HOURS * 3600
@@ -41,11 +40,6 @@ class Principal:
     def access(self) -> ApiKey:
         return ApiKey(self.id, self.role, self.name, self.channel, self.location_id)
 
-    @property
-    def orders(self) -> OrderScope:
-        """The orders they may see, and their name on what they change."""
-        return replace(scope_of(self.access), actor=self.actor)
-
     def may(self, permission: Permission) -> bool:
         return allows(self.role, permission)
 
@@ -66,7 +60,7 @@ def sign_in(request: Request, principal: Principal) -> None:
     """A new session on the server, and a new cookie for it (never the old one's)."""
     state = request.app.state
     user = principal.actor.startswith("user:")
-    token = sessions.start(principal.access, user, state.uow(), state.clock(), SESSION_HOURS)
+    token = state.sessions.start(principal.access, user, SESSION_HOURS)
     request.session.clear()
     request.session["principal"] = {**asdict(principal), "role": str(principal.role)}
     request.session["session"] = token
@@ -77,7 +71,7 @@ def sign_out(request: Request) -> None:
     """The session ends on the server: a copy of the cookie opens nothing after."""
     token = request.session.get("session")
     if isinstance(token, str):
-        sessions.end(token, request.app.state.uow(), request.app.state.clock())
+        request.app.state.sessions.end(token)
     request.session.clear()
 
 
@@ -93,9 +87,7 @@ def principal(request: Request) -> Principal:
         request.session.clear()
         raise SignInNeeded
     who = Principal(**{**stored, "role": Role(stored["role"])})
-    state = request.app.state
-    admin_key = state.settings.admin_key
-    if not sessions.holds(token, who.access, state.uow(), state.clock(), admin_key):
+    if not request.app.state.sessions.holds(token, who.access):
         request.session.clear()
         raise SignInNeeded
     return who

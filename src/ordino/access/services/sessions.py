@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -86,3 +88,22 @@ def _scope(key: ApiKey) -> str | None:
     if key.channel is not None:
         return f"channel {key.channel}"
     return None if key.location_id is None else f"location {key.location_id}"
+
+
+@dataclass(frozen=True)
+class ConsoleSessions:
+    """Sessions as the console's frame keeps them (`ordino.console.session`), each call
+    in a unit of work of its own at the app's time; the app builds it."""
+
+    uow: Callable[[], AccessWork]
+    clock: Callable[[], datetime]
+    admin_key: str | None
+
+    def start(self, access: ApiKey, user: bool, hours: float) -> str:
+        return start(access, user, self.uow(), self.clock(), hours)
+
+    def holds(self, token: str, access: ApiKey) -> bool:
+        return holds(token, access, self.uow(), self.clock(), self.admin_key)
+
+    def end(self, token: str) -> None:
+        end(token, self.uow(), self.clock())

@@ -491,6 +491,8 @@ def _lines(cmd: PlaceOrder, plan: SourcingPlan) -> list[OrderLine]:
     ]
 
 
-def scope_of(key: ApiKey) -> OrderScope:
-    """The orders an API key may see: its channel's, its location's, or all."""
-    return OrderScope(key.channel, key.location_id, f"key:{key.id}")
+def scope_of(key: ApiKey, actor: str | None = None) -> OrderScope:
+    """The orders an API key (or a console user's access) may see: its channel's, its
+    location's, or all; `actor`: their name on what they change (`key:<id>` unless
+    given, as `user:<name>` is)."""
+    return OrderScope(key.channel, key.location_id, actor or f"key:{key.id}")
