@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ordino.web.charts import CHAR_WIDTH, bar_chart, nice
+from ordino.console.charts import CHAR_WIDTH, bar_chart, nice
 
 MONDAY, TUESDAY = date(2026, 11, 2), date(2026, 11, 3)
 

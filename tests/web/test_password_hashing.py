@@ -23,7 +23,9 @@ from tests.conftest import ADMIN_KEY, Clock
 
 PASSWORD = "correct horse battery"
 PATIENCE = 30.0  # seconds a request may take before the test calls it stuck
-QUEUED = 8  # sign-ins that may be on or wait for the one hashing thread (ordino.web.hashing)
+QUEUED = (
+    8  # sign-ins that may be on or wait for the one hashing thread (ordino.access.pages.hashing)
+)
 
 
 class HeldHasher:

@@ -8,6 +8,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from ordino.console.rendering import HERE, LANGUAGES
 from ordino.kernel.domain.configuration import ConfigurationAction, ConfigurationKind
 from ordino.orders.domain.fulfillment import FulfillmentStatus
 from ordino.orders.domain.holds import HoldStatus
@@ -18,14 +19,18 @@ from ordino.promising.domain.promises import Method
 from ordino.sourcing.domain.plans import CAPTURE, REROUTE, SUPPLY
 from ordino.sourcing.domain.profiles import DEFAULT_PROFILE
 from ordino.sourcing.engine.rules import Outcome
-from ordino.web.rendering import HERE, LANGUAGES
 
-METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+# The pages are every capability's `pages` and the console's frame (its templates).
+METHODS = [
+    ("console/templates/**.html", "jinja2"),
+    ("console/**.py", "python"),
+    ("*/pages/**.py", "python"),
+]
+OPTIONS = {"console/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 
 
 def _messages() -> set[str]:
-    found = extract_from_dir(Path(HERE), METHODS, options_map=OPTIONS)
+    found = extract_from_dir(Path(HERE).parent, METHODS, options_map=OPTIONS)
     return {message for _, _, message, _, _ in found if isinstance(message, str)}
 
 

@@ -3,8 +3,8 @@ given, rules by theirs, and Ordino's own parties in words."""
 
 from __future__ import annotations
 
-from ordino.web.rendering import translations
-from ordino.web.words import actor, decision, event
+from ordino.console.rendering import translations
+from ordino.console.words import actor, decision, event
 
 
 def test_each_kind_of_actor_is_written_for_people() -> None:

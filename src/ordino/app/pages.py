@@ -12,21 +12,20 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ordino.web import (
-    routes_access,
-    routes_configuration,
-    routes_console,
-    routes_customer,
-    routes_dashboard,
-    routes_exceptions,
-    routes_home,
-    routes_inventory,
-    routes_servicing,
-    routes_store,
-)
-from ordino.web.hashing import Hashing
-from ordino.web.rendering import STATIC, render
-from ordino.web.session import SESSION_SECONDS, BadForm, NotAllowed, SignInNeeded
+from ordino.access.pages import access as access_pages
+from ordino.access.pages import configuration as configuration_pages
+from ordino.access.pages import sign_in as sign_in_pages
+from ordino.access.pages.hashing import Hashing
+from ordino.analytics.pages import dashboard as dashboard_pages
+from ordino.console import home as home_page
+from ordino.console.rendering import STATIC, render
+from ordino.console.session import SESSION_SECONDS, BadForm, NotAllowed, SignInNeeded
+from ordino.inventory.pages import stock as stock_pages
+from ordino.orchestration.pages import store_queue as store_queue_pages
+from ordino.servicing.pages import customer as customer_pages
+from ordino.servicing.pages import exceptions as exceptions_pages
+from ordino.servicing.pages import orders as order_pages
+from ordino.servicing.pages import servicing as servicing_pages
 
 PAGES = ("/console", "/my-order")
 # The pages hold people's data and the customer's link is in its URL: not cached,
@@ -89,16 +88,17 @@ def install(app: FastAPI, secret: str) -> None:
     app.state.hashing = Hashing(app.state.settings.password_threads)
     app.add_middleware(Pages, secret=secret, secure=app.state.settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(routes_console.router)
-    app.include_router(routes_servicing.router)
-    app.include_router(routes_store.router)
-    app.include_router(routes_exceptions.router)
-    app.include_router(routes_inventory.router)
-    app.include_router(routes_configuration.router)
-    app.include_router(routes_dashboard.router)
-    app.include_router(routes_customer.router)
-    app.include_router(routes_home.router)
-    app.include_router(routes_access.router)
+    app.include_router(sign_in_pages.router)
+    app.include_router(order_pages.router)
+    app.include_router(servicing_pages.router)
+    app.include_router(store_queue_pages.router)
+    app.include_router(exceptions_pages.router)
+    app.include_router(stock_pages.router)
+    app.include_router(configuration_pages.router)
+    app.include_router(dashboard_pages.router)
+    app.include_router(customer_pages.router)
+    app.include_router(home_page.router)
+    app.include_router(access_pages.router)
     app.add_exception_handler(SignInNeeded, _to_sign_in)
     app.add_exception_handler(NotAllowed, _not_allowed)
     app.add_exception_handler(BadForm, _bad_form)

@@ -8,13 +8,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ordino.console.rendering import render
+from ordino.console.session import CHECKED, allowed, csrf_token
 from ordino.events.services import webhooks
 from ordino.kernel.domain.errors import OrdinoError
 from ordino.kernel.domain.roles import Permission
 from ordino.orchestration.services import timers, worker
 from ordino.servicing.services import timeline
-from ordino.web.rendering import render
-from ordino.web.session import CHECKED, allowed, csrf_token
 
 router = APIRouter(prefix="/console/exceptions", include_in_schema=False)
 LIMIT = 100

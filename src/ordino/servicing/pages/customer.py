@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ordino.console.rendering import render
+from ordino.console.session import Posted, csrf_token
 from ordino.kernel.domain.errors import (
     LinkExpired,
     LinkInvalid,
@@ -20,11 +22,9 @@ from ordino.kernel.domain.errors import (
     OrdinoError,
     TooManyAttempts,
 )
+from ordino.servicing.pages import forms
 from ordino.servicing.services import changes as self_service_changes
 from ordino.servicing.services import self_service
-from ordino.web import forms
-from ordino.web.rendering import render
-from ordino.web.session import Posted, csrf_token
 
 router = APIRouter(prefix="/my-order", include_in_schema=False)
 

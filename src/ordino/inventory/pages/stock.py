@@ -12,6 +12,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from ordino.console.rendering import render
+from ordino.console.session import NotAllowed, Principal, allowed, csrf_token
 from ordino.inventory.domain.supply import SupplyQuery
 from ordino.inventory.services import availability, supply
 from ordino.inventory.services import stock as inventory
@@ -20,8 +22,6 @@ from ordino.inventory.services.product_search import ProductSearch, search_produ
 from ordino.kernel.domain.errors import InvalidInput, OrdinoError
 from ordino.kernel.domain.roles import Permission
 from ordino.network.domain.products import ProductQuery
-from ordino.web.rendering import render
-from ordino.web.session import NotAllowed, Principal, allowed, csrf_token
 
 router = APIRouter(prefix="/console/inventory", include_in_schema=False)
 

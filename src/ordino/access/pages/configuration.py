@@ -10,11 +10,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from ordino.console.rendering import render
+from ordino.console.session import allowed, csrf_token
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.roles import Permission
 from ordino.kernel.services import configuration
-from ordino.web.rendering import render
-from ordino.web.session import allowed, csrf_token
 
 router = APIRouter(prefix="/console/configuration", include_in_schema=False)
 PAGE = 25

@@ -10,15 +10,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from ordino.console.rendering import render
+from ordino.console.session import CHECKED, Posted, Principal, allowed, csrf_token
 from ordino.kernel.domain.errors import OrdinoError
 from ordino.kernel.domain.roles import Permission
 from ordino.orchestration.services import rerouting
+from ordino.servicing.pages import forms
+from ordino.servicing.pages.orders import _orders, acting, order_page
 from ordino.servicing.services import changes as self_service_changes
 from ordino.servicing.services import notes as servicing
-from ordino.web import forms
-from ordino.web.rendering import render
-from ordino.web.routes_console import _orders, acting, order_page
-from ordino.web.session import CHECKED, Posted, Principal, allowed, csrf_token
 
 router = APIRouter(prefix="/console/orders", include_in_schema=False)
 

@@ -13,12 +13,12 @@ from fastapi.responses import Response
 
 from ordino.analytics.domain.kpis import Figures
 from ordino.analytics.services.dashboard import KpiQuery, KpiReport, kpis, kpis_csv
+from ordino.console import charts
+from ordino.console.charts import Chart
+from ordino.console.rendering import language_of, render
+from ordino.console.session import allowed, csrf_token
 from ordino.kernel.domain.errors import InvalidInput, OrdinoError
 from ordino.kernel.domain.roles import Permission
-from ordino.web import charts
-from ordino.web.charts import Chart
-from ordino.web.rendering import language_of, render
-from ordino.web.session import allowed, csrf_token
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 DAYS = 14  # shown when no range is chosen: the last two weeks, today included

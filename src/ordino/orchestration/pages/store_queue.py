@@ -14,6 +14,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ordino.console.rendering import render
+from ordino.console.session import Posted, Principal, allowed, csrf_token
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
 from ordino.kernel.domain.roles import Permission
@@ -22,8 +24,6 @@ from ordino.orchestration.services import fulfillment, timers
 from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orders.domain.fulfillment import FulfillmentStatus, Shipment
 from ordino.orders.domain.orders import OrderScope, scope_of
-from ordino.web.rendering import render
-from ordino.web.session import Posted, Principal, allowed, csrf_token
 
 router = APIRouter(prefix="/console/store", include_in_schema=False)
 REASONS = ("not-found", "damaged", "no-capacity", "other")

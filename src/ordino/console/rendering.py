@@ -22,8 +22,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ordino.web import words
-from ordino.web.menu import MENU
+from ordino.console import words
+from ordino.console.menu import MENU
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"  # the pages' style sheet and script, served at /static

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ordino.web.menu import N_
+from ordino.console.menu import N_
 
 EVENTS = {
     "order.created": N_("Order placed"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from ordino.web.rendering import render
+from ordino.console.rendering import render
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,0 +1,1 @@
+"""Analytics' console page: the dashboard's figures and charts."""

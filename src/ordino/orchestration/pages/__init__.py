@@ -1,0 +1,2 @@
+"""Orchestration's console pages: a store's queue of fulfillment orders (accept, pick,
+ship, hand over)."""
