@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from ordino.app.demo import demo_locations, demo_postal_codes, demo_products
-from ordino.cli.simulate import simulate
+from ordino.sourcing.cli.simulate import simulate
 from ordino_lab.load import run
 from ordino_lab.traffic import Behaviour, Catalogue, Destination, Product, Site, summarise
 from ordino_lab.traffic_http import Api, Tally, every, progress_line, receiver, session

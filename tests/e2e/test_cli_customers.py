@@ -87,7 +87,7 @@ def test_the_customers_commands_load_whichever_module_python_starts_from() -> No
     """`ordino customers` is a command of its own: importing it first, or running the
     CLI as a module, loads without a circular import."""
     first = subprocess.run(
-        [sys.executable, "-c", "import ordino.cli.customers"],
+        [sys.executable, "-c", "import ordino.privacy.cli.customers"],
         check=False,
         capture_output=True,
         text=True,

@@ -71,7 +71,7 @@ def test_a_command_that_opens_no_database_keeps_its_own_failure(
 ) -> None:
     """`simulate sourcing` runs in memory: an OperationalError there is a fault of its
     own (a traceback, exit 1), never "cannot use the database" and exit 3."""
-    from ordino.cli import simulate  # noqa: PLC0415
+    from ordino.sourcing.cli import simulate  # noqa: PLC0415
 
     def fails(*_: object) -> None:
         raise OperationalError("SELECT 1", {}, Exception("disk I/O error"))

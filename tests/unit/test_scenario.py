@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from ordino.cli.scenario_generator import generate
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.network.domain.locations import LocationType
+from ordino.sourcing.cli.scenario_generator import generate
 from ordino.sourcing.domain.profiles import StrategyKind
 from ordino.sourcing.domain.scenario import (
     profile_from_file,

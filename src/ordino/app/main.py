@@ -17,7 +17,7 @@ from ordino.access.services.users import NewUser, add_user, disable_user, list_u
 from ordino.app import serving
 from ordino.app.check import check_inventory, check_payments, shortages
 from ordino.app.demo import seed_demo
-from ordino.cli.options import Commands, database_option, terminal_user
+from ordino.cli.options import UNIT_OF_WORK, Commands, database_option, terminal_user
 from ordino.config import Settings
 from ordino.kernel.domain.configuration import DEMO_AUTHOR
 from ordino.kernel.domain.errors import AlreadyExists, InvalidInput, NotFound
@@ -53,6 +53,7 @@ def main() -> None:
     """Ordino, the open-source order management system.
 
     A command whose database cannot be used says so in one line and exits with 3."""
+    click.get_current_context().meta[UNIT_OF_WORK] = SqlUnitOfWork
 
 
 @main.command()
@@ -343,11 +344,11 @@ def _register_commands() -> None:
     (the lab's benchmarks and traffic), found through the entry point group
     `ordino.commands`: each is a function given `main`."""
     from ordino.app.worker import worker  # noqa: PLC0415
-    from ordino.cli.customers import customers  # noqa: PLC0415
-    from ordino.cli.geo import geo  # noqa: PLC0415
-    from ordino.cli.inventory import inventory  # noqa: PLC0415
-    from ordino.cli.promise import promise  # noqa: PLC0415
-    from ordino.cli.simulate import simulate  # noqa: PLC0415
+    from ordino.inventory.cli.geo import geo  # noqa: PLC0415
+    from ordino.inventory.cli.stock import inventory  # noqa: PLC0415
+    from ordino.privacy.cli.customers import customers  # noqa: PLC0415
+    from ordino.promising.cli.promise import promise  # noqa: PLC0415
+    from ordino.sourcing.cli.simulate import simulate  # noqa: PLC0415
 
     main.add_command(inventory)
     main.add_command(geo)

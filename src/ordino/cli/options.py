@@ -4,14 +4,19 @@ used is told (one line, exit code 3) instead of a traceback."""
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from typing import Any
 
 import click
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from ordino.store.engine import DEFAULT_URL, display_url
 
 DATABASE_URL = "ordino.database_url"  # where a command's context keeps the URL it uses
+# Where `ordino` keeps how a unit of work is made over an engine (the app's, which
+# implements every capability's port): a capability's command asks `units_of_work`.
+UNIT_OF_WORK = "ordino.unit_of_work"
 UNUSABLE_DATABASE = 3  # the exit code
 
 
@@ -30,6 +35,14 @@ database_option = click.option(
     callback=remember_database,
     help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (env ORDINO_DATABASE_URL).",
 )
+
+
+def units_of_work(engine: Engine) -> Callable[[], Any]:
+    """How a unit of work is made over `engine`, as `ordino` was told at its start (read
+    here, in the command's thread: what it makes may then be made in any thread);
+    each is typed by the use case it is handed to."""
+    make = click.get_current_context().meta[UNIT_OF_WORK]
+    return lambda: make(engine)
 
 
 class UnusableDatabase(click.ClickException):

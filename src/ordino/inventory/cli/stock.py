@@ -17,14 +17,13 @@ from typing import IO
 
 import click
 
-from ordino.cli.options import database_option
+from ordino.cli.options import database_option, units_of_work
 from ordino.cli.progress import Progress, progress
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.domain.positions import MAX_ON_HAND
 from ordino.inventory.services.imports import ImportReport, Line, import_counts
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.store.engine import connect_once, make_engine
-from ordino.store.uow import SqlUnitOfWork
 
 REQUIRED = ("location_id", "sku", "on_hand")
 COLUMNS = (*REQUIRED, "safety_stock")
@@ -80,7 +79,7 @@ def import_(
         connect_once(engine)
         with path.open("rb") as raw, _progress(path) as bar:
             lines = read_counts(raw, bar.update)  # progress: the bytes read
-            new_uow = lambda: SqlUnitOfWork(engine)  # noqa: E731
+            new_uow = units_of_work(engine)
             report = import_counts(lines, counted_at, source, new_uow, workers=workers)
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None

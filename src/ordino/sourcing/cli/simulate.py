@@ -15,9 +15,9 @@ from typing import IO, Any
 import click
 
 from ordino.cli.progress import progress
-from ordino.cli.scenario_generator import generate
-from ordino.cli.simulate_text import print_reports
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.sourcing.cli.scenario_generator import generate
+from ordino.sourcing.cli.simulation_text import print_reports
 from ordino.sourcing.domain.profiles import SourcingProfile
 from ordino.sourcing.domain.scenario import (
     Scenario,

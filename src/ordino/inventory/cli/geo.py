@@ -14,11 +14,10 @@ from pathlib import Path
 
 import click
 
-from ordino.cli.options import database_option
+from ordino.cli.options import database_option, units_of_work
 from ordino.inventory.services.availability import put_postal_codes
 from ordino.kernel.domain.geo import Point, PostalCode, is_country
 from ordino.store.engine import make_engine
-from ordino.store.uow import SqlUnitOfWork
 
 BATCH = 10_000
 
@@ -39,7 +38,7 @@ def import_(path: Path, database_url: str) -> None:
         with path.open(newline="", encoding="utf-8") as lines:
             codes = _codes(csv.reader(lines, delimiter="\t"), skipped)
             while batch := list(islice(codes, BATCH)):
-                loaded += put_postal_codes(_unique(batch), SqlUnitOfWork(engine))
+                loaded += put_postal_codes(_unique(batch), units_of_work(engine)())
     finally:
         engine.dispose()
     click.echo(f"{loaded:,} postal codes loaded, {len(skipped):,} lines skipped")

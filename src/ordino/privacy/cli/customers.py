@@ -11,11 +11,10 @@ from pathlib import Path
 
 import click
 
-from ordino.cli.options import database_option, terminal_user
+from ordino.cli.options import database_option, terminal_user, units_of_work
 from ordino.kernel.domain.errors import OrdinoError
 from ordino.privacy.services.customer_data import CustomerRef, erase_customer, export_customer
 from ordino.store.engine import make_engine
-from ordino.store.uow import SqlUnitOfWork
 
 who = click.option("--email", default=None, help="The customer's e-mail.")
 by_order = click.option(
@@ -44,7 +43,7 @@ def export(email: str | None, order_id: str | None, out: Path, database_url: str
     ref = _ref(email, order_id)
     engine = make_engine(database_url)
     try:
-        exported = export_customer(ref, SqlUnitOfWork(engine), datetime.now(UTC), terminal_user())
+        exported = export_customer(ref, units_of_work(engine)(), datetime.now(UTC), terminal_user())
     except OrdinoError as error:
         raise click.ClickException(str(error)) from None
     finally:
@@ -68,7 +67,7 @@ def erase(email: str | None, order_id: str | None, yes: bool, database_url: str)
         click.confirm("Erase this customer's personal data? It cannot be undone", abort=True)
     engine = make_engine(database_url)
     try:
-        erased = erase_customer(ref, SqlUnitOfWork(engine), datetime.now(UTC), terminal_user())
+        erased = erase_customer(ref, units_of_work(engine)(), datetime.now(UTC), terminal_user())
     except OrdinoError as error:
         raise click.ClickException(str(error)) from None
     finally:

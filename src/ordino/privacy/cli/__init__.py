@@ -1,0 +1,1 @@
+"""Privacy's commands: `ordino customers export` and `erase`."""
