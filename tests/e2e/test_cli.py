@@ -17,6 +17,7 @@ from sqlalchemy import update
 
 from ordino.access.services.keys import authenticate
 from ordino.access.services.users import sign_in
+from ordino.access.store.tables import api_keys
 from ordino.app.main import main
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
@@ -25,7 +26,6 @@ from ordino.kernel.services.configuration import list_changes
 from ordino.network.services.catalogue import put_location, put_product
 from ordino.payments.store.tables import payments
 from ordino.store.engine import make_engine
-from ordino.store.tables import api_keys
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import free_port
 from tests.builders import a_location, a_product, an_order_body

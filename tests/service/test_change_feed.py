@@ -18,8 +18,8 @@ from ordino.inventory.services.stock import count_stock
 from ordino.kernel.domain.changes import EVERYTHING, Change
 from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.kernel.domain.roles import Role
+from ordino.store.change_feed import PostgresListener, SqlitePoller
 from ordino.store.engine import make_engine
-from ordino.store.listen import PostgresListener, SqlitePoller
 from ordino.store.tables import stock_changes
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_source

@@ -16,7 +16,7 @@ from ordino.inventory.store.tables import reservations
 from ordino.kernel.domain.errors import Conflict, InsufficientStock, LostRace
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.pending import PendingWrites
+from ordino.store.commit_writer import PendingWrites
 from ordino.store.tables import idempotency_keys
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from ordino.access.services import sessions
+from ordino.access.store.tables import console_sessions
 from ordino.kernel.domain.roles import ApiKey, Role
-from ordino.store.tables import console_sessions
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.service.plans import full_scans, statements

@@ -14,8 +14,8 @@ from ordino.inventory.domain.supply import InboundLine
 from ordino.inventory.services.stock_cache import NotCached, StockPicture
 from ordino.kernel.domain.changes import EVERYTHING, Change
 from ordino.network.domain.locations import Location
-from ordino.store.listen import change_of
-from ordino.store.pending import notice
+from ordino.store.change_feed import change_of
+from ordino.store.commit_writer import notice
 from tests.builders import a_location
 
 

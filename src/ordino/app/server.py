@@ -63,8 +63,8 @@ from ordino.servicing.services.links import Links
 from ordino.servicing.services.self_service import SelfService
 from ordino.sourcing.api import routes as sourcing_routes
 from ordino.sourcing.engine.choice import RulesEngine
+from ordino.store.change_feed import change_feed
 from ordino.store.engine import make_engine
-from ordino.store.listen import change_feed
 from ordino.store.uow import SqlUnitOfWork
 
 # Matched in order: the hottest first (availability reads, then orders).

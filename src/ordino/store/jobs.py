@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, exists, func, or
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ordino.kernel.domain.jobs import DeadJob, Job, JobStatus
+from ordino.store.commit_writer import PendingWrites
 from ordino.store.dialect import is_postgresql
-from ordino.store.pending import PendingWrites
 from ordino.store.tables import jobs
 
 _QUEUED, _RUNNING, _DEAD = (str(s) for s in (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DEAD))
@@ -43,7 +43,7 @@ class SqlJobs:
 
     def add_at_commit(self, job: Job, now: datetime) -> None:
         """Enqueue with the unit of work's other writes at commit (one statement with
-        a new order's rows, see `ordino.store.pending`): for a job whose key is new,
+        a new order's rows, see `ordino.store.commit_writer`): for a job whose key is new,
         such as a new order's; a clash is a LostRace."""
         self.pending.insert(jobs, [_row(job, now)])
 

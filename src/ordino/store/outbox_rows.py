@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ordino.kernel.domain.events import Event
-from ordino.store.pending import PendingWrites
+from ordino.store.commit_writer import PendingWrites
 from ordino.store.tables import outbox
 
 

@@ -95,7 +95,7 @@ outbox = Table(
     Column("published_at", UTCDateTime),
     # The order events were written in, for the relay: on PostgreSQL from a sequence
     # (the column's default), on SQLite (one writer at a time) the next number at
-    # commit (ordino.store.pending). Events of one order are written under its lock,
+    # commit (ordino.store.commit_writer). Events of one order are written under its lock,
     # so their numbers rise in the order they happened.
     Column("seq", BigInteger),
     Index("ix_outbox_subject_seq", "subject", "seq"),  # an order's timeline
@@ -186,56 +186,6 @@ configuration_changes = Table(
 )
 
 
-api_keys = Table(
-    "api_keys",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("key_hash", String(64), nullable=False, unique=True),
-    Column("role", String(16), nullable=False),
-    Column("name", String(200)),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("revoked_at", UTCDateTime),
-    Column("channel", String(64)),
-    Column("location_id", String(64)),
-)
-
-
-# People who sign in to the console: the password's argon2 hash, never the password.
-users = Table(
-    "users",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("username", String(100), nullable=False, unique=True),
-    Column("password_hash", String(200), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("name", String(200)),
-    Column("channel", String(64)),
-    Column("location_id", String(64)),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("disabled_at", UTCDateTime),
-)
-
-
-# Console sessions, kept on the server so that signing out (or an admin) ends them:
-# the cookie holds a random token, the table its SHA-256. `kind` is user or key, and
-# `principal_id` the user's or key's id (`environment`: ORDINO_ADMIN_KEY).
-console_sessions = Table(
-    "console_sessions",
-    metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column("kind", String(8), nullable=False),
-    Column("principal_id", String(32), nullable=False),
-    Column("started_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
-    Column("ended_at", UTCDateTime),
-    Index("ix_console_sessions_principal_id", "principal_id"),
-    # Each sign-in forgets the sessions long over: by index, however many there are
-    # (any key may sign in as often as it likes).
-    Index("ix_console_sessions_expires_at", "expires_at"),
-    Index("ix_console_sessions_ended_at", "ended_at"),
-)
-
-
 # Keys Ordino made itself (ordino.kernel.services.server_keys): without ORDINO_SECRET_KEY,
 # the key webhook secrets are sealed under is made once and kept here.
 server_keys = Table(
@@ -247,7 +197,7 @@ server_keys = Table(
 )
 
 
-# Settings kept as one document per name, written through `ordino.store.documents`
+# Settings kept as one document per name, written through `ordino.store.settings`
 # (the unit of work builds a repository of each): editable through the API,
 # `version` counting changes. Each belongs to a capability (named beside it) and moves
 # to its store once its repository is built there rather than by the frame.

@@ -1,7 +1,7 @@
 """The SQL unit of work: one connection and one transaction per attempt.
 
 New rows and reservations are held until `commit()` and written there at once
-(`ordino.store.pending`); everything else is written as the repositories are called.
+(`ordino.store.commit_writer`); everything else is written as the repositories are called.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any, Generic, Self, TypeVar, cast, overload
 from sqlalchemy import Connection, Engine
 
 from ordino.access.store.attempts import SqlAttempts
+from ordino.access.store.keys import SqlApiKeys, SqlSessions, SqlUsers
 from ordino.analytics.store.facts import SqlAnalytics
 from ordino.events.store.webhooks import SqlWebhooks
 from ordino.inventory.store.movements import SqlMovements
@@ -40,19 +41,14 @@ from ordino.servicing.domain.self_service import POLICY_NAME, policy_document, p
 from ordino.sourcing.store.decisions import SqlSourcingDecisions
 from ordino.sourcing.store.profiles import SqlProfiles
 from ordino.store.audit import SqlAudit
+from ordino.store.commit_writer import PendingWrites
 from ordino.store.configuration import SqlConfigurationChanges
-from ordino.store.documents import SqlNamedDocuments
+from ordino.store.idempotency import SqlIdempotency
 from ordino.store.jobs import SqlJobs
 from ordino.store.outbox import SqlOutbox
 from ordino.store.outbox_rows import SqlEvents
-from ordino.store.pending import PendingWrites
-from ordino.store.records import (
-    SqlApiKeys,
-    SqlIdempotency,
-    SqlServerKeys,
-    SqlSessions,
-    SqlUsers,
-)
+from ordino.store.server_keys import SqlServerKeys
+from ordino.store.settings import SqlNamedDocuments
 from ordino.store.tables import (
     carrier_services,
     channels,

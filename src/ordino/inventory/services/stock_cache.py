@@ -13,7 +13,7 @@ Fresh:
     it changed (`forget`) before the use case answers;
   * after a commit of another process, within the delay of the change feed that
     tells it (PostgreSQL NOTIFY, or a poll of `stock_changes` on SQLite; see
-    `ordino.store.listen`);
+    `ordino.store.change_feed`);
   * a load that overlapped a change of its SKU is not kept: each SKU has a counter
     of changes, read before the load and checked after it;
   * a computed availability is kept until the stock changes or time changes it

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from ordino.inventory.domain.positions import NO_FLOOR, Floor, Position, Reservation
 from ordino.inventory.store.tables import position_available, positions, reservations
 from ordino.network.store.tables import locations
-from ordino.store.pending import PendingWrites
+from ordino.store.commit_writer import PendingWrites
 
 Key = tuple[str, str]
 
@@ -71,7 +71,7 @@ class SqlInventory:
         self, held: Sequence[Reservation], now: datetime, floors: Mapping[Key, Floor]
     ) -> None:
         """Ledger rows and the stock they take, both written at commit: see
-        `ordino.store.pending` for the conditional statement."""
+        `ordino.store.commit_writer` for the conditional statement."""
         self.pending.insert(
             reservations,
             [

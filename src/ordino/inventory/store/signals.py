@@ -71,7 +71,7 @@ class SqlSignals:
         of theirs recorded so far (a bulk load records one per SKU and batch: its SKUs
         are then evaluated once, not a thousand times), and the network's and views'.
         Only changes recorded at least `settle` ago, by the clock that recorded them
-        (`ordino.store.pending`)."""
+        (`ordino.store.commit_writer`)."""
         c = stock_changes.c
         if is_postgresql(self.connection) and not self.connection.scalar(_ONE_EVALUATOR):
             return []  # another process evaluates now: one at a time is enough

@@ -22,8 +22,8 @@ from ordino.inventory.domain.supply import (
 from ordino.inventory.store.tables import supply_lines, supply_orders, supply_receipts
 from ordino.kernel.domain.errors import LostRace
 from ordino.store import outbox_rows
+from ordino.store.commit_writer import PendingWrites
 from ordino.store.dialect import one_of
-from ordino.store.pending import PendingWrites
 from ordino.store.tables import outbox as outbox_table
 
 

@@ -1,7 +1,7 @@
 """Inventory's tables: positions and their reservations, every movement of stock,
 inbound supply, availability views and the last stock signals.
 
-Invariant the reservation statement keeps (`ordino.store.pending`): 0 <= reserved,
+Invariant the reservation statement keeps (`ordino.store.commit_writer`): 0 <= reserved,
 and a reservation only succeeds while on_hand - reserved - safety_stock >= quantity.
 A position's on hand is the sum of its movements' quantities."""
 

@@ -24,7 +24,7 @@ from ordino.network.domain.costs import (
 )
 from ordino.network.domain.operations import CapacityTaken
 from ordino.network.store.tables import capacity_use, location_costs, location_operations
-from ordino.store.documents import put_document
+from ordino.store.settings import put_document
 
 
 class SqlOperations:

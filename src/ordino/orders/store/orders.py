@@ -46,7 +46,7 @@ from ordino.orders.store.tables import (
 )
 from ordino.promising.domain.promises import Method, OrderPromise
 from ordino.store import outbox_rows
-from ordino.store.pending import PendingWrites
+from ordino.store.commit_writer import PendingWrites
 from ordino.store.tables import outbox as outbox_table
 
 
@@ -98,7 +98,7 @@ class SqlOrders:
         self._read: dict[str, _Rows] = {}
 
     def add(self, order: Order) -> None:
-        """Written at commit, with the reservations (see `ordino.store.pending`)."""
+        """Written at commit, with the reservations (see `ordino.store.commit_writer`)."""
         held = _allocation_rows(order)
         lines = [_line_row(order, line) for line in order.lines]
         self.pending.insert(orders, [self._order_row(order)])

@@ -19,7 +19,7 @@ from ordino.payments.domain.payments import (
     PaymentStatus,
 )
 from ordino.payments.store.tables import payment_operations, payments
-from ordino.store.pending import PendingWrites
+from ordino.store.commit_writer import PendingWrites
 
 _MONEY = ("amount", "authorised", "captured", "voided", "refunded")
 
@@ -30,7 +30,7 @@ class SqlPayments:
         self.pending = pending
 
     def add(self, payment: Payment) -> None:
-        """Written at commit, with its order (see `ordino.store.pending`)."""
+        """Written at commit, with its order (see `ordino.store.commit_writer`)."""
         self.pending.insert(payments, [_row(payment)])
 
     def of_order(self, order_id: str, *, for_update: bool = False) -> Payment | None:

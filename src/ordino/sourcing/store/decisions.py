@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from ordino.sourcing.domain.plans import SourcingRecord
 from ordino.sourcing.store.tables import sourcing_decisions
-from ordino.store.pending import PendingWrites
+from ordino.store.commit_writer import PendingWrites
 
 
 class SqlSourcingDecisions:

@@ -1,4 +1,6 @@
-"""Idempotency records, API keys, console users and their sessions."""
+"""API keys, console users and their sessions (only hashes of keys, passwords and
+session tokens are kept).
+"""
 
 from __future__ import annotations
 
@@ -7,51 +9,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from ordino.access.store.tables import api_keys, console_sessions, users
 from ordino.kernel.domain.changes import ChangeLog
 from ordino.kernel.domain.errors import AlreadyExists
-from ordino.kernel.domain.idempotency import StoredAnswer
 from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey, Role
-from ordino.store.pending import PendingWrites
-from ordino.store.tables import api_keys, console_sessions, idempotency_keys, server_keys, users
-
-
-class SqlIdempotency:
-    def __init__(self, connection: Connection, pending: PendingWrites) -> None:
-        self.connection = connection
-        self.pending = pending
-
-    def get(self, scope: str, key: str) -> StoredAnswer | None:
-        row = self.connection.execute(
-            select(idempotency_keys).where(
-                idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
-            )
-        ).first()
-        return None if row is None else StoredAnswer(row.fingerprint, row.status, row.body)
-
-    def add(self, scope: str, key: str, answer: StoredAnswer, now: datetime) -> None:
-        """Written at commit; a concurrent request with the same key loses the race there."""
-        self.pending.insert(
-            idempotency_keys,
-            [
-                {
-                    "scope": scope,
-                    "key": key,
-                    "fingerprint": answer.fingerprint,
-                    "status": answer.status,
-                    "body": answer.body,
-                    "created_at": now,
-                    "order_id": answer.order_id,
-                }
-            ],
-        )
 
 
 class SqlApiKeys:
     """Keys by the hash of the key. Revoking one records an access change, so every
-    process's cache of keys hears of it (`ordino.store.listen`)."""
+    process's cache of keys hears of it (`ordino.store.change_feed`)."""
 
     def __init__(self, connection: Connection, changes: ChangeLog) -> None:
         self.connection = connection
@@ -254,29 +222,3 @@ class SqlSessions:
         s = console_sessions.c
         gone = or_(s.expires_at < before, s.ended_at < before)
         self.connection.execute(delete(console_sessions).where(gone))
-
-
-class SqlServerKeys:
-    """Keys Ordino made itself, by name: made once, kept (`ordino.kernel.services.server_keys`)."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
-    def get(self, name: str) -> str | None:
-        found: str | None = self.connection.scalar(
-            select(server_keys.c.key).where(server_keys.c.name == name)
-        )
-        return found
-
-    def keep(self, name: str, candidate: str, now: datetime) -> str:
-        """The key of that name: `candidate` if there was none (a concurrent maker's
-        if it won the race)."""
-        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
-        self.connection.execute(
-            dialect.insert(server_keys)
-            .values(name=name, key=candidate, created_at=now)
-            .on_conflict_do_nothing()
-        )
-        kept = self.get(name)
-        assert kept is not None
-        return kept

@@ -26,7 +26,7 @@ import psycopg
 from sqlalchemy import Engine, func, select
 
 from ordino.kernel.domain.changes import EVERYTHING, Change
-from ordino.store.pending import CHANNEL
+from ordino.store.commit_writer import CHANNEL
 from ordino.store.tables import stock_changes
 
 log = logging.getLogger("ordino.listen")
@@ -50,7 +50,7 @@ def change_feed(engine: Engine, forget: Forget) -> ChangeFeed:
 
 
 def change_of(payload: str) -> Change:
-    """A NOTIFY payload (`ordino.store.pending.notice`) as a change."""
+    """A NOTIFY payload (`ordino.store.commit_writer.notice`) as a change."""
     try:
         document = json.loads(payload)
     except ValueError:

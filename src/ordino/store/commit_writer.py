@@ -129,7 +129,7 @@ class PendingWrites:
         return change
 
 
-CHANNEL = "ordino_changes"  # PostgreSQL's NOTIFY channel: see `ordino.store.listen`
+CHANNEL = "ordino_changes"  # PostgreSQL's NOTIFY channel: see `ordino.store.change_feed`
 _MAX_NOTICE = 7900  # bytes: NOTIFY takes payloads below 8000
 
 
