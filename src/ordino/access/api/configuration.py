@@ -3,11 +3,11 @@ what (admins only: those who may change it)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from ordino.http.deps import unit_of_work
 from ordino.http.fields import Strict
@@ -28,7 +28,35 @@ class ChangesQuery(Strict):
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
-@router.get("/configuration-changes", dependencies=[Depends(require(Permission.NETWORK_WRITE))])
+class DifferenceOut(BaseModel):
+    path: str = Field(description="Where in the document: `slas.pickup_days`; lists whole")
+    before: Any
+    after: Any
+
+
+class ChangeOut(BaseModel):
+    id: int
+    kind: str
+    name: str
+    action: str = Field(description="created, changed, removed")
+    version: int | None
+    by: str
+    at: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    changes: list[DifferenceOut]
+
+
+class ChangePage(BaseModel):
+    items: list[ChangeOut]
+    next_cursor: str | None
+
+
+@router.get(
+    "/configuration-changes",
+    response_model=ChangePage,
+    dependencies=[Depends(require(Permission.NETWORK_WRITE))],
+)
 def configuration_changes(request: Request, params: Annotated[ChangesQuery, Query()]) -> Response:
     """Every change of configuration (`kind`: locations, how they work and what they
     cost, carrier services, rate cards, channels, availability views, hold rules,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from ordino.access.services import keys as access
 from ordino.http.creation import PROBLEM
@@ -30,7 +30,30 @@ class KeyIn(Strict):
     location_id: Scope = None
 
 
-@router.post("", status_code=201, responses={422: {"description": "Invalid", **PROBLEM}})
+class KeyOut(BaseModel):
+    id: str
+    role: str
+    name: str | None
+    channel: str | None
+    location_id: str | None
+    created_at: str
+    revoked_at: str | None
+
+
+class NewKeyOut(KeyOut):
+    key: str = Field(description="The key itself, in this answer only")
+
+
+class KeyList(BaseModel):
+    items: list[KeyOut]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=NewKeyOut,
+    responses={422: {"description": "Invalid", **PROBLEM}},
+)
 def create_key(body: KeyIn, request: Request, caller: Admin) -> Response:
     """A new key. The answer holds the key itself (`key`), this once: only its hash is
     stored. No Idempotency-Key here: a stored answer would keep the key."""
@@ -39,7 +62,7 @@ def create_key(body: KeyIn, request: Request, caller: Admin) -> Response:
     return JSONResponse(answer, status_code=201, headers={"Location": f"/v1/keys/{answer['id']}"})
 
 
-@router.get("")
+@router.get("", response_model=KeyList)
 def list_keys(request: Request) -> Response:
     """Every key, oldest first, the revoked ones with when: never a key or its hash."""
     return JSONResponse({"items": access.list_keys(unit_of_work(request))})

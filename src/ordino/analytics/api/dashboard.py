@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from ordino.analytics.services import dashboard as analytics
 from ordino.analytics.services.dashboard import KpiQuery
@@ -47,6 +47,46 @@ class KpiParams(Strict):
     channel: Identifier | None = Field(None, description="Only this channel's orders")
 
 
+class RevenueOut(BaseModel):
+    amount: str
+    currency: str
+
+
+class CostOut(BaseModel):
+    currency: str
+    orders: int = Field(description="Orders costed")
+    total: str
+    per_order: str
+
+
+class FiguresOut(BaseModel):
+    orders: int
+    revenue: list[RevenueOut]
+    deliveries: int
+    on_time: int
+    on_time_rate: float | None
+    mean_slack_days: float | None
+    orders_fulfilled: int
+    orders_split: int
+    split_rate: float | None
+    fulfilment_cost: list[CostOut]
+    orders_cancelled: int
+    units_cancelled: int
+    store_rejections: int
+
+
+class DayOut(FiguresOut):
+    day: str
+
+
+class KpisOut(BaseModel):
+    from_: str = Field(alias="from")
+    to: str
+    channel: str | None
+    days: list[DayOut]
+    total: FiguresOut = Field(description="Over the whole range")
+
+
 def _query(request: Request) -> KpiQuery:
     params = query_of(KpiParams, request)
     end = params.end or clock(request).date() + timedelta(days=1)
@@ -54,7 +94,11 @@ def _query(request: Request) -> KpiQuery:
     return KpiQuery(start, end, params.channel)
 
 
-@router.get("/kpis", openapi_extra={"parameters": query_parameters(KpiParams)})
+@router.get(
+    "/kpis",
+    response_model=KpisOut,
+    openapi_extra={"parameters": query_parameters(KpiParams)},
+)
 def get_kpis(request: Request) -> Response:
     """Per UTC day from `from` to before `to` (at most 366 days), and over the range:
     orders placed and their value per currency, deliveries on time against the
@@ -64,7 +108,12 @@ def get_kpis(request: Request) -> Response:
     return JSONResponse(analytics.report_answer(report))
 
 
-@router.get("/kpis.csv", openapi_extra={"parameters": query_parameters(KpiParams)})
+@router.get(
+    "/kpis.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    openapi_extra={"parameters": query_parameters(KpiParams)},
+)
 def get_kpis_csv(request: Request) -> Response:
     """The days of `GET /v1/analytics/kpis` as CSV, a row each."""
     query = _query(request)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from ordino.events.adapters.http_delivery import refuse_private
 from ordino.events.services import webhooks
@@ -32,7 +32,42 @@ class SubscriptionIn(Strict):
     event_types: Annotated[list[EventType], Field(min_length=1, max_length=100)]
 
 
-@router.post("", status_code=201, responses={422: {"description": "Invalid", **PROBLEM}})
+class SubscriptionOut(BaseModel):
+    id: str
+    url: str
+    event_types: list[str]
+    created_at: str
+
+
+class NewSubscriptionOut(SubscriptionOut):
+    secret: str = Field(description="What deliveries are signed with, in this answer only")
+
+
+class SubscriptionList(BaseModel):
+    items: list[SubscriptionOut]
+
+
+class WebhookDeliveryOut(BaseModel):
+    event_id: str
+    event_type: str
+    delivered_at: str | None
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+    last_attempt_at: str | None
+
+
+class DeliveryLog(BaseModel):
+    webhook_id: str
+    items: list[WebhookDeliveryOut]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=NewSubscriptionOut,
+    responses={422: {"description": "Invalid", **PROBLEM}},
+)
 def subscribe(body: SubscriptionIn, request: Request, caller: Admin) -> Response:
     """Subscribe a URL to event types (`*`: every one). The answer holds the secret
     the deliveries are signed with (HMAC-SHA256, header `Ordino-Signature`), shown
@@ -47,7 +82,7 @@ def subscribe(body: SubscriptionIn, request: Request, caller: Admin) -> Response
     )
 
 
-@router.get("")
+@router.get("", response_model=SubscriptionList)
 def list_subscriptions(request: Request) -> Response:
     return JSONResponse({"items": webhooks.list_subscriptions(unit_of_work(request))})
 
@@ -58,7 +93,7 @@ def unsubscribe(webhook_id: WebhookIdPath, request: Request, caller: Admin) -> R
     return Response(status_code=204)
 
 
-@router.get("/{webhook_id}/deliveries")
+@router.get("/{webhook_id}/deliveries", response_model=DeliveryLog)
 def deliveries(
     webhook_id: WebhookIdPath,
     request: Request,

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from ordino.http.creation import PROBLEM
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN
 from ordino.http.security import require
@@ -100,7 +101,11 @@ def post_counts(
     return JSONResponse({"results": results})
 
 
-@feeds.post("/inventory/snapshots", response_model=SnapshotOut)
+@feeds.post(
+    "/inventory/snapshots",
+    response_model=SnapshotOut,
+    responses={404: {"description": "No such location", **PROBLEM}},
+)
 def post_snapshot(
     body: SnapshotIn,
     request: Request,

@@ -48,7 +48,11 @@ class ChannelOut(BaseModel):
     version: int
 
 
-@router.get("", dependencies=READ)
+class ChannelList(BaseModel):
+    items: list[ChannelOut]
+
+
+@router.get("", response_model=ChannelList, dependencies=READ)
 def list_channels(request: Request) -> Response:
     return JSONResponse({"items": channels.list_channels(unit_of_work(request))})
 

@@ -15,9 +15,15 @@ from ordino.http.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.network.api.operations_schemas import (
     CarrierServiceIn,
+    CarrierServiceList,
+    CarrierServiceOut,
     LocationCostsIn,
+    LocationCostsOut,
     OperationsIn,
+    OperationsOut,
     RateCardIn,
+    RateCardList,
+    RateCardOut,
 )
 from ordino.network.services import operations
 from ordino.network.services.operations import CARRIER_SERVICES, RATE_CARDS
@@ -37,7 +43,7 @@ def _created_or_ok(created: bool, body: dict[str, object]) -> JSONResponse:
     return JSONResponse(body, status_code=201 if created else 200)
 
 
-@router.put("/locations/{location_id}/operations")
+@router.put("/locations/{location_id}/operations", response_model=OperationsOut)
 def put_operations(
     location_id: IdPath, body: OperationsIn, request: Request, caller: Writer
 ) -> Response:
@@ -52,17 +58,17 @@ def put_operations(
     return _created_or_ok(created, answer)
 
 
-@router.get("/locations/{location_id}/operations", dependencies=SETUP)
+@router.get("/locations/{location_id}/operations", response_model=OperationsOut, dependencies=SETUP)
 def get_operations(location_id: IdPath, request: Request) -> Response:
     return JSONResponse(operations.get_operations(location_id, unit_of_work(request)))
 
 
-@router.get("/carrier-services", dependencies=SETUP)
+@router.get("/carrier-services", response_model=CarrierServiceList, dependencies=SETUP)
 def list_carrier_services(request: Request) -> Response:
     return JSONResponse({"items": operations.list_named(CARRIER_SERVICES, unit_of_work(request))})
 
 
-@router.put("/carrier-services/{code}")
+@router.put("/carrier-services/{code}", response_model=CarrierServiceOut)
 def put_carrier_service(
     code: IdPath, body: CarrierServiceIn, request: Request, caller: Writer
 ) -> Response:
@@ -75,7 +81,7 @@ def put_carrier_service(
     return _created_or_ok(created, answer)
 
 
-@router.get("/carrier-services/{code}", dependencies=SETUP)
+@router.get("/carrier-services/{code}", response_model=CarrierServiceOut, dependencies=SETUP)
 def get_carrier_service(code: IdPath, request: Request) -> Response:
     return JSONResponse(operations.get_named(CARRIER_SERVICES, code, unit_of_work(request)))
 
@@ -87,12 +93,12 @@ def delete_carrier_service(code: IdPath, request: Request, caller: Writer) -> Re
     return Response(status_code=204)
 
 
-@router.get("/rate-cards", dependencies=SETUP)
+@router.get("/rate-cards", response_model=RateCardList, dependencies=SETUP)
 def list_rate_cards(request: Request) -> Response:
     return JSONResponse({"items": operations.list_named(RATE_CARDS, unit_of_work(request))})
 
 
-@router.put("/rate-cards/{service}")
+@router.put("/rate-cards/{service}", response_model=RateCardOut)
 def put_rate_card(service: IdPath, body: RateCardIn, request: Request, caller: Writer) -> Response:
     """What a carrier service charges a package: zones by lane (first match), weight
     breaks, a price per started kilogram above the last, a base per package, a
@@ -103,7 +109,7 @@ def put_rate_card(service: IdPath, body: RateCardIn, request: Request, caller: W
     return _created_or_ok(created, answer)
 
 
-@router.get("/rate-cards/{service}", dependencies=SETUP)
+@router.get("/rate-cards/{service}", response_model=RateCardOut, dependencies=SETUP)
 def get_rate_card(service: IdPath, request: Request) -> Response:
     return JSONResponse(operations.get_named(RATE_CARDS, service, unit_of_work(request)))
 
@@ -115,7 +121,7 @@ def delete_rate_card(service: IdPath, request: Request, caller: Writer) -> Respo
     return Response(status_code=204)
 
 
-@router.put("/locations/{location_id}/costs")
+@router.put("/locations/{location_id}/costs", response_model=LocationCostsOut)
 def put_location_costs(
     location_id: IdPath, body: LocationCostsIn, request: Request, caller: Writer
 ) -> Response:
@@ -127,6 +133,6 @@ def put_location_costs(
     return _created_or_ok(created, answer)
 
 
-@router.get("/locations/{location_id}/costs", dependencies=SETUP)
+@router.get("/locations/{location_id}/costs", response_model=LocationCostsOut, dependencies=SETUP)
 def get_location_costs(location_id: IdPath, request: Request) -> Response:
     return JSONResponse(operations.get_location_costs(location_id, unit_of_work(request)))

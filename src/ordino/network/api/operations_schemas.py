@@ -1,6 +1,9 @@
 """Request bodies for how the network works: a location's hours, capacity and
 calendar, carrier services, rate cards and location costs. Each is checked whole
 here, so that the field that is wrong is named.
+
+And their answers: each is the document as stored (`ordino.network.domain`), named
+and with its `version` (0: never configured, the defaults).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from ordino.http.fields import Amount, Country, Currency, Identifier, Strict, Text
 from ordino.kernel.domain.calendar import WEEKDAYS
@@ -221,3 +224,105 @@ class LocationCostsIn(Strict):
 
     def to_domain(self) -> LocationCosts:
         return location_costs_from_document(self.model_dump(mode="json", exclude={"version"}))
+
+
+# The answers: the documents as stored, each with its version.
+
+
+class HoursOut(BaseModel):
+    opens: str
+    closes: str
+
+
+class WeekOut(BaseModel):
+    monday: list[HoursOut]
+    tuesday: list[HoursOut]
+    wednesday: list[HoursOut]
+    thursday: list[HoursOut]
+    friday: list[HoursOut]
+    saturday: list[HoursOut]
+    sunday: list[HoursOut]
+
+
+class CapacityOut(BaseModel):
+    limit: int
+    unit: str
+
+
+class OperationsOut(BaseModel):
+    location_id: str
+    opening_hours: WeekOut
+    holidays: list[str]
+    cut_offs: dict[str, str] = Field(description="Per service level, HH:MM local")
+    ship_processing_hours: float
+    pickup_processing_hours: float
+    capacity: CapacityOut | None
+    carrier_pickup_days: list[str]
+    version: int
+
+
+class LaneOut(BaseModel):
+    """Where a transit rule or a rate zone applies (empty: anywhere)."""
+
+    origin_countries: list[str]
+    destination_countries: list[str]
+    postal_prefixes: list[str]
+    max_km: float | None
+
+
+class TransitOut(LaneOut):
+    min_days: int
+    max_days: int
+
+
+class PriceOut(BaseModel):
+    amount: str
+    currency: str
+
+
+class CarrierServiceOut(BaseModel):
+    code: str
+    carrier: str
+    name: str
+    level: str
+    price: PriceOut
+    delivery_days: list[str]
+    holidays: list[str]
+    transit: list[TransitOut]
+    version: int
+
+
+class CarrierServiceList(BaseModel):
+    items: list[CarrierServiceOut]
+
+
+class WeightBreakOut(BaseModel):
+    up_to_kg: str
+    price: str
+
+
+class RateZoneOut(LaneOut):
+    breaks: list[WeightBreakOut]
+    per_extra_kg: str | None
+
+
+class RateCardOut(BaseModel):
+    service: str
+    currency: str
+    base_per_package: str
+    minimum_charge: str
+    zones: list[RateZoneOut]
+    version: int
+
+
+class RateCardList(BaseModel):
+    items: list[RateCardOut]
+
+
+class LocationCostsOut(BaseModel):
+    location_id: str
+    per_order: str
+    per_unit: str
+    store_labour_per_unit: str
+    markdown: dict[str, str] = Field(description="Per SKU, the share of its price lost here")
+    version: int

@@ -13,7 +13,7 @@ from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN
 from ordino.http.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.orchestration.api.delivery_schemas import DeliveryIn
+from ordino.orchestration.api.delivery_schemas import DeliveriesOut, DeliveryIn
 from ordino.orchestration.services import deliveries
 from ordino.orchestration.services.deliveries import RecordDelivery
 from ordino.orders.domain.orders import scope_of
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/v1")
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 
 
-@router.post("/orders/{order_id}/deliveries")
+@router.post("/orders/{order_id}/deliveries", response_model=DeliveriesOut)
 def post_delivery(
     order_id: IdPath,
     body: DeliveryIn,

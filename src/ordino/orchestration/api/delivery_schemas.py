@@ -1,8 +1,9 @@
-"""The request body of a delivery recorded."""
+"""The request body of a delivery recorded, and the answer: the order's deliveries
+measured against its promise."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from ordino.http.fields import Identifier, LocalInstant, Strict, Text
 
@@ -16,3 +17,19 @@ class DeliveryIn(Strict):
         None, description="The location the goods came from; none: all not yet delivered"
     )
     carrier: Text | None = None
+
+
+class DeliveryRecordOut(BaseModel):
+    location_id: str
+    delivered_at: str
+    delivered_on: str = Field(description="The local date where it happened")
+    service: str | None
+    carrier: str | None
+    promised_latest: str
+    on_time: bool
+    slack_days: int
+
+
+class DeliveriesOut(BaseModel):
+    order_id: str
+    deliveries: list[DeliveryRecordOut]

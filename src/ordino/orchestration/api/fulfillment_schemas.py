@@ -1,4 +1,5 @@
-"""Bodies of the fulfilment endpoints: what a location reports, and cancellations."""
+"""Bodies of the fulfilment endpoints: what a location reports, and cancellations;
+and their answers: the order with a hold changed, or sourced again."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field
 
 from ordino.http.fields import ID_PATTERN, Instant, OptionalText, PositiveQuantity, Strict
-from ordino.orders.api.schemas import FulfillmentLineOut, FulfillmentOut, OrderOut
+from ordino.orders.api.schemas import FulfillmentLineOut, FulfillmentOut, HoldOut, OrderOut
 from ordino.orders.domain.fulfillment import Shipment
+from ordino.sourcing.api.schemas import ExplanationOut
 
 
 class UnitsIn(Strict):
@@ -89,3 +91,16 @@ class QueuedFulfillmentOut(FulfillmentOut):
 
 class FulfillmentPage(BaseModel):
     items: list[QueuedFulfillmentOut]
+
+
+class HoldChangeOut(HoldOut):
+    """A hold placed, released or cancelled from, with the order after it."""
+
+    order: OrderOut
+
+
+class RejectionOut(BaseModel):
+    order: OrderOut
+    sourcing: ExplanationOut | None = Field(
+        description="The units sourced again without the location; none: nothing waited"
+    )

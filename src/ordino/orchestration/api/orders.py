@@ -16,7 +16,12 @@ from ordino.http.security import require
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import Forbidden
 from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.orchestration.api.fulfillment_schemas import CancellationIn, by_line
+from ordino.orchestration.api.fulfillment_schemas import (
+    CancellationIn,
+    HoldChangeOut,
+    RejectionOut,
+    by_line,
+)
 from ordino.orchestration.services import fulfillment, pipelines, rerouting
 from ordino.orders.api.schemas import CardToken, OrderOut
 from ordino.orders.domain.orders import scope_of
@@ -68,7 +73,7 @@ HoldIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN
 Holder = Annotated[ApiKey, Depends(require(Permission.HOLDS_MANAGE))]
 
 
-@router.post("/{order_id}/holds", status_code=201)
+@router.post("/{order_id}/holds", status_code=201, response_model=HoldChangeOut)
 def hold_order(order_id: OrderIdPath, body: HoldIn, request: Request, caller: Holder) -> Response:
     """Hold the order by hand: nothing more of it is released until the hold is."""
     uow, now = unit_of_work(request), clock(request)
@@ -78,7 +83,7 @@ def hold_order(order_id: OrderIdPath, body: HoldIn, request: Request, caller: Ho
     return JSONResponse(answer, status_code=201)
 
 
-@router.post("/{order_id}/holds/{hold_id}/release")
+@router.post("/{order_id}/holds/{hold_id}/release", response_model=HoldChangeOut)
 def release_hold(
     order_id: OrderIdPath,
     hold_id: HoldIdPath,
@@ -94,7 +99,7 @@ def release_hold(
     return JSONResponse(pipelines.release_hold(action, uow, now, scope_of(caller)))
 
 
-@router.post("/{order_id}/holds/{hold_id}/cancel")
+@router.post("/{order_id}/holds/{hold_id}/cancel", response_model=HoldChangeOut)
 def cancel_from_hold(
     order_id: OrderIdPath,
     hold_id: HoldIdPath,
@@ -118,6 +123,7 @@ class RejectionIn(Strict):
 
 @router.post(
     "/{order_id}/rejections",
+    response_model=RejectionOut,
     responses={404: {"description": "No such order or allocation", **PROBLEM}},
 )
 def reject_allocation(

@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Strict, Text
 from ordino.http.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.orchestration.services import order_types, pipelines, timers
+from ordino.orders.api.schemas import HoldOut
 from ordino.orders.domain.holds import HoldRule
 from ordino.orders.domain.pipelines import OrderType, Slas, Step
 
@@ -51,14 +52,78 @@ class OrderTypeIn(Strict):
     slas: SlasIn = SlasIn()
 
 
-@router.get("/order-types", dependencies=READ)
+class SlasOut(BaseModel):
+    accept_minutes: int | None
+    reroute_unaccepted: bool
+    pickup_days: int
+
+
+class OrderTypeOut(BaseModel):
+    name: str
+    steps: list[str]
+    description: str
+    lead_days: int
+    slas: SlasOut
+    version: int
+    built_in: bool = Field(description="As it comes: never configured here (version 0)")
+
+
+class OrderTypeList(BaseModel):
+    items: list[OrderTypeOut]
+
+
+class HoldRuleOut(BaseModel):
+    name: str
+    expression: str
+    reason: str
+    order_types: list[str]
+    enabled: bool
+    version: int
+
+
+class HoldRuleList(BaseModel):
+    items: list[HoldRuleOut]
+
+
+class ExceptionOut(BaseModel):
+    order_id: str
+    order_number: str | None = Field(description="The channel's")
+
+
+class BreachOut(ExceptionOut):
+    id: str
+    fulfillment_id: str | None
+    sla: str
+    location_id: str | None
+    due_at: str
+    breached_at: str
+    action: str
+    resolved_at: str | None
+
+
+class HeldOut(ExceptionOut, HoldOut):
+    pass
+
+
+class WaitingOrderOut(ExceptionOut):
+    priority: int
+
+
+class ExceptionsOut(BaseModel):
+    breaches: list[BreachOut]
+    holds: list[HeldOut]
+    backordered: list[WaitingOrderOut]
+    dead_jobs: int
+
+
+@router.get("/order-types", response_model=OrderTypeList, dependencies=READ)
 def list_order_types(request: Request) -> Response:
     """Every order type: the built-in ones (as configured, where they are) and any
     configured anew."""
     return JSONResponse({"items": order_types.list_order_types(unit_of_work(request))})
 
 
-@router.put("/order-types/{name}")
+@router.put("/order-types/{name}", response_model=OrderTypeOut)
 def put_order_type(
     name: TypeName, body: OrderTypeIn, request: Request, caller: Configurer
 ) -> Response:
@@ -87,12 +152,12 @@ class HoldRuleIn(Strict):
     enabled: bool = True
 
 
-@router.get("/hold-rules", dependencies=READ)
+@router.get("/hold-rules", response_model=HoldRuleList, dependencies=READ)
 def list_hold_rules(request: Request) -> Response:
     return JSONResponse({"items": pipelines.list_hold_rules(unit_of_work(request))})
 
 
-@router.put("/hold-rules/{name}")
+@router.put("/hold-rules/{name}", response_model=HoldRuleOut)
 def put_hold_rule(
     name: RuleName, body: HoldRuleIn, request: Request, caller: Configurer
 ) -> Response:
@@ -112,7 +177,11 @@ def delete_hold_rule(name: RuleName, request: Request, caller: Configurer) -> Re
     return Response(status_code=204)
 
 
-@router.get("/exceptions", dependencies=[Depends(require(Permission.HOLDS_MANAGE))])
+@router.get(
+    "/exceptions",
+    response_model=ExceptionsOut,
+    dependencies=[Depends(require(Permission.HOLDS_MANAGE))],
+)
 def exceptions(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
     """What needs a person: service levels missed and still open (a location that did
     not accept or ship in time), orders on hold, and how many jobs are dead."""

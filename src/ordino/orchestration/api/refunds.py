@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from ordino.http.creation import PROBLEM, idempotency
 from ordino.http.deps import clock, unit_of_work
@@ -25,9 +26,23 @@ class RefundIn(Strict):
     reason: Text
 
 
+class RefundOut(BaseModel):
+    id: str
+    status: str = Field(description="pending, refunded, declined, partly refunded")
+    currency: str
+    amount: str
+    refunded: str
+    requested_at: str
+
+
+class RefundList(BaseModel):
+    items: list[RefundOut]
+
+
 @router.post(
     "/{order_id}/refunds",
     status_code=202,
+    response_model=RefundOut,
     responses={
         404: {"description": "No such order", **PROBLEM},
         409: {
@@ -68,7 +83,7 @@ def request_refund(
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 
 
-@router.get("/{order_id}/refunds")
+@router.get("/{order_id}/refunds", response_model=RefundList)
 def list_refunds(
     order_id: OrderIdPath,
     request: Request,

@@ -16,7 +16,7 @@ from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, Instant, Strict
 from ordino.http.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.orders.api.schemas import CancelIn, OrderIn, OrderOut, OrderPage
+from ordino.orders.api.schemas import CancelIn, OrderIn, OrderOut, OrderPage, SourcingOut
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.orders import scope_of
 from ordino.orders.domain.status import OrderStatus
@@ -115,7 +115,7 @@ def cancel_order(
     return JSONResponse(orders.cancel_order(order_id, uow, now, reason, scope_of(caller)))
 
 
-@router.get("/{order_id}/sourcing")
+@router.get("/{order_id}/sourcing", response_model=SourcingOut)
 def get_sourcing(
     order_id: OrderIdPath,
     request: Request,

@@ -1,4 +1,5 @@
-"""Request and response bodies for orders."""
+"""Request and response bodies for orders; and an order's sourcing decisions, each
+with the explanation sourcing gave (`ordino.sourcing.api.schemas`)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from ordino.network.api.schemas import AddressIn
 from ordino.network.domain.locations import Address
 from ordino.orders.domain.commands import B2B, Customer, LineRequest, PlaceOrder
 from ordino.payments.domain.payments import PaymentChoice, PaymentMethod
+from ordino.promising.api.schemas import DeliveryOut, MoneyOut
 from ordino.promising.domain.promises import PromiseChoice
+from ordino.sourcing.api.schemas import ExplanationOut
 
 
 class CustomerIn(Strict):
@@ -186,16 +189,6 @@ class AllocationOut(BaseModel):
     ship_date: str | None
 
 
-class DeliveryOut(BaseModel):
-    earliest: str
-    latest: str
-
-
-class MoneyOut(BaseModel):
-    amount: str
-    currency: str
-
-
 class PromiseOut(BaseModel):
     option_id: str
     method: str
@@ -327,3 +320,13 @@ class OrderOut(BaseModel):
 class OrderPage(BaseModel):
     items: list[OrderOut]
     next_cursor: str | None
+
+
+class DecisionOut(ExplanationOut):
+    reason: str = Field(description="capture, a rejection, supply arriving, …")
+    decided_at: str
+
+
+class SourcingOut(BaseModel):
+    order_id: str
+    decisions: list[DecisionOut]

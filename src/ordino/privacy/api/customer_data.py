@@ -7,15 +7,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import EmailStr, Field, model_validator
+from pydantic import BaseModel, EmailStr, Field, model_validator
 
 from ordino.http.creation import PROBLEM
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, Strict
 from ordino.http.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.orders.api.schemas import OrderOut, PaymentOut
 from ordino.privacy.services import customer_data
 from ordino.privacy.services.customer_data import CustomerRef
+from ordino.servicing.api.schemas import TimelineEntryOut
 
 router = APIRouter(prefix="/v1/customer-data", tags=["personal data"])
 
@@ -49,7 +51,39 @@ class PageQuery(Strict):
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
-@router.post("/exports", responses=NOT_FOUND)
+class ExportedOrderOut(OrderOut):
+    payment: PaymentOut | None
+    timeline: list[TimelineEntryOut]
+
+
+class ExportOut(BaseModel):
+    email: str
+    exported_at: str
+    orders: list[ExportedOrderOut] = Field(description="Newest first")
+
+
+class ExportRecordOut(BaseModel):
+    id: str
+    by: str
+    at: str
+    orders: list[str]
+
+
+class ExportPage(BaseModel):
+    items: list[ExportRecordOut]
+    next_cursor: str | None
+
+
+class ErasureOut(ExportRecordOut):
+    records: dict[str, int] = Field(description="How many records were erased, by kind")
+
+
+class ErasurePage(BaseModel):
+    items: list[ErasureOut]
+    next_cursor: str | None
+
+
+@router.post("/exports", response_model=ExportOut, responses=NOT_FOUND)
 def export(body: CustomerIn, request: Request, caller: Admin) -> Response:
     """Every order of the customer, newest first, with their data, payment and whole
     timeline: what Ordino holds about them. Recorded (who, when, the orders)."""
@@ -58,7 +92,11 @@ def export(body: CustomerIn, request: Request, caller: Admin) -> Response:
     return JSONResponse(answer)
 
 
-@router.get("/exports", dependencies=[Depends(require(Permission.PERSONAL_DATA))])
+@router.get(
+    "/exports",
+    response_model=ExportPage,
+    dependencies=[Depends(require(Permission.PERSONAL_DATA))],
+)
 def exports(request: Request, params: Annotated[PageQuery, Query()]) -> Response:
     """Every export, the newest first, a page at a time: who asked, when, the orders."""
     uow = unit_of_work(request)
@@ -68,6 +106,7 @@ def exports(request: Request, params: Annotated[PageQuery, Query()]) -> Response
 @router.post(
     "/erasures",
     status_code=201,
+    response_model=ErasureOut,
     responses=NOT_FOUND
     | {409: {"description": "An order of the customer is still open", **PROBLEM}},
 )
@@ -81,7 +120,11 @@ def erase(body: CustomerIn, request: Request, caller: Admin) -> Response:
     return JSONResponse(answer, status_code=201)
 
 
-@router.get("/erasures", dependencies=[Depends(require(Permission.PERSONAL_DATA))])
+@router.get(
+    "/erasures",
+    response_model=ErasurePage,
+    dependencies=[Depends(require(Permission.PERSONAL_DATA))],
+)
 def erasures(request: Request, params: Annotated[PageQuery, Query()]) -> Response:
     """Every erasure, the newest first, a page at a time: who asked, when, the
     orders, how many records."""

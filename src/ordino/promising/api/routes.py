@@ -16,7 +16,14 @@ from ordino.http.fields import ID_PATTERN, query_of, query_parameters
 from ordino.http.security import require
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.promising.api.schemas import PerformanceParams, ProductPromiseParams, PromiseIn
+from ordino.promising.api.schemas import (
+    PerformancePage,
+    PerformanceParams,
+    ProductPromiseOut,
+    ProductPromiseParams,
+    PromiseAnswer,
+    PromiseIn,
+)
 from ordino.promising.services import performance
 from ordino.promising.services import promises as promising
 
@@ -30,7 +37,7 @@ IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 Reader = Annotated[ApiKey, Depends(require(Permission.AVAILABILITY_READ))]
 
 
-@router.post("/promises")
+@router.post("/promises", response_model=PromiseAnswer)
 async def post_promise(body: PromiseIn, request: Request, caller: Reader) -> Response:
     """Every way to get the cart to the destination, soonest first: ship by each
     carrier service (from the location that delivers soonest, split when no location
@@ -49,6 +56,7 @@ async def post_promise(body: PromiseIn, request: Request, caller: Reader) -> Res
 
 @router.get(
     "/products/{sku}/promise",
+    response_model=ProductPromiseOut,
     openapi_extra={"parameters": query_parameters(ProductPromiseParams)},
 )
 async def get_product_promise(sku: IdPath, request: Request, caller: Reader) -> Response:
@@ -68,6 +76,7 @@ async def get_product_promise(sku: IdPath, request: Request, caller: Reader) -> 
 
 @router.get(
     "/promise-performance",
+    response_model=PerformancePage,
     dependencies=[Depends(require(Permission.REPORTS_READ))],
     openapi_extra={"parameters": query_parameters(PerformanceParams)},
 )

@@ -1,12 +1,15 @@
 """Request bodies for promising: a cart to promise, a product's promise, and how
 promises fared. Each is checked whole here, so that the field that is wrong is named.
+And the answers of promising: the options, a product page's, how promises fared; a
+promise's delivery dates and cost are told the same way wherever an answer carries
+one (an order's promise, the customer's view), so their shapes are promising's.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from ordino.http.fields import (
     Country,
@@ -78,3 +81,77 @@ class PerformanceParams(Strict):
     until: LocalInstant | None = Field(
         None, alias="to", description="Deliveries before (default: now)"
     )
+
+
+# The answers: a promise's options, a product page's, how promises fared.
+
+
+class DeliveryOut(BaseModel):
+    earliest: str
+    latest: str
+
+
+class MoneyOut(BaseModel):
+    amount: str
+    currency: str
+
+
+class OptionSourceOut(BaseModel):
+    location_id: str
+    sku: str
+    quantity: int
+    ship_date: str
+
+
+class OptionOut(BaseModel):
+    id: str = Field(description="ship:<service>, pickup:<store>, ship_to_store:<store>")
+    method: str
+    service: str | None
+    store_id: str | None
+    ship_date: str
+    delivery: DeliveryOut
+    ready_by: str | None
+    cost: MoneyOut
+    packages: int
+    sources: list[OptionSourceOut]
+
+
+class NotOfferedOut(BaseModel):
+    option: str
+    reason: str
+    detail: str
+    location_id: str | None
+
+
+class PromiseAnswer(BaseModel):
+    options: list[OptionOut] = Field(description="Soonest first")
+    not_offered: list[NotOfferedOut]
+
+
+class MethodsOut(BaseModel):
+    ship: OptionOut | None
+    pickup: OptionOut | None
+    ship_to_store: OptionOut | None
+
+
+class ProductPromiseOut(BaseModel):
+    sku: str
+    methods: MethodsOut = Field(description="The earliest option of each method, if any")
+    not_offered: list[NotOfferedOut]
+
+
+class PerformanceOut(BaseModel):
+    """One group: its key is named by what the groups are by (`location`, …)."""
+
+    location: str | None = None
+    carrier: str | None = None
+    service: str | None = None
+    deliveries: int
+    on_time: int
+    on_time_rate: float
+    mean_slack_days: float
+
+
+class PerformancePage(BaseModel):
+    by: str
+    items: list[PerformanceOut]

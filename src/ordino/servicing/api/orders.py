@@ -14,6 +14,7 @@ from ordino.http.fields import ID_PATTERN, Strict
 from ordino.http.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.orders.domain.orders import scope_of
+from ordino.servicing.api.schemas import LinkOut, RecordedOut, TimelineOut
 from ordino.servicing.services import notes as servicing
 from ordino.servicing.services import self_service, timeline
 
@@ -29,7 +30,7 @@ class NoteIn(Strict):
 Servicer = Annotated[ApiKey, Depends(require(Permission.ORDERS_SERVICE))]
 
 
-@router.post("/{order_id}/notes", status_code=201)
+@router.post("/{order_id}/notes", status_code=201, response_model=RecordedOut)
 def add_note(order_id: OrderIdPath, body: NoteIn, request: Request, caller: Servicer) -> Response:
     """A note for colleagues, on the order's timeline (`order.note_added`)."""
     uow, now = unit_of_work(request), clock(request)
@@ -37,7 +38,7 @@ def add_note(order_id: OrderIdPath, body: NoteIn, request: Request, caller: Serv
     return JSONResponse(answer, status_code=201)
 
 
-@router.post("/{order_id}/notifications", status_code=201)
+@router.post("/{order_id}/notifications", status_code=201, response_model=RecordedOut)
 def resend_notification(order_id: OrderIdPath, request: Request, caller: Servicer) -> Response:
     """Tell the customer again what they were last told (`order.notification_resent`
     carries that event, for the notifying service to send)."""
@@ -46,7 +47,7 @@ def resend_notification(order_id: OrderIdPath, request: Request, caller: Service
     return JSONResponse(answer, status_code=201)
 
 
-@router.get("/{order_id}/self-service-link")
+@router.get("/{order_id}/self-service-link", response_model=LinkOut)
 def self_service_link(order_id: OrderIdPath, request: Request, caller: Servicer) -> Response:
     """A signed link for the order's customer to open their page with (`/my-order/
     <token>`): for a notification to carry, or an agent to send. It lives the
@@ -58,7 +59,7 @@ def self_service_link(order_id: OrderIdPath, request: Request, caller: Servicer)
     return JSONResponse({"order_id": order_id, "token": token, "path": f"/my-order/{token}"})
 
 
-@router.get("/{order_id}/timeline")
+@router.get("/{order_id}/timeline", response_model=TimelineOut)
 def get_timeline(
     order_id: OrderIdPath,
     request: Request,

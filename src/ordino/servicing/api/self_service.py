@@ -16,6 +16,12 @@ from ordino.http.security import require
 from ordino.kernel.domain.roles import ApiKey, Permission
 from ordino.orchestration.api.fulfillment_schemas import LinesOnce, by_line
 from ordino.orders.api.schemas import ShipToIn
+from ordino.servicing.api.schemas import (
+    CustomerOrderOut,
+    FoundOrderOut,
+    PickupStoresOut,
+    PolicyOut,
+)
 from ordino.servicing.domain.self_service import CancelUntil, SelfServicePolicy
 from ordino.servicing.services import changes as self_service_changes
 from ordino.servicing.services import self_service
@@ -47,6 +53,7 @@ class LookupIn(Strict):
 
 @router.post(
     "/self-service/lookup",
+    response_model=FoundOrderOut,
     responses={
         404: {"description": "No such order", **PROBLEM},
         429: {"description": "Too many attempts (see Retry-After)", **PROBLEM},
@@ -68,7 +75,7 @@ def lookup(body: LookupIn, request: Request) -> Response:
     return JSONResponse(answer)
 
 
-@router.get("/self-service/orders/{token}", responses=LINK)
+@router.get("/self-service/orders/{token}", response_model=CustomerOrderOut, responses=LINK)
 def get_order(token: Token, request: Request) -> Response:
     """The order as its customer sees it: status, lines, promise, parcels, timeline,
     and what the customer may still do (`allowed`)."""
@@ -90,7 +97,11 @@ class CustomerCancellationIn(Strict):
         return self
 
 
-@router.post("/self-service/orders/{token}/cancellations", responses=REFUSED)
+@router.post(
+    "/self-service/orders/{token}/cancellations",
+    response_model=CustomerOrderOut,
+    responses=REFUSED,
+)
 def cancel(token: Token, body: CustomerCancellationIn, request: Request) -> Response:
     uow, now = unit_of_work(request), clock(request)
     units = None if body.whole_order else by_line(body.lines)
@@ -102,7 +113,9 @@ class AddressChangeIn(Strict):
     ship_to: ShipToIn
 
 
-@router.post("/self-service/orders/{token}/address", responses=REFUSED)
+@router.post(
+    "/self-service/orders/{token}/address", response_model=CustomerOrderOut, responses=REFUSED
+)
 def change_address(token: Token, body: AddressChangeIn, request: Request) -> Response:
     """Deliver to another address, sourced and promised again for it (before
     release); refused, changing nothing, when it cannot be served."""
@@ -112,7 +125,11 @@ def change_address(token: Token, body: AddressChangeIn, request: Request) -> Res
     return JSONResponse(answer)
 
 
-@router.get("/self-service/orders/{token}/pickup-stores", responses=REFUSED)
+@router.get(
+    "/self-service/orders/{token}/pickup-stores",
+    response_model=PickupStoresOut,
+    responses=REFUSED,
+)
 def pickup_stores(token: Token, request: Request) -> Response:
     """Stores near the customer that can have the order ready, with when."""
     uow, now = unit_of_work(request), clock(request)
@@ -123,7 +140,9 @@ class PickupIn(Strict):
     store_id: Identifier
 
 
-@router.post("/self-service/orders/{token}/pickup", responses=REFUSED)
+@router.post(
+    "/self-service/orders/{token}/pickup", response_model=CustomerOrderOut, responses=REFUSED
+)
 def collect_at(token: Token, body: PickupIn, request: Request) -> Response:
     """Collect at this store: a delivery converted to pickup, or the pickup moved."""
     uow, now = unit_of_work(request), clock(request)
@@ -153,12 +172,16 @@ class PolicyIn(Strict):
         )
 
 
-@router.get("/self-service-policy", dependencies=[Depends(require(Permission.SETUP_READ))])
+@router.get(
+    "/self-service-policy",
+    response_model=PolicyOut,
+    dependencies=[Depends(require(Permission.SETUP_READ))],
+)
 def get_policy(request: Request) -> Response:
     return JSONResponse(self_service.get_policy(unit_of_work(request)))
 
 
-@router.put("/self-service-policy")
+@router.put("/self-service-policy", response_model=PolicyOut)
 def put_policy(
     body: PolicyIn,
     request: Request,

@@ -1,11 +1,13 @@
-"""Request bodies for sourcing profiles."""
+"""Request bodies for sourcing profiles; the answers of sourcing: profiles and their
+versions, and why a sourcing decision chose what it did (as an order's decisions and a
+rejection's answer show it)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from ordino.http.fields import Amount, Country, Identifier, Strict, Text
 from ordino.network.domain.costs import CostWeights
@@ -106,3 +108,140 @@ class ProfileIn(Strict):
             frozenset(self.order_types),
             frozenset(self.services),
         )
+
+
+# The answers: profiles as stored (with their version), and why a decision chose.
+
+
+class FiltersOut(BaseModel):
+    location_types: list[str]
+    countries: list[str]
+    include: list[str]
+    exclude: list[str]
+    radius_km: float | None
+    min_stock_left: int
+    ship_from_store: bool
+
+
+class StrategyOut(BaseModel):
+    name: str
+    kind: str
+    location_types: list[str]
+    radius_km: float | None
+    max_packages: int | None
+    split_lines: bool
+    cancel_after_days: int | None
+
+
+class WeightsOut(BaseModel):
+    shipping: str
+    handling: str
+    labour: str
+    margin: str
+    per_extra_package: str
+    per_day_late: str | None
+
+
+class ProfileOut(BaseModel):
+    name: str
+    channels: list[str]
+    order_types: list[str]
+    services: list[str]
+    filters: FiltersOut
+    strategies: list[StrategyOut]
+    weights: WeightsOut
+    version: int
+
+
+class ProfileList(BaseModel):
+    items: list[ProfileOut]
+
+
+class VersionOut(BaseModel):
+    version: int
+    created_at: str
+    created_by: str | None  # versions kept before authors were have none
+
+
+class VersionList(BaseModel):
+    name: str
+    items: list[VersionOut]
+
+
+class ProfileAtVersionOut(ProfileOut):
+    created_at: str
+    created_by: str | None
+
+
+class ProfileRefOut(BaseModel):
+    name: str
+    version: int
+
+
+class PlannedOut(BaseModel):
+    line_no: int
+    location_id: str
+    quantity: int
+
+
+class ChosenOut(BaseModel):
+    allocations: list[PlannedOut]
+    cost: dict[str, str] | None = Field(description="Its parts and `total`; none: nothing ships")
+    method: str = Field(description="exact, heuristic or none")
+    optimal: bool
+
+
+class WaitingOut(BaseModel):
+    line_no: int
+    quantity: int
+
+
+class AlternativeOut(BaseModel):
+    location_ids: list[str]
+    total: str
+
+
+class TriedOut(BaseModel):
+    strategy: str
+    candidates: int
+    filled: int
+    total: str | None
+    method: str
+
+
+class ExcludedOut(BaseModel):
+    location_id: str
+    rule: str
+
+
+class CandidateOut(BaseModel):
+    location_id: str
+    distance_km: float | None
+    available: dict[str, int]
+
+
+class CandidatesOut(BaseModel):
+    count: int
+    nearest: list[CandidateOut]
+
+
+class ExplanationOut(BaseModel):
+    """Why a sourcing decision chose what it did."""
+
+    seq: int
+    profile: ProfileRefOut
+    strategy: str
+    outcome: str
+    rate_card: str
+    currency: str
+    chosen: ChosenOut
+    waiting: list[WaitingOut]
+    cancel_after_days: int | None
+    alternatives: list[AlternativeOut]
+    tried: list[TriedOut]
+    excluded: list[ExcludedOut]
+    rejected: list[str]
+    candidates: CandidatesOut
+    promise_kept: bool | None = Field(
+        None, description="Sourced again for a promised order: whether its date was kept"
+    )

@@ -1,0 +1,153 @@
+"""Answers of servicing: an order's timeline, an agent's notes and the notifications
+sent again, the customer's link, and the order as its customer sees it through
+self-service, with the policy that says what they may do.
+
+The customer's view names no one inside (keys, rules, locations shipped from) and
+no payment: its models carry no field for them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ordino.network.api.schemas import AddressOut
+from ordino.orders.api.schemas import ShipToOut
+from ordino.promising.api.schemas import DeliveryOut
+
+
+class TimelineEntryOut(BaseModel):
+    seq: int
+    at: str
+    type: str = Field(description="The event: order.created, fulfillment.shipped, …")
+    by: str = Field(description="`key:<id>`, `ordino` itself, the payment `gateway`")
+    why: str | None
+    status: str | None = Field(description="The order's status after it")
+    details: dict[str, Any] = Field(description="The rest of the event's data, by its type")
+
+
+class TimelineOut(BaseModel):
+    order_id: str
+    items: list[TimelineEntryOut]
+
+
+class RecordedOut(BaseModel):
+    """A note added, or a notification sent again: the event that records it."""
+
+    order_id: str
+    event: str
+
+
+class LinkOut(BaseModel):
+    order_id: str
+    token: str
+    path: str = Field(description="/my-order/<token>, the customer's page")
+
+
+class CustomerNameOut(BaseModel):
+    email: str
+    name: str | None
+
+
+class CustomerLineOut(BaseModel):
+    line_no: int
+    sku: str
+    name: str | None  # the product's, from the catalogue
+    quantity: int
+    status: str
+    cancelled: int
+    shipped: int
+    delivered: int
+    picked_up: int
+    backordered: int
+    expected_on: str | None
+
+
+class StoreOut(BaseModel):
+    store_id: str
+    name: str
+    address: AddressOut
+
+
+class CustomerPromiseOut(BaseModel):
+    method: str
+    delivery: DeliveryOut
+    ready_by: str | None
+    store: StoreOut | None
+
+
+class ParcelLineOut(BaseModel):
+    line_no: int
+    sku: str
+    quantity: int
+
+
+class ParcelOut(BaseModel):
+    method: str
+    status: str
+    carrier: str | None
+    tracking_number: str | None
+    store: StoreOut | None
+    lines: list[ParcelLineOut]
+
+
+class CustomerEventOut(BaseModel):
+    """What happened, in the customer's words (`what`), with what each kind tells."""
+
+    at: str
+    what: str = Field(description="placed, shipped, delivered, address_changed, …")
+    carrier: str | None = Field(None, description="shipped")
+    tracking_number: str | None = Field(None, description="shipped")
+    lines: list[dict[str, Any]] | None = Field(None, description="items_cancelled, delayed")
+    collect_by: str | None = Field(None, description="ready_for_pickup")
+    store: StoreOut | None = Field(None, description="converted_to_pickup, pickup_store_changed")
+    ready_by: str | None = Field(None, description="converted_to_pickup, pickup_store_changed")
+    ship_to: ShipToOut | None = Field(None, description="address_changed")
+
+
+class AllowedOut(BaseModel):
+    cancel: bool
+    change_address: bool
+    convert_to_pickup: bool
+    change_pickup_store: bool
+
+
+class CustomerOrderOut(BaseModel):
+    order_id: str
+    number: str = Field(description="The channel's order number, as the customer saw it")
+    status: str
+    placed_at: str
+    currency: str
+    total: str
+    customer: CustomerNameOut
+    ship_to: ShipToOut
+    time_zone: str | None = Field(description="The zone the customer's times are told in")
+    lines: list[CustomerLineOut]
+    promise: CustomerPromiseOut | None
+    parcels: list[ParcelOut]
+    timeline: list[CustomerEventOut]
+    allowed: AllowedOut = Field(description="What the policy lets the customer do now")
+
+
+class FoundOrderOut(BaseModel):
+    token: str
+    order: CustomerOrderOut
+
+
+class PickupStoreOut(StoreOut):
+    ready_by: str | None
+
+
+class PickupStoresOut(BaseModel):
+    stores: list[PickupStoreOut]
+
+
+class PolicyOut(BaseModel):
+    cancel_until: str
+    cancel_minutes: int
+    change_address: bool
+    convert_to_pickup: bool
+    change_pickup_store: bool
+    link_hours: int
+    version: int
+    default: bool = Field(description="Never replaced: the defaults")
