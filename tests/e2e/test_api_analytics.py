@@ -91,6 +91,16 @@ def test_a_bad_date_is_a_422_naming_it(api: TestClient) -> None:
     assert fields(backwards) == ["to"]
 
 
+def test_a_range_at_the_first_day_there_is_is_read_or_refused_naming_it(api: TestClient) -> None:
+    """The default start, 30 days before `to`, stops at the first day of the calendar:
+    a `to` on that day leaves no range (a 422 naming it, not a 500)."""
+    for path in ("/v1/analytics/kpis", "/v1/analytics/kpis.csv"):
+        assert fields(api.get(path, params={"to": "0001-01-01"})) == ["to"]
+    early = api.get("/v1/analytics/kpis", params={"to": "0001-01-15"})
+    assert early.status_code == 200, early.text
+    assert (early.json()["from"], len(early.json()["days"])) == ("0001-01-01", 14)
+
+
 def test_a_store_key_may_not_read_the_figures(
     api: TestClient, key_for: Callable[[Role], str]
 ) -> None:

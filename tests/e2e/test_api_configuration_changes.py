@@ -184,6 +184,14 @@ def test_the_changes_come_a_page_at_a_time(api: TestClient) -> None:
     assert rest["next_cursor"] is None
 
 
+def test_a_cursor_beyond_any_row_is_a_422_naming_it(api: TestClient) -> None:
+    """No row's id passes 2**63 - 1 (a 500 from the database's integers before)."""
+    beyond = api.get("/v1/configuration-changes", params={"cursor": str(2**63)})
+    assert fields(beyond) == ["cursor"]
+    last = api.get("/v1/configuration-changes", params={"cursor": str(2**63 - 1)})
+    assert last.status_code == 200, last.text
+
+
 def test_the_demos_changes_are_authored_as_the_api_documents_it(
     api: TestClient, clock: Clock
 ) -> None:

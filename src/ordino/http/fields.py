@@ -119,6 +119,9 @@ def _representable(value: datetime) -> datetime:
     return value
 
 
+# The largest row id a cursor can name (the databases' 64-bit integers).
+MAX_ROW_ID = 2**63 - 1
+
 # Any offset is accepted; inside, times are UTC (as they come back from storage).
 Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 # A time kept with its offset, where its local date matters (a delivery's).

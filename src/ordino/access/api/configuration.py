@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ordino.http.deps import unit_of_work
-from ordino.http.fields import Strict
+from ordino.http.fields import MAX_ROW_ID, Strict
 from ordino.http.security import require
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.kernel.domain.roles import Permission
@@ -22,9 +22,9 @@ router = APIRouter(prefix="/v1", tags=["configuration"])
 class ChangesQuery(Strict):
     kind: ConfigurationKind | None = None
     name: Annotated[str | None, Field(min_length=1, max_length=64)] = None
-    cursor: Annotated[int | None, Field(ge=1, description="next_cursor of the previous page")] = (
-        None
-    )
+    cursor: Annotated[
+        int | None, Field(ge=1, le=MAX_ROW_ID, description="next_cursor of the previous page")
+    ] = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 

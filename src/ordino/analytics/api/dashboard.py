@@ -87,10 +87,15 @@ class KpisOut(BaseModel):
     total: FiguresOut = Field(description="Over the whole range")
 
 
+def _days_before(day: date, days: int) -> date:
+    """`days` before `day`, or the calendar's first day if there are not so many."""
+    return day - timedelta(days=days) if (day - date.min).days > days else date.min
+
+
 def _query(request: Request) -> KpiQuery:
     params = query_of(KpiParams, request)
     end = params.end or clock(request).date() + timedelta(days=1)
-    start = params.start or end - timedelta(days=DEFAULT_DAYS)
+    start = params.start or _days_before(end, DEFAULT_DAYS)
     return KpiQuery(start, end, params.channel)
 
 

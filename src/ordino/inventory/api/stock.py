@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from ordino.http.creation import PROBLEM
 from ordino.http.deps import clock, unit_of_work
-from ordino.http.fields import ID_PATTERN
+from ordino.http.fields import ID_PATTERN, MAX_ROW_ID
 from ordino.http.security import require
 from ordino.inventory.api.stock_schemas import (
     AdjustmentsIn,
@@ -77,7 +77,7 @@ def get_movements(
     caller: Reader,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[
-        int | None, Query(ge=1, le=2**63 - 1, description="next_cursor of the last page")
+        int | None, Query(ge=1, le=MAX_ROW_ID, description="next_cursor of the last page")
     ] = None,
 ) -> Response:
     """A position and every change that made it, newest first: who, why, when, before,
