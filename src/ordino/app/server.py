@@ -23,8 +23,7 @@ from ordino.access.api import keys as access_keys
 from ordino.access.services.keys import authenticate
 from ordino.access.services.sessions import ConsoleSessions
 from ordino.analytics.api import dashboard as analytics_dashboard
-from ordino.app import pages
-from ordino.app import periodic as background
+from ordino.app import pages, periodic
 from ordino.app.job_handlers import Outside, handlers
 from ordino.config import Settings
 from ordino.events.adapters.http_delivery import post_json
@@ -123,7 +122,7 @@ def _background(
     clock: Callable[[], datetime],
     outside: Outside,
     publisher: NatsPublisher | None,
-) -> list[background.Every]:
+) -> list[periodic.Every]:
     """What the process does on its own: signals, jobs, the relay."""
     sqlite = uow().engine.dialect.name == "sqlite"
     worker = Worker(
@@ -133,11 +132,11 @@ def _background(
         handlers(uow, capture, outside, clock),
     )
     loops = [
-        background.signals(settings.signal_seconds, uow, clock, sqlite),
-        background.jobs(settings.worker_seconds, worker),
+        periodic.signals(settings.signal_seconds, uow, clock, sqlite),
+        periodic.jobs(settings.worker_seconds, worker),
     ]
-    loops.append(background.relay(settings.relay_seconds, uow, publisher, clock))
-    loops.append(background.pruning(settings.prune_seconds, uow, settings.retention, clock))
+    loops.append(periodic.relay(settings.relay_seconds, uow, publisher, clock))
+    loops.append(periodic.pruning(settings.prune_seconds, uow, settings.retention, clock))
     return loops
 
 

@@ -10,8 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ordino.access.domain.throttling import sign_in_subjects
 from ordino.access.pages.hashing import Busy, turned_away
-from ordino.access.services import keys as access
-from ordino.access.services import throttling, users
+from ordino.access.services import keys, throttling, users
 from ordino.console.menu import home_of
 from ordino.console.rendering import render
 from ordino.console.session import (
@@ -78,7 +77,7 @@ async def _who(request: Request, username: str, secret: str) -> Principal | None
         return Principal.of(user, f"user:{username}") if matches and user else None
     if secret:
         admin_key = state.settings.admin_key
-        key = await run_in_threadpool(access.authenticate, secret, state.uow(), admin_key)
+        key = await run_in_threadpool(keys.authenticate, secret, state.uow(), admin_key)
         return None if key is None else Principal.of(key, f"key:{key.id}")
     return None
 

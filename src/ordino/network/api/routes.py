@@ -21,7 +21,7 @@ from ordino.network.api.schemas import (
     ProductOut,
 )
 from ordino.network.domain.locations import LocationQuery, LocationType, location_document
-from ordino.network.services import catalogue as network
+from ordino.network.services import catalogue
 from ordino.network.services.answers import product_view
 
 router = APIRouter(prefix="/v1")
@@ -58,7 +58,7 @@ def list_locations(request: Request, params: Annotated[LocationListParams, Query
     """Locations in id order: of a type, in a country, that take pickups or ship
     (each when given), a page at a time (`next_cursor`)."""
     query = LocationQuery(params.type, params.country, params.pickup, params.ships, params.cursor)
-    items, cursor = network.list_locations(query, params.limit, unit_of_work(request))
+    items, cursor = catalogue.list_locations(query, params.limit, unit_of_work(request))
     return JSONResponse({"items": items, "next_cursor": cursor})
 
 
@@ -71,7 +71,7 @@ def list_locations(request: Request, params: Annotated[LocationListParams, Query
 )
 def put_product(sku: SkuPath, body: ProductIn, request: Request) -> Response:
     product = body.to_domain(sku)
-    created = network.put_product(product, unit_of_work(request), clock(request))
+    created = catalogue.put_product(product, unit_of_work(request), clock(request))
     return _created_or_ok(created, product_view(product))
 
 
@@ -81,7 +81,7 @@ def put_product(sku: SkuPath, body: ProductIn, request: Request) -> Response:
     dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
 )
 def get_product(sku: SkuPath, request: Request) -> Response:
-    return JSONResponse(network.get_product(sku, unit_of_work(request)))
+    return JSONResponse(catalogue.get_product(sku, unit_of_work(request)))
 
 
 @router.put(
@@ -99,7 +99,7 @@ def put_location(
     """Create or replace a location; the change is recorded with its author
     (`GET /v1/configuration-changes?kind=location`)."""
     location, uow, now = body.to_domain(location_id), unit_of_work(request), clock(request)
-    created = network.put_location(location, uow, now, f"key:{caller.id}")
+    created = catalogue.put_location(location, uow, now, f"key:{caller.id}")
     return _created_or_ok(created, location_document(location))
 
 
@@ -109,4 +109,4 @@ def put_location(
     dependencies=[Depends(require(Permission.AVAILABILITY_READ))],
 )
 def get_location(location_id: IdPath, request: Request) -> Response:
-    return JSONResponse(network.get_location(location_id, unit_of_work(request)))
+    return JSONResponse(catalogue.get_location(location_id, unit_of_work(request)))

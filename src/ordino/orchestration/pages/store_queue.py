@@ -19,7 +19,7 @@ from ordino.console.session import Posted, Principal, allowed, csrf_token
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
 from ordino.kernel.domain.roles import Permission
-from ordino.network.services import catalogue as network
+from ordino.network.services import catalogue
 from ordino.orchestration.services import fulfillment, timers
 from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orders.domain.fulfillment import FulfillmentStatus, Shipment
@@ -101,7 +101,7 @@ def _queue(
 
 def _name_of(location_id: str, uow: OrchestrationWork) -> str | None:
     try:
-        return str(network.get_location(location_id, uow)["name"])
+        return str(catalogue.get_location(location_id, uow)["name"])
     except NotFound:
         return None
 

@@ -23,8 +23,7 @@ from ordino.servicing.api.schemas import (
     PolicyOut,
 )
 from ordino.servicing.domain.self_service import CancelUntil, SelfServicePolicy
-from ordino.servicing.services import changes as self_service_changes
-from ordino.servicing.services import self_service
+from ordino.servicing.services import changes, self_service
 from ordino.servicing.services.self_service import SelfService
 
 router = APIRouter(prefix="/v1", tags=["self-service"])
@@ -121,7 +120,7 @@ def change_address(token: Token, body: AddressChangeIn, request: Request) -> Res
     release); refused, changing nothing, when it cannot be served."""
     address, point = body.ship_to.to_domain_with_point()
     uow, now = unit_of_work(request), clock(request)
-    answer = self_service_changes.change_address(token, address, point, uow, _service(request), now)
+    answer = changes.change_address(token, address, point, uow, _service(request), now)
     return JSONResponse(answer)
 
 
@@ -133,7 +132,7 @@ def change_address(token: Token, body: AddressChangeIn, request: Request) -> Res
 def pickup_stores(token: Token, request: Request) -> Response:
     """Stores near the customer that can have the order ready, with when."""
     uow, now = unit_of_work(request), clock(request)
-    return JSONResponse(self_service_changes.pickup_stores(token, uow, _service(request), now))
+    return JSONResponse(changes.pickup_stores(token, uow, _service(request), now))
 
 
 class PickupIn(Strict):
@@ -146,7 +145,7 @@ class PickupIn(Strict):
 def collect_at(token: Token, body: PickupIn, request: Request) -> Response:
     """Collect at this store: a delivery converted to pickup, or the pickup moved."""
     uow, now = unit_of_work(request), clock(request)
-    answer = self_service_changes.collect_at(token, body.store_id, uow, _service(request), now)
+    answer = changes.collect_at(token, body.store_id, uow, _service(request), now)
     return JSONResponse(answer)
 
 

@@ -23,8 +23,7 @@ from ordino.kernel.domain.errors import (
     TooManyAttempts,
 )
 from ordino.servicing.pages import forms
-from ordino.servicing.services import changes as self_service_changes
-from ordino.servicing.services import self_service
+from ordino.servicing.services import changes, self_service
 
 router = APIRouter(prefix="/my-order", include_in_schema=False)
 
@@ -83,9 +82,7 @@ def change_address(request: Request, token: str, form: Posted) -> Response:
 
     def change() -> Any:
         services = state.self_service
-        return self_service_changes.change_address(
-            token, given, None, state.uow(), services, state.clock()
-        )
+        return changes.change_address(token, given, None, state.uow(), services, state.clock())
 
     return _doing(request, token, change)
 
@@ -95,9 +92,9 @@ def pickup_page(request: Request, token: str) -> Response:
     state = request.app.state
     try:
         order = self_service.order_for(token, state.uow(), state.self_service, state.clock())
-        stores = self_service_changes.pickup_stores(
-            token, state.uow(), state.self_service, state.clock()
-        )["stores"]
+        stores = changes.pickup_stores(token, state.uow(), state.self_service, state.clock())[
+            "stores"
+        ]
     except (LinkExpired, LinkInvalid) as error:
         return _bad_link(request, error)
     except OrdinoError as error:
@@ -112,9 +109,7 @@ def collect_at(request: Request, token: str, form: Posted) -> Response:
     return _doing(
         request,
         token,
-        lambda: self_service_changes.collect_at(
-            token, store_id, state.uow(), state.self_service, state.clock()
-        ),
+        lambda: changes.collect_at(token, store_id, state.uow(), state.self_service, state.clock()),
     )
 
 

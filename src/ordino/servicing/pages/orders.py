@@ -22,8 +22,7 @@ from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.orders import OrderScope, scope_of
 from ordino.orders.domain.status import OrderStatus
 from ordino.orders.services import orders
-from ordino.servicing.services import notes as servicing
-from ordino.servicing.services import self_service
+from ordino.servicing.services import notes, self_service
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -110,7 +109,7 @@ def order_page(
     request: Request, order_id: str, who: Principal, problem: str | None = None
 ) -> Response:
     try:
-        found = servicing.order_file(order_id, request.app.state.uow(), _orders(who))
+        found = notes.order_file(order_id, request.app.state.uow(), _orders(who))
     except OrdinoError as error:
         return render(request, "console/missing.html", {"who": who, "detail": str(error)}, 404)
     context = found | {
