@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 
 from ordino.events.services.relay import relay_all
 from ordino.events.services.webhooks import subscribe
+from ordino.events.store.outbox import PRUNE_LOCK
 from ordino.events.store.tables import webhook_deliveries
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.services.server_keys import ServerKeys
@@ -21,7 +22,6 @@ from ordino.orders.domain.fulfillment import Shipment
 from ordino.orders.services.orders import Capture, cancel_order, get_order, place_order
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.privacy.services.retention import Pruned, Retention, prune
-from ordino.store.outbox import PRUNE_LOCK
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
 from tests.builders import a_place_order

@@ -1,5 +1,5 @@
 """The outbox's rows: events written in the transaction of the change that caused
-them (the relay's side is `ordino.store.outbox`)."""
+them (the relay's side is `ordino.events.store.outbox`)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,9 @@ from sqlalchemy import Connection, Engine
 from ordino.access.store.attempts import SqlAttempts
 from ordino.access.store.keys import SqlApiKeys, SqlSessions, SqlUsers
 from ordino.analytics.store.facts import SqlAnalytics
+from ordino.events.store.outbox import SqlOutbox
 from ordino.events.store.webhooks import SqlWebhooks
+from ordino.inventory.store.audit import SqlAudit
 from ordino.inventory.store.movements import SqlMovements
 from ordino.inventory.store.positions import SqlInventory
 from ordino.inventory.store.signals import SqlSignals
@@ -40,12 +42,10 @@ from ordino.promising.store.deliveries import SqlDeliveries
 from ordino.servicing.domain.self_service import POLICY_NAME, policy_document, policy_from_document
 from ordino.sourcing.store.decisions import SqlSourcingDecisions
 from ordino.sourcing.store.profiles import SqlProfiles
-from ordino.store.audit import SqlAudit
 from ordino.store.commit_writer import PendingWrites
 from ordino.store.configuration import SqlConfigurationChanges
 from ordino.store.idempotency import SqlIdempotency
 from ordino.store.jobs import SqlJobs
-from ordino.store.outbox import SqlOutbox
 from ordino.store.outbox_rows import SqlEvents
 from ordino.store.server_keys import SqlServerKeys
 from ordino.store.settings import SqlNamedDocuments

@@ -136,7 +136,7 @@ fulfillments = Table(
     # A store's parcels to collect there (shipped to it from elsewhere), by state.
     Index("ix_fulfillments_store_id_status_id", "store_id", "status", "id"),
     # Parcels shipped to a store for the customer to collect: their orders are not
-    # finished (retention keeps their events; ordino.store.outbox).
+    # finished (retention keeps their events; ordino.events.store.outbox).
     Index(
         "ix_fulfillments_awaiting_collection",
         "order_id",

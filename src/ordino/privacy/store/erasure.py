@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, cast, func, insert, or_, select, update
 
+from ordino.events.store.outbox import RELAY_LOCK
 from ordino.events.store.tables import webhook_deliveries
 from ordino.inventory.store.tables import inventory_movements
 from ordino.kernel.domain.events import Event
@@ -25,7 +26,6 @@ from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
 from ordino.privacy.store.tables import customer_exports, erasures
 from ordino.sourcing.store.tables import sourcing_decisions
 from ordino.store.dialect import is_postgresql
-from ordino.store.outbox import RELAY_LOCK
 from ordino.store.tables import idempotency_keys, jobs, outbox
 
 
