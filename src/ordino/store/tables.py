@@ -5,8 +5,8 @@ and register on this `metadata`, with its naming convention; `ordino.store.schem
 imports them all, for the migrations and for anything that needs every table (read
 `metadata` there, never here: here it holds only the tables imported so far). Kept
 here: what the frame itself writes — the change record, the outbox, idempotency
-records, jobs, the record of configuration changes, API keys, users, console
-sessions and the server's keys — and the settings kept as named documents.
+records, jobs, the record of configuration changes and the server's keys — and the
+settings kept as named documents.
 
 Times as UTC (`UTCDateTime`); documents as JSON (JSONB on PostgreSQL).
 """

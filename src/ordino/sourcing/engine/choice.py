@@ -1,7 +1,7 @@
 """Sourcing: choose the location(s) that ship each order line.
 
 Services depend on the interface, `SourcingEngine.decide(request)`; `RulesEngine`
-decides by the order's sourcing profile (`engines.sourcing_rules`) with the cost
+decides by the order's sourcing profile (`ordino.sourcing.engine.rules`) with the cost
 optimiser. `plan_of` turns a decision into the plan an order is placed with: its
 allocations, and the lines it leaves unfilled as shortfalls.
 """
