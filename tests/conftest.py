@@ -24,6 +24,10 @@ from ordino.store.engine import make_engine, normalise_url
 from ordino.store.schema import metadata
 from ordino.store.uow import SqlUnitOfWork
 
+# Fixtures any capability's tests may take: PostgreSQL alone (`pg_url`, `books`, …)
+# and the browser (`served`, `page`, …).
+pytest_plugins = ["tests.support.postgres", "tests.support.browser"]
+
 # CI replays the same examples every run (a red build is then a change, not luck);
 # elsewhere Hypothesis explores anew each time. No deadline: an example's time is
 # the machine's load, not the code's correctness (tests never hang on speed).

@@ -15,7 +15,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from ordino.kernel.domain.roles import Role
-from tests.builders import (
+from tests.conftest import ADMIN_KEY
+from tests.support.api import levels
+from tests.support.builders import (
     a_carrier_service_body,
     a_location_body,
     a_product_body,
@@ -23,8 +25,6 @@ from tests.builders import (
     an_operations_body,
     an_order_body,
 )
-from tests.conftest import ADMIN_KEY
-from tests.e2e.support import levels
 
 PROBLEM = "application/problem+json"
 PROFILE = {"channels": ["web"], "strategies": [{"name": "nearest"}]}

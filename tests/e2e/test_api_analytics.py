@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ordino.kernel.domain.roles import Role
-from tests.builders import a_carrier_service_body, an_operations_body, an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import fields, network, order_of, place, refused, stock, work
+from tests.support.api import fields, network, order_of, place, refused, stock, work
+from tests.support.builders import a_carrier_service_body, an_operations_body, an_order_body
 
 DAYS = {"from": "2026-11-02", "to": "2026-11-09"}
 

@@ -26,7 +26,9 @@ from schemathesis.errors import FailureGroup
 from ordino.events.services.relay import relay_all
 from ordino.kernel.domain.jobs import Job
 from ordino.orchestration.services.worker import Worker, enqueue
-from tests.builders import (
+from tests.conftest import Clock
+from tests.support.api import events_of, work
+from tests.support.builders import (
     a_carrier_service_body,
     a_location_body,
     a_product_body,
@@ -35,8 +37,6 @@ from tests.builders import (
     an_operations_body,
     an_order_body,
 )
-from tests.conftest import Clock
-from tests.e2e.support import events_of, work
 
 CHECKS = [
     checks.status_code_conformance,

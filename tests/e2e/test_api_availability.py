@@ -16,9 +16,9 @@ from ordino.config import Settings
 from ordino.inventory.store.tables import stock_signals
 from ordino.kernel.domain.roles import Role
 from ordino.store.tables import outbox
-from tests.builders import a_location_body, an_order_body
 from tests.conftest import ADMIN_KEY, Clock
-from tests.e2e.support import fields, locations_of, network, refused, stock
+from tests.support.api import fields, locations_of, network, refused, stock
+from tests.support.builders import a_location_body, an_order_body
 
 MARKETPLACE: dict[str, Any] = {
     "description": "Marketplaces: warehouses only, a fifth held back",

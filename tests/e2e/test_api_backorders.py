@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_purchase_order_body, an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import events_of, fields, network, order_of, stock, work
+from tests.support.api import events_of, fields, network, order_of, stock, work
+from tests.support.builders import a_purchase_order_body, an_order_body
 
 BACKORDER = {
     "channels": ["web"],

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from ordino.access.services.keys import authenticate
 from ordino.kernel.domain.roles import Role
-from tests.builders import an_order_body
-from tests.e2e.support import fields, levels, network, refused, stock
+from tests.support.api import fields, levels, network, refused, stock
+from tests.support.builders import an_order_body
 
 
 def test_a_channel_is_configured_read_and_listed(api: TestClient) -> None:

@@ -14,10 +14,10 @@ from ordino.access.services.keys import ENVIRONMENT
 from ordino.app.demo import seed_demo
 from ordino.kernel.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.kernel.domain.roles import Role
-from tests.builders import a_carrier_service_body, a_location_body, an_operations_body
 from tests.conftest import Clock
-from tests.e2e.support import fields, network
 from tests.e2e.test_api_rate_cards import CARD
+from tests.support.api import fields, network
+from tests.support.builders import a_carrier_service_body, a_location_body, an_operations_body
 
 RULE = {"expression": "order.total > 1000.0", "reason": "a large order"}
 VIEW = {

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import (
+from tests.support.api import PROBLEM
+from tests.support.builders import (
     a_carrier_service_body,
     a_location_body,
     a_product_body,
     an_operations_body,
 )
-from tests.e2e.support import PROBLEM
 
 WRITES = {"post", "put", "patch", "delete"}
 

@@ -24,10 +24,10 @@ from ordino.orders.store.tables import orders
 from ordino.sourcing.store.tables import sourcing_decisions
 from ordino.store.schema import metadata
 from ordino.store.tables import idempotency_keys, outbox
-from tests.builders import a_carrier_service_body, a_location_body, an_operations_body
 from tests.conftest import Clock
-from tests.e2e.support import events_of, network, order_of, refused, stock, work
-from tests.service.support import rows
+from tests.support.api import events_of, network, order_of, refused, stock, work
+from tests.support.builders import a_carrier_service_body, a_location_body, an_operations_body
+from tests.support.storage import rows
 
 EMAIL, NAME, PHONE = "grace@example.org", "Grace Hopper", "+49 40 5550123"
 HOME = {

@@ -12,14 +12,8 @@ from fastapi.testclient import TestClient
 
 from ordino.access.services.keys import create_key
 from ordino.kernel.domain.roles import Role
-from tests.builders import (
-    a_carrier_service_body,
-    a_location_body,
-    an_operations_body,
-    an_order_body,
-)
 from tests.conftest import Clock
-from tests.e2e.support import (
+from tests.support.api import (
     events_of,
     fields,
     levels,
@@ -29,6 +23,12 @@ from tests.e2e.support import (
     refused,
     stock,
     work,
+)
+from tests.support.builders import (
+    a_carrier_service_body,
+    a_location_body,
+    an_operations_body,
+    an_order_body,
 )
 
 

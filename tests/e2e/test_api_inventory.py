@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from tests.builders import an_adjustment_body, an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import fields, levels, network, position, refused, stock
+from tests.support.api import fields, levels, network, position, refused, stock
+from tests.support.builders import an_adjustment_body, an_order_body
 
 
 def _on_hand(api: TestClient, sku: str, location_id: str = "DC-BER") -> int | None:

@@ -19,7 +19,7 @@ from ordino.config import Settings
 from ordino.kernel.domain.roles import Role
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import ADMIN_KEY, T0, Clock
-from tests.e2e.support import refused
+from tests.support.api import refused
 
 
 def _bearer(key: str) -> dict[str, str]:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_location_body, a_product_body
-from tests.e2e.support import fields, network, refused
+from tests.support.api import fields, network, refused
+from tests.support.builders import a_location_body, a_product_body
 
 # Products
 

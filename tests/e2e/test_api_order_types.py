@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_location_body, a_product_body
 from tests.conftest import Clock
-from tests.e2e.support import events_of, levels, order_of, place, stock, work
 from tests.e2e.test_api_promises import stocked
+from tests.support.api import events_of, levels, order_of, place, stock, work
+from tests.support.builders import a_location_body, a_product_body
 
 __all__ = ["stocked"]  # the promising network: DC-BER ships, ST-HAM takes pickups
 

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ordino.kernel.domain.roles import Role
-from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import T0, Clock
-from tests.e2e.support import locations_of, refused
+from tests.support.api import locations_of, refused
+from tests.support.builders import a_location_body, a_product_body, an_order_body
 
 POINTS = {"DC-HAM": (53.55, 9.99), "DC-BER": (52.53, 13.38), "DC-MUC": (48.14, 11.58)}
 

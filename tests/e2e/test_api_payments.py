@@ -22,10 +22,10 @@ from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.payments.adapters.sandbox_tables import sandbox_authorisations
 from ordino.payments.domain.payments import GatewayTimeout, OperationKind, PaymentOperation
 from ordino.payments.store.tables import payment_operations
-from tests.builders import a_location_body, an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import events_of, fields, network, order_of, stock, work
-from tests.service.support import rows
+from tests.support.api import events_of, fields, network, order_of, stock, work
+from tests.support.builders import a_location_body, an_order_body
+from tests.support.storage import rows
 
 APPROVES = "4242424242424242"
 DECLINES = "4000000000000002"

@@ -13,14 +13,8 @@ from sqlalchemy import update
 
 from ordino.network.store.tables import capacity_use
 from ordino.orders.store.tables import holds
-from tests.builders import (
-    a_carrier_service_body,
-    a_purchase_order_body,
-    an_operations_body,
-    an_order_body,
-)
 from tests.conftest import Clock
-from tests.e2e.support import (
+from tests.support.api import (
     events_of,
     fields,
     levels,
@@ -31,7 +25,13 @@ from tests.e2e.support import (
     stock,
     work,
 )
-from tests.service.support import rows
+from tests.support.builders import (
+    a_carrier_service_body,
+    a_purchase_order_body,
+    an_operations_body,
+    an_order_body,
+)
+from tests.support.storage import rows
 
 BIG_SPENDER = {
     "expression": "order.total > 500.0",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.e2e.support import fields, refused
+from tests.support.api import fields, refused
 
 WEB: dict[str, Any] = {
     "channels": ["web"],

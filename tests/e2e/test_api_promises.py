@@ -15,15 +15,15 @@ from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.kernel.domain.roles import Role
 from ordino.network.store.tables import capacity_use
 from ordino.store.tables import outbox
-from tests.builders import (
+from tests.conftest import Clock
+from tests.support.api import fields, network, refused, stock, work
+from tests.support.builders import (
     a_carrier_service_body,
     a_location_body,
     an_operations_body,
     an_order_body,
 )
-from tests.conftest import Clock
-from tests.e2e.support import fields, network, refused, stock, work
-from tests.service.support import rows
+from tests.support.storage import rows
 
 WAREHOUSE_HOURS = an_operations_body()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.e2e.support import fields, network, refused
+from tests.support.api import fields, network, refused
 
 CARD: dict[str, Any] = {
     "currency": "EUR",

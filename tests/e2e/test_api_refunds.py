@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from ordino.payments.adapters.sandbox_tables import sandbox_authorisations
-from tests.builders import an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import events_of, fields, network, order_of, refused, stock, work
-from tests.service.support import rows
+from tests.support.api import events_of, fields, network, order_of, refused, stock, work
+from tests.support.builders import an_order_body
+from tests.support.storage import rows
 
 APPROVES = "4242424242424242"
 

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 
 from ordino.access.services.keys import create_key
 from ordino.kernel.domain.roles import Role
-from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import locations_of
+from tests.support.api import locations_of
+from tests.support.builders import a_location_body, a_product_body, an_order_body
 
 
 def _network(api: TestClient) -> None:

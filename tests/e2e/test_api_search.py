@@ -15,8 +15,8 @@ from ordino.access.services.keys import create_key
 from ordino.inventory.api.products import ProductPage
 from ordino.kernel.domain.roles import Role
 from ordino.network.api.schemas import LocationOut, LocationPage
-from tests.builders import a_location_body, a_product_body
-from tests.e2e.support import fields, refused, stock
+from tests.support.api import fields, refused, stock
+from tests.support.builders import a_location_body, a_product_body
 
 HAMBURG = {"latitude": 53.55, "longitude": 9.99}
 MUNICH = {"latitude": 48.14, "longitude": 11.58}

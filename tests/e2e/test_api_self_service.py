@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_carrier_service_body, a_location_body, an_operations_body
 from tests.conftest import Clock
-from tests.e2e.support import (
+from tests.support.api import (
     events_of,
     fields,
     levels,
@@ -23,6 +22,7 @@ from tests.e2e.support import (
     stock,
     work,
 )
+from tests.support.builders import a_carrier_service_body, a_location_body, an_operations_body
 
 SHIPPED = {"promise": {"option_id": "ship:dhl-standard"}}
 MUNICH = {

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from ordino.kernel.domain.roles import Role
-from tests.e2e.support import fields, network, place, stock
+from tests.support.api import fields, network, place, stock
 
 
 def test_a_note_and_a_notification_sent_again_are_on_the_timeline(

@@ -15,15 +15,15 @@ from ordino.config import Settings
 from ordino.kernel.domain.jobs import Job
 from ordino.kernel.domain.roles import Role
 from ordino.orchestration.services.worker import Worker, enqueue
-from tests.builders import (
+from tests.conftest import ADMIN_KEY, Clock
+from tests.support.api import fields, network, refused, stock
+from tests.support.builders import (
     a_carrier_service_body,
     a_location_body,
     a_purchase_order_body,
     an_operations_body,
     an_order_body,
 )
-from tests.conftest import ADMIN_KEY, Clock
-from tests.e2e.support import fields, network, refused, stock
 
 MUNICH = a_location_body(
     name="Munich DC",

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_location_body, a_purchase_order_body
-from tests.e2e.support import fields, network, refused, stock
+from tests.support.api import fields, network, refused, stock
+from tests.support.builders import a_location_body, a_purchase_order_body
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_carrier_service_body, a_location_body, an_operations_body
 from tests.conftest import Clock
-from tests.e2e.support import levels, network, order_of, place, stock, work
+from tests.support.api import levels, network, order_of, place, stock, work
+from tests.support.builders import a_carrier_service_body, a_location_body, an_operations_body
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from ordino.events.services.relay import relay_all
 from ordino.orchestration.services.worker import Worker
 from ordino.orders.services.orders import Capture
 from ordino.sourcing.engine.choice import RulesEngine
-from tests.builders import an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import fields, network, refused, stock
+from tests.support.api import fields, network, refused, stock
+from tests.support.builders import an_order_body
 
 
 @dataclass

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
 from tests.conftest import Clock
-from tests.e2e.support import network, place, refused, stock
+from tests.support.api import network, place, refused, stock
 
 PASSWORD = "correct horse battery"
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ordino.http.request_guard import BadText, watching
-from tests.e2e.support import fields, network, refused
+from tests.support.api import fields, network, refused
 
 
 def _get_routes(api: TestClient) -> list[tuple[str, str]]:

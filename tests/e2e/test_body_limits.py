@@ -20,8 +20,8 @@ from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.http.request_guard import every_route
 from ordino.http.security import PUBLIC_PATHS, caller
-from tests.builders import a_location_body, a_product_body
 from tests.conftest import ADMIN_KEY, Clock
+from tests.support.builders import a_location_body, a_product_body
 
 LIMIT, FEED_LIMIT = 1_000, 10_000
 

@@ -28,10 +28,10 @@ from ordino.payments.store.tables import payments
 from ordino.store.engine import make_engine
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import free_port
-from tests.builders import a_location, a_product, an_order_body
 from tests.conftest import T0, Clock
-from tests.e2e.support import network, stock, work
-from tests.service.support import rows
+from tests.support.api import network, stock, work
+from tests.support.builders import a_location, a_product, an_order_body
+from tests.support.storage import rows
 
 
 def test_keys_create_prints_a_key_that_works_with_its_role(database_url: str) -> None:

@@ -18,9 +18,9 @@ from ordino.orders.services.orders import Capture, cancel_order, place_order
 from ordino.orders.store.tables import orders
 from ordino.privacy.store.tables import customer_exports, erasures
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import T0
-from tests.service.support import rows, with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import rows, with_stock
 
 EMAIL = "grace@example.org"
 

@@ -15,9 +15,9 @@ from ordino.inventory.store.tables import inventory_movements
 from ordino.kernel.domain.geo import Point
 from ordino.network.services.catalogue import put_location, put_product
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_location, a_product
 from tests.conftest import T0
-from tests.service.support import rows, stock_levels
+from tests.support.builders import a_location, a_product
+from tests.support.storage import rows, stock_levels
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from ordino.app.main import main
 from ordino.promising.engine.transit import Leg
 from ordino.promising.engine.transit_features import ordered, query_of
 from ordino.promising.services.transit_models import end_of, load_model
-from tests.shipments import START, a_history, as_csv
+from tests.support.shipments import START, a_history, as_csv
 
 HISTORY = a_history(days=100, per_day=10)
 

@@ -17,8 +17,8 @@ from ordino.events.services.relay import relay_all
 from ordino.orders.services.orders import Capture, cancel_order, place_order
 from ordino.store.tables import jobs, outbox
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
-from tests.service.support import rows, with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import rows, with_stock
 
 LONG_AGO = datetime(2020, 3, 2, 9, 0, tzinfo=UTC)
 T1 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from ordino.app.main import main
 from ordino.sourcing.domain.scenario import scenario_from_document
-from tests.scenarios import a_profile_document, a_scenario_document
+from tests.support.scenarios import a_profile_document, a_scenario_document
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "scenarios" / "day-of-orders.json"
 

@@ -22,9 +22,9 @@ from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyK
 from ordino.sourcing.services.profiles import put_profile
 from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import Clock
-from tests.service.support import rows, with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import rows, with_stock
 
 
 def test_a_receipt_has_the_worker_allocate_what_waited_for_it(

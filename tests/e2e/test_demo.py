@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from ordino.app.demo import seed_demo
 from tests.conftest import Clock
-from tests.e2e.support import levels, order_of, place, work
+from tests.support.api import levels, order_of, place, work
 
 HAMBURG = {"country": "DE", "postal_code": "20095"}
 

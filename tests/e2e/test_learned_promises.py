@@ -19,10 +19,10 @@ from ordino.kernel.domain.geo import Point
 from ordino.promising.domain.history import Place
 from ordino.promising.engine.transit import Leg, TransitQuery, train
 from ordino.promising.services.transit_models import LearnedTransit, load_model, save_model
-from tests.builders import a_carrier_service_body
 from tests.conftest import ADMIN_KEY, Clock
-from tests.e2e.support import network, stock
-from tests.shipments import a_history
+from tests.support.api import network, stock
+from tests.support.builders import a_carrier_service_body
+from tests.support.shipments import a_history
 
 BERLIN, HAMBURG = Point(52.53, 13.38), Point(53.55, 10.0)
 

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ordino.http.request_guard import BadText, watching
-from tests.builders import an_order_body
-from tests.e2e.support import fields, network, stock
+from tests.support.api import fields, network, stock
+from tests.support.builders import an_order_body
 
 RULE = {"expression": "order.total > 1000.0", "reason": "big\u0000"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.builders import a_location_body, a_product_body, an_order_body
-from tests.e2e.support import locations_of
+from tests.support.api import locations_of
+from tests.support.builders import a_location_body, a_product_body, an_order_body
 
 
 def _network(api: TestClient, on_hand: int = 100) -> None:

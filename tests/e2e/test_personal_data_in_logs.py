@@ -15,10 +15,10 @@ from sqlalchemy import Engine, text
 from ordino.app.job_handlers import handlers
 from ordino.orchestration.services.worker import Worker
 from ordino.store.tables import jobs
-from tests.builders import an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import network, stock
-from tests.service.support import rows
+from tests.support.api import network, stock
+from tests.support.builders import an_order_body
+from tests.support.storage import rows
 
 EMAIL, PHONE, CARD = "grace@example.org", "+49 40 5550123", "4242424242424242"
 PERSONAL = (EMAIL, PHONE, CARD, "Grace Hopper", "Elbchaussee 42")

@@ -15,10 +15,10 @@ from ordino.events.store.tables import webhook_deliveries
 from ordino.orders.store.tables import holds
 from ordino.store import migrate
 from ordino.store.tables import idempotency_keys
-from tests.builders import an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import network, order_of, stock, work
-from tests.service.support import rows
+from tests.support.api import network, order_of, stock, work
+from tests.support.builders import an_order_body
+from tests.support.storage import rows
 
 APPROVES = "4242424242424242"
 

@@ -22,15 +22,15 @@ from fastapi.testclient import TestClient
 from ordino.access.services.keys import create_key
 from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
-from tests.builders import (
+from tests.conftest import ADMIN_KEY, Clock
+from tests.support.api import work
+from tests.support.builders import (
     a_location_body,
     a_product_body,
     a_purchase_order_body,
     an_adjustment_body,
     an_order_body,
 )
-from tests.conftest import ADMIN_KEY, Clock
-from tests.e2e.support import work
 
 CALLERS = ["none", "admin", "agent", "channel", "channel@web", "store", "store@DC-BER"]
 PASSWORD = "correct horse battery"

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_carrier_service_body, a_product_body, an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import fields, levels, network, stock
+from tests.support.api import fields, levels, network, stock
+from tests.support.builders import a_carrier_service_body, a_product_body, an_order_body
 
 
 @pytest.fixture

@@ -26,9 +26,9 @@ from ordino.config import Settings
 from ordino.events.services.relay import relay_all
 from ordino.orchestration.services.worker import Worker
 from ordino.store.schema import metadata
-from tests.builders import an_order_body
 from tests.conftest import ADMIN_KEY, Clock
-from tests.e2e.support import fields, network, stock
+from tests.support.api import fields, network, stock
+from tests.support.builders import an_order_body
 
 
 @dataclass

@@ -21,7 +21,7 @@ from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import Server, running_server
-from tests.builders import a_location, a_place_order, a_product
+from tests.support.builders import a_location, a_place_order, a_product
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 PATIENCE = 10.0  # seconds: far above the feed's delay, so a slow machine passes too

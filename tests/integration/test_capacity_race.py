@@ -26,7 +26,7 @@ from ordino.orders.store.tables import order_promises
 from ordino.promising.domain.promises import PromiseChoice
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_location, a_place_order, a_product
+from tests.support.builders import a_location, a_place_order, a_product
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # Monday, 10:00 in Berlin
 MONDAY = date(2026, 11, 2)

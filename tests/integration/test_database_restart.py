@@ -8,8 +8,8 @@ from sqlalchemy import Engine, text
 
 from ordino.app.server import create_app
 from ordino.config import Settings
-from tests.builders import a_location_body
 from tests.conftest import ADMIN_KEY
+from tests.support.builders import a_location_body
 
 
 def _drop_connections_since(engine: Engine, started: object) -> int:

@@ -17,7 +17,7 @@ from ordino.inventory.store.tables import positions
 from ordino.network.services.catalogue import put_location, put_product
 from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import post_all, running_server
-from tests.builders import a_location, a_product, an_order_body
+from tests.support.builders import a_location, a_product, an_order_body
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

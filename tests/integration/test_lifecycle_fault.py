@@ -31,9 +31,9 @@ from ordino.payments.store.tables import payments
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import Clock
-from tests.service.support import with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import with_stock
 
 ORDERS = 40
 CARD = PaymentChoice(PaymentMethod.CARD, "4242424242424242")

@@ -20,9 +20,9 @@ from ordino.config import Settings
 from ordino.events.adapters.nats import NatsPublisher
 from ordino.kernel.domain.events import Event
 from ordino.store.tables import outbox
-from tests.builders import an_order_body
 from tests.conftest import ADMIN_KEY, Clock
-from tests.e2e.support import network, stock
+from tests.support.api import network, stock
+from tests.support.builders import an_order_body
 
 NATS_URL = os.environ.get("ORDINO_TEST_NATS_URL")
 pytestmark = pytest.mark.skipif(

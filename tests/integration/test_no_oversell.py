@@ -21,7 +21,7 @@ from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import MUNICH, a_location, a_place_order, a_product
+from tests.support.builders import MUNICH, a_location, a_place_order, a_product
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import pytest
 
 from ordino.app.check import check_payments
-from tests.e2e.support import order_of
-from tests.integration.money import (
+from tests.support.api import order_of
+from tests.support.money import (
     Books,
     cancel,
     placed,

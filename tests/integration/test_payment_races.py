@@ -19,8 +19,8 @@ from sqlalchemy import Engine, event
 
 from ordino.app.check import check_payments
 from ordino.orchestration.services import payments
-from tests.e2e.support import order_of
-from tests.integration.money import Books, placed, released, ship
+from tests.support.api import order_of
+from tests.support.money import Books, placed, released, ship
 
 PATIENCE = 2.0  # seconds the first worker gives the second before it goes on
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from ordino.kernel.domain.errors import OverRefund
 from ordino.orchestration.services.refunds import RefundRequest, request_refund
-from tests.e2e.support import order_of
-from tests.integration.money import Books, shipped
+from tests.support.api import order_of
+from tests.support.money import Books, shipped
 
 
 def test_concurrent_refunds_never_exceed_what_was_captured(books: Books) -> None:

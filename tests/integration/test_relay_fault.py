@@ -22,9 +22,9 @@ from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import Clock
-from tests.service.support import with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import with_stock
 
 NATS_URL = os.environ.get("ORDINO_TEST_NATS_URL")
 pytestmark = pytest.mark.skipif(

@@ -16,7 +16,7 @@ from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox, stock_changes
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_location, a_place_order, a_product
+from tests.support.builders import a_location, a_place_order, a_product
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 SKUS = [f"SKU-{n}" for n in range(30)]

@@ -25,9 +25,9 @@ from ordino.kernel.services.server_keys import ServerKeys
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import Clock
-from tests.service.support import with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import with_stock
 
 ORDERS = 40
 

@@ -16,7 +16,7 @@ from ordino.kernel.domain.jobs import Job
 from ordino.orchestration.services.worker import Worker
 from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
-from tests.service.support import rows
+from tests.support.storage import rows
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

@@ -22,8 +22,8 @@ from ordino.orders.services.orders import Capture, cancel_order, get_order, plac
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.promising.domain.promises import DeliveryRecord
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order, a_product
-from tests.service.support import with_stock
+from tests.support.builders import a_place_order, a_product
+from tests.support.storage import with_stock
 
 NOV_2 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ from ordino.access.store.tables import attempts
 from ordino.kernel.domain.errors import TooManyAttempts
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
-from tests.service.plans import full_scans, statements
-from tests.service.support import rows
+from tests.support.plans import full_scans, statements
+from tests.support.storage import rows
 
 ADDRESS = "198.51.100.7"
 

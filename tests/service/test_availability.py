@@ -48,9 +48,9 @@ from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.optimiser import Assignment, Solution
 from ordino.sourcing.engine.rules import Decision, Outcome
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import HAMBURG, a_location, a_place_order, a_source
 from tests.conftest import Clock
-from tests.service.support import stock_levels, with_stock
+from tests.support.builders import HAMBURG, a_location, a_place_order, a_source
+from tests.support.storage import stock_levels, with_stock
 
 MARKETPLACE = AvailabilityView(
     "marketplace",

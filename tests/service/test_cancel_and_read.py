@@ -14,9 +14,9 @@ from ordino.orders.store.tables import order_lines, orders
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import Clock
-from tests.service.support import counts, rows, stock_levels, with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import counts, rows, stock_levels, with_stock
 
 
 @pytest.fixture(autouse=True)

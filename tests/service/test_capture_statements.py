@@ -16,10 +16,10 @@ from ordino.kernel.domain.errors import InvalidInput
 from ordino.network.services.catalogue import put_product
 from ordino.orders.services.orders import Capture, place_order
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order, a_product
 from tests.conftest import Clock
-from tests.service.plans import statements
-from tests.service.support import with_stock
+from tests.support.builders import a_place_order, a_product
+from tests.support.plans import statements
+from tests.support.storage import with_stock
 
 
 def _capture(engine: Engine, clock: Clock) -> tuple[SqlUnitOfWork, Capture]:

@@ -22,9 +22,9 @@ from ordino.store.change_feed import PostgresListener, SqlitePoller
 from ordino.store.engine import make_engine
 from ordino.store.tables import stock_changes
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_source
 from tests.conftest import Clock
-from tests.service.support import rows, with_stock
+from tests.support.builders import a_source
+from tests.support.storage import rows, with_stock
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from ordino.inventory.services.stock import adjust_inventory, count_stock
 from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import Clock
-from tests.service.support import with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import with_stock
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from ordino.kernel.domain.roles import ApiKey, Role, hash_key
 from ordino.network.store.tables import locations, products
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
-from tests.service.support import counts, rows, with_stock
+from tests.support.storage import counts, rows, with_stock
 
 NETWORK = (locations, products, positions)
 DEMO_ON_HAND = 149_341  # what the seeded generator gives; a change here changes every demo

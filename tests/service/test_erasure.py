@@ -28,10 +28,10 @@ from ordino.privacy.store.tables import erasures
 from ordino.servicing.services.notes import add_note
 from ordino.store.tables import idempotency_keys, outbox
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import T0
-from tests.service.plans import full_scans, statements
-from tests.service.support import rows, with_stock
+from tests.support.builders import a_place_order
+from tests.support.plans import full_scans, statements
+from tests.support.storage import rows, with_stock
 
 YEAR = Retention(events=timedelta(days=365), webhook_log=timedelta(days=30))
 

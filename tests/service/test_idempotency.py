@@ -12,9 +12,9 @@ from ordino.orders.store.tables import orders
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import idempotency_keys
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import Clock
-from tests.service.support import counts, rows, stock_levels, with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import counts, rows, stock_levels, with_stock
 
 KEY = IdempotencyKey("key-web", "7c1e-place-W-1001", "fingerprint-a")
 

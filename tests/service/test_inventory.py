@@ -25,9 +25,9 @@ from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_location, a_place_order, a_source
 from tests.conftest import Clock
-from tests.service.support import rows, stock_levels, with_stock
+from tests.support.builders import a_location, a_place_order, a_source
+from tests.support.storage import rows, stock_levels, with_stock
 
 
 @pytest.fixture(autouse=True)

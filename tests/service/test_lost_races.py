@@ -19,9 +19,9 @@ from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.commit_writer import PendingWrites
 from ordino.store.tables import idempotency_keys
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import Clock
-from tests.service.support import (
+from tests.support.builders import a_place_order
+from tests.support.storage import (
     ORDER_TABLES,
     StaleSnapshot,
     counts,

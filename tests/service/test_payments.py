@@ -36,9 +36,9 @@ from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyK
 from ordino.sourcing.services.profiles import put_profile
 from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order, a_product
 from tests.conftest import Clock
-from tests.service.support import rows, with_stock
+from tests.support.builders import a_place_order, a_product
+from tests.support.storage import rows, with_stock
 
 APPROVES = "4242424242424242"
 DECLINES = "4000000000000002"

@@ -18,9 +18,9 @@ from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.rules import Decision
 from ordino.store.tables import outbox, stock_changes
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import T0, Clock
-from tests.service.support import ORDER_TABLES, counts, rows, stock_levels, with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import ORDER_TABLES, counts, rows, stock_levels, with_stock
 
 NONE_WRITTEN = {table.name: 0 for table in ORDER_TABLES}
 SHIP_TO = {

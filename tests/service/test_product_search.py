@@ -17,9 +17,9 @@ from ordino.network.domain.products import ProductQuery
 from ordino.network.services.catalogue import put_products
 from ordino.store import migrate
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_product
 from tests.conftest import Clock
-from tests.service.support import with_stock
+from tests.support.builders import a_product
+from tests.support.storage import with_stock
 
 SKUS = [f"JKT-{n}" for n in range(1, 6)]
 

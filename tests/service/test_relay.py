@@ -13,9 +13,9 @@ from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import Clock
-from tests.service.support import rows, with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import rows, with_stock
 
 
 class Recording:

@@ -24,10 +24,10 @@ from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.privacy.services.retention import Pruned, Retention, prune
 from ordino.store.tables import outbox
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import T0
-from tests.service.plans import full_scans, statements
-from tests.service.support import rows, with_stock
+from tests.support.builders import a_place_order
+from tests.support.plans import full_scans, statements
+from tests.support.storage import rows, with_stock
 
 YEAR = Retention(events=timedelta(days=365), webhook_log=timedelta(days=30))
 

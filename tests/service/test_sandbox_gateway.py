@@ -20,7 +20,7 @@ from ordino.payments.domain.payments import GatewayAnswer, GatewayTimeout, Outco
 from ordino.store.schema import metadata
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
-from tests.service.support import rows
+from tests.support.storage import rows
 
 VISA = "4242424242424242"
 DECLINED = "4000000000000002"

@@ -13,8 +13,8 @@ from ordino.access.store.tables import console_sessions
 from ordino.kernel.domain.roles import ApiKey, Role
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
-from tests.service.plans import full_scans, statements
-from tests.service.support import rows
+from tests.support.plans import full_scans, statements
+from tests.support.storage import rows
 
 KEY = ApiKey("K-1", Role.CHANNEL, "shop")
 

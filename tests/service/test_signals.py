@@ -23,9 +23,9 @@ from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox, stock_changes
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order, a_source
 from tests.conftest import Clock
-from tests.service.support import LOCATIONS, rows, with_stock
+from tests.support.builders import a_place_order, a_source
+from tests.support.storage import LOCATIONS, rows, with_stock
 
 
 @pytest.fixture(autouse=True)

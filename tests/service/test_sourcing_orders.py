@@ -30,9 +30,9 @@ from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, 
 from ordino.sourcing.services.profiles import put_profile
 from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import a_place_order
 from tests.conftest import Clock
-from tests.service.support import rows, stock_levels, with_stock
+from tests.support.builders import a_place_order
+from tests.support.storage import rows, stock_levels, with_stock
 
 KEYS = ServerKeys(())  # no webhook is delivered here
 

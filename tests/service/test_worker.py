@@ -20,7 +20,7 @@ from ordino.store.engine import make_engine
 from ordino.store.tables import jobs
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
-from tests.service.support import rows
+from tests.support.storage import rows
 
 LEASE = timedelta(minutes=1)
 BACKOFF = Backoff(timedelta(seconds=10), 3.0, timedelta(minutes=5))

@@ -35,7 +35,7 @@ from ordino.inventory.engine.availability import (
 )
 from ordino.kernel.domain.geo import Point
 from ordino.network.domain.locations import Address, LocationType
-from tests.builders import BERLIN, HAMBURG, MUNICH, a_location
+from tests.support.builders import BERLIN, HAMBURG, MUNICH, a_location
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 WAREHOUSE = a_location("DC-BER")

@@ -16,7 +16,7 @@ from ordino.network.domain.costs import (
     WeightBreak,
     plan_cost,
 )
-from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA
+from tests.support.builders import BERLIN, HAMBURG, MUNICH, VIENNA
 
 D = Decimal
 CARD = RateCard(

@@ -21,7 +21,7 @@ from ordino.sourcing.domain.profiles import DEFAULT_PROFILE
 from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest, plan_of
 from ordino.sourcing.engine.optimiser import Candidate, SourcingLine
 from ordino.sourcing.engine.rules import SourcingSite
-from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location, a_stock_at
+from tests.support.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location, a_stock_at
 
 
 class Destination(NamedTuple):

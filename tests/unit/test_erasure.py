@@ -13,7 +13,7 @@ from ordino.orders.domain.holds import Hold, HoldStatus
 from ordino.orders.domain.orders import Allocation, Order, OrderLine
 from ordino.orders.domain.release import release
 from ordino.privacy.domain.erasure import ERASED, PersonalData, erase_order, postal_area
-from tests.builders import HAMBURG
+from tests.support.builders import HAMBURG
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

@@ -44,8 +44,8 @@ from ordino.orders.domain.release import (
 from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus
 from ordino.promising.domain.promises import Method, OrderPromise
 from ordino.sourcing.domain.plans import PlannedAllocation, SourcingPlan
-from tests.builders import a_place_order
 from tests.conftest import T0, Clock
+from tests.support.builders import a_place_order
 
 S = FulfillmentStatus
 DC, STORE, FAR = "DC-BER", "ST-HAM", "ST-MUC"

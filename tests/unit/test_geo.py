@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ordino.kernel.domain.geo import Grid, Point, distance_km, is_country
-from tests.builders import BERLIN, HAMBURG
+from tests.support.builders import BERLIN, HAMBURG
 
 
 def test_berlin_to_hamburg_is_about_255_km() -> None:

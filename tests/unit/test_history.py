@@ -11,7 +11,7 @@ from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.geo import Point
 from ordino.promising.domain.history import Place, Shipment, slack_days
 from ordino.promising.domain.history_csv import read_history
-from tests.shipments import BRASILIA, a_shipment, as_csv
+from tests.support.shipments import BRASILIA, a_shipment, as_csv
 
 HEADER = "shipment_id,ordered_at,destination_country,delivered_at"
 

@@ -17,8 +17,8 @@ from ordino.orders.domain.orders import Allocation, Order, OrderLine
 from ordino.orders.domain.status import LineStatus, OrderStatus
 from ordino.promising.domain.promises import Method
 from ordino.sourcing.domain.plans import PlannedAllocation, Shortfall, SourcingPlan
-from tests.builders import a_place_order
 from tests.conftest import Clock
+from tests.support.builders import a_place_order
 
 CMD = a_place_order(("SKU-1", 2), ("SKU-2", 1))
 PLAN = SourcingPlan(

@@ -16,7 +16,7 @@ from ordino.kernel.domain.changes import EVERYTHING, Change
 from ordino.network.domain.locations import Location
 from ordino.store.change_feed import change_of
 from ordino.store.commit_writer import notice
-from tests.builders import a_location
+from tests.support.builders import a_location
 
 
 class FakeStore:

@@ -25,7 +25,7 @@ from ordino.network.domain.operations import Capacity, LocationOperations
 from ordino.promising.domain.promises import CartLine, Method, Promise, Site
 from ordino.promising.engine.options import PromiseNetwork, PromiseRules, promise
 from ordino.promising.engine.reach import Reach
-from tests.builders import BERLIN, HAMBURG, MUNICH, a_location
+from tests.support.builders import BERLIN, HAMBURG, MUNICH, a_location
 
 # Monday 2 November 2026, 10:00 in Berlin.
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -20,7 +20,7 @@ from ordino.sourcing.domain.scenario import (
     scenario_document,
     scenario_from_document,
 )
-from tests.scenarios import a_scenario_document
+from tests.support.scenarios import a_scenario_document
 
 Change = Callable[[dict[str, Any]], None]
 

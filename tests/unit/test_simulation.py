@@ -11,7 +11,7 @@ from ordino.sourcing.domain.scenario import Scenario, profile_from_file, scenari
 from ordino.sourcing.engine.rules import Outcome
 from ordino.sourcing.engine.simulation import simulate
 from ordino.sourcing.engine.simulation_report import SimulationReport
-from tests.scenarios import a_profile_document, a_scenario_document, an_order_document
+from tests.support.scenarios import a_profile_document, a_scenario_document, an_order_document
 
 
 def a_scenario(**overrides: Any) -> Scenario:

@@ -23,7 +23,7 @@ from ordino.sourcing.domain.profiles import (
 )
 from ordino.sourcing.engine.optimiser import Candidate, SourcingLine
 from ordino.sourcing.engine.rules import Outcome, SourcingRequest, SourcingSite, decide
-from tests.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location
+from tests.support.builders import BERLIN, HAMBURG, MUNICH, VIENNA, a_location
 
 D = Decimal
 CUSTOMER = Point(52.52, 13.40)

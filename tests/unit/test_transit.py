@@ -15,8 +15,8 @@ from ordino.promising.engine.transit import Leg, TransitModel, TransitQuery, Tra
 from ordino.promising.engine.transit_boosting import Boosting
 from ordino.promising.engine.transit_features import ordered
 from ordino.promising.engine.transit_format import UnreadableModel, from_json, to_json
-from tests.shipments import REGIONS, START, a_history, extra_quantile, extra_share, midnight
-from tests.shipments import poisoned as poison
+from tests.support.shipments import REGIONS, START, a_history, extra_quantile, extra_share, midnight
+from tests.support.shipments import poisoned as poison
 
 FAST = TransitSettings(
     levels=(0.9,),

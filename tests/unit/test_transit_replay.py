@@ -11,7 +11,7 @@ from ordino.promising.domain.history import slack_days
 from ordino.promising.engine.transit import Leg, TransitSettings
 from ordino.promising.engine.transit_boosting import Boosting
 from ordino.promising.services.replay import ReplayPlan, ReplayReport, kept, replay
-from tests.shipments import BRASILIA, START, a_history, poisoned
+from tests.support.shipments import BRASILIA, START, a_history, poisoned
 
 SETTINGS = TransitSettings(
     levels=(0.9,),

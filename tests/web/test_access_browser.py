@@ -12,7 +12,7 @@ from ordino.access.services.keys import create_key
 from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
 from tests.conftest import ADMIN_KEY, Clock
-from tests.web.conftest import Served, document
+from tests.support.browser import Served, document
 
 PASSWORD = "correct horse battery"
 

@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_KEY, Clock
-from tests.web.conftest import Served, document
+from tests.support.browser import Served, document
 
 RULE = {"expression": "order.total > 1000.0", "reason": "a large order"}
 

@@ -11,10 +11,10 @@ from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
 from ordino.orders.domain.commands import PlaceOrder
 from ordino.orders.services.orders import Capture, place_order
-from tests.builders import a_place_order
 from tests.conftest import Clock
-from tests.service.support import with_stock
-from tests.web.conftest import DESKTOP, PHONE, Served, document, overflow
+from tests.support.browser import DESKTOP, PHONE, Served, document, overflow
+from tests.support.builders import a_place_order
+from tests.support.storage import with_stock
 
 
 def _order(served: Served, clock: Clock, **changes: Any) -> dict[str, Any]:

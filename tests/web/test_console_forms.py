@@ -18,9 +18,9 @@ from ordino.inventory.services.availability import put_postal_codes
 from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.kernel.domain.roles import Role
 from ordino.orchestration.services.worker import Worker
-from tests.builders import a_location_body, a_product_body, a_purchase_order_body
 from tests.conftest import ADMIN_KEY, Clock
-from tests.e2e.support import network, order_of, place, stock
+from tests.support.api import network, order_of, place, stock
+from tests.support.builders import a_location_body, a_product_body, a_purchase_order_body
 
 
 @pytest.fixture

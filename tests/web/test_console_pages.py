@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from ordino.access.services.keys import create_key
 from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
-from tests.builders import an_order_body
 from tests.conftest import Clock
-from tests.e2e.support import network, stock
+from tests.support.api import network, stock
+from tests.support.builders import an_order_body
 
 PASSWORD = "correct horse battery"
 TIMES = "\N{MULTIPLICATION SIGN}"

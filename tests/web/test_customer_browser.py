@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.builders import a_location_body, a_product_body, an_order_body
-from tests.web.conftest import DESKTOP, PHONE, Served, document, overflow
+from tests.support.browser import DESKTOP, PHONE, Served, document, overflow
+from tests.support.builders import a_location_body, a_product_body, an_order_body
 
 
 def _delivery_order(served: Served) -> None:

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
-from tests.e2e.support import network, order_of, place, stock
+from tests.support.api import network, order_of, place, stock
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import a_location_body
-from tests.e2e.support import network, place, stock
+from tests.support.api import network, place, stock
+from tests.support.builders import a_location_body
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import ADMIN_KEY
-from tests.web.conftest import Served, document
+from tests.support.browser import Served, document
+from tests.support.builders import a_location_body, a_product_body, an_order_body
 
 LABELS_OUTSIDE = """() => [...document.querySelectorAll('.chart svg')].flatMap(svg => {
   const width = svg.viewBox.baseVal.width, height = svg.viewBox.baseVal.height;

@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.web.conftest import Served
+from tests.support.browser import Served
 
 
 def test_the_documentation_renders_offline(served: Served, page: Any) -> None:

@@ -15,9 +15,9 @@ from ordino.access.services.users import create_user
 from ordino.app.demo import seed_demo
 from ordino.kernel.domain.roles import Role
 from ordino.store.tables import outbox
-from tests.builders import a_location_body, a_product_body, an_order_body
-from tests.service.support import rows
-from tests.web.conftest import PHONE, Served, document, overflow
+from tests.support.browser import PHONE, Served, document, overflow
+from tests.support.builders import a_location_body, a_product_body, an_order_body
+from tests.support.storage import rows
 
 
 def _pickup_order(served: Served) -> dict[str, Any]:

@@ -15,15 +15,15 @@ from fastapi.testclient import TestClient
 from ordino.access.services.keys import create_key
 from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
-from tests.builders import (
+from tests.conftest import ADMIN_KEY, Clock
+from tests.support.api import work
+from tests.support.builders import (
     a_carrier_service_body,
     a_location_body,
     a_product_body,
     an_operations_body,
     an_order_body,
 )
-from tests.conftest import ADMIN_KEY, Clock
-from tests.e2e.support import work
 
 PASSWORD = "correct horse battery"
 

@@ -10,9 +10,9 @@ from httpx2 import Response
 from ordino.app.job_handlers import handlers
 from ordino.orchestration.services.worker import Worker
 from ordino.store.tables import outbox
-from tests.builders import a_location_body, a_product_body, an_order_body
 from tests.conftest import Clock
-from tests.service.support import rows
+from tests.support.builders import a_location_body, a_product_body, an_order_body
+from tests.support.storage import rows
 
 PROBLEM = "application/problem+json"
 

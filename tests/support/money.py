@@ -24,9 +24,9 @@ from ordino.payments.adapters.sandbox_tables import sandbox_authorisations
 from ordino.payments.domain.payments import GatewayAnswer
 from ordino.payments.store.tables import payment_operations
 from ordino.store.engine import make_engine
-from tests.builders import an_order_body
 from tests.conftest import ADMIN_KEY, Clock
-from tests.e2e.support import network, order_of, stock
+from tests.support.api import network, order_of, stock
+from tests.support.builders import an_order_body
 
 CARD = "4242424242424242"
 

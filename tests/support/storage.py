@@ -20,7 +20,7 @@ from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.rules import Decision, SourcingSite
 from ordino.store.tables import idempotency_keys, outbox
 from ordino.store.uow import SqlUnitOfWork
-from tests.builders import HAMBURG, MUNICH, a_location, a_product
+from tests.support.builders import HAMBURG, MUNICH, a_location, a_product
 
 LOCATIONS = {
     "DC-BER": a_location("DC-BER"),

@@ -1,8 +1,9 @@
 """A real browser on the real pages: Ordino served by uvicorn in a thread (on
 SQLite: the storage tests cover PostgreSQL) and Debian's chromium driven by
-Playwright (no browser download). A failing test leaves a screenshot in
-`test-results/`; with ORDINO_SCREENSHOTS=<dir>, tests save the pages they show
-there (docs/screenshots is made so)."""
+Playwright (no browser download). A test that takes `page` is a browser test; when
+it fails it leaves a screenshot in `test-results/`; with ORDINO_SCREENSHOTS=<dir>,
+tests save the pages they show there (docs/screenshots is made so). Registered by
+`tests/conftest.py` for every capability's folder."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ FAILURES = Path("test-results")
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
-    setattr(item, f"report_{report.when}", report)
+    if "page" in getattr(item, "fixturenames", ()):  # `page` reads it: a failure's screenshot
+        setattr(item, f"report_{report.when}", report)
     return report
 
 

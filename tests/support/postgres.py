@@ -1,4 +1,7 @@
-"""Integration tests run on PostgreSQL only: concurrency is what they are about."""
+"""Fixtures of the tests that run on PostgreSQL only (concurrency, faults, two
+processes): a test that takes `pg_url`, `pg_engine`, `pg_uow` or `books` is one, and
+is skipped when ORDINO_TEST_DATABASE_URL is not set. Registered by `tests/conftest.py`
+for every capability's folder."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from sqlalchemy import Engine
 from ordino.store.engine import make_engine, normalise_url
 from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import POSTGRES_URL, Clock, _truncate, configure_channels
-from tests.integration.money import Books, bench
+from tests.support.money import Books, bench
 
 
 @pytest.fixture
@@ -35,6 +38,6 @@ def pg_uow(pg_engine: Engine) -> SqlUnitOfWork:
 
 @pytest.fixture
 def books(pg_url: str, clock: Clock) -> Iterator[Books]:
-    """The money bench (`tests.integration.money`) on PostgreSQL."""
+    """The money bench (`tests.support.money`) on PostgreSQL."""
     with bench(pg_url, clock) as ready:
         yield ready
