@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 
 from ordino.access.services.users import create_user, set_password
 from ordino.kernel.domain.roles import Role
+from tests.access.test_console_forms import _as_admin, _sign_in
 from tests.conftest import ADMIN_KEY, Clock
 from tests.support.api import network, order_of, place, stock
-from tests.web.test_console_forms import _as_admin, _sign_in
 
 PASSWORD = "correct horse battery"
 

@@ -78,6 +78,6 @@ def test_the_root_says_it_answers_by_accept_and_answers_head(
 
 def test_redoc_is_not_offered_its_bundle_calls_a_third_party(api: TestClient) -> None:
     """ReDoc's bundle loads its logo from cdn.redoc.ly whatever it is told (see
-    tests/web/test_docs_browser.py for what the browser asks of /docs)."""
+    tests/http/test_docs_browser.py for what the browser asks of /docs)."""
     assert api.get("/redoc").status_code == 404
     assert "/redoc" not in api.get("/", headers={"Accept": "text/html"}).text

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from ordino.access.services.keys import NewKey, issue_key
 from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
+from tests.access.test_console_forms import _sign_in
 from tests.conftest import ADMIN_KEY, Clock
 from tests.support.builders import a_location_body
-from tests.web.test_console_forms import _sign_in
 
 PASSWORD = "correct horse battery"
 

@@ -116,7 +116,7 @@ def other_process(api: TestClient, database_url: str, clock: Clock) -> Iterator[
     settings = Settings(database_url=database_url, admin_key=ADMIN_KEY, signal_seconds=0)
     app = create_app(settings, clock=clock)
     if app.state.engine.dialect.name != "sqlite":
-        pytest.skip("the poll is SQLite's feed; tests/integration covers PostgreSQL's")
+        pytest.skip("the poll is SQLite's feed; test_keys_across_processes covers PostgreSQL's")
     app.state.feed.poll()  # where the feed starts from
     yield TestClient(app)
     app.state.engine.dispose()

@@ -164,7 +164,7 @@ from ordino.network.domain.costs import CostWeights, LocationCosts
 from ordino.kernel.domain.geo import Point
 from ordino.sourcing.engine.optimiser import Candidate, SourcingLine, SourcingProblem
 from ordino.sourcing.engine.optimiser_mip import exact
-from tests.unit.test_optimiser import CARD, CUSTOMER
+from tests.sourcing.test_optimiser import CARD, CUSTOMER
 
 lane = Lane.between("DE", Point(53.55, 9.99), "DE", CUSTOMER, "10115")
 problem = SourcingProblem(

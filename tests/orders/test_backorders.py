@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from ordino.inventory.domain.supply import InboundLine, SupplyKind
 from ordino.orders.domain.backorders import WaitingLine, expected_dates, queue_key
 from tests.conftest import Clock
-from tests.unit.test_fulfilling import DC, a_plan, an_order
+from tests.orders.test_fulfilling import DC, a_plan, an_order
 
 MONDAY = datetime(2026, 11, 30, 8, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
-from tests.e2e.test_api_promises import stocked
+from tests.promising.test_api_promises import stocked
 from tests.support.api import events_of, levels, order_of, place, stock, work
 from tests.support.builders import a_location_body, a_product_body
 

@@ -1,7 +1,7 @@
 """The change feed: another process's commits reach this process's picture. On SQLite
 through `stock_changes`, read in commit order (rows deleted unseen make it forget
 all); on PostgreSQL through NOTIFY, sent in the commit's statement (a server's whole
-trip: tests/integration/test_cache_across_processes.py)."""
+trip: tests/inventory/test_cache_across_processes.py)."""
 
 from __future__ import annotations
 

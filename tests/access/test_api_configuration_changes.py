@@ -15,7 +15,7 @@ from ordino.app.demo import seed_demo
 from ordino.kernel.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.kernel.domain.roles import Role
 from tests.conftest import Clock
-from tests.e2e.test_api_rate_cards import CARD
+from tests.network.test_api_rate_cards import CARD
 from tests.support.api import fields, network
 from tests.support.builders import a_carrier_service_body, a_location_body, an_operations_body
 

@@ -35,7 +35,7 @@ from ordino.sourcing.engine.optimiser_floors import (
 )
 from ordino.sourcing.engine.optimiser_greedy import heuristic, search
 from ordino.sourcing.engine.optimiser_mip import exact
-from tests.unit.test_optimiser import CARD, CUSTOMER, problems
+from tests.sourcing.test_optimiser import CARD, CUSTOMER, problems
 
 D = Decimal
 

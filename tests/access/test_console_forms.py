@@ -1,6 +1,7 @@
 """The console over HTTP, without a browser: signing in (a key, a user), the CSRF
 token every form must send back, and what a role may not do — each refusal
-changing nothing. The browser tests (test_console_browser.py) drive the same pages."""
+changing nothing. The browser tests (tests/servicing/test_console_browser.py) drive
+the same pages."""
 
 from __future__ import annotations
 
