@@ -91,7 +91,10 @@ def served(tmp_path: Path, sqlite_template: Path, clock: Clock) -> Iterator[Serv
     thread.join(10)
 
 
-@pytest.fixture(scope="session")
+# One browser per module, not per session: while Playwright's synchronous API is open
+# it keeps an event loop running in the main thread, and a test of another module
+# that runs one of its own (`asyncio.run`) would fail after the first page test.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"no chromium at {CHROMIUM} (ORDINO_TEST_CHROMIUM); .ci/run installs it")
