@@ -57,7 +57,7 @@ class Settings:
     # The largest request body taken (bytes): bigger ones are refused (413) before
     # they are read; the stock feeds (counts, snapshots, deltas) have their own, as
     # a location's full snapshot is large. Each admits the largest body its routes'
-    # schemas take (tests/unit/test_largest_bodies.py): an order of 500 lines with
+    # schemas take (tests/http/test_largest_bodies.py): an order of 500 lines with
     # every text at its longest is some 110 kB; 10,000 adjustments so, 41 MB.
     max_body_bytes: int = 2**20
     max_feed_body_bytes: int = 48 * 2**20

@@ -1,5 +1,5 @@
 """The console's menu: each page with the permission its route asks for, so a role
-is shown exactly the pages it may open (tests/web/test_store_forms.py opens every
+is shown exactly the pages it may open (tests/orchestration/test_store_forms.py opens every
 entry for every role), and where each role lands after signing in."""
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Each capability defines its tables beside its store, on the one `metadata` of
 environment and whatever compares or creates the whole schema read `metadata` from
 this module, so that none sees only the tables imported so far. A capability's
 tables module not imported here is a table the migrations would drop: a test
-(`tests/service/test_schema.py`) holds this list to the modules on disk.
+(`tests/app/test_schema.py`) holds this list to the modules on disk.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 # Every type of event Ordino writes (a webhook subscribes to some of these, or `*`).
-# A new event type is added here: tests/unit/test_events.py finds any missing.
+# A new event type is added here: tests/events/test_events.py finds any missing.
 EVENT_TYPES = frozenset(
     {
         "order.created",

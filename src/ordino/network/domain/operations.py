@@ -1,7 +1,7 @@
 """How a location works: its calendar, cut-offs, processing times, capacity and the
 days carriers collect; and from those, when an order placed now ships or is ready.
 
-The rules (one place, pinned by tests/unit/test_operations.py):
+The rules (one place, pinned by tests/network/test_operations.py):
   * An order is taken into work on the day it arrives if that is a working day and it
     arrives before the cut-off of its service (set per carrier service code or per
     service level, the code's first; no cut-off: before closing); otherwise
