@@ -15,14 +15,14 @@ from hypothesis import settings
 from sqlalchemy import Engine, text
 
 from ordino.access.services.keys import create_key
+from ordino.app.schema import metadata
 from ordino.app.server import create_app
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.config import Settings
 from ordino.kernel.domain.roles import Role
 from ordino.network.domain.channels import Channel
 from ordino.store import migrate
 from ordino.store.engine import make_engine, normalise_url
-from ordino.store.schema import metadata
-from ordino.store.uow import SqlUnitOfWork
 
 # Fixtures any capability's tests may take: PostgreSQL alone (`pg_url`, `books`, …)
 # and the browser (`served`, `page`, …).

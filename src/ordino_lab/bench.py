@@ -24,6 +24,7 @@ import click
 from sqlalchemy import Engine, select
 
 from ordino.app.check import check_inventory
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.cli.options import remember_database
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
@@ -31,7 +32,6 @@ from ordino.inventory.store.tables import positions
 from ordino.network.domain.products import Product
 from ordino.network.services.catalogue import put_product
 from ordino.store.engine import analyze, make_engine
-from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.bench_network import NetworkShape, load
 from ordino_lab.load import Outcome, post_all, run, running_server
 

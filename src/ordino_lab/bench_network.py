@@ -19,6 +19,7 @@ from decimal import Decimal
 import click
 from sqlalchemy import Engine, select
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.app.unit_of_work import UnitOfWork
 from ordino.cli.progress import progress
 from ordino.inventory.domain.feeds import Count, Source
@@ -33,7 +34,6 @@ from ordino.network.services.catalogue import put_locations, put_products
 from ordino.network.services.channels import get_channel, put_channel
 from ordino.store import migrate
 from ordino.store.engine import analyze
-from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.traffic import MARKETPLACES
 
 

@@ -32,9 +32,9 @@ import click
 from sqlalchemy import Engine, case, func, select
 
 from ordino.app.check import check_inventory
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import jobs, outbox
-from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.bench import bench, database_option, json_option, load_network, machine, report
 from ordino_lab.load import run, running_server
 from ordino_lab.simulate_traffic import Run, play

@@ -19,13 +19,13 @@ from typing import Any
 import click
 from sqlalchemy import Engine
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.calendar import WEEKDAYS
 from ordino.network.domain.carriers import service_from_document
 from ordino.network.domain.locations import LocationType
 from ordino.network.services.catalogue import get_location
 from ordino.network.services.operations import CARRIER_SERVICES, put_named, put_operations
 from ordino.store.engine import make_engine
-from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.bench import bench, database_option, json_option, machine, report
 from ordino_lab.bench_network import ensure_loaded
 from ordino_lab.bench_stock import locations_option, network_shape, skus_option

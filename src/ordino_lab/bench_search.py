@@ -22,6 +22,7 @@ from typing import Any
 import click
 from sqlalchemy import Engine, event, select
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.cli.progress import progress
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.availability import Near
@@ -34,7 +35,6 @@ from ordino.network.services.catalogue import put_locations, put_products
 from ordino.network.store.tables import products
 from ordino.store import migrate
 from ordino.store.engine import analyze, make_engine
-from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.bench import bench, database_option, json_option, machine, report
 from ordino_lab.bench_network import NetworkShape, location
 

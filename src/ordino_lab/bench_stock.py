@@ -20,13 +20,13 @@ import click
 from sqlalchemy import Engine
 
 from ordino.app.demo import demo_views
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Adjustment, Source
 from ordino.inventory.services.availability import get_view, put_view
 from ordino.inventory.services.stock import adjust_inventory
 from ordino.kernel.domain.changes import Change
 from ordino.store.change_feed import PostgresListener
 from ordino.store.engine import make_engine
-from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.bench import bench, database_option, json_option, machine, report
 from ordino_lab.bench_network import NetworkShape, configured, ensure_loaded, load
 from ordino_lab.load import at_rate, post_all, run, running_server

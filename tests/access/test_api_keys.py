@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 from ordino.access.services.keys import authenticate, create_key
 from ordino.app.main import main
 from ordino.app.server import create_app
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.config import Settings
 from ordino.kernel.domain.roles import Role
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import ADMIN_KEY, T0, Clock
 from tests.support.api import refused
 

@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from ordino.access.domain.throttling import sign_in_subjects
 from ordino.access.services.throttling import attempt
 from ordino.access.store.tables import attempts
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.errors import TooManyAttempts
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.support.plans import full_scans, statements
 from tests.support.storage import rows

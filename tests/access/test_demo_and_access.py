@@ -11,11 +11,11 @@ from ordino.access.services.keys import authenticate, create_key
 from ordino.access.store.tables import api_keys
 from ordino.app.check import check_inventory
 from ordino.app.demo import seed_demo
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.store.movements import SqlMovements
 from ordino.inventory.store.tables import positions
 from ordino.kernel.domain.roles import ApiKey, Role, hash_key
 from ordino.network.store.tables import locations, products
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.storage import counts, rows, with_stock
 

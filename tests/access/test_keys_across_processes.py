@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from ordino.access.services.keys import NewKey, issue_key, revoke_key
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.roles import Role
-from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import Server, running_server
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from ordino.access.services import sessions
 from ordino.access.store.tables import console_sessions
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.roles import ApiKey, Role
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.support.plans import full_scans, statements
 from tests.support.storage import rows

@@ -13,6 +13,7 @@ import pytest
 
 from ordino.analytics.domain.kpis import CostPerOrder, PlacedOrder, Tally, figures
 from ordino.analytics.services.dashboard import KpiQuery, kpis, kpis_csv, report_answer
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Source
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.network.services.catalogue import put_product
@@ -21,7 +22,6 @@ from ordino.orchestration.services.pipelines import advance_order
 from ordino.orders.services.orders import Capture, cancel_order, get_order, place_order
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.promising.domain.promises import DeliveryRecord
-from ordino.store.uow import SqlUnitOfWork
 from tests.support.builders import a_place_order, a_product
 from tests.support.storage import with_stock
 

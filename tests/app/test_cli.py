@@ -19,6 +19,7 @@ from ordino.access.services.keys import authenticate
 from ordino.access.services.users import sign_in
 from ordino.access.store.tables import api_keys
 from ordino.app.main import main
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
 from ordino.inventory.store.tables import positions
@@ -26,7 +27,6 @@ from ordino.kernel.services.configuration import list_changes
 from ordino.network.services.catalogue import put_location, put_product
 from ordino.payments.store.tables import payments
 from ordino.store.engine import make_engine
-from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import free_port
 from tests.conftest import T0, Clock
 from tests.support.api import network, stock, work

@@ -1,4 +1,4 @@
-"""Every capability's tables, gathered by `ordino.store.schema`: what the migrations
+"""Every capability's tables, gathered by `ordino.app.schema`: what the migrations
 and anything comparing or creating the whole schema read. A tables module left out
 of it would be a table the migrations' comparison drops; `metadata` read from
 `ordino.store.tables` holds only the tables imported so far."""
@@ -15,7 +15,7 @@ from sqlalchemy import Engine, inspect
 ROOT = Path(__file__).resolve().parents[2]
 # Where the tables are defined, and the one module that gathers them all.
 DEFINING = ("tables.py", "_tables.py")
-GATHERING = ROOT / "src" / "ordino" / "store" / "schema.py"
+GATHERING = ROOT / "src" / "ordino" / "app" / "schema.py"
 
 
 def test_the_schema_alone_holds_every_table_the_migrations_make(engine: Engine) -> None:
@@ -24,7 +24,7 @@ def test_the_schema_alone_holds_every_table_the_migrations_make(engine: Engine) 
         [
             sys.executable,
             "-c",
-            "from ordino.store.schema import metadata; print(*sorted(metadata.tables))",
+            "from ordino.app.schema import metadata; print(*sorted(metadata.tables))",
         ],
         capture_output=True,
         text=True,
@@ -52,7 +52,7 @@ def test_every_module_defining_tables_is_gathered_by_the_schema() -> None:
 
 
 def test_only_the_tables_modules_take_metadata_from_the_frame() -> None:
-    """Anyone else reads it from `ordino.store.schema`, with every table on it."""
+    """Anyone else reads it from `ordino.app.schema`, with every table on it."""
     takers = set()
     for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "tests").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):

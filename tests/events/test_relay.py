@@ -7,12 +7,12 @@ from collections.abc import Sequence
 
 import pytest
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.events.services.relay import relay, relay_all
 from ordino.kernel.domain.events import Event
 from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order
 from tests.support.storage import rows, with_stock

@@ -18,10 +18,10 @@ import nats
 import pytest
 from sqlalchemy import func, select
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order
 from tests.support.storage import with_stock
@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from ordino.events.adapters.nats import NatsPublisher
 from ordino.events.services.relay import relay
 from ordino.store.engine import make_engine
-from ordino.store.uow import SqlUnitOfWork
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 url, nats_url, stream, prefix = sys.argv[1:5]
 uow = SqlUnitOfWork(make_engine(url))
 publisher = NatsPublisher(nats_url, stream, prefix)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, inspect, text
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.services.server_keys import ServerKeys
 from ordino.store import migrate
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 
 CLEAR = "a-secret-stored-in-clear"

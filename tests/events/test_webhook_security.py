@@ -21,11 +21,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from ordino.app.job_handlers import handlers
+from ordino.app.schema import metadata
 from ordino.app.server import create_app
 from ordino.config import Settings
 from ordino.events.services.relay import relay_all
 from ordino.orchestration.services.worker import Worker
-from ordino.store.schema import metadata
 from tests.conftest import ADMIN_KEY, Clock
 from tests.support.api import fields, network, stock
 from tests.support.builders import an_order_body

@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.events.services.relay import relay_all
 from ordino.events.services.webhooks import subscribe
 from ordino.events.store.tables import webhook_deliveries
 from ordino.kernel.services.server_keys import ServerKeys
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order
 from tests.support.storage import with_stock

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Count
 from ordino.inventory.domain.supply import CreateSupply, SupplyKind
 from ordino.inventory.domain.views import (
@@ -47,7 +48,6 @@ from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.optimiser import Assignment, Solution
 from ordino.sourcing.engine.rules import Decision, Outcome
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import HAMBURG, a_location, a_place_order, a_source
 from tests.support.storage import stock_levels, with_stock

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.domain.views import AvailabilityView, LocationFilter
 from ordino.inventory.services.availability import put_view
@@ -19,7 +20,6 @@ from ordino.network.domain.locations import LocationType
 from ordino.network.services.catalogue import put_location, put_product
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import Server, running_server
 from tests.support.builders import a_location, a_place_order, a_product
 

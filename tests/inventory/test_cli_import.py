@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from ordino.app.main import main
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.services import imports
 from ordino.inventory.store.tables import inventory_movements
 from ordino.kernel.domain.geo import Point
 from ordino.network.services.catalogue import put_location, put_product
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.support.builders import a_location, a_product
 from tests.support.storage import rows, stock_levels

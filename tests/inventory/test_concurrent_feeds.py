@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, func, select
 
 from ordino.app.check import check_inventory
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Adjustment, Count, Source
 from ordino.inventory.services.stock import adjust_inventory, count_stock
 from ordino.inventory.store.tables import inventory_movements, positions
@@ -17,7 +18,6 @@ from ordino.kernel.domain.errors import InsufficientStock
 from ordino.network.services.catalogue import put_location, put_product
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.uow import SqlUnitOfWork
 from tests.support.builders import a_location, a_place_order, a_product
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

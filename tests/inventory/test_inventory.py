@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from ordino.app.check import check_inventory, shortages
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Adjustment, Count
 from ordino.inventory.services.stock import (
     adjust_inventory,
@@ -24,7 +25,6 @@ from ordino.network.services.catalogue import put_location
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_location, a_place_order, a_source
 from tests.support.storage import rows, stock_levels, with_stock

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, text
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.services.availability import Near
 from ordino.inventory.services.product_search import ProductSearch, search_products
 from ordino.inventory.services.stock_cache import StockPicture
@@ -16,7 +17,6 @@ from ordino.kernel.domain.geo import Point
 from ordino.network.domain.products import ProductQuery
 from ordino.network.services.catalogue import put_products
 from ordino.store import migrate
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_product
 from tests.support.storage import with_stock

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Count
 from ordino.inventory.domain.views import AvailabilityView, LocationFilter
 from ordino.inventory.services.availability import put_view
@@ -22,7 +23,6 @@ from ordino.network.services.catalogue import put_location
 from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox, stock_changes
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order, a_source
 from tests.support.storage import LOCATIONS, rows, with_stock

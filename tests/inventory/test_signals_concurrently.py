@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.signals import evaluate_all, evaluate_signals
 from ordino.inventory.services.stock import count_stock
@@ -15,7 +16,6 @@ from ordino.network.services.catalogue import put_location, put_products
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox, stock_changes
-from ordino.store.uow import SqlUnitOfWork
 from tests.support.builders import a_location, a_place_order, a_product
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from ordino.app.check import check_inventory
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Count
 from ordino.inventory.domain.positions import Discrepancy
 from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind, SupplyQuery
@@ -35,7 +36,6 @@ from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.orders.services.orders import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order, a_source
 from tests.support.storage import rows, stock_levels, with_stock

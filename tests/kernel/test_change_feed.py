@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from ordino.access.services.keys import NewKey, issue_key, revoke_key
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Count
 from ordino.inventory.services.availability import put_postal_codes
 from ordino.inventory.services.stock import count_stock
@@ -21,7 +22,6 @@ from ordino.kernel.domain.roles import Role
 from ordino.store.change_feed import PostgresListener, SqlitePoller
 from ordino.store.engine import make_engine
 from ordino.store.tables import stock_changes
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_source
 from tests.support.storage import rows, with_stock

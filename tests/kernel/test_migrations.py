@@ -7,9 +7,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
 from ordino.app.check import check_inventory
+from ordino.app.schema import metadata
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.store import migrate
-from ordino.store.schema import metadata
-from ordino.store.uow import SqlUnitOfWork
 
 
 def test_downgrade_to_base_and_upgrade_again(engine: Engine) -> None:

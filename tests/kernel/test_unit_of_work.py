@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ordino.store.uow import SqlUnitOfWork
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 
 
 def test_an_attempt_builds_only_the_repositories_it_uses(uow: SqlUnitOfWork) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.views import AvailabilityView
 from ordino.inventory.services.availability import get_view, put_view
 from ordino.network.domain.channels import Channel
 from ordino.network.services.channels import get_channel, put_channel
-from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.bench_network import NetworkShape, load
 from ordino_lab.bench_stock import bench_views
 from tests.conftest import T0

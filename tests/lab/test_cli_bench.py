@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 from ordino.app.check import check_inventory
 from ordino.app.main import main
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.store.engine import make_engine
-from ordino.store.uow import SqlUnitOfWork
 
 
 def _bench(database_url: str, tmp_path: Path, *args: str) -> dict[str, object]:

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from ordino.app.check import check_inventory
 from ordino.app.demo import seed_demo
 from ordino.app.main import main
-from ordino.store.uow import SqlUnitOfWork
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino_lab.load import running_server
 
 QUICK = {

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
 from ordino.app.main import main
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind
 from ordino.inventory.services.supply import create_supply, receive_supply
@@ -21,7 +22,6 @@ from ordino.orders.services.orders import Capture, get_order, place_order
 from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.services.profiles import put_profile
 from ordino.store.tables import jobs
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order
 from tests.support.storage import rows, with_stock

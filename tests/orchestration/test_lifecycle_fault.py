@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Source
 from ordino.orchestration.services import fulfillment
 from ordino.orders.domain.fulfillment import Shipment
@@ -30,7 +31,6 @@ from ordino.payments.domain.payments import PaymentChoice, PaymentMethod
 from ordino.payments.store.tables import payments
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import jobs
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order
 from tests.support.storage import with_stock

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.jobs import SETTLE_PAYMENT
 from ordino.network.services.catalogue import put_product
 from ordino.orchestration.services import payments
@@ -35,7 +36,6 @@ from ordino.payments.store.tables import payment_operations
 from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.services.profiles import put_profile
 from ordino.store.tables import jobs
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order, a_product
 from tests.support.storage import rows, with_stock

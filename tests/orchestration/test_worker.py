@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.jobs import Backoff, Job
 from ordino.orchestration.services.worker import Handler, Worker, dead_jobs, enqueue, requeue
 from ordino.store.engine import make_engine
 from ordino.store.tables import jobs
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.storage import rows
 

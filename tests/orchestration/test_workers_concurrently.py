@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.jobs import Job
 from ordino.orchestration.services.worker import Worker
 from ordino.store.tables import jobs
-from ordino.store.uow import SqlUnitOfWork
 from tests.support.storage import rows
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.store.tables import reservations
 from ordino.kernel.domain.errors import NotFound
 from ordino.orders.domain.commands import OrderQuery
@@ -13,7 +14,6 @@ from ordino.orders.services.orders import cancel_order, get_order, list_orders, 
 from ordino.orders.store.tables import order_lines, orders
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order
 from tests.support.storage import counts, rows, stock_levels, with_stock

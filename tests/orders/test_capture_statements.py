@@ -12,10 +12,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.network.services.catalogue import put_product
 from ordino.orders.services.orders import Capture, place_order
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order, a_product
 from tests.support.plans import statements

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
 from ordino.inventory.store.tables import positions
 from ordino.network.services.catalogue import put_location, put_product
-from ordino.store.uow import SqlUnitOfWork
 from ordino_lab.load import post_all, running_server
 from tests.support.builders import a_location, a_product, an_order_body
 

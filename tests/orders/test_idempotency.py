@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.errors import IdempotencyKeyReused, InsufficientStock
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.orders.services.orders import cancel_order, place_order
 from ordino.orders.store.tables import orders
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import idempotency_keys
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order
 from tests.support.storage import counts, rows, stock_levels, with_stock

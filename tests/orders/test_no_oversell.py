@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, func, select
 
 from ordino.app.check import check_inventory
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
 from ordino.inventory.store.tables import positions, reservations
@@ -20,7 +21,6 @@ from ordino.network.services.catalogue import put_location, put_product
 from ordino.orders.services.orders import cancel_order, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
-from ordino.store.uow import SqlUnitOfWork
 from tests.support.builders import MUNICH, a_location, a_place_order, a_product
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

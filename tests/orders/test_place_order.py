@@ -9,6 +9,7 @@ from typing import Any, Self
 import pytest
 from sqlalchemy import Engine, create_engine
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.store.tables import positions, reservations
 from ordino.kernel.domain.errors import DuplicateOrder, FieldError, InsufficientStock, InvalidInput
 from ordino.kernel.domain.ids import LENGTH
@@ -17,7 +18,6 @@ from ordino.orders.store.tables import allocations, order_lines, orders
 from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.rules import Decision
 from ordino.store.tables import outbox, stock_changes
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0, Clock
 from tests.support.builders import a_place_order
 from tests.support.storage import ORDER_TABLES, counts, rows, stock_levels, with_stock

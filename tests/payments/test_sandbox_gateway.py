@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from ordino.app.schema import metadata
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.payments.adapters.sandbox_tables import sandbox_authorisations, sandbox_operations
 from ordino.payments.domain.payments import GatewayAnswer, GatewayTimeout, Outcome
-from ordino.store.schema import metadata
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.support.storage import rows
 

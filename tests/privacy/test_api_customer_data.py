@@ -17,12 +17,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from ordino.app.schema import metadata
 from ordino.events.services.relay import relay_all
 from ordino.events.store.tables import webhook_deliveries
 from ordino.kernel.domain.roles import Role
 from ordino.orders.store.tables import orders
 from ordino.sourcing.store.tables import sourcing_decisions
-from ordino.store.schema import metadata
 from ordino.store.tables import idempotency_keys, outbox
 from tests.conftest import Clock
 from tests.support.api import events_of, network, order_of, refused, stock, work

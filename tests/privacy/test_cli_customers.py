@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from ordino.app.main import main
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.orders.domain.commands import Customer
 from ordino.orders.services.orders import Capture, cancel_order, place_order
 from ordino.orders.store.tables import orders
 from ordino.privacy.store.tables import customer_exports, erasures
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.support.builders import a_place_order
 from tests.support.storage import rows, with_stock

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.events.services.relay import relay_all
 from ordino.events.services.webhooks import subscribe
 from ordino.events.store.tables import webhook_deliveries
@@ -27,7 +28,6 @@ from ordino.privacy.services.retention import Retention, prune
 from ordino.privacy.store.tables import erasures
 from ordino.servicing.services.notes import add_note
 from ordino.store.tables import idempotency_keys, outbox
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.support.builders import a_place_order
 from tests.support.plans import full_scans, statements

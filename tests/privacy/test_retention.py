@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine, func, select
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.events.services.relay import relay_all
 from ordino.events.services.webhooks import subscribe
 from ordino.events.store.outbox import PRUNE_LOCK
@@ -23,7 +24,6 @@ from ordino.orders.services.orders import Capture, cancel_order, get_order, plac
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.privacy.services.retention import Pruned, Retention, prune
 from ordino.store.tables import outbox
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import T0
 from tests.support.builders import a_place_order
 from tests.support.plans import full_scans, statements

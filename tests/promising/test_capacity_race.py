@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Engine, select
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
 from ordino.inventory.services.stock_cache import StockPicture
@@ -25,7 +26,6 @@ from ordino.orders.services.orders import Capture, place_order
 from ordino.orders.store.tables import order_promises
 from ordino.promising.domain.promises import PromiseChoice
 from ordino.sourcing.engine.choice import RulesEngine
-from ordino.store.uow import SqlUnitOfWork
 from tests.support.builders import a_location, a_place_order, a_product
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # Monday, 10:00 in Berlin

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from ordino.app.job_handlers import Outside, handlers
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.events.adapters.http_delivery import post_json
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.signals import evaluate_all
@@ -29,7 +30,6 @@ from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.services.profiles import put_profile
 from ordino.store.tables import jobs
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.support.builders import a_place_order
 from tests.support.storage import rows, stock_levels, with_stock

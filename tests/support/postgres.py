@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.store.engine import make_engine, normalise_url
-from ordino.store.uow import SqlUnitOfWork
 from tests.conftest import POSTGRES_URL, Clock, _truncate, configure_channels
 from tests.support.money import Books, bench
 

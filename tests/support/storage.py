@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, select
 
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
 from ordino.inventory.store.tables import positions, reservations
@@ -19,7 +20,6 @@ from ordino.orders.store.tables import allocations, order_lines, orders
 from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.rules import Decision, SourcingSite
 from ordino.store.tables import idempotency_keys, outbox
-from ordino.store.uow import SqlUnitOfWork
 from tests.support.builders import HAMBURG, MUNICH, a_location, a_product
 
 LOCATIONS = {

@@ -17,6 +17,7 @@ from ordino.access.services.users import NewUser, add_user, disable_user, list_u
 from ordino.app import serving
 from ordino.app.check import check_inventory, check_payments, shortages
 from ordino.app.demo import seed_demo
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.cli.options import UNIT_OF_WORK, Commands, database_option, terminal_user
 from ordino.config import Settings
 from ordino.kernel.domain.configuration import DEMO_AUTHOR
@@ -28,7 +29,6 @@ from ordino.privacy.services.retention import prune as prune_kept
 from ordino.promising.services.transit_models import UnreadableModel, load_model
 from ordino.store import migrate
 from ordino.store.engine import make_engine, normalise_url
-from ordino.store.uow import SqlUnitOfWork
 
 
 def _now() -> datetime:

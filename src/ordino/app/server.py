@@ -25,6 +25,7 @@ from ordino.access.services.sessions import ConsoleSessions
 from ordino.analytics.api import dashboard as analytics_dashboard
 from ordino.app import pages, periodic
 from ordino.app.job_handlers import Outside, handlers
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.config import Settings
 from ordino.events.adapters.http_delivery import post_json
 from ordino.events.adapters.nats import NatsPublisher
@@ -64,7 +65,6 @@ from ordino.sourcing.api import routes as sourcing_routes
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.change_feed import change_feed
 from ordino.store.engine import make_engine
-from ordino.store.uow import SqlUnitOfWork
 
 # Matched in order: the hottest first (availability reads, then orders).
 ROUTERS = (

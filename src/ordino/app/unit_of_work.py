@@ -1,5 +1,5 @@
 """The whole unit of work: every capability's port at once, as the SQL unit of work
-(`ordino.store.uow`) implements it and the app's assembly hands it out.
+(`ordino.app.sql_unit_of_work`) implements it and the app's assembly hands it out.
 
 Each capability's use cases speak to their own port (`ordino.<capability>.services.
 ports`): a `Protocol` of the repositories it owns, extending the port of the

@@ -24,6 +24,7 @@ from functools import partial
 import click
 
 from ordino.app.job_handlers import Outside, handlers
+from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.cli.options import database_option
 from ordino.config import Settings
 from ordino.events.adapters.http_delivery import post_json
@@ -35,7 +36,6 @@ from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.privacy.services.retention import ROUND, prune
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.engine import connect_once, display_url, make_engine
-from ordino.store.uow import SqlUnitOfWork
 
 log = logging.getLogger("ordino.app.worker")
 

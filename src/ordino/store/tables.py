@@ -1,7 +1,7 @@
 """The storage frame's tables, and the one `metadata` every table is defined on.
 
 Each capability's tables live beside its store (`ordino/<capability>/store/tables.py`)
-and register on this `metadata`, with its naming convention; `ordino.store.schema`
+and register on this `metadata`, with its naming convention; `ordino.app.schema`
 imports them all, for the migrations and for anything that needs every table (read
 `metadata` there, never here: here it holds only the tables imported so far). Kept
 here: what the frame itself writes — the change record, the outbox, idempotency

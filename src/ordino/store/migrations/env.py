@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from ordino.store.schema import metadata
+from ordino.app.schema import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
