@@ -19,7 +19,8 @@ from ordino.kernel.domain.errors import InvalidInput
 from ordino.network.services.catalogue import put_product
 from ordino.orchestration.services import fulfillment
 from ordino.orchestration.services.pipelines import advance_order
-from ordino.orders.services.orders import Capture, cancel_order, get_order, place_order
+from ordino.orders.services.capture import Capture, place_order
+from ordino.orders.services.orders import cancel_order, get_order
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.promising.domain.promises import DeliveryRecord
 from tests.support.builders import a_place_order, a_product

@@ -11,7 +11,8 @@ from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Adjustment, Count, Source
 from ordino.inventory.domain.positions import Discrepancy
 from ordino.inventory.services.stock import adjust_inventory, count_stock
-from ordino.orders.services.orders import cancel_order, place_order
+from ordino.orders.services.capture import place_order
+from ordino.orders.services.orders import cancel_order
 from ordino.sourcing.engine.choice import RulesEngine
 from tests.conftest import Clock
 from tests.support.builders import a_place_order

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from ordino.app.job_handlers import handlers
 from ordino.events.services.relay import relay_all
 from ordino.orchestration.services.worker import Worker
-from ordino.orders.services.orders import Capture
+from ordino.orders.services.capture import Capture
 from ordino.sourcing.engine.choice import RulesEngine
 from tests.conftest import Clock
 from tests.support.api import fields, network, refused, stock

@@ -10,7 +10,8 @@ import pytest
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.events.services.relay import relay, relay_all
 from ordino.kernel.domain.events import Event
-from ordino.orders.services.orders import cancel_order, place_order
+from ordino.orders.services.capture import place_order
+from ordino.orders.services.orders import cancel_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from tests.conftest import Clock

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
-from ordino.orders.services.orders import place_order
+from ordino.orders.services.capture import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from tests.conftest import Clock

@@ -23,7 +23,7 @@ from ordino.events.services.relay import relay_all
 from ordino.events.services.webhooks import subscribe
 from ordino.events.store.tables import webhook_deliveries
 from ordino.kernel.services.server_keys import ServerKeys
-from ordino.orders.services.orders import place_order
+from ordino.orders.services.capture import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from tests.conftest import Clock
 from tests.support.builders import a_place_order

@@ -44,7 +44,7 @@ from ordino.kernel.domain.errors import (
 from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.network.domain.locations import Address, LocationType
 from ordino.network.services.catalogue import put_location
-from ordino.orders.services.orders import place_order
+from ordino.orders.services.capture import place_order
 from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.optimiser import Assignment, Solution
 from ordino.sourcing.engine.rules import Decision, Outcome

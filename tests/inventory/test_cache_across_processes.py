@@ -18,7 +18,7 @@ from ordino.inventory.services.availability import put_view
 from ordino.inventory.services.stock import count_stock
 from ordino.network.domain.locations import LocationType
 from ordino.network.services.catalogue import put_location, put_product
-from ordino.orders.services.orders import place_order
+from ordino.orders.services.capture import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino_lab.load import Server, running_server
 from tests.support.builders import a_location, a_place_order, a_product

@@ -16,7 +16,7 @@ from ordino.inventory.services.stock import adjust_inventory, count_stock
 from ordino.inventory.store.tables import inventory_movements, positions
 from ordino.kernel.domain.errors import InsufficientStock
 from ordino.network.services.catalogue import put_location, put_product
-from ordino.orders.services.orders import place_order
+from ordino.orders.services.capture import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from tests.support.builders import a_location, a_place_order, a_product
 

@@ -22,7 +22,7 @@ from ordino.inventory.services.stock import (
 from ordino.inventory.store.tables import inventory_movements
 from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
 from ordino.network.services.catalogue import put_location
-from ordino.orders.services.orders import place_order
+from ordino.orders.services.capture import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from tests.conftest import Clock

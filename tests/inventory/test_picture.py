@@ -14,6 +14,7 @@ from ordino.inventory.domain.supply import InboundLine
 from ordino.inventory.services.stock_cache import NotCached, StockPicture
 from ordino.kernel.domain.changes import EVERYTHING, Change
 from ordino.network.domain.locations import Location
+from ordino.network.domain.products import ProductFacts
 from ordino.store.change_feed import change_of
 from ordino.store.commit_writer import notice
 from tests.support.builders import a_location
@@ -36,8 +37,8 @@ class FakeStore:
         self.loads += 1
         return [a_location("DC-BER")]
 
-    def currencies(self, skus: Iterable[str]) -> dict[str, frozenset[str]]:
-        return {sku: frozenset({"EUR"}) for sku in skus}
+    def facts(self, skus: Iterable[str]) -> dict[str, ProductFacts]:
+        return {sku: ProductFacts(frozenset({"EUR"}), None) for sku in skus}
 
     def positions(self, skus: Sequence[str], shipping_only: bool) -> list[Position]:
         self.loads += 1

@@ -20,7 +20,8 @@ from ordino.inventory.store.signals import SqlSignals
 from ordino.inventory.store.tables import stock_signals
 from ordino.network.domain.locations import LocationType
 from ordino.network.services.catalogue import put_location
-from ordino.orders.services.orders import cancel_order, place_order
+from ordino.orders.services.capture import place_order
+from ordino.orders.services.orders import cancel_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox, stock_changes
 from tests.conftest import Clock

@@ -13,7 +13,7 @@ from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.signals import evaluate_all, evaluate_signals
 from ordino.inventory.services.stock import count_stock
 from ordino.network.services.catalogue import put_location, put_products
-from ordino.orders.services.orders import place_order
+from ordino.orders.services.capture import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox, stock_changes
 from tests.support.builders import a_location, a_place_order, a_product

@@ -33,7 +33,7 @@ from ordino.kernel.domain.errors import (
     NotFound,
 )
 from ordino.kernel.domain.idempotency import IdempotencyKey
-from ordino.orders.services.orders import place_order
+from ordino.orders.services.capture import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from tests.conftest import Clock

@@ -18,7 +18,8 @@ from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind
 from ordino.inventory.services.supply import create_supply, receive_supply
 from ordino.kernel.domain.jobs import Job
-from ordino.orders.services.orders import Capture, get_order, place_order
+from ordino.orders.services.capture import Capture, place_order
+from ordino.orders.services.orders import get_order
 from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.services.profiles import put_profile
 from ordino.store.tables import jobs

@@ -24,7 +24,7 @@ from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.domain.feeds import Source
 from ordino.orchestration.services import fulfillment
 from ordino.orders.domain.fulfillment import Shipment
-from ordino.orders.services.orders import place_order
+from ordino.orders.services.capture import place_order
 from ordino.orders.store.tables import fulfillments
 from ordino.payments.adapters.sandbox_tables import sandbox_authorisations, sandbox_operations
 from ordino.payments.domain.payments import PaymentChoice, PaymentMethod

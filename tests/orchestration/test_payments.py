@@ -20,7 +20,8 @@ from ordino.network.services.catalogue import put_product
 from ordino.orchestration.services import payments
 from ordino.orchestration.services.refunds import RefundRequest, request_refund
 from ordino.orders.domain.commands import LineRequest
-from ordino.orders.services.orders import Capture, cancel_order, place_order
+from ordino.orders.services.capture import Capture, place_order
+from ordino.orders.services.orders import cancel_order
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.payments.domain.payments import (
     GatewayAnswer,

@@ -10,7 +10,8 @@ from ordino.inventory.store.tables import reservations
 from ordino.kernel.domain.errors import NotFound
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.status import OrderStatus
-from ordino.orders.services.orders import cancel_order, get_order, list_orders, place_order
+from ordino.orders.services.capture import place_order
+from ordino.orders.services.orders import cancel_order, get_order, list_orders
 from ordino.orders.store.tables import order_lines, orders
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox

@@ -1,7 +1,7 @@
 """What order capture asks the database, once the process's picture holds what the
-capture rules need (channels, carrier services, the currencies of the products'
-prices): nothing of the catalogue for each order (its rules cost no query), while
-a change of a product's prices is heard at once."""
+capture rules and sourcing need (channels, carrier services, the currencies of the
+products' prices, their weights): nothing of the catalogue for each order, while a
+change of a product is heard at once."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from sqlalchemy import Engine
 
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.errors import InvalidInput
+from ordino.network.domain.carriers import LaneMatch
+from ordino.network.domain.costs import RateCard, RateZone, WeightBreak
 from ordino.network.services.catalogue import put_product
-from ordino.orders.services.orders import Capture, place_order
+from ordino.network.services.operations import RATE_CARDS, put_named
+from ordino.orders.services.capture import Capture, place_order
+from ordino.orders.services.decisions import get_sourcing
 from tests.conftest import Clock
 from tests.support.builders import a_place_order, a_product
 from tests.support.plans import statements
@@ -64,3 +68,41 @@ def test_a_change_of_a_products_prices_is_heard_by_the_next_capture(
 
     with uow:
         assert uow.orders.id_for_external("web", "W-2") is not None
+
+
+def _by_weight(uow: SqlUnitOfWork, clock: Clock) -> None:
+    """The `dhl` service's card: 4.00 a parcel up to 1 kg, 9.00 up to 30 kg."""
+    breaks = (WeightBreak(Decimal(1), Decimal("4.00")), WeightBreak(Decimal(30), Decimal("9.00")))
+    put_named(RATE_CARDS, RateCard("dhl", "EUR", (RateZone(LaneMatch(), breaks),)), uow, clock())
+
+
+def test_a_capture_priced_by_weight_reads_no_weights_once_the_picture_holds_them(
+    engine: Engine, clock: Clock
+) -> None:
+    uow, capture = _capture(engine, clock)
+    _by_weight(uow, clock)
+    _place(uow, capture, clock, 0, service="dhl")
+
+    with statements(engine) as ran:
+        for n in range(1, 4):
+            _place(uow, capture, clock, n, service="dhl")
+
+    assert [sql for sql, _ in ran if "product" in sql] == []
+
+
+def test_a_change_of_a_products_weight_is_heard_by_the_next_capture(
+    engine: Engine, clock: Clock
+) -> None:
+    uow, capture = _capture(engine, clock)
+    _by_weight(uow, clock)
+    _place(uow, capture, clock, 0, service="dhl")  # two parcels' worth of 0.5 kg: 4.00
+
+    put_product(a_product("SKU-2", weight_kg=Decimal(5)), uow, clock() + timedelta(1))
+    _place(uow, capture, clock, 1, service="dhl")
+
+    with uow:
+        first, second = (uow.orders.id_for_external("web", f"W-{n}") for n in (0, 1))
+    assert first is not None and second is not None
+    [before] = get_sourcing(first, uow)["decisions"]
+    [after] = get_sourcing(second, uow)["decisions"]
+    assert (before["chosen"]["cost"]["total"], after["chosen"]["cost"]["total"]) == ("4.00", "9.00")

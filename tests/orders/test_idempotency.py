@@ -8,7 +8,8 @@ import pytest
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.errors import IdempotencyKeyReused, InsufficientStock
 from ordino.kernel.domain.idempotency import IdempotencyKey
-from ordino.orders.services.orders import cancel_order, place_order
+from ordino.orders.services.capture import place_order
+from ordino.orders.services.orders import cancel_order
 from ordino.orders.store.tables import orders
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import idempotency_keys

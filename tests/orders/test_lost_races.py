@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.store.tables import reservations
 from ordino.kernel.domain.errors import Conflict, InsufficientStock, LostRace
-from ordino.orders.services.orders import place_order
+from ordino.orders.services.capture import place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.commit_writer import PendingWrites
 from ordino.store.tables import idempotency_keys

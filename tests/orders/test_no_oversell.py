@@ -18,7 +18,8 @@ from ordino.inventory.store.tables import positions, reservations
 from ordino.kernel.domain.errors import InsufficientStock, OrdinoError
 from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.network.services.catalogue import put_location, put_product
-from ordino.orders.services.orders import cancel_order, place_order
+from ordino.orders.services.capture import place_order
+from ordino.orders.services.orders import cancel_order
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import outbox
 from tests.support.builders import MUNICH, a_location, a_place_order, a_product

@@ -13,7 +13,7 @@ from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.inventory.store.tables import positions, reservations
 from ordino.kernel.domain.errors import DuplicateOrder, FieldError, InsufficientStock, InvalidInput
 from ordino.kernel.domain.ids import LENGTH
-from ordino.orders.services.orders import place_order
+from ordino.orders.services.capture import place_order
 from ordino.orders.store.tables import allocations, order_lines, orders
 from ordino.sourcing.engine.choice import RulesEngine, SourcingRequest
 from ordino.sourcing.engine.rules import Decision

@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 from ordino.app.main import main
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.orders.domain.commands import Customer
-from ordino.orders.services.orders import Capture, cancel_order, place_order
+from ordino.orders.services.capture import Capture, place_order
+from ordino.orders.services.orders import cancel_order
 from ordino.orders.store.tables import orders
 from ordino.privacy.store.tables import customer_exports, erasures
 from tests.conftest import T0

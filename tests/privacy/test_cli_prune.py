@@ -15,7 +15,8 @@ from sqlalchemy.exc import OperationalError
 from ordino.app.main import main
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.events.services.relay import relay_all
-from ordino.orders.services.orders import Capture, cancel_order, place_order
+from ordino.orders.services.capture import Capture, place_order
+from ordino.orders.services.orders import cancel_order
 from ordino.store.tables import jobs, outbox
 from tests.support.builders import a_place_order
 from tests.support.storage import rows, with_stock

@@ -20,7 +20,8 @@ from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.kernel.services.server_keys import ServerKeys
 from ordino.orders.domain.commands import Customer
 from ordino.orders.domain.orders import Order
-from ordino.orders.services.orders import Capture, cancel_order, place_order
+from ordino.orders.services.capture import Capture, place_order
+from ordino.orders.services.orders import cancel_order
 from ordino.orders.store.tables import orders
 from ordino.privacy.services import customer_data
 from ordino.privacy.services.customer_data import CustomerRef, erase_customer

@@ -20,7 +20,8 @@ from ordino.orchestration.services.fulfillment import ship
 from ordino.orchestration.services.pipelines import advance_order
 from ordino.orders.domain.commands import Customer
 from ordino.orders.domain.fulfillment import Shipment
-from ordino.orders.services.orders import Capture, cancel_order, get_order, place_order
+from ordino.orders.services.capture import Capture, place_order
+from ordino.orders.services.orders import cancel_order, get_order
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.privacy.services.retention import Pruned, Retention, prune
 from ordino.store.tables import outbox

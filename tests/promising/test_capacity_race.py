@@ -22,7 +22,7 @@ from ordino.network.domain.operations import Capacity, LocationOperations, opera
 from ordino.network.services.catalogue import put_location, put_product
 from ordino.network.services.operations import CARRIER_SERVICES, put_named, put_operations
 from ordino.network.store.tables import capacity_use
-from ordino.orders.services.orders import Capture, place_order
+from ordino.orders.services.capture import Capture, place_order
 from ordino.orders.store.tables import order_promises
 from ordino.promising.domain.promises import PromiseChoice
 from ordino.sourcing.engine.choice import RulesEngine

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
 from ordino.orders.domain.commands import PlaceOrder
-from ordino.orders.services.orders import Capture, place_order
+from ordino.orders.services.capture import Capture, place_order
 from tests.conftest import Clock
 from tests.support.browser import DESKTOP, PHONE, Served, document, overflow
 from tests.support.builders import a_place_order

@@ -24,8 +24,9 @@ from ordino.network.domain.locations import LocationType
 from ordino.network.services.operations import RATE_CARDS, put_location_costs, put_named
 from ordino.orchestration.services.rerouting import Rejection, fill_backorders, reject_allocation
 from ordino.orchestration.services.worker import Worker
+from ordino.orders.services.capture import Capture, place_order
 from ordino.orders.services.decisions import get_sourcing
-from ordino.orders.services.orders import Capture, get_order, place_order
+from ordino.orders.services.orders import get_order
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.services.profiles import put_profile

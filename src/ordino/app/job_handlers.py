@@ -26,7 +26,7 @@ from ordino.orchestration.services import payments, timers
 from ordino.orchestration.services.pipelines import advance_order
 from ordino.orchestration.services.rerouting import expect_backorders, fill_backorders
 from ordino.orchestration.services.worker import Handler, enqueue
-from ordino.orders.services.orders import Capture
+from ordino.orders.services.capture import Capture
 from ordino.payments.domain.payments import PaymentGateway
 
 

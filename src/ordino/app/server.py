@@ -51,7 +51,7 @@ from ordino.orchestration.api import pipelines as orchestration_pipelines
 from ordino.orchestration.api import refunds as orchestration_refunds
 from ordino.orchestration.services.worker import Worker
 from ordino.orders.api import routes as orders_routes
-from ordino.orders.services.orders import Capture
+from ordino.orders.services.capture import Capture
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.privacy.api import customer_data as privacy_customer_data
 from ordino.promising.api import routes as promising_routes

@@ -31,7 +31,7 @@ from ordino.events.adapters.http_delivery import post_json
 from ordino.inventory.services.stock_cache import StockPicture
 from ordino.kernel.services.server_keys import ServerKeys
 from ordino.orchestration.services.worker import Tally, Worker
-from ordino.orders.services.orders import Capture
+from ordino.orders.services.capture import Capture
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.privacy.services.retention import ROUND, prune
 from ordino.sourcing.engine.choice import RulesEngine

@@ -21,7 +21,8 @@ from ordino.kernel.domain.ids import new_id
 from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey, Role, hash_key
 from ordino.kernel.services import configuration
 from ordino.kernel.services.configuration import ORDINO, Changed
-from ordino.network.services.channels import channels_of, known_channel
+from ordino.network.domain.channels import known_channel
+from ordino.network.services.channels import channels_of
 
 PREFIX = "ordino_"
 

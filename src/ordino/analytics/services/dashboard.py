@@ -24,7 +24,8 @@ from ordino.analytics.domain.kpis import (
 from ordino.analytics.services.ports import AnalyticsWork
 from ordino.kernel.domain.errors import InvalidInput
 from ordino.kernel.domain.money import from_minor
-from ordino.network.services.channels import channels_of, known_channel
+from ordino.network.domain.channels import known_channel
+from ordino.network.services.channels import channels_of
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ matching the location type; among equals the first listed wins.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -26,6 +27,7 @@ from typing import Any
 
 from ordino.inventory.domain.positions import Position
 from ordino.inventory.domain.supply import SupplyKind
+from ordino.kernel.domain.errors import Forbidden, InvalidInput
 from ordino.network.domain.locations import Location, LocationType
 
 
@@ -219,3 +221,38 @@ def view_from_document(name: str, d: dict[str, Any], version: int) -> Availabili
         low_stock_below=d["low_stock_below"],
         version=version,
     )
+
+
+def resolve_view(
+    stored: Sequence[AvailabilityView], name: str | None, channel: str | None
+) -> AvailabilityView:
+    """The view named, or the channel's, or the default. Named with a channel, it
+    must be that channel's: a channel reads through its own view only (a key scoped
+    to a channel always reads with it), never another channel's (Forbidden)."""
+    by_name = {view.name: view for view in stored}
+    own = _channel_view(stored, by_name, channel)
+    if name is None:
+        return own
+    if name in by_name:
+        named = by_name[name]
+    elif name == DEFAULT_VIEW_NAME:
+        named = DEFAULT_VIEW
+    else:
+        raise InvalidInput.of("view", f"no availability view {name!r}")
+    if channel is not None and named.name != own.name:
+        raise Forbidden(
+            f"channel {channel} reads through view {own.name}, not {name}",
+            extra={"view": own.name},  # the one it may read through
+        )
+    return named
+
+
+def _channel_view(
+    stored: Sequence[AvailabilityView],
+    by_name: dict[str, AvailabilityView],
+    channel: str | None,
+) -> AvailabilityView:
+    for view in stored:
+        if channel is not None and channel in view.channels:
+            return view
+    return by_name.get(DEFAULT_VIEW_NAME, DEFAULT_VIEW)

@@ -167,6 +167,16 @@ def location_grid(locations: Mapping[str, Location]) -> Grid:
     return Grid({k: loc.point for k, loc in locations.items() if loc.point is not None})
 
 
+@dataclass(frozen=True)
+class OrderStock:
+    """What an order is sourced over: its SKUs' positions, its channel's view and the
+    locations."""
+
+    view: AvailabilityView
+    positions: Sequence[Position]
+    locations: Mapping[str, Location]
+
+
 def sourcing_stock(
     view: AvailabilityView,
     positions: Sequence[Position],

@@ -17,18 +17,20 @@ from ordino.inventory.domain.views import (
     DEFAULT_VIEW,
     DEFAULT_VIEW_NAME,
     AvailabilityView,
+    resolve_view,
     view_document,
 )
-from ordino.inventory.engine.availability import Nearby, SkuSummary, nearest
+from ordino.inventory.engine.availability import Nearby, OrderStock, SkuSummary, nearest
 from ordino.inventory.services.answers import availability_view, view_answer
 from ordino.inventory.services.ports import InventoryWork
 from ordino.inventory.services.stock_cache import NotCached, StockPicture
 from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from ordino.kernel.domain.errors import Conflict, FieldError, InvalidInput, NotFound
 from ordino.kernel.domain.geo import Grid, Point, PostalCode
 from ordino.kernel.services.configuration import ORDINO, Changed, record, refuse_changed
 from ordino.kernel.services.retry import with_retries
-from ordino.network.services.channels import channels_of, known_channel, refuse_unknown_channels
+from ordino.network.domain.channels import known_channel, refuse_unknown_channels
+from ordino.network.services.channels import channels_of
 
 DEFAULT_RADIUS_KM = 50.0
 DEFAULT_NEAREST = 10
@@ -103,6 +105,22 @@ def _answer(
     return {"view": view.name, "items": items}
 
 
+def order_stock(
+    uow: InventoryWork, picture: StockPicture, channel: str, skus: Sequence[str], *, fresh: bool
+) -> OrderStock:
+    """What order capture sources over, through the channel's view. The SKUs'
+    positions come from the picture when it holds them all, else from the database in
+    one query (loading the picture would take three, and the order's own commit makes
+    it forget them again); `fresh`: from the database."""
+    views, locations = picture.views(uow), picture.locations(uow)
+    held = {} if fresh else picture.cached(skus)
+    if len(held) == len(set(skus)):
+        positions = [p for entry in held.values() for p in entry.positions]
+    else:
+        positions = uow.inventory.sourcing_positions(skus)
+    return OrderStock(resolve_view(views, None, channel), positions, locations)
+
+
 def view_for(
     picture: StockPicture,
     uow: InventoryWork | None,
@@ -114,41 +132,6 @@ def view_for(
     if channel is not None:
         known_channel(picture.channels(uow), channel)
     return resolve_view(picture.views(uow), name, channel)
-
-
-def resolve_view(
-    stored: Sequence[AvailabilityView], name: str | None, channel: str | None
-) -> AvailabilityView:
-    """The view named, or the channel's, or the default. Named with a channel, it
-    must be that channel's: a channel reads through its own view only (a key scoped
-    to a channel always reads with it), never another channel's (Forbidden)."""
-    by_name = {view.name: view for view in stored}
-    own = _channel_view(stored, by_name, channel)
-    if name is None:
-        return own
-    if name in by_name:
-        named = by_name[name]
-    elif name == DEFAULT_VIEW_NAME:
-        named = DEFAULT_VIEW
-    else:
-        raise InvalidInput.of("view", f"no availability view {name!r}")
-    if channel is not None and named.name != own.name:
-        raise Forbidden(
-            f"channel {channel} reads through view {own.name}, not {name}",
-            extra={"view": own.name},  # the one it may read through
-        )
-    return named
-
-
-def _channel_view(
-    stored: Sequence[AvailabilityView],
-    by_name: dict[str, AvailabilityView],
-    channel: str | None,
-) -> AvailabilityView:
-    for view in stored:
-        if channel is not None and channel in view.channels:
-            return view
-    return by_name.get(DEFAULT_VIEW_NAME, DEFAULT_VIEW)
 
 
 def put_view(

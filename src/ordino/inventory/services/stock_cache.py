@@ -2,9 +2,9 @@
 plans from, without asking the database each time.
 
 It holds the locations (how each works, the carrier services), the availability
-views, the channels, the postal codes looked up, the currencies the catalogue prices
-each product in (kept through the changes of its stock: only a change of the product
-makes the picture forget them), and per
+views, the channels, the postal codes looked up, what capture needs of each product
+(the currencies the catalogue prices it in, its weight: kept through the changes of
+its stock, only a change of the product makes the picture forget them), and per
 SKU its positions and open inbound supply (least recently used SKUs go when it
 holds more positions than it may), with each view's computed availability.
 
@@ -53,12 +53,13 @@ from ordino.network.domain.operations import (
     default_operations,
     operations_from_document,
 )
+from ordino.network.domain.products import ProductFacts
 
 T = TypeVar("T")
 W = TypeVar("W", bound=InventoryWork)  # the port of whoever reads through the picture
 
 DEFAULT_MAX_POSITIONS = 2_000_000
-MAX_PRICED = 200_000  # products whose currencies are kept (least recently used go)
+MAX_PRODUCTS = 200_000  # products whose facts are kept (least recently used go)
 
 
 class Sellable(NamedTuple):
@@ -81,7 +82,6 @@ class SkuStock:
     known: bool  # the SKU is in the catalogue
     rows: tuple[tuple[Any, ...], ...]  # Position fields, in order
     inbound: tuple[InboundLine, ...]
-    currencies: frozenset[str] = frozenset()  # those the catalogue has a price in
     # Per (view, version): computed at, valid until (None: until stock changes), summary.
     results: dict[tuple[str, int], tuple[datetime, datetime | None, SkuSummary]] = field(
         default_factory=dict
@@ -116,8 +116,8 @@ class StockPicture:
         self._derived: dict[Hashable, object] = {}
         self._places: dict[tuple[str, str], Point] = {}
         self._names: dict[str, str] = {}  # location ids and SKUs, each held once
-        # Per SKU the catalogue knows: the currencies it has a price in.
-        self._priced: OrderedDict[str, frozenset[str]] = OrderedDict()
+        # Per SKU the catalogue knows: the currencies it has a price in, its weight.
+        self._products: OrderedDict[str, ProductFacts] = OrderedDict()
         self._catalogue = 0  # count of changes to the catalogue
         self.hits = self.misses = 0
 
@@ -130,10 +130,10 @@ class StockPicture:
             if change.everything or change.products:
                 self._catalogue += 1
                 for sku in change.products:
-                    self._priced.pop(sku, None)
+                    self._products.pop(sku, None)
             if change.everything:
                 self._epoch += 1
-                self._priced.clear()
+                self._products.clear()
                 self._skus.clear()
                 self._held = 0
                 self._forget_network()
@@ -236,26 +236,28 @@ class StockPicture:
                     self._channels = found
         return found
 
-    def currencies(
-        self, uow: InventoryWork | None, skus: Iterable[str]
-    ) -> dict[str, frozenset[str]]:
-        """The currencies each known SKU of `skus` has a price in (none for unknown
-        SKUs); what the picture does not hold is read in one query and kept."""
+    def products(self, uow: InventoryWork | None, skus: Iterable[str]) -> dict[str, ProductFacts]:
+        """What capture needs of each known SKU of `skus` (none for unknown SKUs: the
+        keys are the known ones); what the picture does not hold is read in one query
+        and kept."""
         wanted, found = set(skus), {}
         with self._lock:
-            for sku in wanted & self._priced.keys():
-                self._priced.move_to_end(sku)
-                found[sku] = self._priced[sku]
+            for sku in wanted & self._products.keys():
+                self._products.move_to_end(sku)
+                found[sku] = self._products[sku]
         if missing := wanted - found.keys():
             changes = self._catalogue
-            loaded = entered(uow).catalog.currencies(missing)
+            loaded = entered(uow).catalog.facts(missing)
             found |= loaded
-            with self._lock:
-                if changes == self._catalogue:  # no product changed meanwhile
-                    self._priced.update(loaded)
-                    while len(self._priced) > MAX_PRICED:
-                        self._priced.popitem(last=False)
+            self._keep_products(changes, loaded)
         return found
+
+    def _keep_products(self, changes: int, loaded: Mapping[str, ProductFacts]) -> None:
+        with self._lock:
+            if changes == self._catalogue:  # no product changed meanwhile
+                self._products.update(loaded)
+                while len(self._products) > MAX_PRODUCTS:
+                    self._products.popitem(last=False)
 
     def place(self, uow: InventoryWork | None, country: str, postal_code: str) -> Point | None:
         key = (country, postal_code)
@@ -340,8 +342,8 @@ class StockPicture:
     def _load(self, uow: InventoryWork, skus: Sequence[str]) -> dict[str, SkuStock]:
         with self._lock:
             seen = {sku: self._versions.get(sku, 0) for sku in skus}
-            epoch = self._epoch
-        currencies = uow.catalog.currencies(skus)  # of the known SKUs
+            epoch, changes = self._epoch, self._catalogue
+        products = uow.catalog.facts(skus)  # of the known SKUs
         by_sku: dict[str, list[tuple[Any, ...]]] = {sku: [] for sku in skus}
         names = self._names
         for p in uow.inventory.positions(skus, shipping_only=False):
@@ -351,13 +353,11 @@ class StockPicture:
         inbound = uow.supply.inbound(skus)
         loaded = {
             sku: SkuStock(
-                sku in currencies,
-                tuple(by_sku[sku]),
-                tuple(i for i in inbound if i.sku == sku),
-                currencies.get(sku, frozenset()),
+                sku in products, tuple(by_sku[sku]), tuple(i for i in inbound if i.sku == sku)
             )
             for sku in skus
         }
+        self._keep_products(changes, products)
         with self._lock:
             if epoch == self._epoch:
                 for sku, entry in loaded.items():

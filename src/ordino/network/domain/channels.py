@@ -12,13 +12,13 @@ the 3rd already).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ordino.kernel.domain.errors import FieldError
+from ordino.kernel.domain.errors import FieldError, InvalidInput
 
 DEFAULT_MAX_LINE_QUANTITY = 1_000
 MAX_LINE_QUANTITY = 1_000_000  # what any channel may allow at most
@@ -60,3 +60,22 @@ def channel_from_document(name: str, document: dict[str, Any]) -> Channel:
         document.get("description"),
         document.get("time_zone", "UTC"),
     )
+
+
+def known_channel(known: Mapping[str, Channel], name: str, field: str = "channel") -> Channel:
+    """The channel of that name, or InvalidInput naming `field`."""
+    channel = known.get(name)
+    if channel is None:
+        raise InvalidInput.of(field, unknown(name))
+    return channel
+
+
+def refuse_unknown_channels(known: Mapping[str, Channel], names: Iterable[str]) -> None:
+    """Configuration listing channels (a view, a sourcing profile) lists known ones."""
+    errors = [FieldError("channels", unknown(name)) for name in sorted(set(names) - set(known))]
+    if errors:
+        raise InvalidInput("unknown channels", errors=errors)
+
+
+def unknown(name: str) -> str:
+    return f"no channel {name!r} (configure it at PUT /v1/channels/{{name}})"

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from ordino.kernel.domain.errors import FieldError, InvalidInput
 
@@ -24,6 +25,14 @@ class Product:
     weight_kg: Decimal | None = None
     prices: dict[str, Decimal] = field(default_factory=dict)  # currency -> unit price
     attributes: dict[str, str] = field(default_factory=dict)  # name -> value
+
+
+class ProductFacts(NamedTuple):
+    """What capture and sourcing need of a known product: the currencies it has a
+    price in, and its weight (None: not given)."""
+
+    currencies: frozenset[str]
+    weight_kg: Decimal | None
 
 
 MAX_ATTRIBUTES = 50

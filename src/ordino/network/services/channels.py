@@ -1,14 +1,13 @@
-"""Channel use cases: configure one (which makes it known), read them; and the one
-check every use case that takes a channel's name makes (`known_channel`)."""
+"""Channel use cases: configure one (which makes it known), read them. (The check
+every use case that takes a channel's name makes is the model's: `known_channel`.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
+from ordino.kernel.domain.errors import NotFound
 from ordino.kernel.services.configuration import ORDINO, Changed, record
 from ordino.network.domain.channels import Channel, channel_document
 from ordino.network.services.ports import NetworkWork
@@ -50,25 +49,6 @@ def list_channels(uow: NetworkWork) -> list[dict[str, Any]]:
 def channels_of(uow: NetworkWork) -> dict[str, Channel]:
     """Every known channel, by name (in an entered unit of work)."""
     return {channel.name: channel for channel, _ in uow.channels.all()}
-
-
-def known_channel(known: Mapping[str, Channel], name: str, field: str = "channel") -> Channel:
-    """The channel of that name, or InvalidInput naming `field`."""
-    channel = known.get(name)
-    if channel is None:
-        raise InvalidInput.of(field, unknown(name))
-    return channel
-
-
-def refuse_unknown_channels(known: Mapping[str, Channel], names: Iterable[str]) -> None:
-    """Configuration listing channels (a view, a sourcing profile) lists known ones."""
-    errors = [FieldError("channels", unknown(name)) for name in sorted(set(names) - set(known))]
-    if errors:
-        raise InvalidInput("unknown channels", errors=errors)
-
-
-def unknown(name: str) -> str:
-    return f"no channel {name!r} (configure it at PUT /v1/channels/{{name}})"
 
 
 def channel_answer(channel: Channel, version: int) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Protocol
 
 from ordino.kernel.domain.geo import Point, PostalCode
@@ -17,15 +16,14 @@ from ordino.network.domain.channels import Channel
 from ordino.network.domain.costs import LocationCosts, RateCard
 from ordino.network.domain.locations import Location, LocationQuery
 from ordino.network.domain.operations import CapacityTaken
-from ordino.network.domain.products import Product, ProductQuery
+from ordino.network.domain.products import Product, ProductFacts, ProductQuery
 
 
 class Catalog(Protocol):
     def put(self, product: Product, now: datetime) -> bool: ...  # True if created
     def get(self, sku: str) -> Product | None: ...
     def known(self, skus: Iterable[str]) -> set[str]: ...
-    def currencies(self, skus: Iterable[str]) -> dict[str, frozenset[str]]: ...
-    def weights(self, skus: Iterable[str]) -> dict[str, Decimal]: ...
+    def facts(self, skus: Iterable[str]) -> dict[str, ProductFacts]: ...  # the known ones
     def search(self, query: ProductQuery, limit: int) -> list[Product]: ...
     def search_skus(self, query: ProductQuery, limit: int) -> list[str]: ...
     def products(self, skus: Sequence[str]) -> list[Product]: ...  # in SKU order

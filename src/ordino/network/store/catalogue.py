@@ -28,7 +28,7 @@ from ordino.network.domain.locations import (
     LocationType,
     address_fields,
 )
-from ordino.network.domain.products import Product, ProductQuery, search_terms
+from ordino.network.domain.products import Product, ProductFacts, ProductQuery, search_terms
 from ordino.network.store.tables import (
     locations,
     product_attributes,
@@ -97,14 +97,6 @@ class SqlCatalog:
         if rows:
             self.connection.execute(insert(table), rows)
 
-    def weights(self, skus: Iterable[str]) -> dict[str, Decimal]:
-        """The weight of each SKU that has one."""
-        wanted = sorted(set(skus))
-        query = select(products.c.sku, products.c.weight_g).where(
-            one_of(self.connection, products.c.sku, wanted), products.c.weight_g.is_not(None)
-        )
-        return {row.sku: Decimal(row.weight_g) / 1000 for row in self.connection.execute(query)}
-
     def get(self, sku: str) -> Product | None:
         row = self.connection.execute(select(products).where(products.c.sku == sku)).first()
         if row is None:
@@ -119,18 +111,23 @@ class SqlCatalog:
     def known(self, skus: Iterable[str]) -> set[str]:
         return _existing(self.connection, products.c.sku, skus)
 
-    def currencies(self, skus: Iterable[str]) -> dict[str, frozenset[str]]:
-        """The currencies each known SKU of `skus` has a price in (one query)."""
+    def facts(self, skus: Iterable[str]) -> dict[str, ProductFacts]:
+        """The currencies each known SKU of `skus` has a price in, and its weight (one
+        query)."""
         wanted = sorted(set(skus))
         query = (
-            select(products.c.sku, product_prices.c.currency)
+            select(products.c.sku, products.c.weight_g, product_prices.c.currency)
             .outerjoin(product_prices, product_prices.c.sku == products.c.sku)
             .where(one_of(self.connection, products.c.sku, wanted))
         )
-        found: dict[str, set[str]] = {}
+        currencies: dict[str, set[str]] = {}
+        weights: dict[str, Decimal | None] = {}
         for row in self.connection.execute(query):
-            found.setdefault(row.sku, set()).update([row.currency] if row.currency else [])
-        return {sku: frozenset(currencies) for sku, currencies in found.items()}
+            currencies.setdefault(row.sku, set()).update([row.currency] if row.currency else [])
+            weights[row.sku] = None if row.weight_g is None else Decimal(row.weight_g) / 1000
+        return {
+            sku: ProductFacts(frozenset(found), weights[sku]) for sku, found in currencies.items()
+        }
 
     def names(self, skus: Iterable[str]) -> dict[str, str]:
         """The name of each SKU in the catalogue, by SKU (what people read)."""

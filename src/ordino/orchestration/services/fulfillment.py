@@ -37,7 +37,8 @@ from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.orders.domain.release import StockChange, StockEffect
 from ordino.orders.domain.status import OrderStatus
 from ordino.orders.services.answers import order_view
-from ordino.orders.services.orders import Capture, Guard, existing_order, with_payment
+from ordino.orders.services.capture import Capture
+from ordino.orders.services.orders import Guard, existing_order, with_payment
 from ordino.promising.domain.promises import DeliveryRecord, delivery_time_problem
 from ordino.sourcing.domain.plans import REROUTE
 

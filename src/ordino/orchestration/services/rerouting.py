@@ -18,7 +18,7 @@ from typing import Any
 
 from ordino.inventory.domain.positions import Floor
 from ordino.inventory.engine.availability import sourcing_stock
-from ordino.inventory.services.availability import resolve_view
+from ordino.inventory.services.availability import order_stock
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.domain.errors import NotFound
 from ordino.kernel.domain.jobs import advance_job
@@ -28,20 +28,24 @@ from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orders.domain.backorders import WaitingLine, expected_dates
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.orders.services.answers import order_view
-from ordino.orders.services.orders import Capture, existing_order
+from ordino.orders.services.capture import Capture
+from ordino.orders.services.orders import existing_order
 from ordino.promising.domain.promises import CartLine, Method
+from ordino.promising.engine.promised import keeping
 from ordino.promising.engine.sites import delivery_sites
-from ordino.promising.services.promises import PromiseQuery, keeping, promise_with_floors
-from ordino.sourcing.domain.plans import CAPTURE, REROUTE, SUPPLY, SourcingPlan
-from ordino.sourcing.engine.choice import SourcingRequest, plan_of, record_of
-from ordino.sourcing.engine.rules import Decision, Outcome, SourcingSite
-from ordino.sourcing.services.requests import (
+from ordino.promising.services.promises import PromiseQuery, promise_with_floors
+from ordino.sourcing.domain.plans import (
+    CAPTURE,
+    REROUTE,
+    SUPPLY,
     LineToSource,
+    SourcingPlan,
     ToSource,
-    profile_named,
-    sourcing_request,
-    stock_sites,
 )
+from ordino.sourcing.engine.choice import SourcingRequest, plan_of, record_of
+from ordino.sourcing.engine.requests import stock_sites
+from ordino.sourcing.engine.rules import Decision, Outcome, SourcingSite
+from ordino.sourcing.services.requests import profile_named, sourcing_request
 
 REJECTION_REASONS = ("not-found", "damaged", "no-capacity", "other")
 
@@ -206,11 +210,9 @@ def source_waiting(
     if kept is not None:
         asked, decision, plan, floors = kept
     else:
-        view = resolve_view(capture.picture.views(uow), None, order.channel)
-        positions = uow.inventory.sourcing_positions(skus)
-        locations = capture.picture.locations(uow)
-        stock, floors = sourcing_stock(view, positions, locations)
-        asked = request(stock_sites(stock, locations, to))
+        stock = order_stock(uow, capture.picture, order.channel, skus, fresh=True)
+        at_locations, floors = sourcing_stock(stock.view, stock.positions, stock.locations)
+        asked = request(stock_sites(at_locations, stock.locations, to))
         decision = capture.engine.decide(asked)
         plan = plan_of(asked, decision)
     if plan.allocations:

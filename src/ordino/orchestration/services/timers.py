@@ -35,7 +35,7 @@ from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus
 from ordino.orders.domain.orders import EVERY_ORDER, Order
 from ordino.orders.domain.pipelines import OrderType
 from ordino.orders.domain.release import StockChange
-from ordino.orders.services.orders import Capture
+from ordino.orders.services.capture import Capture
 
 SYSTEM = "ordino"
 

@@ -20,7 +20,7 @@ from ordino.orders.api.schemas import CancelIn, OrderIn, OrderOut, OrderPage, So
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.orders import scope_of
 from ordino.orders.domain.status import OrderStatus
-from ordino.orders.services import decisions, orders
+from ordino.orders.services import capture, decisions, orders
 
 router = APIRouter(prefix="/v1/orders")
 
@@ -48,7 +48,7 @@ def place_order(
 ) -> Response:
     caller.require_channel(body.channel)
     cmd = replace(body.to_command(), placed_by=f"key:{caller.id}")
-    answer = orders.place_order(
+    answer = capture.place_order(
         cmd,
         unit_of_work(request),
         request.app.state.capture,

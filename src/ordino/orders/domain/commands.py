@@ -12,7 +12,8 @@ from ordino.kernel.domain.geo import Point
 from ordino.network.domain.locations import Address
 from ordino.orders.domain.status import OrderStatus
 from ordino.payments.domain.payments import PaymentChoice
-from ordino.promising.domain.promises import PromiseChoice
+from ordino.promising.domain.promises import Method, OrderPromise, PromiseChoice
+from ordino.sourcing.domain.plans import LineToSource, ToSource
 
 # An erased customer's e-mail (`ordino.privacy.domain.erasure`): `.invalid` is a domain that
 # never exists (RFC 2606), so nothing is ever sent to it or found by it.
@@ -114,3 +115,25 @@ class OrderQuery:
     on_hold: bool | None = None  # only orders with an active hold (True)
     late: bool | None = None  # only orders with a service level missed and open (True)
     external_id: str | None = None  # the channel's order number
+
+
+def order_type_of(cmd: PlaceOrder, promise: OrderPromise | None) -> str:
+    """The type of an order placed without one: a business's by its purchase order,
+    else by how the customer chose to receive it."""
+    if cmd.b2b is not None:
+        return "b2b"
+    if promise is not None and promise.method is Method.PICKUP:
+        return "pickup_in_store"
+    if promise is not None and promise.method is Method.SHIP_TO_STORE:
+        return "ship_to_store"
+    return "ship_to_home"
+
+
+def to_source(cmd: PlaceOrder, service: str | None) -> ToSource:
+    """The order as sourcing sees it, shipped by `service` (its profile and rate card
+    go by it)."""
+    lines = [
+        LineToSource(no, line.sku, line.quantity, line.unit_price)
+        for no, line in enumerate(cmd.lines, start=1)
+    ]
+    return ToSource(cmd.channel, cmd.currency, service, lines, cmd.type or order_type_of(cmd, None))

@@ -27,12 +27,12 @@ from ordino.kernel.domain.ids import new_id
 from ordino.kernel.domain.money import Money
 from ordino.kernel.domain.roles import ApiKey
 from ordino.network.domain.locations import Address
-from ordino.orders.domain.commands import B2B, Customer, PlaceOrder
+from ordino.orders.domain.commands import B2B, Customer, PlaceOrder, order_type_of
 from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus
 from ordino.orders.domain.holds import Hold, HoldStatus, hold_document
 from ordino.orders.domain.pipelines import Step
 from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus, order_status
-from ordino.promising.domain.promises import DeliveryRecord, Method, OrderPromise
+from ordino.promising.domain.promises import DeliveryRecord, OrderPromise
 from ordino.sourcing.domain.plans import SourcingPlan
 
 
@@ -401,18 +401,6 @@ class Order:
 
 def _units(by_line: dict[int, int]) -> list[dict[str, int]]:
     return [{"line_no": no, "quantity": q} for no, q in sorted(by_line.items()) if q]
-
-
-def order_type_of(cmd: PlaceOrder, promise: OrderPromise | None) -> str:
-    """The type of an order placed without one: a business's by its purchase order,
-    else by how the customer chose to receive it."""
-    if cmd.b2b is not None:
-        return "b2b"
-    if promise is not None and promise.method is Method.PICKUP:
-        return "pickup_in_store"
-    if promise is not None and promise.method is Method.SHIP_TO_STORE:
-        return "ship_to_store"
-    return "ship_to_home"
 
 
 def promise_document(promise: OrderPromise | None) -> dict[str, Any]:

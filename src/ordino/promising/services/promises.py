@@ -8,6 +8,7 @@ the database each time, so a placed order's capacity counts at once everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -19,7 +20,7 @@ from ordino.inventory.services.stock_cache import StockPicture
 from ordino.kernel.domain.errors import InvalidInput, NotFound
 from ordino.kernel.domain.geo import Point, distance_km
 from ordino.network.domain.locations import Location, PromiseDestination
-from ordino.network.domain.products import refuse_unknown_skus
+from ordino.network.domain.operations import LocationOperations
 from ordino.promising.domain.promises import (
     CartLine,
     Method,
@@ -28,14 +29,9 @@ from ordino.promising.domain.promises import (
     PromiseOption,
     Site,
 )
-from ordino.promising.engine.options import (
-    PromiseNetwork,
-    PromiseRules,
-    TransitEstimator,
-    deliveries_by,
-    promise,
-)
-from ordino.promising.engine.reach import Delivery, Distances
+from ordino.promising.engine.options import PromiseNetwork, PromiseRules, TransitEstimator
+from ordino.promising.engine.promised import Promised, PromiseSnapshot, promised
+from ordino.promising.engine.reach import Distances
 from ordino.promising.services.ports import PromisingWork
 from ordino.sourcing.domain.profiles import Filters, applying
 from ordino.sourcing.services.requests import sourcing_settings
@@ -95,78 +91,56 @@ def make_promise(
     return promise_with_floors(query, uow, promising, now).answer
 
 
-@dataclass(frozen=True)
-class Promised:
-    """A promise with what it was made from: per (location, SKU) the floor a
-    reservation must leave there in the channel's view, the network and the
-    destination (order capture reserves with the floors and sources within the
-    network)."""
-
-    answer: Promise
-    floors: dict[tuple[str, str], Floor]
-    network: PromiseNetwork
-    destination: PromiseDestination
-    lines: tuple[CartLine, ...]
-    made_at: datetime
-
-
 def promise_with_floors(
     query: PromiseQuery, uow: PromisingWork, promising: Promising, now: datetime
 ) -> Promised:
-    floors: dict[tuple[str, str], Floor] = {}
-    destination = _destination(query, uow, promising)
-    network = promise_network(query, uow, promising, now, floors, destination)
-    answer = promise(query.lines, destination, network, now, promising.rules)
-    return Promised(answer, floors, network, destination, query.lines, now)
+    """The promise, with what it was made from (the floors a reservation keeps)."""
+    return promised(promise_snapshot(query, uow, promising, now), promising.rules)
 
 
-def keeping(promised: Promised, service: str, by: date) -> list[Delivery]:
-    """The locations with some of the cart that deliver it by `service` no later
-    than `by`, soonest first, from what the promise was made."""
-    return deliveries_by(
-        promised.lines, promised.destination, promised.network, promised.made_at, service, by
-    )
-
-
-def _destination(
-    query: PromiseQuery, uow: PromisingWork, promising: Promising
-) -> PromiseDestination:
-    country = _country(query, uow)
-    return PromiseDestination(country, _point(query, country, uow, promising), query.postal_code)
-
-
-def promise_network(
-    query: PromiseQuery,
-    uow: PromisingWork,
-    promising: Promising,
-    now: datetime,
-    floors: dict[tuple[str, str], Floor] | None = None,
-    destination: PromiseDestination | None = None,
-) -> PromiseNetwork:
-    """The network as the promise sees it; fills `floors`, when given, with the floor
-    of each (location, SKU) in the view. A location the channel's sourcing profile
-    excludes does not ship (it may still hand over pickups), and keeps what the
-    profile says it must keep: what is promised is what capture may source."""
+def promise_snapshot(
+    query: PromiseQuery, uow: PromisingWork, promising: Promising, now: datetime
+) -> PromiseSnapshot:
+    """What the promise is made from, from the process's picture and the capacity
+    used. A location the channel's sourcing profile excludes does not ship (it may
+    still hand over pickups), and keeps what the profile says it must keep: what is
+    promised is what capture may source."""
     picture = promising.picture
     skus = [line.sku for line in query.lines]
     held = picture.stock(uow, skus)
-    known = {sku for sku, entry in held.items() if entry.known}
-    refuse_unknown_skus([line.sku for line in query.lines], known, "the cart")
+    destination = _destination(query, uow, promising)
     view = view_for(picture, uow, query.view, query.channel)
     available: dict[str, dict[str, int]] = {}
+    floors: dict[tuple[str, str], Floor] = {}
     for sku, sellable in picture.sellable(uow, view, skus).items():
         for at in sellable:
             available.setdefault(at.location_id, {})[sku] = at.available
-        if floors is not None:
-            floors.update(((at.location_id, sku), at.floor) for at in sellable)
-    operations = picture.operations(uow)
+        floors.update(((at.location_id, sku), at.floor) for at in sellable)
     frame = promise_frame(picture, uow, view)
+    sites = _sites(frame, picture.operations(uow), available, uow, now)
+    if query.channel is not None:
+        profile = applying(sourcing_settings(picture, uow).profiles, query.channel)
+        sites = [_as_profile_allows(site, profile.filters, destination) for site in sites]
+    network = PromiseNetwork(sites, picture.carriers(uow), promising.transit, frame.distances)
+    known = frozenset(sku for sku, entry in held.items() if entry.known)
+    return PromiseSnapshot(query.lines, destination, network, floors, known, now)
+
+
+def _sites(
+    frame: PromiseFrame,
+    operations: Mapping[str, LocationOperations],
+    available: Mapping[str, dict[str, int]],
+    uow: PromisingWork,
+    now: datetime,
+) -> list[Site]:
+    """Each location of the frame with what it can sell and the capacity it has
+    used from yesterday on (read from the database: a placed order counts at once)."""
     used = uow.capacity.used(
         [location.id for location in frame.locations], now.date() - timedelta(1)
     )
     no_stock: dict[str, int] = {}
     no_use: dict[date, int] = {}
-    sites = [
+    return [
         Site(
             location,
             operations[location.id],
@@ -175,11 +149,13 @@ def promise_network(
         )
         for location in frame.locations
     ]
-    if query.channel is not None:
-        profile = applying(sourcing_settings(picture, uow).profiles, query.channel)
-        sites = [_as_profile_allows(site, profile.filters, destination) for site in sites]
-    carriers = picture.carriers(uow)
-    return PromiseNetwork(sites, carriers, promising.transit, frame.distances)
+
+
+def _destination(
+    query: PromiseQuery, uow: PromisingWork, promising: Promising
+) -> PromiseDestination:
+    country = _country(query, uow)
+    return PromiseDestination(country, _point(query, country, uow, promising), query.postal_code)
 
 
 def _as_profile_allows(

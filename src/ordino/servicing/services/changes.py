@@ -1,7 +1,7 @@
 """A customer's changes before release: another address, or collecting at a store
 (a delivery converted to pickup, or the pickup moved to another store).
 
-Each is planned again by capture's own path (`ordino.orders.services.orders.plan_order`):
+Each is planned again by capture's own path (`ordino.orders.services.capture.plan_order`):
 within the change's transaction the order's units are let go (its reservations and
 the capacity its promise took), the order is sourced and promised again as if
 placed now with what is still open, and held as that says, the reservation moving
@@ -29,7 +29,9 @@ from ordino.kernel.services.retry import with_retries
 from ordino.network.domain.locations import Address
 from ordino.orders.domain.commands import LineRequest, PlaceOrder
 from ordino.orders.domain.orders import Order, OrderScope
-from ordino.orders.services.orders import Capture, Sourced, existing_order, plan_order
+from ordino.orders.engine.capture import Sourced
+from ordino.orders.services.capture import Capture, plan_order
+from ordino.orders.services.orders import existing_order
 from ordino.promising.domain.promises import CartLine, Method, OrderPromise, PromiseChoice
 from ordino.promising.services.promises import PromiseQuery, make_promise
 from ordino.servicing.domain import self_service as policy

@@ -28,7 +28,8 @@ from ordino.orchestration.services.fulfillment import cancel_units
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.orders.domain.status import OrderStatus
-from ordino.orders.services.orders import Capture, cancel_order, existing_order
+from ordino.orders.services.capture import Capture
+from ordino.orders.services.orders import cancel_order, existing_order
 from ordino.orders.services.ports import OrdersWork
 from ordino.promising.services.promises import Promising
 from ordino.servicing.domain.self_service import (

@@ -1,13 +1,16 @@
-"""What a sourcing engine answers: allocations of order lines to locations, and what
-it could not place. Plain data, so any engine can produce it and the order can use it.
+"""What a sourcing engine is asked (an order's lines to source) and answers:
+allocations of order lines to locations, and what it could not place. Plain data, so
+any engine can produce it and the order can use it.
 
 Invariant of a plan: for every line, allocated + short = requested.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 
@@ -64,3 +67,23 @@ class SourcingRecord:
     strategy: str
     outcome: str
     explanation: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LineToSource:
+    line_no: int
+    sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class ToSource:
+    """What of an order is to be sourced: its channel, currency and service (the
+    profile and rate card go by them), and the lines or the units of them."""
+
+    channel: str
+    currency: str
+    service: str | None
+    lines: Sequence[LineToSource]
+    order_type: str | None = None  # profiles may apply to some types only

@@ -16,7 +16,8 @@ from ordino.kernel.services.configuration import (
     refuse_unknown_types,
 )
 from ordino.kernel.services.retry import with_retries
-from ordino.network.services.channels import channels_of, refuse_unknown_channels
+from ordino.network.domain.channels import refuse_unknown_channels
+from ordino.network.services.channels import channels_of
 from ordino.sourcing.domain.profiles import SourcingProfile, profile_document
 from ordino.sourcing.services.ports import SourcingWork
 

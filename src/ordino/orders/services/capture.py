@@ -1,0 +1,183 @@
+"""Order capture: one snapshot read, one pure decision
+(`ordino.orders.engine.capture`), one write.
+
+The snapshot comes from the process's picture of stock and settings (no query once
+it holds them; the capacity a promise uses is read each time); a retry (the
+reservation lost its race: the picture may be stale) reads the order's stock from
+the database. Everything the order writes (the order, its payment, its sourcing
+record, the idempotent answer, the reservations, the jobs) is written in one commit,
+where the reservations are conditional: stock that went to another order meanwhile
+is LostRace, and the retry plans again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ordino.inventory.services.availability import order_stock
+from ordino.inventory.services.stock_cache import StockPicture
+from ordino.kernel.domain.changes import Change
+from ordino.kernel.domain.errors import DuplicateOrder, InvalidInput
+from ordino.kernel.domain.idempotency import IdempotencyKey
+from ordino.kernel.services.idempotency import CREATED, Answer, remember, replay
+from ordino.kernel.services.retry import with_retries
+from ordino.orders.domain.commands import PlaceOrder, order_problems
+from ordino.orders.domain.pipelines import BUILT_IN
+from ordino.orders.engine.capture import (
+    Captured,
+    CaptureSnapshot,
+    Deciders,
+    Sourced,
+    decide_capture,
+    plan_capture,
+)
+from ordino.orders.services.orders import with_payment
+from ordino.orders.services.ports import OrdersWork
+from ordino.promising.domain.promises import CartLine, OrderPromise
+from ordino.promising.services.promises import PromiseQuery, Promising, promise_snapshot
+from ordino.sourcing.engine.choice import RulesEngine, SourcingEngine
+from ordino.sourcing.services.requests import sourcing_settings
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What order capture works with besides the unit of work."""
+
+    engine: SourcingEngine = field(default_factory=RulesEngine)
+    picture: StockPicture = field(default_factory=StockPicture)
+    promising: Promising | None = None  # None: promises from the same picture
+
+    def promises(self) -> Promising:
+        return self.promising or Promising(self.picture)
+
+    def deciders(self) -> Deciders:
+        return Deciders(self.engine, self.promises().rules)
+
+
+def place_order(
+    cmd: PlaceOrder,
+    uow: OrdersWork,
+    capture: Capture | SourcingEngine,
+    now: datetime,
+    idempotency: IdempotencyKey | None = None,
+) -> Answer:
+    """Place the order, sourced by its profile and reserved. The first attempt plans
+    from the process's picture of stock; a retry (the reservation lost its race: the
+    picture may be stale) plans from the database."""
+    if problems := order_problems(cmd):
+        raise InvalidInput("the order cannot be placed as given", errors=problems)
+    if not isinstance(capture, Capture):
+        capture = Capture(capture)
+    return with_retries(lambda n: _place_once(cmd, uow, capture, now, idempotency, retry=n > 0))
+
+
+def _place_once(
+    cmd: PlaceOrder,
+    uow: OrdersWork,
+    capture: Capture,
+    now: datetime,
+    idempotency: IdempotencyKey | None,
+    *,
+    retry: bool,
+) -> Answer:
+    with uow:
+        if (earlier := replay(uow, idempotency)) is not None:
+            return earlier
+        if retry:  # the first attempt leaves duplicates to the unique constraint
+            _refuse_duplicate(uow, cmd)
+        snapshot = capture_snapshot(uow, capture, cmd, now, fresh=retry)
+        captured = decide_capture(cmd, snapshot, capture.deciders(), now)
+        answer = Answer(CREATED, with_payment(captured.order, captured.payment))
+        _write(uow, captured, answer, idempotency, now)
+        # The store writes all of it here. LostRace when the stock went to another
+        # order (the retry re-plans) or the order or key arrived twice (the retry
+        # names the duplicate or replays the first answer).
+        uow.commit()
+        return answer
+
+
+def plan_order(
+    uow: OrdersWork, capture: Capture, cmd: PlaceOrder, now: datetime, *, fresh: bool
+) -> tuple[Sourced, OrderPromise | None]:
+    """The order planned as capture plans it (a customer's change plans again so).
+    `fresh`: from the database, not the picture."""
+    snapshot = capture_snapshot(uow, capture, cmd, now, fresh=fresh)
+    return plan_capture(cmd, snapshot, capture.deciders(), now)
+
+
+def capture_snapshot(
+    uow: OrdersWork, capture: Capture, cmd: PlaceOrder, now: datetime, *, fresh: bool
+) -> CaptureSnapshot:
+    """What capture decides from, from the process's picture; `fresh`: the order's
+    stock from the database (the picture forgets it, as it proved stale)."""
+    picture, skus = capture.picture, [line.sku for line in cmd.lines]
+    types, cart = _types(uow, cmd.type), None if cmd.promise is None else _cart(cmd)
+    if fresh:
+        picture.forget(Change(frozenset(skus)))
+    stock = (
+        order_stock(uow, picture, cmd.channel, skus, fresh=fresh)
+        if cart is None
+        else promise_snapshot(cart, uow, capture.promises(), now)
+    )
+    return CaptureSnapshot(
+        picture.channels(uow),
+        types,
+        picture.products(uow, skus),
+        picture.carriers(uow),
+        picture.operations(uow),
+        sourcing_settings(picture, uow),
+        stock,
+        fresh,
+    )
+
+
+def _cart(cmd: PlaceOrder) -> PromiseQuery:
+    """The order as a promise's cart and destination, through its channel's view."""
+    return PromiseQuery(
+        tuple(CartLine(line.sku, line.quantity) for line in cmd.lines),
+        cmd.ship_to.country,
+        cmd.ship_to_point,
+        cmd.ship_to.postal_code,
+        cmd.channel,
+    )
+
+
+def _types(uow: OrdersWork, name: str | None) -> Set[str]:
+    """The order types that exist among those the order may name: the built-in
+    ones, and the one it names when it is configured."""
+    if name is None or name in BUILT_IN or uow.order_types.get(name) is None:
+        return BUILT_IN.keys()
+    return BUILT_IN.keys() | {name}
+
+
+def _refuse_duplicate(uow: OrdersWork, cmd: PlaceOrder) -> None:
+    existing = uow.orders.id_for_external(cmd.channel, cmd.external_id)
+    if existing is not None:
+        raise DuplicateOrder(
+            f"channel {cmd.channel} already placed order {cmd.external_id}",
+            extra={"order_id": existing},
+        )
+
+
+def _write(
+    uow: OrdersWork,
+    captured: Captured,
+    answer: Answer,
+    idempotency: IdempotencyKey | None,
+    now: datetime,
+) -> None:
+    order = captured.order
+    if order.promise is not None:
+        uow.capacity.take(order.promise.capacity)  # LostRace when a day filled up
+    uow.orders.add(order)
+    if captured.payment is not None:
+        uow.payments.add(captured.payment)
+    uow.sourcing.add(order.id, 1, captured.sourced.record, now)
+    remember(uow, idempotency, answer, now, order.id)
+    uow.inventory.reserve(order.reservations(now), now, captured.sourced.floors)
+    for job in captured.jobs_at_commit:
+        uow.jobs.add_at_commit(job, now)
+    for job in captured.jobs:
+        uow.jobs.add(job, now)
