@@ -30,16 +30,18 @@ from ordino.network.domain.costs import rate_card_document, rate_card_from_docum
 from ordino.network.store.catalogue import SqlCatalog, SqlNetwork
 from ordino.network.store.geo import SqlGeo
 from ordino.network.store.operations import SqlCapacity, SqlLocationCosts, SqlOperations
+from ordino.network.store.tables import carrier_services, channels, rate_cards
 from ordino.orchestration.store.breaches import SqlBreaches
 from ordino.orders.domain.holds import hold_rule_document, hold_rule_from_document
 from ordino.orders.domain.pipelines import order_type_document, order_type_from_document
 from ordino.orders.store.order_types import SqlOrderTypeNames
-from ordino.orders.store.orders import SqlOrders
-from ordino.orders.store.tables import orders
-from ordino.payments.store.payments import SqlPayments
+from ordino.orders.store.repository import SqlOrders
+from ordino.orders.store.tables import hold_rules, order_types, orders
+from ordino.payments.store.repository import SqlPayments
 from ordino.privacy.store.erasure import SqlErasures
 from ordino.promising.store.deliveries import SqlDeliveries
 from ordino.servicing.domain.self_service import POLICY_NAME, policy_document, policy_from_document
+from ordino.servicing.store.tables import self_service_policies
 from ordino.sourcing.store.decisions import SqlSourcingDecisions
 from ordino.sourcing.store.profiles import SqlProfiles
 from ordino.store.commit_writer import PendingWrites
@@ -49,14 +51,6 @@ from ordino.store.jobs import SqlJobs
 from ordino.store.outbox_rows import SqlEvents
 from ordino.store.server_keys import SqlServerKeys
 from ordino.store.settings import SqlNamedDocuments
-from ordino.store.tables import (
-    carrier_services,
-    channels,
-    hold_rules,
-    order_types,
-    rate_cards,
-    self_service_policies,
-)
 
 R = TypeVar("R")
 T = TypeVar("T")

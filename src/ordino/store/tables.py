@@ -5,8 +5,10 @@ and register on this `metadata`, with its naming convention; `ordino.app.schema`
 imports them all, for the migrations and for anything that needs every table (read
 `metadata` there, never here: here it holds only the tables imported so far). Kept
 here: what the frame itself writes — the change record, the outbox, idempotency
-records, jobs, the record of configuration changes and the server's keys — and the
-settings kept as named documents.
+records, jobs, the record of configuration changes and the server's keys. (The
+settings kept as named documents are their capabilities': channels, carrier
+services and rate cards the network's, hold rules and order types the orders',
+the self-service policy servicing's.)
 
 Times as UTC (`UTCDateTime`); documents as JSON (JSONB on PostgreSQL).
 """
@@ -194,68 +196,4 @@ server_keys = Table(
     Column("name", String(32), primary_key=True),
     Column("key", String(100), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
-)
-
-
-# Settings kept as one document per name, written through `ordino.store.settings`
-# (the unit of work builds a repository of each): editable through the API,
-# `version` counting changes. Each belongs to a capability (named beside it) and moves
-# to its store once its repository is built there rather than by the frame.
-carrier_services = Table(  # `ordino.network.domain.carriers.service_document`
-    "carrier_services",
-    metadata,
-    Column("code", String(64), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-
-rate_cards = Table(  # `ordino.network.domain.costs.rate_card_document`: what a service charges
-    "rate_cards",
-    metadata,
-    Column("service", String(64), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-
-channels = Table(  # `ordino.network.domain.channels.channel_document`: the channels known
-    "channels",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-
-hold_rules = Table(  # `ordino.orders.domain.holds.hold_rule_document`
-    "hold_rules",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-
-order_types = Table(  # `ordino.orders.domain.pipelines.order_type_document`
-    "order_types",
-    metadata,
-    Column("name", String(32), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-
-self_service_policies = Table(  # `ordino.servicing.domain.self_service.policy_document`
-    "self_service_policies",
-    metadata,
-    Column("name", String(32), primary_key=True),  # one: "default"
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
 )

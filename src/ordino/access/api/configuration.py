@@ -12,9 +12,8 @@ from pydantic import BaseModel, Field
 from ordino.http.deps import unit_of_work
 from ordino.http.fields import MAX_ROW_ID, Strict
 from ordino.http.security import require
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.roles import Permission
-from ordino.kernel.services import configuration
+from ordino.kernel.domain import ConfigurationKind, Permission
+from ordino.kernel.services import list_changes
 
 router = APIRouter(prefix="/v1", tags=["configuration"])
 
@@ -64,7 +63,7 @@ def configuration_changes(request: Request, params: Annotated[ChangesQuery, Quer
     console users), the newest first: who (`key:<id>`, `user:<name>`, `cli:<user>`,
     `demo` for what the demo loads), when, the document before and after, and what
     differs (`changes`)."""
-    answer = configuration.list_changes(
+    answer = list_changes(
         unit_of_work(request), params.kind, params.name, params.limit, params.cursor
     )
     return JSONResponse(answer)

@@ -14,7 +14,7 @@ from ordino.http.creation import PROBLEM
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, OptionalText, Strict
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission, Role
+from ordino.kernel.domain import ApiKey, Permission, Role
 
 router = APIRouter(prefix="/v1/keys", dependencies=[Depends(require(Permission.ACCESS_ADMIN))])
 

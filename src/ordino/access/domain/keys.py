@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordino.kernel.domain.roles import ApiKey
+from ordino.kernel.domain import ApiKey
 
 
 def key_document(key: ApiKey, revoked: bool) -> dict[str, Any]:

@@ -13,8 +13,7 @@ from ordino.access.services import keys as access
 from ordino.access.services import sessions, users
 from ordino.console.rendering import render
 from ordino.console.session import CHECKED, Principal, allowed, csrf_token
-from ordino.kernel.domain.errors import NotFound
-from ordino.kernel.domain.roles import Permission
+from ordino.kernel.domain import NotFound, Permission
 
 router = APIRouter(prefix="/console/access", include_in_schema=False)
 

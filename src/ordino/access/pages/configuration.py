@@ -12,9 +12,8 @@ from fastapi.responses import Response
 
 from ordino.console.rendering import render
 from ordino.console.session import allowed, csrf_token
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.roles import Permission
-from ordino.kernel.services import configuration
+from ordino.kernel.domain import ConfigurationKind, Permission
+from ordino.kernel.services import list_changes
 
 router = APIRouter(prefix="/console/configuration", include_in_schema=False)
 PAGE = 25
@@ -33,7 +32,7 @@ def changes(request: Request) -> Response:
     if not problems:
         cursor = int(before) if before.isdigit() else None
         chosen = ConfigurationKind(kind) if kind else None
-        found = configuration.list_changes(request.app.state.uow(), chosen, name, PAGE, cursor)
+        found = list_changes(request.app.state.uow(), chosen, name, PAGE, cursor)
     context = {
         "who": who,
         "csrf": csrf_token(request),

@@ -22,7 +22,7 @@ from ordino.console.session import (
     sign_in,
     sign_out,
 )
-from ordino.kernel.domain.errors import TooManyAttempts
+from ordino.kernel.domain import TooManyAttempts
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 

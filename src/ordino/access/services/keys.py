@@ -15,14 +15,20 @@ from typing import Any
 
 from ordino.access.domain.keys import key_document
 from ordino.access.services.ports import AccessWork
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import InvalidInput, NotFound
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey, Role, hash_key
-from ordino.kernel.services import configuration
-from ordino.kernel.services.configuration import ORDINO, Changed
-from ordino.network.domain.channels import known_channel
-from ordino.network.services.channels import channels_of
+from ordino.kernel.domain import (
+    ENVIRONMENT,
+    ApiKey,
+    ConfigurationKind,
+    InvalidInput,
+    NotFound,
+    Role,
+    hash_key,
+    new_id,
+)
+from ordino.kernel.services import ORDINO, Changed
+from ordino.kernel.services import record as configuration_record
+from ordino.network.domain import known_channel
+from ordino.network.services import channels_of
 
 PREFIX = "ordino_"
 
@@ -70,7 +76,7 @@ def issue_key(new: NewKey, uow: AccessWork, now: datetime, by: str) -> dict[str,
             known_channel(channels_of(uow), new.channel)
         uow.keys.add(record, hash_key(key), now)
         what = (ConfigurationKind.API_KEY, record.id, None)
-        configuration.record(uow, what, None, key_document(record, False), Changed(by, now))
+        configuration_record(uow, what, None, key_document(record, False), Changed(by, now))
         uow.commit()
     return _answer(record, now, None) | {"key": key}
 
@@ -93,7 +99,7 @@ def revoke_key(key_id: str, uow: AccessWork, now: datetime, by: str) -> None:
         if revoked:
             what = (ConfigurationKind.API_KEY, key_id, None)
             before, after = key_document(key, False), key_document(key, True)
-            configuration.record(uow, what, before, after, Changed(by, now))
+            configuration_record(uow, what, before, after, Changed(by, now))
         uow.sessions.end(now, principal_id=key_id)
         uow.commit()
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from ordino.kernel.domain.roles import ApiKey
-from ordino.network.services.ports import NetworkWork
+from ordino.kernel.domain import ApiKey
+from ordino.network.services import NetworkWork
 
 
 class ApiKeys(Protocol):

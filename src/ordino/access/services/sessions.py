@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ordino.access.services.ports import AccessWork
-from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey
+from ordino.kernel.domain import ENVIRONMENT, ApiKey
 
 KEPT = timedelta(days=1)  # how long an ended session's row is kept before it is pruned
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from ordino.access.domain.throttling import WINDOW, Subject
 from ordino.access.services.ports import AccessWork
-from ordino.kernel.domain.errors import TooManyAttempts
+from ordino.kernel.domain import TooManyAttempts
 
 KEPT = 4 * WINDOW  # windows older than this are deleted as attempts come in
 

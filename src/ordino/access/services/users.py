@@ -15,12 +15,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ordino.access.domain.keys import user_document
 from ordino.access.services.ports import AccessWork
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import InvalidInput, NotFound
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.roles import ApiKey, Role
-from ordino.kernel.services import configuration
-from ordino.kernel.services.configuration import ORDINO, Changed
+from ordino.kernel.domain import ApiKey, ConfigurationKind, InvalidInput, NotFound, Role, new_id
+from ordino.kernel.services import ORDINO, Changed, record
 
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
@@ -60,7 +56,7 @@ def add_user(new: NewUser, password: str, uow: AccessWork, now: datetime, by: st
             raise InvalidInput.of("location_id", f"unknown location {new.location_id!r}")
         uow.users.add(user, new.username, _hasher.hash(password), now)
         what = (ConfigurationKind.USER, new.username, None)
-        configuration.record(uow, what, None, user_document(user, False), Changed(by, now))
+        record(uow, what, None, user_document(user, False), Changed(by, now))
         uow.commit()
     return user.id
 
@@ -139,7 +135,7 @@ def _record(
     before = user_document(*found)
     after = before | ({"disabled": True} if "disabled_at" in what else {})
     after |= {"password": "changed"} if "password_hash" in what else {}
-    configuration.record(uow, (ConfigurationKind.USER, username, None), before, after, changed)
+    record(uow, (ConfigurationKind.USER, username, None), before, after, changed)
 
 
 def _refuse_short(password: str) -> None:

@@ -12,9 +12,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, sele
 from sqlalchemy.exc import IntegrityError
 
 from ordino.access.store.tables import api_keys, console_sessions, users
-from ordino.kernel.domain.changes import ChangeLog
-from ordino.kernel.domain.errors import AlreadyExists
-from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey, Role
+from ordino.kernel.domain import ENVIRONMENT, AlreadyExists, ApiKey, ChangeLog, Role
 
 
 class SqlApiKeys:

@@ -16,7 +16,7 @@ from ordino.analytics.services.dashboard import KpiQuery
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Identifier, Strict, query_of, query_parameters
 from ordino.http.security import require
-from ordino.kernel.domain.roles import Permission
+from ordino.kernel.domain import Permission
 
 router = APIRouter(prefix="/v1/analytics", dependencies=[Depends(require(Permission.REPORTS_READ))])
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from ordino.kernel.domain.money import from_minor, minor_digits
-from ordino.promising.domain.promises import DeliveryRecord
+from ordino.kernel.domain import from_minor, minor_digits
+from ordino.promising.domain import DeliveryRecord
 
 MAX_DAYS = 366
 

@@ -17,8 +17,7 @@ from ordino.console import charts
 from ordino.console.charts import Chart
 from ordino.console.rendering import language_of, render
 from ordino.console.session import allowed, csrf_token
-from ordino.kernel.domain.errors import InvalidInput, OrdinoError
-from ordino.kernel.domain.roles import Permission
+from ordino.kernel.domain import InvalidInput, OrdinoError, Permission
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 DAYS = 14  # shown when no range is chosen: the last two weeks, today included

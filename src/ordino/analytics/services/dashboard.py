@@ -22,10 +22,9 @@ from ordino.analytics.domain.kpis import (
     tally_days,
 )
 from ordino.analytics.services.ports import AnalyticsWork
-from ordino.kernel.domain.errors import InvalidInput
-from ordino.kernel.domain.money import from_minor
-from ordino.network.domain.channels import known_channel
-from ordino.network.services.channels import channels_of
+from ordino.kernel.domain import InvalidInput, from_minor
+from ordino.network.domain import known_channel
+from ordino.network.services import channels_of
 
 
 @dataclass(frozen=True)

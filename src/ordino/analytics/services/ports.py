@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from ordino.analytics.domain.kpis import PlacedOrder
-from ordino.privacy.services.ports import PrivacyWork
+from ordino.privacy.services import PrivacyWork
 
 
 class Analytics(Protocol):

@@ -11,11 +11,10 @@ from datetime import datetime
 from sqlalchemy import Connection, case, distinct, func, select
 
 from ordino.analytics.domain.kpis import PlacedOrder
-from ordino.network.domain.locations import LocationType
-from ordino.network.store.tables import locations
-from ordino.orders.domain.fulfillment import FulfillmentStatus
-from ordino.orders.domain.status import OrderStatus
-from ordino.orders.store.tables import fulfillments, order_lines, order_promises, orders
+from ordino.network.domain import LocationType
+from ordino.network.store import locations
+from ordino.orders.domain import FulfillmentStatus, OrderStatus
+from ordino.orders.store import fulfillments, order_lines, order_promises, orders
 
 # A rejected or cancelled fulfillment order ships nothing from its location.
 _NOT_SHIPPING = (str(FulfillmentStatus.REJECTED), str(FulfillmentStatus.CANCELLED))

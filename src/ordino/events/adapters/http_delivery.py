@@ -16,7 +16,7 @@ import ssl
 from urllib.parse import urlsplit
 
 from ordino.events.domain.webhooks import refusal
-from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain import InvalidInput
 
 Address = tuple[int, tuple[str, int]]  # a socket family and (host, port)
 

@@ -22,7 +22,7 @@ from typing import Any
 import nats
 from nats.js.api import StreamConfig
 
-from ordino.kernel.domain.events import Event, event_document
+from ordino.kernel.domain import Event, event_document
 
 
 class NatsPublisher:

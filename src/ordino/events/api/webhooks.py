@@ -14,7 +14,7 @@ from ordino.http.creation import PROBLEM
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, Strict
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.kernel.domain import ApiKey, Permission
 
 router = APIRouter(
     prefix="/v1/webhooks", dependencies=[Depends(require(Permission.WEBHOOKS_ADMIN))]

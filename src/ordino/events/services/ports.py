@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ordino.events.domain.webhooks import Delivery, Subscription
-from ordino.kernel.domain.events import Event
-from ordino.orders.services.ports import OrdersWork
+from ordino.kernel.domain import Event
+from ordino.orders.services import OrdersWork
 
 
 class Outbox(Protocol):

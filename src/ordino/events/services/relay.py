@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ordino.events.services.ports import EventsWork
 from ordino.events.services.webhooks import fan_out
-from ordino.kernel.domain.events import Event
+from ordino.kernel.domain import Event
 
 
 class Publisher(Protocol):

@@ -17,15 +17,20 @@ from ordino.events.domain.webhooks import (
     subscription_document,
 )
 from ordino.events.services.ports import EventsWork
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
-from ordino.kernel.domain.events import EVENT_TYPES, Event
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.jobs import DELIVER_WEBHOOKS, Job
-from ordino.kernel.domain.sealing import Sealer, Unreadable
-from ordino.kernel.services import configuration
-from ordino.kernel.services.configuration import ORDINO, Changed
-from ordino.kernel.services.server_keys import ServerKeys
+from ordino.kernel.domain import (
+    DELIVER_WEBHOOKS,
+    EVENT_TYPES,
+    ConfigurationKind,
+    Event,
+    FieldError,
+    InvalidInput,
+    Job,
+    NotFound,
+    Sealer,
+    Unreadable,
+    new_id,
+)
+from ordino.kernel.services import ORDINO, Changed, ServerKeys, record
 
 # POST url, body, headers, timeout -> the status answered; OSError: no answer.
 Post = Callable[[str, str, dict[str, str], float], int]
@@ -64,7 +69,7 @@ def subscribe(
         uow.webhooks.add(subscription)
         what = (ConfigurationKind.WEBHOOK, subscription.id, None)
         after = subscription_document(subscription)
-        configuration.record(uow, what, None, after, Changed(by, now))
+        record(uow, what, None, after, Changed(by, now))
         uow.commit()
     return _answer(subscription) | {"secret": secret}  # shown this once
 
@@ -95,7 +100,7 @@ def unsubscribe(subscription_id: str, uow: EventsWork, now: datetime, by: str) -
             raise NotFound(f"no webhook {subscription_id}", extra={"webhook_id": subscription_id})
         what = (ConfigurationKind.WEBHOOK, subscription_id, None)
         before = subscription_document(subscription)
-        configuration.record(uow, what, before, None, Changed(by, now))
+        record(uow, what, before, None, Changed(by, now))
         uow.commit()
 
 

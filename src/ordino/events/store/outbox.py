@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, exists, func, or_, select, update
 
-from ordino.kernel.domain.events import Event
-from ordino.orders.domain.fulfillment import FulfillmentStatus
-from ordino.orders.store.tables import allocations, fulfillments, order_lines
-from ordino.promising.domain.promises import Method
+from ordino.kernel.domain import Event
+from ordino.orders.domain import FulfillmentStatus
+from ordino.orders.store import allocations, fulfillments, order_lines
+from ordino.promising.domain import Method
 from ordino.store.dialect import is_postgresql
 from ordino.store.tables import outbox
 

@@ -11,8 +11,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from ordino.events.domain.webhooks import Delivery, Subscription
 from ordino.events.store.tables import webhook_deliveries, webhook_subscriptions
-from ordino.kernel.domain.events import Event, event_document
-from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain import Event, event_document, new_id
 
 
 class SqlWebhooks:

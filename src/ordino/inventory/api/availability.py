@@ -25,8 +25,7 @@ from ordino.http.security import require
 from ordino.inventory.api.availability_schemas import AvailabilityOut, ViewIn, ViewList, ViewOut
 from ordino.inventory.services import availability
 from ordino.inventory.services.availability import AvailabilityQuery, Near, ReadScope
-from ordino.kernel.domain.errors import InvalidInput
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.kernel.domain import ApiKey, InvalidInput, Permission
 
 router = APIRouter(prefix="/v1")
 

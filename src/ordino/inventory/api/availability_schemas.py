@@ -16,7 +16,7 @@ from ordino.inventory.domain.views import (
     LocationFilter,
     SafetyRule,
 )
-from ordino.network.domain.locations import LocationType
+from ordino.network.domain import LocationType
 
 Units = Annotated[int, Field(strict=True, ge=0, le=1_000_000)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]

@@ -14,10 +14,9 @@ from ordino.http.security import require
 from ordino.inventory.api.availability import PlaceParams
 from ordino.inventory.api.availability_schemas import FutureAvailability, NearbyOut
 from ordino.inventory.services.product_search import ProductSearch, search_products
-from ordino.kernel.domain.errors import InvalidInput
-from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.network.api.schemas import ProductOut
-from ordino.network.domain.products import ProductQuery
+from ordino.kernel.domain import ApiKey, InvalidInput, Permission
+from ordino.network.api import ProductOut
+from ordino.network.domain import ProductQuery
 
 router = APIRouter(prefix="/v1")
 

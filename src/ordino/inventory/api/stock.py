@@ -24,7 +24,7 @@ from ordino.inventory.api.stock_schemas import (
 )
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services import stock as inventory
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.kernel.domain import ApiKey, Permission
 
 router = APIRouter(prefix="/v1")
 # The stock feeds: counts, snapshots, deltas. Their bodies may be larger than any

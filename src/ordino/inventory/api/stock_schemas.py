@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from ordino.http.fields import Identifier, Instant, OptionalText, Quantity, Strict
 from ordino.inventory.domain.feeds import Adjustment, Count
-from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain import InvalidInput
 
 MAX_FEED_LINES = 10_000
 MAX_SNAPSHOT_LINES = 200_000

@@ -24,7 +24,7 @@ from ordino.inventory.api.supply_schemas import (
 from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.supply import SupplyKind, SupplyQuery
 from ordino.inventory.services import supply
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.kernel.domain import ApiKey, Permission
 
 router = APIRouter(prefix="/v1/supply")
 

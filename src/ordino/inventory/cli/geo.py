@@ -16,7 +16,7 @@ import click
 
 from ordino.cli.options import database_option, units_of_work
 from ordino.inventory.services.availability import put_postal_codes
-from ordino.kernel.domain.geo import Point, PostalCode, is_country
+from ordino.kernel.domain import Point, PostalCode, is_country
 from ordino.store.engine import make_engine
 
 BATCH = 10_000

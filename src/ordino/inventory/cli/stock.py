@@ -22,7 +22,7 @@ from ordino.cli.progress import Progress, progress
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.domain.positions import MAX_ON_HAND
 from ordino.inventory.services.imports import ImportReport, Line, import_counts
-from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain import InvalidInput
 from ordino.store.engine import connect_once, make_engine
 
 REQUIRED = ("location_id", "sku", "on_hand")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain import Point
 
 # The most units one position may hold: far above any real count, far below the
 # 32-bit integers the database stores quantities in.

@@ -19,9 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ordino.kernel.domain.errors import Conflict, FieldError, InvalidInput
-from ordino.kernel.domain.events import Event
-from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain import Conflict, Event, FieldError, InvalidInput, new_id
 
 
 class SupplyKind(StrEnum):

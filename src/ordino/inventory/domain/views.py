@@ -27,8 +27,8 @@ from typing import Any
 
 from ordino.inventory.domain.positions import Position
 from ordino.inventory.domain.supply import SupplyKind
-from ordino.kernel.domain.errors import Forbidden, InvalidInput
-from ordino.network.domain.locations import Location, LocationType
+from ordino.kernel.domain import Forbidden, InvalidInput
+from ordino.network.domain import Location, LocationType
 
 
 class StockStatus(StrEnum):

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from ordino.inventory.domain.positions import Floor, Position, StockAtLocation
 from ordino.inventory.domain.supply import InboundLine
 from ordino.inventory.domain.views import AvailabilityView, StockStatus
-from ordino.kernel.domain.geo import Grid, Point
-from ordino.network.domain.locations import Location, LocationType
+from ordino.kernel.domain import Grid, Point
+from ordino.network.domain import Location, LocationType
 
 # Named tuples: light to make; a picture of stock keeps summaries, not these.
 

@@ -19,9 +19,8 @@ from ordino.inventory.services import availability, supply
 from ordino.inventory.services import stock as inventory
 from ordino.inventory.services.availability import Near, ReadScope
 from ordino.inventory.services.product_search import ProductSearch, search_products
-from ordino.kernel.domain.errors import InvalidInput, OrdinoError
-from ordino.kernel.domain.roles import Permission
-from ordino.network.domain.products import ProductQuery
+from ordino.kernel.domain import InvalidInput, OrdinoError, Permission
+from ordino.network.domain import ProductQuery
 
 router = APIRouter(prefix="/console/inventory", include_in_schema=False)
 

@@ -1,1 +1,15 @@
 """Inventory's use cases and the port they speak to."""
+
+from ordino.inventory.services.availability import order_stock, view_for
+from ordino.inventory.services.ports import InventoryWork
+from ordino.inventory.services.stock import write_plan
+from ordino.inventory.services.stock_cache import StockPicture, entered
+
+__all__ = [
+    "InventoryWork",
+    "StockPicture",
+    "entered",
+    "order_stock",
+    "view_for",
+    "write_plan",
+]

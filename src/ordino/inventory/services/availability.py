@@ -24,13 +24,19 @@ from ordino.inventory.engine.availability import Nearby, OrderStock, SkuSummary,
 from ordino.inventory.services.answers import availability_view, view_answer
 from ordino.inventory.services.ports import InventoryWork
 from ordino.inventory.services.stock_cache import NotCached, StockPicture
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import Conflict, FieldError, InvalidInput, NotFound
-from ordino.kernel.domain.geo import Grid, Point, PostalCode
-from ordino.kernel.services.configuration import ORDINO, Changed, record, refuse_changed
-from ordino.kernel.services.retry import with_retries
-from ordino.network.domain.channels import known_channel, refuse_unknown_channels
-from ordino.network.services.channels import channels_of
+from ordino.kernel.domain import (
+    ConfigurationKind,
+    Conflict,
+    FieldError,
+    Grid,
+    InvalidInput,
+    NotFound,
+    Point,
+    PostalCode,
+)
+from ordino.kernel.services import ORDINO, Changed, record, refuse_changed, with_retries
+from ordino.network.domain import known_channel, refuse_unknown_channels
+from ordino.network.services import channels_of
 
 DEFAULT_RADIUS_KM = 50.0
 DEFAULT_NEAREST = 10

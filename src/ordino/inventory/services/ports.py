@@ -9,13 +9,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from ordino.access.services.ports import AccessWork
+from ordino.access.services import AccessWork
 from ordino.inventory.domain.feeds import FeedPlan, Key
 from ordino.inventory.domain.positions import Discrepancy, Floor, Position, Reservation
 from ordino.inventory.domain.signals import SignalState
 from ordino.inventory.domain.supply import InboundLine, Receipt, SupplyOrder, SupplyQuery
 from ordino.inventory.domain.views import AvailabilityView
-from ordino.kernel.domain.changes import Recorded
+from ordino.kernel.domain import Recorded
 
 
 class Inventory(Protocol):

@@ -23,9 +23,9 @@ from ordino.inventory.services import availability
 from ordino.inventory.services.availability import AvailabilityQuery, Near, ReadScope
 from ordino.inventory.services.ports import InventoryWork
 from ordino.inventory.services.stock_cache import StockPicture
-from ordino.kernel.domain.errors import InvalidInput
-from ordino.network.domain.products import ProductQuery
-from ordino.network.services.answers import product_view
+from ordino.kernel.domain import InvalidInput
+from ordino.network.domain import ProductQuery
+from ordino.network.services import product_view
 
 ROUNDS = 5  # pages of candidates an in-stock search reads at most
 

@@ -21,11 +21,8 @@ from ordino.inventory.domain.signals import SignalState, decide, lowered, needs_
 from ordino.inventory.domain.views import DEFAULT_VIEW, DEFAULT_VIEW_NAME, AvailabilityView
 from ordino.inventory.engine.availability import sku_availability
 from ordino.inventory.services.ports import InventoryWork
-from ordino.kernel.domain.changes import Recorded
-from ordino.kernel.domain.events import Event
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.jobs import FILL_BACKORDERS, Job
-from ordino.kernel.services.retry import with_retries
+from ordino.kernel.domain import FILL_BACKORDERS, Event, Job, Recorded, new_id
+from ordino.kernel.services import with_retries
 
 # SKUs per evaluation: each may need its positions at every location counted.
 BATCH = 500

@@ -25,10 +25,8 @@ from ordino.inventory.domain.feeds import (
 from ordino.inventory.domain.positions import MAX_ON_HAND, Position
 from ordino.inventory.services.answers import position_view
 from ordino.inventory.services.ports import InventoryWork
-from ordino.kernel.domain.errors import FieldError, InvalidInput, NotFound
-from ordino.kernel.domain.events import Event
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.services.retry import with_retries
+from ordino.kernel.domain import Event, FieldError, InvalidInput, NotFound, new_id
+from ordino.kernel.services import with_retries
 
 # A count may carry a time a little ahead of ours: the location's clock may run fast.
 CLOCK_SKEW = timedelta(minutes=5)

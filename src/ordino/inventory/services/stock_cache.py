@@ -43,17 +43,16 @@ from ordino.inventory.engine.availability import (
     valid_until,
 )
 from ordino.inventory.services.ports import InventoryWork
-from ordino.kernel.domain.changes import Change
-from ordino.kernel.domain.geo import Grid, Point
-from ordino.network.domain.carriers import CarrierService
-from ordino.network.domain.channels import Channel
-from ordino.network.domain.locations import Location
-from ordino.network.domain.operations import (
+from ordino.kernel.domain import Change, Grid, Point
+from ordino.network.domain import (
+    CarrierService,
+    Channel,
+    Location,
     LocationOperations,
+    ProductFacts,
     default_operations,
     operations_from_document,
 )
-from ordino.network.domain.products import ProductFacts
 
 T = TypeVar("T")
 W = TypeVar("W", bound=InventoryWork)  # the port of whoever reads through the picture

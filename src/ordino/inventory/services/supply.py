@@ -30,17 +30,18 @@ from ordino.inventory.domain.supply import (
 from ordino.inventory.services.answers import supply_view
 from ordino.inventory.services.ports import InventoryWork
 from ordino.inventory.services.stock import CLOCK_SKEW, write_plan
-from ordino.kernel.domain.errors import (
+from ordino.kernel.domain import (
+    FILL_BACKORDERS,
     AlreadyExists,
     BelowReserved,
     FieldError,
+    IdempotencyKey,
     InvalidInput,
+    Job,
     NotFound,
+    expect_job,
 )
-from ordino.kernel.domain.idempotency import IdempotencyKey
-from ordino.kernel.domain.jobs import FILL_BACKORDERS, Job, expect_job
-from ordino.kernel.services.idempotency import CREATED, Answer, remember, replay
-from ordino.kernel.services.retry import with_retries
+from ordino.kernel.services import CREATED, Answer, remember, replay, with_retries
 
 
 def create_supply(

@@ -27,7 +27,7 @@ from ordino.inventory.store.tables import (
     supply_lines,
     supply_orders,
 )
-from ordino.network.store.tables import locations, products
+from ordino.network.store import locations, products
 
 _SAMPLE = 1000  # problems reported per kind at most
 

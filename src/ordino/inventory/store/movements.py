@@ -21,8 +21,7 @@ from ordino.inventory.domain.feeds import FeedPlan, Key, Movement, MovementKind,
 from ordino.inventory.domain.positions import Position
 from ordino.inventory.store.positions import position_of
 from ordino.inventory.store.tables import inventory_movements, positions
-from ordino.kernel.domain.changes import ChangeLog
-from ordino.kernel.domain.errors import LostRace
+from ordino.kernel.domain import ChangeLog, LostRace
 from ordino.store.dialect import (
     insert_rows,
     is_postgresql,

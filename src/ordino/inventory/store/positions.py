@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from ordino.inventory.domain.positions import NO_FLOOR, Floor, Position, Reservation
 from ordino.inventory.store.tables import position_available, positions, reservations
-from ordino.network.store.tables import locations
+from ordino.network.store import locations
 from ordino.store.commit_writer import PendingWrites
 
 Key = tuple[str, str]

@@ -33,8 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from ordino.inventory.domain.signals import UNBOUNDED, SignalState
 from ordino.inventory.domain.views import StockStatus
 from ordino.inventory.store.tables import positions, stock_signals
-from ordino.kernel.domain.changes import Recorded
-from ordino.kernel.domain.errors import LostRace
+from ordino.kernel.domain import LostRace, Recorded
 from ordino.store.dialect import insert_rows, is_postgresql, one_of, recordset, time_values
 from ordino.store.tables import UTCDateTime, stock_changes
 

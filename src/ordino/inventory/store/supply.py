@@ -20,7 +20,7 @@ from ordino.inventory.domain.supply import (
     SupplyQuery,
 )
 from ordino.inventory.store.tables import supply_lines, supply_orders, supply_receipts
-from ordino.kernel.domain.errors import LostRace
+from ordino.kernel.domain import LostRace
 from ordino.store import outbox_rows
 from ordino.store.commit_writer import PendingWrites
 from ordino.store.dialect import one_of

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, delete, select
 
 from ordino.inventory.domain.views import AvailabilityView, view_document, view_from_document
 from ordino.inventory.store.tables import availability_views
-from ordino.kernel.domain.changes import ChangeLog
+from ordino.kernel.domain import ChangeLog
 from ordino.store.settings import put_document
 
 

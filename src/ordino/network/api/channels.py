@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, OptionalText, Strict, TimeZone
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.kernel.domain import ApiKey, Permission
 from ordino.network.domain.channels import DEFAULT_MAX_LINE_QUANTITY, MAX_LINE_QUANTITY, Channel
 from ordino.network.services import channels
 

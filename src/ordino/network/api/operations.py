@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.kernel.domain import ApiKey, Permission
 from ordino.network.api.operations_schemas import (
     CarrierServiceIn,
     CarrierServiceList,

@@ -16,8 +16,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from ordino.http.fields import Amount, Country, Currency, Identifier, Strict, Text
-from ordino.kernel.domain.calendar import WEEKDAYS
-from ordino.kernel.domain.money import BadAmount, parse_amount
+from ordino.kernel.domain import WEEKDAYS, BadAmount, parse_amount
 from ordino.network.domain.carriers import CarrierService, ServiceLevel, service_from_document
 from ordino.network.domain.costs import (
     LocationCosts,

@@ -12,7 +12,7 @@ from pydantic import Field
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, Country, Strict
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.kernel.domain import ApiKey, Permission
 from ordino.network.api.schemas import (
     LocationIn,
     LocationOut,

@@ -20,8 +20,7 @@ from ordino.http.fields import (
     TimeZone,
     point_of,
 )
-from ordino.kernel.domain.errors import FieldError, InvalidInput
-from ordino.kernel.domain.money import BadAmount, parse_amount
+from ordino.kernel.domain import BadAmount, FieldError, InvalidInput, parse_amount
 from ordino.network.domain.locations import Address, Location, LocationType
 from ordino.network.domain.products import MAX_ATTRIBUTES, Product
 

@@ -16,14 +16,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from ordino.kernel.domain.calendar import (
+from ordino.kernel.domain import (
     DeliveryCalendar,
+    InvalidInput,
+    Money,
+    Point,
+    distance_km,
     weekdays_document,
     weekdays_from_document,
 )
-from ordino.kernel.domain.errors import InvalidInput
-from ordino.kernel.domain.geo import Point, distance_km
-from ordino.kernel.domain.money import Money
 
 
 class ServiceLevel(StrEnum):

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ordino.kernel.domain.errors import FieldError, InvalidInput
+from ordino.kernel.domain import FieldError, InvalidInput
 
 DEFAULT_MAX_LINE_QUANTITY = 1_000
 MAX_LINE_QUANTITY = 1_000_000  # what any channel may allow at most

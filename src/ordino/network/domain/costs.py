@@ -19,8 +19,7 @@ from decimal import ROUND_CEILING, Decimal
 from functools import cache
 from typing import Any
 
-from ordino.kernel.domain.errors import InvalidInput
-from ordino.kernel.domain.money import Money
+from ordino.kernel.domain import InvalidInput, Money
 from ordino.network.domain.carriers import (
     Lane,
     LaneMatch,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain import Point
 
 
 class LocationType(StrEnum):

@@ -26,7 +26,7 @@ from functools import cached_property
 from itertools import count
 from typing import Any
 
-from ordino.kernel.domain.calendar import (
+from ordino.kernel.domain import (
     WorkingCalendar,
     always_open,
     hours_document,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from ordino.kernel.domain.errors import FieldError, InvalidInput
+from ordino.kernel.domain import FieldError, InvalidInput
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import InvalidInput, NotFound
-from ordino.kernel.services.configuration import ORDINO, Changed, record
-from ordino.kernel.services.retry import with_retries
+from ordino.kernel.domain import ConfigurationKind, InvalidInput, NotFound
+from ordino.kernel.services import ORDINO, Changed, record, with_retries
 from ordino.network.domain.locations import Location, LocationQuery, location_document
 from ordino.network.domain.products import Product
 from ordino.network.services.answers import product_view

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import NotFound
-from ordino.kernel.services.configuration import ORDINO, Changed, record
+from ordino.kernel.domain import ConfigurationKind, NotFound
+from ordino.kernel.services import ORDINO, Changed, record
 from ordino.network.domain.channels import Channel, channel_document
 from ordino.network.services.ports import NetworkWork
 

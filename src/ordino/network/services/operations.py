@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import NotFound
-from ordino.kernel.services.configuration import ORDINO, Changed, record, refuse_changed
-from ordino.kernel.services.ports import NamedDocuments
-from ordino.kernel.services.retry import with_retries
+from ordino.kernel.domain import ConfigurationKind, NotFound
+from ordino.kernel.services import (
+    ORDINO,
+    Changed,
+    NamedDocuments,
+    record,
+    refuse_changed,
+    with_retries,
+)
 from ordino.network.domain.carriers import CarrierService, service_document
 from ordino.network.domain.costs import (
     LocationCosts,

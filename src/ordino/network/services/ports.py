@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from ordino.kernel.domain.geo import Point, PostalCode
-from ordino.kernel.services.ports import KernelWork, NamedDocuments
+from ordino.kernel.domain import Point, PostalCode
+from ordino.kernel.services import KernelWork, NamedDocuments
 from ordino.network.domain.carriers import CarrierService
 from ordino.network.domain.channels import Channel
 from ordino.network.domain.costs import LocationCosts, RateCard

@@ -17,10 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Row, Select, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.kernel.domain.changes import ChangeLog
-from ordino.kernel.domain.errors import LostRace
-from ordino.kernel.domain.geo import Point
-from ordino.kernel.domain.money import from_minor, to_minor
+from ordino.kernel.domain import ChangeLog, LostRace, Point, from_minor, to_minor
 from ordino.network.domain.locations import (
     Address,
     Location,

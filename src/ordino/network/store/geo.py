@@ -6,8 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, select
 
-from ordino.kernel.domain.changes import ChangeLog
-from ordino.kernel.domain.geo import Point, PostalCode
+from ordino.kernel.domain import ChangeLog, Point, PostalCode
 from ordino.network.store.tables import postal_codes
 from ordino.store.dialect import insert_rows
 

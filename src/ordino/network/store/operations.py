@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.kernel.domain.changes import ChangeLog
-from ordino.kernel.domain.errors import LostRace
+from ordino.kernel.domain import ChangeLog, LostRace
 from ordino.network.domain.costs import (
     LocationCosts,
     location_costs_document,

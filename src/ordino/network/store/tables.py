@@ -130,3 +130,36 @@ postal_codes = Table(
     Column("latitude", Float, nullable=False),
     Column("longitude", Float, nullable=False),
 )
+
+
+# Settings kept as one document per name, written through the storage frame's named
+# documents (`ordino.store.settings`): editable through the API, `version` counting
+# changes.
+carrier_services = Table(  # `ordino.network.domain.carriers.service_document`
+    "carrier_services",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+
+rate_cards = Table(  # `ordino.network.domain.costs.rate_card_document`: what a service charges
+    "rate_cards",
+    metadata,
+    Column("service", String(64), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+
+channels = Table(  # `ordino.network.domain.channels.channel_document`: the channels known
+    "channels",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

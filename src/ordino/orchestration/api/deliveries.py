@@ -12,11 +12,11 @@ from fastapi.responses import JSONResponse
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.kernel.domain import ApiKey, Permission
 from ordino.orchestration.api.delivery_schemas import DeliveriesOut, DeliveryIn
 from ordino.orchestration.services import deliveries
 from ordino.orchestration.services.deliveries import RecordDelivery
-from ordino.orders.domain.orders import scope_of
+from ordino.orders.domain import scope_of
 
 router = APIRouter(prefix="/v1")
 

@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field
 
 from ordino.http.fields import ID_PATTERN, Instant, OptionalText, PositiveQuantity, Strict
-from ordino.orders.api.schemas import FulfillmentLineOut, FulfillmentOut, HoldOut, OrderOut
-from ordino.orders.domain.fulfillment import Shipment
-from ordino.sourcing.api.schemas import ExplanationOut
+from ordino.orders.api import FulfillmentLineOut, FulfillmentOut, HoldOut, OrderOut
+from ordino.orders.domain import Shipment
+from ordino.sourcing.api import ExplanationOut
 
 
 class UnitsIn(Strict):

@@ -12,9 +12,8 @@ from ordino.http.creation import PROBLEM
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, Strict
 from ordino.http.security import require
-from ordino.inventory.domain.feeds import Source
-from ordino.kernel.domain.errors import InvalidInput
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.inventory.domain import Source
+from ordino.kernel.domain import ApiKey, InvalidInput, Permission
 from ordino.orchestration.api.fulfillment_schemas import (
     AcceptIn,
     DeliveredIn,
@@ -27,8 +26,7 @@ from ordino.orchestration.api.fulfillment_schemas import (
     by_line,
 )
 from ordino.orchestration.services import fulfillment
-from ordino.orders.domain.fulfillment import FulfillmentStatus
-from ordino.orders.domain.orders import scope_of
+from ordino.orders.domain import FulfillmentStatus, scope_of
 
 router = APIRouter(prefix="/v1/fulfillments")
 

@@ -12,8 +12,7 @@ from ordino.http.creation import PROBLEM
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN
 from ordino.http.security import require
-from ordino.kernel.domain.errors import NotFound
-from ordino.kernel.domain.roles import Permission
+from ordino.kernel.domain import NotFound, Permission
 from ordino.orchestration.services import worker
 
 router = APIRouter(prefix="/v1/jobs", dependencies=[Depends(require(Permission.JOBS_ADMIN))])

@@ -13,9 +13,8 @@ from ordino.http.creation import PROBLEM
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, OptionalText, Strict, Text
 from ordino.http.security import require
-from ordino.inventory.domain.feeds import Source
-from ordino.kernel.domain.errors import Forbidden
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.inventory.domain import Source
+from ordino.kernel.domain import ApiKey, Forbidden, Permission
 from ordino.orchestration.api.fulfillment_schemas import (
     CancellationIn,
     HoldChangeOut,
@@ -23,8 +22,8 @@ from ordino.orchestration.api.fulfillment_schemas import (
     by_line,
 )
 from ordino.orchestration.services import fulfillment, pipelines, rerouting
-from ordino.orders.api.schemas import CardToken, OrderOut
-from ordino.orders.domain.orders import scope_of
+from ordino.orders.api import CardToken, OrderOut
+from ordino.orders.domain import scope_of
 
 router = APIRouter(prefix="/v1/orders")
 

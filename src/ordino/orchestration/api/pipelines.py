@@ -11,11 +11,10 @@ from pydantic import BaseModel, Field
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Strict, Text
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.kernel.domain import ApiKey, Permission
 from ordino.orchestration.services import order_types, pipelines, timers
-from ordino.orders.api.schemas import HoldOut
-from ordino.orders.domain.holds import HoldRule
-from ordino.orders.domain.pipelines import OrderType, Slas, Step
+from ordino.orders.api import HoldOut
+from ordino.orders.domain import HoldRule, OrderType, Slas, Step
 
 router = APIRouter(prefix="/v1")
 

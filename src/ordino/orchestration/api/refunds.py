@@ -12,10 +12,10 @@ from ordino.http.creation import PROBLEM, idempotency
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Amount, Currency, Strict, Text
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.kernel.domain import ApiKey, Permission
 from ordino.orchestration.services import refunds
-from ordino.orders.api.routes import OrderIdPath
-from ordino.orders.domain.orders import scope_of
+from ordino.orders.api import OrderIdPath
+from ordino.orders.domain import scope_of
 
 router = APIRouter(prefix="/v1/orders")
 

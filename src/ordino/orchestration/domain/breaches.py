@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from ordino.kernel.domain.jobs import Timer
+from ordino.kernel.domain import Timer
 
 
 class Action(StrEnum):

@@ -33,10 +33,9 @@ from celpy.celparser import CELParseError
 from celpy.celtypes import BoolType
 from celpy.evaluation import CELEvalError
 
-from ordino.kernel.domain.errors import FieldError, InvalidInput
-from ordino.network.domain.locations import Address
-from ordino.orders.domain.holds import HoldRule
-from ordino.orders.domain.orders import Order
+from ordino.kernel.domain import FieldError, InvalidInput
+from ordino.network.domain import Address
+from ordino.orders.domain import HoldRule, Order
 
 # An order as a rule sees it when the rule is stored: every fact there is.
 SAMPLE_FACTS: dict[str, Any] = {

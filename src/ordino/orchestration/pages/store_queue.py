@@ -16,14 +16,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from ordino.console.rendering import render
 from ordino.console.session import Posted, Principal, allowed, csrf_token
-from ordino.inventory.domain.feeds import Source
-from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
-from ordino.kernel.domain.roles import Permission
-from ordino.network.services import catalogue
+from ordino.inventory.domain import Source
+from ordino.kernel.domain import InvalidInput, NotFound, OrdinoError, Permission
+from ordino.network.services import get_location
 from ordino.orchestration.services import fulfillment, timers
 from ordino.orchestration.services.ports import OrchestrationWork
-from ordino.orders.domain.fulfillment import FulfillmentStatus, Shipment
-from ordino.orders.domain.orders import OrderScope, scope_of
+from ordino.orders.domain import FulfillmentStatus, OrderScope, Shipment, scope_of
 
 router = APIRouter(prefix="/console/store", include_in_schema=False)
 REASONS = ("not-found", "damaged", "no-capacity", "other")
@@ -101,7 +99,7 @@ def _queue(
 
 def _name_of(location_id: str, uow: OrchestrationWork) -> str | None:
     try:
-        return str(catalogue.get_location(location_id, uow)["name"])
+        return str(get_location(location_id, uow)["name"])
     except NotFound:
         return None
 

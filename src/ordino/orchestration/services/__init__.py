@@ -1,1 +1,24 @@
 """Orchestration's use cases and the port they speak to."""
+
+from ordino.orchestration.services.deliveries import delivery_answer
+from ordino.orchestration.services.fulfillment import cancel_units
+from ordino.orchestration.services.pipelines import HoldAction, cancel_from_hold, release_hold
+from ordino.orchestration.services.ports import OrchestrationWork
+from ordino.orchestration.services.rerouting import REJECTION_REASONS, Rejection, reject_allocation
+from ordino.orchestration.services.timers import exceptions
+from ordino.orchestration.services.worker import dead_jobs, requeue
+
+__all__ = [
+    "REJECTION_REASONS",
+    "HoldAction",
+    "OrchestrationWork",
+    "Rejection",
+    "cancel_from_hold",
+    "cancel_units",
+    "dead_jobs",
+    "delivery_answer",
+    "exceptions",
+    "reject_allocation",
+    "release_hold",
+    "requeue",
+]

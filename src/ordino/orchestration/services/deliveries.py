@@ -8,15 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ordino.kernel.domain.errors import AlreadyExists, Conflict, Forbidden, InvalidInput
-from ordino.kernel.services.retry import with_retries
+from ordino.kernel.domain import AlreadyExists, Conflict, Forbidden, InvalidInput
+from ordino.kernel.services import with_retries
 from ordino.orchestration.services.ports import OrchestrationWork
-from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.orders.services.orders import existing_order
-from ordino.promising.domain.promises import (
-    DeliveryRecord,
-    delivery_time_problem,
-)
+from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
+from ordino.orders.services import existing_order
+from ordino.promising.domain import DeliveryRecord, delivery_time_problem
 
 
 @dataclass(frozen=True)

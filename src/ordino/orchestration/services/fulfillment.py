@@ -16,31 +16,38 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ordino.inventory.domain.feeds import Adjustment, MovementKind, Source, plan_adjustments
-from ordino.inventory.domain.positions import Reservation
-from ordino.inventory.services.stock import write_plan
-from ordino.kernel.domain.errors import InvalidInput, NotFound
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.jobs import Timer, advance_job, capture_job, settle_job, timer_job
-from ordino.kernel.services.retry import with_retries
+from ordino.inventory.domain import Adjustment, MovementKind, Reservation, Source, plan_adjustments
+from ordino.inventory.services import write_plan
+from ordino.kernel.domain import (
+    InvalidInput,
+    NotFound,
+    Timer,
+    advance_job,
+    capture_job,
+    new_id,
+    settle_job,
+    timer_job,
+)
+from ordino.kernel.services import with_retries
 from ordino.orchestration.services.order_types import order_type_named
 from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orchestration.services.rerouting import source_waiting
-from ordino.orders.domain import release as fulfilling
-from ordino.orders.domain.fulfillment import (
+from ordino.orders.domain import (
+    EVERY_ORDER,
     Fulfillment,
     FulfillmentStatus,
+    Order,
+    OrderScope,
+    OrderStatus,
     Shipment,
+    StockChange,
+    StockEffect,
     fulfillment_document,
 )
-from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.orders.domain.release import StockChange, StockEffect
-from ordino.orders.domain.status import OrderStatus
-from ordino.orders.services.answers import order_view
-from ordino.orders.services.capture import Capture
-from ordino.orders.services.orders import Guard, existing_order, with_payment
-from ordino.promising.domain.promises import DeliveryRecord, delivery_time_problem
-from ordino.sourcing.domain.plans import REROUTE
+from ordino.orders.domain import release as fulfilling
+from ordino.orders.services import Capture, Guard, existing_order, order_view, with_payment
+from ordino.promising.domain import DeliveryRecord, delivery_time_problem
+from ordino.sourcing.domain import REROUTE
 
 Step = Callable[[Order, Fulfillment], list[StockChange]]
 S = FulfillmentStatus

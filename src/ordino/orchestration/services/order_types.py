@@ -7,11 +7,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import InvalidInput, NotFound
-from ordino.kernel.services.configuration import ORDINO, Changed, record
+from ordino.kernel.domain import ConfigurationKind, InvalidInput, NotFound
+from ordino.kernel.services import ORDINO, Changed, record
 from ordino.orchestration.services.ports import OrchestrationWork
-from ordino.orders.domain.pipelines import BUILT_IN, OrderType, order_type_document
+from ordino.orders.domain import BUILT_IN, OrderType, order_type_document
 
 
 def order_type_named(uow: OrchestrationWork, name: str) -> OrderType:

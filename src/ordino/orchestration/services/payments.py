@@ -23,19 +23,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ordino.kernel.domain.jobs import settle_job
+from ordino.kernel.domain import settle_job
 from ordino.orchestration.services.ports import OrchestrationWork
-from ordino.orders.domain import advancing
-from ordino.orders.domain.orders import Order
-from ordino.orders.domain.status import OrderStatus
-from ordino.payments.domain.ledger import (
-    given_up,
-    next_authorisation,
-    next_capture,
-    next_void,
-    recorded,
-)
-from ordino.payments.domain.payments import (
+from ordino.orders.domain import Order, OrderStatus, advancing
+from ordino.payments.domain import (
     GatewayAnswer,
     OperationKind,
     Outcome,
@@ -44,6 +35,11 @@ from ordino.payments.domain.payments import (
     PaymentMethod,
     PaymentOperation,
     PaymentStatus,
+    given_up,
+    next_authorisation,
+    next_capture,
+    next_void,
+    recorded,
 )
 
 PAYMENT_HOLD = "payment"  # the rule of holds the payment puts

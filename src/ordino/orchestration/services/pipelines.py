@@ -16,26 +16,35 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import InvalidInput, NotFound
-from ordino.kernel.domain.jobs import advance_job, settle_job
-from ordino.kernel.domain.money import from_minor
-from ordino.kernel.services.configuration import ORDINO, Changed, record, refuse_unknown_types
-from ordino.kernel.services.retry import with_retries
+from ordino.kernel.domain import (
+    ConfigurationKind,
+    InvalidInput,
+    NotFound,
+    advance_job,
+    from_minor,
+    settle_job,
+)
+from ordino.kernel.services import ORDINO, Changed, record, refuse_unknown_types, with_retries
 from ordino.orchestration.engine.hold_rules import Velocity, holding, order_facts, refuse_bad_rule
 from ordino.orchestration.services import payments, timers
 from ordino.orchestration.services.order_types import order_type_named
 from ordino.orchestration.services.ports import OrchestrationWork
-from ordino.orders.domain import advancing
+from ordino.orders.domain import (
+    EVERY_ORDER,
+    MANUAL,
+    HoldRule,
+    Order,
+    OrderScope,
+    OrderStatus,
+    OrderType,
+    Step,
+    advancing,
+    hold_document,
+    hold_rule_document,
+)
 from ordino.orders.domain import release as fulfilling
-from ordino.orders.domain.advancing import hold_document
-from ordino.orders.domain.holds import MANUAL, HoldRule, hold_rule_document
-from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.orders.domain.pipelines import OrderType, Step
-from ordino.orders.domain.status import OrderStatus
-from ordino.orders.services.answers import order_view
-from ordino.orders.services.orders import existing_order
-from ordino.payments.domain.payments import PaymentGateway, PaymentStatus
+from ordino.orders.services import existing_order, order_view
+from ordino.payments.domain import PaymentGateway, PaymentStatus
 
 VELOCITY_WINDOW = timedelta(hours=24)
 _CLOSED = (OrderStatus.CANCELLED, OrderStatus.FULFILLED)

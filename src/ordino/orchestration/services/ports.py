@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from ordino.events.services.ports import EventsWork
+from ordino.events.services import EventsWork
 from ordino.orchestration.domain.breaches import Breach
 
 

@@ -17,23 +17,27 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.kernel.domain.errors import InvalidInput, OverRefund
-from ordino.kernel.domain.idempotency import IdempotencyKey
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.jobs import refund_job
-from ordino.kernel.domain.money import BadAmount, parse_amount, quantize
-from ordino.kernel.services.idempotency import Answer, remember, replay
-from ordino.kernel.services.retry import with_retries
+from ordino.kernel.domain import (
+    BadAmount,
+    IdempotencyKey,
+    InvalidInput,
+    OverRefund,
+    new_id,
+    parse_amount,
+    quantize,
+    refund_job,
+)
+from ordino.kernel.services import Answer, remember, replay, with_retries
 from ordino.orchestration.services.ports import OrchestrationWork
-from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
-from ordino.orders.services.orders import existing_order
-from ordino.payments.domain.ledger import refund_parts
-from ordino.payments.domain.payments import (
+from ordino.orders.domain import EVERY_ORDER, OrderScope
+from ordino.orders.services import existing_order
+from ordino.payments.domain import (
     OperationKind,
     Outcome,
     Payment,
     PaymentMethod,
     PaymentOperation,
+    refund_parts,
 )
 
 

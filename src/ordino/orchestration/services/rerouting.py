@@ -16,36 +16,29 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from ordino.inventory.domain.positions import Floor
-from ordino.inventory.engine.availability import sourcing_stock
-from ordino.inventory.services.availability import order_stock
-from ordino.kernel.domain.changes import Change
-from ordino.kernel.domain.errors import NotFound
-from ordino.kernel.domain.jobs import advance_job
-from ordino.kernel.services.retry import with_retries
-from ordino.network.domain.locations import PromiseDestination
+from ordino.inventory.domain import Floor
+from ordino.inventory.engine import sourcing_stock
+from ordino.inventory.services import order_stock
+from ordino.kernel.domain import Change, NotFound, advance_job
+from ordino.kernel.services import with_retries
+from ordino.network.domain import PromiseDestination
 from ordino.orchestration.services.ports import OrchestrationWork
-from ordino.orders.domain.backorders import WaitingLine, expected_dates
-from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.orders.services.answers import order_view
-from ordino.orders.services.capture import Capture
-from ordino.orders.services.orders import existing_order
-from ordino.promising.domain.promises import CartLine, Method
-from ordino.promising.engine.promised import keeping
-from ordino.promising.engine.sites import delivery_sites
-from ordino.promising.services.promises import PromiseQuery, promise_with_floors
-from ordino.sourcing.domain.plans import (
-    CAPTURE,
-    REROUTE,
-    SUPPLY,
-    LineToSource,
-    SourcingPlan,
-    ToSource,
+from ordino.orders.domain import EVERY_ORDER, Order, OrderScope, WaitingLine, expected_dates
+from ordino.orders.services import Capture, existing_order, order_view
+from ordino.promising.domain import CartLine, Method
+from ordino.promising.engine import delivery_sites, keeping
+from ordino.promising.services import PromiseQuery, promise_with_floors
+from ordino.sourcing.domain import CAPTURE, REROUTE, SUPPLY, LineToSource, SourcingPlan, ToSource
+from ordino.sourcing.engine import (
+    Decision,
+    Outcome,
+    SourcingRequest,
+    SourcingSite,
+    plan_of,
+    record_of,
+    stock_sites,
 )
-from ordino.sourcing.engine.choice import SourcingRequest, plan_of, record_of
-from ordino.sourcing.engine.requests import stock_sites
-from ordino.sourcing.engine.rules import Decision, Outcome, SourcingSite
-from ordino.sourcing.services.requests import profile_named, sourcing_request
+from ordino.sourcing.services import profile_named, sourcing_request
 
 REJECTION_REASONS = ("not-found", "damaged", "no-capacity", "other")
 

@@ -22,20 +22,23 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ordino.inventory.domain.feeds import Source
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.jobs import Timer, settle_job, timer_job
+from ordino.inventory.domain import Source
+from ordino.kernel.domain import Timer, new_id, settle_job, timer_job
 from ordino.orchestration.domain.breaches import Action, Breach, breach_document
 from ordino.orchestration.services import fulfillment
 from ordino.orchestration.services.order_types import order_type_named
 from ordino.orchestration.services.ports import OrchestrationWork
+from ordino.orders.domain import (
+    EVERY_ORDER,
+    Fulfillment,
+    FulfillmentStatus,
+    Order,
+    OrderType,
+    StockChange,
+    hold_document,
+)
 from ordino.orders.domain import release as fulfilling
-from ordino.orders.domain.advancing import hold_document
-from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus
-from ordino.orders.domain.orders import EVERY_ORDER, Order
-from ordino.orders.domain.pipelines import OrderType
-from ordino.orders.domain.release import StockChange
-from ordino.orders.services.capture import Capture
+from ordino.orders.services import Capture
 
 SYSTEM = "ordino"
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ordino.kernel.domain.jobs import Backoff, Job
+from ordino.kernel.domain import Backoff, Job
 from ordino.orchestration.services.log_repeats import Repeats
 from ordino.orchestration.services.ports import OrchestrationWork
 

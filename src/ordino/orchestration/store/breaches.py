@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from ordino.kernel.domain.jobs import Timer
+from ordino.kernel.domain import Timer
 from ordino.orchestration.domain.breaches import Action, Breach
-from ordino.orders.store.tables import sla_breaches
+from ordino.orders.store import sla_breaches
 
 
 class SqlBreaches:

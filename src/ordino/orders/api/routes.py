@@ -7,24 +7,29 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from ordino.http.creation import PROBLEM, IdempotencyHeader, created, idempotency
 from ordino.http.deps import clock, unit_of_work
-from ordino.http.fields import ID_PATTERN, Instant, Strict
+from ordino.http.fields import Instant, Strict
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.orders.api.schemas import CancelIn, OrderIn, OrderOut, OrderPage, SourcingOut
+from ordino.kernel.domain import ApiKey, Permission
+from ordino.orders.api.schemas import (
+    CancelIn,
+    OrderIdPath,
+    OrderIn,
+    OrderOut,
+    OrderPage,
+    SourcingOut,
+)
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.orders import scope_of
 from ordino.orders.domain.status import OrderStatus
 from ordino.orders.services import capture, decisions, orders
 
 router = APIRouter(prefix="/v1/orders")
-
-OrderIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 
 
 @router.post(

@@ -7,9 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, EmailStr, Field, model_validator
 
 from ordino.http.fields import (
+    ID_PATTERN,
     Amount,
     Currency,
     Identifier,
@@ -20,16 +22,24 @@ from ordino.http.fields import (
     Strict,
     point_of,
 )
-from ordino.kernel.domain.errors import FieldError, InvalidInput
-from ordino.kernel.domain.geo import Point
-from ordino.kernel.domain.money import BadAmount, fits, limit, parse_amount
-from ordino.network.api.schemas import AddressIn
-from ordino.network.domain.locations import Address
+from ordino.kernel.domain import (
+    BadAmount,
+    FieldError,
+    InvalidInput,
+    Point,
+    fits,
+    limit,
+    parse_amount,
+)
+from ordino.network.api import AddressIn
+from ordino.network.domain import Address
 from ordino.orders.domain.commands import B2B, Customer, LineRequest, PlaceOrder
-from ordino.payments.domain.payments import PaymentChoice, PaymentMethod
-from ordino.promising.api.schemas import DeliveryOut, MoneyOut
-from ordino.promising.domain.promises import PromiseChoice
-from ordino.sourcing.api.schemas import ExplanationOut
+from ordino.payments.domain import PaymentChoice, PaymentMethod
+from ordino.promising.api import DeliveryOut, MoneyOut
+from ordino.promising.domain import PromiseChoice
+from ordino.sourcing.api import ExplanationOut
+
+OrderIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 
 
 class CustomerIn(Strict):

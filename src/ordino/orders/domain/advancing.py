@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ordino.kernel.domain.errors import IllegalTransition, NotFound
-from ordino.kernel.domain.ids import new_id
+from ordino.kernel.domain import IllegalTransition, NotFound, new_id
 from ordino.orders.domain.holds import MANUAL, Hold, HoldRule, HoldStatus, hold_document
 from ordino.orders.domain.orders import Order
 from ordino.orders.domain.pipelines import OrderType, Step

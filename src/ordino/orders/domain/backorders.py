@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ordino.inventory.domain.supply import InboundLine
+from ordino.inventory.domain import InboundLine
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from ordino.kernel.domain.errors import FieldError
-from ordino.kernel.domain.geo import Point
-from ordino.network.domain.locations import Address
+from ordino.kernel.domain import FieldError, Point
+from ordino.network.domain import Address
 from ordino.orders.domain.status import OrderStatus
-from ordino.payments.domain.payments import PaymentChoice
-from ordino.promising.domain.promises import Method, OrderPromise, PromiseChoice
-from ordino.sourcing.domain.plans import LineToSource, ToSource
+from ordino.payments.domain import PaymentChoice
+from ordino.promising.domain import Method, OrderPromise, PromiseChoice
+from ordino.sourcing.domain import LineToSource, ToSource
 
 # An erased customer's e-mail (`ordino.privacy.domain.erasure`): `.invalid` is a domain that
 # never exists (RFC 2606), so nothing is ever sent to it or found by it.

@@ -23,9 +23,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ordino.kernel.domain.errors import InvalidInput
-from ordino.kernel.domain.states import TransitionTable, transition
-from ordino.promising.domain.promises import Method
+from ordino.kernel.domain import InvalidInput, TransitionTable, transition
+from ordino.promising.domain import Method
 
 
 class FulfillmentStatus(StrEnum):

@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ordino.kernel.domain.errors import IllegalTransition
+from ordino.kernel.domain import IllegalTransition
 
 MANUAL = "manual"  # the rule of a hold put by hand
 

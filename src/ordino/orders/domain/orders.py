@@ -19,21 +19,25 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.inventory.domain.positions import Reservation
-from ordino.kernel.domain.errors import Forbidden, IllegalTransition, NotFound
-from ordino.kernel.domain.events import Event
-from ordino.kernel.domain.geo import Point
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.money import Money
-from ordino.kernel.domain.roles import ApiKey
-from ordino.network.domain.locations import Address
+from ordino.inventory.domain import Reservation
+from ordino.kernel.domain import (
+    ApiKey,
+    Event,
+    Forbidden,
+    IllegalTransition,
+    Money,
+    NotFound,
+    Point,
+    new_id,
+)
+from ordino.network.domain import Address
 from ordino.orders.domain.commands import B2B, Customer, PlaceOrder, order_type_of
 from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus
 from ordino.orders.domain.holds import Hold, HoldStatus, hold_document
 from ordino.orders.domain.pipelines import Step
 from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus, order_status
-from ordino.promising.domain.promises import DeliveryRecord, OrderPromise
-from ordino.sourcing.domain.plans import SourcingPlan
+from ordino.promising.domain import DeliveryRecord, OrderPromise
+from ordino.sourcing.domain import SourcingPlan
 
 
 @dataclass(frozen=True)

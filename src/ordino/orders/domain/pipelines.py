@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ordino.kernel.domain.errors import FieldError
+from ordino.kernel.domain import FieldError
 
 
 class Step(StrEnum):

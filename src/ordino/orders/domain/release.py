@@ -13,8 +13,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ordino.kernel.domain.errors import FieldError, IllegalTransition, InvalidInput
-from ordino.network.domain.locations import ship_to_document
+from ordino.kernel.domain import FieldError, IllegalTransition, InvalidInput
+from ordino.network.domain import ship_to_document
 from ordino.orders.domain.fulfillment import (
     Fulfillment,
     FulfillmentLine,
@@ -23,7 +23,7 @@ from ordino.orders.domain.fulfillment import (
     fulfillment_document,
 )
 from ordino.orders.domain.orders import Order
-from ordino.promising.domain.promises import Method
+from ordino.promising.domain import Method
 
 S = FulfillmentStatus
 _NO_STOCK_STEPS = frozenset({S.PICKED, S.PACKED})

@@ -21,21 +21,32 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ordino.inventory.domain.positions import Floor
-from ordino.inventory.engine.availability import OrderStock, sourcing_stock
-from ordino.kernel.domain.errors import InsufficientStock, LostRace, PromiseUnavailable
-from ordino.kernel.domain.jobs import Job, Timer, advance_job, expect_job, timer_job
-from ordino.kernel.domain.money import Money
-from ordino.network.domain.carriers import CarrierService
-from ordino.network.domain.channels import Channel
-from ordino.network.domain.locations import PromiseDestination
-from ordino.network.domain.operations import LocationOperations
-from ordino.network.domain.products import ProductFacts, refuse_unknown_skus
+from ordino.inventory.domain import Floor
+from ordino.inventory.engine import OrderStock, sourcing_stock
+from ordino.kernel.domain import (
+    InsufficientStock,
+    Job,
+    LostRace,
+    Money,
+    PromiseUnavailable,
+    Timer,
+    advance_job,
+    expect_job,
+    timer_job,
+)
+from ordino.network.domain import (
+    CarrierService,
+    Channel,
+    LocationOperations,
+    ProductFacts,
+    PromiseDestination,
+    refuse_unknown_skus,
+)
 from ordino.orders.domain.commands import PlaceOrder, to_source
 from ordino.orders.domain.orders import Order
 from ordino.orders.engine.capture_rules import refuse_what_cannot_be_placed
-from ordino.payments.domain.payments import Payment, new_payment
-from ordino.promising.domain.promises import (
+from ordino.payments.domain import Payment, new_payment
+from ordino.promising.domain import (
     Method,
     OrderPromise,
     Promise,
@@ -44,19 +55,27 @@ from ordino.promising.domain.promises import (
     Source,
     capacity_needed,
 )
-from ordino.promising.domain.promises import plan_of as plan_of_option
-from ordino.promising.engine.options import PromiseRules
-from ordino.promising.engine.promised import Promised, PromiseSnapshot, keeping, promised
-from ordino.promising.engine.sites import chosen_by_customer, delivery_sites
-from ordino.sourcing.domain.plans import (
-    CAPTURE,
-    LineDemand,
-    SourcingPlan,
-    SourcingRecord,
+from ordino.promising.domain import plan_of as plan_of_option
+from ordino.promising.engine import (
+    Promised,
+    PromiseRules,
+    PromiseSnapshot,
+    chosen_by_customer,
+    delivery_sites,
+    keeping,
+    promise_from,
 )
-from ordino.sourcing.engine.choice import SourcingEngine, plan_of, record_of
-from ordino.sourcing.engine.requests import SourcingSettings, sourcing_request, stock_sites
-from ordino.sourcing.engine.rules import Decision, Outcome
+from ordino.sourcing.domain import CAPTURE, LineDemand, SourcingPlan, SourcingRecord
+from ordino.sourcing.engine import (
+    Decision,
+    Outcome,
+    SourcingEngine,
+    SourcingSettings,
+    plan_of,
+    record_of,
+    sourcing_request,
+    stock_sites,
+)
 
 
 @dataclass(frozen=True)
@@ -168,7 +187,7 @@ def _promised(
     sourced by the order's profile among the locations that deliver by its date; a
     pickup is at the store the customer chose."""
     assert cmd.promise is not None
-    choice, made = cmd.promise, promised(made_from, deciders.promising)
+    choice, made = cmd.promise, promise_from(made_from, deciders.promising)
     option = made.answer.option(choice.option_id)
     if option is None or (choice.deliver_by and option.delivery_latest > choice.deliver_by):
         if not snapshot.fresh:  # the picture may be behind another process's commit

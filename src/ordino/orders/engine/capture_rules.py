@@ -21,10 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 from datetime import datetime
 
-from ordino.kernel.domain.errors import FieldError, InvalidInput
-from ordino.network.domain.carriers import CarrierService
-from ordino.network.domain.channels import Channel, known_channel
-from ordino.network.domain.products import ProductFacts
+from ordino.kernel.domain import FieldError, InvalidInput
+from ordino.network.domain import CarrierService, Channel, ProductFacts, known_channel
 from ordino.orders.domain.commands import PlaceOrder, date_problems
 from ordino.orders.domain.pipelines import COLLECTED
 

@@ -1,1 +1,26 @@
 """Orders' use cases and the port they speak to."""
+
+from ordino.orders.services.answers import order_view
+from ordino.orders.services.capture import Capture, plan_order
+from ordino.orders.services.decisions import decisions_view
+from ordino.orders.services.orders import (
+    Guard,
+    cancel_order,
+    existing_order,
+    list_orders,
+    with_payment,
+)
+from ordino.orders.services.ports import OrdersWork
+
+__all__ = [
+    "Capture",
+    "Guard",
+    "OrdersWork",
+    "cancel_order",
+    "decisions_view",
+    "existing_order",
+    "list_orders",
+    "order_view",
+    "plan_order",
+    "with_payment",
+]

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordino.network.domain.locations import ship_to_document
+from ordino.network.domain import ship_to_document
 from ordino.orders.domain.advancing import hold_document, next_step
 from ordino.orders.domain.fulfillment import fulfillment_document
 from ordino.orders.domain.orders import Order
 from ordino.orders.domain.status import LineCounts
-from ordino.promising.domain.promises import OrderPromise
+from ordino.promising.domain import OrderPromise
 
 
 def order_view(order: Order) -> dict[str, Any]:

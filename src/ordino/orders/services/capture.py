@@ -16,13 +16,9 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ordino.inventory.services.availability import order_stock
-from ordino.inventory.services.stock_cache import StockPicture
-from ordino.kernel.domain.changes import Change
-from ordino.kernel.domain.errors import DuplicateOrder, InvalidInput
-from ordino.kernel.domain.idempotency import IdempotencyKey
-from ordino.kernel.services.idempotency import CREATED, Answer, remember, replay
-from ordino.kernel.services.retry import with_retries
+from ordino.inventory.services import StockPicture, order_stock
+from ordino.kernel.domain import Change, DuplicateOrder, IdempotencyKey, InvalidInput
+from ordino.kernel.services import CREATED, Answer, remember, replay, with_retries
 from ordino.orders.domain.commands import PlaceOrder, order_problems
 from ordino.orders.domain.pipelines import BUILT_IN
 from ordino.orders.engine.capture import (
@@ -35,10 +31,10 @@ from ordino.orders.engine.capture import (
 )
 from ordino.orders.services.orders import with_payment
 from ordino.orders.services.ports import OrdersWork
-from ordino.promising.domain.promises import CartLine, OrderPromise
-from ordino.promising.services.promises import PromiseQuery, Promising, promise_snapshot
-from ordino.sourcing.engine.choice import RulesEngine, SourcingEngine
-from ordino.sourcing.services.requests import sourcing_settings
+from ordino.promising.domain import CartLine, OrderPromise
+from ordino.promising.services import PromiseQuery, Promising, promise_snapshot
+from ordino.sourcing.engine import RulesEngine, SourcingEngine
+from ordino.sourcing.services import sourcing_settings
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain.errors import NotFound
+from ordino.kernel.domain import NotFound
 from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
 from ordino.orders.services.ports import OrdersWork
-from ordino.sourcing.domain.plans import SourcingRecord
+from ordino.sourcing.domain import SourcingRecord
 
 
 def get_sourcing(order_id: str, uow: OrdersWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:

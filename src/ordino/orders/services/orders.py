@@ -6,22 +6,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain.errors import (
-    InvalidInput,
-    NotFound,
-)
-from ordino.kernel.domain.ids import is_id
-from ordino.kernel.domain.jobs import settle_job
-from ordino.kernel.services.retry import with_retries
-from ordino.network.domain.channels import known_channel
-from ordino.network.services.channels import channels_of
+from ordino.kernel.domain import InvalidInput, NotFound, is_id, settle_job
+from ordino.kernel.services import with_retries
+from ordino.network.domain import known_channel
+from ordino.network.services import channels_of
 from ordino.orders.domain.commands import (
     OrderQuery,
 )
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
 from ordino.orders.services.answers import order_view
 from ordino.orders.services.ports import OrdersWork
-from ordino.payments.domain.payments import Payment, payment_document
+from ordino.payments.domain import Payment, payment_document
 
 Guard = Callable[[OrdersWork, Order], None]  # raises when the change is not allowed
 

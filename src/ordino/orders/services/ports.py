@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from ordino.kernel.services.ports import NamedDocuments
+from ordino.kernel.services import NamedDocuments
 from ordino.orders.domain.backorders import WaitingLine
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.holds import Hold, HoldRule
 from ordino.orders.domain.orders import Order
 from ordino.orders.domain.pipelines import OrderType
-from ordino.payments.services.ports import PaymentsWork
+from ordino.payments.services import PaymentsWork
 
 
 class Orders(Protocol):

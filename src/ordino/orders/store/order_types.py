@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, select
 
 from ordino.orders.domain.pipelines import BUILT_IN
-from ordino.store.tables import order_types
+from ordino.orders.store.tables import order_types
 
 
 class SqlOrderTypeNames:

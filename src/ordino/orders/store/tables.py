@@ -186,3 +186,26 @@ order_promises = Table(
     Column("capacity", Document, nullable=False),
     Column("promised_at", UTCDateTime, nullable=False),
 )
+
+
+# Settings kept as one document per name, written through the storage frame's named
+# documents (`ordino.store.settings`): editable through the API, `version` counting
+# changes.
+hold_rules = Table(  # `ordino.orders.domain.holds.hold_rule_document`
+    "hold_rules",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+
+order_types = Table(  # `ordino.orders.domain.pipelines.order_type_document`
+    "order_types",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -31,8 +31,7 @@ from functools import partial
 from sqlalchemy import Connection, Engine, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.money import BadAmount, from_minor, is_currency, parse_amount, to_minor
+from ordino.kernel.domain import BadAmount, from_minor, is_currency, new_id, parse_amount, to_minor
 from ordino.payments.adapters.sandbox_tables import sandbox_authorisations, sandbox_operations
 from ordino.payments.domain.payments import (
     GatewayAnswer,

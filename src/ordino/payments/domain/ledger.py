@@ -25,8 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ordino.kernel.domain.errors import OverRefund
-from ordino.kernel.domain.money import quantize
+from ordino.kernel.domain import OverRefund, quantize
 from ordino.payments.domain.payments import (
     GatewayAnswer,
     GatewayAuthorisation,

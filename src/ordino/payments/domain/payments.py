@@ -17,8 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.domain.money import from_minor, to_minor
+from ordino.kernel.domain import from_minor, new_id, to_minor
 
 
 class PaymentMethod(StrEnum):

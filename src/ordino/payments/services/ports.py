@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from ordino.payments.domain.payments import Payment, PaymentOperation
-from ordino.promising.services.ports import PromisingWork
+from ordino.promising.services import PromisingWork
 
 
 class Payments(Protocol):

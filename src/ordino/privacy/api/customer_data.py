@@ -13,11 +13,11 @@ from ordino.http.creation import PROBLEM
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, Strict
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.orders.api.schemas import OrderOut, PaymentOut
+from ordino.kernel.domain import ApiKey, Permission
+from ordino.orders.api import OrderOut, PaymentOut
 from ordino.privacy.services import customer_data
 from ordino.privacy.services.customer_data import CustomerRef
-from ordino.servicing.api.schemas import TimelineEntryOut
+from ordino.servicing.api import TimelineEntryOut
 
 router = APIRouter(prefix="/v1/customer-data", tags=["personal data"])
 

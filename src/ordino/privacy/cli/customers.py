@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ordino.cli.options import database_option, terminal_user, units_of_work
-from ordino.kernel.domain.errors import OrdinoError
+from ordino.kernel.domain import OrdinoError
 from ordino.privacy.services.customer_data import CustomerRef, erase_customer, export_customer
 from ordino.store.engine import make_engine
 

@@ -29,10 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain.events import Event
-from ordino.network.domain.locations import Address
-from ordino.orders.domain.commands import ERASED_EMAIL, Customer
-from ordino.orders.domain.orders import Order
+from ordino.kernel.domain import Event
+from ordino.network.domain import Address
+from ordino.orders.domain import ERASED_EMAIL, Customer, Order
 
 ERASED = "[erased]"
 POSTAL_AREA = 3

@@ -20,15 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain.errors import Conflict, InvalidInput, NotFound
-from ordino.kernel.domain.events import Event
-from ordino.kernel.domain.ids import new_id
-from ordino.kernel.services.retry import with_retries
-from ordino.orders.domain.commands import ERASED_EMAIL, OrderQuery
-from ordino.orders.domain.orders import Order
-from ordino.orders.domain.status import OrderStatus
-from ordino.orders.services.orders import with_payment
-from ordino.payments.domain.payments import Payment, PaymentStatus
+from ordino.kernel.domain import Conflict, Event, InvalidInput, NotFound, new_id
+from ordino.kernel.services import with_retries
+from ordino.orders.domain import ERASED_EMAIL, Order, OrderQuery, OrderStatus
+from ordino.orders.services import with_payment
+from ordino.payments.domain import Payment, PaymentStatus
 from ordino.privacy.domain.erasure import (
     Erasure,
     Export,
@@ -38,7 +34,7 @@ from ordino.privacy.domain.erasure import (
     export_document,
 )
 from ordino.privacy.services.ports import PrivacyWork
-from ordino.servicing.services import timeline
+from ordino.servicing.services import entry
 
 _PAGE = 200
 
@@ -60,7 +56,7 @@ def export_customer(ref: CustomerRef, uow: PrivacyWork, now: datetime, by: str) 
         found = _orders_of(uow, email)
         exported = [
             with_payment(order, uow.payments.of_order(order.id))
-            | {"timeline": [timeline.entry(e) for e in uow.outbox.of_subject(f"order/{order.id}")]}
+            | {"timeline": [entry(e) for e in uow.outbox.of_subject(f"order/{order.id}")]}
             for order in found
         ]
         orders = tuple(sorted(order.id for order in found))

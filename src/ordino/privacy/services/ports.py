@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from ordino.kernel.domain.events import Event
+from ordino.kernel.domain import Event
 from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
-from ordino.servicing.services.ports import ServicingWork
+from ordino.servicing.services import ServicingWork
 
 
 class Erasures(Protocol):

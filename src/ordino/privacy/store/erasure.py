@@ -17,14 +17,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, cast, func, insert, or_, select, update
 
-from ordino.events.store.outbox import RELAY_LOCK
-from ordino.events.store.tables import webhook_deliveries
-from ordino.inventory.store.tables import inventory_movements
-from ordino.kernel.domain.events import Event
-from ordino.payments.store.tables import payments
+from ordino.events.store import RELAY_LOCK, webhook_deliveries
+from ordino.inventory.store import inventory_movements
+from ordino.kernel.domain import Event
+from ordino.payments.store import payments
 from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
 from ordino.privacy.store.tables import customer_exports, erasures
-from ordino.sourcing.store.tables import sourcing_decisions
+from ordino.sourcing.store import sourcing_decisions
 from ordino.store.dialect import is_postgresql
 from ordino.store.tables import idempotency_keys, jobs, outbox
 

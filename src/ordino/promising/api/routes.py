@@ -14,8 +14,7 @@ from fastapi.responses import JSONResponse
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, query_of, query_parameters
 from ordino.http.security import require
-from ordino.kernel.domain.errors import InvalidInput
-from ordino.kernel.domain.roles import ApiKey, Permission
+from ordino.kernel.domain import ApiKey, InvalidInput, Permission
 from ordino.promising.api.schemas import (
     PerformancePage,
     PerformanceParams,

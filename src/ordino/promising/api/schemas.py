@@ -21,7 +21,7 @@ from ordino.http.fields import (
     Strict,
     point_of,
 )
-from ordino.kernel.domain.roles import ApiKey
+from ordino.kernel.domain import ApiKey
 from ordino.promising.domain.promises import CartLine
 from ordino.promising.services.promises import PromiseQuery
 

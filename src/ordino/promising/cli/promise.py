@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain import InvalidInput
 from ordino.promising.domain.history import Shipment
 from ordino.promising.domain.history_csv import History, read_history
 

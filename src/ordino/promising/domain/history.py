@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ordino.kernel.domain.geo import Point
+from ordino.kernel.domain import Point
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ordino.kernel.domain.errors import FieldError, InvalidInput
-from ordino.kernel.domain.geo import Point, is_country
+from ordino.kernel.domain import FieldError, InvalidInput, Point, is_country
 from ordino.promising.domain.history import Place, Shipment
 
 REQUIRED = ("shipment_id", "ordered_at", "delivered_at", "destination_country")

@@ -14,11 +14,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from ordino.kernel.domain.calendar import WorkingCalendar
-from ordino.kernel.domain.money import Money
-from ordino.network.domain.locations import Location
-from ordino.network.domain.operations import CapacityTaken, LocationOperations
-from ordino.sourcing.domain.plans import LineDemand, PlannedAllocation, SourcingPlan
+from ordino.kernel.domain import Money, WorkingCalendar
+from ordino.network.domain import CapacityTaken, Location, LocationOperations
+from ordino.sourcing.domain import LineDemand, PlannedAllocation, SourcingPlan
 
 
 class Method(StrEnum):

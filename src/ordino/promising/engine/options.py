@@ -24,10 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from ordino.kernel.domain.money import Money
-from ordino.network.domain.carriers import CarrierService, ServiceLevel
-from ordino.network.domain.locations import PromiseDestination
-from ordino.network.domain.operations import PICKUP
+from ordino.kernel.domain import Money
+from ordino.network.domain import PICKUP, CarrierService, PromiseDestination, ServiceLevel
 from ordino.promising.domain.promises import (
     CartLine,
     Method,

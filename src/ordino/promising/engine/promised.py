@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ordino.inventory.domain.positions import Floor
-from ordino.network.domain.locations import PromiseDestination
-from ordino.network.domain.products import refuse_unknown_skus
+from ordino.inventory.domain import Floor
+from ordino.network.domain import PromiseDestination, refuse_unknown_skus
 from ordino.promising.domain.promises import CartLine, Promise
 from ordino.promising.engine.options import PromiseNetwork, PromiseRules, deliveries_by, promise
 from ordino.promising.engine.reach import Delivery
@@ -47,7 +46,7 @@ class Promised:
         return self.snapshot.floors
 
 
-def promised(snapshot: PromiseSnapshot, rules: PromiseRules) -> Promised:
+def promise_from(snapshot: PromiseSnapshot, rules: PromiseRules) -> Promised:
     """The options for the cart; a cart naming an unknown SKU is refused."""
     refuse_unknown_skus([line.sku for line in snapshot.lines], snapshot.known, "the cart")
     answer = promise(

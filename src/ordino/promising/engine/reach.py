@@ -25,9 +25,8 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from ordino.kernel.domain.geo import EARTH_RADIUS_KM, Point
-from ordino.network.domain.carriers import CarrierService, Lane, TransitRule
-from ordino.network.domain.locations import Location, PromiseDestination
+from ordino.kernel.domain import EARTH_RADIUS_KM, Point
+from ordino.network.domain import CarrierService, Lane, Location, PromiseDestination, TransitRule
 from ordino.promising.domain.promises import Site
 
 Floats = npt.NDArray[np.float64]

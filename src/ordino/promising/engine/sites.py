@@ -9,9 +9,8 @@ from datetime import date
 
 from ordino.promising.domain.promises import PromiseOption
 from ordino.promising.engine.reach import Delivery
-from ordino.sourcing.domain.plans import CAPTURE, SourcingPlan, SourcingRecord
-from ordino.sourcing.engine.optimiser import Candidate
-from ordino.sourcing.engine.rules import SourcingSite
+from ordino.sourcing.domain import CAPTURE, SourcingPlan, SourcingRecord
+from ordino.sourcing.engine import Candidate, SourcingSite
 
 
 def delivery_sites(

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from ordino.kernel.domain.geo import distance_km
+from ordino.kernel.domain import distance_km
 from ordino.promising.domain.history import NOWHERE, Place, Shipment
 from ordino.promising.engine.transit_recent import ALL, Delivery, Floats, RecentPerformance, day_of
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from ordino.promising.domain.promises import DeliveryRecord, PromisePerformance
-from ordino.sourcing.services.ports import SourcingWork
+from ordino.sourcing.services import SourcingWork
 
 
 class Deliveries(Protocol):

@@ -13,14 +13,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from ordino.inventory.domain.positions import Floor
-from ordino.inventory.domain.views import AvailabilityView
-from ordino.inventory.services.availability import view_for
-from ordino.inventory.services.stock_cache import StockPicture
-from ordino.kernel.domain.errors import InvalidInput, NotFound
-from ordino.kernel.domain.geo import Point, distance_km
-from ordino.network.domain.locations import Location, PromiseDestination
-from ordino.network.domain.operations import LocationOperations
+from ordino.inventory.domain import AvailabilityView, Floor
+from ordino.inventory.services import StockPicture, view_for
+from ordino.kernel.domain import InvalidInput, NotFound, Point, distance_km
+from ordino.network.domain import Location, LocationOperations, PromiseDestination
 from ordino.promising.domain.promises import (
     CartLine,
     Method,
@@ -30,11 +26,11 @@ from ordino.promising.domain.promises import (
     Site,
 )
 from ordino.promising.engine.options import PromiseNetwork, PromiseRules, TransitEstimator
-from ordino.promising.engine.promised import Promised, PromiseSnapshot, promised
+from ordino.promising.engine.promised import Promised, PromiseSnapshot, promise_from
 from ordino.promising.engine.reach import Distances
 from ordino.promising.services.ports import PromisingWork
-from ordino.sourcing.domain.profiles import Filters, applying
-from ordino.sourcing.services.requests import sourcing_settings
+from ordino.sourcing.domain import Filters, applying
+from ordino.sourcing.services import sourcing_settings
 
 
 @dataclass(frozen=True)
@@ -95,7 +91,7 @@ def promise_with_floors(
     query: PromiseQuery, uow: PromisingWork, promising: Promising, now: datetime
 ) -> Promised:
     """The promise, with what it was made from (the floors a reservation keeps)."""
-    return promised(promise_snapshot(query, uow, promising, now), promising.rules)
+    return promise_from(promise_snapshot(query, uow, promising, now), promising.rules)
 
 
 def promise_snapshot(

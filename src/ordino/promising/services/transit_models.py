@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from ordino.network.domain.carriers import CarrierService, Lane
+from ordino.network.domain import CarrierService, Lane
 from ordino.promising.domain.history import Place, Shipment
 from ordino.promising.engine.transit import Leg, TransitModel, TransitQuery
 from ordino.promising.engine.transit_boosting import Objective

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, case, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ordino.kernel.domain.errors import LostRace
+from ordino.kernel.domain import LostRace
 from ordino.promising.domain.promises import DeliveryRecord, PromisePerformance
 from ordino.promising.store.tables import deliveries
 

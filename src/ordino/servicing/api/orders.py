@@ -12,8 +12,8 @@ from pydantic import Field
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, Strict
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.orders.domain.orders import scope_of
+from ordino.kernel.domain import ApiKey, Permission
+from ordino.orders.domain import scope_of
 from ordino.servicing.api.schemas import LinkOut, RecordedOut, TimelineOut
 from ordino.servicing.services import notes as servicing
 from ordino.servicing.services import self_service, timeline

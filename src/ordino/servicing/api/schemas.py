@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ordino.network.api.schemas import AddressOut
-from ordino.orders.api.schemas import ShipToOut
-from ordino.promising.api.schemas import DeliveryOut
+from ordino.network.api import AddressOut
+from ordino.orders.api import ShipToOut
+from ordino.promising.api import DeliveryOut
 
 
 class TimelineEntryOut(BaseModel):

@@ -13,9 +13,9 @@ from ordino.http.creation import PROBLEM
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Identifier, OptionalText, Strict
 from ordino.http.security import require
-from ordino.kernel.domain.roles import ApiKey, Permission
-from ordino.orchestration.api.fulfillment_schemas import LinesOnce, by_line
-from ordino.orders.api.schemas import ShipToIn
+from ordino.kernel.domain import ApiKey, Permission
+from ordino.orchestration.api import LinesOnce, by_line
+from ordino.orders.api import ShipToIn
 from ordino.servicing.api.schemas import (
     CustomerOrderOut,
     FoundOrderOut,

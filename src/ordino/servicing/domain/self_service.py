@@ -20,14 +20,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from ordino.inventory.domain.positions import Reservation
-from ordino.kernel.domain.errors import FieldError, NotAllowed
-from ordino.kernel.domain.geo import Point
-from ordino.network.domain.locations import Address, ship_to_document
-from ordino.orders.domain.orders import Order, promise_document
-from ordino.orders.domain.status import OrderStatus
-from ordino.promising.domain.promises import Method, OrderPromise
-from ordino.sourcing.domain.plans import SourcingPlan
+from ordino.inventory.domain import Reservation
+from ordino.kernel.domain import FieldError, NotAllowed, Point
+from ordino.network.domain import Address, ship_to_document
+from ordino.orders.domain import Order, OrderStatus, promise_document
+from ordino.promising.domain import Method, OrderPromise
+from ordino.sourcing.domain import SourcingPlan
 
 CUSTOMER = "customer"  # who the events of a customer's changes name (`by`)
 POLICY_NAME = "default"  # the one policy document's key

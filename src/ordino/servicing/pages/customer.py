@@ -15,13 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ordino.console.rendering import render
 from ordino.console.session import Posted, csrf_token
-from ordino.kernel.domain.errors import (
-    LinkExpired,
-    LinkInvalid,
-    NotFound,
-    OrdinoError,
-    TooManyAttempts,
-)
+from ordino.kernel.domain import LinkExpired, LinkInvalid, NotFound, OrdinoError, TooManyAttempts
 from ordino.servicing.pages import forms
 from ordino.servicing.services import changes, self_service
 

@@ -10,10 +10,18 @@ from fastapi.responses import RedirectResponse, Response
 
 from ordino.console.rendering import render
 from ordino.console.session import CHECKED, allowed, csrf_token
-from ordino.events.services import webhooks
-from ordino.kernel.domain.errors import OrdinoError
-from ordino.kernel.domain.roles import Permission
-from ordino.orchestration.services import timers, worker
+from ordino.events.services import failing
+from ordino.events.services import retry as webhooks_retry
+from ordino.kernel.domain import OrdinoError, Permission
+from ordino.orchestration.services import (
+    dead_jobs,
+)
+from ordino.orchestration.services import (
+    exceptions as timers_exceptions,
+)
+from ordino.orchestration.services import (
+    requeue as worker_requeue,
+)
 from ordino.servicing.services import timeline
 
 router = APIRouter(prefix="/console/exceptions", include_in_schema=False)
@@ -24,7 +32,7 @@ LIMIT = 100
 def exceptions(request: Request) -> Response:
     who = allowed(request, Permission.HOLDS_MANAGE)
     uow = request.app.state.uow
-    found = timers.exceptions(uow(), LIMIT)
+    found = timers_exceptions(uow(), LIMIT)
     admin = who.may(Permission.JOBS_ADMIN) and who.may(Permission.WEBHOOKS_ADMIN)
     context = {
         "who": who,
@@ -34,8 +42,8 @@ def exceptions(request: Request) -> Response:
         "holds": found["holds"],
         "actors": timeline.actor_names([h["placed_by"] for h in found["holds"]], uow()),
         "backordered": found["backordered"],
-        "webhooks": webhooks.failing(uow()) if admin else [],
-        "dead": worker.dead_jobs(uow(), LIMIT) if admin else [],
+        "webhooks": failing(uow()) if admin else [],
+        "dead": dead_jobs(uow(), LIMIT) if admin else [],
         "admin": admin,
         "done": request.query_params.get("done") == "1",
         "missed": request.query_params.get("missed") == "1",
@@ -46,7 +54,7 @@ def exceptions(request: Request) -> Response:
 @router.post("/jobs/{job_id}/requeue", dependencies=[CHECKED])
 def requeue(request: Request, job_id: str) -> Response:
     allowed(request, Permission.JOBS_ADMIN)
-    again = worker.requeue(request.app.state.uow(), job_id, request.app.state.clock())
+    again = worker_requeue(request.app.state.uow(), job_id, request.app.state.clock())
     return RedirectResponse(
         f"/console/exceptions?{'done' if again else 'missed'}=1", status_code=303
     )
@@ -56,7 +64,7 @@ def requeue(request: Request, job_id: str) -> Response:
 def retry(request: Request, webhook_id: str) -> Response:
     allowed(request, Permission.WEBHOOKS_ADMIN)
     try:
-        webhooks.retry(webhook_id, request.app.state.uow(), request.app.state.clock())
+        webhooks_retry(webhook_id, request.app.state.uow(), request.app.state.clock())
     except OrdinoError:
         return RedirectResponse("/console/exceptions?missed=1", status_code=303)
     return RedirectResponse("/console/exceptions?done=1", status_code=303)

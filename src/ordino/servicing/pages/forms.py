@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordino.kernel.domain.geo import is_country
-from ordino.network.domain.locations import Address
+from ordino.kernel.domain import is_country
+from ordino.network.domain import Address
 
 
 def address(form: Any) -> Address | None:

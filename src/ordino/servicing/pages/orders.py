@@ -14,14 +14,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from ordino.console.rendering import render
 from ordino.console.session import Posted, Principal, allowed, csrf_token
-from ordino.inventory.domain.feeds import Source
-from ordino.kernel.domain.errors import InvalidInput, OrdinoError
-from ordino.kernel.domain.roles import Permission
-from ordino.orchestration.services import fulfillment, pipelines
-from ordino.orders.domain.commands import OrderQuery
-from ordino.orders.domain.orders import OrderScope, scope_of
-from ordino.orders.domain.status import OrderStatus
-from ordino.orders.services import orders
+from ordino.inventory.domain import Source
+from ordino.kernel.domain import InvalidInput, OrdinoError, Permission
+from ordino.orchestration.services import HoldAction, cancel_from_hold, cancel_units, release_hold
+from ordino.orders.domain import OrderQuery, OrderScope, OrderStatus, scope_of
+from ordino.orders.services import list_orders
 from ordino.servicing.services import notes, self_service
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -40,7 +37,7 @@ def order_list(request: Request) -> Response:
     if not problems:
         query = replace(query, before_id=request.query_params.get("before") or None)
         try:
-            found, cursor = orders.list_orders(query, PAGE, request.app.state.uow())
+            found, cursor = list_orders(query, PAGE, request.app.state.uow())
         except InvalidInput as error:  # an unknown channel, a cursor not of a page
             problems = [{"cursor": "before"}.get(e.field, e.field) for e in error.errors]
     context = {
@@ -72,7 +69,7 @@ def cancel_lines(request: Request, order_id: str, form: Posted) -> Response:
         request,
         order_id,
         who,
-        lambda: fulfillment.cancel_units(order_id, units, uow(), source, _orders(who)),
+        lambda: cancel_units(order_id, units, uow(), source, _orders(who)),
     )
 
 
@@ -81,11 +78,11 @@ def act_on_hold(
     request: Request, order_id: str, hold_id: str, action: str, form: Posted
 ) -> Response:
     who = allowed(request, Permission.HOLDS_MANAGE)
-    act = {"release": pipelines.release_hold, "cancel": pipelines.cancel_from_hold}.get(action)
+    act = {"release": release_hold, "cancel": cancel_from_hold}.get(action)
     if act is None:
         return order_page(request, order_id, who, f"no such action on a hold: {action}")
     note = str(form.get("note") or "")[:200] or None
-    hold = pipelines.HoldAction(order_id, hold_id, who.actor, note)
+    hold = HoldAction(order_id, hold_id, who.actor, note)
     state = request.app.state
     return acting(
         request,

@@ -12,9 +12,8 @@ from fastapi.responses import Response
 
 from ordino.console.rendering import render
 from ordino.console.session import CHECKED, Posted, Principal, allowed, csrf_token
-from ordino.kernel.domain.errors import OrdinoError
-from ordino.kernel.domain.roles import Permission
-from ordino.orchestration.services import rerouting
+from ordino.kernel.domain import OrdinoError, Permission
+from ordino.orchestration.services import REJECTION_REASONS, Rejection, reject_allocation
 from ordino.servicing.pages import forms
 from ordino.servicing.pages.orders import _orders, acting, order_page
 from ordino.servicing.services import changes as self_service_changes
@@ -52,15 +51,15 @@ def reroute(request: Request, order_id: str, form: Posted) -> Response:
     who = allowed(request, Permission.ORDERS_SERVICE)
     location_id = str(form.get("location_id") or "")
     reason = str(form.get("reason") or "other")[:32]
-    if not location_id or reason not in rerouting.REJECTION_REASONS:
+    if not location_id or reason not in REJECTION_REASONS:
         return order_page(request, order_id, who, "say which location, and why")
     state = request.app.state
-    rejection = rerouting.Rejection(order_id, location_id, reason)
+    rejection = Rejection(order_id, location_id, reason)
     return acting(
         request,
         order_id,
         who,
-        lambda: rerouting.reject_allocation(
+        lambda: reject_allocation(
             rejection, state.uow(), state.capture, state.clock(), _orders(who)
         ),
     )

@@ -17,28 +17,26 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain.errors import (
+from ordino.kernel.domain import (
     InsufficientStock,
     InvalidInput,
     NotAllowed,
+    Point,
     PromiseUnavailable,
+    advance_job,
 )
-from ordino.kernel.domain.geo import Point
-from ordino.kernel.domain.jobs import advance_job
-from ordino.kernel.services.retry import with_retries
-from ordino.network.domain.locations import Address
-from ordino.orders.domain.commands import LineRequest, PlaceOrder
-from ordino.orders.domain.orders import Order, OrderScope
-from ordino.orders.engine.capture import Sourced
-from ordino.orders.services.capture import Capture, plan_order
-from ordino.orders.services.orders import existing_order
-from ordino.promising.domain.promises import CartLine, Method, OrderPromise, PromiseChoice
-from ordino.promising.services.promises import PromiseQuery, make_promise
+from ordino.kernel.services import with_retries
+from ordino.network.domain import Address
+from ordino.orders.domain import LineRequest, Order, OrderScope, PlaceOrder
+from ordino.orders.engine import Sourced
+from ordino.orders.services import Capture, existing_order, plan_order
+from ordino.promising.domain import CartLine, Method, OrderPromise, PromiseChoice
+from ordino.promising.services import PromiseQuery, make_promise
 from ordino.servicing.domain import self_service as policy
 from ordino.servicing.services.customer_view import store_document
 from ordino.servicing.services.ports import ServicingWork
 from ordino.servicing.services.self_service import AS_CUSTOMER, SelfService, order_for, policy_of
-from ordino.sourcing.domain.plans import SourcingPlan
+from ordino.sourcing.domain import SourcingPlan
 
 CUSTOMER_CHANGE = "customer"  # why the order was sourced again (its sourcing record)
 

@@ -13,12 +13,10 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ordino.kernel.domain.events import Event
-from ordino.kernel.domain.geo import distance_km
-from ordino.network.domain.locations import Location, address_fields, ship_to_document
-from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus
-from ordino.orders.domain.orders import Order
-from ordino.promising.domain.promises import OrderPromise
+from ordino.kernel.domain import Event, distance_km
+from ordino.network.domain import Location, address_fields, ship_to_document
+from ordino.orders.domain import Fulfillment, FulfillmentStatus, Order
+from ordino.promising.domain import OrderPromise
 
 # The events a customer hears of, by what they are called on the page. The rest
 # (holds, payments, allocations, acceptance, splits) is the trade's own business.

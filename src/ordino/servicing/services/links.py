@@ -15,7 +15,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ordino.kernel.domain.errors import LinkExpired, LinkInvalid
+from ordino.kernel.domain import LinkExpired, LinkInvalid
 
 _SALT = "ordino.self-service.order"
 

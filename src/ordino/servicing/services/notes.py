@@ -8,12 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain.errors import InvalidInput, NotFound
-from ordino.kernel.services.retry import with_retries
-from ordino.orchestration.services.deliveries import delivery_answer
-from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
-from ordino.orders.services.decisions import decisions_view
-from ordino.orders.services.orders import existing_order, with_payment
+from ordino.kernel.domain import InvalidInput, NotFound
+from ordino.kernel.services import with_retries
+from ordino.orchestration.services import delivery_answer
+from ordino.orders.domain import EVERY_ORDER, OrderScope
+from ordino.orders.services import decisions_view, existing_order, with_payment
 from ordino.servicing.services import timeline
 from ordino.servicing.services.ports import ServicingWork
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ordino.kernel.services.ports import NamedDocuments
-from ordino.orchestration.services.ports import OrchestrationWork
+from ordino.kernel.services import NamedDocuments
+from ordino.orchestration.services import OrchestrationWork
 from ordino.servicing.domain.self_service import SelfServicePolicy
 
 

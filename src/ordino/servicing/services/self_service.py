@@ -17,21 +17,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from ordino.access.domain.throttling import lookup_subjects
-from ordino.access.services import throttling
-from ordino.inventory.domain.feeds import Source
-from ordino.inventory.services.stock_cache import StockPicture
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import InvalidInput, NotFound, OrdinoError
-from ordino.kernel.services.configuration import ORDINO, Changed, record
-from ordino.orchestration.services.fulfillment import cancel_units
-from ordino.orders.domain.commands import OrderQuery
-from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
-from ordino.orders.domain.status import OrderStatus
-from ordino.orders.services.capture import Capture
-from ordino.orders.services.orders import cancel_order, existing_order
-from ordino.orders.services.ports import OrdersWork
-from ordino.promising.services.promises import Promising
+from ordino.access.domain import lookup_subjects
+from ordino.access.services import attempt, succeeded
+from ordino.inventory.domain import Source
+from ordino.inventory.services import StockPicture
+from ordino.kernel.domain import ConfigurationKind, InvalidInput, NotFound, OrdinoError
+from ordino.kernel.services import ORDINO, Changed, record
+from ordino.orchestration.services import cancel_units
+from ordino.orders.domain import EVERY_ORDER, Order, OrderQuery, OrderScope, OrderStatus
+from ordino.orders.services import Capture, OrdersWork, cancel_order, existing_order
+from ordino.promising.services import Promising
 from ordino.servicing.domain.self_service import (
     CUSTOMER,
     POLICY_NAME,
@@ -81,7 +76,7 @@ def find_order(
     Guessing is limited per order number, per e-mail and per client `address`
     (`ordino.access.domain.throttling`): TooManyAttempts, even for the right pair."""
     subjects = lookup_subjects(number, email, address)
-    throttling.attempt(subjects, uow, now, "find this order")
+    attempt(subjects, uow, now, "find this order")
     query = OrderQuery(customer_email=email.strip().lower(), external_id=number.strip())
     with uow:
         found = [order for order in uow.orders.find(query, 1) if AS_CUSTOMER.admits(order)]
@@ -90,7 +85,7 @@ def find_order(
         policy = policy_of(uow)
         token = self_service.links.make(found[0].id, now, policy.link_valid)
         answer = {"token": token, "order": _view(uow, found[0], policy, now)}
-    throttling.succeeded(subjects, uow)
+    succeeded(subjects, uow)
     return answer
 
 

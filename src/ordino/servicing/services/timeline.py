@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ordino.kernel.domain.events import Event
-from ordino.kernel.domain.roles import ENVIRONMENT
-from ordino.orders.domain.orders import EVERY_ORDER, OrderScope
-from ordino.orders.services.orders import existing_order
+from ordino.kernel.domain import ENVIRONMENT, Event
+from ordino.orders.domain import EVERY_ORDER, OrderScope
+from ordino.orders.services import existing_order
 from ordino.servicing.services.ports import ServicingWork
 
 # What every order event carries; the rest is what the entry adds.

@@ -10,8 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from ordino.http.fields import Amount, Country, Identifier, Strict, Text
-from ordino.network.domain.costs import CostWeights
-from ordino.network.domain.locations import LocationType
+from ordino.network.domain import CostWeights, LocationType
 from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 
 Kilometres = Annotated[float, Field(gt=0, le=40_075)]

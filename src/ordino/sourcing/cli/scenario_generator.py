@@ -18,14 +18,25 @@ from decimal import Decimal
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from ordino.kernel.domain.calendar import DeliveryCalendar, OpeningHours, WorkingCalendar
-from ordino.kernel.domain.geo import Point
-from ordino.kernel.domain.money import Money
-from ordino.network.domain.carriers import CarrierService, LaneMatch, ServiceLevel, TransitRule
-from ordino.network.domain.costs import CostWeights, LocationCosts, RateCard, RateZone, WeightBreak
-from ordino.network.domain.locations import Address, Location, LocationType, PromiseDestination
-from ordino.network.domain.operations import Capacity, LocationOperations
-from ordino.network.domain.products import Product
+from ordino.kernel.domain import DeliveryCalendar, Money, OpeningHours, Point, WorkingCalendar
+from ordino.network.domain import (
+    Address,
+    Capacity,
+    CarrierService,
+    CostWeights,
+    LaneMatch,
+    Location,
+    LocationCosts,
+    LocationOperations,
+    LocationType,
+    Product,
+    PromiseDestination,
+    RateCard,
+    RateZone,
+    ServiceLevel,
+    TransitRule,
+    WeightBreak,
+)
 from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.domain.scenario import (
     Scenario,

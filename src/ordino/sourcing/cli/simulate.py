@@ -15,7 +15,7 @@ from typing import IO, Any
 import click
 
 from ordino.cli.progress import progress
-from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain import InvalidInput
 from ordino.sourcing.cli.scenario_generator import generate
 from ordino.sourcing.cli.simulation_text import print_reports
 from ordino.sourcing.domain.profiles import SourcingProfile

@@ -19,9 +19,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from ordino.kernel.domain.errors import InvalidInput
-from ordino.network.domain.costs import CostWeights
-from ordino.network.domain.locations import Location, LocationType
+from ordino.kernel.domain import InvalidInput
+from ordino.network.domain import CostWeights, Location, LocationType
 
 
 class StrategyKind(StrEnum):

@@ -18,30 +18,27 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from ordino.kernel.domain.documents import conform, join, read, refused
-from ordino.kernel.domain.geo import Point
-from ordino.network.domain.carriers import CarrierService, service_document, service_from_document
-from ordino.network.domain.costs import (
+from ordino.kernel.domain import Point, conform, join, read, refused
+from ordino.network.domain import (
+    Address,
+    CarrierService,
+    Location,
     LocationCosts,
+    LocationOperations,
+    LocationType,
+    Product,
+    PromiseDestination,
     RateCard,
     location_costs_document,
     location_costs_from_document,
-    rate_card_document,
-    rate_card_from_document,
-)
-from ordino.network.domain.locations import (
-    Address,
-    Location,
-    LocationType,
-    PromiseDestination,
     location_document,
-)
-from ordino.network.domain.operations import (
-    LocationOperations,
     operations_document,
     operations_from_document,
+    rate_card_document,
+    rate_card_from_document,
+    service_document,
+    service_from_document,
 )
-from ordino.network.domain.products import Product
 from ordino.sourcing.domain.profiles import SourcingProfile, profile_document, profile_from_document
 from ordino.sourcing.domain.scenario_shapes import (
     COSTS,

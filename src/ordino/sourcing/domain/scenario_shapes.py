@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordino.kernel.domain.calendar import WEEKDAYS
-from ordino.kernel.domain.documents import Shape
+from ordino.kernel.domain import WEEKDAYS, Shape
 
 ANY_LANE: dict[str, Any] = {
     "origin_countries": [],

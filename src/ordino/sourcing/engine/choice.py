@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ordino.network.domain.costs import CostBreakdown
+from ordino.network.domain import CostBreakdown
 from ordino.sourcing.domain.plans import PlannedAllocation, Shortfall, SourcingPlan, SourcingRecord
 from ordino.sourcing.engine.optimise import EXACT_EFFORT
 from ordino.sourcing.engine.rules import Decision, SourcingRequest, decide

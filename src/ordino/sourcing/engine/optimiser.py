@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ordino.network.domain.carriers import Lane
-from ordino.network.domain.costs import (
+from ordino.network.domain import (
     CostBreakdown,
     CostWeights,
+    Lane,
     LocationCosts,
     Package,
     RateCard,

@@ -19,8 +19,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from ordino.network.domain.carriers import Lane
-from ordino.network.domain.costs import LocationCosts, RateZone
+from ordino.network.domain import Lane, LocationCosts, RateZone
 from ordino.sourcing.engine.optimiser import Candidate, SourcingProblem
 
 Ints = npt.NDArray[np.int64]

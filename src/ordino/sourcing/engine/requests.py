@@ -11,10 +11,15 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from ordino.inventory.domain.positions import StockAtLocation
-from ordino.network.domain.carriers import Lane
-from ordino.network.domain.costs import LocationCosts, RateCard, distance_card
-from ordino.network.domain.locations import Location, PromiseDestination
+from ordino.inventory.domain import StockAtLocation
+from ordino.network.domain import (
+    Lane,
+    Location,
+    LocationCosts,
+    PromiseDestination,
+    RateCard,
+    distance_card,
+)
 from ordino.sourcing.domain.plans import ToSource
 from ordino.sourcing.domain.profiles import SourcingProfile, applying
 from ordino.sourcing.engine.optimiser import Candidate, SourcingLine

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from ordino.network.domain.costs import LocationCosts, RateCard
-from ordino.network.domain.locations import Location
+from ordino.network.domain import Location, LocationCosts, RateCard
 from ordino.sourcing.domain.profiles import SourcingProfile, StrategyKind
 from ordino.sourcing.engine.optimise import EXACT_EFFORT, solve
 from ordino.sourcing.engine.optimiser import (

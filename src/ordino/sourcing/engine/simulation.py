@@ -24,10 +24,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ordino.network.domain.carriers import CarrierService, Lane
-from ordino.network.domain.costs import CostBreakdown, CostWeights, RateCard
-from ordino.network.domain.locations import Location
-from ordino.network.domain.operations import CapacityUnit, LocationOperations, default_operations
+from ordino.network.domain import (
+    CapacityUnit,
+    CarrierService,
+    CostBreakdown,
+    CostWeights,
+    Lane,
+    Location,
+    LocationOperations,
+    RateCard,
+    default_operations,
+)
 from ordino.sourcing.domain.profiles import SourcingProfile
 from ordino.sourcing.domain.scenario import Scenario, ScenarioOrder
 from ordino.sourcing.engine.optimiser import Candidate, SourcingLine, SourcingProblem, evaluate

@@ -20,8 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ordino.network.domain.costs import CostBreakdown
-from ordino.network.domain.operations import LocationOperations
+from ordino.network.domain import CostBreakdown, LocationOperations
 from ordino.sourcing.domain.profiles import SourcingProfile
 from ordino.sourcing.domain.scenario import Scenario, ScenarioOrder
 from ordino.sourcing.engine.optimiser import Candidate

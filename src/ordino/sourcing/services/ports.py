@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from ordino.inventory.services.ports import InventoryWork
+from ordino.inventory.services import InventoryWork
 from ordino.sourcing.domain.plans import SourcingRecord
 from ordino.sourcing.domain.profiles import SourcingProfile
 

@@ -6,18 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain.configuration import ConfigurationKind
-from ordino.kernel.domain.errors import NotFound
-from ordino.kernel.services.configuration import (
+from ordino.kernel.domain import ConfigurationKind, NotFound
+from ordino.kernel.services import (
     ORDINO,
     Changed,
     record,
     refuse_changed,
     refuse_unknown_types,
+    with_retries,
 )
-from ordino.kernel.services.retry import with_retries
-from ordino.network.domain.channels import refuse_unknown_channels
-from ordino.network.services.channels import channels_of
+from ordino.network.domain import refuse_unknown_channels
+from ordino.network.services import channels_of
 from ordino.sourcing.domain.profiles import SourcingProfile, profile_document
 from ordino.sourcing.services.ports import SourcingWork
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ordino.inventory.services.stock_cache import StockPicture, entered
+from ordino.inventory.services import StockPicture, entered
 from ordino.sourcing.domain.plans import ToSource
 from ordino.sourcing.domain.profiles import DEFAULT_PROFILE, SourcingProfile
 from ordino.sourcing.engine.choice import SourcingRequest

@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.kernel.domain.changes import ChangeLog
-from ordino.kernel.domain.errors import LostRace
+from ordino.kernel.domain import ChangeLog, LostRace
 from ordino.sourcing.domain.profiles import SourcingProfile, profile_document, profile_from_document
 from ordino.sourcing.store.tables import sourcing_profile_versions, sourcing_profiles
 

@@ -22,11 +22,8 @@ from sqlalchemy import (
     update,
 )
 
-from ordino.kernel.domain.errors import LostRace
-from ordino.kernel.domain.geo import Point
-from ordino.kernel.domain.money import Money, from_minor, to_minor
-from ordino.network.domain.locations import Address, ship_to_document
-from ordino.network.domain.operations import CapacityTaken
+from ordino.kernel.domain import LostRace, Money, Point, from_minor, to_minor
+from ordino.network.domain import Address, CapacityTaken, ship_to_document
 from ordino.orders.domain.backorders import WaitingLine
 from ordino.orders.domain.commands import B2B, Customer, OrderQuery
 from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentLine, FulfillmentStatus
@@ -44,7 +41,7 @@ from ordino.orders.store.tables import (
     orders,
     sla_breaches,
 )
-from ordino.promising.domain.promises import Method, OrderPromise
+from ordino.promising.domain import Method, OrderPromise
 from ordino.store import outbox_rows
 from ordino.store.commit_writer import PendingWrites
 from ordino.store.tables import outbox as outbox_table

@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ordino.kernel.domain.errors import LostRace
-from ordino.kernel.domain.money import from_minor, to_minor
+from ordino.kernel.domain import LostRace, from_minor, to_minor
 from ordino.payments.domain.payments import (
     OperationKind,
     Outcome,

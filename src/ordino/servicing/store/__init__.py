@@ -1,0 +1,1 @@
+"""Servicing's storage: its tables."""
