@@ -1,4 +1,6 @@
-"""`ordino`: serve the API, migrate the database, manage keys, check invariants, bench."""
+"""`ordino`: serve the API, migrate the database, check invariants; every capability's
+commands (keys and users, stock, promises, sourcing, the worker, customers' data)
+and the lab's (bench) joined to it."""
 
 from __future__ import annotations
 
@@ -12,16 +14,14 @@ from importlib.metadata import entry_points
 import click
 from sqlalchemy import Engine
 
-from ordino.access.services.keys import NewKey, issue_key, list_keys, revoke_key
-from ordino.access.services.users import NewUser, add_user, disable_user, list_users, set_password
+from ordino.access.services.keys import NewKey, issue_key
 from ordino.app import serving
 from ordino.app.check import check_inventory, check_payments, shortages
 from ordino.app.demo import seed_demo
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
-from ordino.cli.options import UNIT_OF_WORK, Commands, database_option, terminal_user
+from ordino.cli.options import SCHEMA_READY, UNIT_OF_WORK, Commands, database_option
 from ordino.config import Settings
 from ordino.kernel.domain.configuration import DEMO_AUTHOR
-from ordino.kernel.domain.errors import AlreadyExists, InvalidInput, NotFound
 from ordino.kernel.domain.roles import Role
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.privacy.services.retention import Retention
@@ -53,7 +53,8 @@ def main() -> None:
     """Ordino, the open-source order management system.
 
     A command whose database cannot be used says so in one line and exits with 3."""
-    click.get_current_context().meta[UNIT_OF_WORK] = SqlUnitOfWork
+    meta = click.get_current_context().meta
+    meta[UNIT_OF_WORK], meta[SCHEMA_READY] = SqlUnitOfWork, _ensure_schema
 
 
 @main.command()
@@ -171,144 +172,6 @@ def prune(database_url: str, events_days: float | None, webhook_log_days: float 
     click.echo(f"pruned {gone.events} event(s), {gone.webhook_deliveries} webhook deliveries")
 
 
-@main.group()
-def keys() -> None:
-    """API keys."""
-
-
-@keys.command("create")
-@database_option
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--name", default=None, help="Who or what the key is for.")
-@click.option(
-    "--channel",
-    default=None,
-    help="Scope a channel key to one channel: it sees that channel's orders only.",
-)
-@click.option(
-    "--location",
-    default=None,
-    help="Scope a store key to its location: its stock and the orders allocated to it.",
-)
-def keys_create(
-    database_url: str, role: str, name: str | None, channel: str | None, location: str | None
-) -> None:
-    """Create a key and print it once; only its hash is stored."""
-    if channel is not None and role != Role.CHANNEL:
-        raise click.BadParameter("only a channel key takes --channel", param_hint="--channel")
-    if location is not None and role != Role.STORE:
-        raise click.BadParameter("only a store key takes --location", param_hint="--location")
-    with _database(database_url) as engine:
-        _ensure_schema(engine)
-        uow = SqlUnitOfWork(engine)
-        try:
-            new = NewKey(Role(role), name, channel, location)
-            click.echo(issue_key(new, uow, _now(), terminal_user())["key"])
-        except InvalidInput as error:
-            option = "--channel" if error.errors[0].field == "channel" else "--location"
-            raise click.BadParameter(error.errors[0].message, param_hint=option) from None
-
-
-@keys.command("list")
-@database_option
-def keys_list(database_url: str) -> None:
-    """Every key (never the key itself): id, role, name, scope, created, revoked."""
-    with _database(database_url) as engine:
-        _ensure_schema(engine)
-        found = list_keys(SqlUnitOfWork(engine))
-    click.echo("\t".join(("id", "role", "name", "scope", "created", "revoked")))
-    for key in found:
-        scope = (
-            f"channel {key['channel']}"
-            if key["channel"]
-            else f"location {key['location_id']}"
-            if key["location_id"]
-            else ""
-        )
-        row = (key["id"], key["role"], key["name"] or "", scope, key["created_at"])
-        click.echo("\t".join((*row, key["revoked_at"] or "")))
-
-
-@keys.command("revoke")
-@database_option
-@click.argument("key_id")
-def keys_revoke(database_url: str, key_id: str) -> None:
-    """Revoke a key: running servers refuse it as soon as they hear (docs/security.md)."""
-    with _database(database_url) as engine:
-        _ensure_schema(engine)
-        try:
-            revoke_key(key_id, SqlUnitOfWork(engine), _now(), terminal_user())
-        except NotFound as error:
-            raise click.ClickException(str(error)) from None
-    click.echo(f"key {key_id} revoked")
-
-
-@main.group()
-def users() -> None:
-    """People who sign in to the console."""
-
-
-@users.command("create")
-@database_option
-@click.option("--username", required=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "agent", "store"]))
-@click.option("--location", default=None, help="A store user's store.")
-@click.password_option(help="At least 10 characters; asked for when not given.")
-def users_create(
-    database_url: str, username: str, role: str, location: str | None, password: str
-) -> None:
-    """Create a console user; only the password's hash is stored."""
-    with _database(database_url) as engine:
-        _ensure_schema(engine)
-        try:
-            new = NewUser(username, Role(role), location)
-            add_user(new, password, SqlUnitOfWork(engine), _now(), terminal_user())
-        except (InvalidInput, AlreadyExists) as error:
-            raise click.ClickException(str(error)) from None
-    click.echo(f"user {username} ({role}) created")
-
-
-@users.command("list")
-@database_option
-def users_list(database_url: str) -> None:
-    """Every console user: name, role, store, whether disabled."""
-    with _database(database_url) as engine:
-        _ensure_schema(engine)
-        for user in list_users(SqlUnitOfWork(engine)):
-            store = f" @{user['location_id']}" if user["location_id"] else ""
-            state = " (disabled)" if user["disabled"] else ""
-            click.echo(f"{user['username']}\t{user['role']}{store}{state}")
-
-
-@users.command("disable")
-@database_option
-@click.option("--username", required=True)
-def users_disable(database_url: str, username: str) -> None:
-    """The user can no longer sign in."""
-    with _database(database_url) as engine:
-        _ensure_schema(engine)
-        try:
-            disable_user(username, SqlUnitOfWork(engine), _now(), terminal_user())
-        except NotFound as error:
-            raise click.ClickException(str(error)) from None
-    click.echo(f"user {username} disabled")
-
-
-@users.command("password")
-@database_option
-@click.option("--username", required=True)
-@click.password_option(help="At least 10 characters; asked for when not given.")
-def users_password(database_url: str, username: str, password: str) -> None:
-    """Give the user a new password; the sessions they hold end."""
-    with _database(database_url) as engine:
-        _ensure_schema(engine)
-        try:
-            set_password(username, password, SqlUnitOfWork(engine), _now(), terminal_user())
-        except (InvalidInput, NotFound) as error:
-            raise click.ClickException(str(error)) from None
-    click.echo(f"user {username} has a new password")
-
-
 @main.command()
 @database_option
 def check(database_url: str) -> None:
@@ -343,6 +206,8 @@ def _register_commands() -> None:
     they import what `main` does not need to start), and those of other packages
     (the lab's benchmarks and traffic), found through the entry point group
     `ordino.commands`: each is a function given `main`."""
+    from ordino.access.cli.keys import keys  # noqa: PLC0415
+    from ordino.access.cli.users import users  # noqa: PLC0415
     from ordino.app.worker import worker  # noqa: PLC0415
     from ordino.inventory.cli.geo import geo  # noqa: PLC0415
     from ordino.inventory.cli.stock import inventory  # noqa: PLC0415
@@ -350,6 +215,8 @@ def _register_commands() -> None:
     from ordino.promising.cli.promise import promise  # noqa: PLC0415
     from ordino.sourcing.cli.simulate import simulate  # noqa: PLC0415
 
+    main.add_command(keys)
+    main.add_command(users)
     main.add_command(inventory)
     main.add_command(geo)
     main.add_command(promise)

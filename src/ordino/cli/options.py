@@ -1,22 +1,27 @@
-"""What the commands share: the database option, and how a database that cannot be
-used is told (one line, exit code 3) instead of a traceback."""
+"""What the commands share: the database option, a database made ready and its units
+of work (as the app says), and how a database that cannot be used is told (one line,
+exit code 3) instead of a traceback."""
 
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from ordino.store.engine import DEFAULT_URL, display_url
+from ordino.store.engine import DEFAULT_URL, display_url, make_engine
 
 DATABASE_URL = "ordino.database_url"  # where a command's context keeps the URL it uses
 # Where `ordino` keeps how a unit of work is made over an engine (the app's, which
 # implements every capability's port): a capability's command asks `units_of_work`.
 UNIT_OF_WORK = "ordino.unit_of_work"
+# Where `ordino` keeps how a database's schema is made ready for a command (the app's:
+# the embedded database upgraded to the newest revision, another checked to be at it).
+SCHEMA_READY = "ordino.schema_ready"
 UNUSABLE_DATABASE = 3  # the exit code
 
 
@@ -43,6 +48,18 @@ def units_of_work(engine: Engine) -> Callable[[], Any]:
     each is typed by the use case it is handed to."""
     make = click.get_current_context().meta[UNIT_OF_WORK]
     return lambda: make(engine)
+
+
+@contextmanager
+def ready_database(url: str) -> Iterator[Callable[[], Any]]:
+    """How a unit of work is made over the database at `url`, its schema made ready as
+    `ordino` was told at its start; the engine is let go afterwards."""
+    engine = make_engine(url)
+    try:
+        click.get_current_context().meta[SCHEMA_READY](engine)
+        yield units_of_work(engine)
+    finally:
+        engine.dispose()
 
 
 class UnusableDatabase(click.ClickException):

@@ -1,0 +1,1 @@
+"""Access's commands: `ordino keys` and `ordino users`."""
