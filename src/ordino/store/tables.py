@@ -197,3 +197,17 @@ server_keys = Table(
     Column("key", String(100), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+
+def named_documents(name: str, key: Column[Any]) -> Table:
+    """A table of settings kept as one JSON document per name, read and written
+    through `ordino.store.settings`: the name (`key`), the document, `version`
+    counting changes, and when it last changed."""
+    return Table(
+        name,
+        metadata,
+        key,
+        Column("document", Document, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+    )

@@ -19,7 +19,7 @@ from sqlalchemy import (
     text,
 )
 
-from ordino.store.tables import Document, UTCDateTime, metadata
+from ordino.store.tables import Document, UTCDateTime, metadata, named_documents
 
 positions = Table(
     "positions",
@@ -128,13 +128,8 @@ supply_receipts = Table(
 
 # Channel views of availability: the rules as one document (see
 # ordino.inventory.domain.views), editable through the API; `version` counts changes.
-availability_views = Table(
-    "availability_views",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+availability_views = named_documents(
+    "availability_views", Column("name", String(64), primary_key=True)
 )
 
 # The last stock signal per view and SKU (ordino.inventory.domain.signals).

@@ -21,7 +21,7 @@ from sqlalchemy import (
     Table,
 )
 
-from ordino.store.tables import Document, UTCDateTime, metadata
+from ordino.store.tables import UTCDateTime, metadata, named_documents
 
 products = Table(
     "products",
@@ -90,23 +90,15 @@ locations = Table(
 # How each location works (calendar, cut-offs, processing, capacity; see
 # ordino.network.domain.operations): one document each, editable through the API;
 # `version` counts changes.
-location_operations = Table(
+location_operations = named_documents(
     "location_operations",
-    metadata,
     Column("location_id", String(64), ForeignKey("locations.id"), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 # What each location spends to fulfil (ordino.network.domain.costs.LocationCosts).
-location_costs = Table(
+location_costs = named_documents(
     "location_costs",
-    metadata,
     Column("location_id", String(64), ForeignKey("locations.id"), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 # Capacity placed orders took per location and local day (orders or units, as the
@@ -132,34 +124,10 @@ postal_codes = Table(
 )
 
 
-# Settings kept as one document per name, written through the storage frame's named
-# documents (`ordino.store.settings`): editable through the API, `version` counting
-# changes.
-carrier_services = Table(  # `ordino.network.domain.carriers.service_document`
-    "carrier_services",
-    metadata,
-    Column("code", String(64), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-
-rate_cards = Table(  # `ordino.network.domain.costs.rate_card_document`: what a service charges
-    "rate_cards",
-    metadata,
-    Column("service", String(64), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-
-channels = Table(  # `ordino.network.domain.channels.channel_document`: the channels known
-    "channels",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
+# Settings kept as one document each, editable through the API: the carrier services
+# (`ordino.network.domain.carriers.service_document`), what each charges
+# (`ordino.network.domain.costs.rate_card_document`), and the channels known
+# (`ordino.network.domain.channels.channel_document`).
+carrier_services = named_documents("carrier_services", Column("code", String(64), primary_key=True))
+rate_cards = named_documents("rate_cards", Column("service", String(64), primary_key=True))
+channels = named_documents("channels", Column("name", String(64), primary_key=True))

@@ -22,7 +22,7 @@ from sqlalchemy import (
     text,
 )
 
-from ordino.store.tables import Document, UTCDateTime, metadata
+from ordino.store.tables import Document, UTCDateTime, metadata, named_documents
 
 orders = Table(
     "orders",
@@ -188,24 +188,8 @@ order_promises = Table(
 )
 
 
-# Settings kept as one document per name, written through the storage frame's named
-# documents (`ordino.store.settings`): editable through the API, `version` counting
-# changes.
-hold_rules = Table(  # `ordino.orders.domain.holds.hold_rule_document`
-    "hold_rules",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-
-order_types = Table(  # `ordino.orders.domain.pipelines.order_type_document`
-    "order_types",
-    metadata,
-    Column("name", String(32), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
+# Settings kept as one document each, editable through the API: the hold rules
+# (`ordino.orders.domain.holds.hold_rule_document`) and the configured order types
+# (`ordino.orders.domain.pipelines.order_type_document`).
+hold_rules = named_documents("hold_rules", Column("name", String(64), primary_key=True))
+order_types = named_documents("order_types", Column("name", String(32), primary_key=True))

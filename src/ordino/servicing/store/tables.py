@@ -3,18 +3,11 @@ when), one document."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, String, Table
+from sqlalchemy import Column, String
 
-from ordino.store.tables import Document, UTCDateTime, metadata
+from ordino.store.tables import named_documents
 
-# Settings kept as one document per name, written through the storage frame's named
-# documents (`ordino.store.settings`): editable through the API, `version` counting
-# changes.
-self_service_policies = Table(  # `ordino.servicing.domain.self_service.policy_document`
-    "self_service_policies",
-    metadata,
-    Column("name", String(32), primary_key=True),  # one: "default"
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+# `ordino.servicing.domain.self_service.policy_document`; one, named "default".
+self_service_policies = named_documents(
+    "self_service_policies", Column("name", String(32), primary_key=True)
 )

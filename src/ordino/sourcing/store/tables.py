@@ -12,17 +12,12 @@ from sqlalchemy import (
     Table,
 )
 
-from ordino.store.tables import Document, UTCDateTime, metadata
+from ordino.store.tables import Document, UTCDateTime, metadata, named_documents
 
 # Sourcing profiles (ordino.sourcing.domain.profiles): the current document of each, and
 # every version it ever had (an order names the version that sourced it).
-sourcing_profiles = Table(
-    "sourcing_profiles",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("document", Document, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+sourcing_profiles = named_documents(
+    "sourcing_profiles", Column("name", String(64), primary_key=True)
 )
 
 sourcing_profile_versions = Table(
