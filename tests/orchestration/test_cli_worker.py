@@ -7,21 +7,26 @@ import os
 import re
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 from click.testing import CliRunner
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from ordino.app.main import main
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
+from ordino.app.worker import worker_parts
 from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.supply import CreateSupply, Receipt, SupplyKind
+from ordino.inventory.services.stock_cache import NotCached, StockPicture
 from ordino.inventory.services.supply import create_supply, receive_supply
 from ordino.kernel.domain.jobs import Job
 from ordino.orders.services.capture import Capture, place_order
 from ordino.orders.services.orders import get_order
 from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.services.profiles import put_profile
+from ordino.store.change_feed import PostgresListener, SqlitePoller
 from ordino.store.tables import jobs
 from tests.conftest import Clock
 from tests.support.builders import a_place_order
@@ -104,3 +109,43 @@ def test_the_worker_says_what_it_does_one_line_each(
         "2 failed (nobody.handles 1, orders.advance 1)"
     )
     assert re.fullmatch(r"worker \S+:\d+ stopped: no job is due", lines[4])
+
+
+PATIENCE = 10.0  # seconds: far above a notification's trip, so a slow machine passes too
+
+
+def _forgotten(picture: StockPicture) -> bool:
+    """Whether the picture let its locations go, waiting for the change feed."""
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        try:
+            picture.locations(None)
+        except NotCached:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_the_workers_picture_hears_what_another_process_changed(
+    engine: Engine, clock: Clock
+) -> None:
+    """A location, profile or rate card changed through the API reaches the worker's
+    sourcing without a restart."""
+    new_uow, capture, feed = worker_parts(engine)
+    polled = isinstance(feed, SqlitePoller)
+    if polled:
+        feed.poll()  # from what is there
+    else:
+        feed.start()
+        assert isinstance(feed, PostgresListener) and feed.listening.wait(PATIENCE)
+    try:
+        uow = new_uow()
+        with uow:
+            capture.picture.locations(uow)  # held
+        with_stock(SqlUnitOfWork(engine), clock(), {("DC-NEW", "SKU-9"): 1})  # the API's
+        if polled:
+            feed.poll()
+        assert _forgotten(capture.picture)
+    finally:
+        if not polled:
+            feed.stop()

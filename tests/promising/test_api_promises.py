@@ -212,6 +212,9 @@ def test_unknown_skus_and_bad_destinations_are_refused(api: TestClient) -> None:
     }
     assert fields(api.post("/v1/promises", json=unknown)) == ["lines[0].sku"]
     assert fields(api.post("/v1/promises", json=half_a_point)) == ["destination.longitude"]
+    # The unknown SKU is named first, whatever else is wrong (a channel not configured).
+    nowhere = unknown | {"channel": "nowhere"}
+    assert fields(api.post("/v1/promises", json=nowhere)) == ["lines[0].sku"]
 
 
 @pytest.mark.usefixtures("stocked")

@@ -15,12 +15,14 @@ from ordino.events.adapters.http_delivery import post_json
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.signals import evaluate_all
 from ordino.inventory.services.stock import count_stock
+from ordino.inventory.services.stock_cache import StockPicture
 from ordino.inventory.store.tables import reservations
 from ordino.kernel.domain.errors import InsufficientStock, NotFound
 from ordino.kernel.services.server_keys import ServerKeys
 from ordino.network.domain.carriers import LaneMatch
 from ordino.network.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.network.domain.locations import LocationType
+from ordino.network.services.catalogue import put_product
 from ordino.network.services.operations import RATE_CARDS, put_location_costs, put_named
 from ordino.orchestration.services.rerouting import Rejection, fill_backorders, reject_allocation
 from ordino.orchestration.services.worker import Worker
@@ -28,11 +30,13 @@ from ordino.orders.services.capture import Capture, place_order
 from ordino.orders.services.decisions import get_sourcing
 from ordino.orders.services.orders import get_order
 from ordino.payments.adapters.sandbox import SandboxGateway
+from ordino.sourcing.domain.plans import LineToSource, ToSource
 from ordino.sourcing.domain.profiles import Filters, SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.services.profiles import put_profile
+from ordino.sourcing.services.requests import sourcing_request
 from ordino.store.tables import jobs
 from tests.conftest import Clock
-from tests.support.builders import a_place_order
+from tests.support.builders import a_place_order, a_product
 from tests.support.storage import rows, stock_levels, with_stock
 
 KEYS = ServerKeys(())  # no webhook is delivered here
@@ -136,6 +140,25 @@ def test_the_rate_card_of_the_orders_service_and_the_locations_costs_price_the_p
     assert decision["chosen"]["allocations"][0]["location_id"] == "DC-BER"
     assert decision["chosen"]["cost"]["total"] == "4.00"
     assert decision["alternatives"] == [{"location_ids": ["ST-HAM"], "total": "7.00"}]
+
+
+def test_a_reroute_weighs_the_products_as_the_database_has_them_now(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    put_product(a_product("SKU-1"), uow, clock())  # 0.5 kg
+    flat = RateZone(LaneMatch(), (WeightBreak(Decimal(30), Decimal("4.00")),))
+    put_named(RATE_CARDS, RateCard("dhl", "EUR", (flat,)), uow, clock())
+    picture = StockPicture()  # a worker's: it hears nothing of this test's commits
+    order = ToSource("web", "EUR", "dhl", [LineToSource(1, "SKU-1", 1, Decimal(10))])
+
+    def weight() -> Decimal:
+        with uow:
+            return sourcing_request(uow, picture, order, []).lines[0].unit_weight_kg
+
+    first = weight()
+    put_product(a_product("SKU-1", weight_kg=Decimal(5)), uow, clock.advance(minutes=1))
+
+    assert (first, weight()) == (Decimal("0.5"), Decimal(5))
 
 
 def test_a_profile_that_cannot_fill_and_cancels_refuses_the_order_naming_the_strategy(

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import click
+from sqlalchemy import Engine
 
 from ordino.app.job_handlers import Outside, handlers
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
@@ -35,6 +36,7 @@ from ordino.orders.services.capture import Capture
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.privacy.services.retention import ROUND, prune
 from ordino.sourcing.engine.choice import RulesEngine
+from ordino.store.change_feed import ChangeFeed, change_feed
 from ordino.store.engine import connect_once, display_url, make_engine
 
 log = logging.getLogger("ordino.app.worker")
@@ -68,12 +70,7 @@ def worker(
     level = logging.DEBUG if verbose else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(message)s")
     engine = make_engine(database_url)
-    picture = StockPicture()
-
-    def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, on_commit=picture.forget)
-
-    capture = Capture(RulesEngine(), picture)
+    uow, capture, feed = worker_parts(engine)
     name = f"{socket.gethostname()}:{os.getpid()}"
     settings = Settings.from_env()  # the server's keys, private receivers, retention
     post = partial(post_json, allow_private=settings.webhook_allow_private)
@@ -86,6 +83,7 @@ def worker(
         "worker %s started on %s: looks for jobs every %gs, leases %gs", name, where, poll, lease
     )
     tally, pruning = Tally(), _Pruning(uow, settings)
+    feed.start()
     try:
         _work(runner, tally, once, poll, report_every, pruning)
         log.info("worker %s stopped: no job is due", name)
@@ -94,7 +92,21 @@ def worker(
             log.info(tally.line())
         log.info("worker %s stopped", name)
     finally:
+        feed.stop()
         engine.dispose()
+
+
+def worker_parts(engine: Engine) -> tuple[Callable[[], SqlUnitOfWork], Capture, ChangeFeed]:
+    """The worker's units of work, and what it sources with: a picture of stock and
+    settings that forgets what this process commits at once, and what the others
+    commit (the API changing a profile, a rate card, a product) when the change feed
+    tells it, once the feed is started."""
+    picture = StockPicture()
+
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, on_commit=picture.forget)
+
+    return uow, Capture(RulesEngine(), picture), change_feed(engine, picture.forget)
 
 
 def _work(

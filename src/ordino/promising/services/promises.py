@@ -16,7 +16,12 @@ from typing import Any, NamedTuple
 from ordino.inventory.domain import AvailabilityView, Floor
 from ordino.inventory.services import StockPicture, view_for
 from ordino.kernel.domain import InvalidInput, NotFound, Point, distance_km
-from ordino.network.domain import Location, LocationOperations, PromiseDestination
+from ordino.network.domain import (
+    Location,
+    LocationOperations,
+    PromiseDestination,
+    refuse_unknown_skus,
+)
 from ordino.promising.domain.promises import (
     CartLine,
     Method,
@@ -90,7 +95,11 @@ def make_promise(
 def promise_with_floors(
     query: PromiseQuery, uow: PromisingWork, promising: Promising, now: datetime
 ) -> Promised:
-    """The promise, with what it was made from (the floors a reservation keeps)."""
+    """The promise, with what it was made from (the floors a reservation keeps). A cart
+    naming an unknown SKU is refused first, before the channel's view is looked for."""
+    skus = [line.sku for line in query.lines]
+    held = promising.picture.stock(uow, skus)
+    refuse_unknown_skus(skus, {sku for sku, entry in held.items() if entry.known}, "the cart")
     return promise_from(promise_snapshot(query, uow, promising, now), promising.rules)
 
 

@@ -1,12 +1,12 @@
-"""What sourcing decides from, read from the process's picture: the settings
-(profiles, each carrier service's rate card, each location's costs) and the
-products' weights; the request itself is put together by
-`ordino.sourcing.engine.requests`.
+"""What sourcing decides from: the settings (profiles, each carrier service's rate
+card, each location's costs) from the process's picture, and the products'
+weights; the request itself is put together by `ordino.sourcing.engine.requests`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from ordino.inventory.services import StockPicture, entered
 from ordino.sourcing.domain.plans import ToSource
@@ -42,12 +42,15 @@ def sourcing_request(
     profile: SourcingProfile | None = None,
     rejected: frozenset[str] = frozenset(),
 ) -> SourcingRequest:
-    """The request for `order` among `sites`, from the picture's settings and weights.
-    `profile`: the one to decide by (a reroute keeps the order's); else the one that
-    applies."""
-    products = picture.products(uow, [line.sku for line in order.lines])
-    weights = {sku: facts.weight_kg for sku, facts in products.items()}
+    """The request for `order` among `sites`, from the picture's settings and the
+    products' weights as the database has them now (a reroute decides from the
+    database; capture takes them from its snapshot). `profile`: the one to decide by
+    (a reroute keeps the order's); else the one that applies."""
     settings = sourcing_settings(picture, uow)
+    weights: dict[str, Decimal | None] = {}  # the distance scale weighs nothing
+    if order.service is not None and order.service in settings.cards:
+        products = uow.catalog.facts([line.sku for line in order.lines])
+        weights = {sku: facts.weight_kg for sku, facts in products.items()}
     return request_of(settings, order, sites, weights, profile=profile, rejected=rejected)
 
 
