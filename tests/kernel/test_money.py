@@ -1,4 +1,5 @@
-"""Money: amounts carry at most their currency's minor digits; rounding happens in one place."""
+"""Money: amounts carry at most their currency's minor digits; rounding happens in one
+place; a sum spread over parts loses and creates no unit."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from ordino.kernel.domain.money import (
     minor_digits,
     parse_amount,
     quantize,
+    spread,
+    spread_minor,
     to_minor,
 )
 
@@ -169,3 +172,47 @@ def test_iso_currencies_are_currencies(code: str) -> None:
 @pytest.mark.parametrize("code", ["XXX", "XTS", "XAU", "eur", "EURO", "ABC", ""])
 def test_test_codes_metals_and_non_codes_are_not_currencies(code: str) -> None:
     assert not is_currency(code)
+
+
+WEIGHTS = st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=30).filter(any)
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12), WEIGHTS)
+def test_a_spread_adds_up_to_its_total_and_each_part_is_within_a_unit_of_its_share(
+    total: int, weights: list[int]
+) -> None:
+    parts = spread_minor(total, weights)
+
+    assert sum(parts) == total
+    whole = sum(weights)
+    for part, weight in zip(parts, weights, strict=True):
+        assert abs(part * whole - total * weight) < whole  # |part - exact share| < 1
+        assert weight or part == 0  # nothing to a part of no weight
+
+
+@given(st.integers(min_value=0, max_value=10**9), WEIGHTS)
+def test_the_same_spread_always_gives_the_same_parts(total: int, weights: list[int]) -> None:
+    assert spread_minor(total, weights) == spread_minor(total, list(weights))
+
+
+def test_the_cents_left_over_go_to_the_largest_remainders_ties_to_the_first() -> None:
+    assert spread_minor(100, [1, 1, 1]) == [34, 33, 33]
+    assert spread_minor(10, [3, 3, 4]) == [3, 3, 4]
+    assert spread_minor(5, [1, 2, 2]) == [1, 2, 2]
+    assert spread_minor(1, [2, 3]) == [0, 1]  # 0.4 and 0.6: the larger remainder
+    assert spread_minor(-100, [1, 1, 1]) == [-34, -33, -33]
+
+
+def test_a_spread_keeps_the_currencys_minor_unit() -> None:
+    assert spread(Decimal("10.00"), [1, 1, 1], "EUR") == [
+        Decimal("3.34"),
+        Decimal("3.33"),
+        Decimal("3.33"),
+    ]
+    assert spread(Decimal(1000), [1, 2], "JPY") == [Decimal(333), Decimal(667)]
+
+
+@pytest.mark.parametrize("weights", [[], [0, 0], [1, -1]])
+def test_a_spread_needs_some_weight_and_none_negative(weights: list[int]) -> None:
+    with pytest.raises(ValueError, match="weights"):
+        spread_minor(10, weights)

@@ -68,6 +68,7 @@ from ordino.kernel.domain.money import (
     minor_digits,
     parse_amount,
     quantize,
+    spread,
     to_minor,
 )
 from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey, Permission, Role, hash_key
@@ -148,6 +149,7 @@ __all__ = [
     "refund_job",
     "refused",
     "settle_job",
+    "spread",
     "timer_job",
     "to_minor",
     "transition",

@@ -3,11 +3,14 @@
 Invariants: an amount never carries more fraction digits than its currency's minor
 unit (EUR 2, JPY 0, BHD 3), nor more than `MAX_DIGITS` digits in that unit (so it is
 exact in a signed 64-bit integer); rounding to the minor unit happens here and
-nowhere else.
+nowhere else. A sum split into parts (a discount over lines, a line's discount over
+its units, a charge over shipments) is spread by largest remainder (`spread`): the
+parts add up to the sum exactly, each within one minor unit of its exact share.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import cache
@@ -104,3 +107,30 @@ def to_minor(amount: Decimal, currency: str) -> int:
 
 def from_minor(minor: int, currency: str) -> Decimal:
     return quantize(Decimal(minor).scaleb(-minor_digits(currency)), currency)
+
+
+def spread_minor(total: int, weights: Sequence[int]) -> list[int]:
+    """`total` minor units split in proportion to `weights` (non-negative, not all
+    zero) by largest remainder: the parts add up to `total` exactly, and each is its
+    exact share rounded down or up by less than one unit. The units left over after
+    rounding down go to the largest remainders, ties to the earliest part, so the
+    same input always gives the same parts. A negative total is spread as its
+    opposite, negated."""
+    if any(weight < 0 for weight in weights) or not any(weights):
+        raise ValueError("weights must be non-negative and not all zero")
+    if total < 0:
+        return [-part for part in spread_minor(-total, weights)]
+    whole = sum(weights)
+    parts = [total * weight // whole for weight in weights]
+    remainders = [total * weight % whole for weight in weights]
+    ranked = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for i in ranked[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def spread(amount: Decimal, weights: Sequence[int], currency: str) -> list[Decimal]:
+    """`amount` split in proportion to `weights` to the minor unit of `currency`, the
+    parts adding up to it exactly (`spread_minor`)."""
+    parts = spread_minor(to_minor(amount, currency), weights)
+    return [from_minor(part, currency) for part in parts]
