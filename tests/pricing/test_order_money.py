@@ -4,6 +4,7 @@ to its line's total, and the order's totals are its parts'."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from ordino.pricing.domain.order_money import (
     Charge,
     OrderMoney,
     PricedLine,
+    TaxLine,
     discount_order,
     discount_units,
     tax_units,
@@ -137,3 +139,57 @@ def test_amounts_past_the_currencys_digits_or_below_zero_are_not_made() -> None:
         a_line(1, 1, "1.5", "JPY")
     with pytest.raises(ValueError, match="digits"):
         a_line(1, 1, "-1.00")
+
+
+def test_discounts_come_before_taxes() -> None:
+    line = a_line(1, 2, "10.00")
+    vat = tax_units(line, "DE", Decimal("0.19"), inclusive=False)
+    taxed = PricedLine(1, "SKU-1", 2, Decimal("10.00"), Decimal("10.00"), "EUR", taxes=(vat,))
+
+    with pytest.raises(ValueError, match="before taxes"):
+        discount_order([taxed], Decimal("10.00"), SPRING, "discount")
+
+
+def test_a_discount_below_zero_is_refused_naming_the_field() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        discount_units(a_line(1, 2, "10.00"), Decimal("-1.00"), SPRING, "discount")
+
+    assert refused.value.errors[0].field == "discount"
+
+
+def test_an_order_is_in_one_currency() -> None:
+    with pytest.raises(ValueError, match="currency"):
+        OrderMoney("EUR", (a_line(1, 1, "10.00"), a_line(2, 1, "1000", "JPY")))
+    with pytest.raises(ValueError, match="currency"):
+        discount_order(
+            [a_line(1, 1, "10.00"), a_line(2, 1, "1000", "JPY")], Decimal(1), SPRING, "d"
+        )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: PricedLine(1, "S", 0, Decimal(1), Decimal(1), "EUR"),
+        lambda: PricedLine(1, "S", -1, Decimal(1), Decimal(1), "EUR"),
+        lambda: PricedLine(1, "S", True, Decimal(1), Decimal(1), "EUR"),  # type: ignore[arg-type]
+        lambda: PricedLine(1, "S", 1, Decimal("-3.99"), Decimal(1), "EUR"),
+        lambda: PricedLine(1, "S", 1, Decimal("NaN"), Decimal(1), "EUR"),
+        lambda: PricedLine(1, "S", 1, Decimal(1), Decimal("Infinity"), "EUR"),
+        lambda: PricedLine(1, "S", 1, Decimal(1), Decimal("1E+30"), "EUR"),
+    ],
+)
+def test_what_is_no_line_is_not_made(make: Callable[[], PricedLine]) -> None:
+    with pytest.raises(ValueError):
+        make()
+
+
+def test_a_unit_holds_no_more_inclusive_tax_than_its_price() -> None:
+    too_much = TaxLine("DE", Decimal("0.19"), (Decimal("5.00"),), inclusive=True)
+
+    with pytest.raises(ValueError, match="more tax"):
+        PricedLine(1, "S", 1, Decimal(1), Decimal(1), "EUR", taxes=(too_much,))
+
+
+def test_an_amount_past_the_currencys_digits_is_not_spread() -> None:
+    with pytest.raises(ValueError, match="digits"):
+        discount_units(a_line(1, 2, "10.00"), Decimal("0.015"), SPRING, "discount")

@@ -77,12 +77,28 @@ def test_an_invalid_vat_id_is_refused_naming_it() -> None:
     assert refused.value.errors[0].field == "buyer.vat_id"
 
 
-def test_a_vat_id_of_the_sellers_own_country_is_no_reverse_charge() -> None:
-    assert vat_due("DE", "FR", VALID_DE) == VatDue(Treatment.DESTINATION, "FR", VALID_DE)
+def test_a_business_with_a_vat_id_of_the_sellers_country_pays_the_sellers_vat() -> None:
+    """No reverse charge (the id is of the country the goods leave), and not the
+    destination's VAT either: the one-stop shop is for consumers."""
+    assert vat_due("DE", "FR", VALID_DE) == VatDue(Treatment.DOMESTIC, "DE", VALID_DE)
 
 
-def test_goods_leaving_the_union_are_an_export_without_vat() -> None:
+@pytest.mark.parametrize("vat_id", ["  ", "XX123", "GB980780684"])
+def test_a_vat_id_stdnum_cannot_even_read_is_refused_naming_it(vat_id: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        vat_due("DE", "FR", vat_id)
+
+    assert refused.value.errors[0].field == "buyer.vat_id"
+
+
+def test_goods_leaving_the_union_are_an_export_without_vat_whatever_id_is_given() -> None:
     assert vat_due("DE", "CH", None) == VatDue(Treatment.EXPORT, None)
+    assert vat_due("DE", "CH", "CHE-116.281.710 MWST") == VatDue(Treatment.EXPORT, None)
+
+
+def test_monaco_is_inside_frances_vat() -> None:
+    assert vat_due("DE", "MC", None) == VatDue(Treatment.DESTINATION, "FR")
+    assert vat_due("FR", "MC", None) == VatDue(Treatment.DOMESTIC, "FR")
 
 
 def test_a_country_or_class_without_a_rate_is_refused_naming_the_tax_class() -> None:
@@ -116,3 +132,42 @@ def test_a_file_with_bad_rows_is_refused_naming_each() -> None:
     ]
     with pytest.raises(InvalidInput):
         parse_rates("country,rate\nDE,19\n")
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("DE,standard,19,2020-01-01", None),  # valid_until left out: open
+        ("DE,standard,19", "rows[0].valid_from"),
+        ("DE,standard,19,2020-01-01,,junk", "rows[0]"),
+        ("DE,standard,19,2020-01-01,2019-01-01", "rows[0].valid_until"),
+    ],
+)
+def test_short_long_and_backwards_rows(row: str, field: str | None) -> None:
+    text = f"country,tax_class,rate,valid_from,valid_until\n{row}\n"
+    if field is None:
+        assert parse_rates(text)[0].valid_until is None
+        return
+    with pytest.raises(InvalidInput) as refused:
+        parse_rates(text)
+    assert [error.field for error in refused.value.errors] == [field]
+
+
+def test_a_header_with_a_byte_order_mark_spaces_and_classes_in_capitals_is_read() -> None:
+    text = (
+        "\ufeffcountry, tax_class, rate, valid_from, valid_until\nde, Standard, -0, 2020-01-01,\n"
+    )
+
+    [rate] = parse_rates(text)
+
+    assert (rate.country, rate.tax_class, str(rate.rate)) == ("DE", TaxClass.STANDARD, "0")
+
+
+def test_two_rates_of_a_country_and_class_on_the_same_day_are_refused() -> None:
+    text = "country,tax_class,rate,valid_from,valid_until\n"
+    text += "DE,standard,16,2020-07-01,2020-12-31\nDE,standard,19,2020-12-01,\n"
+
+    with pytest.raises(InvalidInput) as refused:
+        parse_rates(text)
+
+    assert [error.field for error in refused.value.errors] == ["rows[1].valid_from"]

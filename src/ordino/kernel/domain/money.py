@@ -131,6 +131,9 @@ def spread_minor(total: int, weights: Sequence[int]) -> list[int]:
 
 def spread(amount: Decimal, weights: Sequence[int], currency: str) -> list[Decimal]:
     """`amount` split in proportion to `weights` to the minor unit of `currency`, the
-    parts adding up to it exactly (`spread_minor`)."""
+    parts adding up to it exactly (`spread_minor`); an amount past the currency's
+    digits is refused (ValueError), never rounded on the way."""
+    if quantize(amount, currency) != amount:
+        raise ValueError(f"{amount} has more digits than {currency} has")
     parts = spread_minor(to_minor(amount, currency), weights)
     return [from_minor(part, currency) for part in parts]

@@ -3,11 +3,14 @@ off it and by whom, and the tax on it; the order's charges (shipping, fees) the
 same way. Totals are derived from the parts, never stored beside them.
 
 Invariants (checked when a line or charge is made):
-- every amount has its currency's minor digits at most, and none is negative;
+- every amount has its currency's minor digits at most, fits in its limit, and none
+  is negative; a quantity is a whole number of units, one at least; every line and
+  charge of an order is in the order's currency;
 - a discount or a tax is kept per unit, and its amount is the sum of its units'
   parts, spread by largest remainder (`ordino.kernel.domain.money.spread`), so the
   parts add up to the cent;
-- no unit is discounted below zero;
+- no unit is discounted below zero, nor holds more inclusive tax than it sells for;
+- discounts come before taxes: a tax is worked out on the discounted value;
 - an inclusive tax is inside the unit's price after discounts, an exclusive one is
   added to it.
 What was placed never changes: a cancellation, a return or a price correction is a
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from ordino.kernel.domain import InvalidInput, minor_digits, quantize, spread, to_minor
+from ordino.kernel.domain import InvalidInput, fits, quantize, spread, to_minor
 
 
 class AdjustmentSource(StrEnum):
@@ -84,6 +87,8 @@ class PricedLine:
 
     def __post_init__(self) -> None:
         _check_units(self.quantity, self.sale_price, self.currency, self.discounts, self.taxes)
+        if not _is_amount(self.list_price, self.currency):
+            raise ValueError(f"amounts must be non-negative, in {self.currency}'s digits")
 
     @property
     def gross(self) -> Decimal:
@@ -147,6 +152,9 @@ class OrderMoney:
     lines: tuple[PricedLine, ...]
     charges: tuple[Charge, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        _one_currency(self.currency, [*self.lines, *self.charges])
+
     @property
     def discount(self) -> Decimal:
         goods = sum((line.discount for line in self.lines), Decimal(0))
@@ -168,6 +176,10 @@ def discount_units(
 ) -> Discount:
     """`amount` off the line, spread over its units by what each still sells for
     (InvalidInput naming `field_name` when it is more than the line's net value)."""
+    if line.taxes:
+        raise ValueError("discounts come before taxes: a tax is on the discounted value")
+    if amount < 0:
+        raise InvalidInput.of(field_name, f"{amount} is below zero")
     if amount > line.net:
         raise InvalidInput.of(field_name, f"{amount} is more than the line's {line.net}")
     weights = [to_minor(line.unit_net(unit), line.currency) for unit in range(line.quantity)]
@@ -182,6 +194,10 @@ def discount_order(
     """An order-wide discount spread over the lines by their net value, then over each
     line's units; the lines with it added. InvalidInput naming `field_name` when it is
     more than the order's goods are worth."""
+    if lines:
+        _one_currency(lines[0].currency, lines)
+    if amount < 0:
+        raise InvalidInput.of(field_name, f"{amount} is below zero")
     worth = sum((line.net for line in lines), Decimal(0))
     if amount > worth:
         raise InvalidInput.of(field_name, f"{amount} is more than the order's goods, {worth}")
@@ -231,14 +247,32 @@ def _check_units(
     discounts: Sequence[Discount],
     taxes: Sequence[TaxLine],
 ) -> None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise ValueError(f"a quantity is a whole number of units, not {quantity!r}")
     amounts = [price, *(p for d in discounts for p in d.per_unit)]
     amounts += [p for t in taxes for p in t.per_unit]
-    digits = minor_digits(currency)
-    if any(a < 0 or a != a.quantize(Decimal(1).scaleb(-digits)) for a in amounts):
-        raise ValueError(f"amounts must be non-negative, in {currency}'s {digits} digits")
+    if not all(_is_amount(a, currency) for a in amounts):
+        raise ValueError(f"amounts must be non-negative, in {currency}'s digits")
     counts = [len(d.per_unit) for d in discounts] + [len(t.per_unit) for t in taxes]
     if any(count != quantity for count in counts):
         raise ValueError(f"a discount or tax must name each of the {quantity} units")
     for unit in range(quantity):
-        if sum((d.per_unit[unit] for d in discounts), Decimal(0)) > price:
+        net = price - sum((d.per_unit[unit] for d in discounts), Decimal(0))
+        if net < 0:
             raise ValueError(f"unit {unit} is discounted below zero")
+        if sum((t.per_unit[unit] for t in taxes if t.inclusive), Decimal(0)) > net:
+            raise ValueError(f"unit {unit} holds more tax than its price")
+
+
+def _is_amount(amount: Decimal, currency: str) -> bool:
+    return (
+        amount.is_finite()
+        and amount >= 0
+        and fits(amount, currency)
+        and quantize(amount, currency) == amount
+    )
+
+
+def _one_currency(currency: str, parts: Sequence[PricedLine | Charge]) -> None:
+    if any(part.currency != currency for part in parts):
+        raise ValueError(f"every line and charge of an order is in its currency, {currency}")

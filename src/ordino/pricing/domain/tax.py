@@ -12,7 +12,9 @@ check digits (python-stdnum); an online check (VIES) is not made here.
 
 What it does not cover: other taxes (US sales tax and the rest go through the same
 provider interface, issue 17's later steps), excise, the small seller's threshold,
-and services.
+services, and the territories an ISO country code cannot name (Northern Ireland's
+goods inside the Union's VAT rules, the Canary Islands, Mount Athos and the other
+places outside it).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from stdnum.eu import vat
+from stdnum.exceptions import ValidationError
 
 from ordino.kernel.domain import FieldError, InvalidInput
 
@@ -61,6 +64,10 @@ MEMBER_STATES = frozenset(
         "SK",
     ]
 )
+
+
+# Places outside the member states' ISO codes that are inside one's VAT territory.
+VAT_TERRITORY = {"MC": "FR"}  # Monaco: France's (Art. 7 of the VAT Directive)
 
 
 class TaxClass(StrEnum):
@@ -112,27 +119,33 @@ class VatDue:
 
 def vat_due(seller_country: str, destination: str, buyer_vat_id: str | None) -> VatDue:
     """The VAT an order from a seller established in `seller_country` owes, sent to
-    `destination`; `buyer_vat_id` when the buyer is a business that gave one (the
-    reverse charge needs it to be of a member state other than the seller's). A VAT
-    id that is not valid is refused naming it: the order is not taxed as a
-    consumer's behind the buyer's back."""
-    checked = _checked(buyer_vat_id) if buyer_vat_id else None
-    if destination not in MEMBER_STATES:
-        return VatDue(Treatment.EXPORT, None, checked)
-    if destination == seller_country:
+    `destination`; `buyer_vat_id` when the buyer is a business that gave one. A buyer
+    with a valid VAT id of another member state than the seller's takes the reverse
+    charge; one with the seller's own country's pays the seller's VAT (the one-stop
+    shop is for consumers). A VAT id that is not valid is refused naming it: the
+    order is not taxed as a consumer's behind the buyer's back. Goods leaving the
+    Union are an export whatever id the buyer gives (it is not an EU one to check)."""
+    territory = VAT_TERRITORY.get(destination, destination)
+    if territory not in MEMBER_STATES:
+        return VatDue(Treatment.EXPORT, None, None)
+    checked = _checked(buyer_vat_id) if buyer_vat_id is not None else None
+    if territory == seller_country:
         return VatDue(Treatment.DOMESTIC, seller_country, checked)
-    if checked is not None and _member_state(checked) != seller_country:
-        return VatDue(Treatment.REVERSE_CHARGE, None, checked)
-    return VatDue(Treatment.DESTINATION, destination, checked)
+    if checked is None:
+        return VatDue(Treatment.DESTINATION, territory, None)
+    if _member_state(checked) == seller_country:
+        return VatDue(Treatment.DOMESTIC, seller_country, checked)
+    return VatDue(Treatment.REVERSE_CHARGE, None, checked)
 
 
 def _checked(vat_id: str) -> str:
     """The VAT id in its compact form, valid by format and check digits, else
     InvalidInput naming `buyer.vat_id`."""
-    compact = vat.compact(vat_id)
-    if not vat.is_valid(compact):
-        raise InvalidInput.of("buyer.vat_id", f"{vat_id!r} is not a valid EU VAT id")
-    return compact
+    try:
+        compact = vat.validate(vat_id)
+    except ValidationError:
+        raise InvalidInput.of("buyer.vat_id", f"{vat_id!r} is not a valid EU VAT id") from None
+    return str(compact)
 
 
 def _member_state(vat_id: str) -> str:
@@ -145,48 +158,86 @@ COLUMNS = ("country", "tax_class", "rate", "valid_from", "valid_until")
 
 def parse_rates(text: str) -> list[VatRate]:
     """Rates from CSV with the header `country,tax_class,rate,valid_from,valid_until`
-    (a rate as a percentage, `19` or `5.5`; dates as YYYY-MM-DD, `valid_until` may be
-    empty). Every row is checked; InvalidInput names each bad one (`rows[i].field`)."""
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
+    (a rate as a percentage, `19` or `5.5`; dates as YYYY-MM-DD, `valid_until` the
+    last day, may be empty). Every row is checked, and no two of a country and class
+    may hold on the same day; InvalidInput names each bad one (`rows[i].field`)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), skipinitialspace=True)
+    if tuple(name.strip() for name in reader.fieldnames or ()) != COLUMNS:
         raise InvalidInput.of("header", f"the columns must be {', '.join(COLUMNS)}")
-    rates: list[VatRate] = []
+    reader.fieldnames = list(COLUMNS)
+    rates: list[tuple[int, VatRate]] = []
     errors: list[FieldError] = []
     for n, row in enumerate(reader):
         parsed = _row(row, n, errors)
         if parsed is not None:
-            rates.append(parsed)
+            rates.append((n, parsed))
+    errors += _overlaps(rates)
     if errors:
         raise InvalidInput("VAT rates that cannot be read", errors=errors)
-    return rates
+    return [rate for _, rate in rates]
 
 
-def _row(row: Mapping[str, str], n: int, errors: list[FieldError]) -> VatRate | None:
+def _row(row: Mapping[str | None, object], n: int, errors: list[FieldError]) -> VatRate | None:
     before = len(errors)
-    country = row["country"].strip().upper()
+    if row.get(None):  # more fields than the header names
+        errors.append(FieldError(f"rows[{n}]", f"more than the {len(COLUMNS)} columns"))
+    cells = {name: str(row.get(name) or "").strip() for name in COLUMNS}
+    country = cells["country"].upper()
     if country not in MEMBER_STATES:
         errors.append(FieldError(f"rows[{n}].country", f"{country!r} is not a member state"))
+    tax_class = _tax_class(cells["tax_class"], n, errors)
+    percent = _percent(cells["rate"], n, errors)
+    start = _day(cells["valid_from"], f"rows[{n}].valid_from", errors)
+    until = _day(cells["valid_until"], f"rows[{n}].valid_until", errors, empty=True)
+    if start is not None and until is not None and until < start:
+        errors.append(FieldError(f"rows[{n}].valid_until", "before valid_from"))
+    if len(errors) > before or tax_class is None or percent is None or start is None:
+        return None
+    return VatRate(country, tax_class, percent / 100, start, until)
+
+
+def _tax_class(text: str, n: int, errors: list[FieldError]) -> TaxClass | None:
     try:
-        tax_class = TaxClass(row["tax_class"].strip())
+        return TaxClass(text.lower())
     except ValueError:
         errors.append(FieldError(f"rows[{n}].tax_class", f"one of {', '.join(TaxClass)}"))
+        return None
+
+
+def _percent(text: str, n: int, errors: list[FieldError]) -> Decimal | None:
     try:
-        percent = Decimal(row["rate"].strip())
-        if not percent.is_finite() or not 0 <= percent < 100:
-            raise InvalidOperation
+        percent = Decimal(text)
     except InvalidOperation:
+        percent = Decimal("NaN")
+    if not percent.is_finite() or not 0 <= percent < 100:
         errors.append(FieldError(f"rows[{n}].rate", "a percentage from 0 to below 100"))
-    days = [_day(row[name], f"rows[{n}].{name}", errors) for name in COLUMNS[3:]]
-    if len(errors) > before or days[0] is None:
         return None
-    return VatRate(country, tax_class, percent / 100, days[0], days[1])
+    return percent.copy_abs()  # "-0" is no rate below zero
 
 
-def _day(text: str, field_name: str, errors: list[FieldError]) -> date | None:
-    if not text.strip() and field_name.endswith("valid_until"):
+def _day(
+    text: str, field_name: str, errors: list[FieldError], *, empty: bool = False
+) -> date | None:
+    if not text and empty:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        return date.fromisoformat(text)
     except ValueError:
         errors.append(FieldError(field_name, "a date as YYYY-MM-DD"))
         return None
+
+
+def _overlaps(rates: list[tuple[int, VatRate]]) -> list[FieldError]:
+    """A row whose period shares a day with an earlier one of its country and class."""
+    found: list[FieldError] = []
+    seen: dict[tuple[str, TaxClass], tuple[int, VatRate]] = {}
+    for n, rate in sorted(rates, key=lambda r: (r[1].country, r[1].tax_class, r[1].valid_from)):
+        key = (rate.country, rate.tax_class)
+        previous = seen.get(key)
+        if previous is not None and (
+            previous[1].valid_until is None or rate.valid_from <= previous[1].valid_until
+        ):
+            detail = f"overlaps rows[{previous[0]}] ({rate.country}, {rate.tax_class})"
+            found.append(FieldError(f"rows[{n}].valid_from", detail))
+        seen[key] = (n, rate)
+    return found
