@@ -83,13 +83,20 @@ def worker_processes(database_url: str, count: int, poll: float) -> Iterator[Non
                 log.seek(0)
                 raise click.ClickException(f"an ordino worker died: {log.read()[-2000:]}")
         finally:
-            for p in processes:
-                p.send_signal(signal.SIGINT)
-            for p in processes:
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+            stop(processes, grace=20)
+
+
+def stop(processes: list[subprocess.Popen[bytes]], grace: float) -> None:
+    """SIGINT to each, then, for one still running after `grace` seconds, SIGKILL;
+    each waited for, so none is left running (or unreaped) behind the bench."""
+    for p in processes:
+        p.send_signal(signal.SIGINT)
+    for p in processes:
+        try:
+            p.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
 
 
 @dataclass
