@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from ordino.kernel.domain.money import (
     BadAmount,
     Money,
+    UnitAmounts,
     from_minor,
     is_currency,
     minor_digits,
@@ -19,6 +20,7 @@ from ordino.kernel.domain.money import (
     quantize,
     spread,
     spread_minor,
+    spread_minor_runs,
     to_minor,
 )
 
@@ -216,3 +218,32 @@ def test_a_spread_keeps_the_currencys_minor_unit() -> None:
 def test_a_spread_needs_some_weight_and_none_negative(weights: list[int]) -> None:
     with pytest.raises(ValueError, match="weights"):
         spread_minor(10, weights)
+
+
+RUNS = st.lists(
+    st.tuples(st.integers(min_value=0, max_value=500), st.integers(min_value=1, max_value=6)),
+    min_size=1,
+    max_size=6,
+).filter(lambda runs: any(weight for weight, _ in runs))
+
+
+@given(st.integers(min_value=-10_000, max_value=10_000), RUNS)
+def test_a_spread_over_runs_of_units_is_the_spread_over_each_unit(
+    total: int, runs: list[tuple[int, int]]
+) -> None:
+    each = [weight for weight, count in runs for _ in range(count)]
+
+    by_runs = spread_minor_runs(total, runs)
+
+    assert [part for part, count in by_runs for _ in range(count)] == spread_minor(total, each)
+
+
+def test_unit_amounts_join_equal_neighbours_and_sum_any_range() -> None:
+    amounts = UnitAmounts.of([(Decimal("3.34"), 1), (Decimal("3.33"), 0), (Decimal("3.34"), 1)])
+
+    assert amounts.runs == ((Decimal("3.34"), 2),)
+    assert UnitAmounts.of([(Decimal(1), 2), (Decimal(2), 3)]).over(1, 3) == Decimal(5)
+    with pytest.raises(IndexError):
+        amounts.over(1, 2)
+    with pytest.raises(ValueError):
+        UnitAmounts(((Decimal(1), 1), (Decimal(1), 1)))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.kernel.domain.errors import InvalidInput
+from ordino.kernel.domain import InvalidInput, UnitAmounts
 from ordino.pricing.domain.order_money import (
     Adjustment,
     AdjustmentSource,
@@ -69,7 +69,7 @@ def test_a_lines_tax_is_rounded_once_and_its_units_parts_add_up_to_it(
             taxes=(tax,),
         )  # fmt: skip
 
-        assert tax.amount == sum(tax.per_unit, Decimal(0))
+        assert tax.amount == sum((tax.per_unit.at(u) for u in range(line.quantity)), Decimal(0))
         assert taxed.total == (line.net if inclusive else line.net + tax.amount)
         assert sum((taxed.unit_paid(u) for u in range(line.quantity)), Decimal(0)) == taxed.total
 
@@ -83,7 +83,7 @@ def test_a_german_line_with_vat_inclusive_and_exclusive() -> None:
     # 59.97 holds 59.97 - 59.97 / 1.19 = 9.575… -> 9.58 of VAT; 59.97 * 0.19 = 11.3943 -> 11.39
     assert (inclusive.amount, inclusive.per_unit) == (
         Decimal("9.58"),
-        (Decimal("3.20"), Decimal("3.19"), Decimal("3.19")),
+        UnitAmounts(((Decimal("3.20"), 1), (Decimal("3.19"), 2))),
     )
     assert exclusive.amount == Decimal("11.39")
 
@@ -93,7 +93,7 @@ def test_a_ten_euro_discount_over_three_units_is_3_34_and_twice_3_33() -> None:
 
     discount = discount_units(line, Decimal("10.00"), SPRING, "discount")
 
-    assert discount.per_unit == (Decimal("3.34"), Decimal("3.33"), Decimal("3.33"))
+    assert discount.per_unit == UnitAmounts(((Decimal("3.34"), 1), (Decimal("3.33"), 2)))
 
 
 def test_an_order_discount_goes_to_the_lines_by_what_they_sell_for() -> None:
@@ -184,7 +184,7 @@ def test_what_is_no_line_is_not_made(make: Callable[[], PricedLine]) -> None:
 
 
 def test_a_unit_holds_no_more_inclusive_tax_than_its_price() -> None:
-    too_much = TaxLine("DE", Decimal("0.19"), (Decimal("5.00"),), inclusive=True)
+    too_much = TaxLine("DE", Decimal("0.19"), UnitAmounts.same(Decimal("5.00"), 1), inclusive=True)
 
     with pytest.raises(ValueError, match="more tax"):
         PricedLine(1, "S", 1, Decimal(1), Decimal(1), "EUR", taxes=(too_much,))
@@ -193,3 +193,30 @@ def test_a_unit_holds_no_more_inclusive_tax_than_its_price() -> None:
 def test_an_amount_past_the_currencys_digits_is_not_spread() -> None:
     with pytest.raises(ValueError, match="digits"):
         discount_units(a_line(1, 2, "10.00"), Decimal("0.015"), SPRING, "discount")
+
+
+def test_a_million_units_are_a_few_runs_and_read_back_by_range() -> None:
+    line = a_line(1, 1_000_000, "0.99")
+
+    discounted = discount_units(line, Decimal("100000.01"), SPRING, "discount")
+    taxed = PricedLine(
+        1, "SKU-1", 1_000_000, Decimal("0.99"), Decimal("0.99"), "EUR", (discounted,),
+    )  # fmt: skip
+    vat = tax_units(taxed, "DE", Decimal("0.19"), inclusive=False)
+
+    assert len(discounted.per_unit.runs) <= 2 and len(vat.per_unit.runs) <= 4
+    first, rest = taxed.paid_over(0, 1), taxed.paid_over(1, 999_999)
+    assert first + rest == taxed.net  # 0.99 * 1e6 - 100,000.01
+    assert first == Decimal("0.88")  # the cent left over went to the first unit
+
+
+def test_units_leave_from_the_first_and_what_they_paid_adds_up() -> None:
+    line = discount_units(a_line(1, 3, "20.00"), Decimal("10.00"), SPRING, "discount")
+    priced = PricedLine(1, "SKU-1", 3, Decimal("20.00"), Decimal("20.00"), "EUR", (line,))
+
+    assert [priced.unit_paid(u) for u in range(3)] == [
+        Decimal("16.66"),
+        Decimal("16.67"),
+        Decimal("16.67"),
+    ]
+    assert priced.paid_over(0, 2) + priced.paid_over(2, 1) == priced.total

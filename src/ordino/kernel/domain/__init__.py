@@ -61,6 +61,7 @@ from ordino.kernel.domain.jobs import (
 from ordino.kernel.domain.money import (
     BadAmount,
     Money,
+    UnitAmounts,
     fits,
     from_minor,
     is_currency,
@@ -69,6 +70,7 @@ from ordino.kernel.domain.money import (
     parse_amount,
     quantize,
     spread,
+    spread_units,
     to_minor,
 )
 from ordino.kernel.domain.roles import ENVIRONMENT, ApiKey, Permission, Role, hash_key
@@ -122,6 +124,7 @@ __all__ = [
     "Timer",
     "TooManyAttempts",
     "TransitionTable",
+    "UnitAmounts",
     "Unreadable",
     "WorkingCalendar",
     "advance_job",
@@ -150,6 +153,7 @@ __all__ = [
     "refused",
     "settle_job",
     "spread",
+    "spread_units",
     "timer_job",
     "to_minor",
     "transition",

@@ -137,3 +137,110 @@ def spread(amount: Decimal, weights: Sequence[int], currency: str) -> list[Decim
         raise ValueError(f"{amount} has more digits than {currency} has")
     parts = spread_minor(to_minor(amount, currency), weights)
     return [from_minor(part, currency) for part in parts]
+
+
+@dataclass(frozen=True)
+class UnitAmounts:
+    """An amount for each unit of a line (0 to `units` - 1), kept as runs of equal
+    amounts, `((amount, units), ...)`: a spread over a million units is a few runs,
+    not a million amounts. Runs are never empty and no two neighbours are equal."""
+
+    runs: tuple[tuple[Decimal, int], ...]
+
+    def __post_init__(self) -> None:
+        if any(count < 1 for _, count in self.runs):
+            raise ValueError("a run holds one unit at least")
+        if any(a == b for (a, _), (b, _) in zip(self.runs, self.runs[1:], strict=False)):
+            raise ValueError("neighbouring runs of one amount are one run")
+
+    @classmethod
+    def of(cls, runs: Sequence[tuple[Decimal, int]]) -> UnitAmounts:
+        """From any runs: empty ones dropped, equal neighbours joined."""
+        joined: list[tuple[Decimal, int]] = []
+        for amount, count in runs:
+            if count < 0:
+                raise ValueError("a run holds no fewer than no units")
+            if not count:
+                continue
+            if joined and joined[-1][0] == amount:
+                joined[-1] = (amount, joined[-1][1] + count)
+            else:
+                joined.append((amount, count))
+        return cls(tuple(joined))
+
+    @classmethod
+    def same(cls, amount: Decimal, units: int) -> UnitAmounts:
+        return cls.of([(amount, units)])
+
+    @property
+    def units(self) -> int:
+        return sum(count for _, count in self.runs)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((amount * count for amount, count in self.runs), Decimal(0))
+
+    def amounts(self) -> set[Decimal]:
+        return {amount for amount, _ in self.runs}
+
+    def at(self, unit: int) -> Decimal:
+        return self.over(unit, 1)
+
+    def over(self, first: int, count: int) -> Decimal:
+        """The sum for units `first` to `first + count - 1`."""
+        if first < 0 or count < 0 or first + count > self.units:
+            raise IndexError(f"units {first} to {first + count - 1} of {self.units}")
+        found, start = Decimal(0), 0
+        for amount, units in self.runs:
+            end = start + units
+            overlap = min(end, first + count) - max(start, first)
+            if overlap > 0:
+                found += amount * overlap
+            start = end
+        return found
+
+    def starts(self) -> list[int]:
+        """The first unit of each run."""
+        starts, start = [], 0
+        for _, count in self.runs:
+            starts.append(start)
+            start += count
+        return starts
+
+
+def spread_units(amount: Decimal, weights: UnitAmounts, currency: str) -> UnitAmounts:
+    """`amount` spread over units in proportion to their `weights` (amounts of
+    `currency`, e.g. what each unit sells for), exactly as `spread` would over the
+    units one by one, run by run: the parts add up to `amount`, ties to the
+    earliest unit."""
+    if quantize(amount, currency) != amount:
+        raise ValueError(f"{amount} has more digits than {currency} has")
+    runs = [(to_minor(weight, currency), count) for weight, count in weights.runs]
+    parts = spread_minor_runs(to_minor(amount, currency), runs)
+    return UnitAmounts.of([(from_minor(part, currency), count) for part, count in parts])
+
+
+def spread_minor_runs(total: int, runs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`spread_minor` over units given as runs of equal weights, `(weight, units)`:
+    every unit of a run has the same exact share, so the units left over go to the
+    first units of the runs with the largest remainders, earliest run first."""
+    if any(weight < 0 or count < 1 for weight, count in runs):
+        raise ValueError("weights must be non-negative, runs not empty")
+    whole = sum(weight * count for weight, count in runs)
+    if not whole:
+        raise ValueError("weights must be non-negative and not all zero")
+    if total < 0:
+        return [(-part, count) for part, count in spread_minor_runs(-total, runs)]
+    floors = [total * weight // whole for weight, _ in runs]
+    remainders = [total * weight % whole for weight, _ in runs]
+    left = total - sum(f * count for f, (_, count) in zip(floors, runs, strict=True))
+    extra = [0] * len(runs)
+    for i in sorted(range(len(runs)), key=lambda i: (-remainders[i], i)):
+        if not left:
+            break
+        extra[i] = min(left, runs[i][1])
+        left -= extra[i]
+    parts: list[tuple[int, int]] = []
+    for (_, count), part, more in zip(runs, floors, extra, strict=True):
+        parts += [(part + 1, more), (part, count - more)]
+    return [(part, count) for part, count in parts if count]

@@ -6,16 +6,19 @@ Invariants (checked when a line or charge is made):
 - every amount has its currency's minor digits at most, fits in its limit, and none
   is negative; a quantity is a whole number of units, one at least; every line and
   charge of an order is in the order's currency;
-- a discount or a tax is kept per unit, and its amount is the sum of its units'
-  parts, spread by largest remainder (`ordino.kernel.domain.money.spread`), so the
-  parts add up to the cent;
+- a discount or a tax is kept per unit (`UnitAmounts`: runs of equal amounts, so a
+  line of a million units is a few runs), and its amount is the sum of its units'
+  parts, spread by largest remainder (`ordino.kernel.domain.money.spread_units`),
+  so the parts add up to the cent;
 - no unit is discounted below zero, nor holds more inclusive tax than it sells for;
 - discounts come before taxes: a tax is worked out on the discounted value;
 - an inclusive tax is inside the unit's price after discounts, an exclusive one is
   added to it.
 What was placed never changes: a cancellation, a return or a price correction is a
 new adjustment record, so what was paid for each unit can always be read back
-(`PricedLine.unit_paid`).
+(`PricedLine.unit_paid`, `PricedLine.paid_over`). Units leave for the customer from
+the first on and are cancelled from the last back, so the units a shipment or a
+cancellation took are known by their counts alone.
 """
 
 from __future__ import annotations
@@ -25,7 +28,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from ordino.kernel.domain import InvalidInput, fits, quantize, spread, to_minor
+from ordino.kernel.domain import (
+    InvalidInput,
+    UnitAmounts,
+    fits,
+    quantize,
+    spread,
+    spread_units,
+    to_minor,
+)
 
 
 class AdjustmentSource(StrEnum):
@@ -49,11 +60,11 @@ class Discount:
     """What one adjustment took off each unit of a line or charge."""
 
     adjustment: Adjustment
-    per_unit: tuple[Decimal, ...]
+    per_unit: UnitAmounts
 
     @property
     def amount(self) -> Decimal:
-        return sum(self.per_unit, Decimal(0))
+        return self.per_unit.total
 
 
 @dataclass(frozen=True)
@@ -62,12 +73,12 @@ class TaxLine:
 
     jurisdiction: str  # "DE", "FR", "CH"
     rate: Decimal  # 0.19 for 19 %
-    per_unit: tuple[Decimal, ...]
+    per_unit: UnitAmounts
     inclusive: bool
 
     @property
     def amount(self) -> Decimal:
-        return sum(self.per_unit, Decimal(0))
+        return self.per_unit.total
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,13 @@ class PricedLine:
         _check_units(self.quantity, self.sale_price, self.currency, self.discounts, self.taxes)
         if not _is_amount(self.list_price, self.currency):
             raise ValueError(f"amounts must be non-negative, in {self.currency}'s digits")
+
+    @classmethod
+    def plain(
+        cls, line_no: int, sku: str, quantity: int, price: Decimal, currency: str
+    ) -> PricedLine:
+        """A line at the price given, nothing taken off, no tax."""
+        return cls(line_no, sku, quantity, price, price, currency)
 
     @property
     def gross(self) -> Decimal:
@@ -113,13 +131,24 @@ class PricedLine:
         return self.net + sum((t.amount for t in self.taxes if not t.inclusive), Decimal(0))
 
     def unit_net(self, unit: int) -> Decimal:
-        return self.sale_price - sum((d.per_unit[unit] for d in self.discounts), Decimal(0))
+        return self.sale_price - sum((d.per_unit.at(unit) for d in self.discounts), Decimal(0))
 
     def unit_paid(self, unit: int) -> Decimal:
         """What unit `unit` (0-based) was paid: its price, less its discounts, plus its
         share of the taxes not in the price."""
-        exclusive = sum((t.per_unit[unit] for t in self.taxes if not t.inclusive), Decimal(0))
-        return self.unit_net(unit) + exclusive
+        return self.paid_over(unit, 1)
+
+    def paid_over(self, first: int, count: int) -> Decimal:
+        """What units `first` to `first + count - 1` were paid together."""
+        taken = sum((d.per_unit.over(first, count) for d in self.discounts), Decimal(0))
+        added = sum(
+            (t.per_unit.over(first, count) for t in self.taxes if not t.inclusive), Decimal(0)
+        )
+        return self.sale_price * count - taken + added
+
+    def unit_nets(self) -> UnitAmounts:
+        """What each unit sells for after discounts."""
+        return _nets(self.quantity, self.sale_price, self.discounts)
 
 
 @dataclass(frozen=True)
@@ -182,10 +211,10 @@ def discount_units(
         raise InvalidInput.of(field_name, f"{amount} is below zero")
     if amount > line.net:
         raise InvalidInput.of(field_name, f"{amount} is more than the line's {line.net}")
-    weights = [to_minor(line.unit_net(unit), line.currency) for unit in range(line.quantity)]
-    if not any(weights):
-        return Discount(adjustment, tuple(quantize(Decimal(0), line.currency) for _ in weights))
-    return Discount(adjustment, tuple(spread(amount, weights, line.currency)))
+    weights = line.unit_nets()
+    if not weights.total:
+        return Discount(adjustment, UnitAmounts.same(amount, line.quantity))
+    return Discount(adjustment, spread_units(amount, weights, line.currency))
 
 
 def discount_order(
@@ -220,11 +249,10 @@ def tax_units(line: PricedLine, jurisdiction: str, rate: Decimal, *, inclusive: 
         amount = net - quantize(net / (1 + rate), currency)
     else:
         amount = quantize(net * rate, currency)
-    weights = [to_minor(line.unit_net(unit), currency) for unit in range(line.quantity)]
-    if not any(weights):
-        zero = quantize(Decimal(0), currency)
-        return TaxLine(jurisdiction, rate, tuple(zero for _ in weights), inclusive)
-    return TaxLine(jurisdiction, rate, tuple(spread(amount, weights, currency)), inclusive)
+    weights = line.unit_nets()
+    if not weights.total:
+        return TaxLine(jurisdiction, rate, UnitAmounts.same(amount, line.quantity), inclusive)
+    return TaxLine(jurisdiction, rate, spread_units(amount, weights, currency), inclusive)
 
 
 def _with_discount(line: PricedLine, discount: Discount) -> PricedLine:
@@ -249,19 +277,31 @@ def _check_units(
 ) -> None:
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise ValueError(f"a quantity is a whole number of units, not {quantity!r}")
-    amounts = [price, *(p for d in discounts for p in d.per_unit)]
-    amounts += [p for t in taxes for p in t.per_unit]
+    parts = [d.per_unit for d in discounts] + [t.per_unit for t in taxes]
+    amounts = {price}.union(*(part.amounts() for part in parts))
     if not all(_is_amount(a, currency) for a in amounts):
         raise ValueError(f"amounts must be non-negative, in {currency}'s digits")
-    counts = [len(d.per_unit) for d in discounts] + [len(t.per_unit) for t in taxes]
-    if any(count != quantity for count in counts):
+    if any(part.units != quantity for part in parts):
         raise ValueError(f"a discount or tax must name each of the {quantity} units")
-    for unit in range(quantity):
-        net = price - sum((d.per_unit[unit] for d in discounts), Decimal(0))
+    nets = _nets(quantity, price, discounts)
+    for start in sorted(set(nets.starts()).union(*(t.per_unit.starts() for t in taxes))):
+        net = nets.at(start)  # every unit from here to the next start is the same
         if net < 0:
-            raise ValueError(f"unit {unit} is discounted below zero")
-        if sum((t.per_unit[unit] for t in taxes if t.inclusive), Decimal(0)) > net:
-            raise ValueError(f"unit {unit} holds more tax than its price")
+            raise ValueError(f"unit {start} is discounted below zero")
+        if sum((t.per_unit.at(start) for t in taxes if t.inclusive), Decimal(0)) > net:
+            raise ValueError(f"unit {start} holds more tax than its price")
+
+
+def _nets(quantity: int, price: Decimal, discounts: Sequence[Discount]) -> UnitAmounts:
+    """What each unit sells for after `discounts`, as runs."""
+    starts = sorted({0}.union(*(d.per_unit.starts() for d in discounts)))
+    ends = [*starts[1:], quantity]
+    return UnitAmounts.of(
+        [
+            (price - sum((d.per_unit.at(start) for d in discounts), Decimal(0)), end - start)
+            for start, end in zip(starts, ends, strict=True)
+        ]
+    )
 
 
 def _is_amount(amount: Decimal, currency: str) -> bool:
