@@ -42,6 +42,7 @@ from ordino.orders.domain.release import (
     ship,
 )
 from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus
+from ordino.orders.engine.capture import price_order
 from ordino.promising.domain.promises import Method, OrderPromise
 from ordino.sourcing.domain.plans import PlannedAllocation, SourcingPlan
 from tests.conftest import T0, Clock
@@ -92,7 +93,8 @@ def an_order(
     """An order held as `allocations` say (default: everything, at two locations);
     units no allocation holds wait for supply."""
     plan = a_plan(*(allocations or EVERYTHING_HELD))
-    return Order.place(a_place_order(*lines), plan, now, promise, backorder=True)
+    cmd = a_place_order(*lines)
+    return Order.place(cmd, plan, now, price_order(cmd), promise, backorder=True)
 
 
 def a_released_order(now: datetime) -> tuple[Order, Fulfillment, Fulfillment]:
@@ -1185,7 +1187,8 @@ def test_every_unit_is_counted_once_whatever_happens(
     equal to the order's allocations, and a refused step changes nothing."""
     lines, plan = placed
     promise = None if method is Method.SHIP else a_promise(method, FAR)
-    order = Order.place(a_place_order(*lines), plan, T0, promise, backorder=True)
+    cmd = a_place_order(*lines)
+    order = Order.place(cmd, plan, T0, price_order(cmd), promise, backorder=True)
     release(order, T0)
     reserved: Stock = Counter({(a.location_id, a.line_no): a.quantity for a in plan.allocations})
 

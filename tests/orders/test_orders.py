@@ -13,14 +13,17 @@ from ordino.kernel.domain.ids import LENGTH
 from ordino.kernel.domain.money import Money
 from ordino.kernel.domain.states import can_transition, transition
 from ordino.orders.domain.fulfillment import TRANSITIONS, FulfillmentStatus
-from ordino.orders.domain.orders import Allocation, Order, OrderLine
+from ordino.orders.domain.orders import Allocation, Order, OrderLine, money_details
 from ordino.orders.domain.status import LineStatus, OrderStatus
+from ordino.orders.engine.capture import price_order
+from ordino.pricing.domain import PricedLine
 from ordino.promising.domain.promises import Method
 from ordino.sourcing.domain.plans import PlannedAllocation, Shortfall, SourcingPlan
 from tests.conftest import Clock
 from tests.support.builders import a_place_order
 
 CMD = a_place_order(("SKU-1", 2), ("SKU-2", 1))
+MONEY = price_order(CMD)
 PLAN = SourcingPlan(
     (
         PlannedAllocation(1, "SKU-1", "DC-BER", 1),
@@ -32,7 +35,7 @@ PLAN = SourcingPlan(
 
 
 def test_placing_allocates_each_line_as_planned(clock: Clock) -> None:
-    order = Order.place(CMD, PLAN, clock())
+    order = Order.place(CMD, PLAN, clock(), MONEY)
 
     assert order.status is OrderStatus.PLACED
     assert order.lines == [
@@ -40,12 +43,19 @@ def test_placing_allocates_each_line_as_planned(clock: Clock) -> None:
             1,
             "SKU-1",
             2,
-            Decimal("59.90"),
+            PricedLine.plain(1, "SKU-1", 2, Decimal("59.90"), "EUR"),
             [Allocation("DC-BER", 1), Allocation("ST-HAM", 1)],
             0,
             LineStatus.ALLOCATED,
         ),
-        OrderLine(2, "SKU-2", 1, Decimal("59.90"), [Allocation("DC-BER", 1)], 0),
+        OrderLine(
+            2,
+            "SKU-2",
+            1,
+            PricedLine.plain(2, "SKU-2", 1, Decimal("59.90"), "EUR"),
+            [Allocation("DC-BER", 1)],
+            0,
+        ),
     ]
     assert (order.channel, order.external_id, order.currency) == ("web", "W-1001", "EUR")
     assert (order.customer, order.ship_to, order.ship_to_point) == (
@@ -60,7 +70,7 @@ def test_placing_allocates_each_line_as_planned(clock: Clock) -> None:
 
 
 def test_placing_records_order_created_with_the_total(clock: Clock) -> None:
-    order = Order.place(CMD, PLAN, clock())
+    order = Order.place(CMD, PLAN, clock(), MONEY)
 
     [event] = order.pending_events
     assert event == Event(
@@ -76,8 +86,10 @@ def test_placing_records_order_created_with_the_total(clock: Clock) -> None:
             "total": "179.70",
             "currency": "EUR",
             "by": "ordino",
-        },
+        }
+        | money_details(order),
     )
+    assert event.data["money"]["total"] == "179.70"
     assert len(event.id) == LENGTH
 
 
@@ -85,11 +97,11 @@ def test_an_order_is_placed_only_on_a_complete_plan(clock: Clock) -> None:
     short = SourcingPlan(PLAN.allocations, (Shortfall(2, "SKU-2", 1, 0, 1),))
 
     with pytest.raises(ValueError, match="complete plan"):
-        Order.place(CMD, short, clock())
+        Order.place(CMD, short, clock(), MONEY)
 
 
 def test_cancelling_cancels_the_order_and_its_lines_and_records_it(clock: Clock) -> None:
-    order = Order.place(CMD, PLAN, clock())
+    order = Order.place(CMD, PLAN, clock(), MONEY)
     order.pending_events.clear()
     later = clock.advance(minutes=5)
 
@@ -119,7 +131,7 @@ def test_cancelling_cancels_the_order_and_its_lines_and_records_it(clock: Clock)
 
 
 def test_cancelling_twice_changes_nothing_the_second_time(clock: Clock) -> None:
-    order = Order.place(CMD, PLAN, clock())
+    order = Order.place(CMD, PLAN, clock(), MONEY)
     cancelled_at = clock.advance(minutes=1)
     order.cancel(cancelled_at)
     events = list(order.pending_events)
@@ -172,7 +184,7 @@ def test_every_state_has_a_row_in_each_table() -> None:
 
 
 def test_reservations_hold_one_row_per_allocation(clock: Clock) -> None:
-    order = Order.place(CMD, PLAN, clock())
+    order = Order.place(CMD, PLAN, clock(), MONEY)
 
     held = order.reservations(clock())
 

@@ -75,6 +75,7 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
             "bill_to": None,
             "b2b": None,
             "priority": 0,
+            "charges": None,
         }
     ]
     assert rows(uow.engine, order_lines) == [
@@ -84,6 +85,8 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
             "sku": "SKU-1",
             "quantity": 2,
             "unit_price_minor": 5990,
+            "list_price_minor": 5990,
+            "price_parts": None,
             "status": "allocated",
             **NO_PROGRESS,
         },
@@ -93,6 +96,8 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
             "sku": "SKU-2",
             "quantity": 1,
             "unit_price_minor": 5990,
+            "list_price_minor": 5990,
+            "price_parts": None,
             "status": "allocated",
             **NO_PROGRESS,
         },
@@ -160,6 +165,30 @@ def test_placing_writes_exactly_one_order_created_event(uow: SqlUnitOfWork, cloc
             "total": "119.80",
             "currency": "EUR",
             "by": "ordino",
+            "money": {
+                "goods": "119.80",
+                "discount": "0.00",
+                "charges": "0.00",
+                "tax": "0.00",
+                "total": "119.80",
+            },
+            "lines": [
+                {
+                    "line_no": 1,
+                    "sku": "SKU-1",
+                    "quantity": 2,
+                    "list_price": "59.90",
+                    "unit_price": "59.90",
+                    "gross": "119.80",
+                    "discount": "0.00",
+                    "net": "119.80",
+                    "tax": "0.00",
+                    "total": "119.80",
+                    "discounts": [],
+                    "taxes": [],
+                }
+            ],
+            "charges": [],
         },
         "published_at": None,
     }

@@ -12,10 +12,14 @@ from ordino.orders.domain.commands import ERASED_EMAIL, Customer
 from ordino.orders.domain.holds import Hold, HoldStatus
 from ordino.orders.domain.orders import Allocation, Order, OrderLine
 from ordino.orders.domain.release import release
+from ordino.pricing.domain import PricedLine
 from ordino.privacy.domain.erasure import ERASED, PersonalData, erase_order, postal_area
 from tests.support.builders import HAMBURG
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+PRICE = Decimal("59.90")
 
 
 def _order(name: str = "Grace Hopper") -> Order:
@@ -27,7 +31,9 @@ def _order(name: str = "Grace Hopper") -> Order:
         customer=Customer("grace@example.org", name, "+49 40 5550123"),
         ship_to=Address("Elbchaussee 42", "Hamburg", "22763", "DE", "Hinterhaus", "HH", name),
         ship_to_point=HAMBURG,
-        lines=[OrderLine(1, "SKU-1", 2, Decimal("59.90"), [])],
+        lines=[
+            OrderLine(1, "SKU-1", 2, PricedLine.plain(1, "SKU-1", 2, Decimal("59.90"), "EUR"), [])
+        ],
         created_at=T0,
         updated_at=T0,
         bill_to=Address("Rechnungsweg 9", "Hamburg", "22767", "DE"),
@@ -100,7 +106,7 @@ def test_a_short_name_goes_from_its_fields_but_is_not_searched_for_in_text() -> 
     assert order.bill_to == Address(ERASED, ERASED, "227", "DE", None, None, None)
     assert (order.holds[0].reason, order.holds[0].note) == (ERASED, ERASED)
     assert order.customer.erased
-    assert [(line.sku, line.quantity, line.unit_price) for line in order.lines] == [
+    assert [(line.sku, line.quantity, line.price.sale_price) for line in order.lines] == [
         ("SKU-1", 2, Decimal("59.90"))
     ]
 

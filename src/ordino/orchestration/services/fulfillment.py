@@ -13,7 +13,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from ordino.inventory.domain import Adjustment, MovementKind, Reservation, Source, plan_adjustments
@@ -238,11 +237,8 @@ def cancel_units(
 
 
 def _capture_later(uow: OrchestrationWork, order: Order, fo: Fulfillment, now: datetime) -> None:
-    """Queue the capture of what the fulfillment order took: its goods' value."""
-    value = sum(
-        (order.line(line.line_no).unit_price * line.quantity for line in fo.lines), Decimal(0)
-    )
-    uow.jobs.add(capture_job(order.id, fo.id, str(value), now), now)
+    """Queue the capture of what the fulfillment order took: what its units were paid."""
+    uow.jobs.add(capture_job(order.id, fo.id, str(order.value_leaving(fo)), now), now)
 
 
 def get_fulfillment(

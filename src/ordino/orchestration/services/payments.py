@@ -131,7 +131,7 @@ def settle(order_id: str, uow: OrchestrationWork, gateway: PaymentGateway, now: 
         return
     if order.status is OrderStatus.CANCELLED:
         _operate(uow, gateway, order_id, _lost_authorisation, now, may_call=False)
-    ships, value_out = not _nothing_more_ships(order), _value_out(order)
+    ships, value_out = not _nothing_more_ships(order), order.value_out()
 
     def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
         capturing = any(op.kind is OperationKind.CAPTURE and op.pending for op in ops)
@@ -166,11 +166,6 @@ def _given_up(op: PaymentOperation) -> bool:
 
 def _lost_authorisation(_payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
     return next((op for op in ops if op.kind is OperationKind.AUTHORISE and op.pending), None)
-
-
-def _value_out(order: Order) -> Decimal:
-    """The value of the goods that left for the customer: what is to be captured."""
-    return sum((line.unit_price * order.counts(line).out for line in order.lines), Decimal(0))
 
 
 def _nothing_more_ships(order: Order) -> bool:

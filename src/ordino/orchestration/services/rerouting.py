@@ -176,7 +176,7 @@ def source_waiting(
     the decision (and return its explanation). `also`: a location that just turned
     the order down."""
     lines = [
-        LineToSource(line.line_no, line.sku, order.waiting(line), line.unit_price)
+        LineToSource(line.line_no, line.sku, order.waiting(line), line.price.sale_price)
         for line in order.lines
         if order.waiting(line)
     ]

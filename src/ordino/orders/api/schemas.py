@@ -35,6 +35,7 @@ from ordino.network.api import AddressIn
 from ordino.network.domain import Address
 from ordino.orders.domain.commands import B2B, Customer, LineRequest, PlaceOrder
 from ordino.payments.domain import PaymentChoice, PaymentMethod
+from ordino.pricing.api import ChargeOut, LineMoneyOut, OrderMoneyOut
 from ordino.promising.api import DeliveryOut, MoneyOut
 from ordino.promising.domain import PromiseChoice
 from ordino.sourcing.api import ExplanationOut
@@ -211,11 +212,10 @@ class PromiseOut(BaseModel):
     promised_at: str
 
 
-class LineOut(BaseModel):
+class LineOut(LineMoneyOut):
     line_no: int
     sku: str
     quantity: int
-    unit_price: str
     status: str
     cancelled: int
     allocated: int  # held at locations, released or not
@@ -310,6 +310,8 @@ class OrderOut(BaseModel):
     status: str
     currency: str
     total: str
+    money: OrderMoneyOut
+    charges: list[ChargeOut]
     customer: CustomerOut
     ship_to: ShipToOut
     type: str

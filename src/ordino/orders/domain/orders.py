@@ -8,7 +8,12 @@ Invariants:
     (`ordino.orders.domain.status`), never set; fulfillment orders change state only
     through their transition tables (`ordino.orders.domain.fulfillment`);
   * every change appends the event that describes it (`pending_events`), which the
-    store writes to the outbox in the same transaction.
+    store writes to the outbox in the same transaction;
+  * the order's money (each line's `PricedLine`, the order's charges) is what was
+    placed and never changes; its total is derived from it. Units of a line leave
+    for the customer from the first on and are cancelled from the last back, so
+    what the units a shipment took were paid is read from the counts alone
+    (`value_leaving`, `value_out`).
 """
 
 from __future__ import annotations
@@ -36,6 +41,14 @@ from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus
 from ordino.orders.domain.holds import Hold, HoldStatus, hold_document
 from ordino.orders.domain.pipelines import Step
 from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus, order_status
+from ordino.pricing.domain import (
+    Charge,
+    OrderMoney,
+    PricedLine,
+    charge_document,
+    line_money_document,
+    money_document,
+)
 from ordino.promising.domain import DeliveryRecord, OrderPromise
 from ordino.sourcing.domain import SourcingPlan
 
@@ -52,11 +65,16 @@ class OrderLine:
     line_no: int
     sku: str
     quantity: int
-    unit_price: Decimal
+    price: PricedLine  # its money as placed: list and sale price, discounts, taxes
     allocations: list[Allocation]  # units held at locations, released or not
     cancelled: int = 0
     status: LineStatus = LineStatus.ALLOCATED  # derived by the order (`Order.settle`)
     expected_on: date | None = None  # when its backordered units are expected
+
+    def __post_init__(self) -> None:
+        priced = (self.price.line_no, self.price.sku, self.price.quantity)
+        if priced != (self.line_no, self.sku, self.quantity):
+            raise ValueError(f"line {self.line_no} is priced as another line, {priced}")
 
     @property
     def allocated(self) -> int:
@@ -95,6 +113,7 @@ class Order:
     pipeline: tuple[Step, ...] = ()  # the type's steps, copied when it first advances
     step: int = 0  # the next step of `pipeline` to run
     holds: list[Hold] = field(default_factory=list)
+    charges: tuple[Charge, ...] = ()  # shipping, fees: what was placed, never changed
     bill_to: Address | None = None
     b2b: B2B | None = None
     priority: int = 0  # the backorder queue's order (`ordino.orders.domain.backorders`)
@@ -109,14 +128,18 @@ class Order:
         cmd: PlaceOrder,
         plan: SourcingPlan,
         now: datetime,
+        money: OrderMoney,
         promise: OrderPromise | None = None,
         *,
         backorder: bool = False,
     ) -> Order:
-        """`backorder`: what the plan falls short of waits for supply; otherwise an
+        """Placed at `money` (its lines in the command's order, numbered from 1).
+        `backorder`: what the plan falls short of waits for supply; otherwise an
         order is placed only on a complete plan."""
         if not plan.complete and not backorder:
             raise ValueError("an order is placed only on a complete plan")
+        if money.currency != cmd.currency:
+            raise ValueError(f"an order in {cmd.currency} is priced in {money.currency}")
         order = cls(
             id=new_id(now),
             channel=cmd.channel,
@@ -125,7 +148,8 @@ class Order:
             customer=cmd.customer,
             ship_to=cmd.ship_to,
             ship_to_point=cmd.ship_to_point,
-            lines=_lines(cmd, plan),
+            lines=_lines(money, plan),
+            charges=money.charges,
             created_at=now,
             updated_at=now,
             promise=promise,
@@ -136,7 +160,8 @@ class Order:
             acting=cmd.placed_by,
         )
         order.settle()
-        order.record("order.created", now, promise_document(promise) | order._backordered())
+        placed = promise_document(promise) | order._backordered() | money_details(order)
+        order.record("order.created", now, placed)
         return order
 
     def counts(self, line: OrderLine) -> LineCounts:
@@ -301,11 +326,28 @@ class Order:
         return {"backordered": waiting} if waiting else {}
 
     @property
+    def money(self) -> OrderMoney:
+        return OrderMoney(self.currency, tuple(line.price for line in self.lines), self.charges)
+
+    @property
     def total(self) -> Money:
-        total = Money.zero(self.currency)
-        for line in self.lines:
-            total += Money(line.unit_price, self.currency).times(line.quantity)
-        return total
+        return Money(self.money.total, self.currency)
+
+    def value_leaving(self, fo: Fulfillment) -> Decimal:
+        """What the units of a fulfillment order that just left were paid: of each
+        line, the units after those that left before it."""
+        value = Decimal(0)
+        for taken in fo.lines:
+            line = self.line(taken.line_no)
+            before = self.counts(line).out - taken.quantity
+            value += line.price.paid_over(before, taken.quantity)
+        return value
+
+    def value_out(self) -> Decimal:
+        """What the units that left for the customer were paid."""
+        return sum(
+            (line.price.paid_over(0, self.counts(line).out) for line in self.lines), Decimal(0)
+        )
 
     def cancel(self, now: datetime, reason: str | None = None) -> bool:
         """Cancel every unit that has not left a location: waiting, allocated, released
@@ -407,6 +449,20 @@ def _units(by_line: dict[int, int]) -> list[dict[str, int]]:
     return [{"line_no": no, "quantity": q} for no, q in sorted(by_line.items()) if q]
 
 
+def money_details(order: Order) -> dict[str, Any]:
+    """What an order's creation event says of its money: the totals, each line's
+    prices, discounts and taxes, and the charges."""
+    return {
+        "money": money_document(order.money),
+        "lines": [
+            {"line_no": line.line_no, "sku": line.sku, "quantity": line.quantity}
+            | line_money_document(line.price)
+            for line in order.lines
+        ],
+        "charges": [charge_document(c) for c in order.charges],
+    }
+
+
 def promise_document(promise: OrderPromise | None) -> dict[str, Any]:
     """What an order's creation event says of its promise, for those who keep it."""
     if promise is None:
@@ -471,15 +527,15 @@ class OrderScope:
 EVERY_ORDER = OrderScope()
 
 
-def _lines(cmd: PlaceOrder, plan: SourcingPlan) -> list[OrderLine]:
+def _lines(money: OrderMoney, plan: SourcingPlan) -> list[OrderLine]:
     by_line: dict[int, list[Allocation]] = {}
     for planned in plan.allocations:
         by_line.setdefault(planned.line_no, []).append(
             Allocation(planned.location_id, planned.quantity, planned.ship_date)
         )
     return [
-        OrderLine(no, line.sku, line.quantity, line.unit_price, by_line.get(no, []))
-        for no, line in enumerate(cmd.lines, start=1)
+        OrderLine(line.line_no, line.sku, line.quantity, line, by_line.get(line.line_no, []))
+        for line in money.lines
     ]
 
 

@@ -7,7 +7,8 @@ a delivery option chosen, that option made again now (still offered, no later th
 the date the customer was shown) and kept: a shipped option sourced by the profile
 among the locations that deliver by its date, a pickup at the store chosen; then the
 order with its payment, its sourcing record, the floors its reservation keeps, the
-capacity its promise takes, and the jobs that drive it.
+capacity its promise takes, its money as pricing prices it, and the jobs that drive
+it.
 
 Pure: the same snapshot and `now` give the same decision. A snapshot from the
 process's picture (`fresh` false) that falls short may be behind another process's
@@ -46,6 +47,8 @@ from ordino.orders.domain.commands import PlaceOrder, to_source
 from ordino.orders.domain.orders import Order
 from ordino.orders.engine.capture_rules import refuse_what_cannot_be_placed
 from ordino.payments.domain import Payment, new_payment
+from ordino.pricing.domain import OrderMoney
+from ordino.pricing.engine import Cart, CartLine, price_cart
 from ordino.promising.domain import (
     Method,
     OrderPromise,
@@ -131,7 +134,8 @@ def decide_capture(
     s = snapshot
     refuse_what_cannot_be_placed(cmd, now, s.channels, s.types, s.products, s.carriers)
     sourced, promise = plan_capture(cmd, snapshot, deciders, now)
-    order = Order.place(cmd, sourced.plan, now, promise, backorder=sourced.backorder)
+    money = price_order(cmd)
+    order = Order.place(cmd, sourced.plan, now, money, promise, backorder=sourced.backorder)
     payment = (
         None
         if cmd.payment is None
@@ -139,6 +143,12 @@ def decide_capture(
     )
     at_commit, jobs = _jobs(order, sourced.record, now)
     return Captured(order, payment, sourced, at_commit, jobs)
+
+
+def price_order(cmd: PlaceOrder) -> OrderMoney:
+    """The order's money, as pricing prices its cart."""
+    lines = tuple(CartLine(line.sku, line.quantity, line.unit_price) for line in cmd.lines)
+    return price_cart(Cart(cmd.channel, cmd.currency, lines))
 
 
 def plan_capture(

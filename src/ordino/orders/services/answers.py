@@ -12,6 +12,7 @@ from ordino.orders.domain.advancing import hold_document, next_step
 from ordino.orders.domain.fulfillment import fulfillment_document
 from ordino.orders.domain.orders import Order
 from ordino.orders.domain.status import LineCounts
+from ordino.pricing.domain import charge_document, line_money_document, money_document
 from ordino.promising.domain import OrderPromise
 
 
@@ -24,6 +25,8 @@ def order_view(order: Order) -> dict[str, Any]:
         "status": str(order.status),
         "currency": order.currency,
         "total": str(order.total.amount),
+        "money": money_document(order.money),
+        "charges": [charge_document(c) for c in order.charges],
         "customer": {
             "email": order.customer.email,
             "name": order.customer.name,
@@ -53,7 +56,7 @@ def order_view(order: Order) -> dict[str, Any]:
                 "line_no": line.line_no,
                 "sku": line.sku,
                 "quantity": line.quantity,
-                "unit_price": str(line.unit_price),
+                **line_money_document(line.price),
                 "status": str(line.status),
                 **counters_view(order.counts(line)),
                 "expected_on": line.expected_on.isoformat() if line.expected_on else None,

@@ -31,6 +31,12 @@ from ordino.orders.domain.holds import Hold, HoldStatus
 from ordino.orders.domain.orders import Allocation, Order, OrderLine
 from ordino.orders.domain.pipelines import Step
 from ordino.orders.domain.status import LineStatus, OrderStatus
+from ordino.orders.store.money import (
+    charges_of,
+    charges_value,
+    line_money_values,
+    priced_line,
+)
 from ordino.orders.store.tables import (
     allocations,
     fulfillment_lines,
@@ -204,6 +210,7 @@ class SqlOrders:
             "bill_to": None if order.bill_to is None else ship_to_document(order.bill_to, None),
             "b2b": None if order.b2b is None else _b2b_document(order.b2b),
             "priority": order.priority,
+            "charges": charges_value(order.charges),
         }
 
     def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
@@ -288,7 +295,7 @@ class SqlOrders:
                     line.line_no,
                     line.sku,
                     line.quantity,
-                    from_minor(line.unit_price_minor, currencies[line.order_id]),
+                    priced_line(line, currencies[line.order_id]),
                     held[(line.order_id, line.line_no)],
                     line.cancelled,
                     LineStatus(line.status),
@@ -460,13 +467,16 @@ def _b2b(document: dict[str, Any] | None) -> B2B | None:
 
 
 def _line_row(order: Order, line: OrderLine) -> dict[str, Any]:
-    return {
-        "order_id": order.id,
-        "line_no": line.line_no,
-        "sku": line.sku,
-        "quantity": line.quantity,
-        "unit_price_minor": to_minor(line.unit_price, order.currency),
-    } | _counter_values(order, line)
+    return (
+        {
+            "order_id": order.id,
+            "line_no": line.line_no,
+            "sku": line.sku,
+            "quantity": line.quantity,
+        }
+        | line_money_values(line.price)
+        | _counter_values(order, line)
+    )
 
 
 def _counter_values(order: Order, line: OrderLine) -> dict[str, Any]:
@@ -588,4 +598,5 @@ def _order(
         bill_to=None if head.bill_to is None else _ship_to(head.bill_to)[0],
         b2b=_b2b(head.b2b),
         priority=head.priority,
+        charges=charges_of(head.charges, head.currency),
     )

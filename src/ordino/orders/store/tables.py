@@ -47,6 +47,9 @@ orders = Table(
     Column("b2b", Document),  # purchase order, requested date, ship complete
     # 0 to 9: backordered units go to the orders of higher priority first.
     Column("priority", Integer, nullable=False, server_default="0"),
+    # Its charges (shipping, fees) with their discounts and taxes, as placed
+    # (`ordino.orders.store.money`); none: it has none.
+    Column("charges", Document),
     UniqueConstraint("channel", "external_id", name="uq_orders_channel_external_id"),
     Index("ix_orders_status_id", "status", "id"),
     Index("ix_orders_customer_email_id", "customer_email", "id"),
@@ -60,7 +63,10 @@ order_lines = Table(
     Column("line_no", Integer, primary_key=True),
     Column("sku", String(64), nullable=False),
     Column("quantity", Integer, nullable=False),
-    Column("unit_price_minor", BigInteger, nullable=False),
+    Column("unit_price_minor", BigInteger, nullable=False),  # the sale price of a unit
+    Column("list_price_minor", BigInteger),  # the catalogue's (none: as the sale price)
+    # Its discounts and taxes, each per unit (`ordino.orders.store.money`); none: neither.
+    Column("price_parts", Document),
     Column("status", String(32), nullable=False),
     # The line's counters, as the order derived them (`ordino.orders.domain.status`), kept
     # for reports and for finding what waits.

@@ -1,5 +1,14 @@
-"""Pricing's pure model: an order's money, line by line; EU VAT."""
+"""Pricing's pure model: an order's money, line by line, and its documents; EU VAT."""
 
+from ordino.pricing.domain.documents import (
+    charge_document,
+    charge_from,
+    discounts_from,
+    line_money_document,
+    money_document,
+    parts_document,
+    taxes_from,
+)
 from ordino.pricing.domain.order_money import (
     Adjustment,
     AdjustmentSource,
@@ -34,10 +43,17 @@ __all__ = [
     "Treatment",
     "VatDue",
     "VatRate",
+    "charge_document",
+    "charge_from",
     "discount_order",
     "discount_units",
+    "discounts_from",
+    "line_money_document",
+    "money_document",
     "parse_rates",
+    "parts_document",
     "rate_on",
     "tax_units",
+    "taxes_from",
     "vat_due",
 ]

@@ -114,7 +114,7 @@ class PricedLine:
 
     @property
     def discount(self) -> Decimal:
-        return sum((d.amount for d in self.discounts), Decimal(0))
+        return sum((d.amount for d in self.discounts), zero(self.currency))
 
     @property
     def net(self) -> Decimal:
@@ -123,12 +123,12 @@ class PricedLine:
 
     @property
     def tax(self) -> Decimal:
-        return sum((t.amount for t in self.taxes), Decimal(0))
+        return sum((t.amount for t in self.taxes), zero(self.currency))
 
     @property
     def total(self) -> Decimal:
         """What the customer pays for the line: net, plus the taxes not in the price."""
-        return self.net + sum((t.amount for t in self.taxes if not t.inclusive), Decimal(0))
+        return self.net + _added(self.taxes, self.currency)
 
     def unit_net(self, unit: int) -> Decimal:
         return self.sale_price - sum((d.per_unit.at(unit) for d in self.discounts), Decimal(0))
@@ -166,11 +166,11 @@ class Charge:
 
     @property
     def net(self) -> Decimal:
-        return self.price - sum((d.amount for d in self.discounts), Decimal(0))
+        return self.price - sum((d.amount for d in self.discounts), zero(self.currency))
 
     @property
     def total(self) -> Decimal:
-        return self.net + sum((t.amount for t in self.taxes if not t.inclusive), Decimal(0))
+        return self.net + _added(self.taxes, self.currency)
 
 
 @dataclass(frozen=True)
@@ -186,18 +186,18 @@ class OrderMoney:
 
     @property
     def discount(self) -> Decimal:
-        goods = sum((line.discount for line in self.lines), Decimal(0))
-        return goods + sum((c.price - c.net for c in self.charges), Decimal(0))
+        goods = sum((line.discount for line in self.lines), zero(self.currency))
+        return goods + sum((c.price - c.net for c in self.charges), zero(self.currency))
 
     @property
     def tax(self) -> Decimal:
-        goods = sum((line.tax for line in self.lines), Decimal(0))
-        return goods + sum((t.amount for c in self.charges for t in c.taxes), Decimal(0))
+        goods = sum((line.tax for line in self.lines), zero(self.currency))
+        return goods + sum((t.amount for c in self.charges for t in c.taxes), zero(self.currency))
 
     @property
     def total(self) -> Decimal:
-        goods = sum((line.total for line in self.lines), Decimal(0))
-        return goods + sum((c.total for c in self.charges), Decimal(0))
+        goods = sum((line.total for line in self.lines), zero(self.currency))
+        return goods + sum((c.total for c in self.charges), zero(self.currency))
 
 
 def discount_units(
@@ -266,6 +266,16 @@ def _with_discount(line: PricedLine, discount: Discount) -> PricedLine:
         (*line.discounts, discount),
         line.taxes,
     )
+
+
+def _added(taxes: Sequence[TaxLine], currency: str) -> Decimal:
+    """The taxes not in the price, added to it."""
+    return sum((t.amount for t in taxes if not t.inclusive), zero(currency))
+
+
+def zero(currency: str) -> Decimal:
+    """Nothing, in the currency's digits ("0.00"): where an empty sum starts."""
+    return quantize(Decimal(0), currency)
 
 
 def _check_units(

@@ -227,7 +227,8 @@ def _plan(
     (InsufficientStock) when it would hold fewer units than it does."""
     units = policy.open_units(order)
     lines = tuple(
-        LineRequest(order.line(no).sku, n, order.line(no).unit_price) for no, n in units.items()
+        LineRequest(order.line(no).sku, n, order.line(no).price.sale_price)
+        for no, n in units.items()
     )
     cmd = PlaceOrder(
         order.channel,
