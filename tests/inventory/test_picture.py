@@ -5,6 +5,7 @@ something rather than reading without a unit of work."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -38,7 +39,7 @@ class FakeStore:
         return [a_location("DC-BER")]
 
     def facts(self, skus: Iterable[str]) -> dict[str, ProductFacts]:
-        return {sku: ProductFacts(frozenset({"EUR"}), None) for sku in skus}
+        return {sku: ProductFacts({"EUR": Decimal("59.90")}, None) for sku in skus}
 
     def positions(self, skus: Sequence[str], shipping_only: bool) -> list[Position]:
         self.loads += 1

@@ -122,7 +122,7 @@ def test_the_contract_example_places_an_order(api: TestClient) -> None:
                 "line_no": 2,
                 "sku": "SKU-2",
                 "quantity": 1,
-                "list_price": "15.00",
+                "list_price": "59.90",  # the catalogue's: sold for less
                 "unit_price": "15.00",
                 "gross": "15.00",
                 "discount": "0.00",

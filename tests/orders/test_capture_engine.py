@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -35,13 +36,18 @@ LOCATIONS = {
 }
 
 
+PRICE = Decimal("59.90")
+
+
 def a_snapshot(on_hand: dict[tuple[str, str], int], **overrides: Any) -> CaptureSnapshot:
     positions = [Position(at, sku, n, 0, 0) for (at, sku), n in on_hand.items()]
     operations = {id: default_operations(id, "Europe/Berlin") for id in LOCATIONS}
     fields: dict[str, Any] = {
         "channels": {"web": Channel("web")},
         "types": BUILT_IN.keys(),
-        "products": {sku: ProductFacts(frozenset({"EUR"}), None) for sku in ("SKU-1", "SKU-2")},
+        "products": {
+            sku: ProductFacts({"EUR": Decimal("59.90")}, None) for sku in ("SKU-1", "SKU-2")
+        },
         "carriers": (),
         "operations": operations,
         "settings": SourcingSettings((), {}, {}),

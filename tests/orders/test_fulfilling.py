@@ -42,11 +42,10 @@ from ordino.orders.domain.release import (
     ship,
 )
 from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus
-from ordino.orders.engine.capture import price_order
 from ordino.promising.domain.promises import Method, OrderPromise
 from ordino.sourcing.domain.plans import PlannedAllocation, SourcingPlan
 from tests.conftest import T0, Clock
-from tests.support.builders import a_place_order
+from tests.support.builders import a_place_order, money_of
 
 S = FulfillmentStatus
 DC, STORE, FAR = "DC-BER", "ST-HAM", "ST-MUC"
@@ -94,7 +93,7 @@ def an_order(
     units no allocation holds wait for supply."""
     plan = a_plan(*(allocations or EVERYTHING_HELD))
     cmd = a_place_order(*lines)
-    return Order.place(cmd, plan, now, price_order(cmd), promise, backorder=True)
+    return Order.place(cmd, plan, now, money_of(cmd), promise, backorder=True)
 
 
 def a_released_order(now: datetime) -> tuple[Order, Fulfillment, Fulfillment]:
@@ -617,7 +616,7 @@ def test_shipping_part_splits_the_rest_off_at_the_stage_it_was(clock: Clock) -> 
     assert changes == [StockChange(CONSUMED, DC, 1, "SKU-1", 1, at_dc.id)]
     assert (at_dc.status, at_dc.lines, at_dc.carrier, at_dc.tracking_number) == (
         S.SHIPPED,
-        lines_of((1, 1)),
+        [FulfillmentLine(1, "SKU-1", 1, first_unit=0)],  # the line's first unit left
         "DHL",
         "T-1",
     )
@@ -1188,7 +1187,7 @@ def test_every_unit_is_counted_once_whatever_happens(
     lines, plan = placed
     promise = None if method is Method.SHIP else a_promise(method, FAR)
     cmd = a_place_order(*lines)
-    order = Order.place(cmd, plan, T0, price_order(cmd), promise, backorder=True)
+    order = Order.place(cmd, plan, T0, money_of(cmd), promise, backorder=True)
     release(order, T0)
     reserved: Stock = Counter({(a.location_id, a.line_no): a.quantity for a in plan.allocations})
 

@@ -7,7 +7,7 @@ of an order add up to what its goods were paid, to the cent."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,7 +19,7 @@ from ordino.kernel.domain import UnitAmounts, to_minor
 from ordino.orders.api.schemas import OrderOut
 from ordino.orders.domain.fulfillment import Shipment
 from ordino.orders.domain.orders import Order
-from ordino.orders.domain.release import release, ship
+from ordino.orders.domain.release import not_collected, ready, release, ship
 from ordino.orders.services.answers import order_view
 from ordino.orders.store.tables import orders
 from ordino.pricing.domain import (
@@ -32,8 +32,10 @@ from ordino.pricing.domain import (
     discount_order,
     tax_units,
 )
+from ordino.promising.domain import Method
 from ordino.sourcing.domain.plans import PlannedAllocation, SourcingPlan
 from tests.conftest import T0, Clock
+from tests.orders.test_fulfilling import a_promise
 from tests.support.builders import a_place_order
 from tests.support.storage import rows
 
@@ -133,23 +135,53 @@ def test_the_money_is_written_with_the_order_and_read_back_as_placed(
 
     assert read is not None
     assert read.money == order.money
-    assert [row["total_minor"] for row in rows(uow.engine, orders)] == [
-        to_minor(order.total.amount, "EUR")
-    ]
+    [row] = rows(uow.engine, orders)
+    assert (row["total_minor"], row["revenue_minor"]) == (
+        to_minor(order.total.amount, "EUR"),
+        to_minor(order.money.revenue, "EUR"),
+    )
 
 
-def test_a_shipments_capture_is_what_its_units_were_paid() -> None:
+@pytest.mark.parametrize("inclusive", [True, False])
+def test_revenue_is_what_the_goods_sold_for_without_charges_or_tax(inclusive: bool) -> None:
+    money = priced(inclusive=inclusive)
+
+    vat_inside = sum((line.tax for line in money.lines), Decimal(0)) if inclusive else 0
+    assert money.revenue == Decimal("229.60") - vat_inside  # 239.60 less 10.00 off
+
+
+def test_a_shipments_capture_is_what_its_units_were_paid_and_the_first_takes_the_charges() -> None:
     order = an_order(T0, priced(sale="20.00", discount="10.00"))  # SKU-1 takes 5.00 of it
     [fo] = release(order, T0)
 
     ship(order, fo.id, Shipment("DHL", "T-1", {1: 1}), T0)  # one of SKU-1 first
     first = order.value_leaving(order.fulfillment(fo.id))
+    rest = next(f for f in order.fulfillments if not f.shipped)
+    ship(order, rest.id, Shipment("DHL", "T-2"), T0)
 
-    line = order.line(1).price
-    assert (
-        first == line.unit_paid(0) == Decimal("18.33")
-    )  # 20.00 less 1.67: 5.00 / 3, the cent left to the first
-    assert order.value_out() == first
+    # 20.00 less 1.67: 5.00 over 3 units, the cent left over to the first; and shipping
+    assert first == order.line(1).price.unit_paid(0) + Decimal("4.90") == Decimal("23.23")
+    assert first + order.value_leaving(rest) == order.value_out() == order.total.amount
+
+
+def test_a_parcel_not_collected_keeps_the_units_it_took_so_the_rest_pay_theirs() -> None:
+    """Units of a parcel that left and came back (not collected at the store) are
+    not taken again: the next parcel takes the units after them."""
+    lines = discount_order(
+        [PricedLine.plain(1, "SKU-1", 3, Decimal("20.00"), "EUR")], Decimal("10.00"), SPRING, "d"
+    )  # the units paid 16.66, 16.67 and 16.67
+    plan = SourcingPlan((PlannedAllocation(1, "SKU-1", "DC-BER", 3),), ())
+    cmd = a_place_order(("SKU-1", 3))
+    order = Order.place(cmd, plan, T0, OrderMoney("EUR", lines), a_promise(Method.SHIP_TO_STORE))
+    [fo] = release(order, T0)
+    ship(order, fo.id, Shipment("DHL", "T-1", {1: 1}), T0)
+    ready(order, fo.id, "4711", T0 + timedelta(days=7), T0)
+    not_collected(order, fo.id, T0)
+    rest = next(f for f in order.fulfillments if not f.shipped)
+
+    ship(order, rest.id, Shipment("DHL", "T-2"), T0)
+
+    assert order.value_leaving(rest) == order.value_out() == Decimal("33.34")
 
 
 @settings(max_examples=60, deadline=None)
@@ -158,12 +190,12 @@ def test_a_shipments_capture_is_what_its_units_were_paid() -> None:
     st.integers(min_value=0, max_value=11_980),
     st.booleans(),
 )
-def test_the_shipments_of_an_order_add_up_to_what_its_goods_were_paid(
+def test_the_shipments_of_an_order_add_up_to_its_total(
     parcels: list[int], cents: int, inclusive: bool
 ) -> None:
     """However the units of SKU-1 leave (one parcel after another, of 1 to 3 units),
-    the captures add up to what the units that left were paid, and once all left,
-    to the lines' totals: the order's total less its charges."""
+    the captures add up to what the units that left were paid and the charges, and
+    once all left, to the order's total."""
     order = an_order(T0, priced(discount=str(Decimal(cents).scaleb(-2)), inclusive=inclusive))
     [fo] = release(order, T0)
     open_id, captured, left = fo.id, Decimal(0), 0
@@ -174,9 +206,10 @@ def test_the_shipments_of_an_order_add_up_to_what_its_goods_were_paid(
         ship(order, open_id, Shipment("DHL", f"T-{left}", {1: units}), T0)
         captured += order.value_leaving(order.fulfillment(open_id))
         left += units
-        assert captured == order.value_out() == order.line(1).price.paid_over(0, left)
+        charges = Decimal("4.90")
+        assert captured == order.value_out() == order.line(1).price.paid_over(0, left) + charges
         open_id = next(f.id for f in order.fulfillments if not f.shipped)  # the rest
     ship(order, open_id, Shipment("DHL", "T-last"), T0)
     captured += order.value_leaving(order.fulfillment(open_id))
 
-    assert captured == order.value_out() == order.total.amount - Decimal("4.90")
+    assert captured == order.value_out() == order.total.amount

@@ -15,15 +15,14 @@ from ordino.kernel.domain.states import can_transition, transition
 from ordino.orders.domain.fulfillment import TRANSITIONS, FulfillmentStatus
 from ordino.orders.domain.orders import Allocation, Order, OrderLine, money_details
 from ordino.orders.domain.status import LineStatus, OrderStatus
-from ordino.orders.engine.capture import price_order
 from ordino.pricing.domain import PricedLine
 from ordino.promising.domain.promises import Method
 from ordino.sourcing.domain.plans import PlannedAllocation, Shortfall, SourcingPlan
 from tests.conftest import Clock
-from tests.support.builders import a_place_order
+from tests.support.builders import a_place_order, money_of
 
 CMD = a_place_order(("SKU-1", 2), ("SKU-2", 1))
-MONEY = price_order(CMD)
+MONEY = money_of(CMD)
 PLAN = SourcingPlan(
     (
         PlannedAllocation(1, "SKU-1", "DC-BER", 1),

@@ -14,9 +14,12 @@ from typing import Any
 from ordino.inventory.domain.feeds import Source
 from ordino.inventory.domain.positions import StockAtLocation
 from ordino.kernel.domain.geo import Point
+from ordino.network.domain.channels import Channel
 from ordino.network.domain.locations import Address, Location, LocationType
 from ordino.network.domain.products import Product
 from ordino.orders.domain.commands import Customer, LineRequest, PlaceOrder
+from ordino.orders.engine.capture import price_order
+from ordino.pricing.domain import OrderMoney
 
 BERLIN = Point(52.53, 13.38)
 HAMBURG = Point(53.55, 9.99)
@@ -182,3 +185,9 @@ def a_purchase_order_body(**overrides: Any) -> dict[str, Any]:
         "lines": [{"sku": "SKU-1", "quantity": 20}, {"sku": "SKU-2", "quantity": 5}],
     }
     return body | overrides
+
+
+def money_of(cmd: PlaceOrder) -> OrderMoney:
+    """The command's lines at their prices, as capture prices them in a channel
+    that takes any price and a catalogue that gives none."""
+    return price_order(cmd, Channel(cmd.channel), {}).money

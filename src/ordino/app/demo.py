@@ -34,7 +34,12 @@ from ordino.kernel.domain.geo import Point, PostalCode
 from ordino.kernel.services.configuration import Changed, record
 from ordino.kernel.services.retry import with_retries
 from ordino.network.domain.carriers import service_document
-from ordino.network.domain.channels import Channel, channel_document
+from ordino.network.domain.channels import (
+    Channel,
+    ChannelPricing,
+    PriceMismatch,
+    channel_document,
+)
 from ordino.network.domain.costs import location_costs_document, rate_card_document
 from ordino.network.domain.locations import Address, Location, LocationType, location_document
 from ordino.network.domain.operations import operations_document
@@ -197,7 +202,13 @@ def _created(
 def demo_channels() -> list[Channel]:
     """The web shop and its app, two marketplaces: each known, a line at most 1,000
     units (the default) but on the marketplaces, which sell single items: 20."""
-    return [Channel("web"), Channel("app"), Channel("amazon", 20), Channel("zalando", 20)]
+    marketplace = ChannelPricing(marketplace=True)  # its orders bring their own money
+    return [
+        Channel("web", pricing=ChannelPricing(mismatch=PriceMismatch.FLAG)),
+        Channel("app"),
+        Channel("amazon", 20, pricing=marketplace),
+        Channel("zalando", 20, pricing=marketplace),
+    ]
 
 
 def demo_views() -> list[AvailabilityView]:

@@ -55,6 +55,7 @@ TABLES: tuple[str, ...] = (
     "order_promises",
     "order_lines",
     "allocations",
+    "holds",
     "sourcing_decisions",
     "reservations",
     "outbox",

@@ -27,7 +27,7 @@ class PlacedOrder:
 
     placed_at: datetime
     currency: str
-    total_minor: int
+    revenue_minor: int  # what its goods sold for: after discounts, no charges, no tax
     cancelled: bool  # every unit cancelled
     units_cancelled: int
     locations: int  # of its fulfillment orders neither rejected nor cancelled
@@ -54,7 +54,7 @@ class Tally:
 
     def add_order(self, order: PlacedOrder) -> None:
         self.orders += 1
-        self.revenue_minor[order.currency] += order.total_minor
+        self.revenue_minor[order.currency] += order.revenue_minor
         self.orders_fulfilled += order.locations > 0
         self.orders_split += order.locations > 1
         if order.cost_minor is not None and order.cost_currency is not None:

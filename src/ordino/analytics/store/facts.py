@@ -45,7 +45,7 @@ class SqlAnalytics:
             select(
                 orders.c.created_at,
                 orders.c.currency,
-                orders.c.total_minor,
+                orders.c.revenue_minor,
                 orders.c.status,
                 units_cancelled.label("units_cancelled"),
                 locations_used.label("locations"),
@@ -61,7 +61,7 @@ class SqlAnalytics:
             PlacedOrder(
                 row.created_at,
                 row.currency,
-                row.total_minor,
+                row.revenue_minor,
                 row.status == OrderStatus.CANCELLED,
                 int(row.units_cancelled),
                 int(row.locations),

@@ -3,7 +3,7 @@ name known channels only), with the settings its orders are held to."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
@@ -13,7 +13,14 @@ from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import ID_PATTERN, OptionalText, Strict, TimeZone
 from ordino.http.security import require
 from ordino.kernel.domain import ApiKey, Permission
-from ordino.network.domain.channels import DEFAULT_MAX_LINE_QUANTITY, MAX_LINE_QUANTITY, Channel
+from ordino.network.domain.channels import (
+    DEFAULT_MAX_LINE_QUANTITY,
+    MAX_LINE_QUANTITY,
+    Channel,
+    ChannelPricing,
+    PriceBasis,
+    PriceMismatch,
+)
 from ordino.network.services import channels
 
 router = APIRouter(prefix="/v1/channels")
@@ -21,6 +28,35 @@ router = APIRouter(prefix="/v1/channels")
 NamePath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 READ = [Depends(require(Permission.AVAILABILITY_READ))]
 Writer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]
+
+
+class PricingIn(Strict):
+    prices: Annotated[
+        Literal["gross", "net"],
+        Field(description="gross: prices hold their tax; net: tax is added to them"),
+    ] = "gross"
+    price_mismatch: Annotated[
+        Literal["accept", "flag", "refuse"],
+        Field(
+            description="An order's unit price that is not the catalogue's: placed at it "
+            "(accept), placed and held for a person to look (flag), or refused (refuse)"
+        ),
+    ] = "accept"
+    marketplace: Annotated[
+        bool,
+        Field(description="Its orders bring their own discounts, taxes and charges, kept as given"),
+    ] = False
+
+    def to_domain(self) -> ChannelPricing:
+        return ChannelPricing(
+            PriceBasis(self.prices), PriceMismatch(self.price_mismatch), self.marketplace
+        )
+
+
+class PricingOut(BaseModel):
+    prices: str
+    price_mismatch: str
+    marketplace: bool
 
 
 class ChannelIn(Strict):
@@ -38,6 +74,7 @@ class ChannelIn(Strict):
         TimeZone,
         Field(description="The IANA zone of its customers' days: today for a requested date"),
     ] = "UTC"
+    pricing: PricingIn = PricingIn()
 
 
 class ChannelOut(BaseModel):
@@ -45,6 +82,7 @@ class ChannelOut(BaseModel):
     max_line_quantity: int
     description: str | None
     time_zone: str
+    pricing: PricingOut
     version: int
 
 
@@ -63,7 +101,9 @@ def list_channels(request: Request) -> Response:
 def put_channel(name: NamePath, body: ChannelIn, request: Request, caller: Writer) -> Response:
     """Configure a channel (which makes it known) or change its settings; the change
     is recorded with its author (`GET /v1/configuration-changes?kind=channel`)."""
-    channel = Channel(name, body.max_line_quantity, body.description, body.time_zone)
+    channel = Channel(
+        name, body.max_line_quantity, body.description, body.time_zone, body.pricing.to_domain()
+    )
     uow, now = unit_of_work(request), clock(request)
     created, answer = channels.put_channel(channel, uow, now, f"key:{caller.id}")
     return JSONResponse(answer, status_code=201 if created else 200)

@@ -9,7 +9,14 @@ from ordino.network.domain.carriers import (
     service_document,
     service_from_document,
 )
-from ordino.network.domain.channels import Channel, known_channel, refuse_unknown_channels
+from ordino.network.domain.channels import (
+    Channel,
+    ChannelPricing,
+    PriceBasis,
+    PriceMismatch,
+    known_channel,
+    refuse_unknown_channels,
+)
 from ordino.network.domain.costs import (
     CostBreakdown,
     CostWeights,
@@ -54,6 +61,7 @@ __all__ = [
     "CapacityUnit",
     "CarrierService",
     "Channel",
+    "ChannelPricing",
     "CostBreakdown",
     "CostWeights",
     "Lane",
@@ -63,6 +71,8 @@ __all__ = [
     "LocationOperations",
     "LocationType",
     "Package",
+    "PriceBasis",
+    "PriceMismatch",
     "Product",
     "ProductFacts",
     "ProductQuery",

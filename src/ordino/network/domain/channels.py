@@ -7,7 +7,11 @@ A channel's settings say what its orders may ask: at most `max_line_quantity` un
 of a line (a shop's customer does not buy 999,999 of a SKU; a B2B channel may); and
 in which time zone its customers' days run (`time_zone`): "today" for a date an order
 asks is the channel's today (at 20:30 in New York it is still the 2nd; in UTC it is
-the 3rd already).
+the 3rd already). And how it prices (`pricing`): whether its prices hold tax (gross)
+or have it added (net); what happens when an order's unit price is not the
+catalogue's (accepted, the order held for a person to look at, or refused); and
+whether it is a marketplace, whose orders bring their own discounts, taxes and
+charges, kept as given.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,12 +29,33 @@ DEFAULT_MAX_LINE_QUANTITY = 1_000
 MAX_LINE_QUANTITY = 1_000_000  # what any channel may allow at most
 
 
+class PriceBasis(StrEnum):
+    GROSS = "gross"  # prices hold their tax (consumers in the EU)
+    NET = "net"  # tax is added to the prices (B2B, the US)
+
+
+class PriceMismatch(StrEnum):
+    """What an order's unit price that is not the catalogue's does."""
+
+    ACCEPT = "accept"  # the order is placed at it
+    FLAG = "flag"  # placed, and held for a person to look at the price
+    REFUSE = "refuse"  # the order is refused, naming the line's price
+
+
+@dataclass(frozen=True)
+class ChannelPricing:
+    prices: PriceBasis = PriceBasis.GROSS
+    mismatch: PriceMismatch = PriceMismatch.ACCEPT
+    marketplace: bool = False  # its orders bring their discounts, taxes and charges
+
+
 @dataclass(frozen=True)
 class Channel:
     name: str
     max_line_quantity: int = DEFAULT_MAX_LINE_QUANTITY
     description: str | None = None
     time_zone: str = "UTC"  # an IANA zone
+    pricing: ChannelPricing = ChannelPricing()
 
     def today(self, now: datetime) -> date:
         """The channel's date at `now`."""
@@ -50,15 +76,28 @@ def channel_document(channel: Channel) -> dict[str, Any]:
         "max_line_quantity": channel.max_line_quantity,
         "description": channel.description,
         "time_zone": channel.time_zone,
+        "pricing": {
+            "prices": str(channel.pricing.prices),
+            "price_mismatch": str(channel.pricing.mismatch),
+            "marketplace": channel.pricing.marketplace,
+        },
     }
 
 
 def channel_from_document(name: str, document: dict[str, Any]) -> Channel:
+    """A channel from its document (one written before channels priced has the
+    defaults: gross prices, any price accepted, no marketplace)."""
+    pricing = document.get("pricing") or {}
     return Channel(
         name,
         int(document.get("max_line_quantity", DEFAULT_MAX_LINE_QUANTITY)),
         document.get("description"),
         document.get("time_zone", "UTC"),
+        ChannelPricing(
+            PriceBasis(pricing.get("prices", PriceBasis.GROSS)),
+            PriceMismatch(pricing.get("price_mismatch", PriceMismatch.ACCEPT)),
+            bool(pricing.get("marketplace", False)),
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -28,11 +28,15 @@ class Product:
 
 
 class ProductFacts(NamedTuple):
-    """What capture and sourcing need of a known product: the currencies it has a
-    price in, and its weight (None: not given)."""
+    """What capture and sourcing need of a known product: its price in each currency
+    it has one in, and its weight (None: not given)."""
 
-    currencies: frozenset[str]
+    prices: Mapping[str, Decimal]
     weight_kg: Decimal | None
+
+    @property
+    def currencies(self) -> frozenset[str]:
+        return frozenset(self.prices)
 
 
 MAX_ATTRIBUTES = 50

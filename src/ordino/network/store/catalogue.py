@@ -109,22 +109,27 @@ class SqlCatalog:
         return _existing(self.connection, products.c.sku, skus)
 
     def facts(self, skus: Iterable[str]) -> dict[str, ProductFacts]:
-        """The currencies each known SKU of `skus` has a price in, and its weight (one
-        query)."""
+        """The price of each known SKU of `skus` in each currency it has one in, and
+        its weight (one query)."""
         wanted = sorted(set(skus))
         query = (
-            select(products.c.sku, products.c.weight_g, product_prices.c.currency)
+            select(
+                products.c.sku,
+                products.c.weight_g,
+                product_prices.c.currency,
+                product_prices.c.amount_minor,
+            )
             .outerjoin(product_prices, product_prices.c.sku == products.c.sku)
             .where(one_of(self.connection, products.c.sku, wanted))
         )
-        currencies: dict[str, set[str]] = {}
+        prices: dict[str, dict[str, Decimal]] = {}
         weights: dict[str, Decimal | None] = {}
         for row in self.connection.execute(query):
-            currencies.setdefault(row.sku, set()).update([row.currency] if row.currency else [])
+            priced = prices.setdefault(row.sku, {})
+            if row.currency:
+                priced[row.currency] = from_minor(row.amount_minor, row.currency)
             weights[row.sku] = None if row.weight_g is None else Decimal(row.weight_g) / 1000
-        return {
-            sku: ProductFacts(frozenset(found), weights[sku]) for sku, found in currencies.items()
-        }
+        return {sku: ProductFacts(found, weights[sku]) for sku, found in prices.items()}
 
     def names(self, skus: Iterable[str]) -> dict[str, str]:
         """The name of each SKU in the catalogue, by SKU (what people read)."""

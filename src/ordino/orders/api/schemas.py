@@ -35,7 +35,17 @@ from ordino.network.api import AddressIn
 from ordino.network.domain import Address
 from ordino.orders.domain.commands import B2B, Customer, LineRequest, PlaceOrder
 from ordino.payments.domain import PaymentChoice, PaymentMethod
-from ordino.pricing.api import ChargeOut, LineMoneyOut, OrderMoneyOut
+from ordino.pricing.api import (
+    ChargeIn,
+    ChargeOut,
+    GivenDiscountIn,
+    GivenTaxIn,
+    LineMoneyOut,
+    OrderMoneyOut,
+    given_discounts,
+    given_taxes,
+)
+from ordino.pricing.domain import GivenCharge
 from ordino.promising.api import DeliveryOut, MoneyOut
 from ordino.promising.domain import PromiseChoice
 from ordino.sourcing.api import ExplanationOut
@@ -63,6 +73,14 @@ class LineIn(Strict):
     sku: Identifier
     quantity: PositiveQuantity
     unit_price: Amount
+    discounts: Annotated[
+        list[GivenDiscountIn],
+        Field(max_length=10, description="A marketplace's, kept as given (other channels: none)"),
+    ] = []
+    taxes: Annotated[
+        list[GivenTaxIn],
+        Field(max_length=5, description="A marketplace's, kept as given (other channels: none)"),
+    ] = []
 
 
 class PromiseChoiceIn(Strict):
@@ -147,9 +165,16 @@ class OrderIn(Strict):
             "priority first, then to the oldest",
         ),
     ] = 0
+    charges: Annotated[
+        list[ChargeIn],
+        Field(
+            max_length=10,
+            description="A marketplace's shipping and fees, kept as given (other channels: none)",
+        ),
+    ] = []
 
     def to_command(self) -> PlaceOrder:
-        lines = self._line_requests()
+        lines, charges = self._line_requests()
         address, point = self.ship_to.to_domain_with_point()
         customer = Customer(
             self.customer.email.lower(), self.customer.name or None, self.customer.phone or None
@@ -170,24 +195,37 @@ class OrderIn(Strict):
             None if self.b2b is None else self.b2b.to_domain(),
             None if self.payment is None else self.payment.to_domain(),
             priority=self.priority,
+            charges=charges,
         )
 
-    def _line_requests(self) -> tuple[LineRequest, ...]:
-        lines, errors = [], []
+    def _line_requests(self) -> tuple[tuple[LineRequest, ...], tuple[GivenCharge, ...]]:
+        """The lines at their prices and the charges, each amount in the currency's
+        digits; the whole within what an amount can hold."""
+        currency, lines, errors = self.currency, [], []
         for i, line in enumerate(self.lines):
             try:
-                price = parse_amount(line.unit_price, self.currency)
+                price = parse_amount(line.unit_price, currency)
             except BadAmount as bad:
                 errors.append(FieldError(f"lines[{i}].unit_price", str(bad)))
                 continue
-            lines.append(LineRequest(line.sku, line.quantity, price))
+            field = f"lines[{i}]"
+            discounts = given_discounts(line.discounts, currency, field, errors)
+            taxes = given_taxes(line.taxes, currency, field, errors)
+            lines.append(LineRequest(line.sku, line.quantity, price, discounts, taxes))
+        charges = tuple(
+            charge.to_domain(currency, f"charges[{k}]", errors)
+            for k, charge in enumerate(self.charges)
+        )
         if errors:
-            raise InvalidInput("invalid unit prices", errors=errors)
+            raise InvalidInput("invalid amounts", errors=errors)
         total = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
-        if not fits(total, self.currency):
-            too_large = f"the order total must be below {limit(self.currency):f} {self.currency}"
+        total += sum((c.price for c in charges), Decimal(0))
+        total += sum((t.amount for line in lines for t in line.taxes), Decimal(0))
+        total += sum((t.amount for c in charges for t in c.taxes), Decimal(0))
+        if not fits(total, currency):
+            too_large = f"the order total must be below {limit(currency):f} {currency}"
             raise InvalidInput.of("lines", too_large)
-        return tuple(lines)
+        return tuple(lines), charges
 
 
 class CancelIn(Strict):

@@ -11,6 +11,7 @@ from ordino.kernel.domain import FieldError, Point
 from ordino.network.domain import Address
 from ordino.orders.domain.status import OrderStatus
 from ordino.payments.domain import PaymentChoice
+from ordino.pricing.domain import GivenCharge, GivenDiscount, GivenTax
 from ordino.promising.domain import Method, OrderPromise, PromiseChoice
 from ordino.sourcing.domain import LineToSource, ToSource
 
@@ -35,6 +36,8 @@ class LineRequest:
     sku: str
     quantity: int
     unit_price: Decimal
+    discounts: tuple[GivenDiscount, ...] = ()  # a marketplace's, kept as given
+    taxes: tuple[GivenTax, ...] = ()  # a marketplace's, kept as given
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class PlaceOrder:
     payment: PaymentChoice | None = None  # None: paid already (a marketplace's order)
     placed_by: str = "ordino"  # who placed it: the API key
     priority: int = 0  # 0 to 9: backordered units go to higher priorities first
+    charges: tuple[GivenCharge, ...] = ()  # a marketplace's shipping and fees, as given
 
 
 def order_problems(cmd: PlaceOrder) -> list[FieldError]:

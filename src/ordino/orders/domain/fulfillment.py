@@ -98,6 +98,10 @@ class FulfillmentLine:
     line_no: int
     sku: str
     quantity: int
+    # Once it left: the first of the order line's units it took (units leave from the
+    # first on: `ordino.orders.domain.orders.Order.settle`), so what they were paid
+    # is known whatever happens to other parcels.
+    first_unit: int | None = None
 
 
 @dataclass(frozen=True)

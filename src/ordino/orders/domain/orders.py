@@ -37,7 +37,7 @@ from ordino.kernel.domain import (
 )
 from ordino.network.domain import Address
 from ordino.orders.domain.commands import B2B, Customer, PlaceOrder, order_type_of
-from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentStatus
+from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentLine, FulfillmentStatus
 from ordino.orders.domain.holds import Hold, HoldStatus, hold_document
 from ordino.orders.domain.pipelines import Step
 from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus, order_status
@@ -140,6 +140,9 @@ class Order:
             raise ValueError("an order is placed only on a complete plan")
         if money.currency != cmd.currency:
             raise ValueError(f"an order in {cmd.currency} is priced in {money.currency}")
+        asked = [(no, line.sku, line.quantity) for no, line in enumerate(cmd.lines, start=1)]
+        if [(line.line_no, line.sku, line.quantity) for line in money.lines] != asked:
+            raise ValueError("an order is priced line by line as it was asked")
         order = cls(
             id=new_id(now),
             channel=cmd.channel,
@@ -183,13 +186,35 @@ class Order:
         return self.counts(line).backordered
 
     def settle(self) -> None:
-        """Derive every roll-up state from the counters, after any change."""
+        """Derive every roll-up state from the counters, after any change; number the
+        units of what left."""
         for line in self.lines:
             counts = self.counts(line)
             line.status = counts.status
             if not counts.backordered:
                 line.expected_on = None
         self.status = order_status([line.status for line in self.lines])
+        self._number_units()
+
+    def _number_units(self) -> None:
+        """Each fulfillment order that left takes the next units of its lines, after
+        those taken by the ones that left before it."""
+        taken: dict[int, int] = {}
+        for fl in (fl for fo in self.fulfillments for fl in fo.lines):
+            if fl.first_unit is not None:
+                end = fl.first_unit + fl.quantity
+                taken[fl.line_no] = max(taken.get(fl.line_no, 0), end)
+        for fo in self.fulfillments:
+            if not fo.left or all(fl.first_unit is not None for fl in fo.lines):
+                continue
+            numbered = []
+            for fl in fo.lines:
+                first = fl.first_unit
+                if first is None:
+                    first = taken.get(fl.line_no, 0)
+                    taken[fl.line_no] = first + fl.quantity
+                numbered.append(replace(fl, first_unit=first))
+            fo.lines = numbered
 
     @property
     def on_hold(self) -> bool:
@@ -334,20 +359,31 @@ class Order:
         return Money(self.money.total, self.currency)
 
     def value_leaving(self, fo: Fulfillment) -> Decimal:
-        """What the units of a fulfillment order that just left were paid: of each
-        line, the units after those that left before it."""
-        value = Decimal(0)
-        for taken in fo.lines:
-            line = self.line(taken.line_no)
-            before = self.counts(line).out - taken.quantity
-            value += line.price.paid_over(before, taken.quantity)
-        return value
+        """What the units of a fulfillment order that just left were paid, and the
+        order's charges when it is the first to leave."""
+        value = sum((self._paid(fl) for fl in fo.lines), Decimal(0))
+        first = not any(self._numbered(other) for other in self.fulfillments if other is not fo)
+        return value + (self._charged() if first else Decimal(0))
 
     def value_out(self) -> Decimal:
-        """What the units that left for the customer were paid."""
-        return sum(
-            (line.price.paid_over(0, self.counts(line).out) for line in self.lines), Decimal(0)
-        )
+        """What the units that left for the customer were paid, and the charges once
+        anything left."""
+        out = [fo for fo in self.fulfillments if fo.left]
+        value = sum((self._paid(fl) for fo in out for fl in fo.lines), Decimal(0))
+        ever = any(self._numbered(fo) for fo in self.fulfillments)
+        return value + (self._charged() if ever else Decimal(0))
+
+    def _paid(self, fl: FulfillmentLine) -> Decimal:
+        if fl.first_unit is None:
+            raise ValueError(f"line {fl.line_no}'s units have not left")
+        return self.line(fl.line_no).price.paid_over(fl.first_unit, fl.quantity)
+
+    @staticmethod
+    def _numbered(fo: Fulfillment) -> bool:
+        return any(fl.first_unit is not None for fl in fo.lines)
+
+    def _charged(self) -> Decimal:
+        return sum((c.total for c in self.charges), Decimal(0))
 
     def cancel(self, now: datetime, reason: str | None = None) -> bool:
         """Cancel every unit that has not left a location: waiting, allocated, released

@@ -43,12 +43,13 @@ from ordino.network.domain import (
     PromiseDestination,
     refuse_unknown_skus,
 )
+from ordino.orders.domain.advancing import hold
 from ordino.orders.domain.commands import PlaceOrder, to_source
 from ordino.orders.domain.orders import Order
 from ordino.orders.engine.capture_rules import refuse_what_cannot_be_placed
 from ordino.payments.domain import Payment, new_payment
-from ordino.pricing.domain import OrderMoney
-from ordino.pricing.engine import Cart, CartLine, price_cart
+from ordino.pricing.domain import Cart, CartLine
+from ordino.pricing.engine import PricedCart, price_cart
 from ordino.promising.domain import (
     Method,
     OrderPromise,
@@ -79,6 +80,9 @@ from ordino.sourcing.engine import (
     sourcing_request,
     stock_sites,
 )
+
+# The hold a channel that flags prices not the catalogue's puts on such an order.
+PRICE_CHECK = "price_check"
 
 
 @dataclass(frozen=True)
@@ -134,8 +138,12 @@ def decide_capture(
     s = snapshot
     refuse_what_cannot_be_placed(cmd, now, s.channels, s.types, s.products, s.carriers)
     sourced, promise = plan_capture(cmd, snapshot, deciders, now)
-    money = price_order(cmd)
-    order = Order.place(cmd, sourced.plan, now, money, promise, backorder=sourced.backorder)
+    channel = s.channels[cmd.channel]
+    priced = price_order(cmd, channel, s.products)
+    order = Order.place(cmd, sourced.plan, now, priced.money, promise, backorder=sourced.backorder)
+    if priced.differences:  # the channel flags them: a person looks before it goes on
+        reason = "prices not the catalogue's: " + "; ".join(map(str, priced.differences))
+        hold(order, PRICE_CHECK, reason[:200], f"channel:{channel.name}", now)
     payment = (
         None
         if cmd.payment is None
@@ -145,10 +153,22 @@ def decide_capture(
     return Captured(order, payment, sourced, at_commit, jobs)
 
 
-def price_order(cmd: PlaceOrder) -> OrderMoney:
-    """The order's money, as pricing prices its cart."""
-    lines = tuple(CartLine(line.sku, line.quantity, line.unit_price) for line in cmd.lines)
-    return price_cart(Cart(cmd.channel, cmd.currency, lines))
+def price_order(
+    cmd: PlaceOrder, channel: Channel, products: Mapping[str, ProductFacts]
+) -> PricedCart:
+    """The order's money, as pricing prices its cart by the channel's policy against
+    the catalogue's prices in the order's currency."""
+    lines = tuple(
+        CartLine(line.sku, line.quantity, line.unit_price, line.discounts, line.taxes)
+        for line in cmd.lines
+    )
+    catalogue = {
+        sku: price
+        for sku, facts in products.items()
+        if (price := facts.prices.get(cmd.currency)) is not None
+    }
+    cart = Cart(cmd.channel, cmd.currency, lines, cmd.charges)
+    return price_cart(cart, channel.pricing, catalogue)
 
 
 def plan_capture(

@@ -109,6 +109,8 @@ class SqlOrders:
         self.pending.insert(allocations, held)
         if order.promise is not None:
             self.pending.insert(order_promises, [_promise_row(order.id, order.promise)])
+        if order.holds:  # put as it was placed (a price its channel flags)
+            self.pending.insert(holds, [_hold_row(order.id, h) for h in order.holds])
         self._flush_events(order)
 
     def save(self, order: Order) -> None:
@@ -197,6 +199,7 @@ class SqlOrders:
             "status": str(order.status),
             "currency": order.currency,
             "total_minor": to_minor(order.total.amount, order.currency),
+            "revenue_minor": to_minor(order.money.revenue, order.currency),
             "customer_email": order.customer.email,
             "customer_name": order.customer.name,
             "customer_phone": order.customer.phone,
@@ -331,7 +334,9 @@ class SqlOrders:
             .where(fulfillment_lines.c.order_id.in_(ids))
             .order_by(fulfillment_lines.c.fulfillment_id, fulfillment_lines.c.line_no)
         ):
-            lines[row.fulfillment_id].append(FulfillmentLine(row.line_no, row.sku, row.quantity))
+            lines[row.fulfillment_id].append(
+                FulfillmentLine(row.line_no, row.sku, row.quantity, row.first_unit)
+            )
         found: dict[str, list[Fulfillment]] = defaultdict(list)
         for row in self.connection.execute(
             select(fulfillments).where(fulfillments.c.order_id.in_(ids)).order_by(fulfillments.c.id)
@@ -374,6 +379,7 @@ def _child_rows(order: Order) -> _Rows:
                 "order_id": order.id,
                 "sku": line.sku,
                 "quantity": line.quantity,
+                "first_unit": line.first_unit,
             }
             for fo in order.fulfillments
             for line in fo.lines

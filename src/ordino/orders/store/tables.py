@@ -32,7 +32,9 @@ orders = Table(
     Column("external_id", String(128), nullable=False),
     Column("status", String(32), nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("total_minor", BigInteger, nullable=False),
+    Column("total_minor", BigInteger, nullable=False),  # what the customer pays
+    # What its goods sold for, after discounts, without charges or tax (analytics).
+    Column("revenue_minor", BigInteger, nullable=False, server_default="0"),
     Column("customer_email", String(254), nullable=False),
     Column("customer_name", String(200)),
     Column("customer_phone", String(50)),
@@ -159,6 +161,8 @@ fulfillment_lines = Table(
     Column("order_id", String(32), nullable=False),
     Column("sku", String(64), nullable=False),
     Column("quantity", Integer, nullable=False),
+    # Once it left: the first of its order line's units it took (what they were paid).
+    Column("first_unit", Integer),
     CheckConstraint("quantity > 0", name="quantity_positive"),
     Index("ix_fulfillment_lines_order_id", "order_id"),
 )

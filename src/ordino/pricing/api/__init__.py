@@ -1,12 +1,29 @@
 """Pricing's answers: an order's money as the API shows it."""
 
 from ordino.pricing.api.schemas import (
+    ChargeIn,
     ChargeOut,
     DiscountOut,
+    GivenDiscountIn,
+    GivenTaxIn,
     LineMoneyOut,
     OrderMoneyOut,
     TaxLineOut,
     UnitRunOut,
+    given_discounts,
+    given_taxes,
 )
 
-__all__ = ["ChargeOut", "DiscountOut", "LineMoneyOut", "OrderMoneyOut", "TaxLineOut", "UnitRunOut"]
+__all__ = [
+    "ChargeIn",
+    "ChargeOut",
+    "DiscountOut",
+    "GivenDiscountIn",
+    "GivenTaxIn",
+    "LineMoneyOut",
+    "OrderMoneyOut",
+    "TaxLineOut",
+    "UnitRunOut",
+    "given_discounts",
+    "given_taxes",
+]

@@ -1,5 +1,6 @@
 """Pricing's pure model: an order's money, line by line, and its documents; EU VAT."""
 
+from ordino.pricing.domain.carts import Cart, CartLine, GivenCharge, GivenDiscount, GivenTax
 from ordino.pricing.domain.documents import (
     charge_document,
     charge_from,
@@ -15,10 +16,12 @@ from ordino.pricing.domain.order_money import (
     Charge,
     Discount,
     OrderMoney,
+    Priced,
     PricedLine,
     TaxLine,
     discount_order,
     discount_units,
+    tax_given,
     tax_units,
 )
 from ordino.pricing.domain.tax import (
@@ -34,9 +37,15 @@ from ordino.pricing.domain.tax import (
 __all__ = [
     "Adjustment",
     "AdjustmentSource",
+    "Cart",
+    "CartLine",
     "Charge",
     "Discount",
+    "GivenCharge",
+    "GivenDiscount",
+    "GivenTax",
     "OrderMoney",
+    "Priced",
     "PricedLine",
     "TaxClass",
     "TaxLine",
@@ -53,6 +62,7 @@ __all__ = [
     "parse_rates",
     "parts_document",
     "rate_on",
+    "tax_given",
     "tax_units",
     "taxes_from",
     "vat_due",

@@ -165,8 +165,15 @@ class Charge:
         _check_units(1, self.price, self.currency, self.discounts, self.taxes)
 
     @property
+    def quantity(self) -> int:
+        return 1
+
+    @property
     def net(self) -> Decimal:
         return self.price - sum((d.amount for d in self.discounts), zero(self.currency))
+
+    def unit_nets(self) -> UnitAmounts:
+        return UnitAmounts.same(self.net, 1)
 
     @property
     def total(self) -> Decimal:
@@ -199,12 +206,25 @@ class OrderMoney:
         goods = sum((line.total for line in self.lines), zero(self.currency))
         return goods + sum((c.total for c in self.charges), zero(self.currency))
 
+    @property
+    def revenue(self) -> Decimal:
+        """What the goods sold for: after discounts, without the charges and without
+        tax (a tax in a price taken out of it)."""
+        return sum(
+            (line.net - (line.tax - _added(line.taxes, self.currency)) for line in self.lines),
+            zero(self.currency),
+        )
+
+
+# What discounts and taxes are spread over: a line's units, or a charge (one unit).
+Priced = PricedLine | Charge
+
 
 def discount_units(
-    line: PricedLine, amount: Decimal, adjustment: Adjustment, field_name: str
+    line: Priced, amount: Decimal, adjustment: Adjustment, field_name: str
 ) -> Discount:
-    """`amount` off the line, spread over its units by what each still sells for
-    (InvalidInput naming `field_name` when it is more than the line's net value)."""
+    """`amount` off the line (or charge), spread over its units by what each still
+    sells for (InvalidInput naming `field_name` when it is more than its net value)."""
     if line.taxes:
         raise ValueError("discounts come before taxes: a tax is on the discounted value")
     if amount < 0:
@@ -212,8 +232,8 @@ def discount_units(
     if amount > line.net:
         raise InvalidInput.of(field_name, f"{amount} is more than the line's {line.net}")
     weights = line.unit_nets()
-    if not weights.total:
-        return Discount(adjustment, UnitAmounts.same(amount, line.quantity))
+    if not weights.total:  # nothing to take off: the amount is nothing too
+        return Discount(adjustment, UnitAmounts.same(zero(line.currency), line.quantity))
     return Discount(adjustment, spread_units(amount, weights, line.currency))
 
 
@@ -240,19 +260,40 @@ def discount_order(
     )
 
 
-def tax_units(line: PricedLine, jurisdiction: str, rate: Decimal, *, inclusive: bool) -> TaxLine:
-    """The tax of a line at `rate`, worked out on the line's net value once (rounded
-    once, to the minor unit) and spread over its units by what each sells for. With
-    `inclusive`, the tax inside the price; else the tax added to it."""
+def tax_units(line: Priced, jurisdiction: str, rate: Decimal, *, inclusive: bool) -> TaxLine:
+    """The tax of a line (or charge) at `rate`, worked out on its net value once
+    (rounded once, to the minor unit) and spread over its units by what each sells
+    for. With `inclusive`, the tax inside the price; else the tax added to it."""
     currency, net = line.currency, line.net
     if inclusive:
         amount = net - quantize(net / (1 + rate), currency)
     else:
         amount = quantize(net * rate, currency)
+    return _tax_spread(line, jurisdiction, rate, amount, inclusive)
+
+
+def tax_given(
+    line: Priced, jurisdiction: str, rate: Decimal, amount: Decimal, inclusive: bool, field: str
+) -> TaxLine:
+    """A tax worked out elsewhere (a marketplace's), kept as given: its amount spread
+    over the units by what each sells for. InvalidInput naming `field`'s amount when
+    it is below zero, or, in the price, more than the line's net value."""
+    if amount < 0:
+        raise InvalidInput.of(f"{field}.amount", f"{amount} is below zero")
+    if inclusive and amount > line.net:
+        raise InvalidInput.of(f"{field}.amount", f"{amount} is more than the price holds")
+    return _tax_spread(line, jurisdiction, rate, amount, inclusive)
+
+
+def _tax_spread(
+    line: Priced, jurisdiction: str, rate: Decimal, amount: Decimal, inclusive: bool
+) -> TaxLine:
+    """`amount` over the units by what each sells for; evenly when none sells for
+    anything (a tax given on free goods)."""
     weights = line.unit_nets()
     if not weights.total:
-        return TaxLine(jurisdiction, rate, UnitAmounts.same(amount, line.quantity), inclusive)
-    return TaxLine(jurisdiction, rate, spread_units(amount, weights, currency), inclusive)
+        weights = UnitAmounts.same(Decimal(1), line.quantity)
+    return TaxLine(jurisdiction, rate, spread_units(amount, weights, line.currency), inclusive)
 
 
 def _with_discount(line: PricedLine, discount: Discount) -> PricedLine:

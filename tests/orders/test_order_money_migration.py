@@ -1,0 +1,30 @@
+"""0035_order_money: going back past it is refused while an order holds money the
+older schema cannot keep (a discount, a tax, a charge, a list price other than its
+sale price), and changes nothing; plain orders go back and forth (as the other
+migration tests do)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from ordino.store import migrate
+from tests.support.api import network, order_of, stock
+from tests.support.builders import an_order_body
+
+
+def test_a_downgrade_that_would_lose_an_orders_money_is_refused(api: TestClient) -> None:
+    engine: Engine = api.app.state.engine  # type: ignore[attr-defined]
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 5)
+    assert api.put("/v1/channels/amazon", json={"pricing": {"marketplace": True}}).status_code
+    body = an_order_body(("SKU-1", 1), channel="amazon", external_id="AMZ-1")
+    body["lines"][0]["discounts"] = [{"amount": "5.00"}]
+    placed = api.post("/v1/orders", json=body)
+    assert placed.status_code == 201, placed.text
+
+    with pytest.raises(RuntimeError, match="1 order lines and 0 orders hold money"):
+        migrate.downgrade(engine, "0034_storequeue")
+
+    assert order_of(api, placed.json()["id"])["lines"][0]["discount"] == "5.00"
