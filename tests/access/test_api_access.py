@@ -485,6 +485,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/supply/{supply_id}",
         "/v1/supply/{supply_id}/cancel",
         "/v1/supply/{supply_id}/receipts",
+        "/v1/tax-rates",
+        "/v1/tax-settings",
         "/v1/webhooks",
         "/v1/webhooks/{webhook_id}",
         "/v1/webhooks/{webhook_id}/deliveries",

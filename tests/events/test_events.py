@@ -16,6 +16,8 @@ from ordino.kernel.domain.events import EVENT_TYPES
 
 SOURCE = Path(ordino.__file__).parent
 # An event type as the code writes it: "<what>.<happened>", past tense.
+# Fields a problem names that the scan would take for event types.
+FIELDS = {"customer.vat_id"}
 WRITTEN = re.compile(
     r"[\"']((?:order|payment|fulfillment|supply|stock|inventory|customer)\.[a-z_]+)[\"']"
 )
@@ -29,6 +31,7 @@ def test_every_event_type_the_code_writes_is_in_the_catalogue() -> None:
         for found in WRITTEN.findall(path.read_text())
     }
     assert len(written) > 30  # the scan found them
+    written -= FIELDS
 
     assert sorted(written - EVENT_TYPES) == []
     assert sorted(EVENT_TYPES - written) == []

@@ -26,6 +26,7 @@ from schemathesis.errors import FailureGroup
 from ordino.events.services.relay import relay_all
 from ordino.kernel.domain.jobs import Job
 from ordino.orchestration.services.worker import Worker, enqueue
+from ordino.pricing.services import load_rates
 from tests.conftest import Clock
 from tests.support.api import events_of, work
 from tests.support.builders import (
@@ -477,6 +478,19 @@ def _refusals(walk: Walk) -> None:
     walk("GET", "/v1/self-service/orders/{token}", 403, {"token": "not-a-link"})
 
 
+def _tax(walk: Walk) -> None:
+    """Tax settings and rates, then an order with its VAT (last: from now on every
+    order is taxed)."""
+    walk("GET", "/v1/tax-settings", 200)
+    walk("PUT", "/v1/tax-settings", 201, json={"seller_country": "DE", "vat_id": "DE123456704"})
+    walk("GET", "/v1/tax-settings", 200)
+    state: Any = walk.api.app.state  # type: ignore[attr-defined]
+    load_rates("country,tax_class,rate,valid_from,valid_until\nDE,standard,19,2021-01-01,\n",
+               state.uow(), walk.clock())  # fmt: skip
+    walk("GET", "/v1/tax-rates", 200, params={"country": ["DE"]})
+    _place(walk, "W-TAXED", ("SKU-1", 1))
+
+
 def test_every_operation_answers_as_its_document_declares(walk: Walk) -> None:
     for area in (_network, _operations, _configuration, _stock, _supply, _promises):
         area(walk)
@@ -487,6 +501,7 @@ def test_every_operation_answers_as_its_document_declares(walk: Walk) -> None:
         area(walk)
     _administration(walk)
     _refusals(walk)
+    _tax(walk)
 
     assert not walk.departures, "\n\n".join(walk.departures)
     documented = {(method, path) for path, ops in walk.document["paths"].items() for method in ops}

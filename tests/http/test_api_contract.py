@@ -84,6 +84,7 @@ PUTS: dict[str, tuple[str, dict[str, Any]]] = {
     "order type": ("/v1/order-types/express", {"steps": ["checks", "release"]}),
     "hold rule": ("/v1/hold-rules/big", RULE),
     "channel": ("/v1/channels/b2b", {"max_line_quantity": 10_000}),
+    "tax settings": ("/v1/tax-settings", {"seller_country": "DE"}),
 }
 
 

@@ -28,6 +28,7 @@ def test_put_product_creates_then_replaces_it_whole(api: TestClient) -> None:
         "weight_kg": "0.5",
         "prices": {"EUR": "59.90", "JPY": "9800", "USD": "64.00"},
         "attributes": {},
+        "tax_class": "standard",
     }
     assert replaced.status_code == 200
     expected = {
@@ -36,6 +37,7 @@ def test_put_product_creates_then_replaces_it_whole(api: TestClient) -> None:
         "weight_kg": None,
         "prices": {},
         "attributes": {},
+        "tax_class": "standard",
     }
     assert replaced.json() == expected
     assert api.get("/v1/products/SKU-1").json() == expected

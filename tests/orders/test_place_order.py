@@ -66,6 +66,8 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
             "customer_email": "ada@example.com",
             "customer_name": "Ada Lovelace",
             "customer_phone": None,
+            "customer_vat_id": None,
+            "tax_treatment": None,
             "ship_to": SHIP_TO,
             "created_at": clock(),
             "updated_at": clock(),
@@ -190,6 +192,7 @@ def test_placing_writes_exactly_one_order_created_event(uow: SqlUnitOfWork, cloc
                 }
             ],
             "charges": [],
+            "tax_treatment": None,
         },
         "published_at": None,
     }

@@ -74,7 +74,7 @@ def test_an_invalid_vat_id_is_refused_naming_it() -> None:
     with pytest.raises(InvalidInput) as refused:
         vat_due("DE", "FR", "FR40303265046")  # one check digit off
 
-    assert refused.value.errors[0].field == "buyer.vat_id"
+    assert refused.value.errors[0].field == "customer.vat_id"
 
 
 def test_a_business_with_a_vat_id_of_the_sellers_country_pays_the_sellers_vat() -> None:
@@ -88,7 +88,7 @@ def test_a_vat_id_stdnum_cannot_even_read_is_refused_naming_it(vat_id: str) -> N
     with pytest.raises(InvalidInput) as refused:
         vat_due("DE", "FR", vat_id)
 
-    assert refused.value.errors[0].field == "buyer.vat_id"
+    assert refused.value.errors[0].field == "customer.vat_id"
 
 
 def test_goods_leaving_the_union_are_an_export_without_vat_whatever_id_is_given() -> None:

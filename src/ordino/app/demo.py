@@ -37,7 +37,6 @@ from ordino.network.domain.carriers import service_document
 from ordino.network.domain.channels import (
     Channel,
     ChannelPricing,
-    PriceMismatch,
     channel_document,
 )
 from ordino.network.domain.costs import location_costs_document, rate_card_document
@@ -204,7 +203,7 @@ def demo_channels() -> list[Channel]:
     units (the default) but on the marketplaces, which sell single items: 20."""
     marketplace = ChannelPricing(marketplace=True)  # its orders bring their own money
     return [
-        Channel("web", pricing=ChannelPricing(mismatch=PriceMismatch.FLAG)),
+        Channel("web"),
         Channel("app"),
         Channel("amazon", 20, pricing=marketplace),
         Channel("zalando", 20, pricing=marketplace),

@@ -17,6 +17,7 @@ import ordino.network.store.tables
 import ordino.orders.store.tables
 import ordino.payments.adapters.sandbox_tables
 import ordino.payments.store.tables
+import ordino.pricing.store.tables
 import ordino.privacy.store.tables
 import ordino.promising.store.tables
 import ordino.servicing.store.tables
@@ -29,6 +30,7 @@ TABLE_MODULES = (
     ordino.inventory.store.tables,
     ordino.sourcing.store.tables,
     ordino.promising.store.tables,
+    ordino.pricing.store.tables,
     ordino.orders.store.tables,
     ordino.payments.store.tables,
     ordino.payments.adapters.sandbox_tables,

@@ -53,6 +53,7 @@ from ordino.orchestration.services.worker import Worker
 from ordino.orders.api import routes as orders_routes
 from ordino.orders.services.capture import Capture
 from ordino.payments.adapters.sandbox import SandboxGateway
+from ordino.pricing.api import tax as pricing_tax
 from ordino.privacy.api import customer_data as privacy_customer_data
 from ordino.promising.api import routes as promising_routes
 from ordino.promising.services.promises import Promising
@@ -85,6 +86,7 @@ ROUTERS = (
     network_operations.router,
     sourcing_routes.router,
     network_channels.router,
+    pricing_tax.router,
     orchestration_jobs.router,
     events_webhooks.router,
     analytics_dashboard.router,

@@ -38,6 +38,9 @@ from ordino.orders.store.order_types import SqlOrderTypeNames
 from ordino.orders.store.repository import SqlOrders
 from ordino.orders.store.tables import hold_rules, order_types, orders
 from ordino.payments.store.repository import SqlPayments
+from ordino.pricing.domain import TAX_SETTINGS, tax_settings_document, tax_settings_from_document
+from ordino.pricing.store import SqlTaxRates
+from ordino.pricing.store import tax_settings as tax_settings_table
 from ordino.privacy.store.erasure import SqlErasures
 from ordino.promising.store.deliveries import SqlDeliveries
 from ordino.servicing.domain.self_service import POLICY_NAME, policy_document, policy_from_document
@@ -150,6 +153,16 @@ class SqlUnitOfWork:
     outbox = _Repository(lambda c, _p: SqlOutbox(c))
     webhooks = _Repository(lambda c, _p: SqlWebhooks(c))
     payments = _Repository(SqlPayments)
+    # Pictures keep the tax provider (its settings and rates) with the network's.
+    tax_rates = _Repository(lambda c, p: SqlTaxRates(c, p.changes))
+    tax_settings = _Repository(
+        _named(
+            tax_settings_table.c.name,
+            (tax_settings_from_document, tax_settings_document),
+            lambda _settings: TAX_SETTINGS,
+            changed="network",
+        )
+    )
     breaches = _Repository(lambda c, _p: SqlBreaches(c))
     analytics = _Repository(lambda c, _p: SqlAnalytics(c))
     order_types = _Repository(

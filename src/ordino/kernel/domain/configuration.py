@@ -32,6 +32,8 @@ class ConfigurationKind(StrEnum):
     LOCATION_COSTS = "location_costs"  # what a location spends to fulfil
     CARRIER_SERVICE = "carrier_service"
     RATE_CARD = "rate_card"  # what a carrier service charges a package
+    TAX_SETTINGS = "tax_settings"  # who the seller is, for the tax it owes
+    TAX_RATES = "tax_rates"  # VAT rates loaded from a file (how many, of which countries)
 
 
 class ConfigurationAction(StrEnum):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -98,6 +98,10 @@ class ProductIn(Strict):
             "equality (`attribute=colour:red`), their values by words (`q`)",
         ),
     ] = {}
+    tax_class: Annotated[
+        Literal["standard", "reduced", "super_reduced", "zero"],
+        Field(description="Which VAT rate of a country it takes (docs/money.md, Tax)"),
+    ] = "standard"
 
     def to_domain(self, sku: str) -> Product:
         _same_id(self.sku, sku, "sku")
@@ -109,7 +113,8 @@ class ProductIn(Strict):
                 errors.append(FieldError(f"prices.{currency}", str(bad)))
         if errors:
             raise InvalidInput("invalid prices", errors=errors)
-        return Product(sku, self.name, self.weight_kg, prices, dict(self.attributes))
+        attributes = dict(self.attributes)
+        return Product(sku, self.name, self.weight_kg, prices, attributes, self.tax_class)
 
 
 class ProductOut(BaseModel):
@@ -118,6 +123,7 @@ class ProductOut(BaseModel):
     weight_kg: str | None
     prices: dict[str, str]
     attributes: dict[str, str]
+    tax_class: str
 
 
 class AddressOut(BaseModel):

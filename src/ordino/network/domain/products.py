@@ -25,14 +25,18 @@ class Product:
     weight_kg: Decimal | None = None
     prices: dict[str, Decimal] = field(default_factory=dict)  # currency -> unit price
     attributes: dict[str, str] = field(default_factory=dict)  # name -> value
+    # Which VAT rate it takes (`ordino.pricing.domain.TaxClass`): standard, reduced,
+    # super_reduced, zero.
+    tax_class: str = "standard"
 
 
 class ProductFacts(NamedTuple):
     """What capture and sourcing need of a known product: its price in each currency
-    it has one in, and its weight (None: not given)."""
+    it has one in, its weight (None: not given), and its tax class."""
 
     prices: Mapping[str, Decimal]
     weight_kg: Decimal | None
+    tax_class: str = "standard"
 
     @property
     def currencies(self) -> frozenset[str]:

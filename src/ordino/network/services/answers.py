@@ -14,4 +14,5 @@ def product_view(product: Product) -> dict[str, Any]:
         "weight_kg": None if product.weight_kg is None else str(product.weight_kg),
         "prices": {currency: str(amount) for currency, amount in sorted(product.prices.items())},
         "attributes": dict(sorted(product.attributes.items())),
+        "tax_class": product.tax_class,
     }

@@ -71,7 +71,13 @@ class SqlCatalog:
             self.connection,
             products,
             products.c.sku == product.sku,
-            {"sku": product.sku, "name": product.name, "weight_g": weight_g, "updated_at": now},
+            {
+                "sku": product.sku,
+                "name": product.name,
+                "weight_g": weight_g,
+                "updated_at": now,
+                "tax_class": product.tax_class,
+            },
         )
         prices = [
             {"sku": product.sku, "currency": currency, "amount_minor": to_minor(amount, currency)}
@@ -109,13 +115,14 @@ class SqlCatalog:
         return _existing(self.connection, products.c.sku, skus)
 
     def facts(self, skus: Iterable[str]) -> dict[str, ProductFacts]:
-        """The price of each known SKU of `skus` in each currency it has one in, and
-        its weight (one query)."""
+        """The price of each known SKU of `skus` in each currency it has one in, its
+        weight and its tax class (one query)."""
         wanted = sorted(set(skus))
         query = (
             select(
                 products.c.sku,
                 products.c.weight_g,
+                products.c.tax_class,
                 product_prices.c.currency,
                 product_prices.c.amount_minor,
             )
@@ -123,13 +130,14 @@ class SqlCatalog:
             .where(one_of(self.connection, products.c.sku, wanted))
         )
         prices: dict[str, dict[str, Decimal]] = {}
-        weights: dict[str, Decimal | None] = {}
+        rest: dict[str, tuple[Decimal | None, str]] = {}
         for row in self.connection.execute(query):
             priced = prices.setdefault(row.sku, {})
             if row.currency:
                 priced[row.currency] = from_minor(row.amount_minor, row.currency)
-            weights[row.sku] = None if row.weight_g is None else Decimal(row.weight_g) / 1000
-        return {sku: ProductFacts(found, weights[sku]) for sku, found in prices.items()}
+            weight = None if row.weight_g is None else Decimal(row.weight_g) / 1000
+            rest[row.sku] = (weight, row.tax_class)
+        return {sku: ProductFacts(found, *rest[sku]) for sku, found in prices.items()}
 
     def names(self, skus: Iterable[str]) -> dict[str, str]:
         """The name of each SKU in the catalogue, by SKU (what people read)."""
@@ -182,6 +190,7 @@ class SqlCatalog:
                 None if row.weight_g is None else Decimal(row.weight_g) / 1000,
                 {p.currency: from_minor(p.amount_minor, p.currency) for p in prices[row.sku]},
                 attributes[row.sku],
+                row.tax_class,
             )
             for row in rows
         ]

@@ -30,6 +30,7 @@ products = Table(
     Column("name", String(200), nullable=False),
     Column("weight_g", Integer),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("tax_class", String(16), nullable=False, server_default="standard"),
 )
 
 product_prices = Table(

@@ -57,6 +57,15 @@ class CustomerIn(Strict):
     email: EmailStr
     name: OptionalText = None
     phone: Annotated[str, Field(max_length=50)] | None = None
+    vat_id: Annotated[
+        str | None,
+        Field(
+            min_length=4,
+            max_length=32,
+            description="A business buyer's VAT id: with a valid one of another EU member "
+            "state than the seller's, no VAT is charged (reverse charge)",
+        ),
+    ] = None
 
 
 class ShipToIn(AddressIn):
@@ -176,9 +185,8 @@ class OrderIn(Strict):
     def to_command(self) -> PlaceOrder:
         lines, charges = self._line_requests()
         address, point = self.ship_to.to_domain_with_point()
-        customer = Customer(
-            self.customer.email.lower(), self.customer.name or None, self.customer.phone or None
-        )
+        c = self.customer
+        customer = Customer(c.email.lower(), c.name or None, c.phone or None, c.vat_id or None)
         choice = self.promise
         return PlaceOrder(
             self.channel,
@@ -220,8 +228,8 @@ class OrderIn(Strict):
             raise InvalidInput("invalid amounts", errors=errors)
         total = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
         total += sum((c.price for c in charges), Decimal(0))
-        total += sum((t.amount for line in lines for t in line.taxes), Decimal(0))
-        total += sum((t.amount for c in charges for t in c.taxes), Decimal(0))
+        added = [t for line in lines for t in line.taxes] + [t for c in charges for t in c.taxes]
+        total += sum((t.amount for t in added if not t.inclusive), Decimal(0))
         if not fits(total, currency):
             too_large = f"the order total must be below {limit(currency):f} {currency}"
             raise InvalidInput.of("lines", too_large)
@@ -291,6 +299,7 @@ class CustomerOut(BaseModel):
     email: str
     name: str | None
     phone: str | None
+    vat_id: str | None
 
 
 class ShipToOut(BaseModel):
@@ -350,6 +359,10 @@ class OrderOut(BaseModel):
     total: str
     money: OrderMoneyOut
     charges: list[ChargeOut]
+    tax_treatment: str | None = Field(
+        description="How its tax was worked out: domestic, destination, reverse_charge, "
+        "export; none: it was not (no tax settings, or a marketplace's taxes as given)"
+    )
     customer: CustomerOut
     ship_to: ShipToOut
     type: str

@@ -25,6 +25,7 @@ class Customer:
     email: str
     name: str | None = None
     phone: str | None = None
+    vat_id: str | None = None  # a business's (its tax: docs/money.md)
 
     @property
     def erased(self) -> bool:

@@ -114,6 +114,9 @@ class Order:
     step: int = 0  # the next step of `pipeline` to run
     holds: list[Hold] = field(default_factory=list)
     charges: tuple[Charge, ...] = ()  # shipping, fees: what was placed, never changed
+    # How its tax was worked out (the provider's word: domestic, destination,
+    # reverse_charge, export); None: it was not (no tax settings, or a marketplace's).
+    tax_treatment: str | None = None
     bill_to: Address | None = None
     b2b: B2B | None = None
     priority: int = 0  # the backorder queue's order (`ordino.orders.domain.backorders`)
@@ -153,6 +156,7 @@ class Order:
             ship_to_point=cmd.ship_to_point,
             lines=_lines(money, plan),
             charges=money.charges,
+            tax_treatment=money.tax_treatment,
             created_at=now,
             updated_at=now,
             promise=promise,
@@ -352,7 +356,8 @@ class Order:
 
     @property
     def money(self) -> OrderMoney:
-        return OrderMoney(self.currency, tuple(line.price for line in self.lines), self.charges)
+        lines = tuple(line.price for line in self.lines)
+        return OrderMoney(self.currency, lines, self.charges, self.tax_treatment)
 
     @property
     def total(self) -> Money:
@@ -361,6 +366,7 @@ class Order:
     def value_leaving(self, fo: Fulfillment) -> Decimal:
         """What the units of a fulfillment order that just left were paid, and the
         order's charges when it is the first to leave."""
+        self._number_units()  # an order read before its parcels were numbered
         value = sum((self._paid(fl) for fl in fo.lines), Decimal(0))
         first = not any(self._numbered(other) for other in self.fulfillments if other is not fo)
         return value + (self._charged() if first else Decimal(0))
@@ -368,6 +374,7 @@ class Order:
     def value_out(self) -> Decimal:
         """What the units that left for the customer were paid, and the charges once
         anything left."""
+        self._number_units()
         out = [fo for fo in self.fulfillments if fo.left]
         value = sum((self._paid(fl) for fo in out for fl in fo.lines), Decimal(0))
         ever = any(self._numbered(fo) for fo in self.fulfillments)
@@ -496,6 +503,7 @@ def money_details(order: Order) -> dict[str, Any]:
             for line in order.lines
         ],
         "charges": [charge_document(c) for c in order.charges],
+        "tax_treatment": order.tax_treatment,
     }
 
 

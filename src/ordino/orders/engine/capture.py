@@ -39,6 +39,7 @@ from ordino.network.domain import (
     CarrierService,
     Channel,
     LocationOperations,
+    PriceBasis,
     ProductFacts,
     PromiseDestination,
     refuse_unknown_skus,
@@ -48,8 +49,14 @@ from ordino.orders.domain.commands import PlaceOrder, to_source
 from ordino.orders.domain.orders import Order
 from ordino.orders.engine.capture_rules import refuse_what_cannot_be_placed
 from ordino.payments.domain import Payment, new_payment
-from ordino.pricing.domain import Cart, CartLine
-from ordino.pricing.engine import PricedCart, price_cart
+from ordino.pricing.domain import Cart, CartLine, OrderMoney, TaxClass
+from ordino.pricing.engine import (
+    PricedCart,
+    PriceDifference,
+    TaxProvider,
+    TaxRequest,
+    price_cart,
+)
 from ordino.promising.domain import (
     Method,
     OrderPromise,
@@ -100,6 +107,7 @@ class CaptureSnapshot:
     settings: SourcingSettings
     stock: OrderStock | PromiseSnapshot
     fresh: bool
+    tax: TaxProvider | None = None  # None: Ordino works out no tax
 
 
 @dataclass(frozen=True)
@@ -137,13 +145,14 @@ def decide_capture(
     """The order placed, or the refusal that names why not."""
     s = snapshot
     refuse_what_cannot_be_placed(cmd, now, s.channels, s.types, s.products, s.carriers)
-    sourced, promise = plan_capture(cmd, snapshot, deciders, now)
+    # Priced and taxed first: a price or tax refused is named whatever the stock.
     channel = s.channels[cmd.channel]
     priced = price_order(cmd, channel, s.products)
-    order = Order.place(cmd, sourced.plan, now, priced.money, promise, backorder=sourced.backorder)
+    money, cmd = _taxed(cmd, channel, s, priced.money, now)
+    sourced, promise = plan_capture(cmd, snapshot, deciders, now)
+    order = Order.place(cmd, sourced.plan, now, money, promise, backorder=sourced.backorder)
     if priced.differences:  # the channel flags them: a person looks before it goes on
-        reason = "prices not the catalogue's: " + "; ".join(map(str, priced.differences))
-        hold(order, PRICE_CHECK, reason[:200], f"channel:{channel.name}", now)
+        hold(order, PRICE_CHECK, _flagged(priced.differences), f"channel:{channel.name}", now)
     payment = (
         None
         if cmd.payment is None
@@ -169,6 +178,37 @@ def price_order(
     }
     cart = Cart(cmd.channel, cmd.currency, lines, cmd.charges)
     return price_cart(cart, channel.pricing, catalogue)
+
+
+def _taxed(
+    cmd: PlaceOrder, channel: Channel, snapshot: CaptureSnapshot, money: OrderMoney, now: datetime
+) -> tuple[OrderMoney, PlaceOrder]:
+    """The order's money with the taxes its provider works out (none without tax
+    settings; a marketplace's kept as given), and the order with its buyer's VAT id
+    as checked."""
+    if snapshot.tax is None or channel.pricing.marketplace:
+        return money, cmd
+    classes = {sku: TaxClass(facts.tax_class) for sku, facts in snapshot.products.items()}
+    gross = channel.pricing.prices is PriceBasis.GROSS
+    asked = TaxRequest(
+        money, classes, cmd.ship_to.country, cmd.customer.vat_id, channel.today(now), gross
+    )
+    estimate = snapshot.tax.estimate(asked)
+    checked = estimate.buyer_vat_id or cmd.customer.vat_id
+    return estimate.money, replace(cmd, customer=replace(cmd.customer, vat_id=checked))
+
+
+def _flagged(differences: Sequence[PriceDifference]) -> str:
+    """The hold's reason: each line whose price is not the catalogue's, as many as
+    200 characters hold, and how many more."""
+    reason = "prices not the catalogue's: "
+    for i, difference in enumerate(differences):
+        text = ("; " if i else "") + str(difference)
+        left = len(differences) - i - 1
+        if i and len(reason + text) + (len(f"; … and {left} more") if left else 0) > 200:
+            return f"{reason}; … and {len(differences) - i} more"
+        reason += text
+    return reason
 
 
 def plan_capture(

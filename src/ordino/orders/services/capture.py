@@ -31,6 +31,8 @@ from ordino.orders.engine.capture import (
 )
 from ordino.orders.services.orders import with_payment
 from ordino.orders.services.ports import OrdersWork
+from ordino.pricing.engine import TaxProvider
+from ordino.pricing.services import tax_provider
 from ordino.promising.domain import CartLine, OrderPromise
 from ordino.promising.services import PromiseQuery, Promising, promise_snapshot
 from ordino.sourcing.engine import RulesEngine, SourcingEngine
@@ -126,7 +128,15 @@ def capture_snapshot(
         sourcing_settings(picture, uow),
         stock,
         fresh,
+        _tax(uow, picture, cmd.ship_to.country),
     )
+
+
+def _tax(uow: OrdersWork, picture: StockPicture, country: str) -> TaxProvider | None:
+    """The tax provider for orders to `country`, kept by the picture with the other
+    settings (tax settings and rates count as the network's: a change forgets it)."""
+    [provider] = picture.derived(("tax", country), lambda: (tax_provider(uow, country),))
+    return provider
 
 
 def _cart(cmd: PlaceOrder) -> PromiseQuery:

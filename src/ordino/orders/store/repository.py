@@ -203,6 +203,8 @@ class SqlOrders:
             "customer_email": order.customer.email,
             "customer_name": order.customer.name,
             "customer_phone": order.customer.phone,
+            "customer_vat_id": order.customer.vat_id,
+            "tax_treatment": order.tax_treatment,
             "ship_to": _ship_to_document(order),
             "created_at": order.created_at,
             "updated_at": order.updated_at,
@@ -588,7 +590,9 @@ def _order(
         channel=head.channel,
         external_id=head.external_id,
         currency=head.currency,
-        customer=Customer(head.customer_email, head.customer_name, head.customer_phone),
+        customer=Customer(
+            head.customer_email, head.customer_name, head.customer_phone, head.customer_vat_id
+        ),
         ship_to=address,
         ship_to_point=point,
         status=OrderStatus(head.status),
@@ -605,4 +609,5 @@ def _order(
         b2b=_b2b(head.b2b),
         priority=head.priority,
         charges=charges_of(head.charges, head.currency),
+        tax_treatment=head.tax_treatment,
     )

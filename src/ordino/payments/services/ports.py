@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from ordino.payments.domain.payments import Payment, PaymentOperation
-from ordino.promising.services import PromisingWork
+from ordino.pricing.services import PricingWork
 
 
 class Payments(Protocol):
@@ -23,7 +23,7 @@ class Payments(Protocol):
     def by_card(self, after: str | None, limit: int) -> list[Payment]: ...
 
 
-class PaymentsWork(PromisingWork, Protocol):
+class PaymentsWork(PricingWork, Protocol):
     """What payments's use cases may use in one attempt: its own repositories and every
     lower capability's.
     """

@@ -71,12 +71,12 @@ class OrderMoneyOut(BaseModel):
 
 class GivenDiscountIn(Strict):
     amount: Annotated[Amount, Field(description="Taken off the line (all its units) or charge")]
-    reference: Annotated[str | None, Field(min_length=1, max_length=100)] = None
+    reference: OptionalText = None  # the marketplace's name for it: a coupon, a deal
     reason: OptionalText = None
 
     def to_domain(self, currency: str, field: str, errors: list[FieldError]) -> GivenDiscount:
         amount = _amount(self.amount, currency, f"{field}.amount", errors)
-        return GivenDiscount(amount, self.reference, self.reason or None)
+        return GivenDiscount(amount, self.reference or None, self.reason or None)
 
 
 class GivenTaxIn(Strict):
@@ -88,14 +88,18 @@ class GivenTaxIn(Strict):
         ),
     ]
     rate: Annotated[
-        Decimal, Field(ge=0, le=1, max_digits=8, decimal_places=6, description="0.19 for 19 %")
+        str,
+        Field(
+            pattern=r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?)$",
+            description="As a fraction from 0 to 1, at most 6 decimals: 0.19 for 19 %",
+        ),
     ]
     amount: Amount
     inclusive: bool = Field(description="In the price (true), or added to it")
 
     def to_domain(self, currency: str, field: str, errors: list[FieldError]) -> GivenTax:
         amount = _amount(self.amount, currency, f"{field}.amount", errors)
-        return GivenTax(self.jurisdiction, self.rate, amount, self.inclusive)
+        return GivenTax(self.jurisdiction, Decimal(self.rate), amount, self.inclusive)
 
 
 class ChargeIn(Strict):

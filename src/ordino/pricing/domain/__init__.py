@@ -25,6 +25,8 @@ from ordino.pricing.domain.order_money import (
     tax_units,
 )
 from ordino.pricing.domain.tax import (
+    MEMBER_STATES,
+    VAT_TERRITORY,
     TaxClass,
     Treatment,
     VatDue,
@@ -33,8 +35,17 @@ from ordino.pricing.domain.tax import (
     rate_on,
     vat_due,
 )
+from ordino.pricing.domain.tax_settings import (
+    TAX_SETTINGS,
+    TaxSettings,
+    tax_settings_document,
+    tax_settings_from_document,
+)
 
 __all__ = [
+    "MEMBER_STATES",
+    "TAX_SETTINGS",
+    "VAT_TERRITORY",
     "Adjustment",
     "AdjustmentSource",
     "Cart",
@@ -49,6 +60,7 @@ __all__ = [
     "PricedLine",
     "TaxClass",
     "TaxLine",
+    "TaxSettings",
     "Treatment",
     "VatDue",
     "VatRate",
@@ -63,6 +75,8 @@ __all__ = [
     "parts_document",
     "rate_on",
     "tax_given",
+    "tax_settings_document",
+    "tax_settings_from_document",
     "tax_units",
     "taxes_from",
     "vat_due",

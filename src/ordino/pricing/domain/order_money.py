@@ -187,6 +187,9 @@ class OrderMoney:
     currency: str
     lines: tuple[PricedLine, ...]
     charges: tuple[Charge, ...] = field(default=())
+    # How its tax was worked out, in its tax provider's word (EU VAT: domestic,
+    # destination, reverse_charge, export); None: no provider worked it out.
+    tax_treatment: str | None = None
 
     def __post_init__(self) -> None:
         _one_currency(self.currency, [*self.lines, *self.charges])
@@ -230,7 +233,7 @@ def discount_units(
     if amount < 0:
         raise InvalidInput.of(field_name, f"{amount} is below zero")
     if amount > line.net:
-        raise InvalidInput.of(field_name, f"{amount} is more than the line's {line.net}")
+        raise InvalidInput.of(field_name, f"{amount} is more than it sells for, {line.net}")
     weights = line.unit_nets()
     if not weights.total:  # nothing to take off: the amount is nothing too
         return Discount(adjustment, UnitAmounts.same(zero(line.currency), line.quantity))

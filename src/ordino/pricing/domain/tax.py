@@ -140,11 +140,11 @@ def vat_due(seller_country: str, destination: str, buyer_vat_id: str | None) -> 
 
 def _checked(vat_id: str) -> str:
     """The VAT id in its compact form, valid by format and check digits, else
-    InvalidInput naming `buyer.vat_id`."""
+    InvalidInput naming `customer.vat_id`."""
     try:
         compact = vat.validate(vat_id)
     except ValidationError:
-        raise InvalidInput.of("buyer.vat_id", f"{vat_id!r} is not a valid EU VAT id") from None
+        raise InvalidInput.of("customer.vat_id", f"{vat_id!r} is not a valid EU VAT id") from None
     return str(compact)
 
 

@@ -1,5 +1,21 @@
 """Pricing's engines: a cart priced as an order's money."""
 
 from ordino.pricing.engine.cart import PricedCart, PriceDifference, price_cart
+from ordino.pricing.engine.taxes import (
+    EuVat,
+    TaxEstimate,
+    TaxProvider,
+    TaxRequest,
+    countries_taxed,
+)
 
-__all__ = ["PriceDifference", "PricedCart", "price_cart"]
+__all__ = [
+    "EuVat",
+    "PriceDifference",
+    "PricedCart",
+    "TaxEstimate",
+    "TaxProvider",
+    "TaxRequest",
+    "countries_taxed",
+    "price_cart",
+]

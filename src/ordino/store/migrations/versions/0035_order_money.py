@@ -1,8 +1,6 @@
 """an order keeps its money: each line its list price and its discounts and taxes
-(per unit), the order its charges and what its goods sold for (revenue, which
-analytics counts), each fulfillment line that left the units it took; what was
-placed before keeps its sale price as its list price, with nothing taken off, no tax,
-and its old total (the goods' value) as its revenue
+(per unit), the order its charges; what was placed before keeps its sale price as its
+list price, with nothing taken off and no tax
 
 Revision ID: 0035_order_money
 Revises: 0034_storequeue
@@ -27,10 +25,6 @@ def upgrade() -> None:
     op.add_column("order_lines", sa.Column("list_price_minor", sa.BigInteger()))
     op.add_column("order_lines", sa.Column("price_parts", DOCUMENT))
     op.add_column("orders", sa.Column("charges", DOCUMENT))
-    revenue = sa.Column("revenue_minor", sa.BigInteger(), nullable=False, server_default="0")
-    op.add_column("orders", revenue)
-    op.execute("UPDATE orders SET revenue_minor = total_minor")
-    op.add_column("fulfillment_lines", sa.Column("first_unit", sa.Integer()))
 
 
 # An order whose money the older schema cannot hold: a discount, a tax, a charge, or a
@@ -57,8 +51,6 @@ def downgrade() -> None:
         )
     # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35 on): a batch would copy `orders`,
     # which the lines' foreign keys refuse.
-    op.drop_column("fulfillment_lines", "first_unit")
-    op.drop_column("orders", "revenue_minor")
     op.drop_column("orders", "charges")
     op.drop_column("order_lines", "price_parts")
     op.drop_column("order_lines", "list_price_minor")

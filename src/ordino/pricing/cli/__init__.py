@@ -1,0 +1,1 @@
+"""Pricing's commands."""

@@ -1,0 +1,51 @@
+"""How Ordino works out the tax of an order: the seller the built-in EU VAT provider
+taxes for (`ordino.pricing.engine.taxes.EuVat`). One document, named "default";
+without it Ordino works out no tax (a marketplace's is kept as given all the same).
+
+Invariants: the seller is established in a member state; its VAT id, when given,
+is valid by format and check digits and is that member state's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from stdnum.eu import vat
+from stdnum.exceptions import ValidationError
+
+from ordino.kernel.domain import FieldError
+from ordino.pricing.domain.tax import MEMBER_STATES
+
+TAX_SETTINGS = "default"  # the one document's name
+
+
+@dataclass(frozen=True)
+class TaxSettings:
+    seller_country: str  # where the seller is established: its home VAT
+    vat_id: str | None = None  # the seller's own, as invoices will show it
+
+    def problems(self) -> list[FieldError]:
+        if self.seller_country not in MEMBER_STATES:
+            why = f"{self.seller_country} is not a member state of the EU (EU VAT only, for now)"
+            return [FieldError("seller_country", why)]
+        if self.vat_id is None:
+            return []
+        try:
+            compact = str(vat.validate(self.vat_id))
+        except ValidationError:
+            return [FieldError("vat_id", f"{self.vat_id!r} is not a valid EU VAT id")]
+        if ("GR" if compact[:2] == "EL" else compact[:2]) != self.seller_country:
+            return [FieldError("vat_id", f"not a VAT id of {self.seller_country}")]
+        return []
+
+
+def tax_settings_document(settings: TaxSettings) -> dict[str, Any]:
+    return {
+        "provider": "eu_vat",
+        "seller_country": settings.seller_country,
+        "vat_id": settings.vat_id,
+    }
+
+
+def tax_settings_from_document(_name: str, document: dict[str, Any]) -> TaxSettings:
+    return TaxSettings(document["seller_country"], document.get("vat_id"))

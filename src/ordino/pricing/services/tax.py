@@ -1,0 +1,98 @@
+"""Tax's use cases: the settings (who the seller is), the VAT rates (loaded whole
+from a file), and the provider that works out an order's tax with them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from ordino.kernel.domain import ConfigurationKind, InvalidInput
+from ordino.kernel.services import Changed, record
+from ordino.pricing.domain import (
+    TAX_SETTINGS,
+    TaxSettings,
+    VatRate,
+    parse_rates,
+    tax_settings_document,
+)
+from ordino.pricing.engine import EuVat, TaxProvider, countries_taxed
+from ordino.pricing.services.ports import PricingWork
+
+ORDINO = "ordino"
+
+
+def tax_provider(uow: PricingWork, destination: str) -> TaxProvider | None:
+    """The provider that taxes an order to `destination`, with the rates it may need
+    (in an entered unit of work); None when Ordino is set to work out no tax."""
+    found = uow.tax_settings.get(TAX_SETTINGS)
+    if found is None:
+        return None
+    settings = found[0]
+    return EuVat(
+        settings.seller_country,
+        uow.tax_rates.of(countries_taxed(settings.seller_country, destination)),
+    )
+
+
+def get_settings(uow: PricingWork) -> dict[str, Any]:
+    """The settings, or, when there are none, that Ordino works out no tax."""
+    with uow:
+        found = uow.tax_settings.get(TAX_SETTINGS)
+    if found is None:
+        return {"provider": "none", "seller_country": None, "vat_id": None, "version": 0}
+    return settings_view(*found)
+
+
+def put_settings(
+    settings: TaxSettings, uow: PricingWork, now: datetime, by: str = ORDINO
+) -> tuple[bool, dict[str, Any]]:
+    """Replace the settings (whether they were created), recorded as `by`'s."""
+    if problems := settings.problems():
+        raise InvalidInput("the tax settings cannot apply", errors=problems)
+    with uow:
+        before = uow.tax_settings.get(TAX_SETTINGS)
+        created = uow.tax_settings.put(settings, now)
+        saved, version = uow.tax_settings.get(TAX_SETTINGS) or (settings, 1)
+        what = (ConfigurationKind.TAX_SETTINGS, TAX_SETTINGS, version)
+        old = None if before is None else tax_settings_document(before[0])
+        record(uow, what, old, tax_settings_document(saved), Changed(by, now))
+        uow.commit()
+    return created, settings_view(saved, version)
+
+
+def settings_view(settings: TaxSettings, version: int) -> dict[str, Any]:
+    return tax_settings_document(settings) | {"version": version}
+
+
+def load_rates(text: str, uow: PricingWork, now: datetime, by: str = ORDINO) -> dict[str, Any]:
+    """The rates of a CSV file (`ordino.pricing.domain.parse_rates`) become all the
+    rates there are; every bad row refused by its field, nothing changed then."""
+    rates = parse_rates(text)
+    with uow:
+        replaced = uow.tax_rates.replace(rates)
+        what = (ConfigurationKind.TAX_RATES, "vat", None)
+        summary = rates_summary(rates)
+        record(uow, what, {"rates": replaced}, summary, Changed(by, now))
+        uow.commit()
+    return summary | {"replaced": replaced}
+
+
+def rates_summary(rates: list[VatRate]) -> dict[str, Any]:
+    by_country = Counter(rate.country for rate in rates)
+    return {"rates": len(rates), "countries": dict(sorted(by_country.items()))}
+
+
+def list_rates(uow: PricingWork, countries: list[str]) -> list[dict[str, Any]]:
+    with uow:
+        rates = uow.tax_rates.of(countries)
+    return [
+        {
+            "country": r.country,
+            "tax_class": str(r.tax_class),
+            "rate": str(r.rate),
+            "valid_from": r.valid_from.isoformat(),
+            "valid_until": None if r.valid_until is None else r.valid_until.isoformat(),
+        }
+        for r in rates
+    ]

@@ -1,0 +1,22 @@
+"""Pricing's tables: the VAT rates the built-in provider taxes by (loaded whole from a
+file: `ordino tax load`), and the tax settings (one document, named "default")."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, String, Table
+
+from ordino.store.tables import metadata, named_documents
+
+# A rate as its exact decimal text ("0.19", "0.055"): no float, no scale to choose.
+tax_rates = Table(
+    "tax_rates",
+    metadata,
+    Column("country", String(2), primary_key=True),
+    Column("tax_class", String(16), primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("valid_until", Date),  # the last day it holds; none: until replaced
+    Column("rate", String(12), nullable=False),
+)
+
+# `ordino.pricing.domain.tax_settings.tax_settings_document`.
+tax_settings = named_documents("tax_settings", Column("name", String(32), primary_key=True))
