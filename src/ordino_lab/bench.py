@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from ordino.app.check import check_inventory
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
@@ -31,6 +31,9 @@ from ordino.inventory.services.stock import count_stock
 from ordino.inventory.store.tables import positions
 from ordino.network.domain.products import Product
 from ordino.network.services.catalogue import put_product
+from ordino.network.store.tables import products
+from ordino.pricing.domain import TaxSettings
+from ordino.pricing.services import load_rates, put_settings
 from ordino.store.engine import analyze, make_engine
 from ordino_lab.bench_network import NetworkShape, load
 from ordino_lab.load import Outcome, post_all, run, running_server
@@ -129,6 +132,12 @@ def _problems(engine: Engine) -> list[str]:
 @click.option("--locations", default=20, show_default=True)
 @click.option("--skus", default=1_000, show_default=True)
 @click.option("--pool-size", default=4, show_default=True, help="Connections per process.")
+@click.option(
+    "--money/--no-money",
+    default=False,
+    help="Orders with their VAT worked out (a German seller, German rates, every other "
+    "SKU at the reduced rate): what the order's money costs capture.",
+)
 @json_option
 def capture(
     database_url: str,
@@ -139,12 +148,15 @@ def capture(
     locations: int,
     skus: int,
     pool_size: int,
+    money: bool,
     json_path: Path | None,
 ) -> None:
     """Order capture: 2-line orders from concurrent clients; orders/s and latency."""
     engine = make_engine(database_url)
     click.echo(f"loading {locations} locations x {skus} SKUs …", err=True)
     names = load_network(engine, locations, skus, on_hand=10_000_000)
+    if money:
+        with_vat(engine, names)
     run_id, rng = _now().strftime("%Y%m%d%H%M%S"), random.Random(11)
     bodies = [_order_body(n, run_id, names, rng, lines=2) for n in range(warmup + orders)]
     # Capture alone: the jobs it queues (each order's advance) are left for workers,
@@ -158,7 +170,25 @@ def capture(
         run(post_all(server, "/v1/orders", bodies[:warmup], clients))
         analyze(engine)  # as autovacuum would, once the order tables are no longer empty
         outcome = run(post_all(server, "/v1/orders", bodies[warmup:], clients))
-    report(_capture_figures(outcome, engine, workers, clients), json_path)
+    figures = _capture_figures(outcome, engine, workers, clients)
+    report({"benchmark": figures.pop("benchmark"), "money": money, **figures}, json_path)
+
+
+GERMAN_VAT = """country,tax_class,rate,valid_from,valid_until
+DE,standard,19,2021-01-01,
+DE,reduced,7,2021-01-01,
+"""
+
+
+def with_vat(engine: Engine, skus: list[str]) -> None:
+    """Ordino works out the VAT of the bench's orders (German, to Germany); every
+    other SKU takes the reduced rate."""
+    now = _now()
+    put_settings(TaxSettings("DE", "DE123456704"), SqlUnitOfWork(engine), now, "bench")
+    load_rates(GERMAN_VAT, SqlUnitOfWork(engine), now, "bench")
+    with engine.begin() as connection:
+        reduced = update(products).where(products.c.sku.in_(skus[::2]))
+        connection.execute(reduced.values(tax_class="reduced"))
 
 
 def _capture_figures(
