@@ -35,6 +35,12 @@ from ordino.kernel.domain.errors import (
     TooManyAttempts,
 )
 from ordino.kernel.domain.events import EVENT_TYPES, Event, event_document
+from ordino.kernel.domain.expressions import (
+    Unevaluable,
+    activation,
+    holds,
+    refuse_bad_condition,
+)
 from ordino.kernel.domain.geo import (
     EARTH_RADIUS_KM,
     Grid,
@@ -124,9 +130,11 @@ __all__ = [
     "Timer",
     "TooManyAttempts",
     "TransitionTable",
+    "Unevaluable",
     "UnitAmounts",
     "Unreadable",
     "WorkingCalendar",
+    "activation",
     "advance_job",
     "always_open",
     "capture_job",
@@ -137,6 +145,7 @@ __all__ = [
     "fits",
     "from_minor",
     "hash_key",
+    "holds",
     "hours_document",
     "hours_from_document",
     "is_country",
@@ -150,6 +159,7 @@ __all__ = [
     "quantize",
     "read",
     "refund_job",
+    "refuse_bad_condition",
     "refused",
     "settle_job",
     "spread",

@@ -1,6 +1,7 @@
 """Hold rules evaluated: the facts of an order, and which rules they make true.
 
-Rules are CEL (Common Expression Language) expressions, evaluated by cel-python.
+Rules are CEL (Common Expression Language) expressions
+(`ordino.kernel.domain.expressions`).
 The facts an expression may name (a field that is absent, such as `order.bill_to`
 of an order without one, is tested with `has(...)`):
 
@@ -24,16 +25,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-import celpy
-from celpy.adapter import json_to_cel
-from celpy.celparser import CELParseError
-from celpy.celtypes import BoolType
-from celpy.evaluation import CELEvalError
-
-from ordino.kernel.domain import FieldError, InvalidInput
+from ordino.kernel.domain import Unevaluable, activation, holds, refuse_bad_condition
 from ordino.network.domain import Address
 from ordino.orders.domain import HoldRule, Order
 
@@ -63,35 +57,21 @@ class Verdict:
     reason: str  # the rule's, or why it could not be evaluated
 
 
-@lru_cache(maxsize=1024)
-def _program(expression: str) -> celpy.Runner:
-    environment = celpy.Environment()
-    return environment.program(environment.compile(expression))
-
-
 def refuse_bad_rule(expression: str) -> None:
     """A rule is stored only if it compiles and evaluates, to a boolean, on an order
     with every fact: a typo in a field name is found now, not on the next order."""
-    try:
-        result = _program(expression).evaluate(_activation(SAMPLE_FACTS))
-    except (CELParseError, CELEvalError) as error:
-        raise InvalidInput(
-            "the expression is not a rule Ordino can evaluate",
-            errors=[FieldError("expression", _first_line(error))],
-        ) from error
-    if not isinstance(result, BoolType):
-        raise InvalidInput.of("expression", "must be true or false, not a value")
+    refuse_bad_condition(expression, SAMPLE_FACTS, "expression")
 
 
 def holding(rules: Sequence[HoldRule], facts: dict[str, Any]) -> list[Verdict]:
     """The rules, in the order given, that hold an order with these facts."""
-    activation = _activation(_present(facts))
+    known = activation(facts)
     verdicts = []
     for rule in rules:
         try:
-            held = bool(_program(rule.expression).evaluate(activation))
-        except (CELParseError, CELEvalError) as error:
-            verdicts.append(Verdict(rule, f"rule {rule.name} failed: {_first_line(error)}"))
+            held = holds(rule.expression, known)
+        except Unevaluable as error:
+            verdicts.append(Verdict(rule, f"rule {rule.name} failed: {error}"))
             continue
         if held:
             verdicts.append(Verdict(rule, rule.reason))
@@ -140,19 +120,3 @@ def _place(address: Address) -> dict[str, str]:
         "postal_code": address.postal_code,
         "city": address.city,
     }
-
-
-def _activation(facts: dict[str, Any]) -> dict[str, Any]:
-    return {name: json_to_cel(value) for name, value in facts.items()}
-
-
-def _present(value: Any) -> Any:
-    """The facts without the absent ones, so `has(...)` tells."""
-    if isinstance(value, dict):
-        return {k: _present(v) for k, v in value.items() if v is not None}
-    return value
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error.args[0] if error.args else error)
-    return text.splitlines()[0][:200]

@@ -24,6 +24,7 @@ from ordino.pricing.domain.order_money import (
     tax_given,
     tax_units,
 )
+from ordino.pricing.domain.promotions import CART_FACTS, Benefit, Promotion, Stacking
 from ordino.pricing.domain.tax import (
     MEMBER_STATES,
     VAT_TERRITORY,
@@ -43,11 +44,13 @@ from ordino.pricing.domain.tax_settings import (
 )
 
 __all__ = [
+    "CART_FACTS",
     "MEMBER_STATES",
     "TAX_SETTINGS",
     "VAT_TERRITORY",
     "Adjustment",
     "AdjustmentSource",
+    "Benefit",
     "Cart",
     "CartLine",
     "Charge",
@@ -58,6 +61,8 @@ __all__ = [
     "OrderMoney",
     "Priced",
     "PricedLine",
+    "Promotion",
+    "Stacking",
     "TaxClass",
     "TaxLine",
     "TaxSettings",

@@ -1,6 +1,13 @@
 """Pricing's engines: a cart priced as an order's money."""
 
 from ordino.pricing.engine.cart import PricedCart, PriceDifference, price_cart
+from ordino.pricing.engine.promotions import (
+    BuiltInPromotions,
+    CartFacts,
+    Passed,
+    Promoted,
+    PromotionEngine,
+)
 from ordino.pricing.engine.taxes import (
     EuVat,
     TaxEstimate,
@@ -10,9 +17,14 @@ from ordino.pricing.engine.taxes import (
 )
 
 __all__ = [
+    "BuiltInPromotions",
+    "CartFacts",
     "EuVat",
+    "Passed",
     "PriceDifference",
     "PricedCart",
+    "Promoted",
+    "PromotionEngine",
     "TaxEstimate",
     "TaxProvider",
     "TaxRequest",

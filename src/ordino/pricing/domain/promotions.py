@@ -1,0 +1,129 @@
+"""Promotions as data: what a promotion gives (a percent or an amount off the order,
+off lines, off each unit, off shipping; or buy X get Y), to which lines (by SKU),
+when (its dates), to whom (a CEL condition over the cart's facts), from which
+goods' value on (a threshold), in what order (priority, lower first) and with what
+else (stackable, or alone). Each change of a promotion is a new version; an order's
+discount names the version that gave it (`id@version`).
+
+Invariants: a percent is above 0 and at most 100; an amount, a threshold are in the
+promotion's currency's digits (and a promotion with either has a currency); buy X
+get Y has both at least 1; it ends after it starts; its condition compiles and
+evaluates to true or false on a cart with every fact (`CART_FACTS`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from ordino.kernel.domain import (
+    FieldError,
+    InvalidInput,
+    is_currency,
+    minor_digits,
+    quantize,
+    refuse_bad_condition,
+)
+
+
+class Benefit(StrEnum):
+    ORDER_PERCENT = "order_percent"  # `value` % off the eligible lines together
+    ORDER_AMOUNT = "order_amount"  # `value` off the eligible lines, spread over them
+    LINE_PERCENT = "line_percent"  # `value` % off each eligible line
+    UNIT_AMOUNT = "unit_amount"  # `value` off each eligible unit
+    SHIPPING_PERCENT = "shipping_percent"  # `value` % off the shipping (100: free)
+    BUY_X_GET_Y = "buy_x_get_y"  # of every `buy` + `get` eligible units, the `get`
+    # cheapest `value` % off (100: free)
+
+
+PERCENTS = {
+    Benefit.ORDER_PERCENT,
+    Benefit.LINE_PERCENT,
+    Benefit.SHIPPING_PERCENT,
+    Benefit.BUY_X_GET_Y,
+}
+
+
+class Stacking(StrEnum):
+    STACKABLE = "stackable"  # combines with the other stackable ones
+    EXCLUSIVE = "exclusive"  # applies alone, or not at all
+
+
+# A cart as a promotion's condition sees it: every fact there is.
+CART_FACTS = {
+    "cart": {
+        "channel": "web",
+        "currency": "EUR",
+        "subtotal": 100.0,  # the goods' value after earlier promotions
+        "units": 2,
+        "skus": ["SKU-1"],
+    },
+    "customer": {"email": "ada@example.com", "group": "vip"},
+    "ship_to": {"country": "DE"},
+    "now": "2026-12-06T12:00:00Z",
+}
+
+
+@dataclass(frozen=True)
+class Promotion:
+    id: str
+    name: str  # what the customer reads on the order's discount
+    benefit: Benefit
+    value: Decimal  # a percent (0 to 100) or an amount, by the benefit
+    currency: str | None = None  # of its amounts; none: percents only, any currency
+    skus: frozenset[str] = field(default_factory=frozenset)  # the lines it takes; none: all
+    threshold: Decimal | None = None  # the eligible lines must reach it (net)
+    buy: int = 0
+    get: int = 0
+    condition: str | None = None  # CEL over `CART_FACTS`' names
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    priority: int = 100  # lower first
+    stacking: Stacking = Stacking.STACKABLE
+    requires_code: bool = False  # only for a cart that gives one of its codes
+    enabled: bool = True
+    version: int = 1
+
+    @property
+    def reference(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def runs_at(self, now: datetime) -> bool:
+        started = self.starts_at is None or self.starts_at <= now
+        return self.enabled and started and (self.ends_at is None or now < self.ends_at)
+
+    def refuse_problems(self) -> None:
+        """InvalidInput naming each field that makes it no promotion."""
+        errors = self._value_problems() + self._amount_problems()
+        if self.benefit is Benefit.BUY_X_GET_Y and (self.buy < 1 or self.get < 1):
+            errors.append(FieldError("buy", "buy X get Y takes both, each at least 1"))
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors.append(FieldError("ends_at", "must be after starts_at"))
+        if errors:
+            raise InvalidInput("the promotion cannot apply", errors=errors)
+        if self.condition is not None:
+            refuse_bad_condition(self.condition, CART_FACTS, "condition")
+
+    def _value_problems(self) -> list[FieldError]:
+        if not self.value.is_finite() or self.value <= 0:
+            return [FieldError("value", "must be above 0")]
+        if self.benefit in PERCENTS and self.value > 100:
+            return [FieldError("value", "a percent is at most 100")]
+        return []
+
+    def _amount_problems(self) -> list[FieldError]:
+        amounts = [("threshold", self.threshold)]
+        if self.benefit not in PERCENTS:
+            amounts.append(("value", self.value))
+        named = [(name, amount) for name, amount in amounts if amount is not None]
+        if not named:
+            return []
+        if self.currency is None or not is_currency(self.currency):
+            return [FieldError("currency", "an amount or a threshold needs its currency")]
+        digits = minor_digits(self.currency)
+        return [
+            FieldError(name, f"{self.currency} has {digits} decimal places")
+            for name, amount in named
+            if amount.is_finite() and quantize(amount, self.currency) != amount
+        ]
