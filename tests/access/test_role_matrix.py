@@ -155,6 +155,9 @@ API: dict[str, Rule] = {
     "GET /v1/tax-settings": Rule(AGENT),
     "PUT /v1/tax-settings": Rule(ADMIN),
     "GET /v1/tax-rates": Rule(AGENT),
+    "PUT /v1/promotions/{promotion_id}": Rule(ADMIN),
+    "GET /v1/promotions/{promotion_id}": Rule(AGENT),
+    "GET /v1/promotions": Rule(AGENT),
     "POST /v1/self-service/lookup": PUBLIC,
     "GET /v1/self-service/orders/{token}": PUBLIC,
     "POST /v1/self-service/orders/{token}/address": PUBLIC,
@@ -265,6 +268,7 @@ def scene(api: TestClient, clock: Clock) -> Scene:
         "job_id": "NO-SUCH-JOB",
         "key_id": "NO-SUCH-KEY",
         "webhook_id": "NO-SUCH-HOOK",
+        "promotion_id": "spring",
         "username": "nobody",
         "action": "release",
     }

@@ -478,9 +478,14 @@ def _refusals(walk: Walk) -> None:
     walk("GET", "/v1/self-service/orders/{token}", 403, {"token": "not-a-link"})
 
 
-def _tax(walk: Walk) -> None:
-    """Tax settings and rates, then an order with its VAT (last: from now on every
-    order is taxed)."""
+def _money(walk: Walk) -> None:
+    """Tax settings and rates, a promotion, then an order with its discount and its
+    VAT (last: from now on every order is promoted and taxed)."""
+    spring = {"name": "Spring", "benefit": "order_percent", "value": "10"}
+    walk("PUT", "/v1/promotions/{promotion_id}", 201, {"promotion_id": "spring"}, json=spring)
+    walk("PUT", "/v1/promotions/{promotion_id}", 200, {"promotion_id": "spring"}, json=spring)
+    walk("GET", "/v1/promotions/{promotion_id}", 200, {"promotion_id": "spring"})
+    walk("GET", "/v1/promotions", 200)
     walk("GET", "/v1/tax-settings", 200)
     walk("PUT", "/v1/tax-settings", 201, json={"seller_country": "DE", "vat_id": "DE123456704"})
     walk("GET", "/v1/tax-settings", 200)
@@ -501,7 +506,7 @@ def test_every_operation_answers_as_its_document_declares(walk: Walk) -> None:
         area(walk)
     _administration(walk)
     _refusals(walk)
-    _tax(walk)
+    _money(walk)
 
     assert not walk.departures, "\n\n".join(walk.departures)
     documented = {(method, path) for path, ops in walk.document["paths"].items() for method in ops}

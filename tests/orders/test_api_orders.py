@@ -88,6 +88,7 @@ def test_the_contract_example_places_an_order(api: TestClient) -> None:
             "name": "Ada Lovelace",
             "phone": None,
             "vat_id": None,
+            "group": None,
         },
         "tax_treatment": None,
         "ship_to": body["ship_to"] | {"line2": None, "region": None},

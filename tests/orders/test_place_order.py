@@ -67,6 +67,7 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
             "customer_name": "Ada Lovelace",
             "customer_phone": None,
             "customer_vat_id": None,
+            "customer_group": None,
             "tax_treatment": None,
             "ship_to": SHIP_TO,
             "created_at": clock(),

@@ -235,6 +235,7 @@ def test_an_erased_order_keeps_amounts_skus_dates_and_the_postal_area(
         "name": "[erased]",
         "phone": None,
         "vat_id": None,
+        "group": None,
     }
     assert after["ship_to"] == {
         "name": "[erased]",
@@ -337,7 +338,13 @@ def test_an_export_holds_every_order_of_the_customer_with_its_timeline(
     assert exported["exported_at"] == clock().isoformat()
     assert [o["id"] for o in exported["orders"]] == [collected["id"], home["id"]]
     first = exported["orders"][1]
-    assert first["customer"] == {"email": EMAIL, "name": NAME, "phone": PHONE, "vat_id": None}
+    assert first["customer"] == {
+        "email": EMAIL,
+        "name": NAME,
+        "phone": PHONE,
+        "vat_id": None,
+        "group": None,
+    }
     assert first["ship_to"]["line1"] == "Blankeneser Hauptstr. 7"
     assert first["bill_to"]["line1"] == "Rechnungsweg 9"
     assert [e["type"] for e in first["timeline"]] == [e["type"] for e in events_of(api, home["id"])]

@@ -34,6 +34,7 @@ class ConfigurationKind(StrEnum):
     RATE_CARD = "rate_card"  # what a carrier service charges a package
     TAX_SETTINGS = "tax_settings"  # who the seller is, for the tax it owes
     TAX_RATES = "tax_rates"  # VAT rates loaded from a file (how many, of which countries)
+    PROMOTION = "promotion"  # what it gives, to which lines, when, to whom
 
 
 class ConfigurationAction(StrEnum):

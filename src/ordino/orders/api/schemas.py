@@ -66,6 +66,16 @@ class CustomerIn(Strict):
             "state than the seller's, no VAT is charged (reverse charge)",
         ),
     ] = None
+    group: Annotated[
+        str | None,
+        Field(
+            min_length=1,
+            max_length=32,
+            pattern=r"^[a-z][a-z0-9_-]*$",
+            description="The channel's group for the customer (vip, staff): a promotion's "
+            "condition may name it (customer.group)",
+        ),
+    ] = None
 
 
 class ShipToIn(AddressIn):
@@ -186,7 +196,9 @@ class OrderIn(Strict):
         lines, charges = self._line_requests()
         address, point = self.ship_to.to_domain_with_point()
         c = self.customer
-        customer = Customer(c.email.lower(), c.name or None, c.phone or None, c.vat_id or None)
+        customer = Customer(
+            c.email.lower(), c.name or None, c.phone or None, c.vat_id or None, c.group
+        )
         choice = self.promise
         return PlaceOrder(
             self.channel,
@@ -300,6 +312,7 @@ class CustomerOut(BaseModel):
     name: str | None
     phone: str | None
     vat_id: str | None
+    group: str | None
 
 
 class ShipToOut(BaseModel):

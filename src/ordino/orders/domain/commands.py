@@ -26,6 +26,7 @@ class Customer:
     name: str | None = None
     phone: str | None = None
     vat_id: str | None = None  # a business's (its tax: docs/money.md)
+    group: str | None = None  # the channel's word for them (vip, staff): promotions' conditions
 
     @property
     def erased(self) -> bool:

@@ -51,8 +51,10 @@ from ordino.orders.engine.capture_rules import refuse_what_cannot_be_placed
 from ordino.payments.domain import Payment, new_payment
 from ordino.pricing.domain import Cart, CartLine, OrderMoney, TaxClass
 from ordino.pricing.engine import (
+    CartFacts,
     PricedCart,
     PriceDifference,
+    PromotionEngine,
     TaxProvider,
     TaxRequest,
     price_cart,
@@ -108,6 +110,7 @@ class CaptureSnapshot:
     stock: OrderStock | PromiseSnapshot
     fresh: bool
     tax: TaxProvider | None = None  # None: Ordino works out no tax
+    promotions: PromotionEngine | None = None  # None: no promotions
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,8 @@ def decide_capture(
     # Priced and taxed first: a price or tax refused is named whatever the stock.
     channel = s.channels[cmd.channel]
     priced = price_order(cmd, channel, s.products)
-    money, cmd = _taxed(cmd, channel, s, priced.money, now)
+    money = _promoted(cmd, channel, s, priced.money, now)
+    money, cmd = _taxed(cmd, channel, s, money, now)
     sourced, promise = plan_capture(cmd, snapshot, deciders, now)
     order = Order.place(cmd, sourced.plan, now, money, promise, backorder=sourced.backorder)
     if priced.differences:  # the channel flags them: a person looks before it goes on
@@ -178,6 +182,18 @@ def price_order(
     }
     cart = Cart(cmd.channel, cmd.currency, lines, cmd.charges)
     return price_cart(cart, channel.pricing, catalogue)
+
+
+def _promoted(
+    cmd: PlaceOrder, channel: Channel, snapshot: CaptureSnapshot, money: OrderMoney, now: datetime
+) -> OrderMoney:
+    """The order's money with the promotions that apply (a marketplace's order keeps
+    its own discounts, and takes none of Ordino's)."""
+    if snapshot.promotions is None or channel.pricing.marketplace:
+        return money
+    c = cmd.customer
+    facts = CartFacts(channel.name, c.email, c.group, cmd.ship_to.country)
+    return snapshot.promotions.apply(money, facts, frozenset(), now).money
 
 
 def _taxed(

@@ -32,6 +32,7 @@ def order_view(order: Order) -> dict[str, Any]:
             "name": order.customer.name,
             "phone": order.customer.phone,
             "vat_id": order.customer.vat_id,
+            "group": order.customer.group,
         },
         "tax_treatment": order.tax_treatment,
         "ship_to": ship_to_document(ship_to, point),

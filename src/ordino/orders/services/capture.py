@@ -32,7 +32,7 @@ from ordino.orders.engine.capture import (
 from ordino.orders.services.orders import with_payment
 from ordino.orders.services.ports import OrdersWork
 from ordino.pricing.engine import TaxProvider
-from ordino.pricing.services import tax_provider
+from ordino.pricing.services import promotion_engine, tax_provider
 from ordino.promising.domain import CartLine, OrderPromise
 from ordino.promising.services import PromiseQuery, Promising, promise_snapshot
 from ordino.sourcing.engine import RulesEngine, SourcingEngine
@@ -129,6 +129,7 @@ def capture_snapshot(
         stock,
         fresh,
         _tax(uow, picture, cmd.ship_to.country),
+        picture.derived("promotions", lambda: promotion_engine(uow)),
     )
 
 

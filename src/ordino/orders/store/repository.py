@@ -204,6 +204,7 @@ class SqlOrders:
             "customer_name": order.customer.name,
             "customer_phone": order.customer.phone,
             "customer_vat_id": order.customer.vat_id,
+            "customer_group": order.customer.group,
             "tax_treatment": order.tax_treatment,
             "ship_to": _ship_to_document(order),
             "created_at": order.created_at,
@@ -591,7 +592,11 @@ def _order(
         external_id=head.external_id,
         currency=head.currency,
         customer=Customer(
-            head.customer_email, head.customer_name, head.customer_phone, head.customer_vat_id
+            head.customer_email,
+            head.customer_name,
+            head.customer_phone,
+            head.customer_vat_id,
+            head.customer_group,
         ),
         ship_to=address,
         ship_to_point=point,

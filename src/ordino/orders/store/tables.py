@@ -39,6 +39,7 @@ orders = Table(
     Column("customer_name", String(200)),
     Column("customer_phone", String(50)),
     Column("customer_vat_id", String(32)),  # a business's, as checked
+    Column("customer_group", String(32)),  # the channel's group for the customer
     Column("tax_treatment", String(32)),  # how its tax was worked out; none: it was not
     Column("ship_to", Document, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),

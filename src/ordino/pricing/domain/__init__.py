@@ -24,7 +24,14 @@ from ordino.pricing.domain.order_money import (
     tax_given,
     tax_units,
 )
-from ordino.pricing.domain.promotions import CART_FACTS, Benefit, Promotion, Stacking
+from ordino.pricing.domain.promotions import (
+    CART_FACTS,
+    Benefit,
+    Promotion,
+    Stacking,
+    promotion_document,
+    promotion_from_document,
+)
 from ordino.pricing.domain.tax import (
     MEMBER_STATES,
     VAT_TERRITORY,
@@ -78,6 +85,8 @@ __all__ = [
     "money_document",
     "parse_rates",
     "parts_document",
+    "promotion_document",
+    "promotion_from_document",
     "rate_on",
     "tax_given",
     "tax_settings_document",

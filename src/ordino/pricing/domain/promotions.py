@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from ordino.kernel.domain import (
     FieldError,
@@ -127,3 +128,46 @@ class Promotion:
             for name, amount in named
             if amount.is_finite() and quantize(amount, self.currency) != amount
         ]
+
+
+def promotion_document(promotion: Promotion) -> dict[str, Any]:
+    return {
+        "name": promotion.name,
+        "benefit": str(promotion.benefit),
+        "value": str(promotion.value),
+        "currency": promotion.currency,
+        "skus": sorted(promotion.skus),
+        "threshold": None if promotion.threshold is None else str(promotion.threshold),
+        "buy": promotion.buy,
+        "get": promotion.get,
+        "condition": promotion.condition,
+        "starts_at": None if promotion.starts_at is None else promotion.starts_at.isoformat(),
+        "ends_at": None if promotion.ends_at is None else promotion.ends_at.isoformat(),
+        "priority": promotion.priority,
+        "stacking": str(promotion.stacking),
+        "requires_code": promotion.requires_code,
+        "enabled": promotion.enabled,
+    }
+
+
+def promotion_from_document(id_: str, document: dict[str, Any], version: int) -> Promotion:
+    threshold, starts, ends = document["threshold"], document["starts_at"], document["ends_at"]
+    return Promotion(
+        id_,
+        document["name"],
+        Benefit(document["benefit"]),
+        Decimal(document["value"]),
+        document["currency"],
+        frozenset(document["skus"]),
+        None if threshold is None else Decimal(threshold),
+        document["buy"],
+        document["get"],
+        document["condition"],
+        None if starts is None else datetime.fromisoformat(starts),
+        None if ends is None else datetime.fromisoformat(ends),
+        document["priority"],
+        Stacking(document["stacking"]),
+        document["requires_code"],
+        document["enabled"],
+        version,
+    )

@@ -1,20 +1,28 @@
-"""The pricing capability's port: the VAT rates and the tax settings. `ordino.store`
+"""The pricing capability's port: the VAT rates, the tax settings, the promotions. `ordino.store`
 implements it over SQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from ordino.kernel.services import NamedDocuments
-from ordino.pricing.domain import TaxSettings, VatRate
+from ordino.pricing.domain import Promotion, TaxSettings, VatRate
 from ordino.promising.services import PromisingWork
 
 
 class TaxRates(Protocol):
     def of(self, countries: Iterable[str]) -> list[VatRate]: ...
     def replace(self, rates: Sequence[VatRate]) -> int: ...
+
+
+class Promotions(Protocol):
+    def all(self) -> list[Promotion]: ...
+    def get(self, id_: str) -> Promotion | None: ...
+    def version(self, id_: str, version: int) -> Promotion | None: ...
+    def put(self, promotion: Promotion, now: datetime, by: str) -> tuple[bool, int]: ...
 
 
 class PricingWork(PromisingWork, Protocol):
@@ -26,3 +34,5 @@ class PricingWork(PromisingWork, Protocol):
     def tax_rates(self) -> TaxRates: ...
     @property
     def tax_settings(self) -> NamedDocuments[TaxSettings]: ...
+    @property
+    def promotions(self) -> Promotions: ...

@@ -1,6 +1,14 @@
-"""Pricing's storage: VAT rates and the tax settings."""
+"""Pricing's storage: VAT rates, the tax settings, the promotions."""
 
+from ordino.pricing.store.promotions import SqlPromotions
 from ordino.pricing.store.rates import SqlTaxRates
-from ordino.pricing.store.tables import tax_rates, tax_settings
+from ordino.pricing.store.tables import promotion_versions, promotions, tax_rates, tax_settings
 
-__all__ = ["SqlTaxRates", "tax_rates", "tax_settings"]
+__all__ = [
+    "SqlPromotions",
+    "SqlTaxRates",
+    "promotion_versions",
+    "promotions",
+    "tax_rates",
+    "tax_settings",
+]

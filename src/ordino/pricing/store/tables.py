@@ -1,11 +1,12 @@
 """Pricing's tables: the VAT rates the built-in provider taxes by (loaded whole from a
-file: `ordino tax load`), and the tax settings (one document, named "default")."""
+file: `ordino tax load`), the tax settings (one document, named "default"), and the
+promotions with every version they had."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, String, Table
+from sqlalchemy import Column, Date, Integer, String, Table
 
-from ordino.store.tables import metadata, named_documents
+from ordino.store.tables import Document, UTCDateTime, metadata, named_documents
 
 # A rate as its exact decimal text ("0.19", "0.055"): no float, no scale to choose.
 tax_rates = Table(
@@ -20,3 +21,17 @@ tax_rates = Table(
 
 # `ordino.pricing.domain.tax_settings.tax_settings_document`.
 tax_settings = named_documents("tax_settings", Column("name", String(32), primary_key=True))
+
+# Promotions (`ordino.pricing.domain.promotions`): the current document of each, and
+# every version it had (an order's discount names the version that gave it).
+promotions = named_documents("promotions", Column("id", String(64), primary_key=True))
+
+promotion_versions = Table(
+    "promotion_versions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("document", Document, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
