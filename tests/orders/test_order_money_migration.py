@@ -5,9 +5,11 @@ migration tests do)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from ordino.store import migrate
 from tests.support.api import network, order_of, stock
@@ -28,3 +30,18 @@ def test_a_downgrade_that_would_lose_an_orders_money_is_refused(api: TestClient)
         migrate.downgrade(engine, "0034_storequeue")
 
     assert order_of(api, placed.json()["id"])["lines"][0]["discount"] == "5.00"
+
+
+def test_0036_adds_only_what_a_database_lacks(tmp_path: Path) -> None:
+    """A database migrated while 0035 briefly added revenue_minor and first_unit
+    itself (a commit of this issue's branch) upgrades all the same."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'early.db'}")
+    migrate.upgrade(engine, "0035_order_money")
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE orders ADD COLUMN revenue_minor BIGINT"))
+        connection.execute(text("ALTER TABLE fulfillment_lines ADD COLUMN first_unit INTEGER"))
+
+    migrate.upgrade(engine)
+
+    columns = {c["name"] for c in inspect(engine).get_columns("fulfillment_lines")}
+    assert "first_unit" in columns

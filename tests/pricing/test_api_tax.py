@@ -162,3 +162,20 @@ def test_rates_are_loaded_from_a_file_and_a_bad_file_changes_nothing(
         ("reduced", "0.055", None),
         ("standard", "0.2", None),
     ]
+
+
+def test_a_load_is_recorded_rate_by_rate_and_the_sellers_id_as_invoices_print_it(
+    api: TestClient, clock: Clock
+) -> None:
+    uow = api.app.state.uow  # type: ignore[attr-defined]
+    load_rates(RATES, uow(), clock())
+    load_rates(RATES.replace("FR,standard,20", "FR,standard,25"), uow(), clock())
+    settings = {"seller_country": "DE", "vat_id": "de 123 456 704"}
+
+    put = api.put("/v1/tax-settings", json=settings).json()
+
+    found = api.get("/v1/configuration-changes", params={"kind": "tax_rates"}).json()["items"]
+    assert found[0]["changes"] == [
+        {"path": "FR standard 2021-01-01.rate", "before": "0.2", "after": "0.25"}
+    ]
+    assert put["vat_id"] == "DE123456704"

@@ -171,3 +171,29 @@ def test_two_rates_of_a_country_and_class_on_the_same_day_are_refused() -> None:
         parse_rates(text)
 
     assert [error.field for error in refused.value.errors] == ["rows[1].valid_from"]
+
+
+HEADER = "country,tax_class,rate,valid_from,valid_until\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (HEADER, "rows"),  # no rate at all
+        (HEADER + "FR,standard,19.12345,2021-01-01,\n", "rows[0].rate"),
+        (HEADER + 'FR,standard,"' + "9" * 200_000 + '",2021-01-01,\n', "rows[0]"),
+    ],
+)
+def test_a_file_that_would_leave_no_rate_or_a_rate_no_one_writes_is_refused(
+    text: str, field: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_rates(text)
+
+    assert refused.value.errors[0].field == field
+
+
+def test_greece_may_be_written_as_the_commission_writes_it() -> None:
+    [rate] = parse_rates(HEADER + "EL,standard,24,2021-01-01,\n")
+
+    assert (rate.country, rate.rate) == ("GR", Decimal("0.24"))

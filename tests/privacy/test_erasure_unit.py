@@ -28,7 +28,7 @@ def _order(name: str = "Grace Hopper") -> Order:
         channel="web",
         external_id="W-1",
         currency="EUR",
-        customer=Customer("grace@example.org", name, "+49 40 5550123"),
+        customer=Customer("grace@example.org", name, "+49 40 5550123", "DE123456704", "vip"),
         ship_to=Address("Elbchaussee 42", "Hamburg", "22763", "DE", "Hinterhaus", "HH", name),
         ship_to_point=HAMBURG,
         lines=[
@@ -100,7 +100,8 @@ def test_a_short_name_goes_from_its_fields_but_is_not_searched_for_in_text() -> 
     erase_order(order)
 
     assert personal.text("Always call Al") == "Always call Al"
-    assert order.customer == Customer(ERASED_EMAIL, ERASED, None)
+    # a business's VAT id stays: its reverse-charge invoice must show it
+    assert order.customer == Customer(ERASED_EMAIL, ERASED, None, "DE123456704", "vip")
     assert order.ship_to == Address(ERASED, ERASED, "227", "DE", None, "HH", ERASED)
     assert order.ship_to_point is None
     assert order.bill_to == Address(ERASED, ERASED, "227", "DE", None, None, None)

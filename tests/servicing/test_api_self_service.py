@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from ordino.pricing.services import load_rates
 from tests.conftest import Clock
 from tests.support.api import (
     events_of,
@@ -408,3 +409,23 @@ def test_an_order_placed_without_a_promise_is_sourced_again_for_its_new_address(
     assert [(a["location_id"], a["quantity"]) for a in line["allocations"]] == [("DC-MUC", 2)]
     assert levels(api, "DC-MUC", "SKU-1") == (3, 5, 2, 0)
     assert levels(api, "DC-BER", "SKU-1") == (10, 10, 0, 0)
+
+
+def test_an_address_that_would_owe_other_vat_is_refused_one_that_would_not_is_taken(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """An order's VAT is not worked out again on a change yet: a change that would
+    owe another country's VAT is refused (naming the country), changing nothing."""
+    assert api.put("/v1/tax-settings", json={"seller_country": "DE"}).status_code == 201
+    rates = "country,tax_class,rate,valid_from,valid_until\nDE,standard,19,2021-01-01,\n"
+    load_rates(rates, api.app.state.uow(), clock())  # type: ignore[attr-defined]
+    order = place(api, ("SKU-1", 2), **SHIPPED)
+    assert order["tax_treatment"] == "domestic"
+    token = _token(api)
+
+    to_lisbon = api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": LISBON})
+    to_munich = api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": MUNICH})
+
+    assert fields(to_lisbon) == ["ship_to.country"]
+    assert "to PT it would be destination" in to_lisbon.json()["errors"][0]["message"]
+    assert _ok(to_munich)["ship_to"]["city"] == "München"

@@ -26,6 +26,7 @@ from ordino.inventory.domain import Floor
 from ordino.inventory.engine import OrderStock, sourcing_stock
 from ordino.kernel.domain import (
     InsufficientStock,
+    InvalidInput,
     Job,
     LostRace,
     Money,
@@ -33,6 +34,8 @@ from ordino.kernel.domain import (
     Timer,
     advance_job,
     expect_job,
+    fits,
+    limit,
     timer_job,
 )
 from ordino.network.domain import (
@@ -210,6 +213,9 @@ def _taxed(
         money, classes, cmd.ship_to.country, cmd.customer.vat_id, channel.today(now), gross
     )
     estimate = snapshot.tax.estimate(asked)
+    if not fits(estimate.money.total, money.currency):  # a net channel's VAT added
+        limit_ = f"{limit(money.currency):f} {money.currency}"
+        raise InvalidInput.of("lines", f"the total with its VAT must be below {limit_}")
     checked = estimate.buyer_vat_id or cmd.customer.vat_id
     return estimate.money, replace(cmd, customer=replace(cmd.customer, vat_id=checked))
 

@@ -154,23 +154,32 @@ def _member_state(vat_id: str) -> str:
 
 
 COLUMNS = ("country", "tax_class", "rate", "valid_from", "valid_until")
+_GREECE = {"EL": "GR"}  # as the Commission's TEDB writes it
 
 
 def parse_rates(text: str) -> list[VatRate]:
     """Rates from CSV with the header `country,tax_class,rate,valid_from,valid_until`
     (a rate as a percentage, `19` or `5.5`; dates as YYYY-MM-DD, `valid_until` the
     last day, may be empty). Every row is checked, and no two of a country and class
-    may hold on the same day; InvalidInput names each bad one (`rows[i].field`)."""
+    may hold on the same day; InvalidInput names each bad one (`rows[i].field`, the
+    data rows counted from 0). A file without a rate is refused: loading it would
+    leave no rate at all."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), skipinitialspace=True)
-    if tuple(name.strip() for name in reader.fieldnames or ()) != COLUMNS:
-        raise InvalidInput.of("header", f"the columns must be {', '.join(COLUMNS)}")
-    reader.fieldnames = list(COLUMNS)
-    rates: list[tuple[int, VatRate]] = []
-    errors: list[FieldError] = []
-    for n, row in enumerate(reader):
-        parsed = _row(row, n, errors)
-        if parsed is not None:
-            rates.append((n, parsed))
+    try:
+        if tuple(name.strip() for name in reader.fieldnames or ()) != COLUMNS:
+            raise InvalidInput.of("header", f"the columns must be {', '.join(COLUMNS)}")
+        reader.fieldnames = list(COLUMNS)
+        rates: list[tuple[int, VatRate]] = []
+        errors: list[FieldError] = []
+        for n, row in enumerate(reader):
+            parsed = _row(row, n, errors)
+            if parsed is not None:
+                rates.append((n, parsed))
+    except csv.Error as unreadable:  # a field past the csv module's limit, a NUL
+        row = max(0, reader.line_num - 2)  # the file's second line is rows[0]
+        raise InvalidInput.of(f"rows[{row}]", str(unreadable)) from None
+    if not rates and not errors:
+        raise InvalidInput.of("rows", "the file holds no rate")
     errors += _overlaps(rates)
     if errors:
         raise InvalidInput("VAT rates that cannot be read", errors=errors)
@@ -182,7 +191,7 @@ def _row(row: Mapping[str | None, object], n: int, errors: list[FieldError]) -> 
     if row.get(None):  # more fields than the header names
         errors.append(FieldError(f"rows[{n}]", f"more than the {len(COLUMNS)} columns"))
     cells = {name: str(row.get(name) or "").strip() for name in COLUMNS}
-    country = cells["country"].upper()
+    country = _GREECE.get(cells["country"].upper(), cells["country"].upper())
     if country not in MEMBER_STATES:
         errors.append(FieldError(f"rows[{n}].country", f"{country!r} is not a member state"))
     tax_class = _tax_class(cells["tax_class"], n, errors)
@@ -212,7 +221,18 @@ def _percent(text: str, n: int, errors: list[FieldError]) -> Decimal | None:
     if not percent.is_finite() or not 0 <= percent < 100:
         errors.append(FieldError(f"rows[{n}].rate", "a percentage from 0 to below 100"))
         return None
+    if _places(percent) > PERCENT_PLACES:
+        errors.append(FieldError(f"rows[{n}].rate", f"at most {PERCENT_PLACES} decimal places"))
+        return None
     return percent.copy_abs()  # "-0" is no rate below zero
+
+
+PERCENT_PLACES = 4  # 5.5 %, 2.1 %, 8.1 %: rates have one place, a few have two
+
+
+def _places(number: Decimal) -> int:
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _day(

@@ -24,6 +24,12 @@ class TaxSettings:
     seller_country: str  # where the seller is established: its home VAT
     vat_id: str | None = None  # the seller's own, as invoices will show it
 
+    def compacted(self) -> TaxSettings:
+        """With its VAT id as invoices print it (no spaces, capitals), once valid."""
+        return TaxSettings(
+            self.seller_country, None if self.vat_id is None else vat.compact(self.vat_id)
+        )
+
     def problems(self) -> list[FieldError]:
         if self.seller_country not in MEMBER_STATES:
             why = f"{self.seller_country} is not a member state of the EU (EU VAT only, for now)"

@@ -50,6 +50,7 @@ def put_settings(
     """Replace the settings (whether they were created), recorded as `by`'s."""
     if problems := settings.problems():
         raise InvalidInput("the tax settings cannot apply", errors=problems)
+    settings = settings.compacted()
     with uow:
         before = uow.tax_settings.get(TAX_SETTINGS)
         created = uow.tax_settings.put(settings, now)
@@ -70,12 +71,24 @@ def load_rates(text: str, uow: PricingWork, now: datetime, by: str = ORDINO) -> 
     rates there are; every bad row refused by its field, nothing changed then."""
     rates = parse_rates(text)
     with uow:
+        before = uow.tax_rates.all()
         replaced = uow.tax_rates.replace(rates)
         what = (ConfigurationKind.TAX_RATES, "vat", None)
-        summary = rates_summary(rates)
-        record(uow, what, {"rates": replaced}, summary, Changed(by, now))
+        # Every rate before and after, by country, class and start: the audit shows
+        # which changed.
+        record(uow, what, _rates_document(before), _rates_document(rates), Changed(by, now))
         uow.commit()
-    return summary | {"replaced": replaced}
+    return rates_summary(rates) | {"replaced": replaced}
+
+
+def _rates_document(rates: list[VatRate]) -> dict[str, Any]:
+    return {
+        f"{r.country} {r.tax_class} {r.valid_from.isoformat()}": {
+            "rate": str(r.rate),
+            "valid_until": None if r.valid_until is None else r.valid_until.isoformat(),
+        }
+        for r in rates
+    }
 
 
 def rates_summary(rates: list[VatRate]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Row, delete, func, insert, select, true
 
 from ordino.kernel.domain import ChangeLog
 from ordino.pricing.domain import TaxClass, VatRate
@@ -21,9 +21,15 @@ class SqlTaxRates:
 
     def of(self, countries: Iterable[str]) -> list[VatRate]:
         """Every rate of these countries (one query)."""
+        return self._read(tax_rates.c.country.in_(sorted(set(countries))))
+
+    def all(self) -> list[VatRate]:
+        return self._read(true())
+
+    def _read(self, condition: ColumnElement[bool]) -> list[VatRate]:
         query = (
             select(tax_rates)
-            .where(tax_rates.c.country.in_(sorted(set(countries))))
+            .where(condition)
             .order_by(tax_rates.c.country, tax_rates.c.tax_class, tax_rates.c.valid_from)
         )
         return [_rate(row) for row in self.connection.execute(query)]

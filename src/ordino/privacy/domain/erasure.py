@@ -10,7 +10,9 @@ customer that sourcing explanations show (from three they place the customer). W
 stays: amounts, currencies,
 lines (SKUs, quantities, prices), dates, statuses, the country, the region and the
 postal area (the first `POSTAL_AREA` characters of the postal code: a region for
-reports and tax, not a street), locations, carriers and tracking numbers, who did
+reports and tax, not a street), a business buyer's VAT id (a reverse-charge invoice
+must show it, and the law keeps invoices for years) and the customer's group,
+locations, carriers and tracking numbers, who did
 what (keys, users). A name, e-mail or phone goes by its key wherever the code
 writes one (`customer_name`, `customer_email`, ...), whatever its length; any value
 of the customer's found in other text (a note that quotes their phone) is replaced
@@ -195,7 +197,8 @@ def erased_address_document(document: dict[str, Any]) -> dict[str, Any]:
 def erase_order(order: Order) -> None:
     """The order without its customer: what stays is what accounting and the
     order's history need (see the module's docstring)."""
-    order.customer = Customer(ERASED_EMAIL, _erased(order.customer.name), None)
+    c = order.customer
+    order.customer = Customer(ERASED_EMAIL, _erased(c.name), None, c.vat_id, c.group)
     order.ship_to, order.ship_to_point = erased_address(order.ship_to), None
     if order.bill_to is not None:
         order.bill_to = erased_address(order.bill_to)

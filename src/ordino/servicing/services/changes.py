@@ -30,6 +30,7 @@ from ordino.network.domain import Address
 from ordino.orders.domain import LineRequest, Order, OrderScope, PlaceOrder
 from ordino.orders.engine import Sourced
 from ordino.orders.services import Capture, existing_order, plan_order
+from ordino.pricing.domain import TAX_SETTINGS, vat_due
 from ordino.promising.domain import CartLine, Method, OrderPromise, PromiseChoice
 from ordino.promising.services import PromiseQuery, make_promise
 from ordino.servicing.domain import self_service as policy
@@ -83,6 +84,7 @@ def move_delivery(
         with uow:
             order = existing_order(uow, order_id, asking.scope, for_update=True)
             refuse_change(uow, order, "change_address", asking)
+            _refuse_other_vat(uow, order, to[0].country)
             choice = None if order.promise is None else PromiseChoice(order.promise.option_id)
             capture = _let_go(uow, order, self_service, now)
             try:
@@ -95,6 +97,24 @@ def move_delivery(
             uow.commit()
 
     with_retries(attempt)
+
+
+def _refuse_other_vat(uow: ServicingWork, order: Order, country: str) -> None:
+    """An order whose VAT was worked out goes nowhere that would owe other VAT: its
+    tax is not worked out again on a change yet (docs/money.md), so such a change
+    is refused rather than leave the order taxed for the wrong country."""
+    found = uow.tax_settings.get(TAX_SETTINGS)
+    if order.tax_treatment is None or found is None:
+        return
+    seller, vat_id = found[0].seller_country, order.customer.vat_id
+    before = vat_due(seller, order.ship_to.country, vat_id)
+    after = vat_due(seller, country, vat_id)
+    if (before.treatment, before.country) != (after.treatment, after.country):
+        raise InvalidInput.of(
+            "ship_to.country",
+            f"the order's VAT is {order.ship_to.country}'s ({before.treatment}); "
+            f"to {country} it would be {after.treatment}: not changed here yet",
+        )
 
 
 def pickup_stores(

@@ -41,11 +41,16 @@ WHERE fulfillment_id IN (
 
 
 def upgrade() -> None:
-    revenue = sa.Column("revenue_minor", sa.BigInteger(), nullable=False, server_default="0")
-    op.add_column("orders", revenue)
-    op.execute("UPDATE orders SET revenue_minor = total_minor")
-    op.add_column("fulfillment_lines", sa.Column("first_unit", sa.Integer()))
-    op.execute(_NUMBER)
+    # A database migrated while these columns were briefly part of 0035 has them:
+    # each is added only where it is missing, and numbered only where it is not.
+    has = sa.inspect(op.get_bind())
+    if "revenue_minor" not in {c["name"] for c in has.get_columns("orders")}:
+        revenue = sa.Column("revenue_minor", sa.BigInteger(), nullable=False, server_default="0")
+        op.add_column("orders", revenue)
+        op.execute("UPDATE orders SET revenue_minor = total_minor")
+    if "first_unit" not in {c["name"] for c in has.get_columns("fulfillment_lines")}:
+        op.add_column("fulfillment_lines", sa.Column("first_unit", sa.Integer()))
+    op.execute(_NUMBER + " AND first_unit IS NULL")
 
 
 def downgrade() -> None:
