@@ -176,8 +176,8 @@ def parse_rates(text: str) -> list[VatRate]:
             if parsed is not None:
                 rates.append((n, parsed))
     except csv.Error as unreadable:  # a field past the csv module's limit, a NUL
-        row = max(0, reader.line_num - 2)  # the file's second line is rows[0]
-        raise InvalidInput.of(f"rows[{row}]", str(unreadable)) from None
+        at = max(0, reader.line_num - 2)  # the file's second line is rows[0]
+        raise InvalidInput.of(f"rows[{at}]", str(unreadable)) from None
     if not rates and not errors:
         raise InvalidInput.of("rows", "the file holds no rate")
     errors += _overlaps(rates)
