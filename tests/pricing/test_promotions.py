@@ -6,6 +6,7 @@ refused by its fields."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,19 +15,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ordino.kernel.domain import InvalidInput
+from ordino.kernel.domain import FieldError, InvalidInput
 from ordino.pricing.domain import (
+    Adjustment,
+    AdjustmentSource,
     Benefit,
     Charge,
     OrderMoney,
     PricedLine,
     Promotion,
     Stacking,
+    discount_units,
 )
 from ordino.pricing.engine import BuiltInPromotions, CartFacts
 
 NOW = datetime(2026, 12, 6, 12, tzinfo=UTC)
 WEB = CartFacts("web", "ada@example.com", "vip", "DE")
+SPRING_SALE = Adjustment(AdjustmentSource.CHANNEL, "web", "spring sale")
 
 
 def a_cart(*, shipping: str | None = None) -> OrderMoney:
@@ -184,3 +189,49 @@ def test_what_is_no_promotion_is_refused_by_its_field(promotion: Promotion, fiel
         promotion.refuse_problems()
 
     assert refused.value.errors[0].field == field
+
+
+def test_a_promotion_that_gives_nothing_is_passed_and_keeps_no_other_from_applying() -> None:
+    nothing = promo(Benefit.BUY_X_GET_Y, "100", id="bogo", skus=frozenset({"JACKET"}),
+                    buy=2, get=1, priority=1, stacking=Stacking.EXCLUSIVE)  # fmt: skip
+    ten = promo(Benefit.ORDER_PERCENT, "10", id="ten", priority=2)
+    no_hat = promo(Benefit.SHIPPING_PERCENT, "100", id="hat", skus=frozenset({"HAT"}))
+
+    promoted = applied(nothing, ten, no_hat, shipping="4.90")
+
+    assert promoted.applied == ("ten@1",)  # two jackets are no three
+    assert {p.reference: p.reason for p in promoted.passed} == {
+        "bogo@1": "gives nothing to this cart",
+        "hat@1": "no line it takes",  # free shipping with a hat: no hat, no free shipping
+    }
+    assert promoted.money.charges[0].net == Decimal("4.90")
+
+
+def test_buy_x_get_y_takes_the_cheapest_units() -> None:
+    line = PricedLine.plain(1, "SOCKS", 3, Decimal("0.02"), "EUR")
+    cheaper = discount_units(line, Decimal("0.01"), SPRING_SALE, "d")  # 0.01, 0.02, 0.02
+    money = OrderMoney("EUR", (replace(line, discounts=(cheaper,)),))
+    bogo = promo(Benefit.BUY_X_GET_Y, "100", buy=2, get=1)
+
+    promoted = BuiltInPromotions([bogo]).apply(money, WEB, frozenset(), NOW)
+
+    assert promoted.money.lines[0].discount == Decimal("0.02")  # 0.01, then the 0.01 unit
+
+
+def test_a_condition_nested_too_deeply_is_refused_and_never_a_crash() -> None:
+    deep = "(" * 300 + "cart.units > 0" + ")" * 300
+
+    with pytest.raises(InvalidInput) as refused:
+        promo(Benefit.ORDER_PERCENT, "10", condition=deep).refuse_problems()
+
+    assert refused.value.errors[0] == FieldError("condition", "nested too deeply")
+    assert applied(promo(Benefit.ORDER_PERCENT, "10", condition=deep)).passed[0].reason == (
+        "its condition cannot be evaluated: nested too deeply"
+    )
+
+
+def test_an_amount_too_large_for_its_currency_is_refused_naming_it() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        promo(Benefit.ORDER_AMOUNT, "9" * 30).refuse_problems()
+
+    assert refused.value.errors[0].field == "value"

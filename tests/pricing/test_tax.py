@@ -174,6 +174,7 @@ def test_two_rates_of_a_country_and_class_on_the_same_day_are_refused() -> None:
 
 
 HEADER = "country,tax_class,rate,valid_from,valid_until\n"
+HUGE = 'FR,standard,"' + "9" * 200_000 + '",2021-01-01,\n'  # past the csv module's limit
 
 
 @pytest.mark.parametrize(
@@ -181,7 +182,15 @@ HEADER = "country,tax_class,rate,valid_from,valid_until\n"
     [
         (HEADER, "rows"),  # no rate at all
         (HEADER + "FR,standard,19.12345,2021-01-01,\n", "rows[0].rate"),
-        (HEADER + 'FR,standard,"' + "9" * 200_000 + '",2021-01-01,\n', "rows[0]"),
+        (
+            HEADER
+            + "DE,standard,19,2021-01-01,\n"
+            + 'FR,standard,"'
+            + "9" * 200_000
+            + '",2021-01-01,\n',
+            "rows[1]",
+        ),
+        (HEADER + "FR,standard,1E-999999999,2021-01-01,\n", "rows[0].rate"),
     ],
 )
 def test_a_file_that_would_leave_no_rate_or_a_rate_no_one_writes_is_refused(

@@ -43,6 +43,8 @@ def holds(expression: str, facts: dict[str, Any]) -> bool:
         return bool(_program(expression).evaluate(facts))
     except (CELParseError, CELEvalError) as error:
         raise Unevaluable(_first_line(error)) from error
+    except RecursionError:  # nested deeper than the parser goes
+        raise Unevaluable("nested too deeply") from None
 
 
 def refuse_bad_condition(expression: str, sample: dict[str, Any], field: str) -> None:
@@ -55,6 +57,8 @@ def refuse_bad_condition(expression: str, sample: dict[str, Any], field: str) ->
             "the expression is not a condition Ordino can evaluate",
             errors=[FieldError(field, _first_line(error))],
         ) from error
+    except RecursionError:
+        raise InvalidInput.of(field, "nested too deeply") from None
     if not isinstance(result, BoolType):
         raise InvalidInput.of(field, "must be true or false, not a value")
 

@@ -64,10 +64,10 @@ class PromotionIn(Strict):
             id_,
             self.name,
             Benefit(self.benefit),
-            Decimal(self.value),
+            _plain(self.value),
             self.currency,
             frozenset(self.skus),
-            None if self.threshold is None else Decimal(self.threshold),
+            None if self.threshold is None else _plain(self.threshold),
             self.buy,
             self.get,
             self.condition,
@@ -78,6 +78,12 @@ class PromotionIn(Strict):
             self.requires_code,
             self.enabled,
         )
+
+
+def _plain(text: str) -> Decimal:
+    """ "1e3" as 1000: amounts are kept and shown as people write them."""
+    number = Decimal(text.strip())
+    return Decimal(f"{number:f}") if number.is_finite() and abs(number) < 10**30 else number
 
 
 class PromotionOut(BaseModel):

@@ -21,6 +21,7 @@ from typing import Any
 from ordino.kernel.domain import (
     FieldError,
     InvalidInput,
+    fits,
     is_currency,
     minor_digits,
     quantize,
@@ -62,7 +63,7 @@ CART_FACTS = {
     },
     "customer": {"email": "ada@example.com", "group": "vip"},
     "ship_to": {"country": "DE"},
-    "now": "2026-12-06T12:00:00Z",
+    "now": "2026-12-06T12:00:00Z",  # UTC, to the second: compare it with "…Z" text
 }
 
 
@@ -122,11 +123,14 @@ class Promotion:
             return []
         if self.currency is None or not is_currency(self.currency):
             return [FieldError("currency", "an amount or a threshold needs its currency")]
-        digits = minor_digits(self.currency)
+        digits, currency = minor_digits(self.currency), self.currency
+        too_large = [name for name, amount in named if not fits(amount, currency)]
+        if too_large:
+            return [FieldError(name, f"too large for {currency}") for name in too_large]
         return [
-            FieldError(name, f"{self.currency} has {digits} decimal places")
+            FieldError(name, f"{currency} has {digits} decimal places")
             for name, amount in named
-            if amount.is_finite() and quantize(amount, self.currency) != amount
+            if amount.is_finite() and quantize(amount, currency) != amount
         ]
 
 

@@ -176,7 +176,7 @@ def parse_rates(text: str) -> list[VatRate]:
             if parsed is not None:
                 rates.append((n, parsed))
     except csv.Error as unreadable:  # a field past the csv module's limit, a NUL
-        at = max(0, reader.line_num - 2)  # the file's second line is rows[0]
+        at = max(0, reader.line_num - 1)  # not yet counting the line it failed on
         raise InvalidInput.of(f"rows[{at}]", str(unreadable)) from None
     if not rates and not errors:
         raise InvalidInput.of("rows", "the file holds no rate")
@@ -221,18 +221,13 @@ def _percent(text: str, n: int, errors: list[FieldError]) -> Decimal | None:
     if not percent.is_finite() or not 0 <= percent < 100:
         errors.append(FieldError(f"rows[{n}].rate", "a percentage from 0 to below 100"))
         return None
-    if _places(percent) > PERCENT_PLACES:
+    if percent.quantize(Decimal(1).scaleb(-PERCENT_PLACES)) != percent:
         errors.append(FieldError(f"rows[{n}].rate", f"at most {PERCENT_PLACES} decimal places"))
         return None
     return percent.copy_abs()  # "-0" is no rate below zero
 
 
 PERCENT_PLACES = 4  # 5.5 %, 2.1 %, 8.1 %: rates have one place, a few have two
-
-
-def _places(number: Decimal) -> int:
-    exponent = number.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _day(

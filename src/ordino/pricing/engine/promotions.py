@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from ordino.kernel.domain import Unevaluable, activation, holds, quantize
+from ordino.kernel.domain import Unevaluable, UnitAmounts, activation, holds, quantize
 from ordino.pricing.domain import (
     Adjustment,
     AdjustmentSource,
@@ -81,10 +81,13 @@ class BuiltInPromotions:
             why = _why_not(promotion, money, facts, codes, now)
             if why is None and (exclusive or (applied and _alone(promotion))):
                 why = f"not combined with {', '.join(applied)}"
+            given = money if why is not None else _give(promotion, money)
+            if why is None and given.discount == money.discount:
+                why = "gives nothing to this cart"  # nor keeps others from applying
             if why is not None:
                 passed.append(Passed(promotion.reference, why))
                 continue
-            money = _give(promotion, money)
+            money = given
             applied.append(promotion.reference)
             exclusive = _alone(promotion)
         return Promoted(money, tuple(applied), tuple(passed))
@@ -105,11 +108,12 @@ def _why_not(
     eligible = _eligible(promotion, money)
     worth = sum((line.net for line in eligible), Decimal(0))
     threshold = promotion.threshold
+    shipping = promotion.benefit is Benefit.SHIPPING_PERCENT
     checks = (
         (not promotion.runs_at(now), "not running now"),
         (promotion.currency not in (None, money.currency), f"for {promotion.currency} carts"),
         (promotion.requires_code and promotion.id not in codes, "its code was not given"),
-        (not eligible and promotion.benefit is not Benefit.SHIPPING_PERCENT, "no line it takes"),
+        (not eligible and (promotion.skus or not shipping), "no line it takes"),
         (
             threshold is not None and worth < threshold,
             f"its lines come to {worth}, below {threshold}",
@@ -137,7 +141,7 @@ def _facts(money: OrderMoney, facts: CartFacts, now: datetime) -> dict[str, Any]
         },
         "customer": {"email": facts.customer_email, "group": facts.customer_group},
         "ship_to": {"country": facts.country},
-        "now": now.isoformat(),
+        "now": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 
 
@@ -194,11 +198,20 @@ def _buy_x_get_y(
         if not free:
             break
         n = min(free, line.quantity)
-        cheapest = line.unit_nets().over(line.quantity - n, n)
+        cheapest = _cheapest(line.unit_nets(), n)
         amount = quantize(cheapest * promotion.value / 100, line.currency)
         taken[line.line_no] = _off(line, amount, why)
         free -= n
     return taken
+
+
+def _cheapest(nets: UnitAmounts, n: int) -> Decimal:
+    """What the `n` cheapest units sell for together."""
+    total, left = Decimal(0), n
+    for amount, units in sorted(nets.runs):
+        take = min(left, units)
+        total, left = total + amount * take, left - take
+    return total
 
 
 def _off(line: PricedLine, amount: Decimal, why: Adjustment) -> PricedLine:

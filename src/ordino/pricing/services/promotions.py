@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ordino.kernel.domain import ConfigurationKind, NotFound
-from ordino.kernel.services import Changed, record
+from ordino.kernel.services import Changed, record, with_retries
 from ordino.pricing.domain import Promotion, promotion_document
 from ordino.pricing.engine import BuiltInPromotions, PromotionEngine
 from ordino.pricing.services.ports import PricingWork
@@ -27,15 +27,21 @@ def put_promotion(
 ) -> tuple[bool, dict[str, Any]]:
     """Create or change a promotion: a new version (whether it was created)."""
     promotion.refuse_problems()
-    with uow:
-        before = uow.promotions.get(promotion.id)
-        created, version = uow.promotions.put(promotion, now, by)
-        what = (ConfigurationKind.PROMOTION, promotion.id, version)
-        old = None if before is None else promotion_document(before)
-        record(uow, what, old, promotion_document(promotion), Changed(by, now))
-        uow.commit()
-    saved = replace(promotion, version=version)
-    return created, promotion_view(saved)
+
+    def attempt(_: int) -> tuple[bool, int]:
+        """One write; a concurrent change of the same promotion is a lost race, tried
+        again (then 409)."""
+        with uow:
+            before = uow.promotions.get(promotion.id)
+            created, version = uow.promotions.put(promotion, now, by)
+            what = (ConfigurationKind.PROMOTION, promotion.id, version)
+            old = None if before is None else promotion_document(before)
+            record(uow, what, old, promotion_document(promotion), Changed(by, now))
+            uow.commit()
+        return created, version
+
+    created, version = with_retries(attempt)
+    return created, promotion_view(replace(promotion, version=version))
 
 
 def get_promotion(id_: str, uow: PricingWork) -> dict[str, Any]:
