@@ -75,8 +75,13 @@ def fits(amount: Decimal, currency: str) -> bool:
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:
-    step = Decimal(1).scaleb(-minor_digits(currency))
-    return amount.quantize(step, rounding=ROUND_HALF_EVEN)
+    return amount.quantize(_step(currency), rounding=ROUND_HALF_EVEN)
+
+
+@cache
+def _step(currency: str) -> Decimal:
+    """The currency's minor unit: 0.01 for EUR, 1 for JPY."""
+    return Decimal(1).scaleb(-minor_digits(currency))
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,9 @@ class Order:
     # Who changes the order now (an API key, "ordino" itself, the payment "gateway"):
     # each event it records says so. Not stored: the events keep it.
     acting: str = "ordino"
+    # Its money, derived once from its lines' prices and its charges, which never
+    # change once placed.
+    _money: OrderMoney | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def place(
@@ -356,8 +359,10 @@ class Order:
 
     @property
     def money(self) -> OrderMoney:
-        lines = tuple(line.price for line in self.lines)
-        return OrderMoney(self.currency, lines, self.charges, self.tax_treatment)
+        if self._money is None:
+            lines = tuple(line.price for line in self.lines)
+            self._money = OrderMoney(self.currency, lines, self.charges, self.tax_treatment)
+        return self._money
 
     @property
     def total(self) -> Money:

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache, cached_property
 
 from ordino.kernel.domain import (
     InvalidInput,
@@ -62,7 +63,7 @@ class Discount:
     adjustment: Adjustment
     per_unit: UnitAmounts
 
-    @property
+    @cached_property
     def amount(self) -> Decimal:
         return self.per_unit.total
 
@@ -76,7 +77,7 @@ class TaxLine:
     per_unit: UnitAmounts
     inclusive: bool
 
-    @property
+    @cached_property
     def amount(self) -> Decimal:
         return self.per_unit.total
 
@@ -108,24 +109,24 @@ class PricedLine:
         """A line at the price given, nothing taken off, no tax."""
         return cls(line_no, sku, quantity, price, price, currency)
 
-    @property
+    @cached_property
     def gross(self) -> Decimal:
         return quantize(self.sale_price * self.quantity, self.currency)
 
-    @property
+    @cached_property
     def discount(self) -> Decimal:
         return sum((d.amount for d in self.discounts), zero(self.currency))
 
-    @property
+    @cached_property
     def net(self) -> Decimal:
         """What the goods sell for after discounts (with any inclusive tax in it)."""
         return self.gross - self.discount
 
-    @property
+    @cached_property
     def tax(self) -> Decimal:
         return sum((t.amount for t in self.taxes), zero(self.currency))
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
         """What the customer pays for the line: net, plus the taxes not in the price."""
         return self.net + _added(self.taxes, self.currency)
@@ -168,14 +169,14 @@ class Charge:
     def quantity(self) -> int:
         return 1
 
-    @property
+    @cached_property
     def net(self) -> Decimal:
         return self.price - sum((d.amount for d in self.discounts), zero(self.currency))
 
     def unit_nets(self) -> UnitAmounts:
         return UnitAmounts.same(self.net, 1)
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
         return self.net + _added(self.taxes, self.currency)
 
@@ -194,22 +195,22 @@ class OrderMoney:
     def __post_init__(self) -> None:
         _one_currency(self.currency, [*self.lines, *self.charges])
 
-    @property
+    @cached_property
     def discount(self) -> Decimal:
         goods = sum((line.discount for line in self.lines), zero(self.currency))
         return goods + sum((c.price - c.net for c in self.charges), zero(self.currency))
 
-    @property
+    @cached_property
     def tax(self) -> Decimal:
         goods = sum((line.tax for line in self.lines), zero(self.currency))
         return goods + sum((t.amount for c in self.charges for t in c.taxes), zero(self.currency))
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
         goods = sum((line.total for line in self.lines), zero(self.currency))
         return goods + sum((c.total for c in self.charges), zero(self.currency))
 
-    @property
+    @cached_property
     def revenue(self) -> Decimal:
         """What the goods sold for: after discounts, without the charges and without
         tax (a tax in a price taken out of it)."""
@@ -317,6 +318,7 @@ def _added(taxes: Sequence[TaxLine], currency: str) -> Decimal:
     return sum((t.amount for t in taxes if not t.inclusive), zero(currency))
 
 
+@cache
 def zero(currency: str) -> Decimal:
     """Nothing, in the currency's digits ("0.00"): where an empty sum starts."""
     return quantize(Decimal(0), currency)
@@ -331,6 +333,10 @@ def _check_units(
 ) -> None:
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise ValueError(f"a quantity is a whole number of units, not {quantity!r}")
+    if not discounts and not taxes:  # a plain line: its price is all there is to check
+        if not _is_amount(price, currency):
+            raise ValueError(f"amounts must be non-negative, in {currency}'s digits")
+        return
     parts = [d.per_unit for d in discounts] + [t.per_unit for t in taxes]
     amounts = {price}.union(*(part.amounts() for part in parts))
     if not all(_is_amount(a, currency) for a in amounts):
