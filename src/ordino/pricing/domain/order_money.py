@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache, cached_property
+from typing import TypeVar
 
 from ordino.kernel.domain import (
     InvalidInput,
@@ -222,6 +223,8 @@ class OrderMoney:
 
 # What discounts and taxes are spread over: a line's units, or a charge (one unit).
 Priced = PricedLine | Charge
+# The same, for a function that gives back what it was given (a line, or a charge).
+PricedT = TypeVar("PricedT", PricedLine, Charge)
 
 
 def discount_units(

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TypeVar
 
 from ordino.kernel.domain import FieldError, InvalidInput, fits, limit
 from ordino.network.domain import ChannelPricing, PriceMismatch
@@ -33,11 +32,10 @@ from ordino.pricing.domain import (
     GivenTax,
     OrderMoney,
     PricedLine,
+    PricedT,
     discount_units,
     tax_given,
 )
-
-P = TypeVar("P", PricedLine, Charge)
 
 
 @dataclass(frozen=True)
@@ -100,12 +98,12 @@ def _charge(given: GivenCharge, currency: str, channel: str, field: str) -> Char
 
 
 def _given(
-    priced: P,
+    priced: PricedT,
     discounts: Sequence[GivenDiscount],
     taxes: Sequence[GivenTax],
     channel: str,
     field: str,
-) -> P:
+) -> PricedT:
     """A line or charge with a marketplace's discounts, then its taxes, as given."""
     for j, d in enumerate(discounts):
         why = Adjustment(

@@ -16,22 +16,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from ordino.kernel.domain import InvalidInput
 from ordino.pricing.domain import (
     VAT_TERRITORY,
-    Charge,
     OrderMoney,
-    PricedLine,
+    PricedT,
     TaxClass,
     VatRate,
     rate_on,
     tax_units,
     vat_due,
 )
-
-T = TypeVar("T", PricedLine, Charge)
 
 
 @dataclass(frozen=True)
@@ -88,8 +85,8 @@ class EuVat:
         return TaxEstimate(taxed, due.buyer_vat_id)
 
     def _taxed(
-        self, priced: T, tax_class: TaxClass, country: str, request: TaxRequest, field: str
-    ) -> T:
+        self, priced: PricedT, tax_class: TaxClass, country: str, request: TaxRequest, field: str
+    ) -> PricedT:
         try:
             rate = rate_on(self.rates, country, tax_class, request.day)
         except InvalidInput as none:
