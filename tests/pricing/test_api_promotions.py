@@ -60,9 +60,11 @@ def test_a_promotion_is_versioned_read_and_listed(api: TestClient) -> None:
         "ends_at": None,
         "priority": 100,
         "stacking": "stackable",
-        "requires_code": False,
+        "codes": [],
+        "limits": {"uses": None, "uses_per_customer": None, "budget": None},
         "enabled": True,
         "version": 2,
+        "used": None,
     }
     assert [p["id"] for p in api.get("/v1/promotions").json()["items"]] == ["spring"]
 

@@ -27,7 +27,7 @@ from ordino.pricing.domain import (
     Stacking,
     discount_units,
 )
-from ordino.pricing.engine import BuiltInPromotions, CartFacts
+from ordino.pricing.engine import BuiltInPromotions, CartFacts, CodeOutcome
 
 NOW = datetime(2026, 12, 6, 12, tzinfo=UTC)
 WEB = CartFacts("web", "ada@example.com", "vip", "DE")
@@ -51,7 +51,7 @@ def promo(benefit: Benefit, value: str, **fields: Any) -> Promotion:
     )
 
 
-def applied(*promotions: Promotion, codes: frozenset[str] = frozenset(), **cart: Any) -> Any:
+def applied(*promotions: Promotion, codes: tuple[str, ...] = (), **cart: Any) -> Any:
     return BuiltInPromotions(promotions).apply(a_cart(**cart), WEB, codes, NOW)
 
 
@@ -133,7 +133,7 @@ def test_stackable_promotions_apply_one_after_another() -> None:
          "its condition does not hold"),
         (promo(Benefit.ORDER_PERCENT, "10", condition="cart.no_such_fact > 1"),
          "its condition cannot be evaluated"),
-        (promo(Benefit.ORDER_PERCENT, "10", requires_code=True), "its code was not given"),
+        (promo(Benefit.ORDER_PERCENT, "10", codes=frozenset({"HI"})), "its code was not given"),
         (promo(Benefit.ORDER_PERCENT, "10", ends_at=NOW), "not running now"),
         (promo(Benefit.ORDER_AMOUNT, "10.00", currency="CHF"), "for CHF carts"),
         (promo(Benefit.LINE_PERCENT, "10", skus=frozenset({"HAT"})), "no line it takes"),
@@ -148,9 +148,13 @@ def test_a_promotion_that_does_not_apply_says_why(promotion: Promotion, reason: 
 
 def test_a_code_unlocks_its_promotion_and_a_condition_can_name_the_cart() -> None:
     condition = 'cart.channel == "web" && "SOCKS" in cart.skus && cart.subtotal > 100.0'
-    coded = promo(Benefit.ORDER_PERCENT, "10", requires_code=True, condition=condition)
+    coded = promo(Benefit.ORDER_PERCENT, "10", codes=frozenset({"HELLO"}), condition=condition)
 
-    assert applied(coded, codes=frozenset({"p1"})).applied == ("p1@1",)
+    promoted = applied(coded, codes=(" hello",))  # any case, spaces around
+
+    assert promoted.applied == ("p1@1",)
+    assert promoted.money.lines[0].discounts[0].adjustment.reason == "a deal (code HELLO)"
+    assert promoted.codes == (CodeOutcome("HELLO", "p1@1", True),)
 
 
 @given(
@@ -164,7 +168,7 @@ def test_no_promotions_take_more_than_the_goods_or_leave_a_unit_below_zero(
         promo(Benefit.UNIT_AMOUNT, a, id=f"a{n}") for n, a in enumerate(amounts)
     ]
 
-    money = BuiltInPromotions(promotions).apply(a_cart(), WEB, frozenset(), NOW).money
+    money = BuiltInPromotions(promotions).apply(a_cart(), WEB, (), NOW).money
 
     assert Decimal(0) <= money.discount <= Decimal("115.00")
     for line in money.lines:  # a unit below zero would not even be made
@@ -213,7 +217,7 @@ def test_buy_x_get_y_takes_the_cheapest_units() -> None:
     money = OrderMoney("EUR", (replace(line, discounts=(cheaper,)),))
     bogo = promo(Benefit.BUY_X_GET_Y, "100", buy=2, get=1)
 
-    promoted = BuiltInPromotions([bogo]).apply(money, WEB, frozenset(), NOW)
+    promoted = BuiltInPromotions([bogo]).apply(money, WEB, (), NOW)
 
     assert promoted.money.lines[0].discount == Decimal("0.02")  # 0.01, then the 0.01 unit
 

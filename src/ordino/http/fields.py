@@ -94,6 +94,13 @@ Identifier = Annotated[
         pattern=ID_PATTERN,
     ),
 ]
+# A promotion code, kept in capitals: "welcome10" is WELCOME10.
+PromotionCode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+    ),
+]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_currency)]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(_country)]
 TimeZone = Annotated[str, AfterValidator(_time_zone)]

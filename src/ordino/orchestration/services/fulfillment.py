@@ -37,14 +37,20 @@ from ordino.orders.domain import (
     FulfillmentStatus,
     Order,
     OrderScope,
-    OrderStatus,
     Shipment,
     StockChange,
     StockEffect,
     fulfillment_document,
 )
 from ordino.orders.domain import release as fulfilling
-from ordino.orders.services import Capture, Guard, existing_order, order_view, with_payment
+from ordino.orders.services import (
+    Capture,
+    Guard,
+    existing_order,
+    give_back,
+    order_view,
+    with_payment,
+)
 from ordino.promising.domain import DeliveryRecord, delivery_time_problem
 from ordino.sourcing.domain import REROUTE
 
@@ -226,8 +232,7 @@ def cancel_units(
             changes = fulfilling.cancel_lines(order, units, source.now, source.reason)
             uow.orders.save(order)  # first: a concurrent change loses here
             apply_stock(uow, order, changes, source)
-            if order.promise is not None and order.status is OrderStatus.CANCELLED:
-                uow.capacity.give_back(order.promise.capacity)
+            give_back(uow, order)
             uow.jobs.add(settle_job(order.id, source.now), source.now)
             uow.commit()
             payment = uow.payments.of_order(order.id)

@@ -43,7 +43,7 @@ from ordino.orders.domain import (
     hold_rule_document,
 )
 from ordino.orders.domain import release as fulfilling
-from ordino.orders.services import existing_order, order_view
+from ordino.orders.services import existing_order, give_back, order_view
 from ordino.payments.domain import PaymentGateway, PaymentStatus
 
 VELOCITY_WINDOW = timedelta(hours=24)
@@ -236,11 +236,10 @@ def release_hold(
 
 
 def _let_go(uow: OrchestrationWork, order: Order, now: datetime) -> None:
-    """What a cancellation frees: the reservations, the promise's capacity (when the
-    whole order went), the payment (settled by a job)."""
+    """What a cancellation frees: the reservations, the promise's capacity and the
+    promotions' uses (when the whole order went), the payment (settled by a job)."""
     uow.inventory.release(order.id, now)
-    if order.promise is not None and order.status is OrderStatus.CANCELLED:
-        uow.capacity.give_back(order.promise.capacity)
+    give_back(uow, order)
     uow.jobs.add(settle_job(order.id, now), now)
 
 

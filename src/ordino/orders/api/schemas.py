@@ -19,6 +19,7 @@ from ordino.http.fields import (
     Longitude,
     OptionalText,
     PositiveQuantity,
+    PromotionCode,
     Strict,
     point_of,
 )
@@ -191,6 +192,10 @@ class OrderIn(Strict):
             description="A marketplace's shipping and fees, kept as given (other channels: none)",
         ),
     ] = []
+    codes: Annotated[
+        list[PromotionCode],
+        Field(max_length=10, description="Promotion codes the customer gave (any case)"),
+    ] = []
 
     def to_command(self) -> PlaceOrder:
         lines, charges = self._line_requests()
@@ -216,6 +221,7 @@ class OrderIn(Strict):
             None if self.payment is None else self.payment.to_domain(),
             priority=self.priority,
             charges=charges,
+            codes=tuple(self.codes),
         )
 
     def _line_requests(self) -> tuple[tuple[LineRequest, ...], tuple[GivenCharge, ...]]:

@@ -71,6 +71,7 @@ class PlaceOrder:
     placed_by: str = "ordino"  # who placed it: the API key
     priority: int = 0  # 0 to 9: backordered units go to higher priorities first
     charges: tuple[GivenCharge, ...] = ()  # a marketplace's shipping and fees, as given
+    codes: tuple[str, ...] = ()  # promotion codes, as the customer gave them
 
 
 def order_problems(cmd: PlaceOrder) -> list[FieldError]:

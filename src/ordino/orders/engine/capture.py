@@ -25,6 +25,7 @@ from decimal import Decimal
 from ordino.inventory.domain import Floor
 from ordino.inventory.engine import OrderStock, sourcing_stock
 from ordino.kernel.domain import (
+    FieldError,
     InsufficientStock,
     InvalidInput,
     Job,
@@ -57,7 +58,9 @@ from ordino.pricing.engine import (
     CartFacts,
     PricedCart,
     PriceDifference,
+    Promoted,
     PromotionEngine,
+    PromotionUse,
     TaxProvider,
     TaxRequest,
     price_cart,
@@ -113,7 +116,8 @@ class CaptureSnapshot:
     stock: OrderStock | PromiseSnapshot
     fresh: bool
     tax: TaxProvider | None = None  # None: Ordino works out no tax
-    promotions: PromotionEngine | None = None  # None: no promotions
+    promotions: PromotionEngine | None = None  # None: no promotions (with the uses of
+    # those with limits as they were read)
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,7 @@ class Captured:
     sourced: Sourced
     jobs_at_commit: tuple[Job, ...]  # written with the commit
     jobs: tuple[Job, ...]  # written now (one waits for every order)
+    uses: tuple[PromotionUse, ...] = ()  # taken from the promotions' limits at commit
 
 
 def decide_capture(
@@ -154,8 +159,8 @@ def decide_capture(
     # Priced and taxed first: a price or tax refused is named whatever the stock.
     channel = s.channels[cmd.channel]
     priced = price_order(cmd, channel, s.products)
-    money = _promoted(cmd, channel, s, priced.money, now)
-    money, cmd = _taxed(cmd, channel, s, money, now)
+    promoted = _promoted(cmd, channel, s, priced.money, now)
+    money, cmd = _taxed(cmd, channel, s, promoted.money, now)
     sourced, promise = plan_capture(cmd, snapshot, deciders, now)
     order = Order.place(cmd, sourced.plan, now, money, promise, backorder=sourced.backorder)
     if priced.differences:  # the channel flags them: a person looks before it goes on
@@ -166,7 +171,7 @@ def decide_capture(
         else new_payment(order.id, order.currency, order.total.amount, cmd.payment, now)
     )
     at_commit, jobs = _jobs(order, sourced.record, now)
-    return Captured(order, payment, sourced, at_commit, jobs)
+    return Captured(order, payment, sourced, at_commit, jobs, promoted.uses)
 
 
 def price_order(
@@ -189,14 +194,24 @@ def price_order(
 
 def _promoted(
     cmd: PlaceOrder, channel: Channel, snapshot: CaptureSnapshot, money: OrderMoney, now: datetime
-) -> OrderMoney:
+) -> Promoted:
     """The order's money with the promotions that apply (a marketplace's order keeps
-    its own discounts, and takes none of Ordino's)."""
+    its own discounts, and takes none of Ordino's). A code given that gives nothing
+    (no promotion has it, or its promotion does not apply: used up, its condition,
+    …) refuses the order, naming the code and why."""
+    if channel.pricing.marketplace and cmd.codes:
+        raise InvalidInput.of("codes", "a marketplace's order takes no promotion codes")
     if snapshot.promotions is None or channel.pricing.marketplace:
-        return money
+        if cmd.codes:
+            raise InvalidInput.of("codes[0]", f"{cmd.codes[0]}: no promotion has this code")
+        return Promoted(money)
     c = cmd.customer
     facts = CartFacts(channel.name, c.email, c.group, cmd.ship_to.country)
-    return snapshot.promotions.apply(money, facts, frozenset(), now).money
+    promoted = snapshot.promotions.apply(money, facts, cmd.codes, now)
+    if refused := promoted.refused_codes():
+        errors = [FieldError(f"codes[{i}]", f"{o.code}: {o.reason}") for i, o in refused]
+        raise InvalidInput("a promotion code given gives nothing", errors=errors)
+    return promoted
 
 
 def _taxed(

@@ -7,6 +7,7 @@ from ordino.orders.services.orders import (
     Guard,
     cancel_order,
     existing_order,
+    give_back,
     list_orders,
     with_payment,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "cancel_order",
     "decisions_view",
     "existing_order",
+    "give_back",
     "list_orders",
     "order_view",
     "plan_order",

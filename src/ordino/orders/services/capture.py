@@ -129,7 +129,12 @@ def capture_snapshot(
         stock,
         fresh,
         _tax(uow, picture, cmd.ship_to.country),
-        picture.derived("promotions", lambda: promotion_engine(uow)),
+        promotion_engine(
+            uow,
+            picture.derived("promotions", lambda: tuple(uow.promotions.all())),
+            cmd.customer.email,
+            now,
+        ),
     )
 
 
@@ -178,6 +183,7 @@ def _write(
     order = captured.order
     if order.promise is not None:
         uow.capacity.take(order.promise.capacity)  # LostRace when a day filled up
+    uow.promotion_uses.take(order.id, captured.uses)  # LostRace when a limit was reached
     uow.orders.add(order)
     if captured.payment is not None:
         uow.payments.add(captured.payment)

@@ -14,6 +14,7 @@ from ordino.orders.domain.commands import (
     OrderQuery,
 )
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope
+from ordino.orders.domain.status import OrderStatus
 from ordino.orders.services.answers import order_view
 from ordino.orders.services.ports import OrdersWork
 from ordino.payments.domain import Payment, payment_document
@@ -55,10 +56,19 @@ def _cancel_once(
             uow.orders.save(order)  # first: a concurrent cancel loses here
             uow.inventory.release(order.id, now)
             uow.jobs.add(settle_job(order.id, now), now)
-            if order.promise is not None:
-                uow.capacity.give_back(order.promise.capacity)
+            give_back(uow, order)
             uow.commit()
         return with_payment(order, uow.payments.of_order(order.id))
+
+
+def give_back(uow: OrdersWork, order: Order) -> None:
+    """What an order took at capture beside its stock, given back once all of it is
+    cancelled: the capacity its promise took, the uses of its promotions' limits."""
+    if order.status is not OrderStatus.CANCELLED:
+        return
+    if order.promise is not None:
+        uow.capacity.give_back(order.promise.capacity)
+    uow.promotion_uses.give_back(order.id)
 
 
 def get_order(order_id: str, uow: OrdersWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:

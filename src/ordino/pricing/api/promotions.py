@@ -13,16 +13,41 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
 
 from ordino.http.deps import clock, unit_of_work
-from ordino.http.fields import ID_PATTERN, Amount, Currency, Identifier, Strict, Text
+from ordino.http.fields import (
+    ID_PATTERN,
+    Amount,
+    Currency,
+    Identifier,
+    PromotionCode,
+    Strict,
+    Text,
+)
 from ordino.http.security import require
 from ordino.kernel.domain import ApiKey, Permission
-from ordino.pricing.domain import Benefit, Promotion, Stacking
+from ordino.pricing.domain import Benefit, Limits, Promotion, Stacking
 from ordino.pricing.services import get_promotion, list_promotions, put_promotion
 
 router = APIRouter(prefix="/v1/promotions", tags=["promotions"])
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 READ = [Depends(require(Permission.SETUP_READ))]
 Writer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]
+
+
+class LimitsIn(Strict):
+    uses: Annotated[
+        int | None, Field(ge=1, le=1_000_000_000, description="Orders it applies to, in all")
+    ] = None
+    uses_per_customer: Annotated[
+        int | None,
+        Field(ge=1, le=1_000_000, description="Orders of one customer (by email) it applies to"),
+    ] = None
+    budget: Annotated[
+        Amount | None, Field(description="What its discounts may come to, in its currency")
+    ] = None
+
+    def to_domain(self) -> Limits:
+        budget = None if self.budget is None else _plain(self.budget)
+        return Limits(self.uses, self.uses_per_customer, budget)
 
 
 class PromotionIn(Strict):
@@ -56,7 +81,11 @@ class PromotionIn(Strict):
     ends_at: AwareDatetime | None = None
     priority: Annotated[int, Field(ge=0, le=10_000)] = 100
     stacking: Literal["stackable", "exclusive"] = "stackable"
-    requires_code: bool = False
+    codes: Annotated[
+        list[PromotionCode],
+        Field(max_length=1000, description="A cart must give one of them (any case); none: any"),
+    ] = []
+    limits: LimitsIn = LimitsIn()
     enabled: bool = True
 
     def to_domain(self, id_: str) -> Promotion:
@@ -75,7 +104,8 @@ class PromotionIn(Strict):
             self.ends_at,
             self.priority,
             Stacking(self.stacking),
-            self.requires_code,
+            frozenset(self.codes),
+            self.limits.to_domain(),
             self.enabled,
         )
 
@@ -84,6 +114,17 @@ def _plain(text: str) -> Decimal:
     """ "1e3" as 1000: amounts are kept and shown as people write them."""
     number = Decimal(text.strip())
     return Decimal(f"{number:f}") if number.is_finite() and abs(number) < 10**30 else number
+
+
+class LimitsOut(BaseModel):
+    uses: int | None
+    uses_per_customer: int | None
+    budget: str | None
+
+
+class UsedOut(BaseModel):
+    uses: int  # orders it applied to (those cancelled gave theirs back)
+    given: str  # what its discounts came to, in the carts' currency
 
 
 class PromotionOut(BaseModel):
@@ -101,9 +142,11 @@ class PromotionOut(BaseModel):
     ends_at: datetime | None
     priority: int
     stacking: str
-    requires_code: bool
+    codes: list[str]
+    limits: LimitsOut
     enabled: bool
     version: int
+    used: UsedOut | None  # none: it has no limits, and is not counted
 
 
 class PromotionList(BaseModel):

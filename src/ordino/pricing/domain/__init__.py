@@ -28,8 +28,10 @@ from ordino.pricing.domain.order_money import (
 from ordino.pricing.domain.promotions import (
     CART_FACTS,
     Benefit,
+    Limits,
     Promotion,
     Stacking,
+    code_of,
     promotion_document,
     promotion_from_document,
 )
@@ -66,6 +68,7 @@ __all__ = [
     "GivenCharge",
     "GivenDiscount",
     "GivenTax",
+    "Limits",
     "OrderMoney",
     "Priced",
     "PricedLine",
@@ -80,6 +83,7 @@ __all__ = [
     "VatRate",
     "charge_document",
     "charge_from",
+    "code_of",
     "discount_order",
     "discount_units",
     "discounts_from",

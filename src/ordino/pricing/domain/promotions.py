@@ -2,16 +2,21 @@
 off lines, off each unit, off shipping; or buy X get Y), to which lines (by SKU),
 when (its dates), to whom (a CEL condition over the cart's facts), from which
 goods' value on (a threshold), in what order (priority, lower first) and with what
-else (stackable, or alone). Each change of a promotion is a new version; an order's
-discount names the version that gave it (`id@version`).
+else (stackable, or alone), for which codes (none: every cart), and how often and
+how much (its uses in all and per customer, its budget). Each change of a promotion
+is a new version; an order's discount names the version that gave it
+(`id@version`).
 
 Invariants: a percent is above 0 and at most 100; an amount, a threshold are in the
 promotion's currency's digits (and a promotion with either has a currency); buy X
 get Y has both at least 1; it ends after it starts; its condition compiles and
-evaluates to true or false on a cart with every fact (`CART_FACTS`)."""
+evaluates to true or false on a cart with every fact (`CART_FACTS`); a code is
+letters, digits, '-' and '_' (kept in capitals: codes are read whatever their case);
+limits are at least 1, a budget above 0 in the promotion's currency."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -67,6 +72,29 @@ CART_FACTS = {
 }
 
 
+CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,63}")
+
+
+def code_of(text: str) -> str:
+    """A code as it is kept and compared: without spaces around, in capitals."""
+    return text.strip().upper()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How often and how much a promotion gives; none: without limit. A use is an
+    order it applied to; `budget`: what its discounts may come to in all, in the
+    promotion's currency."""
+
+    uses: int | None = None
+    uses_per_customer: int | None = None  # by the customer's email
+    budget: Decimal | None = None
+
+    @property
+    def counted(self) -> bool:
+        return self.uses is not None or self.uses_per_customer is not None or bool(self.budget)
+
+
 @dataclass(frozen=True)
 class Promotion:
     id: str
@@ -83,9 +111,14 @@ class Promotion:
     ends_at: datetime | None = None
     priority: int = 100  # lower first
     stacking: Stacking = Stacking.STACKABLE
-    requires_code: bool = False  # only for a cart that gives one of its codes
+    codes: frozenset[str] = frozenset()  # a cart must give one of them; none: any cart
+    limits: Limits = Limits()
     enabled: bool = True
     version: int = 1
+
+    @property
+    def requires_code(self) -> bool:
+        return bool(self.codes)
 
     @property
     def reference(self) -> str:
@@ -97,7 +130,7 @@ class Promotion:
 
     def refuse_problems(self) -> None:
         """InvalidInput naming each field that makes it no promotion."""
-        errors = self._value_problems() + self._amount_problems()
+        errors = self._value_problems() + self._amount_problems() + self._limit_problems()
         if self.benefit is Benefit.BUY_X_GET_Y and (self.buy < 1 or self.get < 1):
             errors.append(FieldError("buy", "buy X get Y takes both, each at least 1"))
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -114,8 +147,26 @@ class Promotion:
             return [FieldError("value", "a percent is at most 100")]
         return []
 
+    def _limit_problems(self) -> list[FieldError]:
+        errors = [
+            FieldError("codes", f"{code!r} is not letters, digits, '-' and '_' (at most 64)")
+            for code in sorted(self.codes)
+            if not CODE.fullmatch(code)
+        ]
+        counts = [("limits.uses", self.limits.uses)]
+        counts.append(("limits.uses_per_customer", self.limits.uses_per_customer))
+        errors += [
+            FieldError(name, "must be at least 1")
+            for name, count in counts
+            if count is not None and count < 1
+        ]
+        budget = self.limits.budget
+        if budget is not None and (not budget.is_finite() or budget <= 0):
+            errors.append(FieldError("limits.budget", "must be above 0"))
+        return errors
+
     def _amount_problems(self) -> list[FieldError]:
-        amounts = [("threshold", self.threshold)]
+        amounts = [("threshold", self.threshold), ("limits.budget", self.limits.budget)]
         if self.benefit not in PERCENTS:
             amounts.append(("value", self.value))
         named = [(name, amount) for name, amount in amounts if amount is not None]
@@ -135,6 +186,7 @@ class Promotion:
 
 
 def promotion_document(promotion: Promotion) -> dict[str, Any]:
+    limits = promotion.limits
     return {
         "name": promotion.name,
         "benefit": str(promotion.benefit),
@@ -149,13 +201,20 @@ def promotion_document(promotion: Promotion) -> dict[str, Any]:
         "ends_at": None if promotion.ends_at is None else promotion.ends_at.isoformat(),
         "priority": promotion.priority,
         "stacking": str(promotion.stacking),
-        "requires_code": promotion.requires_code,
+        "codes": sorted(promotion.codes),
+        "limits": {
+            "uses": limits.uses,
+            "uses_per_customer": limits.uses_per_customer,
+            "budget": None if limits.budget is None else str(limits.budget),
+        },
         "enabled": promotion.enabled,
     }
 
 
 def promotion_from_document(id_: str, document: dict[str, Any], version: int) -> Promotion:
     threshold, starts, ends = document["threshold"], document["starts_at"], document["ends_at"]
+    limits = document.get("limits") or {}
+    budget = limits.get("budget")
     return Promotion(
         id_,
         document["name"],
@@ -171,7 +230,13 @@ def promotion_from_document(id_: str, document: dict[str, Any], version: int) ->
         None if ends is None else datetime.fromisoformat(ends),
         document["priority"],
         Stacking(document["stacking"]),
-        document["requires_code"],
-        document["enabled"],
+        frozenset(document.get("codes", ())),
+        Limits(
+            limits.get("uses"),
+            limits.get("uses_per_customer"),
+            None if budget is None else Decimal(budget),
+        ),
+        # A version written before codes were that required one had none: it gave nothing.
+        document["enabled"] and not (document.get("requires_code") and not document.get("codes")),
         version,
     )

@@ -2,11 +2,17 @@
 
 from ordino.pricing.engine.cart import PricedCart, PriceDifference, price_cart
 from ordino.pricing.engine.promotions import (
+    EVERYONE,
     BuiltInPromotions,
     CartFacts,
+    CodeOutcome,
     Passed,
     Promoted,
     PromotionEngine,
+    PromotionUse,
+    Usage,
+    UsageKey,
+    customer_key,
 )
 from ordino.pricing.engine.taxes import (
     EuVat,
@@ -17,17 +23,23 @@ from ordino.pricing.engine.taxes import (
 )
 
 __all__ = [
+    "EVERYONE",
     "BuiltInPromotions",
     "CartFacts",
+    "CodeOutcome",
     "EuVat",
     "Passed",
     "PriceDifference",
     "PricedCart",
     "Promoted",
     "PromotionEngine",
+    "PromotionUse",
     "TaxEstimate",
     "TaxProvider",
     "TaxRequest",
+    "Usage",
+    "UsageKey",
     "countries_taxed",
+    "customer_key",
     "price_cart",
 ]

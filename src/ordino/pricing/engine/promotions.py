@@ -4,18 +4,22 @@ in an engine of its own.
 
 The built-in engine (`BuiltInPromotions`) takes the promotions that run now, in the
 cart's currency, whose code the cart gives (when they need one), whose condition
-holds and whose eligible lines reach their threshold, in order of priority (then
-id); the first exclusive one applies alone, and stackable ones apply one after
-another, each on what the goods sell for after the ones before. Every discount names
-the promotion's version that gave it and its name; every promotion that did not
-apply says why (`Promoted.passed`). Discounts come before taxes.
+holds, whose eligible lines reach their threshold and whose limits are not reached
+(uses in all and by this customer, budget: by the uses it is given, as read before
+the decision), in order of priority (then id); the first exclusive one applies
+alone, and stackable ones apply one after another, each on what the goods sell for
+after the ones before. Every discount names the promotion's version that gave it,
+its name and the code that unlocked it; every promotion that did not apply says why
+(`Promoted.passed`), and so does every code given (`Promoted.codes`). What the
+promotions with limits take (`Promoted.uses`) the caller writes conditionally, so
+that no race exceeds a limit. Discounts come before taxes.
 
-Pure: the same cart, promotions, codes and `now` give the same money."""
+Pure: the same cart, promotions, uses, codes and `now` give the same money."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -26,10 +30,12 @@ from ordino.pricing.domain import (
     AdjustmentSource,
     Benefit,
     Charge,
+    Limits,
     OrderMoney,
     PricedLine,
     Promotion,
     Stacking,
+    code_of,
     discount_order,
     discount_units,
 )
@@ -51,46 +57,163 @@ class Passed:
     reason: str
 
 
+EVERYONE = ""  # the customer of a promotion's uses counted in all
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How often a promotion was used (by everyone, or by one customer) and what it
+    gave, as read before the decision."""
+
+    used: int = 0
+    given: Decimal = Decimal(0)
+
+
+UsageKey = tuple[str, str]  # the promotion's id, and EVERYONE or a customer's email
+NO_USE = Usage()
+
+
+@dataclass(frozen=True)
+class PromotionUse:
+    """What an order takes from a promotion's limits: one use (in all, and by the
+    customer when it counts them per customer) and what it gave; written with the
+    order by a conditional write, given back when the order is cancelled."""
+
+    promotion_id: str
+    reference: str
+    customer: str  # EVERYONE: its uses are not counted per customer
+    given: Decimal
+    currency: str
+    limits: Limits
+    code: str | None = None  # the code that unlocked it
+
+
+@dataclass(frozen=True)
+class CodeOutcome:
+    """A code the cart gave: the promotion it unlocks, whether it applied, why not."""
+
+    code: str  # as kept: in capitals
+    reference: str | None  # the promotion's id@version; None: no promotion has it
+    applied: bool
+    reason: str | None = None
+
+
 @dataclass(frozen=True)
 class Promoted:
     money: OrderMoney  # with the promotions' discounts
     applied: tuple[str, ...] = ()  # the references of those that applied, in order
     passed: tuple[Passed, ...] = ()  # those that did not, and why
+    uses: tuple[PromotionUse, ...] = ()  # what those with limits take
+    codes: tuple[CodeOutcome, ...] = ()  # each code given, in order
+
+    def refused_codes(self) -> list[tuple[int, CodeOutcome]]:
+        """The codes given that gave nothing, by their place among those given."""
+        return [(i, outcome) for i, outcome in enumerate(self.codes) if not outcome.applied]
 
 
 class PromotionEngine(Protocol):
     def apply(
-        self, money: OrderMoney, facts: CartFacts, codes: frozenset[str], now: datetime
+        self, money: OrderMoney, facts: CartFacts, codes: Sequence[str], now: datetime
     ) -> Promoted:
-        """The money with the promotions' discounts; `codes`: the ids of the
-        promotions the cart's codes unlock."""
+        """The money with the promotions' discounts; `codes`: as the cart gives them."""
         ...
 
 
 @dataclass(frozen=True)
 class BuiltInPromotions:
     promotions: Sequence[Promotion]
+    usage: Mapping[UsageKey, Usage] = field(default_factory=dict)  # of those with limits
 
     def apply(
-        self, money: OrderMoney, facts: CartFacts, codes: frozenset[str], now: datetime
+        self, money: OrderMoney, facts: CartFacts, codes: Sequence[str], now: datetime
     ) -> Promoted:
+        given_codes = [code_of(code) for code in codes]
         applied: list[str] = []
         passed: list[Passed] = []
+        uses: list[PromotionUse] = []
         exclusive = False
         for promotion in sorted(self.promotions, key=lambda p: (p.priority, p.id)):
-            why = _why_not(promotion, money, facts, codes, now)
+            code = next((c for c in given_codes if c in promotion.codes), None)
+            why = _why_not(promotion, money, facts, code, now) or self._used_up(promotion, facts)
             if why is None and (exclusive or (applied and _alone(promotion))):
                 why = f"not combined with {', '.join(applied)}"
-            given = money if why is not None else _give(promotion, money)
-            if why is None and given.discount == money.discount:
+            given = money if why is not None else _give(promotion, money, code)
+            amount = given.discount - money.discount
+            if why is None and not amount:
                 why = "gives nothing to this cart"  # nor keeps others from applying
+            why = why or self._over_budget(promotion, amount)
             if why is not None:
                 passed.append(Passed(promotion.reference, why))
                 continue
             money = given
             applied.append(promotion.reference)
             exclusive = _alone(promotion)
-        return Promoted(money, tuple(applied), tuple(passed))
+            if promotion.limits.counted:
+                customer = _customer(promotion, facts) or EVERYONE
+                limits, reference = promotion.limits, promotion.reference
+                use = PromotionUse(
+                    promotion.id, reference, customer, amount, money.currency, limits, code
+                )
+                uses.append(use)
+        outcomes = _code_outcomes(given_codes, self.promotions, applied, passed)
+        return Promoted(money, tuple(applied), tuple(passed), tuple(uses), outcomes)
+
+    def _used_up(self, promotion: Promotion, facts: CartFacts) -> str | None:
+        """Why its limits of uses keep it from this cart; None: they do not."""
+        limits = promotion.limits
+        if limits.uses is not None:
+            used = self.usage.get((promotion.id, EVERYONE), NO_USE).used
+            if used >= limits.uses:
+                return f"used up: {used} of {limits.uses} uses"
+        if limits.uses_per_customer is not None:
+            customer = _customer(promotion, facts)
+            if customer is None:
+                return "its uses are counted per customer: the cart names no customer's email"
+            used = self.usage.get((promotion.id, customer), NO_USE).used
+            if used >= limits.uses_per_customer:
+                return f"used up by this customer: {used} of {limits.uses_per_customer} uses"
+        return None
+
+    def _over_budget(self, promotion: Promotion, amount: Decimal) -> str | None:
+        budget = promotion.limits.budget
+        if budget is None:
+            return None
+        spent = self.usage.get((promotion.id, EVERYONE), NO_USE).given
+        if spent + amount > budget:
+            return f"its budget is spent: {spent} of {budget} given, this cart would take {amount}"
+        return None
+
+
+def customer_key(email: str) -> str:
+    """Whom a promotion's uses are counted for: the email, whatever its case."""
+    return email.strip().casefold()
+
+
+def _customer(promotion: Promotion, facts: CartFacts) -> str | None:
+    """Whom its uses are counted for, when it counts them per customer."""
+    if promotion.limits.uses_per_customer is None or not facts.customer_email:
+        return None
+    return customer_key(facts.customer_email)
+
+
+def _code_outcomes(
+    codes: Sequence[str],
+    promotions: Sequence[Promotion],
+    applied: Sequence[str],
+    passed: Sequence[Passed],
+) -> tuple[CodeOutcome, ...]:
+    why = {p.reference: p.reason for p in passed}
+    outcomes = []
+    for code in codes:
+        unlocked = [p for p in promotions if code in p.codes]
+        if not unlocked:
+            outcomes.append(CodeOutcome(code, None, False, "no promotion has this code"))
+            continue
+        # A code two promotions share (changed at once) is good when one applies.
+        done = next((p for p in unlocked if p.reference in applied), unlocked[0])
+        reason = None if done.reference in applied else why.get(done.reference)
+        outcomes.append(CodeOutcome(code, done.reference, reason is None, reason))
+    return tuple(outcomes)
 
 
 def _alone(promotion: Promotion) -> bool:
@@ -101,7 +224,7 @@ def _why_not(
     promotion: Promotion,
     money: OrderMoney,
     facts: CartFacts,
-    codes: frozenset[str],
+    code: str | None,
     now: datetime,
 ) -> str | None:
     """Why the promotion does not apply to the cart now; None: it does."""
@@ -112,7 +235,7 @@ def _why_not(
     checks = (
         (not promotion.runs_at(now), "not running now"),
         (promotion.currency not in (None, money.currency), f"for {promotion.currency} carts"),
-        (promotion.requires_code and promotion.id not in codes, "its code was not given"),
+        (promotion.requires_code and code is None, "its code was not given"),
         (not eligible and (promotion.skus or not shipping), "no line it takes"),
         (
             threshold is not None and worth < threshold,
@@ -153,9 +276,11 @@ def _eligible(promotion: Promotion, money: OrderMoney) -> list[PricedLine]:
     ]
 
 
-def _give(promotion: Promotion, money: OrderMoney) -> OrderMoney:
-    """The money with the promotion's discounts on its lines or charges."""
-    why = Adjustment(AdjustmentSource.PROMOTION, promotion.reference, promotion.name)
+def _give(promotion: Promotion, money: OrderMoney, code: str | None) -> OrderMoney:
+    """The money with the promotion's discounts on its lines or charges (their reason
+    its name, and the code that unlocked it)."""
+    reason = promotion.name if code is None else f"{promotion.name} (code {code})"
+    why = Adjustment(AdjustmentSource.PROMOTION, promotion.reference, reason)
     eligible = _eligible(promotion, money)
     currency, value = money.currency, promotion.value
     taken: dict[int, PricedLine] = {}

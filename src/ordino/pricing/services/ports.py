@@ -1,5 +1,5 @@
-"""The pricing capability's port: the VAT rates, the tax settings, the promotions. `ordino.store`
-implements it over SQL.
+"""The pricing capability's port: the VAT rates, the tax settings, the promotions and
+their uses. `ordino.store` implements it over SQL.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Protocol
 
 from ordino.kernel.services import NamedDocuments
 from ordino.pricing.domain import Promotion, TaxSettings, VatRate
+from ordino.pricing.engine import PromotionUse, Usage, UsageKey
 from ordino.promising.services import PromisingWork
 
 
@@ -26,6 +27,12 @@ class Promotions(Protocol):
     def put(self, promotion: Promotion, now: datetime, by: str) -> tuple[bool, int]: ...
 
 
+class PromotionUses(Protocol):
+    def of(self, keys: Iterable[UsageKey]) -> dict[UsageKey, Usage]: ...
+    def take(self, order_id: str, uses: Sequence[PromotionUse]) -> None: ...  # LostRace
+    def give_back(self, order_id: str) -> int: ...
+
+
 class PricingWork(PromisingWork, Protocol):
     """What pricing's use cases may use in one attempt: its own repositories and every
     lower capability's.
@@ -37,3 +44,5 @@ class PricingWork(PromisingWork, Protocol):
     def tax_settings(self) -> NamedDocuments[TaxSettings]: ...
     @property
     def promotions(self) -> Promotions: ...
+    @property
+    def promotion_uses(self) -> PromotionUses: ...

@@ -3,23 +3,37 @@ configuration audit), read, listed; and the engine capture applies them with."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from ordino.kernel.domain import ConfigurationKind, NotFound
+from ordino.kernel.domain import ConfigurationKind, InvalidInput, NotFound
 from ordino.kernel.services import Changed, record, with_retries
 from ordino.pricing.domain import Promotion, promotion_document
-from ordino.pricing.engine import BuiltInPromotions, PromotionEngine
+from ordino.pricing.engine import (
+    EVERYONE,
+    BuiltInPromotions,
+    PromotionEngine,
+    Usage,
+    customer_key,
+)
 from ordino.pricing.services.ports import PricingWork
 
 ORDINO = "ordino"
 
 
-def promotion_engine(uow: PricingWork) -> PromotionEngine:
-    """The built-in engine over every promotion there is (in an entered unit of
-    work); it applies those that run when it is asked."""
-    return BuiltInPromotions(tuple(uow.promotions.all()))
+def promotion_engine(
+    uow: PricingWork, promotions: Sequence[Promotion], email: str | None, now: datetime
+) -> PromotionEngine:
+    """The built-in engine over these promotions (every one there is, as a picture
+    keeps them), with the uses of those with limits that run now, as counted now (in
+    an entered unit of work): in all, and by the customer of this `email`."""
+    counted = [p for p in promotions if p.limits.counted and p.runs_at(now)]
+    keys = [(p.id, EVERYONE) for p in counted]
+    if email:
+        keys += [(p.id, customer_key(email)) for p in counted if p.limits.uses_per_customer]
+    return BuiltInPromotions(promotions, uow.promotion_uses.of(keys) if keys else {})
 
 
 def put_promotion(
@@ -32,6 +46,7 @@ def put_promotion(
         """One write; a concurrent change of the same promotion is a lost race, tried
         again (then 409)."""
         with uow:
+            _refuse_codes_taken(uow, promotion)
             before = uow.promotions.get(promotion.id)
             created, version = uow.promotions.put(promotion, now, by)
             what = (ConfigurationKind.PROMOTION, promotion.id, version)
@@ -44,18 +59,45 @@ def put_promotion(
     return created, promotion_view(replace(promotion, version=version))
 
 
+def _refuse_codes_taken(uow: PricingWork, promotion: Promotion) -> None:
+    """A code unlocks one promotion: one another promotion has is refused."""
+    if not promotion.codes:
+        return
+    taken = {
+        code: other.id
+        for other in uow.promotions.all()
+        if other.id != promotion.id
+        for code in other.codes & promotion.codes
+    }
+    if taken:
+        raise InvalidInput.of(
+            "codes", "; ".join(f"{code} is promotion {taken[code]}'s" for code in sorted(taken))
+        )
+
+
 def get_promotion(id_: str, uow: PricingWork) -> dict[str, Any]:
+    """The promotion, with how often it was used and what it gave (when it counts)."""
     with uow:
         found = uow.promotions.get(id_)
+        usage = uow.promotion_uses.of([(id_, EVERYONE)])
     if found is None:
         raise NotFound(f"no promotion {id_}", extra={"id": id_})
-    return promotion_view(found)
+    return promotion_view(found, usage.get((id_, EVERYONE)))
 
 
 def list_promotions(uow: PricingWork) -> list[dict[str, Any]]:
     with uow:
-        return [promotion_view(p) for p in uow.promotions.all()]
+        promotions = uow.promotions.all()
+        usage = uow.promotion_uses.of([(p.id, EVERYONE) for p in promotions if p.limits.counted])
+    return [promotion_view(p, usage.get((p.id, EVERYONE))) for p in promotions]
 
 
-def promotion_view(promotion: Promotion) -> dict[str, Any]:
-    return {"id": promotion.id, **promotion_document(promotion), "version": promotion.version}
+def promotion_view(promotion: Promotion, usage: Usage | None = None) -> dict[str, Any]:
+    """The promotion as the API shows it; `used`: the orders it applied to and what it
+    gave them, counted for one with limits (cancelled orders gave theirs back)."""
+    used = None
+    if promotion.limits.counted:
+        usage = usage or Usage()
+        used = {"uses": usage.used, "given": str(usage.given)}
+    document = promotion_document(promotion)
+    return {"id": promotion.id, **document, "version": promotion.version, "used": used}

@@ -1,10 +1,11 @@
 """Pricing's tables: the VAT rates the built-in provider taxes by (loaded whole from a
-file: `ordino tax load`), the tax settings (one document, named "default"), and the
-promotions with every version they had."""
+file: `ordino tax load`), the tax settings (one document, named "default"), the
+promotions with every version they had, and what the promotions with limits were
+used for."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Integer, String, Table
+from sqlalchemy import BigInteger, Column, Date, Integer, String, Table
 
 from ordino.store.tables import Document, UTCDateTime, metadata, named_documents
 
@@ -34,4 +35,31 @@ promotion_versions = Table(
     Column("document", Document, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
+)
+
+# How often a promotion with limits was used and what it gave, in all (customer "")
+# and per customer (their email, when it counts uses per customer): each order's
+# use is a conditional update (`ordino.pricing.store.uses`), so no race exceeds a
+# limit. `given_minor` in `currency`'s minor units (a budget's currency).
+promotion_uses = Table(
+    "promotion_uses",
+    metadata,
+    Column("promotion_id", String(64), primary_key=True),
+    Column("customer", String(320), primary_key=True),
+    Column("used", Integer, nullable=False),
+    Column("given_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+)
+
+# Each order's uses, so that its cancellation gives them back (once: the row goes).
+promotion_redemptions = Table(
+    "promotion_redemptions",
+    metadata,
+    Column("order_id", String(64), primary_key=True),
+    Column("promotion_id", String(64), primary_key=True),
+    Column("reference", String(80), nullable=False),  # the version that applied
+    Column("customer", String(320), nullable=False),
+    Column("code", String(64)),
+    Column("given_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
 )
