@@ -18,8 +18,9 @@ from ordino.network.domain.channels import Channel
 from ordino.network.domain.locations import Address, Location, LocationType
 from ordino.network.domain.products import Product
 from ordino.orders.domain.commands import Customer, LineRequest, PlaceOrder
-from ordino.orders.engine.capture import price_order
+from ordino.orders.engine.capture import order_cart
 from ordino.pricing.domain import OrderMoney
+from ordino.pricing.engine import price_cart
 
 BERLIN = Point(52.53, 13.38)
 HAMBURG = Point(53.55, 9.99)
@@ -190,4 +191,4 @@ def a_purchase_order_body(**overrides: Any) -> dict[str, Any]:
 def money_of(cmd: PlaceOrder) -> OrderMoney:
     """The command's lines at their prices, as capture prices them in a channel
     that takes any price and a catalogue that gives none."""
-    return price_order(cmd, Channel(cmd.channel), {}).money
+    return price_cart(order_cart(cmd), Channel(cmd.channel).pricing, {}).money

@@ -54,6 +54,7 @@ from ordino.orders.api import routes as orders_routes
 from ordino.orders.services.capture import Capture
 from ordino.payments.adapters.sandbox import SandboxGateway
 from ordino.pricing.api import promotions as pricing_promotions
+from ordino.pricing.api import quotes as pricing_quotes
 from ordino.pricing.api import tax as pricing_tax
 from ordino.privacy.api import customer_data as privacy_customer_data
 from ordino.promising.api import routes as promising_routes
@@ -89,6 +90,7 @@ ROUTERS = (
     network_channels.router,
     pricing_tax.router,
     pricing_promotions.router,
+    pricing_quotes.router,
     orchestration_jobs.router,
     events_webhooks.router,
     analytics_dashboard.router,

@@ -35,15 +35,12 @@ from ordino.kernel.domain import (
     Timer,
     advance_job,
     expect_job,
-    fits,
-    limit,
     timer_job,
 )
 from ordino.network.domain import (
     CarrierService,
     Channel,
     LocationOperations,
-    PriceBasis,
     ProductFacts,
     PromiseDestination,
     refuse_unknown_skus,
@@ -53,17 +50,16 @@ from ordino.orders.domain.commands import PlaceOrder, to_source
 from ordino.orders.domain.orders import Order
 from ordino.orders.engine.capture_rules import refuse_what_cannot_be_placed
 from ordino.payments.domain import Payment, new_payment
-from ordino.pricing.domain import Cart, CartLine, OrderMoney, TaxClass
+from ordino.pricing.domain import Cart, CartLine
 from ordino.pricing.engine import (
-    CartFacts,
-    PricedCart,
+    Buyer,
     PriceDifference,
-    Promoted,
+    Pricing,
     PromotionEngine,
     PromotionUse,
     TaxProvider,
-    TaxRequest,
-    price_cart,
+    pricing_with,
+    quote_cart,
 )
 from ordino.promising.domain import (
     Method,
@@ -156,83 +152,46 @@ def decide_capture(
     """The order placed, or the refusal that names why not."""
     s = snapshot
     refuse_what_cannot_be_placed(cmd, now, s.channels, s.types, s.products, s.carriers)
-    # Priced and taxed first: a price or tax refused is named whatever the stock.
+    # Priced first: a price, code or tax refused is named whatever the stock.
     channel = s.channels[cmd.channel]
-    priced = price_order(cmd, channel, s.products)
-    promoted = _promoted(cmd, channel, s, priced.money, now)
-    money, cmd = _taxed(cmd, channel, s, promoted.money, now)
+    quoted = quote_cart(order_cart(cmd), buyer_of(cmd), pricing_of(cmd, channel, s), now)
+    if refused := quoted.promoted.refused_codes():
+        errors = [FieldError(f"codes[{i}]", f"{o.code}: {o.reason}") for i, o in refused]
+        raise InvalidInput("a promotion code given gives nothing", errors=errors)
+    money = quoted.money
+    cmd = replace(cmd, customer=replace(cmd.customer, vat_id=quoted.buyer_vat_id))
     sourced, promise = plan_capture(cmd, snapshot, deciders, now)
     order = Order.place(cmd, sourced.plan, now, money, promise, backorder=sourced.backorder)
-    if priced.differences:  # the channel flags them: a person looks before it goes on
-        hold(order, PRICE_CHECK, _flagged(priced.differences), f"channel:{channel.name}", now)
+    if quoted.differences:  # the channel flags them: a person looks before it goes on
+        hold(order, PRICE_CHECK, _flagged(quoted.differences), f"channel:{channel.name}", now)
     payment = (
         None
         if cmd.payment is None
         else new_payment(order.id, order.currency, order.total.amount, cmd.payment, now)
     )
     at_commit, jobs = _jobs(order, sourced.record, now)
-    return Captured(order, payment, sourced, at_commit, jobs, promoted.uses)
+    return Captured(order, payment, sourced, at_commit, jobs, quoted.promoted.uses)
 
 
-def price_order(
-    cmd: PlaceOrder, channel: Channel, products: Mapping[str, ProductFacts]
-) -> PricedCart:
-    """The order's money, as pricing prices its cart by the channel's policy against
-    the catalogue's prices in the order's currency."""
+def order_cart(cmd: PlaceOrder) -> Cart:
+    """The order's lines at the caller's prices (and a marketplace's money, as given)."""
     lines = tuple(
         CartLine(line.sku, line.quantity, line.unit_price, line.discounts, line.taxes)
         for line in cmd.lines
     )
-    catalogue = {
-        sku: price
-        for sku, facts in products.items()
-        if (price := facts.prices.get(cmd.currency)) is not None
-    }
-    cart = Cart(cmd.channel, cmd.currency, lines, cmd.charges)
-    return price_cart(cart, channel.pricing, catalogue)
+    return Cart(cmd.channel, cmd.currency, lines, cmd.charges)
 
 
-def _promoted(
-    cmd: PlaceOrder, channel: Channel, snapshot: CaptureSnapshot, money: OrderMoney, now: datetime
-) -> Promoted:
-    """The order's money with the promotions that apply (a marketplace's order keeps
-    its own discounts, and takes none of Ordino's). A code given that gives nothing
-    (no promotion has it, or its promotion does not apply: used up, its condition,
-    …) refuses the order, naming the code and why."""
-    if channel.pricing.marketplace and cmd.codes:
-        raise InvalidInput.of("codes", "a marketplace's order takes no promotion codes")
-    if snapshot.promotions is None or channel.pricing.marketplace:
-        if cmd.codes:
-            raise InvalidInput.of("codes[0]", f"{cmd.codes[0]}: no promotion has this code")
-        return Promoted(money)
+def buyer_of(cmd: PlaceOrder) -> Buyer:
     c = cmd.customer
-    facts = CartFacts(channel.name, c.email, c.group, cmd.ship_to.country)
-    promoted = snapshot.promotions.apply(money, facts, cmd.codes, now)
-    if refused := promoted.refused_codes():
-        errors = [FieldError(f"codes[{i}]", f"{o.code}: {o.reason}") for i, o in refused]
-        raise InvalidInput("a promotion code given gives nothing", errors=errors)
-    return promoted
+    return Buyer(cmd.ship_to.country, c.email, c.group, c.vat_id, cmd.codes)
 
 
-def _taxed(
-    cmd: PlaceOrder, channel: Channel, snapshot: CaptureSnapshot, money: OrderMoney, now: datetime
-) -> tuple[OrderMoney, PlaceOrder]:
-    """The order's money with the taxes its provider works out (none without tax
-    settings; a marketplace's kept as given), and the order with its buyer's VAT id
-    as checked."""
-    if snapshot.tax is None or channel.pricing.marketplace:
-        return money, cmd
-    classes = {sku: TaxClass(facts.tax_class) for sku, facts in snapshot.products.items()}
-    gross = channel.pricing.prices is PriceBasis.GROSS
-    asked = TaxRequest(
-        money, classes, cmd.ship_to.country, cmd.customer.vat_id, channel.today(now), gross
-    )
-    estimate = snapshot.tax.estimate(asked)
-    if not fits(estimate.money.total, money.currency):  # a net channel's VAT added
-        limit_ = f"{limit(money.currency):f} {money.currency}"
-        raise InvalidInput.of("lines", f"the total with its VAT must be below {limit_}")
-    checked = estimate.buyer_vat_id or cmd.customer.vat_id
-    return estimate.money, replace(cmd, customer=replace(cmd.customer, vat_id=checked))
+def pricing_of(cmd: PlaceOrder, channel: Channel, snapshot: CaptureSnapshot) -> Pricing:
+    """What the order is priced with: the catalogue's prices in its currency and the
+    products' tax classes, the promotions and the tax provider capture read."""
+    s = snapshot
+    return pricing_with(channel, s.products, cmd.currency, s.promotions, s.tax)
 
 
 def _flagged(differences: Sequence[PriceDifference]) -> str:

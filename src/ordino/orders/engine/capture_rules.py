@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 from datetime import datetime
 
-from ordino.kernel.domain import FieldError, InvalidInput
+from ordino.kernel.domain import InvalidInput
 from ordino.network.domain import CarrierService, Channel, ProductFacts, known_channel
 from ordino.orders.domain.commands import PlaceOrder, date_problems
 from ordino.orders.domain.pipelines import COLLECTED
+from ordino.pricing.engine import refuse_unpriced
 
 
 def refuse_what_cannot_be_placed(
@@ -43,26 +44,11 @@ def refuse_what_cannot_be_placed(
         raise InvalidInput("the order cannot be placed as given", errors=problems)
     if cmd.type is not None and cmd.type not in types:
         raise InvalidInput.of("type", f"no order type {cmd.type!r}")
-    _refuse_unpriced(products, cmd)
+    refuse_unpriced([line.sku for line in cmd.lines], products, cmd.currency)
     # A promise chosen is an option some carrier (or store) keeps; a collected order
     # needs no carrier to the customer's country.
     if cmd.promise is None and cmd.type not in COLLECTED:
         _refuse_unserved(carriers, cmd.ship_to.country)
-
-
-def _refuse_unpriced(products: Mapping[str, ProductFacts], cmd: PlaceOrder) -> None:
-    """Each known SKU the catalogue prices has a price in the order's currency
-    (unknown ones are refused as such when sourcing finds them)."""
-    errors = [
-        FieldError(f"lines[{n}].sku", f"{line.sku} has no price in {cmd.currency} (it has {has})")
-        for n, line in enumerate(cmd.lines)
-        if (facts := products.get(line.sku))
-        and facts.currencies
-        and cmd.currency not in facts.currencies
-        for has in [", ".join(sorted(facts.currencies))]
-    ]
-    if errors:
-        raise InvalidInput(f"products without a price in {cmd.currency}", errors=errors)
 
 
 def _refuse_unserved(carriers: Sequence[CarrierService], country: str) -> None:

@@ -26,13 +26,13 @@ from ordino.orders.engine.capture import (
     CaptureSnapshot,
     Deciders,
     Sourced,
+    buyer_of,
     decide_capture,
     plan_capture,
 )
 from ordino.orders.services.orders import with_payment
 from ordino.orders.services.ports import OrdersWork
-from ordino.pricing.engine import TaxProvider
-from ordino.pricing.services import promotion_engine, tax_provider
+from ordino.pricing.services import promotions_and_tax
 from ordino.promising.domain import CartLine, OrderPromise
 from ordino.promising.services import PromiseQuery, Promising, promise_snapshot
 from ordino.sourcing.engine import RulesEngine, SourcingEngine
@@ -119,6 +119,7 @@ def capture_snapshot(
         if cart is None
         else promise_snapshot(cart, uow, capture.promises(), now)
     )
+    promotions, tax = promotions_and_tax(uow, picture, buyer_of(cmd), now)
     return CaptureSnapshot(
         picture.channels(uow),
         types,
@@ -128,21 +129,9 @@ def capture_snapshot(
         sourcing_settings(picture, uow),
         stock,
         fresh,
-        _tax(uow, picture, cmd.ship_to.country),
-        promotion_engine(
-            uow,
-            picture.derived("promotions", lambda: tuple(uow.promotions.all())),
-            cmd.customer.email,
-            now,
-        ),
+        tax,
+        promotions,
     )
-
-
-def _tax(uow: OrdersWork, picture: StockPicture, country: str) -> TaxProvider | None:
-    """The tax provider for orders to `country`, kept by the picture with the other
-    settings (tax settings and rates count as the network's: a change forgets it)."""
-    [provider] = picture.derived(("tax", country), lambda: (tax_provider(uow, country),))
-    return provider
 
 
 def _cart(cmd: PlaceOrder) -> PromiseQuery:

@@ -14,6 +14,14 @@ from ordino.pricing.engine.promotions import (
     UsageKey,
     customer_key,
 )
+from ordino.pricing.engine.quote import (
+    Buyer,
+    Pricing,
+    Quote,
+    pricing_with,
+    quote_cart,
+    refuse_unpriced,
+)
 from ordino.pricing.engine.taxes import (
     EuVat,
     TaxEstimate,
@@ -25,15 +33,18 @@ from ordino.pricing.engine.taxes import (
 __all__ = [
     "EVERYONE",
     "BuiltInPromotions",
+    "Buyer",
     "CartFacts",
     "CodeOutcome",
     "EuVat",
     "Passed",
     "PriceDifference",
     "PricedCart",
+    "Pricing",
     "Promoted",
     "PromotionEngine",
     "PromotionUse",
+    "Quote",
     "TaxEstimate",
     "TaxProvider",
     "TaxRequest",
@@ -42,4 +53,7 @@ __all__ = [
     "countries_taxed",
     "customer_key",
     "price_cart",
+    "pricing_with",
+    "quote_cart",
+    "refuse_unpriced",
 ]

@@ -7,6 +7,7 @@ from ordino.pricing.services.promotions import (
     promotion_engine,
     put_promotion,
 )
+from ordino.pricing.services.quotes import AskQuote, QuoteLine, promotions_and_tax, quote
 from ordino.pricing.services.tax import (
     get_settings,
     list_rates,
@@ -16,8 +17,10 @@ from ordino.pricing.services.tax import (
 )
 
 __all__ = [
+    "AskQuote",
     "PricingWork",
     "Promotions",
+    "QuoteLine",
     "TaxRates",
     "get_promotion",
     "get_settings",
@@ -25,7 +28,9 @@ __all__ = [
     "list_rates",
     "load_rates",
     "promotion_engine",
+    "promotions_and_tax",
     "put_promotion",
     "put_settings",
+    "quote",
     "tax_provider",
 ]
