@@ -26,7 +26,12 @@ def test_a_channel_is_configured_read_and_listed(api: TestClient) -> None:
         "max_line_quantity": 20_000,
         "description": "EDI",
         "time_zone": "UTC",
-        "pricing": {"prices": "gross", "price_mismatch": "accept", "marketplace": False},
+        "pricing": {
+            "prices": "gross",
+            "price_mismatch": "accept",
+            "marketplace": False,
+            "shipping": [],
+        },
         "version": 2,
     }
     assert "b2b" in [c["name"] for c in api.get("/v1/channels").json()["items"]]

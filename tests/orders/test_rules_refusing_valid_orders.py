@@ -75,7 +75,12 @@ def test_a_channel_named_with_a_slash_is_configured_read_and_ordered_in(
         "max_line_quantity": 7,
         "description": None,
         "time_zone": "UTC",
-        "pricing": {"prices": "gross", "price_mismatch": "accept", "marketplace": False},
+        "pricing": {
+            "prices": "gross",
+            "price_mismatch": "accept",
+            "marketplace": False,
+            "shipping": [],
+        },
         "version": 0,
     }
     assert placed.status_code == 201, placed.text

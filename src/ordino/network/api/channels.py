@@ -10,9 +10,16 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ordino.http.deps import clock, unit_of_work
-from ordino.http.fields import ID_PATTERN, OptionalText, Strict, TimeZone
+from ordino.http.fields import ID_PATTERN, Amount, Country, Currency, OptionalText, Strict, TimeZone
 from ordino.http.security import require
-from ordino.kernel.domain import ApiKey, Permission
+from ordino.kernel.domain import (
+    ApiKey,
+    BadAmount,
+    FieldError,
+    InvalidInput,
+    Permission,
+    parse_amount,
+)
 from ordino.network.domain.channels import (
     DEFAULT_MAX_LINE_QUANTITY,
     MAX_LINE_QUANTITY,
@@ -20,6 +27,7 @@ from ordino.network.domain.channels import (
     ChannelPricing,
     PriceBasis,
     PriceMismatch,
+    ShippingRate,
 )
 from ordino.network.services import channels
 
@@ -28,6 +36,34 @@ router = APIRouter(prefix="/v1/channels")
 NamePath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 READ = [Depends(require(Permission.AVAILABILITY_READ))]
 Writer = Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))]
+
+
+class ShippingRateIn(Strict):
+    currency: Currency
+    price: Annotated[Amount, Field(description="What the customer pays for shipping")]
+    countries: Annotated[
+        list[Country], Field(max_length=300, description="Where it ships to; none: anywhere")
+    ] = []
+    free_from: Annotated[
+        Amount | None,
+        Field(description="Free once the goods come to this (after their discounts)"),
+    ] = None
+
+    def to_domain(self, field: str, errors: list[FieldError]) -> ShippingRate | None:
+        amounts = {}
+        for name, text in (("price", self.price), ("free_from", self.free_from)):
+            if text is None:
+                continue
+            try:
+                amounts[name] = parse_amount(text, self.currency)
+            except BadAmount as bad:
+                errors.append(FieldError(f"{field}.{name}", str(bad)))
+        if len(amounts) < 1 + (self.free_from is not None):
+            return None
+        free_from = amounts.get("free_from")
+        if free_from is not None and free_from <= 0:
+            errors.append(FieldError(f"{field}.free_from", "must be above 0"))
+        return ShippingRate(self.currency, amounts["price"], frozenset(self.countries), free_from)
 
 
 class PricingIn(Strict):
@@ -46,17 +82,43 @@ class PricingIn(Strict):
         bool,
         Field(description="Its orders bring their own discounts, taxes and charges, kept as given"),
     ] = False
+    shipping: Annotated[
+        list[ShippingRateIn],
+        Field(
+            max_length=100,
+            description="What its customers pay for shipping: the first rate in the order's "
+            "currency to its country applies; none: shipping is free (a marketplace's "
+            "orders bring their own)",
+        ),
+    ] = []
 
     def to_domain(self) -> ChannelPricing:
+        errors: list[FieldError] = []
+        rates = [
+            rate.to_domain(f"pricing.shipping[{i}]", errors) for i, rate in enumerate(self.shipping)
+        ]
+        if errors:
+            raise InvalidInput("shipping rates that cannot be", errors=errors)
         return ChannelPricing(
-            PriceBasis(self.prices), PriceMismatch(self.price_mismatch), self.marketplace
+            PriceBasis(self.prices),
+            PriceMismatch(self.price_mismatch),
+            self.marketplace,
+            tuple(rate for rate in rates if rate is not None),
         )
+
+
+class ShippingRateOut(BaseModel):
+    currency: str
+    price: str
+    countries: list[str]
+    free_from: str | None
 
 
 class PricingOut(BaseModel):
     prices: str
     price_mismatch: str
     marketplace: bool
+    shipping: list[ShippingRateOut]
 
 
 class ChannelIn(Strict):

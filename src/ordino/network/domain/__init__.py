@@ -14,6 +14,7 @@ from ordino.network.domain.channels import (
     ChannelPricing,
     PriceBasis,
     PriceMismatch,
+    ShippingRate,
     known_channel,
     refuse_unknown_channels,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "RateCard",
     "RateZone",
     "ServiceLevel",
+    "ShippingRate",
     "TransitRule",
     "WeightBreak",
     "address_fields",

@@ -11,14 +11,17 @@ the 3rd already). And how it prices (`pricing`): whether its prices hold tax (gr
 or have it added (net); what happens when an order's unit price is not the
 catalogue's (accepted, the order held for a person to look at, or refused); and
 whether it is a marketplace, whose orders bring their own discounts, taxes and
-charges, kept as given.
+charges, kept as given; and what its customers pay for shipping (`shipping`: rates
+by currency and country, free from a value of the goods), which is not what the
+carrier costs the retailer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,10 +46,30 @@ class PriceMismatch(StrEnum):
 
 
 @dataclass(frozen=True)
+class ShippingRate:
+    """What a channel's customer pays to have an order shipped, in `currency`, to
+    `countries` (none: anywhere): `price`, or nothing once the goods come to
+    `free_from` (after their discounts)."""
+
+    currency: str
+    price: Decimal
+    countries: frozenset[str] = frozenset()
+    free_from: Decimal | None = None
+
+    def serves(self, currency: str, country: str) -> bool:
+        return self.currency == currency and (not self.countries or country in self.countries)
+
+
+@dataclass(frozen=True)
 class ChannelPricing:
     prices: PriceBasis = PriceBasis.GROSS
     mismatch: PriceMismatch = PriceMismatch.ACCEPT
     marketplace: bool = False  # its orders bring their discounts, taxes and charges
+    shipping: tuple[ShippingRate, ...] = field(default=())  # the first that serves applies
+
+    def shipping_rate(self, currency: str, country: str) -> ShippingRate | None:
+        """The rate an order in `currency` to `country` pays; None: shipping is free."""
+        return next((r for r in self.shipping if r.serves(currency, country)), None)
 
 
 @dataclass(frozen=True)
@@ -80,13 +103,33 @@ def channel_document(channel: Channel) -> dict[str, Any]:
             "prices": str(channel.pricing.prices),
             "price_mismatch": str(channel.pricing.mismatch),
             "marketplace": channel.pricing.marketplace,
+            "shipping": [_rate_document(rate) for rate in channel.pricing.shipping],
         },
     }
 
 
+def _rate_document(rate: ShippingRate) -> dict[str, Any]:
+    return {
+        "currency": rate.currency,
+        "price": str(rate.price),
+        "countries": sorted(rate.countries),
+        "free_from": None if rate.free_from is None else str(rate.free_from),
+    }
+
+
+def _rate(document: dict[str, Any]) -> ShippingRate:
+    free_from = document["free_from"]
+    return ShippingRate(
+        document["currency"],
+        Decimal(document["price"]),
+        frozenset(document["countries"]),
+        None if free_from is None else Decimal(free_from),
+    )
+
+
 def channel_from_document(name: str, document: dict[str, Any]) -> Channel:
     """A channel from its document (one written before channels priced has the
-    defaults: gross prices, any price accepted, no marketplace)."""
+    defaults: gross prices, any price accepted, no marketplace, free shipping)."""
     pricing = document.get("pricing") or {}
     return Channel(
         name,
@@ -97,6 +140,7 @@ def channel_from_document(name: str, document: dict[str, Any]) -> Channel:
             PriceBasis(pricing.get("prices", PriceBasis.GROSS)),
             PriceMismatch(pricing.get("price_mismatch", PriceMismatch.ACCEPT)),
             bool(pricing.get("marketplace", False)),
+            tuple(_rate(rate) for rate in pricing.get("shipping", ())),
         ),
     )
 

@@ -48,6 +48,7 @@ from ordino.network.domain import (
 from ordino.orders.domain.advancing import hold
 from ordino.orders.domain.commands import PlaceOrder, to_source
 from ordino.orders.domain.orders import Order
+from ordino.orders.domain.pipelines import COLLECTED
 from ordino.orders.engine.capture_rules import refuse_what_cannot_be_placed
 from ordino.payments.domain import Payment, new_payment
 from ordino.pricing.domain import Cart, CartLine
@@ -183,8 +184,12 @@ def order_cart(cmd: PlaceOrder) -> Cart:
 
 
 def buyer_of(cmd: PlaceOrder) -> Buyer:
-    c = cmd.customer
-    return Buyer(cmd.ship_to.country, c.email, c.group, c.vat_id, cmd.codes)
+    """Whom the order is for, and whether they collect it (then it pays no shipping):
+    by its type, or by the delivery option chosen."""
+    c, choice = cmd.customer, cmd.promise
+    method = None if choice is None else Method.of_option(choice.option_id)
+    collects = cmd.type in COLLECTED or (method is not None and method.collected)
+    return Buyer(cmd.ship_to.country, c.email, c.group, c.vat_id, cmd.codes, collects)
 
 
 def pricing_of(cmd: PlaceOrder, channel: Channel, snapshot: CaptureSnapshot) -> Pricing:

@@ -67,6 +67,9 @@ class QuoteIn(Strict):
         list[PromotionCode],
         Field(max_length=10, description="Promotion codes the customer gave (any case)"),
     ] = []
+    collect: Annotated[
+        bool, Field(description="The customer collects at a store: no shipping charge")
+    ] = False
 
     def to_domain(self) -> AskQuote:
         lines, errors, currency = [], [], self.currency
@@ -81,7 +84,8 @@ class QuoteIn(Strict):
             raise InvalidInput("invalid amounts", errors=errors)
         c = self.customer
         email = None if c.email is None else c.email.lower()
-        buyer = Buyer(self.ship_to.country, email, c.group, c.vat_id, tuple(self.codes))
+        codes = tuple(self.codes)
+        buyer = Buyer(self.ship_to.country, email, c.group, c.vat_id, codes, self.collect)
         return AskQuote(self.channel, self.currency, tuple(lines), buyer)
 
 

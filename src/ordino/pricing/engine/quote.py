@@ -1,7 +1,9 @@
 """A cart priced whole, the one way a quote and a capture price it: its lines at the
-channel's prices (`price_cart`), then the promotions that apply (none of Ordino's to
-a marketplace's cart, which keeps its own), then the taxes its provider works out
-(none without one; a marketplace's kept as given).
+channel's prices (`price_cart`) and the channel's shipping charge (none to a
+customer who collects), then the promotions that apply (none of Ordino's to a
+marketplace's cart, which keeps its own), then shipping free from the rate's value
+of the goods, then the taxes its provider works out (none without one; a
+marketplace's kept as given).
 
 What a quote shows and capture places are therefore the same money; they differ only
 in what they do with a code that gives nothing: a quote says why, capture refuses.
@@ -11,16 +13,27 @@ Pure: the same cart, buyer, pricing and `now` give the same quote."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
 from ordino.kernel.domain import FieldError, InvalidInput, fits, limit
-from ordino.network.domain import Channel, PriceBasis, ProductFacts
-from ordino.pricing.domain import Cart, OrderMoney, TaxClass, code_of
+from ordino.network.domain import Channel, PriceBasis, ProductFacts, ShippingRate
+from ordino.pricing.domain import (
+    Adjustment,
+    AdjustmentSource,
+    Cart,
+    Charge,
+    OrderMoney,
+    TaxClass,
+    code_of,
+    discount_units,
+)
 from ordino.pricing.engine.cart import PriceDifference, price_cart
 from ordino.pricing.engine.promotions import CartFacts, CodeOutcome, Promoted, PromotionEngine
 from ordino.pricing.engine.taxes import TaxProvider, TaxRequest
+
+SHIPPING = "shipping"  # the kind of the charge a channel's shipping rate adds
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,7 @@ class Buyer:
     group: str | None = None
     vat_id: str | None = None  # a business buyer's, as given
     codes: tuple[str, ...] = ()  # promotion codes, as given
+    collects: bool = False  # at a store: no shipping charge
 
 
 @dataclass(frozen=True)
@@ -93,19 +107,50 @@ def quote_cart(cart: Cart, buyer: Buyer, pricing: Pricing, now: datetime) -> Quo
     given to a marketplace's cart, …)."""
     channel = pricing.channel
     priced = price_cart(cart, channel.pricing, pricing.catalogue)
-    promoted = _promoted(buyer, pricing, priced.money, now)
-    if pricing.tax is None or channel.pricing.marketplace:
-        return Quote(promoted.money, promoted, priced.differences, buyer.vat_id)
-    gross = channel.pricing.prices is PriceBasis.GROSS
-    day = channel.today(now)
-    asked = TaxRequest(promoted.money, pricing.tax_classes, buyer.country, buyer.vat_id, day, gross)
-    estimate = pricing.tax.estimate(asked)
-    currency = cart.currency
-    if not fits(estimate.money.total, currency):  # a net channel's VAT added
-        limit_ = f"{limit(currency):f} {currency}"
-        raise InvalidInput.of("lines", f"the total with its VAT must be below {limit_}")
-    checked = estimate.buyer_vat_id or buyer.vat_id
-    return Quote(estimate.money, promoted, priced.differences, checked)
+    rate = _shipping_rate(cart, buyer, channel)
+    money = priced.money
+    if rate is not None and rate.price:
+        charge = Charge(SHIPPING, rate.price, cart.currency)
+        money = replace(money, charges=(*money.charges, charge))
+    promoted = _promoted(buyer, pricing, money, now)
+    money = _free_shipping(promoted.money, rate, channel.name)
+    checked = buyer.vat_id
+    if pricing.tax is not None and not channel.pricing.marketplace:
+        gross = channel.pricing.prices is PriceBasis.GROSS
+        day = channel.today(now)
+        asked = TaxRequest(money, pricing.tax_classes, buyer.country, buyer.vat_id, day, gross)
+        estimate = pricing.tax.estimate(asked)
+        money, checked = estimate.money, estimate.buyer_vat_id or buyer.vat_id
+    if not fits(money.total, cart.currency):  # with its shipping, a net channel's VAT
+        limit_ = f"{limit(cart.currency):f} {cart.currency}"
+        raise InvalidInput.of("lines", f"the total must be below {limit_}")
+    return Quote(money, promoted, priced.differences, checked)
+
+
+def _shipping_rate(cart: Cart, buyer: Buyer, channel: Channel) -> ShippingRate | None:
+    """The channel's shipping rate the cart pays: none for a marketplace's (it brings
+    its own charges) or one the customer collects."""
+    if channel.pricing.marketplace or buyer.collects:
+        return None
+    return channel.pricing.shipping_rate(cart.currency, buyer.country)
+
+
+def _free_shipping(money: OrderMoney, rate: ShippingRate | None, channel: str) -> OrderMoney:
+    """The shipping charge free (what promotions left of it) once the goods come to
+    the rate's `free_from`, after their discounts."""
+    if rate is None or rate.free_from is None:
+        return money
+    goods = sum((line.net for line in money.lines), Decimal(0))
+    if goods < rate.free_from:
+        return money
+    why = Adjustment(AdjustmentSource.CHANNEL, channel, f"free shipping from {rate.free_from}")
+    charges = tuple(
+        replace(c, discounts=(*c.discounts, discount_units(c, c.net, why, f"charges[{k}]")))
+        if c.kind == SHIPPING and c.net > 0
+        else c
+        for k, c in enumerate(money.charges)
+    )
+    return replace(money, charges=charges)
 
 
 def _promoted(buyer: Buyer, pricing: Pricing, money: OrderMoney, now: datetime) -> Promoted:

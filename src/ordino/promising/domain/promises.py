@@ -24,6 +24,16 @@ class Method(StrEnum):
     PICKUP = "pickup"  # the customer collects at a store that has the goods
     SHIP_TO_STORE = "ship_to_store"  # the goods go to the store first, then pickup
 
+    @classmethod
+    def of_option(cls, option_id: str) -> Method | None:
+        """The method of an option by its id, which begins with it (`pickup:STORE-1`)."""
+        prefix = option_id.partition(":")[0]
+        return cls(prefix) if prefix in cls._value2member_map_ else None
+
+    @property
+    def collected(self) -> bool:
+        return self is not Method.SHIP
+
 
 @dataclass(frozen=True)
 class CartLine:
