@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import Clock
+from tests.orchestration.test_api_fulfillment import _post, stocked  # noqa: F401 (a fixture)
 from tests.pricing.test_api_promotions import SPRING, discounts
-from tests.support.api import fields, network, stock
+from tests.privacy.test_api_customer_data import _engine, _found
+from tests.support.api import fields, network, order_of, stock, work
 from tests.support.builders import an_order_body
 
 WELCOME = {
@@ -130,3 +133,56 @@ def test_a_code_is_one_promotions(shop: TestClient) -> None:
     assert fields(taken) == ["codes"]
     assert "WELCOME5 is promotion welcome's" in taken.json()["errors"][0]["message"]
     assert shop.put("/v1/promotions/welcome", json=WELCOME | {"value": "6.00"}).status_code == 200
+
+
+def test_a_pickup_not_collected_gives_its_use_back(
+    api: TestClient,
+    clock: Clock,
+    stocked: None,  # noqa: F811 (a fixture)
+) -> None:
+    api.put("/v1/promotions/welcome", json=WELCOME | {"limits": {"uses": 1}})
+    body = an_order_body(("SKU-1", 2), promise={"option_id": "pickup:ST-HAM"}, codes=["WELCOME5"])
+    response = api.post("/v1/orders", json=body)
+    assert response.status_code == 201, response.text
+    work(api, clock)
+    [fo] = order_of(api, response.json()["id"])["fulfillments"]
+    assert api.get("/v1/promotions/welcome").json()["used"]["uses"] == 1
+
+    _post(api, fo["id"], "ready")
+    gone = _post(api, fo["id"], "not-collected")
+
+    assert gone["order"]["status"] == "cancelled"
+    assert api.get("/v1/promotions/welcome").json()["used"] == {"uses": 0, "given": "0.00"}
+
+
+def test_an_erased_customers_email_is_in_no_count(shop: TestClient) -> None:
+    shop.put("/v1/promotions/welcome", json=WELCOME | {"limits": {"uses_per_customer": 1}})
+    cancelled = placed(shop, 1, codes=["WELCOME5"])
+    shop.post(f"/v1/orders/{cancelled['id']}/cancel", json={})  # its count stays, at 0
+    placed(shop, 2, codes=["WELCOME5"], email="bob@example.com")
+
+    erased = shop.post("/v1/customer-data/erasures", json={"email": "ada@example.com"})
+
+    assert erased.status_code == 201, erased.text
+    assert erased.json()["records"]["promotion_uses"] == 1
+    assert _found(_engine(shop), "ada@example.com") == []
+    assert shop.get("/v1/promotions/welcome").json()["used"] == {"uses": 1, "given": "5.00"}
+
+
+def test_what_a_promotion_gave_is_counted_in_its_currency_which_it_then_keeps(
+    shop: TestClient,
+) -> None:
+    product = {"name": "Rain jacket", "weight_kg": 0.5, "prices": {"EUR": "59.90", "JPY": "9990"}}
+    assert shop.put("/v1/products/SKU-1", json=product).status_code == 200
+    anywhere = {"name": "spring", "benefit": "order_percent", "value": "10", "limits": {"uses": 9}}
+    shop.put("/v1/promotions/spring", json=anywhere)
+    placed(shop, 1)
+    placed(shop, 2, currency="JPY", lines=[{"sku": "SKU-1", "quantity": 1, "unit_price": "9990"}])
+    budgeted = anywhere | {"currency": "EUR", "limits": {"budget": "100.00"}}
+    shop.put("/v1/promotions/spring", json=budgeted)
+    placed(shop, 3)
+
+    moved = shop.put("/v1/promotions/spring", json=budgeted | {"currency": "JPY"})
+
+    assert fields(moved) == ["currency"]
+    assert shop.get("/v1/promotions/spring").json()["used"] == {"uses": 3, "given": "5.99"}

@@ -211,6 +211,7 @@ def test_an_erased_customers_data_is_nowhere_and_accounting_keeps_its_facts(
         "jobs": 0,
         "inventory_movements": 0,
         "payments": 0,
+        "promotion_uses": 0,
     }
     assert len(delivered) == len(events) > 10
     leaks = {value: _found(engine, value) for value in PERSONAL}

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast, overload
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from ordino.access.store.attempts import SqlAttempts
 from ordino.access.store.keys import SqlApiKeys, SqlSessions, SqlUsers
@@ -24,6 +25,7 @@ from ordino.inventory.store.signals import SqlSignals
 from ordino.inventory.store.supply import SqlSupply
 from ordino.inventory.store.views import SqlViews
 from ordino.kernel.domain.changes import Change
+from ordino.kernel.domain.errors import LostRace
 from ordino.network.domain.carriers import service_document, service_from_document
 from ordino.network.domain.channels import channel_document, channel_from_document
 from ordino.network.domain.costs import rate_card_document, rate_card_from_document
@@ -47,7 +49,7 @@ from ordino.servicing.domain.self_service import POLICY_NAME, policy_document, p
 from ordino.servicing.store.tables import self_service_policies
 from ordino.sourcing.store.decisions import SqlSourcingDecisions
 from ordino.sourcing.store.profiles import SqlProfiles
-from ordino.store.commit_writer import PendingWrites
+from ordino.store.commit_writer import DEADLOCK, PendingWrites
 from ordino.store.configuration import SqlConfigurationChanges
 from ordino.store.idempotency import SqlIdempotency
 from ordino.store.jobs import SqlJobs
@@ -230,6 +232,9 @@ class SqlUnitOfWork:
         if connection is not None:
             connection.rollback()  # a no-op after commit
             connection.close()
+        # Chosen to end a deadlock, wherever the statement was: a lost race, tried again.
+        if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == DEADLOCK:
+            raise LostRace("deadlock") from exc
 
     def commit(self) -> None:
         if self._connection is None:

@@ -80,7 +80,7 @@ _RESERVE = (
     )
     .values(reserved=positions.c.reserved + bindparam("take"), updated_at=bindparam("now"))
 )
-_DEADLOCK = "40P01"
+DEADLOCK = "40P01"
 
 
 class PendingWrites:
@@ -122,7 +122,7 @@ class PendingWrites:
         except IntegrityError as error:  # the same order or key was written concurrently
             raise LostRace(str(error.orig)) from error
         except DBAPIError as error:
-            if getattr(error.orig, "sqlstate", None) == _DEADLOCK:
+            if getattr(error.orig, "sqlstate", None) == DEADLOCK:
                 raise LostRace("deadlock") from error
             raise
         if taken != len(takes):

@@ -208,6 +208,7 @@ def not_collected(
     def step(order: Order, fo: Fulfillment) -> list[StockChange]:
         changes = fulfilling.not_collected(order, fo.id, now)
         uow.jobs.add(settle_job(order.id, now), now)
+        give_back(uow, order, capacity=False)  # its promotions' uses; its day was used
         return changes
 
     return update(fulfillment_id, uow, source, scope, _taken_by(scope, S.NOT_COLLECTED, step))
@@ -231,8 +232,8 @@ def cancel_units(
                 guard(uow, order)
             changes = fulfilling.cancel_lines(order, units, source.now, source.reason)
             uow.orders.save(order)  # first: a concurrent change loses here
+            give_back(uow, order)  # before the stock, as capture takes them
             apply_stock(uow, order, changes, source)
-            give_back(uow, order)
             uow.jobs.add(settle_job(order.id, source.now), source.now)
             uow.commit()
             payment = uow.payments.of_order(order.id)

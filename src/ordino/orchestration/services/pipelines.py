@@ -238,8 +238,8 @@ def release_hold(
 def _let_go(uow: OrchestrationWork, order: Order, now: datetime) -> None:
     """What a cancellation frees: the reservations, the promise's capacity and the
     promotions' uses (when the whole order went), the payment (settled by a job)."""
+    give_back(uow, order)  # before the stock, as capture takes them
     uow.inventory.release(order.id, now)
-    give_back(uow, order)
     uow.jobs.add(settle_job(order.id, now), now)
 
 

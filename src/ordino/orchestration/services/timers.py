@@ -38,7 +38,7 @@ from ordino.orders.domain import (
     hold_document,
 )
 from ordino.orders.domain import release as fulfilling
-from ordino.orders.services import Capture
+from ordino.orders.services import Capture, give_back
 
 SYSTEM = "ordino"
 
@@ -104,7 +104,9 @@ def _fulfillment_timer(
     if timer is Timer.PICKUP and fo.status is FulfillmentStatus.READY:
         _breached(uow, order, fo, timer, Action.NOT_COLLECTED, now)
         uow.jobs.add(settle_job(order.id, now), now)
-        return fulfilling.not_collected(order, fo.id, now)
+        changes = fulfilling.not_collected(order, fo.id, now)
+        give_back(uow, order, capacity=False)  # its promotions' uses; its day was used
+        return changes
     return []
 
 

@@ -119,7 +119,7 @@ def capture_snapshot(
         if cart is None
         else promise_snapshot(cart, uow, capture.promises(), now)
     )
-    promotions, tax = promotions_and_tax(uow, picture, buyer_of(cmd), now)
+    promotions, tax = promotions_and_tax(uow, picture, buyer_of(cmd), now, fresh=fresh)
     return CaptureSnapshot(
         picture.channels(uow),
         types,

@@ -54,19 +54,22 @@ def _cancel_once(
         guard(uow, order)
         if order.cancel(now, reason):
             uow.orders.save(order)  # first: a concurrent cancel loses here
+            give_back(uow, order)  # before the stock: capture takes them in that order
             uow.inventory.release(order.id, now)
             uow.jobs.add(settle_job(order.id, now), now)
-            give_back(uow, order)
             uow.commit()
         return with_payment(order, uow.payments.of_order(order.id))
 
 
-def give_back(uow: OrdersWork, order: Order) -> None:
+def give_back(uow: OrdersWork, order: Order, *, capacity: bool = True) -> None:
     """What an order took at capture beside its stock, given back once all of it is
-    cancelled: the capacity its promise took, the uses of its promotions' limits."""
+    cancelled: the capacity its promise took (`capacity` false: it was used, as by a
+    pickup not collected), the uses of its promotions' limits. Before its stock is
+    let go: capture takes them before its stock, and two orders' transactions must
+    not wait on each other's rows in a circle."""
     if order.status is not OrderStatus.CANCELLED:
         return
-    if order.promise is not None:
+    if capacity and order.promise is not None:
         uow.capacity.give_back(order.promise.capacity)
     uow.promotion_uses.give_back(order.id)
 

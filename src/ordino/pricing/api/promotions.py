@@ -124,7 +124,7 @@ class LimitsOut(BaseModel):
 
 class UsedOut(BaseModel):
     uses: int  # orders it applied to (those cancelled gave theirs back)
-    given: str  # what its discounts came to, in the carts' currency
+    given: str | None  # what its discounts came to, in its currency (none: it has none)
 
 
 class PromotionOut(BaseModel):

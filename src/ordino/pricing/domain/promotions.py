@@ -173,7 +173,7 @@ class Promotion:
         if not named:
             return []
         if self.currency is None or not is_currency(self.currency):
-            return [FieldError("currency", "an amount or a threshold needs its currency")]
+            return [FieldError("currency", "an amount, a threshold or a budget needs its currency")]
         digits, currency = minor_digits(self.currency), self.currency
         too_large = [name for name, amount in named if not fits(amount, currency)]
         if too_large:

@@ -86,6 +86,7 @@ class PromotionUse:
     currency: str
     limits: Limits
     code: str | None = None  # the code that unlocked it
+    version: int = 1  # of the promotion that decided: the write checks it is current
 
 
 @dataclass(frozen=True)
@@ -149,12 +150,7 @@ class BuiltInPromotions:
             applied.append(promotion.reference)
             exclusive = _alone(promotion)
             if promotion.limits.counted:
-                customer = _customer(promotion, facts) or EVERYONE
-                limits, reference = promotion.limits, promotion.reference
-                use = PromotionUse(
-                    promotion.id, reference, customer, amount, money.currency, limits, code
-                )
-                uses.append(use)
+                uses.append(_use(promotion, facts, amount, money.currency, code))
         outcomes = _code_outcomes(given_codes, self.promotions, applied, passed)
         return Promoted(money, tuple(applied), tuple(passed), tuple(uses), outcomes)
 
@@ -182,6 +178,23 @@ class BuiltInPromotions:
         if spent + amount > budget:
             return f"its budget is spent: {spent} of {budget} given, this cart would take {amount}"
         return None
+
+
+def _use(
+    promotion: Promotion, facts: CartFacts, amount: Decimal, currency: str, code: str | None
+) -> PromotionUse:
+    """What the cart takes of the promotion's limits. What it gave counts in the
+    promotion's own currency only (a budget has one)."""
+    return PromotionUse(
+        promotion.id,
+        promotion.reference,
+        _customer(promotion, facts) or EVERYONE,
+        amount if promotion.currency else Decimal(0),
+        currency,
+        promotion.limits,
+        code,
+        promotion.version,
+    )
 
 
 def customer_key(email: str) -> str:

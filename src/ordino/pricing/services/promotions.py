@@ -10,10 +10,11 @@ from typing import Any
 
 from ordino.kernel.domain import ConfigurationKind, InvalidInput, NotFound
 from ordino.kernel.services import Changed, record, with_retries
-from ordino.pricing.domain import Promotion, promotion_document
+from ordino.pricing.domain import Promotion, code_of, promotion_document
 from ordino.pricing.engine import (
     EVERYONE,
     BuiltInPromotions,
+    Buyer,
     PromotionEngine,
     Usage,
     customer_key,
@@ -24,15 +25,22 @@ ORDINO = "ordino"
 
 
 def promotion_engine(
-    uow: PricingWork, promotions: Sequence[Promotion], email: str | None, now: datetime
+    uow: PricingWork, promotions: Sequence[Promotion], buyer: Buyer, now: datetime
 ) -> PromotionEngine:
     """The built-in engine over these promotions (every one there is, as a picture
-    keeps them), with the uses of those with limits that run now, as counted now (in
-    an entered unit of work): in all, and by the customer of this `email`."""
-    counted = [p for p in promotions if p.limits.counted and p.runs_at(now)]
+    keeps them), with the uses of those with limits that may apply to the buyer's
+    cart now (running; needing no code or one the buyer gives), as counted now (in an
+    entered unit of work): in all, and by the buyer."""
+    codes = {code_of(code) for code in buyer.codes}
+    counted = [
+        p
+        for p in promotions
+        if p.limits.counted and p.runs_at(now) and (not p.codes or p.codes & codes)
+    ]
     keys = [(p.id, EVERYONE) for p in counted]
-    if email:
-        keys += [(p.id, customer_key(email)) for p in counted if p.limits.uses_per_customer]
+    if buyer.email:
+        who = customer_key(buyer.email)
+        keys += [(p.id, who) for p in counted if p.limits.uses_per_customer]
     return BuiltInPromotions(promotions, uow.promotion_uses.of(keys) if keys else {})
 
 
@@ -48,7 +56,9 @@ def put_promotion(
         with uow:
             _refuse_codes_taken(uow, promotion)
             before = uow.promotions.get(promotion.id)
+            _refuse_other_currency(uow, promotion, before)
             created, version = uow.promotions.put(promotion, now, by)
+            uow.promotions.claim_codes(promotion.id, promotion.codes)
             what = (ConfigurationKind.PROMOTION, promotion.id, version)
             old = None if before is None else promotion_document(before)
             record(uow, what, old, promotion_document(promotion), Changed(by, now))
@@ -61,17 +71,26 @@ def put_promotion(
 
 def _refuse_codes_taken(uow: PricingWork, promotion: Promotion) -> None:
     """A code unlocks one promotion: one another promotion has is refused."""
-    if not promotion.codes:
-        return
-    taken = {
-        code: other.id
-        for other in uow.promotions.all()
-        if other.id != promotion.id
-        for code in other.codes & promotion.codes
-    }
+    taken = uow.promotions.codes_taken(promotion.codes, promotion.id) if promotion.codes else {}
     if taken:
         raise InvalidInput.of(
             "codes", "; ".join(f"{code} is promotion {taken[code]}'s" for code in sorted(taken))
+        )
+
+
+def _refuse_other_currency(
+    uow: PricingWork, promotion: Promotion, before: Promotion | None
+) -> None:
+    """What a promotion gave is counted in its currency: one that gave something in
+    another keeps it (a new promotion starts its own counts)."""
+    if before is None or before.currency == promotion.currency or not before.currency:
+        return
+    usage = uow.promotion_uses.of([(promotion.id, EVERYONE)]).get((promotion.id, EVERYONE))
+    if usage is not None and usage.given:
+        raise InvalidInput.of(
+            "currency",
+            f"it gave {usage.given} {before.currency}: it keeps its currency "
+            "(a new promotion counts afresh)",
         )
 
 
@@ -96,8 +115,8 @@ def promotion_view(promotion: Promotion, usage: Usage | None = None) -> dict[str
     """The promotion as the API shows it; `used`: the orders it applied to and what it
     gave them, counted for one with limits (cancelled orders gave theirs back)."""
     used = None
-    if promotion.limits.counted:
+    if promotion.limits.counted:  # what it gave is counted in its own currency only
         usage = usage or Usage()
-        used = {"uses": usage.used, "given": str(usage.given)}
+        used = {"uses": usage.used, "given": str(usage.given) if promotion.currency else None}
     document = promotion_document(promotion)
     return {"id": promotion.id, **document, "version": promotion.version, "used": used}

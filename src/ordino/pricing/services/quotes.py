@@ -19,6 +19,7 @@ from ordino.pricing.domain import (
     Cart,
     CartLine,
     GivenCharge,
+    Promotion,
     charge_document,
     line_money_document,
     money_document,
@@ -80,16 +81,21 @@ def quote(ask: AskQuote, uow: PricingWork, picture: StockPicture, now: datetime)
 
 
 def promotions_and_tax(
-    uow: PricingWork, picture: StockPicture, buyer: Buyer, now: datetime
+    uow: PricingWork, picture: StockPicture, buyer: Buyer, now: datetime, *, fresh: bool = False
 ) -> tuple[PromotionEngine, TaxProvider | None]:
     """What a cart for `buyer` is promoted and taxed with (in an entered unit of work):
-    every promotion there is, as the picture keeps them, with the uses of those with
+    every promotion there is, as the picture keeps them (`fresh`: as the database
+    does: a capture's retry, after a promotion changed), with the uses of those with
     limits counted now; the tax provider for the buyer's country, kept by the picture
     with the other settings (tax settings and rates count as the network's: a change
     forgets it)."""
-    promotions = picture.derived("promotions", lambda: tuple(uow.promotions.all()))
+
+    def read() -> tuple[Promotion, ...]:
+        return tuple(uow.promotions.all())
+
+    promotions = read() if fresh else picture.derived("promotions", read)
     [tax] = picture.derived(("tax", buyer.country), lambda: (tax_provider(uow, buyer.country),))
-    return promotion_engine(uow, promotions, buyer.email, now), tax
+    return promotion_engine(uow, promotions, buyer, now), tax
 
 
 def quote_document(cart: Cart, quoted: Quote) -> dict[str, Any]:

@@ -5,7 +5,7 @@ used for."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, Integer, String, Table
+from sqlalchemy import BigInteger, Column, Date, Index, Integer, String, Table
 
 from ordino.store.tables import Document, UTCDateTime, metadata, named_documents
 
@@ -49,6 +49,7 @@ promotion_uses = Table(
     Column("used", Integer, nullable=False),
     Column("given_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
+    Index("ix_promotion_uses_customer", "customer"),  # an erasure finds a customer's
 )
 
 # Each order's uses, so that its cancellation gives them back (once: the row goes).
@@ -62,4 +63,13 @@ promotion_redemptions = Table(
     Column("code", String(64)),
     Column("given_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
+)
+
+# Which promotion each code unlocks: a code is one promotion's, whatever races.
+promotion_codes = Table(
+    "promotion_codes",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("promotion_id", String(64), nullable=False),
+    Index("ix_promotion_codes_promotion_id", "promotion_id"),
 )

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ordino.kernel.domain import LostRace, from_minor, to_minor
 from ordino.pricing.engine import EVERYONE, PromotionUse, Usage, UsageKey
-from ordino.pricing.store.tables import promotion_redemptions, promotion_uses
+from ordino.pricing.store.tables import promotion_redemptions, promotion_uses, promotions
 from ordino.store.dialect import is_postgresql
 
 _USES = promotion_uses.c
@@ -40,14 +40,18 @@ class SqlPromotionUses:
 
     def take(self, order_id: str, uses: Sequence[PromotionUse]) -> None:
         """Take the order's uses; LostRace when a limit was reached since the counts
-        were read. In the order of the rows, so that concurrent orders never wait on
-        each other in a circle."""
+        were read, or a promotion changed since it was read (its limits are the
+        current version's: on PostgreSQL the versions are held, shared, until the
+        order commits, so that a change waits for the orders decided by the old one).
+        In the order of the rows, so that concurrent orders never wait on each other
+        in a circle."""
+        if not uses:
+            return
+        self._refuse_changed(uses)
         counted = [(use, EVERYONE) for use in uses]
         counted += [(use, use.customer) for use in uses if use.customer != EVERYONE]
         for use, customer in sorted(counted, key=lambda taken: (taken[0].promotion_id, taken[1])):
             self._take(use, customer)
-        if not uses:
-            return
         self.connection.execute(
             promotion_redemptions.insert(),
             [
@@ -63,6 +67,16 @@ class SqlPromotionUses:
                 for use in uses
             ],
         )
+
+    def _refuse_changed(self, uses: Sequence[PromotionUse]) -> None:
+        p = promotions.c
+        query = select(p.id, p.version).where(p.id.in_(sorted({u.promotion_id for u in uses})))
+        if is_postgresql(self.connection):
+            query = query.order_by(p.id).with_for_update(read=True)
+        current = {row.id: row.version for row in self.connection.execute(query)}
+        for use in uses:
+            if current.get(use.promotion_id) != use.version:
+                raise LostRace(f"promotion {use.promotion_id} changed since it was read")
 
     def _take(self, use: PromotionUse, customer: str) -> None:
         limits, given = use.limits, to_minor(use.given, use.currency)
@@ -90,7 +104,12 @@ class SqlPromotionUses:
         taken = self.connection.execute(
             statement.on_conflict_do_update(
                 index_elements=[_USES.promotion_id, _USES.customer],
-                set_={"used": _USES.used + 1, "given_minor": _USES.given_minor + given},
+                set_={
+                    "used": _USES.used + 1,
+                    "given_minor": _USES.given_minor + given,
+                    # One currency a row: a promotion that gave some keeps its own.
+                    "currency": statement.excluded.currency,
+                },
                 where=and_(*holds),
             ).returning(_USES.used)
         ).first()

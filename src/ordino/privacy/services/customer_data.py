@@ -25,6 +25,7 @@ from ordino.kernel.services import with_retries
 from ordino.orders.domain import ERASED_EMAIL, Order, OrderQuery, OrderStatus
 from ordino.orders.services import with_payment
 from ordino.payments.domain import Payment, PaymentStatus
+from ordino.pricing.engine import customer_key
 from ordino.privacy.domain.erasure import (
     Erasure,
     Export,
@@ -108,6 +109,7 @@ def _erase(uow: PrivacyWork, orders: list[Order], now: datetime, by: str) -> Era
     ids = sorted(order.id for order in orders)
     told_before = [e for order_id in ids for e in uow.outbox.of_subject(f"order/{order_id}")]
     personal = PersonalData.of(orders, told_before)
+    emails = sorted({customer_key(o.customer.email) for o in orders if o.customer.email})
     rejected = sum(1 for order in orders for fo in order.fulfillments if fo.reason is not None)
     for order in orders:
         erase_order(order)
@@ -124,6 +126,7 @@ def _erase(uow: PrivacyWork, orders: list[Order], now: datetime, by: str) -> Era
         "jobs": uow.erasures.rewrite_job_errors(ids, personal),
         "inventory_movements": uow.erasures.rewrite_movements(ids, personal),
         "payments": uow.erasures.clear_card_tokens(ids),
+        "promotion_uses": uow.erasures.forget_promotion_customers(ids, emails),
     }
     erasure = Erasure(new_id(now), by, now, tuple(ids), records)
     uow.erasures.add(erasure)

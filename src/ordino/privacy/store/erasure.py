@@ -1,8 +1,8 @@
 """Where an erasure reaches beyond the orders' own rows: their events in the outbox
 (the timeline), their sourcing decisions, the webhook deliveries about them, the
 answers kept for idempotency keys, the errors of jobs about them, the reasons of
-stock movements they caused, the card tokens of their payments; and the records of
-erasures and of exports.
+stock movements they caused, the card tokens of their payments, the counts of their
+uses of promotions; and the records of erasures and of exports.
 
 Each rewrite goes through `ordino.privacy.domain.erasure.PersonalData`, so what is erased
 is decided in one place. On PostgreSQL the erasure first takes the relay's lock: no
@@ -15,12 +15,14 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Text, cast, func, insert, or_, select, update
+from sqlalchemy import Connection, Text, cast, delete, func, insert, or_, select, update
 
 from ordino.events.store import RELAY_LOCK, webhook_deliveries
 from ordino.inventory.store import inventory_movements
 from ordino.kernel.domain import Event
 from ordino.payments.store import payments
+from ordino.pricing.engine import EVERYONE
+from ordino.pricing.store import promotion_redemptions, promotion_uses
 from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
 from ordino.privacy.store.tables import customer_exports, erasures
 from ordino.sourcing.store import sourcing_decisions
@@ -135,6 +137,20 @@ class SqlErasures:
             .values(token=None)
         )
         return int(self.connection.execute(cleared).rowcount)
+
+    def forget_promotion_customers(self, order_ids: Sequence[str], keys: Sequence[str]) -> int:
+        """The customers' emails in the counts of promotions with a limit per customer:
+        their counts go (erased, they count afresh), and their orders' uses are counted
+        in all only (a cancellation gives back the use in all)."""
+        r = promotion_redemptions.c
+        self.connection.execute(
+            update(promotion_redemptions)
+            .where(r.order_id.in_(order_ids), r.customer != EVERYONE)
+            .values(customer=EVERYONE)
+        )
+        u = promotion_uses.c
+        gone = delete(promotion_uses).where(u.customer.in_(keys), u.customer != EVERYONE)
+        return int(self.connection.execute(gone).rowcount)
 
     def add(self, erasure: Erasure) -> None:
         self.connection.execute(

@@ -1,5 +1,6 @@
 """promotion uses: how often each promotion with limits was used and what it gave, in
-all and per customer; each order's uses, given back when it is cancelled
+all and per customer; each order's uses, given back when it is cancelled; which
+promotion each code unlocks
 
 Revision ID: 0039_promotion_uses
 Revises: 0038_promotions
@@ -27,6 +28,7 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.PrimaryKeyConstraint("promotion_id", "customer", name=op.f("pk_promotion_uses")),
     )
+    op.create_index("ix_promotion_uses_customer", "promotion_uses", ["customer"], unique=False)
     op.create_table(
         "promotion_redemptions",
         sa.Column("order_id", sa.String(length=64), nullable=False),
@@ -38,8 +40,20 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.PrimaryKeyConstraint("order_id", "promotion_id", name=op.f("pk_promotion_redemptions")),
     )
+    op.create_table(
+        "promotion_codes",
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("promotion_id", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_promotion_codes")),
+    )
+    op.create_index(
+        "ix_promotion_codes_promotion_id", "promotion_codes", ["promotion_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_promotion_codes_promotion_id", table_name="promotion_codes")
+    op.drop_table("promotion_codes")
     op.drop_table("promotion_redemptions")
+    op.drop_index("ix_promotion_uses_customer", table_name="promotion_uses")
     op.drop_table("promotion_uses")
