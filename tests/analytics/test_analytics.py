@@ -97,6 +97,7 @@ def history(uow: SqlUnitOfWork) -> None:
 NOTHING = {
     "orders": 0,
     "revenue": [],
+    "shipping": [],
     "deliveries": 0,
     "on_time": 0,
     "on_time_rate": None,
@@ -163,6 +164,7 @@ def test_each_day_counts_the_events_of_its_utc_date(uow: SqlUnitOfWork) -> None:
     assert answer["total"] == {
         "orders": 5,
         "revenue": [_eur("479.20"), {"amount": "59.90", "currency": "USD"}],
+        "shipping": [],
         "deliveries": 3,
         "on_time": 2,
         "on_time_rate": 0.6667,
@@ -196,9 +198,10 @@ def test_the_csv_has_a_row_per_day_and_money_columns_per_currency(uow: SqlUnitOf
     assert kpis_csv(report).splitlines() == [
         "day,orders,deliveries,on_time,on_time_rate,mean_slack_days,orders_fulfilled,"
         "orders_split,split_rate,orders_cancelled,units_cancelled,store_rejections,"
-        "revenue_EUR,orders_costed_EUR,fulfilment_cost_EUR,cost_per_order_EUR",
-        "2026-11-03,2,0,0,,,1,0,0.0,1,3,1,239.60,0,,",
-        "2026-11-04,0,2,2,1.0,0.5,0,0,,0,0,0,0.00,0,,",
+        "revenue_EUR,shipping_EUR,orders_costed_EUR,fulfilment_cost_EUR,cost_per_order_EUR,"
+        "shipping_margin_EUR",
+        "2026-11-03,2,0,0,,,1,0,0.0,1,3,1,239.60,0.00,0,,,",
+        "2026-11-04,0,2,2,1.0,0.5,0,0,,0,0,0,0.00,0.00,0,,,",
     ]
 
 
@@ -222,5 +225,23 @@ def test_the_cost_per_order_is_rounded_to_the_minor_unit() -> None:
         tally.add_order(placed)
 
     assert figures(tally, None).fulfilment_cost == {
-        "EUR": CostPerOrder(3, Decimal("3.01"), Decimal("1.00"))
+        "EUR": CostPerOrder(3, Decimal("3.01"), Decimal("1.00"), Decimal("0.00"), Decimal("-3.01"))
     }
+
+
+def test_shipping_charged_is_set_against_what_it_cost_in_the_same_currency() -> None:
+    """Two EUR orders cost 4.90 each; one paid 4.90 for shipping, one got it free; a
+    USD order costed in EUR counts its shipping, not in the EUR margin."""
+    tally = Tally()
+    for currency, shipping in (("EUR", 490), ("EUR", 0), ("USD", 590)):
+        tally.add_order(PlacedOrder(NOV_2, currency, 1000, False, 0, 1, 490, "EUR", shipping))
+
+    found = figures(tally, None)
+
+    assert found.shipping == {"EUR": Decimal("4.90"), "USD": Decimal("5.90")}
+    cost = found.fulfilment_cost["EUR"]
+    assert (cost.total, cost.shipping_charged, cost.shipping_margin) == (
+        Decimal("14.70"),
+        Decimal("4.90"),
+        Decimal("-9.80"),
+    )

@@ -53,6 +53,7 @@ def test_the_figures_of_the_range_as_json(api: TestClient) -> None:
     assert answer["total"] == {
         "orders": 2,
         "revenue": [{"amount": "179.70", "currency": "EUR"}],
+        "shipping": [],
         "deliveries": 1,
         "on_time": 0,
         "on_time_rate": 0.0,
@@ -60,7 +61,16 @@ def test_the_figures_of_the_range_as_json(api: TestClient) -> None:
         "orders_fulfilled": 1,
         "orders_split": 0,
         "split_rate": 0.0,
-        "fulfilment_cost": [{"currency": "EUR", "orders": 1, "total": "4.90", "per_order": "4.90"}],
+        "fulfilment_cost": [
+            {
+                "currency": "EUR",
+                "orders": 1,
+                "total": "4.90",
+                "per_order": "4.90",
+                "shipping_charged": "0.00",
+                "shipping_margin": "-4.90",
+            }
+        ],
         "orders_cancelled": 1,
         "units_cancelled": 1,
         "store_rejections": 0,
@@ -78,9 +88,11 @@ def test_the_days_as_csv(api: TestClient) -> None:
         'attachment; filename="ordino-kpis-2026-11-02-2026-11-09.csv"'
     )
     lines = response.text.splitlines()
-    assert lines[0].startswith("day,orders,deliveries,") and lines[0].endswith("cost_per_order_EUR")
+    assert lines[0].startswith("day,orders,deliveries,") and lines[0].endswith(
+        "shipping_margin_EUR"
+    )
     assert len(lines) == 8
-    assert lines[1] == "2026-11-02,2,0,0,,,1,0,0.0,1,1,0,179.70,1,4.90,4.90"
+    assert lines[1] == "2026-11-02,2,0,0,,,1,0,0.0,1,1,0,179.70,0.00,1,4.90,4.90,-4.90"
 
 
 def test_a_bad_date_is_a_422_naming_it(api: TestClient) -> None:

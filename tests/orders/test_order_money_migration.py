@@ -45,3 +45,22 @@ def test_0036_adds_only_what_a_database_lacks(tmp_path: Path) -> None:
 
     columns = {c["name"] for c in inspect(engine).get_columns("fulfillment_lines")}
     assert "first_unit" in columns
+
+
+def test_0040_keeps_what_an_order_placed_before_was_paid_for_shipping(api: TestClient) -> None:
+    """A marketplace's order with 4.99 of shipping holding 0.80 of VAT, placed before
+    0040: analytics counts 4.19 for its shipping once migrated."""
+    engine: Engine = api.app.state.engine  # type: ignore[attr-defined]
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 5)
+    assert api.put("/v1/channels/amazon", json={"pricing": {"marketplace": True}}).status_code
+    tax = {"jurisdiction": "DE", "rate": "0.19", "amount": "0.80", "inclusive": True}
+    shipping = {"kind": "shipping", "price": "4.99", "taxes": [tax]}
+    body = an_order_body(("SKU-1", 1), channel="amazon", external_id="AMZ-1", charges=[shipping])
+    assert api.post("/v1/orders", json=body).status_code == 201
+
+    migrate.downgrade(engine, "0039_promotion_uses")
+    migrate.upgrade(engine)
+
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT shipping_minor FROM orders")) == 419

@@ -63,6 +63,7 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
             "currency": "EUR",
             "total_minor": 17970,
             "revenue_minor": 17970,
+            "shipping_minor": 0,
             "customer_email": "ada@example.com",
             "customer_name": "Ada Lovelace",
             "customer_phone": None,

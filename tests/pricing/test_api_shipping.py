@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.pricing.test_api_tax import PARIS, an_order, taxed  # noqa: F401 (a fixture)
 from tests.support.api import fields, network, stock
 from tests.support.builders import an_order_body
 
@@ -122,3 +123,20 @@ def test_what_is_no_shipping_rate_is_refused_by_its_field(
 ) -> None:
     assert fields(shop.put("/v1/channels/web", json={"pricing": {"shipping": [rate]}})) == [field]
     assert len(shop.get("/v1/channels/web").json()["pricing"]["shipping"]) == 2
+
+
+def test_shipping_is_taxed_as_the_goods_it_carries(taxed: TestClient) -> None:  # noqa: F811
+    """To France: a jacket at 59.90 (20 %) and two books at 10.55 (5.5 %) share 4.90
+    of shipping by what they sell for: 3.62 at 20 %, 1.28 at 5.5 %, each taxed."""
+    rates = {"pricing": {"shipping": [{"currency": "EUR", "price": "4.90"}]}}
+    assert taxed.put("/v1/channels/web", json=rates).status_code == 200
+
+    order = taxed.post("/v1/orders", json=an_order(PARIS))
+
+    assert order.status_code == 201, order.text
+    [charge] = order.json()["charges"]
+    assert [(t["rate"], t["amount"]) for t in charge["taxes"]] == [
+        ("0.2", "0.60"),
+        ("0.055", "0.07"),
+    ]
+    assert (charge["total"], order.json()["total"]) == ("4.90", "85.90")

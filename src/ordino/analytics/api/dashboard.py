@@ -57,11 +57,16 @@ class CostOut(BaseModel):
     orders: int = Field(description="Orders costed")
     total: str
     per_order: str
+    shipping_charged: str = Field(description="What the orders costed were paid for shipping")
+    shipping_margin: str = Field(description="shipping_charged less the cost")
 
 
 class FiguresOut(BaseModel):
     orders: int
     revenue: list[RevenueOut]
+    shipping: list[RevenueOut] = Field(
+        description="What the orders were paid for shipping (after discounts, no tax)"
+    )
     deliveries: int
     on_time: int
     on_time_rate: float | None

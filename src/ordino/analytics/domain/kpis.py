@@ -33,6 +33,7 @@ class PlacedOrder:
     locations: int  # of its fulfillment orders neither rejected nor cancelled
     cost_minor: int | None  # the promise's cost, in `cost_currency`; None: no promise
     cost_currency: str | None = None
+    shipping_minor: int = 0  # what it was paid for shipping: after discounts, no tax
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Tally:
 
     orders: int = 0
     revenue_minor: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    shipping_minor: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     deliveries: int = 0
     on_time: int = 0
     slack_days: int = 0  # the deliveries' slack added
@@ -48,6 +50,8 @@ class Tally:
     orders_split: int = 0  # with fulfillment orders at more than one location
     cost_minor: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     orders_costed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # What the orders costed (in their own currency) were paid for shipping.
+    costed_shipping_minor: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     orders_cancelled: int = 0
     units_cancelled: int = 0
     store_rejections: int = 0
@@ -55,11 +59,14 @@ class Tally:
     def add_order(self, order: PlacedOrder) -> None:
         self.orders += 1
         self.revenue_minor[order.currency] += order.revenue_minor
+        self.shipping_minor[order.currency] += order.shipping_minor
         self.orders_fulfilled += order.locations > 0
         self.orders_split += order.locations > 1
         if order.cost_minor is not None and order.cost_currency is not None:
             self.cost_minor[order.cost_currency] += order.cost_minor
             self.orders_costed[order.cost_currency] += 1
+            if order.cost_currency == order.currency:
+                self.costed_shipping_minor[order.currency] += order.shipping_minor
         self.orders_cancelled += order.cancelled
         self.units_cancelled += order.units_cancelled
 
@@ -73,8 +80,10 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for mine, theirs in (
             (self.revenue_minor, other.revenue_minor),
+            (self.shipping_minor, other.shipping_minor),
             (self.cost_minor, other.cost_minor),
             (self.orders_costed, other.orders_costed),
+            (self.costed_shipping_minor, other.costed_shipping_minor),
         ):
             for currency, value in theirs.items():
                 mine[currency] += value
@@ -95,11 +104,14 @@ _COUNTS = (
 
 @dataclass(frozen=True)
 class CostPerOrder:
-    """Fulfilment cost in one currency: over the orders that recorded one."""
+    """Fulfilment cost in one currency: over the orders that recorded one, and what
+    those orders were paid for shipping (`shipping_margin`: that less the cost)."""
 
     orders: int
     total: Decimal
     per_order: Decimal
+    shipping_charged: Decimal
+    shipping_margin: Decimal
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,7 @@ class Figures:
     day: date | None
     orders: int
     revenue: dict[str, Decimal]  # per currency
+    shipping: dict[str, Decimal]  # what the orders were paid for shipping, per currency
     deliveries: int
     on_time: int
     on_time_rate: float | None
@@ -127,6 +140,7 @@ def figures(tally: Tally, day: date | None) -> Figures:
         day=day,
         orders=tally.orders,
         revenue={c: from_minor(m, c) for c, m in sorted(tally.revenue_minor.items())},
+        shipping={c: from_minor(m, c) for c, m in sorted(tally.shipping_minor.items()) if m},
         deliveries=tally.deliveries,
         on_time=tally.on_time,
         on_time_rate=_share(tally.on_time, tally.deliveries),
@@ -135,7 +149,8 @@ def figures(tally: Tally, day: date | None) -> Figures:
         orders_split=tally.orders_split,
         split_rate=_share(tally.orders_split, tally.orders_fulfilled),
         fulfilment_cost={
-            c: _cost(c, tally.cost_minor[c], n) for c, n in sorted(tally.orders_costed.items())
+            c: _cost(c, tally.cost_minor[c], n, tally.costed_shipping_minor[c])
+            for c, n in sorted(tally.orders_costed.items())
         },
         orders_cancelled=tally.orders_cancelled,
         units_cancelled=tally.units_cancelled,
@@ -147,12 +162,13 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _cost(currency: str, total_minor: int, orders: int) -> CostPerOrder:
+def _cost(currency: str, total_minor: int, orders: int, shipping_minor: int) -> CostPerOrder:
     """The mean rounded half-even to the currency's minor unit."""
     total = from_minor(total_minor, currency)
     step = Decimal(1).scaleb(-minor_digits(currency))
     per_order = (total / orders).quantize(step, rounding=ROUND_HALF_EVEN)
-    return CostPerOrder(orders, total, per_order)
+    charged = from_minor(shipping_minor, currency)
+    return CostPerOrder(orders, total, per_order, charged, charged - total)
 
 
 def days_of(start: date, end: date) -> list[date]:

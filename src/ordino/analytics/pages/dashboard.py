@@ -88,6 +88,10 @@ def _charts(report: KpiReport, language: str) -> list[Chart]:
         found = f.fulfilment_cost.get(currency) if currency else None
         return None if found is None else float(found.per_order)
 
+    def margin(f: Figures) -> float | None:
+        found = f.fulfilment_cost.get(currency) if currency else None
+        return None if found is None else float(found.shipping_margin)
+
     def percent(rate: float | None) -> float | None:
         return None if rate is None else round(rate * 100, 1)
 
@@ -108,6 +112,9 @@ def _charts(report: KpiReport, language: str) -> list[Chart]:
         bar_chart("slack", "Promise slack (days, mean)", "", per_day(lambda f: f.mean_slack_days)),
         bar_chart("split", "Split shipments", "%", per_day(lambda f: percent(f.split_rate))),
         bar_chart("cost", "Fulfilment cost per order", currency or "", per_day(cost)),
+        bar_chart(
+            "shipping_margin", "Shipping charged less its cost", currency or "", per_day(margin)
+        ),
         bar_chart("cancelled", "Orders cancelled", "", per_day(lambda f: f.orders_cancelled)),
         bar_chart("rejections", "Store rejections", "", per_day(lambda f: f.store_rejections)),
     ]

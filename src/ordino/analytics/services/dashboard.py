@@ -91,6 +91,10 @@ def figures_answer(found: Figures) -> dict[str, Any]:
             {"amount": str(amount), "currency": currency}
             for currency, amount in found.revenue.items()
         ],
+        "shipping": [
+            {"amount": str(amount), "currency": currency}
+            for currency, amount in found.shipping.items()
+        ],
         "deliveries": found.deliveries,
         "on_time": found.on_time,
         "on_time_rate": _rounded(found.on_time_rate, 4),
@@ -104,6 +108,8 @@ def figures_answer(found: Figures) -> dict[str, Any]:
                 "orders": cost.orders,
                 "total": str(cost.total),
                 "per_order": str(cost.per_order),
+                "shipping_charged": str(cost.shipping_charged),
+                "shipping_margin": str(cost.shipping_margin),
             }
             for currency, cost in found.fulfilment_cost.items()
         ],
@@ -130,7 +136,14 @@ CSV_COUNTS = (
     "units_cancelled",
     "store_rejections",
 )
-CSV_MONEY = ("revenue", "orders_costed", "fulfilment_cost", "cost_per_order")
+CSV_MONEY = (
+    "revenue",
+    "shipping",
+    "orders_costed",
+    "fulfilment_cost",
+    "cost_per_order",
+    "shipping_margin",
+)
 
 
 def kpis_csv(report: KpiReport) -> str:
@@ -156,8 +169,10 @@ def _csv_row(day: Figures, currencies: list[str]) -> list[str]:
     for currency in currencies:
         cost = day.fulfilment_cost.get(currency)
         row.append(str(day.revenue.get(currency, from_minor(0, currency))))
+        row.append(str(day.shipping.get(currency, from_minor(0, currency))))
         if cost is None:
-            row.extend(("0", "", ""))
+            row.extend(("0", "", "", ""))
         else:
-            row.extend((str(cost.orders), str(cost.total), str(cost.per_order)))
+            costs = (cost.orders, cost.total, cost.per_order, cost.shipping_margin)
+            row.extend(str(value) for value in costs)
     return row

@@ -46,6 +46,7 @@ class SqlAnalytics:
                 orders.c.created_at,
                 orders.c.currency,
                 orders.c.revenue_minor,
+                orders.c.shipping_minor,
                 orders.c.status,
                 units_cancelled.label("units_cancelled"),
                 locations_used.label("locations"),
@@ -67,6 +68,7 @@ class SqlAnalytics:
                 int(row.locations),
                 row.cost_minor,
                 row.cost_currency,
+                row.shipping_minor,
             )
             for row in self.connection.execute(query)
         ]

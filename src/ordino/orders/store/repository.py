@@ -200,6 +200,7 @@ class SqlOrders:
             "currency": order.currency,
             "total_minor": to_minor(order.total.amount, order.currency),
             "revenue_minor": to_minor(order.money.revenue, order.currency),
+            "shipping_minor": to_minor(order.money.shipping, order.currency),
             "customer_email": order.customer.email,
             "customer_name": order.customer.name,
             "customer_phone": order.customer.phone,

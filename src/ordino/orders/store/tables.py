@@ -35,6 +35,8 @@ orders = Table(
     Column("total_minor", BigInteger, nullable=False),  # what the customer pays
     # What its goods sold for, after discounts, without charges or tax (analytics).
     Column("revenue_minor", BigInteger, nullable=False, server_default="0"),
+    # What it was paid for shipping (after discounts, no tax), beside what it cost.
+    Column("shipping_minor", BigInteger, nullable=False, server_default="0"),
     Column("customer_email", String(254), nullable=False),
     Column("customer_name", String(200)),
     Column("customer_phone", String(50)),

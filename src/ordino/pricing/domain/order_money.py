@@ -212,6 +212,14 @@ class OrderMoney:
         return goods + sum((c.total for c in self.charges), zero(self.currency))
 
     @cached_property
+    def shipping(self) -> Decimal:
+        """What the customer paid for shipping: after its discounts, without tax."""
+        inclusive = (t.amount for c in self.charges if c.kind == "shipping" for t in c.taxes
+                     if t.inclusive)  # fmt: skip
+        charged = sum((c.net for c in self.charges if c.kind == "shipping"), zero(self.currency))
+        return charged - sum(inclusive, zero(self.currency))
+
+    @cached_property
     def revenue(self) -> Decimal:
         """What the goods sold for: after discounts, without the charges and without
         tax (a tax in a price taken out of it)."""

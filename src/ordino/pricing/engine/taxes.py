@@ -16,16 +16,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from typing import Protocol
 
-from ordino.kernel.domain import InvalidInput
+from ordino.kernel.domain import InvalidInput, quantize, spread, to_minor
 from ordino.pricing.domain import (
     VAT_TERRITORY,
+    Charge,
     OrderMoney,
+    PricedLine,
     PricedT,
     TaxClass,
     VatRate,
     rate_on,
+    tax_given,
     tax_units,
     vat_due,
 )
@@ -78,7 +82,9 @@ class EuVat:
             for n, line in enumerate(money.lines)
         )  # fmt: skip
         charges = tuple(
-            self._taxed(charge, TaxClass.STANDARD, country, request, f"charges[{k}]")
+            _as_the_goods(charge, lines, country, request.inclusive)
+            if charge.kind == "shipping" and any(line.net for line in lines)
+            else self._taxed(charge, TaxClass.STANDARD, country, request, f"charges[{k}]")
             for k, charge in enumerate(money.charges)
         )
         taxed = OrderMoney(money.currency, lines, charges, treatment)
@@ -93,6 +99,30 @@ class EuVat:
             raise InvalidInput.of(field, none.errors[0].message) from None
         vat = tax_units(priced, country, rate.rate, inclusive=request.inclusive)
         return replace(priced, taxes=(*priced.taxes, vat))
+
+
+def _as_the_goods(
+    charge: Charge, lines: Sequence[PricedLine], country: str, inclusive: bool
+) -> Charge:
+    """Shipping taxed as the goods it carries: its value shared among the goods' rates
+    by what the goods at each rate sell for (largest remainder, so the shares add up
+    to it), each share taxed at its rate, rounded once."""
+    nets: dict[Decimal, Decimal] = {}
+    for line in lines:
+        rate = line.taxes[-1].rate
+        nets[rate] = nets.get(rate, Decimal(0)) + line.net
+    rates = sorted(nets, reverse=True)
+    currency = charge.currency
+    weights = [to_minor(nets[rate], currency) for rate in rates]
+    taxes = []
+    for rate, share in zip(rates, spread(charge.net, weights, currency), strict=True):
+        amount = (
+            share - quantize(share / (1 + rate), currency)
+            if inclusive
+            else quantize(share * rate, currency)
+        )
+        taxes.append(tax_given(charge, country, rate, amount, inclusive, "charges"))
+    return replace(charge, taxes=(*charge.taxes, *taxes))
 
 
 def countries_taxed(seller_country: str, destination: str) -> set[str]:
