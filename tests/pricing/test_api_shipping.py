@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from tests.pricing.test_api_tax import PARIS, an_order, taxed  # noqa: F401 (a fixture)
 from tests.support.api import fields, network, stock
-from tests.support.builders import an_order_body
+from tests.support.builders import a_carrier_service_body, an_order_body
 
 RATES = [
     {"currency": "EUR", "price": "9.90", "countries": ["AT", "FR"]},
@@ -140,3 +140,46 @@ def test_shipping_is_taxed_as_the_goods_it_carries(taxed: TestClient) -> None:  
         ("0.055", "0.07"),
     ]
     assert (charge["total"], order.json()["total"]) == ("4.90", "85.90")
+
+
+def test_a_shipping_promotion_leaves_what_the_channel_gives_free_to_it(shop: TestClient) -> None:
+    """Shipping free from 100.00 by the channel: an exclusive free-shipping code takes
+    no use and keeps no other promotion out on such a cart (and is no mistake)."""
+    free = {
+        "name": "free shipping", "benefit": "shipping_percent", "value": "100",
+        "codes": ["SHIP"], "priority": 10, "stacking": "exclusive",
+        "limits": {"uses_per_customer": 1},
+    }  # fmt: skip
+    ten = {"name": "10 % off", "benefit": "order_percent", "value": "10", "priority": 20}
+    shop.put("/v1/promotions/ship", json=free)
+    shop.put("/v1/promotions/ten", json=ten)
+
+    big = placed(shop, 1, quantity=3, codes=["SHIP"])  # 179.70, less 10 %: free anyway
+    small = placed(shop, 2, codes=["SHIP"])  # 59.90: the code's free shipping
+
+    assert shipping(big) == [("4.90", "0.00", ["free shipping from 100.00"])]
+    assert big["money"]["discount"] == "22.87"  # 17.97 off the goods, 4.90 the shipping
+    assert shipping(small) == [("4.90", "0.00", ["free shipping (code SHIP)"])]
+    assert shop.get("/v1/promotions/ship").json()["used"]["uses"] == 1
+
+
+def test_a_quote_is_refused_where_no_carrier_delivers_as_capture_is(shop: TestClient) -> None:
+    carrier = a_carrier_service_body(
+        transit=[{"min_days": 1, "max_days": 2, "destination_countries": ["DE"]}]
+    )
+    assert shop.put("/v1/carrier-services/dhl-de", json=carrier).status_code in (200, 201)
+    cart = {
+        "channel": "web",
+        "currency": "EUR",
+        "lines": [{"sku": "SKU-1", "quantity": 1}],
+        "ship_to": {"country": "US"},
+    }
+
+    assert fields(shop.post("/v1/quotes", json=cart)) == ["ship_to.country"]
+    assert shop.post("/v1/quotes", json=cart | {"collect": True}).status_code == 200
+
+
+def test_a_marketplace_takes_no_shipping_rates(shop: TestClient) -> None:
+    channel = {"pricing": {"marketplace": True, "shipping": RATES}}
+
+    assert fields(shop.put("/v1/channels/amazon", json=channel)) == ["pricing.shipping"]

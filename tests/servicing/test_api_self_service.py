@@ -429,3 +429,29 @@ def test_an_address_that_would_owe_other_vat_is_refused_one_that_would_not_is_ta
     assert fields(to_lisbon) == ["ship_to.country"]
     assert "to PT it would be destination" in to_lisbon.json()["errors"][0]["message"]
     assert _ok(to_munich)["ship_to"]["city"] == "München"
+
+
+def test_a_delivery_turned_pickup_pays_no_shipping_and_an_address_that_costs_other_shipping_is_refused(  # noqa: E501
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    """Shipping is not priced again on a change yet: collecting waives what the order
+    paid for it (a correction beside what was placed); an address its channel charges
+    another price for shipping to is refused, naming the country, changing nothing."""
+    rates = [
+        {"currency": "EUR", "price": "14.90", "countries": ["PT"]},
+        {"currency": "EUR", "price": "4.90"},
+    ]
+    assert api.put("/v1/channels/web", json={"pricing": {"shipping": rates}}).status_code == 200
+    order = place(api, ("SKU-1", 2), **SHIPPED)
+    assert order["money"]["charges"] == "4.90"
+    token = _token(api)
+
+    to_lisbon = api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": LISBON})
+    _ok(api.post(f"/v1/self-service/orders/{token}/pickup", json={"store_id": "ST-HAM"}))
+
+    assert fields(to_lisbon) == ["ship_to.country"]
+    assert "shipping to PT is 14.90 EUR, not the 4.90" in to_lisbon.json()["errors"][0]["message"]
+    collected = order_of(api, order["id"])
+    [charge] = collected["charges"]
+    assert (charge["total"], charge["discounts"][-1]["source"]) == ("0.00", "correction")
+    assert collected["total"] == order["money"]["goods"]

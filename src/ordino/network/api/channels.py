@@ -97,6 +97,8 @@ class PricingIn(Strict):
         rates = [
             rate.to_domain(f"pricing.shipping[{i}]", errors) for i, rate in enumerate(self.shipping)
         ]
+        if self.marketplace and self.shipping:
+            errors.append(FieldError("pricing.shipping", "a marketplace's orders bring their own"))
         if errors:
             raise InvalidInput("shipping rates that cannot be", errors=errors)
         return ChannelPricing(

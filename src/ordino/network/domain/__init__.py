@@ -6,6 +6,7 @@ from ordino.network.domain.carriers import (
     LaneMatch,
     ServiceLevel,
     TransitRule,
+    refuse_unserved,
     service_document,
     service_from_document,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "rate_card_from_document",
     "refuse_unknown_channels",
     "refuse_unknown_skus",
+    "refuse_unserved",
     "service_document",
     "service_from_document",
     "ship_to_document",

@@ -10,6 +10,7 @@ means the service does not serve that lane.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -182,3 +183,11 @@ def service_from_document(code: str, d: dict[str, Any]) -> CarrierService:
             frozenset(date.fromisoformat(day) for day in d["holidays"]),
         ),
     )
+
+
+def refuse_unserved(carriers: Sequence[CarrierService], country: str) -> None:
+    """Some carrier service delivers to the country (when carrier services are set up at
+    all: without any, Ordino knows nothing of shipping to judge by), or InvalidInput
+    naming `ship_to.country`."""
+    if carriers and not any(service.delivers_to(country) for service in carriers):
+        raise InvalidInput.of("ship_to.country", f"no carrier service delivers to {country}")

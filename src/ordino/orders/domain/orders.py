@@ -42,10 +42,13 @@ from ordino.orders.domain.holds import Hold, HoldStatus, hold_document
 from ordino.orders.domain.pipelines import Step
 from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus, order_status
 from ordino.pricing.domain import (
+    Adjustment,
+    AdjustmentSource,
     Charge,
     OrderMoney,
     PricedLine,
     charge_document,
+    discount_units,
     line_money_document,
     money_document,
 )
@@ -113,7 +116,8 @@ class Order:
     pipeline: tuple[Step, ...] = ()  # the type's steps, copied when it first advances
     step: int = 0  # the next step of `pipeline` to run
     holds: list[Hold] = field(default_factory=list)
-    charges: tuple[Charge, ...] = ()  # shipping, fees: what was placed, never changed
+    # Shipping, fees: as placed, and the corrections after (new discounts, never edits).
+    charges: tuple[Charge, ...] = ()
     # How its tax was worked out (the provider's word: domestic, destination,
     # reverse_charge, export); None: it was not (no tax settings, or a marketplace's).
     tax_treatment: str | None = None
@@ -472,6 +476,22 @@ class Order:
             for line in self.lines
             for allocation in line.allocations
         ]
+
+    def waive_shipping(self, reason: str) -> Decimal:
+        """What is left of its shipping charges taken off, by a correction beside what
+        was placed (the customer collects); the charges' taxes go with their value.
+        What was waived."""
+        why = Adjustment(AdjustmentSource.CORRECTION, "shipping", reason)
+        waived, charges = Decimal(0), []
+        for k, charge in enumerate(self.charges):
+            if charge.kind != "shipping" or charge.net <= 0:
+                charges.append(charge)
+                continue
+            off = discount_units(charge, charge.net, why, f"charges[{k}]")
+            waived += charge.total
+            charges.append(replace(charge, discounts=(*charge.discounts, off), taxes=()))
+        self.charges, self._money = tuple(charges), None
+        return waived
 
     def touch(self, now: datetime) -> None:
         """After a change: the roll-up states derived again, the time it changed."""

@@ -22,7 +22,13 @@ from collections.abc import Mapping, Sequence, Set
 from datetime import datetime
 
 from ordino.kernel.domain import InvalidInput
-from ordino.network.domain import CarrierService, Channel, ProductFacts, known_channel
+from ordino.network.domain import (
+    CarrierService,
+    Channel,
+    ProductFacts,
+    known_channel,
+    refuse_unserved,
+)
 from ordino.orders.domain.commands import PlaceOrder, date_problems
 from ordino.orders.domain.pipelines import COLLECTED
 from ordino.pricing.engine import refuse_unpriced
@@ -48,14 +54,7 @@ def refuse_what_cannot_be_placed(
     # A promise chosen is an option some carrier (or store) keeps; a collected order
     # needs no carrier to the customer's country.
     if cmd.promise is None and cmd.type not in COLLECTED:
-        _refuse_unserved(carriers, cmd.ship_to.country)
-
-
-def _refuse_unserved(carriers: Sequence[CarrierService], country: str) -> None:
-    """Some carrier service delivers to the country (when carrier services are set up at
-    all: without any, Ordino knows nothing of shipping to judge by)."""
-    if carriers and not any(service.delivers_to(country) for service in carriers):
-        raise InvalidInput.of("ship_to.country", f"no carrier service delivers to {country}")
+        refuse_unserved(carriers, cmd.ship_to.country)
 
 
 def _refuse_beyond_channel(channels: Mapping[str, Channel], cmd: PlaceOrder) -> Channel:

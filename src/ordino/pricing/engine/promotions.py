@@ -58,6 +58,9 @@ class Passed:
 
 
 EVERYONE = ""  # the customer of a promotion's uses counted in all
+# Why a promotion that would apply does not: there is nothing for it to take off (its
+# code is no mistake: an order giving it is not refused).
+GIVES_NOTHING = "gives nothing to this cart"
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,14 @@ class Promoted:
     codes: tuple[CodeOutcome, ...] = ()  # each code given, in order
 
     def refused_codes(self) -> list[tuple[int, CodeOutcome]]:
-        """The codes given that gave nothing, by their place among those given."""
-        return [(i, outcome) for i, outcome in enumerate(self.codes) if not outcome.applied]
+        """The codes given that cannot apply, by their place among those given (not
+        one whose promotion finds nothing to take off: free shipping on a cart whose
+        shipping is free already)."""
+        return [
+            (i, outcome)
+            for i, outcome in enumerate(self.codes)
+            if not outcome.applied and outcome.reason != GIVES_NOTHING
+        ]
 
 
 class PromotionEngine(Protocol):
@@ -141,7 +150,7 @@ class BuiltInPromotions:
             given = money if why is not None else _give(promotion, money, code)
             amount = given.discount - money.discount
             if why is None and not amount:
-                why = "gives nothing to this cart"  # nor keeps others from applying
+                why = GIVES_NOTHING  # nor keeps others from applying
             why = why or self._over_budget(promotion, amount)
             if why is not None:
                 passed.append(Passed(promotion.reference, why))

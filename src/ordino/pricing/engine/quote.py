@@ -113,6 +113,12 @@ def quote_cart(cart: Cart, buyer: Buyer, pricing: Pricing, now: datetime) -> Quo
         charge = Charge(SHIPPING, rate.price, cart.currency)
         money = replace(money, charges=(*money.charges, charge))
     promoted = _promoted(buyer, pricing, money, now)
+    if _ships_free(promoted.money, rate):
+        # Free by the channel: so before the promotions, which then find no shipping
+        # to take off (taking no use, budget or exclusive place for it); unless the
+        # goods, promoted otherwise, would then no longer reach the threshold.
+        again = _promoted(buyer, pricing, _free_shipping(money, rate, channel.name), now)
+        promoted = again if _ships_free(again.money, rate) else promoted
     money = _free_shipping(promoted.money, rate, channel.name)
     checked = buyer.vat_id
     if pricing.tax is not None and not channel.pricing.marketplace:
@@ -135,13 +141,17 @@ def _shipping_rate(cart: Cart, buyer: Buyer, channel: Channel) -> ShippingRate |
     return channel.pricing.shipping_rate(cart.currency, buyer.country)
 
 
-def _free_shipping(money: OrderMoney, rate: ShippingRate | None, channel: str) -> OrderMoney:
-    """The shipping charge free (what promotions left of it) once the goods come to
-    the rate's `free_from`, after their discounts."""
+def _ships_free(money: OrderMoney, rate: ShippingRate | None) -> bool:
+    """The goods, after their discounts, come to the rate's `free_from`."""
     if rate is None or rate.free_from is None:
-        return money
-    goods = sum((line.net for line in money.lines), Decimal(0))
-    if goods < rate.free_from:
+        return False
+    return sum((line.net for line in money.lines), Decimal(0)) >= rate.free_from
+
+
+def _free_shipping(money: OrderMoney, rate: ShippingRate | None, channel: str) -> OrderMoney:
+    """The shipping charge free (what is left of it) once the goods come to the
+    rate's `free_from`, after their discounts."""
+    if rate is None or rate.free_from is None or not _ships_free(money, rate):
         return money
     why = Adjustment(AdjustmentSource.CHANNEL, channel, f"free shipping from {rate.free_from}")
     charges = tuple(

@@ -14,7 +14,7 @@ from typing import Any
 
 from ordino.inventory.services import StockPicture
 from ordino.kernel.domain import FieldError, InvalidInput
-from ordino.network.domain import known_channel, refuse_unknown_skus
+from ordino.network.domain import known_channel, refuse_unknown_skus, refuse_unserved
 from ordino.pricing.domain import (
     Cart,
     CartLine,
@@ -65,6 +65,8 @@ def quote(ask: AskQuote, uow: PricingWork, picture: StockPicture, now: datetime)
         products = picture.products(uow, skus)
         refuse_unknown_skus(skus, products.keys(), "the cart")
         refuse_unpriced(skus, products, ask.currency)
+        if not ask.buyer.collects:  # as capture refuses it
+            refuse_unserved(picture.carriers(uow), ask.buyer.country)
         promotions, tax = promotions_and_tax(uow, picture, ask.buyer, now)
         pricing = pricing_with(channel, products, ask.currency, promotions, tax)
     lines = []

@@ -158,8 +158,11 @@ def collect_at(
     converted = delivered_to_address(order)
     held = _reallocate(order, plan, now, f"the customer collects at {promise.store_id}")
     order.promise, order.type = promise, "pickup_in_store"
+    waived = order.waive_shipping(f"collected at {promise.store_id}") if converted else None
     order.touch(now)
     event = "order.converted_to_pickup" if converted else "order.pickup_store_changed"
     moved = {"store_id": promise.store_id, "from_store_id": before.store_id if before else None}
+    if waived:  # the shipping it no longer pays
+        moved |= {"shipping_waived": str(waived)}
     order.record(event, now, moved | promise_document(promise))
     return held

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from ordino.kernel.domain import (
@@ -85,6 +86,7 @@ def move_delivery(
             order = existing_order(uow, order_id, asking.scope, for_update=True)
             refuse_change(uow, order, "change_address", asking)
             _refuse_other_vat(uow, order, to[0].country)
+            _refuse_other_shipping(uow, order, to[0].country)
             choice = None if order.promise is None else PromiseChoice(order.promise.option_id)
             capture = _let_go(uow, order, self_service, now)
             try:
@@ -114,6 +116,27 @@ def _refuse_other_vat(uow: ServicingWork, order: Order, country: str) -> None:
             "ship_to.country",
             f"the order's VAT is {order.ship_to.country}'s ({before.treatment}); "
             f"to {country} it would be {after.treatment}: not changed here yet",
+        )
+
+
+def _refuse_other_shipping(uow: ServicingWork, order: Order, country: str) -> None:
+    """An order goes nowhere its channel charges another price for shipping to: its
+    shipping is not priced again on a change yet (docs/money.md), so such a change is
+    refused rather than leave the order paying another country's shipping."""
+    stored = uow.channels.get(order.channel)
+    if stored is None or not order.charges or country == order.ship_to.country:
+        return
+    pricing = stored[0].pricing
+
+    def price(to: str) -> Decimal:
+        rate = pricing.shipping_rate(order.currency, to)
+        return Decimal(0) if rate is None else rate.price
+
+    if price(country) != price(order.ship_to.country):
+        raise InvalidInput.of(
+            "ship_to.country",
+            f"shipping to {country} is {price(country)} {order.currency}, not the "
+            f"{price(order.ship_to.country)} the order paid: not changed here yet",
         )
 
 
