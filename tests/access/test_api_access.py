@@ -470,6 +470,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/promises",
         "/v1/promotions",
         "/v1/promotions/{promotion_id}",
+        "/v1/quotes",
         "/v1/rate-cards",
         "/v1/rate-cards/{service}",
         "/v1/self-service-policy",

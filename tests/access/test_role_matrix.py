@@ -124,6 +124,7 @@ API: dict[str, Rule] = {
     "GET /v1/order-types": Rule(AGENT),
     "PUT /v1/order-types/{name}": Rule(ADMIN),
     "POST /v1/orders": Rule(SELLS, frozenset({"channel@web"})),  # an order of channel app
+    "POST /v1/quotes": Rule(SELLS, frozenset({"channel@web"})),  # a cart of channel app
     "GET /v1/orders": Rule(ALL),
     "GET /v1/orders/{order_id}": Rule(ALL),
     "POST /v1/orders/{order_id}/cancel": Rule(SELLS),
@@ -210,6 +211,12 @@ BODY: dict[str, Any] = {
         "lines": [{"sku": "SKU-3", "quantity": 1}],
     },
     "POST /v1/orders": an_order_body(("SKU-1", 1), channel="app", external_id="A-M"),
+    "POST /v1/quotes": {
+        "channel": "app",
+        "currency": "EUR",
+        "lines": [{"sku": "SKU-1", "quantity": 1}],
+        "ship_to": {"country": "DE"},
+    },
 }
 
 

@@ -493,6 +493,10 @@ def _money(walk: Walk) -> None:
     load_rates("country,tax_class,rate,valid_from,valid_until\nDE,standard,19,2021-01-01,\n",
                state.uow(), walk.clock())  # fmt: skip
     walk("GET", "/v1/tax-rates", 200, params={"country": ["DE"]})
+    cart = {"channel": "web", "currency": "EUR", "lines": [{"sku": "SKU-1", "quantity": 1}],
+            "ship_to": {"country": "DE"}, "codes": ["NOPE"]}  # fmt: skip
+    walk("POST", "/v1/quotes", 200, json=cart)
+    walk("POST", "/v1/quotes", 422, json=cart | {"currency": "EURO"})
     _place(walk, "W-TAXED", ("SKU-1", 1))
 
 

@@ -31,6 +31,7 @@ def test_a_channel_is_configured_read_and_listed(api: TestClient) -> None:
             "price_mismatch": "accept",
             "marketplace": False,
             "shipping": [],
+            "settlement_currency": None,
         },
         "version": 2,
     }

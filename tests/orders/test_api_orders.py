@@ -91,6 +91,7 @@ def test_the_contract_example_places_an_order(api: TestClient) -> None:
             "group": None,
         },
         "tax_treatment": None,
+        "exchange": None,
         "ship_to": body["ship_to"] | {"line2": None, "region": None},
         "type": "ship_to_home",
         "priority": 0,

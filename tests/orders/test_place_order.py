@@ -81,6 +81,10 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
             "b2b": None,
             "priority": 0,
             "charges": None,
+            "exchange": None,
+            "settlement_currency": "EUR",
+            "settlement_revenue_minor": 17970,
+            "settlement_shipping_minor": 0,
         }
     ]
     assert rows(uow.engine, order_lines) == [
@@ -195,6 +199,7 @@ def test_placing_writes_exactly_one_order_created_event(uow: SqlUnitOfWork, cloc
             ],
             "charges": [],
             "tax_treatment": None,
+            "exchange": None,
         },
         "published_at": None,
     }

@@ -80,6 +80,7 @@ def test_a_channel_named_with_a_slash_is_configured_read_and_ordered_in(
             "price_mismatch": "accept",
             "marketplace": False,
             "shipping": [],
+            "settlement_currency": None,
         },
         "version": 0,
     }

@@ -26,7 +26,7 @@ class PlacedOrder:
     """An order as the figures of the day it was placed count it."""
 
     placed_at: datetime
-    currency: str
+    currency: str  # its channel's settlement currency (its own, when it names none)
     revenue_minor: int  # what its goods sold for: after discounts, no charges, no tax
     cancelled: bool  # every unit cancelled
     units_cancelled: int

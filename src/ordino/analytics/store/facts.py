@@ -44,9 +44,9 @@ class SqlAnalytics:
         query = (
             select(
                 orders.c.created_at,
-                orders.c.currency,
-                orders.c.revenue_minor,
-                orders.c.shipping_minor,
+                orders.c.settlement_currency,
+                orders.c.settlement_revenue_minor,
+                orders.c.settlement_shipping_minor,
                 orders.c.status,
                 units_cancelled.label("units_cancelled"),
                 locations_used.label("locations"),
@@ -61,14 +61,14 @@ class SqlAnalytics:
         return [
             PlacedOrder(
                 row.created_at,
-                row.currency,
-                row.revenue_minor,
+                row.settlement_currency,
+                row.settlement_revenue_minor,
                 row.status == OrderStatus.CANCELLED,
                 int(row.units_cancelled),
                 int(row.locations),
                 row.cost_minor,
                 row.cost_currency,
-                row.shipping_minor,
+                row.settlement_shipping_minor,
             )
             for row in self.connection.execute(query)
         ]

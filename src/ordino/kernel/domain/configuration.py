@@ -35,6 +35,7 @@ class ConfigurationKind(StrEnum):
     TAX_SETTINGS = "tax_settings"  # who the seller is, for the tax it owes
     TAX_RATES = "tax_rates"  # VAT rates loaded from a file (how many, of which countries)
     PROMOTION = "promotion"  # what it gives, to which lines, when, to whom
+    EXCHANGE_RATES = "exchange_rates"  # rates loaded from a file (which days, currencies)
 
 
 class ConfigurationAction(StrEnum):

@@ -92,6 +92,14 @@ class PricingIn(Strict):
         ),
     ] = []
 
+    settlement_currency: Annotated[
+        Currency | None,
+        Field(
+            description="The currency its orders are settled and reported in; an order in "
+            "another is converted at the day's exchange rate, kept with it (none: its own)"
+        ),
+    ] = None
+
     def to_domain(self) -> ChannelPricing:
         errors: list[FieldError] = []
         rates = [
@@ -106,6 +114,7 @@ class PricingIn(Strict):
             PriceMismatch(self.price_mismatch),
             self.marketplace,
             tuple(rate for rate in rates if rate is not None),
+            self.settlement_currency,
         )
 
 
@@ -121,6 +130,7 @@ class PricingOut(BaseModel):
     price_mismatch: str
     marketplace: bool
     shipping: list[ShippingRateOut]
+    settlement_currency: str | None
 
 
 class ChannelIn(Strict):

@@ -66,6 +66,7 @@ class ChannelPricing:
     mismatch: PriceMismatch = PriceMismatch.ACCEPT
     marketplace: bool = False  # its orders bring their discounts, taxes and charges
     shipping: tuple[ShippingRate, ...] = field(default=())  # the first that serves applies
+    settlement_currency: str | None = None  # what its orders settle in; None: their own
 
     def shipping_rate(self, currency: str, country: str) -> ShippingRate | None:
         """The rate an order in `currency` to `country` pays; None: shipping is free."""
@@ -104,6 +105,7 @@ def channel_document(channel: Channel) -> dict[str, Any]:
             "price_mismatch": str(channel.pricing.mismatch),
             "marketplace": channel.pricing.marketplace,
             "shipping": [_rate_document(rate) for rate in channel.pricing.shipping],
+            "settlement_currency": channel.pricing.settlement_currency,
         },
     }
 
@@ -141,6 +143,7 @@ def channel_from_document(name: str, document: dict[str, Any]) -> Channel:
             PriceMismatch(pricing.get("price_mismatch", PriceMismatch.ACCEPT)),
             bool(pricing.get("marketplace", False)),
             tuple(_rate(rate) for rate in pricing.get("shipping", ())),
+            pricing.get("settlement_currency"),
         ),
     )
 

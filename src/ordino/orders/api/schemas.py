@@ -369,6 +369,15 @@ class PaymentOut(BaseModel):
     message: str | None
 
 
+class ExchangeOut(BaseModel):
+    presentment: str = Field(description="The order's currency: what the customer pays in")
+    settlement: str
+    rate: str = Field(description="One presentment unit in the settlement currency")
+    date: str = Field(description="The day of the rate")
+    source: str
+    settlement_total: str
+
+
 class OrderOut(BaseModel):
     id: str
     channel: str
@@ -381,6 +390,10 @@ class OrderOut(BaseModel):
     tax_treatment: str | None = Field(
         description="How its tax was worked out: domestic, destination, reverse_charge, "
         "export; none: it was not (no tax settings, or a marketplace's taxes as given)"
+    )
+    exchange: ExchangeOut | None = Field(
+        description="The rate it is settled at in its channel's settlement currency "
+        "(none: it settles in its own)"
     )
     customer: CustomerOut
     ship_to: ShipToOut

@@ -45,9 +45,11 @@ from ordino.pricing.domain import (
     Adjustment,
     AdjustmentSource,
     Charge,
+    Conversion,
     OrderMoney,
     PricedLine,
     charge_document,
+    conversion_document,
     discount_units,
     line_money_document,
     money_document,
@@ -121,6 +123,7 @@ class Order:
     # How its tax was worked out (the provider's word: domestic, destination,
     # reverse_charge, export); None: it was not (no tax settings, or a marketplace's).
     tax_treatment: str | None = None
+    exchange: Conversion | None = None  # into its channel's settlement currency
     bill_to: Address | None = None
     b2b: B2B | None = None
     priority: int = 0  # the backorder queue's order (`ordino.orders.domain.backorders`)
@@ -164,6 +167,7 @@ class Order:
             lines=_lines(money, plan),
             charges=money.charges,
             tax_treatment=money.tax_treatment,
+            exchange=money.exchange,
             created_at=now,
             updated_at=now,
             promise=promise,
@@ -365,7 +369,10 @@ class Order:
     def money(self) -> OrderMoney:
         if self._money is None:
             lines = tuple(line.price for line in self.lines)
-            self._money = OrderMoney(self.currency, lines, self.charges, self.tax_treatment)
+            money = OrderMoney(
+                self.currency, lines, self.charges, self.tax_treatment, self.exchange
+            )
+            self._money = money
         return self._money
 
     @property
@@ -529,7 +536,16 @@ def money_details(order: Order) -> dict[str, Any]:
         ],
         "charges": [charge_document(c) for c in order.charges],
         "tax_treatment": order.tax_treatment,
-    }
+    } | exchange_details(order)
+
+
+def exchange_details(order: Order) -> dict[str, Any]:
+    """The rate the order is settled at in its channel's currency, and its total so
+    (none: it settles in its own)."""
+    if order.exchange is None:
+        return {"exchange": None}
+    settled = order.exchange.settle(order.money.total)
+    return {"exchange": conversion_document(order.exchange) | {"settlement_total": str(settled)}}
 
 
 def promise_document(promise: OrderPromise | None) -> dict[str, Any]:

@@ -51,7 +51,7 @@ from ordino.orders.domain.orders import Order
 from ordino.orders.domain.pipelines import COLLECTED
 from ordino.orders.engine.capture_rules import refuse_what_cannot_be_placed
 from ordino.payments.domain import Payment, new_payment
-from ordino.pricing.domain import Cart, CartLine
+from ordino.pricing.domain import Cart, CartLine, Conversion
 from ordino.pricing.engine import (
     Buyer,
     PriceDifference,
@@ -115,6 +115,7 @@ class CaptureSnapshot:
     tax: TaxProvider | None = None  # None: Ordino works out no tax
     promotions: PromotionEngine | None = None  # None: no promotions (with the uses of
     # those with limits as they were read)
+    exchange: Conversion | None = None  # into the channel's settlement currency
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ def decide_capture(
     money = quoted.money
     cmd = replace(cmd, customer=replace(cmd.customer, vat_id=quoted.buyer_vat_id))
     sourced, promise = plan_capture(cmd, snapshot, deciders, now)
+    money = replace(money, exchange=s.exchange)  # settled so in its channel's currency
     order = Order.place(cmd, sourced.plan, now, money, promise, backorder=sourced.backorder)
     if quoted.differences:  # the channel flags them: a person looks before it goes on
         hold(order, PRICE_CHECK, _flagged(quoted.differences), f"channel:{channel.name}", now)

@@ -10,7 +10,7 @@ from typing import Any
 from ordino.network.domain import ship_to_document
 from ordino.orders.domain.advancing import hold_document, next_step
 from ordino.orders.domain.fulfillment import fulfillment_document
-from ordino.orders.domain.orders import Order
+from ordino.orders.domain.orders import Order, exchange_details
 from ordino.orders.domain.status import LineCounts
 from ordino.pricing.domain import charge_document, line_money_document, money_document
 from ordino.promising.domain import OrderPromise
@@ -35,6 +35,7 @@ def order_view(order: Order) -> dict[str, Any]:
             "group": order.customer.group,
         },
         "tax_treatment": order.tax_treatment,
+        **exchange_details(order),
         "ship_to": ship_to_document(ship_to, point),
         "type": order.type,
         "priority": order.priority,

@@ -32,7 +32,7 @@ from ordino.orders.engine.capture import (
 )
 from ordino.orders.services.orders import with_payment
 from ordino.orders.services.ports import OrdersWork
-from ordino.pricing.services import promotions_and_tax
+from ordino.pricing.services import promotions_and_tax, settlement
 from ordino.promising.domain import CartLine, OrderPromise
 from ordino.promising.services import PromiseQuery, Promising, promise_snapshot
 from ordino.sourcing.engine import RulesEngine, SourcingEngine
@@ -120,8 +120,15 @@ def capture_snapshot(
         else promise_snapshot(cart, uow, capture.promises(), now)
     )
     promotions, tax = promotions_and_tax(uow, picture, buyer_of(cmd), now, fresh=fresh)
+    channels = picture.channels(uow)
+    channel = channels.get(cmd.channel)
+    exchange = (
+        None
+        if channel is None
+        else (settlement(uow, picture, channel, cmd.currency, channel.today(now)))
+    )
     return CaptureSnapshot(
-        picture.channels(uow),
+        channels,
         types,
         picture.products(uow, skus),
         picture.carriers(uow),
@@ -131,6 +138,7 @@ def capture_snapshot(
         fresh,
         tax,
         promotions,
+        exchange,
     )
 
 

@@ -47,6 +47,7 @@ from ordino.orders.store.tables import (
     orders,
     sla_breaches,
 )
+from ordino.pricing.domain import conversion_document, conversion_from
 from ordino.promising.domain import Method, OrderPromise
 from ordino.store import outbox_rows
 from ordino.store.commit_writer import PendingWrites
@@ -218,7 +219,7 @@ class SqlOrders:
             "b2b": None if order.b2b is None else _b2b_document(order.b2b),
             "priority": order.priority,
             "charges": charges_value(order.charges),
-        }
+        } | _settled(order)
 
     def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
         """The whole order. `for_update` locks its row first (PostgreSQL; SQLite's write
@@ -616,4 +617,24 @@ def _order(
         priority=head.priority,
         charges=charges_of(head.charges, head.currency),
         tax_treatment=head.tax_treatment,
+        exchange=conversion_from(head.exchange),
     )
+
+
+def _settled(order: Order) -> dict[str, Any]:
+    """The rate the order is settled at, and what analytics counts of it so."""
+    money, exchange = order.money, order.exchange
+    if exchange is None:
+        return {
+            "exchange": None,
+            "settlement_currency": order.currency,
+            "settlement_revenue_minor": to_minor(money.revenue, order.currency),
+            "settlement_shipping_minor": to_minor(money.shipping, order.currency),
+        }
+    to = exchange.settlement
+    return {
+        "exchange": conversion_document(exchange),
+        "settlement_currency": to,
+        "settlement_revenue_minor": to_minor(exchange.settle(money.revenue), to),
+        "settlement_shipping_minor": to_minor(exchange.settle(money.shipping), to),
+    }

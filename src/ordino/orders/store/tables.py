@@ -57,6 +57,12 @@ orders = Table(
     # Its charges (shipping, fees) with their discounts and taxes, as placed
     # (`ordino.orders.store.money`); none: it has none.
     Column("charges", Document),
+    # The rate it is settled at in its channel's currency (none: its own), and what
+    # analytics counts of it in that currency (its own when it has no rate).
+    Column("exchange", Document),
+    Column("settlement_currency", String(3), nullable=False, server_default="EUR"),
+    Column("settlement_revenue_minor", BigInteger, nullable=False, server_default="0"),
+    Column("settlement_shipping_minor", BigInteger, nullable=False, server_default="0"),
     UniqueConstraint("channel", "external_id", name="uq_orders_channel_external_id"),
     Index("ix_orders_status_id", "status", "id"),
     Index("ix_orders_customer_email_id", "customer_email", "id"),

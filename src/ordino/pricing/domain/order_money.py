@@ -39,6 +39,7 @@ from ordino.kernel.domain import (
     spread_units,
     to_minor,
 )
+from ordino.pricing.domain.exchange import Conversion
 
 
 class AdjustmentSource(StrEnum):
@@ -192,9 +193,13 @@ class OrderMoney:
     # How its tax was worked out, in its tax provider's word (EU VAT: domestic,
     # destination, reverse_charge, export); None: no provider worked it out.
     tax_treatment: str | None = None
+    # The rate it is settled at in its channel's currency; None: it settles in its own.
+    exchange: Conversion | None = None
 
     def __post_init__(self) -> None:
         _one_currency(self.currency, [*self.lines, *self.charges])
+        if self.exchange is not None and self.exchange.presentment != self.currency:
+            raise ValueError(f"money in {self.currency} settled from {self.exchange.presentment}")
 
     @cached_property
     def discount(self) -> Decimal:

@@ -1,5 +1,6 @@
 """Pricing's use cases and the port they speak to."""
 
+from ordino.pricing.services.exchange import load_exchange_rates, settlement
 from ordino.pricing.services.ports import PricingWork, Promotions, TaxRates
 from ordino.pricing.services.promotions import (
     get_promotion,
@@ -26,11 +27,13 @@ __all__ = [
     "get_settings",
     "list_promotions",
     "list_rates",
+    "load_exchange_rates",
     "load_rates",
     "promotion_engine",
     "promotions_and_tax",
     "put_promotion",
     "put_settings",
     "quote",
+    "settlement",
     "tax_provider",
 ]

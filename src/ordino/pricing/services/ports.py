@@ -5,11 +5,11 @@ their uses. `ordino.store` implements it over SQL.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from ordino.kernel.services import NamedDocuments
-from ordino.pricing.domain import Promotion, TaxSettings, VatRate
+from ordino.pricing.domain import ExchangeRate, Promotion, TaxSettings, VatRate
 from ordino.pricing.engine import PromotionUse, Usage, UsageKey
 from ordino.promising.services import PromisingWork
 
@@ -35,6 +35,12 @@ class PromotionUses(Protocol):
     def give_back(self, order_id: str) -> int: ...
 
 
+class ExchangeRates(Protocol):
+    def of(self, currencies: Iterable[str], since: date, until: date) -> list[ExchangeRate]: ...
+    def put(self, rates: Sequence[ExchangeRate]) -> int: ...
+    def latest_day(self) -> date | None: ...
+
+
 class PricingWork(PromisingWork, Protocol):
     """What pricing's use cases may use in one attempt: its own repositories and every
     lower capability's.
@@ -48,3 +54,5 @@ class PricingWork(PromisingWork, Protocol):
     def promotions(self) -> Promotions: ...
     @property
     def promotion_uses(self) -> PromotionUses: ...
+    @property
+    def exchange_rates(self) -> ExchangeRates: ...

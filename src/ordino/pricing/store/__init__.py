@@ -1,8 +1,10 @@
 """Pricing's storage: VAT rates, the tax settings, the promotions."""
 
+from ordino.pricing.store.exchange import SqlExchangeRates
 from ordino.pricing.store.promotions import SqlPromotions
 from ordino.pricing.store.rates import SqlTaxRates
 from ordino.pricing.store.tables import (
+    exchange_rates,
     promotion_redemptions,
     promotion_uses,
     promotion_versions,
@@ -13,9 +15,11 @@ from ordino.pricing.store.tables import (
 from ordino.pricing.store.uses import SqlPromotionUses
 
 __all__ = [
+    "SqlExchangeRates",
     "SqlPromotionUses",
     "SqlPromotions",
     "SqlTaxRates",
+    "exchange_rates",
     "promotion_redemptions",
     "promotion_uses",
     "promotion_versions",

@@ -73,3 +73,14 @@ promotion_codes = Table(
     Column("promotion_id", String(64), nullable=False),
     Index("ix_promotion_codes_promotion_id", "promotion_id"),
 )
+
+# Exchange rates as the ECB publishes them: one euro in `currency` on `day`, its
+# exact decimal text (`ordino rates load`: rows added or replaced, day by day).
+exchange_rates = Table(
+    "exchange_rates",
+    metadata,
+    Column("currency", String(3), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("per_euro", String(24), nullable=False),
+    Column("source", String(16), nullable=False),
+)
