@@ -20,7 +20,7 @@ from tests.conftest import Clock
 from tests.support.storage import counts, rows, with_stock
 
 NETWORK = (locations, products, positions)
-DEMO_ON_HAND = 149_341  # what the seeded generator gives; a change here changes every demo
+DEMO_ON_HAND = 151_588  # what the seeded generator gives; a change here changes every demo
 
 
 def test_the_demo_network_loads_whole_and_once(
@@ -39,7 +39,9 @@ def test_the_demo_network_loads_whole_and_once(
     loaded = counts(uow.engine, NETWORK)
     assert seed_demo(uow, clock.advance(minutes=1)) is False
 
-    assert loaded == {"locations": 8, "products": 300, "positions": 2400}
+    # 8 locations and 300 SKUs (2,400 positions); a store in Zürich, its 303 positions,
+    # and 3 guides at the 8 others (24)
+    assert loaded == {"locations": 9, "products": 303, "positions": 2727}
     assert counts(uow.engine, NETWORK) == loaded
     assert [row["id"] for row in rows(uow.engine, locations)] == [
         "DC-BER",
@@ -50,6 +52,7 @@ def test_the_demo_network_loads_whole_and_once(
         "ST-KOE",
         "ST-MUC",
         "ST-VIE",
+        "ST-ZRH",
     ]
     with uow.engine.connect() as connection:
         on_hand = connection.execute(text("SELECT SUM(on_hand) FROM positions")).scalar_one()
@@ -61,8 +64,9 @@ def test_the_demo_network_loads_whole_and_once(
     with uow:
         assert [view.name for view in uow.views.all()] == ["marketplace", "web"]
         assert uow.geo.locate("DE", "20095") is not None
-        assert len(uow.operations.documents()) == 8
-        assert [s.code for s, _ in uow.carriers.all()] == ["dhl-express", "dhl-paket", "post-at"]
+        assert len(uow.operations.documents()) == 9
+        carriers = [s.code for s, _ in uow.carriers.all()]
+        assert carriers == ["dhl-ch", "dhl-express", "dhl-paket", "post-at"]
     assert check_inventory(uow) == []
 
 

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from ordino.app.demo import seed_demo
 from tests.conftest import Clock
 from tests.support.api import levels, order_of, place, work
+from tests.support.builders import an_order_body
 
 HAMBURG = {"country": "DE", "postal_code": "20095"}
 
@@ -60,3 +61,45 @@ def test_a_ship_from_store_order_of_the_demo_ships_from_a_store(
     assert [a["location_id"] for a in from_home["lines"][0]["allocations"]] == ["DC-FRA"]
     sourcing = api.get(f"/v1/orders/{order['id']}/sourcing").json()["decisions"][0]
     assert sourcing["profile"]["name"] == "web-ship-from-store"
+
+
+ZURICH = {
+    "name": "Ada Lovelace",
+    "line1": "Bahnhofstrasse 1",
+    "city": "Zürich",
+    "postal_code": "8001",
+    "country": "CH",
+    "latitude": 47.37,
+    "longitude": 8.54,
+}
+
+
+def test_the_demos_money_german_vat_its_promotions_and_a_swiss_shop_in_francs(
+    api: TestClient, clock: Clock
+) -> None:
+    _seeded(api, clock)
+    guide = {"sku": "BOOK-0001", "quantity": 5}
+    german = an_order_body(external_id="W-MONEY-1", codes=["welcome10"])
+    german["lines"] = [guide | {"unit_price": "24.90"}]
+    swiss = an_order_body(external_id="CH-1", channel="ch-web", currency="CHF")
+    swiss["lines"] = [guide | {"unit_price": "25.90"}]
+    swiss["ship_to"] = ZURICH
+
+    at_home = api.post("/v1/orders", json=german)
+    abroad = api.post("/v1/orders", json=swiss)
+
+    assert at_home.status_code == 201, at_home.text
+    order = at_home.json()
+    reasons = [d["reason"] for d in order["lines"][0]["discounts"]]
+    assert reasons == [
+        "Winter sale: 10 % off from 100 EUR",
+        "Welcome: 10 EUR off your first order (code WELCOME10)",
+    ]
+    assert [(t["rate"], t["inclusive"]) for t in order["lines"][0]["taxes"]] == [("0.07", True)]
+    assert order["charges"][0]["discounts"][0]["reason"] == "free shipping from 50.00"
+    assert abroad.status_code == 201, abroad.text
+    placed = abroad.json()
+    assert (placed["currency"], placed["tax_treatment"]) == ("CHF", "export")
+    assert placed["exchange"]["settlement"] == "EUR"
+    assert placed["exchange"]["source"] == "demo"
+    assert placed["charges"][0]["total"] == "0.00"  # 129.50 CHF: free from 80.00

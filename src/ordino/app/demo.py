@@ -1,7 +1,9 @@
-"""The demo network: warehouses and stores in Germany and Austria, a few hundred
-SKUs with stock, a purchase order and a transfer on their way, two channel views
-(web, marketplace), the postal codes around, and how each location works with three
-carrier services to promise from. Deterministic, so every demo shows
+"""The demo network: warehouses and stores in Germany and Austria and a store in
+Zürich, a few hundred SKUs with stock (and three trail guides at the reduced VAT
+rate), a purchase order and a transfer on their way, two channel views (web,
+marketplace), the postal codes around, how each location works with four carrier
+services to promise from, and its money (`ordino.app.demo_money`: VAT, shipping
+rates, two promotions, a Swiss web shop in CHF). Deterministic, so every demo shows
 the same numbers."""
 
 from __future__ import annotations
@@ -10,6 +12,13 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from ordino.app.demo_money import (
+    SWISS_SHOP,
+    guides,
+    in_francs,
+    load_demo_money,
+    shipping_rates,
+)
 from ordino.app.demo_promises import demo_carriers, demo_operations
 from ordino.app.demo_sourcing import (
     demo_location_costs,
@@ -107,10 +116,23 @@ def demo_products() -> list[Product]:
         size = _SIZES[(n // (len(_KINDS) * len(_COLOURS))) % len(_SIZES)]
         price = Decimal(rng.randrange(990, 19990)) / 100
         weight = Decimal(rng.randrange(50, 2000)) / 1000
-        products.append(
-            Product(f"SKU-{n + 1:04d}", f"{kind}, {colour}, {size}", weight, {"EUR": price})
-        )
+        prices = {"EUR": price, "CHF": in_francs(price)}
+        products.append(Product(f"SKU-{n + 1:04d}", f"{kind}, {colour}, {size}", weight, prices))
     return products
+
+
+# A store in Zürich: the Swiss web shop's customers collect there.
+SWISS_STORE = Location(
+    "ST-ZRH",
+    "Zürich Bahnhofstrasse",
+    _S,
+    Address("Bahnhofstrasse 20", "Zürich", "8001", "CH"),
+    Point(47.37, 8.54),
+    "Europe/Zurich",
+    False,
+    True,
+    returns=True,
+)
 
 
 def seed_demo(uow: UnitOfWork, now: datetime) -> bool:
@@ -148,6 +170,7 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
                 on_hand *= 4
             safety_stock = 2 if location.type is _S else 0
             counts.append(Count(location.id, product.sku, on_hand, safety_stock))
+    counts += _more_stock(uow, locations, now)
     source = Source("demo", now, "demo stock")
     record_counts(uow, counts, source)
     for channel in demo_channels():
@@ -161,7 +184,24 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
     uow.geo.put(demo_postal_codes())
     for supply in _demo_supply(counts, now):
         record_supply(uow, supply, source)
-    _settings(uow, locations, now)
+    _settings(uow, [*locations, SWISS_STORE], now)
+    load_demo_money(uow, now)
+
+
+def _more_stock(uow: UnitOfWork, locations: list[Location], now: datetime) -> list[Count]:
+    """The guides everywhere and the Zürich store's stock, drawn apart from the rest
+    (so the demo's other numbers stay as they were)."""
+    rng = random.Random(3)
+    uow.network.put(SWISS_STORE, now)
+    what = (ConfigurationKind.LOCATION, SWISS_STORE.id, None)
+    _created(uow, what, location_document(SWISS_STORE), now)
+    counts = []
+    for product in guides():
+        uow.catalog.put(product, now)
+        counts += [Count(location.id, product.sku, 40, 0) for location in locations]
+    for product in [*demo_products(), *guides()]:
+        counts.append(Count(SWISS_STORE.id, product.sku, rng.choice([0, 2, 5, 10]), 1))
+    return counts
 
 
 def _settings(uow: UnitOfWork, locations: list[Location], now: datetime) -> None:
@@ -200,11 +240,17 @@ def _created(
 
 def demo_channels() -> list[Channel]:
     """The web shop and its app, two marketplaces: each known, a line at most 1,000
-    units (the default) but on the marketplaces, which sell single items: 20."""
+    units (the default) but on the marketplaces, which sell single items: 20; the
+    web shop, the app and the Swiss shop (in CHF, settling in EUR) charge shipping."""
     marketplace = ChannelPricing(marketplace=True)  # its orders bring their own money
     return [
-        Channel("web"),
-        Channel("app"),
+        Channel("web", pricing=ChannelPricing(shipping=shipping_rates())),
+        Channel("app", pricing=ChannelPricing(shipping=shipping_rates())),
+        Channel(
+            SWISS_SHOP,
+            time_zone="Europe/Zurich",
+            pricing=ChannelPricing(shipping=shipping_rates(), settlement_currency="EUR"),
+        ),
         Channel("amazon", 20, pricing=marketplace),
         Channel("zalando", 20, pricing=marketplace),
     ]

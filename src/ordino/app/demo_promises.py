@@ -82,4 +82,13 @@ def demo_carriers() -> list[CarrierService]:
             (TransitRule(1, 1, LaneMatch(de_at, de_at)),),
             DeliveryCalendar(_WEEKDAYS, _HOLIDAYS["DE"]),
         ),
+        CarrierService(  # across the customs border to Switzerland and Liechtenstein
+            "dhl-ch",
+            "DHL",
+            "DHL Paket Schweiz",
+            ServiceLevel.STANDARD,
+            Money(Decimal("9.90"), "EUR"),
+            (TransitRule(2, 4, LaneMatch(de_at, frozenset({"CH", "LI"}))),),
+            DeliveryCalendar(_WEEKDAYS, _HOLIDAYS["DE"]),
+        ),
     ]

@@ -67,7 +67,8 @@ def conversion(
         if all(r is not None for r in found):
             per_euro = {c: _per_euro(known, c) for c in (presentment, settlement)}
             cross = (per_euro[settlement] / per_euro[presentment]).quantize(_STEP)
-            return Conversion(presentment, settlement, _plain(cross), on, ECB)
+            source = next(r.source for r in found if r is not None) if found else ECB
+            return Conversion(presentment, settlement, _plain(cross), on, source)
     raise InvalidInput.of(
         "currency",
         f"no exchange rate from {presentment} to {settlement} on {day} or the "
