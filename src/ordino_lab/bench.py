@@ -29,11 +29,13 @@ from ordino.cli.options import remember_database
 from ordino.inventory.domain.feeds import Count, Source
 from ordino.inventory.services.stock import count_stock
 from ordino.inventory.store.tables import positions
+from ordino.network.domain import Channel, ChannelPricing, ShippingRate
 from ordino.network.domain.products import Product
 from ordino.network.services.catalogue import put_product
+from ordino.network.services.channels import put_channel
 from ordino.network.store.tables import products
-from ordino.pricing.domain import TaxSettings
-from ordino.pricing.services import load_rates, put_settings
+from ordino.pricing.domain import Benefit, Limits, Promotion, TaxSettings
+from ordino.pricing.services import load_rates, put_promotion, put_settings
 from ordino.store.engine import analyze, make_engine
 from ordino_lab.bench_network import NetworkShape, load
 from ordino_lab.load import Outcome, post_all, run, running_server
@@ -135,8 +137,15 @@ def _problems(engine: Engine) -> list[str]:
 @click.option(
     "--money/--no-money",
     default=False,
-    help="Orders with their VAT worked out (a German seller, German rates, every other "
-    "SKU at the reduced rate): what the order's money costs capture.",
+    help="Orders with their money worked out: VAT (a German seller, German rates, every "
+    "other SKU at the reduced rate), two promotions (10 %% off from 30.00, 5 %% off every "
+    "other SKU) and a shipping rate: what the order's money costs capture.",
+)
+@click.option(
+    "--limited/--no-limited",
+    default=False,
+    help="With --money: a third promotion with a budget, so every order takes its use by "
+    "a conditional write on one row.",
 )
 @json_option
 def capture(
@@ -149,6 +158,7 @@ def capture(
     skus: int,
     pool_size: int,
     money: bool,
+    limited: bool,
     json_path: Path | None,
 ) -> None:
     """Order capture: 2-line orders from concurrent clients; orders/s and latency."""
@@ -156,7 +166,7 @@ def capture(
     click.echo(f"loading {locations} locations x {skus} SKUs …", err=True)
     names = load_network(engine, locations, skus, on_hand=10_000_000)
     if money:
-        with_vat(engine, names)
+        with_money(engine, names, limited=limited)
     run_id, rng = _now().strftime("%Y%m%d%H%M%S"), random.Random(11)
     bodies = [_order_body(n, run_id, names, rng, lines=2) for n in range(warmup + orders)]
     # Capture alone: the jobs it queues (each order's advance) are left for workers,
@@ -171,7 +181,8 @@ def capture(
         analyze(engine)  # as autovacuum would, once the order tables are no longer empty
         outcome = run(post_all(server, "/v1/orders", bodies[warmup:], clients))
     figures = _capture_figures(outcome, engine, workers, clients)
-    report({"benchmark": figures.pop("benchmark"), "money": money, **figures}, json_path)
+    sides = {"money": money, "limited": money and limited}
+    report({"benchmark": figures.pop("benchmark"), **sides, **figures}, json_path)
 
 
 GERMAN_VAT = """country,tax_class,rate,valid_from,valid_until
@@ -180,15 +191,33 @@ DE,reduced,7,2021-01-01,
 """
 
 
-def with_vat(engine: Engine, skus: list[str]) -> None:
-    """Ordino works out the VAT of the bench's orders (German, to Germany); every
-    other SKU takes the reduced rate."""
+def with_money(engine: Engine, skus: list[str], *, limited: bool = False) -> None:
+    """Ordino works out the money of the bench's orders: their VAT (German, to
+    Germany; every other SKU at the reduced rate), two promotions that apply to them
+    (10 % off from 30.00; 5 % off every other SKU), a shipping rate of 4.90 on the
+    channel; `limited`: a third promotion with a budget (every order takes a use)."""
     now = _now()
     put_settings(TaxSettings("DE", "DE123456704"), SqlUnitOfWork(engine), now, "bench")
     load_rates(GERMAN_VAT, SqlUnitOfWork(engine), now, "bench")
     with engine.begin() as connection:
         reduced = update(products).where(products.c.sku.in_(skus[::2]))
         connection.execute(reduced.values(tax_class="reduced"))
+    rates = (ShippingRate("EUR", Decimal("4.90"), free_from=Decimal("100.00")),)
+    put_channel(
+        Channel("bench", pricing=ChannelPricing(shipping=rates)), SqlUnitOfWork(engine), now
+    )
+    promotions = [
+        Promotion("ten", "10 % off from 30.00", Benefit.ORDER_PERCENT, Decimal(10), "EUR",
+                  threshold=Decimal("30.00")),
+        Promotion("five", "5 % off", Benefit.LINE_PERCENT, Decimal(5), skus=frozenset(skus[::2])),
+    ]  # fmt: skip
+    if limited:
+        budget = Limits(budget=Decimal("100000000.00"))
+        promotions.append(
+            Promotion("budget", "1 % off", Benefit.ORDER_PERCENT, Decimal(1), "EUR", limits=budget)
+        )
+    for promotion in promotions:
+        put_promotion(promotion, SqlUnitOfWork(engine), now, "bench")
 
 
 def _capture_figures(

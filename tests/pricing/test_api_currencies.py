@@ -15,10 +15,20 @@ from fastapi.testclient import TestClient
 
 from ordino.app.main import main
 from ordino.pricing.services import load_exchange_rates
+from ordino.store import migrate
 from tests.conftest import Clock
 from tests.support.api import fields, network, stock
 from tests.support.builders import a_product_body, an_order_body
 
+MUNICH = {
+    "name": "Ada Lovelace",
+    "line1": "Marienplatz 1",
+    "city": "München",
+    "postal_code": "80331",
+    "country": "DE",
+    "latitude": 48.14,
+    "longitude": 11.58,
+}
 # The test clock's day is Monday 2 November 2026: Friday's rates serve it.
 RATES = """Date, USD, CHF,
 2026-10-30, 1.0500, 0.9400,
@@ -55,7 +65,7 @@ def test_an_order_keeps_the_rate_it_is_settled_at(swiss: TestClient, clock: Cloc
     assert order["exchange"] == {
         "presentment": "CHF",
         "settlement": "EUR",
-        "rate": "1.0638297872",  # 1 / 0.94
+        "rate": "1.06382978723",  # 1 / 0.94, to 12 digits
         "date": "2026-10-30",
         "source": "ECB",
         "settlement_total": "119.15",
@@ -88,6 +98,52 @@ def test_rates_are_loaded_from_the_ecbs_file_and_a_bad_one_changes_nothing(
     assert loaded.exit_code == 0, loaded.output
     assert loaded.output == "28 exchange rates loaded, 7 currencies, 2026-12-01 to 2026-12-04\n"
     assert refused.exit_code == 1
-    assert "bad.csv: rows[2].CHF: 'none' is not a rate above 0" in refused.output
+    assert "bad.csv: rows[2].CHF: 'none' is not a rate from 0.000001 to" in refused.output
     changes = api.get("/v1/configuration-changes", params={"kind": "exchange_rates"}).json()
     assert len(changes["items"]) == 1
+
+
+def test_a_quote_says_the_rate_and_is_refused_without_one_as_capture_is(
+    swiss: TestClient, clock: Clock
+) -> None:
+    cart = {
+        "channel": "ch-web",
+        "currency": "CHF",
+        "lines": [{"sku": "SKU-1", "quantity": 2}],
+        "ship_to": {"country": "DE"},
+    }
+    assert fields(swiss.post("/v1/quotes", json=cart)) == ["currency"]
+    load_exchange_rates(RATES, swiss.app.state.uow(), clock())  # type: ignore[attr-defined]
+
+    quote = swiss.post("/v1/quotes", json=cart).json()
+
+    assert quote["exchange"]["settlement_total"] == "119.15"
+
+
+def test_a_change_of_an_order_needs_no_rate_of_its_day(swiss: TestClient, clock: Clock) -> None:
+    """The order keeps the rate it was placed at: a change a week later, when no rate
+    is recent enough for a new order, plans it again all the same."""
+    load_exchange_rates(RATES, swiss.app.state.uow(), clock())  # type: ignore[attr-defined]
+    order = swiss.post("/v1/orders", json=a_swiss_order()).json()
+    clock.advance(days=8)
+
+    found = swiss.post(
+        "/v1/self-service/lookup", json={"number": "W-1001", "email": "ada@example.com"}
+    )
+    token = found.json()["token"]
+    moved = swiss.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": MUNICH})
+
+    assert moved.status_code == 200, moved.text
+    assert swiss.get(f"/v1/orders/{order['id']}").json()["exchange"] == order["exchange"]
+    assert fields(swiss.post("/v1/orders", json=a_swiss_order(external_id="W-2"))) == ["currency"]
+
+
+def test_going_back_before_0041_is_refused_while_an_order_keeps_its_rate(
+    swiss: TestClient, clock: Clock
+) -> None:
+    engine = swiss.app.state.engine  # type: ignore[attr-defined]
+    load_exchange_rates(RATES, swiss.app.state.uow(), clock())  # type: ignore[attr-defined]
+    assert swiss.post("/v1/orders", json=a_swiss_order()).status_code == 201
+
+    with pytest.raises(RuntimeError, match="1 orders keep the rate"):
+        migrate.downgrade(engine, "0040_shipping_revenue")

@@ -51,9 +51,9 @@ def test_a_rate_from_and_to_the_euro_and_between_two_others() -> None:
     rates = parse_ecb(ECB_FILE)
 
     assert conversion(rates, "EUR", "CHF", FRIDAY).rate == Decimal("0.941")
-    assert conversion(rates, "CHF", "EUR", FRIDAY).rate == Decimal("1.0626992561")
+    assert conversion(rates, "CHF", "EUR", FRIDAY).rate == Decimal("1.06269925611")
     to_dollars = conversion(rates, "CHF", "USD", FRIDAY)
-    assert to_dollars == Conversion("CHF", "USD", Decimal("1.1222104145"), FRIDAY, "ECB")
+    assert to_dollars == Conversion("CHF", "USD", Decimal("1.12221041445"), FRIDAY, "ECB")
     assert to_dollars.settle(Decimal("100.00")) == Decimal("112.22")
 
 
@@ -67,3 +67,34 @@ def test_a_day_without_rates_takes_the_latest_before_within_a_week() -> None:
         with pytest.raises(InvalidInput) as none:  # too old; only after the day
             conversion(rates, currency, "EUR", day)
         assert [e.field for e in none.value.errors] == ["currency"]
+
+
+def test_the_ecbs_daily_file_writes_its_date_in_words() -> None:
+    daily = "Date, USD, CHF, \n04 December 2026, 1.0560, 0.9410, \n"
+
+    assert {rate.day for rate in parse_ecb(daily)} == {FRIDAY}
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("Date, USD\n2026-12-04, 1_05\n", "rows[0].USD"),
+        ("Date, USD\n2026-12-04, 1.05\n2026-12-04, 1.06\n", "rows[1].Date"),
+        ("Date, USD\n2026-12-04, 1.0500000000000001\n", "rows[0].USD"),
+        ("Date, USD\n2026-12-04, 0.0000000001\n", "rows[0].USD"),
+    ],
+)
+def test_a_rate_no_bank_publishes_is_refused(text: str, field: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_ecb(text)
+
+    assert [e.field for e in refused.value.errors] == [field]
+
+
+def test_a_cross_rate_keeps_twelve_significant_digits_so_large_orders_settle_right() -> None:
+    """A billion rupiah at 17,000 a euro is 58,823.53 euros, not 58,823.50."""
+    rates = [ExchangeRate("IDR", FRIDAY, Decimal(17000))]
+
+    settled = conversion(rates, "IDR", "EUR", FRIDAY).settle(Decimal(1_000_000_000))
+
+    assert settled == Decimal("58823.53")

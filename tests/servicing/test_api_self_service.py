@@ -455,3 +455,20 @@ def test_a_delivery_turned_pickup_pays_no_shipping_and_an_address_that_costs_oth
     [charge] = collected["charges"]
     assert (charge["total"], charge["discounts"][-1]["source"]) == ("0.00", "correction")
     assert collected["total"] == order["money"]["goods"]
+
+
+def test_a_taxed_delivery_turned_pickup_has_its_shipping_waived_with_its_vat(
+    api: TestClient, clock: Clock, stocked: None
+) -> None:
+    rates = {"pricing": {"shipping": [{"currency": "EUR", "price": "4.90"}]}}
+    assert api.put("/v1/channels/web", json=rates).status_code == 200
+    assert api.put("/v1/tax-settings", json={"seller_country": "DE"}).status_code == 201
+    vat = "country,tax_class,rate,valid_from,valid_until\nDE,standard,19,2021-01-01,\n"
+    load_rates(vat, api.app.state.uow(), clock())  # type: ignore[attr-defined]
+    order = place(api, ("SKU-1", 2), **SHIPPED)
+    assert order["charges"][0]["taxes"]  # its VAT, in its price
+
+    _ok(api.post(f"/v1/self-service/orders/{_token(api)}/pickup", json={"store_id": "ST-HAM"}))
+
+    [charge] = order_of(api, order["id"])["charges"]
+    assert (charge["total"], charge["taxes"]) == ("0.00", [])

@@ -50,8 +50,10 @@ class Tally:
     orders_split: int = 0  # with fulfillment orders at more than one location
     cost_minor: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     orders_costed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    # What the orders costed (in their own currency) were paid for shipping.
+    # Of the orders costed in the currency they are counted in: what they were paid for
+    # shipping and what it cost (the margin is over these alone).
     costed_shipping_minor: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    margin_cost_minor: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     orders_cancelled: int = 0
     units_cancelled: int = 0
     store_rejections: int = 0
@@ -67,6 +69,7 @@ class Tally:
             self.orders_costed[order.cost_currency] += 1
             if order.cost_currency == order.currency:
                 self.costed_shipping_minor[order.currency] += order.shipping_minor
+                self.margin_cost_minor[order.currency] += order.cost_minor
         self.orders_cancelled += order.cancelled
         self.units_cancelled += order.units_cancelled
 
@@ -84,6 +87,7 @@ class Tally:
             (self.cost_minor, other.cost_minor),
             (self.orders_costed, other.orders_costed),
             (self.costed_shipping_minor, other.costed_shipping_minor),
+            (self.margin_cost_minor, other.margin_cost_minor),
         ):
             for currency, value in theirs.items():
                 mine[currency] += value
@@ -104,8 +108,9 @@ _COUNTS = (
 
 @dataclass(frozen=True)
 class CostPerOrder:
-    """Fulfilment cost in one currency: over the orders that recorded one, and what
-    those orders were paid for shipping (`shipping_margin`: that less the cost)."""
+    """Fulfilment cost in one currency: over the orders that recorded one; what those
+    counted in that currency (their channel settles in it) were paid for shipping, and
+    that less their cost (`shipping_margin`)."""
 
     orders: int
     total: Decimal
@@ -148,10 +153,7 @@ def figures(tally: Tally, day: date | None) -> Figures:
         orders_fulfilled=tally.orders_fulfilled,
         orders_split=tally.orders_split,
         split_rate=_share(tally.orders_split, tally.orders_fulfilled),
-        fulfilment_cost={
-            c: _cost(c, tally.cost_minor[c], n, tally.costed_shipping_minor[c])
-            for c, n in sorted(tally.orders_costed.items())
-        },
+        fulfilment_cost={c: _cost(c, tally, n) for c, n in sorted(tally.orders_costed.items())},
         orders_cancelled=tally.orders_cancelled,
         units_cancelled=tally.units_cancelled,
         store_rejections=tally.store_rejections,
@@ -162,13 +164,15 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _cost(currency: str, total_minor: int, orders: int, shipping_minor: int) -> CostPerOrder:
-    """The mean rounded half-even to the currency's minor unit."""
-    total = from_minor(total_minor, currency)
+def _cost(currency: str, tally: Tally, orders: int) -> CostPerOrder:
+    """The mean rounded half-even to the currency's minor unit; the shipping margin
+    over the orders counted in the cost's currency (their shipping less their cost)."""
+    total = from_minor(tally.cost_minor[currency], currency)
     step = Decimal(1).scaleb(-minor_digits(currency))
     per_order = (total / orders).quantize(step, rounding=ROUND_HALF_EVEN)
-    charged = from_minor(shipping_minor, currency)
-    return CostPerOrder(orders, total, per_order, charged, charged - total)
+    charged = from_minor(tally.costed_shipping_minor[currency], currency)
+    margin = charged - from_minor(tally.margin_cost_minor[currency], currency)
+    return CostPerOrder(orders, total, per_order, charged, margin)
 
 
 def days_of(start: date, end: date) -> list[date]:

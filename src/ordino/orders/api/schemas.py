@@ -39,6 +39,7 @@ from ordino.payments.domain import PaymentChoice, PaymentMethod
 from ordino.pricing.api import (
     ChargeIn,
     ChargeOut,
+    ExchangeOut,
     GivenDiscountIn,
     GivenTaxIn,
     LineMoneyOut,
@@ -367,15 +368,6 @@ class PaymentOut(BaseModel):
     refunded: str
     expires_at: str | None
     message: str | None
-
-
-class ExchangeOut(BaseModel):
-    presentment: str = Field(description="The order's currency: what the customer pays in")
-    settlement: str
-    rate: str = Field(description="One presentment unit in the settlement currency")
-    date: str = Field(description="The day of the rate")
-    source: str
-    settlement_total: str
 
 
 class OrderOut(BaseModel):

@@ -494,9 +494,10 @@ class Order:
             if charge.kind != "shipping" or charge.net <= 0:
                 charges.append(charge)
                 continue
-            off = discount_units(charge, charge.net, why, f"charges[{k}]")
+            bare = replace(charge, taxes=())  # discounts come before taxes
+            off = discount_units(bare, bare.net, why, f"charges[{k}]")
             waived += charge.total
-            charges.append(replace(charge, discounts=(*charge.discounts, off), taxes=()))
+            charges.append(replace(bare, discounts=(*bare.discounts, off)))
         self.charges, self._money = tuple(charges), None
         return waived
 

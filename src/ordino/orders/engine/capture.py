@@ -115,7 +115,8 @@ class CaptureSnapshot:
     tax: TaxProvider | None = None  # None: Ordino works out no tax
     promotions: PromotionEngine | None = None  # None: no promotions (with the uses of
     # those with limits as they were read)
-    exchange: Conversion | None = None  # into the channel's settlement currency
+    # Into the channel's settlement currency; why there is no rate (refused in turn).
+    exchange: Conversion | InvalidInput | None = None
 
 
 @dataclass(frozen=True)
@@ -160,10 +161,11 @@ def decide_capture(
     if refused := quoted.promoted.refused_codes():
         errors = [FieldError(f"codes[{i}]", f"{o.code}: {o.reason}") for i, o in refused]
         raise InvalidInput("a promotion code given gives nothing", errors=errors)
-    money = quoted.money
+    if isinstance(s.exchange, InvalidInput):  # no rate to settle it at
+        raise s.exchange
+    money = replace(quoted.money, exchange=s.exchange)  # settled in its channel's currency
     cmd = replace(cmd, customer=replace(cmd.customer, vat_id=quoted.buyer_vat_id))
     sourced, promise = plan_capture(cmd, snapshot, deciders, now)
-    money = replace(money, exchange=s.exchange)  # settled so in its channel's currency
     order = Order.place(cmd, sourced.plan, now, money, promise, backorder=sourced.backorder)
     if quoted.differences:  # the channel flags them: a person looks before it goes on
         hold(order, PRICE_CHECK, _flagged(quoted.differences), f"channel:{channel.name}", now)

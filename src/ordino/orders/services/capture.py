@@ -19,6 +19,7 @@ from datetime import datetime
 from ordino.inventory.services import StockPicture, order_stock
 from ordino.kernel.domain import Change, DuplicateOrder, IdempotencyKey, InvalidInput
 from ordino.kernel.services import CREATED, Answer, remember, replay, with_retries
+from ordino.network.domain import Channel
 from ordino.orders.domain.commands import PlaceOrder, order_problems
 from ordino.orders.domain.pipelines import BUILT_IN
 from ordino.orders.engine.capture import (
@@ -32,6 +33,7 @@ from ordino.orders.engine.capture import (
 )
 from ordino.orders.services.orders import with_payment
 from ordino.orders.services.ports import OrdersWork
+from ordino.pricing.domain import Conversion
 from ordino.pricing.services import promotions_and_tax, settlement
 from ordino.promising.domain import CartLine, OrderPromise
 from ordino.promising.services import PromiseQuery, Promising, promise_snapshot
@@ -101,15 +103,23 @@ def plan_order(
 ) -> tuple[Sourced, OrderPromise | None]:
     """The order planned as capture plans it (a customer's change plans again so).
     `fresh`: from the database, not the picture."""
-    snapshot = capture_snapshot(uow, capture, cmd, now, fresh=fresh)
+    snapshot = capture_snapshot(uow, capture, cmd, now, fresh=fresh, priced=False)
     return plan_capture(cmd, snapshot, capture.deciders(), now)
 
 
 def capture_snapshot(
-    uow: OrdersWork, capture: Capture, cmd: PlaceOrder, now: datetime, *, fresh: bool
+    uow: OrdersWork,
+    capture: Capture,
+    cmd: PlaceOrder,
+    now: datetime,
+    *,
+    fresh: bool,
+    priced: bool = True,
 ) -> CaptureSnapshot:
     """What capture decides from, from the process's picture; `fresh`: the order's
-    stock from the database (the picture forgets it, as it proved stale)."""
+    stock from the database (the picture forgets it, as it proved stale); `priced`
+    false: what planning needs only (a change plans an order again, never prices it:
+    no promotions, tax or exchange rate read)."""
     picture, skus = capture.picture, [line.sku for line in cmd.lines]
     types, cart = _types(uow, cmd.type), None if cmd.promise is None else _cart(cmd)
     if fresh:
@@ -119,14 +129,11 @@ def capture_snapshot(
         if cart is None
         else promise_snapshot(cart, uow, capture.promises(), now)
     )
-    promotions, tax = promotions_and_tax(uow, picture, buyer_of(cmd), now, fresh=fresh)
     channels = picture.channels(uow)
-    channel = channels.get(cmd.channel)
-    exchange = (
-        None
-        if channel is None
-        else (settlement(uow, picture, channel, cmd.currency, channel.today(now)))
-    )
+    promotions, tax, exchange = None, None, None
+    if priced:
+        promotions, tax = promotions_and_tax(uow, picture, buyer_of(cmd), now, fresh=fresh)
+        exchange = _exchange(uow, picture, channels.get(cmd.channel), cmd, now)
     return CaptureSnapshot(
         channels,
         types,
@@ -140,6 +147,19 @@ def capture_snapshot(
         promotions,
         exchange,
     )
+
+
+def _exchange(
+    uow: OrdersWork, picture: StockPicture, channel: Channel | None, cmd: PlaceOrder, now: datetime
+) -> Conversion | InvalidInput | None:
+    """The rate the order is settled at in its channel's currency, or why there is
+    none (capture says so once the order's other fields are checked)."""
+    if channel is None:
+        return None
+    try:
+        return settlement(uow, picture, channel, cmd.currency, channel.today(now))
+    except InvalidInput as none:
+        return none
 
 
 def _cart(cmd: PlaceOrder) -> PromiseQuery:

@@ -30,7 +30,7 @@ from ordino.kernel.domain import (
     Permission,
     parse_amount,
 )
-from ordino.pricing.api.schemas import ChargeOut, LineMoneyOut, OrderMoneyOut
+from ordino.pricing.api.schemas import ChargeOut, ExchangeOut, LineMoneyOut, OrderMoneyOut
 from ordino.pricing.engine import Buyer
 from ordino.pricing.services import AskQuote, QuoteLine, quote
 
@@ -128,6 +128,9 @@ class QuoteOut(BaseModel):
     money: OrderMoneyOut
     tax_treatment: str | None
     vat_id: str | None = Field(description="The buyer's VAT id as checked")
+    exchange: ExchangeOut | None = Field(
+        description="The rate the order would be settled at (none: in its own currency)"
+    )
     promotions: PromotionsOut
     codes: list[CodeOut]
     price_differences: list[PriceDifferenceOut] = Field(

@@ -57,6 +57,15 @@ class ChargeOut(BaseModel):
     taxes: list[TaxLineOut]
 
 
+class ExchangeOut(BaseModel):
+    presentment: str = Field(description="The order's currency: what the customer pays in")
+    settlement: str
+    rate: str = Field(description="One presentment unit in the settlement currency")
+    date: str = Field(description="The day of the rate")
+    source: str
+    settlement_total: str
+
+
 class OrderMoneyOut(BaseModel):
     goods: str = Field(description="The lines' gross")
     discount: str = Field(description="Taken off the lines and the charges")

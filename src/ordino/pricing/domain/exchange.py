@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from ordino.kernel.domain import FieldError, InvalidInput, is_currency, quantize
@@ -23,7 +23,16 @@ from ordino.kernel.domain import FieldError, InvalidInput, is_currency, quantize
 ECB = "ECB"
 EURO = "EUR"
 MAX_AGE_DAYS = 7  # a rate older than this on an order's day is no rate for it
-_STEP = Decimal("1e-10")  # a cross rate's precision: ten decimals, well past any price's
+MIN_RATE, MAX_RATE = Decimal("0.000001"), Decimal(1_000_000_000)  # units a euro
+DIGITS = 12  # a cross rate's significant digits: well past any price's
+_MONTHS = {
+    name: n
+    for n, name in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"),
+        start=1,
+    )
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,9 @@ def conversion(
         found = [known.get(c) for c in (presentment, settlement) if c != EURO]
         if all(r is not None for r in found):
             per_euro = {c: _per_euro(known, c) for c in (presentment, settlement)}
-            cross = (per_euro[settlement] / per_euro[presentment]).quantize(_STEP)
+            with localcontext() as context:
+                context.prec = DIGITS
+                cross = per_euro[settlement] / per_euro[presentment]
             source = next(r.source for r in found if r is not None) if found else ECB
             return Conversion(presentment, settlement, _plain(cross), on, source)
     raise InvalidInput.of(
@@ -96,9 +107,14 @@ def parse_ecb(text: str) -> list[ExchangeRate]:
         currencies = _header(header)
         rates: list[ExchangeRate] = []
         errors: list[FieldError] = []
+        days: dict[date, int] = {}
         for n, row in enumerate(reader):
-            if any(cell.strip() for cell in row):
-                rates += _row(row, n, currencies, errors)
+            if not any(cell.strip() for cell in row):
+                continue
+            found = _row(row, n, currencies, errors)
+            if found and (first := days.setdefault(found[0].day, n)) != n:
+                errors.append(FieldError(f"rows[{n}].Date", f"the day of rows[{first}] again"))
+            rates += found
     except csv.Error as unreadable:
         raise InvalidInput.of(f"rows[{max(0, reader.line_num - 2)}]", str(unreadable)) from None
     if errors:
@@ -129,24 +145,43 @@ def _row(
     if len(cells) > len(currencies) + 1:
         errors.append(FieldError(f"rows[{n}]", f"more than the {len(currencies) + 1} columns"))
         return []
-    try:
-        day = date.fromisoformat(cells[0])
-    except ValueError:
-        errors.append(FieldError(f"rows[{n}].Date", f"{cells[0]!r} is not a date, YYYY-MM-DD"))
+    day = _day(cells[0])
+    if day is None:
+        errors.append(FieldError(f"rows[{n}].Date", f"{cells[0]!r} is not a date"))
         return []
     found = []
     for currency, cell in zip(currencies, cells[1:], strict=False):
         if cell in ("", "N/A"):
             continue
         try:
-            per_euro = Decimal(cell)
+            per_euro = Decimal(cell) if "_" not in cell else Decimal("NaN")
         except InvalidOperation:
             per_euro = Decimal("NaN")
-        if not per_euro.is_finite() or per_euro <= 0 or per_euro >= 10**12:
-            errors.append(FieldError(f"rows[{n}].{currency}", f"{cell!r} is not a rate above 0"))
+        if not per_euro.is_finite() or not MIN_RATE <= per_euro <= MAX_RATE:
+            why = f"{cell[:30]!r} is not a rate from {MIN_RATE} to {MAX_RATE:,}"
+            errors.append(FieldError(f"rows[{n}].{currency}", why))
+            continue
+        if len(per_euro.as_tuple().digits) > DIGITS:
+            errors.append(FieldError(f"rows[{n}].{currency}", f"more than {DIGITS} digits"))
             continue
         found.append(ExchangeRate(currency, day, per_euro))
     return found
+
+
+def _day(text: str) -> date | None:
+    """A date as the ECB writes it: 2026-12-04 (the history) or 04 December 2026 (the
+    daily file; English month names, whatever the locale)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    parts = text.split()
+    if len(parts) != 3 or parts[1].lower() not in _MONTHS:
+        return None
+    try:
+        return date(int(parts[2]), _MONTHS[parts[1].lower()], int(parts[0]))
+    except ValueError:
+        return None
 
 
 def conversion_document(c: Conversion) -> dict[str, Any]:

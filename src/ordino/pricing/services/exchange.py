@@ -10,7 +10,7 @@ from typing import Any
 
 from ordino.inventory.services import StockPicture
 from ordino.kernel.domain import ConfigurationKind
-from ordino.kernel.services import Changed, record
+from ordino.kernel.services import Changed, record, with_retries
 from ordino.network.domain import Channel
 from ordino.pricing.domain import Conversion, conversion, parse_ecb
 from ordino.pricing.domain.exchange import EURO, MAX_AGE_DAYS
@@ -33,11 +33,16 @@ def load_exchange_rates(
         "to": days[-1].isoformat(),
         "currencies": dict(sorted(Counter(rate.currency for rate in rates).items())),
     }
-    with uow:
-        uow.exchange_rates.put(rates)
-        what = (ConfigurationKind.EXCHANGE_RATES, rates[0].source, None)
-        record(uow, what, None, summary, Changed(by, now))
-        uow.commit()
+
+    def attempt(_: int) -> None:
+        """One write; a load of the same days at once is a lost race, tried again."""
+        with uow:
+            uow.exchange_rates.put(rates)
+            what = (ConfigurationKind.EXCHANGE_RATES, rates[0].source, None)
+            record(uow, what, None, summary, Changed(by, now))
+            uow.commit()
+
+    with_retries(attempt)
     return summary
 
 

@@ -7,7 +7,7 @@ outcome, its taxes and its total. Nothing is written; a quote holds nothing back
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -21,6 +21,7 @@ from ordino.pricing.domain import (
     GivenCharge,
     Promotion,
     charge_document,
+    conversion_document,
     line_money_document,
     money_document,
 )
@@ -33,6 +34,7 @@ from ordino.pricing.engine import (
     quote_cart,
     refuse_unpriced,
 )
+from ordino.pricing.services.exchange import settlement
 from ordino.pricing.services.ports import PricingWork
 from ordino.pricing.services.promotions import promotion_engine
 from ordino.pricing.services.tax import tax_provider
@@ -68,6 +70,8 @@ def quote(ask: AskQuote, uow: PricingWork, picture: StockPicture, now: datetime)
         if not ask.buyer.collects:  # as capture refuses it
             refuse_unserved(picture.carriers(uow), ask.buyer.country)
         promotions, tax = promotions_and_tax(uow, picture, ask.buyer, now)
+        # As capture refuses an order it cannot settle in its channel's currency.
+        exchange = settlement(uow, picture, channel, ask.currency, channel.today(now))
         pricing = pricing_with(channel, products, ask.currency, promotions, tax)
     lines = []
     for i, line in enumerate(ask.lines):
@@ -79,7 +83,8 @@ def quote(ask: AskQuote, uow: PricingWork, picture: StockPicture, now: datetime)
             )
         lines.append(CartLine(line.sku, line.quantity, price))
     cart = Cart(ask.channel, ask.currency, tuple(lines), ask.charges)
-    return quote_document(cart, quote_cart(cart, ask.buyer, pricing, now))
+    quoted = quote_cart(cart, ask.buyer, pricing, now)
+    return quote_document(cart, replace(quoted, money=replace(quoted.money, exchange=exchange)))
 
 
 def promotions_and_tax(
@@ -114,6 +119,12 @@ def quote_document(cart: Cart, quoted: Quote) -> dict[str, Any]:
         "money": money_document(money),
         "tax_treatment": money.tax_treatment,
         "vat_id": quoted.buyer_vat_id,
+        "exchange": None
+        if money.exchange is None
+        else (
+            conversion_document(money.exchange)
+            | {"settlement_total": str(money.exchange.settle(money.total))}
+        ),
         "promotions": {
             "applied": list(promoted.applied),
             "passed": [{"reference": p.reference, "reason": p.reason} for p in promoted.passed],

@@ -8,8 +8,9 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Connection, delete, insert, select, tuple_
+from sqlalchemy.exc import IntegrityError
 
-from ordino.kernel.domain import ChangeLog
+from ordino.kernel.domain import ChangeLog, LostRace
 from ordino.pricing.domain import ExchangeRate
 from ordino.pricing.store.tables import exchange_rates
 
@@ -45,7 +46,10 @@ class SqlExchangeRates:
             for r in rates
         }  # fmt: skip
         if rows:
-            self.connection.execute(insert(exchange_rates), list(rows.values()))
+            try:
+                self.connection.execute(insert(exchange_rates), list(rows.values()))
+            except IntegrityError as error:  # the same days loaded at once
+                raise LostRace(str(error.orig)) from error
         self.changes.network = True  # pictures keep the rates capture converts with
         return len(rows)
 

@@ -43,7 +43,19 @@ def upgrade() -> None:
     )
 
 
+# Orders settled at a rate (SQL NULL or JSON null: none).
+_SETTLED = (
+    "SELECT count(*) FROM orders WHERE exchange IS NOT NULL AND CAST(exchange AS TEXT) <> 'null'"
+)
+
+
 def downgrade() -> None:
+    settled = op.get_bind().execute(sa.text(_SETTLED)).scalar_one()
+    if settled:
+        raise RuntimeError(
+            f"{settled} orders keep the rate they are settled at, which 0040 cannot keep: "
+            "not downgrading"
+        )
     for name in (
         "settlement_shipping_minor",
         "settlement_revenue_minor",
