@@ -138,7 +138,7 @@ def _problems(engine: Engine) -> list[str]:
     "--money/--no-money",
     default=False,
     help="Orders with their money worked out: VAT (a German seller, German rates, every "
-    "other SKU at the reduced rate), two promotions (10 %% off from 30.00, 5 %% off every "
+    "other SKU at the reduced rate), two promotions (10 % off from 30.00, 5 % off every "
     "other SKU) and a shipping rate: what the order's money costs capture.",
 )
 @click.option(
