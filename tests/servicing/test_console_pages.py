@@ -118,3 +118,31 @@ def test_the_order_page_writes_the_order_type_in_words(
     assert _texts(english, r"<dt>Channel</dt><dd>(.*?)</dd>") == ["web · delivery to the customer"]
     assert _texts(german, r"<dt>Kanal</dt><dd>(.*?)</dd>") == ["web · Lieferung nach Hause"]
     assert "ship_to_home" not in english + german
+
+
+def test_the_order_page_shows_its_money_each_discount_with_its_reason(
+    api: TestClient, clock: Clock
+) -> None:
+    """A promotion and the channel's free shipping, each named, the VAT in the price,
+    the totals; in German too."""
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 10)
+    rates = [{"currency": "EUR", "price": "4.90", "free_from": "100.00"}]
+    assert api.put("/v1/channels/web", json={"pricing": {"shipping": rates}}).status_code == 200
+    spring = {"name": "Spring: 10 % off", "benefit": "order_percent", "value": "10"}
+    assert api.put("/v1/promotions/spring", json=spring).status_code == 201
+    order = api.post("/v1/orders", json=an_order_body(("SKU-1", 2))).json()  # 119.80
+    create_user("ada", PASSWORD, Role.AGENT, api.app.state.uow(), clock())  # type: ignore[attr-defined]
+    api.headers.pop("Authorization")
+    form = {"username": "ada", "password": PASSWORD, "csrf": _csrf(api, "/console/sign-in")}
+    assert api.post("/console/sign-in", data=form, follow_redirects=False).status_code == 303
+
+    english = api.get(f"/console/orders/{order['id']}").text
+    german = api.get(f"/console/orders/{order['id']}?lang=de").text
+
+    rows = _texts(english, r'<table class="list money">.*?<tbody>(.*?)</tbody>')[0]
+    assert "Spring: 10 % off spring@1 \u2212€11.98" in rows
+    assert "shipping €4.90 €4.90 €0.00 €0.00 free shipping from 100.00 web \u2212€4.90" in rows
+    [total] = _texts(english, r'<table class="list money">.*?<tfoot>(.*?)</tfoot>')
+    assert total == "Goods €119.80 · Charges €4.90 €16.88 €0.00 €107.82"
+    assert "<h2>Beträge</h2>" in german and "Versand" in german

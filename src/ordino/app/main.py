@@ -114,7 +114,7 @@ def _ensure_schema(engine: Engine) -> None:
 def _demo(engine: Engine, host: str, port: int) -> None:
     uow = SqlUnitOfWork(engine)
     if seed_demo(uow, _now()):
-        click.echo("Loaded the demo network (8 locations in DE and AT, 300 SKUs).", err=True)
+        click.echo("Loaded the demo network (9 locations in DE, AT and CH, 303 SKUs).", err=True)
     else:
         click.echo("The database holds a network already; no demo data loaded.", err=True)
     key = issue_key(NewKey(Role.ADMIN, "demo"), uow, _now(), DEMO_AUTHOR)["key"]

@@ -80,6 +80,10 @@ class Formats:
     def money(self, amount: Decimal | str, currency: str) -> str:
         return numbers.format_currency(Decimal(amount), currency, locale=self.language)
 
+    def percent(self, rate: Decimal | str) -> str:
+        """A rate (0.055) as a percentage (5.5 %)."""
+        return numbers.format_percent(Decimal(rate), "#,##0.###%", locale=self.language)
+
     def day(self, value: date | str | None) -> str:
         if value is None:
             return ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -118,8 +119,16 @@ def order_page(
         "may_hold": who.may(Permission.HOLDS_MANAGE),
         "may_service": who.may(Permission.ORDERS_SERVICE),
         "link": _customer_link(request, order_id, who),
+        "charges": [_charge_row(charge) for charge in found["order"]["charges"]],
     }
     return render(request, "console/order.html", context, 200 if problem is None else 422)
+
+
+def _charge_row(charge: dict[str, Any]) -> dict[str, Any]:
+    """A charge as the order's money table shows it: what was taken off and its tax."""
+    tax = sum((Decimal(t["amount"]) for t in charge["taxes"]), Decimal(0))
+    discount = Decimal(charge["price"]) - Decimal(charge["net"])
+    return charge | {"discount": str(discount), "tax": str(tax)}
 
 
 def _customer_link(request: Request, order_id: str, who: Principal) -> str | None:
