@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ordino.app.demo_money import (
     SWISS_SHOP,
+    as_the_demos,
     guides,
     in_francs,
     load_demo_money,
@@ -40,7 +41,6 @@ from ordino.inventory.services.stock import record_counts
 from ordino.inventory.services.supply import record_supply
 from ordino.kernel.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.kernel.domain.geo import Point, PostalCode
-from ordino.kernel.services.configuration import Changed, record
 from ordino.kernel.services.retry import with_retries
 from ordino.network.domain.carriers import service_document
 from ordino.network.domain.channels import (
@@ -158,7 +158,7 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
     locations = demo_locations()
     for location in locations:
         uow.network.put(location, now)
-        _created(
+        as_the_demos(
             uow, (ConfigurationKind.LOCATION, location.id, None), location_document(location), now
         )
     counts = []
@@ -176,11 +176,11 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
     for channel in demo_channels():
         uow.channels.put(channel, now)
         what = (ConfigurationKind.CHANNEL, channel.name, 1)
-        record(uow, what, None, channel_document(channel), Changed(DEMO_AUTHOR, now))
+        as_the_demos(uow, what, channel_document(channel), now)
     for view in demo_views():
         uow.views.put(view, now)
         what = (ConfigurationKind.AVAILABILITY_VIEW, view.name, 1)
-        record(uow, what, None, view_document(view), Changed(DEMO_AUTHOR, now))
+        as_the_demos(uow, what, view_document(view), now)
     uow.geo.put(demo_postal_codes())
     for supply in _demo_supply(counts, now):
         record_supply(uow, supply, source)
@@ -194,7 +194,7 @@ def _more_stock(uow: UnitOfWork, locations: list[Location], now: datetime) -> li
     rng = random.Random(3)
     uow.network.put(SWISS_STORE, now)
     what = (ConfigurationKind.LOCATION, SWISS_STORE.id, None)
-    _created(uow, what, location_document(SWISS_STORE), now)
+    as_the_demos(uow, what, location_document(SWISS_STORE), now)
     counts = []
     for product in guides():
         uow.catalog.put(product, now)
@@ -209,33 +209,25 @@ def _settings(uow: UnitOfWork, locations: list[Location], now: datetime) -> None
     for location in locations:
         operations = operations_document(demo_operations(location))
         uow.operations.put(location.id, operations, now)
-        _created(uow, (ConfigurationKind.LOCATION_OPERATIONS, location.id, 1), operations, now)
+        as_the_demos(uow, (ConfigurationKind.LOCATION_OPERATIONS, location.id, 1), operations, now)
     for service in demo_carriers():
         uow.carriers.put(service, now)
         what = (ConfigurationKind.CARRIER_SERVICE, service.code, 1)
-        _created(uow, what, service_document(service), now)
+        as_the_demos(uow, what, service_document(service), now)
     for card in demo_rate_cards():
         uow.rate_cards.put(card, now)
-        _created(uow, (ConfigurationKind.RATE_CARD, card.service, 1), rate_card_document(card), now)
+        as_the_demos(
+            uow, (ConfigurationKind.RATE_CARD, card.service, 1), rate_card_document(card), now
+        )
     for location in locations:
         costs = demo_location_costs(location)
         uow.location_costs.put(location.id, costs, now)
         what = (ConfigurationKind.LOCATION_COSTS, location.id, 1)
-        _created(uow, what, location_costs_document(costs), now)
+        as_the_demos(uow, what, location_costs_document(costs), now)
     for profile in demo_profiles():
         uow.profiles.put(profile, now, DEMO_AUTHOR)
         what = (ConfigurationKind.SOURCING_PROFILE, profile.name, 1)
-        record(uow, what, None, profile_document(profile), Changed(DEMO_AUTHOR, now))
-
-
-def _created(
-    uow: UnitOfWork,
-    what: tuple[ConfigurationKind, str, int | None],
-    after: dict[str, object],
-    now: datetime,
-) -> None:
-    """Record what the demo configured, as the demo's."""
-    record(uow, what, None, after, Changed(DEMO_AUTHOR, now))
+        as_the_demos(uow, what, profile_document(profile), now)
 
 
 def demo_channels() -> list[Channel]:

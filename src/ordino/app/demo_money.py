@@ -103,19 +103,19 @@ def load_demo_money(uow: UnitOfWork, now: datetime) -> None:
     exchange rates (the channels' shipping and the products are the demo's own)."""
     uow.tax_settings.put(SELLER, now)
     what = (ConfigurationKind.TAX_SETTINGS, TAX_SETTINGS, 1)
-    _created(uow, what, tax_settings_document(SELLER), now)
+    as_the_demos(uow, what, tax_settings_document(SELLER), now)
     rates = [
         VatRate(country, TaxClass(tax_class), Decimal(percent) / 100, _SINCE)
         for country, tax_class, percent in _VAT
     ]
     uow.tax_rates.replace(rates)
     summary: dict[str, object] = {f"{r.country} {r.tax_class}": str(r.rate) for r in rates}
-    _created(uow, (ConfigurationKind.TAX_RATES, "vat", None), summary, now)
+    as_the_demos(uow, (ConfigurationKind.TAX_RATES, "vat", None), summary, now)
     for promotion in promotions(now):
         uow.promotions.put(promotion, now, DEMO_AUTHOR)
         uow.promotions.claim_codes(promotion.id, promotion.codes)
         what = (ConfigurationKind.PROMOTION, promotion.id, 1)
-        _created(uow, what, promotion_document(promotion), now)
+        as_the_demos(uow, what, promotion_document(promotion), now)
     francs = exchange_rates(now)
     uow.exchange_rates.put(francs)
     days: dict[str, object] = {
@@ -123,13 +123,14 @@ def load_demo_money(uow: UnitOfWork, now: datetime) -> None:
         "from": str(francs[0].day),
         "to": str(francs[-1].day),
     }
-    _created(uow, (ConfigurationKind.EXCHANGE_RATES, "demo", None), days, now)
+    as_the_demos(uow, (ConfigurationKind.EXCHANGE_RATES, "demo", None), days, now)
 
 
-def _created(
+def as_the_demos(
     uow: UnitOfWork,
     what: tuple[ConfigurationKind, str, int | None],
     after: dict[str, object],
     now: datetime,
 ) -> None:
+    """Record what the demo configured, as the demo's."""
     record(uow, what, None, after, Changed(DEMO_AUTHOR, now))
