@@ -52,6 +52,3 @@ class SqlExchangeRates:
                 raise LostRace(str(error.orig)) from error
         self.changes.network = True  # pictures keep the rates capture converts with
         return len(rows)
-
-    def latest_day(self) -> date | None:
-        return self.connection.scalar(select(_RATES.day).order_by(_RATES.day.desc()).limit(1))
