@@ -11,9 +11,10 @@ parts add up to the sum exactly, each within one minor unit of its exact share.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from functools import cache
+from functools import cache, cached_property
+from itertools import pairwise
 
 from babel.numbers import get_currency_precision, list_currencies
 
@@ -151,16 +152,27 @@ class UnitAmounts:
     not a million amounts. Runs are never empty and no two neighbours are equal."""
 
     runs: tuple[tuple[Decimal, int], ...]
+    # Derived when made: how many units, and the sum over them all.
+    units: int = field(init=False, repr=False, compare=False)
+    total: Decimal = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if any(count < 1 for _, count in self.runs):
-            raise ValueError("a run holds one unit at least")
-        if any(a == b for (a, _), (b, _) in zip(self.runs, self.runs[1:], strict=False)):
-            raise ValueError("neighbouring runs of one amount are one run")
+        runs = self.runs
+        if len(runs) != 1 or runs[0][1] < 1:  # one run (every unit the same): most lines
+            if any(count < 1 for _, count in runs):
+                raise ValueError("a run holds one unit at least")
+            if any(a == b for (a, _), (b, _) in pairwise(runs)):
+                raise ValueError("neighbouring runs of one amount are one run")
+        units = sum(count for _, count in runs)
+        object.__setattr__(self, "units", units)
+        total = runs[0][0] * units if len(runs) == 1 else sum((a * c for a, c in runs), Decimal(0))
+        object.__setattr__(self, "total", total)
 
     @classmethod
     def of(cls, runs: Sequence[tuple[Decimal, int]]) -> UnitAmounts:
         """From any runs: empty ones dropped, equal neighbours joined."""
+        if len(runs) == 1 and runs[0][1] > 0:
+            return cls((runs[0],))
         joined: list[tuple[Decimal, int]] = []
         for amount, count in runs:
             if count < 0:
@@ -177,14 +189,6 @@ class UnitAmounts:
     def same(cls, amount: Decimal, units: int) -> UnitAmounts:
         return cls.of([(amount, units)])
 
-    @property
-    def units(self) -> int:
-        return sum(count for _, count in self.runs)
-
-    @property
-    def total(self) -> Decimal:
-        return sum((amount * count for amount, count in self.runs), Decimal(0))
-
     def amounts(self) -> set[Decimal]:
         return {amount for amount, _ in self.runs}
 
@@ -195,6 +199,8 @@ class UnitAmounts:
         """The sum for units `first` to `first + count - 1`."""
         if first < 0 or count < 0 or first + count > self.units:
             raise IndexError(f"units {first} to {first + count - 1} of {self.units}")
+        if len(self.runs) == 1:  # every unit the same: most lines
+            return self.runs[0][0] * count
         found, start = Decimal(0), 0
         for amount, units in self.runs:
             end = start + units
@@ -204,13 +210,17 @@ class UnitAmounts:
             start = end
         return found
 
-    def starts(self) -> list[int]:
-        """The first unit of each run."""
+    @cached_property
+    def _starts(self) -> tuple[int, ...]:
         starts, start = [], 0
         for _, count in self.runs:
             starts.append(start)
             start += count
-        return starts
+        return tuple(starts)
+
+    def starts(self) -> tuple[int, ...]:
+        """The first unit of each run."""
+        return self._starts
 
 
 def spread_units(amount: Decimal, weights: UnitAmounts, currency: str) -> UnitAmounts:
@@ -231,6 +241,12 @@ def spread_minor_runs(total: int, runs: Sequence[tuple[int, int]]) -> list[tuple
     first units of the runs with the largest remainders, earliest run first."""
     if any(weight < 0 or count < 1 for weight, count in runs):
         raise ValueError("weights must be non-negative, runs not empty")
+    if len(runs) == 1 and runs[0][0]:  # every unit the same share: the first get what is left
+        count = runs[0][1]
+        part, more = divmod(abs(total), count)
+        sign = -1 if total < 0 else 1
+        parts = [(sign * (part + 1), more), (sign * part, count - more)]
+        return [(part, units) for part, units in parts if units]
     whole = sum(weight * count for weight, count in runs)
     if not whole:
         raise ValueError("weights must be non-negative and not all zero")

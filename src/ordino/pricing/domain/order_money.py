@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import TypeVar
 
 from ordino.kernel.domain import (
@@ -65,7 +65,7 @@ class Discount:
     adjustment: Adjustment
     per_unit: UnitAmounts
 
-    @cached_property
+    @property
     def amount(self) -> Decimal:
         return self.per_unit.total
 
@@ -79,7 +79,7 @@ class TaxLine:
     per_unit: UnitAmounts
     inclusive: bool
 
-    @cached_property
+    @property
     def amount(self) -> Decimal:
         return self.per_unit.total
 
@@ -98,11 +98,30 @@ class PricedLine:
     currency: str
     discounts: tuple[Discount, ...] = ()
     taxes: tuple[TaxLine, ...] = ()
+    # Derived from the fields above when the line is made (never given): what its
+    # units sell for before and after discounts, its taxes, and what the customer
+    # pays (net, plus the taxes not in the price).
+    gross: Decimal = field(init=False, repr=False, compare=False)
+    discount: Decimal = field(init=False, repr=False, compare=False)
+    net: Decimal = field(init=False, repr=False, compare=False)  # with any inclusive tax
+    tax: Decimal = field(init=False, repr=False, compare=False)
+    total: Decimal = field(init=False, repr=False, compare=False)
+    _nets: UnitAmounts = field(init=False, repr=False, compare=False)  # each unit's net
 
     def __post_init__(self) -> None:
-        _check_units(self.quantity, self.sale_price, self.currency, self.discounts, self.taxes)
-        if not _is_amount(self.list_price, self.currency):
-            raise ValueError(f"amounts must be non-negative, in {self.currency}'s digits")
+        currency = self.currency
+        nets = _check_units(self.quantity, self.sale_price, currency, self.discounts, self.taxes)
+        if not _is_amount(self.list_price, currency):
+            raise ValueError(f"amounts must be non-negative, in {currency}'s digits")
+        gross = quantize(self.sale_price * self.quantity, currency)
+        none = zero(currency)
+        discount = sum((d.amount for d in self.discounts), none) if self.discounts else none
+        net = gross - discount
+        tax = sum((t.amount for t in self.taxes), none) if self.taxes else none
+        total = net + _added(self.taxes, currency) if self.taxes else net
+        for name, value in (("gross", gross), ("discount", discount), ("net", net),
+                            ("tax", tax), ("total", total), ("_nets", nets)):  # fmt: skip
+            object.__setattr__(self, name, value)
 
     @classmethod
     def plain(
@@ -110,28 +129,6 @@ class PricedLine:
     ) -> PricedLine:
         """A line at the price given, nothing taken off, no tax."""
         return cls(line_no, sku, quantity, price, price, currency)
-
-    @cached_property
-    def gross(self) -> Decimal:
-        return quantize(self.sale_price * self.quantity, self.currency)
-
-    @cached_property
-    def discount(self) -> Decimal:
-        return sum((d.amount for d in self.discounts), zero(self.currency))
-
-    @cached_property
-    def net(self) -> Decimal:
-        """What the goods sell for after discounts (with any inclusive tax in it)."""
-        return self.gross - self.discount
-
-    @cached_property
-    def tax(self) -> Decimal:
-        return sum((t.amount for t in self.taxes), zero(self.currency))
-
-    @cached_property
-    def total(self) -> Decimal:
-        """What the customer pays for the line: net, plus the taxes not in the price."""
-        return self.net + _added(self.taxes, self.currency)
 
     def unit_net(self, unit: int) -> Decimal:
         return self.sale_price - sum((d.per_unit.at(unit) for d in self.discounts), Decimal(0))
@@ -151,7 +148,7 @@ class PricedLine:
 
     def unit_nets(self) -> UnitAmounts:
         """What each unit sells for after discounts."""
-        return _nets(self.quantity, self.sale_price, self.discounts)
+        return self._nets
 
 
 @dataclass(frozen=True)
@@ -164,23 +161,23 @@ class Charge:
     discounts: tuple[Discount, ...] = ()
     taxes: tuple[TaxLine, ...] = ()
 
+    # Derived when it is made: what it comes to after its discounts, and what the
+    # customer pays (net, plus the taxes not in the price).
+    net: Decimal = field(init=False, repr=False, compare=False)
+    total: Decimal = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         _check_units(1, self.price, self.currency, self.discounts, self.taxes)
+        net = self.price - sum((d.amount for d in self.discounts), zero(self.currency))
+        object.__setattr__(self, "net", net)
+        object.__setattr__(self, "total", net + _added(self.taxes, self.currency))
 
     @property
     def quantity(self) -> int:
         return 1
 
-    @cached_property
-    def net(self) -> Decimal:
-        return self.price - sum((d.amount for d in self.discounts), zero(self.currency))
-
     def unit_nets(self) -> UnitAmounts:
         return UnitAmounts.same(self.net, 1)
-
-    @cached_property
-    def total(self) -> Decimal:
-        return self.net + _added(self.taxes, self.currency)
 
 
 @dataclass(frozen=True)
@@ -346,19 +343,23 @@ def _check_units(
     currency: str,
     discounts: Sequence[Discount],
     taxes: Sequence[TaxLine],
-) -> None:
+) -> UnitAmounts:
+    """What each unit sells for after its discounts, once the parts are found whole:
+    ValueError naming what is not."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise ValueError(f"a quantity is a whole number of units, not {quantity!r}")
     if not discounts and not taxes:  # a plain line: its price is all there is to check
         if not _is_amount(price, currency):
             raise ValueError(f"amounts must be non-negative, in {currency}'s digits")
-        return
+        return UnitAmounts.same(price, quantity)
     parts = [d.per_unit for d in discounts] + [t.per_unit for t in taxes]
     amounts = {price}.union(*(part.amounts() for part in parts))
     if not all(_is_amount(a, currency) for a in amounts):
         raise ValueError(f"amounts must be non-negative, in {currency}'s digits")
     if any(part.units != quantity for part in parts):
         raise ValueError(f"a discount or tax must name each of the {quantity} units")
+    if all(len(part.runs) == 1 for part in parts):  # every unit the same: most lines
+        return _same_nets(quantity, price, discounts, taxes)
     nets = _nets(quantity, price, discounts)
     for start in sorted(set(nets.starts()).union(*(t.per_unit.starts() for t in taxes))):
         net = nets.at(start)  # every unit from here to the next start is the same
@@ -366,6 +367,19 @@ def _check_units(
             raise ValueError(f"unit {start} is discounted below zero")
         if sum((t.per_unit.at(start) for t in taxes if t.inclusive), Decimal(0)) > net:
             raise ValueError(f"unit {start} holds more tax than its price")
+    return nets
+
+
+def _same_nets(
+    quantity: int, price: Decimal, discounts: Sequence[Discount], taxes: Sequence[TaxLine]
+) -> UnitAmounts:
+    """`_check_units`' last check where every unit has the same parts: one run."""
+    net = price - sum(d.per_unit.runs[0][0] for d in discounts)
+    if net < 0:
+        raise ValueError("unit 0 is discounted below zero")
+    if sum(t.per_unit.runs[0][0] for t in taxes if t.inclusive) > net:
+        raise ValueError("unit 0 holds more tax than its price")
+    return UnitAmounts.same(net, quantity)
 
 
 def _nets(quantity: int, price: Decimal, discounts: Sequence[Discount]) -> UnitAmounts:
@@ -381,12 +395,12 @@ def _nets(quantity: int, price: Decimal, discounts: Sequence[Discount]) -> UnitA
 
 
 def _is_amount(amount: Decimal, currency: str) -> bool:
-    return (
-        amount.is_finite()
-        and amount >= 0
-        and fits(amount, currency)
-        and quantize(amount, currency) == amount
-    )
+    return amount.is_finite() and _in_digits(amount, currency)
+
+
+@lru_cache(maxsize=4096)  # a line's few amounts are checked again each time it grows
+def _in_digits(amount: Decimal, currency: str) -> bool:
+    return amount >= 0 and fits(amount, currency) and quantize(amount, currency) == amount
 
 
 def _one_currency(currency: str, parts: Sequence[PricedLine | Charge]) -> None:
