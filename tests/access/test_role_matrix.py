@@ -137,6 +137,8 @@ API: dict[str, Rule] = {
     "POST /v1/orders/{order_id}/notifications": Rule(AGENT),
     "POST /v1/orders/{order_id}/refunds": Rule(AGENT),
     "GET /v1/orders/{order_id}/refunds": Rule(ALL),
+    "GET /v1/orders/{order_id}/invoices": Rule(ALL),
+    "GET /v1/invoices/{bill_id}": Rule(ALL),
     "POST /v1/orders/{order_id}/rejections": Rule(STORE),
     "GET /v1/orders/{order_id}/self-service-link": Rule(AGENT),
     "GET /v1/orders/{order_id}/sourcing": Rule(ALL),
@@ -271,6 +273,7 @@ def scene(api: TestClient, clock: Clock) -> Scene:
         "service": "dhl",
         "version": "1",
         "fulfillment_id": "NO-SUCH-FO",
+        "bill_id": "NO-SUCH-BILL",
         "hold_id": "NO-SUCH-HOLD",
         "job_id": "NO-SUCH-JOB",
         "key_id": "NO-SUCH-KEY",
@@ -334,6 +337,7 @@ CONSOLE: dict[str, Rule] = {
     "POST /console/sign-out": PUBLIC,
     "GET /console/orders": Rule(ALL),
     "GET /console/orders/{order_id}": Rule(ALL),
+    "GET /console/invoices/{bill_id}": Rule(ALL),
     "POST /console/orders/{order_id}/cancellations": Rule(SELLS),
     "POST /console/orders/{order_id}/holds/{hold_id}/{action}": Rule(AGENT),
     "POST /console/orders/{order_id}/notes": Rule(AGENT),
@@ -565,7 +569,7 @@ def test_a_caller_scoped_elsewhere_is_denied_every_operation_on_the_order_and_ch
 
     found = _denials(released, caller, operations)
 
-    assert len(operations) == 25
+    assert len(operations) == 26
     assert {op: status for op, status in found.items() if status not in (403, 404)} == {}
     assert _books(api, order_id) == before
 

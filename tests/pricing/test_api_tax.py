@@ -137,6 +137,8 @@ def test_settings_that_cannot_apply_are_refused_by_their_field(api: TestClient) 
         "provider": "none",  # Ordino works out no tax
         "seller_country": None,
         "vat_id": None,
+        "name": None,
+        "address": None,
         "version": 0,
     }
 

@@ -22,6 +22,7 @@ from ordino.events.services.relay import relay_all
 from ordino.events.store.tables import webhook_deliveries
 from ordino.kernel.domain.roles import Role
 from ordino.orders.store.tables import orders
+from ordino.pricing.store import bills
 from ordino.sourcing.store.tables import sourcing_decisions
 from ordino.store.tables import idempotency_keys, outbox
 from tests.conftest import Clock
@@ -212,6 +213,7 @@ def test_an_erased_customers_data_is_nowhere_and_accounting_keeps_its_facts(
         "inventory_movements": 0,
         "payments": 0,
         "promotion_uses": 0,
+        "bills": len(rows(engine, bills)),
     }
     assert len(delivered) == len(events) > 10
     leaks = {value: _found(engine, value) for value in PERSONAL}

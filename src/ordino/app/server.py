@@ -45,6 +45,7 @@ from ordino.network.api import operations as network_operations
 from ordino.network.api import routes as network_routes
 from ordino.orchestration.api import deliveries as orchestration_deliveries
 from ordino.orchestration.api import fulfillments as orchestration_fulfillments
+from ordino.orchestration.api import invoices as orchestration_invoices
 from ordino.orchestration.api import jobs as orchestration_jobs
 from ordino.orchestration.api import orders as orchestration_orders
 from ordino.orchestration.api import pipelines as orchestration_pipelines
@@ -76,6 +77,7 @@ ROUTERS = (
     orchestration_orders.router,
     servicing_orders.router,
     orchestration_refunds.router,
+    orchestration_invoices.router,
     orchestration_fulfillments.router,
     orchestration_pipelines.router,
     orchestration_deliveries.router,

@@ -41,7 +41,13 @@ from ordino.orders.store.repository import SqlOrders
 from ordino.orders.store.tables import hold_rules, order_types, orders
 from ordino.payments.store.repository import SqlPayments
 from ordino.pricing.domain import TAX_SETTINGS, tax_settings_document, tax_settings_from_document
-from ordino.pricing.store import SqlExchangeRates, SqlPromotions, SqlPromotionUses, SqlTaxRates
+from ordino.pricing.store import (
+    SqlBills,
+    SqlExchangeRates,
+    SqlPromotions,
+    SqlPromotionUses,
+    SqlTaxRates,
+)
 from ordino.pricing.store import tax_settings as tax_settings_table
 from ordino.privacy.store.erasure import SqlErasures
 from ordino.promising.store.deliveries import SqlDeliveries
@@ -160,6 +166,7 @@ class SqlUnitOfWork:
     promotions = _Repository(lambda c, p: SqlPromotions(c, p.changes))
     promotion_uses = _Repository(lambda c, _p: SqlPromotionUses(c))
     exchange_rates = _Repository(lambda c, p: SqlExchangeRates(c, p.changes))
+    bills = _Repository(lambda c, _p: SqlBills(c))
     tax_settings = _Repository(
         _named(
             tax_settings_table.c.name,

@@ -245,8 +245,8 @@ def spread_minor_runs(total: int, runs: Sequence[tuple[int, int]]) -> list[tuple
         count = runs[0][1]
         part, more = divmod(abs(total), count)
         sign = -1 if total < 0 else 1
-        parts = [(sign * (part + 1), more), (sign * part, count - more)]
-        return [(part, units) for part, units in parts if units]
+        each = [(sign * (part + 1), more), (sign * part, count - more)]
+        return [(amount, units) for amount, units in each if units]
     whole = sum(weight * count for weight, count in runs)
     if not whole:
         raise ValueError("weights must be non-negative and not all zero")

@@ -40,6 +40,7 @@ from ordino.network.domain.locations import (
     LocationType,
     PromiseDestination,
     address_fields,
+    address_from_fields,
     location_document,
     ship_to_document,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "TransitRule",
     "WeightBreak",
     "address_fields",
+    "address_from_fields",
     "default_operations",
     "distance_card",
     "known_channel",

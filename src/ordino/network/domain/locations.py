@@ -63,6 +63,18 @@ def address_fields(a: Address) -> dict[str, Any]:
     }
 
 
+def address_from_fields(fields: dict[str, Any]) -> Address:
+    """An address back from `address_fields`."""
+    return Address(
+        fields["line1"],
+        fields["city"],
+        fields["postal_code"],
+        fields["country"],
+        fields.get("line2"),
+        fields.get("region"),
+    )
+
+
 def ship_to_document(a: Address, point: Point | None) -> dict[str, Any]:
     """Where an order goes: the address with its name, and the point when known."""
     return {

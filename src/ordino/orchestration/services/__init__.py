@@ -2,6 +2,7 @@
 
 from ordino.orchestration.services.deliveries import delivery_answer
 from ordino.orchestration.services.fulfillment import cancel_units
+from ordino.orchestration.services.invoices import get_bill, order_bills
 from ordino.orchestration.services.pipelines import HoldAction, cancel_from_hold, release_hold
 from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orchestration.services.rerouting import REJECTION_REASONS, Rejection, reject_allocation
@@ -18,6 +19,8 @@ __all__ = [
     "dead_jobs",
     "delivery_answer",
     "exceptions",
+    "get_bill",
+    "order_bills",
     "reject_allocation",
     "release_hold",
     "requeue",

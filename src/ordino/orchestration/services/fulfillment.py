@@ -28,6 +28,7 @@ from ordino.kernel.domain import (
     timer_job,
 )
 from ordino.kernel.services import with_retries
+from ordino.orchestration.services.invoices import invoice_shipment
 from ordino.orchestration.services.order_types import order_type_named
 from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orchestration.services.rerouting import source_waiting
@@ -243,8 +244,10 @@ def cancel_units(
 
 
 def _capture_later(uow: OrchestrationWork, order: Order, fo: Fulfillment, now: datetime) -> None:
-    """Queue the capture of what the fulfillment order took: what its units were paid."""
-    uow.jobs.add(capture_job(order.id, fo.id, str(order.value_leaving(fo)), now), now)
+    """Invoice what the fulfillment order took (what its units were paid, the order's
+    charges with the first), and queue the capture of the invoice's total."""
+    invoice = invoice_shipment(uow, order, fo, now)
+    uow.jobs.add(capture_job(order.id, fo.id, str(invoice.total), now), now)
 
 
 def get_fulfillment(

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ordino.kernel.domain import settle_job
+from ordino.orchestration.services.invoices import credit_refund
 from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orders.domain import Order, OrderStatus, advancing
 from ordino.payments.domain import (
@@ -282,6 +283,8 @@ def _record(
             return answered  # another worker recorded the same answer first
         changed = replace(recorded(payment, ops, answered, answer), updated_at=now)
         uow.payments.save(changed)
+        if op.kind is OperationKind.REFUND:
+            _credit_once_made(uow, order, ops, answered, now)
         order.acting = "gateway"
         event = EVENTS[op.kind][0 if answered.approved else 1]
         order.record(event, now, {"payment": _event(changed, answered)})
@@ -292,6 +295,30 @@ def _record(
         uow.orders.save(order)
         uow.commit()
     return answered
+
+
+def _credit_once_made(
+    uow: OrchestrationWork,
+    order: Order,
+    ops: list[PaymentOperation],
+    answered: PaymentOperation,
+    now: datetime,
+) -> None:
+    """The refund's credit note, once the gateway answered each of its parts: for
+    what it refunded (none when it refunded nothing)."""
+    refund_id = refund_of(answered)
+    parts = [
+        answered if op.key == answered.key else op
+        for op in ops
+        if op.kind is OperationKind.REFUND and refund_of(op) == refund_id
+    ]
+    if not any(op.pending for op in parts):
+        credit_refund(uow, order, refund_id, sum((op.done for op in parts), Decimal(0)), now)
+
+
+def refund_of(op: PaymentOperation) -> str:
+    """The refund a refund's operation is part of (its key: `<refund id>:<n>`)."""
+    return op.key.rsplit(":", 1)[0]
 
 
 def _event(payment: Payment, op: PaymentOperation) -> dict[str, str | None]:

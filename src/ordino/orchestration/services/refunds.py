@@ -28,6 +28,7 @@ from ordino.kernel.domain import (
     refund_job,
 )
 from ordino.kernel.services import Answer, remember, replay, with_retries
+from ordino.orchestration.services.payments import refund_of
 from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orders.domain import EVERY_ORDER, OrderScope
 from ordino.orders.services import existing_order
@@ -107,7 +108,7 @@ def refunds(
     found: dict[str, list[PaymentOperation]] = {}
     for op in ops:
         if op.kind is OperationKind.REFUND:
-            found.setdefault(op.key.rsplit(":", 1)[0], []).append(op)
+            found.setdefault(refund_of(op), []).append(op)
     if payment is None:
         return {"items": []}
     return {"items": [refund_document(i, payment.currency, ops) for i, ops in found.items()]}

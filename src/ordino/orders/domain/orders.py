@@ -384,8 +384,13 @@ class Order:
         order's charges when it is the first to leave."""
         self._number_units()  # an order read before its parcels were numbered
         value = sum((self._paid(fl) for fl in fo.lines), Decimal(0))
-        first = not any(self._numbered(other) for other in self.fulfillments if other is not fo)
-        return value + (self._charged() if first else Decimal(0))
+        return value + (self._charged() if self.carries_charges(fo) else Decimal(0))
+
+    def carries_charges(self, fo: Fulfillment) -> bool:
+        """The fulfillment order that left is the first to: the order's charges go
+        with it (its capture, its invoice)."""
+        self._number_units()
+        return not any(self._numbered(other) for other in self.fulfillments if other is not fo)
 
     def value_out(self) -> Decimal:
         """What the units that left for the customer were paid, and the charges once

@@ -14,6 +14,7 @@ from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Country, Strict
 from ordino.http.security import require
 from ordino.kernel.domain import ApiKey, Permission
+from ordino.network.api import AddressIn, AddressOut
 from ordino.pricing.domain import TaxSettings
 from ordino.pricing.services import get_settings, list_rates, put_settings
 
@@ -30,15 +31,25 @@ class TaxSettingsIn(Strict):
         str | None,
         Field(min_length=4, max_length=32, description="The seller's own VAT id, of that country"),
     ] = None
+    name: Annotated[
+        str | None,
+        Field(min_length=1, max_length=200, description="The seller's legal name (invoices)"),
+    ] = None
+    address: Annotated[
+        AddressIn | None, Field(description="Where the seller is established (invoices)")
+    ] = None
 
     def to_domain(self) -> TaxSettings:
-        return TaxSettings(self.seller_country, self.vat_id)
+        address = None if self.address is None else self.address.to_domain()
+        return TaxSettings(self.seller_country, self.vat_id, self.name, address)
 
 
 class TaxSettingsOut(BaseModel):
     provider: str = Field(description="eu_vat: the built-in provider; none: no tax worked out")
     seller_country: str | None
     vat_id: str | None
+    name: str | None
+    address: AddressOut | None
     version: int = Field(description="0: never set")
 
 

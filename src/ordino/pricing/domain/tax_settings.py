@@ -7,13 +7,14 @@ is valid by format and check digits and is that member state's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from stdnum.eu import vat
 from stdnum.exceptions import ValidationError
 
 from ordino.kernel.domain import FieldError
+from ordino.network.domain import Address, address_fields, address_from_fields
 from ordino.pricing.domain.tax import MEMBER_STATES
 
 TAX_SETTINGS = "default"  # the one document's name
@@ -22,13 +23,20 @@ TAX_SETTINGS = "default"  # the one document's name
 @dataclass(frozen=True)
 class TaxSettings:
     seller_country: str  # where the seller is established: its home VAT
-    vat_id: str | None = None  # the seller's own, as invoices will show it
+    vat_id: str | None = None  # the seller's own, as invoices show it
+    name: str | None = None  # the seller's legal name, as invoices show it
+    address: Address | None = None  # where the seller is established, likewise
 
     def compacted(self) -> TaxSettings:
         """With its VAT id as invoices print it (no spaces, capitals), once valid."""
-        return TaxSettings(
-            self.seller_country, None if self.vat_id is None else vat.compact(self.vat_id)
-        )
+        compact = None if self.vat_id is None else str(vat.compact(self.vat_id))
+        return replace(self, vat_id=compact)
+
+    @property
+    def entity(self) -> str:
+        """The selling entity whose series its invoices are numbered in: its VAT id,
+        else its country."""
+        return self.vat_id or self.seller_country
 
     def problems(self) -> list[FieldError]:
         if self.seller_country not in MEMBER_STATES:
@@ -50,8 +58,16 @@ def tax_settings_document(settings: TaxSettings) -> dict[str, Any]:
         "provider": "eu_vat",
         "seller_country": settings.seller_country,
         "vat_id": settings.vat_id,
+        "name": settings.name,
+        "address": None if settings.address is None else address_fields(settings.address),
     }
 
 
 def tax_settings_from_document(_name: str, document: dict[str, Any]) -> TaxSettings:
-    return TaxSettings(document["seller_country"], document.get("vat_id"))
+    address = document.get("address")
+    return TaxSettings(
+        document["seller_country"],
+        document.get("vat_id"),
+        document.get("name"),
+        None if address is None else address_from_fields(address),
+    )

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from ordino.kernel.services import NamedDocuments
 from ordino.pricing.domain import ExchangeRate, Promotion, TaxSettings, VatRate
+from ordino.pricing.domain.invoices import Bill, BillKind
 from ordino.pricing.engine import PromotionUse, Usage, UsageKey
 from ordino.promising.services import PromisingWork
 
@@ -40,6 +41,13 @@ class ExchangeRates(Protocol):
     def put(self, rates: Sequence[ExchangeRate]) -> int: ...
 
 
+class Bills(Protocol):
+    def issue(self, bill: Bill) -> Bill: ...  # numbered in its series
+    def of_order(self, order_id: str, kind: BillKind | None = None) -> list[dict[str, Any]]: ...
+    def get(self, bill_id: str) -> dict[str, Any] | None: ...
+    def of_refund(self, refund_id: str) -> dict[str, Any] | None: ...
+
+
 class PricingWork(PromisingWork, Protocol):
     """What pricing's use cases may use in one attempt: its own repositories and every
     lower capability's.
@@ -55,3 +63,5 @@ class PricingWork(PromisingWork, Protocol):
     def promotion_uses(self) -> PromotionUses: ...
     @property
     def exchange_rates(self) -> ExchangeRates: ...
+    @property
+    def bills(self) -> Bills: ...

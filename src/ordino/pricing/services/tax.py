@@ -40,7 +40,8 @@ def get_settings(uow: PricingWork) -> dict[str, Any]:
     with uow:
         found = uow.tax_settings.get(TAX_SETTINGS)
     if found is None:
-        return {"provider": "none", "seller_country": None, "vat_id": None, "version": 0}
+        none = {"seller_country": None, "vat_id": None, "name": None, "address": None}
+        return {"provider": "none", **none, "version": 0}
     return settings_view(*found)
 
 

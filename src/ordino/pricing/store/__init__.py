@@ -1,9 +1,13 @@
-"""Pricing's storage: VAT rates, the tax settings, the promotions."""
+"""Pricing's storage: VAT rates, the tax settings, the promotions, exchange rates,
+invoices and credit notes."""
 
+from ordino.pricing.store.bills import SqlBills
 from ordino.pricing.store.exchange import SqlExchangeRates
 from ordino.pricing.store.promotions import SqlPromotions
 from ordino.pricing.store.rates import SqlTaxRates
 from ordino.pricing.store.tables import (
+    bill_series,
+    bills,
     exchange_rates,
     promotion_redemptions,
     promotion_uses,
@@ -15,10 +19,13 @@ from ordino.pricing.store.tables import (
 from ordino.pricing.store.uses import SqlPromotionUses
 
 __all__ = [
+    "SqlBills",
     "SqlExchangeRates",
     "SqlPromotionUses",
     "SqlPromotions",
     "SqlTaxRates",
+    "bill_series",
+    "bills",
     "exchange_rates",
     "promotion_redemptions",
     "promotion_uses",

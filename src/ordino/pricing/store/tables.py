@@ -5,7 +5,7 @@ used for."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, Index, Integer, String, Table
+from sqlalchemy import BigInteger, Column, Date, Index, Integer, String, Table, UniqueConstraint
 
 from ordino.store.tables import Document, UTCDateTime, metadata, named_documents
 
@@ -83,4 +83,38 @@ exchange_rates = Table(
     Column("day", Date, primary_key=True),
     Column("per_euro", String(24), nullable=False),
     Column("source", String(16), nullable=False),
+)
+
+# Invoices and credit notes (`ordino.pricing.domain.invoices`): each as its document,
+# numbered once in its entity's series; an invoice is one shipment's, a credit note
+# one refund's (a second is refused by the database, whatever races).
+bills = Table(
+    "bills",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("kind", String(16), nullable=False),  # invoice, credit_note
+    Column("entity", String(64), nullable=False),
+    Column("number", String(32), nullable=False),
+    Column("order_id", String(32), nullable=False),
+    Column("fulfillment_id", String(32)),  # an invoice's
+    Column("refund_id", String(32)),  # a credit note's
+    Column("currency", String(3), nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("document", Document, nullable=False),
+    UniqueConstraint("entity", "number", name="uq_bills_entity_number"),
+    UniqueConstraint("fulfillment_id", name="uq_bills_fulfillment_id"),
+    UniqueConstraint("refund_id", name="uq_bills_refund_id"),
+    Index("ix_bills_order_id", "order_id"),
+)
+
+# The last number each series took: a series is an entity's documents of one kind
+# in one year ("INV-2026"); taken by the transaction that issues the document, so a
+# number is never skipped (documents of one series take turns on its row).
+bill_series = Table(
+    "bill_series",
+    metadata,
+    Column("entity", String(64), primary_key=True),
+    Column("series", String(16), primary_key=True),
+    Column("last", Integer, nullable=False),
 )

@@ -2,7 +2,8 @@
 (the timeline), their sourcing decisions, the webhook deliveries about them, the
 answers kept for idempotency keys, the errors of jobs about them, the reasons of
 stock movements they caused, the card tokens of their payments, the counts of their
-uses of promotions; and the records of erasures and of exports.
+uses of promotions, the buyer on their invoices and credit notes; and the records
+of erasures and of exports.
 
 Each rewrite goes through `ordino.privacy.domain.erasure.PersonalData`, so what is erased
 is decided in one place. On PostgreSQL the erasure first takes the relay's lock: no
@@ -22,7 +23,7 @@ from ordino.inventory.store import inventory_movements
 from ordino.kernel.domain import Event
 from ordino.payments.store import payments
 from ordino.pricing.engine import EVERYONE
-from ordino.pricing.store import promotion_redemptions, promotion_uses
+from ordino.pricing.store import bills, promotion_redemptions, promotion_uses
 from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
 from ordino.privacy.store.tables import customer_exports, erasures
 from ordino.sourcing.store import sourcing_decisions
@@ -137,6 +138,22 @@ class SqlErasures:
             .values(token=None)
         )
         return int(self.connection.execute(cleared).rowcount)
+
+    def rewrite_bills(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """The orders' invoices and credit notes: their buyer (name, email, address)
+        erased; their numbers, amounts and taxes stay."""
+        b = bills.c
+        found = self.connection.execute(
+            select(b.id, b.document).where(b.order_id.in_(order_ids))
+        ).all()
+        for row in found:
+            document = dict(row.document)
+            buyer = dict(document["buyer"])
+            address = buyer.pop("address")
+            erased = personal.document({"customer": buyer, "bill_to": address})
+            document["buyer"] = erased["customer"] | {"address": erased["bill_to"]}
+            self.connection.execute(update(bills).where(b.id == row.id).values(document=document))
+        return len(found)
 
     def forget_promotion_customers(self, order_ids: Sequence[str], keys: Sequence[str]) -> int:
         """The customers' emails in the counts of promotions with a limit per customer:

@@ -17,7 +17,13 @@ from ordino.console.rendering import render
 from ordino.console.session import Posted, Principal, allowed, csrf_token
 from ordino.inventory.domain import Source
 from ordino.kernel.domain import InvalidInput, OrdinoError, Permission
-from ordino.orchestration.services import HoldAction, cancel_from_hold, cancel_units, release_hold
+from ordino.orchestration.services import (
+    HoldAction,
+    cancel_from_hold,
+    cancel_units,
+    get_bill,
+    release_hold,
+)
 from ordino.orders.domain import OrderQuery, OrderScope, OrderStatus, scope_of
 from ordino.orders.services import list_orders
 from ordino.servicing.services import notes, self_service
@@ -56,6 +62,19 @@ def order_list(request: Request) -> Response:
 @router.get("/orders/{order_id}")
 def show_order(request: Request, order_id: str) -> Response:
     return order_page(request, order_id, allowed(request, Permission.ORDERS_READ))
+
+
+@router.get("/invoices/{bill_id}")
+def bill_page(request: Request, bill_id: str) -> Response:
+    """An invoice or credit note as it prints: the seller, the buyer, each line with
+    its tax, the tax by rate and the totals."""
+    who = allowed(request, Permission.ORDERS_READ)
+    try:
+        bill = get_bill(bill_id, request.app.state.uow(), _orders(who))
+    except OrdinoError as error:
+        return render(request, "console/missing.html", {"who": who, "detail": str(error)}, 404)
+    context = {"who": who, "csrf": csrf_token(request), "bill": bill, "section": "orders"}
+    return render(request, "console/invoice.html", context)
 
 
 @router.post("/orders/{order_id}/cancellations")

@@ -34,14 +34,15 @@ def order_file(
 ) -> dict[str, Any]:
     """Everything customer service looks at on an order, read once: the order with
     its payment, its timeline, why its goods are where they are (the sourcing
-    decisions), and its deliveries against the promise; the names of its products
-    and of the keys that acted on it, for people to read."""
+    decisions), its deliveries against the promise, its invoices and credit notes;
+    the names of its products and of the keys that acted on it, for people to read."""
     with uow:
         order = existing_order(uow, order_id, scope)
         payment = uow.payments.of_order(order_id)
         events = uow.outbox.of_subject(f"order/{order_id}")
         records = uow.sourcing.of_order(order_id)
         delivered = uow.deliveries.of_order(order_id)
+        bills = uow.bills.of_order(order_id)
         names = uow.catalog.names(line.sku for line in order.lines)
         actors = {str(event.data.get("by", "")) for event in events}
         actors |= {hold.placed_by for hold in order.holds}
@@ -52,6 +53,7 @@ def order_file(
         "events": [timeline.entry(event) for event in events],
         "decisions": decisions_view(records),
         "deliveries": [delivery_answer(record) for record in delivered],
+        "bills": bills,
         "names": names,
         "actors": who,
     }

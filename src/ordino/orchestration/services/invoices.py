@@ -1,0 +1,136 @@
+"""Invoices and credit notes of an order (`ordino.pricing.domain.invoices`): an
+invoice issued with each shipment, in the transaction in which its goods leave (so
+its number is taken, or given back, with it), and the capture of that shipment is
+its total; a credit note issued with each refund the gateway made, in the
+transaction that records it.
+
+The seller printed, and the series numbered in, are the tax settings' (its VAT id,
+else its country; none set: "default")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ordino.kernel.domain import NotFound, new_id, quantize
+from ordino.orchestration.services.ports import OrchestrationWork
+from ordino.orders.domain import EVERY_ORDER, Fulfillment, Order, OrderScope
+from ordino.orders.services import existing_order
+from ordino.pricing.domain import (
+    TAX_SETTINGS,
+    Bill,
+    BilledPart,
+    BillKind,
+    Party,
+    TaxSettings,
+    billed_charge,
+    billed_units,
+    credit_parts,
+    parts_from,
+)
+
+NO_ENTITY = "default"  # the series of a seller that set no tax settings
+
+
+def invoice_shipment(uow: OrchestrationWork, order: Order, fo: Fulfillment, now: datetime) -> Bill:
+    """In the caller's transaction: the invoice of what the fulfillment order took as
+    it left (its units at what they were paid; the order's charges with the first),
+    numbered in its seller's series."""
+    first = order.carries_charges(fo)  # and its units numbered
+    parts: list[BilledPart] = []
+    for fl in fo.lines:
+        if fl.quantity and fl.first_unit is not None:
+            parts.append(billed_units(order.line(fl.line_no).price, fl.first_unit, fl.quantity))
+    if first:
+        parts += [billed_charge(charge, k) for k, charge in enumerate(order.charges)]
+    seller = _seller(uow)
+    bill = Bill(
+        new_id(now),
+        BillKind.INVOICE,
+        seller.entity if seller else NO_ENTITY,
+        order.id,
+        order.currency,
+        now,
+        tuple(parts),
+        _party(seller),
+        _buyer(order),
+        order.tax_treatment,
+        fulfillment_id=fo.id,
+    )
+    return uow.bills.issue(bill)
+
+
+def credit_refund(
+    uow: OrchestrationWork, order: Order, refund_id: str, amount: Decimal, now: datetime
+) -> Bill | None:
+    """In the caller's transaction: the credit note of a refund made (once; none for
+    nothing refunded): the amount over what the order's invoices billed and no
+    credit note gave back yet. What goes past that (an order invoiced before Ordino
+    issued invoices) is credited as a refund without tax."""
+    if amount <= 0 or uow.bills.of_refund(refund_id) is not None:
+        return None
+    billed = [p for doc in uow.bills.of_order(order.id, BillKind.INVOICE) for p in parts_from(doc)]
+    given = [
+        p for doc in uow.bills.of_order(order.id, BillKind.CREDIT_NOTE) for p in parts_from(doc)
+    ]
+    left = sum((p.total for p in billed), Decimal(0)) - sum((p.total for p in given), Decimal(0))
+    within = min(amount, max(left, Decimal(0)))
+    parts = list(credit_parts(within, order.currency, billed, given))
+    if amount > within:
+        beyond, nothing = amount - within, quantize(Decimal(0), order.currency)
+        parts.append(BilledPart("refund", "refund", None, None, None, None, nothing, beyond, ()))
+    seller = _seller(uow)
+    bill = Bill(
+        new_id(now),
+        BillKind.CREDIT_NOTE,
+        seller.entity if seller else NO_ENTITY,
+        order.id,
+        order.currency,
+        now,
+        tuple(parts),
+        _party(seller),
+        _buyer(order),
+        order.tax_treatment,
+        refund_id=refund_id,
+    )
+    return uow.bills.issue(bill)
+
+
+def order_bills(
+    order_id: str, uow: OrchestrationWork, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """The order's invoices and credit notes, as issued, oldest first."""
+    with uow:
+        order = existing_order(uow, order_id, scope)
+        return {"items": uow.bills.of_order(order.id)}
+
+
+def get_bill(
+    bill_id: str, uow: OrchestrationWork, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """One invoice or credit note (NotFound, too, when it is of an order the caller
+    may not see)."""
+    with uow:
+        found = uow.bills.get(bill_id)
+        if found is None:
+            raise NotFound(f"no invoice or credit note {bill_id}")
+        existing_order(uow, found["order_id"], scope)
+        return found
+
+
+def _seller(uow: OrchestrationWork) -> TaxSettings | None:
+    found = uow.tax_settings.get(TAX_SETTINGS)
+    return None if found is None else found[0]
+
+
+def _party(seller: TaxSettings | None) -> Party:
+    if seller is None:
+        return Party()
+    return Party(seller.name, seller.seller_country, seller.vat_id, None, seller.address)
+
+
+def _buyer(order: Order) -> Party:
+    customer, address = order.customer, order.bill_to or order.ship_to
+    name = customer.name or address.name
+    return Party(name, address.country, customer.vat_id, customer.email, address)

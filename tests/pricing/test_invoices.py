@@ -1,0 +1,183 @@
+"""Invoices and credit notes as a pure model: the invoices of an order's shipments
+add up to its total to the cent, however its units are split among them; credit
+notes give back what was refunded, and all of it gives back exactly the tax billed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from itertools import pairwise
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ordino.kernel.domain import InvalidInput
+from ordino.pricing.domain import (
+    Adjustment,
+    AdjustmentSource,
+    Charge,
+    OrderMoney,
+    PricedLine,
+    discount_order,
+    tax_units,
+)
+from ordino.pricing.domain.invoices import (
+    Bill,
+    BilledPart,
+    BillKind,
+    Party,
+    bill_document,
+    billed_charge,
+    billed_units,
+    credit_parts,
+    parts_from,
+    tax_summary,
+)
+
+WHY = Adjustment(AdjustmentSource.PROMOTION, "sale@1", "sale")
+NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
+CENTS = st.integers(min_value=0, max_value=50_000).map(lambda c: Decimal(c).scaleb(-2))
+RATES = st.sampled_from([Decimal("0.19"), Decimal("0.07"), Decimal("0.2"), Decimal("0")])
+
+
+@st.composite
+def orders(draw: st.DrawFn) -> OrderMoney:
+    """An order's money: lines discounted order-wide, each taxed at a rate, in the
+    price or added; a shipping charge taxed too."""
+    specs = draw(st.lists(st.tuples(st.integers(1, 9), CENTS, RATES), min_size=1, max_size=5))
+    lines = tuple(
+        PricedLine.plain(n, f"SKU-{n}", q, price, "EUR") for n, (q, price, _) in enumerate(specs, 1)
+    )
+    worth = sum((line.net for line in lines), Decimal(0))
+    off = draw(st.integers(0, int(worth * 100))) if worth else 0
+    lines = discount_order(lines, Decimal(off).scaleb(-2), WHY, "value")
+    inclusive = draw(st.booleans())
+    taxed = tuple(
+        PricedLine(line.line_no, line.sku, line.quantity, line.list_price, line.sale_price,
+                   "EUR", line.discounts, (tax_units(line, "DE", rate, inclusive=inclusive),))
+        for line, (_, _, rate) in zip(lines, specs, strict=True)
+    )  # fmt: skip
+    shipping = draw(CENTS)
+    charge = Charge("shipping", shipping, "EUR")
+    charge = Charge(
+        "shipping",
+        shipping,
+        "EUR",
+        (),
+        (tax_units(charge, "DE", Decimal("0.19"), inclusive=inclusive),),
+    )
+    return OrderMoney("EUR", taxed, (charge,))
+
+
+def shipments(draw: st.DrawFn, money: OrderMoney) -> list[list[tuple[PricedLine, int, int]]]:
+    """The order's units split among up to three parcels: each takes the next units
+    of some lines (units leave from the first on); a parcel of nothing is none."""
+    count = draw(st.integers(1, 3))
+    parcels: list[list[tuple[PricedLine, int, int]]] = [[] for _ in range(count)]
+    for line in money.lines:
+        cuts = sorted(draw(st.lists(st.integers(0, line.quantity), min_size=count - 1,
+                                    max_size=count - 1)))  # fmt: skip
+        bounds = [0, *cuts, line.quantity]
+        for parcel, (start, end) in zip(parcels, pairwise(bounds), strict=True):
+            if end > start:
+                parcel.append((line, start, end - start))
+    return [parcel for parcel in parcels if parcel]
+
+
+def invoice(parts: tuple[BilledPart, ...], kind: BillKind = BillKind.INVOICE) -> Bill:
+    return Bill("b1", kind, "DE123456704", "o1", "EUR", NOW, parts, Party(), Party())
+
+
+def invoices_of(
+    money: OrderMoney, parcels: list[list[tuple[PricedLine, int, int]]]
+) -> list[tuple[BilledPart, ...]]:
+    found = []
+    for n, parcel in enumerate(parcels):
+        parts = tuple(billed_units(line, first, count) for line, first, count in parcel)
+        if n == 0:  # the charges go with the first
+            parts += tuple(billed_charge(c, k) for k, c in enumerate(money.charges))
+        found.append(parts)
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_the_invoices_of_all_shipments_add_up_to_the_orders_total(data: st.DataObject) -> None:
+    money = data.draw(orders())
+    parcels = shipments(data.draw, money)
+    bills = [invoice(parts) for parts in invoices_of(money, parcels)]
+    assert sum((b.total for b in bills), Decimal(0)) == money.total
+    assert sum((b.tax for b in bills), Decimal(0)) == money.tax
+    for bill, parcel in zip(bills, parcels, strict=False):
+        # What each parcel's units were paid, as capture takes it.
+        paid = sum((line.paid_over(first, count) for line, first, count in parcel), Decimal(0))
+        charges = sum((c.total for c in money.charges), Decimal(0)) if bill is bills[0] else 0
+        assert bill.total == paid + charges
+        document = bill_document(bill)
+        summary = document["taxes"]
+        assert sum(Decimal(t["amount"]) for t in summary) == bill.tax
+        assert sum(Decimal(t["base"]) for t in summary) == Decimal(document["base"])
+        assert parts_from(document) == bill.parts
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_credit_notes_give_back_what_was_refunded_and_all_of_it_the_tax_billed(
+    data: st.DataObject,
+) -> None:
+    money = data.draw(orders())
+    billed = [p for parts in invoices_of(money, shipments(data.draw, money)) for p in parts]
+    total = money.total
+    credited: list[BilledPart] = []
+    given_back = Decimal(0)
+    while given_back < total and data.draw(st.booleans()):
+        cents = data.draw(st.integers(1, int((total - given_back) * 100)))
+        amount = Decimal(cents).scaleb(-2)
+        parts = credit_parts(amount, "EUR", billed, credited)
+        assert sum((p.total for p in parts), Decimal(0)) == amount
+        assert all(p.net >= 0 and all(t.amount >= 0 for t in p.taxes) for p in parts)
+        credited += parts
+        given_back += amount
+    rest = total - given_back
+    credited += credit_parts(rest, "EUR", billed, credited)
+    assert sum((p.total for p in credited), Decimal(0)) == total
+    assert sum((p.tax for p in credited), Decimal(0)) == money.tax
+    by_ref: dict[str, Decimal] = {}
+    for p in credited:
+        by_ref[p.ref] = by_ref.get(p.ref, Decimal(0)) + p.tax
+    for p in billed:
+        by_ref[p.ref] = by_ref.get(p.ref, Decimal(0)) - p.tax
+    assert not any(by_ref.values())  # each line's and charge's tax given back exactly
+
+
+def test_a_credit_above_what_is_left_is_refused_naming_the_amount() -> None:
+    line = PricedLine.plain(1, "SKU-1", 1, Decimal("10.00"), "EUR")
+    billed = [billed_units(line, 0, 1)]
+    credited = list(credit_parts(Decimal("6.00"), "EUR", billed, []))
+    with pytest.raises(InvalidInput) as refused:
+        credit_parts(Decimal("4.01"), "EUR", billed, credited)
+    assert refused.value.errors[0].field == "amount"
+
+
+def test_a_german_invoice_with_two_rates_and_shipping_taxed_as_the_goods() -> None:
+    book = PricedLine.plain(1, "BOOK", 2, Decimal("10.70"), "EUR")
+    book = PricedLine(1, "BOOK", 2, book.list_price, book.sale_price, "EUR", (),
+                      (tax_units(book, "DE", Decimal("0.07"), inclusive=True),))  # fmt: skip
+    shirt = PricedLine.plain(2, "SHIRT", 1, Decimal("11.90"), "EUR")
+    shirt = PricedLine(2, "SHIRT", 1, shirt.list_price, shirt.sale_price, "EUR", (),
+                       (tax_units(shirt, "DE", Decimal("0.19"), inclusive=True),))  # fmt: skip
+    parts = (billed_units(book, 0, 2), billed_units(shirt, 0, 1))
+    document = bill_document(invoice(parts))
+    assert document["taxes"] == [
+        {"jurisdiction": "DE", "rate": "0.19", "base": "10.00", "amount": "1.90"},
+        {"jurisdiction": "DE", "rate": "0.07", "base": "20.00", "amount": "1.40"},
+    ]
+    assert (document["base"], document["tax"], document["total"]) == ("30.00", "3.30", "33.30")
+    assert tax_summary((), "EUR") == []
+
+
+def test_numbers_run_per_kind_and_year() -> None:
+    bill = invoice(())
+    assert bill.numbered(7).number == "INV-2026-000007"
+    assert invoice((), BillKind.CREDIT_NOTE).numbered(1).number == "CN-2026-000001"
