@@ -96,7 +96,7 @@ bills = Table(
     Column("entity", String(64), nullable=False),
     Column("number", String(32), nullable=False),
     Column("order_id", String(32), nullable=False),
-    Column("fulfillment_id", String(32)),  # an invoice's
+    Column("fulfillment_id", String(40)),  # an invoice's
     Column("refund_id", String(32)),  # a credit note's
     Column("currency", String(3), nullable=False),
     Column("total_minor", BigInteger, nullable=False),

@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("entity", sa.String(length=64), nullable=False),
         sa.Column("number", sa.String(length=32), nullable=False),
         sa.Column("order_id", sa.String(length=32), nullable=False),
-        sa.Column("fulfillment_id", sa.String(length=32)),
+        sa.Column("fulfillment_id", sa.String(length=40)),
         sa.Column("refund_id", sa.String(length=32)),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("total_minor", sa.BigInteger(), nullable=False),
