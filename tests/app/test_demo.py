@@ -103,3 +103,25 @@ def test_the_demos_money_german_vat_its_promotions_and_a_swiss_shop_in_francs(
     assert placed["exchange"]["settlement"] == "EUR"
     assert placed["exchange"]["source"] == "demo"
     assert placed["charges"][0]["total"] == "0.00"  # 129.50 CHF: free from 80.00
+
+
+def test_a_demo_order_shipped_is_invoiced_by_the_demos_seller(
+    api: TestClient, clock: Clock
+) -> None:
+    _seeded(api, clock)
+    body = an_order_body(external_id="W-INVOICE")
+    body["lines"] = [{"sku": "BOOK-0001", "quantity": 2, "unit_price": "24.90"}]
+    order = api.post("/v1/orders", json=body).json()
+    work(api, clock)
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    shipped = {"carrier": "dhl", "tracking_number": "T-1"}
+    assert api.post(f"/v1/fulfillments/{fo['id']}/shipped", json=shipped).status_code == 200
+
+    [invoice] = api.get(f"/v1/orders/{order['id']}/invoices").json()["items"]
+
+    assert (invoice["seller"]["name"], invoice["seller"]["vat_id"]) == (
+        "Ordino Demo GmbH", "DE123456704"
+    )  # fmt: skip
+    assert invoice["total"] == order["total"]
+    # The books and their shipping (below 50.00: charged), both at the reduced rate.
+    assert [(t["rate"], t["amount"]) for t in invoice["taxes"]] == [("0.07", "3.58")]

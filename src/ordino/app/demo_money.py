@@ -12,6 +12,7 @@ from decimal import Decimal
 from ordino.app.unit_of_work import UnitOfWork
 from ordino.kernel.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.kernel.services.configuration import Changed, record
+from ordino.network.domain import Address
 from ordino.network.domain.channels import ShippingRate
 from ordino.network.domain.products import Product
 from ordino.pricing.domain import (
@@ -27,7 +28,13 @@ from ordino.pricing.domain import (
     tax_settings_document,
 )
 
-SELLER = TaxSettings("DE", "DE123456704")  # a made-up VAT id that passes the checks
+# A made-up company, with a made-up VAT id that passes the checks: its invoices' seller.
+SELLER = TaxSettings(
+    "DE",
+    "DE123456704",
+    "Ordino Demo GmbH",
+    Address("Invalidenstr. 1", "Berlin", "10115", "DE"),
+)
 SWISS_SHOP = "ch-web"
 _SINCE = date(2021, 1, 1)
 # (country, class, percent): Germany's and Austria's standard and reduced rates.
