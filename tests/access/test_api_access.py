@@ -423,6 +423,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/fulfillments",
         "/v1/fulfillments/{fulfillment_id}",
         "/v1/fulfillments/{fulfillment_id}/accept",
+        "/v1/fulfillments/{fulfillment_id}/customs",
         "/v1/fulfillments/{fulfillment_id}/delivered",
         "/v1/fulfillments/{fulfillment_id}/not-collected",
         "/v1/fulfillments/{fulfillment_id}/packed",

@@ -86,6 +86,7 @@ API: dict[str, Rule] = {
     "GET /v1/exceptions": Rule(AGENT),
     "GET /v1/fulfillments": Rule(ALL),  # a store key's: its own store's queue, whatever asked
     "GET /v1/fulfillments/{fulfillment_id}": Rule(ALL),
+    "GET /v1/fulfillments/{fulfillment_id}/customs": Rule(ALL),
     **{
         f"POST /v1/fulfillments/{{fulfillment_id}}/{step}": Rule(STORE)
         for step in (
@@ -569,7 +570,7 @@ def test_a_caller_scoped_elsewhere_is_denied_every_operation_on_the_order_and_ch
 
     found = _denials(released, caller, operations)
 
-    assert len(operations) == 26
+    assert len(operations) == 27
     assert {op: status for op, status in found.items() if status not in (403, 404)} == {}
     assert _books(api, order_id) == before
 

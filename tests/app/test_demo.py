@@ -125,3 +125,36 @@ def test_a_demo_order_shipped_is_invoiced_by_the_demos_seller(
     assert invoice["total"] == order["total"]
     # The books and their shipping (below 50.00: charged), both at the reduced rate.
     assert [(t["rate"], t["amount"]) for t in invoice["taxes"]] == [("0.07", "3.58")]
+
+
+def test_a_swiss_order_of_the_demo_is_declared_duty_paid_as_it_ships(
+    api: TestClient, clock: Clock
+) -> None:
+    _seeded(api, clock)
+    body = an_order_body(external_id="CH-CUSTOMS", channel="ch-web", currency="CHF")
+    body["lines"] = [
+        {"sku": "BOOK-0002", "quantity": 1, "unit_price": "25.90"},
+        {"sku": "SKU-0001", "quantity": 1},
+    ]
+    body["lines"][1]["unit_price"] = api.get("/v1/products/SKU-0001").json()["prices"]["CHF"]
+    body["ship_to"] = ZURICH
+    placed = api.post("/v1/orders", json=body)
+    assert placed.status_code == 201, placed.text
+    work(api, clock)
+    fos = [
+        fo for fo in order_of(api, placed.json()["id"])["fulfillments"] if fo["method"] == "ship"
+    ]
+    assert fos, "shipped to Zürich"
+    shipped = {"carrier": "dhl", "tracking_number": "CH-1"}
+    assert api.post(f"/v1/fulfillments/{fos[0]['id']}/shipped", json=shipped).status_code == 200
+
+    declared = api.get(f"/v1/fulfillments/{fos[0]['id']}/customs").json()
+
+    assert (declared["status"], declared["incoterm"], declared["destination"]) == (
+        "declared", "DDP", "CH"
+    )  # fmt: skip
+    assert declared["exporter"]["eori"] == "DE4711000000000"
+    assert declared["problems"] == []
+    assert all(line["hs_code"] and line["origin"] for line in declared["lines"])
+    assert declared["duties"] == "0.00"  # none on industrial goods since 2024
+    assert declared["import_vat"] is not None

@@ -322,6 +322,9 @@ def _paid_and_shipped(walk: Walk) -> str:
     walk.work()
     fulfillment_id = _fulfillment_of(walk, order_id)
     walk("GET", "/v1/fulfillments/{fulfillment_id}", 200, {"fulfillment_id": fulfillment_id})
+    walk(
+        "GET", "/v1/fulfillments/{fulfillment_id}/customs", 404, {"fulfillment_id": fulfillment_id}
+    )
     walk("GET", "/v1/fulfillments", 200, params={"location_id": "DC-BER"})
     for step in ("accept", "picked", "packed"):
         _step(walk, fulfillment_id, step)

@@ -101,6 +101,7 @@ def test_products_are_found_by_words_and_attributes_each_with_its_availability(
         "prices": {"EUR": "59.90"},
         "attributes": {"colour": "red", "size": "M"},
         "tax_class": "standard",
+        "customs": None,
         # Through the default view: what ships (DC-BER's 5; the stores do not ship).
         "availability": {"available": 5, "status": "in_stock", "future": []},
     }

@@ -32,6 +32,7 @@ def test_a_channel_is_configured_read_and_listed(api: TestClient) -> None:
             "marketplace": False,
             "shipping": [],
             "settlement_currency": None,
+            "incoterm": "DAP",
         },
         "version": 2,
     }

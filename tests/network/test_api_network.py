@@ -29,6 +29,7 @@ def test_put_product_creates_then_replaces_it_whole(api: TestClient) -> None:
         "prices": {"EUR": "59.90", "JPY": "9800", "USD": "64.00"},
         "attributes": {},
         "tax_class": "standard",
+        "customs": None,
     }
     assert replaced.status_code == 200
     expected = {
@@ -38,6 +39,7 @@ def test_put_product_creates_then_replaces_it_whole(api: TestClient) -> None:
         "prices": {},
         "attributes": {},
         "tax_class": "standard",
+        "customs": None,
     }
     assert replaced.json() == expected
     assert api.get("/v1/products/SKU-1").json() == expected

@@ -81,6 +81,7 @@ def test_a_channel_named_with_a_slash_is_configured_read_and_ordered_in(
             "marketplace": False,
             "shipping": [],
             "settlement_currency": None,
+            "incoterm": "DAP",
         },
         "version": 0,
     }

@@ -139,6 +139,8 @@ def test_settings_that_cannot_apply_are_refused_by_their_field(api: TestClient) 
         "vat_id": None,
         "name": None,
         "address": None,
+        "eori": None,
+        "ioss": None,
         "version": 0,
     }
 

@@ -51,7 +51,7 @@ from ordino.network.domain.channels import (
 from ordino.network.domain.costs import location_costs_document, rate_card_document
 from ordino.network.domain.locations import Address, Location, LocationType, location_document
 from ordino.network.domain.operations import operations_document
-from ordino.network.domain.products import Product
+from ordino.network.domain.products import Customs, Product
 from ordino.sourcing.domain.profiles import profile_document
 
 _W, _S = LocationType.WAREHOUSE, LocationType.STORE
@@ -84,6 +84,21 @@ _KINDS = [
     "Glove",
     "Cap",
 ]
+# Each kind's tariff number and where it is made: what its customs declarations say.
+_CUSTOMS = {
+    "Rain jacket": ("620193", "PT"),
+    "Wool sweater": ("611011", "IT"),
+    "Trail shoe": ("640411", "VN"),
+    "Backpack": ("420292", "CN"),
+    "Beanie": ("650500", "DE"),
+    "Fleece": ("611030", "PT"),
+    "Hiking pole": ("950699", "DE"),
+    "Water bottle": ("732393", "CN"),
+    "Down vest": ("620193", "PT"),
+    "Base layer": ("610990", "TR"),
+    "Glove": ("611693", "CN"),
+    "Cap": ("650500", "BD"),
+}
 _COLOURS = ["black", "navy", "red", "olive", "grey"]
 _SIZES = ["S", "M", "L", "XL", "XXL"]
 
@@ -117,7 +132,10 @@ def demo_products() -> list[Product]:
         price = Decimal(rng.randrange(990, 19990)) / 100
         weight = Decimal(rng.randrange(50, 2000)) / 1000
         prices = {"EUR": price, "CHF": in_francs(price)}
-        products.append(Product(f"SKU-{n + 1:04d}", f"{kind}, {colour}, {size}", weight, prices))
+        hs_code, origin = _CUSTOMS[kind]
+        customs = Customs(hs_code, origin, f"{kind}, {colour}")
+        name = f"{kind}, {colour}, {size}"
+        products.append(Product(f"SKU-{n + 1:04d}", name, weight, prices, customs=customs))
     return products
 
 
@@ -233,7 +251,8 @@ def _settings(uow: UnitOfWork, locations: list[Location], now: datetime) -> None
 def demo_channels() -> list[Channel]:
     """The web shop and its app, two marketplaces: each known, a line at most 1,000
     units (the default) but on the marketplaces, which sell single items: 20; the
-    web shop, the app and the Swiss shop (in CHF, settling in EUR) charge shipping."""
+    web shop, the app and the Swiss shop (in CHF, settling in EUR, delivering duty
+    paid) charge shipping."""
     marketplace = ChannelPricing(marketplace=True)  # its orders bring their own money
     return [
         Channel("web", pricing=ChannelPricing(shipping=shipping_rates())),
@@ -241,7 +260,9 @@ def demo_channels() -> list[Channel]:
         Channel(
             SWISS_SHOP,
             time_zone="Europe/Zurich",
-            pricing=ChannelPricing(shipping=shipping_rates(), settlement_currency="EUR"),
+            pricing=ChannelPricing(
+                shipping=shipping_rates(), settlement_currency="EUR", incoterm="DDP"
+            ),
         ),
         Channel("amazon", 20, pricing=marketplace),
         Channel("zalando", 20, pricing=marketplace),

@@ -12,15 +12,17 @@ from decimal import Decimal
 from ordino.app.unit_of_work import UnitOfWork
 from ordino.kernel.domain.configuration import DEMO_AUTHOR, ConfigurationKind
 from ordino.kernel.services.configuration import Changed, record
-from ordino.network.domain import Address
+from ordino.network.domain import Address, Customs
 from ordino.network.domain.channels import ShippingRate
 from ordino.network.domain.products import Product
 from ordino.pricing.domain import (
     TAX_SETTINGS,
     Benefit,
+    CustomsRate,
     ExchangeRate,
     Limits,
     Promotion,
+    RateKind,
     TaxClass,
     TaxSettings,
     VatRate,
@@ -34,7 +36,15 @@ SELLER = TaxSettings(
     "DE123456704",
     "Ordino Demo GmbH",
     Address("Invalidenstr. 1", "Berlin", "10115", "DE"),
+    eori="DE4711000000000",
 )
+# Switzerland's import VAT (books at the reduced rate) and duties (none on industrial
+# goods since 2024): what the Swiss shop's declarations estimate, duty paid.
+CUSTOMS_RATES = [
+    CustomsRate("CH", RateKind.IMPORT_VAT, "", Decimal("0.081")),
+    CustomsRate("CH", RateKind.IMPORT_VAT, "4901", Decimal("0.026")),
+    CustomsRate("CH", RateKind.DUTY, "", Decimal(0)),
+]
 SWISS_SHOP = "ch-web"
 _SINCE = date(2021, 1, 1)
 # (country, class, percent): Germany's and Austria's standard and reduced rates.
@@ -66,6 +76,7 @@ def guides() -> list[Product]:
             Decimal("0.350"),
             {"EUR": Decimal("24.90"), "CHF": in_francs(Decimal("24.90"))},
             tax_class=str(TaxClass.REDUCED),
+            customs=Customs("490199", "DE", "Printed travel guide"),
         )
         for n, name in enumerate(GUIDES)
     ]
@@ -107,7 +118,8 @@ def exchange_rates(now: datetime) -> list[ExchangeRate]:
 
 def load_demo_money(uow: UnitOfWork, now: datetime) -> None:
     """In the demo's transaction: the seller and its rates, the promotions, the
-    exchange rates (the channels' shipping and the products are the demo's own)."""
+    exchange rates, the Swiss duties and import VAT (the channels' shipping and the
+    products are the demo's own)."""
     uow.tax_settings.put(SELLER, now)
     what = (ConfigurationKind.TAX_SETTINGS, TAX_SETTINGS, 1)
     as_the_demos(uow, what, tax_settings_document(SELLER), now)
@@ -131,6 +143,11 @@ def load_demo_money(uow: UnitOfWork, now: datetime) -> None:
         "to": str(francs[-1].day),
     }
     as_the_demos(uow, (ConfigurationKind.EXCHANGE_RATES, "demo", None), days, now)
+    uow.customs_rates.replace(CUSTOMS_RATES)
+    duties: dict[str, object] = {
+        f"{r.country} {r.kind} {r.hs_prefix or '*'}": str(r.rate) for r in CUSTOMS_RATES
+    }
+    as_the_demos(uow, (ConfigurationKind.CUSTOMS_RATES, "customs", None), duties, now)
 
 
 def as_the_demos(

@@ -211,6 +211,7 @@ def _register_commands() -> None:
     from ordino.app.worker import worker  # noqa: PLC0415
     from ordino.inventory.cli.geo import geo  # noqa: PLC0415
     from ordino.inventory.cli.stock import inventory  # noqa: PLC0415
+    from ordino.pricing.cli.customs import customs  # noqa: PLC0415
     from ordino.pricing.cli.rates import rates  # noqa: PLC0415
     from ordino.pricing.cli.tax import tax  # noqa: PLC0415
     from ordino.privacy.cli.customers import customers  # noqa: PLC0415
@@ -227,6 +228,7 @@ def _register_commands() -> None:
     main.add_command(customers)
     main.add_command(tax)
     main.add_command(rates)
+    main.add_command(customs)
     for found in entry_points(group=COMMANDS):
         found.load()(main)
 

@@ -43,6 +43,8 @@ from ordino.payments.store.repository import SqlPayments
 from ordino.pricing.domain import TAX_SETTINGS, tax_settings_document, tax_settings_from_document
 from ordino.pricing.store import (
     SqlBills,
+    SqlCustomsRates,
+    SqlDeclarations,
     SqlExchangeRates,
     SqlPromotions,
     SqlPromotionUses,
@@ -167,6 +169,8 @@ class SqlUnitOfWork:
     promotion_uses = _Repository(lambda c, _p: SqlPromotionUses(c))
     exchange_rates = _Repository(lambda c, p: SqlExchangeRates(c, p.changes))
     bills = _Repository(lambda c, _p: SqlBills(c))
+    customs_rates = _Repository(lambda c, _p: SqlCustomsRates(c))
+    declarations = _Repository(lambda c, _p: SqlDeclarations(c))
     tax_settings = _Repository(
         _named(
             tax_settings_table.c.name,

@@ -36,6 +36,7 @@ class ConfigurationKind(StrEnum):
     TAX_RATES = "tax_rates"  # VAT rates loaded from a file (how many, of which countries)
     PROMOTION = "promotion"  # what it gives, to which lines, when, to whom
     EXCHANGE_RATES = "exchange_rates"  # rates loaded from a file (which days, currencies)
+    CUSTOMS_RATES = "customs_rates"  # duty and import VAT rates loaded from a file
 
 
 class ConfigurationAction(StrEnum):

@@ -99,6 +99,13 @@ class PricingIn(Strict):
             "another is converted at the day's exchange rate, kept with it (none: its own)"
         ),
     ] = None
+    incoterm: Annotated[
+        Literal["DAP", "DDP"],
+        Field(
+            description="Who pays the duties and import VAT of its parcels that cross a "
+            "customs border: DAP the receiver, DDP the sender (estimated on the declaration)"
+        ),
+    ] = "DAP"
 
     def to_domain(self) -> ChannelPricing:
         errors: list[FieldError] = []
@@ -115,6 +122,7 @@ class PricingIn(Strict):
             self.marketplace,
             tuple(rate for rate in rates if rate is not None),
             self.settlement_currency,
+            self.incoterm,
         )
 
 
@@ -131,6 +139,7 @@ class PricingOut(BaseModel):
     marketplace: bool
     shipping: list[ShippingRateOut]
     settlement_currency: str | None
+    incoterm: str
 
 
 class ChannelIn(Strict):

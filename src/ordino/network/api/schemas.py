@@ -22,7 +22,7 @@ from ordino.http.fields import (
 )
 from ordino.kernel.domain import BadAmount, FieldError, InvalidInput, parse_amount
 from ordino.network.domain.locations import Address, Location, LocationType
-from ordino.network.domain.products import MAX_ATTRIBUTES, Product
+from ordino.network.domain.products import MAX_ATTRIBUTES, Customs, Product
 
 
 class AddressIn(Strict):
@@ -85,6 +85,21 @@ AttributeName = Annotated[
 ]
 
 
+class CustomsIn(Strict):
+    hs_code: Annotated[
+        str,
+        Field(
+            pattern=r"^[0-9]{6}([0-9]{2}){0,2}$",
+            description="The tariff number: the Harmonized System's 6 digits, or 8 or 10",
+        ),
+    ]
+    origin: Annotated[Country, Field(description="The country it was made in")]
+    description: Annotated[Text, Field(description="What it is, as a declaration says")]
+
+    def to_domain(self) -> Customs:
+        return Customs(self.hs_code, self.origin, self.description.strip())
+
+
 class ProductIn(Strict):
     sku: Identifier | None = None
     name: Text
@@ -102,6 +117,10 @@ class ProductIn(Strict):
         Literal["standard", "reduced", "super_reduced", "zero"],
         Field(description="Which VAT rate of a country it takes (docs/money.md, Tax)"),
     ] = "standard"
+    customs: Annotated[
+        CustomsIn | None,
+        Field(description="What a customs declaration says of it (docs/money.md, Customs)"),
+    ] = None
 
     def to_domain(self, sku: str) -> Product:
         _same_id(self.sku, sku, "sku")
@@ -114,7 +133,14 @@ class ProductIn(Strict):
         if errors:
             raise InvalidInput("invalid prices", errors=errors)
         attributes = dict(self.attributes)
-        return Product(sku, self.name, self.weight_kg, prices, attributes, self.tax_class)
+        customs = None if self.customs is None else self.customs.to_domain()
+        return Product(sku, self.name, self.weight_kg, prices, attributes, self.tax_class, customs)
+
+
+class CustomsOut(BaseModel):
+    hs_code: str
+    origin: str
+    description: str
 
 
 class ProductOut(BaseModel):
@@ -124,6 +150,7 @@ class ProductOut(BaseModel):
     prices: dict[str, str]
     attributes: dict[str, str]
     tax_class: str
+    customs: CustomsOut | None
 
 
 class AddressOut(BaseModel):

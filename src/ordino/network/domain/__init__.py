@@ -54,7 +54,15 @@ from ordino.network.domain.operations import (
     operations_document,
     operations_from_document,
 )
-from ordino.network.domain.products import Product, ProductFacts, ProductQuery, refuse_unknown_skus
+from ordino.network.domain.products import (
+    Customs,
+    Product,
+    ProductFacts,
+    ProductQuery,
+    customs_document,
+    customs_from,
+    refuse_unknown_skus,
+)
 
 __all__ = [
     "PICKUP",
@@ -67,6 +75,7 @@ __all__ = [
     "ChannelPricing",
     "CostBreakdown",
     "CostWeights",
+    "Customs",
     "Lane",
     "LaneMatch",
     "Location",
@@ -88,6 +97,8 @@ __all__ = [
     "WeightBreak",
     "address_fields",
     "address_from_fields",
+    "customs_document",
+    "customs_from",
     "default_operations",
     "distance_card",
     "known_channel",

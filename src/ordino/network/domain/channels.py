@@ -67,6 +67,9 @@ class ChannelPricing:
     marketplace: bool = False  # its orders bring their discounts, taxes and charges
     shipping: tuple[ShippingRate, ...] = field(default=())  # the first that serves applies
     settlement_currency: str | None = None  # what its orders settle in; None: their own
+    # Who pays the duties and import VAT of its parcels that cross a customs border:
+    # DAP the receiver, DDP the sender (`ordino.pricing.domain.customs.Incoterm`).
+    incoterm: str = "DAP"
 
     def shipping_rate(self, currency: str, country: str) -> ShippingRate | None:
         """The rate an order in `currency` to `country` pays; None: shipping is free."""
@@ -106,6 +109,7 @@ def channel_document(channel: Channel) -> dict[str, Any]:
             "marketplace": channel.pricing.marketplace,
             "shipping": [_rate_document(rate) for rate in channel.pricing.shipping],
             "settlement_currency": channel.pricing.settlement_currency,
+            "incoterm": channel.pricing.incoterm,
         },
     }
 
@@ -144,6 +148,7 @@ def channel_from_document(name: str, document: dict[str, Any]) -> Channel:
             bool(pricing.get("marketplace", False)),
             tuple(_rate(rate) for rate in pricing.get("shipping", ())),
             pricing.get("settlement_currency"),
+            pricing.get("incoterm", "DAP"),
         ),
     )
 

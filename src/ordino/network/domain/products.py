@@ -19,6 +19,17 @@ from ordino.kernel.domain import FieldError, InvalidInput
 
 
 @dataclass(frozen=True)
+class Customs:
+    """What a customs declaration says of a product: its tariff number (the
+    Harmonized System's 6 digits, or a country's 8 to 10), where it was made, and
+    what it is, in words an officer reads."""
+
+    hs_code: str
+    origin: str  # the country of origin (ISO 3166 alpha-2)
+    description: str
+
+
+@dataclass(frozen=True)
 class Product:
     sku: str
     name: str
@@ -28,6 +39,23 @@ class Product:
     # Which VAT rate it takes (`ordino.pricing.domain.TaxClass`): standard, reduced,
     # super_reduced, zero.
     tax_class: str = "standard"
+    customs: Customs | None = None  # None: not given (a declaration says so)
+
+
+def customs_document(customs: Customs | None) -> dict[str, str] | None:
+    if customs is None:
+        return None
+    return {
+        "hs_code": customs.hs_code,
+        "origin": customs.origin,
+        "description": customs.description,
+    }
+
+
+def customs_from(document: Mapping[str, str] | None) -> Customs | None:
+    if document is None:
+        return None
+    return Customs(document["hs_code"], document["origin"], document["description"])
 
 
 class ProductFacts(NamedTuple):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordino.network.domain.products import Product
+from ordino.network.domain.products import Product, customs_document
 
 
 def product_view(product: Product) -> dict[str, Any]:
@@ -15,4 +15,5 @@ def product_view(product: Product) -> dict[str, Any]:
         "prices": {currency: str(amount) for currency, amount in sorted(product.prices.items())},
         "attributes": dict(sorted(product.attributes.items())),
         "tax_class": product.tax_class,
+        "customs": customs_document(product.customs),
     }

@@ -16,7 +16,7 @@ from ordino.network.domain.channels import Channel
 from ordino.network.domain.costs import LocationCosts, RateCard
 from ordino.network.domain.locations import Location, LocationQuery
 from ordino.network.domain.operations import CapacityTaken
-from ordino.network.domain.products import Product, ProductFacts, ProductQuery
+from ordino.network.domain.products import Customs, Product, ProductFacts, ProductQuery
 
 
 class Catalog(Protocol):
@@ -28,6 +28,7 @@ class Catalog(Protocol):
     def search_skus(self, query: ProductQuery, limit: int) -> list[str]: ...
     def products(self, skus: Sequence[str]) -> list[Product]: ...  # in SKU order
     def names(self, skus: Iterable[str]) -> dict[str, str]: ...
+    def customs(self, skus: Iterable[str]) -> dict[str, Customs]: ...  # of those that have
 
 
 class Network(Protocol):

@@ -25,7 +25,15 @@ from ordino.network.domain.locations import (
     LocationType,
     address_fields,
 )
-from ordino.network.domain.products import Product, ProductFacts, ProductQuery, search_terms
+from ordino.network.domain.products import (
+    Customs,
+    Product,
+    ProductFacts,
+    ProductQuery,
+    customs_document,
+    customs_from,
+    search_terms,
+)
 from ordino.network.store.tables import (
     locations,
     product_attributes,
@@ -77,6 +85,7 @@ class SqlCatalog:
                 "weight_g": weight_g,
                 "updated_at": now,
                 "tax_class": product.tax_class,
+                "customs": customs_document(product.customs),
             },
         )
         prices = [
@@ -139,6 +148,15 @@ class SqlCatalog:
             rest[row.sku] = (weight, row.tax_class)
         return {sku: ProductFacts(found, *rest[sku]) for sku, found in prices.items()}
 
+    def customs(self, skus: Iterable[str]) -> dict[str, Customs]:
+        """What a declaration says of each SKU that has it, by SKU."""
+        wanted = sorted(set(skus))
+        query = select(products.c.sku, products.c.customs).where(
+            one_of(self.connection, products.c.sku, wanted), products.c.customs.is_not(None)
+        )
+        found = {row.sku: customs_from(row.customs) for row in self.connection.execute(query)}
+        return {sku: customs for sku, customs in found.items() if customs is not None}
+
     def names(self, skus: Iterable[str]) -> dict[str, str]:
         """The name of each SKU in the catalogue, by SKU (what people read)."""
         wanted = sorted(set(skus))
@@ -191,6 +209,7 @@ class SqlCatalog:
                 {p.currency: from_minor(p.amount_minor, p.currency) for p in prices[row.sku]},
                 attributes[row.sku],
                 row.tax_class,
+                customs_from(row.customs),
             )
             for row in rows
         ]

@@ -21,7 +21,7 @@ from sqlalchemy import (
     Table,
 )
 
-from ordino.store.tables import UTCDateTime, metadata, named_documents
+from ordino.store.tables import Document, UTCDateTime, metadata, named_documents
 
 products = Table(
     "products",
@@ -31,6 +31,8 @@ products = Table(
     Column("weight_g", Integer),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("tax_class", String(16), nullable=False, server_default="standard"),
+    # `ordino.network.domain.products.customs_document`; none: not given.
+    Column("customs", Document),
 )
 
 product_prices = Table(

@@ -3,7 +3,7 @@ and their answers: the order with a hold changed, or sourced again."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
@@ -104,3 +104,36 @@ class RejectionOut(BaseModel):
     sourcing: ExplanationOut | None = Field(
         description="The units sourced again without the location; none: nothing waited"
     )
+
+
+class DeclaredLineOut(BaseModel):
+    sku: str
+    description: str | None = Field(description="None: the product has no customs facts")
+    hs_code: str | None
+    origin: str | None
+    quantity: int
+    value: str = Field(description="What its units were paid, without tax")
+    weight_kg: str | None
+    duty: str | None = Field(description="DDP: estimated from the rates loaded")
+    import_vat: str | None
+
+
+class DeclarationOut(BaseModel):
+    fulfillment_id: str
+    order_id: str
+    status: str = Field(description="declared (as it shipped) or preview")
+    declared_at: str | None
+    incoterm: str = Field(description="DAP: the receiver pays duties; DDP: the sender")
+    duties_paid_by: str
+    origin: str
+    destination: str
+    currency: str
+    exporter: dict[str, str | None]
+    importer: dict[str, Any]
+    ioss: str | None = Field(description="The seller's IOSS number (goods into the EU ≤ 150 EUR)")
+    lines: list[DeclaredLineOut]
+    value: str
+    shipping: str
+    duties: str | None
+    import_vat: str | None
+    problems: list[str]

@@ -16,6 +16,7 @@ from ordino.inventory.domain import Source
 from ordino.kernel.domain import ApiKey, InvalidInput, Permission
 from ordino.orchestration.api.fulfillment_schemas import (
     AcceptIn,
+    DeclarationOut,
     DeliveredIn,
     FulfillmentPage,
     FulfillmentUpdateOut,
@@ -80,6 +81,24 @@ def location_queue(
         location_id, params.status or TO_DO, params.limit, unit_of_work(request), scope_of(caller)
     )
     return JSONResponse({"items": items})
+
+
+@router.get(
+    "/{fulfillment_id}/customs",
+    response_model=DeclarationOut,
+    responses={
+        404: {"description": "No such fulfillment order, or it crosses no border", **PROBLEM}
+    },
+)
+def get_customs(
+    fulfillment_id: FulfillmentIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """The customs declaration of a parcel that crosses a customs border: as made when
+    it shipped (`declared`), or as it would be made now (`preview`, for the papers)."""
+    uow = unit_of_work(request)
+    return JSONResponse(fulfillment.get_customs(fulfillment_id, uow, scope_of(caller)))
 
 
 @router.get("/{fulfillment_id}", response_model=QueuedFulfillmentOut)

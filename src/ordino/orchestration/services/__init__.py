@@ -1,5 +1,6 @@
 """Orchestration's use cases and the port they speak to."""
 
+from ordino.orchestration.services.customs import order_customs
 from ordino.orchestration.services.deliveries import delivery_answer
 from ordino.orchestration.services.fulfillment import cancel_units
 from ordino.orchestration.services.invoices import get_bill, order_bills
@@ -21,6 +22,7 @@ __all__ = [
     "exceptions",
     "get_bill",
     "order_bills",
+    "order_customs",
     "reject_allocation",
     "release_hold",
     "requeue",

@@ -28,6 +28,7 @@ from ordino.kernel.domain import (
     timer_job,
 )
 from ordino.kernel.services import with_retries
+from ordino.orchestration.services.customs import customs_of, declare_shipment
 from ordino.orchestration.services.invoices import invoice_shipment
 from ordino.orchestration.services.order_types import order_type_named
 from ordino.orchestration.services.ports import OrchestrationWork
@@ -52,6 +53,7 @@ from ordino.orders.services import (
     order_view,
     with_payment,
 )
+from ordino.pricing.domain import Bill
 from ordino.promising.domain import DeliveryRecord, delivery_time_problem
 from ordino.sourcing.domain import REROUTE
 
@@ -130,7 +132,8 @@ def ship(
 
     def step(order: Order, fo: Fulfillment) -> list[StockChange]:
         changes = fulfilling.ship(order, fo.id, shipment, now)
-        _capture_later(uow, order, fo, now)
+        invoice = _capture_later(uow, order, fo, now)
+        declare_shipment(uow, order, fo, invoice.parts, now)  # crossing a customs border
         return changes
 
     return update(fulfillment_id, uow, source, scope, _taken_by(scope, S.SHIPPED, step))
@@ -243,11 +246,12 @@ def cancel_units(
     return with_retries(attempt)
 
 
-def _capture_later(uow: OrchestrationWork, order: Order, fo: Fulfillment, now: datetime) -> None:
+def _capture_later(uow: OrchestrationWork, order: Order, fo: Fulfillment, now: datetime) -> Bill:
     """Invoice what the fulfillment order took (what its units were paid, the order's
     charges with the first), and queue the capture of the invoice's total."""
     invoice = invoice_shipment(uow, order, fo, now)
     uow.jobs.add(capture_job(order.id, fo.id, str(invoice.total), now), now)
+    return invoice
 
 
 def get_fulfillment(
@@ -257,6 +261,16 @@ def get_fulfillment(
         order, fo = _fulfillment(uow, fulfillment_id, scope)
         names = uow.catalog.names(line.sku for line in fo.lines)
     return queued(order, fo, names)
+
+
+def get_customs(
+    fulfillment_id: str, uow: OrchestrationWork, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """The customs declaration of a parcel that crosses a customs border: as made
+    when it shipped, or a preview (NotFound when it crosses none)."""
+    with uow:
+        order, fo = _fulfillment(uow, fulfillment_id, scope)
+        return customs_of(uow, order, fo)
 
 
 def location_queue(

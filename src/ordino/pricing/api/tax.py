@@ -38,10 +38,19 @@ class TaxSettingsIn(Strict):
     address: Annotated[
         AddressIn | None, Field(description="Where the seller is established (invoices)")
     ] = None
+    eori: Annotated[
+        str | None, Field(max_length=17, description="The seller's EORI number (customs)")
+    ] = None
+    ioss: Annotated[
+        str | None,
+        Field(max_length=12, description="The seller's IOSS number: IM and 10 digits"),
+    ] = None
 
     def to_domain(self) -> TaxSettings:
         address = None if self.address is None else self.address.to_domain()
-        return TaxSettings(self.seller_country, self.vat_id, self.name, address)
+        return TaxSettings(
+            self.seller_country, self.vat_id, self.name, address, self.eori, self.ioss
+        )
 
 
 class TaxSettingsOut(BaseModel):
@@ -50,6 +59,8 @@ class TaxSettingsOut(BaseModel):
     vat_id: str | None
     name: str | None
     address: AddressOut | None
+    eori: str | None
+    ioss: str | None
     version: int = Field(description="0: never set")
 
 

@@ -15,6 +15,7 @@ from stdnum.exceptions import ValidationError
 
 from ordino.kernel.domain import FieldError
 from ordino.network.domain import Address, address_fields, address_from_fields
+from ordino.pricing.domain.customs import eori_problem, ioss_problem
 from ordino.pricing.domain.tax import MEMBER_STATES
 
 TAX_SETTINGS = "default"  # the one document's name
@@ -26,6 +27,8 @@ class TaxSettings:
     vat_id: str | None = None  # the seller's own, as invoices show it
     name: str | None = None  # the seller's legal name, as invoices show it
     address: Address | None = None  # where the seller is established, likewise
+    eori: str | None = None  # its customs number, as declarations show it
+    ioss: str | None = None  # its Import One-Stop Shop number (goods into the Union)
 
     def compacted(self) -> TaxSettings:
         """With its VAT id as invoices print it (no spaces, capitals), once valid."""
@@ -39,6 +42,15 @@ class TaxSettings:
         return self.vat_id or self.seller_country
 
     def problems(self) -> list[FieldError]:
+        found = [
+            FieldError(name, problem)
+            for name, value, check in (("eori", self.eori, eori_problem),
+                                       ("ioss", self.ioss, ioss_problem))
+            if value is not None and (problem := check(value)) is not None
+        ]  # fmt: skip
+        return found + self._vat_problems()
+
+    def _vat_problems(self) -> list[FieldError]:
         if self.seller_country not in MEMBER_STATES:
             why = f"{self.seller_country} is not a member state of the EU (EU VAT only, for now)"
             return [FieldError("seller_country", why)]
@@ -60,6 +72,8 @@ def tax_settings_document(settings: TaxSettings) -> dict[str, Any]:
         "vat_id": settings.vat_id,
         "name": settings.name,
         "address": None if settings.address is None else address_fields(settings.address),
+        "eori": settings.eori,
+        "ioss": settings.ioss,
     }
 
 
@@ -70,4 +84,6 @@ def tax_settings_from_document(_name: str, document: dict[str, Any]) -> TaxSetti
         document.get("vat_id"),
         document.get("name"),
         None if address is None else address_from_fields(address),
+        document.get("eori"),
+        document.get("ioss"),
     )

@@ -1,5 +1,6 @@
 """Pricing's use cases and the port they speak to."""
 
+from ordino.pricing.services.customs import load_customs_rates
 from ordino.pricing.services.exchange import load_exchange_rates, settlement
 from ordino.pricing.services.ports import PricingWork, Promotions, TaxRates
 from ordino.pricing.services.promotions import (
@@ -27,6 +28,7 @@ __all__ = [
     "get_settings",
     "list_promotions",
     "list_rates",
+    "load_customs_rates",
     "load_exchange_rates",
     "load_rates",
     "promotion_engine",

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from ordino.kernel.services import NamedDocuments
 from ordino.pricing.domain import ExchangeRate, Promotion, TaxSettings, VatRate
+from ordino.pricing.domain.customs import CustomsRate
 from ordino.pricing.domain.invoices import Bill, BillKind
 from ordino.pricing.engine import PromotionUse, Usage, UsageKey
 from ordino.promising.services import PromisingWork
@@ -48,6 +49,20 @@ class Bills(Protocol):
     def of_refund(self, refund_id: str) -> dict[str, Any] | None: ...
 
 
+class CustomsRates(Protocol):
+    def of(self, countries: Iterable[str]) -> list[CustomsRate]: ...
+    def all(self) -> list[CustomsRate]: ...
+    def replace(self, rates: Sequence[CustomsRate]) -> int: ...
+
+
+class Declarations(Protocol):
+    def add(
+        self, fulfillment_id: str, order_id: str, document: dict[str, Any], now: datetime
+    ) -> None: ...
+    def of_fulfillment(self, fulfillment_id: str) -> dict[str, Any] | None: ...
+    def of_order(self, order_id: str) -> dict[str, dict[str, Any]]: ...
+
+
 class PricingWork(PromisingWork, Protocol):
     """What pricing's use cases may use in one attempt: its own repositories and every
     lower capability's.
@@ -65,3 +80,7 @@ class PricingWork(PromisingWork, Protocol):
     def exchange_rates(self) -> ExchangeRates: ...
     @property
     def bills(self) -> Bills: ...
+    @property
+    def customs_rates(self) -> CustomsRates: ...
+    @property
+    def declarations(self) -> Declarations: ...

@@ -40,7 +40,7 @@ def get_settings(uow: PricingWork) -> dict[str, Any]:
     with uow:
         found = uow.tax_settings.get(TAX_SETTINGS)
     if found is None:
-        none = {"seller_country": None, "vat_id": None, "name": None, "address": None}
+        none = dict.fromkeys(("seller_country", "vat_id", "name", "address", "eori", "ioss"))
         return {"provider": "none", **none, "version": 0}
     return settings_view(*found)
 

@@ -1,13 +1,16 @@
 """Pricing's storage: VAT rates, the tax settings, the promotions, exchange rates,
 invoices and credit notes."""
 
-from ordino.pricing.store.bills import SqlBills
+from ordino.pricing.store.customs import SqlCustomsRates, SqlDeclarations
 from ordino.pricing.store.exchange import SqlExchangeRates
+from ordino.pricing.store.invoices import SqlBills
 from ordino.pricing.store.promotions import SqlPromotions
 from ordino.pricing.store.rates import SqlTaxRates
 from ordino.pricing.store.tables import (
     bill_series,
     bills,
+    customs_declarations,
+    customs_rates,
     exchange_rates,
     promotion_redemptions,
     promotion_uses,
@@ -20,12 +23,16 @@ from ordino.pricing.store.uses import SqlPromotionUses
 
 __all__ = [
     "SqlBills",
+    "SqlCustomsRates",
+    "SqlDeclarations",
     "SqlExchangeRates",
     "SqlPromotionUses",
     "SqlPromotions",
     "SqlTaxRates",
     "bill_series",
     "bills",
+    "customs_declarations",
+    "customs_rates",
     "exchange_rates",
     "promotion_redemptions",
     "promotion_uses",

@@ -118,3 +118,25 @@ bill_series = Table(
     Column("series", String(16), primary_key=True),
     Column("last", Integer, nullable=False),
 )
+
+# The duties and import VAT rates declarations estimate by (`ordino customs load`),
+# replaced whole: a rate as its exact decimal text.
+customs_rates = Table(
+    "customs_rates",
+    metadata,
+    Column("country", String(2), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # duty, import_vat
+    Column("hs_prefix", String(10), primary_key=True),  # "": every product
+    Column("rate", String(12), nullable=False),
+)
+
+# Each cross-border parcel's customs declaration, made as it was shipped.
+customs_declarations = Table(
+    "customs_declarations",
+    metadata,
+    Column("fulfillment_id", String(40), primary_key=True),
+    Column("order_id", String(32), nullable=False),
+    Column("declared_at", UTCDateTime, nullable=False),
+    Column("document", Document, nullable=False),
+    Index("ix_customs_declarations_order_id", "order_id"),
+)

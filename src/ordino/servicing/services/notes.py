@@ -10,7 +10,7 @@ from typing import Any
 
 from ordino.kernel.domain import InvalidInput, NotFound
 from ordino.kernel.services import with_retries
-from ordino.orchestration.services import delivery_answer
+from ordino.orchestration.services import delivery_answer, order_customs
 from ordino.orders.domain import EVERY_ORDER, OrderScope
 from ordino.orders.services import decisions_view, existing_order, with_payment
 from ordino.servicing.services import timeline
@@ -34,7 +34,8 @@ def order_file(
 ) -> dict[str, Any]:
     """Everything customer service looks at on an order, read once: the order with
     its payment, its timeline, why its goods are where they are (the sourcing
-    decisions), its deliveries against the promise, its invoices and credit notes;
+    decisions), its deliveries against the promise, its invoices and credit notes, its parcels'
+    customs declarations;
     the names of its products and of the keys that acted on it, for people to read."""
     with uow:
         order = existing_order(uow, order_id, scope)
@@ -43,6 +44,7 @@ def order_file(
         records = uow.sourcing.of_order(order_id)
         delivered = uow.deliveries.of_order(order_id)
         bills = uow.bills.of_order(order_id)
+        customs = order_customs(uow, order)
         names = uow.catalog.names(line.sku for line in order.lines)
         actors = {str(event.data.get("by", "")) for event in events}
         actors |= {hold.placed_by for hold in order.holds}
@@ -54,6 +56,7 @@ def order_file(
         "decisions": decisions_view(records),
         "deliveries": [delivery_answer(record) for record in delivered],
         "bills": bills,
+        "customs": customs,
         "names": names,
         "actors": who,
     }
