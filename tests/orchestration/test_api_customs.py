@@ -209,3 +209,22 @@ def test_the_console_shows_the_declaration_on_the_orders_page(
 
     for shown in ("DE → CH", "DDP", "620193", "490199", "EORI DE1234567890123", "preview"):
         assert shown in page
+
+
+def test_an_erasure_takes_the_recipient_off_the_declaration(
+    swiss: TestClient, clock: Clock
+) -> None:
+    order_id = placed(swiss, clock, a_swiss_order())
+    [fo] = order_of(swiss, order_id)["fulfillments"]
+    shipped = {"carrier": "dhl", "tracking_number": "CH-1"}
+    assert swiss.post(f"/v1/fulfillments/{fo['id']}/shipped", json=shipped).status_code == 200
+
+    erased = swiss.post("/v1/customer-data/erasures", json={"order_id": order_id})
+    declared = swiss.get(f"/v1/fulfillments/{fo['id']}/customs")
+
+    assert erased.status_code == 201, erased.text
+    assert erased.json()["records"]["customs_declarations"] == 1
+    text = declared.text
+    assert "Grace Hopper" not in text and "Bahnhofstrasse" not in text
+    assert declared.json()["importer"]["address"]["country"] == "CH"
+    assert declared.json()["lines"][0]["hs_code"] == "620193"  # what was declared stays

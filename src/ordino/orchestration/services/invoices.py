@@ -4,8 +4,8 @@ its number is taken, or given back, with it), and the capture of that shipment i
 its total; a credit note issued with each refund the gateway made, in the
 transaction that records it.
 
-The seller printed, and the series numbered in, are the tax settings' (its VAT id,
-else its country; none set: "default")."""
+The seller printed is the tax settings'; the series, one per installation
+(`ENTITY`)."""
 
 from __future__ import annotations
 
@@ -27,10 +27,14 @@ from ordino.pricing.domain import (
     billed_charge,
     billed_units,
     credit_parts,
+    creditable,
     parts_from,
 )
 
-NO_ENTITY = "default"  # the series of a seller that set no tax settings
+# The selling entity whose series the documents are numbered in: one per installation
+# (the tax settings' seller), whatever its VAT id becomes (a series that restarted
+# when the seller gave its VAT id would number two invoices alike).
+ENTITY = "default"
 
 
 def invoice_shipment(uow: OrchestrationWork, order: Order, fo: Fulfillment, now: datetime) -> Bill:
@@ -48,7 +52,7 @@ def invoice_shipment(uow: OrchestrationWork, order: Order, fo: Fulfillment, now:
     bill = Bill(
         new_id(now),
         BillKind.INVOICE,
-        seller.entity if seller else NO_ENTITY,
+        ENTITY,
         order.id,
         order.currency,
         now,
@@ -74,8 +78,7 @@ def credit_refund(
     given = [
         p for doc in uow.bills.of_order(order.id, BillKind.CREDIT_NOTE) for p in parts_from(doc)
     ]
-    left = sum((p.total for p in billed), Decimal(0)) - sum((p.total for p in given), Decimal(0))
-    within = min(amount, max(left, Decimal(0)))
+    within = min(amount, creditable(billed, given))
     parts = list(credit_parts(within, order.currency, billed, given))
     if amount > within:
         beyond, nothing = amount - within, quantize(Decimal(0), order.currency)
@@ -84,7 +87,7 @@ def credit_refund(
     bill = Bill(
         new_id(now),
         BillKind.CREDIT_NOTE,
-        seller.entity if seller else NO_ENTITY,
+        ENTITY,
         order.id,
         order.currency,
         now,
@@ -112,10 +115,14 @@ def get_bill(
     """One invoice or credit note (NotFound, too, when it is of an order the caller
     may not see)."""
     with uow:
+        missing = NotFound(f"no invoice or credit note {bill_id}")
         found = uow.bills.get(bill_id)
         if found is None:
-            raise NotFound(f"no invoice or credit note {bill_id}")
-        existing_order(uow, found["order_id"], scope)
+            raise missing
+        try:
+            existing_order(uow, found["order_id"], scope)
+        except NotFound:  # of an order the caller may not see: as if there were none
+            raise missing from None
         return found
 
 

@@ -34,6 +34,10 @@ class TaxLineOut(BaseModel):
     inclusive: bool = Field(description="In the price (true) or added to it")
     amount: str
     per_unit: list[UnitRunOut]
+    base: str | None = Field(
+        description="What it taxes, without tax, when a share of the value (shipping taxed "
+        "as the goods at several rates); none: all of it"
+    )
 
 
 class LineMoneyOut(BaseModel):

@@ -41,6 +41,7 @@ from ordino.pricing.domain.invoices import (
     billed_charge,
     billed_units,
     credit_parts,
+    creditable,
     parts_from,
     tax_summary,
 )
@@ -138,6 +139,7 @@ __all__ = [
     "conversion_document",
     "conversion_from",
     "credit_parts",
+    "creditable",
     "crosses_border",
     "customs_territory",
     "declaration_document",

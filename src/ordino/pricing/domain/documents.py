@@ -58,6 +58,7 @@ def tax_document(tax: TaxLine) -> dict[str, Any]:
         "inclusive": tax.inclusive,
         "amount": str(tax.amount),
         "per_unit": _runs(tax.per_unit),
+        "base": None if tax.base is None else str(tax.base),
     }
 
 
@@ -94,7 +95,13 @@ def discounts_from(documents: Sequence[dict[str, Any]]) -> tuple[Discount, ...]:
 
 def taxes_from(documents: Sequence[dict[str, Any]]) -> tuple[TaxLine, ...]:
     return tuple(
-        TaxLine(t["jurisdiction"], Decimal(t["rate"]), _unit_amounts(t["per_unit"]), t["inclusive"])
+        TaxLine(
+            t["jurisdiction"],
+            Decimal(t["rate"]),
+            _unit_amounts(t["per_unit"]),
+            t["inclusive"],
+            None if t.get("base") is None else Decimal(t["base"]),
+        )
         for t in documents
     )
 

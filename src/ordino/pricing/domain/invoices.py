@@ -52,6 +52,7 @@ class BilledTax:
     rate: Decimal
     inclusive: bool  # inside the part's net (a gross price), or added to it
     amount: Decimal
+    base: Decimal | None = None  # what it taxes, when a share of the part (`TaxLine.base`)
 
 
 @dataclass(frozen=True)
@@ -147,10 +148,25 @@ def billed_units(line: PricedLine, first: int, count: int) -> BilledPart:
 
 
 def billed_charge(charge: Charge, index: int) -> BilledPart:
-    taxes = tuple(BilledTax(t.jurisdiction, t.rate, t.inclusive, t.amount) for t in charge.taxes)
+    taxes = tuple(
+        BilledTax(t.jurisdiction, t.rate, t.inclusive, t.amount, t.base) for t in charge.taxes
+    )
     discount = charge.price - charge.net
     return BilledPart(
         f"charge:{index}", charge.kind, None, None, 1, charge.price, discount, charge.net, taxes
+    )
+
+
+def creditable(billed: Sequence[BilledPart], credited: Sequence[BilledPart]) -> Decimal:
+    """What is left to give back of what the invoices billed: of each line or charge
+    they billed, what no credit note gave back yet."""
+    invoiced, given = _summed(billed), _summed(credited)
+    return sum(
+        (
+            max(Decimal(0), p.total - (given[r].total if r in given else 0))
+            for r, p in invoiced.items()
+        ),
+        Decimal(0),
     )
 
 
@@ -166,7 +182,8 @@ def credit_parts(
     invoiced = _summed(billed)
     given = _summed(credited)
     refs = list(invoiced)
-    left = [invoiced[ref].total - (given[ref].total if ref in given else 0) for ref in refs]
+    left = [max(Decimal(0), invoiced[ref].total - (given[ref].total if ref in given else 0))
+            for ref in refs]  # fmt: skip
     if amount < 0 or amount > sum(left, Decimal(0)):
         raise InvalidInput.of("amount", f"{amount} is more than was invoiced and not credited")
     if not amount:
@@ -182,29 +199,35 @@ def credit_parts(
 def _credited(
     billed: BilledPart, before: BilledPart | None, share: Decimal, currency: str
 ) -> BilledPart:
-    total = billed.total
-    then = before.total if before is not None else Decimal(0)
+    """`share` of what the part billed given back: each tax (and its base) the share
+    of what is still open of it that `share` is of what is still open of the part;
+    all of what is open, when it takes all of it. The taxes added to the price never
+    come to more than `share`."""
+    open_ = billed.total - (before.total if before is not None else Decimal(0))
     taxes = []
+    added = Decimal(0)
     for tax in billed.taxes:
-        had = _tax_of(before, tax) if before is not None else Decimal(0)
-        due = quantize(tax.amount * (then + share) / total, currency) if total else Decimal(0)
-        taxes.append(BilledTax(tax.jurisdiction, tax.rate, tax.inclusive, due - had))
-    added = sum((t.amount for t in taxes if not t.inclusive), Decimal(0))
+        given = _tax_of(before, tax) if before is not None else None
+        rest = tax.amount - (given.amount if given else Decimal(0))
+        amount = rest if share >= open_ else quantize(rest * share / open_, currency)
+        if not tax.inclusive:
+            amount = min(amount, share - added)
+            added += amount
+        base = None
+        if tax.base is not None:
+            rest_base = tax.base - (given.base or Decimal(0) if given else Decimal(0))
+            base = rest_base if share >= open_ else quantize(rest_base * share / open_, currency)
+        taxes.append(BilledTax(tax.jurisdiction, tax.rate, tax.inclusive, amount, base))
     return BilledPart(
         billed.ref, billed.kind, billed.line_no, billed.sku, None, None,
         zero(currency), share - added, tuple(taxes),
     )  # fmt: skip
 
 
-def _tax_of(part: BilledPart, tax: BilledTax) -> Decimal:
-    return sum(
-        (
-            t.amount
-            for t in part.taxes
-            if (t.jurisdiction, t.rate, t.inclusive) == (tax.jurisdiction, tax.rate, tax.inclusive)
-        ),
-        Decimal(0),
-    )
+def _tax_of(part: BilledPart, tax: BilledTax) -> BilledTax | None:
+    """The part's tax of the same jurisdiction, rate and kind as `tax`, if any."""
+    key = (tax.jurisdiction, tax.rate, tax.inclusive)
+    return next((t for t in part.taxes if (t.jurisdiction, t.rate, t.inclusive) == key), None)
 
 
 def _summed(parts: Sequence[BilledPart]) -> dict[str, BilledPart]:
@@ -215,29 +238,34 @@ def _summed(parts: Sequence[BilledPart]) -> dict[str, BilledPart]:
         if was is None:
             found[part.ref] = part
             continue
-        taxes: dict[tuple[str, Decimal, bool], Decimal] = {}
+        taxes: dict[tuple[str, Decimal, bool], BilledTax] = {}
         for t in (*was.taxes, *part.taxes):
             key = (t.jurisdiction, t.rate, t.inclusive)
-            taxes[key] = taxes.get(key, Decimal(0)) + t.amount
+            had = taxes.get(key)
+            taxes[key] = t if had is None else _added_up(had, t)
         found[part.ref] = BilledPart(
             part.ref, part.kind, part.line_no, part.sku,
             None if was.quantity is None or part.quantity is None
             else was.quantity + part.quantity,
             part.unit_price, was.discount + part.discount, was.net + part.net,
-            tuple(BilledTax(j, r, i, a) for (j, r, i), a in taxes.items()),
+            tuple(taxes.values()),
         )  # fmt: skip
     return found
+
+
+def _added_up(one: BilledTax, other: BilledTax) -> BilledTax:
+    base = None if one.base is None or other.base is None else one.base + other.base
+    return BilledTax(one.jurisdiction, one.rate, one.inclusive, one.amount + other.amount, base)
 
 
 def tax_summary(parts: Sequence[BilledPart], currency: str) -> list[dict[str, str]]:
     """Per jurisdiction and rate: the taxable amount and the tax, as an invoice must
     show them. A part taxed at several rates (shipping, taxed as the goods it
-    carries) shares its base among them by what each tax implies (largest remainder),
-    a zero rate taking what the others leave."""
+    carries) counts the share each taxes."""
     bases: dict[tuple[str, Decimal], Decimal] = {}
     taxes: dict[tuple[str, Decimal], Decimal] = {}
     for part in parts:
-        for tax, base in zip(part.taxes, _bases(part, currency), strict=True):
+        for tax, base in zip(part.taxes, _bases(part), strict=True):
             key = (tax.jurisdiction, tax.rate)
             bases[key] = bases.get(key, Decimal(0)) + base
             taxes[key] = taxes.get(key, Decimal(0)) + tax.amount
@@ -252,18 +280,11 @@ def tax_summary(parts: Sequence[BilledPart], currency: str) -> list[dict[str, st
     ]
 
 
-def _bases(part: BilledPart, currency: str) -> list[Decimal]:
-    if len(part.taxes) <= 1:
-        return [part.base] * len(part.taxes)
-    implied = [quantize(t.amount / t.rate, currency) if t.rate else None for t in part.taxes]
-    if None in implied:  # the others as their tax implies, the zero rate what is left
-        shares = [x or Decimal(0) for x in implied]
-        shares[implied.index(None)] = part.base - sum(shares, Decimal(0))
-        return shares
-    weights = [to_minor(x or Decimal(0), currency) for x in implied]
-    if not any(weights) or part.base < 0:
-        return [part.base] + [Decimal(0)] * (len(part.taxes) - 1)
-    return spread(part.base, weights, currency)
+def _bases(part: BilledPart) -> list[Decimal]:
+    """What each of the part's taxes taxes: its own base where it keeps one (a share
+    of a charge), else the part's value without tax (taxes stacked on one value each
+    tax it all)."""
+    return [part.base if t.base is None else t.base for t in part.taxes]
 
 
 def bill_document(bill: Bill) -> dict[str, Any]:
@@ -324,6 +345,7 @@ def _part_document(part: BilledPart) -> dict[str, Any]:
                 "rate": str(t.rate),
                 "inclusive": t.inclusive,
                 "amount": str(t.amount),
+                "base": None if t.base is None else str(t.base),
             }
             for t in part.taxes
         ],
@@ -343,12 +365,18 @@ def parts_from(document: Mapping[str, Any]) -> tuple[BilledPart, ...]:
             None if p["unit_price"] is None else Decimal(p["unit_price"]),
             Decimal(p["discount"]),
             Decimal(p["net"]),
-            tuple(
-                BilledTax(
-                    t["jurisdiction"], Decimal(t["rate"]), t["inclusive"], Decimal(t["amount"])
-                )
-                for t in p["taxes"]
-            ),
+            tuple(_tax_from(t) for t in p["taxes"]),
         )
         for p in (*document["lines"], *document["charges"])
+    )
+
+
+def _tax_from(t: Mapping[str, Any]) -> BilledTax:
+    base = t.get("base")
+    return BilledTax(
+        t["jurisdiction"],
+        Decimal(t["rate"]),
+        t["inclusive"],
+        Decimal(t["amount"]),
+        None if base is None else Decimal(base),
     )

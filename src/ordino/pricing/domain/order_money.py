@@ -78,6 +78,10 @@ class TaxLine:
     rate: Decimal  # 0.19 for 19 %
     per_unit: UnitAmounts
     inclusive: bool
+    # What it taxes, without tax, when that is a share of a charge's value (shipping
+    # taxed as the goods, at several rates); None: the whole value (an invoice works
+    # it out: the net, less the taxes in it).
+    base: Decimal | None = None
 
     @property
     def amount(self) -> Decimal:

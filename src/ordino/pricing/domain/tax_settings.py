@@ -35,12 +35,6 @@ class TaxSettings:
         compact = None if self.vat_id is None else str(vat.compact(self.vat_id))
         return replace(self, vat_id=compact)
 
-    @property
-    def entity(self) -> str:
-        """The selling entity whose series its invoices are numbered in: its VAT id,
-        else its country."""
-        return self.vat_id or self.seller_country
-
     def problems(self) -> list[FieldError]:
         found = [
             FieldError(name, problem)

@@ -121,7 +121,8 @@ def _as_the_goods(
             if inclusive
             else quantize(share * rate, currency)
         )
-        taxes.append(tax_given(charge, country, rate, amount, inclusive, "charges"))
+        taxed = tax_given(charge, country, rate, amount, inclusive, "charges")
+        taxes.append(replace(taxed, base=share - amount if inclusive else share))
     return replace(charge, taxes=(*charge.taxes, *taxes))
 
 

@@ -128,6 +128,7 @@ def _erase(uow: PrivacyWork, orders: list[Order], now: datetime, by: str) -> Era
         "payments": uow.erasures.clear_card_tokens(ids),
         "promotion_uses": uow.erasures.forget_promotion_customers(ids, emails),
         "bills": uow.erasures.rewrite_bills(ids, personal),
+        "customs_declarations": uow.erasures.rewrite_declarations(ids, personal),
     }
     erasure = Erasure(new_id(now), by, now, tuple(ids), records)
     uow.erasures.add(erasure)

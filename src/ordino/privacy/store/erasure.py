@@ -2,8 +2,8 @@
 (the timeline), their sourcing decisions, the webhook deliveries about them, the
 answers kept for idempotency keys, the errors of jobs about them, the reasons of
 stock movements they caused, the card tokens of their payments, the counts of their
-uses of promotions, the buyer on their invoices and credit notes; and the records
-of erasures and of exports.
+uses of promotions, the buyer on their invoices and credit notes and the recipient
+on their customs declarations; and the records of erasures and of exports.
 
 Each rewrite goes through `ordino.privacy.domain.erasure.PersonalData`, so what is erased
 is decided in one place. On PostgreSQL the erasure first takes the relay's lock: no
@@ -23,7 +23,12 @@ from ordino.inventory.store import inventory_movements
 from ordino.kernel.domain import Event
 from ordino.payments.store import payments
 from ordino.pricing.engine import EVERYONE
-from ordino.pricing.store import bills, promotion_redemptions, promotion_uses
+from ordino.pricing.store import (
+    bills,
+    customs_declarations,
+    promotion_redemptions,
+    promotion_uses,
+)
 from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
 from ordino.privacy.store.tables import customer_exports, erasures
 from ordino.sourcing.store import sourcing_decisions
@@ -153,6 +158,25 @@ class SqlErasures:
             erased = personal.document({"customer": buyer, "bill_to": address})
             document["buyer"] = erased["customer"] | {"address": erased["bill_to"]}
             self.connection.execute(update(bills).where(b.id == row.id).values(document=document))
+        return len(found)
+
+    def rewrite_declarations(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """The orders' customs declarations: their importer (the recipient's name and
+        address) erased; what was declared stays."""
+        d = customs_declarations.c
+        found = self.connection.execute(
+            select(d.fulfillment_id, d.document).where(d.order_id.in_(order_ids))
+        ).all()
+        for row in found:
+            document = dict(row.document)
+            importer = dict(document["importer"])
+            address = importer.pop("address")
+            erased = personal.document({"customer": importer, "ship_to": address})
+            document["importer"] = erased["customer"] | {"address": erased["ship_to"]}
+            where = d.fulfillment_id == row.fulfillment_id
+            self.connection.execute(
+                update(customs_declarations).where(where).values(document=document)
+            )
         return len(found)
 
     def forget_promotion_customers(self, order_ids: Sequence[str], keys: Sequence[str]) -> int:

@@ -34,9 +34,9 @@ def order_file(
 ) -> dict[str, Any]:
     """Everything customer service looks at on an order, read once: the order with
     its payment, its timeline, why its goods are where they are (the sourcing
-    decisions), its deliveries against the promise, its invoices and credit notes, its parcels'
-    customs declarations;
-    the names of its products and of the keys that acted on it, for people to read."""
+    decisions), its deliveries against the promise, its invoices and credit notes,
+    its parcels' customs declarations; the names of its products and of the keys
+    that acted on it, for people to read."""
     with uow:
         order = existing_order(uow, order_id, scope)
         payment = uow.payments.of_order(order_id)
