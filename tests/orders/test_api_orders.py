@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from ordino.kernel.domain.roles import Role
 from tests.conftest import T0, Clock
-from tests.support.api import locations_of, refused
+from tests.support.api import events_of, fields, locations_of, network, order_of, refused, stock
 from tests.support.builders import a_location_body, a_product_body, an_order_body
 
 POINTS = {"DC-HAM": (53.55, 9.99), "DC-BER": (52.53, 13.38), "DC-MUC": (48.14, 11.58)}
@@ -94,6 +94,7 @@ def test_the_contract_example_places_an_order(api: TestClient) -> None:
         "exchange": None,
         "ship_to": body["ship_to"] | {"line2": None, "region": None},
         "type": "ship_to_home",
+        "language": None,
         "priority": 0,
         "on_hold": False,
         "holds": [],
@@ -456,3 +457,20 @@ def test_cancel_releases_the_reservations_once(api: TestClient, clock: Clock) ->
     assert _reserved(api, "SKU-1") == {"SKU-1": 3}
     availability = api.get("/v1/availability", params={"skus": "SKU-1"}).json()
     assert availability["items"][0]["available"] == 17
+
+
+def test_the_customers_language_is_kept_as_bcp_47_and_a_wrong_one_refused(api: TestClient) -> None:
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 10)
+
+    swiss = api.post("/v1/orders", json=an_order_body(("SKU-1", 1), language="fr_ch"))
+    wrong = api.post(
+        "/v1/orders", json=an_order_body(("SKU-1", 1), external_id="W-2", language="xx-YY")
+    )
+
+    assert swiss.status_code == 201, swiss.text
+    assert swiss.json()["language"] == "fr-CH"
+    assert order_of(api, swiss.json()["id"])["language"] == "fr-CH"
+    created = [e for e in events_of(api, swiss.json()["id"]) if e["type"] == "order.created"]
+    assert created[0]["data"]["language"] == "fr-CH"  # what its messages are written in
+    assert fields(wrong) == ["language"]

@@ -107,6 +107,7 @@ def test_the_order_total_is_its_money_and_the_answer_shows_every_part() -> None:
         "inclusive": True,
         "amount": "27.49",  # 172.20 - 172.20 / 1.19 = 27.494… -> 27.49
         "per_unit": None,
+        "base": None,  # all of the line's value
     }
     assert answer["charges"][0]["taxes"][0]["amount"] == "0.78"
     OrderOut.model_validate(answer)  # the declared shape holds discounts, taxes, charges

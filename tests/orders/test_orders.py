@@ -85,6 +85,7 @@ def test_placing_records_order_created_with_the_total(clock: Clock) -> None:
             "total": "179.70",
             "currency": "EUR",
             "by": "ordino",
+            "language": None,
         }
         | money_details(order),
     )

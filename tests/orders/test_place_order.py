@@ -79,6 +79,7 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
             "step": 0,
             "bill_to": None,
             "b2b": None,
+            "language": None,
             "priority": 0,
             "charges": None,
             "exchange": None,
@@ -200,6 +201,7 @@ def test_placing_writes_exactly_one_order_created_event(uow: SqlUnitOfWork, cloc
             "charges": [],
             "tax_treatment": None,
             "exchange": None,
+            "language": None,
         },
         "published_at": None,
     }

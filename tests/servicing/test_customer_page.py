@@ -54,3 +54,20 @@ def test_the_customer_reads_product_names_in_their_words_at_their_time(
     view = api.get(f"/v1/self-service/orders/{link.rsplit('/', 1)[1]}").json()
     assert view["time_zone"] == "Europe/Berlin"
     assert [(line["sku"], line["name"]) for line in view["lines"]] == [("SKU-1", "Rain jacket")]
+
+
+def test_the_page_speaks_the_language_the_order_was_placed_in(api: TestClient) -> None:
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 10)
+    order = place(api, ("SKU-1", 2), external_id="W-DE", language="de-ch")
+    token = api.get(f"/v1/orders/{order['id']}/self-service-link").json()["token"]
+    api.headers.pop("Authorization")
+    english_browser = {"Accept-Language": "en-GB,en;q=0.9"}
+
+    page = _text(api.get(f"/my-order/{token}", headers=english_browser).text)
+    asked = _text(api.get(f"/my-order/{token}?lang=en", headers=english_browser).text)
+
+    assert order["language"] == "de-CH"
+    assert "in Vorbereitung" in page  # the order's language, whatever the browser's
+    assert "being prepared" in asked  # the customer's own choice first
+    assert api.get(f"/v1/self-service/orders/{token}").json()["language"] == "de-CH"

@@ -54,9 +54,11 @@ def translations(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(compiled)
 
 
-def language_of(request: Request) -> str:
+def language_of(request: Request, spoken: str | None = None) -> str:
     """`?lang=` if given (kept for the visit), else the one chosen earlier in the
-    visit, else the best of the browser's languages we have."""
+    visit, else the one the page's reader is known to speak (`spoken`: a customer's
+    order's, `de-CH`) when we have it, else the best of the browser's languages we
+    have."""
     asked = request.query_params.get("lang")
     session = request.session if "session" in request.scope else {}  # "/" has none
     if asked in LANGUAGES:
@@ -66,6 +68,8 @@ def language_of(request: Request) -> str:
         return str(kept)
     header = request.headers.get("accept-language", "")
     preferred = [part.split(";")[0].strip().replace("-", "_") for part in header.split(",")]
+    if spoken:
+        preferred.insert(0, spoken.replace("-", "_"))
     found = Locale.negotiate([p for p in preferred if p], list(LANGUAGES), sep="_")
     return str(found) if found is not None else LANGUAGES[0]
 
@@ -108,9 +112,11 @@ def render(
     context: dict[str, Any],
     status_code: int = 200,
     time_zone: str | None = None,
+    spoken: str | None = None,
 ) -> HTMLResponse:
-    """`time_zone`: the page's (a customer's order's), else ORDINO_TIME_ZONE."""
-    language = language_of(request)
+    """`time_zone`: the page's (a customer's order's), else ORDINO_TIME_ZONE;
+    `spoken`: the reader's language when known (a customer's order's)."""
+    language = language_of(request, spoken)
     words = translations(language)
     zone = ZoneInfo(time_zone or request.app.state.settings.time_zone)
     page = _env.get_template(template).render(

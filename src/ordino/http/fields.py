@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 from zoneinfo import available_timezones
 
+from babel import Locale, UnknownLocaleError
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import (
@@ -37,6 +38,16 @@ def _country(code: str) -> str:
     if not is_country(code):
         raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
     return code
+
+
+def _language(tag: str) -> str:
+    """A language tag Babel knows (`de`, `de-CH`, `pt_BR`), written as BCP 47 does
+    (`de-CH`)."""
+    try:
+        locale = Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        raise ValueError(f"{tag!r} is not a language tag (de, de-CH, fr-CH)") from None
+    return "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
 
 
 def _time_zone(name: str) -> str:
@@ -102,6 +113,13 @@ PromotionCode = Annotated[
     ),
 ]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_currency)]
+Language = Annotated[
+    str,
+    StringConstraints(
+        min_length=2, max_length=35, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
+    ),
+    AfterValidator(_language),
+]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(_country)]
 TimeZone = Annotated[str, AfterValidator(_time_zone)]
 Amount = Annotated[

@@ -15,6 +15,7 @@ from ordino.http.fields import (
     Amount,
     Currency,
     Identifier,
+    Language,
     Latitude,
     Longitude,
     OptionalText,
@@ -174,6 +175,13 @@ class OrderIn(Strict):
     ] = None
     bill_to: BillToIn | None = None
     b2b: B2BIn | None = None
+    language: Annotated[
+        Language | None,
+        Field(
+            description="The customer's language (BCP 47: de, de-CH, fr-CH): their page "
+            "speaks it, and the events carry it for the messages sent to them"
+        ),
+    ] = None
     payment: Annotated[
         PaymentIn | None, Field(description="None: paid already (a marketplace's order)")
     ] = None
@@ -223,6 +231,7 @@ class OrderIn(Strict):
             priority=self.priority,
             charges=charges,
             codes=tuple(self.codes),
+            language=self.language,
         )
 
     def _line_requests(self) -> tuple[tuple[LineRequest, ...], tuple[GivenCharge, ...]]:
@@ -395,6 +404,7 @@ class OrderOut(BaseModel):
     holds: list[HoldOut]
     pipeline: PipelineOut
     bill_to: ShipToOut | None
+    language: str | None
     b2b: B2BOut | None
     lines: list[LineOut]
     fulfillments: list[FulfillmentOut]

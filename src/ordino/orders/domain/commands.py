@@ -72,6 +72,7 @@ class PlaceOrder:
     priority: int = 0  # 0 to 9: backordered units go to higher priorities first
     charges: tuple[GivenCharge, ...] = ()  # a marketplace's shipping and fees, as given
     codes: tuple[str, ...] = ()  # promotion codes, as the customer gave them
+    language: str | None = None  # the customer's (BCP 47: de-CH): their page, their messages
 
 
 def order_problems(cmd: PlaceOrder) -> list[FieldError]:

@@ -126,6 +126,9 @@ class Order:
     exchange: Conversion | None = None  # into its channel's settlement currency
     bill_to: Address | None = None
     b2b: B2B | None = None
+    # The customer's language (BCP 47: de-CH; None: not given): their page and what
+    # they are told (the events carry it for the notifying service) speak it.
+    language: str | None = None
     priority: int = 0  # the backorder queue's order (`ordino.orders.domain.backorders`)
     pending_events: list[Event] = field(default_factory=list)
     # Who changes the order now (an API key, "ordino" itself, the payment "gateway"):
@@ -174,11 +177,13 @@ class Order:
             type=cmd.type or order_type_of(cmd, promise),
             bill_to=cmd.bill_to,
             b2b=cmd.b2b,
+            language=cmd.language,
             priority=cmd.priority,
             acting=cmd.placed_by,
         )
         order.settle()
         placed = promise_document(promise) | order._backordered() | money_details(order)
+        placed["language"] = order.language  # what the customer's messages are written in
         order.record("order.created", now, placed)
         return order
 

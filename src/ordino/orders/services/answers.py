@@ -38,6 +38,7 @@ def order_view(order: Order) -> dict[str, Any]:
         **exchange_details(order),
         "ship_to": ship_to_document(ship_to, point),
         "type": order.type,
+        "language": order.language,
         "priority": order.priority,
         "on_hold": order.on_hold,
         "holds": [hold_document(h) for h in order.holds],

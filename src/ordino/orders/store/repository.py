@@ -217,6 +217,7 @@ class SqlOrders:
             "step": order.step,
             "bill_to": None if order.bill_to is None else ship_to_document(order.bill_to, None),
             "b2b": None if order.b2b is None else _b2b_document(order.b2b),
+            "language": order.language,
             "priority": order.priority,
             "charges": charges_value(order.charges),
         } | _settled(order)
@@ -614,6 +615,7 @@ def _order(
         step=head.step,
         bill_to=None if head.bill_to is None else _ship_to(head.bill_to)[0],
         b2b=_b2b(head.b2b),
+        language=head.language,
         priority=head.priority,
         charges=charges_of(head.charges, head.currency),
         tax_treatment=head.tax_treatment,

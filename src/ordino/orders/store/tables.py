@@ -51,6 +51,7 @@ orders = Table(
     Column("pipeline", Document, nullable=False, server_default="[]"),  # its type's steps
     Column("step", Integer, nullable=False, server_default="0"),  # the next to run
     Column("bill_to", Document),
+    Column("language", String(35)),  # the customer's, BCP 47; none: not given
     Column("b2b", Document),  # purchase order, requested date, ship complete
     # 0 to 9: backordered units go to the orders of higher priority first.
     Column("priority", Integer, nullable=False, server_default="0"),

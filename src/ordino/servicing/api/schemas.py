@@ -122,6 +122,7 @@ class CustomerOrderOut(BaseModel):
     customer: CustomerNameOut
     ship_to: ShipToOut
     time_zone: str | None = Field(description="The zone the customer's times are told in")
+    language: str | None = Field(description="The customer's language, as the order gave it")
     lines: list[CustomerLineOut]
     promise: CustomerPromiseOut | None
     parcels: list[ParcelOut]

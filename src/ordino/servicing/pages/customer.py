@@ -133,7 +133,9 @@ def _page(request: Request, token: str, problem: str | None = None) -> Response:
         "done": request.query_params.get("done") == "1" and problem is None,
     }
     status = 200 if problem is None else 409
-    return render(request, "customer/order.html", context, status, order["time_zone"])
+    return render(
+        request, "customer/order.html", context, status, order["time_zone"], order["language"]
+    )
 
 
 def _bad_link(request: Request, error: OrdinoError) -> Response:

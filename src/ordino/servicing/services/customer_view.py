@@ -58,6 +58,7 @@ def customer_view(
         "customer": {"email": order.customer.email, "name": order.customer.name},
         "ship_to": ship_to_document(order.ship_to, order.ship_to_point),
         "time_zone": local_zone(order, locations),
+        "language": order.language,
         "lines": [_line(order, line.line_no, names) for line in order.lines],
         "promise": _promise(order.promise, stores),
         "parcels": [_parcel(fo, stores) for fo in order.fulfillments if _shown(fo)],

@@ -78,12 +78,15 @@ def resend_notification(
     """Tell the customer again what they were last told: `order.notification_resent`
     carries that event (its type and data) for the notifying service to send."""
     with uow:
-        existing_order(uow, order_id, scope)
+        order = existing_order(uow, order_id, scope)
         told = [e for e in uow.outbox.of_subject(f"order/{order_id}") if e.type in CUSTOMER_EVENTS]
     if not told:
         raise NotFound(f"order {order_id} has told its customer nothing yet")
     last = told[-1]
-    resent = {"event": {"type": last.type, "id": last.id, "data": last.data}}
+    resent = {
+        "event": {"type": last.type, "id": last.id, "data": last.data},
+        "language": order.language,  # what to write it in
+    }
     return _record(order_id, uow, now, scope, "order.notification_resent", resent)
 
 

@@ -1,5 +1,6 @@
 """customs: what a declaration says of each product; the duties and import VAT
-rates a declaration estimates by; each cross-border parcel's declaration
+rates a declaration estimates by; each cross-border parcel's declaration; the
+customer's language on the order
 
 Revision ID: 0043_customs
 Revises: 0042_bills
@@ -22,6 +23,7 @@ DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 def upgrade() -> None:
     op.add_column("products", sa.Column("customs", DOCUMENT))
+    op.add_column("orders", sa.Column("language", sa.String(length=35)))
     op.create_table(
         "customs_rates",
         sa.Column("country", sa.String(length=2), nullable=False),
@@ -46,3 +48,4 @@ def downgrade() -> None:
     op.drop_table("customs_declarations")
     op.drop_table("customs_rates")
     op.drop_column("products", "customs")
+    op.drop_column("orders", "language")
