@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from ordino.app.main import main
 from ordino.pricing.services import load_customs_rates, load_exchange_rates, load_rates
+from ordino.store import migrate
 from tests.conftest import ADMIN_KEY, Clock
 from tests.orchestration.test_api_invoices import _csrf
 from tests.pricing.test_api_currencies import RATES
@@ -228,3 +229,20 @@ def test_an_erasure_takes_the_recipient_off_the_declaration(
     assert "Grace Hopper" not in text and "Bahnhofstrasse" not in text
     assert declared.json()["importer"]["address"]["country"] == "CH"
     assert declared.json()["lines"][0]["hs_code"] == "620193"  # what was declared stays
+
+
+def test_a_rejected_parcel_has_no_declaration(swiss: TestClient, clock: Clock) -> None:
+    """Found by review: a parcel turned down, which will never ship, was previewed."""
+    order_id = placed(swiss, clock, a_swiss_order())
+    [fo] = order_of(swiss, order_id)["fulfillments"]
+    rejected = swiss.post(f"/v1/fulfillments/{fo['id']}/reject", json={"reason": "damaged"})
+    assert rejected.status_code == 200, rejected.text
+
+    assert swiss.get(f"/v1/fulfillments/{fo['id']}/customs").status_code == 404
+
+
+def test_a_downgrade_that_would_lose_customs_facts_is_refused(swiss: TestClient) -> None:
+    engine = swiss.app.state.engine  # type: ignore[attr-defined]
+    with pytest.raises(RuntimeError, match="would be lost"):
+        migrate.downgrade(engine, "0042_bills")
+    assert swiss.get("/v1/products/SKU-1").json()["customs"]["hs_code"] == "620193"

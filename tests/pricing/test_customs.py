@@ -56,12 +56,14 @@ def test_the_longest_prefix_of_a_tariff_number_holds() -> None:
 
 
 def _crossing(
-    origin: str, destination: str, euros: Decimal | None, price: str = "40.00"
+    origin: str, destination: str, euros: Decimal | None, price: str = "40.00", *, vat: bool = True
 ) -> Crossing:
     line = PricedLine.plain(1, "BOOK", 2, Decimal(price), "EUR")
     shipping = billed_charge(Charge("shipping", Decimal("10.00"), "EUR"), 0)
     parts = (billed_units(line, 0, 2), shipping)
-    return Crossing(Incoterm.DDP, origin, destination, "EUR", parts, {}, {}, euros, "IM2760000001")
+    return Crossing(
+        Incoterm.DDP, origin, destination, "EUR", parts, {}, {}, euros, "IM2760000001", vat
+    )
 
 
 def test_duty_paid_spreads_the_shipping_and_taxes_value_shipping_and_duty() -> None:
@@ -105,3 +107,30 @@ def test_a_rates_file_is_refused_row_by_row() -> None:
     ]  # fmt: skip
     with pytest.raises(InvalidInput, match="no rate"):
         parse_customs_rates("country,kind,hs_prefix,rate\n")
+
+
+def test_ioss_only_where_a_consumer_paid_the_unions_vat_and_then_no_import_vat() -> None:
+    """Found by review: a business's reverse-charge order took the IOSS number, and
+    an IOSS parcel was estimated import VAT on top of the VAT paid at the sale."""
+    rates = [CustomsRate("DE", RateKind.IMPORT_VAT, "", Decimal("0.19")),
+             CustomsRate("DE", RateKind.DUTY, "", Decimal(0))]  # fmt: skip
+    facts = CustomsFacts({"BOOK": BOOK}, {}, rates)
+    consumer = declaration_document(declare(_crossing("CH", "DE", Decimal("80.00")), facts))
+    business = declaration_document(
+        declare(_crossing("CH", "DE", Decimal("80.00"), vat=False), facts)
+    )
+
+    assert (consumer["ioss"], consumer["import_vat"]) == ("IM2760000001", "0.00")
+    assert (business["ioss"], business["import_vat"]) == (None, "17.10")  # 90.00 x 19 %
+
+
+@pytest.mark.parametrize("rate", ["8_1", "\u0668", "\uff18.\uff11", "-1", "1000", "8.12345"])
+def test_a_rate_is_ascii_digits_as_people_write_a_percentage(rate: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_customs_rates(f"country,kind,hs_prefix,rate\nCH,duty,,{rate}\n")
+    assert [e.field for e in refused.value.errors] == ["rows[0].rate"]
+
+
+def test_trailing_zeros_and_a_blank_last_line_are_no_mistake() -> None:
+    [rate] = parse_customs_rates("country,kind,hs_prefix,rate\nCH,import_vat,,8.10000\n   \n")
+    assert rate.rate == Decimal("0.081")

@@ -145,6 +145,11 @@ def test_credit_notes_give_back_what_was_refunded_and_all_of_it_the_tax_billed(
             given = credit_parts(amount, "EUR", billed, credited)
             assert sum((p.total for p in given), Decimal(0)) == amount
             assert all(p.net >= 0 and all(t.amount >= 0 for t in p.taxes) for p in given)
+            for p in given:  # a tax summary of the credit adds up (found by review)
+                bases = [t.base for t in p.taxes]
+                assert all(b is None or b >= 0 for b in bases)
+                if bases and None not in bases:
+                    assert sum(b or 0 for b in bases) == p.base
             credited += given
     credited += credit_parts(creditable(billed, credited), "EUR", billed, credited)
     assert sum((p.total for p in credited), Decimal(0)) == money.total

@@ -29,6 +29,8 @@ from ordino.pricing.domain import (
 from ordino.promising.domain import Method
 
 _NO_PARCEL = {FulfillmentStatus.CANCELLED, FulfillmentStatus.REJECTED}
+# The tax treatments under which the Union's VAT was charged to a consumer at the sale.
+_CONSUMERS_VAT = ("domestic", "destination")
 
 
 def declare_shipment(
@@ -56,6 +58,8 @@ def customs_of(uow: OrchestrationWork, order: Order, fo: Fulfillment) -> dict[st
     kept = uow.declarations.of_fulfillment(fo.id)
     if kept is not None:
         return kept
+    if fo.status in _NO_PARCEL or fo.left:  # no parcel will leave; or it left undeclared
+        raise NotFound(f"fulfillment order {fo.id} has no customs declaration")
     document = _declaration(uow, order, fo, _parts_of(order, fo))
     if document is None:
         raise NotFound(f"fulfillment order {fo.id} crosses no customs border")
@@ -67,8 +71,6 @@ def order_customs(uow: OrchestrationWork, order: Order) -> dict[str, dict[str, A
     that crosses a customs border (as made, or a preview), by fulfillment order."""
     found = {}
     for fo in order.fulfillments:
-        if fo.status in _NO_PARCEL:
-            continue
         try:
             found[fo.id] = customs_of(uow, order, fo)
         except NotFound:
@@ -136,6 +138,7 @@ def _declaration(
         {"name": to.name or order.customer.name, "address": address_fields(to)},
         _in_euros(order, parts),
         seller.ioss if seller else None,
+        order.tax_treatment in _CONSUMERS_VAT and any(p.tax for p in parts),
     )
     declared = declaration_document(declare(crossing, facts))
     return {"fulfillment_id": fo.id, "order_id": order.id, **declared}

@@ -29,11 +29,12 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from ordino.kernel.domain import FieldError, InvalidInput, quantize, spread, to_minor
+from ordino.kernel.domain.geo import is_country
 from ordino.network.domain import Customs
 from ordino.pricing.domain.invoices import BilledPart
 from ordino.pricing.domain.tax import MEMBER_STATES
@@ -42,7 +43,11 @@ EU = "EU"
 # Territories that are one customs territory with a neighbour.
 _WITH = {"MC": EU, "LI": "CH"}
 IOSS_LIMIT = Decimal(150)  # EUR: goods entering the Union up to it may use IOSS
-_HS_PREFIX = re.compile(r"^[0-9]{0,10}$")
+_HS_PREFIX = re.compile(r"^[0-9]{0,10}$", re.ASCII)
+_COUNTRY = re.compile(r"^[A-Z]{2}$", re.ASCII)
+# A percentage as people write it: 8.1, 2.6, 0 (ASCII digits, up to 4 places that
+# count; trailing zeros allowed).
+_PERCENT = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,4}0*)?$", re.ASCII)
 _EORI = re.compile(r"^[A-Z]{2}[A-Z0-9]{1,15}$")
 _IOSS = re.compile(r"^IM[0-9]{10}$")
 
@@ -120,6 +125,8 @@ def parse_customs_rates(text: str) -> list[CustomsRate]:
         reader.fieldnames = list(COLUMNS)
         seen: dict[tuple[str, str, str], int] = {}
         for n, row in enumerate(reader):
+            if not any(str(cell or "").strip() for cell in row.values()):
+                continue  # a blank line (a trailing one)
             rate = _row(row, n, errors)
             if rate is None:
                 continue
@@ -142,8 +149,9 @@ def _row(row: Mapping[str | None, object], n: int, errors: list[FieldError]) -> 
     if row.get(None):
         errors.append(FieldError(f"rows[{n}]", f"more than the {len(COLUMNS)} columns"))
     cells = {name: str(row.get(name) or "").strip() for name in COLUMNS}
-    country = cells["country"].upper()
-    if not re.match(r"^[A-Z]{2}$", country):
+    raw = cells["country"]
+    country = raw.upper() if raw.isascii() else raw
+    if not _COUNTRY.match(country) or not is_country(country):
         errors.append(FieldError(f"rows[{n}].country", f"{country!r} is no country code"))
     try:
         kind: RateKind | None = RateKind(cells["kind"].lower())
@@ -153,15 +161,12 @@ def _row(row: Mapping[str | None, object], n: int, errors: list[FieldError]) -> 
     prefix = cells["hs_prefix"]
     if not _HS_PREFIX.match(prefix):
         errors.append(FieldError(f"rows[{n}].hs_prefix", "up to 10 digits, or empty"))
-    try:
-        percent = Decimal(cells["rate"])
-    except InvalidOperation:
-        percent = Decimal("NaN")
-    if not percent.is_finite() or not 0 <= percent < 1000 or percent.as_tuple().exponent < -4:  # type: ignore[operator]
+    percent = Decimal(cells["rate"]) if _PERCENT.match(cells["rate"]) else None
+    if percent is None:
         errors.append(FieldError(f"rows[{n}].rate", "a percentage from 0 to below 1000"))
-    if len(errors) > before or kind is None:
+    if len(errors) > before or kind is None or percent is None:
         return None
-    return CustomsRate(country, kind, prefix, percent.copy_abs() / 100)
+    return CustomsRate(country, kind, prefix, percent.normalize() / 100)
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,9 @@ class Crossing:
     importer: Mapping[str, Any]
     value_in_euros: Decimal | None = None  # its goods' value in euros, when known
     ioss: str | None = None  # the seller's IOSS number
+    # The Union's VAT was charged at the sale, to a consumer (what IOSS is for; a
+    # business's reverse charge, or no VAT worked out: the import pays it).
+    vat_charged: bool = False
 
 
 @dataclass(frozen=True)
@@ -238,13 +246,15 @@ def declare(crossing: Crossing, facts: CustomsFacts) -> Declaration:
         )
         for p in goods
     ]
-    if c.incoterm is Incoterm.DDP:
-        lines = _estimated(lines, shipping, c.currency, facts.rates, c.destination)
     enters_union = customs_territory(c.destination) == EU and customs_territory(c.origin) != EU
     small = c.value_in_euros is not None and c.value_in_euros <= IOSS_LIMIT
+    ioss = c.ioss if enters_union and small and c.vat_charged else None
+    if c.incoterm is Incoterm.DDP:  # under IOSS the VAT was paid at the sale: none at import
+        rates = [r for r in facts.rates if not (ioss and r.kind is RateKind.IMPORT_VAT)]
+        lines = _estimated(lines, shipping, c.currency, rates, c.destination, ioss is not None)
     return Declaration(
         c.incoterm, c.origin, c.destination, c.currency, tuple(lines), shipping, c.exporter,
-        c.importer, c.ioss if enters_union and small else None,
+        c.importer, ioss,
     )  # fmt: skip
 
 
@@ -254,8 +264,10 @@ def _estimated(
     currency: str,
     rates: Sequence[CustomsRate],
     destination: str,
+    vat_paid: bool = False,
 ) -> list[DeclaredLine]:
-    """Each line with its duty and import VAT (a rate the table lacks: none)."""
+    """Each line with its duty and import VAT (a rate the table lacks: none; its VAT
+    `vat_paid` at the sale, under IOSS: nothing)."""
     weights = [to_minor(line.value, currency) for line in lines]
     shares = spread(shipping, weights, currency) if any(weights) else [Decimal(0)] * len(lines)
     found = []
@@ -266,6 +278,8 @@ def _estimated(
         duty = None if duty_rate is None else quantize(line.value * duty_rate, currency)
         base = line.value + share + (duty or 0)
         vat = None if vat_rate is None else quantize(base * vat_rate, currency)
+        if vat_paid:
+            vat = quantize(Decimal(0), currency)
         found.append(
             DeclaredLine(
                 line.sku, line.quantity, line.value, line.customs, line.weight_kg, duty, vat

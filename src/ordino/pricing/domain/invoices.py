@@ -218,6 +218,13 @@ def _credited(
             rest_base = tax.base - (given.base or Decimal(0) if given else Decimal(0))
             base = rest_base if share >= open_ else quantize(rest_base * share / open_, currency)
         taxes.append(BilledTax(tax.jurisdiction, tax.rate, tax.inclusive, amount, base))
+    if taxes and all(t.base is not None for t in taxes):  # the bases share what is untaxed
+        untaxed = share - sum((t.amount for t in taxes), Decimal(0))
+        others = sum((t.base or Decimal(0) for t in taxes[:-1]), Decimal(0))
+        last = taxes[-1]
+        taxes[-1] = BilledTax(
+            last.jurisdiction, last.rate, last.inclusive, last.amount, untaxed - others
+        )
     return BilledPart(
         billed.ref, billed.kind, billed.line_no, billed.sku, None, None,
         zero(currency), share - added, tuple(taxes),

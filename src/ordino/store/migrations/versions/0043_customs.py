@@ -43,7 +43,19 @@ def upgrade() -> None:
     op.create_index("ix_customs_declarations_order_id", "customs_declarations", ["order_id"])
 
 
+_KEPT = (
+    ("customs declarations", "SELECT count(*) FROM customs_declarations"),
+    ("products' customs facts", "SELECT count(*) FROM products WHERE customs IS NOT NULL "
+     "AND CAST(customs AS TEXT) <> 'null'"),
+    ("orders' languages", "SELECT count(*) FROM orders WHERE language IS NOT NULL"),
+)  # fmt: skip
+
+
 def downgrade() -> None:
+    for what, counting in _KEPT:
+        kept = op.get_bind().execute(sa.text(counting)).scalar_one()
+        if kept:
+            raise RuntimeError(f"{kept} {what} would be lost: not downgrading")
     op.drop_index("ix_customs_declarations_order_id", table_name="customs_declarations")
     op.drop_table("customs_declarations")
     op.drop_table("customs_rates")
