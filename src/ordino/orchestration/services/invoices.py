@@ -48,21 +48,7 @@ def invoice_shipment(uow: OrchestrationWork, order: Order, fo: Fulfillment, now:
             parts.append(billed_units(order.line(fl.line_no).price, fl.first_unit, fl.quantity))
     if first:
         parts += [billed_charge(charge, k) for k, charge in enumerate(order.charges)]
-    seller = _seller(uow)
-    bill = Bill(
-        new_id(now),
-        BillKind.INVOICE,
-        ENTITY,
-        order.id,
-        order.currency,
-        now,
-        tuple(parts),
-        _party(seller),
-        _buyer(order),
-        order.tax_treatment,
-        fulfillment_id=fo.id,
-    )
-    return uow.bills.issue(bill)
+    return _issue(uow, order, parts, now, fulfillment_id=fo.id)
 
 
 def credit_refund(
@@ -83,21 +69,37 @@ def credit_refund(
     if amount > within:
         beyond, nothing = amount - within, quantize(Decimal(0), order.currency)
         parts.append(BilledPart("refund", "refund", None, None, None, None, nothing, beyond, ()))
-    seller = _seller(uow)
-    bill = Bill(
-        new_id(now),
-        BillKind.CREDIT_NOTE,
-        ENTITY,
-        order.id,
-        order.currency,
-        now,
-        tuple(parts),
-        _party(seller),
-        _buyer(order),
-        order.tax_treatment,
-        refund_id=refund_id,
+    return _issue(uow, order, parts, now, refund_id=refund_id)
+
+
+def _issue(
+    uow: OrchestrationWork,
+    order: Order,
+    parts: list[BilledPart],
+    now: datetime,
+    *,
+    fulfillment_id: str | None = None,
+    refund_id: str | None = None,
+) -> Bill:
+    """The order's document of `parts` (a shipment's invoice, a refund's credit
+    note), from the seller the settings name to the order's buyer, numbered in the
+    installation's series."""
+    return uow.bills.issue(
+        Bill(
+            new_id(now),
+            BillKind.CREDIT_NOTE if refund_id is not None else BillKind.INVOICE,
+            ENTITY,
+            order.id,
+            order.currency,
+            now,
+            tuple(parts),
+            _party(_seller(uow)),
+            _buyer(order),
+            order.tax_treatment,
+            fulfillment_id=fulfillment_id,
+            refund_id=refund_id,
+        )
     )
-    return uow.bills.issue(bill)
 
 
 def order_bills(

@@ -33,8 +33,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from ordino.kernel.domain import FieldError, InvalidInput, quantize, spread, to_minor
-from ordino.kernel.domain.geo import is_country
+from ordino.kernel.domain import FieldError, InvalidInput, is_country, quantize, spread, to_minor
 from ordino.network.domain import Customs
 from ordino.pricing.domain.invoices import BilledPart
 from ordino.pricing.domain.tax import MEMBER_STATES

@@ -16,7 +16,19 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Text, cast, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Table,
+    Text,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from ordino.events.store import RELAY_LOCK, webhook_deliveries
 from ordino.inventory.store import inventory_movements
@@ -147,36 +159,34 @@ class SqlErasures:
     def rewrite_bills(self, order_ids: Sequence[str], personal: PersonalData) -> int:
         """The orders' invoices and credit notes: their buyer (name, email, address)
         erased; their numbers, amounts and taxes stay."""
-        b = bills.c
-        found = self.connection.execute(
-            select(b.id, b.document).where(b.order_id.in_(order_ids))
-        ).all()
-        for row in found:
-            document = dict(row.document)
-            buyer = dict(document["buyer"])
-            address = buyer.pop("address")
-            erased = personal.document({"customer": buyer, "bill_to": address})
-            document["buyer"] = erased["customer"] | {"address": erased["bill_to"]}
-            self.connection.execute(update(bills).where(b.id == row.id).values(document=document))
-        return len(found)
+        return self._erase_party(bills, bills.c.id, order_ids, personal, "buyer")
 
     def rewrite_declarations(self, order_ids: Sequence[str], personal: PersonalData) -> int:
         """The orders' customs declarations: their importer (the recipient's name and
         address) erased; what was declared stays."""
-        d = customs_declarations.c
+        key = customs_declarations.c.fulfillment_id
+        return self._erase_party(customs_declarations, key, order_ids, personal, "importer")
+
+    def _erase_party(
+        self,
+        table: Table,
+        key: Column[Any],
+        order_ids: Sequence[str],
+        personal: PersonalData,
+        member: str,
+    ) -> int:
+        """The documents of `table` about the orders, their party `member` (a name,
+        an email, an address) erased as a customer and an address are."""
         found = self.connection.execute(
-            select(d.fulfillment_id, d.document).where(d.order_id.in_(order_ids))
+            select(key, table.c.document).where(table.c.order_id.in_(order_ids))
         ).all()
         for row in found:
             document = dict(row.document)
-            importer = dict(document["importer"])
-            address = importer.pop("address")
-            erased = personal.document({"customer": importer, "ship_to": address})
-            document["importer"] = erased["customer"] | {"address": erased["ship_to"]}
-            where = d.fulfillment_id == row.fulfillment_id
-            self.connection.execute(
-                update(customs_declarations).where(where).values(document=document)
-            )
+            party = dict(document[member])
+            address = party.pop("address")
+            erased = personal.document({"customer": party, "ship_to": address})
+            document[member] = erased["customer"] | {"address": erased["ship_to"]}
+            self.connection.execute(update(table).where(key == row[0]).values(document=document))
         return len(found)
 
     def forget_promotion_customers(self, order_ids: Sequence[str], keys: Sequence[str]) -> int:
