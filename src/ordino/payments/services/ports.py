@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from ordino.payments.domain.balances import Balance, BalanceKind, Entry
 from ordino.payments.domain.payments import Payment, PaymentOperation
 from ordino.pricing.services import PricingWork
 
@@ -23,6 +24,13 @@ class Payments(Protocol):
     def by_card(self, after: str | None, limit: int) -> list[Payment]: ...
 
 
+class Balances(Protocol):
+    def get(self, account: str) -> Balance | None: ...
+    def put(self, entry: Entry, kind: BalanceKind, currency: str) -> Balance: ...
+    def hold(self, entry: Entry, currency: str) -> bool: ...  # False: not enough
+    def entries(self, account: str) -> list[Entry]: ...
+
+
 class PaymentsWork(PricingWork, Protocol):
     """What payments's use cases may use in one attempt: its own repositories and every
     lower capability's.
@@ -30,3 +38,5 @@ class PaymentsWork(PricingWork, Protocol):
 
     @property
     def payments(self) -> Payments: ...
+    @property
+    def balances(self) -> Balances: ...

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     Column,
     Index,
     String,
@@ -58,4 +59,31 @@ payment_operations = Table(
     Column("done_minor", BigInteger, nullable=False),
     Column("expires_at", UTCDateTime),  # an authorisation's, as answered
     Index("ix_payment_operations_payment_id", "payment_id"),
+)
+
+# Balances Ordino keeps (`ordino.payments.domain.balances`): gift cards and store
+# credit, each changed only by an entry, never below zero (a hold is conditional).
+balances = Table(
+    "balances",
+    metadata,
+    Column("account", String(300), primary_key=True),  # "gift_card:CODE", "store_credit:email"
+    Column("kind", String(16), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("balance_minor", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("balance_minor >= 0", name="not_below_zero"),
+)
+
+balance_entries = Table(
+    "balance_entries",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account", String(300), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),  # signed: below zero took from it
+    Column("order_id", String(32)),
+    Column("by", String(100)),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_balance_entries_account", "account"),
+    Index("ix_balance_entries_order_id", "order_id"),
 )

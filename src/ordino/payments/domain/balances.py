@@ -1,0 +1,64 @@
+"""Balances Ordino keeps for tenders it is the bank of: gift cards (by their code)
+and store credit (by the customer's email). A balance is only ever changed by an
+entry (issued, held for an order, released back, refunded onto it), and never goes
+below zero: a hold is a conditional write (`balance >= amount`), as stock is, so no
+race spends it twice.
+
+The second step of issue 17's tenders (docs/money.md, step 7)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from ordino.kernel.domain import InvalidInput
+
+
+class BalanceKind(StrEnum):
+    GIFT_CARD = "gift_card"
+    STORE_CREDIT = "store_credit"
+
+
+class EntryKind(StrEnum):
+    ISSUED = "issued"  # money put on it (a card sold, credit granted)
+    HELD = "held"  # taken for an order as it is placed
+    RELEASED = "released"  # given back: the order, or part of it, was cancelled
+    REFUNDED = "refunded"  # a refund of an order paid with it, put back on it
+
+
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,39}$", re.ASCII)
+
+
+def account_of(kind: BalanceKind, reference: str) -> str:
+    """The account a gift card's code (any case) or a customer's email (any case)
+    keeps its balance in; InvalidInput naming `reference` when it is neither."""
+    if kind is BalanceKind.GIFT_CARD:
+        code = reference.strip().upper()
+        if not _CODE.match(code):
+            raise InvalidInput.of("code", "4 to 40 letters, digits and dashes")
+        return f"{kind}:{code}"
+    email = reference.strip().casefold()
+    if "@" not in email or len(email) > 254:
+        raise InvalidInput.of("email", "an email address")
+    return f"{kind}:{email}"
+
+
+@dataclass(frozen=True)
+class Balance:
+    account: str
+    kind: BalanceKind
+    currency: str
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class Entry:
+    account: str
+    kind: EntryKind
+    amount: Decimal  # what it put on the balance (below zero: took from it)
+    at: datetime
+    order_id: str | None = None
+    by: str | None = None
