@@ -81,7 +81,9 @@ def test_each_shipment_is_invoiced_and_captured_for_its_invoices_total(
     year = first["issued_at"][:4]
     assert (first["number"], second["number"]) == (f"INV-{year}-000001", f"INV-{year}-000002")
     assert first["entity"] == "default"  # one series an installation
-    assert [(p["sku"], p["quantity"]) for p in first["lines"]] == [("SKU-2", 1)]
+    assert [(p["sku"], p["description"], p["quantity"]) for p in first["lines"]] == [
+        ("SKU-2", "A book", 1)
+    ]
     assert [c["kind"] for c in first["charges"]] == ["shipping"]  # with the first to leave
     assert sorted((p["sku"], p["quantity"]) for p in second["lines"]) == [
         ("SKU-1", 1),

@@ -45,6 +45,9 @@ class BilledPartOut(BaseModel):
     kind: str = Field(description="goods, or the charge's kind (shipping, fee)")
     line_no: int | None
     sku: str | None
+    description: str | None = Field(
+        default=None, description="What the goods are called, as the catalogue named them"
+    )
     quantity: int | None = Field(description="Units invoiced; none on a credit note")
     unit_price: str | None
     discount: str

@@ -84,6 +84,7 @@ def _issue(
     """The order's document of `parts` (a shipment's invoice, a refund's credit
     note), from the seller the settings name to the order's buyer, numbered in the
     installation's series."""
+    names = uow.catalog.names(p.sku for p in parts if p.sku)
     return uow.bills.issue(
         Bill(
             new_id(now),
@@ -98,6 +99,7 @@ def _issue(
             order.tax_treatment,
             fulfillment_id=fulfillment_id,
             refund_id=refund_id,
+            names=names,
         )
     )
 

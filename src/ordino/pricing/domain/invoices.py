@@ -20,7 +20,7 @@ Pure: the same order pieces give the same documents."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -114,6 +114,8 @@ class Bill:
     fulfillment_id: str | None = None  # an invoice's shipment
     refund_id: str | None = None  # a credit note's refund
     number: str | None = None  # None: not issued yet
+    # What the goods are called (by SKU), as the catalogue named them when issued.
+    names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> Decimal:
@@ -313,7 +315,7 @@ def bill_document(bill: Bill) -> dict[str, Any]:
         "buyer": _party_document(bill.buyer),
         "tax_treatment": bill.tax_treatment,
         "note": NOTES.get(bill.tax_treatment or ""),
-        "lines": [_part_document(p) for p in lines],
+        "lines": [_part_document(p, bill.names.get(p.sku or "")) for p in lines],
         "charges": [_part_document(p) for p in charges],
         "taxes": tax_summary(bill.parts, currency),
         "base": str(quantize(sum((p.base for p in bill.parts), Decimal(0)), currency)),
@@ -336,12 +338,13 @@ def _address_document(address: Address) -> dict[str, Any]:
     return {"name": address.name, **address_fields(address)}
 
 
-def _part_document(part: BilledPart) -> dict[str, Any]:
+def _part_document(part: BilledPart, description: str | None = None) -> dict[str, Any]:
     return {
         "ref": part.ref,
         "kind": part.kind,
         "line_no": part.line_no,
         "sku": part.sku,
+        "description": description,
         "quantity": part.quantity,
         "unit_price": None if part.unit_price is None else str(part.unit_price),
         "discount": str(part.discount),
