@@ -238,3 +238,22 @@ def test_numbers_run_per_kind_and_year() -> None:
     bill = invoice(())
     assert bill.numbered(7).number == "INV-2026-000007"
     assert invoice((), BillKind.CREDIT_NOTE).numbered(1).number == "CN-2026-000001"
+
+
+def test_a_small_credit_of_a_charge_at_three_rates_keeps_each_base_above_zero() -> None:
+    """Found by the property in CI: 0.06 of a 0.27 shipping charge taxed (added) at
+    19 %, 7 % and 0 % gave one rate a base of -0.01."""
+    charge = Charge("shipping", Decimal("0.27"), "EUR")
+    shares = (("0.19", "0.03", "0.14"), ("0.07", "0.01", "0.13"), ("0", "0.00", "0.00"))
+    taxes = tuple(
+        replace(tax_given(charge, "DE", Decimal(r), Decimal(a), False, "c"), base=Decimal(b))
+        for r, a, b in shares
+    )
+    billed = [billed_charge(Charge("shipping", Decimal("0.27"), "EUR", (), taxes), 0)]
+
+    [part] = credit_parts(Decimal("0.06"), "EUR", billed, [])
+
+    bases = [t.base for t in part.taxes]
+    assert all(b is not None and b >= 0 for b in bases)
+    assert sum(b or 0 for b in bases) == part.base
+    assert part.total == Decimal("0.06")

@@ -201,36 +201,47 @@ def credit_parts(
 def _credited(
     billed: BilledPart, before: BilledPart | None, share: Decimal, currency: str
 ) -> BilledPart:
-    """`share` of what the part billed given back: each tax (and its base) the share
-    of what is still open of it that `share` is of what is still open of the part;
-    all of what is open, when it takes all of it. The taxes added to the price never
-    come to more than `share`."""
+    """`share` of what the part billed given back: each tax the share of what is
+    still open of it that `share` is of what is still open of the part; all of what
+    is open, when it takes all of it. The taxes never come to more than `share`, and
+    where they keep their bases (a charge taxed at several rates), what `share`
+    leaves untaxed is shared among them by what is open of each (largest
+    remainder), so they add up."""
     open_ = billed.total - (before.total if before is not None else Decimal(0))
-    taxes = []
-    added = Decimal(0)
+    amounts: list[Decimal] = []
+    open_bases: list[Decimal | None] = []
     for tax in billed.taxes:
         given = _tax_of(before, tax) if before is not None else None
         rest = tax.amount - (given.amount if given else Decimal(0))
         amount = rest if share >= open_ else quantize(rest * share / open_, currency)
-        if not tax.inclusive:
-            amount = min(amount, share - added)
-            added += amount
-        base = None
-        if tax.base is not None:
-            rest_base = tax.base - (given.base or Decimal(0) if given else Decimal(0))
-            base = rest_base if share >= open_ else quantize(rest_base * share / open_, currency)
-        taxes.append(BilledTax(tax.jurisdiction, tax.rate, tax.inclusive, amount, base))
-    if taxes and all(t.base is not None for t in taxes):  # the bases share what is untaxed
-        untaxed = share - sum((t.amount for t in taxes), Decimal(0))
-        others = sum((t.base or Decimal(0) for t in taxes[:-1]), Decimal(0))
-        last = taxes[-1]
-        taxes[-1] = BilledTax(
-            last.jurisdiction, last.rate, last.inclusive, last.amount, untaxed - others
-        )
+        amounts.append(min(amount, share - sum(amounts, Decimal(0))))
+        if tax.base is None:
+            open_bases.append(None)
+        else:
+            open_bases.append(tax.base - (given.base or Decimal(0) if given else Decimal(0)))
+    bases = _shared_bases(share - sum(amounts, Decimal(0)), open_bases, currency)
+    taxes = tuple(
+        BilledTax(t.jurisdiction, t.rate, t.inclusive, amount, base)
+        for t, amount, base in zip(billed.taxes, amounts, bases, strict=True)
+    )
+    added = sum((t.amount for t in taxes if not t.inclusive), Decimal(0))
     return BilledPart(
         billed.ref, billed.kind, billed.line_no, billed.sku, None, None,
-        zero(currency), share - added, tuple(taxes),
+        zero(currency), share - added, taxes,
     )  # fmt: skip
+
+
+def _shared_bases(
+    untaxed: Decimal, open_bases: list[Decimal | None], currency: str
+) -> list[Decimal | None]:
+    """`untaxed` shared among the taxes' bases by what is open of each; none where
+    a tax keeps no base."""
+    if not open_bases or any(b is None for b in open_bases):
+        return [None] * len(open_bases)
+    weights = [to_minor(max(b or Decimal(0), Decimal(0)), currency) for b in open_bases]
+    if not any(weights):
+        weights = [0] * (len(weights) - 1) + [1]
+    return list(spread(untaxed, weights, currency))
 
 
 def _tax_of(part: BilledPart, tax: BilledTax) -> BilledTax | None:
