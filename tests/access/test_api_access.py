@@ -432,6 +432,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/fulfillments/{fulfillment_id}/ready",
         "/v1/fulfillments/{fulfillment_id}/reject",
         "/v1/fulfillments/{fulfillment_id}/shipped",
+        "/v1/gift-cards",
+        "/v1/gift-cards/{code}",
         "/v1/hold-rules",
         "/v1/hold-rules/{name}",
         "/v1/inventory/adjustments",

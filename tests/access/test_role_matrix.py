@@ -140,6 +140,8 @@ API: dict[str, Rule] = {
     "GET /v1/orders/{order_id}/refunds": Rule(ALL),
     "GET /v1/orders/{order_id}/invoices": Rule(ALL),
     "GET /v1/invoices/{bill_id}": Rule(ALL),
+    "POST /v1/gift-cards": Rule(AGENT),
+    "GET /v1/gift-cards/{code}": Rule(SELLS),
     "POST /v1/orders/{order_id}/rejections": Rule(STORE),
     "GET /v1/orders/{order_id}/self-service-link": Rule(AGENT),
     "GET /v1/orders/{order_id}/sourcing": Rule(ALL),

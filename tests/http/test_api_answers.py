@@ -342,6 +342,9 @@ def _paid_and_shipped(walk: Walk) -> str:
     walk("POST", "/v1/orders/{order_id}/refunds", 202, path, json=refund, headers=key)
     walk.work()
     walk("GET", "/v1/orders/{order_id}/refunds", 200, path)
+    card = {"amount": "25.00", "currency": "EUR", "code": "GC-WALK-1"}
+    walk("POST", "/v1/gift-cards", 201, json=card, headers={"Idempotency-Key": "gc-1"})
+    walk("GET", "/v1/gift-cards/{code}", 200, {"code": "GC-WALK-1"})
     bills = walk("GET", "/v1/orders/{order_id}/invoices", 200, path)["items"]
     assert [b["kind"] for b in bills] == ["invoice", "invoice", "credit_note"]
     walk("GET", "/v1/invoices/{bill_id}", 200, {"bill_id": bills[0]["id"]})

@@ -54,6 +54,7 @@ from ordino.orchestration.services.worker import Worker
 from ordino.orders.api import routes as orders_routes
 from ordino.orders.services.capture import Capture
 from ordino.payments.adapters.sandbox import SandboxGateway
+from ordino.payments.api import gift_cards as payments_gift_cards
 from ordino.pricing.api import promotions as pricing_promotions
 from ordino.pricing.api import quotes as pricing_quotes
 from ordino.pricing.api import tax as pricing_tax
@@ -78,6 +79,7 @@ ROUTERS = (
     servicing_orders.router,
     orchestration_refunds.router,
     orchestration_invoices.router,
+    payments_gift_cards.router,
     orchestration_fulfillments.router,
     orchestration_pipelines.router,
     orchestration_deliveries.router,

@@ -1,0 +1,93 @@
+"""Gift cards: issued (once per Idempotency-Key) and read with their entries."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from ordino.http.creation import PROBLEM, created, idempotency
+from ordino.http.deps import clock, unit_of_work
+from ordino.http.fields import Amount, Currency, Strict
+from ordino.http.security import require
+from ordino.kernel.domain import ApiKey, Permission
+from ordino.payments.services import GiftCardIssue, gift_card, issue_gift_card
+
+router = APIRouter(prefix="/v1/gift-cards", tags=["payments"])
+CodePath = Annotated[str, Path(min_length=1, max_length=40)]
+
+
+class GiftCardIn(Strict):
+    amount: Amount
+    currency: Currency
+    code: Annotated[
+        str | None,
+        Field(
+            min_length=4,
+            max_length=40,
+            description="Letters, digits and dashes, kept in capitals; none: Ordino makes one up",
+        ),
+    ] = None
+
+
+class GiftCardEntryOut(BaseModel):
+    kind: str = Field(description="issued, held, released, refunded")
+    amount: str = Field(description="Put on the balance; below zero: taken off it")
+    order_id: str | None
+    at: str
+
+
+class GiftCardOut(BaseModel):
+    code: str
+    currency: str
+    balance: str
+    entries: list[GiftCardEntryOut]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=GiftCardOut,
+    responses={
+        409: {"description": "The code is taken, or the key reused with another body", **PROBLEM},
+        422: {"description": "Invalid card (amount, currency, code, the key missing)", **PROBLEM},
+    },
+)
+def issue(
+    body: GiftCardIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.PAYMENTS_REFUND))],
+    idempotency_key: Annotated[
+        str,
+        Header(
+            min_length=1,
+            max_length=255,
+            description="Required: a retried issue with the same key gets the first answer",
+        ),
+    ],
+) -> Response:
+    """Issue a gift card with its balance (to spend on orders: docs/money.md)."""
+    answer = issue_gift_card(
+        GiftCardIssue(body.amount, body.currency, body.code),
+        unit_of_work(request),
+        clock(request),
+        f"key:{caller.id}",
+        idempotency(idempotency_key, caller, body),
+    )
+    return created(answer, f"/v1/gift-cards/{answer.body['code']}")
+
+
+@router.get(
+    "/{code}",
+    response_model=GiftCardOut,
+    responses={404: {"description": "No such gift card", **PROBLEM}},
+)
+def read(
+    code: CodePath,
+    request: Request,
+    _caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_CREATE))],
+) -> Response:
+    """A gift card's balance, and what was put on and taken off it."""
+    return JSONResponse(gift_card(code, unit_of_work(request)))
