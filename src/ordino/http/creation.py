@@ -23,6 +23,16 @@ IdempotencyHeader = Annotated[
         description="A retried request with the same key and body gets the first answer",
     ),
 ]
+# Where money moves (a refund, a gift card issued) the key is required: a retry
+# without one could move it twice.
+RequiredIdempotencyHeader = Annotated[
+    str,
+    Header(
+        min_length=1,
+        max_length=255,
+        description="Required: a retried request with the same key gets the first answer",
+    ),
+]
 PROBLEM: dict[str, Any] = {"content": {MEDIA_TYPE: {}}}
 
 

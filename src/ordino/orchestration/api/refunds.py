@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from ordino.http.creation import PROBLEM, idempotency
+from ordino.http.creation import PROBLEM, RequiredIdempotencyHeader, idempotency
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Amount, Currency, Strict, Text
 from ordino.http.security import require
@@ -58,14 +58,7 @@ def request_refund(
     body: RefundIn,
     request: Request,
     caller: Annotated[ApiKey, Depends(require(Permission.PAYMENTS_REFUND))],
-    idempotency_key: Annotated[
-        str,
-        Header(
-            min_length=1,
-            max_length=255,
-            description="Required: a retried refund with the same key gets the first answer",
-        ),
-    ],
+    idempotency_key: RequiredIdempotencyHeader,
 ) -> Response:
     """Refund part or all of what the order's card paid (captured, less what was
     refunded or is being refunded): `202` with the refund, made by the worker; the

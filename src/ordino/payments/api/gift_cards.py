@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from ordino.http.creation import PROBLEM, created, idempotency
+from ordino.http.creation import PROBLEM, RequiredIdempotencyHeader, created, idempotency
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Amount, Currency, Strict
 from ordino.http.security import require
@@ -59,14 +59,7 @@ def issue(
     body: GiftCardIn,
     request: Request,
     caller: Annotated[ApiKey, Depends(require(Permission.PAYMENTS_REFUND))],
-    idempotency_key: Annotated[
-        str,
-        Header(
-            min_length=1,
-            max_length=255,
-            description="Required: a retried issue with the same key gets the first answer",
-        ),
-    ],
+    idempotency_key: RequiredIdempotencyHeader,
 ) -> Response:
     """Issue a gift card with its balance (to spend on orders: docs/money.md)."""
     answer = issue_gift_card(
