@@ -142,6 +142,11 @@ API: dict[str, Rule] = {
     "GET /v1/invoices/{bill_id}": Rule(ALL),
     "POST /v1/gift-cards": Rule(AGENT),
     "GET /v1/gift-cards/{code}": Rule(SELLS),
+    "POST /v1/store-credit": Rule(AGENT),
+    "GET /v1/store-credit": Rule(AGENT),
+    "PUT /v1/credit-accounts/{account}": Rule(ADMIN),
+    "GET /v1/credit-accounts/{account}": Rule(AGENT),
+    "POST /v1/credit-accounts/{account}/payments": Rule(AGENT),
     "POST /v1/orders/{order_id}/rejections": Rule(STORE),
     "GET /v1/orders/{order_id}/self-service-link": Rule(AGENT),
     "GET /v1/orders/{order_id}/sourcing": Rule(ALL),
@@ -284,6 +289,7 @@ def scene(api: TestClient, clock: Clock) -> Scene:
         "promotion_id": "spring",
         "username": "nobody",
         "action": "release",
+        "account": "ACME-42",
     }
     return Scene(api, params, keys)
 

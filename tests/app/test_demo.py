@@ -3,6 +3,7 @@ customer in Germany, and where its orders of each type are sourced from."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -158,3 +159,22 @@ def test_a_swiss_order_of_the_demo_is_declared_duty_paid_as_it_ships(
     assert all(line["hs_code"] and line["origin"] for line in declared["lines"])
     assert declared["duties"] == "0.00"  # none on industrial goods since 2024
     assert declared["import_vat"] is not None
+
+
+def test_a_demo_order_paid_with_its_gift_card_and_on_account_is_shared_between_them(
+    api: TestClient, clock: Clock
+) -> None:
+    _seeded(api, clock)
+    body = an_order_body(external_id="W-TENDERS")
+    body["lines"] = [{"sku": "BOOK-0001", "quantity": 2, "unit_price": "24.90"}]
+    body["tenders"] = [{"method": "gift_card", "code": "demo-gift-0025", "amount": "25.00"},
+                       {"method": "invoice", "account": "ACME-GMBH"}]  # fmt: skip
+
+    placed = api.post("/v1/orders", json=body)
+
+    assert placed.status_code == 201, placed.text
+    assert [t["method"] for t in placed.json()["tenders"]] == ["gift_card", "invoice"]
+    assert api.get("/v1/gift-cards/DEMO-GIFT-0025").json()["balance"] == "0.00"
+    account = api.get("/v1/credit-accounts/ACME-GMBH").json()
+    assert (account["credit_limit"], account["terms_days"]) == ("1000.00", 30)
+    assert account["open"] == str(Decimal(placed.json()["total"]) - Decimal("25.00"))

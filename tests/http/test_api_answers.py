@@ -345,6 +345,16 @@ def _paid_and_shipped(walk: Walk) -> str:
     card = {"amount": "25.00", "currency": "EUR", "code": "GC-WALK-1"}
     walk("POST", "/v1/gift-cards", 201, json=card, headers={"Idempotency-Key": "gc-1"})
     walk("GET", "/v1/gift-cards/{code}", 200, {"code": "GC-WALK-1"})
+    credit = {"email": "ada@example.com", "amount": "5.00", "currency": "EUR", "reason": "late"}
+    walk("POST", "/v1/store-credit", 201, json=credit, headers={"Idempotency-Key": "sc-1"})
+    walk("GET", "/v1/store-credit", 200, params={"email": "ada@example.com"})
+    account = {"account": "ACME-42"}
+    terms = {"currency": "EUR", "credit_limit": "1000.00", "terms_days": 30}
+    walk("PUT", "/v1/credit-accounts/{account}", 201, account, json=terms)
+    paid = {"amount": "10.00", "currency": "EUR", "reference": "bank"}
+    walk("POST", "/v1/credit-accounts/{account}/payments", 201, account, json=paid,
+         headers={"Idempotency-Key": "pay-1"})  # fmt: skip
+    walk("GET", "/v1/credit-accounts/{account}", 200, account)
     bills = walk("GET", "/v1/orders/{order_id}/invoices", 200, path)["items"]
     assert [b["kind"] for b in bills] == ["invoice", "invoice", "credit_note"]
     walk("GET", "/v1/invoices/{bill_id}", 200, {"bill_id": bills[0]["id"]})

@@ -85,6 +85,7 @@ PUTS: dict[str, tuple[str, dict[str, Any]]] = {
     "hold rule": ("/v1/hold-rules/big", RULE),
     "channel": ("/v1/channels/b2b", {"max_line_quantity": 10_000}),
     "tax settings": ("/v1/tax-settings", {"seller_country": "DE"}),
+    "credit account": ("/v1/credit-accounts/ACME", {"currency": "EUR", "credit_limit": "500"}),
     "promotion": (
         "/v1/promotions/spring",
         {"name": "Spring", "benefit": "order_percent", "value": "10"},

@@ -33,6 +33,7 @@ def test_a_channel_is_configured_read_and_listed(api: TestClient) -> None:
             "shipping": [],
             "settlement_currency": None,
             "incoterm": "DAP",
+            "tenders": {"capture": [], "refund": []},
         },
         "version": 2,
     }

@@ -93,7 +93,7 @@ def test_each_shipment_is_invoiced_and_captured_for_its_invoices_total(
     total = sum(Decimal(b["total"]) for b in (first, second))
     assert str(total) == order["total"]
     assert sum(Decimal(b["tax"]) for b in (first, second)) == Decimal(order["money"]["tax"])
-    assert order_of(shop, order_id)["payment"]["captured"] == order["total"]
+    assert order_of(shop, order_id)["tenders"][0]["captured"] == order["total"]
     # France's VAT, each rate with what it taxes: the book at 5.5 %, the rest at 20 %.
     assert [(t["rate"], t["amount"]) for t in second["taxes"]] == [
         ("0.2", "9.98"),

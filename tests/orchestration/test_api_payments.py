@@ -67,17 +67,17 @@ def test_a_card_is_authorised_then_captured_parcel_by_parcel(
     api: TestClient, clock: Clock, stocked: None
 ) -> None:
     order = _place(api, APPROVES, ("SKU-1", 2), ("SKU-2", 1))  # 3 x 59.90
-    assert _money(order["payment"]) == ("pending", "0.00", "0.00", "0.00")
+    assert _money(order["tenders"][0]) == ("pending", "0.00", "0.00", "0.00")
 
     work(api, clock)
     authorised = order_of(api, order["id"])
-    assert _money(authorised["payment"]) == ("authorised", "179.70", "0.00", "0.00")
+    assert _money(authorised["tenders"][0]) == ("authorised", "179.70", "0.00", "0.00")
     assert authorised["status"] == "released"
     [fo] = authorised["fulfillments"]
 
     _ship(api, fo["id"], lines=[{"line_no": 1, "quantity": 1}])
     work(api, clock)
-    assert _money(order_of(api, order["id"])["payment"]) == (
+    assert _money(order_of(api, order["id"])["tenders"][0]) == (
         "authorised",
         "179.70",
         "59.90",
@@ -87,7 +87,12 @@ def test_a_card_is_authorised_then_captured_parcel_by_parcel(
     _ship(api, rest["id"], tracking_number="JD2")
     work(api, clock)
 
-    assert _money(order_of(api, order["id"])["payment"]) == ("closed", "179.70", "179.70", "0.00")
+    assert _money(order_of(api, order["id"])["tenders"][0]) == (
+        "closed",
+        "179.70",
+        "179.70",
+        "0.00",
+    )
     types = [e["type"] for e in events_of(api, order["id"]) if e["type"].startswith("payment.")]
     assert types == ["payment.authorised", "payment.captured", "payment.captured"]
     told = [
@@ -104,9 +109,11 @@ def test_a_card_is_authorised_then_captured_parcel_by_parcel(
 
 def _told(
     status: str, authorised: str, captured: str, operation: str, amount: str
-) -> dict[str, str | None]:
+) -> dict[str, str | int | None]:
     """A payment event's account of the payment (nothing voided or refunded)."""
     return {
+        "method": "card",
+        "tender": 0,
         "status": status,
         "authorised": authorised,
         "captured": captured,
@@ -133,7 +140,7 @@ def test_a_declined_capture_holds_the_shipped_order_for_someone_to_settle(
     assert [(h["rule"], h["reason"]) for h in held["holds"]] == [
         ("payment", "capture declined: card declined")
     ]
-    assert _money(held["payment"]) == ("authorised", "59.90", "0.00", "0.00")
+    assert _money(held["tenders"][0]) == ("authorised", "59.90", "0.00", "0.00")
     [declined] = [e for e in events_of(api, order["id"]) if e["type"] == "payment.capture_declined"]
     assert declined["data"]["payment"]["message"] == "capture declined: card declined"
 
@@ -148,14 +155,14 @@ def test_a_declined_card_holds_the_order_and_cancelling_from_the_hold_ends_it(
     assert (held["status"], held["on_hold"], held["fulfillments"]) == ("placed", True, [])
     [hold] = held["holds"]
     assert (hold["rule"], hold["reason"]) == ("payment", "payment declined: card declined")
-    assert _money(held["payment"]) == ("declined", "0.00", "0.00", "0.00")
+    assert _money(held["tenders"][0]) == ("declined", "0.00", "0.00", "0.00")
 
     response = api.post(f"/v1/orders/{order['id']}/holds/{hold['id']}/cancel")
     assert response.status_code == 200, response.text
     work(api, clock)
     cancelled = order_of(api, order["id"])
     assert cancelled["status"] == "cancelled"
-    assert _money(cancelled["payment"]) == ("declined", "0.00", "0.00", "0.00")
+    assert _money(cancelled["tenders"][0]) == ("declined", "0.00", "0.00", "0.00")
 
 
 def test_releasing_a_payment_hold_with_a_new_card_authorises_that_card(
@@ -172,7 +179,7 @@ def test_releasing_a_payment_hold_with_a_new_card_authorises_that_card(
 
     paid = order_of(api, order["id"])
     assert (paid["status"], paid["on_hold"]) == ("released", False)
-    assert _money(paid["payment"]) == ("authorised", "119.80", "0.00", "0.00")
+    assert _money(paid["tenders"][0]) == ("authorised", "119.80", "0.00", "0.00")
     assert paid["holds"][0]["note"] == "new card by phone"
 
 
@@ -186,7 +193,7 @@ def test_releasing_a_payment_hold_without_a_new_card_tries_the_same_card_again(
     path = f"/v1/orders/{order['id']}/holds/{hold['id']}/release"
     response = api.post(path, json={"note": "the bank says yes now"})
     assert response.status_code == 200, response.text
-    retrying = order_of(api, order["id"])["payment"]
+    retrying = order_of(api, order["id"])["tenders"][0]
     work(api, clock)
 
     again = order_of(api, order["id"])
@@ -195,7 +202,7 @@ def test_releasing_a_payment_hold_without_a_new_card_tries_the_same_card_again(
         ("payment declined: card declined", "active"),  # the same card, declined again
         ("payment declined: card declined", "released"),
     ]
-    assert _money(again["payment"]) == ("declined", "0.00", "0.00", "0.00")
+    assert _money(again["tenders"][0]) == ("declined", "0.00", "0.00", "0.00")
 
 
 def test_a_new_card_is_refused_for_a_hold_that_is_not_the_payments(
@@ -219,12 +226,17 @@ def test_a_lost_answer_is_asked_again_by_its_key_and_authorised_once(
 ) -> None:
     order = _place(api, LOSES_ANSWER, ("SKU-1", 1))
     work(api, clock)  # the gateway authorised it, but its answer never came
-    assert _money(order_of(api, order["id"])["payment"]) == ("pending", "0.00", "0.00", "0.00")
+    assert _money(order_of(api, order["id"])["tenders"][0]) == ("pending", "0.00", "0.00", "0.00")
 
     clock.advance(seconds=30)  # the job's retry is due
     work(api, clock)
 
-    assert _money(order_of(api, order["id"])["payment"]) == ("authorised", "59.90", "0.00", "0.00")
+    assert _money(order_of(api, order["id"])["tenders"][0]) == (
+        "authorised",
+        "59.90",
+        "0.00",
+        "0.00",
+    )
     assert order_of(api, order["id"])["status"] == "released"
     engine = api.app.state.engine  # type: ignore[attr-defined]
     assert len(rows(engine, sandbox_authorisations)) == 1
@@ -244,7 +256,7 @@ def test_cancelling_after_a_parcel_left_voids_the_rest(
 
     done = order_of(api, order["id"])
     assert done["status"] == "shipped"
-    assert _money(done["payment"]) == ("closed", "179.70", "59.90", "119.80")
+    assert _money(done["tenders"][0]) == ("closed", "179.70", "59.90", "119.80")
 
 
 def test_an_expired_authorisation_is_made_again_before_capturing(
@@ -253,13 +265,13 @@ def test_an_expired_authorisation_is_made_again_before_capturing(
     order = _place(api, APPROVES, ("SKU-1", 1))
     work(api, clock)
     [fo] = order_of(api, order["id"])["fulfillments"]
-    first = order_of(api, order["id"])["payment"]["expires_at"]
+    first = order_of(api, order["id"])["tenders"][0]["expires_at"]
 
     clock.advance(days=8)
     _ship(api, fo["id"])
     work(api, clock)
 
-    payment = order_of(api, order["id"])["payment"]
+    payment = order_of(api, order["id"])["tenders"][0]
     assert _money(payment) == ("closed", "59.90", "59.90", "0.00")
     assert payment["expires_at"] > first
     engine = api.app.state.engine  # type: ignore[attr-defined]
@@ -276,7 +288,7 @@ def test_a_pickup_is_captured_when_it_is_handed_over(
     [ready] = [
         e for e in events_of(api, order["id"]) if e["type"] == "fulfillment.ready_for_pickup"
     ]
-    assert _money(order_of(api, order["id"])["payment"])[2] == "0.00"
+    assert _money(order_of(api, order["id"])["tenders"][0])[2] == "0.00"
 
     code = ready["data"]["pickup_code"]
     assert (
@@ -284,7 +296,12 @@ def test_a_pickup_is_captured_when_it_is_handed_over(
     )
     work(api, clock)
 
-    assert _money(order_of(api, order["id"])["payment"]) == ("closed", "119.80", "119.80", "0.00")
+    assert _money(order_of(api, order["id"])["tenders"][0]) == (
+        "closed",
+        "119.80",
+        "119.80",
+        "0.00",
+    )
 
 
 def test_a_card_without_its_token_is_refused(api: TestClient, stocked: None) -> None:
@@ -306,7 +323,7 @@ def test_an_authorisation_whose_answer_was_lost_is_voided_when_the_order_is_canc
     clock.advance(seconds=30)
     work(api, clock)
 
-    payment = order_of(api, order["id"])["payment"]
+    payment = order_of(api, order["id"])["tenders"][0]
     assert _money(payment) == ("closed", "59.90", "0.00", "59.90")
     engine = api.app.state.engine  # type: ignore[attr-defined]
     [held] = rows(engine, sandbox_authorisations)
@@ -328,7 +345,7 @@ def test_an_orphaned_authorisation_is_reported_then_voided(
     key = f"{order['id']}:authorise:0"
     answer = gateway.authorise(APPROVES, Decimal("59.90"), "EUR", key, clock())
     with uow() as u:
-        payment = u.payments.of_order(order["id"])
+        (payment,) = u.payments.of_order(order["id"])
         op = PaymentOperation(key, payment.id, OperationKind.AUTHORISE, Decimal("59.90"), clock())
         u.payments.begin(op, "EUR")
         u.payments.complete(op.answered(answer), "EUR", clock())
@@ -344,7 +361,7 @@ def test_an_orphaned_authorisation_is_reported_then_voided(
     assert check_payments(uow(), gateway, clock()) == []
     voided = {row["id"]: row["voided"] for row in rows(engine, sandbox_authorisations)}
     assert voided == {payment.authorisation: False, answer.reference: True}
-    after = order_of(api, order["id"])["payment"]
+    after = order_of(api, order["id"])["tenders"][0]
     assert (_money(after), after["message"]) == (("authorised", "119.80", "0.00", "59.90"), None)
 
 
@@ -395,7 +412,7 @@ def test_an_authorisation_on_its_way_when_the_order_is_cancelled_is_voided(
 ) -> None:
     order_id = _cancelled_while_authorising(api, clock, arrives=True)
 
-    assert _money(order_of(api, order_id)["payment"]) == ("closed", "59.90", "0.00", "59.90")
+    assert _money(order_of(api, order_id)["tenders"][0]) == ("closed", "59.90", "0.00", "59.90")
     engine = api.app.state.engine  # type: ignore[attr-defined]
     [held] = rows(engine, sandbox_authorisations)
     assert (held["authorised_minor"], held["voided"]) == (5990, True)
@@ -407,7 +424,7 @@ def test_an_authorisation_that_never_reached_the_gateway_is_given_up(
 ) -> None:
     order_id = _cancelled_while_authorising(api, clock, arrives=False)
 
-    assert _money(order_of(api, order_id)["payment"]) == ("pending", "0.00", "0.00", "0.00")
+    assert _money(order_of(api, order_id)["tenders"][0]) == ("pending", "0.00", "0.00", "0.00")
     engine = api.app.state.engine  # type: ignore[attr-defined]
     assert rows(engine, sandbox_authorisations) == []
     [op] = rows(engine, payment_operations)
@@ -447,7 +464,7 @@ def test_a_capture_that_never_reached_the_gateway_is_made_once_on_the_retry(
     clock.advance(minutes=1)
     Worker("w", state.uow, clock, jobs).run_until_idle()
 
-    assert _money(order_of(api, order["id"])["payment"]) == ("closed", "59.90", "59.90", "0.00")
+    assert _money(order_of(api, order["id"])["tenders"][0]) == ("closed", "59.90", "59.90", "0.00")
     [held] = rows(state.engine, sandbox_authorisations)
     assert held["captured_minor"] == 5990
 
@@ -470,7 +487,7 @@ def test_a_capture_retried_after_its_authorisation_expired_is_made_on_a_new_one(
     Worker("w", state.uow, clock, jobs).run_until_idle()
 
     done = order_of(api, order["id"])
-    assert (done["on_hold"], _money(done["payment"])) == (
+    assert (done["on_hold"], _money(done["tenders"][0])) == (
         False,
         ("closed", "59.90", "59.90", "0.00"),
     )
@@ -488,7 +505,7 @@ def test_a_renewed_authorisation_settles_without_touching_the_expired_one(
     _ship(api, fo["id"])
     work(api, clock)
 
-    payment = order_of(api, order["id"])["payment"]
+    payment = order_of(api, order["id"])["tenders"][0]
     assert (_money(payment), payment["message"]) == (("closed", "119.80", "119.80", "0.00"), None)
     types = [e["type"] for e in events_of(api, order["id"]) if e["type"].startswith("payment.")]
     assert types == ["payment.authorised", "payment.authorised", "payment.captured"]

@@ -32,7 +32,7 @@ def shipped(api: TestClient, clock: Clock) -> str:
     shipped = {"carrier": "dhl", "tracking_number": "JD1"}
     assert api.post(f"/v1/fulfillments/{fo['id']}/shipped", json=shipped).status_code == 200
     work(api, clock)
-    assert order_of(api, order_id)["payment"]["captured"] == "119.80"
+    assert order_of(api, order_id)["tenders"][0]["captured"] == "119.80"
     return order_id
 
 
@@ -58,7 +58,7 @@ def test_a_refund_is_asked_then_made_by_the_worker(
 
     work(api, clock)
 
-    assert order_of(api, shipped)["payment"]["refunded"] == "20.00"
+    assert order_of(api, shipped)["tenders"][0]["refunded"] == "20.00"
     assert _at_gateway(api) == (11980, 2000)
     [made] = api.get(f"/v1/orders/{shipped}/refunds").json()["items"]
     assert (made["id"], made["status"], made["refunded"]) == (refund["id"], "refunded", "20.00")
@@ -93,7 +93,7 @@ def test_refunds_never_take_more_than_was_captured(
     assert (problem["field"], problem["refundable"]) == ("amount", "19.80")
     assert _refund(api, shipped, "19.80", "r-3").status_code == 202
     work(api, clock)
-    assert order_of(api, shipped)["payment"]["refunded"] == "119.80"
+    assert order_of(api, shipped)["tenders"][0]["refunded"] == "119.80"
     assert _at_gateway(api) == (11980, 11980)
     refused(_refund(api, shipped, "0.01", "r-4"), 409, "over-refund")
 

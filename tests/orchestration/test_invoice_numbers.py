@@ -62,4 +62,4 @@ def test_parcels_shipped_at_once_take_each_number_once_without_gaps(
     for order_id in ids:
         order = order_of(api, order_id)
         [invoice] = [b for b in issued if b["order_id"] == order_id]
-        assert Decimal(order["payment"]["captured"]) == Decimal(invoice["document"]["total"])
+        assert Decimal(order["tenders"][0]["captured"]) == Decimal(invoice["document"]["total"])

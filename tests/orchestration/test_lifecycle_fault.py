@@ -27,7 +27,7 @@ from ordino.orders.domain.fulfillment import Shipment
 from ordino.orders.services.capture import place_order
 from ordino.orders.store.tables import fulfillments
 from ordino.payments.adapters.sandbox_tables import sandbox_authorisations, sandbox_operations
-from ordino.payments.domain.payments import PaymentChoice, PaymentMethod
+from ordino.payments.domain import PaymentMethod, TenderAsked
 from ordino.payments.store.tables import payments
 from ordino.sourcing.engine.choice import RulesEngine
 from ordino.store.tables import jobs
@@ -36,7 +36,7 @@ from tests.support.builders import a_place_order
 from tests.support.storage import with_stock
 
 ORDERS = 40
-CARD = PaymentChoice(PaymentMethod.CARD, "4242424242424242")
+CARD = (TenderAsked(PaymentMethod.CARD, None, "4242424242424242"),)
 
 
 def _worker(database_url: str) -> subprocess.Popen[bytes]:
@@ -81,7 +81,7 @@ def test_a_worker_killed_mid_lifecycle_does_each_job_once_in_effect(
     with_stock(uow, clock(), {("DC-BER", "SKU-1"): ORDERS, ("DC-BER", "SKU-2"): ORDERS})
     for n in range(ORDERS):
         cmd = a_place_order(("SKU-1", 1), ("SKU-2", 1), external_id=f"W-{n}")
-        place_order(replace(cmd, payment=CARD), uow, RulesEngine(), clock())
+        place_order(replace(cmd, tenders=CARD), uow, RulesEngine(), clock())
 
     released = lambda: _count(uow, select(func.count()).select_from(fulfillments))  # noqa: E731
     _kill_midway(database_url, released, ORDERS)

@@ -74,7 +74,7 @@ def _run(books: Books, case: Case, kind: str, at: int | None) -> tuple[str, list
 
 
 def _agree(books: Books, case: Case, order_id: str, made: list[str]) -> None:
-    payment = order_of(books.api, order_id)["payment"]
+    payment = order_of(books.api, order_id)["tenders"][0]
     money = ("status", "authorised", "captured", "voided", "refunded")
     assert tuple(payment[name] for name in money) == case.payment
     assert len(made) == 1, f"{len(made)} authorisations for one order"

@@ -77,7 +77,7 @@ def test_an_authorisation_run_by_two_workers_is_made_once(books: Books) -> None:
     other.done()
 
     assert len(books.authorisations()) == 1
-    payment = order_of(books.api, order_id)["payment"]
+    payment = order_of(books.api, order_id)["tenders"][0]
     assert (payment["status"], payment["authorised"]) == ("authorised", "119.80")
     assert check_payments(state.uow(), sandbox, books.clock()) == []
 
@@ -98,7 +98,7 @@ def test_two_captures_after_expiry_renew_the_authorisation_once(books: Books) ->
     payments.settle(order_id, state.uow(), sandbox, books.clock())
 
     assert len(books.authorisations()) == 2  # the first, expired, and one renewal
-    payment = order_of(books.api, order_id)["payment"]
+    payment = order_of(books.api, order_id)["tenders"][0]
     assert (payment["status"], payment["captured"], payment["message"]) == (
         "closed",
         "119.80",
@@ -132,7 +132,7 @@ def test_settling_never_voids_an_authorisation_made_meanwhile(
     ship(books, order_id)
     books.work()
 
-    payment = order_of(books.api, order_id)["payment"]
+    payment = order_of(books.api, order_id)["tenders"][0]
     assert (payment["status"], payment["captured"]) == ("closed", "59.90")
     [held] = books.authorisations().values()
     assert (held["captured_minor"], held["voided"]) == (5990, True)  # the rest, at the end

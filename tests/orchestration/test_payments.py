@@ -28,11 +28,11 @@ from ordino.payments.domain.payments import (
     OperationKind,
     Outcome,
     Payment,
-    PaymentChoice,
     PaymentMethod,
     PaymentOperation,
     PaymentStatus,
 )
+from ordino.payments.domain.tenders import TenderAsked
 from ordino.payments.store.tables import payment_operations
 from ordino.sourcing.domain.profiles import SourcingProfile, Strategy, StrategyKind
 from ordino.sourcing.services.profiles import put_profile
@@ -105,14 +105,14 @@ def placed(
     """An order of two SKU-1 (59.90 each) paid by `card`; ten in stock unless `stocked`."""
     if not stocked:
         with_stock(uow, clock(), {("DC-BER", "SKU-1"): 10})
-    choice = PaymentChoice(PaymentMethod.CARD, card)
-    answer = place_order(a_place_order(payment=choice, **fields), uow, Capture(), clock())
+    choice = (TenderAsked(PaymentMethod.CARD, None, card),)
+    answer = place_order(a_place_order(tenders=choice, **fields), uow, Capture(), clock())
     return str(answer.body["id"])
 
 
 def payment_of(uow: SqlUnitOfWork, order_id: str) -> Payment:
     with uow:
-        payment = uow.payments.of_order(order_id)
+        (payment,) = uow.payments.of_order(order_id)
     assert payment is not None
     return payment
 

@@ -29,6 +29,6 @@ def test_concurrent_refunds_never_exceed_what_was_captured(books: Books) -> None
     books.work()
 
     assert sorted(answers).count("asked") == 5  # 5 x 20.00 of 119.80
-    assert order_of(books.api, order_id)["payment"]["refunded"] == "100.00"
+    assert order_of(books.api, order_id)["tenders"][0]["refunded"] == "100.00"
     [held] = books.authorisations().values()
     assert (held["captured_minor"], held["refunded_minor"]) == (11980, 10000)

@@ -154,7 +154,7 @@ def test_the_contract_example_places_an_order(api: TestClient) -> None:
             },
         ],
         "fulfillments": [],
-        "payment": None,
+        "tenders": [],
         "promise": None,
         "created_at": "2026-11-02T09:00:00+00:00",
         "updated_at": "2026-11-02T09:00:00+00:00",

@@ -67,7 +67,7 @@ def test_the_order_is_sourced_from_the_nearest_location_and_reserved_there() -> 
     assert [(r.location_id, r.sku, r.quantity) for r in captured.order.reservations(NOW)] == [
         ("ST-HAM", "SKU-1", 2)
     ]
-    assert captured.payment is None
+    assert captured.payments == ()
     assert [job.kind for job in captured.jobs_at_commit] == [ADVANCE_ORDER]
     assert captured.jobs == ()
 

@@ -82,6 +82,7 @@ def test_a_channel_named_with_a_slash_is_configured_read_and_ordered_in(
             "shipping": [],
             "settlement_currency": None,
             "incoterm": "DAP",
+            "tenders": {"capture": [], "refund": []},
         },
         "version": 0,
     }

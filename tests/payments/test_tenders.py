@@ -11,34 +11,34 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ordino.kernel.domain import InvalidInput
+from ordino.payments.domain import PaymentMethod
 from ordino.payments.domain.tenders import (
     CAPTURE_ORDER,
     REFUND_ORDER,
     TenderAsked,
-    TenderMethod,
     allot,
     take,
 )
 
 CENTS = st.integers(min_value=0, max_value=100_000).map(lambda c: Decimal(c).scaleb(-2))
-METHODS = st.sampled_from(list(TenderMethod))
+METHODS = st.sampled_from(list(PaymentMethod))
 
 
 def test_a_gift_card_pays_its_amount_and_the_card_the_rest() -> None:
-    asked = [TenderAsked(TenderMethod.GIFT_CARD, Decimal("20.00"), "GC-1"),
-             TenderAsked(TenderMethod.CARD, None, "tok")]  # fmt: skip
+    asked = [TenderAsked(PaymentMethod.GIFT_CARD, Decimal("20.00"), "GC-1"),
+             TenderAsked(PaymentMethod.CARD, None, "tok")]  # fmt: skip
     assert allot(Decimal("59.90"), "EUR", asked) == (Decimal("20.00"), Decimal("39.90"))
 
 
 @pytest.mark.parametrize(
     ("asked", "field"),
     [
-        ([TenderAsked(TenderMethod.GIFT_CARD, Decimal("20.00"))], "tenders[0].amount"),
-        ([TenderAsked(TenderMethod.CARD), TenderAsked(TenderMethod.ON_ACCOUNT)],
+        ([TenderAsked(PaymentMethod.GIFT_CARD, Decimal("20.00"))], "tenders[0].amount"),
+        ([TenderAsked(PaymentMethod.CARD), TenderAsked(PaymentMethod.INVOICE)],
          "tenders[1].amount"),
-        ([TenderAsked(TenderMethod.GIFT_CARD, Decimal("70.00")), TenderAsked(TenderMethod.CARD)],
+        ([TenderAsked(PaymentMethod.GIFT_CARD, Decimal("70.00")), TenderAsked(PaymentMethod.CARD)],
          "tenders[1].amount"),
-        ([TenderAsked(TenderMethod.GIFT_CARD, Decimal("0.00")), TenderAsked(TenderMethod.CARD)],
+        ([TenderAsked(PaymentMethod.GIFT_CARD, Decimal("0.00")), TenderAsked(PaymentMethod.CARD)],
          "tenders[0].amount"),
         ([], "tenders"),
     ],
@@ -52,7 +52,7 @@ def test_tenders_that_do_not_come_to_the_total_are_refused_by_their_field(
 
 
 def test_a_capture_takes_the_gift_card_first_and_a_refund_gives_to_the_card_first() -> None:
-    open_ = [(TenderMethod.CARD, Decimal("39.90")), (TenderMethod.GIFT_CARD, Decimal("20.00"))]
+    open_ = [(PaymentMethod.CARD, Decimal("39.90")), (PaymentMethod.GIFT_CARD, Decimal("20.00"))]
 
     assert take(Decimal("30.00"), open_) == (Decimal("10.00"), Decimal("20.00"))
     assert take(Decimal("30.00"), open_, REFUND_ORDER) == (Decimal("30.00"), Decimal(0))
@@ -62,7 +62,7 @@ def test_a_capture_takes_the_gift_card_first_and_a_refund_gives_to_the_card_firs
 
 @given(st.lists(st.tuples(METHODS, CENTS), min_size=1, max_size=6), st.data())
 def test_what_is_taken_adds_up_and_keeps_to_the_order_of_methods(
-    open_: list[tuple[TenderMethod, Decimal]], data: st.DataObject
+    open_: list[tuple[PaymentMethod, Decimal]], data: st.DataObject
 ) -> None:
     left = sum((amount for _, amount in open_), Decimal(0))
     amount = Decimal(data.draw(st.integers(0, int(left * 100)))).scaleb(-2)
@@ -84,10 +84,10 @@ def test_what_is_taken_adds_up_and_keeps_to_the_order_of_methods(
 def test_what_the_tenders_pay_comes_to_the_total(
     amounts: list[Decimal], extra: Decimal, open_ended: bool
 ) -> None:
-    asked = [TenderAsked(TenderMethod.GIFT_CARD, a) for a in amounts]
+    asked = [TenderAsked(PaymentMethod.GIFT_CARD, a) for a in amounts]
     total = sum(amounts, Decimal(0)) + (extra if open_ended else Decimal(0))
     if open_ended:
-        asked.append(TenderAsked(TenderMethod.CARD))
+        asked.append(TenderAsked(PaymentMethod.CARD))
     if not asked or (open_ended and not extra):
         with pytest.raises(InvalidInput):
             allot(total, "EUR", asked)

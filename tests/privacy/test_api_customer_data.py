@@ -213,6 +213,7 @@ def test_an_erased_customers_data_is_nowhere_and_accounting_keeps_its_facts(
         "inventory_movements": 0,
         "payments": 0,
         "promotion_uses": 0,
+        "balances": 0,
         "bills": len(rows(engine, bills)),
         "customs_declarations": 0,
     }
@@ -402,7 +403,7 @@ def test_an_erasure_clears_the_card_token_of_payments_nothing_more_is_asked_of(
     work(api, clock)
     _ship(api, shipped["id"])
     work(api, clock)  # captured, the payment closed
-    statuses = [order_of(api, o["id"])["payment"]["status"] for o in (cancelled, shipped)]
+    statuses = [order_of(api, o["id"])["tenders"][0]["status"] for o in (cancelled, shipped)]
     assert statuses == ["pending", "closed"]
     assert _found(_engine(api), CARD) == ["payments.token"]
 
@@ -411,7 +412,7 @@ def test_an_erasure_clears_the_card_token_of_payments_nothing_more_is_asked_of(
     assert response.status_code == 201, response.text
     assert response.json()["records"]["payments"] == 2
     assert _found(_engine(api), CARD) == []
-    assert order_of(api, shipped["id"])["payment"]["captured"] == "59.90"
+    assert order_of(api, shipped["id"])["tenders"][0]["captured"] == "59.90"
 
 
 def test_a_payment_still_to_be_captured_makes_the_erasure_wait(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine
@@ -23,6 +24,8 @@ from ordino.orders.domain.orders import Order
 from ordino.orders.services.capture import Capture, place_order
 from ordino.orders.services.orders import cancel_order
 from ordino.orders.store.tables import orders
+from ordino.payments.domain import BalanceKind, Entry, EntryKind, account_of
+from ordino.payments.services import StoreCreditGrant, grant_store_credit
 from ordino.privacy.services import customer_data
 from ordino.privacy.services.customer_data import CustomerRef, erase_customer
 from ordino.privacy.services.retention import Retention, prune
@@ -113,6 +116,15 @@ def _erased_with_history(uow: SqlUnitOfWork, engine: Engine, now: datetime) -> s
     for n in range(5):
         _closed(uow, f"other{n}@example.org", f"W-OTHER-{n}", f"other-{n}")
     _closed(uow, "ann@example.org", "W-ANN-1", "ann-1")
+    for n, email in enumerate(("other0@example.org", "ann@example.org")):  # credit, spent
+        grant = StoreCreditGrant(email, "10.00", "EUR", f"sorry, {email}")
+        key = IdempotencyKey("key:desk", f"credit-{n}", f"print-{n}")
+        grant_store_credit(grant, uow, T0, "key:desk", key)
+        with uow:
+            account = account_of(BalanceKind.STORE_CREDIT, email)
+            spent = Entry(account, EntryKind.HELD, -Decimal("10.00"), T0, "o-1")
+            assert uow.balances.hold(spent, "EUR")
+            uow.commit()
     relay_all(uow, None, T0)
     with statements(engine) as ran:
         erase_customer(CustomerRef("ann@example.org"), uow, now, "key:admin")
@@ -127,6 +139,8 @@ def test_an_erasure_reads_the_customers_answers_and_deliveries_by_index(
     # Only the jobs with an error are read whole (queued and dead ones: done jobs are
     # deleted), searched for the orders in their payloads.
     assert scanned == {"jobs"}
+    assert _with(engine, "ann@example.org") == []  # nor in the answer to the credit's grant
+    assert _with(engine, "other0@example.org") != []
 
 
 def test_an_order_placed_while_the_erasure_runs_makes_it_refuse_and_change_nothing(

@@ -15,6 +15,7 @@ from ordino.kernel.services.configuration import Changed, record
 from ordino.network.domain import Address, Customs
 from ordino.network.domain.channels import ShippingRate
 from ordino.network.domain.products import Product
+from ordino.payments.domain import BalanceKind, CreditAccount, Entry, EntryKind, account_of
 from ordino.pricing.domain import (
     TAX_SETTINGS,
     Benefit,
@@ -38,6 +39,9 @@ SELLER = TaxSettings(
     Address("Invalidenstr. 1", "Berlin", "10115", "DE"),
     eori="DE4711000000000",
 )
+GIFT_CARD = account_of(BalanceKind.GIFT_CARD, "DEMO-GIFT-0025")
+BUYER_ACCOUNT = "ACME-GMBH"
+
 # Switzerland's import VAT (books at the reduced rate) and duties (none on industrial
 # goods since 2024): what the Swiss shop's declarations estimate, duty paid.
 CUSTOMS_RATES = [
@@ -118,8 +122,9 @@ def exchange_rates(now: datetime) -> list[ExchangeRate]:
 
 def load_demo_money(uow: UnitOfWork, now: datetime) -> None:
     """In the demo's transaction: the seller and its rates, the promotions, the
-    exchange rates, the Swiss duties and import VAT (the channels' shipping and the
-    products are the demo's own)."""
+    exchange rates, the Swiss duties and import VAT, a gift card of 25 EUR
+    (`DEMO-GIFT-0025`) and a business's credit account (`ACME-GMBH`, 1,000 EUR, 30
+    days) (the channels' shipping and the products are the demo's own)."""
     uow.tax_settings.put(SELLER, now)
     what = (ConfigurationKind.TAX_SETTINGS, TAX_SETTINGS, 1)
     as_the_demos(uow, what, tax_settings_document(SELLER), now)
@@ -148,6 +153,10 @@ def load_demo_money(uow: UnitOfWork, now: datetime) -> None:
         f"{r.country} {r.kind} {r.hs_prefix or '*'}": str(r.rate) for r in CUSTOMS_RATES
     }
     as_the_demos(uow, (ConfigurationKind.CUSTOMS_RATES, "customs", None), duties, now)
+    # A gift card to pay with, and a business buying on account within a limit.
+    card = Entry(GIFT_CARD, EntryKind.ISSUED, Decimal("25.00"), now, by=DEMO_AUTHOR)
+    uow.balances.open(card, BalanceKind.GIFT_CARD, "EUR")
+    uow.credit_accounts.put(CreditAccount(BUYER_ACCOUNT, "EUR", Decimal("1000.00")), now)
 
 
 def as_the_demos(

@@ -54,7 +54,8 @@ from ordino.orchestration.services.worker import Worker
 from ordino.orders.api import routes as orders_routes
 from ordino.orders.services.capture import Capture
 from ordino.payments.adapters.sandbox import SandboxGateway
-from ordino.payments.api import gift_cards as payments_gift_cards
+from ordino.payments.api import balances as payments_balances
+from ordino.payments.api import credit as payments_credit
 from ordino.pricing.api import promotions as pricing_promotions
 from ordino.pricing.api import quotes as pricing_quotes
 from ordino.pricing.api import tax as pricing_tax
@@ -79,7 +80,9 @@ ROUTERS = (
     servicing_orders.router,
     orchestration_refunds.router,
     orchestration_invoices.router,
-    payments_gift_cards.router,
+    payments_balances.router,
+    payments_balances.credit_router,
+    payments_credit.router,
     orchestration_fulfillments.router,
     orchestration_pipelines.router,
     orchestration_deliveries.router,

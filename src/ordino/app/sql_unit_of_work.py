@@ -39,7 +39,7 @@ from ordino.orders.domain.pipelines import order_type_document, order_type_from_
 from ordino.orders.store.order_types import SqlOrderTypeNames
 from ordino.orders.store.repository import SqlOrders
 from ordino.orders.store.tables import hold_rules, order_types, orders
-from ordino.payments.store.balances import SqlBalances
+from ordino.payments.store.accounts import SqlBalances, SqlCreditAccounts
 from ordino.payments.store.repository import SqlPayments
 from ordino.pricing.domain import TAX_SETTINGS, tax_settings_document, tax_settings_from_document
 from ordino.pricing.store import (
@@ -165,6 +165,7 @@ class SqlUnitOfWork:
     webhooks = _Repository(lambda c, _p: SqlWebhooks(c))
     payments = _Repository(SqlPayments)
     balances = _Repository(lambda c, _p: SqlBalances(c))
+    credit_accounts = _Repository(lambda c, _p: SqlCreditAccounts(c))
     # Pictures keep the tax provider (its settings and rates) with the network's.
     tax_rates = _Repository(lambda c, p: SqlTaxRates(c, p.changes))
     promotions = _Repository(lambda c, p: SqlPromotions(c, p.changes))

@@ -57,6 +57,15 @@ ACTORS = {
     "gateway": N_("the payment gateway"),
 }
 
+# How an order is paid, tender by tender.
+TENDERS = {
+    "card": N_("card"),
+    "gift_card": N_("gift card"),
+    "store_credit": N_("store credit"),
+    "invoice": N_("on account"),
+    "marketplace": N_("paid on the marketplace"),
+}
+
 COST_PARTS = {
     "shipping": N_("shipping"),
     "handling": N_("handling"),
@@ -124,6 +133,10 @@ def cost_parts(cost: Mapping[str, object]) -> list[tuple[str, object]]:
     was stored in, each part's words (to translate) with its amount."""
     known = [(COST_PARTS[part], cost[part]) for part in COST_PARTS if part in cost]
     return known + [(part, value) for part, value in cost.items() if part not in COST_PARTS]
+
+
+def tender(method: str) -> str:
+    return TENDERS.get(method, method)
 
 
 def shopper(status: str) -> str:

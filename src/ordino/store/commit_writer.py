@@ -61,6 +61,7 @@ TABLES: tuple[str, ...] = (
     "outbox",
     "idempotency_keys",
     "payments",
+    "payment_operations",
     "jobs",
     "stock_changes",
 )

@@ -126,8 +126,8 @@ idempotency_keys = Table(
     Column("status", Integer, nullable=False),
     Column("body", Document, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
-    # The order the answer is about (a capture's, a refund's): an erasure finds the
-    # answers of the customer's orders by it.
+    # The order the answer is about (a capture's, a refund's), or the balance entry (a
+    # grant of store credit's): an erasure finds the customer's answers by it.
     Column("order_id", String(32)),
     Index(
         "ix_idempotency_keys_order_id",

@@ -66,6 +66,37 @@ class ShippingRateIn(Strict):
         return ShippingRate(self.currency, amounts["price"], frozenset(self.countries), free_from)
 
 
+TenderMethodName = Literal["card", "gift_card", "store_credit", "invoice", "marketplace"]
+
+
+class TenderOrderIn(Strict):
+    capture: Annotated[
+        list[TenderMethodName],
+        Field(
+            max_length=5,
+            description="The order in which a shipment's capture takes from an order's "
+            "tenders, by method (those not named after, in Ordino's order: gift card, store "
+            "credit, marketplace, invoice, card)",
+        ),
+    ] = []
+    refund: Annotated[
+        list[TenderMethodName],
+        Field(
+            max_length=5,
+            description="The order in which a refund gives back to them (Ordino's: card, "
+            "marketplace, invoice, store credit, gift card)",
+        ),
+    ] = []
+
+    def problems(self) -> list[FieldError]:
+        return [
+            FieldError(f"pricing.tenders.{name}[{i}]", f"{method} is named twice")
+            for name, methods in (("capture", self.capture), ("refund", self.refund))
+            for i, method in enumerate(methods)
+            if method in methods[:i]
+        ]
+
+
 class PricingIn(Strict):
     prices: Annotated[
         Literal["gross", "net"],
@@ -106,9 +137,10 @@ class PricingIn(Strict):
             "customs border: DAP the receiver, DDP the sender (estimated on the declaration)"
         ),
     ] = "DAP"
+    tenders: TenderOrderIn = TenderOrderIn()
 
     def to_domain(self) -> ChannelPricing:
-        errors: list[FieldError] = []
+        errors: list[FieldError] = self.tenders.problems()
         rates = [
             rate.to_domain(f"pricing.shipping[{i}]", errors) for i, rate in enumerate(self.shipping)
         ]
@@ -123,6 +155,8 @@ class PricingIn(Strict):
             tuple(rate for rate in rates if rate is not None),
             self.settlement_currency,
             self.incoterm,
+            tuple(self.tenders.capture),
+            tuple(self.tenders.refund),
         )
 
 
@@ -133,6 +167,11 @@ class ShippingRateOut(BaseModel):
     free_from: str | None
 
 
+class TenderOrderOut(BaseModel):
+    capture: list[str]
+    refund: list[str]
+
+
 class PricingOut(BaseModel):
     prices: str
     price_mismatch: str
@@ -140,6 +179,7 @@ class PricingOut(BaseModel):
     shipping: list[ShippingRateOut]
     settlement_currency: str | None
     incoterm: str
+    tenders: TenderOrderOut
 
 
 class ChannelIn(Strict):

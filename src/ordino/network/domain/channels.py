@@ -70,6 +70,11 @@ class ChannelPricing:
     # Who pays the duties and import VAT of its parcels that cross a customs border:
     # DAP the receiver, DDP the sender (`ordino.pricing.domain.customs.Incoterm`).
     incoterm: str = "DAP"
+    # The order in which a shipment's capture takes from an order's tenders, and a
+    # refund gives back to them, by method (those not named after, in Ordino's
+    # order: `ordino.payments.domain.tenders`); empty: Ordino's order.
+    capture_order: tuple[str, ...] = ()
+    refund_order: tuple[str, ...] = ()
 
     def shipping_rate(self, currency: str, country: str) -> ShippingRate | None:
         """The rate an order in `currency` to `country` pays; None: shipping is free."""
@@ -110,6 +115,10 @@ def channel_document(channel: Channel) -> dict[str, Any]:
             "shipping": [_rate_document(rate) for rate in channel.pricing.shipping],
             "settlement_currency": channel.pricing.settlement_currency,
             "incoterm": channel.pricing.incoterm,
+            "tenders": {
+                "capture": list(channel.pricing.capture_order),
+                "refund": list(channel.pricing.refund_order),
+            },
         },
     }
 
@@ -149,6 +158,8 @@ def channel_from_document(name: str, document: dict[str, Any]) -> Channel:
             tuple(_rate(rate) for rate in pricing.get("shipping", ())),
             pricing.get("settlement_currency"),
             pricing.get("incoterm", "DAP"),
+            tuple((pricing.get("tenders") or {}).get("capture", ())),
+            tuple((pricing.get("tenders") or {}).get("refund", ())),
         ),
     )
 

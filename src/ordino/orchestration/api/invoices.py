@@ -63,6 +63,12 @@ class TaxSummaryOut(BaseModel):
     amount: str
 
 
+class PaidWithOut(BaseModel):
+    method: str = Field(description="card, gift_card, store_credit, invoice, marketplace")
+    reference: str | None = Field(description="What it is paid from, as the order tells it")
+    amount: str
+
+
 class BillOut(BaseModel):
     id: str
     kind: str = Field(description="invoice or credit_note")
@@ -83,6 +89,14 @@ class BillOut(BaseModel):
     base: str
     tax: str
     total: str
+    due_on: str | None = Field(
+        default=None, description="An invoice bought on account: by when it is to be paid"
+    )
+    tenders: list[PaidWithOut] = Field(
+        default=[],
+        description="Which of the order's tenders paid it (an invoice) or took it back (a "
+        "credit note); none on documents issued before orders had tenders",
+    )
 
 
 class BillList(BaseModel):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from ordino.inventory.domain import Adjustment, MovementKind, Reservation, Source, plan_adjustments
@@ -51,8 +52,9 @@ from ordino.orders.services import (
     existing_order,
     give_back,
     order_view,
-    with_payment,
+    with_payments,
 )
+from ordino.payments.domain import PaymentMethod
 from ordino.pricing.domain import Bill
 from ordino.promising.domain import DeliveryRecord, delivery_time_problem
 from ordino.sourcing.domain import REROUTE
@@ -240,17 +242,22 @@ def cancel_units(
             apply_stock(uow, order, changes, source)
             uow.jobs.add(settle_job(order.id, source.now), source.now)
             uow.commit()
-            payment = uow.payments.of_order(order.id)
-        return with_payment(order, payment)
+            payments = uow.payments.of_order(order.id)
+        return with_payments(order, payments)
 
     return with_retries(attempt)
 
 
 def _capture_later(uow: OrchestrationWork, order: Order, fo: Fulfillment, now: datetime) -> Bill:
     """Invoice what the fulfillment order took (what its units were paid, the order's
-    charges with the first), and queue the capture of the invoice's total."""
+    charges with the first), its total shared among the order's tenders, and queue
+    the capture of the card's part (the others are captured with the invoice)."""
     invoice = invoice_shipment(uow, order, fo, now)
-    uow.jobs.add(capture_job(order.id, fo.id, str(invoice.total), now), now)
+    card = sum((t.amount for t in invoice.tenders if t.method == PaymentMethod.CARD), Decimal(0))
+    if card > 0:  # then settled, as each capture is
+        uow.jobs.add(capture_job(order.id, fo.id, str(card), now), now)
+    else:  # what the tenders hold and the order will not take let go, if nothing more ships
+        uow.jobs.add(settle_job(order.id, now), now)
     return invoice
 
 

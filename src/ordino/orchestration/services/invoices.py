@@ -9,12 +9,14 @@ The seller printed is the tax settings'; the series, one per installation
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from ordino.kernel.domain import NotFound, new_id, quantize
 from ordino.orchestration.services.ports import OrchestrationWork
+from ordino.orchestration.services.tenders import share_capture
 from ordino.orders.domain import EVERY_ORDER, Fulfillment, Order, OrderScope
 from ordino.orders.services import existing_order
 from ordino.pricing.domain import (
@@ -22,6 +24,7 @@ from ordino.pricing.domain import (
     Bill,
     BilledPart,
     BillKind,
+    PaidWith,
     Party,
     TaxSettings,
     billed_charge,
@@ -40,7 +43,8 @@ ENTITY = "default"
 def invoice_shipment(uow: OrchestrationWork, order: Order, fo: Fulfillment, now: datetime) -> Bill:
     """In the caller's transaction: the invoice of what the fulfillment order took as
     it left (its units at what they were paid; the order's charges with the first),
-    numbered in its seller's series."""
+    numbered in its seller's series, its total shared among the order's tenders
+    (each part but a card's captured now: `ordino.orchestration.services.tenders`)."""
     first = order.carries_charges(fo)  # and its units numbered
     parts: list[BilledPart] = []
     for fl in fo.lines:
@@ -48,11 +52,35 @@ def invoice_shipment(uow: OrchestrationWork, order: Order, fo: Fulfillment, now:
             parts.append(billed_units(order.line(fl.line_no).price, fl.first_unit, fl.quantity))
     if first:
         parts += [billed_charge(charge, k) for k, charge in enumerate(order.charges)]
-    return _issue(uow, order, parts, now, fulfillment_id=fo.id)
+    total = sum((p.total for p in parts), quantize(Decimal(0), order.currency))
+    tenders = share_capture(uow, order, fo.id, total, now)
+    draft = _draft(uow, order, parts, now, BillKind.INVOICE)
+    due = _due(uow, order, tenders, now)
+    return uow.bills.issue(replace(draft, fulfillment_id=fo.id, tenders=tenders, due_on=due))
+
+
+def _due(
+    uow: OrchestrationWork, order: Order, tenders: tuple[PaidWith, ...], now: datetime
+) -> date | None:
+    """By when an invoice bought on account is to be paid: its account's terms from
+    today (the channel's day); none when no account with terms pays it."""
+    on_account = [t for t in tenders if t.method == "invoice" and t.reference]
+    found = [uow.credit_accounts.get(t.reference or "") for t in on_account]
+    terms = [account.terms_days for account in found if account is not None]
+    if not terms:
+        return None
+    channel = uow.channels.get(order.channel)
+    today = channel[0].today(now) if channel else now.date()
+    return today + timedelta(days=min(terms))
 
 
 def credit_refund(
-    uow: OrchestrationWork, order: Order, refund_id: str, amount: Decimal, now: datetime
+    uow: OrchestrationWork,
+    order: Order,
+    refund_id: str,
+    amount: Decimal,
+    now: datetime,
+    tenders: tuple[PaidWith, ...] = (),
 ) -> Bill | None:
     """In the caller's transaction: the credit note of a refund made (once; none for
     nothing refunded): the amount over what the order's invoices billed and no
@@ -69,38 +97,29 @@ def credit_refund(
     if amount > within:
         beyond, nothing = amount - within, quantize(Decimal(0), order.currency)
         parts.append(BilledPart("refund", "refund", None, None, None, None, nothing, beyond, ()))
-    return _issue(uow, order, parts, now, refund_id=refund_id)
+    draft = _draft(uow, order, parts, now, BillKind.CREDIT_NOTE)
+    return uow.bills.issue(replace(draft, refund_id=refund_id, tenders=tenders))
 
 
-def _issue(
-    uow: OrchestrationWork,
-    order: Order,
-    parts: list[BilledPart],
-    now: datetime,
-    *,
-    fulfillment_id: str | None = None,
-    refund_id: str | None = None,
+def _draft(
+    uow: OrchestrationWork, order: Order, parts: list[BilledPart], now: datetime, kind: BillKind
 ) -> Bill:
     """The order's document of `parts` (a shipment's invoice, a refund's credit
-    note), from the seller the settings name to the order's buyer, numbered in the
-    installation's series."""
+    note), from the seller the settings name to the order's buyer, to be numbered in
+    the installation's series as it is issued."""
     names = uow.catalog.names(p.sku for p in parts if p.sku)
-    return uow.bills.issue(
-        Bill(
-            new_id(now),
-            BillKind.CREDIT_NOTE if refund_id is not None else BillKind.INVOICE,
-            ENTITY,
-            order.id,
-            order.currency,
-            now,
-            tuple(parts),
-            _party(_seller(uow)),
-            _buyer(order),
-            order.tax_treatment,
-            fulfillment_id=fulfillment_id,
-            refund_id=refund_id,
-            names=names,
-        )
+    return Bill(
+        new_id(now),
+        kind,
+        ENTITY,
+        order.id,
+        order.currency,
+        now,
+        tuple(parts),
+        _party(_seller(uow)),
+        _buyer(order),
+        order.tax_treatment,
+        names=names,
     )
 
 

@@ -26,6 +26,7 @@ from decimal import Decimal
 from ordino.kernel.domain import settle_job
 from ordino.orchestration.services.invoices import credit_refund
 from ordino.orchestration.services.ports import OrchestrationWork
+from ordino.orchestration.services.tenders import PAYMENT_HOLD, payment_event, release
 from ordino.orders.domain import Order, OrderStatus, advancing
 from ordino.payments.domain import (
     GatewayAnswer,
@@ -33,17 +34,18 @@ from ordino.payments.domain import (
     Outcome,
     Payment,
     PaymentGateway,
-    PaymentMethod,
     PaymentOperation,
     PaymentStatus,
+    card_of,
     given_up,
     next_authorisation,
     next_capture,
     next_void,
     recorded,
+    shown_reference,
 )
+from ordino.pricing.domain import PaidWith
 
-PAYMENT_HOLD = "payment"  # the rule of holds the payment puts
 # Longer than any call to the gateway takes: a pending call older than this that the
 # gateway has no record of was never made, and will not be.
 GRACE = timedelta(minutes=10)
@@ -61,11 +63,8 @@ class PaymentFailed(Exception):
 
 
 def needs_authorising(payment: Payment | None) -> bool:
-    return (
-        payment is not None
-        and payment.method is PaymentMethod.CARD
-        and payment.status is PaymentStatus.PENDING
-    )
+    """Whether the order's card (`card_of`) waits for its authorisation."""
+    return payment is not None and payment.status is PaymentStatus.PENDING
 
 
 def try_again(
@@ -74,7 +73,7 @@ def try_again(
     """In the caller's unit of work: a declined card is authorised again when the
     order next advances: the same card (the bank said yes since), or the customer's
     new one (`token`)."""
-    payment = uow.payments.of_order(order_id, for_update=True)
+    payment = card_of(uow.payments.of_order(order_id, for_update=True))
     if payment is None or payment.status is not PaymentStatus.DECLINED:
         return
     card = payment.token if token is None else token
@@ -121,22 +120,29 @@ def capture(
 
 
 def settle(order_id: str, uow: OrchestrationWork, gateway: PaymentGateway, now: datetime) -> None:
-    """Make the payment hold no more than the order will take: an authorisation of a
-    cancelled order whose answer was lost is asked for, every authorisation the
-    payment does not hold is voided, and its own once nothing more of the order can
-    ship (it is cancelled, or every unit left or was cancelled) and every parcel
-    that left is captured."""
+    """Make the payments hold no more than the order will take: what the tenders
+    Ordino moves itself hold is let go once nothing more of the order can ship (it
+    is cancelled, or every unit left or was cancelled: a gift card's money goes back
+    on it); an authorisation of a cancelled order whose answer was lost is asked
+    for, every authorisation the card's payment does not hold is voided, and its
+    own once nothing more can ship and every parcel that left is captured."""
     with uow:
-        order = uow.orders.get(order_id)
-    if order is None:
-        return
+        order = uow.orders.get(order_id, for_update=True)
+        if order is None:
+            return
+        if _nothing_more_ships(order) and release(uow, order, now):
+            uow.orders.save(order)
+        tenders = uow.payments.of_order(order_id)
+        uow.commit()
+    # What the tenders Ordino moves took (at shipment, with the invoice: no more now).
+    others = sum((p.captured for p in tenders if not p.method.by_gateway), Decimal(0))
     if order.status is OrderStatus.CANCELLED:
         _operate(uow, gateway, order_id, _lost_authorisation, now, may_call=False)
     ships, value_out = not _nothing_more_ships(order), order.value_out()
 
     def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
         capturing = any(op.kind is OperationKind.CAPTURE and op.pending for op in ops)
-        settling = not ships and not capturing and payment.captured >= value_out
+        settling = not ships and not capturing and payment.captured + others >= value_out
         return next_void(payment, ops, now, settling)
 
     for _ in range(16):  # each round answers a void: the authorisations run out
@@ -209,8 +215,8 @@ def _begin(
     """Under the payment's lock: the operation to make, written pending if it is new,
     and whether it was pending already (a call may have been made under its key)."""
     with uow:
-        payment = uow.payments.of_order(order_id, for_update=True)
-        if payment is None or payment.method is not PaymentMethod.CARD:
+        payment = card_of(uow.payments.of_order(order_id, for_update=True))
+        if payment is None:
             return None
         ops = uow.payments.operations(payment.id)
         op = plan(payment, ops)
@@ -241,7 +247,7 @@ def _give_up(
     """Given up, unless another worker recorded an answer first (the plan sees it)."""
     abandoned = op.abandoned()
     with uow:
-        payment = uow.payments.of_order(order_id, for_update=True)
+        payment = card_of(uow.payments.of_order(order_id, for_update=True))
         assert payment is not None
         uow.payments.complete(abandoned, payment.currency, now)
         uow.commit()
@@ -276,7 +282,8 @@ def _record(
     answered = op.answered(answer)
     with uow:
         order = uow.orders.get(order_id, for_update=True)
-        payment = uow.payments.of_order(order_id, for_update=True)
+        payments = uow.payments.of_order(order_id, for_update=True)
+        payment = card_of(payments)
         assert order is not None and payment is not None
         ops = uow.payments.operations(payment.id)
         if not uow.payments.complete(answered, payment.currency, now):
@@ -284,10 +291,10 @@ def _record(
         changed = replace(recorded(payment, ops, answered, answer), updated_at=now)
         uow.payments.save(changed)
         if op.kind is OperationKind.REFUND:
-            _credit_once_made(uow, order, ops, answered, now)
+            _credit_once_made(uow, order, payments, now, answered)
         order.acting = "gateway"
         event = EVENTS[op.kind][0 if answered.approved else 1]
-        order.record(event, now, {"payment": _event(changed, answered)})
+        order.record(event, now, {"payment": payment_event(changed, answered)})
         if event == "payment.capture_declined":
             advancing.hold(order, PAYMENT_HOLD, changed.message or event, "gateway", now)
         if op.kind is OperationKind.AUTHORISE and order.status is OrderStatus.CANCELLED:
@@ -300,35 +307,42 @@ def _record(
 def _credit_once_made(
     uow: OrchestrationWork,
     order: Order,
-    ops: list[PaymentOperation],
-    answered: PaymentOperation,
+    payments: list[Payment],
     now: datetime,
+    answered: PaymentOperation,
 ) -> None:
-    """The refund's credit note, once the gateway answered each of its parts: for
-    what it refunded (none when it refunded nothing)."""
-    refund_id = refund_of(answered)
-    parts = [
-        answered if op.key == answered.key else op
-        for op in ops
-        if op.kind is OperationKind.REFUND and refund_of(op) == refund_id
-    ]
-    if not any(op.pending for op in parts):
-        credit_refund(uow, order, refund_id, sum((op.done for op in parts), Decimal(0)), now)
+    """The refund's credit note, once every part of it (each tender's; a card's
+    answered by the gateway) is: for what it refunded (none when it refunded
+    nothing), saying which tenders took it back."""
+    credit_when_answered(uow, order, payments, refund_of(answered), now, answered)
+
+
+def credit_when_answered(
+    uow: OrchestrationWork,
+    order: Order,
+    payments: list[Payment],
+    refund_id: str,
+    now: datetime,
+    answered: PaymentOperation | None = None,
+) -> None:
+    """In the caller's transaction: the refund's credit note, if none of its parts
+    waits for the gateway (`answered`: the part just answered, not yet read back)."""
+    took: list[PaidWith] = []
+    for payment in payments:
+        parts = [
+            answered if answered is not None and op.key == answered.key else op
+            for op in uow.payments.operations(payment.id)
+            if op.kind is OperationKind.REFUND and refund_of(op) == refund_id
+        ]
+        if any(op.pending for op in parts):
+            return
+        done = sum((op.done for op in parts), Decimal(0))
+        if done:
+            took.append(PaidWith(str(payment.method), shown_reference(payment), done))
+    refunded = sum((t.amount for t in took), Decimal(0))
+    credit_refund(uow, order, refund_id, refunded, now, tuple(took))
 
 
 def refund_of(op: PaymentOperation) -> str:
     """The refund a refund's operation is part of (its key: `<refund id>:<n>`)."""
     return op.key.rsplit(":", 1)[0]
-
-
-def _event(payment: Payment, op: PaymentOperation) -> dict[str, str | None]:
-    return {
-        "status": str(payment.status),
-        "authorised": str(payment.authorised),
-        "captured": str(payment.captured),
-        "voided": str(payment.voided),
-        "refunded": str(payment.refunded),
-        "message": payment.message,
-        "operation": str(op.kind),
-        "amount": str(op.done),
-    }

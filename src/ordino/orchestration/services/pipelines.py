@@ -29,6 +29,7 @@ from ordino.orchestration.engine.hold_rules import Velocity, holding, order_fact
 from ordino.orchestration.services import payments, timers
 from ordino.orchestration.services.order_types import order_type_named
 from ordino.orchestration.services.ports import OrchestrationWork
+from ordino.orchestration.services.tenders import PAYMENT_HOLD
 from ordino.orders.domain import (
     EVERY_ORDER,
     MANUAL,
@@ -44,7 +45,7 @@ from ordino.orders.domain import (
 )
 from ordino.orders.domain import release as fulfilling
 from ordino.orders.services import existing_order, give_back, order_view
-from ordino.payments.domain import PaymentGateway, PaymentStatus
+from ordino.payments.domain import PaymentGateway, PaymentStatus, card_of
 
 VELOCITY_WINDOW = timedelta(hours=24)
 _CLOSED = (OrderStatus.CANCELLED, OrderStatus.FULFILLED)
@@ -114,12 +115,12 @@ def _run(
 def _paying(order: Order, uow: OrchestrationWork, now: datetime) -> Next | None:
     """What the authorise step waits for (None: it passes: authorised, an invoice,
     or no payment to take). A declined card holds the order."""
-    payment = uow.payments.of_order(order.id)
+    payment = card_of(uow.payments.of_order(order.id))
     if payments.needs_authorising(payment):
         return Next.AUTHORISE
     if payment is not None and payment.status is PaymentStatus.DECLINED:
         reason = f"payment declined: {payment.message}"
-        advancing.hold(order, payments.PAYMENT_HOLD, reason, "gateway", now)
+        advancing.hold(order, PAYMENT_HOLD, reason, "gateway", now)
         return Next.STOP
     return None
 
@@ -222,10 +223,10 @@ def release_hold(
         with uow:
             order = existing_order(uow, action.order_id, scope, for_update=True)
             released = advancing.release_hold(order, action.hold_id, action.by, action.note, now)
-            if action.token is not None and released.rule != payments.PAYMENT_HOLD:
+            if action.token is not None and released.rule != PAYMENT_HOLD:
                 raise InvalidInput.of("token", "a new card is given only for a payment hold")
             uow.orders.save(order)
-            if released.rule == payments.PAYMENT_HOLD:
+            if released.rule == PAYMENT_HOLD:
                 payments.try_again(uow, order.id, now, action.token)
             if not order.on_hold:
                 uow.jobs.add(advance_job(order.id, now), now)

@@ -1,10 +1,13 @@
-"""Refunds of an order's card payment: asked for by customer service (an
-appeasement, a price corrected, a parcel lost), made by the worker
-(`ordino.orchestration.services.payments.refund`).
+"""Refunds of an order's payments: asked for by customer service (an appeasement, a
+price corrected, a parcel lost), shared among the order's tenders in the channel's
+order of refunds (card first, unless it says otherwise). A card's part is made by
+the worker (`ordino.orchestration.services.payments.refund`); the others (a gift
+card's or store credit's money put back on it, an account credited, a marketplace's
+recorded) at once, with the credit note when no card's part waits.
 
 Invariants:
 - a refund never takes more than was captured less what was refunded or is being
-  refunded: asking writes its gateway operations pending, under the payment's lock,
+  refunded: asking writes its gateway operations pending, under the payments' lock,
   and pending refunds count against what may still be refunded;
 - a refund is asked once per Idempotency-Key: a retry gets the first answer, and
   the gateway is called once per operation, whatever retries it.
@@ -19,6 +22,7 @@ from typing import Any
 
 from ordino.kernel.domain import (
     BadAmount,
+    Conflict,
     IdempotencyKey,
     InvalidInput,
     OverRefund,
@@ -28,15 +32,20 @@ from ordino.kernel.domain import (
     refund_job,
 )
 from ordino.kernel.services import Answer, remember, replay, with_retries
-from ordino.orchestration.services.payments import refund_of
+from ordino.orchestration.services.payments import credit_when_answered, refund_of
 from ordino.orchestration.services.ports import OrchestrationWork
+from ordino.orchestration.services.tenders import (
+    capturing,
+    refund_now,
+    refundable_of,
+    share_refund,
+)
 from ordino.orders.domain import EVERY_ORDER, OrderScope
 from ordino.orders.services import existing_order
 from ordino.payments.domain import (
     OperationKind,
     Outcome,
     Payment,
-    PaymentMethod,
     PaymentOperation,
     refund_parts,
 )
@@ -73,24 +82,32 @@ def _request_once(
         if (earlier := replay(uow, idempotency)) is not None:
             return earlier
         order = existing_order(uow, request.order_id, scope, for_update=True)
-        payment = _paid_by_card(uow.payments.of_order(order.id, for_update=True), request)
-        amount = _amount(request, payment)
+        payments = _paid(uow.payments.of_order(order.id, for_update=True), request)
+        currency = payments[0].currency
+        amount = _amount(request, currency)
+        _refuse_while_capturing(uow, payments)
         refund_id = new_id(now)
-        parts = refund_parts(payment.currency, uow.payments.operations(payment.id), amount)
-        ops = [
-            PaymentOperation(
-                f"{refund_id}:{n}", payment.id, OperationKind.REFUND, part, now, authorisation=ref
-            )
-            for n, (ref, part) in enumerate(parts, 1)
-        ]
-        for op in ops:
-            uow.payments.begin(op, payment.currency)
-        document = refund_document(refund_id, payment.currency, ops)
+        try:
+            shares = share_refund(uow, order, payments, amount)
+        except ValueError:
+            raise _over(uow, payments, currency) from None
+        ops: list[PaymentOperation] = []
+        for payment, share in zip(payments, shares, strict=True):
+            if share and payment.method.by_gateway:
+                ops += _card_refund(uow, payment, refund_id, share, now)
+            elif share:
+                ops.append(
+                    refund_now(uow, order, payment, f"{refund_id}:t{payment.tender}", share, now)
+                )
+        document = refund_document(refund_id, currency, ops)
         order.record(
             "payment.refund_requested", now, {"refund": document, "reason": request.reason}
         )
+        if any(op.pending for op in ops):
+            uow.jobs.add(refund_job(order.id, refund_id, now), now)
+        else:
+            credit_when_answered(uow, order, payments, refund_id, now)
         uow.orders.save(order)
-        uow.jobs.add(refund_job(order.id, refund_id, now), now)
         answer = Answer(202, document)
         remember(uow, idempotency, answer, now, order.id)
         uow.commit()
@@ -103,15 +120,13 @@ def refunds(
     """The order's refunds, oldest first, each with what the gateway did of it."""
     with uow:
         order = existing_order(uow, order_id, scope)
-        payment = uow.payments.of_order(order.id)
-        ops = [] if payment is None else uow.payments.operations(payment.id)
+        payments = uow.payments.of_order(order.id)
+        ops = [op for p in payments for op in uow.payments.operations(p.id)]
     found: dict[str, list[PaymentOperation]] = {}
-    for op in ops:
+    for op in sorted(ops, key=lambda op: (op.created_at, op.key)):
         if op.kind is OperationKind.REFUND:
             found.setdefault(refund_of(op), []).append(op)
-    if payment is None:
-        return {"items": []}
-    return {"items": [refund_document(i, payment.currency, ops) for i, ops in found.items()]}
+    return {"items": [refund_document(i, order.currency, ops) for i, ops in found.items()]}
 
 
 def refund_document(refund_id: str, currency: str, ops: list[PaymentOperation]) -> dict[str, Any]:
@@ -132,21 +147,55 @@ def refund_document(refund_id: str, currency: str, ops: list[PaymentOperation]) 
     }
 
 
-def _paid_by_card(payment: Payment | None, request: RefundRequest) -> Payment:
-    if payment is None or payment.method is not PaymentMethod.CARD:
+def _paid(payments: list[Payment], request: RefundRequest) -> list[Payment]:
+    if not payments:
         nothing = str(quantize(Decimal(0), request.currency))
         raise OverRefund(
-            "amount: the order was not paid by card, so nothing may be refunded through Ordino",
+            "amount: the order was paid elsewhere, so nothing may be refunded through Ordino",
             extra={"field": "amount", "refundable": nothing},
         )
-    return payment
+    return payments
 
 
-def _amount(request: RefundRequest, payment: Payment) -> Decimal:
-    if request.currency != payment.currency:
-        raise InvalidInput.of("currency", f"the order was paid in {payment.currency}")
+def _refuse_while_capturing(uow: OrchestrationWork, payments: list[Payment]) -> None:
+    """A refund goes to the card first: while a capture of it is on its way, what it
+    will hold to refund is not known yet (the money would go to another tender)."""
+    if any(capturing(uow.payments.operations(p.id)) for p in payments if p.method.by_gateway):
+        raise Conflict(
+            "a capture of the order's card is on its way: ask for the refund once it is made"
+        )
+
+
+def _over(uow: OrchestrationWork, payments: list[Payment], currency: str) -> OverRefund:
+    total = quantize(sum(refundable_of(uow, payments), Decimal(0)), currency)
+    return OverRefund(
+        f"amount: at most {total} {currency} may still be refunded",
+        extra={"field": "amount", "refundable": str(total)},
+    )
+
+
+def _card_refund(
+    uow: OrchestrationWork, payment: Payment, refund_id: str, amount: Decimal, now: datetime
+) -> list[PaymentOperation]:
+    """The card's part of a refund, from the authorisations that captured it (the
+    newest first), each written pending for the worker to make."""
+    parts = refund_parts(payment.currency, uow.payments.operations(payment.id), amount)
+    ops = [
+        PaymentOperation(
+            f"{refund_id}:{n}", payment.id, OperationKind.REFUND, part, now, authorisation=ref
+        )
+        for n, (ref, part) in enumerate(parts, 1)
+    ]
+    for op in ops:
+        uow.payments.begin(op, payment.currency)
+    return ops
+
+
+def _amount(request: RefundRequest, currency: str) -> Decimal:
+    if request.currency != currency:
+        raise InvalidInput.of("currency", f"the order was paid in {currency}")
     try:
-        amount = parse_amount(request.amount, payment.currency)
+        amount = parse_amount(request.amount, currency)
     except BadAmount as error:
         raise InvalidInput.of("amount", str(error)) from None
     if amount <= 0:

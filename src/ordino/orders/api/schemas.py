@@ -3,6 +3,7 @@ with the explanation sourcing gave (`ordino.sourcing.api.schemas`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -36,7 +37,13 @@ from ordino.kernel.domain import (
 from ordino.network.api import AddressIn
 from ordino.network.domain import Address
 from ordino.orders.domain.commands import B2B, Customer, LineRequest, PlaceOrder
-from ordino.payments.domain import PaymentChoice, PaymentMethod
+from ordino.payments.domain import (
+    BalanceKind,
+    PaymentMethod,
+    TenderAsked,
+    account_of,
+    credit_account_name,
+)
 from ordino.pricing.api import (
     ChargeIn,
     ChargeOut,
@@ -119,9 +126,10 @@ CardToken = Annotated[str | None, Field(min_length=1, max_length=64, pattern=r"^
 
 
 class PaymentIn(Strict):
-    """How the customer pays: `card` with the payment gateway's token for it (the
-    sandbox's test card numbers stand for tokens: 4242424242424242 approves,
-    4000000000000002 is declined; docs/orchestration.md), or `invoice`."""
+    """How the customer pays with one tender: `card` with the payment gateway's token
+    for it (the sandbox's test card numbers stand for tokens: 4242424242424242
+    approves, 4000000000000002 is declined; docs/orchestration.md), or `invoice`. The
+    same as `tenders` of one."""
 
     method: Literal["card", "invoice"]
     token: CardToken = None
@@ -132,8 +140,57 @@ class PaymentIn(Strict):
             raise ValueError("a card payment needs its token, an invoice none")
         return self
 
-    def to_domain(self) -> PaymentChoice:
-        return PaymentChoice(PaymentMethod(self.method), self.token)
+    def to_domain(self) -> TenderAsked:
+        return TenderAsked(PaymentMethod(self.method), None, self.token)
+
+
+class TenderIn(Strict):
+    """One tender of the order (docs/money.md, tenders): `card` (its `token`),
+    `gift_card` (its `code`), `store_credit` (the customer's, or the `email`
+    given), `invoice` (on account: the business's `account`, else the customer's
+    email) or `marketplace` (paid there). `amount` is what it pays; the one given
+    without (at most one) pays what the others leave."""
+
+    method: Literal["card", "gift_card", "store_credit", "invoice", "marketplace"]
+    amount: Amount | None = None
+    token: CardToken = None
+    code: Annotated[str | None, Field(min_length=4, max_length=40)] = None
+    email: Annotated[str | None, Field(min_length=3, max_length=254)] = None
+    account: Annotated[
+        str | None,
+        Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@+-]*$"),
+    ] = None
+
+    @model_validator(mode="after")
+    def _what_it_names(self) -> TenderIn:
+        names = {"card": "token", "gift_card": "code", "store_credit": "email",
+                 "invoice": "account"}  # fmt: skip
+        own = names.get(self.method)
+        for name in ("token", "code", "email", "account"):
+            if name != own and getattr(self, name) is not None:
+                raise ValueError(f"{name} names no {self.method} tender")
+        if self.method in ("card", "gift_card") and getattr(self, own or "") is None:
+            raise ValueError(f"a {self.method} tender needs its {own}")
+        return self
+
+    def to_domain(self, currency: str, field: str, errors: list[FieldError]) -> TenderAsked:
+        amount = None
+        if self.amount is not None:
+            try:
+                amount = parse_amount(self.amount, currency)
+            except BadAmount as bad:
+                errors.append(FieldError(f"{field}.amount", str(bad)))
+        method = PaymentMethod(self.method)
+        reference = self.token or self.code or self.email
+        if self.account is not None:
+            reference = f"invoice:{credit_account_name(self.account)}"
+        if method.balance and reference is not None:
+            kind = BalanceKind(self.method)
+            try:
+                reference = account_of(kind, reference)
+            except InvalidInput as bad:
+                errors.extend(replace(e, field=f"{field}.{e.field}") for e in bad.errors)
+        return TenderAsked(method, amount, reference)
 
 
 class BillToIn(AddressIn):
@@ -183,8 +240,20 @@ class OrderIn(Strict):
         ),
     ] = None
     payment: Annotated[
-        PaymentIn | None, Field(description="None: paid already (a marketplace's order)")
+        PaymentIn | None,
+        Field(
+            description="One tender (the same as `tenders` of one); with neither, the "
+            "order is paid already (a marketplace's order)"
+        ),
     ] = None
+    tenders: Annotated[
+        list[TenderIn],
+        Field(
+            max_length=5,
+            description="How it is paid, tender by tender: a gift card, "
+            "store credit, a card for the rest, … (docs/money.md)",
+        ),
+    ] = []
     priority: Annotated[
         int,
         Field(
@@ -208,6 +277,7 @@ class OrderIn(Strict):
 
     def to_command(self) -> PlaceOrder:
         lines, charges = self._line_requests()
+        tenders = self._tenders()
         address, point = self.ship_to.to_domain_with_point()
         c = self.customer
         customer = Customer(
@@ -227,12 +297,26 @@ class OrderIn(Strict):
             self.type,
             None if self.bill_to is None else self.bill_to.to_domain(self.bill_to.name or None),
             None if self.b2b is None else self.b2b.to_domain(),
-            None if self.payment is None else self.payment.to_domain(),
             priority=self.priority,
+            tenders=tenders,
             charges=charges,
             codes=tuple(self.codes),
             language=self.language,
         )
+
+    def _tenders(self) -> tuple[TenderAsked, ...]:
+        if self.payment is not None and self.tenders:
+            raise InvalidInput.of("payment", "give either payment or tenders, not both")
+        if self.payment is not None:
+            return (self.payment.to_domain(),)
+        errors: list[FieldError] = []
+        tenders = tuple(
+            tender.to_domain(self.currency, f"tenders[{i}]", errors)
+            for i, tender in enumerate(self.tenders)
+        )
+        if errors:
+            raise InvalidInput("tenders that cannot pay the order", errors=errors)
+        return tenders
 
     def _line_requests(self) -> tuple[tuple[LineRequest, ...], tuple[GivenCharge, ...]]:
         """The lines at their prices and the charges, each amount in the currency's
@@ -367,7 +451,13 @@ class B2BOut(BaseModel):
 
 
 class PaymentOut(BaseModel):
+    """One tender of the order and what it authorised, captured, voided and refunded."""
+
     method: str
+    reference: str | None = Field(
+        description="What it is paid from: a gift card by its code's last four "
+        "characters, the customer's store credit or the business's account"
+    )
     status: str
     currency: str
     amount: str
@@ -408,7 +498,7 @@ class OrderOut(BaseModel):
     b2b: B2BOut | None
     lines: list[LineOut]
     fulfillments: list[FulfillmentOut]
-    payment: PaymentOut | None = None  # on GET /v1/orders/{id}
+    tenders: list[PaymentOut] | None = None  # on GET /v1/orders/{id}: how it is paid
     promise: PromiseOut | None
     created_at: str
     updated_at: str

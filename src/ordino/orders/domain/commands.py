@@ -10,7 +10,7 @@ from decimal import Decimal
 from ordino.kernel.domain import FieldError, Point
 from ordino.network.domain import Address
 from ordino.orders.domain.status import OrderStatus
-from ordino.payments.domain import PaymentChoice
+from ordino.payments.domain import TenderAsked
 from ordino.pricing.domain import GivenCharge, GivenDiscount, GivenTax
 from ordino.promising.domain import Method, OrderPromise, PromiseChoice
 from ordino.sourcing.domain import LineToSource, ToSource
@@ -67,7 +67,8 @@ class PlaceOrder:
     type: str | None = None  # the order type; None: inferred (`order_type_of`)
     bill_to: Address | None = None
     b2b: B2B | None = None
-    payment: PaymentChoice | None = None  # None: paid already (a marketplace's order)
+    # How it is paid, tender by tender (none: paid already, a marketplace's order).
+    tenders: tuple[TenderAsked, ...] = ()
     placed_by: str = "ordino"  # who placed it: the API key
     priority: int = 0  # 0 to 9: backordered units go to higher priorities first
     charges: tuple[GivenCharge, ...] = ()  # a marketplace's shipping and fees, as given

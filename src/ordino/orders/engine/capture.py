@@ -50,7 +50,14 @@ from ordino.orders.domain.commands import PlaceOrder, to_source
 from ordino.orders.domain.orders import Order
 from ordino.orders.domain.pipelines import COLLECTED
 from ordino.orders.engine.capture_rules import refuse_what_cannot_be_placed
-from ordino.payments.domain import Payment, new_payment
+from ordino.payments.domain import (
+    Payment,
+    PaymentMethod,
+    PaymentOperation,
+    TenderAsked,
+    allot,
+    tender_payments,
+)
 from ordino.pricing.domain import Cart, CartLine, Conversion
 from ordino.pricing.engine import (
     Buyer,
@@ -142,11 +149,13 @@ class Captured:
     """The order placed, and all that is written with it."""
 
     order: Order
-    payment: Payment | None
+    payments: tuple[Payment, ...]  # one per tender (none: paid already)
     sourced: Sourced
     jobs_at_commit: tuple[Job, ...]  # written with the commit
     jobs: tuple[Job, ...]  # written now (one waits for every order)
     uses: tuple[PromotionUse, ...] = ()  # taken from the promotions' limits at commit
+    # The tenders Ordino authorises itself, authorised (a balance's held at commit).
+    authorised: tuple[PaymentOperation, ...] = ()
 
 
 def decide_capture(
@@ -164,18 +173,28 @@ def decide_capture(
     if isinstance(s.exchange, InvalidInput):  # no rate to settle it at
         raise s.exchange
     money = replace(quoted.money, exchange=s.exchange)  # settled in its channel's currency
+    tenders = tenders_of(cmd)
+    paid = allot(money.total, cmd.currency, tenders) if tenders else ()
     cmd = replace(cmd, customer=replace(cmd.customer, vat_id=quoted.buyer_vat_id))
     sourced, promise = plan_capture(cmd, snapshot, deciders, now)
     order = Order.place(cmd, sourced.plan, now, money, promise, backorder=sourced.backorder)
     if quoted.differences:  # the channel flags them: a person looks before it goes on
         hold(order, PRICE_CHECK, _flagged(quoted.differences), f"channel:{channel.name}", now)
-    payment = (
-        None
-        if cmd.payment is None
-        else new_payment(order.id, order.currency, order.total.amount, cmd.payment, now)
-    )
+    payments, authorised = tender_payments(order.id, order.currency, tenders, paid, now)
     at_commit, jobs = _jobs(order, sourced.record, now)
-    return Captured(order, payment, sourced, at_commit, jobs, quoted.promoted.uses)
+    uses = quoted.promoted.uses
+    return Captured(order, tuple(payments), sourced, at_commit, jobs, uses, tuple(authorised))
+
+
+def tenders_of(cmd: PlaceOrder) -> tuple[TenderAsked, ...]:
+    """The order's tenders, each naming what it is paid from: store credit and an
+    account not named are the customer's (by their email)."""
+    own = {PaymentMethod.STORE_CREDIT: f"store_credit:{cmd.customer.email.casefold()}",
+           PaymentMethod.INVOICE: f"invoice:{cmd.customer.email.casefold()}"}  # fmt: skip
+    return tuple(
+        replace(t, reference=own[t.method]) if t.reference is None and t.method in own else t
+        for t in cmd.tenders
+    )
 
 
 def order_cart(cmd: PlaceOrder) -> Cart:

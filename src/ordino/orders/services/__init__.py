@@ -9,7 +9,7 @@ from ordino.orders.services.orders import (
     existing_order,
     give_back,
     list_orders,
-    with_payment,
+    with_payments,
 )
 from ordino.orders.services.ports import OrdersWork
 
@@ -24,5 +24,5 @@ __all__ = [
     "list_orders",
     "order_view",
     "plan_order",
-    "with_payment",
+    "with_payments",
 ]

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ordino.inventory.services import StockPicture, order_stock
-from ordino.kernel.domain import Change, DuplicateOrder, IdempotencyKey, InvalidInput
+from ordino.kernel.domain import Change, DuplicateOrder, IdempotencyKey, InvalidInput, LostRace
 from ordino.kernel.services import CREATED, Answer, remember, replay, with_retries
 from ordino.network.domain import Channel
+from ordino.orders.domain import Order
+from ordino.orders.domain.advancing import hold
 from ordino.orders.domain.commands import PlaceOrder, order_problems
 from ordino.orders.domain.pipelines import BUILT_IN
 from ordino.orders.engine.capture import (
@@ -31,14 +33,17 @@ from ordino.orders.engine.capture import (
     decide_capture,
     plan_capture,
 )
-from ordino.orders.services.orders import with_payment
+from ordino.orders.services.orders import with_payments
 from ordino.orders.services.ports import OrdersWork
+from ordino.payments.domain import Balance, Entry, EntryKind, Payment, PaymentMethod
 from ordino.pricing.domain import Conversion
 from ordino.pricing.services import promotions_and_tax, settlement
 from ordino.promising.domain import CartLine, OrderPromise
 from ordino.promising.services import PromiseQuery, Promising, promise_snapshot
 from ordino.sourcing.engine import RulesEngine, SourcingEngine
 from ordino.sourcing.services import sourcing_settings
+
+CREDIT_LIMIT = "credit_limit"  # the rule of the hold an order past its account's limit gets
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,10 @@ def _place_once(
             _refuse_duplicate(uow, cmd)
         snapshot = capture_snapshot(uow, capture, cmd, now, fresh=retry)
         captured = decide_capture(cmd, snapshot, capture.deciders(), now)
-        answer = Answer(CREATED, with_payment(captured.order, captured.payment))
+        # A balance too short the first time may be the same order's, placed twice or
+        # with the same key: the retry names the duplicate or replays the answer.
+        take_tenders(uow, captured, now, final=retry)
+        answer = Answer(CREATED, with_payments(captured.order, captured.payments))
         _write(uow, captured, answer, idempotency, now)
         # The store writes all of it here. LostRace when the stock went to another
         # order (the retry re-plans) or the order or key arrived twice (the retry
@@ -202,8 +210,10 @@ def _write(
         uow.capacity.take(order.promise.capacity)  # LostRace when a day filled up
     uow.promotion_uses.take(order.id, captured.uses)  # LostRace when a limit was reached
     uow.orders.add(order)
-    if captured.payment is not None:
-        uow.payments.add(captured.payment)
+    for payment in captured.payments:
+        uow.payments.add(payment)
+    for op in captured.authorised:
+        uow.payments.add_answered(op, order.currency, now)
     uow.sourcing.add(order.id, 1, captured.sourced.record, now)
     remember(uow, idempotency, answer, now, order.id)
     uow.inventory.reserve(order.reservations(now), now, captured.sourced.floors)
@@ -211,3 +221,52 @@ def _write(
         uow.jobs.add_at_commit(job, now)
     for job in captured.jobs:
         uow.jobs.add(job, now)
+
+
+def take_tenders(uow: OrdersWork, captured: Captured, now: datetime, *, final: bool) -> None:
+    """What the order's tenders pay, taken as it is placed: gift cards' and store
+    credit's off their balances, each one conditional statement (only while the
+    balance holds it), so no two orders spend the same money; what it buys on account
+    added to what the account owes, the order held (`credit_limit`) when that takes
+    it past its limit. A balance that holds too little: InvalidInput naming its
+    tender when `final`, else LostRace (for the caller to look again)."""
+    order = captured.order
+    # In the accounts' order: two orders taking from the same two accounts wait for
+    # each other, never in a circle.
+    for payment in sorted(captured.payments, key=lambda p: p.reference or ""):
+        if payment.amount <= 0 or payment.reference is None:
+            continue
+        if payment.method is PaymentMethod.INVOICE:
+            _charge_account(uow, order, payment, now)
+        elif payment.method.balance:
+            held = Entry(payment.reference, EntryKind.HELD, -payment.amount, now, order.id,
+                         order.acting)  # fmt: skip
+            if not uow.balances.hold(held, order.currency):
+                if not final:
+                    raise LostRace(f"{payment.reference} holds too little: look again")
+                raise _short(uow.balances.get(payment.reference), payment)
+
+
+def _charge_account(uow: OrdersWork, order: Order, payment: Payment, now: datetime) -> None:
+    assert payment.reference is not None
+    charged = Entry(payment.reference, EntryKind.CHARGED, payment.amount, now, order.id,
+                    order.acting)  # fmt: skip
+    owes = uow.credit_accounts.charge(charged, payment.currency)
+    name = payment.reference.partition(":")[2]
+    if owes is None and (other := uow.credit_accounts.get(name)) is not None:
+        why = f"account {name} owes in {other.currency}"
+        raise InvalidInput.of(f"tenders[{payment.tender}].account", why)
+    if owes is not None and owes.open > owes.limit:
+        past = f"{owes.open} {owes.currency}, past its limit of {owes.limit}"
+        hold(order, CREDIT_LIMIT, f"account {owes.account} would owe {past}", "ordino", now)
+
+
+def _short(balance: Balance | None, payment: Payment) -> InvalidInput:
+    field = f"tenders[{payment.tender}]"
+    if balance is None:
+        named = "code" if payment.method is PaymentMethod.GIFT_CARD else "email"
+        return InvalidInput.of(f"{field}.{named}", f"no {payment.method} here")
+    if balance.currency != payment.currency:
+        return InvalidInput.of(f"{field}.amount", f"its balance is in {balance.currency}")
+    holds = f"{balance.balance} {balance.currency}"
+    return InvalidInput.of(f"{field}.amount", f"the {payment.method} holds {holds}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -58,7 +58,7 @@ def _cancel_once(
             uow.inventory.release(order.id, now)
             uow.jobs.add(settle_job(order.id, now), now)
             uow.commit()
-        return with_payment(order, uow.payments.of_order(order.id))
+        return with_payments(order, uow.payments.of_order(order.id))
 
 
 def give_back(uow: OrdersWork, order: Order, *, capacity: bool = True) -> None:
@@ -75,15 +75,16 @@ def give_back(uow: OrdersWork, order: Order, *, capacity: bool = True) -> None:
 
 
 def get_order(order_id: str, uow: OrdersWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
-    """The order, with its payment."""
+    """The order, with its tenders."""
     with uow:
         order = existing_order(uow, order_id, scope)
-        payment = uow.payments.of_order(order_id)
-    return with_payment(order, payment)
+        payments = uow.payments.of_order(order_id)
+    return with_payments(order, payments)
 
 
-def with_payment(order: Order, payment: Payment | None) -> dict[str, Any]:
-    return order_view(order) | {"payment": payment_document(payment) if payment else None}
+def with_payments(order: Order, payments: Sequence[Payment]) -> dict[str, Any]:
+    """The order's answer: the order and how it is paid, tender by tender."""
+    return order_view(order) | {"tenders": [payment_document(p) for p in payments]}
 
 
 def list_orders(

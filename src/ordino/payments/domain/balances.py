@@ -1,5 +1,6 @@
 """Balances Ordino keeps for tenders it is the bank of: gift cards (by their code)
-and store credit (by the customer's email). A balance is only ever changed by an
+and store credit (by the customer's email); and the credit accounts of businesses
+that buy on account (`CreditAccount`). A balance is only ever changed by an
 entry (issued, held for an order, released back, refunded onto it), and never goes
 below zero: a hold is a conditional write (`balance >= amount`), as stock is, so no
 race spends it twice.
@@ -27,6 +28,8 @@ class EntryKind(StrEnum):
     HELD = "held"  # taken for an order as it is placed
     RELEASED = "released"  # given back: the order, or part of it, was cancelled
     REFUNDED = "refunded"  # a refund of an order paid with it, put back on it
+    CHARGED = "charged"  # a credit account's: an order bought on it
+    PAID = "paid"  # a credit account's: a payment of what it owes received
 
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,39}$", re.ASCII)
@@ -46,6 +49,13 @@ def account_of(kind: BalanceKind, reference: str) -> str:
     return f"{kind}:{email}"
 
 
+def credit_account_name(name: str) -> str:
+    """A business's account as Ordino keys it: an email (a customer's, the default)
+    in any case is one account; any other name as given."""
+    name = name.strip()
+    return name.casefold() if "@" in name else name
+
+
 @dataclass(frozen=True)
 class Balance:
     account: str
@@ -56,9 +66,34 @@ class Balance:
 
 @dataclass(frozen=True)
 class Entry:
+    """One change of a balance, or of what a credit account owes. `amount`: what it
+    put on a balance (below zero: took from it); on a credit account, what it added
+    to what the account owes (below zero: a payment, an order's amount let go)."""
+
     account: str
     kind: EntryKind
     amount: Decimal  # what it put on the balance (below zero: took from it)
     at: datetime
     order_id: str | None = None
     by: str | None = None
+    note: str | None = None  # why, as the one who put it on said
+    id: str | None = None  # None: one is made as it is written
+
+
+@dataclass(frozen=True)
+class CreditAccount:
+    """A business buying on account (an order's `invoice` tender names it, else the
+    customer's email): what it may owe at most, what it owes now (its orders' open
+    amounts on account, less what it paid: below zero, it paid more), and the days it
+    has to pay an invoice.
+    An order that takes it past its limit is placed and held (`credit_limit`)."""
+
+    account: str
+    currency: str
+    limit: Decimal
+    open: Decimal = Decimal(0)
+    terms_days: int = 30
+
+    @property
+    def available(self) -> Decimal:
+        return self.limit - self.open

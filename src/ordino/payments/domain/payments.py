@@ -11,28 +11,34 @@ The gateway is never called inside a database transaction: each call is written
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from ordino.kernel.domain import from_minor, new_id, to_minor
+from ordino.kernel.domain import from_minor, to_minor
 
 
 class PaymentMethod(StrEnum):
-    """How the customer pays, as the order records it."""
+    """How the customer pays (an order's tender), as the order records it."""
 
     CARD = "card"  # authorised by the gateway, captured as it ships
-    INVOICE = "invoice"  # billed later (B2B): nothing to authorise
+    GIFT_CARD = "gift_card"  # a balance Ordino keeps, held as the order is placed
+    STORE_CREDIT = "store_credit"  # the customer's balance Ordino keeps, held so too
+    INVOICE = "invoice"  # on account (B2B): billed on the account's terms
+    MARKETPLACE = "marketplace"  # paid on the marketplace: captured there
 
+    @property
+    def by_gateway(self) -> bool:
+        """Whether the gateway holds and moves its money (else Ordino records it)."""
+        return self is PaymentMethod.CARD
 
-@dataclass(frozen=True)
-class PaymentChoice:
-    """How the customer pays: a card (the gateway's token for it) or an invoice."""
-
-    method: PaymentMethod
-    token: str | None = None
+    @property
+    def balance(self) -> bool:
+        """Whether it is held from a balance Ordino keeps."""
+        return self in (PaymentMethod.GIFT_CARD, PaymentMethod.STORE_CREDIT)
 
 
 class Outcome(StrEnum):
@@ -103,11 +109,16 @@ class PaymentStatus(StrEnum):
 
 @dataclass
 class Payment:
-    """An order's payment: authorised for the order's total, captured per parcel
-    shipped (the goods in it), the rest voided once nothing more can ship.
+    """One tender of an order (the `tender`-th as the order named them): authorised
+    for what it pays of the order's total, captured per parcel shipped (its part of
+    the parcel's invoice), the rest voided once nothing more can ship.
 
     `token` is the gateway's token for the customer's card (the sandbox's test card
-    numbers stand for such tokens): Ordino never takes card numbers."""
+    numbers stand for such tokens): Ordino never takes card numbers. `reference` is
+    what else it is paid from: a gift card's account, the customer's store credit,
+    the business's account. A tender not paid through the gateway is authorised
+    (held) as the order is placed and its operations are recorded by Ordino, with
+    `authorisation` its own (`ordino:<payment id>`)."""
 
     id: str
     order_id: str
@@ -125,6 +136,8 @@ class Payment:
     voided: Decimal = Decimal(0)
     refunded: Decimal = Decimal(0)
     message: str | None = None  # the gateway's, on the last refusal
+    tender: int = 0
+    reference: str | None = None
 
     @property
     def open(self) -> Decimal:
@@ -133,6 +146,11 @@ class Payment:
 
     def expired(self, now: datetime) -> bool:
         return self.expires_at is not None and now >= self.expires_at
+
+
+def card_of(payments: Sequence[Payment]) -> Payment | None:
+    """The order's tender paid through the gateway (an order has at most one)."""
+    return next((p for p in payments if p.method.by_gateway), None)
 
 
 class OperationKind(StrEnum):
@@ -188,12 +206,22 @@ class PaymentOperation:
         return replace(self, outcome=Outcome.ABANDONED, message="given up: nothing was done")
 
 
+def shown_reference(payment: Payment) -> str | None:
+    """What a tender is paid from, as the order tells it: a gift card's code by its
+    last four characters (the code spends it), the customer's or business's account."""
+    if payment.reference is None:
+        return None
+    kind, _, name = payment.reference.partition(":")
+    return f"…{name[-4:]}" if kind == PaymentMethod.GIFT_CARD else name or kind
+
+
 def payment_document(payment: Payment) -> dict[str, object]:
     def money(amount: Decimal) -> str:  # to the currency's minor unit: "0.00"
         return str(from_minor(to_minor(amount, payment.currency), payment.currency))
 
     return {
         "method": str(payment.method),
+        "reference": shown_reference(payment),
         "status": str(payment.status),
         "currency": payment.currency,
         "amount": money(payment.amount),
@@ -204,20 +232,3 @@ def payment_document(payment: Payment) -> dict[str, object]:
         "expires_at": payment.expires_at.isoformat() if payment.expires_at else None,
         "message": payment.message,
     }
-
-
-def new_payment(
-    order_id: str, currency: str, amount: Decimal, choice: PaymentChoice, now: datetime
-) -> Payment:
-    """The payment of an order as it is placed: waiting for its authorisation."""
-    return Payment(
-        new_id(now),
-        order_id,
-        choice.method,
-        choice.token,
-        currency,
-        amount,
-        PaymentStatus.PENDING,
-        now,
-        now,
-    )

@@ -1,13 +1,15 @@
 """Tenders: an order paid with several means (a card through the gateway, a gift card
 or store credit held from a balance Ordino keeps, on account, paid on the
-marketplace), and how what is captured and refunded is shared among them.
-
-The first step of issue 17's tenders (docs/money.md, step 7): the pure rules the
-order's payments will follow.
+marketplace), and how what is captured and refunded is shared among them. Each
+tender is one `Payment` of the order.
 
 - `allot`: what each tender pays of the order's total: its amount as given; the one
   given without an amount (at most one) takes what the others leave. They come to
   the total exactly, or the order is refused naming `tenders[i].amount`.
+- `tender_payments`: the order's payments, one per tender, as it is placed: a card
+  waits for its authorisation; every other tender is authorised by Ordino at once
+  (a balance's, held in the order's transaction), its authorisation one approved
+  operation.
 - `take`: an amount (a parcel's capture, a refund) taken from the tenders in the
   channel's order of methods (captures: gift card first; refunds: card first),
   tenders of one method in the order given, each up to what it has open; the parts
@@ -18,46 +20,45 @@ Pure: the same tenders and amounts give the same parts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
-from ordino.kernel.domain import FieldError, InvalidInput, quantize
-
-
-class TenderMethod(StrEnum):
-    CARD = "card"  # authorised and captured by the gateway
-    GIFT_CARD = "gift_card"  # a balance Ordino keeps, held at capture
-    STORE_CREDIT = "store_credit"  # a customer's balance Ordino keeps, held at capture
-    ON_ACCOUNT = "on_account"  # a business's account: billed on its terms
-    MARKETPLACE = "marketplace"  # paid on the marketplace: captured there
-
+from ordino.kernel.domain import FieldError, InvalidInput, new_id, quantize
+from ordino.payments.domain.payments import (
+    OperationKind,
+    Outcome,
+    Payment,
+    PaymentMethod,
+    PaymentOperation,
+    PaymentStatus,
+)
 
 # The order in which captures take from the tenders, and refunds give back to them,
 # unless the channel says otherwise.
 CAPTURE_ORDER = (
-    TenderMethod.GIFT_CARD,
-    TenderMethod.STORE_CREDIT,
-    TenderMethod.MARKETPLACE,
-    TenderMethod.ON_ACCOUNT,
-    TenderMethod.CARD,
+    PaymentMethod.GIFT_CARD,
+    PaymentMethod.STORE_CREDIT,
+    PaymentMethod.MARKETPLACE,
+    PaymentMethod.INVOICE,
+    PaymentMethod.CARD,
 )
 REFUND_ORDER = (
-    TenderMethod.CARD,
-    TenderMethod.MARKETPLACE,
-    TenderMethod.ON_ACCOUNT,
-    TenderMethod.STORE_CREDIT,
-    TenderMethod.GIFT_CARD,
+    PaymentMethod.CARD,
+    PaymentMethod.MARKETPLACE,
+    PaymentMethod.INVOICE,
+    PaymentMethod.STORE_CREDIT,
+    PaymentMethod.GIFT_CARD,
 )
 
 
 @dataclass(frozen=True)
 class TenderAsked:
     """A tender as the order names it: its method, what it pays (None: what the
-    others leave), and what identifies it (a gift card's code, a card's token, an
-    account's id)."""
+    others leave), and what identifies it (a card's token, a balance's account, a
+    business's account)."""
 
-    method: TenderMethod
+    method: PaymentMethod
     amount: Decimal | None = None
     reference: str | None = None
 
@@ -75,6 +76,10 @@ def allot(total: Decimal, currency: str, asked: Sequence[TenderAsked]) -> tuple[
         for i, tender in enumerate(asked)
         if tender.amount is not None and tender.amount <= 0
     ]
+    cards = [i for i, tender in enumerate(asked) if tender.method.by_gateway]
+    errors += [
+        FieldError(f"tenders[{i}].method", "an order is paid by one card") for i in cards[1:]
+    ]
     if not asked:
         errors.append(FieldError("tenders", "an order to pay needs a tender"))
     if errors:
@@ -83,7 +88,7 @@ def allot(total: Decimal, currency: str, asked: Sequence[TenderAsked]) -> tuple[
     rest = total - given
     last = len(asked) - 1
     if open_ended:
-        if rest <= 0:
+        if rest < 0 or (rest == 0 and len(asked) > 1):
             why = f"the others pay {given} of {total}: nothing is left for it"
             raise InvalidInput.of(f"tenders[{open_ended[0]}].amount", why)
         return tuple(quantize(rest, currency) if t.amount is None else t.amount for t in asked)
@@ -95,8 +100,8 @@ def allot(total: Decimal, currency: str, asked: Sequence[TenderAsked]) -> tuple[
 
 def take(
     amount: Decimal,
-    open_: Sequence[tuple[TenderMethod, Decimal]],
-    order: Sequence[TenderMethod] = CAPTURE_ORDER,
+    open_: Sequence[tuple[PaymentMethod, Decimal]],
+    order: Sequence[PaymentMethod] = CAPTURE_ORDER,
 ) -> tuple[Decimal, ...]:
     """`amount` taken from the tenders (`open_`: each one's method and what it has
     open to take: uncaptured, or captured and not refunded) in `order` of methods,
@@ -114,3 +119,36 @@ def take(
         part = min(wanted, max(open_[i][1], Decimal(0)))
         parts[i], wanted = part, wanted - part
     return tuple(parts)
+
+
+def tender_payments(
+    order_id: str,
+    currency: str,
+    asked: Sequence[TenderAsked],
+    amounts: Sequence[Decimal],
+    now: datetime,
+) -> tuple[list[Payment], list[PaymentOperation]]:
+    """The order's payments, one per tender (`amounts`: what each pays, as `allot`
+    gives them), and the operations that authorised those Ordino authorises itself."""
+    payments, authorised = [], []
+    for n, (tender, amount) in enumerate(zip(asked, amounts, strict=True)):
+        payment_id = new_id(now)
+        base = Payment(
+            payment_id, order_id, tender.method, None, currency, amount,
+            PaymentStatus.PENDING, now, now, tender=n,
+        )  # fmt: skip
+        if tender.method.by_gateway:
+            payments.append(replace(base, token=tender.reference))
+            continue
+        own = f"ordino:{payment_id}"
+        key = f"{order_id}:authorise:t{n}"
+        op = PaymentOperation(key, payment_id, OperationKind.AUTHORISE, amount, now)
+        authorised.append(
+            replace(op, outcome=Outcome.APPROVED, authorisation=own, done=amount, reference=own)
+        )
+        status = PaymentStatus.AUTHORISED if amount > 0 else PaymentStatus.CLOSED
+        payments.append(
+            replace(base, status=status, authorisation=own, authorised=amount,
+                    reference=tender.reference)
+        )  # fmt: skip
+    return payments, authorised

@@ -32,12 +32,37 @@ class SqlPayments:
         """Written at commit, with its order (see `ordino.store.commit_writer`)."""
         self.pending.insert(payments, [_row(payment)])
 
-    def of_order(self, order_id: str, *, for_update: bool = False) -> Payment | None:
+    def add_answered(self, op: PaymentOperation, currency: str, now: datetime) -> None:
+        """An operation Ordino made itself (no gateway call), answered: written at
+        commit, with its payment."""
+        self.pending.insert(
+            payment_operations, [_op_row(op, currency) | _answer(op, currency, now)]
+        )
+
+    def record(self, op: PaymentOperation, currency: str, now: datetime) -> None:
+        """An operation Ordino made itself, answered, written now; LostRace when its
+        key was made already."""
+        try:
+            self.connection.execute(
+                insert(payment_operations).values(
+                    _op_row(op, currency) | _answer(op, currency, now)
+                )
+            )
+        except IntegrityError as error:
+            raise LostRace(str(error.orig)) from error
+
+    def of_order(self, order_id: str, *, for_update: bool = False) -> list[Payment]:
+        """The order's payments, one per tender, in the order's order of tenders."""
         query = select(payments).where(payments.c.order_id == order_id)
         if for_update:
             query = query.with_for_update()
-        row = self.connection.execute(query).first()
-        return None if row is None else _payment(row)
+        rows = self.connection.execute(query.order_by(payments.c.tender))
+        return [_payment(row) for row in rows]
+
+    def of_reference(self, reference: str) -> list[Payment]:
+        """The tenders paid from it (a balance's account, a business's), of any order."""
+        query = select(payments).where(payments.c.reference == reference)
+        return [_payment(row) for row in self.connection.execute(query)]
 
     def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
         query = select(payments).where(payments.c.id == payment_id)
@@ -58,18 +83,7 @@ class SqlPayments:
     def begin(self, op: PaymentOperation, currency: str) -> None:
         """Written before the call; LostRace when another worker began it first."""
         try:
-            self.connection.execute(
-                insert(payment_operations).values(
-                    key=op.key,
-                    payment_id=op.payment_id,
-                    kind=str(op.kind),
-                    amount_minor=to_minor(op.amount, currency),
-                    currency=currency,
-                    authorisation=op.authorisation,
-                    done_minor=0,
-                    created_at=op.created_at,
-                )
-            )
+            self.connection.execute(insert(payment_operations).values(_op_row(op, currency)))
         except IntegrityError as error:
             raise LostRace(str(error.orig)) from error
 
@@ -81,15 +95,7 @@ class SqlPayments:
         done = self.connection.execute(
             update(payment_operations)
             .where(c.key == op.key, open_)
-            .values(
-                outcome=str(op.outcome),
-                reference=op.reference,
-                message=op.message,
-                authorisation=op.authorisation,
-                done_minor=to_minor(op.done, currency),
-                expires_at=op.expires_at,
-                completed_at=now,
-            )
+            .values(_answer(op, currency, now))
         )
         return done.rowcount == 1
 
@@ -108,11 +114,38 @@ class SqlPayments:
         return [_operation(row) for row in rows]
 
 
+def _op_row(op: PaymentOperation, currency: str) -> dict[str, Any]:
+    return {
+        "key": op.key,
+        "payment_id": op.payment_id,
+        "kind": str(op.kind),
+        "amount_minor": to_minor(op.amount, currency),
+        "currency": currency,
+        "authorisation": op.authorisation,
+        "done_minor": 0,
+        "created_at": op.created_at,
+    }
+
+
+def _answer(op: PaymentOperation, currency: str, now: datetime) -> dict[str, Any]:
+    return {
+        "outcome": str(op.outcome),
+        "reference": op.reference,
+        "message": op.message,
+        "authorisation": op.authorisation,
+        "done_minor": to_minor(op.done, currency),
+        "expires_at": op.expires_at,
+        "completed_at": now,
+    }
+
+
 def _row(payment: Payment) -> dict[str, Any]:
     money = {f"{name}_minor": to_minor(getattr(payment, name), payment.currency) for name in _MONEY}
     return {
         "id": payment.id,
         "order_id": payment.order_id,
+        "tender": payment.tender,
+        "reference": payment.reference,
         "method": str(payment.method),
         "token": payment.token,
         "currency": payment.currency,
@@ -139,6 +172,8 @@ def _payment(row: Row[Any]) -> Payment:
         authorisation=row.authorisation,
         expires_at=row.expires_at,
         message=row.message,
+        tender=row.tender,
+        reference=row.reference,
         **money,
     )
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -98,6 +98,16 @@ class Party:
 
 
 @dataclass(frozen=True)
+class PaidWith:
+    """What one tender of the order paid of an invoice, or took back of a credit
+    note: its method and what it is paid from, as the order tells them."""
+
+    method: str
+    reference: str | None
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class Bill:
     """An invoice or a credit note, numbered once issued."""
 
@@ -116,6 +126,8 @@ class Bill:
     number: str | None = None  # None: not issued yet
     # What the goods are called (by SKU), as the catalogue named them when issued.
     names: Mapping[str, str] = field(default_factory=dict)
+    tenders: tuple[PaidWith, ...] = ()  # which paid it (an invoice), took it back (a note)
+    due_on: date | None = None  # an invoice bought on account: by when it is to be paid
 
     @property
     def total(self) -> Decimal:
@@ -332,6 +344,16 @@ def bill_document(bill: Bill) -> dict[str, Any]:
         "base": str(quantize(sum((p.base for p in bill.parts), Decimal(0)), currency)),
         "tax": str(quantize(bill.tax, currency)),
         "total": str(quantize(bill.total, currency)),
+        "due_on": None if bill.due_on is None else bill.due_on.isoformat(),
+        "tenders": [
+            {
+                "method": t.method,
+                "reference": t.reference,
+                "amount": str(quantize(t.amount, currency)),
+            }
+            for t in bill.tenders
+            if t.amount
+        ],
     }
 
 

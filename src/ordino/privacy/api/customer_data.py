@@ -52,7 +52,7 @@ class PageQuery(Strict):
 
 
 class ExportedOrderOut(OrderOut):
-    payment: PaymentOut | None
+    tenders: list[PaymentOut]
     timeline: list[TimelineEntryOut]
 
 
@@ -85,7 +85,7 @@ class ErasurePage(BaseModel):
 
 @router.post("/exports", response_model=ExportOut, responses=NOT_FOUND)
 def export(body: CustomerIn, request: Request, caller: Admin) -> Response:
-    """Every order of the customer, newest first, with their data, payment and whole
+    """Every order of the customer, newest first, with their data, tenders and whole
     timeline: what Ordino holds about them. Recorded (who, when, the orders)."""
     uow, now = unit_of_work(request), clock(request)
     answer = customer_data.export_customer(body.to_domain(), uow, now, f"key:{caller.id}")

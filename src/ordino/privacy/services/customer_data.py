@@ -23,8 +23,15 @@ from typing import Any
 from ordino.kernel.domain import Conflict, Event, InvalidInput, NotFound, new_id
 from ordino.kernel.services import with_retries
 from ordino.orders.domain import ERASED_EMAIL, Order, OrderQuery, OrderStatus
-from ordino.orders.services import with_payment
-from ordino.payments.domain import Payment, PaymentStatus
+from ordino.orders.services import with_payments
+from ordino.payments.domain import (
+    BalanceKind,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    account_of,
+    card_of,
+)
 from ordino.pricing.engine import customer_key
 from ordino.privacy.domain.erasure import (
     Erasure,
@@ -56,7 +63,7 @@ def export_customer(ref: CustomerRef, uow: PrivacyWork, now: datetime, by: str) 
         email = _email_of(uow, ref)
         found = _orders_of(uow, email)
         exported = [
-            with_payment(order, uow.payments.of_order(order.id))
+            with_payments(order, uow.payments.of_order(order.id))
             | {"timeline": [entry(e) for e in uow.outbox.of_subject(f"order/{order.id}")]}
             for order in found
         ]
@@ -85,7 +92,8 @@ def erase_customer(ref: CustomerRef, uow: PrivacyWork, now: datetime, by: str) -
             orders = [order for order in found if order is not None]
             _refuse_open(orders)
             _refuse_unsettled(uow, orders)
-            erasure = _erase(uow, orders, now, by)
+            _refuse_unspent(uow, email, orders)
+            erasure = _erase(uow, orders, now, by, email)
             _refuse_open(_placed_meanwhile(uow, email))
             uow.commit()
         return erasure_document(erasure)
@@ -105,11 +113,13 @@ def _page(found: list[dict[str, Any]], limit: int) -> dict[str, Any]:
     return {"items": page, "next_cursor": page[-1]["id"] if len(found) > limit else None}
 
 
-def _erase(uow: PrivacyWork, orders: list[Order], now: datetime, by: str) -> Erasure:
+def _erase(uow: PrivacyWork, orders: list[Order], now: datetime, by: str, email: str) -> Erasure:
     ids = sorted(order.id for order in orders)
     told_before = [e for order_id in ids for e in uow.outbox.of_subject(f"order/{order_id}")]
     personal = PersonalData.of(orders, told_before)
-    emails = sorted({customer_key(o.customer.email) for o in orders if o.customer.email})
+    emails = sorted(
+        {customer_key(o.customer.email) for o in orders if o.customer.email} | {customer_key(email)}
+    )
     rejected = sum(1 for order in orders for fo in order.fulfillments if fo.reason is not None)
     for order in orders:
         erase_order(order)
@@ -127,6 +137,9 @@ def _erase(uow: PrivacyWork, orders: list[Order], now: datetime, by: str) -> Era
         "inventory_movements": uow.erasures.rewrite_movements(ids, personal),
         "payments": uow.erasures.clear_card_tokens(ids),
         "promotion_uses": uow.erasures.forget_promotion_customers(ids, emails),
+        "balances": uow.erasures.forget_balances(
+            emails, [f"~erased-{new_id(now)}" for _ in emails], personal
+        ),
         "bills": uow.erasures.rewrite_bills(ids, personal),
         "customs_declarations": uow.erasures.rewrite_declarations(ids, personal),
     }
@@ -175,7 +188,7 @@ def _refuse_unsettled(uow: PrivacyWork, orders: list[Order]) -> None:
     """A card payment may still be charged (a capture to come, an expired
     authorisation made again with the card, a declined one tried again): its token is
     needed until the payment closes, or its order is cancelled."""
-    paid = [(order, uow.payments.of_order(order.id)) for order in orders]
+    paid = [(order, card_of(uow.payments.of_order(order.id))) for order in orders]
     unsettled = [
         {"id": order.id, "external_id": order.external_id, "payment": str(payment.status)}
         for order, payment in paid
@@ -186,6 +199,39 @@ def _refuse_unsettled(uow: PrivacyWork, orders: list[Order]) -> None:
             f"the payment of {len(unsettled)} order(s) of the customer is still being "
             "settled: erase once it is closed; nothing was erased",
             extra={"unsettled_payments": unsettled},
+        )
+
+
+def _refuse_unspent(uow: PrivacyWork, email: str, orders: list[Order]) -> None:
+    """Store credit is money the customer is owed: erased, no one could spend it;
+    nor what an order holds of it (whoever's: it names their email) or of a gift card,
+    nor what an order on the account their email names may still let go: to be
+    captured or given back first."""
+    owner = customer_key(email)
+    theirs = uow.payments.of_reference(f"store_credit:{owner}")
+    theirs += uow.payments.of_reference(f"invoice:{owner}")
+    theirs += [p for order in orders for p in uow.payments.of_order(order.id)]
+    holding = sorted(
+        {
+            (payment.order_id, str(payment.method))
+            for payment in theirs
+            if not payment.method.by_gateway
+            and payment.status is PaymentStatus.AUTHORISED
+            and payment.method is not PaymentMethod.MARKETPLACE
+        }
+    )
+    if holding:
+        raise Conflict(
+            f"{len(holding)} tender(s) of the customer's money are still open, to be "
+            "captured or given back: erase once they are settled; nothing was erased",
+            extra={"unsettled_payments": [{"id": o, "tender": m} for o, m in holding]},
+        )
+    found = uow.balances.get(account_of(BalanceKind.STORE_CREDIT, email))
+    if found is not None and found.balance > 0:
+        raise Conflict(
+            f"the customer holds {found.balance} {found.currency} of store credit: erase "
+            "once it is spent or paid out; nothing was erased",
+            extra={"store_credit": str(found.balance), "currency": found.currency},
         )
 
 

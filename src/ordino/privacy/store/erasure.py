@@ -1,8 +1,9 @@
 """Where an erasure reaches beyond the orders' own rows: their events in the outbox
 (the timeline), their sourcing decisions, the webhook deliveries about them, the
 answers kept for idempotency keys, the errors of jobs about them, the reasons of
-stock movements they caused, the card tokens of their payments, the counts of their
-uses of promotions, the buyer on their invoices and credit notes and the recipient
+stock movements they caused, the card tokens of their payments, their store credit's
+account and the tenders paid from it or on their account, the counts of their uses
+of promotions, the buyer on their invoices and credit notes and the recipient
 on their customs declarations; and the records of erasures and of exports.
 
 Each rewrite goes through `ordino.privacy.domain.erasure.PersonalData`, so what is erased
@@ -33,7 +34,7 @@ from sqlalchemy import (
 from ordino.events.store import RELAY_LOCK, webhook_deliveries
 from ordino.inventory.store import inventory_movements
 from ordino.kernel.domain import Event
-from ordino.payments.store import payments
+from ordino.payments.store import balance_entries, balances, credit_accounts, payments
 from ordino.pricing.engine import EVERYONE
 from ordino.pricing.store import (
     bills,
@@ -156,10 +157,58 @@ class SqlErasures:
         )
         return int(self.connection.execute(cleared).rowcount)
 
+    def forget_balances(
+        self, emails: Sequence[str], tombstones: Sequence[str], personal: PersonalData
+    ) -> int:
+        """The customers' store credit and the credit account their email names (by
+        `emails`) kept under `tombstones`, one per email, not the email: their
+        balances (spent: the erasure waits for that), their entries (for the books,
+        their notes erased), the tenders paid from them (of whatever order), the
+        answers to the grants of their credit (found by the entries they made)."""
+        forgotten = 0
+        p, e = payments.c, balance_entries.c
+        for email, tombstone in zip(emails, tombstones, strict=True):
+            for kind in ("store_credit", "invoice"):
+                account, buried = f"{kind}:{email}", f"{kind}:{tombstone}"
+                entries = self.connection.execute(
+                    select(e.id, e.note, e.order_id).where(e.account == account)
+                ).all()
+                for row in entries:
+                    if row.note is not None:
+                        erased = update(balance_entries).where(e.id == row.id)
+                        self.connection.execute(erased.values(note=personal.text(row.note)))
+                if grants := [row.id for row in entries if row.order_id is None]:
+                    self.rewrite_answers(grants, personal)
+                moves = [
+                    update(balances).where(balances.c.account == account),
+                    update(balance_entries).where(e.account == account),
+                    update(payments).where(p.reference == account),
+                ]
+                for move in moves:
+                    table = move.table
+                    column = "reference" if table is payments else "account"
+                    done = self.connection.execute(move.values({column: buried}))
+                    forgotten += int(done.rowcount)
+            named = update(credit_accounts).where(credit_accounts.c.account == email)
+            forgotten += int(self.connection.execute(named.values(account=tombstone)).rowcount)
+        return forgotten
+
     def rewrite_bills(self, order_ids: Sequence[str], personal: PersonalData) -> int:
         """The orders' invoices and credit notes: their buyer (name, email, address)
         erased; their numbers, amounts and taxes stay."""
-        return self._erase_party(bills, bills.c.id, order_ids, personal, "buyer")
+        erased = self._erase_party(bills, bills.c.id, order_ids, personal, "buyer")
+        b = bills.c
+        paid = self.connection.execute(
+            select(b.id, b.document).where(b.order_id.in_(order_ids))
+        ).all()
+        for row in paid:
+            if row.document.get("tenders"):
+                document = dict(row.document)
+                document["tenders"] = personal.document(document["tenders"])
+                self.connection.execute(
+                    update(bills).where(b.id == row.id).values(document=document)
+                )
+        return erased
 
     def rewrite_declarations(self, order_ids: Sequence[str], personal: PersonalData) -> int:
         """The orders' customs declarations: their importer (the recipient's name and

@@ -12,7 +12,7 @@ from ordino.kernel.domain import InvalidInput, NotFound
 from ordino.kernel.services import with_retries
 from ordino.orchestration.services import delivery_answer, order_customs
 from ordino.orders.domain import EVERY_ORDER, OrderScope
-from ordino.orders.services import decisions_view, existing_order, with_payment
+from ordino.orders.services import decisions_view, existing_order, with_payments
 from ordino.servicing.services import timeline
 from ordino.servicing.services.ports import ServicingWork
 
@@ -39,7 +39,7 @@ def order_file(
     that acted on it, for people to read."""
     with uow:
         order = existing_order(uow, order_id, scope)
-        payment = uow.payments.of_order(order_id)
+        payments = uow.payments.of_order(order_id)
         events = uow.outbox.of_subject(f"order/{order_id}")
         records = uow.sourcing.of_order(order_id)
         delivered = uow.deliveries.of_order(order_id)
@@ -51,7 +51,7 @@ def order_file(
         actors |= {hold.resolved_by for hold in order.holds if hold.resolved_by}
         who = timeline.names_of_keys(actors, uow)
     return {
-        "order": with_payment(order, payment),
+        "order": with_payments(order, payments),
         "events": [timeline.entry(event) for event in events],
         "decisions": decisions_view(records),
         "deliveries": [delivery_answer(record) for record in delivered],
