@@ -85,7 +85,14 @@ def load_network(engine: Engine, locations: int, skus: int, on_hand: int) -> lis
 
 
 def _order_body(
-    n: int, run: str, skus: list[str], rng: random.Random, lines: int, quantity: int = 1
+    n: int,
+    run: str,
+    skus: list[str],
+    rng: random.Random,
+    lines: int,
+    quantity: int = 1,
+    *,
+    paid: bool = False,
 ) -> bytes:
     body: dict[str, Any] = {
         "channel": "bench",
@@ -105,6 +112,8 @@ def _order_body(
             for sku in rng.sample(skus, lines)
         ],
     }
+    if paid:  # by card: its payment written with the order, authorised by the pipeline
+        body["tenders"] = [{"method": "card", "token": "4242424242424242"}]
     return json.dumps(body).encode()
 
 
@@ -139,7 +148,8 @@ def _problems(engine: Engine) -> list[str]:
     default=False,
     help="Orders with their money worked out: VAT (a German seller, German rates, every "
     "other SKU at the reduced rate), two promotions (10 % off from 30.00, 5 % off every "
-    "other SKU) and a shipping rate: what the order's money costs capture.",
+    "other SKU), a shipping rate, and paid by card (its tender): what the order's money "
+    "costs capture.",
 )
 @click.option(
     "--limited/--no-limited",
@@ -168,7 +178,9 @@ def capture(
     if money:
         with_money(engine, names, limited=limited)
     run_id, rng = _now().strftime("%Y%m%d%H%M%S"), random.Random(11)
-    bodies = [_order_body(n, run_id, names, rng, lines=2) for n in range(warmup + orders)]
+    bodies = [
+        _order_body(n, run_id, names, rng, lines=2, paid=money) for n in range(warmup + orders)
+    ]
     # Capture alone: the jobs it queues (each order's advance) are left for workers,
     # whose share `bench orchestration` measures.
     alone = {"ORDINO_WORKER_SECONDS": "0"}
