@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
+from ordino.app.check import check_balances, check_tenders
 from tests.conftest import Clock
 from tests.support.api import events_of, fields, network, order_of, refused, stock, work
 from tests.support.builders import a_location_body, an_order_body
@@ -542,3 +544,36 @@ def test_the_same_order_placed_twice_with_a_whole_gift_card_is_named_a_duplicate
     again = shop.post("/v1/orders", json=body)
 
     assert refused(again, 409, "duplicate-order")
+
+
+def test_ordino_check_holds_tenders_to_their_operations_and_balances_to_their_entries(
+    shop: TestClient, clock: Clock
+) -> None:
+    _account(shop)
+    _credit(shop, "sc-1", amount="10.00")
+    tenders = [{"method": "gift_card", "code": "GC-AUNT-0042", "amount": "20.00"},
+               {"method": "store_credit", "amount": "10.00"},
+               {"method": "invoice", "account": "ACME-42"}]  # fmt: skip
+    order = shop.post("/v1/orders", json=an_order_body(("SKU-1", 1), ("SKU-2", 1),
+                      tenders=tenders)).json()  # fmt: skip
+    _cancel_line_2(shop, order["id"])
+    _ship_all(shop, clock, order["id"])
+    uow = shop.app.state.uow()  # type: ignore[attr-defined]
+    assert (check_tenders(uow), check_balances(uow)) == ([], [])
+
+    engine = shop.app.state.engine  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE balances SET balance_minor = balance_minor + 100 "
+                                "WHERE account = 'gift_card:GC-AUNT-0042'"))  # fmt: skip
+        connection.execute(text("UPDATE credit_accounts SET entry_count = 9"))
+        connection.execute(text("UPDATE payments SET captured_minor = 1 WHERE method = 'invoice'"))
+
+    assert check_balances(uow) == [
+        ("gift_card:GC-AUNT-0042", "holds 3100 (minor units), its entries add up to 3000"),
+        ("invoice:ACME-42", "counts 9 entries, has 2"),  # charged, released
+    ]
+    [wrong] = check_tenders(uow)
+    assert (wrong.order_id, wrong.problem) == (
+        order["id"],
+        "invoice captured: 0.01, its operations 29.90",
+    )

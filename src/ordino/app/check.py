@@ -1,5 +1,6 @@
 """`ordino check`: the invariants of inventory, verified over the whole database,
-and the payments against the gateway's own record."""
+the card payments against the gateway's own record, the other tenders against their
+operations, and the balances and credit accounts against their entries."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 
 from ordino.app.unit_of_work import UnitOfWork
 from ordino.inventory.domain.positions import Discrepancy, Position
-from ordino.payments.domain.ledger import PaymentDiscrepancy, discrepancies, held
+from ordino.payments.domain.ledger import PaymentDiscrepancy, discrepancies, held, summed
 from ordino.payments.domain.payments import PaymentGateway
 
 
@@ -43,3 +44,32 @@ def check_payments(
         if len(batch) < page:
             return found
         after = batch[-1].id
+
+
+def check_tenders(uow: UnitOfWork, page: int = 500) -> list[PaymentDiscrepancy]:
+    """Every tender Ordino moves itself (gift card, store credit, on account,
+    marketplace) whose amounts are not what its operations add up to."""
+    found: list[PaymentDiscrepancy] = []
+    after: str | None = None
+    while True:
+        with uow:
+            batch = uow.payments.kept_by_ordino(after, page)
+            ops = {payment.id: uow.payments.operations(payment.id) for payment in batch}
+        for payment in batch:
+            derived = summed(payment, ops[payment.id])
+            for name in ("authorised", "captured", "voided", "refunded"):
+                stored, added = getattr(payment, name), getattr(derived, name)
+                if stored != added:
+                    problem = f"{payment.method} {name}: {stored}, its operations {added}"
+                    found.append(PaymentDiscrepancy(payment.order_id, payment.authorisation,
+                                                    problem))  # fmt: skip
+        if len(batch) < page:
+            return found
+        after = batch[-1].id
+
+
+def check_balances(uow: UnitOfWork) -> list[tuple[str, str]]:
+    """Every gift card, store credit and credit account whose amount or count of
+    entries is not what its entries add up to: (account, what disagrees)."""
+    with uow:
+        return uow.balances.disagreeing()

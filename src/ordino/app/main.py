@@ -16,7 +16,13 @@ from sqlalchemy import Engine
 
 from ordino.access.services.keys import NewKey, issue_key
 from ordino.app import serving
-from ordino.app.check import check_inventory, check_payments, shortages
+from ordino.app.check import (
+    check_balances,
+    check_inventory,
+    check_payments,
+    check_tenders,
+    shortages,
+)
 from ordino.app.demo import seed_demo
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.cli.options import SCHEMA_READY, UNIT_OF_WORK, Commands, database_option
@@ -180,24 +186,31 @@ def check(database_url: str) -> None:
     Reserved must equal the reservation ledger, and on hand the sum of the
     movements. Every card payment must agree with the gateway's record of its
     authorisations (authorised, captured, refunded, voided), with no authorisation
-    held for nothing and no call left an hour without its answer. Positions short
+    held for nothing and no call left an hour without its answer; every other
+    tender with its operations, and every gift card, store credit and credit
+    account with its entries. Positions short
     after a count (reserved above on hand) are listed, but are not a failure: their
     orders are to be served elsewhere."""
     with _database(database_url) as engine:
         uow = SqlUnitOfWork(engine)
         found, short = check_inventory(uow), shortages(uow)
         paid = check_payments(uow, SandboxGateway(engine), datetime.now(UTC))
+        paid += check_tenders(uow)
+        books = check_balances(uow)
     for p in short:
         click.echo(f"short: {p.location_id} {p.sku}: {p.reserved} reserved, {p.on_hand} on hand")
-    if not found and not paid:
+    if not found and not paid and not books:
         click.echo("ok: every position's reserved matches the ledger and its on hand its movements")
-        click.echo("ok: every payment agrees with the gateway")
+        click.echo("ok: every payment agrees with the gateway and its operations")
+        click.echo("ok: every balance and credit account agrees with its entries")
         return
-    click.echo(f"{len(found) + len(paid)} problem(s):")
+    click.echo(f"{len(found) + len(paid) + len(books)} problem(s):")
     for d in found:
         click.echo(f"  {d.location_id} {d.sku}: {d.problem}")
     for money in paid:
         click.echo(f"  payment of order {money.order_id} ({money.subject}): {money.problem}")
+    for account, problem in books:
+        click.echo(f"  balance {account}: {problem}")
     sys.exit(1)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -102,6 +102,34 @@ class SqlBalances:
     def entries(self, account: str) -> list[Entry]:
         currency = self.connection.scalar(select(_B.currency).where(_B.account == account))
         return _entries(self.connection, account, currency)
+
+    def disagreeing(self) -> list[tuple[str, str]]:
+        """Every balance, and every credit account, whose amount or count of entries
+        is not what its entries add up to: (account, what disagrees)."""
+        found = []
+        for table, amount, key in (
+            (balances, _B.balance_minor, _B.account),
+            (credit_accounts, _C.open_minor, literal("invoice:") + _C.account),
+        ):
+            query = (
+                select(
+                    key.label("account"),
+                    amount.label("amount"),
+                    table.c.entry_count,
+                    func.coalesce(func.sum(_E.amount_minor), 0).label("summed"),
+                    func.count(_E.id).label("entries"),
+                )
+                .select_from(table.outerjoin(balance_entries, _E.account == key))
+                .group_by(key, amount, table.c.entry_count)
+            )
+            for row in self.connection.execute(query):
+                if row.amount != row.summed:
+                    found.append((row.account, f"holds {row.amount} (minor units), "
+                                  f"its entries add up to {row.summed}"))  # fmt: skip
+                if row.entry_count != row.entries:
+                    found.append((row.account, f"counts {row.entry_count} entries, "
+                                  f"has {row.entries}"))  # fmt: skip
+        return found
 
     def _entry(self, entry: Entry, currency: str, n: int) -> None:
         _write_entry(self.connection, entry, currency, n)

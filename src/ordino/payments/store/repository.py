@@ -107,6 +107,15 @@ class SqlPayments:
         rows = self.connection.execute(query.order_by(payments.c.id).limit(limit))
         return [_payment(row) for row in rows]
 
+    def kept_by_ordino(self, after: str | None, limit: int) -> list[Payment]:
+        """The tenders Ordino moves itself (every method but a card), by id, the
+        first `limit` after `after`."""
+        query = select(payments).where(payments.c.method != str(PaymentMethod.CARD))
+        if after is not None:
+            query = query.where(payments.c.id > after)
+        rows = self.connection.execute(query.order_by(payments.c.id).limit(limit))
+        return [_payment(row) for row in rows]
+
     def operations(self, payment_id: str) -> list[PaymentOperation]:
         c = payment_operations.c
         query = select(payment_operations).where(c.payment_id == payment_id)
