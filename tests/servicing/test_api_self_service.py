@@ -411,24 +411,57 @@ def test_an_order_placed_without_a_promise_is_sourced_again_for_its_new_address(
     assert levels(api, "DC-BER", "SKU-1") == (10, 10, 0, 0)
 
 
-def test_an_address_that_would_owe_other_vat_is_refused_one_that_would_not_is_taken(
-    api: TestClient, clock: Clock, stocked: None
+@pytest.mark.parametrize("prices", ["gross", "net"])
+def test_a_delivery_moved_to_another_vat_country_is_taxed_again_for_it(
+    api: TestClient, clock: Clock, stocked: None, prices: str
 ) -> None:
-    """An order's VAT is not worked out again on a change yet: a change that would
-    owe another country's VAT is refused (naming the country), changing nothing."""
+    """The order's tax worked out again for the new country at its day's rates (a
+    gross channel's total stays, the tax in it moves; a net channel's total moves),
+    told as `order.tax_adjusted`; a country without rates is refused, naming it,
+    and nothing changes."""
     assert api.put("/v1/tax-settings", json={"seller_country": "DE"}).status_code == 201
+    assert api.put("/v1/channels/web", json={"pricing": {"prices": prices}}).status_code == 200
     rates = "country,tax_class,rate,valid_from,valid_until\nDE,standard,19,2021-01-01,\n"
     load_rates(rates, api.app.state.uow(), clock())  # type: ignore[attr-defined]
-    order = place(api, ("SKU-1", 2), **SHIPPED)
-    assert order["tax_treatment"] == "domestic"
+    card = {"method": "card", "token": "4242424242424242"}
+    order = place(api, ("SKU-1", 2), **SHIPPED, tenders=[card])
+    assert (order["tax_treatment"], order["money"]["tax"]) == (
+        "domestic", "19.13" if prices == "gross" else "22.76"
+    )  # fmt: skip
     token = _token(api)
 
-    to_lisbon = api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": LISBON})
-    to_munich = api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": MUNICH})
+    no_rates = api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": LISBON})
+    assert fields(no_rates) == ["ship_to.country"]
+    assert "no VAT rates are loaded for PT" in no_rates.json()["errors"][0]["message"]
+    assert order_of(api, order["id"])["money"] == order["money"]
+    rates += "PT,standard,23,2021-01-01,\n"
+    load_rates(rates, api.app.state.uow(), clock())  # type: ignore[attr-defined]
 
-    assert fields(to_lisbon) == ["ship_to.country"]
-    assert "to PT it would be destination" in to_lisbon.json()["errors"][0]["message"]
-    assert _ok(to_munich)["ship_to"]["city"] == "München"
+    moved = _ok(api.post(f"/v1/self-service/orders/{token}/address", json={"ship_to": LISBON}))
+    assert moved["ship_to"]["city"] == "Lisboa"
+
+    after = order_of(api, order["id"])
+    assert after["tax_treatment"] == "destination"
+    assert [(t["jurisdiction"], t["rate"]) for t in after["lines"][0]["taxes"]] == [("PT", "0.23")]
+    if prices == "gross":  # 119.80 holds 22.40 of Portuguese VAT, not 19.13 of German
+        assert (after["money"]["tax"], after["total"]) == ("22.40", order["total"])
+    else:  # 119.80 and 23 % on it
+        assert (after["money"]["tax"], after["total"]) == ("27.55", "147.35")
+    [adjusted] = [e for e in events_of(api, order["id"]) if e["type"] == "order.tax_adjusted"]
+    assert adjusted["data"]["reason"] == "delivered to PT"
+    assert adjusted["data"]["before"]["money"]["tax"] == order["money"]["tax"]
+    assert adjusted["data"]["after"]["money"]["tax"] == after["money"]["tax"]
+    work(api, clock)  # authorised for what it now pays, released, shipped, invoiced
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    shipped = {"carrier": "dhl", "tracking_number": "JD1"}
+    assert api.post(f"/v1/fulfillments/{fo['id']}/shipped", json=shipped).status_code == 200
+    work(api, clock)
+    [invoice] = api.get(f"/v1/orders/{order['id']}/invoices").json()["items"]
+    assert [(t["jurisdiction"], t["amount"]) for t in invoice["taxes"]] == [
+        ("PT", after["money"]["tax"])
+    ]
+    [paid] = order_of(api, order["id"])["tenders"]
+    assert (paid["authorised"], paid["captured"]) == (after["total"], after["total"])
 
 
 def test_a_delivery_turned_pickup_pays_no_shipping_and_an_address_that_costs_other_shipping_is_refused(  # noqa: E501

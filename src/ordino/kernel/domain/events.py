@@ -20,6 +20,7 @@ EVENT_TYPES = frozenset(
         "order.cancelled",
         "order.lines_cancelled",
         "order.address_changed",
+        "order.tax_adjusted",
         "order.converted_to_pickup",
         "order.pickup_store_changed",
         "order.note_added",

@@ -210,6 +210,23 @@ class UnitAmounts:
             start = end
         return found
 
+    def part(self, first: int, count: int) -> UnitAmounts:
+        """Units `first` to `first + count - 1` alone (their unit 0 is `first`)."""
+        if first < 0 or count < 0 or first + count > self.units:
+            raise IndexError(f"units {first} to {first + count - 1} of {self.units}")
+        runs, start = [], 0
+        for amount, units in self.runs:
+            end = start + units
+            overlap = min(end, first + count) - max(start, first)
+            if overlap > 0:
+                runs.append((amount, overlap))
+            start = end
+        return UnitAmounts.of(runs)
+
+    def then(self, after: UnitAmounts) -> UnitAmounts:
+        """These units, then those of `after` (numbered on from here)."""
+        return UnitAmounts.of([*self.runs, *after.runs])
+
     @cached_property
     def _starts(self) -> tuple[int, ...]:
         starts, start = [], 0

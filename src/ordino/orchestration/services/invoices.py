@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ordino.kernel.domain import NotFound, new_id, quantize
+from ordino.kernel.domain import InvalidInput, NotFound, new_id, quantize
 from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orchestration.services.tenders import share_capture
 from ordino.orders.domain import EVERY_ORDER, Fulfillment, Order, OrderScope
@@ -26,13 +26,17 @@ from ordino.pricing.domain import (
     BillKind,
     PaidWith,
     Party,
+    PricedLine,
+    TaxAsked,
     TaxSettings,
     billed_charge,
     billed_units,
     credit_parts,
     creditable,
     parts_from,
+    retaxed,
 )
+from ordino.pricing.services import TaxedFor, rates_changed, taxed_again
 
 # The selling entity whose series the documents are numbered in: one per installation
 # (the tax settings' seller), whatever its VAT id becomes (a series that restarted
@@ -46,6 +50,7 @@ def invoice_shipment(uow: OrchestrationWork, order: Order, fo: Fulfillment, now:
     numbered in its seller's series, its total shared among the order's tenders
     (each part but a card's captured now: `ordino.orchestration.services.tenders`)."""
     first = order.carries_charges(fo)  # and its units numbered
+    _taxed_on_the_day(uow, order, fo, first, now)
     parts: list[BilledPart] = []
     for fl in fo.lines:
         if fl.quantity and fl.first_unit is not None:
@@ -72,6 +77,52 @@ def _due(
     channel = uow.channels.get(order.channel)
     today = channel[0].today(now) if channel else now.date()
     return today + timedelta(days=min(terms))
+
+
+def _taxed_on_the_day(
+    uow: OrchestrationWork, order: Order, fo: Fulfillment, charges: bool, now: datetime
+) -> None:
+    """The units leaving (and the charges, with the first parcel) taxed at the rates
+    of the day they leave, when those are not the ones they were taxed at (a rate
+    changed since the order): the order's tax adjusted (`order.tax_adjusted`), the
+    units invoiced before keeping theirs. A provider that cannot answer now leaves
+    the tax worked out at capture: the goods have left."""
+    found = uow.channels.get(order.channel)
+    if order.tax_treatment is None or found is None:
+        return
+    channel = found[0]
+    today, placed = channel.today(now), channel.today(order.created_at)
+    if today == placed or not rates_changed(uow, order.ship_to.country, placed, today):
+        return  # the rates of the order's day
+    to = TaxedFor(order.ship_to.country, order.customer.vat_id, today)
+    try:
+        again = taxed_again(uow, order.money, channel, to)
+    except InvalidInput:
+        return
+    if again is None or again.tax_treatment != order.tax_treatment:
+        return  # taxed otherwise now (the seller changed): as worked out at capture
+    leaving = {fl.line_no: fl.first_unit for fl in fo.lines if fl.first_unit is not None}
+    lines = tuple(
+        _leaving_taxed(line, new, leaving[line.line_no]) if line.line_no in leaving else line
+        for line, new in zip(order.money.lines, again.lines, strict=True)
+    )
+    money = replace(order.money, lines=lines, charges=again.charges if charges else order.charges)
+    why = f"taxed at the rates of {today}, the day it left"
+    order.retax(money, why, now, leaving, {"fulfillment_id": fo.id, "from_units": leaving})
+
+
+def _leaving_taxed(line: PricedLine, new: PricedLine, first: int) -> PricedLine:
+    """The line with its units from `first` on taxed as `new` taxes the line, when
+    that is not how those units are taxed now."""
+    asked = [TaxAsked(t.jurisdiction, t.rate, t.inclusive) for t in new.taxes]
+    now_keys = {
+        (t.jurisdiction, t.rate, t.inclusive)
+        for t in line.taxes
+        if t.per_unit.part(first, line.quantity - first).total
+    }
+    if now_keys == {(a.jurisdiction, a.rate, a.inclusive) for a in asked if a.rate}:
+        return line
+    return retaxed(line, first, asked)
 
 
 def credit_refund(

@@ -10,7 +10,9 @@ Invariants:
   * every change appends the event that describes it (`pending_events`), which the
     store writes to the outbox in the same transaction;
   * the order's money (each line's `PricedLine`, the order's charges) is what was
-    placed and never changes; its total is derived from it. Units of a line leave
+    placed; it changes only by an adjustment told as an event beside it (shipping
+    waived for a pickup, the tax worked out again: `retax`), never for units that
+    left; its total is derived from it. Units of a line leave
     for the customer from the first on and are cancelled from the last back, so
     what the units a shipment took were paid is read from the counts alone
     (`value_leaving`, `value_out`).
@@ -70,7 +72,9 @@ class OrderLine:
     line_no: int
     sku: str
     quantity: int
-    price: PricedLine  # its money as placed: list and sale price, discounts, taxes
+    # Its money as placed: list and sale price, discounts, taxes (those worked out
+    # again when its delivery moved: `Order.retax`).
+    price: PricedLine
     allocations: list[Allocation]  # units held at locations, released or not
     cancelled: int = 0
     status: LineStatus = LineStatus.ALLOCATED  # derived by the order (`Order.settle`)
@@ -134,8 +138,8 @@ class Order:
     # Who changes the order now (an API key, "ordino" itself, the payment "gateway"):
     # each event it records says so. Not stored: the events keep it.
     acting: str = "ordino"
-    # Its money, derived once from its lines' prices and its charges, which never
-    # change once placed.
+    # Its money, derived once from its lines' prices and its charges (again after an
+    # adjustment of them).
     _money: OrderMoney | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
@@ -511,6 +515,48 @@ class Order:
         self.charges, self._money = tuple(charges), None
         return waived
 
+    def retax(
+        self,
+        money: OrderMoney,
+        why: str,
+        now: datetime,
+        kept: Mapping[int, int] | None = None,
+        told: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """Its taxes worked out again (the same prices, discounts and charges: `money`
+        as a tax provider answered it now), told as `order.tax_adjusted` with what
+        they were and are; whether they changed. The units invoiced keep their taxes
+        (`kept`: by line, how many units from the first on; None: every unit that
+        left): ValueError for a `money` that would change them."""
+        before = self.money
+        if money.lines == before.lines and money.charges == before.charges:
+            return False
+        was = money_details(self)
+        left = self._units_left() if kept is None else kept
+        if kept is None and left and money.charges != before.charges:
+            raise ValueError("the charges left with the first parcel: their tax stays")
+        for line, priced in zip(self.lines, money.lines, strict=True):
+            if (line.line_no, line.sku, line.quantity) != (priced.line_no, priced.sku,
+                                                           priced.quantity):  # fmt: skip
+                raise ValueError(f"line {line.line_no} is not the one taxed again")
+            invoiced = left.get(line.line_no, 0)
+            if _taxes_of(line.price, invoiced) != _taxes_of(priced, invoiced):
+                raise ValueError(f"line {line.line_no}'s invoiced units keep their tax")
+            line.price = priced
+        self.charges, self.tax_treatment, self._money = money.charges, money.tax_treatment, None
+        after = money_details(self)
+        self.record("order.tax_adjusted", now,
+                    {"reason": why, **(told or {}), "before": was, "after": after})  # fmt: skip
+        return True
+
+    def _units_left(self) -> dict[int, int]:
+        """By line, how many units left (numbered from the first on)."""
+        taken: dict[int, int] = {}
+        for fl in (fl for fo in self.fulfillments for fl in fo.lines):
+            if fl.first_unit is not None:
+                taken[fl.line_no] = max(taken.get(fl.line_no, 0), fl.first_unit + fl.quantity)
+        return taken
+
     def touch(self, now: datetime) -> None:
         """After a change: the roll-up states derived again, the time it changed."""
         self.settle()
@@ -533,6 +579,17 @@ class Order:
 
 def _units(by_line: dict[int, int]) -> list[dict[str, int]]:
     return [{"line_no": no, "quantity": q} for no, q in sorted(by_line.items()) if q]
+
+
+def _taxes_of(line: PricedLine, units: int) -> dict[tuple[str, Decimal, bool], Any]:
+    """The taxes of the line's first `units` units, by jurisdiction, rate and
+    whether in the price (those holding nothing for them left out)."""
+    found = {}
+    for tax in line.taxes:
+        part = tax.per_unit.part(0, units)
+        if part.total:
+            found[(tax.jurisdiction, tax.rate, tax.inclusive)] = part.runs
+    return found
 
 
 def money_details(order: Order) -> dict[str, Any]:

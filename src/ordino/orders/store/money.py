@@ -1,7 +1,8 @@
 """An order's money in its rows: each line's list price beside its sale price (the
 `unit_price_minor` it always had), its discounts and taxes as one document (none when
 it has neither, as most lines), and the order's charges as one document on its head.
-Written when the order is placed and never changed after."""
+Written when the order is placed, and again only with an adjustment the order's events
+tell (`Order.retax`, `Order.waive_shipping`)."""
 
 from __future__ import annotations
 

@@ -147,13 +147,16 @@ class Bill:
 
 
 def billed_units(line: PricedLine, first: int, count: int) -> BilledPart:
-    """Units `first` to `first + count - 1` of the line, at what they were paid."""
+    """Units `first` to `first + count - 1` of the line, at what they were paid: with
+    the taxes that hold something for them (a line taxed again from a unit on holds
+    two, each nothing where the other applies; one holding nothing at all stays)."""
     currency = line.currency
     discount = sum((d.per_unit.over(first, count) for d in line.discounts), zero(currency))
-    taxes = tuple(
+    every = [
         BilledTax(t.jurisdiction, t.rate, t.inclusive, t.per_unit.over(first, count))
         for t in line.taxes
-    )
+    ]
+    taxes = tuple([tax for tax in every if tax.amount] or every[-1:])
     net = quantize(line.sale_price * count, currency) - discount
     return BilledPart(
         f"line:{line.line_no}", GOODS, line.line_no, line.sku, count, line.sale_price,
@@ -271,7 +274,9 @@ def _summed(parts: Sequence[BilledPart]) -> dict[str, BilledPart]:
             found[part.ref] = part
             continue
         taxes: dict[tuple[str, Decimal, bool], BilledTax] = {}
-        for t in (*was.taxes, *part.taxes):
+        # Each tax with what it taxed in its own document: a line taxed again from a
+        # unit on was billed at one rate, then at another, each on its own units.
+        for t in (*_based(was), *_based(part)):
             key = (t.jurisdiction, t.rate, t.inclusive)
             had = taxes.get(key)
             taxes[key] = t if had is None else _added_up(had, t)
@@ -283,6 +288,11 @@ def _summed(parts: Sequence[BilledPart]) -> dict[str, BilledPart]:
             tuple(taxes.values()),
         )  # fmt: skip
     return found
+
+
+def _based(part: BilledPart) -> list[BilledTax]:
+    return [t if t.base is not None else replace(t, base=base)
+            for t, base in zip(part.taxes, _bases(part), strict=True)]  # fmt: skip
 
 
 def _added_up(one: BilledTax, other: BilledTax) -> BilledTax:

@@ -24,7 +24,7 @@ cancellation took are known by their counts alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache, cached_property, lru_cache
@@ -291,6 +291,49 @@ def tax_units(line: Priced, jurisdiction: str, rate: Decimal, *, inclusive: bool
     else:
         amount = quantize(net * rate, currency)
     return _tax_spread(line, jurisdiction, rate, amount, inclusive)
+
+
+@dataclass(frozen=True)
+class TaxAsked:
+    """A tax a provider says is due: where, at what rate, in the price or added."""
+
+    jurisdiction: str
+    rate: Decimal
+    inclusive: bool
+
+
+def retaxed(line: PricedLine, first: int, taxes: Sequence[TaxAsked]) -> PricedLine:
+    """The line with its units from `first` on (those not invoiced yet: units leave
+    from the first on) taxed anew by `taxes`, worked out on just those units' net
+    value (rounded once, as at capture); the units before keep what they were
+    taxed. A tax line stays one jurisdiction and rate: it holds nothing for the
+    units the other applies to. Nothing else of the line changes."""
+    if first >= line.quantity:
+        return line
+    count, currency = line.quantity - first, line.currency
+    tail = PricedLine(
+        line.line_no, line.sku, count, line.list_price, line.sale_price, currency,
+        tuple(Discount(d.adjustment, d.per_unit.part(first, count)) for d in line.discounts),
+    )  # fmt: skip
+    none = UnitAmounts.same(zero(currency), count)
+    kept = [
+        replace(t, per_unit=t.per_unit.part(0, first).then(none)) for t in line.taxes if first > 0
+    ]
+    before = UnitAmounts.same(zero(currency), first)
+    for asked in taxes:
+        new = tax_units(tail, asked.jurisdiction, asked.rate, inclusive=asked.inclusive)
+        same = next(
+            (i for i, t in enumerate(kept)
+             if (t.jurisdiction, t.rate, t.inclusive) == (asked.jurisdiction, asked.rate,
+                                                          asked.inclusive)),
+            None,
+        )  # fmt: skip
+        if same is None:
+            kept.append(replace(new, per_unit=before.then(new.per_unit)))
+        else:
+            head = kept[same].per_unit.part(0, first)
+            kept[same] = replace(kept[same], per_unit=head.then(new.per_unit))
+    return replace(line, taxes=tuple(kept))
 
 
 def tax_given(

@@ -11,11 +11,14 @@ from ordino.pricing.services.promotions import (
 )
 from ordino.pricing.services.quotes import AskQuote, QuoteLine, promotions_and_tax, quote
 from ordino.pricing.services.tax import (
+    TaxedFor,
     get_settings,
     list_rates,
     load_rates,
     put_settings,
+    rates_changed,
     tax_provider,
+    taxed_again,
 )
 
 __all__ = [
@@ -24,6 +27,7 @@ __all__ = [
     "Promotions",
     "QuoteLine",
     "TaxRates",
+    "TaxedFor",
     "get_promotion",
     "get_settings",
     "list_promotions",
@@ -36,6 +40,8 @@ __all__ = [
     "put_promotion",
     "put_settings",
     "quote",
+    "rates_changed",
     "settlement",
     "tax_provider",
+    "taxed_again",
 ]

@@ -4,19 +4,23 @@ from a file), and the provider that works out an order's tax with them."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from ordino.kernel.domain import ConfigurationKind, InvalidInput
 from ordino.kernel.services import Changed, record
+from ordino.network.domain import Channel, PriceBasis
 from ordino.pricing.domain import (
     TAX_SETTINGS,
+    OrderMoney,
+    TaxClass,
     TaxSettings,
     VatRate,
     parse_rates,
     tax_settings_document,
 )
-from ordino.pricing.engine import EuVat, TaxProvider, countries_taxed
+from ordino.pricing.engine import EuVat, TaxProvider, TaxRequest, countries_taxed
 from ordino.pricing.services.ports import PricingWork
 
 ORDINO = "ordino"
@@ -110,3 +114,59 @@ def list_rates(uow: PricingWork, countries: list[str]) -> list[dict[str, Any]]:
         }
         for r in rates
     ]
+
+
+def taxed_again(
+    uow: PricingWork, money: OrderMoney, channel: Channel, to: TaxedFor
+) -> OrderMoney | None:
+    """An order's money (as placed: prices, discounts, charges) taxed anew for
+    another destination, by the provider its tax was worked out with at capture,
+    at the rates of the order's day (in an entered unit of work); None when Ordino
+    works out no tax, or a marketplace gave the order's own."""
+    provider = tax_provider(uow, to.destination)
+    if provider is None or channel.pricing.marketplace or money.tax_treatment is None:
+        return None
+    facts = uow.catalog.facts(line.sku for line in money.lines)
+    classes = {sku: TaxClass(f.tax_class) for sku, f in facts.items()}
+    bare = replace(
+        money,
+        lines=tuple(replace(line, taxes=()) for line in money.lines),
+        charges=tuple(replace(charge, taxes=()) for charge in money.charges),
+    )
+    gross = _inclusive(money)
+    if gross is None:  # none of its own: the channel's prices
+        gross = channel.pricing.prices is PriceBasis.GROSS
+    asked = TaxRequest(bare, classes, to.destination, to.vat_id, to.day, gross)
+    return replace(provider.estimate(asked).money, exchange=money.exchange)
+
+
+def _inclusive(money: OrderMoney) -> bool | None:
+    """Whether the order's prices hold their tax, as it was taxed (whatever its
+    channel says since)."""
+    taxes = [t for line in money.lines for t in line.taxes]
+    taxes += [t for charge in money.charges for t in charge.taxes]
+    return taxes[0].inclusive if taxes else None
+
+
+def rates_changed(uow: PricingWork, destination: str, since: date, until: date) -> bool:
+    """Whether a VAT rate an order to `destination` may owe starts or ends between
+    the two days (in an entered unit of work): else its tax on `until` is the one of
+    `since`."""
+    provider = tax_provider(uow, destination)
+    if provider is None or not isinstance(provider, EuVat):
+        return provider is not None
+    return any(
+        since < rate.valid_from <= until
+        or (rate.valid_until is not None and since <= rate.valid_until < until)
+        for rate in provider.rates
+    )
+
+
+@dataclass(frozen=True)
+class TaxedFor:
+    """Where an order's tax is worked out again for: the destination, the buyer's
+    VAT id (as checked at capture), the order's day."""
+
+    destination: str
+    vat_id: str | None
+    day: date

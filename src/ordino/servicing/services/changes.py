@@ -31,7 +31,8 @@ from ordino.network.domain import Address
 from ordino.orders.domain import LineRequest, Order, OrderScope, PlaceOrder
 from ordino.orders.engine import Sourced
 from ordino.orders.services import Capture, existing_order, plan_order
-from ordino.pricing.domain import TAX_SETTINGS, vat_due
+from ordino.payments.domain import OperationKind, Payment, PaymentStatus, card_of
+from ordino.pricing.services import TaxedFor, taxed_again
 from ordino.promising.domain import CartLine, Method, OrderPromise, PromiseChoice
 from ordino.promising.services import PromiseQuery, make_promise
 from ordino.servicing.domain import self_service as policy
@@ -85,8 +86,8 @@ def move_delivery(
         with uow:
             order = existing_order(uow, order_id, asking.scope, for_update=True)
             refuse_change(uow, order, "change_address", asking)
-            _refuse_other_vat(uow, order, to[0].country)
             _refuse_other_shipping(uow, order, to[0].country)
+            before = order.ship_to.country
             choice = None if order.promise is None else PromiseChoice(order.promise.option_id)
             capture = _let_go(uow, order, self_service, now)
             try:
@@ -95,28 +96,47 @@ def move_delivery(
                 detail = f"the new address cannot be served: {refused}"
                 raise replace(refused, detail=detail) from None
             held = policy.change_address(order, *to, sourced.plan, promise, now)
-            _hold(uow, order, held, sourced, now)
+            if to[0].country != before:
+                _tax_again(uow, order, now)
+            _hold(uow, order, held, sourced, now)  # and saved
             uow.commit()
 
     with_retries(attempt)
 
 
-def _refuse_other_vat(uow: ServicingWork, order: Order, country: str) -> None:
-    """An order whose VAT was worked out goes nowhere that would owe other VAT: its
-    tax is not worked out again on a change yet (docs/money.md), so such a change
-    is refused rather than leave the order taxed for the wrong country."""
-    found = uow.tax_settings.get(TAX_SETTINGS)
-    if order.tax_treatment is None or found is None:
+def _tax_again(uow: ServicingWork, order: Order, now: datetime) -> None:
+    """An order whose tax Ordino worked out, moved to another country, is taxed again
+    for it (the provider asked as at capture, at the rates of the order's day;
+    nothing was invoiced yet: the change comes before release). InvalidInput
+    naming what has no rate there; a marketplace's given taxes stay."""
+    country = order.ship_to.country
+    if order.tax_treatment is None:
         return
-    seller, vat_id = found[0].seller_country, order.customer.vat_id
-    before = vat_due(seller, order.ship_to.country, vat_id)
-    after = vat_due(seller, country, vat_id)
-    if (before.treatment, before.country) != (after.treatment, after.country):
-        raise InvalidInput.of(
-            "ship_to.country",
-            f"the order's VAT is {order.ship_to.country}'s ({before.treatment}); "
-            f"to {country} it would be {after.treatment}: not changed here yet",
-        )
+    stored = uow.channels.get(order.channel)
+    if stored is None:
+        return
+    channel = stored[0]
+    to = TaxedFor(country, order.customer.vat_id, channel.today(order.created_at))
+    money, total = taxed_again(uow, order.money, channel, to), order.money.total
+    if money is None or not order.retax(money, f"delivered to {country}", now):
+        return
+    # A net channel's total moved with its tax: the card, not authorised yet (nor being
+    # authorised), is asked for what it now has to pay (once authorised, a shipment
+    # the tenders hold too little for holds the order; what they hold beyond is
+    # voided as it settles).
+    card = card_of(uow.payments.of_order(order.id, for_update=True))
+    if card is None or money.total == total or _authorising(uow, card):
+        return
+    if card.status in (PaymentStatus.PENDING, PaymentStatus.DECLINED):
+        paying = max(card.amount + money.total - total, Decimal(0))
+        uow.payments.save(replace(card, amount=paying, updated_at=now))
+
+
+def _authorising(uow: ServicingWork, card: Payment) -> bool:
+    """Whether an authorisation of the card is on its way (asked, not answered)."""
+    return any(
+        op.kind is OperationKind.AUTHORISE and op.pending for op in uow.payments.operations(card.id)
+    )
 
 
 def _refuse_other_shipping(uow: ServicingWork, order: Order, country: str) -> None:
