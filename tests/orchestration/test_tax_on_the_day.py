@@ -5,12 +5,13 @@ invoice and its capture follow."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
 
 from ordino.pricing.services import load_rates
-from tests.conftest import Clock
+from tests.conftest import ADMIN_KEY, Clock
 from tests.support.api import events_of, network, order_of, stock, work
 from tests.support.builders import an_order_body
 
@@ -62,6 +63,20 @@ def test_a_rate_cut_after_the_order_applies_to_the_units_that_leave_after_it(
     [adjusted] = [e for e in events_of(api, order["id"]) if e["type"] == "order.tax_adjusted"]
     assert adjusted["data"]["reason"] == "taxed at the rates of 2026-11-03, the day it left"
     assert adjusted["data"]["from_units"] == {"1": 1}  # line 1, from its second unit on
+    # Kept for good beside the order (events are pruned in time): the money as placed.
+    with api.app.state.uow() as uow:  # type: ignore[attr-defined]
+        [kept] = uow.orders.adjustments(order["id"])
+    assert (kept.kind, kept.before["money"]["tax"], kept.after["money"]["tax"]) == (
+        "tax", "34.14", "30.55"
+    )  # fmt: skip
+    assert kept.before["lines"][0]["taxes"][0]["amount"] == "34.14"
+    console = TestClient(api.app)
+    found = re.search(r'name="csrf" value="([^"]+)"', console.get("/console/sign-in").text)
+    assert found is not None
+    form = {"password": ADMIN_KEY, "csrf": found.group(1)}
+    assert console.post("/console/sign-in", data=form, follow_redirects=False).status_code == 303
+    page = console.get(f"/console/orders/{order['id']}").text
+    assert "Money adjusted" in page and "taxed at the rates of 2026-11-03" in page
     refund = {"amount": "50.00", "currency": "EUR", "reason": "late"}
     asked = api.post(f"/v1/orders/{order['id']}/refunds", json=refund,
                      headers={"Idempotency-Key": "r-1"})  # fmt: skip

@@ -485,6 +485,10 @@ def test_a_delivery_turned_pickup_pays_no_shipping_and_an_address_that_costs_oth
     assert fields(to_lisbon) == ["ship_to.country"]
     assert "shipping to PT is 14.90 EUR, not the 4.90" in to_lisbon.json()["errors"][0]["message"]
     collected = order_of(api, order["id"])
+    with api.app.state.uow() as uow:  # type: ignore[attr-defined]
+        [waived] = uow.orders.adjustments(order["id"])
+    placed, after = waived.before["money"], waived.after["money"]
+    assert (waived.kind, placed["total"], after["total"]) == ("shipping_waived", "124.70", "119.80")
     [charge] = collected["charges"]
     assert (charge["total"], charge["discounts"][-1]["source"]) == ("0.00", "correction")
     assert collected["total"] == order["money"]["goods"]

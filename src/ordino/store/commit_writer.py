@@ -56,6 +56,7 @@ TABLES: tuple[str, ...] = (
     "order_lines",
     "allocations",
     "holds",
+    "money_adjustments",
     "sourcing_decisions",
     "reservations",
     "outbox",

@@ -10,9 +10,9 @@ Invariants:
   * every change appends the event that describes it (`pending_events`), which the
     store writes to the outbox in the same transaction;
   * the order's money (each line's `PricedLine`, the order's charges) is what was
-    placed; it changes only by an adjustment told as an event beside it (shipping
-    waived for a pickup, the tax worked out again: `retax`), never for units that
-    left; its total is derived from it. Units of a line leave
+    placed; it changes only by an adjustment kept as a record beside it
+    (`MoneyAdjustment`: shipping waived for a pickup, the tax worked out again),
+    never for units that left; its total is derived from it. Units of a line leave
     for the customer from the first on and are cancelled from the last back, so
     what the units a shipment took were paid is read from the counts alone
     (`value_leaving`, `value_out`).
@@ -65,6 +65,21 @@ class Allocation:
     location_id: str
     quantity: int
     ship_date: date | None = None  # as promised
+
+
+@dataclass(frozen=True)
+class MoneyAdjustment:
+    """A change of an order's money after it was placed (its tax worked out again, its
+    shipping waived), kept for good beside it: what it was and is (`money_details`),
+    why, when, by whom. The order's first adjustment keeps the money as placed."""
+
+    id: str
+    kind: str  # "tax", "shipping_waived"
+    reason: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    at: datetime
+    by: str
 
 
 @dataclass
@@ -135,6 +150,8 @@ class Order:
     language: str | None = None
     priority: int = 0  # the backorder queue's order (`ordino.orders.domain.backorders`)
     pending_events: list[Event] = field(default_factory=list)
+    # Changes of its money since read (`MoneyAdjustment`), written with it.
+    pending_adjustments: list[MoneyAdjustment] = field(default_factory=list)
     # Who changes the order now (an API key, "ordino" itself, the payment "gateway"):
     # each event it records says so. Not stored: the events keep it.
     acting: str = "ordino"
@@ -498,10 +515,11 @@ class Order:
             for allocation in line.allocations
         ]
 
-    def waive_shipping(self, reason: str) -> Decimal:
+    def waive_shipping(self, reason: str, now: datetime) -> Decimal:
         """What is left of its shipping charges taken off, by a correction beside what
-        was placed (the customer collects); the charges' taxes go with their value.
-        What was waived."""
+        was placed (the customer collects), kept as a money adjustment; the charges'
+        taxes go with their value. What was waived."""
+        was = money_details(self)
         why = Adjustment(AdjustmentSource.CORRECTION, "shipping", reason)
         waived, charges = Decimal(0), []
         for k, charge in enumerate(self.charges):
@@ -513,7 +531,15 @@ class Order:
             waived += charge.total
             charges.append(replace(bare, discounts=(*bare.discounts, off)))
         self.charges, self._money = tuple(charges), None
+        if waived:
+            self._adjusted("shipping_waived", reason, was, now)
         return waived
+
+    def _adjusted(self, kind: str, reason: str, was: dict[str, Any], now: datetime) -> None:
+        """The change of its money kept as a record beside what was placed."""
+        after = money_details(self)
+        adjustment = MoneyAdjustment(new_id(now), kind, reason, was, after, now, self.acting)
+        self.pending_adjustments.append(adjustment)
 
     def retax(
         self,
@@ -544,7 +570,8 @@ class Order:
                 raise ValueError(f"line {line.line_no}'s invoiced units keep their tax")
             line.price = priced
         self.charges, self.tax_treatment, self._money = money.charges, money.tax_treatment, None
-        after = money_details(self)
+        self._adjusted("tax", why, was, now)
+        after = self.pending_adjustments[-1].after
         self.record("order.tax_adjusted", now,
                     {"reason": why, **(told or {}), "before": was, "after": after})  # fmt: skip
         return True

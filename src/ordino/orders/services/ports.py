@@ -12,7 +12,7 @@ from ordino.kernel.services import NamedDocuments
 from ordino.orders.domain.backorders import WaitingLine
 from ordino.orders.domain.commands import OrderQuery
 from ordino.orders.domain.holds import Hold, HoldRule
-from ordino.orders.domain.orders import Order
+from ordino.orders.domain.orders import MoneyAdjustment, Order
 from ordino.orders.domain.pipelines import OrderType
 from ordino.payments.services import PaymentsWork
 
@@ -34,6 +34,7 @@ class Orders(Protocol):
     def velocity(self, email: str, since: datetime, before: datetime) -> tuple[int, int]: ...
     def active_holds(self, limit: int) -> list[tuple[str, Hold]]: ...
     def numbers(self, order_ids: Sequence[str]) -> dict[str, str]: ...
+    def adjustments(self, order_id: str) -> list[MoneyAdjustment]: ...
 
 
 class OrdersWork(PaymentsWork, Protocol):

@@ -28,7 +28,7 @@ from ordino.orders.domain.backorders import WaitingLine
 from ordino.orders.domain.commands import B2B, Customer, OrderQuery
 from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentLine, FulfillmentStatus
 from ordino.orders.domain.holds import Hold, HoldStatus
-from ordino.orders.domain.orders import Allocation, Order, OrderLine
+from ordino.orders.domain.orders import Allocation, MoneyAdjustment, Order, OrderLine
 from ordino.orders.domain.pipelines import Step
 from ordino.orders.domain.status import LineStatus, OrderStatus
 from ordino.orders.store.money import (
@@ -42,6 +42,7 @@ from ordino.orders.store.tables import (
     fulfillment_lines,
     fulfillments,
     holds,
+    money_adjustments,
     order_lines,
     order_promises,
     orders,
@@ -190,6 +191,26 @@ class SqlOrders:
     def _flush_events(self, order: Order) -> None:
         self.pending.insert(outbox_table, outbox_rows.rows(order.pending_events))
         order.pending_events.clear()
+        if not order.pending_adjustments:
+            return
+        self.pending.insert(
+            money_adjustments,
+            [
+                {"id": a.id, "order_id": order.id, "kind": a.kind, "reason": a.reason[:200],
+                 "before": a.before, "after": a.after, "by": a.by[:100], "at": a.at}
+                for a in order.pending_adjustments
+            ],
+        )  # fmt: skip
+        order.pending_adjustments.clear()
+
+    def adjustments(self, order_id: str) -> list[MoneyAdjustment]:
+        """The changes of the order's money since it was placed, oldest first."""
+        a = money_adjustments.c
+        query = select(money_adjustments).where(a.order_id == order_id).order_by(a.at, a.id)
+        return [
+            MoneyAdjustment(row.id, row.kind, row.reason, row.before, row.after, row.at, row.by)
+            for row in self.connection.execute(query)
+        ]
 
     @staticmethod
     def _order_row(order: Order) -> dict[str, Any]:

@@ -215,3 +215,20 @@ order_promises = Table(
 # (`ordino.orders.domain.pipelines.order_type_document`).
 hold_rules = named_documents("hold_rules", Column("name", String(64), primary_key=True))
 order_types = named_documents("order_types", Column("name", String(32), primary_key=True))
+
+
+# What changed an order's money after it was placed (`ordino.orders.domain.orders.
+# MoneyAdjustment`), kept for good: its first keeps the money as placed.
+money_adjustments = Table(
+    "money_adjustments",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("order_id", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("before", Document, nullable=False),
+    Column("after", Document, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_money_adjustments_order_id", "order_id"),
+)

@@ -158,7 +158,7 @@ def collect_at(
     converted = delivered_to_address(order)
     held = _reallocate(order, plan, now, f"the customer collects at {promise.store_id}")
     order.promise, order.type = promise, "pickup_in_store"
-    waived = order.waive_shipping(f"collected at {promise.store_id}") if converted else None
+    waived = order.waive_shipping(f"collected at {promise.store_id}", now) if converted else None
     order.touch(now)
     event = "order.converted_to_pickup" if converted else "order.pickup_store_changed"
     moved = {"store_id": promise.store_id, "from_store_id": before.store_id if before else None}

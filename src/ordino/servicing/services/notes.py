@@ -35,6 +35,7 @@ def order_file(
     """Everything customer service looks at on an order, read once: the order with
     its payment, its timeline, why its goods are where they are (the sourcing
     decisions), its deliveries against the promise, its invoices and credit notes,
+    the changes of its money since it was placed,
     its parcels' customs declarations; the names of its products and of the keys
     that acted on it, for people to read."""
     with uow:
@@ -44,6 +45,7 @@ def order_file(
         records = uow.sourcing.of_order(order_id)
         delivered = uow.deliveries.of_order(order_id)
         bills = uow.bills.of_order(order_id)
+        adjusted = uow.orders.adjustments(order_id)
         customs = order_customs(uow, order)
         names = uow.catalog.names(line.sku for line in order.lines)
         actors = {str(event.data.get("by", "")) for event in events}
@@ -56,6 +58,17 @@ def order_file(
         "decisions": decisions_view(records),
         "deliveries": [delivery_answer(record) for record in delivered],
         "bills": bills,
+        "adjustments": [
+            {
+                "kind": a.kind,
+                "reason": a.reason,
+                "at": a.at.isoformat(),
+                "by": a.by,
+                "before": a.before["money"],
+                "after": a.after["money"],
+            }
+            for a in adjusted
+        ],
         "customs": customs,
         "names": names,
         "actors": who,
