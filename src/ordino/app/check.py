@@ -4,12 +4,13 @@ operations, and the balances and credit accounts against their entries."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from ordino.app.unit_of_work import UnitOfWork
 from ordino.inventory.domain.positions import Discrepancy, Position
 from ordino.payments.domain.ledger import PaymentDiscrepancy, discrepancies, held, summed
-from ordino.payments.domain.payments import PaymentGateway
+from ordino.payments.domain.payments import Payment, PaymentGateway, PaymentOperation
 
 
 def check_inventory(uow: UnitOfWork) -> list[Discrepancy]:
@@ -32,39 +33,40 @@ def check_payments(
     each authorised, captured, refunded and voided, orphans still holding money, and
     calls left without their answer."""
     found: list[PaymentDiscrepancy] = []
-    after: str | None = None
-    while True:
-        with uow:
-            batch = uow.payments.by_card(after, page)
-            ops = {payment.id: uow.payments.operations(payment.id) for payment in batch}
-        for payment in batch:
-            references = held(ops[payment.id])
-            at_gateway = {reference: gateway.authorisation(reference) for reference in references}
-            found += discrepancies(payment, ops[payment.id], at_gateway, now)
-        if len(batch) < page:
-            return found
-        after = batch[-1].id
+    for payment, ops in _paged(uow, "by_card", page):
+        at_gateway = {reference: gateway.authorisation(reference) for reference in held(ops)}
+        found += discrepancies(payment, ops, at_gateway, now)
+    return found
 
 
 def check_tenders(uow: UnitOfWork, page: int = 500) -> list[PaymentDiscrepancy]:
     """Every tender Ordino moves itself (gift card, store credit, on account,
     marketplace) whose amounts are not what its operations add up to."""
     found: list[PaymentDiscrepancy] = []
+    for payment, ops in _paged(uow, "kept_by_ordino", page):
+        derived = summed(payment, ops)
+        for name in ("authorised", "captured", "voided", "refunded"):
+            stored, added = getattr(payment, name), getattr(derived, name)
+            if stored != added:
+                problem = f"{payment.method} {name}: {stored}, its operations {added}"
+                found.append(PaymentDiscrepancy(payment.order_id, payment.authorisation, problem))
+    return found
+
+
+def _paged(
+    uow: UnitOfWork, finder: str, page: int
+) -> Iterator[tuple[Payment, list[PaymentOperation]]]:
+    """Each payment the payments' `finder` (`by_card`, `kept_by_ordino`) finds, a page
+    at a time, each page read in its own unit of work, with its operations."""
     after: str | None = None
     while True:
         with uow:
-            batch = uow.payments.kept_by_ordino(after, page)
+            batch: list[Payment] = getattr(uow.payments, finder)(after, page)
             ops = {payment.id: uow.payments.operations(payment.id) for payment in batch}
         for payment in batch:
-            derived = summed(payment, ops[payment.id])
-            for name in ("authorised", "captured", "voided", "refunded"):
-                stored, added = getattr(payment, name), getattr(derived, name)
-                if stored != added:
-                    problem = f"{payment.method} {name}: {stored}, its operations {added}"
-                    found.append(PaymentDiscrepancy(payment.order_id, payment.authorisation,
-                                                    problem))  # fmt: skip
+            yield payment, ops[payment.id]
         if len(batch) < page:
-            return found
+            return
         after = batch[-1].id
 
 
