@@ -152,3 +152,18 @@ def test_an_agent_refunds_and_a_channel_may_not(
 
     assert (denied.status_code, allowed.status_code) == (403, 202)
     assert len(api.get(path).json()["items"]) == 1
+
+
+def test_a_key_used_for_one_orders_refund_is_refused_for_another_orders(
+    api: TestClient, clock: Clock, shipped: str
+) -> None:
+    """The key is the request's, path and body: the same body sent to another order
+    under it is another request, refused, not answered with the first order's refund."""
+    body = an_order_body(("SKU-1", 1), external_id="W-2", payment={"method": "card", "token": APPROVES})
+    other = api.post("/v1/orders", json=body).json()["id"]
+    assert _refund(api, shipped, "5.00", "r-1").status_code == 202
+
+    again = _refund(api, other, "5.00", "r-1")
+
+    assert refused(again, 409, "idempotency-key-reused")
+    assert api.get(f"/v1/orders/{other}/refunds").json()["items"] == []

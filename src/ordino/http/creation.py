@@ -36,12 +36,16 @@ RequiredIdempotencyHeader = Annotated[
 PROBLEM: dict[str, Any] = {"content": {MEDIA_TYPE: {}}}
 
 
-def idempotency(key: str | None, caller: ApiKey, body: BaseModel) -> IdempotencyKey | None:
-    """The key, scoped to the caller, with the fingerprint of the body it came with."""
+def idempotency(
+    key: str | None, caller: ApiKey, body: BaseModel, path: str
+) -> IdempotencyKey | None:
+    """The key, scoped to the caller, with the fingerprint of the request it came with
+    (its path, which names the order or account it is about, and its body): the
+    same key on another path is another request, refused, not answered as the first."""
     if key is None:
         return None
-    fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
-    return IdempotencyKey(caller.id, key, fingerprint)
+    request = path.encode() + b"\n" + body.model_dump_json().encode()
+    return IdempotencyKey(caller.id, key, hashlib.sha256(request).hexdigest())
 
 
 def created(answer: Answer, location: str) -> JSONResponse:

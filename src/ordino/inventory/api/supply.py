@@ -47,7 +47,7 @@ def create_supply(
 ) -> Response:
     """A purchase order, or a transfer: a transfer ships from its source at once."""
     source = Source(f"key:{caller.id}", clock(request))
-    key = idempotency(idempotency_key, caller, body)
+    key = idempotency(idempotency_key, caller, body, request.url.path)
     answer = supply.create_supply(body.to_command(), source, unit_of_work(request), key)
     return created(answer, f"/v1/supply/{answer.body['id']}")
 

@@ -70,7 +70,7 @@ def request_refund(
         unit_of_work(request),
         clock(request),
         scope_of(caller),
-        idempotency(idempotency_key, caller, body),
+        idempotency(idempotency_key, caller, body, request.url.path),
     )
     headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)

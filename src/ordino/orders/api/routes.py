@@ -58,7 +58,7 @@ def place_order(
         unit_of_work(request),
         request.app.state.capture,
         clock(request),
-        idempotency(idempotency_key, caller, body),
+        idempotency(idempotency_key, caller, body, request.url.path),
     )
     return created(answer, f"/v1/orders/{answer.body['id']}")
 

@@ -92,7 +92,7 @@ def issue(
         unit_of_work(request),
         clock(request),
         f"key:{caller.id}",
-        idempotency(idempotency_key, caller, body),
+        idempotency(idempotency_key, caller, body, request.url.path),
     )
     return created(answer, f"/v1/gift-cards/{answer.body['code']}")
 
@@ -137,7 +137,7 @@ def grant(
         unit_of_work(request),
         clock(request),
         f"key:{caller.id}",
-        idempotency(idempotency_key, caller, body),
+        idempotency(idempotency_key, caller, body, request.url.path),
     )
     return created(answer, f"/v1/store-credit?{urlencode({'email': answer.body['email']})}")
 

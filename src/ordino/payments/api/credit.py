@@ -119,6 +119,6 @@ def pay(
         unit_of_work(request),
         clock(request),
         f"key:{caller.id}",
-        idempotency(idempotency_key, caller, body),
+        idempotency(idempotency_key, caller, body, request.url.path),
     )
     return created(answer, f"/v1/credit-accounts/{account}")
