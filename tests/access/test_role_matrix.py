@@ -138,6 +138,17 @@ API: dict[str, Rule] = {
     "POST /v1/orders/{order_id}/notifications": Rule(AGENT),
     "POST /v1/orders/{order_id}/refunds": Rule(AGENT),
     "GET /v1/orders/{order_id}/refunds": Rule(ALL),
+    "POST /v1/orders/{order_id}/returns": Rule(ALL),
+    "GET /v1/orders/{order_id}/returns": Rule(ALL),
+    "GET /v1/returns": Rule(ALL),
+    "GET /v1/returns/{return_id}": Rule(ALL),
+    "POST /v1/returns/{return_id}/authorise": Rule(AGENT),
+    "POST /v1/returns/{return_id}/decline": Rule(AGENT),
+    "POST /v1/returns/{return_id}/cancel": Rule(ALL),
+    "POST /v1/returns/{return_id}/in-transit": Rule(AGENT),
+    "POST /v1/returns/{return_id}/close": Rule(AGENT),
+    "GET /v1/return-policy": Rule(AGENT),
+    "PUT /v1/return-policy": Rule(ADMIN),
     "GET /v1/orders/{order_id}/invoices": Rule(ALL),
     "GET /v1/invoices/{bill_id}": Rule(ALL),
     "POST /v1/gift-cards": Rule(AGENT),
@@ -290,6 +301,7 @@ def scene(api: TestClient, clock: Clock) -> Scene:
         "username": "nobody",
         "action": "release",
         "account": "ACME-42",
+        "return_id": "NO-SUCH-RETURN",
     }
     return Scene(api, params, keys)
 
@@ -507,6 +519,10 @@ OTHER_BODY: dict[str, Any] = {
     "POST /v1/orders/{order_id}/holds": {"reason": "a look"},
     "POST /v1/orders/{order_id}/notes": {"note": "not mine"},
     "POST /v1/orders/{order_id}/refunds": {"amount": "1.00", "currency": "EUR", "reason": "x"},
+    "POST /v1/orders/{order_id}/returns": {
+        "lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}],
+        "method": "store",
+    },
     "POST /v1/orders/{order_id}/rejections": {"location_id": "DC-BER", "reason": "damaged"},
     "POST /v1/fulfillments/{fulfillment_id}/reject": {"reason": "damaged"},
     "POST /v1/fulfillments/{fulfillment_id}/shipped": {"carrier": "dhl", "tracking_number": "T"},
@@ -562,7 +578,7 @@ def _denials(scene: Scene, caller: str, operations: list[str]) -> dict[str, int]
             operation.split()[1].format(**scene.params),
             params=QUERY.get(operation),
             json=OTHER_BODY.get(operation, BODY.get(operation, {})),
-            headers=headers,
+            headers=headers | {"Idempotency-Key": "elsewhere"},
         ).status_code
         for operation in operations
     }
@@ -578,7 +594,7 @@ def test_a_caller_scoped_elsewhere_is_denied_every_operation_on_the_order_and_ch
 
     found = _denials(released, caller, operations)
 
-    assert len(operations) == 27
+    assert len(operations) == 29
     assert {op: status for op, status in found.items() if status not in (403, 404)} == {}
     assert _books(api, order_id) == before
 

@@ -19,7 +19,7 @@ SOURCE = Path(ordino.__file__).parent
 # Fields a problem names that the scan would take for event types.
 FIELDS = {"customer.vat_id"}
 WRITTEN = re.compile(
-    r"[\"']((?:order|payment|fulfillment|supply|stock|inventory|customer)\.[a-z_]+)[\"']"
+    r"[\"']((?:order|payment|fulfillment|supply|stock|inventory|customer|return)\.[a-z_]+)[\"']"
 )
 
 

@@ -342,6 +342,7 @@ def _paid_and_shipped(walk: Walk) -> str:
     walk("POST", "/v1/orders/{order_id}/refunds", 202, path, json=refund, headers=key)
     walk.work()
     walk("GET", "/v1/orders/{order_id}/refunds", 200, path)
+    _walk_returns(walk, path)
     card = {"amount": "25.00", "currency": "EUR", "code": "GC-WALK-1"}
     walk("POST", "/v1/gift-cards", 201, json=card, headers={"Idempotency-Key": "gc-1"})
     walk("GET", "/v1/gift-cards/{code}", 200, {"code": "GC-WALK-1"})
@@ -595,3 +596,27 @@ def test_made_up_requests_get_answers_as_documented(walk: Walk) -> None:
 
     assert len(operations) > 30
     assert not walk.departures, "\n\n".join(walk.departures)
+
+
+def _walk_returns(walk: Walk, path: dict[str, str]) -> None:
+    """The delivered unit of line 1 returned, lost on its way, returned again and
+    withdrawn, and once more, declined; the policy read and replaced."""
+    ret = {"lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}], "method": "store"}
+    started = walk("POST", "/v1/orders/{order_id}/returns", 201, path, json=ret,
+                   headers={"Idempotency-Key": "ret-1"})  # fmt: skip
+    rid = {"return_id": started["id"]}
+    walk("GET", "/v1/orders/{order_id}/returns", 200, path)
+    walk("GET", "/v1/returns", 200, params={"status": "authorised"})
+    walk("GET", "/v1/returns/{return_id}", 200, rid)
+    walk("POST", "/v1/returns/{return_id}/in-transit", 200, rid, json={})
+    walk("POST", "/v1/returns/{return_id}/close", 200, rid, json={"reason": "lost"})
+    policy = walk("GET", "/v1/return-policy", 200)
+    del policy["version"], policy["default"]
+    walk("PUT", "/v1/return-policy", 200, json=policy | {"auto_approve": "false"})
+    for key, action in (("ret-2", "authorise"), ("ret-3", "decline")):
+        started = walk("POST", "/v1/orders/{order_id}/returns", 201, path, json=ret,
+                       headers={"Idempotency-Key": key})  # fmt: skip
+        rid = {"return_id": started["id"]}
+        walk("POST", f"/v1/returns/{{return_id}}/{action}", 200, rid, json={})
+        if action == "authorise":
+            walk("POST", "/v1/returns/{return_id}/cancel", 200, rid, json={"reason": "kept"})

@@ -159,7 +159,9 @@ def test_a_key_used_for_one_orders_refund_is_refused_for_another_orders(
 ) -> None:
     """The key is the request's, path and body: the same body sent to another order
     under it is another request, refused, not answered with the first order's refund."""
-    body = an_order_body(("SKU-1", 1), external_id="W-2", payment={"method": "card", "token": APPROVES})
+    body = an_order_body(
+        ("SKU-1", 1), external_id="W-2", payment={"method": "card", "token": APPROVES}
+    )
     other = api.post("/v1/orders", json=body).json()["id"]
     assert _refund(api, shipped, "5.00", "r-1").status_code == 202
 

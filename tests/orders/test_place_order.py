@@ -42,7 +42,17 @@ def berlin_stock(uow: SqlUnitOfWork, clock: Clock) -> None:
 
 
 NO_PROGRESS: dict[str, int | None] = dict.fromkeys(
-    ("cancelled", "released", "shipped", "delivered", "picked_up", "returned", "backordered"), 0
+    (
+        "cancelled",
+        "released",
+        "shipped",
+        "delivered",
+        "picked_up",
+        "returned",
+        "being_returned",
+        "backordered",
+    ),
+    0,
 ) | {"expected_on": None}
 
 
@@ -60,6 +70,7 @@ def test_placing_writes_the_order_its_allocations_and_ledger(
             "channel": "web",
             "external_id": "W-1001",
             "status": "placed",
+            "return_state": "none",
             "currency": "EUR",
             "total_minor": 17970,
             "revenue_minor": 17970,

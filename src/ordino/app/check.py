@@ -1,6 +1,7 @@
 """`ordino check`: the invariants of inventory, verified over the whole database,
 the card payments against the gateway's own record, the other tenders against their
-operations, and the balances and credit accounts against their entries."""
+operations, the balances and credit accounts against their entries, and the order
+lines' returned and being-returned units against their returns."""
 
 from __future__ import annotations
 
@@ -75,3 +76,10 @@ def check_balances(uow: UnitOfWork) -> list[tuple[str, str]]:
     entries is not what its entries add up to: (account, what disagrees)."""
     with uow:
         return uow.balances.disagreeing()
+
+
+def check_returns(uow: UnitOfWork) -> list[tuple[str, int, str]]:
+    """Every order line whose returned or being-returned units are not what its
+    returns hold: (order, line, what disagrees)."""
+    with uow:
+        return uow.returns.disagreeing()

@@ -20,6 +20,7 @@ from ordino.app.check import (
     check_balances,
     check_inventory,
     check_payments,
+    check_returns,
     check_tenders,
     shortages,
 )
@@ -188,7 +189,8 @@ def check(database_url: str) -> None:
     authorisations (authorised, captured, refunded, voided), with no authorisation
     held for nothing and no call left an hour without its answer; every other
     tender with its operations, and every gift card, store credit and credit
-    account with its entries. Positions short
+    account with its entries; every order line's returned and being-returned units
+    with its returns. Positions short
     after a count (reserved above on hand) are listed, but are not a failure: their
     orders are to be served elsewhere."""
     with _database(database_url) as engine:
@@ -197,20 +199,24 @@ def check(database_url: str) -> None:
         paid = check_payments(uow, SandboxGateway(engine), datetime.now(UTC))
         paid += check_tenders(uow)
         books = check_balances(uow)
+        returned = check_returns(uow)
     for p in short:
         click.echo(f"short: {p.location_id} {p.sku}: {p.reserved} reserved, {p.on_hand} on hand")
-    if not found and not paid and not books:
+    if not found and not paid and not books and not returned:
         click.echo("ok: every position's reserved matches the ledger and its on hand its movements")
         click.echo("ok: every payment agrees with the gateway and its operations")
         click.echo("ok: every balance and credit account agrees with its entries")
+        click.echo("ok: every order line's returned units agree with its returns")
         return
-    click.echo(f"{len(found) + len(paid) + len(books)} problem(s):")
+    click.echo(f"{len(found) + len(paid) + len(books) + len(returned)} problem(s):")
     for d in found:
         click.echo(f"  {d.location_id} {d.sku}: {d.problem}")
     for money in paid:
         click.echo(f"  payment of order {money.order_id} ({money.subject}): {money.problem}")
     for account, problem in books:
         click.echo(f"  balance {account}: {problem}")
+    for order_id, line_no, problem in returned:
+        click.echo(f"  order {order_id} line {line_no}: {problem}")
     sys.exit(1)
 
 

@@ -20,6 +20,7 @@ import ordino.payments.store.tables
 import ordino.pricing.store.tables
 import ordino.privacy.store.tables
 import ordino.promising.store.tables
+import ordino.returns.store.tables
 import ordino.servicing.store.tables
 import ordino.sourcing.store.tables
 from ordino.store.tables import metadata
@@ -35,6 +36,7 @@ TABLE_MODULES = (
     ordino.payments.store.tables,
     ordino.payments.adapters.sandbox_tables,
     ordino.events.store.tables,
+    ordino.returns.store.tables,
     ordino.servicing.store.tables,
     ordino.privacy.store.tables,
 )

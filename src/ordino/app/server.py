@@ -63,6 +63,7 @@ from ordino.privacy.api import customer_data as privacy_customer_data
 from ordino.promising.api import routes as promising_routes
 from ordino.promising.services.promises import Promising
 from ordino.promising.services.transit_models import LearnedTransit, load_model
+from ordino.returns.api import returns as returns_routes
 from ordino.servicing.api import orders as servicing_orders
 from ordino.servicing.api import self_service as servicing_self_service
 from ordino.servicing.services.links import Links
@@ -79,6 +80,7 @@ ROUTERS = (
     orchestration_orders.router,
     servicing_orders.router,
     orchestration_refunds.router,
+    returns_routes.router,
     orchestration_invoices.router,
     payments_balances.router,
     payments_balances.credit_router,

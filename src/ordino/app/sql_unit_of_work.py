@@ -54,6 +54,11 @@ from ordino.pricing.store import (
 from ordino.pricing.store import tax_settings as tax_settings_table
 from ordino.privacy.store.erasure import SqlErasures
 from ordino.promising.store.deliveries import SqlDeliveries
+from ordino.returns.domain import POLICY_NAME as RETURN_POLICY
+from ordino.returns.domain import policy_document as return_policy_document
+from ordino.returns.domain import policy_from_document as return_policy_from_document
+from ordino.returns.store import SqlReturns
+from ordino.returns.store.tables import return_policies
 from ordino.servicing.domain.self_service import POLICY_NAME, policy_document, policy_from_document
 from ordino.servicing.store.tables import self_service_policies
 from ordino.sourcing.store.decisions import SqlSourcingDecisions
@@ -210,6 +215,14 @@ class SqlUnitOfWork:
             self_service_policies.c.name,
             (policy_from_document, policy_document),
             lambda _policy: POLICY_NAME,
+        )
+    )
+    returns = _Repository(lambda c, _p: SqlReturns(c))
+    return_policy = _Repository(
+        _named(
+            return_policies.c.name,
+            (return_policy_from_document, return_policy_document),
+            lambda _policy: RETURN_POLICY,
         )
     )
     configuration_changes = _Repository(lambda c, _p: SqlConfigurationChanges(c))

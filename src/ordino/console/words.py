@@ -49,6 +49,13 @@ EVENTS = {
     "payment.refund_requested": N_("Refund asked for"),
     "payment.refunded": N_("Payment refunded"),
     "payment.refund_declined": N_("Refund declined"),
+    "return.requested": N_("Return requested"),
+    "return.authorised": N_("Return authorised"),
+    "return.declined": N_("Return declined"),
+    "return.cancelled": N_("Return withdrawn"),
+    "return.in_transit": N_("Return on its way back"),
+    "return.received": N_("Returned goods received"),
+    "return.closed": N_("Return closed"),
 }
 
 # Those who act without a key or a user name.

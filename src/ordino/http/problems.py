@@ -190,7 +190,7 @@ ANSWERS = {
 WRITES = frozenset({"post", "put", "patch", "delete"})
 # A PUT creates what its path names (201) or replaces it (200); these name a
 # document that always exists (its defaults until first replaced): 200 only.
-REPLACE_ONLY = frozenset({"/v1/self-service-policy"})
+REPLACE_ONLY = frozenset({"/v1/self-service-policy", "/v1/return-policy"})
 PROBLEM_CONTENT = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 

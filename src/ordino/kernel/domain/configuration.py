@@ -22,6 +22,7 @@ class ConfigurationKind(StrEnum):
     AVAILABILITY_VIEW = "availability_view"
     ORDER_TYPE = "order_type"
     SELF_SERVICE_POLICY = "self_service_policy"
+    RETURN_POLICY = "return_policy"  # windows, reasons, methods, auto-approval
     SOURCING_PROFILE = "sourcing_profile"
     CHANNEL = "channel"
     API_KEY = "api_key"  # who may call Ordino (never the key or its hash)

@@ -44,6 +44,8 @@ class Permission(StrEnum):
     REPORTS_READ = "reports:read"  # KPIs and promise performance over every order
     ACCESS_ADMIN = "access:admin"  # API keys, console users and their sessions
     PAYMENTS_REFUND = "payments:refund"  # refund what an order's card paid
+    RETURNS_CREATE = "returns:create"  # start a return of an order, or withdraw it
+    RETURNS_MANAGE = "returns:manage"  # authorise, decline or close returns
     PERSONAL_DATA = "personal-data:admin"  # a customer's data exported or erased
 
 
@@ -62,6 +64,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORDERS_SERVICE,
             Permission.REPORTS_READ,
             Permission.PAYMENTS_REFUND,
+            Permission.RETURNS_CREATE,
+            Permission.RETURNS_MANAGE,
         }
     ),
     Role.CHANNEL: frozenset(
@@ -70,6 +74,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORDERS_CREATE,
             Permission.ORDERS_READ,
             Permission.ORDERS_CANCEL,
+            Permission.RETURNS_CREATE,
         }
     ),
     Role.STORE: frozenset(
@@ -80,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.INVENTORY_WRITE,
             Permission.ORDERS_READ,
             Permission.FULFILLMENT_WRITE,
+            Permission.RETURNS_CREATE,
         }
     ),
 }

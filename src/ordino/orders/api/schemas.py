@@ -381,7 +381,9 @@ class LineOut(LineMoneyOut):
     shipped: int
     delivered: int
     picked_up: int
-    returned: int
+    returned: int  # came back by a return
+    being_returned: int  # on an open return, not received yet
+    returnable: int  # delivered or picked up, less returned and being returned
     backordered: int  # units waiting for supply
     expected_on: str | None  # when they are expected (the supply on its way)
     allocations: list[AllocationOut]
@@ -474,6 +476,10 @@ class OrderOut(BaseModel):
     channel: str
     external_id: str
     status: str
+    return_state: str = Field(
+        description="What came back: none, in_progress (a return is open), "
+        "partially_returned, returned"
+    )
     currency: str
     total: str
     money: OrderMoneyOut

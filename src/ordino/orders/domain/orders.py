@@ -42,7 +42,14 @@ from ordino.orders.domain.commands import B2B, Customer, PlaceOrder, order_type_
 from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentLine, FulfillmentStatus
 from ordino.orders.domain.holds import Hold, HoldStatus, hold_document
 from ordino.orders.domain.pipelines import Step
-from ordino.orders.domain.status import LineCounts, LineStatus, OrderStatus, order_status
+from ordino.orders.domain.status import (
+    LineCounts,
+    LineStatus,
+    OrderStatus,
+    ReturnState,
+    order_status,
+    return_state_of,
+)
 from ordino.pricing.domain import (
     Adjustment,
     AdjustmentSource,
@@ -94,6 +101,9 @@ class OrderLine:
     cancelled: int = 0
     status: LineStatus = LineStatus.ALLOCATED  # derived by the order (`Order.settle`)
     expected_on: date | None = None  # when its backordered units are expected
+    # Units that came back by a return, and units on an open return (`ordino.returns`).
+    returned: int = 0
+    being_returned: int = 0
 
     def __post_init__(self) -> None:
         priced = (self.price.line_no, self.price.sku, self.price.quantity)
@@ -133,6 +143,7 @@ class Order:
     promise: OrderPromise | None = None
     fulfillments: list[Fulfillment] = field(default_factory=list)
     status: OrderStatus = OrderStatus.PLACED  # derived (`settle`)
+    return_state: ReturnState = ReturnState.NONE  # derived (`settle`)
     type: str = "ship_to_home"  # its order type (`ordino.orders.domain.pipelines`)
     pipeline: tuple[Step, ...] = ()  # the type's steps, copied when it first advances
     step: int = 0  # the next step of `pipeline` to run
@@ -220,6 +231,8 @@ class Order:
             delivered=sum(q for fo, q in parts if fo.status is FulfillmentStatus.DELIVERED),
             picked_up=sum(q for fo, q in parts if fo.status is FulfillmentStatus.PICKED_UP),
             out=sum(q for fo, q in parts if fo.left),
+            returned=line.returned,
+            being_returned=line.being_returned,
         )
 
     def waiting(self, line: OrderLine) -> int:
@@ -235,7 +248,32 @@ class Order:
             if not counts.backordered:
                 line.expected_on = None
         self.status = order_status([line.status for line in self.lines])
+        self.return_state = return_state_of([self.counts(line) for line in self.lines])
         self._number_units()
+
+    def returnable(self, line_no: int) -> int:
+        """Units of the line the customer has and may still return."""
+        return self.counts(self.line(line_no)).returnable
+
+    def start_return(self, units: Mapping[int, int], now: datetime) -> None:
+        """`units` (line_no → units) are being returned. The caller checked them
+        against `returnable` (naming its fields); this refuses what it did not."""
+        for line_no, quantity in units.items():
+            if not 0 < quantity <= self.returnable(line_no):
+                raise ValueError(f"line {line_no} has fewer than {quantity} units to return")
+        for line_no, quantity in units.items():
+            self.line(line_no).being_returned += quantity
+        self.touch(now)
+
+    def end_return(self, line_no: int, received: int, released: int, now: datetime) -> None:
+        """Of the units being returned, `received` came back and `released` will not
+        (the return was cancelled, declined, or they never arrived)."""
+        line = self.line(line_no)
+        if min(received, released) < 0 or received + released > line.being_returned:
+            raise ValueError(f"line {line_no} has fewer than {received + released} on return")
+        line.being_returned -= received + released
+        line.returned += received
+        self.touch(now)
 
     def _number_units(self) -> None:
         """Each fulfillment order that left takes the next units of its lines, after

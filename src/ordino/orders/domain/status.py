@@ -21,6 +21,16 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class ReturnState(StrEnum):
+    """What came back of the order (`return_state`), beside its status: derived from
+    the lines' returned and being-returned counters, never set."""
+
+    NONE = "none"  # nothing returned, nothing on its way back
+    IN_PROGRESS = "in_progress"  # some units are being returned (a return is open)
+    PARTIALLY_RETURNED = "partially_returned"
+    RETURNED = "returned"  # every unit the customer had is back
+
+
 class LineStatus(StrEnum):
     """Derived from the line's counters (`line_status`), never set."""
 
@@ -48,7 +58,13 @@ class LineCounts:
     delivered: int
     picked_up: int
     out: int
-    returned: int = 0
+    returned: int = 0  # came back (received by a return)
+    being_returned: int = 0  # on an open return, not received yet
+
+    @property
+    def returnable(self) -> int:
+        """Units the customer has (delivered or collected) and may still return."""
+        return self.delivered + self.picked_up - self.returned - self.being_returned
 
     @property
     def live(self) -> int:
@@ -106,3 +122,16 @@ def order_status(lines: list[LineStatus]) -> OrderStatus:
     if all(status is LineStatus.RELEASED for status in live):
         return OrderStatus.RELEASED
     return OrderStatus.PLACED
+
+
+def return_state_of(lines: list[LineCounts]) -> ReturnState:
+    """The order's returns roll-up: in progress while any unit is on its way back,
+    returned when every unit not cancelled came back, partially when some did."""
+    if any(counts.being_returned for counts in lines):
+        return ReturnState.IN_PROGRESS
+    returned = sum(counts.returned for counts in lines)
+    if not returned:
+        return ReturnState.NONE
+    if returned >= sum(counts.live for counts in lines):
+        return ReturnState.RETURNED
+    return ReturnState.PARTIALLY_RETURNED

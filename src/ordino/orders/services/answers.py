@@ -23,6 +23,7 @@ def order_view(order: Order) -> dict[str, Any]:
         "channel": order.channel,
         "external_id": order.external_id,
         "status": str(order.status),
+        "return_state": str(order.return_state),
         "currency": order.currency,
         "total": str(order.total.amount),
         "money": money_document(order.money),
@@ -92,6 +93,8 @@ def counters_view(counts: LineCounts) -> dict[str, int]:
         "delivered": counts.delivered,
         "picked_up": counts.picked_up,
         "returned": counts.returned,
+        "being_returned": counts.being_returned,
+        "returnable": counts.returnable,
         "backordered": counts.backordered,
     }
 

@@ -30,7 +30,7 @@ from ordino.orders.domain.fulfillment import Fulfillment, FulfillmentLine, Fulfi
 from ordino.orders.domain.holds import Hold, HoldStatus
 from ordino.orders.domain.orders import Allocation, MoneyAdjustment, Order, OrderLine
 from ordino.orders.domain.pipelines import Step
-from ordino.orders.domain.status import LineStatus, OrderStatus
+from ordino.orders.domain.status import LineStatus, OrderStatus, ReturnState
 from ordino.orders.store.money import (
     charges_of,
     charges_value,
@@ -219,6 +219,7 @@ class SqlOrders:
             "channel": order.channel,
             "external_id": order.external_id,
             "status": str(order.status),
+            "return_state": str(order.return_state),
             "currency": order.currency,
             "total_minor": to_minor(order.total.amount, order.currency),
             "revenue_minor": to_minor(order.money.revenue, order.currency),
@@ -330,6 +331,8 @@ class SqlOrders:
                     line.cancelled,
                     LineStatus(line.status),
                     line.expected_on,
+                    line.returned,
+                    line.being_returned,
                 )
             )
         promised = {
@@ -522,6 +525,7 @@ def _counter_values(order: Order, line: OrderLine) -> dict[str, Any]:
         "delivered": counts.delivered,
         "picked_up": counts.picked_up,
         "returned": counts.returned,
+        "being_returned": counts.being_returned,
         "backordered": counts.backordered,
         "expected_on": line.expected_on,
     }
@@ -625,6 +629,7 @@ def _order(
         ship_to=address,
         ship_to_point=point,
         status=OrderStatus(head.status),
+        return_state=ReturnState(head.return_state),
         lines=lines,
         created_at=head.created_at,
         updated_at=head.updated_at,

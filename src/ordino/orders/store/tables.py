@@ -31,6 +31,8 @@ orders = Table(
     Column("channel", String(64), nullable=False),
     Column("external_id", String(128), nullable=False),
     Column("status", String(32), nullable=False),
+    # What came back of it (`ordino.orders.domain.status.ReturnState`), derived.
+    Column("return_state", String(24), nullable=False, server_default="none"),
     Column("currency", String(3), nullable=False),
     Column("total_minor", BigInteger, nullable=False),  # what the customer pays
     # What its goods sold for, after discounts, without charges or tax (analytics).
@@ -90,6 +92,7 @@ order_lines = Table(
     Column("delivered", Integer, nullable=False, server_default="0"),
     Column("picked_up", Integer, nullable=False, server_default="0"),
     Column("returned", Integer, nullable=False, server_default="0"),
+    Column("being_returned", Integer, nullable=False, server_default="0"),  # on an open return
     Column("backordered", Integer, nullable=False, server_default="0"),
     # When the backordered units are expected (`ordino.orders.domain.backorders`).
     Column("expected_on", Date),

@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Protocol
 
 from ordino.kernel.services import NamedDocuments
-from ordino.orchestration.services import OrchestrationWork
+from ordino.returns.services import ReturnsWork
 from ordino.servicing.domain.self_service import SelfServicePolicy
 
 
-class ServicingWork(OrchestrationWork, Protocol):
+class ServicingWork(ReturnsWork, Protocol):
     """What servicing's use cases may use in one attempt: its own repositories and
     every lower capability's.
     """

@@ -1,0 +1,220 @@
+"""Returns over HTTP: started for an order, read, decided, withdrawn, closed; and the
+return policy. docs/returns.md."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from ordino.http.creation import PROBLEM, RequiredIdempotencyHeader, created, idempotency
+from ordino.http.deps import clock, unit_of_work
+from ordino.http.fields import Strict
+from ordino.http.security import require
+from ordino.kernel.domain import ApiKey, Permission, Role
+from ordino.orders.api import OrderIdPath
+from ordino.orders.domain import scope_of
+from ordino.returns.api.schemas import (
+    DecisionIn,
+    ReturnIdPath,
+    ReturnIn,
+    ReturnList,
+    ReturnOut,
+    ReturnPage,
+    ReturnPolicyIn,
+    ReturnPolicyOut,
+)
+from ordino.returns.domain import Initiator, ReturnStatus
+from ordino.returns.services import (
+    ReturnAction,
+    StartReturn,
+    act_on_return,
+    find_returns,
+    get_policy,
+    get_return,
+    order_returns,
+    put_policy,
+    start_return,
+)
+
+router = APIRouter(prefix="/v1", tags=["returns"])
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such return", **PROBLEM}}
+DECIDED: dict[int | str, dict[str, Any]] = NOT_FOUND | {
+    409: {"description": "The return's state does not allow it", **PROBLEM},
+    422: {"description": "Invalid input", **PROBLEM},
+}
+_INITIATORS = {Role.STORE: Initiator.STORE, Role.CHANNEL: Initiator.CHANNEL}
+
+
+@router.post(
+    "/orders/{order_id}/returns",
+    status_code=201,
+    response_model=ReturnOut,
+    responses={
+        404: {"description": "No such order", **PROBLEM},
+        409: {
+            "description": "Refused by the return policy (not-allowed: `rule` says which), "
+            "or the Idempotency-Key reused with another body",
+            **PROBLEM,
+        },
+        422: {
+            "description": "Invalid return: a line the order lacks, more units than it may "
+            "still return, a reason the policy does not know",
+            **PROBLEM,
+        },
+    },
+)
+def start(
+    order_id: OrderIdPath,
+    body: ReturnIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.RETURNS_CREATE))],
+    idempotency_key: RequiredIdempotencyHeader,
+) -> Response:
+    """Start a return of delivered or collected units: `201` with the return and its
+    code, `requested`, or `authorised` when the policy's rule approves it at once. A
+    store's key starts it at its store; the order's timeline gets `return.requested`
+    (and `return.authorised`)."""
+    cmd = StartReturn(
+        order_id,
+        tuple(line.to_domain() for line in body.lines),
+        body.method,
+        _INITIATORS.get(caller.role, Initiator.AGENT),
+        caller.location_id,
+    )
+    answer = start_return(
+        cmd,
+        unit_of_work(request),
+        clock(request),
+        scope_of(caller),
+        idempotency(idempotency_key, caller, body, request.url.path),
+    )
+    return created(answer, f"/v1/returns/{answer.body['id']}")
+
+
+@router.get(
+    "/orders/{order_id}/returns",
+    response_model=ReturnList,
+    responses={404: {"description": "No such order", **PROBLEM}},
+)
+def list_order_returns(
+    order_id: OrderIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """The order's returns, oldest first."""
+    return JSONResponse(order_returns(order_id, unit_of_work(request), scope_of(caller)))
+
+
+class ReturnListQuery(Strict):
+    status: list[ReturnStatus] | None = None
+    cursor: Annotated[
+        str | None, Field(max_length=32, description="next_cursor of the previous page")
+    ] = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+@router.get("/returns", response_model=ReturnPage)
+def list_returns(
+    request: Request,
+    params: Annotated[ReturnListQuery, Query()],
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """Returns, the newest first; `status` (repeatable) makes a queue of them (those
+    requested, waiting for a decision; those on their way)."""
+    page = find_returns(
+        unit_of_work(request), params.status, params.limit, params.cursor, scope_of(caller)
+    )
+    return JSONResponse(page)
+
+
+@router.get("/returns/{return_id}", response_model=ReturnOut, responses=NOT_FOUND)
+def read_return(
+    return_id: ReturnIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    return JSONResponse(get_return(return_id, unit_of_work(request), scope_of(caller)))
+
+
+def _act(
+    action: ReturnAction, return_id: str, body: DecisionIn, request: Request, caller: ApiKey
+) -> Response:
+    answer = act_on_return(
+        return_id, action, unit_of_work(request), clock(request), scope_of(caller), body.reason
+    )
+    return JSONResponse(answer)
+
+
+Manager = Annotated[ApiKey, Depends(require(Permission.RETURNS_MANAGE))]
+
+
+@router.post("/returns/{return_id}/authorise", response_model=ReturnOut, responses=DECIDED)
+def authorise(
+    return_id: ReturnIdPath, body: DecisionIn, request: Request, caller: Manager
+) -> Response:
+    """A requested return may go ahead (`return.authorised`)."""
+    return _act(ReturnAction.AUTHORISE, return_id, body, request, caller)
+
+
+@router.post("/returns/{return_id}/decline", response_model=ReturnOut, responses=DECIDED)
+def decline(
+    return_id: ReturnIdPath, body: DecisionIn, request: Request, caller: Manager
+) -> Response:
+    """A requested return is refused, `reason` saying why (`return.declined`): its
+    units may be returned again."""
+    return _act(ReturnAction.DECLINE, return_id, body, request, caller)
+
+
+@router.post("/returns/{return_id}/cancel", response_model=ReturnOut, responses=DECIDED)
+def cancel(
+    return_id: ReturnIdPath,
+    body: DecisionIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.RETURNS_CREATE))],
+) -> Response:
+    """Withdrawn before the goods travelled (`return.cancelled`)."""
+    return _act(ReturnAction.CANCEL, return_id, body, request, caller)
+
+
+@router.post("/returns/{return_id}/in-transit", response_model=ReturnOut, responses=DECIDED)
+def in_transit(
+    return_id: ReturnIdPath, body: DecisionIn, request: Request, caller: Manager
+) -> Response:
+    """A carrier or drop-off point has the goods (`return.in_transit`)."""
+    return _act(ReturnAction.HAND_OVER, return_id, body, request, caller)
+
+
+@router.post("/returns/{return_id}/close", response_model=ReturnOut, responses=DECIDED)
+def close(return_id: ReturnIdPath, body: DecisionIn, request: Request, caller: Manager) -> Response:
+    """Nothing more will happen: what did not come back is counted missing, and may be
+    returned again (`return.closed`)."""
+    return _act(ReturnAction.CLOSE, return_id, body, request, caller)
+
+
+@router.get(
+    "/return-policy",
+    response_model=ReturnPolicyOut,
+    dependencies=[Depends(require(Permission.SETUP_READ))],
+)
+def read_policy(request: Request) -> Response:
+    return JSONResponse(get_policy(unit_of_work(request)))
+
+
+@router.put(
+    "/return-policy",
+    response_model=ReturnPolicyOut,
+    responses={422: {"description": "A policy that cannot apply", **PROBLEM}},
+)
+def replace_policy(
+    body: ReturnPolicyIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.NETWORK_WRITE))],
+) -> Response:
+    """Replace the return policy; it applies to every return asked from now on. The
+    change is recorded."""
+    answer = put_policy(body.to_domain(), unit_of_work(request), clock(request), f"key:{caller.id}")
+    return JSONResponse(answer)

@@ -1,0 +1,142 @@
+"""What returns' routes take and answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import BaseModel, Field
+
+from ordino.http.fields import ID_PATTERN, OptionalText, PositiveQuantity, Strict
+from ordino.returns.domain import (
+    ReturnLineRequest,
+    ReturnMethod,
+    ReturnPolicy,
+    ReturnReason,
+    ReturnStatus,
+    ReturnWindow,
+)
+
+ReturnIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+Code = Annotated[
+    str,
+    Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="A policy's code"),
+]
+
+
+class ReturnLineIn(Strict):
+    line_no: Annotated[int, Field(strict=True, ge=1, le=10_000)]
+    quantity: PositiveQuantity
+    reason: Code
+    note: Annotated[str | None, Field(max_length=500)] = None
+
+    def to_domain(self) -> ReturnLineRequest:
+        return ReturnLineRequest(self.line_no, self.quantity, self.reason, self.note)
+
+
+class ReturnIn(Strict):
+    lines: Annotated[list[ReturnLineIn], Field(min_length=1, max_length=200)]
+    method: ReturnMethod = Field(
+        description="store (dropped off at a store), carrier_drop_off, carrier_pickup, mail"
+    )
+
+
+class DecisionIn(Strict):
+    reason: OptionalText = None
+
+
+class ReturnLineOut(BaseModel):
+    line_no: int
+    sku: str
+    quantity: int
+    reason: str
+    note: str | None
+    received: int
+    missing: int = Field(description="Never arrived: given up on when the return closed")
+    open: int = Field(description="On their way back: not received, not missing")
+
+
+class ReturnOut(BaseModel):
+    id: str
+    order_id: str
+    code: str = Field(description="Shown at a store or a carrier's point")
+    status: ReturnStatus
+    initiator: str = Field(description="customer, agent, store, channel")
+    method: ReturnMethod
+    started_by: str
+    location_id: str | None
+    decided_by: str | None = Field(description="policy:auto_approve, or who decided")
+    reason: str | None = Field(description="Why it was declined, cancelled or closed")
+    lines: list[ReturnLineOut]
+    created_at: str
+    updated_at: str
+
+
+class ReturnList(BaseModel):
+    items: list[ReturnOut]
+
+
+class ReturnPage(ReturnList):
+    next_cursor: str | None
+
+
+class WindowIn(Strict):
+    days: Annotated[int, Field(strict=True, ge=1, le=3650)]
+    channel: Annotated[str | None, Field(max_length=64)] = None
+    product_class: Annotated[str | None, Field(max_length=64)] = None
+
+
+class ReasonIn(Strict):
+    code: Code
+    label: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class ReturnPolicyIn(Strict):
+    windows: Annotated[list[WindowIn], Field(min_length=1, max_length=200)]
+    non_returnable_skus: Annotated[list[str], Field(max_length=10_000)] = []
+    non_returnable_classes: Annotated[list[str], Field(max_length=1_000)] = []
+    class_attribute: Annotated[str, Field(min_length=1, max_length=64)] = "category"
+    reasons: Annotated[list[ReasonIn], Field(min_length=1, max_length=100)]
+    methods: Annotated[list[ReturnMethod], Field(min_length=1)]
+    auto_approve: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=2000,
+            description="CEL over `order` and `return`: true authorises at once",
+        ),
+    ] = "true"
+
+    def to_domain(self) -> ReturnPolicy:
+        return ReturnPolicy(
+            windows=tuple(ReturnWindow(w.days, w.channel, w.product_class) for w in self.windows),
+            non_returnable_skus=tuple(self.non_returnable_skus),
+            non_returnable_classes=tuple(self.non_returnable_classes),
+            class_attribute=self.class_attribute,
+            reasons=tuple(ReturnReason(r.code, r.label) for r in self.reasons),
+            methods=tuple(dict.fromkeys(self.methods)),
+            auto_approve=self.auto_approve,
+        )
+
+
+class WindowOut(BaseModel):
+    days: int
+    channel: str | None
+    product_class: str | None
+
+
+class ReasonOut(BaseModel):
+    code: str
+    label: str
+
+
+class ReturnPolicyOut(BaseModel):
+    windows: list[WindowOut]
+    non_returnable_skus: list[str]
+    non_returnable_classes: list[str]
+    class_attribute: str
+    reasons: list[ReasonOut]
+    methods: list[ReturnMethod]
+    auto_approve: str
+    version: int
+    default: bool = Field(description="True: none stored, Ordino's default applies")

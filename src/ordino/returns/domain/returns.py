@@ -1,0 +1,346 @@
+"""A return (return authorisation): units of an order's lines the customer sends back,
+who started it and where, why, how they travel, and what came back.
+
+States (a transition table, `TRANSITIONS`):
+
+    requested ─► authorised ─► in_transit ─► received_in_part ─► received ─► closed
+        │            │  │           │                │                          ▲
+        ├► declined  │  └───────────┴────────────────┴─► (received, closed) ────┘
+        └► cancelled ◄┘
+
+A return is authorised by a rule of the policy or by a person; the goods are on
+their way once a carrier or a drop-off point has them; each receipt counts what
+came back (all of it: received; some: received_in_part); closing it gives up on
+what did not come (counted missing) — a returnless return closes straight from
+authorised, the customer keeping the goods.
+
+Invariants:
+  * the units of a return's lines are positive and never more than the order's
+    line may still return (`Order.returnable`: delivered or picked up, less returned
+    and being returned), whatever other returns of the order asked; several returns
+    of one order share that;
+  * each unit of a return is counted once: open (on its way), received or missing;
+    `open + received + missing == quantity`; a receipt never counts more than is
+    open;
+  * the order's counters follow every change in the same step (`Order.start_return`,
+    `Order.end_return`), so `returned + being_returned` of a line is what its returns
+    hold: received ones, and open ones of returns not ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from ordino.kernel.domain import (
+    FieldError,
+    IllegalTransition,
+    InvalidInput,
+    TransitionTable,
+    transition,
+)
+from ordino.orders.domain import Order
+
+
+class ReturnStatus(StrEnum):
+    REQUESTED = "requested"  # asked for, waiting for a decision
+    AUTHORISED = "authorised"  # may be sent back (by a rule of the policy or a person)
+    IN_TRANSIT = "in_transit"  # a carrier or drop-off point has the goods
+    RECEIVED_IN_PART = "received_in_part"  # some units came back, others are awaited
+    RECEIVED = "received"  # every unit is accounted for (received, or missing)
+    CLOSED = "closed"  # nothing more happens: refunded, or given up on
+    DECLINED = "declined"  # refused: nothing is sent back
+    CANCELLED = "cancelled"  # withdrawn before the goods travelled
+
+
+S = ReturnStatus
+TRANSITIONS: TransitionTable[S] = {
+    S.REQUESTED: frozenset({S.AUTHORISED, S.DECLINED, S.CANCELLED}),
+    # Closed from authorised: returnless (the customer keeps the goods).
+    S.AUTHORISED: frozenset({S.IN_TRANSIT, S.RECEIVED_IN_PART, S.RECEIVED, S.CANCELLED, S.CLOSED}),
+    # Closed from in transit: the parcel was lost on its way back.
+    S.IN_TRANSIT: frozenset({S.RECEIVED_IN_PART, S.RECEIVED, S.CLOSED}),
+    S.RECEIVED_IN_PART: frozenset({S.RECEIVED_IN_PART, S.RECEIVED, S.CLOSED}),
+    S.RECEIVED: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset(),
+    S.DECLINED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+ENDED = frozenset({S.CLOSED, S.DECLINED, S.CANCELLED})
+_RECEIVING = frozenset({S.AUTHORISED, S.IN_TRANSIT, S.RECEIVED_IN_PART})
+
+
+class Initiator(StrEnum):
+    """Who started the return."""
+
+    CUSTOMER = "customer"  # on their page
+    AGENT = "agent"  # customer service, on the console or the API
+    STORE = "store"  # a store associate, the customer at the counter
+    CHANNEL = "channel"  # a shop or marketplace that took the request
+
+
+class ReturnMethod(StrEnum):
+    """How the goods travel back."""
+
+    STORE = "store"  # dropped off at a store (shows the return code)
+    CARRIER_DROP_OFF = "carrier_drop_off"  # at a carrier's point (shows the code)
+    CARRIER_PICKUP = "carrier_pickup"  # a carrier collects at the customer's address
+    MAIL = "mail"  # posted with a printed return label
+
+
+@dataclass(frozen=True)
+class ReturnLineRequest:
+    line_no: int
+    quantity: int
+    reason: str  # a reason code of the policy (`ReturnPolicy.reasons`)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    line_no: int
+    sku: str
+    quantity: int
+    reason: str
+    note: str | None = None
+    received: int = 0
+    missing: int = 0  # never arrived: given up on when the return closed
+
+    @property
+    def open(self) -> int:
+        """Units on their way back, not received, not given up on."""
+        return self.quantity - self.received - self.missing
+
+
+@dataclass
+class ReturnAuthorization:
+    id: str
+    order_id: str
+    code: str  # shown at a store or a carrier's point (`ordino.returns.domain.codes`)
+    status: ReturnStatus
+    initiator: Initiator
+    method: ReturnMethod
+    lines: list[ReturnLine]
+    created_at: datetime
+    updated_at: datetime
+    started_by: str  # the API key, user, or "customer" that asked
+    location_id: str | None = None  # where it was started (a store), if at one
+    decided_by: str | None = None  # the rule or the person that authorised or declined
+    reason: str | None = None  # why it was declined, cancelled or closed
+    version: int = 1
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED
+
+    @property
+    def open_units(self) -> dict[int, int]:
+        return {line.line_no: line.open for line in self.lines if line.open}
+
+    def line(self, line_no: int) -> ReturnLine:
+        found = next((line for line in self.lines if line.line_no == line_no), None)
+        if found is None:
+            raise InvalidInput.of("line_no", f"the return has no line {line_no}")
+        return found
+
+    def move(self, target: ReturnStatus, now: datetime) -> None:
+        self.status = transition(TRANSITIONS, self.status, target)
+        self.updated_at = now
+
+
+def request_return(
+    order: Order,
+    return_id: str,
+    code: str,
+    asked: Sequence[ReturnLineRequest],
+    how: tuple[Initiator, ReturnMethod, str, str | None],
+    now: datetime,
+) -> ReturnAuthorization:
+    """A return of `asked` from `order`, requested (`how`: who started it, how the
+    goods travel, by whom, at which location): the order's lines count the units as
+    being returned. InvalidInput naming `lines[i]…` for a line the order lacks, the
+    same line twice, or more units than the line may still return."""
+    refuse_bad_lines(order, asked)
+    initiator, method, by, location_id = how
+    ra = ReturnAuthorization(
+        return_id,
+        order.id,
+        code,
+        S.REQUESTED,
+        initiator,
+        method,
+        [
+            ReturnLine(a.line_no, order.line(a.line_no).sku, a.quantity, a.reason, a.note)
+            for a in asked
+        ],
+        now,
+        now,
+        by,
+        location_id,
+    )
+    order.start_return({a.line_no: a.quantity for a in asked}, now)
+    _record(order, ra, "return.requested", now)
+    return ra
+
+
+def refuse_bad_lines(order: Order, asked: Sequence[ReturnLineRequest]) -> None:
+    """InvalidInput naming `lines[i]…`: no line, a line the order lacks or named
+    twice, fewer than one unit, more than the line may still return."""
+    if not asked:
+        raise InvalidInput.of("lines", "name at least one line to return")
+    numbers = {line.line_no for line in order.lines}
+    errors: list[FieldError] = []
+    seen: set[int] = set()
+    for i, a in enumerate(asked):
+        if a.line_no not in numbers:
+            errors.append(FieldError(f"lines[{i}].line_no", f"the order has no line {a.line_no}"))
+        elif a.line_no in seen:
+            errors.append(FieldError(f"lines[{i}].line_no", f"line {a.line_no} is named twice"))
+        elif a.quantity < 1:
+            errors.append(FieldError(f"lines[{i}].quantity", "must be at least 1"))
+        elif a.quantity > (returnable := order.returnable(a.line_no)):
+            errors.append(FieldError(f"lines[{i}].quantity", _at_most(returnable)))
+        seen.add(a.line_no)
+    if errors:
+        raise InvalidInput("the return asks for units the order cannot return", errors=errors)
+
+
+def _at_most(returnable: int) -> str:
+    if returnable == 0:
+        return "none of the line's units may be returned (not delivered, or returned already)"
+    return f"at most {returnable} may be returned (delivered, less returned or being returned)"
+
+
+def authorise(order: Order, ra: ReturnAuthorization, by: str, now: datetime) -> None:
+    """The return may go ahead; `by`: the policy's rule that approved it, or a person."""
+    ra.move(S.AUTHORISED, now)
+    ra.decided_by = by
+    _record(order, ra, "return.authorised", now)
+
+
+def decline(order: Order, ra: ReturnAuthorization, by: str, reason: str, now: datetime) -> None:
+    """Refused: nothing is sent back, the units may be returned again."""
+    ra.move(S.DECLINED, now)
+    ra.decided_by, ra.reason = by, reason
+    _release(order, ra, now)
+    _record(order, ra, "return.declined", now)
+
+
+def cancel(order: Order, ra: ReturnAuthorization, reason: str | None, now: datetime) -> None:
+    """Withdrawn before the goods travelled: the units may be returned again."""
+    ra.move(S.CANCELLED, now)
+    ra.reason = reason
+    _release(order, ra, now)
+    _record(order, ra, "return.cancelled", now)
+
+
+def hand_over(order: Order, ra: ReturnAuthorization, now: datetime) -> None:
+    """A carrier or drop-off point has the goods."""
+    ra.move(S.IN_TRANSIT, now)
+    _record(order, ra, "return.in_transit", now)
+
+
+def receive(
+    order: Order, ra: ReturnAuthorization, units: Sequence[tuple[int, int]], now: datetime
+) -> None:
+    """`units` ((line_no, units) each) came back: counted received on the return and
+    the order's lines; every unit accounted for, the return is received, else in
+    part. InvalidInput naming `lines[i]` for a line named twice or more than is
+    awaited; IllegalTransition when the return awaits nothing now."""
+    if ra.status not in _RECEIVING:
+        raise IllegalTransition(
+            f"return {ra.id} is {ra.status}: nothing is received on it now",
+            extra={"from": str(ra.status), "to": str(S.RECEIVED)},
+        )
+    _refuse_bad_receipt(ra, units)
+    for line_no, quantity in units:
+        line = ra.line(line_no)
+        ra.lines[ra.lines.index(line)] = replace(line, received=line.received + quantity)
+        order.end_return(line_no, quantity, 0, now)
+    ra.move(S.RECEIVED_IN_PART if ra.open_units else S.RECEIVED, now)
+    _record(order, ra, "return.received", now, {"received": _units(dict(units))})
+
+
+def _refuse_bad_receipt(ra: ReturnAuthorization, units: Sequence[tuple[int, int]]) -> None:
+    errors: list[FieldError] = []
+    awaited = {line.line_no: line.open for line in ra.lines}
+    seen: set[int] = set()
+    for i, (line_no, quantity) in enumerate(units):
+        if line_no not in awaited or line_no in seen:
+            errors.append(
+                FieldError(f"lines[{i}].line_no", f"the return awaits no line {line_no} here")
+            )
+        elif not 0 < quantity <= awaited[line_no]:
+            errors.append(FieldError(f"lines[{i}].quantity", f"{awaited[line_no]} are awaited"))
+        seen.add(line_no)
+    if not units:
+        errors.append(FieldError("lines", "name at least one line received"))
+    if errors:
+        raise InvalidInput("the receipt counts units the return does not await", errors=errors)
+
+
+def close(order: Order, ra: ReturnAuthorization, reason: str | None, now: datetime) -> None:
+    """Nothing more will happen: what did not come back is counted missing (it may be
+    returned again), and the return is closed."""
+    missing = ra.open_units
+    ra.move(S.CLOSED, now)
+    ra.reason = reason
+    for line_no, quantity in missing.items():
+        line = ra.line(line_no)
+        ra.lines[ra.lines.index(line)] = replace(line, missing=line.missing + quantity)
+        order.end_return(line_no, 0, quantity, now)
+    _record(order, ra, "return.closed", now, {"missing": _units(missing)})
+
+
+def _release(order: Order, ra: ReturnAuthorization, now: datetime) -> None:
+    for line_no, quantity in ra.open_units.items():
+        order.end_return(line_no, 0, quantity, now)
+
+
+def _units(by_line: Mapping[int, int]) -> list[dict[str, int]]:
+    return [{"line_no": no, "quantity": q} for no, q in sorted(by_line.items()) if q]
+
+
+def _record(
+    order: Order,
+    ra: ReturnAuthorization,
+    event_type: str,
+    now: datetime,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """On the order's timeline (and to its webhooks), the return as it is now."""
+    details = {"return": return_document(ra), "return_state": str(order.return_state)}
+    order.record(event_type, now, details | (extra or {}))
+
+
+def return_document(ra: ReturnAuthorization) -> dict[str, Any]:
+    return {
+        "id": ra.id,
+        "order_id": ra.order_id,
+        "code": ra.code,
+        "status": str(ra.status),
+        "initiator": str(ra.initiator),
+        "method": str(ra.method),
+        "started_by": ra.started_by,
+        "location_id": ra.location_id,
+        "decided_by": ra.decided_by,
+        "reason": ra.reason,
+        "lines": [
+            {
+                "line_no": line.line_no,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "reason": line.reason,
+                "note": line.note,
+                "received": line.received,
+                "missing": line.missing,
+                "open": line.open,
+            }
+            for line in ra.lines
+        ],
+        "created_at": ra.created_at.isoformat(),
+        "updated_at": ra.updated_at.isoformat(),
+    }

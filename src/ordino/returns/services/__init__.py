@@ -1,0 +1,28 @@
+"""Returns' use cases and the port they speak to."""
+
+from ordino.returns.services.policy import get_policy, policy_of, put_policy
+from ordino.returns.services.ports import Returns, ReturnsWork
+from ordino.returns.services.returns import (
+    ReturnAction,
+    StartReturn,
+    act_on_return,
+    find_returns,
+    get_return,
+    order_returns,
+    start_return,
+)
+
+__all__ = [
+    "ReturnAction",
+    "Returns",
+    "ReturnsWork",
+    "StartReturn",
+    "act_on_return",
+    "find_returns",
+    "get_policy",
+    "get_return",
+    "order_returns",
+    "policy_of",
+    "put_policy",
+    "start_return",
+]

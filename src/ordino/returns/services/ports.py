@@ -1,0 +1,32 @@
+"""The returns capability's port: returns and the return policy. `ordino.store`
+implements it over SQL."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ordino.kernel.services import NamedDocuments
+from ordino.orchestration.services import OrchestrationWork
+from ordino.returns.domain import ReturnAuthorization, ReturnPolicy, ReturnStatus
+
+
+class Returns(Protocol):
+    def add(self, ra: ReturnAuthorization) -> None: ...
+    def save(self, ra: ReturnAuthorization) -> None: ...  # LostRace: changed since read
+    def get(self, return_id: str) -> ReturnAuthorization | None: ...
+    def by_code(self, code: str) -> ReturnAuthorization | None: ...
+    def of_order(self, order_id: str) -> list[ReturnAuthorization]: ...
+    def find(
+        self, statuses: list[ReturnStatus] | None, limit: int, before: str | None = None
+    ) -> list[ReturnAuthorization]: ...
+    def disagreeing(self) -> list[tuple[str, int, str]]: ...  # `ordino check`
+
+
+class ReturnsWork(OrchestrationWork, Protocol):
+    """What returns' use cases may use in one attempt: its own repositories and every
+    lower capability's."""
+
+    @property
+    def returns(self) -> Returns: ...
+    @property
+    def return_policy(self) -> NamedDocuments[ReturnPolicy]: ...

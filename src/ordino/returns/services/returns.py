@@ -1,0 +1,217 @@
+"""Returns asked for and decided: started by the customer, an agent, a store or a
+channel; authorised by the policy's rule or a person, or declined; withdrawn; on
+their way; closed.
+
+Invariants:
+  * every change of a return locks its order first (the order's lines count what is
+    being returned, so two returns of one order asked at once cannot together take
+    more than it may still return), then reads the return again;
+  * the return, the order's counters and the `return.*` event commit together; a
+    refusal (the policy's, bad lines) changes nothing;
+  * a return is asked once per Idempotency-Key: a retry gets the first answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from ordino.kernel.domain import IdempotencyKey, NotFound, new_id
+from ordino.kernel.services import Answer, remember, replay, with_retries
+from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
+from ordino.orders.services import existing_order
+from ordino.returns.domain import (
+    APPROVED_BY_POLICY,
+    Initiator,
+    ProductClasses,
+    ReturnAuthorization,
+    ReturnLineRequest,
+    ReturnMethod,
+    ReturnPolicy,
+    ReturnStatus,
+    approved,
+    authorise,
+    cancel,
+    close,
+    decline,
+    facts,
+    hand_over,
+    new_return_code,
+    refuse_return,
+    request_return,
+    return_document,
+)
+from ordino.returns.services.policy import policy_of
+from ordino.returns.services.ports import ReturnsWork
+
+
+@dataclass(frozen=True)
+class StartReturn:
+    order_id: str
+    lines: tuple[ReturnLineRequest, ...]
+    method: ReturnMethod
+    initiator: Initiator
+    location_id: str | None = None  # the store it is started at, if at one
+
+
+def start_return(
+    cmd: StartReturn,
+    uow: ReturnsWork,
+    now: datetime,
+    scope: OrderScope = EVERY_ORDER,
+    idempotency: IdempotencyKey | None = None,
+) -> Answer:
+    """Ask for a return (201 with it): refused as the policy says (which rule), else
+    requested, and authorised at once when the policy's rule approves it."""
+    return with_retries(lambda _: _start_once(cmd, uow, now, scope, idempotency))
+
+
+def _start_once(
+    cmd: StartReturn,
+    uow: ReturnsWork,
+    now: datetime,
+    scope: OrderScope,
+    idempotency: IdempotencyKey | None,
+) -> Answer:
+    with uow:
+        if (earlier := replay(uow, idempotency)) is not None:
+            return earlier
+        order = existing_order(uow, cmd.order_id, scope, for_update=True)
+        policy = policy_of(uow)
+        refuse_return(order, cmd.lines, cmd.method, _classes(uow, order, policy), policy, now)
+        asked = facts(order, cmd.lines, (cmd.initiator, cmd.method), now)
+        how = (cmd.initiator, cmd.method, scope.actor, cmd.location_id)
+        ra = request_return(order, new_id(now), new_return_code(), cmd.lines, how, now)
+        if approved(policy, asked):
+            authorise(order, ra, APPROVED_BY_POLICY, now)
+        uow.returns.add(ra)
+        uow.orders.save(order)
+        answer = Answer(201, return_document(ra))
+        remember(uow, idempotency, answer, now, order.id)
+        uow.commit()
+    return answer
+
+
+def _classes(uow: ReturnsWork, order: Order, policy: ReturnPolicy) -> ProductClasses:
+    products = uow.catalog.products(sorted({line.sku for line in order.lines}))
+    return ProductClasses({p.sku: p.attributes.get(policy.class_attribute) for p in products})
+
+
+class ReturnAction(StrEnum):
+    """What a person (or a carrier's scan) does to a return."""
+
+    AUTHORISE = "authorise"
+    DECLINE = "decline"
+    CANCEL = "cancel"
+    HAND_OVER = "hand_over"  # a carrier or drop-off point took the goods
+    CLOSE = "close"
+
+
+_ACTIONS: dict[
+    ReturnAction, Callable[[Order, ReturnAuthorization, str, str | None, datetime], None]
+] = {
+    ReturnAction.AUTHORISE: lambda order, ra, by, _reason, now: authorise(order, ra, by, now),
+    ReturnAction.DECLINE: lambda order, ra, by, reason, now: decline(
+        order, ra, by, reason or "declined", now
+    ),
+    ReturnAction.CANCEL: lambda order, ra, _by, reason, now: cancel(order, ra, reason, now),
+    ReturnAction.HAND_OVER: lambda order, ra, _by, _reason, now: hand_over(order, ra, now),
+    ReturnAction.CLOSE: lambda order, ra, _by, reason, now: close(order, ra, reason, now),
+}
+
+
+def act_on_return(
+    return_id: str,
+    action: ReturnAction,
+    uow: ReturnsWork,
+    now: datetime,
+    scope: OrderScope = EVERY_ORDER,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Take `action` on the return (IllegalTransition when its state does not allow
+    it); the return as it is now."""
+    return with_retries(lambda _: _act_once(return_id, action, uow, now, scope, reason))
+
+
+def _act_once(
+    return_id: str,
+    action: ReturnAction,
+    uow: ReturnsWork,
+    now: datetime,
+    scope: OrderScope,
+    reason: str | None,
+) -> dict[str, Any]:
+    with uow:
+        order, ra = _locked(uow, return_id, scope)
+        _ACTIONS[action](order, ra, scope.actor, reason, now)
+        uow.returns.save(ra)
+        uow.orders.save(order)
+        uow.commit()
+    return return_document(ra)
+
+
+def _locked(
+    uow: ReturnsWork, return_id: str, scope: OrderScope
+) -> tuple[Order, ReturnAuthorization]:
+    """The return's order, locked, and the return read again under the lock."""
+    found = _found(uow.returns.get(return_id), return_id)
+    order = _order_of(uow, found, scope, for_update=True)
+    return order, _found(uow.returns.get(return_id), return_id)
+
+
+def _order_of(
+    uow: ReturnsWork, ra: ReturnAuthorization, scope: OrderScope, *, for_update: bool = False
+) -> Order:
+    try:
+        return existing_order(uow, ra.order_id, scope, for_update=for_update)
+    except NotFound:  # outside the caller's scope: the return is not theirs to see
+        raise _missing(ra.id) from None
+
+
+def _found(ra: ReturnAuthorization | None, return_id: str) -> ReturnAuthorization:
+    if ra is None:
+        raise _missing(return_id)
+    return ra
+
+
+def _missing(return_id: str) -> NotFound:
+    return NotFound(f"no return {return_id}", extra={"return_id": return_id})
+
+
+def get_return(return_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
+    with uow:
+        ra = _found(uow.returns.get(return_id), return_id)
+        _order_of(uow, ra, scope)
+    return return_document(ra)
+
+
+def order_returns(
+    order_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """The order's returns, oldest first."""
+    with uow:
+        order = existing_order(uow, order_id, scope)
+        found = uow.returns.of_order(order.id)
+    return {"items": [return_document(ra) for ra in found]}
+
+
+def find_returns(
+    uow: ReturnsWork,
+    statuses: list[ReturnStatus] | None,
+    limit: int,
+    before: str | None = None,
+    scope: OrderScope = EVERY_ORDER,
+) -> dict[str, Any]:
+    """Returns, the newest first (the queue: those in `statuses`), those of orders in
+    the caller's scope; `next`: the cursor of the page after."""
+    with uow:
+        page = uow.returns.find(statuses, limit, before)
+        orders = {ra.order_id: uow.orders.get(ra.order_id) for ra in page}
+    seen = [ra for ra in page if (o := orders[ra.order_id]) is not None and scope.admits(o)]
+    return {
+        "items": [return_document(ra) for ra in seen],
+        "next_cursor": page[-1].id if len(page) == limit else None,
+    }

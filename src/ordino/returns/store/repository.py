@@ -1,0 +1,186 @@
+"""Returns kept in SQL: a return and its lines written together; a change is written
+only over the version read (another writer's change in between is a lost race)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, case, delete, func, insert, or_, select, update
+
+from ordino.kernel.domain import LostRace
+from ordino.orders.store.tables import order_lines
+from ordino.returns.domain import (
+    ENDED,
+    Initiator,
+    ReturnAuthorization,
+    ReturnLine,
+    ReturnMethod,
+    ReturnStatus,
+)
+from ordino.returns.store.tables import return_lines, returns
+
+
+class SqlReturns:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, ra: ReturnAuthorization) -> None:
+        self.connection.execute(insert(returns).values(_row(ra)))
+        self._write_lines(ra)
+
+    def save(self, ra: ReturnAuthorization) -> None:
+        """Written over the version read, which it moves on by one."""
+        written = self.connection.execute(
+            update(returns)
+            .where(returns.c.id == ra.id, returns.c.version == ra.version)
+            .values(_row(ra) | {"version": ra.version + 1})
+        )
+        if written.rowcount != 1:
+            raise LostRace(f"return {ra.id} changed since it was read")
+        ra.version += 1
+        self.connection.execute(delete(return_lines).where(return_lines.c.return_id == ra.id))
+        self._write_lines(ra)
+
+    def get(self, return_id: str) -> ReturnAuthorization | None:
+        found = self._load(select(returns).where(returns.c.id == return_id))
+        return found[0] if found else None
+
+    def by_code(self, code: str) -> ReturnAuthorization | None:
+        found = self._load(select(returns).where(returns.c.code == code))
+        return found[0] if found else None
+
+    def of_order(self, order_id: str) -> list[ReturnAuthorization]:
+        return self._load(
+            select(returns).where(returns.c.order_id == order_id).order_by(returns.c.id)
+        )
+
+    def find(
+        self, statuses: list[ReturnStatus] | None, limit: int, before: str | None = None
+    ) -> list[ReturnAuthorization]:
+        """The newest first, in `statuses` (None: any), before the id `before`."""
+        query = select(returns).order_by(returns.c.id.desc()).limit(limit)
+        if statuses is not None:
+            query = query.where(returns.c.status.in_([str(s) for s in statuses]))
+        if before is not None:
+            query = query.where(returns.c.id < before)
+        return self._load(query)
+
+    def disagreeing(self) -> list[tuple[str, int, str]]:
+        """Order lines whose counters are not what their returns hold: `returned` the
+        units received, `being_returned` those open on returns not ended. (order,
+        line, what disagrees), over every order line (a batch job's read)."""
+        rl = return_lines.c
+        open_ = case(
+            (returns.c.status.in_([str(s) for s in ENDED]), 0),
+            else_=rl.quantity - rl.received - rl.missing,
+        )
+        held = (
+            select(
+                returns.c.order_id,
+                rl.line_no,
+                func.sum(rl.received).label("received"),
+                func.sum(open_).label("open"),
+            )
+            .join(returns, returns.c.id == rl.return_id)
+            .group_by(returns.c.order_id, rl.line_no)
+            .subquery()
+        )
+        ol = order_lines.c
+        received, open_units = func.coalesce(held.c.received, 0), func.coalesce(held.c.open, 0)
+        query = (
+            select(ol.order_id, ol.line_no, ol.returned, ol.being_returned, received, open_units)
+            .select_from(
+                order_lines.outerjoin(
+                    held, and_(held.c.order_id == ol.order_id, held.c.line_no == ol.line_no)
+                )
+            )
+            .where(or_(ol.returned != received, ol.being_returned != open_units))
+            .order_by(ol.order_id, ol.line_no)
+        )
+        return [(row[0], row[1], _disagreement(*row[2:])) for row in self.connection.execute(query)]
+
+    def _write_lines(self, ra: ReturnAuthorization) -> None:
+        self.connection.execute(
+            insert(return_lines),
+            [
+                {
+                    "return_id": ra.id,
+                    "line_no": line.line_no,
+                    "sku": line.sku,
+                    "quantity": line.quantity,
+                    "reason": line.reason,
+                    "note": line.note,
+                    "received": line.received,
+                    "missing": line.missing,
+                }
+                for line in ra.lines
+            ],
+        )
+
+    def _load(self, query: Any) -> list[ReturnAuthorization]:
+        heads = self.connection.execute(query).all()
+        if not heads:
+            return []
+        lines: dict[str, list[ReturnLine]] = defaultdict(list)
+        for row in self.connection.execute(
+            select(return_lines)
+            .where(return_lines.c.return_id.in_([head.id for head in heads]))
+            .order_by(return_lines.c.return_id, return_lines.c.line_no)
+        ):
+            lines[row.return_id].append(
+                ReturnLine(
+                    row.line_no,
+                    row.sku,
+                    row.quantity,
+                    row.reason,
+                    row.note,
+                    row.received,
+                    row.missing,
+                )
+            )
+        return [_return(head, lines[head.id]) for head in heads]
+
+
+def _disagreement(returned: int, being: int, received: int, open_units: int) -> str:
+    return (
+        f"returned {returned} and being returned {being}, its returns hold {received} "
+        f"received and {open_units} open"
+    )
+
+
+def _row(ra: ReturnAuthorization) -> dict[str, Any]:
+    return {
+        "id": ra.id,
+        "order_id": ra.order_id,
+        "code": ra.code,
+        "status": str(ra.status),
+        "initiator": str(ra.initiator),
+        "method": str(ra.method),
+        "started_by": ra.started_by,
+        "location_id": ra.location_id,
+        "decided_by": ra.decided_by,
+        "reason": ra.reason,
+        "created_at": ra.created_at,
+        "updated_at": ra.updated_at,
+        "version": ra.version,
+    }
+
+
+def _return(head: Row[Any], lines: list[ReturnLine]) -> ReturnAuthorization:
+    return ReturnAuthorization(
+        id=head.id,
+        order_id=head.order_id,
+        code=head.code,
+        status=ReturnStatus(head.status),
+        initiator=Initiator(head.initiator),
+        method=ReturnMethod(head.method),
+        lines=lines,
+        created_at=head.created_at,
+        updated_at=head.updated_at,
+        started_by=head.started_by,
+        location_id=head.location_id,
+        decided_by=head.decided_by,
+        reason=head.reason,
+        version=head.version,
+    )

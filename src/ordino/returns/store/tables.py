@@ -1,0 +1,45 @@
+"""Returns' tables: each return (authorisation) and its lines, the return policy (one
+document)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
+
+from ordino.store.tables import UTCDateTime, metadata, named_documents
+
+returns = Table(
+    "returns",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("order_id", String(32), nullable=False),
+    # Shown at a store or a carrier's point; found by it (`ordino.returns.domain.codes`).
+    Column("code", String(16), nullable=False, unique=True),
+    Column("status", String(24), nullable=False),
+    Column("initiator", String(16), nullable=False),  # customer, agent, store, channel
+    Column("method", String(24), nullable=False),  # store, carrier_drop_off, …
+    Column("started_by", String(100), nullable=False),
+    Column("location_id", String(64)),  # where it was started, if at a store
+    Column("decided_by", String(100)),  # the policy's rule or the person
+    Column("reason", String(200)),  # why it was declined, cancelled, closed
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_returns_order_id", "order_id"),
+    Index("ix_returns_status_id", "status", "id"),  # the returns queue, by state
+)
+
+return_lines = Table(
+    "return_lines",
+    metadata,
+    Column("return_id", String(32), ForeignKey("returns.id"), primary_key=True),
+    Column("line_no", Integer, primary_key=True),  # the order's line
+    Column("sku", String(64), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("reason", String(32), nullable=False),  # a reason code of the policy
+    Column("note", String(500)),
+    Column("received", Integer, nullable=False, server_default="0"),
+    Column("missing", Integer, nullable=False, server_default="0"),
+)
+
+# `ordino.returns.domain.policy.policy_document`; one, named "default".
+return_policies = named_documents("return_policies", Column("name", String(32), primary_key=True))

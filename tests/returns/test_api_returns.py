@@ -1,0 +1,345 @@
+"""Returns over HTTP: started for a delivered order, authorised by the policy's rule or
+a person, declined, withdrawn, on their way, closed; the order's counters and
+return state that follow; refusals (the policy's rule named, bad lines named) that
+change nothing; the policy replaced and recorded; who may do what."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx2 import Response
+from sqlalchemy import update
+
+from ordino.access.services.keys import create_key
+from ordino.app.check import check_returns
+from ordino.kernel.domain import Role
+from ordino.orders.store.tables import order_lines
+from tests.conftest import Clock
+from tests.support.api import events_of, fields, network, order_of, place, refused, stock, work
+from tests.support.builders import a_location_body
+
+POLICY: dict[str, Any] = {
+    "windows": [{"days": 30}, {"days": 14, "product_class": "electronics"}],
+    "non_returnable_skus": ["SKU-2"],
+    "reasons": [
+        {"code": "wrong_size", "label": "Wrong size"},
+        {"code": "damaged", "label": "Arrived damaged"},
+    ],
+    "methods": ["store", "mail"],
+    "auto_approve": "return.value < 100.0",
+}
+
+
+def deliver(api: TestClient, clock: Clock, order_id: str) -> None:
+    """The order's parcels shipped, and delivered a day later (the clock moved on)."""
+    work(api, clock)
+    fulfillments = order_of(api, order_id)["fulfillments"]
+    for fo in fulfillments:
+        shipped = {"carrier": "dhl", "tracking_number": f"T-{fo['id'][-4:]}"}
+        assert api.post(f"/v1/fulfillments/{fo['id']}/shipped", json=shipped).status_code == 200
+    delivered_at = clock.advance(days=1).isoformat()
+    for fo in fulfillments:
+        done = {"delivered_at": delivered_at}
+        response = api.post(f"/v1/fulfillments/{fo['id']}/delivered", json=done)
+        assert response.status_code == 200, response.text
+
+
+@pytest.fixture
+def delivered(api: TestClient, clock: Clock) -> str:
+    """An order of SKU-1 x3 and SKU-2 x1 (59.90 a unit) delivered from DC-BER."""
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 10)
+    stock(api, "DC-BER", "SKU-2", 10)
+    order_id: str = place(api, ("SKU-1", 3), ("SKU-2", 1))["id"]
+    deliver(api, clock, order_id)
+    return order_id
+
+
+def start(
+    api: TestClient,
+    order_id: str,
+    *lines: tuple[int, int],
+    key: str = "k-1",
+    method: str = "store",
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body = {
+        "lines": [{"line_no": n, "quantity": q, "reason": "wrong_size"} for n, q in lines],
+        "method": method,
+    }
+    return api.post(
+        f"/v1/orders/{order_id}/returns",
+        json=body,
+        headers={"Idempotency-Key": key} | (headers or {}),
+    )
+
+
+def counters(api: TestClient, order_id: str) -> list[tuple[int, int, int]]:
+    """(returnable, being returned, returned) of each line."""
+    order = order_of(api, order_id)
+    return [(li["returnable"], li["being_returned"], li["returned"]) for li in order["lines"]]
+
+
+def return_events(api: TestClient, order_id: str) -> list[str]:
+    return [e["type"] for e in events_of(api, order_id) if e["type"].startswith("return.")]
+
+
+def test_a_return_of_delivered_units_is_started_and_authorised_by_the_default_policy(
+    api: TestClient, delivered: str
+) -> None:
+    response = start(api, delivered, (1, 2))
+
+    assert response.status_code == 201, response.text
+    ra = response.json()
+    assert response.headers["location"] == f"/v1/returns/{ra['id']}"
+    assert (ra["status"], ra["initiator"], ra["method"], ra["decided_by"]) == (
+        "authorised",
+        "agent",
+        "store",
+        "policy:auto_approve",
+    )
+    assert ra["code"].startswith("R") and len(ra["code"]) == 10
+    assert ra["lines"] == [
+        {
+            "line_no": 1,
+            "sku": "SKU-1",
+            "quantity": 2,
+            "reason": "wrong_size",
+            "note": None,
+            "received": 0,
+            "missing": 0,
+            "open": 2,
+        }
+    ]
+    assert counters(api, delivered) == [(1, 2, 0), (1, 0, 0)]
+    assert order_of(api, delivered)["return_state"] == "in_progress"
+    assert return_events(api, delivered) == ["return.requested", "return.authorised"]
+    assert api.get(f"/v1/returns/{ra['id']}").json() == ra
+    assert api.get(f"/v1/orders/{delivered}/returns").json() == {"items": [ra]}
+
+
+def test_a_retried_start_gets_the_first_answer_and_starts_one_return(
+    api: TestClient, delivered: str
+) -> None:
+    first = start(api, delivered, (1, 1))
+    again = start(api, delivered, (1, 1))
+
+    assert (again.status_code, again.headers["Idempotent-Replayed"]) == (201, "true")
+    assert again.json() == first.json()
+    assert len(api.get(f"/v1/orders/{delivered}/returns").json()["items"]) == 1
+    refused(start(api, delivered, (1, 2)), 409, "idempotency-key-reused")
+    assert refused(start(api, delivered), 422, "invalid-input")  # no key needed to refuse
+
+
+def test_a_start_needs_an_idempotency_key(api: TestClient, delivered: str) -> None:
+    body = {"lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}], "method": "store"}
+    response = api.post(f"/v1/orders/{delivered}/returns", json=body)
+    assert fields(response) == ["idempotency-key"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "field"),
+    [
+        (((1, 4),), "lines[0].quantity"),  # 3 delivered
+        (((3, 1),), "lines[0].line_no"),  # the order has two lines
+        (((1, 1), (1, 1)), "lines[1].line_no"),
+    ],
+)
+def test_returning_what_the_order_cannot_return_is_refused_naming_the_line(
+    api: TestClient, delivered: str, lines: tuple[tuple[int, int], ...], field: str
+) -> None:
+    assert fields(start(api, delivered, *lines)) == [field]
+    assert counters(api, delivered) == [(3, 0, 0), (1, 0, 0)]
+    assert api.get(f"/v1/orders/{delivered}/returns").json() == {"items": []}
+    assert return_events(api, delivered) == []
+
+
+def test_units_not_delivered_yet_cannot_be_returned(api: TestClient, clock: Clock) -> None:
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 10)
+    order_id = place(api, ("SKU-1", 1))["id"]
+    work(api, clock)
+
+    response = start(api, order_id, (1, 1))
+
+    assert fields(response) == ["lines[0].quantity"]
+    assert "none of the line's units" in response.json()["errors"][0]["message"]
+
+
+def test_several_returns_share_what_may_be_returned(api: TestClient, delivered: str) -> None:
+    assert start(api, delivered, (1, 2), key="a").status_code == 201
+    assert start(api, delivered, (1, 1), key="b").status_code == 201
+    assert fields(start(api, delivered, (1, 1), key="c")) == ["lines[0].quantity"]
+    assert counters(api, delivered) == [(0, 3, 0), (1, 0, 0)]
+
+
+def test_the_policy_refuses_naming_its_rule_and_changes_nothing(
+    api: TestClient, clock: Clock, delivered: str
+) -> None:
+    assert api.put("/v1/return-policy", json=POLICY).status_code == 200
+
+    not_taken = refused(start(api, delivered, (2, 1)), 409, "not-allowed")
+    by_carrier = refused(start(api, delivered, (1, 1), method="carrier_pickup"), 409, "not-allowed")
+    clock.advance(days=31)
+    too_late = refused(start(api, delivered, (1, 1)), 409, "not-allowed")
+
+    assert (not_taken["rule"], not_taken["field"], not_taken["sku"]) == (
+        "non_returnable",
+        "lines[0].line_no",
+        "SKU-2",
+    )
+    assert (by_carrier["rule"], by_carrier["offered"]) == ("methods", ["store", "mail"])
+    assert (too_late["rule"], too_late["window"]["days"]) == ("window", 30)
+    assert counters(api, delivered) == [(3, 0, 0), (1, 0, 0)]
+    assert return_events(api, delivered) == []
+
+
+def test_a_reason_the_policy_does_not_know_is_named(api: TestClient, delivered: str) -> None:
+    body = {"lines": [{"line_no": 1, "quantity": 1, "reason": "bored"}], "method": "store"}
+    response = api.post(
+        f"/v1/orders/{delivered}/returns", json=body, headers={"Idempotency-Key": "k"}
+    )
+    assert fields(response) == ["lines[0].reason"]
+
+
+def test_a_return_the_rule_does_not_approve_waits_for_a_person(
+    api: TestClient, delivered: str, key_for: Callable[[Role], str]
+) -> None:
+    assert api.put("/v1/return-policy", json=POLICY).status_code == 200
+    small = start(api, delivered, (1, 1), key="a").json()  # 59.90
+    large = start(api, delivered, (1, 2), key="b").json()  # 119.80
+    assert (small["status"], large["status"]) == ("authorised", "requested")
+    queue = api.get("/v1/returns", params={"status": "requested"}).json()
+    assert [r["id"] for r in queue["items"]] == [large["id"]]
+
+    agent = {"Authorization": f"Bearer {key_for(Role.AGENT)}"}
+    decided = api.post(f"/v1/returns/{large['id']}/authorise", json={}, headers=agent)
+
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["status"] == "authorised"
+    assert decided.json()["decided_by"].startswith("key:")
+    again = api.post(f"/v1/returns/{large['id']}/authorise", json={}, headers=agent)
+    assert refused(again, 409, "illegal-transition")["from"] == "authorised"
+
+
+def test_a_declined_return_gives_its_units_back(api: TestClient, delivered: str) -> None:
+    api.put("/v1/return-policy", json=POLICY | {"auto_approve": "false"})
+    ra = start(api, delivered, (1, 2)).json()
+
+    declined = api.post(f"/v1/returns/{ra['id']}/decline", json={"reason": "worn"}).json()
+
+    assert (declined["status"], declined["reason"]) == ("declined", "worn")
+    assert counters(api, delivered) == [(3, 0, 0), (1, 0, 0)]
+    assert order_of(api, delivered)["return_state"] == "none"
+    assert return_events(api, delivered) == ["return.requested", "return.declined"]
+
+
+def test_withdrawn_before_it_travels_and_closed_with_what_never_came(
+    api: TestClient, delivered: str
+) -> None:
+    withdrawn = start(api, delivered, (1, 1), key="a").json()
+    lost = start(api, delivered, (1, 2), key="b").json()
+
+    cancelled = api.post(f"/v1/returns/{withdrawn['id']}/cancel", json={"reason": "kept it"})
+    on_its_way = api.post(f"/v1/returns/{lost['id']}/in-transit", json={})
+    too_late = api.post(f"/v1/returns/{lost['id']}/cancel", json={})
+    closed = api.post(f"/v1/returns/{lost['id']}/close", json={"reason": "lost by the carrier"})
+
+    assert cancelled.json()["status"] == "cancelled"
+    assert on_its_way.json()["status"] == "in_transit"
+    refused(too_late, 409, "illegal-transition")
+    assert (closed.json()["status"], closed.json()["lines"][0]["missing"]) == ("closed", 2)
+    assert counters(api, delivered) == [(3, 0, 0), (1, 0, 0)]
+    assert return_events(api, delivered)[-3:] == [
+        "return.cancelled",
+        "return.in_transit",
+        "return.closed",
+    ]
+
+
+def test_a_return_of_another_channels_order_is_not_found(
+    api: TestClient, clock: Clock, delivered: str
+) -> None:
+    uow = api.app.state.uow()  # type: ignore[attr-defined]
+    app_key = create_key(Role.CHANNEL, "app", uow, clock(), channel="app")
+    app = {"Authorization": f"Bearer {app_key}"}
+    ra = start(api, delivered, (1, 1)).json()
+
+    assert refused(start(api, delivered, (1, 1), key="x", headers=app), 404, "not-found")
+    assert refused(api.get(f"/v1/returns/{ra['id']}", headers=app), 404, "not-found")
+    assert refused(
+        api.post(f"/v1/returns/{ra['id']}/cancel", json={}, headers=app), 404, "not-found"
+    )
+    assert api.get("/v1/returns", headers=app).json()["items"] == []
+    assert api.get(f"/v1/returns/{ra['id']}").status_code == 200  # still there
+
+
+def test_a_store_starts_a_return_at_its_store(api: TestClient, clock: Clock) -> None:
+    network(api)
+    store = a_location_body(
+        name="Hamburg", type="store", ships=False, pickup=True, latitude=53.55, longitude=9.99
+    )
+    assert api.put("/v1/locations/ST-HAM", json=store).status_code == 201
+    stock(api, "ST-HAM", "SKU-1", 5)
+    order_id = place(api, ("SKU-1", 1), promise={"option_id": "pickup:ST-HAM"})["id"]
+    work(api, clock)
+    [fo] = order_of(api, order_id)["fulfillments"]
+    assert api.post(f"/v1/fulfillments/{fo['id']}/ready").status_code == 200
+    [ready] = [e for e in events_of(api, order_id) if e["type"] == "fulfillment.ready_for_pickup"]
+    handed = {"code": ready["data"]["pickup_code"]}
+    assert api.post(f"/v1/fulfillments/{fo['id']}/picked-up", json=handed).status_code == 200
+    uow = api.app.state.uow()  # type: ignore[attr-defined]
+    till = create_key(Role.STORE, "till", uow, clock(), location_id="ST-HAM")
+    store_key = {"Authorization": f"Bearer {till}"}
+
+    ra = start(api, order_id, (1, 1), headers=store_key).json()
+
+    assert (ra["initiator"], ra["location_id"], ra["status"]) == ("store", "ST-HAM", "authorised")
+    denied = api.post(f"/v1/returns/{ra['id']}/close", json={}, headers=store_key)
+    assert refused(denied, 403, "forbidden")
+
+
+def test_a_policy_that_cannot_apply_is_refused_naming_its_field(api: TestClient) -> None:
+    bad = POLICY | {"windows": [{"days": 30}, {"days": 9}], "auto_approve": "return.value <"}
+    assert fields(api.put("/v1/return-policy", json=bad)) == ["windows[1]"]
+    condition = POLICY | {"auto_approve": "return.valeu < 3.0"}
+    assert fields(api.put("/v1/return-policy", json=condition)) == ["auto_approve"]
+    assert api.get("/v1/return-policy").json()["default"] is True
+
+
+def test_the_policy_is_replaced_and_the_change_recorded(api: TestClient) -> None:
+    assert api.get("/v1/return-policy").json()["windows"] == [
+        {"days": 30, "channel": None, "product_class": None}
+    ]
+    saved = api.put("/v1/return-policy", json=POLICY).json()
+
+    assert (saved["version"], saved["default"], saved["methods"]) == (1, False, ["store", "mail"])
+    assert api.get("/v1/return-policy").json() == saved
+    changes = api.get("/v1/configuration-changes", params={"kind": "return_policy"}).json()
+    assert [(c["name"], c["action"]) for c in changes["items"]] == [("default", "changed")]
+
+
+def test_ordino_check_finds_counters_that_disagree_with_the_returns(
+    api: TestClient, delivered: str
+) -> None:
+    state: Any = api.app.state  # type: ignore[attr-defined]
+    start(api, delivered, (1, 2))
+    assert check_returns(state.uow()) == []
+
+    with state.engine.begin() as connection:
+        connection.execute(
+            update(order_lines)
+            .where(order_lines.c.order_id == delivered, order_lines.c.line_no == 1)
+            .values(being_returned=1, returned=1)
+        )
+
+    assert check_returns(state.uow()) == [
+        (
+            delivered,
+            1,
+            "returned 1 and being returned 1, its returns hold 0 received and 2 open",
+        )
+    ]
