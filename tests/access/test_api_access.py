@@ -489,6 +489,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/returns/{return_id}/close",
         "/v1/returns/{return_id}/decline",
         "/v1/returns/{return_id}/in-transit",
+        "/v1/returns/{return_id}/routing",
         "/v1/self-service-policy",
         "/v1/self-service/lookup",
         "/v1/self-service/orders/{token}",

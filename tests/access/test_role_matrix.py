@@ -142,6 +142,7 @@ API: dict[str, Rule] = {
     "GET /v1/orders/{order_id}/returns": Rule(ALL),
     "GET /v1/returns": Rule(ALL),
     "GET /v1/returns/{return_id}": Rule(ALL),
+    "GET /v1/returns/{return_id}/routing": Rule(ALL),
     "POST /v1/returns/{return_id}/authorise": Rule(AGENT),
     "POST /v1/returns/{return_id}/decline": Rule(AGENT),
     "POST /v1/returns/{return_id}/cancel": Rule(ALL),

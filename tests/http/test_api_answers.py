@@ -599,24 +599,27 @@ def test_made_up_requests_get_answers_as_documented(walk: Walk) -> None:
 
 
 def _walk_returns(walk: Walk, path: dict[str, str]) -> None:
-    """The delivered unit of line 1 returned, lost on its way, returned again and
-    withdrawn, and once more, declined; the policy read and replaced."""
+    """The delivered unit of line 1 returned under a policy that leaves returns to a
+    person: authorised and withdrawn, then declined; then, approved by the policy,
+    lost on its way back and closed."""
     ret = {"lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}], "method": "store"}
-    started = walk("POST", "/v1/orders/{order_id}/returns", 201, path, json=ret,
-                   headers={"Idempotency-Key": "ret-1"})  # fmt: skip
-    rid = {"return_id": started["id"]}
-    walk("GET", "/v1/orders/{order_id}/returns", 200, path)
-    walk("GET", "/v1/returns", 200, params={"status": "authorised"})
-    walk("GET", "/v1/returns/{return_id}", 200, rid)
-    walk("POST", "/v1/returns/{return_id}/in-transit", 200, rid, json={})
-    walk("POST", "/v1/returns/{return_id}/close", 200, rid, json={"reason": "lost"})
     policy = walk("GET", "/v1/return-policy", 200)
     del policy["version"], policy["default"]
     walk("PUT", "/v1/return-policy", 200, json=policy | {"auto_approve": "false"})
-    for key, action in (("ret-2", "authorise"), ("ret-3", "decline")):
+    for key, action in (("ret-1", "authorise"), ("ret-2", "decline")):
         started = walk("POST", "/v1/orders/{order_id}/returns", 201, path, json=ret,
                        headers={"Idempotency-Key": key})  # fmt: skip
         rid = {"return_id": started["id"]}
         walk("POST", f"/v1/returns/{{return_id}}/{action}", 200, rid, json={})
         if action == "authorise":
             walk("POST", "/v1/returns/{return_id}/cancel", 200, rid, json={"reason": "kept"})
+    walk("PUT", "/v1/return-policy", 200, json=policy)
+    started = walk("POST", "/v1/orders/{order_id}/returns", 201, path, json=ret,
+                   headers={"Idempotency-Key": "ret-3"})  # fmt: skip
+    rid = {"return_id": started["id"]}
+    walk("GET", "/v1/orders/{order_id}/returns", 200, path)
+    walk("GET", "/v1/returns", 200, params={"status": "authorised"})
+    walk("GET", "/v1/returns/{return_id}", 200, rid)
+    walk("GET", "/v1/returns/{return_id}/routing", 200, rid)
+    walk("POST", "/v1/returns/{return_id}/in-transit", 200, rid, json={})
+    walk("POST", "/v1/returns/{return_id}/close", 200, rid, json={"reason": "lost"})

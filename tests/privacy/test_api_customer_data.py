@@ -216,6 +216,7 @@ def test_an_erased_customers_data_is_nowhere_and_accounting_keeps_its_facts(
         "balances": 0,
         "bills": len(rows(engine, bills)),
         "customs_declarations": 0,
+        "returns": 0,
     }
     assert len(delivered) == len(events) > 10
     leaks = {value: _found(engine, value) for value in PERSONAL}

@@ -10,6 +10,8 @@ from datetime import timedelta
 import pytest
 
 from ordino.kernel.domain import InvalidInput, NotAllowed
+from ordino.orders.domain import FulfillmentStatus, Shipment
+from ordino.orders.domain.release import deliver, ship
 from ordino.returns.domain import (
     Initiator,
     ProductClasses,
@@ -77,11 +79,33 @@ def test_a_return_after_its_window_names_the_rule_and_the_last_day() -> None:
             order, ONE, ReturnMethod.STORE, electronics, POLICY, LATER + timedelta(days=7, hours=1)
         )
     assert refused.value.extra == {
-        "field": "lines[0].line_no",
+        "field": "lines[0].quantity",
         "rule": "window",
         "window": {"days": 7, "channel": "web", "product_class": "electronics"},
+        "returnable": 0,
         "returnable_until": (LATER + timedelta(days=7)).isoformat(),
     }
+
+
+def test_the_window_runs_from_when_each_unit_was_delivered_as_the_carrier_said() -> None:
+    """Two parcels of one line, delivered 20 days apart, the first told to Ordino
+    late: on day 65 of the web's 60-day window only the second parcel's unit may
+    go back."""
+    order = a_delivered_order(("SKU-1", 2), shipped={1: 1})
+    [rest] = [fo for fo in order.fulfillments if fo.status is not FulfillmentStatus.DELIVERED]
+    ship(order, rest.id, Shipment("DHL", "T-2"), LATER)
+    deliver(order, rest.id, LATER + timedelta(days=40), LATER + timedelta(days=20))
+    order.fulfillments[0].done_at = LATER  # (told when it happened)
+    two = [ReturnLineRequest(1, 2, "wrong_size")]
+    day_65 = LATER + timedelta(days=65)
+
+    with pytest.raises(NotAllowed) as refused:
+        refuse_return(order, two, ReturnMethod.STORE, classes(), POLICY, day_65)
+    assert (refused.value.extra["returnable"], refused.value.extra["field"]) == (
+        1,
+        "lines[0].quantity",
+    )
+    refuse_return(order, ONE, ReturnMethod.STORE, classes(), POLICY, day_65)
 
 
 @pytest.mark.parametrize(

@@ -44,8 +44,10 @@ def idempotency(
     same key on another path is another request, refused, not answered as the first."""
     if key is None:
         return None
-    request = path.encode() + b"\n" + body.model_dump_json().encode()
-    return IdempotencyKey(caller.id, key, hashlib.sha256(request).hexdigest())
+    sent = body.model_dump_json().encode()
+    request = path.encode() + b"\n" + sent
+    fingerprint, body_only = (hashlib.sha256(b).hexdigest() for b in (request, sent))
+    return IdempotencyKey(caller.id, key, fingerprint, body_only)
 
 
 def created(answer: Answer, location: str) -> JSONResponse:

@@ -38,13 +38,20 @@ def activation(facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def holds(expression: str, facts: dict[str, Any]) -> bool:
-    """Whether the condition is true of the facts (an `activation`), or Unevaluable."""
+    """Whether the condition is true of the facts (an `activation`), or Unevaluable:
+    also when it gives a value, not true or false, on these facts (a condition checked
+    on a sample may still branch to a string on others)."""
     try:
-        return bool(_program(expression).evaluate(facts))
+        result = _program(expression).evaluate(facts)
     except (CELParseError, CELEvalError) as error:
         raise Unevaluable(_first_line(error)) from error
     except RecursionError:  # nested deeper than the parser goes
         raise Unevaluable("nested too deeply") from None
+    if isinstance(result, CELEvalError):
+        raise Unevaluable(_first_line(result))
+    if not isinstance(result, BoolType):
+        raise Unevaluable(f"gave {type(result).__name__}, not true or false")
+    return bool(result)
 
 
 def refuse_bad_condition(expression: str, sample: dict[str, Any], field: str) -> None:

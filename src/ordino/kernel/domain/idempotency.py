@@ -1,7 +1,8 @@
 """Idempotent requests: the first answer to a key is kept and given again.
 
 Invariant: a key (within its scope, the API key that sent it) belongs to one request
-body, identified by its fingerprint; another body under the same key is refused.
+(its path and body), identified by its fingerprint; another request under the same
+key is refused.
 """
 
 from __future__ import annotations
@@ -23,3 +24,9 @@ class IdempotencyKey:
     scope: str
     key: str
     fingerprint: str
+    # The fingerprint of the body alone, as keys kept before 7 December 2026 were
+    # written: a retry sent across that upgrade is still answered as the first.
+    body_only: str | None = None
+
+    def matches(self, stored: StoredAnswer) -> bool:
+        return stored.fingerprint in (self.fingerprint, self.body_only)

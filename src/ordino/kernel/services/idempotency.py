@@ -31,9 +31,9 @@ def replay(uow: KernelWork, key: IdempotencyKey | None) -> Answer | None:
     stored = uow.idempotency.get(key.scope, key.key)
     if stored is None:
         return None
-    if stored.fingerprint != key.fingerprint:
+    if not key.matches(stored):
         raise IdempotencyKeyReused(
-            "this Idempotency-Key was used with a different request body",
+            "this Idempotency-Key was used with another request (another path or body)",
             extra={"idempotency_key": key.key},
         )
     return Answer(stored.status, stored.body, replayed=True)

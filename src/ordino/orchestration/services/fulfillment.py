@@ -154,7 +154,7 @@ def deliver(
     def step(order: Order, fo: Fulfillment) -> list[StockChange]:
         if problem := delivery_time_problem(delivered_at, order.created_at, source.now):
             raise InvalidInput.of("delivered_at", problem)
-        fulfilling.deliver(order, fo.id, source.now)
+        fulfilling.deliver(order, fo.id, source.now, delivered_at)
         if order.promise is not None:
             done = {record.location_id for record in uow.deliveries.of_order(order.id)}
             if fo.location_id not in done:

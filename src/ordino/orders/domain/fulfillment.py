@@ -128,6 +128,8 @@ class Fulfillment:
     tracking_number: str | None = None
     pickup_code: str | None = None
     reason: str | None = None  # why it was rejected, cancelled, not collected
+    # When the customer got the goods: delivered (as the carrier says), or collected.
+    done_at: datetime | None = None
 
     @property
     def holds_stock(self) -> bool:

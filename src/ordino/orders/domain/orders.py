@@ -265,14 +265,15 @@ class Order:
             self.line(line_no).being_returned += quantity
         self.touch(now)
 
-    def end_return(self, line_no: int, received: int, released: int, now: datetime) -> None:
-        """Of the units being returned, `received` came back and `released` will not
-        (the return was cancelled, declined, or they never arrived)."""
+    def end_return(self, line_no: int, returned: int, released: int, now: datetime) -> None:
+        """Of the units being returned, `returned` are the customer's no more (they came
+        back, or were lost on their way back) and `released` stay theirs to return
+        again (the return was declined or withdrawn)."""
         line = self.line(line_no)
-        if min(received, released) < 0 or received + released > line.being_returned:
-            raise ValueError(f"line {line_no} has fewer than {received + released} on return")
-        line.being_returned -= received + released
-        line.returned += received
+        if min(returned, released) < 0 or returned + released > line.being_returned:
+            raise ValueError(f"line {line_no} has fewer than {returned + released} on return")
+        line.being_returned -= returned + released
+        line.returned += returned
         self.touch(now)
 
     def _number_units(self) -> None:

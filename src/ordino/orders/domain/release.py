@@ -179,11 +179,14 @@ def ship(order: Order, fulfillment_id: str, shipment: Shipment, now: datetime) -
     return changes
 
 
-def deliver(order: Order, fulfillment_id: str, now: datetime) -> Fulfillment:
-    """The carrier delivered the parcel to the customer (to their store: it is ready
-    for them to collect once the store says so)."""
+def deliver(
+    order: Order, fulfillment_id: str, now: datetime, delivered_at: datetime | None = None
+) -> Fulfillment:
+    """The carrier delivered the parcel to the customer at `delivered_at` (None: now)
+    (to their store: it is ready for them to collect once the store says so)."""
     fo = order.fulfillment(fulfillment_id)
     fo.move(S.DELIVERED, now)
+    fo.done_at = delivered_at or now
     order.touch(now)
     _record(order, fo, "fulfillment.delivered", now)
     return fo
@@ -214,6 +217,7 @@ def pick_up(order: Order, fulfillment_id: str, code: str, now: datetime) -> list
         )
     fo.check_code(code)
     fo.move(S.PICKED_UP, now)
+    fo.done_at = now
     changes = _let_go(order, fo, StockEffect.CONSUMED) if fo.method is Method.PICKUP else []
     order.touch(now)
     _record(order, fo, "fulfillment.picked_up", now)

@@ -287,6 +287,16 @@ class SqlOrders:
         ).where(order_lines.c.order_id.in_(order_ids), order_lines.c.backordered > 0)
         return [WaitingLine(*row) for row in self.connection.execute(query)]
 
+    def waiting_units(self, skus: Sequence[str]) -> dict[str, int]:
+        """Units of each SKU that orders wait for (backordered), of those with any."""
+        c = order_lines.c
+        query = (
+            select(c.sku, func.sum(c.backordered))
+            .where(c.backordered > 0, c.sku.in_(skus))
+            .group_by(c.sku)
+        )
+        return {sku: int(units) for sku, units in self.connection.execute(query)}
+
     def id_for_external(self, channel: str, external_id: str) -> str | None:
         query = select(orders.c.id).where(
             orders.c.channel == channel, orders.c.external_id == external_id
@@ -385,6 +395,7 @@ class SqlOrders:
                     row.tracking_number,
                     row.pickup_code,
                     row.reason,
+                    row.done_at,
                 )
             )
         return found
@@ -543,6 +554,7 @@ def _fulfillment_row(order_id: str, fo: Fulfillment) -> dict[str, Any]:
         "tracking_number": fo.tracking_number,
         "pickup_code": fo.pickup_code,
         "reason": fo.reason,
+        "done_at": fo.done_at,
         "created_at": fo.created_at,
         "updated_at": fo.updated_at,
     }

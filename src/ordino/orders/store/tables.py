@@ -151,6 +151,8 @@ fulfillments = Table(
     Column("tracking_number", String(128)),
     Column("pickup_code", String(16)),
     Column("reason", String(200)),
+    # When the customer got the goods (delivered, as the carrier says; collected).
+    Column("done_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_fulfillments_order_id", "order_id"),

@@ -17,6 +17,7 @@ from ordino.kernel.domain import ApiKey, Permission
 from ordino.orders.api import OrderOut, PaymentOut
 from ordino.privacy.services import customer_data
 from ordino.privacy.services.customer_data import CustomerRef
+from ordino.returns.api import ReturnOut
 from ordino.servicing.api import TimelineEntryOut
 
 router = APIRouter(prefix="/v1/customer-data", tags=["personal data"])
@@ -54,6 +55,7 @@ class PageQuery(Strict):
 class ExportedOrderOut(OrderOut):
     tenders: list[PaymentOut]
     timeline: list[TimelineEntryOut]
+    returns: list[ReturnOut] = Field(description="Its returns, oldest first")
 
 
 class ExportOut(BaseModel):

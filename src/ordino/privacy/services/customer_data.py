@@ -42,6 +42,7 @@ from ordino.privacy.domain.erasure import (
     export_document,
 )
 from ordino.privacy.services.ports import PrivacyWork
+from ordino.returns.domain import return_document
 from ordino.servicing.services import entry
 
 _PAGE = 200
@@ -65,6 +66,7 @@ def export_customer(ref: CustomerRef, uow: PrivacyWork, now: datetime, by: str) 
         exported = [
             with_payments(order, uow.payments.of_order(order.id))
             | {"timeline": [entry(e) for e in uow.outbox.of_subject(f"order/{order.id}")]}
+            | {"returns": [return_document(ra) for ra in uow.returns.of_order(order.id)]}
             for order in found
         ]
         orders = tuple(sorted(order.id for order in found))
@@ -91,6 +93,7 @@ def erase_customer(ref: CustomerRef, uow: PrivacyWork, now: datetime, by: str) -
             found = [uow.orders.get(o.id, for_update=True) for o in _orders_of(uow, email)]
             orders = [order for order in found if order is not None]
             _refuse_open(orders)
+            _refuse_returning(uow, orders)
             _refuse_unsettled(uow, orders)
             _refuse_unspent(uow, email, orders)
             erasure = _erase(uow, orders, now, by, email)
@@ -142,6 +145,7 @@ def _erase(uow: PrivacyWork, orders: list[Order], now: datetime, by: str, email:
         ),
         "bills": uow.erasures.rewrite_bills(ids, personal),
         "customs_declarations": uow.erasures.rewrite_declarations(ids, personal),
+        "returns": uow.erasures.rewrite_returns(ids, personal),
     }
     erasure = Erasure(new_id(now), by, now, tuple(ids), records)
     uow.erasures.add(erasure)
@@ -182,6 +186,23 @@ def _placed_meanwhile(uow: PrivacyWork, email: str) -> list[Order]:
     erased no longer have it): new, so open. Read just before the commit, they leave
     only that instant for an order to come in unseen (after the erasure, then)."""
     return uow.orders.find(OrderQuery(customer_email=email), _PAGE)
+
+
+def _refuse_returning(uow: PrivacyWork, orders: list[Order]) -> None:
+    """A return not ended still needs its customer: goods on their way back, a
+    refund to come."""
+    returning = [
+        {"id": ra.id, "order_id": order.id, "status": str(ra.status)}
+        for order in orders
+        for ra in uow.returns.of_order(order.id)
+        if not ra.ended
+    ]
+    if returning:
+        raise Conflict(
+            f"{len(returning)} return(s) of the customer are still open: erase once they "
+            "are closed, withdrawn or declined; nothing was erased",
+            extra={"open_returns": returning},
+        )
 
 
 def _refuse_unsettled(uow: PrivacyWork, orders: list[Order]) -> None:

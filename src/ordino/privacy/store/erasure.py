@@ -44,6 +44,7 @@ from ordino.pricing.store import (
 )
 from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
 from ordino.privacy.store.tables import customer_exports, erasures
+from ordino.returns.store import return_lines, returns
 from ordino.sourcing.store import sourcing_decisions
 from ordino.store.dialect import is_postgresql
 from ordino.store.tables import idempotency_keys, jobs, outbox
@@ -209,6 +210,29 @@ class SqlErasures:
                     update(bills).where(b.id == row.id).values(document=document)
                 )
         return erased
+
+    def rewrite_returns(self, order_ids: Sequence[str], personal: PersonalData) -> int:
+        """What the customer wrote on their returns (each line's note) and why a return
+        was declined, withdrawn or closed, where they quote the customer or what was
+        written about the orders; reason codes, units and states stay."""
+        r, rl = returns.c, return_lines.c
+        theirs = select(r.id).where(r.order_id.in_(order_ids))
+        rewritten = 0
+        for row in self.connection.execute(
+            select(r.id, r.reason).where(r.id.in_(theirs), r.reason.is_not(None))
+        ).all():
+            if (reason := personal.free_text(row.reason)) != row.reason:
+                self.connection.execute(update(returns).where(r.id == row.id).values(reason=reason))
+                rewritten += 1
+        notes = select(rl.return_id, rl.line_no, rl.note).where(
+            rl.return_id.in_(theirs), rl.note.is_not(None)
+        )
+        for line in self.connection.execute(notes).all():
+            if (note := personal.free_text(line.note)) != line.note:
+                where = (rl.return_id == line.return_id) & (rl.line_no == line.line_no)
+                self.connection.execute(update(return_lines).where(where).values(note=note))
+                rewritten += 1
+        return rewritten
 
     def rewrite_declarations(self, order_ids: Sequence[str], personal: PersonalData) -> int:
         """The orders' customs declarations: their importer (the recipient's name and

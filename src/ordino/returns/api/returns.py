@@ -25,6 +25,7 @@ from ordino.returns.api.schemas import (
     ReturnPage,
     ReturnPolicyIn,
     ReturnPolicyOut,
+    RoutingList,
 )
 from ordino.returns.domain import Initiator, ReturnStatus
 from ordino.returns.services import (
@@ -36,6 +37,7 @@ from ordino.returns.services import (
     get_return,
     order_returns,
     put_policy,
+    return_routings,
     start_return,
 )
 
@@ -138,6 +140,17 @@ def read_return(
     caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
 ) -> Response:
     return JSONResponse(get_return(return_id, unit_of_work(request), scope_of(caller)))
+
+
+@router.get("/returns/{return_id}/routing", response_model=RoutingList, responses=NOT_FOUND)
+def read_routing(
+    return_id: ReturnIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """Where the return's lines were sent and why: each routing decision, oldest
+    first, with the places weighed for each line (distance, transport, need, credit)."""
+    return JSONResponse(return_routings(return_id, unit_of_work(request), scope_of(caller)))
 
 
 def _act(

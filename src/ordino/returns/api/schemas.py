@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Path
@@ -15,6 +16,7 @@ from ordino.returns.domain import (
     ReturnReason,
     ReturnStatus,
     ReturnWindow,
+    RoutingProfile,
 )
 
 ReturnIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
@@ -54,6 +56,13 @@ class ReturnLineOut(BaseModel):
     received: int
     missing: int = Field(description="Never arrived: given up on when the return closed")
     open: int = Field(description="On their way back: not received, not missing")
+    destination: str | None = Field(
+        description="Where its units go (decided when authorised); none: not yet, or kept"
+    )
+    route: str | None = Field(
+        description="Why: returnless (the customer keeps them), vendor, stays, needed, "
+        "cheapest, nowhere"
+    )
 
 
 class ReturnOut(BaseModel):
@@ -78,6 +87,68 @@ class ReturnList(BaseModel):
 
 class ReturnPage(ReturnList):
     next_cursor: str | None
+
+
+class PlaceWeighed(BaseModel):
+    location_id: str
+    km: str
+    transport: str = Field(description="What getting the units there costs")
+    needs: int = Field(description="Units it could use: orders waiting, short of target")
+    credit: str = Field(description="What its need is worth")
+    total: str = Field(description="transport less credit: the lowest wins")
+
+
+class LineRouted(BaseModel):
+    line_no: int
+    sku: str
+    units: int
+    destination: str | None
+    why: str = Field(description="returnless, vendor, stays, needed, cheapest, nowhere")
+    cost: str = Field(description="What sending the units to the destination costs")
+    candidates: list[PlaceWeighed]
+    value: str | None = Field(None, description="Returnless: what the goods are worth")
+    sending_back: str | None = Field(None, description="Returnless: what sending costs")
+
+
+class RoutingOut(BaseModel):
+    decided_at: str
+    reason: str
+    lines: list[LineRouted]
+
+
+class RoutingList(BaseModel):
+    items: list[RoutingOut]
+
+
+class RoutingIn(Strict):
+    parcel_cost: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal("4.90")
+    cost_per_km: Annotated[Decimal, Field(ge=0, le=100)] = Decimal("0.005")
+    need_credit: Annotated[Decimal, Field(ge=0, le=1)] = Decimal("0.25")
+    target_available: Annotated[int, Field(strict=True, ge=0, le=1_000_000)] = 2
+    returnless: bool = True
+    vendor_reasons: Annotated[list[str], Field(max_length=100)] = []
+    vendor_attribute: Annotated[str, Field(min_length=1, max_length=64)] = "vendor"
+
+    def to_domain(self) -> RoutingProfile:
+        return RoutingProfile(
+            self.parcel_cost,
+            self.cost_per_km,
+            self.need_credit,
+            self.target_available,
+            self.returnless,
+            tuple(self.vendor_reasons),
+            self.vendor_attribute,
+        )
+
+
+class RoutingProfileOut(BaseModel):
+    parcel_cost: str
+    cost_per_km: str
+    need_credit: str
+    target_available: int
+    returnless: bool
+    vendor_reasons: list[str]
+    vendor_attribute: str
 
 
 class WindowIn(Strict):
@@ -106,6 +177,7 @@ class ReturnPolicyIn(Strict):
             description="CEL over `order` and `return`: true authorises at once",
         ),
     ] = "true"
+    routing: RoutingIn = RoutingIn()
 
     def to_domain(self) -> ReturnPolicy:
         return ReturnPolicy(
@@ -116,6 +188,7 @@ class ReturnPolicyIn(Strict):
             reasons=tuple(ReturnReason(r.code, r.label) for r in self.reasons),
             methods=tuple(dict.fromkeys(self.methods)),
             auto_approve=self.auto_approve,
+            routing=self.routing.to_domain(),
         )
 
 
@@ -138,5 +211,6 @@ class ReturnPolicyOut(BaseModel):
     reasons: list[ReasonOut]
     methods: list[ReturnMethod]
     auto_approve: str
+    routing: RoutingProfileOut
     version: int
     default: bool = Field(description="True: none stored, Ordino's default applies")

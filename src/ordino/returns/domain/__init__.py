@@ -23,6 +23,7 @@ from ordino.returns.domain.returns import (
     ReturnLine,
     ReturnLineRequest,
     ReturnMethod,
+    ReturnQuery,
     ReturnStatus,
     authorise,
     cancel,
@@ -32,6 +33,14 @@ from ordino.returns.domain.returns import (
     receive,
     request_return,
     return_document,
+    visible_to,
+)
+from ordino.returns.domain.routing import (
+    Candidate,
+    Route,
+    RoutingProfile,
+    RoutingSnapshot,
+    UnitsToRoute,
 )
 
 __all__ = [
@@ -39,6 +48,7 @@ __all__ = [
     "ENDED",
     "POLICY_NAME",
     "TRANSITIONS",
+    "Candidate",
     "Initiator",
     "ProductClasses",
     "ReturnAuthorization",
@@ -46,9 +56,14 @@ __all__ = [
     "ReturnLineRequest",
     "ReturnMethod",
     "ReturnPolicy",
+    "ReturnQuery",
     "ReturnReason",
     "ReturnStatus",
     "ReturnWindow",
+    "Route",
+    "RoutingProfile",
+    "RoutingSnapshot",
+    "UnitsToRoute",
     "approved",
     "authorise",
     "cancel",
@@ -64,4 +79,5 @@ __all__ = [
     "refuse_return",
     "request_return",
     "return_document",
+    "visible_to",
 ]

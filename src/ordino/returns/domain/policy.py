@@ -11,6 +11,7 @@ and which returns go ahead without a person looking at them.
     auto_approve     a CEL condition over the return's facts (`facts`); true: the
                      return is authorised at once by the policy, else it waits for
                      a person
+    routing          where returned goods go (`ordino.returns.domain.routing`)
 
 Invariants:
   * every refusal is a `NotAllowed` naming the line (`field`) and the rule it broke
@@ -43,6 +44,11 @@ from ordino.returns.domain.returns import (
     ReturnLineRequest,
     ReturnMethod,
     refuse_bad_lines,
+)
+from ordino.returns.domain.routing import (
+    RoutingProfile,
+    routing_document,
+    routing_from_document,
 )
 
 POLICY_NAME = "default"  # the one policy document's key
@@ -84,6 +90,7 @@ class ReturnPolicy:
     reasons: tuple[ReturnReason, ...] = DEFAULT_REASONS
     methods: tuple[ReturnMethod, ...] = tuple(ReturnMethod)
     auto_approve: str = "true"
+    routing: RoutingProfile = field(default_factory=RoutingProfile)
     version: int = 0  # 0: the default (none stored)
 
     def problems(self) -> list[FieldError]:
@@ -108,7 +115,7 @@ class ReturnPolicy:
         ]
         if not self.methods:
             problems.append(FieldError("methods", "offer at least one method"))
-        return problems
+        return problems + self.routing.problems()
 
     def refuse_bad_condition(self) -> None:
         refuse_bad_condition(self.auto_approve, SAMPLE_FACTS, "auto_approve")
@@ -182,37 +189,42 @@ def _refuse_line(
             extra={"field": f"{where}.line_no", "rule": "non_returnable", "sku": sku},
         )
     window = policy.window(order.channel, product_class)
-    got = received_at(order, asked.line_no)
     if window is None:
         raise NotAllowed(
             f"no return window applies to {sku} in channel {order.channel}",
             extra={"field": f"{where}.line_no", "rule": "window", "sku": sku},
         )
-    if got is not None and now > (until := got + timedelta(days=window.days)):
+    within = min(order.returnable(asked.line_no), _got_since(order, asked.line_no, window, now))
+    if asked.quantity > within:
+        until = max(_got(order, asked.line_no)) + timedelta(days=window.days)
         raise NotAllowed(
-            f"{sku} could be returned within {window.days} days of delivery, until "
-            f"{until.date().isoformat()}",
+            f"{sku} could be returned within {window.days} days of delivery"
+            + (f": {within} of its units still may be" if within else f", until {until.date()}"),
             extra={
-                "field": f"{where}.line_no",
+                "field": f"{where}.quantity",
                 "rule": "window",
                 "window": window_document(window),
+                "returnable": within,
                 "returnable_until": until.isoformat(),
             },
         )
 
 
-def received_at(order: Order, line_no: int) -> datetime | None:
-    """When the customer last got units of the line (delivered, or picked up); None:
-    they have none. The window runs from then."""
+def _got(order: Order, line_no: int) -> list[datetime]:
+    """When the customer got each of the line's units they have (delivered, as the
+    carrier said, or collected)."""
     done = (FulfillmentStatus.DELIVERED, FulfillmentStatus.PICKED_UP)
-    return max(
-        (
-            fo.updated_at
-            for fo in order.fulfillments
-            if fo.status in done and fo.quantity_of(line_no)
-        ),
-        default=None,
-    )
+    return [
+        fo.done_at or fo.updated_at
+        for fo in order.fulfillments
+        if fo.status in done
+        for _ in range(fo.quantity_of(line_no))
+    ]
+
+
+def _got_since(order: Order, line_no: int, window: ReturnWindow, now: datetime) -> int:
+    """Units of the line the customer got within the window's days of `now`."""
+    return sum(1 for got in _got(order, line_no) if now <= got + timedelta(days=window.days))
 
 
 def facts(
@@ -287,6 +299,7 @@ def policy_document(policy: ReturnPolicy) -> dict[str, Any]:
         "reasons": [{"code": r.code, "label": r.label} for r in policy.reasons],
         "methods": [str(m) for m in policy.methods],
         "auto_approve": policy.auto_approve,
+        "routing": routing_document(policy.routing),
     }
 
 
@@ -299,4 +312,5 @@ def policy_from_document(_name: str, document: dict[str, Any]) -> ReturnPolicy:
         reasons=tuple(ReturnReason(**r) for r in document["reasons"]),
         methods=tuple(ReturnMethod(m) for m in document["methods"]),
         auto_approve=document["auto_approve"],
+        routing=routing_from_document(document["routing"]),
     )

@@ -19,12 +19,14 @@ Invariants:
     line may still return (`Order.returnable`: delivered or picked up, less returned
     and being returned), whatever other returns of the order asked; several returns
     of one order share that;
-  * each unit of a return is counted once: open (on its way), received or missing;
-    `open + received + missing == quantity`; a receipt never counts more than is
-    open;
+  * each unit of a return not ended is counted once: open (on its way), received or
+    missing, `open + received + missing == quantity`; a receipt never counts more
+    than is open; a declined or cancelled return holds none (its open units went
+    back to what the order may return), a closed one counted them missing;
   * the order's counters follow every change in the same step (`Order.start_return`,
     `Order.end_return`), so `returned + being_returned` of a line is what its returns
-    hold: received ones, and open ones of returns not ended.
+    hold: received and missing ones (the customer has them no more), and open ones
+    of returns not ended.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from ordino.kernel.domain import (
     TransitionTable,
     transition,
 )
-from ordino.orders.domain import Order
+from ordino.orders.domain import Order, OrderScope
 
 
 class ReturnStatus(StrEnum):
@@ -108,6 +110,10 @@ class ReturnLine:
     note: str | None = None
     received: int = 0
     missing: int = 0  # never arrived: given up on when the return closed
+    # Where its units go (`ordino.returns.engine.routing`), decided when authorised;
+    # None: not decided yet, or nowhere (the customer keeps them: `route`).
+    destination: str | None = None
+    route: str | None = None  # why: returnless, vendor, stays, needed, cheapest, nowhere
 
     @property
     def open(self) -> int:
@@ -138,6 +144,9 @@ class ReturnAuthorization:
 
     @property
     def open_units(self) -> dict[int, int]:
+        """Units on their way back, by line; none once the return ended."""
+        if self.ended:
+            return {}
         return {line.line_no: line.open for line in self.lines if line.open}
 
     def line(self, line_no: int) -> ReturnLine:
@@ -149,6 +158,31 @@ class ReturnAuthorization:
     def move(self, target: ReturnStatus, now: datetime) -> None:
         self.status = transition(TRANSITIONS, self.status, target)
         self.updated_at = now
+
+
+@dataclass(frozen=True)
+class ReturnQuery:
+    """Which returns a list shows: in these states (None: any), before the id
+    `before` (a page's cursor), of a channel's orders, of a location (each when
+    given: a scoped key's own)."""
+
+    statuses: tuple[ReturnStatus, ...] | None = None
+    before: str | None = None
+    channel: str | None = None
+    location_id: str | None = None
+
+
+def visible_to(scope: OrderScope, order: Order, ra: ReturnAuthorization) -> bool:
+    """Whether a caller of this scope may see the return: one of its channel's orders;
+    for a store, one it served, or started at it, or going to it."""
+    if scope.admits(order):
+        return True
+    if scope.location_id is None or not OrderScope(
+        scope.channel, None, scope.actor, scope.customer
+    ).admits(order):
+        return False
+    here = scope.location_id
+    return ra.location_id == here or any(line.destination == here for line in ra.lines)
 
 
 def request_return(
@@ -214,10 +248,23 @@ def _at_most(returnable: int) -> str:
     return f"at most {returnable} may be returned (delivered, less returned or being returned)"
 
 
-def authorise(order: Order, ra: ReturnAuthorization, by: str, now: datetime) -> None:
-    """The return may go ahead; `by`: the policy's rule that approved it, or a person."""
+def authorise(
+    order: Order,
+    ra: ReturnAuthorization,
+    by: str,
+    routes: Mapping[int, tuple[str | None, str]],
+    now: datetime,
+) -> None:
+    """The return may go ahead, its lines to where `routes` (line_no → destination,
+    why) send them; `by`: the policy's rule that approved it, or a person."""
     ra.move(S.AUTHORISED, now)
     ra.decided_by = by
+    ra.lines = [
+        replace(line, destination=routes[line.line_no][0], route=routes[line.line_no][1])
+        if line.line_no in routes
+        else line
+        for line in ra.lines
+    ]
     _record(order, ra, "return.authorised", now)
 
 
@@ -283,21 +330,24 @@ def _refuse_bad_receipt(ra: ReturnAuthorization, units: Sequence[tuple[int, int]
 
 
 def close(order: Order, ra: ReturnAuthorization, reason: str | None, now: datetime) -> None:
-    """Nothing more will happen: what did not come back is counted missing (it may be
-    returned again), and the return is closed."""
+    """Nothing more will happen: what did not come back is counted missing (lost on
+    its way, or kept: the customer has it no more to return), and the return is
+    closed."""
     missing = ra.open_units
     ra.move(S.CLOSED, now)
     ra.reason = reason
     for line_no, quantity in missing.items():
         line = ra.line(line_no)
         ra.lines[ra.lines.index(line)] = replace(line, missing=line.missing + quantity)
-        order.end_return(line_no, 0, quantity, now)
+        order.end_return(line_no, quantity, 0, now)
     _record(order, ra, "return.closed", now, {"missing": _units(missing)})
 
 
 def _release(order: Order, ra: ReturnAuthorization, now: datetime) -> None:
-    for line_no, quantity in ra.open_units.items():
-        order.end_return(line_no, 0, quantity, now)
+    """The units the return held go back to what the order's lines may return."""
+    for line in ra.lines:
+        if line.open:
+            order.end_return(line.line_no, 0, line.open, now)
 
 
 def _units(by_line: Mapping[int, int]) -> list[dict[str, int]]:
@@ -311,7 +361,9 @@ def _record(
     now: datetime,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """On the order's timeline (and to its webhooks), the return as it is now."""
+    """On the order's timeline (and to its webhooks), the return as it is now; the
+    order's roll-ups derived again."""
+    order.touch(now)
     details = {"return": return_document(ra), "return_state": str(order.return_state)}
     order.record(event_type, now, details | (extra or {}))
 
@@ -337,7 +389,9 @@ def return_document(ra: ReturnAuthorization) -> dict[str, Any]:
                 "note": line.note,
                 "received": line.received,
                 "missing": line.missing,
-                "open": line.open,
+                "open": 0 if ra.ended else line.open,
+                "destination": line.destination,
+                "route": line.route,
             }
             for line in ra.lines
         ],

@@ -9,6 +9,7 @@ from ordino.returns.services.returns import (
     find_returns,
     get_return,
     order_returns,
+    return_routings,
     start_return,
 )
 
@@ -24,5 +25,6 @@ __all__ = [
     "order_returns",
     "policy_of",
     "put_policy",
+    "return_routings",
     "start_return",
 ]

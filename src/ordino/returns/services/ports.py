@@ -3,11 +3,12 @@ implements it over SQL."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 from ordino.kernel.services import NamedDocuments
 from ordino.orchestration.services import OrchestrationWork
-from ordino.returns.domain import ReturnAuthorization, ReturnPolicy, ReturnStatus
+from ordino.returns.domain import ReturnAuthorization, ReturnPolicy, ReturnQuery
 
 
 class Returns(Protocol):
@@ -16,9 +17,11 @@ class Returns(Protocol):
     def get(self, return_id: str) -> ReturnAuthorization | None: ...
     def by_code(self, code: str) -> ReturnAuthorization | None: ...
     def of_order(self, order_id: str) -> list[ReturnAuthorization]: ...
-    def find(
-        self, statuses: list[ReturnStatus] | None, limit: int, before: str | None = None
-    ) -> list[ReturnAuthorization]: ...
+    def find(self, query: ReturnQuery, limit: int) -> list[ReturnAuthorization]: ...
+    def add_routing(
+        self, routing_id: str, return_id: str, decided_at: datetime, reason: str, routes: list[Any]
+    ) -> None: ...
+    def routings(self, return_id: str) -> list[dict[str, Any]]: ...
     def disagreeing(self) -> list[tuple[str, int, str]]: ...  # `ordino check`
 
 

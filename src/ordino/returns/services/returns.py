@@ -19,7 +19,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ordino.kernel.domain import IdempotencyKey, NotFound, new_id
+from ordino.kernel.domain import (
+    Forbidden,
+    IdempotencyKey,
+    InvalidInput,
+    NotFound,
+    is_id,
+    new_id,
+)
 from ordino.kernel.services import Answer, remember, replay, with_retries
 from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
 from ordino.orders.services import existing_order
@@ -31,6 +38,7 @@ from ordino.returns.domain import (
     ReturnLineRequest,
     ReturnMethod,
     ReturnPolicy,
+    ReturnQuery,
     ReturnStatus,
     approved,
     authorise,
@@ -43,9 +51,11 @@ from ordino.returns.domain import (
     refuse_return,
     request_return,
     return_document,
+    visible_to,
 )
 from ordino.returns.services.policy import policy_of
 from ordino.returns.services.ports import ReturnsWork
+from ordino.returns.services.routing import routes_for, routings
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,7 @@ def _start_once(
         how = (cmd.initiator, cmd.method, scope.actor, cmd.location_id)
         ra = request_return(order, new_id(now), new_return_code(), cmd.lines, how, now)
         if approved(policy, asked):
-            authorise(order, ra, APPROVED_BY_POLICY, now)
+            authorise(order, ra, APPROVED_BY_POLICY, routes_for(uow, order, ra, policy, now), now)
         uow.returns.add(ra)
         uow.orders.save(order)
         answer = Answer(201, return_document(ra))
@@ -113,7 +123,6 @@ class ReturnAction(StrEnum):
 _ACTIONS: dict[
     ReturnAction, Callable[[Order, ReturnAuthorization, str, str | None, datetime], None]
 ] = {
-    ReturnAction.AUTHORISE: lambda order, ra, by, _reason, now: authorise(order, ra, by, now),
     ReturnAction.DECLINE: lambda order, ra, by, reason, now: decline(
         order, ra, by, reason or "declined", now
     ),
@@ -146,11 +155,27 @@ def _act_once(
 ) -> dict[str, Any]:
     with uow:
         order, ra = _locked(uow, return_id, scope)
-        _ACTIONS[action](order, ra, scope.actor, reason, now)
+        if action is ReturnAction.CANCEL:
+            _refuse_others_return(ra, scope)
+        if action is ReturnAction.AUTHORISE:
+            routes = routes_for(uow, order, ra, policy_of(uow), now)
+            authorise(order, ra, scope.actor, routes, now)
+        else:
+            _ACTIONS[action](order, ra, scope.actor, reason, now)
         uow.returns.save(ra)
         uow.orders.save(order)
         uow.commit()
     return return_document(ra)
+
+
+def _refuse_others_return(ra: ReturnAuthorization, scope: OrderScope) -> None:
+    """A store withdraws the returns started at it, no other (a channel's key sees
+    its own channel's only; customer service any)."""
+    if scope.location_id is not None and ra.location_id != scope.location_id:
+        raise Forbidden(
+            f"this key acts for location {scope.location_id}: the return was not started there",
+            extra={"return_id": ra.id},
+        )
 
 
 def _locked(
@@ -165,10 +190,12 @@ def _locked(
 def _order_of(
     uow: ReturnsWork, ra: ReturnAuthorization, scope: OrderScope, *, for_update: bool = False
 ) -> Order:
-    try:
-        return existing_order(uow, ra.order_id, scope, for_update=for_update)
-    except NotFound:  # outside the caller's scope: the return is not theirs to see
-        raise _missing(ra.id) from None
+    """The return's order, or NotFound (of the return) when the caller may not see it."""
+    order = uow.orders.get(ra.order_id, for_update=for_update)
+    if order is None or not visible_to(scope, order, ra):
+        raise _missing(ra.id)
+    order.acting = scope.actor
+    return order
 
 
 def _found(ra: ReturnAuthorization | None, return_id: str) -> ReturnAuthorization:
@@ -188,6 +215,16 @@ def get_return(return_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER
     return return_document(ra)
 
 
+def return_routings(
+    return_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """Where the return's lines were sent, each decision explained, oldest first."""
+    with uow:
+        ra = _found(uow.returns.get(return_id), return_id)
+        _order_of(uow, ra, scope)
+        return {"items": routings(ra.id, uow)}
+
+
 def order_returns(
     order_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER
 ) -> dict[str, Any]:
@@ -205,13 +242,15 @@ def find_returns(
     before: str | None = None,
     scope: OrderScope = EVERY_ORDER,
 ) -> dict[str, Any]:
-    """Returns, the newest first (the queue: those in `statuses`), those of orders in
-    the caller's scope; `next`: the cursor of the page after."""
+    """Returns, the newest first (the queue: those in `statuses`), those the caller
+    may see (its channel's; a store's: `visible_to`); `next_cursor`: the page after."""
+    if before is not None and not is_id(before):
+        raise InvalidInput.of("cursor", "not a cursor: give the next_cursor of a page")
+    asked = tuple(statuses) if statuses else None
+    query = ReturnQuery(asked, before, scope.channel, scope.location_id)
     with uow:
-        page = uow.returns.find(statuses, limit, before)
-        orders = {ra.order_id: uow.orders.get(ra.order_id) for ra in page}
-    seen = [ra for ra in page if (o := orders[ra.order_id]) is not None and scope.admits(o)]
+        page = uow.returns.find(query, limit + 1)
     return {
-        "items": [return_document(ra) for ra in seen],
-        "next_cursor": page[-1].id if len(page) == limit else None,
+        "items": [return_document(ra) for ra in page[:limit]],
+        "next_cursor": page[limit - 1].id if len(page) > limit else None,
     }

@@ -4,21 +4,35 @@ only over the version read (another writer's change in between is a lost race)."
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from ordino.kernel.domain import LostRace
-from ordino.orders.store.tables import order_lines
+from ordino.orders.store import allocations, fulfillments, order_lines, orders
 from ordino.returns.domain import (
     ENDED,
     Initiator,
     ReturnAuthorization,
     ReturnLine,
     ReturnMethod,
+    ReturnQuery,
     ReturnStatus,
 )
-from ordino.returns.store.tables import return_lines, returns
+from ordino.returns.store.tables import return_lines, return_routes, returns
 
 
 class SqlReturns:
@@ -55,20 +69,52 @@ class SqlReturns:
             select(returns).where(returns.c.order_id == order_id).order_by(returns.c.id)
         )
 
-    def find(
-        self, statuses: list[ReturnStatus] | None, limit: int, before: str | None = None
-    ) -> list[ReturnAuthorization]:
-        """The newest first, in `statuses` (None: any), before the id `before`."""
-        query = select(returns).order_by(returns.c.id.desc()).limit(limit)
-        if statuses is not None:
-            query = query.where(returns.c.status.in_([str(s) for s in statuses]))
-        if before is not None:
-            query = query.where(returns.c.id < before)
-        return self._load(query)
+    def find(self, query: ReturnQuery, limit: int) -> list[ReturnAuthorization]:
+        """The newest first, in `statuses` (None: any), before the id `before`, of
+        the orders of `channel`, or at `location_id` (the store it was started at or
+        goes to, or one that served its order), each when given."""
+        c = returns.c
+        found = select(returns).order_by(c.id.desc()).limit(limit)
+        if query.statuses is not None:
+            found = found.where(c.status.in_([str(s) for s in query.statuses]))
+        if query.before is not None:
+            found = found.where(c.id < query.before)
+        if query.channel is not None:
+            of_channel = select(orders.c.id).where(orders.c.channel == query.channel)
+            found = found.where(c.order_id.in_(of_channel))
+        if query.location_id is not None:
+            found = found.where(_at(query.location_id))
+        return self._load(found)
+
+    def add_routing(
+        self, routing_id: str, return_id: str, decided_at: datetime, reason: str, routes: list[Any]
+    ) -> None:
+        self.connection.execute(
+            insert(return_routes).values(
+                id=routing_id,
+                return_id=return_id,
+                decided_at=decided_at,
+                reason=reason,
+                explanation=routes,
+            )
+        )
+
+    def routings(self, return_id: str) -> list[dict[str, Any]]:
+        """The return's routing decisions, oldest first."""
+        c = return_routes.c
+        query = select(return_routes).where(c.return_id == return_id).order_by(c.id)
+        return [
+            {
+                "decided_at": row.decided_at.isoformat(),
+                "reason": row.reason,
+                "lines": row.explanation,
+            }
+            for row in self.connection.execute(query)
+        ]
 
     def disagreeing(self) -> list[tuple[str, int, str]]:
         """Order lines whose counters are not what their returns hold: `returned` the
-        units received, `being_returned` those open on returns not ended. (order,
+        units received or missing, `being_returned` those open on returns not ended. (order,
         line, what disagrees), over every order line (a batch job's read)."""
         rl = return_lines.c
         open_ = case(
@@ -79,7 +125,7 @@ class SqlReturns:
             select(
                 returns.c.order_id,
                 rl.line_no,
-                func.sum(rl.received).label("received"),
+                func.sum(rl.received + rl.missing).label("received"),
                 func.sum(open_).label("open"),
             )
             .join(returns, returns.c.id == rl.return_id)
@@ -113,6 +159,8 @@ class SqlReturns:
                     "note": line.note,
                     "received": line.received,
                     "missing": line.missing,
+                    "destination": line.destination,
+                    "route": line.route,
                 }
                 for line in ra.lines
             ],
@@ -137,15 +185,32 @@ class SqlReturns:
                     row.note,
                     row.received,
                     row.missing,
+                    row.destination,
+                    row.route,
                 )
             )
         return [_return(head, lines[head.id]) for head in heads]
 
 
+def _at(location_id: str) -> ColumnElement[bool]:
+    """Returns of a location: started at it, going to it, or of an order it served."""
+    goes = select(return_lines.c.return_id).where(return_lines.c.destination == location_id)
+    served = select(fulfillments.c.order_id).where(
+        or_(fulfillments.c.location_id == location_id, fulfillments.c.store_id == location_id)
+    )
+    held = select(allocations.c.order_id).where(allocations.c.location_id == location_id)
+    return or_(
+        returns.c.location_id == location_id,
+        returns.c.id.in_(goes),
+        returns.c.order_id.in_(served),
+        returns.c.order_id.in_(held),
+    )
+
+
 def _disagreement(returned: int, being: int, received: int, open_units: int) -> str:
     return (
         f"returned {returned} and being returned {being}, its returns hold {received} "
-        f"received and {open_units} open"
+        f"received or missing and {open_units} open"
     )
 
 

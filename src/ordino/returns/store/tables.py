@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
 
-from ordino.store.tables import UTCDateTime, metadata, named_documents
+from ordino.store.tables import Document, UTCDateTime, metadata, named_documents
 
 returns = Table(
     "returns",
@@ -35,10 +35,24 @@ return_lines = Table(
     Column("line_no", Integer, primary_key=True),  # the order's line
     Column("sku", String(64), nullable=False),
     Column("quantity", Integer, nullable=False),
-    Column("reason", String(32), nullable=False),  # a reason code of the policy
+    Column("reason", String(64), nullable=False),  # a reason code of the policy
     Column("note", String(500)),
     Column("received", Integer, nullable=False, server_default="0"),
     Column("missing", Integer, nullable=False, server_default="0"),
+    Column("destination", String(64)),  # where its units go (none: not decided, or kept)
+    Column("route", String(16)),  # why (`ordino.returns.domain.routing.Route.why`)
+)
+
+# Each routing decision of a return, explained (`ordino.returns.engine.routing`).
+return_routes = Table(
+    "return_routes",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("return_id", String(32), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
+    Column("reason", String(32), nullable=False),  # authorised, received at a store
+    Column("explanation", Document, nullable=False),  # the routes, line by line
+    Index("ix_return_routes_return_id", "return_id"),
 )
 
 # `ordino.returns.domain.policy.policy_document`; one, named "default".

@@ -48,15 +48,27 @@ def upgrade() -> None:
         sa.Column("line_no", sa.Integer(), nullable=False),
         sa.Column("sku", sa.String(length=64), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
-        sa.Column("reason", sa.String(length=32), nullable=False),
+        sa.Column("reason", sa.String(length=64), nullable=False),
         sa.Column("note", sa.String(length=500)),
         sa.Column("received", sa.Integer(), server_default="0", nullable=False),
         sa.Column("missing", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("destination", sa.String(length=64)),
+        sa.Column("route", sa.String(length=16)),
         sa.ForeignKeyConstraint(
             ["return_id"], ["returns.id"], name=op.f("fk_return_lines_return_id_returns")
         ),
         sa.PrimaryKeyConstraint("return_id", "line_no", name=op.f("pk_return_lines")),
     )
+    op.create_table(
+        "return_routes",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("return_id", sa.String(length=32), nullable=False),
+        sa.Column("decided_at", WHEN, nullable=False),
+        sa.Column("reason", sa.String(length=32), nullable=False),
+        sa.Column("explanation", DOCUMENT, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_return_routes")),
+    )
+    op.create_index("ix_return_routes_return_id", "return_routes", ["return_id"])
     op.create_table(
         "return_policies",
         sa.Column("name", sa.String(length=32), nullable=False),
@@ -72,15 +84,23 @@ def upgrade() -> None:
         "orders",
         sa.Column("return_state", sa.String(length=24), server_default="none", nullable=False),
     )
+    # When the customer got the goods: for those they have, what Ordino last knew.
+    op.add_column("fulfillments", sa.Column("done_at", WHEN))
+    op.execute(
+        "UPDATE fulfillments SET done_at = updated_at WHERE status IN ('delivered', 'picked_up')"
+    )
 
 
 def downgrade() -> None:
     kept = op.get_bind().execute(sa.text("SELECT count(*) FROM returns")).scalar_one()
     if kept:
         raise RuntimeError(f"{kept} returns would be lost: not downgrading")
+    op.drop_column("fulfillments", "done_at")
     op.drop_column("orders", "return_state")
     op.drop_column("order_lines", "being_returned")
     op.drop_table("return_policies")
+    op.drop_index("ix_return_routes_return_id", table_name="return_routes")
+    op.drop_table("return_routes")
     op.drop_table("return_lines")
     op.drop_index("ix_returns_status_id", table_name="returns")
     op.drop_index("ix_returns_order_id", table_name="returns")
