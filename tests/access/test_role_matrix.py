@@ -143,6 +143,8 @@ API: dict[str, Rule] = {
     "GET /v1/returns": Rule(ALL),
     "GET /v1/returns/{return_id}": Rule(ALL),
     "GET /v1/returns/{return_id}/routing": Rule(ALL),
+    "GET /v1/returns/{return_id}/label": Rule(ALL),
+    "GET /v1/returns/{return_id}/code.svg": Rule(ALL),
     "POST /v1/returns/{return_id}/authorise": Rule(AGENT),
     "POST /v1/returns/{return_id}/decline": Rule(AGENT),
     "POST /v1/returns/{return_id}/cancel": Rule(ALL),

@@ -614,9 +614,13 @@ def _walk_returns(walk: Walk, path: dict[str, str]) -> None:
         if action == "authorise":
             walk("POST", "/v1/returns/{return_id}/cancel", 200, rid, json={"reason": "kept"})
     walk("PUT", "/v1/return-policy", 200, json=policy)
-    started = walk("POST", "/v1/orders/{order_id}/returns", 201, path, json=ret,
+    by_mail = ret | {"method": "mail"}
+    started = walk("POST", "/v1/orders/{order_id}/returns", 201, path, json=by_mail,
                    headers={"Idempotency-Key": "ret-3"})  # fmt: skip
     rid = {"return_id": started["id"]}
+    walk.work()  # its label booked
+    walk("GET", "/v1/returns/{return_id}/label", 200, rid)
+    walk("GET", "/v1/returns/{return_id}/code.svg", 200, rid)
     walk("GET", "/v1/orders/{order_id}/returns", 200, path)
     walk("GET", "/v1/returns", 200, params={"status": "authorised"})
     walk("GET", "/v1/returns/{return_id}", 200, rid)

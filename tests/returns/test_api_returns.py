@@ -5,6 +5,7 @@ change nothing; the policy replaced and recorded; who may do what."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,11 +17,16 @@ from sqlalchemy import update
 from ordino.access.services.keys import create_key
 from ordino.app.check import check_returns
 from ordino.kernel.domain import Role
+from ordino.network.adapters.sandbox_carrier import SandboxCarrier
+from ordino.network.adapters.sandbox_tables import sandbox_labels
+from ordino.network.domain import Address, LabelRequest
 from ordino.orders.store.tables import order_lines
 from tests.conftest import Clock
 from tests.support.api import events_of, fields, network, order_of, place, refused, stock, work
 from tests.support.builders import a_location_body
+from tests.support.storage import rows
 
+A = Address("Street 1", "Berlin", "10115", "DE")
 POLICY: dict[str, Any] = {
     "windows": [{"days": 30}, {"days": 14, "product_class": "electronics"}],
     "non_returnable_skus": ["SKU-2"],
@@ -462,3 +468,71 @@ def test_an_open_return_keeps_its_customer_and_an_erasure_rewrites_what_they_wro
     assert erased.json()["records"]["returns"] == 2
     after = api.get(f"/v1/returns/{started['id']}").json()
     assert "Ada" not in after["lines"][0]["note"] and "Ada" not in after["reason"]
+
+
+def test_a_return_by_mail_gets_its_label_booked_once_by_the_worker(
+    api: TestClient, clock: Clock, delivered: str
+) -> None:
+    ra = start(api, delivered, (1, 1), method="mail").json()
+    assert ra["label"] is None
+    assert refused(api.get(f"/v1/returns/{ra['id']}/label"), 404, "not-found")
+
+    work(api, clock)
+    work(api, clock)  # nothing more to do
+
+    label = api.get(f"/v1/returns/{ra['id']}").json()["label"]
+    assert label["carrier"] == "dhl" and label["tracking_number"].startswith("SB")
+    printed = api.get(f"/v1/returns/{ra['id']}/label")
+    assert printed.headers["content-type"] == "image/svg+xml"
+    assert label["tracking_number"] in printed.text and ra["code"] in printed.text
+    assert "Jungfernstieg 1" in printed.text  # from the customer's address
+    assert return_events(api, delivered).count("return.label_created") == 1
+    state: Any = api.app.state  # type: ignore[attr-defined]
+    assert len(rows(state.engine, sandbox_labels)) == 1
+
+
+def test_a_label_asked_again_after_a_crash_is_the_same_one(
+    api: TestClient, clock: Clock, delivered: str
+) -> None:
+    """The worker asked the carrier, then died before keeping the label: asked again
+    under the return's key, the carrier answers the same parcel."""
+    state: Any = api.app.state  # type: ignore[attr-defined]
+    ra = start(api, delivered, (1, 1), method="carrier_drop_off").json()
+    carrier = SandboxCarrier(state.engine)
+    first = carrier.return_label(
+        f"return:{ra['id']}", LabelRequest("dhl", A, A, ra["code"]), clock()
+    )
+
+    work(api, clock)
+
+    kept = api.get(f"/v1/returns/{ra['id']}").json()["label"]
+    assert kept["tracking_number"] == first.tracking_number
+    assert len(rows(state.engine, sandbox_labels)) == 1
+
+
+def test_returns_dropped_at_a_store_or_kept_need_no_label(
+    api: TestClient, clock: Clock, delivered: str
+) -> None:
+    at_store = start(api, delivered, (1, 1), key="a").json()
+    policy = POLICY | {"non_returnable_skus": [], "routing": {"parcel_cost": "500.00"}}
+    assert api.put("/v1/return-policy", json=policy).status_code == 200
+    kept = start(api, delivered, (1, 1), key="b", method="mail").json()
+
+    work(api, clock)
+
+    for ra in (at_store, kept):
+        assert api.get(f"/v1/returns/{ra['id']}").json()["label"] is None
+    assert "return.label_created" not in return_events(api, delivered)
+
+
+def test_the_return_code_is_drawn_as_a_qr_image(api: TestClient, delivered: str) -> None:
+    ra = start(api, delivered, (1, 1)).json()
+
+    image = api.get(f"/v1/returns/{ra['id']}/code.svg")
+
+    assert image.headers["content-type"] == "image/svg+xml"
+    assert image.text.startswith("<svg") and f"<title>{ra['code']}</title>" in image.text
+    # A full QR code (21 modules or more, with its border of 2, 6 pixels each), never a
+    # micro QR, which the scanners at a counter often cannot read.
+    width = re.search(r'width="(\d+)"', image.text)
+    assert width is not None and int(width.group(1)) >= (21 + 4) * 6

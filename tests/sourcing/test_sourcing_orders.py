@@ -19,6 +19,7 @@ from ordino.inventory.services.stock_cache import StockPicture
 from ordino.inventory.store.tables import reservations
 from ordino.kernel.domain.errors import InsufficientStock, NotFound
 from ordino.kernel.services.server_keys import ServerKeys
+from ordino.network.adapters.sandbox_carrier import SandboxCarrier
 from ordino.network.domain.carriers import LaneMatch
 from ordino.network.domain.costs import LocationCosts, RateCard, RateZone, WeightBreak
 from ordino.network.domain.locations import LocationType
@@ -314,7 +315,12 @@ def test_stock_rising_by_a_count_has_the_worker_fill_what_waited(
         "w",
         uow_of,
         clock,
-        handlers(uow_of, Capture(), Outside(post_json, SandboxGateway(uow.engine), KEYS), clock),
+        handlers(
+            uow_of,
+            Capture(),
+            Outside(post_json, SandboxGateway(uow.engine), KEYS, SandboxCarrier(uow.engine)),
+            clock,
+        ),
     )
     with_stock(uow, clock(), {("DC-BER", "SKU-1"): 1})
     put_profile(a_profile(NEAREST, Strategy("wait", StrategyKind.BACKORDER)), uow, clock())

@@ -17,27 +17,32 @@ from ordino.kernel.domain.jobs import (
     EXPECT_BACKORDERS,
     FILL_BACKORDERS,
     REFUND_PAYMENT,
+    RETURN_LABEL,
     SETTLE_PAYMENT,
     TIMER_DUE,
     settle_job,
 )
 from ordino.kernel.services.server_keys import ServerKeys
+from ordino.network.domain import CarrierLabels
 from ordino.orchestration.services import payments, timers
 from ordino.orchestration.services.pipelines import advance_order
 from ordino.orchestration.services.rerouting import expect_backorders, fill_backorders
 from ordino.orchestration.services.worker import Handler, enqueue
 from ordino.orders.services.capture import Capture
 from ordino.payments.domain.payments import PaymentGateway
+from ordino.returns.services import book_label
 
 
 @dataclass(frozen=True)
 class Outside:
     """What the worker's jobs reach beyond the database: webhook receivers (`post`,
-    with the keys their secrets are sealed under) and the payment gateway."""
+    with the keys their secrets are sealed under), the payment gateway and the
+    carrier's label service."""
 
     post: Post
     gateway: PaymentGateway
     keys: ServerKeys
+    carrier: CarrierLabels
 
 
 def handlers(
@@ -69,11 +74,15 @@ def handlers(
     def refund(payload: Mapping[str, Any], now: datetime) -> None:
         payments.refund(payload["order_id"], payload["refund_id"], uow(), outside.gateway, now)
 
+    def label(payload: Mapping[str, Any], now: datetime) -> None:
+        book_label(payload["return_id"], uow(), outside.carrier, now)
+
     def timer(payload: Mapping[str, Any], now: datetime) -> None:
         timers.check(payload, uow(), capture, now)
 
     return {
         TIMER_DUE: timer,
+        RETURN_LABEL: label,
         FILL_BACKORDERS: fill,
         EXPECT_BACKORDERS: expect,
         DELIVER_WEBHOOKS: webhooks,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ordino.access.store.tables
 import ordino.events.store.tables
 import ordino.inventory.store.tables
+import ordino.network.adapters.sandbox_tables
 import ordino.network.store.tables
 import ordino.orders.store.tables
 import ordino.payments.adapters.sandbox_tables
@@ -28,6 +29,7 @@ from ordino.store.tables import metadata
 TABLE_MODULES = (
     ordino.access.store.tables,
     ordino.network.store.tables,
+    ordino.network.adapters.sandbox_tables,
     ordino.inventory.store.tables,
     ordino.sourcing.store.tables,
     ordino.promising.store.tables,

@@ -40,6 +40,7 @@ from ordino.inventory.api import supply as inventory_supply
 from ordino.inventory.services.stock_cache import StockPicture
 from ordino.kernel.domain.changes import Change
 from ordino.kernel.services.server_keys import ServerKeys
+from ordino.network.adapters.sandbox_carrier import SandboxCarrier
 from ordino.network.api import channels as network_channels
 from ordino.network.api import operations as network_operations
 from ordino.network.api import routes as network_routes
@@ -127,7 +128,9 @@ def _outside(settings: Settings, engine: Engine) -> Outside:
     the server's keys) and the payment gateway (the only one so far: the sandbox,
     docs/orchestration.md)."""
     post = partial(post_json, allow_private=settings.webhook_allow_private)
-    return Outside(post, SandboxGateway(engine), ServerKeys(settings.sealing_keys))
+    return Outside(
+        post, SandboxGateway(engine), ServerKeys(settings.sealing_keys), SandboxCarrier(engine)
+    )
 
 
 def _background(

@@ -31,6 +31,7 @@ from ordino.config import Settings
 from ordino.events.adapters.http_delivery import post_json
 from ordino.inventory.services.stock_cache import StockPicture
 from ordino.kernel.services.server_keys import ServerKeys
+from ordino.network.adapters.sandbox_carrier import SandboxCarrier
 from ordino.orchestration.services.worker import Tally, Worker
 from ordino.orders.services.capture import Capture
 from ordino.payments.adapters.sandbox import SandboxGateway
@@ -74,7 +75,9 @@ def worker(
     name = f"{socket.gethostname()}:{os.getpid()}"
     settings = Settings.from_env()  # the server's keys, private receivers, retention
     post = partial(post_json, allow_private=settings.webhook_allow_private)
-    outside = Outside(post, SandboxGateway(engine), ServerKeys(settings.sealing_keys))
+    outside = Outside(
+        post, SandboxGateway(engine), ServerKeys(settings.sealing_keys), SandboxCarrier(engine)
+    )
     jobs = handlers(uow, capture, outside, _now)
     runner = Worker(name, uow, _now, jobs, timedelta(seconds=lease))
     connect_once(engine)

@@ -53,6 +53,7 @@ EVENTS = {
     "return.authorised": N_("Return authorised"),
     "return.declined": N_("Return declined"),
     "return.cancelled": N_("Return withdrawn"),
+    "return.label_created": N_("Return label booked"),
     "return.in_transit": N_("Return on its way back"),
     "return.received": N_("Returned goods received"),
     "return.closed": N_("Return closed"),

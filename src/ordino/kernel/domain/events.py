@@ -39,6 +39,7 @@ EVENT_TYPES = frozenset(
         "return.authorised",
         "return.declined",
         "return.cancelled",
+        "return.label_created",
         "return.in_transit",
         "return.received",
         "return.closed",

@@ -29,6 +29,7 @@ ADVANCE_ORDER = "orders.advance"  # run an order's pipeline on (checks, …, rel
 CAPTURE_PAYMENT = "payments.capture"  # capture what a parcel took (key: its fulfillment)
 SETTLE_PAYMENT = "payments.settle"  # void what is authorised and will not ship
 REFUND_PAYMENT = "payments.refund"  # make the gateway calls of a refund asked for
+RETURN_LABEL = "returns.label"  # book the carrier's label of a return (key: the return)
 
 
 class JobStatus(StrEnum):
@@ -113,6 +114,10 @@ def refund_job(order_id: str, refund_id: str, now: datetime) -> Job:
     return Job.new(
         REFUND_PAYMENT, {"order_id": order_id, "refund_id": refund_id}, now, key=refund_id
     )
+
+
+def label_job(return_id: str, now: datetime) -> Job:
+    return Job.new(RETURN_LABEL, {"return_id": return_id}, now, key=return_id)
 
 
 TIMER_DUE = "timers.due"  # a service level's time came: check it was met

@@ -34,6 +34,7 @@ from ordino.network.domain.costs import (
     rate_card_document,
     rate_card_from_document,
 )
+from ordino.network.domain.labels import CarrierLabels, Label, LabelRequest
 from ordino.network.domain.locations import (
     Address,
     Location,
@@ -70,12 +71,15 @@ __all__ = [
     "Capacity",
     "CapacityTaken",
     "CapacityUnit",
+    "CarrierLabels",
     "CarrierService",
     "Channel",
     "ChannelPricing",
     "CostBreakdown",
     "CostWeights",
     "Customs",
+    "Label",
+    "LabelRequest",
     "Lane",
     "LaneMatch",
     "Location",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import segno
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
@@ -37,6 +38,8 @@ from ordino.returns.services import (
     get_return,
     order_returns,
     put_policy,
+    return_code,
+    return_label,
     return_routings,
     start_return,
 )
@@ -151,6 +154,47 @@ def read_routing(
     """Where the return's lines were sent and why: each routing decision, oldest
     first, with the places weighed for each line (distance, transport, need, credit)."""
     return JSONResponse(return_routings(return_id, unit_of_work(request), scope_of(caller)))
+
+
+SVG: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}, "description": "SVG"}
+}
+
+
+@router.get(
+    "/returns/{return_id}/label",
+    response_class=Response,
+    responses=NOT_FOUND | SVG,
+)
+def read_label(
+    return_id: ReturnIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """The carrier's label to print, once booked (a return sent by carrier: the worker
+    books it when the return is authorised); 404 until then."""
+    media_type, document = return_label(return_id, unit_of_work(request), scope_of(caller))
+    return Response(document, media_type=media_type)
+
+
+@router.get(
+    "/returns/{return_id}/code.svg",
+    response_class=Response,
+    responses=NOT_FOUND | SVG,
+)
+def read_code_image(
+    return_id: ReturnIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """The return's code as a QR image, to show at a store or a carrier's point."""
+    code = return_code(return_id, unit_of_work(request), scope_of(caller))
+    return Response(code_image(code), media_type="image/svg+xml")
+
+
+def code_image(code: str) -> str:
+    """A return code as a QR image in SVG (segno), for a scanner at the counter."""
+    return segno.make(code, error="m", micro=False).svg_inline(scale=6, border=2, title=code)
 
 
 def _act(

@@ -65,6 +65,12 @@ class ReturnLineOut(BaseModel):
     )
 
 
+class ReturnLabelOut(BaseModel):
+    carrier: str
+    tracking_number: str
+    created_at: str
+
+
 class ReturnOut(BaseModel):
     id: str
     order_id: str
@@ -76,6 +82,9 @@ class ReturnOut(BaseModel):
     location_id: str | None
     decided_by: str | None = Field(description="policy:auto_approve, or who decided")
     reason: str | None = Field(description="Why it was declined, cancelled or closed")
+    label: ReturnLabelOut | None = Field(
+        description="The carrier's label, once booked (sent by carrier): GET …/label"
+    )
     lines: list[ReturnLineOut]
     created_at: str
     updated_at: str
@@ -128,6 +137,9 @@ class RoutingIn(Strict):
     returnless: bool = True
     vendor_reasons: Annotated[list[str], Field(max_length=100)] = []
     vendor_attribute: Annotated[str, Field(min_length=1, max_length=64)] = "vendor"
+    carrier: Annotated[
+        str, Field(min_length=1, max_length=64, description="Who carries returns sent by carrier")
+    ] = "dhl"
 
     def to_domain(self) -> RoutingProfile:
         return RoutingProfile(
@@ -138,6 +150,7 @@ class RoutingIn(Strict):
             self.returnless,
             tuple(self.vendor_reasons),
             self.vendor_attribute,
+            self.carrier,
         )
 
 
@@ -149,6 +162,7 @@ class RoutingProfileOut(BaseModel):
     returnless: bool
     vendor_reasons: list[str]
     vendor_attribute: str
+    carrier: str
 
 
 class WindowIn(Strict):

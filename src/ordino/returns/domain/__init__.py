@@ -16,10 +16,12 @@ from ordino.returns.domain.policy import (
     refuse_return,
 )
 from ordino.returns.domain.returns import (
+    BY_CARRIER,
     ENDED,
     TRANSITIONS,
     Initiator,
     ReturnAuthorization,
+    ReturnLabel,
     ReturnLine,
     ReturnLineRequest,
     ReturnMethod,
@@ -30,6 +32,7 @@ from ordino.returns.domain.returns import (
     close,
     decline,
     hand_over,
+    labelled,
     receive,
     request_return,
     return_document,
@@ -45,6 +48,7 @@ from ordino.returns.domain.routing import (
 
 __all__ = [
     "APPROVED_BY_POLICY",
+    "BY_CARRIER",
     "ENDED",
     "POLICY_NAME",
     "TRANSITIONS",
@@ -52,6 +56,7 @@ __all__ = [
     "Initiator",
     "ProductClasses",
     "ReturnAuthorization",
+    "ReturnLabel",
     "ReturnLine",
     "ReturnLineRequest",
     "ReturnMethod",
@@ -71,6 +76,7 @@ __all__ = [
     "decline",
     "facts",
     "hand_over",
+    "labelled",
     "new_return_code",
     "policy_document",
     "policy_from_document",

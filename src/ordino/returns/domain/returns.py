@@ -121,6 +121,23 @@ class ReturnLine:
         return self.quantity - self.received - self.missing
 
 
+@dataclass(frozen=True)
+class ReturnLabel:
+    """The carrier's label of a return sent back by carrier (the document itself is
+    kept beside the return: `Returns.label_document`)."""
+
+    carrier: str
+    tracking_number: str
+    created_at: datetime
+
+
+# How the goods travel by carrier: a label is booked for them (to print, or to show
+# as a code at the carrier's point, which prints it).
+BY_CARRIER = frozenset(
+    {ReturnMethod.MAIL, ReturnMethod.CARRIER_DROP_OFF, ReturnMethod.CARRIER_PICKUP}
+)
+
+
 @dataclass
 class ReturnAuthorization:
     id: str
@@ -136,11 +153,19 @@ class ReturnAuthorization:
     location_id: str | None = None  # where it was started (a store), if at one
     decided_by: str | None = None  # the rule or the person that authorised or declined
     reason: str | None = None  # why it was declined, cancelled or closed
+    label: ReturnLabel | None = None  # the carrier's, once booked
     version: int = 1
 
     @property
     def ended(self) -> bool:
         return self.status in ENDED
+
+    @property
+    def needs_label(self) -> bool:
+        """Authorised to travel by carrier, with goods going somewhere, and no label yet."""
+        sent = any(line.destination for line in self.lines)
+        ready = self.status is S.AUTHORISED and self.method in BY_CARRIER
+        return ready and sent and self.label is None
 
     @property
     def open_units(self) -> dict[int, int]:
@@ -284,6 +309,18 @@ def cancel(order: Order, ra: ReturnAuthorization, reason: str | None, now: datet
     _record(order, ra, "return.cancelled", now)
 
 
+def labelled(order: Order, ra: ReturnAuthorization, label: ReturnLabel, now: datetime) -> None:
+    """The carrier booked the parcel: the customer prints its label, or shows the
+    return's code where they drop it off."""
+    if ra.label is not None:
+        raise IllegalTransition(
+            f"return {ra.id} has its label", extra={"label": ra.label.tracking_number}
+        )
+    ra.label = label
+    ra.updated_at = now
+    _record(order, ra, "return.label_created", now)
+
+
 def hand_over(order: Order, ra: ReturnAuthorization, now: datetime) -> None:
     """A carrier or drop-off point has the goods."""
     ra.move(S.IN_TRANSIT, now)
@@ -380,6 +417,13 @@ def return_document(ra: ReturnAuthorization) -> dict[str, Any]:
         "location_id": ra.location_id,
         "decided_by": ra.decided_by,
         "reason": ra.reason,
+        "label": None
+        if ra.label is None
+        else {
+            "carrier": ra.label.carrier,
+            "tracking_number": ra.label.tracking_number,
+            "created_at": ra.label.created_at.isoformat(),
+        },
         "lines": [
             {
                 "line_no": line.line_no,

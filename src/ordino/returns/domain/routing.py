@@ -13,6 +13,7 @@ The profile is part of the return policy's document (`ReturnPolicy.routing`):
                      the customer (refunded without a return)
     vendor_reasons   reasons whose goods go back to their vendor (a supplier named
                      by the product's `vendor_attribute`), e.g. "damaged"
+    carrier          who carries the returns sent by carrier (their labels)
 
 Invariant: every line of what is asked is answered once, with its units; the same
 question gets the same answer (ties by location id).
@@ -37,6 +38,7 @@ class RoutingProfile:
     returnless: bool = True
     vendor_reasons: tuple[str, ...] = ()
     vendor_attribute: str = "vendor"
+    carrier: str = "dhl"
 
     def problems(self, where: str = "routing") -> list[FieldError]:
         problems = [
@@ -102,6 +104,7 @@ def routing_document(profile: RoutingProfile) -> dict[str, Any]:
         "returnless": profile.returnless,
         "vendor_reasons": list(profile.vendor_reasons),
         "vendor_attribute": profile.vendor_attribute,
+        "carrier": profile.carrier,
     }
 
 
@@ -114,4 +117,5 @@ def routing_from_document(document: dict[str, Any]) -> RoutingProfile:
         returnless=document["returnless"],
         vendor_reasons=tuple(document["vendor_reasons"]),
         vendor_attribute=document["vendor_attribute"],
+        carrier=document["carrier"],
     )

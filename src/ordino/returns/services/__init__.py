@@ -1,5 +1,6 @@
 """Returns' use cases and the port they speak to."""
 
+from ordino.returns.services.labels import book_label
 from ordino.returns.services.policy import get_policy, policy_of, put_policy
 from ordino.returns.services.ports import Returns, ReturnsWork
 from ordino.returns.services.returns import (
@@ -9,6 +10,8 @@ from ordino.returns.services.returns import (
     find_returns,
     get_return,
     order_returns,
+    return_code,
+    return_label,
     return_routings,
     start_return,
 )
@@ -19,12 +22,15 @@ __all__ = [
     "ReturnsWork",
     "StartReturn",
     "act_on_return",
+    "book_label",
     "find_returns",
     "get_policy",
     "get_return",
     "order_returns",
     "policy_of",
     "put_policy",
+    "return_code",
+    "return_label",
     "return_routings",
     "start_return",
 ]

@@ -51,8 +51,9 @@ from ordino.returns.domain import (
     refuse_return,
     request_return,
     return_document,
-    visible_to,
 )
+from ordino.returns.services.labels import after_authorised
+from ordino.returns.services.lookup import found_return, locked_return, order_of
 from ordino.returns.services.policy import policy_of
 from ordino.returns.services.ports import ReturnsWork
 from ordino.returns.services.routing import routes_for, routings
@@ -97,6 +98,7 @@ def _start_once(
         ra = request_return(order, new_id(now), new_return_code(), cmd.lines, how, now)
         if approved(policy, asked):
             authorise(order, ra, APPROVED_BY_POLICY, routes_for(uow, order, ra, policy, now), now)
+            after_authorised(uow, ra, now)
         uow.returns.add(ra)
         uow.orders.save(order)
         answer = Answer(201, return_document(ra))
@@ -154,12 +156,13 @@ def _act_once(
     reason: str | None,
 ) -> dict[str, Any]:
     with uow:
-        order, ra = _locked(uow, return_id, scope)
+        order, ra = locked_return(uow, return_id, scope)
         if action is ReturnAction.CANCEL:
             _refuse_others_return(ra, scope)
         if action is ReturnAction.AUTHORISE:
             routes = routes_for(uow, order, ra, policy_of(uow), now)
             authorise(order, ra, scope.actor, routes, now)
+            after_authorised(uow, ra, now)
         else:
             _ACTIONS[action](order, ra, scope.actor, reason, now)
         uow.returns.save(ra)
@@ -178,40 +181,10 @@ def _refuse_others_return(ra: ReturnAuthorization, scope: OrderScope) -> None:
         )
 
 
-def _locked(
-    uow: ReturnsWork, return_id: str, scope: OrderScope
-) -> tuple[Order, ReturnAuthorization]:
-    """The return's order, locked, and the return read again under the lock."""
-    found = _found(uow.returns.get(return_id), return_id)
-    order = _order_of(uow, found, scope, for_update=True)
-    return order, _found(uow.returns.get(return_id), return_id)
-
-
-def _order_of(
-    uow: ReturnsWork, ra: ReturnAuthorization, scope: OrderScope, *, for_update: bool = False
-) -> Order:
-    """The return's order, or NotFound (of the return) when the caller may not see it."""
-    order = uow.orders.get(ra.order_id, for_update=for_update)
-    if order is None or not visible_to(scope, order, ra):
-        raise _missing(ra.id)
-    order.acting = scope.actor
-    return order
-
-
-def _found(ra: ReturnAuthorization | None, return_id: str) -> ReturnAuthorization:
-    if ra is None:
-        raise _missing(return_id)
-    return ra
-
-
-def _missing(return_id: str) -> NotFound:
-    return NotFound(f"no return {return_id}", extra={"return_id": return_id})
-
-
 def get_return(return_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
     with uow:
-        ra = _found(uow.returns.get(return_id), return_id)
-        _order_of(uow, ra, scope)
+        ra = found_return(uow.returns.get(return_id), return_id)
+        order_of(uow, ra, scope)
     return return_document(ra)
 
 
@@ -220,9 +193,29 @@ def return_routings(
 ) -> dict[str, Any]:
     """Where the return's lines were sent, each decision explained, oldest first."""
     with uow:
-        ra = _found(uow.returns.get(return_id), return_id)
-        _order_of(uow, ra, scope)
+        ra = found_return(uow.returns.get(return_id), return_id)
+        order_of(uow, ra, scope)
         return {"items": routings(ra.id, uow)}
+
+
+def return_label(
+    return_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER
+) -> tuple[str, str]:
+    """The return's label to print (media type, document), or NotFound until booked."""
+    with uow:
+        ra = found_return(uow.returns.get(return_id), return_id)
+        order_of(uow, ra, scope)
+        found = uow.returns.label_document(ra.id)
+    if found is None:
+        raise NotFound(f"return {return_id} has no label (yet)", extra={"return_id": return_id})
+    return found
+
+
+def return_code(return_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER) -> str:
+    with uow:
+        ra = found_return(uow.returns.get(return_id), return_id)
+        order_of(uow, ra, scope)
+    return ra.code
 
 
 def order_returns(

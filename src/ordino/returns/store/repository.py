@@ -22,17 +22,19 @@ from sqlalchemy import (
 )
 
 from ordino.kernel.domain import LostRace
+from ordino.network.domain import Label
 from ordino.orders.store import allocations, fulfillments, order_lines, orders
 from ordino.returns.domain import (
     ENDED,
     Initiator,
     ReturnAuthorization,
+    ReturnLabel,
     ReturnLine,
     ReturnMethod,
     ReturnQuery,
     ReturnStatus,
 )
-from ordino.returns.store.tables import return_lines, return_routes, returns
+from ordino.returns.store.tables import return_labels, return_lines, return_routes, returns
 
 
 class SqlReturns:
@@ -85,6 +87,26 @@ class SqlReturns:
         if query.location_id is not None:
             found = found.where(_at(query.location_id))
         return self._load(found)
+
+    def add_label(self, return_id: str, label: Label) -> None:
+        self.connection.execute(
+            insert(return_labels).values(
+                return_id=return_id,
+                carrier=label.carrier,
+                tracking_number=label.tracking_number,
+                media_type=label.media_type,
+                document=label.document,
+                created_at=label.created_at,
+            )
+        )
+
+    def label_document(self, return_id: str) -> tuple[str, str] | None:
+        """The label to print (media type, document), once booked."""
+        c = return_labels.c
+        row = self.connection.execute(
+            select(c.media_type, c.document).where(c.return_id == return_id)
+        ).first()
+        return None if row is None else (row.media_type, row.document)
 
     def add_routing(
         self, routing_id: str, return_id: str, decided_at: datetime, reason: str, routes: list[Any]
@@ -189,7 +211,16 @@ class SqlReturns:
                     row.route,
                 )
             )
-        return [_return(head, lines[head.id]) for head in heads]
+        c = return_labels.c
+        labels = {
+            row.return_id: ReturnLabel(row.carrier, row.tracking_number, row.created_at)
+            for row in self.connection.execute(
+                select(c.return_id, c.carrier, c.tracking_number, c.created_at).where(
+                    c.return_id.in_([head.id for head in heads])
+                )
+            )
+        }
+        return [_return(head, lines[head.id], labels.get(head.id)) for head in heads]
 
 
 def _at(location_id: str) -> ColumnElement[bool]:
@@ -232,7 +263,9 @@ def _row(ra: ReturnAuthorization) -> dict[str, Any]:
     }
 
 
-def _return(head: Row[Any], lines: list[ReturnLine]) -> ReturnAuthorization:
+def _return(
+    head: Row[Any], lines: list[ReturnLine], label: ReturnLabel | None
+) -> ReturnAuthorization:
     return ReturnAuthorization(
         id=head.id,
         order_id=head.order_id,
@@ -247,5 +280,6 @@ def _return(head: Row[Any], lines: list[ReturnLine]) -> ReturnAuthorization:
         location_id=head.location_id,
         decided_by=head.decided_by,
         reason=head.reason,
+        label=label,
         version=head.version,
     )

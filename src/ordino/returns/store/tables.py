@@ -3,7 +3,7 @@ document)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
 from ordino.store.tables import Document, UTCDateTime, metadata, named_documents
 
@@ -53,6 +53,18 @@ return_routes = Table(
     Column("reason", String(32), nullable=False),  # authorised, received at a store
     Column("explanation", Document, nullable=False),  # the routes, line by line
     Index("ix_return_routes_return_id", "return_id"),
+)
+
+# The carrier's label of a return sent back by carrier (`ordino.returns.services.labels`).
+return_labels = Table(
+    "return_labels",
+    metadata,
+    Column("return_id", String(32), primary_key=True),
+    Column("carrier", String(64), nullable=False),
+    Column("tracking_number", String(64), nullable=False),
+    Column("media_type", String(64), nullable=False),
+    Column("document", Text, nullable=False),  # the label to print
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 # `ordino.returns.domain.policy.policy_document`; one, named "default".

@@ -1,5 +1,6 @@
-"""returns: return authorisations and their lines, the return policy; the order lines'
-units being returned and the order's return state
+"""returns: return authorisations and their lines, where they go, their labels, the
+return policy; the sandbox carrier's labels; the order lines' units being returned,
+the order's return state, when the customer got each parcel
 
 Revision ID: 0047_returns
 Revises: 0046_money_adjustments
@@ -70,6 +71,27 @@ def upgrade() -> None:
     )
     op.create_index("ix_return_routes_return_id", "return_routes", ["return_id"])
     op.create_table(
+        "return_labels",
+        sa.Column("return_id", sa.String(length=32), nullable=False),
+        sa.Column("carrier", sa.String(length=64), nullable=False),
+        sa.Column("tracking_number", sa.String(length=64), nullable=False),
+        sa.Column("media_type", sa.String(length=64), nullable=False),
+        sa.Column("document", sa.Text(), nullable=False),
+        sa.Column("created_at", WHEN, nullable=False),
+        sa.PrimaryKeyConstraint("return_id", name=op.f("pk_return_labels")),
+    )
+    op.create_table(
+        "sandbox_labels",
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("carrier", sa.String(length=64), nullable=False),
+        sa.Column("tracking_number", sa.String(length=32), nullable=False),
+        sa.Column("reference", sa.String(length=64), nullable=False),
+        sa.Column("document", sa.Text(), nullable=False),
+        sa.Column("created_at", WHEN, nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_sandbox_labels")),
+        sa.UniqueConstraint("tracking_number", name=op.f("uq_sandbox_labels_tracking_number")),
+    )
+    op.create_table(
         "return_policies",
         sa.Column("name", sa.String(length=32), nullable=False),
         sa.Column("document", DOCUMENT, nullable=False),
@@ -99,6 +121,8 @@ def downgrade() -> None:
     op.drop_column("orders", "return_state")
     op.drop_column("order_lines", "being_returned")
     op.drop_table("return_policies")
+    op.drop_table("sandbox_labels")
+    op.drop_table("return_labels")
     op.drop_index("ix_return_routes_return_id", table_name="return_routes")
     op.drop_table("return_routes")
     op.drop_table("return_lines")

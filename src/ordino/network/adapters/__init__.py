@@ -1,0 +1,1 @@
+"""The network's adapters: carriers' services outside Ordino (the sandbox's)."""
