@@ -601,7 +601,7 @@ def test_made_up_requests_get_answers_as_documented(walk: Walk) -> None:
 def _walk_returns(walk: Walk, path: dict[str, str]) -> None:
     """The delivered unit of line 1 returned under a policy that leaves returns to a
     person: authorised and withdrawn, then declined; then, approved by the policy,
-    lost on its way back and closed."""
+    sent back by mail, received by its code, and closed."""
     ret = {"lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}], "method": "store"}
     policy = walk("GET", "/v1/return-policy", 200)
     del policy["version"], policy["default"]
@@ -626,4 +626,10 @@ def _walk_returns(walk: Walk, path: dict[str, str]) -> None:
     walk("GET", "/v1/returns/{return_id}", 200, rid)
     walk("GET", "/v1/returns/{return_id}/routing", 200, rid)
     walk("POST", "/v1/returns/{return_id}/in-transit", 200, rid, json={})
-    walk("POST", "/v1/returns/{return_id}/close", 200, rid, json={"reason": "lost"})
+    walk("GET", "/v1/return-codes/{code}", 200, {"code": started["code"]})
+    opened = {"line_no": 1, "quantity": 1, "condition": "opened", "disposition": "restock"}
+    got = {"location_id": "DC-BER", "code": started["code"], "lines": [opened]}
+    walk("POST", "/v1/returns/{return_id}/receipts", 201, rid, json=got,
+         headers={"Idempotency-Key": "rc-1"})  # fmt: skip
+    walk("GET", "/v1/returns/{return_id}/receipts", 200, rid)
+    walk("POST", "/v1/returns/{return_id}/close", 200, rid, json={"reason": "refunded"})

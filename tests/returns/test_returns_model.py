@@ -17,10 +17,14 @@ from ordino.orders.domain.release import deliver, release, ship
 from ordino.orders.domain.status import ReturnState
 from ordino.returns.domain import (
     TRANSITIONS,
+    Condition,
+    Disposition,
     Initiator,
+    ReceivedUnits,
     ReturnAuthorization,
     ReturnLineRequest,
     ReturnMethod,
+    ReturnReceipt,
     ReturnStatus,
     authorise,
     cancel,
@@ -62,6 +66,17 @@ def asked(*lines: tuple[int, int]) -> list[ReturnLineRequest]:
 
 def a_return(order: Order, *lines: tuple[int, int], n: int = 1) -> ReturnAuthorization:
     return request_return(order, f"R{n}", f"CODE{n}", asked(*lines), BY_CUSTOMER, LATER)
+
+
+def got(
+    order: Order,
+    ra: ReturnAuthorization,
+    *units: tuple[int, int],
+    missing: tuple[tuple[int, int], ...] = (),
+) -> None:
+    """A receipt at DC-BER of `units` ((line_no, units) each), new, restocked."""
+    lines = tuple(ReceivedUnits(n, q, Condition.NEW, Disposition.RESTOCK) for n, q in units)
+    receive(order, ra, ReturnReceipt("RC-1", DC, lines, missing, LATER, "store"), LATER)
 
 
 def counters(order: Order, line_no: int) -> tuple[int, int, int]:
@@ -133,10 +148,10 @@ def test_received_units_count_as_returned_and_roll_up() -> None:
     ra = a_return(order, (1, 3), (2, 1))
     authorise(order, ra, "policy:auto_approve", {}, LATER)
     hand_over(order, ra, LATER)
-    receive(order, ra, [(1, 2)], LATER)
+    got(order, ra, (1, 2))
     assert ra.status is S.RECEIVED_IN_PART
     assert counters(order, 1) == (0, 1, 2)
-    receive(order, ra, [(1, 1), (2, 1)], LATER)
+    got(order, ra, (1, 1), (2, 1))
     assert ra.status is S.RECEIVED
     assert order.return_state is ReturnState.RETURNED
     assert [line.returned for line in order.lines] == [3, 1]
@@ -146,13 +161,13 @@ def test_a_second_receipt_of_the_same_units_is_refused() -> None:
     order = a_delivered_order()
     ra = a_return(order, (1, 1))
     authorise(order, ra, "agent", {}, LATER)
-    receive(order, ra, [(1, 1)], LATER)
+    got(order, ra, (1, 1))
     with pytest.raises(IllegalTransition):
-        receive(order, ra, [(1, 1)], LATER)
+        got(order, ra, (1, 1))
     ra2 = a_return(order, (1, 2), n=2)
     authorise(order, ra2, "agent", {}, LATER)
     with pytest.raises(InvalidInput) as refused:
-        receive(order, ra2, [(1, 3)], LATER)
+        got(order, ra2, (1, 3))
     assert refused.value.errors[0].field == "lines[0].quantity"
     assert counters(order, 1) == (0, 2, 1)
 
@@ -175,7 +190,7 @@ def test_closing_counts_what_never_came_as_missing_and_not_returnable_again() ->
     ra = a_return(order, (1, 3))
     authorise(order, ra, "agent", {}, LATER)
     hand_over(order, ra, LATER)
-    receive(order, ra, [(1, 1)], LATER)
+    got(order, ra, (1, 1))
     close(order, ra, "two never arrived", LATER)
     assert (ra.status, ra.lines[0].received, ra.lines[0].missing) == (S.CLOSED, 1, 2)
     assert counters(order, 1) == (0, 0, 3)
@@ -186,7 +201,7 @@ def test_closing_counts_what_never_came_as_missing_and_not_returnable_again() ->
 def test_the_goods_travel_only_after_authorisation() -> None:
     order = a_delivered_order()
     ra = a_return(order, (1, 1))
-    for step in (lambda: hand_over(order, ra, LATER), lambda: receive(order, ra, [(1, 1)], LATER)):
+    for step in (lambda: hand_over(order, ra, LATER), lambda: got(order, ra, (1, 1))):
         with pytest.raises(IllegalTransition):
             step()
     authorise(order, ra, "agent", {}, LATER)
@@ -254,7 +269,7 @@ def _apply(
     elif ra is None:
         return
     elif what == "receive":
-        receive(order, ra, [(line_no, quantity)], LATER)
+        got(order, ra, (line_no, quantity))
     else:
         _ACTIONS[what](order, ra)
 

@@ -4,12 +4,14 @@ from ordino.inventory.services.availability import order_stock, view_for
 from ordino.inventory.services.ports import InventoryWork
 from ordino.inventory.services.stock import write_plan
 from ordino.inventory.services.stock_cache import StockPicture, entered
+from ordino.inventory.services.supply import record_supply
 
 __all__ = [
     "InventoryWork",
     "StockPicture",
     "entered",
     "order_stock",
+    "record_supply",
     "view_for",
     "write_plan",
 ]

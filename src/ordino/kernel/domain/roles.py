@@ -46,6 +46,7 @@ class Permission(StrEnum):
     PAYMENTS_REFUND = "payments:refund"  # refund what an order's card paid
     RETURNS_CREATE = "returns:create"  # start a return of an order, or withdraw it
     RETURNS_MANAGE = "returns:manage"  # authorise, decline or close returns
+    RETURNS_RECEIVE = "returns:receive"  # receive returned goods and say what becomes of them
     PERSONAL_DATA = "personal-data:admin"  # a customer's data exported or erased
 
 
@@ -66,6 +67,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PAYMENTS_REFUND,
             Permission.RETURNS_CREATE,
             Permission.RETURNS_MANAGE,
+            Permission.RETURNS_RECEIVE,
         }
     ),
     Role.CHANNEL: frozenset(
@@ -86,6 +88,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORDERS_READ,
             Permission.FULFILLMENT_WRITE,
             Permission.RETURNS_CREATE,
+            Permission.RETURNS_RECEIVE,
         }
     ),
 }

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import segno
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -14,11 +15,14 @@ from ordino.http.creation import PROBLEM, RequiredIdempotencyHeader, created, id
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Strict
 from ordino.http.security import require
-from ordino.kernel.domain import ApiKey, Permission, Role
+from ordino.kernel.domain import ApiKey, InvalidInput, Permission, Role
 from ordino.orders.api import OrderIdPath
 from ordino.orders.domain import scope_of
 from ordino.returns.api.schemas import (
     DecisionIn,
+    ReceiptIn,
+    ReceiptList,
+    ReceivedReturnOut,
     ReturnIdPath,
     ReturnIn,
     ReturnList,
@@ -30,6 +34,7 @@ from ordino.returns.api.schemas import (
 )
 from ordino.returns.domain import Initiator, ReturnStatus
 from ordino.returns.services import (
+    ReceiveReturn,
     ReturnAction,
     StartReturn,
     act_on_return,
@@ -38,6 +43,9 @@ from ordino.returns.services import (
     get_return,
     order_returns,
     put_policy,
+    receipts_of,
+    receive_return,
+    return_by_code,
     return_code,
     return_label,
     return_routings,
@@ -195,6 +203,70 @@ def read_code_image(
 def code_image(code: str) -> str:
     """A return code as a QR image in SVG (segno), for a scanner at the counter."""
     return segno.make(code, error="m", micro=False).svg_inline(scale=6, border=2, title=code)
+
+
+@router.post(
+    "/returns/{return_id}/receipts",
+    status_code=201,
+    response_model=ReceivedReturnOut,
+    responses=DECIDED,
+)
+def receive(
+    return_id: ReturnIdPath,
+    body: ReceiptIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.RETURNS_RECEIVE))],
+    idempotency_key: RequiredIdempotencyHeader,
+) -> Response:
+    """Receive returned goods at a location that takes returns: the units, their
+    condition, what becomes of them (restocked here, sent on, back to the vendor,
+    refurbished, written off), and those the parcel lacked. A store receives any
+    return whose code the customer shows. `return.received`; restocked units are on
+    hand at once."""
+    location_id = body.location_id or caller.location_id
+    if location_id is None:
+        raise InvalidInput.of("location_id", "name where the goods were received")
+    caller.require_locations([location_id])
+    cmd = ReceiveReturn(
+        return_id,
+        location_id,
+        tuple(units.to_domain() for units in body.lines),
+        tuple((m.line_no, m.quantity) for m in body.missing),
+        body.code,
+    )
+    answer = receive_return(
+        cmd,
+        unit_of_work(request),
+        clock(request),
+        scope_of(caller),
+        idempotency(idempotency_key, caller, body, request.url.path),
+    )
+    return created(answer, f"/v1/returns/{return_id}")
+
+
+@router.get("/returns/{return_id}/receipts", response_model=ReceiptList, responses=NOT_FOUND)
+def list_receipts(
+    return_id: ReturnIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """What came back at each receipt, oldest first."""
+    return JSONResponse(receipts_of(return_id, unit_of_work(request), scope_of(caller)))
+
+
+@router.get(
+    "/return-codes/{code}",
+    response_model=ReturnOut,
+    responses={404: {"description": "No return of this code", **PROBLEM}},
+)
+def find_by_code(
+    code: Annotated[str, PathParam(min_length=1, max_length=32)],
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """The return whose code the customer shows (typed or scanned; dashes, spaces,
+    lower case and look-alike letters are read): any store finds it by it."""
+    return JSONResponse(return_by_code(code, unit_of_work(request), scope_of(caller)))
 
 
 def _act(

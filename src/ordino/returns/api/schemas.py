@@ -8,8 +8,11 @@ from typing import Annotated
 from fastapi import Path
 from pydantic import BaseModel, Field
 
-from ordino.http.fields import ID_PATTERN, OptionalText, PositiveQuantity, Strict
+from ordino.http.fields import ID_PATTERN, Identifier, OptionalText, PositiveQuantity, Strict
 from ordino.returns.domain import (
+    Condition,
+    Disposition,
+    ReceivedUnits,
     ReturnLineRequest,
     ReturnMethod,
     ReturnPolicy,
@@ -41,6 +44,65 @@ class ReturnIn(Strict):
     method: ReturnMethod = Field(
         description="store (dropped off at a store), carrier_drop_off, carrier_pickup, mail"
     )
+
+
+class ReceivedUnitsIn(Strict):
+    line_no: Annotated[int, Field(strict=True, ge=1, le=10_000)]
+    quantity: PositiveQuantity
+    condition: Condition = Field(description="new, opened, damaged")
+    disposition: Disposition = Field(
+        description="restock (here), send_on, return_to_vendor, refurbish, write_off"
+    )
+    to: Identifier | None = Field(
+        None,
+        description="Where send_on and return_to_vendor units go (default: where the return "
+        "was routed; the product's vendor)",
+    )
+
+    def to_domain(self) -> ReceivedUnits:
+        return ReceivedUnits(self.line_no, self.quantity, self.condition, self.disposition, self.to)
+
+
+class MissingIn(Strict):
+    line_no: Annotated[int, Field(strict=True, ge=1, le=10_000)]
+    quantity: PositiveQuantity
+
+
+class ReceiptIn(Strict):
+    location_id: Identifier | None = Field(
+        None, description="Where it was received (a store's key: its own, the default)"
+    )
+    code: Annotated[str | None, Field(max_length=32)] = Field(
+        None, description="The return's code, as the customer showed it"
+    )
+    lines: Annotated[list[ReceivedUnitsIn], Field(max_length=200)] = []
+    missing: Annotated[list[MissingIn], Field(max_length=200)] = []
+
+
+class ReceivedUnitsOut(BaseModel):
+    line_no: int
+    quantity: int
+    condition: Condition
+    disposition: Disposition
+    to: str | None
+
+
+class MissingOut(BaseModel):
+    line_no: int
+    quantity: int
+
+
+class ReceiptOut(BaseModel):
+    id: str
+    location_id: str
+    received_at: str
+    by: str
+    lines: list[ReceivedUnitsOut]
+    missing: list[MissingOut]
+
+
+class ReceiptList(BaseModel):
+    items: list[ReceiptOut]
 
 
 class DecisionIn(Strict):
@@ -88,6 +150,10 @@ class ReturnOut(BaseModel):
     lines: list[ReturnLineOut]
     created_at: str
     updated_at: str
+
+
+class ReceivedReturnOut(ReturnOut):
+    receipt: ReceiptOut
 
 
 class ReturnList(BaseModel):

@@ -72,7 +72,7 @@ TRANSITIONS: TransitionTable[S] = {
     S.CANCELLED: frozenset(),
 }
 ENDED = frozenset({S.CLOSED, S.DECLINED, S.CANCELLED})
-_RECEIVING = frozenset({S.AUTHORISED, S.IN_TRANSIT, S.RECEIVED_IN_PART})
+RECEIVING = frozenset({S.AUTHORISED, S.IN_TRANSIT, S.RECEIVED_IN_PART})
 
 
 class Initiator(StrEnum):
@@ -241,7 +241,7 @@ def request_return(
         location_id,
     )
     order.start_return({a.line_no: a.quantity for a in asked}, now)
-    _record(order, ra, "return.requested", now)
+    record_event(order, ra, "return.requested", now)
     return ra
 
 
@@ -290,7 +290,7 @@ def authorise(
         else line
         for line in ra.lines
     ]
-    _record(order, ra, "return.authorised", now)
+    record_event(order, ra, "return.authorised", now)
 
 
 def decline(order: Order, ra: ReturnAuthorization, by: str, reason: str, now: datetime) -> None:
@@ -298,7 +298,7 @@ def decline(order: Order, ra: ReturnAuthorization, by: str, reason: str, now: da
     ra.move(S.DECLINED, now)
     ra.decided_by, ra.reason = by, reason
     _release(order, ra, now)
-    _record(order, ra, "return.declined", now)
+    record_event(order, ra, "return.declined", now)
 
 
 def cancel(order: Order, ra: ReturnAuthorization, reason: str | None, now: datetime) -> None:
@@ -306,7 +306,7 @@ def cancel(order: Order, ra: ReturnAuthorization, reason: str | None, now: datet
     ra.move(S.CANCELLED, now)
     ra.reason = reason
     _release(order, ra, now)
-    _record(order, ra, "return.cancelled", now)
+    record_event(order, ra, "return.cancelled", now)
 
 
 def labelled(order: Order, ra: ReturnAuthorization, label: ReturnLabel, now: datetime) -> None:
@@ -318,52 +318,13 @@ def labelled(order: Order, ra: ReturnAuthorization, label: ReturnLabel, now: dat
         )
     ra.label = label
     ra.updated_at = now
-    _record(order, ra, "return.label_created", now)
+    record_event(order, ra, "return.label_created", now)
 
 
 def hand_over(order: Order, ra: ReturnAuthorization, now: datetime) -> None:
     """A carrier or drop-off point has the goods."""
     ra.move(S.IN_TRANSIT, now)
-    _record(order, ra, "return.in_transit", now)
-
-
-def receive(
-    order: Order, ra: ReturnAuthorization, units: Sequence[tuple[int, int]], now: datetime
-) -> None:
-    """`units` ((line_no, units) each) came back: counted received on the return and
-    the order's lines; every unit accounted for, the return is received, else in
-    part. InvalidInput naming `lines[i]` for a line named twice or more than is
-    awaited; IllegalTransition when the return awaits nothing now."""
-    if ra.status not in _RECEIVING:
-        raise IllegalTransition(
-            f"return {ra.id} is {ra.status}: nothing is received on it now",
-            extra={"from": str(ra.status), "to": str(S.RECEIVED)},
-        )
-    _refuse_bad_receipt(ra, units)
-    for line_no, quantity in units:
-        line = ra.line(line_no)
-        ra.lines[ra.lines.index(line)] = replace(line, received=line.received + quantity)
-        order.end_return(line_no, quantity, 0, now)
-    ra.move(S.RECEIVED_IN_PART if ra.open_units else S.RECEIVED, now)
-    _record(order, ra, "return.received", now, {"received": _units(dict(units))})
-
-
-def _refuse_bad_receipt(ra: ReturnAuthorization, units: Sequence[tuple[int, int]]) -> None:
-    errors: list[FieldError] = []
-    awaited = {line.line_no: line.open for line in ra.lines}
-    seen: set[int] = set()
-    for i, (line_no, quantity) in enumerate(units):
-        if line_no not in awaited or line_no in seen:
-            errors.append(
-                FieldError(f"lines[{i}].line_no", f"the return awaits no line {line_no} here")
-            )
-        elif not 0 < quantity <= awaited[line_no]:
-            errors.append(FieldError(f"lines[{i}].quantity", f"{awaited[line_no]} are awaited"))
-        seen.add(line_no)
-    if not units:
-        errors.append(FieldError("lines", "name at least one line received"))
-    if errors:
-        raise InvalidInput("the receipt counts units the return does not await", errors=errors)
+    record_event(order, ra, "return.in_transit", now)
 
 
 def close(order: Order, ra: ReturnAuthorization, reason: str | None, now: datetime) -> None:
@@ -377,7 +338,7 @@ def close(order: Order, ra: ReturnAuthorization, reason: str | None, now: dateti
         line = ra.line(line_no)
         ra.lines[ra.lines.index(line)] = replace(line, missing=line.missing + quantity)
         order.end_return(line_no, quantity, 0, now)
-    _record(order, ra, "return.closed", now, {"missing": _units(missing)})
+    record_event(order, ra, "return.closed", now, {"missing": _units(missing)})
 
 
 def _release(order: Order, ra: ReturnAuthorization, now: datetime) -> None:
@@ -391,7 +352,7 @@ def _units(by_line: Mapping[int, int]) -> list[dict[str, int]]:
     return [{"line_no": no, "quantity": q} for no, q in sorted(by_line.items()) if q]
 
 
-def _record(
+def record_event(
     order: Order,
     ra: ReturnAuthorization,
     event_type: str,

@@ -3,6 +3,12 @@
 from ordino.returns.services.labels import book_label
 from ordino.returns.services.policy import get_policy, policy_of, put_policy
 from ordino.returns.services.ports import Returns, ReturnsWork
+from ordino.returns.services.receipts import (
+    ReceiveReturn,
+    receipts_of,
+    receive_return,
+    return_by_code,
+)
 from ordino.returns.services.returns import (
     ReturnAction,
     StartReturn,
@@ -17,6 +23,7 @@ from ordino.returns.services.returns import (
 )
 
 __all__ = [
+    "ReceiveReturn",
     "ReturnAction",
     "Returns",
     "ReturnsWork",
@@ -29,6 +36,9 @@ __all__ = [
     "order_returns",
     "policy_of",
     "put_policy",
+    "receipts_of",
+    "receive_return",
+    "return_by_code",
     "return_code",
     "return_label",
     "return_routings",

@@ -9,7 +9,12 @@ from typing import Any, Protocol
 from ordino.kernel.services import NamedDocuments
 from ordino.network.domain import Label
 from ordino.orchestration.services import OrchestrationWork
-from ordino.returns.domain import ReturnAuthorization, ReturnPolicy, ReturnQuery
+from ordino.returns.domain import (
+    ReturnAuthorization,
+    ReturnPolicy,
+    ReturnQuery,
+    ReturnReceipt,
+)
 
 
 class Returns(Protocol):
@@ -19,6 +24,8 @@ class Returns(Protocol):
     def by_code(self, code: str) -> ReturnAuthorization | None: ...
     def of_order(self, order_id: str) -> list[ReturnAuthorization]: ...
     def find(self, query: ReturnQuery, limit: int) -> list[ReturnAuthorization]: ...
+    def add_receipt(self, return_id: str, receipt: ReturnReceipt) -> None: ...
+    def receipts(self, return_id: str) -> list[ReturnReceipt]: ...  # oldest first
     def add_label(self, return_id: str, label: Label) -> None: ...
     def label_document(self, return_id: str) -> tuple[str, str] | None: ...
     def add_routing(

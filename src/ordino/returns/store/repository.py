@@ -32,9 +32,18 @@ from ordino.returns.domain import (
     ReturnLine,
     ReturnMethod,
     ReturnQuery,
+    ReturnReceipt,
     ReturnStatus,
+    receipt_document,
+    receipt_from_document,
 )
-from ordino.returns.store.tables import return_labels, return_lines, return_routes, returns
+from ordino.returns.store.tables import (
+    return_labels,
+    return_lines,
+    return_receipts,
+    return_routes,
+    returns,
+)
 
 
 class SqlReturns:
@@ -87,6 +96,23 @@ class SqlReturns:
         if query.location_id is not None:
             found = found.where(_at(query.location_id))
         return self._load(found)
+
+    def add_receipt(self, return_id: str, receipt: ReturnReceipt) -> None:
+        self.connection.execute(
+            insert(return_receipts).values(
+                id=receipt.id,
+                return_id=return_id,
+                location_id=receipt.location_id,
+                received_at=receipt.received_at,
+                document=receipt_document(receipt),
+            )
+        )
+
+    def receipts(self, return_id: str) -> list[ReturnReceipt]:
+        """The return's receipts, oldest first."""
+        c = return_receipts.c
+        query = select(c.document).where(c.return_id == return_id).order_by(c.id)
+        return [receipt_from_document(row.document) for row in self.connection.execute(query)]
 
     def add_label(self, return_id: str, label: Label) -> None:
         self.connection.execute(

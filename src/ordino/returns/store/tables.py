@@ -55,6 +55,18 @@ return_routes = Table(
     Index("ix_return_routes_return_id", "return_id"),
 )
 
+# What came back at each receipt, as received (`ordino.returns.domain.receipts`).
+return_receipts = Table(
+    "return_receipts",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("return_id", String(32), nullable=False),
+    Column("location_id", String(64), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("document", Document, nullable=False),  # units, condition, disposition
+    Index("ix_return_receipts_return_id", "return_id"),
+)
+
 # The carrier's label of a return sent back by carrier (`ordino.returns.services.labels`).
 return_labels = Table(
     "return_labels",

@@ -71,6 +71,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_return_routes_return_id", "return_routes", ["return_id"])
     op.create_table(
+        "return_receipts",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("return_id", sa.String(length=32), nullable=False),
+        sa.Column("location_id", sa.String(length=64), nullable=False),
+        sa.Column("received_at", WHEN, nullable=False),
+        sa.Column("document", DOCUMENT, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_return_receipts")),
+    )
+    op.create_index("ix_return_receipts_return_id", "return_receipts", ["return_id"])
+    op.create_table(
         "return_labels",
         sa.Column("return_id", sa.String(length=32), nullable=False),
         sa.Column("carrier", sa.String(length=64), nullable=False),
@@ -123,6 +133,8 @@ def downgrade() -> None:
     op.drop_table("return_policies")
     op.drop_table("sandbox_labels")
     op.drop_table("return_labels")
+    op.drop_index("ix_return_receipts_return_id", table_name="return_receipts")
+    op.drop_table("return_receipts")
     op.drop_index("ix_return_routes_return_id", table_name="return_routes")
     op.drop_table("return_routes")
     op.drop_table("return_lines")
