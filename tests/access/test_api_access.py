@@ -493,6 +493,8 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/returns/{return_id}/in-transit",
         "/v1/returns/{return_id}/label",
         "/v1/returns/{return_id}/receipts",
+        "/v1/returns/{return_id}/refund-preview",
+        "/v1/returns/{return_id}/refunds",
         "/v1/returns/{return_id}/routing",
         "/v1/self-service-policy",
         "/v1/self-service/lookup",

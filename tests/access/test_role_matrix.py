@@ -147,6 +147,8 @@ API: dict[str, Rule] = {
     "POST /v1/returns/{return_id}/receipts": Rule(STOCK),
     "GET /v1/returns/{return_id}/receipts": Rule(ALL),
     "GET /v1/return-codes/{code}": Rule(ALL),
+    "GET /v1/returns/{return_id}/refund-preview": Rule(ALL),
+    "POST /v1/returns/{return_id}/refunds": Rule(AGENT),
     "GET /v1/returns/{return_id}/code.svg": Rule(ALL),
     "POST /v1/returns/{return_id}/authorise": Rule(AGENT),
     "POST /v1/returns/{return_id}/decline": Rule(AGENT),

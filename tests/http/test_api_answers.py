@@ -342,6 +342,7 @@ def _paid_and_shipped(walk: Walk) -> str:
     walk("POST", "/v1/orders/{order_id}/refunds", 202, path, json=refund, headers=key)
     walk.work()
     walk("GET", "/v1/orders/{order_id}/refunds", 200, path)
+    _step(walk, rest, "delivered", delivered_at="2026-11-02T09:00:00Z")
     _walk_returns(walk, path)
     card = {"amount": "25.00", "currency": "EUR", "code": "GC-WALK-1"}
     walk("POST", "/v1/gift-cards", 201, json=card, headers={"Idempotency-Key": "gc-1"})
@@ -357,7 +358,8 @@ def _paid_and_shipped(walk: Walk) -> str:
          headers={"Idempotency-Key": "pay-1"})  # fmt: skip
     walk("GET", "/v1/credit-accounts/{account}", 200, account)
     bills = walk("GET", "/v1/orders/{order_id}/invoices", 200, path)["items"]
-    assert [b["kind"] for b in bills] == ["invoice", "invoice", "credit_note"]
+    # The refund asked, and the return's refunded when it was received.
+    assert [b["kind"] for b in bills] == ["invoice", "invoice", "credit_note", "credit_note"]
     walk("GET", "/v1/invoices/{bill_id}", 200, {"bill_id": bills[0]["id"]})
     return order_id
 
@@ -601,7 +603,8 @@ def test_made_up_requests_get_answers_as_documented(walk: Walk) -> None:
 def _walk_returns(walk: Walk, path: dict[str, str]) -> None:
     """The delivered unit of line 1 returned under a policy that leaves returns to a
     person: authorised and withdrawn, then declined; then, approved by the policy,
-    sent back by mail, received by its code, and closed."""
+    sent back by mail, received by its code, refunded by itself; SKU-2's, lost on
+    its way back."""
     ret = {"lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}], "method": "store"}
     policy = walk("GET", "/v1/return-policy", 200)
     del policy["version"], policy["default"]
@@ -632,4 +635,12 @@ def _walk_returns(walk: Walk, path: dict[str, str]) -> None:
     walk("POST", "/v1/returns/{return_id}/receipts", 201, rid, json=got,
          headers={"Idempotency-Key": "rc-1"})  # fmt: skip
     walk("GET", "/v1/returns/{return_id}/receipts", 200, rid)
-    walk("POST", "/v1/returns/{return_id}/close", 200, rid, json={"reason": "refunded"})
+    walk("GET", "/v1/returns/{return_id}/refund-preview", 200, rid)
+    walk("POST", "/v1/returns/{return_id}/refunds", 409, rid, headers={"Idempotency-Key": "rf"})
+    walk.work()
+    lost = {"lines": [{"line_no": 2, "quantity": 1, "reason": "wrong_size"}], "method": "store"}
+    started = walk("POST", "/v1/orders/{order_id}/returns", 201, path, json=lost,
+                   headers={"Idempotency-Key": "ret-4"})  # fmt: skip
+    rid = {"return_id": started["id"]}
+    walk("POST", "/v1/returns/{return_id}/in-transit", 200, rid, json={})
+    walk("POST", "/v1/returns/{return_id}/close", 200, rid, json={"reason": "lost"})

@@ -7,7 +7,7 @@ import pytest
 
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.kernel.domain.errors import IdempotencyKeyReused, InsufficientStock
-from ordino.kernel.domain.idempotency import IdempotencyKey, StoredAnswer
+from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.orders.services.capture import place_order
 from ordino.orders.services.orders import cancel_order
 from ordino.orders.store.tables import orders
@@ -103,12 +103,3 @@ def test_a_refused_placement_stores_no_answer(uow: SqlUnitOfWork, clock: Clock) 
     assert rows(uow.engine, idempotency_keys) == []
     retried = place_order(a_place_order(("SKU-1", 10)), uow, RulesEngine(), clock(), KEY)
     assert retried.replayed is False
-
-
-def test_a_key_kept_with_its_body_alone_before_the_path_counted_still_matches() -> None:
-    """Keys kept before 7 December 2026 have the body's fingerprint only: a retry
-    sent across that upgrade is the same request; another body is not."""
-    key = IdempotencyKey("key-1", "k", fingerprint="path-and-body", body_only="body")
-    assert key.matches(StoredAnswer("body", 201, {}))
-    assert key.matches(StoredAnswer("path-and-body", 201, {}))
-    assert not key.matches(StoredAnswer("another-body", 201, {}))

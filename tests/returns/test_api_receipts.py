@@ -163,6 +163,43 @@ def test_units_sent_on_leave_as_a_transfer_to_where_the_return_was_routed(
     assert transfer["lines"][0]["quantity"] == 2
 
 
+def test_units_sent_on_from_a_place_whose_stock_is_all_reserved(
+    api: TestClient, clock: Clock, at_store: tuple[str, dict[str, Any]]
+) -> None:
+    """Returned goods were never on the shelf where they arrive: what is reserved
+    there does not hold them back."""
+    _, ra = at_store
+    stock(api, "DC-BER", "SKU-1", 7)
+    place(api, ("SKU-1", 7), external_id="W-ALL")  # every unit at DC-BER reserved
+    work(api, clock)
+    assert levels(api, "DC-BER", "SKU-1") == (0, 7, 7, 0)
+
+    response = receive(api, ra, units(2, "send_on", to="ST-HAM"), location_id="DC-BER")
+
+    assert response.status_code == 201, response.text
+    assert levels(api, "DC-BER", "SKU-1") == (0, 7, 7, 0)
+
+
+def test_units_back_to_their_vendor_leave_the_stock(
+    api: TestClient, clock: Clock, at_store: tuple[str, dict[str, Any]]
+) -> None:
+    _, ra = at_store
+    vendor = a_location_body(name="Acme", type="supplier", ships=False)
+    assert api.put("/v1/locations/SUP-ACME", json=vendor).status_code == 201
+    product = api.get("/v1/products/SKU-1").json()
+    body = {k: product[k] for k in ("name", "weight_kg") if product.get(k) is not None}
+    body["attributes"] = {"vendor": "SUP-ACME"}
+    assert api.put("/v1/products/SKU-1", json=body).status_code == 200
+
+    to_vendor = units(2, "return_to_vendor", condition="damaged")
+    response = receive(api, ra, to_vendor, location_id="ST-HAM")
+
+    assert response.status_code == 201, response.text
+    assert response.json()["receipt"]["lines"][0]["to"] == "SUP-ACME"  # the product's vendor
+    assert levels(api, "ST-HAM", "SKU-1") == (5, 5, 0, 0)
+    assert api.get("/v1/supply", params={"location_id": "SUP-ACME"}).json()["items"] == []
+
+
 @pytest.mark.parametrize(
     ("sent", "field"),
     [
@@ -170,6 +207,9 @@ def test_units_sent_on_leave_as_a_transfer_to_where_the_return_was_routed(
         ({"lines": [units(1, line_no=2)]}, "lines[0].line_no"),
         ({"lines": [units(1, "send_on")]}, "lines[0].to"),  # routed here: say where
         ({"lines": [units(1, "write_off", to="DC-BER")]}, "lines[0].to"),
+        ({"lines": [units(1, "send_on", to="NOWHERE")]}, "lines[0].to"),
+        ({"lines": [units(1, "return_to_vendor", to="DC-BER")]}, "lines[0].to"),  # not a vendor
+        ({"lines": [units(1, "return_to_vendor")]}, "lines[0].to"),  # SKU-1 names none
         ({"lines": [units(1)], "location_id": "NOWHERE"}, "location_id"),
         ({"lines": [], "missing": [{"line_no": 1, "quantity": 3}]}, "missing[0]"),
         ({"lines": [units(1)], "code": "R000000000"}, "code"),  # another return's, or none

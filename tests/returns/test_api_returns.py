@@ -21,6 +21,9 @@ from ordino.network.adapters.sandbox_carrier import SandboxCarrier
 from ordino.network.adapters.sandbox_tables import sandbox_labels
 from ordino.network.domain import Address, LabelRequest
 from ordino.orders.store.tables import order_lines
+from ordino.privacy.domain.erasure import PersonalData
+from ordino.privacy.store.erasure import SqlErasures
+from ordino.returns.services import settle_label
 from tests.conftest import Clock
 from tests.support.api import events_of, fields, network, order_of, place, refused, stock, work
 from tests.support.builders import a_location_body
@@ -438,12 +441,13 @@ def test_a_store_sees_the_returns_going_to_it_and_withdraws_only_its_own(
 
 
 def test_an_open_return_keeps_its_customer_and_an_erasure_rewrites_what_they_wrote(
-    api: TestClient, delivered: str
+    api: TestClient, clock: Clock, delivered: str
 ) -> None:
+    """Their note, the address on the label, the distances from their address in the
+    routing."""
+    note = "Ada Lovelace, call me."
     body = {
-        "lines": [
-            {"line_no": 1, "quantity": 1, "reason": "wrong_size", "note": "Ada Lovelace, call me"}
-        ],
+        "lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size", "note": note}],
         "method": "mail",
     }
     started = api.post(
@@ -457,17 +461,20 @@ def test_an_open_return_keeps_its_customer_and_an_erasure_rewrites_what_they_wro
     assert problem["open_returns"] == [
         {"id": started["id"], "order_id": delivered, "status": "authorised"}
     ]
-    assert api.get(f"/v1/returns/{started['id']}").json()["lines"][0]["note"] == (
-        "Ada Lovelace, call me"
-    )
+    assert api.get(f"/v1/returns/{started['id']}").json()["lines"][0]["note"] == note
+    work(api, clock)  # its label booked
 
     api.post(f"/v1/returns/{started['id']}/close", json={"reason": "Ada Lovelace kept it"})
     erased = api.post("/v1/customer-data/erasures", json={"email": "ada@example.com"})
 
     assert erased.status_code == 201, erased.text
-    assert erased.json()["records"]["returns"] == 2
+    assert erased.json()["records"]["returns"] == 4  # reason, note, label, routing
     after = api.get(f"/v1/returns/{started['id']}").json()
     assert "Ada" not in after["lines"][0]["note"] and "Ada" not in after["reason"]
+    label = api.get(f"/v1/returns/{started['id']}/label").text
+    assert "Ada Lovelace" not in label and "Jungfernstieg" not in label
+    [routed] = api.get(f"/v1/returns/{started['id']}/routing").json()["items"]
+    assert [c["km"] for c in routed["lines"][0]["candidates"]] == [None]
 
 
 def test_a_return_by_mail_gets_its_label_booked_once_by_the_worker(
@@ -536,3 +543,67 @@ def test_the_return_code_is_drawn_as_a_qr_image(api: TestClient, delivered: str)
     # micro QR, which the scanners at a counter often cannot read.
     width = re.search(r'width="(\d+)"', image.text)
     assert width is not None and int(width.group(1)) >= (21 + 4) * 6
+
+
+def test_an_erased_note_is_cut_to_its_column_when_the_customer_grows_in_it(
+    api: TestClient, delivered: str
+) -> None:
+    """`[erased]` is longer than a short name it replaces: a note at its column's
+    length would grow past it (PostgreSQL refuses that)."""
+    note = "Anna " * 99 + "xyz"  # 498 characters
+    body = {
+        "lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size", "note": note}],
+        "method": "store",
+    }
+    ra = api.post(
+        f"/v1/orders/{delivered}/returns", json=body, headers={"Idempotency-Key": "n"}
+    ).json()
+    engine: Any = api.app.state.engine  # type: ignore[attr-defined]
+
+    with engine.begin() as connection:
+        SqlErasures(connection).rewrite_returns([delivered], PersonalData(("Anna",)))
+
+    after = api.get(f"/v1/returns/{ra['id']}").json()["lines"][0]["note"]
+    assert len(after) == 500 and after.startswith("[erased] [erased]")
+
+
+def test_a_label_is_voided_with_the_carrier_when_the_return_is_withdrawn(
+    api: TestClient, clock: Clock, delivered: str
+) -> None:
+    state: Any = api.app.state  # type: ignore[attr-defined]
+    ra = start(api, delivered, (1, 1), method="mail").json()
+    work(api, clock)  # booked
+    assert api.get(f"/v1/returns/{ra['id']}/label").status_code == 200
+
+    api.post(f"/v1/returns/{ra['id']}/cancel", json={})
+    work(api, clock)
+
+    assert refused(api.get(f"/v1/returns/{ra['id']}/label"), 404, "not-found")
+    assert api.get(f"/v1/returns/{ra['id']}").json()["label"]["voided_at"] is not None
+    [booked] = rows(state.engine, sandbox_labels)
+    assert booked["voided_at"] is not None
+
+
+def test_a_label_booked_while_the_return_was_withdrawn_is_voided(
+    api: TestClient, clock: Clock, delivered: str
+) -> None:
+    """The worker asked the carrier; meanwhile the customer withdrew the return: the
+    label is not kept, and the carrier is told the parcel will not travel."""
+    state: Any = api.app.state  # type: ignore[attr-defined]
+    ra = start(api, delivered, (1, 1), method="mail").json()
+    sandbox = SandboxCarrier(state.engine)
+
+    class Meanwhile:
+        def return_label(self, key: str, request: LabelRequest, now: Any) -> Any:
+            label = sandbox.return_label(key, request, now)
+            assert api.post(f"/v1/returns/{ra['id']}/cancel", json={}).status_code == 200
+            return label
+
+        def void_label(self, key: str, now: Any) -> None:
+            sandbox.void_label(key, now)
+
+    settle_label(ra["id"], state.uow(), Meanwhile(), clock())
+
+    assert api.get(f"/v1/returns/{ra['id']}").json()["label"] is None
+    [booked] = rows(state.engine, sandbox_labels)
+    assert booked["voided_at"] is not None

@@ -54,7 +54,7 @@ def a_candidate(location: Location, available: int | None = 10, waiting: int = 0
 DC_BER = a_location("DC-BER", BERLIN)
 DC_MUC = a_location("DC-MUC", MUNICH)
 ST_HAM = a_location("ST-HAM", HAMBURG, LocationType.STORE, ships=False)
-VENDOR = a_location("SUP-ACME", MUNICH, LocationType.SUPPLIER, returns=False)
+VENDOR = a_location("SUP-ACME", MUNICH, LocationType.SUPPLIER)  # takes returns from customers
 
 
 def units(quantity: int = 1, value: str = "59.90", reason: str = "wrong_size") -> UnitsToRoute:
@@ -114,12 +114,27 @@ def test_places_that_take_no_returns_and_suppliers_are_not_candidates() -> None:
     assert (route.destination, route.why, route.explanation["candidates"]) == (None, "nowhere", [])
 
 
-def test_damaged_goods_go_back_to_their_vendor() -> None:
+def test_places_abroad_or_at_no_known_distance_are_not_weighed() -> None:
+    atlanta = replace(a_location("W-ATL", HAMBURG), point=None)
+    abroad = replace(DC_MUC, address=replace(DC_MUC.address, country="AT"))
+    found = RoutingSnapshot(
+        HAMBURG, None, (a_candidate(atlanta), a_candidate(abroad), a_candidate(DC_BER)), "DE"
+    )
+
+    [route] = route_return([units()], found, PROFILE)
+
+    assert [c["location_id"] for c in route.explanation["candidates"]] == ["DC-BER"]
+
+
+def test_damaged_goods_go_back_to_their_vendor_when_it_takes_them() -> None:
     found = snapshot(a_candidate(DC_BER), a_candidate(VENDOR, available=None))
+    closed = snapshot(a_candidate(DC_BER), a_candidate(replace(VENDOR, returns=False)))
 
     [route] = route_return([units(reason="damaged")], found, PROFILE)
+    [ours] = route_return([units(reason="damaged")], closed, PROFILE)
 
     assert (route.destination, route.why) == ("SUP-ACME", "vendor")
+    assert (ours.destination, ours.why) == ("DC-BER", "cheapest")  # received, then sent back
 
 
 def test_goods_worth_less_than_sending_them_back_stay_with_the_customer() -> None:

@@ -30,7 +30,7 @@ from ordino.orchestration.services.rerouting import expect_backorders, fill_back
 from ordino.orchestration.services.worker import Handler, enqueue
 from ordino.orders.services.capture import Capture
 from ordino.payments.domain.payments import PaymentGateway
-from ordino.returns.services import book_label
+from ordino.returns.services import settle_label
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def handlers(
         payments.refund(payload["order_id"], payload["refund_id"], uow(), outside.gateway, now)
 
     def label(payload: Mapping[str, Any], now: datetime) -> None:
-        book_label(payload["return_id"], uow(), outside.carrier, now)
+        settle_label(payload["return_id"], uow(), outside.carrier, now)
 
     def timer(payload: Mapping[str, Any], now: datetime) -> None:
         timers.check(payload, uow(), capture, now)

@@ -56,6 +56,7 @@ EVENTS = {
     "return.label_created": N_("Return label booked"),
     "return.in_transit": N_("Return on its way back"),
     "return.received": N_("Returned goods received"),
+    "return.refunded": N_("Return refunded"),
     "return.closed": N_("Return closed"),
 }
 

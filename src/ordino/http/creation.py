@@ -41,13 +41,13 @@ def idempotency(
 ) -> IdempotencyKey | None:
     """The key, scoped to the caller, with the fingerprint of the request it came with
     (its path, which names the order or account it is about, and its body): the
-    same key on another path is another request, refused, not answered as the first."""
+    same key on another path is another request, refused, not answered as the first.
+    (Keys kept before 7 December 2026 fingerprinted the body alone: a retry sent
+    across that upgrade is refused as another request, never answered as one.)"""
     if key is None:
         return None
-    sent = body.model_dump_json().encode()
-    request = path.encode() + b"\n" + sent
-    fingerprint, body_only = (hashlib.sha256(b).hexdigest() for b in (request, sent))
-    return IdempotencyKey(caller.id, key, fingerprint, body_only)
+    request = path.encode() + b"\n" + body.model_dump_json().encode()
+    return IdempotencyKey(caller.id, key, hashlib.sha256(request).hexdigest())
 
 
 def created(answer: Answer, location: str) -> JSONResponse:

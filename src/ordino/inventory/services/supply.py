@@ -63,13 +63,17 @@ def create_supply(
     return with_retries(attempt)
 
 
-def record_supply(uow: InventoryWork, cmd: CreateSupply, source: Source) -> SupplyOrder:
-    """Create a supply order within a unit of work the caller commits (a transfer ships)."""
+def record_supply(
+    uow: InventoryWork, cmd: CreateSupply, source: Source, *, off_the_shelf: bool = True
+) -> SupplyOrder:
+    """Create a supply order within a unit of work the caller commits (a transfer ships:
+    out of its source's on hand, unless the goods were never on its shelf, as
+    returned goods sent on from where they arrived: `off_the_shelf` False)."""
     _refuse_unknown(uow, cmd)
     if uow.supply.get(cmd.id) is not None:
         raise AlreadyExists(f"supply order {cmd.id} exists", extra={"supply_id": cmd.id})
     order = SupplyOrder.create(cmd, source.now)
-    if order.kind is SupplyKind.TRANSFER:
+    if order.kind is SupplyKind.TRANSFER and off_the_shelf:
         _ship(uow, order, source)
     uow.supply.add(order)
     uow.jobs.add(expect_job(source.now), source.now)  # backorders may be dated by it

@@ -42,6 +42,7 @@ EVENT_TYPES = frozenset(
         "return.label_created",
         "return.in_transit",
         "return.received",
+        "return.refunded",
         "return.closed",
         "fulfillment.released",
         "fulfillment.accepted",

@@ -24,9 +24,3 @@ class IdempotencyKey:
     scope: str
     key: str
     fingerprint: str
-    # The fingerprint of the body alone, as keys kept before 7 December 2026 were
-    # written: a retry sent across that upgrade is still answered as the first.
-    body_only: str | None = None
-
-    def matches(self, stored: StoredAnswer) -> bool:
-        return stored.fingerprint in (self.fingerprint, self.body_only)

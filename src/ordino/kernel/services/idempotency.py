@@ -31,7 +31,7 @@ def replay(uow: KernelWork, key: IdempotencyKey | None) -> Answer | None:
     stored = uow.idempotency.get(key.scope, key.key)
     if stored is None:
         return None
-    if not key.matches(stored):
+    if stored.fingerprint != key.fingerprint:
         raise IdempotencyKeyReused(
             "this Idempotency-Key was used with another request (another path or body)",
             extra={"idempotency_key": key.key},

@@ -7,7 +7,7 @@ tracking number and a QR code of it (drawn by segno), for the customer to print,
 to show at a drop-off point where the carrier prints it.
 
 Invariant: a key is booked once; asked again, the key answers the same label (two
-processes asking at once: the second finds the first's).
+processes asking at once: the second finds the first's); voided, it stays void.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import datetime
 from html import escape
 
 import segno
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ordino.network.adapters.sandbox_tables import sandbox_labels
@@ -53,6 +53,14 @@ class SandboxCarrier:
                 raise
             return found
         return Label(key, request.carrier, tracking, MEDIA_TYPE, document, now)
+
+    def void_label(self, key: str, now: datetime) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(sandbox_labels)
+                .where(sandbox_labels.c.key == key, sandbox_labels.c.voided_at.is_(None))
+                .values(voided_at=now)
+            )
 
     def _booked(self, key: str) -> Label | None:
         with self.engine.connect() as connection:

@@ -17,4 +17,5 @@ sandbox_labels = Table(
     Column("reference", String(64), nullable=False),
     Column("document", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("voided_at", UTCDateTime),  # the parcel will not travel
 )

@@ -40,7 +40,7 @@ from ordino.orchestration.services.tenders import (
     refundable_of,
     share_refund,
 )
-from ordino.orders.domain import EVERY_ORDER, OrderScope
+from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
 from ordino.orders.services import existing_order
 from ordino.payments.domain import (
     OperationKind,
@@ -85,33 +85,49 @@ def _request_once(
         payments = _paid(uow.payments.of_order(order.id, for_update=True), request)
         currency = payments[0].currency
         amount = _amount(request, currency)
-        _refuse_while_capturing(uow, payments)
-        refund_id = new_id(now)
-        try:
-            shares = share_refund(uow, order, payments, amount)
-        except ValueError:
-            raise _over(uow, payments, currency) from None
-        ops: list[PaymentOperation] = []
-        for payment, share in zip(payments, shares, strict=True):
-            if share and payment.method.by_gateway:
-                ops += _card_refund(uow, payment, refund_id, share, now)
-            elif share:
-                ops.append(
-                    refund_now(uow, order, payment, f"{refund_id}:t{payment.tender}", share, now)
-                )
-        document = refund_document(refund_id, currency, ops)
-        order.record(
-            "payment.refund_requested", now, {"refund": document, "reason": request.reason}
-        )
-        if any(op.pending for op in ops):
-            uow.jobs.add(refund_job(order.id, refund_id, now), now)
-        else:
-            credit_when_answered(uow, order, payments, refund_id, now)
+        document = give_back(uow, order, payments, amount, request.reason, now)
         uow.orders.save(order)
         answer = Answer(202, document)
         remember(uow, idempotency, answer, now, order.id)
         uow.commit()
     return answer
+
+
+def give_back(
+    uow: OrchestrationWork,
+    order: Order,
+    payments: list[Payment],
+    amount: Decimal,
+    reason: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """In the caller's transaction, under the order's and its payments' locks:
+    `amount` refunded over the tenders in the channel's order of refunds (a card's
+    part written pending for the worker, the others given back at once), recorded
+    (`payment.refund_requested`); the refund's document. OverRefund naming `amount`
+    past what may still be refunded; Conflict while a card's capture is on its way."""
+    currency = payments[0].currency
+    _refuse_while_capturing(uow, payments)
+    refund_id = new_id(now)
+    try:
+        shares = share_refund(uow, order, payments, amount)
+    except ValueError:
+        raise _over(uow, payments, currency) from None
+    ops: list[PaymentOperation] = []
+    for payment, share in zip(payments, shares, strict=True):
+        if share and payment.method.by_gateway:
+            ops += _card_refund(uow, payment, refund_id, share, now)
+        elif share:
+            ops.append(
+                refund_now(uow, order, payment, f"{refund_id}:t{payment.tender}", share, now)
+            )
+    document = refund_document(refund_id, currency, ops)
+    order.record("payment.refund_requested", now, {"refund": document, "reason": reason})
+    if any(op.pending for op in ops):
+        uow.jobs.add(refund_job(order.id, refund_id, now), now)
+    else:
+        credit_when_answered(uow, order, payments, refund_id, now)
+    return document
 
 
 def refunds(

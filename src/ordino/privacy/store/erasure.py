@@ -19,9 +19,11 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    ColumnElement,
     Connection,
     Table,
     Text,
+    and_,
     cast,
     delete,
     func,
@@ -44,7 +46,7 @@ from ordino.pricing.store import (
 )
 from ordino.privacy.domain.erasure import Erasure, Export, PersonalData
 from ordino.privacy.store.tables import customer_exports, erasures
-from ordino.returns.store import return_lines, returns
+from ordino.returns.store import return_labels, return_lines, return_routes, returns
 from ordino.sourcing.store import sourcing_decisions
 from ordino.store.dialect import is_postgresql
 from ordino.store.tables import idempotency_keys, jobs, outbox
@@ -212,27 +214,57 @@ class SqlErasures:
         return erased
 
     def rewrite_returns(self, order_ids: Sequence[str], personal: PersonalData) -> int:
-        """What the customer wrote on their returns (each line's note) and why a return
+        """What the customer wrote on their returns (each line's note), why a return
         was declined, withdrawn or closed, where they quote the customer or what was
-        written about the orders; reason codes, units and states stay."""
-        r, rl = returns.c, return_lines.c
+        written about the orders (cut to their columns' length); the addresses on
+        the carriers' labels; the distances from their address in the returns'
+        routing decisions. Reason codes, units and states stay."""
+        r = returns.c
         theirs = select(r.id).where(r.order_id.in_(order_ids))
-        rewritten = 0
-        for row in self.connection.execute(
-            select(r.id, r.reason).where(r.id.in_(theirs), r.reason.is_not(None))
-        ).all():
-            if (reason := personal.free_text(row.reason)) != row.reason:
-                self.connection.execute(update(returns).where(r.id == row.id).values(reason=reason))
-                rewritten += 1
-        notes = select(rl.return_id, rl.line_no, rl.note).where(
-            rl.return_id.in_(theirs), rl.note.is_not(None)
+        rewritten = self._rewrite_column(returns, r.reason, r.id.in_(theirs), personal, 200)
+        rl = return_lines.c
+        rewritten += self._rewrite_column(
+            return_lines, rl.note, rl.return_id.in_(theirs), personal, 500
         )
-        for line in self.connection.execute(notes).all():
-            if (note := personal.free_text(line.note)) != line.note:
-                where = (rl.return_id == line.return_id) & (rl.line_no == line.line_no)
-                self.connection.execute(update(return_lines).where(where).values(note=note))
-                rewritten += 1
+        lc = return_labels.c
+        rewritten += self._rewrite_column(
+            return_labels, lc.document, lc.return_id.in_(theirs), personal, None
+        )
+        rc = return_routes.c
+        for row in self.connection.execute(
+            select(rc.id, rc.explanation).where(rc.return_id.in_(theirs))
+        ).all():
+            far = [
+                line | {"candidates": [c | {"km": None} for c in line.get("candidates", [])]}
+                for line in row.explanation
+            ]
+            self.connection.execute(
+                update(return_routes).where(rc.id == row.id).values(explanation=far)
+            )
+            rewritten += 1
         return rewritten
+
+    def _rewrite_column(
+        self,
+        table: Table,
+        column: Column[Any],
+        about: ColumnElement[bool],
+        personal: PersonalData,
+        longest: int | None,
+    ) -> int:
+        """Each row's text in `column` without the customer (free text), cut to
+        `longest`; the rows it changed."""
+        key = list(table.primary_key.columns)
+        rows = self.connection.execute(select(*key, column).where(about, column.is_not(None))).all()
+        changed = 0
+        for row in rows:
+            before = row[-1]
+            after = personal.free_text(before)[:longest]
+            if after != before:
+                where = and_(*(c == value for c, value in zip(key, row[:-1], strict=True)))
+                self.connection.execute(update(table).where(where).values({column.name: after}))
+                changed += 1
+        return changed
 
     def rewrite_declarations(self, order_ids: Sequence[str], personal: PersonalData) -> int:
         """The orders' customs declarations: their importer (the recipient's name and

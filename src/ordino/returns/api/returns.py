@@ -23,6 +23,7 @@ from ordino.returns.api.schemas import (
     ReceiptIn,
     ReceiptList,
     ReceivedReturnOut,
+    RefundPreviewOut,
     ReturnIdPath,
     ReturnIn,
     ReturnList,
@@ -30,6 +31,7 @@ from ordino.returns.api.schemas import (
     ReturnPage,
     ReturnPolicyIn,
     ReturnPolicyOut,
+    ReturnRefundOut,
     RoutingList,
 )
 from ordino.returns.domain import Initiator, ReturnStatus
@@ -45,6 +47,8 @@ from ordino.returns.services import (
     put_policy,
     receipts_of,
     receive_return,
+    refund_preview,
+    refund_return,
     return_by_code,
     return_code,
     return_label,
@@ -267,6 +271,47 @@ def find_by_code(
     """The return whose code the customer shows (typed or scanned; dashes, spaces,
     lower case and look-alike letters are read): any store finds it by it."""
     return JSONResponse(return_by_code(code, unit_of_work(request), scope_of(caller)))
+
+
+@router.get(
+    "/returns/{return_id}/refund-preview", response_model=RefundPreviewOut, responses=NOT_FOUND
+)
+def preview(
+    return_id: ReturnIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """What a refund of the return gives back now (the units received since its last
+    refund, at what each paid, less the restocking fees their reasons keep and the
+    return shipping fee, plus the order's shipping when the policy gives it back; at
+    most what the tenders may still refund), and once every unit came back."""
+    return JSONResponse(refund_preview(return_id, unit_of_work(request), scope_of(caller)))
+
+
+@router.post(
+    "/returns/{return_id}/refunds",
+    status_code=202,
+    response_model=ReturnRefundOut,
+    responses=DECIDED,
+)
+def refund(
+    return_id: ReturnIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.PAYMENTS_REFUND))],
+    idempotency_key: RequiredIdempotencyHeader,
+) -> Response:
+    """Refund what the return owes now, over the order's tenders (a card's part made
+    by the worker): `202`; 409 when it owes nothing now. Refunds follow the policy by
+    themselves (on receipt, or drop-off) when the tenders can give back then."""
+    answer = refund_return(
+        return_id,
+        unit_of_work(request),
+        clock(request),
+        scope_of(caller),
+        idempotency(idempotency_key, caller, DecisionIn(), request.url.path),
+    )
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 
 
 def _act(

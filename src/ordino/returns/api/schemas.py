@@ -13,6 +13,8 @@ from ordino.returns.domain import (
     Condition,
     Disposition,
     ReceivedUnits,
+    RefundOn,
+    RefundTerms,
     ReturnLineRequest,
     ReturnMethod,
     ReturnPolicy,
@@ -20,6 +22,7 @@ from ordino.returns.domain import (
     ReturnStatus,
     ReturnWindow,
     RoutingProfile,
+    ShippingRefund,
 )
 
 ReturnIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
@@ -105,6 +108,43 @@ class ReceiptList(BaseModel):
     items: list[ReceiptOut]
 
 
+class RefundedUnitsOut(BaseModel):
+    line_no: int
+    first: int = Field(description="Its place among the line's units the returns refunded")
+    count: int
+    paid: str = Field(description="What the units paid: price, less discounts, plus taxes")
+    restocking_fee: str
+
+
+class PreviewOut(BaseModel):
+    currency: str
+    lines: list[RefundedUnitsOut]
+    goods: str
+    restocking_fees: str
+    return_shipping_fee: str
+    shipping: str = Field(description="The order's shipping given back")
+    total: str
+    refundable: str = Field(description="What the order's tenders may still give back")
+    amount: str = Field(description="The total, at most what may be refunded")
+
+
+class ReturnRefundOut(BaseModel):
+    refund_id: str = Field(description="The payments' refund (GET /v1/orders/{id}/refunds)")
+    lines: list[RefundedUnitsOut]
+    shipping: str
+    return_shipping_fee: str
+    restocking_fees: str
+    amount: str
+    at: str
+    return_id: str | None = None
+
+
+class RefundPreviewOut(BaseModel):
+    now: PreviewOut
+    when_all_back: PreviewOut
+    refunds: list[ReturnRefundOut]
+
+
 class DecisionIn(Strict):
     reason: OptionalText = None
 
@@ -131,6 +171,7 @@ class ReturnLabelOut(BaseModel):
     carrier: str
     tracking_number: str
     created_at: str
+    voided_at: str | None = Field(description="The return ended before the parcel travelled")
 
 
 class ReturnOut(BaseModel):
@@ -240,6 +281,27 @@ class WindowIn(Strict):
 class ReasonIn(Strict):
     code: Code
     label: Annotated[str, Field(min_length=1, max_length=100)]
+    restocking_fee: Annotated[
+        Decimal, Field(ge=0, le=1, description="The share of the units' paid kept")
+    ] = Decimal(0)
+    merchant_fault: bool = Field(False, description="The merchant's doing: no return fee")
+
+
+class RefundTermsIn(Strict):
+    refund_on: Annotated[RefundOn, Field(description="receipt, or drop_off")] = RefundOn.RECEIPT
+    return_shipping_fee: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal(0)
+    refund_shipping: Annotated[
+        ShippingRefund, Field(description="never, whole_order, merchant_fault")
+    ] = ShippingRefund.MERCHANT_FAULT
+
+    def to_domain(self) -> RefundTerms:
+        return RefundTerms(self.refund_on, self.return_shipping_fee, self.refund_shipping)
+
+
+class RefundTermsOut(BaseModel):
+    refund_on: RefundOn
+    return_shipping_fee: str
+    refund_shipping: ShippingRefund
 
 
 class ReturnPolicyIn(Strict):
@@ -258,6 +320,7 @@ class ReturnPolicyIn(Strict):
         ),
     ] = "true"
     routing: RoutingIn = RoutingIn()
+    refunds: RefundTermsIn = RefundTermsIn()
 
     def to_domain(self) -> ReturnPolicy:
         return ReturnPolicy(
@@ -265,10 +328,14 @@ class ReturnPolicyIn(Strict):
             non_returnable_skus=tuple(self.non_returnable_skus),
             non_returnable_classes=tuple(self.non_returnable_classes),
             class_attribute=self.class_attribute,
-            reasons=tuple(ReturnReason(r.code, r.label) for r in self.reasons),
+            reasons=tuple(
+                ReturnReason(r.code, r.label, r.restocking_fee, r.merchant_fault)
+                for r in self.reasons
+            ),
             methods=tuple(dict.fromkeys(self.methods)),
             auto_approve=self.auto_approve,
             routing=self.routing.to_domain(),
+            refunds=self.refunds.to_domain(),
         )
 
 
@@ -281,6 +348,8 @@ class WindowOut(BaseModel):
 class ReasonOut(BaseModel):
     code: str
     label: str
+    restocking_fee: str
+    merchant_fault: bool
 
 
 class ReturnPolicyOut(BaseModel):
@@ -292,5 +361,6 @@ class ReturnPolicyOut(BaseModel):
     methods: list[ReturnMethod]
     auto_approve: str
     routing: RoutingProfileOut
+    refunds: RefundTermsOut
     version: int
     default: bool = Field(description="True: none stored, Ordino's default applies")

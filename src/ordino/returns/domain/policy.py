@@ -12,6 +12,7 @@ and which returns go ahead without a person looking at them.
                      return is authorised at once by the policy, else it waits for
                      a person
     routing          where returned goods go (`ordino.returns.domain.routing`)
+    refunds          when and what a return refunds (`ordino.returns.domain.refunds`)
 
 Invariants:
   * every refusal is a `NotAllowed` naming the line (`field`) and the rule it broke
@@ -39,6 +40,7 @@ from ordino.kernel.domain import (
     refuse_bad_condition,
 )
 from ordino.orders.domain import FulfillmentStatus, Order
+from ordino.returns.domain.refunds import RefundTerms, terms_document, terms_from_document
 from ordino.returns.domain.returns import (
     Initiator,
     ReturnLineRequest,
@@ -70,14 +72,16 @@ class ReturnWindow:
 class ReturnReason:
     code: str  # what a return gives: "wrong_size"
     label: str  # what a person reads: "Wrong size"
+    restocking_fee: Decimal = Decimal(0)  # the share of the units' paid kept (0 to 1)
+    merchant_fault: bool = False  # the merchant's doing: no return shipping fee
 
 
 DEFAULT_REASONS = (
     ReturnReason("changed_mind", "Changed my mind"),
     ReturnReason("wrong_size", "Wrong size or fit"),
-    ReturnReason("damaged", "Arrived damaged"),
-    ReturnReason("wrong_item", "Wrong item sent"),
-    ReturnReason("not_as_described", "Not as described"),
+    ReturnReason("damaged", "Arrived damaged", merchant_fault=True),
+    ReturnReason("wrong_item", "Wrong item sent", merchant_fault=True),
+    ReturnReason("not_as_described", "Not as described", merchant_fault=True),
 )
 
 
@@ -91,6 +95,7 @@ class ReturnPolicy:
     methods: tuple[ReturnMethod, ...] = tuple(ReturnMethod)
     auto_approve: str = "true"
     routing: RoutingProfile = field(default_factory=RoutingProfile)
+    refunds: RefundTerms = field(default_factory=RefundTerms)
     version: int = 0  # 0: the default (none stored)
 
     def problems(self) -> list[FieldError]:
@@ -115,7 +120,12 @@ class ReturnPolicy:
         ]
         if not self.methods:
             problems.append(FieldError("methods", "offer at least one method"))
-        return problems + self.routing.problems()
+        problems += [
+            FieldError(f"reasons[{i}].restocking_fee", "a share: from 0 to 1")
+            for i, reason in enumerate(self.reasons)
+            if not 0 <= reason.restocking_fee <= 1
+        ]
+        return problems + self.routing.problems() + self.refunds.problems()
 
     def refuse_bad_condition(self) -> None:
         refuse_bad_condition(self.auto_approve, SAMPLE_FACTS, "auto_approve")
@@ -296,10 +306,19 @@ def policy_document(policy: ReturnPolicy) -> dict[str, Any]:
         "non_returnable_skus": list(policy.non_returnable_skus),
         "non_returnable_classes": list(policy.non_returnable_classes),
         "class_attribute": policy.class_attribute,
-        "reasons": [{"code": r.code, "label": r.label} for r in policy.reasons],
+        "reasons": [
+            {
+                "code": r.code,
+                "label": r.label,
+                "restocking_fee": str(r.restocking_fee),
+                "merchant_fault": r.merchant_fault,
+            }
+            for r in policy.reasons
+        ],
         "methods": [str(m) for m in policy.methods],
         "auto_approve": policy.auto_approve,
         "routing": routing_document(policy.routing),
+        "refunds": terms_document(policy.refunds),
     }
 
 
@@ -309,8 +328,12 @@ def policy_from_document(_name: str, document: dict[str, Any]) -> ReturnPolicy:
         non_returnable_skus=tuple(document["non_returnable_skus"]),
         non_returnable_classes=tuple(document["non_returnable_classes"]),
         class_attribute=document["class_attribute"],
-        reasons=tuple(ReturnReason(**r) for r in document["reasons"]),
+        reasons=tuple(
+            ReturnReason(r["code"], r["label"], Decimal(r["restocking_fee"]), r["merchant_fault"])
+            for r in document["reasons"]
+        ),
         methods=tuple(ReturnMethod(m) for m in document["methods"]),
         auto_approve=document["auto_approve"],
         routing=routing_from_document(document["routing"]),
+        refunds=terms_from_document(document["refunds"]),
     )

@@ -4,8 +4,8 @@ done with each, and the units the parcel lacked.
 
     disposition        what happens to the units                 stock
     restock            back on this location's shelf             on hand up here
-    send_on            on to another location (`to`)             a transfer there
-    return_to_vendor   back to their supplier (`to`)             a transfer to it
+    send_on            on to another location (`to`)             in transit there
+    return_to_vendor   back to their supplier (`to`)             none: they leave
     refurbish          repaired before they sell again           none yet
     write_off          not sellable                              none
 

@@ -129,6 +129,7 @@ class ReturnLabel:
     carrier: str
     tracking_number: str
     created_at: datetime
+    voided_at: datetime | None = None  # the return ended before the parcel travelled
 
 
 # How the goods travel by carrier: a label is booked for them (to print, or to show
@@ -159,6 +160,12 @@ class ReturnAuthorization:
     @property
     def ended(self) -> bool:
         return self.status in ENDED
+
+    @property
+    def label_to_void(self) -> bool:
+        """Withdrawn or declined with a label booked: the parcel will not travel."""
+        withdrawn = self.status in (S.CANCELLED, S.DECLINED)
+        return withdrawn and self.label is not None and self.label.voided_at is None
 
     @property
     def needs_label(self) -> bool:
@@ -384,6 +391,7 @@ def return_document(ra: ReturnAuthorization) -> dict[str, Any]:
             "carrier": ra.label.carrier,
             "tracking_number": ra.label.tracking_number,
             "created_at": ra.label.created_at.isoformat(),
+            "voided_at": ra.label.voided_at.isoformat() if ra.label.voided_at else None,
         },
         "lines": [
             {

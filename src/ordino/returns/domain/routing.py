@@ -78,11 +78,12 @@ class Candidate:
 @dataclass(frozen=True)
 class RoutingSnapshot:
     """Where the goods start (a store they were dropped at, or the customer's
-    address: `at` None), and the candidates."""
+    address: `at` None), in which country, and the candidates."""
 
     origin: Point | None
     at: str | None
     candidates: tuple[Candidate, ...]
+    country: str | None = None  # None: any (the goods may cross borders)
 
 
 @dataclass(frozen=True)

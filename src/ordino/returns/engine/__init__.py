@@ -1,5 +1,19 @@
 """Returns' engines: pure functions over snapshots read for them."""
 
+from ordino.returns.engine.refunds import (
+    delivered_units,
+    preview_refund,
+    refund_question,
+    shipping_paid,
+    units_due,
+)
 from ordino.returns.engine.routing import route_return
 
-__all__ = ["route_return"]
+__all__ = [
+    "delivered_units",
+    "preview_refund",
+    "refund_question",
+    "route_return",
+    "shipping_paid",
+    "units_due",
+]

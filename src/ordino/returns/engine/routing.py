@@ -2,7 +2,8 @@
 where an order ships from, and explained the same way.
 
 For a line, every location that takes returns and could use the units is priced:
-a warehouse (any), a store that sells the SKU (it has a position of it); the cost of
+a warehouse (any), a store that sells the SKU (it has a position of it), in the
+goods' country and at a known distance from them; the cost of
 getting the units there (`cost_per_km` times the units and the distance from where
 they start; nothing to stay at the store they were dropped at) less a credit for
 need (`need_credit` of the units' value for each unit the place needs: orders
@@ -82,7 +83,7 @@ def _route_line(line: UnitsToRoute, snapshot: RoutingSnapshot, profile: RoutingP
     base = {"line_no": line.line_no, "sku": line.sku, "units": line.quantity}
     if line.reason in profile.vendor_reasons and line.vendor is not None:
         vendor = next((c for c in snapshot.candidates if c.location.id == line.vendor), None)
-        if vendor is not None:
+        if vendor is not None and vendor.location.returns:  # it takes them from customers
             to_vendor = _price(line, vendor, snapshot, profile)
             explained = base | {
                 "cost": _money(to_vendor.transport),
@@ -90,7 +91,11 @@ def _route_line(line: UnitsToRoute, snapshot: RoutingSnapshot, profile: RoutingP
             }
             return Route(line.line_no, line.sku, line.quantity, line.vendor, "vendor", explained)
     priced = sorted(
-        (_price(line, c, snapshot, profile) for c in snapshot.candidates if _takes(c, line.sku)),
+        (
+            _price(line, c, snapshot, profile)
+            for c in snapshot.candidates
+            if _takes(c, line.sku) and _reachable(c, snapshot)
+        ),
         key=lambda p: (p.total, p.location_id),
     )
     shown = base | {"candidates": [p.document() for p in priced[:_SHOWN]]}
@@ -108,6 +113,17 @@ def _takes(candidate: Candidate, sku: str) -> bool:
     if not location.returns or location.type is LocationType.SUPPLIER:
         return False
     return location.type is LocationType.WAREHOUSE or candidate.available.get(sku) is not None
+
+
+def _reachable(candidate: Candidate, snapshot: RoutingSnapshot) -> bool:
+    """In the goods' country (returns cross no border), at a known distance from
+    where they start (where that is known): never a place priced as if it were free."""
+    location = candidate.location
+    if location.id == snapshot.at:
+        return True
+    if snapshot.country is not None and location.address.country != snapshot.country:
+        return False
+    return snapshot.origin is None or location.point is not None
 
 
 def _price(

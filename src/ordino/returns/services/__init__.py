@@ -1,6 +1,6 @@
 """Returns' use cases and the port they speak to."""
 
-from ordino.returns.services.labels import book_label
+from ordino.returns.services.labels import settle_label
 from ordino.returns.services.policy import get_policy, policy_of, put_policy
 from ordino.returns.services.ports import Returns, ReturnsWork
 from ordino.returns.services.receipts import (
@@ -9,6 +9,7 @@ from ordino.returns.services.receipts import (
     receive_return,
     return_by_code,
 )
+from ordino.returns.services.refunds import refund_preview, refund_return
 from ordino.returns.services.returns import (
     ReturnAction,
     StartReturn,
@@ -29,7 +30,6 @@ __all__ = [
     "ReturnsWork",
     "StartReturn",
     "act_on_return",
-    "book_label",
     "find_returns",
     "get_policy",
     "get_return",
@@ -38,9 +38,12 @@ __all__ = [
     "put_policy",
     "receipts_of",
     "receive_return",
+    "refund_preview",
+    "refund_return",
     "return_by_code",
     "return_code",
     "return_label",
     "return_routings",
+    "settle_label",
     "start_return",
 ]

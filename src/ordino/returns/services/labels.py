@@ -1,6 +1,7 @@
 """The carrier's label of a return sent back by carrier: booked by the worker once
 the return is authorised (a job, written with the authorisation), kept with the
-return, and told (`return.label_created`).
+return, and told (`return.label_created`); voided with the carrier when the return
+is withdrawn or declined before the parcel travels (the same job, written then).
 
 Invariants:
   * the carrier is never called inside a database transaction; it is asked under
@@ -19,7 +20,7 @@ from ordino.kernel.domain import label_job
 from ordino.kernel.services import with_retries
 from ordino.network.domain import CarrierLabels, Label, LabelRequest
 from ordino.orders.domain import Order
-from ordino.returns.domain import ReturnAuthorization, ReturnLabel, labelled
+from ordino.returns.domain import BY_CARRIER, ReturnAuthorization, ReturnLabel, labelled
 from ordino.returns.services.lookup import locked_return
 from ordino.returns.services.policy import policy_of
 from ordino.returns.services.ports import ReturnsWork
@@ -31,31 +32,54 @@ def after_authorised(uow: ReturnsWork, ra: ReturnAuthorization, now: datetime) -
         uow.jobs.add(label_job(ra.id, now), now)
 
 
-def book_label(return_id: str, uow: ReturnsWork, carrier: CarrierLabels, now: datetime) -> None:
-    """Book the return's label with the carrier and keep it (nothing when it has one,
-    or needs none any more: withdrawn meanwhile)."""
+def after_withdrawn(uow: ReturnsWork, ra: ReturnAuthorization, now: datetime) -> None:
+    """A return withdrawn or declined with its label booked (or being booked): the
+    worker voids it with the carrier."""
+    if ra.method in BY_CARRIER:
+        uow.jobs.add(label_job(ra.id, now), now)
+
+
+def settle_label(return_id: str, uow: ReturnsWork, carrier: CarrierLabels, now: datetime) -> None:
+    """Book the return's label with the carrier and keep it, or void the one it has
+    when the return was withdrawn or declined (nothing when neither is needed)."""
+    key = f"return:{return_id}"
     with uow:
         ra = uow.returns.get(return_id)
-        if ra is None or not ra.needs_label:
-            return
-        order = uow.orders.get(ra.order_id)
-        request = None if order is None else _request(uow, order, ra)
+        order = None if ra is None else uow.orders.get(ra.order_id)
+        request = None
+        if ra is not None and order is not None and ra.needs_label:
+            request = _request(uow, order, ra)
+    if ra is not None and ra.label_to_void:
+        carrier.void_label(key, now)
+        with_retries(lambda _: _void(return_id, uow, now))
     if request is None:
         return
-    label = carrier.return_label(f"return:{ra.id}", request, now)
-    with_retries(lambda _: _keep(return_id, label, uow, now))
+    label = carrier.return_label(key, request, now)
+    if not with_retries(lambda _: _keep(return_id, label, uow, now)):
+        carrier.void_label(key, now)  # withdrawn while it was booked
 
 
-def _keep(return_id: str, label: Label, uow: ReturnsWork, now: datetime) -> None:
+def _keep(return_id: str, label: Label, uow: ReturnsWork, now: datetime) -> bool:
+    """Whether the label was kept (or had been): False when the return no longer
+    goes by carrier."""
     with uow:
         order, ra = locked_return(uow, return_id)
         if not ra.needs_label:
-            return
+            return ra.label is not None
         labelled(order, ra, ReturnLabel(label.carrier, label.tracking_number, now), now)
         uow.returns.add_label(ra.id, label)
         uow.returns.save(ra)
         uow.orders.save(order)
         uow.commit()
+    return True
+
+
+def _void(return_id: str, uow: ReturnsWork, now: datetime) -> None:
+    with uow:
+        _order, ra = locked_return(uow, return_id)
+        if ra.label_to_void:
+            uow.returns.void_label(ra.id, now)
+            uow.commit()
 
 
 def _request(uow: ReturnsWork, order: Order, ra: ReturnAuthorization) -> LabelRequest | None:

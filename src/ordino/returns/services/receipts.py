@@ -1,8 +1,8 @@
 """Returned goods received at a location that takes returns, and what becomes of
 them: restocked there (on hand up, a `restock` movement, and the units waiting for
-supply looked at again), sent on or back to their vendor (restocked here and sent
-as a transfer, so the stock is where the goods are at every step), refurbished or
-written off (no stock).
+supply looked at again), sent on (a transfer on its way from here, never on this
+shelf), back to their vendor, refurbished or written off (they leave the stock
+Ordino counts: the receipt keeps where they went).
 
 Invariants:
   * the receipt, the return, the order's counters, the movements and transfers and
@@ -32,6 +32,7 @@ from ordino.inventory.domain import (
 from ordino.inventory.services import record_supply, write_plan
 from ordino.kernel.domain import (
     FILL_BACKORDERS,
+    FieldError,
     IdempotencyKey,
     InvalidInput,
     Job,
@@ -39,7 +40,7 @@ from ordino.kernel.domain import (
     new_id,
 )
 from ordino.kernel.services import Answer, remember, replay, with_retries
-from ordino.network.domain import Location
+from ordino.network.domain import Location, LocationType
 from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
 from ordino.returns.domain import (
     Disposition,
@@ -55,9 +56,9 @@ from ordino.returns.domain import (
 from ordino.returns.services.lookup import found_return, missing_return, order_of
 from ordino.returns.services.policy import policy_of
 from ordino.returns.services.ports import ReturnsWork
+from ordino.returns.services.refunds import refund_due
 
 TRANSFER_DAYS = 3  # when goods sent on from a receipt are expected where they go
-_STOCKED = frozenset({Disposition.RESTOCK, Disposition.SEND_ON, Disposition.RETURN_TO_VENDOR})
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,12 @@ def _receive_once(
         order, ra = _locked_for_receipt(uow, cmd, scope)
         here = _taking_returns(uow, cmd.location_id)
         lines = tuple(_resolved(uow, order, ra, units, here) for units in cmd.lines)
+        _refuse_unknown_destinations(uow, lines)
         receipt = ReturnReceipt(new_id(now), here.id, lines, cmd.missing, now, scope.actor)
         receive(order, ra, receipt, now)
         _move_stock(uow, order, ra, receipt, now)
         uow.returns.add_receipt(ra.id, receipt)
+        refund_due(uow, order, ra, now, asked=False)  # as the policy says: on receipt
         uow.returns.save(ra)
         uow.orders.save(order)
         answer = Answer(201, return_document(ra) | {"receipt": receipt_document(receipt)})
@@ -147,47 +150,52 @@ def _resolved(
     return replace(units, to=vendor)
 
 
+def _refuse_unknown_destinations(uow: ReturnsWork, lines: Sequence[ReceivedUnits]) -> None:
+    """Units sent on go to a location of the network; back to their vendor, to a
+    supplier's."""
+    errors = []
+    for i, units in enumerate(lines):
+        if units.to is None:
+            continue
+        found = uow.network.get(units.to)
+        vendor = units.disposition is Disposition.RETURN_TO_VENDOR
+        if found is None or (found.type is LocationType.SUPPLIER) != vendor:
+            kind = "a supplier's location" if vendor else "a location of the network"
+            errors.append(FieldError(f"lines[{i}].to", f"{units.to} is not {kind}"))
+    if errors:
+        raise InvalidInput("the receipt sends units where they cannot go", errors=errors)
+
+
 def _move_stock(
     uow: ReturnsWork, order: Order, ra: ReturnAuthorization, receipt: ReturnReceipt, now: datetime
 ) -> None:
-    stocked = [units for units in receipt.lines if units.disposition in _STOCKED]
-    if not stocked:
-        return
+    """Restocked units on hand here; units sent on in transit to where they go, never
+    on this shelf (nothing reserved here holds them back); the rest leave no stock."""
     about = Source(receipt.by, now, f"return {ra.code}", f"order/{order.id}")
-    deltas = [
-        Adjustment(None, receipt.location_id, order.line(u.line_no).sku, u.quantity, about.reason)
-        for u in stocked
-    ]
-    current = uow.movements.current((d.location_id, d.sku) for d in deltas)
-    write_plan(uow, plan_adjustments(deltas, current, (), MovementKind.RESTOCK, about), about)
-    _send_on(uow, order, ra, receipt, [u for u in stocked if u.to is not None], about)
-    # Units restocked may be what orders wait for: the worker sources them.
-    uow.jobs.add(Job.new(FILL_BACKORDERS, {}, now, key="all"), now)
-
-
-def _send_on(
-    uow: ReturnsWork,
-    order: Order,
-    ra: ReturnAuthorization,
-    receipt: ReturnReceipt,
-    going: Sequence[ReceivedUnits],
-    about: Source,
-) -> None:
-    """Each line of units going elsewhere leaves as a transfer from here."""
-    expected = about.now + timedelta(days=TRANSFER_DAYS)
+    restocked = [u for u in receipt.lines if u.disposition is Disposition.RESTOCK]
+    if restocked:
+        deltas = [
+            Adjustment(
+                None, receipt.location_id, order.line(u.line_no).sku, u.quantity, about.reason
+            )
+            for u in restocked
+        ]
+        current = uow.movements.current((d.location_id, d.sku) for d in deltas)
+        write_plan(uow, plan_adjustments(deltas, current, (), MovementKind.RESTOCK, about), about)
+        # Units restocked may be what orders wait for: the worker sources them.
+        uow.jobs.add(Job.new(FILL_BACKORDERS, {}, now, key="all"), now)
+    going = [u for u in receipt.lines if u.disposition is Disposition.SEND_ON]
     for n, units in enumerate(going, 1):
-        if units.to is None:
-            continue
         transfer = CreateSupply(
             f"RET-{ra.code}-{receipt.id[-6:]}-{n}",
             SupplyKind.TRANSFER,
-            units.to,
-            expected,
+            units.to or "",
+            now + timedelta(days=TRANSFER_DAYS),
             ((order.line(units.line_no).sku, units.quantity),),
             receipt.location_id,
-            f"return {ra.code}: {units.disposition}",
+            f"return {ra.code}: sent on",
         )
-        record_supply(uow, transfer, about)
+        record_supply(uow, transfer, about, off_the_shelf=False)
 
 
 def return_by_code(code: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:

@@ -52,10 +52,11 @@ from ordino.returns.domain import (
     request_return,
     return_document,
 )
-from ordino.returns.services.labels import after_authorised
+from ordino.returns.services.labels import after_authorised, after_withdrawn
 from ordino.returns.services.lookup import found_return, locked_return, order_of
 from ordino.returns.services.policy import policy_of
 from ordino.returns.services.ports import ReturnsWork
+from ordino.returns.services.refunds import refund_due
 from ordino.returns.services.routing import routes_for, routings
 
 
@@ -99,6 +100,7 @@ def _start_once(
         if approved(policy, asked):
             authorise(order, ra, APPROVED_BY_POLICY, routes_for(uow, order, ra, policy, now), now)
             after_authorised(uow, ra, now)
+            refund_due(uow, order, ra, now, asked=False)  # what the customer keeps
         uow.returns.add(ra)
         uow.orders.save(order)
         answer = Answer(201, return_document(ra))
@@ -165,6 +167,10 @@ def _act_once(
             after_authorised(uow, ra, now)
         else:
             _ACTIONS[action](order, ra, scope.actor, reason, now)
+        if action in (ReturnAction.CANCEL, ReturnAction.DECLINE):
+            after_withdrawn(uow, ra, now)
+        if action in (ReturnAction.AUTHORISE, ReturnAction.HAND_OVER):
+            refund_due(uow, order, ra, now, asked=False)  # kept, or carried: as the policy says
         uow.returns.save(ra)
         uow.orders.save(order)
         uow.commit()

@@ -79,7 +79,9 @@ def _snapshot(
         if _candidate(loc, vendors)
     )
     at = ra.location_id if ra.location_id in locations else None
-    return RoutingSnapshot(_origin(order, locations.get(at) if at else None), at, candidates)
+    store = locations.get(at) if at else None
+    country = store.address.country if store else order.ship_to.country
+    return RoutingSnapshot(_origin(order, store), at, candidates, country)
 
 
 def _candidate(location: Location, vendors: set[str]) -> bool:

@@ -33,14 +33,18 @@ from ordino.returns.domain import (
     ReturnMethod,
     ReturnQuery,
     ReturnReceipt,
+    ReturnRefund,
     ReturnStatus,
     receipt_document,
     receipt_from_document,
+    refund_document,
+    refund_from_document,
 )
 from ordino.returns.store.tables import (
     return_labels,
     return_lines,
     return_receipts,
+    return_refunds,
     return_routes,
     returns,
 )
@@ -114,6 +118,30 @@ class SqlReturns:
         query = select(c.document).where(c.return_id == return_id).order_by(c.id)
         return [receipt_from_document(row.document) for row in self.connection.execute(query)]
 
+    def add_refund(self, order_id: str, refund: ReturnRefund) -> None:
+        self.connection.execute(
+            insert(return_refunds).values(
+                refund_id=refund.refund_id,
+                return_id=refund.return_id,
+                order_id=order_id,
+                at=refund.at,
+                document=refund_document(refund),
+            )
+        )
+
+    def refunds_of_order(self, order_id: str) -> list[ReturnRefund]:
+        """The refunds of the order's returns, oldest first."""
+        c = return_refunds.c
+        query = (
+            select(c.return_id, c.document)
+            .where(c.order_id == order_id)
+            .order_by(c.at, c.refund_id)
+        )
+        return [
+            refund_from_document(row.return_id, row.document)
+            for row in self.connection.execute(query)
+        ]
+
     def add_label(self, return_id: str, label: Label) -> None:
         self.connection.execute(
             insert(return_labels).values(
@@ -127,12 +155,20 @@ class SqlReturns:
         )
 
     def label_document(self, return_id: str) -> tuple[str, str] | None:
-        """The label to print (media type, document), once booked."""
+        """The label to print (media type, document), once booked, until voided."""
         c = return_labels.c
         row = self.connection.execute(
-            select(c.media_type, c.document).where(c.return_id == return_id)
+            select(c.media_type, c.document).where(c.return_id == return_id, c.voided_at.is_(None))
         ).first()
         return None if row is None else (row.media_type, row.document)
+
+    def void_label(self, return_id: str, now: datetime) -> None:
+        c = return_labels.c
+        self.connection.execute(
+            update(return_labels)
+            .where(c.return_id == return_id, c.voided_at.is_(None))
+            .values(voided_at=now)
+        )
 
     def add_routing(
         self, routing_id: str, return_id: str, decided_at: datetime, reason: str, routes: list[Any]
@@ -239,9 +275,11 @@ class SqlReturns:
             )
         c = return_labels.c
         labels = {
-            row.return_id: ReturnLabel(row.carrier, row.tracking_number, row.created_at)
+            row.return_id: ReturnLabel(
+                row.carrier, row.tracking_number, row.created_at, row.voided_at
+            )
             for row in self.connection.execute(
-                select(c.return_id, c.carrier, c.tracking_number, c.created_at).where(
+                select(c.return_id, c.carrier, c.tracking_number, c.created_at, c.voided_at).where(
                     c.return_id.in_([head.id for head in heads])
                 )
             )

@@ -67,6 +67,19 @@ return_receipts = Table(
     Index("ix_return_receipts_return_id", "return_id"),
 )
 
+# What each refund of a return gave back (`ordino.returns.domain.refunds`): the units
+# by line, with their place among the line's units its returns refunded.
+return_refunds = Table(
+    "return_refunds",
+    metadata,
+    Column("refund_id", String(32), primary_key=True),  # the payments' refund
+    Column("return_id", String(32), nullable=False),
+    Column("order_id", String(32), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("document", Document, nullable=False),
+    Index("ix_return_refunds_order_id", "order_id"),
+)
+
 # The carrier's label of a return sent back by carrier (`ordino.returns.services.labels`).
 return_labels = Table(
     "return_labels",
@@ -77,6 +90,7 @@ return_labels = Table(
     Column("media_type", String(64), nullable=False),
     Column("document", Text, nullable=False),  # the label to print
     Column("created_at", UTCDateTime, nullable=False),
+    Column("voided_at", UTCDateTime),  # the return ended before the parcel travelled
 )
 
 # `ordino.returns.domain.policy.policy_document`; one, named "default".

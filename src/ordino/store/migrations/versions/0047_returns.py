@@ -81,6 +81,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_return_receipts_return_id", "return_receipts", ["return_id"])
     op.create_table(
+        "return_refunds",
+        sa.Column("refund_id", sa.String(length=32), nullable=False),
+        sa.Column("return_id", sa.String(length=32), nullable=False),
+        sa.Column("order_id", sa.String(length=32), nullable=False),
+        sa.Column("at", WHEN, nullable=False),
+        sa.Column("document", DOCUMENT, nullable=False),
+        sa.PrimaryKeyConstraint("refund_id", name=op.f("pk_return_refunds")),
+    )
+    op.create_index("ix_return_refunds_order_id", "return_refunds", ["order_id"])
+    op.create_table(
         "return_labels",
         sa.Column("return_id", sa.String(length=32), nullable=False),
         sa.Column("carrier", sa.String(length=64), nullable=False),
@@ -88,6 +98,7 @@ def upgrade() -> None:
         sa.Column("media_type", sa.String(length=64), nullable=False),
         sa.Column("document", sa.Text(), nullable=False),
         sa.Column("created_at", WHEN, nullable=False),
+        sa.Column("voided_at", WHEN),
         sa.PrimaryKeyConstraint("return_id", name=op.f("pk_return_labels")),
     )
     op.create_table(
@@ -98,6 +109,7 @@ def upgrade() -> None:
         sa.Column("reference", sa.String(length=64), nullable=False),
         sa.Column("document", sa.Text(), nullable=False),
         sa.Column("created_at", WHEN, nullable=False),
+        sa.Column("voided_at", WHEN),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_sandbox_labels")),
         sa.UniqueConstraint("tracking_number", name=op.f("uq_sandbox_labels_tracking_number")),
     )
@@ -133,6 +145,8 @@ def downgrade() -> None:
     op.drop_table("return_policies")
     op.drop_table("sandbox_labels")
     op.drop_table("return_labels")
+    op.drop_index("ix_return_refunds_order_id", table_name="return_refunds")
+    op.drop_table("return_refunds")
     op.drop_index("ix_return_receipts_return_id", table_name="return_receipts")
     op.drop_table("return_receipts")
     op.drop_index("ix_return_routes_return_id", table_name="return_routes")

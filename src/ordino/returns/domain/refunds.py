@@ -1,0 +1,197 @@
+"""Refunds of returns: the policy's terms, what a refund of a return is worked out
+from, and what it gave back, kept.
+
+The terms are part of the return policy's document (`ReturnPolicy.refunds`):
+
+    refund_on            receipt: when the goods are received (the default);
+                         drop_off: as soon as a carrier or a store has them
+    return_shipping_fee  what the customer pays for sending goods back by carrier,
+                         unless the reason is the merchant's fault
+    refund_shipping      never; whole_order: the order's shipping when everything it
+                         delivered came back; merchant_fault: when a line's reason
+                         is the merchant's fault (each reason says whether it is,
+                         and what restocking fee it keeps: `ReturnReason`)
+
+Invariants of the refunds of an order's returns:
+  * a returned unit is refunded once: the k-th unit of a line the order's returns
+    refund is the k-th unit the customer got of it (delivered or collected, in the
+    order they left), at what that unit paid (its price, less its discounts, plus
+    its taxes); all of them, what the line's delivered units paid;
+  * a refund never gives back more than the tenders captured less what they gave
+    back or are giving back (`refundable`); the order's shipping is refunded once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from ordino.kernel.domain import FieldError
+
+
+class RefundOn(StrEnum):
+    RECEIPT = "receipt"
+    DROP_OFF = "drop_off"
+
+
+class ShippingRefund(StrEnum):
+    NEVER = "never"
+    WHOLE_ORDER = "whole_order"
+    MERCHANT_FAULT = "merchant_fault"
+
+
+@dataclass(frozen=True)
+class RefundTerms:
+    refund_on: RefundOn = RefundOn.RECEIPT
+    return_shipping_fee: Decimal = Decimal(0)
+    refund_shipping: ShippingRefund = ShippingRefund.MERCHANT_FAULT
+
+    def problems(self) -> list[FieldError]:
+        if self.return_shipping_fee < 0:
+            return [FieldError("refunds.return_shipping_fee", "must not be negative")]
+        return []
+
+
+@dataclass(frozen=True)
+class RefundedUnits:
+    """Units of an order line a return's refund gave back: the `first` to `first +
+    count - 1` of the line's units its returns refunded, what they paid, and the
+    restocking fee kept of them."""
+
+    line_no: int
+    first: int
+    count: int
+    paid: Decimal
+    restocking_fee: Decimal
+
+
+@dataclass(frozen=True)
+class ReturnRefund:
+    """A refund of a return, as asked of the tenders (`refund_id`: the payments'
+    refund, whose parts the worker makes)."""
+
+    refund_id: str
+    return_id: str
+    lines: tuple[RefundedUnits, ...]
+    shipping: Decimal  # the order's shipping given back with it
+    return_shipping_fee: Decimal  # kept for sending the goods back
+    amount: Decimal  # asked of the tenders
+    at: datetime
+
+    @property
+    def restocking_fees(self) -> Decimal:
+        return sum((line.restocking_fee for line in self.lines), Decimal(0))
+
+    @property
+    def goods_paid(self) -> Decimal:
+        """What the units it refunded paid (before the fees kept)."""
+        return sum((line.paid for line in self.lines), Decimal(0))
+
+
+@dataclass(frozen=True)
+class RefundQuestion:
+    """What a refund of a return is worked out from."""
+
+    units: Mapping[int, int]  # line_no → units of the return to refund now
+    refunded_before: Mapping[int, int]  # line_no → the line's units its returns refunded
+    reasons: Mapping[int, str]  # line_no → the return line's reason code
+    by_carrier: bool  # the goods travel by carrier (the return shipping fee applies)
+    fee_charged: bool  # the return shipping fee was kept by an earlier refund of it
+    shipping_refunded: bool  # an earlier return refund gave the order's shipping back
+    refundable: Decimal  # what the order's tenders may still give back
+
+
+@dataclass(frozen=True)
+class RefundPreview:
+    currency: str
+    lines: tuple[RefundedUnits, ...]
+    shipping: Decimal
+    return_shipping_fee: Decimal
+    total: Decimal  # the goods' paid, less fees, plus shipping (never below 0)
+    refundable: Decimal
+    amount: Decimal  # the total, at most what may be refunded
+
+    @property
+    def goods(self) -> Decimal:
+        return sum((line.paid for line in self.lines), Decimal(0))
+
+    @property
+    def restocking_fees(self) -> Decimal:
+        return sum((line.restocking_fee for line in self.lines), Decimal(0))
+
+
+def terms_document(terms: RefundTerms) -> dict[str, Any]:
+    return {
+        "refund_on": str(terms.refund_on),
+        "return_shipping_fee": str(terms.return_shipping_fee),
+        "refund_shipping": str(terms.refund_shipping),
+    }
+
+
+def terms_from_document(document: dict[str, Any]) -> RefundTerms:
+    return RefundTerms(
+        RefundOn(document["refund_on"]),
+        Decimal(document["return_shipping_fee"]),
+        ShippingRefund(document["refund_shipping"]),
+    )
+
+
+def preview_document(preview: RefundPreview) -> dict[str, Any]:
+    return {
+        "currency": preview.currency,
+        "lines": [_units_document(units) for units in preview.lines],
+        "goods": str(preview.goods),
+        "restocking_fees": str(preview.restocking_fees),
+        "return_shipping_fee": str(preview.return_shipping_fee),
+        "shipping": str(preview.shipping),
+        "total": str(preview.total),
+        "refundable": str(preview.refundable),
+        "amount": str(preview.amount),
+    }
+
+
+def refund_document(refund: ReturnRefund) -> dict[str, Any]:
+    return {
+        "refund_id": refund.refund_id,
+        "lines": [_units_document(units) for units in refund.lines],
+        "shipping": str(refund.shipping),
+        "return_shipping_fee": str(refund.return_shipping_fee),
+        "restocking_fees": str(refund.restocking_fees),
+        "amount": str(refund.amount),
+        "at": refund.at.isoformat(),
+    }
+
+
+def refund_from_document(return_id: str, document: dict[str, Any]) -> ReturnRefund:
+    return ReturnRefund(
+        document["refund_id"],
+        return_id,
+        tuple(
+            RefundedUnits(
+                u["line_no"],
+                u["first"],
+                u["count"],
+                Decimal(u["paid"]),
+                Decimal(u["restocking_fee"]),
+            )
+            for u in document["lines"]
+        ),
+        Decimal(document["shipping"]),
+        Decimal(document["return_shipping_fee"]),
+        Decimal(document["amount"]),
+        datetime.fromisoformat(document["at"]),
+    )
+
+
+def _units_document(units: RefundedUnits) -> dict[str, Any]:
+    return {
+        "line_no": units.line_no,
+        "first": units.first,
+        "count": units.count,
+        "paid": str(units.paid),
+        "restocking_fee": str(units.restocking_fee),
+    }

@@ -1,0 +1,143 @@
+"""What a return's refund gives back: the units it refunds at what each paid (price,
+less discounts, plus taxes), less the restocking fees their reasons keep and the
+return shipping fee, plus the order's shipping when the policy gives it back; at
+most what the order's tenders may still refund.
+
+Pure: the order, the question and the policy in; the preview out, to the cent.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from ordino.kernel.domain import quantize
+from ordino.orders.domain import FulfillmentStatus, Order
+from ordino.returns.domain.policy import ReturnPolicy, ReturnReason
+from ordino.returns.domain.refunds import (
+    RefundedUnits,
+    RefundOn,
+    RefundPreview,
+    RefundQuestion,
+    ReturnRefund,
+    ShippingRefund,
+)
+from ordino.returns.domain.returns import BY_CARRIER, ReturnAuthorization, ReturnStatus
+
+_GOT = (FulfillmentStatus.DELIVERED, FulfillmentStatus.PICKED_UP)
+_CARRIED = frozenset(
+    {ReturnStatus.IN_TRANSIT, ReturnStatus.RECEIVED_IN_PART, ReturnStatus.RECEIVED}
+)
+
+
+def refund_question(
+    ra: ReturnAuthorization,
+    earlier: Sequence[ReturnRefund],
+    policy: ReturnPolicy,
+    refundable: Decimal,
+) -> RefundQuestion:
+    """What a refund of the return now is worked out from, after the `earlier`
+    refunds of the order's returns (this one's among them), when the tenders may
+    still give back `refundable`."""
+    before: Counter[int] = Counter()
+    mine: Counter[int] = Counter()
+    for refund in earlier:
+        for units in refund.lines:
+            before[units.line_no] += units.count
+            if refund.return_id == ra.id:
+                mine[units.line_no] += units.count
+    return RefundQuestion(
+        units_due(ra, mine, policy),
+        before,
+        {line.line_no: line.reason for line in ra.lines},
+        ra.method in BY_CARRIER,
+        any(r.return_shipping_fee for r in earlier if r.return_id == ra.id),
+        any(r.shipping for r in earlier),
+        refundable,
+    )
+
+
+def units_due(
+    ra: ReturnAuthorization, refunded: Mapping[int, int], policy: ReturnPolicy
+) -> dict[int, int]:
+    """Units of each line the return may refund now (received; with refunds on
+    drop-off, those carried too; those the customer keeps, of a returnless line),
+    less those it refunded."""
+    on_drop_off = policy.refunds.refund_on is RefundOn.DROP_OFF and ra.status in _CARRIED
+    due: dict[int, int] = {}
+    for line in ra.lines:
+        kept = line.route == "returnless" and ra.status is ReturnStatus.AUTHORISED
+        units = line.received + (line.open if on_drop_off or kept else 0)
+        if units > refunded.get(line.line_no, 0):
+            due[line.line_no] = units - refunded.get(line.line_no, 0)
+    return due
+
+
+def preview_refund(order: Order, question: RefundQuestion, policy: ReturnPolicy) -> RefundPreview:
+    """ValueError when the question refunds more units of a line than were delivered."""
+    currency = order.currency
+    reasons = {reason.code: reason for reason in policy.reasons}
+    lines = tuple(
+        _refunded(order, line_no, count, question, reasons.get(question.reasons[line_no]))
+        for line_no, count in sorted(question.units.items())
+        if count > 0
+    )
+    fault = any(
+        reasons[code].merchant_fault for code in question.reasons.values() if code in reasons
+    )
+    terms = policy.refunds
+    fee = terms.return_shipping_fee if question.by_carrier and not fault else Decimal(0)
+    fee = Decimal(0) if question.fee_charged else quantize(fee, currency)
+    gives = _gives_shipping(order, question, terms.refund_shipping, fault)
+    shipping = shipping_paid(order) if gives and not question.shipping_refunded else Decimal(0)
+    goods = sum((u.paid - u.restocking_fee for u in lines), Decimal(0))
+    total = quantize(max(Decimal(0), goods - fee + shipping), currency)
+    refundable = quantize(question.refundable, currency)
+    return RefundPreview(currency, lines, shipping, fee, total, refundable, min(total, refundable))
+
+
+def _refunded(
+    order: Order, line_no: int, count: int, question: RefundQuestion, reason: ReturnReason | None
+) -> RefundedUnits:
+    first = question.refunded_before.get(line_no, 0)
+    taken = delivered_units(order, line_no)[first : first + count]
+    if len(taken) < count:
+        raise ValueError(f"line {line_no} delivered fewer than {first + count} units")
+    price = order.line(line_no).price
+    paid = quantize(sum((price.unit_paid(unit) for unit in taken), Decimal(0)), order.currency)
+    share = reason.restocking_fee if reason is not None else Decimal(0)
+    return RefundedUnits(line_no, first, count, paid, quantize(paid * share, order.currency))
+
+
+def delivered_units(order: Order, line_no: int) -> list[int]:
+    """The line's units the customer got (delivered or collected), in the order they
+    left (`FulfillmentLine.first_unit`)."""
+    return sorted(
+        unit
+        for fo in order.fulfillments
+        if fo.status in _GOT
+        for fl in fo.lines
+        if fl.line_no == line_no and fl.first_unit is not None
+        for unit in range(fl.first_unit, fl.first_unit + fl.quantity)
+    )
+
+
+def shipping_paid(order: Order) -> Decimal:
+    """What the order's shipping charges came to (after their discounts, with tax)."""
+    total = sum((c.total for c in order.charges if c.kind == "shipping"), Decimal(0))
+    return quantize(total, order.currency)
+
+
+def _gives_shipping(
+    order: Order, question: RefundQuestion, rule: ShippingRefund, fault: bool
+) -> bool:
+    if rule is ShippingRefund.MERCHANT_FAULT:
+        return fault
+    if rule is ShippingRefund.NEVER:
+        return False
+    delivered = {line.line_no: len(delivered_units(order, line.line_no)) for line in order.lines}
+    refunded = {
+        no: question.refunded_before.get(no, 0) + question.units.get(no, 0) for no in delivered
+    }
+    return sum(delivered.values()) > 0 and refunded == delivered

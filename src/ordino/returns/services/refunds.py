@@ -1,0 +1,182 @@
+"""Refunds of returns: what is due (the units received since the last refund; with
+refunds on drop-off, those a carrier or a store has; those the customer keeps, for
+a returnless return), previewed, and given back over the order's tenders as any
+refund is (`ordino.orchestration.services.give_back`: a card's part made by the
+worker through the gateway under its keys, the others at once), kept by line.
+
+Refunds follow the policy by themselves (at receipt, or drop-off, or authorisation
+for a returnless return) in the transaction of what made them due, when the order's
+tenders can give back now; otherwise an agent asks (`refund_return`).
+
+Invariants:
+  * under the order's lock: the units a refund gives back are counted once (the
+    return refunds what it has not refunded), and never more than the tenders may
+    still give back;
+  * a refund asked under an Idempotency-Key is asked once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ordino.kernel.domain import Conflict, IdempotencyKey, OverRefund
+from ordino.kernel.services import Answer, remember, replay, with_retries
+from ordino.orchestration.services import give_back, refundable_of
+from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
+from ordino.payments.domain import Payment
+from ordino.returns.domain import (
+    RefundPreview,
+    RefundQuestion,
+    ReturnAuthorization,
+    ReturnPolicy,
+    ReturnRefund,
+    ReturnStatus,
+    close,
+    preview_document,
+    record_event,
+    refund_document,
+)
+from ordino.returns.engine import preview_refund, refund_question
+from ordino.returns.services.lookup import found_return, locked_return, order_of
+from ordino.returns.services.policy import policy_of
+from ordino.returns.services.ports import ReturnsWork
+
+
+def question_for(
+    uow: ReturnsWork,
+    order: Order,
+    ra: ReturnAuthorization,
+    policy: ReturnPolicy,
+    payments: list[Payment],
+) -> RefundQuestion:
+    earlier = uow.returns.refunds_of_order(order.id)
+    refundable = sum(refundable_of(uow, payments), Decimal(0))
+    return refund_question(ra, earlier, policy, refundable)
+
+
+def refund_due(
+    uow: ReturnsWork, order: Order, ra: ReturnAuthorization, now: datetime, *, asked: bool
+) -> ReturnRefund | None:
+    """In the caller's transaction: what the return owes now given back, kept and
+    told (`return.refunded`); the return closed when every unit is accounted for and
+    refunded. Nothing when nothing is due; asked by a person (`asked`), Conflict
+    then, and OverRefund or Conflict from the tenders; asked by the policy, those
+    leave the refund to a person."""
+    policy = policy_of(uow)
+    payments = uow.payments.of_order(order.id, for_update=True)
+    question = question_for(uow, order, ra, policy, payments)
+    if not question.units:
+        if asked:
+            raise Conflict(f"return {ra.id} owes no refund now: nothing came back since")
+        if ra.status is ReturnStatus.RECEIVED:  # refunded before it all came back
+            close(order, ra, "refunded", now)
+        return None
+    preview = preview_refund(order, question, policy)
+    if not payments or preview.amount <= 0:
+        if asked:
+            raise _nothing(preview, payments)
+        return None
+    try:
+        document = give_back(uow, order, payments, preview.amount, f"return {ra.code}", now)
+    except (OverRefund, Conflict):
+        if asked:
+            raise
+        return None
+    refund = ReturnRefund(
+        document["id"],
+        ra.id,
+        preview.lines,
+        preview.shipping,
+        preview.return_shipping_fee,
+        preview.amount,
+        now,
+    )
+    uow.returns.add_refund(order.id, refund)
+    record_event(order, ra, "return.refunded", now, {"refund": refund_document(refund)})
+    if ra.status is ReturnStatus.RECEIVED or all(line.route == "returnless" for line in ra.lines):
+        close(order, ra, "refunded", now)
+    return refund
+
+
+def _nothing(preview: RefundPreview, payments: list[Payment]) -> Conflict:
+    if not payments:
+        return OverRefund(
+            "the order was paid elsewhere: nothing is refunded through Ordino",
+            extra={"field": "amount", "refundable": "0"},
+        )
+    return OverRefund(
+        f"nothing to refund: the units came to {preview.total}, "
+        f"{preview.refundable} may still be refunded",
+        extra={"field": "amount", "refundable": str(preview.refundable)},
+    )
+
+
+def refund_return(
+    return_id: str,
+    uow: ReturnsWork,
+    now: datetime,
+    scope: OrderScope = EVERY_ORDER,
+    idempotency: IdempotencyKey | None = None,
+) -> Answer:
+    """Refund what the return owes now (202 with the refund)."""
+    return with_retries(lambda _: _refund_once(return_id, uow, now, scope, idempotency))
+
+
+def _refund_once(
+    return_id: str,
+    uow: ReturnsWork,
+    now: datetime,
+    scope: OrderScope,
+    idempotency: IdempotencyKey | None,
+) -> Answer:
+    with uow:
+        if (earlier := replay(uow, idempotency)) is not None:
+            return earlier
+        order, ra = locked_return(uow, return_id, scope)
+        refund = refund_due(uow, order, ra, now, asked=True)
+        assert refund is not None  # asked: refused otherwise
+        uow.returns.save(ra)
+        uow.orders.save(order)
+        answer = Answer(202, refund_document(refund) | {"return_id": ra.id})
+        remember(uow, idempotency, answer, now, order.id)
+        uow.commit()
+    return answer
+
+
+def refund_preview(
+    return_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """What a refund of the return would give back now, and what all of it would
+    once every unit on its way came back."""
+    with uow:
+        ra = found_return(uow.returns.get(return_id), return_id)
+        order = order_of(uow, ra, scope)
+        policy = policy_of(uow)
+        payments = uow.payments.of_order(order.id)
+        question = question_for(uow, order, ra, policy, payments)
+        refunds = [r for r in uow.returns.refunds_of_order(order.id) if r.return_id == ra.id]
+    mine: Counter[int] = Counter()
+    for refund in refunds:
+        for units in refund.lines:
+            mine[units.line_no] += units.count
+    coming = {
+        line.line_no: line.received + (0 if ra.ended else line.open) - mine[line.line_no]
+        for line in ra.lines
+    }
+    whole = RefundQuestion(
+        {no: n for no, n in coming.items() if n > 0},
+        question.refunded_before,
+        question.reasons,
+        question.by_carrier,
+        question.fee_charged,
+        question.shipping_refunded,
+        question.refundable,
+    )
+    return {
+        "now": preview_document(preview_refund(order, question, policy)),
+        "when_all_back": preview_document(preview_refund(order, whole, policy)),
+        "refunds": [refund_document(r) for r in refunds],
+    }

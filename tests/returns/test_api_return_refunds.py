@@ -1,0 +1,171 @@
+"""Refunds of returns over HTTP, against the sandbox gateway: what the returned units
+paid, given back by themselves on receipt (or drop-off, or authorisation for what
+the customer keeps), less what the policy keeps; previewed; asked by an agent when
+the policy's moment passed; never twice, never above what was captured."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ordino.payments.adapters.sandbox_tables import sandbox_authorisations
+from tests.conftest import Clock
+from tests.returns.test_api_receipts import receive, units
+from tests.returns.test_api_returns import POLICY, return_events, start
+from tests.support.api import network, order_of, refused, stock, work
+from tests.support.builders import an_order_body
+from tests.support.storage import rows
+
+APPROVES = "4242424242424242"
+KEEPS_FEES = POLICY | {
+    "non_returnable_skus": [],
+    "reasons": [
+        {"code": "wrong_size", "label": "Wrong size", "restocking_fee": "0.10"},
+        {"code": "damaged", "label": "Damaged", "merchant_fault": True},
+    ],
+    "refunds": {"return_shipping_fee": "4.95"},
+}
+
+
+@pytest.fixture
+def paid(api: TestClient, clock: Clock) -> str:
+    """SKU-1 x3 at 59.90 paid by card, shipped (179.70 captured) and delivered."""
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 20)
+    body = an_order_body(("SKU-1", 3), payment={"method": "card", "token": APPROVES})
+    order_id: str = api.post("/v1/orders", json=body).json()["id"]
+    work(api, clock)
+    [fo] = order_of(api, order_id)["fulfillments"]
+    shipped = {"carrier": "dhl", "tracking_number": "JD1"}
+    assert api.post(f"/v1/fulfillments/{fo['id']}/shipped", json=shipped).status_code == 200
+    work(api, clock)
+    delivered_at = clock.advance(days=1).isoformat()
+    done = {"delivered_at": delivered_at}
+    assert api.post(f"/v1/fulfillments/{fo['id']}/delivered", json=done).status_code == 200
+    assert order_of(api, order_id)["tenders"][0]["captured"] == "179.70"
+    return order_id
+
+
+def at_gateway(api: TestClient) -> tuple[int, int]:
+    [authorisation] = rows(api.app.state.engine, sandbox_authorisations)  # type: ignore[attr-defined]
+    return authorisation["captured_minor"], authorisation["refunded_minor"]
+
+
+def test_a_return_received_is_refunded_by_itself_and_closed(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    ra = start(api, paid, (1, 2)).json()
+
+    got = receive(api, ra, units(2), location_id="DC-BER").json()
+    work(api, clock)
+
+    assert got["status"] == "closed"  # received, and refunded
+    assert at_gateway(api) == (17970, 11980)
+    assert order_of(api, paid)["tenders"][0]["refunded"] == "119.80"
+    preview = api.get(f"/v1/returns/{ra['id']}/refund-preview").json()
+    [refund] = preview["refunds"]
+    assert (refund["amount"], refund["lines"][0]["paid"], refund["lines"][0]["first"]) == (
+        "119.80",
+        "119.80",
+        0,
+    )
+    assert preview["now"]["lines"] == []  # owes nothing more
+    events = return_events(api, paid)
+    assert events[-3:] == ["return.received", "return.refunded", "return.closed"]
+    asked = api.post(f"/v1/returns/{ra['id']}/refunds", headers={"Idempotency-Key": "r"})
+    assert refused(asked, 409, "conflict")  # it owes nothing
+
+
+def test_the_policy_keeps_its_fees_and_the_merchants_fault_keeps_none(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    assert api.put("/v1/return-policy", json=KEEPS_FEES).status_code == 200
+    too_small = start(api, paid, (1, 1), key="a", method="mail").json()
+    preview = api.get(f"/v1/returns/{too_small['id']}/refund-preview").json()["when_all_back"]
+    assert (preview["goods"], preview["restocking_fees"], preview["return_shipping_fee"]) == (
+        "59.90",
+        "5.99",
+        "4.95",
+    )
+    assert preview["amount"] == "48.96"
+
+    receive(api, too_small, units(1), location_id="DC-BER")
+    work(api, clock)
+
+    assert at_gateway(api) == (17970, 4896)
+
+
+def test_a_return_refunded_on_drop_off_is_not_refunded_again_on_receipt(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    drop_off = POLICY | {
+        "non_returnable_skus": [],
+        "methods": ["store", "carrier_drop_off"],
+        "refunds": {"refund_on": "drop_off"},
+    }
+    assert api.put("/v1/return-policy", json=drop_off).status_code == 200
+    ra = start(api, paid, (1, 1), method="carrier_drop_off").json()
+
+    carried = api.post(f"/v1/returns/{ra['id']}/in-transit", json={})
+    received = receive(api, ra, units(1), location_id="DC-BER")
+    work(api, clock)
+
+    assert carried.status_code == 200 and received.status_code == 201
+    assert at_gateway(api) == (17970, 5990)
+    assert received.json()["status"] == "closed"
+    assert return_events(api, paid).count("return.refunded") == 1
+
+
+def test_goods_the_customer_keeps_are_refunded_when_the_return_is_authorised(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    returnless = POLICY | {"non_returnable_skus": [], "routing": {"parcel_cost": "500.00"}}
+    assert api.put("/v1/return-policy", json=returnless).status_code == 200
+
+    ra = start(api, paid, (1, 1)).json()
+    work(api, clock)
+
+    assert (ra["status"], ra["lines"][0]["route"]) == ("closed", "returnless")
+    assert at_gateway(api) == (17970, 5990)
+    assert order_of(api, paid)["lines"][0]["returnable"] == 2
+
+
+def test_an_agent_asks_for_a_refund_once_the_tenders_can_give_back(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    """Received while a capture of the card was on its way (here: a second capture
+    written and not made yet), the refund waits; the agent asks it once, under its key."""
+    ra = start(api, paid, (1, 1)).json()
+    engine: Any = api.app.state.engine  # type: ignore[attr-defined]
+    with engine.begin() as connection:  # a capture on its way: refunds wait for it
+        from ordino.payments.store.tables import payment_operations, payments  # noqa: PLC0415
+
+        payment_id = connection.execute(payments.select()).first().id
+        connection.execute(
+            payment_operations.insert().values(
+                key="pending-capture",
+                payment_id=payment_id,
+                kind="capture",
+                amount_minor=1,
+                currency="EUR",
+                done_minor=0,
+                created_at=clock(),
+            )
+        )
+    got = receive(api, ra, units(1), location_id="DC-BER").json()
+    assert got["status"] == "received"  # not refunded: the card's capture is on its way
+    with engine.begin() as connection:
+        connection.execute(
+            payment_operations.delete().where(payment_operations.c.key == "pending-capture")
+        )
+
+    first = api.post(f"/v1/returns/{ra['id']}/refunds", headers={"Idempotency-Key": "r-1"})
+    again = api.post(f"/v1/returns/{ra['id']}/refunds", headers={"Idempotency-Key": "r-1"})
+    work(api, clock)
+
+    assert (first.status_code, first.json()["amount"]) == (202, "59.90")
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    assert at_gateway(api) == (17970, 5990)
+    assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "closed"
