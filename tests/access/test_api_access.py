@@ -456,6 +456,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/order-types/{name}",
         "/v1/orders",
         "/v1/orders/{order_id}",
+        "/v1/orders/{order_id}/appeasements",
         "/v1/orders/{order_id}/cancel",
         "/v1/orders/{order_id}/cancellations",
         "/v1/orders/{order_id}/deliveries",

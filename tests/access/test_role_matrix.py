@@ -136,7 +136,9 @@ API: dict[str, Rule] = {
     "POST /v1/orders/{order_id}/holds/{hold_id}/release": Rule(AGENT),
     "POST /v1/orders/{order_id}/notes": Rule(AGENT),
     "POST /v1/orders/{order_id}/notifications": Rule(AGENT),
-    "POST /v1/orders/{order_id}/refunds": Rule(AGENT),
+    "POST /v1/orders/{order_id}/refunds": Rule(ADMIN),  # past the appeasement limits
+    "POST /v1/orders/{order_id}/appeasements": Rule(AGENT),
+    "GET /v1/orders/{order_id}/appeasements": Rule(ALL),
     "GET /v1/orders/{order_id}/refunds": Rule(ALL),
     "POST /v1/orders/{order_id}/returns": Rule(ALL),
     "GET /v1/orders/{order_id}/returns": Rule(ALL),
@@ -527,6 +529,7 @@ OTHER_BODY: dict[str, Any] = {
     "POST /v1/orders/{order_id}/holds": {"reason": "a look"},
     "POST /v1/orders/{order_id}/notes": {"note": "not mine"},
     "POST /v1/orders/{order_id}/refunds": {"amount": "1.00", "currency": "EUR", "reason": "x"},
+    "POST /v1/orders/{order_id}/appeasements": {"amount": "1.00", "currency": "EUR", "reason": "x"},
     "POST /v1/orders/{order_id}/returns": {
         "lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}],
         "method": "store",
@@ -602,7 +605,7 @@ def test_a_caller_scoped_elsewhere_is_denied_every_operation_on_the_order_and_ch
 
     found = _denials(released, caller, operations)
 
-    assert len(operations) == 29
+    assert len(operations) == 31
     assert {op: status for op, status in found.items() if status not in (403, 404)} == {}
     assert _books(api, order_id) == before
 

@@ -342,6 +342,11 @@ def _paid_and_shipped(walk: Walk) -> str:
     walk("POST", "/v1/orders/{order_id}/refunds", 202, path, json=refund, headers=key)
     walk.work()
     walk("GET", "/v1/orders/{order_id}/refunds", 200, path)
+    goodwill = {"amount": "5.00", "currency": "EUR", "reason": "late"}
+    walk("POST", "/v1/orders/{order_id}/appeasements", 202, path, json=goodwill,
+         headers={"Idempotency-Key": "ap-1"})  # fmt: skip
+    walk("GET", "/v1/orders/{order_id}/appeasements", 200, path)
+    walk.work()
     _step(walk, rest, "delivered", delivered_at="2026-11-02T09:00:00Z")
     _walk_returns(walk, path)
     card = {"amount": "25.00", "currency": "EUR", "code": "GC-WALK-1"}
@@ -358,8 +363,8 @@ def _paid_and_shipped(walk: Walk) -> str:
          headers={"Idempotency-Key": "pay-1"})  # fmt: skip
     walk("GET", "/v1/credit-accounts/{account}", 200, account)
     bills = walk("GET", "/v1/orders/{order_id}/invoices", 200, path)["items"]
-    # The refund asked, and the return's refunded when it was received.
-    assert [b["kind"] for b in bills] == ["invoice", "invoice", "credit_note", "credit_note"]
+    # The refund asked, the appeasement, and the return's refunded when it was received.
+    assert [b["kind"] for b in bills] == ["invoice", "invoice"] + ["credit_note"] * 3
     walk("GET", "/v1/invoices/{bill_id}", 200, {"bill_id": bills[0]["id"]})
     return order_id
 

@@ -14,7 +14,7 @@ from ordino.payments.adapters.sandbox_tables import sandbox_authorisations
 from tests.conftest import Clock
 from tests.returns.test_api_receipts import receive, units
 from tests.returns.test_api_returns import POLICY, return_events, start
-from tests.support.api import network, order_of, refused, stock, work
+from tests.support.api import events_of, network, order_of, refused, stock, work
 from tests.support.builders import an_order_body
 from tests.support.storage import rows
 
@@ -169,3 +169,40 @@ def test_an_agent_asks_for_a_refund_once_the_tenders_can_give_back(
     assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
     assert at_gateway(api) == (17970, 5990)
     assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "closed"
+
+
+def test_customer_service_gives_goodwill_within_its_roles_limit(
+    api: TestClient, clock: Clock, paid: str, key_for: Any
+) -> None:
+    """The agent's limit: 20 % of the order's 179.70, 35.94, all appeasements on it
+    together; an admin's: none set, any; the refunds' endpoint is the admin's."""
+    agent = {"Authorization": f"Bearer {key_for('agent')}"}
+    path = f"/v1/orders/{paid}/appeasements"
+
+    def give(amount: str, key: str, headers: dict[str, str] | None = None) -> Any:
+        clock.advance(seconds=1)  # listed in the order given
+        body = {"amount": amount, "currency": "EUR", "reason": "parcel arrived late"}
+        return api.post(path, json=body, headers={"Idempotency-Key": key} | (headers or {}))
+
+    first = give("30.00", "a-1", agent)
+    over = give("6.00", "a-2", agent)
+    admin = give("50.00", "a-3")
+    work(api, clock)
+
+    assert first.status_code == 202, first.text
+    problem = refused(over, 409, "not-allowed")
+    assert (problem["rule"], problem["left"], problem["field"]) == (
+        "appeasement_limit",
+        "5.94",
+        "amount",
+    )
+    assert admin.status_code == 202
+    assert at_gateway(api) == (17970, 8000)
+    listed = api.get(path).json()["items"]
+    assert [(a["amount"], a["role"]) for a in listed] == [("30.00", "agent"), ("50.00", "admin")]
+    assert "order.appeased" in [e["type"] for e in events_of(api, paid)]
+    free = {"amount": "1.00", "currency": "EUR", "reason": "x"}
+    refunds = api.post(
+        f"/v1/orders/{paid}/refunds", json=free, headers=agent | {"Idempotency-Key": "f"}
+    )
+    assert refunds.status_code == 403  # past the limits: an admin's

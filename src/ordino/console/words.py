@@ -21,6 +21,7 @@ EVENTS = {
     "order.hold_cancelled": N_("Hold ended with the order"),
     "order.address_changed": N_("Delivery address changed"),
     "order.tax_adjusted": N_("Tax worked out again"),
+    "order.appeased": N_("Goodwill refund given"),
     "order.converted_to_pickup": N_("Changed to a pickup at a store"),
     "order.pickup_store_changed": N_("Pickup store changed"),
     "order.delivered": N_("Delivered"),

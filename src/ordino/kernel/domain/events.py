@@ -21,6 +21,7 @@ EVENT_TYPES = frozenset(
         "order.lines_cancelled",
         "order.address_changed",
         "order.tax_adjusted",
+        "order.appeased",
         "order.converted_to_pickup",
         "order.pickup_store_changed",
         "order.note_added",

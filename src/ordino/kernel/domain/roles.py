@@ -43,7 +43,9 @@ class Permission(StrEnum):
     ORDERS_SERVICE = "orders:service"  # notes on orders, notifications sent again
     REPORTS_READ = "reports:read"  # KPIs and promise performance over every order
     ACCESS_ADMIN = "access:admin"  # API keys, console users and their sessions
-    PAYMENTS_REFUND = "payments:refund"  # refund what an order's card paid
+    PAYMENTS_REFUND = "payments:refund"  # refunds of returns, appeasements within limits
+    # Refund any part of what an order paid, past the appeasement limits (an admin's).
+    PAYMENTS_REFUND_ANY = "payments:refund-any"
     RETURNS_CREATE = "returns:create"  # start a return of an order, or withdraw it
     RETURNS_MANAGE = "returns:manage"  # authorise, decline or close returns
     RETURNS_RECEIVE = "returns:receive"  # receive returned goods and say what becomes of them

@@ -1,8 +1,10 @@
 """Orchestration's HTTP routes and the schemas of what they take and answer."""
 
 from ordino.orchestration.api.fulfillment_schemas import LinesOnce, by_line
+from ordino.orchestration.api.refunds import RefundOut
 
 __all__ = [
     "LinesOnce",
+    "RefundOut",
     "by_line",
 ]

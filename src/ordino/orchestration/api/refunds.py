@@ -57,13 +57,14 @@ def request_refund(
     order_id: OrderIdPath,
     body: RefundIn,
     request: Request,
-    caller: Annotated[ApiKey, Depends(require(Permission.PAYMENTS_REFUND))],
+    caller: Annotated[ApiKey, Depends(require(Permission.PAYMENTS_REFUND_ANY))],
     idempotency_key: RequiredIdempotencyHeader,
 ) -> Response:
-    """Refund part or all of what the order's card paid (captured, less what was
-    refunded or is being refunded): `202` with the refund, made by the worker; the
-    order's timeline gets `payment.refund_requested`, then `payment.refunded` (or
-    `payment.refund_declined`)."""
+    """Refund part or all of what the order paid (captured, less what was refunded or
+    is being refunded), an admin's: customer service gives appeasements within their
+    role's limit (`POST /v1/orders/{id}/appeasements`). `202` with the refund, made
+    by the worker; the order's timeline gets `payment.refund_requested`, then
+    `payment.refunded` (or `payment.refund_declined`)."""
     ask = refunds.RefundRequest(order_id, body.amount, body.currency, body.reason)
     answer = refunds.request_refund(
         ask,

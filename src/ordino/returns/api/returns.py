@@ -19,7 +19,10 @@ from ordino.kernel.domain import ApiKey, InvalidInput, Permission, Role
 from ordino.orders.api import OrderIdPath
 from ordino.orders.domain import scope_of
 from ordino.returns.api.schemas import (
+    AppeasementIn,
+    AppeasementList,
     DecisionIn,
+    GivenAppeasementOut,
     ReceiptIn,
     ReceiptList,
     ReceivedReturnOut,
@@ -36,13 +39,16 @@ from ordino.returns.api.schemas import (
 )
 from ordino.returns.domain import Initiator, ReturnStatus
 from ordino.returns.services import (
+    Appease,
     ReceiveReturn,
     ReturnAction,
     StartReturn,
     act_on_return,
+    appease,
     find_returns,
     get_policy,
     get_return,
+    order_appeasements,
     order_returns,
     put_policy,
     receipts_of,
@@ -312,6 +318,56 @@ def refund(
     )
     headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)
+
+
+@router.post(
+    "/orders/{order_id}/appeasements",
+    status_code=202,
+    response_model=GivenAppeasementOut,
+    responses={
+        404: {"description": "No such order", **PROBLEM},
+        409: {
+            "description": "Past the role's limit (not-allowed, rule appeasement_limit), more "
+            "than may still be refunded (over-refund), or the key reused with another body",
+            **PROBLEM,
+        },
+        422: {"description": "Invalid amount, currency or reason", **PROBLEM},
+    },
+)
+def give_appeasement(
+    order_id: OrderIdPath,
+    body: AppeasementIn,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.PAYMENTS_REFUND))],
+    idempotency_key: RequiredIdempotencyHeader,
+) -> Response:
+    """A goodwill refund without a return, with its reason, within the caller's role's
+    limit on the order (the return policy's `refunds.appeasement_limits`): given back
+    over the order's tenders (a card's part by the worker); `order.appeased`."""
+    cmd = Appease(order_id, body.amount, body.currency, body.reason, str(caller.role))
+    answer = appease(
+        cmd,
+        unit_of_work(request),
+        clock(request),
+        scope_of(caller),
+        idempotency(idempotency_key, caller, body, request.url.path),
+    )
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
+
+
+@router.get(
+    "/orders/{order_id}/appeasements",
+    response_model=AppeasementList,
+    responses={404: {"description": "No such order", **PROBLEM}},
+)
+def list_appeasements(
+    order_id: OrderIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """The order's goodwill refunds, oldest first."""
+    return JSONResponse(order_appeasements(order_id, unit_of_work(request), scope_of(caller)))
 
 
 def _act(

@@ -8,7 +8,18 @@ from typing import Annotated
 from fastapi import Path
 from pydantic import BaseModel, Field
 
-from ordino.http.fields import ID_PATTERN, Identifier, OptionalText, PositiveQuantity, Strict
+from ordino.http.fields import (
+    ID_PATTERN,
+    Amount,
+    Currency,
+    Identifier,
+    OptionalText,
+    PositiveQuantity,
+    Strict,
+    Text,
+)
+from ordino.kernel.domain import Role
+from ordino.orchestration.api import RefundOut
 from ordino.returns.domain import (
     Condition,
     Disposition,
@@ -294,14 +305,51 @@ class RefundTermsIn(Strict):
         ShippingRefund, Field(description="never, whole_order, merchant_fault")
     ] = ShippingRefund.MERCHANT_FAULT
 
+    appeasement_limits: Annotated[
+        dict[Role, Annotated[Decimal, Field(ge=0, le=1)]],
+        Field(
+            description="Per role, the share of an order's total it may give back as goodwill "
+            "(an admin without one: any; another role without one: none)"
+        ),
+    ] = {Role.AGENT: Decimal("0.20")}
+
     def to_domain(self) -> RefundTerms:
-        return RefundTerms(self.refund_on, self.return_shipping_fee, self.refund_shipping)
+        limits = tuple(
+            (str(role), share) for role, share in sorted(self.appeasement_limits.items())
+        )
+        return RefundTerms(self.refund_on, self.return_shipping_fee, self.refund_shipping, limits)
 
 
 class RefundTermsOut(BaseModel):
     refund_on: RefundOn
     return_shipping_fee: str
     refund_shipping: ShippingRefund
+    appeasement_limits: dict[str, str]
+
+
+class AppeasementIn(Strict):
+    amount: Amount
+    currency: Currency
+    reason: Text
+
+
+class AppeasementOut(BaseModel):
+    refund_id: str = Field(description="The payments' refund (GET /v1/orders/{id}/refunds)")
+    order_id: str
+    amount: str
+    currency: str
+    reason: str
+    by: str
+    role: str
+    at: str
+
+
+class GivenAppeasementOut(AppeasementOut):
+    refund: RefundOut = Field(description="The refund that gives it back")
+
+
+class AppeasementList(BaseModel):
+    items: list[AppeasementOut]
 
 
 class ReturnPolicyIn(Strict):

@@ -1,6 +1,12 @@
 """The returns model: a return (authorisation) and its states, the return policy.
 Plain Python, no I/O, no framework."""
 
+from ordino.returns.domain.appeasements import (
+    Appeasement,
+    appeasement_document,
+    appeasement_from_document,
+    refuse_over_limit,
+)
 from ordino.returns.domain.codes import new_return_code, read_code
 from ordino.returns.domain.policy import (
     APPROVED_BY_POLICY,
@@ -74,6 +80,7 @@ __all__ = [
     "ENDED",
     "POLICY_NAME",
     "TRANSITIONS",
+    "Appeasement",
     "Candidate",
     "Condition",
     "Disposition",
@@ -102,6 +109,8 @@ __all__ = [
     "RoutingSnapshot",
     "ShippingRefund",
     "UnitsToRoute",
+    "appeasement_document",
+    "appeasement_from_document",
     "approved",
     "authorise",
     "cancel",
@@ -121,6 +130,7 @@ __all__ = [
     "record_event",
     "refund_document",
     "refund_from_document",
+    "refuse_over_limit",
     "refuse_return",
     "request_return",
     "return_document",

@@ -11,6 +11,8 @@ The terms are part of the return policy's document (`ReturnPolicy.refunds`):
                          delivered came back; merchant_fault: when a line's reason
                          is the merchant's fault (each reason says whether it is,
                          and what restocking fee it keeps: `ReturnReason`)
+    appeasement_limits   per role, the share of an order's total it may give back
+                         as goodwill (`ordino.returns.domain.appeasements`)
 
 Invariants of the refunds of an order's returns:
   * a returned unit is refunded once: the k-th unit of a line the order's returns
@@ -49,11 +51,19 @@ class RefundTerms:
     refund_on: RefundOn = RefundOn.RECEIPT
     return_shipping_fee: Decimal = Decimal(0)
     refund_shipping: ShippingRefund = ShippingRefund.MERCHANT_FAULT
+    # Role → the share of an order's total it may give back as goodwill on it
+    # (`ordino.returns.domain.appeasements`).
+    appeasement_limits: tuple[tuple[str, Decimal], ...] = (("agent", Decimal("0.20")),)
 
     def problems(self) -> list[FieldError]:
+        problems = [
+            FieldError(f"refunds.appeasement_limits.{role}", "a share: from 0 to 1")
+            for role, share in self.appeasement_limits
+            if not 0 <= share <= 1
+        ]
         if self.return_shipping_fee < 0:
-            return [FieldError("refunds.return_shipping_fee", "must not be negative")]
-        return []
+            problems.append(FieldError("refunds.return_shipping_fee", "must not be negative"))
+        return problems
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,7 @@ def terms_document(terms: RefundTerms) -> dict[str, Any]:
         "refund_on": str(terms.refund_on),
         "return_shipping_fee": str(terms.return_shipping_fee),
         "refund_shipping": str(terms.refund_shipping),
+        "appeasement_limits": {role: str(share) for role, share in terms.appeasement_limits},
     }
 
 
@@ -137,6 +148,7 @@ def terms_from_document(document: dict[str, Any]) -> RefundTerms:
         RefundOn(document["refund_on"]),
         Decimal(document["return_shipping_fee"]),
         ShippingRefund(document["refund_shipping"]),
+        tuple((role, Decimal(share)) for role, share in document["appeasement_limits"].items()),
     )
 
 

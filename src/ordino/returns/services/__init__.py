@@ -1,5 +1,6 @@
 """Returns' use cases and the port they speak to."""
 
+from ordino.returns.services.appeasements import Appease, appease, order_appeasements
 from ordino.returns.services.labels import settle_label
 from ordino.returns.services.policy import get_policy, policy_of, put_policy
 from ordino.returns.services.ports import Returns, ReturnsWork
@@ -24,15 +25,18 @@ from ordino.returns.services.returns import (
 )
 
 __all__ = [
+    "Appease",
     "ReceiveReturn",
     "ReturnAction",
     "Returns",
     "ReturnsWork",
     "StartReturn",
     "act_on_return",
+    "appease",
     "find_returns",
     "get_policy",
     "get_return",
+    "order_appeasements",
     "order_returns",
     "policy_of",
     "put_policy",

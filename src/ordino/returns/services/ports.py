@@ -10,6 +10,7 @@ from ordino.kernel.services import NamedDocuments
 from ordino.network.domain import Label
 from ordino.orchestration.services import OrchestrationWork
 from ordino.returns.domain import (
+    Appeasement,
     ReturnAuthorization,
     ReturnPolicy,
     ReturnQuery,
@@ -29,6 +30,8 @@ class Returns(Protocol):
     def receipts(self, return_id: str) -> list[ReturnReceipt]: ...  # oldest first
     def add_refund(self, order_id: str, refund: ReturnRefund) -> None: ...
     def refunds_of_order(self, order_id: str) -> list[ReturnRefund]: ...  # oldest first
+    def add_appeasement(self, appeasement: Appeasement) -> None: ...
+    def appeasements(self, order_id: str) -> list[Appeasement]: ...  # oldest first
     def add_label(self, return_id: str, label: Label) -> None: ...
     def label_document(self, return_id: str) -> tuple[str, str] | None: ...
     def void_label(self, return_id: str, now: datetime) -> None: ...

@@ -26,6 +26,7 @@ from ordino.network.domain import Label
 from ordino.orders.store import allocations, fulfillments, order_lines, orders
 from ordino.returns.domain import (
     ENDED,
+    Appeasement,
     Initiator,
     ReturnAuthorization,
     ReturnLabel,
@@ -35,12 +36,15 @@ from ordino.returns.domain import (
     ReturnReceipt,
     ReturnRefund,
     ReturnStatus,
+    appeasement_document,
+    appeasement_from_document,
     receipt_document,
     receipt_from_document,
     refund_document,
     refund_from_document,
 )
 from ordino.returns.store.tables import (
+    appeasements,
     return_labels,
     return_lines,
     return_receipts,
@@ -141,6 +145,22 @@ class SqlReturns:
             refund_from_document(row.return_id, row.document)
             for row in self.connection.execute(query)
         ]
+
+    def add_appeasement(self, appeasement: Appeasement) -> None:
+        self.connection.execute(
+            insert(appeasements).values(
+                refund_id=appeasement.refund_id,
+                order_id=appeasement.order_id,
+                at=appeasement.at,
+                document=appeasement_document(appeasement),
+            )
+        )
+
+    def appeasements(self, order_id: str) -> list[Appeasement]:
+        """The order's goodwill refunds, oldest first."""
+        c = appeasements.c
+        query = select(c.document).where(c.order_id == order_id).order_by(c.at, c.refund_id)
+        return [appeasement_from_document(row.document) for row in self.connection.execute(query)]
 
     def add_label(self, return_id: str, label: Label) -> None:
         self.connection.execute(

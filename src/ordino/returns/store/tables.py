@@ -80,6 +80,17 @@ return_refunds = Table(
     Index("ix_return_refunds_order_id", "order_id"),
 )
 
+# Goodwill refunds without a return (`ordino.returns.domain.appeasements`).
+appeasements = Table(
+    "appeasements",
+    metadata,
+    Column("refund_id", String(32), primary_key=True),  # the payments' refund
+    Column("order_id", String(32), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("document", Document, nullable=False),
+    Index("ix_appeasements_order_id", "order_id"),
+)
+
 # The carrier's label of a return sent back by carrier (`ordino.returns.services.labels`).
 return_labels = Table(
     "return_labels",
