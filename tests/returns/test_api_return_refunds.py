@@ -66,10 +66,10 @@ def test_a_return_received_is_refunded_by_itself_and_closed(
     assert order_of(api, paid)["tenders"][0]["refunded"] == "119.80"
     preview = api.get(f"/v1/returns/{ra['id']}/refund-preview").json()
     [refund] = preview["refunds"]
-    assert (refund["amount"], refund["lines"][0]["paid"], refund["lines"][0]["first"]) == (
+    assert (refund["amount"], refund["lines"][0]["paid"], refund["lines"][0]["units"]) == (
         "119.80",
         "119.80",
-        0,
+        [0, 1],
     )
     assert preview["now"]["lines"] == []  # owes nothing more
     events = return_events(api, paid)
@@ -206,3 +206,58 @@ def test_customer_service_gives_goodwill_within_its_roles_limit(
         f"/v1/orders/{paid}/refunds", json=free, headers=agent | {"Idempotency-Key": "f"}
     )
     assert refunds.status_code == 403  # past the limits: an admin's
+
+
+def test_a_parcel_received_in_part_refunds_only_what_came_on_drop_off_terms(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    """Refunds on drop-off give back the whole parcel once a carrier has it; a store
+    receiving part of it refunds only that part."""
+    drop_off = POLICY | {"non_returnable_skus": [], "refunds": {"refund_on": "drop_off"}}
+    assert api.put("/v1/return-policy", json=drop_off | {"auto_approve": "true"}).status_code == 200
+    ra = start(api, paid, (1, 3)).json()
+
+    part = receive(api, ra, units(1), location_id="DC-BER")
+    work(api, clock)
+
+    assert part.json()["status"] == "received_in_part"
+    assert at_gateway(api) == (17970, 5990)
+
+
+def test_goods_kept_returnless_are_refunded_whole_without_fees(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    kept = KEEPS_FEES | {"routing": {"parcel_cost": "500.00"}, "auto_approve": "true"}
+    assert api.put("/v1/return-policy", json=kept).status_code == 200
+
+    ra = start(api, paid, (1, 1), method="mail").json()
+    work(api, clock)
+
+    assert (ra["status"], ra["label"]) == ("closed", None)
+    assert at_gateway(api) == (17970, 5990)  # neither restocking nor return shipping
+
+
+def test_the_preview_owes_nothing_before_anything_came_back(api: TestClient, paid: str) -> None:
+    damaged = {"lines": [{"line_no": 1, "quantity": 1, "reason": "damaged"}], "method": "mail"}
+    ra = api.post(
+        f"/v1/orders/{paid}/returns", json=damaged, headers={"Idempotency-Key": "d"}
+    ).json()
+
+    now = api.get(f"/v1/returns/{ra['id']}/refund-preview").json()["now"]
+
+    assert (now["shipping"], now["amount"]) == ("0.00", "0.00")
+
+
+def test_a_return_whose_units_all_went_missing_closes_saying_so(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    ra = start(api, paid, (1, 1)).json()
+
+    lost = receive(api, ra, location_id="DC-BER", missing=[{"line_no": 1, "quantity": 1}])
+    work(api, clock)
+
+    assert (lost.json()["status"], lost.json()["reason"]) == (
+        "closed",
+        "nothing came back to refund",
+    )
+    assert at_gateway(api) == (17970, 0)

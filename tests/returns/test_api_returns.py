@@ -474,7 +474,13 @@ def test_an_open_return_keeps_its_customer_and_an_erasure_rewrites_what_they_wro
     label = api.get(f"/v1/returns/{started['id']}/label").text
     assert "Ada Lovelace" not in label and "Jungfernstieg" not in label
     [routed] = api.get(f"/v1/returns/{started['id']}/routing").json()["items"]
-    assert [c["km"] for c in routed["lines"][0]["candidates"]] == [None]
+    [place] = routed["lines"][0]["candidates"]
+    assert (place["km"], place["transport"], place["total"], routed["lines"][0]["cost"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def test_a_return_by_mail_gets_its_label_booked_once_by_the_worker(

@@ -156,13 +156,15 @@ def a_policy(fee_share: str = "0", return_fee: str = "0") -> ReturnPolicy:
 
 
 def delivered(order: Order, parcels: list[dict[int, int]]) -> None:
-    """Released; each parcel (line_no → units, what is left of them) shipped and
-    delivered in turn; what is left stays at the warehouse."""
+    """Released; each parcel (line_no → units, what is left of them) shipped in turn,
+    then all delivered, the last shipped first (its units numbered after the
+    others'); what is left stays at the warehouse."""
     release(order, T0)
+    shipped = []
     for parcel in parcels:
         open_ = [fo for fo in order.fulfillments if fo.holds_stock]
         if not open_:
-            return
+            break
         fo = open_[0]
         units = {no: min(q, fo.quantity_of(no)) for no, q in parcel.items() if fo.quantity_of(no)}
         if not any(units.values()):
@@ -174,7 +176,9 @@ def delivered(order: Order, parcels: list[dict[int, int]]) -> None:
             Shipment("DHL", f"T{len(order.fulfillments)}", None if shipped_whole else units),
             T0,
         )
-        deliver(order, fo.id, LATER)
+        shipped.append(fo.id)
+    for fo_id in reversed(shipped):
+        deliver(order, fo_id, LATER)
 
 
 def test_a_returned_unit_gives_back_what_it_paid_less_its_reasons_fee() -> None:
@@ -243,12 +247,52 @@ def test_refunds_never_exceed_what_was_captured_and_all_back_is_all_paid(
         returned(order, 99, {no: q for no, q in rest.items() if q}, ReturnMethod.STORE)
     refund(order, policy, refunds)
 
-    paid = sum((r.goods_paid + r.shipping for r in refunds), Decimal(0))
+    goods = sum((r.goods_paid for r in refunds), Decimal(0))
+    shipping = sum((r.shipping for r in refunds), Decimal(0))
     kept = sum((r.restocking_fees + r.return_shipping_fee for r in refunds), Decimal(0))
     given_back = sum((r.amount for r in refunds), Decimal(0))
-    assert paid == captured(order)  # every unit delivered and the shipping, once
+    every_unit_delivered = all(
+        order.counts(line).delivered == line.quantity for line in order.lines
+    )
+    charged = shipping_paid(order) if any(fo.left for fo in order.fulfillments) else 0
+    assert goods == captured(order) - charged  # every unit delivered refunded, once
+    # The shipping given back, once, when the whole order came back (not before).
+    assert shipping == (charged if every_unit_delivered else 0)
     assert given_back <= captured(order)
     if fees == ("0", "0"):
-        assert given_back == captured(order)
+        assert given_back == goods + shipping
     else:
-        assert given_back >= paid - kept
+        assert given_back >= goods + shipping - kept
+
+
+def test_units_delivered_out_of_order_are_each_refunded_once() -> None:
+    """10.00 off 3 units (3.34, 3.33, 3.33 each): unit 0 left first, units 1 and 2
+    after it but arrived first; one of those returned and refunded, then unit 0
+    arrives and the other two are returned: the line's 169.70 back, each unit once."""
+    order = an_order([(3, Decimal("59.90"))], Decimal("10.00"), Decimal("0"), True)
+    RETURNS[order.id] = []
+    [fo] = release(order, T0)
+    ship(order, fo.id, Shipment("DHL", "T1", {1: 1}), T0)  # unit 0
+    [rest] = [f for f in order.fulfillments if f.holds_stock]
+    ship(order, rest.id, Shipment("DHL", "T2"), T0)  # units 1 and 2
+    deliver(order, rest.id, LATER)
+    policy = a_policy()
+    returned(order, 1, {1: 1}, ReturnMethod.STORE)
+    first = refund(order, policy, [])
+    deliver(order, fo.id, LATER)
+    returned(order, 2, {1: 2}, ReturnMethod.STORE)
+    both = refund(order, policy, first)
+
+    assert [r.lines[0].units for r in both] == [(1,), (0, 2)]
+    assert sum((r.goods_paid for r in both), Decimal(0)) == Decimal("169.70")
+
+
+def test_the_shipping_comes_back_only_when_the_whole_order_did() -> None:
+    order = an_order([(3, Decimal("59.90"))], Decimal("0"), Decimal("0"), True)
+    RETURNS[order.id] = []
+    delivered(order, [{1: 1}])  # 2 units still at the warehouse, to ship
+    returned(order, 1, {1: 1}, ReturnMethod.STORE)
+
+    [r] = refund(order, a_policy(), [])
+
+    assert (r.shipping, r.amount) == (0, Decimal("59.90"))

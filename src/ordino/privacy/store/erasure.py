@@ -51,6 +51,15 @@ from ordino.sourcing.store import sourcing_decisions
 from ordino.store.dialect import is_postgresql
 from ordino.store.tables import idempotency_keys, jobs, outbox
 
+# What a return's label becomes when its customer is erased (the addresses on it,
+# however they are written, go with the rest); and what of a routing decision tells
+# how far the customer lives from each place (its cost is distance times a rate).
+ERASED_LABEL = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="105mm" height="148mm" '
+    'viewBox="0 0 105 148"><text x="8" y="20" font-size="5">label erased</text></svg>'
+)
+_DISTANCES = ("km", "transport", "total")
+
 
 class SqlErasures:
     def __init__(self, connection: Connection) -> None:
@@ -227,15 +236,20 @@ class SqlErasures:
             return_lines, rl.note, rl.return_id.in_(theirs), personal, 500
         )
         lc = return_labels.c
-        rewritten += self._rewrite_column(
-            return_labels, lc.document, lc.return_id.in_(theirs), personal, None
+        labels = self.connection.execute(
+            update(return_labels)
+            .where(lc.return_id.in_(theirs), lc.document != ERASED_LABEL)
+            .values(document=ERASED_LABEL, media_type="image/svg+xml")
         )
+        rewritten += labels.rowcount
         rc = return_routes.c
         for row in self.connection.execute(
             select(rc.id, rc.explanation).where(rc.return_id.in_(theirs))
         ).all():
             far = [
-                line | {"candidates": [c | {"km": None} for c in line.get("candidates", [])]}
+                line
+                | dict.fromkeys(("cost", "sending_back"))
+                | {"candidates": [c | dict.fromkeys(_DISTANCES) for c in line["candidates"]]}
                 for line in row.explanation
             ]
             self.connection.execute(

@@ -121,7 +121,7 @@ class ReceiptList(BaseModel):
 
 class RefundedUnitsOut(BaseModel):
     line_no: int
-    first: int = Field(description="Its place among the line's units the returns refunded")
+    units: list[int] = Field(description="The line's unit numbers, as they left (from 0)")
     count: int
     paid: str = Field(description="What the units paid: price, less discounts, plus taxes")
     restocking_fee: str
@@ -218,11 +218,11 @@ class ReturnPage(ReturnList):
 
 class PlaceWeighed(BaseModel):
     location_id: str
-    km: str
-    transport: str = Field(description="What getting the units there costs")
+    km: str | None = Field(description="None once the customer was erased (as transport)")
+    transport: str | None = Field(description="What getting the units there costs")
     needs: int = Field(description="Units it could use: orders waiting, short of target")
     credit: str = Field(description="What its need is worth")
-    total: str = Field(description="transport less credit: the lowest wins")
+    total: str | None = Field(description="transport less credit: the lowest wins")
 
 
 class LineRouted(BaseModel):
@@ -231,7 +231,7 @@ class LineRouted(BaseModel):
     units: int
     destination: str | None
     why: str = Field(description="returnless, vendor, stays, needed, cheapest, nowhere")
-    cost: str = Field(description="What sending the units to the destination costs")
+    cost: str | None = Field(description="What sending the units to the destination costs")
     candidates: list[PlaceWeighed]
     value: str | None = Field(None, description="Returnless: what the goods are worth")
     sending_back: str | None = Field(None, description="Returnless: what sending costs")

@@ -15,10 +15,10 @@ The terms are part of the return policy's document (`ReturnPolicy.refunds`):
                          as goodwill (`ordino.returns.domain.appeasements`)
 
 Invariants of the refunds of an order's returns:
-  * a returned unit is refunded once: the k-th unit of a line the order's returns
-    refund is the k-th unit the customer got of it (delivered or collected, in the
-    order they left), at what that unit paid (its price, less its discounts, plus
-    its taxes); all of them, what the line's delivered units paid;
+  * a returned unit is refunded once: a refund takes the lowest-numbered units the
+    customer got of the line (delivered or collected) that no refund of the order's
+    returns took, at what each paid (its price, less its discounts, plus its
+    taxes); all of them, what the line's delivered units paid;
   * a refund never gives back more than the tenders captured less what they gave
     back or are giving back (`refundable`); the order's shipping is refunded once.
 """
@@ -68,15 +68,18 @@ class RefundTerms:
 
 @dataclass(frozen=True)
 class RefundedUnits:
-    """Units of an order line a return's refund gave back: the `first` to `first +
-    count - 1` of the line's units its returns refunded, what they paid, and the
-    restocking fee kept of them."""
+    """Units of an order line a return's refund gave back (the line's unit numbers,
+    as they left: `FulfillmentLine.first_unit`), what they paid, and the restocking
+    fee kept of them."""
 
     line_no: int
-    first: int
-    count: int
+    units: tuple[int, ...]
     paid: Decimal
     restocking_fee: Decimal
+
+    @property
+    def count(self) -> int:
+        return len(self.units)
 
 
 @dataclass(frozen=True)
@@ -107,9 +110,11 @@ class RefundQuestion:
     """What a refund of a return is worked out from."""
 
     units: Mapping[int, int]  # line_no → units of the return to refund now
-    refunded_before: Mapping[int, int]  # line_no → the line's units its returns refunded
+    # line_no → the line's unit numbers its returns refunded
+    refunded_before: Mapping[int, frozenset[int]]
     reasons: Mapping[int, str]  # line_no → the return line's reason code
-    by_carrier: bool  # the goods travel by carrier (the return shipping fee applies)
+    by_carrier: bool  # goods travel back by carrier (the return shipping fee applies)
+    kept: frozenset[int]  # lines the customer keeps (returnless): no fee kept of them
     fee_charged: bool  # the return shipping fee was kept by an earlier refund of it
     shipping_refunded: bool  # an earlier return refund gave the order's shipping back
     refundable: Decimal  # what the order's tenders may still give back
@@ -184,11 +189,7 @@ def refund_from_document(return_id: str, document: dict[str, Any]) -> ReturnRefu
         return_id,
         tuple(
             RefundedUnits(
-                u["line_no"],
-                u["first"],
-                u["count"],
-                Decimal(u["paid"]),
-                Decimal(u["restocking_fee"]),
+                u["line_no"], tuple(u["units"]), Decimal(u["paid"]), Decimal(u["restocking_fee"])
             )
             for u in document["lines"]
         ),
@@ -202,7 +203,7 @@ def refund_from_document(return_id: str, document: dict[str, Any]) -> ReturnRefu
 def _units_document(units: RefundedUnits) -> dict[str, Any]:
     return {
         "line_no": units.line_no,
-        "first": units.first,
+        "units": list(units.units),
         "count": units.count,
         "paid": str(units.paid),
         "restocking_fee": str(units.restocking_fee),

@@ -26,9 +26,6 @@ from ordino.returns.domain.refunds import (
 from ordino.returns.domain.returns import BY_CARRIER, ReturnAuthorization, ReturnStatus
 
 _GOT = (FulfillmentStatus.DELIVERED, FulfillmentStatus.PICKED_UP)
-_CARRIED = frozenset(
-    {ReturnStatus.IN_TRANSIT, ReturnStatus.RECEIVED_IN_PART, ReturnStatus.RECEIVED}
-)
 
 
 def refund_question(
@@ -40,18 +37,21 @@ def refund_question(
     """What a refund of the return now is worked out from, after the `earlier`
     refunds of the order's returns (this one's among them), when the tenders may
     still give back `refundable`."""
-    before: Counter[int] = Counter()
+    before: dict[int, set[int]] = {}
     mine: Counter[int] = Counter()
     for refund in earlier:
         for units in refund.lines:
-            before[units.line_no] += units.count
+            before.setdefault(units.line_no, set()).update(units.units)
             if refund.return_id == ra.id:
                 mine[units.line_no] += units.count
+    kept = frozenset(line.line_no for line in ra.lines if line.route == "returnless")
+    travelled = any(line.line_no not in kept for line in ra.lines)
     return RefundQuestion(
         units_due(ra, mine, policy),
-        before,
+        {no: frozenset(units) for no, units in before.items()},
         {line.line_no: line.reason for line in ra.lines},
-        ra.method in BY_CARRIER,
+        ra.method in BY_CARRIER and travelled,
+        kept,
         any(r.return_shipping_fee for r in earlier if r.return_id == ra.id),
         any(r.shipping for r in earlier),
         refundable,
@@ -61,22 +61,28 @@ def refund_question(
 def units_due(
     ra: ReturnAuthorization, refunded: Mapping[int, int], policy: ReturnPolicy
 ) -> dict[int, int]:
-    """Units of each line the return may refund now (received; with refunds on
-    drop-off, those carried too; those the customer keeps, of a returnless line),
-    less those it refunded."""
-    on_drop_off = policy.refunds.refund_on is RefundOn.DROP_OFF and ra.status in _CARRIED
+    """Units of each line the return may refund now, less those it refunded:
+    received; with refunds on drop-off, the whole parcel once a carrier has it (in
+    transit; once received, what was); those the customer keeps, of a returnless
+    line."""
+    carried = policy.refunds.refund_on is RefundOn.DROP_OFF and ra.status is ReturnStatus.IN_TRANSIT
     due: dict[int, int] = {}
     for line in ra.lines:
         kept = line.route == "returnless" and ra.status is ReturnStatus.AUTHORISED
-        units = line.received + (line.open if on_drop_off or kept else 0)
+        units = line.received + (line.open if carried or kept else 0)
         if units > refunded.get(line.line_no, 0):
             due[line.line_no] = units - refunded.get(line.line_no, 0)
     return due
 
 
 def preview_refund(order: Order, question: RefundQuestion, policy: ReturnPolicy) -> RefundPreview:
-    """ValueError when the question refunds more units of a line than were delivered."""
+    """ValueError when the question refunds more units of a line than were delivered.
+    Nothing due: nothing refunded (neither shipping nor a fee without units)."""
     currency = order.currency
+    refundable = quantize(question.refundable, currency)
+    if not any(count > 0 for count in question.units.values()):
+        nothing = quantize(Decimal(0), currency)
+        return RefundPreview(currency, (), nothing, nothing, nothing, refundable, nothing)
     reasons = {reason.code: reason for reason in policy.reasons}
     lines = tuple(
         _refunded(order, line_no, count, question, reasons.get(question.reasons[line_no]))
@@ -93,21 +99,24 @@ def preview_refund(order: Order, question: RefundQuestion, policy: ReturnPolicy)
     shipping = shipping_paid(order) if gives and not question.shipping_refunded else Decimal(0)
     goods = sum((u.paid - u.restocking_fee for u in lines), Decimal(0))
     total = quantize(max(Decimal(0), goods - fee + shipping), currency)
-    refundable = quantize(question.refundable, currency)
     return RefundPreview(currency, lines, shipping, fee, total, refundable, min(total, refundable))
 
 
 def _refunded(
     order: Order, line_no: int, count: int, question: RefundQuestion, reason: ReturnReason | None
 ) -> RefundedUnits:
-    first = question.refunded_before.get(line_no, 0)
-    taken = delivered_units(order, line_no)[first : first + count]
+    """The lowest-numbered units the customer got of the line that no refund took."""
+    taken_before = question.refunded_before.get(line_no, frozenset())
+    free = [unit for unit in delivered_units(order, line_no) if unit not in taken_before]
+    taken = tuple(free[:count])
     if len(taken) < count:
-        raise ValueError(f"line {line_no} delivered fewer than {first + count} units")
+        raise ValueError(f"line {line_no} delivered fewer than {count} units not refunded")
     price = order.line(line_no).price
     paid = quantize(sum((price.unit_paid(unit) for unit in taken), Decimal(0)), order.currency)
     share = reason.restocking_fee if reason is not None else Decimal(0)
-    return RefundedUnits(line_no, first, count, paid, quantize(paid * share, order.currency))
+    if line_no in question.kept:
+        share = Decimal(0)  # nothing was sent back, nothing to restock
+    return RefundedUnits(line_no, taken, paid, quantize(paid * share, order.currency))
 
 
 def delivered_units(order: Order, line_no: int) -> list[int]:
@@ -136,8 +145,15 @@ def _gives_shipping(
         return fault
     if rule is ShippingRefund.NEVER:
         return False
-    delivered = {line.line_no: len(delivered_units(order, line.line_no)) for line in order.lines}
-    refunded = {
-        no: question.refunded_before.get(no, 0) + question.units.get(no, 0) for no in delivered
-    }
-    return sum(delivered.values()) > 0 and refunded == delivered
+    return all(_all_back(order, line.line_no, question) for line in order.lines) and any(
+        delivered_units(order, line.line_no) for line in order.lines
+    )
+
+
+def _all_back(order: Order, line_no: int, question: RefundQuestion) -> bool:
+    """Every unit of the line not cancelled was delivered, and all come back refunded
+    with this refund (nothing more of it ships: its shipping is no longer earned)."""
+    line = order.line(line_no)
+    got = len(delivered_units(order, line_no))
+    refunded = len(question.refunded_before.get(line_no, ())) + question.units.get(line_no, 0)
+    return got == line.quantity - line.cancelled and refunded == got

@@ -18,6 +18,7 @@ Invariants:
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -71,13 +72,16 @@ def refund_due(
     if not question.units:
         if asked:
             raise Conflict(f"return {ra.id} owes no refund now: nothing came back since")
-        if ra.status is ReturnStatus.RECEIVED:  # refunded before it all came back
-            close(order, ra, "refunded", now)
+        if ra.status is ReturnStatus.RECEIVED:  # everything accounted for
+            refunded = any(r.return_id == ra.id for r in uow.returns.refunds_of_order(order.id))
+            close(order, ra, "refunded" if refunded else "nothing came back to refund", now)
         return None
     preview = preview_refund(order, question, policy)
     if not payments or preview.amount <= 0:
         if asked:
             raise _nothing(preview, payments)
+        if ra.status is ReturnStatus.RECEIVED and payments:  # the policy keeps it all
+            close(order, ra, "nothing to refund: the policy's fees keep it all", now)
         return None
     try:
         document = give_back(uow, order, payments, preview.amount, f"return {ra.code}", now)
@@ -136,6 +140,8 @@ def _refund_once(
         if (earlier := replay(uow, idempotency)) is not None:
             return earlier
         order, ra = locked_return(uow, return_id, scope)
+        if (earlier := replay(uow, idempotency)) is not None:  # asked meanwhile: answered
+            return earlier
         refund = refund_due(uow, order, ra, now, asked=True)
         assert refund is not None  # asked: refused otherwise
         uow.returns.save(ra)
@@ -166,15 +172,7 @@ def refund_preview(
         line.line_no: line.received + (0 if ra.ended else line.open) - mine[line.line_no]
         for line in ra.lines
     }
-    whole = RefundQuestion(
-        {no: n for no, n in coming.items() if n > 0},
-        question.refunded_before,
-        question.reasons,
-        question.by_carrier,
-        question.fee_charged,
-        question.shipping_refunded,
-        question.refundable,
-    )
+    whole = replace(question, units={no: n for no, n in coming.items() if n > 0})
     return {
         "now": preview_document(preview_refund(order, question, policy)),
         "when_all_back": preview_document(preview_refund(order, whole, policy)),
