@@ -398,6 +398,8 @@ def test_a_routing_profile_that_cannot_apply_is_named(api: TestClient) -> None:
         "routing.cost_per_km",
         "routing.need_credit",
     ]
+    cents = POLICY | {"refunds": {"return_shipping_fee": "4.999"}}
+    assert fields(api.put("/v1/return-policy", json=cents)) == ["refunds.return_shipping_fee"]
 
 
 def test_a_list_shows_what_the_caller_may_see_a_page_at_a_time(

@@ -248,7 +248,7 @@ class RoutingList(BaseModel):
 
 
 class RoutingIn(Strict):
-    parcel_cost: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal("4.90")
+    parcel_cost: Annotated[Decimal, Field(ge=0, le=10_000, decimal_places=2)] = Decimal("4.90")
     cost_per_km: Annotated[Decimal, Field(ge=0, le=100)] = Decimal("0.005")
     need_credit: Annotated[Decimal, Field(ge=0, le=1)] = Decimal("0.25")
     target_available: Annotated[int, Field(strict=True, ge=0, le=1_000_000)] = 2
@@ -300,7 +300,7 @@ class ReasonIn(Strict):
 
 class RefundTermsIn(Strict):
     refund_on: Annotated[RefundOn, Field(description="receipt, or drop_off")] = RefundOn.RECEIPT
-    return_shipping_fee: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal(0)
+    return_shipping_fee: Annotated[Decimal, Field(ge=0, le=10_000, decimal_places=2)] = Decimal(0)
     refund_shipping: Annotated[
         ShippingRefund, Field(description="never, whole_order, merchant_fault")
     ] = ShippingRefund.MERCHANT_FAULT
