@@ -6,7 +6,7 @@ from ordino.orchestration.services.fulfillment import cancel_units
 from ordino.orchestration.services.invoices import get_bill, order_bills
 from ordino.orchestration.services.pipelines import HoldAction, cancel_from_hold, release_hold
 from ordino.orchestration.services.ports import OrchestrationWork
-from ordino.orchestration.services.refunds import give_back
+from ordino.orchestration.services.refunds import give_back, refund_amount
 from ordino.orchestration.services.rerouting import REJECTION_REASONS, Rejection, reject_allocation
 from ordino.orchestration.services.tenders import refundable_of
 from ordino.orchestration.services.timers import exceptions
@@ -26,6 +26,7 @@ __all__ = [
     "give_back",
     "order_bills",
     "order_customs",
+    "refund_amount",
     "refundable_of",
     "reject_allocation",
     "release_hold",

@@ -84,7 +84,7 @@ def _request_once(
         order = existing_order(uow, request.order_id, scope, for_update=True)
         payments = _paid(uow.payments.of_order(order.id, for_update=True), request)
         currency = payments[0].currency
-        amount = _amount(request, currency)
+        amount = refund_amount(request.amount, request.currency, currency)
         document = give_back(uow, order, payments, amount, request.reason, now)
         uow.orders.save(order)
         answer = Answer(202, document)
@@ -207,13 +207,15 @@ def _card_refund(
     return ops
 
 
-def _amount(request: RefundRequest, currency: str) -> Decimal:
-    if request.currency != currency:
-        raise InvalidInput.of("currency", f"the order was paid in {currency}")
+def refund_amount(amount: str, currency: str, paid_in: str) -> Decimal:
+    """An amount to give back as the caller wrote it: in the currency the order was
+    paid in, to its minor unit, more than zero; else InvalidInput naming the field."""
+    if currency != paid_in:
+        raise InvalidInput.of("currency", f"the order was paid in {paid_in}")
     try:
-        amount = parse_amount(request.amount, currency)
+        parsed = parse_amount(amount, paid_in)
     except BadAmount as error:
         raise InvalidInput.of("amount", str(error)) from None
-    if amount <= 0:
+    if parsed <= 0:
         raise InvalidInput.of("amount", "must be more than zero")
-    return amount
+    return parsed

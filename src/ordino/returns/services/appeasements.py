@@ -16,14 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from ordino.kernel.domain import (
-    BadAmount,
     IdempotencyKey,
-    InvalidInput,
     OverRefund,
-    parse_amount,
 )
 from ordino.kernel.services import Answer, remember, replay, with_retries
-from ordino.orchestration.services import give_back
+from ordino.orchestration.services import give_back, refund_amount
 from ordino.orders.domain import EVERY_ORDER, OrderScope
 from ordino.orders.services import existing_order
 from ordino.returns.domain import (
@@ -72,7 +69,7 @@ def _appease_once(
                 "amount: the order was paid elsewhere: nothing is refunded through Ordino",
                 extra={"field": "amount", "refundable": "0"},
             )
-        amount = _amount(cmd, order.currency)
+        amount = refund_amount(cmd.amount, cmd.currency, order.currency)
         given = sum((a.amount for a in uow.returns.appeasements(order.id)), Decimal(0))
         limits = dict(policy_of(uow).refunds.appeasement_limits)
         refuse_over_limit(cmd.role, limits, order.total.amount, given, amount, order.currency)
@@ -96,15 +93,3 @@ def order_appeasements(
         order = existing_order(uow, order_id, scope)
         found = uow.returns.appeasements(order.id)
     return {"items": [appeasement_document(a) for a in found]}
-
-
-def _amount(cmd: Appease, currency: str) -> Decimal:
-    if cmd.currency != currency:
-        raise InvalidInput.of("currency", f"the order was paid in {currency}")
-    try:
-        amount = parse_amount(cmd.amount, currency)
-    except BadAmount as error:
-        raise InvalidInput.of("amount", str(error)) from None
-    if amount <= 0:
-        raise InvalidInput.of("amount", "must be more than zero")
-    return amount
