@@ -5,12 +5,14 @@ the policy's moment passed; never twice, never above what was captured."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from ordino.payments.adapters.sandbox_tables import sandbox_authorisations
+from ordino.payments.store.tables import payment_operations, payments
 from tests.conftest import Clock
 from tests.returns.test_api_receipts import receive, units
 from tests.returns.test_api_returns import POLICY, return_events, start
@@ -132,16 +134,12 @@ def test_goods_the_customer_keeps_are_refunded_when_the_return_is_authorised(
     assert order_of(api, paid)["lines"][0]["returnable"] == 2
 
 
-def test_an_agent_asks_for_a_refund_once_the_tenders_can_give_back(
-    api: TestClient, clock: Clock, paid: str
-) -> None:
-    """Received while a capture of the card was on its way (here: a second capture
-    written and not made yet), the refund waits; the agent asks it once, under its key."""
-    ra = start(api, paid, (1, 1)).json()
+def owing(api: TestClient, clock: Clock, order_id: str) -> dict[str, Any]:
+    """A return received while a capture of the card was on its way (here: a second
+    capture written and not made yet): its refund waits for someone to ask."""
+    ra = start(api, order_id, (1, 1)).json()
     engine: Any = api.app.state.engine  # type: ignore[attr-defined]
-    with engine.begin() as connection:  # a capture on its way: refunds wait for it
-        from ordino.payments.store.tables import payment_operations, payments  # noqa: PLC0415
-
+    with engine.begin() as connection:
         payment_id = connection.execute(payments.select()).first().id
         connection.execute(
             payment_operations.insert().values(
@@ -160,6 +158,13 @@ def test_an_agent_asks_for_a_refund_once_the_tenders_can_give_back(
         connection.execute(
             payment_operations.delete().where(payment_operations.c.key == "pending-capture")
         )
+    return ra
+
+
+def test_an_agent_asks_for_a_refund_once_the_tenders_can_give_back(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    ra = owing(api, clock, paid)
 
     first = api.post(f"/v1/returns/{ra['id']}/refunds", headers={"Idempotency-Key": "r-1"})
     again = api.post(f"/v1/returns/{ra['id']}/refunds", headers={"Idempotency-Key": "r-1"})
@@ -169,6 +174,24 @@ def test_an_agent_asks_for_a_refund_once_the_tenders_can_give_back(
     assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
     assert at_gateway(api) == (17970, 5990)
     assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "closed"
+
+
+def test_refunds_of_a_return_asked_at_once_give_back_once(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    ra = owing(api, clock, paid)
+
+    def ask(n: int) -> int:
+        client = TestClient(api.app, headers=dict(api.headers))
+        path = f"/v1/returns/{ra['id']}/refunds"
+        return client.post(path, headers={"Idempotency-Key": f"r-{n}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = sorted(pool.map(ask, range(4)))
+    work(api, clock)
+
+    assert answers == [202, 409, 409, 409]
+    assert at_gateway(api) == (17970, 5990)
 
 
 def test_customer_service_gives_goodwill_within_its_roles_limit(
