@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 from ordino.payments.adapters.sandbox_tables import sandbox_authorisations
 from ordino.payments.store.tables import payment_operations, payments
 from tests.conftest import Clock
+from tests.orchestration.test_api_invoices import bills, placed, ship, shop  # noqa: F401
+from tests.pricing.test_api_tax import taxed  # noqa: F401 (a fixture)
 from tests.returns.test_api_receipts import receive, units
 from tests.returns.test_api_returns import POLICY, return_events, start
 from tests.support.api import events_of, network, order_of, refused, stock, work
@@ -284,3 +286,31 @@ def test_a_return_whose_units_all_went_missing_closes_saying_so(
         "nothing came back to refund",
     )
     assert at_gateway(api) == (17970, 0)
+
+
+def test_a_returns_credit_note_credits_the_returned_units_with_their_own_tax(
+    shop: TestClient,  # noqa: F811 (the fixture imported)
+    clock: Clock,
+) -> None:
+    """SKU-1 (20 % VAT) and two books (5.5 %) to Paris, shipping 4.90; one book back:
+    its credit note credits the book at 5.5 %, not a share of everything billed."""
+    order_id = placed(shop, clock)
+    ship(shop, order_id)
+    work(shop, clock)
+    [fo] = order_of(shop, order_id)["fulfillments"]
+    done = {"delivered_at": clock.advance(days=1).isoformat()}
+    assert shop.post(f"/v1/fulfillments/{fo['id']}/delivered", json=done).status_code == 200
+    book = {"lines": [{"line_no": 2, "quantity": 1, "reason": "wrong_size"}], "method": "store"}
+    ra = shop.post(
+        f"/v1/orders/{order_id}/returns", json=book, headers={"Idempotency-Key": "b"}
+    ).json()
+
+    receive(shop, ra, units(1, line_no=2), location_id="DC-BER")
+    work(shop, clock)
+
+    note = next(b for b in bills(shop, order_id) if b["kind"] == "credit_note")
+    assert note["total"] == "10.55"
+    assert [(li["sku"], [t["rate"] for t in li["taxes"]]) for li in note["lines"]] == [
+        ("SKU-2", ["0.055"])
+    ]
+    assert note["charges"] == [] and note["tax"] == "0.55"  # 10.55 holds 10.55 - 10.55 / 1.055

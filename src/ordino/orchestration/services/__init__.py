@@ -6,7 +6,7 @@ from ordino.orchestration.services.fulfillment import cancel_units
 from ordino.orchestration.services.invoices import get_bill, order_bills
 from ordino.orchestration.services.pipelines import HoldAction, cancel_from_hold, release_hold
 from ordino.orchestration.services.ports import OrchestrationWork
-from ordino.orchestration.services.refunds import give_back, refund_amount
+from ordino.orchestration.services.refunds import GiveBack, give_back, refund_amount
 from ordino.orchestration.services.rerouting import REJECTION_REASONS, Rejection, reject_allocation
 from ordino.orchestration.services.tenders import refundable_of
 from ordino.orchestration.services.timers import exceptions
@@ -14,6 +14,7 @@ from ordino.orchestration.services.worker import dead_jobs, requeue
 
 __all__ = [
     "REJECTION_REASONS",
+    "GiveBack",
     "HoldAction",
     "OrchestrationWork",
     "Rejection",

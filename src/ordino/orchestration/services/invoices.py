@@ -134,15 +134,20 @@ def credit_refund(
     tenders: tuple[PaidWith, ...] = (),
 ) -> Bill | None:
     """In the caller's transaction: the credit note of a refund made (once; none for
-    nothing refunded): the amount over what the order's invoices billed and no
-    credit note gave back yet. What goes past that (an order invoiced before Ordino
-    issued invoices) is credited as a refund without tax."""
+    nothing refunded): the amount over what the refund gives back, when it said
+    (`Bills.intended`: a return's units, the shipping: their own taxes), else over
+    what the order's invoices billed and no credit note gave back yet. What goes
+    past that (an order invoiced before Ordino issued invoices) is credited as a
+    refund without tax."""
     if amount <= 0 or uow.bills.of_refund(refund_id) is not None:
         return None
+    basis = uow.bills.intended(refund_id)
     billed = [p for doc in uow.bills.of_order(order.id, BillKind.INVOICE) for p in parts_from(doc)]
     given = [
         p for doc in uow.bills.of_order(order.id, BillKind.CREDIT_NOTE) for p in parts_from(doc)
     ]
+    if basis is not None:  # a refund of known parts credits those, with their taxes
+        billed, given = list(basis), []
     within = min(amount, creditable(billed, given))
     parts = list(credit_parts(within, order.currency, billed, given))
     if amount > within:

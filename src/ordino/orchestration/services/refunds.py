@@ -49,6 +49,7 @@ from ordino.payments.domain import (
     PaymentOperation,
     refund_parts,
 )
+from ordino.pricing.domain import BilledPart
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def _request_once(
         payments = _paid(uow.payments.of_order(order.id, for_update=True), request)
         currency = payments[0].currency
         amount = refund_amount(request.amount, request.currency, currency)
-        document = give_back(uow, order, payments, amount, request.reason, now)
+        document = give_back(uow, order, payments, GiveBack(amount, request.reason), now)
         uow.orders.save(order)
         answer = Answer(202, document)
         remember(uow, idempotency, answer, now, order.id)
@@ -93,22 +94,34 @@ def _request_once(
     return answer
 
 
+@dataclass(frozen=True)
+class GiveBack:
+    """A refund asked in a caller's transaction: how much, why, and what it gives back
+    (`basis`: a return's units, the shipping; none: a share of what was billed)."""
+
+    amount: Decimal
+    reason: str
+    basis: tuple[BilledPart, ...] = ()
+
+
 def give_back(
     uow: OrchestrationWork,
     order: Order,
     payments: list[Payment],
-    amount: Decimal,
-    reason: str,
+    asked: GiveBack,
     now: datetime,
 ) -> dict[str, Any]:
     """In the caller's transaction, under the order's and its payments' locks:
-    `amount` refunded over the tenders in the channel's order of refunds (a card's
+    the amount refunded over the tenders in the channel's order of refunds (a card's
     part written pending for the worker, the others given back at once), recorded
-    (`payment.refund_requested`); the refund's document. OverRefund naming `amount`
-    past what may still be refunded; Conflict while a card's capture is on its way."""
-    currency = payments[0].currency
+    (`payment.refund_requested`); the refund's document. Its basis is what its credit
+    note credits. OverRefund naming `amount` past what may still be refunded;
+    Conflict while a card's capture is on its way."""
+    currency, amount = payments[0].currency, asked.amount
     _refuse_while_capturing(uow, payments)
     refund_id = new_id(now)
+    if asked.basis:
+        uow.bills.intend(refund_id, order.id, asked.basis)
     try:
         shares = share_refund(uow, order, payments, amount)
     except ValueError:
@@ -122,7 +135,7 @@ def give_back(
                 refund_now(uow, order, payment, f"{refund_id}:t{payment.tender}", share, now)
             )
     document = refund_document(refund_id, currency, ops)
-    order.record("payment.refund_requested", now, {"refund": document, "reason": reason})
+    order.record("payment.refund_requested", now, {"refund": document, "reason": asked.reason})
     if any(op.pending for op in ops):
         uow.jobs.add(refund_job(order.id, refund_id, now), now)
     else:

@@ -406,6 +406,15 @@ def _part_document(part: BilledPart, description: str | None = None) -> dict[str
     }
 
 
+def basis_document(parts: Sequence[BilledPart]) -> dict[str, Any]:
+    """Parts kept apart from a bill (what a refund is to credit), as `parts_from`
+    reads them back."""
+    return {
+        "lines": [_part_document(p) for p in parts if p.kind == GOODS],
+        "charges": [_part_document(p) for p in parts if p.kind != GOODS],
+    }
+
+
 def parts_from(document: Mapping[str, Any]) -> tuple[BilledPart, ...]:
     """A stored document's parts back (what a credit note is worked out from)."""
     return tuple(

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from ordino.kernel.services import NamedDocuments
 from ordino.pricing.domain import ExchangeRate, Promotion, TaxSettings, VatRate
 from ordino.pricing.domain.customs import CustomsRate
-from ordino.pricing.domain.invoices import Bill, BillKind
+from ordino.pricing.domain.invoices import Bill, BilledPart, BillKind
 from ordino.pricing.engine import PromotionUse, Usage, UsageKey
 from ordino.promising.services import PromisingWork
 
@@ -44,6 +44,8 @@ class ExchangeRates(Protocol):
 
 class Bills(Protocol):
     def issue(self, bill: Bill) -> Bill: ...  # numbered in its series
+    def intend(self, refund_id: str, order_id: str, parts: Sequence[BilledPart]) -> None: ...
+    def intended(self, refund_id: str) -> tuple[BilledPart, ...] | None: ...
     def of_order(self, order_id: str, kind: BillKind | None = None) -> list[dict[str, Any]]: ...
     def get(self, bill_id: str) -> dict[str, Any] | None: ...
     def of_refund(self, refund_id: str) -> dict[str, Any] | None: ...

@@ -4,14 +4,22 @@ document that does not commit gives its number back, and none is skipped)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ordino.kernel.domain import to_minor
-from ordino.pricing.domain.invoices import Bill, BillKind, bill_document
-from ordino.pricing.store.tables import bill_series, bills
+from ordino.pricing.domain.invoices import (
+    Bill,
+    BilledPart,
+    BillKind,
+    basis_document,
+    bill_document,
+    parts_from,
+)
+from ordino.pricing.store.tables import bill_series, bills, credit_bases
 from ordino.store.dialect import is_postgresql
 
 _BILLS = bills.c
@@ -20,6 +28,19 @@ _BILLS = bills.c
 class SqlBills:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+
+    def intend(self, refund_id: str, order_id: str, parts: Sequence[BilledPart]) -> None:
+        """What the refund gives back, for its credit note to credit."""
+        self.connection.execute(
+            insert(credit_bases).values(
+                refund_id=refund_id, order_id=order_id, parts=basis_document(parts)
+            )
+        )
+
+    def intended(self, refund_id: str) -> tuple[BilledPart, ...] | None:
+        c = credit_bases.c
+        row = self.connection.execute(select(c.parts).where(c.refund_id == refund_id)).first()
+        return None if row is None else parts_from(row.parts)
 
     def issue(self, bill: Bill) -> Bill:
         """The bill numbered as the next of its series, and written."""

@@ -108,6 +108,17 @@ bills = Table(
     Index("ix_bills_order_id", "order_id"),
 )
 
+# What a refund gives back, when it is of known parts (a return's units and the
+# shipping): its credit note credits those, with their own taxes, not a share of
+# everything the invoices billed (`ordino.orchestration.services.invoices`).
+credit_bases = Table(
+    "credit_bases",
+    metadata,
+    Column("refund_id", String(32), primary_key=True),
+    Column("order_id", String(32), nullable=False),
+    Column("parts", Document, nullable=False),  # `parts_document`
+)
+
 # The last number each series took: a series is an entity's documents of one kind
 # in one year ("INV-2026"); taken by the transaction that issues the document, so a
 # number is never skipped (documents of one series take turns on its row).

@@ -1,6 +1,7 @@
 """Returns' engines: pure functions over snapshots read for them."""
 
 from ordino.returns.engine.refunds import (
+    credit_basis,
     delivered_units,
     preview_refund,
     refund_question,
@@ -10,6 +11,7 @@ from ordino.returns.engine.refunds import (
 from ordino.returns.engine.routing import route_return
 
 __all__ = [
+    "credit_basis",
     "delivered_units",
     "preview_refund",
     "refund_question",

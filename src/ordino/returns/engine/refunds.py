@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ordino.kernel.domain import quantize
 from ordino.orders.domain import FulfillmentStatus, Order
+from ordino.pricing.domain import BilledPart, billed_charge, billed_units
 from ordino.returns.domain.policy import ReturnPolicy, ReturnReason
 from ordino.returns.domain.refunds import (
     RefundedUnits,
@@ -117,6 +118,24 @@ def _refunded(
     if line_no in question.kept:
         share = Decimal(0)  # nothing was sent back, nothing to restock
     return RefundedUnits(line_no, taken, paid, quantize(paid * share, order.currency))
+
+
+def credit_basis(order: Order, preview: RefundPreview) -> tuple[BilledPart, ...]:
+    """What the refund gives back, as its credit note credits it: each refunded unit
+    as it was billed (with its taxes), the shipping charges when it is refunded."""
+    units = tuple(
+        billed_units(order.line(refunded.line_no).price, unit, 1)
+        for refunded in preview.lines
+        for unit in refunded.units
+    )
+    if not preview.shipping:
+        return units
+    shipping = tuple(
+        billed_charge(charge, k)
+        for k, charge in enumerate(order.charges)
+        if charge.kind == "shipping"
+    )
+    return units + shipping
 
 
 def delivered_units(order: Order, line_no: int) -> list[int]:

@@ -20,7 +20,7 @@ from ordino.kernel.domain import (
     OverRefund,
 )
 from ordino.kernel.services import Answer, remember, replay, with_retries
-from ordino.orchestration.services import give_back, refund_amount
+from ordino.orchestration.services import GiveBack, give_back, refund_amount
 from ordino.orders.domain import EVERY_ORDER, OrderScope
 from ordino.orders.services import existing_order
 from ordino.returns.domain import (
@@ -73,7 +73,8 @@ def _appease_once(
         given = sum((a.amount for a in uow.returns.appeasements(order.id)), Decimal(0))
         limits = dict(policy_of(uow).refunds.appeasement_limits)
         refuse_over_limit(cmd.role, limits, order.total.amount, given, amount, order.currency)
-        refund = give_back(uow, order, payments, amount, f"appeasement: {cmd.reason}", now)
+        asked = GiveBack(amount, f"appeasement: {cmd.reason}")
+        refund = give_back(uow, order, payments, asked, now)
         appeasement = Appeasement(
             refund["id"], order.id, amount, order.currency, cmd.reason, scope.actor, cmd.role, now
         )

@@ -25,7 +25,7 @@ from typing import Any
 
 from ordino.kernel.domain import Conflict, IdempotencyKey, OverRefund
 from ordino.kernel.services import Answer, remember, replay, with_retries
-from ordino.orchestration.services import give_back, refundable_of
+from ordino.orchestration.services import GiveBack, give_back, refundable_of
 from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
 from ordino.payments.domain import Payment
 from ordino.returns.domain import (
@@ -40,7 +40,7 @@ from ordino.returns.domain import (
     record_event,
     refund_document,
 )
-from ordino.returns.engine import preview_refund, refund_question
+from ordino.returns.engine import credit_basis, preview_refund, refund_question
 from ordino.returns.services.lookup import found_return, locked_return, order_of
 from ordino.returns.services.policy import policy_of
 from ordino.returns.services.ports import ReturnsWork
@@ -83,8 +83,9 @@ def refund_due(
         if ra.status is ReturnStatus.RECEIVED and payments:  # the policy keeps it all
             close(order, ra, "nothing to refund: the policy's fees keep it all", now)
         return None
+    what = GiveBack(preview.amount, f"return {ra.code}", credit_basis(order, preview))
     try:
-        document = give_back(uow, order, payments, preview.amount, f"return {ra.code}", now)
+        document = give_back(uow, order, payments, what, now)
     except (OverRefund, Conflict):
         if asked:
             raise

@@ -1,5 +1,6 @@
 """returns: return authorisations and their lines, where they go, their labels, the
-return policy, goodwill refunds; the sandbox carrier's labels; the order lines' units being returned,
+return policy, goodwill refunds, what a refund of known parts credits; the sandbox
+carrier's labels; the order lines' units being returned,
 the order's return state, when the customer got each parcel
 
 Revision ID: 0047_returns
@@ -100,6 +101,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_appeasements_order_id", "appeasements", ["order_id"])
     op.create_table(
+        "credit_bases",
+        sa.Column("refund_id", sa.String(length=32), nullable=False),
+        sa.Column("order_id", sa.String(length=32), nullable=False),
+        sa.Column("parts", DOCUMENT, nullable=False),
+        sa.PrimaryKeyConstraint("refund_id", name=op.f("pk_credit_bases")),
+    )
+    op.create_table(
         "return_labels",
         sa.Column("return_id", sa.String(length=32), nullable=False),
         sa.Column("carrier", sa.String(length=64), nullable=False),
@@ -154,6 +162,7 @@ def downgrade() -> None:
     op.drop_table("return_policies")
     op.drop_table("sandbox_labels")
     op.drop_table("return_labels")
+    op.drop_table("credit_bases")
     op.drop_index("ix_appeasements_order_id", table_name="appeasements")
     op.drop_table("appeasements")
     op.drop_index("ix_return_refunds_order_id", table_name="return_refunds")
