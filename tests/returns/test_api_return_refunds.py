@@ -314,3 +314,27 @@ def test_a_returns_credit_note_credits_the_returned_units_with_their_own_tax(
         ("SKU-2", ["0.055"])
     ]
     assert note["charges"] == [] and note["tax"] == "0.55"  # 10.55 holds 10.55 - 10.55 / 1.055
+
+
+def test_a_refund_the_gateway_declined_is_owed_again(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    """The card's bank declined the refund of a return received: its units are owed
+    again, and an agent asks once more."""
+    ra = start(api, paid, (1, 1)).json()
+    receive(api, ra, units(1), location_id="DC-BER")
+    engine: Any = api.app.state.engine  # type: ignore[attr-defined]
+    with engine.begin() as connection:  # the gateway's answer, as the worker keeps it
+        connection.execute(
+            payment_operations.update()
+            .where(payment_operations.c.kind == "refund")
+            .values(outcome="declined", completed_at=clock())
+        )
+    now = api.get(f"/v1/returns/{ra['id']}/refund-preview").json()["now"]
+
+    again = api.post(f"/v1/returns/{ra['id']}/refunds", headers={"Idempotency-Key": "again"})
+    work(api, clock)
+
+    assert now["amount"] == "59.90"
+    assert (again.status_code, again.json()["amount"]) == (202, "59.90")
+    assert at_gateway(api) == (17970, 5990)  # once: the first never reached it

@@ -4,6 +4,7 @@ from ordino.orchestration.services.customs import order_customs
 from ordino.orchestration.services.deliveries import delivery_answer
 from ordino.orchestration.services.fulfillment import cancel_units
 from ordino.orchestration.services.invoices import get_bill, order_bills
+from ordino.orchestration.services.payments import refund_of
 from ordino.orchestration.services.pipelines import HoldAction, cancel_from_hold, release_hold
 from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orchestration.services.refunds import GiveBack, give_back, refund_amount
@@ -28,6 +29,7 @@ __all__ = [
     "order_bills",
     "order_customs",
     "refund_amount",
+    "refund_of",
     "refundable_of",
     "reject_allocation",
     "release_hold",

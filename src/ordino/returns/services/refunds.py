@@ -25,9 +25,9 @@ from typing import Any
 
 from ordino.kernel.domain import Conflict, IdempotencyKey, OverRefund
 from ordino.kernel.services import Answer, remember, replay, with_retries
-from ordino.orchestration.services import GiveBack, give_back, refundable_of
+from ordino.orchestration.services import GiveBack, give_back, refund_of, refundable_of
 from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
-from ordino.payments.domain import Payment
+from ordino.payments.domain import OperationKind, Outcome, Payment, PaymentOperation
 from ordino.returns.domain import (
     RefundPreview,
     RefundQuestion,
@@ -53,9 +53,23 @@ def question_for(
     policy: ReturnPolicy,
     payments: list[Payment],
 ) -> RefundQuestion:
-    earlier = uow.returns.refunds_of_order(order.id)
+    """After the refunds of the order's returns that gave something back or may still
+    (one the gateway declined, or Ordino gave up, in every part: its units are owed
+    again)."""
+    failed = _gave_nothing(uow, payments)
+    earlier = [r for r in uow.returns.refunds_of_order(order.id) if r.refund_id not in failed]
     refundable = sum(refundable_of(uow, payments), Decimal(0))
     return refund_question(ra, earlier, policy, refundable)
+
+
+def _gave_nothing(uow: ReturnsWork, payments: list[Payment]) -> set[str]:
+    parts: dict[str, list[PaymentOperation]] = {}
+    for payment in payments:
+        for op in uow.payments.operations(payment.id):
+            if op.kind is OperationKind.REFUND:
+                parts.setdefault(refund_of(op), []).append(op)
+    lost = (Outcome.DECLINED, Outcome.ABANDONED)
+    return {refund for refund, ops in parts.items() if all(op.outcome in lost for op in ops)}
 
 
 def refund_due(
