@@ -504,6 +504,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/self-service/orders/{token}/cancellations",
         "/v1/self-service/orders/{token}/pickup",
         "/v1/self-service/orders/{token}/pickup-stores",
+        "/v1/self-service/orders/{token}/returns",
         "/v1/sourcing-profiles",
         "/v1/sourcing-profiles/{name}",
         "/v1/sourcing-profiles/{name}/versions",

@@ -194,6 +194,7 @@ API: dict[str, Rule] = {
     "GET /v1/self-service/orders/{token}": PUBLIC,
     "POST /v1/self-service/orders/{token}/address": PUBLIC,
     "POST /v1/self-service/orders/{token}/cancellations": PUBLIC,
+    "POST /v1/self-service/orders/{token}/returns": PUBLIC,
     "POST /v1/self-service/orders/{token}/pickup": PUBLIC,
     "GET /v1/self-service/orders/{token}/pickup-stores": PUBLIC,
     "GET /v1/sourcing-profiles": Rule(AGENT),

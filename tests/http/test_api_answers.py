@@ -438,7 +438,8 @@ def _exceptions(walk: Walk) -> None:
 
 
 def _self_service(walk: Walk) -> None:
-    """The customer finds the order, moves it, collects it at a store, cancels a unit."""
+    """The customer finds the order, moves it, collects it at a store, cancels a unit;
+    finds another, delivered, and returns a unit of it."""
     _place(walk, "W-SELF", ("SKU-1", 2), customer={"email": "sam@example.com", "name": "Sam"})
     lookup = {"number": "W-SELF", "email": "sam@example.com"}
     token = {"token": walk("POST", "/v1/self-service/lookup", 200, json=lookup)["token"]}
@@ -453,6 +454,8 @@ def _self_service(walk: Walk) -> None:
     shipped = {"number": "W-PAID", "email": "ada@example.com"}  # its parcels, their tracking
     token = {"token": walk("POST", "/v1/self-service/lookup", 200, json=shipped)["token"]}
     walk("GET", "/v1/self-service/orders/{token}", 200, token)
+    back = {"lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}], "method": "store"}
+    walk("POST", "/v1/self-service/orders/{token}/returns", 201, token, json=back)
 
 
 def _customer_data(walk: Walk) -> None:

@@ -615,3 +615,29 @@ def test_a_label_booked_while_the_return_was_withdrawn_is_voided(
     assert api.get(f"/v1/returns/{ra['id']}").json()["label"] is None
     [booked] = rows(state.engine, sandbox_labels)
     assert booked["voided_at"] is not None
+
+
+def test_the_customer_starts_a_return_with_their_link_and_sees_it(
+    api: TestClient, delivered: str
+) -> None:
+    found = api.post(
+        "/v1/self-service/lookup", json={"number": "W-1001", "email": "ada@example.com"}
+    ).json()
+    assert found["order"]["allowed"]["start_return"] is True
+    path = f"/v1/self-service/orders/{found['token']}/returns"
+    body = {"lines": [{"line_no": 1, "quantity": 2, "reason": "wrong_size"}], "method": "mail"}
+
+    started = api.post(path, json=body, headers={"Authorization": ""})
+    too_many = api.post(
+        path,
+        json=body | {"lines": [{"line_no": 1, "quantity": 2, "reason": "wrong_size"}]},
+        headers={"Authorization": ""},
+    )
+
+    assert started.status_code == 201, started.text
+    [mine] = started.json()["returns"]
+    assert (mine["status"], mine["method"], mine["refunded"]) == ("authorised", "mail", "0")
+    assert started.json()["lines"][0]["returnable"] == 1
+    assert fields(too_many) == ["lines[0].quantity"]
+    [ra] = api.get(f"/v1/orders/{delivered}/returns").json()["items"]
+    assert (ra["initiator"], ra["started_by"], ra["code"]) == ("customer", "customer", mine["code"])

@@ -148,6 +148,7 @@ def test_the_customer_sees_status_lines_promise_parcels_and_a_timeline_in_their_
         "change_address": False,
         "convert_to_pickup": False,
         "change_pickup_store": False,
+        "start_return": False,  # nothing delivered yet
     }
     text = str(seen)
     for internal in ("DC-BER", "key:", "location_id", fo["id"]):

@@ -61,6 +61,8 @@ class CustomerLineOut(BaseModel):
     picked_up: int
     backordered: int
     expected_on: str | None
+    returned: int
+    returnable: int = Field(description="Units the customer has and may still return")
 
 
 class StoreOut(BaseModel):
@@ -110,6 +112,25 @@ class AllowedOut(BaseModel):
     change_address: bool
     convert_to_pickup: bool
     change_pickup_store: bool
+    start_return: bool = Field(description="Some units may be returned (the policy decides)")
+
+
+class CustomerReturnLineOut(BaseModel):
+    line_no: int
+    sku: str
+    quantity: int
+    reason: str
+    received: int
+
+
+class CustomerReturnOut(BaseModel):
+    code: str = Field(description="To show at a store or a carrier's point")
+    status: str
+    method: str
+    lines: list[CustomerReturnLineOut]
+    tracking_number: str | None = Field(description="The carrier's, when sent by carrier")
+    refunded: str = Field(description="What its refunds gave back")
+    created_at: str
 
 
 class CustomerOrderOut(BaseModel):
@@ -128,6 +149,7 @@ class CustomerOrderOut(BaseModel):
     parcels: list[ParcelOut]
     timeline: list[CustomerEventOut]
     allowed: AllowedOut = Field(description="What the policy lets the customer do now")
+    returns: list[CustomerReturnOut]
 
 
 class FoundOrderOut(BaseModel):

@@ -16,6 +16,7 @@ from ordino.http.security import require
 from ordino.kernel.domain import ApiKey, Permission
 from ordino.orchestration.api import LinesOnce, by_line
 from ordino.orders.api import ShipToIn
+from ordino.returns.domain import ReturnLineRequest, ReturnMethod
 from ordino.servicing.api.schemas import (
     CustomerOrderOut,
     FoundOrderOut,
@@ -106,6 +107,35 @@ def cancel(token: Token, body: CustomerCancellationIn, request: Request) -> Resp
     units = None if body.whole_order else by_line(body.lines)
     answer = self_service.cancel(token, units, uow, _service(request), now, body.reason)
     return JSONResponse(answer)
+
+
+class CustomerReturnLineIn(Strict):
+    line_no: Annotated[int, Field(strict=True, ge=1, le=10_000)]
+    quantity: Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
+    reason: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+    note: Annotated[str | None, Field(max_length=500)] = None
+
+
+class CustomerReturnIn(Strict):
+    lines: Annotated[list[CustomerReturnLineIn], Field(min_length=1, max_length=200)]
+    method: ReturnMethod
+
+
+@router.post(
+    "/self-service/orders/{token}/returns",
+    status_code=201,
+    response_model=CustomerOrderOut,
+    responses=REFUSED,
+)
+def start_return(token: Token, body: CustomerReturnIn, request: Request) -> Response:
+    """Start a return of delivered or collected units, as the return policy allows
+    (a refusal names its rule: the window, a product never taken back, a method not
+    offered): `201` with the order as the customer sees it, the return's code among
+    its returns."""
+    uow, now = unit_of_work(request), clock(request)
+    asked = [ReturnLineRequest(li.line_no, li.quantity, li.reason, li.note) for li in body.lines]
+    answer = self_service.start_return(token, asked, body.method, uow, _service(request), now)
+    return JSONResponse(answer, status_code=201)
 
 
 class AddressChangeIn(Strict):

@@ -43,10 +43,12 @@ def customer_view(
     locations: Sequence[Location],
     names: Mapping[str, str],
     allowed: Mapping[str, bool],
+    returns: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """`locations`: the network's (the stores the customer may collect at among
     them); `names`: the products' names by SKU; `allowed`: what the self-service
-    policy lets the customer do now."""
+    policy lets the customer do now; `returns`: their returns, as they see them
+    (`customer_return`)."""
     stores = {location.id: location for location in locations if location.pickup}
     return {
         "order_id": order.id,
@@ -64,6 +66,7 @@ def customer_view(
         "parcels": [_parcel(fo, stores) for fo in order.fulfillments if _shown(fo)],
         "timeline": _timeline(events, stores),
         "allowed": dict(allowed),
+        "returns": [dict(r) for r in returns],
     }
 
 
@@ -112,6 +115,8 @@ def _line(order: Order, line_no: int, names: Mapping[str, str]) -> dict[str, Any
         "picked_up": counts.picked_up,
         "backordered": counts.backordered,
         "expected_on": line.expected_on.isoformat() if line.expected_on else None,
+        "returned": counts.returned,
+        "returnable": counts.returnable,
     }
 
 

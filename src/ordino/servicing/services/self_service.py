@@ -12,9 +12,10 @@ an order only through its token; a wrong number or e-mail is one and the same
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from ordino.access.domain import lookup_subjects
@@ -27,6 +28,15 @@ from ordino.orchestration.services import cancel_units
 from ordino.orders.domain import EVERY_ORDER, Order, OrderQuery, OrderScope, OrderStatus
 from ordino.orders.services import Capture, OrdersWork, cancel_order, existing_order
 from ordino.promising.services import Promising
+from ordino.returns.domain import (
+    Initiator,
+    ReturnAuthorization,
+    ReturnLineRequest,
+    ReturnMethod,
+    ReturnRefund,
+)
+from ordino.returns.services import StartReturn
+from ordino.returns.services import start_return as start_return_as
 from ordino.servicing.domain.self_service import (
     CUSTOMER,
     POLICY_NAME,
@@ -112,6 +122,22 @@ def order_for(
         return _view(uow, existing_order(uow, order_id, AS_CUSTOMER), policy_of(uow), now)
 
 
+def start_return(
+    token: str,
+    asked: Sequence[ReturnLineRequest],
+    method: ReturnMethod,
+    uow: ServicingWork,
+    self_service: SelfService,
+    now: datetime,
+) -> dict[str, Any]:
+    """The customer starts a return of their order, as the return policy allows (its
+    refusals name their rule); the order as they see it now, with the return's code."""
+    order_id = self_service.links.order_of(token, now)
+    cmd = StartReturn(order_id, tuple(asked), method, Initiator.CUSTOMER)
+    start_return_as(cmd, uow, now, AS_CUSTOMER)
+    return order_for(token, uow, self_service, now)
+
+
 def cancel(
     token: str,
     units: Mapping[int, int] | None,
@@ -184,7 +210,10 @@ def _view(
 ) -> dict[str, Any]:
     events = uow.outbox.of_subject(f"order/{order.id}")
     names = uow.catalog.names(line.sku for line in order.lines)
-    return customer_view(order, events, uow.network.all(), names, allowed(order, policy, now))
+    refunds = uow.returns.refunds_of_order(order.id)
+    returns = [customer_return(ra, refunds) for ra in uow.returns.of_order(order.id)]
+    may = allowed(order, policy, now)
+    return customer_view(order, events, uow.network.all(), names, may, returns)
 
 
 def allowed(order: Order, policy: SelfServicePolicy, now: datetime) -> dict[str, bool]:
@@ -197,6 +226,31 @@ def allowed(order: Order, policy: SelfServicePolicy, now: datetime) -> dict[str,
         "change_address": before_release and policy.change_address and to_address,
         "convert_to_pickup": before_release and policy.convert_to_pickup and to_address,
         "change_pickup_store": before_release and policy.change_pickup_store and not to_address,
+        "start_return": any(order.returnable(line.line_no) for line in order.lines),
+    }
+
+
+def customer_return(ra: ReturnAuthorization, refunds: Sequence[ReturnRefund]) -> dict[str, Any]:
+    """A return as its customer sees it: no one's name, no location, no routing."""
+    given = sum((r.amount for r in refunds if r.return_id == ra.id), Decimal(0))
+    label = ra.label if ra.label is not None and ra.label.voided_at is None else None
+    return {
+        "code": ra.code,
+        "status": str(ra.status),
+        "method": str(ra.method),
+        "lines": [
+            {
+                "line_no": line.line_no,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "reason": line.reason,
+                "received": line.received,
+            }
+            for line in ra.lines
+        ],
+        "tracking_number": label.tracking_number if label else None,
+        "refunded": str(given),
+        "created_at": ra.created_at.isoformat(),
     }
 
 
