@@ -178,3 +178,36 @@ def test_a_demo_order_paid_with_its_gift_card_and_on_account_is_shared_between_t
     account = api.get("/v1/credit-accounts/ACME-GMBH").json()
     assert (account["credit_limit"], account["terms_days"]) == ("1000.00", 30)
     assert account["open"] == str(Decimal(placed.json()["total"]) - Decimal("25.00"))
+
+
+def test_a_customer_returns_a_delivered_demo_order_from_their_page(
+    api: TestClient, clock: Clock
+) -> None:
+    """The demo's return policy and routing: a return from the customer's link is
+    authorised at once and routed; with a return shipping fee by mail."""
+    _seeded(api, clock)
+    order = place(api, ("SKU-0001", 1))
+    work(api, clock)
+    [fo] = order_of(api, order["id"])["fulfillments"]
+    shipped = {"carrier": "dhl", "tracking_number": "DEMO-1"}
+    assert api.post(f"/v1/fulfillments/{fo['id']}/shipped", json=shipped).status_code == 200
+    done = {"delivered_at": clock.advance(days=2).isoformat()}
+    assert api.post(f"/v1/fulfillments/{fo['id']}/delivered", json=done).status_code == 200
+    lookup = {"number": "W-1001", "email": "ada@example.com"}
+    token = api.post("/v1/self-service/lookup", json=lookup).json()["token"]
+    body = {"lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}], "method": "mail"}
+
+    seen = api.post(f"/v1/self-service/orders/{token}/returns", json=body)
+
+    assert seen.status_code == 201, seen.text
+    [mine] = seen.json()["returns"]
+    assert mine["status"] == "authorised"
+    [ra] = api.get(f"/v1/orders/{order['id']}/returns").json()["items"]
+    assert ra["lines"][0]["destination"] is not None
+    preview = api.get(f"/v1/returns/{ra['id']}/refund-preview").json()["when_all_back"]
+    assert preview["return_shipping_fee"] == "2.95"
+    assert api.get("/v1/return-policy").json()["windows"][1] == {
+        "days": 60,
+        "channel": "app",
+        "product_class": None,
+    }

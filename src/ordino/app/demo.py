@@ -21,6 +21,7 @@ from ordino.app.demo_money import (
     shipping_rates,
 )
 from ordino.app.demo_promises import demo_carriers, demo_operations
+from ordino.app.demo_returns import load_demo_returns
 from ordino.app.demo_sourcing import (
     demo_location_costs,
     demo_profiles,
@@ -204,6 +205,7 @@ def _load(uow: UnitOfWork, now: datetime) -> None:
         record_supply(uow, supply, source)
     _settings(uow, [*locations, SWISS_STORE], now)
     load_demo_money(uow, now)
+    load_demo_returns(uow, now)
 
 
 def _more_stock(uow: UnitOfWork, locations: list[Location], now: datetime) -> list[Count]:
