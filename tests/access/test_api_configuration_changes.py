@@ -210,6 +210,7 @@ def test_the_demos_changes_are_authored_as_the_api_documents_it(
         *("channel", "availability_view", "sourcing_profile", "location"),
         *("location_operations", "location_costs", "carrier_service", "rate_card"),
         *("tax_settings", "tax_rates", "promotion", "exchange_rates", "customs_rates"),
+        "return_policy",
     }
     assert "`demo`" in described
     assert "`ordino`" not in described

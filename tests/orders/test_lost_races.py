@@ -188,8 +188,10 @@ def test_losing_every_race_gives_up_without_writing(uow: SqlUnitOfWork, clock: C
 
 
 def _waits_for_a_lock(engine: Engine) -> None:
+    """Until some session waits for a lock (a minute at most: a loaded machine may be
+    slow to bring the order there; the test's outcome does not depend on how slow)."""
     with engine.connect() as connection:
-        for _ in range(200):
+        for _ in range(1200):
             waiting = connection.scalar(
                 text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
             )

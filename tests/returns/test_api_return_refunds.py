@@ -338,3 +338,27 @@ def test_a_refund_the_gateway_declined_is_owed_again(
     assert now["amount"] == "59.90"
     assert (again.status_code, again.json()["amount"]) == (202, "59.90")
     assert at_gateway(api) == (17970, 5990)  # once: the first never reached it
+
+
+def test_a_return_refunded_as_store_credit_counts_against_what_may_be_refunded(
+    api: TestClient, clock: Clock, paid: str
+) -> None:
+    body = {
+        "lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}],
+        "method": "store",
+        "refund_to": "store_credit",
+    }
+    ra = api.post(f"/v1/orders/{paid}/returns", json=body, headers={"Idempotency-Key": "s"}).json()
+
+    got = receive(api, ra, units(1), location_id="DC-BER").json()
+    work(api, clock)
+
+    assert (got["status"], got["refund_to"]) == ("closed", "store_credit")
+    credit = api.get("/v1/store-credit", params={"email": "ada@example.com"}).json()
+    assert credit["balance"] == "59.90"
+    assert at_gateway(api) == (17970, 0)  # the card's money kept
+    note = next(b for b in bills(api, paid) if b["kind"] == "credit_note")
+    assert [(t["method"], t["amount"]) for t in note["tenders"]] == [("store_credit", "59.90")]
+    whole = {"amount": "179.70", "currency": "EUR", "reason": "everything"}
+    over = api.post(f"/v1/orders/{paid}/refunds", json=whole, headers={"Idempotency-Key": "w"})
+    assert refused(over, 409, "over-refund")["refundable"] == "119.80"

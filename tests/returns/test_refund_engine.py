@@ -41,6 +41,7 @@ from ordino.returns.domain import (
     ReturnReceipt,
     ReturnRefund,
     ShippingRefund,
+    Started,
     authorise,
     receive,
     request_return,
@@ -103,10 +104,9 @@ def returned(
 ) -> ReturnReceipt | None:
     ra = request_return(
         order,
-        f"R{n}",
-        f"CODE{n}",
+        (f"R{n}", f"CODE{n}"),
         [ReturnLineRequest(no, q, "changed_mind") for no, q in units.items()],
-        (Initiator.CUSTOMER, method, "customer", None),
+        Started(Initiator.CUSTOMER, method, "customer"),
         LATER,
     )
     authorise(order, ra, "policy", {}, LATER)

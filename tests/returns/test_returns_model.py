@@ -26,6 +26,7 @@ from ordino.returns.domain import (
     ReturnMethod,
     ReturnReceipt,
     ReturnStatus,
+    Started,
     authorise,
     cancel,
     close,
@@ -40,7 +41,7 @@ from tests.support.builders import a_place_order, money_of
 
 DC = "DC-BER"
 LATER = T0 + timedelta(days=2)
-BY_CUSTOMER = (Initiator.CUSTOMER, ReturnMethod.STORE, "customer", None)
+BY_CUSTOMER = Started(Initiator.CUSTOMER, ReturnMethod.STORE, "customer")
 S = ReturnStatus
 
 
@@ -65,7 +66,7 @@ def asked(*lines: tuple[int, int]) -> list[ReturnLineRequest]:
 
 
 def a_return(order: Order, *lines: tuple[int, int], n: int = 1) -> ReturnAuthorization:
-    return request_return(order, f"R{n}", f"CODE{n}", asked(*lines), BY_CUSTOMER, LATER)
+    return request_return(order, (f"R{n}", f"CODE{n}"), asked(*lines), BY_CUSTOMER, LATER)
 
 
 def got(

@@ -7,7 +7,12 @@ from ordino.orchestration.services.invoices import get_bill, order_bills
 from ordino.orchestration.services.payments import refund_of
 from ordino.orchestration.services.pipelines import HoldAction, cancel_from_hold, release_hold
 from ordino.orchestration.services.ports import OrchestrationWork
-from ordino.orchestration.services.refunds import GiveBack, give_back, refund_amount
+from ordino.orchestration.services.refunds import (
+    GiveBack,
+    give_as_store_credit,
+    give_back,
+    refund_amount,
+)
 from ordino.orchestration.services.rerouting import REJECTION_REASONS, Rejection, reject_allocation
 from ordino.orchestration.services.tenders import refundable_of
 from ordino.orchestration.services.timers import exceptions
@@ -25,6 +30,7 @@ __all__ = [
     "delivery_answer",
     "exceptions",
     "get_bill",
+    "give_as_store_credit",
     "give_back",
     "order_bills",
     "order_customs",

@@ -32,6 +32,7 @@ from ordino.kernel.domain import (
     refund_job,
 )
 from ordino.kernel.services import Answer, remember, replay, with_retries
+from ordino.orchestration.services.invoices import credit_refund
 from ordino.orchestration.services.payments import credit_when_answered, refund_of
 from ordino.orchestration.services.ports import OrchestrationWork
 from ordino.orchestration.services.tenders import (
@@ -43,13 +44,18 @@ from ordino.orchestration.services.tenders import (
 from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
 from ordino.orders.services import existing_order
 from ordino.payments.domain import (
+    BalanceKind,
+    Entry,
+    EntryKind,
     OperationKind,
     Outcome,
     Payment,
+    PaymentMethod,
     PaymentOperation,
+    account_of,
     refund_parts,
 )
-from ordino.pricing.domain import BilledPart
+from ordino.pricing.domain import BilledPart, PaidWith
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ def give_back(
     try:
         shares = share_refund(uow, order, payments, amount)
     except ValueError:
-        raise _over(uow, payments, currency) from None
+        raise _over(uow, order, payments, currency) from None
     ops: list[PaymentOperation] = []
     for payment, share in zip(payments, shares, strict=True):
         if share and payment.method.by_gateway:
@@ -140,6 +146,48 @@ def give_back(
         uow.jobs.add(refund_job(order.id, refund_id, now), now)
     else:
         credit_when_answered(uow, order, payments, refund_id, now)
+    return document
+
+
+def give_as_store_credit(
+    uow: OrchestrationWork,
+    order: Order,
+    payments: list[Payment],
+    asked: GiveBack,
+    now: datetime,
+) -> dict[str, Any]:
+    """In the caller's transaction, under the order's and its payments' locks: the
+    amount given to the order's customer as store credit instead of to its tenders
+    (it counts as refunded: never past what the tenders may still give back, and
+    what they may give back after it is less by it), its credit note at once (store
+    credit took it), recorded (`payment.refunded`); the refund's document."""
+    currency = payments[0].currency
+    _refuse_while_capturing(uow, payments)
+    if asked.amount > sum(refundable_of(uow, order, payments), Decimal(0)):
+        raise _over(uow, order, payments, currency)
+    refund_id = new_id(now)
+    if asked.basis:
+        uow.bills.intend(refund_id, order.id, asked.basis)
+    account = account_of(BalanceKind.STORE_CREDIT, order.customer.email)
+    entry = Entry(
+        account, EntryKind.CREDITED, asked.amount, now, order.id, order.acting, asked.reason,
+        new_id(now),
+    )  # fmt: skip
+    uow.balances.put(entry, BalanceKind.STORE_CREDIT, currency)
+    took = (PaidWith(str(PaymentMethod.STORE_CREDIT), order.customer.email, asked.amount),)
+    credit_refund(uow, order, refund_id, asked.amount, now, took)
+    amount = str(quantize(asked.amount, currency))
+    document = {
+        "id": refund_id,
+        "status": "refunded",
+        "currency": currency,
+        "amount": amount,
+        "refunded": amount,
+        "requested_at": now.isoformat(),
+    }
+    order.record(
+        "payment.refunded", now, {"refund": document, "reason": asked.reason, "to": "store_credit"}
+    )
     return document
 
 
@@ -195,8 +243,10 @@ def _refuse_while_capturing(uow: OrchestrationWork, payments: list[Payment]) -> 
         )
 
 
-def _over(uow: OrchestrationWork, payments: list[Payment], currency: str) -> OverRefund:
-    total = quantize(sum(refundable_of(uow, payments), Decimal(0)), currency)
+def _over(
+    uow: OrchestrationWork, order: Order, payments: list[Payment], currency: str
+) -> OverRefund:
+    total = quantize(sum(refundable_of(uow, order, payments), Decimal(0)), currency)
     return OverRefund(
         f"amount: at most {total} {currency} may still be refunded",
         extra={"field": "amount", "refundable": str(total)},

@@ -147,19 +147,29 @@ def share_refund(
     """`amount` shared among the tenders in the channel's order of refunds, each up to
     what it captured less what it gave back or is giving back; none to a balance
     whose customer was erased (no one could spend it)."""
-    left = refundable_of(uow, payments)
+    left = refundable_of(uow, order, payments)
     methods = [p.method for p in payments]
     order_of = channel_order(uow, order, refund=True)
     return list(take(amount, list(zip(methods, left, strict=True)), order_of))
 
 
-def refundable_of(uow: OrchestrationWork, payments: Sequence[Payment]) -> list[Decimal]:
+def refundable_of(
+    uow: OrchestrationWork, order: Order, payments: Sequence[Payment]
+) -> list[Decimal]:
     """What each tender may still give back: captured, less refunded and refunds on
-    their way; none for a balance whose customer was erased."""
-    return [
+    their way, less what refunds gave as store credit instead (taken from the tenders
+    in the channel's order of refunds, as a refund to them would have been); none for
+    a balance whose customer was erased."""
+    left = [
         ZERO if _erased(p) else sum(refundable(uow.payments.operations(p.id)).values(), ZERO)
         for p in payments
     ]
+    credited = uow.balances.credited(order.id)
+    ranked = channel_order(uow, order, refund=True)
+    for i in sorted(range(len(payments)), key=lambda i: ranked.index(payments[i].method)):
+        taken = min(left[i], credited)
+        left[i], credited = left[i] - taken, credited - taken
+    return left
 
 
 def _erased(payment: Payment) -> bool:

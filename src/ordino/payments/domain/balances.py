@@ -28,6 +28,9 @@ class EntryKind(StrEnum):
     HELD = "held"  # taken for an order as it is placed
     RELEASED = "released"  # given back: the order, or part of it, was cancelled
     REFUNDED = "refunded"  # a refund of an order paid with it, put back on it
+    # A refund of an order given as store credit instead of to its tenders: the
+    # order's money kept, the customer's to spend (it counts as refunded).
+    CREDITED = "credited"
     CHARGED = "charged"  # a credit account's: an order bought on it
     PAID = "paid"  # a credit account's: a payment of what it owes received
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from ordino.payments.domain.balances import Balance, BalanceKind, CreditAccount, Entry
@@ -34,6 +35,7 @@ class Balances(Protocol):
     def put(self, entry: Entry, kind: BalanceKind, currency: str) -> Balance: ...
     def hold(self, entry: Entry, currency: str) -> bool: ...  # False: not enough
     def entries(self, account: str) -> list[Entry]: ...
+    def credited(self, order_id: str) -> Decimal: ...  # refunds given as store credit
     def disagreeing(self) -> list[tuple[str, str]]: ...  # (account, what disagrees)
 
 

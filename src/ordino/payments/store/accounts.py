@@ -6,6 +6,7 @@ caller's transaction. And businesses' credit accounts (`SqlCreditAccounts`)."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, literal, select, update
@@ -98,6 +99,19 @@ class SqlBalances:
             return False
         self._entry(entry, currency, done[0])
         return True
+
+    def credited(self, order_id: str) -> Decimal:
+        """What refunds of the order gave as store credit instead of to its tenders."""
+        e = balance_entries.c
+        query = (
+            select(e.amount_minor, balances.c.currency)
+            .join(balances, balances.c.account == e.account)
+            .where(e.order_id == order_id, e.kind == str(EntryKind.CREDITED))
+        )
+        return sum(
+            (from_minor(minor, currency) for minor, currency in self.connection.execute(query)),
+            Decimal(0),
+        )
 
     def entries(self, account: str) -> list[Entry]:
         currency = self.connection.scalar(select(_B.currency).where(_B.account == account))

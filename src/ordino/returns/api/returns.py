@@ -107,6 +107,7 @@ def start(
         body.method,
         _INITIATORS.get(caller.role, Initiator.AGENT),
         caller.location_id,
+        body.refund_to,
     )
     answer = start_return(
         cmd,

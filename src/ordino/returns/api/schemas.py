@@ -26,6 +26,7 @@ from ordino.returns.domain import (
     ReceivedUnits,
     RefundOn,
     RefundTerms,
+    RefundTo,
     ReturnLineRequest,
     ReturnMethod,
     ReturnPolicy,
@@ -57,6 +58,10 @@ class ReturnIn(Strict):
     lines: Annotated[list[ReturnLineIn], Field(min_length=1, max_length=200)]
     method: ReturnMethod = Field(
         description="store (dropped off at a store), carrier_drop_off, carrier_pickup, mail"
+    )
+    refund_to: RefundTo = Field(
+        RefundTo.ORIGINAL,
+        description="original (what paid the order), or store_credit (to spend again)",
     )
 
 
@@ -192,6 +197,7 @@ class ReturnOut(BaseModel):
     status: ReturnStatus
     initiator: str = Field(description="customer, agent, store, channel")
     method: ReturnMethod
+    refund_to: RefundTo
     started_by: str
     location_id: str | None
     decided_by: str | None = Field(description="policy:auto_approve, or who decided")

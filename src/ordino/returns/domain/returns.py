@@ -93,6 +93,13 @@ class ReturnMethod(StrEnum):
     MAIL = "mail"  # posted with a printed return label
 
 
+class RefundTo(StrEnum):
+    """Where a return's refunds go."""
+
+    ORIGINAL = "original"  # back to what paid the order (its tenders)
+    STORE_CREDIT = "store_credit"  # the customer's store credit, to spend again
+
+
 @dataclass(frozen=True)
 class ReturnLineRequest:
     line_no: int
@@ -155,6 +162,7 @@ class ReturnAuthorization:
     decided_by: str | None = None  # the rule or the person that authorised or declined
     reason: str | None = None  # why it was declined, cancelled or closed
     label: ReturnLabel | None = None  # the carrier's, once booked
+    refund_to: RefundTo = RefundTo.ORIGINAL
     version: int = 1
 
     @property
@@ -217,35 +225,47 @@ def visible_to(scope: OrderScope, order: Order, ra: ReturnAuthorization) -> bool
     return ra.location_id == here or any(line.destination == here for line in ra.lines)
 
 
+@dataclass(frozen=True)
+class Started:
+    """How a return was started: by whom (their role's `initiator`, their name
+    `by`), at which location (a store), how the goods travel, where refunds go."""
+
+    initiator: Initiator
+    method: ReturnMethod
+    by: str
+    location_id: str | None = None
+    refund_to: RefundTo = RefundTo.ORIGINAL
+
+
 def request_return(
     order: Order,
-    return_id: str,
-    code: str,
+    ids: tuple[str, str],
     asked: Sequence[ReturnLineRequest],
-    how: tuple[Initiator, ReturnMethod, str, str | None],
+    how: Started,
     now: datetime,
 ) -> ReturnAuthorization:
-    """A return of `asked` from `order`, requested (`how`: who started it, how the
-    goods travel, by whom, at which location): the order's lines count the units as
-    being returned. InvalidInput naming `lines[i]…` for a line the order lacks, the
-    same line twice, or more units than the line may still return."""
+    """A return of `asked` from `order` (`ids`: its id and code), requested as `how`
+    says: the order's lines count the units as being returned. InvalidInput naming
+    `lines[i]…` for a line the order lacks, the same line twice, or more units than
+    the line may still return."""
     refuse_bad_lines(order, asked)
-    initiator, method, by, location_id = how
+    return_id, code = ids
     ra = ReturnAuthorization(
         return_id,
         order.id,
         code,
         S.REQUESTED,
-        initiator,
-        method,
+        how.initiator,
+        how.method,
         [
             ReturnLine(a.line_no, order.line(a.line_no).sku, a.quantity, a.reason, a.note)
             for a in asked
         ],
         now,
         now,
-        by,
-        location_id,
+        how.by,
+        how.location_id,
+        refund_to=how.refund_to,
     )
     order.start_return({a.line_no: a.quantity for a in asked}, now)
     record_event(order, ra, "return.requested", now)
@@ -381,6 +401,7 @@ def return_document(ra: ReturnAuthorization) -> dict[str, Any]:
         "status": str(ra.status),
         "initiator": str(ra.initiator),
         "method": str(ra.method),
+        "refund_to": str(ra.refund_to),
         "started_by": ra.started_by,
         "location_id": ra.location_id,
         "decided_by": ra.decided_by,

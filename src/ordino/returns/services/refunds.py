@@ -25,12 +25,19 @@ from typing import Any
 
 from ordino.kernel.domain import Conflict, IdempotencyKey, OverRefund
 from ordino.kernel.services import Answer, remember, replay, with_retries
-from ordino.orchestration.services import GiveBack, give_back, refund_of, refundable_of
+from ordino.orchestration.services import (
+    GiveBack,
+    give_as_store_credit,
+    give_back,
+    refund_of,
+    refundable_of,
+)
 from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
 from ordino.payments.domain import OperationKind, Outcome, Payment, PaymentOperation
 from ordino.returns.domain import (
     RefundPreview,
     RefundQuestion,
+    RefundTo,
     ReturnAuthorization,
     ReturnPolicy,
     ReturnRefund,
@@ -58,7 +65,7 @@ def question_for(
     again)."""
     failed = _gave_nothing(uow, payments)
     earlier = [r for r in uow.returns.refunds_of_order(order.id) if r.refund_id not in failed]
-    refundable = sum(refundable_of(uow, payments), Decimal(0))
+    refundable = sum(refundable_of(uow, order, payments), Decimal(0))
     return refund_question(ra, earlier, policy, refundable)
 
 
@@ -98,8 +105,9 @@ def refund_due(
             close(order, ra, "nothing to refund: the policy's fees keep it all", now)
         return None
     what = GiveBack(preview.amount, f"return {ra.code}", credit_basis(order, preview))
+    giving = give_as_store_credit if ra.refund_to is RefundTo.STORE_CREDIT else give_back
     try:
-        document = give_back(uow, order, payments, what, now)
+        document = giving(uow, order, payments, what, now)
     except (OverRefund, Conflict):
         if asked:
             raise

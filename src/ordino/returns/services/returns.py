@@ -34,12 +34,14 @@ from ordino.returns.domain import (
     APPROVED_BY_POLICY,
     Initiator,
     ProductClasses,
+    RefundTo,
     ReturnAuthorization,
     ReturnLineRequest,
     ReturnMethod,
     ReturnPolicy,
     ReturnQuery,
     ReturnStatus,
+    Started,
     approved,
     authorise,
     cancel,
@@ -67,6 +69,7 @@ class StartReturn:
     method: ReturnMethod
     initiator: Initiator
     location_id: str | None = None  # the store it is started at, if at one
+    refund_to: RefundTo = RefundTo.ORIGINAL
 
 
 def start_return(
@@ -95,8 +98,8 @@ def _start_once(
         policy = policy_of(uow)
         refuse_return(order, cmd.lines, cmd.method, _classes(uow, order, policy), policy, now)
         asked = facts(order, cmd.lines, (cmd.initiator, cmd.method), now)
-        how = (cmd.initiator, cmd.method, scope.actor, cmd.location_id)
-        ra = request_return(order, new_id(now), new_return_code(), cmd.lines, how, now)
+        how = Started(cmd.initiator, cmd.method, scope.actor, cmd.location_id, cmd.refund_to)
+        ra = request_return(order, (new_id(now), new_return_code()), cmd.lines, how, now)
         if approved(policy, asked):
             authorise(order, ra, APPROVED_BY_POLICY, routes_for(uow, order, ra, policy, now), now)
             after_authorised(uow, ra, now)

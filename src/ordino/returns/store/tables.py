@@ -17,6 +17,7 @@ returns = Table(
     Column("status", String(24), nullable=False),
     Column("initiator", String(16), nullable=False),  # customer, agent, store, channel
     Column("method", String(24), nullable=False),  # store, carrier_drop_off, …
+    Column("refund_to", String(16), nullable=False, server_default="original"),
     Column("started_by", String(100), nullable=False),
     Column("location_id", String(64)),  # where it was started, if at a store
     Column("decided_by", String(100)),  # the policy's rule or the person

@@ -16,7 +16,7 @@ from ordino.http.security import require
 from ordino.kernel.domain import ApiKey, Permission
 from ordino.orchestration.api import LinesOnce, by_line
 from ordino.orders.api import ShipToIn
-from ordino.returns.domain import ReturnLineRequest, ReturnMethod
+from ordino.returns.domain import RefundTo, ReturnLineRequest, ReturnMethod
 from ordino.servicing.api.schemas import (
     CustomerOrderOut,
     FoundOrderOut,
@@ -119,6 +119,7 @@ class CustomerReturnLineIn(Strict):
 class CustomerReturnIn(Strict):
     lines: Annotated[list[CustomerReturnLineIn], Field(min_length=1, max_length=200)]
     method: ReturnMethod
+    refund_to: RefundTo = RefundTo.ORIGINAL
 
 
 @router.post(
@@ -134,7 +135,8 @@ def start_return(token: Token, body: CustomerReturnIn, request: Request) -> Resp
     its returns."""
     uow, now = unit_of_work(request), clock(request)
     asked = [ReturnLineRequest(li.line_no, li.quantity, li.reason, li.note) for li in body.lines]
-    answer = self_service.start_return(token, asked, body.method, uow, _service(request), now)
+    how = (body.method, body.refund_to)
+    answer = self_service.start_return(token, asked, how, uow, _service(request), now)
     return JSONResponse(answer, status_code=201)
 
 

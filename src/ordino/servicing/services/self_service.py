@@ -30,6 +30,7 @@ from ordino.orders.services import Capture, OrdersWork, cancel_order, existing_o
 from ordino.promising.services import Promising
 from ordino.returns.domain import (
     Initiator,
+    RefundTo,
     ReturnAuthorization,
     ReturnLineRequest,
     ReturnMethod,
@@ -125,15 +126,17 @@ def order_for(
 def start_return(
     token: str,
     asked: Sequence[ReturnLineRequest],
-    method: ReturnMethod,
+    how: tuple[ReturnMethod, RefundTo],
     uow: ServicingWork,
     self_service: SelfService,
     now: datetime,
 ) -> dict[str, Any]:
-    """The customer starts a return of their order, as the return policy allows (its
-    refusals name their rule); the order as they see it now, with the return's code."""
+    """The customer starts a return of their order (`how`: how the goods travel,
+    where its refunds go), as the return policy allows (its refusals name their
+    rule); the order as they see it now, with the return's code."""
     order_id = self_service.links.order_of(token, now)
-    cmd = StartReturn(order_id, tuple(asked), method, Initiator.CUSTOMER)
+    method, refund_to = how
+    cmd = StartReturn(order_id, tuple(asked), method, Initiator.CUSTOMER, None, refund_to)
     start_return_as(cmd, uow, now, AS_CUSTOMER)
     return order_for(token, uow, self_service, now)
 

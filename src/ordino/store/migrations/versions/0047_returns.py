@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("initiator", sa.String(length=16), nullable=False),
         sa.Column("method", sa.String(length=24), nullable=False),
+        sa.Column("refund_to", sa.String(length=16), server_default="original", nullable=False),
         sa.Column("started_by", sa.String(length=100), nullable=False),
         sa.Column("location_id", sa.String(length=64)),
         sa.Column("decided_by", sa.String(length=100)),
