@@ -50,6 +50,13 @@ def idempotency(
     return IdempotencyKey(caller.id, key, hashlib.sha256(request).hexdigest())
 
 
+def accepted(answer: Answer) -> JSONResponse:
+    """A request taken on (202, or whatever status its first answer had), saying when
+    it is the first answer given again."""
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
+
+
 def created(answer: Answer, location: str) -> JSONResponse:
     headers = {"Location": location}
     if answer.replayed:

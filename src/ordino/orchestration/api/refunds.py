@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from ordino.http.creation import PROBLEM, RequiredIdempotencyHeader, idempotency
+from ordino.http.creation import PROBLEM, RequiredIdempotencyHeader, accepted, idempotency
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Amount, Currency, Strict, Text
 from ordino.http.security import require
@@ -73,8 +73,7 @@ def request_refund(
         scope_of(caller),
         idempotency(idempotency_key, caller, body, request.url.path),
     )
-    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
-    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
+    return accepted(answer)
 
 
 @router.get("/{order_id}/refunds", response_model=RefundList)

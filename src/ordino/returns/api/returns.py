@@ -11,7 +11,13 @@ from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from ordino.http.creation import PROBLEM, RequiredIdempotencyHeader, created, idempotency
+from ordino.http.creation import (
+    PROBLEM,
+    RequiredIdempotencyHeader,
+    accepted,
+    created,
+    idempotency,
+)
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Strict
 from ordino.http.security import require
@@ -317,8 +323,7 @@ def refund(
         scope_of(caller),
         idempotency(idempotency_key, caller, DecisionIn(), request.url.path),
     )
-    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
-    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
+    return accepted(answer)
 
 
 @router.post(
@@ -353,8 +358,7 @@ def give_appeasement(
         scope_of(caller),
         idempotency(idempotency_key, caller, body, request.url.path),
     )
-    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
-    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
+    return accepted(answer)
 
 
 @router.get(

@@ -10,16 +10,13 @@ from pydantic import BaseModel, Field
 
 from ordino.http.fields import (
     ID_PATTERN,
-    Amount,
-    Currency,
     Identifier,
     OptionalText,
     PositiveQuantity,
     Strict,
-    Text,
 )
 from ordino.kernel.domain import Role
-from ordino.orchestration.api import RefundOut
+from ordino.orchestration.api import RefundIn, RefundOut
 from ordino.returns.domain import (
     Condition,
     Disposition,
@@ -333,10 +330,7 @@ class RefundTermsOut(BaseModel):
     appeasement_limits: dict[str, str]
 
 
-class AppeasementIn(Strict):
-    amount: Amount
-    currency: Currency
-    reason: Text
+AppeasementIn = RefundIn  # an amount, its currency, and why
 
 
 class AppeasementOut(BaseModel):
