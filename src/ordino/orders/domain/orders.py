@@ -242,13 +242,13 @@ class Order:
     def settle(self) -> None:
         """Derive every roll-up state from the counters, after any change; number the
         units of what left."""
-        for line in self.lines:
-            counts = self.counts(line)
+        every = [self.counts(line) for line in self.lines]
+        for line, counts in zip(self.lines, every, strict=True):
             line.status = counts.status
             if not counts.backordered:
                 line.expected_on = None
         self.status = order_status([line.status for line in self.lines])
-        self.return_state = return_state_of([self.counts(line) for line in self.lines])
+        self.return_state = return_state_of(every)
         self._number_units()
 
     def returnable(self, line_no: int) -> int:
