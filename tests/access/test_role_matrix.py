@@ -378,6 +378,14 @@ CONSOLE: dict[str, Rule] = {
     "POST /console/orders/{order_id}/address": Rule(AGENT),
     "GET /console/orders/{order_id}/pickup": Rule(AGENT),
     "POST /console/orders/{order_id}/pickup": Rule(AGENT),
+    "POST /console/orders/{order_id}/appeasements": Rule(AGENT),  # the role's limit applies
+    "GET /console/returns": Rule(AGENT),
+    "GET /console/returns/{return_id}": Rule(AGENT),
+    "POST /console/returns/{return_id}/refund": Rule(AGENT),
+    "POST /console/returns/{return_id}/{action}": Rule(AGENT),
+    "GET /console/store/returns": Rule(STOCK),  # any store receives a return by its code
+    "GET /console/store/returns/{code}": Rule(STOCK),
+    "POST /console/store/returns/{code}/receipts": Rule(STOCK),
     "GET /console/store": Rule(ALL),
     "POST /console/store/fulfillments/{fulfillment_id}/{action}": Rule(STORE),
     "GET /console/inventory": Rule(STOCK),
@@ -400,6 +408,8 @@ CONSOLE: dict[str, Rule] = {
     "POST /my-order/{token}/address": PUBLIC,
     "GET /my-order/{token}/pickup": PUBLIC,
     "POST /my-order/{token}/pickup": PUBLIC,
+    "GET /my-order/{token}/return": PUBLIC,
+    "POST /my-order/{token}/return": PUBLIC,
 }
 QUERY |= {"GET /console/dashboard.csv": {"from": "2026-11-01", "to": "2026-11-30"}}
 LAST = "POST /console/sign-out"  # it ends the caller's session
@@ -701,6 +711,6 @@ def test_on_the_console_a_caller_scoped_elsewhere_is_denied_the_order_and_change
     # The store's form answers what it could not do on the store's own page (422).
     store_form = "POST /console/store/fulfillments/{fulfillment_id}/{action}"
     denied = {route: (403, 404, 422) if route == store_form else (403, 404) for route in routes}
-    assert len(routes) == 10
+    assert len(routes) == 11
     assert {route: status for route, status in found.items() if status not in denied[route]} == {}
     assert _books(api, order_id) == before

@@ -16,10 +16,21 @@ from ordino.orders.domain.pipelines import BUILT_IN
 from ordino.orders.domain.status import LineStatus, OrderStatus
 from ordino.payments.domain.payments import PaymentStatus
 from ordino.promising.domain.promises import Method
+from ordino.returns.domain import (
+    Condition,
+    Disposition,
+    Initiator,
+    RefundTo,
+    ReturnMethod,
+    ReturnStatus,
+)
+from ordino.servicing.services.customer_view import _SAID
 from ordino.sourcing.domain.plans import CAPTURE, REROUTE, SUPPLY
 from ordino.sourcing.domain.profiles import DEFAULT_PROFILE
 from ordino.sourcing.engine.rules import Outcome
 
+# Why a returned unit goes where it goes (ordino.returns.engine.routing's `why`).
+ROUTES = ("returnless", "vendor", "stays", "needed", "cheapest", "nowhere")
 # The pages are every capability's `pages` and the console's frame (its templates).
 METHODS = [
     ("console/templates/**.html", "jinja2"),
@@ -66,6 +77,14 @@ def test_every_state_and_built_in_order_type_the_console_shows_has_words() -> No
         *(strategy.name for strategy in DEFAULT_PROFILE.strategies),
         *ConfigurationKind,
         *ConfigurationAction,
+        *ReturnStatus,
+        *ReturnMethod,
+        *Initiator,
+        *RefundTo,
+        *Condition,
+        *Disposition,
+        *ROUTES,
+        *_SAID.values(),  # the customer's timeline, in their words
     }
 
     for language in LANGUAGES:

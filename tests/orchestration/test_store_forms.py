@@ -134,6 +134,7 @@ MENU = re.compile(r'<nav aria-label="Console">(.*?)</nav>', re.S)
 LINK = re.compile(r'<a href="(/console/[a-z]+)"')
 EVERY_PAGE = [
     "/console/orders",
+    "/console/returns",
     "/console/inventory",
     "/console/store",
     "/console/dashboard",

@@ -22,6 +22,8 @@ from ordino.console.rendering import STATIC, render
 from ordino.console.session import SESSION_SECONDS, BadForm, NotAllowed, SignInNeeded
 from ordino.inventory.pages import stock as stock_pages
 from ordino.orchestration.pages import store_queue as store_queue_pages
+from ordino.returns.pages import console as return_pages
+from ordino.returns.pages import store as store_return_pages
 from ordino.servicing.pages import customer as customer_pages
 from ordino.servicing.pages import exceptions as exceptions_pages
 from ordino.servicing.pages import orders as order_pages
@@ -92,6 +94,8 @@ def install(app: FastAPI, secret: str) -> None:
     app.include_router(order_pages.router)
     app.include_router(servicing_pages.router)
     app.include_router(store_queue_pages.router)
+    app.include_router(return_pages.router)
+    app.include_router(store_return_pages.router)
     app.include_router(exceptions_pages.router)
     app.include_router(stock_pages.router)
     app.include_router(configuration_pages.router)

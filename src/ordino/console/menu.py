@@ -24,6 +24,7 @@ class Entry:
 
 MENU = (
     Entry("orders", "/console/orders", N_("Orders"), Permission.ORDERS_READ),
+    Entry("returns", "/console/returns", N_("Returns"), Permission.RETURNS_MANAGE),
     Entry("inventory", "/console/inventory", N_("Inventory"), Permission.INVENTORY_READ),
     Entry("store", "/console/store", N_("Store"), Permission.ORDERS_READ),
     Entry("dashboard", "/console/dashboard", N_("Dashboard"), Permission.REPORTS_READ),

@@ -6,6 +6,7 @@ every form sends back (a form from elsewhere cannot act for them)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from dataclasses import asdict, dataclass
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from ordino.kernel.domain.idempotency import IdempotencyKey
 from ordino.kernel.domain.roles import ApiKey, Permission, Role, allows
 
 SESSION_HOURS = 8  # a working day
@@ -129,3 +131,21 @@ def check_form(request: Request, form: Any) -> None:
         raise BadForm
     if not hmac.compare_digest(sent.encode(), str(expected).encode()):
         raise BadForm
+
+
+def once_token() -> str:
+    """For a form that must act once (a receipt, a refund): a key drawn with the page,
+    sent back in its `once` field (`done_once`)."""
+    return secrets.token_urlsafe(16)
+
+
+def done_once(who: Principal, form: Any, path: str) -> IdempotencyKey | None:
+    """The form's `once` key as an Idempotency-Key of the signed-in person: the same
+    form sent twice (a double click, back and send again) is answered as the first
+    time, not done again; the key with other fields is refused. None without one."""
+    key = str(form.get("once") or "")[:200]
+    if not key:
+        return None
+    fields = sorted((k, str(v)) for k, v in form.multi_items() if k not in ("csrf", "once"))
+    fingerprint = hashlib.sha256(repr((path, fields)).encode()).hexdigest()
+    return IdempotencyKey(who.id, key, fingerprint)

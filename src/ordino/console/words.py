@@ -66,6 +66,7 @@ ACTORS = {
     "ordino": N_("Ordino"),
     "customer": N_("the customer"),
     "gateway": N_("the payment gateway"),
+    "policy:auto_approve": N_("the return policy's rule"),  # ordino.returns APPROVED_BY_POLICY
 }
 
 # How an order is paid, tender by tender.
@@ -114,6 +115,36 @@ PARCEL = {
     "not_collected": N_("not collected"),
 }
 
+# A return in its customer's words: where it stands, how it travels, where its
+# refunds go; and the policy's own reasons (those a merchant writes are theirs).
+SHOPPER_RETURN = {
+    "requested": N_("asked for: we will let you know"),
+    "authorised": N_("accepted: bring or send the items back"),
+    "in_transit": N_("on its way back to us"),
+    "received_in_part": N_("partly received"),
+    "received": N_("received"),
+    "closed": N_("done"),
+    "declined": N_("declined"),
+    "cancelled": N_("withdrawn"),
+}
+RETURN_METHODS = {
+    "store": N_("I bring it to a store"),
+    "carrier_drop_off": N_("I hand it in at a parcel point"),
+    "carrier_pickup": N_("A carrier collects it from me"),
+    "mail": N_("I post it with a return label"),
+}
+REFUND_TO = {
+    "original": N_("Back to how I paid"),
+    "store_credit": N_("As store credit, to spend again"),
+}
+REASON_LABELS = (
+    N_("Changed my mind"),
+    N_("Wrong size or fit"),
+    N_("Arrived damaged"),
+    N_("Wrong item sent"),
+    N_("Not as described"),
+)
+
 
 def event(event_type: str) -> str:
     """The words for an event (to translate); one not known yet, spelled out."""
@@ -156,6 +187,18 @@ def shopper(status: str) -> str:
 
 def shopper_parcel(status: str) -> str:
     return PARCEL.get(status, status)
+
+
+def shopper_return(status: str) -> str:
+    return SHOPPER_RETURN.get(status, status)
+
+
+def return_method(method: str) -> str:
+    return RETURN_METHODS.get(method, method)
+
+
+def refund_to(where: str) -> str:
+    return REFUND_TO.get(where, where)
 
 
 # A sourcing decision: why it was made, and how it came out (codes of

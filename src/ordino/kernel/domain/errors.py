@@ -60,6 +60,11 @@ class InvalidInput(OrdinoError):
     def of(cls, field_name: str, message: str) -> InvalidInput:
         return cls(f"{field_name}: {message}", errors=[FieldError(field_name, message)])
 
+    def __str__(self) -> str:
+        """The detail, and each field it does not name yet (as a page says it)."""
+        named = [f"{e.field}: {e.message}" for e in self.errors if e.field not in self.detail]
+        return "; ".join([self.detail, *named])
+
 
 @dataclass
 class NotFound(OrdinoError):

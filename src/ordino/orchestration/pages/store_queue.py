@@ -93,6 +93,7 @@ def _queue(
         "problem": problem,
         "done": request.query_params.get("done") == "1" and problem is None,
         "may_act": who.may(Permission.FULFILLMENT_WRITE),
+        "may_receive": who.may(Permission.RETURNS_RECEIVE),
     }
     return render(request, "console/store.html", context, 200 if problem is None else 422)
 

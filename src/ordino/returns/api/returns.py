@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import segno
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
@@ -51,6 +50,7 @@ from ordino.returns.services import (
     StartReturn,
     act_on_return,
     appease,
+    code_image,
     find_returns,
     get_policy,
     get_return,
@@ -215,11 +215,6 @@ def read_code_image(
     """The return's code as a QR image, to show at a store or a carrier's point."""
     code = return_code(return_id, unit_of_work(request), scope_of(caller))
     return Response(code_image(code), media_type="image/svg+xml")
-
-
-def code_image(code: str) -> str:
-    """A return code as a QR image in SVG (segno), for a scanner at the counter."""
-    return segno.make(code, error="m", micro=False).svg_inline(scale=6, border=2, title=code)
 
 
 @router.post(

@@ -1,6 +1,13 @@
 """Returns' use cases and the port they speak to."""
 
 from ordino.returns.services.appeasements import Appease, appease, order_appeasements
+from ordino.returns.services.file import (
+    code_image,
+    return_file,
+    return_file_by_code,
+    return_queue,
+    returns_of_order_number,
+)
 from ordino.returns.services.labels import settle_label
 from ordino.returns.services.policy import get_policy, policy_of, put_policy
 from ordino.returns.services.ports import Returns, ReturnsWork
@@ -33,6 +40,7 @@ __all__ = [
     "StartReturn",
     "act_on_return",
     "appease",
+    "code_image",
     "find_returns",
     "get_policy",
     "get_return",
@@ -46,8 +54,12 @@ __all__ = [
     "refund_return",
     "return_by_code",
     "return_code",
+    "return_file",
+    "return_file_by_code",
     "return_label",
+    "return_queue",
     "return_routings",
+    "returns_of_order_number",
     "settle_label",
     "start_return",
 ]

@@ -182,11 +182,15 @@ def refund_preview(
     once every unit on its way came back."""
     with uow:
         ra = found_return(uow.returns.get(return_id), return_id)
-        order = order_of(uow, ra, scope)
-        policy = policy_of(uow)
-        payments = uow.payments.of_order(order.id)
-        question = question_for(uow, order, ra, policy, payments)
-        refunds = [r for r in uow.returns.refunds_of_order(order.id) if r.return_id == ra.id]
+        return previewed(uow, order_of(uow, ra, scope), ra)
+
+
+def previewed(uow: ReturnsWork, order: Order, ra: ReturnAuthorization) -> dict[str, Any]:
+    """`refund_preview`'s answer, in the caller's unit of work."""
+    policy = policy_of(uow)
+    payments = uow.payments.of_order(order.id)
+    question = question_for(uow, order, ra, policy, payments)
+    refunds = [r for r in uow.returns.refunds_of_order(order.id) if r.return_id == ra.id]
     mine: Counter[int] = Counter()
     for refund in refunds:
         for units in refund.lines:

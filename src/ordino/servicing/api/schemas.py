@@ -62,6 +62,7 @@ class CustomerLineOut(BaseModel):
     backordered: int
     expected_on: str | None
     returned: int
+    being_returned: int = Field(description="Units on their way back in an open return")
     returnable: int = Field(description="Units the customer has and may still return")
 
 

@@ -2,7 +2,9 @@
 e-mail, or open it from a signed link; see where it stands, what was promised, the
 parcels with tracking and what happened; and, while the policy allows, cancel
 items or the order, change the address, collect at a store near them instead, or
-move the collection. Every change goes through the self-service use cases
+move the collection; return what they received (the return's code, as a QR image
+too, to show at a store or a carrier's point; its state and refund on the page).
+Every change goes through the self-service use cases
 (`ordino.servicing.services.self_service*`), which source and promise it again."""
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 from ordino.console.rendering import render
 from ordino.console.session import Posted, csrf_token
 from ordino.kernel.domain import LinkExpired, LinkInvalid, NotFound, OrdinoError, TooManyAttempts
+from ordino.returns.domain import RefundTo, ReturnLineRequest, ReturnMethod
+from ordino.returns.services import code_image
 from ordino.servicing.pages import forms
 from ordino.servicing.services import changes, self_service
 
@@ -107,6 +111,70 @@ def collect_at(request: Request, token: str, form: Posted) -> Response:
     )
 
 
+@router.get("/{token}/return")
+def return_page(request: Request, token: str) -> Response:
+    return _return_form(request, token)
+
+
+@router.post("/{token}/return")
+def start_return(request: Request, token: str, form: Posted) -> Response:
+    """Start a return of the units the form names (`return-<line_no>`, each with its
+    `reason-<line_no>`), travelling as `method`, refunded to `refund_to`; back to the
+    order's page, where its code is. A refusal is said on the form, changing nothing."""
+    state = request.app.state
+    asked = _returned(form)
+    if asked is None:
+        return _return_form(request, token, "invalid-input")
+    if not asked:
+        return _return_form(request, token, "nothing-to-return")
+    try:
+        how = (ReturnMethod(str(form.get("method") or "")), RefundTo(str(form.get("refund_to"))))
+    except ValueError:
+        return _return_form(request, token, "invalid-input")
+    try:
+        self_service.start_return(token, asked, how, state.uow(), state.self_service, state.clock())
+    except (LinkExpired, LinkInvalid) as error:
+        return _bad_link(request, error)
+    except OrdinoError as error:
+        return _return_form(request, token, error.code, error.extra.get("rule"))
+    return RedirectResponse(f"/my-order/{token}?done=return", status_code=303)
+
+
+def _return_form(
+    request: Request, token: str, problem: str | None = None, rule: str | None = None
+) -> Response:
+    state = request.app.state
+    try:
+        options = self_service.return_options(token, state.uow(), state.self_service, state.clock())
+    except (LinkExpired, LinkInvalid) as error:
+        return _bad_link(request, error)
+    order = options["order"]
+    context = options | {"csrf": csrf_token(request), "token": token, "problem": problem}
+    context["rule"] = rule
+    status = 200 if problem is None else 409 if problem == "not-allowed" else 422
+    return render(
+        request, "customer/return.html", context, status, order["time_zone"], order["language"]
+    )
+
+
+def _returned(form: Any) -> list[ReturnLineRequest] | None:
+    """The units to return, line by line, each with its reason (and the note); None
+    when a count is not a whole number or a line to return has no reason."""
+    asked: list[ReturnLineRequest] = []
+    note = str(form.get("note") or "").strip()[:500] or None
+    for name, value in form.multi_items():
+        number, given = name.removeprefix("return-"), str(value).strip()
+        if not name.startswith("return-") or not given or given == "0":
+            continue
+        if not (number.isascii() and number.isdigit() and given.isascii() and given.isdigit()):
+            return None
+        reason = str(form.get(f"reason-{number}") or "")
+        if not reason or len(given) > 7:
+            return None
+        asked.append(ReturnLineRequest(int(number), int(given), reason[:64], note))
+    return asked
+
+
 def _doing(request: Request, token: str, change: Callable[[], Any]) -> Response:
     try:
         change()
@@ -125,12 +193,16 @@ def _page(request: Request, token: str, problem: str | None = None) -> Response:
         order = self_service.order_for(token, state.uow(), state.self_service, state.clock())
     except (LinkExpired, LinkInvalid) as error:
         return _bad_link(request, error)
+    done = request.query_params.get("done") if problem is None else None
     context = {
         "csrf": csrf_token(request),
         "token": token,
         "order": order,
         "problem": problem,
-        "done": request.query_params.get("done") == "1" and problem is None,
+        "done": done == "1",
+        "return_started": done == "return",
+        "codes": {r["code"]: code_image(r["code"]) for r in order["returns"]},
+        "line_names": {line["line_no"]: line["name"] for line in order["lines"]},
     }
     status = 200 if problem is None else 409
     return render(

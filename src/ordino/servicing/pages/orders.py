@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.console.rendering import render
-from ordino.console.session import Posted, Principal, allowed, csrf_token
+from ordino.console.session import Posted, Principal, allowed, csrf_token, done_once, once_token
 from ordino.inventory.domain import Source
 from ordino.kernel.domain import InvalidInput, OrdinoError, Permission
 from ordino.orchestration.services import (
@@ -26,6 +26,7 @@ from ordino.orchestration.services import (
 )
 from ordino.orders.domain import OrderQuery, OrderScope, OrderStatus, scope_of
 from ordino.orders.services import list_orders
+from ordino.returns.services import Appease, appease
 from ordino.servicing.services import notes, self_service
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -112,6 +113,30 @@ def act_on_hold(
     )
 
 
+@router.post("/orders/{order_id}/appeasements")
+def give_appeasement(request: Request, order_id: str, form: Posted) -> Response:
+    """A goodwill refund without a return, within the role's limit on the order; done
+    once per form drawn, however often it is sent."""
+    who = allowed(request, Permission.PAYMENTS_REFUND)
+    reason = str(form.get("reason") or "").strip()[:500]
+    if not reason:
+        return order_page(request, order_id, who, "reason: say why the customer is given it")
+    cmd = Appease(
+        order_id,
+        str(form.get("amount") or "").strip()[:40],
+        str(form.get("currency") or "").strip()[:3],
+        reason,
+        str(who.role),
+    )
+    state, once = request.app.state, done_once(who, form, request.url.path)
+    return acting(
+        request,
+        order_id,
+        who,
+        lambda: appease(cmd, state.uow(), state.clock(), _orders(who), once),
+    )
+
+
 def acting(request: Request, order_id: str, who: Principal, action: Any) -> Response:
     """Do it, then show the order again (after a redirect); a refusal is shown on the
     order's page, and changed nothing."""
@@ -137,6 +162,9 @@ def order_page(
         "may_cancel": who.may(Permission.ORDERS_CANCEL),
         "may_hold": who.may(Permission.HOLDS_MANAGE),
         "may_service": who.may(Permission.ORDERS_SERVICE),
+        "may_appease": who.may(Permission.PAYMENTS_REFUND),
+        "may_see_returns": who.may(Permission.RETURNS_MANAGE),
+        "once": once_token(),
         "link": _customer_link(request, order_id, who),
         "charges": [_charge_row(charge) for charge in found["order"]["charges"]],
     }

@@ -34,6 +34,13 @@ _SAID: dict[str, str] = {
     "fulfillment.ready_for_pickup": "ready_for_pickup",
     "fulfillment.picked_up": "picked_up",
     "fulfillment.not_collected": "not_collected",
+    "return.requested": "return_requested",
+    "return.authorised": "return_authorised",
+    "return.declined": "return_declined",
+    "return.cancelled": "return_withdrawn",
+    "return.received": "return_received",
+    "return.refunded": "return_refunded",
+    "order.appeased": "goodwill_refund",
 }
 
 
@@ -116,6 +123,7 @@ def _line(order: Order, line_no: int, names: Mapping[str, str]) -> dict[str, Any
         "backordered": counts.backordered,
         "expected_on": line.expected_on.isoformat() if line.expected_on else None,
         "returned": counts.returned,
+        "being_returned": line.being_returned,
         "returnable": counts.returnable,
     }
 

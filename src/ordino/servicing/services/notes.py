@@ -13,6 +13,7 @@ from ordino.kernel.services import with_retries
 from ordino.orchestration.services import delivery_answer, order_customs
 from ordino.orders.domain import EVERY_ORDER, OrderScope
 from ordino.orders.services import decisions_view, existing_order, with_payments
+from ordino.returns.domain import appeasement_document, return_document
 from ordino.servicing.services import timeline
 from ordino.servicing.services.ports import ServicingWork
 
@@ -35,9 +36,9 @@ def order_file(
     """Everything customer service looks at on an order, read once: the order with
     its payment, its timeline, why its goods are where they are (the sourcing
     decisions), its deliveries against the promise, its invoices and credit notes,
-    the changes of its money since it was placed,
-    its parcels' customs declarations; the names of its products and of the keys
-    that acted on it, for people to read."""
+    the changes of its money since it was placed, its parcels' customs
+    declarations, its returns and goodwill refunds; the names of its products and
+    of the keys that acted on it, for people to read."""
     with uow:
         order = existing_order(uow, order_id, scope)
         payments = uow.payments.of_order(order_id)
@@ -48,6 +49,8 @@ def order_file(
         adjusted = uow.orders.adjustments(order_id)
         customs = order_customs(uow, order)
         names = uow.catalog.names(line.sku for line in order.lines)
+        returns = [return_document(ra) for ra in uow.returns.of_order(order_id)]
+        appeasements = [appeasement_document(a) for a in uow.returns.appeasements(order_id)]
         actors = {str(event.data.get("by", "")) for event in events}
         actors |= {hold.placed_by for hold in order.holds}
         actors |= {hold.resolved_by for hold in order.holds if hold.resolved_by}
@@ -70,6 +73,8 @@ def order_file(
             for a in adjusted
         ],
         "customs": customs,
+        "returns": returns,
+        "appeasements": appeasements,
         "names": names,
         "actors": who,
     }

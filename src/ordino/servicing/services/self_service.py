@@ -37,6 +37,7 @@ from ordino.returns.domain import (
     ReturnRefund,
 )
 from ordino.returns.services import StartReturn
+from ordino.returns.services import policy_of as return_policy_of
 from ordino.returns.services import start_return as start_return_as
 from ordino.servicing.domain.self_service import (
     CUSTOMER,
@@ -121,6 +122,25 @@ def order_for(
     order_id = self_service.links.order_of(token, now)
     with uow:
         return _view(uow, existing_order(uow, order_id, AS_CUSTOMER), policy_of(uow), now)
+
+
+def return_options(
+    token: str, uow: ServicingWork, self_service: SelfService, now: datetime
+) -> dict[str, Any]:
+    """The order as the customer sees it, and what the return policy lets a return of
+    it say: its reasons (code and words), how the goods may travel, where refunds may
+    go."""
+    order_id = self_service.links.order_of(token, now)
+    with uow:
+        order = existing_order(uow, order_id, AS_CUSTOMER)
+        view = _view(uow, order, policy_of(uow), now)
+        returns = return_policy_of(uow)
+    return {
+        "order": view,
+        "reasons": [{"code": r.code, "label": r.label} for r in returns.reasons],
+        "methods": [str(m) for m in returns.methods],
+        "refund_to": [str(r) for r in RefundTo],
+    }
 
 
 def start_return(

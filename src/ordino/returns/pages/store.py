@@ -1,0 +1,156 @@
+"""A store receiving returned goods, on the associate's phone: the return found by
+the code the customer shows (typed, or scanned by a scanner that types it), or the
+order's returns by its number (with the customer's e-mail, any order's, as on the
+customer's own page); then, line by line, the units received, their condition and
+what becomes of them (back on this store's shelf, sent on to where the return was
+routed, back to the vendor, refurbished, written off), and the units the parcel
+lacked. The receipt goes through the returns' use case, as the API's does; a form
+drawn once receives once, however often it is sent."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ordino.console.rendering import render
+from ordino.console.session import Posted, Principal, allowed, csrf_token, done_once, once_token
+from ordino.kernel.domain import InvalidInput, OrdinoError, Permission
+from ordino.orders.domain import OrderScope, scope_of
+from ordino.returns.domain import Condition, Disposition, ReceivedUnits
+from ordino.returns.services import (
+    ReceiveReturn,
+    receive_return,
+    return_file_by_code,
+    returns_of_order_number,
+)
+
+router = APIRouter(prefix="/console/store/returns", include_in_schema=False)
+
+
+@router.get("")
+def find(request: Request) -> Response:
+    """Find the return to receive: by its code straight to it, by the order's number
+    to a list of the order's returns."""
+    who = allowed(request, Permission.RETURNS_RECEIVE)
+    asked = {k: request.query_params.get(k, "").strip()[:200] for k in ("code", "number", "email")}
+    location_id = who.location_id or request.query_params.get("location", "")
+    context: dict[str, Any] = {
+        "who": who,
+        "csrf": csrf_token(request),
+        "asked": asked,
+        "location_id": location_id,
+        "found": None,
+        "problem": None,
+    }
+    uow = request.app.state.uow
+    if asked["code"]:
+        try:
+            found = return_file_by_code(asked["code"], uow(), _orders(who))
+        except OrdinoError:
+            return render(request, "console/store_returns.html", context | {"problem": "code"}, 404)
+        code = found["return"]["code"]
+        return RedirectResponse(_receiving(code, location_id), status_code=303)
+    if asked["number"]:
+        found_returns = returns_of_order_number(
+            asked["number"], asked["email"] or None, uow(), _orders(who)
+        )
+        status = 200 if found_returns else 404
+        problem = None if found_returns else "number"
+        context |= {"found": found_returns, "problem": problem}
+        return render(request, "console/store_returns.html", context, status)
+    return render(request, "console/store_returns.html", context)
+
+
+@router.get("/{code}")
+def receiving(request: Request, code: str) -> Response:
+    who = allowed(request, Permission.RETURNS_RECEIVE)
+    location_id = who.location_id or request.query_params.get("location", "")
+    return _page(request, who, code, location_id)
+
+
+@router.post("/{code}/receipts")
+def receive(request: Request, code: str, form: Posted) -> Response:
+    who = allowed(request, Permission.RETURNS_RECEIVE)
+    location_id = who.location_id or str(form.get("location") or "")
+    state = request.app.state
+    try:
+        if not location_id:
+            raise InvalidInput.of("location", "say which location received the goods")
+        found = return_file_by_code(code, state.uow(), _orders(who))
+        lines, missing = _received(form, found["return"]["lines"])
+        cmd = ReceiveReturn(found["return"]["id"], location_id, lines, missing, code)
+        once = done_once(who, form, request.url.path)
+        receive_return(cmd, state.uow(), state.clock(), _orders(who), once)
+    except OrdinoError as error:
+        return _page(request, who, code, location_id, str(error))
+    return RedirectResponse(_receiving(code, location_id) + "&done=1", status_code=303)
+
+
+def _received(
+    form: Any, lines: list[dict[str, Any]]
+) -> tuple[tuple[ReceivedUnits, ...], tuple[tuple[int, int], ...]]:
+    """What the form says came back of each line (`received-<n>`, `condition-<n>`,
+    `disposition-<n>`) and what was missing (`missing-<n>`); a field that is not a
+    count, condition or disposition is refused by its name."""
+    received: list[ReceivedUnits] = []
+    missing: list[tuple[int, int]] = []
+    for line in lines:
+        no = line["line_no"]
+        units = _count(form, f"received-{no}")
+        if units:
+            condition = Condition(_choice(form, f"condition-{no}", Condition))
+            disposition = Disposition(_choice(form, f"disposition-{no}", Disposition))
+            received.append(ReceivedUnits(no, units, condition, disposition))
+        if lacking := _count(form, f"missing-{no}"):
+            missing.append((no, lacking))
+    if not received and not missing:
+        raise InvalidInput.of("received", "say how many units of which line came back")
+    return tuple(received), tuple(missing)
+
+
+def _count(form: Any, name: str) -> int:
+    given = str(form.get(name) or "").strip()
+    if not given:
+        return 0
+    if not (given.isascii() and given.isdigit()) or len(given) > 7:
+        raise InvalidInput.of(name, "a whole number of units")
+    return int(given)
+
+
+def _choice(form: Any, name: str, kind: type[Condition] | type[Disposition]) -> str:
+    given = str(form.get(name) or "")
+    if given not in {str(k) for k in kind}:
+        raise InvalidInput.of(name, f"one of {', '.join(str(k) for k in kind)}")
+    return given
+
+
+def _page(
+    request: Request, who: Principal, code: str, location_id: str, problem: str | None = None
+) -> Response:
+    try:
+        found = return_file_by_code(code, request.app.state.uow(), _orders(who))
+    except OrdinoError as error:
+        return render(request, "console/missing.html", {"who": who, "detail": str(error)}, 404)
+    context = found | {
+        "who": who,
+        "csrf": csrf_token(request),
+        "once": once_token(),
+        "location_id": location_id,
+        "problem": problem,
+        "done": request.query_params.get("done") == "1" and problem is None,
+        "conditions": [str(c) for c in Condition],
+        "dispositions": [str(d) for d in Disposition],
+    }
+    return render(request, "console/store_return.html", context, 200 if problem is None else 422)
+
+
+def _receiving(code: str, location_id: str) -> str:
+    return f"/console/store/returns/{quote(code, safe='')}?location={quote(location_id, safe='')}"
+
+
+def _orders(who: Principal) -> OrderScope:
+    """The orders they may see, and their name on what they change."""
+    return scope_of(who.access, who.actor)

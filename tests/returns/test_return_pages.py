@@ -1,0 +1,271 @@
+"""Returns' pages over HTTP, without a browser: the customer starts a return on
+their page (and a refusal names the policy's rule, changing nothing); customer
+service works the queue, authorises, refunds once however often the form is sent,
+and gives goodwill within the role's limit; a store finds a return by its code or
+the order's number and receives it once, a bad count refused by its field."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ordino.access.services.users import create_user
+from ordino.kernel.domain.roles import Role
+from tests.conftest import Clock
+from tests.returns.test_api_receipts import HAMBURG
+from tests.returns.test_api_return_refunds import at_gateway, owing, paid  # noqa: F401
+from tests.returns.test_api_returns import POLICY, start
+from tests.support.api import order_of, stock, work
+from tests.support.builders import a_location_body
+
+PASSWORD = "correct horse battery"
+
+
+def _form(client: TestClient, path: str) -> dict[str, str]:
+    """The hidden fields of the page's first form that has them (csrf, once)."""
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    return dict(re.findall(r'type="hidden" name="(csrf|once)" value="([^"]+)"', page.text))
+
+
+def _person(api: TestClient, clock: Clock, name: str, role: Role, at: str | None = None) -> Any:
+    """A browser of a person signed in to the console (`at`: a store's associate)."""
+    create_user(name, PASSWORD, role, api.app.state.uow(), clock(), at)  # type: ignore[attr-defined]
+    client = TestClient(api.app)
+    form = {"username": name, "password": PASSWORD} | _form(client, "/console/sign-in")
+    assert client.post("/console/sign-in", data=form, follow_redirects=False).status_code == 303
+    return client
+
+
+def _customer(api: TestClient) -> tuple[TestClient, str]:
+    """The customer's browser on their order's page (found by number and e-mail)."""
+    client = TestClient(api.app)
+    form = {"number": "W-1001", "email": "ada@example.com"} | _form(client, "/my-order")
+    found = client.post("/my-order", data=form, follow_redirects=False)
+    assert found.status_code == 303, found.text
+    return client, found.headers["location"].rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def order_id(paid: str) -> str:  # noqa: F811 (the fixture imported)
+    """W-1001: SKU-1 x3 at 59.90 paid by card (179.70 captured) and delivered."""
+    return paid
+
+
+@pytest.fixture
+def store(api: TestClient) -> None:
+    """The Hamburg store ST-HAM sells SKU-1 and takes returns."""
+    body = a_location_body(name="Hamburg store", type="store", ships=False, **HAMBURG)
+    assert api.put("/v1/locations/ST-HAM", json=body).status_code == 201
+    stock(api, "ST-HAM", "SKU-1", 5)
+
+
+def test_the_customer_starts_a_return_on_their_page_and_sees_its_code_and_image(
+    api: TestClient, order_id: str, store: None
+) -> None:
+    client, token = _customer(api)
+    assert 'href="/my-order/' + token + '/return"' in client.get(f"/my-order/{token}").text
+
+    sent = _form(client, f"/my-order/{token}/return") | {
+        "return-1": "2",
+        "reason-1": "wrong_size",
+        "note": "too small",
+        "method": "store",
+        "refund_to": "original",
+    }
+    started = client.post(f"/my-order/{token}/return", data=sent, follow_redirects=False)
+    page = client.get(started.headers["location"]).text
+
+    assert started.status_code == 303
+    [ra] = api.get(f"/v1/orders/{order_id}/returns").json()["items"]
+    assert (ra["initiator"], ra["status"]) == ("customer", "authorised")
+    assert ra["lines"][0]["quantity"] == 2
+    assert ra["lines"][0]["note"] == "too small"
+    assert ra["code"] in page and "<svg" in page  # the code, and its QR image to show
+    assert "2 being returned" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "said"),
+    [
+        ({"return-1": "x"}, 422, "Please check what you entered."),
+        ({"return-1": "0"}, 422, "Choose how many of which items to return"),
+        ({"return-1": "9"}, 422, "Please check what you entered."),  # more than delivered
+        ({"return-1": "1", "method": "pigeon"}, 422, "Please check what you entered."),
+        ({"return-1": "1", "reason-1": "bored"}, 422, "Please check what you entered."),
+    ],
+)
+def test_a_bad_return_form_is_refused_and_changes_nothing(
+    api: TestClient, order_id: str, fields: dict[str, str], status: int, said: str
+) -> None:
+    client, token = _customer(api)
+    sent = (
+        _form(client, f"/my-order/{token}/return")
+        | {"reason-1": "wrong_size", "method": "store", "refund_to": "original"}
+        | fields
+    )
+
+    refused = client.post(f"/my-order/{token}/return", data=sent, follow_redirects=False)
+
+    assert refused.status_code == status
+    assert said in refused.text
+    assert api.get(f"/v1/orders/{order_id}/returns").json()["items"] == []
+
+
+def test_a_return_past_its_window_names_the_rule_on_the_customers_page(
+    api: TestClient, clock: Clock, order_id: str
+) -> None:
+    clock.advance(days=31)
+    client, token = _customer(api)
+    sent = _form(client, f"/my-order/{token}/return") | {
+        "return-1": "1",
+        "reason-1": "wrong_size",
+        "method": "store",
+        "refund_to": "original",
+    }
+
+    refused = client.post(f"/my-order/{token}/return", data=sent)
+
+    assert refused.status_code == 409
+    assert "The time to return this item has passed." in refused.text
+    assert api.get(f"/v1/orders/{order_id}/returns").json()["items"] == []
+
+
+def test_customer_service_authorises_a_return_from_its_queue(
+    api: TestClient, clock: Clock, order_id: str
+) -> None:
+    assert api.put("/v1/return-policy", json=POLICY).status_code == 200  # < 100.00 at once
+    ra = start(api, order_id, (1, 2)).json()
+    assert ra["status"] == "requested"
+    ada = _person(api, clock, "ada", Role.AGENT)
+
+    queue = ada.get("/console/returns").text
+    page = f"/console/returns/{ra['id']}"
+    decided = ada.post(f"{page}/authorise", data=_form(ada, page), follow_redirects=False)
+    again = ada.post(f"{page}/authorise", data=_form(ada, page))
+
+    assert ra["code"] in queue and "W-1001" in queue
+    assert decided.status_code == 303
+    assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "authorised"
+    assert again.status_code == 422 and "Not done:" in again.text  # not requested any more
+    assert "Authorise" not in ada.get(page).text
+
+
+def test_a_refund_asked_on_the_return_page_is_made_once_however_often_it_is_sent(
+    api: TestClient, clock: Clock, order_id: str
+) -> None:
+    ra = owing(api, clock, order_id)
+    ada = _person(api, clock, "ada", Role.AGENT)
+    page = f"/console/returns/{ra['id']}"
+    form = _form(ada, page)
+    assert "Refund €59.90" in ada.get(page).text
+
+    first = ada.post(f"{page}/refund", data=form, follow_redirects=False)
+    again = ada.post(f"{page}/refund", data=form, follow_redirects=False)  # sent twice
+    work(api, clock)
+
+    assert (first.status_code, again.status_code) == (303, 303)
+    assert at_gateway(api) == (17970, 5990)
+    assert "€59.90" in ada.get(page).text
+
+
+def test_goodwill_from_the_order_page_within_the_roles_limit(
+    api: TestClient, clock: Clock, order_id: str
+) -> None:
+    ada = _person(api, clock, "ada", Role.AGENT)
+    page = f"/console/orders/{order_id}"
+    form = _form(ada, page) | {"currency": "EUR", "reason": "late delivery"}
+
+    over = ada.post(f"{page}/appeasements", data=form | {"amount": "40.00"})  # 20 % is 35.94
+    ten = form | {"amount": "10.00"}
+    given = ada.post(f"{page}/appeasements", data=ten, follow_redirects=False)
+    twice = ada.post(f"{page}/appeasements", data=ten, follow_redirects=False)  # sent twice
+    unsaid = ada.post(f"{page}/appeasements", data=_form(ada, page) | {"amount": "1.00"})
+    work(api, clock)
+
+    assert over.status_code == 422 and "at most 35.94 EUR" in over.text
+    assert (given.status_code, twice.status_code) == (303, 303)
+    assert unsaid.status_code == 422 and "reason" in unsaid.text
+    [appeasement] = api.get(f"/v1/orders/{order_id}/appeasements").json()["items"]
+    assert (appeasement["amount"], appeasement["by"]) == ("10.00", "user:ada")
+    assert at_gateway(api) == (17970, 1000)
+    assert "late delivery" in ada.get(page).text
+
+
+def test_a_store_receives_a_return_by_its_code_once_and_restocks_it(
+    api: TestClient, clock: Clock, order_id: str, store: None
+) -> None:
+    ra = start(api, order_id, (1, 2)).json()
+    sam = _person(api, clock, "sam", Role.STORE, "ST-HAM")
+
+    wrong = sam.get("/console/store/returns", params={"code": "R000000000"})
+    found = sam.get("/console/store/returns", params={"code": ra["code"].lower()})
+    page = found.text
+    form = _form(sam, f"/console/store/returns/{ra['code']}") | {
+        "received-1": "2",
+        "condition-1": "new",
+        "disposition-1": "restock",
+    }
+    path = f"/console/store/returns/{ra['code']}/receipts"
+    first = sam.post(path, data=form, follow_redirects=False)
+    again = sam.post(path, data=form, follow_redirects=False)  # sent twice
+
+    assert wrong.status_code == 404 and "No return has this code" in wrong.text
+    assert ra["code"] in page and 'value="restock" selected' in page  # it is routed here
+    assert (first.status_code, again.status_code) == (303, 303)
+    [receipt] = api.get(f"/v1/returns/{ra['id']}/receipts").json()["items"]
+    assert (receipt["location_id"], receipt["by"]) == ("ST-HAM", "user:sam")
+    assert api.get("/v1/inventory/ST-HAM/SKU-1").json()["on_hand"] == 7
+    assert "Nothing more is awaited" in sam.get(f"/console/store/returns/{ra['code']}").text
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"received-1": "3"}, "lines[0]"),  # more than the return awaits
+        ({"received-1": "two"}, "received-1"),
+        ({"received-1": "1", "condition-1": "soggy"}, "condition-1"),
+        ({"received-1": "", "missing-1": ""}, "received"),
+    ],
+)
+def test_a_bad_receipt_on_the_store_page_names_its_field_and_changes_nothing(
+    api: TestClient, clock: Clock, order_id: str, store: None, fields: dict[str, str], named: str
+) -> None:
+    ra = start(api, order_id, (1, 2)).json()
+    sam = _person(api, clock, "sam", Role.STORE, "ST-HAM")
+    form = _form(sam, f"/console/store/returns/{ra['code']}") | {
+        "condition-1": "new",
+        "disposition-1": "restock",
+    }
+
+    refused = sam.post(f"/console/store/returns/{ra['code']}/receipts", data=form | fields)
+
+    assert refused.status_code == 422
+    assert named in refused.text
+    assert api.get(f"/v1/returns/{ra['id']}/receipts").json()["items"] == []
+    assert api.get("/v1/inventory/ST-HAM/SKU-1").json()["on_hand"] == 5
+
+
+def test_a_store_finds_an_orders_returns_by_its_number_and_with_the_email_any_orders(
+    api: TestClient, clock: Clock, order_id: str, store: None
+) -> None:
+    ra = start(api, order_id, (1, 1)).json()
+    body = a_location_body(name="Munich store", type="store", ships=False)
+    assert api.put("/v1/locations/ST-MUC", json=body).status_code == 201
+    max_ = _person(api, clock, "max", Role.STORE, "ST-MUC")
+
+    by_number = max_.get("/console/store/returns", params={"number": "W-1001"})
+    with_email = max_.get(
+        "/console/store/returns", params={"number": "W-1001", "email": "ADA@example.com"}
+    )
+    wrong_email = max_.get(
+        "/console/store/returns", params={"number": "W-1001", "email": "eve@example.com"}
+    )
+
+    assert by_number.status_code == 404  # not an order of Munich's, nor a return going there
+    assert with_email.status_code == 200 and ra["code"] in with_email.text
+    assert wrong_email.status_code == 404 and ra["code"] not in wrong_email.text
+    assert order_of(api, order_id)["lines"][0]["being_returned"] == 1
