@@ -109,6 +109,15 @@ NOTHING = {
     "orders_cancelled": 0,
     "units_cancelled": 0,
     "store_rejections": 0,
+    "returns": 0,
+    "units_returned": 0,
+    "units_received": 0,
+    "units_restocked": 0,
+    "restock_rate": None,
+    "refunds": 0,
+    "appeasements": 0,
+    "refunded": [],
+    "mean_hours_to_refund": None,
 }
 
 
@@ -161,7 +170,7 @@ def test_each_day_counts_the_events_of_its_utc_date(uow: SqlUnitOfWork) -> None:
             "mean_slack_days": -1.0,
         },
     ]
-    assert answer["total"] == {
+    assert answer["total"] == NOTHING | {
         "orders": 5,
         "revenue": [_eur("479.20"), {"amount": "59.90", "currency": "USD"}],
         "shipping": [],
@@ -198,10 +207,12 @@ def test_the_csv_has_a_row_per_day_and_money_columns_per_currency(uow: SqlUnitOf
     assert kpis_csv(report).splitlines() == [
         "day,orders,deliveries,on_time,on_time_rate,mean_slack_days,orders_fulfilled,"
         "orders_split,split_rate,orders_cancelled,units_cancelled,store_rejections,"
+        "returns,units_returned,units_received,units_restocked,restock_rate,refunds,"
+        "appeasements,mean_hours_to_refund,"
         "revenue_EUR,shipping_EUR,orders_costed_EUR,fulfilment_cost_EUR,cost_per_order_EUR,"
-        "shipping_margin_EUR",
-        "2026-11-03,2,0,0,,,1,0,0.0,1,3,1,239.60,0.00,0,,,",
-        "2026-11-04,0,2,2,1.0,0.5,0,0,,0,0,0,0.00,0.00,0,,,",
+        "shipping_margin_EUR,refunded_EUR",
+        "2026-11-03,2,0,0,,,1,0,0.0,1,3,1,0,0,0,0,,0,0,,239.60,0.00,0,,,,0.00",
+        "2026-11-04,0,2,2,1.0,0.5,0,0,,0,0,0,0,0,0,0,,0,0,,0.00,0.00,0,,,,0.00",
     ]
 
 

@@ -74,7 +74,17 @@ def test_the_figures_of_the_range_as_json(api: TestClient) -> None:
         "orders_cancelled": 1,
         "units_cancelled": 1,
         "store_rejections": 0,
+        "returns": 0,
+        "units_returned": 0,
+        "units_received": 0,
+        "units_restocked": 0,
+        "restock_rate": None,
+        "refunds": 0,
+        "appeasements": 0,
+        "refunded": [],
+        "mean_hours_to_refund": None,
     }
+    assert answer["return_rates"] == {"sku": [], "reason": [], "channel": []}
     assert answer["days"][4]["deliveries"] == 1  # 6 November
 
 
@@ -89,10 +99,12 @@ def test_the_days_as_csv(api: TestClient) -> None:
     )
     lines = response.text.splitlines()
     assert lines[0].startswith("day,orders,deliveries,") and lines[0].endswith(
-        "shipping_margin_EUR"
+        "shipping_margin_EUR,refunded_EUR"
     )
     assert len(lines) == 8
-    assert lines[1] == "2026-11-02,2,0,0,,,1,0,0.0,1,1,0,179.70,0.00,1,4.90,4.90,-4.90"
+    assert lines[1] == (
+        "2026-11-02,2,0,0,,,1,0,0.0,1,1,0,0,0,0,0,,0,0,,179.70,0.00,1,4.90,4.90,-4.90,0.00"
+    )
 
 
 def test_a_bad_date_is_a_422_naming_it(api: TestClient) -> None:

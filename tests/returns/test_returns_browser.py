@@ -2,7 +2,8 @@
 order on their page, to drop off at a store, and gets its code (and QR image); the
 store's associate, on a phone, finds the return by the code and restocks it; the
 refund that follows shows on the customer's page and on customer service's return
-page, and the unit is on the store's shelf again."""
+page, and the unit is on the store's shelf again; the dashboard counts the return,
+the restock, the refund and the SKU's return rate."""
 
 from __future__ import annotations
 
@@ -133,3 +134,13 @@ def test_a_german_customer_returns_at_a_store_which_restocks_it_and_the_refund_s
     document(agent, "console-return")
     [tender] = served.api.get(f"/v1/orders/{order['id']}").json()["tenders"]
     assert tender["refunded"] == "59.90"
+
+    # The dashboard counts it: the return, the unit restocked, the refund, the rate.
+    agent.get_by_role("link", name="Dashboard").click()
+    totals = agent.locator(".totals")
+    expect(totals).to_contain_text("Returns1 (1 units)")
+    expect(totals).to_contain_text("Restocked of the units received100.0 % (1/1)")
+    expect(totals).to_contain_text("Refunded€59.90")
+    by_product = agent.get_by_role("table", name="By product")
+    expect(by_product.get_by_role("row").nth(1)).to_have_text(re.compile(r"SKU-1\s*1\s*2\s*50.0 %"))
+    document(agent, "console-dashboard-returns")

@@ -78,6 +78,30 @@ class FiguresOut(BaseModel):
     orders_cancelled: int
     units_cancelled: int
     store_rejections: int
+    returns: int = Field(description="Returns started")
+    units_returned: int = Field(description="Their units (none of one declined or withdrawn)")
+    units_received: int = Field(description="Returned units received")
+    units_restocked: int = Field(description="Of those, back on the shelf")
+    restock_rate: float | None = Field(description="units_restocked of units_received")
+    refunds: int = Field(description="Refunds of returns given")
+    appeasements: int = Field(description="Goodwill refunds given")
+    refunded: list[RevenueOut] = Field(description="Both together, in the orders' currencies")
+    mean_hours_to_refund: float | None = Field(
+        description="From a return's last receipt to its refund, over the refunds after one"
+    )
+
+
+class ReturnRateOut(BaseModel):
+    key: str
+    sold: int = Field(description="Units sold in the range (by reason: every unit)")
+    returned: int = Field(description="Units of returns started in the range")
+    rate: float | None
+
+
+class ReturnRatesOut(BaseModel):
+    sku: list[ReturnRateOut]
+    reason: list[ReturnRateOut]
+    channel: list[ReturnRateOut]
 
 
 class DayOut(FiguresOut):
@@ -90,6 +114,9 @@ class KpisOut(BaseModel):
     channel: str | None
     days: list[DayOut]
     total: FiguresOut = Field(description="Over the whole range")
+    return_rates: ReturnRatesOut = Field(
+        description="The most returned SKUs, reasons and channels of the range (20 each)"
+    )
 
 
 def _days_before(day: date, days: int) -> date:

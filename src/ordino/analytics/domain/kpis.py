@@ -2,9 +2,15 @@
 
 Each fact counts on the UTC date of its own event: an order (its value, cost, split,
 cancellation) on the day it was placed, a delivery on the day it was delivered, a
-store's rejection on the day it rejected. Invariants: a rate is a share of a count
-kept beside it, and None where that count is 0; the range's figures are the days'
-figures added (never means of means); money adds in minor units per currency.
+store's rejection on the day it rejected; a return on the day it was started (its
+units, unless it was declined or withdrawn), returned goods on the day they were
+received (and restocked), a refund on the day it was given (with the hours since
+the return's goods were received). Return rates are over the range alone: the units
+returned in it (by SKU, reason, channel) against the units sold in it.
+
+Invariants: a rate is a share of a count kept beside it, and None where that count
+is 0; the range's figures are the days' figures added (never means of means); money
+adds in minor units per currency.
 """
 
 from __future__ import annotations
@@ -36,6 +42,39 @@ class PlacedOrder:
     shipping_minor: int = 0  # what it was paid for shipping: after discounts, no tax
 
 
+@dataclass(frozen=True)
+class ReturnStarted:
+    started_at: datetime
+    units: int  # its lines' units; none when it was declined or withdrawn
+
+
+@dataclass(frozen=True)
+class ReturnReceived:
+    received_at: datetime
+    units: int
+    restocked: int  # of `units`, back on the shelf where they were received
+
+
+@dataclass(frozen=True)
+class RefundGiven:
+    """A return's refund or a goodwill refund (an appeasement), as given."""
+
+    at: datetime
+    currency: str
+    amount_minor: int
+    appeasement: bool = False
+    hours_since_receipt: float | None = None  # a return's, after its last receipt
+
+
+@dataclass(frozen=True)
+class ReturnFacts:
+    """What the returns of the range did, each with the time of its event."""
+
+    started: Sequence[ReturnStarted] = ()
+    received: Sequence[ReturnReceived] = ()
+    refunds: Sequence[RefundGiven] = ()
+
+
 @dataclass
 class Tally:
     """What a day (or the range) counted; `figures` turns it into rates and money."""
@@ -57,6 +96,25 @@ class Tally:
     orders_cancelled: int = 0
     units_cancelled: int = 0
     store_rejections: int = 0
+    returns: int = 0
+    units_returned: int = 0
+    units_received: int = 0
+    units_restocked: int = 0
+    refunds: int = 0  # of returns
+    appeasements: int = 0
+    refunded_minor: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    refund_hours: float = 0.0  # the hours from receipt to refund, added
+    refunds_timed: int = 0  # the refunds after a receipt those hours are of
+
+    def add_refund(self, refund: RefundGiven) -> None:
+        self.refunded_minor[refund.currency] += refund.amount_minor
+        if refund.appeasement:
+            self.appeasements += 1
+            return
+        self.refunds += 1
+        if refund.hours_since_receipt is not None:
+            self.refund_hours += refund.hours_since_receipt
+            self.refunds_timed += 1
 
     def add_order(self, order: PlacedOrder) -> None:
         self.orders += 1
@@ -88,6 +146,7 @@ class Tally:
             (self.orders_costed, other.orders_costed),
             (self.costed_shipping_minor, other.costed_shipping_minor),
             (self.margin_cost_minor, other.margin_cost_minor),
+            (self.refunded_minor, other.refunded_minor),
         ):
             for currency, value in theirs.items():
                 mine[currency] += value
@@ -103,6 +162,14 @@ _COUNTS = (
     "orders_cancelled",
     "units_cancelled",
     "store_rejections",
+    "returns",
+    "units_returned",
+    "units_received",
+    "units_restocked",
+    "refunds",
+    "appeasements",
+    "refund_hours",
+    "refunds_timed",
 )
 
 
@@ -138,6 +205,15 @@ class Figures:
     orders_cancelled: int
     units_cancelled: int
     store_rejections: int
+    returns: int = 0
+    units_returned: int = 0
+    units_received: int = 0
+    units_restocked: int = 0
+    restock_rate: float | None = None  # of the units received
+    refunds: int = 0
+    appeasements: int = 0
+    refunded: dict[str, Decimal] = field(default_factory=dict)  # both, per currency
+    mean_hours_to_refund: float | None = None  # from the goods' receipt
 
 
 def figures(tally: Tally, day: date | None) -> Figures:
@@ -157,11 +233,24 @@ def figures(tally: Tally, day: date | None) -> Figures:
         orders_cancelled=tally.orders_cancelled,
         units_cancelled=tally.units_cancelled,
         store_rejections=tally.store_rejections,
+        returns=tally.returns,
+        units_returned=tally.units_returned,
+        units_received=tally.units_received,
+        units_restocked=tally.units_restocked,
+        restock_rate=_share(tally.units_restocked, tally.units_received),
+        refunds=tally.refunds,
+        appeasements=tally.appeasements,
+        refunded={c: from_minor(m, c) for c, m in sorted(tally.refunded_minor.items()) if m},
+        mean_hours_to_refund=_mean(tally.refund_hours, tally.refunds_timed),
     )
 
 
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+def _mean(total: float, count: int) -> float | None:
+    return total / count if count else None
 
 
 def _cost(currency: str, tally: Tally, orders: int) -> CostPerOrder:
@@ -189,6 +278,7 @@ def tally_days(
     orders: Iterable[PlacedOrder],
     deliveries: Iterable[DeliveryRecord],
     rejections: Iterable[datetime],
+    returns: ReturnFacts = ReturnFacts(),
 ) -> dict[date, Tally]:
     """Each day's tally; facts on days outside `days` are not counted."""
     tallies = {day: Tally() for day in days}
@@ -201,7 +291,22 @@ def tally_days(
     for rejected_at in rejections:
         if (tally := tallies.get(utc_day(rejected_at))) is not None:
             tally.store_rejections += 1
+    _tally_returns(tallies, returns)
     return tallies
+
+
+def _tally_returns(tallies: dict[date, Tally], returns: ReturnFacts) -> None:
+    for started in returns.started:
+        if (tally := tallies.get(utc_day(started.started_at))) is not None:
+            tally.returns += 1
+            tally.units_returned += started.units
+    for received in returns.received:
+        if (tally := tallies.get(utc_day(received.received_at))) is not None:
+            tally.units_received += received.units
+            tally.units_restocked += received.restocked
+    for refund in returns.refunds:
+        if (tally := tallies.get(utc_day(refund.at))) is not None:
+            tally.add_refund(refund)
 
 
 def summed(tallies: Iterable[Tally]) -> Tally:
@@ -209,3 +314,54 @@ def summed(tallies: Iterable[Tally]) -> Tally:
     for tally in tallies:
         total.add(tally)
     return total
+
+
+@dataclass(frozen=True)
+class UnitsOf:
+    """Units of a SKU sold, or returned (for a reason), in a channel."""
+
+    channel: str
+    sku: str
+    units: int
+    reason: str | None = None  # a returned unit's
+
+
+@dataclass(frozen=True)
+class ReturnRate:
+    key: str  # the SKU, reason or channel
+    sold: int
+    returned: int
+    rate: float | None  # returned of sold
+
+
+RATES_SHOWN = 20  # the most returned keys of each kind a report lists
+
+
+def return_rates(
+    sold: Iterable[UnitsOf], returned: Iterable[UnitsOf], shown: int = RATES_SHOWN
+) -> dict[str, list[ReturnRate]]:
+    """The units returned in the range against those sold in it, by SKU and by
+    channel, and by reason (against every unit sold): the `shown` most returned of
+    each, ties by key."""
+    sold_by: dict[str, dict[str, int]] = {"sku": defaultdict(int), "channel": defaultdict(int)}
+    returned_by: dict[str, dict[str, int]] = {
+        kind: defaultdict(int) for kind in ("sku", "reason", "channel")
+    }
+    everything = 0
+    for units in sold:
+        sold_by["sku"][units.sku] += units.units
+        sold_by["channel"][units.channel] += units.units
+        everything += units.units
+    for units in returned:
+        returned_by["sku"][units.sku] += units.units
+        returned_by["reason"][units.reason or ""] += units.units
+        returned_by["channel"][units.channel] += units.units
+    rates = {}
+    for kind, counts in returned_by.items():
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:shown]
+        rates[kind] = [
+            ReturnRate(key, whole, n, _share(n, whole))
+            for key, n in ranked
+            for whole in [everything if kind == "reason" else sold_by[kind].get(key, 0)]
+        ]
+    return rates

@@ -1,6 +1,7 @@
 """The dashboard: orders and revenue per day, on-time rate against the promise,
 promise slack, split shipments, fulfilment cost per order, cancellations and store
-rejections, over a chosen range and channel, from live data
+rejections, units returned, restocked and refunded, over a chosen range and channel
+(and the range's most returned SKUs, reasons and channels), from live data
 (`ordino.analytics.services.dashboard`), drawn as SVG charts; the days as CSV."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ordino.analytics.domain.kpis import Figures
 from ordino.analytics.services.dashboard import KpiQuery, KpiReport, kpis, kpis_csv
 from ordino.console import charts
 from ordino.console.charts import Chart
+from ordino.console.menu import N_
 from ordino.console.rendering import language_of, render
 from ordino.console.session import allowed, csrf_token
 from ordino.kernel.domain import InvalidInput, OrdinoError, Permission
@@ -33,7 +35,11 @@ def dashboard(request: Request) -> Response:
     except OrdinoError as error:
         context |= {"problem": str(error), "charts": [], "total": None}
         return render(request, "console/dashboard.html", context, 422)
-    context |= {"charts": _charts(report, language_of(request)), "total": report.total}
+    context |= {
+        "charts": _charts(report, language_of(request)),
+        "total": report.total,
+        "rates": report.return_rates,
+    }
     return render(request, "console/dashboard.html", context)
 
 
@@ -117,4 +123,11 @@ def _charts(report: KpiReport, language: str) -> list[Chart]:
         ),
         bar_chart("cancelled", "Orders cancelled", "", per_day(lambda f: f.orders_cancelled)),
         bar_chart("rejections", "Store rejections", "", per_day(lambda f: f.store_rejections)),
+        bar_chart("returned", N_("Units returned"), "", per_day(lambda f: f.units_returned)),
+        bar_chart(
+            "refunded",
+            N_("Refunded"),
+            currency or "",
+            per_day(lambda f: float(f.refunded.get(currency, 0)) if currency else 0),
+        ),
     ]

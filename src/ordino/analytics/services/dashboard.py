@@ -16,8 +16,11 @@ from typing import Any
 from ordino.analytics.domain.kpis import (
     MAX_DAYS,
     Figures,
+    ReturnFacts,
+    ReturnRate,
     days_of,
     figures,
+    return_rates,
     summed,
     tally_days,
 )
@@ -55,6 +58,7 @@ class KpiReport:
     query: KpiQuery
     days: list[Figures]
     total: Figures
+    return_rates: dict[str, list[ReturnRate]]  # by sku, reason, channel: the range's
 
 
 def kpis(query: KpiQuery, uow: AnalyticsWork) -> KpiReport:
@@ -67,9 +71,19 @@ def kpis(query: KpiQuery, uow: AnalyticsWork) -> KpiReport:
         placed = uow.analytics.placed_orders(since, until, query.channel)
         delivered = uow.deliveries.between(since, until, query.channel)
         rejected = uow.analytics.store_rejections(since, until, query.channel)
-    tallies = tally_days(days_of(query.start, query.end), placed, delivered, rejected)
+        facts = uow.analytics
+        returned = ReturnFacts(
+            facts.returns_started(since, until, query.channel),
+            facts.return_receipts(since, until, query.channel),
+            facts.refunds_given(since, until, query.channel),
+        )
+        rates = return_rates(
+            facts.sold_units(since, until, query.channel),
+            facts.returned_units(since, until, query.channel),
+        )
+    tallies = tally_days(days_of(query.start, query.end), placed, delivered, rejected, returned)
     days = [figures(tally, day) for day, tally in tallies.items()]
-    return KpiReport(query, days, figures(summed(tallies.values()), None))
+    return KpiReport(query, days, figures(summed(tallies.values()), None), rates)
 
 
 def report_answer(report: KpiReport) -> dict[str, Any]:
@@ -80,6 +94,18 @@ def report_answer(report: KpiReport) -> dict[str, Any]:
         "channel": query.channel,
         "days": [figures_answer(day) for day in report.days],
         "total": figures_answer(report.total),
+        "return_rates": {
+            kind: [
+                {
+                    "key": r.key,
+                    "sold": r.sold,
+                    "returned": r.returned,
+                    "rate": _rounded(r.rate, 4),
+                }
+                for r in rates
+            ]
+            for kind, rates in report.return_rates.items()
+        },
     }
 
 
@@ -116,6 +142,18 @@ def figures_answer(found: Figures) -> dict[str, Any]:
         "orders_cancelled": found.orders_cancelled,
         "units_cancelled": found.units_cancelled,
         "store_rejections": found.store_rejections,
+        "returns": found.returns,
+        "units_returned": found.units_returned,
+        "units_received": found.units_received,
+        "units_restocked": found.units_restocked,
+        "restock_rate": _rounded(found.restock_rate, 4),
+        "refunds": found.refunds,
+        "appeasements": found.appeasements,
+        "refunded": [
+            {"amount": str(amount), "currency": currency}
+            for currency, amount in found.refunded.items()
+        ],
+        "mean_hours_to_refund": _rounded(found.mean_hours_to_refund, 2),
     }
 
 
@@ -135,6 +173,14 @@ CSV_COUNTS = (
     "orders_cancelled",
     "units_cancelled",
     "store_rejections",
+    "returns",
+    "units_returned",
+    "units_received",
+    "units_restocked",
+    "restock_rate",
+    "refunds",
+    "appeasements",
+    "mean_hours_to_refund",
 )
 CSV_MONEY = (
     "revenue",
@@ -143,6 +189,7 @@ CSV_MONEY = (
     "fulfilment_cost",
     "cost_per_order",
     "shipping_margin",
+    "refunded",
 )
 
 
@@ -150,7 +197,7 @@ def kpis_csv(report: KpiReport) -> str:
     """The days as CSV, a row each: the counts, then for each currency of the range
     (in code order) its money columns, named `revenue_EUR` and so on."""
     total = report.total
-    currencies = sorted(set(total.revenue) | set(total.fulfilment_cost))
+    currencies = sorted(set(total.revenue) | set(total.fulfilment_cost) | set(total.refunded))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     money = [f"{name}_{currency}" for currency in currencies for name in CSV_MONEY]
@@ -175,4 +222,5 @@ def _csv_row(day: Figures, currencies: list[str]) -> list[str]:
         else:
             costs = (cost.orders, cost.total, cost.per_order, cost.shipping_margin)
             row.extend(str(value) for value in costs)
+        row.append(str(day.refunded.get(currency, from_minor(0, currency))))
     return row

@@ -7,7 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from ordino.analytics.domain.kpis import PlacedOrder
+from ordino.analytics.domain.kpis import (
+    PlacedOrder,
+    RefundGiven,
+    ReturnReceived,
+    ReturnStarted,
+    UnitsOf,
+)
 from ordino.privacy.services import PrivacyWork
 
 
@@ -20,6 +26,21 @@ class Analytics(Protocol):
     def store_rejections(
         self, since: datetime, until: datetime, channel: str | None
     ) -> list[datetime]: ...
+    def returns_started(
+        self, since: datetime, until: datetime, channel: str | None
+    ) -> list[ReturnStarted]: ...
+    def returned_units(
+        self, since: datetime, until: datetime, channel: str | None
+    ) -> list[UnitsOf]: ...
+    def sold_units(
+        self, since: datetime, until: datetime, channel: str | None
+    ) -> list[UnitsOf]: ...
+    def return_receipts(
+        self, since: datetime, until: datetime, channel: str | None
+    ) -> list[ReturnReceived]: ...
+    def refunds_given(
+        self, since: datetime, until: datetime, channel: str | None
+    ) -> list[RefundGiven]: ...
 
 
 class AnalyticsWork(PrivacyWork, Protocol):

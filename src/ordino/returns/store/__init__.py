@@ -1,6 +1,23 @@
 """Returns' storage: SQL for returns and their lines, the return policy's table."""
 
 from ordino.returns.store.repository import SqlReturns
-from ordino.returns.store.tables import return_labels, return_lines, return_routes, returns
+from ordino.returns.store.tables import (
+    appeasements,
+    return_labels,
+    return_lines,
+    return_receipts,
+    return_refunds,
+    return_routes,
+    returns,
+)
 
-__all__ = ["SqlReturns", "return_labels", "return_lines", "return_routes", "returns"]
+__all__ = [
+    "SqlReturns",
+    "appeasements",
+    "return_labels",
+    "return_lines",
+    "return_receipts",
+    "return_refunds",
+    "return_routes",
+    "returns",
+]

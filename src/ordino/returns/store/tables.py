@@ -27,6 +27,7 @@ returns = Table(
     Column("version", Integer, nullable=False),
     Index("ix_returns_order_id", "order_id"),
     Index("ix_returns_status_id", "status", "id"),  # the returns queue, by state
+    Index("ix_returns_created_at", "created_at"),  # the dashboard's, by day
 )
 
 return_lines = Table(
@@ -66,6 +67,7 @@ return_receipts = Table(
     Column("received_at", UTCDateTime, nullable=False),
     Column("document", Document, nullable=False),  # units, condition, disposition
     Index("ix_return_receipts_return_id", "return_id"),
+    Index("ix_return_receipts_received_at", "received_at"),
 )
 
 # What each refund of a return gave back (`ordino.returns.domain.refunds`): the units
@@ -79,6 +81,7 @@ return_refunds = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("document", Document, nullable=False),
     Index("ix_return_refunds_order_id", "order_id"),
+    Index("ix_return_refunds_at", "at"),
 )
 
 # Goodwill refunds without a return (`ordino.returns.domain.appeasements`).
@@ -90,6 +93,7 @@ appeasements = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("document", Document, nullable=False),
     Index("ix_appeasements_order_id", "order_id"),
+    Index("ix_appeasements_at", "at"),
 )
 
 # The carrier's label of a return sent back by carrier (`ordino.returns.services.labels`).

@@ -1,0 +1,33 @@
+"""the dashboard reads returns, their receipts, refunds and goodwill by when they
+happened
+
+Revision ID: 0048_return_facts
+Revises: 0047_returns
+Create Date: 2026-12-07 14:00:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0048_return_facts"
+down_revision: str | None = "0047_returns"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+INDEXES = (
+    ("ix_returns_created_at", "returns", "created_at"),
+    ("ix_return_receipts_received_at", "return_receipts", "received_at"),
+    ("ix_return_refunds_at", "return_refunds", "at"),
+    ("ix_appeasements_at", "appeasements", "at"),
+)
+
+
+def upgrade() -> None:
+    for name, table, column in INDEXES:
+        op.create_index(name, table, [column])
+
+
+def downgrade() -> None:
+    for name, table, _ in INDEXES:
+        op.drop_index(name, table_name=table)
