@@ -8,6 +8,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from ordino.console import words
 from ordino.console.rendering import HERE, LANGUAGES
 from ordino.kernel.domain.configuration import ConfigurationAction, ConfigurationKind
 from ordino.orders.domain.fulfillment import FulfillmentStatus
@@ -24,6 +25,7 @@ from ordino.returns.domain import (
     ReturnMethod,
     ReturnStatus,
 )
+from ordino.returns.services import FEES_KEEP_IT_ALL, NOTHING_CAME_BACK, REFUNDED
 from ordino.servicing.services.customer_view import _SAID
 from ordino.sourcing.domain.plans import CAPTURE, REROUTE, SUPPLY
 from ordino.sourcing.domain.profiles import DEFAULT_PROFILE
@@ -93,3 +95,8 @@ def test_every_state_and_built_in_order_type_the_console_shows_has_words() -> No
             catalog = read_po(source, locale=language)
         missing = sorted(c for c in codes if c not in catalog or not catalog[c].string)
         assert missing == [], f"{language} lacks {missing}"
+
+
+def test_the_reasons_ordino_closes_a_return_with_have_words() -> None:
+    """The return page says them through the catalogue (`words.RETURN_NOTES`)."""
+    assert set(words.RETURN_NOTES) == {REFUNDED, NOTHING_CAME_BACK, FEES_KEEP_IT_ALL}

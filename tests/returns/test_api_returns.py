@@ -24,6 +24,7 @@ from ordino.orders.store.tables import order_lines
 from ordino.privacy.domain.erasure import PersonalData
 from ordino.privacy.store.erasure import SqlErasures
 from ordino.returns.services import settle_label
+from ordino.returns.store import return_labels
 from tests.conftest import Clock
 from tests.support.api import events_of, fields, network, order_of, place, refused, stock, work
 from tests.support.builders import a_location_body
@@ -590,6 +591,26 @@ def test_a_label_is_voided_with_the_carrier_when_the_return_is_withdrawn(
     assert api.get(f"/v1/returns/{ra['id']}").json()["label"]["voided_at"] is not None
     [booked] = rows(state.engine, sandbox_labels)
     assert booked["voided_at"] is not None
+
+
+def test_a_label_is_voided_when_the_return_closes_before_its_parcel_travelled(
+    api: TestClient, clock: Clock, delivered: str
+) -> None:
+    state: Any = api.app.state  # type: ignore[attr-defined]
+    never = start(api, delivered, (1, 1), method="mail").json()
+    lost = start(api, delivered, (1, 1), method="mail", key="k-2").json()
+    work(api, clock)  # both booked
+    assert api.post(f"/v1/returns/{lost['id']}/in-transit", json={}).status_code == 200
+
+    for ra in (never, lost):  # the customer kept it; the parcel was lost on its way
+        assert api.post(f"/v1/returns/{ra['id']}/close", json={}).status_code == 200
+    work(api, clock)
+
+    labels = {r["return_id"]: r for r in rows(state.engine, return_labels)}
+    assert labels[never["id"]]["voided_at"] is not None
+    assert labels[lost["id"]]["voided_at"] is None  # it travelled: the carrier has it
+    voided = [label["voided_at"] is not None for label in rows(state.engine, sandbox_labels)]
+    assert sorted(voided) == [False, True]
 
 
 def test_a_label_booked_while_the_return_was_withdrawn_is_voided(

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from ordino.access.services.users import create_user
 from ordino.kernel.domain.roles import Role
+from ordino.payments.store.tables import payment_operations
 from tests.conftest import Clock
 from tests.returns.test_api_receipts import HAMBURG
 from tests.returns.test_api_return_refunds import at_gateway, owing, paid  # noqa: F401
@@ -169,7 +170,7 @@ def test_a_refund_asked_on_the_return_page_is_made_once_however_often_it_is_sent
 
     assert (first.status_code, again.status_code) == (303, 303)
     assert at_gateway(api) == (17970, 5990)
-    assert "€59.90" in ada.get(page).text
+    assert re.search(r"Refunded</dt><dd>€59.90", ada.get(page).text)
 
 
 def test_goodwill_from_the_order_page_within_the_roles_limit(
@@ -269,3 +270,128 @@ def test_a_store_finds_an_orders_returns_by_its_number_and_with_the_email_any_or
     assert with_email.status_code == 200 and ra["code"] in with_email.text
     assert wrong_email.status_code == 404 and ra["code"] not in wrong_email.text
     assert order_of(api, order_id)["lines"][0]["being_returned"] == 1
+
+
+def test_the_customers_form_sent_twice_starts_one_return(api: TestClient, order_id: str) -> None:
+    client, token = _customer(api)
+    sent = _form(client, f"/my-order/{token}/return") | {
+        "return-1": "1",
+        "reason-1": "wrong_size",
+        "method": "store",
+        "refund_to": "original",
+    }
+
+    first = client.post(f"/my-order/{token}/return", data=sent, follow_redirects=False)
+    again = client.post(f"/my-order/{token}/return", data=sent, follow_redirects=False)
+    other = client.post(f"/my-order/{token}/return", data=sent | {"return-1": "2"})
+
+    assert (first.status_code, again.status_code) == (303, 303)
+    assert other.status_code == 422  # the same form's key with other fields: refused
+    assert "This form was sent already" in other.text
+    assert len(api.get(f"/v1/orders/{order_id}/returns").json()["items"]) == 1
+
+
+def test_a_return_waiting_for_a_decision_shows_no_code_to_hand_in(
+    api: TestClient, order_id: str
+) -> None:
+    assert api.put("/v1/return-policy", json=POLICY).status_code == 200  # < 100.00 at once
+    ra = start(api, order_id, (1, 2)).json()
+    client, token = _customer(api)
+
+    page = client.get(f"/my-order/{token}").text
+
+    assert ra["status"] == "requested" and ra["code"] in page
+    assert "<svg" not in page and "Show this code" not in page
+
+
+def test_a_refund_the_gateway_declined_is_not_shown_as_refunded(
+    api: TestClient, clock: Clock, order_id: str
+) -> None:
+    ra = start(api, order_id, (1, 1)).json()
+    received = {
+        "lines": [{"line_no": 1, "quantity": 1, "condition": "new", "disposition": "restock"}]
+    }
+    got = api.post(
+        f"/v1/returns/{ra['id']}/receipts",
+        json=received | {"location_id": "DC-BER"},
+        headers={"Idempotency-Key": "rc-1"},
+    )
+    assert got.status_code == 201, got.text
+    engine: Any = api.app.state.engine  # type: ignore[attr-defined]
+    with engine.begin() as connection:  # the bank declined the card's refund
+        connection.execute(
+            payment_operations.update()
+            .where(payment_operations.c.kind == "refund")
+            .values(outcome="declined", completed_at=clock())
+        )
+    ada = _person(api, clock, "ada", Role.AGENT)
+    client, token = _customer(api)
+
+    page = ada.get(f"/console/returns/{ra['id']}").text
+    theirs = client.get(f"/my-order/{token}").text
+
+    assert re.search(r"Refunded</dt><dd>€0.00", page)
+    assert re.search(r"Due now</dt><dd><strong>€59.90", page)
+    assert "Refunded:" not in theirs
+
+
+def test_the_store_sends_units_routed_to_their_vendor_back_by_default(
+    api: TestClient, clock: Clock, order_id: str, store: None
+) -> None:
+    vendor = a_location_body(name="Acme", type="supplier", ships=False)
+    assert api.put("/v1/locations/SUP-ACME", json=vendor).status_code == 201
+    product = api.get("/v1/products/SKU-1").json()
+    body = {k: product[k] for k in ("name", "weight_kg") if product.get(k) is not None}
+    assert api.put("/v1/products/SKU-1", json=body | {"attributes": {"vendor": "SUP-ACME"}})
+    policy = {
+        k: v
+        for k, v in api.get("/v1/return-policy").json().items()
+        if k not in ("version", "default")
+    }
+    policy["routing"]["vendor_reasons"] = ["wrong_size"]
+    assert api.put("/v1/return-policy", json=policy).status_code == 200, policy
+    ra = start(api, order_id, (1, 1)).json()
+    assert (ra["lines"][0]["destination"], ra["lines"][0]["route"]) == ("SUP-ACME", "vendor")
+    sam = _person(api, clock, "sam", Role.STORE, "ST-HAM")
+    page = f"/console/store/returns/{ra['code']}"
+    shown = sam.get(page).text
+    form = _form(sam, page) | {"received-1": "1", "condition-1": "damaged"}
+    form["disposition-1"] = re.findall(r'<option value="(\w+)" selected', shown)[0]
+
+    received = sam.post(f"{page}/receipts", data=form, follow_redirects=False)
+
+    assert form["disposition-1"] == "return_to_vendor" and "back to its vendor SUP-ACME" in shown
+    assert received.status_code == 303
+    [receipt] = api.get(f"/v1/returns/{ra['id']}/receipts").json()["items"]
+    assert receipt["lines"][0]["to"] == "SUP-ACME"
+
+
+def test_guessing_e_mails_for_an_order_number_at_a_store_is_limited(
+    api: TestClient, clock: Clock, order_id: str, store: None
+) -> None:
+    start(api, order_id, (1, 1))
+    sam = _person(api, clock, "sam", Role.STORE, "ST-HAM")
+
+    answers = [
+        sam.get("/console/store/returns", params={"number": "W-1001", "email": f"x{n}@example.com"})
+        for n in range(12)
+    ]
+
+    assert answers[0].status_code == 404
+    assert answers[-1].status_code == 429 and "Too many tries" in answers[-1].text
+    assert int(answers[-1].headers["Retry-After"]) > 0
+
+
+def test_the_customers_api_call_sent_again_with_its_key_starts_one_return(
+    api: TestClient, order_id: str
+) -> None:
+    _, token = _customer(api)
+    body = {"lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}], "method": "store"}
+    path = f"/v1/self-service/orders/{token}/returns"
+    public = TestClient(api.app)  # no API key: the link is the customer's
+
+    first = public.post(path, json=body, headers={"Idempotency-Key": "ret-1"})
+    again = public.post(path, json=body, headers={"Idempotency-Key": "ret-1"})
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert len(api.get(f"/v1/orders/{order_id}/returns").json()["items"]) == 1

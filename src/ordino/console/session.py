@@ -139,13 +139,15 @@ def once_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def done_once(who: Principal, form: Any, path: str) -> IdempotencyKey | None:
-    """The form's `once` key as an Idempotency-Key of the signed-in person: the same
-    form sent twice (a double click, back and send again) is answered as the first
-    time, not done again; the key with other fields is refused. None without one."""
+def done_once(sender: str, form: Any, path: str) -> IdempotencyKey | None:
+    """The form's `once` key as an Idempotency-Key of its `sender` (the signed-in
+    person's access id; "customer" for a customer's page, whose path names the
+    order's link): the same form sent twice (a double click, back and send again) is
+    answered as the first time, not done again; the key with other fields is
+    refused. None without one."""
     key = str(form.get("once") or "")[:200]
     if not key:
         return None
     fields = sorted((k, str(v)) for k, v in form.multi_items() if k not in ("csrf", "once"))
     fingerprint = hashlib.sha256(repr((path, fields)).encode()).hexdigest()
-    return IdempotencyKey(who.id, key, fingerprint)
+    return IdempotencyKey(sender, key, fingerprint)

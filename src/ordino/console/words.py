@@ -133,6 +133,19 @@ RETURN_METHODS = {
     "carrier_pickup": N_("A carrier collects it from me"),
     "mail": N_("I post it with a return label"),
 }
+INITIATORS = {  # who started a return
+    "customer": N_("the customer, on their page"),
+    "agent": N_("customer service"),
+    "store": N_("a store, at its counter"),
+    "channel": N_("the sales channel"),
+}
+# Why Ordino closed a return (ordino.returns.services: REFUNDED, NOTHING_CAME_BACK,
+# FEES_KEEP_IT_ALL); a person's reason is shown as they wrote it.
+RETURN_NOTES = (
+    N_("refunded"),
+    N_("nothing came back to refund"),
+    N_("nothing to refund: the policy's fees keep it all"),
+)
 REFUND_TO = {
     "original": N_("Back to how I paid"),
     "store_credit": N_("As store credit, to spend again"),
@@ -195,6 +208,10 @@ def shopper_return(status: str) -> str:
 
 def return_method(method: str) -> str:
     return RETURN_METHODS.get(method, method)
+
+
+def initiator(who: str) -> str:
+    return INITIATORS.get(who, who)
 
 
 def refund_to(where: str) -> str:

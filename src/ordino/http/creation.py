@@ -44,10 +44,18 @@ def idempotency(
     same key on another path is another request, refused, not answered as the first.
     (Keys kept before 7 December 2026 fingerprinted the body alone: a retry sent
     across that upgrade is refused as another request, never answered as one.)"""
+    return idempotency_of(caller.id, key, body, path)
+
+
+def idempotency_of(
+    sender: str, key: str | None, body: BaseModel, path: str
+) -> IdempotencyKey | None:
+    """`idempotency`'s key for a `sender` without an API key (a customer's link:
+    "customer", its path naming the order's link)."""
     if key is None:
         return None
     request = path.encode() + b"\n" + body.model_dump_json().encode()
-    return IdempotencyKey(caller.id, key, hashlib.sha256(request).hexdigest())
+    return IdempotencyKey(sender, key, hashlib.sha256(request).hexdigest())
 
 
 def accepted(answer: Answer) -> JSONResponse:

@@ -91,6 +91,7 @@ def receive(order: Order, ra: ReturnAuthorization, receipt: ReturnReceipt, now: 
             done = replace(line, received=line.received + got, missing=line.missing + lost)
             ra.lines[ra.lines.index(line)] = done
             order.end_return(line.line_no, got + lost, 0, now)
+    ra.travelled(now)
     ra.move(ReturnStatus.RECEIVED_IN_PART if ra.open_units else ReturnStatus.RECEIVED, now)
     record_event(order, ra, "return.received", now, {"receipt": receipt_document(receipt)})
 

@@ -163,17 +163,25 @@ class ReturnAuthorization:
     reason: str | None = None  # why it was declined, cancelled or closed
     label: ReturnLabel | None = None  # the carrier's, once booked
     refund_to: RefundTo = RefundTo.ORIGINAL
+    # When the goods first travelled: a carrier or drop-off point took them, or they
+    # were received. None: they never left the customer.
+    travelled_at: datetime | None = None
     version: int = 1
 
     @property
     def ended(self) -> bool:
         return self.status in ENDED
 
+    def travelled(self, now: datetime) -> None:
+        if self.travelled_at is None:
+            self.travelled_at = now
+
     @property
     def label_to_void(self) -> bool:
-        """Withdrawn or declined with a label booked: the parcel will not travel."""
-        withdrawn = self.status in (S.CANCELLED, S.DECLINED)
-        return withdrawn and self.label is not None and self.label.voided_at is None
+        """Ended (withdrawn, declined, closed) with a label booked before the parcel
+        travelled: it never will."""
+        unused = self.label is not None and self.label.voided_at is None
+        return unused and self.ended and self.travelled_at is None
 
     @property
     def needs_label(self) -> bool:
@@ -351,6 +359,7 @@ def labelled(order: Order, ra: ReturnAuthorization, label: ReturnLabel, now: dat
 def hand_over(order: Order, ra: ReturnAuthorization, now: datetime) -> None:
     """A carrier or drop-off point has the goods."""
     ra.move(S.IN_TRANSIT, now)
+    ra.travelled(now)
     record_event(order, ra, "return.in_transit", now)
 
 

@@ -82,7 +82,7 @@ def return_page(request: Request, return_id: str) -> Response:
 @router.post("/returns/{return_id}/refund")
 def refund(request: Request, return_id: str, form: Posted) -> Response:
     who = allowed(request, Permission.PAYMENTS_REFUND)
-    state, once = request.app.state, done_once(who, form, request.url.path)
+    state, once = request.app.state, done_once(who.id, form, request.url.path)
     return _acting(
         request,
         return_id,

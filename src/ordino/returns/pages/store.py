@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ordino.console.rendering import render
 from ordino.console.session import Posted, Principal, allowed, csrf_token, done_once, once_token
-from ordino.kernel.domain import InvalidInput, OrdinoError, Permission
+from ordino.kernel.domain import InvalidInput, OrdinoError, Permission, TooManyAttempts
 from ordino.orders.domain import OrderScope, scope_of
 from ordino.returns.domain import Condition, Disposition, ReceivedUnits
 from ordino.returns.services import (
@@ -45,7 +45,7 @@ def find(request: Request) -> Response:
         "found": None,
         "problem": None,
     }
-    uow = request.app.state.uow
+    uow, now = request.app.state.uow, request.app.state.clock()
     if asked["code"]:
         try:
             found = return_file_by_code(asked["code"], uow(), _orders(who))
@@ -54,9 +54,16 @@ def find(request: Request) -> Response:
         code = found["return"]["code"]
         return RedirectResponse(_receiving(code, location_id), status_code=303)
     if asked["number"]:
-        found_returns = returns_of_order_number(
-            asked["number"], asked["email"] or None, uow(), _orders(who)
-        )
+        address = request.client.host if request.client else None
+        try:
+            found_returns = returns_of_order_number(
+                asked["number"], asked["email"] or None, uow(), now, _orders(who), address
+            )
+        except TooManyAttempts as error:
+            context |= {"problem": "wait", "wait": error.retry_after}
+            page = render(request, "console/store_returns.html", context, 429)
+            page.headers["Retry-After"] = str(error.retry_after)
+            return page
         status = 200 if found_returns else 404
         problem = None if found_returns else "number"
         context |= {"found": found_returns, "problem": problem}
@@ -82,7 +89,7 @@ def receive(request: Request, code: str, form: Posted) -> Response:
         found = return_file_by_code(code, state.uow(), _orders(who))
         lines, missing = _received(form, found["return"]["lines"])
         cmd = ReceiveReturn(found["return"]["id"], location_id, lines, missing, code)
-        once = done_once(who, form, request.url.path)
+        once = done_once(who.id, form, request.url.path)
         receive_return(cmd, state.uow(), state.clock(), _orders(who), once)
     except OrdinoError as error:
         return _page(request, who, code, location_id, str(error))

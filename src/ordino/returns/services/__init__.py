@@ -17,7 +17,14 @@ from ordino.returns.services.receipts import (
     receive_return,
     return_by_code,
 )
-from ordino.returns.services.refunds import refund_preview, refund_return
+from ordino.returns.services.refunds import (
+    FEES_KEEP_IT_ALL,
+    NOTHING_CAME_BACK,
+    REFUNDED,
+    given_refunds,
+    refund_preview,
+    refund_return,
+)
 from ordino.returns.services.returns import (
     ReturnAction,
     StartReturn,
@@ -32,6 +39,9 @@ from ordino.returns.services.returns import (
 )
 
 __all__ = [
+    "FEES_KEEP_IT_ALL",
+    "NOTHING_CAME_BACK",
+    "REFUNDED",
     "Appease",
     "ReceiveReturn",
     "ReturnAction",
@@ -44,6 +54,7 @@ __all__ = [
     "find_returns",
     "get_policy",
     "get_return",
+    "given_refunds",
     "order_appeasements",
     "order_returns",
     "policy_of",

@@ -7,11 +7,14 @@ it; the QR image of a return's code, for a page or a scanner."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import segno
 
+from ordino.access.domain import lookup_subjects
+from ordino.access.services import attempt, succeeded
 from ordino.kernel.domain import NotFound
 from ordino.orders.domain import EVERY_ORDER, Order, OrderQuery, OrderScope
 from ordino.returns.domain import (
@@ -94,13 +97,22 @@ def return_queue(
 
 
 def returns_of_order_number(
-    number: str, email: str | None, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER
+    number: str,
+    email: str | None,
+    uow: ReturnsWork,
+    now: datetime,
+    scope: OrderScope = EVERY_ORDER,
+    address: str | None = None,
 ) -> list[dict[str, Any]]:
     """The returns of the order of that number (as its channel and customer know it),
     newest first: those the caller may see; with the customer's e-mail too, every
     one of the order's (the customer at a store's counter says both, as on their
-    page)."""
+    page), the guessing of pairs limited as the customer's own lookup is (per
+    number, e-mail and the client's `address`: TooManyAttempts)."""
     email = (email or "").strip().lower() or None
+    subjects = [] if email is None else lookup_subjects(number, email, address)
+    if subjects:
+        attempt(subjects, uow, now, "find this order")
     query = OrderQuery(external_id=number.strip(), customer_email=email)
     with uow:
         found: list[dict[str, Any]] = []
@@ -110,6 +122,8 @@ def returns_of_order_number(
             for ra in reversed(uow.returns.of_order(order.id)):
                 if email is not None or visible_to(scope, order, ra):
                     found.append(return_document(ra) | {"order_number": order.external_id})
+    if found and subjects:
+        succeeded(subjects, uow)
     return found
 
 

@@ -1,7 +1,8 @@
 """The carrier's label of a return sent back by carrier: booked by the worker once
 the return is authorised (a job, written with the authorisation), kept with the
 return, and told (`return.label_created`); voided with the carrier when the return
-is withdrawn or declined before the parcel travels (the same job, written then).
+ends (withdrawn, declined, closed) before the parcel travelled (the same job,
+written then).
 
 Invariants:
   * the carrier is never called inside a database transaction; it is asked under
@@ -33,9 +34,9 @@ def after_authorised(uow: ReturnsWork, ra: ReturnAuthorization, now: datetime) -
 
 
 def after_withdrawn(uow: ReturnsWork, ra: ReturnAuthorization, now: datetime) -> None:
-    """A return withdrawn or declined with its label booked (or being booked): the
-    worker voids it with the carrier."""
-    if ra.method in BY_CARRIER:
+    """A return ended (withdrawn, declined, or closed) before its parcel travelled,
+    with its label booked (or being booked): the worker voids it with the carrier."""
+    if ra.method in BY_CARRIER and ra.travelled_at is None:
         uow.jobs.add(label_job(ra.id, now), now)
 
 

@@ -52,6 +52,11 @@ from ordino.returns.services.lookup import found_return, locked_return, order_of
 from ordino.returns.services.policy import policy_of
 from ordino.returns.services.ports import ReturnsWork
 
+# Why Ordino closed a return (its `reason`; the pages say them in the reader's words).
+REFUNDED = "refunded"
+NOTHING_CAME_BACK = "nothing came back to refund"
+FEES_KEEP_IT_ALL = "nothing to refund: the policy's fees keep it all"
+
 
 def question_for(
     uow: ReturnsWork,
@@ -63,10 +68,20 @@ def question_for(
     """After the refunds of the order's returns that gave something back or may still
     (one the gateway declined, or Ordino gave up, in every part: its units are owed
     again)."""
-    failed = _gave_nothing(uow, payments)
-    earlier = [r for r in uow.returns.refunds_of_order(order.id) if r.refund_id not in failed]
+    earlier = given_refunds(uow, order.id, payments)
     refundable = sum(refundable_of(uow, order, payments), Decimal(0))
     return refund_question(ra, earlier, policy, refundable)
+
+
+def given_refunds(
+    uow: ReturnsWork, order_id: str, payments: list[Payment] | None = None
+) -> list[ReturnRefund]:
+    """The order's returns' refunds that gave something back or may still: not one
+    the gateway declined, or Ordino gave up, in every part (its units are owed
+    again)."""
+    paid = uow.payments.of_order(order_id) if payments is None else payments
+    failed = _gave_nothing(uow, paid)
+    return [r for r in uow.returns.refunds_of_order(order_id) if r.refund_id not in failed]
 
 
 def _gave_nothing(uow: ReturnsWork, payments: list[Payment]) -> set[str]:
@@ -95,14 +110,14 @@ def refund_due(
             raise Conflict(f"return {ra.id} owes no refund now: nothing came back since")
         if ra.status is ReturnStatus.RECEIVED:  # everything accounted for
             refunded = any(r.return_id == ra.id for r in uow.returns.refunds_of_order(order.id))
-            close(order, ra, "refunded" if refunded else "nothing came back to refund", now)
+            close(order, ra, REFUNDED if refunded else NOTHING_CAME_BACK, now)
         return None
     preview = preview_refund(order, question, policy)
     if not payments or preview.amount <= 0:
         if asked:
             raise _nothing(preview, payments)
         if ra.status is ReturnStatus.RECEIVED and payments:  # the policy keeps it all
-            close(order, ra, "nothing to refund: the policy's fees keep it all", now)
+            close(order, ra, FEES_KEEP_IT_ALL, now)
         return None
     what = GiveBack(preview.amount, f"return {ra.code}", credit_basis(order, preview))
     giving = give_as_store_credit if ra.refund_to is RefundTo.STORE_CREDIT else give_back
@@ -124,7 +139,7 @@ def refund_due(
     uow.returns.add_refund(order.id, refund)
     record_event(order, ra, "return.refunded", now, {"refund": refund_document(refund)})
     if ra.status is ReturnStatus.RECEIVED or all(line.route == "returnless" for line in ra.lines):
-        close(order, ra, "refunded", now)
+        close(order, ra, REFUNDED, now)
     return refund
 
 
@@ -190,7 +205,7 @@ def previewed(uow: ReturnsWork, order: Order, ra: ReturnAuthorization) -> dict[s
     policy = policy_of(uow)
     payments = uow.payments.of_order(order.id)
     question = question_for(uow, order, ra, policy, payments)
-    refunds = [r for r in uow.returns.refunds_of_order(order.id) if r.return_id == ra.id]
+    refunds = [r for r in given_refunds(uow, order.id, payments) if r.return_id == ra.id]
     mine: Counter[int] = Counter()
     for refund in refunds:
         for units in refund.lines:

@@ -170,7 +170,7 @@ def _act_once(
             after_authorised(uow, ra, now)
         else:
             _ACTIONS[action](order, ra, scope.actor, reason, now)
-        if action in (ReturnAction.CANCEL, ReturnAction.DECLINE):
+        if ra.ended:  # withdrawn, declined, closed: a label never used is voided
             after_withdrawn(uow, ra, now)
         if action in (ReturnAction.AUTHORISE, ReturnAction.HAND_OVER):
             refund_due(uow, order, ra, now, asked=False)  # kept, or carried: as the policy says

@@ -343,6 +343,7 @@ def _row(ra: ReturnAuthorization) -> dict[str, Any]:
         "location_id": ra.location_id,
         "decided_by": ra.decided_by,
         "reason": ra.reason,
+        "travelled_at": ra.travelled_at,
         "created_at": ra.created_at,
         "updated_at": ra.updated_at,
         "version": ra.version,
@@ -367,6 +368,7 @@ def _return(
         location_id=head.location_id,
         decided_by=head.decided_by,
         reason=head.reason,
+        travelled_at=head.travelled_at,
         label=label,
         version=head.version,
     )

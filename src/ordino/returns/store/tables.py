@@ -22,6 +22,7 @@ returns = Table(
     Column("location_id", String(64)),  # where it was started, if at a store
     Column("decided_by", String(100)),  # the policy's rule or the person
     Column("reason", String(200)),  # why it was declined, cancelled, closed
+    Column("travelled_at", UTCDateTime),  # the goods first handed over or received
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),

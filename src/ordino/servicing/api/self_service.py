@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import EmailStr, Field, model_validator
 
-from ordino.http.creation import PROBLEM
+from ordino.http.creation import PROBLEM, IdempotencyHeader, idempotency_of
 from ordino.http.deps import clock, unit_of_work
 from ordino.http.fields import Identifier, OptionalText, Strict
 from ordino.http.security import require
@@ -23,9 +23,9 @@ from ordino.servicing.api.schemas import (
     PickupStoresOut,
     PolicyOut,
 )
-from ordino.servicing.domain.self_service import CancelUntil, SelfServicePolicy
+from ordino.servicing.domain.self_service import CUSTOMER, CancelUntil, SelfServicePolicy
 from ordino.servicing.services import changes, self_service
-from ordino.servicing.services.self_service import SelfService
+from ordino.servicing.services.self_service import ReturnAsked, SelfService
 
 router = APIRouter(prefix="/v1", tags=["self-service"])
 
@@ -128,15 +128,21 @@ class CustomerReturnIn(Strict):
     response_model=CustomerOrderOut,
     responses=REFUSED,
 )
-def start_return(token: Token, body: CustomerReturnIn, request: Request) -> Response:
+def start_return(
+    token: Token,
+    body: CustomerReturnIn,
+    request: Request,
+    idempotency_key: IdempotencyHeader = None,
+) -> Response:
     """Start a return of delivered or collected units, as the return policy allows
     (a refusal names its rule: the window, a product never taken back, a method not
     offered): `201` with the order as the customer sees it, the return's code among
-    its returns."""
+    its returns. Sent again with the same Idempotency-Key, it starts no second one."""
     uow, now = unit_of_work(request), clock(request)
-    asked = [ReturnLineRequest(li.line_no, li.quantity, li.reason, li.note) for li in body.lines]
-    how = (body.method, body.refund_to)
-    answer = self_service.start_return(token, asked, how, uow, _service(request), now)
+    lines = [ReturnLineRequest(li.line_no, li.quantity, li.reason, li.note) for li in body.lines]
+    asked = ReturnAsked(lines, body.method, body.refund_to)
+    once = idempotency_of(CUSTOMER, idempotency_key, body, request.url.path)
+    answer = self_service.start_return(token, asked, uow, _service(request), now, once)
     return JSONResponse(answer, status_code=201)
 
 

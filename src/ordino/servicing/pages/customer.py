@@ -16,10 +16,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ordino.console.rendering import render
-from ordino.console.session import Posted, csrf_token
+from ordino.console.session import Posted, csrf_token, done_once, once_token
 from ordino.kernel.domain import LinkExpired, LinkInvalid, NotFound, OrdinoError, TooManyAttempts
 from ordino.returns.domain import RefundTo, ReturnLineRequest, ReturnMethod
 from ordino.returns.services import code_image
+from ordino.servicing.domain.self_service import CUSTOMER
 from ordino.servicing.pages import forms
 from ordino.servicing.services import changes, self_service
 
@@ -128,11 +129,20 @@ def start_return(request: Request, token: str, form: Posted) -> Response:
     if not asked:
         return _return_form(request, token, "nothing-to-return")
     try:
-        how = (ReturnMethod(str(form.get("method") or "")), RefundTo(str(form.get("refund_to"))))
+        method = ReturnMethod(str(form.get("method") or ""))
+        refund_to = RefundTo(str(form.get("refund_to")))
     except ValueError:
         return _return_form(request, token, "invalid-input")
+    once = done_once(CUSTOMER, form, request.url.path)
     try:
-        self_service.start_return(token, asked, how, state.uow(), state.self_service, state.clock())
+        self_service.start_return(
+            token,
+            self_service.ReturnAsked(asked, method, refund_to),
+            state.uow(),
+            state.self_service,
+            state.clock(),
+            once,
+        )
     except (LinkExpired, LinkInvalid) as error:
         return _bad_link(request, error)
     except OrdinoError as error:
@@ -150,6 +160,7 @@ def _return_form(
         return _bad_link(request, error)
     order = options["order"]
     context = options | {"csrf": csrf_token(request), "token": token, "problem": problem}
+    context["once"] = once_token()
     context["rule"] = rule
     status = 200 if problem is None else 409 if problem == "not-allowed" else 422
     return render(

@@ -128,7 +128,7 @@ def give_appeasement(request: Request, order_id: str, form: Posted) -> Response:
         reason,
         str(who.role),
     )
-    state, once = request.app.state, done_once(who, form, request.url.path)
+    state, once = request.app.state, done_once(who.id, form, request.url.path)
     return acting(
         request,
         order_id,

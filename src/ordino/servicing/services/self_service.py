@@ -22,7 +22,13 @@ from ordino.access.domain import lookup_subjects
 from ordino.access.services import attempt, succeeded
 from ordino.inventory.domain import Source
 from ordino.inventory.services import StockPicture
-from ordino.kernel.domain import ConfigurationKind, InvalidInput, NotFound, OrdinoError
+from ordino.kernel.domain import (
+    ConfigurationKind,
+    IdempotencyKey,
+    InvalidInput,
+    NotFound,
+    OrdinoError,
+)
 from ordino.kernel.services import ORDINO, Changed, record
 from ordino.orchestration.services import cancel_units
 from ordino.orders.domain import EVERY_ORDER, Order, OrderQuery, OrderScope, OrderStatus
@@ -36,7 +42,7 @@ from ordino.returns.domain import (
     ReturnMethod,
     ReturnRefund,
 )
-from ordino.returns.services import StartReturn
+from ordino.returns.services import StartReturn, given_refunds
 from ordino.returns.services import policy_of as return_policy_of
 from ordino.returns.services import start_return as start_return_as
 from ordino.servicing.domain.self_service import (
@@ -143,21 +149,36 @@ def return_options(
     }
 
 
+@dataclass(frozen=True)
+class ReturnAsked:
+    """What a customer asks to return, how it travels, where its refunds go."""
+
+    lines: Sequence[ReturnLineRequest]
+    method: ReturnMethod
+    refund_to: RefundTo = RefundTo.ORIGINAL
+
+
 def start_return(
     token: str,
-    asked: Sequence[ReturnLineRequest],
-    how: tuple[ReturnMethod, RefundTo],
+    asked: ReturnAsked,
     uow: ServicingWork,
     self_service: SelfService,
     now: datetime,
+    idempotency: IdempotencyKey | None = None,
 ) -> dict[str, Any]:
-    """The customer starts a return of their order (`how`: how the goods travel,
-    where its refunds go), as the return policy allows (its refusals name their
-    rule); the order as they see it now, with the return's code."""
+    """The customer starts a return of their order, as the return policy allows (its
+    refusals name their rule), once per `idempotency` key; the order as they see it
+    now, with the return's code."""
     order_id = self_service.links.order_of(token, now)
-    method, refund_to = how
-    cmd = StartReturn(order_id, tuple(asked), method, Initiator.CUSTOMER, None, refund_to)
-    start_return_as(cmd, uow, now, AS_CUSTOMER)
+    cmd = StartReturn(
+        order_id,
+        tuple(asked.lines),
+        asked.method,
+        Initiator.CUSTOMER,
+        None,
+        asked.refund_to,
+    )
+    start_return_as(cmd, uow, now, AS_CUSTOMER, idempotency)
     return order_for(token, uow, self_service, now)
 
 
@@ -233,7 +254,7 @@ def _view(
 ) -> dict[str, Any]:
     events = uow.outbox.of_subject(f"order/{order.id}")
     names = uow.catalog.names(line.sku for line in order.lines)
-    refunds = uow.returns.refunds_of_order(order.id)
+    refunds = given_refunds(uow, order.id)
     returns = [customer_return(ra, refunds) for ra in uow.returns.of_order(order.id)]
     may = allowed(order, policy, now)
     return customer_view(order, events, uow.network.all(), names, may, returns)

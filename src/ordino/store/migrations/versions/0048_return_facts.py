@@ -1,5 +1,6 @@
 """the dashboard reads returns, their receipts, refunds and goodwill by when they
-happened
+happened; a return knows whether its goods ever travelled (an unused label is
+voided when it closes)
 
 Revision ID: 0048_return_facts
 Revises: 0047_returns
@@ -8,6 +9,7 @@ Create Date: 2026-12-07 14:00:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0048_return_facts"
@@ -26,8 +28,18 @@ INDEXES = (
 def upgrade() -> None:
     for name, table, column in INDEXES:
         op.create_index(name, table, [column])
+    with op.batch_alter_table("returns") as batch:
+        batch.add_column(sa.Column("travelled_at", sa.DateTime(timezone=True), nullable=True))
+    # Returns that went in transit or were received before: their goods travelled.
+    op.execute(
+        "UPDATE returns SET travelled_at = updated_at"
+        " WHERE status IN ('in_transit', 'received_in_part', 'received')"
+        " OR id IN (SELECT return_id FROM return_receipts)"
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("returns") as batch:
+        batch.drop_column("travelled_at")
     for name, table, _ in INDEXES:
         op.drop_index(name, table_name=table)
