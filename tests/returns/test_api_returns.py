@@ -323,6 +323,8 @@ def test_a_policy_that_cannot_apply_is_refused_naming_its_field(api: TestClient)
     assert fields(api.put("/v1/return-policy", json=bad)) == ["windows[1]"]
     condition = POLICY | {"auto_approve": "return.valeu < 3.0"}
     assert fields(api.put("/v1/return-policy", json=condition)) == ["auto_approve"]
+    typo = POLICY | {"windows": [{"days": 30}, {"days": 60, "channel": "ap"}]}
+    assert fields(api.put("/v1/return-policy", json=typo)) == ["windows[1].channel"]
     assert api.get("/v1/return-policy").json()["default"] is True
 
 

@@ -18,6 +18,7 @@ from ordino.network.domain.channels import (
     ShippingRate,
     known_channel,
     refuse_unknown_channels,
+    unknown,
 )
 from ordino.network.domain.costs import (
     CostBreakdown,
@@ -120,4 +121,5 @@ __all__ = [
     "service_document",
     "service_from_document",
     "ship_to_document",
+    "unknown",
 ]
