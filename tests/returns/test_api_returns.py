@@ -325,6 +325,8 @@ def test_a_policy_that_cannot_apply_is_refused_naming_its_field(api: TestClient)
     assert fields(api.put("/v1/return-policy", json=condition)) == ["auto_approve"]
     typo = POLICY | {"windows": [{"days": 30}, {"days": 60, "channel": "ap"}]}
     assert fields(api.put("/v1/return-policy", json=typo)) == ["windows[1].channel"]
+    yen = POLICY | {"refunds": {"return_shipping_fees": {"JPY": "2.95"}}}
+    assert fields(api.put("/v1/return-policy", json=yen)) == ["refunds.return_shipping_fees.JPY"]
     assert api.get("/v1/return-policy").json()["default"] is True
 
 
@@ -338,6 +340,14 @@ def test_the_policy_is_replaced_and_the_change_recorded(api: TestClient) -> None
     assert api.get("/v1/return-policy").json() == saved
     changes = api.get("/v1/configuration-changes", params={"kind": "return_policy"}).json()
     assert [(c["name"], c["action"]) for c in changes["items"]] == [("default", "changed")]
+    fees = POLICY | {
+        "refunds": {"return_shipping_fee": "4.95", "return_shipping_fees": {"GBP": "3.95"}}
+    }
+    refunds = api.put("/v1/return-policy", json=fees).json()["refunds"]
+    assert (refunds["return_shipping_fee"], refunds["return_shipping_fees"]) == (
+        "4.95",
+        {"GBP": "3.95"},
+    )
 
 
 def test_ordino_check_finds_counters_that_disagree_with_the_returns(

@@ -296,3 +296,21 @@ def test_the_shipping_comes_back_only_when_the_whole_order_did() -> None:
     [r] = refund(order, a_policy(), [])
 
     assert (r.shipping, r.amount) == (0, Decimal("59.90"))
+
+
+def test_the_return_shipping_fee_is_the_one_of_the_orders_currency() -> None:
+    order = an_order([(2, Decimal("59.90"))], Decimal("0"), Decimal("0.19"), True)
+    RETURNS[order.id] = []
+    delivered(order, [{1: 2}])
+    returned(order, 1, {1: 1}, ReturnMethod.MAIL)
+    terms = RefundTerms(
+        return_shipping_fee=Decimal("4.95"),
+        return_shipping_fees=(("EUR", Decimal("3.50")), ("JPY", Decimal("500"))),
+    )
+
+    [r] = refund(order, ReturnPolicy(refunds=terms), [])
+
+    assert (r.return_shipping_fee, r.amount) == (Decimal("3.50"), Decimal("56.40"))
+    assert (terms.fee_in("JPY"), terms.fee_in("USD")) == (Decimal("500"), Decimal("4.95"))
+    too_fine = RefundTerms(return_shipping_fees=(("JPY", Decimal("2.95")),))
+    assert [p.field for p in too_fine.problems()] == ["refunds.return_shipping_fees.JPY"]

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from ordino.http.fields import (
     ID_PATTERN,
+    Currency,
     Identifier,
     OptionalText,
     PositiveQuantity,
@@ -315,12 +316,23 @@ class RefundTermsIn(Strict):
             "(an admin without one: any; another role without one: none)"
         ),
     ] = {Role.AGENT: Decimal("0.20")}
+    return_shipping_fees: Annotated[
+        dict[Currency, Annotated[Decimal, Field(ge=0, le=1_000_000, decimal_places=4)]],
+        Field(
+            description="Per currency, the return shipping fee an order in it pays "
+            "(others: return_shipping_fee)",
+            max_length=200,
+        ),
+    ] = {}
 
     def to_domain(self) -> RefundTerms:
         limits = tuple(
             (str(role), share) for role, share in sorted(self.appeasement_limits.items())
         )
-        return RefundTerms(self.refund_on, self.return_shipping_fee, self.refund_shipping, limits)
+        fees = tuple(sorted(self.return_shipping_fees.items()))
+        return RefundTerms(
+            self.refund_on, self.return_shipping_fee, self.refund_shipping, limits, fees
+        )
 
 
 class RefundTermsOut(BaseModel):
@@ -328,6 +340,7 @@ class RefundTermsOut(BaseModel):
     return_shipping_fee: str
     refund_shipping: ShippingRefund
     appeasement_limits: dict[str, str]
+    return_shipping_fees: dict[str, str]
 
 
 AppeasementIn = RefundIn  # an amount, its currency, and why

@@ -6,7 +6,9 @@ The terms are part of the return policy's document (`ReturnPolicy.refunds`):
     refund_on            receipt: when the goods are received (the default);
                          drop_off: as soon as a carrier or a store has them
     return_shipping_fee  what the customer pays for sending goods back by carrier,
-                         unless the reason is the merchant's fault
+                         unless the reason is the merchant's fault; in the order's
+                         currency, unless `return_shipping_fees` names the fee in it
+                         (a fee of 2.95 is no fee in yen)
     refund_shipping      never; whole_order: the order's shipping when everything it
                          delivered came back; merchant_fault: when a line's reason
                          is the merchant's fault (each reason says whether it is,
@@ -32,7 +34,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from ordino.kernel.domain import FieldError
+from ordino.kernel.domain import FieldError, quantize
 
 
 class RefundOn(StrEnum):
@@ -54,6 +56,12 @@ class RefundTerms:
     # Role → the share of an order's total it may give back as goodwill on it
     # (`ordino.returns.domain.appeasements`).
     appeasement_limits: tuple[tuple[str, Decimal], ...] = (("agent", Decimal("0.20")),)
+    # Currency → the return shipping fee in it, where it is not `return_shipping_fee`.
+    return_shipping_fees: tuple[tuple[str, Decimal], ...] = ()
+
+    def fee_in(self, currency: str) -> Decimal:
+        """The return shipping fee an order in `currency` pays."""
+        return dict(self.return_shipping_fees).get(currency, self.return_shipping_fee)
 
     def problems(self) -> list[FieldError]:
         problems = [
@@ -63,6 +71,14 @@ class RefundTerms:
         ]
         if self.return_shipping_fee < 0:
             problems.append(FieldError("refunds.return_shipping_fee", "must not be negative"))
+        problems += [
+            FieldError(
+                f"refunds.return_shipping_fees.{currency}",
+                "an amount of the currency, not negative, in its smallest unit at most",
+            )
+            for currency, fee in self.return_shipping_fees
+            if fee < 0 or quantize(fee, currency) != fee
+        ]
         return problems
 
 
@@ -145,6 +161,9 @@ def terms_document(terms: RefundTerms) -> dict[str, Any]:
         "return_shipping_fee": str(terms.return_shipping_fee),
         "refund_shipping": str(terms.refund_shipping),
         "appeasement_limits": {role: str(share) for role, share in terms.appeasement_limits},
+        "return_shipping_fees": {
+            currency: str(fee) for currency, fee in terms.return_shipping_fees
+        },
     }
 
 
@@ -154,6 +173,12 @@ def terms_from_document(document: dict[str, Any]) -> RefundTerms:
         Decimal(document["return_shipping_fee"]),
         ShippingRefund(document["refund_shipping"]),
         tuple((role, Decimal(share)) for role, share in document["appeasement_limits"].items()),
+        tuple(
+            (currency, Decimal(fee))
+            for currency, fee in document.get(
+                "return_shipping_fees", {}
+            ).items()  # before 2026-12-07: none
+        ),
     )
 
 

@@ -94,7 +94,7 @@ def preview_refund(order: Order, question: RefundQuestion, policy: ReturnPolicy)
         reasons[code].merchant_fault for code in question.reasons.values() if code in reasons
     )
     terms = policy.refunds
-    fee = terms.return_shipping_fee if question.by_carrier and not fault else Decimal(0)
+    fee = terms.fee_in(currency) if question.by_carrier and not fault else Decimal(0)
     fee = Decimal(0) if question.fee_charged else quantize(fee, currency)
     gives = _gives_shipping(order, question, terms.refund_shipping, fault)
     shipping = shipping_paid(order) if gives and not question.shipping_refunded else Decimal(0)
