@@ -384,6 +384,9 @@ CONSOLE: dict[str, Rule] = {
     "POST /console/returns/{return_id}/refund": Rule(AGENT),
     "POST /console/returns/{return_id}/{action}": Rule(AGENT),
     "GET /console/store/returns": Rule(STOCK),  # any store receives a return by its code
+    "POST /console/store/returns": Rule(STOCK),
+    "GET /console/store/returns/orders/{order_id}": Rule(ALL),  # proved by the e-mail first
+    "POST /console/store/returns/orders/{order_id}": Rule(ALL),
     "GET /console/store/returns/{code}": Rule(STOCK),
     "POST /console/store/returns/{code}/receipts": Rule(STOCK),
     "GET /console/store": Rule(ALL),
@@ -711,6 +714,6 @@ def test_on_the_console_a_caller_scoped_elsewhere_is_denied_the_order_and_change
     # The store's form answers what it could not do on the store's own page (422).
     store_form = "POST /console/store/fulfillments/{fulfillment_id}/{action}"
     denied = {route: (403, 404, 422) if route == store_form else (403, 404) for route in routes}
-    assert len(routes) == 11
+    assert len(routes) == 13
     assert {route: status for route, status in found.items() if status not in denied[route]} == {}
     assert _books(api, order_id) == before

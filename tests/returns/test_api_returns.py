@@ -674,3 +674,43 @@ def test_the_customer_starts_a_return_with_their_link_and_sees_it(
     assert fields(too_many) == ["lines[0].quantity"]
     [ra] = api.get(f"/v1/orders/{delivered}/returns").json()["items"]
     assert (ra["initiator"], ra["started_by"], ra["code"]) == ("customer", "customer", mine["code"])
+
+
+def test_a_store_starts_a_return_of_an_order_it_did_not_serve_with_the_customers_email(
+    api: TestClient, clock: Clock, delivered: str
+) -> None:
+    store = a_location_body(name="Munich store", type="store", ships=False)
+    assert api.put("/v1/locations/ST-MUC", json=store).status_code == 201
+    munich = bearer(api, clock, Role.STORE, location_id="ST-MUC")
+    body = {
+        "lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}],
+        "method": "store",
+        "customer_email": "Ada@Example.com",
+    }
+    path = f"/v1/orders/{delivered}/returns"
+
+    unproven = api.post(
+        path, json=body | {"customer_email": None}, headers=munich | {"Idempotency-Key": "a"}
+    )
+    wrong = api.post(
+        path,
+        json=body | {"customer_email": "eve@example.com"},
+        headers=munich | {"Idempotency-Key": "b"},
+    )
+    started = api.post(path, json=body, headers=munich | {"Idempotency-Key": "c"})
+
+    assert refused(unproven, 404, "not-found") and refused(wrong, 404, "not-found")
+    assert started.status_code == 201, started.text
+    ra = started.json()
+    assert (ra["initiator"], ra["location_id"], ra["status"]) == ("store", "ST-MUC", "authorised")
+    mine = api.get(f"/v1/returns/{ra['id']}", headers=munich)
+    assert mine.status_code == 200  # started there: the store sees it, and receives it
+    guesses = [
+        api.post(
+            path,
+            json=body | {"customer_email": f"x{n}@example.com"},
+            headers=munich | {"Idempotency-Key": f"g{n}"},
+        ).status_code
+        for n in range(12)
+    ]
+    assert guesses[0] == 404 and guesses[-1] == 429

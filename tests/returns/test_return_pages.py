@@ -50,6 +50,12 @@ def _customer(api: TestClient) -> tuple[TestClient, str]:
     return client, found.headers["location"].rsplit("/", 1)[1]
 
 
+def _find(client: TestClient, **asked: str) -> Any:
+    """The store's search for a return (by code, or the order's number and e-mail)."""
+    form = _form(client, "/console/store/returns") | asked
+    return client.post("/console/store/returns", data=form, follow_redirects=False)
+
+
 @pytest.fixture
 def order_id(paid: str) -> str:  # noqa: F811 (the fixture imported)
     """W-1001: SKU-1 x3 at 59.90 paid by card (179.70 captured) and delivered."""
@@ -258,13 +264,9 @@ def test_a_store_finds_an_orders_returns_by_its_number_and_with_the_email_any_or
     assert api.put("/v1/locations/ST-MUC", json=body).status_code == 201
     max_ = _person(api, clock, "max", Role.STORE, "ST-MUC")
 
-    by_number = max_.get("/console/store/returns", params={"number": "W-1001"})
-    with_email = max_.get(
-        "/console/store/returns", params={"number": "W-1001", "email": "ADA@example.com"}
-    )
-    wrong_email = max_.get(
-        "/console/store/returns", params={"number": "W-1001", "email": "eve@example.com"}
-    )
+    by_number = _find(max_, number="W-1001")
+    with_email = _find(max_, number="W-1001", email="ADA@example.com")
+    wrong_email = _find(max_, number="W-1001", email="eve@example.com")
 
     assert by_number.status_code == 404  # not an order of Munich's, nor a return going there
     assert with_email.status_code == 200 and ra["code"] in with_email.text
@@ -372,10 +374,7 @@ def test_guessing_e_mails_for_an_order_number_at_a_store_is_limited(
     start(api, order_id, (1, 1))
     sam = _person(api, clock, "sam", Role.STORE, "ST-HAM")
 
-    answers = [
-        sam.get("/console/store/returns", params={"number": "W-1001", "email": f"x{n}@example.com"})
-        for n in range(12)
-    ]
+    answers = [_find(sam, number="W-1001", email=f"x{n}@example.com") for n in range(12)]
 
     assert answers[0].status_code == 404
     assert answers[-1].status_code == 429 and "Too many tries" in answers[-1].text
@@ -395,3 +394,29 @@ def test_the_customers_api_call_sent_again_with_its_key_starts_one_return(
 
     assert (first.status_code, again.status_code) == (201, 201)
     assert len(api.get(f"/v1/orders/{order_id}/returns").json()["items"]) == 1
+
+
+def test_a_store_starts_a_return_at_its_counter_of_an_order_it_did_not_serve(
+    api: TestClient, clock: Clock, order_id: str, store: None
+) -> None:
+    body = a_location_body(name="Munich store", type="store", ships=False)
+    assert api.put("/v1/locations/ST-MUC", json=body).status_code == 201
+    max_ = _person(api, clock, "max", Role.STORE, "ST-MUC")
+    counter = f"/console/store/returns/orders/{order_id}"
+    unproven = max_.get(counter)
+
+    found = _find(max_, number="W-1001", email="ada@example.com")
+    page = max_.get(counter).text
+    form = _form(max_, counter) | {"return-1": "1", "reason-1": "wrong_size"}
+    started = max_.post(counter, data=form, follow_redirects=False)
+
+    assert unproven.status_code == 404  # no e-mail said for it in this visit
+    assert f'href="{counter}"' in found.text and "Ada@example.com" not in found.headers.get(
+        "location", ""
+    )
+    assert "of 3 they may return" in page
+    assert started.status_code == 303
+    [ra] = api.get(f"/v1/orders/{order_id}/returns").json()["items"]
+    assert (ra["initiator"], ra["location_id"], ra["method"]) == ("store", "ST-MUC", "store")
+    assert started.headers["location"].startswith(f"/console/store/returns/{ra['code']}")
+    assert ra["code"] in max_.get(started.headers["location"]).text  # to receive it now

@@ -94,6 +94,7 @@ _INITIATORS = {Role.STORE: Initiator.STORE, Role.CHANNEL: Initiator.CHANNEL}
             "still return, a reason the policy does not know",
             **PROBLEM,
         },
+        429: {"description": "Too many wrong e-mails for the order: wait", **PROBLEM},
     },
 )
 def start(
@@ -105,8 +106,10 @@ def start(
 ) -> Response:
     """Start a return of delivered or collected units: `201` with the return and its
     code, `requested`, or `authorised` when the policy's rule approves it at once. A
-    store's key starts it at its store; the order's timeline gets `return.requested`
-    (and `return.authorised`)."""
+    store's key starts it at its store, for an order it did not serve too when it
+    gives the customer's e-mail (404 when it is not the order's: the same as no
+    such order); the order's timeline gets `return.requested` (and
+    `return.authorised`)."""
     cmd = StartReturn(
         order_id,
         tuple(line.to_domain() for line in body.lines),
@@ -114,6 +117,7 @@ def start(
         _INITIATORS.get(caller.role, Initiator.AGENT),
         caller.location_id,
         body.refund_to,
+        None if body.customer_email is None else str(body.customer_email),
     )
     answer = start_return(
         cmd,

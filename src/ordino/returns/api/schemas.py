@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Path
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, EmailStr, Field
 
 from ordino.http.fields import (
     ID_PATTERN,
@@ -60,6 +60,11 @@ class ReturnIn(Strict):
     refund_to: RefundTo = Field(
         RefundTo.ORIGINAL,
         description="original (what paid the order), or store_credit (to spend again)",
+    )
+    customer_email: EmailStr | None = Field(
+        None,
+        description="The customer's e-mail, as they say it at the counter: a store's key "
+        "starts a return of an order it did not serve (online, or at another store) with it",
     )
 
 

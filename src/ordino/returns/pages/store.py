@@ -17,32 +17,58 @@ from fastapi.responses import RedirectResponse, Response
 
 from ordino.console.rendering import render
 from ordino.console.session import Posted, Principal, allowed, csrf_token, done_once, once_token
-from ordino.kernel.domain import InvalidInput, OrdinoError, Permission, TooManyAttempts
+from ordino.kernel.domain import InvalidInput, NotFound, OrdinoError, Permission, TooManyAttempts
 from ordino.orders.domain import OrderScope, scope_of
-from ordino.returns.domain import Condition, Disposition, ReceivedUnits
+from ordino.returns.domain import (
+    Condition,
+    Disposition,
+    Initiator,
+    ReceivedUnits,
+    RefundTo,
+    ReturnLineRequest,
+    ReturnMethod,
+)
 from ordino.returns.services import (
     ReceiveReturn,
+    StartReturn,
+    counter_return,
     receive_return,
     return_file_by_code,
     returns_of_order_number,
+    start_return,
 )
 
 router = APIRouter(prefix="/console/store/returns", include_in_schema=False)
+COUNTER = "counter"  # the session's orders proved by their customer's e-mail
 
 
 @router.get("")
-def find(request: Request) -> Response:
-    """Find the return to receive: by its code straight to it, by the order's number
-    to a list of the order's returns."""
+def find_page(request: Request) -> Response:
+    """The form to find a return; a scanned code's link (`?code=`) straight to it."""
     who = allowed(request, Permission.RETURNS_RECEIVE)
-    asked = {k: request.query_params.get(k, "").strip()[:200] for k in ("code", "number", "email")}
-    location_id = who.location_id or request.query_params.get("location", "")
+    return _find(request, who, {"code": request.query_params.get("code", "").strip()[:200]})
+
+
+@router.post("")
+def find(request: Request, form: Posted) -> Response:
+    """Find the return to receive: by its code straight to it, by the order's number
+    to a list of the order's returns (posted: the customer's e-mail stays out of
+    addresses and logs)."""
+    who = allowed(request, Permission.RETURNS_RECEIVE)
+    asked = {k: str(form.get(k) or "").strip()[:200] for k in ("code", "number", "email")}
+    return _find(request, who, asked, str(form.get("location") or ""))
+
+
+def _find(request: Request, who: Principal, asked: dict[str, str], at: str = "") -> Response:
+    location_id = who.location_id or at or request.query_params.get("location", "")
+    asked = {"code": "", "number": "", "email": ""} | asked
     context: dict[str, Any] = {
         "who": who,
         "csrf": csrf_token(request),
         "asked": asked,
         "location_id": location_id,
         "found": None,
+        "orders": [],
         "problem": None,
     }
     uow, now = request.app.state.uow, request.app.state.clock()
@@ -53,22 +79,106 @@ def find(request: Request) -> Response:
             return render(request, "console/store_returns.html", context | {"problem": "code"}, 404)
         code = found["return"]["code"]
         return RedirectResponse(_receiving(code, location_id), status_code=303)
-    if asked["number"]:
-        address = request.client.host if request.client else None
-        try:
-            found_returns = returns_of_order_number(
-                asked["number"], asked["email"] or None, uow(), now, _orders(who), address
-            )
-        except TooManyAttempts as error:
-            context |= {"problem": "wait", "wait": error.retry_after}
-            page = render(request, "console/store_returns.html", context, 429)
-            page.headers["Retry-After"] = str(error.retry_after)
-            return page
-        status = 200 if found_returns else 404
-        problem = None if found_returns else "number"
-        context |= {"found": found_returns, "problem": problem}
-        return render(request, "console/store_returns.html", context, status)
-    return render(request, "console/store_returns.html", context)
+    if not asked["number"]:
+        return render(request, "console/store_returns.html", context)
+    address = request.client.host if request.client else None
+    try:
+        found = returns_of_order_number(
+            asked["number"], asked["email"] or None, uow(), now, _orders(who), address
+        )
+    except TooManyAttempts as error:
+        context |= {"problem": "wait", "wait": error.retry_after}
+        page = render(request, "console/store_returns.html", context, 429)
+        page.headers["Retry-After"] = str(error.retry_after)
+        return page
+    # The e-mail proved the orders found: kept for the visit, for starting a return
+    # of one of them at the counter (never in an address).
+    request.session[COUNTER] = {o["id"]: asked["email"] for o in found["orders"]}
+    anything = found["returns"] or found["orders"]
+    context |= {
+        "found": found["returns"],
+        "orders": found["orders"],
+        "problem": None if anything else "number",
+    }
+    return render(request, "console/store_returns.html", context, 200 if anything else 404)
+
+
+@router.get("/orders/{order_id}")
+def counter_page(request: Request, order_id: str) -> Response:
+    """Start a return at the counter of an order the store did not serve (bought
+    online, or at another store), found by its number and the customer's e-mail."""
+    who = allowed(request, Permission.RETURNS_CREATE)
+    return _counter(request, who, order_id)
+
+
+@router.post("/orders/{order_id}")
+def start_at_counter(request: Request, order_id: str, form: Posted) -> Response:
+    """The return started here, dropped off here (the goods are in the associate's
+    hands): then to its page, to receive them."""
+    who = allowed(request, Permission.RETURNS_CREATE)
+    location_id = who.location_id or str(form.get("location") or "") or None
+    state = request.app.state
+    try:
+        asked = _asked(form)
+        refund_to = RefundTo(str(form.get("refund_to") or RefundTo.ORIGINAL))
+        cmd = StartReturn(
+            order_id,
+            asked,
+            ReturnMethod.STORE,
+            Initiator.STORE if location_id else Initiator.AGENT,
+            location_id,
+            refund_to,
+            _proof(request, order_id),
+        )
+        once = done_once(who.id, form, request.url.path)
+        answer = start_return(cmd, state.uow(), state.clock(), _orders(who), once)
+    except ValueError:
+        return _counter(request, who, order_id, "refund_to: original or store_credit")
+    except OrdinoError as error:
+        return _counter(request, who, order_id, str(error))
+    return RedirectResponse(_receiving(answer.body["code"], location_id or ""), status_code=303)
+
+
+def _proof(request: Request, order_id: str) -> str | None:
+    """The e-mail the customer gave for the order at this counter, in this visit."""
+    kept = request.session.get(COUNTER) or {}
+    return str(kept[order_id]) if order_id in kept else None
+
+
+def _asked(form: Any) -> tuple[ReturnLineRequest, ...]:
+    """The units the form returns (`return-<n>`, each with its `reason-<n>`)."""
+    asked = []
+    for name in form.keys():  # noqa: SIM118 (a form's keys, once each)
+        number = name.removeprefix("return-")
+        if not name.startswith("return-") or not number.isascii() or not number.isdigit():
+            continue
+        if units := _count(form, name):
+            reason = str(form.get(f"reason-{number}") or "")[:64]
+            asked.append(ReturnLineRequest(int(number), units, reason))
+    if not asked:
+        raise InvalidInput.of("return", "say how many units of which line come back")
+    return tuple(asked)
+
+
+def _counter(
+    request: Request, who: Principal, order_id: str, problem: str | None = None
+) -> Response:
+    email = _proof(request, order_id)
+    try:
+        if email is None:
+            raise NotFound(f"no order {order_id}: look it up by its number and e-mail first")
+        found = counter_return(order_id, email, request.app.state.uow(), _orders(who))
+    except OrdinoError as error:
+        return render(request, "console/missing.html", {"who": who, "detail": str(error)}, 404)
+    context = {
+        "who": who,
+        "csrf": csrf_token(request),
+        "once": once_token(),
+        "order": found,
+        "problem": problem,
+        "location_id": who.location_id or request.query_params.get("location", ""),
+    }
+    return render(request, "console/store_counter.html", context, 200 if problem is None else 422)
 
 
 @router.get("/{code}")

@@ -3,6 +3,7 @@
 from ordino.returns.services.appeasements import Appease, appease, order_appeasements
 from ordino.returns.services.file import (
     code_image,
+    counter_return,
     return_file,
     return_file_by_code,
     return_queue,
@@ -51,6 +52,7 @@ __all__ = [
     "act_on_return",
     "appease",
     "code_image",
+    "counter_return",
     "find_returns",
     "get_policy",
     "get_return",

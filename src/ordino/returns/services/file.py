@@ -29,7 +29,7 @@ from ordino.returns.services.lookup import found_return, order_of
 from ordino.returns.services.policy import policy_of
 from ordino.returns.services.ports import ReturnsWork
 from ordino.returns.services.refunds import previewed
-from ordino.returns.services.returns import find_returns
+from ordino.returns.services.returns import find_returns, order_to_return
 from ordino.returns.services.routing import routings
 
 
@@ -103,11 +103,12 @@ def returns_of_order_number(
     now: datetime,
     scope: OrderScope = EVERY_ORDER,
     address: str | None = None,
-) -> list[dict[str, Any]]:
+) -> dict[str, Any]:
     """The returns of the order of that number (as its channel and customer know it),
     newest first: those the caller may see; with the customer's e-mail too, every
     one of the order's (the customer at a store's counter says both, as on their
-    page), the guessing of pairs limited as the customer's own lookup is (per
+    page), and the order's lines they may still return (`orders`: to start one
+    there); the guessing of pairs limited as the customer's own lookup is (per
     number, e-mail and the client's `address`: TooManyAttempts)."""
     email = (email or "").strip().lower() or None
     subjects = [] if email is None else lookup_subjects(number, email, address)
@@ -116,15 +117,39 @@ def returns_of_order_number(
     query = OrderQuery(external_id=number.strip(), customer_email=email)
     with uow:
         found: list[dict[str, Any]] = []
+        orders: list[dict[str, Any]] = []
         for order in uow.orders.find(query, 20):
-            if scope.channel not in (None, order.channel):
+            if scope.channel not in (None, order.channel) or order.customer.erased:
                 continue
             for ra in reversed(uow.returns.of_order(order.id)):
                 if email is not None or visible_to(scope, order, ra):
                     found.append(return_document(ra) | {"order_number": order.external_id})
-    if found and subjects:
+            if email is not None:
+                orders.append(_returnable(uow, order))
+    if (found or orders) and subjects:
         succeeded(subjects, uow)
-    return found
+    return {"returns": found, "orders": orders}
+
+
+def _returnable(uow: ReturnsWork, order: Order) -> dict[str, Any]:
+    names = uow.catalog.names(line.sku for line in order.lines)
+    lines = [
+        {"line_no": line.line_no, "sku": line.sku, "name": names.get(line.sku), "returnable": n}
+        for line in order.lines
+        if (n := order.returnable(line.line_no)) > 0
+    ]
+    return {"id": order.id, "number": order.external_id, "lines": lines}
+
+
+def counter_return(
+    order_id: str, email: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """What a store's counter may start a return of: the order (whose customer has
+    that e-mail) with the lines they may still return, and the policy's reasons."""
+    with uow:
+        order = order_to_return(uow, order_id, scope, email, for_update=False)
+        reasons = [{"code": r.code, "label": r.label} for r in policy_of(uow).reasons]
+        return _returnable(uow, order) | {"reasons": reasons}
 
 
 def code_image(code: str) -> str:

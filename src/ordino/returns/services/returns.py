@@ -14,11 +14,13 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from ordino.access.domain import Subject, lookup_subjects
+from ordino.access.services import attempt, succeeded
 from ordino.kernel.domain import (
     Forbidden,
     IdempotencyKey,
@@ -70,6 +72,9 @@ class StartReturn:
     initiator: Initiator
     location_id: str | None = None  # the store it is started at, if at one
     refund_to: RefundTo = RefundTo.ORIGINAL
+    # The customer's e-mail, as they say it at a store's counter: a store starts a
+    # return of an order it did not serve with it (bought online, or elsewhere).
+    customer_email: str | None = None
 
 
 def start_return(
@@ -80,8 +85,38 @@ def start_return(
     idempotency: IdempotencyKey | None = None,
 ) -> Answer:
     """Ask for a return (201 with it): refused as the policy says (which rule), else
-    requested, and authorised at once when the policy's rule approves it."""
-    return with_retries(lambda _: _start_once(cmd, uow, now, scope, idempotency))
+    requested, and authorised at once when the policy's rule approves it. A store
+    giving the customer's e-mail starts it for any order of its channel, guessing
+    limited as the customer's own lookup is."""
+    subjects = _guessing(cmd, scope)
+    if subjects:
+        attempt(subjects, uow, now, "start a return of this order")
+    answer = with_retries(lambda _: _start_once(cmd, uow, now, scope, idempotency))
+    if subjects:
+        succeeded(subjects, uow)
+    return answer
+
+
+def _guessing(cmd: StartReturn, scope: OrderScope) -> list[Subject]:
+    """What a store's e-mail for an order it did not serve counts against."""
+    if cmd.customer_email is None or scope.location_id is None:
+        return []
+    return lookup_subjects(cmd.order_id, cmd.customer_email, None)
+
+
+def order_to_return(
+    uow: ReturnsWork, order_id: str, scope: OrderScope, email: str | None, *, for_update: bool
+) -> Order:
+    """The order, as the caller may see it; for a store, with the customer's e-mail,
+    any order of its channel whose customer it is (else NotFound, the same as for an
+    order that does not exist)."""
+    if email is None or scope.location_id is None:
+        return existing_order(uow, order_id, scope, for_update=for_update)
+    anywhere = replace(scope, location_id=None)
+    order = existing_order(uow, order_id, anywhere, for_update=for_update)
+    if order.customer.erased or order.customer.email != email.strip().lower():
+        raise NotFound(f"no order {order_id}", extra={"order_id": order_id})
+    return order
 
 
 def _start_once(
@@ -94,7 +129,7 @@ def _start_once(
     with uow:
         if (earlier := replay(uow, idempotency)) is not None:
             return earlier
-        order = existing_order(uow, cmd.order_id, scope, for_update=True)
+        order = order_to_return(uow, cmd.order_id, scope, cmd.customer_email, for_update=True)
         policy = policy_of(uow)
         refuse_return(order, cmd.lines, cmd.method, _classes(uow, order, policy), policy, now)
         asked = facts(order, cmd.lines, (cmd.initiator, cmd.method), now)
