@@ -385,7 +385,7 @@ CONSOLE: dict[str, Rule] = {
     "POST /console/returns/{return_id}/{action}": Rule(AGENT),
     "GET /console/store/returns": Rule(STOCK),  # any store receives a return by its code
     "POST /console/store/returns": Rule(STOCK),
-    "GET /console/store/returns/orders/{order_id}": Rule(ALL),  # proved by the e-mail first
+    "POST /console/store/returns/orders/{order_id}/lines": Rule(ALL),  # with the e-mail
     "POST /console/store/returns/orders/{order_id}": Rule(ALL),
     "GET /console/store/returns/{code}": Rule(STOCK),
     "POST /console/store/returns/{code}/receipts": Rule(STOCK),

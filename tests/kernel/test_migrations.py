@@ -91,3 +91,47 @@ def test_every_channel_named_before_channels_were_kept_becomes_a_known_one(
     with SqlUnitOfWork(engine) as uow:
         known = {(channel.name, channel.max_line_quantity) for channel, _ in uow.channels.all()}
     assert known == {("amazon", 1000), ("app", 1000), ("b2b", 1000), ("web", 1000)}
+
+
+def test_0048_knows_which_returns_travelled_and_goes_back_with_returns_kept(
+    engine: Engine,
+) -> None:
+    """Returns on their way, received or closed with a label travelled; one only
+    authorised did not. Down again, the returns and their lines stay."""
+    migrate.downgrade(engine, "0047_returns")
+    at = "'2026-11-01 08:00:00'"
+    with engine.begin() as connection:
+        for n, status in enumerate(("authorised", "in_transit", "closed", "requested")):
+            connection.execute(
+                text(
+                    "INSERT INTO returns (id, order_id, code, status, initiator, method, "
+                    "started_by, created_at, updated_at, version) VALUES "
+                    f"('R{n}', 'O1', 'C{n}', '{status}', 'customer', 'mail', 'customer', "
+                    f"{at}, {at}, 1)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO return_lines (return_id, line_no, sku, quantity, reason) "
+                    f"VALUES ('R{n}', 1, 'SKU-1', 1, 'wrong_size')"
+                )
+            )
+        connection.execute(
+            text(
+                "INSERT INTO return_labels (return_id, carrier, tracking_number, media_type, "
+                f"document, created_at) VALUES ('R2', 'dhl', 'T2', 'image/svg+xml', '<svg/>', {at})"
+            )
+        )
+
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        travelled = connection.execute(
+            text("SELECT id FROM returns WHERE travelled_at IS NOT NULL ORDER BY id")
+        ).scalars()
+        assert list(travelled) == ["R1", "R2"]
+
+    migrate.downgrade(engine, "0047_returns")
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT count(*) FROM return_lines")).scalar_one()
+    assert kept == 4
+    migrate.upgrade(engine)

@@ -705,12 +705,25 @@ def test_a_store_starts_a_return_of_an_order_it_did_not_serve_with_the_customers
     assert (ra["initiator"], ra["location_id"], ra["status"]) == ("store", "ST-MUC", "authorised")
     mine = api.get(f"/v1/returns/{ra['id']}", headers=munich)
     assert mine.status_code == 200  # started there: the store sees it, and receives it
+    too_many = body | {"lines": [{"line_no": 1, "quantity": 9, "reason": "wrong_size"}]}
+    for n in range(6):  # the right e-mail, lines refused: no guess
+        refused_lines = api.post(path, json=too_many, headers=munich | {"Idempotency-Key": f"l{n}"})
+        assert refused_lines.status_code == 422
     guesses = [
         api.post(
             path,
             json=body | {"customer_email": f"x{n}@example.com"},
             headers=munich | {"Idempotency-Key": f"g{n}"},
         ).status_code
-        for n in range(12)
+        for n in range(6)
     ]
-    assert guesses[0] == 404 and guesses[-1] == 429
+    assert guesses[0] == 404 and guesses[-1] == 429  # five wrong e-mails for the order
+    hamburg_store = a_location_body(name="Hamburg store", type="store", ships=False)
+    assert api.put("/v1/locations/ST-HAM", json=hamburg_store).status_code == 201
+    hamburg = bearer(api, clock, Role.STORE, location_id="ST-HAM")
+    other = api.post(
+        path,
+        json=body | {"customer_email": "eve@example.com"},
+        headers=hamburg | {"Idempotency-Key": "h"},
+    )
+    assert other.status_code == 429  # the order's guesses are counted for every store

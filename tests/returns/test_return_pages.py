@@ -18,8 +18,8 @@ from ordino.payments.store.tables import payment_operations
 from tests.conftest import Clock
 from tests.returns.test_api_receipts import HAMBURG
 from tests.returns.test_api_return_refunds import at_gateway, owing, paid  # noqa: F401
-from tests.returns.test_api_returns import POLICY, start
-from tests.support.api import order_of, stock, work
+from tests.returns.test_api_returns import POLICY, deliver, start
+from tests.support.api import order_of, place, stock, work
 from tests.support.builders import a_location_body
 
 PASSWORD = "correct horse battery"
@@ -382,7 +382,7 @@ def test_guessing_e_mails_for_an_order_number_at_a_store_is_limited(
 
 
 def test_the_customers_api_call_sent_again_with_its_key_starts_one_return(
-    api: TestClient, order_id: str
+    api: TestClient, clock: Clock, order_id: str
 ) -> None:
     _, token = _customer(api)
     body = {"lines": [{"line_no": 1, "quantity": 1, "reason": "wrong_size"}], "method": "store"}
@@ -395,6 +395,19 @@ def test_the_customers_api_call_sent_again_with_its_key_starts_one_return(
     assert (first.status_code, again.status_code) == (201, 201)
     assert len(api.get(f"/v1/orders/{order_id}/returns").json()["items"]) == 1
 
+    # Another customer's key of the same name is theirs: their return starts too.
+    bob = place(api, ("SKU-1", 1), external_id="W-2002", customer={"email": "bob@example.com"})
+    deliver(api, clock, bob["id"])
+    client = TestClient(api.app)
+    form = {"number": "W-2002", "email": "bob@example.com"} | _form(client, "/my-order")
+    their = client.post("/my-order", data=form, follow_redirects=False).headers["location"]
+    theirs = public.post(
+        f"/v1/self-service/orders/{their.rsplit('/', 1)[1]}/returns",
+        json=body,
+        headers={"Idempotency-Key": "ret-1"},
+    )
+    assert theirs.status_code == 201, theirs.text
+
 
 def test_a_store_starts_a_return_at_its_counter_of_an_order_it_did_not_serve(
     api: TestClient, clock: Clock, order_id: str, store: None
@@ -403,19 +416,21 @@ def test_a_store_starts_a_return_at_its_counter_of_an_order_it_did_not_serve(
     assert api.put("/v1/locations/ST-MUC", json=body).status_code == 201
     max_ = _person(api, clock, "max", Role.STORE, "ST-MUC")
     counter = f"/console/store/returns/orders/{order_id}"
-    unproven = max_.get(counter)
+    csrf = _form(max_, "/console/store/returns")["csrf"]
+    unproven = max_.post(f"{counter}/lines", data={"csrf": csrf})
 
     found = _find(max_, number="W-1001", email="ada@example.com")
-    page = max_.get(counter).text
-    form = _form(max_, counter) | {"return-1": "1", "reason-1": "wrong_size"}
-    started = max_.post(counter, data=form, follow_redirects=False)
-
-    assert unproven.status_code == 404  # no e-mail said for it in this visit
-    assert f'href="{counter}"' in found.text and "Ada@example.com" not in found.headers.get(
-        "location", ""
+    page = max_.post(f"{counter}/lines", data={"csrf": csrf, "email": "ada@example.com"})
+    shown = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', page.text))
+    started = max_.post(
+        counter, data=shown | {"return-1": "1", "reason-1": "wrong_size"}, follow_redirects=False
     )
-    assert "of 3 they may return" in page
-    assert started.status_code == 303
+
+    assert unproven.status_code == 404  # no e-mail said for it
+    assert f'action="{counter}/lines"' in found.text
+    assert "ada@example.com" not in str(found.url) + found.headers.get("set-cookie", "")
+    assert "of 3 they may return" in page.text
+    assert started.status_code == 303, started.text
     [ra] = api.get(f"/v1/orders/{order_id}/returns").json()["items"]
     assert (ra["initiator"], ra["location_id"], ra["method"]) == ("store", "ST-MUC", "store")
     assert started.headers["location"].startswith(f"/console/store/returns/{ra['code']}")

@@ -141,8 +141,8 @@ def once_token() -> str:
 
 def done_once(sender: str, form: Any, path: str) -> IdempotencyKey | None:
     """The form's `once` key as an Idempotency-Key of its `sender` (the signed-in
-    person's access id; "customer" for a customer's page, whose path names the
-    order's link): the same form sent twice (a double click, back and send again) is
+    person's access id; "customer" for a customer's page, whose use case keeps it
+    per order): the same form sent twice (a double click, back and send again) is
     answered as the first time, not done again; the key with other fields is
     refused. None without one."""
     key = str(form.get("once") or "")[:200]

@@ -51,7 +51,7 @@ def idempotency_of(
     sender: str, key: str | None, body: BaseModel, path: str
 ) -> IdempotencyKey | None:
     """`idempotency`'s key for a `sender` without an API key (a customer's link:
-    "customer", its path naming the order's link)."""
+    "customer", kept per order by its use case)."""
     if key is None:
         return None
     request = path.encode() + b"\n" + body.model_dump_json().encode()

@@ -1,8 +1,9 @@
 """The pure model of access: plain Python, no I/O, no framework."""
 
-from ordino.access.domain.throttling import Subject, lookup_subjects
+from ordino.access.domain.throttling import Subject, counter_subjects, lookup_subjects
 
 __all__ = [
     "Subject",
+    "counter_subjects",
     "lookup_subjects",
 ]

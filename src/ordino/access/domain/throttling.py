@@ -83,3 +83,13 @@ def lookup_subjects(number: str, email: str, address: str | None) -> list[Subjec
         Subject(f"lookup:order:{number.strip()[:128]}", LOOKUP_ORDER),
         Subject(f"lookup:email:{email.strip().lower()[:200]}", LOOKUP_EMAIL),
     ]
+
+
+def counter_subjects(caller: str, order_id: str) -> list[Subject]:
+    """A store's e-mail for an order it did not serve counts against the caller (its
+    key or user: one careless store locks out no other) and the order (guessed by
+    many); not the e-mail, the customer's own lookup's."""
+    return [
+        Subject(f"lookup:caller:{caller[:100]}", LOOKUP_ADDRESS),
+        Subject(f"lookup:order:{order_id[:128]}", LOOKUP_ORDER),
+    ]

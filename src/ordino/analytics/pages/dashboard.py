@@ -83,6 +83,9 @@ def _query(chosen: dict[str, str]) -> KpiQuery:
 
 def _charts(report: KpiReport, language: str) -> list[Chart]:
     currency = next(iter(report.total.revenue), None)
+    # Refunds in the revenue's currency, else in the first they were given in.
+    refunded_in = currency if currency in report.total.refunded else None
+    refunded_in = refunded_in or next(iter(report.total.refunded), currency)
 
     def bar_chart(key: str, title: str, unit: str, points: Any) -> Chart:
         return charts.bar_chart(key, title, unit, points, language)
@@ -127,7 +130,7 @@ def _charts(report: KpiReport, language: str) -> list[Chart]:
         bar_chart(
             "refunded",
             N_("Refunded"),
-            currency or "",
-            per_day(lambda f: float(f.refunded.get(currency, 0)) if currency else 0),
+            refunded_in or "",
+            per_day(lambda f: float(f.refunded.get(refunded_in, 0)) if refunded_in else 0),
         ),
     ]

@@ -39,7 +39,6 @@ from ordino.returns.services import (
 )
 
 router = APIRouter(prefix="/console/store/returns", include_in_schema=False)
-COUNTER = "counter"  # the session's orders proved by their customer's e-mail
 
 
 @router.get("")
@@ -91,9 +90,6 @@ def _find(request: Request, who: Principal, asked: dict[str, str], at: str = "")
         page = render(request, "console/store_returns.html", context, 429)
         page.headers["Retry-After"] = str(error.retry_after)
         return page
-    # The e-mail proved the orders found: kept for the visit, for starting a return
-    # of one of them at the counter (never in an address).
-    request.session[COUNTER] = {o["id"]: asked["email"] for o in found["orders"]}
     anything = found["returns"] or found["orders"]
     context |= {
         "found": found["returns"],
@@ -103,18 +99,19 @@ def _find(request: Request, who: Principal, asked: dict[str, str], at: str = "")
     return render(request, "console/store_returns.html", context, 200 if anything else 404)
 
 
-@router.get("/orders/{order_id}")
-def counter_page(request: Request, order_id: str) -> Response:
+@router.post("/orders/{order_id}/lines")
+def counter_page(request: Request, order_id: str, form: Posted) -> Response:
     """Start a return at the counter of an order the store did not serve (bought
-    online, or at another store), found by its number and the customer's e-mail."""
+    online, or at another store), found by its number and the customer's e-mail: the
+    e-mail goes along in the posted forms, never in an address or the cookie."""
     who = allowed(request, Permission.RETURNS_CREATE)
-    return _counter(request, who, order_id)
+    return _counter(request, who, order_id, form)
 
 
 @router.post("/orders/{order_id}")
 def start_at_counter(request: Request, order_id: str, form: Posted) -> Response:
     """The return started here, dropped off here (the goods are in the associate's
-    hands): then to its page, to receive them."""
+    hands): then to its page, to receive them (once authorised)."""
     who = allowed(request, Permission.RETURNS_CREATE)
     location_id = who.location_id or str(form.get("location") or "") or None
     state = request.app.state
@@ -128,21 +125,19 @@ def start_at_counter(request: Request, order_id: str, form: Posted) -> Response:
             Initiator.STORE if location_id else Initiator.AGENT,
             location_id,
             refund_to,
-            _proof(request, order_id),
+            _email(form),
         )
         once = done_once(who.id, form, request.url.path)
         answer = start_return(cmd, state.uow(), state.clock(), _orders(who), once)
     except ValueError:
-        return _counter(request, who, order_id, "refund_to: original or store_credit")
+        return _counter(request, who, order_id, form, "refund_to: original or store_credit")
     except OrdinoError as error:
-        return _counter(request, who, order_id, str(error))
+        return _counter(request, who, order_id, form, str(error))
     return RedirectResponse(_receiving(answer.body["code"], location_id or ""), status_code=303)
 
 
-def _proof(request: Request, order_id: str) -> str | None:
-    """The e-mail the customer gave for the order at this counter, in this visit."""
-    kept = request.session.get(COUNTER) or {}
-    return str(kept[order_id]) if order_id in kept else None
+def _email(form: Any) -> str | None:
+    return str(form.get("email") or "").strip()[:200] or None
 
 
 def _asked(form: Any) -> tuple[ReturnLineRequest, ...]:
@@ -161,9 +156,9 @@ def _asked(form: Any) -> tuple[ReturnLineRequest, ...]:
 
 
 def _counter(
-    request: Request, who: Principal, order_id: str, problem: str | None = None
+    request: Request, who: Principal, order_id: str, form: Any, problem: str | None = None
 ) -> Response:
-    email = _proof(request, order_id)
+    email = _email(form)
     try:
         if email is None:
             raise NotFound(f"no order {order_id}: look it up by its number and e-mail first")
@@ -175,8 +170,9 @@ def _counter(
         "csrf": csrf_token(request),
         "once": once_token(),
         "order": found,
+        "email": email,
         "problem": problem,
-        "location_id": who.location_id or request.query_params.get("location", ""),
+        "location_id": who.location_id or str(form.get("location") or ""),
     }
     return render(request, "console/store_counter.html", context, 200 if problem is None else 422)
 

@@ -19,13 +19,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ordino.access.domain import Subject, lookup_subjects
+from ordino.access.domain import counter_subjects
 from ordino.access.services import attempt, succeeded
 from ordino.kernel.domain import (
     Forbidden,
     IdempotencyKey,
     InvalidInput,
     NotFound,
+    OrdinoError,
     is_id,
     new_id,
 )
@@ -88,20 +89,21 @@ def start_return(
     requested, and authorised at once when the policy's rule approves it. A store
     giving the customer's e-mail starts it for any order of its channel, guessing
     limited as the customer's own lookup is."""
-    subjects = _guessing(cmd, scope)
+    guessing = cmd.customer_email is not None and scope.location_id is not None
+    subjects = counter_subjects(scope.actor, cmd.order_id) if guessing else []
     if subjects:
         attempt(subjects, uow, now, "start a return of this order")
-    answer = with_retries(lambda _: _start_once(cmd, uow, now, scope, idempotency))
+    try:
+        answer = with_retries(lambda _: _start_once(cmd, uow, now, scope, idempotency))
+    except NotFound:
+        raise  # a wrong e-mail (or no such order): it counts
+    except OrdinoError:
+        if subjects:  # the e-mail was right; the policy or the lines refused
+            succeeded(subjects, uow)
+        raise
     if subjects:
         succeeded(subjects, uow)
     return answer
-
-
-def _guessing(cmd: StartReturn, scope: OrderScope) -> list[Subject]:
-    """What a store's e-mail for an order it did not serve counts against."""
-    if cmd.customer_email is None or scope.location_id is None:
-        return []
-    return lookup_subjects(cmd.order_id, cmd.customer_email, None)
 
 
 def order_to_return(

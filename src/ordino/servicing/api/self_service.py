@@ -141,7 +141,7 @@ def start_return(
     uow, now = unit_of_work(request), clock(request)
     lines = [ReturnLineRequest(li.line_no, li.quantity, li.reason, li.note) for li in body.lines]
     asked = ReturnAsked(lines, body.method, body.refund_to)
-    once = idempotency_of(CUSTOMER, idempotency_key, body, request.url.path)
+    once = idempotency_of(CUSTOMER, idempotency_key, body, "/v1/self-service/returns")
     answer = self_service.start_return(token, asked, uow, _service(request), now, once)
     return JSONResponse(answer, status_code=201)
 

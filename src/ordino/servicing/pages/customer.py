@@ -133,7 +133,7 @@ def start_return(request: Request, token: str, form: Posted) -> Response:
         refund_to = RefundTo(str(form.get("refund_to")))
     except ValueError:
         return _return_form(request, token, "invalid-input")
-    once = done_once(CUSTOMER, form, request.url.path)
+    once = done_once(CUSTOMER, form, "/my-order/return")  # kept per order, not per link
     try:
         self_service.start_return(
             token,

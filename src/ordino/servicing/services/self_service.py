@@ -167,9 +167,11 @@ def start_return(
     idempotency: IdempotencyKey | None = None,
 ) -> dict[str, Any]:
     """The customer starts a return of their order, as the return policy allows (its
-    refusals name their rule), once per `idempotency` key; the order as they see it
-    now, with the return's code."""
+    refusals name their rule), once per `idempotency` key (kept per order: another
+    customer's key is another key, and a newer link of theirs the same); the order
+    as they see it now, with the return's code."""
     order_id = self_service.links.order_of(token, now)
+    once = None if idempotency is None else replace(idempotency, scope=f"{CUSTOMER}:{order_id}")
     cmd = StartReturn(
         order_id,
         tuple(asked.lines),
@@ -178,7 +180,7 @@ def start_return(
         None,
         asked.refund_to,
     )
-    start_return_as(cmd, uow, now, AS_CUSTOMER, idempotency)
+    start_return_as(cmd, uow, now, AS_CUSTOMER, once)
     return order_for(token, uow, self_service, now)
 
 

@@ -28,18 +28,18 @@ INDEXES = (
 def upgrade() -> None:
     for name, table, column in INDEXES:
         op.create_index(name, table, [column])
-    with op.batch_alter_table("returns") as batch:
-        batch.add_column(sa.Column("travelled_at", sa.DateTime(timezone=True), nullable=True))
-    # Returns that went in transit or were received before: their goods travelled.
+    op.add_column("returns", sa.Column("travelled_at", sa.DateTime(timezone=True)))
+    # Returns whose goods travelled before: on their way or received, and closed with
+    # a label (lost on its way, or kept: its label is left as it was, never voided).
     op.execute(
         "UPDATE returns SET travelled_at = updated_at"
         " WHERE status IN ('in_transit', 'received_in_part', 'received')"
         " OR id IN (SELECT return_id FROM return_receipts)"
+        " OR (status = 'closed' AND id IN (SELECT return_id FROM return_labels))"
     )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("returns") as batch:
-        batch.drop_column("travelled_at")
+    op.drop_column("returns", "travelled_at")  # SQLite 3.35+: in place, its rows kept
     for name, table, _ in INDEXES:
         op.drop_index(name, table_name=table)
