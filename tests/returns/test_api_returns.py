@@ -727,3 +727,18 @@ def test_a_store_starts_a_return_of_an_order_it_did_not_serve_with_the_customers
         headers=hamburg | {"Idempotency-Key": "h"},
     )
     assert other.status_code == 429  # the order's guesses are counted for every store
+
+
+def test_the_customers_last_notification_sent_again_is_their_returns_code(
+    api: TestClient, delivered: str
+) -> None:
+    """Customer service sends the customer's last notification again: after a return
+    was authorised, the one with its code to show."""
+    ra = start(api, delivered, (1, 1)).json()
+
+    resent = api.post(f"/v1/orders/{delivered}/notifications")
+
+    assert resent.status_code == 201, resent.text
+    [again] = [e for e in events_of(api, delivered) if e["type"] == "order.notification_resent"]
+    event = again["data"]["event"]
+    assert (event["type"], event["data"]["return"]["code"]) == ("return.authorised", ra["code"])

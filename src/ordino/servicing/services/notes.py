@@ -27,6 +27,12 @@ CUSTOMER_EVENTS = (
     "fulfillment.delivered",
     "order.cancelled",
     "order.lines_cancelled",
+    # A return: its code to show (or its label), a refusal, its refund.
+    "return.authorised",
+    "return.label_created",
+    "return.declined",
+    "return.refunded",
+    "order.appeased",
 )
 
 
