@@ -17,6 +17,7 @@ from ordino.kernel.domain.jobs import (
     EXPECT_BACKORDERS,
     FILL_BACKORDERS,
     REFUND_PAYMENT,
+    RETURN_EXCHANGE,
     RETURN_LABEL,
     SETTLE_PAYMENT,
     TIMER_DUE,
@@ -30,7 +31,7 @@ from ordino.orchestration.services.rerouting import expect_backorders, fill_back
 from ordino.orchestration.services.worker import Handler, enqueue
 from ordino.orders.services.capture import Capture
 from ordino.payments.domain.payments import PaymentGateway
-from ordino.returns.services import settle_label
+from ordino.returns.services import settle_exchanges, settle_label
 
 
 @dataclass(frozen=True)
@@ -74,15 +75,12 @@ def handlers(
     def refund(payload: Mapping[str, Any], now: datetime) -> None:
         payments.refund(payload["order_id"], payload["refund_id"], uow(), outside.gateway, now)
 
-    def label(payload: Mapping[str, Any], now: datetime) -> None:
-        settle_label(payload["return_id"], uow(), outside.carrier, now)
-
     def timer(payload: Mapping[str, Any], now: datetime) -> None:
         timers.check(payload, uow(), capture, now)
 
     return {
         TIMER_DUE: timer,
-        RETURN_LABEL: label,
+        **_returns(uow, capture, outside),
         FILL_BACKORDERS: fill,
         EXPECT_BACKORDERS: expect,
         DELIVER_WEBHOOKS: webhooks,
@@ -91,3 +89,17 @@ def handlers(
         SETTLE_PAYMENT: settle,
         REFUND_PAYMENT: refund,
     }
+
+
+def _returns(
+    uow: Callable[[], UnitOfWork], capture: Capture, outside: Outside
+) -> Mapping[str, Handler]:
+    """Returns' jobs: a label booked or voided, an exchange order placed or cancelled."""
+
+    def label(payload: Mapping[str, Any], now: datetime) -> None:
+        settle_label(payload["return_id"], uow(), outside.carrier, now)
+
+    def exchange(payload: Mapping[str, Any], now: datetime) -> None:
+        settle_exchanges(payload["return_id"], uow(), capture, now)
+
+    return {RETURN_LABEL: label, RETURN_EXCHANGE: exchange}

@@ -58,6 +58,8 @@ EVENTS = {
     "return.in_transit": N_("Return on its way back"),
     "return.received": N_("Returned goods received"),
     "return.refunded": N_("Return refunded"),
+    "return.exchanged": N_("Exchange order placed"),
+    "return.exchange_refused": N_("Exchange not possible: refunded instead"),
     "return.closed": N_("Return closed"),
 }
 

@@ -44,6 +44,8 @@ EVENT_TYPES = frozenset(
         "return.in_transit",
         "return.received",
         "return.refunded",
+        "return.exchanged",
+        "return.exchange_refused",
         "return.closed",
         "fulfillment.released",
         "fulfillment.accepted",

@@ -30,6 +30,7 @@ CAPTURE_PAYMENT = "payments.capture"  # capture what a parcel took (key: its ful
 SETTLE_PAYMENT = "payments.settle"  # void what is authorised and will not ship
 REFUND_PAYMENT = "payments.refund"  # make the gateway calls of a refund asked for
 RETURN_LABEL = "returns.label"  # book the carrier's label of a return (key: the return)
+RETURN_EXCHANGE = "returns.exchange"  # place (or cancel) a return's exchange order
 
 
 class JobStatus(StrEnum):
@@ -114,6 +115,10 @@ def refund_job(order_id: str, refund_id: str, now: datetime) -> Job:
     return Job.new(
         REFUND_PAYMENT, {"order_id": order_id, "refund_id": refund_id}, now, key=refund_id
     )
+
+
+def exchange_job(return_id: str, now: datetime) -> Job:
+    return Job.new(RETURN_EXCHANGE, {"return_id": return_id}, now, key=return_id)
 
 
 def label_job(return_id: str, now: datetime) -> Job:

@@ -23,7 +23,14 @@ from ordino.orders.domain.fulfillment import (
 )
 from ordino.orders.domain.holds import MANUAL, HoldRule, hold_rule_document
 from ordino.orders.domain.orders import EVERY_ORDER, Order, OrderScope, promise_document, scope_of
-from ordino.orders.domain.pipelines import BUILT_IN, OrderType, Slas, Step, order_type_document
+from ordino.orders.domain.pipelines import (
+    BUILT_IN,
+    EXCHANGE,
+    OrderType,
+    Slas,
+    Step,
+    order_type_document,
+)
 from ordino.orders.domain.release import StockChange, StockEffect
 from ordino.orders.domain.status import OrderStatus
 
@@ -31,6 +38,7 @@ __all__ = [
     "BUILT_IN",
     "ERASED_EMAIL",
     "EVERY_ORDER",
+    "EXCHANGE",
     "MANUAL",
     "Customer",
     "Fulfillment",

@@ -65,6 +65,10 @@ class OrderType:
 _CARD = (Step.CHECKS, Step.AUTHORISE, Step.RELEASE)
 # The built-in types whose customer collects at a store: no carrier goes to them.
 COLLECTED = frozenset({"pickup_in_store", "ship_to_store"})
+# A return's exchange order (`ordino.returns.domain.exchanges`): the merchant ships it.
+EXCHANGE = "exchange"
+# The built-in types whose customer pays no shipping: they collect, or it is an exchange.
+SHIPPING_FREE = COLLECTED | {EXCHANGE}
 
 BUILT_IN: dict[str, OrderType] = {
     t.name: t
@@ -79,6 +83,7 @@ BUILT_IN: dict[str, OrderType] = {
         OrderType("ship_from_store", _CARD, "a store ships to the customer"),
         OrderType("ship_to_store", _CARD, "shipped to a store, where the customer collects"),
         OrderType("drop_ship", _CARD, "a supplier ships to the customer"),
+        OrderType(EXCHANGE, _CARD, "what a return's customer asked instead of the money"),
         OrderType(
             "b2b",
             (Step.CHECKS, Step.REQUESTED_DATE, Step.SHIP_COMPLETE, Step.RELEASE),

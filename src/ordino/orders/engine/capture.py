@@ -48,7 +48,7 @@ from ordino.network.domain import (
 from ordino.orders.domain.advancing import hold
 from ordino.orders.domain.commands import PlaceOrder, to_source
 from ordino.orders.domain.orders import Order
-from ordino.orders.domain.pipelines import COLLECTED
+from ordino.orders.domain.pipelines import SHIPPING_FREE
 from ordino.orders.engine.capture_rules import refuse_what_cannot_be_placed
 from ordino.payments.domain import (
     Payment,
@@ -207,11 +207,11 @@ def order_cart(cmd: PlaceOrder) -> Cart:
 
 
 def buyer_of(cmd: PlaceOrder) -> Buyer:
-    """Whom the order is for, and whether they collect it (then it pays no shipping):
-    by its type, or by the delivery option chosen."""
+    """Whom the order is for, and whether it pays no shipping (they collect it, or it
+    is an exchange): by its type, or by the delivery option chosen."""
     c, choice = cmd.customer, cmd.promise
     method = None if choice is None else Method.of_option(choice.option_id)
-    collects = cmd.type in COLLECTED or (method is not None and method.collected)
+    collects = cmd.type in SHIPPING_FREE or (method is not None and method.collected)
     return Buyer(cmd.ship_to.country, c.email, c.group, c.vat_id, cmd.codes, collects)
 
 

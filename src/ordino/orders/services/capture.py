@@ -13,8 +13,10 @@ is LostRace, and the retry plans again.
 from __future__ import annotations
 
 from collections.abc import Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
 
 from ordino.inventory.services import StockPicture, order_stock
 from ordino.kernel.domain import Change, DuplicateOrder, IdempotencyKey, InvalidInput, LostRace
@@ -35,7 +37,14 @@ from ordino.orders.engine.capture import (
 )
 from ordino.orders.services.orders import with_payments
 from ordino.orders.services.ports import OrdersWork
-from ordino.payments.domain import Balance, Entry, EntryKind, Payment, PaymentMethod
+from ordino.payments.domain import (
+    Balance,
+    Entry,
+    EntryKind,
+    Payment,
+    PaymentMethod,
+    TenderAsked,
+)
 from ordino.pricing.domain import Conversion
 from ordino.pricing.services import promotions_and_tax, settlement
 from ordino.promising.domain import CartLine, OrderPromise
@@ -61,21 +70,41 @@ class Capture:
         return Deciders(self.engine, self.promises().rules)
 
 
+class Paying(Protocol):
+    """How an order placed for another's sake (an exchange of a return) is paid,
+    once its total is known: its tenders, and what the same transaction does first
+    (the money that pays it given, as store credit, before its tenders take it)."""
+
+    def tenders(self, total: Decimal) -> tuple[TenderAsked, ...]: ...
+    def settle(self, order: Order, total: Decimal) -> None: ...
+
+
 def place_order(
     cmd: PlaceOrder,
     uow: OrdersWork,
     capture: Capture | SourcingEngine,
     now: datetime,
     idempotency: IdempotencyKey | None = None,
+    paying: Paying | None = None,
 ) -> Answer:
     """Place the order, sourced by its profile and reserved. The first attempt plans
     from the process's picture of stock; a retry (the reservation lost its race: the
-    picture may be stale) plans from the database."""
+    picture may be stale) plans from the database. `paying`: its tenders are given
+    once it is priced (the command's own are none), in its transaction."""
     if problems := order_problems(cmd):
         raise InvalidInput("the order cannot be placed as given", errors=problems)
     if not isinstance(capture, Capture):
         capture = Capture(capture)
-    return with_retries(lambda n: _place_once(cmd, uow, capture, now, idempotency, retry=n > 0))
+    asking = _Asking(idempotency, paying)
+    return with_retries(lambda n: _place_once(cmd, uow, capture, now, asking, retry=n > 0))
+
+
+@dataclass(frozen=True)
+class _Asking:
+    """How the caller asked: under an idempotency key, paid once priced."""
+
+    idempotency: IdempotencyKey | None
+    paying: Paying | None
 
 
 def _place_once(
@@ -83,17 +112,23 @@ def _place_once(
     uow: OrdersWork,
     capture: Capture,
     now: datetime,
-    idempotency: IdempotencyKey | None,
+    asking: _Asking,
     *,
     retry: bool,
 ) -> Answer:
+    idempotency, paying = asking.idempotency, asking.paying
     with uow:
         if (earlier := replay(uow, idempotency)) is not None:
             return earlier
-        if retry:  # the first attempt leaves duplicates to the unique constraint
+        if retry or paying is not None:  # else left to the unique constraint
             _refuse_duplicate(uow, cmd)
         snapshot = capture_snapshot(uow, capture, cmd, now, fresh=retry)
         captured = decide_capture(cmd, snapshot, capture.deciders(), now)
+        if paying is not None:  # priced: paid as it says (a pure decision, made again)
+            total = captured.order.total.amount
+            paid = replace(cmd, tenders=paying.tenders(total))
+            captured = decide_capture(paid, snapshot, capture.deciders(), now)
+            paying.settle(captured.order, total)
         # A balance too short the first time may be the same order's, placed twice or
         # with the same key: the retry names the duplicate or replays the answer.
         take_tenders(uow, captured, now, final=retry)

@@ -45,7 +45,7 @@ class Buyer:
     group: str | None = None
     vat_id: str | None = None  # a business buyer's, as given
     codes: tuple[str, ...] = ()  # promotion codes, as given
-    collects: bool = False  # at a store: no shipping charge
+    collects: bool = False  # no shipping charge: at a store (or an exchange's)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from ordino.orchestration.api import RefundIn, RefundOut
 from ordino.returns.domain import (
     Condition,
     Disposition,
+    ExchangeMode,
+    ExchangeTerms,
     ReceivedUnits,
     RefundOn,
     RefundTerms,
@@ -47,9 +49,19 @@ class ReturnLineIn(Strict):
     quantity: PositiveQuantity
     reason: Code
     note: Annotated[str | None, Field(max_length=500)] = None
+    exchange_sku: Annotated[
+        str | None,
+        Field(
+            min_length=1,
+            max_length=64,
+            description="Another size or colour instead of the money (the policy's `exchanges`)",
+        ),
+    ] = None
 
     def to_domain(self) -> ReturnLineRequest:
-        return ReturnLineRequest(self.line_no, self.quantity, self.reason, self.note)
+        return ReturnLineRequest(
+            self.line_no, self.quantity, self.reason, self.note, self.exchange_sku
+        )
 
 
 class ReturnIn(Strict):
@@ -184,6 +196,33 @@ class ReturnLineOut(BaseModel):
         description="Why: returnless (the customer keeps them), vendor, stays, needed, "
         "cheapest, nowhere"
     )
+    exchange_sku: str | None = Field(None, description="Asked instead of the money")
+
+
+class ExchangedUnitsOut(BaseModel):
+    line_no: int = Field(description="The original order's line")
+    sku: str = Field(description="What it was exchanged for")
+    quantity: int
+
+
+class ExchangeMoneyOut(BaseModel):
+    value: str = Field(description="What the returned units are worth (paid, less fees)")
+    total: str = Field(description="The exchange order's total")
+    credit: str = Field(description="Given as store credit, paying the exchange order")
+    charge: str = Field(description="The difference charged to the order's card")
+    refund: str = Field(description="The difference given back with the return")
+
+
+class ExchangeOut(BaseModel):
+    id: str
+    seq: int
+    mode: str = Field(description="regular (placed on receipt) or advanced (on authorisation)")
+    status: str = Field(description="placed, refused (refunded as money), cancelled")
+    order_id: str | None = Field(description="The exchange order (GET /v1/orders/{id})")
+    lines: list[ExchangedUnitsOut]
+    money: ExchangeMoneyOut | None = Field(description="A regular exchange's")
+    reason: str | None
+    at: str
 
 
 class ReturnLabelOut(BaseModel):
@@ -209,6 +248,12 @@ class ReturnOut(BaseModel):
         description="The carrier's label, once booked (sent by carrier): GET …/label"
     )
     lines: list[ReturnLineOut]
+    exchange_mode: str | None = Field(
+        None, description="regular or advanced: how its exchanges are placed (none asked: null)"
+    )
+    exchanges: list[ExchangeOut] = Field(
+        [], description="Its exchange orders (GET /v1/returns/{id} only)"
+    )
     created_at: str
     updated_at: str
 
@@ -370,6 +415,29 @@ class AppeasementList(BaseModel):
     items: list[AppeasementOut]
 
 
+class ExchangeTermsIn(Strict):
+    allowed: bool = Field(default=False, description="A return's line may ask for another SKU")
+    mode: ExchangeMode = Field(
+        default=ExchangeMode.REGULAR,
+        description="regular: the exchange order placed when the goods come back; advanced: "
+        "when the return is authorised, the card paying it until they do",
+    )
+    group_attribute: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=64,
+            description="The product attribute another size or colour shares",
+        ),
+    ] = "style"
+
+
+class ExchangeTermsOut(BaseModel):
+    allowed: bool
+    mode: ExchangeMode
+    group_attribute: str
+
+
 class ReturnPolicyIn(Strict):
     windows: Annotated[list[WindowIn], Field(min_length=1, max_length=200)]
     non_returnable_skus: Annotated[list[str], Field(max_length=10_000)] = []
@@ -387,6 +455,7 @@ class ReturnPolicyIn(Strict):
     ] = "true"
     routing: RoutingIn = RoutingIn()
     refunds: RefundTermsIn = RefundTermsIn()
+    exchanges: ExchangeTermsIn = ExchangeTermsIn()
 
     def to_domain(self) -> ReturnPolicy:
         return ReturnPolicy(
@@ -402,6 +471,9 @@ class ReturnPolicyIn(Strict):
             auto_approve=self.auto_approve,
             routing=self.routing.to_domain(),
             refunds=self.refunds.to_domain(),
+            exchanges=ExchangeTerms(
+                self.exchanges.allowed, self.exchanges.mode, self.exchanges.group_attribute
+            ),
         )
 
 
@@ -428,5 +500,6 @@ class ReturnPolicyOut(BaseModel):
     auto_approve: str
     routing: RoutingProfileOut
     refunds: RefundTermsOut
+    exchanges: ExchangeTermsOut
     version: int
     default: bool = Field(description="True: none stored, Ordino's default applies")

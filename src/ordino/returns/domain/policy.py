@@ -13,6 +13,9 @@ and which returns go ahead without a person looking at them.
                      a person
     routing          where returned goods go (`ordino.returns.domain.routing`)
     refunds          when and what a return refunds (`ordino.returns.domain.refunds`)
+    exchanges        whether a line may ask for another size or colour instead of
+                     its money, and when the exchange order is placed
+                     (`ordino.returns.domain.exchanges`)
 
 Invariants:
   * every refusal is a `NotAllowed` naming the line (`field`) and the rule it broke
@@ -40,6 +43,11 @@ from ordino.kernel.domain import (
     refuse_bad_condition,
 )
 from ordino.orders.domain import FulfillmentStatus, Order
+from ordino.returns.domain.exchanges import (
+    ExchangeTerms,
+    exchange_terms_document,
+    exchange_terms_from_document,
+)
 from ordino.returns.domain.refunds import RefundTerms, terms_document, terms_from_document
 from ordino.returns.domain.returns import (
     Initiator,
@@ -96,6 +104,7 @@ class ReturnPolicy:
     auto_approve: str = "true"
     routing: RoutingProfile = field(default_factory=RoutingProfile)
     refunds: RefundTerms = field(default_factory=RefundTerms)
+    exchanges: ExchangeTerms = field(default_factory=ExchangeTerms)
     version: int = 0  # 0: the default (none stored)
 
     def problems(self) -> list[FieldError]:
@@ -125,7 +134,8 @@ class ReturnPolicy:
             for i, reason in enumerate(self.reasons)
             if not 0 <= reason.restocking_fee <= 1
         ]
-        return problems + self.routing.problems() + self.refunds.problems()
+        problems += self.routing.problems() + self.refunds.problems()
+        return problems + self.exchanges.problems()
 
     def refuse_bad_condition(self) -> None:
         refuse_bad_condition(self.auto_approve, SAMPLE_FACTS, "auto_approve")
@@ -319,6 +329,7 @@ def policy_document(policy: ReturnPolicy) -> dict[str, Any]:
         "auto_approve": policy.auto_approve,
         "routing": routing_document(policy.routing),
         "refunds": terms_document(policy.refunds),
+        "exchanges": exchange_terms_document(policy.exchanges),
     }
 
 
@@ -336,4 +347,5 @@ def policy_from_document(_name: str, document: dict[str, Any]) -> ReturnPolicy:
         auto_approve=document["auto_approve"],
         routing=routing_from_document(document["routing"]),
         refunds=terms_from_document(document["refunds"]),
+        exchanges=exchange_terms_from_document(document.get("exchanges")),
     )

@@ -106,6 +106,7 @@ class ReturnLineRequest:
     quantity: int
     reason: str  # a reason code of the policy (`ReturnPolicy.reasons`)
     note: str | None = None
+    exchange_sku: str | None = None  # another size or colour instead of the money
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,17 @@ class ReturnLine:
     # None: not decided yet, or nowhere (the customer keeps them: `route`).
     destination: str | None = None
     route: str | None = None  # why: returnless, vendor, stays, needed, cheapest, nowhere
+    exchange_sku: str | None = None  # exchanged for it (`ordino.returns.domain.exchanges`)
 
     @property
     def open(self) -> int:
         """Units on their way back, not received, not given up on."""
         return self.quantity - self.received - self.missing
+
+    @property
+    def back(self) -> int:
+        """Units the customer gave up: received, or kept (returnless)."""
+        return self.quantity if self.route == "returnless" else self.received
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,9 @@ class ReturnAuthorization:
     # When the goods first travelled: a carrier or drop-off point took them, or they
     # were received. None: they never left the customer.
     travelled_at: datetime | None = None
+    # How its exchanges are placed (`ExchangeMode`'s value), as the policy said when
+    # it was asked; None: it asks for none.
+    exchange_mode: str | None = None
     version: int = 1
 
     @property
@@ -243,6 +253,7 @@ class Started:
     by: str
     location_id: str | None = None
     refund_to: RefundTo = RefundTo.ORIGINAL
+    exchange_mode: str | None = None  # how exchanges asked are placed (the policy's)
 
 
 def request_return(
@@ -266,7 +277,14 @@ def request_return(
         how.initiator,
         how.method,
         [
-            ReturnLine(a.line_no, order.line(a.line_no).sku, a.quantity, a.reason, a.note)
+            ReturnLine(
+                a.line_no,
+                order.line(a.line_no).sku,
+                a.quantity,
+                a.reason,
+                a.note,
+                exchange_sku=a.exchange_sku,
+            )
             for a in asked
         ],
         now,
@@ -274,6 +292,7 @@ def request_return(
         how.by,
         how.location_id,
         refund_to=how.refund_to,
+        exchange_mode=how.exchange_mode if any(a.exchange_sku for a in asked) else None,
     )
     order.start_return({a.line_no: a.quantity for a in asked}, now)
     record_event(order, ra, "return.requested", now)
@@ -411,6 +430,7 @@ def return_document(ra: ReturnAuthorization) -> dict[str, Any]:
         "initiator": str(ra.initiator),
         "method": str(ra.method),
         "refund_to": str(ra.refund_to),
+        "exchange_mode": ra.exchange_mode,
         "started_by": ra.started_by,
         "location_id": ra.location_id,
         "decided_by": ra.decided_by,
@@ -435,6 +455,7 @@ def return_document(ra: ReturnAuthorization) -> dict[str, Any]:
                 "open": 0 if ra.ended else line.open,
                 "destination": line.destination,
                 "route": line.route,
+                "exchange_sku": line.exchange_sku,
             }
             for line in ra.lines
         ],

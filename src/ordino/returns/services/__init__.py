@@ -1,6 +1,7 @@
 """Returns' use cases and the port they speak to."""
 
 from ordino.returns.services.appeasements import Appease, appease, order_appeasements
+from ordino.returns.services.exchanges import settle_exchanges
 from ordino.returns.services.file import (
     code_image,
     counter_return,
@@ -73,6 +74,7 @@ __all__ = [
     "return_queue",
     "return_routings",
     "returns_of_order_number",
+    "settle_exchanges",
     "settle_label",
     "start_return",
 ]

@@ -11,6 +11,7 @@ from ordino.network.domain import Label
 from ordino.orchestration.services import OrchestrationWork
 from ordino.returns.domain import (
     Appeasement,
+    Exchange,
     ReturnAuthorization,
     ReturnPolicy,
     ReturnQuery,
@@ -30,6 +31,9 @@ class Returns(Protocol):
     def receipts(self, return_id: str) -> list[ReturnReceipt]: ...  # oldest first
     def add_refund(self, order_id: str, refund: ReturnRefund) -> None: ...
     def refunds_of_order(self, order_id: str) -> list[ReturnRefund]: ...  # oldest first
+    def put_exchange(self, exchange: Exchange) -> None: ...
+    def exchanges(self, return_id: str) -> list[Exchange]: ...  # in their order
+    def exchange_of_order(self, order_id: str) -> Exchange | None: ...
     def add_appeasement(self, appeasement: Appeasement) -> None: ...
     def appeasements(self, order_id: str) -> list[Appeasement]: ...  # oldest first
     def add_label(self, return_id: str, label: Label) -> None: ...

@@ -53,6 +53,7 @@ from ordino.returns.domain import (
     return_document,
     visible_to,
 )
+from ordino.returns.services.exchanges import after_exchange_due
 from ordino.returns.services.lookup import found_return, missing_return, order_of
 from ordino.returns.services.policy import policy_of
 from ordino.returns.services.ports import ReturnsWork
@@ -100,6 +101,7 @@ def _receive_once(
         _move_stock(uow, order, ra, receipt, now)
         uow.returns.add_receipt(ra.id, receipt)
         refund_due(uow, order, ra, now, asked=False)  # as the policy says: on receipt
+        after_exchange_due(uow, ra, now)
         uow.returns.save(ra)
         uow.orders.save(order)
         answer = Answer(201, return_document(ra) | {"receipt": receipt_document(receipt)})

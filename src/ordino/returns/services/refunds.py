@@ -18,6 +18,7 @@ Invariants:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -35,6 +36,7 @@ from ordino.orchestration.services import (
 from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
 from ordino.payments.domain import OperationKind, Outcome, Payment, PaymentOperation
 from ordino.returns.domain import (
+    ExchangeMode,
     RefundPreview,
     RefundQuestion,
     RefundTo,
@@ -46,8 +48,9 @@ from ordino.returns.domain import (
     preview_document,
     record_event,
     refund_document,
+    to_exchange,
 )
-from ordino.returns.engine import credit_basis, preview_refund, refund_question
+from ordino.returns.engine import credit_basis, preview_refund, refund_question, units_due
 from ordino.returns.services.lookup import found_return, locked_return, order_of
 from ordino.returns.services.policy import policy_of
 from ordino.returns.services.ports import ReturnsWork
@@ -64,13 +67,27 @@ def question_for(
     ra: ReturnAuthorization,
     policy: ReturnPolicy,
     payments: list[Payment],
+    waiting: Mapping[int, int] | None = None,
 ) -> RefundQuestion:
     """After the refunds of the order's returns that gave something back or may still
     (one the gateway declined, or Ordino gave up, in every part: its units are owed
-    again)."""
+    again); less the units `waiting` for an exchange (`held`)."""
     earlier = given_refunds(uow, order.id, payments)
     refundable = sum(refundable_of(uow, order, payments), Decimal(0))
-    return refund_question(ra, earlier, policy, refundable)
+    question = refund_question(ra, earlier, policy, refundable)
+    if not waiting:
+        return question
+    units = {no: n - waiting.get(no, 0) for no, n in question.units.items()}
+    return replace(question, units={no: n for no, n in units.items() if n > 0})
+
+
+def held(uow: ReturnsWork, ra: ReturnAuthorization, policy: ReturnPolicy) -> dict[int, int]:
+    """Units of each line a regular exchange waits to take, back and not exchanged
+    yet: not refunded as money (those of an exchange refused are)."""
+    if ra.exchange_mode != ExchangeMode.REGULAR or ra.status is ReturnStatus.REQUESTED:
+        return {}
+    lines = [(line.line_no, line.exchange_sku) for line in ra.lines]
+    return to_exchange(lines, units_due(ra, {}, policy), uow.returns.exchanges(ra.id))
 
 
 def given_refunds(
@@ -104,11 +121,12 @@ def refund_due(
     leave the refund to a person."""
     policy = policy_of(uow)
     payments = uow.payments.of_order(order.id, for_update=True)
-    question = question_for(uow, order, ra, policy, payments)
+    waiting = held(uow, ra, policy)  # an exchange pays for them
+    question = question_for(uow, order, ra, policy, payments, waiting)
     if not question.units:
         if asked:
             raise Conflict(f"return {ra.id} owes no refund now: nothing came back since")
-        if ra.status is ReturnStatus.RECEIVED:  # everything accounted for
+        if ra.status is ReturnStatus.RECEIVED and not waiting:  # everything accounted for
             refunded = any(r.return_id == ra.id for r in uow.returns.refunds_of_order(order.id))
             close(order, ra, REFUNDED if refunded else NOTHING_CAME_BACK, now)
         return None

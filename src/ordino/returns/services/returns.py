@@ -50,6 +50,7 @@ from ordino.returns.domain import (
     cancel,
     close,
     decline,
+    exchange_document,
     facts,
     hand_over,
     new_return_code,
@@ -57,6 +58,7 @@ from ordino.returns.domain import (
     request_return,
     return_document,
 )
+from ordino.returns.services.exchanges import after_exchange_due, refuse_exchanges_asked
 from ordino.returns.services.labels import after_authorised, after_withdrawn
 from ordino.returns.services.lookup import found_return, locked_return, order_of
 from ordino.returns.services.policy import policy_of
@@ -134,13 +136,22 @@ def _start_once(
         order = order_to_return(uow, cmd.order_id, scope, cmd.customer_email, for_update=True)
         policy = policy_of(uow)
         refuse_return(order, cmd.lines, cmd.method, _classes(uow, order, policy), policy, now)
+        refuse_exchanges_asked(uow, order, cmd.lines, policy)
         asked = facts(order, cmd.lines, (cmd.initiator, cmd.method), now)
-        how = Started(cmd.initiator, cmd.method, scope.actor, cmd.location_id, cmd.refund_to)
+        how = Started(
+            cmd.initiator,
+            cmd.method,
+            scope.actor,
+            cmd.location_id,
+            cmd.refund_to,
+            str(policy.exchanges.mode),
+        )
         ra = request_return(order, (new_id(now), new_return_code()), cmd.lines, how, now)
         if approved(policy, asked):
             authorise(order, ra, APPROVED_BY_POLICY, routes_for(uow, order, ra, policy, now), now)
             after_authorised(uow, ra, now)
             refund_due(uow, order, ra, now, asked=False)  # what the customer keeps
+            after_exchange_due(uow, ra, now)
         uow.returns.add(ra)
         uow.orders.save(order)
         answer = Answer(201, return_document(ra))
@@ -211,6 +222,7 @@ def _act_once(
             after_withdrawn(uow, ra, now)
         if action in (ReturnAction.AUTHORISE, ReturnAction.HAND_OVER):
             refund_due(uow, order, ra, now, asked=False)  # kept, or carried: as the policy says
+        after_exchange_due(uow, ra, now)
         uow.returns.save(ra)
         uow.orders.save(order)
         uow.commit()
@@ -228,10 +240,12 @@ def _refuse_others_return(ra: ReturnAuthorization, scope: OrderScope) -> None:
 
 
 def get_return(return_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
+    """The return, with its exchange orders."""
     with uow:
         ra = found_return(uow.returns.get(return_id), return_id)
         order_of(uow, ra, scope)
-    return return_document(ra)
+        exchanges = uow.returns.exchanges(ra.id)
+    return return_document(ra) | {"exchanges": [exchange_document(e) for e in exchanges]}
 
 
 def return_routings(

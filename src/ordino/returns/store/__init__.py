@@ -3,6 +3,7 @@
 from ordino.returns.store.repository import SqlReturns
 from ordino.returns.store.tables import (
     appeasements,
+    return_exchanges,
     return_labels,
     return_lines,
     return_receipts,
@@ -14,6 +15,7 @@ from ordino.returns.store.tables import (
 __all__ = [
     "SqlReturns",
     "appeasements",
+    "return_exchanges",
     "return_labels",
     "return_lines",
     "return_receipts",

@@ -27,6 +27,7 @@ from ordino.orders.store import allocations, fulfillments, order_lines, orders
 from ordino.returns.domain import (
     ENDED,
     Appeasement,
+    Exchange,
     Initiator,
     RefundTo,
     ReturnAuthorization,
@@ -39,6 +40,8 @@ from ordino.returns.domain import (
     ReturnStatus,
     appeasement_document,
     appeasement_from_document,
+    exchange_document,
+    exchange_from_document,
     receipt_document,
     receipt_from_document,
     refund_document,
@@ -46,6 +49,7 @@ from ordino.returns.domain import (
 )
 from ordino.returns.store.tables import (
     appeasements,
+    return_exchanges,
     return_labels,
     return_lines,
     return_receipts,
@@ -146,6 +150,31 @@ class SqlReturns:
             refund_from_document(row.return_id, row.document)
             for row in self.connection.execute(query)
         ]
+
+    def put_exchange(self, exchange: Exchange) -> None:
+        """Kept, or written over (its order placed, or cancelled)."""
+        row = {"order_id": exchange.order_id, "document": exchange_document(exchange)}
+        written = self.connection.execute(
+            update(return_exchanges).where(return_exchanges.c.id == exchange.id).values(row)
+        )
+        if written.rowcount == 0:
+            self.connection.execute(
+                insert(return_exchanges).values(
+                    row | {"id": exchange.id, "return_id": exchange.return_id, "seq": exchange.seq}
+                )
+            )
+
+    def exchanges(self, return_id: str) -> list[Exchange]:
+        """The return's exchanges, in their order."""
+        c = return_exchanges.c
+        query = select(c.document).where(c.return_id == return_id).order_by(c.seq)
+        return [exchange_from_document(row.document) for row in self.connection.execute(query)]
+
+    def exchange_of_order(self, order_id: str) -> Exchange | None:
+        """The exchange an order was placed as, if it was."""
+        c = return_exchanges.c
+        row = self.connection.execute(select(c.document).where(c.order_id == order_id)).first()
+        return None if row is None else exchange_from_document(row.document)
 
     def add_appeasement(self, appeasement: Appeasement) -> None:
         self.connection.execute(
@@ -266,6 +295,7 @@ class SqlReturns:
                     "missing": line.missing,
                     "destination": line.destination,
                     "route": line.route,
+                    "exchange_sku": line.exchange_sku,
                 }
                 for line in ra.lines
             ],
@@ -292,6 +322,7 @@ class SqlReturns:
                     row.missing,
                     row.destination,
                     row.route,
+                    row.exchange_sku,
                 )
             )
         c = return_labels.c
@@ -344,6 +375,7 @@ def _row(ra: ReturnAuthorization) -> dict[str, Any]:
         "decided_by": ra.decided_by,
         "reason": ra.reason,
         "travelled_at": ra.travelled_at,
+        "exchange_mode": ra.exchange_mode,
         "created_at": ra.created_at,
         "updated_at": ra.updated_at,
         "version": ra.version,
@@ -369,6 +401,7 @@ def _return(
         decided_by=head.decided_by,
         reason=head.reason,
         travelled_at=head.travelled_at,
+        exchange_mode=head.exchange_mode,
         label=label,
         version=head.version,
     )

@@ -3,7 +3,16 @@ document)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from ordino.store.tables import Document, UTCDateTime, metadata, named_documents
 
@@ -23,6 +32,7 @@ returns = Table(
     Column("decided_by", String(100)),  # the policy's rule or the person
     Column("reason", String(200)),  # why it was declined, cancelled, closed
     Column("travelled_at", UTCDateTime),  # the goods first handed over or received
+    Column("exchange_mode", String(16)),  # how its exchanges are placed (none asked: null)
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
@@ -44,6 +54,21 @@ return_lines = Table(
     Column("missing", Integer, nullable=False, server_default="0"),
     Column("destination", String(64)),  # where its units go (none: not decided, or kept)
     Column("route", String(16)),  # why (`ordino.returns.domain.routing.Route.why`)
+    Column("exchange_sku", String(64)),  # asked instead of the money
+)
+
+# Each exchange order of a return, or why it could not be placed
+# (`ordino.returns.domain.exchanges`).
+return_exchanges = Table(
+    "return_exchanges",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("return_id", String(32), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("order_id", String(32)),  # the exchange order, once placed
+    Column("document", Document, nullable=False),
+    UniqueConstraint("return_id", "seq", name="uq_return_exchanges_return_id_seq"),
+    Index("ix_return_exchanges_order_id", "order_id"),
 )
 
 # Each routing decision of a return, explained (`ordino.returns.engine.routing`).

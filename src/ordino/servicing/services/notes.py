@@ -32,6 +32,8 @@ CUSTOMER_EVENTS = (
     "return.label_created",
     "return.declined",
     "return.refunded",
+    "return.exchanged",
+    "return.exchange_refused",
     "order.appeased",
 )
 

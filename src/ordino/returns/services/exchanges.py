@@ -1,0 +1,272 @@
+"""Exchanges of returns (`ordino.returns.domain.exchanges`): asked with the return,
+placed by the worker as linked orders, paid by what the returned units are worth.
+
+Invariants:
+  * the exchange order, its exchange record, and (regular) the store credit that
+    pays it with its return refunds are written in one transaction: the order
+    exists exactly when the money that pays it was given, and a retry finds it;
+  * an exchange's order is placed once: its id in the channel is the return's and
+    the exchange's number (`Exchange.external_id`), which the channel's unique ids
+    refuse twice;
+  * a unit of a regular exchange's line is not refunded as money while its exchange
+    waits to be placed (`held`): only once its exchange was refused;
+  * a withdrawn return's advanced exchange order is cancelled (unless it left).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+from ordino.kernel.domain import DuplicateOrder, OrdinoError, exchange_job, new_id
+from ordino.kernel.services import with_retries
+from ordino.orchestration.services import GiveBack, give_as_store_credit, give_back
+from ordino.orders.domain import EVERY_ORDER, EXCHANGE, LineRequest, Order, PlaceOrder
+from ordino.orders.services import Capture, cancel_order, existing_order, place_order
+from ordino.payments.domain import BalanceKind, PaymentMethod, TenderAsked, account_of
+from ordino.returns.domain import (
+    Exchange,
+    ExchangedUnits,
+    ExchangeMode,
+    ExchangeStatus,
+    RefundPreview,
+    RefundTo,
+    ReturnAuthorization,
+    ReturnLineRequest,
+    ReturnPolicy,
+    ReturnRefund,
+    ReturnStatus,
+    exchange_document,
+    record_event,
+    refuse_exchanges,
+    split,
+    to_exchange,
+)
+from ordino.returns.engine import credit_basis, preview_refund, units_due
+from ordino.returns.services.policy import policy_of
+from ordino.returns.services.ports import ReturnsWork
+from ordino.returns.services.refunds import question_for, refund_due
+
+WITHDRAWN = frozenset({ReturnStatus.CANCELLED, ReturnStatus.DECLINED})
+
+
+def refuse_exchanges_asked(
+    uow: ReturnsWork, order: Order, asked: Sequence[ReturnLineRequest], policy: ReturnPolicy
+) -> None:
+    """As `refuse_exchanges` says, reading the products and the order's card."""
+    wanted = {a.exchange_sku for a in asked if a.exchange_sku is not None}
+    if not wanted:
+        return
+    skus = sorted(wanted | {order.line(a.line_no).sku for a in asked})
+    products = {p.sku: p for p in uow.catalog.products(skus)}
+    card = _card_token(uow, order.id) is not None
+    refuse_exchanges(
+        order, [(a.line_no, a.exchange_sku) for a in asked], products, policy.exchanges, card
+    )
+
+
+def after_exchange_due(uow: ReturnsWork, ra: ReturnAuthorization, now: datetime) -> None:
+    """A return asking for exchanges changed: the worker places (or cancels) what is
+    due (nothing, when nothing is)."""
+    if ra.exchange_mode is not None:
+        uow.jobs.add(exchange_job(ra.id, now), now)
+
+
+def _due(
+    uow: ReturnsWork, ra: ReturnAuthorization, exchanges: Sequence[Exchange]
+) -> dict[int, int]:
+    """Units of each exchange line an exchange may take now: advanced, all of them
+    once authorised (not withdrawn); regular, those back (received, carried as the
+    policy refunds them, or kept)."""
+    if ra.status is ReturnStatus.REQUESTED or ra.status in WITHDRAWN:
+        return {}
+    if ra.exchange_mode == ExchangeMode.ADVANCED:
+        basis = {line.line_no: line.quantity for line in ra.lines}
+    else:
+        basis = units_due(ra, {}, policy_of(uow))
+    return to_exchange([(line.line_no, line.exchange_sku) for line in ra.lines], basis, exchanges)
+
+
+def settle_exchanges(return_id: str, uow: ReturnsWork, capture: Capture, now: datetime) -> None:
+    """The worker's: place the return's exchange order for what is due, or record why
+    it could not be (its units are then refunded as money); a withdrawn return's
+    advanced exchange orders cancelled."""
+    with uow:
+        ra = uow.returns.get(return_id)
+        if ra is None or ra.exchange_mode is None:
+            return
+        order = uow.orders.get(ra.order_id)
+        assert order is not None
+        exchanges = uow.returns.exchanges(ra.id)
+        due = _due(uow, ra, exchanges)
+        asked = sorted({str(line.exchange_sku) for line in ra.lines if line.exchange_sku})
+        products = {p.sku: p for p in uow.catalog.products(asked)}
+        token = _card_token(uow, order.id)
+    if ra.status in WITHDRAWN:
+        for exchange in exchanges:
+            if exchange.status is ExchangeStatus.PLACED and exchange.order_id is not None:
+                _cancel(uow, ra, exchange, now)
+        return
+    if not due:
+        return
+    exchange = Exchange(
+        new_id(now),
+        ra.id,
+        len(exchanges) + 1,
+        ExchangeMode(ra.exchange_mode),
+        tuple(
+            ExchangedUnits(no, str(ra.line(no).exchange_sku), n) for no, n in sorted(due.items())
+        ),
+        ExchangeStatus.PLACED,
+        now,
+    )
+    lines = tuple(
+        LineRequest(u.sku, u.quantity, products[u.sku].prices[order.currency])
+        for u in exchange.units
+        if u.sku in products and order.currency in products[u.sku].prices
+    )
+    cmd = PlaceOrder(
+        order.channel,
+        exchange.external_id,
+        order.currency,
+        order.customer,
+        order.ship_to,
+        order.ship_to_point,
+        lines,
+        type=EXCHANGE,
+        placed_by=f"return:{ra.code}",
+        language=order.language,
+    )
+    if len(lines) != len(exchange.units) or token is None:
+        why = "the product asked, its price or the order's card is gone"
+        with_retries(lambda _: _refused(uow, ra.id, exchange, why, now))
+        return
+    try:
+        place_order(cmd, uow, capture, now, paying=_Paying(uow, ra.id, exchange, token, now))
+    except DuplicateOrder:
+        return  # another worker placed it
+    except OrdinoError as refused:
+        why = str(refused)
+        with_retries(lambda _: _refused(uow, ra.id, exchange, why, now))
+
+
+class _Paying:
+    """How an exchange order is paid (`ordino.orders.services.capture.Paying`), in its
+    transaction: regular, by the returned units' value as store credit, the card
+    for what it leaves; advanced, by the card."""
+
+    def __init__(
+        self, uow: ReturnsWork, return_id: str, exchange: Exchange, token: str | None, now: datetime
+    ) -> None:
+        self.uow, self.return_id, self.exchange = uow, return_id, exchange
+        self.token, self.now = token, now
+
+    def tenders(self, total: Decimal) -> tuple[TenderAsked, ...]:
+        card = TenderAsked(PaymentMethod.CARD, None, self.token)
+        if self.exchange.mode is ExchangeMode.ADVANCED:
+            return (card,)
+        order, ra = self._locked()
+        money = split(self._preview(order, ra).amount, total)
+        self.exchange = replace(self.exchange, money=money)
+        account = account_of(BalanceKind.STORE_CREDIT, order.customer.email)
+        if not money.credit:
+            return (card,)
+        if not money.charge:
+            return (TenderAsked(PaymentMethod.STORE_CREDIT, None, account),)
+        return (TenderAsked(PaymentMethod.STORE_CREDIT, money.credit, account), card)
+
+    def settle(self, placed: Order, _total: Decimal) -> None:
+        uow, now = self.uow, self.now
+        order, ra = self._locked()
+        exchange = replace(self.exchange, order_id=placed.id)
+        if exchange.mode is ExchangeMode.REGULAR:
+            self._pay(order, ra, exchange)
+        uow.returns.put_exchange(exchange)
+        record_event(order, ra, "return.exchanged", now, {"exchange": exchange_document(exchange)})
+        if exchange.mode is ExchangeMode.REGULAR:
+            refund_due(uow, order, ra, now, asked=False)  # the return closed when all is
+        uow.returns.save(ra)
+        uow.orders.save(order)
+
+    def _locked(self) -> tuple[Order, ReturnAuthorization]:
+        ra = self.uow.returns.get(self.return_id)
+        assert ra is not None
+        return existing_order(self.uow, ra.order_id, EVERY_ORDER, for_update=True), ra
+
+    def _preview(self, order: Order, ra: ReturnAuthorization) -> RefundPreview:
+        policy = policy_of(self.uow)
+        payments = self.uow.payments.of_order(order.id, for_update=True)
+        question = question_for(self.uow, order, ra, policy, payments)
+        units = {u.line_no: u.quantity for u in self.exchange.units}
+        # An exchange keeps no return shipping fee and gives no shipping back.
+        asked = replace(question, units=units, fee_charged=True, shipping_refunded=True)
+        return preview_refund(order, asked, policy)
+
+    def _pay(self, order: Order, ra: ReturnAuthorization, exchange: Exchange) -> None:
+        uow, now = self.uow, self.now
+        money = exchange.money
+        assert money is not None
+        payments = uow.payments.of_order(order.id, for_update=True)
+        preview = self._preview(order, ra)
+        whole = not money.refund
+        gave: list[tuple[str, Decimal]] = []
+        if money.credit:  # its credit note credits the units when it is all they gave
+            basis = credit_basis(order, preview) if whole else ()
+            what = GiveBack(money.credit, f"exchange of return {ra.code}", basis)
+            gave.append((give_as_store_credit(uow, order, payments, what, now)["id"], money.credit))
+        if money.refund:
+            giving = give_as_store_credit if ra.refund_to is RefundTo.STORE_CREDIT else give_back
+            what = GiveBack(money.refund, f"return {ra.code}: the exchange's difference")
+            gave.append((giving(uow, order, payments, what, now)["id"], money.refund))
+        for k, (refund_id, amount) in enumerate(gave):
+            refund = ReturnRefund(
+                refund_id,
+                ra.id,
+                preview.lines if k == 0 else (),
+                Decimal(0),
+                Decimal(0),
+                amount,
+                now,
+            )
+            uow.returns.add_refund(order.id, refund)
+
+
+def _refused(uow: ReturnsWork, return_id: str, exchange: Exchange, why: str, now: datetime) -> None:
+    """The exchange could not be placed: recorded, told, and its units refunded as
+    money as the policy says."""
+    with uow:
+        ra = uow.returns.get(return_id)
+        assert ra is not None
+        order = existing_order(uow, ra.order_id, EVERY_ORDER, for_update=True)
+        refused = replace(exchange, status=ExchangeStatus.REFUSED, reason=why[:200], money=None)
+        uow.returns.put_exchange(refused)
+        details = {"exchange": exchange_document(refused)}
+        record_event(order, ra, "return.exchange_refused", now, details)
+        refund_due(uow, order, ra, now, asked=False)
+        uow.returns.save(ra)
+        uow.orders.save(order)
+        uow.commit()
+
+
+def _cancel(uow: ReturnsWork, ra: ReturnAuthorization, exchange: Exchange, now: datetime) -> None:
+    """The return was withdrawn: its advanced exchange order is cancelled (one that
+    left already is the customer's, paid by its card)."""
+    assert exchange.order_id is not None
+    try:
+        cancel_order(exchange.order_id, uow, now, f"return {ra.code} was withdrawn")
+        status, reason = ExchangeStatus.CANCELLED, ra.reason
+    except OrdinoError as kept:
+        status, reason = ExchangeStatus.PLACED, f"not cancelled: {kept}"
+    with uow:
+        uow.returns.put_exchange(replace(exchange, status=status, reason=reason))
+        uow.commit()
+
+
+def _card_token(uow: ReturnsWork, order_id: str) -> str | None:
+    """The original order's card's token (an exchange's difference is charged to it)."""
+    return next(
+        (p.token for p in uow.payments.of_order(order_id) if p.method.by_gateway and p.token),
+        None,
+    )
