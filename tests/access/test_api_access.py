@@ -491,6 +491,7 @@ def test_the_openapi_document_lists_every_v1_path(anonymous: TestClient) -> None
         "/v1/returns/{return_id}/close",
         "/v1/returns/{return_id}/code.svg",
         "/v1/returns/{return_id}/decline",
+        "/v1/returns/{return_id}/exchanges",
         "/v1/returns/{return_id}/in-transit",
         "/v1/returns/{return_id}/label",
         "/v1/returns/{return_id}/receipts",

@@ -145,6 +145,7 @@ API: dict[str, Rule] = {
     "GET /v1/returns": Rule(ALL),
     "GET /v1/returns/{return_id}": Rule(ALL),
     "GET /v1/returns/{return_id}/routing": Rule(ALL),
+    "GET /v1/returns/{return_id}/exchanges": Rule(ALL),
     "GET /v1/returns/{return_id}/label": Rule(ALL),
     "POST /v1/returns/{return_id}/receipts": Rule(STOCK),
     "GET /v1/returns/{return_id}/receipts": Rule(ALL),

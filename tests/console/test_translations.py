@@ -20,6 +20,8 @@ from ordino.promising.domain.promises import Method
 from ordino.returns.domain import (
     Condition,
     Disposition,
+    ExchangeMode,
+    ExchangeStatus,
     Initiator,
     RefundTo,
     ReturnMethod,
@@ -85,6 +87,8 @@ def test_every_state_and_built_in_order_type_the_console_shows_has_words() -> No
         *RefundTo,
         *Condition,
         *Disposition,
+        *ExchangeStatus,
+        *ExchangeMode,
         *ROUTES,
         *_SAID.values(),  # the customer's timeline, in their words
     }

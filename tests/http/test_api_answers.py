@@ -636,6 +636,7 @@ def _walk_returns(walk: Walk, path: dict[str, str]) -> None:
     walk("GET", "/v1/returns", 200, params={"status": "authorised"})
     walk("GET", "/v1/returns/{return_id}", 200, rid)
     walk("GET", "/v1/returns/{return_id}/routing", 200, rid)
+    walk("GET", "/v1/returns/{return_id}/exchanges", 200, rid)
     walk("POST", "/v1/returns/{return_id}/in-transit", 200, rid, json={})
     walk("GET", "/v1/return-codes/{code}", 200, {"code": started["code"]})
     opened = {"line_no": 1, "quantity": 1, "condition": "opened", "disposition": "restock"}

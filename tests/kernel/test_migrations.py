@@ -135,3 +135,39 @@ def test_0048_knows_which_returns_travelled_and_goes_back_with_returns_kept(
         kept = connection.execute(text("SELECT count(*) FROM return_lines")).scalar_one()
     assert kept == 4
     migrate.upgrade(engine)
+
+
+def test_0049_keeps_a_returns_lines_asking_for_no_exchange_and_goes_back_with_them(
+    engine: Engine,
+) -> None:
+    """Returns asked before exchanges existed ask for none; down again, they stay."""
+    migrate.downgrade(engine, "0048_return_facts")
+    at = "'2026-11-01 08:00:00'"
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO returns (id, order_id, code, status, initiator, method, "
+                "started_by, created_at, updated_at, version) VALUES "
+                f"('R1', 'O1', 'C1', 'authorised', 'customer', 'store', 'customer', {at}, {at}, 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO return_lines (return_id, line_no, sku, quantity, reason) "
+                "VALUES ('R1', 1, 'SKU-1', 1, 'wrong_size')"
+            )
+        )
+
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        mode = connection.execute(text("SELECT exchange_mode FROM returns")).scalar_one()
+        sku = connection.execute(text("SELECT exchange_sku FROM return_lines")).scalar_one()
+        none = connection.execute(text("SELECT count(*) FROM return_exchanges")).scalar_one()
+    assert (mode, sku, none) == (None, None, 0)
+
+    migrate.downgrade(engine, "0048_return_facts")
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT count(*) FROM return_lines")).scalar_one()
+    assert kept == 1
+    assert "return_exchanges" not in inspect(engine).get_table_names()
+    migrate.upgrade(engine)

@@ -297,6 +297,7 @@ def test_order_types_are_configured_and_an_order_names_one(
     assert names == [
         "b2b",
         "drop_ship",
+        "exchange",
         "marketplace",
         "pickup_in_store",
         "ship_from_store",

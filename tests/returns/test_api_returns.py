@@ -130,6 +130,7 @@ def test_a_return_of_delivered_units_is_started_and_authorised_by_the_default_po
             "open": 2,
             "destination": "DC-BER",  # the one warehouse, which has plenty
             "route": "cheapest",
+            "exchange_sku": None,
         }
     ]
     assert counters(api, delivered) == [(1, 2, 0), (1, 0, 0)]

@@ -17,13 +17,21 @@ from hypothesis import strategies as st
 
 from ordino.returns.domain import split
 from tests.conftest import Clock
+from tests.pricing.test_api_tax import taxed  # noqa: F401 (a fixture)
 from tests.returns.test_api_receipts import receive, units
 from tests.returns.test_api_return_refunds import at_gateway, paid  # noqa: F401 (a fixture)
-from tests.returns.test_api_returns import POLICY, return_events
-from tests.support.api import order_of, refused, stock, work
-from tests.support.builders import a_product_body
+from tests.returns.test_api_returns import POLICY, deliver, return_events
+from tests.support.api import order_of, place, refused, stock, work
+from tests.support.builders import a_product_body, an_order_body
 
 EXCHANGES = POLICY | {"non_returnable_skus": [], "exchanges": {"allowed": True}}
+RETURNS = POLICY | {"non_returnable_skus": []}
+
+
+@pytest.fixture
+def sold(paid: str) -> str:  # noqa: F811 (the fixture imported)
+    """SKU-1 x3 at 59.90, paid by card and delivered."""
+    return paid
 
 
 def styled(api: TestClient, **prices: str) -> None:
@@ -45,7 +53,7 @@ def exchange(
 
 
 def exchanges_of(api: TestClient, return_id: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = api.get(f"/v1/returns/{return_id}").json()["exchanges"]
+    found: list[dict[str, Any]] = api.get(f"/v1/returns/{return_id}/exchanges").json()["items"]
     return found
 
 
@@ -54,11 +62,11 @@ def tenders(order: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def test_an_even_regular_exchange_is_placed_on_receipt_paid_by_the_returned_goods(
-    api: TestClient, clock: Clock, paid: str
+    api: TestClient, clock: Clock, sold: str
 ) -> None:
     assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
     styled(api, SKU_3="59.90")
-    asked = exchange(api, paid, "SKU-3")
+    asked = exchange(api, sold, "SKU-3")
     assert asked.status_code == 201, asked.text
     ra = asked.json()
     assert (ra["exchange_mode"], ra["lines"][0]["exchange_sku"]) == ("regular", "SKU-3")
@@ -92,16 +100,16 @@ def test_an_even_regular_exchange_is_placed_on_receipt_paid_by_the_returned_good
     assert tenders(new) == [("store_credit", "59.90")]
     assert at_gateway(api) == (17970, 0)  # the card gave nothing back: the exchange took it
     assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "closed"
-    assert "return.exchanged" in return_events(api, paid)
+    assert "return.exchanged" in return_events(api, sold)
     assert api.get(f"/v1/orders/{placed['order_id']}/allocations").status_code in (200, 404)
 
 
 def test_a_dearer_exchange_charges_the_difference_to_the_card(
-    api: TestClient, clock: Clock, paid: str
+    api: TestClient, clock: Clock, sold: str
 ) -> None:
     assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
     styled(api, SKU_4="79.90")
-    ra = exchange(api, paid, "SKU-4").json()
+    ra = exchange(api, sold, "SKU-4").json()
 
     receive(api, ra, units(1), location_id="DC-BER")
     work(api, clock)
@@ -115,15 +123,15 @@ def test_a_dearer_exchange_charges_the_difference_to_the_card(
     new = order_of(api, placed["order_id"])
     assert tenders(new) == [("store_credit", "59.90"), ("card", "20.00")]
     assert new["tenders"][1]["status"] == "authorised"  # the same card, charged as it ships
-    assert order_of(api, paid)["tenders"][0]["refunded"] == "0.00"
+    assert order_of(api, sold)["tenders"][0]["refunded"] == "0.00"
 
 
 def test_a_cheaper_exchange_refunds_the_difference_with_the_return(
-    api: TestClient, clock: Clock, paid: str
+    api: TestClient, clock: Clock, sold: str
 ) -> None:
     assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
     styled(api, SKU_5="49.90")
-    ra = exchange(api, paid, "SKU-5").json()
+    ra = exchange(api, sold, "SKU-5").json()
 
     receive(api, ra, units(1), location_id="DC-BER")
     work(api, clock)
@@ -138,12 +146,12 @@ def test_a_cheaper_exchange_refunds_the_difference_with_the_return(
 
 
 def test_an_advanced_exchange_is_placed_at_authorisation_and_the_return_refunded_on_receipt(
-    api: TestClient, clock: Clock, paid: str
+    api: TestClient, clock: Clock, sold: str
 ) -> None:
     advanced = EXCHANGES | {"exchanges": {"allowed": True, "mode": "advanced"}}
     assert api.put("/v1/return-policy", json=advanced).status_code == 200
     styled(api, SKU_3="59.90")
-    ra = exchange(api, paid, "SKU-3").json()
+    ra = exchange(api, sold, "SKU-3").json()
 
     work(api, clock)
 
@@ -156,17 +164,17 @@ def test_an_advanced_exchange_is_placed_at_authorisation_and_the_return_refunded
     receive(api, ra, units(1), location_id="DC-BER")
     work(api, clock)
 
-    assert order_of(api, paid)["tenders"][0]["refunded"] == "59.90"  # refunded as any
+    assert order_of(api, sold)["tenders"][0]["refunded"] == "59.90"  # refunded as any
     assert len(exchanges_of(api, ra["id"])) == 1  # not placed twice
 
 
 def test_a_withdrawn_return_cancels_its_advanced_exchange_order(
-    api: TestClient, clock: Clock, paid: str
+    api: TestClient, clock: Clock, sold: str
 ) -> None:
     advanced = EXCHANGES | {"exchanges": {"allowed": True, "mode": "advanced"}}
     assert api.put("/v1/return-policy", json=advanced).status_code == 200
     styled(api, SKU_3="59.90")
-    ra = exchange(api, paid, "SKU-3").json()
+    ra = exchange(api, sold, "SKU-3").json()
     work(api, clock)
     [placed] = exchanges_of(api, ra["id"])
 
@@ -179,12 +187,12 @@ def test_a_withdrawn_return_cancels_its_advanced_exchange_order(
 
 
 def test_an_exchange_out_of_stock_is_refunded_as_money_instead(
-    api: TestClient, clock: Clock, paid: str
+    api: TestClient, clock: Clock, sold: str
 ) -> None:
     assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
     styled(api, SKU_3="59.90")
     stock(api, "DC-BER", "SKU-3", 0)
-    ra = exchange(api, paid, "SKU-3").json()
+    ra = exchange(api, sold, "SKU-3").json()
 
     receive(api, ra, units(1), location_id="DC-BER")
     work(api, clock)
@@ -193,21 +201,36 @@ def test_an_exchange_out_of_stock_is_refunded_as_money_instead(
     assert (refused_["status"], refused_["order_id"]) == ("refused", None)
     assert refused_["reason"]
     assert at_gateway(api) == (17970, 5990)
-    assert "return.exchange_refused" in return_events(api, paid)
+    assert "return.exchange_refused" in return_events(api, sold)
     assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "closed"
 
 
+def test_goods_the_customer_keeps_are_exchanged_when_the_return_is_authorised(
+    api: TestClient, clock: Clock, sold: str
+) -> None:
+    kept = EXCHANGES | {"routing": {"parcel_cost": "500.00"}}  # dearer to send than to keep
+    assert api.put("/v1/return-policy", json=kept).status_code == 200
+    styled(api, SKU_3="59.90")
+    ra = exchange(api, sold, "SKU-3").json()
+    assert (ra["status"], ra["lines"][0]["route"]) == ("authorised", "returnless")
+
+    work(api, clock)
+
+    [placed] = exchanges_of(api, ra["id"])
+    assert (placed["status"], placed["money"]["credit"]) == ("placed", "59.90")
+    assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "closed"
+    assert at_gateway(api) == (17970, 0)
+
+
 def test_exchanges_not_offered_or_of_another_style_are_refused_naming_the_line(
-    api: TestClient, paid: str
+    api: TestClient, sold: str
 ) -> None:
     styled(api, SKU_3="59.90")
     body = a_product_body(attributes={"style": "boots"})
     assert api.put("/v1/products/SKU-6", json=body).status_code == 201
-    assert (
-        api.put("/v1/return-policy", json=POLICY | {"non_returnable_skus": []}).status_code == 200
-    )
+    assert api.put("/v1/return-policy", json=RETURNS).status_code == 200
 
-    not_offered = exchange(api, paid, "SKU-3")
+    not_offered = exchange(api, sold, "SKU-3")
     assert refused(not_offered, 409, "not-allowed")
     assert (not_offered.json()["rule"], not_offered.json()["field"]) == (
         "exchanges",
@@ -216,10 +239,52 @@ def test_exchanges_not_offered_or_of_another_style_are_refused_naming_the_line(
 
     assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
     for sku in ("SKU-6", "SKU-1", "NOPE"):
-        response = exchange(api, paid, sku, key=f"k-{sku}")
+        response = exchange(api, sold, sku, key=f"k-{sku}")
         assert refused(response, 422, "invalid-input")
         assert [e["field"] for e in response.json()["errors"]] == ["lines[0].exchange_sku"]
-    assert api.get(f"/v1/orders/{paid}/returns").json()["items"] == []  # nothing changed
+    assert api.get(f"/v1/orders/{sold}/returns").json()["items"] == []  # nothing changed
+
+
+def test_an_even_exchange_of_a_discounted_taxed_unit_costs_what_it_paid(
+    taxed: TestClient,  # noqa: F811 (the fixture imported)
+    clock: Clock,
+) -> None:
+    api = taxed
+    spring = {"name": "Spring", "benefit": "order_percent", "value": "10"}
+    assert api.put("/v1/promotions/spring", json=spring).status_code == 201
+    rates = {"pricing": {"shipping": [{"currency": "EUR", "price": "4.90"}]}}
+    assert api.put("/v1/channels/web", json=rates).status_code == 200
+    styled(api, SKU_3="59.90")
+    stock(api, "DC-BER", "SKU-1", 5)
+    order = place(api, ("SKU-1", 2), payment={"method": "card", "token": "4242424242424242"})
+    deliver(api, clock, order["id"])
+    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
+    [line] = order_of(api, order["id"])["lines"]
+    assert line["discount"] != "0.00" and line["tax"] != "0.00"  # 10 % off, VAT on the rest
+    ra = exchange(api, order["id"], "SKU-3").json()
+
+    receive(api, ra, units(1), location_id="DC-BER")
+    work(api, clock)
+
+    [placed] = exchanges_of(api, ra["id"])
+    money = placed["money"]
+    assert money["value"] == money["total"] == money["credit"]  # even: to the cent
+    assert (money["charge"], money["refund"]) == ("0.00", "0.00")
+    new = order_of(api, placed["order_id"])
+    [taken] = new["lines"][0]["discounts"]
+    assert taken["source"] == "exchange"  # not the promotion again: what the unit had off
+    assert [c["kind"] for c in order["charges"]] == ["shipping"]
+    assert new["charges"] == []  # the merchant ships an exchange
+
+
+def test_an_exchange_order_cannot_be_placed_over_the_api(api: TestClient, sold: str) -> None:
+    response = api.post(
+        "/v1/orders",
+        json=an_order_body(("SKU-1", 1), external_id="W-2", type="exchange"),
+    )
+
+    assert refused(response, 422, "invalid-input")
+    assert [e["field"] for e in response.json()["errors"]] == ["type"]
 
 
 @given(

@@ -19,6 +19,7 @@ from tests.conftest import Clock
 from tests.returns.test_api_receipts import HAMBURG
 from tests.returns.test_api_return_refunds import at_gateway, owing, paid  # noqa: F401
 from tests.returns.test_api_returns import POLICY, deliver, start
+from tests.returns.test_exchanges import EXCHANGES, styled
 from tests.support.api import order_of, place, stock, work
 from tests.support.builders import a_location_body
 
@@ -435,3 +436,43 @@ def test_a_store_starts_a_return_at_its_counter_of_an_order_it_did_not_serve(
     assert (ra["initiator"], ra["location_id"], ra["method"]) == ("store", "ST-MUC", "store")
     assert started.headers["location"].startswith(f"/console/store/returns/{ra['code']}")
     assert ra["code"] in max_.get(started.headers["location"]).text  # to receive it now
+
+
+def test_the_customer_exchanges_for_another_size_on_their_page_and_sees_the_exchange_order(
+    api: TestClient, clock: Clock, order_id: str, store: None
+) -> None:
+    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
+    styled(api, SKU_3="59.90")
+    client, token = _customer(api)
+    form = client.get(f"/my-order/{token}/return").text
+    assert 'name="exchange-1"' in form and 'value="SKU-3"' in form  # the size picker
+
+    sent = _form(client, f"/my-order/{token}/return") | {
+        "return-1": "1",
+        "reason-1": "wrong_size",
+        "exchange-1": "SKU-3",
+        "method": "store",
+        "refund_to": "original",
+    }
+    started = client.post(f"/my-order/{token}/return", data=sent, follow_redirects=False)
+    assert started.status_code == 303, started.text
+    [ra] = api.get(f"/v1/orders/{order_id}/returns").json()["items"]
+    assert ra["lines"][0]["exchange_sku"] == "SKU-3"
+    received = {"lines": [{"line_no": 1, "quantity": 1, "condition": "new",
+                           "disposition": "restock"}], "location_id": "DC-BER"}  # fmt: skip
+    headers = {"Idempotency-Key": "rc"}
+    assert (
+        api.post(f"/v1/returns/{ra['id']}/receipts", json=received, headers=headers).status_code
+        == 201
+    )
+    work(api, clock)
+
+    page = client.get(f"/my-order/{token}").text
+    [placed] = api.get(f"/v1/returns/{ra['id']}/exchanges").json()["items"]
+    number = order_of(api, placed["order_id"])["external_id"]
+    assert "exchanged for SKU-3" in page
+    assert f"Exchange order {number} placed" in page
+    agent = _person(api, clock, "ann", Role.AGENT)
+    file = agent.get(f"/console/returns/{ra['id']}").text
+    assert f'href="/console/orders/{placed["order_id"]}"' in file  # the exchange order, linked
+    assert "Paid by the return" in file

@@ -136,7 +136,10 @@ def demo_products() -> list[Product]:
         hs_code, origin = _CUSTOMS[kind]
         customs = Customs(hs_code, origin, f"{kind}, {colour}")
         name = f"{kind}, {colour}, {size}"
-        products.append(Product(f"SKU-{n + 1:04d}", name, weight, prices, customs=customs))
+        # Its sizes share a style: a return may exchange one for another.
+        style = {"style": f"{kind}, {colour}".lower().replace(", ", "-").replace(" ", "-")}
+        sku = f"SKU-{n + 1:04d}"
+        products.append(Product(sku, name, weight, prices, style, customs=customs))
     return products
 
 

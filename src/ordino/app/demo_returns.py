@@ -1,6 +1,7 @@
 """The demo's returns: a return policy (30 days, 60 through the app; a return
-shipping fee unless the merchant erred; returns worth under 500 authorised at once)
-and its routing (the nearest place that sells the goods, or needs them; DHL for what
+shipping fee unless the merchant erred; returns worth under 500 authorised at once;
+another size of the same style in exchange, placed once the goods are back) and its
+routing (the nearest place that sells the goods, or needs them; DHL for what
 is sent by carrier), so a return can be tried from the customer's page."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ordino.app.unit_of_work import UnitOfWork
 from ordino.kernel.domain.configuration import ConfigurationKind
 from ordino.returns.domain import (
     POLICY_NAME,
+    ExchangeTerms,
     RefundTerms,
     ReturnPolicy,
     ReturnWindow,
@@ -27,6 +29,7 @@ def demo_return_policy() -> ReturnPolicy:
         auto_approve="return.value < 500.0",
         routing=RoutingProfile(parcel_cost=Decimal("4.90"), carrier="dhl"),
         refunds=RefundTerms(return_shipping_fee=Decimal("2.95")),
+        exchanges=ExchangeTerms(allowed=True),
     )
 
 

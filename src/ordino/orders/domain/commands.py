@@ -74,6 +74,9 @@ class PlaceOrder:
     charges: tuple[GivenCharge, ...] = ()  # a marketplace's shipping and fees, as given
     codes: tuple[str, ...] = ()  # promotion codes, as the customer gave them
     language: str | None = None  # the customer's (BCP 47: de-CH): their page, their messages
+    # The return whose exchange it is (type `exchange`): Ordino's own, never a caller's;
+    # its lines may carry what the returned units' discounts took off (`Cart.exchange`).
+    exchange_of: str | None = None
 
 
 def order_problems(cmd: PlaceOrder) -> list[FieldError]:

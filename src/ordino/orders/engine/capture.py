@@ -203,7 +203,7 @@ def order_cart(cmd: PlaceOrder) -> Cart:
         CartLine(line.sku, line.quantity, line.unit_price, line.discounts, line.taxes)
         for line in cmd.lines
     )
-    return Cart(cmd.channel, cmd.currency, lines, cmd.charges)
+    return Cart(cmd.channel, cmd.currency, lines, cmd.charges, cmd.exchange_of is not None)
 
 
 def buyer_of(cmd: PlaceOrder) -> Buyer:

@@ -30,7 +30,7 @@ from ordino.network.domain import (
     refuse_unserved,
 )
 from ordino.orders.domain.commands import PlaceOrder, date_problems
-from ordino.orders.domain.pipelines import COLLECTED
+from ordino.orders.domain.pipelines import COLLECTED, EXCHANGE
 from ordino.pricing.engine import refuse_unpriced
 
 
@@ -50,6 +50,8 @@ def refuse_what_cannot_be_placed(
         raise InvalidInput("the order cannot be placed as given", errors=problems)
     if cmd.type is not None and cmd.type not in types:
         raise InvalidInput.of("type", f"no order type {cmd.type!r}")
+    if (cmd.type == EXCHANGE) != (cmd.exchange_of is not None):
+        raise InvalidInput.of("type", "exchange orders are placed by Ordino, for a return")
     refuse_unpriced([line.sku for line in cmd.lines], products, cmd.currency)
     # A promise chosen is an option some carrier (or store) keeps; a collected order
     # needs no carrier to the customer's country.

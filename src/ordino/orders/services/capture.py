@@ -176,6 +176,8 @@ def capture_snapshot(
     promotions, tax, exchange = None, None, None
     if priced:
         promotions, tax = promotions_and_tax(uow, picture, buyer_of(cmd), now, fresh=fresh)
+        if cmd.exchange_of is not None:  # priced as what it replaces, or the catalogue
+            promotions = None
         exchange = _exchange(uow, picture, channels.get(cmd.channel), cmd, now)
     return CaptureSnapshot(
         channels,

@@ -53,3 +53,6 @@ class Cart:
     currency: str
     lines: tuple[CartLine, ...]
     charges: tuple[GivenCharge, ...] = ()
+    # A return's exchange order (placed by Ordino): its lines' discounts, as given, are
+    # what the returned units' took off (an even exchange costs what they paid).
+    exchange: bool = False

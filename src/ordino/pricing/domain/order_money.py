@@ -47,6 +47,7 @@ class AdjustmentSource(StrEnum):
     CHANNEL = "channel"  # the channel's own price adjustment
     MARKETPLACE = "marketplace"  # sent by a marketplace with its order, kept as given
     CORRECTION = "correction"  # a price corrected by hand
+    EXCHANGE = "exchange"  # an exchange costs what the returned units paid
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ def price_cart(cart: Cart, pricing: ChannelPricing, catalogue: Mapping[str, Deci
     one in the cart's currency."""
     if not pricing.marketplace:
         _refuse_given(cart)
+    source = AdjustmentSource.EXCHANGE if cart.exchange else AdjustmentSource.MARKETPLACE
     currency, lines, differences = cart.currency, [], []
     for i, asked in enumerate(cart.lines):
         listed = catalogue.get(asked.sku)
@@ -74,7 +75,8 @@ def price_cart(cart: Cart, pricing: ChannelPricing, catalogue: Mapping[str, Deci
             asked.unit_price,
             currency,
         )
-        lines.append(_given(line, asked.discounts, asked.taxes, cart.channel, f"lines[{i}]"))
+        given = _given(line, asked.discounts, asked.taxes, cart.channel, f"lines[{i}]", source)
+        lines.append(given)
     if differences and pricing.mismatch is PriceMismatch.REFUSE:
         errors = [
             FieldError(f"lines[{d.line_no - 1}].unit_price", f"not the catalogue's {d.catalogue}")
@@ -103,12 +105,12 @@ def _given(
     taxes: Sequence[GivenTax],
     channel: str,
     field: str,
+    source: AdjustmentSource = AdjustmentSource.MARKETPLACE,
 ) -> PricedT:
-    """A line or charge with a marketplace's discounts, then its taxes, as given."""
+    """A line or charge with a marketplace's discounts (or an exchange's), then its
+    taxes, as given."""
     for j, d in enumerate(discounts):
-        why = Adjustment(
-            AdjustmentSource.MARKETPLACE, d.reference or channel, d.reason or f"given by {channel}"
-        )
+        why = Adjustment(source, d.reference or channel, d.reason or f"given by {channel}")
         taken = discount_units(priced, d.amount, why, f"{field}.discounts[{j}].amount")
         priced = replace(priced, discounts=(*priced.discounts, taken))
     found = [
@@ -127,13 +129,14 @@ def _given(
 
 
 def _refuse_given(cart: Cart) -> None:
-    """Only a marketplace's order brings its own discounts, taxes and charges."""
+    """Only a marketplace's order brings its own discounts, taxes and charges (and
+    an exchange order its discounts: what the returned units' took off)."""
     why = f"channel {cart.channel} is no marketplace: Ordino prices its orders"
     errors = [
         FieldError(f"lines[{i}].{name}", why)
         for i, line in enumerate(cart.lines)
         for name, given in (("discounts", line.discounts), ("taxes", line.taxes))
-        if given
+        if given and not (cart.exchange and name == "discounts")
     ]
     errors += [FieldError("charges", why)] if cart.charges else []
     if errors:

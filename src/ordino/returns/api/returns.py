@@ -27,6 +27,7 @@ from ordino.returns.api.schemas import (
     AppeasementIn,
     AppeasementList,
     DecisionIn,
+    ExchangeList,
     GivenAppeasementOut,
     ReceiptIn,
     ReceiptList,
@@ -63,6 +64,7 @@ from ordino.returns.services import (
     refund_return,
     return_by_code,
     return_code,
+    return_exchanges,
     return_label,
     return_routings,
     start_return,
@@ -183,6 +185,18 @@ def read_routing(
     """Where the return's lines were sent and why: each routing decision, oldest
     first, with the places weighed for each line (distance, transport, need, credit)."""
     return JSONResponse(return_routings(return_id, unit_of_work(request), scope_of(caller)))
+
+
+@router.get("/returns/{return_id}/exchanges", response_model=ExchangeList, responses=NOT_FOUND)
+def read_exchanges(
+    return_id: ReturnIdPath,
+    request: Request,
+    caller: Annotated[ApiKey, Depends(require(Permission.ORDERS_READ))],
+) -> Response:
+    """The return's exchange orders, in their order: each placed (its order), refused
+    (its units refunded as money instead) or cancelled with the return; a regular
+    one's money (value, total, credit, charge, refund)."""
+    return JSONResponse(return_exchanges(return_id, unit_of_work(request), scope_of(caller)))
 
 
 SVG: dict[int | str, dict[str, Any]] = {

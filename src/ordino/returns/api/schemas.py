@@ -225,6 +225,10 @@ class ExchangeOut(BaseModel):
     at: str
 
 
+class ExchangeList(BaseModel):
+    items: list[ExchangeOut]
+
+
 class ReturnLabelOut(BaseModel):
     carrier: str
     tracking_number: str
@@ -250,9 +254,6 @@ class ReturnOut(BaseModel):
     lines: list[ReturnLineOut]
     exchange_mode: str | None = Field(
         None, description="regular or advanced: how its exchanges are placed (none asked: null)"
-    )
-    exchanges: list[ExchangeOut] = Field(
-        [], description="Its exchange orders (GET /v1/returns/{id} only)"
     )
     created_at: str
     updated_at: str

@@ -109,7 +109,8 @@ def split(value: Decimal, total: Decimal) -> ExchangeMoney:
 
 @dataclass
 class Exchange:
-    """An exchange order of a return (the `seq`-th), or why it could not be placed."""
+    """An exchange order of a return (the `seq`-th), or why it could not be placed.
+    The order's number is `exchange_number` of the return's code and `seq`."""
 
     id: str
     return_id: str
@@ -122,11 +123,12 @@ class Exchange:
     money: ExchangeMoney | None = None  # a regular one's
     reason: str | None = None  # why it was refused or cancelled
 
-    @property
-    def external_id(self) -> str:
-        """The exchange order's id in its channel: placed twice, the channel's id
-        refuses the second."""
-        return f"exchange-{self.return_id}-{self.seq}"
+
+def exchange_number(code: str, seq: int) -> str:
+    """The exchange order's id in its channel (its number): the return's code and the
+    exchange's place among the return's. Placed twice, the channel's ids refuse the
+    second."""
+    return f"exchange-{code}-{seq}"
 
 
 def exchange_document(exchange: Exchange) -> dict[str, Any]:

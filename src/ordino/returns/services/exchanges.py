@@ -6,7 +6,7 @@ Invariants:
     pays it with its return refunds are written in one transaction: the order
     exists exactly when the money that pays it was given, and a retry finds it;
   * an exchange's order is placed once: its id in the channel is the return's and
-    the exchange's number (`Exchange.external_id`), which the channel's unique ids
+    the exchange's number (`exchange_number`), which the channel's unique ids
     refuse twice;
   * a unit of a regular exchange's line is not refunded as money while its exchange
     waits to be placed (`held`): only once its exchange was refused;
@@ -15,17 +15,19 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
 from ordino.kernel.domain import DuplicateOrder, OrdinoError, exchange_job, new_id
 from ordino.kernel.services import with_retries
+from ordino.network.domain import Product
 from ordino.orchestration.services import GiveBack, give_as_store_credit, give_back
 from ordino.orders.domain import EVERY_ORDER, EXCHANGE, LineRequest, Order, PlaceOrder
 from ordino.orders.services import Capture, cancel_order, existing_order, place_order
 from ordino.payments.domain import BalanceKind, PaymentMethod, TenderAsked, account_of
+from ordino.pricing.domain import GivenDiscount
 from ordino.returns.domain import (
     Exchange,
     ExchangedUnits,
@@ -39,6 +41,7 @@ from ordino.returns.domain import (
     ReturnRefund,
     ReturnStatus,
     exchange_document,
+    exchange_number,
     record_event,
     refuse_exchanges,
     split,
@@ -89,47 +92,55 @@ def _due(
     return to_exchange([(line.line_no, line.exchange_sku) for line in ra.lines], basis, exchanges)
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What placing a return's exchange reads first."""
+
+    ra: ReturnAuthorization
+    order: Order
+    exchanges: list[Exchange]
+    due: dict[int, int]
+    products: dict[str, Product]
+    token: str | None
+    value: RefundPreview | None  # what the units due paid, unit by unit
+
+
 def settle_exchanges(return_id: str, uow: ReturnsWork, capture: Capture, now: datetime) -> None:
     """The worker's: place the return's exchange order for what is due, or record why
     it could not be (its units are then refunded as money); a withdrawn return's
     advanced exchange orders cancelled."""
-    with uow:
-        ra = uow.returns.get(return_id)
-        if ra is None or ra.exchange_mode is None:
-            return
-        order = uow.orders.get(ra.order_id)
-        assert order is not None
-        exchanges = uow.returns.exchanges(ra.id)
-        due = _due(uow, ra, exchanges)
-        asked = sorted({str(line.exchange_sku) for line in ra.lines if line.exchange_sku})
-        products = {p.sku: p for p in uow.catalog.products(asked)}
-        token = _card_token(uow, order.id)
+    read = _read(uow, return_id)
+    if read is None:
+        return
+    ra, order = read.ra, read.order
     if ra.status in WITHDRAWN:
-        for exchange in exchanges:
+        for exchange in read.exchanges:
             if exchange.status is ExchangeStatus.PLACED and exchange.order_id is not None:
                 _cancel(uow, ra, exchange, now)
         return
-    if not due:
+    if not read.due or read.value is None:
         return
+    units = tuple(
+        ExchangedUnits(no, str(ra.line(no).exchange_sku), n) for no, n in sorted(read.due.items())
+    )
+    seq = len(read.exchanges) + 1
     exchange = Exchange(
         new_id(now),
         ra.id,
-        len(exchanges) + 1,
-        ExchangeMode(ra.exchange_mode),
-        tuple(
-            ExchangedUnits(no, str(ra.line(no).exchange_sku), n) for no, n in sorted(due.items())
-        ),
+        seq,
+        ExchangeMode(str(ra.exchange_mode)),
+        units,
         ExchangeStatus.PLACED,
         now,
     )
-    lines = tuple(
-        LineRequest(u.sku, u.quantity, products[u.sku].prices[order.currency])
-        for u in exchange.units
-        if u.sku in products and order.currency in products[u.sku].prices
-    )
+    lines = _lines(read, units)
+    if lines is None or read.token is None:
+        why = "the product asked, its price or the order's card is gone"
+        with_retries(lambda _: _refused(uow, ra.id, exchange, why, now))
+        return
     cmd = PlaceOrder(
         order.channel,
-        exchange.external_id,
+        exchange_number(ra.code, seq),
         order.currency,
         order.customer,
         order.ship_to,
@@ -138,18 +149,62 @@ def settle_exchanges(return_id: str, uow: ReturnsWork, capture: Capture, now: da
         type=EXCHANGE,
         placed_by=f"return:{ra.code}",
         language=order.language,
+        exchange_of=ra.id,
     )
-    if len(lines) != len(exchange.units) or token is None:
-        why = "the product asked, its price or the order's card is gone"
-        with_retries(lambda _: _refused(uow, ra.id, exchange, why, now))
-        return
     try:
-        place_order(cmd, uow, capture, now, paying=_Paying(uow, ra.id, exchange, token, now))
+        place_order(cmd, uow, capture, now, paying=_Paying(uow, ra.id, exchange, read.token, now))
     except DuplicateOrder:
-        return  # another worker placed it
+        return  # placed by another worker at the same time (its exchange is kept)
     except OrdinoError as refused:
         why = str(refused)
         with_retries(lambda _: _refused(uow, ra.id, exchange, why, now))
+
+
+def _read(uow: ReturnsWork, return_id: str) -> _Read | None:
+    with uow:
+        ra = uow.returns.get(return_id)
+        if ra is None or ra.exchange_mode is None:
+            return None
+        order = existing_order(uow, ra.order_id)
+        exchanges = uow.returns.exchanges(ra.id)
+        due = _due(uow, ra, exchanges)
+        asked = sorted({str(line.exchange_sku) for line in ra.lines if line.exchange_sku})
+        products = {p.sku: p for p in uow.catalog.products(asked)}
+        value = _value(uow, order, ra, due) if due else None
+        return _Read(ra, order, exchanges, due, products, _card_token(uow, order.id), value)
+
+
+def _lines(read: _Read, units: Sequence[ExchangedUnits]) -> tuple[LineRequest, ...] | None:
+    """The exchange order's lines at the catalogue's prices; an even one (the same price
+    as the line returned) less what the returned units' discounts took off, so that
+    it costs what they paid. None: a product or its price is gone."""
+    currency, lines = read.order.currency, []
+    for u in units:
+        product = read.products.get(u.sku)
+        if product is None or currency not in product.prices:
+            return None
+        price, returned = product.prices[currency], read.order.line(u.line_no).price
+        taken = Decimal(0)
+        if price == returned.sale_price and read.value is not None:
+            paid = next(r for r in read.value.lines if r.line_no == u.line_no)
+            taken = sum((price - returned.unit_net(k) for k in paid.units), Decimal(0))
+        code = read.ra.code
+        given = (GivenDiscount(taken, code, f"priced as the units of return {code}"),)
+        lines.append(LineRequest(u.sku, u.quantity, price, given if taken else ()))
+    return tuple(lines)
+
+
+def _value(
+    uow: ReturnsWork, order: Order, ra: ReturnAuthorization, units: Mapping[int, int]
+) -> RefundPreview:
+    """What the `units` of the return are worth: what they paid, less the policy's
+    restocking fees; an exchange keeps no return shipping fee and gives no shipping
+    back."""
+    policy = policy_of(uow)
+    payments = uow.payments.of_order(order.id)
+    question = question_for(uow, order, ra, policy, payments)
+    asked = replace(question, units=dict(units), fee_charged=True, shipping_refunded=True)
+    return preview_refund(order, asked, policy)
 
 
 class _Paying:
@@ -168,7 +223,7 @@ class _Paying:
         if self.exchange.mode is ExchangeMode.ADVANCED:
             return (card,)
         order, ra = self._locked()
-        money = split(self._preview(order, ra).amount, total)
+        money = split(self._value(order, ra).amount, total)
         self.exchange = replace(self.exchange, money=money)
         account = account_of(BalanceKind.STORE_CREDIT, order.customer.email)
         if not money.credit:
@@ -195,21 +250,16 @@ class _Paying:
         assert ra is not None
         return existing_order(self.uow, ra.order_id, EVERY_ORDER, for_update=True), ra
 
-    def _preview(self, order: Order, ra: ReturnAuthorization) -> RefundPreview:
-        policy = policy_of(self.uow)
-        payments = self.uow.payments.of_order(order.id, for_update=True)
-        question = question_for(self.uow, order, ra, policy, payments)
+    def _value(self, order: Order, ra: ReturnAuthorization) -> RefundPreview:
         units = {u.line_no: u.quantity for u in self.exchange.units}
-        # An exchange keeps no return shipping fee and gives no shipping back.
-        asked = replace(question, units=units, fee_charged=True, shipping_refunded=True)
-        return preview_refund(order, asked, policy)
+        return _value(self.uow, order, ra, units)
 
     def _pay(self, order: Order, ra: ReturnAuthorization, exchange: Exchange) -> None:
         uow, now = self.uow, self.now
         money = exchange.money
         assert money is not None
         payments = uow.payments.of_order(order.id, for_update=True)
-        preview = self._preview(order, ra)
+        preview = self._value(order, ra)
         whole = not money.refund
         gave: list[tuple[str, Decimal]] = []
         if money.credit:  # its credit note credits the units when it is all they gave

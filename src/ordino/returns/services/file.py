@@ -20,6 +20,7 @@ from ordino.orders.domain import EVERY_ORDER, Order, OrderQuery, OrderScope
 from ordino.returns.domain import (
     ReturnAuthorization,
     ReturnStatus,
+    exchange_document,
     read_code,
     receipt_document,
     return_document,
@@ -78,6 +79,7 @@ def _file(uow: ReturnsWork, order: Order, ra: ReturnAuthorization) -> dict[str, 
         "receipts": [receipt_document(r) for r in uow.returns.receipts(ra.id)],
         "refund": refund,
         "refunded": str(sum((Decimal(r["amount"]) for r in refund["refunds"]), Decimal(0))),
+        "exchanges": [exchange_document(e) for e in uow.returns.exchanges(ra.id)],
     }
 
 

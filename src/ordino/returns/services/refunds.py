@@ -126,9 +126,8 @@ def refund_due(
     if not question.units:
         if asked:
             raise Conflict(f"return {ra.id} owes no refund now: nothing came back since")
-        if ra.status is ReturnStatus.RECEIVED and not waiting:  # everything accounted for
-            refunded = any(r.return_id == ra.id for r in uow.returns.refunds_of_order(order.id))
-            close(order, ra, REFUNDED if refunded else NOTHING_CAME_BACK, now)
+        if not waiting:
+            _close_when_settled(uow, order, ra, now)
         return None
     preview = preview_refund(order, question, policy)
     if not payments or preview.amount <= 0:
@@ -156,9 +155,25 @@ def refund_due(
     )
     uow.returns.add_refund(order.id, refund)
     record_event(order, ra, "return.refunded", now, {"refund": refund_document(refund)})
-    if ra.status is ReturnStatus.RECEIVED or all(line.route == "returnless" for line in ra.lines):
+    if ra.status is ReturnStatus.RECEIVED or _all_kept(ra):
         close(order, ra, REFUNDED, now)
     return refund
+
+
+def _close_when_settled(
+    uow: ReturnsWork, order: Order, ra: ReturnAuthorization, now: datetime
+) -> None:
+    """Nothing is owed: the return closes when every unit is accounted for (received
+    or missing), or all of them are kept and were refunded (by an exchange)."""
+    refunded = any(r.return_id == ra.id for r in uow.returns.refunds_of_order(order.id))
+    if ra.status is ReturnStatus.RECEIVED:
+        close(order, ra, REFUNDED if refunded else NOTHING_CAME_BACK, now)
+    elif ra.status is ReturnStatus.AUTHORISED and refunded and _all_kept(ra):
+        close(order, ra, REFUNDED, now)
+
+
+def _all_kept(ra: ReturnAuthorization) -> bool:
+    return all(line.route == "returnless" for line in ra.lines)
 
 
 def _nothing(preview: RefundPreview, payments: list[Payment]) -> Conflict:

@@ -240,12 +240,20 @@ def _refuse_others_return(ra: ReturnAuthorization, scope: OrderScope) -> None:
 
 
 def get_return(return_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER) -> dict[str, Any]:
-    """The return, with its exchange orders."""
     with uow:
         ra = found_return(uow.returns.get(return_id), return_id)
         order_of(uow, ra, scope)
-        exchanges = uow.returns.exchanges(ra.id)
-    return return_document(ra) | {"exchanges": [exchange_document(e) for e in exchanges]}
+    return return_document(ra)
+
+
+def return_exchanges(
+    return_id: str, uow: ReturnsWork, scope: OrderScope = EVERY_ORDER
+) -> dict[str, Any]:
+    """The return's exchange orders, in their order."""
+    with uow:
+        ra = found_return(uow.returns.get(return_id), return_id)
+        order_of(uow, ra, scope)
+        return {"items": [exchange_document(e) for e in uow.returns.exchanges(ra.id)]}
 
 
 def return_routings(

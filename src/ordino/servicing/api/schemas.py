@@ -122,6 +122,18 @@ class CustomerReturnLineOut(BaseModel):
     quantity: int
     reason: str
     received: int
+    exchange_sku: str | None = Field(description="What it is exchanged for")
+
+
+class CustomerExchangeOut(BaseModel):
+    seq: int
+    status: str = Field(description="placed, refused (refunded instead), cancelled")
+    number: str | None = Field(description="The exchange order's number, once placed")
+    order_status: str | None
+    lines: list[dict[str, Any]] = Field(description="line_no, sku, quantity")
+    money: dict[str, str] | None = Field(
+        description="value, total, credit, charge, refund (placed when the goods are back)"
+    )
 
 
 class CustomerReturnOut(BaseModel):
@@ -131,6 +143,7 @@ class CustomerReturnOut(BaseModel):
     lines: list[CustomerReturnLineOut]
     tracking_number: str | None = Field(description="The carrier's, when sent by carrier")
     refunded: str = Field(description="What its refunds gave back")
+    exchanges: list[CustomerExchangeOut]
     created_at: str
 
 

@@ -114,6 +114,14 @@ class CustomerReturnLineIn(Strict):
     quantity: Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
     reason: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
     note: Annotated[str | None, Field(max_length=500)] = None
+    exchange_sku: Annotated[
+        str | None,
+        Field(
+            min_length=1,
+            max_length=64,
+            description="Another size or colour instead of the money, as the policy allows",
+        ),
+    ] = None
 
 
 class CustomerReturnIn(Strict):
@@ -139,7 +147,10 @@ def start_return(
     offered): `201` with the order as the customer sees it, the return's code among
     its returns. Sent again with the same Idempotency-Key, it starts no second one."""
     uow, now = unit_of_work(request), clock(request)
-    lines = [ReturnLineRequest(li.line_no, li.quantity, li.reason, li.note) for li in body.lines]
+    lines = [
+        ReturnLineRequest(li.line_no, li.quantity, li.reason, li.note, li.exchange_sku)
+        for li in body.lines
+    ]
     asked = ReturnAsked(lines, body.method, body.refund_to)
     once = idempotency_of(CUSTOMER, idempotency_key, body, "/v1/self-service/returns")
     answer = self_service.start_return(token, asked, uow, _service(request), now, once)

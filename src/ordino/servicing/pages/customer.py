@@ -120,7 +120,8 @@ def return_page(request: Request, token: str) -> Response:
 @router.post("/{token}/return")
 def start_return(request: Request, token: str, form: Posted) -> Response:
     """Start a return of the units the form names (`return-<line_no>`, each with its
-    `reason-<line_no>`), travelling as `method`, refunded to `refund_to`; back to the
+    `reason-<line_no>`, and the SKU it is exchanged for, `exchange-<line_no>`, if
+    any), travelling as `method`, refunded to `refund_to`; back to the
     order's page, where its code is. A refusal is said on the form, changing nothing."""
     state = request.app.state
     asked = _returned(form)
@@ -169,7 +170,8 @@ def _return_form(
 
 
 def _returned(form: Any) -> list[ReturnLineRequest] | None:
-    """The units to return, line by line, each with its reason (and the note); None
+    """The units to return, line by line, each with its reason (and the note, and
+    what it is exchanged for); None
     when a count is not a whole number or a line to return has no reason."""
     asked: list[ReturnLineRequest] = []
     note = str(form.get("note") or "").strip()[:500] or None
@@ -182,7 +184,8 @@ def _returned(form: Any) -> list[ReturnLineRequest] | None:
         reason = str(form.get(f"reason-{number}") or "")
         if not reason or len(given) > 7:
             return None
-        asked.append(ReturnLineRequest(int(number), int(given), reason[:64], note))
+        instead = str(form.get(f"exchange-{number}") or "").strip()[:64] or None
+        asked.append(ReturnLineRequest(int(number), int(given), reason[:64], note, instead))
     return asked
 
 

@@ -40,6 +40,8 @@ _SAID: dict[str, str] = {
     "return.cancelled": "return_withdrawn",
     "return.received": "return_received",
     "return.refunded": "return_refunded",
+    "return.exchanged": "exchange_placed",
+    "return.exchange_refused": "exchange_refused",
     "order.appeased": "goodwill_refund",
 }
 

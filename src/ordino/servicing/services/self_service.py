@@ -30,6 +30,7 @@ from ordino.kernel.domain import (
     OrdinoError,
 )
 from ordino.kernel.services import ORDINO, Changed, record
+from ordino.network.domain import ProductQuery
 from ordino.orchestration.services import cancel_units
 from ordino.orders.domain import EVERY_ORDER, Order, OrderQuery, OrderScope, OrderStatus
 from ordino.orders.services import Capture, OrdersWork, cancel_order, existing_order
@@ -40,7 +41,10 @@ from ordino.returns.domain import (
     ReturnAuthorization,
     ReturnLineRequest,
     ReturnMethod,
+    ReturnPolicy,
     ReturnRefund,
+    choices,
+    exchange_document,
 )
 from ordino.returns.services import StartReturn, given_refunds
 from ordino.returns.services import policy_of as return_policy_of
@@ -141,12 +145,34 @@ def return_options(
         order = existing_order(uow, order_id, AS_CUSTOMER)
         view = _view(uow, order, policy_of(uow), now)
         returns = return_policy_of(uow)
+        instead = exchange_choices(uow, order, returns) if returns.exchanges.allowed else {}
     return {
         "order": view,
         "reasons": [{"code": r.code, "label": r.label} for r in returns.reasons],
         "methods": [str(m) for m in returns.methods],
         "refund_to": [str(r) for r in RefundTo],
+        "exchanges": instead,
     }
+
+
+def exchange_choices(
+    uow: ServicingWork, order: Order, policy: ReturnPolicy
+) -> dict[int, list[dict[str, str]]]:
+    """line_no → what the line may be exchanged for (another size or colour: the
+    products sharing its `group_attribute`, with a price in the order's currency)."""
+    attribute, found = policy.exchanges.group_attribute, {}
+    products = {p.sku: p for p in uow.catalog.products(sorted({x.sku for x in order.lines}))}
+    for line in order.lines:
+        returned = products.get(line.sku)
+        group = None if returned is None else returned.attributes.get(attribute)
+        if group is None or not order.returnable(line.line_no):
+            continue
+        same = uow.catalog.search(ProductQuery.of(attributes=[(attribute, group)]), 50)
+        found[line.line_no] = [
+            {"sku": p.sku, "name": p.name, "price": str(p.prices[order.currency])}
+            for p in choices(returned, same, order.currency, attribute)
+        ]
+    return {no: offered for no, offered in found.items() if offered}
 
 
 @dataclass(frozen=True)
@@ -257,7 +283,10 @@ def _view(
     events = uow.outbox.of_subject(f"order/{order.id}")
     names = uow.catalog.names(line.sku for line in order.lines)
     refunds = given_refunds(uow, order.id)
-    returns = [customer_return(ra, refunds) for ra in uow.returns.of_order(order.id)]
+    returns = [
+        customer_return(ra, refunds) | {"exchanges": _exchanges(uow, ra)}
+        for ra in uow.returns.of_order(order.id)
+    ]
     may = allowed(order, policy, now)
     return customer_view(order, events, uow.network.all(), names, may, returns)
 
@@ -276,6 +305,26 @@ def allowed(order: Order, policy: SelfServicePolicy, now: datetime) -> dict[str,
     }
 
 
+def _exchanges(uow: ServicingWork, ra: ReturnAuthorization) -> list[dict[str, Any]]:
+    """The return's exchanges as its customer sees them: each with its order's number
+    and state, once placed."""
+    found = []
+    for exchange in uow.returns.exchanges(ra.id) if ra.exchange_mode else ():
+        placed = None if exchange.order_id is None else uow.orders.get(exchange.order_id)
+        document = exchange_document(exchange)
+        found.append(
+            {
+                "seq": exchange.seq,
+                "status": str(exchange.status),
+                "number": None if placed is None else placed.external_id,
+                "order_status": None if placed is None else str(placed.status),
+                "lines": document["lines"],
+                "money": document["money"],
+            }
+        )
+    return found
+
+
 def customer_return(ra: ReturnAuthorization, refunds: Sequence[ReturnRefund]) -> dict[str, Any]:
     """A return as its customer sees it: no one's name, no location, no routing."""
     given = sum((r.amount for r in refunds if r.return_id == ra.id), Decimal(0))
@@ -291,6 +340,7 @@ def customer_return(ra: ReturnAuthorization, refunds: Sequence[ReturnRefund]) ->
                 "quantity": line.quantity,
                 "reason": line.reason,
                 "received": line.received,
+                "exchange_sku": line.exchange_sku,
             }
             for line in ra.lines
         ],
