@@ -21,7 +21,7 @@ from tests.returns.test_api_return_refunds import at_gateway, owing, paid  # noq
 from tests.returns.test_api_returns import POLICY, deliver, start
 from tests.returns.test_exchanges import EXCHANGES, styled
 from tests.support.api import order_of, place, stock, work
-from tests.support.builders import a_location_body
+from tests.support.builders import a_location_body, a_product_body
 
 PASSWORD = "correct horse battery"
 
@@ -443,9 +443,12 @@ def test_the_customer_exchanges_for_another_size_on_their_page_and_sees_the_exch
 ) -> None:
     assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
     styled(api, SKU_3="59.90")
+    sold_out = a_product_body(name="Rain jacket XL", attributes={"style": "jacket"})
+    assert api.put("/v1/products/SKU-7", json=sold_out).status_code == 201  # none in stock
     client, token = _customer(api)
     form = client.get(f"/my-order/{token}/return").text
     assert 'name="exchange-1"' in form and 'value="SKU-3"' in form  # the size picker
+    assert 'value="SKU-7"' not in form  # what the shop cannot sell now is not offered
 
     sent = _form(client, f"/my-order/{token}/return") | {
         "return-1": "1",
@@ -470,9 +473,14 @@ def test_the_customer_exchanges_for_another_size_on_their_page_and_sees_the_exch
     page = client.get(f"/my-order/{token}").text
     [placed] = api.get(f"/v1/returns/{ra['id']}/exchanges").json()["items"]
     number = order_of(api, placed["order_id"])["external_id"]
-    assert "exchanged for SKU-3" in page
+    assert "exchanged for Rain jacket" in page  # the product's name
     assert f"Exchange order {number} placed" in page
+    assert "paid by the return: €59.90" in page
+    assert "Refunded" not in page  # the goods paid for the exchange: nothing came back to the card
     agent = _person(api, clock, "ann", Role.AGENT)
     file = agent.get(f"/console/returns/{ra['id']}").text
     assert f'href="/console/orders/{placed["order_id"]}"' in file  # the exchange order, linked
     assert "Paid by the return" in file
+    assert f">{number}</a>" in file
+    linked = agent.get(f"/console/orders/{placed['order_id']}").text
+    assert f'href="/console/returns/{ra["id"]}"' in linked  # and back: whose exchange it is

@@ -21,6 +21,7 @@ from ordino.returns.domain import (
     ReturnAuthorization,
     ReturnStatus,
     exchange_document,
+    exchange_number,
     read_code,
     receipt_document,
     return_document,
@@ -79,7 +80,10 @@ def _file(uow: ReturnsWork, order: Order, ra: ReturnAuthorization) -> dict[str, 
         "receipts": [receipt_document(r) for r in uow.returns.receipts(ra.id)],
         "refund": refund,
         "refunded": str(sum((Decimal(r["amount"]) for r in refund["refunds"]), Decimal(0))),
-        "exchanges": [exchange_document(e) for e in uow.returns.exchanges(ra.id)],
+        "exchanges": [
+            exchange_document(e) | {"number": exchange_number(ra.code, e.seq)}
+            for e in uow.returns.exchanges(ra.id)
+        ],
     }
 
 

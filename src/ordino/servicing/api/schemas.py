@@ -123,6 +123,7 @@ class CustomerReturnLineOut(BaseModel):
     reason: str
     received: int
     exchange_sku: str | None = Field(description="What it is exchanged for")
+    exchange_name: str | None = Field(description="Its product's name")
 
 
 class CustomerExchangeOut(BaseModel):

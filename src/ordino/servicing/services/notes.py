@@ -11,7 +11,7 @@ from typing import Any
 from ordino.kernel.domain import InvalidInput, NotFound
 from ordino.kernel.services import with_retries
 from ordino.orchestration.services import delivery_answer, order_customs
-from ordino.orders.domain import EVERY_ORDER, OrderScope
+from ordino.orders.domain import EVERY_ORDER, EXCHANGE, OrderScope
 from ordino.orders.services import decisions_view, existing_order, with_payments
 from ordino.returns.domain import appeasement_document, return_document
 from ordino.servicing.services import timeline
@@ -45,7 +45,8 @@ def order_file(
     its payment, its timeline, why its goods are where they are (the sourcing
     decisions), its deliveries against the promise, its invoices and credit notes,
     the changes of its money since it was placed, its parcels' customs
-    declarations, its returns and goodwill refunds; the names of its products and
+    declarations, its returns and goodwill refunds (and the return whose exchange it
+    is); the names of its products and
     of the keys that acted on it, for people to read."""
     with uow:
         order = existing_order(uow, order_id, scope)
@@ -59,6 +60,8 @@ def order_file(
         names = uow.catalog.names(line.sku for line in order.lines)
         returns = [return_document(ra) for ra in uow.returns.of_order(order_id)]
         appeasements = [appeasement_document(a) for a in uow.returns.appeasements(order_id)]
+        exchange = uow.returns.exchange_of_order(order_id) if order.type == EXCHANGE else None
+        exchange_of = None if exchange is None else uow.returns.get(exchange.return_id)
         actors = {str(event.data.get("by", "")) for event in events}
         actors |= {hold.placed_by for hold in order.holds}
         actors |= {hold.resolved_by for hold in order.holds if hold.resolved_by}
@@ -83,6 +86,8 @@ def order_file(
         "customs": customs,
         "returns": returns,
         "appeasements": appeasements,
+        # The return whose exchange the order is, if it is one.
+        "exchange_of": None if exchange_of is None else return_document(exchange_of),
         "names": names,
         "actors": who,
     }

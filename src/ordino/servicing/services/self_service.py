@@ -21,7 +21,7 @@ from typing import Any
 from ordino.access.domain import lookup_subjects
 from ordino.access.services import attempt, succeeded
 from ordino.inventory.domain import Source
-from ordino.inventory.services import StockPicture
+from ordino.inventory.services import AvailabilityQuery, StockPicture, read_availability
 from ordino.kernel.domain import (
     ConfigurationKind,
     IdempotencyKey,
@@ -146,6 +146,7 @@ def return_options(
         view = _view(uow, order, policy_of(uow), now)
         returns = return_policy_of(uow)
         instead = exchange_choices(uow, order, returns) if returns.exchanges.allowed else {}
+    instead = _in_stock(instead, order.channel, uow, self_service, now)
     return {
         "order": view,
         "reasons": [{"code": r.code, "label": r.label} for r in returns.reasons],
@@ -153,6 +154,24 @@ def return_options(
         "refund_to": [str(r) for r in RefundTo],
         "exchanges": instead,
     }
+
+
+def _in_stock(
+    offered: dict[int, list[dict[str, str]]],
+    channel: str,
+    uow: ServicingWork,
+    self_service: SelfService,
+    now: datetime,
+) -> dict[int, list[dict[str, str]]]:
+    """Of what may be exchanged, what the channel has to sell now."""
+    skus = tuple(sorted({x["sku"] for choices in offered.values() for x in choices}))
+    if not skus:
+        return {}
+    asked = AvailabilityQuery(skus, channel=channel)
+    answer = read_availability(asked, uow, self_service.capture.picture, now)
+    stocked = {item["sku"] for item in answer["items"] if item["available"] > 0}
+    kept = {no: [x for x in xs if x["sku"] in stocked] for no, xs in offered.items()}
+    return {no: xs for no, xs in kept.items() if xs}
 
 
 def exchange_choices(
@@ -281,12 +300,15 @@ def _view(
     uow: ServicingWork, order: Order, policy: SelfServicePolicy, now: datetime
 ) -> dict[str, Any]:
     events = uow.outbox.of_subject(f"order/{order.id}")
-    names = uow.catalog.names(line.sku for line in order.lines)
     refunds = given_refunds(uow, order.id)
-    returns = [
-        customer_return(ra, refunds) | {"exchanges": _exchanges(uow, ra)}
-        for ra in uow.returns.of_order(order.id)
-    ]
+    found = uow.returns.of_order(order.id)
+    asked = {line.exchange_sku for ra in found for line in ra.lines if line.exchange_sku}
+    names = uow.catalog.names([line.sku for line in order.lines] + sorted(asked))
+    returns = []
+    for ra in found:
+        exchanges = _exchanges(uow, ra)
+        paid = sum((Decimal(x["money"]["credit"]) for x in exchanges if x["money"]), Decimal(0))
+        returns.append(customer_return(ra, refunds, names, paid) | {"exchanges": exchanges})
     may = allowed(order, policy, now)
     return customer_view(order, events, uow.network.all(), names, may, returns)
 
@@ -325,9 +347,15 @@ def _exchanges(uow: ServicingWork, ra: ReturnAuthorization) -> list[dict[str, An
     return found
 
 
-def customer_return(ra: ReturnAuthorization, refunds: Sequence[ReturnRefund]) -> dict[str, Any]:
-    """A return as its customer sees it: no one's name, no location, no routing."""
-    given = sum((r.amount for r in refunds if r.return_id == ra.id), Decimal(0))
+def customer_return(
+    ra: ReturnAuthorization,
+    refunds: Sequence[ReturnRefund],
+    names: Mapping[str, str],
+    exchanged: Decimal = Decimal(0),
+) -> dict[str, Any]:
+    """A return as its customer sees it: no one's name, no location, no routing;
+    refunded, what its refunds gave back less what paid its exchanges (`exchanged`)."""
+    given = sum((r.amount for r in refunds if r.return_id == ra.id), Decimal(0)) - exchanged
     label = ra.label if ra.label is not None and ra.label.voided_at is None else None
     return {
         "code": ra.code,
@@ -341,6 +369,7 @@ def customer_return(ra: ReturnAuthorization, refunds: Sequence[ReturnRefund]) ->
                 "reason": line.reason,
                 "received": line.received,
                 "exchange_sku": line.exchange_sku,
+                "exchange_name": names.get(line.exchange_sku) if line.exchange_sku else None,
             }
             for line in ra.lines
         ],
