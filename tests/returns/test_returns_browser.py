@@ -144,3 +144,67 @@ def test_a_german_customer_returns_at_a_store_which_restocks_it_and_the_refund_s
     by_product = agent.get_by_role("table", name="By product")
     expect(by_product.get_by_role("row").nth(1)).to_have_text(re.compile(r"SKU-1\s*1\s*2\s*50.0 %"))
     document(agent, "console-dashboard-returns")
+
+
+@pytest.mark.browser_locale("de-DE")
+def test_a_german_customer_exchanges_for_another_size_and_sees_the_exchange_order(
+    served: Served, page: Any, browser: Any
+) -> None:
+    order = _delivered(served)
+    api = served.api
+    exchanges = {"allowed": True}
+    policy = {"windows": [{"days": 30}], "reasons": [{"code": "wrong_size", "label": "Wrong size"}],
+              "methods": ["store"], "exchanges": exchanges}  # fmt: skip
+    assert api.put("/v1/return-policy", json=policy).status_code == 200
+    for sku, price in (("SKU-1", "59.90"), ("SKU-2", "69.90")):
+        body = a_product_body(name=f"Rain jacket {sku[-1]}", prices={"EUR": price},
+                              attributes={"style": "rain-jacket"})  # fmt: skip
+        response = api.put(f"/v1/products/{sku}", json=body)
+        assert response.status_code in (200, 201), response.text
+    assert api.put("/v1/inventory/DC-BER/SKU-2", json={"on_hand": 3}).status_code == 201
+
+    # The customer asks for the other size instead of the money.
+    page.goto(f"{served.url}/my-order")
+    page.get_by_label("Bestellnummer").fill("W-4711")
+    page.get_by_label("E-Mail-Adresse").fill("ada@example.com")
+    page.get_by_role("button", name="Meine Bestellung anzeigen").click()
+    page.get_by_role("link", name="Artikel zurückgeben").click()
+    page.get_by_label("Wie viele Rain jacket 1 zurückgeben").fill("1")
+    picker = page.get_by_label("Was Sie für Rain jacket 1 bekommen")
+    picker.select_option("SKU-2")
+    expect(picker).to_contain_text("Umtausch gegen Rain jacket 2 (SKU-2), 69,90\N{NO-BREAK SPACE}€")
+    document(page, "customer-exchange-de")
+    page.get_by_role("button", name="Rücksendung starten").click()
+    expect(page.get_by_role("status")).to_contain_text("Ihre Rücksendung ist gestartet")
+    customer_page = page.url
+
+    # The goods come back; the worker places the exchange order.
+    [ra] = api.get(f"/v1/orders/{order['id']}/returns").json()["items"]
+    back = {"line_no": 1, "quantity": 1, "condition": "new", "disposition": "restock"}
+    got = {"location_id": "DC-BER", "lines": [back]}
+    received = api.post(
+        f"/v1/returns/{ra['id']}/receipts", json=got, headers={"Idempotency-Key": "rc"}
+    )
+    assert received.status_code == 201, received.text
+    served.work()
+
+    page.goto(customer_page)
+    card = page.locator(".returns li").first
+    expect(card).to_contain_text("umgetauscht gegen Rain jacket 2")
+    expect(card).to_contain_text(f"Umtauschbestellung exchange-{ra['code']}-1 aufgegeben")
+    expect(card).to_contain_text("mit der Rücksendung bezahlt: 59,90\N{NO-BREAK SPACE}€")
+    expect(card).to_contain_text("Ihrer Karte belastet: 10,00\N{NO-BREAK SPACE}€")
+    expect(card).not_to_contain_text("Erstattet")
+    document(page, "customer-exchange-order-de")
+
+    agent = browser.new_context(locale="en-GB", viewport=DESKTOP).new_page()
+    create_user("ada", "correct horse battery", Role.AGENT, served.uow(), served.clock())
+    agent.goto(f"{served.url}/console")
+    agent.get_by_label("User name", exact=True).fill("ada")
+    agent.get_by_label("Password, or an API key").fill("correct horse battery")
+    agent.get_by_role("button", name="Sign in").click()
+    agent.goto(f"{served.url}/console/returns/{ra['id']}")
+    exchanges_table = agent.get_by_role("table").nth(1)
+    expect(exchanges_table).to_contain_text(f"exchange-{ra['code']}-1")
+    expect(exchanges_table).to_contain_text("€10.00")
+    document(agent, "console-return-exchange")
