@@ -15,13 +15,15 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ordino.kernel.domain import Conflict
 from ordino.returns.domain import split
+from ordino.returns.services import exchanges, settle_exchanges
 from tests.conftest import Clock
 from tests.pricing.test_api_tax import taxed  # noqa: F401 (a fixture)
 from tests.returns.test_api_receipts import receive, units
 from tests.returns.test_api_return_refunds import at_gateway, paid  # noqa: F401 (a fixture)
 from tests.returns.test_api_returns import POLICY, deliver, return_events
-from tests.support.api import order_of, place, refused, stock, work
+from tests.support.api import network, order_of, place, refused, stock, work
 from tests.support.builders import a_product_body, an_order_body
 
 EXCHANGES = POLICY | {"non_returnable_skus": [], "exchanges": {"allowed": True}}
@@ -50,6 +52,12 @@ def exchange(
     line = {"line_no": 1, "quantity": quantity, "reason": "wrong_size", "exchange_sku": sku}
     body = {"lines": [line], "method": "store"} | more
     return api.post(f"/v1/orders/{order_id}/returns", json=body, headers={"Idempotency-Key": key})
+
+
+def credit_of(api: TestClient) -> tuple[str, list[str]]:
+    """The customer's store credit, and what was done to it."""
+    found = api.get("/v1/store-credit", params={"email": "ada@example.com"}).json()
+    return found["balance"], [e["kind"] for e in found["entries"]]
 
 
 def exchanges_of(api: TestClient, return_id: str) -> list[dict[str, Any]]:
@@ -101,7 +109,8 @@ def test_an_even_regular_exchange_is_placed_on_receipt_paid_by_the_returned_good
     assert at_gateway(api) == (17970, 0)  # the card gave nothing back: the exchange took it
     assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "closed"
     assert "return.exchanged" in return_events(api, sold)
-    assert api.get(f"/v1/orders/{placed['order_id']}/allocations").status_code in (200, 404)
+    assert new["status"] != "cancelled" and new["lines"][0]["allocated"] == 1  # reserved
+    assert credit_of(api) == ("0.00", ["credited", "held"])  # given, and spent on it at once
 
 
 def test_a_dearer_exchange_charges_the_difference_to_the_card(
@@ -199,7 +208,7 @@ def test_an_exchange_out_of_stock_is_refunded_as_money_instead(
 
     [refused_] = exchanges_of(api, ra["id"])
     assert (refused_["status"], refused_["order_id"]) == ("refused", None)
-    assert refused_["reason"]
+    assert "SKU-3" in refused_["reason"]  # the stock it lacks
     assert at_gateway(api) == (17970, 5990)
     assert "return.exchange_refused" in return_events(api, sold)
     assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "closed"
@@ -268,11 +277,13 @@ def test_an_even_exchange_of_a_discounted_taxed_unit_costs_what_it_paid(
 
     [placed] = exchanges_of(api, ra["id"])
     money = placed["money"]
-    assert money["value"] == money["total"] == money["credit"]  # even: to the cent
-    assert (money["charge"], money["refund"]) == ("0.00", "0.00")
+    # The unit paid 59.90 less 5.99 (10 % off), VAT in the price: so does its exchange.
+    assert money == {"value": "53.91", "total": "53.91", "credit": "53.91", "charge": "0.00",
+                     "refund": "0.00"}  # fmt: skip
     new = order_of(api, placed["order_id"])
     [taken] = new["lines"][0]["discounts"]
-    assert taken["source"] == "exchange"  # not the promotion again: what the unit had off
+    assert (taken["source"], taken["amount"]) == ("exchange", "5.99")  # not the promotion
+    assert (new["lines"][0]["net"], new["lines"][0]["tax"]) == ("53.91", "8.61")
     assert [c["kind"] for c in order["charges"]] == ["shipping"]
     assert new["charges"] == []  # the merchant ships an exchange
 
@@ -308,3 +319,155 @@ def test_the_policy_keeps_its_exchange_terms(api: TestClient, mode: str) -> None
     kept = api.get("/v1/return-policy").json()["exchanges"]
 
     assert kept == {"allowed": True, "mode": mode, "group_attribute": "model"}
+
+
+@pytest.fixture
+def two_lines(api: TestClient, clock: Clock) -> str:
+    """SKU-1 x2 and SKU-2 x1 (59.90 each, style jacket) paid by card and delivered;
+    SKU-3, another size, in stock."""
+    network(api)
+    styled(api, SKU_2="59.90", SKU_3="59.90")
+    stock(api, "DC-BER", "SKU-1", 5)
+    order = place(api, ("SKU-1", 2), ("SKU-2", 1), payment={"method": "card", "token": APPROVES})
+    deliver(api, clock, order["id"])
+    order_id: str = order["id"]
+    return order_id
+
+
+APPROVES = "4242424242424242"
+
+
+def test_a_kept_exchange_waits_for_its_order_before_the_return_closes(
+    api: TestClient, clock: Clock, two_lines: str
+) -> None:
+    """Returnless: the money line is refunded at once, the exchange line waits for its
+    order, and only then does the return close."""
+    kept = EXCHANGES | {"routing": {"parcel_cost": "500.00"}, "auto_approve": "true"}
+    assert api.put("/v1/return-policy", json=kept).status_code == 200
+    lines = [{"line_no": 1, "quantity": 1, "reason": "wrong_size", "exchange_sku": "SKU-3"},
+             {"line_no": 2, "quantity": 1, "reason": "wrong_size"}]  # fmt: skip
+    asked = api.post(f"/v1/orders/{two_lines}/returns", json={"lines": lines, "method": "store"},
+                     headers={"Idempotency-Key": "mixed"})  # fmt: skip
+    assert asked.status_code == 201, asked.text
+    ra = asked.json()
+    assert ra["status"] == "authorised"  # line 2 refunded; line 1's exchange waits
+
+    work(api, clock)
+
+    [placed] = exchanges_of(api, ra["id"])
+    assert (placed["status"], placed["money"]["credit"]) == ("placed", "59.90")
+    assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "closed"
+    assert order_of(api, two_lines)["tenders"][0]["refunded"] == "59.90"  # line 2 only
+
+
+def test_partial_receipts_place_an_exchange_order_for_each(
+    api: TestClient, clock: Clock, sold: str
+) -> None:
+    at_once = EXCHANGES | {"auto_approve": "true"}
+    assert api.put("/v1/return-policy", json=at_once).status_code == 200
+    styled(api, SKU_3="59.90")
+    ra = exchange(api, sold, "SKU-3", quantity=2).json()
+
+    receive(api, ra, units(1), location_id="DC-BER")
+    work(api, clock)
+    receive(api, ra, units(1), key="rc-2", location_id="DC-BER")
+    work(api, clock)
+
+    found = exchanges_of(api, ra["id"])
+    assert [(x["seq"], x["lines"][0]["quantity"], x["money"]["credit"]) for x in found] == [
+        (1, 1, "59.90"),
+        (2, 1, "59.90"),
+    ]
+    assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "closed"
+    assert at_gateway(api) == (17970, 0)
+
+
+def test_a_cheaper_exchanges_difference_goes_to_store_credit_when_the_return_says_so(
+    api: TestClient, clock: Clock, sold: str
+) -> None:
+    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
+    styled(api, SKU_5="49.90")
+    ra = exchange(api, sold, "SKU-5", refund_to="store_credit").json()
+
+    receive(api, ra, units(1), location_id="DC-BER")
+    work(api, clock)
+
+    assert at_gateway(api) == (17970, 0)
+    assert credit_of(api) == ("10.00", ["credited", "credited", "held"])
+
+
+def test_an_order_without_a_card_cannot_exchange(api: TestClient, clock: Clock) -> None:
+    network(api)
+    styled(api, SKU_3="59.90")
+    stock(api, "DC-BER", "SKU-1", 5)
+    order = place(api, ("SKU-1", 1))  # paid elsewhere
+    deliver(api, clock, order["id"])
+    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
+
+    response = exchange(api, order["id"], "SKU-3")
+
+    assert refused(response, 409, "not-allowed")
+    assert (response.json()["rule"], response.json()["field"]) == (
+        "exchanges",
+        "lines[0].exchange_sku",
+    )
+
+
+def test_an_exchanges_number_taken_by_another_order_refunds_it_as_money(
+    api: TestClient, clock: Clock, sold: str
+) -> None:
+    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
+    styled(api, SKU_3="59.90")
+    ra = exchange(api, sold, "SKU-3").json()
+    place(api, ("SKU-1", 1), external_id=f"exchange-{ra['code']}-1")  # a channel's, by chance
+
+    receive(api, ra, units(1), location_id="DC-BER")
+    work(api, clock)
+
+    [refused_] = exchanges_of(api, ra["id"])
+    assert refused_["status"] == "refused" and "another order's" in refused_["reason"]
+    assert at_gateway(api) == (17970, 5990)
+
+
+def test_a_passing_trouble_is_tried_again_not_refused(
+    api: TestClient, clock: Clock, sold: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A capture of the card on its way (a Conflict) fails the job, which the worker
+    tries again later: the exchange is placed then, never refused for it."""
+    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
+    styled(api, SKU_3="59.90")
+    ra = exchange(api, sold, "SKU-3").json()
+    receive(api, ra, units(1), location_id="DC-BER")
+    given = exchanges.give_as_store_credit
+
+    def busy(*_: Any) -> Any:
+        raise Conflict("a capture of the order's card is on its way")
+
+    monkeypatch.setattr(exchanges, "give_as_store_credit", busy)
+    work(api, clock)
+    assert exchanges_of(api, ra["id"]) == []  # neither placed nor refused
+
+    monkeypatch.setattr(exchanges, "give_as_store_credit", given)
+    clock.advance(minutes=5)
+    work(api, clock)
+
+    [placed] = exchanges_of(api, ra["id"])
+    assert placed["status"] == "placed"
+    assert at_gateway(api) == (17970, 0)
+
+
+def test_the_exchange_job_run_again_places_nothing_more(
+    api: TestClient, clock: Clock, sold: str
+) -> None:
+    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
+    styled(api, SKU_3="59.90")
+    ra = exchange(api, sold, "SKU-3").json()
+    receive(api, ra, units(1), location_id="DC-BER")
+    work(api, clock)
+    state: Any = api.app.state  # type: ignore[attr-defined]
+
+    for _ in range(2):  # the worker died before it said the job was done: it runs again
+        settle_exchanges(ra["id"], state.uow(), state.capture, clock())
+
+    assert len(exchanges_of(api, ra["id"])) == 1
+    assert credit_of(api) == ("0.00", ["credited", "held"])

@@ -480,7 +480,7 @@ def test_the_customer_exchanges_for_another_size_on_their_page_and_sees_the_exch
     agent = _person(api, clock, "ann", Role.AGENT)
     file = agent.get(f"/console/returns/{ra['id']}").text
     assert f'href="/console/orders/{placed["order_id"]}"' in file  # the exchange order, linked
-    assert "Paid by the return" in file
+    assert 'data-label="Paid by the return">€59.90</td>' in file  # the exchange's row
     assert f">{number}</a>" in file
     linked = agent.get(f"/console/orders/{placed['order_id']}").text
     assert f'href="/console/returns/{ra["id"]}"' in linked  # and back: whose exchange it is

@@ -20,7 +20,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from ordino.kernel.domain import DuplicateOrder, OrdinoError, exchange_job, new_id
+from ordino.kernel.domain import (
+    DuplicateOrder,
+    InsufficientStock,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    OrdinoError,
+    OverRefund,
+    PromiseUnavailable,
+    exchange_job,
+    new_id,
+)
 from ordino.kernel.services import with_retries
 from ordino.network.domain import Product
 from ordino.orchestration.services import GiveBack, give_as_store_credit, give_back
@@ -47,12 +58,17 @@ from ordino.returns.domain import (
     split,
     to_exchange,
 )
-from ordino.returns.engine import credit_basis, preview_refund, units_due
+from ordino.returns.engine import credit_basis, preview_refund
 from ordino.returns.services.policy import policy_of
 from ordino.returns.services.ports import ReturnsWork
-from ordino.returns.services.refunds import question_for, refund_due
+from ordino.returns.services.refunds import back, question_for, refund_due
 
 WITHDRAWN = frozenset({ReturnStatus.CANCELLED, ReturnStatus.DECLINED})
+# Why an exchange order cannot be placed, and will not be by trying again: the SKU
+# out of stock, its product or price gone, the policy's refusal, the order's tenders
+# unable to give its value. Anything else (a capture on its way, a race lost too
+# often) fails the job, which the worker tries again later.
+LASTING = (InvalidInput, NotFound, InsufficientStock, NotAllowed, OverRefund, PromiseUnavailable)
 
 
 def refuse_exchanges_asked(
@@ -82,13 +98,13 @@ def _due(
 ) -> dict[int, int]:
     """Units of each exchange line an exchange may take now: advanced, all of them
     once authorised (not withdrawn); regular, those back (received, carried as the
-    policy refunds them, or kept)."""
+    policy refunds them, or kept: `back`)."""
     if ra.status is ReturnStatus.REQUESTED or ra.status in WITHDRAWN:
         return {}
     if ra.exchange_mode == ExchangeMode.ADVANCED:
         basis = {line.line_no: line.quantity for line in ra.lines}
     else:
-        basis = units_due(ra, {}, policy_of(uow))
+        basis = back(ra, policy_of(uow))
     return to_exchange([(line.line_no, line.exchange_sku) for line in ra.lines], basis, exchanges)
 
 
@@ -153,11 +169,21 @@ def settle_exchanges(return_id: str, uow: ReturnsWork, capture: Capture, now: da
     )
     try:
         place_order(cmd, uow, capture, now, paying=_Paying(uow, ra.id, exchange, read.token, now))
-    except DuplicateOrder:
-        return  # placed by another worker at the same time (its exchange is kept)
-    except OrdinoError as refused:
+    except DuplicateOrder as taken:
+        if not _ours(uow, ra, taken.extra.get("order_id")):
+            why = f"its number {cmd.external_id} is another order's"
+            with_retries(lambda _: _refused(uow, ra.id, exchange, why, now))
+    except LASTING as refused:  # anything else passes: the job is tried again later
         why = str(refused)
         with_retries(lambda _: _refused(uow, ra.id, exchange, why, now))
+
+
+def _ours(uow: ReturnsWork, ra: ReturnAuthorization, order_id: object) -> bool:
+    """Whether the order that has the exchange's number is this return's exchange
+    (placed by another worker at the same time), not another order."""
+    with uow:
+        found = None if not isinstance(order_id, str) else uow.returns.exchange_of_order(order_id)
+    return found is not None and found.return_id == ra.id
 
 
 def _read(uow: ReturnsWork, return_id: str) -> _Read | None:

@@ -84,10 +84,20 @@ def question_for(
 def held(uow: ReturnsWork, ra: ReturnAuthorization, policy: ReturnPolicy) -> dict[int, int]:
     """Units of each line a regular exchange waits to take, back and not exchanged
     yet: not refunded as money (those of an exchange refused are)."""
-    if ra.exchange_mode != ExchangeMode.REGULAR or ra.status is ReturnStatus.REQUESTED:
+    if ra.exchange_mode != ExchangeMode.REGULAR:
         return {}
     lines = [(line.line_no, line.exchange_sku) for line in ra.lines]
-    return to_exchange(lines, units_due(ra, {}, policy), uow.returns.exchanges(ra.id))
+    return to_exchange(lines, back(ra, policy), uow.returns.exchanges(ra.id))
+
+
+def back(ra: ReturnAuthorization, policy: ReturnPolicy) -> dict[int, int]:
+    """Units of each line the customer gave up, whatever the return's state since:
+    received, carried (with refunds on drop-off), or kept (returnless); none of a
+    return not authorised, or withdrawn."""
+    if ra.status in (ReturnStatus.REQUESTED, ReturnStatus.DECLINED, ReturnStatus.CANCELLED):
+        return {}
+    carried = units_due(ra, {}, policy)
+    return {line.line_no: max(carried.get(line.line_no, 0), line.back) for line in ra.lines}
 
 
 def given_refunds(
@@ -155,8 +165,8 @@ def refund_due(
     )
     uow.returns.add_refund(order.id, refund)
     record_event(order, ra, "return.refunded", now, {"refund": refund_document(refund)})
-    if ra.status is ReturnStatus.RECEIVED or _all_kept(ra):
-        close(order, ra, REFUNDED, now)
+    if (ra.status is ReturnStatus.RECEIVED or _all_kept(ra)) and not waiting:
+        close(order, ra, REFUNDED, now)  # (an exchange waiting closes it once placed)
     return refund
 
 
