@@ -27,6 +27,7 @@ from tests.support.api import network, order_of, place, refused, stock, work
 from tests.support.builders import a_product_body, an_order_body
 
 EXCHANGES = POLICY | {"non_returnable_skus": [], "exchanges": {"allowed": True}}
+ADVANCED = EXCHANGES | {"exchanges": {"allowed": True, "mode": "advanced"}}
 RETURNS = POLICY | {"non_returnable_skus": []}
 
 
@@ -44,6 +45,18 @@ def styled(api: TestClient, **prices: str) -> None:
         assert api.put(f"/v1/products/{sku.replace('_', '-')}", json=body).status_code in (200, 201)
         if sku != "SKU-1":
             stock(api, "DC-BER", sku.replace("_", "-"), 5)
+
+
+def offered(api: TestClient, policy: dict[str, Any] = EXCHANGES, **prices: str) -> None:
+    """The policy offering exchanges, and the products `styled` names."""
+    assert api.put("/v1/return-policy", json=policy).status_code == 200
+    styled(api, **prices)
+
+
+def back(api: TestClient, clock: Clock, ra: dict[str, Any], key: str = "rc-1") -> None:
+    """A unit of the return's first line received at DC-BER, and the worker run."""
+    assert receive(api, ra, units(1), key=key, location_id="DC-BER").status_code == 201
+    work(api, clock)
 
 
 def exchange(
@@ -72,8 +85,7 @@ def tenders(order: dict[str, Any]) -> list[tuple[str, str]]:
 def test_an_even_regular_exchange_is_placed_on_receipt_paid_by_the_returned_goods(
     api: TestClient, clock: Clock, sold: str
 ) -> None:
-    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
-    styled(api, SKU_3="59.90")
+    offered(api, SKU_3="59.90")
     asked = exchange(api, sold, "SKU-3")
     assert asked.status_code == 201, asked.text
     ra = asked.json()
@@ -82,8 +94,7 @@ def test_an_even_regular_exchange_is_placed_on_receipt_paid_by_the_returned_good
     work(api, clock)
     assert exchanges_of(api, ra["id"]) == []  # regular: nothing until the goods are back
 
-    receive(api, ra, units(1), location_id="DC-BER")
-    work(api, clock)
+    back(api, clock, ra)
 
     [placed] = exchanges_of(api, ra["id"])
     assert (placed["status"], placed["mode"], placed["lines"]) == (
@@ -116,12 +127,10 @@ def test_an_even_regular_exchange_is_placed_on_receipt_paid_by_the_returned_good
 def test_a_dearer_exchange_charges_the_difference_to_the_card(
     api: TestClient, clock: Clock, sold: str
 ) -> None:
-    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
-    styled(api, SKU_4="79.90")
+    offered(api, SKU_4="79.90")
     ra = exchange(api, sold, "SKU-4").json()
 
-    receive(api, ra, units(1), location_id="DC-BER")
-    work(api, clock)
+    back(api, clock, ra)
 
     [placed] = exchanges_of(api, ra["id"])
     assert (placed["money"]["credit"], placed["money"]["charge"], placed["money"]["refund"]) == (
@@ -138,12 +147,10 @@ def test_a_dearer_exchange_charges_the_difference_to_the_card(
 def test_a_cheaper_exchange_refunds_the_difference_with_the_return(
     api: TestClient, clock: Clock, sold: str
 ) -> None:
-    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
-    styled(api, SKU_5="49.90")
+    offered(api, SKU_5="49.90")
     ra = exchange(api, sold, "SKU-5").json()
 
-    receive(api, ra, units(1), location_id="DC-BER")
-    work(api, clock)
+    back(api, clock, ra)
 
     [placed] = exchanges_of(api, ra["id"])
     assert (placed["money"]["credit"], placed["money"]["refund"]) == ("49.90", "10.00")
@@ -157,9 +164,7 @@ def test_a_cheaper_exchange_refunds_the_difference_with_the_return(
 def test_an_advanced_exchange_is_placed_at_authorisation_and_the_return_refunded_on_receipt(
     api: TestClient, clock: Clock, sold: str
 ) -> None:
-    advanced = EXCHANGES | {"exchanges": {"allowed": True, "mode": "advanced"}}
-    assert api.put("/v1/return-policy", json=advanced).status_code == 200
-    styled(api, SKU_3="59.90")
+    offered(api, ADVANCED, SKU_3="59.90")
     ra = exchange(api, sold, "SKU-3").json()
 
     work(api, clock)
@@ -170,19 +175,16 @@ def test_an_advanced_exchange_is_placed_at_authorisation_and_the_return_refunded
     assert tenders(new) == [("card", "59.90")]  # the deposit: the card pays until they are back
     assert new["status"] != "cancelled"
 
-    receive(api, ra, units(1), location_id="DC-BER")
-    work(api, clock)
+    back(api, clock, ra)
 
     assert order_of(api, sold)["tenders"][0]["refunded"] == "59.90"  # refunded as any
-    assert len(exchanges_of(api, ra["id"])) == 1  # not placed twice
+    assert len(exchanges_of(api, ra["id"])) == 1  # the receipt placed no second one
 
 
 def test_a_withdrawn_return_cancels_its_advanced_exchange_order(
     api: TestClient, clock: Clock, sold: str
 ) -> None:
-    advanced = EXCHANGES | {"exchanges": {"allowed": True, "mode": "advanced"}}
-    assert api.put("/v1/return-policy", json=advanced).status_code == 200
-    styled(api, SKU_3="59.90")
+    offered(api, ADVANCED, SKU_3="59.90")
     ra = exchange(api, sold, "SKU-3").json()
     work(api, clock)
     [placed] = exchanges_of(api, ra["id"])
@@ -198,13 +200,11 @@ def test_a_withdrawn_return_cancels_its_advanced_exchange_order(
 def test_an_exchange_out_of_stock_is_refunded_as_money_instead(
     api: TestClient, clock: Clock, sold: str
 ) -> None:
-    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
-    styled(api, SKU_3="59.90")
+    offered(api, SKU_3="59.90")
     stock(api, "DC-BER", "SKU-3", 0)
     ra = exchange(api, sold, "SKU-3").json()
 
-    receive(api, ra, units(1), location_id="DC-BER")
-    work(api, clock)
+    back(api, clock, ra)
 
     [refused_] = exchanges_of(api, ra["id"])
     assert (refused_["status"], refused_["order_id"]) == ("refused", None)
@@ -272,8 +272,7 @@ def test_an_even_exchange_of_a_discounted_taxed_unit_costs_what_it_paid(
     assert line["discount"] != "0.00" and line["tax"] != "0.00"  # 10 % off, VAT on the rest
     ra = exchange(api, order["id"], "SKU-3").json()
 
-    receive(api, ra, units(1), location_id="DC-BER")
-    work(api, clock)
+    back(api, clock, ra)
 
     [placed] = exchanges_of(api, ra["id"])
     money = placed["money"]
@@ -368,8 +367,7 @@ def test_partial_receipts_place_an_exchange_order_for_each(
     styled(api, SKU_3="59.90")
     ra = exchange(api, sold, "SKU-3", quantity=2).json()
 
-    receive(api, ra, units(1), location_id="DC-BER")
-    work(api, clock)
+    back(api, clock, ra)
     receive(api, ra, units(1), key="rc-2", location_id="DC-BER")
     work(api, clock)
 
@@ -385,12 +383,10 @@ def test_partial_receipts_place_an_exchange_order_for_each(
 def test_a_cheaper_exchanges_difference_goes_to_store_credit_when_the_return_says_so(
     api: TestClient, clock: Clock, sold: str
 ) -> None:
-    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
-    styled(api, SKU_5="49.90")
+    offered(api, SKU_5="49.90")
     ra = exchange(api, sold, "SKU-5", refund_to="store_credit").json()
 
-    receive(api, ra, units(1), location_id="DC-BER")
-    work(api, clock)
+    back(api, clock, ra)
 
     assert at_gateway(api) == (17970, 0)
     assert credit_of(api) == ("10.00", ["credited", "credited", "held"])
@@ -416,13 +412,11 @@ def test_an_order_without_a_card_cannot_exchange(api: TestClient, clock: Clock) 
 def test_an_exchanges_number_taken_by_another_order_refunds_it_as_money(
     api: TestClient, clock: Clock, sold: str
 ) -> None:
-    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
-    styled(api, SKU_3="59.90")
+    offered(api, SKU_3="59.90")
     ra = exchange(api, sold, "SKU-3").json()
     place(api, ("SKU-1", 1), external_id=f"exchange-{ra['code']}-1")  # a channel's, by chance
 
-    receive(api, ra, units(1), location_id="DC-BER")
-    work(api, clock)
+    back(api, clock, ra)
 
     [refused_] = exchanges_of(api, ra["id"])
     assert refused_["status"] == "refused" and "another order's" in refused_["reason"]
@@ -434,11 +428,9 @@ def test_a_passing_trouble_is_tried_again_not_refused(
 ) -> None:
     """A capture of the card on its way (a Conflict) fails the job, which the worker
     tries again later: the exchange is placed then, never refused for it."""
-    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
-    styled(api, SKU_3="59.90")
+    offered(api, SKU_3="59.90")
     ra = exchange(api, sold, "SKU-3").json()
     receive(api, ra, units(1), location_id="DC-BER")
-    given = exchanges.give_as_store_credit
 
     def busy(*_: Any) -> Any:
         raise Conflict("a capture of the order's card is on its way")
@@ -447,7 +439,7 @@ def test_a_passing_trouble_is_tried_again_not_refused(
     work(api, clock)
     assert exchanges_of(api, ra["id"]) == []  # neither placed nor refused
 
-    monkeypatch.setattr(exchanges, "give_as_store_credit", given)
+    monkeypatch.undo()
     clock.advance(minutes=5)
     work(api, clock)
 
@@ -459,11 +451,9 @@ def test_a_passing_trouble_is_tried_again_not_refused(
 def test_the_exchange_job_run_again_places_nothing_more(
     api: TestClient, clock: Clock, sold: str
 ) -> None:
-    assert api.put("/v1/return-policy", json=EXCHANGES).status_code == 200
-    styled(api, SKU_3="59.90")
+    offered(api, SKU_3="59.90")
     ra = exchange(api, sold, "SKU-3").json()
-    receive(api, ra, units(1), location_id="DC-BER")
-    work(api, clock)
+    back(api, clock, ra)
     state: Any = api.app.state  # type: ignore[attr-defined]
 
     for _ in range(2):  # the worker died before it said the job was done: it runs again
