@@ -329,6 +329,7 @@ def two_lines(api: TestClient, clock: Clock) -> str:
     stock(api, "DC-BER", "SKU-1", 5)
     order = place(api, ("SKU-1", 2), ("SKU-2", 1), payment={"method": "card", "token": APPROVES})
     deliver(api, clock, order["id"])
+    work(api, clock)  # captured
     order_id: str = order["id"]
     return order_id
 
@@ -350,6 +351,8 @@ def test_a_kept_exchange_waits_for_its_order_before_the_return_closes(
     assert asked.status_code == 201, asked.text
     ra = asked.json()
     assert ra["status"] == "authorised"  # line 2 refunded; line 1's exchange waits
+    withdrawn = api.post(f"/v1/returns/{ra['id']}/cancel", json={})
+    assert refused(withdrawn, 409, "illegal-transition")  # refunded: never returned again
 
     work(api, clock)
 
@@ -461,3 +464,65 @@ def test_the_exchange_job_run_again_places_nothing_more(
 
     assert len(exchanges_of(api, ra["id"])) == 1
     assert credit_of(api) == ("0.00", ["credited", "held"])
+
+
+def test_customer_service_refunds_an_exchange_that_cannot_be_placed_as_money(
+    api: TestClient, clock: Clock, sold: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The way out of an exchange whose job keeps failing: asked, the refund gives up
+    the exchange (refused, told) and refunds the units; the job places nothing then."""
+    offered(api, SKU_3="59.90")
+    ra = exchange(api, sold, "SKU-3").json()
+
+    def busy(*_: Any) -> Any:
+        raise Conflict("a capture of the order's card is on its way")
+
+    monkeypatch.setattr(exchanges, "give_as_store_credit", busy)
+    back(api, clock, ra)
+    asked = api.post(f"/v1/returns/{ra['id']}/refunds", headers={"Idempotency-Key": "out"})
+    monkeypatch.undo()
+    clock.advance(minutes=5)
+    work(api, clock)
+
+    assert asked.status_code == 202, asked.text
+    [given_up] = exchanges_of(api, ra["id"])
+    assert (given_up["status"], given_up["reason"]) == (
+        "refused",
+        "refunded as money instead, as customer service asked",
+    )
+    assert at_gateway(api) == (17970, 5990)
+    assert api.get(f"/v1/returns/{ra['id']}").json()["status"] == "closed"
+
+
+def test_a_kept_exchange_closed_by_hand_and_refused_is_refunded_as_money(
+    api: TestClient, clock: Clock, sold: str
+) -> None:
+    offered(api, EXCHANGES | {"routing": {"parcel_cost": "500.00"}}, SKU_3="59.90")
+    stock(api, "DC-BER", "SKU-3", 0)
+    ra = exchange(api, sold, "SKU-3").json()
+    assert api.post(f"/v1/returns/{ra['id']}/close", json={}).status_code == 200
+
+    work(api, clock)
+
+    [refused_] = exchanges_of(api, ra["id"])
+    assert refused_["status"] == "refused"
+    assert at_gateway(api) == (17970, 5990)  # the unit kept, refunded
+
+
+def test_an_exchange_refunded_on_drop_off_is_placed_though_the_parcel_was_lost(
+    api: TestClient, clock: Clock, sold: str
+) -> None:
+    drop_off = EXCHANGES | {"methods": ["store", "carrier_drop_off"],
+                           "refunds": {"refund_on": "drop_off"}}  # fmt: skip
+    offered(api, drop_off, SKU_3="59.90")
+    ra = exchange(api, sold, "SKU-3", method="carrier_drop_off").json()
+    assert api.post(f"/v1/returns/{ra['id']}/in-transit", json={}).status_code == 200
+    lost = {"location_id": "DC-BER", "missing": [{"line_no": 1, "quantity": 1}]}
+    assert api.post(f"/v1/returns/{ra['id']}/receipts", json=lost,
+                    headers={"Idempotency-Key": "lost"}).status_code == 201  # fmt: skip
+
+    work(api, clock)
+
+    [placed] = exchanges_of(api, ra["id"])
+    assert (placed["status"], placed["money"]["credit"]) == ("placed", "59.90")
+    assert at_gateway(api) == (17970, 0)

@@ -59,18 +59,23 @@ def refund_question(
     )
 
 
+# A returnless line's units are the customer's once authorised (and stay so when the
+# return is closed: closing counts them missing).
+_KEEPING = frozenset({ReturnStatus.AUTHORISED, ReturnStatus.CLOSED})
+
+
 def units_due(
     ra: ReturnAuthorization, refunded: Mapping[int, int], policy: ReturnPolicy
 ) -> dict[int, int]:
     """Units of each line the return may refund now, less those it refunded:
     received; with refunds on drop-off, the whole parcel once a carrier has it (in
     transit; once received, what was); those the customer keeps, of a returnless
-    line."""
+    line (authorised, or closed since: they were never to come back)."""
     carried = policy.refunds.refund_on is RefundOn.DROP_OFF and ra.status is ReturnStatus.IN_TRANSIT
     due: dict[int, int] = {}
     for line in ra.lines:
-        kept = line.route == "returnless" and ra.status is ReturnStatus.AUTHORISED
-        units = line.received + (line.open if carried or kept else 0)
+        kept = line.route == "returnless" and ra.status in _KEEPING
+        units = line.quantity if kept else line.received + (line.open if carried else 0)
         if units > refunded.get(line.line_no, 0):
             due[line.line_no] = units - refunded.get(line.line_no, 0)
     return due

@@ -128,7 +128,7 @@ def settle_exchanges(return_id: str, uow: ReturnsWork, capture: Capture, now: da
     read = _read(uow, return_id)
     if read is None:
         return
-    ra, order = read.ra, read.order
+    ra = read.ra
     if ra.status in WITHDRAWN:
         for exchange in read.exchanges:
             if exchange.status is ExchangeStatus.PLACED and exchange.order_id is not None:
@@ -149,14 +149,23 @@ def settle_exchanges(return_id: str, uow: ReturnsWork, capture: Capture, now: da
         ExchangeStatus.PLACED,
         now,
     )
-    lines = _lines(read, units)
+    _place(uow, capture, read, exchange, now)
+
+
+def _place(
+    uow: ReturnsWork, capture: Capture, read: _Read, exchange: Exchange, now: datetime
+) -> None:
+    """The exchange order placed, paid and recorded in one transaction; or, when it
+    cannot be, the exchange recorded refused (its units refunded as money)."""
+    ra, order = read.ra, read.order
+    lines = _lines(read, exchange.units)
     if lines is None or read.token is None:
         why = "the product asked, its price or the order's card is gone"
         with_retries(lambda _: _refused(uow, ra.id, exchange, why, now))
         return
     cmd = PlaceOrder(
         order.channel,
-        exchange_number(ra.code, seq),
+        exchange_number(ra.code, exchange.seq),
         order.currency,
         order.customer,
         order.ship_to,
@@ -173,6 +182,8 @@ def settle_exchanges(return_id: str, uow: ReturnsWork, capture: Capture, now: da
         if not _ours(uow, ra, taken.extra.get("order_id")):
             why = f"its number {cmd.external_id} is another order's"
             with_retries(lambda _: _refused(uow, ra.id, exchange, why, now))
+    except _NotDue:
+        return
     except LASTING as refused:  # anything else passes: the job is tried again later
         why = str(refused)
         with_retries(lambda _: _refused(uow, ra.id, exchange, why, now))
@@ -233,6 +244,11 @@ def _value(
     return preview_refund(order, asked, policy)
 
 
+class _NotDue(Exception):
+    """The units an exchange was to take are not due any more (another worker placed
+    it, or customer service refunded them as money, since they were read)."""
+
+
 class _Paying:
     """How an exchange order is paid (`ordino.orders.services.capture.Paying`), in its
     transaction: regular, by the returned units' value as store credit, the card
@@ -246,9 +262,12 @@ class _Paying:
 
     def tenders(self, total: Decimal) -> tuple[TenderAsked, ...]:
         card = TenderAsked(PaymentMethod.CARD, None, self.token)
+        order, ra = self._locked()
+        due = _due(self.uow, ra, self.uow.returns.exchanges(ra.id))
+        if any(u.quantity > due.get(u.line_no, 0) for u in self.exchange.units):
+            raise _NotDue  # exchanged, or refunded as money, since it was read
         if self.exchange.mode is ExchangeMode.ADVANCED:
             return (card,)
-        order, ra = self._locked()
         money = split(self._value(order, ra).amount, total)
         self.exchange = replace(self.exchange, money=money)
         account = account_of(BalanceKind.STORE_CREDIT, order.customer.email)
@@ -296,6 +315,8 @@ class _Paying:
             giving = give_as_store_credit if ra.refund_to is RefundTo.STORE_CREDIT else give_back
             what = GiveBack(money.refund, f"return {ra.code}: the exchange's difference")
             gave.append((giving(uow, order, payments, what, now)["id"], money.refund))
+        if not gave:  # worth nothing (fees kept it all): the units counted, all the same
+            gave.append((new_id(now), Decimal(0)))
         for k, (refund_id, amount) in enumerate(gave):
             refund = ReturnRefund(
                 refund_id,

@@ -24,7 +24,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ordino.kernel.domain import Conflict, IdempotencyKey, OverRefund
+from ordino.kernel.domain import Conflict, IdempotencyKey, OverRefund, new_id
 from ordino.kernel.services import Answer, remember, replay, with_retries
 from ordino.orchestration.services import (
     GiveBack,
@@ -36,7 +36,11 @@ from ordino.orchestration.services import (
 from ordino.orders.domain import EVERY_ORDER, Order, OrderScope
 from ordino.payments.domain import OperationKind, Outcome, Payment, PaymentOperation
 from ordino.returns.domain import (
+    Exchange,
+    ExchangedUnits,
     ExchangeMode,
+    ExchangeStatus,
+    RefundOn,
     RefundPreview,
     RefundQuestion,
     RefundTo,
@@ -45,6 +49,7 @@ from ordino.returns.domain import (
     ReturnRefund,
     ReturnStatus,
     close,
+    exchange_document,
     preview_document,
     record_event,
     refund_document,
@@ -90,14 +95,53 @@ def held(uow: ReturnsWork, ra: ReturnAuthorization, policy: ReturnPolicy) -> dic
     return to_exchange(lines, back(ra, policy), uow.returns.exchanges(ra.id))
 
 
+def _waiting(
+    uow: ReturnsWork,
+    order: Order,
+    ra: ReturnAuthorization,
+    policy: ReturnPolicy,
+    now: datetime,
+    *,
+    asked: bool,
+) -> dict[int, int]:
+    """The units an exchange waits to take (`held`); asked by a person, none: the
+    exchange waiting is given up (refused, told) and they are refunded as money — the
+    way out when it cannot be placed (a job that keeps failing)."""
+    waiting = held(uow, ra, policy)
+    if not waiting or not asked:
+        return waiting
+    units = tuple(
+        ExchangedUnits(no, str(ra.line(no).exchange_sku), n) for no, n in sorted(waiting.items())
+    )
+    seq = len(uow.returns.exchanges(ra.id)) + 1
+    mode = ExchangeMode(str(ra.exchange_mode))
+    why = "refunded as money instead, as customer service asked"
+    given_up = Exchange(
+        new_id(now), ra.id, seq, mode, units, ExchangeStatus.REFUSED, now, reason=why
+    )
+    uow.returns.put_exchange(given_up)
+    details = {"exchange": exchange_document(given_up)}
+    record_event(order, ra, "return.exchange_refused", now, details)
+    return {}
+
+
 def back(ra: ReturnAuthorization, policy: ReturnPolicy) -> dict[int, int]:
     """Units of each line the customer gave up, whatever the return's state since:
-    received, carried (with refunds on drop-off), or kept (returnless); none of a
+    received, kept (returnless), or, with refunds on drop-off, carried (and lost on
+    the way after: what a refund on drop-off would have given back); none of a
     return not authorised, or withdrawn."""
     if ra.status in (ReturnStatus.REQUESTED, ReturnStatus.DECLINED, ReturnStatus.CANCELLED):
         return {}
-    carried = units_due(ra, {}, policy)
-    return {line.line_no: max(carried.get(line.line_no, 0), line.back) for line in ra.lines}
+    due = units_due(ra, {}, policy)
+    dropped = policy.refunds.refund_on is RefundOn.DROP_OFF and ra.travelled_at is not None
+    return {
+        line.line_no: max(
+            due.get(line.line_no, 0),
+            line.back,
+            line.received + line.missing if dropped else 0,
+        )
+        for line in ra.lines
+    }
 
 
 def given_refunds(
@@ -131,7 +175,7 @@ def refund_due(
     leave the refund to a person."""
     policy = policy_of(uow)
     payments = uow.payments.of_order(order.id, for_update=True)
-    waiting = held(uow, ra, policy)  # an exchange pays for them
+    waiting = _waiting(uow, order, ra, policy, now, asked=asked)  # an exchange pays them
     question = question_for(uow, order, ra, policy, payments, waiting)
     if not question.units:
         if asked:
@@ -165,7 +209,7 @@ def refund_due(
     )
     uow.returns.add_refund(order.id, refund)
     record_event(order, ra, "return.refunded", now, {"refund": refund_document(refund)})
-    if (ra.status is ReturnStatus.RECEIVED or _all_kept(ra)) and not waiting:
+    if (ra.status is ReturnStatus.RECEIVED or _all_kept(ra)) and not (waiting or ra.ended):
         close(order, ra, REFUNDED, now)  # (an exchange waiting closes it once placed)
     return refund
 

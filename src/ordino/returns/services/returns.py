@@ -24,6 +24,7 @@ from ordino.access.services import attempt, succeeded
 from ordino.kernel.domain import (
     Forbidden,
     IdempotencyKey,
+    IllegalTransition,
     InvalidInput,
     NotFound,
     OrdinoError,
@@ -212,6 +213,7 @@ def _act_once(
         order, ra = locked_return(uow, return_id, scope)
         if action is ReturnAction.CANCEL:
             _refuse_others_return(ra, scope)
+            _refuse_refunded(uow, ra)
         if action is ReturnAction.AUTHORISE:
             routes = routes_for(uow, order, ra, policy_of(uow), now)
             authorise(order, ra, scope.actor, routes, now)
@@ -227,6 +229,16 @@ def _act_once(
         uow.orders.save(order)
         uow.commit()
     return return_document(ra)
+
+
+def _refuse_refunded(uow: ReturnsWork, ra: ReturnAuthorization) -> None:
+    """A return that refunded some of its units (what the customer keeps, or an
+    exchange's) is not withdrawn: its units would be returned, and refunded, again."""
+    if any(r.return_id == ra.id for r in uow.returns.refunds_of_order(ra.order_id)):
+        raise IllegalTransition(
+            f"return {ra.id} refunded some of its units: close it instead of withdrawing it",
+            extra={"return_id": ra.id},
+        )
 
 
 def _refuse_others_return(ra: ReturnAuthorization, scope: OrderScope) -> None:

@@ -168,7 +168,10 @@ def _in_stock(
     if not skus:
         return {}
     asked = AvailabilityQuery(skus, channel=channel)
-    answer = read_availability(asked, uow, self_service.capture.picture, now)
+    try:
+        answer = read_availability(asked, uow, self_service.capture.picture, now)
+    except OrdinoError:  # a product the stock does not know yet: offered, as the policy says
+        return offered
     stocked = {item["sku"] for item in answer["items"] if item["available"] > 0}
     kept = {no: [x for x in xs if x["sku"] in stocked] for no, xs in offered.items()}
     return {no: xs for no, xs in kept.items() if xs}
