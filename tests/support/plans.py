@@ -82,3 +82,22 @@ def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield node
     for child in node.get("Plans", []):
         yield from _nodes(child)
+
+
+def sequential_scans(engine: Engine, ran: list[Statement], *, generic: bool) -> dict[str, str]:
+    """PostgreSQL: the tables its planner, left to its own costs, would read by a
+    sequential scan for the statements `ran` (table -> the first such statement),
+    planned for the values given or, `generic`, as a prepared statement's generic plan
+    (the values unknown, as psycopg's prepared statements may be planned)."""
+    planned = [(sql, params) for sql, params in ran if sql.lstrip().upper().startswith(_PLANNED)]
+    scanned: dict[str, str] = {}
+    with engine.connect() as connection:
+        mode = "force_generic_plan" if generic else "force_custom_plan"
+        connection.exec_driver_sql(f"SET plan_cache_mode = {mode}")
+        for sql, params in planned:
+            plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql, params).scalar_one()
+            for node in _nodes(plan[0]["Plan"]):
+                if node["Node Type"] == "Seq Scan":
+                    scanned.setdefault(node["Relation Name"], " ".join(sql.split())[:160])
+        connection.rollback()
+    return scanned

@@ -22,7 +22,9 @@ from ordino.store.commit_writer import PendingWrites
 Key = tuple[str, str]
 
 # The hot path's statement is built once; building it per call costs more than running it.
-# Positions with nothing above their own safety stock cannot sell through any view.
+# Positions with nothing above their own safety stock cannot sell through any view. The
+# positions only, by their SKU's index: which locations ship, the caller knows (a join
+# to the locations read them all by a sequential scan for every order).
 _SOURCING = (
     select(
         positions.c.location_id,
@@ -31,12 +33,7 @@ _SOURCING = (
         positions.c.reserved,
         positions.c.safety_stock,
     )
-    .join(locations, locations.c.id == positions.c.location_id)
-    .where(
-        positions.c.sku.in_(bindparam("skus", expanding=True)),
-        locations.c.ships,
-        position_available > 0,
-    )
+    .where(positions.c.sku.in_(bindparam("skus", expanding=True)), position_available > 0)
     .order_by(positions.c.location_id)
 )
 
@@ -59,7 +56,8 @@ class SqlInventory:
         self.pending = pending
 
     def sourcing_positions(self, skus: Sequence[str]) -> list[Position]:
-        """The positions of `skus` at shipping locations with stock above safety stock."""
+        """The positions of `skus` with stock above their safety stock, wherever they
+        are (the caller keeps those of the locations it may source from)."""
         rows = self.connection.execute(_SOURCING, {"skus": sorted(set(skus))})
         # Unpacked by position: this runs for every order, and Row attribute access costs.
         return [
