@@ -29,11 +29,11 @@ _DATABASE = text(
     "tup_updated, tup_deleted FROM pg_stat_database WHERE datname = current_database()"
 )
 _TABLES = text("SELECT relname, seq_scan, seq_tup_read, idx_scan FROM pg_stat_user_tables")
-_LOADED = text(
-    "SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements' "
-    "AND 'pg_stat_statements' = ANY(string_to_array(current_setting("
+_PRELOADED = text(
+    "SELECT 'pg_stat_statements' = ANY(string_to_array(current_setting("
     "'shared_preload_libraries'), ', '))"
 )
+_VIEW = text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
 _STATEMENTS = text(
     "SELECT queryid, query, calls, rows FROM pg_stat_statements "
     "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
@@ -79,8 +79,12 @@ def tally(engine: Engine) -> Tally | None:
 
 
 def _statements(connection: Connection) -> Mapping[int, Statement] | None:
-    if connection.scalar(_LOADED) is None:
+    """The statements counted so far, where the server loads pg_stat_statements (its
+    view made in the bench's database if need be)."""
+    if not connection.scalar(_PRELOADED):
         return None
+    connection.execute(_VIEW)
+    connection.commit()
     return {
         r.queryid: Statement(" ".join(r.query.split()), r.calls, r.rows)
         for r in connection.execute(_STATEMENTS)
