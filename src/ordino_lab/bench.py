@@ -135,6 +135,11 @@ def machine() -> str:
 def report(figures: dict[str, Any], json_path: Path | None) -> None:
     width = max(len(k) for k in figures)
     for name, value in figures.items():
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            click.echo(f"{name}:")  # lines of text (statements), one per line
+            for line in value:
+                click.echo(f"  {line}")
+            continue
         click.echo(f"{name:<{width}}  {value}")
     if json_path is not None:
         json_path.write_text(json.dumps(figures, indent=2) + "\n")

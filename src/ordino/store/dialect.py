@@ -30,6 +30,7 @@ from sqlalchemy import (
     cast,
     func,
     insert,
+    select,
     tuple_,
 )
 from sqlalchemy import column as column_
@@ -76,14 +77,20 @@ def _iso(value: object) -> str:
 
 
 def recordset(name: str, columns: dict[str, TypeEngine[Any]], rows: Rows) -> FromClause:
-    """PostgreSQL: `rows` (dicts with at least `columns`) as a relation `name`."""
+    """PostgreSQL: `rows` (dicts with at least `columns`) as a relation `name`.
+
+    Limited to their number: the planner takes a set-returning function for 100 rows
+    and would join a few rows to a whole table by a hash over a sequential scan; told
+    how many there are (a bound LIMIT, known to the plan for the values; a generic
+    plan takes it for 10), it finds each by its index."""
     document = cast(bindparam(f"{name}_rows", as_json(rows)), JSONB)
     typed = [column_(c, t) for c, t in columns.items()]
-    return (
+    relation = (
         func.jsonb_to_recordset(document)
-        .table_valued(*typed, name=name)
+        .table_valued(*typed, name=f"{name}_all")
         .render_derived(with_types=True)
     )
+    return select(relation).limit(bindparam(f"{name}_count", len(rows))).subquery(name)
 
 
 def with_keys(connection: Connection, query: Select[Any], table: Any, keys: Sequence[Key]) -> Any:
