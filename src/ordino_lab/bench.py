@@ -260,7 +260,7 @@ class CaptureSide:
             run(post_all(server, "/v1/orders", bodies[:warmup], self.clients))
             if self.analyze:
                 analyze(engine)
-            work.settle()  # the warm-up's counts reported
+            work.settle(engine)  # the warm-up's counts reported
             before = work.tally(engine)
             outcome = run(post_all(server, "/v1/orders", bodies[warmup:], self.clients))
         after = work.tally(engine)  # the server's connections closed: their counts in
