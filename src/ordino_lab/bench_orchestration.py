@@ -35,7 +35,7 @@ from ordino.app.check import check_inventory
 from ordino.app.sql_unit_of_work import SqlUnitOfWork
 from ordino.store.engine import analyze, make_engine
 from ordino.store.tables import jobs, outbox
-from ordino_lab import work
+from ordino_lab import database_work
 from ordino_lab.bench import bench, database_option, json_option, load_network, machine, report
 from ordino_lab.load import run, running_server
 from ordino_lab.simulate_traffic import Run, play
@@ -232,16 +232,17 @@ def orchestration_command(
             first = Plan(1, f"{run_id}-W", rate, warmup, None, poll, drain, *follow)
             run(play(server.url, server.key, world, first, None, None, read_orders=False))
             analyze(engine)  # as autovacuum would, once the order tables are not empty
-            work.settle(engine)  # the warm-up's counts reported
-        before = work.tally(engine)
+            database_work.settle(engine)  # the warm-up's counts reported
+        before = database_work.tally(engine)
         click.echo(f"placing {rate} orders/s for {seconds} s …", err=True)
         plan = Plan(2, run_id, rate, None, seconds, poll, drain, *follow)
         with sampler.running():
             measured = run(play(server.url, server.key, world, plan, None, 1.0, False))
-    after = work.tally(engine)  # the processes stopped: their counts in
+    database_work.quiet(engine)  # the processes' backends gone: their counts reported
+    after = database_work.tally(engine)  # (the lag sampler's reads counted in too)
     figures = _figures(engine, measured, sampler, settle)
     # The database's work over the run and its drain, per order placed in it.
-    figures |= work.per_order(before, after, len(measured.traffic.numbers))
+    figures |= database_work.per_order(before, after, len(measured.traffic.numbers))
     figures |= {"workers": workers, "servers": servers, "clients": clients, "rate": rate}
     figures |= {"seconds": seconds, "lines": lines, "locations": locations, "poll": poll}
     figures |= {"worker_poll": worker_poll, "machine": machine()}

@@ -9,6 +9,7 @@ def register(main: click.Group) -> None:
     """Add the lab's commands to `main` (imported late: they import much that
     `ordino` does not need to start)."""
     from ordino_lab import (  # noqa: F401, PLC0415 (each adds its command to its group)
+        bench_capture,
         bench_orchestration,
         bench_promise,
         bench_search,

@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
@@ -27,6 +27,7 @@ from sqlalchemy import create_engine, make_url, text
 from ordino_lab.load import Server, free_port
 
 PROBE_HOST = ("127.0.0.1", 5432, "postgres")
+_LONGEST_NAME = 63  # bytes: PostgreSQL cuts longer names
 
 
 def probe_database(database_url: str) -> str:
@@ -38,11 +39,14 @@ def probe_database(database_url: str) -> str:
     if (url.host, url.port or 5432, url.username) != PROBE_HOST:
         raise ValueError("the probe reaches PostgreSQL at 127.0.0.1:5432 as postgres only")
     name = f"{url.database}_probe"
+    if not url.database or len(name.encode()) > _LONGEST_NAME:
+        raise ValueError(f"the probe's database would be {name!r}: give a shorter name")
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
+        quoted = admin.dialect.identifier_preparer.quote_identifier(name)
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
+            connection.execute(text(f"CREATE DATABASE {quoted}"))
     finally:
         admin.dispose()
     return name
@@ -67,11 +71,15 @@ def running_probe(script: Path, database: str, workers: int) -> Iterator[Server]
             _wait_until_up(url, process, log)
             yield Server(url, "")
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
+            _signal(process.pid, signal.SIGTERM)
+            with suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            _signal(process.pid, signal.SIGKILL)  # whatever of its group is left
+
+
+def _signal(group: int, signum: int) -> None:
+    with suppress(ProcessLookupError):  # the group is gone already
+        os.killpg(group, signum)
 
 
 def _wait_until_up(

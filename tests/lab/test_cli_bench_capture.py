@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, make_url, text
 
 from ordino.app.main import main
-from ordino_lab import work
+from ordino_lab import database_work
 
 STAND_IN = """#!{python}
 import sys
@@ -55,7 +55,7 @@ def test_ordino_and_the_probe_alternate_and_the_work_is_counted(
     url = make_url(pg_url)
     if (url.host, url.port or 5432, url.username) != ("127.0.0.1", 5432, "postgres"):
         pytest.skip("the probe reaches PostgreSQL at 127.0.0.1:5432 as postgres only")
-    monkeypatch.setattr(work, "SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(database_work, "SETTLE_SECONDS", 0.0)
     out = tmp_path / "capture.json"
 
     result = CliRunner().invoke(

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from psycopg.sql import Literal
 from sqlalchemy import Connection, Engine, event, text
 
 Statement = tuple[str, Any]
@@ -88,16 +89,48 @@ def sequential_scans(engine: Engine, ran: list[Statement], *, generic: bool) -> 
     """PostgreSQL: the tables its planner, left to its own costs, would read by a
     sequential scan for the statements `ran` (table -> the first such statement),
     planned for the values given or, `generic`, as a prepared statement's generic plan
-    (the values unknown, as psycopg's prepared statements may be planned)."""
+    (the values unknown, as the server may plan the statements psycopg prepares)."""
     planned = [(sql, params) for sql, params in ran if sql.lstrip().upper().startswith(_PLANNED)]
     scanned: dict[str, str] = {}
     with engine.connect() as connection:
-        mode = "force_generic_plan" if generic else "force_custom_plan"
-        connection.exec_driver_sql(f"SET plan_cache_mode = {mode}")
         for sql, params in planned:
-            plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql, params).scalar_one()
+            plan = (
+                _generic_plan(connection, sql, params)
+                if generic
+                else _plan(connection, sql, params)
+            )
             for node in _nodes(plan[0]["Plan"]):
                 if node["Node Type"] == "Seq Scan":
                     scanned.setdefault(node["Relation Name"], " ".join(sql.split())[:160])
         connection.rollback()
     return scanned
+
+
+def _plan(connection: Connection, sql: str, params: Any) -> Any:
+    return connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql, params).scalar_one()
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _generic_plan(connection: Connection, sql: str, params: dict[str, Any]) -> Any:
+    """The statement prepared (its placeholders numbered), then explained as executed
+    with the generic plan forced: the plan made without the values."""
+    names: list[str] = []
+
+    def numbered(found: re.Match[str]) -> str:
+        if found.group(1) not in names:
+            names.append(found.group(1))
+        return f"${names.index(found.group(1)) + 1}"
+
+    prepared = _PLACEHOLDER.sub(numbered, sql).replace("%%", "%")
+    connection.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+    connection.exec_driver_sql("PREPARE planned AS " + prepared)
+    try:  # the values as literals: EXECUTE's own parameters would have no type
+        raw = connection.connection.driver_connection
+        values = ", ".join(Literal(params[name]).as_string(raw) for name in names)
+        execute = f"EXECUTE planned({values})" if names else "EXECUTE planned"
+        return connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + execute).scalar_one()
+    finally:
+        connection.exec_driver_sql("DEALLOCATE planned")
+        connection.exec_driver_sql("RESET plan_cache_mode")

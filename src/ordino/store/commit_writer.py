@@ -23,7 +23,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -248,7 +248,7 @@ def _iso(value: object) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-@cache
+@lru_cache(maxsize=256)  # by the tables written and the number of positions taken
 def _statement(
     tables: tuple[tuple[str, tuple[str, ...]], ...], reserves: int, notifies: bool
 ) -> Any:

@@ -87,7 +87,7 @@ def recordset(name: str, columns: dict[str, TypeEngine[Any]], rows: Rows) -> Fro
     typed = [column_(c, t) for c, t in columns.items()]
     relation = (
         func.jsonb_to_recordset(document)
-        .table_valued(*typed, name=f"{name}_all")
+        .table_valued(*typed)
         .render_derived(with_types=True)
     )
     return select(relation).limit(bindparam(f"{name}_count", len(rows))).subquery(name)

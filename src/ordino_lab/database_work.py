@@ -1,26 +1,27 @@
 """The database's work per order, counted by PostgreSQL itself.
 
-A bench takes a `Tally` before and after its measured run and prints the difference
-per order: commits, rows inserted, updated, deleted and read (`pg_stat_database`),
-the tables read by sequential scans meanwhile (`pg_stat_user_tables`: on the hot path
-every statement must use an index, whatever the planner's statistics say), and, where
-the server loads `pg_stat_statements`, the statements run and the most frequent of
-them.
+A bench takes the database's counts (`tally`) before and after its measured run and
+prints the difference per order: commits, rows inserted, updated, deleted and read
+(`pg_stat_database`), the tables read by sequential scans meanwhile
+(`pg_stat_user_tables`: on the hot path every statement must use an index, whatever
+the planner's statistics say), and, where the server loads `pg_stat_statements`, the
+statements run and the most frequent of them.
 
 PostgreSQL's backends hand their counts to the shared statistics when a transaction
 ends, at most once a second, and an idle one after ten seconds: a tally is complete
-once the connections that did the work have closed, or been idle that long
-(`settle`).
+once the connections that did the work have closed (`quiet`), or been idle that
+long (`settle`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 SETTLE_SECONDS = 11.0  # PostgreSQL's idle backends report their counts after 10 s
 
@@ -30,12 +31,16 @@ _DATABASE = text(
 )
 _TABLES = text("SELECT relname, seq_scan, seq_tup_read, idx_scan FROM pg_stat_user_tables")
 _PRELOADED = text(
-    "SELECT 'pg_stat_statements' = ANY(string_to_array(current_setting("
-    "'shared_preload_libraries'), ', '))"
+    "SELECT 'pg_stat_statements' = ANY(regexp_split_to_array(current_setting("
+    "'shared_preload_libraries'), '\\s*,\\s*'))"
+)
+_OTHERS = text(
+    "SELECT count(*) FROM pg_stat_activity "
+    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
 )
 _VIEW = text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
 _STATEMENTS = text(
-    "SELECT queryid, query, calls, rows FROM pg_stat_statements "
+    "SELECT userid, queryid, toplevel, query, calls, rows FROM pg_stat_statements "
     "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
 )
 HINT = (
@@ -51,14 +56,16 @@ class Statement:
     rows: int
 
 
+StatementKey = tuple[int, int, bool]  # pg_stat_statements' user, query id, top level
+
+
 @dataclass(frozen=True)
-class Tally:
+class Counts:
     """The database's cumulative counters at one moment."""
 
     database: Mapping[str, int]
     seq_scans: Mapping[str, tuple[int, int]]  # table -> (scans, rows read by them)
-    statements: Mapping[int, Statement] | None = None  # None: not counted here
-    taken: float = field(default_factory=time.monotonic)
+    statements: Mapping[StatementKey, Statement] | None = None  # None: not counted here
 
 
 def settle(engine: Engine) -> None:
@@ -68,7 +75,20 @@ def settle(engine: Engine) -> None:
         time.sleep(SETTLE_SECONDS)
 
 
-def tally(engine: Engine) -> Tally | None:
+def quiet(engine: Engine, most: float = SETTLE_SECONDS) -> None:
+    """Wait until no other connection to the database is left (processes that were
+    stopped: their backends report their counts as they exit), `most` seconds at most."""
+    if engine.dialect.name != "postgresql":
+        return
+    engine.dispose()  # the pool's own idle connections are not the work's
+    deadline = time.monotonic() + most
+    with engine.connect() as connection:
+        while connection.scalar(_OTHERS) and time.monotonic() < deadline:
+            connection.rollback()  # a new snapshot of the activity each time
+            time.sleep(0.1)
+
+
+def tally(engine: Engine) -> Counts | None:
     """The counters now; None on a database other than PostgreSQL."""
     if engine.dialect.name != "postgresql":
         return None
@@ -77,24 +97,28 @@ def tally(engine: Engine) -> Tally | None:
         scans = {
             r.relname: (r.seq_scan or 0, r.seq_tup_read or 0) for r in connection.execute(_TABLES)
         }
-        return Tally(dict(row), scans, _statements(connection))
+        return Counts(dict(row), scans, _statements(connection))
 
 
-def _statements(connection: Connection) -> Mapping[int, Statement] | None:
+def _statements(connection: Connection) -> Mapping[StatementKey, Statement] | None:
     """The statements counted so far, where the server loads pg_stat_statements (its
-    view made in the bench's database if need be)."""
+    view made in the bench's database if need be: None where that is not allowed)."""
     if not connection.scalar(_PRELOADED):
         return None
-    connection.execute(_VIEW)
-    connection.commit()
+    try:
+        connection.execute(_VIEW)
+        connection.commit()
+    except DBAPIError:
+        connection.rollback()
+        return None
     return {
-        r.queryid: Statement(" ".join(r.query.split()), r.calls, r.rows)
+        (r.userid, r.queryid, r.toplevel): Statement(" ".join(r.query.split()), r.calls, r.rows)
         for r in connection.execute(_STATEMENTS)
     }
 
 
 def per_order(
-    before: Tally | None, after: Tally | None, orders: int, top: int = 8
+    before: Counts | None, after: Counts | None, orders: int, top: int = 8
 ) -> dict[str, Any]:
     """What the database did between two tallies, per order; the tables scanned
     sequentially meanwhile (with the scans and their rows), the most frequent
@@ -123,7 +147,7 @@ def per_order(
     return figures
 
 
-def _scanned(before: Tally, after: Tally) -> dict[str, str]:
+def _scanned(before: Counts, after: Counts) -> dict[str, str]:
     scanned = {}
     for table, (scans, rows) in sorted(after.seq_scans.items()):
         was_scans, was_rows = before.seq_scans.get(table, (0, 0))
@@ -132,7 +156,9 @@ def _scanned(before: Tally, after: Tally) -> dict[str, str]:
     return scanned
 
 
-def _ran(before: Mapping[int, Statement], after: Mapping[int, Statement]) -> list[Statement]:
+def _ran(
+    before: Mapping[StatementKey, Statement], after: Mapping[StatementKey, Statement]
+) -> list[Statement]:
     ran = []
     for key, now in after.items():
         was = before.get(key)
