@@ -86,9 +86,7 @@ def recordset(name: str, columns: dict[str, TypeEngine[Any]], rows: Rows) -> Fro
     document = cast(bindparam(f"{name}_rows", as_json(rows)), JSONB)
     typed = [column_(c, t) for c, t in columns.items()]
     relation = (
-        func.jsonb_to_recordset(document)
-        .table_valued(*typed)
-        .render_derived(with_types=True)
+        func.jsonb_to_recordset(document).table_valued(*typed).render_derived(with_types=True)
     )
     return select(relation).limit(bindparam(f"{name}_count", len(rows))).subquery(name)
 
