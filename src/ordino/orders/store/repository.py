@@ -256,8 +256,13 @@ class SqlOrders:
         transaction holds the database anyway), so lines read after it cannot come
         from a newer commit than the head: no read skew for a writer."""
         statement = select(orders).where(orders.c.id == order_id)
-        if for_update:
-            statement = statement.with_for_update()
+        # Locked by a statement of its own, then read by the next: a statement that
+        # waited for the lock sees the order's other rows as they were when it began
+        # (the head alone is read again), so its children could be older than the head
+        # (returns counted twice against the units delivered).
+        lock = statement.with_only_columns(orders.c.id).with_for_update()
+        if for_update and self.connection.scalar(lock) is None:
+            return None
         found = self._load(statement)
         return found[0] if found else None
 
