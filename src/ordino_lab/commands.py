@@ -14,6 +14,7 @@ def register(main: click.Group) -> None:
         bench_promise,
         bench_search,
         bench_sourcing,
+        bench_steps,
         bench_stock,
         simulate_traffic,
     )

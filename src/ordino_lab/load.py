@@ -132,15 +132,26 @@ async def post_all(
     concurrency: int,
     keep_bodies: bool = False,
 ) -> Outcome:
-    """POST every body, `concurrency` at a time, each client on its own connection.
+    """POST every body to `path`, `concurrency` at a time (`post_each`)."""
+    return await post_each(server, [(path, body) for body in bodies], concurrency, keep_bodies)
+
+
+async def post_each(
+    server: Server,
+    requests: Sequence[tuple[str, bytes | None]],
+    concurrency: int,
+    keep_bodies: bool = False,
+) -> Outcome:
+    """POST each request (its path, its body), `concurrency` at a time, each client on
+    its own connection.
 
     aiohttp rather than httpx2: its pool stays cheap with thousands of connections,
     where httpx2's pool bookkeeping grows with the square of them.
     """
     outcome = Outcome()
-    queue: asyncio.Queue[bytes] = asyncio.Queue()
-    for body in bodies:
-        queue.put_nowait(body)
+    queue: asyncio.Queue[tuple[str, bytes | None]] = asyncio.Queue()
+    for request in requests:
+        queue.put_nowait(request)
     headers = {"Authorization": f"Bearer {server.key}", "Content-Type": "application/json"}
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=300)
@@ -150,7 +161,7 @@ async def post_all(
 
         async def client() -> None:
             while not queue.empty():
-                body = queue.get_nowait()
+                path, body = queue.get_nowait()
                 started = time.perf_counter()
                 async with session.post(path, data=body) as response:
                     answer = await response.read()
