@@ -20,6 +20,7 @@ from ordino.orchestration.services.worker import Handler, Worker, dead_jobs, enq
 from ordino.store.engine import make_engine
 from ordino.store.tables import jobs
 from tests.conftest import Clock
+from tests.support.plans import statements
 from tests.support.storage import rows
 
 LEASE = timedelta(minutes=1)
@@ -44,6 +45,28 @@ def test_a_job_runs_once_with_its_payload_and_goes(uow: SqlUnitOfWork, clock: Cl
     assert seen == [({"to": "Ada"}, clock())]
     assert rows(uow.engine, jobs) == []
     assert worker.run_once() == 0
+
+
+def test_the_jobs_of_a_batch_that_ran_are_recorded_done_together(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    ran: list[int] = []
+    for n in range(3):
+        enqueue(uow, Job.new("count", {"n": n}, clock()), clock())
+    enqueue(uow, Job.new("break", {}, clock()), clock())
+
+    def broken(payload: Mapping[str, Any], now: datetime) -> None:
+        raise RuntimeError("broken")
+
+    handlers = {"count": lambda payload, now: ran.append(payload["n"]), "break": broken}
+    with statements(uow.engine) as executed:
+        assert a_worker(uow.engine, clock, handlers).run_once() == 4
+
+    assert sorted(ran) == [0, 1, 2]
+    removals = [sql for sql, _ in executed if sql.lstrip().upper().startswith("DELETE FROM JOBS")]
+    assert len(removals) == 1  # one statement for the three, not one each
+    [left] = rows(uow.engine, jobs)
+    assert (left["kind"], left["status"]) == ("break", "queued")  # to be tried again
 
 
 def test_a_job_waits_for_its_time(uow: SqlUnitOfWork, clock: Clock) -> None:
@@ -129,7 +152,7 @@ def test_a_job_whose_worker_died_runs_again_when_its_lease_runs_out(
     assert ran == ["ship"]
     assert rows(uow.engine, jobs) == []
     with uow:  # the dead worker, back, cannot finish what it no longer holds
-        assert not uow.jobs.done(claimed.id, "dead-worker")
+        assert not uow.jobs.done([claimed.id], "dead-worker")
 
 
 def test_a_worker_that_lost_its_lease_does_not_finish_the_job(
@@ -145,9 +168,9 @@ def test_a_worker_that_lost_its_lease_does_not_finish_the_job(
         uow.commit()
 
     with uow:
-        assert not uow.jobs.done(first.id, "w1")
+        assert not uow.jobs.done([first.id], "w1")
         assert not uow.jobs.failed(first.id, "w1", "late", clock(), None)
-        assert uow.jobs.done(again.id, "w2")
+        assert uow.jobs.done([again.id], "w2")
         uow.commit()
     assert again.attempts == 2
     assert rows(uow.engine, jobs) == []
@@ -192,7 +215,7 @@ def test_a_key_queued_while_another_worker_runs_it_waits_for_that_one(
 
     assert other.run_once() == 0  # never two of one key at once
     with uow:
-        assert uow.jobs.done(running.id, "busy-worker")
+        assert uow.jobs.done([running.id], "busy-worker")
         uow.commit()
     assert other.run_once() == 1
     assert ran == [2]

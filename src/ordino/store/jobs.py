@@ -10,6 +10,7 @@ counts only while it still holds the lease (`locked_by` is still it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ordino.kernel.domain.jobs import DeadJob, Job, JobStatus
 from ordino.store.commit_writer import PendingWrites
-from ordino.store.dialect import is_postgresql
+from ordino.store.dialect import is_postgresql, one_of
 from ordino.store.tables import jobs
 
 _QUEUED, _RUNNING, _DEAD = (str(s) for s in (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DEAD))
@@ -80,10 +81,13 @@ class SqlJobs:
         found = [Job(*row) for row in self.connection.execute(statement)]
         return sorted(found, key=lambda job: (job.run_at, job.id))
 
-    def done(self, job_id: str, worker: str) -> bool:
-        """The job ran: it goes. False when `worker` no longer held it."""
-        held = and_(jobs.c.id == job_id, jobs.c.locked_by == worker, jobs.c.status == _RUNNING)
-        return bool(self.connection.execute(delete(jobs).where(held)).rowcount)
+    def done(self, job_ids: Sequence[str], worker: str) -> set[str]:
+        """The jobs ran: they go, in one statement; those `worker` still held (the
+        others' leases were lost: they were taken again)."""
+        c = jobs.c
+        held = and_(one_of(self.connection, c.id, job_ids), c.locked_by == worker)
+        gone = delete(jobs).where(held, c.status == _RUNNING).returning(c.id)
+        return set(self.connection.scalars(gone))
 
     def failed(
         self, job_id: str, worker: str, error: str, now: datetime, retry_at: datetime | None

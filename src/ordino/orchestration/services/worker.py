@@ -1,5 +1,7 @@
 """The worker: claims due jobs (ordino.kernel.domain.jobs), runs each by its kind's handler,
-and records how it went, each step a unit of work of its own.
+and records how it went, each step a unit of work of its own: the jobs of a batch
+that ran are recorded done together, once the batch has run (one transaction for
+them all, not one each; a worker that dies before runs them again, as below).
 
 A handler gets the job's payload and the time, and does its work in its own units
 of work; it must be idempotent, since a job whose worker died is run again. A
@@ -74,10 +76,15 @@ class Worker:
             self.repeats.say("claim", now, line, line)
             return 0
         self.repeats.close(now, "claim")
+        ran: list[Job] = []
         for job in claimed:
             done = self._run(job)
+            if done:
+                ran.append(job)
             if tally is not None:
                 (tally.done if done else tally.failed)[job.kind] += 1
+        if ran:
+            self._settle(ran, lambda uow: uow.jobs.done([job.id for job in ran], self.name))
         return len(claimed)
 
     def run_until_idle(self, most: int = 1_000, tally: Tally | None = None) -> int:
@@ -91,7 +98,8 @@ class Worker:
         return ran
 
     def _run(self, job: Job) -> bool:
-        """Run the job; False when it failed."""
+        """Run the job; False when it failed (recorded so: what ran is recorded with
+        the rest of its batch)."""
         handler = self.handlers.get(job.kind)
         if handler is None:
             self._failed(job, f"no handler for jobs of kind {job.kind}", dead=True)
@@ -105,14 +113,18 @@ class Worker:
             log.debug("job %s (%s) failed", job.id, job.kind, exc_info=True)
             self._failed(job, f"{type(error).__name__}: {error}", job.attempts >= job.max_attempts)
             return False
-        self._settle(job, lambda uow: uow.jobs.done(job.id, self.name))
         return True
 
     def _failed(self, job: Job, error: str, dead: bool) -> None:
         """Record the failure, and log it in one line (the traceback at DEBUG level)."""
         now = self.clock()
         retry_at = None if dead else now + self.backoff.wait(job.attempts)
-        self._settle(job, lambda uow: uow.jobs.failed(job.id, self.name, error, now, retry_at))
+
+        def record(uow: OrchestrationWork) -> set[str]:
+            held = uow.jobs.failed(job.id, self.name, error, now, retry_at)
+            return {job.id} if held else set()
+
+        self._settle([job], record)
         if retry_at is None:
             log.error("job %s (%s) failed, dead: %s", job.id, job.kind, error)
         else:
@@ -121,17 +133,22 @@ class Worker:
             alike = f"jobs of kind {job.kind} failed alike: {error}"
             self.repeats.say(f"job {job.kind} {error}", now, line, alike)
 
-    def _settle(self, job: Job, record: Callable[[OrchestrationWork], bool]) -> None:
-        """Record how the job went. If that fails (the database gone), the job keeps
-        its lease until it runs out, and is run again: handlers are idempotent."""
+    def _settle(self, ran: list[Job], record: Callable[[OrchestrationWork], set[str]]) -> None:
+        """Record how the jobs went (`record`: those this worker still held). If that
+        fails (the database gone), the jobs keep their leases until they run out, and
+        are run again: handlers are idempotent."""
         uow = self.uow()
         try:
             with uow:
-                if not record(uow):
-                    log.warning("job %s ran after its lease was lost; it runs again", job.id)
+                held = record(uow)
                 uow.commit()
         except Exception:
-            log.exception("recording job %s (%s) failed; it runs again", job.id, job.kind)
+            which = ", ".join(f"{job.id} ({job.kind})" for job in ran)
+            log.exception("recording job(s) %s failed; they run again", which)
+            return
+        for job in ran:
+            if job.id not in held:
+                log.warning("job %s ran after its lease was lost; it runs again", job.id)
 
 
 def _said(error: Exception) -> str:
