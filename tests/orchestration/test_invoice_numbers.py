@@ -21,6 +21,7 @@ from ordino.store.dialect import is_postgresql
 from tests.conftest import Clock
 from tests.support.api import network, order_of, stock, work
 from tests.support.builders import an_order_body
+from tests.support.plans import statements
 from tests.support.storage import rows
 
 ORDERS = 40
@@ -63,3 +64,27 @@ def test_parcels_shipped_at_once_take_each_number_once_without_gaps(
         order = order_of(api, order_id)
         [invoice] = [b for b in issued if b["order_id"] == order_id]
         assert Decimal(order["tenders"][0]["captured"]) == Decimal(invoice["document"]["total"])
+
+
+def test_a_shipment_takes_its_invoice_number_last_just_before_it_commits(
+    api: TestClient, clock: Clock
+) -> None:
+    """Every shipment waits for the series' row: taken last, it is held for the
+    commit alone, not while the shipment's stock, order and jobs are written."""
+    engine: Engine = api.app.state.engine  # type: ignore[attr-defined]
+    network(api)
+    stock(api, "DC-BER", "SKU-1", 1)
+    payment = {"method": "card", "token": "4242424242424242"}
+    body = an_order_body(("SKU-1", 1), external_id="W-1", payment=payment)
+    order_id = api.post("/v1/orders", json=body).json()["id"]
+    work(api, clock)
+    [parcel] = order_of(api, order_id)["fulfillments"]
+
+    with statements(engine) as ran:
+        ship(parcel["id"], Shipment("dhl", "T-1"), SqlUnitOfWork(engine), Source("dc", clock()))
+
+    written = [" ".join(sql.split()) for sql, _ in ran]
+    [series] = [n for n, sql in enumerate(written) if "bill_series" in sql]
+    assert [sql.split(" (")[0] for sql in written[series + 1 :]] == ["INSERT INTO bills"]
+    [invoice] = rows(engine, bills)
+    assert (invoice["order_id"], invoice["number"].endswith("-000001")) == (order_id, True)

@@ -176,7 +176,7 @@ class SqlUnitOfWork:
     promotions = _Repository(lambda c, p: SqlPromotions(c, p.changes))
     promotion_uses = _Repository(lambda c, _p: SqlPromotionUses(c))
     exchange_rates = _Repository(lambda c, p: SqlExchangeRates(c, p.changes))
-    bills = _Repository(lambda c, _p: SqlBills(c))
+    bills = _Repository(SqlBills)
     customs_rates = _Repository(lambda c, _p: SqlCustomsRates(c))
     declarations = _Repository(lambda c, _p: SqlDeclarations(c))
     tax_settings = _Repository(

@@ -15,12 +15,17 @@ leaves there (`ordino.inventory.domain.positions.Floor`):
 Elsewhere the same writes are one statement per table and per position. Either
 way, fewer positions updated than taken, or a unique key already present, is a
 lost race: the commit raises `LostRace` and the transaction is rolled back.
+
+Last of all come the writes a store hands over to be made just before the commit
+(`write_last`): those that lock a row every writer of their kind waits for (an
+invoice's number, the next of its series), which then stays locked for the commit
+alone, not for the rest of the transaction.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
@@ -91,6 +96,7 @@ class PendingWrites:
         self.takes: dict[tuple[str, str], Take] = {}
         self.now: datetime | None = None
         self.changes = ChangeLog()
+        self.last: list[Callable[[Connection], None]] = []
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         if table.name not in _PLACE:
@@ -103,33 +109,47 @@ class PendingWrites:
         self.takes[key] = Take(quantity + (earlier.quantity if earlier else 0), floor)
         self.now = now
 
+    def write_last(self, write: Callable[[Connection], None]) -> None:
+        """`write` made at commit, after everything else (in the order given)."""
+        self.last.append(write)
+
     def flush(self, connection: Connection) -> Change:
-        """Write everything held, with the record of what changed; returns that."""
+        """Write everything held, with the record of what changed, then the last
+        writes; returns what changed."""
         # When the change was recorded: the database's business, not the domain's clock.
         now_ = self.now or datetime.now(UTC)
         change = self.changes.change()
         if not change.empty:
             self.insert(stock_changes, change_rows(self.changes, now_))
         rows = {table: held for table, held in self.rows.items() if held}
-        takes = self.takes
-        self.rows, self.takes, self.changes = {}, {}, ChangeLog()
-        if not rows and not takes:
-            return change
-        postgresql = connection.dialect.name == "postgresql"
+        takes, last = self.takes, self.last
+        self.rows, self.takes, self.changes, self.last = {}, {}, ChangeLog(), []
         try:
-            if postgresql:
-                taken = _in_one_statement(connection, rows, takes, now_, notice(change))
-            else:
-                taken = _one_by_one(connection, rows, takes, now_)
+            taken = _write_held(connection, rows, takes, now_, change) if rows or takes else 0
+            if taken != len(takes):
+                raise LostRace("less is available than the plan took")
+            for write in last:
+                write(connection)
         except IntegrityError as error:  # the same order or key was written concurrently
             raise LostRace(str(error.orig)) from error
         except DBAPIError as error:
             if getattr(error.orig, "sqlstate", None) == DEADLOCK:
                 raise LostRace("deadlock") from error
             raise
-        if taken != len(takes):
-            raise LostRace("less is available than the plan took")
         return change
+
+
+def _write_held(
+    connection: Connection,
+    rows: Rows,
+    takes: dict[tuple[str, str], Take],
+    now: datetime,
+    change: Change,
+) -> int:
+    """The rows and the stock taken, written; how many positions were taken."""
+    if connection.dialect.name == "postgresql":
+        return _in_one_statement(connection, rows, takes, now, notice(change))
+    return _one_by_one(connection, rows, takes, now)
 
 
 CHANNEL = "ordino_changes"  # PostgreSQL's NOTIFY channel: see `ordino.store.change_feed`

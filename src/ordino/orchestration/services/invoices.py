@@ -47,8 +47,9 @@ ENTITY = "default"
 def invoice_shipment(uow: OrchestrationWork, order: Order, fo: Fulfillment, now: datetime) -> Bill:
     """In the caller's transaction: the invoice of what the fulfillment order took as
     it left (its units at what they were paid; the order's charges with the first),
-    numbered in its seller's series, its total shared among the order's tenders
-    (each part but a card's captured now: `ordino.orchestration.services.tenders`)."""
+    numbered in its seller's series as the transaction commits, its total shared
+    among the order's tenders (each part but a card's captured now:
+    `ordino.orchestration.services.tenders`)."""
     first = order.carries_charges(fo)  # and its units numbered
     _taxed_on_the_day(uow, order, fo, first, now)
     parts: list[BilledPart] = []
@@ -61,7 +62,9 @@ def invoice_shipment(uow: OrchestrationWork, order: Order, fo: Fulfillment, now:
     tenders = share_capture(uow, order, fo.id, total, now)
     draft = _draft(uow, order, parts, now, BillKind.INVOICE)
     due = _due(uow, order, tenders, now)
-    return uow.bills.issue(replace(draft, fulfillment_id=fo.id, tenders=tenders, due_on=due))
+    invoice = replace(draft, fulfillment_id=fo.id, tenders=tenders, due_on=due)
+    uow.bills.issue(invoice)
+    return invoice
 
 
 def _due(
@@ -132,7 +135,7 @@ def credit_refund(
     amount: Decimal,
     now: datetime,
     tenders: tuple[PaidWith, ...] = (),
-) -> Bill | None:
+) -> None:
     """In the caller's transaction: the credit note of a refund made (once; none for
     nothing refunded): the amount over what the refund gives back, when it said
     (`Bills.intended`: a return's units, the shipping: their own taxes), else over
@@ -140,7 +143,7 @@ def credit_refund(
     past that (an order invoiced before Ordino issued invoices) is credited as a
     refund without tax."""
     if amount <= 0 or uow.bills.of_refund(refund_id) is not None:
-        return None
+        return
     basis = uow.bills.intended(refund_id)
     billed = [p for doc in uow.bills.of_order(order.id, BillKind.INVOICE) for p in parts_from(doc)]
     given = [
@@ -153,8 +156,8 @@ def credit_refund(
     if amount > within:
         beyond, nothing = amount - within, quantize(Decimal(0), order.currency)
         parts.append(BilledPart("refund", "refund", None, None, None, None, nothing, beyond, ()))
-    draft = _draft(uow, order, parts, now, BillKind.CREDIT_NOTE)
-    return uow.bills.issue(replace(draft, refund_id=refund_id, tenders=tenders))
+    credit_note = replace(_draft(uow, order, parts, now, BillKind.CREDIT_NOTE), refund_id=refund_id)
+    uow.bills.issue(replace(credit_note, tenders=tenders))
 
 
 def _draft(

@@ -1,6 +1,12 @@
 """Invoices and credit notes, each numbered in its series as it is written: the
 series' row takes the next number by one upsert in the issuing transaction (so a
-document that does not commit gives its number back, and none is skipped)."""
+document that does not commit gives its number back, and none is skipped).
+
+Every document of a series waits for that row: it is taken at commit, after the
+transaction's other writes (`PendingWrites.write_last`), so that it is held for
+the commit alone, not while the rest of the transaction runs (a shipment's stock,
+its order, its jobs). The issuing transaction reads its own documents all the same:
+a read of documents writes those waiting first."""
 
 from __future__ import annotations
 
@@ -20,14 +26,17 @@ from ordino.pricing.domain.invoices import (
     parts_from,
 )
 from ordino.pricing.store.tables import bill_series, bills, credit_bases
+from ordino.store.commit_writer import PendingWrites
 from ordino.store.dialect import is_postgresql
 
 _BILLS = bills.c
 
 
 class SqlBills:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, pending: PendingWrites) -> None:
         self.connection = connection
+        self.pending = pending
+        self.waiting: list[Bill] = []  # issued, to be numbered and written at commit
 
     def intend(self, refund_id: str, order_id: str, parts: Sequence[BilledPart]) -> None:
         """What the refund gives back, for its credit note to credit."""
@@ -38,12 +47,23 @@ class SqlBills:
         )
 
     def intended(self, refund_id: str) -> tuple[BilledPart, ...] | None:
+        self._write_waiting()
         c = credit_bases.c
         row = self.connection.execute(select(c.parts).where(c.refund_id == refund_id)).first()
         return None if row is None else parts_from(row.parts)
 
-    def issue(self, bill: Bill) -> Bill:
-        """The bill numbered as the next of its series, and written."""
+    def issue(self, bill: Bill) -> None:
+        """The bill numbered as the next of its series and written, at commit."""
+        if not self.waiting:
+            self.pending.write_last(lambda _connection: self._write_waiting())
+        self.waiting.append(bill)
+
+    def _write_waiting(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        for bill in waiting:
+            self._write(bill)
+
+    def _write(self, bill: Bill) -> None:
         dialect = postgresql if is_postgresql(self.connection) else sqlite
         series = bill.series
         statement = dialect.insert(bill_series).values(entity=bill.entity, series=series, last=1)
@@ -70,11 +90,11 @@ class SqlBills:
                 document=bill_document(issued),
             )
         )
-        return issued
 
     def of_order(self, order_id: str, kind: BillKind | None = None) -> list[dict[str, Any]]:
         """The order's documents, as issued, oldest first (its invoices before its
         credit notes of the same instant)."""
+        self._write_waiting()
         query = select(_BILLS.document).where(_BILLS.order_id == order_id)
         if kind is not None:
             query = query.where(_BILLS.kind == str(kind))
@@ -82,12 +102,14 @@ class SqlBills:
         return [dict(row.document) for row in self.connection.execute(query)]
 
     def get(self, bill_id: str) -> dict[str, Any] | None:
+        self._write_waiting()
         found = self.connection.execute(
             select(_BILLS.document).where(_BILLS.id == bill_id)
         ).scalar_one_or_none()
         return None if found is None else dict(found)
 
     def of_refund(self, refund_id: str) -> dict[str, Any] | None:
+        self._write_waiting()
         found = self.connection.execute(
             select(_BILLS.document).where(_BILLS.refund_id == refund_id)
         ).scalar_one_or_none()
