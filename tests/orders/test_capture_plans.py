@@ -20,15 +20,10 @@ from ordino.network.services.catalogue import put_location, put_product
 from ordino.orders.services.capture import Capture, place_order
 from ordino.sourcing.engine.choice import RulesEngine
 from tests.support.builders import a_location, a_place_order, a_product
-from tests.support.plans import sequential_scans, statements
+from tests.support.plans import FORGET, sequential_scans, statements
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 LOCATIONS = [f"DC-{n:02d}" for n in range(20)]
-FORGET = (
-    "DELETE FROM pg_statistic USING pg_class, pg_namespace "
-    "WHERE pg_statistic.starelid = pg_class.oid "
-    "AND pg_class.relnamespace = pg_namespace.oid AND pg_namespace.nspname = 'public'"
-)
 
 
 def _network(engine: Engine) -> None:

@@ -18,6 +18,13 @@ from psycopg.sql import Literal
 from sqlalchemy import Connection, Engine, event, text
 
 Statement = tuple[str, Any]
+# The planner's statistics of every table forgotten, as if never gathered (whatever an
+# earlier test gathered: TRUNCATE keeps the columns' statistics).
+FORGET = (
+    "DELETE FROM pg_statistic USING pg_class, pg_namespace "
+    "WHERE pg_statistic.starelid = pg_class.oid "
+    "AND pg_class.relnamespace = pg_namespace.oid AND pg_namespace.nspname = 'public'"
+)
 _PLANNED = ("SELECT", "UPDATE", "DELETE", "WITH")
 _SQLITE_SCAN = re.compile(r"^SCAN (\w+)")
 _FIRST_COLUMN = text(
