@@ -25,7 +25,6 @@ from ordino.payments.store.tables import payment_operations
 from tests.conftest import Clock
 from tests.support.api import events_of, fields, network, order_of, stock, work
 from tests.support.builders import a_location_body, an_order_body
-from tests.support.plans import statements
 from tests.support.storage import rows
 
 APPROVES = "4242424242424242"
@@ -106,28 +105,6 @@ def test_a_card_is_authorised_then_captured_parcel_by_parcel(
         ("gateway", _told("authorised", "179.70", "59.90", "capture", "59.90")),
         ("gateway", _told("closed", "179.70", "179.70", "capture", "119.80")),
     ]
-
-
-def test_the_steps_after_the_authorisation_run_where_its_answer_is_kept(
-    api: TestClient, clock: Clock, stocked: None
-) -> None:
-    """The order is read and saved twice on its way to released, not three times:
-    before the call to the gateway, and with the answer, which releases it too."""
-    order = _place(api, APPROVES, ("SKU-1", 1))
-    engine = api.app.state.engine  # type: ignore[attr-defined]
-
-    with statements(engine) as ran:
-        work(api, clock)
-
-    read = [sql for sql, _ in ran if " ".join(sql.split()).startswith(_ORDER_READ)]
-    assert len(read) == 2
-    released = order_of(api, order["id"])
-    assert (released["status"], released["tenders"][0]["status"]) == ("released", "authorised")
-    types = [e["type"] for e in events_of(api, order["id"])]
-    assert types.index("payment.authorised") < types.index("fulfillment.released")
-
-
-_ORDER_READ = "SELECT orders.id, orders.channel"  # an order read whole (its head first)
 
 
 def _told(

@@ -19,7 +19,7 @@ authorisation of a cancelled order, once `GRACE` has passed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -58,16 +58,6 @@ EVENTS = {  # an operation's event: approved, declined
 Plan = Callable[[Payment, list[PaymentOperation]], PaymentOperation | None]
 
 
-@dataclass(frozen=True)
-class _Operation:
-    """Which call to make (`plan`); `may_call` False only asks the gateway what was
-    done; `then` runs on the order in the transaction that records the answer."""
-
-    plan: Plan
-    may_call: bool = True
-    then: Callable[[Order], None] | None = None
-
-
 class PaymentFailed(Exception):
     """The gateway could not answer now: the job tries again later, same key."""
 
@@ -92,23 +82,17 @@ def try_again(
 
 
 def authorise(
-    order_id: str,
-    uow: OrchestrationWork,
-    gateway: PaymentGateway,
-    now: datetime,
-    then: Callable[[Order], None] | None = None,
+    order_id: str, uow: OrchestrationWork, gateway: PaymentGateway, now: datetime
 ) -> None:
     """Authorise the order's card for its total, once: the answer is kept on the
-    payment (approved: authorised; declined: the pipeline holds the order); `then`
-    goes on with the order in the transaction that keeps the answer (not called when
-    another worker kept it first, or there was nothing to authorise)."""
+    payment (approved: authorised; declined: the pipeline holds the order)."""
 
     def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
         if not needs_authorising(payment):
             return None
         return next_authorisation(payment, ops, payment.amount, now)
 
-    _operate(uow, gateway, order_id, _Operation(plan, then=then), now)
+    _operate(uow, gateway, order_id, plan, now)
 
 
 def capture(
@@ -127,7 +111,7 @@ def capture(
         return next_capture(payment, ops, key, amount, now)
 
     for _ in range(4):  # at most: a capture given up, a renewal, then the capture
-        made = _operate(uow, gateway, order_id, _Operation(plan), now)
+        made = _operate(uow, gateway, order_id, plan, now)
         if made is None or (made.kind is OperationKind.CAPTURE and not _given_up(made)):
             return
         if made.kind is OperationKind.AUTHORISE and not made.approved:
@@ -153,7 +137,7 @@ def settle(order_id: str, uow: OrchestrationWork, gateway: PaymentGateway, now: 
     # What the tenders Ordino moves took (at shipment, with the invoice: no more now).
     others = sum((p.captured for p in tenders if not p.method.by_gateway), Decimal(0))
     if order.status is OrderStatus.CANCELLED:
-        _operate(uow, gateway, order_id, _Operation(_lost_authorisation, may_call=False), now)
+        _operate(uow, gateway, order_id, _lost_authorisation, now, may_call=False)
     ships, value_out = not _nothing_more_ships(order), order.value_out()
 
     def plan(payment: Payment, ops: list[PaymentOperation]) -> PaymentOperation | None:
@@ -162,7 +146,7 @@ def settle(order_id: str, uow: OrchestrationWork, gateway: PaymentGateway, now: 
         return next_void(payment, ops, now, settling)
 
     for _ in range(16):  # each round answers a void: the authorisations run out
-        if _operate(uow, gateway, order_id, _Operation(plan), now) is None:
+        if _operate(uow, gateway, order_id, plan, now) is None:
             return
     raise PaymentFailed(f"the payment of order {order_id} still has voids to make")
 
@@ -178,7 +162,7 @@ def refund(
         return next((op for op in mine if op.key.startswith(f"{refund_id}:")), None)
 
     for _ in range(16):  # each round answers one of the refund's parts
-        if _operate(uow, gateway, order_id, _Operation(plan), now) is None:
+        if _operate(uow, gateway, order_id, plan, now) is None:
             return
     raise PaymentFailed(f"refund {refund_id} of order {order_id} still has parts to make")
 
@@ -201,16 +185,18 @@ def _operate(
     uow: OrchestrationWork,
     gateway: PaymentGateway,
     order_id: str,
-    operation: _Operation,
+    plan: Plan,
     now: datetime,
+    *,
+    may_call: bool = True,
 ) -> PaymentOperation | None:
-    """The call the operation's plan chooses, made once and its answer recorded: the
-    operation as answered (or given up); None when there is nothing to do."""
-    begun = _begin(uow, order_id, operation.plan)
+    """The call `plan` chooses, made once and its answer recorded: the operation as
+    answered (or given up); None when there is nothing to do. `may_call` False only
+    asks the gateway what was done."""
+    begun = _begin(uow, order_id, plan)
     if begun is None:
         return None
     payment, op, resumed = begun
-    may_call = operation.may_call
     answer = _asked(gateway, op.key) if resumed else None
     if answer is None and resumed and _to_give_up(op, payment, now, may_call):
         return _give_up(uow, order_id, op, now)
@@ -220,7 +206,7 @@ def _operate(
         answer = _call(gateway, payment, op, now)  # GatewayTimeout: the job retries
     if answer.outcome is Outcome.FAILED:
         raise PaymentFailed(f"the gateway failed to {op.kind}: {answer.message}")
-    return _record(uow, order_id, op, answer, now, operation.then)
+    return _record(uow, order_id, op, answer, now)
 
 
 def _begin(
@@ -288,13 +274,11 @@ def _record(
     op: PaymentOperation,
     answer: GatewayAnswer,
     now: datetime,
-    then: Callable[[Order], None] | None = None,
 ) -> PaymentOperation:
     """The answer kept on the operation and its effect on the payment, told as the
     order's event, in one transaction, once (another worker may have first). A capture
     declined (the goods left) holds the order for someone to settle with the
-    customer; an authorisation coming to a cancelled order is voided after. `then`
-    goes on with the order in that transaction, before it is saved."""
+    customer; an authorisation coming to a cancelled order is voided after."""
     answered = op.answered(answer)
     with uow:
         order = uow.orders.get(order_id, for_update=True)
@@ -315,8 +299,6 @@ def _record(
             advancing.hold(order, PAYMENT_HOLD, changed.message or event, "gateway", now)
         if op.kind is OperationKind.AUTHORISE and order.status is OrderStatus.CANCELLED:
             uow.jobs.add(settle_job(order.id, now), now)
-        if then is not None:
-            then(order)
         uow.orders.save(order)
         uow.commit()
     return answered

@@ -4,8 +4,7 @@ configuration, hold rules, and the holds people put, release and cancel from.
 The steps run in one unit of work, under the order's lock, loading and saving the
 order once: the order goes on to the next while steps pass, and stops at the first
 that makes it wait. Only a call outside (authorising a card) ends the transaction
-before that: the call is made between two, and the steps after it run in the
-transaction that keeps its answer (the order read and saved once for both).
+before that: the call is made between two.
 Whatever ends a wait queues the advance again: releasing the last hold, a backorder
 filled (ship complete), the requested date come (a job due then).
 """
@@ -63,25 +62,9 @@ def advance_order(
 ) -> None:
     """Run the order's steps from where it stands until one makes it wait; past the
     last, release whatever was allocated since."""
-    next_ = with_retries(lambda _: _steps(order_id, uow, now))
-    while next_ is Next.AUTHORISE:
-        went_on = _authorised_and_on(order_id, uow, gateway, now)
-        next_ = (
-            went_on if went_on is not None else with_retries(lambda _: _steps(order_id, uow, now))
-        )
-
-
-def _authorised_and_on(
-    order_id: str, uow: OrchestrationWork, gateway: PaymentGateway, now: datetime
-) -> Next | None:
-    """The card authorised, and the steps after it run in the transaction that keeps
-    its answer: where they stopped; None when this worker kept no answer (nothing
-    was left to authorise, or another worker kept it first)."""
-    went_on: list[Next] = []
-    payments.authorise(
-        order_id, uow, gateway, now, lambda order: went_on.append(_go_on(order, uow, now))
-    )
-    return went_on[-1] if went_on else None
+    while (next_ := with_retries(lambda _: _steps(order_id, uow, now))) is not Next.STOP:
+        if next_ is Next.AUTHORISE:
+            payments.authorise(order_id, uow, gateway, now)
 
 
 def _steps(order_id: str, uow: OrchestrationWork, now: datetime) -> Next:
@@ -89,28 +72,19 @@ def _steps(order_id: str, uow: OrchestrationWork, now: datetime) -> Next:
     outside, in one transaction."""
     with uow:
         order = uow.orders.get(order_id, for_update=True)
-        if order is None:
+        if order is None or order.status in _CLOSED or order.on_hold:
             return Next.STOP
+        order_type = order_type_named(uow, order.type)
         before = (order.pipeline, order.step, len(order.pending_events))
-        next_ = _go_on(order, uow, now)
+        advancing.begin(order, order_type)
+        next_ = Next.STEP
+        while next_ is Next.STEP:
+            next_ = _run(advancing.next_step(order), order, order_type, uow, now)
         # Every change of the order records an event, or moves its pipeline: with
         # neither (past its last step, nothing new to release) there is nothing to save.
         if (order.pipeline, order.step, len(order.pending_events)) != before:
             uow.orders.save(order)
         uow.commit()
-    return next_
-
-
-def _go_on(order: Order, uow: OrchestrationWork, now: datetime) -> Next:
-    """In the caller's transaction, the order under its lock: its steps from where it
-    stands until one makes it wait or calls outside (the caller saves it)."""
-    if order.status in _CLOSED or order.on_hold:
-        return Next.STOP
-    order_type = order_type_named(uow, order.type)
-    advancing.begin(order, order_type)
-    next_ = Next.STEP
-    while next_ is Next.STEP:
-        next_ = _run(advancing.next_step(order), order, order_type, uow, now)
     return next_
 
 
