@@ -69,6 +69,44 @@ def test_the_jobs_of_a_batch_that_ran_are_recorded_done_together(
     assert (left["kind"], left["status"]) == ("break", "queued")  # to be tried again
 
 
+def test_what_ran_of_a_batch_is_recorded_when_the_worker_stops_between_two_jobs(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    earlier = clock() - timedelta(seconds=1)  # run first: due first
+    enqueue(uow, Job.new("first", {}, clock(), run_at=earlier), clock())
+    enqueue(uow, Job.new("second", {}, clock()), clock())
+
+    def stopped(payload: Mapping[str, Any], now: datetime) -> None:
+        raise KeyboardInterrupt  # Ctrl-C: how a worker is stopped
+
+    handlers = {"first": lambda payload, now: None, "second": stopped}
+    with pytest.raises(KeyboardInterrupt):
+        a_worker(uow.engine, clock, handlers).run_once()
+
+    [left] = rows(uow.engine, jobs)  # the first ran and went; the second is held still
+    assert (left["kind"], left["status"]) == ("second", "running")
+
+
+def test_what_ran_is_recorded_before_the_next_job_once_half_the_lease_is_gone(
+    uow: SqlUnitOfWork, clock: Clock
+) -> None:
+    earlier = clock() - timedelta(seconds=1)  # run first: due first
+    enqueue(uow, Job.new("slow", {}, clock(), run_at=earlier), clock())
+    enqueue(uow, Job.new("after", {}, clock()), clock())
+    seen: list[list[str]] = []
+
+    def slow(payload: Mapping[str, Any], now: datetime) -> None:
+        clock.advance(seconds=LEASE.total_seconds() / 2)
+
+    def after(payload: Mapping[str, Any], now: datetime) -> None:
+        seen.append([row["kind"] for row in rows(uow.engine, jobs)])
+
+    assert a_worker(uow.engine, clock, {"slow": slow, "after": after}).run_once() == 2
+
+    assert seen == [["after"]]  # the slow one recorded done before it began
+    assert rows(uow.engine, jobs) == []
+
+
 def test_a_job_waits_for_its_time(uow: SqlUnitOfWork, clock: Clock) -> None:
     ran: list[str] = []
     later = clock() + timedelta(minutes=10)

@@ -47,9 +47,9 @@ ENTITY = "default"
 def invoice_shipment(uow: OrchestrationWork, order: Order, fo: Fulfillment, now: datetime) -> Bill:
     """In the caller's transaction: the invoice of what the fulfillment order took as
     it left (its units at what they were paid; the order's charges with the first),
-    numbered in its seller's series as the transaction commits, its total shared
-    among the order's tenders (each part but a card's captured now:
-    `ordino.orchestration.services.tenders`)."""
+    numbered in its seller's series as the transaction commits (the bill returned has
+    no number yet), its total shared among the order's tenders (each part but a
+    card's captured now: `ordino.orchestration.services.tenders`)."""
     first = order.carries_charges(fo)  # and its units numbered
     _taxed_on_the_day(uow, order, fo, first, now)
     parts: list[BilledPart] = []

@@ -1,7 +1,8 @@
 """The worker: claims due jobs (ordino.kernel.domain.jobs), runs each by its kind's handler,
 and records how it went, each step a unit of work of its own: the jobs of a batch
-that ran are recorded done together, once the batch has run (one transaction for
-them all, not one each; a worker that dies before runs them again, as below).
+that ran are recorded done together, once the batch has run or half its lease is
+gone (one transaction for them all, not one each; a worker that dies before runs
+them again, as below).
 
 A handler gets the job's payload and the time, and does its work in its own units
 of work; it must be idempotent, since a job whose worker died is run again. A
@@ -76,16 +77,32 @@ class Worker:
             self.repeats.say("claim", now, line, line)
             return 0
         self.repeats.close(now, "claim")
-        ran: list[Job] = []
-        for job in claimed:
-            done = self._run(job)
-            if done:
-                ran.append(job)
-            if tally is not None:
-                (tally.done if done else tally.failed)[job.kind] += 1
-        if ran:
-            self._settle(ran, lambda uow: uow.jobs.done([job.id for job in ran], self.name))
+        self._run_batch(claimed, now + self.lease, tally)
         return len(claimed)
+
+    def _run_batch(self, claimed: list[Job], leased_until: datetime, tally: Tally | None) -> None:
+        """Run the jobs; those that ran are recorded done together when the batch has
+        run, or stops (a worker stopped between two jobs), or before the next job once
+        half the lease is gone (what ran is not held by a lease running short: it
+        would be run again, and its key held meanwhile)."""
+        ran: list[Job] = []
+        half = leased_until - self.lease / 2
+        try:
+            for job in claimed:
+                if ran and self.clock() >= half:
+                    self._done(ran)
+                    ran = []
+                done = self._run(job)
+                if done:
+                    ran.append(job)
+                if tally is not None:
+                    (tally.done if done else tally.failed)[job.kind] += 1
+        finally:
+            if ran:
+                self._done(ran)
+
+    def _done(self, ran: list[Job]) -> None:
+        self._settle(ran, lambda uow: uow.jobs.done([job.id for job in ran], self.name))
 
     def run_until_idle(self, most: int = 1_000, tally: Tally | None = None) -> int:
         """Run batches until none is due (at most `most` batches); how many jobs ran."""

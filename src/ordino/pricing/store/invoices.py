@@ -47,7 +47,6 @@ class SqlBills:
         )
 
     def intended(self, refund_id: str) -> tuple[BilledPart, ...] | None:
-        self._write_waiting()
         c = credit_bases.c
         row = self.connection.execute(select(c.parts).where(c.refund_id == refund_id)).first()
         return None if row is None else parts_from(row.parts)
